@@ -1,0 +1,159 @@
+// The ports every step is written against. Each has a cloud adapter and a local one (functions/adapters/*);
+// nothing outside the adapters knows which one it got.
+
+/** Named query parameters. Dates travel as "YYYY-MM-DD" strings and are bound as DATE by the adapters. */
+export type SqlValue = string | number | boolean | null | Uint8Array;
+export type SqlParams = Record<string, SqlValue>;
+
+/**
+ * A result row as plain JS values: numbers for numeric columns (DECIMAL/NUMERIC converted to number),
+ * "YYYY-MM-DD" strings for DATE, ISO-8601 strings for TIMESTAMP, parsed values for JSON.
+ */
+export type Row = Record<string, unknown>;
+
+export interface QueryOptions {
+  /** Label for logs, job labels and the engine-time statistics (e.g. the model name). */
+  label?: string;
+  /** Hard ceiling on rows a query may return into memory; exceeding it is an error, never a silent cut. */
+  maxRows?: number;
+  /** DATE parameters, by name, so the adapters bind them typed. */
+  dateParams?: readonly string[];
+}
+
+export interface DateWindow {
+  /** Inclusive first day, YYYY-MM-DD. */
+  start: string;
+  /** Inclusive last day, YYYY-MM-DD. */
+  end: string;
+}
+
+export interface MaterializeRequest {
+  dataset: string;
+  table: string;
+  /** BigQuery Standard SQL producing the model's rows for the window (it filters on @window_start/@window_end). */
+  sql: string;
+  params: SqlParams;
+  /**
+   * Date partition column. When set and the table exists, only the window's partitions are replaced;
+   * otherwise the table is rebuilt whole.
+   */
+  partitionColumn?: string;
+  clusterBy?: readonly string[];
+  /** Window to replace; undefined means a full rebuild. */
+  window?: DateWindow;
+  label?: string;
+}
+
+export interface MaterializeResult {
+  rowsWritten: number;
+  mode: "full" | "incremental";
+}
+
+export interface TableColumn {
+  name: string;
+  type: string;
+}
+
+export interface TableInfo {
+  dataset: string;
+  name: string;
+  columns: TableColumn[];
+  rowCount: number;
+}
+
+export interface WarehouseStats {
+  queries: number;
+  engineMs: number;
+}
+
+export interface Warehouse {
+  readonly kind: "duckdb" | "bigquery";
+  /** Runs a query and returns its rows. Reports and checks read aggregated rows only. */
+  query<T extends Row = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;
+  /** Runs a statement (DDL/DML) whose result is not needed. */
+  execute(sql: string, params?: SqlParams, options?: QueryOptions): Promise<void>;
+  /** Streams a query's rows in batches, so callers never hold a whole table. */
+  stream(sql: string, params?: SqlParams, options?: QueryOptions): AsyncIterable<StreamBatch>;
+  /** Writes a model's rows into dataset.table, replacing the window's partitions or the whole table. */
+  materialize(request: MaterializeRequest): Promise<MaterializeResult>;
+  /** Tables of a dataset with their columns and row counts (the source inventory). */
+  listTables(dataset: string): Promise<TableInfo[]>;
+  /** Engine time spent so far, for the orchestration-overhead measure. */
+  stats(): WarehouseStats;
+  close(): Promise<void>;
+}
+
+export interface StreamBatch {
+  columns: TableColumn[];
+  rows: Row[];
+}
+
+export interface WriteOptions {
+  contentType?: string;
+}
+
+export interface Bucket {
+  /** Human-readable location, e.g. a folder path or gs://bucket. */
+  readonly location: string;
+  write(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  /** Writes a stream of chunks; the object appears whole or not at all. */
+  writeStream(path: string, chunks: AsyncIterable<string | Uint8Array>, options?: WriteOptions): Promise<{ bytes: number }>;
+  /** Creates the object only if it does not exist yet; false when it already did (used to claim a step). */
+  createIfAbsent(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<boolean>;
+  read(path: string): Promise<Buffer | undefined>;
+  exists(path: string): Promise<boolean>;
+  /** Object paths under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  /** Replaces `to` with a copy of `from` in one step (readers see the old or the new object, never a mix). */
+  copy(from: string, to: string): Promise<void>;
+  delete(path: string): Promise<void>;
+  /** Where a person can open the object: a file path locally, a v4 signed URL (≤ 7 days) in the cloud. */
+  linkFor(path: string): Promise<string>;
+}
+
+export interface BusMessage {
+  data: unknown;
+  attributes?: Record<string, string>;
+}
+
+export interface Bus {
+  /** Publishes a JSON message; resolves with the message id once the bus accepted it. */
+  publish(topic: string, message: BusMessage): Promise<string>;
+}
+
+export interface OutgoingMail {
+  from: string;
+  to: readonly string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** Stable id so that a retried send is recognisable (e.g. <summary-2026-11-21@dtc-pulse>). */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** Outbox file path locally, SMTP response in the cloud. */
+  location: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<SentMail>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface LogFields {
+  [key: string]: unknown;
+}
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
