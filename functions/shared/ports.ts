@@ -1,7 +1,11 @@
 // The ports every step is written against. Each has a cloud adapter and a local one (functions/adapters/*);
 // nothing outside the adapters knows which one it got.
+import type { BigQueryType } from "./raw-schemas.ts";
 
-/** Named query parameters. Dates travel as "YYYY-MM-DD" strings and are bound as DATE by the adapters. */
+/**
+ * Named query parameters. Parameters named `*_date`, `window_start` and `window_end` are "YYYY-MM-DD"
+ * strings bound as DATE; Uint8Array values are bound as BYTES.
+ */
 export type SqlValue = string | number | boolean | null | Uint8Array;
 export type SqlParams = Record<string, SqlValue>;
 
@@ -61,6 +65,21 @@ export interface TableInfo {
   rowCount: number;
 }
 
+export interface LoadColumn {
+  name: string;
+  type: BigQueryType;
+}
+
+export interface LoadRequest {
+  dataset: string;
+  table: string;
+  /** Creates the table with these columns when it does not exist yet. */
+  columns: readonly LoadColumn[];
+  rows: readonly Row[];
+  /** Rows where `column` equals `value` are replaced by `rows` (a partition overwrite). */
+  replaceWhere?: { column: string; value: SqlValue };
+}
+
 export interface WarehouseStats {
   queries: number;
   engineMs: number;
@@ -69,13 +88,15 @@ export interface WarehouseStats {
 export interface Warehouse {
   readonly kind: "duckdb" | "bigquery";
   /** Runs a query and returns its rows. Reports and checks read aggregated rows only. */
-  query<T extends Row = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;
+  query<T extends object = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;
   /** Runs a statement (DDL/DML) whose result is not needed. */
   execute(sql: string, params?: SqlParams, options?: QueryOptions): Promise<void>;
   /** Streams a query's rows in batches, so callers never hold a whole table. */
   stream(sql: string, params?: SqlParams, options?: QueryOptions): AsyncIterable<StreamBatch>;
   /** Writes a model's rows into dataset.table, replacing the window's partitions or the whole table. */
   materialize(request: MaterializeRequest): Promise<MaterializeResult>;
+  /** Loads a small batch of rows (findings, parsed file drops), replacing one partition's rows. */
+  load(request: LoadRequest): Promise<{ rowsWritten: number }>;
   /** Tables of a dataset with their columns and row counts (the source inventory). */
   listTables(dataset: string): Promise<TableInfo[]>;
   /** Engine time spent so far, for the orchestration-overhead measure. */

@@ -1,0 +1,133 @@
+// Pure comparison of the raw tables against the last baseline and the declared schemas.
+import type { Finding } from "../shared/findings.ts";
+import type { TableInfo } from "../shared/ports.ts";
+import type { RawTableSchema } from "../shared/raw-schemas.ts";
+
+export interface Inventory {
+  tables: Record<string, { columns: Record<string, string>; rowCount: number }>;
+}
+
+export function toInventory(tables: readonly TableInfo[]): Inventory {
+  const inventory: Inventory = { tables: {} };
+  for (const table of [...tables].sort((a, b) => a.name.localeCompare(b.name))) {
+    inventory.tables[table.name] = {
+      columns: Object.fromEntries(table.columns.map((column) => [column.name, column.type])),
+      rowCount: table.rowCount,
+    };
+  }
+  return inventory;
+}
+
+type InventoryFinding = Omit<Finding, "step">;
+
+export function compareInventory(
+  baseline: Inventory | undefined,
+  current: Inventory,
+  declared: readonly RawTableSchema[],
+): InventoryFinding[] {
+  const findings: InventoryFinding[] = [];
+  for (const table of declared) {
+    if (!current.tables[table.name]) {
+      findings.push({
+        check: "inventory_missing_table",
+        severity: "critical",
+        blocking: false,
+        subject: table.name,
+        table: table.name,
+        source: table.source,
+        observed: "missing",
+        expected: "present",
+        message: `Expected raw table ${table.name} (${table.source}) is missing.`,
+      });
+    }
+  }
+  for (const [name, table] of Object.entries(current.tables)) {
+    if (table.rowCount === 0) {
+      findings.push({
+        check: "inventory_empty_table",
+        severity: "warning",
+        blocking: false,
+        subject: name,
+        table: name,
+        observed: 0,
+        expected: "> 0 rows",
+        message: `Raw table ${name} is empty.`,
+      });
+    }
+  }
+  if (!baseline) return findings;
+  for (const name of Object.keys(current.tables)) {
+    if (!baseline.tables[name]) {
+      findings.push({
+        check: "inventory_new_table",
+        severity: "info",
+        blocking: false,
+        subject: name,
+        table: name,
+        observed: "new",
+        expected: null,
+        message: `New raw table ${name} appeared since the last run.`,
+      });
+    }
+  }
+  for (const [name, before] of Object.entries(baseline.tables)) {
+    const after = current.tables[name];
+    if (!after) {
+      findings.push({
+        check: "inventory_removed_table",
+        severity: "critical",
+        blocking: false,
+        subject: name,
+        table: name,
+        observed: "removed",
+        expected: "present",
+        message: `Raw table ${name} existed at the last run and is gone now.`,
+      });
+      continue;
+    }
+    for (const [column, type] of Object.entries(after.columns)) {
+      const previous = before.columns[column];
+      if (previous === undefined) {
+        findings.push({
+          check: "inventory_new_column",
+          severity: "info",
+          blocking: false,
+          subject: `${name}.${column}`,
+          table: name,
+          column,
+          observed: type,
+          expected: null,
+          message: `New column ${column} (${type}) in raw table ${name}.`,
+        });
+      } else if (previous !== type) {
+        findings.push({
+          check: "inventory_retyped_column",
+          severity: "warning",
+          blocking: false,
+          subject: `${name}.${column}`,
+          table: name,
+          column,
+          observed: type,
+          expected: previous,
+          message: `Column ${column} of raw table ${name} changed type from ${previous} to ${type}.`,
+        });
+      }
+    }
+    for (const column of Object.keys(before.columns)) {
+      if (after.columns[column] === undefined) {
+        findings.push({
+          check: "inventory_removed_column",
+          severity: "warning",
+          blocking: false,
+          subject: `${name}.${column}`,
+          table: name,
+          column,
+          observed: "removed",
+          expected: before.columns[column] ?? null,
+          message: `Column ${column} disappeared from raw table ${name}.`,
+        });
+      }
+    }
+  }
+  return findings;
+}

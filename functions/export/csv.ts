@@ -1,0 +1,37 @@
+// CSV for Looker Studio: UTF-8, comma-separated, a header row, numbers left numeric, and text protected from
+// spreadsheet formula injection.
+import { stringify } from "csv-stringify/sync";
+import type { Row, StreamBatch } from "../shared/ports.ts";
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice). */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function csvCell(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "string") return neutraliseFormula(value);
+  return neutraliseFormula(JSON.stringify(value));
+}
+
+function toRecords(rows: readonly Row[], columns: readonly string[]): (string | number | null)[][] {
+  return rows.map((row) => columns.map((column) => csvCell(row[column])));
+}
+
+/** Turns a stream of row batches into CSV text chunks (header first), holding one batch at a time. */
+export async function* csvChunks(batches: AsyncIterable<StreamBatch>, counter: { rows: number }): AsyncIterable<string> {
+  let columns: string[] | undefined;
+  for await (const batch of batches) {
+    if (!columns) {
+      columns = batch.columns.map((column) => column.name);
+      yield stringify([columns]);
+    }
+    counter.rows += batch.rows.length;
+    yield stringify(toRecords(batch.rows, columns));
+  }
+  if (!columns) throw new Error("the extract query returned no columns");
+}

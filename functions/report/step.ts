@@ -1,0 +1,24 @@
+// Step 6: the executive deck for the run date, to the bucket.
+import type { StepContext, StepResult } from "../shared/step.ts";
+import { buildDeckContent } from "./deck-content.ts";
+import { renderDeck } from "./deck-render.ts";
+import { loadReportData } from "./load-report-data.ts";
+
+export function deckPath(runDate: string): string {
+  return `reports/dt=${runDate}/dtc-pulse-${runDate}.pptx`;
+}
+
+export async function runReport(context: StepContext): Promise<StepResult> {
+  const data = await loadReportData(context, { dashboard: context.config.dashboardUrl });
+  const content = buildDeckContent(data);
+  const deck = await renderDeck(content);
+  const path = deckPath(context.message.runDate);
+  await context.ports.bucket.write(path, deck, {
+    contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  });
+  return {
+    outputs: [path],
+    metrics: { slides: content.slides.length, bytes: deck.length },
+    summary: `deck with ${content.slides.length} slides (${(deck.length / 1024).toFixed(0)} KiB)`,
+  };
+}

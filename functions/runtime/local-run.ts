@@ -1,0 +1,73 @@
+// One whole run on this machine: every step's handler subscribed to the in-process bus (the same envelope
+// Pub/Sub pushes), the run message published to the first selected step, and the bus drained to the end.
+import { InProcessBus } from "../adapters/bus/in-process-bus.ts";
+import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import { notifyFailure } from "../notify/step.ts";
+import type { PulseConfig } from "../shared/config.ts";
+import { createDeadLetterHandler, createStepEventHandler, DEFAULT_MAX_EVENT_AGE_MS, type HandlerRuntime } from "../shared/handler.ts";
+import { Ledger, type StepRecord } from "../shared/ledger.ts";
+import { DEAD_LETTER_TOPIC, STEP_NAMES, STEPS, stepDefinition } from "../shared/pipeline.ts";
+import type { Clock, Logger, WarehouseStats } from "../shared/ports.ts";
+import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
+import type { Ports, StepFunction } from "../shared/step.ts";
+import { STEP_FUNCTIONS } from "../steps.ts";
+import { createLocalPorts } from "./local-ports.ts";
+
+export interface LocalRunOptions {
+  log: Logger;
+  clock?: Clock;
+  /** An already open warehouse (the CLI opens it to generate demo data first). */
+  warehouse?: DuckDbWarehouse;
+  /** Replace step functions, e.g. to make one fail in a test. */
+  overrides?: Partial<Record<(typeof STEP_NAMES)[number], StepFunction>>;
+}
+
+export interface LocalRunReport {
+  message: RunMessage;
+  records: StepRecord[];
+  /** Steps of this run id that failed or blocked. */
+  failures: StepRecord[];
+  ports: Ports;
+  warehouseStats: WarehouseStats;
+  wallMs: number;
+}
+
+export async function runLocally(config: PulseConfig, message: RunMessage, options: LocalRunOptions): Promise<LocalRunReport> {
+  const started = performance.now();
+  const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: DEAD_LETTER_TOPIC });
+  const ports = await createLocalPorts(config, bus, { clock: options.clock, warehouse: options.warehouse });
+  const runtime: HandlerRuntime = { config, ports, log: options.log };
+  const provide = async () => runtime;
+  for (const step of STEPS) {
+    const run = options.overrides?.[step.name] ?? STEP_FUNCTIONS[step.name];
+    const handler = createStepEventHandler(step.name, run, provide, {
+      maxEventAgeMs: DEFAULT_MAX_EVENT_AGE_MS,
+      onFailure: step.name === "notify" ? notifyFailure : undefined,
+    });
+    bus.subscribe(step.topic, async (event) => {
+      await handler(event);
+    });
+  }
+  bus.subscribe(
+    DEAD_LETTER_TOPIC,
+    createDeadLetterHandler(provide, notifyFailure, (topic) => STEPS.find((step) => step.topic === topic)?.name),
+  );
+
+  const first = STEP_NAMES.find((step) => isStepSelected(step, message.options)) ?? "ingest";
+  await bus.publish(stepDefinition(first).topic, { data: message, attributes: { runDate: message.runDate, runId: message.runId } });
+  await bus.drain();
+
+  const records = await new Ledger(ports.bucket).readAll(message.runDate);
+  records.sort((a, b) => STEP_NAMES.indexOf(a.step) - STEP_NAMES.indexOf(b.step));
+  const failures = records.filter(
+    (record) => record.runId === message.runId && (record.status === "failed" || record.status === "blocked"),
+  );
+  return {
+    message,
+    records,
+    failures,
+    ports,
+    warehouseStats: ports.warehouse.stats(),
+    wallMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,55 @@
+// What every step function receives and returns. Steps are plain async functions of these values.
+import type { PulseConfig } from "./config.ts";
+import type { Finding } from "./findings.ts";
+import type { Ledger } from "./ledger.ts";
+import type { StepName } from "./pipeline.ts";
+import type { Bucket, Bus, Clock, Logger, Mailer, Warehouse } from "./ports.ts";
+import type { RunMessage } from "./run-message.ts";
+
+export interface Ports {
+  warehouse: Warehouse;
+  bucket: Bucket;
+  bus: Bus;
+  mailer: Mailer;
+  clock: Clock;
+}
+
+export interface StepContext {
+  step: StepName;
+  message: RunMessage;
+  config: PulseConfig;
+  ports: Ports;
+  ledger: Ledger;
+  log: Logger;
+}
+
+export interface StepResult {
+  rows?: Record<string, number>;
+  outputs?: string[];
+  findings?: Finding[];
+  metrics?: Record<string, number>;
+  /** One line for the CLI's progress and the ledger. */
+  summary?: string;
+  /** A blocking finding: the chain stops here and the failure email goes out. */
+  blocked?: boolean;
+}
+
+export type StepFunction = (context: StepContext) => Promise<StepResult>;
+
+/** An error that no retry will fix (bad input, bad SQL, a missing table): reported once, never retried. */
+export class PermanentStepError extends Error {
+  override name = "PermanentStepError";
+}
+
+const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN", "EPIPE"]);
+const TRANSIENT_HTTP = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Whether a retry could succeed: network blips, rate limits and server-side errors. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof PermanentStepError) return false;
+  const candidate = error as { code?: unknown; status?: unknown; transient?: unknown } | undefined;
+  if (candidate?.transient === true) return true;
+  if (typeof candidate?.code === "string" && TRANSIENT_CODES.has(candidate.code)) return true;
+  const status = typeof candidate?.code === "number" ? candidate.code : candidate?.status;
+  return typeof status === "number" && TRANSIENT_HTTP.has(status);
+}

@@ -1,0 +1,69 @@
+// Step 3: build the models for the run window (or all of history on a full refresh or a first build).
+import { addDays } from "../shared/dates.ts";
+import { hmacKeyPads } from "../shared/pii.ts";
+import type { DateWindow, SqlParams } from "../shared/ports.ts";
+import { readSql } from "../shared/sql-files.ts";
+import type { StepContext, StepResult } from "../shared/step.ts";
+import { MODELS, modelPath } from "./models.ts";
+
+/** Far enough back to hold any shop's history; partitions before the data simply do not exist. */
+export const HISTORY_START = "2000-01-01";
+
+export function runWindow(runDate: string, lookbackDays: number): DateWindow {
+  return { start: addDays(runDate, -lookbackDays), end: runDate };
+}
+
+export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {
+  return {
+    run_date: context.message.runDate,
+    window_start: window.start,
+    window_end: window.end,
+    shop_timezone: context.config.shop.timezone,
+    ...hmacKeyPads(context.config.piiHashKey),
+  };
+}
+
+export async function runTransform(context: StepContext): Promise<StepResult> {
+  const { warehouse } = context.ports;
+  const { message, config, log } = context;
+  const incrementalWindow = runWindow(message.runDate, config.lookbackDays);
+  const fullWindow: DateWindow = { start: HISTORY_START, end: message.runDate };
+  const existing = new Map<string, Set<string>>();
+  for (const layer of ["staging", "unified", "marts"] as const) {
+    existing.set(layer, new Set((await warehouse.listTables(layer)).map((table) => table.name)));
+  }
+
+  const rows: Record<string, number> = {};
+  let fullBuilds = 0;
+  const started = performance.now();
+  for (const model of MODELS) {
+    const exists = existing.get(model.layer)?.has(model.name) ?? false;
+    const incremental = !message.options.fullRefresh && exists && model.partitionColumn !== undefined;
+    const window = incremental ? incrementalWindow : fullWindow;
+    const modelStarted = performance.now();
+    const result = await warehouse.materialize({
+      dataset: model.layer,
+      table: model.name,
+      sql: readSql(modelPath(model)),
+      params: modelParams(context, window),
+      partitionColumn: model.partitionColumn,
+      clusterBy: model.clusterBy,
+      window: incremental ? window : undefined,
+      label: `${model.layer}.${model.name}`,
+    });
+    if (result.mode === "full") fullBuilds += 1;
+    rows[`${model.layer}.${model.name}`] = result.rowsWritten;
+    log.debug("model built", {
+      model: `${model.layer}.${model.name}`,
+      mode: result.mode,
+      rows: result.rowsWritten,
+      ms: Math.round(performance.now() - modelStarted),
+    });
+  }
+  const mode = fullBuilds === MODELS.length ? "full build" : `window ${incrementalWindow.start} → ${incrementalWindow.end}`;
+  return {
+    rows,
+    metrics: { models: MODELS.length, fullBuilds, ms: Math.round(performance.now() - started) },
+    summary: `${MODELS.length} models built (${mode})`,
+  };
+}

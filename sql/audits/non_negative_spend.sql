@@ -1,0 +1,5 @@
+-- Audit (blocking): no ad row reports negative spend, impressions or clicks.
+SELECT date, platform, campaign_id, ad_group_id, ad_id, spend, impressions, clicks
+FROM unified.ads_daily
+WHERE date BETWEEN @window_start AND @window_end
+  AND (spend < 0 OR impressions < 0 OR clicks < 0)

@@ -1,0 +1,14 @@
+-- Extract for Looker Studio's data-quality page. Grain: one row per run date, check and subject.
+SELECT
+  run_date,
+  step,
+  check_name,
+  subject,
+  severity,
+  blocking,
+  observed,
+  expected,
+  message
+FROM ops.findings
+WHERE run_date <= @run_date
+ORDER BY run_date, step, check_name, subject

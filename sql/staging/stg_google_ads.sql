@@ -1,0 +1,32 @@
+-- Grain: one row per day and Google Ads ad group (the latest extraction), in the run window.
+WITH
+
+raw_stats AS (
+  SELECT *
+  FROM raw.google_ads_campaign_stats
+  WHERE segments_date BETWEEN @window_start AND @window_end
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
+  ) = 1
+)
+
+SELECT
+  segments_date AS date,
+  'google_ads' AS platform,
+  'google_ads' AS channel,
+  CAST(customer_id AS STRING) AS account_id,
+  CAST(campaign_id AS STRING) AS campaign_id,
+  campaign_name,
+  CAST(ad_group_id AS STRING) AS ad_group_id,
+  ad_group_name,
+  CAST(NULL AS STRING) AS ad_id,
+  CAST(NULL AS STRING) AS ad_name,
+  -- Google reports cost in micros of the account currency.
+  COALESCE(metrics_cost_micros, 0) / 1000000 AS spend,
+  COALESCE(metrics_impressions, 0) AS impressions,
+  COALESCE(metrics_clicks, 0) AS clicks,
+  COALESCE(metrics_conversions, 0) AS conversions,
+  COALESCE(metrics_conversions_value, 0) AS conversion_value,
+  UPPER(customer_currency_code) AS currency,
+  _airbyte_extracted_at AS extracted_at
+FROM raw_stats

@@ -1,0 +1,110 @@
+-- Grain: one row per Shopify order (the latest version Airbyte landed), for order days in the run window.
+-- PII: email and phone leave this model only as HMAC-SHA256 hashes under the secret key (see docs in README).
+WITH
+
+raw_orders AS (
+  SELECT *
+  FROM raw.shopify_orders
+  WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+),
+
+latest_version AS (
+  -- Airbyte re-lands an order whenever it changes (refunds, fulfilment) and a sync may land a batch twice:
+  -- the newest extraction wins, and the count of versions is kept for the duplicate-batch check.
+  SELECT
+    *,
+    COUNT(*) OVER (PARTITION BY id) AS raw_versions,
+    COUNT(*) OVER (PARTITION BY id, updated_at) AS raw_copies_of_version
+  FROM raw_orders
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+),
+
+normalised AS (
+  SELECT
+    id AS order_id,
+    CONCAT('#', REGEXP_REPLACE(TRIM(name), r'^#+', '')) AS order_name,
+    DATE(created_at, @shop_timezone) AS order_date,
+    created_at,
+    updated_at,
+    SAFE_CAST(JSON_VALUE(customer, '$.id') AS INT64) AS customer_id,
+    NULLIF(LOWER(TRIM(COALESCE(email, JSON_VALUE(customer, '$.email')))), '') AS normalised_email,
+    NULLIF(REGEXP_REPLACE(COALESCE(phone, ''), r'[^0-9+]', ''), '') AS normalised_phone,
+    UPPER(currency) AS currency,
+    LOWER(financial_status) AS financial_status,
+    cancelled_at IS NOT NULL AS is_cancelled,
+    CAST(subtotal_price AS NUMERIC) AS subtotal_price,
+    CAST(COALESCE(total_discounts, 0) AS NUMERIC) AS total_discounts,
+    CAST(COALESCE(total_tax, 0) AS NUMERIC) AS total_tax,
+    COALESCE(SAFE_CAST(JSON_VALUE(total_shipping_price_set, '$.shop_money.amount') AS NUMERIC), 0) AS shipping_price,
+    CAST(total_price AS NUMERIC) AS total_price,
+    landing_site,
+    REGEXP_EXTRACT(landing_site, r'[?&]utm_source=([^&#]+)') AS utm_source,
+    REGEXP_EXTRACT(landing_site, r'[?&]utm_medium=([^&#]+)') AS utm_medium,
+    REGEXP_EXTRACT(landing_site, r'[?&]utm_campaign=([^&#]+)') AS utm_campaign,
+    UPPER(JSON_VALUE(shipping_address, '$.country_code')) AS country_code,
+    UPPER(JSON_VALUE(shipping_address, '$.province_code')) AS region_code,
+    line_items,
+    refunds,
+    raw_versions,
+    raw_copies_of_version,
+    _airbyte_extracted_at AS extracted_at
+  FROM latest_version
+),
+
+refund_totals AS (
+  SELECT
+    normalised.order_id,
+    SUM(SAFE_CAST(JSON_VALUE(refund_transaction, '$.amount') AS NUMERIC)) AS refunded_amount
+  FROM normalised
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(normalised.refunds)) AS refund
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(refund, '$.transactions')) AS refund_transaction
+  WHERE JSON_VALUE(refund_transaction, '$.kind') = 'refund'
+  GROUP BY normalised.order_id
+)
+
+SELECT
+  normalised.order_id,
+  normalised.order_name,
+  normalised.order_date,
+  normalised.created_at,
+  normalised.updated_at,
+  normalised.customer_id,
+  IF(
+    normalised.normalised_email IS NULL,
+    NULL,
+    TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised.normalised_email AS BYTES))))))
+  ) AS email_hash,
+  IF(
+    normalised.normalised_phone IS NULL,
+    NULL,
+    TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised.normalised_phone AS BYTES))))))
+  ) AS phone_hash,
+  normalised.currency,
+  normalised.financial_status,
+  normalised.is_cancelled,
+  normalised.subtotal_price,
+  normalised.total_discounts,
+  normalised.total_tax,
+  normalised.shipping_price,
+  normalised.total_price,
+  COALESCE(refund_totals.refunded_amount, 0) AS refunded_amount,
+  LOWER(normalised.utm_source) AS utm_source,
+  LOWER(normalised.utm_medium) AS utm_medium,
+  normalised.utm_campaign,
+  CASE
+    WHEN LOWER(normalised.utm_source) IN ('facebook', 'fb', 'instagram', 'ig', 'meta') THEN 'meta'
+    WHEN LOWER(normalised.utm_source) = 'tiktok' THEN 'tiktok'
+    WHEN LOWER(normalised.utm_source) = 'google' AND LOWER(normalised.utm_medium) IN ('cpc', 'ppc', 'paid_search')
+      THEN 'google_ads'
+    WHEN LOWER(normalised.utm_source) IN ('klaviyo', 'email', 'newsletter') THEN 'email'
+    WHEN normalised.utm_source IS NULL THEN 'direct_or_organic'
+    ELSE 'other'
+  END AS channel,
+  normalised.country_code,
+  normalised.region_code,
+  normalised.line_items,
+  normalised.raw_versions,
+  normalised.raw_copies_of_version,
+  normalised.extracted_at
+FROM normalised
+LEFT JOIN refund_totals ON refund_totals.order_id = normalised.order_id

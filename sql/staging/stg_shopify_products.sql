@@ -1,0 +1,16 @@
+-- Grain: one row per Shopify product (its latest version).
+WITH
+
+latest_products AS (
+  SELECT *
+  FROM raw.shopify_products
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+)
+
+SELECT
+  id AS product_id,
+  TRIM(title) AS product_title,
+  COALESCE(NULLIF(TRIM(product_type), ''), 'Uncategorised') AS category,
+  vendor,
+  LOWER(status) AS status
+FROM latest_products

@@ -1,0 +1,36 @@
+-- Grain: one row per day and TikTok ad (the latest extraction of that day's report), in the run window.
+WITH
+
+raw_reports AS (
+  SELECT
+    *,
+    -- TikTok stamps the reporting day as midnight of the advertiser's day: the date part is the day.
+    DATE(stat_time_day) AS report_date
+  FROM raw.tiktok_ads_reports_daily
+  WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY ad_id, DATE(stat_time_day) ORDER BY _airbyte_extracted_at DESC) = 1
+)
+
+SELECT
+  report_date AS date,
+  'tiktok_ads' AS platform,
+  'tiktok' AS channel,
+  CAST(advertiser_id AS STRING) AS account_id,
+  JSON_VALUE(metrics, '$.campaign_id') AS campaign_id,
+  JSON_VALUE(metrics, '$.campaign_name') AS campaign_name,
+  JSON_VALUE(metrics, '$.adgroup_id') AS ad_group_id,
+  JSON_VALUE(metrics, '$.adgroup_name') AS ad_group_name,
+  CAST(ad_id AS STRING) AS ad_id,
+  JSON_VALUE(metrics, '$.ad_name') AS ad_name,
+  COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64), 0) AS spend,
+  COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64), 0) AS impressions,
+  COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64), 0) AS clicks,
+  COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64), 0) AS conversions,
+  COALESCE(
+    SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64)
+    * SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS FLOAT64),
+    0
+  ) AS conversion_value,
+  UPPER(JSON_VALUE(metrics, '$.currency')) AS currency,
+  _airbyte_extracted_at AS extracted_at
+FROM raw_reports
