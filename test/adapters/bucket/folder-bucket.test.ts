@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { FolderBucket } from "../../../functions/adapters/bucket/folder-bucket.ts";
+
+describe("folder bucket", () => {
+  let root: string;
+  let bucket: FolderBucket;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "pulse-bucket-"));
+    bucket = new FolderBucket(root);
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it("writes, reads, lists and deletes objects", async () => {
+    await bucket.write("a/b/one.txt", "1");
+    await bucket.write("a/two.txt", "2");
+    await bucket.write("c.txt", "3");
+    assert.equal((await bucket.read("a/b/one.txt"))?.toString(), "1");
+    assert.equal(await bucket.read("missing.txt"), undefined);
+    assert.deepEqual(await bucket.list("a/"), ["a/b/one.txt", "a/two.txt"]);
+    assert.deepEqual(await bucket.list("a/t"), ["a/two.txt"]);
+    assert.deepEqual(await bucket.list("nothing/"), []);
+    await bucket.delete("c.txt");
+    assert.equal(await bucket.exists("c.txt"), false);
+  });
+
+  it("creates an object only once (the claim primitive)", async () => {
+    assert.equal(await bucket.createIfAbsent("claims/x.json", "first"), true);
+    assert.equal(await bucket.createIfAbsent("claims/x.json", "second"), false);
+    assert.equal((await bucket.read("claims/x.json"))?.toString(), "first");
+    const results = await Promise.all([1, 2, 3, 4].map((n) => bucket.createIfAbsent("claims/race.json", String(n))));
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  it("streams a write and leaves nothing behind when the stream fails", async () => {
+    async function* chunks() {
+      yield "a,b\n";
+      yield "1,2\n";
+    }
+    assert.deepEqual(await bucket.writeStream("s/ok.csv", chunks()), { bytes: 8 });
+    async function* broken() {
+      yield "partial";
+      throw new Error("source broke");
+    }
+    await assert.rejects(bucket.writeStream("s/broken.csv", broken()), /source broke/);
+    assert.equal(await bucket.exists("s/broken.csv"), false);
+    assert.deepEqual((await readdir(join(root, "s"))).sort(), ["ok.csv"]);
+  });
+
+  it("replaces by copy in one step", async () => {
+    await bucket.write("v1.txt", "new");
+    await bucket.write("latest.txt", "old");
+    await bucket.copy("v1.txt", "latest.txt");
+    assert.equal((await bucket.read("latest.txt"))?.toString(), "new");
+  });
+
+  it("refuses paths that leave the bucket", async () => {
+    await assert.rejects(bucket.write("../escape.txt", "x"), /leaves the bucket/);
+    await assert.rejects(bucket.write("/etc/passwd", "x"), /invalid object path/);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import PostalMime from "postal-mime";
+import { SMTPServer } from "smtp-server";
+import { OutboxMailer } from "../../../functions/adapters/mailer/outbox-mailer.ts";
+import { SmtpMailer } from "../../../functions/adapters/mailer/smtp-mailer.ts";
+import type { OutgoingMail } from "../../../functions/shared/ports.ts";
+
+const mail: OutgoingMail = {
+  from: "DTC Pulse <pulse@example.com>",
+  to: ["founder@example.com"],
+  subject: "Maison · Sat 21 Nov\r\nBcc: attacker@example.com",
+  html: "<p>Revenue <b>$12,400</b></p>",
+  text: "Revenue $12,400",
+  messageId: "<summary-2026-11-21@dtc-pulse>",
+};
+
+describe("mailers", () => {
+  let folder: string;
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), "pulse-outbox-"));
+  });
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  it("writes an .eml and an .html preview to the outbox, with no header injection", async () => {
+    const sent = await new OutboxMailer(folder).send(mail);
+    assert.equal(sent.location, join(folder, "summary-2026-11-21_dtc-pulse.eml"));
+    const parsed = await PostalMime.parse(await readFile(sent.location));
+    assert.equal(parsed.subject, "Maison · Sat 21 Nov Bcc: attacker@example.com");
+    assert.equal(parsed.bcc, undefined);
+    assert.equal(parsed.messageId, "<summary-2026-11-21@dtc-pulse>");
+    assert.match(parsed.html ?? "", /\$12,400/);
+    assert.equal(parsed.text?.trim(), "Revenue $12,400");
+    assert.equal(await readFile(join(folder, "summary-2026-11-21_dtc-pulse.html"), "utf8"), mail.html);
+  });
+
+  it("delivers over SMTP to a real server", async () => {
+    const received: Buffer[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => {
+          received.push(Buffer.concat(chunks));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}/?ignoreTLS=true`);
+    try {
+      await mailer.send(mail);
+    } finally {
+      mailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    assert.equal(received.length, 1);
+    const parsed = await PostalMime.parse(received[0] ?? Buffer.alloc(0));
+    assert.deepEqual(
+      parsed.to?.map((to) => to.address),
+      ["founder@example.com"],
+    );
+    assert.match(parsed.html ?? "", /<b>\$12,400<\/b>/);
+  });
+});

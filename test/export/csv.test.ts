@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { csvCell, csvChunks, neutraliseFormula } from "../../functions/export/csv.ts";
+import type { StreamBatch } from "../../functions/shared/ports.ts";
+
+describe("CSV extracts", () => {
+  it("neutralises text that a spreadsheet would run as a formula", () => {
+    for (const hostile of ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]) {
+      assert.equal(neutraliseFormula(hostile), `'${hostile}`);
+    }
+    assert.equal(neutraliseFormula("Face cream"), "Face cream");
+  });
+
+  it("leaves numbers numeric, negative ones included, and writes NULL as an empty cell", () => {
+    assert.equal(csvCell(-12.5), -12.5);
+    assert.equal(csvCell(null), null);
+    assert.equal(csvCell(true), "true");
+    assert.equal(csvCell(Number.NaN), null);
+  });
+
+  it("streams batches into one header and quoted rows", async () => {
+    const columns = [
+      { name: "date", type: "DATE" },
+      { name: "product_title", type: "VARCHAR" },
+      { name: "revenue", type: "DECIMAL" },
+    ];
+    async function* batches(): AsyncIterable<StreamBatch> {
+      yield { columns, rows: [{ date: "2026-11-21", product_title: 'Serum, "Gold"\nedition', revenue: 10.5 }] };
+      yield { columns, rows: [{ date: "2026-11-21", product_title: "=cmd|' /C calc'!A0", revenue: -3 }] };
+    }
+    const counter = { rows: 0 };
+    let text = "";
+    for await (const chunk of csvChunks(batches(), counter)) text += chunk;
+    assert.equal(counter.rows, 2);
+    const records = parse(text) as string[][];
+    assert.deepEqual(records, [
+      ["date", "product_title", "revenue"],
+      ["2026-11-21", 'Serum, "Gold"\nedition', "10.5"],
+      ["2026-11-21", "'=cmd|' /C calc'!A0", "-3"],
+    ]);
+  });
+});
