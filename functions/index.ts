@@ -1,10 +1,15 @@
 // Cloud Function (2nd gen) entry points: one per step, named in functions/shared/pipeline.json, each a
 // Pub/Sub-triggered CloudEvent function; plus the dead-letter entry that emails a step's final failure.
-import * as functions from "@google-cloud/functions-framework";
+
 import type { CloudEventFunction } from "@google-cloud/functions-framework";
+import * as functions from "@google-cloud/functions-framework";
 import { notifyFailure } from "./notify/step.ts";
 import { functionRuntime } from "./runtime/function-runtime.ts";
-import { createDeadLetterHandler, createStepEventHandler, DEFAULT_MAX_EVENT_AGE_MS } from "./shared/handler.ts";
+import {
+  createDeadLetterHandler,
+  createStepEventHandler,
+  DEFAULT_MAX_EVENT_AGE_MS,
+} from "./shared/handler.ts";
 import { STEPS } from "./shared/pipeline.ts";
 import { STEP_FUNCTIONS } from "./steps.ts";
 
@@ -23,5 +28,9 @@ for (const step of STEPS) {
 
 functions.cloudEvent(
   DEAD_LETTER_ENTRY_POINT,
-  createDeadLetterHandler(functionRuntime, notifyFailure, (topic) => STEPS.find((step) => topic.endsWith(step.topic))?.name),
+  createDeadLetterHandler(
+    functionRuntime,
+    notifyFailure,
+    (topic) => STEPS.find((step) => topic.endsWith(step.topic))?.name,
+  ),
 );

@@ -5,9 +5,9 @@ import { runExport } from "./export/step.ts";
 import { runIngest } from "./ingest/step.ts";
 import { runNotify } from "./notify/step.ts";
 import { runReport } from "./report/step.ts";
-import { runTransform } from "./transform/step.ts";
 import type { StepName } from "./shared/pipeline.ts";
 import type { StepFunction } from "./shared/step.ts";
+import { runTransform } from "./transform/step.ts";
 
 export const STEP_FUNCTIONS: Record<StepName, StepFunction> = {
   ingest: runIngest,

@@ -17,7 +17,13 @@ export function loadAudits(): AuditDefinition[] {
     .map((file) => {
       const sql = readSql(`audits/${file}`);
       const header = /^--\s*Audit \((blocking|warning)\):\s*(.+)$/m.exec(sql);
-      if (!header) throw new Error(`sql/audits/${file} must start with "-- Audit (blocking|warning): <what it checks>"`);
-      return { name: file.replace(/\.sql$/, ""), blocking: header[1] === "blocking", description: header[2] ?? "", sql };
+      if (!header)
+        throw new Error(`sql/audits/${file} must start with "-- Audit (blocking|warning): <what it checks>"`);
+      return {
+        name: file.replace(/\.sql$/, ""),
+        blocking: header[1] === "blocking",
+        description: header[2] ?? "",
+        sql,
+      };
     });
 }

@@ -16,7 +16,11 @@ export interface ChannelWindowRow {
 }
 
 /** Spend > 0 with attributed revenue = 0: the tracking is broken, not the channel. */
-export function attributionFindings(rows: readonly ChannelWindowRow[], windowDays: number, formatMoney: (value: number) => string): RuleFinding[] {
+export function attributionFindings(
+  rows: readonly ChannelWindowRow[],
+  windowDays: number,
+  formatMoney: (value: number) => string,
+): RuleFinding[] {
   return rows
     .filter((row) => row.days_spend_without_revenue > 0)
     .map((row) => ({

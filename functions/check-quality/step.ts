@@ -26,9 +26,13 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
 
   const audits = loadAudits();
   for (const audit of audits) {
-    const failures = await warehouse.query(`SELECT COUNT(*) AS failing_rows FROM (${audit.sql}) AS audit`, params, {
-      label: `audit ${audit.name}`,
-    });
+    const failures = await warehouse.query(
+      `SELECT COUNT(*) AS failing_rows FROM (${audit.sql}) AS audit`,
+      params,
+      {
+        label: `audit ${audit.name}`,
+      },
+    );
     const failing = Number(failures[0]?.failing_rows ?? 0);
     if (failing > 0) {
       add({
@@ -59,10 +63,22 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
     { window_start: addDays(runDate, -(ATTRIBUTION_WINDOW_DAYS - 1)), run_date: runDate },
     { label: "attribution by channel" },
   );
-  for (const item of attributionFindings(attributionRows, ATTRIBUTION_WINDOW_DAYS, (value) => money.format(value))) add(item);
+  for (const item of attributionFindings(attributionRows, ATTRIBUTION_WINDOW_DAYS, (value) =>
+    money.format(value),
+  ))
+    add(item);
 
-  const [nulls] = await warehouse.query<{ orders_missing_value: number; days: number }>(
-    `SELECT COALESCE(SUM(orders_missing_value), 0) AS orders_missing_value, COUNTIF(orders_missing_value > 0) AS days
+  const [nulls] = await warehouse.query<{
+    orders_missing_value: number;
+    days: number;
+    first_day: string | null;
+    last_day: string | null;
+  }>(
+    `SELECT
+       COALESCE(SUM(orders_missing_value), 0) AS orders_missing_value,
+       COUNTIF(orders_missing_value > 0) AS days,
+       MIN(IF(orders_missing_value > 0, date, NULL)) AS first_day,
+       MAX(IF(orders_missing_value > 0, date, NULL)) AS last_day
      FROM marts.daily_kpis WHERE date BETWEEN @window_start AND @window_end`,
     params,
     { label: "null order values" },
@@ -77,7 +93,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
       column: "total_price",
       observed: nulls?.orders_missing_value ?? 0,
       expected: "0",
-      message: `${nulls?.orders_missing_value} orders over ${nulls?.days} days of the window have no order value (total_price is NULL); revenue and AOV leave them out.`,
+      message: `${nulls?.orders_missing_value} Shopify orders placed between ${nulls?.first_day} and ${nulls?.last_day} have no order value (total_price is NULL); revenue and AOV leave them out.`,
     });
   }
 
@@ -114,12 +130,18 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
   if (today) {
     const history = levels.filter((row) => row.date !== runDate);
     for (const metric of ["orders", "gross_revenue"] as const) {
-      const drop = dropFinding({ metric, observed: today[metric], history: history.map((row) => row[metric]) }, runDate);
+      const drop = dropFinding(
+        { metric, observed: today[metric], history: history.map((row) => row[metric]) },
+        runDate,
+      );
       if (drop) add(drop);
     }
   }
 
-  const allFindings = [...(await context.ledger.findings(runDate)).filter((item) => item.step !== "check-quality"), ...findings];
+  const allFindings = [
+    ...(await context.ledger.findings(runDate)).filter((item) => item.step !== "check-quality"),
+    ...findings,
+  ];
   await saveFindings(warehouse, runDate, allFindings);
   const blocking = findings.filter((item) => item.blocking);
   return {

@@ -28,9 +28,13 @@ export interface FreshnessVerdict {
 const HOUR = 3_600_000;
 
 export function judgeFreshness(input: FreshnessInput, thresholds: FreshnessThresholds): FreshnessVerdict {
-  if (!input.lastEventDate) return { status: "critical", eventLagHours: null, loadAgeHours: null, lagDays: null };
-  const eventLagHours = (Date.parse(`${input.runDate}T00:00:00Z`) - Date.parse(`${input.lastEventDate}T00:00:00Z`)) / HOUR;
-  const loadAgeHours = input.lastLoadedAt ? (input.asOf.getTime() - Date.parse(input.lastLoadedAt)) / HOUR : null;
+  if (!input.lastEventDate)
+    return { status: "critical", eventLagHours: null, loadAgeHours: null, lagDays: null };
+  const eventLagHours =
+    (Date.parse(`${input.runDate}T00:00:00Z`) - Date.parse(`${input.lastEventDate}T00:00:00Z`)) / HOUR;
+  const loadAgeHours = input.lastLoadedAt
+    ? (input.asOf.getTime() - Date.parse(input.lastLoadedAt)) / HOUR
+    : null;
   // The worse of the two clocks decides: data can be loaded on time yet stop at an old day, or vice versa.
   const age = Math.max(eventLagHours, loadAgeHours ?? 0);
   const status: FreshnessStatus =

@@ -51,7 +51,14 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     const thresholds = context.config.freshness.perSource[source.name] ?? context.config.freshness.default;
     const table = byName.get(source.freshnessTable);
     if (!table) {
-      statuses.push({ source: source.name, label: source.label, lastEventDate: null, lastLoadedAt: null, lagDays: null, status: "critical" });
+      statuses.push({
+        source: source.name,
+        label: source.label,
+        lastEventDate: null,
+        lastLoadedAt: null,
+        lagDays: null,
+        status: "critical",
+      });
       finding({
         check: "source_missing",
         severity: "critical",
@@ -65,7 +72,11 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
       });
       continue;
     }
-    const [latest] = await warehouse.query<{ last_event_date: string | null; last_loaded_at: string | null; run_date_rows: number }>(
+    const [latest] = await warehouse.query<{
+      last_event_date: string | null;
+      last_loaded_at: string | null;
+      run_date_rows: number;
+    }>(
       `SELECT
          MAX(${source.eventDateSql}) AS last_event_date,
          MAX(_airbyte_extracted_at) AS last_loaded_at,
@@ -76,11 +87,23 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     );
     const lastEventDate = latest?.last_event_date ?? null;
     const lastLoadedAt = latest?.last_loaded_at ?? null;
-    const verdict = judgeFreshness({ runDate, lastEventDate, lastLoadedAt, asOf: asOfTime(runDate) }, thresholds);
-    statuses.push({ source: source.name, label: source.label, lastEventDate, lastLoadedAt, lagDays: verdict.lagDays, status: verdict.status });
+    const verdict = judgeFreshness(
+      { runDate, lastEventDate, lastLoadedAt, asOf: asOfTime(runDate) },
+      thresholds,
+    );
+    statuses.push({
+      source: source.name,
+      label: source.label,
+      lastEventDate,
+      lastLoadedAt,
+      lagDays: verdict.lagDays,
+      status: verdict.status,
+    });
     if (verdict.status !== "ok") {
       const days = verdict.lagDays ?? 0;
-      const consequence = source.channel ? ` ROAS for ${source.label.replace(/ Ads$/, "")} is not meaningful until it syncs again.` : "";
+      const consequence = source.channel
+        ? ` ROAS for ${source.label.replace(/ Ads$/, "")} is not meaningful until it syncs again.`
+        : "";
       finding({
         check: "source_freshness",
         severity: verdict.status === "critical" ? "critical" : "warning",
@@ -117,7 +140,9 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   await saveFindings(warehouse, runDate, [...earlierFindings, ...findings]);
   // The baseline moves forward only when nothing critical changed, so a vanished table keeps alerting.
   if (!findings.some((item) => item.check.startsWith("inventory_") && item.severity === "critical")) {
-    await bucket.write(INVENTORY_BASELINE_PATH, `${JSON.stringify(inventory, null, 2)}\n`, { contentType: "application/json" });
+    await bucket.write(INVENTORY_BASELINE_PATH, `${JSON.stringify(inventory, null, 2)}\n`, {
+      contentType: "application/json",
+    });
   }
   const stale = statuses.filter((status) => status.status !== "ok").map((status) => status.label);
   return {

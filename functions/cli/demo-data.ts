@@ -46,7 +46,9 @@ export async function ensureDemoData(
     }
   });
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  options.write(`  ${manifest.orders.toLocaleString("en-US")} orders generated in ${manifest.seconds.toFixed(1)}s`);
+  options.write(
+    `  ${manifest.orders.toLocaleString("en-US")} orders generated in ${manifest.seconds.toFixed(1)}s`,
+  );
   return true;
 }
 
@@ -59,6 +61,7 @@ export async function latestCompleteDay(warehouse: DuckDbWarehouse, config: Puls
   );
   const today = localDate(new Date(), config.shop.timezone);
   const lastDay = row?.last_day;
-  if (!lastDay) throw new Error("raw.shopify_orders holds no orders: there is no day to report on (pass --date)");
+  if (!lastDay)
+    throw new Error("raw.shopify_orders holds no orders: there is no day to report on (pass --date)");
   return lastDay >= today ? addDays(today, -1) : lastDay;
 }

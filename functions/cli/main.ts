@@ -2,12 +2,12 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import { runLocally } from "../runtime/local-run.ts";
+import { localPiiHashKey } from "../runtime/local-secrets.ts";
 import { ConfigError, loadConfig, type PulseConfig } from "../shared/config.ts";
 import { isIsoDate } from "../shared/dates.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
 import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
-import { runLocally } from "../runtime/local-run.ts";
-import { localPiiHashKey } from "../runtime/local-secrets.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { createProgressLogger } from "./progress.ts";
 import { printSummary } from "./summary.ts";
@@ -54,14 +54,16 @@ class UsageError extends Error {}
 
 function stepOption(value: string | undefined, flag: string): StepName | undefined {
   if (value === undefined) return undefined;
-  if (!isStepName(value)) throw new UsageError(`${flag} must be one of ${STEP_NAMES.join(", ")}; got "${value}"`);
+  if (!isStepName(value))
+    throw new UsageError(`${flag} must be one of ${STEP_NAMES.join(", ")}; got "${value}"`);
   return value;
 }
 
 function positiveNumber(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new UsageError(`${flag} must be a positive number; got "${value}"`);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new UsageError(`${flag} must be a positive number; got "${value}"`);
   return parsed;
 }
 
@@ -71,7 +73,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
+    process.stderr.write(
+      `${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`,
+    );
     return 2;
   }
   const { values, positionals } = parsed;
@@ -97,8 +101,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
     };
     positiveNumber(values["orders-per-day"], "--orders-per-day");
     positiveNumber(values.days, "--days");
-    if (values["end-date"] && !isIsoDate(values["end-date"])) throw new UsageError("--end-date must be YYYY-MM-DD");
-    config = loadConfig(demoEnv, { cwd: process.cwd(), piiHashKey: await localPiiHashKey(join(process.cwd(), workDir), env) });
+    if (values["end-date"] && !isIsoDate(values["end-date"]))
+      throw new UsageError("--end-date must be YYYY-MM-DD");
+    config = loadConfig(demoEnv, {
+      cwd: process.cwd(),
+      piiHashKey: await localPiiHashKey(join(process.cwd(), workDir), env),
+    });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
@@ -120,7 +128,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
         options: {
           from: stepOption(values.from, "--from"),
           to: stepOption(values.to, "--to"),
-          skip: (values.skip ?? []).flatMap((item) => item.split(",")).map((item) => stepOption(item.trim(), "--skip")),
+          skip: (values.skip ?? [])
+            .flatMap((item) => item.split(","))
+            .map((item) => stepOption(item.trim(), "--skip")),
           force: Boolean(values.force),
           fullRefresh: Boolean(values["full-refresh"]),
         },
@@ -169,7 +179,9 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`pulse failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `pulse failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     },
   );

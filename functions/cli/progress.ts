@@ -10,7 +10,8 @@ export interface ProgressOptions {
 const seconds = (ms: unknown) => (typeof ms === "number" ? `${(ms / 1000).toFixed(1)}s` : "");
 
 export function createProgressLogger(options: ProgressOptions, bound: LogFields = {}): Logger {
-  const position = (step: unknown) => `[${STEP_NAMES.indexOf(step as (typeof STEP_NAMES)[number]) + 1}/${STEP_NAMES.length}]`;
+  const position = (step: unknown) =>
+    `[${STEP_NAMES.indexOf(step as (typeof STEP_NAMES)[number]) + 1}/${STEP_NAMES.length}]`;
   const emit = (level: string, message: string, fields: LogFields = {}) => {
     const all = { ...bound, ...fields };
     const step = all.step;
@@ -19,7 +20,9 @@ export function createProgressLogger(options: ProgressOptions, bound: LogFields 
         options.write(`${position(step)} ${step} …`);
         return;
       case "step.succeeded":
-        options.write(`${position(step)} ${step} ✓ ${seconds(all.durationMs)}  ${all.summary ?? ""}`.trimEnd());
+        options.write(
+          `${position(step)} ${step} ✓ ${seconds(all.durationMs)}  ${all.summary ?? ""}`.trimEnd(),
+        );
         return;
       case "step.blocked":
         options.write(`${position(step)} ${step} ✗ blocked the run  ${all.summary ?? ""}`);
@@ -38,7 +41,9 @@ export function createProgressLogger(options: ProgressOptions, bound: LogFields 
       default:
         if (level === "debug" && !options.verbose) return;
         if (level === "info" && !options.verbose) return;
-        options.write(`${level === "info" || level === "debug" ? "  " : `${level.toUpperCase()}: `}${message}`);
+        options.write(
+          `${level === "info" || level === "debug" ? "  " : `${level.toUpperCase()}: `}${message}`,
+        );
     }
   };
   return {

@@ -2,31 +2,48 @@
 import { join } from "node:path";
 import { latestExtractPath } from "../export/step.ts";
 import { deckPath } from "../report/step.ts";
+import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { sortFindings } from "../shared/findings.ts";
 import { runPrefix } from "../shared/ledger.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
-import type { LocalRunReport } from "../runtime/local-run.ts";
 
-export async function printSummary(report: LocalRunReport, config: PulseConfig, write: (line: string) => void): Promise<void> {
+export async function printSummary(
+  report: LocalRunReport,
+  config: PulseConfig,
+  write: (line: string) => void,
+): Promise<void> {
   const { bucket, warehouse } = report.ports;
   const { runDate } = report.message;
-  const money = new Intl.NumberFormat(config.shop.locale, { style: "currency", currency: config.shop.currency });
+  const money = new Intl.NumberFormat(config.shop.locale, {
+    style: "currency",
+    currency: config.shop.currency,
+  });
   write("");
   const built = report.records.some((record) => record.step === "transform" && record.status !== "failed");
   if (built) {
-    const [kpis] = await warehouse.query<{ orders: number; gross_revenue: number; ad_spend: number; blended_roas: number | null; aov: number | null }>(
-      "SELECT orders, gross_revenue, ad_spend, blended_roas, aov FROM marts.daily_kpis WHERE date = @run_date",
-      { run_date: runDate },
-      { label: "summary kpis" },
-    ).catch(() => []);
+    const [kpis] = await warehouse
+      .query<{
+        orders: number;
+        gross_revenue: number;
+        ad_spend: number;
+        blended_roas: number | null;
+        aov: number | null;
+      }>(
+        "SELECT orders, gross_revenue, ad_spend, blended_roas, aov FROM marts.daily_kpis WHERE date = @run_date",
+        { run_date: runDate },
+        { label: "summary kpis" },
+      )
+      .catch(() => []);
     if (kpis) {
       write(
         `${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} orders · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}`,
       );
     }
   }
-  const alerts = sortFindings(report.records.flatMap((record) => record.findings)).filter((item) => item.severity !== "info");
+  const alerts = sortFindings(report.records.flatMap((record) => record.findings)).filter(
+    (item) => item.severity !== "info",
+  );
   if (alerts.length) {
     write(`Alerts (${alerts.length}):`);
     for (const alert of alerts) write(`  ${alert.severity.toUpperCase().padEnd(8)} ${alert.message}`);

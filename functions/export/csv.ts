@@ -23,7 +23,10 @@ function toRecords(rows: readonly Row[], columns: readonly string[]): (string | 
 }
 
 /** Turns a stream of row batches into CSV text chunks (header first), holding one batch at a time. */
-export async function* csvChunks(batches: AsyncIterable<StreamBatch>, counter: { rows: number }): AsyncIterable<string> {
+export async function* csvChunks(
+  batches: AsyncIterable<StreamBatch>,
+  counter: { rows: number },
+): AsyncIterable<string> {
   let columns: string[] | undefined;
   for await (const batch of batches) {
     if (!columns) {

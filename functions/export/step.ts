@@ -21,8 +21,14 @@ export async function runExport(context: StepContext): Promise<StepResult> {
   for (const name of EXTRACT_NAMES) {
     const counter = { rows: 0 };
     const path = extractPath(name, runDate);
-    const batches = warehouse.stream(readSql(`extracts/${name}.sql`), { run_date: runDate }, { label: `extract ${name}` });
-    const written = await bucket.writeStream(path, csvChunks(batches, counter), { contentType: "text/csv; charset=utf-8" });
+    const batches = warehouse.stream(
+      readSql(`extracts/${name}.sql`),
+      { run_date: runDate },
+      { label: `extract ${name}` },
+    );
+    const written = await bucket.writeStream(path, csvChunks(batches, counter), {
+      contentType: "text/csv; charset=utf-8",
+    });
     // latest/ is replaced in one step only after the dated file is complete.
     await bucket.copy(path, latestExtractPath(name));
     rows[name] = counter.rows;

@@ -1,9 +1,10 @@
 // Step 7: the daily summary email (once per run date, ever), and the failure email when a step failed for good.
-import { deckPath } from "../report/step.ts";
+
 import { loadReportData } from "../report/load-report-data.ts";
+import { deckPath } from "../report/step.ts";
+import type { HandlerRuntime } from "../shared/handler.ts";
 import type { RunMessage } from "../shared/run-message.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
-import type { HandlerRuntime } from "../shared/handler.ts";
 import { buildFailureEmail } from "./failure-email.ts";
 import { buildSummaryEmail } from "./summary-email.ts";
 
@@ -15,11 +16,17 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
   const { bucket, mailer, clock } = context.ports;
   const { runDate } = context.message;
   const marker = summaryMarker(runDate);
-  const claimed = await bucket.createIfAbsent(marker, JSON.stringify({ status: "sending", runId: context.message.runId }));
+  const claimed = await bucket.createIfAbsent(
+    marker,
+    JSON.stringify({ status: "sending", runId: context.message.runId }),
+  );
   if (!claimed) {
     const existing = JSON.parse((await bucket.read(marker))?.toString("utf8") ?? "{}") as { status?: string };
     if (existing.status === "sent") {
-      return { summary: "summary email already sent for this run date; not sending it twice", metrics: { emails: 0 } };
+      return {
+        summary: "summary email already sent for this run date; not sending it twice",
+        metrics: { emails: 0 },
+      };
     }
     // A send that crashed midway: better one duplicate than a silent morning.
   }
@@ -39,7 +46,12 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
   });
   await bucket.write(
     marker,
-    JSON.stringify({ status: "sent", runId: context.message.runId, sentAt: clock.now().toISOString(), location: sent.location }),
+    JSON.stringify({
+      status: "sent",
+      runId: context.message.runId,
+      sentAt: clock.now().toISOString(),
+      location: sent.location,
+    }),
   );
   return { outputs: [sent.location], metrics: { emails: 1 }, summary: `summary email: ${email.subject}` };
 }
@@ -72,5 +84,9 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
     messageId: `<failure-${message.runDate}-${failure.step}-${message.runId}@dtc-pulse>`,
   });
   await bucket.write(marker, JSON.stringify({ status: "sent", failure, location: sent.location }));
-  runtime.log.warn("failure email sent", { runDate: message.runDate, step: failure.step, location: sent.location });
+  runtime.log.warn("failure email sent", {
+    runDate: message.runDate,
+    step: failure.step,
+    location: sent.location,
+  });
 }

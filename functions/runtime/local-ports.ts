@@ -1,8 +1,8 @@
 // The embedded default: DuckDB for the warehouse, a folder for the bucket, an outbox (or SMTP) for mail.
 import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import { OutboxMailer } from "../adapters/mailer/outbox-mailer.ts";
 import { SmtpMailer } from "../adapters/mailer/smtp-mailer.ts";
+import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import type { Bus, Clock, Mailer } from "../shared/ports.ts";
 import type { Ports } from "../shared/step.ts";
@@ -10,7 +10,9 @@ import type { Ports } from "../shared/step.ts";
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createMailer(config: PulseConfig): Mailer {
-  return config.email.smtpUrl ? new SmtpMailer(config.email.smtpUrl) : new OutboxMailer(config.local.outboxDir);
+  return config.email.smtpUrl
+    ? new SmtpMailer(config.email.smtpUrl)
+    : new OutboxMailer(config.local.outboxDir);
 }
 
 export async function createLocalPorts(

@@ -4,7 +4,12 @@ import { InProcessBus } from "../adapters/bus/in-process-bus.ts";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import { notifyFailure } from "../notify/step.ts";
 import type { PulseConfig } from "../shared/config.ts";
-import { createDeadLetterHandler, createStepEventHandler, DEFAULT_MAX_EVENT_AGE_MS, type HandlerRuntime } from "../shared/handler.ts";
+import {
+  createDeadLetterHandler,
+  createStepEventHandler,
+  DEFAULT_MAX_EVENT_AGE_MS,
+  type HandlerRuntime,
+} from "../shared/handler.ts";
 import { Ledger, type StepRecord } from "../shared/ledger.ts";
 import { DEAD_LETTER_TOPIC, STEP_NAMES, STEPS, stepDefinition } from "../shared/pipeline.ts";
 import type { Clock, Logger, WarehouseStats } from "../shared/ports.ts";
@@ -32,7 +37,11 @@ export interface LocalRunReport {
   wallMs: number;
 }
 
-export async function runLocally(config: PulseConfig, message: RunMessage, options: LocalRunOptions): Promise<LocalRunReport> {
+export async function runLocally(
+  config: PulseConfig,
+  message: RunMessage,
+  options: LocalRunOptions,
+): Promise<LocalRunReport> {
   const started = performance.now();
   const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: DEAD_LETTER_TOPIC });
   const ports = await createLocalPorts(config, bus, { clock: options.clock, warehouse: options.warehouse });
@@ -50,11 +59,18 @@ export async function runLocally(config: PulseConfig, message: RunMessage, optio
   }
   bus.subscribe(
     DEAD_LETTER_TOPIC,
-    createDeadLetterHandler(provide, notifyFailure, (topic) => STEPS.find((step) => step.topic === topic)?.name),
+    createDeadLetterHandler(
+      provide,
+      notifyFailure,
+      (topic) => STEPS.find((step) => step.topic === topic)?.name,
+    ),
   );
 
   const first = STEP_NAMES.find((step) => isStepSelected(step, message.options)) ?? "ingest";
-  await bus.publish(stepDefinition(first).topic, { data: message, attributes: { runDate: message.runDate, runId: message.runId } });
+  await bus.publish(stepDefinition(first).topic, {
+    data: message,
+    attributes: { runDate: message.runDate, runId: message.runId },
+  });
   await bus.drain();
 
   const records = await new Ledger(ports.bucket).readAll(message.runDate);

@@ -16,7 +16,11 @@ const FINDINGS_COLUMNS: readonly LoadColumn[] = [
   { name: "message", type: "STRING" },
 ];
 
-export async function saveFindings(warehouse: Warehouse, runDate: string, findings: readonly Finding[]): Promise<void> {
+export async function saveFindings(
+  warehouse: Warehouse,
+  runDate: string,
+  findings: readonly Finding[],
+): Promise<void> {
   await warehouse.load({
     dataset: DATASETS.ops,
     table: "findings",

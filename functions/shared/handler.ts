@@ -2,10 +2,10 @@
 // let runStep publish the next message. Permanent problems are logged and acknowledged (returning normally);
 // transient ones throw so that Pub/Sub retries, up to the dead-letter topic.
 import type { PulseConfig } from "./config.ts";
-import { decodePubSubData, UndecodableMessageError } from "./pubsub-envelope.ts";
-import { type StepName, STEP_NAMES } from "./pipeline.ts";
+import { STEP_NAMES, type StepName } from "./pipeline.ts";
 import type { Logger } from "./ports.ts";
-import { InvalidMessageError, parseRunMessage, resolveStartMessage, type RunMessage } from "./run-message.ts";
+import { decodePubSubData, UndecodableMessageError } from "./pubsub-envelope.ts";
+import { InvalidMessageError, parseRunMessage, type RunMessage, resolveStartMessage } from "./run-message.ts";
 import { runStep, type StepOutcome } from "./run-step.ts";
 import type { Ports, StepFunction } from "./step.ts";
 
@@ -24,7 +24,9 @@ export interface HandlerOptions {
 
 export const DEFAULT_MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
 
-export type StepEventHandler = (event: unknown) => Promise<StepOutcome | "rejected" | "too-old" | "failure-notified">;
+export type StepEventHandler = (
+  event: unknown,
+) => Promise<StepOutcome | "rejected" | "too-old" | "failure-notified">;
 
 /** A handler for one step; `runtime` is created on first use so that a cold start pays for it once. */
 export function createStepEventHandler(
@@ -39,7 +41,9 @@ export function createStepEventHandler(
     let message: RunMessage;
     try {
       const decoded = decodePubSubData(event);
-      const age = decoded.publishTime ? context.ports.clock.now().getTime() - Date.parse(decoded.publishTime) : 0;
+      const age = decoded.publishTime
+        ? context.ports.clock.now().getTime() - Date.parse(decoded.publishTime)
+        : 0;
       if (age > options.maxEventAgeMs) {
         log.warn("event too old; acknowledged without running", { messageId: decoded.messageId, ageMs: age });
         return "too-old";
@@ -79,7 +83,9 @@ export function createDeadLetterHandler(
 ): (event: unknown) => Promise<void> {
   return async (event) => {
     const context = await runtime();
-    const attributes = (event as { data?: { message?: { attributes?: Record<string, string> } } })?.data?.message?.attributes ?? {};
+    const attributes =
+      (event as { data?: { message?: { attributes?: Record<string, string> } } })?.data?.message
+        ?.attributes ?? {};
     let message: RunMessage;
     try {
       message = parseRunMessage(decodePubSubData(event).data);
@@ -87,7 +93,8 @@ export function createDeadLetterHandler(
       context.log.error("dead-lettered message cannot be read; dropping it", { error, attributes });
       return;
     }
-    const step = topicToStep(attributes.sourceTopic ?? "") ?? (attributes.step as StepName | undefined) ?? "ingest";
+    const step =
+      topicToStep(attributes.sourceTopic ?? "") ?? (attributes.step as StepName | undefined) ?? "ingest";
     await onFailure(
       {
         ...message,

@@ -65,7 +65,9 @@ export class Ledger {
 
   async write(record: StepRecord): Promise<string> {
     const path = recordPath(record.runDate, record.step);
-    await this.bucket.write(path, `${JSON.stringify(record, null, 2)}\n`, { contentType: "application/json" });
+    await this.bucket.write(path, `${JSON.stringify(record, null, 2)}\n`, {
+      contentType: "application/json",
+    });
     return path;
   }
 
@@ -73,7 +75,13 @@ export class Ledger {
    * Claims (run date, step) for one execution. Only one concurrent delivery wins; a claim older than
    * `staleAfterMs` (a crashed execution) is taken over.
    */
-  async claim(runDate: string, step: StepName, runId: string, now: Date, staleAfterMs: number): Promise<boolean> {
+  async claim(
+    runDate: string,
+    step: StepName,
+    runId: string,
+    now: Date,
+    staleAfterMs: number,
+  ): Promise<boolean> {
     const path = claimPath(runDate, step);
     const body = JSON.stringify({ runId, claimedAt: now.toISOString() } satisfies Claim);
     if (await this.bucket.createIfAbsent(path, body, { contentType: "application/json" })) return true;

@@ -26,7 +26,9 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
     const merged: LogFields = { ...bound, ...fields };
     for (const [key, value] of Object.entries(merged)) merged[key] = serialiseError(value);
     if (options.format === "json") {
-      write(JSON.stringify({ severity: SEVERITY[level], message, time: new Date().toISOString(), ...merged }));
+      write(
+        JSON.stringify({ severity: SEVERITY[level], message, time: new Date().toISOString(), ...merged }),
+      );
       return;
     }
     const context = Object.entries(merged)

@@ -118,7 +118,11 @@ export interface Bucket {
   readonly location: string;
   write(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
   /** Writes a stream of chunks; the object appears whole or not at all. */
-  writeStream(path: string, chunks: AsyncIterable<string | Uint8Array>, options?: WriteOptions): Promise<{ bytes: number }>;
+  writeStream(
+    path: string,
+    chunks: AsyncIterable<string | Uint8Array>,
+    options?: WriteOptions,
+  ): Promise<{ bytes: number }>;
   /** Creates the object only if it does not exist yet; false when it already did (used to claim a step). */
   createIfAbsent(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<boolean>;
   read(path: string): Promise<Buffer | undefined>;

@@ -51,7 +51,11 @@ export function decodePubSubData(event: unknown): { data: unknown; messageId: st
   }
   const text = Buffer.from(message.data, "base64").toString("utf8");
   try {
-    return { data: JSON.parse(text), messageId: message.messageId ?? "unknown", publishTime: message.publishTime };
+    return {
+      data: JSON.parse(text),
+      messageId: message.messageId ?? "unknown",
+      publishTime: message.publishTime,
+    };
   } catch {
     throw new UndecodableMessageError(`Pub/Sub message data is not JSON: ${text.slice(0, 80)}`);
   }

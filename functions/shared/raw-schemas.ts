@@ -2,7 +2,15 @@
 // typed top-level columns, nested objects and arrays as JSON, and the _airbyte_* bookkeeping columns.
 // The demo generator, the file-drop ingest, the DuckDB DDL and the ZetaSQL catalog all read this one list.
 
-export type BigQueryType = "STRING" | "INT64" | "FLOAT64" | "NUMERIC" | "BOOL" | "DATE" | "TIMESTAMP" | "JSON";
+export type BigQueryType =
+  | "STRING"
+  | "INT64"
+  | "FLOAT64"
+  | "NUMERIC"
+  | "BOOL"
+  | "DATE"
+  | "TIMESTAMP"
+  | "JSON";
 
 export interface ColumnSchema {
   name: string;
@@ -45,16 +53,32 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
       { name: "currency", type: "STRING" },
       { name: "financial_status", type: "STRING" },
       { name: "fulfillment_status", type: "STRING" },
-      { name: "subtotal_price", type: "NUMERIC", description: "line items after line discounts, before shipping and tax" },
+      {
+        name: "subtotal_price",
+        type: "NUMERIC",
+        description: "line items after line discounts, before shipping and tax",
+      },
       { name: "total_discounts", type: "NUMERIC" },
       { name: "total_tax", type: "NUMERIC" },
-      { name: "total_shipping_price_set", type: "JSON", description: "{shop_money: {amount, currency_code}}" },
+      {
+        name: "total_shipping_price_set",
+        type: "JSON",
+        description: "{shop_money: {amount, currency_code}}",
+      },
       { name: "total_price", type: "NUMERIC", description: "subtotal + shipping + tax" },
       { name: "source_name", type: "STRING" },
       { name: "landing_site", type: "STRING", description: "landing URL path with the UTM query string" },
       { name: "referring_site", type: "STRING" },
-      { name: "customer", type: "JSON", description: "{id, email, first_name, last_name, created_at, orders_count}" },
-      { name: "line_items", type: "JSON", description: "[{id, product_id, variant_id, sku, title, quantity, price, total_discount}]" },
+      {
+        name: "customer",
+        type: "JSON",
+        description: "{id, email, first_name, last_name, created_at, orders_count}",
+      },
+      {
+        name: "line_items",
+        type: "JSON",
+        description: "[{id, product_id, variant_id, sku, title, quantity, price, total_discount}]",
+      },
       { name: "refunds", type: "JSON", description: "[{id, created_at, transactions: [{amount, kind}]}]" },
       { name: "shipping_address", type: "JSON", description: "{country_code, province_code, city, zip}" },
       { name: "discount_codes", type: "JSON" },
@@ -117,7 +141,11 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
       { name: "impressions", type: "INT64" },
       { name: "clicks", type: "INT64" },
       { name: "reach", type: "INT64" },
-      { name: "actions", type: "JSON", description: "[{action_type, value}], purchases as offsite_conversion.fb_pixel_purchase" },
+      {
+        name: "actions",
+        type: "JSON",
+        description: "[{action_type, value}], purchases as offsite_conversion.fb_pixel_purchase",
+      },
       { name: "action_values", type: "JSON", description: "[{action_type, value}]" },
       ...airbyteColumns,
     ],
@@ -134,7 +162,8 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
       {
         name: "metrics",
         type: "JSON",
-        description: "{campaign_id, campaign_name, adgroup_id, adgroup_name, ad_name, spend, impressions, clicks, conversion, complete_payment, total_complete_payment_rate, currency}",
+        description:
+          "{campaign_id, campaign_name, adgroup_id, adgroup_name, ad_name, spend, impressions, clicks, conversion, complete_payment, total_complete_payment_rate, currency}",
       },
       ...airbyteColumns,
     ],

@@ -76,7 +76,10 @@ export function parseRunMessage(data: unknown): RunMessage {
 }
 
 export function newRunId(trigger: string, now: Date): string {
-  return `${trigger}-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+  return `${trigger}-${now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")}`;
 }
 
 /**

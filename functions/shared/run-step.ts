@@ -30,7 +30,12 @@ async function publishNext(step: StepName, message: RunMessage, runtime: StepRun
 }
 
 /** Sends the chain straight to notify, which emails the failure. */
-async function publishFailure(step: StepName, message: RunMessage, error: string, runtime: StepRuntime): Promise<void> {
+async function publishFailure(
+  step: StepName,
+  message: RunMessage,
+  error: string,
+  runtime: StepRuntime,
+): Promise<void> {
   const failed: RunMessage = {
     ...message,
     failure: { step, error, at: runtime.ports.clock.now().toISOString() },
@@ -53,8 +58,10 @@ export async function runStep(
   const existing = await ledger.read(message.runDate, step);
 
   if (!isStepSelected(step, message.options)) {
-    if (!existing || existing.status !== "succeeded") {
-      await ledger.write(skippedRecord(step, message, existing, "not selected by --from/--to/--skip", ports.clock.now()));
+    if (existing?.status !== "succeeded") {
+      await ledger.write(
+        skippedRecord(step, message, existing, "not selected by --from/--to/--skip", ports.clock.now()),
+      );
     }
     log.info("step skipped (not selected)", { event: "step.skipped" });
     await publishNext(step, message, runtime);

@@ -13,7 +13,12 @@ export interface ModelDefinition {
 
 export const MODELS: readonly ModelDefinition[] = [
   { name: "stg_shopify_orders", layer: "staging", partitionColumn: "order_date", clusterBy: ["order_id"] },
-  { name: "stg_shopify_line_items", layer: "staging", partitionColumn: "order_date", clusterBy: ["product_id"] },
+  {
+    name: "stg_shopify_line_items",
+    layer: "staging",
+    partitionColumn: "order_date",
+    clusterBy: ["product_id"],
+  },
   { name: "stg_shopify_products", layer: "staging", clusterBy: ["product_id"] },
   { name: "stg_facebook_ads", layer: "staging", partitionColumn: "date", clusterBy: ["campaign_id"] },
   { name: "stg_tiktok_ads", layer: "staging", partitionColumn: "date", clusterBy: ["campaign_id"] },

@@ -60,7 +60,10 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ms: Math.round(performance.now() - modelStarted),
     });
   }
-  const mode = fullBuilds === MODELS.length ? "full build" : `window ${incrementalWindow.start} → ${incrementalWindow.end}`;
+  const mode =
+    fullBuilds === MODELS.length
+      ? "full build"
+      : `window ${incrementalWindow.start} → ${incrementalWindow.end}`;
   return {
     rows,
     metrics: { models: MODELS.length, fullBuilds, ms: Math.round(performance.now() - started) },

@@ -8,15 +8,30 @@ raw_orders AS (
   WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
 ),
 
-latest_version AS (
-  -- Airbyte re-lands an order whenever it changes (refunds, fulfilment) and a sync may land a batch twice:
-  -- the newest extraction wins, and the count of versions is kept for the duplicate-batch check.
-  SELECT
-    *,
-    COUNT(*) OVER (PARTITION BY id) AS raw_versions,
-    COUNT(*) OVER (PARTITION BY id, updated_at) AS raw_copies_of_version
+copies_per_version AS (
+  -- A sync that lands a batch twice leaves two raw rows of the same order version (same updated_at).
+  SELECT id, updated_at, COUNT(*) AS copies
   FROM raw_orders
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+  GROUP BY id, updated_at
+),
+
+duplicate_copies AS (
+  SELECT id, MAX(copies) AS raw_copies_of_version, SUM(copies) AS raw_versions
+  FROM copies_per_version
+  GROUP BY id
+),
+
+latest_version AS (
+  -- Airbyte re-lands an order whenever it changes (refunds, fulfilment): the newest extraction wins.
+  SELECT
+    raw_orders.*,
+    duplicate_copies.raw_versions,
+    duplicate_copies.raw_copies_of_version
+  FROM raw_orders
+  JOIN duplicate_copies ON duplicate_copies.id = raw_orders.id
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY raw_orders.id ORDER BY raw_orders._airbyte_extracted_at DESC, raw_orders.updated_at DESC
+  ) = 1
 ),
 
 normalised AS (

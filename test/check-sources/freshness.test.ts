@@ -35,7 +35,8 @@ describe("freshness", () => {
 
   it("treats a source with no data as critical", () => {
     assert.equal(
-      judgeFreshness({ runDate: "2026-11-21", lastEventDate: null, lastLoadedAt: null, asOf }, thresholds).status,
+      judgeFreshness({ runDate: "2026-11-21", lastEventDate: null, lastLoadedAt: null, asOf }, thresholds)
+        .status,
       "critical",
     );
   });
@@ -43,7 +44,8 @@ describe("freshness", () => {
   it("honours per-source thresholds", () => {
     const weekly = { warnAfterHours: 24 * 7, criticalAfterHours: 24 * 14 };
     assert.equal(
-      judgeFreshness({ runDate: "2026-11-21", lastEventDate: "2026-11-18", lastLoadedAt: null, asOf }, weekly).status,
+      judgeFreshness({ runDate: "2026-11-21", lastEventDate: "2026-11-18", lastLoadedAt: null, asOf }, weekly)
+        .status,
       "ok",
     );
   });

@@ -10,19 +10,42 @@ const declared: RawTableSchema[] = [
 
 describe("inventory", () => {
   it("reports missing declared tables and empty tables even without a baseline", () => {
-    const current = toInventory([{ dataset: "raw", name: "orders", columns: [{ name: "id", type: "BIGINT" }], rowCount: 0 }]);
-    const checks = compareInventory(undefined, current, declared).map((item) => `${item.check}:${item.subject}:${item.severity}`);
-    assert.deepEqual(checks, ["inventory_missing_table:ads:critical", "inventory_empty_table:orders:warning"]);
+    const current = toInventory([
+      { dataset: "raw", name: "orders", columns: [{ name: "id", type: "BIGINT" }], rowCount: 0 },
+    ]);
+    const checks = compareInventory(undefined, current, declared).map(
+      (item) => `${item.check}:${item.subject}:${item.severity}`,
+    );
+    assert.deepEqual(checks, [
+      "inventory_missing_table:ads:critical",
+      "inventory_empty_table:orders:warning",
+    ]);
   });
 
   it("reports new, removed and retyped tables and columns against the baseline", () => {
     const baseline = toInventory([
-      { dataset: "raw", name: "orders", columns: [{ name: "id", type: "BIGINT" }, { name: "note", type: "VARCHAR" }], rowCount: 5 },
+      {
+        dataset: "raw",
+        name: "orders",
+        columns: [
+          { name: "id", type: "BIGINT" },
+          { name: "note", type: "VARCHAR" },
+        ],
+        rowCount: 5,
+      },
       { dataset: "raw", name: "ads", columns: [{ name: "spend", type: "DOUBLE" }], rowCount: 5 },
       { dataset: "raw", name: "old", columns: [], rowCount: 5 },
     ]);
     const current = toInventory([
-      { dataset: "raw", name: "orders", columns: [{ name: "id", type: "VARCHAR" }, { name: "tags", type: "VARCHAR" }], rowCount: 6 },
+      {
+        dataset: "raw",
+        name: "orders",
+        columns: [
+          { name: "id", type: "VARCHAR" },
+          { name: "tags", type: "VARCHAR" },
+        ],
+        rowCount: 6,
+      },
       { dataset: "raw", name: "ads", columns: [{ name: "spend", type: "DOUBLE" }], rowCount: 6 },
       { dataset: "raw", name: "fresh", columns: [], rowCount: 1 },
     ]);

@@ -6,7 +6,7 @@ import type { StreamBatch } from "../../functions/shared/ports.ts";
 
 describe("CSV extracts", () => {
   it("neutralises text that a spreadsheet would run as a formula", () => {
-    for (const hostile of ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]) {
+    for (const hostile of ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]) {
       assert.equal(neutraliseFormula(hostile), `'${hostile}`);
     }
     assert.equal(neutraliseFormula("Face cream"), "Face cream");
@@ -26,7 +26,10 @@ describe("CSV extracts", () => {
       { name: "revenue", type: "DECIMAL" },
     ];
     async function* batches(): AsyncIterable<StreamBatch> {
-      yield { columns, rows: [{ date: "2026-11-21", product_title: 'Serum, "Gold"\nedition', revenue: 10.5 }] };
+      yield {
+        columns,
+        rows: [{ date: "2026-11-21", product_title: 'Serum, "Gold"\nedition', revenue: 10.5 }],
+      };
       yield { columns, rows: [{ date: "2026-11-21", product_title: "=cmd|' /C calc'!A0", revenue: -3 }] };
     }
     const counter = { rows: 0 };

@@ -12,7 +12,11 @@ function hmacFromPads(secret: string, message: string): string {
 }
 
 describe("PII hashing", () => {
-  for (const secret of ["a".repeat(32), "k".repeat(64), "a secret longer than the sixty-four byte block of SHA-256 ........."]) {
+  for (const secret of [
+    "a".repeat(32),
+    "k".repeat(64),
+    "a secret longer than the sixty-four byte block of SHA-256 .........",
+  ]) {
     it(`the key pads reproduce HMAC-SHA256 for a ${secret.length}-character key`, () => {
       for (const value of ["jane.doe@example.com", "élodie@example.fr", "+14155550100", "😀@example.com"]) {
         assert.equal(hmacFromPads(secret, value), createHmac("sha256", secret).update(value).digest("hex"));
@@ -24,6 +28,9 @@ describe("PII hashing", () => {
   it("normalises emails so that the same person hashes the same", () => {
     assert.equal(normaliseEmail("  Jane.Doe@Example.COM "), "jane.doe@example.com");
     const key = "x".repeat(40);
-    assert.equal(hashPii(normaliseEmail(" JANE@example.com"), key), hashPii(normaliseEmail("jane@example.com "), key));
+    assert.equal(
+      hashPii(normaliseEmail(" JANE@example.com"), key),
+      hashPii(normaliseEmail("jane@example.com "), key),
+    );
   });
 });

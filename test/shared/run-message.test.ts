@@ -38,10 +38,22 @@ describe("run message", () => {
   });
 
   it("selects steps by from, to and skip", () => {
-    const options = { from: "transform", to: "report", skip: ["export"], force: false, fullRefresh: false } as const;
-    const selected = ["ingest", "check-sources", "transform", "check-quality", "export", "report", "notify"].filter(
-      (step) => isStepSelected(step as never, { ...options, skip: [...options.skip] }),
-    );
+    const options = {
+      from: "transform",
+      to: "report",
+      skip: ["export"],
+      force: false,
+      fullRefresh: false,
+    } as const;
+    const selected = [
+      "ingest",
+      "check-sources",
+      "transform",
+      "check-quality",
+      "export",
+      "report",
+      "notify",
+    ].filter((step) => isStepSelected(step as never, { ...options, skip: [...options.skip] }));
     assert.deepEqual(selected, ["transform", "check-quality", "report"]);
     assert.equal(isAfterLastStep("report", { ...options, skip: [] }), true);
     assert.equal(isAfterLastStep("export", { ...options, skip: [] }), false);

@@ -66,14 +66,20 @@ describe("runStep", () => {
     assert.equal(await runStep("transform", step, { ...message, runId: "test-2" }, runtime), "duplicate");
     assert.equal(calls, 1);
     // --force runs it again and counts the attempt.
-    assert.equal(await runStep("transform", step, { ...message, options: { ...message.options, force: true } }, runtime), "succeeded");
+    assert.equal(
+      await runStep("transform", step, { ...message, options: { ...message.options, force: true } }, runtime),
+      "succeeded",
+    );
     assert.equal(calls, 2);
     assert.equal((await new Ledger(runtime.ports.bucket).read("2026-11-21", "transform"))?.attempt, 2);
   });
 
   it("leaves a step that another delivery is running alone", async () => {
     const ledger = new Ledger(runtime.ports.bucket);
-    assert.equal(await ledger.claim("2026-11-21", "export", "other-run", new Date("2026-11-22T06:59:00Z"), 60_000 * 10), true);
+    assert.equal(
+      await ledger.claim("2026-11-21", "export", "other-run", new Date("2026-11-22T06:59:00Z"), 60_000 * 10),
+      true,
+    );
     assert.equal(await runStep("export", async () => ({}), message, runtime), "in-progress");
     assert.equal(bus.messages.length, 0);
   });

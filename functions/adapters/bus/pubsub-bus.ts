@@ -10,7 +10,9 @@ export class PubSubBus implements Bus {
   }
 
   async publish(topic: string, message: BusMessage): Promise<string> {
-    return this.client.topic(topic).publishMessage({ json: message.data, attributes: message.attributes ?? {} });
+    return this.client
+      .topic(topic)
+      .publishMessage({ json: message.data, attributes: message.attributes ?? {} });
   }
 
   async close(): Promise<void> {

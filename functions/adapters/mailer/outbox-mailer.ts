@@ -6,7 +6,11 @@ import type { Mailer, OutgoingMail, SentMail } from "../../shared/ports.ts";
 import { toNodemailerMessage } from "./message.ts";
 
 export class OutboxMailer implements Mailer {
-  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  private readonly transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: "unix",
+  });
 
   constructor(private readonly folder: string) {}
 

@@ -23,7 +23,7 @@ import type {
   WarehouseStats,
 } from "../../shared/ports.ts";
 import type { BigQueryType } from "../../shared/raw-schemas.ts";
-import { translateToDuckDb } from "./dialect.ts";
+import { DUCKDB_SESSION_SETUP, translateToDuckDb } from "./dialect.ts";
 import { duckDbType } from "./duckdb-types.ts";
 
 const DEFAULT_MAX_ROWS = 50_000;
@@ -57,7 +57,8 @@ function toDuckDbParams(params: SqlParams): Record<string, DuckDBValue> {
     if (value instanceof Uint8Array) bound[name] = blobValue(value);
     else if (typeof value === "string" && isDateParamName(name)) {
       const [year, month, day] = value.split("-").map(Number);
-      if (!year || !month || !day) throw new Error(`parameter @${name} must be a date as YYYY-MM-DD, got "${value}"`);
+      if (!year || !month || !day)
+        throw new Error(`parameter @${name} must be a date as YYYY-MM-DD, got "${value}"`);
       bound[name] = dateValue({ year, month, day });
     } else bound[name] = value;
   }
@@ -113,8 +114,8 @@ export class DuckDbWarehouse implements Warehouse {
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(path, config);
     const connection = await instance.connect();
-    // BigQuery TIMESTAMPs are UTC instants; a UTC session keeps DuckDB's TIMESTAMPTZ arithmetic the same.
-    await connection.run("SET TimeZone = 'UTC'");
+    // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
+    for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
     return new DuckDbWarehouse(instance, connection);
   }
 
@@ -136,14 +137,20 @@ export class DuckDbWarehouse implements Warehouse {
   private async runTranslated(sql: string, params: SqlParams, label: string | undefined) {
     const translated = translateToDuckDb(sql);
     try {
-      return await this.timed(() => this.connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params))));
+      return await this.timed(() =>
+        this.connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params))),
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`query ${label ? `"${label}" ` : ""}failed on DuckDB: ${reason}`, { cause: error });
     }
   }
 
-  async query<T extends object = Row>(sql: string, params: SqlParams = {}, options: QueryOptions = {}): Promise<T[]> {
+  async query<T extends object = Row>(
+    sql: string,
+    params: SqlParams = {},
+    options: QueryOptions = {},
+  ): Promise<T[]> {
     const reader = await this.runTranslated(sql, params, options.label);
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     if (reader.currentRowCount > maxRows) {
@@ -160,7 +167,9 @@ export class DuckDbWarehouse implements Warehouse {
 
   async *stream(sql: string, params: SqlParams = {}, options: QueryOptions = {}): AsyncIterable<StreamBatch> {
     const translated = translateToDuckDb(sql);
-    const result = await this.timed(() => this.connection.stream(translated, toDuckDbParams(usedParams(translated, params))));
+    const result = await this.timed(() =>
+      this.connection.stream(translated, toDuckDbParams(usedParams(translated, params))),
+    );
     const names = result.columnNames();
     const types = result.columnTypes();
     const columns = names.map((name, index) => ({ name, type: types[index]?.toString() ?? "UNKNOWN" }));
@@ -187,7 +196,9 @@ export class DuckDbWarehouse implements Warehouse {
     const target = `${quoteIdentifier(request.dataset)}.${quoteIdentifier(request.table)}`;
     const select = translateToDuckDb(request.sql);
     const params = toDuckDbParams(usedParams(select, request.params));
-    await this.timed(() => this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(request.dataset)}`));
+    await this.timed(() =>
+      this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(request.dataset)}`),
+    );
     const incremental =
       request.window !== undefined &&
       request.partitionColumn !== undefined &&
@@ -199,7 +210,10 @@ export class DuckDbWarehouse implements Warehouse {
         const order = [request.partitionColumn, ...(request.clusterBy ?? [])].filter(Boolean) as string[];
         const orderBy = order.length ? ` ORDER BY ${order.map(quoteIdentifier).join(", ")}` : "";
         await this.timed(() =>
-          this.connection.run(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`, params),
+          this.connection.run(
+            `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`,
+            params,
+          ),
         );
         return { rowsWritten: await this.count(target), mode: "full" };
       }
@@ -208,7 +222,10 @@ export class DuckDbWarehouse implements Warehouse {
       await this.timed(() => this.connection.run("BEGIN TRANSACTION"));
       try {
         await this.timed(() =>
-          this.connection.run(`DELETE FROM ${target} WHERE ${partition} BETWEEN $window_start AND $window_end`, window),
+          this.connection.run(
+            `DELETE FROM ${target} WHERE ${partition} BETWEEN $window_start AND $window_end`,
+            window,
+          ),
         );
         // Only the window's partitions are replaced, exactly as a BigQuery partition overwrite would.
         const inserted = await this.timed(() =>
@@ -230,7 +247,9 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async count(target: string): Promise<number> {
-    const reader = await this.timed(() => this.connection.runAndReadAll(`SELECT count(*) AS n FROM ${target}`));
+    const reader = await this.timed(() =>
+      this.connection.runAndReadAll(`SELECT count(*) AS n FROM ${target}`),
+    );
     return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
   }
 
@@ -239,7 +258,9 @@ export class DuckDbWarehouse implements Warehouse {
     const columnList = request.columns.map((column) => quoteIdentifier(column.name)).join(", ");
     await this.timed(async () => {
       await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(request.dataset)}`);
-      const definitions = request.columns.map((column) => `${quoteIdentifier(column.name)} ${duckDbType(column.type)}`);
+      const definitions = request.columns.map(
+        (column) => `${quoteIdentifier(column.name)} ${duckDbType(column.type)}`,
+      );
       await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${definitions.join(", ")})`);
     });
     await this.timed(() => this.connection.run("BEGIN TRANSACTION"));
@@ -247,7 +268,8 @@ export class DuckDbWarehouse implements Warehouse {
       if (request.replaceWhere) {
         const { column, value } = request.replaceWhere;
         const type = request.columns.find((candidate) => candidate.name === column)?.type;
-        if (!type) throw new Error(`load into ${target}: replaceWhere column ${column} is not among the columns`);
+        if (!type)
+          throw new Error(`load into ${target}: replaceWhere column ${column} is not among the columns`);
         await this.timed(() =>
           this.connection.run(
             `DELETE FROM ${target} WHERE ${quoteIdentifier(column)} = CAST(? AS ${duckDbType(type)})`,
@@ -266,7 +288,9 @@ export class DuckDbWarehouse implements Warehouse {
           });
           return `(${placeholders.join(", ")})`;
         });
-        await this.timed(() => this.connection.run(`INSERT INTO ${target} (${columnList}) VALUES ${tuples.join(", ")}`, values));
+        await this.timed(() =>
+          this.connection.run(`INSERT INTO ${target} (${columnList}) VALUES ${tuples.join(", ")}`, values),
+        );
       }
       await this.timed(() => this.connection.run("COMMIT"));
     } catch (error) {

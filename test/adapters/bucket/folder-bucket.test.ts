@@ -31,7 +31,9 @@ describe("folder bucket", () => {
     assert.equal(await bucket.createIfAbsent("claims/x.json", "first"), true);
     assert.equal(await bucket.createIfAbsent("claims/x.json", "second"), false);
     assert.equal((await bucket.read("claims/x.json"))?.toString(), "first");
-    const results = await Promise.all([1, 2, 3, 4].map((n) => bucket.createIfAbsent("claims/race.json", String(n))));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => bucket.createIfAbsent("claims/race.json", String(n))),
+    );
     assert.equal(results.filter(Boolean).length, 1);
   });
 

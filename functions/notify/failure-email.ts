@@ -1,0 +1,93 @@
+// The email sent when a step has failed for good: what failed, where, for which run, and the exact command that
+// re-runs it, so whoever reads it at 7am can act without opening the logs first.
+import {
+  EMAIL_COLORS,
+  emailDocument,
+  escapeHtml,
+  type RenderedEmail,
+  sanitizeHeader,
+} from "../shared/html.ts";
+import type { ShopProfile } from "../shared/report-data.ts";
+
+export type { RenderedEmail } from "../shared/html.ts";
+
+export interface FailureEmailInput {
+  shop: ShopProfile;
+  runDate: string;
+  runId: string;
+  step: string;
+  error: string;
+  rerunCommand: string;
+}
+
+const c = EMAIL_COLORS;
+const h = escapeHtml;
+const labelStyle = `padding:6px 12px 6px 0;font-size:13px;line-height:18px;color:${c.muted};font-weight:bold;white-space:nowrap;vertical-align:top;`;
+const valueStyle = `padding:6px 0;font-size:14px;line-height:20px;color:${c.ink};vertical-align:top;`;
+const preStyle = `margin:0;padding:10px 12px;background-color:#f9fafb;border:1px solid ${c.rule};font-family:Consolas,Menlo,monospace;font-size:13px;line-height:18px;color:${c.ink};white-space:pre-wrap;word-break:break-word;`;
+
+export function buildFailureEmail(input: FailureEmailInput): RenderedEmail {
+  const subject = sanitizeHeader(`${input.shop.name} · run FAILED at ${input.step} · ${input.runDate}`);
+  const heading = `Run failed at step ${input.step}`;
+  const details: [string, string][] = [
+    ["Shop", input.shop.name],
+    ["Run date", input.runDate],
+    ["Run id", input.runId],
+    ["Step", input.step],
+  ];
+  const nextSteps =
+    "The steps after this one did not run, so today's extracts, deck and summary email were not produced. Fix the cause, then re-run from the failed step:";
+
+  const body = [
+    `<tr><td style="padding:20px 24px;background-color:${c.bad};color:#ffffff;">`,
+    `<div style="font-size:13px;line-height:18px;color:#fee2e2;">${h(input.shop.name)}</div>`,
+    `<h1 style="margin:4px 0 0 0;font-size:22px;line-height:28px;color:#ffffff;">${h(heading)}</h1>`,
+    "</td></tr>",
+    '<tr><td style="padding:16px 24px 0 24px;">',
+    '<table role="presentation" cellpadding="0" cellspacing="0" border="0">',
+    ...details.map(
+      ([label, value]) =>
+        `<tr><td style="${labelStyle}">${h(label)}</td><td style="${valueStyle}">${h(value)}</td></tr>`,
+    ),
+    "</table>",
+    "</td></tr>",
+    '<tr><td style="padding:16px 24px 0 24px;">',
+    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">Error</h2>`,
+    `<pre style="${preStyle}">${h(input.error)}</pre>`,
+    "</td></tr>",
+    '<tr><td style="padding:16px 24px 0 24px;">',
+    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">Re-run</h2>`,
+    `<p style="margin:0 0 8px 0;font-size:14px;line-height:20px;">${h(nextSteps)}</p>`,
+    `<pre style="${preStyle}"><code>${h(input.rerunCommand)}</code></pre>`,
+    "</td></tr>",
+    `<tr><td style="padding:20px 24px;font-size:12px;line-height:16px;color:${c.muted};">${h(`Sent by DTC Pulse for run ${input.runId}.`)}</td></tr>`,
+  ].join("\n");
+
+  const text = [
+    input.shop.name,
+    heading,
+    "",
+    ...details.map(([label, value]) => `${label}: ${value}`),
+    "",
+    "ERROR",
+    input.error,
+    "",
+    "RE-RUN",
+    nextSteps,
+    "",
+    `    ${input.rerunCommand}`,
+    "",
+    `Sent by DTC Pulse for run ${input.runId}.`,
+    "",
+  ].join("\n");
+
+  return {
+    subject,
+    html: emailDocument({
+      title: subject,
+      preheader: `${heading}: ${(input.error.split("\n")[0] ?? "").slice(0, 140)}`,
+      body,
+    }),
+    text,
+  };
+}

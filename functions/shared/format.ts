@@ -1,0 +1,153 @@
+// Formatting of the numbers and dates the deck and the emails show, in the shop's currency and locale.
+// Missing values are always shown as "n/a": a 0 in an executive summary reads as a fact, not as a gap.
+
+export const NOT_AVAILABLE = "n/a";
+
+export interface NumberLocale {
+  currency: string;
+  locale: string;
+}
+
+type Maybe = number | null | undefined;
+
+const isNumber = (value: Maybe): value is number => typeof value === "number" && Number.isFinite(value);
+
+// Intl formatters are costly to build and a deck formats a few hundred values: keep one per option set.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/** How many decimals the currency has (2 for USD, 0 for JPY). */
+function currencyDigits(fmt: NumberLocale): number {
+  return numberFormat(fmt.locale, { style: "currency", currency: fmt.currency }).resolvedOptions()
+    .maximumFractionDigits as number;
+}
+
+/** `$1,234` (whole units) or, with `decimals`, `$54.32`; never more decimals than the currency has. */
+export function formatMoney(value: Maybe, fmt: NumberLocale, decimals = 0): string {
+  if (!isNumber(value)) return NOT_AVAILABLE;
+  const digits = Math.min(decimals, currencyDigits(fmt));
+  return numberFormat(fmt.locale, {
+    style: "currency",
+    currency: fmt.currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+/** `$12.4k`, `$1.2M`; amounts under a thousand stay whole (`$950`). */
+export function formatMoneyCompact(value: Maybe, fmt: NumberLocale): string {
+  if (!isNumber(value)) return NOT_AVAILABLE;
+  if (Math.abs(value) < 1000) return formatMoney(value, fmt);
+  const text = numberFormat(fmt.locale, {
+    style: "currency",
+    currency: fmt.currency,
+    notation: "compact",
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  }).format(value);
+  // en-US spells thousands "K" where the house style (and en-GB) says "k".
+  return text.replace(/(\d)K(?![A-Za-z])/, "$1k");
+}
+
+/** `1,234`; with `decimals`, up to that many. */
+export function formatNumber(value: Maybe, locale: string, decimals = 0): string {
+  if (!isNumber(value)) return NOT_AVAILABLE;
+  return numberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
+}
+
+/** A ratio such as ROAS or MER: `3.10` (fixed decimals so columns line up); `suffix` e.g. "×". */
+export function formatRatio(value: Maybe, locale: string, decimals = 2, suffix = ""): string {
+  if (!isNumber(value)) return NOT_AVAILABLE;
+  const text = numberFormat(locale, {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(value);
+  return `${text}${suffix}`;
+}
+
+/** A share such as CTR, given as a fraction: 0.0123 → `1.23%`. */
+export function formatPercent(fraction: Maybe, locale: string, decimals = 1): string {
+  if (!isNumber(fraction)) return NOT_AVAILABLE;
+  return numberFormat(locale, {
+    style: "percent",
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(fraction);
+}
+
+/** A change given as a ratio: 0.08 → `+8%`, -0.25 → `-25%`, a change that rounds to nothing → `0%`. */
+export function formatChange(change: Maybe, locale: string): string {
+  if (!isNumber(change)) return NOT_AVAILABLE;
+  return numberFormat(locale, {
+    style: "percent",
+    signDisplay: "exceptZero",
+    maximumFractionDigits: 0,
+  }).format(change);
+}
+
+// Dates are civil days ("YYYY-MM-DD"): formatting them in UTC keeps the day the string names.
+function dateParts(date: string, locale: string, withYear: boolean) {
+  const parts = new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    ...(withYear ? { year: "numeric" } : {}),
+  }).formatToParts(new Date(`${date}T00:00:00Z`));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return { weekday: part("weekday"), day: part("day"), month: part("month"), year: part("year") };
+}
+
+/** `Sat 21 Nov`: names from the locale, one fixed order so every label in the deck reads alike. */
+export function formatWeekdayDate(date: string | null | undefined, locale: string): string {
+  if (!date) return NOT_AVAILABLE;
+  const { weekday, day, month } = dateParts(date, locale, false);
+  return `${weekday} ${day} ${month}`;
+}
+
+/** `Sat 21 Nov 2026`. */
+export function formatLongDate(date: string | null | undefined, locale: string): string {
+  if (!date) return NOT_AVAILABLE;
+  const { weekday, day, month, year } = dateParts(date, locale, true);
+  return `${weekday} ${day} ${month} ${year}`;
+}
+
+/** `21 Nov`: short enough for 28 chart categories. */
+export function formatDayMonth(date: string, locale: string): string {
+  const { day, month } = dateParts(date, locale, false);
+  return `${day} ${month}`;
+}
+
+/** `Sat`. */
+export function formatWeekday(date: string, locale: string): string {
+  return dateParts(date, locale, false).weekday;
+}
+
+/** `1–21 Nov 2026`, or `28 Oct – 3 Nov 2026` across months, or with both years across years. */
+export function formatDateRange(from: string, to: string, locale: string): string {
+  const a = dateParts(from, locale, true);
+  const b = dateParts(to, locale, true);
+  if (from === to) return `${b.day} ${b.month} ${b.year}`;
+  if (a.year === b.year && a.month === b.month) return `${a.day}–${b.day} ${b.month} ${b.year}`;
+  if (a.year === b.year) return `${a.day} ${a.month} – ${b.day} ${b.month} ${b.year}`;
+  return `${a.day} ${a.month} ${a.year} – ${b.day} ${b.month} ${b.year}`;
+}
+
+/** The currency's symbol in the locale and whether it comes before the number (`$`, before) or after (`€`). */
+export function currencySymbol(fmt: NumberLocale): { symbol: string; position: "before" | "after" } {
+  const parts = numberFormat(fmt.locale, { style: "currency", currency: fmt.currency }).formatToParts(1);
+  const symbolIndex = parts.findIndex((part) => part.type === "currency");
+  const numberIndex = parts.findIndex((part) => part.type === "integer");
+  return {
+    symbol: parts[symbolIndex]?.value ?? fmt.currency,
+    position: symbolIndex < numberIndex ? "before" : "after",
+  };
+}

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DuckDbWarehouse } from "../../../functions/adapters/warehouse/duckdb-warehouse.ts";
+
+describe("DuckDB warehouse", () => {
+  let warehouse: DuckDbWarehouse;
+  before(async () => {
+    warehouse = await DuckDbWarehouse.open(":memory:");
+    await warehouse.execute("CREATE SCHEMA raw");
+    await warehouse.execute(
+      `CREATE TABLE raw.events AS
+       SELECT DATE '2026-11-01' AS day, CAST(1 AS INT64) AS amount
+       UNION ALL SELECT DATE '2026-11-01', 2
+       UNION ALL SELECT DATE '2026-11-02', 3
+       UNION ALL SELECT DATE '2026-11-03', 4`,
+    );
+  });
+  after(() => warehouse.close());
+
+  const model =
+    "SELECT day, SUM(amount) AS total FROM raw.events WHERE day BETWEEN @window_start AND @window_end GROUP BY day";
+
+  it("returns plain values: numbers, ISO dates and timestamps, parsed JSON", async () => {
+    const [row] = await warehouse.query(
+      `SELECT CAST(5 AS INT64) AS n, CAST(2.5 AS NUMERIC) AS money, @run_date AS d,
+              TIMESTAMP '2026-11-21 10:00:00+00' AS ts, PARSE_JSON('{"a": [1, 2]}') AS j, @name AS s`,
+      { run_date: "2026-11-21", name: "x" },
+    );
+    assert.deepEqual(row, {
+      n: 5,
+      money: 2.5,
+      d: "2026-11-21",
+      ts: "2026-11-21T10:00:00.000Z",
+      j: { a: [1, 2] },
+      s: "x",
+    });
+  });
+
+  it("builds a model whole, then replaces only the window's partitions", async () => {
+    const full = await warehouse.materialize({
+      dataset: "marts",
+      table: "totals",
+      sql: model,
+      params: { window_start: "2000-01-01", window_end: "2026-11-03" },
+      partitionColumn: "day",
+      window: { start: "2026-11-02", end: "2026-11-03" },
+    });
+    assert.deepEqual(full, { rowsWritten: 3, mode: "full" });
+
+    await warehouse.execute(
+      "INSERT INTO raw.events VALUES (DATE '2026-11-01', 100), (DATE '2026-11-03', 10)",
+    );
+    const incremental = await warehouse.materialize({
+      dataset: "marts",
+      table: "totals",
+      sql: model,
+      params: { window_start: "2026-11-02", window_end: "2026-11-03" },
+      partitionColumn: "day",
+      window: { start: "2026-11-02", end: "2026-11-03" },
+    });
+    assert.deepEqual(incremental, { rowsWritten: 2, mode: "incremental" });
+    const rows = await warehouse.query("SELECT day, total FROM marts.totals ORDER BY day");
+    // 2026-11-01 is outside the window: its late row is picked up only by the next full refresh.
+    assert.deepEqual(rows, [
+      { day: "2026-11-01", total: 3 },
+      { day: "2026-11-02", total: 3 },
+      { day: "2026-11-03", total: 14 },
+    ]);
+  });
+
+  it("loads rows, replacing one partition's rows", async () => {
+    const columns = [
+      { name: "run_date", type: "DATE" as const },
+      { name: "message", type: "STRING" as const },
+    ];
+    await warehouse.load({
+      dataset: "ops",
+      table: "notes",
+      columns,
+      rows: [{ run_date: "2026-11-20", message: "a" }],
+    });
+    await warehouse.load({
+      dataset: "ops",
+      table: "notes",
+      columns,
+      replaceWhere: { column: "run_date", value: "2026-11-21" },
+      rows: [
+        { run_date: "2026-11-21", message: "b" },
+        { run_date: "2026-11-21", message: 'it\'s "quoted"' },
+      ],
+    });
+    await warehouse.load({
+      dataset: "ops",
+      table: "notes",
+      columns,
+      replaceWhere: { column: "run_date", value: "2026-11-21" },
+      rows: [{ run_date: "2026-11-21", message: "c" }],
+    });
+    const rows = await warehouse.query("SELECT run_date, message FROM ops.notes ORDER BY run_date, message");
+    assert.deepEqual(rows, [
+      { run_date: "2026-11-20", message: "a" },
+      { run_date: "2026-11-21", message: "c" },
+    ]);
+  });
+
+  it("streams in batches and refuses to pull too many rows into memory", async () => {
+    const sql = "SELECT x FROM UNNEST(GENERATE_DATE_ARRAY(DATE '2000-01-01', DATE '2020-12-31')) AS x";
+    let rows = 0;
+    let batches = 0;
+    for await (const batch of warehouse.stream(sql)) {
+      rows += batch.rows.length;
+      batches += 1;
+    }
+    assert.equal(rows, 7671);
+    assert.ok(batches > 1, "more than one batch");
+    await assert.rejects(warehouse.query(sql, {}, { maxRows: 1000 }), /over its limit of 1000/);
+  });
+
+  it("lists a dataset's tables with columns and row counts", async () => {
+    const tables = await warehouse.listTables("raw");
+    assert.deepEqual(tables, [
+      {
+        dataset: "raw",
+        name: "events",
+        columns: [
+          { name: "day", type: "DATE" },
+          { name: "amount", type: "BIGINT" },
+        ],
+        rowCount: 6,
+      },
+    ]);
+  });
+
+  it("names the model when its SQL fails", async () => {
+    await assert.rejects(
+      warehouse.materialize({
+        dataset: "marts",
+        table: "broken",
+        sql: "SELECT nope FROM raw.events",
+        params: {},
+        label: "marts.broken",
+      }),
+      /model marts\.broken failed on DuckDB/,
+    );
+  });
+});

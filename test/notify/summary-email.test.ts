@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
+import { escapeHtml, sanitizeHeader } from "../../functions/shared/html.ts";
+import {
+  buildReportData,
+  DASHBOARD_URL,
+  DECK_URL,
+  FINDINGS,
+  figuresOn,
+  KEY_DAYS,
+  RUN_DATE,
+  TOP_PRODUCTS,
+} from "../report/report-data-fixture.ts";
+
+const HOSTILE = `<script>alert(1)</script> & "Co"`;
+const HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;";
+
+/** What a reader of the HTML part sees: the body's text, tags dropped and entities decoded. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/, "")
+    .replace(/<div style="display:none[^"]*">[\s\S]*?<\/div>/, "")
+    .replace(/<br>/g, "\n")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+const numbersIn = (text: string) => new Set(text.match(/[-+]?\$?\d+(?:,\d{3})*(?:\.\d+)?[%×]?/g) ?? []);
+
+describe("summary email", () => {
+  it("has a one-line subject with revenue, change vs last week, ROAS and the alert count", () => {
+    const { subject } = buildSummaryEmail(buildReportData());
+    const today = KEY_DAYS[RUN_DATE]!;
+    const lastWeek = KEY_DAYS["2026-11-14"]!;
+    const change = Math.round(((today.gross - lastWeek.gross) / lastWeek.gross) * 100);
+    const roas = (today.gross / today.spend).toFixed(1);
+    const alerts = FINDINGS.filter((f) => f.severity !== "info").length;
+    assert.equal(
+      subject,
+      `Northwind Goods · Sat 21 Nov · $${(today.gross / 1000).toFixed(1)}k revenue (+${change}% vs last Sat) · ROAS ${roas} · ${alerts} alerts`,
+    );
+    assert.equal(
+      subject,
+      "Northwind Goods · Sat 21 Nov · $12.4k revenue (+24% vs last Sat) · ROAS 3.1 · 2 alerts",
+    );
+  });
+
+  it("keeps CR/LF and control characters out of the subject, even from the shop name", () => {
+    const { subject } = buildSummaryEmail(
+      buildReportData({ shopName: "Evil\r\nBcc: victim@example.com\u0000" }),
+    );
+    assert.ok(![...subject].some((char) => char.charCodeAt(0) < 0x20), "no control characters");
+    assert.ok(subject.startsWith("Evil Bcc: victim@example.com · Sat 21 Nov · "));
+    assert.equal(sanitizeHeader(" a\r\n\tb\u2028c "), "a b c");
+  });
+
+  it("says n/a in the subject rather than inventing numbers", () => {
+    const data = buildReportData({ findings: [] });
+    data.daily = data.daily.filter((row) => row.date !== RUN_DATE);
+    assert.equal(
+      buildSummaryEmail(data).subject,
+      "Northwind Goods · Sat 21 Nov · n/a revenue (n/a vs last Sat) · ROAS n/a · 0 alerts",
+    );
+    const one = buildReportData({ findings: FINDINGS.filter((f) => f.severity === "critical") });
+    assert.ok(buildSummaryEmail(one).subject.endsWith(" · 1 alert"));
+  });
+
+  it("shows the headline KPIs against the day before, last week and last year, in both parts", () => {
+    const { html, text } = buildSummaryEmail(buildReportData());
+    // Revenue: 12,400 against 11,000 (day before, +13%), 10,000 (last Sat, +24%), 8,000 (last year, +55%).
+    assert.ok(
+      text.includes(
+        "- Revenue (gross): $12,400 | vs Fri 20 Nov: $11,000 (▲ +13%) | vs Sat 14 Nov: $10,000 (▲ +24%) | vs Sat 22 Nov 2025: $8,000 (▲ +55%)",
+      ),
+    );
+    assert.ok(text.includes("- Orders: 200 | vs Fri 20 Nov: 176 (▲ +14%) | vs Sat 14 Nov: 160 (▲ +25%)"));
+    assert.ok(text.includes("- AOV: $62.00 | vs Fri 20 Nov: $62.50 (▼ -1%)"));
+    assert.ok(text.includes("- New customers: 80 | vs Fri 20 Nov: 64 (▲ +25%)"));
+    assert.ok(text.includes("- Ad spend: $4,000 | vs Fri 20 Nov: $4,400 (▼ -9%)"));
+    assert.ok(text.includes("- Blended ROAS: 3.10× | vs Fri 20 Nov: 2.50× (▲ +24%)"));
+    assert.ok(text.includes("- MER: 2.88× | vs Fri 20 Nov: 2.34× (▲ +23%)"));
+    const seen = visibleText(html);
+    for (const value of ["$12,400", "$11,000", "+13%", "$8,000", "+55%", "176", "2.34×", "3.10×"]) {
+      assert.ok(seen.includes(value), `HTML shows ${value}`);
+    }
+    // Good news green, bad news red, spend neutral grey.
+    assert.match(html, /color:#1e7e34;font-weight:bold;">▲&nbsp;\+13%/);
+    assert.match(html, /color:#b91c1c;font-weight:bold;">▼&nbsp;-1%/);
+    assert.match(html, /color:#6b7280;font-weight:bold;">▼&nbsp;-9%/);
+  });
+
+  it("puts the same numbers in the HTML and the plain-text part", () => {
+    const data = buildReportData();
+    const { html, text } = buildSummaryEmail(data);
+    const textWithoutUrls = text.replace(/https?:\/\/\S+/g, "");
+    assert.deepEqual([...numbersIn(visibleText(html))].sort(), [...numbersIn(textWithoutUrls)].sort());
+    assert.ok(numbersIn(textWithoutUrls).size > 40);
+  });
+
+  it("lists channels (n/a for a stale one), top 5 products and the alerts most severe first", () => {
+    const { html, text } = buildSummaryEmail(buildReportData());
+    assert.ok(text.includes("- Google Ads: spend $3,000, attributed revenue $9,000, ROAS 3.00"));
+    assert.ok(
+      text.includes("- Meta: spend n/a, attributed revenue n/a, ROAS n/a (no data since Mon 16 Nov)"),
+    );
+    assert.ok(text.includes("- TikTok: spend $1,000, attributed revenue $0, ROAS 0.00"));
+    TOP_PRODUCTS.forEach((product, index) => {
+      assert.ok(
+        text.includes(
+          `${index + 1}. ${product.product_title}: ${product.units} units, $${product.revenue.toLocaleString("en-US")}`,
+        ),
+      );
+      assert.ok(html.includes(escapeHtml(product.product_title)));
+    });
+    const critical = FINDINGS.find((f) => f.severity === "critical")!.message;
+    const warning = FINDINGS.find((f) => f.severity === "warning")!.message;
+    const info = FINDINGS.find((f) => f.severity === "info")!.message;
+    assert.ok(text.indexOf(`[CRITICAL] ${critical}`) < text.indexOf(`[WARNING] ${warning}`));
+    assert.ok(text.indexOf(`[CRITICAL] ${critical}`) > 0);
+    assert.ok(html.indexOf(escapeHtml(critical)) < html.indexOf(escapeHtml(warning)));
+    assert.ok(!text.includes(info) && !html.includes(escapeHtml(info)), "info findings are not alerts");
+    assert.ok(text.includes("1 informational finding in the deck."));
+  });
+
+  it("shows at most five products", () => {
+    const many = Array.from({ length: 7 }, (_, index) => ({
+      product_title: `Product ${index + 1}`,
+      category: "X",
+      units: 1,
+      orders: 1,
+      revenue: 100 - index,
+    }));
+    const { text } = buildSummaryEmail(buildReportData({ topProducts: many }));
+    assert.ok(text.includes("5. Product 5"));
+    assert.ok(!text.includes("Product 6"));
+  });
+
+  it("escapes a hostile product name and finding message in the HTML", () => {
+    const data = buildReportData({
+      topProducts: [{ product_title: HOSTILE, category: "Apparel", units: 3, orders: 3, revenue: 120 }],
+      findings: [
+        {
+          check: "attribution_broken",
+          step: "check-quality",
+          severity: "critical",
+          blocking: false,
+          subject: "meta",
+          message: `Campaign <img src=x onerror=alert(1)> spent $500 & got "nothing".`,
+        },
+      ],
+    });
+    const { html, text } = buildSummaryEmail(data);
+    assert.ok(!html.includes("<script>"));
+    assert.ok(!html.includes("<img"));
+    assert.ok(html.includes(HOSTILE_ESCAPED));
+    assert.ok(
+      html.includes("Campaign &lt;img src=x onerror=alert(1)&gt; spent $500 &amp; got &quot;nothing&quot;."),
+    );
+    // The plain-text part is not HTML: it carries the name as it is.
+    assert.ok(text.includes(`1. ${HOSTILE}: 3 units, $120`));
+  });
+
+  it("escapes the shop name and only links http(s) URLs", () => {
+    const data = buildReportData({
+      shopName: `Tom & Jerry's <Shop>`,
+      links: { dashboard: "javascript:alert(1)", deck: `${DECK_URL}?a=1&b="2"` },
+    });
+    const { html, text } = buildSummaryEmail(data);
+    assert.ok(html.includes("Tom &amp; Jerry&#39;s &lt;Shop&gt;"));
+    assert.ok(!html.includes('href="javascript:'));
+    assert.ok(html.includes("Open the dashboard: javascript:alert(1)"));
+    assert.ok(html.includes(`href="${escapeHtml(new URL(`${DECK_URL}?a=1&b="2"`).toString())}"`));
+    assert.ok(text.includes("Open the dashboard: javascript:alert(1)"));
+  });
+
+  it("links the dashboard and the deck when configured, and leaves out what is not", () => {
+    const both = buildSummaryEmail(buildReportData());
+    assert.ok(both.html.includes(`href="${DASHBOARD_URL}"`));
+    assert.ok(both.html.includes(`href="${DECK_URL}"`));
+    assert.ok(both.text.includes(`Open the dashboard: ${DASHBOARD_URL}`));
+    assert.ok(both.text.includes(`Download the deck: ${DECK_URL}`));
+    const deckOnly = buildSummaryEmail(buildReportData({ links: { deck: DECK_URL } }));
+    assert.ok(!deckOnly.html.includes("Open the dashboard"));
+    assert.ok(!deckOnly.text.includes("Open the dashboard"));
+    assert.ok(deckOnly.html.includes(`href="${DECK_URL}"`));
+    const none = buildSummaryEmail(buildReportData({ links: {} }));
+    assert.ok(!none.text.includes("LINKS"));
+  });
+
+  it("is mail-client HTML: table layout, inline styles only, 640px wide, dark on light", () => {
+    const { html } = buildSummaryEmail(buildReportData());
+    assert.ok(html.startsWith("<!DOCTYPE html>"));
+    assert.ok(!/<style|<link|class=/.test(html));
+    assert.ok(!/<script/i.test(html));
+    assert.ok(html.includes("max-width:640px"));
+    assert.ok(html.includes('role="presentation"'));
+    assert.match(html, /<body style="[^"]*background-color:#f3f4f6;color:#111827;/);
+  });
+
+  it("says n/a for last year when the history is short", () => {
+    const { html, text } = buildSummaryEmail(buildReportData({ historyDays: 30 }));
+    assert.ok(
+      text.includes(
+        "- Revenue (gross): $12,400 | vs Fri 20 Nov: $11,000 (▲ +13%) | vs Sat 14 Nov: $10,000 (▲ +24%) | vs Sat 22 Nov 2025: n/a (n/a)",
+      ),
+    );
+    let november = 0;
+    for (let day = 1; day <= 21; day += 1)
+      november += figuresOn(`2026-11-${String(day).padStart(2, "0")}`).gross;
+    assert.ok(text.includes(`revenue $${november.toLocaleString("en-US")} vs n/a for 1–21 Oct 2026 (n/a)`));
+    assert.ok(visibleText(html).includes("vs n/a for 1–21 Oct 2026 (n/a)"));
+  });
+
+  it("says so when there are no alerts", () => {
+    const { html, text } = buildSummaryEmail(buildReportData({ findings: [] }));
+    assert.ok(text.includes("ALERTS\nNo alerts."));
+    assert.ok(html.includes("No alerts."));
+    assert.ok(!html.includes("need attention"));
+  });
+});

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  currencySymbol,
+  formatChange,
+  formatDateRange,
+  formatDayMonth,
+  formatLongDate,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+  formatWeekdayDate,
+} from "../../functions/shared/format.ts";
+
+const USD = { currency: "USD", locale: "en-US" };
+
+describe("format", () => {
+  it("formats money in whole units by default and with the currency's decimals on request", () => {
+    assert.equal(formatMoney(1234, USD), "$1,234");
+    assert.equal(formatMoney(1234.56, USD), "$1,235");
+    assert.equal(formatMoney(54.321, USD, 2), "$54.32");
+    assert.equal(formatMoney(-500, USD), "-$500");
+    assert.equal(formatMoney(0, USD), "$0");
+    // A currency without minor units never shows decimals.
+    assert.equal(formatMoney(1234.5, { currency: "JPY", locale: "en-US" }, 2), "¥1,235");
+    assert.equal(formatMoney(1234, { currency: "EUR", locale: "de-DE" }).replace(/\s/g, " "), "1.234 €");
+  });
+
+  it("formats compact money like $12.4k", () => {
+    assert.equal(formatMoneyCompact(12_400, USD), "$12.4k");
+    assert.equal(formatMoneyCompact(12_000, USD), "$12k");
+    assert.equal(formatMoneyCompact(950, USD), "$950");
+    assert.equal(formatMoneyCompact(1_234_567, USD), "$1.2M");
+    assert.equal(formatMoneyCompact(12_400, { currency: "GBP", locale: "en-GB" }), "£12.4k");
+  });
+
+  it("shows n/a, never 0, for missing values", () => {
+    for (const missing of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.equal(formatMoney(missing, USD), "n/a");
+      assert.equal(formatMoneyCompact(missing, USD), "n/a");
+      assert.equal(formatNumber(missing, "en-US"), "n/a");
+      assert.equal(formatRatio(missing, "en-US"), "n/a");
+      assert.equal(formatPercent(missing, "en-US"), "n/a");
+      assert.equal(formatChange(missing, "en-US"), "n/a");
+    }
+    assert.equal(formatWeekdayDate(null, "en-US"), "n/a");
+    assert.equal(formatLongDate(undefined, "en-US"), "n/a");
+  });
+
+  it("formats counts, ratios and shares", () => {
+    assert.equal(formatNumber(1234, "en-US"), "1,234");
+    assert.equal(formatNumber(12.25, "en-US", 1), "12.3");
+    assert.equal(formatRatio(3.1, "en-US"), "3.10");
+    assert.equal(formatRatio(3.1472, "en-US", 1), "3.1");
+    assert.equal(formatRatio(2.875, "en-US", 2, "×"), "2.88×");
+    assert.equal(formatPercent(0.0123, "en-US", 2), "1.23%");
+    assert.equal(formatPercent(0.5, "en-US"), "50.0%");
+  });
+
+  it("formats changes with a sign, and changes that round to nothing as 0%", () => {
+    assert.equal(formatChange(0.08, "en-US"), "+8%");
+    assert.equal(formatChange(-0.25, "en-US"), "-25%");
+    assert.equal(formatChange(1, "en-US"), "+100%");
+    assert.equal(formatChange(0.004, "en-US"), "0%");
+    assert.equal(formatChange(-0.004, "en-US"), "0%");
+    assert.equal(formatChange(0, "en-US"), "0%");
+  });
+
+  it("labels days like Sat 21 Nov, whatever the machine's time zone", () => {
+    assert.equal(formatWeekdayDate("2026-11-21", "en-US"), "Sat 21 Nov");
+    assert.equal(formatWeekdayDate("2026-11-21", "en-GB"), "Sat 21 Nov");
+    assert.equal(formatLongDate("2026-11-21", "en-US"), "Sat 21 Nov 2026");
+    assert.equal(formatDayMonth("2026-01-01", "en-US"), "1 Jan");
+    assert.equal(formatWeekdayDate("2025-11-22", "en-US"), "Sat 22 Nov");
+  });
+
+  it("formats date ranges within a month, across months and across years", () => {
+    assert.equal(formatDateRange("2026-11-01", "2026-11-21", "en-US"), "1–21 Nov 2026");
+    assert.equal(formatDateRange("2026-10-25", "2026-11-21", "en-US"), "25 Oct – 21 Nov 2026");
+    assert.equal(formatDateRange("2025-12-20", "2026-01-16", "en-US"), "20 Dec 2025 – 16 Jan 2026");
+    assert.equal(formatDateRange("2026-11-21", "2026-11-21", "en-US"), "21 Nov 2026");
+  });
+
+  it("knows where the currency symbol goes, for chart number formats", () => {
+    assert.deepEqual(currencySymbol(USD), { symbol: "$", position: "before" });
+    assert.deepEqual(currencySymbol({ currency: "EUR", locale: "de-DE" }), {
+      symbol: "€",
+      position: "after",
+    });
+  });
+});

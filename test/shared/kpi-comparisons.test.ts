@@ -1,0 +1,270 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { addDays } from "../../functions/shared/dates.ts";
+import {
+  changeRatio,
+  compareKpis,
+  comparisonDates,
+  judgeChange,
+  lastDays,
+  monthToDate,
+  monthToDateRanges,
+  rowOn,
+  sumPeriod,
+} from "../../functions/shared/kpi-comparisons.ts";
+import type { DailyKpiRow } from "../../functions/shared/report-data.ts";
+
+function row(date: string, values: Partial<DailyKpiRow> = {}): DailyKpiRow {
+  return {
+    date,
+    orders: 10,
+    gross_revenue: 1000,
+    discounts: 0,
+    refunds: 0,
+    net_revenue: 1000,
+    units: 10,
+    aov: 100,
+    new_customers: 5,
+    returning_customers: 5,
+    new_customer_revenue: 500,
+    returning_customer_revenue: 500,
+    ad_spend: 500,
+    blended_roas: 2,
+    mer: 2,
+    cac: 100,
+    ...values,
+  };
+}
+
+/**
+ * A known weekly pattern: revenue = 1,000 + 100 × weekday (Sunday 0 … Saturday 6), plus 200 in 2026, and
+ * 10 orders a day. So any day equals the same weekday a week earlier, and differs from the same weekday 52
+ * weeks earlier by exactly 200.
+ */
+function weeklySeries(from: string, to: string): DailyKpiRow[] {
+  const rows: DailyKpiRow[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    const gross = 1000 + 100 * weekday + (date.startsWith("2026") ? 200 : 0);
+    rows.push(
+      row(date, {
+        gross_revenue: gross,
+        net_revenue: gross - 100,
+        aov: gross / 10,
+        ad_spend: 400,
+        blended_roas: gross / 400,
+        mer: (gross - 100) / 400,
+        cac: 80,
+      }),
+    );
+  }
+  return rows;
+}
+
+describe("comparison dates", () => {
+  it("compares with the day before, the same weekday last week and 52 weeks earlier", () => {
+    const dates = comparisonDates("2026-03-01");
+    assert.deepEqual(dates, {
+      runDate: "2026-03-01",
+      previousDay: "2026-02-28",
+      lastWeek: "2026-02-22",
+      lastYear: "2025-03-02",
+    });
+    const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+    assert.equal(weekday(dates.lastWeek), weekday(dates.runDate));
+    assert.equal(weekday(dates.lastYear), weekday(dates.runDate));
+  });
+});
+
+describe("compareKpis", () => {
+  const series = weeklySeries("2025-01-01", "2026-03-31");
+
+  it("finds the weekly pattern: flat against last week, up against the day before and last year", () => {
+    // 2026-03-18 is a Wednesday (weekday 3): 1,000 + 300 + 200 = 1,500.
+    const [revenue] = compareKpis(series, "2026-03-18", ["gross_revenue"]);
+    assert.ok(revenue);
+    assert.equal(revenue.value, 1500);
+    assert.equal(revenue.lastWeek.base, 1500);
+    assert.equal(revenue.lastWeek.change, 0);
+    assert.equal(revenue.lastWeek.direction, "flat");
+    assert.equal(revenue.lastWeek.tone, "neutral");
+    assert.equal(revenue.previousDay.base, 1400);
+    assert.equal(revenue.previousDay.change, 100 / 1400);
+    assert.equal(revenue.previousDay.tone, "good");
+    // 2025-03-19 is also a Wednesday: 1,300.
+    assert.equal(revenue.lastYear.baseDate, "2025-03-19");
+    assert.equal(revenue.lastYear.base, 1300);
+    assert.equal(revenue.lastYear.change, 200 / 1300);
+    assert.equal(revenue.lastYear.direction, "up");
+  });
+
+  it("a Monday is down on the Sunday before it only because of the weekly pattern", () => {
+    // 2026-03-16 is a Monday (1,300 with the 2026 uplift); Sunday 2026-03-15 is 1,200.
+    const [revenue] = compareKpis(series, "2026-03-16", ["gross_revenue"]);
+    assert.equal(revenue?.previousDay.change, 100 / 1200);
+    assert.equal(revenue?.lastWeek.change, 0);
+  });
+
+  it("uses each row's own ratios for the day (ROAS from the mart row)", () => {
+    const [roas] = compareKpis(series, "2026-03-18", ["blended_roas"]);
+    assert.equal(roas?.value, 1500 / 400);
+    assert.equal(roas?.lastYear.base, 1300 / 400);
+  });
+
+  it("gives null changes, never 0, when the comparison day is missing", () => {
+    const short = series.filter((r) => r.date >= "2026-03-01");
+    const withGap = short.filter((r) => r.date !== "2026-03-11");
+    const [revenue] = compareKpis(withGap, "2026-03-18", ["gross_revenue"]);
+    assert.equal(revenue?.lastWeek.base, null);
+    assert.equal(revenue?.lastWeek.change, null);
+    assert.equal(revenue?.lastWeek.direction, null);
+    assert.equal(revenue?.lastWeek.tone, "neutral");
+    assert.equal(revenue?.lastYear.change, null);
+    assert.equal(revenue?.previousDay.change, 100 / 1400);
+  });
+
+  it("gives null values when the run day itself has no row", () => {
+    const [revenue] = compareKpis(series, "2027-01-01", ["gross_revenue"]);
+    assert.equal(revenue?.value, null);
+    assert.equal(revenue?.lastWeek.change, null);
+  });
+
+  it("gives a null change when the base is 0 or the ratio itself is null", () => {
+    const rows = [
+      row("2026-03-11", { ad_spend: 0, blended_roas: null, new_customers: 0, cac: null }),
+      row("2026-03-18", { ad_spend: 0, blended_roas: null }),
+    ];
+    const [spend, roas, cac] = compareKpis(rows, "2026-03-18", ["ad_spend", "blended_roas", "cac"]);
+    assert.equal(spend?.value, 0);
+    assert.equal(spend?.lastWeek.change, null);
+    assert.equal(roas?.value, null);
+    assert.equal(roas?.lastWeek.change, null);
+    assert.equal(cac?.value, 100);
+    assert.equal(cac?.lastWeek.base, null);
+    assert.equal(cac?.lastWeek.change, null);
+  });
+});
+
+describe("changeRatio and judgeChange", () => {
+  it("is null for a missing or zero base and for a missing value", () => {
+    assert.equal(changeRatio(100, 0), null);
+    assert.equal(changeRatio(100, null), null);
+    assert.equal(changeRatio(null, 100), null);
+    assert.equal(changeRatio(108, 100), 0.08);
+    assert.equal(changeRatio(0, 100), -1);
+  });
+
+  it("reads a rise from a negative base as a rise", () => {
+    assert.equal(changeRatio(50, -100), 1.5);
+    assert.equal(changeRatio(-150, -100), -0.5);
+  });
+
+  it("decides per metric whether a change is good", () => {
+    assert.equal(judgeChange("gross_revenue", 0.1), "good");
+    assert.equal(judgeChange("gross_revenue", -0.1), "bad");
+    assert.equal(judgeChange("orders", 0.1), "good");
+    assert.equal(judgeChange("aov", 0.1), "good");
+    assert.equal(judgeChange("blended_roas", -0.1), "bad");
+    assert.equal(judgeChange("mer", 0.1), "good");
+    assert.equal(judgeChange("new_customers", 0.1), "good");
+    assert.equal(judgeChange("cac", 0.1), "bad");
+    assert.equal(judgeChange("cac", -0.1), "good");
+    assert.equal(judgeChange("ad_spend", 0.5), "neutral");
+    assert.equal(judgeChange("ad_spend", -0.5), "neutral");
+    assert.equal(judgeChange("gross_revenue", null), "neutral");
+    // Rounds to 0% on screen, so it is not called good or bad.
+    assert.equal(judgeChange("gross_revenue", 0.004), "neutral");
+  });
+});
+
+describe("period sums", () => {
+  it("sums month to date and the same days of the previous month", () => {
+    const series = weeklySeries("2025-01-01", "2026-03-31");
+    const mtd = monthToDate(series, "2026-03-18");
+    // 1–18 March 2026 and 1–18 February 2026, summed by hand from the pattern.
+    const expected = (from: string, to: string) =>
+      series.filter((r) => r.date >= from && r.date <= to).reduce((sum, r) => sum + r.gross_revenue, 0);
+    assert.equal(mtd.current?.from, "2026-03-01");
+    assert.equal(mtd.current?.to, "2026-03-18");
+    assert.equal(mtd.current?.days, 18);
+    assert.equal(mtd.current?.gross_revenue, expected("2026-03-01", "2026-03-18"));
+    assert.equal(mtd.current?.orders, 180);
+    assert.equal(mtd.current?.ad_spend, 18 * 400);
+    assert.equal(mtd.previous?.from, "2026-02-01");
+    assert.equal(mtd.previous?.to, "2026-02-18");
+    assert.equal(mtd.previous?.gross_revenue, expected("2026-02-01", "2026-02-18"));
+    // Both periods have 18 days: 1–18 March 2026 starts on a Sunday, 1–18 February 2026 on a Sunday too.
+    assert.equal(mtd.current?.gross_revenue, mtd.previous?.gross_revenue);
+    assert.equal(mtd.changes.gross_revenue.change, 0);
+  });
+
+  it("cuts the previous month at its last day", () => {
+    assert.deepEqual(monthToDateRanges("2026-03-31").previous, { from: "2026-02-01", to: "2026-02-28" });
+    assert.deepEqual(monthToDateRanges("2024-03-31").previous, { from: "2024-02-01", to: "2024-02-29" });
+    assert.deepEqual(monthToDateRanges("2026-01-15").previous, { from: "2025-12-01", to: "2025-12-15" });
+    assert.deepEqual(monthToDateRanges("2026-01-15").current, { from: "2026-01-01", to: "2026-01-15" });
+  });
+
+  it("recomputes ratios from the sums, never averaging daily ratios", () => {
+    // Day 1: $90 revenue on $10 spend (ROAS 9), 1 order, 1 new customer (CAC 10).
+    // Day 2: $20,000 revenue on $10,000 spend (ROAS 2), 100 orders, 50 new customers (CAC 200).
+    const rows = [
+      row("2026-05-01", {
+        gross_revenue: 90,
+        net_revenue: 80,
+        ad_spend: 10,
+        orders: 1,
+        new_customers: 1,
+        aov: 90,
+        blended_roas: 9,
+        mer: 8,
+        cac: 10,
+      }),
+      row("2026-05-02", {
+        gross_revenue: 20_000,
+        net_revenue: 18_000,
+        ad_spend: 10_000,
+        orders: 100,
+        new_customers: 50,
+        aov: 200,
+        blended_roas: 2,
+        mer: 1.8,
+        cac: 200,
+      }),
+    ];
+    const totals = sumPeriod(rows, "2026-05-01", "2026-05-02");
+    assert.ok(totals);
+    assert.equal(totals.blended_roas, 20_090 / 10_010);
+    assert.notEqual(totals.blended_roas, (9 + 2) / 2);
+    assert.equal(totals.mer, 18_080 / 10_010);
+    assert.equal(totals.aov, 20_090 / 101);
+    assert.notEqual(totals.aov, (90 + 200) / 2);
+    assert.equal(totals.cac, 10_010 / 51);
+    assert.notEqual(totals.cac, (10 + 200) / 2);
+  });
+
+  it("gives null ratios for zero denominators and null totals when history does not reach back", () => {
+    const rows = [row("2026-05-01", { ad_spend: 0, orders: 0, new_customers: 0 })];
+    const totals = sumPeriod(rows, "2026-05-01", "2026-05-01");
+    assert.equal(totals?.blended_roas, null);
+    assert.equal(totals?.mer, null);
+    assert.equal(totals?.aov, null);
+    assert.equal(totals?.cac, null);
+    assert.equal(sumPeriod(rows, "2026-04-01", "2026-04-30"), null);
+    assert.equal(sumPeriod([], "2026-04-01", "2026-04-30"), null);
+    const mtd = monthToDate([row("2026-05-01"), row("2026-05-02")], "2026-05-02");
+    assert.equal(mtd.current?.gross_revenue, 2000);
+    assert.equal(mtd.previous, null);
+    assert.equal(mtd.changes.gross_revenue.change, null);
+  });
+
+  it("picks the last days up to the run date and finds a row by date", () => {
+    const series = weeklySeries("2026-01-01", "2026-03-31");
+    const last = lastDays(series, "2026-03-18", 28);
+    assert.equal(last.length, 28);
+    assert.equal(last[0]?.date, "2026-02-19");
+    assert.equal(last.at(-1)?.date, "2026-03-18");
+    assert.equal(rowOn(series, "2026-03-18")?.gross_revenue, 1500);
+    assert.equal(rowOn(series, "2027-01-01"), undefined);
+  });
+});
