@@ -17,7 +17,7 @@ export function escapeHtml(value: string | number | null | undefined): string {
 }
 
 // C0 and C1 control characters (CR and LF among them), DEL, and the Unicode line and paragraph separators.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const HEADER_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 /** One line fit for a mail header: no line breaks or control characters, runs of spaces collapsed. */

@@ -3,14 +3,7 @@
 // The demo generator, the file-drop ingest, the DuckDB DDL and the ZetaSQL catalog all read this one list.
 
 export type BigQueryType =
-  | "STRING"
-  | "INT64"
-  | "FLOAT64"
-  | "NUMERIC"
-  | "BOOL"
-  | "DATE"
-  | "TIMESTAMP"
-  | "JSON";
+  "STRING" | "INT64" | "FLOAT64" | "NUMERIC" | "BOOL" | "DATE" | "TIMESTAMP" | "JSON";
 
 export interface ColumnSchema {
   name: string;

@@ -1,7 +1,7 @@
 // The bucket on a local folder. Writes go to a temporary file and are renamed into place, so a reader sees
 // the old object or the new one, never half of one (the same promise Cloud Storage makes).
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type Dirent } from "node:fs";
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -89,7 +89,7 @@ export class FolderBucket implements Bucket {
   async list(prefix: string): Promise<string[]> {
     const found: string[] = [];
     const walk = async (folder: string): Promise<void> => {
-      let entries: import("node:fs").Dirent[];
+      let entries: Dirent[];
       try {
         entries = await readdir(folder, { withFileTypes: true });
       } catch (error) {

@@ -831,7 +831,7 @@ function aggregateWithLimit(call: Call, t: Translator, duckName: "string_agg" | 
   let orderBy = "";
   let limit: string | undefined;
   const tail = call.tail;
-  for (let i = 0; i < tail.length; ) {
+  for (let i = 0; i < tail.length;) {
     const node = tail[i];
     if (isWord(node, "IGNORE", "RESPECT") && isWord(tail[nextSig(tail, i + 1)], "NULLS")) {
       ignoreNulls = node.text.toUpperCase() === "IGNORE";
