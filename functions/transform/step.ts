@@ -4,13 +4,18 @@ import { hmacKeyPads } from "../shared/pii.ts";
 import type { DateWindow, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../shared/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
-import { MODELS, modelPath } from "./models.ts";
+import { type ModelDefinition, MODELS, modelPath } from "./models.ts";
 
 /** Far enough back to hold any shop's history; partitions before the data simply do not exist. */
 export const HISTORY_START = "2000-01-01";
 
 export function runWindow(runDate: string, lookbackDays: number): DateWindow {
   return { start: addDays(runDate, -lookbackDays), end: runDate };
+}
+
+/** A monthly model replaces whole months: its window starts on the first day of the window's first month. */
+export function modelWindow(model: ModelDefinition, window: DateWindow): DateWindow {
+  return model.partitionGrain === "month" ? { start: `${window.start.slice(0, 7)}-01`, end: window.end } : window;
 }
 
 export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {
@@ -39,7 +44,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   for (const model of MODELS) {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
     const incremental = !message.options.fullRefresh && exists && model.partitionColumn !== undefined;
-    const window = incremental ? incrementalWindow : fullWindow;
+    const window = incremental ? modelWindow(model, incrementalWindow) : fullWindow;
     const modelStarted = performance.now();
     const result = await warehouse.materialize({
       dataset: model.layer,

@@ -1,57 +1,22 @@
--- Grain: one row per day (order day in the shop's time zone) with the business's headline KPIs.
--- Formulas: see README "Metrics glossary". Cancelled orders are excluded; refunds count on the order's day.
+-- Grain: one row per day: the headline KPIs of the business, the shop's numbers next to its ad spend.
+-- Formulas: README, Metrics glossary. The deck, the email and the daily_kpis extract read this table.
 WITH
 
-orders AS (
+shop_days AS (
   SELECT *
-  FROM unified.shopify_orders
-  WHERE order_date BETWEEN @window_start AND @window_end
-    AND NOT is_cancelled
-),
-
-line_items AS (
-  SELECT order_date, quantity
-  FROM staging.stg_shopify_line_items
-  WHERE order_date BETWEEN @window_start AND @window_end
-    AND NOT is_cancelled
-),
-
-ads AS (
-  SELECT date, spend
-  FROM unified.ads_daily
+  FROM marts.shopify_daily_metrics
   WHERE date BETWEEN @window_start AND @window_end
-),
-
-order_days AS (
-  SELECT
-    order_date AS date,
-    COUNT(*) AS orders,
-    COUNTIF(total_price IS NULL) AS orders_missing_value,
-    COALESCE(SUM(total_price), 0) AS gross_revenue,
-    COALESCE(SUM(total_discounts), 0) AS discounts,
-    COALESCE(SUM(refunded_amount), 0) AS refunds,
-    COUNTIF(is_first_order) AS new_customers,
-    COUNT(DISTINCT IF(is_returning_customer, customer_key, NULL)) AS returning_customers,
-    COALESCE(SUM(IF(is_first_order, total_price, 0)), 0) AS new_customer_revenue,
-    COALESCE(SUM(IF(is_returning_customer, total_price, 0)), 0) AS returning_customer_revenue
-  FROM orders
-  GROUP BY order_date
-),
-
-unit_days AS (
-  SELECT order_date AS date, SUM(quantity) AS units
-  FROM line_items
-  GROUP BY order_date
 ),
 
 spend_days AS (
   SELECT date, SUM(spend) AS ad_spend
-  FROM ads
+  FROM unified.marketing_unified
+  WHERE date BETWEEN @window_start AND @window_end
   GROUP BY date
 ),
 
 all_days AS (
-  SELECT date FROM order_days
+  SELECT date FROM shop_days
   UNION DISTINCT
   SELECT date FROM spend_days
 ),
@@ -59,21 +24,21 @@ all_days AS (
 combined AS (
   SELECT
     all_days.date,
-    COALESCE(order_days.orders, 0) AS orders,
-    COALESCE(order_days.orders_missing_value, 0) AS orders_missing_value,
-    COALESCE(order_days.gross_revenue, 0) AS gross_revenue,
-    COALESCE(order_days.discounts, 0) AS discounts,
-    COALESCE(order_days.refunds, 0) AS refunds,
-    COALESCE(order_days.gross_revenue, 0) - COALESCE(order_days.refunds, 0) AS net_revenue,
-    COALESCE(unit_days.units, 0) AS units,
-    COALESCE(order_days.new_customers, 0) AS new_customers,
-    COALESCE(order_days.returning_customers, 0) AS returning_customers,
-    COALESCE(order_days.new_customer_revenue, 0) AS new_customer_revenue,
-    COALESCE(order_days.returning_customer_revenue, 0) AS returning_customer_revenue,
+    COALESCE(shop_days.orders, 0) AS orders,
+    COALESCE(shop_days.orders_missing_value, 0) AS orders_missing_value,
+    COALESCE(shop_days.gross_revenue, 0) AS gross_revenue,
+    COALESCE(shop_days.discounts, 0) AS discounts,
+    COALESCE(shop_days.refunds, 0) AS refunds,
+    COALESCE(shop_days.net_revenue, 0) AS net_revenue,
+    COALESCE(shop_days.units, 0) AS units,
+    shop_days.aov,
+    COALESCE(shop_days.new_customers, 0) AS new_customers,
+    COALESCE(shop_days.returning_customers, 0) AS returning_customers,
+    COALESCE(shop_days.new_customer_revenue, 0) AS new_customer_revenue,
+    COALESCE(shop_days.returning_customer_revenue, 0) AS returning_customer_revenue,
     COALESCE(spend_days.ad_spend, 0) AS ad_spend
   FROM all_days
-  LEFT JOIN order_days ON order_days.date = all_days.date
-  LEFT JOIN unit_days ON unit_days.date = all_days.date
+  LEFT JOIN shop_days ON shop_days.date = all_days.date
   LEFT JOIN spend_days ON spend_days.date = all_days.date
 )
 
@@ -86,8 +51,7 @@ SELECT
   refunds,
   net_revenue,
   units,
-  -- AOV over the orders that carry a value, so that a missing total does not drag it down.
-  ROUND(SAFE_DIVIDE(gross_revenue, orders - orders_missing_value), 2) AS aov,
+  aov,
   new_customers,
   returning_customers,
   new_customer_revenue,

@@ -64,17 +64,6 @@ normalised AS (
     raw_copies_of_version,
     _airbyte_extracted_at AS extracted_at
   FROM latest_version
-),
-
-refund_totals AS (
-  SELECT
-    normalised.order_id,
-    SUM(SAFE_CAST(JSON_VALUE(refund_transaction, '$.amount') AS NUMERIC)) AS refunded_amount
-  FROM normalised
-  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(normalised.refunds)) AS refund
-  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(refund, '$.transactions')) AS refund_transaction
-  WHERE JSON_VALUE(refund_transaction, '$.kind') = 'refund'
-  GROUP BY normalised.order_id
 )
 
 SELECT
@@ -102,7 +91,6 @@ SELECT
   normalised.total_tax,
   normalised.shipping_price,
   normalised.total_price,
-  COALESCE(refund_totals.refunded_amount, 0) AS refunded_amount,
   LOWER(normalised.utm_source) AS utm_source,
   LOWER(normalised.utm_medium) AS utm_medium,
   normalised.utm_campaign,
@@ -118,8 +106,8 @@ SELECT
   normalised.country_code,
   normalised.region_code,
   normalised.line_items,
+  normalised.refunds,
   normalised.raw_versions,
   normalised.raw_copies_of_version,
   normalised.extracted_at
 FROM normalised
-LEFT JOIN refund_totals ON refund_totals.order_id = normalised.order_id

@@ -12,5 +12,10 @@ SELECT
   TRIM(title) AS product_title,
   COALESCE(NULLIF(TRIM(product_type), ''), 'Uncategorised') AS category,
   vendor,
-  LOWER(status) AS status
+  LOWER(status) AS status,
+  -- The list price is the highest variant price: what a premium rule should compare.
+  (
+    SELECT MAX(SAFE_CAST(JSON_VALUE(variant, '$.price') AS NUMERIC))
+    FROM UNNEST(JSON_QUERY_ARRAY(latest_products.variants)) AS variant
+  ) AS list_price
 FROM latest_products

@@ -22,13 +22,19 @@ SELECT
   JSON_VALUE(metrics, '$.adgroup_name') AS ad_group_name,
   CAST(ad_id AS STRING) AS ad_id,
   JSON_VALUE(metrics, '$.ad_name') AS ad_name,
-  COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64), 0) AS spend,
+  COALESCE(ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS NUMERIC), 2), 0) AS spend,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64), 0) AS impressions,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64), 0) AS clicks,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64), 0) AS conversions,
+  -- TikTok reports purchases and value per purchase; their product is the reported purchase value.
   COALESCE(
-    SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64)
-    * SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS FLOAT64),
+    ROUND(
+      CAST(
+        SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64)
+        * SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS FLOAT64) AS NUMERIC
+      ),
+      2
+    ),
     0
   ) AS conversion_value,
   UPPER(JSON_VALUE(metrics, '$.currency')) AS currency,

@@ -21,12 +21,12 @@ SELECT
   ad_group_name,
   CAST(NULL AS STRING) AS ad_id,
   CAST(NULL AS STRING) AS ad_name,
-  -- Google reports cost in micros of the account currency.
-  COALESCE(metrics_cost_micros, 0) / 1000000 AS spend,
+  -- Google reports cost in micros; the cast back keeps NUMERIC where a division would give FLOAT64.
+  CAST(ROUND(CAST(COALESCE(metrics_cost_micros, 0) AS NUMERIC) / 1000000, 2) AS NUMERIC) AS spend,
   COALESCE(metrics_impressions, 0) AS impressions,
   COALESCE(metrics_clicks, 0) AS clicks,
   COALESCE(metrics_conversions, 0) AS conversions,
-  COALESCE(metrics_conversions_value, 0) AS conversion_value,
+  ROUND(CAST(COALESCE(metrics_conversions_value, 0) AS NUMERIC), 2) AS conversion_value,
   UPPER(customer_currency_code) AS currency,
   _airbyte_extracted_at AS extracted_at
 FROM raw_stats

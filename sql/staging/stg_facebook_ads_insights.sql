@@ -42,11 +42,12 @@ SELECT
   raw_insights.adset_name AS ad_group_name,
   raw_insights.ad_id,
   raw_insights.ad_name,
-  CAST(COALESCE(raw_insights.spend, 0) AS FLOAT64) AS spend,
+  -- Money as NUMERIC so that sums are exact and extracts are reproducible to the byte.
+  ROUND(CAST(COALESCE(raw_insights.spend, 0) AS NUMERIC), 2) AS spend,
   COALESCE(raw_insights.impressions, 0) AS impressions,
   COALESCE(raw_insights.clicks, 0) AS clicks,
   COALESCE(purchases.purchases, 0) AS conversions,
-  COALESCE(purchase_values.purchase_value, 0) AS conversion_value,
+  ROUND(CAST(COALESCE(purchase_values.purchase_value, 0) AS NUMERIC), 2) AS conversion_value,
   UPPER(raw_insights.account_currency) AS currency,
   raw_insights._airbyte_extracted_at AS extracted_at
 FROM raw_insights

@@ -1,0 +1,80 @@
+-- Grain: one row per month: the headline KPIs and the same KPIs a year earlier over the same days of the
+-- month (so a month in progress is compared like for like), with year-over-year changes. NULL, not 0, where
+-- there is no history a year back.
+WITH
+
+daily AS (
+  SELECT *
+  FROM marts.daily_kpis
+  WHERE date BETWEEN DATE_SUB(DATE_TRUNC(@window_start, MONTH), INTERVAL 12 MONTH) AND @window_end
+),
+
+months AS (
+  SELECT DISTINCT
+    DATE_TRUNC(date, MONTH) AS month,
+    LEAST(LAST_DAY(date, MONTH), @window_end) AS period_end
+  FROM daily
+  WHERE date >= DATE_TRUNC(@window_start, MONTH)
+),
+
+this_year AS (
+  SELECT
+    months.month,
+    months.period_end,
+    COUNT(*) AS days,
+    SUM(daily.orders) AS orders,
+    SUM(daily.gross_revenue) AS gross_revenue,
+    SUM(daily.net_revenue) AS net_revenue,
+    SUM(daily.refunds) AS refunds,
+    SUM(daily.new_customers) AS new_customers,
+    SUM(daily.ad_spend) AS ad_spend,
+    SUM(daily.orders - daily.orders_missing_value) AS orders_with_value
+  FROM months
+  JOIN daily ON daily.date BETWEEN months.month AND months.period_end
+  GROUP BY months.month, months.period_end
+),
+
+last_year AS (
+  SELECT
+    months.month,
+    COUNT(*) AS days,
+    SUM(daily.orders) AS orders,
+    SUM(daily.gross_revenue) AS gross_revenue,
+    SUM(daily.net_revenue) AS net_revenue,
+    SUM(daily.new_customers) AS new_customers,
+    SUM(daily.ad_spend) AS ad_spend,
+    SUM(daily.orders - daily.orders_missing_value) AS orders_with_value
+  FROM months
+  JOIN daily
+    ON daily.date BETWEEN DATE_SUB(months.month, INTERVAL 12 MONTH) AND DATE_SUB(months.period_end, INTERVAL 12 MONTH)
+  GROUP BY months.month
+)
+
+SELECT
+  this_year.month,
+  this_year.period_end,
+  this_year.days,
+  this_year.orders,
+  this_year.gross_revenue,
+  this_year.net_revenue,
+  this_year.refunds,
+  ROUND(SAFE_DIVIDE(this_year.gross_revenue, this_year.orders_with_value), 2) AS aov,
+  this_year.new_customers,
+  this_year.ad_spend,
+  ROUND(SAFE_DIVIDE(this_year.gross_revenue, this_year.ad_spend), 4) AS blended_roas,
+  ROUND(SAFE_DIVIDE(this_year.net_revenue, this_year.ad_spend), 4) AS mer,
+  ROUND(SAFE_DIVIDE(this_year.ad_spend, this_year.new_customers), 2) AS cac,
+  last_year.days AS last_year_days,
+  last_year.orders AS last_year_orders,
+  last_year.gross_revenue AS last_year_gross_revenue,
+  last_year.net_revenue AS last_year_net_revenue,
+  last_year.ad_spend AS last_year_ad_spend,
+  ROUND(SAFE_DIVIDE(this_year.gross_revenue - last_year.gross_revenue, last_year.gross_revenue), 4)
+    AS gross_revenue_yoy,
+  ROUND(SAFE_DIVIDE(this_year.orders - last_year.orders, last_year.orders), 4) AS orders_yoy,
+  ROUND(SAFE_DIVIDE(this_year.ad_spend - last_year.ad_spend, last_year.ad_spend), 4) AS ad_spend_yoy,
+  ROUND(SAFE_DIVIDE(this_year.new_customers - last_year.new_customers, last_year.new_customers), 4)
+    AS new_customers_yoy
+FROM this_year
+-- A year-ago month only counts when every one of its days is in the data.
+LEFT JOIN last_year ON last_year.month = this_year.month AND last_year.days = this_year.days

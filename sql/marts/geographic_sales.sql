@@ -1,0 +1,25 @@
+-- Grain: one row per month, country and region (province/state) of the shipping address.
+WITH
+
+orders AS (
+  SELECT
+    DATE_TRUNC(order_date, MONTH) AS month,
+    COALESCE(country_code, 'unknown') AS country_code,
+    COALESCE(region_code, 'unknown') AS region_code,
+    customer_key,
+    total_price
+  FROM unified.shopify_unified
+  WHERE order_date BETWEEN DATE_TRUNC(@window_start, MONTH) AND @window_end
+    AND NOT is_cancelled
+)
+
+SELECT
+  month,
+  country_code,
+  region_code,
+  COUNT(*) AS orders,
+  COALESCE(SUM(total_price), 0) AS revenue,
+  COUNT(DISTINCT customer_key) AS customers,
+  ROUND(SAFE_DIVIDE(SUM(total_price), COUNTIF(total_price IS NOT NULL)), 2) AS aov
+FROM orders
+GROUP BY month, country_code, region_code

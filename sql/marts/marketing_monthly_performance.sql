@@ -1,0 +1,46 @@
+-- Grain: one row per month and channel: spend, platform-reported and UTM-attributed results, and efficiency.
+WITH
+
+channel_days AS (
+  SELECT *
+  FROM unified.marketing_unified
+  WHERE date BETWEEN DATE_TRUNC(@window_start, MONTH) AND @window_end
+),
+
+channel_months AS (
+  SELECT
+    DATE_TRUNC(date, MONTH) AS month,
+    channel,
+    LOGICAL_OR(is_paid_channel) AS is_paid_channel,
+    COUNT(DISTINCT date) AS days,
+    SUM(spend) AS spend,
+    SUM(impressions) AS impressions,
+    SUM(clicks) AS clicks,
+    SUM(platform_conversions) AS platform_conversions,
+    SUM(platform_conversion_value) AS platform_conversion_value,
+    SUM(attributed_orders) AS attributed_orders,
+    SUM(attributed_new_customers) AS attributed_new_customers,
+    SUM(attributed_revenue) AS attributed_revenue
+  FROM channel_days
+  GROUP BY month, channel
+)
+
+SELECT
+  month,
+  channel,
+  is_paid_channel,
+  days,
+  spend,
+  impressions,
+  clicks,
+  platform_conversions,
+  platform_conversion_value,
+  attributed_orders,
+  attributed_new_customers,
+  attributed_revenue,
+  ROUND(SAFE_DIVIDE(attributed_revenue, spend), 4) AS roas,
+  ROUND(SAFE_DIVIDE(platform_conversion_value, spend), 4) AS platform_roas,
+  ROUND(SAFE_DIVIDE(spend, attributed_orders), 2) AS cpa,
+  ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
+  ROUND(SAFE_DIVIDE(spend, clicks), 4) AS cpc
+FROM channel_months

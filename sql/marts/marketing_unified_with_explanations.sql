@@ -1,0 +1,76 @@
+-- Grain: one row per day and channel (every paid channel every day, even with no data), with a sentence saying
+-- why a value is 0 or NULL: no spend that day, the source is stale, no UTM-attributed orders, and so on.
+WITH
+
+paid_channels AS (
+  SELECT 'meta' AS channel, 'Meta Ads' AS source_label
+  UNION ALL SELECT 'tiktok', 'TikTok Ads'
+  UNION ALL SELECT 'google_ads', 'Google Ads'
+),
+
+days AS (
+  SELECT day AS date
+  FROM UNNEST(GENERATE_DATE_ARRAY(
+    GREATEST(@window_start, (SELECT MIN(order_date) FROM unified.shopify_unified)),
+    @window_end
+  )) AS day
+),
+
+last_platform_days AS (
+  -- The newest day each platform has any row for, over all history (only the partition column is read).
+  SELECT 'meta' AS channel, MAX(date) AS last_data_date FROM unified.facebook_unified
+  UNION ALL SELECT 'tiktok', MAX(date) FROM unified.tiktok_unified
+  UNION ALL SELECT 'google_ads', MAX(date) FROM unified.google_ads_unified
+),
+
+channel_days AS (
+  SELECT *
+  FROM unified.marketing_unified
+  WHERE date BETWEEN @window_start AND @window_end
+),
+
+paid_spine AS (
+  SELECT days.date, paid_channels.channel, paid_channels.source_label
+  FROM days
+  CROSS JOIN paid_channels
+),
+
+all_rows AS (
+  SELECT
+    COALESCE(paid_spine.date, channel_days.date) AS date,
+    COALESCE(paid_spine.channel, channel_days.channel) AS channel,
+    paid_spine.source_label,
+    paid_spine.channel IS NOT NULL AS is_paid_channel,
+    COALESCE(channel_days.has_platform_data, FALSE) AS has_platform_data,
+    COALESCE(channel_days.spend, 0) AS spend,
+    COALESCE(channel_days.impressions, 0) AS impressions,
+    COALESCE(channel_days.clicks, 0) AS clicks,
+    COALESCE(channel_days.attributed_orders, 0) AS attributed_orders,
+    COALESCE(channel_days.attributed_revenue, 0) AS attributed_revenue
+  FROM paid_spine
+  FULL OUTER JOIN channel_days
+    ON channel_days.date = paid_spine.date AND channel_days.channel = paid_spine.channel
+)
+
+SELECT
+  all_rows.date,
+  all_rows.channel,
+  all_rows.is_paid_channel,
+  all_rows.spend,
+  all_rows.impressions,
+  all_rows.clicks,
+  all_rows.attributed_orders,
+  all_rows.attributed_revenue,
+  ROUND(SAFE_DIVIDE(all_rows.attributed_revenue, all_rows.spend), 4) AS roas,
+  last_platform_days.last_data_date,
+  CASE
+    WHEN NOT all_rows.is_paid_channel THEN 'not a paid channel: no spend by definition, ROAS not applicable'
+    WHEN NOT all_rows.has_platform_data AND (last_platform_days.last_data_date IS NULL OR all_rows.date > last_platform_days.last_data_date)
+      THEN CONCAT(all_rows.source_label, ' source stale: no data after ', COALESCE(CAST(last_platform_days.last_data_date AS STRING), 'ever'))
+    WHEN NOT all_rows.has_platform_data THEN CONCAT('no ', all_rows.source_label, ' rows for this day')
+    WHEN all_rows.spend = 0 THEN 'no spend that day'
+    WHEN all_rows.attributed_orders = 0 THEN 'spend but no UTM-attributed orders: attribution broken or no conversions'
+    ELSE NULL
+  END AS explanation
+FROM all_rows
+LEFT JOIN last_platform_days ON last_platform_days.channel = all_rows.channel

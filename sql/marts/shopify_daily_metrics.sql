@@ -1,0 +1,32 @@
+-- Grain: one row per order day (shop's time zone): the shop's own numbers, before any marketing.
+-- Cancelled orders are left out; refunds count on their order's day (see README, Metrics glossary).
+WITH
+
+orders AS (
+  SELECT *
+  FROM unified.shopify_unified
+  WHERE order_date BETWEEN @window_start AND @window_end
+    AND NOT is_cancelled
+)
+
+SELECT
+  order_date AS date,
+  COUNT(*) AS orders,
+  COUNTIF(total_price IS NULL) AS orders_missing_value,
+  COALESCE(SUM(total_price), 0) AS gross_revenue,
+  COALESCE(SUM(total_discounts), 0) AS discounts,
+  COALESCE(SUM(refunded_amount), 0) AS refunds,
+  COALESCE(SUM(total_price), 0) - COALESCE(SUM(refunded_amount), 0) AS net_revenue,
+  COALESCE(SUM(shipping_price), 0) AS shipping,
+  COALESCE(SUM(total_tax), 0) AS taxes,
+  SUM(units) AS units,
+  -- AOV over the orders that carry a value, so that a missing total does not drag it down.
+  ROUND(SAFE_DIVIDE(SUM(total_price), COUNTIF(total_price IS NOT NULL)), 2) AS aov,
+  COUNTIF(is_first_order) AS new_customers,
+  COUNT(DISTINCT IF(is_returning_customer, customer_key, NULL)) AS returning_customers,
+  COUNTIF(customer_order_number IS NULL) AS orders_without_customer,
+  COALESCE(SUM(IF(is_first_order, total_price, 0)), 0) AS new_customer_revenue,
+  COALESCE(SUM(IF(is_returning_customer, total_price, 0)), 0) AS returning_customer_revenue,
+  COUNTIF(refunded_amount > 0) AS refunded_orders
+FROM orders
+GROUP BY order_date

@@ -1,0 +1,47 @@
+-- Grain: one row per Shopify customer (the latest version Airbyte landed).
+-- PII: email and phone leave this model only as HMAC-SHA256 hashes; names are dropped.
+WITH
+
+latest_customers AS (
+  SELECT *
+  FROM raw.shopify_customers
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+),
+
+normalised AS (
+  SELECT
+    id AS customer_id,
+    NULLIF(LOWER(TRIM(email)), '') AS normalised_email,
+    NULLIF(REGEXP_REPLACE(COALESCE(phone, ''), r'[^0-9+]', ''), '') AS normalised_phone,
+    created_at,
+    updated_at,
+    COALESCE(orders_count, 0) AS orders_count,
+    CAST(COALESCE(total_spent, 0) AS NUMERIC) AS total_spent,
+    UPPER(currency) AS currency,
+    COALESCE(accepts_marketing, FALSE) AS accepts_marketing,
+    UPPER(JSON_VALUE(default_address, '$.country_code')) AS country_code,
+    UPPER(JSON_VALUE(default_address, '$.province_code')) AS region_code
+  FROM latest_customers
+)
+
+SELECT
+  customer_id,
+  IF(
+    normalised_email IS NULL,
+    NULL,
+    TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised_email AS BYTES))))))
+  ) AS email_hash,
+  IF(
+    normalised_phone IS NULL,
+    NULL,
+    TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised_phone AS BYTES))))))
+  ) AS phone_hash,
+  created_at,
+  updated_at,
+  orders_count,
+  total_spent,
+  currency,
+  accepts_marketing,
+  country_code,
+  region_code
+FROM normalised

@@ -1,0 +1,34 @@
+-- Grain: one row per refund transaction of an order placed in the run window (from the latest order version).
+-- A refund can come weeks after its order: it is dated twice, by the order's day and by its own day.
+WITH
+
+orders AS (
+  SELECT order_id, order_date, refunds
+  FROM staging.stg_shopify_orders
+  WHERE order_date BETWEEN @window_start AND @window_end
+),
+
+refund_transactions AS (
+  SELECT
+    orders.order_id,
+    orders.order_date,
+    SAFE_CAST(JSON_VALUE(refund, '$.id') AS INT64) AS refund_id,
+    SAFE_CAST(JSON_VALUE(refund, '$.created_at') AS TIMESTAMP) AS refunded_at,
+    SAFE_CAST(JSON_VALUE(refund_transaction, '$.amount') AS NUMERIC) AS amount,
+    JSON_VALUE(refund_transaction, '$.kind') AS kind,
+    transaction_position
+  FROM orders
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.refunds)) AS refund
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(refund, '$.transactions')) AS refund_transaction WITH OFFSET AS transaction_position
+)
+
+SELECT
+  order_id,
+  order_date,
+  refund_id,
+  transaction_position,
+  refunded_at,
+  DATE(refunded_at, @shop_timezone) AS refund_date,
+  amount
+FROM refund_transactions
+WHERE kind = 'refund'

@@ -1,0 +1,80 @@
+-- Grain: one row per day and channel — the master marketing table: what each ad platform reports (spend,
+-- impressions, clicks, conversions) next to the orders and revenue the shop attributes to the channel by the
+-- orders' UTM source, and the day's blended totals across all channels.
+WITH
+
+ads AS (
+  SELECT * FROM unified.facebook_unified WHERE date BETWEEN @window_start AND @window_end
+  UNION ALL
+  SELECT * FROM unified.tiktok_unified WHERE date BETWEEN @window_start AND @window_end
+  UNION ALL
+  SELECT * FROM unified.google_ads_unified WHERE date BETWEEN @window_start AND @window_end
+),
+
+orders AS (
+  SELECT order_date, channel, total_price, is_first_order
+  FROM unified.shopify_unified
+  WHERE order_date BETWEEN @window_start AND @window_end
+    AND NOT is_cancelled
+),
+
+platform_days AS (
+  SELECT
+    date,
+    channel,
+    SUM(spend) AS spend,
+    SUM(impressions) AS impressions,
+    SUM(clicks) AS clicks,
+    ROUND(SUM(conversions), 2) AS platform_conversions,
+    SUM(conversion_value) AS platform_conversion_value
+  FROM ads
+  GROUP BY date, channel
+),
+
+attributed_days AS (
+  SELECT
+    order_date AS date,
+    channel,
+    COUNT(*) AS attributed_orders,
+    COUNTIF(is_first_order) AS attributed_new_customers,
+    COALESCE(SUM(total_price), 0) AS attributed_revenue
+  FROM orders
+  GROUP BY order_date, channel
+),
+
+channel_days AS (
+  SELECT
+    COALESCE(platform_days.date, attributed_days.date) AS date,
+    COALESCE(platform_days.channel, attributed_days.channel) AS channel,
+    platform_days.channel IS NOT NULL AS has_platform_data,
+    COALESCE(platform_days.spend, 0) AS spend,
+    COALESCE(platform_days.impressions, 0) AS impressions,
+    COALESCE(platform_days.clicks, 0) AS clicks,
+    COALESCE(platform_days.platform_conversions, 0) AS platform_conversions,
+    COALESCE(platform_days.platform_conversion_value, 0) AS platform_conversion_value,
+    COALESCE(attributed_days.attributed_orders, 0) AS attributed_orders,
+    COALESCE(attributed_days.attributed_new_customers, 0) AS attributed_new_customers,
+    COALESCE(attributed_days.attributed_revenue, 0) AS attributed_revenue
+  FROM platform_days
+  FULL OUTER JOIN attributed_days
+    ON attributed_days.date = platform_days.date AND attributed_days.channel = platform_days.channel
+)
+
+SELECT
+  date,
+  channel,
+  channel IN ('meta', 'tiktok', 'google_ads') AS is_paid_channel,
+  has_platform_data,
+  spend,
+  impressions,
+  clicks,
+  platform_conversions,
+  platform_conversion_value,
+  attributed_orders,
+  attributed_new_customers,
+  attributed_revenue,
+  SUM(spend) OVER (PARTITION BY date) AS day_total_spend,
+  SUM(attributed_revenue) OVER (PARTITION BY date) AS day_total_revenue,
+  ROUND(SAFE_DIVIDE(SUM(attributed_revenue) OVER (PARTITION BY date), SUM(spend) OVER (PARTITION BY date)), 4)
+    AS day_blended_roas
+FROM channel_days

@@ -1,0 +1,98 @@
+-- Grain: one row per Shopify order: the order with its customer, line-item totals, refunds and UTM attribution,
+-- and whether it was the customer's first order. Zero duplicates (audited).
+WITH
+
+orders_in_window AS (
+  SELECT *
+  FROM staging.stg_shopify_orders
+  WHERE order_date BETWEEN @window_start AND @window_end
+),
+
+customers AS (
+  SELECT customer_id, email_hash AS customer_email_hash, created_at AS customer_created_at, accepts_marketing
+  FROM staging.stg_shopify_customers
+),
+
+line_item_totals AS (
+  SELECT
+    order_id,
+    COUNT(*) AS line_items,
+    SUM(quantity) AS units,
+    SUM(line_revenue) AS line_revenue
+  FROM staging.stg_shopify_line_items
+  WHERE order_date BETWEEN @window_start AND @window_end
+  GROUP BY order_id
+),
+
+refund_totals AS (
+  SELECT
+    order_id,
+    SUM(amount) AS refunded_amount,
+    MIN(refund_date) AS first_refund_date
+  FROM staging.stg_shopify_refunds
+  WHERE order_date BETWEEN @window_start AND @window_end
+  GROUP BY order_id
+),
+
+identified_orders AS (
+  -- The same person is one customer whether they checked out as a guest or logged in: the hashed email
+  -- identifies them first, the Shopify customer id otherwise.
+  SELECT
+    order_id,
+    created_at,
+    is_cancelled,
+    COALESCE(email_hash, CONCAT('customer:', CAST(customer_id AS STRING))) AS customer_key
+  FROM staging.stg_shopify_orders
+),
+
+customer_order_numbers AS (
+  -- First orders need each customer's whole history, not just the window: a narrow scan of a few columns.
+  SELECT
+    order_id,
+    ROW_NUMBER() OVER (PARTITION BY customer_key ORDER BY created_at, order_id) AS customer_order_number,
+    MIN(created_at) OVER (PARTITION BY customer_key) AS customer_first_order_at
+  FROM identified_orders
+  WHERE NOT is_cancelled AND customer_key IS NOT NULL
+)
+
+SELECT
+  orders_in_window.order_id,
+  orders_in_window.order_name,
+  orders_in_window.order_date,
+  orders_in_window.created_at,
+  orders_in_window.customer_id,
+  COALESCE(orders_in_window.email_hash, CONCAT('customer:', CAST(orders_in_window.customer_id AS STRING)))
+    AS customer_key,
+  COALESCE(orders_in_window.email_hash, customers.customer_email_hash) AS email_hash,
+  customers.customer_created_at,
+  customers.accepts_marketing,
+  customer_order_numbers.customer_order_number,
+  DATE(customer_order_numbers.customer_first_order_at, @shop_timezone) AS customer_first_order_date,
+  COALESCE(customer_order_numbers.customer_order_number = 1, FALSE) AS is_first_order,
+  COALESCE(customer_order_numbers.customer_order_number > 1, FALSE) AS is_returning_customer,
+  orders_in_window.currency,
+  orders_in_window.financial_status,
+  orders_in_window.is_cancelled,
+  COALESCE(line_item_totals.line_items, 0) AS line_items,
+  COALESCE(line_item_totals.units, 0) AS units,
+  COALESCE(line_item_totals.line_revenue, 0) AS line_revenue,
+  orders_in_window.subtotal_price,
+  orders_in_window.total_discounts,
+  orders_in_window.total_tax,
+  orders_in_window.shipping_price,
+  orders_in_window.total_price,
+  COALESCE(refund_totals.refunded_amount, 0) AS refunded_amount,
+  refund_totals.first_refund_date,
+  orders_in_window.utm_source,
+  orders_in_window.utm_medium,
+  orders_in_window.utm_campaign,
+  orders_in_window.channel,
+  orders_in_window.country_code,
+  orders_in_window.region_code,
+  orders_in_window.raw_versions,
+  orders_in_window.raw_copies_of_version
+FROM orders_in_window
+LEFT JOIN customers ON customers.customer_id = orders_in_window.customer_id
+LEFT JOIN line_item_totals ON line_item_totals.order_id = orders_in_window.order_id
+LEFT JOIN refund_totals ON refund_totals.order_id = orders_in_window.order_id
+LEFT JOIN customer_order_numbers ON customer_order_numbers.order_id = orders_in_window.order_id

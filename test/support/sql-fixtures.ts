@@ -1,0 +1,69 @@
+// Builds the models on an in-memory DuckDB from hand-written raw rows, for the SQL fixture tests.
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb-types.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import { silentLogger } from "../../functions/shared/logger.ts";
+import type { Row } from "../../functions/shared/ports.ts";
+import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import type { StepContext } from "../../functions/shared/step.ts";
+import { runTransform } from "../../functions/transform/step.ts";
+
+export const FIXTURE_PII_KEY = "fixture-key-that-is-long-enough-for-hmac";
+
+export async function openFixtureWarehouse(): Promise<DuckDbWarehouse> {
+  const warehouse = await DuckDbWarehouse.open(":memory:");
+  await warehouse.rawConnection.run("CREATE SCHEMA IF NOT EXISTS raw");
+  for (const table of RAW_TABLES) await warehouse.rawConnection.run(duckDbCreateRawTable("raw", table));
+  return warehouse;
+}
+
+/** Inserts rows into a raw table; columns not given are NULL, objects and arrays become JSON. */
+export async function insertRaw(warehouse: DuckDbWarehouse, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  const schema = rawTable(table);
+  await warehouse.load({
+    dataset: "raw",
+    table,
+    columns: schema.columns,
+    rows: rows.map((row) => {
+      const full: Row = {};
+      for (const column of schema.columns) full[column.name] = row[column.name] ?? null;
+      return full;
+    }),
+  });
+}
+
+/** Runs the transform step for a run date: a full build the first time, the trailing window afterwards. */
+export async function buildModels(
+  warehouse: DuckDbWarehouse,
+  runDate: string,
+  options: { fullRefresh?: boolean; lookbackDays?: number } = {},
+): Promise<void> {
+  const config = loadConfig(
+    { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7) },
+    { cwd: "/tmp", piiHashKey: FIXTURE_PII_KEY },
+  );
+  const context = {
+    step: "transform",
+    message: parseRunMessage({ runDate, runId: "fixture", trigger: "manual", options: { fullRefresh: options.fullRefresh ?? false } }),
+    config,
+    ports: { warehouse },
+    log: silentLogger(),
+  } as unknown as StepContext;
+  await runTransform(context);
+}
+
+/** Order-independent fingerprint of every model table, to prove re-runs change nothing. */
+export async function tableFingerprints(warehouse: DuckDbWarehouse): Promise<Record<string, string>> {
+  const fingerprints: Record<string, string> = {};
+  for (const dataset of ["staging", "unified", "marts"]) {
+    for (const table of await warehouse.listTables(dataset)) {
+      const reader = await warehouse.rawConnection.runAndReadAll(
+        `SELECT count(*) AS n, sum(hash(t)) AS h FROM "${dataset}"."${table.name}" AS t`,
+      );
+      const row = reader.getRowObjectsJS()[0];
+      fingerprints[`${dataset}.${table.name}`] = `${row?.n}:${row?.h}`;
+    }
+  }
+  return fingerprints;
+}
