@@ -89,7 +89,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
       severity: "warning",
       blocking: false,
       subject: "shopify_orders.total_price",
-      table: "unified.shopify_orders",
+      table: "unified.shopify_unified",
       column: "total_price",
       observed: nulls?.orders_missing_value ?? 0,
       expected: "0",
