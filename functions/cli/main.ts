@@ -9,6 +9,7 @@ import { isIsoDate } from "../shared/dates.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
 import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
+import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
 import { printSummary } from "./summary.ts";
 
@@ -17,6 +18,7 @@ export const HELP = `DTC Pulse — the daily e-commerce and marketing analytics 
 Usage
   npm start -- [options]            run the pipeline (generates demo data on first use)
   npm start -- demo [--regenerate]  (re)generate the demo shop's raw data only
+  npm start -- plan [run options]   list what each step would do, without doing it
 
 Run options
   --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data)
@@ -84,7 +86,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 0;
   }
   const command = positionals[0] ?? "run";
-  if (!["run", "demo"].includes(command)) {
+  if (!["run", "demo", "plan"].includes(command)) {
     process.stderr.write(`unknown command "${command}"; run with --help for usage.\n`);
     return 2;
   }
@@ -100,6 +102,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
       PULSE_DEMO_END_DATE: values["end-date"] ?? env.PULSE_DEMO_END_DATE,
     };
     positiveNumber(values["orders-per-day"], "--orders-per-day");
+    if (values.date !== undefined && !isIsoDate(values.date))
+      throw new UsageError(`--date must be a real date as YYYY-MM-DD; got "${values.date}"`);
+    for (const flag of ["from", "to"] as const) stepOption(values[flag], `--${flag}`);
+    for (const item of (values.skip ?? []).flatMap((entry) => entry.split(",")))
+      stepOption(item.trim(), "--skip");
     positiveNumber(values.days, "--days");
     if (values["end-date"] && !isIsoDate(values["end-date"]))
       throw new UsageError("--end-date must be YYYY-MM-DD");
@@ -143,6 +150,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
       throw error;
     }
     write(`DTC Pulse · ${config.shop.name} · run date ${message.runDate}${demo ? " · demo data" : ""}`);
+    if (command === "plan") {
+      const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
+      for (const line of await planRun(message, config, {
+        warehouse,
+        bucket: new FolderBucket(config.local.bucketDir),
+      })) {
+        write(line);
+      }
+      return 0;
+    }
     const report = await runLocally(config, message, { log, warehouse });
     await printSummary(report, config, write);
     return report.failures.length ? 1 : 0;

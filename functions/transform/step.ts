@@ -15,7 +15,9 @@ export function runWindow(runDate: string, lookbackDays: number): DateWindow {
 
 /** A monthly model replaces whole months: its window starts on the first day of the window's first month. */
 export function modelWindow(model: ModelDefinition, window: DateWindow): DateWindow {
-  return model.partitionGrain === "month" ? { start: `${window.start.slice(0, 7)}-01`, end: window.end } : window;
+  return model.partitionGrain === "month"
+    ? { start: `${window.start.slice(0, 7)}-01`, end: window.end }
+    : window;
 }
 
 export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {

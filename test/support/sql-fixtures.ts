@@ -19,7 +19,11 @@ export async function openFixtureWarehouse(): Promise<DuckDbWarehouse> {
 }
 
 /** Inserts rows into a raw table; columns not given are NULL, objects and arrays become JSON. */
-export async function insertRaw(warehouse: DuckDbWarehouse, table: string, rows: Record<string, unknown>[]): Promise<void> {
+export async function insertRaw(
+  warehouse: DuckDbWarehouse,
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   const schema = rawTable(table);
   await warehouse.load({
     dataset: "raw",
@@ -45,7 +49,12 @@ export async function buildModels(
   );
   const context = {
     step: "transform",
-    message: parseRunMessage({ runDate, runId: "fixture", trigger: "manual", options: { fullRefresh: options.fullRefresh ?? false } }),
+    message: parseRunMessage({
+      runDate,
+      runId: "fixture",
+      trigger: "manual",
+      options: { fullRefresh: options.fullRefresh ?? false },
+    }),
     config,
     ports: { warehouse },
     log: silentLogger(),

@@ -1,0 +1,107 @@
+// pulse plan: what a run would do, step by step, without doing it. With a warehouse that can dry-run
+// queries (BigQuery), each model also shows the bytes it would scan.
+import { extractPath, latestExtractPath } from "../export/step.ts";
+import { deckPath } from "../report/step.ts";
+import type { PulseConfig } from "../shared/config.ts";
+import { Ledger } from "../shared/ledger.ts";
+import { DATASETS, EXTRACT_NAMES, STEP_NAMES } from "../shared/pipeline.ts";
+import type { Bucket, SqlParams, Warehouse } from "../shared/ports.ts";
+import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
+import { readSql } from "../shared/sql-files.ts";
+import { HISTORY_START, modelParams, modelWindow, runWindow } from "../transform/step.ts";
+import { MODELS, modelPath } from "../transform/models.ts";
+
+/** A warehouse that can estimate a query's scanned bytes without running it. */
+interface DryRunWarehouse extends Warehouse {
+  estimateBytes(sql: string, params: SqlParams): Promise<number>;
+}
+
+function canDryRun(warehouse: Warehouse): warehouse is DryRunWarehouse {
+  return typeof (warehouse as Partial<DryRunWarehouse>).estimateBytes === "function";
+}
+
+function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+export async function planRun(
+  message: RunMessage,
+  config: PulseConfig,
+  ports: { warehouse: Warehouse; bucket: Bucket },
+): Promise<string[]> {
+  const lines: string[] = [];
+  const ledger = new Ledger(ports.bucket);
+  const window = runWindow(message.runDate, config.lookbackDays);
+  const existing = new Map<string, Set<string>>();
+  for (const layer of ["staging", "unified", "marts"]) {
+    existing.set(layer, new Set((await ports.warehouse.listTables(layer)).map((table) => table.name)));
+  }
+  const rawTables = await ports.warehouse.listTables(DATASETS.raw);
+  let totalBytes = 0;
+
+  for (const step of STEP_NAMES) {
+    const record = await ledger.read(message.runDate, step);
+    const selected = isStepSelected(step, message.options);
+    const already = record?.status === "succeeded" && !message.options.force;
+    const state = !selected
+      ? "skipped (not selected)"
+      : already
+        ? `already done (${record?.finishedAt}); --force to redo`
+        : "will run";
+    lines.push(`${step}: ${state}`);
+    if (!selected || already) continue;
+    switch (step) {
+      case "ingest":
+        lines.push(`  take stock of ${rawTables.length} raw tables and the files in raw/inbox/`);
+        break;
+      case "check-sources":
+        lines.push("  inventory against the baseline, freshness and volume per source");
+        break;
+      case "transform":
+        for (const model of MODELS) {
+          const incremental =
+            !message.options.fullRefresh &&
+            model.partitionColumn !== undefined &&
+            existing.get(model.layer)?.has(model.name);
+          const modelRange = incremental
+            ? modelWindow(model, window)
+            : { start: HISTORY_START, end: message.runDate };
+          const how = incremental ? `replace ${modelRange.start} → ${modelRange.end}` : "rebuild whole";
+          let estimate = "";
+          if (canDryRun(ports.warehouse)) {
+            const bytes = await ports.warehouse.estimateBytes(
+              readSql(modelPath(model)),
+              modelParams({ message, config }, modelRange),
+            );
+            totalBytes += bytes;
+            estimate = `, scans ~${formatBytes(bytes)}`;
+          }
+          lines.push(`  ${model.layer}.${model.name}: ${how}${estimate}`);
+        }
+        break;
+      case "check-quality":
+        lines.push("  audits, business rules and anomaly detection over the window");
+        break;
+      case "export":
+        for (const name of EXTRACT_NAMES)
+          lines.push(`  ${extractPath(name, message.runDate)} → ${latestExtractPath(name)}`);
+        break;
+      case "report":
+        lines.push(`  ${deckPath(message.runDate)}`);
+        break;
+      case "notify":
+        lines.push(`  summary email to ${config.email.to.join(", ")} (once per run date)`);
+        break;
+    }
+  }
+  if (canDryRun(ports.warehouse))
+    lines.push(`estimated bytes scanned by the models: ${formatBytes(totalBytes)}`);
+  return lines;
+}
