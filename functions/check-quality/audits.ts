@@ -1,5 +1,9 @@
-// Audits: queries under sql/audits/ that must return zero rows. Each file's first line declares whether a
-// failure blocks the run ("-- Audit (blocking): …") or only warns.
+// Audits: queries under sql/audits/ that must return zero rows. Each file opens with a header that says whether
+// a failure blocks the run and what it checks, optionally followed by the table and column it is about:
+//
+//   -- Audit (blocking): unified.shopify_unified has exactly one row per order.
+//   -- Table: unified.shopify_unified
+//   -- Column: order_id
 import { readdirSync } from "node:fs";
 import { readSql, sqlPath } from "../shared/sql-files.ts";
 
@@ -7,23 +11,31 @@ export interface AuditDefinition {
   name: string;
   blocking: boolean;
   description: string;
+  table?: string;
+  column?: string;
   sql: string;
+}
+
+/** Pure: the definition of one audit from its file name and text. */
+export function parseAudit(file: string, sql: string): AuditDefinition {
+  const header = /^--\s*Audit \((blocking|warning)\):\s*(.+)$/m.exec(sql);
+  if (!header)
+    throw new Error(`sql/audits/${file} must start with "-- Audit (blocking|warning): <what it checks>"`);
+  const table = /^--\s*Table:\s*(\S+)\s*$/m.exec(sql)?.[1];
+  const column = /^--\s*Column:\s*(\S+)\s*$/m.exec(sql)?.[1];
+  return {
+    name: file.replace(/\.sql$/, ""),
+    blocking: header[1] === "blocking",
+    description: (header[2] ?? "").trim(),
+    ...(table ? { table } : {}),
+    ...(column ? { column } : {}),
+    sql,
+  };
 }
 
 export function loadAudits(): AuditDefinition[] {
   return readdirSync(sqlPath("audits"))
     .filter((file) => file.endsWith(".sql"))
     .sort()
-    .map((file) => {
-      const sql = readSql(`audits/${file}`);
-      const header = /^--\s*Audit \((blocking|warning)\):\s*(.+)$/m.exec(sql);
-      if (!header)
-        throw new Error(`sql/audits/${file} must start with "-- Audit (blocking|warning): <what it checks>"`);
-      return {
-        name: file.replace(/\.sql$/, ""),
-        blocking: header[1] === "blocking",
-        description: header[2] ?? "",
-        sql,
-      };
-    });
+    .map((file) => parseAudit(file, readSql(`audits/${file}`)));
 }

@@ -1,10 +1,22 @@
-// Business rules over aggregated mart rows: pure functions from rows to findings.
-import type { Finding } from "../shared/findings.ts";
+// Business rules over aggregated rows: pure functions from rows (and detector verdicts) to findings, each with
+// a severity, what it is about, the observed value, the expected range and one plain-English sentence.
+import { addDays, daysBetween } from "../shared/dates.ts";
+import type { Finding, Severity } from "../shared/findings.ts";
 import { channelLabel } from "../shared/sources.ts";
+import { type AnomalyVerdict, mad, median } from "./anomaly.ts";
+import type { QualitySettings } from "./settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
 
 export const PAID_CHANNELS = ["meta", "tiktok", "google_ads"] as const;
+
+function percent(share: number, digits = 0): string {
+  return `${(share * 100).toFixed(digits)}%`;
+}
+
+function weekday(date: string): string {
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
+}
 
 export interface ChannelWindowRow {
   channel: string;
@@ -25,9 +37,11 @@ export function attributionFindings(
     .filter((row) => row.days_spend_without_revenue > 0)
     .map((row) => ({
       check: "attribution_broken",
+      // One such day happens to small channels; two or more in a week is a broken link or pixel.
       severity: row.days_spend_without_revenue >= 2 ? "critical" : "warning",
       blocking: false,
       subject: row.channel,
+      table: "marts.marketing_daily_channel",
       metric: "attributed_revenue",
       observed: 0,
       expected: "> 0 when spend > 0",
@@ -35,34 +49,297 @@ export function attributionFindings(
     }));
 }
 
-export interface DayLevel {
-  metric: "orders" | "gross_revenue";
-  observed: number;
-  /** Same weekday over the previous weeks (oldest first). */
-  history: number[];
+export interface CoverageDay {
+  date: string;
+  channel: string;
+  orders: number;
+  orders_with_utm: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+export interface CoverageInput {
+  runDate: string;
+  /** Orders per day and channel over the window and the history before it. */
+  days: readonly CoverageDay[];
+  settings: QualitySettings;
 }
 
-/** A day far under the usual level of the same weekday (median of at least 4 earlier weeks). */
-export function dropFinding(level: DayLevel, runDate: string, minShare = 0.6): RuleFinding | undefined {
-  if (level.history.length < 4) return undefined;
-  const usual = median(level.history);
-  if (usual <= 0 || level.observed >= usual * minShare) return undefined;
-  const label = level.metric === "orders" ? "Orders" : "Revenue";
-  const share = Math.round((1 - level.observed / usual) * 100);
+export interface CoverageMeasure {
+  windowStart: string;
+  windowOrders: number;
+  windowCoverage: number | null;
+  /** Median coverage of the earlier blocks of the same length (null without enough history). */
+  usualCoverage: number | null;
+  /** The lowest coverage that is still normal. */
+  floor: number | null;
+  /** Channels whose share of orders fell by half or more: the likely place of the break. */
+  fallenChannels: { channel: string; share: number; usualShare: number }[];
+}
+
+/**
+ * UTM coverage: the share of orders with a UTM source over the attribution window, with the usual coverage of
+ * the earlier blocks of the same length (median, so one bad week in the history does not move it) and the
+ * channels whose share of orders collapsed.
+ */
+export function measureCoverage(input: CoverageInput): CoverageMeasure {
+  const { windowDays, maxCoverageDrop } = input.settings.attribution;
+  const { trainingWeeks, sensitivity } = input.settings.anomaly;
+  const windowStart = addDays(input.runDate, -(windowDays - 1));
+  const maxBlock = Math.ceil((trainingWeeks * 7) / windowDays);
+  const blocks = new Map<number, { orders: number; withUtm: number; channels: Map<string, number> }>();
+  for (const day of input.days) {
+    if (day.date > input.runDate) continue;
+    // Block 0 is the window; 1, 2, … the equally long blocks before it.
+    const block = day.date >= windowStart ? 0 : Math.ceil(daysBetween(day.date, windowStart) / windowDays);
+    if (block > maxBlock) continue;
+    const entry = blocks.get(block) ?? { orders: 0, withUtm: 0, channels: new Map<string, number>() };
+    entry.orders += Number(day.orders);
+    entry.withUtm += Number(day.orders_with_utm);
+    entry.channels.set(day.channel, (entry.channels.get(day.channel) ?? 0) + Number(day.orders));
+    blocks.set(block, entry);
+  }
+  const window = blocks.get(0);
+  const history = [...blocks.entries()].filter(([block, entry]) => block > 0 && entry.orders > 0);
+  const coverages = history.map(([, entry]) => entry.withUtm / entry.orders);
+  const enough = coverages.length >= input.settings.anomaly.minTrainingPoints;
+  const usualCoverage = enough ? median(coverages) : null;
+  const floor =
+    usualCoverage === null
+      ? null
+      : usualCoverage - Math.max(maxCoverageDrop, sensitivity * 1.4826 * mad(coverages));
+  const fallenChannels: CoverageMeasure["fallenChannels"] = [];
+  if (window && window.orders > 0 && enough) {
+    const historyOrders = history.reduce((sum, [, entry]) => sum + entry.orders, 0);
+    const channels = new Set(history.flatMap(([, entry]) => [...entry.channels.keys()]));
+    for (const channel of [...channels].sort()) {
+      if (channel === "direct_or_organic") continue;
+      const usualShare =
+        history.reduce((sum, [, entry]) => sum + (entry.channels.get(channel) ?? 0), 0) / historyOrders;
+      const share = (window.channels.get(channel) ?? 0) / window.orders;
+      if (usualShare >= 0.01 && share <= usualShare / 2) fallenChannels.push({ channel, share, usualShare });
+    }
+  }
   return {
-    check: "metric_drop",
+    windowStart,
+    windowOrders: window?.orders ?? 0,
+    windowCoverage: window && window.orders > 0 ? window.withUtm / window.orders : null,
+    usualCoverage,
+    floor,
+    fallenChannels,
+  };
+}
+
+/** A finding when UTM coverage fell (history mode) or is under the fixed bar (threshold mode). */
+export function coverageFinding(measure: CoverageMeasure, input: CoverageInput): RuleFinding | undefined {
+  const { attribution } = input.settings;
+  const coverage = measure.windowCoverage;
+  if (coverage === null || measure.windowOrders < attribution.minOrders) return undefined;
+  const period = `${measure.windowStart} to ${input.runDate}`;
+  const where =
+    measure.fallenChannels.length > 0
+      ? ` Orders attributed to ${measure.fallenChannels
+          .map(
+            (item) =>
+              `${channelLabel(item.channel)} (${percent(item.share, 1)} of orders, usually ${percent(item.usualShare, 1)})`,
+          )
+          .join(" and ")} fell the most: check the UTM parameters of their ads.`
+      : " Check that ad links still carry their UTM parameters.";
+  const base = {
+    check: "attribution_coverage",
+    severity: "warning" as const,
+    blocking: false,
+    subject: "utm_source",
+    table: "unified.shopify_unified",
+    column: "utm_source",
+    metric: "attribution_coverage",
+    observed: Number(coverage.toFixed(4)),
+  };
+  if (attribution.coverageMode === "threshold") {
+    if (coverage >= attribution.coverageThreshold) return undefined;
+    return {
+      ...base,
+      expected: `≥ ${percent(attribution.coverageThreshold)}`,
+      message: `Only ${percent(coverage)} of orders from ${period} carry a UTM source (the bar is ${percent(attribution.coverageThreshold)}): the rest cannot be credited to a channel.${where}`,
+    };
+  }
+  if (measure.usualCoverage === null || measure.floor === null || coverage >= measure.floor) return undefined;
+  return {
+    ...base,
+    expected: `≥ ${percent(Math.max(0, measure.floor), 1)} (usually ${percent(measure.usualCoverage, 1)})`,
+    message: `Only ${percent(coverage)} of orders from ${period} carry a UTM source, against ${percent(measure.usualCoverage)} usually: channel ROAS is understated.${where}`,
+  };
+}
+
+/** The reject rate of the run's file drops, from the ingest step's metrics (absent when nothing was ingested). */
+export function rejectRateFinding(
+  metrics: Readonly<Record<string, number>> | undefined,
+  maxRejectRate: number,
+): RuleFinding | undefined {
+  const read = metrics?.rowsRead;
+  const quarantined = metrics?.rowsQuarantined;
+  if (typeof read !== "number" || typeof quarantined !== "number" || !(read > 0)) return undefined;
+  const rate = quarantined / read;
+  if (rate <= maxRejectRate) return undefined;
+  return {
+    check: "file_drop_reject_rate",
+    // Half a file rejected is a wrong export format or mapping, not a few bad rows.
+    severity: rate > 0.5 ? "critical" : "warning",
+    blocking: false,
+    subject: "file drops",
+    metric: "reject_rate",
+    observed: Number(rate.toFixed(4)),
+    expected: `≤ ${percent(maxRejectRate)}`,
+    message: `${percent(rate, 1)} of the rows in today's file drops were rejected (${quarantined.toLocaleString("en-US")} of ${read.toLocaleString("en-US")}); they are in quarantine/ with the reason for each, and are missing from the numbers.`,
+  };
+}
+
+export type BusinessMetric = "gross_revenue" | "orders" | "aov" | "spend";
+
+export interface MetricAnomalyInput {
+  metric: BusinessMetric;
+  verdict: AnomalyVerdict;
+  /** For spend: the channel. */
+  channel?: string;
+  settings: QualitySettings;
+  formatMoney: (value: number) => string;
+  /** For spend: the day's revenue change against its usual level ((observed − expected) / expected). */
+  revenueChange?: number | null;
+}
+
+const METRIC_LABELS: Record<BusinessMetric, string> = {
+  gross_revenue: "Revenue",
+  orders: "Orders",
+  aov: "AOV",
+  spend: "Ad spend",
+};
+
+/** A finding for an anomalous day of revenue, orders, AOV or a channel's spend. */
+export function metricAnomalyFinding(input: MetricAnomalyInput): RuleFinding | undefined {
+  const { verdict, metric, settings } = input;
+  if (verdict.status !== "anomaly" || verdict.observed === null || verdict.expected === null)
+    return undefined;
+  const money = metric !== "orders";
+  const show = (value: number) =>
+    money ? input.formatMoney(value) : Math.round(value).toLocaleString("en-US");
+  const label =
+    metric === "spend" && input.channel ? `${channelLabel(input.channel)} spend` : METRIC_LABELS[metric];
+  const drop = verdict.direction === "drop";
+  const change = verdict.expected !== 0 ? Math.abs(verdict.observed / verdict.expected - 1) : 1;
+  const shopMetric = metric === "gross_revenue" || metric === "orders";
+  // Spend that rises with revenue is a push (a sale, the run-up to Black Friday); spend that rises alone is
+  // money going out without sales behind it. During a sale spend grows faster than discounted revenue, so
+  // "with revenue" means revenue up by at least 10% and by at least a quarter of the spend increase.
+  const revenueFollowed =
+    metric === "spend" && !drop && input.revenueChange !== undefined && input.revenueChange !== null
+      ? input.revenueChange >= Math.max(0.1, change / 4)
+      : false;
+  let severity: Severity;
+  if (drop) severity = shopMetric && change >= settings.anomaly.criticalDropShare ? "critical" : "warning";
+  // More sales than usual is good news unless the data doubled; spending more than planned costs money.
+  else severity = metric === "spend" && !revenueFollowed ? "warning" : "info";
+  const direction = drop ? `${Math.round(change * 100)}% under` : `${Math.round(change * 100)}% over`;
+  const hint = drop
+    ? shopMetric
+      ? " Check the store, checkout and payments before reading the day's numbers."
+      : metric === "spend"
+        ? " Campaigns may be paused or the ad account may have a billing problem."
+        : ""
+    : metric === "spend"
+      ? revenueFollowed
+        ? ` Revenue is up ${Math.round((input.revenueChange ?? 0) * 100)}% too, so this looks like a planned push.`
+        : " Revenue did not rise with it: check budgets and bids."
+      : shopMetric
+        ? " If no promotion explains it, check for orders counted twice."
+        : "";
+  return {
+    check: "metric_anomaly",
+    severity,
+    blocking: false,
+    subject: metric === "spend" && input.channel ? `spend ${input.channel}` : metric,
+    table: metric === "spend" ? "marts.marketing_daily_channel" : "marts.daily_kpis",
+    metric,
+    observed: Number(verdict.observed.toFixed(2)),
+    expected: `${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}`,
+    message: `${label} on ${weekday(verdict.date)} ${verdict.date} was ${show(verdict.observed)}, ${direction} the usual ${show(verdict.expected)} for that weekday (normal range ${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}).${hint}`,
+  };
+}
+
+/** A finding for a column whose NULL rate jumped against its own history. */
+export function nullRateFinding(
+  table: string,
+  column: string,
+  verdict: AnomalyVerdict,
+): RuleFinding | undefined {
+  if (verdict.status !== "anomaly" || verdict.direction !== "spike" || verdict.observed === null)
+    return undefined;
+  return {
+    check: "null_rate",
     severity: "warning",
     blocking: false,
-    subject: level.metric,
-    metric: level.metric,
-    observed: level.observed,
-    expected: `≥ ${Math.round(usual * minShare)} (usual ${Math.round(usual)})`,
-    message: `${label} on ${runDate} are ${share}% under the usual level for that weekday (${Math.round(level.observed)} vs ${Math.round(usual)}).`,
+    subject: `${table}.${column}`,
+    table,
+    column,
+    metric: "null_rate",
+    observed: Number(verdict.observed.toFixed(4)),
+    expected: `≤ ${percent(verdict.upper ?? 0, 1)}`,
+    message: `${percent(verdict.observed, 1)} of ${table} rows for ${verdict.date} have no ${column}, against ${percent(verdict.expected ?? 0, 1)} usually: a source field may have stopped arriving.`,
+  };
+}
+
+export interface NullOrderValues {
+  orders_missing_value: number;
+  first_day: string | null;
+  last_day: string | null;
+}
+
+export function nullOrderValuesFinding(row: NullOrderValues | undefined): RuleFinding | undefined {
+  const count = Number(row?.orders_missing_value ?? 0);
+  if (!(count > 0)) return undefined;
+  return {
+    check: "null_order_values",
+    severity: "warning",
+    blocking: false,
+    subject: "shopify_unified.total_price",
+    table: "unified.shopify_unified",
+    column: "total_price",
+    observed: count,
+    expected: "0",
+    message: `${count} Shopify order${count === 1 ? "" : "s"} placed between ${row?.first_day} and ${row?.last_day} ha${count === 1 ? "s" : "ve"} no order value (total_price is NULL); revenue and AOV leave them out.`,
+  };
+}
+
+export function duplicatedBatchFinding(batch: { order_date: string; orders: number }): RuleFinding {
+  return {
+    check: "duplicated_raw_batch",
+    // Staging keeps one copy, so the numbers are right; the loader still needs a look.
+    severity: "warning",
+    blocking: false,
+    subject: `shopify_orders ${batch.order_date}`,
+    source: "shopify",
+    table: "raw.shopify_orders",
+    observed: Number(batch.orders),
+    expected: "0 duplicated orders",
+    message: `A batch of ${batch.orders} Shopify orders from ${batch.order_date} landed twice in the raw data; the copies were removed in staging and counted once.`,
+  };
+}
+
+export function currencyFinding(
+  table: string,
+  currencies: readonly { currency: string | null; rows: number }[],
+  shopCurrency: string,
+): RuleFinding | undefined {
+  const foreign = currencies.filter((row) => row.currency !== shopCurrency);
+  if (foreign.length === 0) return undefined;
+  const rows = foreign.reduce((sum, row) => sum + Number(row.rows), 0);
+  const names = foreign.map((row) => row.currency ?? "none").join(", ");
+  return {
+    check: "currency_mismatch",
+    severity: "warning",
+    blocking: false,
+    subject: `${table}.currency`,
+    table,
+    column: "currency",
+    observed: names,
+    expected: shopCurrency,
+    message: `${rows.toLocaleString("en-US")} rows of ${table} in the run window are in ${names}, not the shop's ${shopCurrency}: they are added up as if they were ${shopCurrency}.`,
   };
 }

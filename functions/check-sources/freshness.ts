@@ -1,5 +1,8 @@
-// Pure freshness rules: how old a source's newest data is at the time the run reports on.
+// Pure freshness rules: how old a source's newest data is at the time the run reports on, and the sentence
+// that says so.
+import type { Finding } from "../shared/findings.ts";
 import type { FreshnessStatus } from "../shared/report-data.ts";
+import type { SourceDefinition } from "../shared/sources.ts";
 
 export interface FreshnessThresholds {
   warnAfterHours: number;
@@ -23,13 +26,15 @@ export interface FreshnessVerdict {
   /** Hours between the last load and `asOf`. */
   loadAgeHours: number | null;
   lagDays: number | null;
+  /** Which clock made the verdict: the newest event day, or the last load time. */
+  decidedBy: "event" | "load" | null;
 }
 
 const HOUR = 3_600_000;
 
 export function judgeFreshness(input: FreshnessInput, thresholds: FreshnessThresholds): FreshnessVerdict {
   if (!input.lastEventDate)
-    return { status: "critical", eventLagHours: null, loadAgeHours: null, lagDays: null };
+    return { status: "critical", eventLagHours: null, loadAgeHours: null, lagDays: null, decidedBy: null };
   const eventLagHours =
     (Date.parse(`${input.runDate}T00:00:00Z`) - Date.parse(`${input.lastEventDate}T00:00:00Z`)) / HOUR;
   const loadAgeHours = input.lastLoadedAt
@@ -37,7 +42,61 @@ export function judgeFreshness(input: FreshnessInput, thresholds: FreshnessThres
     : null;
   // The worse of the two clocks decides: data can be loaded on time yet stop at an old day, or vice versa.
   const age = Math.max(eventLagHours, loadAgeHours ?? 0);
-  const status: FreshnessStatus =
-    age > thresholds.criticalAfterHours ? "critical" : age >= thresholds.warnAfterHours ? "warn" : "ok";
-  return { status, eventLagHours, loadAgeHours, lagDays: Math.round(eventLagHours / 24) };
+  const grade = (hours: number): FreshnessStatus =>
+    hours > thresholds.criticalAfterHours ? "critical" : hours >= thresholds.warnAfterHours ? "warn" : "ok";
+  const status = grade(age);
+  // The event day is what a reader understands ("5 days old"): it names the problem whenever it is stale on
+  // its own; the load clock only when the days look current but nothing has been loaded for a while.
+  const decidedBy = status === "ok" ? null : grade(eventLagHours) === status ? "event" : "load";
+  return { status, eventLagHours, loadAgeHours, lagDays: Math.round(eventLagHours / 24), decidedBy };
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? "" : "s"}`;
+}
+
+/** The finding for a source that is not fresh (undefined when it is). */
+export function freshnessFinding(
+  source: Pick<SourceDefinition, "name" | "label" | "freshnessTable" | "channel">,
+  input: Pick<FreshnessInput, "runDate" | "lastEventDate" | "lastLoadedAt">,
+  verdict: FreshnessVerdict,
+  thresholds: FreshnessThresholds,
+): Omit<Finding, "step"> | undefined {
+  if (verdict.status === "ok") return undefined;
+  const consequence = source.channel
+    ? ` ROAS for ${source.label.replace(/ Ads$/, "")} is not meaningful until it syncs again.`
+    : "";
+  const base = {
+    check: "source_freshness",
+    severity: verdict.status === "critical" ? ("critical" as const) : ("warning" as const),
+    blocking: false,
+    subject: source.name,
+    source: source.name,
+    table: source.freshnessTable,
+    metric: verdict.decidedBy === "load" ? "hours_since_last_load" : "days_behind",
+  };
+  if (!input.lastEventDate) {
+    return {
+      ...base,
+      observed: null,
+      expected: `data through ${input.runDate}`,
+      message: `${source.label} has no data at all: table ${source.freshnessTable} is empty.`,
+    };
+  }
+  if (verdict.decidedBy === "load" && verdict.loadAgeHours !== null && input.lastLoadedAt) {
+    const hours = Math.round(verdict.loadAgeHours);
+    return {
+      ...base,
+      observed: input.lastLoadedAt,
+      expected: `a load within the last ${thresholds.warnAfterHours} hours`,
+      message: `${source.label} has not loaded anything for ${plural(hours, "hour")} (last load ${input.lastLoadedAt.slice(0, 16).replace("T", " ")} UTC), so days after ${input.lastEventDate} may still change.${consequence}`,
+    };
+  }
+  const days = verdict.lagDays ?? 0;
+  return {
+    ...base,
+    observed: input.lastEventDate,
+    expected: `data through ${input.runDate}`,
+    message: `${source.label} data is ${plural(days, "day")} old (last day ${input.lastEventDate}).${consequence}`,
+  };
 }

@@ -4,8 +4,13 @@ import type { TableInfo } from "../shared/ports.ts";
 import type { RawTableSchema } from "../shared/raw-schemas.ts";
 
 export interface Inventory {
+  /** The run date whose check saved this baseline (absent in baselines saved before it was recorded). */
+  runDate?: string;
   tables: Record<string, { columns: Record<string, string>; rowCount: number }>;
 }
+
+/** A raw table that lost more than this share of its rows since the baseline was saved is reported. */
+export const SHRINK_ALERT_SHARE = 0.05;
 
 export function toInventory(tables: readonly TableInfo[]): Inventory {
   const inventory: Inventory = { tables: {} };
@@ -84,6 +89,20 @@ export function compareInventory(
         message: `Raw table ${name} existed at the last run and is gone now.`,
       });
       continue;
+    }
+    // Raw tables only grow (Airbyte appends); fewer rows means a reset sync or a truncation wiped history.
+    if (before.rowCount > 0 && after.rowCount < before.rowCount * (1 - SHRINK_ALERT_SHARE)) {
+      findings.push({
+        check: "inventory_rows_shrank",
+        severity: "warning",
+        blocking: false,
+        subject: name,
+        table: name,
+        metric: "row_count",
+        observed: after.rowCount,
+        expected: `≥ ${before.rowCount} rows (as at the last run)`,
+        message: `Raw table ${name} has ${after.rowCount.toLocaleString("en-US")} rows, down from ${before.rowCount.toLocaleString("en-US")} at the last run: history may have been reset or truncated.`,
+      });
     }
     for (const [column, type] of Object.entries(after.columns)) {
       const previous = before.columns[column];

@@ -1,4 +1,12 @@
 // Step 2: before anything is built, check that the sources are there, unchanged in shape, fresh and complete.
+import { type DailyValue, detectAnomaly } from "../check-quality/anomaly.ts";
+import { writeAnomaliesFiles } from "../check-quality/anomalies-file.ts";
+import {
+  anomalyOptionsFor,
+  freshnessFor,
+  historyDays,
+  readQualitySettings,
+} from "../check-quality/settings.ts";
 import { addDays } from "../shared/dates.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../shared/findings-store.ts";
@@ -6,10 +14,12 @@ import { DATASETS } from "../shared/pipeline.ts";
 import type { TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import type { SourceStatus } from "../shared/report-data.ts";
-import { SOURCES } from "../shared/sources.ts";
-import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
-import { judgeFreshness } from "./freshness.ts";
+import { type SourceDefinition, SOURCES } from "../shared/sources.ts";
+import { isTransient, PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
+import { freshnessFinding, judgeFreshness } from "./freshness.ts";
 import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
+import { diagnoseWarehouseError } from "./reachability.ts";
+import { volumeFinding } from "./volume.ts";
 
 export const INVENTORY_BASELINE_PATH = "state/source-inventory.json";
 
@@ -22,33 +32,81 @@ export function asOfTime(runDate: string): Date {
   return new Date(`${addDays(runDate, 1)}T06:00:00Z`);
 }
 
+/**
+ * Rows of one source per event day, counting only rows loaded within `landedWithinHours` of the day's start:
+ * Airbyte lands an order again each time it changes, so an old day's raw count keeps growing for weeks while
+ * the run date has had one load. Counting the first loads only keeps every day comparable with the run date.
+ */
+function landedRowsSql(source: SourceDefinition, landedWithinHours: number): string {
+  const hours = Math.round(landedWithinHours);
+  return `SELECT day, COUNTIF(on_time) AS landed_rows
+    FROM (
+      SELECT
+        ${source.eventDateSql} AS day,
+        _airbyte_extracted_at < TIMESTAMP_ADD(TIMESTAMP(${source.eventDateSql}), INTERVAL ${hours} HOUR) AS on_time
+      FROM ${DATASETS.raw}.${source.freshnessTable}
+      WHERE ${source.eventDateSql} BETWEEN @history_start_date AND @run_date
+    ) AS landed
+    GROUP BY day
+    ORDER BY day`;
+}
+
+/** Days without rows between the first day seen and the run date landed nothing (0); days before are unknown. */
+export function fillLandedSeries(
+  rows: readonly { day: string; landed_rows: number }[],
+  runDate: string,
+): DailyValue[] {
+  if (rows.length === 0) return [];
+  const byDay = new Map(rows.map((row) => [row.day, Number(row.landed_rows)]));
+  const series: DailyValue[] = [];
+  for (let day = rows[0]?.day ?? runDate; day <= runDate; day = addDays(day, 1)) {
+    series.push({ date: day, value: byDay.get(day) ?? 0 });
+  }
+  return series;
+}
+
+async function listRawTables(context: StepContext): Promise<TableInfo[]> {
+  try {
+    return await context.ports.warehouse.listTables(DATASETS.raw);
+  } catch (error) {
+    // A network blip is retried by the bus; a wrong key, project or dataset is not fixed by retrying.
+    if (isTransient(error)) throw error;
+    throw new PermanentStepError(diagnoseWarehouseError(error, DATASETS.raw).message);
+  }
+}
+
 export async function runCheckSources(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
+  const settings = readQualitySettings(context.config);
   const findings: Finding[] = [];
   const finding = (partial: Omit<Finding, "step">) => findings.push({ step: "check-sources", ...partial });
 
-  let tables: TableInfo[];
-  try {
-    tables = await warehouse.listTables(DATASETS.raw);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new PermanentStepError(
-      `the warehouse is not reachable or the raw dataset "${DATASETS.raw}" cannot be listed (check credentials, project and dataset): ${reason}`,
-    );
-  }
+  const tables = await listRawTables(context);
 
   // Table inventory against the last baseline.
-  const inventory = toInventory(tables);
+  const inventory: Inventory = { runDate, ...toInventory(tables) };
   const baselineBody = await bucket.read(INVENTORY_BASELINE_PATH);
   const baseline = baselineBody ? (JSON.parse(baselineBody.toString("utf8")) as Inventory) : undefined;
-  for (const change of compareInventory(baseline, inventory, RAW_TABLES)) finding(change);
+  const expectedSources = new Set(
+    SOURCES.filter((source) => settings.sources[source.name]?.expected !== false).map(
+      (source) => source.name,
+    ),
+  );
+  const declared = RAW_TABLES.filter((table) => expectedSources.has(table.source));
+  for (const change of compareInventory(baseline, inventory, declared)) finding(change);
 
   // Freshness and volume per source.
   const byName = new Map(tables.map((table) => [table.name, table]));
   const statuses: SourceStatus[] = [];
+  const landedToday: Record<string, number> = {};
   for (const source of SOURCES) {
-    const thresholds = context.config.freshness.perSource[source.name] ?? context.config.freshness.default;
+    if (!expectedSources.has(source.name)) continue;
+    const thresholds = freshnessFor(
+      settings,
+      source.name,
+      context.config.freshness.perSource[source.name] ?? context.config.freshness.default,
+    );
     const table = byName.get(source.freshnessTable);
     if (!table) {
       statuses.push({
@@ -72,65 +130,61 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
       });
       continue;
     }
-    const [latest] = await warehouse.query<{
-      last_event_date: string | null;
-      last_loaded_at: string | null;
-      run_date_rows: number;
-    }>(
+    const [latest] = await warehouse.query<{ last_event_date: string | null; last_loaded_at: string | null }>(
       `SELECT
          MAX(${source.eventDateSql}) AS last_event_date,
-         MAX(_airbyte_extracted_at) AS last_loaded_at,
-         COUNTIF(${source.eventDateSql} = @run_date) AS run_date_rows
+         MAX(_airbyte_extracted_at) AS last_loaded_at
        FROM ${DATASETS.raw}.${source.freshnessTable}`,
-      { run_date: runDate, shop_timezone: context.config.shop.timezone },
+      { shop_timezone: context.config.shop.timezone },
       { label: `freshness ${source.name}` },
     );
-    const lastEventDate = latest?.last_event_date ?? null;
-    const lastLoadedAt = latest?.last_loaded_at ?? null;
-    const verdict = judgeFreshness(
-      { runDate, lastEventDate, lastLoadedAt, asOf: asOfTime(runDate) },
-      thresholds,
-    );
+    const input = {
+      runDate,
+      lastEventDate: latest?.last_event_date ?? null,
+      lastLoadedAt: latest?.last_loaded_at ?? null,
+      asOf: asOfTime(runDate),
+    };
+    const verdict = judgeFreshness(input, thresholds);
     statuses.push({
       source: source.name,
       label: source.label,
-      lastEventDate,
-      lastLoadedAt,
+      lastEventDate: input.lastEventDate,
+      lastLoadedAt: input.lastLoadedAt,
       lagDays: verdict.lagDays,
       status: verdict.status,
     });
-    if (verdict.status !== "ok") {
-      const days = verdict.lagDays ?? 0;
-      const consequence = source.channel
-        ? ` ROAS for ${source.label.replace(/ Ads$/, "")} is not meaningful until it syncs again.`
-        : "";
-      finding({
-        check: "source_freshness",
-        severity: verdict.status === "critical" ? "critical" : "warning",
-        blocking: false,
-        subject: source.name,
-        source: source.name,
-        table: source.freshnessTable,
-        observed: lastEventDate,
-        expected: `data through ${runDate}`,
-        message: lastEventDate
-          ? `${source.label} data is ${days} day${days === 1 ? "" : "s"} old (last day ${lastEventDate}).${consequence}`
-          : `${source.label} has no data at all.`,
-      });
-    }
-    if (verdict.status === "ok" && (latest?.run_date_rows ?? 0) === 0) {
-      finding({
-        check: "source_volume",
-        severity: "warning",
-        blocking: false,
-        subject: source.name,
-        source: source.name,
-        table: source.freshnessTable,
-        observed: 0,
-        expected: "> 0 rows for the run date",
-        message: `${source.label} landed no rows for ${runDate}.`,
-      });
-    }
+    const stale = freshnessFinding(source, input, verdict, thresholds);
+    if (stale) finding(stale);
+
+    const landed = await warehouse.query<{ day: string; landed_rows: number }>(
+      landedRowsSql(source, settings.volume.landedWithinHours),
+      {
+        history_start_date: addDays(runDate, -historyDays(settings)),
+        run_date: runDate,
+        shop_timezone: context.config.shop.timezone,
+      },
+      { label: `rows landed ${source.name}` },
+    );
+    const series = fillLandedSeries(landed, runDate);
+    landedToday[source.name] = series.find((point) => point.date === runDate)?.value ?? 0;
+    // A stale source has already been reported; its missing rows are the same news.
+    if (verdict.status !== "ok") continue;
+    const own = settings.sources[source.name];
+    const volume = volumeFinding(
+      source,
+      settings.volume.spikeMinRelativeChange,
+      detectAnomaly(
+        series,
+        runDate,
+        anomalyOptionsFor(settings, "rowsLanded", {
+          ...(own?.volumeMinAbsoluteChange !== undefined
+            ? { minAbsoluteChange: own.volumeMinAbsoluteChange }
+            : {}),
+          ...(own?.volumeSensitivity !== undefined ? { sensitivity: own.volumeSensitivity } : {}),
+        }),
+      ),
+    );
+    if (volume) finding(volume);
   }
 
   await bucket.write(sourcesStatusPath(runDate), `${JSON.stringify(statuses, null, 2)}\n`, {
@@ -138,6 +192,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   });
   const earlierFindings = (await context.ledger.findings(runDate)).filter((item) => item.step === "ingest");
   await saveFindings(warehouse, runDate, [...earlierFindings, ...findings]);
+  const anomalyFiles = await writeAnomaliesFiles(bucket, runDate, [...earlierFindings, ...findings]);
   // The baseline moves forward only when nothing critical changed, so a vanished table keeps alerting.
   if (!findings.some((item) => item.check.startsWith("inventory_") && item.severity === "critical")) {
     await bucket.write(INVENTORY_BASELINE_PATH, `${JSON.stringify(inventory, null, 2)}\n`, {
@@ -147,9 +202,15 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   const stale = statuses.filter((status) => status.status !== "ok").map((status) => status.label);
   return {
     rows: Object.fromEntries(tables.map((table) => [`${DATASETS.raw}.${table.name}`, table.rowCount])),
-    outputs: [sourcesStatusPath(runDate)],
+    outputs: [sourcesStatusPath(runDate), ...anomalyFiles],
     findings,
-    metrics: { tables: tables.length, staleSources: stale.length },
+    metrics: {
+      tables: tables.length,
+      staleSources: stale.length,
+      ...Object.fromEntries(
+        Object.entries(landedToday).map(([name, count]) => [`rowsLanded.${name}`, count]),
+      ),
+    },
     summary: `${tables.length} raw tables; ${stale.length ? `not fresh: ${stale.join(", ")}` : "all sources fresh"}`,
   };
 }

@@ -1,46 +1,149 @@
 // Step 1: land the run date's raw data. Sources that Airbyte/Fivetran land in the warehouse need nothing here;
-// this step takes stock of what landed for the run date and of the files dropped in raw/inbox/.
+// files dropped in raw/inbox/ (Shopify, Meta, Google Ads and TikTok exports, sales exports with a declared
+// mapping) are kept as received, recognised by their header and loaded into the raw tables' shapes. Then the
+// step takes stock of what landed for the run date.
+import { addDays, localDate } from "../shared/dates.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
+import type { Bucket } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
+import { type DropOutcome, INBOX_PREFIX, ingestDrop } from "./file-drop.ts";
+import type { FormatSpec } from "./format.ts";
+import { BUILTIN_FORMATS } from "./formats.ts";
+import { genericFormat, MAPPINGS_PREFIX, parseMapping } from "./generic.ts";
 
-export const INBOX_PREFIX = "raw/inbox/";
+export { INBOX_PREFIX } from "./file-drop.ts";
+
+/** Rows per warehouse.load call: large enough to amortise a load job, small enough to keep memory flat. */
+export const LOAD_CHUNK_ROWS = 2_000;
+/** A file whose quarantined share is above this is a finding. */
+export const REJECT_RATE_THRESHOLD = 0.05;
+
+/** The declared mappings (mappings/*.json) as formats; a broken mapping is a finding, not a failed run. */
+export async function loadMappings(bucket: Bucket): Promise<{ formats: FormatSpec[]; findings: Finding[] }> {
+  const formats: FormatSpec[] = [];
+  const findings: Finding[] = [];
+  for (const path of await bucket.list(MAPPINGS_PREFIX)) {
+    if (!path.endsWith(".json")) continue;
+    const parsed = parseMapping(path, (await bucket.read(path))?.toString("utf8") ?? "");
+    if ("mapping" in parsed) formats.push(genericFormat(parsed.mapping));
+    else {
+      findings.push({
+        step: "ingest",
+        check: "file_drop_mapping_invalid",
+        severity: "warning",
+        blocking: false,
+        subject: path,
+        observed: null,
+        expected: "a mapping as described in README, File drops",
+        message: `${parsed.error}. Files that need it are not loaded until it is fixed.`,
+      });
+    }
+  }
+  return { formats, findings };
+}
+
+/** What a file drop's outcome means for the people reading the run. No row content, no PII: counts and paths. */
+export function dropFindings(outcome: DropOutcome): Finding[] {
+  const { manifest } = outcome;
+  if (manifest.status === "failed") {
+    return [
+      {
+        step: "ingest",
+        check: "file_drop_failed",
+        severity: "critical",
+        blocking: false,
+        subject: manifest.fileName,
+        observed: null,
+        expected: "a readable, supported export",
+        message: `${manifest.error ?? manifest.fileName} — nothing from it was loaded; the file is kept in ${manifest.receivedPath}.`,
+      },
+    ];
+  }
+  if (manifest.status !== "loaded" || manifest.rowsRead === 0) return [];
+  const rate = manifest.rowsQuarantined / manifest.rowsRead;
+  if (rate <= REJECT_RATE_THRESHOLD) return [];
+  return [
+    {
+      step: "ingest",
+      check: "file_drop_rejects",
+      severity: "warning",
+      blocking: false,
+      subject: manifest.fileName,
+      table: manifest.rawTable ?? undefined,
+      observed: Math.round(rate * 10_000) / 10_000,
+      expected: `at most ${REJECT_RATE_THRESHOLD * 100}% of rows rejected`,
+      message: `${manifest.rowsQuarantined} of ${manifest.rowsRead} rows of ${manifest.fileName} (${manifest.format}) were not loaded (${(rate * 100).toFixed(1)}%); each is in ${manifest.quarantinePath} with its line and reason.`,
+    },
+  ];
+}
 
 export async function runIngest(context: StepContext): Promise<StepResult> {
-  const { warehouse, bucket } = context.ports;
+  const { warehouse, bucket, clock } = context.ports;
   const { runDate } = context.message;
+  const { shop } = context.config;
   const findings: Finding[] = [];
+  const outputs: string[] = [];
+
+  const mappings = await loadMappings(bucket);
+  findings.push(...mappings.findings);
+  const dropped = (await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/"));
+  const counts = { loaded: 0, failed: 0, duplicate: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsReplaced: 0 };
+  for (const path of dropped) {
+    const outcome = await ingestDrop(
+      { warehouse, bucket, clock, log: context.log },
+      {
+        runDate,
+        shopTimezone: shop.timezone,
+        shopCurrency: shop.currency,
+        formats: [...BUILTIN_FORMATS, ...mappings.formats],
+        chunkSize: LOAD_CHUNK_ROWS,
+        latestEventDate: addDays(localDate(clock.now(), shop.timezone), 1),
+      },
+      path,
+    );
+    const { manifest } = outcome;
+    if (manifest.status === "loaded" || manifest.status === "failed" || manifest.status === "duplicate") {
+      counts[manifest.status] += 1;
+    }
+    counts.rowsLoaded += manifest.status === "loaded" ? manifest.rowsLoaded : 0;
+    counts.rowsQuarantined += manifest.status === "loaded" ? manifest.rowsQuarantined : 0;
+    counts.rowsReplaced += manifest.status === "loaded" ? manifest.rowsReplaced : 0;
+    outputs.push(manifest.receivedPath);
+    if (outcome.quarantinePath) outputs.push(outcome.quarantinePath);
+    findings.push(...dropFindings(outcome));
+  }
+
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
   for (const source of SOURCES) {
     if (!present.has(source.freshnessTable)) continue;
     const [landed] = await warehouse.query<{ rows: number }>(
       `SELECT COUNT(*) AS rows FROM ${DATASETS.raw}.${source.freshnessTable} WHERE ${source.eventDateSql} = @run_date`,
-      { run_date: runDate, shop_timezone: context.config.shop.timezone },
+      { run_date: runDate, shop_timezone: shop.timezone },
       { label: `landed ${source.name}` },
     );
     rows[`${DATASETS.raw}.${source.freshnessTable}`] = landed?.rows ?? 0;
   }
-  // File drops are kept exactly as received; the parsers for each export format read them from here.
-  const dropped = (await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/"));
-  for (const path of dropped) {
-    findings.push({
-      step: "ingest",
-      check: "file_drop_unrecognised",
-      severity: "warning",
-      blocking: false,
-      subject: path,
-      observed: path,
-      expected: "a supported export (Shopify, Meta, Google Ads, TikTok)",
-      message: `File ${path} is not a recognised export; it was kept as received and not loaded.`,
-    });
-  }
   const landedTotal = Object.values(rows).reduce((sum, value) => sum + value, 0);
+  const files =
+    dropped.length === 0
+      ? "no file drops"
+      : `${dropped.length} file drop${dropped.length === 1 ? "" : "s"} (${counts.loaded} loaded, ${counts.duplicate} already loaded, ${counts.failed} failed; ${counts.rowsLoaded} rows loaded, ${counts.rowsQuarantined} quarantined)`;
   return {
     rows,
+    outputs,
     findings,
-    metrics: { filesInInbox: dropped.length },
-    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${dropped.length} file drops`,
+    metrics: {
+      filesInInbox: dropped.length,
+      filesLoaded: counts.loaded,
+      filesFailed: counts.failed,
+      filesDuplicate: counts.duplicate,
+      fileRowsLoaded: counts.rowsLoaded,
+      fileRowsQuarantined: counts.rowsQuarantined,
+      fileRowsReplaced: counts.rowsReplaced,
+    },
+    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}`,
   };
 }

@@ -314,10 +314,10 @@ function renderHtml(model: SummaryModel): string {
             model.channels.map((channel) =>
               channel.spend === null
                 ? [
-                    h(channel.name),
+                    `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(`no data since ${channel.lastDay}`)}</span>`,
                     `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`,
                     `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`,
-                    `<span style="color:${c.muted};">${h(`${NOT_AVAILABLE} (no data since ${channel.lastDay})`)}</span>`,
+                    `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`,
                   ]
                 : [
                     h(channel.name),

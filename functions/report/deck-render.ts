@@ -1,6 +1,6 @@
 // Renders DeckContent to a .pptx with pptxgenjs: 16:9, two slide masters (cover, content: title bar and a footer
-// with the shop, the period and the slide number), native editable charts. Layout only: every string and number
-// comes formatted from the content model.
+// with the shop, the period and the slide number), native editable charts, heat-shaded grids. Layout only:
+// every string and number comes formatted from the content model.
 import { createRequire } from "node:module";
 import type PptxModule from "pptxgenjs";
 import type {
@@ -38,6 +38,9 @@ const FOOTER_Y = 5.27;
 const CONTENT_TOP = TITLE_BAR_H + 0.15;
 const CONTENT_BOTTOM = FOOTER_Y - 0.1;
 const GAP = 0.12;
+const SECTION_W = 1.7;
+const TITLE_W = CONTENT_W - SECTION_W - 0.1;
+const TITLE_PT = 20;
 
 const COLORS = {
   navy: "1F2A44",
@@ -53,6 +56,8 @@ const COLORS = {
   info: "1D4ED8",
   revenue: "2F5597",
   spend: "E46C0A",
+  lastYear: "9CA3AF",
+  secondary: "8FAADC",
   white: "FFFFFF",
 } as const;
 
@@ -69,7 +74,7 @@ const COVER_MASTER = "PULSE_COVER";
 const CONTENT_MASTER = "PULSE_CONTENT";
 
 function defineMasters(pptx: PptxGenJS, content: DeckContent): void {
-  const footer = `${content.shopName} · Daily performance · ${content.periodLabel}`;
+  const footer = `${content.shopName} · ${content.title} · ${content.periodLabel}`;
   const footerText = (color: string) => ({
     text: {
       text: footer,
@@ -126,12 +131,13 @@ function defineMasters(pptx: PptxGenJS, content: DeckContent): void {
             type: "title",
             x: MARGIN_X,
             y: 0.1,
-            w: CONTENT_W,
+            w: TITLE_W,
             h: TITLE_BAR_H - 0.2,
             fontFace: FONT,
-            fontSize: 22,
+            fontSize: TITLE_PT,
             bold: true,
             color: COLORS.white,
+            align: "left",
             valign: "middle",
             margin: 0,
           },
@@ -158,6 +164,7 @@ function defineMasters(pptx: PptxGenJS, content: DeckContent): void {
             fontFace: FONT,
             fontSize: 26,
             color: COLORS.white,
+            align: "left",
             valign: "middle",
             margin: 0,
           },
@@ -213,7 +220,8 @@ interface Box {
 // character averages about half an em) to reserve each row's height and keep tables inside their frame.
 const LINE_H_PER_PT = 1.2 / 72;
 function charsPerLine(widthInches: number, fontSize: number): number {
-  return Math.max(4, Math.floor(((widthInches - 0.1) * 72) / (fontSize * 0.5)));
+  // 0.55 em: bold cells and word wrapping use more than the half-em average.
+  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * 0.55)));
 }
 
 function columnWidths(table: TableSpec, width: number): number[] {
@@ -236,16 +244,31 @@ function tableRowHeights(table: TableSpec, width: number, fontSize: number): num
   ];
 }
 
-const NOTE_H = 0.26;
+const NOTE_PT = 9;
+const NOTE_LINE_H = 0.19;
+
+/** A note under a table wraps onto as many lines as its length needs at 9 pt. */
+function noteHeight(note: string | undefined, width: number): number {
+  if (!note) return 0;
+  return 0.08 + NOTE_LINE_H * Math.ceil(note.length / charsPerLine(width, NOTE_PT));
+}
 const TEXT_LINE_H = 0.3;
+
+/** Dense grids (14 columns of cohorts) stay at 9 pt or less whatever room the slide has. */
+function tableFontSize(table: TableSpec, fontSize: number): number {
+  return table.dense ? Math.min(fontSize, 9) : fontSize;
+}
 
 /** Height a block needs at a font size, or null when it takes whatever is left (charts, KPI cards). */
 function fixedHeight(block: DeckBlock, width: number, fontSize: number): number | null {
   switch (block.type) {
     case "table": {
-      if (block.table.rows.length === 0) return 0.35 + (block.table.note ? NOTE_H : 0);
-      const rows = tableRowHeights(block.table, width, fontSize).reduce((sum, h) => sum + h, 0);
-      return rows + (block.table.note ? NOTE_H : 0);
+      if (block.table.rows.length === 0) return 0.35 + noteHeight(block.table.note, width);
+      const rows = tableRowHeights(block.table, width, tableFontSize(block.table, fontSize)).reduce(
+        (sum, h) => sum + h,
+        0,
+      );
+      return rows + noteHeight(block.table.note, width);
     }
     case "text":
       return block.lines.length * TEXT_LINE_H * (fontSize / 10);
@@ -253,6 +276,18 @@ function fixedHeight(block: DeckBlock, width: number, fontSize: number): number 
     case "kpis":
       return null;
   }
+}
+
+/** A heat-map cell: light blue to the revenue blue, with white text once the fill gets dark. */
+function heatColors(heat: number): { fill: string; text: string } {
+  const t = Math.max(0, Math.min(1, heat));
+  const from = [0xe8, 0xef, 0xfa];
+  const to = [0x2f, 0x55, 0x97];
+  const fill = from
+    .map((channel, index) => Math.round(channel + ((to[index] ?? channel) - channel) * t))
+    .map((value) => value.toString(16).padStart(2, "0").toUpperCase())
+    .join("");
+  return { fill, text: t > 0.55 ? COLORS.white : COLORS.ink };
 }
 
 function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: number): void {
@@ -272,15 +307,18 @@ function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: number)
       options: { bold: true, color: COLORS.white, fill: { color: COLORS.headerFill }, align: column.align },
     }));
     const body: TableRow[] = table.rows.map((row, rowIndex) =>
-      row.map((cell, columnIndex) => ({
-        text: cell.text,
-        options: {
-          align: table.columns[columnIndex]?.align ?? "left",
-          color: EMPHASIS_COLORS[cell.emphasis ?? "none"],
-          bold: cell.bold ?? false,
-          fill: { color: rowIndex % 2 === 1 ? COLORS.zebra : COLORS.white },
-        },
-      })),
+      row.map((cell, columnIndex) => {
+        const heat = cell.heat === undefined ? null : heatColors(cell.heat);
+        return {
+          text: cell.text,
+          options: {
+            align: table.columns[columnIndex]?.align ?? "left",
+            color: heat ? heat.text : EMPHASIS_COLORS[cell.emphasis ?? "none"],
+            bold: cell.bold ?? false,
+            fill: { color: heat ? heat.fill : rowIndex % 2 === 1 ? COLORS.zebra : COLORS.white },
+          },
+        };
+      }),
     );
     const heights = tableRowHeights(table, box.w, fontSize);
     slide.addTable([header, ...body], {
@@ -301,14 +339,15 @@ function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: number)
   if (table.note) {
     slide.addText(table.note, {
       x: box.x,
-      y: box.y + box.h - NOTE_H + 0.02,
+      y: box.y + box.h - noteHeight(table.note, box.w) + 0.02,
       w: box.w,
-      h: NOTE_H - 0.02,
+      h: noteHeight(table.note, box.w) - 0.02,
       fontFace: FONT,
-      fontSize: 9,
+      fontSize: NOTE_PT,
       italic: true,
       color: COLORS.muted,
-      fit: "shrink",
+      valign: "top",
+      margin: [0, 0.05, 0, 0.05],
       objectName: `${table.id}-note`,
     });
   }
@@ -329,7 +368,7 @@ function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
   const rows = Math.ceil(cards.length / columns);
   const gap = 0.1;
   const w = (box.w - gap * (columns - 1)) / columns;
-  const h = Math.min(1.5, (box.h - gap * (rows - 1)) / rows);
+  const h = Math.min(1.9, (box.h - gap * (rows - 1)) / rows);
   cards.forEach((card, index) => {
     const x = box.x + (index % columns) * (w + gap);
     const y = box.y + Math.floor(index / columns) * (h + gap);
@@ -374,11 +413,15 @@ function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
 const REVERSED_AXIS = "maxMin" as string as "minMax";
 
 const BAR_COLORS = ["8FAADC", "8FAADC", "7F7F7F", "59A14F"];
+/** One distinct colour per slice, dark enough for white percentage labels. */
+const PIE_COLORS = ["2F5597", "E46C0A", "59A14F", "7F7F7F", "9B59B6", "C5221F", "1D4ED8", "B45309"];
 const LINE_COLORS = [COLORS.bad, "7F7F7F", "59A14F"];
 
 const ROLE_COLORS: Record<NonNullable<ChartSeries["role"]>, string> = {
   revenue: COLORS.revenue,
   spend: COLORS.spend,
+  last_year: COLORS.lastYear,
+  secondary: COLORS.secondary,
 };
 
 /**
@@ -404,8 +447,9 @@ function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box: Box):
     });
     return;
   }
+  // A missing mart value stays a gap in the chart (pptxgenjs writes an empty point), never a 0.
   const toData = (series: ChartSpec["series"]) =>
-    series.map((one) => ({ name: one.name, labels: chart.labels, values: one.values }));
+    series.map((one) => ({ name: one.name, labels: chart.labels, values: one.values as number[] }));
   const options: ChartOptions = {
     ...box,
     objectName: chart.id,
@@ -426,12 +470,18 @@ function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box: Box):
     valAxisLabelFormatCode: chart.numberFormat,
     dataLabelFormatCode: chart.numberFormat,
     valGridLine: { color: "E5E7EB", size: 0.5 },
+    ...(chart.fromZero ? { valAxisMinVal: 0 } : {}),
   };
   if (chart.kind === "doughnut") {
     slide.addChart(pptx.ChartType.doughnut, toData(chart.series), {
       ...options,
-      chartColors: [...BAR_COLORS, ...LINE_COLORS],
+      chartColors: [...PIE_COLORS],
       showPercent: true,
+      showValue: false,
+      dataLabelFormatCode: "0%",
+      dataLabelColor: COLORS.white,
+      dataLabelFontSize: 11,
+      dataLabelFontBold: true,
       holeSize: 55,
       legendPos: "r",
     });
@@ -445,8 +495,21 @@ function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box: Box):
       ...options,
       barDir,
       // Horizontal bars list the first category at the bottom unless the axis is reversed; rankings read top down.
-      ...(barDir === "bar" ? { catAxisOrientation: REVERSED_AXIS } : {}),
+      // Horizontal rankings carry their values on the bars: the value axis would sit on top, far from them.
+      ...(barDir === "bar"
+        ? {
+            catAxisOrientation: REVERSED_AXIS,
+            valAxisHidden: true,
+            valGridLine: { style: "none" as const },
+            showValue: true,
+            dataLabelPosition: "outEnd" as const,
+            dataLabelFontSize: 8,
+            dataLabelFontFace: FONT,
+            dataLabelColor: COLORS.ink,
+          }
+        : {}),
       barGapWidthPct: 60,
+      ...(chart.stacked ? { barGrouping: "stacked" } : {}),
       chartColors: seriesColors(BAR_COLORS, bars),
     });
     return;
@@ -486,7 +549,7 @@ function renderBlock(pptx: PptxGenJS, slide: Slide, block: DeckBlock, box: Box, 
       renderKpis(slide, block.cards, box);
       return;
     case "table":
-      renderTable(slide, block.table, box, fontSize);
+      renderTable(slide, block.table, box, tableFontSize(block.table, fontSize));
       return;
     case "text":
       renderText(slide, block.lines, box, fontSize);
@@ -544,9 +607,31 @@ function layoutRow(row: PlacedBlock[], fontSize: number): RowLayout {
 
 const MIN_FLEX_H = 1.4;
 
+/** The largest title size (at most TITLE_PT) at which the title fits the bar on one line. */
+export function titleFontSize(title: string): number {
+  // Bold Arial averages about 0.55 em per character.
+  const fits = Math.floor((TITLE_W * 72) / (Math.max(1, title.length) * 0.55));
+  return Math.max(14, Math.min(TITLE_PT, fits));
+}
+
 function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
   const page = pptx.addSlide({ masterName: CONTENT_MASTER });
-  page.addText(slide.title, { placeholder: "title" });
+  page.addText(slide.title, { placeholder: "title", fontSize: titleFontSize(slide.title) });
+  page.addText(slide.section.toUpperCase(), {
+    x: SLIDE_W - MARGIN_X - SECTION_W,
+    y: 0.1,
+    w: SECTION_W,
+    h: TITLE_BAR_H - 0.2,
+    fontFace: FONT,
+    fontSize: 9,
+    bold: true,
+    color: "C7D2FE",
+    align: "right",
+    valign: "middle",
+    margin: 0,
+    charSpacing: 1,
+    objectName: "section",
+  });
   let top = CONTENT_TOP;
   if (slide.subtitle) {
     page.addText(slide.subtitle, {

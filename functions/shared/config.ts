@@ -1,6 +1,7 @@
 // Configuration is parsed and validated once, at the edge (CLI or function start-up), into one typed object.
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
+import { QualitySettingsSchema } from "../check-quality/settings.ts";
 import { isIsoDate } from "./dates.ts";
 
 const isoDate = z.string().refine(isIsoDate, "expected a date as YYYY-MM-DD");
@@ -49,6 +50,8 @@ export const ConfigSchema = z.object({
     default: freshnessThresholds,
     perSource: z.record(z.string(), freshnessThresholds),
   }),
+  /** Check thresholds and anomaly sensitivity (functions/check-quality/settings.ts); every field defaulted. */
+  quality: QualitySettingsSchema.prefault({}),
   demo: z.object({
     seed: z.number().int(),
     ordersPerDay: z.number().positive(),
@@ -109,6 +112,7 @@ export function loadConfig(env: Env, options: { cwd: string; piiHashKey: string 
       default: { warnAfterHours: 24, criticalAfterHours: 48 },
       perSource: {},
     },
+    quality: {},
     demo: {
       seed: numberFrom(env, "PULSE_DEMO_SEED", 42),
       ordersPerDay: numberFrom(env, "PULSE_DEMO_ORDERS_PER_DAY", 300),

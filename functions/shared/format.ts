@@ -151,3 +151,17 @@ export function currencySymbol(fmt: NumberLocale): { symbol: string; position: "
     position: symbolIndex < numberIndex ? "before" : "after",
   };
 }
+
+/** `November 2026`. */
+export function formatMonthYear(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "long", year: "numeric" }).format(
+    new Date(`${date.slice(0, 7)}-01T00:00:00Z`),
+  );
+}
+
+/** `Nov 2026`: short enough for 13 chart categories. */
+export function formatMonthShort(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" }).format(
+    new Date(`${date.slice(0, 7)}-01T00:00:00Z`),
+  );
+}

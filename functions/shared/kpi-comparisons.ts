@@ -164,7 +164,9 @@ export interface PeriodTotals {
   new_customers: number;
   returning_customers: number;
   ad_spend: number;
-  /** gross_revenue / orders */
+  /** Orders that carry a value (orders − orders_missing_value): AOV's denominator, as in the mart. */
+  orders_with_value: number;
+  /** gross_revenue / orders_with_value */
   aov: number | null;
   /** gross_revenue / ad_spend */
   blended_roas: number | null;
@@ -198,6 +200,7 @@ export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: strin
     new_customers: 0,
     returning_customers: 0,
     ad_spend: 0,
+    orders_with_value: 0,
     aov: null,
     blended_roas: null,
     mer: null,
@@ -207,6 +210,7 @@ export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: strin
     if (row.date < from || row.date > to) continue;
     totals.days += 1;
     totals.orders += row.orders;
+    totals.orders_with_value += row.orders - (row.orders_missing_value ?? 0);
     totals.gross_revenue += row.gross_revenue;
     totals.discounts += row.discounts;
     totals.refunds += row.refunds;
@@ -216,7 +220,7 @@ export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: strin
     totals.returning_customers += row.returning_customers;
     totals.ad_spend += row.ad_spend;
   }
-  totals.aov = ratio(totals.gross_revenue, totals.orders);
+  totals.aov = ratio(totals.gross_revenue, totals.orders_with_value);
   totals.blended_roas = ratio(totals.gross_revenue, totals.ad_spend);
   totals.mer = ratio(totals.net_revenue, totals.ad_spend);
   totals.cac = ratio(totals.ad_spend, totals.new_customers);
@@ -281,4 +285,171 @@ export function lastDays(daily: readonly DailyKpiRow[], runDate: string, days: n
   return daily
     .filter((row) => row.date >= from && row.date <= runDate)
     .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+// ---------- report periods ----------
+
+/** The first day of the date's month. */
+export function monthStart(date: string): string {
+  return `${date.slice(0, 7)}-01`;
+}
+
+/** The first day of the month `months` after the month of `date` (negative: before). */
+export function addMonths(date: string, months: number): string {
+  const [year, month] = date.split("-").map(Number) as [number, number];
+  return iso(year, month - 1 + months, 1);
+}
+
+/** The last day of the date's month. */
+export function monthEnd(date: string): string {
+  const [year, month] = date.split("-").map(Number) as [number, number];
+  return iso(year, month - 1, lastDayOfMonth(year, month - 1));
+}
+
+/** The same calendar day one year earlier; 29 February becomes 28 February. */
+export function sameDayLastYear(date: string): string {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  return iso(year - 1, month - 1, Math.min(day, lastDayOfMonth(year - 1, month - 1)));
+}
+
+/** How the deck cuts time: calendar months (month to date, last full month) or ISO weeks (Monday–Sunday). */
+export type ReportPeriod = "monthly" | "weekly";
+
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+/** A range and what it is compared with: the same days of the period before, and the same days a year ago. */
+export interface PeriodComparisonRanges {
+  current: DateRange;
+  previous: DateRange;
+  lastYear: DateRange;
+}
+
+export interface ReportPeriodRanges {
+  period: ReportPeriod;
+  /** Period to date: month to date, or week to date (Monday to the run date). */
+  toDate: PeriodComparisonRanges;
+  /** The last complete period before the run date's: last full month, or last full week. */
+  complete: PeriodComparisonRanges;
+}
+
+/** Monday of the date's ISO week. */
+export function weekStart(date: string): string {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return addDays(date, -((weekday + 6) % 7));
+}
+
+/**
+ * The ranges the deck reports on. Months compare with the same days of the previous month (cut at its last
+ * day) and with the same calendar days a year earlier; weeks compare with the week before and with the same
+ * weekdays 52 weeks earlier, because weekday patterns dominate DTC sales.
+ */
+export function reportPeriodRanges(runDate: string, period: ReportPeriod): ReportPeriodRanges {
+  if (period === "weekly") {
+    const from = weekStart(runDate);
+    const shift = (range: DateRange, days: number): DateRange => ({
+      from: addDays(range.from, days),
+      to: addDays(range.to, days),
+    });
+    const current = { from, to: runDate };
+    const complete = { from: addDays(from, -7), to: addDays(from, -1) };
+    return {
+      period,
+      toDate: { current, previous: shift(current, -7), lastYear: shift(current, -364) },
+      complete: { current: complete, previous: shift(complete, -7), lastYear: shift(complete, -364) },
+    };
+  }
+  const mtd = monthToDateRanges(runDate);
+  const lastMonthStart = addMonths(runDate, -1);
+  const complete = { from: lastMonthStart, to: monthEnd(lastMonthStart) };
+  const monthBefore = addMonths(runDate, -2);
+  return {
+    period,
+    toDate: {
+      current: mtd.current,
+      previous: mtd.previous,
+      lastYear: { from: sameDayLastYear(mtd.current.from), to: sameDayLastYear(mtd.current.to) },
+    },
+    complete: {
+      current: complete,
+      previous: { from: monthBefore, to: monthEnd(monthBefore) },
+      lastYear: { from: sameDayLastYear(complete.from), to: monthEnd(sameDayLastYear(complete.from)) },
+    },
+  };
+}
+
+export interface PeriodComparison {
+  ranges: PeriodComparisonRanges;
+  current: PeriodTotals | null;
+  previous: PeriodTotals | null;
+  lastYear: PeriodTotals | null;
+  vsPrevious: Record<KpiMetric, MetricChange>;
+  vsLastYear: Record<KpiMetric, MetricChange>;
+}
+
+/**
+ * Sums a range only when the rows cover it whole: a year-ago range that starts before the history (or a
+ * range with missing days) would understate the base and invent a growth rate.
+ */
+export function sumWholePeriod(daily: readonly DailyKpiRow[], range: DateRange): PeriodTotals | null {
+  const totals = sumPeriod(daily, range.from, range.to);
+  if (!totals) return null;
+  return totals.days === daysBetweenInclusive(range.from, range.to) ? totals : null;
+}
+
+function daysBetweenInclusive(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+export function comparePeriod(
+  daily: readonly DailyKpiRow[],
+  ranges: PeriodComparisonRanges,
+): PeriodComparison {
+  // The period in progress may lack a day (a day with no order and no spend has no row); its bases may not.
+  const current = sumPeriod(daily, ranges.current.from, ranges.current.to);
+  const previous = sumWholePeriod(daily, ranges.previous);
+  const lastYear = sumWholePeriod(daily, ranges.lastYear);
+  const changes = (base: PeriodTotals | null, baseDate: string) =>
+    Object.fromEntries(
+      KPI_METRICS.map((metric) => [
+        metric,
+        compareMetric(metric, metricValue(current, metric), metricValue(base, metric), baseDate),
+      ]),
+    ) as Record<KpiMetric, MetricChange>;
+  return {
+    ranges,
+    current,
+    previous,
+    lastYear,
+    vsPrevious: changes(previous, ranges.previous.from),
+    vsLastYear: changes(lastYear, ranges.lastYear.from),
+  };
+}
+
+/** A change judged by a polarity rather than a KPI name, for the deck's derived ratios (refund rate, CPA…). */
+export function compareValues(
+  polarity: Polarity,
+  value: number | null,
+  base: number | null,
+  baseDate = "",
+): MetricChange {
+  return changeFromRatio(polarity, changeRatio(value, base), base, baseDate);
+}
+
+/** A change a mart already computed (e.g. executive_summary_monthly's gross_revenue_yoy), judged the same way. */
+export function changeFromRatio(
+  polarity: Polarity,
+  change: number | null,
+  base: number | null = null,
+  baseDate = "",
+): MetricChange {
+  const direction = changeDirection(change);
+  let tone: ChangeTone = "neutral";
+  if (direction === "up" || direction === "down") {
+    if (polarity === "up_is_good") tone = direction === "up" ? "good" : "bad";
+    if (polarity === "down_is_good") tone = direction === "down" ? "good" : "bad";
+  }
+  return { baseDate, base, change, direction, tone };
 }

@@ -6,6 +6,8 @@ import type { Finding } from "./findings.ts";
 export interface DailyKpiRow {
   date: string;
   orders: number;
+  /** Orders whose total is missing: left out of revenue and of AOV's denominator. */
+  orders_missing_value?: number;
   gross_revenue: number;
   discounts: number;
   refunds: number;
@@ -45,6 +47,134 @@ export interface ProductRow {
   revenue: number;
 }
 
+/** One row of marts.executive_summary_monthly; the last_year_* fields are NULL where history does not reach back. */
+export interface ExecutiveMonthRow {
+  /** First day of the month. */
+  month: string;
+  /** The month's last day, or the run date for the month in progress. */
+  period_end: string;
+  days: number;
+  orders: number;
+  gross_revenue: number;
+  net_revenue: number;
+  refunds: number;
+  aov: number | null;
+  new_customers: number;
+  ad_spend: number;
+  blended_roas: number | null;
+  mer: number | null;
+  cac: number | null;
+  last_year_orders: number | null;
+  last_year_gross_revenue: number | null;
+  last_year_net_revenue: number | null;
+  last_year_ad_spend: number | null;
+  gross_revenue_yoy: number | null;
+  orders_yoy: number | null;
+}
+
+/** One row of marts.marketing_monthly_performance (one row per month and channel). */
+export interface ChannelMonthRow {
+  month: string;
+  channel: string;
+  is_paid_channel: boolean;
+  days: number;
+  spend: number;
+  impressions: number;
+  clicks: number;
+  platform_conversions: number;
+  platform_conversion_value: number;
+  attributed_orders: number;
+  attributed_new_customers: number;
+  attributed_revenue: number;
+  roas: number | null;
+  platform_roas: number | null;
+  cpa: number | null;
+  ctr: number | null;
+  cpc: number | null;
+}
+
+/** One row of marts.channel_mix (one row per month and channel; shares are fractions of the month). */
+export interface ChannelMixRow {
+  month: string;
+  channel: string;
+  spend: number;
+  attributed_orders: number;
+  attributed_revenue: number;
+  spend_share: number | null;
+  orders_share: number | null;
+  revenue_share: number | null;
+}
+
+/** One row of marts.product_performance (one row per month and product). */
+export interface ProductMonthRow {
+  month: string;
+  product_id: string;
+  product_title: string;
+  category: string;
+  units: number;
+  orders: number;
+  revenue: number;
+  refund_rate: number | null;
+  revenue_share: number | null;
+  revenue_rank: number;
+}
+
+/** One row of marts.geographic_sales (one row per month, country and region). */
+export interface RegionMonthRow {
+  month: string;
+  country_code: string;
+  region_code: string;
+  orders: number;
+  revenue: number;
+  customers: number;
+  aov: number | null;
+  /** The month's revenue over every region (before the top-N cut), for shares. */
+  month_revenue: number;
+}
+
+/** One row of marts.ltv_cohorts (one row per acquisition cohort and month since the first order). */
+export interface CohortRow {
+  cohort_month: string;
+  months_since_first_order: number;
+  cohort_customers: number;
+  active_customers: number;
+  revenue: number;
+  cumulative_revenue_per_customer: number | null;
+  retention: number | null;
+}
+
+/**
+ * marts.marketing_unified_with_explanations for the paid channels, grouped by channel and explanation over the
+ * report window: the days a paid channel shows 0 or NULL, and why.
+ */
+export interface ChannelGapRow {
+  channel: string;
+  explanation: string;
+  first_date: string;
+  last_date: string;
+  days: number;
+  spend: number;
+  attributed_revenue: number;
+}
+
+/** The marts behind the period sections of the deck, each read small and bounded. */
+export interface PeriodMarts {
+  /** marts.executive_summary_monthly, ascending, the last 13 months up to the run month. */
+  monthly: ExecutiveMonthRow[];
+  /** marts.marketing_monthly_performance, ascending by month then channel, the last 13 months. */
+  channelMonths: ChannelMonthRow[];
+  /** marts.channel_mix for the run month and the month before. */
+  channelMix: ChannelMixRow[];
+  /** marts.product_performance, the top products (by rank) of the run month and the month before. */
+  productMonths: ProductMonthRow[];
+  /** marts.geographic_sales, the top regions by revenue of the run month and the month before. */
+  regions: RegionMonthRow[];
+  /** marts.ltv_cohorts, the last 12 cohorts, up to 12 months since the first order. */
+  cohorts: CohortRow[];
+  /** marts.marketing_unified_with_explanations, paid channels' explained days in the report window. */
+  channelGaps: ChannelGapRow[];
+}
+
 export type FreshnessStatus = "ok" | "warn" | "critical";
 
 export interface SourceStatus {
@@ -67,12 +197,16 @@ export interface ShopProfile {
 export interface ReportData {
   shop: ShopProfile;
   runDate: string;
-  /** marts.daily_kpis, ascending by date, ending at runDate (up to ~400 days, for week and year comparisons). */
+  /**
+   * marts.daily_kpis, ascending by date, ending at runDate: back to the first day of the month 13 months before
+   * the run month, so that the last full month can be compared with the same month a year earlier.
+   */
   daily: DailyKpiRow[];
   /** marts.marketing_daily_channel for the last 28 days up to runDate, ascending by date then channel. */
   channels: ChannelDayRow[];
   /** Top products of the run date by revenue (at most 5). */
   topProducts: ProductRow[];
+  marts: PeriodMarts;
   findings: Finding[];
   sources: SourceStatus[];
   links: {

@@ -1,4 +1,5 @@
 -- Audit (warning): clicks never exceed impressions on an ad row.
+-- Column: clicks
 SELECT date, platform, campaign_id, ad_group_id, ad_id, impressions, clicks
 FROM (
   SELECT * FROM unified.facebook_unified

@@ -1,4 +1,5 @@
 -- Audit (blocking): no ad row reports negative spend, impressions or clicks.
+-- Column: spend
 SELECT date, platform, campaign_id, ad_group_id, ad_id, spend, impressions, clicks
 FROM (
   SELECT * FROM unified.facebook_unified

@@ -1,6 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { attributionFindings, dropFinding } from "../../functions/check-quality/rules.ts";
+import type { AnomalyVerdict } from "../../functions/check-quality/anomaly.ts";
+import {
+  attributionFindings,
+  type CoverageDay,
+  coverageFinding,
+  currencyFinding,
+  measureCoverage,
+  metricAnomalyFinding,
+  nullRateFinding,
+  rejectRateFinding,
+} from "../../functions/check-quality/rules.ts";
+import { DEFAULT_QUALITY_SETTINGS, QualitySettingsSchema } from "../../functions/check-quality/settings.ts";
+import { addDays } from "../../functions/shared/dates.ts";
 
 const money = (value: number) => `$${Math.round(value).toLocaleString("en-US")}`;
 
@@ -48,22 +60,202 @@ describe("business rules", () => {
       "Meta spent $52,310 with $0 attributed revenue on 3 of the last 7 days (2026-11-15 to 2026-11-17): UTM attribution looks broken.",
     );
   });
+});
 
-  it("flags a day far under the median of the same weekday, and only with enough history", () => {
-    const history = [300, 310, 290, 1000, 305];
-    assert.equal(
-      dropFinding({ metric: "orders", observed: 150, history }, "2026-11-21")?.severity,
-      "warning",
+const RUN_DATE = "2026-11-21";
+
+/** 70 days of orders: 100 a day, of which `direct` are direct/organic, the rest split over meta and email. */
+function coverageDays(directShare: (date: string) => number): CoverageDay[] {
+  const days: CoverageDay[] = [];
+  for (let back = 69; back >= 0; back--) {
+    const date = addDays(RUN_DATE, -back);
+    const direct = Math.round(100 * directShare(date));
+    days.push({ date, channel: "direct_or_organic", orders: direct, orders_with_utm: 0 });
+    days.push({
+      date,
+      channel: "meta",
+      orders: Math.round((100 - direct) * 0.6),
+      orders_with_utm: Math.round((100 - direct) * 0.6),
+    });
+    days.push({
+      date,
+      channel: "email",
+      orders: Math.round((100 - direct) * 0.4),
+      orders_with_utm: Math.round((100 - direct) * 0.4),
+    });
+  }
+  return days;
+}
+
+function verdict(partial: Partial<AnomalyVerdict>): AnomalyVerdict {
+  return {
+    date: RUN_DATE,
+    status: "anomaly",
+    observed: 0,
+    expected: 100,
+    lower: 80,
+    upper: 120,
+    score: -10,
+    relativeChange: -1,
+    direction: "drop",
+    trainingDates: [],
+    ...partial,
+  };
+}
+
+const settings = DEFAULT_QUALITY_SETTINGS;
+
+describe("attribution coverage", () => {
+  it("does not cry wolf on a shop where most orders are direct or organic, as long as that is usual", () => {
+    const input = { runDate: RUN_DATE, days: coverageDays(() => 0.7), settings };
+    const measure = measureCoverage(input);
+    assert.ok(Math.abs((measure.windowCoverage ?? 0) - 0.3) < 0.01);
+    assert.equal(coverageFinding(measure, input), undefined, "30% coverage every day is this shop's normal");
+    // The issue's fixed 90% bar would alert every single morning on the same data.
+    const fixed = {
+      ...input,
+      settings: QualitySettingsSchema.parse({ attribution: { coverageMode: "threshold" } }),
+    };
+    assert.equal(coverageFinding(measureCoverage(fixed), fixed)?.check, "attribution_coverage");
+  });
+
+  it("warns when coverage falls against its own history and names the channel that lost its UTMs", () => {
+    const broken = addDays(RUN_DATE, -6);
+    const days = coverageDays((date) => (date >= broken ? 0.85 : 0.7)).map((day) =>
+      // Meta's orders lose their UTMs in the last week: they become direct.
+      day.channel === "meta" && day.date >= broken ? { ...day, orders: 0, orders_with_utm: 0 } : day,
     );
-    // 60% of the median (305) is 183: 190 is a quiet day, not an incident.
-    assert.equal(dropFinding({ metric: "orders", observed: 190, history }, "2026-11-21"), undefined);
+    const input = { runDate: RUN_DATE, days, settings };
+    const finding = coverageFinding(measureCoverage(input), input);
+    assert.equal(finding?.severity, "warning");
+    assert.match(
+      finding?.message ?? "",
+      /^Only \d+% of orders from 2026-11-15 to 2026-11-21 carry a UTM source, against 30% usually/,
+    );
+    assert.match(finding?.message ?? "", /Meta \(0\.0% of orders, usually 18\.0%\)/);
+  });
+
+  it("judges nothing on too few orders", () => {
+    const days = coverageDays(() => 0.7).map((day) => ({
+      ...day,
+      orders: day.orders / 50,
+      orders_with_utm: 0,
+    }));
+    const input = { runDate: RUN_DATE, days, settings };
+    assert.equal(coverageFinding(measureCoverage(input), input), undefined);
+  });
+});
+
+describe("file-drop reject rate", () => {
+  it("warns above 5%, is critical above half, and says nothing without the ingest metrics", () => {
+    assert.equal(rejectRateFinding(undefined, 0.05), undefined);
+    assert.equal(rejectRateFinding({ filesInInbox: 2 }, 0.05), undefined);
+    assert.equal(rejectRateFinding({ rowsRead: 1000, rowsQuarantined: 50 }, 0.05), undefined);
+    const warning = rejectRateFinding({ rowsRead: 1000, rowsQuarantined: 80 }, 0.05);
+    assert.equal(warning?.severity, "warning");
+    assert.match(
+      warning?.message ?? "",
+      /^8\.0% of the rows in today's file drops were rejected \(80 of 1,000\)/,
+    );
+    assert.equal(rejectRateFinding({ rowsRead: 100, rowsQuarantined: 90 }, 0.05)?.severity, "critical");
+  });
+});
+
+describe("metric anomalies", () => {
+  const money = (value: number) => `$${Math.round(value).toLocaleString("en-US")}`;
+
+  it("makes a collapse of revenue critical, a milder drop a warning, and a spike of sales information", () => {
+    const collapse = metricAnomalyFinding({
+      metric: "gross_revenue",
+      verdict: verdict({ observed: 2000, expected: 10000, lower: 7000, upper: 13000 }),
+      settings,
+      formatMoney: money,
+    });
+    assert.equal(collapse?.severity, "critical");
     assert.equal(
-      dropFinding({ metric: "orders", observed: 0, history: [300, 300, 300] }, "2026-11-21"),
+      collapse?.message,
+      "Revenue on Saturday 2026-11-21 was $2,000, 80% under the usual $10,000 for that weekday (normal range $7,000–$13,000). Check the store, checkout and payments before reading the day's numbers.",
+    );
+    const dip = metricAnomalyFinding({
+      metric: "orders",
+      verdict: verdict({ observed: 60, expected: 100 }),
+      settings,
+      formatMoney: money,
+    });
+    assert.equal(dip?.severity, "warning");
+    const spike = metricAnomalyFinding({
+      metric: "orders",
+      verdict: verdict({ observed: 180, expected: 100, direction: "spike", relativeChange: 0.8 }),
+      settings,
+      formatMoney: money,
+    });
+    assert.equal(spike?.severity, "info");
+    assert.equal(
+      metricAnomalyFinding({
+        metric: "orders",
+        verdict: verdict({ status: "normal" }),
+        settings,
+        formatMoney: money,
+      }),
       undefined,
     );
+  });
+
+  it("warns about spend that rises alone, not spend that rises with revenue", () => {
+    const spend = verdict({ observed: 2000, expected: 1000, direction: "spike", relativeChange: 1 });
+    const alone = metricAnomalyFinding({
+      metric: "spend",
+      channel: "meta",
+      verdict: spend,
+      settings,
+      formatMoney: money,
+      revenueChange: 0.02,
+    });
+    assert.equal(alone?.severity, "warning");
+    assert.match(alone?.message ?? "", /^Meta spend on Saturday 2026-11-21 was \$2,000, 100% over/);
+    const push = metricAnomalyFinding({
+      metric: "spend",
+      channel: "meta",
+      verdict: spend,
+      settings,
+      formatMoney: money,
+      revenueChange: 0.4,
+    });
+    assert.equal(push?.severity, "info");
+    assert.match(push?.message ?? "", /planned push/);
+  });
+});
+
+describe("column and currency rules", () => {
+  it("reports a NULL-rate jump, never a fall", () => {
+    const jump = nullRateFinding(
+      "unified.shopify_unified",
+      "channel",
+      verdict({ observed: 0.25, expected: 0, lower: 0, upper: 0.02, direction: "spike" }),
+    );
+    assert.equal(jump?.column, "channel");
     assert.equal(
-      dropFinding({ metric: "orders", observed: 0, history: [0, 0, 0, 0] }, "2026-11-21"),
+      jump?.message,
+      "25.0% of unified.shopify_unified rows for 2026-11-21 have no channel, against 0.0% usually: a source field may have stopped arriving.",
+    );
+    assert.equal(nullRateFinding("t", "c", verdict({ direction: "drop" })), undefined);
+  });
+
+  it("reports amounts in a currency other than the shop's", () => {
+    assert.equal(
+      currencyFinding("unified.shopify_unified", [{ currency: "USD", rows: 10 }], "USD"),
       undefined,
+    );
+    assert.match(
+      currencyFinding(
+        "unified.shopify_unified",
+        [
+          { currency: "USD", rows: 10 },
+          { currency: "EUR", rows: 3 },
+        ],
+        "USD",
+      )?.message ?? "",
+      /^3 rows of unified.shopify_unified in the run window are in EUR, not the shop's USD/,
     );
   });
 });

@@ -84,9 +84,9 @@ describe("summary email", () => {
     assert.ok(text.includes("- New customers: 80 | vs Fri 20 Nov: 64 (▲ +25%)"));
     assert.ok(text.includes("- Ad spend: $4,000 | vs Fri 20 Nov: $4,400 (▼ -9%)"));
     assert.ok(text.includes("- Blended ROAS: 3.10× | vs Fri 20 Nov: 2.50× (▲ +24%)"));
-    assert.ok(text.includes("- MER: 2.88× | vs Fri 20 Nov: 2.34× (▲ +23%)"));
+    assert.ok(text.includes("- MER: 3.00× | vs Fri 20 Nov: 2.41× (▲ +25%)"));
     const seen = visibleText(html);
-    for (const value of ["$12,400", "$11,000", "+13%", "$8,000", "+55%", "176", "2.34×", "3.10×"]) {
+    for (const value of ["$12,400", "$11,000", "+13%", "$8,000", "+55%", "176", "2.41×", "3.10×"]) {
       assert.ok(seen.includes(value), `HTML shows ${value}`);
     }
     // Good news green, bad news red, spend neutral grey.

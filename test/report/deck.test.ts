@@ -1,5 +1,5 @@
-// The deck end to end: content model → .pptx → unzipped XML, checked against the fixture rows. Expected
-// strings are computed here from the fixture with the test's own formatting (en-US, USD), not the code's.
+// The deck end to end: content model → .pptx → unzipped XML, checked against the fixture's mart rows. Expected
+// values are computed here from the fixture with the test's own arithmetic and formatting, not the code's.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import JSZip from "jszip";
@@ -8,137 +8,104 @@ import { renderDeck } from "../../functions/report/deck-render.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 import {
   buildReportData,
+  CHANNEL_GAPS,
+  channelMonthRows,
   channelRows,
+  COHORTS,
   FINDINGS,
   figuresOn,
-  KEY_DAYS,
+  MONTHS,
+  PRODUCT_MONTHS,
+  REGIONS,
   RUN_DATE,
-  TOP_PRODUCTS,
 } from "./report-data-fixture.ts";
+import {
+  chartOnSlide,
+  count,
+  GREEN,
+  GREY,
+  type OpenedDeck,
+  openDeck,
+  paragraphs,
+  pct,
+  RED,
+  runColor,
+  shapeNamed,
+  slideTitle,
+  slideWithTitle,
+  tableRows,
+  texts,
+  times,
+  usd,
+} from "./pptx-reader.ts";
 
-// ---------- the test's own formatting ----------
+const percent = (fraction: number, decimals = 1) => `${(fraction * 100).toFixed(decimals)}%`;
+const arrowed = (change: string) =>
+  change.startsWith("+") ? `▲ ${change}` : change.startsWith("-") ? `▼ ${change}` : change;
 
-const usd = (value: number, decimals = 0) =>
-  `${value < 0 ? "-" : ""}$${Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
-const count = (value: number) => value.toLocaleString("en-US");
-const times = (value: number) => `${value.toFixed(2)}×`;
-// Halves round away from zero, as Intl does (Math.round would turn -22.5 into -22).
-const pct = (value: number, base: number) => {
-  const exact = ((value - base) / base) * 100;
-  const rounded = Math.sign(exact) * Math.round(Math.abs(exact));
-  return rounded === 0 ? "0%" : `${rounded > 0 ? "+" : ""}${rounded}%`;
-};
-const GREEN = "1E8E3E";
-const RED = "C5221F";
-const GREY = "6B7280";
-
-// ---------- reading the .pptx ----------
-
-const decode = (xml: string) =>
-  xml
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
-
-const texts = (xml: string) =>
-  [...xml.matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((match) => decode(match[1] ?? ""));
-
-interface OpenedDeck {
-  zip: JSZip;
-  slides: string[];
-}
-
-async function openDeck(buffer: Buffer): Promise<OpenedDeck> {
-  const zip = await JSZip.loadAsync(buffer);
-  const names = Object.keys(zip.files)
-    .map((name) => /^ppt\/slides\/slide(\d+)\.xml$/.exec(name))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .sort((a, b) => Number(a[1]) - Number(b[1]))
-    .map((match) => match[0]);
-  const slides = await Promise.all(names.map((name) => zip.file(name)!.async("string")));
-  return { zip, slides };
-}
-
-/** The blocks (shapes or graphic frames) of a slide, by their object name. */
-function shapeNamed(slideXml: string, name: string): string {
-  const blocks = slideXml.split(/(?=<p:sp>|<p:graphicFrame>)/);
-  const found = blocks.find((block) => block.includes(`name="${name}"`));
-  assert.ok(found, `no shape named ${name}`);
-  return found;
-}
-
-function slideTitle(slideXml: string): string {
-  const blocks = slideXml.split(/(?=<p:sp>|<p:graphicFrame>)/);
-  const title = blocks.find((block) => /<p:ph[^>]*type="title"/.test(block));
-  assert.ok(title, "slide has no title placeholder");
-  return texts(title).join("");
-}
-
-/** Paragraph texts of a shape. */
-function paragraphs(shapeXml: string): string[] {
-  return [...shapeXml.matchAll(/<a:p>([\s\S]*?)<\/a:p>/g)].map((match) => texts(match[1] ?? "").join(""));
-}
-
-/** The colour of the run whose text is exactly `text`. */
-function runColor(shapeXml: string, text: string): string | undefined {
-  for (const match of shapeXml.matchAll(/<a:r>([\s\S]*?)<\/a:r>/g)) {
-    const run = match[1] ?? "";
-    if (texts(run).join("") === text) return /<a:srgbClr val="([0-9A-F]{6})"/.exec(run)?.[1];
+/** The fixture's daily figures summed over a range, with the README's formulas. */
+function sumDays(from: string, to: string) {
+  const totals = { gross: 0, net: 0, refunds: 0, discounts: 0, orders: 0, spend: 0, newCustomers: 0 };
+  for (let day = new Date(`${from}T00:00:00Z`); day <= new Date(`${to}T00:00:00Z`);) {
+    const f = figuresOn(day.toISOString().slice(0, 10));
+    totals.gross += f.gross;
+    totals.net += f.gross - f.refunds;
+    totals.refunds += f.refunds;
+    totals.discounts += f.discounts;
+    totals.orders += f.orders;
+    totals.spend += f.spend;
+    totals.newCustomers += f.newCustomers;
+    day.setUTCDate(day.getUTCDate() + 1);
   }
-  return undefined;
+  return {
+    ...totals,
+    aov: totals.gross / totals.orders,
+    roas: totals.gross / totals.spend,
+    mer: totals.net / totals.spend,
+    cac: totals.spend / totals.newCustomers,
+  };
 }
+type Sums = ReturnType<typeof sumDays>;
 
-function tableRows(slideXml: string, name: string): string[][] {
-  const frame = shapeNamed(slideXml, name);
-  return [...frame.matchAll(/<a:tr[^>]*>([\s\S]*?)<\/a:tr>/g)].map((row) =>
-    [...(row[1] ?? "").matchAll(/<a:tc[^>]*>([\s\S]*?)<\/a:tc>/g)].map((cell) =>
-      texts(cell[1] ?? "").join(""),
-    ),
-  );
-}
+const EMU = 914_400;
+const SLIDE_W = 10 * EMU;
+const SLIDE_H = 5.625 * EMU;
+const FOOTER_RULE = (5.27 - 0.04) * EMU;
 
-interface Series {
-  name: string;
-  categories: string[];
-  values: number[];
-}
-
-async function chartOnSlide(deck: OpenedDeck, slideNumber: number, name: string): Promise<Series[]> {
-  const slideXml = deck.slides[slideNumber - 1] ?? "";
-  const frame = shapeNamed(slideXml, name);
-  const relId = /<c:chart r:id="([^"]+)"/.exec(frame)?.[1];
-  assert.ok(relId, `${name} is not a native chart`);
-  const rels = await deck.zip.file(`ppt/slides/_rels/slide${slideNumber}.xml.rels`)!.async("string");
-  const target = new RegExp(`Id="${relId}"[^>]*Target="([^"]+)"`).exec(rels)?.[1];
-  assert.ok(target);
-  const path = target.replace(/^\//, "").replace(/^\.\.\//, "ppt/");
-  const chartXml = await deck.zip.file(path)!.async("string");
-  return [...chartXml.matchAll(/<c:ser>([\s\S]*?)<\/c:ser>/g)].map((match) => {
-    const ser = match[1] ?? "";
-    const pick = (tag: string) => {
-      const inner = new RegExp(`<c:${tag}>([\\s\\S]*?)</c:${tag}>`).exec(ser)?.[1] ?? "";
-      return [...inner.matchAll(/<c:v>([^<]*)<\/c:v>/g)].map((v) => decode(v[1] ?? ""));
-    };
-    return { name: pick("tx")[0] ?? "", categories: pick("cat"), values: pick("val").map(Number) };
-  });
-}
-
-function slideWithTitle(deck: OpenedDeck, prefix: string): { xml: string; number: number } {
-  const index = deck.slides.findIndex((xml) => slideTitle(xml).startsWith(prefix));
-  assert.ok(index >= 0, `no slide titled ${prefix}…`);
-  return { xml: deck.slides[index] ?? "", number: index + 1 };
-}
-
-// ---------- tests ----------
+const EXPECTED_TITLES = [
+  "Monthly performance review — November 2026",
+  "Executive summary — month to date",
+  "Month to date and last full month",
+  "Marketing efficiency and contribution",
+  "Sitewide overview — month by month",
+  "Revenue and orders trend — last 13 months",
+  "Revenue and ad spend — last 28 days",
+  "Conversion and revenue efficiency",
+  "New and returning customers",
+  "Top products — November 2026 to Sat 21 Nov",
+  "Top regions — November 2026 to Sat 21 Nov",
+  "LTV by cohort — cumulative revenue per customer",
+  "Retention by cohort — share of customers ordering again",
+  "Channel mix — November 2026 to Sat 21 Nov",
+  "Paid channel performance",
+  "Monthly PPC index",
+  "Channels — Sat 21 Nov",
+  "Data quality",
+  "Paid channels: zero and missing days — last 28 days",
+  "Coverage — what this deck cannot show yet",
+  "Methodology — KPI definitions",
+  "Methodology — KPI definitions (continued)",
+  "Methodology — sources and marts",
+];
 
 describe("deck", () => {
   const data = buildReportData();
   let content: DeckContent;
   let deck: OpenedDeck;
   let buffer: Buffer;
+  const nov = sumDays("2026-11-01", "2026-11-21");
+  const oct21 = sumDays("2026-10-01", "2026-10-21");
+  const nov21LastYear = sumDays("2025-11-01", "2025-11-21");
 
   before(async () => {
     content = buildDeckContent(data);
@@ -146,205 +113,178 @@ describe("deck", () => {
     deck = await openDeck(buffer);
   });
 
-  it("is a 16:9 pptx with the six slides in order", async () => {
+  it("is a 16:9 pptx with the five sections' slides in order", async () => {
     assert.equal(buffer.subarray(0, 2).toString("latin1"), "PK");
     const presentation = await deck.zip.file("ppt/presentation.xml")!.async("string");
     assert.match(presentation, /<p:sldSz cx="9144000" cy="5143500"/);
-    assert.equal(deck.slides.length, 6);
-    assert.deepEqual(deck.slides.map(slideTitle), [
-      "Daily performance — Sat 21 Nov 2026",
-      "Executive summary — Sat 21 Nov 2026",
-      "Revenue and ad spend — last 28 days",
-      "Channels — Sat 21 Nov",
-      "Top products — Sat 21 Nov",
-      "Data quality",
-    ]);
+    assert.deepEqual(deck.slides.map(slideTitle), EXPECTED_TITLES);
     assert.equal(content.slides.length, deck.slides.length);
+    const sections = deck.slides.slice(1).map((xml) => texts(shapeNamed(xml, "section")).join(""));
+    assert.deepEqual(
+      [...new Set(sections)],
+      ["TOTAL BUSINESS", "DTC PERFORMANCE", "PAID MARKETING", "DATA QUALITY", "APPENDIX"],
+    );
   });
 
-  it("puts every content slide on the master with title bar, footer and slide number", async () => {
+  it("puts every slide on a master with the footer (shop, deck, period) and the slide number", async () => {
     const layouts = await Promise.all(
       Object.keys(deck.zip.files)
         .filter((name) => /^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(name))
         .map((name) => deck.zip.file(name)!.async("string")),
     );
     const footers = layouts.filter((xml) =>
-      texts(xml).includes("Northwind Goods · Daily performance · Sat 21 Nov 2026"),
+      texts(xml).includes(
+        "Northwind Goods · Monthly performance review — November 2026 · Month to date 1–21 Nov 2026",
+      ),
     );
     assert.equal(footers.length, 2, "cover and content masters both carry the footer");
     for (const xml of footers) assert.match(xml, /type="sldNum"/);
   });
 
-  it("opens with the shop, the date and the period covered", () => {
-    const cover = deck.slides[0] ?? "";
-    const all = texts(cover).join("\n");
+  it("opens with the shop, both periods and what they are compared with", () => {
+    const all = texts(deck.slides[0] ?? "").join("\n");
     assert.ok(all.includes("Northwind Goods"));
-    assert.ok(all.includes("Run day: Sat 21 Nov 2026 (America/New_York)"));
-    assert.ok(
-      all.includes(
-        "Compared with: Fri 20 Nov (day before), Sat 14 Nov (last week), Sat 22 Nov 2025 (last year)",
-      ),
-    );
-    assert.ok(all.includes("Month to date: 1–21 Nov 2026 vs 1–21 Oct 2026"));
-    assert.ok(all.includes("Trends: 25 Oct – 21 Nov 2026"));
+    assert.ok(all.includes("Month to date: 1–21 Nov 2026, against 1–21 Oct 2026 and 1–21 Nov 2025"));
+    assert.ok(all.includes("Last full month: October 2026, against 1–30 Sep 2026 and 1–31 Oct 2025"));
+    assert.ok(all.includes("Data through Sat 21 Nov 2026 (America/New_York); all money in USD"));
+    assert.ok(!all.includes("History available"), "13 months of history: no warning");
   });
 
-  it("shows each KPI card's value from the run day's row, with changes vs last Sat and last year", () => {
+  it("shows each KPI card's month-to-date value, with changes vs last month and last year", () => {
     const slide = slideWithTitle(deck, "Executive summary").xml;
-    const today = KEY_DAYS[RUN_DATE]!;
-    const lastWeek = KEY_DAYS["2026-11-14"]!;
-    const lastYear = KEY_DAYS["2025-11-22"]!;
-    const net = (f: typeof today) => f.gross - f.discounts - f.refunds;
-    const cases: { metric: string; label: string; value: string; week: string; year: string }[] = [
-      {
-        metric: "gross_revenue",
-        label: "Gross revenue",
-        value: usd(today.gross),
-        week: pct(today.gross, lastWeek.gross),
-        year: pct(today.gross, lastYear.gross),
-      },
-      {
-        metric: "net_revenue",
-        label: "Net revenue",
-        value: usd(net(today)),
-        week: pct(net(today), net(lastWeek)),
-        year: pct(net(today), net(lastYear)),
-      },
-      {
-        metric: "orders",
-        label: "Orders",
-        value: count(today.orders),
-        week: pct(today.orders, lastWeek.orders),
-        year: pct(today.orders, lastYear.orders),
-      },
-      {
-        metric: "aov",
-        label: "AOV",
-        value: usd(today.gross / today.orders, 2),
-        week: pct(today.gross / today.orders, lastWeek.gross / lastWeek.orders),
-        year: pct(today.gross / today.orders, lastYear.gross / lastYear.orders),
-      },
-      {
-        metric: "ad_spend",
-        label: "Ad spend",
-        value: usd(today.spend),
-        week: pct(today.spend, lastWeek.spend),
-        year: pct(today.spend, lastYear.spend),
-      },
-      {
-        metric: "blended_roas",
-        label: "Blended ROAS",
-        value: times(today.gross / today.spend),
-        week: pct(today.gross / today.spend, lastWeek.gross / lastWeek.spend),
-        year: pct(today.gross / today.spend, lastYear.gross / lastYear.spend),
-      },
-      {
-        metric: "mer",
-        label: "MER",
-        value: times(net(today) / today.spend),
-        week: pct(net(today) / today.spend, net(lastWeek) / lastWeek.spend),
-        year: pct(net(today) / today.spend, net(lastYear) / lastYear.spend),
-      },
-      {
-        metric: "new_customers",
-        label: "New customers",
-        value: count(today.newCustomers),
-        week: pct(today.newCustomers, lastWeek.newCustomers),
-        year: pct(today.newCustomers, lastYear.newCustomers),
-      },
-      {
-        metric: "cac",
-        label: "CAC",
-        value: usd(today.spend / today.newCustomers, 2),
-        week: pct(today.spend / today.newCustomers, lastWeek.spend / lastWeek.newCustomers),
-        year: pct(today.spend / today.newCustomers, lastYear.spend / lastYear.newCustomers),
-      },
+    const cards: {
+      metric: string;
+      label: string;
+      value: (s: Sums) => number;
+      show: (v: number) => string;
+    }[] = [
+      { metric: "gross_revenue", label: "Gross revenue", value: (s) => s.gross, show: (v) => usd(v) },
+      { metric: "net_revenue", label: "Net revenue", value: (s) => s.net, show: (v) => usd(v) },
+      { metric: "ad_spend", label: "Ad spend", value: (s) => s.spend, show: (v) => usd(v) },
+      { metric: "orders", label: "Orders", value: (s) => s.orders, show: count },
+      { metric: "blended_roas", label: "Blended ROAS", value: (s) => s.roas, show: times },
+      { metric: "mer", label: "MER", value: (s) => s.mer, show: times },
+      { metric: "aov", label: "AOV", value: (s) => s.aov, show: (v) => usd(v, 2) },
+      { metric: "cac", label: "CAC", value: (s) => s.cac, show: (v) => usd(v, 2) },
+      { metric: "new_customers", label: "New customers", value: (s) => s.newCustomers, show: count },
     ];
-    // The hand-written table in the fixture, as a cross-check of the computation above.
-    assert.deepEqual(
-      cases.map((c) => c.value),
-      ["$12,400", "$11,500", "200", "$62.00", "$4,000", "3.10×", "2.88×", "80", "$50.00"],
-    );
-    for (const c of cases) {
-      const card = shapeNamed(slide, `kpi-${c.metric}`);
-      const [label, value, week, year] = paragraphs(card);
-      assert.equal(label, c.label);
-      assert.equal(value, c.value, `${c.metric} value`);
-      const arrow = (change: string) => (change.startsWith("+") ? "▲ " : change.startsWith("-") ? "▼ " : "");
-      assert.equal(week, `${arrow(c.week)}${c.week} vs last Sat`, `${c.metric} vs last week`);
-      assert.equal(year, `${arrow(c.year)}${c.year} vs last year`, `${c.metric} vs last year`);
+    for (const card of cards) {
+      const [label, value, month, year] = paragraphs(shapeNamed(slide, `kpi-${card.metric}`));
+      assert.equal(label, card.label);
+      assert.equal(value, card.show(card.value(nov)), `${card.metric} value`);
+      assert.equal(month, `${arrowed(pct(card.value(nov), card.value(oct21)))} vs last month`, card.metric);
+      assert.equal(
+        year,
+        `${arrowed(pct(card.value(nov), card.value(nov21LastYear)))} vs last year`,
+        card.metric,
+      );
     }
+    // A hand check against the fixture's table: 21 November days, three of them key days (14, 20, 21).
+    assert.equal(nov.gross, 12_400 + 11_000 + 10_000 + 18 * 5_000 + 100 * (231 - 14 - 20 - 21));
   });
 
   it("colours changes by whether they are good for the metric", () => {
     const slide = slideWithTitle(deck, "Executive summary").xml;
-    assert.equal(runColor(shapeNamed(slide, "kpi-gross_revenue"), "+24%"), GREEN); // revenue up
-    assert.equal(runColor(shapeNamed(slide, "kpi-aov"), "-1%"), RED); // AOV down
-    assert.equal(runColor(shapeNamed(slide, "kpi-cac"), "-50%"), GREEN); // CAC down
-    assert.equal(runColor(shapeNamed(slide, "kpi-blended_roas"), "-22%"), RED); // ROAS down vs last year
-    assert.equal(runColor(shapeNamed(slide, "kpi-ad_spend"), "-20%"), GREY); // spend: neutral
-    assert.equal(runColor(shapeNamed(slide, "kpi-ad_spend"), "+100%"), GREY);
-    assert.equal(runColor(shapeNamed(slide, "kpi-cac"), "0%"), GREY); // flat
+    const colourOf = (metric: string, value: number, base: number) =>
+      runColor(shapeNamed(slide, `kpi-${metric}`), pct(value, base));
+    assert.equal(colourOf("gross_revenue", nov.gross, oct21.gross), nov.gross > oct21.gross ? GREEN : RED);
+    assert.equal(colourOf("cac", nov.cac, oct21.cac), nov.cac < oct21.cac ? GREEN : RED);
+    assert.equal(colourOf("ad_spend", nov.spend, oct21.spend), GREY, "spend is neutral");
   });
 
-  it("shows month to date against the same days of last month, ratios from the sums", () => {
-    const slide = slideWithTitle(deck, "Executive summary").xml;
-    const sum = (from: string, to: string) => {
-      const totals = { gross: 0, net: 0, orders: 0, spend: 0, newCustomers: 0 };
-      for (const row of data.daily) {
-        if (row.date < from || row.date > to) continue;
-        const f = figuresOn(row.date);
-        totals.gross += f.gross;
-        totals.net += f.gross - f.discounts - f.refunds;
-        totals.orders += f.orders;
-        totals.spend += f.spend;
-        totals.newCustomers += f.newCustomers;
-      }
-      return totals;
-    };
-    const nov = sum("2026-11-01", "2026-11-21");
-    const oct = sum("2026-10-01", "2026-10-21");
-    const row = (label: string, t: typeof nov) => [
-      label,
-      usd(t.gross),
-      usd(t.net),
-      count(t.orders),
-      usd(t.gross / t.orders, 2),
-      usd(t.spend),
-      times(t.gross / t.spend),
-      times(t.net / t.spend),
-      usd(t.spend / t.newCustomers, 2),
-    ];
-    const rows = tableRows(slide, "month-to-date");
+  it("puts month to date and the last full month side by side, each against its bases", () => {
+    const slide = slideWithTitle(deck, "Month to date and last full month").xml;
+    const rows = tableRows(slide, "periods");
     assert.deepEqual(rows[0], [
-      "Month to date",
-      "Gross revenue",
-      "Net revenue",
-      "Orders",
-      "AOV",
-      "Ad spend",
-      "Blended ROAS",
-      "MER",
-      "CAC",
+      "Metric",
+      "1–21 Nov 2026",
+      "vs last month",
+      "vs last year",
+      "October 2026",
+      "vs month before",
+      "vs last year",
     ]);
-    assert.deepEqual(rows[1], row("1–21 Nov 2026", nov));
-    assert.deepEqual(rows[2], row("1–21 Oct 2026", oct));
-    assert.equal(rows[3]?.[1], `▲ ${pct(nov.gross, oct.gross)}`);
+    const oct = sumDays("2026-10-01", "2026-10-31");
+    const sep = sumDays("2026-09-01", "2026-09-30");
+    const octLastYear = sumDays("2025-10-01", "2025-10-31");
+    assert.deepEqual(rows[1], [
+      "Gross revenue",
+      usd(nov.gross),
+      arrowed(pct(nov.gross, oct21.gross)),
+      arrowed(pct(nov.gross, nov21LastYear.gross)),
+      usd(oct.gross),
+      arrowed(pct(oct.gross, sep.gross)),
+      arrowed(pct(oct.gross, octLastYear.gross)),
+    ]);
+    assert.equal(rows.length, 10, "header and the nine KPIs");
   });
 
-  it("charts revenue (bars) and ad spend (line) for the last 28 days as one native chart", async () => {
+  it("charts blended ROAS and MER from executive_summary_monthly, and shows contribution after spend", async () => {
+    const { xml, number } = slideWithTitle(deck, "Marketing efficiency");
+    const [roas, mer] = await chartOnSlide(deck, number, "efficiency-monthly");
+    assert.deepEqual(
+      roas?.values,
+      data.marts.monthly.map((row) => row.blended_roas),
+    );
+    assert.deepEqual(
+      mer?.values,
+      data.marts.monthly.map((row) => row.mer),
+    );
+    assert.equal(roas?.categories[0], "Nov 2025");
+    const rows = tableRows(xml, "efficiency");
+    const contribution = (s: Sums) => s.net - s.spend;
+    assert.deepEqual(rows[3], [
+      "Contribution after ad spend",
+      usd(contribution(nov)),
+      arrowed(pct(contribution(nov), contribution(oct21))),
+      arrowed(pct(contribution(nov), contribution(nov21LastYear))),
+    ]);
+  });
+
+  it("lists every month of executive_summary_monthly, newest first, n/a where no year-ago month", () => {
+    const rows = tableRows(slideWithTitle(deck, "Sitewide overview").xml, "sitewide-monthly");
+    assert.equal(rows.length, 1 + MONTHS.length);
+    const newest = data.marts.monthly.at(-1)!;
+    assert.deepEqual(rows[1]?.slice(0, 5), [
+      "Nov 2026 (1–21)",
+      count(newest.orders),
+      usd(newest.gross_revenue),
+      usd(newest.refunds),
+      usd(newest.net_revenue),
+    ]);
+    assert.equal(rows[1]?.[8], arrowed(pct(newest.gross_revenue, newest.last_year_gross_revenue!)));
+    // History starts 1 Oct 2025: November 2025 has no year-ago month.
+    assert.deepEqual(rows.at(-1)?.slice(-2), ["n/a", "n/a"]);
+  });
+
+  it("charts monthly revenue and orders against last year as native charts, gaps (not zeros) where missing", async () => {
+    const { number } = slideWithTitle(deck, "Revenue and orders trend");
+    const [revenue, lastYear] = await chartOnSlide(deck, number, "revenue-monthly");
+    assert.deepEqual(
+      revenue?.values,
+      data.marts.monthly.map((row) => row.gross_revenue),
+    );
+    assert.deepEqual(
+      lastYear?.values,
+      data.marts.monthly.map((row) => row.last_year_gross_revenue),
+    );
+    assert.equal(lastYear?.values[0], null, "no year-ago November 2025: an empty point, not 0");
+    const [orders] = await chartOnSlide(deck, number, "orders-monthly");
+    assert.deepEqual(
+      orders?.values,
+      data.marts.monthly.map((row) => row.orders),
+    );
+  });
+
+  it("charts the last 28 days of revenue (bars) and spend (line) with the data in an embedded workbook", async () => {
     const { number } = slideWithTitle(deck, "Revenue and ad spend");
     const series = await chartOnSlide(deck, number, "revenue-spend-trend");
     const days = data.daily.filter((row) => row.date >= "2026-10-25");
     assert.equal(days.length, 28);
-    const labels = days.map(
-      (row) => `${Number(row.date.slice(8))} ${row.date.slice(5, 7) === "10" ? "Oct" : "Nov"}`,
-    );
     assert.deepEqual(
       series.map((s) => s.name),
       ["Gross revenue", "Ad spend"],
     );
-    assert.deepEqual(series[0]?.categories, labels);
     assert.deepEqual(
       series[0]?.values,
       days.map((row) => figuresOn(row.date).gross),
@@ -353,49 +293,207 @@ describe("deck", () => {
       series[1]?.values,
       days.map((row) => figuresOn(row.date).spend),
     );
-    assert.equal(series[0]?.values.at(-1), 12_400);
-    assert.equal(series[1]?.values.at(-1), 4_000);
-    const chartXml = await deck.zip.file("ppt/charts/chart1.xml")!.async("string");
-    assert.match(chartXml, /<c:barChart>/);
-    assert.match(chartXml, /<c:lineChart>/);
-    // Native and editable: the data travels in an embedded workbook, not as a picture.
+    assert.equal(series[0]?.categories[0], "25 Oct");
     const files = Object.values(deck.zip.files).filter((file) => !file.dir);
     assert.ok(!files.some((file) => file.name.startsWith("ppt/media/")), "no pictures in the deck");
-    const chartRels = await deck.zip.file("ppt/charts/_rels/chart1.xml.rels")!.async("string");
+    const slideRels = await deck.zip.file(`ppt/slides/_rels/slide${number}.xml.rels`)!.async("string");
+    const chartName = /Target="[^"]*\/charts\/(chart\d+\.xml)"/.exec(slideRels)?.[1];
+    const chartRels = await deck.zip.file(`ppt/charts/_rels/${chartName}.rels`)!.async("string");
     const embedded = /Target="\.\.\/embeddings\/([^"]+\.xlsx)"/.exec(chartRels)?.[1];
     assert.ok(embedded, "chart has an embedded workbook");
     const workbook = await JSZip.loadAsync(
       await deck.zip.file(`ppt/embeddings/${embedded}`)!.async("nodebuffer"),
     );
     const sheet = await workbook.file("xl/worksheets/sheet1.xml")!.async("string");
-    const column = (letter: string) =>
-      [...sheet.matchAll(new RegExp(`<c r="${letter}\\d+"><v>([^<]*)</v></c>`, "g"))].map((match) =>
-        Number(match[1]),
-      );
+    const column = [...sheet.matchAll(/<c r="B\d+"><v>([^<]*)<\/v><\/c>/g)].map((match) => Number(match[1]));
     assert.deepEqual(
-      column("B"),
+      column,
       days.map((row) => figuresOn(row.date).gross),
     );
+  });
+
+  it("shows revenue efficiency from the period's sums and says conversion rate needs GA4", () => {
+    const rows = tableRows(slideWithTitle(deck, "Conversion and revenue efficiency").xml, "conversion");
+    assert.deepEqual(rows[1]?.slice(0, 2), ["AOV", usd(nov.aov, 2)]);
+    assert.deepEqual(rows[4]?.slice(0, 2), ["Discounts ÷ gross revenue", percent(nov.discounts / nov.gross)]);
+    assert.deepEqual(rows[5]?.slice(0, 2), ["Refunds ÷ gross revenue", percent(nov.refunds / nov.gross)]);
+    assert.deepEqual(rows[6], ["Conversion rate", "n/a", "n/a", "n/a", "n/a"]);
+  });
+
+  it("stacks new and returning customer revenue per month from the daily rows", async () => {
+    const { number } = slideWithTitle(deck, "New and returning customers");
+    const [fresh, returning] = await chartOnSlide(deck, number, "new-returning-monthly");
+    const expected = data.marts.monthly.map((month) => sumDays(month.month, month.period_end).gross / 2);
+    assert.deepEqual(fresh?.values, expected);
+    assert.deepEqual(returning?.values, expected);
+  });
+
+  it("lists the month's top products from product_performance with last month's rank", () => {
+    const rows = tableRows(slideWithTitle(deck, "Top products").xml, "top-products");
+    const november = PRODUCT_MONTHS.filter((row) => row.month === "2026-11-01");
+    assert.equal(rows.length, 1 + november.length);
+    assert.equal(rows[0]?.at(-1), "Rank Oct 2026");
+    november.forEach((product, index) => {
+      const october = PRODUCT_MONTHS.find(
+        (row) => row.month === "2026-10-01" && row.product_id === product.product_id,
+      );
+      assert.deepEqual(rows[index + 1], [
+        String(product.revenue_rank),
+        product.product_title,
+        product.category,
+        count(product.units),
+        count(product.orders),
+        usd(product.revenue),
+        percent(product.revenue_share!),
+        percent(product.refund_rate!),
+        october ? String(october.revenue_rank) : "not top 10",
+      ]);
+    });
+  });
+
+  it("lists and charts the top regions from geographic_sales, shares of the month's revenue", async () => {
+    const { xml, number } = slideWithTitle(deck, "Top regions");
+    assert.deepEqual(tableRows(xml, "top-regions").slice(1), [
+      ["1", "US-CA", "900", usd(90_000), percent(90_000 / 300_000), usd(100, 2)],
+      ["2", "GB", "400", usd(48_000), percent(48_000 / 300_000), usd(120, 2)],
+      ["3", "US-NY", "300", usd(27_000), percent(27_000 / 300_000), usd(90, 2)],
+    ]);
+    const [revenue] = await chartOnSlide(deck, number, "top-regions-revenue");
     assert.deepEqual(
-      column("C"),
-      days.map((row) => figuresOn(row.date).spend),
+      revenue?.values,
+      REGIONS.map((row) => row.revenue),
     );
+    assert.deepEqual(revenue?.categories, ["US-CA", "GB", "US-NY"]);
+  });
+
+  it("draws the cohorts as a heat grid: blanks past each cohort's age, a dash (not 0) for a missing month", () => {
+    const blanks = (n: number) => Array.from({ length: n }, () => "");
+    const revenue = tableRows(slideWithTitle(deck, "LTV by cohort").xml, "ltv-cohorts");
+    assert.deepEqual(revenue[0]?.slice(0, 4), ["Cohort", "Customers", "M0", "M1"]);
+    assert.deepEqual(revenue[1], ["Sep 2026", "1,000", "$100", "–", "$120", ...blanks(9)]);
+    assert.deepEqual(revenue[2], ["Oct 2026", "800", "$110", "$125", ...blanks(10)]);
+    assert.deepEqual(revenue[3], ["Nov 2026", "500", "$90", ...blanks(11)]);
+    const retention = tableRows(slideWithTitle(deck, "Retention by cohort").xml, "retention-cohorts");
+    assert.deepEqual(retention[1]?.slice(0, 5), ["Sep 2026", "1,000", "100%", "–", "10%"]);
+    assert.equal(retention[2]?.[3], "15%");
+    assert.equal(COHORTS.length, 5);
+    // Shaded cells: the highest value gets the darkest fill.
+    const grid = shapeNamed(slideWithTitle(deck, "LTV by cohort").xml, "ltv-cohorts");
+    assert.match(grid, /<a:srgbClr val="2F5597"\/>/);
+  });
+
+  it("charts the month's spend mix from channel_mix and lists each channel's shares", async () => {
+    const { xml, number } = slideWithTitle(deck, "Channel mix");
+    const [spend] = await chartOnSlide(deck, number, "channel-mix-spend");
+    const mix = data.marts.channelMix.filter((row) => row.month === "2026-11-01");
+    const paid = mix.filter((row) => row.spend > 0).sort((a, b) => b.spend - a.spend);
+    assert.deepEqual(spend?.categories, ["Google Ads", "Meta", "TikTok"]);
+    assert.deepEqual(
+      spend?.values,
+      paid.map((row) => row.spend),
+    );
+    const rows = tableRows(xml, "channel-mix");
+    const google = mix.find((row) => row.channel === "google_ads")!;
+    assert.deepEqual(rows[1]?.slice(0, 5), [
+      "Google Ads",
+      usd(google.spend),
+      percent(google.spend_share!),
+      percent(google.orders_share!),
+      percent(google.revenue_share!),
+    ]);
+    assert.deepEqual(rows.at(-1)?.slice(0, 3), ["Email", "$0", "0.0%"]);
+  });
+
+  it("shows each paid channel's month from marketing_monthly_performance, totals as ratios of sums", () => {
+    const rows = tableRows(slideWithTitle(deck, "Paid channel performance").xml, "channel-performance");
+    const november = channelMonthRows().filter((row) => row.month === "2026-11-01" && row.is_paid_channel);
+    const line = (
+      name: string,
+      spend: number,
+      revenue: number,
+      orders: number,
+      clicks: number,
+      impressions: number,
+    ) => [
+      name,
+      usd(spend),
+      usd(revenue),
+      times(revenue / spend),
+      times((revenue * 1.3) / spend),
+      count(orders),
+      usd(spend / orders, 2),
+      percent(clicks / impressions, 2),
+      usd(spend / clicks, 2),
+    ];
+    const google = november.find((row) => row.channel === "google_ads")!;
+    assert.deepEqual(
+      rows[1],
+      line(
+        "Google Ads",
+        google.spend,
+        google.attributed_revenue,
+        google.attributed_orders,
+        google.clicks,
+        google.impressions,
+      ),
+    );
+    const sum = (pick: (row: (typeof november)[number]) => number) =>
+      november.reduce((s, row) => s + pick(row), 0);
+    assert.deepEqual(
+      rows[4],
+      line(
+        "All paid channels",
+        sum((r) => r.spend),
+        sum((r) => r.attributed_revenue),
+        sum((r) => r.attributed_orders),
+        sum((r) => r.clicks),
+        sum((r) => r.impressions),
+      ),
+    );
+    assert.equal(rows.length, 5, "email has no spend and is not a paid channel");
+  });
+
+  it("indexes paid ROAS and CPA to the trailing six months (= 100)", async () => {
+    const { xml, number } = slideWithTitle(deck, "Monthly PPC index");
+    // Per month i: paid spend 130,000 + 1,000·i, attributed revenue 280,000, orders 2,100 + 10·i.
+    const spend = (i: number) => 130_000 + 1_000 * i;
+    const orders = (i: number) => 2_100 + 10 * i;
+    const trailing = (i: number, f: (j: number) => number) =>
+      [1, 2, 3, 4, 5, 6].reduce((s, k) => s + f(i - k), 0);
+    const roasIndex = (i: number) => (100 * (280_000 / spend(i))) / ((6 * 280_000) / trailing(i, spend));
+    const cpaIndex = (i: number) =>
+      (100 * (spend(i) / orders(i))) / (trailing(i, spend) / trailing(i, orders));
+    const shown = [7, 8, 9, 10, 11, 12];
+    const [roas, cpa] = await chartOnSlide(deck, number, "ppc-index-chart");
+    assert.deepEqual(roas?.categories, [
+      "Jun 2026",
+      "Jul 2026",
+      "Aug 2026",
+      "Sep 2026",
+      "Oct 2026",
+      "Nov 2026",
+    ]);
+    roas?.values.forEach((value, index) =>
+      assert.ok(Math.abs((value ?? NaN) - roasIndex(shown[index]!)) < 1e-9),
+    );
+    cpa?.values.forEach((value, index) =>
+      assert.ok(Math.abs((value ?? NaN) - cpaIndex(shown[index]!)) < 1e-9),
+    );
+    const rows = tableRows(xml, "ppc-index");
+    assert.deepEqual(rows[1], [
+      "Nov 2026",
+      usd(spend(12)),
+      usd(280_000),
+      times(280_000 / spend(12)),
+      String(Math.round(roasIndex(12))),
+      usd(spend(12) / orders(12), 2),
+      String(Math.round(cpaIndex(12))),
+    ]);
   });
 
   it("lists each channel's run day, n/a for a stale channel, and charts 28-day spend by channel", async () => {
     const { xml, number } = slideWithTitle(deck, "Channels");
     const rows = tableRows(xml, "channels-run-day");
-    assert.deepEqual(rows[0], [
-      "Channel",
-      "Spend",
-      "Attributed revenue",
-      "ROAS",
-      "Clicks",
-      "CTR",
-      "CPC",
-      "Platform conv.",
-    ]);
-    // Google Ads: 3,000 spend, 9,000 attributed, 2,000 clicks of 100,000 impressions, 60 conversions.
     assert.deepEqual(rows[1], [
       "Google Ads",
       usd(3000),
@@ -403,87 +501,31 @@ describe("deck", () => {
       "3.00",
       "2,000",
       "2.00%",
-      usd(3000 / 2000, 2),
+      usd(1.5, 2),
       "60",
     ]);
-    // Meta's last row is 16 Nov: nothing for the run day, shown as n/a rather than 0.
     assert.deepEqual(rows[2], ["Meta", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]);
-    assert.deepEqual(rows[3], [
-      "TikTok",
-      usd(1000),
-      usd(0),
-      "0.00",
-      "500",
-      "1.00%",
-      usd(1000 / 500, 2),
-      "10",
-    ]);
-    assert.deepEqual(rows[4], [
-      "All channels",
+    assert.deepEqual(rows[4]?.slice(0, 4), [
+      "All paid channels",
       usd(4000),
       usd(9000),
       (9000 / 4000).toFixed(2),
-      "2,500",
-      `${((2500 / 150_000) * 100).toFixed(2)}%`,
-      usd(4000 / 2500, 2),
-      "70",
     ]);
     assert.ok(
       texts(shapeNamed(xml, "channels-run-day-note"))
         .join("")
         .includes("Meta (last day with data: Mon 16 Nov)"),
     );
-
     const series = await chartOnSlide(deck, number, "channel-spend-28d");
     const window = channelRows(RUN_DATE);
-    const total = (channel: string, pick: (r: (typeof window)[number]) => number) =>
-      window.filter((r) => r.channel === channel).reduce((s, r) => s + pick(r), 0);
-    assert.deepEqual(series[0]?.name, "Spend");
-    assert.deepEqual(series[0]?.categories, ["Google Ads", "Meta", "TikTok"]);
-    assert.deepEqual(series[0]?.values, [
-      total("google_ads", (r) => r.spend),
-      total("meta", (r) => r.spend),
-      total("tiktok", (r) => r.spend),
-    ]);
-    assert.deepEqual(series[0]?.values, [84_000, 46_000, 28_000]);
-    assert.deepEqual(series[1]?.name, "Attributed revenue");
-    assert.deepEqual(series[1]?.values, [252_000, 115_000, 0]);
+    const total = (channel: string) =>
+      window.filter((r) => r.channel === channel).reduce((s, r) => s + r.spend, 0);
+    assert.deepEqual(series[0]?.values, [total("google_ads"), total("meta"), total("tiktok")]);
   });
 
-  it("lists the run day's top products, and charts their revenue", async () => {
-    const { xml, number } = slideWithTitle(deck, "Top products");
-    const rows = tableRows(xml, "top-products");
-    assert.equal(rows.length, 1 + TOP_PRODUCTS.length);
-    TOP_PRODUCTS.forEach((product, index) => {
-      assert.deepEqual(rows[index + 1], [
-        String(index + 1),
-        product.product_title,
-        product.category,
-        count(product.units),
-        count(product.orders),
-        usd(product.revenue),
-      ]);
-    });
-    const [revenue] = await chartOnSlide(deck, number, "top-products-revenue");
-    assert.deepEqual(
-      revenue?.categories,
-      TOP_PRODUCTS.map((p) => p.product_title),
-    );
-    assert.deepEqual(
-      revenue?.values,
-      TOP_PRODUCTS.map((p) => p.revenue),
-    );
-  });
-
-  it("shows source freshness and the findings, most severe first, with their severity", () => {
+  it("shows source freshness, the findings most severe first, and the paid channels' explained days", () => {
     const { xml } = slideWithTitle(deck, "Data quality");
-    assert.deepEqual(tableRows(xml, "source-freshness"), [
-      ["Source", "Last day with data", "Lag", "Status"],
-      ["Shopify", "Sat 21 Nov", "0 days", "OK"],
-      ["Meta Ads", "Mon 16 Nov", "5 days", "CRITICAL"],
-      ["TikTok Ads", "Sat 21 Nov", "0 days", "OK"],
-      ["Google Ads", "Fri 20 Nov", "1 day", "WARN"],
-    ]);
+    assert.deepEqual(tableRows(xml, "source-freshness")[2], ["Meta Ads", "Mon 16 Nov", "5 days", "CRITICAL"]);
     const byCheck = (check: string) => FINDINGS.find((f) => f.check === check)!;
     assert.deepEqual(tableRows(xml, "findings"), [
       ["Severity", "Finding"],
@@ -491,7 +533,69 @@ describe("deck", () => {
       ["WARNING", byCheck("attribution_broken").message],
       ["INFO", byCheck("inventory_changed").message],
     ]);
-    assert.ok(texts(shapeNamed(xml, "subtitle")).join("").includes("1 critical, 1 warning, 1 info"));
+    const gaps = tableRows(slideWithTitle(deck, "Paid channels: zero").xml, "channel-gaps");
+    const [tiktok, meta] = [CHANNEL_GAPS[1]!, CHANNEL_GAPS[0]!];
+    assert.deepEqual(gaps[1], [
+      "TikTok",
+      tiktok.explanation,
+      "28",
+      "25 Oct – 21 Nov 2026",
+      usd(28_000),
+      "$0",
+    ]);
+    assert.deepEqual(gaps[2], ["Meta", meta.explanation, "5", "17–21 Nov 2026", "$0", "$0"]);
+  });
+
+  it("names the sources that are not connected on one coverage slide, with no numbers", () => {
+    const xml = slideWithTitle(deck, "Coverage").xml;
+    const rows = tableRows(xml, "coverage");
+    assert.deepEqual(
+      rows.slice(1).map((row) => row[0]),
+      [
+        "Amazon (Seller Central)",
+        "Google Analytics 4",
+        "Customer surveys (post-purchase, NPS)",
+        "Creative analytics",
+        "Search trends (Google Trends, Search Console)",
+      ],
+    );
+    assert.ok(rows.slice(1).every((row) => row[1] === "Not connected"));
+    assert.ok(!/\$\d/.test(texts(xml).join(" ")), "no money on the coverage slide");
+    assert.equal(deck.slides.filter((slide) => slideTitle(slide).startsWith("Coverage")).length, 1);
+  });
+
+  it("defines every KPI on the methodology slides", () => {
+    const definitions = deck.slides
+      .filter((xml) => slideTitle(xml).startsWith("Methodology — KPI definitions"))
+      .flatMap((xml, index) => tableRows(xml, `glossary-${index + 1}`).slice(1));
+    const metrics = definitions.map((row) => row[0]);
+    for (const metric of ["gross revenue", "net revenue", "AOV", "blended ROAS", "MER", "CAC", "PPC index"]) {
+      assert.ok(metrics.includes(metric), metric);
+    }
+    const sources = tableRows(slideWithTitle(deck, "Methodology — sources").xml, "methodology-sources");
+    assert.deepEqual(sources[2]?.slice(0, 2), ["Meta Ads", "Mon 16 Nov"]);
+  });
+
+  it("keeps every shape on the slide and every table above the footer", () => {
+    deck.slides.forEach((xml, index) => {
+      for (const match of xml.matchAll(/<a:off x="(-?\d+)" y="(-?\d+)"\/><a:ext cx="(\d+)" cy="(\d+)"\/>/g)) {
+        const [x, y, cx, cy] = [match[1], match[2], match[3], match[4]].map(Number) as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        assert.ok(
+          x >= 0 && y >= 0 && x + cx <= SLIDE_W + 1 && y + cy <= SLIDE_H + 1,
+          `slide ${index + 1} shape off the slide`,
+        );
+      }
+      for (const frame of xml.split(/(?=<p:graphicFrame>)/).filter((part) => part.includes("<a:tbl>"))) {
+        const y = Number(/<a:off x="\d+" y="(\d+)"\/>/.exec(frame)?.[1]);
+        const height = [...frame.matchAll(/<a:tr h="(\d+)"/g)].reduce((sum, row) => sum + Number(row[1]), 0);
+        assert.ok(y + height <= FOOTER_RULE, `slide ${index + 1}: a table runs into the footer`);
+      }
+    });
   });
 
   it("is a pure function of the report data", () => {
@@ -499,44 +603,41 @@ describe("deck", () => {
   });
 });
 
-describe("deck with short history and gaps", () => {
-  it("shows n/a for year-on-year and for last month when the history does not reach back", async () => {
+describe("deck options and edge cases", () => {
+  it("reports week to date and the last full week when asked for a weekly period", async () => {
+    const data = buildReportData();
+    const deck = await openDeck(await renderDeck(buildDeckContent(data, { period: "weekly" })));
+    assert.equal(slideTitle(deck.slides[0] ?? ""), "Weekly performance review — week of Mon 16 Nov");
+    const slide = slideWithTitle(deck, "Executive summary — week to date").xml;
+    const week = sumDays("2026-11-16", "2026-11-21");
+    const before = sumDays("2026-11-09", "2026-11-14");
+    const yearAgo = sumDays("2025-11-17", "2025-11-22");
+    const [, value, vsWeek, vsYear] = paragraphs(shapeNamed(slide, "kpi-gross_revenue"));
+    assert.equal(value, usd(week.gross));
+    assert.equal(vsWeek, `${arrowed(pct(week.gross, before.gross))} vs last week`);
+    assert.equal(vsYear, `${arrowed(pct(week.gross, yearAgo.gross))} vs last year`);
+    assert.deepEqual(tableRows(slideWithTitle(deck, "Week to date").xml, "periods")[0]?.slice(0, 5), [
+      "Metric",
+      "16–21 Nov 2026",
+      "vs last week",
+      "vs last year",
+      "9–15 Nov 2026",
+    ]);
+  });
+
+  it("shows n/a for last year and last month when the history does not reach back", async () => {
     const data = buildReportData({ historyDays: 30 });
     const deck = await openDeck(await renderDeck(buildDeckContent(data)));
     const slide = slideWithTitle(deck, "Executive summary").xml;
     for (const metric of ["gross_revenue", "orders", "blended_roas", "cac"]) {
-      const [, value, week, year] = paragraphs(shapeNamed(slide, `kpi-${metric}`));
+      const [, value, month, year] = paragraphs(shapeNamed(slide, `kpi-${metric}`));
       assert.notEqual(value, "n/a");
-      assert.notEqual(week, "n/a vs last Sat");
+      assert.equal(month, "n/a vs last month", metric);
       assert.equal(year, "n/a vs last year", metric);
     }
-    const rows = tableRows(slide, "month-to-date");
-    assert.deepEqual(rows[2], ["1–21 Oct 2026", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]);
-    assert.deepEqual(rows[3]?.slice(1), ["n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]);
+    const rows = tableRows(slideWithTitle(deck, "Month to date and last full month").xml, "periods");
+    assert.deepEqual(rows[1]?.slice(4), ["n/a", "n/a", "n/a"]);
     assert.ok(texts(deck.slides[0] ?? "").some((t) => t.includes("History available: 30 days")));
-  });
-
-  it("shows n/a, not 0, on every card when the run day has no row", async () => {
-    const data = buildReportData();
-    data.daily = data.daily.filter((row) => row.date !== RUN_DATE);
-    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
-    const slide = slideWithTitle(deck, "Executive summary").xml;
-    for (const metric of [
-      "gross_revenue",
-      "net_revenue",
-      "orders",
-      "aov",
-      "ad_spend",
-      "blended_roas",
-      "mer",
-      "new_customers",
-      "cac",
-    ]) {
-      const [, value, week, year] = paragraphs(shapeNamed(slide, `kpi-${metric}`));
-      assert.equal(value, "n/a", metric);
-      assert.equal(week, "n/a vs last Sat");
-      assert.equal(year, "n/a vs last year");
-    }
   });
 
   it("moves findings beyond the first five to continuation slides, most severe first", async () => {
@@ -549,14 +650,13 @@ describe("deck with short history and gaps", () => {
       message: `Finding number ${index}.`,
     }));
     const deck = await openDeck(await renderDeck(buildDeckContent(buildReportData({ findings }))));
-    assert.deepEqual(deck.slides.slice(5).map(slideTitle), [
-      "Data quality",
-      "Data quality — findings (continued)",
-    ]);
-    const first = tableRows(deck.slides[5] ?? "", "findings").slice(1);
-    const rest = tableRows(deck.slides[6] ?? "", "findings-1").slice(1);
-    const severities = [...first, ...rest].map((row) => row[0]);
-    assert.equal(severities.length, 12);
+    const first = slideWithTitle(deck, "Data quality");
+    const rest = deck.slides[first.number] ?? "";
+    assert.equal(slideTitle(rest), "Data quality — findings (continued)");
+    const severities = [
+      ...tableRows(first.xml, "findings").slice(1),
+      ...tableRows(rest, "findings-1").slice(1),
+    ].map((row) => row[0]);
     assert.deepEqual(severities, [
       ...Array(4).fill("CRITICAL"),
       ...Array(4).fill("WARNING"),
@@ -564,28 +664,43 @@ describe("deck with short history and gaps", () => {
     ]);
   });
 
-  it("renders empty sections as sentences, not empty tables or zero charts", async () => {
+  it("renders empty marts as sentences, not empty tables or zero charts", async () => {
     const data = buildReportData({ topProducts: [], findings: [] });
     data.channels = [];
     data.sources = [];
+    data.marts = {
+      monthly: [],
+      channelMonths: [],
+      channelMix: [],
+      productMonths: [],
+      regions: [],
+      cohorts: [],
+      channelGaps: [],
+    };
     const deck = await openDeck(await renderDeck(buildDeckContent(data)));
     const all = deck.slides.map((xml) => texts(xml).join("\n")).join("\n");
-    assert.ok(all.includes("No product sales recorded for Sat 21 Nov."));
-    assert.ok(all.includes("No channel data in the last 28 days."));
-    assert.ok(all.includes("No findings in this run."));
-    assert.ok(all.includes("No source freshness recorded for this run."));
+    for (const sentence of [
+      "No product sales recorded in November 2026.",
+      "No channel data in the last 28 days.",
+      "No findings in this run.",
+      "No source freshness recorded for this run.",
+      "No monthly summary in the marts yet.",
+      "No customer cohorts in the marts yet.",
+      "No ad spend this month.",
+      "Every paid channel has spend and attributed orders on each of the last 28 days.",
+    ]) {
+      assert.ok(all.includes(sentence), sentence);
+    }
   });
 
   it("escapes a hostile shop or product name in the XML", async () => {
     const hostile = `<script>alert(1)</script> & "Co"`;
-    const data = buildReportData({
-      shopName: hostile,
-      topProducts: [{ product_title: hostile, category: "A&B", units: 1, orders: 1, revenue: 10 }],
-    });
+    const data = buildReportData({ shopName: hostile });
+    data.marts.productMonths = data.marts.productMonths.map((row) => ({ ...row, product_title: hostile }));
     const deck = await openDeck(await renderDeck(buildDeckContent(data)));
     assert.ok(texts(deck.slides[0] ?? "").includes(hostile));
     const products = slideWithTitle(deck, "Top products").xml;
     assert.equal(tableRows(products, "top-products")[1]?.[1], hostile);
-    assert.ok(!products.includes("<script>"));
+    assert.ok(!deck.slides.some((xml) => xml.includes("<script>")));
   });
 });

@@ -29,14 +29,22 @@ describe("marts against independent queries over the raw demo data", { timeout: 
 
   before(async () => {
     warehouse = await openFixtureWarehouse();
-    await generateDemoData(warehouse.rawConnection, "raw", { ...defaultDemoOptions(END), startDate: addDays(END, -450), ordersPerDay: 20 });
+    await generateDemoData(warehouse.rawConnection, "raw", {
+      ...defaultDemoOptions(END),
+      startDate: addDays(END, -450),
+      ordersPerDay: 20,
+    });
     await buildModels(warehouse, END, { fullRefresh: true });
   });
   after(() => warehouse.close());
 
   it("shopify_daily_metrics and daily_kpis: orders and revenue, every day", async () => {
-    const raw = await native(`SELECT count(*)::INTEGER AS orders, sum(total_price)::DOUBLE AS revenue FROM (${RAW_ORDERS}) WHERE day <= DATE '${END}'`);
-    const [mart] = await model("SELECT SUM(orders) AS orders, SUM(gross_revenue) AS revenue FROM marts.shopify_daily_metrics");
+    const raw = await native(
+      `SELECT count(*)::INTEGER AS orders, sum(total_price)::DOUBLE AS revenue FROM (${RAW_ORDERS}) WHERE day <= DATE '${END}'`,
+    );
+    const [mart] = await model(
+      "SELECT SUM(orders) AS orders, SUM(gross_revenue) AS revenue FROM marts.shopify_daily_metrics",
+    );
     assert.equal(mart?.orders, raw[0]?.orders);
     near(mart?.revenue, raw[0]?.revenue, "gross revenue");
     const [kpis] = await model("SELECT SUM(gross_revenue) AS revenue FROM marts.daily_kpis");
@@ -55,8 +63,13 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       SELECT 'google_ads', sum(metrics_cost_micros) / 1e6 FROM raw.google_ads_campaign_stats
         WHERE date_trunc('month', segments_date) = DATE '${MONTH}'
       ORDER BY channel`);
-    const mart = await model(`SELECT channel, spend FROM marts.marketing_monthly_performance WHERE month = DATE '${MONTH}' AND is_paid_channel ORDER BY channel`);
-    assert.deepEqual(mart.map((row) => row.channel), raw.map((row) => row.channel));
+    const mart = await model(
+      `SELECT channel, spend FROM marts.marketing_monthly_performance WHERE month = DATE '${MONTH}' AND is_paid_channel ORDER BY channel`,
+    );
+    assert.deepEqual(
+      mart.map((row) => row.channel),
+      raw.map((row) => row.channel),
+    );
     raw.forEach((row, index) => near(mart[index]?.spend, row.spend, `spend ${row.channel}`));
   });
 
@@ -69,7 +82,9 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       FROM (${RAW_ORDERS}) AS orders, unnest(CAST(line_items AS JSON[])) AS t(item)
       WHERE date_trunc('month', day) = DATE '${MONTH}'
       GROUP BY 1 ORDER BY 1`);
-    const mart = await model(`SELECT product_id, units, revenue FROM marts.product_performance WHERE month = DATE '${MONTH}' ORDER BY product_id`);
+    const mart = await model(
+      `SELECT product_id, units, revenue FROM marts.product_performance WHERE month = DATE '${MONTH}' ORDER BY product_id`,
+    );
     assert.equal(mart.length, raw.length);
     raw.forEach((row, index) => {
       assert.equal(mart[index]?.product_id, Number(row.product_id));
@@ -82,7 +97,9 @@ describe("marts against independent queries over the raw demo data", { timeout: 
     const raw = await native(`
       SELECT coalesce(upper(json_extract_string(shipping_address, '$.country_code')), 'unknown') AS country, count(*)::INTEGER AS orders
       FROM (${RAW_ORDERS}) WHERE date_trunc('month', day) = DATE '${MONTH}' GROUP BY 1 ORDER BY 1`);
-    const mart = await model(`SELECT country_code AS country, SUM(orders) AS orders FROM marts.geographic_sales WHERE month = DATE '${MONTH}' GROUP BY country_code ORDER BY country_code`);
+    const mart = await model(
+      `SELECT country_code AS country, SUM(orders) AS orders FROM marts.geographic_sales WHERE month = DATE '${MONTH}' GROUP BY country_code ORDER BY country_code`,
+    );
     assert.deepEqual(mart, raw);
   });
 
@@ -91,7 +108,9 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       SELECT count(DISTINCT coalesce(lower(trim(coalesce(email, json_extract_string(customer, '$.email')))), 'customer:' || json_extract_string(customer, '$.id')))::INTEGER AS customers
       FROM (${RAW_ORDERS}) WHERE day <= DATE '${END}'
         AND coalesce(nullif(lower(trim(coalesce(email, json_extract_string(customer, '$.email')))), ''), json_extract_string(customer, '$.id')) IS NOT NULL`);
-    const [mart] = await model("SELECT SUM(cohort_customers) AS customers, MIN(retention) AS min_month0 FROM marts.ltv_cohorts WHERE months_since_first_order = 0");
+    const [mart] = await model(
+      "SELECT SUM(cohort_customers) AS customers, MIN(retention) AS min_month0 FROM marts.ltv_cohorts WHERE months_since_first_order = 0",
+    );
     assert.equal(mart?.customers, raw[0]?.customers);
     assert.equal(mart?.min_month0, 1);
   });
@@ -101,14 +120,22 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       SELECT sum(total_price) FILTER (WHERE date_trunc('month', day) = DATE '${MONTH}')::DOUBLE AS this_year,
              sum(total_price) FILTER (WHERE date_trunc('month', day) = DATE '${MONTH}' - INTERVAL 1 YEAR)::DOUBLE AS last_year
       FROM (${RAW_ORDERS})`);
-    const [mart] = await model(`SELECT gross_revenue, last_year_gross_revenue, gross_revenue_yoy FROM marts.executive_summary_monthly WHERE month = DATE '${MONTH}'`);
+    const [mart] = await model(
+      `SELECT gross_revenue, last_year_gross_revenue, gross_revenue_yoy FROM marts.executive_summary_monthly WHERE month = DATE '${MONTH}'`,
+    );
     near(mart?.gross_revenue, raw[0]?.this_year, "this year");
     near(mart?.last_year_gross_revenue, raw[0]?.last_year, "last year");
-    near(mart?.gross_revenue_yoy, (Number(raw[0]?.this_year) - Number(raw[0]?.last_year)) / Number(raw[0]?.last_year), "YoY");
+    near(
+      mart?.gross_revenue_yoy,
+      (Number(raw[0]?.this_year) - Number(raw[0]?.last_year)) / Number(raw[0]?.last_year),
+      "YoY",
+    );
   });
 
   it("channel_mix: shares of spend and revenue add up to 1 each month", async () => {
-    const months = await model("SELECT month, ROUND(SUM(spend_share), 2) AS spend, ROUND(SUM(revenue_share), 2) AS revenue FROM marts.channel_mix GROUP BY month");
+    const months = await model(
+      "SELECT month, ROUND(SUM(spend_share), 2) AS spend, ROUND(SUM(revenue_share), 2) AS revenue FROM marts.channel_mix GROUP BY month",
+    );
     assert.ok(months.length >= 12);
     for (const month of months) {
       assert.equal(month.spend, 1, `spend shares of ${month.month}`);

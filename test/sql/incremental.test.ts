@@ -38,8 +38,12 @@ describe("incremental builds", { timeout: 120_000 }, () => {
     await buildModels(warehouse, END, { fullRefresh: true });
     // Tamper with a partition outside the window: an incremental run must leave it alone.
     const outside = addDays(END, -30);
-    await warehouse.execute("UPDATE marts.daily_kpis SET orders = -1 WHERE date = @outside_date", { outside_date: outside });
-    await warehouse.execute("UPDATE marts.daily_kpis SET orders = -1 WHERE date = @inside_date", { inside_date: END });
+    await warehouse.execute("UPDATE marts.daily_kpis SET orders = -1 WHERE date = @outside_date", {
+      outside_date: outside,
+    });
+    await warehouse.execute("UPDATE marts.daily_kpis SET orders = -1 WHERE date = @inside_date", {
+      inside_date: END,
+    });
     await buildModels(warehouse, END);
     const rows = await warehouse.query<{ date: string; orders: number }>(
       "SELECT date, orders FROM marts.daily_kpis WHERE date IN (@outside_date, @inside_date) ORDER BY date",

@@ -1,0 +1,364 @@
+// The bucket on Cloud Storage. Every object write is atomic in GCS (a reader gets the old generation or the new
+// one), so the folder bucket's temp-file-and-rename dance has no counterpart here; what matters instead is
+// preconditions (create-only claims), resumable uploads for streams, and compose for multi-shard extracts.
+import { randomUUID } from "node:crypto";
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Bucket, Clock, WriteOptions } from "../../shared/ports.ts";
+
+// The slice of @google-cloud/storage used here, small enough for a recording fake.
+export interface GcsPreconditions {
+  ifGenerationMatch?: number | string;
+}
+
+export interface GcsUploadOptions {
+  resumable?: boolean;
+  contentType?: string;
+  validation?: "crc32c" | "md5" | boolean;
+  preconditionOpts?: GcsPreconditions;
+}
+
+export interface GcsObjectMetadata {
+  name?: string;
+  generation?: number | string;
+  size?: number | string;
+}
+
+export interface GcsFile {
+  readonly name: string;
+  save(data: string | Uint8Array, options?: GcsUploadOptions): Promise<void>;
+  createWriteStream(options?: GcsUploadOptions): Writable;
+  download(): Promise<[Buffer, ...unknown[]]>;
+  exists(): Promise<[boolean, ...unknown[]]>;
+  getMetadata(): Promise<[GcsObjectMetadata, ...unknown[]]>;
+  delete(options?: { ignoreNotFound?: boolean; ifGenerationMatch?: number | string }): Promise<unknown>;
+  copy(destination: string, options?: { preconditionOpts?: GcsPreconditions }): Promise<unknown>;
+  getSignedUrl(config: { version: "v4"; action: "read"; expires: number }): Promise<[string, ...unknown[]]>;
+}
+
+export interface GcsListQuery {
+  prefix: string;
+  autoPaginate: false;
+  maxResults: number;
+  pageToken?: string;
+}
+
+export interface GcsBucketHandle {
+  readonly name: string;
+  file(path: string, options?: { generation?: number | string }): GcsFile;
+  getFiles(
+    query: GcsListQuery,
+  ): Promise<[{ name: string }[], ({ pageToken?: string } | null)?, ...unknown[]]>;
+  combine(sources: string[], destination: string, options?: GcsPreconditions): Promise<unknown>;
+}
+
+export interface GcsBucketSettings {
+  /** Lifetime of the links linkFor makes; v4 signed URLs cannot outlive 7 days. */
+  linkTtlSeconds?: number;
+  clock?: Clock;
+  /** Objects per list request. */
+  listPageSize?: number;
+}
+
+export const MAX_SIGNED_URL_SECONDS = 7 * 24 * 60 * 60;
+/** GCS composes at most 32 sources per request. */
+export const MAX_COMPOSE_SOURCES = 32;
+/** Where iterative compose keeps its intermediate objects (a lifecycle rule deletes leftovers after a day). */
+export const COMPOSE_TEMP_PREFIX = "tmp/compose/";
+
+/** Where one run's EXPORT DATA shards go: each run its own prefix, so stale shards of another run never mix in. */
+export function extractShardPrefix(name: string, runDate: string, runId: string): string {
+  return `extracts/${name}/dt=${runDate}/run=${runId}/`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "number" ? code : undefined;
+}
+
+function toBuffer(chunk: string | Uint8Array): Buffer {
+  return typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk);
+}
+
+export class GcsBucket implements Bucket {
+  readonly location: string;
+  private readonly linkTtlSeconds: number;
+  private readonly clock: Clock;
+  private readonly listPageSize: number;
+
+  constructor(
+    private readonly bucket: GcsBucketHandle,
+    settings: GcsBucketSettings = {},
+  ) {
+    this.location = `gs://${bucket.name}`;
+    this.linkTtlSeconds = GcsBucket.checkedTtl(settings.linkTtlSeconds ?? MAX_SIGNED_URL_SECONDS);
+    this.clock = settings.clock ?? { now: () => new Date() };
+    this.listPageSize = settings.listPageSize ?? 1000;
+  }
+
+  private static checkedTtl(seconds: number): number {
+    if (!Number.isInteger(seconds) || seconds <= 0 || seconds > MAX_SIGNED_URL_SECONDS) {
+      throw new Error(
+        `signed URLs live between 1 second and 7 days (${MAX_SIGNED_URL_SECONDS} s); got ${seconds}`,
+      );
+    }
+    return seconds;
+  }
+
+  /** The object for a path; refuses paths GCS would accept but the folder bucket would not, to keep them alike. */
+  private file(path: string, generation?: number | string): GcsFile {
+    if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").includes("..")) {
+      throw new Error(`invalid object path "${path}"`);
+    }
+    return generation === undefined ? this.bucket.file(path) : this.bucket.file(path, { generation });
+  }
+
+  private explain(error: unknown, action: string, path: string): Error {
+    const status = statusOf(error);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (status === 403 || status === 401) {
+      return Object.assign(
+        new Error(
+          `Cloud Storage denied ${action} ${this.location}/${path}: ${reason}. The function's service account needs roles/storage.objectAdmin on bucket ${this.bucket.name}.`,
+          { cause: error },
+        ),
+        { status },
+      );
+    }
+    // Keep the status so isTransient (shared/step.ts) sees 429/5xx and lets Pub/Sub retry.
+    return Object.assign(
+      new Error(`Cloud Storage ${action} ${this.location}/${path} failed: ${reason}`, { cause: error }),
+      {
+        status,
+      },
+    );
+  }
+
+  async write(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+    try {
+      // A single-request upload: small objects (ledger records, markers) do not need a resumable session.
+      await this.file(path).save(data, { resumable: false, contentType: options.contentType });
+    } catch (error) {
+      throw this.explain(error, "writing", path);
+    }
+  }
+
+  /** A resumable upload: the object exists only once the last chunk is in, so a failed stream leaves nothing. */
+  async writeStream(
+    path: string,
+    chunks: AsyncIterable<string | Uint8Array>,
+    options: WriteOptions = {},
+  ): Promise<{ bytes: number }> {
+    const file = this.file(path);
+    let bytes = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of chunks) {
+        const buffer = toBuffer(chunk);
+        bytes += buffer.byteLength;
+        yield buffer;
+      }
+    }
+    try {
+      await pipeline(
+        Readable.from(counted()),
+        file.createWriteStream({ resumable: true, contentType: options.contentType, validation: "crc32c" }),
+      );
+    } catch (error) {
+      throw this.explain(error, "streaming to", path);
+    }
+    return { bytes };
+  }
+
+  /** ifGenerationMatch: 0 means "only if no live object exists": exactly one concurrent caller wins. */
+  async createIfAbsent(
+    path: string,
+    data: string | Uint8Array,
+    options: WriteOptions = {},
+  ): Promise<boolean> {
+    try {
+      await this.file(path).save(data, {
+        resumable: false,
+        contentType: options.contentType,
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412) return false;
+      throw this.explain(error, "creating", path);
+    }
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    try {
+      const [data] = await this.file(path).download();
+      return data;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.explain(error, "reading", path);
+    }
+  }
+
+  /** The object with its generation, for compare-and-swap updates (see replaceIfGeneration). */
+  async readVersioned(path: string): Promise<{ data: Buffer; generation: string } | undefined> {
+    try {
+      const [metadata] = await this.file(path).getMetadata();
+      if (metadata.generation === undefined) return undefined;
+      const generation = String(metadata.generation);
+      // Download that very generation: a write landing in between cannot mix the data of one and the number of another.
+      const [data] = await this.file(path, generation).download();
+      return { data, generation };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.explain(error, "reading", path);
+    }
+  }
+
+  /** Writes only if the object is still at `generation`; false when someone else wrote it first. */
+  async replaceIfGeneration(
+    path: string,
+    data: string | Uint8Array,
+    generation: string,
+    options: WriteOptions = {},
+  ): Promise<boolean> {
+    try {
+      await this.file(path).save(data, {
+        resumable: false,
+        contentType: options.contentType,
+        preconditionOpts: { ifGenerationMatch: generation },
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412) return false;
+      throw this.explain(error, "replacing", path);
+    }
+  }
+
+  /**
+   * Deletes only the generation that was read: taking over a stale claim this way cannot delete a fresh claim
+   * that another delivery wrote in between.
+   */
+  async deleteIfGeneration(path: string, generation: string): Promise<boolean> {
+    try {
+      await this.file(path).delete({ ifGenerationMatch: generation });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412 || statusOf(error) === 404) return false;
+      throw this.explain(error, "deleting", path);
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      const [found] = await this.file(path).exists();
+      return found;
+    } catch (error) {
+      throw this.explain(error, "checking", path);
+    }
+  }
+
+  /** Object names under a prefix, page by page (never one unbounded request), sorted. */
+  async list(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    try {
+      do {
+        const [files, next] = await this.bucket.getFiles({
+          prefix,
+          autoPaginate: false,
+          maxResults: this.listPageSize,
+          pageToken,
+        });
+        for (const file of files) if (!file.name.endsWith("/")) names.push(file.name);
+        pageToken = next?.pageToken ?? undefined;
+      } while (pageToken);
+    } catch (error) {
+      throw this.explain(error, "listing", prefix);
+    }
+    return names.sort();
+  }
+
+  /** A server-side copy: one request, and `to` switches from its old generation to the new one atomically. */
+  async copy(from: string, to: string): Promise<void> {
+    this.file(to);
+    try {
+      await this.file(from).copy(to);
+    } catch (error) {
+      throw this.explain(error, "copying to", `${to} from ${from}`);
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    try {
+      await this.file(path).delete({ ignoreNotFound: true });
+    } catch (error) {
+      throw this.explain(error, "deleting", path);
+    }
+  }
+
+  /** A v4 signed URL for reading, valid for the configured lifetime (at most 7 days). */
+  async linkFor(path: string, ttlSeconds: number = this.linkTtlSeconds): Promise<string> {
+    const seconds = GcsBucket.checkedTtl(ttlSeconds);
+    try {
+      const [url] = await this.file(path).getSignedUrl({
+        version: "v4",
+        action: "read",
+        expires: this.clock.now().getTime() + seconds * 1000,
+      });
+      return url;
+    } catch (error) {
+      throw this.explain(error, "signing a link to", path);
+    }
+  }
+
+  /**
+   * Concatenates `sources` in order into `destination`. GCS composes at most 32 objects a request, so longer
+   * lists fold left: the first 32 into a temporary object, then [temporary, next 31], … and the last request
+   * writes `destination` itself — which therefore switches to the whole new content in one step.
+   */
+  async compose(sources: readonly string[], destination: string): Promise<void> {
+    if (sources.length === 0) throw new Error(`nothing to compose into ${destination}`);
+    for (const source of [...sources, destination]) this.file(source);
+    const temporaries: string[] = [];
+    const folder = `${COMPOSE_TEMP_PREFIX}${randomUUID()}/`;
+    let pending = [...sources];
+    try {
+      while (pending.length > MAX_COMPOSE_SOURCES) {
+        const temporary = `${folder}${temporaries.length}`;
+        await this.bucket.combine(pending.slice(0, MAX_COMPOSE_SOURCES), temporary);
+        temporaries.push(temporary);
+        pending = [temporary, ...pending.slice(MAX_COMPOSE_SOURCES)];
+      }
+      await this.bucket.combine(pending, destination);
+    } catch (error) {
+      throw this.explain(error, "composing", destination);
+    } finally {
+      for (const temporary of temporaries) await this.delete(temporary).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Publishes one EXPORT DATA run as ONE CSV file: writes the header object, composes [header, shards in shard
+   * order] into the dated path, then copies that to the latest path (an atomic replacement for Looker Studio).
+   */
+  async publishExtract(request: {
+    shardPrefix: string;
+    header: string;
+    datedPath: string;
+    latestPath: string;
+  }): Promise<{ shards: number }> {
+    const shardNumber = (path: string): number => Number(/part-(\d+)\.csv$/.exec(path)?.[1] ?? Number.NaN);
+    const shards = (await this.list(request.shardPrefix))
+      .filter((path) => Number.isFinite(shardNumber(path)))
+      .sort((a, b) => shardNumber(a) - shardNumber(b));
+    if (shards.length === 0) {
+      throw new Error(
+        `no export shards under ${this.location}/${request.shardPrefix}: did the EXPORT DATA job run?`,
+      );
+    }
+    const headerPath = `${request.shardPrefix}header.csv`;
+    await this.write(headerPath, `${request.header}\n`, { contentType: "text/csv; charset=utf-8" });
+    await this.compose([headerPath, ...shards], request.datedPath);
+    await this.copy(request.datedPath, request.latestPath);
+    return { shards: shards.length };
+  }
+}

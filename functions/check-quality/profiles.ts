@@ -1,0 +1,177 @@
+// Column profiles: per table, column and day, the row count, NULL rate, zero rate and sum of the key measures.
+// The run date's profile is kept in ops.column_profiles (one row per run date, table and column); the days
+// before it are computed in the same query, so a NULL-rate jump is judged against history on the first run too.
+import type { LoadColumn, Row } from "../shared/ports.ts";
+
+export type ColumnKind = "key" | "measure" | "text";
+
+export interface ProfiledColumn {
+  name: string;
+  kind: ColumnKind;
+  /** Alert when its NULL rate jumps; off where a dedicated rule already reports it, or NULL is normal. */
+  alertOnNullRate: boolean;
+}
+
+export interface ProfileTarget {
+  table: string;
+  dateColumn: string;
+  columns: readonly ProfiledColumn[];
+}
+
+const key = (name: string, alertOnNullRate = true): ProfiledColumn => ({
+  name,
+  kind: "key",
+  alertOnNullRate,
+});
+const measure = (name: string, alertOnNullRate = true): ProfiledColumn => ({
+  name,
+  kind: "measure",
+  alertOnNullRate,
+});
+const text = (name: string): ProfiledColumn => ({ name, kind: "text", alertOnNullRate: false });
+
+export const PROFILE_TARGETS: readonly ProfileTarget[] = [
+  {
+    table: "unified.shopify_unified",
+    dateColumn: "order_date",
+    columns: [
+      key("order_id"),
+      key("channel"),
+      key("customer_key", false),
+      // Reported by the null_order_values rule, with the days it happened.
+      measure("total_price", false),
+      measure("subtotal_price"),
+      measure("total_tax"),
+      measure("shipping_price"),
+      measure("refunded_amount"),
+      // Mostly NULL by nature (direct and organic orders); judged by the attribution coverage rule.
+      text("utm_source"),
+      text("country_code"),
+    ],
+  },
+  {
+    table: "staging.stg_shopify_line_items",
+    dateColumn: "order_date",
+    columns: [key("product_id"), measure("quantity"), measure("line_revenue")],
+  },
+  {
+    table: "marts.daily_kpis",
+    dateColumn: "date",
+    columns: [
+      measure("orders"),
+      measure("gross_revenue"),
+      measure("net_revenue"),
+      measure("refunds"),
+      measure("ad_spend"),
+      measure("new_customers"),
+    ],
+  },
+  {
+    table: "marts.marketing_daily_channel",
+    dateColumn: "date",
+    columns: [
+      key("channel"),
+      measure("spend"),
+      measure("impressions"),
+      measure("clicks"),
+      measure("attributed_orders"),
+      measure("attributed_revenue"),
+    ],
+  },
+  {
+    table: "marts.product_daily_sales",
+    dateColumn: "date",
+    columns: [key("product_id"), measure("units"), measure("revenue")],
+  },
+];
+
+/** One query per table: every profiled column's counts per day over [history start, run date]. */
+export function profileSql(target: ProfileTarget): string {
+  const parts = [`${target.dateColumn} AS day`, "COUNT(*) AS row_count"];
+  target.columns.forEach((column, index) => {
+    parts.push(`COUNTIF(${column.name} IS NULL) AS c${index}_nulls`);
+    if (column.kind === "measure") {
+      parts.push(`COUNTIF(${column.name} = 0) AS c${index}_zeros`);
+      parts.push(`CAST(SUM(${column.name}) AS FLOAT64) AS c${index}_sum`);
+    }
+  });
+  return `SELECT\n  ${parts.join(",\n  ")}
+FROM ${target.table}
+WHERE ${target.dateColumn} BETWEEN @history_start_date AND @run_date
+GROUP BY day
+ORDER BY day`;
+}
+
+export interface ColumnProfile {
+  date: string;
+  table: string;
+  column: string;
+  rowCount: number;
+  nullCount: number;
+  nullRate: number | null;
+  zeroCount: number | null;
+  zeroRate: number | null;
+  sum: number | null;
+}
+
+/** Turns the per-day rows of profileSql into one profile per day and column. */
+export function toProfiles(target: ProfileTarget, rows: readonly Row[]): ColumnProfile[] {
+  const profiles: ColumnProfile[] = [];
+  for (const row of rows) {
+    const rowCount = Number(row.row_count ?? 0);
+    target.columns.forEach((column, index) => {
+      const nullCount = Number(row[`c${index}_nulls`] ?? 0);
+      const zeros = row[`c${index}_zeros`];
+      const sum = row[`c${index}_sum`];
+      const zeroCount = column.kind === "measure" ? Number(zeros ?? 0) : null;
+      profiles.push({
+        date: String(row.day),
+        table: target.table,
+        column: column.name,
+        rowCount,
+        nullCount,
+        nullRate: rowCount > 0 ? nullCount / rowCount : null,
+        zeroCount,
+        zeroRate: zeroCount !== null && rowCount > 0 ? zeroCount / rowCount : null,
+        sum: column.kind === "measure" && sum !== null && sum !== undefined ? Number(sum) : null,
+      });
+    });
+  }
+  return profiles;
+}
+
+export const COLUMN_PROFILE_COLUMNS: readonly LoadColumn[] = [
+  { name: "run_date", type: "DATE" },
+  { name: "table_name", type: "STRING" },
+  { name: "column_name", type: "STRING" },
+  { name: "row_count", type: "INT64" },
+  { name: "null_count", type: "INT64" },
+  { name: "null_rate", type: "FLOAT64" },
+  { name: "zero_count", type: "INT64" },
+  { name: "zero_rate", type: "FLOAT64" },
+  { name: "sum_value", type: "FLOAT64" },
+];
+
+/** The ops.column_profiles rows of the run date; a table without rows that day still gets its columns (0 rows). */
+export function profileRows(
+  runDate: string,
+  target: ProfileTarget,
+  profiles: readonly ColumnProfile[],
+): Row[] {
+  return target.columns.map((column) => {
+    const profile = profiles.find((item) => item.date === runDate && item.column === column.name);
+    const round = (value: number | null | undefined) =>
+      value === null || value === undefined ? null : Number(value.toFixed(6));
+    return {
+      run_date: runDate,
+      table_name: target.table,
+      column_name: column.name,
+      row_count: profile?.rowCount ?? 0,
+      null_count: profile?.nullCount ?? 0,
+      null_rate: round(profile?.nullRate),
+      zero_count: profile?.zeroCount ?? (column.kind === "measure" ? 0 : null),
+      zero_rate: round(profile?.zeroRate),
+      sum_value: round(profile?.sum),
+    };
+  });
+}

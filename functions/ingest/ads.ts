@@ -1,0 +1,346 @@
+// Ad-platform UI exports (Meta Ads Manager, Google Ads reports, TikTok Ads Manager) to the raw tables in the shape
+// the platforms' API connectors land. UI exports often lack ids: stable ids derived from the names stand in, so
+// a re-export of the same campaign lands on the same key and staging's "latest extraction wins" still holds.
+import type { Row } from "../shared/ports.ts";
+import {
+  columnReason,
+  type DataRecord,
+  type FormatSpec,
+  type MapOutput,
+  type RecordMapper,
+  stableId,
+  stableKey,
+} from "./format.ts";
+import {
+  cleanCell,
+  isPlaceholder,
+  type Parsed,
+  parseDateRange,
+  parseInteger,
+  parseNumber,
+  parseReportDate,
+} from "./parse-values.ts";
+
+const reject = (record: DataRecord, reason: string): MapOutput[] => [
+  { type: "reject", records: [record], reason },
+];
+
+class RowErrors {
+  reason: string | undefined;
+  take<T>(column: string | undefined, parsed: Parsed<T>, fallback: T): T {
+    if (parsed.ok) return parsed.value;
+    this.reason ??= columnReason(column ?? "?", parsed);
+    return fallback;
+  }
+  check(condition: boolean, reason: string): void {
+    if (!condition) this.reason ??= reason;
+  }
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** "Amount spent (USD)" → USD: Meta puts the account currency in the column name. */
+export function currencyFromColumn(name: string | undefined): string | undefined {
+  return name ? /\(([A-Z]{3})\)\s*$/.exec(name.trim())?.[1] : undefined;
+}
+
+const META_SPEND = /^Amount spent \([A-Z]{3}\)$/i;
+
+export const META_ADS: FormatSpec = {
+  kind: "meta_ads_export",
+  label: "Meta Ads Manager export",
+  table: "facebook_ads_insights",
+  replacement: "period",
+  matches: (header) => header.hasAll(["Reporting starts", "Reporting ends"]),
+  required: (header) => [
+    ...header.missing(["Reporting starts", "Reporting ends"]),
+    ...(header.matching(META_SPEND) ? [] : ["Amount spent (<currency>)"]),
+  ],
+  createMapper(header): RecordMapper {
+    const spendColumn = header.matching(META_SPEND) as string;
+    const currency = currencyFromColumn(spendColumn) ?? null;
+    const columns = {
+      day: header.pick("Day"),
+      campaign: header.pick("Campaign name"),
+      campaignId: header.pick("Campaign ID"),
+      adset: header.pick("Ad set name"),
+      adsetId: header.pick("Ad set ID"),
+      ad: header.pick("Ad name"),
+      adId: header.pick("Ad ID"),
+      accountId: header.pick("Account ID"),
+      impressions: header.pick("Impressions"),
+      reach: header.pick("Reach"),
+      clicks: header.pick("Link clicks", "Clicks (all)", "Clicks"),
+      purchases: header.pick("Purchases", "Website purchases"),
+      value: header.pick(
+        "Purchases conversion value",
+        "Purchase conversion value",
+        "Website purchases conversion value",
+      ),
+      roas: header.pick(
+        "Purchase ROAS (return on ad spend)",
+        "Website purchase ROAS (return on advertising spend)",
+      ),
+    };
+    return {
+      push(record) {
+        const get = (name: string | undefined) => header.cell(record, name);
+        const errors = new RowErrors();
+        const starts = errors.take("Reporting starts", parseReportDate(get("Reporting starts")), null);
+        const ends = errors.take("Reporting ends", parseReportDate(get("Reporting ends")), null);
+        const day = columns.day ? errors.take(columns.day, parseReportDate(get(columns.day)), null) : null;
+        const date = day ?? starts;
+        errors.check(date !== null, `column "Reporting starts" is empty`);
+        errors.check(
+          day !== null || starts === ends,
+          `the row covers ${starts} to ${ends}; DTC Pulse reports by day, so export with a daily breakdown (Breakdown → By time → Day)`,
+        );
+        const spend = errors.take(spendColumn, parseNumber(get(spendColumn)), null);
+        errors.check(spend === null || spend >= 0, `column "${spendColumn}" is negative`);
+        const impressions = errors.take(columns.impressions, parseInteger(get(columns.impressions)), null);
+        const reach = errors.take(columns.reach, parseInteger(get(columns.reach)), null);
+        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks)), null);
+        const purchases = errors.take(columns.purchases, parseNumber(get(columns.purchases)), null);
+        const value = errors.take(columns.value, parseNumber(get(columns.value)), null);
+        const roas = errors.take(columns.roas, parseNumber(get(columns.roas)), null);
+        for (const [column, number] of [
+          [columns.impressions, impressions],
+          [columns.clicks, clicks],
+          [columns.purchases, purchases],
+        ] as const) {
+          errors.check(number === null || number >= 0, `column "${column}" is negative`);
+        }
+        if (errors.reason) return reject(record, errors.reason);
+        const campaign = get(columns.campaign).trim();
+        const adset = get(columns.adset).trim();
+        const ad = get(columns.ad).trim();
+        const purchaseValue = value ?? (roas !== null && spend !== null ? round2(roas * spend) : null);
+        const actions: Row[] = [];
+        if (clicks !== null) actions.push({ action_type: "link_click", value: String(clicks) });
+        if (purchases)
+          actions.push({ action_type: "offsite_conversion.fb_pixel_purchase", value: String(purchases) });
+        const actionValues: Row[] = purchaseValue
+          ? [{ action_type: "offsite_conversion.fb_pixel_purchase", value: String(purchaseValue) }]
+          : [];
+        const row: Row = {
+          date_start: date,
+          date_stop: date,
+          account_id: cleanCell(get(columns.accountId)) || null,
+          account_currency: currency,
+          campaign_id: cleanCell(get(columns.campaignId)) || stableKey("meta-campaign", campaign),
+          campaign_name: campaign || null,
+          adset_id:
+            cleanCell(get(columns.adsetId)) || (adset ? stableKey("meta-adset", campaign, adset) : null),
+          adset_name: adset || null,
+          ad_id: cleanCell(get(columns.adId)) || stableKey("meta-ad", campaign, adset, ad),
+          ad_name: ad || null,
+          spend: spend ?? 0,
+          impressions,
+          clicks,
+          reach,
+          actions,
+          action_values: actionValues,
+        };
+        return [{ type: "load", row, eventDate: date, records: [record] }];
+      },
+      finish: () => [],
+    };
+  },
+};
+
+/** A date-range line above a report's header (Google Ads), as the period it states. */
+function preambleRange(preamble: readonly string[]): { start: string; end: string } | null {
+  for (const line of preamble) {
+    const range = parseDateRange(line.trim());
+    if (range) return range;
+  }
+  return null;
+}
+
+export const GOOGLE_ADS: FormatSpec = {
+  kind: "google_ads_report",
+  label: "Google Ads report export",
+  table: "google_ads_campaign_stats",
+  replacement: "period",
+  matches: (header) =>
+    header.has("Campaign") &&
+    header.has("Cost") &&
+    (header.has("Impr.") || header.has("Conv. value") || header.has("Currency code")),
+  required: (header) => header.missing(["Campaign", "Cost"]),
+  // "Total: Account", "Total: Campaigns", "Total: Search" … summarise the rows above them.
+  isSummary: (cells) => /^\s*Total:/i.test(cells.find((cell) => cell.trim() !== "") ?? ""),
+  createMapper(header, context): RecordMapper {
+    const columns = {
+      day: header.pick("Day", "Date"),
+      campaignId: header.pick("Campaign ID"),
+      adGroup: header.pick("Ad group"),
+      adGroupId: header.pick("Ad group ID"),
+      customerId: header.pick("Customer ID"),
+      type: header.pick("Campaign type", "Advertising channel type"),
+      impressions: header.pick("Impr.", "Impressions"),
+      clicks: header.pick("Clicks"),
+      conversions: header.pick("Conversions"),
+      value: header.pick("Conv. value", "Conversion value"),
+      currency: header.pick("Currency code", "Currency"),
+    };
+    const range = preambleRange(context.preamble);
+    return {
+      push(record) {
+        const get = (name: string | undefined) => header.cell(record, name);
+        const errors = new RowErrors();
+        const campaign = get("Campaign").trim();
+        errors.check(campaign !== "", `column "Campaign" is empty`);
+        let date: string | null = null;
+        if (columns.day) {
+          date = errors.take(columns.day, parseReportDate(get(columns.day)), null);
+          errors.check(date !== null, `column "${columns.day}" is empty`);
+        } else if (range && range.start === range.end) {
+          date = range.start;
+        } else {
+          errors.check(
+            false,
+            range
+              ? `the report covers ${range.start} to ${range.end} without a "Day" column; add the Day segment so spend lands on its days`
+              : `the report has no "Day" column and no single-day date range`,
+          );
+        }
+        const cost = errors.take("Cost", parseNumber(get("Cost")), null);
+        errors.check(cost === null || cost >= 0, `column "Cost" is negative`);
+        const impressions = errors.take(columns.impressions, parseInteger(get(columns.impressions)), null);
+        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks)), null);
+        const conversions = errors.take(columns.conversions, parseNumber(get(columns.conversions)), null);
+        const value = errors.take(columns.value, parseNumber(get(columns.value)), null);
+        errors.check((impressions ?? 0) >= 0 && (clicks ?? 0) >= 0, "impressions or clicks are negative");
+        const customer = get(columns.customerId).replace(/-/g, "").trim();
+        const customerId =
+          customer && !isPlaceholder(customer)
+            ? errors.take(columns.customerId, parseInteger(customer), null)
+            : null;
+        const campaignIdText = cleanCell(get(columns.campaignId));
+        const campaignId = campaignIdText
+          ? errors.take(columns.campaignId, parseInteger(campaignIdText), null)
+          : stableId("google-campaign", campaign);
+        const adGroup = get(columns.adGroup).trim();
+        const adGroupIdText = cleanCell(get(columns.adGroupId));
+        const adGroupId = adGroupIdText
+          ? errors.take(columns.adGroupId, parseInteger(adGroupIdText), null)
+          : adGroup
+            ? stableId("google-ad-group", campaign, adGroup)
+            : null;
+        if (errors.reason) return reject(record, errors.reason);
+        const currency = cleanCell(get(columns.currency)).toUpperCase();
+        const row: Row = {
+          segments_date: date,
+          customer_id: customerId,
+          customer_currency_code: /^[A-Z]{3}$/.test(currency) ? currency : context.shopCurrency,
+          campaign_id: campaignId,
+          campaign_name: campaign,
+          campaign_advertising_channel_type:
+            cleanCell(get(columns.type)).toUpperCase().replace(/\s+/g, "_") || null,
+          ad_group_id: adGroupId,
+          ad_group_name: adGroup || null,
+          // Google bills whole micros; the UI shows currency units.
+          metrics_cost_micros: Math.round((cost ?? 0) * 1_000_000),
+          metrics_impressions: impressions,
+          metrics_clicks: clicks,
+          metrics_conversions: conversions,
+          metrics_conversions_value: value,
+        };
+        return [{ type: "load", row, eventDate: date, records: [record] }];
+      },
+      finish: () => [],
+    };
+  },
+};
+
+export const TIKTOK_ADS: FormatSpec = {
+  kind: "tiktok_ads_export",
+  label: "TikTok Ads export",
+  table: "tiktok_ads_reports_daily",
+  replacement: "period",
+  matches: (header) =>
+    header.has("Campaign name") &&
+    (header.has("Cost") || header.matching(/^Cost \([A-Z]{3}\)$/) !== undefined) &&
+    header.has("Impressions") &&
+    !header.has("Reporting starts"),
+  required: (header) => (header.pick("By Day", "Date", "Day", "Stat time day") ? [] : ["By Day"]),
+  isSummary: (cells) => /^\s*Total(?: of \d+ results?)?:?\s*$/i.test(cells[0] ?? ""),
+  createMapper(header, context): RecordMapper {
+    const costColumn = header.pick("Cost") ?? (header.matching(/^Cost \([A-Z]{3}\)$/) as string);
+    const columns = {
+      day: header.pick("By Day", "Date", "Day", "Stat time day") as string,
+      campaignId: header.pick("Campaign ID"),
+      adGroup: header.pick("Ad group name", "Ad Group Name"),
+      adGroupId: header.pick("Ad group ID"),
+      ad: header.pick("Ad name", "Ad Name"),
+      adId: header.pick("Ad ID"),
+      advertiserId: header.pick("Advertiser ID"),
+      clicks: header.pick("Clicks (destination)", "Clicks (all)", "Clicks"),
+      conversions: header.pick("Conversions"),
+      purchases: header.pick("Complete payment", "Purchases", "Conversions"),
+      value: header.pick(
+        "Total purchase value",
+        "Total complete payment value",
+        "Purchase value",
+        "Total Complete Payment Value",
+      ),
+      currency: header.pick("Currency"),
+    };
+    const headerCurrency = currencyFromColumn(costColumn);
+    return {
+      push(record) {
+        const get = (name: string | undefined) => header.cell(record, name);
+        const errors = new RowErrors();
+        const date = errors.take(columns.day, parseReportDate(get(columns.day)), null);
+        errors.check(date !== null, `column "${columns.day}" is empty`);
+        const cost = errors.take(costColumn, parseNumber(get(costColumn)), null);
+        errors.check(cost === null || cost >= 0, `column "${costColumn}" is negative`);
+        const impressions = errors.take("Impressions", parseInteger(get("Impressions")), null);
+        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks)), null);
+        const conversions = errors.take(columns.conversions, parseNumber(get(columns.conversions)), null);
+        const purchases = errors.take(columns.purchases, parseNumber(get(columns.purchases)), null);
+        const value = errors.take(columns.value, parseNumber(get(columns.value)), null);
+        const adIdText = cleanCell(get(columns.adId));
+        const campaign = get("Campaign name").trim();
+        const adGroup = get(columns.adGroup).trim();
+        const ad = get(columns.ad).trim();
+        const adId = adIdText
+          ? errors.take(columns.adId, parseInteger(adIdText), null)
+          : stableId("tiktok-ad", campaign, adGroup, ad);
+        const advertiserText = cleanCell(get(columns.advertiserId));
+        const advertiserId = advertiserText
+          ? errors.take(columns.advertiserId, parseInteger(advertiserText), null)
+          : null;
+        if (errors.reason) return reject(record, errors.reason);
+        const currency =
+          cleanCell(get(columns.currency)).toUpperCase() || headerCurrency || context.shopCurrency;
+        // Staging multiplies purchases by value per purchase (the API's shape): land the value that way.
+        const perPurchase = purchases && value !== null ? value / purchases : 0;
+        const row: Row = {
+          ad_id: adId,
+          advertiser_id: advertiserId,
+          stat_time_day: `${date}T00:00:00Z`,
+          dimensions: { ad_id: adId, stat_time_day: `${date} 00:00:00` },
+          metrics: {
+            campaign_id: cleanCell(get(columns.campaignId)) || String(stableId("tiktok-campaign", campaign)),
+            campaign_name: campaign || null,
+            adgroup_id:
+              cleanCell(get(columns.adGroupId)) ||
+              (adGroup ? String(stableId("tiktok-adgroup", campaign, adGroup)) : null),
+            adgroup_name: adGroup || null,
+            ad_name: ad || null,
+            spend: String(cost ?? 0),
+            impressions: String(impressions ?? 0),
+            clicks: String(clicks ?? 0),
+            conversion: String(conversions ?? purchases ?? 0),
+            complete_payment: String(purchases ?? 0),
+            total_complete_payment_rate: String(perPurchase),
+            currency,
+          },
+        };
+        return [{ type: "load", row, eventDate: date, records: [record] }];
+      },
+      finish: () => [],
+    };
+  },
+};

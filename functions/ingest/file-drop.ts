@@ -1,0 +1,537 @@
+// The I/O edge of one file drop: hash it, keep it as received, recognise and stream it into its raw table,
+// quarantine what cannot be loaded, replace what an earlier export of the same period landed, and record it all
+// in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { DATASETS } from "../shared/pipeline.ts";
+import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
+import { rawTable } from "../shared/raw-schemas.ts";
+import { SOURCES } from "../shared/sources.ts";
+import type { FormatSpec, MapContext } from "./format.ts";
+import {
+  detectFormat,
+  type DetectedFormat,
+  type MapSummary,
+  mapRecords,
+  type QuarantineEntry,
+} from "./pipeline.ts";
+import { FileError, openRecords } from "./records.ts";
+import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
+
+export const INBOX_PREFIX = "raw/inbox/";
+export const RECEIVED_PREFIX = "raw/received/";
+export const MANIFEST_PREFIX = "raw/manifest/";
+export const QUARANTINE_PREFIX = "quarantine/";
+export const FILE_DROPS_TABLE = "file_drops";
+
+export type DropStatus = "loaded" | "failed" | "duplicate" | "processing";
+
+/** What the bucket's manifest (raw/manifest/<sha256>.json) and ops.file_drops record of a file. */
+export interface FileManifest {
+  sha256: string;
+  fileName: string;
+  sizeBytes: number;
+  receivedPath: string;
+  receivedAt: string;
+  runDate: string;
+  status: DropStatus;
+  kind: string | null;
+  format: string | null;
+  rawTable: string | null;
+  container: "text" | "xlsx" | null;
+  encoding: string | null;
+  delimiter: string | null;
+  headerLine: number | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  rowsLanded: number;
+  summaryRows: number;
+  /** Rows of earlier exports of the same kind and period that this file replaced. */
+  rowsReplaced: number;
+  quarantinePath: string | null;
+  error: string | null;
+  /** Every time these exact bytes were dropped. */
+  drops: { name: string; at: string; outcome: DropStatus }[];
+}
+
+export const FILE_DROP_COLUMNS: readonly LoadColumn[] = [
+  { name: "sha256", type: "STRING" },
+  { name: "file_name", type: "STRING" },
+  { name: "size_bytes", type: "INT64" },
+  { name: "received_path", type: "STRING" },
+  { name: "received_at", type: "TIMESTAMP" },
+  { name: "run_date", type: "DATE" },
+  { name: "status", type: "STRING" },
+  { name: "kind", type: "STRING" },
+  { name: "raw_table", type: "STRING" },
+  { name: "encoding", type: "STRING" },
+  { name: "delimiter", type: "STRING" },
+  { name: "period_start", type: "DATE" },
+  { name: "period_end", type: "DATE" },
+  { name: "rows_read", type: "INT64" },
+  { name: "rows_loaded", type: "INT64" },
+  { name: "rows_quarantined", type: "INT64" },
+  { name: "rows_landed", type: "INT64" },
+  { name: "rows_replaced", type: "INT64" },
+  { name: "quarantine_path", type: "STRING" },
+  { name: "error", type: "STRING" },
+];
+
+export interface DropPorts {
+  warehouse: Warehouse;
+  bucket: Bucket;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface DropSettings {
+  runDate: string;
+  shopTimezone: string;
+  shopCurrency: string;
+  /** Built-in formats and the declared mappings, in recognition order. */
+  formats: readonly FormatSpec[];
+  chunkSize: number;
+  /** Today in the shop's zone plus one day; later event dates are refused. */
+  latestEventDate: string;
+}
+
+export const manifestPath = (sha256: string) => `${MANIFEST_PREFIX}${sha256}.json`;
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/**
+ * Reads an object as a stream of chunks. The Bucket port has no streaming read yet: a bucket that offers
+ * readStream (a Cloud Storage adapter would: file.createReadStream()) or a local folder is streamed;
+ * anything else is read whole, which is correct but not memory-bounded.
+ */
+export function objectChunks(bucket: Bucket, path: string): AsyncIterable<Uint8Array> {
+  const streaming = bucket as Bucket & {
+    readStream?: (path: string) => AsyncIterable<Uint8Array>;
+    pathOf?: (path: string) => string;
+  };
+  if (typeof streaming.readStream === "function") return streaming.readStream(path);
+  if (typeof streaming.pathOf === "function") {
+    return createReadStream(streaming.pathOf(path), { highWaterMark: 256 * 1024 });
+  }
+  return (async function* () {
+    const whole = await bucket.read(path);
+    if (whole === undefined) throw new FileError(`${path} disappeared before it could be read`);
+    yield whole;
+  })();
+}
+
+interface Fingerprint {
+  sha256: string;
+  size: number;
+  head: Uint8Array;
+  utf8: boolean;
+}
+
+/** One streaming pass: the content hash, the size, and whether every byte is valid UTF-8. */
+async function fingerprint(chunks: AsyncIterable<Uint8Array>): Promise<Fingerprint> {
+  const hash = createHash("sha256");
+  const validator = new Utf8Validator();
+  let size = 0;
+  let head = new Uint8Array();
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    validator.push(chunk);
+    if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4)]);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish() };
+}
+
+/** A push-fed async iterable, so quarantined rows stream into the bucket while the file is still being read. */
+class Channel<T> implements AsyncIterable<T> {
+  private items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private closed = false;
+
+  push(item: T): void {
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: item, done: false });
+    } else this.items.push(item);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: undefined, done: true });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        const item = this.items.shift();
+        if (item !== undefined) return Promise.resolve({ value: item, done: false });
+        if (this.closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          this.waiting = resolve;
+        });
+      },
+    };
+  }
+}
+
+/** CSV quoting for quarantine files (RFC 4180): the original cells, kept as read. */
+export function csvLine(cells: readonly (string | number)[]): string {
+  return `${cells
+    .map((cell) => {
+      const text = String(cell);
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(",")}\r\n`;
+}
+
+/** Quarantine file: line, reason, then the row's own cells under the file's own header. */
+class QuarantineWriter {
+  private channel: Channel<string> | undefined;
+  private done: Promise<{ bytes: number }> | undefined;
+
+  constructor(
+    private readonly bucket: Bucket,
+    readonly path: string,
+    private readonly header: readonly string[],
+  ) {}
+
+  write(entry: QuarantineEntry): void {
+    if (!this.channel) {
+      this.channel = new Channel<string>();
+      this.channel.push(csvLine(["line", "reason", ...this.header]));
+      this.done = this.bucket.writeStream(this.path, this.channel, {
+        contentType: "text/csv; charset=utf-8",
+      });
+    }
+    this.channel.push(csvLine([entry.line, entry.reason, ...entry.cells]));
+  }
+
+  get used(): boolean {
+    return this.channel !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.channel?.close();
+    await this.done;
+  }
+}
+
+function eventDateSql(table: string): string {
+  const source = SOURCES.find((candidate) => candidate.freshnessTable === table);
+  if (!source) throw new Error(`no event date known for raw.${table}`);
+  return source.eventDateSql;
+}
+
+function emptyManifest(
+  fingerprint: Fingerprint,
+  name: string,
+  settings: DropSettings,
+  receivedAt: string,
+): FileManifest {
+  return {
+    sha256: fingerprint.sha256,
+    fileName: name,
+    sizeBytes: fingerprint.size,
+    receivedPath: `${RECEIVED_PREFIX}${fingerprint.sha256}/${name}`,
+    receivedAt,
+    runDate: settings.runDate,
+    status: "processing",
+    kind: null,
+    format: null,
+    rawTable: null,
+    container: null,
+    encoding: null,
+    delimiter: null,
+    headerLine: null,
+    periodStart: null,
+    periodEnd: null,
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsQuarantined: 0,
+    rowsLanded: 0,
+    summaryRows: 0,
+    rowsReplaced: 0,
+    quarantinePath: null,
+    error: null,
+    drops: [],
+  };
+}
+
+async function readManifest(bucket: Bucket, sha256: string): Promise<FileManifest | undefined> {
+  const data = await bucket.read(manifestPath(sha256));
+  return data ? (JSON.parse(data.toString("utf8")) as FileManifest) : undefined;
+}
+
+async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise<void> {
+  await ports.bucket.write(manifestPath(manifest.sha256), `${JSON.stringify(manifest, null, 2)}\n`, {
+    contentType: "application/json",
+  });
+  await ports.warehouse.load({
+    dataset: DATASETS.ops,
+    table: FILE_DROPS_TABLE,
+    columns: FILE_DROP_COLUMNS,
+    replaceWhere: { column: "sha256", value: manifest.sha256 },
+    rows: [
+      {
+        sha256: manifest.sha256,
+        file_name: manifest.fileName,
+        size_bytes: manifest.sizeBytes,
+        received_path: manifest.receivedPath,
+        received_at: manifest.receivedAt,
+        run_date: manifest.runDate,
+        status: manifest.status,
+        kind: manifest.kind,
+        raw_table: manifest.rawTable,
+        encoding: manifest.encoding,
+        delimiter: manifest.delimiter,
+        period_start: manifest.periodStart,
+        period_end: manifest.periodEnd,
+        rows_read: manifest.rowsRead,
+        rows_loaded: manifest.rowsLoaded,
+        rows_quarantined: manifest.rowsQuarantined,
+        rows_landed: manifest.rowsLanded,
+        rows_replaced: manifest.rowsReplaced,
+        quarantine_path: manifest.quarantinePath,
+        error: manifest.error,
+      },
+    ],
+  });
+}
+
+async function countRows(warehouse: Warehouse, table: string, where: string, params: Record<string, string>) {
+  const [row] = await warehouse.query<{ rows: number }>(
+    `SELECT COUNT(*) AS rows FROM ${DATASETS.raw}.${table} WHERE ${where}`,
+    params,
+    { label: `file drop rows in ${table}` },
+  );
+  return row?.rows ?? 0;
+}
+
+async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
+  return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
+}
+
+/** Removes the rows an earlier, interrupted attempt at the same bytes landed, so a retry loads them once. */
+async function removeOwnRows(warehouse: Warehouse, table: string, sha256: string): Promise<void> {
+  if (!(await tableExists(warehouse, table))) return;
+  await warehouse.execute(
+    `DELETE FROM ${DATASETS.raw}.${table} WHERE JSON_VALUE(_airbyte_meta, '$.sha256') = @sha256`,
+    { sha256 },
+    { label: `file drop ${sha256.slice(0, 12)}: clear earlier attempt` },
+  );
+}
+
+async function openDetected(
+  ports: DropPorts,
+  receivedPath: string,
+  encoding: EncodingGuess,
+  formats: readonly FormatSpec[],
+): Promise<{ detected: DetectedFormat; container: "text" | "xlsx"; encoding?: string; delimiter?: string }> {
+  const opened = await openRecords(objectChunks(ports.bucket, receivedPath), { encoding });
+  const detected = await detectFormat(opened.records, formats);
+  const reader = detected.format.reader;
+  const needsReopen =
+    reader !== undefined &&
+    (opened.container === "xlsx"
+      ? reader.decimal !== undefined || reader.dateFormat !== undefined || reader.sheet !== undefined
+      : (reader.encoding !== undefined && reader.encoding !== opened.encoding?.encoding) ||
+        (reader.delimiter !== undefined && reader.delimiter !== opened.delimiter));
+  if (!needsReopen || !reader) {
+    return {
+      detected,
+      container: opened.container,
+      encoding: opened.encoding?.encoding,
+      delimiter: opened.delimiter,
+    };
+  }
+  // The declared mapping reads numbers, dates, the encoding or the delimiter its own way: read it again so.
+  await detected.rest.return?.();
+  const declared = await openRecords(
+    objectChunks(ports.bucket, receivedPath),
+    {
+      encoding: reader.encoding ? { encoding: reader.encoding, bom: false } : encoding,
+      delimiter: reader.delimiter,
+    },
+    { decimal: reader.decimal ?? ".", dateFormat: reader.dateFormat ?? "yyyy-mm-dd", sheet: reader.sheet },
+  );
+  return {
+    detected: await detectFormat(declared.records, [detected.format]),
+    container: declared.container,
+    encoding: declared.encoding?.encoding,
+    delimiter: declared.delimiter,
+  };
+}
+
+export interface DropOutcome {
+  manifest: FileManifest;
+  /** Where the quarantine file is, when rows were quarantined. */
+  quarantinePath?: string;
+}
+
+/**
+ * Ingests one object of raw/inbox/. FileErrors (the file cannot be read) fail this file only; anything else
+ * (the warehouse or bucket failing) is thrown so that the step is retried, with the file still in the inbox.
+ */
+export async function ingestDrop(
+  ports: DropPorts,
+  settings: DropSettings,
+  inboxPath: string,
+): Promise<DropOutcome> {
+  const { bucket, warehouse, log } = ports;
+  const name = baseName(inboxPath);
+  const now = ports.clock.now().toISOString();
+  const print = await fingerprint(objectChunks(bucket, inboxPath));
+  const fileLog = log.child({ file: name, sha256: print.sha256.slice(0, 12) });
+  const previous = await readManifest(bucket, print.sha256);
+
+  if (previous?.status === "loaded") {
+    // The same bytes again: nothing to load twice. The drop is remembered; the inbox copy goes.
+    const manifest: FileManifest = {
+      ...previous,
+      drops: [...previous.drops, { name, at: now, outcome: "duplicate" }],
+    };
+    await bucket.write(manifestPath(print.sha256), `${JSON.stringify(manifest, null, 2)}\n`);
+    await bucket.delete(inboxPath);
+    fileLog.info("file drop already loaded; skipped");
+    return { manifest: { ...manifest, status: "duplicate" } };
+  }
+
+  const manifest = emptyManifest(print, name, settings, now);
+  manifest.drops = [...(previous?.drops ?? []), { name, at: now, outcome: "processing" }];
+  if (!(await bucket.exists(manifest.receivedPath))) await bucket.copy(inboxPath, manifest.receivedPath);
+  await bucket.write(manifestPath(print.sha256), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const quarantinePath = `${QUARANTINE_PREFIX}dt=${settings.runDate}/${print.sha256.slice(0, 12)}-${name}${name.toLowerCase().endsWith(".csv") ? "" : ".csv"}`;
+  let quarantine: QuarantineWriter | undefined;
+  let table: string | undefined;
+  try {
+    if (print.size === 0) throw new FileError("the file is empty");
+    const encoding = decideEncoding(print.head, print.utf8);
+    const opened = await openDetected(ports, manifest.receivedPath, encoding, settings.formats);
+    const { detected } = opened;
+    const format = detected.format;
+    table = format.table;
+    Object.assign(manifest, {
+      kind: format.kind,
+      format: format.label,
+      rawTable: table,
+      container: isZip(print.head) ? "xlsx" : "text",
+      encoding: opened.encoding ?? null,
+      delimiter: opened.delimiter ?? null,
+      headerLine: detected.headerLine,
+    });
+    await removeOwnRows(warehouse, table, print.sha256);
+
+    const schema = rawTable(table);
+    const columns: LoadColumn[] = schema.columns.map((column) => ({ name: column.name, type: column.type }));
+    const meta = { source: "file", kind: format.kind, sha256: print.sha256, file: name };
+    const metaText = JSON.stringify({ ...meta, period_start: null, period_end: null });
+    const context: MapContext = {
+      sha256: print.sha256,
+      ingestedAt: now,
+      latestEventDate: settings.latestEventDate,
+      shopTimezone: settings.shopTimezone,
+      shopCurrency: settings.shopCurrency,
+      preamble: detected.preamble,
+    };
+    const writer = new QuarantineWriter(bucket, quarantinePath, detected.header.names);
+    quarantine = writer;
+    const summary: MapSummary = await mapRecords(
+      detected,
+      context,
+      {
+        load: async (rows) => {
+          await warehouse.load({ dataset: DATASETS.raw, table: schema.name, columns, rows });
+        },
+        quarantine: (entry) => writer.write(entry),
+      },
+      {
+        chunkSize: settings.chunkSize,
+        stamp: (row: Row, line: number) => ({
+          ...row,
+          _airbyte_raw_id: `file:${print.sha256}:${line}`,
+          _airbyte_extracted_at: now,
+          _airbyte_meta: metaText,
+          _airbyte_generation_id: null,
+        }),
+      },
+    );
+    await writer.close();
+    Object.assign(manifest, summary, { quarantinePath: writer.used ? quarantinePath : null });
+
+    if (summary.rowsLanded > 0 && summary.periodStart !== null && summary.periodEnd !== null) {
+      const params = {
+        kind: format.kind,
+        sha256: print.sha256,
+        period_start_date: summary.periodStart,
+        period_end_date: summary.periodEnd,
+        shop_timezone: settings.shopTimezone,
+        meta: JSON.stringify({ ...meta, period_start: summary.periodStart, period_end: summary.periodEnd }),
+      };
+      if (format.replacement === "period") {
+        // A corrected export replaces what earlier exports of the same kind landed for the days it covers.
+        const superseded = `JSON_VALUE(_airbyte_meta, '$.kind') = @kind
+          AND JSON_VALUE(_airbyte_meta, '$.sha256') != @sha256
+          AND ${eventDateSql(table)} BETWEEN @period_start_date AND @period_end_date`;
+        manifest.rowsReplaced = await countRows(warehouse, table, superseded, params);
+        if (manifest.rowsReplaced > 0) {
+          await warehouse.execute(`DELETE FROM ${DATASETS.raw}.${table} WHERE ${superseded}`, params, {
+            label: `file drop ${name}: replace ${format.kind} ${summary.periodStart}..${summary.periodEnd}`,
+          });
+        }
+      }
+      await warehouse.execute(
+        `UPDATE ${DATASETS.raw}.${table} SET _airbyte_meta = PARSE_JSON(@meta)
+         WHERE JSON_VALUE(_airbyte_meta, '$.sha256') = @sha256`,
+        params,
+        { label: `file drop ${name}: record period` },
+      );
+    }
+    manifest.status = "loaded";
+    fileLog.info("file drop loaded", {
+      kind: format.kind,
+      rowsRead: summary.rowsRead,
+      rowsLoaded: summary.rowsLoaded,
+      rowsQuarantined: summary.rowsQuarantined,
+      period: `${summary.periodStart}..${summary.periodEnd}`,
+    });
+  } catch (error) {
+    if (!(error instanceof FileError)) {
+      await quarantine?.close().catch(() => undefined);
+      throw error;
+    }
+    // Nothing of a failed file stays loaded: its rows are removed and its quarantine file dropped.
+    await quarantine?.close().catch(() => undefined);
+    if (quarantine?.used) await bucket.delete(quarantinePath);
+    if (table) await removeOwnRows(warehouse, table, print.sha256);
+    Object.assign(manifest, {
+      status: "failed",
+      error: `${name}: ${error.message}`,
+      rowsRead: 0,
+      rowsLoaded: 0,
+      rowsQuarantined: 0,
+      rowsLanded: 0,
+      summaryRows: 0,
+      rowsReplaced: 0,
+      periodStart: null,
+      periodEnd: null,
+      quarantinePath: null,
+    });
+    fileLog.warn("file drop failed", { reason: error.message });
+  }
+  const last = manifest.drops[manifest.drops.length - 1];
+  if (last) last.outcome = manifest.status;
+  await recordManifest(ports, manifest);
+  await bucket.delete(inboxPath);
+  return { manifest, quarantinePath: manifest.quarantinePath ?? undefined };
+}

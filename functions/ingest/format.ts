@@ -1,0 +1,203 @@
+// What an export format is to the ingest: how to recognise its header, which raw table it lands in, and a mapper
+// from its records to that table's rows. Mappers are pure: records in, rows or rejections out.
+import { createHash } from "node:crypto";
+import type { Row } from "../shared/ports.ts";
+import type { DateFormat, DecimalSeparator, Parsed } from "./parse-values.ts";
+import type { Delimiter, TextEncoding } from "./sniff.ts";
+
+/** A data record with its header-named cells. */
+export interface DataRecord {
+  cells: string[];
+  line: number;
+}
+
+export interface MapContext {
+  sha256: string;
+  /** Ingest time (the step's clock), ISO. */
+  ingestedAt: string;
+  /** Rows dated after this day are refused as future-dated (today in the shop's zone, plus one day). */
+  latestEventDate: string;
+  shopTimezone: string;
+  shopCurrency: string;
+  /** Lines above the header (report titles, a date-range line), joined cell text. */
+  preamble: readonly string[];
+}
+
+export type MapOutput =
+  | {
+      type: "load";
+      /** The raw table's business columns (the pipeline adds the _airbyte_* ones). */
+      row: Row;
+      /** The day the row reports on, in the shop's zone (for the period and future-date check); null if none. */
+      eventDate: string | null;
+      records: DataRecord[];
+    }
+  | {
+      type: "reject";
+      records: DataRecord[];
+      /** What is wrong, naming the column; never a PII value. */
+      reason: string;
+    };
+
+export interface RecordMapper {
+  push(record: DataRecord): MapOutput[];
+  /** Whatever the mapper still holds at the end of the file (the last order of a grouped export). */
+  finish(): MapOutput[];
+}
+
+export interface ReaderOverrides {
+  encoding?: TextEncoding;
+  delimiter?: Delimiter;
+  decimal?: DecimalSeparator;
+  dateFormat?: DateFormat;
+  sheet?: string;
+}
+
+export interface FormatSpec {
+  /** Stable id, stored in _airbyte_meta.kind and the manifest (e.g. "shopify_orders_export"). */
+  kind: string;
+  label: string;
+  /** Raw table the rows land in. */
+  table: string;
+  /** Whether a header row is this format's (by distinctive column names). */
+  matches(header: Columns): boolean;
+  /** Columns without which no row can be mapped; their absence fails the file. */
+  required(header: Columns): string[];
+  /** Rows that summarise others (Google Ads "Total:" rows): neither data nor errors. */
+  isSummary?(cells: readonly string[]): boolean;
+  /**
+   * "period": a newer file replaces earlier files' rows of the same kind for the days it covers.
+   * "snapshot": rows have no business day (customers, products); later extractions win in staging.
+   */
+  replacement: "period" | "snapshot";
+  reader?: ReaderOverrides;
+  createMapper(header: Columns, context: MapContext): RecordMapper;
+}
+
+export function normaliseColumnName(name: string): string {
+  return name
+    .replace(/^\ufeff/, "")
+    .replace(/^"|"$/g, "")
+    .trim()
+    .replace(/\s+/g, " ")
+    .toLowerCase();
+}
+
+/** A header row, looked up case- and space-insensitively. */
+export class Columns {
+  private readonly positions = new Map<string, number>();
+
+  constructor(readonly names: readonly string[]) {
+    names.forEach((name, index) => {
+      const key = normaliseColumnName(name);
+      if (key && !this.positions.has(key)) this.positions.set(key, index);
+    });
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  has(name: string): boolean {
+    return this.positions.has(normaliseColumnName(name));
+  }
+
+  hasAll(names: readonly string[]): boolean {
+    return names.every((name) => this.has(name));
+  }
+
+  /** The first of the alternatives this header has. */
+  pick(...alternatives: string[]): string | undefined {
+    return alternatives.find((name) => this.has(name));
+  }
+
+  /** The first column whose name matches a pattern. */
+  matching(pattern: RegExp): string | undefined {
+    return this.names.find((name) => pattern.test(name.trim()));
+  }
+
+  missing(names: readonly string[]): string[] {
+    return names.filter((name) => !this.has(name));
+  }
+
+  /** The cell of a column, or "" when the header lacks it or the record is short. */
+  cell(record: DataRecord, name: string | undefined): string {
+    if (name === undefined) return "";
+    const index = this.positions.get(normaliseColumnName(name));
+    return index === undefined ? "" : (record.cells[index] ?? "");
+  }
+
+  /** Whether the record repeats the header (a second export pasted under the first). */
+  isHeaderRepeat(cells: readonly string[]): boolean {
+    if (cells.length < this.names.length) return false;
+    return this.names.every(
+      (name, index) => normaliseColumnName(cells[index] ?? "") === normaliseColumnName(name),
+    );
+  }
+}
+
+/** A failed parse as a rejection reason naming the column (the parse reason quotes only non-PII values). */
+export function columnReason(column: string, parsed: Parsed<unknown>): string {
+  return parsed.ok ? "" : `column "${column}": ${parsed.reason}`;
+}
+
+/**
+ * A stable positive INT64 id (below 2^53, so JS readers stay exact) for rows whose export carries no id:
+ * the same name always gives the same id, so re-exports of the same thing replace rather than add.
+ */
+export function stableId(...parts: string[]): number {
+  const digest = createHash("sha256").update(parts.join("\u0000")).digest();
+  // 52 bits, offset into a range no platform's real ids use, so synthetic ids are recognisable.
+  const high = digest.readUInt32BE(0) & 0xfffff;
+  const low = digest.readUInt32BE(4);
+  return 4_000_000_000_000_000 + (high * 2 ** 32 + low);
+}
+
+/** A stable string id for STRING id columns (Meta), prefixed so it is never mistaken for a platform id. */
+export function stableKey(...parts: string[]): string {
+  return `file-${createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * Groups consecutive records by a key (an order's name, a product's handle). A key that reappears after
+ * others is refused: merging it would need the whole file in memory, and a silent second copy would be
+ * deduplicated away downstream.
+ */
+export class ConsecutiveGroups {
+  private current: { key: string; records: DataRecord[] } | undefined;
+  private readonly closed = new Set<string>();
+
+  constructor(
+    private readonly emit: (key: string, records: DataRecord[]) => MapOutput[],
+    /** What a group is, for messages: "order", "product". */
+    private readonly noun: string,
+  ) {}
+
+  push(key: string, record: DataRecord, startsGroup: boolean): MapOutput[] {
+    const out: MapOutput[] = [];
+    if (this.current && (this.current.key !== key || startsGroup)) out.push(...this.close());
+    if (!this.current) {
+      if (this.closed.has(key)) {
+        return [
+          ...out,
+          {
+            type: "reject",
+            records: [record],
+            reason: `${this.noun} ${key} appears again after other rows; the rows of one ${this.noun} must be consecutive`,
+          },
+        ];
+      }
+      this.current = { key, records: [] };
+    }
+    this.current.records.push(record);
+    return out;
+  }
+
+  close(): MapOutput[] {
+    if (!this.current) return [];
+    const { key, records } = this.current;
+    this.current = undefined;
+    this.closed.add(key);
+    return this.emit(key, records);
+  }
+}

@@ -1,0 +1,236 @@
+// Bytes to records, streaming: a decode stream (iconv-lite) into a CSV parser (csv-parse), or the XLSX streaming
+// reader (exceljs). Nothing here holds more than a record and the parsers' small buffers, whatever the file size.
+import { Readable } from "node:stream";
+import { CsvError, parse } from "csv-parse";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+import type { DateFormat, DecimalSeparator } from "./parse-values.ts";
+import { type Delimiter, type EncodingGuess, isZip, sniffDelimiter, sniffEncoding } from "./sniff.ts";
+
+/** One record of the file as read: its cells and the physical line (or sheet row) it starts on. */
+export interface SourceRecord {
+  cells: string[];
+  line: number;
+}
+
+/** A problem that makes the whole file unreadable; the message says what and where. */
+export class FileError extends Error {
+  override name = "FileError";
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+  }
+}
+
+export interface TextReadOptions {
+  /** Known from the whole-file check; sniffed from the first bytes otherwise. */
+  encoding?: EncodingGuess;
+  delimiter?: Delimiter;
+  /** A record larger than this is an error (an unterminated quote would otherwise swallow the file). */
+  maxRecordBytes?: number;
+}
+
+export interface SheetReadOptions {
+  /** How numbers and dates of typed cells are written back as text, so one set of value rules reads both. */
+  decimal: DecimalSeparator;
+  dateFormat: DateFormat;
+  sheet?: string;
+}
+
+export interface OpenedFile {
+  container: "text" | "xlsx";
+  encoding?: EncodingGuess;
+  delimiter?: Delimiter;
+  records: AsyncIterable<SourceRecord>;
+}
+
+const HEAD_BYTES = 64 * 1024;
+const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+interface Peeked {
+  head: Uint8Array;
+  rest: AsyncIterable<Uint8Array>;
+}
+
+/** Reads the first bytes of a stream without losing them or closing the stream. */
+async function peek(source: AsyncIterable<Uint8Array>, bytes: number): Promise<Peeked> {
+  const iterator = source[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  let done = false;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, rest: rest() };
+}
+
+/** Line breaks inside a record's cells, to find the line a multi-line record starts on. */
+function lineBreaks(cells: readonly string[]): number {
+  let count = 0;
+  for (const cell of cells) {
+    if (cell.length === 0) continue;
+    const matches = cell.match(/\r\n|\n|\r/g);
+    if (matches) count += matches.length;
+  }
+  return count;
+}
+
+async function* csvRecords(
+  bytes: AsyncIterable<Uint8Array>,
+  encoding: EncodingGuess,
+  delimiter: Delimiter,
+  maxRecordBytes: number,
+): AsyncGenerator<SourceRecord> {
+  const decoder = iconv.decodeStream(encoding.encoding, { stripBOM: true });
+  const parser = parse({
+    delimiter,
+    // Exports mix CRLF records with LF inside quoted cells; any of the three ends a record.
+    record_delimiter: ["\r\n", "\n", "\r"],
+    relax_column_count: true,
+    skip_empty_lines: true,
+    bom: true,
+    info: true,
+    max_record_size: maxRecordBytes,
+  });
+  const input = Readable.from(bytes, { objectMode: false });
+  input.on("error", (error) => parser.destroy(error));
+  decoder.on("error", (error) => parser.destroy(error));
+  input.pipe(decoder).pipe(parser);
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const cells = item.record;
+      yield { cells, line: item.info.lines - lineBreaks(cells) };
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const detail = error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "" : ` (${error.code})`;
+      const reason =
+        error.code === "CSV_QUOTE_NOT_CLOSED" || error.code === "CSV_MAX_RECORD_SIZE"
+          ? "a quoted field is never closed (unterminated quote), so the rest of the file cannot be split into rows"
+          : error.message.replace(/ at line \d+.*$/s, "");
+      throw new FileError(`${reason}${detail}`, (error as CsvError & { lines?: number }).lines);
+    }
+    throw error;
+  } finally {
+    input.destroy();
+  }
+}
+
+function formatCellDate(date: Date, format: DateFormat): string {
+  const y = String(date.getUTCFullYear()).padStart(4, "0");
+  const m = String(date.getUTCMonth() + 1).padStart(2, "0");
+  const d = String(date.getUTCDate()).padStart(2, "0");
+  switch (format) {
+    case "yyyy-mm-dd":
+      return `${y}-${m}-${d}`;
+    case "yyyy/mm/dd":
+      return `${y}/${m}/${d}`;
+    case "dd/mm/yyyy":
+      return `${d}/${m}/${y}`;
+    case "mm/dd/yyyy":
+      return `${m}/${d}/${y}`;
+    case "dd.mm.yyyy":
+      return `${d}.${m}.${y}`;
+    case "dd-mm-yyyy":
+      return `${d}-${m}-${y}`;
+  }
+}
+
+/** An XLSX cell as the text a CSV export of it would hold. */
+export function sheetCellText(value: unknown, options: SheetReadOptions): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") {
+    const text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(9)));
+    return options.decimal === "," ? text.replace(".", ",") : text;
+  }
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (value instanceof Date) return formatCellDate(value, options.dateFormat);
+  if (typeof value === "string") return value;
+  if (typeof value === "object") {
+    const cell = value as { result?: unknown; text?: unknown; richText?: { text: string }[]; error?: string };
+    if (cell.richText) return cell.richText.map((part) => part.text).join("");
+    if ("result" in cell) return sheetCellText(cell.result, options);
+    if (typeof cell.text === "string") return cell.text;
+    if (cell.error) return cell.error;
+  }
+  return String(value);
+}
+
+async function* sheetRecords(
+  bytes: AsyncIterable<Uint8Array>,
+  options: SheetReadOptions,
+): AsyncGenerator<SourceRecord> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
+    sharedStrings: "cache",
+    worksheets: "emit",
+    hyperlinks: "ignore",
+    styles: "cache",
+    entries: "emit",
+  });
+  let found = false;
+  try {
+    for await (const worksheet of reader) {
+      const sheet = worksheet as unknown as AsyncIterable<{ number: number; values: unknown[] }> & {
+        name?: string;
+      };
+      // Worksheet names arrive with the workbook part; when a sheet is named, only that one is read.
+      if (found || (options.sheet && sheet.name !== undefined && sheet.name !== options.sheet)) {
+        for await (const _row of sheet) void _row;
+        continue;
+      }
+      found = true;
+      for await (const row of sheet) {
+        const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+        const cells = Array.from(values, (value) => sheetCellText(value, options));
+        if (cells.every((cell) => cell.trim() === "")) continue;
+        yield { cells, line: row.number };
+      }
+    }
+  } catch (error) {
+    if (error instanceof FileError) throw error;
+    throw new FileError(
+      `the XLSX workbook cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!found) throw new FileError("the XLSX workbook has no worksheet to read");
+}
+
+/**
+ * Opens a dropped file for reading: XLSX when its bytes are a zip, delimited text otherwise, with the encoding
+ * and delimiter given or sniffed from the first 64 KiB.
+ */
+export async function openRecords(
+  source: AsyncIterable<Uint8Array>,
+  text: TextReadOptions = {},
+  sheet: SheetReadOptions = { decimal: ".", dateFormat: "yyyy-mm-dd" },
+): Promise<OpenedFile> {
+  const { head, rest } = await peek(source, HEAD_BYTES);
+  if (head.length === 0) throw new FileError("the file is empty");
+  if (isZip(head)) return { container: "xlsx", records: sheetRecords(rest, sheet) };
+  const encoding = text.encoding ?? sniffEncoding(head);
+  const delimiter = text.delimiter ?? sniffDelimiter(iconv.decode(Buffer.from(head), encoding.encoding));
+  return {
+    container: "text",
+    encoding,
+    delimiter,
+    records: csvRecords(rest, encoding, delimiter, text.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES),
+  };
+}

@@ -1,0 +1,350 @@
+// Shopify admin exports (orders, customers, products) to the raw tables in Airbyte's shape. The orders export has
+// one row per line item and the order's own fields on its first row only: rows are grouped back into orders.
+import { localDate } from "../shared/dates.ts";
+import type { Row } from "../shared/ports.ts";
+import {
+  type Columns,
+  columnReason,
+  ConsecutiveGroups,
+  type DataRecord,
+  type FormatSpec,
+  type MapContext,
+  type MapOutput,
+  type RecordMapper,
+  stableId,
+} from "./format.ts";
+import {
+  cleanCell,
+  isNegativeDecimal,
+  type Parsed,
+  parseBoolean,
+  parseDecimal,
+  parseInstant,
+  parseInteger,
+} from "./parse-values.ts";
+
+const reject = (records: DataRecord[], reason: string): MapOutput[] => [{ type: "reject", records, reason }];
+
+/** Collects the first failed parse of a row, so one reason names the first bad column. */
+class FieldErrors {
+  reason: string | undefined;
+
+  take<T>(column: string, parsed: Parsed<T>, fallback: T): T {
+    if (parsed.ok) return parsed.value;
+    this.reason ??= columnReason(column, parsed);
+    return fallback;
+  }
+
+  require(column: string, present: boolean): void {
+    if (!present) this.reason ??= `column "${column}" is empty`;
+  }
+
+  check(condition: boolean, reason: string): void {
+    if (!condition) this.reason ??= reason;
+  }
+}
+
+/** "utm_source: facebook" lines (how the export writes cart attributes) as name/value pairs. */
+export function parseNoteAttributes(text: string): { name: string; value: string }[] {
+  return text
+    .split(/\r\n|\n|\r/)
+    .map((line) => /^\s*([^:]+?)\s*:\s*(.*?)\s*$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ name: match[1] ?? "", value: match[2] ?? "" }));
+}
+
+/**
+ * The landing site with its UTM query, as staging reads it: a landing URL among the attributes when it carries
+ * UTMs, or one built from utm_* attributes. Null when the order has no UTMs.
+ */
+export function landingSiteFrom(attributes: readonly { name: string; value: string }[]): string | null {
+  for (const { value } of attributes) {
+    const url = /(?:https?:\/\/[^/\s]+)?(\/[^\s]*\?[^\s]*utm_[a-z]+=[^\s]*)/i.exec(value);
+    if (url?.[1]) return url[1];
+  }
+  const utms = attributes.filter(({ name }) => /^utm_[a-z]+$/i.test(name.trim()) && name.trim() !== "");
+  if (utms.length === 0) return null;
+  const query = utms
+    .map(({ name, value }) => `${name.trim().toLowerCase()}=${encodeURIComponent(value.trim())}`)
+    .join("&");
+  return `/?${query}`;
+}
+
+const ORDER_REQUIRED = [
+  "Name",
+  "Id",
+  "Created at",
+  "Currency",
+  "Total",
+  "Lineitem quantity",
+  "Lineitem name",
+  "Lineitem price",
+];
+
+function orderRow(header: Columns, records: DataRecord[], context: MapContext): MapOutput[] {
+  const first = records[0] as DataRecord;
+  const get = (name: string, record: DataRecord = first) => header.cell(record, name);
+  const errors = new FieldErrors();
+  const id = errors.take("Id", parseInteger(get("Id")), null);
+  errors.require("Id", id !== null);
+  const createdAt = errors.take("Created at", parseInstant(get("Created at")), null);
+  errors.require("Created at", createdAt !== null);
+  const currency = cleanCell(get("Currency")).toUpperCase();
+  errors.check(/^[A-Z]{3}$/.test(currency), `column "Currency" is not a 3-letter currency code`);
+  const total = errors.take("Total", parseDecimal(get("Total")), null);
+  errors.require("Total", total !== null);
+  const subtotal = errors.take("Subtotal", parseDecimal(get("Subtotal")), null);
+  const shipping = errors.take("Shipping", parseDecimal(get("Shipping")), null);
+  const taxes = errors.take("Taxes", parseDecimal(get("Taxes")), null);
+  const discount = errors.take("Discount Amount", parseDecimal(get("Discount Amount")), null);
+  const refunded = errors.take("Refunded Amount", parseDecimal(get("Refunded Amount")), null);
+  for (const [column, value] of [
+    ["Total", total],
+    ["Subtotal", subtotal],
+    ["Shipping", shipping],
+    ["Taxes", taxes],
+    ["Refunded Amount", refunded],
+  ] as const) {
+    errors.check(!isNegativeDecimal(value), `column "${column}" is negative`);
+  }
+  const cancelledAt = errors.take("Cancelled at", parseInstant(get("Cancelled at")), null);
+  const paidAt = errors.take("Paid at", parseInstant(get("Paid at")), null);
+  if (errors.reason) return reject(records, errors.reason);
+
+  const lineItems: Row[] = [];
+  for (const [position, record] of records.entries()) {
+    const lineErrors = new FieldErrors();
+    const quantity = lineErrors.take(
+      "Lineitem quantity",
+      parseInteger(get("Lineitem quantity", record)),
+      null,
+    );
+    lineErrors.require("Lineitem quantity", quantity !== null);
+    lineErrors.check(quantity === null || quantity > 0, `column "Lineitem quantity" is not positive`);
+    const price = lineErrors.take("Lineitem price", parseDecimal(get("Lineitem price", record)), null);
+    lineErrors.require("Lineitem price", price !== null);
+    lineErrors.check(!isNegativeDecimal(price), `column "Lineitem price" is negative`);
+    const lineDiscount = lineErrors.take(
+      "Lineitem discount",
+      parseDecimal(get("Lineitem discount", record)),
+      null,
+    );
+    if (lineErrors.reason) {
+      return reject(records, `line item on line ${record.line}: ${lineErrors.reason}`);
+    }
+    lineItems.push({
+      id: stableId("shopify-line-item", String(id), String(position)),
+      product_id: null,
+      variant_id: null,
+      sku: cleanCell(get("Lineitem sku", record)) || null,
+      title: get("Lineitem name", record).trim(),
+      quantity,
+      price,
+      total_discount: lineDiscount ?? "0",
+    });
+  }
+
+  const attributes = parseNoteAttributes(get("Note Attributes"));
+  const country = cleanCell(get("Shipping Country")) || cleanCell(get("Billing Country"));
+  const province = cleanCell(get("Shipping Province")) || cleanCell(get("Billing Province"));
+  const email = get("Email").trim() || null;
+  const phone =
+    cleanCell(get("Phone")) || cleanCell(get("Shipping Phone")) || cleanCell(get("Billing Phone"));
+  const code = cleanCell(get("Discount Code"));
+  const row: Row = {
+    id,
+    name: cleanCell(get("Name")),
+    email,
+    phone: phone || null,
+    created_at: createdAt,
+    updated_at: cancelledAt ?? createdAt,
+    processed_at: paidAt ?? createdAt,
+    cancelled_at: cancelledAt,
+    currency,
+    financial_status: cleanCell(get("Financial Status")).toLowerCase() || null,
+    fulfillment_status: cleanCell(get("Fulfillment Status")).toLowerCase() || null,
+    // The export's Subtotal is after discounts, as Shopify's subtotal_price is.
+    subtotal_price: subtotal,
+    total_discounts: discount ?? "0",
+    total_tax: taxes ?? "0",
+    total_shipping_price_set: { shop_money: { amount: shipping ?? "0", currency_code: currency } },
+    total_price: total,
+    source_name: cleanCell(get("Source")) || null,
+    landing_site: landingSiteFrom(attributes),
+    referring_site: null,
+    customer: email === null ? null : { id: null, email },
+    line_items: lineItems,
+    refunds:
+      refunded !== null && refunded !== "0"
+        ? [{ id: null, created_at: null, transactions: [{ amount: refunded, kind: "refund" }] }]
+        : [],
+    shipping_address:
+      country || province
+        ? {
+            country_code: country || null,
+            province_code: province || null,
+            city: cleanCell(get("Shipping City")) || null,
+            zip: cleanCell(get("Shipping Zip")) || null,
+          }
+        : null,
+    discount_codes: code ? [{ code, amount: discount ?? "0", type: null }] : [],
+    note_attributes: attributes,
+  };
+  return [
+    {
+      type: "load",
+      row,
+      eventDate: localDate(new Date(createdAt as string), context.shopTimezone),
+      records,
+    },
+  ];
+}
+
+export const SHOPIFY_ORDERS: FormatSpec = {
+  kind: "shopify_orders_export",
+  label: "Shopify orders export",
+  table: "shopify_orders",
+  replacement: "period",
+  matches: (header) => header.hasAll(["Name", "Financial Status", "Lineitem quantity", "Lineitem name"]),
+  required: (header) => header.missing(ORDER_REQUIRED),
+  createMapper(header, context): RecordMapper {
+    const groups = new ConsecutiveGroups((_key, records) => orderRow(header, records, context), "order");
+    return {
+      push(record) {
+        const name = cleanCell(header.cell(record, "Name"));
+        if (!name) return reject([record], `column "Name" is empty`);
+        return groups.push(name, record, false);
+      },
+      finish: () => groups.close(),
+    };
+  },
+};
+
+export const SHOPIFY_CUSTOMERS: FormatSpec = {
+  kind: "shopify_customers_export",
+  label: "Shopify customers export",
+  table: "shopify_customers",
+  replacement: "snapshot",
+  matches: (header) =>
+    !header.has("Lineitem quantity") &&
+    header.hasAll(["First Name", "Last Name", "Email"]) &&
+    (header.has("Accepts Email Marketing") || header.has("Accepts Marketing")),
+  required: (header) => header.missing(["Email"]),
+  createMapper(header, context): RecordMapper {
+    const pick = (...names: string[]) => header.pick(...names);
+    const columns = {
+      id: pick("Customer ID"),
+      accepts: pick("Accepts Email Marketing", "Accepts Marketing"),
+      country: pick("Default Address Country Code", "Country Code"),
+      province: pick("Default Address Province Code", "Province Code"),
+      city: pick("Default Address City", "City"),
+      zip: pick("Default Address Zip", "Zip"),
+      phone: pick("Phone", "Default Address Phone"),
+    };
+    return {
+      push(record) {
+        const get = (name: string | undefined) => header.cell(record, name);
+        const errors = new FieldErrors();
+        const email = get("Email").trim();
+        let id = columns.id ? errors.take("Customer ID", parseInteger(get(columns.id)), null) : null;
+        // The legacy export has no id: the normalised email stands in, hashed, so re-exports land on the same id.
+        if (id === null && email) id = stableId("shopify-customer-email", email.toLowerCase());
+        errors.check(id !== null, `neither "Customer ID" nor "Email" has a value`);
+        const spent = errors.take("Total Spent", parseDecimal(get("Total Spent")), null);
+        const orders = errors.take("Total Orders", parseInteger(get("Total Orders")), null);
+        const accepts = columns.accepts
+          ? errors.take(columns.accepts, parseBoolean(get(columns.accepts)), null)
+          : null;
+        if (errors.reason) return reject([record], errors.reason);
+        const country = cleanCell(get(columns.country));
+        return [
+          {
+            type: "load",
+            eventDate: null,
+            records: [record],
+            row: {
+              id,
+              email: email || null,
+              phone: cleanCell(get(columns.phone)) || null,
+              first_name: get("First Name").trim() || null,
+              last_name: get("Last Name").trim() || null,
+              created_at: null,
+              updated_at: null,
+              orders_count: orders,
+              total_spent: spent,
+              currency: context.shopCurrency,
+              accepts_marketing: accepts,
+              default_address: country
+                ? {
+                    country_code: country,
+                    province_code: cleanCell(get(columns.province)) || null,
+                    city: cleanCell(get(columns.city)) || null,
+                    zip: cleanCell(get(columns.zip)) || null,
+                  }
+                : null,
+            },
+          },
+        ];
+      },
+      finish: () => [],
+    };
+  },
+};
+
+function productRow(header: Columns, handle: string, records: DataRecord[]): MapOutput[] {
+  const first = records[0] as DataRecord;
+  const get = (name: string, record: DataRecord = first) => header.cell(record, name);
+  const title = get("Title").trim();
+  if (!title) return reject(records, `product ${handle}: column "Title" is empty on its first row`);
+  const variants: Row[] = [];
+  for (const record of records) {
+    const sku = cleanCell(get("Variant SKU", record));
+    const priceText = get("Variant Price", record);
+    // Image-only rows continue a product without a variant.
+    if (!sku && !cleanCell(priceText)) continue;
+    const price = parseDecimal(priceText);
+    if (!price.ok) return reject(records, `line ${record.line}: ${columnReason("Variant Price", price)}`);
+    if (isNegativeDecimal(price.value))
+      return reject(records, `line ${record.line}: "Variant Price" is negative`);
+    variants.push({ id: null, sku: sku || null, price: price.value });
+  }
+  const status = cleanCell(get("Status")).toLowerCase();
+  const published = parseBoolean(get("Published"));
+  return [
+    {
+      type: "load",
+      eventDate: null,
+      records,
+      row: {
+        id: stableId("shopify-product", handle),
+        title,
+        product_type: get("Type").trim() || null,
+        vendor: get("Vendor").trim() || null,
+        status: status || (published.ok && published.value === false ? "draft" : "active"),
+        created_at: null,
+        updated_at: null,
+        variants,
+      },
+    },
+  ];
+}
+
+export const SHOPIFY_PRODUCTS: FormatSpec = {
+  kind: "shopify_products_export",
+  label: "Shopify products export",
+  table: "shopify_products",
+  replacement: "snapshot",
+  matches: (header) => header.hasAll(["Handle", "Title", "Body (HTML)"]),
+  required: (header) => header.missing(["Handle", "Title", "Variant Price"]),
+  createMapper(header): RecordMapper {
+    const groups = new ConsecutiveGroups((handle, records) => productRow(header, handle, records), "product");
+    return {
+      push(record) {
+        const handle = cleanCell(header.cell(record, "Handle"));
+        if (!handle) return reject([record], `column "Handle" is empty`);
+        return groups.push(handle, record, false);
+      },
+      finish: () => groups.close(),
+    };
+  },
+};

@@ -1,0 +1,204 @@
+// Section 1, total business: the cover, the KPI cards of the period, both periods side by side, and marketing
+// efficiency with the contribution left after ad spend.
+import { formatDateRange, formatMonthShort, formatMoney, formatPercent } from "../shared/format.ts";
+import {
+  compareValues,
+  KPI_METRICS,
+  type KpiMetric,
+  METRIC_POLARITY,
+  type PeriodComparison,
+  type PeriodTotals,
+  type Polarity,
+} from "../shared/kpi-comparisons.ts";
+import {
+  cell,
+  changeCell,
+  changeLine,
+  type ChartSpec,
+  type ContentSlide,
+  type Context,
+  type CoverSlide,
+  formatKpi,
+  full,
+  KPI_LABELS,
+  type KpiCard,
+  left,
+  leftOf,
+  ratioOf,
+  right,
+  rightOf,
+  SECTIONS,
+  type TableCell,
+  type TableSpec,
+} from "./deck-model.ts";
+
+/** The nine cards of the executive summary, in reading order: money in, money out, then efficiency. */
+export const SUMMARY_CARDS: readonly KpiMetric[] = [
+  "gross_revenue",
+  "net_revenue",
+  "ad_spend",
+  "orders",
+  "blended_roas",
+  "mer",
+  "aov",
+  "cac",
+  "new_customers",
+];
+
+export function coverSlide(ctx: Context, title: string, historyDays: number): CoverSlide {
+  const { data, period } = ctx;
+  const { toDate, complete } = period.ranges;
+  const range = (from: string, to: string) => formatDateRange(from, to, ctx.locale);
+  const lines = [
+    `${period.toDateName}: ${period.toDateLabel}, against ${range(toDate.previous.from, toDate.previous.to)} and ${range(toDate.lastYear.from, toDate.lastYear.to)}`,
+    `${period.completeName}: ${period.completeLabel}, against ${range(complete.previous.from, complete.previous.to)} and ${range(complete.lastYear.from, complete.lastYear.to)}`,
+    `Data through ${ctx.runDayLong} (${data.shop.timezone}); all money in ${data.shop.currency}`,
+    `Sections: ${SECTIONS.join(" · ")}`,
+  ];
+  if (historyDays < 365)
+    lines.push(`History available: ${historyDays} days (year-on-year comparisons show n/a)`);
+  return { kind: "cover", title, shopName: data.shop.name, lines };
+}
+
+function kpiCards(ctx: Context, comparison: PeriodComparison): KpiCard[] {
+  return SUMMARY_CARDS.map((metric) => {
+    const value = comparison.current ? comparison.current[metric] : null;
+    return {
+      metric,
+      label: KPI_LABELS[metric],
+      value: formatKpi(metric, value, ctx.fmt),
+      raw: value,
+      changes: [
+        changeLine(comparison.vsPrevious[metric], ctx.period.vsPrevious, ctx.locale),
+        changeLine(comparison.vsLastYear[metric], "vs last year", ctx.locale),
+      ],
+    };
+  });
+}
+
+export function summarySlide(ctx: Context): ContentSlide {
+  const { period } = ctx;
+  const { previous, lastYear } = period.ranges.toDate;
+  return {
+    kind: "summary",
+    section: "Total business",
+    title: `Executive summary — ${period.toDateName.toLowerCase()}`,
+    subtitle: `${period.toDateLabel}, against ${formatDateRange(previous.from, previous.to, ctx.locale)} (${period.vsPrevious.replace(/^vs /, "")}) and ${formatDateRange(lastYear.from, lastYear.to, ctx.locale)} (last year). Ratios are ratios of the period's sums.`,
+    blocks: [full({ type: "kpis", cards: kpiCards(ctx, period.toDate) })],
+  };
+}
+
+/** Both periods, every headline KPI: value, change against the period before and against last year. */
+export function periodsSlide(ctx: Context): ContentSlide {
+  const { period, fmt, locale } = ctx;
+  const rows: TableCell[][] = KPI_METRICS.map((metric) => [
+    cell(KPI_LABELS[metric], undefined, true),
+    cell(formatKpi(metric, period.toDate.current?.[metric] ?? null, fmt), undefined, true),
+    changeCell(period.toDate.vsPrevious[metric], locale),
+    changeCell(period.toDate.vsLastYear[metric], locale),
+    cell(formatKpi(metric, period.complete.current?.[metric] ?? null, fmt), undefined, true),
+    changeCell(period.complete.vsPrevious[metric], locale),
+    changeCell(period.complete.vsLastYear[metric], locale),
+  ]);
+  const table: TableSpec = {
+    id: "periods",
+    columns: [
+      left("Metric", 1.4),
+      right(period.toDateLabel, 1.3),
+      right(period.vsPrevious, 1.1),
+      right("vs last year", 1.1),
+      right(period.completeLabel, 1.3),
+      right(period.ranges.period === "monthly" ? "vs month before" : "vs week before", 1.1),
+      right("vs last year", 1.1),
+    ],
+    rows,
+    note: `${period.toDateName}: ${period.toDateLabel}. ${period.completeName}: ${period.completeLabel}. Year-ago figures cover the same days a year earlier; n/a where the history does not reach back.`,
+  };
+  return {
+    kind: "periods",
+    section: "Total business",
+    title: `${period.toDateName} and ${period.completeName.toLowerCase()}`,
+    blocks: [full({ type: "table", table })],
+  };
+}
+
+/** Net revenue minus ad spend: what marketing leaves before product costs, which the marts do not hold. */
+export function contributionAfterSpend(totals: PeriodTotals | null): number | null {
+  return totals ? totals.net_revenue - totals.ad_spend : null;
+}
+
+function efficiencyRows(ctx: Context, comparison: PeriodComparison): TableCell[][] {
+  const { fmt, locale } = ctx;
+  const { current, previous, lastYear } = comparison;
+  const money = (value: number | null) => formatMoney(value, fmt);
+  const contribution = (totals: PeriodTotals | null) => contributionAfterSpend(totals);
+  const spendShare = (totals: PeriodTotals | null) => ratioOf(totals?.ad_spend, totals?.net_revenue);
+  const newShare = (totals: PeriodTotals | null) => ratioOf(totals?.new_customers, totals?.orders);
+  const row = (
+    label: string,
+    polarity: Polarity,
+    pick: (totals: PeriodTotals | null) => number | null,
+    show: (value: number | null) => string,
+  ): TableCell[] => [
+    cell(label, undefined, true),
+    cell(show(pick(current)), undefined, true),
+    changeCell(compareValues(polarity, pick(current), pick(previous)), locale),
+    changeCell(compareValues(polarity, pick(current), pick(lastYear)), locale),
+  ];
+  const kpi = (metric: KpiMetric) =>
+    row(
+      KPI_LABELS[metric],
+      METRIC_POLARITY[metric],
+      (totals) => totals?.[metric] ?? null,
+      (value) => formatKpi(metric, value, fmt),
+    );
+  const percent = (value: number | null) => formatPercent(value, locale, 1);
+  return [
+    kpi("net_revenue"),
+    kpi("ad_spend"),
+    row("Contribution after ad spend", "up_is_good", contribution, money),
+    row("Ad spend ÷ net revenue", "down_is_good", spendShare, percent),
+    kpi("blended_roas"),
+    kpi("mer"),
+    kpi("cac"),
+    row("New customers ÷ orders", "neutral", newShare, percent),
+  ];
+}
+
+export function efficiencySlide(ctx: Context): ContentSlide {
+  const { data, period, locale } = ctx;
+  const months = data.marts.monthly;
+  const chart: ChartSpec = {
+    id: "efficiency-monthly",
+    title: "Blended ROAS and MER by month",
+    kind: "column",
+    labels: months.map((row) => formatMonthShort(row.month, locale)),
+    series: [
+      { name: "Blended ROAS", as: "line", role: "revenue", values: months.map((row) => row.blended_roas) },
+      { name: "MER", as: "line", role: "secondary", values: months.map((row) => row.mer) },
+    ],
+    numberFormat: "0.00",
+    emptyText: "No monthly summary in the marts yet.",
+  };
+  const table: TableSpec = {
+    id: "efficiency",
+    columns: [
+      left(period.toDateName, 2.2),
+      right(period.toDateLabel, 1.3),
+      right(period.vsPrevious, 1.1),
+      right("vs last year", 1.1),
+    ],
+    rows: efficiencyRows(ctx, period.toDate),
+    note: "Contribution after ad spend = net revenue − ad spend (before product and fulfilment costs).",
+  };
+  const monthNote = months.length
+    ? `Months from marts.executive_summary_monthly; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.`
+    : "";
+  return {
+    kind: "efficiency",
+    section: "Total business",
+    title: "Marketing efficiency and contribution",
+    ...(monthNote ? { subtitle: monthNote } : {}),
+    blocks: [leftOf({ type: "table", table }), rightOf({ type: "chart", chart })],
+  };
+}

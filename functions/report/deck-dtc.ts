@@ -1,0 +1,597 @@
+// Section 2, DTC performance: the shop's own numbers, month by month and day by day, what an order is worth,
+// who buys (new or returning), what sells, where, and how cohorts of customers keep paying back.
+import { addDays } from "../shared/dates.ts";
+import {
+  formatDateRange,
+  formatDayMonth,
+  formatMonthShort,
+  formatMonthYear,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+  NOT_AVAILABLE,
+} from "../shared/format.ts";
+import {
+  addMonths,
+  changeFromRatio,
+  compareValues,
+  lastDays,
+  monthStart,
+  type PeriodComparison,
+  type PeriodTotals,
+  type Polarity,
+  sumPeriod,
+} from "../shared/kpi-comparisons.ts";
+import type { CohortRow, DailyKpiRow } from "../shared/report-data.ts";
+import {
+  cell,
+  changeCell,
+  type ChartSpec,
+  type ContentSlide,
+  type Context,
+  excelMoneyFormat,
+  full,
+  left,
+  leftOf,
+  ratioOf,
+  right,
+  rightOf,
+  safeRatio,
+  type TableCell,
+  type TableSpec,
+  type TextLine,
+} from "./deck-model.ts";
+
+export const TREND_DAYS = 28;
+export const MAX_PRODUCT_ROWS = 10;
+export const MAX_REGION_ROWS = 10;
+export const COHORT_COLUMNS = 12;
+
+/** "Nov 2026 (1–21)" for the month in progress, so a short bar is not read as a bad month. */
+function monthLabel(ctx: Context, month: string, periodEnd: string): string {
+  const label = formatMonthShort(month, ctx.locale);
+  const lastDay = addDays(addMonths(month, 1), -1);
+  return periodEnd < lastDay ? `${label} (1–${Number(periodEnd.slice(8, 10))})` : label;
+}
+
+export function sitewideSlide(ctx: Context): ContentSlide {
+  const { fmt, locale } = ctx;
+  const months = [...ctx.data.marts.monthly].reverse();
+  const yoy = (polarity: Polarity, value: number | null) =>
+    changeCell(changeFromRatio(polarity, value), locale);
+  const table: TableSpec = {
+    id: "sitewide-monthly",
+    columns: [
+      left("Month", 1.5),
+      right("Orders", 0.9),
+      right("Gross revenue", 1.3),
+      right("Refunds", 1),
+      right("Net revenue", 1.3),
+      right("AOV", 0.9),
+      right("New customers", 1.1),
+      right("Ad spend", 1.1),
+      right("Revenue YoY", 1),
+      right("Orders YoY", 1),
+    ],
+    rows: months.map((row) => [
+      cell(monthLabel(ctx, row.month, row.period_end), undefined, true),
+      cell(formatNumber(row.orders, locale)),
+      cell(formatMoney(row.gross_revenue, fmt), undefined, true),
+      cell(formatMoney(row.refunds, fmt)),
+      cell(formatMoney(row.net_revenue, fmt)),
+      cell(formatMoney(row.aov, fmt, 2)),
+      cell(formatNumber(row.new_customers, locale)),
+      cell(formatMoney(row.ad_spend, fmt)),
+      yoy("up_is_good", row.gross_revenue_yoy),
+      yoy("up_is_good", row.orders_yoy),
+    ]),
+    emptyText: "No monthly summary in the marts yet.",
+    note: "YoY compares the same days a year earlier (marts.executive_summary_monthly); n/a where a whole year-ago month is not in the data.",
+  };
+  return {
+    kind: "sitewide",
+    section: "DTC performance",
+    title: "Sitewide overview — month by month",
+    blocks: [full({ type: "table", table })],
+  };
+}
+
+export function monthlyTrendSlide(ctx: Context): ContentSlide {
+  const months = ctx.data.marts.monthly;
+  const labels = months.map((row) => monthLabel(ctx, row.month, row.period_end));
+  const revenue: ChartSpec = {
+    id: "revenue-monthly",
+    title: "Gross revenue vs same days last year",
+    kind: "column",
+    labels,
+    series: [
+      { name: "Gross revenue", as: "bar", role: "revenue", values: months.map((row) => row.gross_revenue) },
+      {
+        name: "Same days last year",
+        as: "line",
+        role: "last_year",
+        values: months.map((row) => row.last_year_gross_revenue),
+      },
+    ],
+    numberFormat: excelMoneyFormat(ctx.fmt),
+    emptyText: "No monthly summary in the marts yet.",
+  };
+  const orders: ChartSpec = {
+    id: "orders-monthly",
+    title: "Orders vs same days last year",
+    kind: "column",
+    labels,
+    series: [
+      { name: "Orders", as: "bar", role: "secondary", values: months.map((row) => row.orders) },
+      {
+        name: "Same days last year",
+        as: "line",
+        role: "last_year",
+        values: months.map((row) => row.last_year_orders),
+      },
+    ],
+    numberFormat: "#,##0",
+    emptyText: "No monthly summary in the marts yet.",
+  };
+  return {
+    kind: "trend",
+    section: "DTC performance",
+    title: "Revenue and orders trend — last 13 months",
+    blocks: [leftOf({ type: "chart", chart: revenue }), rightOf({ type: "chart", chart: orders })],
+  };
+}
+
+export function dailyTrendSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const rows = lastDays(data.daily, data.runDate, TREND_DAYS);
+  const from = addDays(data.runDate, -(TREND_DAYS - 1));
+  const revenue = rows.reduce((sum, row) => sum + row.gross_revenue, 0);
+  const spend = rows.reduce((sum, row) => sum + row.ad_spend, 0);
+  const orders = rows.reduce((sum, row) => sum + row.orders, 0);
+  const chart: ChartSpec = {
+    id: "revenue-spend-trend",
+    title: "Gross revenue (bars) and ad spend (line) per day",
+    kind: "column",
+    labels: rows.map((row) => formatDayMonth(row.date, locale)),
+    series: [
+      { name: "Gross revenue", as: "bar", role: "revenue", values: rows.map((row) => row.gross_revenue) },
+      { name: "Ad spend", as: "line", role: "spend", values: rows.map((row) => row.ad_spend) },
+    ],
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: `No daily KPIs in the last ${TREND_DAYS} days.`,
+  };
+  const lines: TextLine[] = rows.length
+    ? [
+        {
+          text: `${formatDateRange(rows[0]?.date ?? from, data.runDate, locale)} (${rows.length} days with data): gross revenue ${formatMoney(revenue, fmt)} · orders ${formatNumber(orders, locale)} · ad spend ${formatMoney(spend, fmt)} · blended ROAS ${formatRatio(safeRatio(revenue, spend), locale, 2, "×")}`,
+        },
+      ]
+    : [];
+  return {
+    kind: "daily-trend",
+    section: "DTC performance",
+    title: `Revenue and ad spend — last ${TREND_DAYS} days`,
+    blocks: [
+      full({ type: "chart", chart }),
+      ...(lines.length ? [full({ type: "text" as const, lines })] : []),
+    ],
+  };
+}
+
+interface EfficiencyMeasure {
+  label: string;
+  polarity: Polarity;
+  pick: (totals: PeriodTotals | null) => number | null;
+  show: (value: number | null) => string;
+}
+
+function efficiencyMeasures(ctx: Context): EfficiencyMeasure[] {
+  const { fmt, locale } = ctx;
+  const percent = (value: number | null) => formatPercent(value, locale, 1);
+  return [
+    {
+      label: "AOV",
+      polarity: "up_is_good",
+      pick: (t) => t?.aov ?? null,
+      show: (value) => formatMoney(value, fmt, 2),
+    },
+    {
+      label: "Net revenue per order",
+      polarity: "up_is_good",
+      pick: (t) => ratioOf(t?.net_revenue, t?.orders),
+      show: (value) => formatMoney(value, fmt, 2),
+    },
+    {
+      label: "Units per order",
+      polarity: "up_is_good",
+      pick: (t) => ratioOf(t?.units, t?.orders),
+      show: (value) => formatRatio(value, locale, 2),
+    },
+    {
+      label: "Discounts ÷ gross revenue",
+      polarity: "down_is_good",
+      pick: (t) => ratioOf(t?.discounts, t?.gross_revenue),
+      show: percent,
+    },
+    {
+      label: "Refunds ÷ gross revenue",
+      polarity: "down_is_good",
+      pick: (t) => ratioOf(t?.refunds, t?.gross_revenue),
+      show: percent,
+    },
+  ];
+}
+
+function measureRow(ctx: Context, measure: EfficiencyMeasure, comparison: PeriodComparison): TableCell[] {
+  const { current, previous, lastYear } = comparison;
+  return [
+    cell(measure.label, undefined, true),
+    cell(measure.show(measure.pick(current)), undefined, true),
+    changeCell(compareValues(measure.polarity, measure.pick(current), measure.pick(previous)), ctx.locale),
+    changeCell(compareValues(measure.polarity, measure.pick(current), measure.pick(lastYear)), ctx.locale),
+    cell(measure.show(measure.pick(ctx.period.complete.current))),
+  ];
+}
+
+export function conversionSlide(ctx: Context): ContentSlide {
+  const { period, data, locale, fmt } = ctx;
+  const rows = efficiencyMeasures(ctx).map((measure) => measureRow(ctx, measure, period.toDate));
+  rows.push([
+    cell("Conversion rate", undefined, true),
+    cell(NOT_AVAILABLE, "muted"),
+    cell(NOT_AVAILABLE, "muted"),
+    cell(NOT_AVAILABLE, "muted"),
+    cell(NOT_AVAILABLE, "muted"),
+  ]);
+  const table: TableSpec = {
+    id: "conversion",
+    columns: [
+      left("Measure", 2.1),
+      right(period.toDateLabel, 1.2),
+      right(period.vsPrevious, 1),
+      right("vs last year", 1),
+      right(period.completeLabel, 1.1),
+    ],
+    rows,
+    note: "Conversion rate (orders ÷ sessions) needs sessions from Google Analytics 4, which is not connected (see the coverage slide). Ratios of the period's sums.",
+  };
+  const months = data.marts.monthly;
+  const chart: ChartSpec = {
+    id: "aov-monthly",
+    title: "AOV by month",
+    kind: "column",
+    labels: months.map((row) => formatMonthShort(row.month, locale)),
+    series: [{ name: "AOV", as: "line", role: "revenue", values: months.map((row) => row.aov) }],
+    numberFormat: excelMoneyFormat(fmt),
+    fromZero: true,
+    emptyText: "No monthly summary in the marts yet.",
+  };
+  return {
+    kind: "conversion",
+    section: "DTC performance",
+    title: "Conversion and revenue efficiency",
+    blocks: [leftOf({ type: "table", table }), rightOf({ type: "chart", chart })],
+  };
+}
+
+/** Daily rows summed over a calendar month (up to its period end); null when the history does not cover it. */
+export function monthTotals(
+  daily: readonly DailyKpiRow[],
+  month: string,
+  periodEnd: string,
+): (PeriodTotals & { new_customer_revenue: number; returning_customer_revenue: number }) | null {
+  const totals = sumPeriod(daily, month, periodEnd);
+  if (!totals) return null;
+  let newRevenue = 0;
+  let returningRevenue = 0;
+  for (const row of daily) {
+    if (row.date < month || row.date > periodEnd) continue;
+    newRevenue += row.new_customer_revenue;
+    returningRevenue += row.returning_customer_revenue;
+  }
+  return { ...totals, new_customer_revenue: newRevenue, returning_customer_revenue: returningRevenue };
+}
+
+export function customersSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale, period } = ctx;
+  const months = data.marts.monthly.map((row) => ({
+    row,
+    totals: monthTotals(data.daily, row.month, row.period_end),
+  }));
+  const chart: ChartSpec = {
+    id: "new-returning-monthly",
+    title: "Revenue: new vs returning customers",
+    kind: "column",
+    stacked: true,
+    labels: months.map(({ row }) => monthLabel(ctx, row.month, row.period_end)),
+    series: [
+      {
+        name: "New customers",
+        as: "bar",
+        role: "revenue",
+        values: months.map(({ totals }) => totals?.new_customer_revenue ?? null),
+      },
+      {
+        name: "Returning customers",
+        as: "bar",
+        role: "secondary",
+        values: months.map(({ totals }) => totals?.returning_customer_revenue ?? null),
+      },
+    ],
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: "No monthly summary in the marts yet.",
+  };
+  const sums = (from: string, to: string) => {
+    const first = data.daily[0];
+    if (!first || first.date > from) return null;
+    const rows = data.daily.filter((row) => row.date >= from && row.date <= to);
+    const sum = (pick: (row: DailyKpiRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+    return {
+      newCustomers: sum((row) => row.new_customers),
+      newRevenue: sum((row) => row.new_customer_revenue),
+      returningRevenue: sum((row) => row.returning_customer_revenue),
+      gross: sum((row) => row.gross_revenue),
+    };
+  };
+  type Sums = ReturnType<typeof sums>;
+  const { current, previous, lastYear } = period.ranges.toDate;
+  const now = sums(current.from, current.to);
+  const before = sums(previous.from, previous.to);
+  const yearAgo = sums(lastYear.from, lastYear.to);
+  const measure = (
+    label: string,
+    polarity: Polarity,
+    pick: (s: Sums) => number | null,
+    show: (value: number | null) => string,
+  ): TableCell[] => [
+    cell(label, undefined, true),
+    cell(show(pick(now)), undefined, true),
+    changeCell(compareValues(polarity, pick(now), pick(before)), locale),
+    changeCell(compareValues(polarity, pick(now), pick(yearAgo)), locale),
+  ];
+  const money = (value: number | null) => formatMoney(value, fmt);
+  const table: TableSpec = {
+    id: "new-returning",
+    columns: [
+      left(period.toDateName, 2.1),
+      right(period.toDateLabel, 1.2),
+      right(period.vsPrevious, 1),
+      right("vs last year", 1),
+    ],
+    rows: [
+      measure(
+        "New customers",
+        "up_is_good",
+        (s) => s?.newCustomers ?? null,
+        (v) => formatNumber(v, locale),
+      ),
+      measure("New-customer revenue", "up_is_good", (s) => s?.newRevenue ?? null, money),
+      measure("Returning-customer revenue", "up_is_good", (s) => s?.returningRevenue ?? null, money),
+      measure(
+        "Returning share of revenue",
+        "neutral",
+        (s) => ratioOf(s?.returningRevenue, s?.gross),
+        (v) => formatPercent(v, locale, 1),
+      ),
+      measure(
+        "First-order value",
+        "up_is_good",
+        (s) => ratioOf(s?.newRevenue, s?.newCustomers),
+        (v) => formatMoney(v, fmt, 2),
+      ),
+    ],
+    note: "New on the first order ever (hashed email, else Shopify customer id). First-order value = new-customer revenue ÷ new customers.",
+  };
+  return {
+    kind: "customers",
+    section: "DTC performance",
+    title: "New and returning customers",
+    blocks: [leftOf({ type: "table", table }), rightOf({ type: "chart", chart })],
+  };
+}
+
+export function productsSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const runMonth = monthStart(data.runDate);
+  const previousMonth = addMonths(data.runDate, -1);
+  const current = data.marts.productMonths.filter((row) => row.month === runMonth).slice(0, MAX_PRODUCT_ROWS);
+  const previousRank = new Map(
+    data.marts.productMonths
+      .filter((row) => row.month === previousMonth)
+      .map((row) => [row.product_id, row.revenue_rank] as const),
+  );
+  const previousLabel = formatMonthShort(previousMonth, locale);
+  const table: TableSpec = {
+    id: "top-products",
+    columns: [
+      right("#", 0.4),
+      left("Product", 3.2),
+      left("Category", 1.3),
+      right("Units", 0.8),
+      right("Orders", 0.8),
+      right("Revenue", 1.1),
+      right("Share", 0.8),
+      right("Refund rate", 1),
+      right(`Rank ${previousLabel}`, 1),
+    ],
+    rows: current.map((product) => {
+      const before = previousRank.get(product.product_id);
+      return [
+        cell(formatNumber(product.revenue_rank, locale)),
+        cell(product.product_title, undefined, true),
+        cell(product.category),
+        cell(formatNumber(product.units, locale)),
+        cell(formatNumber(product.orders, locale)),
+        cell(formatMoney(product.revenue, fmt), undefined, true),
+        cell(formatPercent(product.revenue_share, locale, 1)),
+        cell(formatPercent(product.refund_rate, locale, 1)),
+        before === undefined
+          ? cell(`not top ${MAX_PRODUCT_ROWS}`, "muted")
+          : cell(formatNumber(before, locale), before > product.revenue_rank ? "good" : undefined),
+      ];
+    }),
+    emptyText: `No product sales recorded in ${formatMonthYear(runMonth, locale)}.`,
+    note: "Line revenue after line discounts (marts.product_performance); share of the month's product revenue; refund rate = orders with a refund ÷ orders.",
+  };
+  return {
+    kind: "products",
+    section: "DTC performance",
+    title: `Top products — ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}`,
+    blocks: [full({ type: "table", table })],
+  };
+}
+
+export function regionLabel(country: string, region: string): string {
+  return region === "unknown" ? country : `${country}-${region}`;
+}
+
+export function regionsSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const runMonth = monthStart(data.runDate);
+  const rows = data.marts.regions.filter((row) => row.month === runMonth).slice(0, MAX_REGION_ROWS);
+  const table: TableSpec = {
+    id: "top-regions",
+    columns: [
+      right("#", 0.35),
+      left("Region", 1),
+      right("Orders", 0.9),
+      right("Revenue", 1.2),
+      right("Share", 0.8),
+      right("AOV", 0.9),
+    ],
+    rows: rows.map((row, index) => [
+      cell(String(index + 1)),
+      cell(regionLabel(row.country_code, row.region_code), undefined, true),
+      cell(formatNumber(row.orders, locale)),
+      cell(formatMoney(row.revenue, fmt), undefined, true),
+      cell(formatPercent(safeRatio(row.revenue, row.month_revenue), locale, 1)),
+      cell(formatMoney(row.aov, fmt, 2)),
+    ]),
+    emptyText: `No orders with a shipping address in ${formatMonthYear(runMonth, locale)}.`,
+    note: "Shipping country and state or province (ISO codes); a country alone where the region is unknown.",
+  };
+  const chart: ChartSpec = {
+    id: "top-regions-revenue",
+    title: "Revenue by region",
+    kind: "bar",
+    labels: rows.map((row) => regionLabel(row.country_code, row.region_code)),
+    series: [{ name: "Revenue", as: "bar", role: "revenue", values: rows.map((row) => row.revenue) }],
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: "No regional sales this month.",
+  };
+  return {
+    kind: "regions",
+    section: "DTC performance",
+    title: `Top regions — ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}`,
+    blocks: [leftOf({ type: "table", table }), rightOf({ type: "chart", chart })],
+  };
+}
+
+function monthsBetween(from: string, to: string): number {
+  const [fy, fm] = from.split("-").map(Number) as [number, number];
+  const [ty, tm] = to.split("-").map(Number) as [number, number];
+  return (ty - fy) * 12 + (tm - fm);
+}
+
+export interface CohortGridOptions {
+  id: string;
+  title: string;
+  pick: (row: CohortRow) => number | null;
+  show: (value: number | null) => string;
+  /** Month 0 is 100% retention by definition: shading it would drown the signal. */
+  shadeFirstMonth: boolean;
+  note: string;
+}
+
+export function cohortGrid(ctx: Context, options: CohortGridOptions): TableSpec {
+  const { data, locale } = ctx;
+  const runMonth = monthStart(data.runDate);
+  const byCohort = new Map<string, Map<number, CohortRow>>();
+  for (const row of data.marts.cohorts) {
+    const months = byCohort.get(row.cohort_month) ?? new Map<number, CohortRow>();
+    months.set(row.months_since_first_order, row);
+    byCohort.set(row.cohort_month, months);
+  }
+  const cohorts = [...byCohort.keys()].sort();
+  const shaded = data.marts.cohorts
+    .filter((row) => options.shadeFirstMonth || row.months_since_first_order > 0)
+    .map(options.pick)
+    .filter((value): value is number => value !== null);
+  const max = Math.max(0, ...shaded);
+  const min = Math.min(max, ...shaded);
+  const rows = cohorts.map((cohort) => {
+    const months = byCohort.get(cohort) ?? new Map<number, CohortRow>();
+    const age = monthsBetween(cohort, runMonth);
+    const size = [...months.values()][0]?.cohort_customers ?? null;
+    const cells: TableCell[] = [
+      cell(formatMonthShort(cohort, locale), undefined, true),
+      cell(formatNumber(size, locale)),
+    ];
+    for (let month = 0; month < COHORT_COLUMNS; month += 1) {
+      if (month > age) {
+        cells.push(cell(""));
+        continue;
+      }
+      const row = months.get(month);
+      const value = row ? options.pick(row) : null;
+      if (value === null) {
+        // No row: nobody in the cohort ordered that month, or the value is missing; never shown as 0.
+        cells.push(cell("–", "muted"));
+        continue;
+      }
+      const shade = options.shadeFirstMonth || month > 0;
+      cells.push({
+        text: options.show(value),
+        ...(shade ? { heat: max > min ? (value - min) / (max - min) : 1 } : {}),
+      });
+    }
+    return cells;
+  });
+  return {
+    id: options.id,
+    dense: true,
+    columns: [
+      left("Cohort", 1.1),
+      right("Customers", 1),
+      ...Array.from({ length: COHORT_COLUMNS }, (_, month) => right(`M${month}`, 0.8)),
+    ],
+    rows,
+    emptyText: "No customer cohorts in the marts yet.",
+    note: options.note,
+  };
+}
+
+export function cohortSlides(ctx: Context): ContentSlide[] {
+  const { fmt, locale } = ctx;
+  const revenue = cohortGrid(ctx, {
+    id: "ltv-cohorts",
+    title: "Cumulative revenue per customer",
+    pick: (row) => row.cumulative_revenue_per_customer,
+    show: (value) => formatMoney(value, fmt),
+    shadeFirstMonth: true,
+    note: "Cumulative gross revenue ÷ cohort customers (marts.ltv_cohorts). M0 = month of the first order; – = no orders that month.",
+  });
+  const retention = cohortGrid(ctx, {
+    id: "retention-cohorts",
+    title: "Retention",
+    pick: (row) => row.retention,
+    show: (value) => formatPercent(value, locale, 0),
+    shadeFirstMonth: false,
+    note: "Customers of the cohort who ordered that month ÷ cohort customers (marts.ltv_cohorts). M0 is 100% by definition.",
+  });
+  return [
+    {
+      kind: "cohorts",
+      section: "DTC performance",
+      title: "LTV by cohort — cumulative revenue per customer",
+      blocks: [full({ type: "table", table: revenue })],
+    },
+    {
+      kind: "cohorts",
+      section: "DTC performance",
+      title: "Retention by cohort — share of customers ordering again",
+      blocks: [full({ type: "table", table: retention })],
+    },
+  ];
+}

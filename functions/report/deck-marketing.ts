@@ -1,0 +1,381 @@
+// Section 3, paid marketing: where the money went (channel mix), what each channel returned, the monthly PPC
+// index, and the run day per channel (where a stale platform shows as n/a, not as a collapse).
+import { addDays } from "../shared/dates.ts";
+import {
+  formatDateRange,
+  formatMonthShort,
+  formatMonthYear,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+  formatWeekdayDate,
+  NOT_AVAILABLE,
+} from "../shared/format.ts";
+import { addMonths, monthStart } from "../shared/kpi-comparisons.ts";
+import type { ChannelDayRow, ChannelMonthRow } from "../shared/report-data.ts";
+import { channelLabel, SOURCES } from "../shared/sources.ts";
+import {
+  cell,
+  type ChartSpec,
+  type ContentSlide,
+  type Context,
+  excelMoneyFormat,
+  full,
+  left,
+  leftOf,
+  right,
+  rightOf,
+  safeRatio,
+  type TableCell,
+  type TableSpec,
+} from "./deck-model.ts";
+import { PPC_TRAILING_MONTHS, ppcIndex } from "./ppc-index.ts";
+
+export const MAX_CHANNEL_ROWS = 8;
+const PAID_CHANNELS = new Set(SOURCES.flatMap((source) => (source.channel ? [source.channel] : [])));
+export const CHANNEL_DAYS = 28;
+/** Months of PPC index shown: the run month and the five before. */
+export const PPC_MONTHS_SHOWN = 6;
+
+export function channelMixSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const runMonth = monthStart(data.runDate);
+  const previousMonth = addMonths(data.runDate, -1);
+  const current = data.marts.channelMix
+    .filter((row) => row.month === runMonth)
+    .sort((a, b) => b.spend - a.spend || b.attributed_revenue - a.attributed_revenue);
+  const before = new Map(
+    data.marts.channelMix.filter((row) => row.month === previousMonth).map((row) => [row.channel, row]),
+  );
+  const paid = current.filter((row) => row.spend > 0);
+  const chart: ChartSpec = {
+    id: "channel-mix-spend",
+    title: `Share of ad spend — ${formatMonthShort(runMonth, locale)}`,
+    kind: "doughnut",
+    labels: paid.map((row) => channelLabel(row.channel)),
+    series: [{ name: "Ad spend", as: "bar", values: paid.map((row) => row.spend) }],
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: "No ad spend this month.",
+  };
+  const share = (value: number | null | undefined) => formatPercent(value ?? null, locale, 1);
+  const table: TableSpec = {
+    id: "channel-mix",
+    columns: [
+      left("Channel", 1.4),
+      right("Spend", 1.2),
+      right("Spend %", 0.9),
+      right("Orders %", 0.9),
+      right("Revenue %", 1.15),
+      right(`Revenue % ${formatMonthShort(previousMonth, locale)}`, 1.3),
+    ],
+    rows: current.map((row) => [
+      cell(channelLabel(row.channel), undefined, true),
+      cell(formatMoney(row.spend, fmt)),
+      cell(share(row.spend_share)),
+      cell(share(row.orders_share)),
+      cell(share(row.revenue_share), undefined, true),
+      cell(share(before.get(row.channel)?.revenue_share)),
+    ]),
+    emptyText: "No channel data this month.",
+    note: "Shares of the month's ad spend and of its UTM-attributed orders and revenue (marts.channel_mix). Email and direct & organic have no spend.",
+  };
+  return {
+    kind: "channel-mix",
+    section: "Paid marketing",
+    title: `Channel mix — ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}`,
+    blocks: [leftOf({ type: "table", table }), rightOf({ type: "chart", chart })],
+  };
+}
+
+function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthRow[]): TableSpec {
+  const { fmt, locale } = ctx;
+  const paid = rows.filter((row) => row.is_paid_channel).sort((a, b) => b.spend - a.spend);
+  const line = (name: string, row: Omit<ChannelMonthRow, "month" | "channel" | "days">, bold: boolean) => [
+    cell(name, undefined, true),
+    cell(formatMoney(row.spend, fmt), undefined, bold),
+    cell(
+      formatMoney(row.attributed_revenue, fmt),
+      row.spend > 0 && row.attributed_revenue === 0 ? "bad" : undefined,
+      bold,
+    ),
+    cell(formatRatio(row.roas, locale, 2, "×"), undefined, bold),
+    cell(formatRatio(row.platform_roas, locale, 2, "×"), "muted", bold),
+    cell(formatNumber(row.attributed_orders, locale), undefined, bold),
+    cell(formatMoney(row.cpa, fmt, 2), undefined, bold),
+    cell(formatPercent(row.ctr, locale, 2), undefined, bold),
+    cell(formatMoney(row.cpc, fmt, 2), undefined, bold),
+  ];
+  const table: TableCell[][] = paid.map((row) => line(channelLabel(row.channel), row, false));
+  if (paid.length > 1) {
+    const sum = (pick: (row: ChannelMonthRow) => number) => paid.reduce((total, row) => total + pick(row), 0);
+    const spend = sum((row) => row.spend);
+    const revenue = sum((row) => row.attributed_revenue);
+    const orders = sum((row) => row.attributed_orders);
+    const clicks = sum((row) => row.clicks);
+    const impressions = sum((row) => row.impressions);
+    table.push(
+      line(
+        "All paid channels",
+        {
+          is_paid_channel: true,
+          spend,
+          impressions,
+          clicks,
+          platform_conversions: sum((row) => row.platform_conversions),
+          platform_conversion_value: sum((row) => row.platform_conversion_value),
+          attributed_orders: orders,
+          attributed_new_customers: sum((row) => row.attributed_new_customers),
+          attributed_revenue: revenue,
+          roas: safeRatio(revenue, spend),
+          platform_roas: safeRatio(
+            sum((row) => row.platform_conversion_value),
+            spend,
+          ),
+          cpa: safeRatio(spend, orders),
+          ctr: safeRatio(clicks, impressions),
+          cpc: safeRatio(spend, clicks),
+        },
+        true,
+      ),
+    );
+  }
+  return {
+    id,
+    columns: [
+      left("Channel", 1.5),
+      right("Spend", 1.1),
+      right("Attributed revenue", 1.3),
+      right("ROAS", 0.8),
+      right("Platform ROAS", 1),
+      right("Orders", 0.8),
+      right("CPA", 0.9),
+      right("CTR", 0.8),
+      right("CPC", 0.8),
+    ],
+    rows: table,
+    emptyText: "No paid channel data for this month.",
+  };
+}
+
+export function channelPerformanceSlide(ctx: Context): ContentSlide {
+  const { data, locale } = ctx;
+  const runMonth = monthStart(data.runDate);
+  const previousMonth = addMonths(data.runDate, -1);
+  const current = performanceTable(
+    ctx,
+    "channel-performance",
+    data.marts.channelMonths.filter((row) => row.month === runMonth),
+  );
+  const previous = performanceTable(
+    ctx,
+    "channel-performance-previous",
+    data.marts.channelMonths.filter((row) => row.month === previousMonth),
+  );
+  previous.note =
+    "ROAS and CPA use UTM-attributed orders and revenue; platform ROAS is what the ad platform reports (usually higher). Totals are ratios of sums.";
+  return {
+    kind: "channel-performance",
+    section: "Paid marketing",
+    title: "Paid channel performance",
+    blocks: [
+      full({
+        type: "text",
+        lines: [{ text: `${formatMonthYear(runMonth, locale)} to ${ctx.runDay}`, bold: true }],
+      }),
+      full({ type: "table", table: current }),
+      full({ type: "text", lines: [{ text: formatMonthYear(previousMonth, locale), bold: true }] }),
+      full({ type: "table", table: previous }),
+    ],
+  };
+}
+
+export function ppcIndexSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const months = ppcIndex(data.marts.channelMonths).slice(-PPC_MONTHS_SHOWN);
+  const index = (value: number | null) => formatNumber(value, locale, 0);
+  const table: TableSpec = {
+    id: "ppc-index",
+    columns: [
+      left("Month", 1.3),
+      right("Paid spend", 1.1),
+      right("Attributed revenue", 1.3),
+      right("Paid ROAS", 0.9),
+      right("ROAS index", 0.9),
+      right("CPA", 0.9),
+      right("CPA index", 0.9),
+    ],
+    rows: [...months]
+      .reverse()
+      .map((month) => [
+        cell(formatMonthShort(month.month, locale), undefined, true),
+        cell(formatMoney(month.spend, fmt)),
+        cell(formatMoney(month.attributedRevenue, fmt)),
+        cell(formatRatio(month.roas, locale, 2, "×")),
+        cell(
+          index(month.roasIndex),
+          month.roasIndex === null ? "muted" : month.roasIndex >= 100 ? "good" : "bad",
+          true,
+        ),
+        cell(formatMoney(month.cpa, fmt, 2)),
+        cell(
+          index(month.cpaIndex),
+          month.cpaIndex === null ? "muted" : month.cpaIndex <= 100 ? "good" : "bad",
+          true,
+        ),
+      ]),
+    emptyText: "No paid channel months in the marts yet.",
+    note: `Index = the month's paid ROAS (or CPA) ÷ the ratio of sums over the ${PPC_TRAILING_MONTHS} months before × 100. ROAS above 100 and CPA below 100 beat the recent norm; n/a without ${PPC_TRAILING_MONTHS} months of history.`,
+  };
+  const chart: ChartSpec = {
+    id: "ppc-index-chart",
+    title: `PPC index (trailing ${PPC_TRAILING_MONTHS}-month average = 100)`,
+    kind: "column",
+    labels: months.map((month) => formatMonthShort(month.month, locale)),
+    series: [
+      { name: "ROAS index", as: "line", role: "revenue", values: months.map((month) => month.roasIndex) },
+      { name: "CPA index", as: "line", role: "spend", values: months.map((month) => month.cpaIndex) },
+    ],
+    numberFormat: "0",
+    emptyText: "No paid channel months in the marts yet.",
+  };
+  return {
+    kind: "ppc-index",
+    section: "Paid marketing",
+    title: "Monthly PPC index",
+    blocks: [full({ type: "table", table }), full({ type: "chart", chart })],
+  };
+}
+
+interface ChannelTotals {
+  channel: string;
+  spend: number;
+  attributedRevenue: number;
+  lastDate: string;
+}
+
+function channelTotals(rows: readonly ChannelDayRow[]): ChannelTotals[] {
+  const byChannel = new Map<string, ChannelTotals>();
+  for (const row of rows) {
+    const totals = byChannel.get(row.channel) ?? {
+      channel: row.channel,
+      spend: 0,
+      attributedRevenue: 0,
+      lastDate: row.date,
+    };
+    totals.spend += row.spend;
+    totals.attributedRevenue += row.attributed_revenue;
+    if (row.date > totals.lastDate) totals.lastDate = row.date;
+    byChannel.set(row.channel, totals);
+  }
+  return [...byChannel.values()].sort((a, b) => b.spend - a.spend || a.channel.localeCompare(b.channel));
+}
+
+/** The run day per channel, and 28 days of spend against attributed revenue. */
+export function channelsSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const from = addDays(data.runDate, -(CHANNEL_DAYS - 1));
+  const window = data.channels.filter((row) => row.date >= from && row.date <= data.runDate);
+  const totals = channelTotals(window);
+  const runDayRows = new Map(
+    window.filter((row) => row.date === data.runDate).map((row) => [row.channel, row] as const),
+  );
+  const line = (name: string, row: Omit<ChannelDayRow, "date" | "channel">, bold: boolean): TableCell[] => [
+    cell(name, undefined, true),
+    cell(formatMoney(row.spend, fmt), undefined, bold),
+    cell(
+      formatMoney(row.attributed_revenue, fmt),
+      row.spend > 0 && row.attributed_revenue === 0 ? "bad" : undefined,
+      bold,
+    ),
+    cell(formatRatio(row.roas, locale, 2), undefined, bold),
+    cell(formatNumber(row.clicks, locale), undefined, bold),
+    cell(formatPercent(safeRatio(row.clicks, row.impressions), locale, 2), undefined, bold),
+    cell(formatMoney(safeRatio(row.spend, row.clicks), fmt, 2), undefined, bold),
+    cell(formatNumber(row.platform_conversions, locale, 1), undefined, bold),
+  ];
+  const rows: TableCell[][] = [];
+  const missing: string[] = [];
+  for (const channel of totals.slice(0, MAX_CHANNEL_ROWS)) {
+    const row = runDayRows.get(channel.channel);
+    if (row) {
+      rows.push(line(channelLabel(channel.channel), row, false));
+      continue;
+    }
+    rows.push([
+      cell(channelLabel(channel.channel), undefined, true),
+      ...Array.from({ length: 7 }, () => cell(NOT_AVAILABLE, "muted")),
+    ]);
+    missing.push(
+      `${channelLabel(channel.channel)} (last day with data: ${formatWeekdayDate(channel.lastDate, locale)})`,
+    );
+  }
+  // The total is over the paid channels only: organic revenue over paid spend would flatter ROAS.
+  const present = [...runDayRows.values()].filter((row) => PAID_CHANNELS.has(row.channel));
+  if (present.length > 1) {
+    const sum = (pick: (row: ChannelDayRow) => number) =>
+      present.reduce((total, row) => total + pick(row), 0);
+    const spend = sum((row) => row.spend);
+    const revenue = sum((row) => row.attributed_revenue);
+    rows.push(
+      line(
+        "All paid channels",
+        {
+          spend,
+          impressions: sum((row) => row.impressions),
+          clicks: sum((row) => row.clicks),
+          platform_conversions: sum((row) => row.platform_conversions),
+          platform_conversion_value: sum((row) => row.platform_conversion_value),
+          attributed_orders: sum((row) => row.attributed_orders),
+          attributed_revenue: revenue,
+          roas: safeRatio(revenue, spend),
+        },
+        true,
+      ),
+    );
+  }
+  const notes: string[] = [];
+  if (totals.length > MAX_CHANNEL_ROWS)
+    notes.push(`${totals.length - MAX_CHANNEL_ROWS} smaller channels not shown.`);
+  if (missing.length) notes.push(`No data for ${ctx.runDay}: ${missing.join(", ")}.`);
+  const table: TableSpec = {
+    id: "channels-run-day",
+    columns: [
+      left("Channel", 1.5),
+      right("Spend"),
+      right("Attributed revenue", 1.4),
+      right("ROAS", 0.8),
+      right("Clicks"),
+      right("CTR", 0.8),
+      right("CPC", 0.8),
+      right("Platform conv.", 1.1),
+    ],
+    rows,
+    emptyText: `No channel data in the last ${CHANNEL_DAYS} days.`,
+    ...(notes.length ? { note: notes.join(" ") } : {}),
+  };
+  const chartChannels = totals.slice(0, MAX_CHANNEL_ROWS);
+  const chart: ChartSpec = {
+    id: "channel-spend-28d",
+    title: `Spend and attributed revenue by channel — ${formatDateRange(from, data.runDate, locale)}`,
+    kind: "bar",
+    labels: chartChannels.map((channel) => channelLabel(channel.channel)),
+    series: [
+      { name: "Spend", as: "bar", role: "spend", values: chartChannels.map((channel) => channel.spend) },
+      {
+        name: "Attributed revenue",
+        as: "bar",
+        role: "revenue",
+        values: chartChannels.map((channel) => channel.attributedRevenue),
+      },
+    ],
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: `No channel data in the last ${CHANNEL_DAYS} days.`,
+  };
+  return {
+    kind: "channels",
+    section: "Paid marketing",
+    title: `Channels — ${ctx.runDay}`,
+    blocks: [full({ type: "table", table }), full({ type: "chart", chart })],
+  };
+}

@@ -1,0 +1,179 @@
+// `npm run preview`: renders the newest deck to one PNG per slide (LibreOffice → PDF → pdftoppm) and the newest
+// summary email's HTML to a PNG (headless Chromium), so that a person can look at what the run made before a
+// board or an inbox does. Says plainly which tool is missing rather than failing half-way.
+//
+//   npm run preview                              newest deck and email under PULSE_WORK_DIR (default .pulse)
+//   npm run preview -- --deck a.pptx --email b.html --out /tmp/preview
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs, promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+] as const;
+
+/** The first of the candidates found on PATH, or null. */
+async function which(candidates: readonly string[]): Promise<string | null> {
+  for (const name of candidates) {
+    try {
+      const { stdout } = await run("sh", ["-c", `command -v ${name}`]);
+      if (stdout.trim()) return stdout.trim();
+    } catch {
+      // not installed under this name
+    }
+  }
+  return null;
+}
+
+/** Files under `dir` (recursively) whose name matches, newest first. */
+async function newest(dir: string, pattern: RegExp): Promise<string | null> {
+  const found: { path: string; mtime: number }[] = [];
+  async function walk(folder: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (pattern.test(entry.name)) found.push({ path, mtime: (await stat(path)).mtimeMs });
+    }
+  }
+  await walk(dir);
+  found.sort((a, b) => b.mtime - a.mtime || b.path.localeCompare(a.path));
+  return found[0]?.path ?? null;
+}
+
+export async function previewDeck(deck: string, outDir: string): Promise<string[]> {
+  const office = await which(["libreoffice", "soffice"]);
+  const pdftoppm = await which(["pdftoppm"]);
+  if (!office)
+    throw new Error(
+      "LibreOffice is not installed (libreoffice/soffice not on PATH): cannot render the deck.",
+    );
+  if (!pdftoppm)
+    throw new Error("pdftoppm (poppler-utils) is not installed: cannot turn the deck's PDF into PNGs.");
+  // A private profile: a LibreOffice already open for someone else would otherwise swallow the conversion.
+  const profile = await mkdtemp(join(tmpdir(), "pulse-lo-"));
+  try {
+    await run(
+      office,
+      [
+        `-env:UserInstallation=${pathToFileURL(profile).toString()}`,
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        outDir,
+        deck,
+      ],
+      { timeout: 180_000 },
+    );
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+  const pdf = join(outDir, basename(deck).replace(/\.pptx$/i, ".pdf"));
+  const prefix = join(outDir, "slide");
+  await run(pdftoppm, ["-png", "-r", "110", pdf, prefix], { timeout: 180_000 });
+  return (await readdir(outDir))
+    .filter((name) => /^slide-\d+\.png$/.test(name))
+    .sort()
+    .map((name) => join(outDir, name));
+}
+
+export async function previewEmail(
+  html: string,
+  outDir: string,
+  width = 720,
+  height = 2300,
+): Promise<string> {
+  const chromium = await which(["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]);
+  if (!chromium)
+    throw new Error(
+      "Chromium is not installed (chromium/google-chrome not on PATH): cannot render the email.",
+    );
+  const profile = await mkdtemp(join(tmpdir(), "pulse-chromium-"));
+  const png = join(outDir, "email.png");
+  try {
+    await run(
+      chromium,
+      [
+        ...CHROMIUM_FLAGS,
+        `--user-data-dir=${profile}`,
+        "--hide-scrollbars",
+        `--window-size=${width},${height}`,
+        `--screenshot=${png}`,
+        pathToFileURL(resolve(html)).toString(),
+      ],
+      { timeout: 120_000 },
+    );
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+  return png;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      deck: { type: "string" },
+      email: { type: "string" },
+      out: { type: "string" },
+      "work-dir": { type: "string" },
+    },
+  });
+  const workDir = resolve(values["work-dir"] ?? process.env.PULSE_WORK_DIR ?? ".pulse");
+  const outDir = resolve(values.out ?? join(workDir, "preview"));
+  await mkdir(outDir, { recursive: true });
+  const deck = values.deck ?? (await newest(join(workDir, "bucket", "reports"), /\.pptx$/i));
+  const email = values.email ?? (await newest(join(workDir, "outbox"), /^summary-.*\.html$/));
+  let failures = 0;
+  if (!deck) {
+    console.error(
+      `No deck found under ${join(workDir, "bucket", "reports")}: run the pipeline first (npm start).`,
+    );
+    failures += 1;
+  } else {
+    try {
+      const slides = await previewDeck(deck, outDir);
+      console.log(`deck   ${deck}`);
+      for (const slide of slides) console.log(`  slide  ${slide}`);
+    } catch (error) {
+      console.error(`deck   not rendered: ${(error as Error).message}`);
+      failures += 1;
+    }
+  }
+  if (!email) {
+    console.error(
+      `No summary email found under ${join(workDir, "outbox")}: run the pipeline first (npm start).`,
+    );
+    failures += 1;
+  } else {
+    try {
+      console.log(`email  ${email}`);
+      console.log(`  png    ${await previewEmail(email, outDir)}`);
+    } catch (error) {
+      console.error(`email  not rendered: ${(error as Error).message}`);
+      failures += 1;
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").toString()) {
+  process.exitCode = await main();
+}

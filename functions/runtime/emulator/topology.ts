@@ -1,0 +1,76 @@
+// The topics and push subscriptions of the chain, on the emulator: one topic per step pushing to that step's
+// function, and the dead-letter topic pushing to the dead-letter function.
+import type { PubSub } from "@google-cloud/pubsub";
+import { DEAD_LETTER_TOPIC, STEPS } from "../../shared/pipeline.ts";
+
+/** Pub/Sub's smallest allowed value; the emulator honours it (verified with emulator 0.8.x). */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+export interface PushSubscription {
+  name: string;
+  topic: string;
+  endpoint: string;
+  entryPoint: string;
+}
+
+/**
+ * The push path Eventarc uses. functions-framework reads the topic from it when it turns a plain Pub/Sub push
+ * body into a CloudEvent, and logs a warning for any other path.
+ */
+export function pushEndpoint(baseUrl: string, projectId: string, topic: string): string {
+  return `${baseUrl}/projects/${projectId}/topics/${topic}`;
+}
+
+export function subscriptionName(topic: string): string {
+  return `${topic}-push`;
+}
+
+export async function createPushTopology(
+  client: PubSub,
+  projectId: string,
+  urls: Readonly<Record<string, string>>,
+  deadLetterEntryPoint: string,
+): Promise<PushSubscription[]> {
+  const baseUrl = (entryPoint: string) => {
+    const url = urls[entryPoint];
+    if (!url) throw new Error(`no server for the ${entryPoint} function`);
+    return url;
+  };
+  const [deadLetterTopic] = await client.createTopic(DEAD_LETTER_TOPIC);
+  const subscriptions: PushSubscription[] = [
+    {
+      name: subscriptionName(DEAD_LETTER_TOPIC),
+      topic: DEAD_LETTER_TOPIC,
+      endpoint: pushEndpoint(baseUrl(deadLetterEntryPoint), projectId, DEAD_LETTER_TOPIC),
+      entryPoint: deadLetterEntryPoint,
+    },
+  ];
+  await deadLetterTopic.createSubscription(subscriptionName(DEAD_LETTER_TOPIC), {
+    pushConfig: { pushEndpoint: subscriptions[0]?.endpoint },
+    ackDeadlineSeconds: 60,
+  });
+
+  for (const step of STEPS) {
+    const [topic] = await client.createTopic(step.topic);
+    const subscription: PushSubscription = {
+      name: subscriptionName(step.topic),
+      topic: step.topic,
+      endpoint: pushEndpoint(baseUrl(step.entryPoint), projectId, step.topic),
+      entryPoint: step.entryPoint,
+    };
+    await topic.createSubscription(subscription.name, {
+      pushConfig: { pushEndpoint: subscription.endpoint },
+      // A push that is not answered within the ack deadline is delivered again, in parallel with the one still
+      // running: give every step its whole timeout (Pub/Sub's ceiling is 600 s).
+      ackDeadlineSeconds: Math.min(600, step.timeoutSeconds + 30),
+      deadLetterPolicy: {
+        deadLetterTopic: `projects/${projectId}/topics/${DEAD_LETTER_TOPIC}`,
+        maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS,
+      },
+      // What the deployment asks for; the emulator keeps its own cadence (about 1 s, then 3 s between attempts).
+      retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
+    });
+    subscriptions.push(subscription);
+  }
+  return subscriptions;
+}

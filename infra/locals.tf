@@ -1,0 +1,118 @@
+# Every name the code shares with the infrastructure comes from the one list, functions/shared/pipeline.json.
+locals {
+  pipeline = jsondecode(file("${path.module}/../functions/shared/pipeline.json"))
+
+  # Each step with the step it hands over to (null after the last one), as runStep publishes it.
+  steps = {
+    for index, step in local.pipeline.steps : step.name => merge(step, {
+      index     = index
+      next_step = index + 1 < length(local.pipeline.steps) ? local.pipeline.steps[index + 1].name : null
+    })
+  }
+
+  # The scheduler starts the chain at the first step; a failure jumps to the last one (notify), which mails it.
+  first_step   = local.pipeline.steps[0].name
+  failure_step = local.pipeline.steps[length(local.pipeline.steps) - 1].name
+
+  # The dead-letter handler (functions/index.ts: DEAD_LETTER_ENTRY_POINT) turns exhausted messages into emails.
+  dead_letter_key         = "dead-letter"
+  dead_letter_entry_point = "deadLetter"
+
+  # One Cloud Function per step, plus the dead-letter one; each gets its own service account.
+  functions = merge(
+    {
+      for name, step in local.steps : name => {
+        entry_point = step.entryPoint
+        memory      = step.memory
+        timeout     = step.timeoutSeconds
+        next_topic  = step.next_step == null ? "" : local.steps[step.next_step].topic
+      }
+    },
+    {
+      (local.dead_letter_key) = {
+        entry_point = local.dead_letter_entry_point
+        memory      = "512Mi"
+        timeout     = 120
+        next_topic  = ""
+      }
+    },
+  )
+
+  name_prefix = local.pipeline.topicPrefix
+  bucket_name = var.bucket_name != "" ? var.bucket_name : "${var.project_id}-pulse"
+
+  # Topics each step publishes to: the next step's, and the failure step's (runStep's publishFailure).
+  publish_grants = merge([
+    for name, step in local.steps : {
+      for target in distinct([step.next_step, local.failure_step]) :
+      "${name}->${target}" => { function = name, target = target }
+      if target != null && target != name
+    }
+  ]...)
+
+  # Least privilege in BigQuery: which logical datasets each step reads and writes. The dead-letter function
+  # runs no query.
+  dataset_access = {
+    "ingest"        = { reads = [], writes = ["raw"] }
+    "check-sources" = { reads = ["raw"], writes = ["ops"] }
+    "transform"     = { reads = ["raw"], writes = ["staging", "unified", "marts"] }
+    "check-quality" = { reads = ["raw", "staging", "unified", "marts"], writes = ["ops"] }
+    "export"        = { reads = ["marts", "ops"], writes = [] }
+    "report"        = { reads = ["marts", "ops"], writes = [] }
+    "notify"        = { reads = ["marts", "ops"], writes = [] }
+  }
+  dataset_roles = {
+    reads  = "roles/bigquery.dataViewer"
+    writes = "roles/bigquery.dataEditor"
+  }
+  dataset_grants = flatten([
+    for name, access in local.dataset_access : concat(
+      [for dataset in access.reads : { function = name, dataset = dataset, role = local.dataset_roles.reads }],
+      [for dataset in access.writes : { function = name, dataset = dataset, role = local.dataset_roles.writes }],
+    )
+  ])
+
+  # Secrets reach a function as environment variables, and only the functions listed as readers.
+  secrets = {
+    pii_hash_key = { secret_id = var.pii_hash_key_secret_id, env = "PULSE_PII_HASH_KEY", readers = var.pii_hash_key_readers }
+    smtp_url     = { secret_id = var.smtp_url_secret_id, env = "PULSE_SMTP_URL", readers = var.smtp_url_readers }
+  }
+  function_secrets = {
+    for name in keys(local.functions) : name => {
+      for key, secret in local.secrets : key => secret if contains(secret.readers, name)
+    }
+  }
+  secret_grants = merge([
+    for name, granted in local.function_secrets : {
+      for key in keys(granted) : "${name}/${key}" => { function = name, secret = key }
+    }
+  ]...)
+
+  # What every function is told about the deployment (read by functions/runtime/cloud-ports.ts and config.ts).
+  function_env = {
+    PULSE_RUNTIME             = "cloud"
+    PULSE_PROJECT_ID          = var.project_id
+    PULSE_BQ_LOCATION         = var.location
+    PULSE_BUCKET              = local.bucket_name
+    PULSE_DATASET_PREFIX      = var.dataset_prefix
+    PULSE_MAX_BYTES_BILLED    = tostring(var.maximum_bytes_billed)
+    PULSE_ENVIRONMENT         = var.environment
+    PULSE_PII_HASH_KEY_SECRET = var.pii_hash_key_secret_id
+    PULSE_SMTP_URL_SECRET     = var.smtp_url_secret_id
+    PULSE_TIMEZONE            = var.time_zone
+    PULSE_SHOP_NAME           = var.shop_name
+    PULSE_CURRENCY            = var.currency
+    PULSE_LOCALE              = var.locale
+    PULSE_EMAIL_FROM          = var.email_from
+    PULSE_EMAIL_TO            = var.email_to
+    PULSE_DASHBOARD_URL       = var.dashboard_url
+    PULSE_LOOKBACK_DAYS       = tostring(var.lookback_days)
+  }
+
+  labels = {
+    app         = "dtc-pulse"
+    environment = var.environment
+  }
+
+  pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}

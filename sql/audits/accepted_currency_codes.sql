@@ -1,0 +1,20 @@
+-- Audit (warning): currencies are three-letter ISO 4217 codes on orders and ad rows.
+-- Table: unified.shopify_unified
+-- Column: currency
+SELECT 'unified.shopify_unified' AS table_name, currency, COUNT(*) AS rows_with_currency
+FROM unified.shopify_unified
+WHERE order_date BETWEEN @window_start AND @window_end
+  AND (currency IS NULL OR NOT REGEXP_CONTAINS(currency, r'^[A-Z]{3}$'))
+GROUP BY currency
+UNION ALL
+SELECT 'unified ad tables' AS table_name, currency, COUNT(*) AS rows_with_currency
+FROM (
+  SELECT date, currency FROM unified.facebook_unified
+  UNION ALL
+  SELECT date, currency FROM unified.tiktok_unified
+  UNION ALL
+  SELECT date, currency FROM unified.google_ads_unified
+) AS ad_rows
+WHERE date BETWEEN @window_start AND @window_end
+  AND (currency IS NULL OR NOT REGEXP_CONTAINS(currency, r'^[A-Z]{3}$'))
+GROUP BY currency

@@ -1,0 +1,343 @@
+import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import { describe, it } from "node:test";
+import {
+  COMPOSE_TEMP_PREFIX,
+  extractShardPrefix,
+  GcsBucket,
+  type GcsBucketHandle,
+  type GcsFile,
+  type GcsListQuery,
+  type GcsObjectMetadata,
+  type GcsPreconditions,
+  type GcsUploadOptions,
+  MAX_COMPOSE_SOURCES,
+} from "../../../functions/adapters/bucket/gcs-bucket.ts";
+
+interface Stored {
+  data: Buffer;
+  generation: number;
+  contentType?: string;
+}
+
+interface Call {
+  op: string;
+  path: string;
+  options?: unknown;
+}
+
+function apiError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** An in-memory bucket that records every call and enforces generation preconditions as GCS does. */
+class FakeGcs implements GcsBucketHandle {
+  readonly name = "pulse-shop";
+  readonly objects = new Map<string, Stored>();
+  readonly calls: Call[] = [];
+  readonly combines: { sources: string[]; destination: string }[] = [];
+  readonly listQueries: GcsListQuery[] = [];
+  private generation = 100;
+  deny = false;
+
+  put(path: string, data: string | Buffer, contentType?: string): void {
+    this.generation += 1;
+    this.objects.set(path, { data: Buffer.from(data), generation: this.generation, contentType });
+  }
+
+  private check(path: string, precondition: number | string | undefined): void {
+    if (this.deny) throw apiError(403, "caller does not have storage.objects.create access");
+    if (precondition === undefined) return;
+    const current = this.objects.get(path)?.generation ?? 0;
+    if (current !== Number(precondition)) throw apiError(412, "Precondition Failed");
+  }
+
+  file(path: string, options?: { generation?: number | string }): GcsFile {
+    const record = (op: string, opts?: unknown) => this.calls.push({ op, path, options: opts });
+    return {
+      name: path,
+      save: async (data: string | Uint8Array, opts?: GcsUploadOptions) => {
+        record("save", opts);
+        this.check(path, opts?.preconditionOpts?.ifGenerationMatch);
+        this.put(path, Buffer.from(data), opts?.contentType);
+      },
+      createWriteStream: (opts?: GcsUploadOptions) => {
+        record("createWriteStream", opts);
+        const chunks: Buffer[] = [];
+        return new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(chunk);
+            done();
+          },
+          final: (done) => {
+            // A resumable upload finalises only here: an aborted stream never creates the object.
+            this.put(path, Buffer.concat(chunks), opts?.contentType);
+            done();
+          },
+        });
+      },
+      download: async (): Promise<[Buffer]> => {
+        record("download", options);
+        const stored = this.objects.get(path);
+        if (
+          !stored ||
+          (options?.generation !== undefined && String(stored.generation) !== String(options.generation))
+        ) {
+          throw apiError(404, "No such object");
+        }
+        return [stored.data];
+      },
+      exists: async (): Promise<[boolean]> => {
+        return [this.objects.has(path)];
+      },
+      getMetadata: async (): Promise<[GcsObjectMetadata]> => {
+        const stored = this.objects.get(path);
+        if (!stored) throw apiError(404, "No such object");
+        return [{ name: path, generation: String(stored.generation), size: stored.data.length }];
+      },
+      delete: async (opts?: { ignoreNotFound?: boolean; ifGenerationMatch?: number | string }) => {
+        record("delete", opts);
+        if (!this.objects.has(path)) {
+          if (opts?.ignoreNotFound) return;
+          throw apiError(404, "No such object");
+        }
+        this.check(path, opts?.ifGenerationMatch);
+        this.objects.delete(path);
+      },
+      copy: async (destination: string) => {
+        record("copy", destination);
+        const stored = this.objects.get(path);
+        if (!stored) throw apiError(404, "No such object");
+        this.put(destination, stored.data, stored.contentType);
+      },
+      getSignedUrl: async (config: { version: "v4"; action: "read"; expires: number }): Promise<[string]> => {
+        record("getSignedUrl", config);
+        return [`https://storage.googleapis.com/${this.name}/${path}?X-Goog-Algorithm=GOOG4-RSA-SHA256`];
+      },
+    };
+  }
+
+  async getFiles(query: GcsListQuery): Promise<[{ name: string }[], { pageToken?: string } | null]> {
+    this.listQueries.push({ ...query });
+    const names = [...this.objects.keys()].filter((name) => name.startsWith(query.prefix)).sort();
+    const start = Number(query.pageToken ?? 0);
+    const page = names.slice(start, start + query.maxResults).map((name) => ({ name }));
+    const next =
+      start + query.maxResults < names.length ? { pageToken: String(start + query.maxResults) } : null;
+    return [page, next];
+  }
+
+  async combine(sources: string[], destination: string, _options?: GcsPreconditions): Promise<void> {
+    if (sources.length > MAX_COMPOSE_SOURCES) throw apiError(400, "too many components");
+    this.combines.push({ sources: [...sources], destination });
+    const parts = sources.map((source) => {
+      const stored = this.objects.get(source);
+      if (!stored) throw apiError(404, `no source ${source}`);
+      return stored.data;
+    });
+    this.put(destination, Buffer.concat(parts), "text/csv");
+  }
+}
+
+const NOW = new Date("2026-11-22T07:00:00.000Z");
+const clock = { now: () => NOW };
+
+describe("GCS bucket", () => {
+  it("claims with ifGenerationMatch: 0 and reports a lost race (412) as false", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    assert.equal(
+      await bucket.createIfAbsent("runs/dt=2026-11-21/claims/transform.json", "{}", {
+        contentType: "application/json",
+      }),
+      true,
+    );
+    assert.equal(await bucket.createIfAbsent("runs/dt=2026-11-21/claims/transform.json", "{}"), false);
+    const saves = fake.calls.filter((call) => call.op === "save");
+    assert.deepEqual(saves[0]?.options, {
+      resumable: false,
+      contentType: "application/json",
+      preconditionOpts: { ifGenerationMatch: 0 },
+    });
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => bucket.createIfAbsent("claims/race.json", String(n))),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  it("writes small objects in one request, reads them back, and reads a missing one as undefined", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    await bucket.write("runs/dt=2026-11-21/steps/ingest.json", '{"ok":true}', {
+      contentType: "application/json",
+    });
+    assert.deepEqual(fake.calls.at(-1)?.options, { resumable: false, contentType: "application/json" });
+    assert.equal((await bucket.read("runs/dt=2026-11-21/steps/ingest.json"))?.toString(), '{"ok":true}');
+    assert.equal(await bucket.read("missing.json"), undefined);
+    assert.equal(await bucket.exists("runs/dt=2026-11-21/steps/ingest.json"), true);
+    assert.equal(bucket.location, "gs://pulse-shop");
+    await assert.rejects(bucket.write("../escape", "x"), /invalid object path/);
+  });
+
+  it("streams through a resumable upload and leaves no object when the source fails", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    async function* chunks() {
+      yield "date,orders\n";
+      yield new TextEncoder().encode("2026-11-21,300\n");
+    }
+    assert.deepEqual(await bucket.writeStream("extracts/x.csv", chunks(), { contentType: "text/csv" }), {
+      bytes: 27,
+    });
+    assert.deepEqual(fake.calls.at(-1)?.options, {
+      resumable: true,
+      contentType: "text/csv",
+      validation: "crc32c",
+    });
+    assert.equal(fake.objects.get("extracts/x.csv")?.data.toString(), "date,orders\n2026-11-21,300\n");
+    async function* broken() {
+      yield "partial";
+      throw new Error("source broke");
+    }
+    await assert.rejects(bucket.writeStream("extracts/broken.csv", broken()), /source broke/);
+    assert.equal(fake.objects.has("extracts/broken.csv"), false);
+  });
+
+  it("lists by prefix page by page, sorted, without folder placeholders", async () => {
+    const fake = new FakeGcs();
+    for (const name of ["a/3", "a/1", "a/2", "a/", "a/4", "a/5", "b/1"]) fake.put(name, "x");
+    const bucket = new GcsBucket(fake, { clock, listPageSize: 2 });
+    assert.deepEqual(await bucket.list("a/"), ["a/1", "a/2", "a/3", "a/4", "a/5"]);
+    assert.deepEqual(
+      fake.listQueries.map((query) => [query.prefix, query.maxResults, query.pageToken, query.autoPaginate]),
+      [
+        ["a/", 2, undefined, false],
+        ["a/", 2, "2", false],
+        ["a/", 2, "4", false],
+      ],
+    );
+  });
+
+  it("replaces latest/ with a server-side copy", async () => {
+    const fake = new FakeGcs();
+    fake.put("extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv", "new");
+    fake.put("extracts/latest/daily_kpis.csv", "old");
+    const bucket = new GcsBucket(fake, { clock });
+    await bucket.copy("extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv", "extracts/latest/daily_kpis.csv");
+    assert.equal(fake.objects.get("extracts/latest/daily_kpis.csv")?.data.toString(), "new");
+    assert.deepEqual(fake.calls.at(-1), {
+      op: "copy",
+      path: "extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv",
+      options: "extracts/latest/daily_kpis.csv",
+    });
+  });
+
+  it("signs v4 read links that expire within 7 days, and refuses longer ones", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock, linkTtlSeconds: 3 * 24 * 3600 });
+    assert.match(
+      await bucket.linkFor("reports/dt=2026-11-21/deck.pptx"),
+      /^https:\/\/storage\.googleapis\.com\//,
+    );
+    assert.deepEqual(fake.calls.at(-1)?.options, {
+      version: "v4",
+      action: "read",
+      expires: NOW.getTime() + 3 * 24 * 3600 * 1000,
+    });
+    const defaults = new GcsBucket(fake, { clock });
+    await defaults.linkFor("reports/deck.pptx");
+    const { expires } = fake.calls.at(-1)?.options as { expires: number };
+    assert.ok(expires - NOW.getTime() <= 7 * 24 * 3600 * 1000);
+    assert.throws(() => new GcsBucket(fake, { linkTtlSeconds: 7 * 24 * 3600 + 1 }), /7 days/);
+    await assert.rejects(defaults.linkFor("reports/deck.pptx", 8 * 24 * 3600), /7 days/);
+  });
+
+  it("composes more than 32 shards by folding left, in order, and removes its temporaries", async () => {
+    const fake = new FakeGcs();
+    const sources = Array.from({ length: 70 }, (_, i) => `shards/part-${String(i).padStart(12, "0")}.csv`);
+    for (const [i, source] of sources.entries()) fake.put(source, `${i}\n`);
+    const bucket = new GcsBucket(fake, { clock });
+    await bucket.compose(sources, "extracts/out.csv");
+    assert.equal(fake.combines.length, 3);
+    for (const call of fake.combines) assert.ok(call.sources.length <= MAX_COMPOSE_SOURCES);
+    const [first, second, last] = fake.combines;
+    assert.deepEqual(first?.sources, sources.slice(0, 32));
+    assert.deepEqual(second?.sources, [first?.destination, ...sources.slice(32, 63)]);
+    assert.deepEqual(last?.sources, [second?.destination, ...sources.slice(63)]);
+    assert.equal(last?.destination, "extracts/out.csv");
+    assert.ok(first?.destination.startsWith(COMPOSE_TEMP_PREFIX));
+    assert.equal(
+      fake.objects.get("extracts/out.csv")?.data.toString(),
+      sources.map((_, i) => `${i}\n`).join(""),
+    );
+    assert.deepEqual(
+      [...fake.objects.keys()].filter((key) => key.startsWith(COMPOSE_TEMP_PREFIX)),
+      [],
+    );
+  });
+
+  it("publishes an export as one file: header first, shards in number order, then latest/ by copy", async () => {
+    const fake = new FakeGcs();
+    const prefix = extractShardPrefix("daily_kpis", "2026-11-21", "scheduler-1");
+    assert.equal(prefix, "extracts/daily_kpis/dt=2026-11-21/run=scheduler-1/");
+    fake.put(`${prefix}part-000000000001.csv`, "2026-11-21,2\n");
+    fake.put(`${prefix}part-000000000000.csv`, "2026-11-20,1\n");
+    fake.put(`${prefix}part-000000000010.csv`, "2026-11-22,3\n");
+    const bucket = new GcsBucket(fake, { clock });
+    const result = await bucket.publishExtract({
+      shardPrefix: prefix,
+      header: "date,orders",
+      datedPath: "extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv",
+      latestPath: "extracts/latest/daily_kpis.csv",
+    });
+    assert.deepEqual(result, { shards: 3 });
+    assert.deepEqual(fake.combines[0]?.sources, [
+      `${prefix}header.csv`,
+      `${prefix}part-000000000000.csv`,
+      `${prefix}part-000000000001.csv`,
+      `${prefix}part-000000000010.csv`,
+    ]);
+    const expected = "date,orders\n2026-11-20,1\n2026-11-21,2\n2026-11-22,3\n";
+    assert.equal(
+      fake.objects.get("extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv")?.data.toString(),
+      expected,
+    );
+    assert.equal(fake.objects.get("extracts/latest/daily_kpis.csv")?.data.toString(), expected);
+    await assert.rejects(
+      bucket.publishExtract({
+        shardPrefix: "extracts/none/",
+        header: "x",
+        datedPath: "a.csv",
+        latestPath: "b.csv",
+      }),
+      /no export shards/,
+    );
+  });
+
+  it("offers compare-and-swap on generations for ledger updates", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    await bucket.write("runs/claim.json", "stale");
+    const read = await bucket.readVersioned("runs/claim.json");
+    assert.equal(read?.data.toString(), "stale");
+    assert.equal(await bucket.replaceIfGeneration("runs/claim.json", "mine", read?.generation ?? ""), true);
+    assert.equal(await bucket.replaceIfGeneration("runs/claim.json", "late", read?.generation ?? ""), false);
+    const current = await bucket.readVersioned("runs/claim.json");
+    assert.equal(await bucket.deleteIfGeneration("runs/claim.json", read?.generation ?? ""), false);
+    assert.equal(await bucket.deleteIfGeneration("runs/claim.json", current?.generation ?? ""), true);
+    assert.equal(await bucket.readVersioned("runs/claim.json"), undefined);
+    assert.deepEqual(
+      fake.calls.filter((call) => call.op === "delete").map((call) => call.options),
+      [{ ifGenerationMatch: read?.generation }, { ifGenerationMatch: current?.generation }],
+    );
+  });
+
+  it("names the bucket and the role when access is denied", async () => {
+    const fake = new FakeGcs();
+    fake.deny = true;
+    await assert.rejects(
+      new GcsBucket(fake, { clock }).write("runs/x.json", "{}"),
+      /denied writing gs:\/\/pulse-shop\/runs\/x\.json.*roles\/storage\.objectAdmin on bucket pulse-shop/,
+    );
+  });
+});

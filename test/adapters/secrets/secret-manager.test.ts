@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  type SecretManagerClient,
+  type SecretPayload,
+  SecretManagerSecrets,
+} from "../../../functions/adapters/secrets/secret-manager.ts";
+import { isTransient } from "../../../functions/shared/step.ts";
+
+class FakeSecretManager implements SecretManagerClient {
+  readonly requests: string[] = [];
+  constructor(private readonly answer: (name: string) => SecretPayload | Error) {}
+  async accessSecretVersion(request: { name: string }): Promise<[SecretPayload]> {
+    this.requests.push(request.name);
+    const answer = this.answer(request.name);
+    if (answer instanceof Error) throw answer;
+    return [answer];
+  }
+}
+
+function grpcError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+const KEY = "k".repeat(40);
+
+describe("Secret Manager secrets", () => {
+  it("reads projects/P/secrets/S/versions/latest and trims the line break that `echo` adds", async () => {
+    const fake = new FakeSecretManager((name) =>
+      name.includes("pii")
+        ? { payload: { data: Buffer.from(`${KEY}\n`) } }
+        : { payload: { data: "smtp://u:p@mail:587" } },
+    );
+    const secrets = new SecretManagerSecrets(fake, {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pulse-pii-hash-key",
+      smtpUrlSecret: "projects/other-project/secrets/smtp",
+    });
+    assert.equal(await secrets.piiHashKey(), KEY);
+    assert.equal(await secrets.smtpUrl(), "smtp://u:p@mail:587");
+    assert.deepEqual(fake.requests, [
+      "projects/shop-analytics/secrets/pulse-pii-hash-key/versions/latest",
+      "projects/other-project/secrets/smtp/versions/latest",
+    ]);
+  });
+
+  it("caches a value for a few minutes, then asks again", async () => {
+    let now = Date.parse("2026-11-22T07:00:00Z");
+    const fake = new FakeSecretManager(() => ({ payload: { data: KEY } }));
+    const secrets = new SecretManagerSecrets(fake, {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+      cacheTtlMs: 60_000,
+      clock: { now: () => new Date(now) },
+    });
+    await Promise.all([secrets.piiHashKey(), secrets.piiHashKey()]);
+    await secrets.piiHashKey();
+    assert.equal(fake.requests.length, 1);
+    now += 61_000;
+    await secrets.piiHashKey();
+    assert.equal(fake.requests.length, 2);
+  });
+
+  it("explains a denied read with the role to grant, and does not cache the failure", async () => {
+    let denied = true;
+    const fake = new FakeSecretManager(() =>
+      denied ? grpcError(7, "7 PERMISSION_DENIED: Permission denied") : { payload: { data: KEY } },
+    );
+    const secrets = new SecretManagerSecrets(fake, {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+    });
+    await assert.rejects(
+      secrets.piiHashKey(),
+      /denied access to projects\/shop-analytics\/secrets\/pii: .*roles\/secretmanager\.secretAccessor/,
+    );
+    denied = false;
+    assert.equal(await secrets.piiHashKey(), KEY);
+  });
+
+  it("says how to add a missing version, and marks an unavailable service as transient", async () => {
+    const missing = new SecretManagerSecrets(new FakeSecretManager(() => grpcError(5, "5 NOT_FOUND")), {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+    });
+    await assert.rejects(missing.smtpUrl(), /gcloud secrets versions add smtp --data-file=-/);
+    const unavailable = new SecretManagerSecrets(
+      new FakeSecretManager(() => grpcError(14, "14 UNAVAILABLE")),
+      {
+        projectId: "shop-analytics",
+        piiHashKeySecret: "pii",
+        smtpUrlSecret: "smtp",
+      },
+    );
+    await assert.rejects(unavailable.smtpUrl(), (error: unknown) => isTransient(error));
+  });
+
+  it("refuses empty payloads and odd secret ids", async () => {
+    const secrets = new SecretManagerSecrets(new FakeSecretManager(() => ({ payload: { data: "\n" } })), {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+    });
+    await assert.rejects(secrets.piiHashKey(), /is empty/);
+    await assert.rejects(secrets.read("../etc"), /invalid secret id/);
+  });
+});

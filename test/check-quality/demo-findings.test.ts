@@ -1,0 +1,230 @@
+// The two check steps on the demo shop, run for real (generator → DuckDB → ingest → check sources → transform →
+// check quality): every injected problem is reported with the right severity, a shop without problems raises
+// no warning or critical finding, and a duplicated unified key blocks the run.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { anomaliesPaths } from "../../functions/check-quality/anomalies-file.ts";
+import { defaultDemoOptions, type DemoManifest, generateDemoData } from "../../functions/demo/generate.ts";
+import { runLocally } from "../../functions/runtime/local-run.ts";
+import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import { addDays } from "../../functions/shared/dates.ts";
+import type { Finding } from "../../functions/shared/findings.ts";
+import type { StepRecord } from "../../functions/shared/ledger.ts";
+import { silentLogger } from "../../functions/shared/logger.ts";
+import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
+
+const RUN_DATE = "2026-11-21";
+
+interface Shop {
+  workDir: string;
+  config: PulseConfig;
+  warehouse: DuckDbWarehouse;
+  manifest: DemoManifest;
+  records: StepRecord[];
+  findings: Finding[];
+}
+
+async function openShop(problems: boolean): Promise<Shop> {
+  const workDir = await mkdtemp(join(tmpdir(), "pulse-checks-"));
+  const config = loadConfig({ PULSE_WORK_DIR: workDir }, { cwd: workDir, piiHashKey: "k".repeat(40) });
+  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+  const manifest = await generateDemoData(warehouse.rawConnection, "raw", {
+    ...defaultDemoOptions(RUN_DATE),
+    startDate: addDays(RUN_DATE, -119),
+    ordersPerDay: 40,
+    problems,
+  });
+  const report = await runLocally(config, message("checks", { to: "check-quality" }), {
+    log: silentLogger(),
+    warehouse,
+  });
+  const records = report.records.filter(
+    (record) => record.step === "check-sources" || record.step === "check-quality",
+  );
+  return {
+    workDir,
+    config,
+    warehouse,
+    manifest,
+    records,
+    findings: records.flatMap((record) => record.findings),
+  };
+}
+
+function message(runId: string, options: Partial<RunOptions> = {}) {
+  return parseRunMessage({ runDate: RUN_DATE, runId, trigger: "manual", options: { skip: [], ...options } });
+}
+
+async function closeShop(shop: Shop | undefined): Promise<void> {
+  if (!shop) return;
+  await shop.warehouse.close();
+  await rm(shop.workDir, { recursive: true, force: true });
+}
+
+function only(findings: readonly Finding[], check: string, subject?: string): Finding {
+  const matches = findings.filter(
+    (item) => item.check === check && (subject === undefined || item.subject === subject),
+  );
+  assert.equal(
+    matches.length,
+    1,
+    `one ${check} ${subject ?? ""} finding, got ${JSON.stringify(matches, null, 2)}`,
+  );
+  return matches[0] as Finding;
+}
+
+describe("checks on the demo shop with its injected problems", { timeout: 180_000 }, () => {
+  let shop: Shop;
+  before(async () => {
+    shop = await openShop(true);
+  });
+  after(async () => closeShop(shop));
+
+  it("runs both checks to success without blocking: every problem is a warning or critical, none blocks", () => {
+    assert.deepEqual(
+      shop.records.map((record) => `${record.step}:${record.status}`),
+      ["check-sources:succeeded", "check-quality:succeeded"],
+    );
+    assert.equal(shop.findings.filter((item) => item.blocking).length, 0);
+  });
+
+  it("reports stale Meta and TikTok as critical, with the day their data stops", () => {
+    const [meta, tiktok] = shop.manifest.injected.staleSources;
+    const metaFinding = only(shop.findings, "source_freshness", "facebook_ads");
+    assert.equal(metaFinding.severity, "critical");
+    assert.equal(metaFinding.observed, meta?.lastDay);
+    assert.match(
+      metaFinding.message,
+      /^Meta Ads data is 5 days old \(last day 2026-11-16\)\. ROAS for Meta is not meaningful/,
+    );
+    const tiktokFinding = only(shop.findings, "source_freshness", "tiktok_ads");
+    assert.equal(tiktokFinding.severity, "critical");
+    assert.equal(tiktokFinding.observed, tiktok?.lastDay);
+    assert.match(tiktokFinding.message, /^TikTok Ads data is 4 days old \(last day 2026-11-17\)/);
+    assert.equal(
+      shop.findings.filter((item) => item.check === "source_freshness").length,
+      2,
+      "Shopify and Google are fresh",
+    );
+  });
+
+  it("reports the broken attribution of both channels in the last 7 days as critical, and the coverage drop", () => {
+    for (const [channel, label] of [
+      ["meta", "Meta"],
+      ["tiktok", "TikTok"],
+    ] as const) {
+      const broken = only(shop.findings, "attribution_broken", channel);
+      assert.equal(broken.severity, "critical");
+      assert.match(broken.message, new RegExp(`^${label} spent \\$[\\d,]+ with \\$0 attributed revenue`));
+    }
+    const coverage = only(shop.findings, "attribution_coverage");
+    assert.equal(coverage.severity, "warning");
+    assert.match(coverage.message, /Meta \(0\.0% of orders/);
+    assert.match(coverage.message, /TikTok \(0\.0% of orders/);
+  });
+
+  it("reports the duplicated batch and the NULL order values as warnings", () => {
+    const { duplicatedBatch } = shop.manifest.injected;
+    const batch = only(shop.findings, "duplicated_raw_batch");
+    assert.equal(batch.severity, "warning");
+    assert.equal(batch.subject, `shopify_orders ${duplicatedBatch.day}`);
+    const nulls = only(shop.findings, "null_order_values");
+    assert.equal(nulls.severity, "warning");
+    assert.equal(nulls.column, "total_price");
+    assert.ok(Number(nulls.observed) > 0);
+    assert.match(nulls.message, /have no order value \(total_price is NULL\)/);
+  });
+
+  it("gives every finding a severity, a subject, an expected value and one sentence", () => {
+    for (const finding of shop.findings) {
+      assert.ok(finding.subject, `${finding.check} has a subject`);
+      assert.ok(finding.expected !== undefined, `${finding.check} has an expected value`);
+      assert.match(finding.message, /^[A-Z0-9].*[.:]/, `${finding.check}: ${finding.message}`);
+    }
+  });
+
+  it("writes the anomalies file, the findings history and the column profiles", async () => {
+    const paths = anomaliesPaths(RUN_DATE);
+    const markdown = await readFile(join(shop.config.local.bucketDir, paths.markdown), "utf8");
+    assert.match(markdown, /^# Checks for 2026-11-21/);
+    assert.match(markdown, /## Critical/);
+    assert.match(markdown, /Meta Ads data is 5 days old \(last day 2026-11-16\)/);
+    const json = JSON.parse(await readFile(join(shop.config.local.bucketDir, paths.json), "utf8")) as {
+      counts: { critical: number; blocking: number };
+      findings: Finding[];
+    };
+    assert.equal(json.counts.blocking, 0);
+    assert.equal(json.findings.length, shop.findings.length);
+
+    const history = await shop.warehouse.query<{ findings: number }>(
+      "SELECT COUNT(*) AS findings FROM ops.findings WHERE run_date = @run_date",
+      { run_date: RUN_DATE },
+    );
+    assert.equal(Number(history[0]?.findings), shop.findings.length);
+
+    const profiles = await shop.warehouse.query<{
+      table_name: string;
+      column_name: string;
+      null_count: number;
+      row_count: number;
+    }>(
+      `SELECT table_name, column_name, null_count, row_count FROM ops.column_profiles
+       WHERE run_date = @run_date ORDER BY table_name, column_name`,
+      { run_date: RUN_DATE },
+    );
+    assert.ok(profiles.length >= 20, `${profiles.length} profiled columns`);
+    const totalPrice = profiles.find(
+      (row) => row.table_name === "unified.shopify_unified" && row.column_name === "total_price",
+    );
+    assert.ok(totalPrice && Number(totalPrice.row_count) > 0);
+    const nullsToday = shop.manifest.injected.nullOrderValues.days.includes(RUN_DATE);
+    assert.equal(
+      Number(totalPrice.null_count) > 0,
+      nullsToday,
+      "the NULL order values of the run date are profiled",
+    );
+  });
+
+  it("blocks the run when a unified key is duplicated", async () => {
+    await shop.warehouse.rawConnection.run(
+      `INSERT INTO unified.shopify_unified SELECT * FROM unified.shopify_unified
+       WHERE order_date = DATE '${RUN_DATE}' LIMIT 1`,
+    );
+    const report = await runLocally(
+      shop.config,
+      message("duplicate", { from: "check-quality", to: "check-quality", force: true }),
+      { log: silentLogger(), warehouse: shop.warehouse },
+    );
+    const record = report.records.find((item) => item.step === "check-quality");
+    assert.equal(record?.status, "blocked");
+    const duplicate = only(record?.findings ?? [], "audit_unique_order_ids");
+    assert.equal(duplicate.severity, "critical");
+    assert.equal(duplicate.blocking, true);
+    assert.equal(duplicate.table, "unified.shopify_unified");
+    assert.match(duplicate.message, /Export is stopped/);
+  });
+});
+
+describe("checks on the demo shop without problems", { timeout: 180_000 }, () => {
+  let shop: Shop;
+  before(async () => {
+    shop = await openShop(false);
+  });
+  after(async () => closeShop(shop));
+
+  it("raises no warning and no critical finding (no crying wolf)", () => {
+    assert.deepEqual(
+      shop.records.map((record) => `${record.step}:${record.status}`),
+      ["check-sources:succeeded", "check-quality:succeeded"],
+    );
+    const alarming = shop.findings.filter((item) => item.severity !== "info");
+    assert.deepEqual(
+      alarming.map((item) => `${item.severity} ${item.check}: ${item.message}`),
+      [],
+    );
+  });
+});

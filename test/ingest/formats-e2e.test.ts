@@ -1,0 +1,195 @@
+// Every supported export, hand-made in its exact format, dropped into the inbox and run through the real pipeline
+// (ingest → check sources → transform): the marts' orders, revenue and spend must equal totals computed here,
+// independently, straight from the files.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import iconv from "iconv-lite";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { manifestPath } from "../../functions/ingest/file-drop.ts";
+import { runLocally } from "../../functions/runtime/local-run.ts";
+import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import { silentLogger } from "../../functions/shared/logger.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { CLOCK, fixture, FIXTURES, RUN_DATE, TIMEZONE } from "./harness.ts";
+
+const DROPS = [
+  "shopify-orders.csv",
+  "shopify-customers.csv",
+  "shopify-customers-legacy.csv",
+  "shopify-products.csv",
+  "meta-ads-daily.csv",
+  "google-ads-report.csv",
+  "tiktok-ads.csv",
+  "wine-trade-sales.csv",
+];
+
+type Record = { [column: string]: string };
+
+const csv = (text: string, delimiter = ","): Record[] =>
+  parse(text, { columns: true, delimiter, bom: true, skip_empty_lines: true, relax_column_count: true });
+
+/** The calendar day of an instant in New York, by Intl (not the ingest's own date code). */
+function newYorkDay(instant: string): string {
+  const [date, time, offset] = instant.split(" ");
+  const iso = `${date}T${time}${(offset ?? "").slice(0, 3)}:${(offset ?? "").slice(3)}`;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: TIMEZONE }).format(new Date(iso));
+}
+
+const money = (text: string | undefined) => Number((text ?? "").replace(/[,\s]/g, "")) || 0;
+
+interface Expected {
+  orders: number;
+  revenue: number;
+  spend: Map<string, number>;
+  attributed: Map<string, { orders: number; revenue: number }>;
+}
+
+/** The run date's truth, from the files as a person would total them in a spreadsheet. */
+async function expectedFromFiles(): Promise<Expected> {
+  const attributed = new Map<string, { orders: number; revenue: number }>();
+  let orders = 0;
+  let revenue = 0;
+  for (const row of csv(await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8"))) {
+    if (!row["Financial Status"] || row["Cancelled at"]) continue; // continuation rows; cancelled orders
+    if (newYorkDay(row["Created at"] ?? "") !== RUN_DATE) continue;
+    orders++;
+    revenue += money(row.Total);
+    const source = /utm_source[:=]\s*([a-z]+)/.exec(row["Note Attributes"] ?? "")?.[1];
+    const channel = source === "facebook" ? "meta" : source === "google" ? "google_ads" : source;
+    if (channel) {
+      const current = attributed.get(channel) ?? { orders: 0, revenue: 0 };
+      attributed.set(channel, { orders: current.orders + 1, revenue: current.revenue + money(row.Total) });
+    }
+  }
+  const wine = iconv.decode(await readFile(join(FIXTURES, "wine-trade-sales.csv")), "windows-1252");
+  const invoices = new Map<string, number>();
+  for (const row of csv(wine, ";")) {
+    if (row.Date !== "21/11/2026") continue;
+    const amount = Number((row["Montant TTC"] ?? "").replace(/[\s\u00a0\u202f]/g, "").replace(",", "."));
+    invoices.set(row["N° facture"] ?? "", (invoices.get(row["N° facture"] ?? "") ?? 0) + amount);
+  }
+  orders += invoices.size;
+  for (const amount of invoices.values()) revenue += amount;
+
+  const spend = new Map<string, number>();
+  const add = (channel: string, value: number) => spend.set(channel, (spend.get(channel) ?? 0) + value);
+  for (const row of csv(await readFile(join(FIXTURES, "meta-ads-daily.csv"), "utf8"))) {
+    if (row.Day === RUN_DATE) add("meta", money(row["Amount spent (USD)"]));
+  }
+  const google = (await readFile(join(FIXTURES, "google-ads-report.csv"), "utf8"))
+    .split("\n")
+    .slice(2)
+    .join("\n");
+  for (const row of csv(google)) if (row.Day === RUN_DATE) add("google_ads", money(row.Cost));
+  for (const row of csv(await readFile(join(FIXTURES, "tiktok-ads.csv"), "utf8"))) {
+    if (row["By Day"] === RUN_DATE) add("tiktok", money(row.Cost));
+  }
+  return { orders, revenue, spend, attributed };
+}
+
+const close = (actual: unknown, expected: number, what: string) =>
+  assert.ok(Math.abs(Number(actual) - expected) < 0.005, `${what}: ${String(actual)} vs ${expected}`);
+
+describe("file drops of every format, through the real pipeline", { timeout: 120_000 }, () => {
+  let workDir: string;
+  let config: PulseConfig;
+  let warehouse: DuckDbWarehouse;
+  let bucket: FolderBucket;
+
+  before(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "pulse-drops-"));
+    config = loadConfig(
+      { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE },
+      { cwd: workDir, piiHashKey: "k".repeat(40) },
+    );
+    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+    bucket = new FolderBucket(config.local.bucketDir);
+    for (const name of DROPS) await bucket.write(`raw/inbox/${name}`, await fixture(name));
+    await bucket.write("mappings/wine-trade.json", await fixture("wine-trade.mapping.json"));
+  });
+  after(async () => {
+    await warehouse.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("ingests every file and builds marts whose numbers equal the files' own totals", async () => {
+    const message = parseRunMessage({
+      runDate: RUN_DATE,
+      runId: "drops",
+      trigger: "manual",
+      options: { skip: [], to: "transform" },
+    });
+    const report = await runLocally(config, message, { log: silentLogger(), warehouse, clock: CLOCK });
+    assert.deepEqual(
+      report.records.map((record) => `${record.step}:${record.status}`),
+      ["ingest:succeeded", "check-sources:succeeded", "transform:succeeded"],
+    );
+    assert.deepEqual(await bucket.list("raw/inbox/"), [], "the inbox is emptied");
+    const manifests = await bucket.list("raw/manifest/");
+    assert.equal(manifests.length, DROPS.length);
+    for (const path of manifests) {
+      const manifest = JSON.parse(String(await bucket.read(path)));
+      assert.equal(manifest.status, "loaded", `${manifest.fileName}: ${manifest.error}`);
+      assert.equal(manifest.rowsQuarantined, 0, manifest.fileName);
+      const received = await bucket.read(manifest.receivedPath);
+      assert.deepEqual(received, await fixture(manifest.fileName), `${manifest.fileName} kept byte for byte`);
+      assert.ok(await bucket.exists(manifestPath(manifest.sha256)));
+    }
+
+    const expected = await expectedFromFiles();
+    assert.deepEqual(
+      [expected.orders, expected.spend.size, expected.attributed.size],
+      [5, 3, 3],
+      "a non-trivial day",
+    );
+    const [kpis] = await warehouse.query<{ orders: number; gross_revenue: number; ad_spend: number }>(
+      "SELECT orders, gross_revenue, ad_spend FROM marts.daily_kpis WHERE date = @run_date",
+      { run_date: RUN_DATE },
+    );
+    assert.ok(kpis, "a daily_kpis row for the run date");
+    assert.equal(Number(kpis.orders), expected.orders);
+    close(kpis.gross_revenue, expected.revenue, "gross revenue");
+    const totalSpend = [...expected.spend.values()].reduce((sum, value) => sum + value, 0);
+    close(kpis.ad_spend, totalSpend, "ad spend");
+
+    const channels = await warehouse.query<{
+      channel: string;
+      spend: number;
+      attributed_orders: number;
+      attributed_revenue: number;
+    }>(
+      "SELECT channel, spend, attributed_orders, attributed_revenue FROM marts.marketing_daily_channel WHERE date = @run_date",
+      { run_date: RUN_DATE },
+    );
+    for (const [channel, spend] of expected.spend) {
+      const row = channels.find((candidate) => candidate.channel === channel);
+      assert.ok(row, `channel ${channel}`);
+      close(row.spend, spend, `${channel} spend`);
+      const attributed = expected.attributed.get(channel) ?? { orders: 0, revenue: 0 };
+      assert.equal(Number(row.attributed_orders), attributed.orders, `${channel} attributed orders`);
+      close(row.attributed_revenue, attributed.revenue, `${channel} attributed revenue`);
+    }
+  });
+
+  it("lands customers (current and legacy exports) and products for staging", async () => {
+    const customers = await warehouse.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM staging.stg_shopify_customers",
+    );
+    assert.equal(Number(customers[0]?.n), 4);
+    const products = await warehouse.query<{ product_title: string; list_price: number }>(
+      "SELECT product_title, list_price FROM staging.stg_shopify_products ORDER BY product_title",
+    );
+    assert.deepEqual(
+      products.map((row) => [row.product_title, Number(row.list_price)]),
+      [
+        ["Linen Apron", 26],
+        ["Olive Wood Board 🫒", 40],
+      ],
+    );
+  });
+});

@@ -1,0 +1,72 @@
+// A file-drop test bench: a real folder bucket and an in-memory DuckDB, the step's ingest of one dropped file,
+// and small readers over what it produced.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { type DropOutcome, ingestDrop, INBOX_PREFIX } from "../../functions/ingest/file-drop.ts";
+import type { FormatSpec } from "../../functions/ingest/format.ts";
+import { BUILTIN_FORMATS } from "../../functions/ingest/formats.ts";
+import { genericFormat, type Mapping, MappingSchema } from "../../functions/ingest/generic.ts";
+import { silentLogger } from "../../functions/shared/logger.ts";
+import type { Clock } from "../../functions/shared/ports.ts";
+
+export const FIXTURES = join(import.meta.dirname, "fixtures");
+export const RUN_DATE = "2026-11-21";
+export const TIMEZONE = "America/New_York";
+/** The morning after the run date in New York. */
+export const CLOCK: Clock = { now: () => new Date("2026-11-22T12:00:00Z") };
+
+export function fixture(name: string): Promise<Buffer> {
+  return readFile(join(FIXTURES, name));
+}
+
+export function mapping(value: unknown): Mapping {
+  return MappingSchema.parse(value);
+}
+
+export interface Harness {
+  dir: string;
+  bucket: FolderBucket;
+  warehouse: DuckDbWarehouse;
+  ingest(name: string, data: string | Uint8Array, options?: { mappings?: Mapping[] }): Promise<DropOutcome>;
+  rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), "pulse-ingest-"));
+  const bucket = new FolderBucket(join(dir, "bucket"));
+  const warehouse = await DuckDbWarehouse.open(":memory:");
+  return {
+    dir,
+    bucket,
+    warehouse,
+    async ingest(name, data, options = {}) {
+      const path = `${INBOX_PREFIX}${name}`;
+      await bucket.write(path, data);
+      const formats: FormatSpec[] = [...BUILTIN_FORMATS, ...(options.mappings ?? []).map(genericFormat)];
+      return ingestDrop(
+        { warehouse, bucket, clock: CLOCK, log: silentLogger() },
+        {
+          runDate: RUN_DATE,
+          shopTimezone: TIMEZONE,
+          shopCurrency: "USD",
+          formats,
+          chunkSize: 2,
+          latestEventDate: "2026-11-23",
+        },
+        path,
+      );
+    },
+    async rows<T>(sql: string) {
+      const reader = await warehouse.rawConnection.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as T[];
+    },
+    async close() {
+      await warehouse.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

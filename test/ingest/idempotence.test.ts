@@ -1,0 +1,90 @@
+// The same file dropped twice loads nothing twice; a corrected export for the same period replaces that period
+// (and only that period); an attempt interrupted half-way is retried without doubling rows.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { manifestPath } from "../../functions/ingest/file-drop.ts";
+import { createHarness, fixture, type Harness } from "./harness.ts";
+
+const spendByDay = async (harness: Harness) =>
+  Object.fromEntries(
+    (
+      await harness.rows<{ day: string; spend: number; n: bigint }>(
+        "SELECT CAST(date_start AS VARCHAR) AS day, sum(spend) AS spend, count(*) AS n FROM raw.facebook_ads_insights GROUP BY 1 ORDER BY 1",
+      )
+    ).map((row) => [row.day, [Math.round(row.spend * 100) / 100, Number(row.n)]]),
+  );
+
+describe("file drops: idempotence and replacement", () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await createHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("loads the same file once, however often it is dropped", async () => {
+    const bytes = await fixture("meta-ads-daily.csv");
+    const first = await harness.ingest("meta.csv", bytes);
+    assert.equal(first.manifest.status, "loaded");
+    const before = await spendByDay(harness);
+    const again = await harness.ingest("meta (1).csv", bytes);
+    assert.equal(again.manifest.status, "duplicate");
+    assert.deepEqual(await spendByDay(harness), before);
+    const manifest = JSON.parse(String(await harness.bucket.read(manifestPath(first.manifest.sha256))));
+    assert.deepEqual(
+      manifest.drops.map((drop: { name: string; outcome: string }) => `${drop.name}:${drop.outcome}`),
+      ["meta.csv:loaded", "meta (1).csv:duplicate"],
+    );
+    assert.deepEqual(await harness.bucket.list("raw/inbox/"), []);
+  });
+
+  it("replaces an earlier export's rows for the period a corrected export covers, and only those", async () => {
+    const original = (await fixture("meta-ads-daily.csv")).toString("utf8");
+    await harness.ingest("meta.csv", original);
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [15, 1], "2026-11-21": [199.88, 3] });
+
+    // Meta restated the 21st: one ad's spend changed and one ad is gone.
+    const corrected = original
+      .split("\n")
+      .filter((line) => !line.includes("Carousel"))
+      .filter((line) => !line.startsWith("2026-11-20"))
+      .join("\n")
+      .replace(",124.00,", ",130.00,");
+    const outcome = await harness.ingest("meta-corrected.csv", corrected);
+    assert.equal(outcome.manifest.status, "loaded");
+    assert.equal(outcome.manifest.periodStart, "2026-11-21");
+    assert.equal(outcome.manifest.rowsReplaced, 3);
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [15, 1], "2026-11-21": [149.1, 2] });
+  });
+
+  it("replaces a corrected Shopify orders export, leaving other kinds' rows alone", async () => {
+    const original = (await fixture("shopify-orders.csv")).toString("utf8");
+    await harness.ingest("orders.csv", original);
+    await harness.ingest("meta.csv", await fixture("meta-ads-daily.csv"));
+    const corrected = original
+      .replace(",100.45,", ",101.45,")
+      .replace(",88.00,6.95,5.50,", ",89.00,6.95,5.50,");
+    const outcome = await harness.ingest("orders-fixed.csv", corrected);
+    assert.equal(outcome.manifest.rowsReplaced, 5);
+    const orders = await harness.rows<{ n: bigint; total: string }>(
+      "SELECT count(*) AS n, CAST(sum(total_price) AS VARCHAR) AS total FROM raw.shopify_orders",
+    );
+    assert.equal(orders[0]?.n, 5n);
+    assert.equal(Number(orders[0]?.total), 100.45 + 1 + 47.81 + 128.5 + 32.45 + 40);
+    assert.equal(Object.keys(await spendByDay(harness)).length, 2, "Meta rows untouched");
+  });
+
+  it("retries an interrupted attempt without doubling its rows", async () => {
+    const bytes = await fixture("tiktok-ads.csv");
+    const first = await harness.ingest("tiktok.csv", bytes);
+    // As if the run died after loading: the manifest still says "processing".
+    const path = manifestPath(first.manifest.sha256);
+    const manifest = JSON.parse(String(await harness.bucket.read(path)));
+    await harness.bucket.write(path, JSON.stringify({ ...manifest, status: "processing" }));
+    const retried = await harness.ingest("tiktok.csv", bytes);
+    assert.equal(retried.manifest.status, "loaded");
+    const [row] = await harness.rows<{ n: bigint }>("SELECT count(*) AS n FROM raw.tiktok_ads_reports_daily");
+    assert.equal(row?.n, 3n);
+  });
+});

@@ -1,0 +1,270 @@
+// Proves every model, extract and audit in sql/ is valid BigQuery without a BigQuery project: the ZetaSQL
+// analyzer (BigQuery's own front end) resolves each one against the raw schemas and, in build order, against
+// the output columns of the models before it. DuckDB runs the same files locally through a dialect layer, so
+// the local pipeline passing says nothing about BigQuery; this is the check that does.
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { after, describe, it, type TestContext } from "node:test";
+import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
+import { readSql, sqlPath } from "../../functions/shared/sql-files.ts";
+import { type ModelDefinition, MODELS, modelPath } from "../../functions/transform/models.ts";
+import {
+  type CatalogColumn,
+  simpleType,
+  typeName,
+  ZetaSqlCatalog,
+  ZetaSqlServer,
+} from "../support/zetasql.ts";
+
+/**
+ * Files with a known BigQuery error, by path under sql/, with the reason. Their tests run as `todo`, so the
+ * analyzer's message stays visible in the output without failing the suite while the SQL owner fixes them.
+ * Remove an entry as soon as its file is fixed, or a later regression in that file would go unnoticed.
+ */
+const KNOWN_BIGQUERY_ERRORS: ReadonlyMap<string, string> = new Map<string, string>([]);
+
+// Types of the named parameters as the warehouse adapters bind them (see SqlValue in functions/shared/ports.ts):
+// the window and `*_date` strings as DATE, the HMAC key pads as BYTES, other strings as STRING.
+const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
+  ["window_start", simpleType("DATE")],
+  ["window_end", simpleType("DATE")],
+  ["run_date", simpleType("DATE")],
+  ["shop_timezone", simpleType("STRING")],
+  ["pii_inner_key", simpleType("BYTES")],
+  ["pii_outer_key", simpleType("BYTES")],
+]);
+
+// ops.findings as functions/shared/findings-store.ts writes it (its column list is not exported).
+const OPS_FINDINGS: readonly CatalogColumn[] = [
+  { name: "run_date", type: simpleType("DATE") },
+  { name: "step", type: simpleType("STRING") },
+  { name: "check_name", type: simpleType("STRING") },
+  { name: "subject", type: simpleType("STRING") },
+  { name: "severity", type: simpleType("STRING") },
+  { name: "blocking", type: simpleType("BOOL") },
+  { name: "observed", type: simpleType("STRING") },
+  { name: "expected", type: simpleType("STRING") },
+  { name: "message", type: simpleType("STRING") },
+];
+
+// BigQuery clusters only on these top-level types (not FLOAT64, JSON, ARRAY or STRUCT), on at most 4 columns.
+const CLUSTERABLE_TYPES = new Set([
+  "INT64",
+  "STRING",
+  "DATE",
+  "TIMESTAMP",
+  "DATETIME",
+  "BOOL",
+  "NUMERIC",
+  "BIGNUMERIC",
+  "GEOGRAPHY",
+]);
+const MAX_CLUSTER_COLUMNS = 4;
+
+function parametersFor(sql: string): Map<string, CatalogColumn["type"]> {
+  const parameters = new Map(PARAMETERS);
+  for (const match of sql.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const name = match[1];
+    if (name?.endsWith("_date") && !parameters.has(name)) parameters.set(name, simpleType("DATE"));
+  }
+  return parameters;
+}
+
+/** Rewrites the analyzer's "... [at 12:5]" into "sql/x.sql:12:5: ...", which editors and CI annotate. */
+function located(file: string, message: string): string {
+  const [first = "", ...rest] = message.split("\n");
+  const position = /\s*\[at (\d+):(\d+)\]\s*$/.exec(first);
+  const head = position
+    ? `${file}:${position[1]}:${position[2]}: ${first.slice(0, position.index)}`
+    : `${file}: ${first}`;
+  return [head, ...rest.map((line) => `    ${line}`)].join("\n");
+}
+
+/** A query result written to a table or a CSV needs a name for every column, each name used once. */
+function assertNamedUniqueColumns(label: string, columns: readonly CatalogColumn[]): void {
+  const anonymous = columns.filter((column) => column.name.startsWith("$")).map((column) => column.name);
+  assert.deepEqual(
+    anonymous,
+    [],
+    `${label}: every output column needs an alias (BigQuery would invent f0_ names)`,
+  );
+  const seen = new Set<string>();
+  const duplicates = columns
+    .map((column) => column.name.toLowerCase())
+    .filter((name) => (seen.has(name) ? true : (seen.add(name), false)));
+  assert.deepEqual(
+    duplicates,
+    [],
+    `${label}: duplicate output column names (BigQuery names are case-insensitive)`,
+  );
+}
+
+/** The partitioning and clustering models.ts asks of the table must fit the columns the SQL produces. */
+function assertTableLayout(label: string, model: ModelDefinition, columns: readonly CatalogColumn[]): void {
+  const types = new Map(columns.map((column) => [column.name.toLowerCase(), typeName(column.type)]));
+  if (model.partitionColumn !== undefined) {
+    assert.equal(
+      types.get(model.partitionColumn.toLowerCase()),
+      "DATE",
+      `${label}: partition column ${model.partitionColumn} must be a DATE output column (the run window is dates)`,
+    );
+  }
+  const clusterBy = model.clusterBy ?? [];
+  assert.ok(
+    clusterBy.length <= MAX_CLUSTER_COLUMNS,
+    `${label}: BigQuery clusters on at most ${MAX_CLUSTER_COLUMNS} columns`,
+  );
+  for (const column of clusterBy) {
+    const type = types.get(column.toLowerCase());
+    assert.ok(type !== undefined, `${label}: cluster column ${column} is not an output column`);
+    assert.ok(
+      CLUSTERABLE_TYPES.has(type),
+      `${label}: cluster column ${column} is ${type}, which BigQuery cannot cluster on`,
+    );
+  }
+}
+
+/**
+ * Fails the test with the analyzer's message at its file position. A failure that is only the table of an
+ * upstream model that failed above is marked todo: the root cause is already red, and repeating it for every
+ * dependant would bury it.
+ */
+function failAnalysis(
+  t: TestContext,
+  label: string,
+  path: string,
+  message: string,
+  failedModels: ReadonlySet<string>,
+): never {
+  const missing = /^Table not found: ([\w.]+)/.exec(message)?.[1];
+  if (missing !== undefined && failedModels.has(missing))
+    t.todo(`blocked: upstream ${missing} does not analyse`);
+  assert.fail(`${label} is not valid BigQuery:\n${located(`sql/${path}`, message)}`);
+}
+
+const start = await ZetaSqlServer.start();
+
+if ("unavailable" in start) {
+  // A test rather than a skipped suite, so the reason is counted and printed in every reporter's summary.
+  it("BigQuery validity of sql/ (ZetaSQL analyzer, offline)", { skip: start.unavailable }, () => {});
+} else {
+  defineSuite(start.server);
+}
+
+function defineSuite(server: ZetaSqlServer): void {
+  describe("BigQuery validity of sql/ (ZetaSQL analyzer, offline)", () => {
+    const catalog = new ZetaSqlCatalog();
+    for (const table of RAW_TABLES) {
+      catalog.addTable(
+        "raw",
+        table.name,
+        table.columns.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+      );
+    }
+    catalog.addTable("ops", "findings", OPS_FINDINGS);
+    const analyze = (sql: string) => server.analyze(sql, { catalog, parameters: parametersFor(sql) });
+    // Models that did not analyse, so their dependants can tell "my upstream is broken" from "I am broken".
+    const failedModels = new Set<string>();
+
+    after(() => server.stop());
+
+    describe("rejects what BigQuery rejects", () => {
+      const rejections: readonly { what: string; sql: string; message: RegExp }[] = [
+        {
+          what: "an unknown column, with its line and column",
+          sql: "SELECT id,\n  no_such_column\nFROM raw.shopify_orders",
+          message: /^Unrecognized name: no_such_column.*\[at 2:3\]/,
+        },
+        {
+          what: "a function called with the wrong number of arguments",
+          sql: "SELECT SAFE_DIVIDE(total_price) FROM raw.shopify_orders",
+          message: /^No matching signature for function SAFE_DIVIDE/,
+        },
+        {
+          what: "DuckDB's strftime",
+          sql: "SELECT strftime(created_at, '%Y-%m') FROM raw.shopify_orders",
+          message: /^Function not found: strftime/,
+        },
+        {
+          what: "DuckDB's :: cast",
+          sql: "SELECT id::STRING FROM raw.shopify_orders",
+          message: /^Syntax error/,
+        },
+        {
+          what: "a type BigQuery does not have (INT32: the external product mode is on)",
+          sql: "SELECT CAST(id AS INT32) FROM raw.shopify_orders",
+          message: /^Type not found: INT32/,
+        },
+        {
+          what: "a table that is not declared",
+          sql: "SELECT * FROM raw.no_such_table",
+          message: /^Table not found: raw\.no_such_table/,
+        },
+        {
+          what: "a parameter the pipeline does not bind",
+          sql: "SELECT * FROM raw.shopify_orders WHERE name = @order_name",
+          message: /^Query parameter 'order_name' not found/,
+        },
+        {
+          what: "a wrongly typed parameter use (DATE window against a TIMESTAMP column)",
+          sql: "SELECT * FROM raw.shopify_orders WHERE created_at + @window_start > created_at",
+          message: /^No matching signature for operator \+/,
+        },
+      ];
+      for (const rejection of rejections) {
+        it(`rejects ${rejection.what}`, async () => {
+          const result = await analyze(rejection.sql);
+          assert.equal(result.ok, false, `the analyzer accepted: ${rejection.sql}`);
+          if (!result.ok) assert.match(result.message, rejection.message);
+        });
+      }
+
+      it("accepts the BigQuery features the models rely on (QUALIFY, JSON, SAFE_CAST, UNNEST WITH OFFSET)", async () => {
+        const result = await analyze(`
+        SELECT id, SAFE_CAST(JSON_VALUE(item, '$.price') AS NUMERIC) AS price, position
+        FROM raw.shopify_orders
+        CROSS JOIN UNNEST(JSON_QUERY_ARRAY(line_items)) AS item WITH OFFSET AS position
+        WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC) = 1`);
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        assert.deepEqual(
+          result.columns.map((column) => `${column.name} ${typeName(column.type)}`),
+          ["id INT64", "price NUMERIC", "position INT64"],
+        );
+      });
+    });
+
+    describe("models, in build order", () => {
+      for (const model of MODELS) {
+        const path = modelPath(model);
+        const label = `${model.layer}.${model.name}`;
+        it(`${label} (sql/${path})`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
+          const result = await analyze(readSql(path));
+          if (!result.ok) {
+            failedModels.add(label);
+            failAnalysis(t, label, path, result.message, failedModels);
+          }
+          catalog.addTable(model.layer, model.name, result.columns);
+          assertNamedUniqueColumns(label, result.columns);
+          assertTableLayout(label, model, result.columns);
+        });
+      }
+    });
+
+    for (const folder of ["extracts", "audits"] as const) {
+      describe(folder, () => {
+        for (const file of readdirSync(sqlPath(folder))
+          .filter((name) => name.endsWith(".sql"))
+          .sort()) {
+          const path = `${folder}/${file}`;
+          it(`sql/${path}`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
+            const result = await analyze(readSql(path));
+            if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
+            // An extract's columns are the CSV header contract.
+            if (folder === "extracts") assertNamedUniqueColumns(path, result.columns);
+          });
+        }
+      });
+    }
+  });
+}
