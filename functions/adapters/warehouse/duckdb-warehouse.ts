@@ -277,27 +277,64 @@ export class DuckDbWarehouse implements Warehouse {
           ),
         );
       }
-      const batchSize = Math.max(1, Math.floor(1000 / Math.max(1, request.columns.length)));
-      for (let start = 0; start < request.rows.length; start += batchSize) {
-        const batch = request.rows.slice(start, start + batchSize);
-        const values: DuckDBValue[] = [];
-        const tuples = batch.map((row) => {
-          const placeholders = request.columns.map((column) => {
-            values.push(toLoadValue(row[column.name], column.type));
-            return `CAST(? AS ${duckDbType(column.type)})`;
-          });
-          return `(${placeholders.join(", ")})`;
-        });
-        await this.timed(() =>
-          this.connection.run(`INSERT INTO ${target} (${columnList}) VALUES ${tuples.join(", ")}`, values),
-        );
-      }
+      if (await this.columnsMatch(request)) await this.appendRows(request);
+      else await this.insertRows(request, target, columnList);
       await this.timed(() => this.connection.run("COMMIT"));
     } catch (error) {
       await this.connection.run("ROLLBACK");
       throw error;
     }
     return { rowsWritten: request.rows.length };
+  }
+
+  /** The Appender needs the table's columns in exactly the order the request gives them. */
+  private async columnsMatch(request: LoadRequest): Promise<boolean> {
+    const reader = await this.timed(() =>
+      this.connection.runAndReadAll(
+        `SELECT column_name FROM information_schema.columns
+         WHERE table_schema = $dataset AND table_name = $table ORDER BY ordinal_position`,
+        { dataset: request.dataset, table: request.table },
+      ),
+    );
+    const existing = reader.getRowObjectsJS().map((row) => String(row.column_name));
+    return existing.join(",") === request.columns.map((column) => column.name).join(",");
+  }
+
+  /**
+   * Bulk path: the Appender, with every value handed over as text and cast by DuckDB into the column's type
+   * (exact for decimals, ISO timestamps and JSON), an order of magnitude faster than parameterised INSERTs.
+   */
+  private async appendRows(request: LoadRequest): Promise<void> {
+    const appender = await this.connection.createAppender(request.table, request.dataset);
+    await this.timed(async () => {
+      for (const row of request.rows) {
+        for (const column of request.columns) {
+          const value = toLoadValue(row[column.name], column.type);
+          if (value === null) appender.appendNull();
+          else appender.appendVarchar(String(value));
+        }
+        appender.endRow();
+      }
+      appender.closeSync();
+    });
+  }
+
+  private async insertRows(request: LoadRequest, target: string, columnList: string): Promise<void> {
+    const batchSize = Math.max(1, Math.floor(1000 / Math.max(1, request.columns.length)));
+    for (let start = 0; start < request.rows.length; start += batchSize) {
+      const batch = request.rows.slice(start, start + batchSize);
+      const values: DuckDBValue[] = [];
+      const tuples = batch.map((row) => {
+        const placeholders = request.columns.map((column) => {
+          values.push(toLoadValue(row[column.name], column.type));
+          return `CAST(? AS ${duckDbType(column.type)})`;
+        });
+        return `(${placeholders.join(", ")})`;
+      });
+      await this.timed(() =>
+        this.connection.run(`INSERT INTO ${target} (${columnList}) VALUES ${tuples.join(", ")}`, values),
+      );
+    }
   }
 
   async listTables(dataset: string): Promise<TableInfo[]> {
