@@ -120,7 +120,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 
   const log = createProgressLogger({ verbose: Boolean(values.verbose), write });
-  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
+    memoryLimit: config.local.duckdbMemoryLimit,
+  });
   try {
     const demo = await ensureDemoData(warehouse, config, { regenerate: Boolean(values.regenerate), write });
     if (command === "demo") return 0;

@@ -1,44 +1,27 @@
-// The KPI definitions the deck's methodology slides print. The first block is the README's "Metrics
-// glossary" word for word (a test keeps the two in step); the second defines what only the deck computes.
+// The KPI definitions the deck's methodology slides print: the models' glossary (sql/README.md) and what only
+// the deck computes.
+import { readFileSync } from "node:fs";
+import { sqlPath } from "../shared/sql-files.ts";
 
 export interface GlossaryEntry {
   metric: string;
   definition: string;
 }
 
-/** README.md, "Metrics glossary", in its order (code spans without their backticks). */
-export const METRICS_GLOSSARY: readonly GlossaryEntry[] = [
-  { metric: "orders", definition: "count of orders placed that day" },
-  {
-    metric: "gross revenue",
-    definition:
-      "Σ order total_price (items after discounts + shipping + tax); orders whose total is missing are counted in orders_missing_value and left out",
-  },
-  {
-    metric: "refunds",
-    definition: "Σ refund transactions of the orders placed that day (attributed to the order's day)",
-  },
-  { metric: "net revenue", definition: "gross revenue − refunds" },
-  { metric: "AOV", definition: "gross revenue ÷ orders with a value" },
-  {
-    metric: "new customers",
-    definition: "orders that are the customer's first (customer = hashed email, else Shopify customer id)",
-  },
-  { metric: "returning customers", definition: "distinct customers whose order that day is not their first" },
-  { metric: "ad spend", definition: "Σ spend of Meta, TikTok and Google Ads" },
-  { metric: "blended ROAS", definition: "gross revenue ÷ ad spend" },
-  { metric: "MER", definition: "net revenue ÷ ad spend" },
-  { metric: "CAC", definition: "ad spend ÷ new customers" },
-  {
-    metric: "attributed orders / revenue",
-    definition: "orders (and their gross revenue) whose UTM source maps to the channel",
-  },
-  { metric: "channel ROAS", definition: "attributed revenue ÷ channel spend" },
-  {
-    metric: "CTR, CPC, CPA",
-    definition: "clicks ÷ impressions; spend ÷ clicks; spend ÷ attributed orders",
-  },
-];
+/**
+ * The "Metrics glossary" table of sql/README.md (metric | formula | where), read once: the deck prints the very
+ * definitions the models are documented with, so the two cannot drift apart.
+ */
+export function parseMetricsGlossary(markdown: string): GlossaryEntry[] {
+  const section = markdown.split("## Metrics glossary")[1]?.split("\n## ")[0] ?? "";
+  return [...section.matchAll(/^\|\s*(.+?)\s*\|\s*(.+?)\s*\|.*\|$/gm)]
+    .map((match) => ({ metric: match[1] ?? "", definition: (match[2] ?? "").replace(/`/g, "") }))
+    .filter((row) => row.metric !== "metric" && !row.metric.startsWith("---"));
+}
+
+export const METRICS_GLOSSARY: readonly GlossaryEntry[] = parseMetricsGlossary(
+  readFileSync(sqlPath("README.md"), "utf8"),
+);
 
 /** What the deck adds on top of the marts' metrics. */
 export const DECK_GLOSSARY: readonly GlossaryEntry[] = [

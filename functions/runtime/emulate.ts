@@ -173,7 +173,9 @@ export async function emulate(argv: string[], env: Record<string, string | undef
   try {
     // Before anything slow: say what to install when gcloud or Java is missing.
     await checkEmulatorPrerequisites();
-    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
+      memoryLimit: config.local.duckdbMemoryLimit,
+    });
     const demo = await ensureDemoData(warehouse, config, { regenerate: false, write });
     const runDate = options.date ?? (await latestCompleteDay(warehouse, config));
     const log = createProgressLogger({ verbose: options.verbose, write });

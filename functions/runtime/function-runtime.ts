@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { PubSubBus } from "../adapters/bus/pubsub-bus.ts";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import { loadConfig } from "../shared/config.ts";
+import { cloudSettingsFromEnv, createCloudPorts, readCloudSecrets } from "./cloud-ports.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import { createLogger } from "../shared/logger.ts";
 import type { Logger } from "../shared/ports.ts";
@@ -18,7 +19,7 @@ const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface FunctionRuntime extends HandlerRuntime {
-  ports: Ports & { warehouse: DuckDbWarehouse };
+  ports: Ports;
   projectId: string;
   /** Closes what the runtime opened: the Pub/Sub client, and the warehouse unless it was handed in. */
   close(): Promise<void>;
@@ -50,6 +51,7 @@ export async function createFunctionRuntime(
   options: FunctionRuntimeOptions = {},
 ): Promise<FunctionRuntime> {
   const cwd = options.cwd ?? process.cwd();
+  if (env.PULSE_RUNTIME === "cloud") return createCloudFunctionRuntime(env, cwd, options);
   const workDir = env.PULSE_WORK_DIR ?? ".pulse";
   const config = loadConfig(env, { cwd, piiHashKey: await localPiiHashKey(resolve(cwd, workDir), env) });
   const projectId = projectIdFrom(env);
@@ -73,6 +75,30 @@ export async function createFunctionRuntime(
 let runtime: Promise<HandlerRuntime> | undefined;
 
 /** Hands the functions a runtime built elsewhere (emulate, tests); undefined goes back to building one. */
+/**
+ * A deployed function: BigQuery, Cloud Storage, Pub/Sub and SMTP, with only the secrets this step is granted
+ * (infra/functions.tf sets PULSE_STEP and the secret environment variables per function).
+ */
+async function createCloudFunctionRuntime(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  options: FunctionRuntimeOptions,
+): Promise<FunctionRuntime> {
+  const settings = cloudSettingsFromEnv(env);
+  const step = env.PULSE_STEP ?? "";
+  const secrets = await readCloudSecrets(settings, env, {
+    piiHashKey: step === "transform",
+    smtpUrl: step === "notify" || step === "dead-letter",
+  });
+  const config = loadConfig(
+    { ...env, PULSE_SMTP_URL: secrets.smtpUrl },
+    { cwd, piiHashKey: secrets.piiHashKey },
+  );
+  const ports = createCloudPorts(settings, { smtpUrl: config.email.smtpUrl });
+  const log = options.log ?? createLogger({ format: "json", minLevel: logLevel(env) });
+  return { config, ports, log, projectId: settings.projectId, close: () => ports.close() };
+}
+
 export function setFunctionRuntime(provided: HandlerRuntime | undefined): void {
   runtime = provided ? Promise.resolve(provided) : undefined;
 }

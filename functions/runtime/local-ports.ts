@@ -21,7 +21,9 @@ export async function createLocalPorts(
   options: { clock?: Clock; warehouse?: DuckDbWarehouse } = {},
 ): Promise<Ports & { warehouse: DuckDbWarehouse }> {
   return {
-    warehouse: options.warehouse ?? (await DuckDbWarehouse.open(config.local.duckdbPath)),
+    warehouse:
+      options.warehouse ??
+      (await DuckDbWarehouse.open(config.local.duckdbPath, { memoryLimit: config.local.duckdbMemoryLimit })),
     bucket: new FolderBucket(config.local.bucketDir),
     bus,
     mailer: createMailer(config),

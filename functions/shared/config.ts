@@ -21,7 +21,8 @@ const freshnessThresholds = z.object({
 });
 
 export const ConfigSchema = z.object({
-  mode: z.literal("local"),
+  /** local: DuckDB, a folder, an outbox; cloud: BigQuery, Cloud Storage, Pub/Sub, SMTP (functions/runtime). */
+  mode: z.enum(["local", "cloud"]),
   shop: z.object({
     name: z.string().min(1).max(80),
     currency: z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 currency code such as USD"),
@@ -34,6 +35,10 @@ export const ConfigSchema = z.object({
     duckdbPath: z.string().min(1),
     bucketDir: z.string().min(1),
     outboxDir: z.string().min(1),
+    /** DuckDB's memory ceiling; past it DuckDB spills to disk instead of growing (the benchmark's 1 GB target). */
+    duckdbMemoryLimit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "expected a size such as 600MB"),
   }),
   email: z.object({
     from: z.string().min(3),
@@ -45,7 +50,11 @@ export const ConfigSchema = z.object({
   /** Days before the run date that every incremental model rebuilds (late refunds and attribution). */
   lookbackDays: z.number().int().min(0).max(90),
   /** Secret for HMAC-SHA256 hashing of emails and phones; never committed, never logged. */
-  piiHashKey: z.string().min(32, "the PII hashing key must be at least 32 characters"),
+  /**
+   * Only the steps that hash PII (transform) are given the key in the cloud: least privilege. A step that
+   * needs it and lacks it fails with a clear message.
+   */
+  piiHashKey: z.string().min(32, "the PII hashing key must be at least 32 characters").optional(),
   freshness: z.object({
     default: freshnessThresholds,
     perSource: z.record(z.string(), freshnessThresholds),
@@ -80,11 +89,11 @@ function numberFrom(env: Env, name: string, fallback: number): number {
  * Builds the configuration from environment variables (PULSE_*), defaults for the embedded local mode,
  * and the PII key found by the caller (a local key file or Secret Manager).
  */
-export function loadConfig(env: Env, options: { cwd: string; piiHashKey: string }): PulseConfig {
+export function loadConfig(env: Env, options: { cwd: string; piiHashKey: string | undefined }): PulseConfig {
   const workDirRaw = env.PULSE_WORK_DIR ?? ".pulse";
   const workDir = isAbsolute(workDirRaw) ? workDirRaw : join(options.cwd, workDirRaw);
   const candidate = {
-    mode: "local",
+    mode: env.PULSE_RUNTIME === "cloud" ? "cloud" : "local",
     shop: {
       name: env.PULSE_SHOP_NAME ?? "Maison Demo",
       currency: env.PULSE_CURRENCY ?? "USD",
@@ -96,6 +105,7 @@ export function loadConfig(env: Env, options: { cwd: string; piiHashKey: string 
       duckdbPath: join(workDir, "warehouse.duckdb"),
       bucketDir: join(workDir, "bucket"),
       outboxDir: join(workDir, "outbox"),
+      duckdbMemoryLimit: env.PULSE_DUCKDB_MEMORY_LIMIT ?? "600MB",
     },
     email: {
       from: env.PULSE_EMAIL_FROM ?? "DTC Pulse <pulse@localhost>",

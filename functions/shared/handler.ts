@@ -94,7 +94,10 @@ export function createDeadLetterHandler(
       return;
     }
     const step =
-      topicToStep(attributes.sourceTopic ?? "") ?? (attributes.step as StepName | undefined) ?? "ingest";
+      topicToStep(attributes.sourceTopic ?? "") ??
+      topicToStep(sourceTopicOfSubscription(attributes.CloudPubSubDeadLetterSourceSubscription)) ??
+      (attributes.step as StepName | undefined) ??
+      "ingest";
     await onFailure(
       {
         ...message,
@@ -107,4 +110,13 @@ export function createDeadLetterHandler(
       context,
     );
   };
+}
+
+/**
+ * Pub/Sub names the subscription a dead letter came from (CloudPubSubDeadLetterSourceSubscription), not its
+ * topic; the push subscriptions are named <topic>-push (infra/pubsub.tf), so the topic is the name less that.
+ */
+export function sourceTopicOfSubscription(subscription: string | undefined): string {
+  const name = subscription?.split("/").pop() ?? "";
+  return name.replace(/-push$/, "");
 }

@@ -99,9 +99,21 @@ export interface Warehouse {
   load(request: LoadRequest): Promise<{ rowsWritten: number }>;
   /** Tables of a dataset with their columns and row counts (the source inventory). */
   listTables(dataset: string): Promise<TableInfo[]>;
+  /**
+   * A view of the warehouse scoped to one step of one run (job labels, deterministic job ids), where the
+   * engine supports it; the local warehouse has no jobs and does without.
+   */
+  forRun?(run: RunScope): Warehouse;
   /** Engine time spent so far, for the orchestration-overhead measure. */
   stats(): WarehouseStats;
   close(): Promise<void>;
+}
+
+export interface RunScope {
+  runDate: string;
+  step: string;
+  runId: string;
+  attempt?: number;
 }
 
 export interface StreamBatch {

@@ -109,7 +109,20 @@ export async function runStep(
 
   let result: StepResult;
   try {
-    result = await run({ step, message, config: runtime.config, ports, ledger, log });
+    const scoped = ports.warehouse.forRun?.({
+      runDate: message.runDate,
+      step,
+      runId: message.runId,
+      attempt: record.attempt,
+    });
+    result = await run({
+      step,
+      message,
+      config: runtime.config,
+      ports: scoped ? { ...ports, warehouse: scoped } : ports,
+      ledger,
+      log,
+    });
   } catch (error) {
     const finishedAt = ports.clock.now();
     const transient = isTransient(error);

@@ -3,7 +3,7 @@ import { addDays } from "../shared/dates.ts";
 import { hmacKeyPads } from "../shared/pii.ts";
 import type { DateWindow, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../shared/sql-files.ts";
-import type { StepContext, StepResult } from "../shared/step.ts";
+import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { type ModelDefinition, MODELS, modelPath } from "./models.ts";
 
 /** Far enough back to hold any shop's history; partitions before the data simply do not exist. */
@@ -11,6 +11,15 @@ export const HISTORY_START = "2000-01-01";
 
 export function runWindow(runDate: string, lookbackDays: number): DateWindow {
   return { start: addDays(runDate, -lookbackDays), end: runDate };
+}
+
+function requirePiiKey(key: string | undefined): string {
+  if (!key) {
+    throw new PermanentStepError(
+      "no PII hashing key: set PULSE_PII_HASH_KEY, or give this function the pulse-pii-hash-key secret (Secret Manager)",
+    );
+  }
+  return key;
 }
 
 /** A monthly model replaces whole months: its window starts on the first day of the window's first month. */
@@ -26,7 +35,7 @@ export function modelParams(context: Pick<StepContext, "message" | "config">, wi
     window_start: window.start,
     window_end: window.end,
     shop_timezone: context.config.shop.timezone,
-    ...hmacKeyPads(context.config.piiHashKey),
+    ...hmacKeyPads(requirePiiKey(context.config.piiHashKey)),
   };
 }
 

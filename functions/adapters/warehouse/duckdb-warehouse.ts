@@ -108,10 +108,14 @@ export class DuckDbWarehouse implements Warehouse {
   ) {}
 
   /** Opens (or creates) the database file, or an in-memory one for ":memory:". */
-  static async open(path: string, options: { threads?: number } = {}): Promise<DuckDbWarehouse> {
+  static async open(
+    path: string,
+    options: { threads?: number; memoryLimit?: string } = {},
+  ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(path, config);
     const connection = await instance.connect();
     // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
