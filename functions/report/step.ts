@@ -10,7 +10,7 @@ export function deckPath(runDate: string): string {
 
 export async function runReport(context: StepContext): Promise<StepResult> {
   const data = await loadReportData(context, { dashboard: context.config.dashboardUrl });
-  const content = buildDeckContent(data);
+  const content = buildDeckContent(data, { period: context.config.deckPeriod });
   const deck = await renderDeck(content);
   const path = deckPath(context.message.runDate);
   await context.ports.bucket.write(path, deck, {

@@ -38,7 +38,8 @@ export const ConfigSchema = z.object({
     /** DuckDB's memory ceiling; past it DuckDB spills to disk instead of growing (the benchmark's 1 GB target). */
     duckdbMemoryLimit: z
       .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "expected a size such as 600MB"),
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "expected a size such as 600MB")
+      .optional(),
   }),
   email: z.object({
     from: z.string().min(3),
@@ -47,6 +48,8 @@ export const ConfigSchema = z.object({
     smtpUrl: z.string().url().optional(),
   }),
   dashboardUrl: z.string().url().optional(),
+  /** What the deck compares: month to date and the last full month, or week to date and the last full week. */
+  deckPeriod: z.enum(["monthly", "weekly"]),
   /** Days before the run date that every incremental model rebuilds (late refunds and attribution). */
   lookbackDays: z.number().int().min(0).max(90),
   /** Secret for HMAC-SHA256 hashing of emails and phones; never committed, never logged. */
@@ -105,7 +108,7 @@ export function loadConfig(env: Env, options: { cwd: string; piiHashKey: string 
       duckdbPath: join(workDir, "warehouse.duckdb"),
       bucketDir: join(workDir, "bucket"),
       outboxDir: join(workDir, "outbox"),
-      duckdbMemoryLimit: env.PULSE_DUCKDB_MEMORY_LIMIT ?? "600MB",
+      duckdbMemoryLimit: env.PULSE_DUCKDB_MEMORY_LIMIT || undefined,
     },
     email: {
       from: env.PULSE_EMAIL_FROM ?? "DTC Pulse <pulse@localhost>",
@@ -116,6 +119,7 @@ export function loadConfig(env: Env, options: { cwd: string; piiHashKey: string 
       smtpUrl: env.PULSE_SMTP_URL || undefined,
     },
     dashboardUrl: env.PULSE_DASHBOARD_URL || undefined,
+    deckPeriod: env.PULSE_DECK_PERIOD || "monthly",
     lookbackDays: numberFrom(env, "PULSE_LOOKBACK_DAYS", 7),
     piiHashKey: options.piiHashKey,
     freshness: {

@@ -120,6 +120,9 @@ export class DuckDbWarehouse implements Warehouse {
     const connection = await instance.connect();
     // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
     for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
+    // Every result the pipeline depends on is ordered explicitly (ORDER BY), so DuckDB need not keep insertion
+    // order: that lets big builds stream within the memory limit instead of running out of it.
+    await connection.run("SET preserve_insertion_order = false");
     return new DuckDbWarehouse(instance, connection);
   }
 

@@ -1,0 +1,74 @@
+// BigQuery bills the bytes a query scans: every read of a partitioned model table must carry a filter on its
+// partition column, so that a daily run prunes to the run window. The few reads of all history are declared
+// here with the reason, and any new one fails this test until it is.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { readSql } from "../../functions/shared/sql-files.ts";
+import { MODELS, modelPath } from "../../functions/transform/models.ts";
+
+const PARTITION_COLUMNS = new Map(
+  MODELS.filter((model) => model.partitionColumn).map((model) => [
+    `${model.layer}.${model.name}`,
+    model.partitionColumn ?? "",
+  ]),
+);
+
+/** Deliberate scans beyond the window, as "<model> ← <table>": each needs all of history by definition. */
+const FULL_HISTORY_READS: Record<string, string> = {
+  "unified.shopify_unified ← staging.stg_shopify_orders":
+    "first orders need each customer's whole history (two narrow columns)",
+  "marts.ltv_cohorts ← unified.shopify_unified":
+    "cohorts span all history; rebuilt whole, up to the run date",
+  "marts.marketing_unified_with_explanations ← unified.shopify_unified":
+    "MIN(order_date): the first day of data",
+  "marts.marketing_unified_with_explanations ← unified.facebook_unified":
+    "MAX(date): the newest day, reads the partition column only",
+  "marts.marketing_unified_with_explanations ← unified.tiktok_unified":
+    "MAX(date): the newest day, reads the partition column only",
+  "marts.marketing_unified_with_explanations ← unified.google_ads_unified":
+    "MAX(date): the newest day, reads the partition column only",
+};
+
+function withoutComments(sql: string): string {
+  return sql.replace(/--[^\n]*/g, "");
+}
+
+/** Each read of a partitioned model table, with the SQL that follows it up to the next FROM/JOIN. */
+function partitionedReads(sql: string): { table: string; tail: string }[] {
+  const text = withoutComments(sql);
+  const reads: { table: string; tail: string }[] = [];
+  for (const match of text.matchAll(/\b(?:FROM|JOIN)\s+((?:staging|unified|marts)\.\w+)/gi)) {
+    const table = match[1] ?? "";
+    if (!PARTITION_COLUMNS.has(table)) continue;
+    const rest = text.slice((match.index ?? 0) + match[0].length);
+    const next = rest.search(/\b(?:FROM|JOIN)\b/i);
+    reads.push({ table, tail: next === -1 ? rest : rest.slice(0, next) });
+  }
+  return reads;
+}
+
+describe("partition filters in the models", () => {
+  for (const model of MODELS) {
+    const name = `${model.layer}.${model.name}`;
+    it(`${name} reads partitioned tables only through their partition column`, () => {
+      for (const read of partitionedReads(readSql(modelPath(model)))) {
+        const column = PARTITION_COLUMNS.get(read.table) ?? "";
+        const filtered = new RegExp(`\\b${column}\\s+(BETWEEN|>=|=|>)[^\\n]*@\\w+`, "i").test(read.tail);
+        if (filtered) continue;
+        assert.ok(
+          FULL_HISTORY_READS[`${name} ← ${read.table}`],
+          `${name} reads ${read.table} without a filter on ${column}: add "WHERE ${column} BETWEEN @window_start AND @window_end" or declare why it needs all history`,
+        );
+      }
+    });
+  }
+
+  it("declares no exception that no longer exists", () => {
+    const found = new Set<string>();
+    for (const model of MODELS) {
+      for (const read of partitionedReads(readSql(modelPath(model))))
+        found.add(`${model.layer}.${model.name} ← ${read.table}`);
+    }
+    for (const exception of Object.keys(FULL_HISTORY_READS)) assert.ok(found.has(exception), exception);
+  });
+});
