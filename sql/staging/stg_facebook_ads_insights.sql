@@ -8,27 +8,27 @@ raw_insights AS (
   QUALIFY ROW_NUMBER() OVER (PARTITION BY date_start, ad_id ORDER BY _airbyte_extracted_at DESC) = 1
 ),
 
-purchases AS (
-  -- Meta reports conversions as arrays of {action_type, value}; the pixel purchase is the one that counts.
-  SELECT
-    raw_insights.date_start,
-    raw_insights.ad_id,
-    SUM(IF(JSON_VALUE(action, '$.action_type') = 'offsite_conversion.fb_pixel_purchase',
-      SAFE_CAST(JSON_VALUE(action, '$.value') AS FLOAT64), 0)) AS purchases
+reported_actions AS (
+  -- Meta reports conversions as arrays of {action_type, value}: counts in actions, money in action_values.
+  SELECT raw_insights.date_start, raw_insights.ad_id, 'count' AS measure, action AS reported
   FROM raw_insights
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(raw_insights.actions)) AS action
-  GROUP BY raw_insights.date_start, raw_insights.ad_id
-),
-
-purchase_values AS (
-  SELECT
-    raw_insights.date_start,
-    raw_insights.ad_id,
-    SUM(IF(JSON_VALUE(action_value, '$.action_type') = 'offsite_conversion.fb_pixel_purchase',
-      SAFE_CAST(JSON_VALUE(action_value, '$.value') AS FLOAT64), 0)) AS purchase_value
+  UNION ALL
+  SELECT raw_insights.date_start, raw_insights.ad_id, 'value' AS measure, action_value AS reported
   FROM raw_insights
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(raw_insights.action_values)) AS action_value
-  GROUP BY raw_insights.date_start, raw_insights.ad_id
+),
+
+purchases AS (
+  -- The pixel purchase is the conversion that counts.
+  SELECT
+    date_start,
+    ad_id,
+    SUM(IF(measure = 'count', SAFE_CAST(JSON_VALUE(reported, '$.value') AS FLOAT64), 0)) AS purchases,
+    SUM(IF(measure = 'value', SAFE_CAST(JSON_VALUE(reported, '$.value') AS FLOAT64), 0)) AS purchase_value
+  FROM reported_actions
+  WHERE JSON_VALUE(reported, '$.action_type') = 'offsite_conversion.fb_pixel_purchase'
+  GROUP BY date_start, ad_id
 )
 
 SELECT
@@ -47,9 +47,8 @@ SELECT
   COALESCE(raw_insights.impressions, 0) AS impressions,
   COALESCE(raw_insights.clicks, 0) AS clicks,
   COALESCE(purchases.purchases, 0) AS conversions,
-  ROUND(CAST(COALESCE(purchase_values.purchase_value, 0) AS NUMERIC), 2) AS conversion_value,
+  ROUND(CAST(COALESCE(purchases.purchase_value, 0) AS NUMERIC), 2) AS conversion_value,
   UPPER(raw_insights.account_currency) AS currency,
   raw_insights._airbyte_extracted_at AS extracted_at
 FROM raw_insights
 LEFT JOIN purchases USING (date_start, ad_id)
-LEFT JOIN purchase_values USING (date_start, ad_id)

@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import PostalMime, { type Email } from "postal-mime";
-import { SMTPServer } from "smtp-server";
-import { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
+import type { OutgoingMail } from "../../functions/shared/ports.ts";
+import { sendThroughSmtpServer } from "../support/smtp.ts";
 import {
   buildReportData,
   figuresOn,
@@ -17,32 +17,8 @@ import {
 
 const HOSTILE = `<script>alert(1)</script> & "Co"`;
 
-async function sendAndReceive(
-  mail: Parameters<SmtpMailer["send"]>[0],
-): Promise<{ parsed: Email; raw: string }> {
-  const received: Buffer[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push(Buffer.concat(chunks));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}/?ignoreTLS=true`);
-  try {
-    await mailer.send(mail);
-  } finally {
-    mailer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+async function sendAndReceive(mail: OutgoingMail): Promise<{ parsed: Email; raw: string }> {
+  const received = await sendThroughSmtpServer(mail);
   assert.equal(received.length, 1, "exactly one message delivered");
   const raw = received[0] ?? Buffer.alloc(0);
   return { parsed: await PostalMime.parse(raw), raw: raw.toString("utf8") };

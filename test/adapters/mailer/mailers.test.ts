@@ -4,10 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import PostalMime from "postal-mime";
-import { SMTPServer } from "smtp-server";
 import { OutboxMailer } from "../../../functions/adapters/mailer/outbox-mailer.ts";
-import { SmtpMailer } from "../../../functions/adapters/mailer/smtp-mailer.ts";
 import type { OutgoingMail } from "../../../functions/shared/ports.ts";
+import { sendThroughSmtpServer } from "../../support/smtp.ts";
 
 const mail: OutgoingMail = {
   from: "DTC Pulse <pulse@example.com>",
@@ -38,29 +37,7 @@ describe("mailers", () => {
   });
 
   it("delivers over SMTP to a real server", async () => {
-    const received: Buffer[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => {
-          received.push(Buffer.concat(chunks));
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}/?ignoreTLS=true`);
-    try {
-      await mailer.send(mail);
-    } finally {
-      mailer.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    const received = await sendThroughSmtpServer(mail);
     assert.equal(received.length, 1);
     const parsed = await PostalMime.parse(received[0] ?? Buffer.alloc(0));
     assert.deepEqual(
