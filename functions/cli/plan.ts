@@ -68,12 +68,16 @@ export async function planRun(
         for (const model of MODELS) {
           const incremental =
             !message.options.fullRefresh &&
-            model.partitionColumn !== undefined &&
+            (model.partitionColumn !== undefined || model.uniqueKey !== undefined) &&
             existing.get(model.layer)?.has(model.name);
           const modelRange = incremental
             ? modelWindow(model, window)
             : { start: HISTORY_START, end: message.runDate };
-          const how = incremental ? `replace ${modelRange.start} → ${modelRange.end}` : "rebuild whole";
+          const how = !incremental
+            ? "rebuild whole"
+            : model.uniqueKey && !model.partitionColumn
+              ? `merge by ${model.uniqueKey} the records landed since ${modelRange.start}`
+              : `replace ${modelRange.start} → ${modelRange.end}`;
           let estimate = "";
           if (canDryRun(ports.warehouse)) {
             const bytes = await ports.warehouse.estimateBytes(

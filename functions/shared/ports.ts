@@ -43,6 +43,11 @@ export interface MaterializeRequest {
    */
   partitionColumn?: string;
   clusterBy?: readonly string[];
+  /**
+   * For tables keyed by an id rather than dated (customers): when set and the table exists, the model returns
+   * only the records that changed in the window, and they replace the rows with the same key (a merge).
+   */
+  uniqueKey?: string;
   /** Window to replace; undefined means a full rebuild. */
   window?: DateWindow;
   label?: string;

@@ -11,6 +11,8 @@ export interface ModelDefinition {
   /** Monthly partitions start their window on the first day of the window's first month. */
   partitionGrain?: "day" | "month";
   clusterBy?: readonly string[];
+  /** Keyed, undated tables: an incremental run merges the records that changed in the window by this key. */
+  uniqueKey?: string;
 }
 
 export const MODELS: readonly ModelDefinition[] = [
@@ -22,7 +24,7 @@ export const MODELS: readonly ModelDefinition[] = [
     clusterBy: ["product_id"],
   },
   { name: "stg_shopify_refunds", layer: "staging", partitionColumn: "order_date", clusterBy: ["order_id"] },
-  { name: "stg_shopify_customers", layer: "staging", clusterBy: ["customer_id"] },
+  { name: "stg_shopify_customers", layer: "staging", uniqueKey: "customer_id", clusterBy: ["customer_id"] },
   { name: "stg_shopify_products", layer: "staging", clusterBy: ["product_id"] },
   {
     name: "stg_facebook_ads_insights",

@@ -54,7 +54,10 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const started = performance.now();
   for (const model of MODELS) {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
-    const incremental = !message.options.fullRefresh && exists && model.partitionColumn !== undefined;
+    const incremental =
+      !message.options.fullRefresh &&
+      exists &&
+      (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
     const window = incremental ? modelWindow(model, incrementalWindow) : fullWindow;
     const modelStarted = performance.now();
     const result = await warehouse.materialize({
@@ -64,6 +67,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       params: modelParams(context, window),
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
+      uniqueKey: model.uniqueKey,
       window: incremental ? window : undefined,
       label: `${model.layer}.${model.name}`,
     });

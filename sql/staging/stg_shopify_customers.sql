@@ -1,10 +1,13 @@
--- Grain: one row per Shopify customer (the latest version Airbyte landed).
+-- Grain: one row per Shopify customer (the latest version Airbyte landed). Incremental runs return only the
+-- customers landed since the window opened; the transform merges them by customer_id.
 -- PII: email and phone leave this model only as HMAC-SHA256 hashes; names are dropped.
 WITH
 
 latest_customers AS (
   SELECT *
   FROM raw.shopify_customers
+  -- No upper bound: the run date's records land the morning after it.
+  WHERE DATE(_airbyte_extracted_at) >= @window_start
   QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
 ),
 

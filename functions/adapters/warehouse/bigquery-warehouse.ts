@@ -783,9 +783,12 @@ export class BigQueryWarehouse implements Warehouse {
     }
     const incremental =
       request.window !== undefined &&
-      request.partitionColumn !== undefined &&
+      (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
       (await this.tableExists(request.dataset, request.table));
 
+    if (incremental && request.window && request.uniqueKey && !request.partitionColumn) {
+      return this.mergeByKey(request, target, select, label, request.uniqueKey);
+    }
     if (!incremental || !request.window || !request.partitionColumn) {
       const partition = request.partitionColumn
         ? `\nPARTITION BY ${quoteIdentifier(request.partitionColumn)}`
@@ -820,6 +823,39 @@ export class BigQueryWarehouse implements Warehouse {
       "BEGIN TRANSACTION;",
       `DELETE FROM ${target} WHERE ${partition} BETWEEN @window_start AND @window_end;`,
       `INSERT INTO ${target} (${list})\nSELECT ${list} FROM (\n${select}\n) AS model\nWHERE ${partition} BETWEEN @window_start AND @window_end;`,
+      "SET rows_written = @@row_count;",
+      "COMMIT TRANSACTION;",
+      "SELECT rows_written;",
+    ].join("\n");
+    const { job } = await this.runJob(this.spec("materialize", sql, params, label, request.dataset));
+    return { rowsWritten: await this.firstNumber(job), mode: "incremental" };
+  }
+
+  /** The changed records replace the rows with the same key, in one transaction (one job, one id). */
+  private async mergeByKey(
+    request: MaterializeRequest,
+    target: string,
+    select: string,
+    label: string,
+    uniqueKey: string,
+  ): Promise<MaterializeResult> {
+    const params: SqlParams = {
+      ...request.params,
+      window_start: request.window?.start ?? "",
+      window_end: request.window?.end ?? "",
+    };
+    const schema = await this.dryRun(this.spec("schema", select, params, label, request.dataset));
+    const list = (schema.statistics?.query?.schema?.fields ?? [])
+      .map((field) => quoteIdentifier(field.name ?? ""))
+      .join(", ");
+    if (!list) throw new Error(`model ${label}: the dry run returned no columns`);
+    const key = quoteIdentifier(uniqueKey);
+    const sql = [
+      "DECLARE rows_written INT64 DEFAULT 0;",
+      `CREATE TEMP TABLE changed AS SELECT * FROM (\n${select}\n);`,
+      "BEGIN TRANSACTION;",
+      `DELETE FROM ${target} WHERE ${key} IN (SELECT ${key} FROM changed);`,
+      `INSERT INTO ${target} (${list}) SELECT ${list} FROM changed;`,
       "SET rows_written = @@row_count;",
       "COMMIT TRANSACTION;",
       "SELECT rows_written;",

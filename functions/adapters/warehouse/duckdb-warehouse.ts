@@ -208,10 +208,13 @@ export class DuckDbWarehouse implements Warehouse {
     );
     const incremental =
       request.window !== undefined &&
-      request.partitionColumn !== undefined &&
+      (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
       (await this.tableExists(request.dataset, request.table));
     const label = request.label ?? `${request.dataset}.${request.table}`;
     try {
+      if (incremental && request.uniqueKey && !request.partitionColumn) {
+        return await this.mergeByKey(target, select, params, request.uniqueKey);
+      }
       if (!incremental || !request.window || !request.partitionColumn) {
         // Ordering by the partition and cluster keys keeps the file compact and zone maps selective.
         const order = [request.partitionColumn, ...(request.clusterBy ?? [])].filter(Boolean) as string[];
@@ -250,6 +253,37 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`model ${label} failed on DuckDB: ${reason}`, { cause: error });
+    }
+  }
+
+  /** The changed records replace the rows with the same key, in one transaction. */
+  private async mergeByKey(
+    target: string,
+    select: string,
+    params: Record<string, DuckDBValue>,
+    uniqueKey: string,
+  ): Promise<MaterializeResult> {
+    const key = quoteIdentifier(uniqueKey);
+    await this.timed(() => this.connection.run("BEGIN TRANSACTION"));
+    try {
+      await this.timed(() =>
+        this.connection.run(
+          `CREATE OR REPLACE TEMP TABLE pulse_changed AS SELECT * FROM (${select}) AS model`,
+          params,
+        ),
+      );
+      await this.timed(() =>
+        this.connection.run(`DELETE FROM ${target} WHERE ${key} IN (SELECT ${key} FROM pulse_changed)`),
+      );
+      const inserted = await this.timed(() =>
+        this.connection.run(`INSERT INTO ${target} BY NAME SELECT * FROM pulse_changed`),
+      );
+      await this.timed(() => this.connection.run("DROP TABLE pulse_changed"));
+      await this.timed(() => this.connection.run("COMMIT"));
+      return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
+    } catch (error) {
+      await this.connection.run("ROLLBACK");
+      throw error;
     }
   }
 

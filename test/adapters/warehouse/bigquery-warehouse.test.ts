@@ -515,6 +515,44 @@ describe("BigQuery warehouse: writes", () => {
     );
   });
 
+  it("merges a keyed table by its key: the changed records replace their rows in one transaction", async () => {
+    const fake = new FakeBigQuery((request) => {
+      const sql = request.configuration.query.query;
+      if (sql.includes("INFORMATION_SCHEMA.TABLES"))
+        return { fields: [{ name: "n", type: "INTEGER" }], rows: [["1"]] };
+      if (request.configuration.dryRun) {
+        return {
+          fields: [
+            { name: "customer_id", type: "INTEGER" },
+            { name: "email_hash", type: "STRING" },
+          ],
+        };
+      }
+      return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [["3"]] };
+    });
+    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize({
+      dataset: "staging",
+      table: "stg_shopify_customers",
+      sql: "SELECT id AS customer_id, email AS email_hash FROM raw.shopify_customers WHERE DATE(_airbyte_extracted_at) >= @window_start",
+      params: { window_start: "2026-11-14", window_end: "2026-11-21" },
+      uniqueKey: "customer_id",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    });
+    assert.deepEqual(result, { rowsWritten: 3, mode: "incremental" });
+    const sql = fake.requests.at(-1)?.configuration.query.query ?? "";
+    assert.match(sql, /CREATE TEMP TABLE changed AS SELECT \* FROM \(\nSELECT id AS customer_id/);
+    assert.ok(sql.indexOf("BEGIN TRANSACTION;") < sql.indexOf("DELETE FROM"));
+    assert.match(
+      sql,
+      /DELETE FROM `shop-analytics\.staging\.stg_shopify_customers` WHERE `customer_id` IN \(SELECT `customer_id` FROM changed\);/,
+    );
+    assert.match(
+      sql,
+      /INSERT INTO `shop-analytics\.staging\.stg_shopify_customers` \(`customer_id`, `email_hash`\) SELECT/,
+    );
+    assert.ok(sql.indexOf("INSERT INTO") < sql.indexOf("COMMIT TRANSACTION;"));
+  });
+
   it("replaces only the window's partitions in one transaction, inserting columns by name", async () => {
     const fake = new FakeBigQuery((request) => {
       const sql = request.configuration.query.query;

@@ -68,6 +68,32 @@ describe("DuckDB warehouse", () => {
     ]);
   });
 
+  it("merges a keyed table: changed records replace the rows with their key, others stay", async () => {
+    const request = {
+      dataset: "staging",
+      table: "people",
+      sql: "SELECT id, name FROM scratch.people_changes WHERE day >= @window_start",
+      params: { window_start: "2000-01-01" },
+      uniqueKey: "id",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    };
+    await warehouse.execute("CREATE SCHEMA scratch");
+    await warehouse.execute(
+      "CREATE TABLE scratch.people_changes AS SELECT 1 AS id, 'Ann' AS name, DATE '2026-10-01' AS day UNION ALL SELECT 2, 'Bob', DATE '2026-10-01'",
+    );
+    assert.equal((await warehouse.materialize(request)).mode, "full");
+    await warehouse.execute(
+      "INSERT INTO scratch.people_changes VALUES (2, 'Bobby', DATE '2026-11-20'), (3, 'Cy', DATE '2026-11-20')",
+    );
+    const merged = await warehouse.materialize({ ...request, params: { window_start: "2026-11-14" } });
+    assert.deepEqual(merged, { rowsWritten: 2, mode: "incremental" });
+    assert.deepEqual(await warehouse.query("SELECT id, name FROM staging.people ORDER BY id"), [
+      { id: 1, name: "Ann" },
+      { id: 2, name: "Bobby" },
+      { id: 3, name: "Cy" },
+    ]);
+  });
+
   it("loads rows, replacing one partition's rows", async () => {
     const columns = [
       { name: "run_date", type: "DATE" as const },
