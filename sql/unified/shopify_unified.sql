@@ -34,6 +34,11 @@ refund_totals AS (
   GROUP BY order_id
 ),
 
+window_customers AS (
+  SELECT DISTINCT COALESCE(email_hash, CONCAT('customer:', CAST(customer_id AS STRING))) AS customer_key
+  FROM orders_in_window
+),
+
 identified_orders AS (
   -- The same person is one customer whether they checked out as a guest or logged in: the hashed email
   -- identifies them first, the Shopify customer id otherwise.
@@ -46,13 +51,15 @@ identified_orders AS (
 ),
 
 customer_order_numbers AS (
-  -- First orders need each customer's whole history, not just the window: a narrow scan of a few columns.
+  -- First orders need each customer's whole history, not just the window: a narrow scan of a few columns,
+  -- numbered only for the customers who ordered in the window.
   SELECT
     order_id,
     ROW_NUMBER() OVER (PARTITION BY customer_key ORDER BY created_at, order_id) AS customer_order_number,
     MIN(created_at) OVER (PARTITION BY customer_key) AS customer_first_order_at
   FROM identified_orders
-  WHERE NOT is_cancelled AND customer_key IS NOT NULL
+  WHERE NOT is_cancelled
+    AND customer_key IN (SELECT customer_key FROM window_customers)
 )
 
 SELECT
