@@ -233,7 +233,7 @@ async function main(): Promise<void> {
     await probe.close();
     // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
     // The 1 GB target is set at 1M orders; larger shops get more room (DuckDB spills to disk past the limit).
-    const memoryLimit = target <= 1_000_000 ? "500MB" : "2GB";
+    const memoryLimit = target <= 1_000_000 ? "560MB" : "2GB";
     const cold = await measureRun("cold", workDir, addDays(END, -1), { fullRefresh: true, memoryLimit });
     log(`  cold ${(cold.wallMs / 1000).toFixed(1)}s, peak ${cold.peakRssMb} MB`);
     const warm = await measureRun("warm", workDir, END, { fullRefresh: false, memoryLimit });
