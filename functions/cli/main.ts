@@ -1,5 +1,5 @@
 // pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on demo data by default.
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import { runLocally } from "../runtime/local-run.ts";
@@ -112,7 +112,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       throw new UsageError("--end-date must be YYYY-MM-DD");
     config = loadConfig(demoEnv, {
       cwd: process.cwd(),
-      piiHashKey: await localPiiHashKey(join(process.cwd(), workDir), env),
+      piiHashKey: await localPiiHashKey(resolve(process.cwd(), workDir), env),
     });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -55,9 +55,8 @@ export async function runStep(
   const { ports } = runtime;
   const ledger = new Ledger(ports.bucket);
   const log = runtime.log.child({ step, runDate: message.runDate, runId: message.runId });
-  const existing = await ledger.read(message.runDate, step);
-
   if (!isStepSelected(step, message.options)) {
+    const existing = await ledger.read(message.runDate, step);
     if (existing?.status !== "succeeded") {
       await ledger.write(
         skippedRecord(step, message, existing, "not selected by --from/--to/--skip", ports.clock.now()),
@@ -66,17 +65,6 @@ export async function runStep(
     log.info("step skipped (not selected)", { event: "step.skipped" });
     await publishNext(step, message, runtime);
     return "skipped";
-  }
-
-  if (existing?.status === "succeeded" && !message.options.force) {
-    // A duplicate delivery or a re-run of a finished day: nothing is done twice. Passing the message on is
-    // harmless (the next step de-duplicates too) and repairs a chain whose publish was lost.
-    log.info("step already succeeded for this run date; not running it again", {
-      event: "step.duplicate",
-      firstRunId: existing.runId,
-    });
-    await publishNext(step, message, runtime);
-    return "duplicate";
   }
 
   const startedAt = ports.clock.now();
@@ -91,13 +79,27 @@ export async function runStep(
     log.info("another delivery of this step is running; leaving it to finish", { event: "step.in-progress" });
     return "in-progress";
   }
+  // Read the record only once the claim is held: a delivery that finished between an earlier read and this
+  // claim is seen here, so a step is never run twice for the same run date.
+  const current = await ledger.read(message.runDate, step);
+  if (current?.status === "succeeded" && !message.options.force) {
+    // A duplicate delivery or a re-run of a finished day: nothing is done twice. Passing the message on is
+    // harmless (the next step de-duplicates too) and repairs a chain whose publish was lost.
+    log.info("step already succeeded for this run date; not running it again", {
+      event: "step.duplicate",
+      firstRunId: current.runId,
+    });
+    await ledger.release(message.runDate, step);
+    await publishNext(step, message, runtime);
+    return "duplicate";
+  }
 
   const record: StepRecord = {
     runDate: message.runDate,
     step,
     runId: message.runId,
     status: "running",
-    attempt: (existing?.attempt ?? 0) + 1,
+    attempt: (current?.attempt ?? 0) + 1,
     startedAt: startedAt.toISOString(),
     rows: {},
     outputs: [],

@@ -515,21 +515,25 @@ describe("BigQuery warehouse: writes", () => {
     );
   });
 
-  it("merges a keyed table by its key: the changed records replace their rows in one transaction", async () => {
-    const fake = new FakeBigQuery((request) => {
+  /** A project where the target table exists, the model's dry run yields these columns, and the script writes n rows. */
+  function existingTableFake(
+    first: [string, string],
+    second: [string, string],
+    rowsWritten: number,
+  ): FakeBigQuery {
+    return new FakeBigQuery((request) => {
       const sql = request.configuration.query.query;
       if (sql.includes("INFORMATION_SCHEMA.TABLES"))
         return { fields: [{ name: "n", type: "INTEGER" }], rows: [["1"]] };
       if (request.configuration.dryRun) {
-        return {
-          fields: [
-            { name: "customer_id", type: "INTEGER" },
-            { name: "email_hash", type: "STRING" },
-          ],
-        };
+        return { fields: [first, second].map(([name, type]) => ({ name, type })) };
       }
-      return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [["3"]] };
+      return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [[String(rowsWritten)]] };
     });
+  }
+
+  it("merges a keyed table by its key: the changed records replace their rows in one transaction", async () => {
+    const fake = existingTableFake(["customer_id", "INTEGER"], ["email_hash", "STRING"], 3);
     const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize({
       dataset: "staging",
       table: "stg_shopify_customers",
@@ -554,20 +558,7 @@ describe("BigQuery warehouse: writes", () => {
   });
 
   it("replaces only the window's partitions in one transaction, inserting columns by name", async () => {
-    const fake = new FakeBigQuery((request) => {
-      const sql = request.configuration.query.query;
-      if (sql.includes("INFORMATION_SCHEMA.TABLES"))
-        return { fields: [{ name: "n", type: "INTEGER" }], rows: [["1"]] };
-      if (request.configuration.dryRun) {
-        return {
-          fields: [
-            { name: "order_date", type: "DATE" },
-            { name: "orders", type: "INTEGER" },
-          ],
-        };
-      }
-      return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [["8"]] };
-    });
+    const fake = existingTableFake(["order_date", "DATE"], ["orders", "INTEGER"], 8);
     const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize({
       dataset: "marts",
       table: "daily_kpis",
