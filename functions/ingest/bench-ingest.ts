@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { createLogger } from "../shared/logger.ts";
 import { INBOX_PREFIX, ingestDrop, objectChunks } from "./file-drop.ts";
 import { BUILTIN_FORMATS } from "./formats.ts";

@@ -3,7 +3,7 @@
 // bucket and outbox (the same work dir and demo data as `npm start`).
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { ensureDemoData, latestCompleteDay } from "../cli/demo-data.ts";
 import { createProgressLogger } from "../cli/progress.ts";
 import { printSummary } from "../cli/summary.ts";

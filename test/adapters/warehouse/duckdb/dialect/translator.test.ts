@@ -13,7 +13,7 @@ import {
   duckDbDate,
   SUPPORTED_FUNCTIONS,
   translateToDuckDb,
-} from "../../../functions/adapters/warehouse/dialect.ts";
+} from "../../../../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
 
 type Params = Record<string, DuckDBValue>;
 

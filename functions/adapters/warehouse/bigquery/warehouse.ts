@@ -16,7 +16,7 @@ import type {
   TableInfo,
   Warehouse,
   WarehouseStats,
-} from "../../shared/ports.ts";
+} from "../../../shared/ports.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The slice of the BigQuery REST shapes and of @google-cloud/bigquery that this adapter uses. Kept local and small

@@ -16,9 +16,9 @@ import {
   renameDatasets,
   type SchemaField,
   warehouseForRun,
-} from "../../../functions/adapters/warehouse/bigquery-warehouse.ts";
-import { isDateParamName as duckDbIsDateParamName } from "../../../functions/adapters/warehouse/duckdb-warehouse.ts";
-import { isTransient } from "../../../functions/shared/step.ts";
+} from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
+import { isDateParamName as duckDbIsDateParamName } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { isTransient } from "../../../../functions/shared/step.ts";
 
 interface Outcome {
   fields?: SchemaField[];

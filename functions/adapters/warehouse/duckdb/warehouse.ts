@@ -21,10 +21,10 @@ import type {
   TableInfo,
   Warehouse,
   WarehouseStats,
-} from "../../shared/ports.ts";
-import type { BigQueryType } from "../../shared/raw-schemas.ts";
-import { DUCKDB_SESSION_SETUP, translateToDuckDb } from "./dialect.ts";
-import { duckDbType } from "./duckdb-types.ts";
+} from "../../../shared/ports.ts";
+import type { BigQueryType } from "../../../shared/raw-schemas.ts";
+import { DUCKDB_SESSION_SETUP, translateToDuckDb } from "./dialect/translator.ts";
+import { duckDbType } from "./types.ts";
 
 const DEFAULT_MAX_ROWS = 50_000;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
