@@ -17,7 +17,7 @@ import {
   type SchemaField,
   warehouseForRun,
 } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
-import { isDateParamName as duckDbIsDateParamName } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { isDateParamName as duckDbIsDateParamName } from "../../../../functions/adapters/warehouse/date-params.ts";
 import { isTransient } from "../../../../functions/shared/step.ts";
 
 interface Outcome {

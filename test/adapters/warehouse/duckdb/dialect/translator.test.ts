@@ -6,14 +6,15 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from "@duckdb/node-api";
+import { SUPPORTED_FUNCTIONS } from "../../../../../functions/adapters/warehouse/duckdb/dialect/function-map.ts";
 import {
   DialectError,
-  DUCKDB_SESSION_SETUP,
-  duckDbBytes,
-  duckDbDate,
-  SUPPORTED_FUNCTIONS,
   translateToDuckDb,
 } from "../../../../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
+import { DUCKDB_SESSION_SETUP } from "../../../../../functions/adapters/warehouse/duckdb/statements.ts";
+import { blobValue, dateValue } from "@duckdb/node-api";
+const duckDbBytes = (b: Uint8Array) => blobValue(b);
+const duckDbDate = (d: string) => { const [y, m, dd] = d.split("-").map(Number); if (!dd) throw new Error("YYYY-MM-DD"); return dateValue({ year: y!, month: m!, day: dd }); };
 
 type Params = Record<string, DuckDBValue>;
 
