@@ -14,7 +14,11 @@ import {
 import { DUCKDB_SESSION_SETUP } from "../../../../../functions/adapters/warehouse/duckdb/statements.ts";
 import { blobValue, dateValue } from "@duckdb/node-api";
 const duckDbBytes = (b: Uint8Array) => blobValue(b);
-const duckDbDate = (d: string) => { const [y, m, dd] = d.split("-").map(Number); if (!dd) throw new Error("YYYY-MM-DD"); return dateValue({ year: y!, month: m!, day: dd }); };
+const duckDbDate = (d: string) => {
+  const [y, m, dd] = d.split("-").map(Number);
+  if (!dd) throw new Error("YYYY-MM-DD");
+  return dateValue({ year: y!, month: m!, day: dd });
+};
 
 type Params = Record<string, DuckDBValue>;
 
