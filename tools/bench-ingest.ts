@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { FolderBucket } from "../functions/adapters/bucket/folder-bucket.ts";
-import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { createLogger } from "../functions/lib/logger.ts";
 import { ingestDrop, objectChunks } from "../functions/ingest/file-drop.ts";
 import { INBOX_PREFIX } from "../functions/lib/bucket-layout.ts";

@@ -5,7 +5,7 @@ import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../functions/demo/generate.ts";
 import { runLocally } from "../functions/runtime/local-run.ts";
 import { loadConfig } from "../functions/shared/config.ts";

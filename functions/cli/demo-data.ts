@@ -1,7 +1,7 @@
 // Demo data for the embedded default: generated once into the local warehouse, on first use.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../demo/generate.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { addDays, localDate, yesterdayIn } from "../lib/calendar.ts";

@@ -1,7 +1,7 @@
 // pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on demo data by default.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { runLocally } from "../runtime/local-run.ts";
 import { localPiiHashKey } from "../runtime/local-secrets.ts";
 import { ConfigError, loadConfig, type PulseConfig } from "../shared/config.ts";

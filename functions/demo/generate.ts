@@ -2,7 +2,7 @@
 // raw dataset, with the story's problems injected. Deterministic for given options, streamed day by day.
 
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { duckDbCreateRawTable } from "../adapters/warehouse/duckdb-types.ts";
+import { duckDbCreateRawTable } from "../adapters/warehouse/duckdb/types.ts";
 import { addDays, daysBetween, isIsoDate } from "../lib/calendar.ts";
 import { RAW_TABLES, rawTable } from "../shared/raw-schemas.ts";
 import { CampaignTally, type Platform } from "./ad-campaigns.ts";

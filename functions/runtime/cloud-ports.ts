@@ -8,7 +8,8 @@ import { type GcsBucketHandle, GcsBucket, MAX_SIGNED_URL_SECONDS } from "../adap
 import { PubSubBus } from "../adapters/bus/pubsub-bus.ts";
 import { SmtpMailer } from "../adapters/mailer/smtp-mailer.ts";
 import { type SecretManagerClient, SecretManagerSecrets } from "../adapters/secrets/secret-manager.ts";
-import { type BigQueryClient, BigQueryWarehouse } from "../adapters/warehouse/bigquery-warehouse.ts";
+import type { BigQueryClient } from "../adapters/warehouse/bigquery/client.ts";
+import { BigQueryWarehouse } from "../adapters/warehouse/bigquery/warehouse.ts";
 import type { Bus, Clock, Mailer, OutgoingMail, SentMail } from "../shared/ports.ts";
 import { PermanentStepError, type Ports } from "../shared/step.ts";
 

@@ -3,7 +3,7 @@
 // (one DuckDB file may be open in one process only) and hand it over with setFunctionRuntime.
 import { resolve } from "node:path";
 import { PubSubBus } from "../adapters/bus/pubsub-bus.ts";
-import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { loadConfig } from "../shared/config.ts";
 import { cloudSettingsFromEnv, createCloudPorts, readCloudSecrets } from "./cloud-ports.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";

@@ -2,7 +2,7 @@
 import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
 import { OutboxMailer } from "../adapters/mailer/outbox-mailer.ts";
 import { SmtpMailer } from "../adapters/mailer/smtp-mailer.ts";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import type { Bus, Clock, Mailer } from "../shared/ports.ts";
 import type { Ports } from "../shared/step.ts";

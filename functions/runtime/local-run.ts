@@ -1,7 +1,7 @@
 // One whole run on this machine: every step's handler subscribed to the in-process bus (the same envelope
 // Pub/Sub pushes), the run message published to the first selected step, and the bus drained to the end.
 import { InProcessBus } from "../adapters/bus/in-process-bus.ts";
-import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
+import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import { Ledger, type StepRecord } from "../shared/ledger.ts";

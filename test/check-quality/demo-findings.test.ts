@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, type DemoManifest, generateDemoData } from "../../functions/demo/generate.ts";
 import { anomaliesPaths } from "../../functions/lib/bucket-layout.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { BUILTIN_FORMATS } from "../../functions/ingest/builtin-formats.ts";
 import { type DropOutcome, ingestDrop } from "../../functions/ingest/file-drop.ts";
 import type { FormatSpec } from "../../functions/ingest/format-spec.ts";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import JSZip from "jszip";
 import PostalMime from "postal-mime";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
 import { type EmulatedPipeline, startEmulatedPipeline } from "../../tools/emulate/emulated-pipeline.ts";
 import { sessionMembers } from "../../tools/emulate/process-group.ts";

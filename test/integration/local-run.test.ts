@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import JSZip from "jszip";
 import PostalMime from "postal-mime";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
 import { deckPath, extractPath, latestExtractPath } from "../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../functions/lib/calendar.ts";

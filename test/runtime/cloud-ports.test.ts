@@ -4,7 +4,7 @@ import type { SecretManagerClient } from "../../functions/adapters/secrets/secre
 import type {
   BigQueryClient,
   BigQueryJobHandle,
-} from "../../functions/adapters/warehouse/bigquery-warehouse.ts";
+} from "../../functions/adapters/warehouse/bigquery/client.ts";
 import {
   cloudSettingsFromEnv,
   createCloudPorts,

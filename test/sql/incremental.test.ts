@@ -2,7 +2,7 @@
 // a clean build leaves it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 import { buildModels, openFixtureWarehouse, tableFingerprints } from "../support/sql-fixtures.ts";

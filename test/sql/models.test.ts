@@ -4,7 +4,7 @@
 // a cancelled order, an older extraction of an ad row, and a zero-spend day.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { hashPii } from "../../functions/lib/pii.ts";
 import { buildModels, FIXTURE_PII_KEY, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 

@@ -1,6 +1,6 @@
 // Builds the models on an in-memory DuckDB from hand-written raw rows, for the SQL fixture tests.
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
-import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb-types.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb/types.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Row } from "../../functions/shared/ports.ts";

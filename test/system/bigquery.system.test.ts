@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { BigQuery } from "@google-cloud/bigquery";
-import { BigQueryWarehouse } from "../../functions/adapters/warehouse/bigquery-warehouse.ts";
+import { BigQueryWarehouse } from "../../functions/adapters/warehouse/bigquery/warehouse.ts";
 
 const project = process.env.PULSE_SYSTEM_PROJECT;
 const location = process.env.PULSE_SYSTEM_LOCATION ?? "US";

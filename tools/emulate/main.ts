@@ -3,7 +3,7 @@
 // bucket and outbox (the same work dir and demo data as `npm start`).
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { ensureDemoData, latestCompleteDay } from "../../functions/cli/demo-data.ts";
 import { createProgressLogger } from "../../functions/cli/progress.ts";
 import { printSummary } from "../../functions/cli/summary.ts";

@@ -1,7 +1,6 @@
 // The bucket on Cloud Storage. Every object write is atomic in GCS (a reader gets the old generation or the new
 // one), so the folder bucket's temp-file-and-rename dance has no counterpart here; what matters instead is
-// preconditions (create-only claims), resumable uploads for streams, and compose for multi-shard extracts.
-import { randomUUID } from "node:crypto";
+// preconditions (create-only claims) and resumable uploads for streams.
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Bucket, Clock, WriteOptions } from "../../shared/ports.ts";
@@ -49,7 +48,6 @@ export interface GcsBucketHandle {
   getFiles(
     query: GcsListQuery,
   ): Promise<[{ name: string }[], ({ pageToken?: string } | null)?, ...unknown[]]>;
-  combine(sources: string[], destination: string, options?: GcsPreconditions): Promise<unknown>;
 }
 
 export interface GcsBucketSettings {
@@ -61,15 +59,6 @@ export interface GcsBucketSettings {
 }
 
 export const MAX_SIGNED_URL_SECONDS = 7 * 24 * 60 * 60;
-/** GCS composes at most 32 sources per request. */
-export const MAX_COMPOSE_SOURCES = 32;
-/** Where iterative compose keeps its intermediate objects (a lifecycle rule deletes leftovers after a day). */
-export const COMPOSE_TEMP_PREFIX = "tmp/compose/";
-
-/** Where one run's EXPORT DATA shards go: each run its own prefix, so stale shards of another run never mix in. */
-export function extractShardPrefix(name: string, runDate: string, runId: string): string {
-  return `extracts/${name}/dt=${runDate}/run=${runId}/`;
-}
 
 function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -308,57 +297,5 @@ export class GcsBucket implements Bucket {
     } catch (error) {
       throw this.explain(error, "signing a link to", path);
     }
-  }
-
-  /**
-   * Concatenates `sources` in order into `destination`. GCS composes at most 32 objects a request, so longer
-   * lists fold left: the first 32 into a temporary object, then [temporary, next 31], … and the last request
-   * writes `destination` itself — which therefore switches to the whole new content in one step.
-   */
-  async compose(sources: readonly string[], destination: string): Promise<void> {
-    if (sources.length === 0) throw new Error(`nothing to compose into ${destination}`);
-    for (const source of [...sources, destination]) this.file(source);
-    const temporaries: string[] = [];
-    const folder = `${COMPOSE_TEMP_PREFIX}${randomUUID()}/`;
-    let pending = [...sources];
-    try {
-      while (pending.length > MAX_COMPOSE_SOURCES) {
-        const temporary = `${folder}${temporaries.length}`;
-        await this.bucket.combine(pending.slice(0, MAX_COMPOSE_SOURCES), temporary);
-        temporaries.push(temporary);
-        pending = [temporary, ...pending.slice(MAX_COMPOSE_SOURCES)];
-      }
-      await this.bucket.combine(pending, destination);
-    } catch (error) {
-      throw this.explain(error, "composing", destination);
-    } finally {
-      for (const temporary of temporaries) await this.delete(temporary).catch(() => undefined);
-    }
-  }
-
-  /**
-   * Publishes one EXPORT DATA run as ONE CSV file: writes the header object, composes [header, shards in shard
-   * order] into the dated path, then copies that to the latest path (an atomic replacement for Looker Studio).
-   */
-  async publishExtract(request: {
-    shardPrefix: string;
-    header: string;
-    datedPath: string;
-    latestPath: string;
-  }): Promise<{ shards: number }> {
-    const shardNumber = (path: string): number => Number(/part-(\d+)\.csv$/.exec(path)?.[1] ?? Number.NaN);
-    const shards = (await this.list(request.shardPrefix))
-      .filter((path) => Number.isFinite(shardNumber(path)))
-      .sort((a, b) => shardNumber(a) - shardNumber(b));
-    if (shards.length === 0) {
-      throw new Error(
-        `no export shards under ${this.location}/${request.shardPrefix}: did the EXPORT DATA job run?`,
-      );
-    }
-    const headerPath = `${request.shardPrefix}header.csv`;
-    await this.write(headerPath, `${request.header}\n`, { contentType: "text/csv; charset=utf-8" });
-    await this.compose([headerPath, ...shards], request.datedPath);
-    await this.copy(request.datedPath, request.latestPath);
-    return { shards: shards.length };
   }
 }

@@ -2,16 +2,12 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
 import {
-  COMPOSE_TEMP_PREFIX,
-  extractShardPrefix,
   GcsBucket,
   type GcsBucketHandle,
   type GcsFile,
   type GcsListQuery,
   type GcsObjectMetadata,
-  type GcsPreconditions,
   type GcsUploadOptions,
-  MAX_COMPOSE_SOURCES,
 } from "../../../functions/adapters/bucket/gcs-bucket.ts";
 
 interface Stored {
@@ -35,7 +31,6 @@ class FakeGcs implements GcsBucketHandle {
   readonly name = "pulse-shop";
   readonly objects = new Map<string, Stored>();
   readonly calls: Call[] = [];
-  readonly combines: { sources: string[]; destination: string }[] = [];
   readonly listQueries: GcsListQuery[] = [];
   private generation = 100;
   deny = false;
@@ -125,17 +120,6 @@ class FakeGcs implements GcsBucketHandle {
     const next =
       start + query.maxResults < names.length ? { pageToken: String(start + query.maxResults) } : null;
     return [page, next];
-  }
-
-  async combine(sources: string[], destination: string, _options?: GcsPreconditions): Promise<void> {
-    if (sources.length > MAX_COMPOSE_SOURCES) throw apiError(400, "too many components");
-    this.combines.push({ sources: [...sources], destination });
-    const parts = sources.map((source) => {
-      const stored = this.objects.get(source);
-      if (!stored) throw apiError(404, `no source ${source}`);
-      return stored.data;
-    });
-    this.put(destination, Buffer.concat(parts), "text/csv");
   }
 }
 
@@ -250,68 +234,6 @@ describe("GCS bucket", () => {
     assert.ok(expires - NOW.getTime() <= 7 * 24 * 3600 * 1000);
     assert.throws(() => new GcsBucket(fake, { linkTtlSeconds: 7 * 24 * 3600 + 1 }), /7 days/);
     await assert.rejects(defaults.linkFor("reports/deck.pptx", 8 * 24 * 3600), /7 days/);
-  });
-
-  it("composes more than 32 shards by folding left, in order, and removes its temporaries", async () => {
-    const fake = new FakeGcs();
-    const sources = Array.from({ length: 70 }, (_, i) => `shards/part-${String(i).padStart(12, "0")}.csv`);
-    for (const [i, source] of sources.entries()) fake.put(source, `${i}\n`);
-    const bucket = new GcsBucket(fake, { clock });
-    await bucket.compose(sources, "extracts/out.csv");
-    assert.equal(fake.combines.length, 3);
-    for (const call of fake.combines) assert.ok(call.sources.length <= MAX_COMPOSE_SOURCES);
-    const [first, second, last] = fake.combines;
-    assert.deepEqual(first?.sources, sources.slice(0, 32));
-    assert.deepEqual(second?.sources, [first?.destination, ...sources.slice(32, 63)]);
-    assert.deepEqual(last?.sources, [second?.destination, ...sources.slice(63)]);
-    assert.equal(last?.destination, "extracts/out.csv");
-    assert.ok(first?.destination.startsWith(COMPOSE_TEMP_PREFIX));
-    assert.equal(
-      fake.objects.get("extracts/out.csv")?.data.toString(),
-      sources.map((_, i) => `${i}\n`).join(""),
-    );
-    assert.deepEqual(
-      [...fake.objects.keys()].filter((key) => key.startsWith(COMPOSE_TEMP_PREFIX)),
-      [],
-    );
-  });
-
-  it("publishes an export as one file: header first, shards in number order, then latest/ by copy", async () => {
-    const fake = new FakeGcs();
-    const prefix = extractShardPrefix("daily_kpis", "2026-11-21", "scheduler-1");
-    assert.equal(prefix, "extracts/daily_kpis/dt=2026-11-21/run=scheduler-1/");
-    fake.put(`${prefix}part-000000000001.csv`, "2026-11-21,2\n");
-    fake.put(`${prefix}part-000000000000.csv`, "2026-11-20,1\n");
-    fake.put(`${prefix}part-000000000010.csv`, "2026-11-22,3\n");
-    const bucket = new GcsBucket(fake, { clock });
-    const result = await bucket.publishExtract({
-      shardPrefix: prefix,
-      header: "date,orders",
-      datedPath: "extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv",
-      latestPath: "extracts/latest/daily_kpis.csv",
-    });
-    assert.deepEqual(result, { shards: 3 });
-    assert.deepEqual(fake.combines[0]?.sources, [
-      `${prefix}header.csv`,
-      `${prefix}part-000000000000.csv`,
-      `${prefix}part-000000000001.csv`,
-      `${prefix}part-000000000010.csv`,
-    ]);
-    const expected = "date,orders\n2026-11-20,1\n2026-11-21,2\n2026-11-22,3\n";
-    assert.equal(
-      fake.objects.get("extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv")?.data.toString(),
-      expected,
-    );
-    assert.equal(fake.objects.get("extracts/latest/daily_kpis.csv")?.data.toString(), expected);
-    await assert.rejects(
-      bucket.publishExtract({
-        shardPrefix: "extracts/none/",
-        header: "x",
-        datedPath: "a.csv",
-        latestPath: "b.csv",
-      }),
-      /no export shards/,
-    );
   });
 
   it("offers compare-and-swap on generations for ledger updates", async () => {

@@ -1,4 +1,4 @@
-import type { BigQueryType, RawTableSchema } from "../../shared/raw-schemas.ts";
+import type { BigQueryType, RawTableSchema } from "../../../shared/raw-schemas.ts";
 
 // BigQuery TIMESTAMP is an absolute instant; DuckDB's TIMESTAMPTZ (with the session in UTC) is its match.
 // NUMERIC is BigQuery's DECIMAL(38, 9).

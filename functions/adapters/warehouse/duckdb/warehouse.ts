@@ -1,15 +1,7 @@
 // The warehouse on DuckDB: the models' BigQuery SQL goes through the one dialect layer, then runs here.
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import {
-  blobValue,
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBType,
-  DuckDBTypeId,
-  type DuckDBValue,
-  dateValue,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import type {
   LoadRequest,
   MaterializeRequest,
@@ -21,81 +13,32 @@ import type {
   TableInfo,
   Warehouse,
   WarehouseStats,
-} from "../../shared/ports.ts";
-import type { BigQueryType } from "../../shared/raw-schemas.ts";
-import { DUCKDB_SESSION_SETUP, translateToDuckDb } from "./dialect.ts";
-import { duckDbType } from "./duckdb-types.ts";
+} from "../../../shared/ports.ts";
+import { translateToDuckDb } from "./dialect/translator.ts";
+import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
+import { plainRows } from "./rows.ts";
+import {
+  BEGIN_TRANSACTION,
+  COMMIT,
+  countRows,
+  createSchema,
+  createTable,
+  DATASET_COLUMNS,
+  DUCKDB_SESSION_SETUP,
+  deleteWhereEquals,
+  deleteWindow,
+  fullBuild,
+  insertValues,
+  insertWindow,
+  keyedMerge,
+  ROLLBACK,
+  TABLE_COLUMN_NAMES,
+  TABLE_EXISTS,
+  tableName,
+  UNORDERED_INSERTS,
+} from "./statements.ts";
 
 const DEFAULT_MAX_ROWS = 50_000;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Parameters named like these are DATEs (the BigQuery adapter binds the same names as DATE). */
-export function isDateParamName(name: string): boolean {
-  return name.endsWith("_date") || name === "window_start" || name === "window_end";
-}
-
-function quoteIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`invalid identifier "${name}"`);
-  return `"${name}"`;
-}
-
-/**
- * DuckDB refuses values for parameters a statement does not use, while callers pass one parameter set to
- * many models; bind only the names the translated statement mentions.
- */
-function usedParams(translatedSql: string, params: SqlParams): SqlParams {
-  const used: SqlParams = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (new RegExp(`\\$${name}\\b`).test(translatedSql)) used[name] = value;
-  }
-  return used;
-}
-
-function toDuckDbParams(params: SqlParams): Record<string, DuckDBValue> {
-  const bound: Record<string, DuckDBValue> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (value instanceof Uint8Array) bound[name] = blobValue(value);
-    else if (typeof value === "string" && isDateParamName(name)) {
-      const [year, month, day] = value.split("-").map(Number);
-      if (!year || !month || !day)
-        throw new Error(`parameter @${name} must be a date as YYYY-MM-DD, got "${value}"`);
-      bound[name] = dateValue({ year, month, day });
-    } else bound[name] = value;
-  }
-  return bound;
-}
-
-function toLoadValue(value: unknown, type: BigQueryType): DuckDBValue {
-  if (value === null || value === undefined) return null;
-  if (type === "JSON") return typeof value === "string" ? value : JSON.stringify(value);
-  if (value instanceof Uint8Array) return blobValue(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string") {
-    return type === "NUMERIC" || type === "DATE" || type === "TIMESTAMP" ? String(value) : value;
-  }
-  return String(value);
-}
-
-/** DuckDB's JS values to the port's plain values (see Row in ports.ts). */
-function plainValue(value: unknown, type: DuckDBType | undefined): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "bigint") return Number(value);
-  if (value instanceof Date) {
-    return type?.typeId === DuckDBTypeId.DATE ? value.toISOString().slice(0, 10) : value.toISOString();
-  }
-  if (type?.alias === "JSON" && typeof value === "string") return JSON.parse(value);
-  if (Array.isArray(value)) return value.map((item) => plainValue(item, undefined));
-  return value;
-}
-
-function plainRows(rows: Record<string, unknown>[], names: string[], types: DuckDBType[]): Row[] {
-  return rows.map((row) => {
-    const converted: Row = {};
-    names.forEach((name, index) => {
-      converted[name] = plainValue(row[name], types[index]);
-    });
-    return converted;
-  });
-}
 
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
@@ -120,9 +63,7 @@ export class DuckDbWarehouse implements Warehouse {
     const connection = await instance.connect();
     // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
     for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
-    // Every result the pipeline depends on is ordered explicitly (ORDER BY), so DuckDB need not keep insertion
-    // order: that lets big builds stream within the memory limit instead of running out of it.
-    await connection.run("SET preserve_insertion_order = false");
+    await connection.run(UNORDERED_INSERTS);
     return new DuckDbWarehouse(instance, connection);
   }
 
@@ -190,22 +131,15 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async tableExists(dataset: string, table: string): Promise<boolean> {
-    const reader = await this.timed(() =>
-      this.connection.runAndReadAll(
-        "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $dataset AND table_name = $table",
-        { dataset, table },
-      ),
-    );
+    const reader = await this.timed(() => this.connection.runAndReadAll(TABLE_EXISTS, { dataset, table }));
     return Number(reader.getRowObjectsJS()[0]?.n ?? 0) > 0;
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
-    const target = `${quoteIdentifier(request.dataset)}.${quoteIdentifier(request.table)}`;
+    const target = tableName(request.dataset, request.table);
     const select = translateToDuckDb(request.sql);
     const params = toDuckDbParams(usedParams(select, request.params));
-    await this.timed(() =>
-      this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(request.dataset)}`),
-    );
+    await this.timed(() => this.connection.run(createSchema(request.dataset)));
     const incremental =
       request.window !== undefined &&
       (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
@@ -216,38 +150,23 @@ export class DuckDbWarehouse implements Warehouse {
         return await this.mergeByKey(target, select, params, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
-        // Ordering by the partition and cluster keys keeps the file compact and zone maps selective.
         const order = [request.partitionColumn, ...(request.clusterBy ?? [])].filter(Boolean) as string[];
-        const orderBy = order.length ? ` ORDER BY ${order.map(quoteIdentifier).join(", ")}` : "";
-        await this.timed(() =>
-          this.connection.run(
-            `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`,
-            params,
-          ),
-        );
+        const build = fullBuild(target, select, order);
+        await this.timed(() => this.connection.run(build, params));
         return { rowsWritten: await this.count(target), mode: "full" };
       }
-      const partition = quoteIdentifier(request.partitionColumn);
+      const deleteSql = deleteWindow(target, request.partitionColumn);
+      const insertSql = insertWindow(target, select, request.partitionColumn);
       const window = toDuckDbParams({ window_start: request.window.start, window_end: request.window.end });
-      await this.timed(() => this.connection.run("BEGIN TRANSACTION"));
+      await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
       try {
-        await this.timed(() =>
-          this.connection.run(
-            `DELETE FROM ${target} WHERE ${partition} BETWEEN $window_start AND $window_end`,
-            window,
-          ),
-        );
+        await this.timed(() => this.connection.run(deleteSql, window));
         // Only the window's partitions are replaced, exactly as a BigQuery partition overwrite would.
-        const inserted = await this.timed(() =>
-          this.connection.run(
-            `INSERT INTO ${target} BY NAME SELECT * FROM (${select}) AS model WHERE ${partition} BETWEEN $window_start AND $window_end`,
-            { ...params, ...window },
-          ),
-        );
-        await this.timed(() => this.connection.run("COMMIT"));
+        const inserted = await this.timed(() => this.connection.run(insertSql, { ...params, ...window }));
+        await this.timed(() => this.connection.run(COMMIT));
         return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
       } catch (error) {
-        await this.connection.run("ROLLBACK");
+        await this.connection.run(ROLLBACK);
         throw error;
       }
     } catch (error) {
@@ -263,66 +182,49 @@ export class DuckDbWarehouse implements Warehouse {
     params: Record<string, DuckDBValue>,
     uniqueKey: string,
   ): Promise<MaterializeResult> {
-    const key = quoteIdentifier(uniqueKey);
-    await this.timed(() => this.connection.run("BEGIN TRANSACTION"));
+    const deleteReplaced = keyedMerge.deleteReplaced(target, uniqueKey);
+    await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
     try {
-      await this.timed(() =>
-        this.connection.run(
-          `CREATE OR REPLACE TEMP TABLE pulse_changed AS SELECT * FROM (${select}) AS model`,
-          params,
-        ),
-      );
-      await this.timed(() =>
-        this.connection.run(`DELETE FROM ${target} WHERE ${key} IN (SELECT ${key} FROM pulse_changed)`),
-      );
-      const inserted = await this.timed(() =>
-        this.connection.run(`INSERT INTO ${target} BY NAME SELECT * FROM pulse_changed`),
-      );
-      await this.timed(() => this.connection.run("DROP TABLE pulse_changed"));
-      await this.timed(() => this.connection.run("COMMIT"));
+      await this.timed(() => this.connection.run(keyedMerge.stage(select), params));
+      await this.timed(() => this.connection.run(deleteReplaced));
+      const inserted = await this.timed(() => this.connection.run(keyedMerge.insert(target)));
+      await this.timed(() => this.connection.run(keyedMerge.drop));
+      await this.timed(() => this.connection.run(COMMIT));
       return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
     } catch (error) {
-      await this.connection.run("ROLLBACK");
+      await this.connection.run(ROLLBACK);
       throw error;
     }
   }
 
   private async count(target: string): Promise<number> {
-    const reader = await this.timed(() =>
-      this.connection.runAndReadAll(`SELECT count(*) AS n FROM ${target}`),
-    );
+    const reader = await this.timed(() => this.connection.runAndReadAll(countRows(target)));
     return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
   }
 
   async load(request: LoadRequest): Promise<{ rowsWritten: number }> {
-    const target = `${quoteIdentifier(request.dataset)}.${quoteIdentifier(request.table)}`;
-    const columnList = request.columns.map((column) => quoteIdentifier(column.name)).join(", ");
+    const target = tableName(request.dataset, request.table);
+    const create = createTable(target, request.columns);
     await this.timed(async () => {
-      await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(request.dataset)}`);
-      const definitions = request.columns.map(
-        (column) => `${quoteIdentifier(column.name)} ${duckDbType(column.type)}`,
-      );
-      await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${definitions.join(", ")})`);
+      await this.connection.run(createSchema(request.dataset));
+      await this.connection.run(create);
     });
-    await this.timed(() => this.connection.run("BEGIN TRANSACTION"));
+    await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
     try {
       if (request.replaceWhere) {
         const { column, value } = request.replaceWhere;
-        const type = request.columns.find((candidate) => candidate.name === column)?.type;
-        if (!type)
+        const replaced = request.columns.find((candidate) => candidate.name === column);
+        if (!replaced)
           throw new Error(`load into ${target}: replaceWhere column ${column} is not among the columns`);
         await this.timed(() =>
-          this.connection.run(
-            `DELETE FROM ${target} WHERE ${quoteIdentifier(column)} = CAST(? AS ${duckDbType(type)})`,
-            [toLoadValue(value, type)],
-          ),
+          this.connection.run(deleteWhereEquals(target, replaced), [toLoadValue(value, replaced.type)]),
         );
       }
       if (await this.columnsMatch(request)) await this.appendRows(request);
-      else await this.insertRows(request, target, columnList);
-      await this.timed(() => this.connection.run("COMMIT"));
+      else await this.insertRows(request, target);
+      await this.timed(() => this.connection.run(COMMIT));
     } catch (error) {
-      await this.connection.run("ROLLBACK");
+      await this.connection.run(ROLLBACK);
       throw error;
     }
     return { rowsWritten: request.rows.length };
@@ -331,11 +233,7 @@ export class DuckDbWarehouse implements Warehouse {
   /** The Appender needs the table's columns in exactly the order the request gives them. */
   private async columnsMatch(request: LoadRequest): Promise<boolean> {
     const reader = await this.timed(() =>
-      this.connection.runAndReadAll(
-        `SELECT column_name FROM information_schema.columns
-         WHERE table_schema = $dataset AND table_name = $table ORDER BY ordinal_position`,
-        { dataset: request.dataset, table: request.table },
-      ),
+      this.connection.runAndReadAll(TABLE_COLUMN_NAMES, { dataset: request.dataset, table: request.table }),
     );
     const existing = reader.getRowObjectsJS().map((row) => String(row.column_name));
     return existing.join(",") === request.columns.map((column) => column.name).join(",");
@@ -360,32 +258,21 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  private async insertRows(request: LoadRequest, target: string, columnList: string): Promise<void> {
+  private async insertRows(request: LoadRequest, target: string): Promise<void> {
     const batchSize = Math.max(1, Math.floor(1000 / Math.max(1, request.columns.length)));
     for (let start = 0; start < request.rows.length; start += batchSize) {
       const batch = request.rows.slice(start, start + batchSize);
-      const values: DuckDBValue[] = [];
-      const tuples = batch.map((row) => {
-        const placeholders = request.columns.map((column) => {
-          values.push(toLoadValue(row[column.name], column.type));
-          return `CAST(? AS ${duckDbType(column.type)})`;
-        });
-        return `(${placeholders.join(", ")})`;
-      });
+      const values: DuckDBValue[] = batch.flatMap((row) =>
+        request.columns.map((column) => toLoadValue(row[column.name], column.type)),
+      );
       await this.timed(() =>
-        this.connection.run(`INSERT INTO ${target} (${columnList}) VALUES ${tuples.join(", ")}`, values),
+        this.connection.run(insertValues(target, request.columns, batch.length), values),
       );
     }
   }
 
   async listTables(dataset: string): Promise<TableInfo[]> {
-    const reader = await this.timed(() =>
-      this.connection.runAndReadAll(
-        `SELECT table_name, column_name, data_type FROM information_schema.columns
-         WHERE table_schema = $dataset ORDER BY table_name, ordinal_position`,
-        { dataset },
-      ),
-    );
+    const reader = await this.timed(() => this.connection.runAndReadAll(DATASET_COLUMNS, { dataset }));
     const tables = new Map<string, TableInfo>();
     for (const row of reader.getRowObjectsJS()) {
       const name = String(row.table_name);
@@ -394,7 +281,7 @@ export class DuckDbWarehouse implements Warehouse {
       tables.set(name, info);
     }
     for (const info of tables.values()) {
-      info.rowCount = await this.count(`${quoteIdentifier(dataset)}.${quoteIdentifier(info.name)}`);
+      info.rowCount = await this.count(tableName(dataset, info.name));
     }
     return [...tables.values()];
   }

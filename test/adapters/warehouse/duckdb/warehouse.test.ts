@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DuckDbWarehouse } from "../../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { DuckDbWarehouse } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
 
 describe("DuckDB warehouse", () => {
   let warehouse: DuckDbWarehouse;

@@ -1,0 +1,113 @@
+// Every statement the BigQuery adapter writes itself: the engine plumbing around the models (metadata reads,
+// whole and windowed table builds, keyed merges, loads). The models' own SQL comes from sql/. Table and dataset
+// references come validated from the job runner, column names go through quoteIdentifier, and values are bound
+// as query parameters.
+import type { LoadColumn } from "../../../shared/ports.ts";
+import { quoteIdentifier } from "./names.ts";
+
+/** Binds @table_name; one row, n. */
+export function tableExistsQuery(datasetRef: string): string {
+  return `SELECT COUNT(*) AS n FROM ${datasetRef}.INFORMATION_SCHEMA.TABLES WHERE table_name = @table_name`;
+}
+
+/** Every column of every table in the dataset. */
+export function datasetColumnsQuery(datasetRef: string): string {
+  return `SELECT table_name, column_name, data_type FROM ${datasetRef}.INFORMATION_SCHEMA.COLUMNS ORDER BY table_name, ordinal_position`;
+}
+
+/** Row counts from table metadata (no bytes billed). */
+export function rowCountsQuery(datasetRef: string): string {
+  return `SELECT table_id, row_count FROM ${datasetRef}.__TABLES__`;
+}
+
+/** The model's SELECT without a trailing semicolon, so that it can be wrapped. */
+export function bareSelect(sql: string): string {
+  return sql.replace(/;\s*$/, "").trimEnd();
+}
+
+/** CREATE OR REPLACE … AS SELECT, then the new table's row count (answered from metadata: no bytes billed). */
+export function fullBuildScript(
+  target: string,
+  select: string,
+  partitionColumn: string | undefined,
+  clusterBy: readonly string[],
+): string {
+  const partition = partitionColumn ? `\nPARTITION BY ${quoteIdentifier(partitionColumn)}` : "";
+  const cluster = clusterBy.length ? `\nCLUSTER BY ${clusterBy.map(quoteIdentifier).join(", ")}` : "";
+  return (
+    `CREATE OR REPLACE TABLE ${target}${partition}${cluster} AS\nSELECT * FROM (\n${select}\n);\n` +
+    `SELECT COUNT(*) AS rows_written FROM ${target};`
+  );
+}
+
+/**
+ * Binds the model's parameters, @window_start and @window_end. Columns are inserted by name (`columns`, quoted),
+ * so a reordered model cannot shift values into the wrong columns.
+ */
+export function windowReplaceScript(
+  target: string,
+  select: string,
+  partitionColumn: string,
+  columns: readonly string[],
+): string {
+  const partition = quoteIdentifier(partitionColumn);
+  const list = columns.join(", ");
+  return [
+    "DECLARE rows_written INT64 DEFAULT 0;",
+    "BEGIN TRANSACTION;",
+    `DELETE FROM ${target} WHERE ${partition} BETWEEN @window_start AND @window_end;`,
+    `INSERT INTO ${target} (${list})\nSELECT ${list} FROM (\n${select}\n) AS model\nWHERE ${partition} BETWEEN @window_start AND @window_end;`,
+    "SET rows_written = @@row_count;",
+    "COMMIT TRANSACTION;",
+    "SELECT rows_written;",
+  ].join("\n");
+}
+
+/** The model's changed records replace the rows with the same key; `columns` are quoted. */
+export function keyedMergeScript(
+  target: string,
+  select: string,
+  uniqueKey: string,
+  columns: readonly string[],
+): string {
+  const key = quoteIdentifier(uniqueKey);
+  const list = columns.join(", ");
+  return [
+    "DECLARE rows_written INT64 DEFAULT 0;",
+    `CREATE TEMP TABLE changed AS SELECT * FROM (\n${select}\n);`,
+    "BEGIN TRANSACTION;",
+    `DELETE FROM ${target} WHERE ${key} IN (SELECT ${key} FROM changed);`,
+    `INSERT INTO ${target} (${list}) SELECT ${list} FROM changed;`,
+    "SET rows_written = @@row_count;",
+    "COMMIT TRANSACTION;",
+    "SELECT rows_written;",
+  ].join("\n");
+}
+
+/**
+ * Binds @rows (ARRAY<STRUCT>) and, with a replaced column, @replace_value. JSON travels as STRING (PARSE_JSON on
+ * the way in): a STRUCT field of type JSON is not a parameter type. A DATE replaced column partitions the table.
+ */
+export function loadScript(
+  target: string,
+  columns: readonly LoadColumn[],
+  replaced: LoadColumn | undefined,
+): string {
+  const names = columns.map((column) => quoteIdentifier(column.name));
+  const definitions = columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`);
+  const selectList = columns
+    .map((column) =>
+      column.type === "JSON"
+        ? `PARSE_JSON(${quoteIdentifier(column.name)}) AS ${quoteIdentifier(column.name)}`
+        : quoteIdentifier(column.name),
+    )
+    .join(", ");
+  const partitionBy = replaced?.type === "DATE" ? ` PARTITION BY ${quoteIdentifier(replaced.name)}` : "";
+  return [
+    `CREATE TABLE IF NOT EXISTS ${target} (${definitions.join(", ")})${partitionBy};`,
+    "BEGIN TRANSACTION;",
+    ...(replaced ? [`DELETE FROM ${target} WHERE ${quoteIdentifier(replaced.name)} = @replace_value;`] : []),
+    `INSERT INTO ${target} (${names.join(", ")}) SELECT ${selectList} FROM UNNEST(@rows);`,
+    "COMMIT TRANSACTION;",
+  ].join("\n");
+}

@@ -1,0 +1,162 @@
+// Writes into BigQuery tables: a model's rows (whole, by date window, or merged by key) and small row sets.
+import type { LoadRequest, MaterializeRequest, MaterializeResult, SqlParams } from "../../../shared/ports.ts";
+import type { QueryParameter } from "./client.ts";
+import { BigQueryWarehouseError } from "./errors.ts";
+import type { BigQueryJobs } from "./jobs.ts";
+import { quoteIdentifier } from "./names.ts";
+import { loadValue, parameterTypeOf, queryParameter, rowsParameter } from "./params.ts";
+import { numberOf } from "./rows.ts";
+import {
+  bareSelect,
+  fullBuildScript,
+  keyedMergeScript,
+  loadScript,
+  tableExistsQuery,
+  windowReplaceScript,
+} from "./statements.ts";
+
+const MAX_CLUSTER_COLUMNS = 4;
+/** Far below the 10 MB request limit, so a load that fits here never fails on size at the API. */
+const MAX_LOAD_REQUEST_BYTES = 8 * 1024 * 1024;
+
+async function tableExists(jobs: BigQueryJobs, dataset: string, table: string): Promise<boolean> {
+  const spec = {
+    kind: "metadata",
+    label: `exists ${dataset}.${table}`,
+    sql: tableExistsQuery(jobs.datasetRef(dataset)),
+    parameters: [queryParameter("table_name", table)],
+    dataset,
+  };
+  try {
+    const { job } = await jobs.runJob(spec);
+    const [, , page] = await job.getQueryResults({ maxResults: 1, autoPaginate: false, skipParsing: true });
+    return numberOf(String(page?.rows?.[0]?.f?.[0]?.v ?? 0)) > 0;
+  } catch (error) {
+    if (error instanceof BigQueryWarehouseError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+/**
+ * The model's output columns, quoted, from a free dry run. INSERT maps columns by position; naming them maps
+ * them by name, as DuckDB's INSERT … BY NAME does.
+ */
+async function modelColumns(
+  jobs: BigQueryJobs,
+  select: string,
+  params: SqlParams,
+  label: string,
+  dataset: string,
+): Promise<string[]> {
+  const schema = await jobs.dryRun(jobs.spec("schema", select, params, label, dataset));
+  const columns = (schema.statistics?.query?.schema?.fields ?? []).map((field) =>
+    quoteIdentifier(field.name ?? ""),
+  );
+  if (columns.length === 0) throw new Error(`model ${label}: the dry run returned no columns`);
+  return columns;
+}
+
+/**
+ * Full build: CREATE OR REPLACE TABLE … PARTITION BY … CLUSTER BY … AS SELECT (atomic; the old table serves
+ * readers until the new one replaces it). Incremental: one multi-statement job, DELETE the window's partitions
+ * and INSERT the model's rows for them inside a transaction — a DELETE filtered on the partition column only
+ * drops whole partitions (pruned, no scan), the INSERT pays for the window only, and readers see the old
+ * window or the new one, never a mix. MERGE would need a unique key per model; partition decorators would
+ * need one job per day and leave the window half-replaced if one failed.
+ */
+export async function materialize(
+  jobs: BigQueryJobs,
+  request: MaterializeRequest,
+): Promise<MaterializeResult> {
+  const target = jobs.tableRef(request.dataset, request.table);
+  const label = request.label ?? `${request.dataset}.${request.table}`;
+  const select = bareSelect(request.sql);
+  const clusterBy = request.clusterBy ?? [];
+  if (clusterBy.length > MAX_CLUSTER_COLUMNS) {
+    throw new Error(`model ${label}: BigQuery clusters on at most ${MAX_CLUSTER_COLUMNS} columns`);
+  }
+  const incremental =
+    request.window !== undefined &&
+    (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
+    (await tableExists(jobs, request.dataset, request.table));
+
+  if (incremental && request.window && request.uniqueKey && !request.partitionColumn) {
+    return mergeByKey(jobs, request, target, select, label, request.uniqueKey);
+  }
+  if (!incremental || !request.window || !request.partitionColumn) {
+    const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy);
+    const { job } = await jobs.runJob(jobs.spec("materialize", sql, request.params, label, request.dataset));
+    return { rowsWritten: await jobs.firstNumber(job), mode: "full" };
+  }
+
+  // A bad partition column name fails here, before the dry run sends anything.
+  quoteIdentifier(request.partitionColumn);
+  const params: SqlParams = {
+    ...request.params,
+    window_start: request.window.start,
+    window_end: request.window.end,
+  };
+  const columns = await modelColumns(jobs, select, params, label, request.dataset);
+  const sql = windowReplaceScript(target, select, request.partitionColumn, columns);
+  const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
+  return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
+}
+
+/** The changed records replace the rows with the same key, in one transaction (one job, one id). */
+async function mergeByKey(
+  jobs: BigQueryJobs,
+  request: MaterializeRequest,
+  target: string,
+  select: string,
+  label: string,
+  uniqueKey: string,
+): Promise<MaterializeResult> {
+  const params: SqlParams = {
+    ...request.params,
+    window_start: request.window?.start ?? "",
+    window_end: request.window?.end ?? "",
+  };
+  const columns = await modelColumns(jobs, select, params, label, request.dataset);
+  const sql = keyedMergeScript(target, select, uniqueKey, columns);
+  const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
+  return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
+}
+
+/**
+ * Small row sets (findings, parsed file drops) go in as ONE array-of-STRUCT query parameter, in a script that
+ * creates the table if needed and replaces the partition's rows in a transaction. A load job would be free, but
+ * needs a file upload plus a separate DELETE job (not atomic, and two things to retry); this is one job with a
+ * deterministic id, so a retried load cannot insert twice.
+ */
+export async function load(jobs: BigQueryJobs, request: LoadRequest): Promise<{ rowsWritten: number }> {
+  const target = jobs.tableRef(request.dataset, request.table);
+  const columns = request.columns;
+  const replace = request.replaceWhere;
+  const replaced = replace ? columns.find((column) => column.name === replace.column) : undefined;
+  const sql = loadScript(target, columns, replaced);
+  if (replace && !replaced) {
+    throw new Error(`load into ${target}: replaceWhere column ${replace.column} is not among the columns`);
+  }
+  const parameters: QueryParameter[] = [rowsParameter(columns, request.rows)];
+  if (replace && replaced) {
+    parameters.push({
+      name: "replace_value",
+      parameterType: { type: parameterTypeOf(replaced.type) },
+      parameterValue: loadValue(replace.value, replaced.type),
+    });
+  }
+  const size = JSON.stringify(parameters).length;
+  if (size > MAX_LOAD_REQUEST_BYTES) {
+    throw new Error(
+      `load into ${target}: ${request.rows.length} rows (${size} bytes) are too many for one query; land them as a file and load it instead`,
+    );
+  }
+  await jobs.runJob({
+    kind: "load",
+    label: `load ${request.dataset}.${request.table}`,
+    sql,
+    parameters,
+    dataset: request.dataset,
+  });
+  return { rowsWritten: request.rows.length };
+}

@@ -1,0 +1,145 @@
+// The warehouse on BigQuery: the port over query jobs (jobs.ts), table writes (table-writes.ts) and the
+// statements the adapter writes itself (statements.ts).
+import type {
+  LoadRequest,
+  MaterializeRequest,
+  MaterializeResult,
+  QueryOptions,
+  Row,
+  RunScope,
+  SqlParams,
+  StreamBatch,
+  TableInfo,
+  Warehouse,
+} from "../../../shared/ports.ts";
+import type { BigQueryClient } from "./client.ts";
+import { BigQueryWarehouseError } from "./errors.ts";
+import {
+  BigQueryJobs,
+  type BigQueryStats,
+  type BigQueryWarehouseSettings,
+  DEFAULT_PAGE_SIZE,
+} from "./jobs.ts";
+import { decodeRows, numberOf } from "./rows.ts";
+import { datasetColumnsQuery, rowCountsQuery } from "./statements.ts";
+import { load, materialize } from "./table-writes.ts";
+
+const DEFAULT_MAX_ROWS = 50_000;
+
+export class BigQueryWarehouse implements Warehouse {
+  readonly kind = "bigquery" as const;
+
+  constructor(
+    private readonly client: BigQueryClient,
+    settings: BigQueryWarehouseSettings,
+    private readonly jobs: BigQueryJobs = new BigQueryJobs(client, settings),
+  ) {}
+
+  /**
+   * The same warehouse for one step of one run: its jobs carry the run's labels and deterministic ids. Create
+   * one per step execution (the occurrence counts restart with it, exactly as a redelivery replays the step).
+   */
+  forRun(run: RunScope): BigQueryWarehouse {
+    return new BigQueryWarehouse(this.client, this.jobs.settings, this.jobs.forRun(run));
+  }
+
+  /** Physical dataset name of a logical one. */
+  datasetName(dataset: string): string {
+    return this.jobs.datasetName(dataset);
+  }
+
+  async query<T extends object = Row>(
+    sql: string,
+    params: SqlParams = {},
+    options: QueryOptions = {},
+  ): Promise<T[]> {
+    const spec = this.jobs.spec("query", sql, params, options.label);
+    const { job } = await this.jobs.runJob(spec);
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    const rows: Row[] = [];
+    for await (const page of this.jobs.pages(job, this.jobs.settings.pageSize ?? DEFAULT_PAGE_SIZE)) {
+      const total = numberOf(page.totalRows);
+      if (total > maxRows || rows.length + (page.rows?.length ?? 0) > maxRows) {
+        throw new BigQueryWarehouseError(
+          `query ${spec.label} returned ${Math.max(total, rows.length)} rows, over its limit of ${maxRows}: aggregate in SQL or stream it`,
+          undefined,
+          undefined,
+          false,
+        );
+      }
+      rows.push(...decodeRows(page).rows);
+    }
+    return rows as T[];
+  }
+
+  async execute(sql: string, params: SqlParams = {}, options: QueryOptions = {}): Promise<void> {
+    await this.jobs.runJob(this.jobs.spec("execute", sql, params, options.label));
+  }
+
+  /** Pages through the results (pageSize rows a request): never the whole result in memory. */
+  async *stream(sql: string, params: SqlParams = {}, options: QueryOptions = {}): AsyncIterable<StreamBatch> {
+    const { job } = await this.jobs.runJob(this.jobs.spec("stream", sql, params, options.label));
+    for await (const page of this.jobs.pages(job, this.jobs.settings.pageSize ?? DEFAULT_PAGE_SIZE)) {
+      const batch = decodeRows(page);
+      if (batch.rows.length > 0) yield batch;
+    }
+  }
+
+  /** Bytes a query would process, from a dry run (free, creates no job). */
+  async estimateBytes(sql: string, params: SqlParams = {}, options: QueryOptions = {}): Promise<number> {
+    const metadata = await this.jobs.dryRun(this.jobs.spec("estimate", sql, params, options.label));
+    return numberOf(metadata.statistics?.query?.totalBytesProcessed);
+  }
+
+  /** Tables with their columns (INFORMATION_SCHEMA.COLUMNS) and row counts (__TABLES__, metadata only). */
+  async listTables(dataset: string): Promise<TableInfo[]> {
+    const ref = this.jobs.datasetRef(dataset);
+    let columnRows: Row[];
+    let countRows: Row[];
+    try {
+      columnRows = await this.jobs.rows({
+        kind: "metadata",
+        label: `columns ${dataset}`,
+        sql: datasetColumnsQuery(ref),
+        parameters: [],
+        dataset,
+      });
+      countRows = await this.jobs.rows({
+        kind: "metadata",
+        label: `row counts ${dataset}`,
+        sql: rowCountsQuery(ref),
+        parameters: [],
+        dataset,
+      });
+    } catch (error) {
+      // Like DuckDB with a schema that does not exist yet: an empty inventory, which the checks report.
+      if (error instanceof BigQueryWarehouseError && error.status === 404) return [];
+      throw error;
+    }
+    const counts = new Map(countRows.map((row) => [String(row.table_id), Number(row.row_count ?? 0)]));
+    const tables = new Map<string, TableInfo>();
+    for (const row of columnRows) {
+      const name = String(row.table_name);
+      const info = tables.get(name) ?? { dataset, name, columns: [], rowCount: counts.get(name) ?? 0 };
+      info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      tables.set(name, info);
+    }
+    return [...tables.values()];
+  }
+
+  materialize(request: MaterializeRequest): Promise<MaterializeResult> {
+    return materialize(this.jobs, request);
+  }
+
+  load(request: LoadRequest): Promise<{ rowsWritten: number }> {
+    return load(this.jobs, request);
+  }
+
+  stats(): BigQueryStats {
+    return { ...this.jobs.stats };
+  }
+
+  async close(): Promise<void> {
+    // The client holds no connection of its own to close (requests are plain HTTPS).
+  }
+}

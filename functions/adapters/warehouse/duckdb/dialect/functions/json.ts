@@ -1,0 +1,43 @@
+// Rewrites of the JSON functions.
+import { type Call, type Rewrite, scalarOnly } from "../call.ts";
+import type { Translator } from "../translator.ts";
+
+export const JSON_FUNCTIONS: Record<string, Rewrite> = {
+  // ---- JSON
+  // DuckDB's json_value returns the JSON text ("x" with quotes); BigQuery returns the scalar as a string and
+  // NULL for objects, arrays and JSON null. json_value already gives NULL for non-scalars; unwrap the rest.
+  JSON_VALUE: scalarOnly((call, t) => {
+    const [json, path] = t.args(call, 1, 2);
+    return `json_extract_string(json_value(${json}, ${path ?? "'$'"}), '$')`;
+  }),
+  JSON_EXTRACT_SCALAR: scalarOnly((call, t) => {
+    const [json, path] = t.args(call, 1, 2);
+    return `json_extract_string(json_value(${json}, ${path ?? "'$'"}), '$')`;
+  }),
+  JSON_QUERY: scalarOnly((call, t) => {
+    const [json, path] = t.args(call, 1, 2);
+    return `json_extract(${json}, ${path ?? "'$'"})`;
+  }),
+  // NULL, not an error or an empty list, when the path does not hold an array.
+  JSON_QUERY_ARRAY: scalarOnly((call, t) => jsonArray(call, t, false)),
+  JSON_EXTRACT_ARRAY: scalarOnly((call, t) => jsonArray(call, t, false)),
+  JSON_VALUE_ARRAY: scalarOnly((call, t) => jsonArray(call, t, true)),
+  JSON_EXTRACT_STRING_ARRAY: scalarOnly((call, t) => jsonArray(call, t, true)),
+  // json() validates and normalises, as PARSE_JSON does; an invalid document is an error in both.
+  PARSE_JSON: scalarOnly((call, t) => `json(${t.args(call, 1, 1)[0]})`),
+  // BigQuery serialises a SQL NULL as JSON null; DuckDB's to_json returns SQL NULL.
+  TO_JSON: scalarOnly((call, t) => `coalesce(to_json(${t.args(call, 1, 1)[0]}), CAST('null' AS JSON))`),
+  TO_JSON_STRING: scalarOnly(
+    (call, t) => `coalesce(CAST(to_json(${t.args(call, 1, 1)[0]}) AS VARCHAR), 'null')`,
+  ),
+};
+
+function jsonArray(call: Call, t: Translator, scalars: boolean): string {
+  const [json, pathArg] = t.args(call, 1, 2);
+  const path = pathArg ?? "'$'";
+  const list = `CAST(json_extract(${json}, ${path}) AS JSON[])`;
+  const items = scalars
+    ? `list_transform(${list}, lambda __e: json_extract_string(json_value(__e, '$'), '$'))`
+    : list;
+  return `CASE WHEN json_type(${json}, ${path}) = 'ARRAY' THEN ${items} END`;
+}

@@ -1,0 +1,111 @@
+// Rewrites of the string, regular-expression, bytes and hashing functions.
+import { type Call, type Rewrite, scalarOnly } from "../call.ts";
+import { paren, quoteString } from "../nodes.ts";
+import type { Node } from "../tokenizer.ts";
+import type { Translator } from "../translator.ts";
+
+export const STRING_FUNCTIONS: Record<string, Rewrite> = {
+  // ---- strings
+  // DuckDB's concat skips NULLs and turns BYTES into text; BigQuery's CONCAT is NULL if any argument is, like ||.
+  CONCAT: scalarOnly((call, t) => `(${t.args(call, 1, Infinity).map(paren).join(" || ")})`),
+  // BigQuery treats position 0 as 1 and clamps a negative position past the start to 1; DuckDB does neither.
+  SUBSTR: scalarOnly((call, t) => substr(call, t)),
+  SUBSTRING: scalarOnly((call, t) => substr(call, t)),
+  SPLIT: scalarOnly((call, t) => {
+    const [value, delimiter] = t.args(call, 1, 2);
+    return `string_split(${value}, ${delimiter ?? "','"})`;
+  }),
+  // BigQuery pads with spaces by default; DuckDB's lpad/rpad require the pad argument.
+  LPAD: scalarOnly((call, t) => {
+    const [value, length, pad] = t.args(call, 2, 3);
+    return `lpad(${value}, ${length}, ${pad ?? "' '"})`;
+  }),
+  RPAD: scalarOnly((call, t) => {
+    const [value, length, pad] = t.args(call, 2, 3);
+    return `rpad(${value}, ${length}, ${pad ?? "' '"})`;
+  }),
+  REGEXP_CONTAINS: scalarOnly((call, t) => `regexp_matches(${t.args(call, 2, 2).join(", ")})`),
+  // BigQuery returns the first capture group (or the whole match) and NULL on no match; DuckDB returns ''.
+  REGEXP_EXTRACT: scalarOnly((call, t) => regexpExtract(call, t)),
+  REGEXP_SUBSTR: scalarOnly((call, t) => regexpExtract(call, t)),
+  REGEXP_EXTRACT_ALL: scalarOnly((call, t) => {
+    const [value, pattern] = t.args(call, 2, 2);
+    const groups = captureGroups(
+      t.stringLiteral(call.args[1] as Node[], "REGEXP_EXTRACT_ALL() needs a literal pattern"),
+    );
+    if (groups > 1) t.fail("REGEXP_EXTRACT_ALL() allows at most one capture group", call.pos);
+    return `regexp_extract_all(${value}, ${pattern}, ${groups})`;
+  }),
+  // BigQuery replaces every match; DuckDB only the first unless given 'g'. Both use RE2 \1 back-references.
+  REGEXP_REPLACE: scalarOnly((call, t) => `regexp_replace(${t.args(call, 3, 3).join(", ")}, 'g')`),
+  FORMAT: scalarOnly((call, t) => formatCall(call, t)),
+  GENERATE_UUID: scalarOnly((call, t) => {
+    t.args(call, 0, 0);
+    return "CAST(uuid() AS VARCHAR)";
+  }),
+
+  // ---- bytes and hashing: BigQuery hashes return BYTES, DuckDB's return lowercase hex text.
+  SHA256: scalarOnly((call, t) => `unhex(sha256(${t.args(call, 1, 1)[0]}))`),
+  SHA1: scalarOnly((call, t) => `unhex(sha1(${t.args(call, 1, 1)[0]}))`),
+  MD5: scalarOnly((call, t) => `unhex(md5(${t.args(call, 1, 1)[0]}))`),
+  // DuckDB's hex is uppercase; BigQuery's TO_HEX is lowercase.
+  TO_HEX: scalarOnly((call, t) => `lower(hex(${t.args(call, 1, 1)[0]}))`),
+  FROM_HEX: scalarOnly((call, t) => `unhex(${t.args(call, 1, 1)[0]})`),
+  // BYTE_LENGTH takes STRING (UTF-8 bytes) or BYTES; DuckDB needs a different function for each.
+  BYTE_LENGTH: scalarOnly((call, t) => {
+    const [value] = t.args(call, 1, 1);
+    return `CASE WHEN typeof(${value}) = 'BLOB' THEN octet_length(TRY_CAST(${value} AS BLOB)) ELSE strlen(TRY_CAST(${value} AS VARCHAR)) END`;
+  }),
+};
+
+function substr(call: Call, t: Translator): string {
+  const [value, position, length] = t.args(call, 2, 3);
+  const lengthSql = length === undefined ? "" : `, ${length}`;
+  if (/^[1-9]\d*$/.test(position as string)) return `substr(${value}, ${position}${lengthSql})`;
+  const p = paren(position as string);
+  const v = paren(value as string);
+  const start = `CASE WHEN ${p} > 0 THEN ${p} WHEN ${p} = 0 OR ${p} < -length(${v}) THEN 1 ELSE length(${v}) + ${p} + 1 END`;
+  return `substr(${value}, ${start}${lengthSql})`;
+}
+
+function regexpExtract(call: Call, t: Translator): string {
+  const [value, pattern] = t.args(call, 2, 2);
+  const groups = captureGroups(
+    t.stringLiteral(call.args[1] as Node[], `${call.name}() needs a literal pattern`),
+  );
+  if (groups > 1) t.fail(`${call.name}() allows at most one capture group`, call.pos);
+  return `CASE WHEN regexp_matches(${value}, ${pattern}) THEN regexp_extract(${value}, ${pattern}, ${groups}) END`;
+}
+
+function formatCall(call: Call, t: Translator): string {
+  const [, ...values] = t.args(call, 1, Infinity);
+  const format = t.stringLiteral(call.args[0] as Node[], "FORMAT() needs a literal format string");
+  const specs = [...format.matchAll(/%(%|[-0]?\d*(?:\.\d+)?([dsfi]))/g)];
+  const stray = format.replaceAll(/%(%|[-0]?\d*(?:\.\d+)?[dsfi])/g, "");
+  if (stray.includes("%"))
+    t.fail("FORMAT() supports only %d, %i, %s, %f (with width/precision) and %%", call.pos);
+  const converted = specs.filter((spec) => spec[1] !== "%");
+  if (converted.length !== values.length)
+    t.fail("FORMAT() has a different number of values and specifiers", call.pos);
+  // DuckDB's printf refuses %s for numbers; BigQuery formats any value as its STRING cast.
+  const args = values.map((value, i) => (converted[i]?.[2] === "s" ? `CAST(${value} AS VARCHAR)` : value));
+  return `printf(${quoteString(format.replaceAll("%i", "%d"))}${args.map((arg) => `, ${arg}`).join("")})`;
+}
+
+/** Counts the capture groups of a regular expression (RE2 syntax). */
+function captureGroups(pattern: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "\\") i++;
+    else if (inClass) inClass = ch !== "]";
+    else if (ch === "[") inClass = true;
+    else if (
+      ch === "(" &&
+      (pattern[i + 1] !== "?" || pattern.startsWith("(?P<", i) || pattern.startsWith("(?<", i))
+    )
+      count++;
+  }
+  return count;
+}

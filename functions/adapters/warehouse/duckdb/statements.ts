@@ -1,0 +1,100 @@
+// Every statement the DuckDB adapter writes itself: the engine plumbing around the models (session settings,
+// schemas, whole and windowed table builds, keyed merges, loads, the table inventory). The models' own SQL comes
+// from sql/ through the dialect layer. Names here are validated identifiers and values are bound parameters.
+import type { LoadColumn } from "../../../shared/ports.ts";
+import { duckDbType } from "./types.ts";
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function quoteIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`invalid identifier "${name}"`);
+  return `"${name}"`;
+}
+
+/** "dataset"."table", both validated. */
+export function tableName(dataset: string, table: string): string {
+  return `${quoteIdentifier(dataset)}.${quoteIdentifier(table)}`;
+}
+
+/** Statements to run once per DuckDB connection before any translated SQL. */
+export const DUCKDB_SESSION_SETUP: readonly string[] = [
+  // BigQuery evaluates dates, DATE(ts) and EXTRACT in UTC unless told otherwise.
+  "SET TimeZone = 'UTC'",
+  // BigQuery sorts NULLs first ascending and last descending; DuckDB's default is NULLs last both ways.
+  "SET default_null_order = 'nulls_first_on_asc_last_on_desc'",
+];
+
+// Every result the pipeline depends on is ordered explicitly (ORDER BY), so DuckDB need not keep insertion
+// order: that lets big builds stream within the memory limit instead of running out of it.
+export const UNORDERED_INSERTS = "SET preserve_insertion_order = false";
+
+export const BEGIN_TRANSACTION = "BEGIN TRANSACTION";
+export const COMMIT = "COMMIT";
+export const ROLLBACK = "ROLLBACK";
+
+export function createSchema(dataset: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`;
+}
+
+/** Binds $dataset and $table; one row, n. */
+export const TABLE_EXISTS =
+  "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $dataset AND table_name = $table";
+
+/** Binds $dataset and $table; the table's column names in order. */
+export const TABLE_COLUMN_NAMES = `SELECT column_name FROM information_schema.columns
+         WHERE table_schema = $dataset AND table_name = $table ORDER BY ordinal_position`;
+
+/** Binds $dataset; every column of every table in it. */
+export const DATASET_COLUMNS = `SELECT table_name, column_name, data_type FROM information_schema.columns
+         WHERE table_schema = $dataset ORDER BY table_name, ordinal_position`;
+
+/** One row, n. */
+export function countRows(target: string): string {
+  return `SELECT count(*) AS n FROM ${target}`;
+}
+
+/** Ordering by the partition and cluster keys keeps the file compact and zone maps selective. */
+export function fullBuild(target: string, select: string, orderColumns: readonly string[]): string {
+  const orderBy = orderColumns.length ? ` ORDER BY ${orderColumns.map(quoteIdentifier).join(", ")}` : "";
+  return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`;
+}
+
+/** Binds $window_start and $window_end. */
+export function deleteWindow(target: string, partitionColumn: string): string {
+  return `DELETE FROM ${target} WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
+}
+
+/** Binds the model's parameters, $window_start and $window_end. */
+export function insertWindow(target: string, select: string, partitionColumn: string): string {
+  const partition = quoteIdentifier(partitionColumn);
+  return `INSERT INTO ${target} BY NAME SELECT * FROM (${select}) AS model WHERE ${partition} BETWEEN $window_start AND $window_end`;
+}
+
+/** A keyed merge: the model's changed records are staged, replace the rows with their key, then go. */
+export const keyedMerge = {
+  stage: (select: string): string =>
+    `CREATE OR REPLACE TEMP TABLE pulse_changed AS SELECT * FROM (${select}) AS model`,
+  deleteReplaced: (target: string, uniqueKey: string): string => {
+    const key = quoteIdentifier(uniqueKey);
+    return `DELETE FROM ${target} WHERE ${key} IN (SELECT ${key} FROM pulse_changed)`;
+  },
+  insert: (target: string): string => `INSERT INTO ${target} BY NAME SELECT * FROM pulse_changed`,
+  drop: "DROP TABLE pulse_changed",
+};
+
+export function createTable(target: string, columns: readonly LoadColumn[]): string {
+  const definitions = columns.map((column) => `${quoteIdentifier(column.name)} ${duckDbType(column.type)}`);
+  return `CREATE TABLE IF NOT EXISTS ${target} (${definitions.join(", ")})`;
+}
+
+/** Binds one positional value, cast to the column's type. */
+export function deleteWhereEquals(target: string, column: LoadColumn): string {
+  return `DELETE FROM ${target} WHERE ${quoteIdentifier(column.name)} = CAST(? AS ${duckDbType(column.type)})`;
+}
+
+/** Binds rowCount × columns positional values, row by row, each cast to its column's type. */
+export function insertValues(target: string, columns: readonly LoadColumn[], rowCount: number): string {
+  const columnList = columns.map((column) => quoteIdentifier(column.name)).join(", ");
+  const tuple = `(${columns.map((column) => `CAST(? AS ${duckDbType(column.type)})`).join(", ")})`;
+  return `INSERT INTO ${target} (${columnList}) VALUES ${Array.from({ length: rowCount }, () => tuple).join(", ")}`;
+}

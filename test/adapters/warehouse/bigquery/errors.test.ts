@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BigQueryWarehouseError } from "../../../../functions/adapters/warehouse/bigquery/errors.ts";
+import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
+import { isTransient } from "../../../../functions/shared/step.ts";
+import { FakeBigQuery, SETTINGS } from "./fake-client.ts";
+
+describe("BigQuery warehouse: errors", () => {
+  it("turns Access Denied into a message naming the project, dataset and the missing role", async () => {
+    const fake = new FakeBigQuery(() => ({
+      error: {
+        reason: "accessDenied",
+        message:
+          "Access Denied: Table shop-analytics:marts.daily_kpis: Permission bigquery.tables.updateData denied on table",
+      },
+    }));
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS);
+    await assert.rejects(
+      warehouse.materialize({ dataset: "marts", table: "daily_kpis", sql: "SELECT 1 AS x", params: {} }),
+      (error: unknown) => {
+        assert.ok(error instanceof BigQueryWarehouseError);
+        assert.match(error.message, /denied access .* project shop-analytics, dataset marts/);
+        assert.match(error.message, /roles\/bigquery\.dataEditor on dataset marts/);
+        assert.equal(error.status, 403);
+        assert.equal(isTransient(error), false);
+        return true;
+      },
+    );
+  });
+
+  it("names roles/bigquery.jobUser when the service account may not create jobs", async () => {
+    const fake = new FakeBigQuery();
+    fake.createJob = async () => {
+      throw Object.assign(
+        new Error("Access Denied: Project shop-analytics: User does not have bigquery.jobs.create"),
+        {
+          code: 403,
+          errors: [{ reason: "accessDenied" }],
+        },
+      );
+    };
+    await assert.rejects(
+      new BigQueryWarehouse(fake, SETTINGS).execute("SELECT 1"),
+      /needs roles\/bigquery\.jobUser on project shop-analytics/,
+    );
+  });
+
+  it("explains the bytes-billed guard", async () => {
+    const fake = new FakeBigQuery(() => ({
+      error: {
+        reason: "bytesBilledLimitExceeded",
+        message: "Query exceeded limit for bytes billed: 5000000000.",
+      },
+    }));
+    await assert.rejects(
+      new BigQueryWarehouse(fake, SETTINGS).execute(
+        "SELECT * FROM raw.shopify_orders",
+        {},
+        { label: "scan" },
+      ),
+      /more than the 5000000000 bytes allowed per job.*estimateBytes.*PULSE_MAX_BYTES_BILLED/,
+    );
+  });
+});
