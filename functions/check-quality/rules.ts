@@ -4,7 +4,7 @@ import { addDays, daysBetween } from "../shared/dates.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { channelLabel } from "../shared/sources.ts";
 import { type AnomalyVerdict, mad, median } from "./anomaly.ts";
-import type { QualitySettings } from "./settings.ts";
+import type { QualitySettings } from "../shared/quality-settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
 
