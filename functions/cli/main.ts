@@ -10,7 +10,7 @@ import {
   type PulseConfig,
   secretsFromEnvironment,
 } from "../shared/config.ts";
-import { isIsoDate } from "../shared/dates.ts";
+import { isIsoDate } from "../lib/calendar.ts";
 import { ALL_OPTIONS, flagsHelp } from "../shared/options.ts";
 import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";

@@ -1,14 +1,14 @@
 // pulse plan: what a run would do, step by step, without doing it. With a warehouse that can dry-run
 // queries (BigQuery), each model also shows the bytes it would scan.
-import { extractPath, latestExtractPath } from "../export/step.ts";
-import { deckPath } from "../report/step.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { Ledger } from "../shared/ledger.ts";
 import { DATASETS, EXTRACT_NAMES, STEP_NAMES } from "../shared/pipeline.ts";
 import type { Bucket, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { readSql } from "../shared/sql-files.ts";
-import { HISTORY_START, modelParams, modelWindow, piiKeyParams, runWindow } from "../transform/step.ts";
+import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
+import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
+import { modelWindow, piiKeyParams } from "../transform/step.ts";
 import { MODELS, modelPath } from "../transform/models.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
@@ -81,7 +81,7 @@ export async function planRun(
           let estimate = "";
           if (canDryRun(ports.warehouse)) {
             const bytes = await ports.warehouse.estimateBytes(readSql(modelPath(model)), {
-              ...modelParams({ message, config }, modelRange),
+              ...windowParams({ message, config }, modelRange),
               ...(await piiKeyParams(ports.secrets)),
             });
             totalBytes += bytes;

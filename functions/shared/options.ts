@@ -4,7 +4,7 @@
 // in the manner of functions-framework's options.
 import { z } from "zod";
 import { MAX_SIGNED_URL_SECONDS } from "../adapters/bucket/gcs-bucket.ts";
-import { isIsoDate } from "./dates.ts";
+import { isIsoDate } from "../lib/calendar.ts";
 import { QualitySettingsSchema } from "./quality-settings.ts";
 
 /** How the text of a flag or an environment variable becomes the value. */

@@ -3,7 +3,7 @@
 // validated with the rest of the configuration. Every field has a default, so an empty object (or no `quality`
 // key at all) gives the documented behaviour. Unknown keys are errors: a misspelt setting must not be ignored.
 import { z } from "zod";
-import type { AnomalyOptions } from "../check-quality/anomaly.ts";
+import type { AnomalyOptions } from "../lib/quality/anomaly.ts";
 import type { SourceName } from "./raw-schemas.ts";
 import { SOURCES } from "./sources.ts";
 

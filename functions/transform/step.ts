@@ -1,17 +1,10 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
-import { addDays } from "../shared/dates.ts";
-import { hmacKeyPads } from "../shared/pii.ts";
+import { hmacKeyPads } from "../lib/pii.ts";
+import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../shared/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { type ModelDefinition, MODELS, modelPath } from "./models.ts";
-
-/** Far enough back to hold any shop's history; partitions before the data simply do not exist. */
-export const HISTORY_START = "2000-01-01";
-
-export function runWindow(runDate: string, lookbackDays: number): DateWindow {
-  return { start: addDays(runDate, -lookbackDays), end: runDate };
-}
 
 /**
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
@@ -32,16 +25,6 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
   return model.partitionGrain === "month"
     ? { start: `${window.start.slice(0, 7)}-01`, end: window.end }
     : window;
-}
-
-/** The run date, the window and the shop's time zone: the parameters of the models and of the checks' queries. */
-export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {
-  return {
-    run_date: context.message.runDate,
-    window_start: window.start,
-    window_end: window.end,
-    shop_timezone: context.config.shop.timezone,
-  };
 }
 
 export async function runTransform(context: StepContext): Promise<StepResult> {
@@ -70,7 +53,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       dataset: model.layer,
       table: model.name,
       sql: readSql(modelPath(model)),
-      params: { ...modelParams(context, window), ...piiKey },
+      params: { ...windowParams(context, window), ...piiKey },
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
-import { loadConfig } from "../shared/config.ts";
+import { loadConfig } from "../functions/shared/config.ts";
 
 const run = promisify(execFile);
 
