@@ -80,8 +80,16 @@ const ROWS: Row[] = [
   },
   {
     name: "lists and numbers from text",
-    env: { PULSE_EMAIL_TO: "a@x.com, b@x.com", PULSE_MAX_BYTES_BILLED: "2000000000", PULSE_LOG_LEVEL: "DEBUG" },
-    expect: { "email.to": ["a@x.com", "b@x.com"], "cloud.maximumBytesBilled": 2_000_000_000, logLevel: "debug" },
+    env: {
+      PULSE_EMAIL_TO: "a@x.com, b@x.com",
+      PULSE_MAX_BYTES_BILLED: "2000000000",
+      PULSE_LOG_LEVEL: "DEBUG",
+    },
+    expect: {
+      "email.to": ["a@x.com", "b@x.com"],
+      "cloud.maximumBytesBilled": 2_000_000_000,
+      logLevel: "debug",
+    },
   },
   {
     name: "PULSE_SETTINGS holds the settings file's JSON (the cloud)",
@@ -100,7 +108,9 @@ const ROWS: Row[] = [
   {
     name: "unknown source name",
     file: { version: 1, quality: { sources: { tiktok: { expected: false } } } },
-    error: ["quality.sources.tiktok: unknown setting; allowed here: shopify, facebook_ads, tiktok_ads, google_ads"],
+    error: [
+      "quality.sources.tiktok: unknown setting; allowed here: shopify, facebook_ads, tiktok_ads, google_ads",
+    ],
   },
   {
     name: "wrong type",
@@ -212,7 +222,9 @@ describe("configuration", () => {
 
   it("is documented in the README by the table generated from the options (npm run docs)", async () => {
     const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
-    const block = /<!-- options-table:start -->\n\n([\s\S]*?)\n\n<!-- options-table:end -->/.exec(readme)?.[1];
+    const block = /<!-- options-table:start -->\n\n([\s\S]*?)\n\n<!-- options-table:end -->/.exec(
+      readme,
+    )?.[1];
     assert.equal(block, optionsMarkdownTable(), "run `npm run docs` to regenerate the README's table");
   });
 });

@@ -107,4 +107,18 @@ describe("Secret Manager secrets", () => {
     await assert.rejects(secrets.get("piiHashKey"), /is empty/);
     await assert.rejects(secrets.read("../etc"), /invalid secret id/);
   });
+
+  it("takes the values Terraform resolved into the environment and asks only for the others", async () => {
+    const fake = new FakeSecretManager(() => ({ payload: { data: "smtp://u:p@mail:587" } }));
+    const secrets = new SecretManagerSecrets(fake, {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+      provided: { piiHashKey: KEY },
+    });
+    assert.equal(await secrets.get("piiHashKey"), KEY);
+    assert.deepEqual(fake.requests, []);
+    assert.equal(await secrets.get("smtpUrl"), "smtp://u:p@mail:587");
+    assert.deepEqual(fake.requests, ["projects/shop-analytics/secrets/smtp/versions/latest"]);
+  });
 });
