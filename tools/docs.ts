@@ -11,5 +11,8 @@ const readme = await readFile(README, "utf8");
 const start = readme.indexOf(START);
 const end = readme.indexOf(END);
 if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block`);
-await writeFile(README, `${readme.slice(0, start + START.length)}\n\n${optionsMarkdownTable()}\n\n${readme.slice(end)}`);
+await writeFile(
+  README,
+  `${readme.slice(0, start + START.length)}\n\n${optionsMarkdownTable()}\n\n${readme.slice(end)}`,
+);
 process.stdout.write("README.md: options table regenerated\n");

@@ -11,7 +11,7 @@ import {
   secretsFromEnvironment,
 } from "../shared/config.ts";
 import { isIsoDate } from "../lib/calendar.ts";
-import { ALL_OPTIONS, flagsHelp } from "../shared/options.ts";
+import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
 import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
 import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
@@ -44,8 +44,11 @@ ${flagsHelp()}
 
 Steps, in order: ${STEP_NAMES.join(" → ")}
 
-Every setting can be given in the settings file, <work-dir>/pulse.config.json ({"version": 1, ...}), and most by
-an environment variable: ${ALL_OPTIONS.flatMap(([, option]) => option.env ?? []).join(", ")}.
+${wrapText(
+  `Every setting can be given in the settings file, <work-dir>/pulse.config.json ({"version": 1, ...}), and most by an environment variable: ${ALL_OPTIONS.flatMap(([, option]) => option.env ?? []).join(", ")}.`,
+  110,
+  "",
+)}
 The README's Configuration section lists them all.
 
 Outputs (under <work-dir>/bucket unless said otherwise)

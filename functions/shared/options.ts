@@ -314,12 +314,27 @@ export function optionsMarkdownTable(): string {
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }
 
+/** Words of `text` in lines of at most `width` characters, every line after the first indented. */
+export function wrapText(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  const [first = "", ...words] = text.split(" ");
+  let line = first;
+  for (const word of words) {
+    if (word && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = `${line} ${word}`;
+  }
+  return [...lines, line].join("\n");
+}
+
 /** The command line's lines for the options that have a flag, generated from the table. */
 export function flagsHelp(): string {
   return ALL_OPTIONS.flatMap(([, declaration]) => {
     if (!declaration.flag) return [];
-    const flag = `--${declaration.flag} ${declaration.metavar ?? (declaration.kind === "number" ? "N" : "VALUE")}`;
+    const value = declaration.metavar ?? (declaration.kind === "number" ? "N" : "VALUE");
     const env = declaration.env?.[0] ? `, or $${declaration.env[0]}` : "";
-    return [`  ${flag.padEnd(21)}${declaration.help} (default: ${defaultText(declaration)}${env})`];
+    const text = `${`  --${declaration.flag} ${value}`.padEnd(23)}${declaration.help} (default: ${defaultText(declaration)}${env})`;
+    return [wrapText(text, 110, " ".repeat(23))];
   }).join("\n");
 }
