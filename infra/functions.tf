@@ -33,8 +33,7 @@ resource "google_cloudfunctions2_function" "function" {
     service_account_email            = google_service_account.function[each.key].email
 
     environment_variables = merge(local.function_env, {
-      PULSE_STEP       = each.key
-      PULSE_NEXT_TOPIC = each.value.next_topic
+      PULSE_STEP = each.key
     })
 
     dynamic "secret_environment_variables" {

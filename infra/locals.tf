@@ -25,7 +25,6 @@ locals {
         entry_point = step.entryPoint
         memory      = step.memory
         timeout     = step.timeoutSeconds
-        next_topic  = step.next_step == null ? "" : local.steps[step.next_step].topic
       }
     },
     {
@@ -33,7 +32,6 @@ locals {
         entry_point = local.dead_letter_entry_point
         memory      = "512Mi"
         timeout     = 120
-        next_topic  = ""
       }
     },
   )
@@ -107,6 +105,9 @@ locals {
     PULSE_EMAIL_TO            = var.email_to
     PULSE_DASHBOARD_URL       = var.dashboard_url
     PULSE_LOOKBACK_DAYS       = tostring(var.lookback_days)
+    # Everything else that is not a secret (quality thresholds, per-source freshness, …): the settings file's
+    # content, validated by the functions at start-up (functions/shared/config.ts).
+    PULSE_SETTINGS = jsonencode(merge(var.settings, { version = 1 }))
   }
 
   labels = {

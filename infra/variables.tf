@@ -121,6 +121,12 @@ variable "lookback_days" {
   default     = 7
 }
 
+variable "settings" {
+  description = "The functions' settings file (README, Configuration), without \"version\": e.g. { quality = { sources = { tiktok_ads = { expected = false } } } }. Passed to every function as PULSE_SETTINGS; an unknown or invalid key fails the functions' start with its dotted path."
+  type        = any
+  default     = {}
+}
+
 variable "pii_hash_key_secret_id" {
   description = "Secret Manager secret holding the HMAC key for emails and phones (at least 32 characters). Terraform creates the secret, never its value."
   type        = string

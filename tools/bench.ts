@@ -12,6 +12,7 @@ import { loadConfig } from "../functions/shared/config.ts";
 import { addDays } from "../functions/lib/calendar.ts";
 import type { LogFields, Logger } from "../functions/shared/ports.ts";
 import { parseRunMessage } from "../functions/shared/run-message.ts";
+import { fixedSecrets } from "../test/support/secrets.ts";
 
 const END = "2026-11-21";
 const DAYS = 730;
@@ -118,10 +119,10 @@ async function measureRun(
   runDate: string,
   options: { fullRefresh: boolean; memoryLimit: string },
 ): Promise<RunMeasure> {
-  const config = loadConfig(
-    { PULSE_WORK_DIR: workDir, PULSE_DUCKDB_MEMORY_LIMIT: options.memoryLimit },
-    { cwd: workDir, piiHashKey: "b".repeat(40) },
-  );
+  const config = loadConfig({
+    env: { PULSE_WORK_DIR: workDir, PULSE_DUCKDB_MEMORY_LIMIT: options.memoryLimit },
+    cwd: workDir,
+  });
   const probe = new MemoryProbe();
   const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
     memoryLimit: config.local.duckdbMemoryLimit,
@@ -135,7 +136,7 @@ async function measureRun(
         trigger: "manual",
         options: { fullRefresh: options.fullRefresh },
       }),
-      { log: probeLogger(probe), warehouse },
+      { log: probeLogger(probe), warehouse, secrets: fixedSecrets({ piiHashKey: "b".repeat(40) }) },
     );
     if (report.failures.length) {
       throw new Error(

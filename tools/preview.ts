@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
+import { loadConfig } from "../functions/shared/config.ts";
 
 const run = promisify(execFile);
 
@@ -136,7 +137,11 @@ async function main(): Promise<number> {
       "work-dir": { type: "string" },
     },
   });
-  const workDir = resolve(values["work-dir"] ?? process.env.PULSE_WORK_DIR ?? ".pulse");
+  const { workDir } = loadConfig({
+    env: process.env,
+    flags: { "work-dir": values["work-dir"] },
+    cwd: process.cwd(),
+  });
   const outDir = resolve(values.out ?? join(workDir, "preview"));
   await mkdir(outDir, { recursive: true });
   const deck = values.deck ?? (await newest(join(workDir, "bucket", "reports"), /\.pptx$/i));

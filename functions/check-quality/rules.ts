@@ -4,7 +4,7 @@ import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { channelLabel } from "../shared/sources.ts";
 import { type AnomalyVerdict, mad, median } from "../lib/quality/anomaly.ts";
-import type { QualitySettings } from "./settings.ts";
+import type { QualitySettings } from "../shared/quality-settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
 

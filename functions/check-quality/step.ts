@@ -28,7 +28,7 @@ import {
   PAID_CHANNELS,
   rejectRateFinding,
 } from "./rules.ts";
-import { anomalyOptionsFor, historyDays, type QualitySettings, readQualitySettings } from "./settings.ts";
+import { anomalyOptionsFor, historyDays, type QualitySettings } from "../shared/quality-settings.ts";
 
 export const COLUMN_PROFILES_TABLE = "column_profiles";
 
@@ -307,7 +307,7 @@ async function profileColumns(run: QualityRun): Promise<number> {
 export async function runCheckQuality(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
-  const settings = readQualitySettings(context.config);
+  const settings = context.config.quality;
   const findings: Finding[] = [];
   const money = new Intl.NumberFormat(context.config.shop.locale, {
     style: "currency",

@@ -1,12 +1,7 @@
 // Step 2: before anything is built, check that the sources are there, unchanged in shape, fresh and complete.
 import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
-import {
-  anomalyOptionsFor,
-  freshnessFor,
-  historyDays,
-  readQualitySettings,
-} from "../check-quality/settings.ts";
+import { anomalyOptionsFor, freshnessFor, historyDays } from "../shared/quality-settings.ts";
 import { INVENTORY_BASELINE_PATH, sourcesStatusPath } from "../lib/bucket-layout.ts";
 import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
@@ -73,7 +68,7 @@ async function listRawTables(context: StepContext): Promise<TableInfo[]> {
 export async function runCheckSources(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
-  const settings = readQualitySettings(context.config);
+  const settings = context.config.quality;
   const findings: Finding[] = [];
   const finding = (partial: Omit<Finding, "step">) => findings.push({ step: "check-sources", ...partial });
 
@@ -97,11 +92,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   const landedToday: Record<string, number> = {};
   for (const source of SOURCES) {
     if (!expectedSources.has(source.name)) continue;
-    const thresholds = freshnessFor(
-      settings,
-      source.name,
-      context.config.freshness.perSource[source.name] ?? context.config.freshness.default,
-    );
+    const thresholds = freshnessFor(settings, source.name);
     const table = byName.get(source.freshnessTable);
     if (!table) {
       statuses.push({

@@ -1,11 +1,18 @@
 // pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on demo data by default.
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
+import { localSecrets } from "../runtime/local-ports.ts";
 import { runLocally } from "../runtime/local-run.ts";
-import { localPiiHashKey } from "../runtime/local-secrets.ts";
-import { ConfigError, loadConfig, type PulseConfig } from "../shared/config.ts";
+import {
+  ConfigError,
+  type FlagValues,
+  loadConfig,
+  type PulseConfig,
+  secretsFromEnvironment,
+} from "../shared/config.ts";
 import { isIsoDate } from "../lib/calendar.ts";
+import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
+import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
 import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
@@ -29,20 +36,20 @@ Run options
                        outputs (the summary email is still sent only once per date)
   --full-refresh       rebuild every model from all history instead of the trailing window
   --verbose            print every log line, not only step progress
-  --work-dir DIR       where the warehouse, bucket and outbox live (default: .pulse, or $PULSE_WORK_DIR)
+  --regenerate         drop and regenerate the demo data
   -h, --help           this help
 
-Demo data options
-  --regenerate         drop and regenerate the demo data
-  --orders-per-day N   average orders per day of the demo shop (default 300, or $PULSE_DEMO_ORDERS_PER_DAY)
-  --days N             days of history (default 730)
-  --end-date DATE      last day of demo data (default: yesterday in the shop's time zone)
+Settings (a flag wins over its environment variable, which wins over the settings file)
+${flagsHelp()}
 
 Steps, in order: ${STEP_NAMES.join(" → ")}
 
-Configuration comes from PULSE_* environment variables (see README): PULSE_SHOP_NAME, PULSE_TIMEZONE,
-PULSE_CURRENCY, PULSE_EMAIL_TO, PULSE_SMTP_URL (real delivery instead of the outbox), PULSE_DASHBOARD_URL,
-PULSE_LOOKBACK_DAYS, PULSE_PII_HASH_KEY (otherwise a random key is kept in <work-dir>/secrets/).
+${wrapText(
+  `Every setting can be given in the settings file, <work-dir>/pulse.config.json ({"version": 1, ...}), and most by an environment variable: ${ALL_OPTIONS.flatMap(([, option]) => option.env ?? []).join(", ")}.`,
+  110,
+  "",
+)}
+The README's Configuration section lists them all.
 
 Outputs (under <work-dir>/bucket unless said otherwise)
   extracts/latest/<extract>.csv, extracts/<extract>/dt=<date>/<extract>.csv   CSV for Looker Studio
@@ -59,14 +66,6 @@ function stepOption(value: string | undefined, flag: string): StepName | undefin
   if (!isStepName(value))
     throw new UsageError(`${flag} must be one of ${STEP_NAMES.join(", ")}; got "${value}"`);
   return value;
-}
-
-function positiveNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0)
-    throw new UsageError(`${flag} must be a positive number; got "${value}"`);
-  return parsed;
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -92,28 +91,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 
   let config: PulseConfig;
+  let secrets: Secrets;
   try {
-    const workDir = values["work-dir"] ?? env.PULSE_WORK_DIR ?? ".pulse";
-    const demoEnv = {
-      ...env,
-      PULSE_WORK_DIR: workDir,
-      PULSE_DEMO_ORDERS_PER_DAY: values["orders-per-day"] ?? env.PULSE_DEMO_ORDERS_PER_DAY,
-      PULSE_DEMO_DAYS: values.days ?? env.PULSE_DEMO_DAYS,
-      PULSE_DEMO_END_DATE: values["end-date"] ?? env.PULSE_DEMO_END_DATE,
-    };
-    positiveNumber(values["orders-per-day"], "--orders-per-day");
     if (values.date !== undefined && !isIsoDate(values.date))
       throw new UsageError(`--date must be a real date as YYYY-MM-DD; got "${values.date}"`);
     for (const flag of ["from", "to"] as const) stepOption(values[flag], `--${flag}`);
     for (const item of (values.skip ?? []).flatMap((entry) => entry.split(",")))
       stepOption(item.trim(), "--skip");
-    positiveNumber(values.days, "--days");
-    if (values["end-date"] && !isIsoDate(values["end-date"]))
-      throw new UsageError("--end-date must be YYYY-MM-DD");
-    config = loadConfig(demoEnv, {
-      cwd: process.cwd(),
-      piiHashKey: await localPiiHashKey(resolve(process.cwd(), workDir), env),
-    });
+    config = loadConfig({ env, flags: parsed.settingFlags, cwd: process.cwd() });
+    secrets = localSecrets(config, secretsFromEnvironment(env));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
@@ -157,12 +143,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
       for (const line of await planRun(message, config, {
         warehouse,
         bucket: new FolderBucket(config.local.bucketDir),
+        secrets,
       })) {
         write(line);
       }
       return 0;
     }
-    const report = await runLocally(config, message, { log, warehouse });
+    const report = await runLocally(config, message, { log, warehouse, secrets });
     await printSummary(report, config, write);
     return report.failures.length ? 1 : 0;
   } finally {
@@ -170,26 +157,32 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
+/** The run's own flags (not settings: they choose what one run does). */
+const RUN_FLAGS = {
+  date: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  skip: { type: "string", multiple: true },
+  force: { type: "boolean" },
+  "full-refresh": { type: "boolean" },
+  verbose: { type: "boolean" },
+  regenerate: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The settings' flags, from the options table: each takes a value, validated with its setting by loadConfig. */
+const SETTING_FLAGS = Object.fromEntries(
+  ALL_OPTIONS.flatMap(([, option]) => (option.flag ? [[option.flag, { type: "string" }]] : [])),
+) as Record<string, { type: "string" }>;
+
 function parse(argv: string[]) {
-  return parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      date: { type: "string" },
-      from: { type: "string" },
-      to: { type: "string" },
-      skip: { type: "string", multiple: true },
-      force: { type: "boolean" },
-      "full-refresh": { type: "boolean" },
-      verbose: { type: "boolean" },
-      "work-dir": { type: "string" },
-      regenerate: { type: "boolean" },
-      "orders-per-day": { type: "string" },
-      days: { type: "string" },
-      "end-date": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    // Typed by the run's flags; the settings' flags are read as FlagValues by loadConfig.
+    options: { ...SETTING_FLAGS, ...RUN_FLAGS } as typeof RUN_FLAGS,
   });
+  return { values, settingFlags: values as FlagValues, positionals };
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("functions/cli/main.ts")) {

@@ -3,12 +3,12 @@
 import type { PulseConfig } from "../shared/config.ts";
 import { Ledger } from "../shared/ledger.ts";
 import { DATASETS, EXTRACT_NAMES, STEP_NAMES } from "../shared/pipeline.ts";
-import type { Bucket, SqlParams, Warehouse } from "../shared/ports.ts";
+import type { Bucket, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { readSql } from "../shared/sql-files.ts";
 import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
-import { HISTORY_START, runWindow } from "../lib/run-window.ts";
-import { modelParams, modelWindow } from "../transform/step.ts";
+import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
+import { modelWindow, piiKeyParams } from "../transform/step.ts";
 import { MODELS, modelPath } from "../transform/models.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
@@ -34,7 +34,7 @@ function formatBytes(bytes: number): string {
 export async function planRun(
   message: RunMessage,
   config: PulseConfig,
-  ports: { warehouse: Warehouse; bucket: Bucket },
+  ports: { warehouse: Warehouse; bucket: Bucket; secrets: Secrets },
 ): Promise<string[]> {
   const lines: string[] = [];
   const ledger = new Ledger(ports.bucket);
@@ -80,10 +80,10 @@ export async function planRun(
               : `replace ${modelRange.start} → ${modelRange.end}`;
           let estimate = "";
           if (canDryRun(ports.warehouse)) {
-            const bytes = await ports.warehouse.estimateBytes(
-              readSql(modelPath(model)),
-              modelParams({ message, config }, modelRange),
-            );
+            const bytes = await ports.warehouse.estimateBytes(readSql(modelPath(model)), {
+              ...windowParams({ message, config }, modelRange),
+              ...(await piiKeyParams(ports.secrets)),
+            });
             totalBytes += bytes;
             estimate = `, scans ~${formatBytes(bytes)}`;
           }

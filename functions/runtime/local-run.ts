@@ -6,7 +6,7 @@ import type { PulseConfig } from "../shared/config.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import { Ledger, type StepRecord } from "../shared/ledger.ts";
 import { DEAD_LETTER_TOPIC, STEP_NAMES, STEPS, stepDefinition } from "../shared/pipeline.ts";
-import type { Clock, Logger, WarehouseStats } from "../shared/ports.ts";
+import type { Clock, Logger, Secrets, WarehouseStats } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";
@@ -14,6 +14,8 @@ import { createStepHandlers, type StepFunctionOverrides } from "./step-handlers.
 
 export interface LocalRunOptions {
   log: Logger;
+  /** The PII key and SMTP URL, read by the steps that need them (runtime/local-ports.ts's localSecrets). */
+  secrets: Secrets;
   clock?: Clock;
   /** An already open warehouse (the CLI opens it to generate demo data first). */
   warehouse?: DuckDbWarehouse;
@@ -38,7 +40,11 @@ export async function runLocally(
 ): Promise<LocalRunReport> {
   const started = performance.now();
   const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: DEAD_LETTER_TOPIC });
-  const ports = await createLocalPorts(config, bus, { clock: options.clock, warehouse: options.warehouse });
+  const ports = await createLocalPorts(config, bus, {
+    clock: options.clock,
+    warehouse: options.warehouse,
+    secrets: options.secrets,
+  });
   const runtime: HandlerRuntime = { config, ports, log: options.log };
   const handlers = createStepHandlers(async () => runtime, options.overrides);
   for (const step of STEPS) {

@@ -1,5 +1,6 @@
 // The ports every step is written against. Each has a cloud adapter and a local one (functions/adapters/*);
 // nothing outside the adapters knows which one it got.
+import type { SecretName } from "./options.ts";
 import type { BigQueryType } from "./raw-schemas.ts";
 
 /**
@@ -153,6 +154,9 @@ export interface Bucket {
   linkFor(path: string): Promise<string>;
 }
 
+/** Cloud Storage's ceiling on a v4 signed URL's lifetime: 7 days. */
+export const MAX_SIGNED_URL_SECONDS = 7 * 24 * 60 * 60;
+
 export interface BusMessage {
   data: unknown;
   attributes?: Record<string, string>;
@@ -182,6 +186,18 @@ export interface SentMail {
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<SentMail>;
+}
+
+/**
+ * Secrets, asked for by the step that needs one when it needs it: in the cloud each function's service account
+ * may read only its own (transform the PII key; notify and dead-letter the SMTP URL).
+ */
+export interface Secrets {
+  /**
+   * The secret's value, or undefined when this installation has none (locally, no SMTP URL: mail goes to the
+   * outbox). Fails, saying what to grant or add, when the secret exists but cannot be read.
+   */
+  get(name: SecretName): Promise<string | undefined>;
 }
 
 export interface Clock {

@@ -3,7 +3,7 @@ import type { PulseConfig } from "./config.ts";
 import type { Finding } from "./findings.ts";
 import type { Ledger } from "./ledger.ts";
 import type { StepName } from "./pipeline.ts";
-import type { Bucket, Bus, Clock, Logger, Mailer, Warehouse } from "./ports.ts";
+import type { Bucket, Bus, Clock, Logger, Mailer, Secrets, Warehouse } from "./ports.ts";
 import type { RunMessage } from "./run-message.ts";
 
 export interface Ports {
@@ -11,6 +11,7 @@ export interface Ports {
   bucket: Bucket;
   bus: Bus;
   mailer: Mailer;
+  secrets: Secrets;
   clock: Clock;
 }
 

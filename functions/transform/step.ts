@@ -1,18 +1,23 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
 import { hmacKeyPads } from "../lib/pii.ts";
 import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
-import type { DateWindow, SqlParams } from "../shared/ports.ts";
+import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../shared/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { type ModelDefinition, MODELS, modelPath } from "./models.ts";
 
-function requirePiiKey(key: string | undefined): string {
+/**
+ * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
+ * cloud only its service account may read it); a missing key fails with what to set.
+ */
+export async function piiKeyParams(secrets: Secrets): Promise<SqlParams> {
+  const key = await secrets.get("piiHashKey");
   if (!key) {
     throw new PermanentStepError(
       "no PII hashing key: set PULSE_PII_HASH_KEY, or give this function the pulse-pii-hash-key secret (Secret Manager)",
     );
   }
-  return key;
+  return { ...hmacKeyPads(key) };
 }
 
 /** A monthly model replaces whole months: its window starts on the first day of the window's first month. */
@@ -22,19 +27,12 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
     : window;
 }
 
-/** The window's parameters plus the PII key's pads, which the staging models hash emails and phones with. */
-export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {
-  return {
-    ...windowParams(context, window),
-    ...hmacKeyPads(requirePiiKey(context.config.piiHashKey)),
-  };
-}
-
 export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
   const incrementalWindow = runWindow(message.runDate, config.lookbackDays);
   const fullWindow: DateWindow = { start: HISTORY_START, end: message.runDate };
+  const piiKey = await piiKeyParams(context.ports.secrets);
   const existing = new Map<string, Set<string>>();
   for (const layer of ["staging", "unified", "marts"] as const) {
     existing.set(layer, new Set((await warehouse.listTables(layer)).map((table) => table.name)));
@@ -55,7 +53,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       dataset: model.layer,
       table: model.name,
       sql: readSql(modelPath(model)),
-      params: modelParams(context, window),
+      params: { ...windowParams(context, window), ...piiKey },
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,

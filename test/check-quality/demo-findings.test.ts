@@ -16,6 +16,7 @@ import type { Finding } from "../../functions/shared/findings.ts";
 import type { StepRecord } from "../../functions/shared/ledger.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
+import { fixedSecrets } from "../support/secrets.ts";
 
 const RUN_DATE = "2026-11-21";
 
@@ -30,7 +31,7 @@ interface Shop {
 
 async function openShop(problems: boolean): Promise<Shop> {
   const workDir = await mkdtemp(join(tmpdir(), "pulse-checks-"));
-  const config = loadConfig({ PULSE_WORK_DIR: workDir }, { cwd: workDir, piiHashKey: "k".repeat(40) });
+  const config = loadConfig({ env: { PULSE_WORK_DIR: workDir }, cwd: workDir });
   const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
   const manifest = await generateDemoData(warehouse.rawConnection, "raw", {
     ...defaultDemoOptions(RUN_DATE),
@@ -40,6 +41,7 @@ async function openShop(problems: boolean): Promise<Shop> {
   });
   const report = await runLocally(config, message("checks", { to: "check-quality" }), {
     log: silentLogger(),
+    secrets: fixedSecrets(),
     warehouse,
   });
   const records = report.records.filter(
@@ -197,7 +199,7 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
     const report = await runLocally(
       shop.config,
       message("duplicate", { from: "check-quality", to: "check-quality", force: true }),
-      { log: silentLogger(), warehouse: shop.warehouse },
+      { log: silentLogger(), warehouse: shop.warehouse, secrets: fixedSecrets() },
     );
     const record = report.records.find((item) => item.step === "check-quality");
     assert.equal(record?.status, "blocked");

@@ -11,7 +11,7 @@ import {
   nullRateFinding,
   rejectRateFinding,
 } from "../../functions/check-quality/rules.ts";
-import { DEFAULT_QUALITY_SETTINGS, QualitySettingsSchema } from "../../functions/check-quality/settings.ts";
+import { DEFAULT_QUALITY_SETTINGS, QualitySettingsSchema } from "../../functions/shared/quality-settings.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 
 const money = (value: number) => `$${Math.round(value).toLocaleString("en-US")}`;

@@ -86,7 +86,6 @@ interface ModelFunction {
   entry_point: string;
   memory: string;
   timeout: number;
-  next_topic: string;
 }
 
 const STEP_NAMES = pipeline.steps.map((step) => step.name);
@@ -100,20 +99,17 @@ function modelNextStep(index: number): string | null {
 
 function modelFunctions(deadLetterEntryPoint: string): Record<string, ModelFunction> {
   const functions: Record<string, ModelFunction> = {};
-  pipeline.steps.forEach((step, index) => {
-    const next = modelNextStep(index);
+  for (const step of pipeline.steps) {
     functions[step.name] = {
       entry_point: step.entryPoint,
       memory: step.memory,
       timeout: step.timeoutSeconds,
-      next_topic: next === null ? "" : (pipeline.steps.find((s) => s.name === next)?.topic ?? ""),
     };
-  });
+  }
   functions[DEAD_LETTER_KEY] = {
     entry_point: deadLetterEntryPoint,
     memory: "512Mi",
     timeout: 120,
-    next_topic: "",
   };
   return functions;
 }
@@ -178,7 +174,6 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       "entry_point = step.entryPoint",
       "memory = step.memory",
       "timeout = step.timeoutSeconds",
-      'next_topic = step.next_step == null ? "" : local.steps[step.next_step].topic',
       "(local.dead_letter_key) = { entry_point = local.dead_letter_entry_point",
     ]) {
       assert.ok(functions.includes(fragment), `local.functions contains ${fragment}`);
@@ -226,9 +221,16 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       assert.ok(id.length >= 6 && id.length <= 30, `service account id ${id} fits 6–30 characters`);
     }
     const env = squash(service.environment_variables);
-    assert.ok(env.includes("PULSE_NEXT_TOPIC = each.value.next_topic"));
     assert.ok(env.includes("PULSE_STEP = each.key"));
-    assert.equal(modelFunctions(deadLetterEntryPoint).transform?.next_topic, "pulse-check-quality");
+    // The next topic comes from pipeline.json in the code, never from the environment.
+    assert.ok(!env.includes("NEXT_TOPIC"));
+    // Every setting that is not a secret reaches the functions as the settings file's JSON.
+    const functionEnv = tf.locals.function_env as Record<string, string>;
+    assert.match(
+      squash(functionEnv.PULSE_SETTINGS),
+      /^\$\{jsonencode\(merge\(var\.settings, \{\s*version = 1\s*\}\)\)\}$/,
+    );
+    assert.deepEqual(tf.variables.settings?.default, {});
     const secretEnv = (service.dynamic as Record<string, Block[]>).secret_environment_variables?.[0];
     assert.equal(secretEnv?.for_each, "${local.function_secrets[each.key]}");
   });

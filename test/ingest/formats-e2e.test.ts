@@ -16,6 +16,7 @@ import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { CLOCK, fixture, FIXTURES, RUN_DATE, TIMEZONE } from "./harness.ts";
+import { fixedSecrets } from "../support/secrets.ts";
 
 const DROPS = [
   "shopify-orders.csv",
@@ -103,10 +104,7 @@ describe("file drops of every format, through the real pipeline", { timeout: 120
 
   before(async () => {
     workDir = await mkdtemp(join(tmpdir(), "pulse-drops-"));
-    config = loadConfig(
-      { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE },
-      { cwd: workDir, piiHashKey: "k".repeat(40) },
-    );
+    config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     bucket = new FolderBucket(config.local.bucketDir);
     for (const name of DROPS) await bucket.write(`raw/inbox/${name}`, await fixture(name));
@@ -124,7 +122,12 @@ describe("file drops of every format, through the real pipeline", { timeout: 120
       trigger: "manual",
       options: { skip: [], to: "transform" },
     });
-    const report = await runLocally(config, message, { log: silentLogger(), warehouse, clock: CLOCK });
+    const report = await runLocally(config, message, {
+      log: silentLogger(),
+      warehouse,
+      clock: CLOCK,
+      secrets: fixedSecrets(),
+    });
     assert.deepEqual(
       report.records.map((record) => `${record.step}:${record.status}`),
       ["ingest:succeeded", "check-sources:succeeded", "transform:succeeded"],

@@ -33,6 +33,7 @@ import {
 import type { Bucket } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";
+import { fixedSecrets } from "../support/secrets.ts";
 
 const RUN_DATE = "2026-11-21";
 const FAILING_DATE = "2026-11-20";
@@ -50,7 +51,7 @@ interface Shop {
 /** The same small demo shop (same seed) in its own work dir. */
 async function makeShop(prefix: string): Promise<Shop> {
   const workDir = await mkdtemp(join(tmpdir(), prefix));
-  const config = loadConfig({ ...SHOP_ENV, PULSE_WORK_DIR: workDir }, { cwd: workDir, piiHashKey: PII_KEY });
+  const config = loadConfig({ env: { ...SHOP_ENV, PULSE_WORK_DIR: workDir }, cwd: workDir });
   const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
   await generateDemoData(warehouse.rawConnection, "raw", {
     ...defaultDemoOptions(RUN_DATE),
@@ -179,7 +180,7 @@ describe("the daily run through the Pub/Sub emulator and functions-framework", {
     const inProcess = await runLocally(
       reference.config,
       parseRunMessage({ runDate: RUN_DATE, runId: "in-process", trigger: "manual" }),
-      { log: silentLogger(), warehouse: reference.warehouse },
+      { log: silentLogger(), warehouse: reference.warehouse, secrets: fixedSecrets({ piiHashKey: PII_KEY }) },
     );
     assert.deepEqual(inProcess.failures, []);
 

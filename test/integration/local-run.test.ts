@@ -18,6 +18,9 @@ import { silentLogger } from "../../functions/lib/logger.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";
+import { fixedSecrets } from "../support/secrets.ts";
+
+const secrets = fixedSecrets({ piiHashKey: "t".repeat(40) });
 
 const RUN_DATE = "2026-11-21";
 
@@ -87,10 +90,7 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
 
   before(async () => {
     workDir = await mkdtemp(join(tmpdir(), "pulse-e2e-"));
-    config = loadConfig(
-      { PULSE_WORK_DIR: workDir, PULSE_SHOP_NAME: "Maison Test" },
-      { cwd: workDir, piiHashKey: "t".repeat(40) },
-    );
+    config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_SHOP_NAME: "Maison Test" }, cwd: workDir });
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     await generateDemoData(warehouse.rawConnection, "raw", {
       ...defaultDemoOptions(RUN_DATE),
@@ -105,7 +105,7 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
   });
 
   it("runs every step and makes the extracts, the deck, the email and the ledger", async () => {
-    const report = await runLocally(config, message("first"), { log: silentLogger(), warehouse });
+    const report = await runLocally(config, message("first"), { log: silentLogger(), warehouse, secrets });
     assert.deepEqual(report.failures, []);
     assert.deepEqual(
       report.records.map((record) => `${record.step}:${record.status}`),
@@ -172,7 +172,7 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
     const before = await Promise.all(
       EXTRACT_NAMES.map((name) => sha256(bucketFile(latestExtractPath(name)))),
     );
-    const again = await runLocally(config, message("second"), { log: silentLogger(), warehouse });
+    const again = await runLocally(config, message("second"), { log: silentLogger(), warehouse, secrets });
     assert.deepEqual(again.failures, []);
     assert.ok(
       again.records.every((record) => record.runId === "first"),
@@ -180,6 +180,7 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
     );
     const forced = await runLocally(config, message("forced", { force: true }), {
       log: silentLogger(),
+      secrets,
       warehouse,
     });
     assert.deepEqual(forced.failures, []);
@@ -197,6 +198,7 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
       parseRunMessage({ runDate: otherDate, runId: "broken", trigger: "manual" }),
       {
         log: silentLogger(),
+        secrets,
         warehouse,
         overrides: {
           export: async () => {
@@ -224,7 +226,7 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
         trigger: "manual",
         options: { from: "export" },
       }),
-      { log: silentLogger(), warehouse },
+      { log: silentLogger(), warehouse, secrets },
     );
     assert.deepEqual(resumed.failures, []);
     assert.ok(await readFile(bucketFile(extractPath("daily_kpis", otherDate))));

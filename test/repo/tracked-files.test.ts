@@ -9,7 +9,7 @@ const tracked = execFileSync("git", ["ls-files", "-z"], { encoding: "utf8" }).sp
 
 /** Paths that only a run or a developer's machine makes: work dirs, warehouses, outboxes, keys. */
 const FORBIDDEN_PATHS: readonly [RegExp, string][] = [
-  [/(^|\/)(\.pulse[^/]*|tmp|out|dist|node_modules)\//, "a work dir or build output"],
+  [/(^|\/)((\.pulse[^/]*|tmp|out|dist)\/|node_modules(\/|$))/, "a work dir, dependencies or build output"],
   [/(^|\/)secrets\/[^/]+(?<!\.ts)$/, "a file in a secrets folder"],
   [/pii-hash-key/, "a PII hashing key file"],
   [/\.(duckdb|duckdb\.wal|eml|pptx|pem|p12|key)$/, "a warehouse, email, deck or key file"],

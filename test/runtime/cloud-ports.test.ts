@@ -5,14 +5,12 @@ import type {
   BigQueryClient,
   BigQueryJobHandle,
 } from "../../functions/adapters/warehouse/bigquery/client.ts";
-import {
-  cloudSettingsFromEnv,
-  createCloudPorts,
-  readCloudSecrets,
-} from "../../functions/runtime/cloud-ports.ts";
+import { cloudSecrets, createCloudPorts } from "../../functions/runtime/cloud-ports.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";
 
 const ENV = {
+  PULSE_RUNTIME: "cloud",
   PULSE_PROJECT_ID: "shop-analytics",
   PULSE_BQ_LOCATION: "EU",
   PULSE_BUCKET: "shop-analytics-pulse",
@@ -29,10 +27,11 @@ const unusedBigQuery: BigQueryClient = {
   },
 };
 
+const cloudSettings = (env: Record<string, string>) => loadConfig({ env, cwd: "/srv" }).cloud;
+
 describe("cloud settings and ports", () => {
   it("parses the variables the Terraform sets, with defaults", () => {
-    const settings = cloudSettingsFromEnv(ENV);
-    assert.deepEqual(settings, {
+    assert.deepEqual(cloudSettings(ENV), {
       projectId: "shop-analytics",
       location: "EU",
       bucket: "shop-analytics-pulse",
@@ -47,13 +46,16 @@ describe("cloud settings and ports", () => {
 
   it("says which variable is wrong", () => {
     assert.throws(
-      () => cloudSettingsFromEnv({ ...ENV, PULSE_BUCKET: "gs://x" }),
-      /bucket: expected a bucket name/,
+      () => cloudSettings({ ...ENV, PULSE_BUCKET: "gs://x" }),
+      /\$PULSE_BUCKET: cloud\.bucket: expected a bucket name/,
     );
-    assert.throws(() => cloudSettingsFromEnv({ ...ENV, PULSE_LINK_TTL_SECONDS: "700000" }), /linkTtlSeconds/);
+    assert.throws(
+      () => cloudSettings({ ...ENV, PULSE_LINK_TTL_SECONDS: "700000" }),
+      /\$PULSE_LINK_TTL_SECONDS: cloud\.linkTtlSeconds/,
+    );
   });
 
-  it("takes secrets from the environment first and asks Secret Manager only for what is missing and needed", async () => {
+  it("takes secrets from the environment first and asks Secret Manager only for the others, when asked", async () => {
     const asked: string[] = [];
     const client: SecretManagerClient = {
       accessSecretVersion: async ({ name }) => {
@@ -61,23 +63,24 @@ describe("cloud settings and ports", () => {
         return [{ payload: { data: "smtp://u:p@mail:587" } }];
       },
     };
-    const settings = cloudSettingsFromEnv(ENV);
-    const secrets = await readCloudSecrets(
-      settings,
-      { PULSE_PII_HASH_KEY: "k".repeat(40) },
-      { piiHashKey: true, smtpUrl: true },
-      client,
-    );
-    assert.deepEqual(secrets, { piiHashKey: "k".repeat(40), smtpUrl: "smtp://u:p@mail:587" });
+    const secrets = cloudSecrets(cloudSettings(ENV), { piiHashKey: "k".repeat(40) }, client);
+    assert.deepEqual(asked, []);
+    assert.equal(await secrets.get("piiHashKey"), "k".repeat(40));
+    assert.equal(await secrets.get("smtpUrl"), "smtp://u:p@mail:587");
     assert.deepEqual(asked, ["projects/shop-analytics/secrets/pulse-smtp-url/versions/latest"]);
-    const none = await readCloudSecrets(settings, {}, { piiHashKey: false, smtpUrl: false }, client);
-    assert.deepEqual(none, { piiHashKey: undefined, smtpUrl: undefined });
-    assert.equal(asked.length, 1);
   });
 
-  it("builds BigQuery, GCS, the given bus and a mailer that explains a missing SMTP URL", async () => {
+  it("builds BigQuery, GCS, the given bus, and a mailer that reads the SMTP URL on its first mail", async () => {
     const published: string[] = [];
-    const ports = createCloudPorts(cloudSettingsFromEnv(ENV), {
+    const asked: string[] = [];
+    const denied: SecretManagerClient = {
+      accessSecretVersion: async ({ name }) => {
+        asked.push(name);
+        throw Object.assign(new Error("7 PERMISSION_DENIED"), { code: 7 });
+      },
+    };
+    const ports = createCloudPorts(cloudSettings(ENV), {
+      secrets: cloudSecrets(cloudSettings(ENV), {}, denied),
       clients: {
         bigquery: unusedBigQuery,
         bus: { publish: async (topic) => (published.push(topic), "1") },
@@ -87,6 +90,7 @@ describe("cloud settings and ports", () => {
     assert.equal(ports.bucket.location, "gs://shop-analytics-pulse");
     await ports.bus.publish("pulse-transform", { data: {} });
     assert.deepEqual(published, ["pulse-transform"]);
+    assert.deepEqual(asked, [], "no secret is read before a mail is sent");
     await assert.rejects(
       ports.mailer.send({
         from: "a@b.c",
@@ -96,8 +100,19 @@ describe("cloud settings and ports", () => {
         text: "",
         messageId: "<x@y>",
       }),
-      (error: unknown) => error instanceof PermanentStepError && /secret pulse-smtp-url/.test(error.message),
+      (error: unknown) =>
+        !(error instanceof PermanentStepError) &&
+        /secrets\/pulse-smtp-url: .*roles\/secretmanager\.secretAccessor/.test((error as Error).message),
     );
+    assert.deepEqual(asked, ["projects/shop-analytics/secrets/pulse-smtp-url/versions/latest"]);
     await ports.close();
+  });
+
+  it("needs a bucket in the cloud", () => {
+    const { PULSE_BUCKET: _bucket, ...withoutBucket } = ENV;
+    assert.throws(
+      () => createCloudPorts(cloudSettings(withoutBucket), { secrets: cloudSecrets(cloudSettings(ENV), {}) }),
+      /cloud\.bucket: required in the cloud \(PULSE_BUCKET\)/,
+    );
   });
 });

@@ -7,7 +7,7 @@ import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
-import type { Bus, BusMessage, Mailer, Warehouse } from "../../functions/shared/ports.ts";
+import type { Bus, BusMessage, Mailer, Secrets, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { runStep, type StepRuntime } from "../../functions/shared/run-step.ts";
 import { PermanentStepError, type StepFunction } from "../../functions/shared/step.ts";
@@ -29,16 +29,17 @@ describe("runStep", () => {
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), "pulse-run-step-"));
     bus = new RecordingBus();
-    const config = loadConfig({}, { cwd: root, piiHashKey: "k".repeat(32) });
+    const config = loadConfig({ env: {}, cwd: root });
     runtime = {
       config,
       log: silentLogger(),
       ports: {
         bucket: new FolderBucket(root),
         bus,
-        // The steps under test here never touch the warehouse or the mailer.
+        // The steps under test here never touch the warehouse, the mailer or the secrets.
         warehouse: {} as Warehouse,
         mailer: {} as Mailer,
+        secrets: {} as Secrets,
         clock: { now: () => new Date("2026-11-22T07:00:00Z") },
       },
     };

@@ -8,6 +8,7 @@ import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import type { StepContext } from "../../functions/shared/step.ts";
 import { runTransform } from "../../functions/transform/step.ts";
+import { fixedSecrets } from "./secrets.ts";
 
 export const FIXTURE_PII_KEY = "fixture-key-that-is-long-enough-for-hmac";
 
@@ -43,10 +44,7 @@ export async function buildModels(
   runDate: string,
   options: { fullRefresh?: boolean; lookbackDays?: number } = {},
 ): Promise<void> {
-  const config = loadConfig(
-    { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7) },
-    { cwd: "/tmp", piiHashKey: FIXTURE_PII_KEY },
-  );
+  const config = loadConfig({ env: { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7) }, cwd: "/tmp" });
   const context = {
     step: "transform",
     message: parseRunMessage({
@@ -56,7 +54,7 @@ export async function buildModels(
       options: { fullRefresh: options.fullRefresh ?? false },
     }),
     config,
-    ports: { warehouse },
+    ports: { warehouse, secrets: fixedSecrets({ piiHashKey: FIXTURE_PII_KEY }) },
     log: silentLogger(),
   } as unknown as StepContext;
   await runTransform(context);

@@ -1,13 +1,12 @@
 // npm run emulate: the daily run event-driven, as it runs in the cloud — the Pub/Sub emulator pushing each
 // step's message to that step's Cloud Function, served by functions-framework — on the local warehouse,
 // bucket and outbox (the same work dir and demo data as `npm start`).
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { ensureDemoData, latestCompleteDay } from "../../functions/cli/demo-data.ts";
 import { createProgressLogger } from "../../functions/cli/progress.ts";
 import { printSummary } from "../../functions/cli/summary.ts";
-import { ConfigError, loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import { ConfigError, type FlagValues, loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { isIsoDate } from "../../functions/lib/calendar.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
 import { DEAD_LETTER_TOPIC, isStepName, STEP_NAMES, STEPS } from "../../functions/shared/pipeline.ts";
@@ -16,8 +15,7 @@ import { type EmulatedPipeline, startEmulatedPipeline } from "./emulated-pipelin
 import { checkEmulatorPrerequisites, EmulatorUnavailableError } from "./pubsub-emulator.ts";
 import { MAX_DELIVERY_ATTEMPTS } from "./topology.ts";
 import { RunTimeoutError, waitForRunEnd } from "./wait-for-run.ts";
-import { createFunctionRuntime, projectIdFrom } from "../../functions/runtime/function-runtime.ts";
-import { localPiiHashKey } from "../../functions/runtime/local-secrets.ts";
+import { createFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
 
 export const EMULATE_HELP = `DTC Pulse — the daily run event-driven, through the Pub/Sub emulator and functions-framework.
 
@@ -70,13 +68,14 @@ interface EmulateOptions {
   date?: string;
   from?: (typeof STEP_NAMES)[number];
   force: boolean;
-  workDir: string;
+  /** The settings' flags (--work-dir), the highest layer of the configuration. */
+  settingFlags: FlagValues;
   timeoutMs: number;
   keepRunning: boolean;
   verbose: boolean;
 }
 
-function validate(values: ReturnType<typeof parse>["values"], env: Record<string, string | undefined>) {
+function validate(values: ReturnType<typeof parse>["values"]) {
   if (values.date !== undefined && !isIsoDate(values.date)) throw new UsageError("--date must be YYYY-MM-DD");
   if (values.from !== undefined && !isStepName(values.from)) {
     throw new UsageError(`--from must be one of ${STEP_NAMES.join(", ")}; got "${values.from}"`);
@@ -89,7 +88,7 @@ function validate(values: ReturnType<typeof parse>["values"], env: Record<string
     date: values.date,
     from: values.from as EmulateOptions["from"],
     force: Boolean(values.force),
-    workDir: values["work-dir"] ?? env.PULSE_WORK_DIR ?? ".pulse",
+    settingFlags: { "work-dir": values["work-dir"] },
     timeoutMs: timeout * 1000,
     keepRunning: Boolean(values["keep-running"]),
     verbose: Boolean(values.verbose),
@@ -119,7 +118,7 @@ export async function emulate(argv: string[], env: Record<string, string | undef
       write(EMULATE_HELP);
       return 0;
     }
-    options = validate(values, env);
+    options = validate(values);
   } catch (error) {
     process.stderr.write(
       `${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`,
@@ -128,13 +127,9 @@ export async function emulate(argv: string[], env: Record<string, string | undef
   }
 
   const cwd = process.cwd();
-  const runEnv = { ...env, PULSE_WORK_DIR: options.workDir };
   let config: PulseConfig;
   try {
-    config = loadConfig(runEnv, {
-      cwd,
-      piiHashKey: await localPiiHashKey(resolve(cwd, options.workDir), runEnv),
-    });
+    config = loadConfig({ env, flags: options.settingFlags, cwd });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof ConfigError ? 2 : 1;
@@ -185,8 +180,9 @@ export async function emulate(argv: string[], env: Record<string, string | undef
       `DTC Pulse · ${config.shop.name} · run date ${runDate}${demo ? " · demo data" : ""} · event-driven`,
     );
     pipeline = await startEmulatedPipeline({
-      projectId: projectIdFrom(runEnv),
-      createRuntime: () => createFunctionRuntime(runEnv, { cwd, warehouse: openWarehouse, log }),
+      projectId: config.cloud.projectId,
+      createRuntime: () =>
+        createFunctionRuntime(env, { cwd, flags: options.settingFlags, warehouse: openWarehouse, log }),
       onEmulatorLine: options.verbose ? (line) => write(`  [pubsub] ${line}`) : undefined,
     });
     const ports = new Set(Object.values(pipeline.servers.urls).map((url) => url.split(":").at(-1)));

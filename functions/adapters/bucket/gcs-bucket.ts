@@ -3,7 +3,7 @@
 // preconditions (create-only claims) and resumable uploads for streams.
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Bucket, Clock, WriteOptions } from "../../shared/ports.ts";
+import { type Bucket, type Clock, MAX_SIGNED_URL_SECONDS, type WriteOptions } from "../../shared/ports.ts";
 
 // The slice of @google-cloud/storage used here, small enough for a recording fake.
 export interface GcsPreconditions {
@@ -57,8 +57,6 @@ export interface GcsBucketSettings {
   /** Objects per list request. */
   listPageSize?: number;
 }
-
-export const MAX_SIGNED_URL_SECONDS = 7 * 24 * 60 * 60;
 
 function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -1,6 +1,7 @@
-// Secrets from Secret Manager (the PII hashing key, the SMTP URL). Read once per instance and cached for a few
-// minutes: a cold start pays one request per secret, a rotation is picked up without a redeploy.
-import type { Clock } from "../../shared/ports.ts";
+// Secrets from Secret Manager (the PII hashing key, the SMTP URL), read when a step first asks and cached for a
+// few minutes: a cold start pays one request per secret it needs, a rotation is picked up without a redeploy.
+import type { SecretName } from "../../shared/options.ts";
+import type { Clock, Secrets } from "../../shared/ports.ts";
 
 export interface SecretPayload {
   payload?: { data?: Uint8Array | string | null } | null;
@@ -16,6 +17,11 @@ export interface SecretManagerSettings {
   /** Secret ids (or full projects/…/secrets/… names). */
   piiHashKeySecret: string;
   smtpUrlSecret: string;
+  /**
+   * Values already in the environment (Terraform's secret_environment_variables resolve a granted secret
+   * there at start-up); Secret Manager is asked only for the others.
+   */
+  provided?: Partial<Record<SecretName, string>>;
   cacheTtlMs?: number;
   clock?: Clock;
 }
@@ -31,7 +37,7 @@ export class SecretAccessError extends Error {
   override name = "SecretAccessError";
 }
 
-export class SecretManagerSecrets {
+export class SecretManagerSecrets implements Secrets {
   private readonly cache = new Map<string, { value: Promise<string>; expiresAt: number }>();
   private readonly clock: Clock;
 
@@ -63,12 +69,10 @@ export class SecretManagerSecrets {
     return value;
   }
 
-  piiHashKey(): Promise<string> {
-    return this.read(this.settings.piiHashKeySecret);
-  }
-
-  smtpUrl(): Promise<string> {
-    return this.read(this.settings.smtpUrlSecret);
+  async get(name: SecretName): Promise<string> {
+    const given = this.settings.provided?.[name];
+    if (given) return given;
+    return this.read(name === "piiHashKey" ? this.settings.piiHashKeySecret : this.settings.smtpUrlSecret);
   }
 
   private async fetch(name: string): Promise<string> {

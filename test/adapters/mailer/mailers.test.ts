@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import PostalMime from "postal-mime";
+import { OnDemandSmtpMailer } from "../../../functions/adapters/mailer/on-demand-smtp-mailer.ts";
 import { OutboxMailer } from "../../../functions/adapters/mailer/outbox-mailer.ts";
-import type { OutgoingMail } from "../../../functions/shared/ports.ts";
+import type { OutgoingMail, Secrets } from "../../../functions/shared/ports.ts";
+import { PermanentStepError } from "../../../functions/shared/step.ts";
 import { sendThroughSmtpServer } from "../../support/smtp.ts";
 
 const mail: OutgoingMail = {
@@ -45,5 +47,29 @@ describe("mailers", () => {
       ["founder@example.com"],
     );
     assert.match(parsed.html ?? "", /<b>\$12,400<\/b>/);
+  });
+
+  it("reads the SMTP URL on the first mail only, uses the fallback without one, and retries a failed read", async () => {
+    const asked: string[] = [];
+    let fail = true;
+    const secrets: Secrets = {
+      get: async (name) => {
+        asked.push(name);
+        if (fail) throw new Error("Secret Manager unavailable");
+        return undefined;
+      },
+    };
+    const mailer = new OnDemandSmtpMailer(secrets, () => new OutboxMailer(folder));
+    assert.deepEqual(asked, []);
+    await assert.rejects(mailer.send(mail), /unavailable/);
+    fail = false;
+    const sent = await mailer.send(mail);
+    assert.equal(sent.location, join(folder, "summary-2026-11-21_dtc-pulse.eml"));
+    await mailer.send(mail);
+    assert.deepEqual(asked, ["smtpUrl", "smtpUrl"]);
+    await assert.rejects(
+      new OnDemandSmtpMailer(secrets).send(mail),
+      (error: unknown) => error instanceof PermanentStepError && /no SMTP URL/.test(error.message),
+    );
   });
 });

@@ -36,8 +36,8 @@ describe("Secret Manager secrets", () => {
       piiHashKeySecret: "pulse-pii-hash-key",
       smtpUrlSecret: "projects/other-project/secrets/smtp",
     });
-    assert.equal(await secrets.piiHashKey(), KEY);
-    assert.equal(await secrets.smtpUrl(), "smtp://u:p@mail:587");
+    assert.equal(await secrets.get("piiHashKey"), KEY);
+    assert.equal(await secrets.get("smtpUrl"), "smtp://u:p@mail:587");
     assert.deepEqual(fake.requests, [
       "projects/shop-analytics/secrets/pulse-pii-hash-key/versions/latest",
       "projects/other-project/secrets/smtp/versions/latest",
@@ -54,11 +54,11 @@ describe("Secret Manager secrets", () => {
       cacheTtlMs: 60_000,
       clock: { now: () => new Date(now) },
     });
-    await Promise.all([secrets.piiHashKey(), secrets.piiHashKey()]);
-    await secrets.piiHashKey();
+    await Promise.all([secrets.get("piiHashKey"), secrets.get("piiHashKey")]);
+    await secrets.get("piiHashKey");
     assert.equal(fake.requests.length, 1);
     now += 61_000;
-    await secrets.piiHashKey();
+    await secrets.get("piiHashKey");
     assert.equal(fake.requests.length, 2);
   });
 
@@ -73,11 +73,11 @@ describe("Secret Manager secrets", () => {
       smtpUrlSecret: "smtp",
     });
     await assert.rejects(
-      secrets.piiHashKey(),
+      secrets.get("piiHashKey"),
       /denied access to projects\/shop-analytics\/secrets\/pii: .*roles\/secretmanager\.secretAccessor/,
     );
     denied = false;
-    assert.equal(await secrets.piiHashKey(), KEY);
+    assert.equal(await secrets.get("piiHashKey"), KEY);
   });
 
   it("says how to add a missing version, and marks an unavailable service as transient", async () => {
@@ -86,7 +86,7 @@ describe("Secret Manager secrets", () => {
       piiHashKeySecret: "pii",
       smtpUrlSecret: "smtp",
     });
-    await assert.rejects(missing.smtpUrl(), /gcloud secrets versions add smtp --data-file=-/);
+    await assert.rejects(missing.get("smtpUrl"), /gcloud secrets versions add smtp --data-file=-/);
     const unavailable = new SecretManagerSecrets(
       new FakeSecretManager(() => grpcError(14, "14 UNAVAILABLE")),
       {
@@ -95,7 +95,7 @@ describe("Secret Manager secrets", () => {
         smtpUrlSecret: "smtp",
       },
     );
-    await assert.rejects(unavailable.smtpUrl(), (error: unknown) => isTransient(error));
+    await assert.rejects(unavailable.get("smtpUrl"), (error: unknown) => isTransient(error));
   });
 
   it("refuses empty payloads and odd secret ids", async () => {
@@ -104,7 +104,21 @@ describe("Secret Manager secrets", () => {
       piiHashKeySecret: "pii",
       smtpUrlSecret: "smtp",
     });
-    await assert.rejects(secrets.piiHashKey(), /is empty/);
+    await assert.rejects(secrets.get("piiHashKey"), /is empty/);
     await assert.rejects(secrets.read("../etc"), /invalid secret id/);
+  });
+
+  it("takes the values Terraform resolved into the environment and asks only for the others", async () => {
+    const fake = new FakeSecretManager(() => ({ payload: { data: "smtp://u:p@mail:587" } }));
+    const secrets = new SecretManagerSecrets(fake, {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+      provided: { piiHashKey: KEY },
+    });
+    assert.equal(await secrets.get("piiHashKey"), KEY);
+    assert.deepEqual(fake.requests, []);
+    assert.equal(await secrets.get("smtpUrl"), "smtp://u:p@mail:587");
+    assert.deepEqual(fake.requests, ["projects/shop-analytics/secrets/smtp/versions/latest"]);
   });
 });

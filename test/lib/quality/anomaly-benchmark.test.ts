@@ -10,7 +10,7 @@ import {
   type AnomalyMetricKind,
   anomalyOptionsFor,
   DEFAULT_QUALITY_SETTINGS,
-} from "../../../functions/check-quality/settings.ts";
+} from "../../../functions/shared/quality-settings.ts";
 import { addDays } from "../../../functions/lib/calendar.ts";
 
 /** mulberry32: small, deterministic, good enough for test noise. */

@@ -1,13 +1,16 @@
 // Settings of the two check steps (check-sources and check-quality): thresholds, anomaly-detection sensitivity
-// and per-source overrides. Every field has a default, so an empty object (or no `quality` key in the
-// configuration at all) gives the documented behaviour. Read once per step with readQualitySettings().
+// and per-source overrides, set under `quality` in the settings file (functions/shared/settings-file.ts) and
+// validated with the rest of the configuration. Every field has a default, so an empty object (or no `quality`
+// key at all) gives the documented behaviour. Unknown keys are errors: a misspelt setting must not be ignored.
 import { z } from "zod";
 import type { AnomalyOptions } from "../lib/quality/anomaly.ts";
+import type { SourceName } from "./raw-schemas.ts";
+import { SOURCES } from "./sources.ts";
 
 const share = z.number().min(0).max(1);
 
 /** Overrides for one source (by source name: shopify, facebook_ads, tiktok_ads, google_ads). */
-const SourceSettingsSchema = z.object({
+const SourceSettingsSchema = z.strictObject({
   /** Set false for a source the shop does not use, so its absence is not reported every morning. */
   expected: z.boolean().default(true),
   warnAfterHours: z.number().positive().optional(),
@@ -17,7 +20,7 @@ const SourceSettingsSchema = z.object({
   volumeSensitivity: z.number().positive().optional(),
 });
 
-const AnomalySettingsSchema = z.object({
+const AnomalySettingsSchema = z.strictObject({
   /** Robust standard deviations (1.4826 × MAD) a value may stray before it is an anomaly; lower = more alerts. */
   sensitivity: z.number().positive().default(3.5),
   /** Same-weekday weeks of history each day is compared with. */
@@ -31,7 +34,7 @@ const AnomalySettingsSchema = z.object({
    * on purpose (a new month, the end of a summer trim), so spend needs a bigger change than sales do.
    */
   minRelativeChange: z
-    .object({
+    .strictObject({
       revenue: share.default(0.2),
       orders: share.default(0.2),
       aov: share.default(0.2),
@@ -42,7 +45,7 @@ const AnomalySettingsSchema = z.object({
     .prefault({}),
   /** A change under these absolute amounts is never an anomaly (money in the shop's currency). */
   minAbsoluteChange: z
-    .object({
+    .strictObject({
       revenue: z.number().min(0).default(250),
       orders: z.number().min(0).default(10),
       aov: z.number().min(0).default(5),
@@ -56,17 +59,23 @@ const AnomalySettingsSchema = z.object({
   criticalDropShare: share.default(0.5),
 });
 
-export const QualitySettingsSchema = z.object({
+export const QualitySettingsSchema = z.strictObject({
   /** Defaults for every source; per-source overrides in `sources`. */
   freshness: z
-    .object({
-      warnAfterHours: z.number().positive().optional(),
-      criticalAfterHours: z.number().positive().optional(),
+    .strictObject({
+      warnAfterHours: z.number().positive().default(24),
+      criticalAfterHours: z.number().positive().default(48),
     })
     .prefault({}),
-  sources: z.record(z.string(), SourceSettingsSchema).default({}),
+  /** By source name; a name that is not a source is an error, not a silently ignored override. */
+  sources: z
+    .partialRecord(
+      z.enum(SOURCES.map((source) => source.name) as [SourceName, ...SourceName[]]),
+      SourceSettingsSchema,
+    )
+    .default({}),
   volume: z
-    .object({
+    .strictObject({
       /** A day's rows count as landed on time when loaded within this many hours of the day's start (UTC). */
       landedWithinHours: z.number().positive().default(48),
       /**
@@ -78,7 +87,7 @@ export const QualitySettingsSchema = z.object({
     .prefault({}),
   anomaly: AnomalySettingsSchema.prefault({}),
   attribution: z
-    .object({
+    .strictObject({
       /** Days up to the run date looked at for spend without attributed revenue, and for coverage. */
       windowDays: z.number().int().min(1).max(28).default(7),
       /**
@@ -97,7 +106,7 @@ export const QualitySettingsSchema = z.object({
     })
     .prefault({}),
   fileDrops: z
-    .object({
+    .strictObject({
       /** Share of a run's file-drop rows sent to quarantine above which a warning is raised. */
       maxRejectRate: share.default(0.05),
     })
@@ -110,25 +119,6 @@ export type QualitySettings = z.infer<typeof QualitySettingsSchema>;
 export type SourceSettings = z.infer<typeof SourceSettingsSchema>;
 
 export const DEFAULT_QUALITY_SETTINGS: QualitySettings = QualitySettingsSchema.parse({});
-
-export class QualitySettingsError extends Error {
-  override name = "QualitySettingsError";
-}
-
-/**
- * The settings from `config.quality` when the configuration has that key (validated here, since the shared
- * schema may pass it through untyped), else the defaults.
- */
-export function readQualitySettings(config: object): QualitySettings {
-  const raw = (config as { quality?: unknown }).quality;
-  if (raw === undefined || raw === null) return DEFAULT_QUALITY_SETTINGS;
-  const parsed = QualitySettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `quality.${issue.path.join(".")}: ${issue.message}`);
-    throw new QualitySettingsError(`invalid quality settings:\n  ${problems.join("\n  ")}`);
-  }
-  return parsed.data;
-}
 
 export type AnomalyMetricKind = keyof QualitySettings["anomaly"]["minAbsoluteChange"];
 
@@ -156,20 +146,12 @@ export interface ResolvedFreshness {
   criticalAfterHours: number;
 }
 
-/**
- * Freshness thresholds for a source: the quality settings' per-source values, else their defaults, else the
- * shared configuration's (config.freshness), which already defaults to 24 h / 48 h.
- */
-export function freshnessFor(
-  settings: QualitySettings,
-  source: string,
-  base: ResolvedFreshness,
-): ResolvedFreshness {
+/** Freshness thresholds for a source: its own (`sources.<name>`), else the defaults (`freshness`: 24 h / 48 h). */
+export function freshnessFor(settings: QualitySettings, source: SourceName): ResolvedFreshness {
   const own = settings.sources[source];
   return {
-    warnAfterHours: own?.warnAfterHours ?? settings.freshness.warnAfterHours ?? base.warnAfterHours,
-    criticalAfterHours:
-      own?.criticalAfterHours ?? settings.freshness.criticalAfterHours ?? base.criticalAfterHours,
+    warnAfterHours: own?.warnAfterHours ?? settings.freshness.warnAfterHours,
+    criticalAfterHours: own?.criticalAfterHours ?? settings.freshness.criticalAfterHours,
   };
 }
 

@@ -2,61 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { anomaliesDocument, renderAnomaliesMarkdown } from "../../functions/lib/quality/anomalies-file.ts";
 import { loadAudits, parseAudit } from "../../functions/check-quality/audits.ts";
-import {
-  anomalyOptionsFor,
-  DEFAULT_QUALITY_SETTINGS,
-  freshnessFor,
-  readQualitySettings,
-} from "../../functions/check-quality/settings.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
-
-describe("quality settings", () => {
-  it("defaults every field, so a configuration without a quality key works", () => {
-    assert.deepEqual(readQualitySettings({}), DEFAULT_QUALITY_SETTINGS);
-    assert.equal(DEFAULT_QUALITY_SETTINGS.anomaly.sensitivity, 3.5);
-    assert.equal(DEFAULT_QUALITY_SETTINGS.attribution.coverageThreshold, 0.9);
-    assert.equal(DEFAULT_QUALITY_SETTINGS.attribution.coverageMode, "history");
-    assert.equal(DEFAULT_QUALITY_SETTINGS.fileDrops.maxRejectRate, 0.05);
-  });
-
-  it("reads config.quality, keeps defaults for what it leaves out, and rejects nonsense", () => {
-    const settings = readQualitySettings({
-      quality: {
-        anomaly: { sensitivity: 5, minAbsoluteChange: { orders: 3 } },
-        sources: { tiktok_ads: { expected: false } },
-      },
-    });
-    assert.equal(settings.anomaly.sensitivity, 5);
-    assert.equal(settings.anomaly.minAbsoluteChange.orders, 3);
-    assert.equal(settings.anomaly.minAbsoluteChange.revenue, 250);
-    assert.equal(settings.sources.tiktok_ads?.expected, false);
-    assert.deepEqual(anomalyOptionsFor(settings, "orders"), {
-      sensitivity: 5,
-      trainingCycles: 8,
-      minTrainingPoints: 4,
-      detectionWindowDays: 7,
-      minRelativeChange: 0.2,
-      minAbsoluteChange: 3,
-      seasonDays: 7,
-    });
-    assert.throws(
-      () => readQualitySettings({ quality: { anomaly: { sensitivity: -1 } } }),
-      /quality\.anomaly\.sensitivity/,
-    );
-  });
-
-  it("takes freshness thresholds per source, then the quality default, then the shared configuration", () => {
-    const base = { warnAfterHours: 24, criticalAfterHours: 48 };
-    const settings = readQualitySettings({
-      quality: { freshness: { criticalAfterHours: 72 }, sources: { google_ads: { warnAfterHours: 36 } } },
-    });
-    assert.deepEqual(freshnessFor(settings, "shopify", base), { warnAfterHours: 24, criticalAfterHours: 72 });
-    assert.deepEqual(freshnessFor(settings, "google_ads", base), {
-      warnAfterHours: 36,
-      criticalAfterHours: 72,
-    });
-  });
-});
 
 describe("audits", () => {
   it("parse their header, table and column", () => {
