@@ -7,9 +7,9 @@ import { Ledger } from "../shared/ledger.ts";
 import { DATASETS, EXTRACT_NAMES, STEP_NAMES } from "../shared/pipeline.ts";
 import type { Bucket, SqlParams, Warehouse } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
-import { readSql } from "../shared/sql-files.ts";
+import { readSql } from "../lib/sql/sql-files.ts";
 import { HISTORY_START, modelParams, modelWindow, runWindow } from "../transform/step.ts";
-import { MODELS, modelPath } from "../transform/models.ts";
+import { MODELS, modelPath } from "../lib/sql/models.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
 interface DryRunWarehouse extends Warehouse {

@@ -2,9 +2,9 @@
 import { addDays } from "../shared/dates.ts";
 import { hmacKeyPads } from "../shared/pii.ts";
 import type { DateWindow, SqlParams } from "../shared/ports.ts";
-import { readSql } from "../shared/sql-files.ts";
+import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
-import { type ModelDefinition, MODELS, modelPath } from "./models.ts";
+import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
 
 /** Far enough back to hold any shop's history; partitions before the data simply do not exist. */
 export const HISTORY_START = "2000-01-01";

@@ -1,4 +1,10 @@
--- Grain: one row per day and Meta ad (the latest extraction of that day's insights), in the run window.
+-- grain: one row per day and Meta ad
+-- key: date, ad_id
+-- partition: date (day)
+-- cluster: campaign_id
+-- materialization: partitions
+--
+-- One row per day and Meta ad (the latest extraction of that day's insights), in the run window.
 WITH
 
 raw_insights AS (

@@ -1,4 +1,10 @@
--- Grain: one row per day and Google Ads ad group (the latest extraction), in the run window.
+-- grain: one row per day and Google Ads ad group
+-- key: date, campaign_id, ad_group_id
+-- partition: date (day)
+-- cluster: campaign_id
+-- materialization: partitions
+--
+-- One row per day and Google Ads ad group (the latest extraction), in the run window.
 WITH
 
 raw_stats AS (

@@ -1,4 +1,10 @@
--- Grain: one row per Shopify order (the latest version Airbyte landed), for order days in the run window.
+-- grain: one row per order (its latest raw version), emails and phones HMAC-hashed
+-- key: order_id
+-- partition: order_date (day)
+-- cluster: order_id
+-- materialization: partitions
+--
+-- One row per Shopify order (the latest version Airbyte landed), for order days in the run window.
 -- PII: email and phone leave this model only as HMAC-SHA256 hashes under the secret key (see docs in README).
 WITH
 

@@ -3,8 +3,8 @@
 // here with the reason, and any new one fails this test until it is.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readSql } from "../../functions/shared/sql-files.ts";
-import { MODELS, modelPath } from "../../functions/transform/models.ts";
+import { readSql } from "../../functions/lib/sql/sql-files.ts";
+import { MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 
 const PARTITION_COLUMNS = new Map(
   MODELS.filter((model) => model.partitionColumn).map((model) => [

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { after, describe, it, type TestContext } from "node:test";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
-import { readSql, sqlPath } from "../../functions/shared/sql-files.ts";
-import { type ModelDefinition, MODELS, modelPath } from "../../functions/transform/models.ts";
+import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
+import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import {
   type CatalogColumn,
   simpleType,
