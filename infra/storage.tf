@@ -82,12 +82,12 @@ data "archive_file" "source" {
   excludes = [
     ".git/**",
     ".pulse/**",
-    "bench/**",
     "dist/**",
     "infra/**",
     "node_modules/**",
     "test/**",
     "tmp/**",
+    "tools/**",
   ]
 }
 

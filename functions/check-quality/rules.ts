@@ -1,9 +1,9 @@
 // Business rules over aggregated rows: pure functions from rows (and detector verdicts) to findings, each with
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
-import { addDays, daysBetween } from "../shared/dates.ts";
+import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { channelLabel } from "../shared/sources.ts";
-import { type AnomalyVerdict, mad, median } from "./anomaly.ts";
+import { type AnomalyVerdict, mad, median } from "../lib/quality/anomaly.ts";
 import type { QualitySettings } from "./settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
@@ -12,10 +12,6 @@ export const PAID_CHANNELS = ["meta", "tiktok", "google_ads"] as const;
 
 function percent(share: number, digits = 0): string {
   return `${(share * 100).toFixed(digits)}%`;
-}
-
-function weekday(date: string): string {
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
 }
 
 export interface ChannelWindowRow {
@@ -259,7 +255,7 @@ export function metricAnomalyFinding(input: MetricAnomalyInput): RuleFinding | u
     metric,
     observed: Number(verdict.observed.toFixed(2)),
     expected: `${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}`,
-    message: `${label} on ${weekday(verdict.date)} ${verdict.date} was ${show(verdict.observed)}, ${direction} the usual ${show(verdict.expected)} for that weekday (normal range ${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}).${hint}`,
+    message: `${label} on ${weekdayName(verdict.date)} ${verdict.date} was ${show(verdict.observed)}, ${direction} the usual ${show(verdict.expected)} for that weekday (normal range ${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}).${hint}`,
   };
 }
 

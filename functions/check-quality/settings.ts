@@ -2,7 +2,7 @@
 // and per-source overrides. Every field has a default, so an empty object (or no `quality` key in the
 // configuration at all) gives the documented behaviour. Read once per step with readQualitySettings().
 import { z } from "zod";
-import type { AnomalyOptions } from "./anomaly.ts";
+import type { AnomalyOptions } from "../lib/quality/anomaly.ts";
 
 const share = z.number().min(0).max(1);
 

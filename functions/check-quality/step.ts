@@ -1,16 +1,16 @@
 // Step 4: after the build, test the data and look for what a founder would want to know before reading it.
 // Data tests (sql/audits), business rules, anomaly detection on the day's numbers and column profiles; the
 // findings go to the ledger (returned), ops.findings and runs/dt=<date>/anomalies.{md,json}.
-import { addDays } from "../shared/dates.ts";
+import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
-import { saveFindings } from "../shared/findings-store.ts";
+import { saveFindings } from "../lib/quality/findings-store.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { SqlParams } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
-import { modelParams, runWindow } from "../transform/step.ts";
-import { type DailyValue, detectAnomaly } from "./anomaly.ts";
-import { writeAnomaliesFiles } from "./anomalies-file.ts";
+import { runWindow, windowParams } from "../lib/run-window.ts";
+import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
+import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import { loadAudits } from "./audits.ts";
 import { COLUMN_PROFILE_COLUMNS, PROFILE_TARGETS, profileRows, profileSql, toProfiles } from "./profiles.ts";
 import {
@@ -318,7 +318,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
     context,
     settings,
     runDate,
-    params: modelParams(context, runWindow(runDate, context.config.lookbackDays)),
+    params: windowParams(context, runWindow(runDate, context.config.lookbackDays)),
     add: (partial) => findings.push({ step: "check-quality", ...partial }),
     formatMoney: (value) => money.format(value),
   };

@@ -1,7 +1,7 @@
 // Pure freshness rules: how old a source's newest data is at the time the run reports on, and the sentence
 // that says so.
 import type { Finding } from "../shared/findings.ts";
-import type { FreshnessStatus } from "../shared/report-data.ts";
+import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
 import type { SourceDefinition } from "../shared/sources.ts";
 
 export interface FreshnessThresholds {

@@ -1,31 +1,26 @@
 // Step 2: before anything is built, check that the sources are there, unchanged in shape, fresh and complete.
-import { type DailyValue, detectAnomaly } from "../check-quality/anomaly.ts";
-import { writeAnomaliesFiles } from "../check-quality/anomalies-file.ts";
+import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
+import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import {
   anomalyOptionsFor,
   freshnessFor,
   historyDays,
   readQualitySettings,
 } from "../check-quality/settings.ts";
-import { addDays } from "../shared/dates.ts";
+import { INVENTORY_BASELINE_PATH, sourcesStatusPath } from "../lib/bucket-layout.ts";
+import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
-import { saveFindings } from "../shared/findings-store.ts";
+import { saveFindings } from "../lib/quality/findings-store.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
-import type { SourceStatus } from "../shared/report-data.ts";
+import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { type SourceDefinition, SOURCES } from "../shared/sources.ts";
 import { isTransient, PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { freshnessFinding, judgeFreshness } from "./freshness.ts";
 import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
 import { diagnoseWarehouseError } from "./reachability.ts";
 import { volumeFinding } from "./volume.ts";
-
-export const INVENTORY_BASELINE_PATH = "state/source-inventory.json";
-
-export function sourcesStatusPath(runDate: string): string {
-  return `runs/dt=${runDate}/sources.json`;
-}
 
 /** The morning after the run date, when the scheduled run reads the data. */
 export function asOfTime(runDate: string): Date {

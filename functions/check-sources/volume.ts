@@ -1,14 +1,11 @@
 // Pure volume rule: the rows a source landed for the run date against the same weekday in earlier weeks.
-import type { AnomalyVerdict } from "../check-quality/anomaly.ts";
+import { weekdayName } from "../lib/calendar.ts";
+import type { AnomalyVerdict } from "../lib/quality/anomaly.ts";
 import type { Finding } from "../shared/findings.ts";
 import type { SourceDefinition } from "../shared/sources.ts";
 
 function rows(value: number): string {
   return `${Math.round(value).toLocaleString("en-US")} row${Math.round(value) === 1 ? "" : "s"}`;
-}
-
-function weekday(date: string): string {
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
 }
 
 export function volumeFinding(
@@ -23,7 +20,7 @@ export function volumeFinding(
   if (verdict.direction === "spike" && (verdict.relativeChange ?? Infinity) < spikeMinRelativeChange)
     return undefined;
   const range = `${Math.round(verdict.lower ?? 0)}–${Math.round(verdict.upper ?? 0)} rows`;
-  const usual = `the usual ${rows(verdict.expected)} for a ${weekday(verdict.date)}`;
+  const usual = `the usual ${rows(verdict.expected)} for a ${weekdayName(verdict.date)}`;
   const message =
     verdict.direction === "drop"
       ? `${source.label} landed ${rows(verdict.observed)} for ${verdict.date}, far under ${usual}: the sync may be partial; numbers for that day can be too low.`

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../demo/generate.ts";
 import type { PulseConfig } from "../shared/config.ts";
-import { addDays, localDate, yesterdayIn } from "../shared/dates.ts";
+import { addDays, localDate, yesterdayIn } from "../lib/calendar.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 
 export function demoManifestPath(config: PulseConfig): string {

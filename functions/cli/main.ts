@@ -5,7 +5,7 @@ import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
 import { runLocally } from "../runtime/local-run.ts";
 import { localPiiHashKey } from "../runtime/local-secrets.ts";
 import { ConfigError, loadConfig, type PulseConfig } from "../shared/config.ts";
-import { isIsoDate } from "../shared/dates.ts";
+import { isIsoDate } from "../lib/calendar.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
 import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";

@@ -1,14 +1,14 @@
 // pulse plan: what a run would do, step by step, without doing it. With a warehouse that can dry-run
 // queries (BigQuery), each model also shows the bytes it would scan.
-import { extractPath, latestExtractPath } from "../export/step.ts";
-import { deckPath } from "../report/step.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { Ledger } from "../shared/ledger.ts";
 import { DATASETS, EXTRACT_NAMES, STEP_NAMES } from "../shared/pipeline.ts";
 import type { Bucket, SqlParams, Warehouse } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
-import { HISTORY_START, modelParams, modelWindow, runWindow } from "../transform/step.ts";
+import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
+import { HISTORY_START, runWindow } from "../lib/run-window.ts";
+import { modelParams, modelWindow } from "../transform/step.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */

@@ -1,11 +1,9 @@
 // The closing summary of a local run: headline numbers, alerts, and where everything was written.
+import { deckPath, latestExtractPath, runPrefix } from "../lib/bucket-layout.ts";
 import { join } from "node:path";
-import { latestExtractPath } from "../export/step.ts";
-import { deckPath } from "../report/step.ts";
 import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { sortFindings } from "../shared/findings.ts";
-import { runPrefix } from "../shared/ledger.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
 
 export async function printSummary(

@@ -4,7 +4,7 @@
 
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import type { RawTableSchema } from "../shared/raw-schemas.ts";
-import { isoSeconds } from "./time.ts";
+import { isoSeconds } from "../lib/calendar.ts";
 
 const FLUSH_EVERY = 200_000;
 

@@ -4,7 +4,7 @@
 import { AIRBYTE_COLUMNS, jsonString, type RowWriter, writeAirbyteColumns } from "./appender.ts";
 import { Rng } from "./prng.ts";
 import { FIRST_NAMES, LAST_NAMES, REGION_CDF, REGIONS, type Region } from "./shop-model.ts";
-import { isoSeconds } from "./time.ts";
+import { isoSeconds } from "../lib/calendar.ts";
 
 const CUSTOMER_ID_BASE = 6_904_123_000_000;
 const CUSTOMER_ID_STEP = 131;

@@ -3,7 +3,7 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckDbCreateRawTable } from "../adapters/warehouse/duckdb-types.ts";
-import { addDays, daysBetween, isIsoDate } from "../shared/dates.ts";
+import { addDays, daysBetween, isIsoDate } from "../lib/calendar.ts";
 import { RAW_TABLES, rawTable } from "../shared/raw-schemas.ts";
 import {
   CampaignTally,
@@ -18,7 +18,7 @@ import { CUSTOMER_COLUMNS, CustomerBase, writeCustomers } from "./customers.ts";
 import { ORDER_COLUMNS, type OrderStream, writeOrderDay } from "./orders.ts";
 import { Rng } from "./prng.ts";
 import { dayContext, growthFactor, PRODUCTS, productDates, seasonalFactor, VENDOR } from "./shop-model.ts";
-import { type LocalDay, ShopClock } from "./time.ts";
+import { type LocalDay, ShopClock } from "../lib/calendar.ts";
 
 export interface DemoOptions {
   seed: number;

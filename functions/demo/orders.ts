@@ -25,7 +25,7 @@ import {
   REFERRAL_REFERRERS,
   shippingCents,
 } from "./shop-model.ts";
-import { isoSeconds, localToUtc } from "./time.ts";
+import { isoSeconds, localToUtc } from "../lib/calendar.ts";
 
 export const ORDER_COLUMNS = [
   "id",

@@ -2,7 +2,7 @@
 // Numbers are plausible for a brand of this size, not fitted to any real shop.
 
 import { cumulative } from "./prng.ts";
-import { dateUtcMs, type LocalDay } from "./time.ts";
+import { dateUtcMs, type LocalDay } from "../lib/calendar.ts";
 
 export const VENDOR = "Lumen Botanics";
 

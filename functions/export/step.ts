@@ -1,16 +1,9 @@
 // Step 5: the marts as CSV extracts in the bucket: one file per extract and run date, and latest/ for Looker.
+import { extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
-
-export function extractPath(name: string, runDate: string): string {
-  return `extracts/${name}/dt=${runDate}/${name}.csv`;
-}
-
-export function latestExtractPath(name: string): string {
-  return `extracts/latest/${name}.csv`;
-}
 
 export async function runExport(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket } = context.ports;

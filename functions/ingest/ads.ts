@@ -10,7 +10,7 @@ import {
   type RecordMapper,
   stableId,
   stableKey,
-} from "./format.ts";
+} from "./format-spec.ts";
 import {
   cleanCell,
   isPlaceholder,

@@ -3,25 +3,22 @@
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
 import { rawTable } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
-import type { FormatSpec, MapContext } from "./format.ts";
+import type { FormatSpec, MapContext } from "./format-spec.ts";
 import {
   detectFormat,
   type DetectedFormat,
   type MapSummary,
   mapRecords,
   type QuarantineEntry,
-} from "./pipeline.ts";
+} from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
 import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
 
-export const INBOX_PREFIX = "raw/inbox/";
-export const RECEIVED_PREFIX = "raw/received/";
-export const MANIFEST_PREFIX = "raw/manifest/";
-export const QUARANTINE_PREFIX = "quarantine/";
 export const FILE_DROPS_TABLE = "file_drops";
 
 export type DropStatus = "loaded" | "failed" | "duplicate" | "processing";
@@ -97,8 +94,6 @@ export interface DropSettings {
   /** Today in the shop's zone plus one day; later event dates are refused. */
   latestEventDate: string;
 }
-
-export const manifestPath = (sha256: string) => `${MANIFEST_PREFIX}${sha256}.json`;
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
@@ -242,7 +237,7 @@ function emptyManifest(
     sha256: fingerprint.sha256,
     fileName: name,
     sizeBytes: fingerprint.size,
-    receivedPath: `${RECEIVED_PREFIX}${fingerprint.sha256}/${name}`,
+    receivedPath: receivedPath(fingerprint.sha256, name),
     receivedAt,
     runDate: settings.runDate,
     status: "processing",
@@ -411,7 +406,7 @@ export async function ingestDrop(
   if (!(await bucket.exists(manifest.receivedPath))) await bucket.copy(inboxPath, manifest.receivedPath);
   await bucket.write(manifestPath(print.sha256), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  const quarantinePath = `${QUARANTINE_PREFIX}dt=${settings.runDate}/${print.sha256.slice(0, 12)}-${name}${name.toLowerCase().endsWith(".csv") ? "" : ".csv"}`;
+  const quarantineFile = quarantinePath(settings.runDate, print.sha256, name);
   let quarantine: QuarantineWriter | undefined;
   let table: string | undefined;
   try {
@@ -444,7 +439,7 @@ export async function ingestDrop(
       shopCurrency: settings.shopCurrency,
       preamble: detected.preamble,
     };
-    const writer = new QuarantineWriter(bucket, quarantinePath, detected.header.names);
+    const writer = new QuarantineWriter(bucket, quarantineFile, detected.header.names);
     quarantine = writer;
     const summary: MapSummary = await mapRecords(
       detected,
@@ -467,7 +462,7 @@ export async function ingestDrop(
       },
     );
     await writer.close();
-    Object.assign(manifest, summary, { quarantinePath: writer.used ? quarantinePath : null });
+    Object.assign(manifest, summary, { quarantinePath: writer.used ? quarantineFile : null });
 
     if (summary.rowsLanded > 0 && summary.periodStart !== null && summary.periodEnd !== null) {
       const params = {
@@ -512,7 +507,7 @@ export async function ingestDrop(
     }
     // Nothing of a failed file stays loaded: its rows are removed and its quarantine file dropped.
     await quarantine?.close().catch(() => undefined);
-    if (quarantine?.used) await bucket.delete(quarantinePath);
+    if (quarantine?.used) await bucket.delete(quarantineFile);
     if (table) await removeOwnRows(warehouse, table, print.sha256);
     Object.assign(manifest, {
       status: "failed",

@@ -2,6 +2,7 @@
 // column is the order id, the date, the amount, and how the file writes numbers, dates and text. Its rows land
 // in the Shopify orders shape with source_name = the mapping's name, so staging and the marts treat them alike.
 import { z } from "zod";
+import { localNoonInstant } from "../lib/calendar.ts";
 import type { Row } from "../shared/ports.ts";
 import {
   type Columns,
@@ -12,22 +13,18 @@ import {
   type MapContext,
   type MapOutput,
   stableId,
-} from "./format.ts";
+} from "./format-spec.ts";
 import {
   addDecimals,
   cleanCell,
   DATE_FORMATS,
   type DateFormat,
   isNegativeDecimal,
-  localNoonInstant,
   parseDate,
   parseDecimal,
   parseInteger,
   subtractDecimals,
 } from "./parse-values.ts";
-
-/** Bucket folder holding one mapping per JSON file (mappings/<name>.json). */
-export const MAPPINGS_PREFIX = "mappings/";
 
 const column = z.string().min(1);
 

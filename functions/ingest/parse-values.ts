@@ -236,40 +236,6 @@ export function parseInstant(text: string | undefined): Parsed<string | null> {
   return ok(new Date(ms).toISOString());
 }
 
-/** The offset (local − UTC, minutes) of a time zone at an instant. */
-function zoneOffsetMinutes(instantMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(new Date(instantMs));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get("year"),
-    get("month") - 1,
-    get("day"),
-    get("hour"),
-    get("minute"),
-    get("second"),
-  );
-  return Math.round((asUtc - instantMs) / 60_000);
-}
-
-/**
- * Noon of a calendar day in the shop's zone, as an ISO instant: a sale known only by its date lands on that
- * date in the shop's zone whatever the offset, DST days included.
- */
-export function localNoonInstant(date: string, timeZone: string): string {
-  const naive = Date.parse(`${date}T12:00:00Z`);
-  const offset = zoneOffsetMinutes(naive, timeZone);
-  return new Date(naive - offset * 60_000).toISOString();
-}
-
 /** Shopify's yes/no and true/false cells. */
 export function parseBoolean(text: string | undefined): Parsed<boolean | null> {
   const raw = cleanCell(text).toLowerCase();

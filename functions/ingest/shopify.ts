@@ -1,6 +1,6 @@
 // Shopify admin exports (orders, customers, products) to the raw tables in Airbyte's shape. The orders export has
 // one row per line item and the order's own fields on its first row only: rows are grouped back into orders.
-import { localDate } from "../shared/dates.ts";
+import { localDate } from "../lib/calendar.ts";
 import type { Row } from "../shared/ports.ts";
 import {
   type Columns,
@@ -12,7 +12,7 @@ import {
   type MapOutput,
   type RecordMapper,
   stableId,
-} from "./format.ts";
+} from "./format-spec.ts";
 import {
   cleanCell,
   isNegativeDecimal,

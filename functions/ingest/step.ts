@@ -2,18 +2,17 @@
 // files dropped in raw/inbox/ (Shopify, Meta, Google Ads and TikTok exports, sales exports with a declared
 // mapping) are kept as received, recognised by their header and loaded into the raw tables' shapes. Then the
 // step takes stock of what landed for the run date.
-import { addDays, localDate } from "../shared/dates.ts";
+import { INBOX_PREFIX, MAPPINGS_PREFIX } from "../lib/bucket-layout.ts";
+import { addDays, localDate } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
-import { type DropOutcome, INBOX_PREFIX, ingestDrop } from "./file-drop.ts";
-import type { FormatSpec } from "./format.ts";
-import { BUILTIN_FORMATS } from "./formats.ts";
-import { genericFormat, MAPPINGS_PREFIX, parseMapping } from "./generic.ts";
-
-export { INBOX_PREFIX } from "./file-drop.ts";
+import { type DropOutcome, ingestDrop } from "./file-drop.ts";
+import type { FormatSpec } from "./format-spec.ts";
+import { BUILTIN_FORMATS } from "./builtin-formats.ts";
+import { genericFormat, parseMapping } from "./generic.ts";
 
 /** Rows per warehouse.load call: large enough to amortise a load job, small enough to keep memory flat. */
 export const LOAD_CHUNK_ROWS = 2_000;

@@ -6,10 +6,10 @@ import {
   escapeHtml,
   type RenderedEmail,
   sanitizeHeader,
-} from "../shared/html.ts";
-import type { ShopProfile } from "../shared/report-data.ts";
+} from "../lib/reporting/html.ts";
+import type { ShopProfile } from "../lib/reporting/report-data.ts";
 
-export type { RenderedEmail } from "../shared/html.ts";
+export type { RenderedEmail } from "../lib/reporting/html.ts";
 
 export interface FailureEmailInput {
   shop: ShopProfile;

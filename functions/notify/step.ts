@@ -1,21 +1,17 @@
 // Step 7: the daily summary email (once per run date, ever), and the failure email when a step failed for good.
 
-import { loadReportData } from "../report/load-report-data.ts";
-import { deckPath } from "../report/step.ts";
+import { deckPath, failureEmailMarkerPath, summaryEmailMarkerPath } from "../lib/bucket-layout.ts";
+import { loadReportData } from "../lib/reporting/load-report-data.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import type { RunMessage } from "../shared/run-message.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { buildFailureEmail } from "./failure-email.ts";
 import { buildSummaryEmail } from "./summary-email.ts";
 
-function summaryMarker(runDate: string): string {
-  return `runs/dt=${runDate}/emails/summary.json`;
-}
-
 export async function runNotify(context: StepContext): Promise<StepResult> {
   const { bucket, mailer, clock } = context.ports;
   const { runDate } = context.message;
-  const marker = summaryMarker(runDate);
+  const marker = summaryEmailMarkerPath(runDate);
   const claimed = await bucket.createIfAbsent(
     marker,
     JSON.stringify({ status: "sending", runId: context.message.runId }),
@@ -65,7 +61,7 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
   const failure = message.failure;
   if (!failure) return;
   const { bucket, mailer } = runtime.ports;
-  const marker = `runs/dt=${message.runDate}/emails/failure-${failure.step}-${message.runId}.json`;
+  const marker = failureEmailMarkerPath(message.runDate, failure.step, message.runId);
   if (!(await bucket.createIfAbsent(marker, JSON.stringify({ status: "sending", failure })))) return;
   const email = buildFailureEmail({
     shop: runtime.config.shop,

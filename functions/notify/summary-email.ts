@@ -1,8 +1,8 @@
 // The 7am summary email: how the run day went against the day before, last week and last year, per channel,
 // top products, and the alerts that matter. One content model feeds both the HTML and the plain-text part, so
 // they cannot disagree on a number.
-import { arrowFor, formatKpi } from "../report/deck-content.ts";
-import { addDays } from "../shared/dates.ts";
+import { arrowFor, formatKpi } from "../lib/reporting/kpi-format.ts";
+import { addDays } from "../lib/calendar.ts";
 import type { Severity } from "../shared/findings.ts";
 import { sortFindings } from "../shared/findings.ts";
 import {
@@ -17,7 +17,7 @@ import {
   formatWeekdayDate,
   NOT_AVAILABLE,
   type NumberLocale,
-} from "../shared/format.ts";
+} from "../lib/reporting/display-format.ts";
 import {
   EMAIL_COLORS,
   emailDocument,
@@ -25,7 +25,7 @@ import {
   type RenderedEmail,
   safeHref,
   sanitizeHeader,
-} from "../shared/html.ts";
+} from "../lib/reporting/html.ts";
 import {
   type ChangeTone,
   compareKpis,
@@ -34,11 +34,11 @@ import {
   type MetricChange,
   monthToDate,
   monthToDateRanges,
-} from "../shared/kpi-comparisons.ts";
-import type { ReportData } from "../shared/report-data.ts";
+} from "../lib/reporting/kpi-comparisons.ts";
+import type { ReportData } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../shared/sources.ts";
 
-export type { RenderedEmail } from "../shared/html.ts";
+export type { RenderedEmail } from "../lib/reporting/html.ts";
 
 export const EMAIL_TOP_PRODUCTS = 5;
 export const EMAIL_CHANNEL_DAYS = 28;

@@ -1,5 +1,5 @@
 // Section 5, appendix: what the deck cannot show yet (sources not connected), and how every number is defined.
-import { formatWeekdayDate, formatLongDate } from "../shared/format.ts";
+import { formatWeekdayDate, formatLongDate } from "../lib/reporting/display-format.ts";
 import { cell, type ContentSlide, type Context, full, left, type TableSpec } from "./deck-model.ts";
 import { DECK_GLOSSARY, type GlossaryEntry, METRICS_GLOSSARY } from "./glossary.ts";
 

@@ -1,6 +1,11 @@
 // Section 1, total business: the cover, the KPI cards of the period, both periods side by side, and marketing
 // efficiency with the contribution left after ad spend.
-import { formatDateRange, formatMonthShort, formatMoney, formatPercent } from "../shared/format.ts";
+import {
+  formatDateRange,
+  formatMonthShort,
+  formatMoney,
+  formatPercent,
+} from "../lib/reporting/display-format.ts";
 import {
   compareValues,
   KPI_METRICS,
@@ -9,7 +14,8 @@ import {
   type PeriodComparison,
   type PeriodTotals,
   type Polarity,
-} from "../shared/kpi-comparisons.ts";
+} from "../lib/reporting/kpi-comparisons.ts";
+import { formatKpi } from "../lib/reporting/kpi-format.ts";
 import {
   cell,
   changeCell,
@@ -18,7 +24,6 @@ import {
   type ContentSlide,
   type Context,
   type CoverSlide,
-  formatKpi,
   full,
   KPI_LABELS,
   type KpiCard,

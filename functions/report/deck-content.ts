@@ -1,16 +1,16 @@
 // The executive deck as a plain value, built section by section from ReportData. Pure: every number is a mart
 // row's value or a ratio of sums of rows' values, formatted once in the section builders, so the renderer only
 // lays things out and a test can check each figure against the rows it came from.
-import { daysBetween } from "../shared/dates.ts";
+import { daysBetween } from "../lib/calendar.ts";
 import {
   formatDateRange,
   formatLongDate,
   formatMonthYear,
   formatWeekdayDate,
   type NumberLocale,
-} from "../shared/format.ts";
-import { comparePeriod, type ReportPeriod, reportPeriodRanges } from "../shared/kpi-comparisons.ts";
-import type { ReportData } from "../shared/report-data.ts";
+} from "../lib/reporting/display-format.ts";
+import { comparePeriod, type ReportPeriod, reportPeriodRanges } from "../lib/reporting/kpi-comparisons.ts";
+import type { ReportData } from "../lib/reporting/report-data.ts";
 import { channelGapsSlide, qualitySlides } from "./deck-quality.ts";
 import { coverageSlide, methodologySlides } from "./deck-appendix.ts";
 import { coverSlide, efficiencySlide, periodsSlide, summarySlide } from "./deck-business.ts";
@@ -28,8 +28,6 @@ import { channelMixSlide, channelPerformanceSlide, channelsSlide, ppcIndexSlide 
 import type { Context, DeckContent, PeriodContext } from "./deck-model.ts";
 
 export type * from "./deck-model.ts";
-export { arrowFor, changeLine, excelMoneyFormat, formatKpi, toneEmphasis } from "./deck-model.ts";
-export { SEVERITY_LABELS } from "./deck-quality.ts";
 
 export interface DeckOptions {
   /** Monthly (month to date and the last full month, the default) or weekly (week to date and last week). */

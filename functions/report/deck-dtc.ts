@@ -1,6 +1,6 @@
 // Section 2, DTC performance: the shop's own numbers, month by month and day by day, what an order is worth,
 // who buys (new or returning), what sells, where, and how cohorts of customers keep paying back.
-import { addDays } from "../shared/dates.ts";
+import { addDays } from "../lib/calendar.ts";
 import {
   formatDateRange,
   formatDayMonth,
@@ -11,7 +11,7 @@ import {
   formatPercent,
   formatRatio,
   NOT_AVAILABLE,
-} from "../shared/format.ts";
+} from "../lib/reporting/display-format.ts";
 import {
   addMonths,
   changeFromRatio,
@@ -22,8 +22,8 @@ import {
   type PeriodTotals,
   type Polarity,
   sumPeriod,
-} from "../shared/kpi-comparisons.ts";
-import type { CohortRow, DailyKpiRow } from "../shared/report-data.ts";
+} from "../lib/reporting/kpi-comparisons.ts";
+import type { CohortRow, DailyKpiRow } from "../lib/reporting/report-data.ts";
 import {
   cell,
   changeCell,

@@ -1,6 +1,6 @@
 // Section 3, paid marketing: where the money went (channel mix), what each channel returned, the monthly PPC
 // index, and the run day per channel (where a stale platform shows as n/a, not as a collapse).
-import { addDays } from "../shared/dates.ts";
+import { addDays } from "../lib/calendar.ts";
 import {
   formatDateRange,
   formatMonthShort,
@@ -11,9 +11,9 @@ import {
   formatRatio,
   formatWeekdayDate,
   NOT_AVAILABLE,
-} from "../shared/format.ts";
-import { addMonths, monthStart } from "../shared/kpi-comparisons.ts";
-import type { ChannelDayRow, ChannelMonthRow } from "../shared/report-data.ts";
+} from "../lib/reporting/display-format.ts";
+import { addMonths, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+import type { ChannelDayRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel, SOURCES } from "../shared/sources.ts";
 import {
   cell,

@@ -1,14 +1,7 @@
 // The deck's content model: slides made of blocks (KPI cards, tables, native charts, text), and the small
 // helpers every section shares. Values only: every string is formatted here once, so the renderer only lays
 // things out and a test can check each figure against the mart rows it came from.
-import {
-  currencySymbol,
-  formatChange,
-  formatMoney,
-  formatNumber,
-  formatRatio,
-  type NumberLocale,
-} from "../shared/format.ts";
+import { currencySymbol, formatChange, type NumberLocale } from "../lib/reporting/display-format.ts";
 import type {
   ChangeDirection,
   ChangeTone,
@@ -16,8 +9,9 @@ import type {
   MetricChange,
   PeriodComparison,
   ReportPeriodRanges,
-} from "../shared/kpi-comparisons.ts";
-import type { ReportData } from "../shared/report-data.ts";
+} from "../lib/reporting/kpi-comparisons.ts";
+import { arrowFor } from "../lib/reporting/kpi-format.ts";
+import type { ReportData } from "../lib/reporting/report-data.ts";
 
 /** How a value should stand out; the renderer maps it to a colour. */
 export type Emphasis = "good" | "bad" | "warning" | "info" | "muted" | "none";
@@ -212,36 +206,10 @@ export const KPI_LABELS: Record<KpiMetric, string> = {
   cac: "CAC",
 };
 
-// ▲ and ▼ (U+25B2, U+25BC) are in Arial and in every mail client's fallback fonts; fancier arrows render as boxes.
-export function arrowFor(direction: ChangeDirection | null): string {
-  if (direction === "up") return "▲";
-  if (direction === "down") return "▼";
-  return "";
-}
-
 const TONE_EMPHASIS: Record<ChangeTone, Emphasis> = { good: "good", bad: "bad", neutral: "none" };
 
 export function toneEmphasis(tone: ChangeTone): Emphasis {
   return TONE_EMPHASIS[tone];
-}
-
-/** Formats a KPI value the way every surface shows it. */
-export function formatKpi(metric: KpiMetric, value: number | null, fmt: NumberLocale): string {
-  switch (metric) {
-    case "gross_revenue":
-    case "net_revenue":
-    case "ad_spend":
-      return formatMoney(value, fmt);
-    case "aov":
-    case "cac":
-      return formatMoney(value, fmt, 2);
-    case "blended_roas":
-    case "mer":
-      return formatRatio(value, fmt.locale, 2, "×");
-    case "orders":
-    case "new_customers":
-      return formatNumber(value, fmt.locale);
-  }
 }
 
 export function changeLine(change: MetricChange, comparedWith: string, locale: string): ChangeLine {

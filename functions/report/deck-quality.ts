@@ -8,8 +8,8 @@ import {
   formatNumber,
   formatWeekdayDate,
   NOT_AVAILABLE,
-} from "../shared/format.ts";
-import type { FreshnessStatus } from "../shared/report-data.ts";
+} from "../lib/reporting/display-format.ts";
+import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../shared/sources.ts";
 import {
   type ContentSlide,

@@ -1,6 +1,6 @@
 // The monthly PPC index: this month's paid-channel ROAS and CPA against the trailing six months. Pure; the
 // definition is repeated in the deck's methodology slide (glossary.ts).
-import type { ChannelMonthRow } from "../shared/report-data.ts";
+import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 
 export const PPC_TRAILING_MONTHS = 6;
 

@@ -1,12 +1,9 @@
 // Step 6: the executive deck for the run date, to the bucket.
+import { deckPath } from "../lib/bucket-layout.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { buildDeckContent } from "./deck-content.ts";
 import { renderDeck } from "./deck-render.ts";
-import { loadReportData } from "./load-report-data.ts";
-
-export function deckPath(runDate: string): string {
-  return `reports/dt=${runDate}/dtc-pulse-${runDate}.pptx`;
-}
+import { loadReportData } from "../lib/reporting/load-report-data.ts";
 
 export async function runReport(context: StepContext): Promise<StepResult> {
   const data = await loadReportData(context, { dashboard: context.config.dashboardUrl });

@@ -2,7 +2,7 @@
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { QualitySettingsSchema } from "../check-quality/settings.ts";
-import { isIsoDate } from "./dates.ts";
+import { isIsoDate } from "../lib/calendar.ts";
 
 const isoDate = z.string().refine(isIsoDate, "expected a date as YYYY-MM-DD");
 

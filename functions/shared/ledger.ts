@@ -1,5 +1,6 @@
 // The run ledger: one JSON record per (run date, step) in the bucket under runs/dt=YYYY-MM-DD/, written by the
 // step that ran, read by the CLI, the report, the email and the tests. It is also what de-duplicates deliveries.
+import { stepClaimPath, stepRecordPath, stepRecordsPrefix } from "../lib/bucket-layout.ts";
 import type { Finding } from "./findings.ts";
 import type { StepName } from "./pipeline.ts";
 import type { Bucket } from "./ports.ts";
@@ -28,18 +29,6 @@ export interface StepRecord {
   skipReason?: string;
 }
 
-export function runPrefix(runDate: string): string {
-  return `runs/dt=${runDate}`;
-}
-
-function recordPath(runDate: string, step: StepName): string {
-  return `${runPrefix(runDate)}/steps/${step}.json`;
-}
-
-function claimPath(runDate: string, step: StepName): string {
-  return `${runPrefix(runDate)}/claims/${step}.json`;
-}
-
 export interface Claim {
   runId: string;
   claimedAt: string;
@@ -49,12 +38,12 @@ export class Ledger {
   constructor(private readonly bucket: Bucket) {}
 
   async read(runDate: string, step: StepName): Promise<StepRecord | undefined> {
-    const body = await this.bucket.read(recordPath(runDate, step));
+    const body = await this.bucket.read(stepRecordPath(runDate, step));
     return body ? (JSON.parse(body.toString("utf8")) as StepRecord) : undefined;
   }
 
   async readAll(runDate: string): Promise<StepRecord[]> {
-    const paths = await this.bucket.list(`${runPrefix(runDate)}/steps/`);
+    const paths = await this.bucket.list(stepRecordsPrefix(runDate));
     const records: StepRecord[] = [];
     for (const path of paths.filter((candidate) => candidate.endsWith(".json"))) {
       const body = await this.bucket.read(path);
@@ -64,7 +53,7 @@ export class Ledger {
   }
 
   async write(record: StepRecord): Promise<string> {
-    const path = recordPath(record.runDate, record.step);
+    const path = stepRecordPath(record.runDate, record.step);
     await this.bucket.write(path, `${JSON.stringify(record, null, 2)}\n`, {
       contentType: "application/json",
     });
@@ -82,7 +71,7 @@ export class Ledger {
     now: Date,
     staleAfterMs: number,
   ): Promise<boolean> {
-    const path = claimPath(runDate, step);
+    const path = stepClaimPath(runDate, step);
     const body = JSON.stringify({ runId, claimedAt: now.toISOString() } satisfies Claim);
     if (await this.bucket.createIfAbsent(path, body, { contentType: "application/json" })) return true;
     const existing = await this.bucket.read(path);
@@ -94,7 +83,7 @@ export class Ledger {
   }
 
   async release(runDate: string, step: StepName): Promise<void> {
-    await this.bucket.delete(claimPath(runDate, step));
+    await this.bucket.delete(stepClaimPath(runDate, step));
   }
 
   /** All findings recorded so far for the run date, from every step. */

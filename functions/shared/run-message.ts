@@ -1,6 +1,6 @@
 // The message that travels between steps (as Pub/Sub message data, JSON). Validated at every hop.
 import { z } from "zod";
-import { isIsoDate, yesterdayIn } from "./dates.ts";
+import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
 import { STEP_NAMES, type StepName } from "./pipeline.ts";
 
 const stepName = z.enum(STEP_NAMES);

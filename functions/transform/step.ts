@@ -1,17 +1,10 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
-import { addDays } from "../shared/dates.ts";
-import { hmacKeyPads } from "../shared/pii.ts";
+import { hmacKeyPads } from "../lib/pii.ts";
+import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
-
-/** Far enough back to hold any shop's history; partitions before the data simply do not exist. */
-export const HISTORY_START = "2000-01-01";
-
-export function runWindow(runDate: string, lookbackDays: number): DateWindow {
-  return { start: addDays(runDate, -lookbackDays), end: runDate };
-}
 
 function requirePiiKey(key: string | undefined): string {
   if (!key) {
@@ -29,12 +22,10 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
     : window;
 }
 
+/** The window's parameters plus the PII key's pads, which the staging models hash emails and phones with. */
 export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {
   return {
-    run_date: context.message.runDate,
-    window_start: window.start,
-    window_end: window.end,
-    shop_timezone: context.config.shop.timezone,
+    ...windowParams(context, window),
     ...hmacKeyPads(requirePiiKey(context.config.piiHashKey)),
   };
 }

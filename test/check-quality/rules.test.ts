@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AnomalyVerdict } from "../../functions/check-quality/anomaly.ts";
+import type { AnomalyVerdict } from "../../functions/lib/quality/anomaly.ts";
 import {
   attributionFindings,
   type CoverageDay,
@@ -12,7 +12,7 @@ import {
   rejectRateFinding,
 } from "../../functions/check-quality/rules.ts";
 import { DEFAULT_QUALITY_SETTINGS, QualitySettingsSchema } from "../../functions/check-quality/settings.ts";
-import { addDays } from "../../functions/shared/dates.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 
 const money = (value: number) => `$${Math.round(value).toLocaleString("en-US")}`;
 

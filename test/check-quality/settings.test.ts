@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { anomaliesDocument, renderAnomaliesMarkdown } from "../../functions/check-quality/anomalies-file.ts";
+import { anomaliesDocument, renderAnomaliesMarkdown } from "../../functions/lib/quality/anomalies-file.ts";
 import { loadAudits, parseAudit } from "../../functions/check-quality/audits.ts";
 import {
   anomalyOptionsFor,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AnomalyVerdict } from "../../functions/check-quality/anomaly.ts";
+import type { AnomalyVerdict } from "../../functions/lib/quality/anomaly.ts";
 import { freshnessFinding, judgeFreshness } from "../../functions/check-sources/freshness.ts";
 import { compareInventory, toInventory } from "../../functions/check-sources/inventory.ts";
 import { diagnoseWarehouseError } from "../../functions/check-sources/reachability.ts";

@@ -7,7 +7,7 @@ import {
   defaultDemoOptions,
   generateDemoData,
 } from "../../functions/demo/generate.ts";
-import { addDays } from "../../functions/shared/dates.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 
 const END = "2026-11-21";

@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
-import { manifestPath } from "../../functions/ingest/file-drop.ts";
+import { manifestPath } from "../../functions/lib/bucket-layout.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/shared/logger.ts";

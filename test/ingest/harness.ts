@@ -5,10 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
-import { type DropOutcome, ingestDrop, INBOX_PREFIX } from "../../functions/ingest/file-drop.ts";
-import type { FormatSpec } from "../../functions/ingest/format.ts";
-import { BUILTIN_FORMATS } from "../../functions/ingest/formats.ts";
+import { BUILTIN_FORMATS } from "../../functions/ingest/builtin-formats.ts";
+import { type DropOutcome, ingestDrop } from "../../functions/ingest/file-drop.ts";
+import type { FormatSpec } from "../../functions/ingest/format-spec.ts";
 import { genericFormat, type Mapping, MappingSchema } from "../../functions/ingest/generic.ts";
+import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { silentLogger } from "../../functions/shared/logger.ts";
 import type { Clock } from "../../functions/shared/ports.ts";
 

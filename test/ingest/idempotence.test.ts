@@ -2,7 +2,7 @@
 // (and only that period); an attempt interrupted half-way is retried without doubling rows.
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { manifestPath } from "../../functions/ingest/file-drop.ts";
+import { manifestPath } from "../../functions/lib/bucket-layout.ts";
 import { createHarness, fixture, type Harness } from "./harness.ts";
 
 const spendByDay = async (harness: Harness) =>

@@ -1,10 +1,10 @@
 // The explicit value rules of file drops: numbers, dates, instants, encodings and delimiters.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { localNoonInstant } from "../../functions/lib/calendar.ts";
 import { landingSiteFrom, parseNoteAttributes } from "../../functions/ingest/shopify.ts";
 import {
   addDecimals,
-  localNoonInstant,
   parseBoolean,
   parseDate,
   parseDateRange,

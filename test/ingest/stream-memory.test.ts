@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { describe, it } from "node:test";
-import { BUILTIN_FORMATS } from "../../functions/ingest/formats.ts";
-import { detectFormat, mapRecords } from "../../functions/ingest/pipeline.ts";
+import { BUILTIN_FORMATS } from "../../functions/ingest/builtin-formats.ts";
+import { detectFormat, mapRecords } from "../../functions/ingest/map-records.ts";
 import { openRecords } from "../../functions/ingest/records.ts";
 
 const TARGET_BYTES = 200 * 1024 * 1024;

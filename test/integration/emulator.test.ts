@@ -11,20 +11,16 @@ import JSZip from "jszip";
 import PostalMime from "postal-mime";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
-import { extractPath, latestExtractPath } from "../../functions/export/step.ts";
-import { deckPath } from "../../functions/report/step.ts";
-import {
-  type EmulatedPipeline,
-  startEmulatedPipeline,
-} from "../../functions/runtime/emulator/emulated-pipeline.ts";
-import { sessionMembers } from "../../functions/runtime/emulator/process-group.ts";
-import { checkEmulatorPrerequisites } from "../../functions/runtime/emulator/pubsub-emulator.ts";
-import { MAX_DELIVERY_ATTEMPTS } from "../../functions/runtime/emulator/topology.ts";
-import { waitForRunEnd } from "../../functions/runtime/emulator/wait-for-run.ts";
+import { type EmulatedPipeline, startEmulatedPipeline } from "../../tools/emulate/emulated-pipeline.ts";
+import { sessionMembers } from "../../tools/emulate/process-group.ts";
+import { checkEmulatorPrerequisites } from "../../tools/emulate/pubsub-emulator.ts";
+import { MAX_DELIVERY_ATTEMPTS } from "../../tools/emulate/topology.ts";
+import { waitForRunEnd } from "../../tools/emulate/wait-for-run.ts";
 import { createFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
+import { deckPath, extractPath, latestExtractPath } from "../../functions/lib/bucket-layout.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
-import { addDays } from "../../functions/shared/dates.ts";
 import { Ledger, type StepRecord } from "../../functions/shared/ledger.ts";
 import { createLogger, silentLogger } from "../../functions/shared/logger.ts";
 import {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
-import { escapeHtml, sanitizeHeader } from "../../functions/shared/html.ts";
+import { escapeHtml, sanitizeHeader } from "../../functions/lib/reporting/html.ts";
 import {
   buildReportData,
   DASHBOARD_URL,

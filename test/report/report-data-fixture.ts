@@ -16,10 +16,10 @@
 // impressions, 2,000 clicks, 60 conversions, 9,000 attributed); TikTok spends 1,000 (50,000 impressions, 500
 // clicks, 10 conversions, 0 attributed); Meta spends 2,000 (80,000 impressions, 1,600 clicks, 40 conversions,
 // 5,000 attributed) but stopped on 2026-11-16 (stale).
-import { addDays } from "../../functions/shared/dates.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
-import { historyStart } from "../../functions/report/load-report-data.ts";
-import { daysBetween } from "../../functions/shared/dates.ts";
+import { historyStart } from "../../functions/lib/reporting/load-report-data.ts";
+import { daysBetween } from "../../functions/lib/calendar.ts";
 import type {
   ChannelDayRow,
   ChannelGapRow,
@@ -34,7 +34,7 @@ import type {
   RegionMonthRow,
   ReportData,
   SourceStatus,
-} from "../../functions/shared/report-data.ts";
+} from "../../functions/lib/reporting/report-data.ts";
 
 export const RUN_DATE = "2026-11-21";
 

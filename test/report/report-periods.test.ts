@@ -3,8 +3,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { METRICS_GLOSSARY, parseMetricsGlossary } from "../../functions/report/glossary.ts";
 import { ppcIndex } from "../../functions/report/ppc-index.ts";
-import { reportPeriodRanges, sameDayLastYear, weekStart } from "../../functions/shared/kpi-comparisons.ts";
-import type { ChannelMonthRow } from "../../functions/shared/report-data.ts";
+import {
+  reportPeriodRanges,
+  sameDayLastYear,
+  weekStart,
+} from "../../functions/lib/reporting/kpi-comparisons.ts";
+import type { ChannelMonthRow } from "../../functions/lib/reporting/report-data.ts";
 
 describe("report periods", () => {
   it("monthly: month to date and the last full month, each against the period before and a year back", () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
-import { addDays } from "../../functions/shared/dates.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 import { buildModels, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
 const END = "2026-11-21";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
-import { hashPii } from "../../functions/shared/pii.ts";
+import { hashPii } from "../../functions/lib/pii.ts";
 import { buildModels, FIXTURE_PII_KEY, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
 const RUN_DATE = "2026-11-21";

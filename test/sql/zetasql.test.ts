@@ -34,7 +34,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["pii_outer_key", simpleType("BYTES")],
 ]);
 
-// ops.findings as functions/shared/findings-store.ts writes it (its column list is not exported).
+// ops.findings as functions/lib/quality/findings-store.ts writes it (its column list is not exported).
 const OPS_FINDINGS: readonly CatalogColumn[] = [
   { name: "run_date", type: simpleType("DATE") },
   { name: "step", type: simpleType("STRING") },

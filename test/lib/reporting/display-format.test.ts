@@ -12,7 +12,7 @@ import {
   formatPercent,
   formatRatio,
   formatWeekdayDate,
-} from "../../functions/shared/format.ts";
+} from "../../../functions/lib/reporting/display-format.ts";
 
 const USD = { currency: "USD", locale: "en-US" };
 

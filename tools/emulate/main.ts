@@ -3,21 +3,21 @@
 // bucket and outbox (the same work dir and demo data as `npm start`).
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
-import { ensureDemoData, latestCompleteDay } from "../cli/demo-data.ts";
-import { createProgressLogger } from "../cli/progress.ts";
-import { printSummary } from "../cli/summary.ts";
-import { ConfigError, loadConfig, type PulseConfig } from "../shared/config.ts";
-import { isIsoDate } from "../shared/dates.ts";
-import { Ledger } from "../shared/ledger.ts";
-import { DEAD_LETTER_TOPIC, isStepName, STEP_NAMES, STEPS } from "../shared/pipeline.ts";
-import { newRunId, parseRunMessage, type RunMessage } from "../shared/run-message.ts";
-import { type EmulatedPipeline, startEmulatedPipeline } from "./emulator/emulated-pipeline.ts";
-import { checkEmulatorPrerequisites, EmulatorUnavailableError } from "./emulator/pubsub-emulator.ts";
-import { MAX_DELIVERY_ATTEMPTS } from "./emulator/topology.ts";
-import { RunTimeoutError, waitForRunEnd } from "./emulator/wait-for-run.ts";
-import { createFunctionRuntime, projectIdFrom } from "./function-runtime.ts";
-import { localPiiHashKey } from "./local-secrets.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { ensureDemoData, latestCompleteDay } from "../../functions/cli/demo-data.ts";
+import { createProgressLogger } from "../../functions/cli/progress.ts";
+import { printSummary } from "../../functions/cli/summary.ts";
+import { ConfigError, loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import { isIsoDate } from "../../functions/lib/calendar.ts";
+import { Ledger } from "../../functions/shared/ledger.ts";
+import { DEAD_LETTER_TOPIC, isStepName, STEP_NAMES, STEPS } from "../../functions/shared/pipeline.ts";
+import { newRunId, parseRunMessage, type RunMessage } from "../../functions/shared/run-message.ts";
+import { type EmulatedPipeline, startEmulatedPipeline } from "./emulated-pipeline.ts";
+import { checkEmulatorPrerequisites, EmulatorUnavailableError } from "./pubsub-emulator.ts";
+import { MAX_DELIVERY_ATTEMPTS } from "./topology.ts";
+import { RunTimeoutError, waitForRunEnd } from "./wait-for-run.ts";
+import { createFunctionRuntime, projectIdFrom } from "../../functions/runtime/function-runtime.ts";
+import { localPiiHashKey } from "../../functions/runtime/local-secrets.ts";
 
 export const EMULATE_HELP = `DTC Pulse — the daily run event-driven, through the Pub/Sub emulator and functions-framework.
 
@@ -270,7 +270,7 @@ export async function emulate(argv: string[], env: Record<string, string | undef
   }
 }
 
-if (process.argv[1]?.endsWith("functions/runtime/emulate.ts")) {
+if (process.argv[1]?.endsWith("tools/emulate/main.ts")) {
   emulate(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

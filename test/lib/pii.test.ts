@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { describe, it } from "node:test";
-import { hashPii, hmacKeyPads, normaliseEmail } from "../../functions/shared/pii.ts";
+import { hashPii, hmacKeyPads, normaliseEmail } from "../../functions/lib/pii.ts";
 
 // The models compute SHA256(outer || SHA256(inner || m)); this replays that formula with node's SHA-256 and
 // compares it with node's own HMAC, so the SQL formula and the key pads are proven equal to RFC 2104.

@@ -8,8 +8,8 @@ import {
   theilSenSlope,
   trainingDatesFor,
   resolveAnomalyOptions,
-} from "../../functions/check-quality/anomaly.ts";
-import { addDays } from "../../functions/shared/dates.ts";
+} from "../../../functions/lib/quality/anomaly.ts";
+import { addDays } from "../../../functions/lib/calendar.ts";
 
 const MONDAY = "2026-08-03";
 

@@ -1,7 +1,7 @@
 // The topics and push subscriptions of the chain, on the emulator: one topic per step pushing to that step's
 // function, and the dead-letter topic pushing to the dead-letter function.
 import type { PubSub } from "@google-cloud/pubsub";
-import { DEAD_LETTER_TOPIC, STEPS } from "../../shared/pipeline.ts";
+import { DEAD_LETTER_TOPIC, STEPS } from "../../functions/shared/pipeline.ts";
 
 /** Pub/Sub's smallest allowed value; the emulator honours it (verified with emulator 0.8.x). */
 export const MAX_DELIVERY_ATTEMPTS = 5;

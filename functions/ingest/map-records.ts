@@ -1,7 +1,7 @@
 // The heart of a file drop, free of I/O: records in (from records.ts), the format recognised by its header, rows
 // mapped, dated and counted, and handed to two sinks — chunks to load and rejected rows to quarantine.
 import type { Row } from "../shared/ports.ts";
-import { Columns, type DataRecord, type FormatSpec, type MapContext, type MapOutput } from "./format.ts";
+import { Columns, type DataRecord, type FormatSpec, type MapContext, type MapOutput } from "./format-spec.ts";
 import { FileError, type SourceRecord } from "./records.ts";
 
 export interface QuarantineEntry {

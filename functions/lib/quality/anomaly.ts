@@ -17,7 +17,7 @@
 //   however many MADs away it is; and a perfectly flat series (MAD = 0) must not alert on a change of one row.
 //
 // Defaults are in DEFAULT_ANOMALY_OPTIONS below and in the README ("Checks and anomaly detection").
-import { addDays } from "../shared/dates.ts";
+import { addDays } from "../calendar.ts";
 
 export interface DailyValue {
   /** YYYY-MM-DD. */
@@ -29,7 +29,7 @@ export interface DailyValue {
 export interface AnomalyOptions {
   /**
    * How many robust standard deviations (1.4826 × MAD) a value may stray from the expected one before it is an
-   * anomaly. Lower is more sensitive. Default 3.5: in the benchmark (test/check-quality/anomaly-benchmark.test.ts)
+   * anomaly. Lower is more sensitive. Default 3.5: in the benchmark (test/lib/quality/anomaly-benchmark.test.ts)
    * it finds every injected drop of 40% or more and raises about one false alert per 400 clean days.
    */
   sensitivity: number;

@@ -1,5 +1,43 @@
-// Shop-time-zone arithmetic without per-row Intl calls: the generator asks for each day's offsets once, then maps
-// local seconds to instants with plain arithmetic.
+// Calendar-day arithmetic on "YYYY-MM-DD" strings (days are civil dates, so UTC arithmetic is exact), and the
+// shop-time-zone helpers: the one place that knows about days, zones and instants.
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+export function addDays(date: string, days: number): string {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  parsed.setUTCDate(parsed.getUTCDate() + days);
+  return parsed.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The calendar day an instant falls on in a time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(instant);
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** The last complete business day at `instant` in the shop's zone: yesterday there. */
+export function yesterdayIn(instant: Date, timeZone: string): string {
+  return addDays(localDate(instant, timeZone), -1);
+}
+
+// Shop-time-zone arithmetic without per-row Intl calls: the demo generator asks for each day's offsets once, then
+// maps local seconds to instants with plain arithmetic.
 
 const DAY_MS = 86_400_000;
 
@@ -99,4 +137,20 @@ export function isoSeconds(ms: number): string {
   const hour = Math.floor(second / 3600);
   const minute = Math.floor((second % 3600) / 60);
   return `${prefix}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second % 60]}Z`;
+}
+
+/**
+ * Noon of a calendar day in the shop's zone, as an ISO instant: a sale known only by its date lands on that
+ * date in the shop's zone whatever the offset, DST days included.
+ */
+export function localNoonInstant(date: string, timeZone: string): string {
+  const naive = Date.parse(`${date}T12:00:00Z`);
+  // Whole minutes: zones' historical local-mean-time offsets have seconds that a sale date does not need.
+  const offsetMinutes = Math.round(new ShopClock(timeZone).offsetMs(naive) / 60_000);
+  return new Date(naive - offsetMinutes * 60_000).toISOString();
+}
+
+/** The English weekday name of a date ("Monday"), as findings spell it. */
+export function weekdayName(date: string): string {
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
 }

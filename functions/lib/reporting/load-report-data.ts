@@ -1,9 +1,9 @@
 // Reads what the deck and the email show: small, aggregated mart rows plus the run's findings. Every query is
 // bounded (a date range and a row ceiling), so the cost and the memory stay flat as history grows.
-import { sourcesStatusPath } from "../check-sources/step.ts";
-import { addDays } from "../shared/dates.ts";
-import { sortFindings } from "../shared/findings.ts";
-import { addMonths, monthStart } from "../shared/kpi-comparisons.ts";
+import { sourcesStatusPath } from "../bucket-layout.ts";
+import { addDays } from "../calendar.ts";
+import { sortFindings } from "../../shared/findings.ts";
+import { addMonths, monthStart } from "./kpi-comparisons.ts";
 import type {
   ChannelDayRow,
   ChannelGapRow,
@@ -18,9 +18,9 @@ import type {
   RegionMonthRow,
   ReportData,
   SourceStatus,
-} from "../shared/report-data.ts";
-import type { Warehouse } from "../shared/ports.ts";
-import type { StepContext } from "../shared/step.ts";
+} from "./report-data.ts";
+import type { Warehouse } from "../../shared/ports.ts";
+import type { StepContext } from "../../shared/step.ts";
 
 /**
  * Daily history reaches back to the first day of the month 13 months before the run month: the last full

@@ -1,8 +1,8 @@
 // The findings history table ops.findings: one row per run date, check and subject (Looker Studio reads it
 // through the findings extract). Each write replaces the run date's rows with everything found so far.
-import type { Finding } from "./findings.ts";
-import { DATASETS } from "./pipeline.ts";
-import type { LoadColumn, Warehouse } from "./ports.ts";
+import type { Finding } from "../../shared/findings.ts";
+import { DATASETS } from "../../shared/pipeline.ts";
+import type { LoadColumn, Warehouse } from "../../shared/ports.ts";
 
 const FINDINGS_COLUMNS: readonly LoadColumn[] = [
   { name: "run_date", type: "DATE" },

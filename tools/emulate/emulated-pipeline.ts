@@ -1,9 +1,9 @@
 // The event-driven chain on one machine: the Pub/Sub emulator, every Cloud Function served by
 // functions-framework, and the push subscriptions between them. Used by `npm run emulate` and the tests.
 import { PubSub } from "@google-cloud/pubsub";
-import type { HandlerRuntime } from "../../shared/handler.ts";
-import { STEPS } from "../../shared/pipeline.ts";
-import { setFunctionRuntime } from "../function-runtime.ts";
+import type { HandlerRuntime } from "../../functions/shared/handler.ts";
+import { STEPS } from "../../functions/shared/pipeline.ts";
+import { setFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
 import { type FunctionServers, serveFunctions } from "./function-servers.ts";
 import { type PubSubEmulator, startPubSubEmulator } from "./pubsub-emulator.ts";
 import { createPushTopology, type PushSubscription } from "./topology.ts";
@@ -83,7 +83,7 @@ export async function startEmulatedPipeline(options: EmulatedPipelineOptions): P
     cleanups.push(["function runtime", async () => setFunctionRuntime(undefined)]);
 
     // Registers the entry points with functions-framework (a no-op after the first import).
-    const { DEAD_LETTER_ENTRY_POINT } = await import("../../index.ts");
+    const { DEAD_LETTER_ENTRY_POINT } = await import("../../functions/index.ts");
     const servers = await serveFunctions([...STEPS.map((step) => step.entryPoint), DEAD_LETTER_ENTRY_POINT]);
     let graceMs = 10_000;
     cleanups.push(["function servers", () => servers.close({ graceMs })]);

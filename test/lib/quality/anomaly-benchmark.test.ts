@@ -5,13 +5,13 @@
 // what weekday awareness, robust statistics and a training window that excludes the incident buy.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type DailyValue, scanSeries } from "../../functions/check-quality/anomaly.ts";
+import { type DailyValue, scanSeries } from "../../../functions/lib/quality/anomaly.ts";
 import {
   type AnomalyMetricKind,
   anomalyOptionsFor,
   DEFAULT_QUALITY_SETTINGS,
-} from "../../functions/check-quality/settings.ts";
-import { addDays } from "../../functions/shared/dates.ts";
+} from "../../../functions/check-quality/settings.ts";
+import { addDays } from "../../../functions/lib/calendar.ts";
 
 /** mulberry32: small, deterministic, good enough for test noise. */
 function prng(seed: number): () => number {

@@ -1,6 +1,6 @@
 // The export formats the ingest knows, in the order headers are tried: the most specific signatures first.
 import { GOOGLE_ADS, META_ADS, TIKTOK_ADS } from "./ads.ts";
-import type { FormatSpec } from "./format.ts";
+import type { FormatSpec } from "./format-spec.ts";
 import { SHOPIFY_CUSTOMERS, SHOPIFY_ORDERS, SHOPIFY_PRODUCTS } from "./shopify.ts";
 
 export const BUILTIN_FORMATS: readonly FormatSpec[] = [

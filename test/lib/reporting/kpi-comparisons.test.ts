@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDays } from "../../functions/shared/dates.ts";
+import { addDays } from "../../../functions/lib/calendar.ts";
 import {
   changeRatio,
   compareKpis,
@@ -11,8 +11,8 @@ import {
   monthToDateRanges,
   rowOn,
   sumPeriod,
-} from "../../functions/shared/kpi-comparisons.ts";
-import type { DailyKpiRow } from "../../functions/shared/report-data.ts";
+} from "../../../functions/lib/reporting/kpi-comparisons.ts";
+import type { DailyKpiRow } from "../../../functions/lib/reporting/report-data.ts";
 
 function row(date: string, values: Partial<DailyKpiRow> = {}): DailyKpiRow {
   return {

@@ -1,8 +1,9 @@
 // When is an event-driven run over? Nobody returns from a publish: the answer is in the bucket (the ledger and
 // the email markers), and in the function servers going quiet.
-import { Ledger } from "../../shared/ledger.ts";
-import { isStepName, type StepName } from "../../shared/pipeline.ts";
-import type { Bucket } from "../../shared/ports.ts";
+import { emailMarkersPrefix } from "../../functions/lib/bucket-layout.ts";
+import { Ledger } from "../../functions/shared/ledger.ts";
+import { isStepName, type StepName } from "../../functions/shared/pipeline.ts";
+import type { Bucket } from "../../functions/shared/ports.ts";
 import type { FunctionServers } from "./function-servers.ts";
 
 export type RunEnd =
@@ -31,7 +32,7 @@ interface FailureMarker {
 }
 
 async function failureFor(bucket: Bucket, runDate: string, runId: string): Promise<RunEnd | undefined> {
-  const paths = await bucket.list(`runs/dt=${runDate}/emails/`);
+  const paths = await bucket.list(emailMarkersPrefix(runDate));
   for (const path of paths.filter((candidate) => candidate.endsWith(`-${runId}.json`))) {
     if (!path.slice(path.lastIndexOf("/") + 1).startsWith("failure-")) continue;
     const body = await bucket.read(path);

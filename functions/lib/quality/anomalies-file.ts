@@ -1,16 +1,9 @@
 // The run's readable anomalies file in the bucket: runs/dt=<date>/anomalies.md for people and anomalies.json
 // for tools, with every finding of the run so far (ingest, check sources, check quality). Both check steps
 // rewrite it, so it is complete whichever step ran last. Rendering is pure; writing is one helper.
-import { type Finding, SEVERITY_RANK, sortFindings } from "../shared/findings.ts";
-import { runPrefix } from "../shared/ledger.ts";
-import type { Bucket } from "../shared/ports.ts";
-
-export function anomaliesPaths(runDate: string): { markdown: string; json: string } {
-  return {
-    markdown: `${runPrefix(runDate)}/anomalies.md`,
-    json: `${runPrefix(runDate)}/anomalies.json`,
-  };
-}
+import { anomaliesPaths } from "../bucket-layout.ts";
+import { type Finding, SEVERITY_RANK, sortFindings } from "../../shared/findings.ts";
+import type { Bucket } from "../../shared/ports.ts";
 
 export interface AnomaliesDocument {
   runDate: string;

@@ -1,7 +1,7 @@
 // KPI maths over marts.daily_kpis rows: the run day against the day before, the same weekday last week and
 // last year, and month to date against the previous month to date. Pure; every figure is a row's value or a
 // ratio of sums of rows' values, so a number in the deck can always be traced back to the mart.
-import { addDays } from "./dates.ts";
+import { addDays } from "../calendar.ts";
 import type { DailyKpiRow } from "./report-data.ts";
 
 export const KPI_METRICS = [

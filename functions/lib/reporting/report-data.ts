@@ -1,6 +1,6 @@
 // What the deck and the email are built from: rows read from the marts (small, aggregated) plus the run's
 // findings. The deck's and the email's content models are pure functions of this value.
-import type { Finding } from "./findings.ts";
+import type { Finding } from "../../shared/findings.ts";
 
 /** One row of marts.daily_kpis (one row per order day in the shop's time zone). */
 export interface DailyKpiRow {

@@ -1,5 +1,5 @@
 // Measures file-drop ingest on a large generated Shopify orders export: rows per second and peak memory.
-//   npx tsx functions/ingest/bench-ingest.ts [line rows, default 200000]
+//   npx tsx tools/bench-ingest.ts [line rows, default 200000]
 // The export is written to a temporary folder bucket, then ingested exactly as the step does (hash, keep as
 // received, parse, load in chunks into DuckDB), and the folder is removed.
 import { once } from "node:events";
@@ -7,14 +7,15 @@ import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
-import { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
-import { createLogger } from "../shared/logger.ts";
-import { INBOX_PREFIX, ingestDrop, objectChunks } from "./file-drop.ts";
-import { BUILTIN_FORMATS } from "./formats.ts";
-import { detectFormat, mapRecords } from "./pipeline.ts";
-import { openRecords } from "./records.ts";
-import { LOAD_CHUNK_ROWS } from "./step.ts";
+import { FolderBucket } from "../functions/adapters/bucket/folder-bucket.ts";
+import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb-warehouse.ts";
+import { createLogger } from "../functions/shared/logger.ts";
+import { ingestDrop, objectChunks } from "../functions/ingest/file-drop.ts";
+import { INBOX_PREFIX } from "../functions/lib/bucket-layout.ts";
+import { BUILTIN_FORMATS } from "../functions/ingest/builtin-formats.ts";
+import { detectFormat, mapRecords } from "../functions/ingest/map-records.ts";
+import { openRecords } from "../functions/ingest/records.ts";
+import { LOAD_CHUNK_ROWS } from "../functions/ingest/step.ts";
 
 const HEADER =
   "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,Billing Street,Billing Address1,Billing Address2,Billing Company,Billing City,Billing Zip,Billing Province,Billing Country,Billing Phone,Shipping Name,Shipping Street,Shipping Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Notes,Note Attributes,Cancelled at,Payment Method,Payment Reference,Refunded Amount,Vendor,Outstanding Balance,Employee,Location,Device ID,Id,Tags,Risk Level,Source,Lineitem discount,Tax 1 Name,Tax 1 Value,Tax 2 Name,Tax 2 Value,Tax 3 Name,Tax 3 Value,Tax 4 Name,Tax 4 Value,Tax 5 Name,Tax 5 Value,Phone,Receipt Number,Duties,Billing Province Name,Shipping Province Name,Payment ID,Payment Terms Name,Next Payment Due At,Payment References";

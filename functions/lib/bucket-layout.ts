@@ -1,0 +1,93 @@
+// Every path in the bucket, in one place: what each step writes and reads, and what people and Looker Studio
+// open. Dated folders are `dt=YYYY-MM-DD` (the run date), so a day's objects list, expire and re-run together.
+import type { StepName } from "../shared/pipeline.ts";
+
+/** File drops land here (a Cloud Storage finalize event starts the run); the inbox is emptied as each is handled. */
+export const INBOX_PREFIX = "raw/inbox/";
+
+/** Bucket folder holding one file-drop mapping per JSON file (mappings/<name>.json). */
+export const MAPPINGS_PREFIX = "mappings/";
+
+/** The raw tables' inventory that check-sources compares each run against. */
+export const INVENTORY_BASELINE_PATH = "state/source-inventory.json";
+
+function dated(runDate: string): string {
+  return `dt=${runDate}`;
+}
+
+// --- the run: runs/dt=<date>/ -------------------------------------------------------------------------------
+
+export function runPrefix(runDate: string): string {
+  return `runs/${dated(runDate)}`;
+}
+
+/** The ledger's step records of a run date. */
+export function stepRecordsPrefix(runDate: string): string {
+  return `${runPrefix(runDate)}/steps/`;
+}
+
+export function stepRecordPath(runDate: string, step: StepName): string {
+  return `${stepRecordsPrefix(runDate)}${step}.json`;
+}
+
+export function stepClaimPath(runDate: string, step: StepName): string {
+  return `${runPrefix(runDate)}/claims/${step}.json`;
+}
+
+/** Check-sources' per-source status, read by the deck and the email. */
+export function sourcesStatusPath(runDate: string): string {
+  return `${runPrefix(runDate)}/sources.json`;
+}
+
+export function anomaliesPaths(runDate: string): { markdown: string; json: string } {
+  return {
+    markdown: `${runPrefix(runDate)}/anomalies.md`,
+    json: `${runPrefix(runDate)}/anomalies.json`,
+  };
+}
+
+/** The markers that make each email go out once. */
+export function emailMarkersPrefix(runDate: string): string {
+  return `${runPrefix(runDate)}/emails/`;
+}
+
+export function summaryEmailMarkerPath(runDate: string): string {
+  return `${emailMarkersPrefix(runDate)}summary.json`;
+}
+
+export function failureEmailMarkerPath(runDate: string, step: StepName, runId: string): string {
+  return `${emailMarkersPrefix(runDate)}failure-${step}-${runId}.json`;
+}
+
+// --- what people and dashboards open -------------------------------------------------------------------------
+
+export function deckPath(runDate: string): string {
+  return `reports/${dated(runDate)}/dtc-pulse-${runDate}.pptx`;
+}
+
+export function extractPath(name: string, runDate: string): string {
+  return `extracts/${name}/${dated(runDate)}/${name}.csv`;
+}
+
+/** What Looker Studio reads: replaced only once the dated file is whole. */
+export function latestExtractPath(name: string): string {
+  return `extracts/latest/${name}.csv`;
+}
+
+// --- file drops --------------------------------------------------------------------------------------------
+
+/** A dropped file as received, kept by content hash. */
+export function receivedPath(sha256: string, fileName: string): string {
+  return `raw/received/${sha256}/${fileName}`;
+}
+
+/** What ingest knows about a dropped file, by content hash. */
+export function manifestPath(sha256: string): string {
+  return `raw/manifest/${sha256}.json`;
+}
+
+/** A file drop's rejected rows, with the reason for each (always a .csv, whatever the file was). */
+export function quarantinePath(runDate: string, sha256: string, fileName: string): string {
+  const csvName = fileName.toLowerCase().endsWith(".csv") ? fileName : `${fileName}.csv`;
+  return `quarantine/${dated(runDate)}/${sha256.slice(0, 12)}-${csvName}`;
+}
