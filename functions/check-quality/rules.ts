@@ -2,13 +2,11 @@
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
 import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
-import { channelLabel } from "../shared/sources.ts";
+import { channelLabel } from "../lib/sql/channels.ts";
 import { type AnomalyVerdict, mad, median } from "../lib/quality/anomaly.ts";
 import type { QualitySettings } from "./settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
-
-export const PAID_CHANNELS = ["meta", "tiktok", "google_ads"] as const;
 
 function percent(share: number, digits = 0): string {
   return `${(share * 100).toFixed(digits)}%`;

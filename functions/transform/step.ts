@@ -4,6 +4,7 @@ import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
+import { channelsParam } from "../lib/sql/channels.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
 
 function requirePiiKey(key: string | undefined): string {
@@ -26,6 +27,7 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
 export function modelParams(context: Pick<StepContext, "message" | "config">, window: DateWindow): SqlParams {
   return {
     ...windowParams(context, window),
+    channels: channelsParam(),
     ...hmacKeyPads(requirePiiKey(context.config.piiHashKey)),
   };
 }

@@ -9,9 +9,9 @@
 WITH
 
 paid_channels AS (
-  SELECT 'meta' AS channel, 'Meta Ads' AS source_label
-  UNION ALL SELECT 'tiktok', 'TikTok Ads'
-  UNION ALL SELECT 'google_ads', 'Google Ads'
+  SELECT channel, source_label
+  FROM staging.channels
+  WHERE is_paid_channel
 ),
 
 days AS (

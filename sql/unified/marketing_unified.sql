@@ -65,7 +65,7 @@ channel_days AS (
 SELECT
   date,
   channel,
-  channel IN ('meta', 'tiktok', 'google_ads') AS is_paid_channel,
+  channel IN (SELECT channel FROM staging.channels WHERE is_paid_channel) AS is_paid_channel,
   has_platform_data,
   spend,
   impressions,

@@ -54,7 +54,9 @@ export function notNullAudit(model: ModelDefinition): GeneratedAudit {
       `FROM ${table}`,
       ...whereClause([
         ...windowFilter(model),
-        columns.length === 1 ? `${columns[0]} IS NULL` : `(${columns.map((c) => `${c} IS NULL`).join(" OR ")})`,
+        columns.length === 1
+          ? `${columns[0]} IS NULL`
+          : `(${columns.map((c) => `${c} IS NULL`).join(" OR ")})`,
       ]),
       "",
     ].join("\n"),

@@ -86,7 +86,9 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
   }
   const missing = REQUIRED_FIELDS.filter((field) => !fields.has(field));
   if (missing.length > 0)
-    throw new Error(`sql/${path} must open with its header; missing: ${missing.join(", ")} (see sql/README.md)`);
+    throw new Error(
+      `sql/${path} must open with its header; missing: ${missing.join(", ")} (see sql/README.md)`,
+    );
   const get = (field: HeaderField) => fields.get(field) as string;
 
   const key = columnList(get("key"), path, "key").map((column) => ({
@@ -101,7 +103,9 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
   if (get("partition") !== "none") {
     const partition = /^([a-z_][a-z0-9_]*) \((day|month)\)$/.exec(get("partition"));
     if (!partition)
-      throw new Error(`sql/${path}: "partition: ${get("partition")}" must be "<date column> (day|month)" or "none"`);
+      throw new Error(
+        `sql/${path}: "partition: ${get("partition")}" must be "<date column> (day|month)" or "none"`,
+      );
     partitionColumn = partition[1];
     partitionGrain = partition[2] as "day" | "month";
   }
@@ -111,7 +115,9 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
   if (!MATERIALIZATIONS.includes(materialization))
     throw new Error(`sql/${path}: materialization must be one of ${MATERIALIZATIONS.join(", ")}`);
   if ((materialization === "partitions") !== (partitionColumn !== undefined))
-    throw new Error(`sql/${path}: a model is materialized by partitions exactly when it declares a partition`);
+    throw new Error(
+      `sql/${path}: a model is materialized by partitions exactly when it declares a partition`,
+    );
   const [mergeKey] = key;
   if (materialization === "merge" && (key.length !== 1 || mergeKey?.nullable))
     throw new Error(`sql/${path}: a merged model needs a key of one non-nullable column`);
@@ -149,8 +155,11 @@ export function buildOrder(models: readonly ModelDefinition[]): ModelDefinition[
       }
     }
     while (pending.length > 0) {
-      const next = pending.findIndex((model) => model.dependencies.every((dependency) => done.has(dependency)));
-      if (next < 0) throw new Error(`models that read each other in a cycle: ${pending.map((m) => m.name).join(", ")}`);
+      const next = pending.findIndex((model) =>
+        model.dependencies.every((dependency) => done.has(dependency)),
+      );
+      if (next < 0)
+        throw new Error(`models that read each other in a cycle: ${pending.map((m) => m.name).join(", ")}`);
       const [model] = pending.splice(next, 1) as [ModelDefinition];
       ordered.push(model);
       done.add(`${model.layer}.${model.name}`);
