@@ -121,8 +121,8 @@ export function toProfiles(
 ): ColumnProfile[] {
   return rows.map((row) => {
     const rowCount = Number(row.row_count ?? 0);
-    const nullCount = Number(row.nulls ?? 0);
-    const zeroCount = column.kind === "measure" ? Number(row.zeros ?? 0) : null;
+    const nullCount = Number(row.null_count ?? 0);
+    const zeroCount = column.kind === "measure" ? Number(row.zero_count ?? 0) : null;
     return {
       date: String(row.day),
       table: target.table,

@@ -318,12 +318,12 @@ export function duplicatedBatchFinding(batch: { order_date: string; orders: numb
 
 export function currencyFinding(
   table: string,
-  currencies: readonly { currency: string | null; rows: number }[],
+  currencies: readonly { currency: string | null; row_count: number }[],
   shopCurrency: string,
 ): RuleFinding | undefined {
   const foreign = currencies.filter((row) => row.currency !== shopCurrency);
   if (foreign.length === 0) return undefined;
-  const rows = foreign.reduce((sum, row) => sum + Number(row.rows), 0);
+  const rows = foreign.reduce((sum, row) => sum + Number(row.row_count), 0);
   const names = foreign.map((row) => row.currency ?? "none").join(", ");
   return {
     check: "currency_mismatch",

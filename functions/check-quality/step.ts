@@ -145,7 +145,7 @@ async function checkOrderRecords(run: QualityRun): Promise<void> {
     { table: "unified.ad_performance", query: "check-quality/ad_currencies" },
   ];
   for (const { table, query } of currencyChecks) {
-    const currencies = await warehouse.query<{ currency: string | null; rows: number }>(
+    const currencies = await warehouse.query<{ currency: string | null; row_count: number }>(
       readQuery(query),
       run.params,
       { label: `currencies ${table}` },

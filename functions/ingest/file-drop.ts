@@ -305,7 +305,7 @@ async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise
 }
 
 async function countSupersededRows(warehouse: Warehouse, table: string, params: Record<string, string>) {
-  const [row] = await warehouse.query<{ rows: number }>(
+  const [row] = await warehouse.query<{ row_count: number }>(
     queryTemplate("ingest/superseded_file_drop_rows", {
       table: `${DATASETS.raw}.${table}`,
       event_date: eventDateSql(table),
@@ -313,7 +313,7 @@ async function countSupersededRows(warehouse: Warehouse, table: string, params: 
     params,
     { label: `file drop rows in ${table}` },
   );
-  return row?.rows ?? 0;
+  return row?.row_count ?? 0;
 }
 
 async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {

@@ -119,7 +119,7 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   const rows: Record<string, number> = {};
   for (const source of SOURCES) {
     if (!present.has(source.freshnessTable)) continue;
-    const [landed] = await warehouse.query<{ rows: number }>(
+    const [landed] = await warehouse.query<{ row_count: number }>(
       queryTemplate("ingest/landed_rows_on_run_date", {
         table: `${DATASETS.raw}.${source.freshnessTable}`,
         event_date: source.eventDateSql,
@@ -127,7 +127,7 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
       { run_date: runDate, shop_timezone: shop.timezone },
       { label: `landed ${source.name}` },
     );
-    rows[`${DATASETS.raw}.${source.freshnessTable}`] = landed?.rows ?? 0;
+    rows[`${DATASETS.raw}.${source.freshnessTable}`] = landed?.row_count ?? 0;
   }
   const landedTotal = Object.values(rows).reduce((sum, value) => sum + value, 0);
   const files =

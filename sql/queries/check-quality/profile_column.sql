@@ -3,7 +3,7 @@
 SELECT
   {{date_column}} AS day,
   COUNT(*) AS row_count,
-  COUNTIF({{column}} IS NULL) AS nulls
+  COUNTIF({{column}} IS NULL) AS null_count
 FROM {{table}}
 WHERE {{date_column}} BETWEEN @history_start_date AND @run_date
 GROUP BY day

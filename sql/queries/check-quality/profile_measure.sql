@@ -3,8 +3,8 @@
 SELECT
   {{date_column}} AS day,
   COUNT(*) AS row_count,
-  COUNTIF({{column}} IS NULL) AS nulls,
-  COUNTIF({{column}} = 0) AS zeros,
+  COUNTIF({{column}} IS NULL) AS null_count,
+  COUNTIF({{column}} = 0) AS zero_count,
   CAST(SUM({{column}}) AS FLOAT64) AS total
 FROM {{table}}
 WHERE {{date_column}} BETWEEN @history_start_date AND @run_date
