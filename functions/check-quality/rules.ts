@@ -2,7 +2,7 @@
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
 import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
-import { channelLabel } from "../lib/sql/channels.ts";
+import { CHANNEL_WITHOUT_UTM_SOURCE, channelLabel } from "../lib/sql/channels.ts";
 import { type AnomalyVerdict, mad, median } from "../lib/quality/anomaly.ts";
 import type { QualitySettings } from "./settings.ts";
 
@@ -105,7 +105,7 @@ export function measureCoverage(input: CoverageInput): CoverageMeasure {
     const historyOrders = history.reduce((sum, [, entry]) => sum + entry.orders, 0);
     const channels = new Set(history.flatMap(([, entry]) => [...entry.channels.keys()]));
     for (const channel of [...channels].sort()) {
-      if (channel === "direct_or_organic") continue;
+      if (channel === CHANNEL_WITHOUT_UTM_SOURCE) continue;
       const usualShare =
         history.reduce((sum, [, entry]) => sum + (entry.channels.get(channel) ?? 0), 0) / historyOrders;
       const share = (window.channels.get(channel) ?? 0) / window.orders;

@@ -40,7 +40,8 @@ purchases AS (
 SELECT
   raw_insights.date_start AS date,
   'facebook_ads' AS platform,
-  'meta' AS channel,
+  -- The channel whose spend this platform reports, from the channel list.
+  (SELECT channel FROM staging.channels WHERE source = 'facebook_ads') AS channel,
   raw_insights.account_id,
   raw_insights.campaign_id,
   raw_insights.campaign_name,

@@ -19,7 +19,8 @@ raw_stats AS (
 SELECT
   segments_date AS date,
   'google_ads' AS platform,
-  'google_ads' AS channel,
+  -- The channel whose spend this platform reports, from the channel list.
+  (SELECT channel FROM staging.channels WHERE source = 'google_ads') AS channel,
   CAST(customer_id AS STRING) AS account_id,
   CAST(campaign_id AS STRING) AS campaign_id,
   campaign_name,

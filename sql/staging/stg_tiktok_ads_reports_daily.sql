@@ -20,7 +20,8 @@ raw_reports AS (
 SELECT
   report_date AS date,
   'tiktok_ads' AS platform,
-  'tiktok' AS channel,
+  -- The channel whose spend this platform reports, from the channel list.
+  (SELECT channel FROM staging.channels WHERE source = 'tiktok_ads') AS channel,
   CAST(advertiser_id AS STRING) AS account_id,
   JSON_VALUE(metrics, '$.campaign_id') AS campaign_id,
   JSON_VALUE(metrics, '$.campaign_name') AS campaign_name,

@@ -52,6 +52,10 @@ export const PAID_CHANNELS: readonly string[] = CHANNELS.filter((channel) => cha
   (channel) => channel.channel,
 );
 
+/** The channel of orders without a UTM source (direct and organic traffic). */
+export const CHANNEL_WITHOUT_UTM_SOURCE: string =
+  CHANNELS.find((channel) => channel.without_utm_source)?.channel ?? "";
+
 export function channelLabel(channel: string): string {
   return CHANNELS.find((item) => item.channel === channel)?.label ?? channel;
 }
