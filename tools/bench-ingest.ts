@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { FolderBucket } from "../functions/adapters/bucket/folder-bucket.ts";
 import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb-warehouse.ts";
-import { createLogger } from "../functions/shared/logger.ts";
+import { createLogger } from "../functions/lib/logger.ts";
 import { ingestDrop, objectChunks } from "../functions/ingest/file-drop.ts";
 import { INBOX_PREFIX } from "../functions/lib/bucket-layout.ts";
 import { BUILTIN_FORMATS } from "../functions/ingest/builtin-formats.ts";

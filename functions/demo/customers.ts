@@ -3,7 +3,7 @@
 
 import { AIRBYTE_COLUMNS, jsonString, type RowWriter, writeAirbyteColumns } from "./appender.ts";
 import { Rng } from "./prng.ts";
-import { FIRST_NAMES, LAST_NAMES, REGION_CDF, REGIONS, type Region } from "./shop-model.ts";
+import { FIRST_NAMES, LAST_NAMES, REGION_CDF, REGIONS, type Region } from "./geography.ts";
 import { isoSeconds } from "../lib/calendar.ts";
 
 const CUSTOMER_ID_BASE = 6_904_123_000_000;

@@ -5,19 +5,14 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckDbCreateRawTable } from "../adapters/warehouse/duckdb-types.ts";
 import { addDays, daysBetween, isIsoDate } from "../lib/calendar.ts";
 import { RAW_TABLES, rawTable } from "../shared/raw-schemas.ts";
-import {
-  CampaignTally,
-  FACEBOOK_COLUMNS,
-  GOOGLE_COLUMNS,
-  type Platform,
-  TIKTOK_COLUMNS,
-  writeAdDay,
-} from "./ad-platforms.ts";
+import { CampaignTally, type Platform } from "./ad-campaigns.ts";
+import { FACEBOOK_COLUMNS, GOOGLE_COLUMNS, TIKTOK_COLUMNS, writeAdDay } from "./ad-platforms.ts";
 import { AIRBYTE_COLUMNS, jsonString, money, RowWriter, writeAirbyteColumns } from "./appender.ts";
 import { CUSTOMER_COLUMNS, CustomerBase, writeCustomers } from "./customers.ts";
 import { ORDER_COLUMNS, type OrderStream, writeOrderDay } from "./orders.ts";
 import { Rng } from "./prng.ts";
-import { dayContext, growthFactor, PRODUCTS, productDates, seasonalFactor, VENDOR } from "./shop-model.ts";
+import { PRODUCTS, productDates, VENDOR } from "./catalogue.ts";
+import { dayContext, growthFactor, seasonalFactor } from "./seasonality.ts";
 import { type LocalDay, ShopClock } from "../lib/calendar.ts";
 
 export interface DemoOptions {

@@ -1,7 +1,7 @@
 // One day of Shopify orders: who buys, what, through which channel, what they pay, and every raw row Airbyte's
 // incremental sync lands for it (the first landing the next night, and a new row when a refund changes it later).
 
-import { CAMPAIGNS, type CampaignPicker, type CampaignTally, campaignPicker } from "./ad-platforms.ts";
+import { CAMPAIGNS, type CampaignPicker, type CampaignTally, campaignPicker } from "./ad-campaigns.ts";
 import { AIRBYTE_COLUMNS, jsonString, money, type RowWriter, writeAirbyteColumns } from "./appender.ts";
 import {
   CUSTOMER_SALT,
@@ -11,17 +11,16 @@ import {
   type Profile,
   profileOf,
 } from "./customers.ts";
+import { PRODUCTS } from "./catalogue.ts";
 import { cumulative, type Rng } from "./prng.ts";
+import { type DayContext, productWeights } from "./seasonality.ts";
 import {
   Channel,
   channelTables,
-  type DayContext,
   discountCodeFor,
   discountShare,
   EMAIL_CAMPAIGNS,
   ORGANIC_SOCIAL_REFERRERS,
-  PRODUCTS,
-  productWeights,
   REFERRAL_REFERRERS,
   shippingCents,
 } from "./shop-model.ts";

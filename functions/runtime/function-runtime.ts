@@ -7,7 +7,7 @@ import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts"
 import { loadConfig } from "../shared/config.ts";
 import { cloudSettingsFromEnv, createCloudPorts, readCloudSecrets } from "./cloud-ports.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
-import { createLogger } from "../shared/logger.ts";
+import { createLogger } from "../lib/logger.ts";
 import type { Logger } from "../shared/ports.ts";
 import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";

@@ -2,21 +2,15 @@
 // Pub/Sub pushes), the run message published to the first selected step, and the bus drained to the end.
 import { InProcessBus } from "../adapters/bus/in-process-bus.ts";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb-warehouse.ts";
-import { notifyFailure } from "../notify/step.ts";
 import type { PulseConfig } from "../shared/config.ts";
-import {
-  createDeadLetterHandler,
-  createStepEventHandler,
-  DEFAULT_MAX_EVENT_AGE_MS,
-  type HandlerRuntime,
-} from "../shared/handler.ts";
+import type { HandlerRuntime } from "../shared/handler.ts";
 import { Ledger, type StepRecord } from "../shared/ledger.ts";
 import { DEAD_LETTER_TOPIC, STEP_NAMES, STEPS, stepDefinition } from "../shared/pipeline.ts";
 import type { Clock, Logger, WarehouseStats } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
-import type { Ports, StepFunction } from "../shared/step.ts";
-import { STEP_FUNCTIONS } from "../steps.ts";
+import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";
+import { createStepHandlers, type StepFunctionOverrides } from "./step-handlers.ts";
 
 export interface LocalRunOptions {
   log: Logger;
@@ -24,7 +18,7 @@ export interface LocalRunOptions {
   /** An already open warehouse (the CLI opens it to generate demo data first). */
   warehouse?: DuckDbWarehouse;
   /** Replace step functions, e.g. to make one fail in a test. */
-  overrides?: Partial<Record<(typeof STEP_NAMES)[number], StepFunction>>;
+  overrides?: StepFunctionOverrides;
 }
 
 export interface LocalRunReport {
@@ -46,25 +40,14 @@ export async function runLocally(
   const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: DEAD_LETTER_TOPIC });
   const ports = await createLocalPorts(config, bus, { clock: options.clock, warehouse: options.warehouse });
   const runtime: HandlerRuntime = { config, ports, log: options.log };
-  const provide = async () => runtime;
+  const handlers = createStepHandlers(async () => runtime, options.overrides);
   for (const step of STEPS) {
-    const run = options.overrides?.[step.name] ?? STEP_FUNCTIONS[step.name];
-    const handler = createStepEventHandler(step.name, run, provide, {
-      maxEventAgeMs: DEFAULT_MAX_EVENT_AGE_MS,
-      onFailure: step.name === "notify" ? notifyFailure : undefined,
-    });
+    const handler = handlers.steps[step.name];
     bus.subscribe(step.topic, async (event) => {
       await handler(event);
     });
   }
-  bus.subscribe(
-    DEAD_LETTER_TOPIC,
-    createDeadLetterHandler(
-      provide,
-      notifyFailure,
-      (topic) => STEPS.find((step) => step.topic === topic)?.name,
-    ),
-  );
+  bus.subscribe(DEAD_LETTER_TOPIC, handlers.deadLetter);
 
   const first = STEP_NAMES.find((step) => isStepSelected(step, message.options)) ?? "ingest";
   await bus.publish(stepDefinition(first).topic, {

@@ -14,7 +14,7 @@ import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 import type { StepRecord } from "../../functions/shared/ledger.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
 
 const RUN_DATE = "2026-11-21";

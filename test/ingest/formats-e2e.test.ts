@@ -13,7 +13,7 @@ import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-wareh
 import { manifestPath } from "../../functions/lib/bucket-layout.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { CLOCK, fixture, FIXTURES, RUN_DATE, TIMEZONE } from "./harness.ts";
 

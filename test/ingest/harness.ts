@@ -10,7 +10,7 @@ import { type DropOutcome, ingestDrop } from "../../functions/ingest/file-drop.t
 import type { FormatSpec } from "../../functions/ingest/format-spec.ts";
 import { genericFormat, type Mapping, MappingSchema } from "../../functions/ingest/generic.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Clock } from "../../functions/shared/ports.ts";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");

@@ -22,7 +22,7 @@ import { addDays } from "../../functions/lib/calendar.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { Ledger, type StepRecord } from "../../functions/shared/ledger.ts";
-import { createLogger, silentLogger } from "../../functions/shared/logger.ts";
+import { createLogger, silentLogger } from "../../functions/lib/logger.ts";
 import {
   DEAD_LETTER_TOPIC,
   EXTRACT_NAMES,

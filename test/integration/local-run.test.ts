@@ -14,7 +14,7 @@ import { deckPath, extractPath, latestExtractPath } from "../../functions/lib/bu
 import { addDays } from "../../functions/lib/calendar.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";

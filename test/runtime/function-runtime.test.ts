@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
 import { sourceTopicOfSubscription } from "../../functions/shared/handler.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 
 describe("function runtime in the cloud", () => {
   it("builds BigQuery, Cloud Storage and Pub/Sub ports, and asks for no secret a step does not need", async () => {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Bus, BusMessage, Mailer, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { runStep, type StepRuntime } from "../../functions/shared/run-step.ts";

@@ -2,7 +2,7 @@
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb-warehouse.ts";
 import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb-types.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
-import { silentLogger } from "../../functions/shared/logger.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Row } from "../../functions/shared/ports.ts";
 import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";

@@ -1,6 +1,6 @@
 // Structured logs: one JSON object per line with Cloud Logging's `severity` in the cloud; a compact,
 // human-readable line on a terminal.
-import type { LogFields, Logger } from "./ports.ts";
+import type { LogFields, Logger } from "../shared/ports.ts";
 
 type Level = "debug" | "info" | "warn" | "error";
 

@@ -1,0 +1,203 @@
+// Tables, text and KPI cards on a slide, and how much height each needs: pptxgenjs does not measure text.
+import type { DeckBlock, KpiCard, TableSpec, TextLine } from "./deck-content.ts";
+import { COLORS, EMPHASIS_COLORS, FONT, type Slide, type TableRow, type TextProps } from "./deck-style.ts";
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+// Table sizing: pptxgenjs does not measure text, so estimate wrapped lines from the column width (an Arial
+// character averages about half an em) to reserve each row's height and keep tables inside their frame.
+const LINE_H_PER_PT = 1.2 / 72;
+function charsPerLine(widthInches: number, fontSize: number): number {
+  // 0.55 em: bold cells and word wrapping use more than the half-em average.
+  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * 0.55)));
+}
+
+function columnWidths(table: TableSpec, width: number): number[] {
+  const total = table.columns.reduce((sum, column) => sum + column.width, 0);
+  return table.columns.map((column) => (column.width / total) * width);
+}
+
+function tableRowHeights(table: TableSpec, width: number, fontSize: number): number[] {
+  const widths = columnWidths(table, width);
+  const rowHeight = (texts: string[]) => {
+    const lines = Math.max(
+      1,
+      ...texts.map((text, index) => Math.ceil(text.length / charsPerLine(widths[index] ?? width, fontSize))),
+    );
+    return 0.1 + lines * fontSize * LINE_H_PER_PT;
+  };
+  return [
+    rowHeight(table.columns.map((column) => column.header)),
+    ...table.rows.map((row) => rowHeight(row.map((cell) => cell.text))),
+  ];
+}
+
+const NOTE_PT = 9;
+const NOTE_LINE_H = 0.19;
+
+/** A note under a table wraps onto as many lines as its length needs at 9 pt. */
+function noteHeight(note: string | undefined, width: number): number {
+  if (!note) return 0;
+  return 0.08 + NOTE_LINE_H * Math.ceil(note.length / charsPerLine(width, NOTE_PT));
+}
+const TEXT_LINE_H = 0.3;
+
+/** Dense grids (14 columns of cohorts) stay at 9 pt or less whatever room the slide has. */
+export function tableFontSize(table: TableSpec, fontSize: number): number {
+  return table.dense ? Math.min(fontSize, 9) : fontSize;
+}
+
+/** Height a block needs at a font size, or null when it takes whatever is left (charts, KPI cards). */
+export function fixedHeight(block: DeckBlock, width: number, fontSize: number): number | null {
+  switch (block.type) {
+    case "table": {
+      if (block.table.rows.length === 0) return 0.35 + noteHeight(block.table.note, width);
+      const rows = tableRowHeights(block.table, width, tableFontSize(block.table, fontSize)).reduce(
+        (sum, h) => sum + h,
+        0,
+      );
+      return rows + noteHeight(block.table.note, width);
+    }
+    case "text":
+      return block.lines.length * TEXT_LINE_H * (fontSize / 10);
+    case "chart":
+    case "kpis":
+      return null;
+  }
+}
+
+/** A heat-map cell: light blue to the revenue blue, with white text once the fill gets dark. */
+function heatColors(heat: number): { fill: string; text: string } {
+  const t = Math.max(0, Math.min(1, heat));
+  const from = [0xe8, 0xef, 0xfa];
+  const to = [0x2f, 0x55, 0x97];
+  const fill = from
+    .map((channel, index) => Math.round(channel + ((to[index] ?? channel) - channel) * t))
+    .map((value) => value.toString(16).padStart(2, "0").toUpperCase())
+    .join("");
+  return { fill, text: t > 0.55 ? COLORS.white : COLORS.ink };
+}
+
+export function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: number): void {
+  if (table.rows.length === 0) {
+    slide.addText(table.emptyText ?? "", {
+      ...box,
+      h: 0.35,
+      fontFace: FONT,
+      fontSize: fontSize + 1,
+      italic: true,
+      color: COLORS.muted,
+      objectName: table.id,
+    });
+  } else {
+    const header: TableRow = table.columns.map((column) => ({
+      text: column.header,
+      options: { bold: true, color: COLORS.white, fill: { color: COLORS.headerFill }, align: column.align },
+    }));
+    const body: TableRow[] = table.rows.map((row, rowIndex) =>
+      row.map((cell, columnIndex) => {
+        const heat = cell.heat === undefined ? null : heatColors(cell.heat);
+        return {
+          text: cell.text,
+          options: {
+            align: table.columns[columnIndex]?.align ?? "left",
+            color: heat ? heat.text : EMPHASIS_COLORS[cell.emphasis ?? "none"],
+            bold: cell.bold ?? false,
+            fill: { color: heat ? heat.fill : rowIndex % 2 === 1 ? COLORS.zebra : COLORS.white },
+          },
+        };
+      }),
+    );
+    const heights = tableRowHeights(table, box.w, fontSize);
+    slide.addTable([header, ...body], {
+      x: box.x,
+      y: box.y,
+      w: box.w,
+      colW: columnWidths(table, box.w),
+      rowH: heights,
+      fontFace: FONT,
+      fontSize,
+      valign: "middle",
+      margin: [0.03, 0.06, 0.03, 0.06],
+      border: { type: "solid", pt: 0.5, color: COLORS.rule },
+      autoPage: false,
+      objectName: table.id,
+    });
+  }
+  if (table.note) {
+    slide.addText(table.note, {
+      x: box.x,
+      y: box.y + box.h - noteHeight(table.note, box.w) + 0.02,
+      w: box.w,
+      h: noteHeight(table.note, box.w) - 0.02,
+      fontFace: FONT,
+      fontSize: NOTE_PT,
+      italic: true,
+      color: COLORS.muted,
+      valign: "top",
+      margin: [0, 0.05, 0, 0.05],
+      objectName: `${table.id}-note`,
+    });
+  }
+}
+
+export function renderText(slide: Slide, lines: TextLine[], box: Box, fontSize: number): void {
+  slide.addText(
+    lines.map((line) => ({
+      text: line.text,
+      options: { breakLine: true, bold: line.bold ?? false, color: EMPHASIS_COLORS[line.emphasis ?? "none"] },
+    })),
+    { ...box, fontFace: FONT, fontSize: fontSize + 1, valign: "top", fit: "shrink", margin: 0 },
+  );
+}
+
+export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
+  const columns = cards.length <= 4 ? Math.max(1, cards.length) : Math.ceil(cards.length / 2);
+  const rows = Math.ceil(cards.length / columns);
+  const gap = 0.1;
+  const w = (box.w - gap * (columns - 1)) / columns;
+  const h = Math.min(1.9, (box.h - gap * (rows - 1)) / rows);
+  cards.forEach((card, index) => {
+    const x = box.x + (index % columns) * (w + gap);
+    const y = box.y + Math.floor(index / columns) * (h + gap);
+    slide.addShape("roundRect", {
+      x,
+      y,
+      w,
+      h,
+      fill: { color: COLORS.card },
+      line: { color: COLORS.rule, width: 0.5 },
+      rectRadius: 0.06,
+      objectName: `kpi-card-${card.metric}`,
+    });
+    const runs: TextProps[] = [
+      { text: card.label, options: { fontSize: 10, color: COLORS.muted, breakLine: true } },
+      { text: card.value, options: { fontSize: 22, bold: true, color: COLORS.ink, breakLine: true } },
+    ];
+    for (const change of card.changes) {
+      const color = EMPHASIS_COLORS[change.tone === "neutral" ? "muted" : change.tone];
+      if (change.arrow) runs.push({ text: `${change.arrow} `, options: { fontSize: 9, color } });
+      runs.push({ text: change.text, options: { fontSize: 9, bold: true, color } });
+      runs.push({
+        text: ` ${change.comparedWith}`,
+        options: { fontSize: 9, color: COLORS.muted, breakLine: true },
+      });
+    }
+    slide.addText(runs, {
+      x: x + 0.05,
+      y: y + 0.03,
+      w: w - 0.1,
+      h: h - 0.06,
+      fontFace: FONT,
+      valign: "middle",
+      margin: 0.05,
+      fit: "shrink",
+      objectName: `kpi-${card.metric}`,
+    });
+  });
+}

@@ -1,0 +1,145 @@
+// Native, editable charts (bar, line, pie, combo) with the deck's palettes.
+import type { ChartSeries, ChartSpec } from "./deck-content.ts";
+import type { Box } from "./deck-blocks.ts";
+import {
+  type ChartMulti,
+  type ChartOptions,
+  COLORS,
+  FONT,
+  type PptxGenJS,
+  type Slide,
+} from "./deck-style.ts";
+
+// pptxgenjs writes catAxisOrientation into <c:orientation> as given, but its typings only admit "minMax".
+const REVERSED_AXIS = "maxMin" as string as "minMax";
+
+const BAR_COLORS = ["8FAADC", "8FAADC", "7F7F7F", "59A14F"];
+/** One distinct colour per slice, dark enough for white percentage labels. */
+const PIE_COLORS = ["2F5597", "E46C0A", "59A14F", "7F7F7F", "9B59B6", "C5221F", "1D4ED8", "B45309"];
+const LINE_COLORS = [COLORS.bad, "7F7F7F", "59A14F"];
+
+const ROLE_COLORS: Record<NonNullable<ChartSeries["role"]>, string> = {
+  revenue: COLORS.revenue,
+  spend: COLORS.spend,
+  last_year: COLORS.lastYear,
+  secondary: COLORS.secondary,
+};
+
+/**
+ * Exactly one colour per series (given a longer palette, pptxgenjs colours a lone bar series bar by bar), and
+ * the same colour for revenue and for spend on every chart.
+ */
+function seriesColors(palette: readonly string[], series: readonly ChartSeries[]): string[] {
+  return series.map(
+    (one, index) => (one.role ? ROLE_COLORS[one.role] : palette[index % palette.length]) ?? COLORS.ink,
+  );
+}
+
+export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box: Box): void {
+  if (chart.labels.length === 0 || chart.series.length === 0) {
+    slide.addText(chart.emptyText, {
+      ...box,
+      fontFace: FONT,
+      fontSize: 12,
+      italic: true,
+      color: COLORS.muted,
+      align: "center",
+      objectName: chart.id,
+    });
+    return;
+  }
+  // A missing mart value stays a gap in the chart (pptxgenjs writes an empty point), never a 0.
+  const toData = (series: ChartSpec["series"]) =>
+    series.map((one) => ({ name: one.name, labels: chart.labels, values: one.values as number[] }));
+  const options: ChartOptions = {
+    ...box,
+    objectName: chart.id,
+    altText: chart.title,
+    showTitle: true,
+    title: chart.title,
+    titleFontFace: FONT,
+    titleFontSize: 12,
+    titleColor: COLORS.ink,
+    showLegend: true,
+    legendPos: "b",
+    legendFontFace: FONT,
+    legendFontSize: 9,
+    catAxisLabelFontFace: FONT,
+    catAxisLabelFontSize: chart.labels.length > 14 ? 7 : 9,
+    valAxisLabelFontFace: FONT,
+    valAxisLabelFontSize: 8,
+    valAxisLabelFormatCode: chart.numberFormat,
+    dataLabelFormatCode: chart.numberFormat,
+    valGridLine: { color: "E5E7EB", size: 0.5 },
+    ...(chart.fromZero ? { valAxisMinVal: 0 } : {}),
+  };
+  if (chart.kind === "doughnut") {
+    slide.addChart(pptx.ChartType.doughnut, toData(chart.series), {
+      ...options,
+      chartColors: [...PIE_COLORS],
+      showPercent: true,
+      showValue: false,
+      dataLabelFormatCode: "0%",
+      dataLabelColor: COLORS.white,
+      dataLabelFontSize: 11,
+      dataLabelFontBold: true,
+      holeSize: 55,
+      legendPos: "r",
+    });
+    return;
+  }
+  const bars = chart.series.filter((one) => one.as === "bar");
+  const lines = chart.series.filter((one) => one.as === "line");
+  const barDir: "bar" | "col" = chart.kind === "bar" ? "bar" : "col";
+  if (lines.length === 0) {
+    slide.addChart(pptx.ChartType.bar, toData(bars), {
+      ...options,
+      barDir,
+      // Horizontal bars list the first category at the bottom unless the axis is reversed; rankings read top down.
+      // Horizontal rankings carry their values on the bars: the value axis would sit on top, far from them.
+      ...(barDir === "bar"
+        ? {
+            catAxisOrientation: REVERSED_AXIS,
+            valAxisHidden: true,
+            valGridLine: { style: "none" as const },
+            showValue: true,
+            dataLabelPosition: "outEnd" as const,
+            dataLabelFontSize: 8,
+            dataLabelFontFace: FONT,
+            dataLabelColor: COLORS.ink,
+          }
+        : {}),
+      barGapWidthPct: 60,
+      ...(chart.stacked ? { barGrouping: "stacked" } : {}),
+      chartColors: seriesColors(BAR_COLORS, bars),
+    });
+    return;
+  }
+  if (bars.length === 0) {
+    slide.addChart(pptx.ChartType.line, toData(lines), {
+      ...options,
+      lineSize: 2,
+      lineDataSymbol: "none",
+      chartColors: seriesColors(LINE_COLORS, lines),
+    });
+    return;
+  }
+  // Bars and lines share one value axis on purpose: spend against revenue on the same scale shows ROAS honestly.
+  const combo: ChartMulti[] = [
+    {
+      type: pptx.ChartType.bar,
+      data: toData(bars),
+      options: { barDir, barGapWidthPct: 40, chartColors: seriesColors(BAR_COLORS, bars) },
+    },
+    {
+      type: pptx.ChartType.line,
+      data: toData(lines),
+      // No markers: pptxgenjs colours a combo chart's markers by the series' overall index and picks a random
+      // colour when that index is past the palette.
+      options: { lineSize: 2, lineDataSymbol: "none", chartColors: seriesColors(LINE_COLORS, lines) },
+    },
+  ];
+  // For combo charts pptxgenjs takes the options as the second argument; its typings only know the
+  // single-type signature (type, data, options).
+  slide.addChart(combo, options as unknown as never[]);
+}
