@@ -10,6 +10,7 @@ import { defaultDemoOptions, generateDemoData } from "../functions/demo/generate
 import { runLocally } from "../functions/runtime/local-run.ts";
 import { loadConfig } from "../functions/shared/config.ts";
 import { addDays } from "../functions/lib/calendar.ts";
+import { readQuery } from "../functions/lib/sql/queries.ts";
 import type { LogFields, Logger } from "../functions/shared/ports.ts";
 import { parseRunMessage } from "../functions/shared/run-message.ts";
 import { fixedSecrets } from "../test/support/secrets.ts";
@@ -228,9 +229,7 @@ async function main(): Promise<void> {
     await mkdir(workDir, { recursive: true });
     await copyFile(dataset.path, join(workDir, "warehouse.duckdb"));
     const probe = await DuckDbWarehouse.open(join(workDir, "warehouse.duckdb"));
-    const [counted] = await probe.query<{ orders: number }>(
-      "SELECT COUNT(DISTINCT id) AS orders FROM raw.shopify_orders",
-    );
+    const [counted] = await probe.query<{ orders: number }>(readQuery("tools/raw_order_count"));
     await probe.close();
     // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
     // The 1 GB target is set at 1M orders; larger shops get more room (DuckDB spills to disk past the limit).

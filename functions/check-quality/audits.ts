@@ -1,11 +1,15 @@
-// Audits: queries under sql/audits/ that must return zero rows. Each file opens with a header that says whether
-// a failure blocks the run and what it checks, optionally followed by the table and column it is about:
+// Audits: queries that must return zero rows: the files under sql/audits/, and the uniqueness and not-null
+// audits generated from every model's header (functions/lib/sql/model-audits.ts). Each opens with a header
+// that says whether a failure blocks the run and what it checks, optionally followed by the table and column
+// it is about:
 //
 //   -- Audit (blocking): unified.shopify_unified has exactly one row per order.
 //   -- Table: unified.shopify_unified
 //   -- Column: order_id
 import { readdirSync } from "node:fs";
-import { readSql, sqlPath } from "../shared/sql-files.ts";
+import { modelAudits } from "../lib/sql/model-audits.ts";
+import { MODELS } from "../lib/sql/models.ts";
+import { readSql, sqlPath } from "../lib/sql/sql-files.ts";
 
 export interface AuditDefinition {
   name: string;
@@ -34,8 +38,10 @@ export function parseAudit(file: string, sql: string): AuditDefinition {
 }
 
 export function loadAudits(): AuditDefinition[] {
-  return readdirSync(sqlPath("audits"))
+  const written = readdirSync(sqlPath("audits"))
     .filter((file) => file.endsWith(".sql"))
-    .sort()
-    .map((file) => parseAudit(file, readSql(`audits/${file}`)));
+    .map((file) => ({ file, sql: readSql(`audits/${file}`) }));
+  return [...written, ...modelAudits(MODELS)]
+    .sort((a, b) => a.file.localeCompare(b.file))
+    .map(({ file, sql }) => parseAudit(file, sql));
 }

@@ -1,6 +1,7 @@
 // Column profiles: per table, column and day, the row count, NULL rate, zero rate and sum of the key measures.
 // The run date's profile is kept in ops.column_profiles (one row per run date, table and column); the days
-// before it are computed in the same query, so a NULL-rate jump is judged against history on the first run too.
+// before it are computed in the same queries, so a NULL-rate jump is judged against history on the first run too.
+import { queryTemplate } from "../lib/sql/queries.ts";
 import type { LoadColumn, Row } from "../shared/ports.ts";
 
 export type ColumnKind = "key" | "measure" | "text";
@@ -85,21 +86,19 @@ export const PROFILE_TARGETS: readonly ProfileTarget[] = [
   },
 ];
 
-/** One query per table: every profiled column's counts per day over [history start, run date]. */
-export function profileSql(target: ProfileTarget): string {
-  const parts = [`${target.dateColumn} AS day`, "COUNT(*) AS row_count"];
-  target.columns.forEach((column, index) => {
-    parts.push(`COUNTIF(${column.name} IS NULL) AS c${index}_nulls`);
-    if (column.kind === "measure") {
-      parts.push(`COUNTIF(${column.name} = 0) AS c${index}_zeros`);
-      parts.push(`CAST(SUM(${column.name}) AS FLOAT64) AS c${index}_sum`);
-    }
-  });
-  return `SELECT\n  ${parts.join(",\n  ")}
-FROM ${target.table}
-WHERE ${target.dateColumn} BETWEEN @history_start_date AND @run_date
-GROUP BY day
-ORDER BY day`;
+/**
+ * One query per profiled column: its counts per day over [history start, run date]. The table and column names
+ * come from PROFILE_TARGETS above, never from data (see functions/lib/sql/queries.ts).
+ */
+export function profileSql(target: ProfileTarget, column: ProfiledColumn): string {
+  return queryTemplate(
+    column.kind === "measure" ? "check-quality/profile_measure" : "check-quality/profile_column",
+    {
+      table: target.table,
+      date_column: target.dateColumn,
+      column: column.name,
+    },
+  );
 }
 
 export interface ColumnProfile {
@@ -114,30 +113,29 @@ export interface ColumnProfile {
   sum: number | null;
 }
 
-/** Turns the per-day rows of profileSql into one profile per day and column. */
-export function toProfiles(target: ProfileTarget, rows: readonly Row[]): ColumnProfile[] {
-  const profiles: ColumnProfile[] = [];
-  for (const row of rows) {
+/** Turns the per-day rows of profileSql into one profile per day. */
+export function toProfiles(
+  target: ProfileTarget,
+  column: ProfiledColumn,
+  rows: readonly Row[],
+): ColumnProfile[] {
+  return rows.map((row) => {
     const rowCount = Number(row.row_count ?? 0);
-    target.columns.forEach((column, index) => {
-      const nullCount = Number(row[`c${index}_nulls`] ?? 0);
-      const zeros = row[`c${index}_zeros`];
-      const sum = row[`c${index}_sum`];
-      const zeroCount = column.kind === "measure" ? Number(zeros ?? 0) : null;
-      profiles.push({
-        date: String(row.day),
-        table: target.table,
-        column: column.name,
-        rowCount,
-        nullCount,
-        nullRate: rowCount > 0 ? nullCount / rowCount : null,
-        zeroCount,
-        zeroRate: zeroCount !== null && rowCount > 0 ? zeroCount / rowCount : null,
-        sum: column.kind === "measure" && sum !== null && sum !== undefined ? Number(sum) : null,
-      });
-    });
-  }
-  return profiles;
+    const nullCount = Number(row.null_count ?? 0);
+    const zeroCount = column.kind === "measure" ? Number(row.zero_count ?? 0) : null;
+    return {
+      date: String(row.day),
+      table: target.table,
+      column: column.name,
+      rowCount,
+      nullCount,
+      nullRate: rowCount > 0 ? nullCount / rowCount : null,
+      zeroCount,
+      zeroRate: zeroCount !== null && rowCount > 0 ? zeroCount / rowCount : null,
+      sum:
+        column.kind === "measure" && row.total !== null && row.total !== undefined ? Number(row.total) : null,
+    };
+  });
 }
 
 export const COLUMN_PROFILE_COLUMNS: readonly LoadColumn[] = [

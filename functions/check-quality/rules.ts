@@ -2,13 +2,11 @@
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
 import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
-import { channelLabel } from "../shared/sources.ts";
+import { CHANNEL_WITHOUT_UTM_SOURCE, channelLabel } from "../lib/sql/channels.ts";
 import { type AnomalyVerdict, mad, median } from "../lib/quality/anomaly.ts";
 import type { QualitySettings } from "../shared/quality-settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
-
-export const PAID_CHANNELS = ["meta", "tiktok", "google_ads"] as const;
 
 function percent(share: number, digits = 0): string {
   return `${(share * 100).toFixed(digits)}%`;
@@ -107,7 +105,7 @@ export function measureCoverage(input: CoverageInput): CoverageMeasure {
     const historyOrders = history.reduce((sum, [, entry]) => sum + entry.orders, 0);
     const channels = new Set(history.flatMap(([, entry]) => [...entry.channels.keys()]));
     for (const channel of [...channels].sort()) {
-      if (channel === "direct_or_organic") continue;
+      if (channel === CHANNEL_WITHOUT_UTM_SOURCE) continue;
       const usualShare =
         history.reduce((sum, [, entry]) => sum + (entry.channels.get(channel) ?? 0), 0) / historyOrders;
       const share = (window.channels.get(channel) ?? 0) / window.orders;
@@ -320,12 +318,12 @@ export function duplicatedBatchFinding(batch: { order_date: string; orders: numb
 
 export function currencyFinding(
   table: string,
-  currencies: readonly { currency: string | null; rows: number }[],
+  currencies: readonly { currency: string | null; row_count: number }[],
   shopCurrency: string,
 ): RuleFinding | undefined {
   const foreign = currencies.filter((row) => row.currency !== shopCurrency);
   if (foreign.length === 0) return undefined;
-  const rows = foreign.reduce((sum, row) => sum + Number(row.rows), 0);
+  const rows = foreign.reduce((sum, row) => sum + Number(row.row_count), 0);
   const names = foreign.map((row) => row.currency ?? "none").join(", ");
   return {
     check: "currency_mismatch",

@@ -12,7 +12,16 @@ import { runWindow, windowParams } from "../lib/run-window.ts";
 import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import { loadAudits } from "./audits.ts";
-import { COLUMN_PROFILE_COLUMNS, PROFILE_TARGETS, profileRows, profileSql, toProfiles } from "./profiles.ts";
+import { channelOfSource, PAID_CHANNELS } from "../lib/sql/channels.ts";
+import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
+import {
+  type ColumnProfile,
+  COLUMN_PROFILE_COLUMNS,
+  PROFILE_TARGETS,
+  profileRows,
+  profileSql,
+  toProfiles,
+} from "./profiles.ts";
 import {
   attributionFindings,
   type ChannelWindowRow,
@@ -25,7 +34,6 @@ import {
   type NullOrderValues,
   nullOrderValuesFinding,
   nullRateFinding,
-  PAID_CHANNELS,
   rejectRateFinding,
 } from "./rules.ts";
 import { anomalyOptionsFor, historyDays, type QualitySettings } from "../shared/quality-settings.ts";
@@ -65,7 +73,7 @@ async function runAudits(run: QualityRun): Promise<number> {
   const audits = loadAudits();
   for (const audit of audits) {
     const failures = await run.context.ports.warehouse.query(
-      `SELECT COUNT(*) AS failing_rows FROM (${audit.sql}) AS audit`,
+      queryTemplate("check-quality/audit_failing_rows", { audit: audit.sql }),
       run.params,
       { label: `audit ${audit.name}` },
     );
@@ -93,18 +101,7 @@ async function checkAttribution(run: QualityRun): Promise<void> {
   const { warehouse } = run.context.ports;
   const { windowDays } = run.settings.attribution;
   const rows = await warehouse.query<ChannelWindowRow>(
-    `SELECT
-       channel,
-       COUNTIF(spend > 0) AS days_with_spend,
-       COUNTIF(spend > 0 AND attributed_revenue = 0) AS days_spend_without_revenue,
-       SUM(IF(spend > 0 AND attributed_revenue = 0, spend, 0)) AS spend_without_revenue,
-       MIN(IF(spend > 0 AND attributed_revenue = 0, date, NULL)) AS first_day,
-       MAX(IF(spend > 0 AND attributed_revenue = 0, date, NULL)) AS last_day
-     FROM marts.marketing_daily_channel
-     WHERE date BETWEEN @window_start AND @run_date
-       AND channel IN (${PAID_CHANNELS.map((channel) => `'${channel}'`).join(", ")})
-     GROUP BY channel
-     ORDER BY channel`,
+    readQuery("check-quality/attribution_by_channel"),
     { window_start: addDays(run.runDate, -(windowDays - 1)), run_date: run.runDate },
     { label: "attribution by channel" },
   );
@@ -116,15 +113,7 @@ async function checkAttribution(run: QualityRun): Promise<void> {
     run.add(item);
 
   const days = await warehouse.query<CoverageDay>(
-    `SELECT
-       order_date AS date,
-       channel,
-       COUNT(*) AS orders,
-       COUNTIF(utm_source IS NOT NULL) AS orders_with_utm
-     FROM unified.shopify_unified
-     WHERE order_date BETWEEN @history_start_date AND @run_date AND NOT is_cancelled
-     GROUP BY order_date, channel
-     ORDER BY order_date, channel`,
+    readQuery("check-quality/attribution_coverage"),
     { history_start_date: addDays(run.runDate, -historyDays(run.settings)), run_date: run.runDate },
     { label: "attribution coverage" },
   );
@@ -136,11 +125,7 @@ async function checkAttribution(run: QualityRun): Promise<void> {
 async function checkOrderRecords(run: QualityRun): Promise<void> {
   const { warehouse } = run.context.ports;
   const [nulls] = await warehouse.query<NullOrderValues>(
-    `SELECT
-       COALESCE(SUM(orders_missing_value), 0) AS orders_missing_value,
-       MIN(IF(orders_missing_value > 0, date, NULL)) AS first_day,
-       MAX(IF(orders_missing_value > 0, date, NULL)) AS last_day
-     FROM marts.daily_kpis WHERE date BETWEEN @window_start AND @window_end`,
+    readQuery("check-quality/null_order_values"),
     run.params,
     { label: "null order values" },
   );
@@ -148,35 +133,24 @@ async function checkOrderRecords(run: QualityRun): Promise<void> {
   if (missing) run.add(missing);
 
   const duplicates = await warehouse.query<{ order_date: string; orders: number }>(
-    `SELECT order_date, COUNT(*) AS orders
-     FROM staging.stg_shopify_orders
-     WHERE order_date BETWEEN @duplicate_start_date AND @run_date AND raw_copies_of_version > 1
-     GROUP BY order_date ORDER BY order_date`,
+    readQuery("check-quality/duplicated_raw_batches"),
     { duplicate_start_date: addDays(run.runDate, -run.settings.duplicateWindowDays), run_date: run.runDate },
     { label: "duplicated raw batches" },
   );
   for (const batch of duplicates) run.add(duplicatedBatchFinding(batch));
 
   const shopCurrency = run.context.config.shop.currency;
-  for (const table of ["unified.shopify_unified", "unified.marketing_unified"] as const) {
-    const sql =
-      table === "unified.shopify_unified"
-        ? `SELECT currency, COUNT(*) AS rows FROM unified.shopify_unified
-           WHERE order_date BETWEEN @window_start AND @window_end GROUP BY currency ORDER BY currency`
-        : `SELECT currency, COUNT(*) AS rows FROM (
-             SELECT date, currency FROM unified.facebook_unified
-             UNION ALL SELECT date, currency FROM unified.tiktok_unified
-             UNION ALL SELECT date, currency FROM unified.google_ads_unified
-           ) AS ad_rows
-           WHERE date BETWEEN @window_start AND @window_end GROUP BY currency ORDER BY currency`;
-    const currencies = await warehouse.query<{ currency: string | null; rows: number }>(sql, run.params, {
-      label: `currencies ${table}`,
-    });
-    const mismatch = currencyFinding(
-      table === "unified.shopify_unified" ? table : "unified ad tables",
-      currencies,
-      shopCurrency,
+  const currencyChecks = [
+    { table: "unified.shopify_unified", query: "check-quality/order_currencies" },
+    { table: "unified.ad_performance", query: "check-quality/ad_currencies" },
+  ];
+  for (const { table, query } of currencyChecks) {
+    const currencies = await warehouse.query<{ currency: string | null; row_count: number }>(
+      readQuery(query),
+      run.params,
+      { label: `currencies ${table}` },
     );
+    const mismatch = currencyFinding(table, currencies, shopCurrency);
     if (mismatch) run.add(mismatch);
   }
 }
@@ -197,9 +171,10 @@ function staleChannels(earlier: readonly Finding[]): Set<string> {
       .map((item) => item.source ?? item.subject),
   );
   return new Set(
-    SOURCES.filter((source) => source.channel && staleSources.has(source.name)).map(
-      (source) => source.channel as string,
-    ),
+    SOURCES.filter((source) => staleSources.has(source.name)).flatMap((source) => {
+      const channel = channelOfSource(source.name);
+      return channel ? [channel] : [];
+    }),
   );
 }
 
@@ -214,12 +189,7 @@ async function checkAnomalies(run: QualityRun, skipChannels: ReadonlySet<string>
     orders: number;
     gross_revenue: number;
     aov: number | null;
-  }>(
-    `SELECT date, orders, gross_revenue, aov FROM marts.daily_kpis
-     WHERE date BETWEEN @history_start_date AND @run_date ORDER BY date`,
-    range,
-    { label: "daily kpis history" },
-  );
+  }>(readQuery("check-quality/daily_kpis_history"), range, { label: "daily kpis history" });
   const metrics = [
     {
       metric: "gross_revenue",
@@ -248,10 +218,7 @@ async function checkAnomalies(run: QualityRun, skipChannels: ReadonlySet<string>
   }
 
   const spend = await warehouse.query<{ date: string; channel: string; spend: number }>(
-    `SELECT date, channel, spend FROM marts.marketing_daily_channel
-     WHERE date BETWEEN @history_start_date AND @run_date
-       AND channel IN (${PAID_CHANNELS.map((channel) => `'${channel}'`).join(", ")})
-     ORDER BY channel, date`,
+    readQuery("check-quality/spend_history"),
     range,
     { label: "spend history" },
   );
@@ -280,10 +247,13 @@ async function profileColumns(run: QualityRun): Promise<number> {
   };
   const rows = [];
   for (const target of PROFILE_TARGETS) {
-    const profiles = toProfiles(
-      target,
-      await warehouse.query(profileSql(target), range, { label: `profile ${target.table}` }),
-    );
+    const profiles: ColumnProfile[] = [];
+    for (const column of target.columns) {
+      const days = await warehouse.query(profileSql(target, column), range, {
+        label: `profile ${target.table}.${column.name}`,
+      });
+      profiles.push(...toProfiles(target, column, days));
+    }
     rows.push(...profileRows(run.runDate, target, profiles));
     for (const column of target.columns.filter((candidate) => candidate.alertOnNullRate)) {
       const series = profiles

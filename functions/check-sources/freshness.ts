@@ -3,6 +3,7 @@
 import type { Finding } from "../shared/findings.ts";
 import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
 import type { SourceDefinition } from "../shared/sources.ts";
+import { channelOfSource } from "../lib/sql/channels.ts";
 
 export interface FreshnessThresholds {
   warnAfterHours: number;
@@ -57,13 +58,13 @@ function plural(count: number, unit: string): string {
 
 /** The finding for a source that is not fresh (undefined when it is). */
 export function freshnessFinding(
-  source: Pick<SourceDefinition, "name" | "label" | "freshnessTable" | "channel">,
+  source: Pick<SourceDefinition, "name" | "label" | "freshnessTable">,
   input: Pick<FreshnessInput, "runDate" | "lastEventDate" | "lastLoadedAt">,
   verdict: FreshnessVerdict,
   thresholds: FreshnessThresholds,
 ): Omit<Finding, "step"> | undefined {
   if (verdict.status === "ok") return undefined;
-  const consequence = source.channel
+  const consequence = channelOfSource(source.name)
     ? ` ROAS for ${source.label.replace(/ Ads$/, "")} is not meaningful until it syncs again.`
     : "";
   const base = {

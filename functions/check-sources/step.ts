@@ -1,4 +1,5 @@
 // Step 2: before anything is built, check that the sources are there, unchanged in shape, fresh and complete.
+import { queryTemplate } from "../lib/sql/queries.ts";
 import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import { anomalyOptionsFor, freshnessFor, historyDays } from "../shared/quality-settings.ts";
@@ -27,18 +28,11 @@ export function asOfTime(runDate: string): Date {
  * Airbyte lands an order again each time it changes, so an old day's raw count keeps growing for weeks while
  * the run date has had one load. Counting the first loads only keeps every day comparable with the run date.
  */
-function landedRowsSql(source: SourceDefinition, landedWithinHours: number): string {
-  const hours = Math.round(landedWithinHours);
-  return `SELECT day, COUNTIF(on_time) AS landed_rows
-    FROM (
-      SELECT
-        ${source.eventDateSql} AS day,
-        _airbyte_extracted_at < TIMESTAMP_ADD(TIMESTAMP(${source.eventDateSql}), INTERVAL ${hours} HOUR) AS on_time
-      FROM ${DATASETS.raw}.${source.freshnessTable}
-      WHERE ${source.eventDateSql} BETWEEN @history_start_date AND @run_date
-    ) AS landed
-    GROUP BY day
-    ORDER BY day`;
+function landedRowsSql(source: SourceDefinition): string {
+  return queryTemplate("check-sources/landed_rows", {
+    table: `${DATASETS.raw}.${source.freshnessTable}`,
+    event_date: source.eventDateSql,
+  });
 }
 
 /** Days without rows between the first day seen and the run date landed nothing (0); days before are unknown. */
@@ -117,10 +111,10 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
       continue;
     }
     const [latest] = await warehouse.query<{ last_event_date: string | null; last_loaded_at: string | null }>(
-      `SELECT
-         MAX(${source.eventDateSql}) AS last_event_date,
-         MAX(_airbyte_extracted_at) AS last_loaded_at
-       FROM ${DATASETS.raw}.${source.freshnessTable}`,
+      queryTemplate("check-sources/freshness", {
+        table: `${DATASETS.raw}.${source.freshnessTable}`,
+        event_date: source.eventDateSql,
+      }),
       { shop_timezone: context.config.shop.timezone },
       { label: `freshness ${source.name}` },
     );
@@ -143,8 +137,9 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     if (stale) finding(stale);
 
     const landed = await warehouse.query<{ day: string; landed_rows: number }>(
-      landedRowsSql(source, settings.volume.landedWithinHours),
+      landedRowsSql(source),
       {
+        landed_within_hours: Math.round(settings.volume.landedWithinHours),
         history_start_date: addDays(runDate, -historyDays(settings)),
         run_date: runDate,
         shop_timezone: context.config.shop.timezone,

@@ -1,4 +1,5 @@
 // Demo data for the embedded default: generated once into the local warehouse, on first use.
+import { readQuery } from "../lib/sql/queries.ts";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
@@ -55,7 +56,7 @@ export async function ensureDemoData(
 /** The newest order day in the raw data that is over (a day still in progress is not reported on). */
 export async function latestCompleteDay(warehouse: DuckDbWarehouse, config: PulseConfig): Promise<string> {
   const [row] = await warehouse.query<{ last_day: string | null }>(
-    `SELECT MAX(DATE(created_at, @shop_timezone)) AS last_day FROM ${DATASETS.raw}.shopify_orders`,
+    readQuery("cli/latest_order_day"),
     { shop_timezone: config.shop.timezone },
     { label: "latest order day" },
   );

@@ -5,11 +5,11 @@ import { Ledger } from "../shared/ledger.ts";
 import { DATASETS, EXTRACT_NAMES, STEP_NAMES } from "../shared/pipeline.ts";
 import type { Bucket, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
-import { readSql } from "../shared/sql-files.ts";
+import { readSql } from "../lib/sql/sql-files.ts";
 import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
-import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
-import { modelWindow, piiKeyParams } from "../transform/step.ts";
-import { MODELS, modelPath } from "../transform/models.ts";
+import { HISTORY_START, runWindow } from "../lib/run-window.ts";
+import { modelParams, modelWindow, piiKeyParams } from "../transform/step.ts";
+import { MODELS, modelPath } from "../lib/sql/models.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
 interface DryRunWarehouse extends Warehouse {
@@ -80,10 +80,10 @@ export async function planRun(
               : `replace ${modelRange.start} → ${modelRange.end}`;
           let estimate = "";
           if (canDryRun(ports.warehouse)) {
-            const bytes = await ports.warehouse.estimateBytes(readSql(modelPath(model)), {
-              ...windowParams({ message, config }, modelRange),
-              ...(await piiKeyParams(ports.secrets)),
-            });
+            const bytes = await ports.warehouse.estimateBytes(
+              readSql(modelPath(model)),
+              modelParams({ message, config }, modelRange, await piiKeyParams(ports.secrets)),
+            );
             totalBytes += bytes;
             estimate = `, scans ~${formatBytes(bytes)}`;
           }

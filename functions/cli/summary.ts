@@ -1,4 +1,5 @@
 // The closing summary of a local run: headline numbers, alerts, and where everything was written.
+import { readQuery } from "../lib/sql/queries.ts";
 import { deckPath, latestExtractPath, runPrefix } from "../lib/bucket-layout.ts";
 import { join } from "node:path";
 import type { LocalRunReport } from "../runtime/local-run.ts";
@@ -27,11 +28,7 @@ export async function printSummary(
         ad_spend: number;
         blended_roas: number | null;
         aov: number | null;
-      }>(
-        "SELECT orders, gross_revenue, ad_spend, blended_roas, aov FROM marts.daily_kpis WHERE date = @run_date",
-        { run_date: runDate },
-        { label: "summary kpis" },
-      )
+      }>(readQuery("cli/run_day_kpis"), { run_date: runDate }, { label: "summary kpis" })
       .catch(() => []);
     if (kpis) {
       write(

@@ -1,7 +1,7 @@
 // Step 5: the marts as CSV extracts in the bucket: one file per extract and run date, and latest/ for Looker.
 import { extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
-import { readSql } from "../shared/sql-files.ts";
+import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
 

@@ -1,6 +1,7 @@
 // The I/O edge of one file drop: hash it, keep it as received, recognise and stream it into its raw table,
 // quarantine what cannot be loaded, replace what an earlier export of the same period landed, and record it all
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
+import { queryTemplate } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
@@ -303,13 +304,16 @@ async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise
   });
 }
 
-async function countRows(warehouse: Warehouse, table: string, where: string, params: Record<string, string>) {
-  const [row] = await warehouse.query<{ rows: number }>(
-    `SELECT COUNT(*) AS rows FROM ${DATASETS.raw}.${table} WHERE ${where}`,
+async function countSupersededRows(warehouse: Warehouse, table: string, params: Record<string, string>) {
+  const [row] = await warehouse.query<{ row_count: number }>(
+    queryTemplate("ingest/superseded_file_drop_rows", {
+      table: `${DATASETS.raw}.${table}`,
+      event_date: eventDateSql(table),
+    }),
     params,
     { label: `file drop rows in ${table}` },
   );
-  return row?.rows ?? 0;
+  return row?.row_count ?? 0;
 }
 
 async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
@@ -474,11 +478,12 @@ export async function ingestDrop(
         meta: JSON.stringify({ ...meta, period_start: summary.periodStart, period_end: summary.periodEnd }),
       };
       if (format.replacement === "period") {
-        // A corrected export replaces what earlier exports of the same kind landed for the days it covers.
+        // A corrected export replaces what earlier exports of the same kind landed for the days it covers
+        // (the rows sql/queries/ingest/superseded_file_drop_rows.sql counts).
         const superseded = `JSON_VALUE(_airbyte_meta, '$.kind') = @kind
           AND JSON_VALUE(_airbyte_meta, '$.sha256') != @sha256
           AND ${eventDateSql(table)} BETWEEN @period_start_date AND @period_end_date`;
-        manifest.rowsReplaced = await countRows(warehouse, table, superseded, params);
+        manifest.rowsReplaced = await countSupersededRows(warehouse, table, params);
         if (manifest.rowsReplaced > 0) {
           await warehouse.execute(`DELETE FROM ${DATASETS.raw}.${table} WHERE ${superseded}`, params, {
             label: `file drop ${name}: replace ${format.kind} ${summary.periodStart}..${summary.periodEnd}`,

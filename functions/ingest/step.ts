@@ -2,6 +2,7 @@
 // files dropped in raw/inbox/ (Shopify, Meta, Google Ads and TikTok exports, sales exports with a declared
 // mapping) are kept as received, recognised by their header and loaded into the raw tables' shapes. Then the
 // step takes stock of what landed for the run date.
+import { queryTemplate } from "../lib/sql/queries.ts";
 import { INBOX_PREFIX, MAPPINGS_PREFIX } from "../lib/bucket-layout.ts";
 import { addDays, localDate } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
@@ -118,12 +119,15 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   const rows: Record<string, number> = {};
   for (const source of SOURCES) {
     if (!present.has(source.freshnessTable)) continue;
-    const [landed] = await warehouse.query<{ rows: number }>(
-      `SELECT COUNT(*) AS rows FROM ${DATASETS.raw}.${source.freshnessTable} WHERE ${source.eventDateSql} = @run_date`,
+    const [landed] = await warehouse.query<{ row_count: number }>(
+      queryTemplate("ingest/landed_rows_on_run_date", {
+        table: `${DATASETS.raw}.${source.freshnessTable}`,
+        event_date: source.eventDateSql,
+      }),
       { run_date: runDate, shop_timezone: shop.timezone },
       { label: `landed ${source.name}` },
     );
-    rows[`${DATASETS.raw}.${source.freshnessTable}`] = landed?.rows ?? 0;
+    rows[`${DATASETS.raw}.${source.freshnessTable}`] = landed?.row_count ?? 0;
   }
   const landedTotal = Object.values(rows).reduce((sum, value) => sum + value, 0);
   const files =

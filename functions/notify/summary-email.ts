@@ -36,7 +36,7 @@ import {
   monthToDateRanges,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
-import { channelLabel } from "../shared/sources.ts";
+import { channelLabel } from "../lib/sql/channels.ts";
 
 export type { RenderedEmail } from "../lib/reporting/html.ts";
 

@@ -14,7 +14,7 @@ import {
 } from "../lib/reporting/display-format.ts";
 import { addMonths, monthStart } from "../lib/reporting/kpi-comparisons.ts";
 import type { ChannelDayRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
-import { channelLabel, SOURCES } from "../shared/sources.ts";
+import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
 import {
   cell,
   type ChartSpec,
@@ -33,7 +33,6 @@ import {
 import { PPC_TRAILING_MONTHS, ppcIndex } from "./ppc-index.ts";
 
 export const MAX_CHANNEL_ROWS = 8;
-const PAID_CHANNELS = new Set(SOURCES.flatMap((source) => (source.channel ? [source.channel] : [])));
 export const CHANNEL_DAYS = 28;
 /** Months of PPC index shown: the run month and the five before. */
 export const PPC_MONTHS_SHOWN = 6;
@@ -311,7 +310,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
     );
   }
   // The total is over the paid channels only: organic revenue over paid spend would flatter ROAS.
-  const present = [...runDayRows.values()].filter((row) => PAID_CHANNELS.has(row.channel));
+  const present = [...runDayRows.values()].filter((row) => PAID_CHANNELS.includes(row.channel));
   if (present.length > 1) {
     const sum = (pick: (row: ChannelDayRow) => number) =>
       present.reduce((total, row) => total + pick(row), 0);

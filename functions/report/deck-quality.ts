@@ -10,7 +10,7 @@ import {
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
 import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
-import { channelLabel } from "../shared/sources.ts";
+import { channelLabel } from "../lib/sql/channels.ts";
 import {
   type ContentSlide,
   type Context,

@@ -1,7 +1,7 @@
 // The KPI definitions the deck's methodology slides print: the models' glossary (sql/README.md) and what only
 // the deck computes.
 import { readFileSync } from "node:fs";
-import { sqlPath } from "../shared/sql-files.ts";
+import { sqlPath } from "../lib/sql/sql-files.ts";
 
 export interface GlossaryEntry {
   metric: string;

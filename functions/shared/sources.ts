@@ -8,8 +8,6 @@ export interface SourceDefinition {
   freshnessTable: string;
   /** Expression of that table's event day, in BigQuery SQL. */
   eventDateSql: string;
-  /** The marketing channel the source reports on, for sentences about ROAS. */
-  channel?: string;
 }
 
 export const SOURCES: readonly SourceDefinition[] = [
@@ -24,33 +22,17 @@ export const SOURCES: readonly SourceDefinition[] = [
     label: "Meta Ads",
     freshnessTable: "facebook_ads_insights",
     eventDateSql: "date_start",
-    channel: "meta",
   },
   {
     name: "tiktok_ads",
     label: "TikTok Ads",
     freshnessTable: "tiktok_ads_reports_daily",
     eventDateSql: "DATE(stat_time_day)",
-    channel: "tiktok",
   },
   {
     name: "google_ads",
     label: "Google Ads",
     freshnessTable: "google_ads_campaign_stats",
     eventDateSql: "segments_date",
-    channel: "google_ads",
   },
 ];
-
-export const CHANNEL_LABELS: Record<string, string> = {
-  meta: "Meta",
-  tiktok: "TikTok",
-  google_ads: "Google Ads",
-  email: "Email",
-  direct_or_organic: "Direct & organic",
-  other: "Other",
-};
-
-export function channelLabel(channel: string): string {
-  return CHANNEL_LABELS[channel] ?? channel;
-}

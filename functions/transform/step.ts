@@ -2,9 +2,10 @@
 import { hmacKeyPads } from "../lib/pii.ts";
 import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
-import { readSql } from "../shared/sql-files.ts";
+import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
-import { type ModelDefinition, MODELS, modelPath } from "./models.ts";
+import { channelsParam } from "../lib/sql/channels.ts";
+import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
 
 /**
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
@@ -25,6 +26,15 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
   return model.partitionGrain === "month"
     ? { start: `${window.start.slice(0, 7)}-01`, end: window.end }
     : window;
+}
+
+/** What every model is run with: the window, the channel reference list and the PII key's pads. */
+export function modelParams(
+  context: Pick<StepContext, "message" | "config">,
+  window: DateWindow,
+  piiKey: SqlParams,
+): SqlParams {
+  return { ...windowParams(context, window), channels: channelsParam(), ...piiKey };
 }
 
 export async function runTransform(context: StepContext): Promise<StepResult> {
@@ -53,7 +63,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       dataset: model.layer,
       table: model.name,
       sql: readSql(modelPath(model)),
-      params: { ...windowParams(context, window), ...piiKey },
+      params: modelParams(context, window, piiKey),
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,

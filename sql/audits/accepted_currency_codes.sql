@@ -7,14 +7,8 @@ WHERE order_date BETWEEN @window_start AND @window_end
   AND (currency IS NULL OR NOT REGEXP_CONTAINS(currency, r'^[A-Z]{3}$'))
 GROUP BY currency
 UNION ALL
-SELECT 'unified ad tables' AS table_name, currency, COUNT(*) AS rows_with_currency
-FROM (
-  SELECT date, currency FROM unified.facebook_unified
-  UNION ALL
-  SELECT date, currency FROM unified.tiktok_unified
-  UNION ALL
-  SELECT date, currency FROM unified.google_ads_unified
-) AS ad_rows
+SELECT 'unified.ad_performance' AS table_name, currency, COUNT(*) AS rows_with_currency
+FROM unified.ad_performance
 WHERE date BETWEEN @window_start AND @window_end
   AND (currency IS NULL OR NOT REGEXP_CONTAINS(currency, r'^[A-Z]{3}$'))
 GROUP BY currency

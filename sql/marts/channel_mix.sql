@@ -1,4 +1,10 @@
--- Grain: one row per month and channel: each channel's share of the month's spend, orders and revenue.
+-- grain: one row per month and channel: shares of spend, orders, revenue
+-- key: month, channel
+-- partition: month (month)
+-- cluster: channel
+-- materialization: partitions
+--
+-- One row per month and channel: each channel's share of the month's spend, orders and revenue.
 WITH
 
 channel_months AS (

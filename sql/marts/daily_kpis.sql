@@ -1,4 +1,10 @@
--- Grain: one row per day: the headline KPIs of the business, the shop's numbers next to its ad spend.
+-- grain: one row per day: headline KPIs (shop and ad spend)
+-- key: date
+-- partition: date (day)
+-- cluster: none
+-- materialization: partitions
+--
+-- One row per day: the headline KPIs of the business, the shop's numbers next to its ad spend.
 -- Formulas: README, Metrics glossary. The deck, the email and the daily_kpis extract read this table.
 WITH
 

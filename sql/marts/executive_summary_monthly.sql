@@ -1,4 +1,10 @@
--- Grain: one row per month: the headline KPIs and the same KPIs a year earlier over the same days of the
+-- grain: one row per month, with the same days a year earlier
+-- key: month
+-- partition: month (month)
+-- cluster: none
+-- materialization: partitions
+--
+-- One row per month: the headline KPIs and the same KPIs a year earlier over the same days of the
 -- month (so a month in progress is compared like for like), with year-over-year changes. NULL, not 0, where
 -- there is no history a year back.
 WITH

@@ -1,4 +1,10 @@
--- Grain: one row per month, country and region (province/state) of the shipping address.
+-- grain: one row per month, country and region
+-- key: month, country_code, region_code
+-- partition: month (month)
+-- cluster: country_code
+-- materialization: partitions
+--
+-- One row per month, country and region (province/state) of the shipping address.
 WITH
 
 orders AS (

@@ -1,4 +1,10 @@
--- Grain: one row per acquisition cohort (month of the customer's first order) and month since that first
+-- grain: one row per acquisition month and month since first order
+-- key: cohort_month, months_since_first_order
+-- partition: none
+-- cluster: cohort_month
+-- materialization: full
+--
+-- One row per acquisition cohort (month of the customer's first order) and month since that first
 -- order: active customers, orders, revenue, cumulative revenue per customer and retention.
 -- Rebuilt whole every run: a cohort's row changes whenever any of its customers orders again.
 WITH

@@ -1,4 +1,10 @@
--- Grain: one row per day and channel: marketing_unified with its efficiency ratios.
+-- grain: one row per day and channel, with ratios
+-- key: date, channel
+-- partition: date (day)
+-- cluster: channel
+-- materialization: partitions
+--
+-- One row per day and channel: marketing_unified with its efficiency ratios.
 WITH
 
 channel_days AS (

@@ -1,4 +1,10 @@
--- Grain: one row per month and channel: spend, platform-reported and UTM-attributed results, and efficiency.
+-- grain: one row per month and channel
+-- key: month, channel
+-- partition: month (month)
+-- cluster: channel
+-- materialization: partitions
+--
+-- One row per month and channel: spend, platform-reported and UTM-attributed results, and efficiency.
 WITH
 
 channel_days AS (

@@ -1,11 +1,17 @@
--- Grain: one row per day and channel (every paid channel every day, even with no data), with a sentence saying
+-- grain: one row per day and channel (every paid channel every day), with why a value is 0
+-- key: date, channel
+-- partition: date (day)
+-- cluster: channel
+-- materialization: partitions
+--
+-- One row per day and channel (every paid channel every day, even with no data), with a sentence saying
 -- why a value is 0 or NULL: no spend that day, the source is stale, no UTM-attributed orders, and so on.
 WITH
 
 paid_channels AS (
-  SELECT 'meta' AS channel, 'Meta Ads' AS source_label
-  UNION ALL SELECT 'tiktok', 'TikTok Ads'
-  UNION ALL SELECT 'google_ads', 'Google Ads'
+  SELECT channel, source_label
+  FROM staging.channels
+  WHERE is_paid_channel
 ),
 
 days AS (
@@ -17,10 +23,11 @@ days AS (
 ),
 
 last_platform_days AS (
-  -- The newest day each platform has any row for, over all history (only the partition column is read).
-  SELECT 'meta' AS channel, MAX(date) AS last_data_date FROM unified.facebook_unified
-  UNION ALL SELECT 'tiktok', MAX(date) FROM unified.tiktok_unified
-  UNION ALL SELECT 'google_ads', MAX(date) FROM unified.google_ads_unified
+  -- The newest day each channel's platform has any row for, over all history (only the partition column and
+  -- the channel are read).
+  SELECT channel, MAX(date) AS last_data_date
+  FROM unified.ad_performance
+  GROUP BY channel
 ),
 
 channel_days AS (

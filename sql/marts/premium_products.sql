@@ -1,4 +1,10 @@
--- Grain: one row per month and premium product.
+-- grain: one row per month and premium product
+-- key: month, product_id
+-- partition: month (month)
+-- cluster: none
+-- materialization: partitions
+--
+-- One row per month and premium product.
 -- Rule: a product is premium when its list price (its highest variant price) is in the top decile of the
 -- active catalogue's prices, i.e. at or above the 90th percentile (PERCENTILE_CONT).
 WITH

@@ -1,4 +1,10 @@
--- Grain: one row per day and product: units, orders and line revenue (after line discounts).
+-- grain: one row per day and product
+-- key: date, product_id
+-- partition: date (day)
+-- cluster: product_id
+-- materialization: partitions
+--
+-- One row per day and product: units, orders and line revenue (after line discounts).
 WITH
 
 line_items AS (

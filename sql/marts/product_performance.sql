@@ -1,4 +1,10 @@
--- Grain: one row per month and product: units, orders, revenue, refund rate, share of the month's product
+-- grain: one row per month and product: units, revenue, refund rate, share, rank
+-- key: month, product_id
+-- partition: month (month)
+-- cluster: product_id
+-- materialization: partitions
+--
+-- One row per month and product: units, orders, revenue, refund rate, share of the month's product
 -- revenue and rank within the month.
 WITH
 

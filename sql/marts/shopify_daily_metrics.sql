@@ -1,4 +1,10 @@
--- Grain: one row per order day (shop's time zone): the shop's own numbers, before any marketing.
+-- grain: one row per day: the shop's numbers
+-- key: date
+-- partition: date (day)
+-- cluster: none
+-- materialization: partitions
+--
+-- One row per order day (shop's time zone): the shop's own numbers, before any marketing.
 -- Cancelled orders are left out; refunds count on their order's day (see README, Metrics glossary).
 WITH
 

@@ -1,4 +1,10 @@
--- Grain: one row per day and Meta ad (the latest extraction of that day's insights), in the run window.
+-- grain: one row per day and Meta ad
+-- key: date, ad_id
+-- partition: date (day)
+-- cluster: campaign_id
+-- materialization: partitions
+--
+-- One row per day and Meta ad (the latest extraction of that day's insights), in the run window.
 WITH
 
 raw_insights AS (
@@ -34,7 +40,8 @@ purchases AS (
 SELECT
   raw_insights.date_start AS date,
   'facebook_ads' AS platform,
-  'meta' AS channel,
+  -- The channel whose spend this platform reports, from the channel list.
+  (SELECT channel FROM staging.channels WHERE source = 'facebook_ads') AS channel,
   raw_insights.account_id,
   raw_insights.campaign_id,
   raw_insights.campaign_name,

@@ -1,4 +1,10 @@
--- Grain: one row per day and Google Ads ad group (the latest extraction), in the run window.
+-- grain: one row per day and Google Ads ad group
+-- key: date, campaign_id, ad_group_id
+-- partition: date (day)
+-- cluster: campaign_id
+-- materialization: partitions
+--
+-- One row per day and Google Ads ad group (the latest extraction), in the run window.
 WITH
 
 raw_stats AS (
@@ -13,7 +19,8 @@ raw_stats AS (
 SELECT
   segments_date AS date,
   'google_ads' AS platform,
-  'google_ads' AS channel,
+  -- The channel whose spend this platform reports, from the channel list.
+  (SELECT channel FROM staging.channels WHERE source = 'google_ads') AS channel,
   CAST(customer_id AS STRING) AS account_id,
   CAST(campaign_id AS STRING) AS campaign_id,
   campaign_name,

@@ -1,4 +1,10 @@
--- Grain: one row per Shopify customer (the latest version Airbyte landed). Incremental runs return only the
+-- grain: one row per customer (latest version), hashed email and phone, no names
+-- key: customer_id
+-- partition: none
+-- cluster: customer_id
+-- materialization: merge
+--
+-- One row per Shopify customer (the latest version Airbyte landed). Incremental runs return only the
 -- customers landed since the window opened; the transform merges them by customer_id.
 -- PII: email and phone leave this model only as HMAC-SHA256 hashes; names are dropped.
 WITH

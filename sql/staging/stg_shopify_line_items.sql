@@ -1,4 +1,10 @@
--- Grain: one row per order line item, for order days in the run window.
+-- grain: one row per order line item
+-- key: line_item_id
+-- partition: order_date (day)
+-- cluster: product_id
+-- materialization: partitions
+--
+-- One row per order line item, for order days in the run window.
 WITH
 
 orders AS (

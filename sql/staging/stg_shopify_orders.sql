@@ -1,4 +1,10 @@
--- Grain: one row per Shopify order (the latest version Airbyte landed), for order days in the run window.
+-- grain: one row per order (its latest raw version), emails and phones HMAC-hashed
+-- key: order_id
+-- partition: order_date (day)
+-- cluster: order_id
+-- materialization: partitions
+--
+-- One row per Shopify order (the latest version Airbyte landed), for order days in the run window.
 -- PII: email and phone leave this model only as HMAC-SHA256 hashes under the secret key (see docs in README).
 WITH
 
@@ -32,6 +38,26 @@ latest_version AS (
   QUALIFY ROW_NUMBER() OVER (
     PARTITION BY raw_orders.id ORDER BY raw_orders._airbyte_extracted_at DESC, raw_orders.updated_at DESC
   ) = 1
+),
+
+utm_channels AS (
+  -- The UTM sources (and mediums, where a channel names them) that put an order in a channel: the channel list
+  -- (sql/reference/channels.json) as the @channels parameter. No two rules match the same order.
+  SELECT
+    JSON_VALUE(channel, '$.channel') AS channel,
+    JSON_VALUE(utm_rule, '$.source') AS utm_source,
+    JSON_VALUE(utm_rule, '$.medium') AS utm_medium
+  FROM UNNEST(JSON_QUERY_ARRAY(@channels)) AS channel
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(channel, '$.utm_sources')) AS utm_rule
+),
+
+fallback_channels AS (
+  SELECT
+    MAX(IF(JSON_VALUE(channel, '$.without_utm_source') = 'true', JSON_VALUE(channel, '$.channel'), NULL))
+      AS without_utm_source,
+    MAX(IF(JSON_VALUE(channel, '$.unmatched_utm_source') = 'true', JSON_VALUE(channel, '$.channel'), NULL))
+      AS unmatched_utm_source
+  FROM UNNEST(JSON_QUERY_ARRAY(@channels)) AS channel
 ),
 
 normalised AS (
@@ -95,13 +121,8 @@ SELECT
   LOWER(normalised.utm_medium) AS utm_medium,
   normalised.utm_campaign,
   CASE
-    WHEN LOWER(normalised.utm_source) IN ('facebook', 'fb', 'instagram', 'ig', 'meta') THEN 'meta'
-    WHEN LOWER(normalised.utm_source) = 'tiktok' THEN 'tiktok'
-    WHEN LOWER(normalised.utm_source) = 'google' AND LOWER(normalised.utm_medium) IN ('cpc', 'ppc', 'paid_search')
-      THEN 'google_ads'
-    WHEN LOWER(normalised.utm_source) IN ('klaviyo', 'email', 'newsletter') THEN 'email'
-    WHEN normalised.utm_source IS NULL THEN 'direct_or_organic'
-    ELSE 'other'
+    WHEN normalised.utm_source IS NULL THEN fallback_channels.without_utm_source
+    ELSE COALESCE(utm_channels.channel, fallback_channels.unmatched_utm_source)
   END AS channel,
   normalised.country_code,
   normalised.region_code,
@@ -111,3 +132,7 @@ SELECT
   normalised.raw_copies_of_version,
   normalised.extracted_at
 FROM normalised
+CROSS JOIN fallback_channels
+LEFT JOIN utm_channels
+  ON utm_channels.utm_source = LOWER(normalised.utm_source)
+  AND (utm_channels.utm_medium IS NULL OR utm_channels.utm_medium = LOWER(normalised.utm_medium))

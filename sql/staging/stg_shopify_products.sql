@@ -1,4 +1,10 @@
--- Grain: one row per Shopify product (its latest version).
+-- grain: one row per product (latest version), with its list price
+-- key: product_id
+-- partition: none
+-- cluster: product_id
+-- materialization: full
+--
+-- One row per Shopify product (its latest version).
 WITH
 
 latest_products AS (

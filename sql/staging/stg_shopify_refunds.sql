@@ -1,4 +1,10 @@
--- Grain: one row per refund transaction of an order placed in the run window (from the latest order version).
+-- grain: one row per refund transaction, dated by its order's day and its own day
+-- key: order_id, refund_id, transaction_position
+-- partition: order_date (day)
+-- cluster: order_id
+-- materialization: partitions
+--
+-- One row per refund transaction of an order placed in the run window (from the latest order version).
 -- A refund can come weeks after its order: it is dated twice, by the order's day and by its own day.
 WITH
 

@@ -1,4 +1,10 @@
--- Grain: one row per day and TikTok ad (the latest extraction of that day's report), in the run window.
+-- grain: one row per day and TikTok ad
+-- key: date, ad_id
+-- partition: date (day)
+-- cluster: campaign_id
+-- materialization: partitions
+--
+-- One row per day and TikTok ad (the latest extraction of that day's report), in the run window.
 WITH
 
 raw_reports AS (
@@ -14,7 +20,8 @@ raw_reports AS (
 SELECT
   report_date AS date,
   'tiktok_ads' AS platform,
-  'tiktok' AS channel,
+  -- The channel whose spend this platform reports, from the channel list.
+  (SELECT channel FROM staging.channels WHERE source = 'tiktok_ads') AS channel,
   CAST(advertiser_id AS STRING) AS account_id,
   JSON_VALUE(metrics, '$.campaign_id') AS campaign_id,
   JSON_VALUE(metrics, '$.campaign_name') AS campaign_name,

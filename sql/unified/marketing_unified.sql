@@ -1,14 +1,16 @@
--- Grain: one row per day and channel — the master marketing table: what each ad platform reports (spend,
+-- grain: one row per day and channel: platform numbers, UTM-attributed orders and revenue, day totals
+-- key: date, channel
+-- partition: date (day)
+-- cluster: channel
+-- materialization: partitions
+--
+-- One row per day and channel — the master marketing table: what each ad platform reports (spend,
 -- impressions, clicks, conversions) next to the orders and revenue the shop attributes to the channel by the
 -- orders' UTM source, and the day's blended totals across all channels.
 WITH
 
 ads AS (
-  SELECT * FROM unified.facebook_unified WHERE date BETWEEN @window_start AND @window_end
-  UNION ALL
-  SELECT * FROM unified.tiktok_unified WHERE date BETWEEN @window_start AND @window_end
-  UNION ALL
-  SELECT * FROM unified.google_ads_unified WHERE date BETWEEN @window_start AND @window_end
+  SELECT * FROM unified.ad_performance WHERE date BETWEEN @window_start AND @window_end
 ),
 
 orders AS (
@@ -63,7 +65,7 @@ channel_days AS (
 SELECT
   date,
   channel,
-  channel IN ('meta', 'tiktok', 'google_ads') AS is_paid_channel,
+  channel IN (SELECT channel FROM staging.channels WHERE is_paid_channel) AS is_paid_channel,
   has_platform_data,
   spend,
   impressions,

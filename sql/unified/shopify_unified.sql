@@ -1,4 +1,11 @@
--- Grain: one row per Shopify order: the order with its customer, line-item totals, refunds and UTM attribution,
+-- grain: one row per order, with customer, line totals, refunds, UTM, first-order flags
+-- key: order_id
+-- not null: channel, is_cancelled
+-- partition: order_date (day)
+-- cluster: channel, customer_key
+-- materialization: partitions
+--
+-- One row per Shopify order: the order with its customer, line-item totals, refunds and UTM attribution,
 -- and whether it was the customer's first order. Zero duplicates (audited).
 WITH
 

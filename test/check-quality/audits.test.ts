@@ -27,11 +27,11 @@ describe("audits", () => {
   it("declare blocking for unique and referential keys of the unified tables", () => {
     const audits = new Map(loadAudits().map((audit) => [audit.name, audit]));
     for (const name of [
-      "unique_order_ids",
-      "unique_line_item_ids",
-      "unique_ad_rows",
+      "unique_shopify_unified",
+      "unique_stg_shopify_line_items",
+      "unique_ad_performance",
       "line_items_have_orders",
-      "not_null_order_keys",
+      "not_null_shopify_unified",
     ])
       assert.equal(audits.get(name)?.blocking, true, name);
     for (const name of [

@@ -203,7 +203,7 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
     );
     const record = report.records.find((item) => item.step === "check-quality");
     assert.equal(record?.status, "blocked");
-    const duplicate = only(record?.findings ?? [], "audit_unique_order_ids");
+    const duplicate = only(record?.findings ?? [], "audit_unique_shopify_unified");
     assert.equal(duplicate.severity, "critical");
     assert.equal(duplicate.blocking, true);
     assert.equal(duplicate.table, "unified.shopify_unified");

@@ -243,15 +243,15 @@ describe("column and currency rules", () => {
 
   it("reports amounts in a currency other than the shop's", () => {
     assert.equal(
-      currencyFinding("unified.shopify_unified", [{ currency: "USD", rows: 10 }], "USD"),
+      currencyFinding("unified.shopify_unified", [{ currency: "USD", row_count: 10 }], "USD"),
       undefined,
     );
     assert.match(
       currencyFinding(
         "unified.shopify_unified",
         [
-          { currency: "USD", rows: 10 },
-          { currency: "EUR", rows: 3 },
+          { currency: "USD", row_count: 10 },
+          { currency: "EUR", row_count: 3 },
         ],
         "USD",
       )?.message ?? "",

@@ -3,8 +3,8 @@
 // here with the reason, and any new one fails this test until it is.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readSql } from "../../functions/shared/sql-files.ts";
-import { MODELS, modelPath } from "../../functions/transform/models.ts";
+import { readSql } from "../../functions/lib/sql/sql-files.ts";
+import { MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 
 const PARTITION_COLUMNS = new Map(
   MODELS.filter((model) => model.partitionColumn).map((model) => [
@@ -21,12 +21,8 @@ const FULL_HISTORY_READS: Record<string, string> = {
     "cohorts span all history; rebuilt whole, up to the run date",
   "marts.marketing_unified_with_explanations ← unified.shopify_unified":
     "MIN(order_date): the first day of data",
-  "marts.marketing_unified_with_explanations ← unified.facebook_unified":
-    "MAX(date): the newest day, reads the partition column only",
-  "marts.marketing_unified_with_explanations ← unified.tiktok_unified":
-    "MAX(date): the newest day, reads the partition column only",
-  "marts.marketing_unified_with_explanations ← unified.google_ads_unified":
-    "MAX(date): the newest day, reads the partition column only",
+  "marts.marketing_unified_with_explanations ← unified.ad_performance":
+    "MAX(date) per channel: each platform's newest day, reads the partition and channel columns only",
 };
 
 function withoutComments(sql: string): string {

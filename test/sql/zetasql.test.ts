@@ -1,13 +1,19 @@
-// Proves every model, extract and audit in sql/ is valid BigQuery without a BigQuery project: the ZetaSQL
+// Proves every file in sql/ is valid BigQuery without a BigQuery project (the models, the extracts, the audits
+// written and generated from the model headers, and the steps' queries under sql/queries/): the ZetaSQL
 // analyzer (BigQuery's own front end) resolves each one against the raw schemas and, in build order, against
 // the output columns of the models before it. DuckDB runs the same files locally through a dialect layer, so
 // the local pipeline passing says nothing about BigQuery; this is the check that does.
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { after, describe, it, type TestContext } from "node:test";
+import { loadAudits } from "../../functions/check-quality/audits.ts";
+import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
+import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
+import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
-import { readSql, sqlPath } from "../../functions/shared/sql-files.ts";
-import { type ModelDefinition, MODELS, modelPath } from "../../functions/transform/models.ts";
+import { SOURCES } from "../../functions/shared/sources.ts";
+import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
+import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import {
   type CatalogColumn,
   simpleType,
@@ -24,7 +30,8 @@ import {
 const KNOWN_BIGQUERY_ERRORS: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 // Types of the named parameters as the warehouse adapters bind them (see SqlValue in functions/shared/ports.ts):
-// the window and `*_date` strings as DATE, the HMAC key pads as BYTES, other strings as STRING.
+// the window and `*_date` strings as DATE, the HMAC key pads as BYTES, other strings as STRING, whole numbers
+// as INT64.
 const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["window_start", simpleType("DATE")],
   ["window_end", simpleType("DATE")],
@@ -32,6 +39,13 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["shop_timezone", simpleType("STRING")],
   ["pii_inner_key", simpleType("BYTES")],
   ["pii_outer_key", simpleType("BYTES")],
+  ["channels", simpleType("STRING")],
+  ["kind", simpleType("STRING")],
+  ["sha256", simpleType("STRING")],
+  ["landed_within_hours", simpleType("INT64")],
+  ["top_products", simpleType("INT64")],
+  ["top_regions", simpleType("INT64")],
+  ["cohort_months", simpleType("INT64")],
 ]);
 
 // ops.findings as functions/lib/quality/findings-store.ts writes it (its column list is not exported).
@@ -60,6 +74,45 @@ const CLUSTERABLE_TYPES = new Set([
   "GEOGRAPHY",
 ]);
 const MAX_CLUSTER_COLUMNS = 4;
+
+/** The .sql files under sql/<folder>/, at any depth, as paths under sql/. */
+function sqlFiles(folder: string): string[] {
+  return readdirSync(sqlPath(folder), { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".sql"))
+    .map((name) => `${folder}/${name}`)
+    .sort();
+}
+
+/**
+ * A query template (functions/lib/sql/queries.ts) as the code fills it: once per declared value of its slots
+ * (every profiled column, every source, an audit), keyed by a label for the test name. Plain SQL is itself.
+ */
+function templateInstances(sql: string): Map<string, string> {
+  const slots = querySlots(sql);
+  if (slots.length === 0) return new Map([["", sql]]);
+  const instances = new Map<string, string>();
+  if (slots.includes("event_date")) {
+    for (const source of SOURCES) {
+      const table = `raw.${source.freshnessTable}`;
+      instances.set(` (${source.name})`, fillQuery(sql, { table, event_date: source.eventDateSql }));
+    }
+  } else if (slots.includes("column")) {
+    for (const target of PROFILE_TARGETS) {
+      for (const column of target.columns) {
+        if (
+          profileSql(target, column) !==
+          fillQuery(sql, { table: target.table, date_column: target.dateColumn, column: column.name })
+        )
+          continue;
+        instances.set(` (${target.table}.${column.name})`, profileSql(target, column));
+      }
+    }
+  } else if (slots.includes("audit")) {
+    for (const audit of loadAudits()) instances.set(` (${audit.name})`, fillQuery(sql, { audit: audit.sql }));
+  }
+  assert.ok(instances.size > 0, `no declared values fill the slots ${slots.join(", ")}`);
+  return instances;
+}
 
 function parametersFor(sql: string): Map<string, CatalogColumn["type"]> {
   const parameters = new Map(PARAMETERS);
@@ -251,20 +304,29 @@ function defineSuite(server: ZetaSqlServer): void {
       }
     });
 
-    for (const folder of ["extracts", "audits"] as const) {
+    for (const folder of ["extracts", "audits", "queries"] as const) {
       describe(folder, () => {
-        for (const file of readdirSync(sqlPath(folder))
-          .filter((name) => name.endsWith(".sql"))
-          .sort()) {
-          const path = `${folder}/${file}`;
-          it(`sql/${path}`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
-            const result = await analyze(readSql(path));
-            if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
-            // An extract's columns are the CSV header contract.
-            if (folder === "extracts") assertNamedUniqueColumns(path, result.columns);
-          });
+        for (const path of sqlFiles(folder)) {
+          const instances = templateInstances(readSql(path));
+          for (const [instance, sql] of instances) {
+            it(`sql/${path}${instance}`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
+              const result = await analyze(sql);
+              if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
+              // An extract's columns are the CSV header contract; a query's are the rows the code reads.
+              if (folder !== "audits") assertNamedUniqueColumns(path, result.columns);
+            });
+          }
         }
       });
     }
+
+    describe("audits generated from the model headers", () => {
+      for (const audit of modelAudits(MODELS)) {
+        it(audit.file, async (t) => {
+          const result = await analyze(audit.sql);
+          if (!result.ok) failAnalysis(t, audit.file, audit.file, result.message, failedModels);
+        });
+      }
+    });
   });
 }

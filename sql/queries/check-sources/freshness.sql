@@ -1,0 +1,6 @@
+-- One source's newest event day and last load time. A template: its table and event_date slots are one
+-- declared source's (functions/shared/sources.ts).
+SELECT
+  MAX({{event_date}}) AS last_event_date,
+  MAX(_airbyte_extracted_at) AS last_loaded_at
+FROM {{table}}

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fillQuery, querySlots, readQuery } from "../../../functions/lib/sql/queries.ts";
+import { SOURCES } from "../../../functions/shared/sources.ts";
+
+describe("query templates", () => {
+  const template = "SELECT {{column}} FROM {{table}} WHERE {{event_date}} = @run_date";
+
+  it("fill their slots with declared names and expressions", () => {
+    const source = SOURCES[0];
+    assert.ok(source);
+    assert.deepEqual(querySlots(template), ["column", "table", "event_date"]);
+    assert.equal(
+      fillQuery(template, { column: "id", table: "raw.shopify_orders", event_date: source.eventDateSql }),
+      `SELECT id FROM raw.shopify_orders WHERE ${source.eventDateSql} = @run_date`,
+    );
+  });
+
+  it("refuse anything else, and a missing value", () => {
+    const event_date = SOURCES[0]?.eventDateSql ?? "";
+    assert.throws(
+      () => fillQuery(template, { column: "id; DROP TABLE x", table: "raw.t", event_date }),
+      /\{\{column\}\} refuses/,
+    );
+    assert.throws(
+      () => fillQuery(template, { column: "id", table: "raw.t", event_date: "1 = 1 OR x" }),
+      /refuses/,
+    );
+    assert.throws(() => fillQuery(template, { column: "id", table: "raw.t" }), /no value/);
+    assert.throws(() => fillQuery("SELECT * FROM ({{audit}})", { audit: "SELECT 1" }), /refuses/);
+  });
+
+  it("read sql/queries/<area>/<name>.sql", () => {
+    assert.match(readQuery("cli/run_day_kpis"), /FROM marts\.daily_kpis/);
+  });
+});
