@@ -74,6 +74,7 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
   };
   return {
     location: bucket.location,
+    scope: bucket.scope,
     write: async (path, data, options) => {
       check(path);
       return bucket.write(path, data, options);
@@ -84,6 +85,10 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
     },
     createIfAbsent: (path, data, options) => bucket.createIfAbsent(path, data, options),
     read: (path) => bucket.read(path),
+    readVersioned: (path) => bucket.readVersioned(path),
+    replaceIfGeneration: (path, data, generation, options) =>
+      bucket.replaceIfGeneration(path, data, generation, options),
+    deleteIfGeneration: (path, generation) => bucket.deleteIfGeneration(path, generation),
     exists: (path) => bucket.exists(path),
     list: (prefix) => bucket.list(prefix),
     copy: (from, to) => bucket.copy(from, to),

@@ -69,6 +69,7 @@ function toBuffer(chunk: string | Uint8Array): Buffer {
 
 export class GcsBucket implements Bucket {
   readonly location: string;
+  readonly scope = "shared";
   private readonly linkTtlSeconds: number;
   private readonly clock: Clock;
   private readonly listPageSize: number;
