@@ -9,6 +9,7 @@ import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
 import { rawTable } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
+import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
 import type { FormatSpec, MapContext } from "./format-spec.ts";
 import {
   detectFormat,
@@ -263,9 +264,15 @@ function emptyManifest(
   };
 }
 
-async function readManifest(bucket: Bucket, sha256: string): Promise<FileManifest | undefined> {
-  const data = await bucket.read(manifestPath(sha256));
-  return data ? (JSON.parse(data.toString("utf8")) as FileManifest) : undefined;
+/** An unreadable manifest is set aside and the file is handled as new (loading it again is idempotent). */
+async function readManifest(bucket: Bucket, sha256: string, log: Logger): Promise<FileManifest | undefined> {
+  const read = await readStateFile<FileManifest>(
+    bucket,
+    manifestPath(sha256),
+    objectWith("sha256", "status"),
+  );
+  if (read.corrupt) log.error(describeCorrupt(read.corrupt), { event: "state.corrupt" });
+  return read.value;
 }
 
 async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise<void> {
@@ -391,7 +398,7 @@ export async function ingestDrop(
   const now = ports.clock.now().toISOString();
   const print = await fingerprint(objectChunks(bucket, inboxPath));
   const fileLog = log.child({ file: name, sha256: print.sha256.slice(0, 12) });
-  const previous = await readManifest(bucket, print.sha256);
+  const previous = await readManifest(bucket, print.sha256, fileLog);
 
   if (previous?.status === "loaded") {
     // The same bytes again: nothing to load twice. The drop is remembered; the inbox copy goes.

@@ -6,6 +6,7 @@ import { stepClaimPath, stepRecordPath, stepRecordsPrefix } from "../lib/bucket-
 import type { Finding } from "./findings.ts";
 import type { StepName } from "./pipeline.ts";
 import type { Bucket } from "./ports.ts";
+import { type CorruptState, describeCorrupt, objectWith, readStateFile } from "./state-file.ts";
 
 export type StepStatus = "running" | "succeeded" | "failed" | "blocked" | "skipped";
 
@@ -171,36 +172,32 @@ export function processIsAlive(pid: number): boolean {
 }
 
 export class Ledger {
-  constructor(private readonly bucket: Bucket) {}
+  /** @param onCorrupt told about a record that was unreadable and set aside (the step then runs again). */
+  constructor(
+    private readonly bucket: Bucket,
+    private readonly onCorrupt: (corrupt: CorruptState) => void = (corrupt) =>
+      process.stderr.write(`${describeCorrupt(corrupt)}\n`),
+  ) {}
 
   /**
    * Reads one record. A record that is not valid JSON (a torn or emptied file) is set aside as
    * <name>.corrupt-<timestamp> and reported as absent, so the step runs again and writes it anew.
    */
   async read(runDate: string, step: StepName): Promise<StepRecord | undefined> {
-    const path = stepRecordPath(runDate, step);
-    const body = await this.bucket.read(path);
-    return body ? this.parseRecord(path, body) : undefined;
+    return this.readRecord(stepRecordPath(runDate, step));
   }
 
-  private async parseRecord(path: string, body: Buffer): Promise<StepRecord | undefined> {
-    try {
-      const record = JSON.parse(body.toString("utf8")) as StepRecord;
-      if (typeof record?.status !== "string" || typeof record.step !== "string")
-        throw new Error("not a record");
-      return record;
-    } catch {
-      await setAside(this.bucket, path);
-      return undefined;
-    }
+  private async readRecord(path: string): Promise<StepRecord | undefined> {
+    const read = await readStateFile<StepRecord>(this.bucket, path, objectWith("runDate", "step", "status"));
+    if (read.corrupt) this.onCorrupt(read.corrupt);
+    return read.value;
   }
 
   async readAll(runDate: string): Promise<StepRecord[]> {
     const paths = await this.bucket.list(stepRecordsPrefix(runDate));
     const records: StepRecord[] = [];
     for (const path of paths.filter((candidate) => candidate.endsWith(".json"))) {
-      const body = await this.bucket.read(path);
-      const record = body ? await this.parseRecord(path, body) : undefined;
+      const record = await this.readRecord(path);
       if (record) records.push(record);
     }
     return records;
@@ -273,15 +270,4 @@ export class Ledger {
 function describeHolder(claim: Claim | undefined): string {
   if (!claim) return "another delivery holds it";
   return `run ${claim.runId} holds it (process ${claim.holder.pid} on ${claim.holder.host}, lease until ${claim.expiresAt})`;
-}
-
-/**
- * Moves an unreadable state file out of the way as <path>.corrupt-<timestamp>, so that it is kept for a look
- * and whatever reads it next re-derives it. Returns where it went.
- */
-export async function setAside(bucket: Bucket, path: string, now: Date = new Date()): Promise<string> {
-  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, "-")}`;
-  await bucket.copy(path, target);
-  await bucket.delete(path);
-  return target;
 }

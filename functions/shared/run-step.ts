@@ -4,6 +4,7 @@ import type { PulseConfig } from "./config.ts";
 import { Ledger, type StepRecord } from "./ledger.ts";
 import { nextStep, type StepName, stepDefinition } from "./pipeline.ts";
 import type { Logger } from "./ports.ts";
+import { describeCorrupt } from "./state-file.ts";
 import { isAfterLastStep, isStepSelected, type RunMessage } from "./run-message.ts";
 import { isTransient, type Ports, type StepFunction, type StepResult } from "./step.ts";
 
@@ -70,8 +71,10 @@ export async function runStep(
   runtime: StepRuntime,
 ): Promise<StepOutcome> {
   const { ports } = runtime;
-  const ledger = new Ledger(ports.bucket);
   const log = runtime.log.child({ step, runDate: message.runDate, runId: message.runId });
+  const ledger = new Ledger(ports.bucket, (corrupt) =>
+    log.error(describeCorrupt(corrupt), { event: "state.corrupt", ...corrupt }),
+  );
   if (!isStepSelected(step, message.options)) {
     const existing = await ledger.read(message.runDate, step);
     if (existing?.status !== "succeeded") {

@@ -1,6 +1,7 @@
 // Reads what the deck and the email show: small, aggregated mart rows plus the run's findings (the queries are
 // sql/queries/reporting/). Every query is bounded (a date range and a row ceiling), so the cost and the memory
 // stay flat as history grows.
+import { describeCorrupt, readStateFile } from "../../shared/state-file.ts";
 import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
@@ -116,8 +117,12 @@ export async function loadReportData(
     { label: "report top products", maxRows: TOP_PRODUCTS },
   );
   const marts = await loadPeriodMarts(warehouse, runDate);
-  const sourcesBody = await bucket.read(sourcesStatusPath(runDate));
-  const sources = sourcesBody ? (JSON.parse(sourcesBody.toString("utf8")) as SourceStatus[]) : [];
+  const sourcesRead = await readStateFile<SourceStatus[]>(bucket, sourcesStatusPath(runDate), (value) =>
+    Array.isArray(value) ? undefined : "not a JSON array",
+  );
+  // Written by check-sources on every run: an unreadable one is set aside and shown empty, and said so.
+  if (sourcesRead.corrupt) process.stderr.write(`${describeCorrupt(sourcesRead.corrupt)}\n`);
+  const sources = sourcesRead.value ?? [];
   return {
     shop: context.config.shop,
     runDate,
