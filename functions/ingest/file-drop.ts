@@ -10,6 +10,7 @@ import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../share
 import { rawTable } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
 import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
+import { isTransient } from "../shared/step.ts";
 import type { FormatSpec, MapContext } from "./format-spec.ts";
 import {
   detectFormat,
@@ -385,18 +386,78 @@ export interface DropOutcome {
 }
 
 /**
- * Ingests one object of raw/inbox/. FileErrors (the file cannot be read) fail this file only; anything else
- * (the warehouse or bucket failing) is thrown so that the step is retried, with the file still in the inbox.
+ * Ingests one object of raw/inbox/. Any error while handling it fails this file only — the file is marked failed
+ * in its manifest (named, with the reason), moved out of the inbox, and the run goes on — except a transient one
+ * (the warehouse or bucket briefly unreachable), which is thrown so that the step is retried with the file still
+ * in the inbox. No file can block the shop.
  */
 export async function ingestDrop(
   ports: DropPorts,
   settings: DropSettings,
   inboxPath: string,
 ): Promise<DropOutcome> {
+  let print: Fingerprint | undefined;
+  try {
+    print = await fingerprint(objectChunks(ports.bucket, inboxPath));
+    return await ingestFingerprinted(ports, settings, inboxPath, print);
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    return failDrop(ports, settings, inboxPath, print, error);
+  }
+}
+
+/**
+ * A file that failed outside the reading of its rows (it cannot be opened, is not a regular file, its name or
+ * its manifest cannot be stored): recorded as failed, under its content hash when it could be read and under the
+ * hash of its inbox path otherwise, and taken out of the inbox.
+ */
+async function failDrop(
+  ports: DropPorts,
+  settings: DropSettings,
+  inboxPath: string,
+  print: Fingerprint | undefined,
+  error: unknown,
+): Promise<DropOutcome> {
+  const name = baseName(inboxPath);
+  const now = ports.clock.now().toISOString();
+  const reason = error instanceof Error ? error.message : String(error);
+  const key = print ?? {
+    sha256: createHash("sha256").update(`inbox:${inboxPath}`).digest("hex"),
+    size: 0,
+    head: new Uint8Array(),
+    utf8: true,
+  };
+  const manifest = emptyManifest(key, name, settings, now);
+  const kept = print !== undefined && (await ports.bucket.exists(manifest.receivedPath).catch(() => false));
+  Object.assign(manifest, {
+    status: "failed",
+    receivedPath: kept ? manifest.receivedPath : "",
+    error: `${name}: ${reason}${print ? "" : " (its content could not be read; this manifest is keyed by the hash of its inbox path)"}`,
+    drops: [{ name, at: now, outcome: "failed" }],
+  });
+  ports.log.child({ file: name }).warn("file drop failed", { reason });
+  try {
+    await recordManifest(ports, manifest);
+  } catch (recordError) {
+    ports.log.error("could not record the failed file's manifest", { file: name, error: recordError });
+  }
+  try {
+    await ports.bucket.delete(inboxPath);
+  } catch (deleteError) {
+    ports.log.error("could not take the failed file out of the inbox", { file: name, error: deleteError });
+  }
+  return { manifest };
+}
+
+async function ingestFingerprinted(
+  ports: DropPorts,
+  settings: DropSettings,
+  inboxPath: string,
+  print: Fingerprint,
+): Promise<DropOutcome> {
   const { bucket, warehouse, log } = ports;
   const name = baseName(inboxPath);
   const now = ports.clock.now().toISOString();
-  const print = await fingerprint(objectChunks(bucket, inboxPath));
   const fileLog = log.child({ file: name, sha256: print.sha256.slice(0, 12) });
   const previous = await readManifest(bucket, print.sha256, fileLog);
 
@@ -513,17 +574,18 @@ export async function ingestDrop(
       period: `${summary.periodStart}..${summary.periodEnd}`,
     });
   } catch (error) {
-    if (!(error instanceof FileError)) {
+    if (!(error instanceof FileError) && isTransient(error)) {
       await quarantine?.close().catch(() => undefined);
       throw error;
     }
+    const reason = error instanceof Error ? error.message : String(error);
     // Nothing of a failed file stays loaded: its rows are removed and its quarantine file dropped.
     await quarantine?.close().catch(() => undefined);
     if (quarantine?.used) await bucket.delete(quarantineFile);
     if (table) await removeOwnRows(warehouse, table, print.sha256);
     Object.assign(manifest, {
       status: "failed",
-      error: `${name}: ${error.message}`,
+      error: `${name}: ${reason}`,
       rowsRead: 0,
       rowsLoaded: 0,
       rowsQuarantined: 0,
@@ -534,7 +596,7 @@ export async function ingestDrop(
       periodEnd: null,
       quarantinePath: null,
     });
-    fileLog.warn("file drop failed", { reason: error.message });
+    fileLog.warn("file drop failed", { reason });
   }
   const last = manifest.drops[manifest.drops.length - 1];
   if (last) last.outcome = manifest.status;

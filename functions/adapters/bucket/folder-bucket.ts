@@ -6,10 +6,11 @@
 // holds a per-object lock file for the few microseconds between checking the generation and renaming, and the
 // lock is safe across processes (open with O_EXCL); a lock left by a dead process is broken.
 import { randomUUID } from "node:crypto";
-import { createWriteStream, type Dirent } from "node:fs";
+import { constants, createWriteStream, type Dirent } from "node:fs";
 import {
-  copyFile,
+  type FileHandle,
   link,
+  lstat,
   mkdir,
   open,
   readdir,
@@ -31,6 +32,38 @@ import type { Bucket, VersionedObject } from "../../shared/ports.ts";
 const ABANDONED_LOCK_MS = 10_000;
 const LOCK_WAIT_MS = 15_000;
 
+/** An object that is not a regular file (a symlink, a FIFO, a device): refused, never followed or opened. */
+export class NotRegularFileError extends Error {
+  override name = "NotRegularFileError";
+}
+
+/**
+ * Opens an object for reading without following a symlink (O_NOFOLLOW) and without blocking on a FIFO
+ * (O_NONBLOCK), then refuses anything that is not a regular file.
+ */
+async function openRegular(full: string, objectPath: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new NotRegularFileError(`${objectPath} is a symbolic link; refused, not followed`);
+    }
+    throw error;
+  }
+  const stats = await handle.stat();
+  if (!stats.isFile()) {
+    await handle.close();
+    const kind = stats.isFIFO()
+      ? "a FIFO (named pipe)"
+      : stats.isDirectory()
+        ? "a folder"
+        : "not a regular file";
+    throw new NotRegularFileError(`${objectPath} is ${kind}; refused, not read`);
+  }
+  return handle;
+}
+
 function generationOf(stats: { ino: bigint; ctimeNs: bigint; size: bigint }): string {
   return `${stats.ino}.${stats.ctimeNs}.${stats.size}`;
 }
@@ -47,9 +80,12 @@ export class FolderBucket implements Bucket {
     this.location = resolve(root);
   }
 
-  /** Maps an object path to a file, refusing paths that would leave the bucket folder. */
+  /**
+   * Maps an object path to a file, refusing paths that would leave the bucket folder. A backslash is an
+   * ordinary character of a name here, as in Cloud Storage (a dropped "a\\b.csv" must be readable to be handled).
+   */
   pathOf(objectPath: string): string {
-    if (!objectPath || objectPath.startsWith("/") || objectPath.includes("\\")) {
+    if (!objectPath || objectPath.startsWith("/") || objectPath.includes("\0")) {
       throw new Error(`invalid object path "${objectPath}"`);
     }
     const full = resolve(this.location, objectPath);
@@ -104,9 +140,9 @@ export class FolderBucket implements Bucket {
 
   /** Reads data and generation from one open file, so they always belong to the same version. */
   async readVersioned(path: string): Promise<VersionedObject | undefined> {
-    let handle;
+    let handle: FileHandle;
     try {
-      handle = await open(this.pathOf(path), "r");
+      handle = await openRegular(this.pathOf(path), path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
@@ -194,17 +230,35 @@ export class FolderBucket implements Bucket {
   }
 
   async read(path: string): Promise<Buffer | undefined> {
+    let handle: FileHandle;
     try {
-      return await readFile(this.pathOf(path));
+      handle = await openRegular(this.pathOf(path), path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
+    }
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Streams an object's bytes (regular files only), so a big drop is never held whole. */
+  async *readStream(path: string): AsyncIterable<Uint8Array> {
+    const handle = await openRegular(this.pathOf(path), path);
+    try {
+      for await (const chunk of handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false })) {
+        yield chunk as Buffer;
+      }
+    } finally {
+      await handle.close();
     }
   }
 
   async exists(path: string): Promise<boolean> {
     try {
-      return (await stat(this.pathOf(path))).isFile();
+      return (await lstat(this.pathOf(path))).isFile();
     } catch {
       return false;
     }
@@ -233,12 +287,21 @@ export class FolderBucket implements Bucket {
     return found.filter((path) => path.startsWith(prefix)).sort();
   }
 
+  /** Copies the regular file `from` (never what a symlink points at) through a temporary file. */
   async copy(from: string, to: string): Promise<void> {
     const target = this.pathOf(to);
+    const source = await openRegular(this.pathOf(from), from);
     await mkdir(dirname(target), { recursive: true });
     const temp = this.tempPathFor(target);
-    await copyFile(this.pathOf(from), temp);
-    await rename(temp, target);
+    try {
+      await pipeline(source.createReadStream({ autoClose: false }), createWriteStream(temp));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    } finally {
+      await source.close();
+    }
   }
 
   async delete(path: string): Promise<void> {
