@@ -20,6 +20,7 @@ import {
   type QuarantineEntry,
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
+import { checkZipDirectory, ZIP_TAIL_BYTES } from "./xlsx-limits.ts";
 import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
 
 export const FILE_DROPS_TABLE = "file_drops";
@@ -128,6 +129,8 @@ interface Fingerprint {
   size: number;
   head: Uint8Array;
   utf8: boolean;
+  /** The last bytes of the file (up to ZIP_TAIL_BYTES), where a zip keeps its directory. */
+  tail?: Buffer;
 }
 
 /** One streaming pass: the content hash, the size, and whether every byte is valid UTF-8. */
@@ -136,13 +139,19 @@ async function fingerprint(chunks: AsyncIterable<Uint8Array>): Promise<Fingerpri
   const validator = new Utf8Validator();
   let size = 0;
   let head = new Uint8Array();
+  let tail = Buffer.alloc(0);
   for await (const chunk of chunks) {
     hash.update(chunk);
     validator.push(chunk);
     if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4)]);
     size += chunk.length;
+    if (isZip(head)) {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > 2 * ZIP_TAIL_BYTES) tail = tail.subarray(tail.length - ZIP_TAIL_BYTES);
+    }
   }
-  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish() };
+  if (tail.length > ZIP_TAIL_BYTES) tail = tail.subarray(tail.length - ZIP_TAIL_BYTES);
+  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish(), tail };
 }
 
 /** A push-fed async iterable, so quarantined rows stream into the bucket while the file is still being read. */
@@ -483,6 +492,7 @@ async function ingestFingerprinted(
   let table: string | undefined;
   try {
     if (print.size === 0) throw new FileError("the file is empty");
+    if (isZip(print.head) && print.tail) checkZipDirectory(print.tail, print.size);
     const encoding = decideEncoding(print.head, print.utf8);
     const opened = await openDetected(ports, manifest.receivedPath, encoding, settings.formats);
     const { detected } = opened;
