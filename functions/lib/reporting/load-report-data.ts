@@ -2,6 +2,7 @@
 // sql/queries/reporting/). Every query is bounded (a date range and a row ceiling), so the cost and the memory
 // stay flat as history grows.
 import { describeCorrupt, readStateFile } from "../../shared/state-file.ts";
+import { stripControlCharactersDeep } from "../text-safety.ts";
 import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
@@ -123,7 +124,8 @@ export async function loadReportData(
   // Written by check-sources on every run: an unreadable one is set aside and shown empty, and said so.
   if (sourcesRead.corrupt) process.stderr.write(`${describeCorrupt(sourcesRead.corrupt)}\n`);
   const sources = sourcesRead.value ?? [];
-  return {
+  // Names from the data reach the deck's XML and the email: control characters never do.
+  return stripControlCharactersDeep({
     shop: context.config.shop,
     runDate,
     daily,
@@ -133,5 +135,5 @@ export async function loadReportData(
     findings: sortFindings(await context.ledger.findings(runDate)),
     sources,
     links,
-  };
+  });
 }
