@@ -22,6 +22,8 @@ export interface LocalRunOptions {
   warehouse?: DuckDbWarehouse;
   /** Replace step functions, e.g. to make one fail in a test. */
   overrides?: StepFunctionOverrides;
+  /** Wrap the ports, e.g. a bucket that fails on a chosen write (the fault-injection tests). */
+  wrapPorts?: (ports: Ports) => Ports;
 }
 
 export interface LocalRunReport {
@@ -46,11 +48,14 @@ export async function runLocally(
 ): Promise<LocalRunReport> {
   const started = performance.now();
   const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: DEAD_LETTER_TOPIC });
-  const ports = await createLocalPorts(config, bus, {
+  const localPorts = await createLocalPorts(config, bus, {
     clock: options.clock,
     warehouse: options.warehouse,
     secrets: options.secrets,
   });
+  const ports = options.wrapPorts
+    ? { ...options.wrapPorts(localPorts), warehouse: localPorts.warehouse }
+    : localPorts;
   const runtime: HandlerRuntime = { config, ports, log: options.log };
   const handlers = createStepHandlers(async () => runtime, options.overrides);
   // What each step's last delivery in this run came to: the exit status rests on these, not on the ledger
@@ -85,7 +90,8 @@ export async function runLocally(
   const notDone = STEP_NAMES.filter((step) => isStepSelected(step, message.options)).flatMap((step) => {
     const outcome = outcomes.get(step);
     if (outcome === "succeeded" || outcome === "duplicate") return [];
-    if (outcome === "failure-notified") return [{ step, reason: "not run: a failure email went out instead" }];
+    if (outcome === "failure-notified")
+      return [{ step, reason: "not run: a failure email went out instead" }];
     return [{ step, reason: outcome === undefined ? "not reached: the run stopped before it" : outcome }];
   });
   return {
