@@ -3,7 +3,6 @@
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
 import { queryTemplate } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
@@ -20,8 +19,11 @@ import {
   type QuarantineEntry,
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
-import { checkZipDirectory, ZIP_TAIL_BYTES } from "./xlsx-limits.ts";
-import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
+import { checkZipDirectory } from "./xlsx-limits.ts";
+import { type Fingerprint, fingerprint, objectChunks } from "./fingerprint.ts";
+
+export { objectChunks } from "./fingerprint.ts";
+import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
 
 export const FILE_DROPS_TABLE = "file_drops";
 
@@ -101,57 +103,6 @@ export interface DropSettings {
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
-}
-
-/**
- * Reads an object as a stream of chunks. The Bucket port has no streaming read yet: a bucket that offers
- * readStream (a Cloud Storage adapter would: file.createReadStream()) or a local folder is streamed;
- * anything else is read whole, which is correct but not memory-bounded.
- */
-export function objectChunks(bucket: Bucket, path: string): AsyncIterable<Uint8Array> {
-  const streaming = bucket as Bucket & {
-    readStream?: (path: string) => AsyncIterable<Uint8Array>;
-    pathOf?: (path: string) => string;
-  };
-  if (typeof streaming.readStream === "function") return streaming.readStream(path);
-  if (typeof streaming.pathOf === "function") {
-    return createReadStream(streaming.pathOf(path), { highWaterMark: 256 * 1024 });
-  }
-  return (async function* () {
-    const whole = await bucket.read(path);
-    if (whole === undefined) throw new FileError(`${path} disappeared before it could be read`);
-    yield whole;
-  })();
-}
-
-interface Fingerprint {
-  sha256: string;
-  size: number;
-  head: Uint8Array;
-  utf8: boolean;
-  /** The last bytes of the file (up to ZIP_TAIL_BYTES), where a zip keeps its directory. */
-  tail?: Buffer;
-}
-
-/** One streaming pass: the content hash, the size, and whether every byte is valid UTF-8. */
-async function fingerprint(chunks: AsyncIterable<Uint8Array>): Promise<Fingerprint> {
-  const hash = createHash("sha256");
-  const validator = new Utf8Validator();
-  let size = 0;
-  let head = new Uint8Array();
-  let tail = Buffer.alloc(0);
-  for await (const chunk of chunks) {
-    hash.update(chunk);
-    validator.push(chunk);
-    if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4)]);
-    size += chunk.length;
-    if (isZip(head)) {
-      tail = Buffer.concat([tail, chunk]);
-      if (tail.length > 2 * ZIP_TAIL_BYTES) tail = tail.subarray(tail.length - ZIP_TAIL_BYTES);
-    }
-  }
-  if (tail.length > ZIP_TAIL_BYTES) tail = tail.subarray(tail.length - ZIP_TAIL_BYTES);
-  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish(), tail };
 }
 
 /** A push-fed async iterable, so quarantined rows stream into the bucket while the file is still being read. */

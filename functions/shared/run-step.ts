@@ -87,6 +87,12 @@ export async function runStep(
     return "skipped";
   }
 
+  if (!message.options.force) {
+    // A step already done for the date is acknowledged at once, claim or no claim: a duplicate delivery never
+    // waits for (or is retried because of) another duplicate that is checking the same thing.
+    const done = await ledger.read(message.runDate, step);
+    if (done?.status === "succeeded") return duplicate(step, message, runtime, log, done);
+  }
   const claim = await ledger.claim(
     message.runDate,
     step,
@@ -129,14 +135,7 @@ async function runClaimedStep(
   // claim is seen here, so a step is never run twice for the same run date.
   const current = await ledger.read(message.runDate, step);
   if (current?.status === "succeeded" && !message.options.force) {
-    // A duplicate delivery or a re-run of a finished day: nothing is done twice. Passing the message on is
-    // harmless (the next step de-duplicates too) and repairs a chain whose publish was lost.
-    log.info("step already succeeded for this run date; not running it again", {
-      event: "step.duplicate",
-      firstRunId: current.runId,
-    });
-    await publishNext(step, message, runtime);
-    return "duplicate";
+    return duplicate(step, message, runtime, log, current);
   }
 
   const record: StepRecord = {
@@ -222,6 +221,25 @@ async function runClaimedStep(
   }
   await publishNext(step, message, runtime);
   return "succeeded";
+}
+
+/**
+ * A duplicate delivery or a re-run of a finished day: nothing is done twice. Passing the message on is harmless
+ * (the next step de-duplicates too) and repairs a chain whose publish was lost.
+ */
+async function duplicate(
+  step: StepName,
+  message: RunMessage,
+  runtime: StepRuntime,
+  log: Logger,
+  done: StepRecord,
+): Promise<StepOutcome> {
+  log.info("step already succeeded for this run date; not running it again", {
+    event: "step.duplicate",
+    firstRunId: done.runId,
+  });
+  await publishNext(step, message, runtime);
+  return "duplicate";
 }
 
 function skippedRecord(
