@@ -3,15 +3,21 @@
 // quarantined, it leaves the inbox, and the original is kept in raw/received or named in the failed manifest.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import ExcelJS from "exceljs";
 import type { DropOutcome } from "../../functions/ingest/file-drop.ts";
 import { MAX_XLSX_CELL_CHARS } from "../../functions/ingest/xlsx-limits.ts";
+import { runIngest } from "../../functions/ingest/step.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
-import { createHarness, type Harness } from "./harness.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import { Ledger } from "../../functions/shared/ledger.ts";
+import type { Bus, Mailer, Secrets } from "../../functions/shared/ports.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { CLOCK, createHarness, type Harness, RUN_DATE } from "./harness.ts";
 
 const META_HEADER =
   '"Reporting starts","Reporting ends","Campaign name","Ad set name","Ad name","Day","Reach","Impressions","Amount spent (USD)","Link clicks","Purchases","Purchases conversion value"';
@@ -248,5 +254,46 @@ describe("file drops: hostile files never block the shop", () => {
     const outcome = await harness.ingest(name, meta(metaRow("A\u0000B\u000bC\u001bD\u000cE", "2.00")));
     assert.equal(outcome.manifest.status, "loaded");
     await assertHandled("control characters", outcome, `${INBOX_PREFIX}${name}`);
+  });
+
+  it("the ingest step goes on past every hostile file in one inbox, and loads the good one", async () => {
+    const bench = await createHarness();
+    try {
+      const inbox = join(bench.bucket.location, "raw/inbox");
+      await mkdir(inbox, { recursive: true });
+      await bench.bucket.write(`${INBOX_PREFIX}good.csv`, meta(metaRow("Good", "4.00")));
+      await bench.bucket.write(`${INBOX_PREFIX}huge\\amount.csv`, meta(metaRow("Huge", "9".repeat(30))));
+      await bench.bucket.write(`${INBOX_PREFIX}${"n".repeat(236)}.csv`, meta(metaRow("Long", "1.00")));
+      await bench.bucket.write(`${INBOX_PREFIX}empty.csv`, "");
+      await symlink(join(bench.dir, "nowhere"), join(inbox, "dangling.csv"));
+      execFileSync("mkfifo", [join(inbox, "pipe.csv")]);
+      const config = loadConfig({ env: {}, cwd: bench.dir });
+      const result = await runIngest({
+        step: "ingest",
+        message: parseRunMessage({ runDate: RUN_DATE, runId: "hostile", trigger: "manual" }),
+        config,
+        ports: {
+          warehouse: bench.warehouse,
+          bucket: bench.bucket,
+          clock: CLOCK,
+          bus: {} as Bus,
+          mailer: {} as Mailer,
+          secrets: {} as Secrets,
+        },
+        ledger: new Ledger(bench.bucket),
+        log: silentLogger(),
+      });
+      assert.deepEqual(await bench.bucket.list(INBOX_PREFIX), [], "the inbox is empty");
+      assert.deepEqual(await readdir(inbox), [], "no entry is left, symlink and FIFO included");
+      assert.equal(result.metrics?.filesInInbox, 6);
+      assert.equal(result.metrics?.filesLoaded, 3);
+      assert.equal(result.metrics?.filesFailed, 3);
+      assert.equal(result.metrics?.fileRowsLoaded, 2);
+      assert.equal(result.metrics?.fileRowsQuarantined, 1);
+      tried.push("one inbox of hostile files");
+      handled.push("one inbox of hostile files");
+    } finally {
+      await bench.close();
+    }
   });
 });
