@@ -154,6 +154,53 @@ describe("failure emails and their markers", () => {
   });
 });
 
+describe("dead letters of a step being run", () => {
+  it("sends no failure email while a live delivery holds the step's claim", async () => {
+    const root = await mkdtemp(join(tmpdir(), "pulse-held-"));
+    try {
+      const sent: string[] = [];
+      const runtime: HandlerRuntime = {
+        config: loadConfig({ env: {}, cwd: root }),
+        log: silentLogger(),
+        ports: {
+          bucket: new FolderBucket(root),
+          mailer: {
+            send: async (mail) => (sent.push(mail.subject), { messageId: mail.messageId, location: "x" }),
+          },
+          bus: {} as Bus,
+          warehouse: {} as Warehouse,
+          secrets: {} as Secrets,
+          clock: { now: () => new Date() },
+        },
+      };
+      const held = await new Ledger(runtime.ports.bucket).claim(
+        "2026-11-21",
+        "export",
+        "running",
+        () => new Date(),
+      );
+      assert.ok(held.acquired);
+      const message = parseRunMessage({ runDate: "2026-11-21", runId: "dup", trigger: "scheduler" });
+      const handler = createDeadLetterHandler(
+        async () => runtime,
+        notifyFailure,
+        () => "export",
+      );
+      await handler(
+        toPubSubCloudEvent("pulse-dead-letter", "dl-held", { data: message, attributes: {} }, new Date()),
+      );
+      assert.deepEqual(sent, []);
+      await held.lease.release();
+      await handler(
+        toPubSubCloudEvent("pulse-dead-letter", "dl-held", { data: message, attributes: {} }, new Date()),
+      );
+      assert.equal(sent.length, 1, "once nobody runs it, the dead letter is a failure");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("email settings", () => {
   it("refuses an address with a line break and a Bcc header, naming the setting", () => {
     for (const env of [
