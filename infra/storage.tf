@@ -24,6 +24,19 @@ resource "google_storage_bucket" "data" {
     }
   }
 
+  # Quarantined rows keep the original row (possibly PII before staging hashes it): readable only by the
+  # pipeline's service accounts and bucket admins (the dashboard reader sees extracts/latest/ only), and deleted
+  # after 90 days, long enough to fix a mapping and re-drop the file.
+  lifecycle_rule {
+    condition {
+      age            = 90
+      matches_prefix = ["quarantine/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   # Leftovers of an interrupted compose (functions/adapters/bucket/gcs-bucket.ts).
   lifecycle_rule {
     condition {

@@ -4,6 +4,7 @@ import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import { anomalyOptionsFor, freshnessFor, historyDays } from "../shared/quality-settings.ts";
 import { INVENTORY_BASELINE_PATH, sourcesStatusPath } from "../lib/bucket-layout.ts";
+import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
 import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
@@ -70,8 +71,15 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
 
   // Table inventory against the last baseline.
   const inventory: Inventory = { runDate, ...toInventory(tables) };
-  const baselineBody = await bucket.read(INVENTORY_BASELINE_PATH);
-  const baseline = baselineBody ? (JSON.parse(baselineBody.toString("utf8")) as Inventory) : undefined;
+  // An unreadable baseline is set aside and this run's inventory becomes the new one (said in the log).
+  const baselineRead = await readStateFile<Inventory>(bucket, INVENTORY_BASELINE_PATH, objectWith("tables"));
+  if (baselineRead.corrupt) {
+    context.log.error(describeCorrupt(baselineRead.corrupt), {
+      event: "state.corrupt",
+      ...baselineRead.corrupt,
+    });
+  }
+  const baseline = baselineRead.value;
   const expectedSources = new Set(
     SOURCES.filter((source) => settings.sources[source.name]?.expected !== false).map(
       (source) => source.name,

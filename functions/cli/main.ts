@@ -57,7 +57,8 @@ Outputs (under <work-dir>/bucket unless said otherwise)
   runs/dt=<date>/steps/<step>.json                                            the run ledger
   <work-dir>/outbox/*.eml and *.html                                          the emails
 
-Exit status: 0 when every selected step succeeded, 1 when a step failed or blocked the run, 2 on bad usage.`;
+Exit status: 0 when every selected step succeeded (or had already succeeded for the date), 1 when a step
+failed, blocked the run, was being run by another live process or was not reached, 2 on bad usage.`;
 
 class UsageError extends Error {}
 
@@ -151,7 +152,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     const report = await runLocally(config, message, { log, warehouse, secrets });
     await printSummary(report, config, write);
-    return report.failures.length ? 1 : 0;
+    return report.failures.length || report.notDone.length ? 1 : 0;
   } finally {
     await warehouse.close();
   }

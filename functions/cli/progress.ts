@@ -35,6 +35,9 @@ export function createProgressLogger(options: ProgressOptions, bound: LogFields 
       case "step.skipped":
         options.write(`${position(step)} ${step} – skipped (not selected)`);
         return;
+      case "step.in-progress":
+        options.write(`${position(step)} ${step} ✗ not run: ${String(all.holder ?? "another run holds it")}`);
+        return;
       case "step.duplicate":
         options.write(`${position(step)} ${step} – already done for this date (use --force to rebuild)`);
         return;

@@ -61,4 +61,10 @@ export async function printSummary(
     write(`FAILED at ${failure.step}: ${failure.error ?? failure.summary ?? "see the ledger"}`);
     write(`  re-run from there: npm start -- --date ${runDate} --from ${failure.step}`);
   }
+  const failed = new Set(report.failures.map((failure) => failure.step));
+  const notDone = report.notDone.filter((item) => !failed.has(item.step));
+  for (const item of notDone) write(`NOT DONE: ${item.step}: ${item.reason}`);
+  if (!report.failures.length && notDone[0]) {
+    write(`  re-run from there: npm start -- --date ${runDate} --from ${notDone[0].step}`);
+  }
 }

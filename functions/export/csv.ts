@@ -1,13 +1,19 @@
 // CSV for Looker Studio: UTF-8, comma-separated, a header row, numbers left numeric, and text protected from
 // spreadsheet formula injection.
 import { stringify } from "csv-stringify/sync";
+import { stripControlCharacters } from "../lib/text-safety.ts";
 import type { Row, StreamBatch } from "../shared/ports.ts";
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Formula starts, the full-width ＝＋－＠ included (spreadsheets in CJK locales read them as formulas too). */
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
-/** A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice). */
+/**
+ * A text cell loses its control characters, and one that a spreadsheet would run as a formula gets a leading
+ * apostrophe (OWASP's advice).
+ */
 export function neutraliseFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  const clean = stripControlCharacters(text);
+  return FORMULA_START.test(clean) ? `'${clean}` : clean;
 }
 
 export function csvCell(value: unknown): string | number | null {

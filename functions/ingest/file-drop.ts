@@ -3,12 +3,13 @@
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
 import { queryTemplate } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
 import { rawTable } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
+import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
+import { isTransient } from "../shared/step.ts";
 import type { FormatSpec, MapContext } from "./format-spec.ts";
 import {
   detectFormat,
@@ -18,7 +19,11 @@ import {
   type QuarantineEntry,
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
-import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
+import { checkZipDirectory } from "./xlsx-limits.ts";
+import { type Fingerprint, fingerprint, objectChunks } from "./fingerprint.ts";
+
+export { objectChunks } from "./fingerprint.ts";
+import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
 
 export const FILE_DROPS_TABLE = "file_drops";
 
@@ -98,49 +103,6 @@ export interface DropSettings {
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
-}
-
-/**
- * Reads an object as a stream of chunks. The Bucket port has no streaming read yet: a bucket that offers
- * readStream (a Cloud Storage adapter would: file.createReadStream()) or a local folder is streamed;
- * anything else is read whole, which is correct but not memory-bounded.
- */
-export function objectChunks(bucket: Bucket, path: string): AsyncIterable<Uint8Array> {
-  const streaming = bucket as Bucket & {
-    readStream?: (path: string) => AsyncIterable<Uint8Array>;
-    pathOf?: (path: string) => string;
-  };
-  if (typeof streaming.readStream === "function") return streaming.readStream(path);
-  if (typeof streaming.pathOf === "function") {
-    return createReadStream(streaming.pathOf(path), { highWaterMark: 256 * 1024 });
-  }
-  return (async function* () {
-    const whole = await bucket.read(path);
-    if (whole === undefined) throw new FileError(`${path} disappeared before it could be read`);
-    yield whole;
-  })();
-}
-
-interface Fingerprint {
-  sha256: string;
-  size: number;
-  head: Uint8Array;
-  utf8: boolean;
-}
-
-/** One streaming pass: the content hash, the size, and whether every byte is valid UTF-8. */
-async function fingerprint(chunks: AsyncIterable<Uint8Array>): Promise<Fingerprint> {
-  const hash = createHash("sha256");
-  const validator = new Utf8Validator();
-  let size = 0;
-  let head = new Uint8Array();
-  for await (const chunk of chunks) {
-    hash.update(chunk);
-    validator.push(chunk);
-    if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4)]);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish() };
 }
 
 /** A push-fed async iterable, so quarantined rows stream into the bucket while the file is still being read. */
@@ -263,9 +225,15 @@ function emptyManifest(
   };
 }
 
-async function readManifest(bucket: Bucket, sha256: string): Promise<FileManifest | undefined> {
-  const data = await bucket.read(manifestPath(sha256));
-  return data ? (JSON.parse(data.toString("utf8")) as FileManifest) : undefined;
+/** An unreadable manifest is set aside and the file is handled as new (loading it again is idempotent). */
+async function readManifest(bucket: Bucket, sha256: string, log: Logger): Promise<FileManifest | undefined> {
+  const read = await readStateFile<FileManifest>(
+    bucket,
+    manifestPath(sha256),
+    objectWith("sha256", "status"),
+  );
+  if (read.corrupt) log.error(describeCorrupt(read.corrupt), { event: "state.corrupt" });
+  return read.value;
 }
 
 async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise<void> {
@@ -378,20 +346,80 @@ export interface DropOutcome {
 }
 
 /**
- * Ingests one object of raw/inbox/. FileErrors (the file cannot be read) fail this file only; anything else
- * (the warehouse or bucket failing) is thrown so that the step is retried, with the file still in the inbox.
+ * Ingests one object of raw/inbox/. Any error while handling it fails this file only — the file is marked failed
+ * in its manifest (named, with the reason), moved out of the inbox, and the run goes on — except a transient one
+ * (the warehouse or bucket briefly unreachable), which is thrown so that the step is retried with the file still
+ * in the inbox. No file can block the shop.
  */
 export async function ingestDrop(
   ports: DropPorts,
   settings: DropSettings,
   inboxPath: string,
 ): Promise<DropOutcome> {
+  let print: Fingerprint | undefined;
+  try {
+    print = await fingerprint(objectChunks(ports.bucket, inboxPath));
+    return await ingestFingerprinted(ports, settings, inboxPath, print);
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    return failDrop(ports, settings, inboxPath, print, error);
+  }
+}
+
+/**
+ * A file that failed outside the reading of its rows (it cannot be opened, is not a regular file, its name or
+ * its manifest cannot be stored): recorded as failed, under its content hash when it could be read and under the
+ * hash of its inbox path otherwise, and taken out of the inbox.
+ */
+async function failDrop(
+  ports: DropPorts,
+  settings: DropSettings,
+  inboxPath: string,
+  print: Fingerprint | undefined,
+  error: unknown,
+): Promise<DropOutcome> {
+  const name = baseName(inboxPath);
+  const now = ports.clock.now().toISOString();
+  const reason = error instanceof Error ? error.message : String(error);
+  const key = print ?? {
+    sha256: createHash("sha256").update(`inbox:${inboxPath}`).digest("hex"),
+    size: 0,
+    head: new Uint8Array(),
+    utf8: true,
+  };
+  const manifest = emptyManifest(key, name, settings, now);
+  const kept = print !== undefined && (await ports.bucket.exists(manifest.receivedPath).catch(() => false));
+  Object.assign(manifest, {
+    status: "failed",
+    receivedPath: kept ? manifest.receivedPath : "",
+    error: `${name}: ${reason}${print ? "" : " (its content could not be read; this manifest is keyed by the hash of its inbox path)"}`,
+    drops: [{ name, at: now, outcome: "failed" }],
+  });
+  ports.log.child({ file: name }).warn("file drop failed", { reason });
+  try {
+    await recordManifest(ports, manifest);
+  } catch (recordError) {
+    ports.log.error("could not record the failed file's manifest", { file: name, error: recordError });
+  }
+  try {
+    await ports.bucket.delete(inboxPath);
+  } catch (deleteError) {
+    ports.log.error("could not take the failed file out of the inbox", { file: name, error: deleteError });
+  }
+  return { manifest };
+}
+
+async function ingestFingerprinted(
+  ports: DropPorts,
+  settings: DropSettings,
+  inboxPath: string,
+  print: Fingerprint,
+): Promise<DropOutcome> {
   const { bucket, warehouse, log } = ports;
   const name = baseName(inboxPath);
   const now = ports.clock.now().toISOString();
-  const print = await fingerprint(objectChunks(bucket, inboxPath));
   const fileLog = log.child({ file: name, sha256: print.sha256.slice(0, 12) });
-  const previous = await readManifest(bucket, print.sha256);
+  const previous = await readManifest(bucket, print.sha256, fileLog);
 
   if (previous?.status === "loaded") {
     // The same bytes again: nothing to load twice. The drop is remembered; the inbox copy goes.
@@ -415,6 +443,7 @@ export async function ingestDrop(
   let table: string | undefined;
   try {
     if (print.size === 0) throw new FileError("the file is empty");
+    if (isZip(print.head) && print.tail) checkZipDirectory(print.tail, print.size);
     const encoding = decideEncoding(print.head, print.utf8);
     const opened = await openDetected(ports, manifest.receivedPath, encoding, settings.formats);
     const { detected } = opened;
@@ -506,17 +535,18 @@ export async function ingestDrop(
       period: `${summary.periodStart}..${summary.periodEnd}`,
     });
   } catch (error) {
-    if (!(error instanceof FileError)) {
+    if (!(error instanceof FileError) && isTransient(error)) {
       await quarantine?.close().catch(() => undefined);
       throw error;
     }
+    const reason = error instanceof Error ? error.message : String(error);
     // Nothing of a failed file stays loaded: its rows are removed and its quarantine file dropped.
     await quarantine?.close().catch(() => undefined);
     if (quarantine?.used) await bucket.delete(quarantineFile);
     if (table) await removeOwnRows(warehouse, table, print.sha256);
     Object.assign(manifest, {
       status: "failed",
-      error: `${name}: ${error.message}`,
+      error: `${name}: ${reason}`,
       rowsRead: 0,
       rowsLoaded: 0,
       rowsQuarantined: 0,
@@ -527,7 +557,7 @@ export async function ingestDrop(
       periodEnd: null,
       quarantinePath: null,
     });
-    fileLog.warn("file drop failed", { reason: error.message });
+    fileLog.warn("file drop failed", { reason });
   }
   const last = manifest.drops[manifest.drops.length - 1];
   if (last) last.outcome = manifest.status;

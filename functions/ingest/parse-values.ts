@@ -41,6 +41,8 @@ export function isPlaceholder(text: string | undefined): boolean {
   return PLACEHOLDERS.has((text ?? "").trim());
 }
 
+const MAX_INTEGER_DIGITS = 29;
+
 /**
  * A decimal as a canonical string ("-1234.5"), so NUMERIC columns stay exact.
  * With "." as the decimal separator, "," may group thousands in threes ("1,234.56"); with ",", a space of any
@@ -88,6 +90,12 @@ export function parseDecimal(
   }
   integer = integer.replace(/^0+(?=\d)/, "");
   fraction = fraction.replace(/0+$/, "");
+  // BigQuery's NUMERIC holds 29 digits before the point: a longer amount fails its row here, not the transform.
+  if (integer.length > MAX_INTEGER_DIGITS) {
+    return fail(
+      `"${raw}" is too large for an amount (at most ${MAX_INTEGER_DIGITS} digits before the decimal point)`,
+    );
+  }
   const canonical = fraction ? `${integer}.${fraction}` : integer;
   const isZero = /^0(\.0*)?$/.test(canonical);
   return ok(negative && !isZero ? `-${canonical}` : canonical);

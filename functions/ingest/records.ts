@@ -5,6 +5,7 @@ import { CsvError, parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import type { DateFormat, DecimalSeparator } from "./parse-values.ts";
+import { checkSheetRow } from "./xlsx-limits.ts";
 import { type Delimiter, type EncodingGuess, isZip, sniffDelimiter, sniffEncoding } from "./sniff.ts";
 
 /** One record of the file as read: its cells and the physical line (or sheet row) it starts on. */
@@ -200,6 +201,7 @@ async function* sheetRecords(
       for await (const row of sheet) {
         const values = Array.isArray(row.values) ? row.values.slice(1) : [];
         const cells = Array.from(values, (value) => sheetCellText(value, options));
+        checkSheetRow(row.number, cells);
         if (cells.every((cell) => cell.trim() === "")) continue;
         yield { cells, line: row.number };
       }

@@ -77,8 +77,32 @@ export function latestExtractPath(name: string): string {
 // --- file drops --------------------------------------------------------------------------------------------
 
 /** A dropped file as received, kept by content hash. */
+/** Longest storage name, in UTF-8 bytes: with its folder and prefix a path stays far below 255-byte name limits. */
+const MAX_STORAGE_NAME_BYTES = 120;
+
+/**
+ * A dropped file's name as it may be stored: path separators, backslashes, control and shell-hostile characters
+ * become "_", leading dots go (no "..", no hidden files), and a long name is cut to 120 bytes keeping its
+ * extension. The original name is kept in the file's manifest.
+ */
+export function storageName(fileName: string): string {
+  let name = fileName
+    .normalize("NFC")
+    // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, "_")
+    .replace(/^[.\s]+/, "")
+    .trim();
+  if (!name || /^_*$/.test(name)) name = `file${name}`;
+  if (Buffer.byteLength(name) <= MAX_STORAGE_NAME_BYTES) return name;
+  const dot = name.lastIndexOf(".");
+  const extension = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : "";
+  let stem = name.slice(0, name.length - extension.length);
+  while (Buffer.byteLength(stem + extension) > MAX_STORAGE_NAME_BYTES) stem = [...stem].slice(0, -1).join("");
+  return stem + extension;
+}
+
 export function receivedPath(sha256: string, fileName: string): string {
-  return `raw/received/${sha256}/${fileName}`;
+  return `raw/received/${sha256}/${storageName(fileName)}`;
 }
 
 /** What ingest knows about a dropped file, by content hash. */
@@ -88,6 +112,7 @@ export function manifestPath(sha256: string): string {
 
 /** A file drop's rejected rows, with the reason for each (always a .csv, whatever the file was). */
 export function quarantinePath(runDate: string, sha256: string, fileName: string): string {
-  const csvName = fileName.toLowerCase().endsWith(".csv") ? fileName : `${fileName}.csv`;
+  const safe = storageName(fileName);
+  const csvName = safe.toLowerCase().endsWith(".csv") ? safe : `${safe}.csv`;
   return `quarantine/${dated(runDate)}/${sha256.slice(0, 12)}-${csvName}`;
 }

@@ -4,27 +4,43 @@ import { deckPath, failureEmailMarkerPath, summaryEmailMarkerPath } from "../lib
 import { loadReportData } from "../lib/reporting/load-report-data.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import type { RunMessage } from "../shared/run-message.ts";
+import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { buildFailureEmail } from "./failure-email.ts";
 import { buildSummaryEmail } from "./summary-email.ts";
 
+interface EmailMarker {
+  status: "sending" | "sent";
+  runId: string;
+  sentAt?: string;
+  location?: string;
+}
+
+const isMarker = (value: unknown): string | undefined =>
+  objectWith("status")(value) ??
+  (["sending", "sent"].includes((value as { status: unknown }).status as string)
+    ? undefined
+    : "status is neither sending nor sent");
+
+/**
+ * The summary email, at least once per run date and in practice exactly once: the marker says "sent" only
+ * after the SMTP server accepted the message, so a failed send is retried, and the email is built in full
+ * before the send so that the window in which a crash can cause a second copy is just the one marker write
+ * after the server's answer. A second copy carries the same Message-ID, <summary-DATE@dtc-pulse>.
+ */
 export async function runNotify(context: StepContext): Promise<StepResult> {
   const { bucket, mailer, clock } = context.ports;
-  const { runDate } = context.message;
+  const { runDate, runId } = context.message;
   const marker = summaryEmailMarkerPath(runDate);
-  const claimed = await bucket.createIfAbsent(
-    marker,
-    JSON.stringify({ status: "sending", runId: context.message.runId }),
-  );
-  if (!claimed) {
-    const existing = JSON.parse((await bucket.read(marker))?.toString("utf8") ?? "{}") as { status?: string };
-    if (existing.status === "sent") {
-      return {
-        summary: "summary email already sent for this run date; not sending it twice",
-        metrics: { emails: 0 },
-      };
-    }
-    // A send that crashed midway: better one duplicate than a silent morning.
+  const previous = await readStateFile<EmailMarker>(bucket, marker, isMarker);
+  if (previous.corrupt) {
+    context.log.error(describeCorrupt(previous.corrupt), { event: "state.corrupt", ...previous.corrupt });
+  }
+  if (previous.value?.status === "sent") {
+    return {
+      summary: "summary email already sent for this run date; not sending it twice",
+      metrics: { emails: 0 },
+    };
   }
   const deck = deckPath(runDate);
   const data = await loadReportData(context, {
@@ -32,37 +48,48 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
     deck: (await bucket.exists(deck)) ? await bucket.linkFor(deck) : undefined,
   });
   const email = buildSummaryEmail(data);
-  const sent = await mailer.send({
+  const mail = {
     from: context.config.email.from,
     to: context.config.email.to,
     subject: email.subject,
     html: email.html,
     text: email.text,
     messageId: `<summary-${runDate}@dtc-pulse>`,
-  });
+  };
+  // "sending" records that a send may have reached the server (a crash right after it shows here).
+  await bucket.write(marker, JSON.stringify({ status: "sending", runId } satisfies EmailMarker), JSON_TYPE);
+  const sent = await mailer.send(mail);
   await bucket.write(
     marker,
     JSON.stringify({
       status: "sent",
-      runId: context.message.runId,
+      runId,
       sentAt: clock.now().toISOString(),
       location: sent.location,
-    }),
+    } satisfies EmailMarker),
+    JSON_TYPE,
   );
   return { outputs: [sent.location], metrics: { emails: 1 }, summary: `summary email: ${email.subject}` };
 }
+
+const JSON_TYPE = { contentType: "application/json" };
 
 export function rerunCommand(message: RunMessage): string {
   return `npm start -- --date ${message.runDate} --from ${message.failure?.step ?? "ingest"}`;
 }
 
-/** The failure email, once per (run date, failed step, run id). */
+/**
+ * The failure email, once per (run date, failed step, run id): the marker is written only after the SMTP
+ * server accepted it, so a send that failed (a transient SMTP error) is retried by the bus rather than skipped.
+ */
 export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime): Promise<void> {
   const failure = message.failure;
   if (!failure) return;
   const { bucket, mailer } = runtime.ports;
   const marker = failureEmailMarkerPath(message.runDate, failure.step, message.runId);
-  if (!(await bucket.createIfAbsent(marker, JSON.stringify({ status: "sending", failure })))) return;
+  const previous = await readStateFile<EmailMarker>(bucket, marker, isMarker);
+  if (previous.corrupt) runtime.log.error(describeCorrupt(previous.corrupt), { event: "state.corrupt" });
+  if (previous.value?.status === "sent") return;
   const email = buildFailureEmail({
     shop: runtime.config.shop,
     runDate: message.runDate,
@@ -79,7 +106,11 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
     text: email.text,
     messageId: `<failure-${message.runDate}-${failure.step}-${message.runId}@dtc-pulse>`,
   });
-  await bucket.write(marker, JSON.stringify({ status: "sent", failure, location: sent.location }));
+  await bucket.write(
+    marker,
+    JSON.stringify({ status: "sent", runId: message.runId, failure, location: sent.location }),
+    JSON_TYPE,
+  );
   runtime.log.warn("failure email sent", {
     runDate: message.runDate,
     step: failure.step,

@@ -5,9 +5,10 @@ import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts"
 import type { PulseConfig } from "../shared/config.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import { Ledger, type StepRecord } from "../shared/ledger.ts";
-import { DEAD_LETTER_TOPIC, STEP_NAMES, STEPS, stepDefinition } from "../shared/pipeline.ts";
+import { DEAD_LETTER_TOPIC, STEP_NAMES, type StepName, STEPS, stepDefinition } from "../shared/pipeline.ts";
 import type { Clock, Logger, Secrets, WarehouseStats } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
+import { StepInProgressError } from "../shared/run-step.ts";
 import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";
 import { createStepHandlers, type StepFunctionOverrides } from "./step-handlers.ts";
@@ -21,6 +22,8 @@ export interface LocalRunOptions {
   warehouse?: DuckDbWarehouse;
   /** Replace step functions, e.g. to make one fail in a test. */
   overrides?: StepFunctionOverrides;
+  /** Wrap the ports, e.g. a bucket that fails on a chosen write (the fault-injection tests). */
+  wrapPorts?: (ports: Ports) => Ports;
 }
 
 export interface LocalRunReport {
@@ -28,6 +31,11 @@ export interface LocalRunReport {
   records: StepRecord[];
   /** Steps of this run id that failed or blocked. */
   failures: StepRecord[];
+  /**
+   * Selected steps that this run did not see succeed (or find already succeeded), with why: another live
+   * delivery held them, the chain stopped before them, or their delivery kept failing. Any entry: exit non-zero.
+   */
+  notDone: { step: StepName; reason: string }[];
   ports: Ports;
   warehouseStats: WarehouseStats;
   wallMs: number;
@@ -40,17 +48,29 @@ export async function runLocally(
 ): Promise<LocalRunReport> {
   const started = performance.now();
   const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: DEAD_LETTER_TOPIC });
-  const ports = await createLocalPorts(config, bus, {
+  const localPorts = await createLocalPorts(config, bus, {
     clock: options.clock,
     warehouse: options.warehouse,
     secrets: options.secrets,
   });
+  const ports = options.wrapPorts
+    ? { ...options.wrapPorts(localPorts), warehouse: localPorts.warehouse }
+    : localPorts;
   const runtime: HandlerRuntime = { config, ports, log: options.log };
   const handlers = createStepHandlers(async () => runtime, options.overrides);
+  // What each step's last delivery in this run came to: the exit status rests on these, not on the ledger
+  // alone (a ledger record may be an older run's).
+  const outcomes = new Map<StepName, string>();
   for (const step of STEPS) {
     const handler = handlers.steps[step.name];
     bus.subscribe(step.topic, async (event) => {
-      await handler(event);
+      try {
+        outcomes.set(step.name, await handler(event));
+      } catch (error) {
+        outcomes.set(step.name, error instanceof Error ? error.message : String(error));
+        if (error instanceof StepInProgressError) return; // another process runs it: retrying here cannot help
+        throw error;
+      }
     });
   }
   bus.subscribe(DEAD_LETTER_TOPIC, handlers.deadLetter);
@@ -67,10 +87,18 @@ export async function runLocally(
   const failures = records.filter(
     (record) => record.runId === message.runId && (record.status === "failed" || record.status === "blocked"),
   );
+  const notDone = STEP_NAMES.filter((step) => isStepSelected(step, message.options)).flatMap((step) => {
+    const outcome = outcomes.get(step);
+    if (outcome === "succeeded" || outcome === "duplicate") return [];
+    if (outcome === "failure-notified")
+      return [{ step, reason: "not run: a failure email went out instead" }];
+    return [{ step, reason: outcome === undefined ? "not reached: the run stopped before it" : outcome }];
+  });
   return {
     message,
     records,
     failures,
+    notDone,
     ports,
     warehouseStats: ports.warehouse.stats(),
     wallMs: performance.now() - started,

@@ -2,7 +2,9 @@
 // let runStep publish the next message. Permanent problems are logged and acknowledged (returning normally);
 // transient ones throw so that Pub/Sub retries, up to the dead-letter topic.
 import type { PulseConfig } from "./config.ts";
-import { STEP_NAMES, type StepName } from "./pipeline.ts";
+import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
+import { Ledger } from "./ledger.ts";
+import { isStepName, STEP_NAMES, type StepName } from "./pipeline.ts";
 import type { Logger } from "./ports.ts";
 import { decodePubSubData, UndecodableMessageError } from "./pubsub-envelope.ts";
 import { InvalidMessageError, parseRunMessage, type RunMessage, resolveStartMessage } from "./run-message.ts";
@@ -74,7 +76,9 @@ export function createStepEventHandler(
 
 /**
  * Messages that exhausted their deliveries land on the dead-letter topic; this handler turns each into the
- * failure email of the step whose topic it came from.
+ * failure email of the step whose topic it came from. A message it cannot read as a run message (Scheduler's
+ * `{"trigger":"scheduler"}`, garbage) still produces one: the email says what arrived. A dead letter for a step
+ * that has succeeded since, or that a live delivery is running right now, sends nothing: it was not a failure.
  */
 export function createDeadLetterHandler(
   runtime: () => Promise<HandlerRuntime>,
@@ -83,28 +87,68 @@ export function createDeadLetterHandler(
 ): (event: unknown) => Promise<void> {
   return async (event) => {
     const context = await runtime();
-    const attributes =
-      (event as { data?: { message?: { attributes?: Record<string, string> } } })?.data?.message
-        ?.attributes ?? {};
-    let message: RunMessage;
-    try {
-      message = parseRunMessage(decodePubSubData(event).data);
-    } catch (error) {
-      context.log.error("dead-lettered message cannot be read; dropping it", { error, attributes });
-      return;
-    }
+    const now = context.ports.clock.now();
+    const envelope = (
+      event as { data?: { message?: { attributes?: Record<string, string>; messageId?: string } } }
+    )?.data?.message;
+    const attributes = envelope?.attributes ?? {};
     const step =
       topicToStep(attributes.sourceTopic ?? "") ??
       topicToStep(sourceTopicOfSubscription(attributes.CloudPubSubDeadLetterSourceSubscription)) ??
-      (attributes.step as StepName | undefined) ??
-      "ingest";
+      (isStepName(attributes.step ?? "") ? (attributes.step as StepName) : undefined) ??
+      STEP_NAMES[0];
+    let message: RunMessage;
+    let unreadable: string | undefined;
+    try {
+      const data = decodePubSubData(event).data;
+      // The first step also accepts Scheduler's start message, so its dead letters may be one.
+      message =
+        step === STEP_NAMES[0]
+          ? resolveStartMessage(data, now, context.config.shop.timezone)
+          : parseRunMessage(data);
+    } catch (error) {
+      unreadable = error instanceof Error ? error.message : String(error);
+      context.log.error("dead-lettered message cannot be read; sending the failure email anyway", {
+        error: unreadable,
+        attributes,
+      });
+      message = parseRunMessage({
+        runDate:
+          attributes.runDate && isIsoDate(attributes.runDate)
+            ? attributes.runDate
+            : yesterdayIn(now, context.config.shop.timezone),
+        // Stable across redeliveries of this dead letter, so the failure email goes out once.
+        runId: `dead-letter-${(envelope?.messageId ?? "unknown").replace(/[^A-Za-z0-9._:-]/g, "-")}`.slice(
+          0,
+          120,
+        ),
+        trigger: "retry",
+      });
+    }
+    if (!message.failure && !unreadable) {
+      const ledger = new Ledger(context.ports.bucket);
+      if ((await ledger.read(message.runDate, step))?.status === "succeeded") {
+        context.log.info("dead letter for a step that has succeeded since; no failure email", { step });
+        return;
+      }
+      const holder = await ledger.liveClaim(message.runDate, step, now);
+      if (holder) {
+        context.log.warn("dead letter for a step that a live delivery is running; no failure email", {
+          step,
+          holder: holder.runId,
+        });
+        return;
+      }
+    }
     await onFailure(
       {
         ...message,
         failure: message.failure ?? {
           step,
-          error: attributes.deadLetterReason ?? "the step kept failing after every retry",
-          at: context.ports.clock.now().toISOString(),
+          error: unreadable
+            ? `a message for ${step} could not be read and was dead-lettered: ${unreadable}`
+            : (attributes.deadLetterReason ?? "the step kept failing after every retry"),
+          at: now.toISOString(),
         },
       },
       context,

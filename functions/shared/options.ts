@@ -39,6 +39,24 @@ const timeZone = z.string().refine((value) => {
   }
 }, "expected an IANA time zone such as America/New_York");
 
+/**
+ * One mailbox: "local@domain" or "Display Name <local@domain>". No control characters (a newline plus "Bcc:"
+ * would inject a header), no list separators (one mailbox per entry).
+ */
+const ADDRESS = String.raw`[^\s<>@,;"()\[\]\\]+@[^\s<>@,;"()\[\]\\]+`;
+const MAILBOX = new RegExp(String.raw`^(?:${ADDRESS}|(?:"[^"\\]*"|[^<>@,;"\\]*)\s*<${ADDRESS}>)$`);
+export function isMailbox(value: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+  return !/[\u0000-\u001f\u007f]/.test(value) && MAILBOX.test(value.trim());
+}
+const mailbox = z
+  .string()
+  .min(3)
+  .refine(
+    isMailbox,
+    'expected one email address, "name@example.com" or "Name <name@example.com>", with no line breaks',
+  );
+
 const option = <Schema extends z.ZodType>(declaration: OptionDeclaration<Schema>) => declaration;
 
 /**
@@ -79,14 +97,14 @@ export const SETTING_OPTIONS = {
   "email.from": option({
     env: ["PULSE_EMAIL_FROM"],
     default: "DTC Pulse <pulse@localhost>",
-    schema: z.string().min(3),
+    schema: mailbox,
     help: "sender of the summary and failure emails",
   }),
   "email.to": option({
     env: ["PULSE_EMAIL_TO"],
     kind: "list",
     default: ["founder@localhost"],
-    schema: z.array(z.string().min(3)).min(1),
+    schema: z.array(mailbox).min(1),
     help: "recipients (comma-separated in the variable, a list in the settings file)",
   }),
   dashboardUrl: option({

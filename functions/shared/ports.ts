@@ -131,6 +131,11 @@ export interface WriteOptions {
   contentType?: string;
 }
 
+export interface VersionedObject {
+  data: Buffer;
+  generation: string;
+}
+
 export interface Bucket {
   /** Human-readable location, e.g. a folder path or gs://bucket. */
   readonly location: string;
@@ -141,9 +146,25 @@ export interface Bucket {
     chunks: AsyncIterable<string | Uint8Array>,
     options?: WriteOptions,
   ): Promise<{ bytes: number }>;
+  /**
+   * Who can write this bucket: "machine" when only processes on this machine can (the local folder), so a
+   * claim's holder can be proved alive by its process id; "shared" when any machine can (Cloud Storage).
+   */
+  readonly scope: "machine" | "shared";
   /** Creates the object only if it does not exist yet; false when it already did (used to claim a step). */
   createIfAbsent(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<boolean>;
   read(path: string): Promise<Buffer | undefined>;
+  /** The object with its generation (an opaque version id that changes on every write), for compare-and-swap. */
+  readVersioned(path: string): Promise<VersionedObject | undefined>;
+  /** Writes only if the object is still at `generation`; false when someone else wrote or deleted it first. */
+  replaceIfGeneration(
+    path: string,
+    data: string | Uint8Array,
+    generation: string,
+    options?: WriteOptions,
+  ): Promise<boolean>;
+  /** Deletes only if the object is still at `generation`; false when it changed or is gone. */
+  deleteIfGeneration(path: string, generation: string): Promise<boolean>;
   exists(path: string): Promise<boolean>;
   /** Object paths under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;

@@ -4,10 +4,28 @@ import type { PulseConfig } from "./config.ts";
 import { Ledger, type StepRecord } from "./ledger.ts";
 import { nextStep, type StepName, stepDefinition } from "./pipeline.ts";
 import type { Logger } from "./ports.ts";
+import { describeCorrupt } from "./state-file.ts";
 import { isAfterLastStep, isStepSelected, type RunMessage } from "./run-message.ts";
 import { isTransient, type Ports, type StepFunction, type StepResult } from "./step.ts";
 
-export type StepOutcome = "succeeded" | "blocked" | "failed" | "skipped" | "duplicate" | "in-progress";
+export type StepOutcome = "succeeded" | "blocked" | "failed" | "skipped" | "duplicate";
+
+/**
+ * Another live delivery holds (run date, step). Transient: in the cloud the delivery is answered non-2xx and
+ * Pub/Sub retries it later; the CLI reports the step as not run and exits non-zero.
+ */
+export class StepInProgressError extends Error {
+  override name = "StepInProgressError";
+  readonly transient = true;
+  readonly status = 409;
+  constructor(
+    readonly step: StepName,
+    readonly runDate: string,
+    readonly holder: string,
+  ) {
+    super(`step ${step} for ${runDate} is being run by another delivery (${holder}); not run here`);
+  }
+}
 
 export interface StepRuntime {
   config: PulseConfig;
@@ -53,8 +71,10 @@ export async function runStep(
   runtime: StepRuntime,
 ): Promise<StepOutcome> {
   const { ports } = runtime;
-  const ledger = new Ledger(ports.bucket);
   const log = runtime.log.child({ step, runDate: message.runDate, runId: message.runId });
+  const ledger = new Ledger(ports.bucket, (corrupt) =>
+    log.error(describeCorrupt(corrupt), { event: "state.corrupt", ...corrupt }),
+  );
   if (!isStepSelected(step, message.options)) {
     const existing = await ledger.read(message.runDate, step);
     if (existing?.status !== "succeeded") {
@@ -67,31 +87,55 @@ export async function runStep(
     return "skipped";
   }
 
-  const startedAt = ports.clock.now();
-  const claimed = await ledger.claim(
+  if (!message.options.force) {
+    // A step already done for the date is acknowledged at once, claim or no claim: a duplicate delivery never
+    // waits for (or is retried because of) another duplicate that is checking the same thing.
+    const done = await ledger.read(message.runDate, step);
+    if (done?.status === "succeeded") return duplicate(step, message, runtime, log, done);
+  }
+  const claim = await ledger.claim(
     message.runDate,
     step,
     message.runId,
-    startedAt,
-    stepDefinition(step).timeoutSeconds * 1000,
+    () => ports.clock.now(),
+    (reason) => log.error(`lost the claim on this step: ${reason}`, { event: "step.claim-lost" }),
   );
-  if (!claimed) {
-    log.info("another delivery of this step is running; leaving it to finish", { event: "step.in-progress" });
-    return "in-progress";
+  if (!claim.acquired) {
+    // Not success, and not to be acknowledged: the bus retries later, when the holder has finished (then this
+    // delivery finds the step done) or has died (then its claim is taken over).
+    log.warn("another delivery of this step is running; retrying later", {
+      event: "step.in-progress",
+      holder: claim.reason,
+    });
+    throw new StepInProgressError(step, message.runDate, claim.reason);
   }
+  const lease = claim.lease;
+  lease.startRenewing();
+  try {
+    return await runClaimedStep(step, run, message, runtime, ledger, log);
+  } finally {
+    // A claim left behind by a failed release is not held by any live lease, so the next delivery takes it over.
+    await lease.release().catch((error: unknown) => {
+      log.warn("could not release the claim; the next delivery takes it over", { error });
+    });
+  }
+}
+
+async function runClaimedStep(
+  step: StepName,
+  run: StepFunction,
+  message: RunMessage,
+  runtime: StepRuntime,
+  ledger: Ledger,
+  log: Logger,
+): Promise<StepOutcome> {
+  const { ports } = runtime;
+  const startedAt = ports.clock.now();
   // Read the record only once the claim is held: a delivery that finished between an earlier read and this
   // claim is seen here, so a step is never run twice for the same run date.
   const current = await ledger.read(message.runDate, step);
   if (current?.status === "succeeded" && !message.options.force) {
-    // A duplicate delivery or a re-run of a finished day: nothing is done twice. Passing the message on is
-    // harmless (the next step de-duplicates too) and repairs a chain whose publish was lost.
-    log.info("step already succeeded for this run date; not running it again", {
-      event: "step.duplicate",
-      firstRunId: current.runId,
-    });
-    await ledger.release(message.runDate, step);
-    await publishNext(step, message, runtime);
-    return "duplicate";
+    return duplicate(step, message, runtime, log, current);
   }
 
   const record: StepRecord = {
@@ -128,14 +172,21 @@ export async function runStep(
   } catch (error) {
     const finishedAt = ports.clock.now();
     const transient = isTransient(error);
-    await ledger.write({
-      ...record,
-      status: "failed",
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      error: errorMessage(error),
-    });
-    await ledger.release(message.runDate, step);
+    try {
+      await ledger.write({
+        ...record,
+        status: "failed",
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        error: errorMessage(error),
+      });
+    } catch (writeError) {
+      // The failure itself must still travel (retry or failure email) even when the ledger cannot record it.
+      log.error("could not record the failure in the ledger", {
+        event: "ledger.write-failed",
+        error: writeError,
+      });
+    }
     log.error(transient ? "step failed; the bus will retry it" : "step failed permanently", {
       event: "step.failed",
       transient,
@@ -159,7 +210,6 @@ export async function runStep(
     summary: result.summary,
   };
   await ledger.write(finished);
-  await ledger.release(message.runDate, step);
   log.info(result.blocked ? "step blocked the run" : "step succeeded", {
     event: result.blocked ? "step.blocked" : "step.succeeded",
     durationMs: finished.durationMs,
@@ -171,6 +221,25 @@ export async function runStep(
   }
   await publishNext(step, message, runtime);
   return "succeeded";
+}
+
+/**
+ * A duplicate delivery or a re-run of a finished day: nothing is done twice. Passing the message on is harmless
+ * (the next step de-duplicates too) and repairs a chain whose publish was lost.
+ */
+async function duplicate(
+  step: StepName,
+  message: RunMessage,
+  runtime: StepRuntime,
+  log: Logger,
+  done: StepRecord,
+): Promise<StepOutcome> {
+  log.info("step already succeeded for this run date; not running it again", {
+    event: "step.duplicate",
+    firstRunId: done.runId,
+  });
+  await publishNext(step, message, runtime);
+  return "duplicate";
 }
 
 function skippedRecord(

@@ -12,6 +12,21 @@ describe("CSV extracts", () => {
     assert.equal(neutraliseFormula("Face cream"), "Face cream");
   });
 
+  it("neutralises full-width formula starts and strips control characters before looking", () => {
+    for (const hostile of ["\uff1dHYPERLINK(1)", "\uff0b1", "\uff0d2", "\uff20SUM(A1)"]) {
+      assert.equal(neutraliseFormula(hostile), `'${hostile}`);
+    }
+    assert.equal(neutraliseFormula("\u0000=cmd"), "'=cmd", "a NUL cannot hide a formula start");
+    assert.equal(neutraliseFormula("Face\u0000 \u000bcream\u001b[31m\u000c"), "Face cream[31m");
+    assert.equal(
+      neutraliseFormula("two\nlines\tand tab"),
+      "two\nlines\tand tab",
+      "CSV quoting handles these",
+    );
+    const cell = String(csvCell({ title: "a\u0000\u001bb" }));
+    assert.ok(![...cell].some((char) => char.charCodeAt(0) < 0x20), cell);
+  });
+
   it("leaves numbers numeric, negative ones included, and writes NULL as an empty cell", () => {
     assert.equal(csvCell(-12.5), -12.5);
     assert.equal(csvCell(null), null);

@@ -73,6 +73,36 @@ const CASES: Case[] = [
     },
     expect: { status: "loaded", loaded: 7, quarantined: 1, reason: /has \d+ of the header's 79 fields/ },
   },
+  // Issue 14's hostile cases (more in hostile-files.test.ts: symlinks, FIFOs, XLSX bombs, a whole hostile inbox).
+  {
+    name: "a 30-digit amount fails its row (past BigQuery's NUMERIC), not the file or the transform",
+    file: "meta-30-digits.csv",
+    data: () =>
+      meta(
+        metaRow("2026-11-21", "Huge", "123456789012345678901234567890"),
+        metaRow("2026-11-21", "Ok", "1.00"),
+      ),
+    expect: { status: "loaded", loaded: 1, quarantined: 1, reason: /too large for an amount/ },
+  },
+  {
+    name: "a backslash and dots in the name: stored under a safe name, the original kept in the manifest",
+    file: "..\\..\\meta.csv",
+    data: () => meta(metaRow("2026-11-21", "A", "1.00")),
+    expect: {
+      status: "loaded",
+      loaded: 1,
+      check: async (_harness, outcome) => {
+        assert.equal(outcome.manifest.fileName, "..\\..\\meta.csv");
+        assert.match(outcome.manifest.receivedPath, /\/_\.\._meta\.csv$/);
+      },
+    },
+  },
+  {
+    name: "a 240-character name: its quarantine file stays within file-name limits",
+    file: `${"x".repeat(236)}.csv`,
+    data: () => meta(metaRow("2026-11-21", "A", "1.00"), metaRow("2026-11-21", "B", "n/a money")),
+    expect: { status: "loaded", loaded: 1, quarantined: 1 },
+  },
   {
     name: "wrong encoding: a Windows-1252 Meta export is read as such, never as mojibake",
     file: "meta-cp1252.csv",

@@ -32,6 +32,8 @@ export interface Harness {
   bucket: FolderBucket;
   warehouse: DuckDbWarehouse;
   ingest(name: string, data: string | Uint8Array, options?: { mappings?: Mapping[] }): Promise<DropOutcome>;
+  /** Ingests an inbox entry the test put there itself (a symlink, a FIFO). */
+  ingestExisting(path: string, options?: { mappings?: Mapping[] }): Promise<DropOutcome>;
   rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -40,13 +42,16 @@ export async function createHarness(): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "pulse-ingest-"));
   const bucket = new FolderBucket(join(dir, "bucket"));
   const warehouse = await DuckDbWarehouse.open(":memory:");
-  return {
+  const harness: Harness = {
     dir,
     bucket,
     warehouse,
     async ingest(name, data, options = {}) {
       const path = `${INBOX_PREFIX}${name}`;
       await bucket.write(path, data);
+      return harness.ingestExisting(path, options);
+    },
+    async ingestExisting(path, options = {}) {
       const formats: FormatSpec[] = [...BUILTIN_FORMATS, ...(options.mappings ?? []).map(genericFormat)];
       return ingestDrop(
         { warehouse, bucket, clock: CLOCK, log: silentLogger() },
@@ -70,4 +75,5 @@ export async function createHarness(): Promise<Harness> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }

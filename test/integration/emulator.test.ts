@@ -38,6 +38,7 @@ import { fixedSecrets } from "../support/secrets.ts";
 const RUN_DATE = "2026-11-21";
 const FAILING_DATE = "2026-11-20";
 const DEAD_LETTER_DATE = "2026-11-19";
+const HELD_DATE = "2026-11-18";
 const PROJECT = "pulse-emulator-test";
 const PII_KEY = "e".repeat(40);
 const SHOP_ENV = { PULSE_SHOP_NAME: "Maison Test", PULSE_PII_HASH_KEY: PII_KEY };
@@ -74,6 +75,7 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
   };
   return {
     location: bucket.location,
+    scope: bucket.scope,
     write: async (path, data, options) => {
       check(path);
       return bucket.write(path, data, options);
@@ -84,6 +86,10 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
     },
     createIfAbsent: (path, data, options) => bucket.createIfAbsent(path, data, options),
     read: (path) => bucket.read(path),
+    readVersioned: (path) => bucket.readVersioned(path),
+    replaceIfGeneration: (path, data, generation, options) =>
+      bucket.replaceIfGeneration(path, data, generation, options),
+    deleteIfGeneration: (path, generation) => bucket.deleteIfGeneration(path, generation),
     exists: (path) => bucket.exists(path),
     list: (prefix) => bucket.list(prefix),
     copy: (from, to) => bucket.copy(from, to),
@@ -429,6 +435,32 @@ describe("the daily run through the Pub/Sub emulator and functions-framework", {
     );
     assert.ok(failureEmail, "failure email in the outbox");
     assert.match((await parsedEmail(emulated, failureEmail)).subject ?? "", /FAILED at report/);
+  });
+
+  it("answers a delivery that finds another delivery's live claim with an error, and runs it once released", async () => {
+    const held = await ledger().claim(HELD_DATE, "check-sources", "holder-run", () => new Date());
+    assert.ok(held.acquired);
+    const deliveriesBefore = pipeline.servers.deliveries.length;
+    await publishTo("check-sources", {
+      trigger: "scheduler",
+      runDate: HELD_DATE,
+      runId: "waiting-run",
+      options: { skip: [], to: "check-sources" },
+    });
+    await until(async () => {
+      const refused = pipeline.servers.deliveries
+        .slice(deliveriesBefore)
+        .filter((delivery) => delivery.entryPoint === "checkSources" && (delivery.status ?? 0) >= 300);
+      return refused.length > 0 ? refused : undefined;
+    }, "a delivery refused while the claim is held");
+    assert.equal(await ledger().read(HELD_DATE, "check-sources"), undefined, "not run while held");
+    await held.lease.release();
+    const record = await until(async () => {
+      const found = await ledger().read(HELD_DATE, "check-sources");
+      return found?.status === "succeeded" ? found : undefined;
+    }, "the retried delivery to run the step");
+    assert.equal(record.runId, "waiting-run");
+    await pipeline.servers.waitForIdle({ quietMs: 500, timeoutMs: 10_000 });
   });
 
   it("stops the emulator (gcloud and Java) and every function server", async (t) => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
@@ -9,8 +10,8 @@ import { Ledger } from "../../functions/shared/ledger.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Bus, BusMessage, Mailer, Secrets, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import { runStep, type StepRuntime } from "../../functions/shared/run-step.ts";
-import { PermanentStepError, type StepFunction } from "../../functions/shared/step.ts";
+import { runStep, StepInProgressError, type StepRuntime } from "../../functions/shared/run-step.ts";
+import { isTransient, PermanentStepError, type StepFunction } from "../../functions/shared/step.ts";
 
 class RecordingBus implements Bus {
   readonly messages: { topic: string; message: BusMessage }[] = [];
@@ -75,20 +76,103 @@ describe("runStep", () => {
     assert.equal((await new Ledger(runtime.ports.bucket).read("2026-11-21", "transform"))?.attempt, 2);
   });
 
-  it("leaves a step that another delivery is running alone", async () => {
+  it("answers a delivery that finds a live claim of another delivery with a retryable error", async () => {
     const ledger = new Ledger(runtime.ports.bucket);
-    assert.equal(
-      await ledger.claim("2026-11-21", "export", "other-run", new Date("2026-11-22T06:59:00Z"), 60_000 * 10),
-      true,
+    const held = await ledger.claim("2026-11-21", "export", "other-run", () => new Date());
+    assert.equal(held.acquired, true);
+    await assert.rejects(
+      runStep("export", async () => ({}), message, runtime),
+      (error: unknown) => error instanceof StepInProgressError && isTransient(error),
     );
-    assert.equal(await runStep("export", async () => ({}), message, runtime), "in-progress");
     assert.equal(bus.messages.length, 0);
+    if (held.acquired) await held.lease.release();
+    assert.equal(await runStep("export", async () => ({}), message, runtime), "succeeded");
   });
 
-  it("takes over a claim left by a crashed execution", async () => {
-    const ledger = new Ledger(runtime.ports.bucket);
-    await ledger.claim("2026-11-21", "export", "crashed", new Date("2026-11-21T07:00:00Z"), 1);
+  const claimPath = "runs/dt=2026-11-21/claims/export.json";
+  const writeClaim = (claim: Record<string, unknown>) =>
+    runtime.ports.bucket.write(claimPath, JSON.stringify(claim));
+  const liveLease = { claimedAt: "2026-11-22T06:59:00Z", expiresAt: "2026-11-22T07:59:00Z" };
+
+  it("takes over at once a claim whose holder process is dead", async () => {
+    const child = spawnSync(process.execPath, ["-e", "process.exit(0)"]);
+    await writeClaim({
+      runId: "killed",
+      token: "t-dead",
+      holder: { host: hostname(), pid: child.pid },
+      ...liveLease,
+    });
     assert.equal(await runStep("export", async () => ({}), message, runtime), "succeeded");
+    assert.equal(await runtime.ports.bucket.exists(claimPath), false, "the claim is released after the step");
+  });
+
+  it("takes over a claim this process abandoned, an expired lease and an unreadable claim", async () => {
+    await writeClaim({
+      runId: "thrown",
+      token: "t-gone",
+      holder: { host: hostname(), pid: process.pid },
+      ...liveLease,
+    });
+    assert.equal(await runStep("export", async () => ({}), message, runtime), "succeeded");
+    await writeClaim({
+      runId: "elsewhere",
+      token: "t-old",
+      holder: { host: "another-machine", pid: 1 },
+      claimedAt: "2026-11-22T06:00:00Z",
+      expiresAt: "2026-11-22T06:01:00Z",
+    });
+    assert.equal(
+      await runStep(
+        "export",
+        async () => ({}),
+        { ...message, options: { ...message.options, force: true } },
+        runtime,
+      ),
+      "succeeded",
+    );
+    await runtime.ports.bucket.write(claimPath, "");
+    assert.equal(
+      await runStep(
+        "export",
+        async () => ({}),
+        { ...message, options: { ...message.options, force: true } },
+        runtime,
+      ),
+      "succeeded",
+    );
+  });
+
+  it("leaves a live claim on another machine alone until its lease expires", async () => {
+    await writeClaim({
+      runId: "elsewhere",
+      token: "t-live",
+      holder: { host: "another-machine", pid: 1 },
+      ...liveLease,
+    });
+    await assert.rejects(
+      runStep("export", async () => ({}), message, runtime),
+      StepInProgressError,
+    );
+  });
+
+  it("releases the claim when a ledger write throws outside the step, so the redelivery runs", async () => {
+    const bucket = runtime.ports.bucket;
+    let failNext = true;
+    const faulty = Object.create(bucket) as typeof bucket;
+    faulty.write = async (path, data, options) => {
+      if (failNext && path.includes("/steps/")) {
+        failNext = false;
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      }
+      return bucket.write(path, data, options);
+    };
+    const faultyRuntime = { ...runtime, ports: { ...runtime.ports, bucket: faulty } };
+    await assert.rejects(
+      runStep("export", async () => ({}), message, faultyRuntime),
+      /ENOSPC/,
+    );
+    assert.equal(await bucket.exists(claimPath), false);
+    assert.equal(await runStep("export", async () => ({}), message, faultyRuntime), "succeeded");
   });
 
   it("reports a permanent failure once, to notify, without retrying", async () => {

@@ -226,6 +226,8 @@ export async function emulate(argv: string[], env: Record<string, string | undef
         message,
         records,
         failures,
+        // The emulator's run end is judged by waitForRunEnd below, from the ledger and the deliveries.
+        notDone: [],
         ports: pipeline.runtime.ports,
         warehouseStats: openWarehouse.stats(),
         wallMs: performance.now() - started,

@@ -1,22 +1,91 @@
 // The bucket on a local folder. Writes go to a temporary file and are renamed into place, so a reader sees
 // the old object or the new one, never half of one (the same promise Cloud Storage makes).
+//
+// Generations are emulated from the file itself: every write renames a new file into place, so the pair
+// (inode, change time in ns) names one version. A compare-and-swap (replaceIfGeneration, deleteIfGeneration)
+// holds a per-object lock file for the few microseconds between checking the generation and renaming, and the
+// lock is safe across processes (open with O_EXCL); a lock left by a dead process is broken.
 import { randomUUID } from "node:crypto";
-import { createWriteStream, type Dirent } from "node:fs";
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { constants, createWriteStream, type Dirent } from "node:fs";
+import {
+  type FileHandle,
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { Bucket } from "../../shared/ports.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { processIsAlive } from "../../shared/ledger.ts";
+import type { Bucket, VersionedObject } from "../../shared/ports.ts";
+
+/** A lock older than this was left by a process that died inside a compare-and-swap (which takes microseconds). */
+const ABANDONED_LOCK_MS = 10_000;
+const LOCK_WAIT_MS = 15_000;
+
+/** An object that is not a regular file (a symlink, a FIFO, a device): refused, never followed or opened. */
+export class NotRegularFileError extends Error {
+  override name = "NotRegularFileError";
+}
+
+/**
+ * Opens an object for reading without following a symlink (O_NOFOLLOW) and without blocking on a FIFO
+ * (O_NONBLOCK), then refuses anything that is not a regular file.
+ */
+async function openRegular(full: string, objectPath: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new NotRegularFileError(`${objectPath} is a symbolic link; refused, not followed`);
+    }
+    throw error;
+  }
+  const stats = await handle.stat();
+  if (!stats.isFile()) {
+    await handle.close();
+    const kind = stats.isFIFO()
+      ? "a FIFO (named pipe)"
+      : stats.isDirectory()
+        ? "a folder"
+        : "not a regular file";
+    throw new NotRegularFileError(`${objectPath} is ${kind}; refused, not read`);
+  }
+  return handle;
+}
+
+function generationOf(stats: { ino: bigint; ctimeNs: bigint; size: bigint }): string {
+  return `${stats.ino}.${stats.ctimeNs}.${stats.size}`;
+}
+
+function isLockName(name: string): boolean {
+  return name.startsWith(".") && name.endsWith(".lock");
+}
 
 export class FolderBucket implements Bucket {
   readonly location: string;
+  readonly scope = "machine";
 
   constructor(root: string) {
     this.location = resolve(root);
   }
 
-  /** Maps an object path to a file, refusing paths that would leave the bucket folder. */
+  /**
+   * Maps an object path to a file, refusing paths that would leave the bucket folder. A backslash is an
+   * ordinary character of a name here, as in Cloud Storage (a dropped "a\\b.csv" must be readable to be handled).
+   */
   pathOf(objectPath: string): string {
-    if (!objectPath || objectPath.startsWith("/") || objectPath.includes("\\")) {
+    if (!objectPath || objectPath.startsWith("/") || objectPath.includes("\0")) {
       throw new Error(`invalid object path "${objectPath}"`);
     }
     const full = resolve(this.location, objectPath);
@@ -52,35 +121,144 @@ export class FolderBucket implements Bucket {
     return { bytes: (await stat(full)).size };
   }
 
+  /** Written whole to a temporary file, then hard-linked into place: link fails if the object exists (EEXIST). */
   async createIfAbsent(path: string, data: string | Uint8Array): Promise<boolean> {
     const full = this.pathOf(path);
     await mkdir(dirname(full), { recursive: true });
+    const temp = this.tempPathFor(full);
+    await writeFile(temp, data);
     try {
-      const handle = await open(full, "wx");
-      try {
-        await handle.writeFile(data);
-      } finally {
-        await handle.close();
-      }
+      await link(temp, full);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
       throw error;
+    } finally {
+      await rm(temp, { force: true });
     }
   }
 
-  async read(path: string): Promise<Buffer | undefined> {
+  /** Reads data and generation from one open file, so they always belong to the same version. */
+  async readVersioned(path: string): Promise<VersionedObject | undefined> {
+    let handle: FileHandle;
     try {
-      return await readFile(this.pathOf(path));
+      handle = await openRegular(this.pathOf(path), path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    try {
+      const stats = await handle.stat({ bigint: true });
+      return { data: await handle.readFile(), generation: generationOf(stats) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async currentGeneration(full: string): Promise<string | undefined> {
+    try {
+      return generationOf(await stat(full, { bigint: true }));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
   }
 
+  async replaceIfGeneration(path: string, data: string | Uint8Array, generation: string): Promise<boolean> {
+    const full = this.pathOf(path);
+    const temp = this.tempPathFor(full);
+    await writeFile(temp, data);
+    try {
+      return await this.withLock(full, async () => {
+        if ((await this.currentGeneration(full)) !== generation) return false;
+        await rename(temp, full);
+        return true;
+      });
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async deleteIfGeneration(path: string, generation: string): Promise<boolean> {
+    const full = this.pathOf(path);
+    return this.withLock(full, async () => {
+      if ((await this.currentGeneration(full)) !== generation) return false;
+      await unlink(full);
+      return true;
+    });
+  }
+
+  /** Runs `action` holding the object's lock file (O_EXCL create), waiting for another holder to finish. */
+  private async withLock<T>(full: string, action: () => Promise<T>): Promise<T> {
+    const lock = join(dirname(full), `.${basename(full)}.lock`);
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname() }), { flag: "wx" });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if (await this.lockIsAbandoned(lock)) {
+          await rm(lock, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw Object.assign(new Error(`the object lock ${lock} stayed taken for ${LOCK_WAIT_MS} ms`), {
+            transient: true,
+          });
+        }
+        await sleep(1 + Math.random() * 4);
+      }
+    }
+    try {
+      return await action();
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  private async lockIsAbandoned(lock: string): Promise<boolean> {
+    try {
+      const [body, stats] = await Promise.all([readFile(lock, "utf8"), stat(lock)]);
+      if (Date.now() - stats.mtimeMs > ABANDONED_LOCK_MS) return true;
+      const holder = JSON.parse(body) as { pid?: number; host?: string };
+      return holder.host === hostname() && typeof holder.pid === "number" && !processIsAlive(holder.pid);
+    } catch {
+      // Gone already, or still being written: not abandoned (an unreadable lock ages out above).
+      return false;
+    }
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await openRegular(this.pathOf(path), path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Streams an object's bytes (regular files only), so a big drop is never held whole. */
+  async *readStream(path: string): AsyncIterable<Uint8Array> {
+    const handle = await openRegular(this.pathOf(path), path);
+    try {
+      for await (const chunk of handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false })) {
+        yield chunk as Buffer;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
   async exists(path: string): Promise<boolean> {
     try {
-      return (await stat(this.pathOf(path))).isFile();
+      return (await lstat(this.pathOf(path))).isFile();
     } catch {
       return false;
     }
@@ -99,7 +277,8 @@ export class FolderBucket implements Bucket {
       for (const entry of entries) {
         const full = join(folder, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (!entry.name.endsWith(".tmp")) found.push(relative(this.location, full).split(sep).join("/"));
+        else if (!entry.name.endsWith(".tmp") && !isLockName(entry.name))
+          found.push(relative(this.location, full).split(sep).join("/"));
       }
     };
     // Walk from the deepest folder the prefix names, then filter on the full prefix.
@@ -108,12 +287,21 @@ export class FolderBucket implements Bucket {
     return found.filter((path) => path.startsWith(prefix)).sort();
   }
 
+  /** Copies the regular file `from` (never what a symlink points at) through a temporary file. */
   async copy(from: string, to: string): Promise<void> {
     const target = this.pathOf(to);
+    const source = await openRegular(this.pathOf(from), from);
     await mkdir(dirname(target), { recursive: true });
     const temp = this.tempPathFor(target);
-    await copyFile(this.pathOf(from), temp);
-    await rename(temp, target);
+    try {
+      await pipeline(source.createReadStream({ autoClose: false }), createWriteStream(temp));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    } finally {
+      await source.close();
+    }
   }
 
   async delete(path: string): Promise<void> {

@@ -69,6 +69,7 @@ function toBuffer(chunk: string | Uint8Array): Buffer {
 
 export class GcsBucket implements Bucket {
   readonly location: string;
+  readonly scope = "shared";
   private readonly linkTtlSeconds: number;
   private readonly clock: Clock;
   private readonly listPageSize: number;
@@ -94,7 +95,7 @@ export class GcsBucket implements Bucket {
 
   /** The object for a path; refuses paths GCS would accept but the folder bucket would not, to keep them alike. */
   private file(path: string, generation?: number | string): GcsFile {
-    if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").includes("..")) {
+    if (!path || path.startsWith("/") || path.includes("\0") || path.split("/").includes("..")) {
       throw new Error(`invalid object path "${path}"`);
     }
     return generation === undefined ? this.bucket.file(path) : this.bucket.file(path, { generation });

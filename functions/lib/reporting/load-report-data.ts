@@ -1,6 +1,8 @@
 // Reads what the deck and the email show: small, aggregated mart rows plus the run's findings (the queries are
 // sql/queries/reporting/). Every query is bounded (a date range and a row ceiling), so the cost and the memory
 // stay flat as history grows.
+import { describeCorrupt, readStateFile } from "../../shared/state-file.ts";
+import { stripControlCharactersDeep } from "../text-safety.ts";
 import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
@@ -116,9 +118,14 @@ export async function loadReportData(
     { label: "report top products", maxRows: TOP_PRODUCTS },
   );
   const marts = await loadPeriodMarts(warehouse, runDate);
-  const sourcesBody = await bucket.read(sourcesStatusPath(runDate));
-  const sources = sourcesBody ? (JSON.parse(sourcesBody.toString("utf8")) as SourceStatus[]) : [];
-  return {
+  const sourcesRead = await readStateFile<SourceStatus[]>(bucket, sourcesStatusPath(runDate), (value) =>
+    Array.isArray(value) ? undefined : "not a JSON array",
+  );
+  // Written by check-sources on every run: an unreadable one is set aside and shown empty, and said so.
+  if (sourcesRead.corrupt) process.stderr.write(`${describeCorrupt(sourcesRead.corrupt)}\n`);
+  const sources = sourcesRead.value ?? [];
+  // Names from the data reach the deck's XML and the email: control characters never do.
+  return stripControlCharactersDeep({
     shop: context.config.shop,
     runDate,
     daily,
@@ -128,5 +135,5 @@ export async function loadReportData(
     findings: sortFindings(await context.ledger.findings(runDate)),
     sources,
     links,
-  };
+  });
 }

@@ -1,0 +1,60 @@
+// A dropped file's identity from one streaming pass over its bytes: the content hash, the size, whether it is
+// valid UTF-8, its first bytes (for the encoding and the zip signature) and, for a zip, its last bytes (where the
+// zip directory is, checked against the XLSX caps before the workbook is parsed).
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import type { Bucket } from "../shared/ports.ts";
+import { FileError } from "./records.ts";
+import { isZip, Utf8Validator } from "./sniff.ts";
+import { ZIP_TAIL_BYTES } from "./xlsx-limits.ts";
+
+/**
+ * Reads an object as a stream of chunks. The Bucket port has no streaming read yet: a bucket that offers
+ * readStream (a Cloud Storage adapter would: file.createReadStream()) or a local folder is streamed;
+ * anything else is read whole, which is correct but not memory-bounded.
+ */
+export function objectChunks(bucket: Bucket, path: string): AsyncIterable<Uint8Array> {
+  const streaming = bucket as Bucket & {
+    readStream?: (path: string) => AsyncIterable<Uint8Array>;
+    pathOf?: (path: string) => string;
+  };
+  if (typeof streaming.readStream === "function") return streaming.readStream(path);
+  if (typeof streaming.pathOf === "function") {
+    return createReadStream(streaming.pathOf(path), { highWaterMark: 256 * 1024 });
+  }
+  return (async function* () {
+    const whole = await bucket.read(path);
+    if (whole === undefined) throw new FileError(`${path} disappeared before it could be read`);
+    yield whole;
+  })();
+}
+
+export interface Fingerprint {
+  sha256: string;
+  size: number;
+  head: Uint8Array;
+  utf8: boolean;
+  /** The last bytes of the file (up to ZIP_TAIL_BYTES), where a zip keeps its directory. */
+  tail?: Buffer;
+}
+
+/** One streaming pass: the content hash, the size, and whether every byte is valid UTF-8. */
+export async function fingerprint(chunks: AsyncIterable<Uint8Array>): Promise<Fingerprint> {
+  const hash = createHash("sha256");
+  const validator = new Utf8Validator();
+  let size = 0;
+  let head = new Uint8Array();
+  let tail = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    validator.push(chunk);
+    if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4)]);
+    size += chunk.length;
+    if (isZip(head)) {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > 2 * ZIP_TAIL_BYTES) tail = tail.subarray(tail.length - ZIP_TAIL_BYTES);
+    }
+  }
+  if (tail.length > ZIP_TAIL_BYTES) tail = tail.subarray(tail.length - ZIP_TAIL_BYTES);
+  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish(), tail };
+}
