@@ -1,5 +1,6 @@
 // Business rules over aggregated rows: pure functions from rows (and detector verdicts) to findings, each with
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
+import { INGEST_METRICS } from "../shared/ingest-metrics.ts";
 import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { CHANNEL_WITHOUT_UTM_SOURCE, channelLabel } from "../lib/sql/channels.ts";
@@ -168,8 +169,8 @@ export function rejectRateFinding(
   metrics: Readonly<Record<string, number>> | undefined,
   maxRejectRate: number,
 ): RuleFinding | undefined {
-  const read = metrics?.rowsRead;
-  const quarantined = metrics?.rowsQuarantined;
+  const read = metrics?.[INGEST_METRICS.fileRowsRead];
+  const quarantined = metrics?.[INGEST_METRICS.fileRowsQuarantined];
   if (typeof read !== "number" || typeof quarantined !== "number" || !(read > 0)) return undefined;
   const rate = quarantined / read;
   if (rate <= maxRejectRate) return undefined;

@@ -156,7 +156,7 @@ async function checkOrderRecords(run: QualityRun): Promise<void> {
 }
 
 async function checkFileDrops(run: QualityRun): Promise<void> {
-  // The ingest step records rowsRead / rowsQuarantined when it parsed file drops; without them there is
+  // The ingest step records fileRowsRead / fileRowsQuarantined when it parsed file drops; without them there is
   // nothing to judge (warehouse-only sources, or an ingest that predates those metrics).
   const ingest = await run.context.ledger.read(run.runDate, "ingest");
   const finding = rejectRateFinding(ingest?.metrics, run.settings.fileDrops.maxRejectRate);

@@ -19,6 +19,7 @@ import {
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
 import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
+import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
 
 export const FILE_DROPS_TABLE = "file_drops";
 
@@ -53,6 +54,8 @@ export interface FileManifest {
   error: string | null;
   /** Every time these exact bytes were dropped. */
   drops: { name: string; at: string; outcome: DropStatus }[];
+  /** How the shop's configured zone fits the UTC offsets on the file's timestamps (files that write them). */
+  timeZone?: ZoneFit & { configured: string };
 }
 
 export const FILE_DROP_COLUMNS: readonly LoadColumn[] = [
@@ -442,6 +445,7 @@ export async function ingestDrop(
       shopTimezone: settings.shopTimezone,
       shopCurrency: settings.shopCurrency,
       preamble: detected.preamble,
+      offsets: new OffsetSampler(),
     };
     const writer = new QuarantineWriter(bucket, quarantineFile, detected.header.names);
     quarantine = writer;
@@ -467,6 +471,8 @@ export async function ingestDrop(
     );
     await writer.close();
     Object.assign(manifest, summary, { quarantinePath: writer.used ? quarantineFile : null });
+    const zoneFit = fitTimeZone(settings.shopTimezone, context.offsets?.observations ?? []);
+    if (zoneFit) manifest.timeZone = { configured: settings.shopTimezone, ...zoneFit };
 
     if (summary.rowsLanded > 0 && summary.periodStart !== null && summary.periodEnd !== null) {
       const params = {

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { Row } from "../shared/ports.ts";
 import type { DateFormat, DecimalSeparator, Parsed } from "./parse-values.ts";
 import type { Delimiter, TextEncoding } from "./sniff.ts";
+import type { OffsetSampler } from "./time-zone-fit.ts";
 
 /** A data record with its header-named cells. */
 export interface DataRecord {
@@ -21,6 +22,8 @@ export interface MapContext {
   shopCurrency: string;
   /** Lines above the header (report titles, a date-range line), joined cell text. */
   preamble: readonly string[];
+  /** Collects the UTC offsets the file writes on its timestamps, to check the shop's time zone against. */
+  offsets?: OffsetSampler;
 }
 
 export type MapOutput =

@@ -81,6 +81,11 @@ const ORDER_REQUIRED = [
   "Lineitem price",
 ];
 
+/** A line item's product key: its SKU, else its name (the export writes "product title - variant title"). */
+export function productKeyOf(sku: string, lineItemName: string): string {
+  return sku ? `sku:${sku}` : `title:${lineItemName.replace(/\s+/g, " ").toLowerCase()}`;
+}
+
 function orderRow(header: Columns, records: DataRecord[], context: MapContext): MapOutput[] {
   const first = records[0] as DataRecord;
   const get = (name: string, record: DataRecord = first) => header.cell(record, name);
@@ -89,6 +94,7 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
   errors.require("Id", id !== null);
   const createdAt = errors.take("Created at", parseInstant(get("Created at")), null);
   errors.require("Created at", createdAt !== null);
+  context.offsets?.addText(get("Created at"));
   const currency = cleanCell(get("Currency")).toUpperCase();
   errors.check(/^[A-Z]{3}$/.test(currency), `column "Currency" is not a 3-letter currency code`);
   const total = errors.take("Total", parseDecimal(get("Total")), null);
@@ -132,12 +138,16 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     if (lineErrors.reason) {
       return reject(records, `line item on line ${record.line}: ${lineErrors.reason}`);
     }
+    const sku = cleanCell(get("Lineitem sku", record));
+    const title = get("Lineitem name", record).trim();
+    // The export has no product id: the SKU, else the line's name (product title - variant title), is the key.
+    const productKey = productKeyOf(sku, title);
     lineItems.push({
       id: stableId("shopify-line-item", String(id), String(position)),
-      product_id: null,
-      variant_id: null,
-      sku: cleanCell(get("Lineitem sku", record)) || null,
-      title: get("Lineitem name", record).trim(),
+      product_id: stableId("shopify-product-key", productKey),
+      variant_id: stableId("shopify-variant-key", productKey),
+      sku: sku || null,
+      title,
       quantity,
       price,
       total_discount: lineDiscount ?? "0",
@@ -176,7 +186,14 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     line_items: lineItems,
     refunds:
       refunded !== null && refunded !== "0"
-        ? [{ id: null, created_at: null, transactions: [{ amount: refunded, kind: "refund" }] }]
+        ? [
+            {
+              // One refund per order in the export (its total), keyed by the order.
+              id: stableId("shopify-refund", String(id)),
+              created_at: null,
+              transactions: [{ amount: refunded, kind: "refund" }],
+            },
+          ]
         : [],
     shipping_address:
       country || province

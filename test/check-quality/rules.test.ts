@@ -150,14 +150,14 @@ describe("file-drop reject rate", () => {
   it("warns above 5%, is critical above half, and says nothing without the ingest metrics", () => {
     assert.equal(rejectRateFinding(undefined, 0.05), undefined);
     assert.equal(rejectRateFinding({ filesInInbox: 2 }, 0.05), undefined);
-    assert.equal(rejectRateFinding({ rowsRead: 1000, rowsQuarantined: 50 }, 0.05), undefined);
-    const warning = rejectRateFinding({ rowsRead: 1000, rowsQuarantined: 80 }, 0.05);
+    assert.equal(rejectRateFinding({ fileRowsRead: 1000, fileRowsQuarantined: 50 }, 0.05), undefined);
+    const warning = rejectRateFinding({ fileRowsRead: 1000, fileRowsQuarantined: 80 }, 0.05);
     assert.equal(warning?.severity, "warning");
     assert.match(
       warning?.message ?? "",
       /^8\.0% of the rows in today's file drops were rejected \(80 of 1,000\)/,
     );
-    assert.equal(rejectRateFinding({ rowsRead: 100, rowsQuarantined: 90 }, 0.05)?.severity, "critical");
+    assert.equal(rejectRateFinding({ fileRowsRead: 100, fileRowsQuarantined: 90 }, 0.05)?.severity, "critical");
   });
 });
 

@@ -121,6 +121,7 @@ export async function loadReportData(
   return {
     shop: context.config.shop,
     runDate,
+    ...(context.message.demo ? { demo: true } : {}),
     daily,
     channels,
     topProducts,
