@@ -125,7 +125,9 @@ export const META_ADS: FormatSpec = {
         const row: Row = {
           date_start: date,
           date_stop: date,
-          account_id: cleanCell(get(columns.accountId)) || null,
+          // An export without an account column is one account's: a stable key stands for it (the key audits
+          // of unified.ad_performance need one).
+          account_id: cleanCell(get(columns.accountId)) || stableKey("meta-account"),
           account_currency: currency,
           campaign_id: cleanCell(get(columns.campaignId)) || stableKey("meta-campaign", campaign),
           campaign_name: campaign || null,
@@ -215,7 +217,7 @@ export const GOOGLE_ADS: FormatSpec = {
         const customerId =
           customer && !isPlaceholder(customer)
             ? errors.take(columns.customerId, parseInteger(customer), null)
-            : null;
+            : stableId("google-account");
         const campaignIdText = cleanCell(get(columns.campaignId));
         const campaignId = campaignIdText
           ? errors.take(columns.campaignId, parseInteger(campaignIdText), null)
@@ -310,7 +312,7 @@ export const TIKTOK_ADS: FormatSpec = {
         const advertiserText = cleanCell(get(columns.advertiserId));
         const advertiserId = advertiserText
           ? errors.take(columns.advertiserId, parseInteger(advertiserText), null)
-          : null;
+          : stableId("tiktok-advertiser");
         if (errors.reason) return reject(record, errors.reason);
         const currency =
           cleanCell(get(columns.currency)).toUpperCase() || headerCurrency || context.shopCurrency;

@@ -1,0 +1,147 @@
+// A new shop from a fresh work dir, as the README's first path says: `init`, the shop's own exports in the inbox,
+// `npm start -- --date D`. The day's orders, revenue, spend and ROAS are compared with totals computed here from
+// the files themselves (csv-parse, no product code), and no demo data appears anywhere. Then the demo, asked for,
+// says "demo data" in the CLI, the email and the deck.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import JSZip from "jszip";
+import PostalMime from "postal-mime";
+
+const FIXTURES = join(import.meta.dirname, "..", "ingest", "fixtures");
+const ZONE = "America/New_York";
+const DAY = "2026-11-21";
+
+function pulse(workDir: string, ...args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "functions/cli/main.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PULSE_WORK_DIR: workDir, PULSE_PII_HASH_KEY: "k".repeat(40) },
+  });
+}
+
+/** The shop day of a Shopify timestamp ("2026-11-21 18:04:11 -0500") in `zone`, computed with Intl. */
+function shopDay(text: string, zone: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text.trim());
+  assert.ok(match, `timestamp ${text}`);
+  const [, y, mo, d, h, mi, s, sign, oh, om] = match;
+  const offset = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const utc = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) - offset * 60_000;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(utc);
+}
+
+/** Orders (not cancelled) and their revenue on `day`, from a Shopify orders export's first row per order. */
+function ordersOf(csv: Buffer, day: string): { orders: number; revenueCents: number } {
+  const rows = parse(csv, { columns: true, relax_column_count: true }) as Record<string, string>[];
+  const seen = new Set<string>();
+  let orders = 0;
+  let revenueCents = 0;
+  for (const row of rows) {
+    const name = row.Name ?? "";
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if ((row["Cancelled at"] ?? "").trim()) continue;
+    if (shopDay(row["Created at"] ?? "", ZONE) !== day) continue;
+    orders += 1;
+    revenueCents += Math.round(Number(row.Total) * 100);
+  }
+  return { orders, revenueCents };
+}
+
+/** Spend on `day` of a Meta export ("Amount spent (USD)"), a TikTok export ("Cost"). */
+function spendCents(csv: Buffer, dayColumn: string, costColumn: string, day: string): number {
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  return rows
+    .filter((row) => row[dayColumn] === day)
+    .reduce((sum, row) => sum + Math.round(Number((row[costColumn] ?? "0").replace(/,/g, "")) * 100), 0);
+}
+
+function kpiRow(csvText: string, day: string): Record<string, string> {
+  const rows = parse(csvText, { columns: true }) as Record<string, string>[];
+  const row = rows.find((candidate) => candidate.date === day);
+  assert.ok(row, `daily_kpis has ${day}`);
+  return row;
+}
+
+describe("a real shop from a fresh work dir: init, its files, one day", () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "pulse-real-shop-"));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it("gives the day's numbers of its own files, with no demo data anywhere", async () => {
+    const workDir = join(root, "shop");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const files = ["shopify-orders.csv", "meta-ads-daily.csv", "tiktok-ads.csv"];
+    for (const file of files) await cp(join(FIXTURES, file), join(inbox, file));
+
+    const init = pulse(workDir, "init", "--shop-name", "Maison Test", "--sources", "shopify,meta,tiktok");
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stdout, /Time zone America\/New_York: the one the UTC offsets \(-05:00\)/);
+    const settings = JSON.parse(await readFile(join(workDir, "pulse.config.json"), "utf8")) as {
+      shop: { timezone: string };
+      quality: { sources: Record<string, { expected: boolean }> };
+    };
+    assert.equal(settings.shop.timezone, ZONE);
+    assert.deepEqual(settings.quality.sources, { google_ads: { expected: false } });
+
+    const run = pulse(workDir, "--date", DAY);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.doesNotMatch(run.stdout, /demo/i);
+    assert.doesNotMatch(run.stdout, /Google Ads/, "an unused source raises nothing");
+    assert.equal(existsSync(join(workDir, "demo-manifest.json")), false);
+
+    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
+    const spend =
+      spendCents(await readFile(join(FIXTURES, "meta-ads-daily.csv")), "Day", "Amount spent (USD)", DAY) +
+      spendCents(await readFile(join(FIXTURES, "tiktok-ads.csv")), "By Day", "Cost", DAY);
+    const kpis = kpiRow(
+      await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
+      DAY,
+    );
+    assert.equal(Number(kpis.orders), orders.orders);
+    assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
+    assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
+    // The extract carries ROAS to 4 decimals.
+    assert.equal(Number(kpis.blended_roas), Number((orders.revenueCents / spend).toFixed(4)));
+
+    const outbox = join(workDir, "outbox");
+    const email = (await readdir(outbox)).find((name) => name.endsWith(".eml"));
+    assert.ok(email);
+    assert.doesNotMatch(await readFile(join(outbox, email), "utf8"), /demo/i);
+  });
+
+  it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {
+    const workDir = join(root, "demo");
+    const run = pulse(workDir, "demo", "--days", "60", "--orders-per-day", "5", "--end-date", DAY, "--date", DAY);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /DEMO DATA · 2026-11-21: revenue/);
+    const outbox = join(workDir, "outbox");
+    const email = (await readdir(outbox)).find((name) => name.endsWith(".eml"));
+    assert.ok(email);
+    const parsed = await PostalMime.parse(await readFile(join(outbox, email)));
+    assert.match(parsed.subject ?? "", /^DEMO DATA · /);
+    assert.match(parsed.text ?? "", /demo data/i);
+    const deck = await JSZip.loadAsync(
+      await readFile(join(workDir, "bucket", "reports", `dt=${DAY}`, `dtc-pulse-${DAY}.pptx`)),
+    );
+    const cover = await deck.file("ppt/slides/slide1.xml")?.async("string");
+    assert.match(cover ?? "", /demo data/);
+
+    // The shop's own files are never mixed into the demo shop.
+    await mkdir(join(workDir, "bucket", "raw", "inbox"), { recursive: true });
+    await cp(join(FIXTURES, "shopify-orders.csv"), join(workDir, "bucket", "raw", "inbox", "orders.csv"));
+    const mixed = pulse(workDir, "--date", DAY);
+    assert.equal(mixed.status, 2);
+    assert.match(mixed.stderr, /holds the generated demo shop/);
+    const init = pulse(workDir, "init", "--shop-name", "Mine");
+    assert.equal(init.status, 2);
+    assert.match(init.stderr, /holds the generated demo shop/);
+  });
+});
