@@ -119,7 +119,18 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
 
   it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {
     const workDir = join(root, "demo");
-    const run = pulse(workDir, "demo", "--days", "60", "--orders-per-day", "5", "--end-date", DAY, "--date", DAY);
+    const run = pulse(
+      workDir,
+      "demo",
+      "--days",
+      "60",
+      "--orders-per-day",
+      "5",
+      "--end-date",
+      DAY,
+      "--date",
+      DAY,
+    );
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /DEMO DATA · 2026-11-21: revenue/);
     const outbox = join(workDir, "outbox");
