@@ -4,7 +4,7 @@
 // says "demo data" in the CLI, the email and the deck.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -154,5 +154,36 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     const init = pulse(workDir, "init", "--shop-name", "Mine");
     assert.equal(init.status, 2);
     assert.match(init.stderr, /holds the generated demo shop/);
+  });
+
+  it("the run-level reject rate goes from ingest's metrics to check-quality's finding", async () => {
+    const workDir = join(root, "rejects");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const original = await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8");
+    // Two orders' totals made unreadable: their rows (3 of 8) are quarantined.
+    const broken = original.replace(",100.45,", ",1OO.45,").replace(",47.81,", ",4x.81,");
+    await writeFile(join(inbox, "orders.csv"), broken);
+    const lines = parse(broken, { columns: true, relax_column_count: true }) as Record<string, string>[];
+    const badRows = lines.filter((row) => ["#1001", "#1002"].includes(row.Name ?? "")).length;
+    assert.equal(pulse(workDir, "init", "--shop-name", "Rejects", "--sources", "shopify").status, 0);
+    const run = pulse(workDir, "--date", DAY);
+    const ledger = join(workDir, "bucket", "runs", `dt=${DAY}`, "steps");
+    const ingest = JSON.parse(await readFile(join(ledger, "ingest.json"), "utf8")) as {
+      metrics: Record<string, number>;
+    };
+    assert.equal(ingest.metrics.fileRowsRead, lines.length, run.stdout);
+    assert.equal(ingest.metrics.fileRowsQuarantined, badRows);
+    assert.equal(
+      ingest.metrics.fileRowsRead,
+      ingest.metrics.fileRowsLoaded! + ingest.metrics.fileRowsQuarantined!,
+    );
+    const quality = JSON.parse(await readFile(join(ledger, "check-quality.json"), "utf8")) as {
+      findings: { check: string; severity: string; message: string }[];
+    };
+    const rate = quality.findings.find((finding) => finding.check === "file_drop_reject_rate");
+    assert.ok(rate, JSON.stringify(quality.findings.map((finding) => finding.check)));
+    assert.equal(rate.severity, "warning");
+    assert.match(rate.message, new RegExp(`\\(${badRows} of ${lines.length}\\)`));
   });
 });
