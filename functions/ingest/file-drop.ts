@@ -1,7 +1,7 @@
 // The I/O edge of one file drop: hash it, keep it as received, recognise and stream it into its raw table,
 // quarantine what cannot be loaded, replace what an earlier export of the same period landed, and record it all
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
-import { queryTemplate } from "../lib/sql/queries.ts";
+import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
@@ -319,6 +319,36 @@ async function countSupersededRows(warehouse: Warehouse, table: string, params: 
   return row?.row_count ?? 0;
 }
 
+/**
+ * Orders are keyed by id: the earlier file drops' versions of the ids this drop holds are removed (the rows
+ * sql/queries/ingest/superseded_file_drop_orders.sql counts), every other order is kept whatever its day.
+ */
+async function replaceKeyedRows(
+  warehouse: Warehouse,
+  table: string,
+  params: Record<string, string>,
+): Promise<number> {
+  if (table !== "shopify_orders") throw new Error(`no keyed replacement declared for raw.${table}`);
+  const [row] = await warehouse.query<{ row_count: number }>(
+    readQuery("ingest/superseded_file_drop_orders"),
+    { sha256: params.sha256 ?? "" },
+    { label: `file drop orders superseded in ${table}` },
+  );
+  const superseded = row?.row_count ?? 0;
+  if (superseded > 0) {
+    await warehouse.execute(
+      `DELETE FROM ${DATASETS.raw}.shopify_orders
+       WHERE JSON_VALUE(_airbyte_meta, '$.source') = 'file'
+         AND JSON_VALUE(_airbyte_meta, '$.sha256') != @sha256
+         AND id IN (SELECT dropped.id FROM ${DATASETS.raw}.shopify_orders AS dropped
+                    WHERE JSON_VALUE(dropped._airbyte_meta, '$.sha256') = @sha256)`,
+      { sha256: params.sha256 ?? "" },
+      { label: `file drop ${params.sha256?.slice(0, 12)}: replace earlier versions of its orders` },
+    );
+  }
+  return superseded;
+}
+
 async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
   return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
 }
@@ -496,6 +526,8 @@ export async function ingestDrop(
           });
         }
       }
+      if (format.replacement === "keyed")
+        manifest.rowsReplaced = await replaceKeyedRows(warehouse, table, params);
       await warehouse.execute(
         `UPDATE ${DATASETS.raw}.${table} SET _airbyte_meta = PARSE_JSON(@meta)
          WHERE JSON_VALUE(_airbyte_meta, '$.sha256') = @sha256`,

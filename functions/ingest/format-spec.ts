@@ -71,8 +71,11 @@ export interface FormatSpec {
   /**
    * "period": a newer file replaces earlier files' rows of the same kind for the days it covers.
    * "snapshot": rows have no business day (customers, products); later extractions win in staging.
+   * "keyed": rows are keyed by id (Shopify orders): a newer file's version of an id replaces the earlier files'
+   * versions of that id, and a file never removes ids it does not hold, so overlapping or partial-day exports
+   * lose nothing whatever their drop order.
    */
-  replacement: "period" | "snapshot";
+  replacement: "period" | "snapshot" | "keyed";
   reader?: ReaderOverrides;
   createMapper(header: Columns, context: MapContext): RecordMapper;
 }

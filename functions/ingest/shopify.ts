@@ -221,7 +221,7 @@ export const SHOPIFY_ORDERS: FormatSpec = {
   kind: "shopify_orders_export",
   label: "Shopify orders export",
   table: "shopify_orders",
-  replacement: "period",
+  replacement: "keyed",
   matches: (header) => header.hasAll(["Name", "Financial Status", "Lineitem quantity", "Lineitem name"]),
   required: (header) => header.missing(ORDER_REQUIRED),
   createMapper(header, context): RecordMapper {
