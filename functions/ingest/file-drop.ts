@@ -18,7 +18,8 @@ import {
   type QuarantineEntry,
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
-import { decideEncoding, type EncodingGuess, isZip, Utf8Validator } from "./sniff.ts";
+import { type DecimalSeparator, decideDecimalSeparator } from "./parse-values.ts";
+import { decideEncoding, type EncodingGuess, isZip, MixedEncodingScan, Utf8Validator } from "./sniff.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
 
 export const FILE_DROPS_TABLE = "file_drops";
@@ -54,6 +55,8 @@ export interface FileManifest {
   error: string | null;
   /** Every time these exact bytes were dropped. */
   drops: { name: string; at: string; outcome: DropStatus }[];
+  /** The decimal separator decided from the file's amounts (formats that declare amount columns). */
+  decimalSeparator?: DecimalSeparator;
   /** How the shop's configured zone fits the UTC offsets on the file's timestamps (files that write them). */
   timeZone?: ZoneFit & { configured: string };
 }
@@ -129,21 +132,26 @@ interface Fingerprint {
   size: number;
   head: Uint8Array;
   utf8: boolean;
+  /** Set when the file mixes UTF-8 characters with bytes that are not UTF-8 (Windows-1252). */
+  mixedEncoding?: { utf8Line: number; otherLine: number };
 }
 
 /** One streaming pass: the content hash, the size, and whether every byte is valid UTF-8. */
 async function fingerprint(chunks: AsyncIterable<Uint8Array>): Promise<Fingerprint> {
   const hash = createHash("sha256");
   const validator = new Utf8Validator();
+  const scan = new MixedEncodingScan();
   let size = 0;
   let head = new Uint8Array();
   for await (const chunk of chunks) {
     hash.update(chunk);
     validator.push(chunk);
+    scan.push(chunk);
     if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4)]);
     size += chunk.length;
   }
-  return { sha256: hash.digest("hex"), size, head, utf8: validator.finish() };
+  const utf8 = validator.finish();
+  return { sha256: hash.digest("hex"), size, head, utf8, mixedEncoding: utf8 ? undefined : scan.mixed };
 }
 
 /** A push-fed async iterable, so quarantined rows stream into the bucket while the file is still being read. */
@@ -404,6 +412,35 @@ async function openDetected(
   };
 }
 
+/** Amount cells read to decide a file's decimal separator. */
+const DECIMAL_SAMPLE_RECORDS = 5_000;
+
+/**
+ * The decimal separator of a file whose format declares amount columns, from its first records' amounts (a
+ * second, bounded read of the file). Undefined when the format declares none or its reader fixes one.
+ */
+async function sniffDecimal(
+  ports: DropPorts,
+  receivedPath: string,
+  encoding: EncodingGuess,
+  format: FormatSpec,
+): Promise<DecimalSeparator | undefined> {
+  if (!format.amountColumns?.length || format.reader?.decimal) return undefined;
+  const opened = await openRecords(objectChunks(ports.bucket, receivedPath), { encoding });
+  const detected = await detectFormat(opened.records, [format]);
+  const positions = format.amountColumns
+    .map((name) => detected.header.names.findIndex((candidate) => candidate.trim() === name))
+    .filter((index) => index >= 0);
+  const cells: string[] = [];
+  let records = 0;
+  for await (const record of { [Symbol.asyncIterator]: () => detected.rest }) {
+    for (const index of positions) cells.push(record.cells[index] ?? "");
+    if (++records >= DECIMAL_SAMPLE_RECORDS) break;
+  }
+  await detected.rest.return?.();
+  return decideDecimalSeparator(cells);
+}
+
 export interface DropOutcome {
   manifest: FileManifest;
   /** Where the quarantine file is, when rows were quarantined. */
@@ -449,6 +486,12 @@ export async function ingestDrop(
   try {
     if (print.size === 0) throw new FileError("the file is empty");
     const encoding = decideEncoding(print.head, print.utf8);
+    if (print.mixedEncoding && !encoding.bom && !isZip(print.head)) {
+      const { utf8Line, otherLine } = print.mixedEncoding;
+      throw new FileError(
+        `the file mixes two text encodings: line ${utf8Line} is written in UTF-8 and line ${otherLine} in Windows-1252 (a legacy Excel encoding), so either way part of it would load garbled; export it again as one file (UTF-8) and drop that`,
+      );
+    }
     const opened = await openDetected(ports, manifest.receivedPath, encoding, settings.formats);
     const { detected } = opened;
     const format = detected.format;
@@ -476,6 +519,7 @@ export async function ingestDrop(
       shopCurrency: settings.shopCurrency,
       preamble: detected.preamble,
       offsets: new OffsetSampler(),
+      decimal: await sniffDecimal(ports, manifest.receivedPath, encoding, format),
     };
     const writer = new QuarantineWriter(bucket, quarantineFile, detected.header.names);
     quarantine = writer;
@@ -501,6 +545,7 @@ export async function ingestDrop(
     );
     await writer.close();
     Object.assign(manifest, summary, { quarantinePath: writer.used ? quarantineFile : null });
+    if (context.decimal) manifest.decimalSeparator = context.decimal;
     const zoneFit = fitTimeZone(settings.shopTimezone, context.offsets?.observations ?? []);
     if (zoneFit) manifest.timeZone = { configured: settings.shopTimezone, ...zoneFit };
 

@@ -22,6 +22,8 @@ export interface MapContext {
   shopCurrency: string;
   /** Lines above the header (report titles, a date-range line), joined cell text. */
   preamble: readonly string[];
+  /** The file's decimal separator, decided from its amounts (formats that declare amountColumns). */
+  decimal?: DecimalSeparator;
   /** Collects the UTC offsets the file writes on its timestamps, to check the shop's time zone against. */
   offsets?: OffsetSampler;
 }
@@ -77,6 +79,11 @@ export interface FormatSpec {
    */
   replacement: "period" | "snapshot" | "keyed";
   reader?: ReaderOverrides;
+  /**
+   * Columns whose amounts tell the file's decimal separator: an export re-saved by Excel in a decimal-comma
+   * locale writes "1234,56" (see decideDecimalSeparator).
+   */
+  amountColumns?: readonly string[];
   createMapper(header: Columns, context: MapContext): RecordMapper;
 }
 

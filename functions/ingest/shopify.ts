@@ -2,6 +2,7 @@
 // one row per line item and the order's own fields on its first row only: rows are grouped back into orders.
 import { localDate } from "../lib/calendar.ts";
 import type { Row } from "../shared/ports.ts";
+import { FileError } from "./records.ts";
 import {
   type Columns,
   columnReason,
@@ -81,6 +82,9 @@ const ORDER_REQUIRED = [
   "Lineitem price",
 ];
 
+/** 6.85269E+12: what Excel shows, and saves, for a long number it did not keep as text. */
+const EXCEL_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d+$/i;
+
 /** A line item's product key: its SKU, else its name (the export writes "product title - variant title"). */
 export function productKeyOf(sku: string, lineItemName: string): string {
   return sku ? `sku:${sku}` : `title:${lineItemName.replace(/\s+/g, " ").toLowerCase()}`;
@@ -90,6 +94,14 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
   const first = records[0] as DataRecord;
   const get = (name: string, record: DataRecord = first) => header.cell(record, name);
   const errors = new FieldErrors();
+  const decimal = context.decimal ?? ".";
+  const idText = cleanCell(get("Id"));
+  if (EXCEL_SCIENTIFIC.test(idText)) {
+    throw new FileError(
+      `line ${first.line}: column "Id" holds ${idText}, an order id that Excel turned into scientific notation; the digits it dropped cannot be recovered. Export the orders from Shopify again and drop the CSV as downloaded, without opening and saving it in Excel (or import it into Excel with the Id column as Text)`,
+      first.line,
+    );
+  }
   const id = errors.take("Id", parseInteger(get("Id")), null);
   errors.require("Id", id !== null);
   const createdAt = errors.take("Created at", parseInstant(get("Created at")), null);
@@ -97,13 +109,13 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
   context.offsets?.addText(get("Created at"));
   const currency = cleanCell(get("Currency")).toUpperCase();
   errors.check(/^[A-Z]{3}$/.test(currency), `column "Currency" is not a 3-letter currency code`);
-  const total = errors.take("Total", parseDecimal(get("Total")), null);
+  const total = errors.take("Total", parseDecimal(get("Total"), decimal), null);
   errors.require("Total", total !== null);
-  const subtotal = errors.take("Subtotal", parseDecimal(get("Subtotal")), null);
-  const shipping = errors.take("Shipping", parseDecimal(get("Shipping")), null);
-  const taxes = errors.take("Taxes", parseDecimal(get("Taxes")), null);
-  const discount = errors.take("Discount Amount", parseDecimal(get("Discount Amount")), null);
-  const refunded = errors.take("Refunded Amount", parseDecimal(get("Refunded Amount")), null);
+  const subtotal = errors.take("Subtotal", parseDecimal(get("Subtotal"), decimal), null);
+  const shipping = errors.take("Shipping", parseDecimal(get("Shipping"), decimal), null);
+  const taxes = errors.take("Taxes", parseDecimal(get("Taxes"), decimal), null);
+  const discount = errors.take("Discount Amount", parseDecimal(get("Discount Amount"), decimal), null);
+  const refunded = errors.take("Refunded Amount", parseDecimal(get("Refunded Amount"), decimal), null);
   for (const [column, value] of [
     ["Total", total],
     ["Subtotal", subtotal],
@@ -127,12 +139,16 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     );
     lineErrors.require("Lineitem quantity", quantity !== null);
     lineErrors.check(quantity === null || quantity > 0, `column "Lineitem quantity" is not positive`);
-    const price = lineErrors.take("Lineitem price", parseDecimal(get("Lineitem price", record)), null);
+    const price = lineErrors.take(
+      "Lineitem price",
+      parseDecimal(get("Lineitem price", record), decimal),
+      null,
+    );
     lineErrors.require("Lineitem price", price !== null);
     lineErrors.check(!isNegativeDecimal(price), `column "Lineitem price" is negative`);
     const lineDiscount = lineErrors.take(
       "Lineitem discount",
-      parseDecimal(get("Lineitem discount", record)),
+      parseDecimal(get("Lineitem discount", record), decimal),
       null,
     );
     if (lineErrors.reason) {
@@ -222,6 +238,7 @@ export const SHOPIFY_ORDERS: FormatSpec = {
   label: "Shopify orders export",
   table: "shopify_orders",
   replacement: "keyed",
+  amountColumns: ["Total", "Subtotal", "Shipping", "Taxes", "Lineitem price"],
   matches: (header) => header.hasAll(["Name", "Financial Status", "Lineitem quantity", "Lineitem name"]),
   required: (header) => header.missing(ORDER_REQUIRED),
   createMapper(header, context): RecordMapper {
