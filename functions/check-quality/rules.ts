@@ -51,6 +51,27 @@ export interface CoverageDay {
   orders_with_utm: number;
 }
 
+/**
+ * A shop whose orders carry no UTM at all (over the whole history read) has no attribution to break: one
+ * information with the advice, instead of a daily "attribution looks broken" for every channel that spends.
+ */
+export function noUtmFinding(days: readonly CoverageDay[], minOrders: number): RuleFinding | undefined {
+  const orders = days.reduce((sum, day) => sum + Number(day.orders), 0);
+  const withUtm = days.reduce((sum, day) => sum + Number(day.orders_with_utm), 0);
+  if (withUtm > 0 || orders < Math.max(1, minOrders)) return undefined;
+  return {
+    check: "attribution_no_utms",
+    severity: "info",
+    blocking: false,
+    subject: "attribution",
+    table: "unified.shopify_unified",
+    metric: "attribution_coverage",
+    observed: 0,
+    expected: "orders with a UTM source",
+    message: `None of the ${orders.toLocaleString("en-US")} orders read carries a UTM source, so no sale can be credited to an ad channel and channel ROAS is not measured (blended ROAS and MER are). To measure it, add UTM parameters to every ad's URL (e.g. Meta: utm_source=facebook&utm_medium=paid_social&utm_campaign={{campaign.name}}; Google Ads: auto-tagging plus a tracking template with utm_source=google&utm_medium=cpc), or keep them in the order's note attributes (utm_source, utm_medium, utm_campaign).`,
+  };
+}
+
 export interface CoverageInput {
   runDate: string;
   /** Orders per day and channel over the window and the history before it. */

@@ -54,19 +54,61 @@ export function parseNoteAttributes(text: string): { name: string; value: string
     .map((match) => ({ name: match[1] ?? "", value: match[2] ?? "" }));
 }
 
+const UTM_NAME = /^utm[ _-]?(source|medium|campaign|content|term)$/i;
+
+/** utm_* keys found anywhere in a tracking app's JSON attribute (Elevar, Triple Whale, custom checkouts …). */
+function utmsInJson(value: string): { name: string; value: string }[] {
+  const text = value.trim();
+  if (!text.startsWith("{")) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const found: { name: string; value: string }[] = [];
+  const visit = (node: unknown, depth: number) => {
+    if (depth > 4 || node === null || typeof node !== "object") return;
+    for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
+      const match = UTM_NAME.exec(key.trim());
+      if (match && (typeof child === "string" || typeof child === "number") && String(child).trim())
+        found.push({ name: `utm_${(match[1] ?? "").toLowerCase()}`, value: String(child).trim() });
+      else visit(child, depth + 1);
+    }
+  };
+  visit(parsed, 0);
+  return found;
+}
+
 /**
  * The landing site with its UTM query, as staging reads it: a landing URL among the attributes when it carries
- * UTMs, or one built from utm_* attributes. Null when the order has no UTMs.
+ * UTMs, else one built from UTM attributes (utm_source, "UTM Source", utm-medium …) or the utm_* keys of a
+ * tracking app's JSON attribute. Null when the order has no UTMs.
  */
 export function landingSiteFrom(attributes: readonly { name: string; value: string }[]): string | null {
   for (const { value } of attributes) {
-    const url = /(?:https?:\/\/[^/\s]+)?(\/[^\s]*\?[^\s]*utm_[a-z]+=[^\s]*)/i.exec(value);
-    if (url?.[1]) return url[1];
+    const url = /(?:https?:\/\/[^/\s]+)?(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
+    if (url?.[1] && !value.trim().startsWith("{")) return url[1];
   }
-  const utms = attributes.filter(({ name }) => /^utm_[a-z]+$/i.test(name.trim()) && name.trim() !== "");
-  if (utms.length === 0) return null;
+  const named = attributes.flatMap(({ name, value }) => {
+    const match = UTM_NAME.exec(name.trim());
+    return match && value.trim()
+      ? [{ name: `utm_${(match[1] ?? "").toLowerCase()}`, value: value.trim() }]
+      : [];
+  });
+  const utms = named.length ? named : attributes.flatMap(({ value }) => utmsInJson(value));
+  if (utms.length === 0) {
+    // A JSON attribute may hold the landing URL itself.
+    for (const { value } of attributes) {
+      const url = /(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
+      if (url?.[1]) return url[1];
+    }
+    return null;
+  }
+  const seen = new Set<string>();
   const query = utms
-    .map(({ name, value }) => `${name.trim().toLowerCase()}=${encodeURIComponent(value.trim())}`)
+    .filter(({ name }) => !seen.has(name) && seen.add(name))
+    .map(({ name, value }) => `${name}=${encodeURIComponent(value)}`)
     .join("&");
   return `/?${query}`;
 }
