@@ -186,3 +186,70 @@ describe("export shapes that used to lose money", { timeout: 120_000 }, () => {
     );
   });
 });
+
+describe("UTMs kept in the orders' note attributes", { timeout: 120_000 }, () => {
+  let workDir: string;
+  let warehouse: DuckDbWarehouse;
+
+  before(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "pulse-utms-"));
+    const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
+    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+    const bucket = new FolderBucket(config.local.bucketDir);
+    for (const name of ["shopify-orders-note-attribute-utms.csv", "meta-breakdown-age-gender.csv"])
+      await bucket.write(`raw/inbox/${name}`, await readFile(join(SHAPES, name)));
+    const report = await runLocally(
+      config,
+      parseRunMessage({
+        runDate: RUN_DATE,
+        runId: "utms",
+        trigger: "manual",
+        options: { skip: [], to: "transform" },
+      }),
+      { log: silentLogger(), warehouse, clock: CLOCK, secrets: fixedSecrets() },
+    );
+    assert.equal(report.failures.length, 0);
+  });
+  after(async () => {
+    await warehouse.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("credits orders to channels from utm attributes and tracking apps' JSON, day by day", async () => {
+    const rows = rowsOf(await readFile(join(SHAPES, "shopify-orders-note-attribute-utms.csv"), "utf8"));
+    const expected = new Map<string, { orders: number; cents: number; meta: number; google: number }>();
+    for (const row of rows) {
+      if (!row["Financial Status"] || row["Cancelled at"]) continue;
+      const day = newYorkDay(row["Created at"] ?? "");
+      const entry = expected.get(day) ?? { orders: 0, cents: 0, meta: 0, google: 0 };
+      entry.orders += 1;
+      entry.cents += cents(row.Total);
+      const note = row["Note Attributes"] ?? "";
+      if (/facebook/.test(note)) entry.meta += cents(row.Total);
+      if (/google/.test(note)) entry.google += cents(row.Total);
+      expected.set(day, entry);
+    }
+    assert.deepEqual([...expected.keys()].sort(), DAYS);
+    const credited = [...expected.values()];
+    assert.ok(credited.some((day) => day.meta > 0) && credited.some((day) => day.google > 0), "non-trivial");
+    const kpis = await warehouse.query<{ date: string; orders: number; gross_revenue: number }>(
+      "SELECT date, orders, gross_revenue FROM marts.daily_kpis",
+    );
+    const channels = await warehouse.query<{ date: string; channel: string; attributed_revenue: number }>(
+      "SELECT date, channel, attributed_revenue FROM marts.marketing_daily_channel",
+    );
+    for (const [day, truth] of expected) {
+      const row = kpis.find((candidate) => candidate.date === day);
+      assert.equal(Number(row?.orders), truth.orders, `${day} orders`);
+      assert.equal(Math.round(Number(row?.gross_revenue) * 100), truth.cents, `${day} revenue`);
+      const attributed = (channel: string) =>
+        Math.round(
+          Number(
+            channels.find((item) => item.date === day && item.channel === channel)?.attributed_revenue ?? 0,
+          ) * 100,
+        );
+      assert.equal(attributed("meta"), truth.meta, `${day} Meta attributed revenue`);
+      assert.equal(attributed("google_ads"), truth.google, `${day} Google attributed revenue`);
+    }
+  });
+});

@@ -186,4 +186,55 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.equal(rate.severity, "warning");
     assert.match(rate.message, new RegExp(`\\(${badRows} of ${lines.length}\\)`));
   });
+
+  it("a shop in Paris without any UTM: the right days in its zone, and one info instead of attribution alerts", async () => {
+    const workDir = join(root, "paris");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const shapes = join(FIXTURES, "shapes");
+    for (const file of ["shopify-orders-no-utms.csv", "meta-no-utm-shop.csv"])
+      await cp(join(shapes, file), join(inbox, file));
+    const init = pulse(
+      workDir,
+      "init",
+      "--shop-name",
+      "Atelier",
+      "--currency",
+      "EUR",
+      "--sources",
+      "shopify,meta",
+    );
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stdout, /Time zone Europe\/Paris/);
+    const run = pulse(workDir, "--date", DAY);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.doesNotMatch(run.stdout, /attribution looks broken/);
+
+    const orders = parse(await readFile(join(shapes, "shopify-orders-no-utms.csv")), {
+      columns: true,
+    }) as Record<string, string>[];
+    const meta = parse(await readFile(join(shapes, "meta-no-utm-shop.csv")), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const extract = await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8");
+    for (const day of ["2026-11-20", DAY]) {
+      const ofDay = orders.filter((row) => shopDay(row["Created at"] ?? "", "Europe/Paris") === day);
+      const revenueCents = ofDay.reduce((sum, row) => sum + Math.round(Number(row.Total) * 100), 0);
+      const spendCents = meta
+        .filter((row) => row.Day === day)
+        .reduce((sum, row) => sum + Math.round(Number(row["Amount spent (EUR)"]) * 100), 0);
+      const kpis = kpiRow(extract, day);
+      assert.equal(Number(kpis.orders), ofDay.length, `${day} orders`);
+      assert.equal(Math.round(Number(kpis.gross_revenue) * 100), revenueCents, `${day} revenue`);
+      assert.equal(Math.round(Number(kpis.ad_spend) * 100), spendCents, `${day} spend`);
+      assert.equal(Number(kpis.blended_roas), Number((revenueCents / spendCents).toFixed(4)), `${day} ROAS`);
+    }
+    const quality = JSON.parse(
+      await readFile(join(workDir, "bucket", "runs", `dt=${DAY}`, "steps", "check-quality.json"), "utf8"),
+    ) as { findings: { check: string; severity: string }[] };
+    const checks = quality.findings.map((finding) => `${finding.check}:${finding.severity}`);
+    assert.ok(checks.includes("attribution_no_utms:info"), checks.join(", "));
+    assert.ok(!checks.some((check) => check.startsWith("attribution_broken")), checks.join(", "));
+  });
 });
