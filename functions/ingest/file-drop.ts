@@ -1,7 +1,7 @@
 // The I/O edge of one file drop: hash it, keep it as received, recognise and stream it into its raw table,
 // quarantine what cannot be loaded, replace what an earlier export of the same period landed, and record it all
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
-import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
+import { queryTemplate } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
@@ -18,7 +18,9 @@ import {
   type QuarantineEntry,
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
-import { type DecimalSeparator, decideDecimalSeparator } from "./parse-values.ts";
+import type { DecimalSeparator } from "./parse-values.ts";
+import { sniffDecimal } from "./decimal-sniff.ts";
+import { replaceKeyedRows } from "./keyed-replacement.ts";
 import { decideEncoding, type EncodingGuess, isZip, MixedEncodingScan, Utf8Validator } from "./sniff.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
 
@@ -327,36 +329,6 @@ async function countSupersededRows(warehouse: Warehouse, table: string, params: 
   return row?.row_count ?? 0;
 }
 
-/**
- * Orders are keyed by id: the earlier file drops' versions of the ids this drop holds are removed (the rows
- * sql/queries/ingest/superseded_file_drop_orders.sql counts), every other order is kept whatever its day.
- */
-async function replaceKeyedRows(
-  warehouse: Warehouse,
-  table: string,
-  params: Record<string, string>,
-): Promise<number> {
-  if (table !== "shopify_orders") throw new Error(`no keyed replacement declared for raw.${table}`);
-  const [row] = await warehouse.query<{ row_count: number }>(
-    readQuery("ingest/superseded_file_drop_orders"),
-    { sha256: params.sha256 ?? "" },
-    { label: `file drop orders superseded in ${table}` },
-  );
-  const superseded = row?.row_count ?? 0;
-  if (superseded > 0) {
-    await warehouse.execute(
-      `DELETE FROM ${DATASETS.raw}.shopify_orders
-       WHERE JSON_VALUE(_airbyte_meta, '$.source') = 'file'
-         AND JSON_VALUE(_airbyte_meta, '$.sha256') != @sha256
-         AND id IN (SELECT dropped.id FROM ${DATASETS.raw}.shopify_orders AS dropped
-                    WHERE JSON_VALUE(dropped._airbyte_meta, '$.sha256') = @sha256)`,
-      { sha256: params.sha256 ?? "" },
-      { label: `file drop ${params.sha256?.slice(0, 12)}: replace earlier versions of its orders` },
-    );
-  }
-  return superseded;
-}
-
 async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
   return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
 }
@@ -410,35 +382,6 @@ async function openDetected(
     encoding: declared.encoding?.encoding,
     delimiter: declared.delimiter,
   };
-}
-
-/** Amount cells read to decide a file's decimal separator. */
-const DECIMAL_SAMPLE_RECORDS = 5_000;
-
-/**
- * The decimal separator of a file whose format declares amount columns, from its first records' amounts (a
- * second, bounded read of the file). Undefined when the format declares none or its reader fixes one.
- */
-async function sniffDecimal(
-  ports: DropPorts,
-  receivedPath: string,
-  encoding: EncodingGuess,
-  format: FormatSpec,
-): Promise<DecimalSeparator | undefined> {
-  if (!format.amountColumns?.length || format.reader?.decimal) return undefined;
-  const opened = await openRecords(objectChunks(ports.bucket, receivedPath), { encoding });
-  const detected = await detectFormat(opened.records, [format]);
-  const positions = format.amountColumns
-    .map((name) => detected.header.names.findIndex((candidate) => candidate.trim() === name))
-    .filter((index) => index >= 0);
-  const cells: string[] = [];
-  let records = 0;
-  for await (const record of { [Symbol.asyncIterator]: () => detected.rest }) {
-    for (const index of positions) cells.push(record.cells[index] ?? "");
-    if (++records >= DECIMAL_SAMPLE_RECORDS) break;
-  }
-  await detected.rest.return?.();
-  return decideDecimalSeparator(cells);
 }
 
 export interface DropOutcome {
@@ -519,7 +462,7 @@ export async function ingestDrop(
       shopCurrency: settings.shopCurrency,
       preamble: detected.preamble,
       offsets: new OffsetSampler(),
-      decimal: await sniffDecimal(ports, manifest.receivedPath, encoding, format),
+      decimal: await sniffDecimal(() => objectChunks(bucket, manifest.receivedPath), encoding, format),
     };
     const writer = new QuarantineWriter(bucket, quarantineFile, detected.header.names);
     quarantine = writer;
