@@ -95,6 +95,11 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     assert.doesNotMatch(run.stdout, /demo/i);
     assert.doesNotMatch(run.stdout, /Google Ads/, "an unused source raises nothing");
+    assert.doesNotMatch(
+      run.stdout,
+      /is empty/,
+      "no alert for the empty customers, products and unused ad tables",
+    );
     assert.equal(existsSync(join(workDir, "demo-manifest.json")), false);
 
     const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
