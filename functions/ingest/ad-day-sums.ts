@@ -107,3 +107,29 @@ export function mergeGoogleRows(into: Row, next: Row): Row {
     metrics_conversions_value: addExact(into.metrics_conversions_value, next.metrics_conversions_value),
   };
 }
+
+/**
+ * TikTok: one row per ad and day. Its metrics are decimal strings; the purchase value travels as purchases ×
+ * value per purchase (the API's shape), so the merged rate is the summed value over the summed purchases.
+ */
+export function mergeTiktokRows(into: Row, next: Row): Row {
+  const a = (into.metrics ?? {}) as Record<string, unknown>;
+  const b = (next.metrics ?? {}) as Record<string, unknown>;
+  const add = (key: string) => addDecimals(String(a[key] ?? "0"), String(b[key] ?? "0"));
+  const purchases = Number(add("complete_payment"));
+  const value =
+    Number(a.complete_payment ?? 0) * Number(a.total_complete_payment_rate ?? 0) +
+    Number(b.complete_payment ?? 0) * Number(b.total_complete_payment_rate ?? 0);
+  return {
+    ...into,
+    metrics: {
+      ...a,
+      spend: add("spend"),
+      impressions: add("impressions"),
+      clicks: add("clicks"),
+      conversion: add("conversion"),
+      complete_payment: add("complete_payment"),
+      total_complete_payment_rate: String(purchases > 0 ? value / purchases : 0),
+    },
+  };
+}

@@ -2,7 +2,7 @@
 // the platforms' API connectors land. UI exports often lack ids: stable ids derived from the names stand in, so
 // a re-export of the same campaign lands on the same key and staging's "latest extraction wins" still holds.
 import type { Row } from "../shared/ports.ts";
-import { mergeGoogleRows, mergeMetaRows, summingByKey } from "./ad-day-sums.ts";
+import { mergeGoogleRows, mergeMetaRows, mergeTiktokRows, summingByKey } from "./ad-day-sums.ts";
 import { FileError } from "./records.ts";
 import {
   columnReason,
@@ -309,7 +309,7 @@ export const TIKTOK_ADS: FormatSpec = {
       currency: header.pick("Currency"),
     };
     const headerCurrency = currencyFromColumn(costColumn);
-    return {
+    const mapper: RecordMapper = {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
         const errors = new RowErrors();
@@ -364,5 +364,11 @@ export const TIKTOK_ADS: FormatSpec = {
       },
       finish: () => [],
     };
+    // Exports with a breakdown (placement, age, region …) write several rows per ad and day: summed.
+    return summingByKey(
+      mapper,
+      (row) => `${String(row.stat_time_day)}|${String(row.ad_id)}`,
+      mergeTiktokRows,
+    );
   },
 };

@@ -36,11 +36,12 @@ interface DayTruth {
   revenueCents: number;
   metaCents: number;
   googleCents: number;
+  tiktokCents: number;
 }
 
 async function truthFromFiles(): Promise<Map<string, DayTruth>> {
   const days = new Map(
-    DAYS.map((day) => [day, { orders: 0, revenueCents: 0, metaCents: 0, googleCents: 0 }]),
+    DAYS.map((day) => [day, { orders: 0, revenueCents: 0, metaCents: 0, googleCents: 0, tiktokCents: 0 }]),
   );
   for (const row of rowsOf(await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8"))) {
     if (!row["Financial Status"] || row["Cancelled at"]) continue;
@@ -61,6 +62,10 @@ async function truthFromFiles(): Promise<Map<string, DayTruth>> {
     const day = days.get(row.Day ?? "");
     if (day) day.googleCents += cents(row.Cost);
   }
+  for (const row of rowsOf(await readFile(join(SHAPES, "tiktok-placement-breakdown.csv"), "utf8"))) {
+    const day = days.get(row["By Day"] ?? "");
+    if (day) day.tiktokCents += cents(row.Cost);
+  }
   return days;
 }
 
@@ -76,7 +81,11 @@ describe("export shapes that used to lose money", { timeout: 120_000 }, () => {
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     bucket = new FolderBucket(config.local.bucketDir);
     await bucket.write("raw/inbox/orders.csv", await readFile(join(FIXTURES, "shopify-orders.csv")));
-    for (const name of ["meta-breakdown-age-gender.csv", "google-ads-ad-level.csv"])
+    for (const name of [
+      "meta-breakdown-age-gender.csv",
+      "google-ads-ad-level.csv",
+      "tiktok-placement-breakdown.csv",
+    ])
       await bucket.write(`raw/inbox/${name}`, await readFile(join(SHAPES, name)));
     const report = await runLocally(
       config,
@@ -117,7 +126,7 @@ describe("export shapes that used to lose money", { timeout: 120_000 }, () => {
     for (const [day, expected] of truth) {
       const row = kpis.find((candidate) => candidate.date === day);
       assert.ok(row, `daily_kpis has ${day}`);
-      const spendCents = expected.metaCents + expected.googleCents;
+      const spendCents = expected.metaCents + expected.googleCents + expected.tiktokCents;
       assert.equal(Number(row.orders), expected.orders, `${day} orders`);
       assert.equal(Math.round(Number(row.gross_revenue) * 100), expected.revenueCents, `${day} revenue`);
       assert.equal(Math.round(Number(row.ad_spend) * 100), spendCents, `${day} spend`);
@@ -133,6 +142,7 @@ describe("export shapes that used to lose money", { timeout: 120_000 }, () => {
         );
       assert.equal(spendOf("meta"), expected.metaCents, `${day} Meta spend (breakdown rows summed)`);
       assert.equal(spendOf("google_ads"), expected.googleCents, `${day} Google Ads spend (ad rows summed)`);
+      assert.equal(spendOf("tiktok"), expected.tiktokCents, `${day} TikTok spend (placement rows summed)`);
     }
   });
 
@@ -183,6 +193,13 @@ describe("export shapes that used to lose money", { timeout: 120_000 }, () => {
     assert.deepEqual(
       [byName.get("google-ads-ad-level.csv")?.rowsRead, byName.get("google-ads-ad-level.csv")?.rowsLanded],
       [7, 4],
+    );
+    assert.deepEqual(
+      [
+        byName.get("tiktok-placement-breakdown.csv")?.rowsRead,
+        byName.get("tiktok-placement-breakdown.csv")?.rowsLanded,
+      ],
+      [5, 3],
     );
   });
 });
