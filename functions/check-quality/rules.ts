@@ -1,5 +1,6 @@
 // Business rules over aggregated rows: pure functions from rows (and detector verdicts) to findings, each with
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
+import { INGEST_METRICS } from "../shared/ingest-metrics.ts";
 import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { CHANNEL_WITHOUT_UTM_SOURCE, channelLabel } from "../lib/sql/channels.ts";
@@ -48,6 +49,27 @@ export interface CoverageDay {
   channel: string;
   orders: number;
   orders_with_utm: number;
+}
+
+/**
+ * A shop whose orders carry no UTM at all (over the whole history read) has no attribution to break: one
+ * information with the advice, instead of a daily "attribution looks broken" for every channel that spends.
+ */
+export function noUtmFinding(days: readonly CoverageDay[], minOrders: number): RuleFinding | undefined {
+  const orders = days.reduce((sum, day) => sum + Number(day.orders), 0);
+  const withUtm = days.reduce((sum, day) => sum + Number(day.orders_with_utm), 0);
+  if (withUtm > 0 || orders < Math.max(1, minOrders)) return undefined;
+  return {
+    check: "attribution_no_utms",
+    severity: "info",
+    blocking: false,
+    subject: "attribution",
+    table: "unified.shopify_unified",
+    metric: "attribution_coverage",
+    observed: 0,
+    expected: "orders with a UTM source",
+    message: `None of the ${orders.toLocaleString("en-US")} orders read carries a UTM source, so no sale can be credited to an ad channel and channel ROAS is not measured (blended ROAS and MER are). To measure it, add UTM parameters to every ad's URL (e.g. Meta: utm_source=facebook&utm_medium=paid_social&utm_campaign={{campaign.name}}; Google Ads: auto-tagging plus a tracking template with utm_source=google&utm_medium=cpc), or keep them in the order's note attributes (utm_source, utm_medium, utm_campaign).`,
+  };
 }
 
 export interface CoverageInput {
@@ -168,8 +190,8 @@ export function rejectRateFinding(
   metrics: Readonly<Record<string, number>> | undefined,
   maxRejectRate: number,
 ): RuleFinding | undefined {
-  const read = metrics?.rowsRead;
-  const quarantined = metrics?.rowsQuarantined;
+  const read = metrics?.[INGEST_METRICS.fileRowsRead];
+  const quarantined = metrics?.[INGEST_METRICS.fileRowsQuarantined];
   if (typeof read !== "number" || typeof quarantined !== "number" || !(read > 0)) return undefined;
   const rate = quarantined / read;
   if (rate <= maxRejectRate) return undefined;

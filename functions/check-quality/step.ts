@@ -30,6 +30,7 @@ import {
   currencyFinding,
   duplicatedBatchFinding,
   measureCoverage,
+  noUtmFinding,
   metricAnomalyFinding,
   type NullOrderValues,
   nullOrderValuesFinding,
@@ -97,9 +98,23 @@ async function runAudits(run: QualityRun): Promise<number> {
   return audits.length;
 }
 
+/** Orders enough to say that none carries a UTM (fewer say nothing either way). */
+const NO_UTM_MIN_ORDERS = 10;
+
 async function checkAttribution(run: QualityRun): Promise<void> {
   const { warehouse } = run.context.ports;
   const { windowDays } = run.settings.attribution;
+  const days = await warehouse.query<CoverageDay>(
+    readQuery("check-quality/attribution_coverage"),
+    { history_start_date: addDays(run.runDate, -historyDays(run.settings)), run_date: run.runDate },
+    { label: "attribution coverage" },
+  );
+  // No UTM anywhere is how the shop tracks (or does not), not a break: one information, nothing daily.
+  const noUtms = noUtmFinding(days, NO_UTM_MIN_ORDERS);
+  if (noUtms) {
+    run.add(noUtms);
+    return;
+  }
   const rows = await warehouse.query<ChannelWindowRow>(
     readQuery("check-quality/attribution_by_channel"),
     { window_start: addDays(run.runDate, -(windowDays - 1)), run_date: run.runDate },
@@ -112,11 +127,6 @@ async function checkAttribution(run: QualityRun): Promise<void> {
   ))
     run.add(item);
 
-  const days = await warehouse.query<CoverageDay>(
-    readQuery("check-quality/attribution_coverage"),
-    { history_start_date: addDays(run.runDate, -historyDays(run.settings)), run_date: run.runDate },
-    { label: "attribution coverage" },
-  );
   const input = { runDate: run.runDate, days, settings: run.settings };
   const coverage = coverageFinding(measureCoverage(input), input);
   if (coverage) run.add(coverage);
@@ -156,7 +166,7 @@ async function checkOrderRecords(run: QualityRun): Promise<void> {
 }
 
 async function checkFileDrops(run: QualityRun): Promise<void> {
-  // The ingest step records rowsRead / rowsQuarantined when it parsed file drops; without them there is
+  // The ingest step records fileRowsRead / fileRowsQuarantined when it parsed file drops; without them there is
   // nothing to judge (warehouse-only sources, or an ingest that predates those metrics).
   const ingest = await run.context.ledger.read(run.runDate, "ingest");
   const finding = rejectRateFinding(ingest?.metrics, run.settings.fileDrops.maxRejectRate);

@@ -8,7 +8,7 @@ import type { PulseConfig } from "../shared/config.ts";
 import { addDays, localDate, yesterdayIn } from "../lib/calendar.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 
-export function demoManifestPath(config: PulseConfig): string {
+export function demoManifestPath(config: Pick<PulseConfig, "workDir">): string {
   return join(config.workDir, "demo-manifest.json");
 }
 

@@ -1,4 +1,5 @@
-// pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on demo data by default.
+// pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on the shop's own files;
+// the demo shop only when asked for, or in a work dir with nothing of a shop's own.
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
@@ -10,12 +11,14 @@ import {
   type PulseConfig,
   secretsFromEnvironment,
 } from "../shared/config.ts";
-import { isIsoDate } from "../lib/calendar.ts";
+import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
 import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
 import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
 import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
+import { decideDataMode, readWorkDirState } from "./data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
+import { isInitUsageError, runInit } from "./init.ts";
 import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
 import { printSummary } from "./summary.ts";
@@ -23,8 +26,11 @@ import { printSummary } from "./summary.ts";
 export const HELP = `DTC Pulse — the daily e-commerce and marketing analytics run, on this machine.
 
 Usage
-  npm start -- [options]            run the pipeline (generates demo data on first use)
-  npm start -- demo [--regenerate]  (re)generate the demo shop's raw data only
+  npm start -- init --shop-name NAME [--timezone ZONE] [--currency CODE] [--sources shopify,meta,google,tiktok]
+                    [--email-to LIST]   set up your shop: writes <work-dir>/pulse.config.json (init --help)
+  npm start -- [options]            run the pipeline on your shop's data (files in <work-dir>/bucket/raw/inbox/);
+                                    in a work dir with no settings, no files and no data: the demo shop
+  npm start -- demo [--regenerate]  run the pipeline on the generated demo shop (every output says "demo data")
   npm start -- plan [run options]   list what each step would do, without doing it
 
 Run options
@@ -37,6 +43,7 @@ Run options
   --full-refresh       rebuild every model from all history instead of the trailing window
   --verbose            print every log line, not only step progress
   --regenerate         drop and regenerate the demo data
+  --data-only          with demo: generate the demo shop's raw data and stop
   -h, --help           this help
 
 Settings (a flag wins over its environment variable, which wins over the settings file)
@@ -71,6 +78,7 @@ function stepOption(value: string | undefined, flag: string): StepName | undefin
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const write = (line: string) => process.stdout.write(`${line}\n`);
+  if (argv[0] === "init") return initCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -111,10 +119,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
     memoryLimit: config.local.duckdbMemoryLimit,
   });
   try {
-    const demo = await ensureDemoData(warehouse, config, { regenerate: Boolean(values.regenerate), write });
-    if (command === "demo") return 0;
+    const mode = decideDataMode(
+      command as "run" | "plan" | "demo",
+      await readWorkDirState(warehouse, config, env),
+      { regenerate: Boolean(values.regenerate) },
+    );
+    if (mode.kind === "refused") {
+      process.stderr.write(`${mode.reason}\n`);
+      return 2;
+    }
+    const demo = mode.kind === "demo";
+    if (demo) await ensureDemoData(warehouse, config, { regenerate: Boolean(values.regenerate), write });
+    if (command === "demo" && values["data-only"]) return 0;
 
-    const runDate = values.date ?? (await latestCompleteDay(warehouse, config));
+    const runDate = values.date ?? (await defaultRunDate(warehouse, config, demo, write));
     let message: ReturnType<typeof parseRunMessage>;
     try {
       message = parseRunMessage({
@@ -130,6 +148,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
           force: Boolean(values.force),
           fullRefresh: Boolean(values["full-refresh"]),
         },
+        ...(demo ? { demo: true } : {}),
       });
     } catch (error) {
       if (error instanceof UsageError || error instanceof InvalidMessageError) {
@@ -158,6 +177,36 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
+/** `init`: its own flags; a usage or settings problem exits 2 with the message. */
+async function initCommand(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  try {
+    return await runInit(argv, env, process.cwd(), (line) => process.stdout.write(`${line}\n`));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return isInitUsageError(error) || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
+  }
+}
+
+/**
+ * Without --date: the newest complete day of the orders; for a shop whose files are not loaded yet, yesterday
+ * in the shop's time zone.
+ */
+async function defaultRunDate(
+  warehouse: DuckDbWarehouse,
+  config: PulseConfig,
+  demo: boolean,
+  write: (line: string) => void,
+): Promise<string> {
+  if (demo) return latestCompleteDay(warehouse, config);
+  try {
+    return await latestCompleteDay(warehouse, config);
+  } catch {
+    const day = yesterdayIn(new Date(), config.shop.timezone);
+    write(`No orders loaded yet: reporting on ${day} (yesterday); pass --date YYYY-MM-DD for another day.`);
+    return day;
+  }
+}
+
 /** The run's own flags (not settings: they choose what one run does). */
 const RUN_FLAGS = {
   date: { type: "string" },
@@ -168,6 +217,7 @@ const RUN_FLAGS = {
   "full-refresh": { type: "boolean" },
   verbose: { type: "boolean" },
   regenerate: { type: "boolean" },
+  "data-only": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

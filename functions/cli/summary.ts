@@ -32,7 +32,7 @@ export async function printSummary(
       .catch(() => []);
     if (kpis) {
       write(
-        `${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} orders · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}`,
+        `${report.message.demo ? "DEMO DATA · " : ""}${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} orders · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}`,
       );
     }
   }
@@ -56,6 +56,10 @@ export async function printSummary(
   write(`  ${"ledger".padEnd(10)} ${join(bucket.location, runPrefix(runDate), "steps")}`);
   write("");
   const engine = report.warehouseStats.engineMs / 1000;
+  if (report.message.demo)
+    write(
+      "These are the generated demo shop's numbers (demo data), not a real shop's. For your own shop: npm start -- init (README, Your shop's data).",
+    );
   write(`Done in ${(report.wallMs / 1000).toFixed(1)}s (${engine.toFixed(1)}s in the warehouse engine).`);
   for (const failure of report.failures) {
     write(`FAILED at ${failure.step}: ${failure.error ?? failure.summary ?? "see the ledger"}`);

@@ -2,6 +2,8 @@
 // the platforms' API connectors land. UI exports often lack ids: stable ids derived from the names stand in, so
 // a re-export of the same campaign lands on the same key and staging's "latest extraction wins" still holds.
 import type { Row } from "../shared/ports.ts";
+import { mergeGoogleRows, mergeMetaRows, mergeTiktokRows, summingByKey } from "./ad-day-sums.ts";
+import { FileError } from "./records.ts";
 import {
   columnReason,
   type DataRecord,
@@ -82,7 +84,7 @@ export const META_ADS: FormatSpec = {
         "Website purchase ROAS (return on advertising spend)",
       ),
     };
-    return {
+    const mapper: RecordMapper = {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
         const errors = new RowErrors();
@@ -125,7 +127,9 @@ export const META_ADS: FormatSpec = {
         const row: Row = {
           date_start: date,
           date_stop: date,
-          account_id: cleanCell(get(columns.accountId)) || null,
+          // An export without an account column is one account's: a stable key stands for it (the key audits
+          // of unified.ad_performance need one).
+          account_id: cleanCell(get(columns.accountId)) || stableKey("meta-account"),
           account_currency: currency,
           campaign_id: cleanCell(get(columns.campaignId)) || stableKey("meta-campaign", campaign),
           campaign_name: campaign || null,
@@ -145,6 +149,8 @@ export const META_ADS: FormatSpec = {
       },
       finish: () => [],
     };
+    // A breakdown (age, gender, placement, region …) writes several rows per ad and day: they are summed.
+    return summingByKey(mapper, (row) => `${String(row.date_start)}|${String(row.ad_id)}`, mergeMetaRows);
   },
 };
 
@@ -178,13 +184,22 @@ export const GOOGLE_ADS: FormatSpec = {
       customerId: header.pick("Customer ID"),
       type: header.pick("Campaign type", "Advertising channel type"),
       impressions: header.pick("Impr.", "Impressions"),
-      clicks: header.pick("Clicks"),
+      // Reports of mixed campaign types show "Interactions" where search-only ones show "Clicks".
+      clicks: header.pick("Clicks", "Interactions"),
       conversions: header.pick("Conversions"),
       value: header.pick("Conv. value", "Conversion value"),
       currency: header.pick("Currency code", "Currency"),
     };
     const range = preambleRange(context.preamble);
-    return {
+    if (!columns.day && !(range && range.start === range.end)) {
+      // An "All time" or multi-day report without a Day segment cannot be put on days: refuse the whole file.
+      throw new FileError(
+        range
+          ? `the report covers ${range.start} to ${range.end} without a "Day" column; export it again with the Day segment (Segment → Time → Day) so spend lands on its days`
+          : `the report has no "Day" column and no single-day date range (an "All time" report?); export it again with the Day segment (Segment → Time → Day)`,
+      );
+    }
+    const mapper: RecordMapper = {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
         const errors = new RowErrors();
@@ -215,7 +230,7 @@ export const GOOGLE_ADS: FormatSpec = {
         const customerId =
           customer && !isPlaceholder(customer)
             ? errors.take(columns.customerId, parseInteger(customer), null)
-            : null;
+            : stableId("google-account");
         const campaignIdText = cleanCell(get(columns.campaignId));
         const campaignId = campaignIdText
           ? errors.take(columns.campaignId, parseInteger(campaignIdText), null)
@@ -250,6 +265,13 @@ export const GOOGLE_ADS: FormatSpec = {
       },
       finish: () => [],
     };
+    // Ad-group, ad or keyword level reports write several rows per campaign (and ad group) and day: summed.
+    return summingByKey(
+      mapper,
+      (row) =>
+        `${String(row.segments_date)}|${String(row.customer_id)}|${String(row.campaign_id)}|${String(row.ad_group_id)}`,
+      mergeGoogleRows,
+    );
   },
 };
 
@@ -287,7 +309,7 @@ export const TIKTOK_ADS: FormatSpec = {
       currency: header.pick("Currency"),
     };
     const headerCurrency = currencyFromColumn(costColumn);
-    return {
+    const mapper: RecordMapper = {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
         const errors = new RowErrors();
@@ -310,7 +332,7 @@ export const TIKTOK_ADS: FormatSpec = {
         const advertiserText = cleanCell(get(columns.advertiserId));
         const advertiserId = advertiserText
           ? errors.take(columns.advertiserId, parseInteger(advertiserText), null)
-          : null;
+          : stableId("tiktok-advertiser");
         if (errors.reason) return reject(record, errors.reason);
         const currency =
           cleanCell(get(columns.currency)).toUpperCase() || headerCurrency || context.shopCurrency;
@@ -342,5 +364,11 @@ export const TIKTOK_ADS: FormatSpec = {
       },
       finish: () => [],
     };
+    // Exports with a breakdown (placement, age, region …) write several rows per ad and day: summed.
+    return summingByKey(
+      mapper,
+      (row) => `${String(row.stat_time_day)}|${String(row.ad_id)}`,
+      mergeTiktokRows,
+    );
   },
 };

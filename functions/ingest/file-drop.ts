@@ -23,7 +23,11 @@ import { checkZipDirectory } from "./xlsx-limits.ts";
 import { type Fingerprint, fingerprint, objectChunks } from "./fingerprint.ts";
 
 export { objectChunks } from "./fingerprint.ts";
+import type { DecimalSeparator } from "./parse-values.ts";
+import { sniffDecimal } from "./decimal-sniff.ts";
+import { replaceKeyedRows } from "./keyed-replacement.ts";
 import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
+import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
 
 export const FILE_DROPS_TABLE = "file_drops";
 
@@ -58,6 +62,10 @@ export interface FileManifest {
   error: string | null;
   /** Every time these exact bytes were dropped. */
   drops: { name: string; at: string; outcome: DropStatus }[];
+  /** The decimal separator decided from the file's amounts (formats that declare amount columns). */
+  decimalSeparator?: DecimalSeparator;
+  /** How the shop's configured zone fits the UTC offsets on the file's timestamps (files that write them). */
+  timeZone?: ZoneFit & { configured: string };
 }
 
 export const FILE_DROP_COLUMNS: readonly LoadColumn[] = [
@@ -445,6 +453,12 @@ async function ingestFingerprinted(
     if (print.size === 0) throw new FileError("the file is empty");
     if (isZip(print.head) && print.tail) checkZipDirectory(print.tail, print.size);
     const encoding = decideEncoding(print.head, print.utf8);
+    if (print.mixedEncoding && !encoding.bom && !isZip(print.head)) {
+      const { utf8Line, otherLine } = print.mixedEncoding;
+      throw new FileError(
+        `the file mixes two text encodings: line ${utf8Line} is written in UTF-8 and line ${otherLine} in Windows-1252 (a legacy Excel encoding), so either way part of it would load garbled; export it again as one file (UTF-8) and drop that`,
+      );
+    }
     const opened = await openDetected(ports, manifest.receivedPath, encoding, settings.formats);
     const { detected } = opened;
     const format = detected.format;
@@ -471,6 +485,8 @@ async function ingestFingerprinted(
       shopTimezone: settings.shopTimezone,
       shopCurrency: settings.shopCurrency,
       preamble: detected.preamble,
+      offsets: new OffsetSampler(),
+      decimal: await sniffDecimal(() => objectChunks(bucket, manifest.receivedPath), encoding, format),
     };
     const writer = new QuarantineWriter(bucket, quarantineFile, detected.header.names);
     quarantine = writer;
@@ -496,6 +512,9 @@ async function ingestFingerprinted(
     );
     await writer.close();
     Object.assign(manifest, summary, { quarantinePath: writer.used ? quarantineFile : null });
+    if (context.decimal) manifest.decimalSeparator = context.decimal;
+    const zoneFit = fitTimeZone(settings.shopTimezone, context.offsets?.observations ?? []);
+    if (zoneFit) manifest.timeZone = { configured: settings.shopTimezone, ...zoneFit };
 
     if (summary.rowsLanded > 0 && summary.periodStart !== null && summary.periodEnd !== null) {
       const params = {
@@ -519,6 +538,8 @@ async function ingestFingerprinted(
           });
         }
       }
+      if (format.replacement === "keyed")
+        manifest.rowsReplaced = await replaceKeyedRows(warehouse, table, params);
       await warehouse.execute(
         `UPDATE ${DATASETS.raw}.${table} SET _airbyte_meta = PARSE_JSON(@meta)
          WHERE JSON_VALUE(_airbyte_meta, '$.sha256') = @sha256`,

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { Row } from "../shared/ports.ts";
 import type { DateFormat, DecimalSeparator, Parsed } from "./parse-values.ts";
 import type { Delimiter, TextEncoding } from "./sniff.ts";
+import type { OffsetSampler } from "./time-zone-fit.ts";
 
 /** A data record with its header-named cells. */
 export interface DataRecord {
@@ -21,6 +22,10 @@ export interface MapContext {
   shopCurrency: string;
   /** Lines above the header (report titles, a date-range line), joined cell text. */
   preamble: readonly string[];
+  /** The file's decimal separator, decided from its amounts (formats that declare amountColumns). */
+  decimal?: DecimalSeparator;
+  /** Collects the UTC offsets the file writes on its timestamps, to check the shop's time zone against. */
+  offsets?: OffsetSampler;
 }
 
 export type MapOutput =
@@ -68,9 +73,17 @@ export interface FormatSpec {
   /**
    * "period": a newer file replaces earlier files' rows of the same kind for the days it covers.
    * "snapshot": rows have no business day (customers, products); later extractions win in staging.
+   * "keyed": rows are keyed by id (Shopify orders): a newer file's version of an id replaces the earlier files'
+   * versions of that id, and a file never removes ids it does not hold, so overlapping or partial-day exports
+   * lose nothing whatever their drop order.
    */
-  replacement: "period" | "snapshot";
+  replacement: "period" | "snapshot" | "keyed";
   reader?: ReaderOverrides;
+  /**
+   * Columns whose amounts tell the file's decimal separator: an export re-saved by Excel in a decimal-comma
+   * locale writes "1234,56" (see decideDecimalSeparator).
+   */
+  amountColumns?: readonly string[];
   createMapper(header: Columns, context: MapContext): RecordMapper;
 }
 

@@ -277,3 +277,19 @@ export function subtractDecimals(a: string, b: string): string {
 export function isNegativeDecimal(value: string | null): boolean {
   return value !== null && value.startsWith("-");
 }
+
+/**
+ * The decimal separator of a file, from a sample of its amount cells: "," when some amounts are written
+ * "1234,56" / "1.234,56" and none "1234.56"; else ".". A sample that shows both is left to "." (and its
+ * comma amounts are refused row by row, named in the quarantine) rather than guessed.
+ */
+export function decideDecimalSeparator(cells: Iterable<string>): DecimalSeparator {
+  let comma = 0;
+  let dot = 0;
+  for (const cell of cells) {
+    const text = cleanCell(cell).replace(/^[-+(]|\)$/g, "");
+    if (/^\d+,\d{1,2}$/.test(text) || /^\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+,\d+$/.test(text)) comma++;
+    else if (/^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$/.test(text)) dot++;
+  }
+  return comma > 0 && dot === 0 ? "," : ".";
+}

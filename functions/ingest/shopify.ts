@@ -2,6 +2,7 @@
 // one row per line item and the order's own fields on its first row only: rows are grouped back into orders.
 import { localDate } from "../lib/calendar.ts";
 import type { Row } from "../shared/ports.ts";
+import { FileError } from "./records.ts";
 import {
   type Columns,
   columnReason,
@@ -53,19 +54,61 @@ export function parseNoteAttributes(text: string): { name: string; value: string
     .map((match) => ({ name: match[1] ?? "", value: match[2] ?? "" }));
 }
 
+const UTM_NAME = /^utm[ _-]?(source|medium|campaign|content|term)$/i;
+
+/** utm_* keys found anywhere in a tracking app's JSON attribute (Elevar, Triple Whale, custom checkouts …). */
+function utmsInJson(value: string): { name: string; value: string }[] {
+  const text = value.trim();
+  if (!text.startsWith("{")) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const found: { name: string; value: string }[] = [];
+  const visit = (node: unknown, depth: number) => {
+    if (depth > 4 || node === null || typeof node !== "object") return;
+    for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
+      const match = UTM_NAME.exec(key.trim());
+      if (match && (typeof child === "string" || typeof child === "number") && String(child).trim())
+        found.push({ name: `utm_${(match[1] ?? "").toLowerCase()}`, value: String(child).trim() });
+      else visit(child, depth + 1);
+    }
+  };
+  visit(parsed, 0);
+  return found;
+}
+
 /**
  * The landing site with its UTM query, as staging reads it: a landing URL among the attributes when it carries
- * UTMs, or one built from utm_* attributes. Null when the order has no UTMs.
+ * UTMs, else one built from UTM attributes (utm_source, "UTM Source", utm-medium …) or the utm_* keys of a
+ * tracking app's JSON attribute. Null when the order has no UTMs.
  */
 export function landingSiteFrom(attributes: readonly { name: string; value: string }[]): string | null {
   for (const { value } of attributes) {
-    const url = /(?:https?:\/\/[^/\s]+)?(\/[^\s]*\?[^\s]*utm_[a-z]+=[^\s]*)/i.exec(value);
-    if (url?.[1]) return url[1];
+    const url = /(?:https?:\/\/[^/\s]+)?(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
+    if (url?.[1] && !value.trim().startsWith("{")) return url[1];
   }
-  const utms = attributes.filter(({ name }) => /^utm_[a-z]+$/i.test(name.trim()) && name.trim() !== "");
-  if (utms.length === 0) return null;
+  const named = attributes.flatMap(({ name, value }) => {
+    const match = UTM_NAME.exec(name.trim());
+    return match && value.trim()
+      ? [{ name: `utm_${(match[1] ?? "").toLowerCase()}`, value: value.trim() }]
+      : [];
+  });
+  const utms = named.length ? named : attributes.flatMap(({ value }) => utmsInJson(value));
+  if (utms.length === 0) {
+    // A JSON attribute may hold the landing URL itself.
+    for (const { value } of attributes) {
+      const url = /(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
+      if (url?.[1]) return url[1];
+    }
+    return null;
+  }
+  const seen = new Set<string>();
   const query = utms
-    .map(({ name, value }) => `${name.trim().toLowerCase()}=${encodeURIComponent(value.trim())}`)
+    .filter(({ name }) => !seen.has(name) && seen.add(name))
+    .map(({ name, value }) => `${name}=${encodeURIComponent(value)}`)
     .join("&");
   return `/?${query}`;
 }
@@ -81,23 +124,40 @@ const ORDER_REQUIRED = [
   "Lineitem price",
 ];
 
+/** 6.85269E+12: what Excel shows, and saves, for a long number it did not keep as text. */
+const EXCEL_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d+$/i;
+
+/** A line item's product key: its SKU, else its name (the export writes "product title - variant title"). */
+export function productKeyOf(sku: string, lineItemName: string): string {
+  return sku ? `sku:${sku}` : `title:${lineItemName.replace(/\s+/g, " ").toLowerCase()}`;
+}
+
 function orderRow(header: Columns, records: DataRecord[], context: MapContext): MapOutput[] {
   const first = records[0] as DataRecord;
   const get = (name: string, record: DataRecord = first) => header.cell(record, name);
   const errors = new FieldErrors();
+  const decimal = context.decimal ?? ".";
+  const idText = cleanCell(get("Id"));
+  if (EXCEL_SCIENTIFIC.test(idText)) {
+    throw new FileError(
+      `line ${first.line}: column "Id" holds ${idText}, an order id that Excel turned into scientific notation; the digits it dropped cannot be recovered. Export the orders from Shopify again and drop the CSV as downloaded, without opening and saving it in Excel (or import it into Excel with the Id column as Text)`,
+      first.line,
+    );
+  }
   const id = errors.take("Id", parseInteger(get("Id")), null);
   errors.require("Id", id !== null);
   const createdAt = errors.take("Created at", parseInstant(get("Created at")), null);
   errors.require("Created at", createdAt !== null);
+  context.offsets?.addText(get("Created at"));
   const currency = cleanCell(get("Currency")).toUpperCase();
   errors.check(/^[A-Z]{3}$/.test(currency), `column "Currency" is not a 3-letter currency code`);
-  const total = errors.take("Total", parseDecimal(get("Total")), null);
+  const total = errors.take("Total", parseDecimal(get("Total"), decimal), null);
   errors.require("Total", total !== null);
-  const subtotal = errors.take("Subtotal", parseDecimal(get("Subtotal")), null);
-  const shipping = errors.take("Shipping", parseDecimal(get("Shipping")), null);
-  const taxes = errors.take("Taxes", parseDecimal(get("Taxes")), null);
-  const discount = errors.take("Discount Amount", parseDecimal(get("Discount Amount")), null);
-  const refunded = errors.take("Refunded Amount", parseDecimal(get("Refunded Amount")), null);
+  const subtotal = errors.take("Subtotal", parseDecimal(get("Subtotal"), decimal), null);
+  const shipping = errors.take("Shipping", parseDecimal(get("Shipping"), decimal), null);
+  const taxes = errors.take("Taxes", parseDecimal(get("Taxes"), decimal), null);
+  const discount = errors.take("Discount Amount", parseDecimal(get("Discount Amount"), decimal), null);
+  const refunded = errors.take("Refunded Amount", parseDecimal(get("Refunded Amount"), decimal), null);
   for (const [column, value] of [
     ["Total", total],
     ["Subtotal", subtotal],
@@ -121,23 +181,31 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     );
     lineErrors.require("Lineitem quantity", quantity !== null);
     lineErrors.check(quantity === null || quantity > 0, `column "Lineitem quantity" is not positive`);
-    const price = lineErrors.take("Lineitem price", parseDecimal(get("Lineitem price", record)), null);
+    const price = lineErrors.take(
+      "Lineitem price",
+      parseDecimal(get("Lineitem price", record), decimal),
+      null,
+    );
     lineErrors.require("Lineitem price", price !== null);
     lineErrors.check(!isNegativeDecimal(price), `column "Lineitem price" is negative`);
     const lineDiscount = lineErrors.take(
       "Lineitem discount",
-      parseDecimal(get("Lineitem discount", record)),
+      parseDecimal(get("Lineitem discount", record), decimal),
       null,
     );
     if (lineErrors.reason) {
       return reject(records, `line item on line ${record.line}: ${lineErrors.reason}`);
     }
+    const sku = cleanCell(get("Lineitem sku", record));
+    const title = get("Lineitem name", record).trim();
+    // The export has no product id: the SKU, else the line's name (product title - variant title), is the key.
+    const productKey = productKeyOf(sku, title);
     lineItems.push({
       id: stableId("shopify-line-item", String(id), String(position)),
-      product_id: null,
-      variant_id: null,
-      sku: cleanCell(get("Lineitem sku", record)) || null,
-      title: get("Lineitem name", record).trim(),
+      product_id: stableId("shopify-product-key", productKey),
+      variant_id: stableId("shopify-variant-key", productKey),
+      sku: sku || null,
+      title,
       quantity,
       price,
       total_discount: lineDiscount ?? "0",
@@ -176,7 +244,14 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     line_items: lineItems,
     refunds:
       refunded !== null && refunded !== "0"
-        ? [{ id: null, created_at: null, transactions: [{ amount: refunded, kind: "refund" }] }]
+        ? [
+            {
+              // One refund per order in the export (its total), keyed by the order.
+              id: stableId("shopify-refund", String(id)),
+              created_at: null,
+              transactions: [{ amount: refunded, kind: "refund" }],
+            },
+          ]
         : [],
     shipping_address:
       country || province
@@ -204,7 +279,8 @@ export const SHOPIFY_ORDERS: FormatSpec = {
   kind: "shopify_orders_export",
   label: "Shopify orders export",
   table: "shopify_orders",
-  replacement: "period",
+  replacement: "keyed",
+  amountColumns: ["Total", "Subtotal", "Shipping", "Taxes", "Lineitem price"],
   matches: (header) => header.hasAll(["Name", "Financial Status", "Lineitem quantity", "Lineitem name"]),
   required: (header) => header.missing(ORDER_REQUIRED),
   createMapper(header, context): RecordMapper {

@@ -134,3 +134,41 @@ export function sniffDelimiter(sample: string): Delimiter {
   }
   return best;
 }
+
+/**
+ * Finds files that mix UTF-8 and Windows-1252 text (rows pasted together from two exports, or an editor that
+ * saved only some lines anew): decoded either way, part of them would be mojibake. Tracks, over the whole file,
+ * the first line holding a valid multi-byte UTF-8 character and the first line holding a byte UTF-8 cannot start.
+ */
+export class MixedEncodingScan {
+  private line = 1;
+  private need = 0;
+  private firstUtf8Line: number | undefined;
+  private firstInvalidLine: number | undefined;
+
+  push(chunk: Uint8Array): void {
+    for (const byte of chunk) {
+      if (this.need > 0) {
+        if ((byte & 0xc0) === 0x80) {
+          this.need--;
+          if (this.need === 0) this.firstUtf8Line ??= this.line;
+          continue;
+        }
+        this.firstInvalidLine ??= this.line;
+        this.need = 0;
+      }
+      if (byte < 0x80) {
+        if (byte === 0x0a) this.line++;
+      } else if (byte >= 0xc2 && byte <= 0xdf) this.need = 1;
+      else if (byte >= 0xe0 && byte <= 0xef) this.need = 2;
+      else if (byte >= 0xf0 && byte <= 0xf4) this.need = 3;
+      else this.firstInvalidLine ??= this.line;
+    }
+  }
+
+  /** Lines that show the mix, when the file holds both UTF-8 characters and bytes that are not UTF-8. */
+  get mixed(): { utf8Line: number; otherLine: number } | undefined {
+    if (this.firstUtf8Line === undefined || this.firstInvalidLine === undefined) return undefined;
+    return { utf8Line: this.firstUtf8Line, otherLine: this.firstInvalidLine };
+  }
+}

@@ -9,8 +9,11 @@ import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
+import { INGEST_METRICS } from "../shared/ingest-metrics.ts";
+import { RAW_TABLES } from "../shared/raw-schemas.ts";
+import { ensureRawTables } from "./raw-tables.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
-import { type DropOutcome, ingestDrop } from "./file-drop.ts";
+import { type DropOutcome, type FileManifest, ingestDrop } from "./file-drop.ts";
 import type { FormatSpec } from "./format-spec.ts";
 import { BUILTIN_FORMATS } from "./builtin-formats.ts";
 import { genericFormat, parseMapping } from "./generic.ts";
@@ -44,6 +47,31 @@ export async function loadMappings(bucket: Bucket): Promise<{ formats: FormatSpe
   return { formats, findings };
 }
 
+/**
+ * A file whose timestamps carry UTC offsets that the configured zone does not give: orders near midnight land
+ * on the wrong day. Says which zones the offsets fit.
+ */
+export function timeZoneFinding(manifest: FileManifest): Finding[] {
+  const fit = manifest.timeZone;
+  if (!fit || fit.configuredFits) return [];
+  const proposal = fit.fitting.length
+    ? `they fit ${fit.fitting.join(", ")}; set shop.timezone to ${fit.fitting[0]} in the settings file (or $PULSE_TIMEZONE), then rebuild with \`npm start -- --full-refresh --force\``
+    : "no known time zone gives all of them; check how the file was exported";
+  return [
+    {
+      step: "ingest",
+      check: "file_drop_time_zone",
+      severity: "warning",
+      blocking: false,
+      subject: manifest.fileName,
+      table: manifest.rawTable ?? undefined,
+      observed: fit.offsets.join(", "),
+      expected: `the offsets of ${fit.configured}`,
+      message: `${manifest.fileName} writes its times with UTC offsets ${fit.offsets.join(", ")}, which the configured time zone ${fit.configured} does not give: orders near midnight are counted on the wrong day. The offsets ${proposal}.`,
+    },
+  ];
+}
+
 /** What a file drop's outcome means for the people reading the run. No row content, no PII: counts and paths. */
 export function dropFindings(outcome: DropOutcome): Finding[] {
   const { manifest } = outcome;
@@ -62,9 +90,11 @@ export function dropFindings(outcome: DropOutcome): Finding[] {
     ];
   }
   if (manifest.status !== "loaded" || manifest.rowsRead === 0) return [];
+  const zone = timeZoneFinding(manifest);
   const rate = manifest.rowsQuarantined / manifest.rowsRead;
-  if (rate <= REJECT_RATE_THRESHOLD) return [];
+  if (rate <= REJECT_RATE_THRESHOLD) return zone;
   return [
+    ...zone,
     {
       step: "ingest",
       check: "file_drop_rejects",
@@ -89,7 +119,15 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   const mappings = await loadMappings(bucket);
   findings.push(...mappings.findings);
   const dropped = (await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/"));
-  const counts = { loaded: 0, failed: 0, duplicate: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsReplaced: 0 };
+  const counts = {
+    loaded: 0,
+    failed: 0,
+    duplicate: 0,
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsQuarantined: 0,
+    rowsReplaced: 0,
+  };
   for (const path of dropped) {
     const outcome = await ingestDrop(
       { warehouse, bucket, clock, log: context.log },
@@ -107,6 +145,7 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
     if (manifest.status === "loaded" || manifest.status === "failed" || manifest.status === "duplicate") {
       counts[manifest.status] += 1;
     }
+    counts.rowsRead += manifest.status === "loaded" ? manifest.rowsRead : 0;
     counts.rowsLoaded += manifest.status === "loaded" ? manifest.rowsLoaded : 0;
     counts.rowsQuarantined += manifest.status === "loaded" ? manifest.rowsQuarantined : 0;
     counts.rowsReplaced += manifest.status === "loaded" ? manifest.rowsReplaced : 0;
@@ -115,6 +154,9 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
     findings.push(...dropFindings(outcome));
   }
 
+  // Sources with nothing landed yet get their declared tables, empty, so the models can read them.
+  const created = await ensureRawTables(warehouse, RAW_TABLES);
+  if (created.length) context.log.info("created empty raw tables", { tables: created });
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
   for (const source of SOURCES) {
@@ -143,8 +185,9 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
       filesLoaded: counts.loaded,
       filesFailed: counts.failed,
       filesDuplicate: counts.duplicate,
-      fileRowsLoaded: counts.rowsLoaded,
-      fileRowsQuarantined: counts.rowsQuarantined,
+      [INGEST_METRICS.fileRowsRead]: counts.rowsRead,
+      [INGEST_METRICS.fileRowsLoaded]: counts.rowsLoaded,
+      [INGEST_METRICS.fileRowsQuarantined]: counts.rowsQuarantined,
       fileRowsReplaced: counts.rowsReplaced,
     },
     summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}`,

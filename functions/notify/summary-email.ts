@@ -41,6 +41,8 @@ import { channelLabel } from "../lib/sql/channels.ts";
 export type { RenderedEmail } from "../lib/reporting/html.ts";
 
 export const EMAIL_TOP_PRODUCTS = 5;
+/** How a demo run's email says its numbers are invented. */
+export const DEMO_MARK = "DEMO DATA";
 export const EMAIL_CHANNEL_DAYS = 28;
 
 const HEADLINE_METRICS: readonly KpiMetric[] = [
@@ -144,6 +146,7 @@ function buildModel(data: ReportData): SummaryModel {
   const roas = byMetric.get("blended_roas");
   const subject = sanitizeHeader(
     [
+      ...(data.demo ? [DEMO_MARK] : []),
       data.shop.name,
       runDay,
       `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
@@ -185,7 +188,7 @@ function buildModel(data: ReportData): SummaryModel {
 
   return {
     subject,
-    shopName: data.shop.name,
+    shopName: data.demo ? `${data.shop.name} — ${DEMO_MARK}, not a real shop's numbers` : data.shop.name,
     heading: `Daily summary — ${formatLongDate(data.runDate, locale)}`,
     comparisonHeaders: [
       `vs ${formatWeekdayDate(dates.previousDay, locale)}`,

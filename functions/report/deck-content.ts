@@ -63,13 +63,14 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
     runDayLong: formatLongDate(data.runDate, data.shop.locale),
     period: periodContext(data, period),
   };
-  const title =
+  const review =
     period === "monthly"
       ? `Monthly performance review — ${formatMonthYear(data.runDate, ctx.locale)}`
       : `Weekly performance review — week of ${formatWeekdayDate(ctx.period.ranges.toDate.current.from, ctx.locale)}`;
+  const title = data.demo ? `${review} — demo data` : review;
   const historyDays = data.daily[0] ? daysBetween(data.daily[0].date, data.runDate) + 1 : 0;
   return {
-    shopName: data.shop.name,
+    shopName: data.demo ? `${data.shop.name} (demo data)` : data.shop.name,
     runDate: data.runDate,
     title,
     periodLabel: `${ctx.period.toDateName} ${ctx.period.toDateLabel}`,

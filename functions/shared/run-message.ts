@@ -46,6 +46,8 @@ export const RunMessageSchema = z
     options: RunOptionsSchema.default({ skip: [], force: false, fullRefresh: false }),
     /** Set when a step failed for good: the chain jumps to notify, which sends the failure email. */
     failure: FailureSchema.optional(),
+    /** The run reports on the generated demo shop: every output says "demo data". */
+    demo: z.boolean().optional(),
   })
   .strict();
 
@@ -58,6 +60,7 @@ export const StartMessageSchema = z
     runId: z.string().optional(),
     trigger: z.enum(TRIGGERS).default("scheduler"),
     options: RunOptionsSchema.optional(),
+    demo: z.boolean().optional(),
   })
   .strict();
 
@@ -96,6 +99,7 @@ export function resolveStartMessage(data: unknown, now: Date, timeZone: string):
     runId: start.data.runId ?? newRunId(start.data.trigger, now),
     trigger: start.data.trigger,
     options: start.data.options,
+    ...(start.data.demo ? { demo: true } : {}),
   });
 }
 

@@ -4,8 +4,18 @@
 -- cluster: product_id
 -- materialization: partitions
 --
--- One row per order line item, for order days in the run window.
+-- One row per order line item, for order days in the run window. A line item of an orders export file has no
+-- product id, only a key derived from its SKU or name (ids from 4e15 up): when a products export holds its SKU,
+-- the line takes that product's id, so the catalogue's title and category apply.
 WITH
+
+product_skus AS (
+  SELECT JSON_VALUE(variant, '$.sku') AS sku, MIN(products.id) AS product_id
+  FROM raw.shopify_products AS products
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(products.variants)) AS variant
+  WHERE JSON_VALUE(variant, '$.sku') IS NOT NULL
+  GROUP BY sku
+),
 
 orders AS (
   SELECT order_id, order_date, is_cancelled, line_items
@@ -31,16 +41,18 @@ line_items AS (
 )
 
 SELECT
-  order_id,
-  order_date,
-  line_item_id,
-  product_id,
-  variant_id,
-  sku,
-  product_title,
-  quantity,
-  unit_price,
-  line_discount,
-  unit_price * quantity - line_discount AS line_revenue,
-  is_cancelled
+  line_items.order_id,
+  line_items.order_date,
+  line_items.line_item_id,
+  IF(line_items.product_id >= 4000000000000000, COALESCE(product_skus.product_id, line_items.product_id), line_items.product_id)
+    AS product_id,
+  line_items.variant_id,
+  line_items.sku,
+  line_items.product_title,
+  line_items.quantity,
+  line_items.unit_price,
+  line_items.line_discount,
+  line_items.unit_price * line_items.quantity - line_items.line_discount AS line_revenue,
+  line_items.is_cancelled
 FROM line_items
+LEFT JOIN product_skus ON product_skus.sku = line_items.sku

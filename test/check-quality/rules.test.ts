@@ -9,6 +9,7 @@ import {
   measureCoverage,
   metricAnomalyFinding,
   nullRateFinding,
+  noUtmFinding,
   rejectRateFinding,
 } from "../../functions/check-quality/rules.ts";
 import { DEFAULT_QUALITY_SETTINGS, QualitySettingsSchema } from "../../functions/shared/quality-settings.ts";
@@ -150,14 +151,17 @@ describe("file-drop reject rate", () => {
   it("warns above 5%, is critical above half, and says nothing without the ingest metrics", () => {
     assert.equal(rejectRateFinding(undefined, 0.05), undefined);
     assert.equal(rejectRateFinding({ filesInInbox: 2 }, 0.05), undefined);
-    assert.equal(rejectRateFinding({ rowsRead: 1000, rowsQuarantined: 50 }, 0.05), undefined);
-    const warning = rejectRateFinding({ rowsRead: 1000, rowsQuarantined: 80 }, 0.05);
+    assert.equal(rejectRateFinding({ fileRowsRead: 1000, fileRowsQuarantined: 50 }, 0.05), undefined);
+    const warning = rejectRateFinding({ fileRowsRead: 1000, fileRowsQuarantined: 80 }, 0.05);
     assert.equal(warning?.severity, "warning");
     assert.match(
       warning?.message ?? "",
       /^8\.0% of the rows in today's file drops were rejected \(80 of 1,000\)/,
     );
-    assert.equal(rejectRateFinding({ rowsRead: 100, rowsQuarantined: 90 }, 0.05)?.severity, "critical");
+    assert.equal(
+      rejectRateFinding({ fileRowsRead: 100, fileRowsQuarantined: 90 }, 0.05)?.severity,
+      "critical",
+    );
   });
 });
 
@@ -257,5 +261,27 @@ describe("column and currency rules", () => {
       )?.message ?? "",
       /^3 rows of unified.shopify_unified in the run window are in EUR, not the shop's USD/,
     );
+  });
+});
+
+describe("a shop without UTMs", () => {
+  const day = (date: string, orders: number, withUtm: number) => ({
+    date,
+    channel: "direct",
+    orders,
+    orders_with_utm: withUtm,
+  });
+
+  it("is one information with the advice, not a daily alert", () => {
+    const finding = noUtmFinding([day("2026-11-20", 6, 0), day("2026-11-21", 7, 0)], 10);
+    assert.equal(finding?.severity, "info");
+    assert.equal(finding?.blocking, false);
+    assert.match(finding?.message ?? "", /None of the 13 orders read carries a UTM source/);
+    assert.match(finding?.message ?? "", /utm_source=facebook&utm_medium=paid_social/);
+  });
+
+  it("says nothing when some orders carry UTMs, or when there are too few orders to tell", () => {
+    assert.equal(noUtmFinding([day("2026-11-20", 60, 1)], 10), undefined);
+    assert.equal(noUtmFinding([day("2026-11-20", 9, 0)], 10), undefined);
   });
 });

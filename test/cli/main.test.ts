@@ -47,4 +47,21 @@ describe("pulse command line", () => {
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown option '--colour'/);
   });
+
+  it("init validates what it would write through the options table, and writes nothing on a mistake", () => {
+    const badZone = pulse("init", "--shop-name", "A", "--timezone", "Mars/Base");
+    assert.equal(badZone.status, 2);
+    assert.match(badZone.stderr, /shop\.timezone: expected an IANA time zone/);
+    const badSource = pulse("init", "--shop-name", "A", "--sources", "shopify,snapchat");
+    assert.equal(badSource.status, 2);
+    assert.match(badSource.stderr, /unknown source "snapchat"/);
+    const noName = pulse("init");
+    assert.equal(noName.status, 2);
+    assert.match(noName.stderr, /--shop-name is required/);
+    const written = pulse("init", "--shop-name", "Maison A", "--currency", "eur", "--sources", "shopify");
+    assert.equal(written.status, 0, written.stderr);
+    const again = pulse("init", "--shop-name", "Maison B");
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /already exists; --force replaces it/);
+  });
 });

@@ -429,7 +429,11 @@ const CASES: Case[] = [
     file: "google-aggregated.csv",
     data: () =>
       'Campaign report\n"November 1, 2026 - November 21, 2026"\nCampaign,Currency code,Cost,Impr.,Clicks\nBrand,USD,"1,000.00",100,10\nTotal: Account,,"1,000.00",100,10\n',
-    expect: { status: "loaded", loaded: 0, quarantined: 1, reason: /without a "Day" column/ },
+    // Refused whole, so the manifest never says "loaded" for a file of which nothing could be dated.
+    expect: {
+      status: "failed",
+      error: /covers 2026-11-01 to 2026-11-21 without a "Day" column; export it again/,
+    },
   },
   {
     name: "Google Ads malformed thousands are not guessed",

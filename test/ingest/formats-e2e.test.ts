@@ -195,4 +195,40 @@ describe("file drops of every format, through the real pipeline", { timeout: 120
       ],
     );
   });
+
+  it("gives an orders export's lines the products export's product by SKU, else a key of their own", async () => {
+    const products = csv(await readFile(join(FIXTURES, "shopify-products.csv"), "utf8"));
+    const titleOfHandle = new Map(products.filter((row) => row.Title).map((row) => [row.Handle, row.Title]));
+    const productOfSku = new Map(
+      products
+        .filter((row) => row["Variant SKU"])
+        .map((row) => [row["Variant SKU"], titleOfHandle.get(row.Handle)]),
+    );
+    const expected = new Map<string, number>();
+    for (const row of csv(await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8"))) {
+      if (row["Cancelled at"] || newYorkDay(row["Created at"] ?? "") !== RUN_DATE) continue;
+      if (!(row.Name ?? "").startsWith("#")) continue;
+      const sku = row["Lineitem sku"] ?? "";
+      const title = productOfSku.get(sku) ?? `sku ${sku}`;
+      expected.set(title, (expected.get(title) ?? 0) + Number(row["Lineitem quantity"]));
+    }
+    assert.ok(expected.has("Linen Apron") && expected.has("Olive Wood Board 🫒"), "SKUs the catalogue knows");
+    const sold = await warehouse.query<{
+      product_id: number;
+      product_title: string;
+      sku: string;
+      units: number;
+    }>(
+      `SELECT line_items.product_id, MAX(products.product_title) AS product_title, MAX(line_items.sku) AS sku,
+              SUM(line_items.quantity) AS units
+       FROM staging.stg_shopify_line_items AS line_items
+       LEFT JOIN staging.stg_shopify_products AS products ON products.product_id = line_items.product_id
+       WHERE line_items.order_date = @run_date AND NOT line_items.is_cancelled
+         AND line_items.order_id < 4000000000000000
+       GROUP BY line_items.product_id`,
+      { run_date: RUN_DATE },
+    );
+    const actual = new Map(sold.map((row) => [row.product_title ?? `sku ${row.sku}`, Number(row.units)]));
+    assert.deepEqual(actual, expected);
+  });
 });

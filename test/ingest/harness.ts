@@ -31,9 +31,16 @@ export interface Harness {
   dir: string;
   bucket: FolderBucket;
   warehouse: DuckDbWarehouse;
-  ingest(name: string, data: string | Uint8Array, options?: { mappings?: Mapping[] }): Promise<DropOutcome>;
+  ingest(
+    name: string,
+    data: string | Uint8Array,
+    options?: { mappings?: Mapping[]; shopTimezone?: string },
+  ): Promise<DropOutcome>;
   /** Ingests an inbox entry the test put there itself (a symlink, a FIFO). */
-  ingestExisting(path: string, options?: { mappings?: Mapping[] }): Promise<DropOutcome>;
+  ingestExisting(
+    path: string,
+    options?: { mappings?: Mapping[]; shopTimezone?: string },
+  ): Promise<DropOutcome>;
   rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -57,7 +64,7 @@ export async function createHarness(): Promise<Harness> {
         { warehouse, bucket, clock: CLOCK, log: silentLogger() },
         {
           runDate: RUN_DATE,
-          shopTimezone: TIMEZONE,
+          shopTimezone: options.shopTimezone ?? TIMEZONE,
           shopCurrency: "USD",
           formats,
           chunkSize: 2,

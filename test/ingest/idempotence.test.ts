@@ -75,6 +75,33 @@ describe("file drops: idempotence and replacement", () => {
     assert.equal(Object.keys(await spendByDay(harness)).length, 2, "Meta rows untouched");
   });
 
+  it("keys orders by id: an overlapping export with a partial day removes none of the orders it lacks", async () => {
+    const original = (await fixture("shopify-orders.csv")).toString("utf8");
+    await harness.ingest("orders-full.csv", original);
+    // A later export that starts in the evening of the 21st: the header, then #1003 (corrected) and nothing else.
+    const only1003 = original
+      .split(/\n(?=#)/)
+      .filter((block, index) => index === 0 || block.startsWith("#1003"))
+      .join("\n")
+      .replace(",128.50,", ",129.50,");
+    const outcome = await harness.ingest("orders-evening.csv", only1003);
+    assert.equal(outcome.manifest.status, "loaded");
+    assert.equal(outcome.manifest.rowsReplaced, 1, "only #1003's earlier version");
+    const orders = await harness.rows<{ name: string; total: string }>(
+      "SELECT name, CAST(total_price AS VARCHAR) AS total FROM raw.shopify_orders ORDER BY name",
+    );
+    assert.deepEqual(
+      orders.map((row) => [row.name, Number(row.total)]),
+      [
+        ["#1000", 40],
+        ["#1001", 100.45],
+        ["#1002", 47.81],
+        ["#1003", 129.5],
+        ["#1004", 32.45],
+      ],
+    );
+  });
+
   it("retries an interrupted attempt without doubling its rows", async () => {
     const bytes = await fixture("tiktok-ads.csv");
     const first = await harness.ingest("tiktok.csv", bytes);

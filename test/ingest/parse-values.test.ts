@@ -175,4 +175,26 @@ describe("Shopify note attributes", () => {
     );
     assert.equal(landingSiteFrom(parseNoteAttributes("gift_message: hi")), null);
   });
+
+  it("reads UTMs under other spellings and from a tracking app's JSON attribute", () => {
+    assert.equal(
+      landingSiteFrom(parseNoteAttributes("UTM Source: tiktok\nutm-campaign: BF 2026")),
+      "/?utm_source=tiktok&utm_campaign=BF%202026",
+    );
+    assert.equal(
+      landingSiteFrom(
+        parseNoteAttributes(
+          '_elevar_visitor_info: {"user_id":"x","utm":{"utm_source":"facebook","utm_medium":"paid_social"},"landing_page":"/"}',
+        ),
+      ),
+      "/?utm_source=facebook&utm_medium=paid_social",
+    );
+    assert.equal(
+      landingSiteFrom(
+        parseNoteAttributes('_tw_attribution: {"landing":"/p?utm_source=google&utm_medium=cpc"}'),
+      ),
+      "/p?utm_source=google&utm_medium=cpc",
+    );
+    assert.equal(landingSiteFrom(parseNoteAttributes('_app: {"user_id":"x"}')), null);
+  });
 });

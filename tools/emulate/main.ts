@@ -3,6 +3,7 @@
 // bucket and outbox (the same work dir and demo data as `npm start`).
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { decideDataMode, readWorkDirState } from "../../functions/cli/data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "../../functions/cli/demo-data.ts";
 import { createProgressLogger } from "../../functions/cli/progress.ts";
 import { printSummary } from "../../functions/cli/summary.ts";
@@ -171,7 +172,11 @@ export async function emulate(argv: string[], env: Record<string, string | undef
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
       memoryLimit: config.local.duckdbMemoryLimit,
     });
-    const demo = await ensureDemoData(warehouse, config, { regenerate: false, write });
+    // The same choice as `npm start`: the demo shop only in a work dir with nothing of a shop's own.
+    const mode = decideDataMode("run", await readWorkDirState(warehouse, config, env), { regenerate: false });
+    if (mode.kind === "refused") throw new Error(mode.reason);
+    const demo = mode.kind === "demo";
+    if (demo) await ensureDemoData(warehouse, config, { regenerate: false, write });
     const runDate = options.date ?? (await latestCompleteDay(warehouse, config));
     const log = createProgressLogger({ verbose: options.verbose, write });
     const openWarehouse = warehouse;
@@ -200,6 +205,7 @@ export async function emulate(argv: string[], env: Record<string, string | undef
       runDate,
       runId: newRunId("emulator", new Date()),
       options: { skip: [], from: options.from, force: options.force },
+      ...(demo ? { demo: true } : {}),
     };
     const message: RunMessage = parseRunMessage(start);
     await pipeline.publish(STEPS[0]?.topic ?? "pulse-ingest", start, {

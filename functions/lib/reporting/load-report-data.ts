@@ -128,6 +128,7 @@ export async function loadReportData(
   return stripControlCharactersDeep({
     shop: context.config.shop,
     runDate,
+    ...(context.message.demo ? { demo: true } : {}),
     daily,
     channels,
     topProducts,

@@ -197,6 +197,8 @@ export interface ShopProfile {
 export interface ReportData {
   shop: ShopProfile;
   runDate: string;
+  /** The numbers are the generated demo shop's, not a real shop's: every output says so. */
+  demo?: boolean;
   /**
    * marts.daily_kpis, ascending by date, ending at runDate: back to the first day of the month 13 months before
    * the run month, so that the last full month can be compared with the same month a year earlier.

@@ -142,6 +142,18 @@ describe("DuckDB warehouse", () => {
     await assert.rejects(warehouse.query(sql, {}, { maxRows: 1000 }), /over its limit of 1000/);
   });
 
+  it("streams the columns of a query without rows (an empty extract still has its header)", async () => {
+    const batches = [];
+    for await (const batch of warehouse.stream("SELECT 1 AS a, 'x' AS b FROM UNNEST([1]) AS n WHERE n > 1"))
+      batches.push(batch);
+    assert.equal(batches.length, 1);
+    assert.deepEqual(
+      batches[0]?.columns.map((column) => column.name),
+      ["a", "b"],
+    );
+    assert.deepEqual(batches[0]?.rows, []);
+  });
+
   it("lists a dataset's tables with columns and row counts", async () => {
     const tables = await warehouse.listTables("raw");
     assert.deepEqual(tables, [

@@ -1,0 +1,182 @@
+// `pulse init`: writes a new shop's settings file (name, time zone, currency, recipients, the sources it uses),
+// validated by the options table, without questions (flags only). When Shopify exports already wait in the inbox,
+// the time zone their timestamps' UTC offsets fit is proposed, and used when no --timezone is given.
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { INBOX_PREFIX } from "../lib/bucket-layout.ts";
+import { fitTimeZone, OffsetSampler, type ZoneFit } from "../ingest/time-zone-fit.ts";
+import { ConfigError, loadConfig, SETTINGS_FILE_NAME, SETTINGS_FILE_VERSION } from "../shared/config.ts";
+import { SETTING_OPTIONS } from "../shared/options.ts";
+import type { SourceName } from "../shared/raw-schemas.ts";
+import { demoManifestPath } from "./demo-data.ts";
+
+export const INIT_HELP = `Usage
+  npm start -- init --shop-name NAME [--timezone ZONE] [--currency CODE] [--sources LIST] [--email-to LIST]
+                    [--locale LOCALE] [--work-dir DIR] [--force]
+
+Writes <work-dir>/pulse.config.json for your shop. --sources lists the sources the shop uses, from
+shopify, meta, google, tiktok (default: all four); the others raise no alert. Without --timezone, the zone
+that the UTC offsets of the Shopify exports already in <work-dir>/bucket/raw/inbox/ fit is used, else
+${String(SETTING_OPTIONS["shop.timezone"].default)}. --force replaces an existing settings file.`;
+
+/** What --sources accepts, and the source each name means. */
+export const SOURCE_ALIASES: Record<string, SourceName> = {
+  shopify: "shopify",
+  meta: "facebook_ads",
+  facebook: "facebook_ads",
+  facebook_ads: "facebook_ads",
+  google: "google_ads",
+  google_ads: "google_ads",
+  tiktok: "tiktok_ads",
+  tiktok_ads: "tiktok_ads",
+};
+const ALL_SOURCES: readonly SourceName[] = ["shopify", "facebook_ads", "google_ads", "tiktok_ads"];
+
+export class InitUsageError extends Error {}
+
+export interface InitInput {
+  shopName?: string;
+  timezone?: string;
+  currency?: string;
+  locale?: string;
+  sources?: string;
+  emailTo?: string;
+}
+
+/** Pure: the settings document of a new shop; the time zone proposed from the inbox is used when none is given. */
+export function buildSettings(input: InitInput, proposedZone: string | undefined): Record<string, unknown> {
+  if (!input.shopName?.trim())
+    throw new InitUsageError("--shop-name is required (the name the email and deck show)");
+  const used = new Set<SourceName>();
+  for (const name of (input.sources ?? ALL_SOURCES.join(","))
+    .split(",")
+    .map((item) => item.trim().toLowerCase())) {
+    if (!name) continue;
+    const source = SOURCE_ALIASES[name];
+    if (!source)
+      throw new InitUsageError(`--sources: unknown source "${name}"; use shopify, meta, google, tiktok`);
+    used.add(source);
+  }
+  if (!used.size) throw new InitUsageError("--sources must name at least one source");
+  const unused = ALL_SOURCES.filter((source) => !used.has(source));
+  const shop: Record<string, string> = { name: input.shopName.trim() };
+  const timezone = input.timezone ?? proposedZone;
+  if (timezone) shop.timezone = timezone;
+  if (input.currency) shop.currency = input.currency.toUpperCase();
+  if (input.locale) shop.locale = input.locale;
+  const settings: Record<string, unknown> = { version: SETTINGS_FILE_VERSION, shop };
+  if (input.emailTo)
+    settings.email = {
+      to: input.emailTo
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    };
+  if (unused.length)
+    settings.quality = {
+      sources: Object.fromEntries(unused.map((source) => [source, { expected: false }])),
+    };
+  return settings;
+}
+
+/** The UTC offsets on the timestamps of the text files in the inbox (the first 32 MB of each), sampled. */
+export async function inboxOffsets(inboxDir: string): Promise<OffsetSampler> {
+  const sampler = new OffsetSampler();
+  const entries = await readdir(inboxDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const bytes = await readFile(join(entry.parentPath, entry.name));
+    const text = bytes.subarray(0, 32 * 1024 * 1024).toString("latin1");
+    for (const match of text.matchAll(/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s?[+-]\d{2}:?\d{2}\b/g))
+      sampler.addText(match[0]);
+  }
+  return sampler;
+}
+
+export async function runInit(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+  write: (line: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      "shop-name": { type: "string" },
+      timezone: { type: "string" },
+      currency: { type: "string" },
+      locale: { type: "string" },
+      sources: { type: "string" },
+      "email-to": { type: "string" },
+      "work-dir": { type: "string" },
+      force: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(INIT_HELP);
+    return 0;
+  }
+  const flags = values["work-dir"] ? { "work-dir": values["work-dir"] } : {};
+  // Only the work dir matters here: an existing settings file is not read (init replaces it).
+  const { workDir, local } = loadConfig({
+    env: { PULSE_WORK_DIR: env.PULSE_WORK_DIR, PULSE_SETTINGS: '{"version": 1}' },
+    flags,
+    cwd,
+  });
+  const file = join(workDir, SETTINGS_FILE_NAME);
+  if (existsSync(demoManifestPath({ workDir })))
+    throw new InitUsageError(
+      `${workDir} holds the generated demo shop; set your shop up in another work dir (--work-dir DIR) so the two never mix`,
+    );
+  if (existsSync(file) && !values.force)
+    throw new InitUsageError(`${file} already exists; --force replaces it`);
+
+  const inbox = join(local.bucketDir, INBOX_PREFIX);
+  const observations = (await inboxOffsets(inbox)).observations;
+  const fit: ZoneFit | undefined = fitTimeZone(
+    values.timezone ?? String(SETTING_OPTIONS["shop.timezone"].default),
+    observations,
+  );
+  const proposed = fit?.fitting[0];
+  const settings = buildSettings(
+    {
+      shopName: values["shop-name"],
+      timezone: values.timezone,
+      currency: values.currency,
+      locale: values.locale,
+      sources: values.sources,
+      emailTo: values["email-to"],
+    },
+    proposed,
+  );
+  // Validated through the options table, as any start would read it.
+  const text = `${JSON.stringify(settings, null, 2)}\n`;
+  try {
+    loadConfig({ env: { PULSE_SETTINGS: text }, cwd });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new InitUsageError(error.message.replaceAll("$PULSE_SETTINGS", "the settings init would write"));
+  }
+
+  await mkdir(inbox, { recursive: true });
+  await writeFile(file, text);
+  write(`Wrote ${file}`);
+  if (fit && values.timezone && !fit.configuredFits)
+    write(
+      `WARNING: the exports in the inbox write UTC offsets ${fit.offsets.join(", ")}, which ${values.timezone} does not give; they fit ${fit.fitting.join(", ") || "no known zone"}. Orders near midnight would land on the wrong day.`,
+    );
+  else if (fit && !values.timezone && proposed)
+    write(
+      `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
+    );
+  write(`Drop your exports in ${inbox} and run: npm start -- --work-dir ${workDir} --date YYYY-MM-DD`);
+  return 0;
+}
+
+export function isInitUsageError(error: unknown): boolean {
+  return error instanceof InitUsageError || error instanceof ConfigError;
+}

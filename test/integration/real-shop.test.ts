@@ -1,0 +1,245 @@
+// A new shop from a fresh work dir, as the README's first path says: `init`, the shop's own exports in the inbox,
+// `npm start -- --date D`. The day's orders, revenue, spend and ROAS are compared with totals computed here from
+// the files themselves (csv-parse, no product code), and no demo data appears anywhere. Then the demo, asked for,
+// says "demo data" in the CLI, the email and the deck.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import JSZip from "jszip";
+import PostalMime from "postal-mime";
+
+const FIXTURES = join(import.meta.dirname, "..", "ingest", "fixtures");
+const ZONE = "America/New_York";
+const DAY = "2026-11-21";
+
+function pulse(workDir: string, ...args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "functions/cli/main.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PULSE_WORK_DIR: workDir, PULSE_PII_HASH_KEY: "k".repeat(40) },
+  });
+}
+
+/** The shop day of a Shopify timestamp ("2026-11-21 18:04:11 -0500") in `zone`, computed with Intl. */
+function shopDay(text: string, zone: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text.trim());
+  assert.ok(match, `timestamp ${text}`);
+  const [, y, mo, d, h, mi, s, sign, oh, om] = match;
+  const offset = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const utc = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) - offset * 60_000;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(utc);
+}
+
+/** Orders (not cancelled) and their revenue on `day`, from a Shopify orders export's first row per order. */
+function ordersOf(csv: Buffer, day: string): { orders: number; revenueCents: number } {
+  const rows = parse(csv, { columns: true, relax_column_count: true }) as Record<string, string>[];
+  const seen = new Set<string>();
+  let orders = 0;
+  let revenueCents = 0;
+  for (const row of rows) {
+    const name = row.Name ?? "";
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if ((row["Cancelled at"] ?? "").trim()) continue;
+    if (shopDay(row["Created at"] ?? "", ZONE) !== day) continue;
+    orders += 1;
+    revenueCents += Math.round(Number(row.Total) * 100);
+  }
+  return { orders, revenueCents };
+}
+
+/** Spend on `day` of a Meta export ("Amount spent (USD)"), a TikTok export ("Cost"). */
+function spendCents(csv: Buffer, dayColumn: string, costColumn: string, day: string): number {
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  return rows
+    .filter((row) => row[dayColumn] === day)
+    .reduce((sum, row) => sum + Math.round(Number((row[costColumn] ?? "0").replace(/,/g, "")) * 100), 0);
+}
+
+function kpiRow(csvText: string, day: string): Record<string, string> {
+  const rows = parse(csvText, { columns: true }) as Record<string, string>[];
+  const row = rows.find((candidate) => candidate.date === day);
+  assert.ok(row, `daily_kpis has ${day}`);
+  return row;
+}
+
+describe("a real shop from a fresh work dir: init, its files, one day", () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "pulse-real-shop-"));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it("gives the day's numbers of its own files, with no demo data anywhere", async () => {
+    const workDir = join(root, "shop");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const files = ["shopify-orders.csv", "meta-ads-daily.csv", "tiktok-ads.csv"];
+    for (const file of files) await cp(join(FIXTURES, file), join(inbox, file));
+
+    const init = pulse(workDir, "init", "--shop-name", "Maison Test", "--sources", "shopify,meta,tiktok");
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stdout, /Time zone America\/New_York: the one the UTC offsets \(-05:00\)/);
+    const settings = JSON.parse(await readFile(join(workDir, "pulse.config.json"), "utf8")) as {
+      shop: { timezone: string };
+      quality: { sources: Record<string, { expected: boolean }> };
+    };
+    assert.equal(settings.shop.timezone, ZONE);
+    assert.deepEqual(settings.quality.sources, { google_ads: { expected: false } });
+
+    const run = pulse(workDir, "--date", DAY);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.doesNotMatch(run.stdout, /demo/i);
+    assert.doesNotMatch(run.stdout, /Google Ads/, "an unused source raises nothing");
+    assert.doesNotMatch(
+      run.stdout,
+      /is empty/,
+      "no alert for the empty customers, products and unused ad tables",
+    );
+    assert.equal(existsSync(join(workDir, "demo-manifest.json")), false);
+
+    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
+    const spend =
+      spendCents(await readFile(join(FIXTURES, "meta-ads-daily.csv")), "Day", "Amount spent (USD)", DAY) +
+      spendCents(await readFile(join(FIXTURES, "tiktok-ads.csv")), "By Day", "Cost", DAY);
+    const kpis = kpiRow(
+      await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
+      DAY,
+    );
+    assert.equal(Number(kpis.orders), orders.orders);
+    assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
+    assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
+    // The extract carries ROAS to 4 decimals.
+    assert.equal(Number(kpis.blended_roas), Number((orders.revenueCents / spend).toFixed(4)));
+
+    const outbox = join(workDir, "outbox");
+    const email = (await readdir(outbox)).find((name) => name.endsWith(".eml"));
+    assert.ok(email);
+    assert.doesNotMatch(await readFile(join(outbox, email), "utf8"), /demo/i);
+  });
+
+  it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {
+    const workDir = join(root, "demo");
+    const run = pulse(
+      workDir,
+      "demo",
+      "--days",
+      "60",
+      "--orders-per-day",
+      "5",
+      "--end-date",
+      DAY,
+      "--date",
+      DAY,
+    );
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /DEMO DATA · 2026-11-21: revenue/);
+    const outbox = join(workDir, "outbox");
+    const email = (await readdir(outbox)).find((name) => name.endsWith(".eml"));
+    assert.ok(email);
+    const parsed = await PostalMime.parse(await readFile(join(outbox, email)));
+    assert.match(parsed.subject ?? "", /^DEMO DATA · /);
+    assert.match(parsed.text ?? "", /demo data/i);
+    const deck = await JSZip.loadAsync(
+      await readFile(join(workDir, "bucket", "reports", `dt=${DAY}`, `dtc-pulse-${DAY}.pptx`)),
+    );
+    const cover = await deck.file("ppt/slides/slide1.xml")?.async("string");
+    assert.match(cover ?? "", /demo data/);
+
+    // The shop's own files are never mixed into the demo shop.
+    await mkdir(join(workDir, "bucket", "raw", "inbox"), { recursive: true });
+    await cp(join(FIXTURES, "shopify-orders.csv"), join(workDir, "bucket", "raw", "inbox", "orders.csv"));
+    const mixed = pulse(workDir, "--date", DAY);
+    assert.equal(mixed.status, 2);
+    assert.match(mixed.stderr, /holds the generated demo shop/);
+    const init = pulse(workDir, "init", "--shop-name", "Mine");
+    assert.equal(init.status, 2);
+    assert.match(init.stderr, /holds the generated demo shop/);
+  });
+
+  it("the run-level reject rate goes from ingest's metrics to check-quality's finding", async () => {
+    const workDir = join(root, "rejects");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const original = await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8");
+    // Two orders' totals made unreadable: their rows (3 of 8) are quarantined.
+    const broken = original.replace(",100.45,", ",1OO.45,").replace(",47.81,", ",4x.81,");
+    await writeFile(join(inbox, "orders.csv"), broken);
+    const lines = parse(broken, { columns: true, relax_column_count: true }) as Record<string, string>[];
+    const badRows = lines.filter((row) => ["#1001", "#1002"].includes(row.Name ?? "")).length;
+    assert.equal(pulse(workDir, "init", "--shop-name", "Rejects", "--sources", "shopify").status, 0);
+    const run = pulse(workDir, "--date", DAY);
+    const ledger = join(workDir, "bucket", "runs", `dt=${DAY}`, "steps");
+    const ingest = JSON.parse(await readFile(join(ledger, "ingest.json"), "utf8")) as {
+      metrics: Record<string, number>;
+    };
+    assert.equal(ingest.metrics.fileRowsRead, lines.length, run.stdout);
+    assert.equal(ingest.metrics.fileRowsQuarantined, badRows);
+    assert.equal(
+      ingest.metrics.fileRowsRead,
+      ingest.metrics.fileRowsLoaded! + ingest.metrics.fileRowsQuarantined!,
+    );
+    const quality = JSON.parse(await readFile(join(ledger, "check-quality.json"), "utf8")) as {
+      findings: { check: string; severity: string; message: string }[];
+    };
+    const rate = quality.findings.find((finding) => finding.check === "file_drop_reject_rate");
+    assert.ok(rate, JSON.stringify(quality.findings.map((finding) => finding.check)));
+    assert.equal(rate.severity, "warning");
+    assert.match(rate.message, new RegExp(`\\(${badRows} of ${lines.length}\\)`));
+  });
+
+  it("a shop in Paris without any UTM: the right days in its zone, and one info instead of attribution alerts", async () => {
+    const workDir = join(root, "paris");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const shapes = join(FIXTURES, "shapes");
+    for (const file of ["shopify-orders-no-utms.csv", "meta-no-utm-shop.csv"])
+      await cp(join(shapes, file), join(inbox, file));
+    const init = pulse(
+      workDir,
+      "init",
+      "--shop-name",
+      "Atelier",
+      "--currency",
+      "EUR",
+      "--sources",
+      "shopify,meta",
+    );
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stdout, /Time zone Europe\/Paris/);
+    const run = pulse(workDir, "--date", DAY);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.doesNotMatch(run.stdout, /attribution looks broken/);
+
+    const orders = parse(await readFile(join(shapes, "shopify-orders-no-utms.csv")), {
+      columns: true,
+    }) as Record<string, string>[];
+    const meta = parse(await readFile(join(shapes, "meta-no-utm-shop.csv")), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const extract = await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8");
+    for (const day of ["2026-11-20", DAY]) {
+      const ofDay = orders.filter((row) => shopDay(row["Created at"] ?? "", "Europe/Paris") === day);
+      const revenueCents = ofDay.reduce((sum, row) => sum + Math.round(Number(row.Total) * 100), 0);
+      const spendCents = meta
+        .filter((row) => row.Day === day)
+        .reduce((sum, row) => sum + Math.round(Number(row["Amount spent (EUR)"]) * 100), 0);
+      const kpis = kpiRow(extract, day);
+      assert.equal(Number(kpis.orders), ofDay.length, `${day} orders`);
+      assert.equal(Math.round(Number(kpis.gross_revenue) * 100), revenueCents, `${day} revenue`);
+      assert.equal(Math.round(Number(kpis.ad_spend) * 100), spendCents, `${day} spend`);
+      assert.equal(Number(kpis.blended_roas), Number((revenueCents / spendCents).toFixed(4)), `${day} ROAS`);
+    }
+    const quality = JSON.parse(
+      await readFile(join(workDir, "bucket", "runs", `dt=${DAY}`, "steps", "check-quality.json"), "utf8"),
+    ) as { findings: { check: string; severity: string }[] };
+    const checks = quality.findings.map((finding) => `${finding.check}:${finding.severity}`);
+    assert.ok(checks.includes("attribution_no_utms:info"), checks.join(", "));
+    assert.ok(!checks.some((check) => check.startsWith("attribution_broken")), checks.join(", "));
+  });
+});
