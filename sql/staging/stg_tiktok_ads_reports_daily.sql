@@ -33,12 +33,15 @@ SELECT
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64), 0) AS impressions,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64), 0) AS clicks,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64), 0) AS conversions,
-  -- TikTok reports purchases and value per purchase; their product is the reported purchase value.
+  -- TikTok's reporting API: `complete_payment` counts purchases; `total_complete_payment_rate` is, despite its name,
+  -- the TOTAL purchase value ("Total purchase value" in Ads Manager), and `complete_payment_roas` = value / spend.
+  -- A report without the value column but with the ROAS gives the value back as ROAS × spend.
   COALESCE(
+    ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS NUMERIC), 2),
     ROUND(
       CAST(
-        SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64)
-        * SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS FLOAT64) AS NUMERIC
+        SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment_roas') AS FLOAT64)
+        * SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64) AS NUMERIC
       ),
       2
     ),

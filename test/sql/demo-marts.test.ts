@@ -142,4 +142,28 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       assert.equal(month.revenue, 1, `revenue shares of ${month.month}`);
     }
   });
+  it("platform ROAS of every paid channel is within a few times its UTM ROAS (TikTok's value is its total, not per purchase)", async () => {
+    // TikTok's report: complete_payment = purchases, total_complete_payment_rate = their total value. Summed here
+    // straight from the raw reports, the value over spend is the platform's claim.
+    const [raw] = await native(`
+      SELECT sum(CAST(json_extract_string(metrics, '$.total_complete_payment_rate') AS DOUBLE))
+             / sum(CAST(json_extract_string(metrics, '$.spend') AS DOUBLE)) AS platform_roas
+      FROM raw.tiktok_ads_reports_daily WHERE date_trunc('month', CAST(stat_time_day AS DATE)) = DATE '${MONTH}'`);
+    const mart = await model(
+      `SELECT channel, roas, platform_roas FROM marts.marketing_monthly_performance WHERE month = DATE '${MONTH}' AND is_paid_channel ORDER BY channel`,
+    );
+    assert.equal(mart.length, 3);
+    for (const row of mart) {
+      const ratio = Number(row.platform_roas) / Number(row.roas);
+      assert.ok(
+        ratio >= 0.5 && ratio <= 3,
+        `${row.channel}: platform ROAS ${row.platform_roas} vs UTM ROAS ${row.roas}`,
+      );
+    }
+    near(
+      mart.find((row) => row.channel === "tiktok")?.platform_roas,
+      raw?.platform_roas,
+      "TikTok platform ROAS",
+    );
+  });
 });
