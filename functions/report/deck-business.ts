@@ -7,6 +7,7 @@ import {
   formatPercent,
 } from "../lib/reporting/display-format.ts";
 import {
+  compareRates,
   compareValues,
   KPI_METRICS,
   type KpiMetric,
@@ -144,12 +145,17 @@ function efficiencyRows(ctx: Context, comparison: PeriodComparison): TableCell[]
     polarity: Polarity,
     pick: (totals: PeriodTotals | null) => number | null,
     show: (value: number | null) => string,
-  ): TableCell[] => [
-    cell(label, undefined, true),
-    cell(show(pick(current)), undefined, true),
-    changeCell(compareValues(polarity, pick(current), pick(previous)), locale),
-    changeCell(compareValues(polarity, pick(current), pick(lastYear)), locale),
-  ];
+    rate = false,
+  ): TableCell[] => {
+    // A rate's change reads in percentage points.
+    const compare = rate ? compareRates : compareValues;
+    return [
+      cell(label, undefined, true),
+      cell(show(pick(current)), undefined, true),
+      changeCell(compare(polarity, pick(current), pick(previous)), locale),
+      changeCell(compare(polarity, pick(current), pick(lastYear)), locale),
+    ];
+  };
   const kpi = (metric: KpiMetric) =>
     row(
       KPI_LABELS[metric],
@@ -162,11 +168,11 @@ function efficiencyRows(ctx: Context, comparison: PeriodComparison): TableCell[]
     kpi("net_revenue"),
     kpi("ad_spend"),
     row("Contribution after ad spend", "up_is_good", contribution, money),
-    row("Ad spend ÷ net revenue", "down_is_good", spendShare, percent),
+    row("Ad spend ÷ net revenue", "down_is_good", spendShare, percent, true),
     kpi("blended_roas"),
     kpi("mer"),
     kpi("cac"),
-    row("New customers ÷ orders", "neutral", newShare, percent),
+    row("New customers ÷ orders", "neutral", newShare, percent, true),
   ];
 }
 

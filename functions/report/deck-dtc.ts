@@ -15,6 +15,7 @@ import {
 import {
   addMonths,
   changeFromRatio,
+  compareRates,
   compareValues,
   lastDays,
   monthStart,
@@ -184,6 +185,8 @@ interface EfficiencyMeasure {
   polarity: Polarity;
   pick: (totals: PeriodTotals | null) => number | null;
   show: (value: number | null) => string;
+  /** A rate (a percentage): its change reads in percentage points. */
+  rate?: boolean;
 }
 
 function efficiencyMeasures(ctx: Context): EfficiencyMeasure[] {
@@ -213,23 +216,26 @@ function efficiencyMeasures(ctx: Context): EfficiencyMeasure[] {
       polarity: "down_is_good",
       pick: (t) => ratioOf(t?.discounts, t?.gross_revenue),
       show: percent,
+      rate: true,
     },
     {
       label: "Refunds ÷ gross revenue",
       polarity: "down_is_good",
       pick: (t) => ratioOf(t?.refunds, t?.gross_revenue),
       show: percent,
+      rate: true,
     },
   ];
 }
 
 function measureRow(ctx: Context, measure: EfficiencyMeasure, comparison: PeriodComparison): TableCell[] {
   const { current, previous, lastYear } = comparison;
+  const compare = measure.rate ? compareRates : compareValues;
   return [
     cell(measure.label, undefined, true),
     cell(measure.show(measure.pick(current)), undefined, true),
-    changeCell(compareValues(measure.polarity, measure.pick(current), measure.pick(previous)), ctx.locale),
-    changeCell(compareValues(measure.polarity, measure.pick(current), measure.pick(lastYear)), ctx.locale),
+    changeCell(compare(measure.polarity, measure.pick(current), measure.pick(previous)), ctx.locale),
+    changeCell(compare(measure.polarity, measure.pick(current), measure.pick(lastYear)), ctx.locale),
     cell(measure.show(measure.pick(ctx.period.complete.current))),
   ];
 }
@@ -344,12 +350,16 @@ export function customersSlide(ctx: Context): ContentSlide {
     polarity: Polarity,
     pick: (s: Sums) => number | null,
     show: (value: number | null) => string,
-  ): TableCell[] => [
-    cell(label, undefined, true),
-    cell(show(pick(now)), undefined, true),
-    changeCell(compareValues(polarity, pick(now), pick(before)), locale),
-    changeCell(compareValues(polarity, pick(now), pick(yearAgo)), locale),
-  ];
+    rate = false,
+  ): TableCell[] => {
+    const compare = rate ? compareRates : compareValues;
+    return [
+      cell(label, undefined, true),
+      cell(show(pick(now)), undefined, true),
+      changeCell(compare(polarity, pick(now), pick(before)), locale),
+      changeCell(compare(polarity, pick(now), pick(yearAgo)), locale),
+    ];
+  };
   const money = (value: number | null) => formatMoney(value, fmt);
   const table: TableSpec = {
     id: "new-returning",
@@ -373,6 +383,7 @@ export function customersSlide(ctx: Context): ContentSlide {
         "neutral",
         (s) => ratioOf(s?.returningRevenue, s?.gross),
         (v) => formatPercent(v, locale, 1),
+        true,
       ),
       measure(
         "First-order value",

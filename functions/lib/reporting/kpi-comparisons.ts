@@ -39,6 +39,9 @@ export const METRIC_POLARITY: Record<KpiMetric, Polarity> = {
 /** Changes smaller than this round to "0%" on screen, so they are shown (and judged) as flat. */
 export const FLAT_CHANGE = 0.005;
 
+/** Rate changes smaller than this (0.05 points) round to "0.0 pts" on screen: flat. */
+export const FLAT_POINTS_CHANGE = 0.0005;
+
 export type ChangeDirection = "up" | "down" | "flat";
 export type ChangeTone = "good" | "bad" | "neutral";
 
@@ -46,8 +49,13 @@ export interface MetricChange {
   /** The day (or period) compared against. */
   baseDate: string;
   base: number | null;
-  /** (value − base) / |base|; null when either side is missing or the base is 0. */
+  /**
+   * (value − base) / |base|; null when either side is missing or the base is 0. For a rate (`unit: "points"`),
+   * value − base as a fraction: 0.055 against 0.018 is +0.037, shown as "+3.7 pts", never "+204%".
+   */
   change: number | null;
+  /** How `change` reads: relative (a percentage of the base, the default) or in percentage points. */
+  unit?: "relative" | "points";
   direction: ChangeDirection | null;
   tone: ChangeTone;
 }
@@ -452,4 +460,25 @@ export function changeFromRatio(
     if (polarity === "down_is_good") tone = direction === "down" ? "good" : "bad";
   }
   return { baseDate, base, change, direction, tone };
+}
+
+/**
+ * A rate (a share, a percentage) against its base, in percentage points: a discount rate going from 1.8% to 5.5%
+ * changed by +3.7 points. A relative change of a rate (+204%) exaggerates small bases and cannot be read.
+ */
+export function compareRates(
+  polarity: Polarity,
+  value: number | null,
+  base: number | null,
+  baseDate = "",
+): MetricChange {
+  const change = value === null || base === null ? null : value - base;
+  const direction: ChangeDirection | null =
+    change === null ? null : Math.abs(change) < FLAT_POINTS_CHANGE ? "flat" : change > 0 ? "up" : "down";
+  let tone: ChangeTone = "neutral";
+  if (direction === "up" || direction === "down") {
+    if (polarity === "up_is_good") tone = direction === "up" ? "good" : "bad";
+    if (polarity === "down_is_good") tone = direction === "down" ? "good" : "bad";
+  }
+  return { baseDate, base, change, direction, tone, unit: "points" };
 }
