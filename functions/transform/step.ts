@@ -5,6 +5,7 @@ import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
+import { SOURCES } from "../shared/sources.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
 
 /**
@@ -28,13 +29,30 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
     : window;
 }
 
-/** What every model is run with: the window, the channel reference list and the PII key's pads. */
+/**
+ * The sources the shop expects (all but those its quality settings mark `expected: false`), as a JSON array for
+ * unified.source_coverage: a source the shop does not use never makes a day incomplete.
+ */
+export function expectedSourcesParam(config: Pick<StepContext["config"], "quality">): string {
+  return JSON.stringify(
+    SOURCES.filter((source) => config.quality.sources[source.name]?.expected !== false).map(
+      (source) => source.name,
+    ),
+  );
+}
+
+/** What every model is run with: the window, the channel reference list, the expected sources and the PII key's pads. */
 export function modelParams(
   context: Pick<StepContext, "message" | "config">,
   window: DateWindow,
   piiKey: SqlParams,
 ): SqlParams {
-  return { ...windowParams(context, window), channels: channelsParam(), ...piiKey };
+  return {
+    ...windowParams(context, window),
+    channels: channelsParam(),
+    expected_sources: expectedSourcesParam(context.config),
+    ...piiKey,
+  };
 }
 
 export async function runTransform(context: StepContext): Promise<StepResult> {

@@ -40,6 +40,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["pii_inner_key", simpleType("BYTES")],
   ["pii_outer_key", simpleType("BYTES")],
   ["channels", simpleType("STRING")],
+  ["expected_sources", simpleType("STRING")],
   ["kind", simpleType("STRING")],
   ["sha256", simpleType("STRING")],
   ["landed_within_hours", simpleType("INT64")],
