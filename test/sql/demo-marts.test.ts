@@ -166,4 +166,40 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       "TikTok platform ROAS",
     );
   });
+  it("daily_kpis and marketing_daily_channel: a day is incomplete exactly when an expected source had not landed", async () => {
+    // Each source's newest event day, straight from the raw tables; a day after it is missing that source.
+    const newest = await native(`
+      SELECT 'facebook_ads' AS source, max(date_start)::VARCHAR AS day FROM raw.facebook_ads_insights
+      UNION ALL SELECT 'google_ads', max(segments_date)::VARCHAR FROM raw.google_ads_campaign_stats
+      UNION ALL SELECT 'shopify', max(day)::VARCHAR FROM (${RAW_ORDERS})
+      UNION ALL SELECT 'tiktok_ads', max(CAST(stat_time_day AS DATE))::VARCHAR FROM raw.tiktok_ads_reports_daily`);
+    const lastDay = new Map(newest.map((row) => [String(row.source), String(row.day)]));
+    // The demo's injected staleness: Meta 5 days, TikTok 4 days.
+    assert.equal(lastDay.get("facebook_ads"), addDays(END, -5));
+    assert.equal(lastDay.get("tiktok_ads"), addDays(END, -4));
+    const missingOn = (day: string, sources: readonly string[]) =>
+      sources.filter((source) => (lastDay.get(source) ?? "") < day);
+    const kpis = await model(
+      `SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis WHERE date > DATE '${addDays(END, -10)}' ORDER BY date`,
+    );
+    assert.equal(kpis.length, 10);
+    for (const row of kpis) {
+      const missing = missingOn(String(row.date), ["facebook_ads", "google_ads", "shopify", "tiktok_ads"]);
+      assert.equal(row.is_complete, missing.length === 0, `${row.date} complete`);
+      assert.equal(row.missing_sources ?? "", missing.join(","), `${row.date} missing sources`);
+    }
+    const channels = await model(
+      `SELECT CAST(date AS STRING) AS date, channel, is_complete, missing_sources FROM marts.marketing_daily_channel WHERE date > DATE '${addDays(END, -10)}'`,
+    );
+    const needs: Record<string, string[]> = {
+      meta: ["facebook_ads", "shopify"],
+      tiktok: ["shopify", "tiktok_ads"],
+      google_ads: ["google_ads", "shopify"],
+    };
+    for (const row of channels) {
+      const missing = missingOn(String(row.date), needs[String(row.channel)] ?? ["shopify"]);
+      assert.equal(row.missing_sources ?? "", missing.join(","), `${row.date} ${row.channel}`);
+      assert.equal(row.is_complete, missing.length === 0);
+    }
+  });
 });
