@@ -37,6 +37,7 @@ import {
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
+import { missingSourcesCaveat, periodSpendCaveat, sourceDisplayName } from "../lib/reporting/completeness.ts";
 
 export type { RenderedEmail } from "../lib/reporting/html.ts";
 
@@ -76,6 +77,8 @@ interface HeadlineRow {
   label: string;
   value: string;
   comparisons: ComparisonCell[];
+  /** "excludes Meta, TikTok: no data since Tue 24 Nov" when a source the value needs had not landed. */
+  caveat?: string;
 }
 
 interface ChannelLine {
@@ -142,19 +145,24 @@ function buildModel(data: ReportData): SummaryModel {
 
   const revenue = byMetric.get("gross_revenue");
   const roas = byMetric.get("blended_roas");
+  // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.
+  const roasMissing = roas?.missingSources ?? [];
   const subject = sanitizeHeader(
     [
       data.shop.name,
       runDay,
       `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
-      `ROAS ${formatRatio(roas?.value, locale, 1)}`,
+      roasMissing.length
+        ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`
+        : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
       plural(alerts.length, "alert", "alerts"),
     ].join(" · "),
   );
 
   const mtd = monthToDate(data.daily, data.runDate);
   const ranges = monthToDateRanges(data.runDate);
-  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}.`;
+  const mtdCaveat = periodSpendCaveat(data.daily, mtd.current, data.runDate, locale);
+  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
 
   const windowStart = addDays(data.runDate, -(EMAIL_CHANNEL_DAYS - 1));
   const window = data.channels.filter((row) => row.date >= windowStart && row.date <= data.runDate);
@@ -198,6 +206,9 @@ function buildModel(data: ReportData): SummaryModel {
       comparisons: [comparison.previousDay, comparison.lastWeek, comparison.lastYear].map((change) =>
         comparisonCell(comparison.metric, change, fmt),
       ),
+      ...(comparison.missingSources.length
+        ? { caveat: missingSourcesCaveat(data.daily, comparison.missingSources, data.runDate, locale) }
+        : {}),
     })),
     monthToDate: monthToDateLine,
     channels,
@@ -292,7 +303,9 @@ function renderHtml(model: SummaryModel): string {
           ...model.comparisonHeaders.map((text) => ({ text, align: "right" as const })),
         ],
         model.headline.map((row) => [
-          h(row.label),
+          row.caveat
+            ? `${h(row.label)}<br><span style="color:${c.warning};font-size:12px;">${h(`incomplete: ${row.caveat}`)}</span>`
+            : h(row.label),
           `<strong>${h(row.value)}</strong>`,
           ...row.comparisons.map(comparisonHtml),
         ]),
@@ -405,7 +418,8 @@ function renderText(model: SummaryModel): string {
     const comparisons = row.comparisons.map((cell, index) =>
       comparisonText(model.comparisonHeaders[index] ?? "", cell),
     );
-    lines.push(`- ${row.label}: ${row.value} | ${comparisons.join(" | ")}`);
+    const caveat = row.caveat ? ` (incomplete: ${row.caveat})` : "";
+    lines.push(`- ${row.label}: ${row.value}${caveat} | ${comparisons.join(" | ")}`);
   }
   lines.push(model.monthToDate, "", model.channelsHeading.toUpperCase());
   if (!model.channels.length) lines.push(`No channel data in the last ${EMAIL_CHANNEL_DAYS} days.`);

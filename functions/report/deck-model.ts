@@ -34,6 +34,8 @@ export interface KpiCard {
   value: string;
   raw: number | null;
   changes: ChangeLine[];
+  /** "incomplete: excludes Meta, TikTok" when a source the value needs had not landed. */
+  caveat?: string;
 }
 
 export interface TableColumn {
