@@ -14,6 +14,8 @@ raw_reports AS (
     DATE(stat_time_day) AS report_date
   FROM raw.tiktok_ads_reports_daily
   WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
+    -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
   QUALIFY ROW_NUMBER() OVER (PARTITION BY ad_id, DATE(stat_time_day) ORDER BY _airbyte_extracted_at DESC) = 1
 )
 
