@@ -105,6 +105,8 @@ interface AlertLine {
 
 interface SummaryModel {
   subject: string;
+  /** The primary source (Shopify) is critically stale: said first, above everything else. */
+  staleShop?: string;
   shopName: string;
   heading: string;
   comparisonHeaders: string[];
@@ -143,6 +145,11 @@ function buildModel(data: ReportData): SummaryModel {
   const findings = sortFindings(data.findings);
   const alerts = findings.filter((finding) => finding.severity !== "info");
 
+  // Shopify critically stale: the day's sales are not in yet, so no number below is the day's business.
+  const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
+  const staleShop = shopify
+    ? `Shopify data is stale: ${shopify.lastEventDate ? `no orders since ${formatWeekdayDate(shopify.lastEventDate, locale)}` : "no orders have landed"}. Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`
+    : undefined;
   const revenue = byMetric.get("gross_revenue");
   const roas = byMetric.get("blended_roas");
   // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.
@@ -151,7 +158,9 @@ function buildModel(data: ReportData): SummaryModel {
     [
       data.shop.name,
       runDay,
-      `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
+      shopify
+        ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
+        : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
       roasMissing.length
         ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`
         : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
@@ -193,6 +202,7 @@ function buildModel(data: ReportData): SummaryModel {
 
   return {
     subject,
+    ...(staleShop ? { staleShop } : {}),
     shopName: data.shop.name,
     heading: `Daily summary — ${formatLongDate(data.runDate, locale)}`,
     comparisonHeaders: [
@@ -287,6 +297,11 @@ function renderHtml(model: SummaryModel): string {
       "</td></tr>",
     ].join("\n"),
   );
+  if (model.staleShop) {
+    rows.push(
+      `<tr><td style="padding:12px 24px;background-color:#fef2f2;color:${c.bad};font-size:15px;font-weight:bold;">${h(model.staleShop)}</td></tr>`,
+    );
+  }
   if (model.alerts.length) {
     const worst = model.alerts[0]?.tone ?? "warning";
     rows.push(
@@ -407,6 +422,7 @@ function comparisonText(header: string, cell: ComparisonCell): string {
 
 function renderText(model: SummaryModel): string {
   const lines: string[] = [model.shopName, model.heading, ""];
+  if (model.staleShop) lines.push(model.staleShop.toUpperCase(), "");
   if (model.alerts.length) {
     lines.push(
       `${plural(model.alerts.length, "alert needs attention", "alerts need attention")}: see below.`,
