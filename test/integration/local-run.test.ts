@@ -248,6 +248,12 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
       roasLine?.values.slice(0, -1).every((value) => value !== null),
       "complete months keep theirs",
     );
+    const sitewide = tableRows(slideWithTitle(deck, "Sitewide overview").xml, "sitewide-monthly");
+    assert.match(sitewide[1]?.[7] ?? "", / \*$/, "November's ad spend is marked");
+    assert.ok(
+      sitewide.slice(2).every((row) => !(row[7] ?? "").endsWith("*")),
+      "complete months are not",
+    );
     const trend = slideWithTitle(deck, "Revenue and ad spend");
     const [, spend] = await chartOnSlide(deck, trend.number, "revenue-spend-trend");
     assert.equal(spend?.values.at(-1), null, "no spend point on the run date");
