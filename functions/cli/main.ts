@@ -15,7 +15,12 @@ import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
 import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
 import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
-import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
+import {
+  futureRunDateProblem,
+  InvalidMessageError,
+  newRunId,
+  parseRunMessage,
+} from "../shared/run-message.ts";
 import { decideDataMode, readWorkDirState } from "./data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { isInitUsageError, runInit } from "./init.ts";
@@ -76,6 +81,12 @@ function stepOption(value: string | undefined, flag: string): StepName | undefin
   return value;
 }
 
+/** A run date after the latest complete day in the shop's time zone is bad usage (exit 2), before any work. */
+function refuseFutureRunDate(date: string | undefined, config: PulseConfig, now = new Date()): void {
+  const problem = date === undefined ? null : futureRunDateProblem(date, now, config.shop.timezone);
+  if (problem) throw new UsageError(`--date: ${problem}`);
+}
+
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const write = (line: string) => process.stdout.write(`${line}\n`);
   if (argv[0] === "init") return initCommand(argv.slice(1), env);
@@ -108,6 +119,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     for (const item of (values.skip ?? []).flatMap((entry) => entry.split(",")))
       stepOption(item.trim(), "--skip");
     config = loadConfig({ env, flags: parsed.settingFlags, cwd: process.cwd() });
+    refuseFutureRunDate(values.date, config);
     secrets = localSecrets(config, secretsFromEnvironment(env));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -22,6 +22,10 @@ export interface DailyKpiRow {
   blended_roas: number | null;
   mer: number | null;
   cac: number | null;
+  /** FALSE when an expected source had not landed through the day; absent (older rows) reads as complete. */
+  is_complete?: boolean;
+  /** The sources that had not landed, comma-separated (e.g. "facebook_ads,tiktok_ads"); NULL when complete. */
+  missing_sources?: string | null;
 }
 
 /** One row of marts.marketing_daily_channel (one row per day and channel). */
@@ -70,6 +74,8 @@ export interface ExecutiveMonthRow {
   last_year_ad_spend: number | null;
   gross_revenue_yoy: number | null;
   orders_yoy: number | null;
+  /** Days of the month whose expected sources had not all landed (absent: none). */
+  incomplete_days?: number;
 }
 
 /** One row of marts.marketing_monthly_performance (one row per month and channel). */
