@@ -14,6 +14,7 @@ import { type DropOutcome, ingestDrop } from "./file-drop.ts";
 import type { FormatSpec } from "./format-spec.ts";
 import { BUILTIN_FORMATS } from "./builtin-formats.ts";
 import { genericFormat, parseMapping } from "./generic.ts";
+import { runConnectors } from "./connectors/run.ts";
 
 /** Rows per warehouse.load call: large enough to amortise a load job, small enough to keep memory flat. */
 export const LOAD_CHUNK_ROWS = 2_000;
@@ -115,6 +116,10 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
     findings.push(...dropFindings(outcome));
   }
 
+  // The platform APIs, for the sources whose connector is on (README, Connectors); each fails on its own.
+  const connectors = await runConnectors(context);
+  findings.push(...connectors.findings);
+
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
   for (const source of SOURCES) {
@@ -146,7 +151,8 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
       fileRowsLoaded: counts.rowsLoaded,
       fileRowsQuarantined: counts.rowsQuarantined,
       fileRowsReplaced: counts.rowsReplaced,
+      ...connectors.metrics,
     },
-    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}`,
+    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}`,
   };
 }

@@ -91,3 +91,10 @@ export function quarantinePath(runDate: string, sha256: string, fileName: string
   const csvName = fileName.toLowerCase().endsWith(".csv") ? fileName : `${fileName}.csv`;
   return `quarantine/${dated(runDate)}/${sha256.slice(0, 12)}-${csvName}`;
 }
+
+// --- source connectors -----------------------------------------------------------------------------------------
+
+/** A connector's cursor (how far it has pulled), one JSON file per source. */
+export function connectorStatePath(source: string): string {
+  return `state/connectors/${source}.json`;
+}
