@@ -98,3 +98,8 @@ export function quarantinePath(runDate: string, sha256: string, fileName: string
 export function connectorStatePath(source: string): string {
   return `state/connectors/${source}.json`;
 }
+
+/** Check-sources' reconciliation of the warehouse with each platform API's own totals (the scoreboard). */
+export function reconciliationPath(runDate: string): string {
+  return `${runPrefix(runDate)}/reconciliation.json`;
+}

@@ -393,31 +393,32 @@ export async function startPlatformServer(
     if (!range.since || !range.until)
       return json(response, 400, { error: { message: "time_range required", code: 100 } });
     if (params.level === "account") {
-      const rows = data.metaInsights.filter(
-        (row) =>
-          row.account_id === account &&
-          row.date_start >= (range.since ?? "") &&
-          row.date_start <= (range.until ?? ""),
-      );
-      const sum = (name: "spend" | "impressions" | "clicks") =>
-        rows.reduce((total, row) => total + Number(row[name] ?? 0), 0);
-      return metaPage(
-        response,
-        rows.length
-          ? [
-              {
-                account_id: account,
-                spend: sum("spend").toFixed(2),
-                impressions: String(sum("impressions")),
-                clicks: String(sum("clicks")),
-                date_start: range.since,
-                date_stop: range.until,
-              },
-            ]
-          : [],
-        target.pathname,
-        params,
-      );
+      // The platform's own totals: every row, whatever the row endpoints lose, one per day.
+      const byDay = new Map<string, { spend: number; impressions: number; clicks: number }>();
+      for (const row of data.metaInsights) {
+        if (
+          row.account_id !== account ||
+          row.date_start < (range.since ?? "") ||
+          row.date_start > (range.until ?? "")
+        )
+          continue;
+        const day = byDay.get(row.date_start) ?? { spend: 0, impressions: 0, clicks: 0 };
+        day.spend += Number(row.spend ?? 0);
+        day.impressions += Number(row.impressions ?? 0);
+        day.clicks += Number(row.clicks ?? 0);
+        byDay.set(row.date_start, day);
+      }
+      const totals = [...byDay.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, sums]) => ({
+          account_id: account,
+          spend: sums.spend.toFixed(2),
+          impressions: String(sums.impressions),
+          clicks: String(sums.clicks),
+          date_start: day,
+          date_stop: day,
+        }));
+      return metaPage(response, totals, target.pathname, params);
     }
     const rows = metaRows(account, range.since, range.until);
     if (request.method === "POST") {
@@ -458,19 +459,22 @@ export async function startPlatformServer(
     });
     let list: object[] = rows.map(({ dimensions, metrics }) => ({ dimensions, metrics }));
     if (params.data_level === "AUCTION_ADVERTISER") {
-      const sum = (name: string) => rows.reduce((total, row) => total + Number(row.metrics[name] ?? 0), 0);
-      list = rows.length
-        ? [
-            {
-              dimensions: { advertiser_id: advertiser },
-              metrics: {
-                spend: sum("spend").toFixed(2),
-                impressions: String(sum("impressions")),
-                clicks: String(sum("clicks")),
-              },
-            },
-          ]
-        : [];
+      const byDay = new Map<string, { spend: number; impressions: number; clicks: number }>();
+      for (const row of rows) {
+        const day = byDay.get(row.dimensions.stat_time_day) ?? { spend: 0, impressions: 0, clicks: 0 };
+        day.spend += Number(row.metrics.spend ?? 0);
+        day.impressions += Number(row.metrics.impressions ?? 0);
+        day.clicks += Number(row.metrics.clicks ?? 0);
+        byDay.set(row.dimensions.stat_time_day, day);
+      }
+      list = [...byDay.entries()].map(([day, sums]) => ({
+        dimensions: { advertiser_id: advertiser, stat_time_day: day },
+        metrics: {
+          spend: sums.spend.toFixed(2),
+          impressions: String(sums.impressions),
+          clicks: String(sums.clicks),
+        },
+      }));
     }
     const size = Number(params.page_size ?? 10);
     const number = Number(params.page ?? 1);
@@ -531,20 +535,24 @@ export async function startPlatformServer(
     );
     let results: object[] = rows;
     if (/FROM customer\b/.test(query)) {
-      const sum = (pick: (row: GoogleAdsRow) => string | undefined) =>
-        rows.reduce((total, row) => total + Number(pick(row) ?? 0), 0);
-      results = rows.length
-        ? [
-            {
-              customer: { resourceName: `customers/${customer}`, id: customer },
-              metrics: {
-                costMicros: String(sum((row) => row.metrics?.costMicros)),
-                impressions: String(sum((row) => row.metrics?.impressions)),
-                clicks: String(sum((row) => row.metrics?.clicks)),
-              },
-            },
-          ]
-        : [];
+      const byDay = new Map<string, { cost: number; impressions: number; clicks: number }>();
+      for (const row of rows) {
+        const date = row.segments?.date ?? "";
+        const day = byDay.get(date) ?? { cost: 0, impressions: 0, clicks: 0 };
+        day.cost += Number(row.metrics?.costMicros ?? 0);
+        day.impressions += Number(row.metrics?.impressions ?? 0);
+        day.clicks += Number(row.metrics?.clicks ?? 0);
+        byDay.set(date, day);
+      }
+      results = [...byDay.entries()].map(([date, sums]) => ({
+        customer: { resourceName: `customers/${customer}`, id: customer },
+        segments: { date },
+        metrics: {
+          costMicros: String(sums.cost),
+          impressions: String(sums.impressions),
+          clicks: String(sums.clicks),
+        },
+      }));
     }
     const size = options.googleBatchSize ?? 10_000;
     const batches = [];

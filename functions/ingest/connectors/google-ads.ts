@@ -1,7 +1,12 @@
 // Google Ads connector: ad-group stats by day (GAQL over searchStream, cost in micros) of each configured
 // customer, the lookback re-pulled every run, into raw.google_ads_campaign_stats in the shape Airbyte's
 // source-google-ads lands (segments_date, metrics_cost_micros, …).
-import { customerDigits, GoogleAdsApi, type GoogleAdsRow } from "../../lib/platform-apis/google-ads.ts";
+import {
+  customerDigits,
+  GoogleAdsApi,
+  type GoogleAdsRow,
+  parseOauth,
+} from "../../lib/platform-apis/google-ads.ts";
 import type { Row } from "../../shared/ports.ts";
 import { adPullRange, type AdsState } from "./ad-range.ts";
 import {
@@ -13,8 +18,7 @@ import {
   replaceAccountDays,
   writeState,
 } from "./landing.ts";
-import { requireSecret, retryPolicy } from "./secrets.ts";
-import { PlatformAuthError } from "../../lib/platform-apis/http.ts";
+import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function googleAdsRawRow(
   context: Pick<ConnectorContext, "extractedAt" | "runId">,
@@ -43,33 +47,6 @@ export function googleAdsRawRow(
       { connector: "google_ads", api_version: apiVersion },
     ),
   });
-}
-
-/** The OAuth secret's JSON, or an auth error saying what it must hold. */
-export function parseOauth(text: string): {
-  client_id: string;
-  client_secret: string;
-  refresh_token: string;
-} {
-  try {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    if (
-      typeof value.client_id === "string" &&
-      typeof value.client_secret === "string" &&
-      typeof value.refresh_token === "string"
-    )
-      return {
-        client_id: value.client_id,
-        client_secret: value.client_secret,
-        refresh_token: value.refresh_token,
-      };
-  } catch {
-    // Reported below, without repeating the secret.
-  }
-  throw new PlatformAuthError(
-    "google_ads",
-    'the googleAdsOauth secret must be JSON with "client_id", "client_secret" and "refresh_token"',
-  );
 }
 
 export const googleAdsConnector: Connector = {

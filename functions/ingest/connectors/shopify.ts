@@ -14,7 +14,7 @@ import {
   readState,
   writeState,
 } from "./landing.ts";
-import { requireSecret, retryPolicy } from "./secrets.ts";
+import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export interface ShopifyState {
   /** The newest updated_at pulled so far (ISO instant). */

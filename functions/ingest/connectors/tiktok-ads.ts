@@ -13,7 +13,7 @@ import {
   replaceAccountDays,
   writeState,
 } from "./landing.ts";
-import { requireSecret, retryPolicy } from "./secrets.ts";
+import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function tiktokRawRow(
   context: Pick<ConnectorContext, "extractedAt" | "runId">,

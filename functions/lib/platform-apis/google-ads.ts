@@ -1,6 +1,7 @@
 // Google Ads API over its REST interface: the Node client (google-ads-api) speaks gRPC only. An OAuth access
 // token from the refresh token, then GAQL through googleAds:searchStream (one answer, an array of result
 // batches, no pages), with the developer-token and login-customer-id headers; cost comes in micros.
+import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
   PlatformApiError,
@@ -48,7 +49,7 @@ export function adGroupDaysQuery(startDate: string, endDate: string): string {
 }
 
 export function customerTotalsQuery(startDate: string, endDate: string): string {
-  return `SELECT customer.id, metrics.cost_micros, metrics.impressions, metrics.clicks FROM customer WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`;
+  return `SELECT segments.date, customer.id, metrics.cost_micros, metrics.impressions, metrics.clicks FROM customer WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`;
 }
 
 /** Digits only: 123-456-7890 → 1234567890. */
@@ -72,20 +73,18 @@ export class GoogleAdsApi {
     return this.searchStream(customerId, adGroupDaysQuery(startDate, endDate));
   }
 
-  async customerTotals(
-    customerId: string,
-    startDate: string,
-    endDate: string,
-  ): Promise<{ spend: number; impressions: number; clicks: number }> {
+  /** The customer's own daily totals for [startDate, endDate], by day. */
+  async customerDailyTotals(customerId: string, startDate: string, endDate: string): Promise<DailyTotals> {
     if (!DATE.test(startDate) || !DATE.test(endDate)) throw new Error("dates must be YYYY-MM-DD");
     const rows = await this.searchStream(customerId, customerTotalsQuery(startDate, endDate));
-    const sum = (pick: (row: GoogleAdsRow) => string | undefined) =>
-      rows.reduce((total, row) => total + Number(pick(row) ?? 0), 0);
-    return {
-      spend: sum((row) => row.metrics?.costMicros) / 1_000_000,
-      impressions: sum((row) => row.metrics?.impressions),
-      clicks: sum((row) => row.metrics?.clicks),
-    };
+    const totals: DailyTotals = new Map();
+    for (const row of rows)
+      addTotals(totals, row.segments?.date ?? "", {
+        spend: Number(row.metrics?.costMicros ?? 0) / 1_000_000,
+        impressions: Number(row.metrics?.impressions ?? 0),
+        clicks: Number(row.metrics?.clicks ?? 0),
+      });
+    return totals;
   }
 
   private async token(): Promise<string> {
@@ -156,4 +155,31 @@ export class GoogleAdsApi {
       response.status,
     );
   }
+}
+
+/** The OAuth secret's JSON, or an auth error saying what it must hold. */
+export function parseOauth(text: string): {
+  client_id: string;
+  client_secret: string;
+  refresh_token: string;
+} {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    if (
+      typeof value.client_id === "string" &&
+      typeof value.client_secret === "string" &&
+      typeof value.refresh_token === "string"
+    )
+      return {
+        client_id: value.client_id,
+        client_secret: value.client_secret,
+        refresh_token: value.refresh_token,
+      };
+  } catch {
+    // Reported below, without repeating the secret.
+  }
+  throw new PlatformAuthError(
+    "google_ads",
+    'the googleAdsOauth secret must be JSON with "client_id", "client_secret" and "refresh_token"',
+  );
 }

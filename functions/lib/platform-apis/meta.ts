@@ -6,6 +6,7 @@
 // retry layer every connector uses, with Meta's own rules on top: the usage headers (x-app-usage,
 // x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; error 190 is an
 // expired or revoked token; the rate-limit codes (4, 17, 32, 613, 80000–80014) wait and try again.
+import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
   PlatformApiError,
@@ -161,24 +162,30 @@ export class MetaApi {
     return this.allPages<MetaInsightRow>(this.url(`${account}/insights`, params));
   }
 
-  /** The account's own totals for [since, until] (level=account, no daily split). */
-  async accountTotals(
-    accountId: string,
-    since: string,
-    until: string,
-  ): Promise<{ spend: number; impressions: number; clicks: number }> {
-    const rows = await this.allPages<{ spend?: string; impressions?: string; clicks?: string }>(
+  /** The account's own daily totals for [since, until] (level=account, time_increment=1), by day. */
+  async accountDailyTotals(accountId: string, since: string, until: string): Promise<DailyTotals> {
+    const rows = await this.allPages<{
+      date_start: string;
+      spend?: string;
+      impressions?: string;
+      clicks?: string;
+    }>(
       this.url(`${actId(accountId)}/insights`, {
         level: "account",
+        time_increment: "1",
         time_range: JSON.stringify({ since, until }),
         fields: "spend,impressions,clicks",
+        limit: String(this.settings.pageSize),
       }),
     );
-    return {
-      spend: rows.reduce((sum, row) => sum + Number(row.spend ?? 0), 0),
-      impressions: rows.reduce((sum, row) => sum + Number(row.impressions ?? 0), 0),
-      clicks: rows.reduce((sum, row) => sum + Number(row.clicks ?? 0), 0),
-    };
+    const totals: DailyTotals = new Map();
+    for (const row of rows)
+      addTotals(totals, row.date_start, {
+        spend: Number(row.spend ?? 0),
+        impressions: Number(row.impressions ?? 0),
+        clicks: Number(row.clicks ?? 0),
+      });
+    return totals;
   }
 
   private async startReportRun(account: string, params: Record<string, string>): Promise<string> {

@@ -6,6 +6,8 @@
 // local servers of the tests and the demo) through the client's customFetchApi.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
+import { addDays, localDate, ShopClock } from "../calendar.ts";
+import { addTotals, type DailyTotals } from "./totals.ts";
 import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
 
 export interface ShopifyApiSettings {
@@ -202,6 +204,24 @@ export class ShopifyApi {
     { id: string; createdAt: string; cancelledAt: string | null; totalPriceSet: Money | null }[]
   > {
     yield* this.pages(ORDER_TOTALS_QUERY, `created_at:>='${from}' AND created_at:<'${to}'`);
+  }
+
+  /** Orders (not cancelled) and their total_price per day, in the shop's zone, of orders created in [startDate, endDate]. */
+  async orderDailyTotals(startDate: string, endDate: string, timeZone: string): Promise<DailyTotals> {
+    const clock = new ShopClock(timeZone);
+    const from = new Date(clock.day(startDate).startMs).toISOString();
+    const to = new Date(clock.day(addDays(endDate, 1)).startMs).toISOString();
+    const totals: DailyTotals = new Map();
+    for await (const orders of this.ordersCreatedBetween(from, to)) {
+      for (const order of orders) {
+        if (order.cancelledAt) continue;
+        addTotals(totals, localDate(new Date(order.createdAt), timeZone), {
+          orders: 1,
+          revenue: Number(order.totalPriceSet?.shopMoney.amount ?? 0),
+        });
+      }
+    }
+    return totals;
   }
 
   private async *pages<Node>(query: string, search: string): AsyncGenerator<Node[]> {

@@ -2,6 +2,7 @@
 // publishes no Node client. Every answer is HTTP 200 with a {code, message, request_id, data} envelope: code 0
 // is success, 40100 is "requests too frequent" (wait and retry), 40102/40104/40105 are a missing, expired or
 // revoked token; pages are numbered (page, page_size, page_info.total_page).
+import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
   PlatformApiError,
@@ -77,23 +78,32 @@ export class TikTokApi {
     });
   }
 
-  /** The advertiser's own totals for [startDate, endDate]. */
-  async advertiserTotals(
+  /** The advertiser's own daily totals for [startDate, endDate], by day. */
+  async advertiserDailyTotals(
     advertiserId: string,
     startDate: string,
     endDate: string,
-  ): Promise<{ spend: number; impressions: number; clicks: number }> {
-    const rows = await this.report<{ metrics: Record<string, string> }>({
+  ): Promise<DailyTotals> {
+    const rows = await this.report<{
+      dimensions: { stat_time_day: string };
+      metrics: Record<string, string>;
+    }>({
       advertiser_id: advertiserId,
       report_type: "BASIC",
       data_level: "AUCTION_ADVERTISER",
-      dimensions: JSON.stringify(["advertiser_id"]),
+      dimensions: JSON.stringify(["advertiser_id", "stat_time_day"]),
       metrics: JSON.stringify(["spend", "impressions", "clicks"]),
       start_date: startDate,
       end_date: endDate,
     });
-    const sum = (name: string) => rows.reduce((total, row) => total + Number(row.metrics[name] ?? 0), 0);
-    return { spend: sum("spend"), impressions: sum("impressions"), clicks: sum("clicks") };
+    const totals: DailyTotals = new Map();
+    for (const row of rows)
+      addTotals(totals, row.dimensions.stat_time_day.slice(0, 10), {
+        spend: Number(row.metrics.spend ?? 0),
+        impressions: Number(row.metrics.impressions ?? 0),
+        clicks: Number(row.metrics.clicks ?? 0),
+      });
+    return totals;
   }
 
   private async report<Row>(params: Record<string, string>): Promise<Row[]> {

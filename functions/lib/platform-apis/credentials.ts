@@ -1,13 +1,13 @@
-// A connector's credentials come only from the Secrets port (Secret Manager in the cloud, <work dir>/secrets/
-// locally); a missing one is a clear auth problem for that source, never a crash of the step.
-import { PlatformAuthError, type RetryPolicy } from "../../lib/platform-apis/http.ts";
+// A platform's credentials (for the connectors and the reconciliation) come only from the Secrets port (Secret
+// Manager in the cloud, <work dir>/secrets/ locally); a missing one is a clear auth problem for that source, never a crash of the step.
+import { PlatformAuthError, type RetryPolicy } from "./http.ts";
 import type { ConnectorSettings } from "../../shared/connector-settings.ts";
 import { SECRET_OPTIONS, type SecretName } from "../../shared/options.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
-import type { ConnectorContext } from "./landing.ts";
+import type { Secrets } from "../../shared/ports.ts";
 
 export async function requireSecret(
-  context: Pick<ConnectorContext, "secrets">,
+  context: { secrets: Secrets },
   source: SourceName,
   name: SecretName,
 ): Promise<string> {
