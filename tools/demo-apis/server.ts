@@ -56,6 +56,8 @@ export interface ServerOptions {
   shopifyThrottle?: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
   /** Every Meta answer reports this share of its budget in x-business-use-case-usage (default 10). */
   metaUsagePercent?: number;
+  /** The port on 127.0.0.1 (default: any free one). */
+  port?: number;
   /** Google's searchStream batch size (default 10000, the API's). */
   googleBatchSize?: number;
 }
@@ -568,7 +570,7 @@ export async function startPlatformServer(
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => json(response, 500, { error: String(error) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
