@@ -13,6 +13,7 @@ import {
   TIKTOK_ADVERTISER,
 } from "./fixtures.ts";
 import { ALL_SECRETS, type Bench, openBench } from "./harness.ts";
+import { insertRaw } from "../../support/sql-fixtures.ts";
 
 const LOOKBACK_START = addDays(RUN_DATE, -6);
 const inLookback = (day: string) => day >= LOOKBACK_START && day <= RUN_DATE;
@@ -241,6 +242,72 @@ describe("what real APIs do", () => {
       );
       assert.match(bySource.get("shopify") ?? "", /the shopifyAccessToken secret is not set/);
       assert.equal(bySource.has("facebook_ads"), false);
+    } finally {
+      await bench.close();
+    }
+  });
+
+  it("Shopify 401, TikTok 40100 and a wrong Google developer token: retried or reported, never a crash", async () => {
+    const bench = await openBench(buildPlatformData(18), {
+      faults: [
+        { platform: "shopify", request: 1, through: 99, kind: "expired" },
+        { platform: "tiktok_ads", request: 1, kind: "throttled" },
+      ],
+    });
+    try {
+      const result = await bench.pull(
+        RUN_DATE,
+        { facebook_ads: { enabled: false } },
+        {
+          ...ALL_SECRETS,
+          googleAdsDeveloperToken: "not-the-developer-token",
+        },
+      );
+      const bySource = new Map(result.findings.map((finding) => [finding.source, finding]));
+      assert.match(
+        bySource.get("shopify")?.message ?? "",
+        /reconnect Shopify: the Admin API refused the access token \(HTTP 401\)/,
+      );
+      assert.match(bySource.get("google_ads")?.message ?? "", /reconnect Google Ads: .*UNAUTHENTICATED/);
+      assert.equal(bySource.has("tiktok_ads"), false, "TikTok's 40100 was waited out");
+      assert.ok(((await counts(bench))?.tiktok ?? 0) > 0);
+    } finally {
+      await bench.close();
+    }
+  });
+
+  it("never deletes rows that Airbyte or a file drop landed", async () => {
+    const data = buildPlatformData(19);
+    const bench = await openBench(data);
+    try {
+      const [first] = data.metaInsights.filter((row) => inLookback(row.date_start));
+      await insertRaw(bench.warehouse, "facebook_ads_insights", [
+        {
+          ...first,
+          spend: 1,
+          impressions: 1,
+          clicks: 0,
+          actions: [],
+          action_values: [],
+          _airbyte_raw_id: "airbyte-1",
+          _airbyte_extracted_at: "2026-11-20T03:00:00Z",
+          _airbyte_meta: { changes: [], sync_id: 1 },
+        },
+      ]);
+      await bench.pull(RUN_DATE, {
+        shopify: { enabled: false },
+        tiktok_ads: { enabled: false },
+        google_ads: { enabled: false },
+      });
+      await bench.pull(RUN_DATE, {
+        shopify: { enabled: false },
+        tiktok_ads: { enabled: false },
+        google_ads: { enabled: false },
+      });
+      const kept = await bench.rows(
+        `SELECT _airbyte_raw_id FROM raw.facebook_ads_insights WHERE _airbyte_raw_id = 'airbyte-1'`,
+      );
+      assert.equal(kept.length, 1);
     } finally {
       await bench.close();
     }
