@@ -32,6 +32,10 @@ async function marts(read: (sql: string) => Promise<Record<string, unknown>[]>) 
       await read(`SELECT strftime(date, '%Y-%m-%d') AS date, channel, spend::VARCHAR AS spend, impressions, clicks,
         platform_conversions, platform_conversion_value::VARCHAR AS value, attributed_orders, attributed_revenue::VARCHAR AS revenue
       FROM marts.marketing_daily_channel ORDER BY date, channel`),
+    products: await read(`SELECT * FROM marts.product_daily_sales ORDER BY ALL`),
+    customers: await read(
+      `SELECT COUNT(*)::INT AS customers, COUNT(DISTINCT email_hash)::INT AS emails FROM staging.stg_shopify_customers`,
+    ),
   };
 }
 
@@ -58,6 +62,9 @@ describe("demo APIs", () => {
       assert.equal(viaApis.shop.length, 60);
       assert.deepEqual(viaApis.shop, loaded.shop);
       assert.deepEqual(viaApis.channels, loaded.channels);
+      assert.ok(viaApis.products.length > 0);
+      assert.deepEqual(viaApis.products, loaded.products);
+      assert.deepEqual(viaApis.customers, loaded.customers);
     } finally {
       await bench.close();
       await direct.close();

@@ -3,7 +3,11 @@
 // connectors map these back to the raw shapes, so demo → API → connector → raw is a round trip.
 import type { GoogleAdsRow } from "../../functions/lib/platform-apis/google-ads.ts";
 import type { MetaAction, MetaInsightRow } from "../../functions/lib/platform-apis/meta.ts";
-import type { ShopifyOrderNode } from "../../functions/lib/platform-apis/shopify.ts";
+import type {
+  ShopifyCustomerNode,
+  ShopifyOrderNode,
+  ShopifyProductNode,
+} from "../../functions/lib/platform-apis/shopify.ts";
 import { readQuery } from "../../functions/lib/sql/queries.ts";
 import type { Warehouse } from "../../functions/shared/ports.ts";
 import type { PlatformData } from "./server.ts";
@@ -99,6 +103,54 @@ export function orderNode(row: Raw): ShopifyOrderNode {
   };
 }
 
+export function customerNode(row: Raw): ShopifyCustomerNode {
+  const address = parsed<Raw | null>(row.default_address, null);
+  return {
+    id: `gid://shopify/Customer/${String(row.id)}`,
+    email: text(row.email),
+    phone: text(row.phone),
+    firstName: text(row.first_name),
+    lastName: text(row.last_name),
+    createdAt: instant(row.created_at) ?? "",
+    updatedAt: instant(row.updated_at) ?? "",
+    numberOfOrders: String(row.orders_count ?? 0),
+    amountSpent:
+      row.total_spent === null || row.total_spent === undefined
+        ? null
+        : { amount: Number(row.total_spent).toFixed(2), currencyCode: String(row.currency ?? "USD") },
+    emailMarketingConsent: { marketingState: row.accepts_marketing ? "SUBSCRIBED" : "NOT_SUBSCRIBED" },
+    defaultAddress: address
+      ? {
+          countryCodeV2: text(address.country_code),
+          provinceCode: text(address.province_code),
+          city: text(address.city),
+          zip: text(address.zip),
+        }
+      : null,
+  };
+}
+
+export function productNode(row: Raw): ShopifyProductNode {
+  return {
+    id: `gid://shopify/Product/${String(row.id)}`,
+    title: String(row.title ?? ""),
+    productType: text(row.product_type),
+    vendor: text(row.vendor),
+    status: row.status ? String(row.status).toUpperCase() : null,
+    createdAt: instant(row.created_at) ?? "",
+    updatedAt: instant(row.updated_at) ?? "",
+    variants: {
+      nodes: parsed<Raw[]>(row.variants, []).map((variant) => ({
+        id: `gid://shopify/ProductVariant/${String(variant.id)}`,
+        sku: text(variant.sku),
+        price:
+          variant.price === null || variant.price === undefined ? null : Number(variant.price).toFixed(2),
+        title: text(variant.title),
+      })),
+    },
+  };
+}
+
 export function metaRow(row: Raw): MetaInsightRow {
   const day = String(row.date_start);
   return {
@@ -166,6 +218,8 @@ export async function platformDataFromRaw(
   return {
     shopTimezone,
     shopifyOrders: (await read("shopify_orders")).map(orderNode),
+    shopifyCustomers: (await read("shopify_customers")).map(customerNode),
+    shopifyProducts: (await read("shopify_products")).map(productNode),
     metaInsights: (await read("facebook_ads_insights")).map(metaRow),
     tiktokRows: (await read("tiktok_ads_reports_daily")).map(tiktokRow),
     googleRows: (await read("google_ads_campaign_stats")).map(googleRow),

@@ -9,13 +9,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { GoogleAdsRow } from "../../functions/lib/platform-apis/google-ads.ts";
 import type { MetaInsightRow } from "../../functions/lib/platform-apis/meta.ts";
-import type { ShopifyOrderNode } from "../../functions/lib/platform-apis/shopify.ts";
+import type {
+  ShopifyCustomerNode,
+  ShopifyOrderNode,
+  ShopifyProductNode,
+} from "../../functions/lib/platform-apis/shopify.ts";
 import type { TikTokReportRow } from "../../functions/lib/platform-apis/tiktok.ts";
 
 export type Platform = "shopify" | "facebook_ads" | "tiktok_ads" | "google_ads";
 
 export interface PlatformData {
   shopifyOrders: ShopifyOrderNode[];
+  shopifyCustomers?: ShopifyCustomerNode[];
+  shopifyProducts?: ShopifyProductNode[];
   /** The shop's time zone: order days in the totals are days there. */
   shopTimezone: string;
   metaInsights: MetaInsightRow[];
@@ -235,6 +241,32 @@ export async function startPlatformServer(
         extensions,
       });
     const search = String(body.variables.query ?? "");
+    const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
+    if (snapshot) {
+      const since = /updated_at:>='([^']+)'/.exec(search)?.[1] ?? "1970-01-01T00:00:00Z";
+      const all: { id: string; updatedAt: string }[] =
+        snapshot === "Customers" ? (data.shopifyCustomers ?? []) : (data.shopifyProducts ?? []);
+      const matching = all
+        .filter((node) => Date.parse(node.updatedAt) >= Date.parse(since))
+        .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
+      const offset = body.variables.after
+        ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
+        : 0;
+      const nodes = page(matching, offset, first);
+      const end = offset + nodes.length;
+      return json(response, 200, {
+        data: {
+          [snapshot.toLowerCase()]: {
+            nodes,
+            pageInfo: {
+              hasNextPage: end < matching.length,
+              endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
+            },
+          },
+        },
+        extensions,
+      });
+    }
     const updatedSince = /updated_at:>='([^']+)'/.exec(search)?.[1];
     const createdFrom = /created_at:>='([^']+)'/.exec(search)?.[1];
     const createdTo = /created_at:<'([^']+)'/.exec(search)?.[1];

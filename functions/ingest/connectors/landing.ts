@@ -84,17 +84,16 @@ async function tableExists(warehouse: Warehouse, table: string): Promise<boolean
 
 /**
  * Counts, then deletes, the rows that earlier pulls landed and a new pull replaces: the rows the query
- * sql/queries/ingest/connector_rows_<source>.sql counts, deleted by the same text after its FROM.
+ * sql/queries/ingest/connector_rows_<raw table>.sql counts, deleted by the same text after its FROM.
  */
 export async function deleteApiRows(
   warehouse: Warehouse,
-  source: SourceName,
+  table: string,
   params: Record<string, string>,
   label: string,
 ): Promise<number> {
-  const table = RAW_TABLE_OF[source];
   if (!(await tableExists(warehouse, table))) return 0;
-  const count = readQuery(`ingest/connector_rows_${source}`);
+  const count = readQuery(`ingest/connector_rows_${table}`);
   const [counted] = await warehouse.query<{ row_count: number }>(count, params, {
     label: `${label}: count replaced`,
   });
@@ -127,7 +126,7 @@ export async function replaceAccountDays(
 ): Promise<number> {
   const replaced = await deleteApiRows(
     warehouse,
-    source,
+    RAW_TABLE_OF[source],
     { account_id: account, start_date: range.startDate, end_date: range.endDate },
     `${source} ${account} ${range.startDate}..${range.endDate}`,
   );

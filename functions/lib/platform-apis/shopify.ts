@@ -85,7 +85,61 @@ export interface ShopifyOrderNode {
   customAttributes: { key: string; value: string | null }[];
 }
 
+/** A customer node as CUSTOMERS_QUERY asks for it. */
+export interface ShopifyCustomerNode {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  numberOfOrders: string | number | null;
+  amountSpent: { amount: string; currencyCode: string } | null;
+  emailMarketingConsent: { marketingState: string } | null;
+  defaultAddress: {
+    countryCodeV2: string | null;
+    provinceCode: string | null;
+    city: string | null;
+    zip: string | null;
+  } | null;
+}
+
+/** A product node as PRODUCTS_QUERY asks for it. */
+export interface ShopifyProductNode {
+  id: string;
+  title: string;
+  productType: string | null;
+  vendor: string | null;
+  status: string | null;
+  createdAt: string;
+  updatedAt: string;
+  variants: { nodes: { id: string; sku: string | null; price: string | null; title: string | null }[] };
+}
+
 const MONEY = "shopMoney { amount currencyCode }";
+
+export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $query: String) {
+  customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id email phone firstName lastName createdAt updatedAt numberOfOrders
+      amountSpent { amount currencyCode }
+      emailMarketingConsent { marketingState }
+      defaultAddress { countryCodeV2 provinceCode city zip }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id title productType vendor status createdAt updatedAt
+      variants(first: 100) { nodes { id sku price title } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
 
 export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
@@ -119,9 +173,7 @@ export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: Strin
   }
 }`;
 
-interface OrdersPage<Node> {
-  orders: { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
+type Connection<Node> = { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
 interface GraphQlAnswer<Data> {
   data?: Data;
@@ -193,7 +245,17 @@ export class ShopifyApi {
 
   /** Every order updated at or after `since`, page by page, oldest update first. */
   async *ordersUpdatedSince(since: string): AsyncGenerator<ShopifyOrderNode[]> {
-    yield* this.pages<ShopifyOrderNode>(ORDERS_QUERY, `updated_at:>='${since}'`);
+    yield* this.pages<ShopifyOrderNode>("orders", ORDERS_QUERY, `updated_at:>='${since}'`);
+  }
+
+  /** Every customer updated at or after `since`, page by page. */
+  async *customersUpdatedSince(since: string): AsyncGenerator<ShopifyCustomerNode[]> {
+    yield* this.pages<ShopifyCustomerNode>("customers", CUSTOMERS_QUERY, `updated_at:>='${since}'`);
+  }
+
+  /** Every product updated at or after `since`, page by page. */
+  async *productsUpdatedSince(since: string): AsyncGenerator<ShopifyProductNode[]> {
+    yield* this.pages<ShopifyProductNode>("products", PRODUCTS_QUERY, `updated_at:>='${since}'`);
   }
 
   /** Orders created in [from, to) (instants), with only what the totals need. */
@@ -203,7 +265,7 @@ export class ShopifyApi {
   ): AsyncGenerator<
     { id: string; createdAt: string; cancelledAt: string | null; totalPriceSet: Money | null }[]
   > {
-    yield* this.pages(ORDER_TOTALS_QUERY, `created_at:>='${from}' AND created_at:<'${to}'`);
+    yield* this.pages("orders", ORDER_TOTALS_QUERY, `created_at:>='${from}' AND created_at:<'${to}'`);
   }
 
   /** Orders (not cancelled) and their total_price per day, in the shop's zone, of orders created in [startDate, endDate]. */
@@ -224,17 +286,26 @@ export class ShopifyApi {
     return totals;
   }
 
-  private async *pages<Node>(query: string, search: string): AsyncGenerator<Node[]> {
+  private async *pages<Node>(
+    connection: "orders" | "customers" | "products",
+    query: string,
+    search: string,
+  ): AsyncGenerator<Node[]> {
     let after: string | null = null;
     for (;;) {
-      const page: OrdersPage<Node> = await this.request<OrdersPage<Node>>(query, {
-        first: this.settings.pageSize,
-        after,
-        query: search,
-      });
-      yield page.orders.nodes;
-      if (!page.orders.pageInfo.hasNextPage) return;
-      after = page.orders.pageInfo.endCursor;
+      const data: Record<string, Connection<Node>> = await this.request<Record<string, Connection<Node>>>(
+        query,
+        {
+          first: this.settings.pageSize,
+          after,
+          query: search,
+        },
+      );
+      const page = data[connection];
+      if (!page) throw new PlatformApiError("shopify", `Shopify answered without ${connection}`);
+      yield page.nodes;
+      if (!page.pageInfo.hasNextPage) return;
+      after = page.pageInfo.endCursor;
     }
   }
 
@@ -268,7 +339,7 @@ export class ShopifyApi {
       }
       const detail =
         errors?.graphQLErrors?.map((error) => error.message).join("; ") ?? errors?.message ?? "no data";
-      throw new PlatformApiError("shopify", `Shopify GraphQL orders query failed: ${detail}`, status);
+      throw new PlatformApiError("shopify", `Shopify GraphQL query failed: ${detail}`, status);
     }
   }
 }

@@ -12,7 +12,7 @@ import {
   RUN_DATE,
   TIKTOK_ADVERTISER,
 } from "./fixtures.ts";
-import { ALL_SECRETS, type Bench, openBench } from "./harness.ts";
+import { ALL_SECRETS, type Bench, isOrdersQuery, openBench } from "./harness.ts";
 import { insertRaw } from "../../support/sql-fixtures.ts";
 
 const LOOKBACK_START = addDays(RUN_DATE, -6);
@@ -49,7 +49,7 @@ describe("connectors against local platform APIs", () => {
       google: data.googleRows.filter((row) => inLookback(row.segments?.date ?? "")).length,
     });
     // Shopify pages of 25, Meta pages of 10 per account, TikTok pages of 7.
-    const shopifyRequests = bench.server.requests.filter((request) => request.platform === "shopify");
+    const shopifyRequests = bench.server.requests.filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
     assert.equal(shopifyRequests.length, Math.ceil(expectedOrders / 25));
     const metaPerAccount = data.metaInsights.filter(
       (row) => row.account_id === META_ACCOUNTS[0] && inLookback(row.date_start),
@@ -116,7 +116,7 @@ describe("connectors against local platform APIs", () => {
       .reduce((a, b) => Math.max(a, b));
     const seen = bench.server.requests.length;
     await bench.pull(addDays(RUN_DATE, 1));
-    const shopify = bench.server.requests.slice(seen).filter((request) => request.platform === "shopify");
+    const shopify = bench.server.requests.slice(seen).filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
     const search = (shopify[0]?.body as { variables: { query: string } }).variables.query;
     assert.equal(search, `updated_at:>='${new Date(newest - 10 * 60_000).toISOString()}'`);
   });

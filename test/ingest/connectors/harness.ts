@@ -156,3 +156,8 @@ export async function openBench(data: PlatformData, options: ServerOptions = {})
     },
   };
 }
+
+/** Whether a recorded Shopify request asked for orders (not customers, products or totals). */
+export function isOrdersQuery(body: unknown): boolean {
+  return /query Orders\b/.test((body as { query?: string } | undefined)?.query ?? "");
+}
