@@ -49,7 +49,9 @@ describe("connectors against local platform APIs", () => {
       google: data.googleRows.filter((row) => inLookback(row.segments?.date ?? "")).length,
     });
     // Shopify pages of 25, Meta pages of 10 per account, TikTok pages of 7.
-    const shopifyRequests = bench.server.requests.filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
+    const shopifyRequests = bench.server.requests.filter(
+      (request) => request.platform === "shopify" && isOrdersQuery(request.body),
+    );
     assert.equal(shopifyRequests.length, Math.ceil(expectedOrders / 25));
     const metaPerAccount = data.metaInsights.filter(
       (row) => row.account_id === META_ACCOUNTS[0] && inLookback(row.date_start),
@@ -116,7 +118,9 @@ describe("connectors against local platform APIs", () => {
       .reduce((a, b) => Math.max(a, b));
     const seen = bench.server.requests.length;
     await bench.pull(addDays(RUN_DATE, 1));
-    const shopify = bench.server.requests.slice(seen).filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
+    const shopify = bench.server.requests
+      .slice(seen)
+      .filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
     const search = (shopify[0]?.body as { variables: { query: string } }).variables.query;
     assert.equal(search, `updated_at:>='${new Date(newest - 10 * 60_000).toISOString()}'`);
   });

@@ -98,7 +98,9 @@ describe("connectors end to end", () => {
       data.shopifyOrders.splice(data.shopifyOrders.indexOf(old), 1, refunded);
       const seen = bench.server.requests.length;
       await bench.pull(today, FULL_HISTORY);
-      const asked = bench.server.requests.slice(seen).filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
+      const asked = bench.server.requests
+        .slice(seen)
+        .filter((request) => request.platform === "shopify" && isOrdersQuery(request.body));
       assert.equal(asked.length, 1, "only the orders updated since the cursor were asked for");
       await buildModels(bench.warehouse, today, { fullRefresh: true });
       const day = (await martShopDays(bench)).get(oldDay);
