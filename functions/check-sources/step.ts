@@ -18,6 +18,7 @@ import { freshnessFinding, judgeFreshness } from "./freshness.ts";
 import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
 import { diagnoseWarehouseError } from "./reachability.ts";
 import { volumeFinding } from "./volume.ts";
+import { runReconciliation } from "./reconciliation.ts";
 
 /** The morning after the run date, when the scheduled run reads the data. */
 export function asOfTime(runDate: string): Date {
@@ -184,6 +185,10 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     if (volume) finding(volume);
   }
 
+  // Each enabled platform API's own totals against the warehouse (README, Connectors).
+  const reconciliation = await runReconciliation(context);
+  findings.push(...reconciliation.findings);
+
   await bucket.write(sourcesStatusPath(runDate), `${JSON.stringify(statuses, null, 2)}\n`, {
     contentType: "application/json",
   });
@@ -199,7 +204,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   const stale = statuses.filter((status) => status.status !== "ok").map((status) => status.label);
   return {
     rows: Object.fromEntries(tables.map((table) => [`${DATASETS.raw}.${table.name}`, table.rowCount])),
-    outputs: [sourcesStatusPath(runDate), ...anomalyFiles],
+    outputs: [sourcesStatusPath(runDate), ...anomalyFiles, ...reconciliation.outputs],
     findings,
     metrics: {
       tables: tables.length,
@@ -207,6 +212,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
       ...Object.fromEntries(
         Object.entries(landedToday).map(([name, count]) => [`rowsLanded.${name}`, count]),
       ),
+      ...reconciliation.metrics,
     },
     summary: `${tables.length} raw tables; ${stale.length ? `not fresh: ${stale.join(", ")}` : "all sources fresh"}`,
   };

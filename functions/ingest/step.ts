@@ -17,6 +17,7 @@ import { type DropOutcome, type FileManifest, ingestDrop } from "./file-drop.ts"
 import type { FormatSpec } from "./format-spec.ts";
 import { BUILTIN_FORMATS } from "./builtin-formats.ts";
 import { genericFormat, parseMapping } from "./generic.ts";
+import { runConnectors } from "./connectors/run.ts";
 
 /** Rows per warehouse.load call: large enough to amortise a load job, small enough to keep memory flat. */
 export const LOAD_CHUNK_ROWS = 2_000;
@@ -157,6 +158,11 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   // Sources with nothing landed yet get their declared tables, empty, so the models can read them.
   const created = await ensureRawTables(warehouse, RAW_TABLES);
   if (created.length) context.log.info("created empty raw tables", { tables: created });
+
+  // The platform APIs, for the sources whose connector is on (README, Connectors); each fails on its own.
+  const connectors = await runConnectors(context);
+  findings.push(...connectors.findings);
+
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
   for (const source of SOURCES) {
@@ -189,7 +195,8 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
       [INGEST_METRICS.fileRowsLoaded]: counts.rowsLoaded,
       [INGEST_METRICS.fileRowsQuarantined]: counts.rowsQuarantined,
       fileRowsReplaced: counts.rowsReplaced,
+      ...connectors.metrics,
     },
-    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}`,
+    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}`,
   };
 }

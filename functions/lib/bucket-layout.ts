@@ -122,3 +122,15 @@ export function quarantinePath(runDate: string, sha256: string, fileName: string
   const csvName = safe.toLowerCase().endsWith(".csv") ? safe : `${safe}.csv`;
   return `quarantine/${dated(runDate)}/${sha256.slice(0, 12)}-${csvName}`;
 }
+
+// --- source connectors -----------------------------------------------------------------------------------------
+
+/** A connector's cursor (how far it has pulled), one JSON file per source. */
+export function connectorStatePath(source: string): string {
+  return `state/connectors/${source}.json`;
+}
+
+/** Check-sources' reconciliation of the warehouse with each platform API's own totals (the scoreboard). */
+export function reconciliationPath(runDate: string): string {
+  return `${runPrefix(runDate)}/reconciliation.json`;
+}

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { MAX_SIGNED_URL_SECONDS } from "./ports.ts";
 import { isIsoDate } from "../lib/calendar.ts";
 import { QualitySettingsSchema } from "./quality-settings.ts";
+import { ConnectorSettingsSchema } from "./connector-settings.ts";
 
 /** How the text of a flag or an environment variable becomes the value. */
 export type TextKind = "text" | "number" | "list";
@@ -253,6 +254,12 @@ export const SETTING_OPTIONS = {
     schema: z.string().regex(/^[a-z0-9_-]{0,63}$/, "expected a label value: a-z, 0-9, _ and -"),
     help: "label on every BigQuery job, e.g. prod",
   }),
+  connectors: option({
+    default: {},
+    defaultHelp: "every connector off; reconciliation 2 % over 14 days ending 2 days before the run date",
+    schema: ConnectorSettingsSchema,
+    help: "the platform API connectors (Shopify, Meta, TikTok, Google Ads) and the reconciliation, settings file only (see Connectors)",
+  }),
 } as const;
 
 export type SettingPath = keyof typeof SETTING_OPTIONS;
@@ -290,6 +297,36 @@ export const SECRET_OPTIONS = {
     defaultHelp: "<work dir>/secrets/smtp-url, else the outbox (cloud: Secret Manager)",
     schema: z.url(),
     help: "`smtp://user:pass@host:587`: send mail for real instead of writing it to the outbox",
+  }),
+  shopifyAccessToken: option({
+    env: ["PULSE_SHOPIFY_ACCESS_TOKEN"],
+    defaultHelp: "<work dir>/secrets/shopify-access-token (cloud: Secret Manager)",
+    schema: z.string().min(8),
+    help: "Shopify Admin API access token (shpat_…) of the custom app, when the Shopify connector is on",
+  }),
+  metaAccessToken: option({
+    env: ["PULSE_META_ACCESS_TOKEN"],
+    defaultHelp: "<work dir>/secrets/meta-access-token (cloud: Secret Manager)",
+    schema: z.string().min(8),
+    help: "Meta Marketing API system-user token with ads_read, when the Meta connector is on",
+  }),
+  tiktokAccessToken: option({
+    env: ["PULSE_TIKTOK_ACCESS_TOKEN"],
+    defaultHelp: "<work dir>/secrets/tiktok-access-token (cloud: Secret Manager)",
+    schema: z.string().min(8),
+    help: "TikTok Business API access token with reporting permission, when the TikTok connector is on",
+  }),
+  googleAdsDeveloperToken: option({
+    env: ["PULSE_GOOGLE_ADS_DEVELOPER_TOKEN"],
+    defaultHelp: "<work dir>/secrets/google-ads-developer-token (cloud: Secret Manager)",
+    schema: z.string().min(8),
+    help: "Google Ads API developer token, when the Google Ads connector is on",
+  }),
+  googleAdsOauth: option({
+    env: ["PULSE_GOOGLE_ADS_OAUTH"],
+    defaultHelp: "<work dir>/secrets/google-ads-oauth (cloud: Secret Manager)",
+    schema: z.string().min(8),
+    help: 'Google Ads OAuth client and refresh token as JSON: {"client_id","client_secret","refresh_token"}',
   }),
 } as const;
 

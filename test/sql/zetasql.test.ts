@@ -49,6 +49,8 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["top_products", simpleType("INT64")],
   ["top_regions", simpleType("INT64")],
   ["cohort_months", simpleType("INT64")],
+  ["account_id", simpleType("STRING")],
+  ["updated_since", simpleType("STRING")],
 ]);
 
 // ops.findings as functions/lib/quality/findings-store.ts writes it (its column list is not exported).

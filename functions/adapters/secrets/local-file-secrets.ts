@@ -9,6 +9,11 @@ import type { Secrets } from "../../shared/ports.ts";
 export const LOCAL_SECRET_FILES: Record<SecretName, string> = {
   piiHashKey: "pii-hash-key",
   smtpUrl: "smtp-url",
+  shopifyAccessToken: "shopify-access-token",
+  metaAccessToken: "meta-access-token",
+  tiktokAccessToken: "tiktok-access-token",
+  googleAdsDeveloperToken: "google-ads-developer-token",
+  googleAdsOauth: "google-ads-oauth",
 };
 
 export class LocalFileSecrets implements Secrets {

@@ -33,6 +33,11 @@ const GRPC_FAILED_PRECONDITION = 9;
 /** DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE: worth a retry (isTransient reads `transient`). */
 const GRPC_TRANSIENT = new Set([4, 8, 14]);
 
+/** The connectors' credentials live in secrets named after them: metaAccessToken → pulse-meta-access-token. */
+export function connectorSecretId(name: SecretName): string {
+  return `pulse-${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 export class SecretAccessError extends Error {
   override name = "SecretAccessError";
 }
@@ -72,7 +77,9 @@ export class SecretManagerSecrets implements Secrets {
   async get(name: SecretName): Promise<string> {
     const given = this.settings.provided?.[name];
     if (given) return given;
-    return this.read(name === "piiHashKey" ? this.settings.piiHashKeySecret : this.settings.smtpUrlSecret);
+    if (name === "piiHashKey") return this.read(this.settings.piiHashKeySecret);
+    if (name === "smtpUrl") return this.read(this.settings.smtpUrlSecret);
+    return this.read(connectorSecretId(name));
   }
 
   private async fetch(name: string): Promise<string> {

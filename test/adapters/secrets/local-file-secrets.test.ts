@@ -26,6 +26,15 @@ describe("local file secrets", () => {
     assert.equal((await readFile(join(folder, "pii-hash-key"), "utf8")).trim(), key);
   });
 
+  it("reads the connectors' credentials from their files, never generating one", async () => {
+    assert.equal(await new LocalFileSecrets(folder).get("metaAccessToken"), undefined);
+    await writeFile(join(folder, "meta-access-token"), "EAA-file-token\n");
+    await writeFile(join(folder, "google-ads-oauth"), '{"client_id":"c"}\n');
+    assert.equal(await new LocalFileSecrets(folder).get("metaAccessToken"), "EAA-file-token");
+    assert.equal(await new LocalFileSecrets(folder).get("googleAdsOauth"), '{"client_id":"c"}');
+    assert.equal(await new LocalFileSecrets(folder).get("shopifyAccessToken"), undefined);
+  });
+
   it("has no SMTP URL unless a file or the environment gives one; the environment wins", async () => {
     assert.equal(await new LocalFileSecrets(folder).get("smtpUrl"), undefined);
     await writeFile(join(folder, "smtp-url"), "smtp://u:p@mail:587\n", { mode: 0o600 });

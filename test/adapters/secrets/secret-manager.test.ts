@@ -44,6 +44,21 @@ describe("Secret Manager secrets", () => {
     ]);
   });
 
+  it("reads the connectors' credentials from secrets named after them (pulse-<kebab name>)", async () => {
+    const fake = new FakeSecretManager((name) => ({ payload: { data: `value of ${name.split("/")[3]}` } }));
+    const secrets = new SecretManagerSecrets(fake, {
+      projectId: "shop-analytics",
+      piiHashKeySecret: "pii",
+      smtpUrlSecret: "smtp",
+      provided: { tiktokAccessToken: "from the environment" },
+    });
+    assert.equal(await secrets.get("metaAccessToken"), "value of pulse-meta-access-token");
+    assert.equal(await secrets.get("googleAdsOauth"), "value of pulse-google-ads-oauth");
+    assert.equal(await secrets.get("shopifyAccessToken"), "value of pulse-shopify-access-token");
+    assert.equal(await secrets.get("tiktokAccessToken"), "from the environment");
+    assert.equal(fake.requests.length, 3);
+  });
+
   it("caches a value for a few minutes, then asks again", async () => {
     let now = Date.parse("2026-11-22T07:00:00Z");
     const fake = new FakeSecretManager(() => ({ payload: { data: KEY } }));

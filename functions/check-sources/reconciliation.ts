@@ -1,0 +1,363 @@
+// Reconciliation: for the days ending a couple of days before the run date (late conversions and refunds have
+// settled by then), each enabled platform API's own totals against the warehouse's raw rows, whoever loaded
+// them (connector, Airbyte or file drop). Shopify: orders and revenue; Meta, TikTok and Google Ads: spend,
+// impressions and clicks per account. A metric off by more than the tolerance is a critical finding naming
+// the source, account, metric, both numbers, the difference and the days that differ. The scoreboard goes to the
+// ledger's metrics, to runs/dt=<date>/reconciliation.json and to ops.reconciliation.
+import { reconciliationPath } from "../lib/bucket-layout.ts";
+import { addDays } from "../lib/calendar.ts";
+import { requireSecret, retryPolicy } from "../lib/platform-apis/credentials.ts";
+import { customerDigits, GoogleAdsApi, parseOauth } from "../lib/platform-apis/google-ads.ts";
+import { type ApiIo, DEFAULT_IO, PlatformAuthError } from "../lib/platform-apis/http.ts";
+import { MetaApi } from "../lib/platform-apis/meta.ts";
+import { ShopifyApi } from "../lib/platform-apis/shopify.ts";
+import { TikTokApi } from "../lib/platform-apis/tiktok.ts";
+import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
+import { readQuery } from "../lib/sql/queries.ts";
+import type { ConnectorSettings } from "../shared/connector-settings.ts";
+import type { Finding } from "../shared/findings.ts";
+import { DATASETS } from "../shared/pipeline.ts";
+import type { LoadColumn } from "../shared/ports.ts";
+import type { SourceName } from "../shared/raw-schemas.ts";
+import { SOURCES } from "../shared/sources.ts";
+import type { StepContext } from "../shared/step.ts";
+
+export interface ReconciliationWindow {
+  startDate: string;
+  endDate: string;
+}
+
+export interface MismatchedDay {
+  day: string;
+  api: number;
+  warehouse: number;
+}
+
+export interface ReconciliationEntry {
+  source: SourceName;
+  /** The ad account, advertiser or customer; "" for Shopify (one shop). */
+  account: string;
+  metric: string;
+  api: number;
+  warehouse: number;
+  /** warehouse − api. */
+  difference: number;
+  /** difference ÷ api; null when the API reports 0. */
+  relative: number | null;
+  status: "MATCH" | "MISMATCH";
+  /** Days whose own difference is over the tolerance, largest first (at most 5). */
+  days: MismatchedDay[];
+}
+
+const METRICS: Record<SourceName, readonly string[]> = {
+  shopify: ["orders", "revenue"],
+  facebook_ads: ["spend", "impressions", "clicks"],
+  tiktok_ads: ["spend", "impressions", "clicks"],
+  google_ads: ["spend", "impressions", "clicks"],
+};
+
+/** The 14 days (by default) ending two days before the run date. */
+export function reconciliationWindow(
+  runDate: string,
+  settings: Pick<ConnectorSettings["reconciliation"], "windowDays" | "endOffsetDays">,
+): ReconciliationWindow {
+  const endDate = addDays(runDate, -settings.endOffsetDays);
+  return { startDate: addDays(endDate, -(settings.windowDays - 1)), endDate };
+}
+
+const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
+
+function isOff(api: number, warehouse: number, tolerance: number): boolean {
+  if (api === 0) return Math.abs(warehouse) > 0.005;
+  return Math.abs(warehouse - api) / Math.abs(api) > tolerance;
+}
+
+/** Pure: one entry per metric, comparing the window's totals and naming the days that differ. */
+export function compareTotals(
+  source: SourceName,
+  account: string,
+  api: DailyTotals,
+  warehouse: DailyTotals,
+  tolerance: number,
+): ReconciliationEntry[] {
+  const days = [...new Set([...api.keys(), ...warehouse.keys()])].sort();
+  return METRICS[source].map((metric) => {
+    const value = (totals: DailyTotals, day: string) => totals.get(day)?.[metric] ?? 0;
+    const apiTotal = round(days.reduce((sum, day) => sum + value(api, day), 0));
+    const warehouseTotal = round(days.reduce((sum, day) => sum + value(warehouse, day), 0));
+    const difference = round(warehouseTotal - apiTotal);
+    const off = isOff(apiTotal, warehouseTotal, tolerance);
+    return {
+      source,
+      account,
+      metric,
+      api: apiTotal,
+      warehouse: warehouseTotal,
+      difference,
+      relative: apiTotal === 0 ? null : round(difference / apiTotal, 4),
+      status: off ? "MISMATCH" : "MATCH",
+      days: off
+        ? days
+            .filter((day) => isOff(value(api, day), value(warehouse, day), tolerance))
+            .map((day) => ({ day, api: round(value(api, day)), warehouse: round(value(warehouse, day)) }))
+            .sort((a, b) => Math.abs(b.warehouse - b.api) - Math.abs(a.warehouse - a.api))
+            .slice(0, 5)
+        : [],
+    };
+  });
+}
+
+const LABELS = new Map(SOURCES.map((source) => [source.name, source.label]));
+const number = (value: number) =>
+  value.toLocaleString("en-US", {
+    maximumFractionDigits: 2,
+    minimumFractionDigits: Number.isInteger(value) ? 0 : 2,
+  });
+
+/** Pure: a critical finding per mismatch, naming source, account, metric, both numbers and the days. */
+export function reconciliationFindings(
+  entries: readonly ReconciliationEntry[],
+  window: ReconciliationWindow,
+  tolerance: number,
+): Finding[] {
+  return entries
+    .filter((entry) => entry.status === "MISMATCH")
+    .map((entry) => {
+      const label = LABELS.get(entry.source) ?? entry.source;
+      const who = entry.account ? `${label} account ${entry.account}` : label;
+      const share =
+        entry.relative === null
+          ? ""
+          : ` (${entry.relative > 0 ? "+" : ""}${(entry.relative * 100).toFixed(1)}%)`;
+      const days = entry.days.length
+        ? ` Days off: ${entry.days.map((day) => `${day.day} (${number(day.warehouse)} vs ${number(day.api)})`).join(", ")}.`
+        : "";
+      return {
+        step: "check-sources" as const,
+        check: "reconciliation_mismatch",
+        severity: "critical" as const,
+        blocking: false,
+        subject: [entry.source, entry.account, entry.metric].filter(Boolean).join(":"),
+        source: entry.source,
+        metric: entry.metric,
+        observed: entry.warehouse,
+        expected: `${entry.api} (the API's total, ±${tolerance * 100}%)`,
+        message: `MISMATCH: ${who} ${entry.metric} for ${window.startDate}..${window.endDate} is ${number(entry.warehouse)} in the warehouse against ${number(entry.api)} from the API, a difference of ${number(entry.difference)}${share}, over the ${tolerance * 100}% tolerance.${days} Data may have been dropped or loaded twice: re-pull those days.`,
+      };
+    });
+}
+
+/** Rows of a reconciliation query as totals per account. */
+function byAccount(
+  rows: readonly Record<string, unknown>[],
+  metrics: readonly string[],
+): Map<string, DailyTotals> {
+  const accounts = new Map<string, DailyTotals>();
+  for (const row of rows) {
+    const account = String(row.account_id ?? "");
+    const totals = accounts.get(account) ?? new Map();
+    addTotals(
+      totals,
+      String(row.day),
+      Object.fromEntries(metrics.map((metric) => [metric, Number(row[metric] ?? 0)])),
+    );
+    accounts.set(account, totals);
+  }
+  return accounts;
+}
+
+const RECONCILIATION_COLUMNS: readonly LoadColumn[] = [
+  { name: "run_date", type: "DATE" },
+  { name: "window_start", type: "DATE" },
+  { name: "window_end", type: "DATE" },
+  { name: "source", type: "STRING" },
+  { name: "account_id", type: "STRING" },
+  { name: "metric", type: "STRING" },
+  { name: "api_value", type: "FLOAT64" },
+  { name: "warehouse_value", type: "FLOAT64" },
+  { name: "difference", type: "FLOAT64" },
+  { name: "relative_difference", type: "FLOAT64" },
+  { name: "status", type: "STRING" },
+  { name: "mismatched_days", type: "JSON" },
+];
+
+export interface ReconciliationResult {
+  entries: ReconciliationEntry[];
+  findings: Finding[];
+  metrics: Record<string, number>;
+  outputs: string[];
+}
+
+/** The enabled platforms' API totals, by source and account. An API that cannot be asked is a warning. */
+async function apiTotals(
+  context: StepContext,
+  io: ApiIo,
+  window: ReconciliationWindow,
+): Promise<{ totals: { source: SourceName; account: string; api: DailyTotals }[]; findings: Finding[] }> {
+  const settings = context.config.connectors;
+  const { secrets } = context.ports;
+  const retry = retryPolicy(settings);
+  const totals: { source: SourceName; account: string; api: DailyTotals }[] = [];
+  const findings: Finding[] = [];
+  const ask = async (source: SourceName, work: () => Promise<void>) => {
+    if (!settings[source].enabled) return;
+    try {
+      await work();
+    } catch (error) {
+      const label = LABELS.get(source) ?? source;
+      findings.push({
+        step: "check-sources",
+        check: "reconciliation_unavailable",
+        severity: "warning",
+        blocking: false,
+        subject: source,
+        source,
+        observed: null,
+        expected: "the platform API's totals",
+        message: `${label} could not be reconciled: ${(error as Error).message}.${error instanceof PlatformAuthError ? "" : " It is tried again on the next run."}`,
+      });
+    }
+  };
+  const { startDate, endDate } = window;
+  await ask("shopify", async () => {
+    const accessToken = await requireSecret({ secrets }, "shopify", "shopifyAccessToken");
+    const api = new ShopifyApi({ ...settings.shopify, pageSize: 250, accessToken }, io, retry, context.log);
+    totals.push({
+      source: "shopify",
+      account: "",
+      api: await api.orderDailyTotals(startDate, endDate, context.config.shop.timezone),
+    });
+  });
+  await ask("facebook_ads", async () => {
+    const accessToken = await requireSecret({ secrets }, "facebook_ads", "metaAccessToken");
+    const api = new MetaApi({ ...settings.facebook_ads, accessToken }, io, retry);
+    for (const configured of settings.facebook_ads.accountIds) {
+      const account = configured.replace(/^act_/, "");
+      totals.push({
+        source: "facebook_ads",
+        account,
+        api: await api.accountDailyTotals(account, startDate, endDate),
+      });
+    }
+  });
+  await ask("tiktok_ads", async () => {
+    const accessToken = await requireSecret({ secrets }, "tiktok_ads", "tiktokAccessToken");
+    const api = new TikTokApi({ ...settings.tiktok_ads, accessToken }, io, retry);
+    for (const advertiser of settings.tiktok_ads.advertiserIds)
+      totals.push({
+        source: "tiktok_ads",
+        account: advertiser,
+        api: await api.advertiserDailyTotals(advertiser, startDate, endDate),
+      });
+  });
+  await ask("google_ads", async () => {
+    const developerToken = await requireSecret({ secrets }, "google_ads", "googleAdsDeveloperToken");
+    const oauth = parseOauth(await requireSecret({ secrets }, "google_ads", "googleAdsOauth"));
+    const api = new GoogleAdsApi({ ...settings.google_ads, developerToken, oauth }, io, retry);
+    for (const configured of settings.google_ads.customerIds) {
+      const customer = customerDigits(configured);
+      totals.push({
+        source: "google_ads",
+        account: customer,
+        api: await api.customerDailyTotals(customer, startDate, endDate),
+      });
+    }
+  });
+  return { totals, findings };
+}
+
+export async function runReconciliation(
+  context: StepContext,
+  io: ApiIo = DEFAULT_IO,
+): Promise<ReconciliationResult> {
+  const settings = context.config.connectors;
+  const empty: ReconciliationResult = { entries: [], findings: [], metrics: {}, outputs: [] };
+  const enabled = (["shopify", "facebook_ads", "tiktok_ads", "google_ads"] as const).filter(
+    (source) => settings[source].enabled,
+  );
+  if (!settings.reconciliation.enabled || enabled.length === 0) return empty;
+  const { warehouse, bucket } = context.ports;
+  const { runDate } = context.message;
+  const tolerance = settings.reconciliation.tolerance;
+  const window = reconciliationWindow(runDate, settings.reconciliation);
+  const asked = await apiTotals(context, io, window);
+  const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
+  const rawTable = new Map(SOURCES.map((source) => [source.name, source.freshnessTable]));
+  const warehouseTotals = new Map<SourceName, Map<string, DailyTotals>>();
+  for (const source of enabled) {
+    if (!present.has(rawTable.get(source) ?? "")) {
+      warehouseTotals.set(source, new Map());
+      continue;
+    }
+    const rows = await warehouse.query(
+      readQuery(`check-sources/reconciliation_${source}`),
+      {
+        window_start: window.startDate,
+        window_end: window.endDate,
+        shop_timezone: context.config.shop.timezone,
+      },
+      { label: `reconciliation ${source}` },
+    );
+    warehouseTotals.set(source, byAccount(rows, METRICS[source]));
+  }
+  const entries = asked.totals.flatMap(({ source, account, api }) =>
+    compareTotals(source, account, api, warehouseTotals.get(source)?.get(account) ?? new Map(), tolerance),
+  );
+
+  const metrics: Record<string, number> = {
+    "reconciliation.checks": entries.length,
+    "reconciliation.mismatches": entries.filter((entry) => entry.status === "MISMATCH").length,
+  };
+  for (const entry of entries) {
+    const key = `reconciliation.${[entry.source, entry.account, entry.metric].filter(Boolean).join(".")}`;
+    metrics[`${key}.api`] = entry.api;
+    metrics[`${key}.warehouse`] = entry.warehouse;
+    metrics[`${key}.match`] = entry.status === "MATCH" ? 1 : 0;
+  }
+  const path = reconciliationPath(runDate);
+  await bucket.write(path, `${JSON.stringify({ runDate, window, tolerance, entries }, null, 2)}\n`, {
+    contentType: "application/json",
+  });
+  await warehouse.load({
+    dataset: DATASETS.ops,
+    table: "reconciliation",
+    columns: RECONCILIATION_COLUMNS,
+    replaceWhere: { column: "run_date", value: runDate },
+    rows: entries.map((entry) => ({
+      run_date: runDate,
+      window_start: window.startDate,
+      window_end: window.endDate,
+      source: entry.source,
+      account_id: entry.account,
+      metric: entry.metric,
+      api_value: entry.api,
+      warehouse_value: entry.warehouse,
+      difference: entry.difference,
+      relative_difference: entry.relative,
+      status: entry.status,
+      mismatched_days: JSON.stringify(entry.days),
+    })),
+  });
+  const matches = entries.length - (metrics["reconciliation.mismatches"] ?? 0);
+  const scoreboard: Finding = {
+    step: "check-sources",
+    check: "reconciliation",
+    severity: "info",
+    blocking: false,
+    subject: "reconciliation",
+    observed: `${matches}/${entries.length} MATCH`,
+    expected: `every metric within ${tolerance * 100}% of the API`,
+    message: `Reconciliation ${window.startDate}..${window.endDate}: ${entries
+      .map(
+        (entry) =>
+          `${entry.status} ${[LABELS.get(entry.source), entry.account, entry.metric].filter(Boolean).join(" ")}`,
+      )
+      .join("; ")}.`,
+  };
+  return {
+    entries,
+    findings: [...reconciliationFindings(entries, window, tolerance), ...asked.findings, scoreboard],
+    metrics,
+    outputs: [path],
+  };
+}

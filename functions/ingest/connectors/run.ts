@@ -1,0 +1,81 @@
+// The ingest step's pull from the platform APIs: each enabled connector in turn, each on its own. A connector
+// whose token expired or whose API keeps failing becomes a critical finding naming the source and what to do;
+// the other sources still load and the step goes on to the file drops' stock-taking.
+import { DEFAULT_IO, type ApiIo, PlatformAuthError } from "../../lib/platform-apis/http.ts";
+import type { Finding } from "../../shared/findings.ts";
+import type { StepContext } from "../../shared/step.ts";
+import { googleAdsConnector } from "./google-ads.ts";
+import { metaConnector } from "./facebook-ads.ts";
+import type { Connector, ConnectorOutcome } from "./landing.ts";
+import { shopifyConnector } from "./shopify.ts";
+import { tiktokConnector } from "./tiktok-ads.ts";
+
+export const CONNECTORS: readonly Connector[] = [
+  shopifyConnector,
+  metaConnector,
+  tiktokConnector,
+  googleAdsConnector,
+];
+
+export interface ConnectorsResult {
+  findings: Finding[];
+  metrics: Record<string, number>;
+  outcomes: ConnectorOutcome[];
+  /** One clause for the step's summary, empty when no connector is on. */
+  summary: string;
+}
+
+export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO): Promise<ConnectorsResult> {
+  const settings = context.config.connectors;
+  const enabled = CONNECTORS.filter((connector) => settings[connector.source].enabled);
+  const result: ConnectorsResult = { findings: [], metrics: {}, outcomes: [], summary: "" };
+  if (enabled.length === 0) return result;
+  const extractedAt = context.ports.clock.now().toISOString();
+  const parts: string[] = [];
+  for (const connector of enabled) {
+    const log = context.log.child({ connector: connector.source });
+    try {
+      const outcome = await connector.run({
+        warehouse: context.ports.warehouse,
+        bucket: context.ports.bucket,
+        secrets: context.ports.secrets,
+        log,
+        io,
+        runDate: context.message.runDate,
+        runId: context.message.runId,
+        shopTimezone: context.config.shop.timezone,
+        settings,
+        extractedAt,
+      });
+      result.outcomes.push(outcome);
+      result.metrics[`connector.${connector.source}.rowsLanded`] = outcome.rowsLanded;
+      result.metrics[`connector.${connector.source}.rowsReplaced`] = outcome.rowsReplaced;
+      parts.push(`${connector.label} ${outcome.rowsLanded} rows`);
+      log.info("connector pulled", {
+        rows: outcome.rowsLanded,
+        replaced: outcome.rowsReplaced,
+        pulled: outcome.pulled,
+      });
+    } catch (error) {
+      const auth = error instanceof PlatformAuthError;
+      result.metrics[`connector.${connector.source}.failed`] = 1;
+      parts.push(`${connector.label} failed`);
+      log.error("connector failed", { error: (error as Error).message, auth });
+      result.findings.push({
+        step: "ingest",
+        check: auth ? "connector_auth" : "connector_failed",
+        severity: "critical",
+        blocking: false,
+        subject: connector.source,
+        source: connector.source,
+        observed: null,
+        expected: auth ? "valid API credentials" : "the platform API answering",
+        message: auth
+          ? `${connector.label}: ${(error as Error).message}. Nothing new from ${connector.label} was loaded; the next run pulls the missed days once it is fixed.`
+          : `${connector.label}: the API pull failed (${(error as Error).message}). Nothing half-written was kept; the next run pulls the same days again.`,
+      });
+    }
+  }
+  result.summary = `connectors: ${parts.join(", ")}`;
+  return result;
+}

@@ -1,0 +1,303 @@
+// Shopify connector: orders (with line items, refunds and the customer), customers and products, each
+// incremental on updated_at, so a refund or a cancellation of an old order lands as that order's new version,
+// into raw.shopify_orders, shopify_customers and shopify_products in the shapes Airbyte's source-shopify lands
+// (REST field names, nested objects as JSON).
+import { addDays } from "../../lib/calendar.ts";
+import {
+  legacyId,
+  ShopifyApi,
+  type ShopifyCustomerNode,
+  type ShopifyOrderNode,
+  type ShopifyProductNode,
+} from "../../lib/platform-apis/shopify.ts";
+import type { Row } from "../../shared/ports.ts";
+import {
+  airbyteColumns,
+  type Connector,
+  type ConnectorContext,
+  deleteApiRows,
+  fullRow,
+  landRows,
+  readState,
+  writeState,
+} from "./landing.ts";
+import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
+
+export interface ShopifyState {
+  /** The newest order updated_at pulled so far (ISO instant). */
+  updatedAtCursor: string;
+  /** The same for customers and products (each stream has its own cursor). */
+  customersCursor?: string;
+  productsCursor?: string;
+  pulledAt: string;
+}
+
+const amount = (money: { shopMoney: { amount: string } } | null | undefined) =>
+  money?.shopMoney.amount ?? null;
+const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
+
+/** A GraphQL order as the raw row Airbyte's REST-based stream would have landed. */
+export function shopifyRawRow(
+  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  order: ShopifyOrderNode,
+  apiVersion: string,
+): Row {
+  const id = legacyId(order.id);
+  return fullRow("shopify_orders", {
+    id,
+    name: order.name,
+    email: order.email,
+    phone: order.phone,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+    processed_at: order.processedAt,
+    cancelled_at: order.cancelledAt,
+    currency: order.currencyCode,
+    financial_status: lower(order.displayFinancialStatus),
+    fulfillment_status: lower(order.displayFulfillmentStatus),
+    subtotal_price: amount(order.subtotalPriceSet),
+    total_discounts: amount(order.totalDiscountsSet),
+    total_tax: amount(order.totalTaxSet),
+    total_shipping_price_set: JSON.stringify({
+      shop_money: {
+        amount: amount(order.totalShippingPriceSet) ?? "0.00",
+        currency_code: order.totalShippingPriceSet?.shopMoney.currencyCode ?? order.currencyCode,
+      },
+    }),
+    total_price: amount(order.totalPriceSet),
+    source_name: order.sourceName,
+    landing_site: order.customerJourneySummary?.firstVisit?.landingPage ?? null,
+    referring_site: order.customerJourneySummary?.firstVisit?.referrerUrl ?? null,
+    customer: order.customer
+      ? JSON.stringify({
+          id: Number(legacyId(order.customer.id)),
+          email: order.customer.email,
+          first_name: order.customer.firstName,
+          last_name: order.customer.lastName,
+          created_at: order.customer.createdAt,
+          orders_count: Number(order.customer.numberOfOrders ?? 0),
+        })
+      : null,
+    line_items: JSON.stringify(
+      order.lineItems.nodes.map((line) => ({
+        id: Number(legacyId(line.id)),
+        product_id: line.product ? Number(legacyId(line.product.id)) : null,
+        variant_id: line.variant ? Number(legacyId(line.variant.id)) : null,
+        sku: line.sku,
+        title: line.title,
+        quantity: line.quantity,
+        price: amount(line.originalUnitPriceSet),
+        total_discount: amount(line.totalDiscountSet) ?? "0.00",
+      })),
+    ),
+    refunds: JSON.stringify(
+      order.refunds.map((refund) => ({
+        id: Number(legacyId(refund.id)),
+        created_at: refund.createdAt,
+        transactions: refund.transactions.nodes.map((transaction) => ({
+          amount: amount(transaction.amountSet),
+          kind: transaction.kind.toLowerCase(),
+        })),
+      })),
+    ),
+    shipping_address: order.shippingAddress
+      ? JSON.stringify({
+          country_code: order.shippingAddress.countryCodeV2,
+          province_code: order.shippingAddress.provinceCode,
+          city: order.shippingAddress.city,
+          zip: order.shippingAddress.zip,
+        })
+      : null,
+    discount_codes: JSON.stringify(order.discountCodes.map((code) => ({ code }))),
+    note_attributes: JSON.stringify(order.customAttributes.map(({ key, value }) => ({ name: key, value }))),
+    ...airbyteColumns(context, `api:shopify:${id}:${order.updatedAt}`, {
+      connector: "shopify",
+      api_version: apiVersion,
+    }),
+  });
+}
+
+/** Where this run's pull starts: the cursor less the overlap, or initialDays before the run date on a first run. */
+export function shopifySince(
+  runDate: string,
+  settings: { initialDays: number; overlapMinutes: number },
+  state: { updatedAtCursor: string } | undefined,
+): string {
+  if (!state) return `${addDays(runDate, -settings.initialDays)}T00:00:00Z`;
+  return new Date(Date.parse(state.updatedAtCursor) - settings.overlapMinutes * 60_000).toISOString();
+}
+
+/** A GraphQL customer as the raw row Airbyte's customers stream would have landed. */
+export function shopifyCustomerRow(
+  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  customer: ShopifyCustomerNode,
+  apiVersion: string,
+): Row {
+  const id = legacyId(customer.id);
+  const address = customer.defaultAddress;
+  return fullRow("shopify_customers", {
+    id,
+    email: customer.email,
+    phone: customer.phone,
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    created_at: customer.createdAt,
+    updated_at: customer.updatedAt,
+    orders_count: String(customer.numberOfOrders ?? 0),
+    total_spent: customer.amountSpent?.amount ?? null,
+    currency: customer.amountSpent?.currencyCode ?? null,
+    accepts_marketing: customer.emailMarketingConsent?.marketingState === "SUBSCRIBED",
+    default_address: address
+      ? JSON.stringify({
+          country_code: address.countryCodeV2,
+          province_code: address.provinceCode,
+          city: address.city,
+          zip: address.zip,
+        })
+      : null,
+    ...airbyteColumns(context, `api:shopify:customer:${id}:${customer.updatedAt}`, {
+      connector: "shopify",
+      api_version: apiVersion,
+    }),
+  });
+}
+
+/** A GraphQL product as the raw row Airbyte's products stream would have landed. */
+export function shopifyProductRow(
+  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  product: ShopifyProductNode,
+  apiVersion: string,
+): Row {
+  const id = legacyId(product.id);
+  return fullRow("shopify_products", {
+    id,
+    title: product.title,
+    product_type: product.productType,
+    vendor: product.vendor,
+    status: lower(product.status),
+    created_at: product.createdAt,
+    updated_at: product.updatedAt,
+    variants: JSON.stringify(
+      product.variants.nodes.map((variant) => ({
+        id: Number(legacyId(variant.id)),
+        sku: variant.sku,
+        price: variant.price,
+        title: variant.title,
+      })),
+    ),
+    ...airbyteColumns(context, `api:shopify:product:${id}:${product.updatedAt}`, {
+      connector: "shopify",
+      api_version: apiVersion,
+    }),
+  });
+}
+
+const FIRST_SNAPSHOT = "1970-01-01T00:00:00.000Z";
+
+interface Stream<Node> {
+  table: "shopify_orders" | "shopify_customers" | "shopify_products";
+  cursorKey: keyof Omit<ShopifyState, "pulledAt">;
+  pages(since: string): AsyncGenerator<Node[]>;
+  row(node: Node): Row;
+  updatedAt(node: Node): string;
+}
+
+/**
+ * One stream (orders, customers or products) since its cursor. Every page is read before anything is written:
+ * a page that fails leaves the warehouse and the cursor as they were, and the next run asks again. The pull
+ * returns every record updated since `since` in its latest version; those versions replace the ones earlier
+ * pulls landed from that instant on, so a re-pull adds no copies.
+ */
+async function pullStream<Node>(
+  context: ConnectorContext,
+  stream: Stream<Node>,
+  state: ShopifyState | undefined,
+): Promise<{ landed: number; replaced: number; cursor: string; since: string }> {
+  const settings = context.settings.shopify;
+  const previous = state?.[stream.cursorKey];
+  // Customers and products are snapshots: the first pull takes them all; orders start initialDays back.
+  const since =
+    previous === undefined && stream.table !== "shopify_orders"
+      ? FIRST_SNAPSHOT
+      : shopifySince(context.runDate, settings, previous ? { updatedAtCursor: previous } : undefined);
+  const rows: Row[] = [];
+  let cursor = previous ?? since;
+  for await (const nodes of stream.pages(since)) {
+    for (const node of nodes) {
+      rows.push(stream.row(node));
+      const updated = stream.updatedAt(node);
+      if (Date.parse(updated) > Date.parse(cursor)) cursor = new Date(updated).toISOString();
+    }
+  }
+  const replaced = await deleteApiRows(
+    context.warehouse,
+    stream.table,
+    { updated_since: since },
+    `${stream.table} updated since ${since}`,
+  );
+  await landRows(context.warehouse, stream.table, rows);
+  return { landed: rows.length, replaced, cursor, since };
+}
+
+export const shopifyConnector: Connector = {
+  source: "shopify",
+  label: "Shopify",
+  async run(context) {
+    const settings = context.settings.shopify;
+    const accessToken = await requireSecret(context, "shopify", "shopifyAccessToken");
+    const api = new ShopifyApi(
+      { ...settings, accessToken },
+      context.io,
+      retryPolicy(context.settings),
+      context.log,
+    );
+    const state = await readState<ShopifyState>(context.bucket, "shopify");
+    const version = settings.apiVersion;
+    const next: ShopifyState = {
+      ...state,
+      updatedAtCursor: state?.updatedAtCursor ?? "",
+      pulledAt: context.extractedAt,
+    };
+    let landed = 0;
+    let replaced = 0;
+    const streams: Stream<never>[] = [
+      {
+        table: "shopify_orders",
+        cursorKey: "updatedAtCursor",
+        pages: (since) => api.ordersUpdatedSince(since),
+        row: (node: ShopifyOrderNode) => shopifyRawRow(context, node, version),
+        updatedAt: (node: ShopifyOrderNode) => node.updatedAt,
+      } as Stream<ShopifyOrderNode> as Stream<never>,
+      {
+        table: "shopify_customers",
+        cursorKey: "customersCursor",
+        pages: (since) => api.customersUpdatedSince(since),
+        row: (node: ShopifyCustomerNode) => shopifyCustomerRow(context, node, version),
+        updatedAt: (node: ShopifyCustomerNode) => node.updatedAt,
+      } as Stream<ShopifyCustomerNode> as Stream<never>,
+      {
+        table: "shopify_products",
+        cursorKey: "productsCursor",
+        pages: (since) => api.productsUpdatedSince(since),
+        row: (node: ShopifyProductNode) => shopifyProductRow(context, node, version),
+        updatedAt: (node: ShopifyProductNode) => node.updatedAt,
+      } as Stream<ShopifyProductNode> as Stream<never>,
+    ];
+    let since = "";
+    for (const stream of streams) {
+      const pulled = await pullStream(context, stream, state);
+      landed += pulled.landed;
+      replaced += pulled.replaced;
+      next[stream.cursorKey] = pulled.cursor;
+      if (stream.table === "shopify_orders") since = pulled.since;
+      // Each stream's cursor moves as soon as that stream has landed.
+      await writeState(context.bucket, "shopify", next);
+    }
+    return {
+      source: "shopify",
+      rowsLanded: landed,
+      rowsReplaced: replaced,
+      pulled: `orders, customers and products updated since ${since}`,
+    };
+  },
+};

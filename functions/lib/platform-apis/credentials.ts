@@ -1,0 +1,25 @@
+// A platform's credentials (for the connectors and the reconciliation) come only from the Secrets port (Secret
+// Manager in the cloud, <work dir>/secrets/ locally); a missing one is a clear auth problem for that source, never a crash of the step.
+import { PlatformAuthError, type RetryPolicy } from "./http.ts";
+import type { ConnectorSettings } from "../../shared/connector-settings.ts";
+import { SECRET_OPTIONS, type SecretName } from "../../shared/options.ts";
+import type { SourceName } from "../../shared/raw-schemas.ts";
+import type { Secrets } from "../../shared/ports.ts";
+
+export async function requireSecret(
+  context: { secrets: Secrets },
+  source: SourceName,
+  name: SecretName,
+): Promise<string> {
+  const value = await context.secrets.get(name);
+  if (value) return value;
+  const declaration = SECRET_OPTIONS[name];
+  throw new PlatformAuthError(
+    source,
+    `the ${name} secret is not set: put it in ${declaration.defaultHelp ?? "the secrets"} or $${declaration.env?.[0] ?? ""} (${declaration.help})`,
+  );
+}
+
+export function retryPolicy(settings: ConnectorSettings): RetryPolicy {
+  return { maxAttempts: settings.retry.maxAttempts, maxDelayMs: settings.retry.maxDelaySeconds * 1000 };
+}

@@ -1,0 +1,185 @@
+// Google Ads API over its REST interface: the Node client (google-ads-api) speaks gRPC only. An OAuth access
+// token from the refresh token, then GAQL through googleAds:searchStream (one answer, an array of result
+// batches, no pages), with the developer-token and login-customer-id headers; cost comes in micros.
+import { addTotals, type DailyTotals } from "./totals.ts";
+import {
+  type ApiIo,
+  PlatformApiError,
+  PlatformAuthError,
+  readJson,
+  type RetryPolicy,
+  sendWithRetry,
+} from "./http.ts";
+
+export const GOOGLE_ADS_URL = "https://googleads.googleapis.com";
+export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
+
+export interface GoogleAdsApiSettings {
+  apiVersion: string;
+  developerToken: string;
+  /** {"client_id","client_secret","refresh_token"} */
+  oauth: { client_id: string; client_secret: string; refresh_token: string };
+  loginCustomerId?: string;
+  baseUrl?: string;
+  tokenUrl?: string;
+}
+
+/** One searchStream result row of the ad-group query below (int64 values as strings, as the REST API gives them). */
+export interface GoogleAdsRow {
+  customer?: { id?: string; currencyCode?: string };
+  campaign?: { id?: string; name?: string; advertisingChannelType?: string };
+  adGroup?: { id?: string; name?: string };
+  segments?: { date?: string };
+  metrics?: {
+    costMicros?: string;
+    impressions?: string;
+    clicks?: string;
+    conversions?: number;
+    conversionsValue?: number;
+  };
+}
+
+export function adGroupDaysQuery(startDate: string, endDate: string): string {
+  return [
+    "SELECT segments.date, customer.id, customer.currency_code, campaign.id, campaign.name,",
+    "campaign.advertising_channel_type, ad_group.id, ad_group.name, metrics.cost_micros,",
+    "metrics.impressions, metrics.clicks, metrics.conversions, metrics.conversions_value",
+    `FROM ad_group WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`,
+  ].join(" ");
+}
+
+export function customerTotalsQuery(startDate: string, endDate: string): string {
+  return `SELECT segments.date, customer.id, metrics.cost_micros, metrics.impressions, metrics.clicks FROM customer WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`;
+}
+
+/** Digits only: 123-456-7890 → 1234567890. */
+export function customerDigits(id: string): string {
+  return id.replace(/-/g, "");
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class GoogleAdsApi {
+  private accessToken: string | undefined;
+
+  constructor(
+    private readonly settings: GoogleAdsApiSettings,
+    private readonly io: ApiIo,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  async adGroupDays(customerId: string, startDate: string, endDate: string): Promise<GoogleAdsRow[]> {
+    if (!DATE.test(startDate) || !DATE.test(endDate)) throw new Error("dates must be YYYY-MM-DD");
+    return this.searchStream(customerId, adGroupDaysQuery(startDate, endDate));
+  }
+
+  /** The customer's own daily totals for [startDate, endDate], by day. */
+  async customerDailyTotals(customerId: string, startDate: string, endDate: string): Promise<DailyTotals> {
+    if (!DATE.test(startDate) || !DATE.test(endDate)) throw new Error("dates must be YYYY-MM-DD");
+    const rows = await this.searchStream(customerId, customerTotalsQuery(startDate, endDate));
+    const totals: DailyTotals = new Map();
+    for (const row of rows)
+      addTotals(totals, row.segments?.date ?? "", {
+        spend: Number(row.metrics?.costMicros ?? 0) / 1_000_000,
+        impressions: Number(row.metrics?.impressions ?? 0),
+        clicks: Number(row.metrics?.clicks ?? 0),
+      });
+    return totals;
+  }
+
+  private async token(): Promise<string> {
+    if (this.accessToken) return this.accessToken;
+    const { response } = await sendWithRetry(
+      "google_ads",
+      this.io,
+      this.retry,
+      this.settings.tokenUrl ?? GOOGLE_TOKEN_URL,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "refresh_token", ...this.settings.oauth }).toString(),
+      },
+      "Google OAuth token",
+    );
+    const body = (await readJson("google_ads", response, "Google OAuth token")) as {
+      access_token?: string;
+      error?: string;
+      error_description?: string;
+    };
+    if (response.ok && body.access_token) return (this.accessToken = body.access_token);
+    if (body.error === "invalid_grant" || body.error === "invalid_client" || response.status === 401)
+      throw new PlatformAuthError(
+        "google_ads",
+        `reconnect Google Ads: Google refused the OAuth refresh token (${body.error}: ${body.error_description ?? "no description"}); authorise again with the https://www.googleapis.com/auth/adwords scope and put the new refresh token in the googleAdsOauth secret`,
+      );
+    throw new PlatformApiError(
+      "google_ads",
+      `Google OAuth token: HTTP ${response.status} ${body.error ?? ""}`,
+      response.status,
+    );
+  }
+
+  private async searchStream(customerId: string, query: string): Promise<GoogleAdsRow[]> {
+    const base = (this.settings.baseUrl ?? GOOGLE_ADS_URL).replace(/\/$/, "");
+    const url = `${base}/${this.settings.apiVersion}/customers/${customerDigits(customerId)}/googleAds:searchStream`;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.token()}`,
+      "developer-token": this.settings.developerToken,
+      "content-type": "application/json",
+    };
+    if (this.settings.loginCustomerId)
+      headers["login-customer-id"] = customerDigits(this.settings.loginCustomerId);
+    const { response } = await sendWithRetry(
+      "google_ads",
+      this.io,
+      this.retry,
+      url,
+      { method: "POST", headers, body: JSON.stringify({ query }) },
+      "Google Ads searchStream",
+    );
+    const body = await readJson("google_ads", response, "Google Ads searchStream");
+    if (response.ok && Array.isArray(body))
+      return (body as { results?: GoogleAdsRow[] }[]).flatMap((batch) => batch.results ?? []);
+    const error = (Array.isArray(body) ? body[0] : body) as {
+      error?: { code?: number; message?: string; status?: string };
+    };
+    const status = error.error?.status ?? "";
+    if (response.status === 401 || status === "UNAUTHENTICATED" || status === "PERMISSION_DENIED")
+      throw new PlatformAuthError(
+        "google_ads",
+        `reconnect Google Ads: the API refused the credentials for customer ${customerId} (${status || response.status}: ${error.error?.message ?? "no message"}); check the developer token, the login-customer-id and that the OAuth user can read this account`,
+      );
+    throw new PlatformApiError(
+      "google_ads",
+      `Google Ads searchStream failed for customer ${customerId}: HTTP ${response.status} ${status} ${error.error?.message ?? ""}`,
+      response.status,
+    );
+  }
+}
+
+/** The OAuth secret's JSON, or an auth error saying what it must hold. */
+export function parseOauth(text: string): {
+  client_id: string;
+  client_secret: string;
+  refresh_token: string;
+} {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    if (
+      typeof value.client_id === "string" &&
+      typeof value.client_secret === "string" &&
+      typeof value.refresh_token === "string"
+    )
+      return {
+        client_id: value.client_id,
+        client_secret: value.client_secret,
+        refresh_token: value.refresh_token,
+      };
+  } catch {
+    // Reported below, without repeating the secret.
+  }
+  throw new PlatformAuthError(
+    "google_ads",
+    'the googleAdsOauth secret must be JSON with "client_id", "client_secret" and "refresh_token"',
+  );
+}

@@ -1,0 +1,122 @@
+// The one HTTP layer under every platform API client: retries what a retry can fix (429 with its Retry-After,
+// 408 and 5xx with capped exponential backoff, connection failures), a bounded number of times, waiting through
+// an injected sleep so that tests are instant and deterministic. What the response means (an expired token, a
+// GraphQL throttle, a TikTok error code) is for each platform's client to say.
+import type { SourceName } from "../../shared/raw-schemas.ts";
+
+export interface ApiIo {
+  fetch: typeof fetch;
+  /** Waits; injected so tests record the waits instead of spending them. */
+  sleep(ms: number): Promise<void>;
+  now(): Date;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** No single wait is longer than this (a Retry-After above it is capped too). */
+  maxDelayMs: number;
+  /** First backoff; doubled each attempt. */
+  baseDelayMs?: number;
+}
+
+export const DEFAULT_IO: ApiIo = {
+  fetch: (input, init) => fetch(input, init),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => new Date(),
+};
+
+/** A platform refused the credentials (expired, revoked, missing scope): only a person can fix it. */
+export class PlatformAuthError extends Error {
+  override name = "PlatformAuthError";
+  constructor(
+    readonly source: SourceName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A platform call that failed for good (after the retries, or a request the platform rejects). */
+export class PlatformApiError extends Error {
+  override name = "PlatformApiError";
+  constructor(
+    readonly source: SourceName,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+const RETRIED_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: Date): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}
+
+/** Capped exponential backoff: base × 2^(attempt−1), at most maxDelayMs. */
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, (policy.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
+}
+
+export interface SentRequest {
+  response: Response;
+  /** Attempts it took (1 when the first one answered). */
+  attempts: number;
+}
+
+/**
+ * Sends a request, retrying 408/429/5xx and network failures; returns the first other response (2xx or 4xx,
+ * for the caller to read), or throws PlatformApiError once the attempts are spent.
+ */
+export async function sendWithRetry(
+  source: SourceName,
+  io: ApiIo,
+  policy: RetryPolicy,
+  url: string,
+  init: RequestInit,
+  describe = `${init.method ?? "GET"} ${new URL(url).pathname}`,
+): Promise<SentRequest> {
+  let lastProblem = "";
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
+    let response: Response;
+    try {
+      response = await io.fetch(url, init);
+    } catch (error) {
+      lastProblem = `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+      if (attempt < policy.maxAttempts) await io.sleep(backoffMs(attempt, policy));
+      continue;
+    }
+    if (!RETRIED_STATUS.has(response.status)) return { response, attempts: attempt };
+    lastProblem = `HTTP ${response.status}`;
+    const hinted = retryAfterMs(response.headers.get("retry-after"), io.now());
+    await response.body?.cancel();
+    if (attempt < policy.maxAttempts)
+      await io.sleep(Math.min(policy.maxDelayMs, hinted ?? backoffMs(attempt, policy)));
+  }
+  throw new PlatformApiError(
+    source,
+    `${describe} kept failing: ${lastProblem} after ${policy.maxAttempts} attempts`,
+    Number(/HTTP (\d+)/.exec(lastProblem)?.[1]) || undefined,
+  );
+}
+
+/** The body as JSON, or a PlatformApiError naming the request when it is not JSON. */
+export async function readJson(source: SourceName, response: Response, describe: string): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new PlatformApiError(
+      source,
+      `${describe}: HTTP ${response.status} with a body that is not JSON (${text.slice(0, 120)})`,
+      response.status,
+    );
+  }
+}

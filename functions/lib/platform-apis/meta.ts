@@ -1,0 +1,272 @@
+// Meta Marketing API (Graph API) insights, over plain HTTP. facebook-nodejs-business-sdk's object layer
+// (AdAccount.getInsights and its Cursor) builds every first request from FacebookAdsApi.GRAPH, a static getter
+// read by class name, so it cannot be pointed at another host without patching the shared class for the whole
+// process; FacebookAdsApi.init also installs a process-wide crash reporter that posts to Facebook by default.
+// What remains usable (call() with a URL override) is axios plus an error wrapper. So this is fetch, on the one
+// retry layer every connector uses, with Meta's own rules on top: the usage headers (x-app-usage,
+// x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; error 190 is an
+// expired or revoked token; the rate-limit codes (4, 17, 32, 613, 80000–80014) wait and try again.
+import { addTotals, type DailyTotals } from "./totals.ts";
+import {
+  type ApiIo,
+  PlatformApiError,
+  PlatformAuthError,
+  readJson,
+  type RetryPolicy,
+  sendWithRetry,
+} from "./http.ts";
+
+export const GRAPH_URL = "https://graph.facebook.com";
+
+export interface MetaApiSettings {
+  apiVersion: string;
+  accessToken: string;
+  pageSize: number;
+  asyncAboveDays: number;
+  usageThrottlePercent: number;
+  baseUrl?: string;
+}
+
+export interface MetaAction {
+  action_type: string;
+  value: string;
+}
+
+/** One insights row at level=ad, time_increment=1, as the Graph API returns it (numbers as strings). */
+export interface MetaInsightRow {
+  date_start: string;
+  date_stop: string;
+  account_id: string;
+  account_currency?: string;
+  campaign_id?: string;
+  campaign_name?: string;
+  adset_id?: string;
+  adset_name?: string;
+  ad_id?: string;
+  ad_name?: string;
+  spend?: string;
+  impressions?: string;
+  clicks?: string;
+  reach?: string;
+  actions?: MetaAction[];
+  action_values?: MetaAction[];
+}
+
+export const AD_INSIGHT_FIELDS = [
+  "account_id",
+  "account_currency",
+  "campaign_id",
+  "campaign_name",
+  "adset_id",
+  "adset_name",
+  "ad_id",
+  "ad_name",
+  "spend",
+  "impressions",
+  "clicks",
+  "reach",
+  "actions",
+  "action_values",
+];
+
+interface GraphError {
+  message?: string;
+  type?: string;
+  code?: number;
+  error_subcode?: number;
+}
+
+interface InsightsPage<Row> {
+  data?: Row[];
+  paging?: { next?: string; cursors?: { after?: string } };
+  error?: GraphError;
+}
+
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
+const isRateLimit = (code: number | undefined) =>
+  code !== undefined && (RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014));
+
+/** The highest share (0–100) any usage header reports, and Meta's own estimate of minutes until access is back. */
+export function usageOf(headers: Headers): { percent: number; regainMinutes: number } {
+  let percent = 0;
+  let regainMinutes = 0;
+  const consider = (value: unknown) => {
+    if (typeof value === "number" && Number.isFinite(value)) percent = Math.max(percent, value);
+  };
+  const parse = (name: string): unknown => {
+    const text = headers.get(name);
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const app = parse("x-app-usage") as Record<string, unknown> | undefined;
+  if (app) for (const key of ["call_count", "total_cputime", "total_time"]) consider(app[key]);
+  const account = parse("x-ad-account-usage") as Record<string, unknown> | undefined;
+  if (account) consider(account.acc_id_util_pct);
+  const business = parse("x-business-use-case-usage") as Record<string, unknown> | undefined;
+  for (const entries of Object.values(business ?? {})) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries as Record<string, unknown>[]) {
+      for (const key of ["call_count", "total_cputime", "total_time"]) consider(entry[key]);
+      const regain = entry.estimated_time_to_regain_access;
+      if (typeof regain === "number") regainMinutes = Math.max(regainMinutes, regain);
+    }
+  }
+  return { percent, regainMinutes };
+}
+
+/** "reconnect Meta: the token expired on …", from error 190's message when it says when. */
+export function metaAuthMessage(error: GraphError): string {
+  const expired = /expired on ([^.]+?)\. /.exec(`${error.message ?? ""} `)?.[1];
+  const what = expired
+    ? `the access token expired on ${expired}`
+    : error.error_subcode === 460
+      ? "the access token was invalidated (the password changed)"
+      : `the access token is no longer valid (${error.message ?? "error 190"})`;
+  return `reconnect Meta: ${what}; generate a new system-user token with ads_read and put it in the metaAccessToken secret`;
+}
+
+export class MetaApi {
+  /** Every wait the usage headers asked for, in ms. */
+  readonly usageWaitsMs: number[] = [];
+
+  constructor(
+    private readonly settings: MetaApiSettings,
+    private readonly io: ApiIo,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  private url(path: string, params: Record<string, string>): string {
+    const base = (this.settings.baseUrl ?? GRAPH_URL).replace(/\/$/, "");
+    const search = new URLSearchParams({ ...params, access_token: this.settings.accessToken });
+    return `${base}/${this.settings.apiVersion}/${path}?${search.toString()}`;
+  }
+
+  /** Daily ad-level insights of one account for [since, until]: asynchronous report run above asyncAboveDays. */
+  async adInsights(accountId: string, since: string, until: string, days: number): Promise<MetaInsightRow[]> {
+    const params = {
+      level: "ad",
+      time_increment: "1",
+      time_range: JSON.stringify({ since, until }),
+      fields: AD_INSIGHT_FIELDS.join(","),
+      limit: String(this.settings.pageSize),
+    };
+    const account = actId(accountId);
+    if (days > this.settings.asyncAboveDays) {
+      const runId = await this.startReportRun(account, params);
+      return this.allPages<MetaInsightRow>(this.url(`${runId}/insights`, { limit: params.limit }));
+    }
+    return this.allPages<MetaInsightRow>(this.url(`${account}/insights`, params));
+  }
+
+  /** The account's own daily totals for [since, until] (level=account, time_increment=1), by day. */
+  async accountDailyTotals(accountId: string, since: string, until: string): Promise<DailyTotals> {
+    const rows = await this.allPages<{
+      date_start: string;
+      spend?: string;
+      impressions?: string;
+      clicks?: string;
+    }>(
+      this.url(`${actId(accountId)}/insights`, {
+        level: "account",
+        time_increment: "1",
+        time_range: JSON.stringify({ since, until }),
+        fields: "spend,impressions,clicks",
+        limit: String(this.settings.pageSize),
+      }),
+    );
+    const totals: DailyTotals = new Map();
+    for (const row of rows)
+      addTotals(totals, row.date_start, {
+        spend: Number(row.spend ?? 0),
+        impressions: Number(row.impressions ?? 0),
+        clicks: Number(row.clicks ?? 0),
+      });
+    return totals;
+  }
+
+  private async startReportRun(account: string, params: Record<string, string>): Promise<string> {
+    const started = (await this.call(this.url(`${account}/insights`, params), "POST")) as {
+      report_run_id?: string;
+    };
+    const runId = started.report_run_id;
+    if (!runId) throw new PlatformApiError("facebook_ads", "Meta did not return a report_run_id");
+    for (let poll = 1; ; poll += 1) {
+      const status = (await this.call(this.url(runId, {}), "GET")) as {
+        async_status?: string;
+        async_percent_completion?: number;
+      };
+      if (status.async_status === "Job Completed") return runId;
+      if (status.async_status === "Job Failed" || status.async_status === "Job Skipped")
+        throw new PlatformApiError(
+          "facebook_ads",
+          `Meta's report run ${runId} ended with "${status.async_status}"`,
+        );
+      if (poll >= 60)
+        throw new PlatformApiError("facebook_ads", `Meta's report run ${runId} did not finish in 60 polls`);
+      await this.io.sleep(Math.min(this.retry.maxDelayMs, 2000 * Math.min(poll, 5)));
+    }
+  }
+
+  private async allPages<Row>(first: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    let next: string | undefined = first;
+    while (next) {
+      const page = (await this.call(next, "GET")) as InsightsPage<Row>;
+      rows.push(...(page.data ?? []));
+      next = page.data?.length ? page.paging?.next : undefined;
+    }
+    return rows;
+  }
+
+  /** One Graph call: usage-header pacing, rate-limit codes retried, error 190 as an auth error. */
+  private async call(url: string, method: "GET" | "POST"): Promise<unknown> {
+    for (let attempt = 1; ; attempt += 1) {
+      const { response } = await sendWithRetry(
+        "facebook_ads",
+        this.io,
+        this.retry,
+        url,
+        { method },
+        `Meta ${method} insights`,
+      );
+      const body = (await readJson("facebook_ads", response, "Meta insights")) as InsightsPage<unknown>;
+      const usage = usageOf(response.headers);
+      if (response.ok && !body.error) {
+        if (usage.percent >= this.settings.usageThrottlePercent) await this.pause(usage, usage.percent);
+        return body;
+      }
+      const error = body.error ?? {};
+      if (error.code === 190 || response.status === 401)
+        throw new PlatformAuthError("facebook_ads", metaAuthMessage(error));
+      if (isRateLimit(error.code) && attempt < this.retry.maxAttempts) {
+        await this.pause(usage, 100);
+        continue;
+      }
+      throw new PlatformApiError(
+        "facebook_ads",
+        `Meta insights failed: HTTP ${response.status}, error ${error.code ?? "?"}: ${error.message ?? "no message"}`,
+        response.status,
+      );
+    }
+  }
+
+  /** Waits as long as Meta says access needs to come back, else longer the nearer the budget is to full. */
+  private async pause(usage: { regainMinutes: number }, percent: number): Promise<void> {
+    const wanted =
+      usage.regainMinutes > 0
+        ? usage.regainMinutes * 60_000
+        : Math.round((percent / 100) * this.retry.maxDelayMs);
+    const wait = Math.min(this.retry.maxDelayMs, Math.max(1000, wanted));
+    this.usageWaitsMs.push(wait);
+    await this.io.sleep(wait);
+  }
+}
+
+/** act_<id>, whether or not the setting had the prefix. */
+export function actId(accountId: string): string {
+  return accountId.startsWith("act_") ? accountId : `act_${accountId}`;
+}

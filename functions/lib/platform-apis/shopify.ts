@@ -1,0 +1,345 @@
+// Shopify Admin GraphQL API, through Shopify's own client (@shopify/admin-api-client): the orders updated since
+// a cursor (with line items, refunds and the customer), page by page in updated_at order, and the order totals
+// of a date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
+// extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
+// afford, and again after a THROTTLED answer. Requests reach `baseUrl` instead of the shop when it is set (the
+// local servers of the tests and the demo) through the client's customFetchApi.
+import { createAdminApiClient } from "@shopify/admin-api-client";
+import type { Logger } from "../../shared/ports.ts";
+import { addDays, localDate, ShopClock } from "../calendar.ts";
+import { addTotals, type DailyTotals } from "./totals.ts";
+import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
+
+export interface ShopifyApiSettings {
+  shopDomain: string;
+  apiVersion: string;
+  accessToken: string;
+  pageSize: number;
+  baseUrl?: string;
+}
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+interface Money {
+  shopMoney: { amount: string; currencyCode?: string };
+}
+
+/** An order node as the query below asks for it. */
+export interface ShopifyOrderNode {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  updatedAt: string;
+  processedAt: string | null;
+  cancelledAt: string | null;
+  currencyCode: string;
+  displayFinancialStatus: string | null;
+  displayFulfillmentStatus: string | null;
+  subtotalPriceSet: Money | null;
+  totalDiscountsSet: Money | null;
+  totalTaxSet: Money | null;
+  totalShippingPriceSet: Money | null;
+  totalPriceSet: Money | null;
+  sourceName: string | null;
+  customerJourneySummary: {
+    firstVisit: { landingPage: string | null; referrerUrl: string | null } | null;
+  } | null;
+  customer: {
+    id: string;
+    email: string | null;
+    firstName: string | null;
+    lastName: string | null;
+    createdAt: string | null;
+    numberOfOrders: string | number | null;
+  } | null;
+  lineItems: {
+    nodes: {
+      id: string;
+      sku: string | null;
+      title: string;
+      quantity: number;
+      product: { id: string } | null;
+      variant: { id: string } | null;
+      originalUnitPriceSet: Money | null;
+      totalDiscountSet: Money | null;
+    }[];
+  };
+  refunds: {
+    id: string;
+    createdAt: string;
+    transactions: { nodes: { kind: string; amountSet: Money | null }[] };
+  }[];
+  shippingAddress: {
+    countryCodeV2: string | null;
+    provinceCode: string | null;
+    city: string | null;
+    zip: string | null;
+  } | null;
+  discountCodes: string[];
+  customAttributes: { key: string; value: string | null }[];
+}
+
+/** A customer node as CUSTOMERS_QUERY asks for it. */
+export interface ShopifyCustomerNode {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  numberOfOrders: string | number | null;
+  amountSpent: { amount: string; currencyCode: string } | null;
+  emailMarketingConsent: { marketingState: string } | null;
+  defaultAddress: {
+    countryCodeV2: string | null;
+    provinceCode: string | null;
+    city: string | null;
+    zip: string | null;
+  } | null;
+}
+
+/** A product node as PRODUCTS_QUERY asks for it. */
+export interface ShopifyProductNode {
+  id: string;
+  title: string;
+  productType: string | null;
+  vendor: string | null;
+  status: string | null;
+  createdAt: string;
+  updatedAt: string;
+  variants: { nodes: { id: string; sku: string | null; price: string | null; title: string | null }[] };
+}
+
+const MONEY = "shopMoney { amount currencyCode }";
+
+export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $query: String) {
+  customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id email phone firstName lastName createdAt updatedAt numberOfOrders
+      amountSpent { amount currencyCode }
+      emailMarketingConsent { marketingState }
+      defaultAddress { countryCodeV2 provinceCode city zip }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id title productType vendor status createdAt updatedAt
+      variants(first: 100) { nodes { id sku price title } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id name email phone createdAt updatedAt processedAt cancelledAt currencyCode
+      displayFinancialStatus displayFulfillmentStatus
+      subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
+      sourceName
+      customerJourneySummary { firstVisit { landingPage referrerUrl } }
+      customer { id email firstName lastName createdAt numberOfOrders }
+      lineItems(first: 250) {
+        nodes {
+          id sku title quantity product { id } variant { id }
+          originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
+        }
+      }
+      refunds { id createdAt transactions(first: 50) { nodes { kind amountSet { ${MONEY} } } } }
+      shippingAddress { countryCodeV2 provinceCode city zip }
+      discountCodes
+      customAttributes { key value }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+    nodes { id createdAt cancelledAt totalPriceSet { ${MONEY} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+type Connection<Node> = { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
+interface GraphQlAnswer<Data> {
+  data?: Data;
+  errors?: {
+    networkStatusCode?: number;
+    message?: string;
+    graphQLErrors?: { message: string; extensions?: { code?: string } }[];
+  };
+  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
+}
+
+/** Seconds to wait before a query of `cost` can run: what is missing, over the restore rate. */
+export function throttleWaitMs(status: ThrottleStatus | undefined, cost: number): number {
+  if (!status || status.currentlyAvailable >= cost) return 0;
+  const missing = Math.min(cost, status.maximumAvailable) - status.currentlyAvailable;
+  return Math.ceil((missing / Math.max(status.restoreRate, 1)) * 1000);
+}
+
+/** The numeric id of a GraphQL global id (gid://shopify/Order/123 → "123"). */
+export function legacyId(gid: string | null | undefined): string | null {
+  if (!gid) return null;
+  const match = /\/(\d+)(\?.*)?$/.exec(gid);
+  return match ? (match[1] ?? null) : null;
+}
+
+export class ShopifyApi {
+  private readonly client: ReturnType<typeof createAdminApiClient>;
+  private lastThrottle: ThrottleStatus | undefined;
+  /** The cost of the last page, the estimate of the next one. */
+  private lastCost = 0;
+  /** Every wait for the cost bucket, for the run's metrics and the tests. */
+  readonly throttleWaitsMs: number[] = [];
+
+  constructor(
+    private readonly settings: ShopifyApiSettings,
+    private readonly io: ApiIo,
+    private readonly retry: RetryPolicy,
+    log: Logger,
+  ) {
+    const base = settings.baseUrl ? new URL(settings.baseUrl) : undefined;
+    this.client = createAdminApiClient({
+      storeDomain: settings.shopDomain,
+      apiVersion: settings.apiVersion,
+      accessToken: settings.accessToken,
+      retries: 0,
+      logger: (entry) => {
+        if (entry.type === "Unsupported_Api_Version")
+          log.warn("Shopify API version is not among the supported ones", { version: settings.apiVersion });
+      },
+      customFetchApi: async (input, init) => {
+        const target = new URL(String(input));
+        if (base) {
+          target.protocol = base.protocol;
+          target.host = base.host;
+          target.pathname = `${base.pathname.replace(/\/$/, "")}${target.pathname}`;
+        }
+        const sent = await sendWithRetry(
+          "shopify",
+          io,
+          retry,
+          target.toString(),
+          init as RequestInit,
+          "Shopify GraphQL",
+        );
+        return sent.response;
+      },
+    });
+  }
+
+  /** Every order updated at or after `since`, page by page, oldest update first. */
+  async *ordersUpdatedSince(since: string): AsyncGenerator<ShopifyOrderNode[]> {
+    yield* this.pages<ShopifyOrderNode>("orders", ORDERS_QUERY, `updated_at:>='${since}'`);
+  }
+
+  /** Every customer updated at or after `since`, page by page. */
+  async *customersUpdatedSince(since: string): AsyncGenerator<ShopifyCustomerNode[]> {
+    yield* this.pages<ShopifyCustomerNode>("customers", CUSTOMERS_QUERY, `updated_at:>='${since}'`);
+  }
+
+  /** Every product updated at or after `since`, page by page. */
+  async *productsUpdatedSince(since: string): AsyncGenerator<ShopifyProductNode[]> {
+    yield* this.pages<ShopifyProductNode>("products", PRODUCTS_QUERY, `updated_at:>='${since}'`);
+  }
+
+  /** Orders created in [from, to) (instants), with only what the totals need. */
+  async *ordersCreatedBetween(
+    from: string,
+    to: string,
+  ): AsyncGenerator<
+    { id: string; createdAt: string; cancelledAt: string | null; totalPriceSet: Money | null }[]
+  > {
+    yield* this.pages("orders", ORDER_TOTALS_QUERY, `created_at:>='${from}' AND created_at:<'${to}'`);
+  }
+
+  /** Orders (not cancelled) and their total_price per day, in the shop's zone, of orders created in [startDate, endDate]. */
+  async orderDailyTotals(startDate: string, endDate: string, timeZone: string): Promise<DailyTotals> {
+    const clock = new ShopClock(timeZone);
+    const from = new Date(clock.day(startDate).startMs).toISOString();
+    const to = new Date(clock.day(addDays(endDate, 1)).startMs).toISOString();
+    const totals: DailyTotals = new Map();
+    for await (const orders of this.ordersCreatedBetween(from, to)) {
+      for (const order of orders) {
+        if (order.cancelledAt) continue;
+        addTotals(totals, localDate(new Date(order.createdAt), timeZone), {
+          orders: 1,
+          revenue: Number(order.totalPriceSet?.shopMoney.amount ?? 0),
+        });
+      }
+    }
+    return totals;
+  }
+
+  private async *pages<Node>(
+    connection: "orders" | "customers" | "products",
+    query: string,
+    search: string,
+  ): AsyncGenerator<Node[]> {
+    let after: string | null = null;
+    for (;;) {
+      const data: Record<string, Connection<Node>> = await this.request<Record<string, Connection<Node>>>(
+        query,
+        {
+          first: this.settings.pageSize,
+          after,
+          query: search,
+        },
+      );
+      const page = data[connection];
+      if (!page) throw new PlatformApiError("shopify", `Shopify answered without ${connection}`);
+      yield page.nodes;
+      if (!page.pageInfo.hasNextPage) return;
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  private async request<Data>(query: string, variables: Record<string, unknown>): Promise<Data> {
+    for (let attempt = 1; ; attempt += 1) {
+      const wait = throttleWaitMs(this.lastThrottle, this.lastCost);
+      if (wait > 0) {
+        this.throttleWaitsMs.push(wait);
+        await this.io.sleep(Math.min(wait, this.retry.maxDelayMs));
+      }
+      const answer = (await this.client.request(query, { variables })) as GraphQlAnswer<Data>;
+      const cost = answer.extensions?.cost;
+      if (cost?.throttleStatus) this.lastThrottle = cost.throttleStatus;
+      if (cost?.requestedQueryCost !== undefined) this.lastCost = cost.requestedQueryCost;
+      const errors = answer.errors;
+      if (!errors && answer.data) return answer.data;
+      const status = errors?.networkStatusCode;
+      if (status === 401 || status === 403) {
+        throw new PlatformAuthError(
+          "shopify",
+          `reconnect Shopify: the Admin API refused the access token (HTTP ${status}) — it was revoked or the app was uninstalled, or it lacks the read_orders scope; create a new token in the custom app and put it in the shopifyAccessToken secret`,
+        );
+      }
+      const throttled = errors?.graphQLErrors?.some((error) => error.extensions?.code === "THROTTLED");
+      if (throttled && attempt < this.retry.maxAttempts) {
+        // The bucket was emptier than the last answer said (another app shares it): wait for this query's cost.
+        this.lastThrottle = cost?.throttleStatus ?? this.lastThrottle;
+        if (this.lastCost === 0) this.lastCost = cost?.requestedQueryCost ?? 100;
+        if (throttleWaitMs(this.lastThrottle, this.lastCost) === 0) await this.io.sleep(1000);
+        continue;
+      }
+      const detail =
+        errors?.graphQLErrors?.map((error) => error.message).join("; ") ?? errors?.message ?? "no data";
+      throw new PlatformApiError("shopify", `Shopify GraphQL query failed: ${detail}`, status);
+    }
+  }
+}

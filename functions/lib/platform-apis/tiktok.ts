@@ -1,0 +1,153 @@
+// TikTok Business API integrated reports (/open_api/v1.3/report/integrated/get/), over plain HTTP: TikTok
+// publishes no Node client. Every answer is HTTP 200 with a {code, message, request_id, data} envelope: code 0
+// is success, 40100 is "requests too frequent" (wait and retry), 40102/40104/40105 are a missing, expired or
+// revoked token; pages are numbered (page, page_size, page_info.total_page).
+import { addTotals, type DailyTotals } from "./totals.ts";
+import {
+  type ApiIo,
+  PlatformApiError,
+  PlatformAuthError,
+  readJson,
+  type RetryPolicy,
+  sendWithRetry,
+} from "./http.ts";
+
+export const TIKTOK_URL = "https://business-api.tiktok.com";
+export const REPORT_PATH = "/open_api/v1.3/report/integrated/get/";
+
+export interface TikTokApiSettings {
+  accessToken: string;
+  pageSize: number;
+  baseUrl?: string;
+}
+
+/** One report row at data_level=AUCTION_AD with dimensions ad_id and stat_time_day (values as strings). */
+export interface TikTokReportRow {
+  dimensions: { ad_id: string; stat_time_day: string };
+  metrics: Record<string, string>;
+}
+
+export const AD_METRICS = [
+  "campaign_id",
+  "campaign_name",
+  "adgroup_id",
+  "adgroup_name",
+  "ad_name",
+  "spend",
+  "impressions",
+  "clicks",
+  "conversion",
+  "complete_payment",
+  "total_complete_payment_rate",
+  "currency",
+];
+
+interface Envelope<Data> {
+  code?: number;
+  message?: string;
+  request_id?: string;
+  data?: Data;
+}
+
+interface ReportData<Row> {
+  list?: Row[];
+  page_info?: { page: number; page_size: number; total_number: number; total_page: number };
+}
+
+const AUTH_CODES = new Set([40102, 40104, 40105]);
+const RATE_LIMIT_CODES = new Set([40100, 40133]);
+const SERVER_CODES = (code: number) => code >= 50000 && code < 60000;
+
+export class TikTokApi {
+  constructor(
+    private readonly settings: TikTokApiSettings,
+    private readonly io: ApiIo,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  /** Daily ad-level rows of one advertiser for [startDate, endDate]. */
+  adDays(advertiserId: string, startDate: string, endDate: string): Promise<TikTokReportRow[]> {
+    return this.report<TikTokReportRow>({
+      advertiser_id: advertiserId,
+      report_type: "BASIC",
+      data_level: "AUCTION_AD",
+      dimensions: JSON.stringify(["ad_id", "stat_time_day"]),
+      metrics: JSON.stringify(AD_METRICS),
+      start_date: startDate,
+      end_date: endDate,
+    });
+  }
+
+  /** The advertiser's own daily totals for [startDate, endDate], by day. */
+  async advertiserDailyTotals(
+    advertiserId: string,
+    startDate: string,
+    endDate: string,
+  ): Promise<DailyTotals> {
+    const rows = await this.report<{
+      dimensions: { stat_time_day: string };
+      metrics: Record<string, string>;
+    }>({
+      advertiser_id: advertiserId,
+      report_type: "BASIC",
+      data_level: "AUCTION_ADVERTISER",
+      dimensions: JSON.stringify(["advertiser_id", "stat_time_day"]),
+      metrics: JSON.stringify(["spend", "impressions", "clicks"]),
+      start_date: startDate,
+      end_date: endDate,
+    });
+    const totals: DailyTotals = new Map();
+    for (const row of rows)
+      addTotals(totals, row.dimensions.stat_time_day.slice(0, 10), {
+        spend: Number(row.metrics.spend ?? 0),
+        impressions: Number(row.metrics.impressions ?? 0),
+        clicks: Number(row.metrics.clicks ?? 0),
+      });
+    return totals;
+  }
+
+  private async report<Row>(params: Record<string, string>): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (let page = 1; ; page += 1) {
+      const data = await this.call<ReportData<Row>>({
+        ...params,
+        page: String(page),
+        page_size: String(this.settings.pageSize),
+      });
+      rows.push(...(data.list ?? []));
+      if (!data.page_info || page >= data.page_info.total_page) return rows;
+    }
+  }
+
+  private async call<Data>(params: Record<string, string>): Promise<Data> {
+    const base = (this.settings.baseUrl ?? TIKTOK_URL).replace(/\/$/, "");
+    const url = `${base}${REPORT_PATH}?${new URLSearchParams(params).toString()}`;
+    for (let attempt = 1; ; attempt += 1) {
+      const { response } = await sendWithRetry(
+        "tiktok_ads",
+        this.io,
+        this.retry,
+        url,
+        { method: "GET", headers: { "Access-Token": this.settings.accessToken } },
+        "TikTok report",
+      );
+      const body = (await readJson("tiktok_ads", response, "TikTok report")) as Envelope<Data>;
+      if (response.ok && body.code === 0 && body.data) return body.data;
+      const code = body.code ?? response.status;
+      if (AUTH_CODES.has(code) || response.status === 401)
+        throw new PlatformAuthError(
+          "tiktok_ads",
+          `reconnect TikTok: the Business API refused the access token (code ${code}: ${body.message ?? "no message"}); authorise the app again with the Reporting permission and put the new token in the tiktokAccessToken secret`,
+        );
+      if ((RATE_LIMIT_CODES.has(code) || SERVER_CODES(code)) && attempt < this.retry.maxAttempts) {
+        await this.io.sleep(Math.min(this.retry.maxDelayMs, 1000 * 2 ** (attempt - 1)));
+        continue;
+      }
+      throw new PlatformApiError(
+        "tiktok_ads",
+        `TikTok report failed: code ${code}: ${body.message ?? "no message"} (request ${body.request_id ?? "?"})`,
+        response.status,
+      );
+    }
+  }
+}

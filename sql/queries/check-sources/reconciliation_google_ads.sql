@@ -1,0 +1,22 @@
+-- The warehouse's side of the Google Ads reconciliation: per day and customer in the window, cost (from micros),
+-- impressions and clicks of each day's latest extraction of every ad group (the rule of
+-- sql/staging/stg_google_ads_campaign_stats.sql).
+WITH
+
+latest_stats AS (
+  SELECT segments_date, customer_id, metrics_cost_micros, metrics_impressions, metrics_clicks
+  FROM raw.google_ads_campaign_stats
+  WHERE segments_date BETWEEN @window_start AND @window_end
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
+  ) = 1
+)
+
+SELECT
+  segments_date AS day,
+  CAST(customer_id AS STRING) AS account_id,
+  COALESCE(SUM(metrics_cost_micros), 0) / 1000000 AS spend,
+  COALESCE(SUM(metrics_impressions), 0) AS impressions,
+  COALESCE(SUM(metrics_clicks), 0) AS clicks
+FROM latest_stats
+GROUP BY day, account_id

@@ -1,0 +1,20 @@
+-- The warehouse's side of the Shopify reconciliation: per order day (shop's time zone) in the window, the orders
+-- that are not cancelled and the sum of their total_price, each order in its latest raw version (the rule of
+-- sql/staging/stg_shopify_orders.sql; check-sources runs before the models are built, so it reads raw).
+WITH
+
+latest_orders AS (
+  SELECT created_at, cancelled_at, total_price
+  FROM raw.shopify_orders
+  WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+)
+
+SELECT
+  DATE(created_at, @shop_timezone) AS day,
+  '' AS account_id,
+  COUNT(*) AS orders,
+  CAST(COALESCE(SUM(total_price), 0) AS FLOAT64) AS revenue
+FROM latest_orders
+WHERE cancelled_at IS NULL
+GROUP BY day

@@ -1,0 +1,19 @@
+-- The warehouse's side of the TikTok reconciliation: per day and advertiser in the window, spend, impressions and
+-- clicks of each day's latest extraction of every ad (the rule of sql/staging/stg_tiktok_ads_reports_daily.sql).
+WITH
+
+latest_reports AS (
+  SELECT DATE(stat_time_day) AS day, advertiser_id, metrics
+  FROM raw.tiktok_ads_reports_daily
+  WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY ad_id, DATE(stat_time_day) ORDER BY _airbyte_extracted_at DESC) = 1
+)
+
+SELECT
+  day,
+  CAST(advertiser_id AS STRING) AS account_id,
+  COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64)), 0) AS spend,
+  COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64)), 0) AS impressions,
+  COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64)), 0) AS clicks
+FROM latest_reports
+GROUP BY day, account_id

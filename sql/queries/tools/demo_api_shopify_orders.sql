@@ -1,0 +1,6 @@
+-- The demo shop's orders as its Shopify API would serve them (tools/demo-apis.ts): the latest version of each
+-- order created in the window, one row per order.
+SELECT *
+FROM raw.shopify_orders
+WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1

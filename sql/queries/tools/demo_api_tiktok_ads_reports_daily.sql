@@ -1,0 +1,6 @@
+-- The demo shop's TikTok report rows as its Business API would serve them (tools/demo-apis.ts): each day's
+-- latest extraction of every ad in the window.
+SELECT *
+FROM raw.tiktok_ads_reports_daily
+WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
+QUALIFY ROW_NUMBER() OVER (PARTITION BY ad_id, DATE(stat_time_day) ORDER BY _airbyte_extracted_at DESC) = 1

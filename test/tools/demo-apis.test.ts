@@ -1,0 +1,73 @@
+// The demo shop served as the four platform APIs (tools/demo-apis/) → the real connectors → raw → the models:
+// the marts equal those built from the same demo loaded directly into the raw tables.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import {
+  GOOGLE_CUSTOMER_ID,
+  META_ACCOUNT_ID,
+  TIKTOK_ADVERTISER_ID,
+} from "../../functions/demo/ad-campaigns.ts";
+import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
+import { platformDataFromRaw } from "../../tools/demo-apis/from-raw.ts";
+import { openBench } from "../ingest/connectors/harness.ts";
+import { buildModels } from "../support/sql-fixtures.ts";
+
+const END = "2026-11-21";
+const START = addDays(END, -59);
+const DEMO_ACCOUNTS = {
+  shopify: { initialDays: 61 },
+  facebook_ads: { accountIds: [META_ACCOUNT_ID], lookbackDays: 60 },
+  tiktok_ads: { advertiserIds: [String(TIKTOK_ADVERTISER_ID)], lookbackDays: 60 },
+  google_ads: { customerIds: [String(GOOGLE_CUSTOMER_ID)], lookbackDays: 60 },
+};
+
+async function marts(read: (sql: string) => Promise<Record<string, unknown>[]>) {
+  return {
+    shop: await read(`SELECT strftime(date, '%Y-%m-%d') AS date, orders, orders_missing_value, gross_revenue::VARCHAR AS gross,
+        refunds::VARCHAR AS refunds, net_revenue::VARCHAR AS net, units, refunded_orders, orders_with_utm
+      FROM marts.shopify_daily_metrics ORDER BY date`),
+    channels:
+      await read(`SELECT strftime(date, '%Y-%m-%d') AS date, channel, spend::VARCHAR AS spend, impressions, clicks,
+        platform_conversions, platform_conversion_value::VARCHAR AS value, attributed_orders, attributed_revenue::VARCHAR AS revenue
+      FROM marts.marketing_daily_channel ORDER BY date, channel`),
+    products: await read(`SELECT * FROM marts.product_daily_sales ORDER BY ALL`),
+    customers: await read(
+      `SELECT COUNT(*)::INT AS customers, COUNT(DISTINCT email_hash)::INT AS emails FROM staging.stg_shopify_customers`,
+    ),
+  };
+}
+
+describe("demo APIs", () => {
+  it("demo → its APIs on 127.0.0.1 → connectors → raw → marts equals the demo loaded directly", async () => {
+    const direct = await DuckDbWarehouse.open(":memory:");
+    await generateDemoData(direct.rawConnection, "raw", {
+      ...defaultDemoOptions(END),
+      startDate: START,
+      ordersPerDay: 40,
+    });
+    const data = await platformDataFromRaw(direct, { startDate: START, endDate: END }, "America/New_York");
+    assert.ok(data.shopifyOrders.length > 1000 && data.metaInsights.length > 0 && data.tiktokRows.length > 0);
+    const bench = await openBench(data);
+    try {
+      const pulled = await bench.pull(END, DEMO_ACCOUNTS);
+      assert.deepEqual(pulled.findings, []);
+      await buildModels(direct, END, { fullRefresh: true });
+      await buildModels(bench.warehouse, END, { fullRefresh: true });
+      const read = (warehouse: DuckDbWarehouse) => async (sql: string) =>
+        (await warehouse.rawConnection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+      const viaApis = await marts(read(bench.warehouse));
+      const loaded = await marts(read(direct));
+      assert.equal(viaApis.shop.length, 60);
+      assert.deepEqual(viaApis.shop, loaded.shop);
+      assert.deepEqual(viaApis.channels, loaded.channels);
+      assert.ok(viaApis.products.length > 0);
+      assert.deepEqual(viaApis.products, loaded.products);
+      assert.deepEqual(viaApis.customers, loaded.customers);
+    } finally {
+      await bench.close();
+      await direct.close();
+    }
+  });
+});

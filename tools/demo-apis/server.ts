@@ -1,0 +1,615 @@
+// Four platform APIs on one 127.0.0.1 port, answering in each platform's documented shapes from the data they
+// are given: Shopify Admin GraphQL (orders with cursor pages, extensions.cost.throttleStatus, THROTTLED), Meta's
+// Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
+// 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
+// searchStream batches, cost in micros). Faults are injected on request: 429 with Retry-After, 5xx, an expired
+// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. The tests
+// (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GoogleAdsRow } from "../../functions/lib/platform-apis/google-ads.ts";
+import type { MetaInsightRow } from "../../functions/lib/platform-apis/meta.ts";
+import type {
+  ShopifyCustomerNode,
+  ShopifyOrderNode,
+  ShopifyProductNode,
+} from "../../functions/lib/platform-apis/shopify.ts";
+import type { TikTokReportRow } from "../../functions/lib/platform-apis/tiktok.ts";
+
+export type Platform = "shopify" | "facebook_ads" | "tiktok_ads" | "google_ads";
+
+export interface PlatformData {
+  shopifyOrders: ShopifyOrderNode[];
+  shopifyCustomers?: ShopifyCustomerNode[];
+  shopifyProducts?: ShopifyProductNode[];
+  /** The shop's time zone: order days in the totals are days there. */
+  shopTimezone: string;
+  metaInsights: MetaInsightRow[];
+  tiktokRows: (TikTokReportRow & { advertiserId: string })[];
+  googleRows: GoogleAdsRow[];
+}
+
+export interface Fault {
+  platform: Platform;
+  /** The n-th request to that platform (1-based) gets the fault; with `through`, every one up to that. */
+  request: number;
+  through?: number;
+  kind: "429" | "500" | "503" | "expired" | "throttled";
+  retryAfterSeconds?: number;
+}
+
+/** Rows a platform's row endpoints leave out (its totals still count them): the first `share` of that day's rows. */
+export interface Loss {
+  platform: "shopify" | "facebook_ads";
+  day: string;
+  share: number;
+  account?: string;
+}
+
+export const TOKENS = {
+  shopify: "shpat_local_test_token",
+  meta: "EAAlocal-meta-token",
+  tiktok: "local-tiktok-token",
+  googleDeveloper: "local-developer-token",
+  googleOauth: { client_id: "local-client", client_secret: "local-secret", refresh_token: "local-refresh" },
+  googleAccess: "ya29.local-access-token",
+};
+
+export interface ServerOptions {
+  faults?: Fault[];
+  losses?: Loss[];
+  /** Shopify's cost bucket as answered on every response (defaults: a full 2000-point bucket). */
+  shopifyThrottle?: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+  /** Every Meta answer reports this share of its budget in x-business-use-case-usage (default 10). */
+  metaUsagePercent?: number;
+  /** The port on 127.0.0.1 (default: any free one). */
+  port?: number;
+  /** Google's searchStream batch size (default 10000, the API's). */
+  googleBatchSize?: number;
+}
+
+export interface RecordedRequest {
+  platform: Platform;
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  body?: unknown;
+}
+
+export interface PlatformServer {
+  url: string;
+  requests: RecordedRequest[];
+  data: PlatformData;
+  options: ServerOptions;
+  close(): Promise<void>;
+}
+
+function platformOf(path: string): Platform | undefined {
+  if (path.startsWith("/admin/api/")) return "shopify";
+  if (path.startsWith("/open_api/")) return "tiktok_ads";
+  if (path.startsWith("/oauth/") || path.includes("/customers/")) return "google_ads";
+  if (/^\/v\d+\.\d+\//.test(path)) return "facebook_ads";
+  return undefined;
+}
+
+const json = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+};
+
+/** The local calendar day of an instant in a time zone. */
+export function dayIn(instant: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(instant));
+}
+
+/** Rows left after the losses of that platform (and account) on their days. */
+export function afterLosses<Row>(
+  rows: readonly Row[],
+  losses: readonly Loss[],
+  platform: Loss["platform"],
+  dayOf: (row: Row) => string,
+  accountOf: (row: Row) => string = () => "",
+): Row[] {
+  const relevant = losses.filter((loss) => loss.platform === platform);
+  if (relevant.length === 0) return [...rows];
+  const seen = new Map<string, number>();
+  const totals = new Map<string, number>();
+  for (const row of rows)
+    totals.set(`${dayOf(row)}|${accountOf(row)}`, (totals.get(`${dayOf(row)}|${accountOf(row)}`) ?? 0) + 1);
+  return rows.filter((row) => {
+    const key = `${dayOf(row)}|${accountOf(row)}`;
+    const loss = relevant.find(
+      (item) => item.day === dayOf(row) && (item.account === undefined || item.account === accountOf(row)),
+    );
+    const index = seen.get(key) ?? 0;
+    seen.set(key, index + 1);
+    return !loss || index >= Math.round((totals.get(key) ?? 0) * loss.share);
+  });
+}
+
+const page = <Row>(rows: readonly Row[], offset: number, size: number) => rows.slice(offset, offset + size);
+
+export async function startPlatformServer(
+  data: PlatformData,
+  options: ServerOptions = {},
+): Promise<PlatformServer> {
+  const requests: RecordedRequest[] = [];
+  const counts: Record<Platform, number> = { shopify: 0, facebook_ads: 0, tiktok_ads: 0, google_ads: 0 };
+  const reportRuns = new Map<string, { rows: MetaInsightRow[]; polls: number }>();
+  let url = "";
+
+  const faultFor = (platform: Platform) =>
+    (options.faults ?? []).find(
+      (fault) =>
+        fault.platform === platform &&
+        counts[platform] >= fault.request &&
+        counts[platform] <= (fault.through ?? fault.request),
+    );
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = new URL(request.url ?? "/", url);
+    const platform = platformOf(target.pathname);
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const params = Object.fromEntries(target.searchParams);
+    let body: unknown;
+    if (text) {
+      try {
+        body = request.headers["content-type"]?.includes("json")
+          ? JSON.parse(text)
+          : Object.fromEntries(new URLSearchParams(text));
+      } catch {
+        body = text;
+      }
+    }
+    if (!platform) return json(response, 404, { error: "unknown path" });
+    counts[platform] += 1;
+    requests.push({ platform, method: request.method ?? "GET", path: target.pathname, params, body });
+    const fault = faultFor(platform);
+    if (fault?.kind === "429")
+      return json(
+        response,
+        429,
+        { errors: "Too many requests" },
+        { "retry-after": String(fault.retryAfterSeconds ?? 2) },
+      );
+    if (fault?.kind === "500" || fault?.kind === "503")
+      return json(response, Number(fault.kind), { error: "server error" });
+    switch (platform) {
+      case "shopify":
+        return shopify(
+          request,
+          response,
+          body as { query: string; variables: Record<string, unknown> },
+          fault,
+        );
+      case "facebook_ads":
+        return meta(request, response, target, params, fault);
+      case "tiktok_ads":
+        return tiktok(request, response, params, fault);
+      case "google_ads":
+        return google(request, response, target, body, fault);
+    }
+  }
+
+  function shopify(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: { query: string; variables: Record<string, unknown> },
+    fault?: Fault,
+  ) {
+    if (fault?.kind === "expired" || request.headers["x-shopify-access-token"] !== TOKENS.shopify)
+      return json(response, 401, {
+        errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+      });
+    const throttle = options.shopifyThrottle ?? {
+      maximumAvailable: 2000,
+      currentlyAvailable: 2000,
+      restoreRate: 100,
+    };
+    const first = Number(body.variables.first ?? 50);
+    const cost = 2 + first * 3;
+    const extensions = {
+      cost: {
+        requestedQueryCost: cost,
+        actualQueryCost: fault?.kind === "throttled" ? null : cost,
+        throttleStatus: throttle,
+      },
+    };
+    if (fault?.kind === "throttled")
+      return json(response, 200, {
+        errors: [
+          {
+            message: "Throttled",
+            extensions: {
+              code: "THROTTLED",
+              documentation: "https://shopify.dev/api/usage/limits#rate-limits",
+            },
+          },
+        ],
+        extensions,
+      });
+    const search = String(body.variables.query ?? "");
+    const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
+    if (snapshot) {
+      const since = /updated_at:>='([^']+)'/.exec(search)?.[1] ?? "1970-01-01T00:00:00Z";
+      const all: { id: string; updatedAt: string }[] =
+        snapshot === "Customers" ? (data.shopifyCustomers ?? []) : (data.shopifyProducts ?? []);
+      const matching = all
+        .filter((node) => Date.parse(node.updatedAt) >= Date.parse(since))
+        .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
+      const offset = body.variables.after
+        ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
+        : 0;
+      const nodes = page(matching, offset, first);
+      const end = offset + nodes.length;
+      return json(response, 200, {
+        data: {
+          [snapshot.toLowerCase()]: {
+            nodes,
+            pageInfo: {
+              hasNextPage: end < matching.length,
+              endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
+            },
+          },
+        },
+        extensions,
+      });
+    }
+    const updatedSince = /updated_at:>='([^']+)'/.exec(search)?.[1];
+    const createdFrom = /created_at:>='([^']+)'/.exec(search)?.[1];
+    const createdTo = /created_at:<'([^']+)'/.exec(search)?.[1];
+    const totals = body.query.includes("OrderTotals");
+    let orders = totals
+      ? data.shopifyOrders
+      : afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
+          dayIn(order.createdAt, data.shopTimezone),
+        );
+    if (updatedSince)
+      orders = orders.filter((order) => Date.parse(order.updatedAt) >= Date.parse(updatedSince));
+    if (createdFrom)
+      orders = orders.filter((order) => Date.parse(order.createdAt) >= Date.parse(createdFrom));
+    if (createdTo) orders = orders.filter((order) => Date.parse(order.createdAt) < Date.parse(createdTo));
+    const key = totals ? "createdAt" : "updatedAt";
+    orders = [...orders].sort((a, b) => Date.parse(a[key]) - Date.parse(b[key]) || a.id.localeCompare(b.id));
+    const offset = body.variables.after
+      ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
+      : 0;
+    const nodes = page(orders, offset, first).map((order) =>
+      totals
+        ? {
+            id: order.id,
+            createdAt: order.createdAt,
+            cancelledAt: order.cancelledAt,
+            totalPriceSet: order.totalPriceSet,
+          }
+        : order,
+    );
+    const end = offset + nodes.length;
+    return json(response, 200, {
+      data: {
+        orders: {
+          nodes,
+          pageInfo: {
+            hasNextPage: end < orders.length,
+            endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
+          },
+        },
+      },
+      extensions,
+    });
+  }
+
+  function metaRows(account: string, since: string, until: string): MetaInsightRow[] {
+    const rows = data.metaInsights.filter(
+      (row) => row.account_id === account && row.date_start >= since && row.date_start <= until,
+    );
+    return afterLosses(
+      rows,
+      options.losses ?? [],
+      "facebook_ads",
+      (row) => row.date_start,
+      (row) => row.account_id,
+    );
+  }
+
+  function metaPage(
+    response: ServerResponse,
+    rows: readonly object[],
+    path: string,
+    params: Record<string, string>,
+  ) {
+    const limit = Number(params.limit ?? 25);
+    const offset = params.after ? Number(Buffer.from(params.after, "base64url").toString()) : 0;
+    const slice = page(rows, offset, limit);
+    const end = offset + slice.length;
+    const after = Buffer.from(String(end)).toString("base64url");
+    const next = new URL(path, url);
+    for (const [name, value] of Object.entries({ ...params, after })) next.searchParams.set(name, value);
+    const usage = options.metaUsagePercent ?? 10;
+    return json(
+      response,
+      200,
+      {
+        data: slice,
+        paging: { cursors: { before: "MA", after }, ...(end < rows.length ? { next: next.toString() } : {}) },
+      },
+      {
+        "x-app-usage": JSON.stringify({ call_count: Math.min(usage, 10), total_cputime: 1, total_time: 1 }),
+        "x-business-use-case-usage": JSON.stringify({
+          local: [
+            {
+              type: "ads_insights",
+              call_count: usage,
+              total_cputime: 1,
+              total_time: 1,
+              estimated_time_to_regain_access: 0,
+            },
+          ],
+        }),
+      },
+    );
+  }
+
+  function meta(
+    request: IncomingMessage,
+    response: ServerResponse,
+    target: URL,
+    params: Record<string, string>,
+    fault?: Fault,
+  ) {
+    if (fault?.kind === "expired" || params.access_token !== TOKENS.meta)
+      return json(response, 400, {
+        error: {
+          message:
+            "Error validating access token: Session has expired on Tuesday, 24-Nov-26 10:00:00 PST. The current time is Monday, 30-Nov-26 04:00:00 PST.",
+          type: "OAuthException",
+          code: 190,
+          error_subcode: 463,
+          fbtrace_id: "AbCdEfGh",
+        },
+      });
+    if (fault?.kind === "throttled")
+      return json(
+        response,
+        400,
+        {
+          error: {
+            message: "(#80004) There have been too many calls to this ad-account.",
+            type: "OAuthException",
+            code: 80004,
+            error_subcode: 2446079,
+          },
+        },
+        {
+          "x-business-use-case-usage": JSON.stringify({
+            local: [
+              {
+                type: "ads_insights",
+                call_count: 100,
+                total_cputime: 40,
+                total_time: 40,
+                estimated_time_to_regain_access: 1,
+              },
+            ],
+          }),
+        },
+      );
+    const parts = target.pathname.split("/").filter(Boolean);
+    const [, first, second] = parts;
+    const run = first ? reportRuns.get(first) : undefined;
+    if (run && second === "insights") return metaPage(response, run.rows, target.pathname, params);
+    if (run) {
+      run.polls += 1;
+      return json(
+        response,
+        200,
+        run.polls >= 2
+          ? { id: first, async_status: "Job Completed", async_percent_completion: 100 }
+          : { id: first, async_status: "Job Running", async_percent_completion: 40 },
+      );
+    }
+    if (!first?.startsWith("act_") || second !== "insights")
+      return json(response, 400, { error: { message: "Unsupported get request", code: 100 } });
+    const account = first.slice(4);
+    const range = JSON.parse(params.time_range ?? "{}") as { since?: string; until?: string };
+    if (!range.since || !range.until)
+      return json(response, 400, { error: { message: "time_range required", code: 100 } });
+    if (params.level === "account") {
+      // The platform's own totals: every row, whatever the row endpoints lose, one per day.
+      const byDay = new Map<string, { spend: number; impressions: number; clicks: number }>();
+      for (const row of data.metaInsights) {
+        if (
+          row.account_id !== account ||
+          row.date_start < (range.since ?? "") ||
+          row.date_start > (range.until ?? "")
+        )
+          continue;
+        const day = byDay.get(row.date_start) ?? { spend: 0, impressions: 0, clicks: 0 };
+        day.spend += Number(row.spend ?? 0);
+        day.impressions += Number(row.impressions ?? 0);
+        day.clicks += Number(row.clicks ?? 0);
+        byDay.set(row.date_start, day);
+      }
+      const totals = [...byDay.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, sums]) => ({
+          account_id: account,
+          spend: sums.spend.toFixed(2),
+          impressions: String(sums.impressions),
+          clicks: String(sums.clicks),
+          date_start: day,
+          date_stop: day,
+        }));
+      return metaPage(response, totals, target.pathname, params);
+    }
+    const rows = metaRows(account, range.since, range.until);
+    if (request.method === "POST") {
+      const id = `${6_000_000 + reportRuns.size}`;
+      reportRuns.set(id, { rows, polls: 0 });
+      return json(response, 200, { report_run_id: id });
+    }
+    return metaPage(response, rows, target.pathname, params);
+  }
+
+  function tiktok(
+    request: IncomingMessage,
+    response: ServerResponse,
+    params: Record<string, string>,
+    fault?: Fault,
+  ) {
+    const requestId = `2026${String(counts.tiktok_ads).padStart(8, "0")}`;
+    if (fault?.kind === "expired" || request.headers["access-token"] !== TOKENS.tiktok)
+      return json(response, 200, {
+        code: 40105,
+        message: "Access token is incorrect or has been revoked.",
+        request_id: requestId,
+        data: {},
+      });
+    if (fault?.kind === "throttled")
+      return json(response, 200, {
+        code: 40100,
+        message: "Requests made too frequently.",
+        request_id: requestId,
+        data: {},
+      });
+    const advertiser = params.advertiser_id ?? "";
+    const start = params.start_date ?? "";
+    const end = params.end_date ?? "";
+    const rows = data.tiktokRows.filter((row) => {
+      const day = row.dimensions.stat_time_day.slice(0, 10);
+      return row.advertiserId === advertiser && day >= start && day <= end;
+    });
+    let list: object[] = rows.map(({ dimensions, metrics }) => ({ dimensions, metrics }));
+    if (params.data_level === "AUCTION_ADVERTISER") {
+      const byDay = new Map<string, { spend: number; impressions: number; clicks: number }>();
+      for (const row of rows) {
+        const day = byDay.get(row.dimensions.stat_time_day) ?? { spend: 0, impressions: 0, clicks: 0 };
+        day.spend += Number(row.metrics.spend ?? 0);
+        day.impressions += Number(row.metrics.impressions ?? 0);
+        day.clicks += Number(row.metrics.clicks ?? 0);
+        byDay.set(row.dimensions.stat_time_day, day);
+      }
+      list = [...byDay.entries()].map(([day, sums]) => ({
+        dimensions: { advertiser_id: advertiser, stat_time_day: day },
+        metrics: {
+          spend: sums.spend.toFixed(2),
+          impressions: String(sums.impressions),
+          clicks: String(sums.clicks),
+        },
+      }));
+    }
+    const size = Number(params.page_size ?? 10);
+    const number = Number(params.page ?? 1);
+    const totalPage = Math.max(1, Math.ceil(list.length / size));
+    return json(response, 200, {
+      code: 0,
+      message: "OK",
+      request_id: requestId,
+      data: {
+        list: page(list, (number - 1) * size, size),
+        page_info: { page: number, page_size: size, total_number: list.length, total_page: totalPage },
+      },
+    });
+  }
+
+  function google(
+    request: IncomingMessage,
+    response: ServerResponse,
+    target: URL,
+    body: unknown,
+    fault?: Fault,
+  ) {
+    if (target.pathname === "/oauth/token") {
+      const form = body as Record<string, string>;
+      if (fault?.kind === "expired" || form.refresh_token !== TOKENS.googleOauth.refresh_token)
+        return json(response, 400, {
+          error: "invalid_grant",
+          error_description: "Token has been expired or revoked.",
+        });
+      return json(response, 200, {
+        access_token: TOKENS.googleAccess,
+        expires_in: 3599,
+        token_type: "Bearer",
+        scope: "https://www.googleapis.com/auth/adwords",
+      });
+    }
+    if (
+      request.headers.authorization !== `Bearer ${TOKENS.googleAccess}` ||
+      request.headers["developer-token"] !== TOKENS.googleDeveloper
+    )
+      return json(response, 401, [
+        {
+          error: {
+            code: 401,
+            message: "Request is missing required authentication credential.",
+            status: "UNAUTHENTICATED",
+          },
+        },
+      ]);
+    const customer = /\/customers\/(\d+)\//.exec(target.pathname)?.[1] ?? "";
+    const query = String((body as { query?: string }).query ?? "");
+    const [, start = "", end = ""] = /segments\.date BETWEEN '([\d-]+)' AND '([\d-]+)'/.exec(query) ?? [];
+    const rows = data.googleRows.filter(
+      (row) =>
+        row.customer?.id === customer &&
+        (row.segments?.date ?? "") >= start &&
+        (row.segments?.date ?? "") <= end,
+    );
+    let results: object[] = rows;
+    if (/FROM customer\b/.test(query)) {
+      const byDay = new Map<string, { cost: number; impressions: number; clicks: number }>();
+      for (const row of rows) {
+        const date = row.segments?.date ?? "";
+        const day = byDay.get(date) ?? { cost: 0, impressions: 0, clicks: 0 };
+        day.cost += Number(row.metrics?.costMicros ?? 0);
+        day.impressions += Number(row.metrics?.impressions ?? 0);
+        day.clicks += Number(row.metrics?.clicks ?? 0);
+        byDay.set(date, day);
+      }
+      results = [...byDay.entries()].map(([date, sums]) => ({
+        customer: { resourceName: `customers/${customer}`, id: customer },
+        segments: { date },
+        metrics: {
+          costMicros: String(sums.cost),
+          impressions: String(sums.impressions),
+          clicks: String(sums.clicks),
+        },
+      }));
+    }
+    const size = options.googleBatchSize ?? 10_000;
+    const batches = [];
+    for (let offset = 0; offset < results.length || offset === 0; offset += size)
+      batches.push({
+        results: page(results, offset, size),
+        fieldMask: "segments.date,metrics.costMicros",
+        requestId: `req-${counts.google_ads}-${offset}`,
+      });
+    return json(response, 200, batches);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => json(response, 500, { error: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    data,
+    options,
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
