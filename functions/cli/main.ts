@@ -18,6 +18,7 @@ import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-me
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
+import { rerun } from "./rerun.ts";
 import { printSummary } from "./summary.ts";
 
 export const HELP = `DTC Pulse — the daily e-commerce and marketing analytics run, on this machine.
@@ -26,6 +27,8 @@ Usage
   npm start -- [options]            run the pipeline (generates demo data on first use)
   npm start -- demo [--regenerate]  (re)generate the demo shop's raw data only
   npm start -- plan [run options]   list what each step would do, without doing it
+  npm start -- rerun --from STEP --date YYYY-MM-DD [--force] [--project P]
+                                    resume a cloud run: publish its message to STEP's Pub/Sub topic
 
 Run options
   --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data)
@@ -69,6 +72,7 @@ function stepOption(value: string | undefined, flag: string): StepName | undefin
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  if (argv[0] === "rerun") return rerun(argv.slice(1), env);
   const write = (line: string) => process.stdout.write(`${line}\n`);
   let parsed: ReturnType<typeof parse>;
   try {
