@@ -610,7 +610,7 @@ describe("Terraform: a first apply on an empty project", () => {
         .map((secret) => secret.env)
         .sort(),
       Object.values(SECRET_OPTIONS)
-        .map((option) => option.env[0])
+        .map((option) => option.env?.[0])
         .sort(),
     );
     // No default that mails a stranger or mislabels the shop: the shop's identity is required.
