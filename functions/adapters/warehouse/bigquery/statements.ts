@@ -5,15 +5,23 @@
 import type { LoadColumn } from "../../../shared/ports.ts";
 import { quoteIdentifier } from "./names.ts";
 
-/** Binds @table_name; one row, n. */
-export function tableExistsQuery(datasetRef: string): string {
-  return `SELECT COUNT(*) AS n FROM ${datasetRef}.INFORMATION_SCHEMA.TABLES WHERE table_name = @table_name`;
+/**
+ * Every column of every table in the dataset, with the table's labels (the model fingerprint a full build leaves
+ * there: MODEL_LABEL). One metadata job answers, for a whole layer, which tables exist, their columns and which
+ * model SQL built them.
+ */
+export function datasetColumnsQuery(datasetRef: string): string {
+  return (
+    `SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels ` +
+    `FROM ${datasetRef}.INFORMATION_SCHEMA.COLUMNS AS col ` +
+    `LEFT JOIN ${datasetRef}.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ` +
+    `ON opt.table_name = col.table_name AND opt.option_name = 'labels' ` +
+    `ORDER BY col.table_name, col.ordinal_position`
+  );
 }
 
-/** Every column of every table in the dataset. */
-export function datasetColumnsQuery(datasetRef: string): string {
-  return `SELECT table_name, column_name, data_type FROM ${datasetRef}.INFORMATION_SCHEMA.COLUMNS ORDER BY table_name, ordinal_position`;
-}
+/** The label a full build puts on a model's table: a fingerprint of the model's SQL and layout. */
+export const MODEL_LABEL = "pulse_model";
 
 /** Row counts from table metadata (no bytes billed). */
 export function rowCountsQuery(datasetRef: string): string {
@@ -31,11 +39,16 @@ export function fullBuildScript(
   select: string,
   partitionColumn: string | undefined,
   clusterBy: readonly string[],
+  fingerprint?: string,
 ): string {
   const partition = partitionColumn ? `\nPARTITION BY ${quoteIdentifier(partitionColumn)}` : "";
   const cluster = clusterBy.length ? `\nCLUSTER BY ${clusterBy.map(quoteIdentifier).join(", ")}` : "";
+  if (fingerprint !== undefined && !/^[a-z0-9_-]{1,63}$/.test(fingerprint)) {
+    throw new Error(`invalid model fingerprint "${fingerprint}"`);
+  }
+  const options = fingerprint ? `\nOPTIONS (labels = [("${MODEL_LABEL}", "${fingerprint}")])` : "";
   return (
-    `CREATE OR REPLACE TABLE ${target}${partition}${cluster} AS\nSELECT * FROM (\n${select}\n);\n` +
+    `CREATE OR REPLACE TABLE ${target}${partition}${cluster}${options} AS\nSELECT * FROM (\n${select}\n);\n` +
     `SELECT COUNT(*) AS rows_written FROM ${target};`
   );
 }

@@ -1,17 +1,16 @@
 // Writes into BigQuery tables: a model's rows (whole, by date window, or merged by key) and small row sets.
+import { createHash } from "node:crypto";
 import type { LoadRequest, MaterializeRequest, MaterializeResult, SqlParams } from "../../../shared/ports.ts";
 import type { QueryParameter } from "./client.ts";
-import { BigQueryWarehouseError } from "./errors.ts";
 import type { BigQueryJobs } from "./jobs.ts";
 import { quoteIdentifier } from "./names.ts";
 import { loadValue, parameterTypeOf, queryParameter, rowsParameter } from "./params.ts";
-import { numberOf } from "./rows.ts";
+import type { TableCatalog } from "./table-catalog.ts";
 import {
   bareSelect,
   fullBuildScript,
   keyedMergeScript,
   loadScript,
-  tableExistsQuery,
   windowReplaceScript,
 } from "./statements.ts";
 
@@ -19,28 +18,27 @@ const MAX_CLUSTER_COLUMNS = 4;
 /** Far below the 10 MB request limit, so a load that fits here never fails on size at the API. */
 const MAX_LOAD_REQUEST_BYTES = 8 * 1024 * 1024;
 
-async function tableExists(jobs: BigQueryJobs, dataset: string, table: string): Promise<boolean> {
-  const spec = {
-    kind: "metadata",
-    label: `exists ${dataset}.${table}`,
-    sql: tableExistsQuery(jobs.datasetRef(dataset)),
-    parameters: [queryParameter("table_name", table)],
-    dataset,
-  };
-  try {
-    const { job } = await jobs.runJob(spec);
-    const [, , page] = await job.getQueryResults({ maxResults: 1, autoPaginate: false, skipParsing: true });
-    return numberOf(String(page?.rows?.[0]?.f?.[0]?.v ?? 0)) > 0;
-  } catch (error) {
-    if (error instanceof BigQueryWarehouseError && error.status === 404) return false;
-    throw error;
-  }
+/**
+ * A fingerprint of what builds the table: the model's SQL and its layout. A full build labels the table with it;
+ * an incremental run needs the same fingerprint on the table, so the columns it inserts are the ones the same
+ * SQL made. A changed model is rebuilt whole once (its history follows its new logic, and a new column is never
+ * silently left out).
+ */
+export function modelFingerprint(request: MaterializeRequest): string {
+  return createHash("sha256")
+    .update(
+      JSON.stringify([
+        bareSelect(request.sql),
+        request.partitionColumn ?? null,
+        request.clusterBy ?? [],
+        request.uniqueKey ?? null,
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 32);
 }
 
-/**
- * The model's output columns, quoted, from a free dry run. INSERT maps columns by position; naming them maps
- * them by name, as DuckDB's INSERT … BY NAME does.
- */
+/** The model's output columns, quoted, from a free dry run: when the catalog has not read the table's. */
 async function modelColumns(
   jobs: BigQueryJobs,
   select: string,
@@ -67,6 +65,7 @@ async function modelColumns(
 export async function materialize(
   jobs: BigQueryJobs,
   request: MaterializeRequest,
+  catalog: TableCatalog,
 ): Promise<MaterializeResult> {
   const target = jobs.tableRef(request.dataset, request.table);
   const label = request.label ?? `${request.dataset}.${request.table}`;
@@ -75,49 +74,31 @@ export async function materialize(
   if (clusterBy.length > MAX_CLUSTER_COLUMNS) {
     throw new Error(`model ${label}: BigQuery clusters on at most ${MAX_CLUSTER_COLUMNS} columns`);
   }
-  const incremental =
+  const fingerprint = modelFingerprint(request);
+  const wantsIncremental =
     request.window !== undefined &&
-    (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
-    (await tableExists(jobs, request.dataset, request.table));
+    (request.partitionColumn !== undefined || request.uniqueKey !== undefined);
+  const existing = wantsIncremental ? await catalog.table(request.dataset, request.table) : undefined;
+  // Incremental only into a table this very model built (same fingerprint): otherwise rebuild it whole.
+  const incremental = existing !== undefined && existing.fingerprint === fingerprint;
 
-  if (incremental && request.window && request.uniqueKey && !request.partitionColumn) {
-    return mergeByKey(jobs, request, target, select, label, request.uniqueKey);
-  }
-  if (!incremental || !request.window || !request.partitionColumn) {
-    const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy);
+  if (!incremental || !request.window) {
+    const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy, fingerprint);
     const { job } = await jobs.runJob(jobs.spec("materialize", sql, request.params, label, request.dataset));
+    catalog.rebuilt(request.dataset, request.table, fingerprint);
     return { rowsWritten: await jobs.firstNumber(job), mode: "full" };
   }
-
-  // A bad partition column name fails here, before the dry run sends anything.
-  quoteIdentifier(request.partitionColumn);
   const params: SqlParams = {
     ...request.params,
     window_start: request.window.start,
     window_end: request.window.end,
   };
-  const columns = await modelColumns(jobs, select, params, label, request.dataset);
-  const sql = windowReplaceScript(target, select, request.partitionColumn, columns);
-  const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
-  return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
-}
-
-/** The changed records replace the rows with the same key, in one transaction (one job, one id). */
-async function mergeByKey(
-  jobs: BigQueryJobs,
-  request: MaterializeRequest,
-  target: string,
-  select: string,
-  label: string,
-  uniqueKey: string,
-): Promise<MaterializeResult> {
-  const params: SqlParams = {
-    ...request.params,
-    window_start: request.window?.start ?? "",
-    window_end: request.window?.end ?? "",
-  };
-  const columns = await modelColumns(jobs, select, params, label, request.dataset);
-  const sql = keyedMergeScript(target, select, uniqueKey, columns);
+  const columns =
+    existing.columns?.map(quoteIdentifier) ??
+    (await modelColumns(jobs, select, params, label, request.dataset));
+  const sql = request.partitionColumn
+    ? windowReplaceScript(target, select, request.partitionColumn, columns)
+    : keyedMergeScript(target, select, request.uniqueKey ?? "", columns);
   const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
   return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
 }
