@@ -4,7 +4,7 @@ import type { LoadRequest, MaterializeRequest, MaterializeResult, SqlParams } fr
 import type { QueryParameter } from "./client.ts";
 import type { BigQueryJobs } from "./jobs.ts";
 import { quoteIdentifier } from "./names.ts";
-import { loadValue, parameterTypeOf, queryParameter, rowsParameter } from "./params.ts";
+import { loadValue, parameterTypeOf, rowsParameter } from "./params.ts";
 import type { TableCatalog } from "./table-catalog.ts";
 import {
   bareSelect,

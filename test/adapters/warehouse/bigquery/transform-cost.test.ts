@@ -7,13 +7,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { JobRequest } from "../../../../functions/adapters/warehouse/bigquery/client.ts";
+import type {
+  BigQueryJobHandle,
+  JobMetadata,
+  JobRequest,
+} from "../../../../functions/adapters/warehouse/bigquery/client.ts";
 import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
 import { silentLogger } from "../../../../functions/lib/logger.ts";
 import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigquery/table-writes.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../../../functions/lib/sql/models.ts";
 import { readSql } from "../../../../functions/lib/sql/sql-files.ts";
-import { buildWaves } from "../../../../functions/transform/step.ts";
+import { buildWaves, modelParams, piiKeyParams } from "../../../../functions/transform/step.ts";
+import { runWindow } from "../../../../functions/lib/run-window.ts";
 import { loadConfig, type PulseConfig } from "../../../../functions/shared/config.ts";
 import type { Ledger } from "../../../../functions/shared/ledger.ts";
 import type { Ports } from "../../../../functions/shared/step.ts";
@@ -25,11 +30,46 @@ import { FakeBigQuery, type Outcome, SETTINGS } from "./fake-client.ts";
 const PARTITION_BYTES = 1_000_000;
 const RUN_DATE = "2026-11-21";
 
-/** Raw tables a statement reads, and whether it filters each on the partition column with a parameter. */
-function rawScanBytes(sql: string, historyDays: number, windowDays: number): number {
-  const tables = new Set([...sql.matchAll(/\braw\.(\w+)/g)].map((match) => match[1]));
-  const pruned = /_airbyte_extracted_at\s*(>=|>|BETWEEN)\s*[^;]*@/i.test(sql);
-  return tables.size * PARTITION_BYTES * (pruned ? windowDays : historyDays);
+/**
+ * What BigQuery would bill a statement for its raw-table reads: each `raw.<table>` reference costs the partitions
+ * its own filter selects. A reference whose query block (up to the next FROM or JOIN) compares
+ * _airbyte_extracted_at, the partition column, with a parameter reads the partitions since the last run
+ * (`windowDays`); any other reads every partition of the table's history.
+ */
+export function rawScanBytes(sql: string, historyDays: number, windowDays: number): number {
+  const bound =
+    /_airbyte_extracted_at\s*(?:>=|>|BETWEEN)[^;\n]*@\w+|@\w+[^;\n]*(?:<=|<)\s*(?:\w+\.)?_airbyte_extracted_at/i;
+  let bytes = 0;
+  for (const match of sql.matchAll(/\braw\.(\w+)/g)) {
+    const start = (match.index ?? 0) + match[0].length;
+    const rest = sql.slice(start);
+    const end = rest.search(/\b(?:FROM|JOIN)\b/i);
+    const block = end < 0 ? rest : rest.slice(0, end);
+    const pruned = /\bWHERE\b/i.test(block) && bound.test(block);
+    bytes += PARTITION_BYTES * (pruned ? windowDays : historyDays);
+  }
+  return bytes;
+}
+
+/** The fake, with dry runs answered as BigQuery estimates them: the raw partitions the filters select. */
+class PruningFake extends FakeBigQuery {
+  constructor(
+    respond: (request: JobRequest) => Outcome,
+    private readonly historyDays: number,
+    private readonly windowDays: number,
+  ) {
+    super(respond);
+  }
+
+  override async createJob(request: JobRequest): Promise<[BigQueryJobHandle, JobMetadata?]> {
+    const answer = await super.createJob(request);
+    if (!request.configuration.dryRun) return answer;
+    const bytes = rawScanBytes(request.configuration.query.query, this.historyDays, this.windowDays);
+    return [
+      answer[0],
+      { status: { state: "DONE" }, statistics: { query: { totalBytesProcessed: String(bytes) } } },
+    ];
+  }
 }
 
 function fingerprint(model: ModelDefinition): string {
@@ -44,46 +84,89 @@ function fingerprint(model: ModelDefinition): string {
   });
 }
 
-function fakeFor(historyDays: number, windowDays: number): FakeBigQuery {
-  return new FakeBigQuery((request: JobRequest): Outcome => {
-    const sql = request.configuration.query.query;
-    const dataset = /\.(\w+)`\.(?:INFORMATION_SCHEMA|__TABLES__)/.exec(sql)?.[1] ?? "";
-    const models = MODELS.filter((model) => model.layer === dataset);
-    const statistics = (bytes: number) => ({
-      startTime: "0",
-      endTime: "10",
-      query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, 10_485_760)) },
-    });
-    if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
-      // Every model's table exists, built by the model's current SQL (its fingerprint label).
+function fakeFor(historyDays: number, windowDays: number): PruningFake {
+  return new PruningFake(
+    (request: JobRequest): Outcome => {
+      const sql = request.configuration.query.query;
+      const dataset = /\.(\w+)`\.(?:INFORMATION_SCHEMA|__TABLES__)/.exec(sql)?.[1] ?? "";
+      const models = MODELS.filter((model) => model.layer === dataset);
+      const statistics = (bytes: number) => ({
+        startTime: "0",
+        endTime: "10",
+        query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, 10_485_760)) },
+      });
+      if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
+        // Every model's table exists, built by the model's current SQL (its fingerprint label).
+        return {
+          fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
+          rows: models.map((model) => [
+            model.name,
+            "id",
+            "STRING",
+            `[STRUCT("pulse_model", "${fingerprint(model)}")]`,
+          ]),
+          statistics: statistics(0),
+        };
+      }
+      if (sql.includes("__TABLES__")) {
+        return {
+          fields: [{ name: "table_id" }, { name: "row_count" }],
+          rows: models.map((m) => [m.name, "10"]),
+          statistics: statistics(0),
+        };
+      }
+      if (sql.includes("INFORMATION_SCHEMA.TABLES")) {
+        return { fields: [{ name: "n", type: "INT64" }], rows: [["1"]], statistics: statistics(0) };
+      }
       return {
-        fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
-        rows: models.map((model) => [
-          model.name,
-          "id",
-          "STRING",
-          `[STRUCT("pulse_model", "${fingerprint(model)}")]`,
-        ]),
-        statistics: statistics(0),
+        fields: [{ name: "rows_written", type: "INT64" }],
+        rows: [["5"]],
+        statistics: statistics(rawScanBytes(sql, historyDays, windowDays)),
       };
-    }
-    if (sql.includes("__TABLES__")) {
-      return {
-        fields: [{ name: "table_id" }, { name: "row_count" }],
-        rows: models.map((m) => [m.name, "10"]),
-        statistics: statistics(0),
-      };
-    }
-    if (sql.includes("INFORMATION_SCHEMA.TABLES")) {
-      return { fields: [{ name: "n", type: "INT64" }], rows: [["1"]], statistics: statistics(0) };
-    }
-    return {
-      fields: [{ name: "rows_written", type: "INT64" }],
-      rows: [["5"]],
-      statistics: statistics(rawScanBytes(sql, historyDays, windowDays)),
-    };
-  });
+    },
+    historyDays,
+    windowDays,
+  );
 }
+
+describe("the fake's partition pruning (what BigQuery bills a raw read)", () => {
+  it("bills the window for a filter on _airbyte_extracted_at, all history for one on the event date", () => {
+    const day = PARTITION_BYTES;
+    assert.equal(
+      rawScanBytes(
+        "SELECT * FROM raw.shopify_orders WHERE DATE(created_at) BETWEEN @window_start AND @window_end",
+        700,
+        8,
+      ),
+      700 * day,
+    );
+    assert.equal(
+      rawScanBytes(
+        "SELECT * FROM raw.shopify_orders AS o WHERE o._airbyte_extracted_at >= TIMESTAMP(@since)",
+        700,
+        8,
+      ),
+      8 * day,
+    );
+    assert.equal(
+      rawScanBytes(
+        "SELECT * FROM raw.shopify_orders WHERE TIMESTAMP(@since) <= _airbyte_extracted_at",
+        700,
+        8,
+      ),
+      8 * day,
+    );
+    assert.equal(
+      rawScanBytes(
+        "WITH a AS (SELECT * FROM raw.facebook_ads_insights WHERE _airbyte_extracted_at >= @since), b AS (SELECT * FROM raw.shopify_orders) SELECT 1 FROM a JOIN b ON TRUE",
+        700,
+        8,
+      ),
+      8 * day + 700 * day,
+      "each reference by its own filter",
+    );
+  });
+});
 
 describe("the transform's build waves", () => {
   it("puts every model after the models it reads, and runs the independent ones together", () => {
@@ -166,13 +249,36 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
       todo: "staging filters raw tables on the event date (DATE(created_at) …), which cannot prune a table partitioned on _airbyte_extracted_at: wt-i13 changes staging to read what was extracted since the last run",
     },
     async () => {
+      // The models' jobs, as the daily transform sends them…
       const month = await dailyRun(30);
       const twoYears = await dailyRun(730);
       process.stdout.write(
         `# bytes scanned by a daily transform: ${month.bytes} with 30 days of history, ${twoYears.bytes} with 730\n`,
       );
       assert.ok(month.bytes > 0, "the staging models read the raw tables");
-      assert.equal(twoYears.bytes, month.bytes);
+      // …and each staging model's dry run, recorded by the fake.
+      const dryRunBytes = async (historyDays: number) => {
+        const fake = fakeFor(historyDays, config.lookbackDays + 1);
+        const warehouse = new BigQueryWarehouse(fake, SETTINGS);
+        const message = parseRunMessage({ runDate: RUN_DATE, runId: "scheduler-test", trigger: "scheduler" });
+        const params = modelParams(
+          { message, config },
+          runWindow(RUN_DATE, config.lookbackDays),
+          await piiKeyParams(fixedSecrets()),
+        );
+        let total = 0;
+        for (const model of MODELS.filter((candidate) => candidate.layer === "staging")) {
+          total += await warehouse.estimateBytes(readSql(modelPath(model)), params, { label: model.name });
+        }
+        assert.ok(fake.requests.every((request) => request.configuration.dryRun));
+        return total;
+      };
+      const [dryMonth, dryTwoYears] = [await dryRunBytes(30), await dryRunBytes(730)];
+      process.stdout.write(
+        `# staging dry runs: ${dryMonth} bytes with 30 days of history, ${dryTwoYears} with 730\n`,
+      );
+      assert.equal(dryTwoYears, dryMonth, "a daily run's dry-run bytes do not grow with history");
+      assert.equal(twoYears.bytes, month.bytes, "a daily run's billed bytes do not grow with history");
     },
   );
 });
