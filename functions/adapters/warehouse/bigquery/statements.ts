@@ -43,10 +43,7 @@ export function fullBuildScript(
 ): string {
   const partition = partitionColumn ? `\nPARTITION BY ${quoteIdentifier(partitionColumn)}` : "";
   const cluster = clusterBy.length ? `\nCLUSTER BY ${clusterBy.map(quoteIdentifier).join(", ")}` : "";
-  if (fingerprint !== undefined && !/^[a-z0-9_-]{1,63}$/.test(fingerprint)) {
-    throw new Error(`invalid model fingerprint "${fingerprint}"`);
-  }
-  const options = fingerprint ? `\nOPTIONS (labels = [("${MODEL_LABEL}", "${fingerprint}")])` : "";
+  const options = fingerprint ? `\nOPTIONS (${modelLabelOption(fingerprint)})` : "";
   return (
     `CREATE OR REPLACE TABLE ${target}${partition}${cluster}${options} AS\nSELECT * FROM (\n${select}\n);\n` +
     `SELECT COUNT(*) AS rows_written FROM ${target};`
@@ -62,6 +59,7 @@ export function windowReplaceScript(
   select: string,
   partitionColumn: string,
   columns: readonly string[],
+  relabel?: string,
 ): string {
   const partition = quoteIdentifier(partitionColumn);
   const list = columns.join(", ");
@@ -72,8 +70,21 @@ export function windowReplaceScript(
     `INSERT INTO ${target} (${list})\nSELECT ${list} FROM (\n${select}\n) AS model\nWHERE ${partition} BETWEEN @window_start AND @window_end;`,
     "SET rows_written = @@row_count;",
     "COMMIT TRANSACTION;",
+    ...relabelStatement(target, relabel),
     "SELECT rows_written;",
   ].join("\n");
+}
+
+/** Labels the table with a new model fingerprint (DDL: after the transaction, which may not hold it). */
+function relabelStatement(target: string, fingerprint: string | undefined): string[] {
+  if (fingerprint === undefined) return [];
+  return [`ALTER TABLE ${target} SET OPTIONS (${modelLabelOption(fingerprint)});`];
+}
+
+/** The OPTIONS entry that labels a table with its model's fingerprint. */
+export function modelLabelOption(fingerprint: string): string {
+  if (!/^[a-z0-9_-]{1,63}$/.test(fingerprint)) throw new Error(`invalid model fingerprint "${fingerprint}"`);
+  return `labels = [("${MODEL_LABEL}", "${fingerprint}")]`;
 }
 
 /** The model's changed records replace the rows with the same key; `columns` are quoted. */
@@ -82,6 +93,7 @@ export function keyedMergeScript(
   select: string,
   uniqueKey: string,
   columns: readonly string[],
+  relabel?: string,
 ): string {
   const key = quoteIdentifier(uniqueKey);
   const list = columns.join(", ");
@@ -93,6 +105,7 @@ export function keyedMergeScript(
     `INSERT INTO ${target} (${list}) SELECT ${list} FROM changed;`,
     "SET rows_written = @@row_count;",
     "COMMIT TRANSACTION;",
+    ...relabelStatement(target, relabel),
     "SELECT rows_written;",
   ].join("\n");
 }

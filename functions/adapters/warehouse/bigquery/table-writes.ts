@@ -5,7 +5,8 @@ import type { QueryParameter } from "./client.ts";
 import type { BigQueryJobs } from "./jobs.ts";
 import { quoteIdentifier } from "./names.ts";
 import { loadValue, parameterTypeOf, rowsParameter } from "./params.ts";
-import type { TableCatalog } from "./table-catalog.ts";
+import { BigQueryWarehouseError } from "./errors.ts";
+import type { CatalogTable, TableCatalog } from "./table-catalog.ts";
 import {
   bareSelect,
   fullBuildScript,
@@ -19,10 +20,9 @@ const MAX_CLUSTER_COLUMNS = 4;
 const MAX_LOAD_REQUEST_BYTES = 8 * 1024 * 1024;
 
 /**
- * A fingerprint of what builds the table: the model's SQL and its layout. A full build labels the table with it;
- * an incremental run needs the same fingerprint on the table, so the columns it inserts are the ones the same
- * SQL made. A changed model is rebuilt whole once (its history follows its new logic, and a new column is never
- * silently left out).
+ * A fingerprint of what builds the table: the model's SQL and its layout. Builds label the table with it; an
+ * incremental run into a table with the same fingerprint inserts the table's own columns without asking the
+ * model for them (insertColumns).
  */
 export function modelFingerprint(request: MaterializeRequest): string {
   return createHash("sha256")
@@ -38,7 +38,7 @@ export function modelFingerprint(request: MaterializeRequest): string {
     .slice(0, 32);
 }
 
-/** The model's output columns, quoted, from a free dry run: when the catalog has not read the table's. */
+/** The model's output columns, quoted, from a free dry run (creates no job, bills nothing). */
 async function modelColumns(
   jobs: BigQueryJobs,
   select: string,
@@ -75,14 +75,12 @@ export async function materialize(
     throw new Error(`model ${label}: BigQuery clusters on at most ${MAX_CLUSTER_COLUMNS} columns`);
   }
   const fingerprint = modelFingerprint(request);
-  const wantsIncremental =
-    request.window !== undefined &&
-    (request.partitionColumn !== undefined || request.uniqueKey !== undefined);
-  const existing = wantsIncremental ? await catalog.table(request.dataset, request.table) : undefined;
-  // Incremental only into a table this very model built (same fingerprint): otherwise rebuild it whole.
-  const incremental = existing !== undefined && existing.fingerprint === fingerprint;
+  const existing =
+    request.window !== undefined && (request.partitionColumn !== undefined || request.uniqueKey !== undefined)
+      ? await catalog.table(request.dataset, request.table)
+      : undefined;
 
-  if (!incremental || !request.window) {
+  if (!existing || !request.window) {
     const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy, fingerprint);
     const { job } = await jobs.runJob(jobs.spec("materialize", sql, request.params, label, request.dataset));
     catalog.rebuilt(request.dataset, request.table, fingerprint);
@@ -93,14 +91,53 @@ export async function materialize(
     window_start: request.window.start,
     window_end: request.window.end,
   };
-  const columns =
-    existing.columns?.map(quoteIdentifier) ??
-    (await modelColumns(jobs, select, params, label, request.dataset));
+  const columns = await insertColumns(jobs, existing, fingerprint, select, params, label, request.dataset);
+  const relabel = existing.fingerprint === fingerprint ? undefined : fingerprint;
   const sql = request.partitionColumn
-    ? windowReplaceScript(target, select, request.partitionColumn, columns)
-    : keyedMergeScript(target, select, request.uniqueKey ?? "", columns);
+    ? windowReplaceScript(target, select, request.partitionColumn, columns, relabel)
+    : keyedMergeScript(target, select, request.uniqueKey ?? "", columns, relabel);
   const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
+  if (relabel) catalog.rebuilt(request.dataset, request.table, fingerprint);
   return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
+}
+
+/**
+ * The columns an incremental run inserts, by name. The table's own (from the catalog) when this very model SQL
+ * built it (same fingerprint): no dry run. Otherwise (the model changed, or the table predates fingerprints) a
+ * free dry run gives the model's columns: the same set as the table's, and the run goes on (and relabels the
+ * table); a different set fails, naming the columns, instead of leaving one out or shifting values.
+ */
+async function insertColumns(
+  jobs: BigQueryJobs,
+  existing: CatalogTable,
+  fingerprint: string,
+  select: string,
+  params: SqlParams,
+  label: string,
+  dataset: string,
+): Promise<string[]> {
+  if (existing.fingerprint === fingerprint && existing.columns) return existing.columns.map(quoteIdentifier);
+  const model = await modelColumns(jobs, select, params, label, dataset);
+  if (!existing.columns) return model;
+  const table = existing.columns.map(quoteIdentifier);
+  const added = model.filter((column) => !table.includes(column));
+  const removed = table.filter((column) => !model.includes(column));
+  if (added.length > 0 || removed.length > 0) {
+    throw new BigQueryWarehouseError(
+      `model ${label} changed its columns since its table was built (${[
+        added.length ? `new: ${added.join(", ")}` : "",
+        removed.length ? `gone: ${removed.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join(
+          "; ",
+        )}): rebuild it with --full-refresh (npm start -- rerun --from transform --full-refresh --force --date <run date>)`,
+      undefined,
+      undefined,
+      false,
+    );
+  }
+  return model;
 }
 
 /**

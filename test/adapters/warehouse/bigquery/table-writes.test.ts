@@ -15,10 +15,13 @@ describe("BigQuery table writes", () => {
     columns: [string, string][],
     built: MaterializeRequest,
     rowsWritten: number,
+    /** What a dry run of the model returns (default: the table's columns). */
+    modelColumns: string[] = columns.map(([name]) => name),
   ): FakeBigQuery {
     const labels = `[STRUCT("pulse_model", "${modelFingerprint(built)}")]`;
     return new FakeBigQuery((request) => {
       const sql = request.configuration.query.query;
+      if (request.configuration.dryRun) return { fields: modelColumns.map((name) => ({ name })) };
       if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
         return {
           fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
@@ -165,7 +168,7 @@ describe("BigQuery table writes", () => {
     assert.equal(result.mode, "full");
   });
 
-  it("rebuilds whole, and labels the table, when the model's SQL changed since the table was built", async () => {
+  it("a changed model with the same columns: asks a dry run for them, inserts by name and relabels the table", async () => {
     const built: MaterializeRequest = {
       dataset: "marts",
       table: "daily_kpis",
@@ -174,7 +177,7 @@ describe("BigQuery table writes", () => {
       partitionColumn: "order_date",
       window: { start: "2026-11-14", end: "2026-11-21" },
     };
-    const changed = { ...built, sql: built.sql.replace("COUNT(*) AS orders", "COUNT(*) AS orders, 1 AS n") };
+    const changed = { ...built, sql: built.sql.replace("COUNT(*)", "COUNT(DISTINCT order_id)") };
     assert.notEqual(modelFingerprint(changed), modelFingerprint(built));
     const fake = existingTableFake(
       "daily_kpis",
@@ -184,15 +187,64 @@ describe("BigQuery table writes", () => {
       ],
       built,
       4,
+      ["orders", "order_date"],
     );
     const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(changed);
-    assert.equal(result.mode, "full", "a new column is never silently left out of an incremental insert");
+    assert.deepEqual(result, { rowsWritten: 4, mode: "incremental" });
+    assert.equal(fake.requests.filter((request) => request.configuration.dryRun).length, 1);
     const sql = lastRequest(fake).configuration.query.query;
+    assert.match(sql, /INSERT INTO `shop-analytics\.marts\.daily_kpis` \(`orders`, `order_date`\)/);
+    const relabel = `ALTER TABLE \`shop-analytics.marts.daily_kpis\` SET OPTIONS (labels = [("pulse_model", "${modelFingerprint(changed)}")]);`;
+    assert.ok(sql.includes(relabel), "the table now carries the new fingerprint");
+    assert.ok(sql.indexOf("COMMIT TRANSACTION;") < sql.indexOf(relabel), "DDL after the transaction");
+    assert.ok(
+      sql.indexOf(relabel) < sql.indexOf("SELECT rows_written;"),
+      "the row count is still the result",
+    );
+  });
+
+  it("a changed model with new or gone columns fails, naming them, and writes nothing", async () => {
+    const built: MaterializeRequest = {
+      dataset: "marts",
+      table: "daily_kpis",
+      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
+      params: {},
+      partitionColumn: "order_date",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    };
+    const changed = { ...built, sql: built.sql.replace("COUNT(*) AS orders", "COUNT(*) AS order_count") };
+    const fake = existingTableFake(
+      "daily_kpis",
+      [
+        ["order_date", "DATE"],
+        ["orders", "INT64"],
+      ],
+      built,
+      4,
+      ["order_date", "order_count"],
+    );
+    await assert.rejects(
+      new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(changed),
+      (error: Error & { transient?: boolean }) =>
+        /new: `order_count`; gone: `orders`\): rebuild it with --full-refresh/.test(error.message) &&
+        error.transient === false,
+    );
+    assert.equal(fake.executions, 1, "only the catalog read ran: no script");
+  });
+
+  it("labels a full build with the model's fingerprint", async () => {
+    const request: MaterializeRequest = {
+      dataset: "staging",
+      table: "stg_new",
+      sql: "SELECT DATE '2026-11-21' AS d",
+      params: {},
+      partitionColumn: "d",
+    };
+    const fake = new FakeBigQuery(() => ({ fields: [{ name: "rows_written" }], rows: [["1"]] }));
+    await new BigQueryWarehouse(fake, SETTINGS).materialize(request);
     assert.match(
-      sql,
-      new RegExp(
-        `PARTITION BY \`order_date\`\nOPTIONS \\(labels = \\[\\("pulse_model", "${modelFingerprint(changed)}"\\)\\]\\) AS\n`,
-      ),
+      lastRequest(fake).configuration.query.query,
+      new RegExp(`\nOPTIONS \\(labels = \\[\\("pulse_model", "${modelFingerprint(request)}"\\)\\]\\) AS\n`),
     );
   });
 
