@@ -585,6 +585,26 @@ describe("Terraform: a first apply on an empty project", () => {
     }
   });
 
+  it("refers only to declared variables, locals, resources and data sources (what terraform validate would)", () => {
+    const code = tf.text
+      .split("\n")
+      .map((line) => line.replace(/^\s*#.*$/, ""))
+      .join("\n");
+    for (const match of code.matchAll(/\bvar\.([a-z0-9_]+)/g)) {
+      assert.ok(tf.variables[match[1] ?? ""], `var.${match[1]} is declared`);
+    }
+    for (const match of code.matchAll(/\blocal\.([a-z0-9_]+)/g)) {
+      assert.ok((match[1] ?? "") in tf.locals, `local.${match[1]} is declared`);
+    }
+    for (const match of code.matchAll(
+      /(?<![\w.])(data\.)?((?:google|archive)_[a-z0-9_]+)\.([a-z0-9_]+)\b/g,
+    )) {
+      const [, data, type = "", name = ""] = match;
+      const declared = data ? tf.data[type]?.[name] : tf.resources[type]?.[name];
+      assert.ok(declared, `${data ?? ""}${type}.${name} is declared`);
+    }
+  });
+
   it("sets every environment variable a function reads in the cloud, and only known ones", () => {
     const env = tf.locals.function_env as Record<string, string>;
     const cloudRead = Object.entries(SETTING_OPTIONS).filter(
