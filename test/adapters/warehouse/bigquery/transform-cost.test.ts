@@ -246,9 +246,18 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
   it(
     "scans the same bytes whatever the length of history (staging filters raw on _airbyte_extracted_at)",
     {
-      todo: "staging filters raw tables on the event date (DATE(created_at) …), which cannot prune a table partitioned on _airbyte_extracted_at: wt-i13 changes staging to read what was extracted since the last run",
+      todo: "staging filters raw tables on the event date (DATE(created_at) …), which cannot prune a table partitioned on _airbyte_extracted_at; wt-i13 adds _airbyte_extracted_at filters (orders, ads), and stg_shopify_customers (DATE(_airbyte_extracted_at): the column is not isolated) and stg_shopify_products (no filter) still read all history",
     },
     async () => {
+      // Which staging models read a raw table without isolating its partition column in their filter.
+      const growing = MODELS.filter((model) => model.layer === "staging").flatMap((model) => {
+        const sql = readSql(modelPath(model));
+        return rawScanBytes(sql, 730, 8) === rawScanBytes(sql, 30, 8) ? [] : [model.name];
+      });
+      process.stdout.write(
+        `# staging models whose raw reads grow with history: ${growing.join(", ") || "none"}\n`,
+      );
+      assert.deepEqual(growing, [], "every staging model prunes the raw tables it reads");
       // The models' jobs, as the daily transform sends them…
       const month = await dailyRun(30);
       const twoYears = await dailyRun(730);
