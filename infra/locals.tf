@@ -76,6 +76,8 @@ locals {
   # Least privilege in the bucket: one managed folder per top-level prefix (storage.tf), and each function holds
   # roles on the folders it uses only. Nothing holds a bucket-wide object role: report, notify and dead-letter
   # cannot read the file drops kept as received (raw/) or the quarantined rows (quarantine/), which hold PII.
+  # Where shop owners drop files (functions/lib/bucket-layout.ts, INBOX_PREFIX): a file finalized there starts a run.
+  inbox_prefix   = "raw/inbox/"
   bucket_folders = ["runs/", "state/", "raw/", "quarantine/", "mappings/", "extracts/", "reports/"]
   bucket_access = {
     "ingest"                = { reads = ["mappings/"], writes = ["runs/", "raw/", "quarantine/"] }

@@ -134,3 +134,25 @@ resource "google_storage_managed_folder_iam_member" "analysts_read_extracts" {
   role           = "roles/storage.objectViewer"
   member         = "group:${var.analysts_group}"
 }
+
+# A file finalized under raw/inbox/ is announced on the file-drop topic (pubsub.tf), which starts a run.
+resource "google_storage_notification" "file_drops" {
+  bucket             = google_storage_bucket.data.name
+  topic              = google_pubsub_topic.file_drops.id
+  payload_format     = "JSON_API_V1"
+  event_types        = ["OBJECT_FINALIZE"]
+  object_name_prefix = local.inbox_prefix
+
+  depends_on = [google_pubsub_topic_iam_member.storage_publishes_file_drops]
+}
+
+# Cloud Storage publishes the notifications as the project's Cloud Storage service agent.
+data "google_storage_project_service_account" "storage" {
+  depends_on = [google_project_service.api]
+}
+
+resource "google_pubsub_topic_iam_member" "storage_publishes_file_drops" {
+  topic  = google_pubsub_topic.file_drops.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${data.google_storage_project_service_account.storage.email_address}"
+}

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 import { SECRET_OPTIONS, SETTING_OPTIONS, SETTINGS_SOURCE_OPTIONS } from "../../functions/shared/options.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
+import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { RAW_PARTITION_COLUMN, rawTablesJson } from "../../tools/infra/raw-tables.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
@@ -473,6 +474,8 @@ const API_OF_TYPE: Record<string, readonly string[]> = {
   google_storage_bucket_iam_member: ["storage.googleapis.com"],
   google_storage_bucket_object: ["storage.googleapis.com"],
   google_storage_managed_folder: ["storage.googleapis.com"],
+  google_storage_notification: ["storage.googleapis.com", "pubsub.googleapis.com"],
+  google_storage_project_service_account: ["storage.googleapis.com"],
   google_storage_managed_folder_iam_member: ["storage.googleapis.com"],
 };
 
@@ -720,6 +723,37 @@ describe("Terraform: a first apply on an empty project", () => {
       analysts.role,
       "roles/storage.objectViewer",
       "Looker's connector may list and read extracts/",
+    );
+  });
+
+  it("starts a run when a file lands in raw/inbox/: notification, message transform, push to the first step", async () => {
+    assert.equal(tf.locals.inbox_prefix, INBOX_PREFIX, "the inbox of functions/lib/bucket-layout.ts");
+    const notification = resource(tf, "google_storage_notification", "file_drops");
+    assert.equal(notification.bucket, "${google_storage_bucket.data.name}");
+    assert.equal(notification.object_name_prefix, "${local.inbox_prefix}");
+    assert.deepEqual(notification.event_types, ["OBJECT_FINALIZE"]);
+    assert.equal(notification.payload_format, "JSON_API_V1");
+    assert.equal(notification.topic, "${google_pubsub_topic.file_drops.id}");
+    assert.equal(
+      resource(tf, "google_pubsub_topic_iam_member", "storage_publishes_file_drops").member,
+      "serviceAccount:${data.google_storage_project_service_account.storage.email_address}",
+    );
+    const subscription = resource(tf, "google_pubsub_subscription", "file_drops");
+    assert.equal(
+      nested(subscription, "push_config").push_endpoint,
+      "${google_cloudfunctions2_function.function[local.first_step].service_config[0].uri}",
+    );
+    const udf = nested(nested(subscription, "message_transforms"), "javascript_udf");
+    assert.equal(udf.code, '${file("${path.module}/file-drop-start.js")}');
+    const code = await readFile(join(INFRA, "file-drop-start.js"), "utf8");
+    assert.ok(
+      code.includes(`function ${String(udf.function_name)}(message, metadata)`),
+      "the UDF names its function",
+    );
+    assert.ok(code.includes(`"${INBOX_PREFIX}"`), "the UDF matches the same inbox");
+    assert.equal(
+      nested(subscription, "dead_letter_policy").dead_letter_topic,
+      "${google_pubsub_topic.dead_letter.id}",
     );
   });
 
