@@ -156,3 +156,23 @@ resource "google_pubsub_topic_iam_member" "storage_publishes_file_drops" {
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${data.google_storage_project_service_account.storage.email_address}"
 }
+
+# The inbox is a managed folder of its own, inside raw/: the people who drop exports (file_droppers) may create
+# objects there and nothing else: they cannot read the inbox, the files kept as received or anything in raw/.
+resource "google_storage_managed_folder" "inbox" {
+  bucket        = google_storage_bucket.data.name
+  name          = local.inbox_prefix
+  force_destroy = false
+
+  # Nested in raw/, whose grants it inherits (ingest reads and empties the inbox).
+  depends_on = [google_storage_managed_folder.folder]
+}
+
+resource "google_storage_managed_folder_iam_member" "file_droppers" {
+  for_each = toset(var.file_droppers)
+
+  bucket         = google_storage_bucket.data.name
+  managed_folder = google_storage_managed_folder.inbox.name
+  role           = "roles/storage.objectCreator"
+  member         = each.value
+}

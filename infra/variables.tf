@@ -295,3 +295,9 @@ variable "link_ttl_seconds" {
     error_message = "link_ttl_seconds must be between 1 and 604800 (7 days)."
   }
 }
+
+variable "file_droppers" {
+  description = "Members who may drop exports into raw/inbox/ (e.g. [\"user:founder@your-shop.com\"]): object creation there only, no read anywhere in the bucket."
+  type        = list(string)
+  default     = []
+}

@@ -755,6 +755,11 @@ describe("Terraform: a first apply on an empty project", () => {
       nested(subscription, "dead_letter_policy").dead_letter_topic,
       "${google_pubsub_topic.dead_letter.id}",
     );
+    // Who drops files may create objects in the inbox, and read nothing.
+    assert.equal(resource(tf, "google_storage_managed_folder", "inbox").name, "${local.inbox_prefix}");
+    const droppers = resource(tf, "google_storage_managed_folder_iam_member", "file_droppers");
+    assert.equal(droppers.managed_folder, "${google_storage_managed_folder.inbox.name}");
+    assert.equal(droppers.role, "roles/storage.objectCreator");
   });
 
   it("lets ingest record file drops in ops.file_drops", () => {
