@@ -189,6 +189,22 @@ describe("the transform's build waves", () => {
     );
     assert.ok(waves.length < MODELS.length, "some models build in parallel");
   });
+
+  it("refuses a dependency cycle, naming the models in it", () => {
+    const model = (name: string, dependencies: string[]): ModelDefinition => ({
+      name,
+      layer: "marts",
+      grain: "one row per thing",
+      key: [],
+      notNull: [],
+      materialization: "full",
+      dependencies,
+    });
+    assert.throws(
+      () => buildWaves([model("a", []), model("b", ["marts.c"]), model("c", ["marts.b"])]),
+      /cycle among marts\.b, marts\.c/,
+    );
+  });
 });
 
 describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, () => {
