@@ -84,10 +84,15 @@ function fingerprint(model: ModelDefinition): string {
   });
 }
 
-function fakeFor(historyDays: number, windowDays: number): PruningFake {
-  return new PruningFake(
+let lastFake: FakeBigQuery | undefined;
+
+function fakeFor(historyDays: number, windowDays: number, failing?: string): PruningFake {
+  return (lastFake = new PruningFake(
     (request: JobRequest): Outcome => {
       const sql = request.configuration.query.query;
+      if (failing && sql.includes(`.${failing}\``) && sql.includes("rows_written")) {
+        return { error: { reason: "invalidQuery", message: `Syntax error in ${failing}` } };
+      }
       const dataset = /\.(\w+)`\.(?:INFORMATION_SCHEMA|__TABLES__)/.exec(sql)?.[1] ?? "";
       const models = MODELS.filter((model) => model.layer === dataset);
       const statistics = (bytes: number) => ({
@@ -115,9 +120,6 @@ function fakeFor(historyDays: number, windowDays: number): PruningFake {
           statistics: statistics(0),
         };
       }
-      if (sql.includes("INFORMATION_SCHEMA.TABLES")) {
-        return { fields: [{ name: "n", type: "INT64" }], rows: [["1"]], statistics: statistics(0) };
-      }
       return {
         fields: [{ name: "rows_written", type: "INT64" }],
         rows: [["5"]],
@@ -126,7 +128,7 @@ function fakeFor(historyDays: number, windowDays: number): PruningFake {
     },
     historyDays,
     windowDays,
-  );
+  ));
 }
 
 describe("the fake's partition pruning (what BigQuery bills a raw read)", () => {
@@ -219,8 +221,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     await rm(workDir, { recursive: true, force: true });
   });
 
-  async function dailyRun(historyDays: number) {
-    const fake = fakeFor(historyDays, config.lookbackDays + 1);
+  async function dailyRun(historyDays: number, failing?: string) {
+    const fake = fakeFor(historyDays, config.lookbackDays + 1, failing);
     const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun({
       runDate: RUN_DATE,
       step: "transform",
@@ -260,6 +262,35 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     // Anything else is the transform's own bookkeeping (e.g. its watermark), a handful of small queries.
     assert.ok(jobs - modelScripts - metadataJobs <= 4, `${jobs - modelScripts - metadataJobs} other jobs`);
     assert.equal(dryRuns, 0);
+  });
+
+  it("stops starting models after one fails, waits for the running ones, and fails the step", async () => {
+    const waves = buildWaves(MODELS);
+    const failing = waves[0]?.[0];
+    assert.ok(failing);
+    const later = new Set(
+      waves
+        .slice(1)
+        .flat()
+        .map((model) => model.name),
+    );
+    let fake: FakeBigQuery | undefined;
+    await assert.rejects(
+      (async () => {
+        try {
+          await dailyRun(30, failing.name);
+        } finally {
+          fake = lastFake;
+        }
+      })(),
+      new RegExp(`Syntax error in ${failing.name}`),
+    );
+    const started = (fake?.queries() ?? []).filter((sql) => sql.includes("rows_written"));
+    assert.ok(started.length > 0);
+    for (const sql of started) {
+      const table = /`shop-analytics\.\w+\.(\w+)`/.exec(sql)?.[1] ?? "";
+      assert.ok(!later.has(table), `${table} (a later wave) never started`);
+    }
   });
 
   it(
