@@ -56,7 +56,7 @@ locals {
   dataset_access = {
     "ingest"        = { reads = [], writes = ["raw", "ops"] } # ops.file_drops: one row per distinct file
     "check-sources" = { reads = ["raw"], writes = ["ops"] }
-    "transform"     = { reads = ["raw"], writes = ["staging", "unified", "marts"] }
+    "transform"     = { reads = ["raw"], writes = ["staging", "unified", "marts", "ops"] } # ops.transform_watermarks
     "check-quality" = { reads = ["raw", "staging", "unified", "marts"], writes = ["ops"] }
     "export"        = { reads = ["marts", "ops"], writes = [] }
     "report"        = { reads = ["marts", "ops"], writes = [] }

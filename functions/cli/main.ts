@@ -14,7 +14,12 @@ import { isIsoDate } from "../lib/calendar.ts";
 import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
 import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
-import { InvalidMessageError, newRunId, parseRunMessage } from "../shared/run-message.ts";
+import {
+  futureRunDateProblem,
+  InvalidMessageError,
+  newRunId,
+  parseRunMessage,
+} from "../shared/run-message.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
@@ -71,6 +76,12 @@ function stepOption(value: string | undefined, flag: string): StepName | undefin
   return value;
 }
 
+/** A run date after the latest complete day in the shop's time zone is bad usage (exit 2), before any work. */
+function refuseFutureRunDate(date: string | undefined, config: PulseConfig, now = new Date()): void {
+  const problem = date === undefined ? null : futureRunDateProblem(date, now, config.shop.timezone);
+  if (problem) throw new UsageError(`--date: ${problem}`);
+}
+
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   if (argv[0] === "rerun") return rerun(argv.slice(1), env);
   const write = (line: string) => process.stdout.write(`${line}\n`);
@@ -103,6 +114,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     for (const item of (values.skip ?? []).flatMap((entry) => entry.split(",")))
       stepOption(item.trim(), "--skip");
     config = loadConfig({ env, flags: parsed.settingFlags, cwd: process.cwd() });
+    refuseFutureRunDate(values.date, config);
     secrets = localSecrets(config, secretsFromEnvironment(env));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

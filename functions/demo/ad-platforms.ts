@@ -298,9 +298,11 @@ function writeTikTok(
   writer.int(TIKTOK_ADVERTISER_ID);
   writer.ts(Date.parse(`${date}T00:00:00Z`));
   writer.json(`{"ad_id":${ad.id},"stat_time_day":"${statTimeDay}"}`);
-  // TikTok's reporting API returns every metric as a string.
+  // TikTok's reporting API returns every metric as a string. `total_complete_payment_rate` is the total purchase
+  // value (its name misleads), `complete_payment_roas` that value over spend.
+  const roas = leaf.spendCents > 0 ? (leaf.valueCents / leaf.spendCents).toFixed(4) : "0";
   writer.json(
-    `{"campaign_id":"${campaign.id}","campaign_name":${jsonString(campaign.name)},"adgroup_id":"${leaf.group.id}","adgroup_name":${jsonString(leaf.group.name)},"ad_name":${jsonString(ad.name)},"spend":"${money(leaf.spendCents)}","impressions":"${impressions}","clicks":"${clicks}","conversion":"${conversion}","complete_payment":"${leaf.conversions}","total_complete_payment_rate":"${money(leaf.valueCents)}","currency":"${currency}"}`,
+    `{"campaign_id":"${campaign.id}","campaign_name":${jsonString(campaign.name)},"adgroup_id":"${leaf.group.id}","adgroup_name":${jsonString(leaf.group.name)},"ad_name":${jsonString(ad.name)},"spend":"${money(leaf.spendCents)}","impressions":"${impressions}","clicks":"${clicks}","conversion":"${conversion}","complete_payment":"${leaf.conversions}","total_complete_payment_rate":"${money(leaf.valueCents)}","complete_payment_roas":"${roas}","currency":"${currency}"}`,
   );
 }
 

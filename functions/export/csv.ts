@@ -22,7 +22,10 @@ function toRecords(rows: readonly Row[], columns: readonly string[]): (string | 
   return rows.map((row) => columns.map((column) => csvCell(row[column])));
 }
 
-/** Turns a stream of row batches into CSV text chunks (header first), holding one batch at a time. */
+/**
+ * Turns a stream of row batches into CSV text chunks (header first), holding one batch at a time. A result with
+ * no rows is a header-only CSV: its columns come from the first batch, which the warehouse yields even when empty.
+ */
 export async function* csvChunks(
   batches: AsyncIterable<StreamBatch>,
   counter: { rows: number },
@@ -34,7 +37,8 @@ export async function* csvChunks(
       yield stringify([columns]);
     }
     counter.rows += batch.rows.length;
-    yield stringify(toRecords(batch.rows, columns));
+    if (batch.rows.length > 0) yield stringify(toRecords(batch.rows, columns));
   }
-  if (!columns) throw new Error("the extract query returned no columns");
+  // The warehouse ports always yield a first batch with the columns; no batch at all is a broken adapter.
+  if (!columns) throw new Error("the extract query returned no columns (not even an empty first batch)");
 }

@@ -1,13 +1,27 @@
 // Step 5: the marts as CSV extracts in the bucket: one file per extract and run date, and latest/ for Looker.
-import { extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
+// latest/ follows the newest run date only: a backfill or a resume of an older date writes its dated files and
+// leaves latest/ (what dashboards read) as it is, so dashboards never go back in time.
+import { extractPath, LATEST_EXTRACTS_STATE_PATH, latestExtractPath } from "../lib/bucket-layout.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
+import type { Bucket } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
 
+/** The run date latest/ currently shows, or null before the first export. */
+export async function latestExtractsRunDate(bucket: Bucket): Promise<string | null> {
+  const body = await bucket.read(LATEST_EXTRACTS_STATE_PATH);
+  if (!body) return null;
+  const state = JSON.parse(body.toString("utf8")) as { runDate?: unknown };
+  return typeof state.runDate === "string" ? state.runDate : null;
+}
+
 export async function runExport(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
+  const shown = await latestExtractsRunDate(bucket);
+  // The same date again (a forced re-run) replaces latest/; only a newer date already shown keeps it.
+  const updateLatest = shown === null || shown <= runDate;
   const rows: Record<string, number> = {};
   const outputs: string[] = [];
   let bytes = 0;
@@ -22,16 +36,28 @@ export async function runExport(context: StepContext): Promise<StepResult> {
     const written = await bucket.writeStream(path, csvChunks(batches, counter), {
       contentType: "text/csv; charset=utf-8",
     });
-    // latest/ is replaced in one step only after the dated file is complete.
-    await bucket.copy(path, latestExtractPath(name));
     rows[name] = counter.rows;
     bytes += written.bytes;
-    outputs.push(path, latestExtractPath(name));
+    outputs.push(path);
+    if (updateLatest) {
+      // latest/ is replaced in one step only after the dated file is complete.
+      await bucket.copy(path, latestExtractPath(name));
+      outputs.push(latestExtractPath(name));
+    }
   }
+  if (updateLatest) {
+    await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate })}\n`, {
+      contentType: "application/json",
+    });
+  } else {
+    context.log.info("latest/ kept: it shows a newer run date", { latest: shown, runDate });
+  }
+  const total = Object.values(rows).reduce((a, b) => a + b, 0);
+  const latestNote = updateLatest ? "" : `; latest/ kept at ${shown} (newer than ${runDate})`;
   return {
     rows,
     outputs,
-    metrics: { extracts: EXTRACT_NAMES.length, bytes },
-    summary: `${EXTRACT_NAMES.length} extracts, ${Object.values(rows).reduce((a, b) => a + b, 0)} rows, ${(bytes / 1024).toFixed(0)} KiB`,
+    metrics: { extracts: EXTRACT_NAMES.length, bytes, latestUpdated: updateLatest ? 1 : 0 },
+    summary: `${EXTRACT_NAMES.length} extracts, ${total} rows, ${(bytes / 1024).toFixed(0)} KiB${latestNote}`,
   };
 }

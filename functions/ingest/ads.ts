@@ -314,8 +314,9 @@ export const TIKTOK_ADS: FormatSpec = {
         if (errors.reason) return reject(record, errors.reason);
         const currency =
           cleanCell(get(columns.currency)).toUpperCase() || headerCurrency || context.shopCurrency;
-        // Staging multiplies purchases by value per purchase (the API's shape): land the value that way.
-        const perPurchase = purchases && value !== null ? value / purchases : 0;
+        // The API's shape: `total_complete_payment_rate` is the total purchase value (not a rate, not per purchase),
+        // `complete_payment_roas` that value over spend.
+        const roas = cost && value !== null ? value / cost : 0;
         const row: Row = {
           ad_id: adId,
           advertiser_id: advertiserId,
@@ -334,7 +335,8 @@ export const TIKTOK_ADS: FormatSpec = {
             clicks: String(clicks ?? 0),
             conversion: String(conversions ?? purchases ?? 0),
             complete_payment: String(purchases ?? 0),
-            total_complete_payment_rate: String(perPurchase),
+            total_complete_payment_rate: String(value ?? 0),
+            complete_payment_roas: String(roas),
             currency,
           },
         };

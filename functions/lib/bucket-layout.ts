@@ -69,6 +69,12 @@ export function extractPath(name: string, runDate: string): string {
   return `extracts/${name}/${dated(runDate)}/${name}.csv`;
 }
 
+/**
+ * The run date that extracts/latest/ shows: a run of an older date never replaces latest/ (kept outside latest/
+ * so that a Looker folder data source over latest/ reads CSVs only).
+ */
+export const LATEST_EXTRACTS_STATE_PATH = "state/extracts-latest.json";
+
 /** What Looker Studio reads: replaced only once the dated file is whole. */
 export function latestExtractPath(name: string): string {
   return `extracts/latest/${name}.csv`;

@@ -37,6 +37,7 @@ import {
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
+import { missingSourcesCaveat, periodSpendCaveat, sourceDisplayName } from "../lib/reporting/completeness.ts";
 
 export type { RenderedEmail } from "../lib/reporting/html.ts";
 
@@ -76,6 +77,8 @@ interface HeadlineRow {
   label: string;
   value: string;
   comparisons: ComparisonCell[];
+  /** "excludes Meta, TikTok: no data since Tue 24 Nov" when a source the value needs had not landed. */
+  caveat?: string;
 }
 
 interface ChannelLine {
@@ -102,6 +105,8 @@ interface AlertLine {
 
 interface SummaryModel {
   subject: string;
+  /** The primary source (Shopify) is critically stale: said first, above everything else. */
+  staleShop?: string;
   shopName: string;
   heading: string;
   comparisonHeaders: string[];
@@ -140,21 +145,33 @@ function buildModel(data: ReportData): SummaryModel {
   const findings = sortFindings(data.findings);
   const alerts = findings.filter((finding) => finding.severity !== "info");
 
+  // Shopify critically stale: the day's sales are not in yet, so no number below is the day's business.
+  const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
+  const staleShop = shopify
+    ? `Shopify data is stale: ${shopify.lastEventDate ? `no orders since ${formatWeekdayDate(shopify.lastEventDate, locale)}` : "no orders have landed"}. Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`
+    : undefined;
   const revenue = byMetric.get("gross_revenue");
   const roas = byMetric.get("blended_roas");
+  // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.
+  const roasMissing = roas?.missingSources ?? [];
   const subject = sanitizeHeader(
     [
       data.shop.name,
       runDay,
-      `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
-      `ROAS ${formatRatio(roas?.value, locale, 1)}`,
+      shopify
+        ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
+        : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
+      roasMissing.length
+        ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`
+        : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
       plural(alerts.length, "alert", "alerts"),
     ].join(" · "),
   );
 
   const mtd = monthToDate(data.daily, data.runDate);
   const ranges = monthToDateRanges(data.runDate);
-  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}.`;
+  const mtdCaveat = periodSpendCaveat(data.daily, mtd.current, data.runDate, locale);
+  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
 
   const windowStart = addDays(data.runDate, -(EMAIL_CHANNEL_DAYS - 1));
   const window = data.channels.filter((row) => row.date >= windowStart && row.date <= data.runDate);
@@ -185,6 +202,7 @@ function buildModel(data: ReportData): SummaryModel {
 
   return {
     subject,
+    ...(staleShop ? { staleShop } : {}),
     shopName: data.shop.name,
     heading: `Daily summary — ${formatLongDate(data.runDate, locale)}`,
     comparisonHeaders: [
@@ -198,6 +216,9 @@ function buildModel(data: ReportData): SummaryModel {
       comparisons: [comparison.previousDay, comparison.lastWeek, comparison.lastYear].map((change) =>
         comparisonCell(comparison.metric, change, fmt),
       ),
+      ...(comparison.missingSources.length
+        ? { caveat: missingSourcesCaveat(data.daily, comparison.missingSources, data.runDate, locale) }
+        : {}),
     })),
     monthToDate: monthToDateLine,
     channels,
@@ -276,6 +297,11 @@ function renderHtml(model: SummaryModel): string {
       "</td></tr>",
     ].join("\n"),
   );
+  if (model.staleShop) {
+    rows.push(
+      `<tr><td style="padding:12px 24px;background-color:#fef2f2;color:${c.bad};font-size:15px;font-weight:bold;">${h(model.staleShop)}</td></tr>`,
+    );
+  }
   if (model.alerts.length) {
     const worst = model.alerts[0]?.tone ?? "warning";
     rows.push(
@@ -292,7 +318,9 @@ function renderHtml(model: SummaryModel): string {
           ...model.comparisonHeaders.map((text) => ({ text, align: "right" as const })),
         ],
         model.headline.map((row) => [
-          h(row.label),
+          row.caveat
+            ? `${h(row.label)}<br><span style="color:${c.warning};font-size:12px;">${h(`incomplete: ${row.caveat}`)}</span>`
+            : h(row.label),
           `<strong>${h(row.value)}</strong>`,
           ...row.comparisons.map(comparisonHtml),
         ]),
@@ -394,6 +422,7 @@ function comparisonText(header: string, cell: ComparisonCell): string {
 
 function renderText(model: SummaryModel): string {
   const lines: string[] = [model.shopName, model.heading, ""];
+  if (model.staleShop) lines.push(model.staleShop.toUpperCase(), "");
   if (model.alerts.length) {
     lines.push(
       `${plural(model.alerts.length, "alert needs attention", "alerts need attention")}: see below.`,
@@ -405,7 +434,8 @@ function renderText(model: SummaryModel): string {
     const comparisons = row.comparisons.map((cell, index) =>
       comparisonText(model.comparisonHeaders[index] ?? "", cell),
     );
-    lines.push(`- ${row.label}: ${row.value} | ${comparisons.join(" | ")}`);
+    const caveat = row.caveat ? ` (incomplete: ${row.caveat})` : "";
+    lines.push(`- ${row.label}: ${row.value}${caveat} | ${comparisons.join(" | ")}`);
   }
   lines.push(model.monthToDate, "", model.channelsHeading.toUpperCase());
   if (!model.channels.length) lines.push(`No channel data in the last ${EMAIL_CHANNEL_DAYS} days.`);

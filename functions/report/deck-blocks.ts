@@ -179,6 +179,12 @@ export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
       { text: card.label, options: { fontSize: 10, color: COLORS.muted, breakLine: true } },
       { text: card.value, options: { fontSize: 22, bold: true, color: COLORS.ink, breakLine: true } },
     ];
+    if (card.caveat) {
+      runs.push({
+        text: card.caveat,
+        options: { fontSize: 8, color: EMPHASIS_COLORS.warning, breakLine: true },
+      });
+    }
     for (const change of card.changes) {
       const color = EMPHASIS_COLORS[change.tone === "neutral" ? "muted" : change.tone];
       if (change.arrow) runs.push({ text: `${change.arrow} `, options: { fontSize: 9, color } });

@@ -7,14 +7,18 @@ import {
   formatPercent,
 } from "../lib/reporting/display-format.ts";
 import {
-  compareValues,
+  compareAs,
   KPI_METRICS,
   type KpiMetric,
   METRIC_POLARITY,
+  missingInputsOf,
   type PeriodComparison,
+  periodIncomplete,
   type PeriodTotals,
   type Polarity,
+  SPEND_METRICS,
 } from "../lib/reporting/kpi-comparisons.ts";
+import { periodSpendCaveat, sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
 import { formatKpi } from "../lib/reporting/kpi-format.ts";
 import {
   cell,
@@ -68,6 +72,7 @@ export function coverSlide(ctx: Context, title: string, historyDays: number): Co
 function kpiCards(ctx: Context, comparison: PeriodComparison): KpiCard[] {
   return SUMMARY_CARDS.map((metric) => {
     const value = comparison.current ? comparison.current[metric] : null;
+    const missing = missingInputsOf(metric, comparison.current?.missing_sources ?? []);
     return {
       metric,
       label: KPI_LABELS[metric],
@@ -77,27 +82,46 @@ function kpiCards(ctx: Context, comparison: PeriodComparison): KpiCard[] {
         changeLine(comparison.vsPrevious[metric], ctx.period.vsPrevious, ctx.locale),
         changeLine(comparison.vsLastYear[metric], "vs last year", ctx.locale),
       ],
+      ...(missing.length
+        ? { caveat: `incomplete: excludes ${missing.map(sourceDisplayName).join(", ")}` }
+        : {}),
     };
   });
 }
 
+/** The slide's line on its incomplete figures ("" when complete). */
+function incompleteNote(ctx: Context, totals: PeriodTotals | null, what: string): string {
+  const caveat = periodSpendCaveat(ctx.data.daily, totals, ctx.data.runDate, ctx.locale);
+  return caveat ? `${what} — ${caveat}; their changes are not judged.` : "";
+}
+
 export function summarySlide(ctx: Context): ContentSlide {
   const { period } = ctx;
+  const note = incompleteNote(ctx, period.toDate.current, "Incomplete: ad spend, blended ROAS, MER and CAC");
   const { previous, lastYear } = period.ranges.toDate;
   return {
     kind: "summary",
     section: "Total business",
     title: `Executive summary — ${period.toDateName.toLowerCase()}`,
     subtitle: `${period.toDateLabel}, against ${formatDateRange(previous.from, previous.to, ctx.locale)} (${period.vsPrevious.replace(/^vs /, "")}) and ${formatDateRange(lastYear.from, lastYear.to, ctx.locale)} (last year). Ratios are ratios of the period's sums.`,
-    blocks: [full({ type: "kpis", cards: kpiCards(ctx, period.toDate) })],
+    blocks: [
+      full({ type: "kpis", cards: kpiCards(ctx, period.toDate) }),
+      ...(note
+        ? [full({ type: "text" as const, lines: [{ text: note, emphasis: "warning" as const }] })]
+        : []),
+    ],
   };
 }
 
 /** Both periods, every headline KPI: value, change against the period before and against last year. */
 export function periodsSlide(ctx: Context): ContentSlide {
   const { period, fmt, locale } = ctx;
+  const marked = (metric: KpiMetric) =>
+    [period.toDate.current, period.complete.current].some(
+      (totals) => missingInputsOf(metric, totals?.missing_sources ?? []).length > 0,
+    );
   const rows: TableCell[][] = KPI_METRICS.map((metric) => [
-    cell(KPI_LABELS[metric], undefined, true),
+    cell(`${KPI_LABELS[metric]}${marked(metric) ? " *" : ""}`, undefined, true),
     cell(formatKpi(metric, period.toDate.current?.[metric] ?? null, fmt), undefined, true),
     changeCell(period.toDate.vsPrevious[metric], locale),
     changeCell(period.toDate.vsLastYear[metric], locale),
@@ -117,7 +141,13 @@ export function periodsSlide(ctx: Context): ContentSlide {
       right("vs last year", 1.1),
     ],
     rows,
-    note: `${period.toDateName}: ${period.toDateLabel}. ${period.completeName}: ${period.completeLabel}. Year-ago figures cover the same days a year earlier; n/a where the history does not reach back.`,
+    note: [
+      `${period.toDateName}: ${period.toDateLabel}. ${period.completeName}: ${period.completeLabel}. Year-ago figures cover the same days a year earlier; n/a where the history does not reach back.`,
+      incompleteNote(ctx, period.toDate.current, "* Incomplete") ||
+        incompleteNote(ctx, period.complete.current, "* Incomplete"),
+    ]
+      .filter(Boolean)
+      .join(" "),
   };
   return {
     kind: "periods",
@@ -144,29 +174,41 @@ function efficiencyRows(ctx: Context, comparison: PeriodComparison): TableCell[]
     polarity: Polarity,
     pick: (totals: PeriodTotals | null) => number | null,
     show: (value: number | null) => string,
-  ): TableCell[] => [
-    cell(label, undefined, true),
-    cell(show(pick(current)), undefined, true),
-    changeCell(compareValues(polarity, pick(current), pick(previous)), locale),
-    changeCell(compareValues(polarity, pick(current), pick(lastYear)), locale),
-  ];
+    rate = false,
+    spend = true,
+  ): TableCell[] => {
+    // A rate's change reads in percentage points; a spend-based figure over days missing a source is not judged.
+    const change = (base: PeriodTotals | null) => {
+      const compared = compareAs(rate, polarity, pick(current), pick(base));
+      return spend && periodIncomplete("ad_spend", current, base) ? withoutJudgement(compared) : compared;
+    };
+    const marked = spend && missingInputsOf("ad_spend", current?.missing_sources ?? []).length > 0;
+    return [
+      cell(`${label}${marked ? " *" : ""}`, undefined, true),
+      cell(show(pick(current)), undefined, true),
+      changeCell(change(previous), locale),
+      changeCell(change(lastYear), locale),
+    ];
+  };
   const kpi = (metric: KpiMetric) =>
     row(
       KPI_LABELS[metric],
       METRIC_POLARITY[metric],
       (totals) => totals?.[metric] ?? null,
       (value) => formatKpi(metric, value, fmt),
+      false,
+      SPEND_METRICS.has(metric),
     );
   const percent = (value: number | null) => formatPercent(value, locale, 1);
   return [
     kpi("net_revenue"),
     kpi("ad_spend"),
     row("Contribution after ad spend", "up_is_good", contribution, money),
-    row("Ad spend ÷ net revenue", "down_is_good", spendShare, percent),
+    row("Ad spend ÷ net revenue", "down_is_good", spendShare, percent, true),
     kpi("blended_roas"),
     kpi("mer"),
     kpi("cac"),
-    row("New customers ÷ orders", "neutral", newShare, percent),
+    row("New customers ÷ orders", "neutral", newShare, percent, true, false),
   ];
 }
 
@@ -194,7 +236,12 @@ export function efficiencySlide(ctx: Context): ContentSlide {
       right("vs last year", 1.1),
     ],
     rows: efficiencyRows(ctx, period.toDate),
-    note: "Contribution after ad spend = net revenue − ad spend (before product and fulfilment costs).",
+    note: [
+      "Contribution after ad spend = net revenue − ad spend (before product and fulfilment costs).",
+      incompleteNote(ctx, period.toDate.current, "* Incomplete"),
+    ]
+      .filter(Boolean)
+      .join(" "),
   };
   const monthNote = months.length
     ? `Months from marts.executive_summary_monthly; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.`

@@ -18,12 +18,12 @@ import {
   cohortSlides,
   conversionSlide,
   customersSlide,
-  dailyTrendSlide,
   monthlyTrendSlide,
   productsSlide,
   regionsSlide,
   sitewideSlide,
 } from "./deck-dtc.ts";
+import { dailyTrendSlide } from "./deck-daily-trend.ts";
 import { channelMixSlide, channelPerformanceSlide, channelsSlide, ppcIndexSlide } from "./deck-marketing.ts";
 import type { Context, DeckContent, PeriodContext } from "./deck-model.ts";
 

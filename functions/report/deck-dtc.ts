@@ -2,8 +2,6 @@
 // who buys (new or returning), what sells, where, and how cohorts of customers keep paying back.
 import { addDays } from "../lib/calendar.ts";
 import {
-  formatDateRange,
-  formatDayMonth,
   formatMonthShort,
   formatMonthYear,
   formatMoney,
@@ -15,8 +13,7 @@ import {
 import {
   addMonths,
   changeFromRatio,
-  compareValues,
-  lastDays,
+  compareAs,
   monthStart,
   type PeriodComparison,
   type PeriodTotals,
@@ -40,10 +37,8 @@ import {
   safeRatio,
   type TableCell,
   type TableSpec,
-  type TextLine,
 } from "./deck-model.ts";
 
-export const TREND_DAYS = 28;
 export const MAX_PRODUCT_ROWS = 10;
 export const MAX_REGION_ROWS = 10;
 export const COHORT_COLUMNS = 12;
@@ -142,53 +137,18 @@ export function monthlyTrendSlide(ctx: Context): ContentSlide {
   };
 }
 
-export function dailyTrendSlide(ctx: Context): ContentSlide {
-  const { data, fmt, locale } = ctx;
-  const rows = lastDays(data.daily, data.runDate, TREND_DAYS);
-  const from = addDays(data.runDate, -(TREND_DAYS - 1));
-  const revenue = rows.reduce((sum, row) => sum + row.gross_revenue, 0);
-  const spend = rows.reduce((sum, row) => sum + row.ad_spend, 0);
-  const orders = rows.reduce((sum, row) => sum + row.orders, 0);
-  const chart: ChartSpec = {
-    id: "revenue-spend-trend",
-    title: "Gross revenue (bars) and ad spend (line) per day",
-    kind: "column",
-    labels: rows.map((row) => formatDayMonth(row.date, locale)),
-    series: [
-      { name: "Gross revenue", as: "bar", role: "revenue", values: rows.map((row) => row.gross_revenue) },
-      { name: "Ad spend", as: "line", role: "spend", values: rows.map((row) => row.ad_spend) },
-    ],
-    numberFormat: excelMoneyFormat(fmt),
-    emptyText: `No daily KPIs in the last ${TREND_DAYS} days.`,
-  };
-  const lines: TextLine[] = rows.length
-    ? [
-        {
-          text: `${formatDateRange(rows[0]?.date ?? from, data.runDate, locale)} (${rows.length} days with data): gross revenue ${formatMoney(revenue, fmt)} · orders ${formatNumber(orders, locale)} · ad spend ${formatMoney(spend, fmt)} · blended ROAS ${formatRatio(safeRatio(revenue, spend), locale, 2, "×")}`,
-        },
-      ]
-    : [];
-  return {
-    kind: "daily-trend",
-    section: "DTC performance",
-    title: `Revenue and ad spend — last ${TREND_DAYS} days`,
-    blocks: [
-      full({ type: "chart", chart }),
-      ...(lines.length ? [full({ type: "text" as const, lines })] : []),
-    ],
-  };
-}
-
 interface EfficiencyMeasure {
   label: string;
   polarity: Polarity;
   pick: (totals: PeriodTotals | null) => number | null;
   show: (value: number | null) => string;
+  rate?: boolean; // a percentage: its change reads in points
 }
 
 function efficiencyMeasures(ctx: Context): EfficiencyMeasure[] {
   const { fmt, locale } = ctx;
   const percent = (value: number | null) => formatPercent(value, locale, 1);
+  const rate = { show: percent, rate: true };
   return [
     {
       label: "AOV",
@@ -212,24 +172,25 @@ function efficiencyMeasures(ctx: Context): EfficiencyMeasure[] {
       label: "Discounts ÷ gross revenue",
       polarity: "down_is_good",
       pick: (t) => ratioOf(t?.discounts, t?.gross_revenue),
-      show: percent,
+      ...rate,
     },
     {
       label: "Refunds ÷ gross revenue",
       polarity: "down_is_good",
       pick: (t) => ratioOf(t?.refunds, t?.gross_revenue),
-      show: percent,
+      ...rate,
     },
   ];
 }
 
 function measureRow(ctx: Context, measure: EfficiencyMeasure, comparison: PeriodComparison): TableCell[] {
   const { current, previous, lastYear } = comparison;
+  const compare = (a: number | null, b: number | null) => compareAs(!!measure.rate, measure.polarity, a, b);
   return [
     cell(measure.label, undefined, true),
     cell(measure.show(measure.pick(current)), undefined, true),
-    changeCell(compareValues(measure.polarity, measure.pick(current), measure.pick(previous)), ctx.locale),
-    changeCell(compareValues(measure.polarity, measure.pick(current), measure.pick(lastYear)), ctx.locale),
+    changeCell(compare(measure.pick(current), measure.pick(previous)), ctx.locale),
+    changeCell(compare(measure.pick(current), measure.pick(lastYear)), ctx.locale),
     cell(measure.show(measure.pick(ctx.period.complete.current))),
   ];
 }
@@ -344,11 +305,12 @@ export function customersSlide(ctx: Context): ContentSlide {
     polarity: Polarity,
     pick: (s: Sums) => number | null,
     show: (value: number | null) => string,
+    rate = false,
   ): TableCell[] => [
     cell(label, undefined, true),
     cell(show(pick(now)), undefined, true),
-    changeCell(compareValues(polarity, pick(now), pick(before)), locale),
-    changeCell(compareValues(polarity, pick(now), pick(yearAgo)), locale),
+    changeCell(compareAs(rate, polarity, pick(now), pick(before)), locale),
+    changeCell(compareAs(rate, polarity, pick(now), pick(yearAgo)), locale),
   ];
   const money = (value: number | null) => formatMoney(value, fmt);
   const table: TableSpec = {
@@ -373,6 +335,7 @@ export function customersSlide(ctx: Context): ContentSlide {
         "neutral",
         (s) => ratioOf(s?.returningRevenue, s?.gross),
         (v) => formatPercent(v, locale, 1),
+        true,
       ),
       measure(
         "First-order value",

@@ -1,7 +1,7 @@
 // The deck's content model: slides made of blocks (KPI cards, tables, native charts, text), and the small
 // helpers every section shares. Values only: every string is formatted here once, so the renderer only lays
 // things out and a test can check each figure against the mart rows it came from.
-import { currencySymbol, formatChange, type NumberLocale } from "../lib/reporting/display-format.ts";
+import { currencySymbol, formatMetricChange, type NumberLocale } from "../lib/reporting/display-format.ts";
 import type {
   ChangeDirection,
   ChangeTone,
@@ -34,6 +34,8 @@ export interface KpiCard {
   value: string;
   raw: number | null;
   changes: ChangeLine[];
+  /** "incomplete: excludes Meta, TikTok" when a source the value needs had not landed. */
+  caveat?: string;
 }
 
 export interface TableColumn {
@@ -214,7 +216,7 @@ export function toneEmphasis(tone: ChangeTone): Emphasis {
 
 export function changeLine(change: MetricChange, comparedWith: string, locale: string): ChangeLine {
   return {
-    text: formatChange(change.change, locale),
+    text: formatMetricChange(change, locale),
     comparedWith,
     arrow: arrowFor(change.direction),
     direction: change.direction,
@@ -222,9 +224,9 @@ export function changeLine(change: MetricChange, comparedWith: string, locale: s
   };
 }
 
-/** A change as a table cell: arrow, signed percentage, coloured by whether it is good news. */
+/** A change as a table cell: arrow, signed percentage (points for a rate), coloured by whether it is good news. */
 export function changeCell(change: MetricChange, locale: string): TableCell {
-  const text = formatChange(change.change, locale);
+  const text = formatMetricChange(change, locale);
   const arrow = arrowFor(change.direction);
   return cell(arrow ? `${arrow} ${text}` : text, toneEmphasis(change.tone));
 }

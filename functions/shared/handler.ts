@@ -5,7 +5,13 @@ import type { PulseConfig } from "./config.ts";
 import { STEP_NAMES, type StepName } from "./pipeline.ts";
 import type { Logger } from "./ports.ts";
 import { decodePubSubData, UndecodableMessageError } from "./pubsub-envelope.ts";
-import { InvalidMessageError, parseRunMessage, type RunMessage, resolveStartMessage } from "./run-message.ts";
+import {
+  futureRunDateProblem,
+  InvalidMessageError,
+  parseRunMessage,
+  type RunMessage,
+  resolveStartMessage,
+} from "./run-message.ts";
 import { runStep, type StepOutcome } from "./run-step.ts";
 import type { Ports, StepFunction } from "./step.ts";
 
@@ -52,6 +58,12 @@ export function createStepEventHandler(
         step === STEP_NAMES[0]
           ? resolveStartMessage(decoded.data, context.ports.clock.now(), context.config.shop.timezone)
           : parseRunMessage(decoded.data);
+      const future = futureRunDateProblem(
+        message.runDate,
+        context.ports.clock.now(),
+        context.config.shop.timezone,
+      );
+      if (future) throw new InvalidMessageError(future);
     } catch (error) {
       if (error instanceof UndecodableMessageError || error instanceof InvalidMessageError) {
         // Retrying a malformed message can never succeed: say what is wrong and acknowledge it.

@@ -99,7 +99,10 @@ export interface Warehouse {
   query<T extends object = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;
   /** Runs a statement (DDL/DML) whose result is not needed. */
   execute(sql: string, params?: SqlParams, options?: QueryOptions): Promise<void>;
-  /** Streams a query's rows in batches, so callers never hold a whole table. */
+  /**
+   * Streams a query's rows in batches, so callers never hold a whole table. The first batch always comes, with the
+   * query's columns, even when it has no rows (an empty result still has a schema).
+   */
   stream(sql: string, params?: SqlParams, options?: QueryOptions): AsyncIterable<StreamBatch>;
   /** Writes a model's rows into dataset.table, replacing the window's partitions or the whole table. */
   materialize(request: MaterializeRequest): Promise<MaterializeResult>;

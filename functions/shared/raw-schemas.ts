@@ -156,7 +156,7 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
         name: "metrics",
         type: "JSON",
         description:
-          "{campaign_id, campaign_name, adgroup_id, adgroup_name, ad_name, spend, impressions, clicks, conversion, complete_payment, total_complete_payment_rate, currency}",
+          "{campaign_id, campaign_name, adgroup_id, adgroup_name, ad_name, spend, impressions, clicks, conversion, complete_payment (purchases), total_complete_payment_rate (the total purchase value, despite its name), complete_payment_roas, currency}",
       },
       ...airbyteColumns,
     ],

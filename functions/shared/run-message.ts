@@ -99,6 +99,17 @@ export function resolveStartMessage(data: unknown, now: Date, timeZone: string):
   });
 }
 
+/**
+ * Why a run date cannot be reported yet, or null: a business day can be reported once it has ended in the shop's
+ * time zone, so the latest possible run date is yesterday there. A future date would publish numbers (and
+ * findings) for a day that has not happened.
+ */
+export function futureRunDateProblem(runDate: string, now: Date, timeZone: string): string | null {
+  const latest = yesterdayIn(now, timeZone);
+  if (runDate <= latest) return null;
+  return `run date ${runDate} is after the latest complete day in the shop's time zone (${latest} in ${timeZone}): a day can be reported only once it has ended`;
+}
+
 /** Whether the options ask for `step` to run at all. */
 export function isStepSelected(step: StepName, options: RunOptions): boolean {
   const index = STEP_NAMES.indexOf(step);

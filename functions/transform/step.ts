@@ -1,11 +1,21 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
+import { addDays } from "../lib/calendar.ts";
 import { hmacKeyPads } from "../lib/pii.ts";
 import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
+import { SOURCES } from "../shared/sources.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
+import {
+  changedDays,
+  dayRanges,
+  EPOCH_WATERMARK,
+  lastWatermark,
+  newestExtraction,
+  saveWatermark,
+} from "./changes.ts";
 
 /**
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
@@ -28,13 +38,42 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
     : window;
 }
 
-/** What every model is run with: the window, the channel reference list and the PII key's pads. */
+/**
+ * The window of a model for days that changed late (before the run window): a monthly model rebuilds each
+ * touched month whole, to its last day or the run date, so a late refund never leaves a month cut short.
+ */
+export function lateModelWindow(model: ModelDefinition, range: DateWindow, runDate: string): DateWindow {
+  if (model.partitionGrain !== "month") return range;
+  const [year, month] = range.end.split("-").map(Number) as [number, number];
+  const nextMonth = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`;
+  const monthEnd = addDays(nextMonth, -1);
+  return { start: `${range.start.slice(0, 7)}-01`, end: monthEnd < runDate ? monthEnd : runDate };
+}
+
+/**
+ * The sources the shop expects (all but those its quality settings mark `expected: false`), as a JSON array for
+ * unified.source_coverage: a source the shop does not use never makes a day incomplete.
+ */
+export function expectedSourcesParam(config: Pick<StepContext["config"], "quality">): string {
+  return JSON.stringify(
+    SOURCES.filter((source) => config.quality.sources[source.name]?.expected !== false).map(
+      (source) => source.name,
+    ),
+  );
+}
+
+/** What every model is run with: the window, the channel reference list, the expected sources and the PII key's pads. */
 export function modelParams(
   context: Pick<StepContext, "message" | "config">,
   window: DateWindow,
   piiKey: SqlParams,
 ): SqlParams {
-  return { ...windowParams(context, window), channels: channelsParam(), ...piiKey };
+  return {
+    ...windowParams(context, window),
+    channels: channelsParam(),
+    expected_sources: expectedSourcesParam(context.config),
+    ...piiKey,
+  };
 }
 
 /**
@@ -105,6 +144,47 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const rows: Record<string, number> = {};
   let fullBuilds = 0;
   const started = performance.now();
+
+  // Late changes: the days of the rows extracted since the last transform, before the run window. The newest
+  // extraction is read before building, so a row landing during the build is read again next time.
+  const previous = await lastWatermark(warehouse);
+  const watermark = await newestExtraction(warehouse, previous?.watermark ?? EPOCH_WATERMARK);
+  const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
+  const lateDays =
+    previous && built && !message.options.fullRefresh
+      ? (await changedDays(warehouse, previous.watermark, message.runDate, config.shop.timezone)).filter(
+          (day) => day < incrementalWindow.start,
+        )
+      : [];
+  const lateRanges = dayRanges(lateDays);
+  const waves = buildWaves(MODELS);
+  const parallel = warehouse.parallelWrites ?? 1;
+  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Wave after wave; inside
+  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: one).
+  for (const range of lateRanges) {
+    for (const wave of waves) {
+      await eachLimited(
+        wave.filter((model) => model.partitionColumn),
+        parallel,
+        async (model) => {
+          const window = lateModelWindow(model, range, message.runDate);
+          await warehouse.materialize({
+            dataset: model.layer,
+            table: model.name,
+            sql: readSql(modelPath(model)),
+            params: modelParams(context, window, piiKey),
+            partitionColumn: model.partitionColumn,
+            clusterBy: model.clusterBy,
+            uniqueKey: model.uniqueKey,
+            window,
+            label: `${model.layer}.${model.name} (late changes ${window.start} → ${window.end})`,
+          });
+        },
+      );
+    }
+    log.info("late changes rebuilt", { from: range.start, to: range.end });
+  }
+
   const buildModel = async (model: ModelDefinition) => {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
     const incremental =
@@ -133,18 +213,30 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ms: Math.round(performance.now() - modelStarted),
     });
   };
-  // Wave after wave; inside a wave, up to the warehouse's parallelWrites models at once (DuckDB: one).
-  for (const wave of buildWaves(MODELS)) await eachLimited(wave, warehouse.parallelWrites ?? 1, buildModel);
+  for (const wave of waves) await eachLimited(wave, parallel, buildModel);
+  // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
+  if (!previous || message.runDate >= previous.runDate) {
+    await saveWatermark(warehouse, { runDate: message.runDate, watermark });
+  }
+  const late = lateRanges.length
+    ? ` + ${lateDays.length} late-changed days (${lateRanges.map((range) => (range.start === range.end ? range.start : `${range.start} → ${range.end}`)).join(", ")})`
+    : "";
   const mode =
     fullBuilds === MODELS.length
       ? "full build"
-      : `window ${incrementalWindow.start} → ${incrementalWindow.end}`;
+      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}`;
   return {
     // In MODELS' order, whatever order the parallel builds finished in.
     rows: Object.fromEntries(
       MODELS.map((model) => `${model.layer}.${model.name}`).map((name) => [name, rows[name] ?? 0]),
     ),
-    metrics: { models: MODELS.length, fullBuilds, ms: Math.round(performance.now() - started) },
+    metrics: {
+      models: MODELS.length,
+      fullBuilds,
+      lateDays: lateDays.length,
+      lateRanges: lateRanges.length,
+      ms: Math.round(performance.now() - started),
+    },
     summary: `${MODELS.length} models built (${mode})`,
   };
 }

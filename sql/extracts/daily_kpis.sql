@@ -17,7 +17,9 @@ SELECT
   blended_roas,
   mer,
   cac,
-  orders_missing_value
+  orders_missing_value,
+  is_complete,
+  missing_sources
 FROM marts.daily_kpis
 WHERE date <= @run_date
 ORDER BY date

@@ -6,6 +6,9 @@
 --
 -- One row per day: the headline KPIs of the business, the shop's numbers next to its ad spend.
 -- Formulas: README, Metrics glossary. The deck, the email and the daily_kpis extract read this table.
+-- is_complete is FALSE when an expected source had not landed through the day (unified.source_coverage):
+-- missing_sources names them (comma-separated, e.g. "facebook_ads,tiktok_ads"), and the day's spend, blended
+-- ROAS, MER and CAC count only the sources that had.
 WITH
 
 shop_days AS (
@@ -17,6 +20,15 @@ shop_days AS (
 spend_days AS (
   SELECT date, SUM(spend) AS ad_spend
   FROM unified.marketing_unified
+  WHERE date BETWEEN @window_start AND @window_end
+  GROUP BY date
+),
+
+coverage_days AS (
+  SELECT
+    date,
+    STRING_AGG(IF(is_expected AND NOT has_landed, source, NULL), ',' ORDER BY source) AS missing_sources
+  FROM unified.source_coverage
   WHERE date BETWEEN @window_start AND @window_end
   GROUP BY date
 ),
@@ -42,10 +54,12 @@ combined AS (
     COALESCE(shop_days.returning_customers, 0) AS returning_customers,
     COALESCE(shop_days.new_customer_revenue, 0) AS new_customer_revenue,
     COALESCE(shop_days.returning_customer_revenue, 0) AS returning_customer_revenue,
-    COALESCE(spend_days.ad_spend, 0) AS ad_spend
+    COALESCE(spend_days.ad_spend, 0) AS ad_spend,
+    coverage_days.missing_sources
   FROM all_days
   LEFT JOIN shop_days ON shop_days.date = all_days.date
   LEFT JOIN spend_days ON spend_days.date = all_days.date
+  LEFT JOIN coverage_days ON coverage_days.date = all_days.date
 )
 
 SELECT
@@ -65,5 +79,7 @@ SELECT
   ad_spend,
   ROUND(SAFE_DIVIDE(gross_revenue, ad_spend), 4) AS blended_roas,
   ROUND(SAFE_DIVIDE(net_revenue, ad_spend), 4) AS mer,
-  ROUND(SAFE_DIVIDE(ad_spend, new_customers), 2) AS cac
+  ROUND(SAFE_DIVIDE(ad_spend, new_customers), 2) AS cac,
+  missing_sources IS NULL AS is_complete,
+  missing_sources
 FROM combined

@@ -11,6 +11,8 @@ raw_insights AS (
   SELECT *
   FROM raw.facebook_ads_insights
   WHERE date_start BETWEEN @window_start AND @window_end
+    -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
   QUALIFY ROW_NUMBER() OVER (PARTITION BY date_start, ad_id ORDER BY _airbyte_extracted_at DESC) = 1
 ),
 

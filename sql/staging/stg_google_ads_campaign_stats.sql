@@ -11,6 +11,8 @@ raw_stats AS (
   SELECT *
   FROM raw.google_ads_campaign_stats
   WHERE segments_date BETWEEN @window_start AND @window_end
+    -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
   QUALIFY ROW_NUMBER() OVER (
     PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
   ) = 1

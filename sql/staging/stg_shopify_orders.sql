@@ -12,6 +12,8 @@ raw_orders AS (
   SELECT *
   FROM raw.shopify_orders
   WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+    -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
 ),
 
 copies_per_version AS (

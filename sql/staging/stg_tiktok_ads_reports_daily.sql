@@ -14,6 +14,8 @@ raw_reports AS (
     DATE(stat_time_day) AS report_date
   FROM raw.tiktok_ads_reports_daily
   WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
+    -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
   QUALIFY ROW_NUMBER() OVER (PARTITION BY ad_id, DATE(stat_time_day) ORDER BY _airbyte_extracted_at DESC) = 1
 )
 
@@ -33,12 +35,15 @@ SELECT
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64), 0) AS impressions,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64), 0) AS clicks,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64), 0) AS conversions,
-  -- TikTok reports purchases and value per purchase; their product is the reported purchase value.
+  -- TikTok's reporting API: `complete_payment` counts purchases; `total_complete_payment_rate` is, despite its name,
+  -- the TOTAL purchase value ("Total purchase value" in Ads Manager), and `complete_payment_roas` = value / spend.
+  -- A report without the value column but with the ROAS gives the value back as ROAS × spend.
   COALESCE(
+    ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS NUMERIC), 2),
     ROUND(
       CAST(
-        SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64)
-        * SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS FLOAT64) AS NUMERIC
+        SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment_roas') AS FLOAT64)
+        * SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64) AS NUMERIC
       ),
       2
     ),

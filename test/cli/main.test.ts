@@ -12,11 +12,12 @@ describe("pulse command line", () => {
   });
   after(() => rm(workDir, { recursive: true, force: true }));
 
-  const pulse = (...args: string[]) =>
+  const pulseWith = (env: Record<string, string>, ...args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", "functions/cli/main.ts", ...args], {
       encoding: "utf8",
-      env: { ...process.env, PULSE_WORK_DIR: workDir },
+      env: { ...process.env, PULSE_WORK_DIR: workDir, ...env },
     });
+  const pulse = (...args: string[]) => pulseWith({}, ...args);
 
   it("--help explains every option and exits 0", () => {
     const result = pulse("--help");
@@ -43,6 +44,16 @@ describe("pulse command line", () => {
     const badDate = pulse("--date", "2026-02-30");
     assert.equal(badDate.status, 2);
     assert.match(badDate.stderr, /--date must be a real date/);
+    const future = pulse("--date", "2030-01-01");
+    assert.equal(future.status, 2);
+    assert.match(
+      future.stderr,
+      /run date 2030-01-01 is after the latest complete day in the shop's time zone/,
+    );
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Pacific/Kiritimati" }).format(new Date());
+    const notEnded = pulseWith({ PULSE_TIMEZONE: "Pacific/Kiritimati" }, "--date", today);
+    assert.equal(notEnded.status, 2, "the shop's today has not ended yet");
+    assert.match(notEnded.stderr, /is after the latest complete day in the shop's time zone/);
     const unknown = pulse("--colour");
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown option '--colour'/);

@@ -43,4 +43,21 @@ describe("CSV extracts", () => {
       ["2026-11-21", "'=cmd|' /C calc'!A0", "-3"],
     ]);
   });
+
+  it("writes a header-only CSV for a result with no rows (the first, empty batch carries the columns)", async () => {
+    async function* empty(): AsyncIterable<StreamBatch> {
+      yield {
+        columns: [
+          { name: "run_date", type: "DATE" },
+          { name: "message", type: "VARCHAR" },
+        ],
+        rows: [],
+      };
+    }
+    const counter = { rows: 0 };
+    let text = "";
+    for await (const chunk of csvChunks(empty(), counter)) text += chunk;
+    assert.equal(text, "run_date,message\n");
+    assert.equal(counter.rows, 0);
+  });
 });

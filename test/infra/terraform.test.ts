@@ -397,7 +397,7 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       for (const dataset of [...reads, ...writes])
         assert.ok(datasets.includes(dataset), `${step}: ${dataset}`);
     }
-    assert.deepEqual(access.transform?.writes, ["staging", "unified", "marts"]);
+    assert.deepEqual(access.transform?.writes, ["staging", "unified", "marts", "ops"], "ops: its watermark");
     assert.equal(
       resource(tf, "google_bigquery_dataset", "dataset").for_each,
       "${tomap(local.pipeline.datasets)}",

@@ -195,4 +195,20 @@ describe("file drops of every format, through the real pipeline", { timeout: 120
       ],
     );
   });
+  it("lands TikTok's purchase value as its total (the API's total_complete_payment_rate), not per purchase", async () => {
+    let value = 0;
+    let purchases = 0;
+    for (const row of csv(await readFile(join(FIXTURES, "tiktok-ads.csv"), "utf8"))) {
+      if (row["By Day"] !== RUN_DATE) continue;
+      value += money(row["Total purchase value"]);
+      purchases += money(row["Complete payment"]);
+    }
+    assert.ok(value > 0 && purchases > 1, "a day with several purchases");
+    const [staged] = await warehouse.query<{ value: number; purchases: number }>(
+      "SELECT SUM(conversion_value) AS value, SUM(conversions) AS purchases FROM staging.stg_tiktok_ads_reports_daily WHERE date = @run_date",
+      { run_date: RUN_DATE },
+    );
+    close(staged?.value, value, "TikTok purchase value");
+    close(staged?.purchases, purchases, "TikTok purchases");
+  });
 });

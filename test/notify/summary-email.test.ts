@@ -223,4 +223,37 @@ describe("summary email", () => {
     assert.ok(html.includes("No alerts."));
     assert.ok(!html.includes("need attention"));
   });
+
+  it("says first, in the subject and above everything, when Shopify is critically stale", () => {
+    const data = buildReportData();
+    const shopify = data.sources.find((source) => source.source === "shopify");
+    assert.ok(shopify);
+    Object.assign(shopify, { lastEventDate: "2026-11-18", lagDays: 3, status: "critical" });
+    // The marts say the same: the days after the 18th miss Shopify.
+    for (const row of data.daily) if (row.date > "2026-11-18") row.missing_sources = "shopify";
+    const { subject, html, text } = buildSummaryEmail(data);
+    assert.match(subject, /Sat 21 Nov · Shopify data stale \(last order day Wed 18 Nov\) · /);
+    assert.doesNotMatch(subject, /revenue \(/);
+    assert.doesNotMatch(subject, /ROAS \d/);
+    const banner = "Shopify data is stale: no orders since Wed 18 Nov.";
+    assert.equal(
+      text.split("\n")[3],
+      `${banner} Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`.toUpperCase(),
+    );
+    const visible = visibleText(html);
+    assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Headline"));
+    // Every headline figure carries the mark.
+    for (const label of [
+      "Revenue (gross)",
+      "Orders",
+      "AOV",
+      "New customers",
+      "Ad spend",
+      "Blended ROAS",
+      "MER",
+    ]) {
+      const line = text.split("\n").find((candidate) => candidate.startsWith(`- ${label}:`));
+      assert.match(line ?? "", /\(incomplete: excludes Shopify: no data since Wed 18 Nov\)/, label);
+    }
+  });
 });

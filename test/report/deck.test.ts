@@ -318,6 +318,14 @@ describe("deck", () => {
     assert.deepEqual(rows[1]?.slice(0, 2), ["AOV", usd(nov.aov, 2)]);
     assert.deepEqual(rows[4]?.slice(0, 2), ["Discounts ÷ gross revenue", percent(nov.discounts / nov.gross)]);
     assert.deepEqual(rows[5]?.slice(0, 2), ["Refunds ÷ gross revenue", percent(nov.refunds / nov.gross)]);
+    // A rate's change is in percentage points (the difference of the two rates), never a percentage of a percentage.
+    const points = (now: number, base: number) => {
+      const text = `${Math.abs(now - base) * 100 < 0.05 ? "0.0" : ((now - base) * 100).toFixed(1)} pts`;
+      return arrowed(text.startsWith("-") || text.startsWith("0.0") ? text : `+${text}`);
+    };
+    assert.equal(rows[4]?.[2], points(nov.discounts / nov.gross, oct21.discounts / oct21.gross));
+    assert.equal(rows[5]?.[2], points(nov.refunds / nov.gross, oct21.refunds / oct21.gross));
+    assert.match(rows[4]?.[2] ?? "", / pts$/);
     assert.deepEqual(rows[6], ["Conversion rate", "n/a", "n/a", "n/a", "n/a"]);
   });
 

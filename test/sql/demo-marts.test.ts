@@ -142,4 +142,64 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       assert.equal(month.revenue, 1, `revenue shares of ${month.month}`);
     }
   });
+  it("platform ROAS of every paid channel is within a few times its UTM ROAS (TikTok's value is its total, not per purchase)", async () => {
+    // TikTok's report: complete_payment = purchases, total_complete_payment_rate = their total value. Summed here
+    // straight from the raw reports, the value over spend is the platform's claim.
+    const [raw] = await native(`
+      SELECT sum(CAST(json_extract_string(metrics, '$.total_complete_payment_rate') AS DOUBLE))
+             / sum(CAST(json_extract_string(metrics, '$.spend') AS DOUBLE)) AS platform_roas
+      FROM raw.tiktok_ads_reports_daily WHERE date_trunc('month', CAST(stat_time_day AS DATE)) = DATE '${MONTH}'`);
+    const mart = await model(
+      `SELECT channel, roas, platform_roas FROM marts.marketing_monthly_performance WHERE month = DATE '${MONTH}' AND is_paid_channel ORDER BY channel`,
+    );
+    assert.equal(mart.length, 3);
+    for (const row of mart) {
+      const ratio = Number(row.platform_roas) / Number(row.roas);
+      assert.ok(
+        ratio >= 0.5 && ratio <= 3,
+        `${row.channel}: platform ROAS ${row.platform_roas} vs UTM ROAS ${row.roas}`,
+      );
+    }
+    near(
+      mart.find((row) => row.channel === "tiktok")?.platform_roas,
+      raw?.platform_roas,
+      "TikTok platform ROAS",
+    );
+  });
+  it("daily_kpis and marketing_daily_channel: a day is incomplete exactly when an expected source had not landed", async () => {
+    // Each source's newest event day, straight from the raw tables; a day after it is missing that source.
+    const newest = await native(`
+      SELECT 'facebook_ads' AS source, max(date_start)::VARCHAR AS day FROM raw.facebook_ads_insights
+      UNION ALL SELECT 'google_ads', max(segments_date)::VARCHAR FROM raw.google_ads_campaign_stats
+      UNION ALL SELECT 'shopify', max(day)::VARCHAR FROM (${RAW_ORDERS})
+      UNION ALL SELECT 'tiktok_ads', max(CAST(stat_time_day AS DATE))::VARCHAR FROM raw.tiktok_ads_reports_daily`);
+    const lastDay = new Map(newest.map((row) => [String(row.source), String(row.day)]));
+    // The demo's injected staleness: Meta 5 days, TikTok 4 days.
+    assert.equal(lastDay.get("facebook_ads"), addDays(END, -5));
+    assert.equal(lastDay.get("tiktok_ads"), addDays(END, -4));
+    const missingOn = (day: string, sources: readonly string[]) =>
+      sources.filter((source) => (lastDay.get(source) ?? "") < day);
+    const kpis = await model(
+      `SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis WHERE date > DATE '${addDays(END, -10)}' ORDER BY date`,
+    );
+    assert.equal(kpis.length, 10);
+    for (const row of kpis) {
+      const missing = missingOn(String(row.date), ["facebook_ads", "google_ads", "shopify", "tiktok_ads"]);
+      assert.equal(row.is_complete, missing.length === 0, `${row.date} complete`);
+      assert.equal(row.missing_sources ?? "", missing.join(","), `${row.date} missing sources`);
+    }
+    const channels = await model(
+      `SELECT CAST(date AS STRING) AS date, channel, is_complete, missing_sources FROM marts.marketing_daily_channel WHERE date > DATE '${addDays(END, -10)}'`,
+    );
+    const needs: Record<string, string[]> = {
+      meta: ["facebook_ads", "shopify"],
+      tiktok: ["shopify", "tiktok_ads"],
+      google_ads: ["google_ads", "shopify"],
+    };
+    for (const row of channels) {
+      const missing = missingOn(String(row.date), needs[String(row.channel)] ?? ["shopify"]);
+      assert.equal(row.missing_sources ?? "", missing.join(","), `${row.date} ${row.channel}`);
+      assert.equal(row.is_complete, missing.length === 0);
+    }
+  });
 });

@@ -251,7 +251,9 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
         clicks: "20",
         conversion: "3",
         complete_payment: "2",
-        total_complete_payment_rate: "45.5",
+        // The total purchase value of the two purchases (TikTok's field name says "rate"; it is not).
+        total_complete_payment_rate: "91",
+        complete_payment_roas: "2.275",
         currency: "USD",
       },
       _airbyte_extracted_at: "2026-11-22T04:00:00Z",

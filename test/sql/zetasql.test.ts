@@ -14,6 +14,7 @@ import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
+import { WATERMARK_COLUMNS, WATERMARKS_TABLE } from "../../functions/transform/changes.ts";
 import {
   type CatalogColumn,
   simpleType,
@@ -40,6 +41,8 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["pii_inner_key", simpleType("BYTES")],
   ["pii_outer_key", simpleType("BYTES")],
   ["channels", simpleType("STRING")],
+  ["expected_sources", simpleType("STRING")],
+  ["since", simpleType("STRING")],
   ["kind", simpleType("STRING")],
   ["sha256", simpleType("STRING")],
   ["landed_within_hours", simpleType("INT64")],
@@ -215,6 +218,11 @@ function defineSuite(server: ZetaSqlServer): void {
       );
     }
     catalog.addTable("ops", "findings", OPS_FINDINGS);
+    catalog.addTable(
+      "ops",
+      WATERMARKS_TABLE,
+      WATERMARK_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
     const analyze = (sql: string) => server.analyze(sql, { catalog, parameters: parametersFor(sql) });
     // Models that did not analyse, so their dependants can tell "my upstream is broken" from "I am broken".
     const failedModels = new Set<string>();

@@ -42,9 +42,12 @@ export async function insertRaw(
 export async function buildModels(
   warehouse: DuckDbWarehouse,
   runDate: string,
-  options: { fullRefresh?: boolean; lookbackDays?: number } = {},
+  options: { fullRefresh?: boolean; lookbackDays?: number; env?: Record<string, string> } = {},
 ): Promise<void> {
-  const config = loadConfig({ env: { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7) }, cwd: "/tmp" });
+  const config = loadConfig({
+    env: { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7), ...options.env },
+    cwd: "/tmp",
+  });
   const context = {
     step: "transform",
     message: parseRunMessage({

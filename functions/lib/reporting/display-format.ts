@@ -93,6 +93,27 @@ export function formatChange(change: Maybe, locale: string): string {
   }).format(change);
 }
 
+/** A change of a rate in percentage points: 0.037 → `+3.7 pts`, -0.004 → `-0.4 pts`, nothing → `0.0 pts`. */
+export function formatPointsChange(change: Maybe, locale: string): string {
+  if (!isNumber(change)) return NOT_AVAILABLE;
+  const points = numberFormat(locale, {
+    signDisplay: "exceptZero",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(Math.abs(change) < 0.0005 ? 0 : change * 100);
+  return `${points} pts`;
+}
+
+/** A comparison's change as it reads: percentage points for a rate, else a relative change. */
+export function formatMetricChange(
+  change: { change: Maybe; unit?: "relative" | "points" },
+  locale: string,
+): string {
+  return change.unit === "points"
+    ? formatPointsChange(change.change, locale)
+    : formatChange(change.change, locale);
+}
+
 // Dates are civil days ("YYYY-MM-DD"): formatting them in UTC keeps the day the string names.
 function dateParts(date: string, locale: string, withYear: boolean) {
   const parts = new Intl.DateTimeFormat(locale, {

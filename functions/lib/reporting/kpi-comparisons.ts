@@ -39,15 +39,58 @@ export const METRIC_POLARITY: Record<KpiMetric, Polarity> = {
 /** Changes smaller than this round to "0%" on screen, so they are shown (and judged) as flat. */
 export const FLAT_CHANGE = 0.005;
 
+/** Rate changes smaller than this (0.05 points) round to "0.0 pts" on screen: flat. */
+export const FLAT_POINTS_CHANGE = 0.0005;
+
 export type ChangeDirection = "up" | "down" | "flat";
 export type ChangeTone = "good" | "bad" | "neutral";
+
+/**
+ * The metrics that count ad spend: a day whose ad platform had not landed understates them (spend that has not
+ * synced is not zero). Every other headline metric comes from the shop (Shopify) alone.
+ */
+export const SPEND_METRICS: ReadonlySet<KpiMetric> = new Set(["ad_spend", "blended_roas", "mer", "cac"]);
+
+/** The sources a daily_kpis row says had not landed through its day. */
+export function missingSourcesOf(
+  row: Pick<DailyKpiRow, "missing_sources" | "is_complete"> | undefined,
+): string[] {
+  if (!row?.missing_sources) return [];
+  return row.missing_sources
+    .split(",")
+    .map((source) => source.trim())
+    .filter(Boolean);
+}
+
+/** Whether a metric is incomplete given the sources missing from its day or period. */
+export function metricIsIncomplete(metric: KpiMetric, missing: readonly string[]): boolean {
+  if (missing.length === 0) return false;
+  return SPEND_METRICS.has(metric) || missing.includes("shopify");
+}
+
+/** The missing sources that a metric depends on. */
+export function missingInputsOf(metric: KpiMetric, missing: readonly string[]): string[] {
+  return metricIsIncomplete(metric, missing)
+    ? missing.filter((source) => SPEND_METRICS.has(metric) || source === "shopify")
+    : [];
+}
 
 export interface MetricChange {
   /** The day (or period) compared against. */
   baseDate: string;
   base: number | null;
-  /** (value − base) / |base|; null when either side is missing or the base is 0. */
+  /**
+   * (value − base) / |base|; null when either side is missing or the base is 0. For a rate (`unit: "points"`),
+   * value − base as a fraction: 0.055 against 0.018 is +0.037, shown as "+3.7 pts", never "+204%".
+   */
   change: number | null;
+  /** How `change` reads: relative (a percentage of the base, the default) or in percentage points. */
+  unit?: "relative" | "points";
+  /**
+   * One side of the comparison counts a source that had not landed: the change is shown but never judged (no
+   * green or red), since part of it is data that has not arrived.
+   */
+  incomplete?: boolean;
   direction: ChangeDirection | null;
   tone: ChangeTone;
 }
@@ -55,6 +98,8 @@ export interface MetricChange {
 export interface KpiComparison {
   metric: KpiMetric;
   value: number | null;
+  /** The sources the value's day is missing, among those the metric needs (empty when complete). */
+  missingSources: string[];
   previousDay: MetricChange;
   lastWeek: MetricChange;
   lastYear: MetricChange;
@@ -121,9 +166,12 @@ export function compareMetric(
   value: number | null,
   base: number | null,
   baseDate: string,
+  incomplete = false,
 ): MetricChange {
   const change = changeRatio(value, base);
-  return { baseDate, base, change, direction: changeDirection(change), tone: judgeChange(metric, change) };
+  const direction = changeDirection(change);
+  if (incomplete) return { baseDate, base, change, direction, tone: "neutral", incomplete: true };
+  return { baseDate, base, change, direction, tone: judgeChange(metric, change) };
 }
 
 /** The run day's value of each metric against the day before, last week and last year. */
@@ -137,14 +185,24 @@ export function compareKpis(
   const previousDay = rowOn(daily, dates.previousDay);
   const lastWeek = rowOn(daily, dates.lastWeek);
   const lastYear = rowOn(daily, dates.lastYear);
+  const todayMissing = missingSourcesOf(today);
   return metrics.map((metric) => {
     const value = metricValue(today, metric);
+    const against = (base: DailyKpiRow | undefined, baseDate: string) =>
+      compareMetric(
+        metric,
+        value,
+        metricValue(base, metric),
+        baseDate,
+        metricIsIncomplete(metric, todayMissing) || metricIsIncomplete(metric, missingSourcesOf(base)),
+      );
     return {
       metric,
       value,
-      previousDay: compareMetric(metric, value, metricValue(previousDay, metric), dates.previousDay),
-      lastWeek: compareMetric(metric, value, metricValue(lastWeek, metric), dates.lastWeek),
-      lastYear: compareMetric(metric, value, metricValue(lastYear, metric), dates.lastYear),
+      missingSources: missingInputsOf(metric, todayMissing),
+      previousDay: against(previousDay, dates.previousDay),
+      lastWeek: against(lastWeek, dates.lastWeek),
+      lastYear: against(lastYear, dates.lastYear),
     };
   });
 }
@@ -174,6 +232,9 @@ export interface PeriodTotals {
   mer: number | null;
   /** ad_spend / new_customers */
   cac: number | null;
+  /** Days of the range with a source missing, and those sources (sorted): the sums understate what they need. */
+  incomplete_days: number;
+  missing_sources: string[];
 }
 
 const ratio = (numerator: number, denominator: number): number | null =>
@@ -205,10 +266,16 @@ export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: strin
     blended_roas: null,
     mer: null,
     cac: null,
+    incomplete_days: 0,
+    missing_sources: [],
   };
+  const missing = new Set<string>();
   for (const row of daily) {
     if (row.date < from || row.date > to) continue;
     totals.days += 1;
+    const rowMissing = missingSourcesOf(row);
+    if (rowMissing.length) totals.incomplete_days += 1;
+    for (const source of rowMissing) missing.add(source);
     totals.orders += row.orders;
     totals.orders_with_value += row.orders - (row.orders_missing_value ?? 0);
     totals.gross_revenue += row.gross_revenue;
@@ -224,6 +291,7 @@ export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: strin
   totals.blended_roas = ratio(totals.gross_revenue, totals.ad_spend);
   totals.mer = ratio(totals.net_revenue, totals.ad_spend);
   totals.cac = ratio(totals.ad_spend, totals.new_customers);
+  totals.missing_sources = [...missing].sort();
   return totals;
 }
 
@@ -261,6 +329,18 @@ export interface MonthToDate {
   changes: Record<KpiMetric, MetricChange>;
 }
 
+/** Whether either side of a period comparison misses a source the metric needs. */
+export function periodIncomplete(
+  metric: KpiMetric,
+  current: PeriodTotals | null,
+  base: PeriodTotals | null,
+): boolean {
+  return (
+    metricIsIncomplete(metric, current?.missing_sources ?? []) ||
+    metricIsIncomplete(metric, base?.missing_sources ?? [])
+  );
+}
+
 export function monthToDate(daily: readonly DailyKpiRow[], runDate: string): MonthToDate {
   const ranges = monthToDateRanges(runDate);
   const current = sumPeriod(daily, ranges.current.from, ranges.current.to);
@@ -273,6 +353,7 @@ export function monthToDate(daily: readonly DailyKpiRow[], runDate: string): Mon
         metricValue(current, metric),
         metricValue(previous, metric),
         ranges.previous.from,
+        periodIncomplete(metric, current, previous),
       ),
     ]),
   ) as Record<KpiMetric, MetricChange>;
@@ -415,7 +496,13 @@ export function comparePeriod(
     Object.fromEntries(
       KPI_METRICS.map((metric) => [
         metric,
-        compareMetric(metric, metricValue(current, metric), metricValue(base, metric), baseDate),
+        compareMetric(
+          metric,
+          metricValue(current, metric),
+          metricValue(base, metric),
+          baseDate,
+          periodIncomplete(metric, current, base),
+        ),
       ]),
     ) as Record<KpiMetric, MetricChange>;
   return {
@@ -452,4 +539,35 @@ export function changeFromRatio(
     if (polarity === "down_is_good") tone = direction === "down" ? "good" : "bad";
   }
   return { baseDate, base, change, direction, tone };
+}
+
+/**
+ * A rate (a share, a percentage) against its base, in percentage points: a discount rate going from 1.8% to 5.5%
+ * changed by +3.7 points. A relative change of a rate (+204%) exaggerates small bases and cannot be read.
+ */
+export function compareRates(
+  polarity: Polarity,
+  value: number | null,
+  base: number | null,
+  baseDate = "",
+): MetricChange {
+  const change = value === null || base === null ? null : value - base;
+  const direction: ChangeDirection | null =
+    change === null ? null : Math.abs(change) < FLAT_POINTS_CHANGE ? "flat" : change > 0 ? "up" : "down";
+  let tone: ChangeTone = "neutral";
+  if (direction === "up" || direction === "down") {
+    if (polarity === "up_is_good") tone = direction === "up" ? "good" : "bad";
+    if (polarity === "down_is_good") tone = direction === "down" ? "good" : "bad";
+  }
+  return { baseDate, base, change, direction, tone, unit: "points" };
+}
+
+/** A change of a value (relative) or of a rate (in points), as the value reads. */
+export function compareAs(
+  rate: boolean,
+  polarity: Polarity,
+  value: number | null,
+  base: number | null,
+): MetricChange {
+  return rate ? compareRates(polarity, value, base) : compareValues(polarity, value, base);
 }

@@ -22,6 +22,10 @@ export interface DailyKpiRow {
   blended_roas: number | null;
   mer: number | null;
   cac: number | null;
+  /** FALSE when an expected source had not landed through the day; absent (older rows) reads as complete. */
+  is_complete?: boolean;
+  /** The sources that had not landed, comma-separated (e.g. "facebook_ads,tiktok_ads"); NULL when complete. */
+  missing_sources?: string | null;
 }
 
 /** One row of marts.marketing_daily_channel (one row per day and channel). */

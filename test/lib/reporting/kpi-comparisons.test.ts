@@ -4,6 +4,8 @@ import { addDays } from "../../../functions/lib/calendar.ts";
 import {
   changeRatio,
   compareKpis,
+  compareRates,
+  compareValues,
   comparisonDates,
   judgeChange,
   lastDays,
@@ -13,6 +15,7 @@ import {
   sumPeriod,
 } from "../../../functions/lib/reporting/kpi-comparisons.ts";
 import type { DailyKpiRow } from "../../../functions/lib/reporting/report-data.ts";
+import { formatMetricChange } from "../../../functions/lib/reporting/display-format.ts";
 
 function row(date: string, values: Partial<DailyKpiRow> = {}): DailyKpiRow {
   return {
@@ -266,5 +269,26 @@ describe("period sums", () => {
     assert.equal(last.at(-1)?.date, "2026-03-18");
     assert.equal(rowOn(series, "2026-03-18")?.gross_revenue, 1500);
     assert.equal(rowOn(series, "2027-01-01"), undefined);
+  });
+});
+
+describe("rates change in points", () => {
+  it("a discount rate from 1.8% to 5.5% is +3.7 points (not +206%), judged by its polarity", () => {
+    const change = compareRates("down_is_good", 0.055, 0.018, "2026-10-01");
+    assert.equal(change.unit, "points");
+    assert.ok(Math.abs((change.change ?? 0) - 0.037) < 1e-12);
+    assert.equal(change.direction, "up");
+    assert.equal(change.tone, "bad");
+    assert.equal(formatMetricChange(change, "en-US"), "+3.7 pts");
+    assert.equal(formatMetricChange(compareValues("down_is_good", 0.055, 0.018), "en-US"), "+206%");
+  });
+
+  it("is flat under 0.05 points and n/a without a base; a zero base still has a change in points", () => {
+    assert.equal(compareRates("up_is_good", 0.1004, 0.1).direction, "flat");
+    assert.equal(compareRates("up_is_good", 0.1004, 0.1).tone, "neutral");
+    assert.equal(formatMetricChange(compareRates("up_is_good", 0.1004, 0.1), "en-US"), "0.0 pts");
+    assert.equal(compareRates("up_is_good", 0.1, null).change, null);
+    assert.equal(formatMetricChange(compareRates("up_is_good", 0.02, 0), "en-US"), "+2.0 pts");
+    assert.equal(formatMetricChange(compareRates("up_is_good", 0.1, 0.125), "de-DE"), "-2,5 pts");
   });
 });

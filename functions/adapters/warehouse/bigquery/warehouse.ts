@@ -87,9 +87,12 @@ export class BigQueryWarehouse implements Warehouse {
   /** Pages through the results (pageSize rows a request): never the whole result in memory. */
   async *stream(sql: string, params: SqlParams = {}, options: QueryOptions = {}): AsyncIterable<StreamBatch> {
     const { job } = await this.jobs.runJob(this.jobs.spec("stream", sql, params, options.label));
+    let first = true;
     for await (const page of this.jobs.pages(job, this.jobs.settings.pageSize ?? DEFAULT_PAGE_SIZE)) {
       const batch = decodeRows(page);
-      if (batch.rows.length > 0) yield batch;
+      // The first page carries the schema even with no rows: an empty result still yields its columns.
+      if (batch.rows.length > 0 || first) yield batch;
+      first = false;
     }
   }
 

@@ -122,11 +122,17 @@ export class DuckDbWarehouse implements Warehouse {
     const types = result.columnTypes();
     const columns = names.map((name, index) => ({ name, type: types[index]?.toString() ?? "UNKNOWN" }));
     const batches = result.yieldRowObjectJs()[Symbol.asyncIterator]();
+    let yielded = false;
     for (;;) {
       const next = await this.timed(() => batches.next());
       if (next.done) break;
-      if (next.value.length > 0) yield { columns, rows: plainRows(next.value, names, types) };
+      if (next.value.length > 0) {
+        yielded = true;
+        yield { columns, rows: plainRows(next.value, names, types) };
+      }
     }
+    // An empty result still has its columns.
+    if (!yielded) yield { columns, rows: [] };
     void options;
   }
 

@@ -162,6 +162,17 @@ describe("BigQuery warehouse: query job requests", () => {
     assert.ok(reads.every((r) => r.autoPaginate === false && r.skipParsing === true));
   });
 
+  it("streams a result with no rows as one empty batch that carries the schema", async () => {
+    const fake = new FakeBigQuery(() => ({ fields: [{ name: "n", type: "INTEGER" }], rows: [] }));
+    const batches = [];
+    for await (const batch of new BigQueryWarehouse(fake, SETTINGS).stream(
+      "SELECT n FROM marts.daily_kpis",
+    )) {
+      batches.push(batch);
+    }
+    assert.deepEqual(batches, [{ columns: [{ name: "n", type: "INTEGER" }], rows: [] }]);
+  });
+
   it("estimates bytes with a dry run: no job id, dryRun true, same guard", async () => {
     const fake = new FakeBigQuery();
     const bytes = await new BigQueryWarehouse(fake, SETTINGS)

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DuckDbWarehouse } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import type { StreamBatch } from "../../../../functions/shared/ports.ts";
 
 describe("DuckDB warehouse", () => {
   let warehouse: DuckDbWarehouse;
@@ -140,6 +141,22 @@ describe("DuckDB warehouse", () => {
     assert.equal(rows, 7671);
     assert.ok(batches > 1, "more than one batch");
     await assert.rejects(warehouse.query(sql, {}, { maxRows: 1000 }), /over its limit of 1000/);
+  });
+
+  it("streams a result with no rows as one empty batch that carries the columns", async () => {
+    const batches: StreamBatch[] = [];
+    for await (const batch of warehouse.stream("SELECT day, amount FROM raw.events WHERE amount < 0")) {
+      batches.push(batch);
+    }
+    assert.deepEqual(batches, [
+      {
+        columns: [
+          { name: "day", type: "DATE" },
+          { name: "amount", type: "BIGINT" },
+        ],
+        rows: [],
+      },
+    ]);
   });
 
   it("lists a dataset's tables with columns and row counts", async () => {

@@ -1,0 +1,76 @@
+// What the deck and the email say about numbers whose inputs have not all landed: which sources are missing,
+// since when, in words a founder reads ("excludes Meta, TikTok: no data since Tue 24 Nov"). Pure.
+import { addDays } from "../calendar.ts";
+import { channelLabel, channelOfSource } from "../sql/channels.ts";
+import { SOURCES } from "../../shared/sources.ts";
+import type { SourceName } from "../../shared/raw-schemas.ts";
+import { formatWeekdayDate } from "./display-format.ts";
+import {
+  type MetricChange,
+  missingInputsOf,
+  missingSourcesOf,
+  type PeriodTotals,
+} from "./kpi-comparisons.ts";
+import type { DailyKpiRow } from "./report-data.ts";
+
+/** The name people know a source by: its channel's label (Meta, TikTok), or Shopify. */
+export function sourceDisplayName(source: string): string {
+  const channel = channelOfSource(source as SourceName);
+  if (channel) return channelLabel(channel);
+  return SOURCES.find((item) => item.name === source)?.label ?? source;
+}
+
+/**
+ * The last day through which the source had landed, seen from `runDate`: the day before the first of the days
+ * (walking back from the run date) whose row says the source is missing. Null when it is missing as far back as
+ * the rows go.
+ */
+export function lastLandedDay(daily: readonly DailyKpiRow[], source: string, runDate: string): string | null {
+  const byDate = new Map(daily.map((row) => [row.date, row]));
+  let day = runDate;
+  // A day without a row (no orders, no spend) neither proves nor disproves the source: keep walking.
+  const first = daily.reduce((min, row) => (row.date < min ? row.date : min), runDate);
+  while (day >= first) {
+    const row = byDate.get(day);
+    if (row && !missingSourcesOf(row).includes(source)) return day;
+    day = addDays(day, -1);
+  }
+  return null;
+}
+
+/**
+ * "excludes Meta, TikTok: no data since Tue 24 Nov", or, when they stopped on different days,
+ * "excludes Meta (no data since Mon 23 Nov), TikTok (no data since Tue 24 Nov)".
+ */
+export function missingSourcesCaveat(
+  daily: readonly DailyKpiRow[],
+  sources: readonly string[],
+  runDate: string,
+  locale: string,
+): string {
+  if (sources.length === 0) return "";
+  const since = (source: string) => {
+    const day = lastLandedDay(daily, source, runDate);
+    return day ? `no data since ${formatWeekdayDate(day, locale)}` : "no data in the report's history";
+  };
+  const names = sources.map(sourceDisplayName);
+  const sinces = sources.map(since);
+  if (new Set(sinces).size === 1) return `excludes ${names.join(", ")}: ${sinces[0]}`;
+  return `excludes ${names.map((name, index) => `${name} (${sinces[index]})`).join(", ")}`;
+}
+
+/** A change shown but not judged: one side counts a source that had not landed, so no green or red arrow. */
+export function withoutJudgement(change: MetricChange): MetricChange {
+  return { ...change, tone: "neutral", incomplete: true };
+}
+
+/** The caveat of a period's spend-based figures, or "" when every source had landed through the period. */
+export function periodSpendCaveat(
+  daily: readonly DailyKpiRow[],
+  totals: PeriodTotals | null,
+  runDate: string,
+  locale: string,
+): string {
+  const missing = totals ? missingInputsOf("ad_spend", totals.missing_sources) : [];
+  return missing.length ? missingSourcesCaveat(daily, missing, runDate, locale) : "";
+}

@@ -1,0 +1,74 @@
+// Section 2, the last 28 days: gross revenue and ad spend per day. A day whose ad platforms had not all landed
+// shows no spend point (a gap, never a dip to what happened to sync), and the totals say what they exclude.
+import { addDays } from "../lib/calendar.ts";
+import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
+import {
+  formatDateRange,
+  formatDayMonth,
+  formatMoney,
+  formatNumber,
+  formatRatio,
+} from "../lib/reporting/display-format.ts";
+import { lastDays, metricIsIncomplete, missingSourcesOf } from "../lib/reporting/kpi-comparisons.ts";
+import {
+  type ChartSpec,
+  type ContentSlide,
+  type Context,
+  excelMoneyFormat,
+  full,
+  safeRatio,
+  type TextLine,
+} from "./deck-model.ts";
+
+export const TREND_DAYS = 28;
+
+export function dailyTrendSlide(ctx: Context): ContentSlide {
+  const { data, fmt, locale } = ctx;
+  const rows = lastDays(data.daily, data.runDate, TREND_DAYS);
+  const from = addDays(data.runDate, -(TREND_DAYS - 1));
+  const spendMissing = (row: (typeof rows)[number]) => metricIsIncomplete("ad_spend", missingSourcesOf(row));
+  const revenue = rows.reduce((sum, row) => sum + row.gross_revenue, 0);
+  const spend = rows.reduce((sum, row) => sum + row.ad_spend, 0);
+  const orders = rows.reduce((sum, row) => sum + row.orders, 0);
+  const missing = [...new Set(rows.flatMap(missingSourcesOf))].sort();
+  const incompleteDays = rows.filter(spendMissing).length;
+  const chart: ChartSpec = {
+    id: "revenue-spend-trend",
+    title: "Gross revenue (bars) and ad spend (line) per day",
+    kind: "column",
+    labels: rows.map((row) => formatDayMonth(row.date, locale)),
+    series: [
+      { name: "Gross revenue", as: "bar", role: "revenue", values: rows.map((row) => row.gross_revenue) },
+      {
+        name: "Ad spend",
+        as: "line",
+        role: "spend",
+        values: rows.map((row) => (spendMissing(row) ? null : row.ad_spend)),
+      },
+    ],
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: `No daily KPIs in the last ${TREND_DAYS} days.`,
+  };
+  const lines: TextLine[] = rows.length
+    ? [
+        {
+          text: `${formatDateRange(rows[0]?.date ?? from, data.runDate, locale)} (${rows.length} days with data): gross revenue ${formatMoney(revenue, fmt)} · orders ${formatNumber(orders, locale)} · ad spend ${formatMoney(spend, fmt)} · blended ROAS ${formatRatio(safeRatio(revenue, spend), locale, 2, "×")}`,
+        },
+      ]
+    : [];
+  if (incompleteDays) {
+    lines.push({
+      text: `Incomplete: ad spend and blended ROAS ${missingSourcesCaveat(data.daily, missing, data.runDate, locale)} (${incompleteDays} of these days; no spend point is drawn for them).`,
+      emphasis: "warning",
+    });
+  }
+  return {
+    kind: "daily-trend",
+    section: "DTC performance",
+    title: `Revenue and ad spend — last ${TREND_DAYS} days`,
+    blocks: [
+      full({ type: "chart", chart }),
+      ...(lines.length ? [full({ type: "text" as const, lines })] : []),
+    ],
+  };
+}

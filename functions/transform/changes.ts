@@ -1,0 +1,88 @@
+// Late changes: what landed since the last transform. Airbyte lands an order again when it changes (a refund or
+// a cancellation months later), ad platforms restate old days, and a file drop can backfill a year at once;
+// every such row carries its extraction time. A warm run reads the event days of the rows extracted after the
+// last successful transform's watermark (kept in ops.transform_watermarks) and rebuilds those days' partitions
+// too, so late changes reach the marts without a full refresh.
+import { addDays } from "../lib/calendar.ts";
+import { readQuery } from "../lib/sql/queries.ts";
+import { DATASETS } from "../shared/pipeline.ts";
+import type { DateWindow, LoadColumn, Warehouse } from "../shared/ports.ts";
+
+export const WATERMARKS_TABLE = "transform_watermarks";
+
+/** One row per run date whose transform succeeded: the newest extraction time it had read. */
+export const WATERMARK_COLUMNS: readonly LoadColumn[] = [
+  { name: "run_date", type: "DATE" },
+  { name: "watermark", type: "STRING" },
+];
+
+/** Before any raw row: what a first build reads from. */
+export const EPOCH_WATERMARK = "1970-01-01 00:00:00+00";
+
+export interface Watermark {
+  runDate: string;
+  watermark: string;
+}
+
+export async function lastWatermark(warehouse: Warehouse): Promise<Watermark | null> {
+  const tables = await warehouse.listTables(DATASETS.ops);
+  if (!tables.some((table) => table.name === WATERMARKS_TABLE)) return null;
+  const [row] = await warehouse.query<{ run_date: string; watermark: string | null }>(
+    readQuery("transform/last_watermark"),
+    {},
+    { label: "last transform watermark" },
+  );
+  return row?.watermark ? { runDate: row.run_date, watermark: row.watermark } : null;
+}
+
+/** The newest extraction time after `since`, or `since` itself when nothing newer landed. */
+export async function newestExtraction(warehouse: Warehouse, since: string): Promise<string> {
+  const [row] = await warehouse.query<{ watermark: string | null }>(
+    readQuery("transform/newest_extraction"),
+    { since },
+    { label: "newest raw extraction" },
+  );
+  return row?.watermark ?? since;
+}
+
+export async function changedDays(
+  warehouse: Warehouse,
+  since: string,
+  runDate: string,
+  timezone: string,
+): Promise<string[]> {
+  const rows = await warehouse.query<{ day: string }>(
+    readQuery("transform/changed_days"),
+    { since, run_date: runDate, shop_timezone: timezone },
+    { label: "days changed since the watermark", maxRows: 100_000 },
+  );
+  return rows.map((row) => String(row.day).slice(0, 10));
+}
+
+export async function saveWatermark(warehouse: Warehouse, watermark: Watermark): Promise<void> {
+  await warehouse.load({
+    dataset: DATASETS.ops,
+    table: WATERMARKS_TABLE,
+    columns: WATERMARK_COLUMNS,
+    replaceWhere: { column: "run_date", value: watermark.runDate },
+    rows: [{ run_date: watermark.runDate, watermark: watermark.watermark }],
+  });
+}
+
+/**
+ * Pure: sorted days as date ranges, days at most `maxGap` apart joined into one range (one set of jobs rather
+ * than many); beyond `maxRanges` ranges, one range from the first day to the last.
+ */
+export function dayRanges(days: readonly string[], maxGap = 7, maxRanges = 6): DateWindow[] {
+  const sorted = [...new Set(days)].sort();
+  const ranges: DateWindow[] = [];
+  for (const day of sorted) {
+    const last = ranges.at(-1);
+    if (last && addDays(last.end, maxGap) >= day) last.end = day;
+    else ranges.push({ start: day, end: day });
+  }
+  if (ranges.length > maxRanges) {
+    return [{ start: ranges[0]?.start ?? "", end: ranges.at(-1)?.end ?? "" }];
+  }
+  return ranges;
+}

@@ -1,0 +1,126 @@
+// unified.source_coverage and the completeness columns of the marts, on hand-made raw rows: a source that has
+// not landed through a day makes the day incomplete, unless the shop's settings say it does not use the source.
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+
+const order = (id: number, createdAt: string) => ({
+  id,
+  name: `#${id}`,
+  created_at: createdAt,
+  updated_at: createdAt,
+  currency: "USD",
+  subtotal_price: "50.00",
+  total_discounts: "0.00",
+  total_tax: "0.00",
+  total_price: "50.00",
+  line_items: [
+    { id: id * 10, product_id: 5, variant_id: 50, sku: "S", title: "Soap", quantity: 1, price: "50.00" },
+  ],
+  _airbyte_raw_id: `o${id}`,
+  _airbyte_extracted_at: "2026-11-22T07:00:00Z",
+});
+
+const googleDay = (date: string) => ({
+  segments_date: date,
+  customer_id: 3,
+  customer_currency_code: "USD",
+  campaign_id: 5,
+  campaign_name: "Search",
+  ad_group_id: 6,
+  ad_group_name: "Brand",
+  metrics_cost_micros: 20_000_000,
+  metrics_impressions: 100,
+  metrics_clicks: 10,
+  metrics_conversions: 1,
+  metrics_conversions_value: 50,
+  _airbyte_extracted_at: "2026-11-22T04:00:00Z",
+});
+
+const metaDay = (date: string) => ({
+  date_start: date,
+  account_id: "1",
+  campaign_id: "c1",
+  adset_id: "s1",
+  ad_id: "a1",
+  spend: 30,
+  impressions: 300,
+  clicks: 9,
+  account_currency: "USD",
+  _airbyte_extracted_at: "2026-11-22T04:00:00Z",
+});
+
+describe("source coverage", { timeout: 60_000 }, () => {
+  let warehouse: DuckDbWarehouse | undefined;
+  afterEach(async () => {
+    await warehouse?.close();
+    warehouse = undefined;
+  });
+
+  // Orders on the 20th and the 21st (New York), Google Ads on both days, Meta on the 20th only, TikTok never.
+  async function scenario(env: Record<string, string> = {}) {
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", [
+      order(1, "2026-11-20T15:00:00Z"),
+      order(2, "2026-11-21T15:00:00Z"),
+    ]);
+    await insertRaw(warehouse, "google_ads_campaign_stats", [
+      googleDay("2026-11-20"),
+      googleDay("2026-11-21"),
+    ]);
+    await insertRaw(warehouse, "facebook_ads_insights", [metaDay("2026-11-20")]);
+    await buildModels(warehouse, "2026-11-21", { fullRefresh: true, env });
+    return warehouse;
+  }
+
+  it("marks a day incomplete, naming the expected sources that had not landed through it", async () => {
+    const built = await scenario();
+    const kpis = await built.query(
+      "SELECT CAST(date AS STRING) AS date, ad_spend, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
+    );
+    assert.deepEqual(
+      kpis.map((row) => [row.date, Number(row.ad_spend), row.is_complete, row.missing_sources]),
+      [
+        ["2026-11-20", 50, false, "tiktok_ads"],
+        ["2026-11-21", 20, false, "facebook_ads,tiktok_ads"],
+      ],
+    );
+    const google = await built.query(
+      "SELECT is_complete, missing_sources FROM marts.marketing_daily_channel WHERE channel = 'google_ads' ORDER BY date",
+    );
+    assert.deepEqual(google, [
+      { is_complete: true, missing_sources: null },
+      { is_complete: true, missing_sources: null },
+    ]);
+    const meta = await built.query(
+      "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.marketing_daily_channel WHERE channel = 'meta' ORDER BY date",
+    );
+    assert.deepEqual(meta, [{ date: "2026-11-20", is_complete: true, missing_sources: null }]);
+  });
+
+  it("does not expect a source the shop's settings mark `expected: false`", async () => {
+    const built = await scenario({
+      PULSE_SETTINGS: JSON.stringify({
+        version: 1,
+        quality: { sources: { tiktok_ads: { expected: false } } },
+      }),
+    });
+    const kpis = await built.query(
+      "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
+    );
+    assert.deepEqual(kpis, [
+      { date: "2026-11-20", is_complete: true, missing_sources: null },
+      { date: "2026-11-21", is_complete: false, missing_sources: "facebook_ads" },
+    ]);
+    const coverage = await built.query(
+      "SELECT source, is_expected, has_landed FROM unified.source_coverage WHERE date = DATE '2026-11-21' ORDER BY source",
+    );
+    assert.deepEqual(coverage, [
+      { source: "facebook_ads", is_expected: true, has_landed: false },
+      { source: "google_ads", is_expected: true, has_landed: true },
+      { source: "shopify", is_expected: true, has_landed: true },
+      { source: "tiktok_ads", is_expected: false, has_landed: false },
+    ]);
+  });
+});
