@@ -96,6 +96,7 @@ const EXPECTED_TITLES = [
   "Methodology — KPI definitions",
   "Methodology — KPI definitions (continued)",
   "Methodology — KPI definitions (continued)",
+  "Methodology — KPI definitions (continued)",
   "Methodology — sources and marts",
 ];
 

@@ -134,6 +134,7 @@ describe("the models in sql/", () => {
         "unified.ad_performance",
         "unified.shopify_unified",
         "unified.marketing_unified",
+        "unified.source_coverage",
         "marts.geographic_sales",
         "marts.ltv_cohorts",
         "marts.marketing_daily_channel",
