@@ -28,11 +28,12 @@ export async function printSummary(
         ad_spend: number;
         blended_roas: number | null;
         aov: number | null;
+        missing_sources: string | null;
       }>(readQuery("cli/run_day_kpis"), { run_date: runDate }, { label: "summary kpis" })
       .catch(() => []);
     if (kpis) {
       write(
-        `${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} orders · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}`,
+        `${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} orders · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.replace(/,/g, ", ")}, not landed)` : ""}`,
       );
     }
   }

@@ -215,14 +215,22 @@ function efficiencyRows(ctx: Context, comparison: PeriodComparison): TableCell[]
 export function efficiencySlide(ctx: Context): ContentSlide {
   const { data, period, locale } = ctx;
   const months = data.marts.monthly;
+  const complete = (row: (typeof months)[number], value: number | null) =>
+    row.incomplete_days ? null : value;
   const chart: ChartSpec = {
     id: "efficiency-monthly",
     title: "Blended ROAS and MER by month",
     kind: "column",
     labels: months.map((row) => formatMonthShort(row.month, locale)),
     series: [
-      { name: "Blended ROAS", as: "line", role: "revenue", values: months.map((row) => row.blended_roas) },
-      { name: "MER", as: "line", role: "secondary", values: months.map((row) => row.mer) },
+      // A month with days missing spend has no point: its ratio would be inflated by spend not yet synced.
+      {
+        name: "Blended ROAS",
+        as: "line",
+        role: "revenue",
+        values: months.map((row) => complete(row, row.blended_roas)),
+      },
+      { name: "MER", as: "line", role: "secondary", values: months.map((row) => complete(row, row.mer)) },
     ],
     numberFormat: "0.00",
     emptyText: "No monthly summary in the marts yet.",
@@ -243,8 +251,9 @@ export function efficiencySlide(ctx: Context): ContentSlide {
       .filter(Boolean)
       .join(" "),
   };
+  const gaps = months.filter((row) => row.incomplete_days).map((row) => formatMonthShort(row.month, locale));
   const monthNote = months.length
-    ? `Months from marts.executive_summary_monthly; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.`
+    ? `Months from marts.executive_summary_monthly; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ad spend not synced on some days.` : ""}`
     : "";
   return {
     kind: "efficiency",

@@ -77,12 +77,12 @@ export function sitewideSlide(ctx: Context): ContentSlide {
       cell(formatMoney(row.net_revenue, fmt)),
       cell(formatMoney(row.aov, fmt, 2)),
       cell(formatNumber(row.new_customers, locale)),
-      cell(formatMoney(row.ad_spend, fmt)),
+      cell(`${formatMoney(row.ad_spend, fmt)}${row.incomplete_days ? " *" : ""}`),
       yoy("up_is_good", row.gross_revenue_yoy),
       yoy("up_is_good", row.orders_yoy),
     ]),
     emptyText: "No monthly summary in the marts yet.",
-    note: "YoY compares the same days a year earlier (marts.executive_summary_monthly); n/a where a whole year-ago month is not in the data.",
+    note: `YoY compares the same days a year earlier (marts.executive_summary_monthly); n/a where a whole year-ago month is not in the data.${months.some((row) => row.incomplete_days) ? " * Incomplete: some days' ad spend has not synced yet." : ""}`,
   };
   return {
     kind: "sitewide",

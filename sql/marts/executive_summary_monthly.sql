@@ -34,7 +34,9 @@ this_year AS (
     SUM(daily.refunds) AS refunds,
     SUM(daily.new_customers) AS new_customers,
     SUM(daily.ad_spend) AS ad_spend,
-    SUM(daily.orders - daily.orders_missing_value) AS orders_with_value
+    SUM(daily.orders - daily.orders_missing_value) AS orders_with_value,
+    -- Days whose expected sources had not all landed: the month's spend-based KPIs understate their spend.
+    COUNTIF(NOT COALESCE(daily.is_complete, TRUE)) AS incomplete_days
   FROM months
   JOIN daily ON daily.date BETWEEN months.month AND months.period_end
   GROUP BY months.month, months.period_end
@@ -80,7 +82,8 @@ SELECT
   ROUND(SAFE_DIVIDE(this_year.orders - last_year.orders, last_year.orders), 4) AS orders_yoy,
   ROUND(SAFE_DIVIDE(this_year.ad_spend - last_year.ad_spend, last_year.ad_spend), 4) AS ad_spend_yoy,
   ROUND(SAFE_DIVIDE(this_year.new_customers - last_year.new_customers, last_year.new_customers), 4)
-    AS new_customers_yoy
+    AS new_customers_yoy,
+  this_year.incomplete_days
 FROM this_year
 -- A year-ago month only counts when every one of its days is in the data.
 LEFT JOIN last_year ON last_year.month = this_year.month AND last_year.days = this_year.days

@@ -233,6 +233,27 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
         assert.ok(!tableRow.includes(`val="${GREEN}"`), `${title}: no green in ${texts(tableRow)[0]}`);
       }
     }
+    // The monthly efficiency chart: no ROAS point for the month with unsynced spend (from Meta's last day on).
+    const [month] = await warehouse.query<{ incomplete_days: number }>(
+      "SELECT incomplete_days FROM marts.executive_summary_monthly WHERE month = DATE '2026-11-01'",
+    );
+    assert.equal(
+      Number(month?.incomplete_days),
+      Math.round((Date.parse(RUN_DATE) - Date.parse(last.meta)) / 86_400_000),
+    );
+    const efficiency = slideWithTitle(deck, "Marketing efficiency");
+    const [roasLine] = await chartOnSlide(deck, efficiency.number, "efficiency-monthly");
+    assert.equal(roasLine?.values.at(-1), null, "no ROAS point for November");
+    assert.ok(
+      roasLine?.values.slice(0, -1).every((value) => value !== null),
+      "complete months keep theirs",
+    );
+    const sitewide = tableRows(slideWithTitle(deck, "Sitewide overview").xml, "sitewide-monthly");
+    assert.match(sitewide[1]?.[7] ?? "", / \*$/, "November's ad spend is marked");
+    assert.ok(
+      sitewide.slice(2).every((row) => !(row[7] ?? "").endsWith("*")),
+      "complete months are not",
+    );
     const trend = slideWithTitle(deck, "Revenue and ad spend");
     const [, spend] = await chartOnSlide(deck, trend.number, "revenue-spend-trend");
     assert.equal(spend?.values.at(-1), null, "no spend point on the run date");

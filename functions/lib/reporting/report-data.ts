@@ -74,6 +74,8 @@ export interface ExecutiveMonthRow {
   last_year_ad_spend: number | null;
   gross_revenue_yoy: number | null;
   orders_yoy: number | null;
+  /** Days of the month whose expected sources had not all landed (absent: none). */
+  incomplete_days?: number;
 }
 
 /** One row of marts.marketing_monthly_performance (one row per month and channel). */
