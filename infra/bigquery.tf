@@ -52,3 +52,32 @@ resource "google_bigquery_dataset_iam_member" "analysts" {
   role       = "roles/bigquery.dataViewer"
   member     = "group:${var.analysts_group}"
 }
+
+# The raw tables, from the same declarations the code reads (functions/shared/raw-schemas.ts, written to
+# raw-tables.json by tools/infra/raw-tables.ts; a test keeps the two equal). They exist from the first apply, so
+# check-sources, file drops and transform find them before any connector ran. Partitioned by day on
+# _airbyte_extracted_at and clustered on it, as Airbyte's BigQuery destination (v2) makes its own tables:
+# incremental staging reads only the partitions extracted since its last run. docs/airbyte.md says how to point
+# Airbyte at them.
+resource "google_bigquery_table" "raw" {
+  for_each = local.raw_tables
+
+  dataset_id          = google_bigquery_dataset.dataset["raw"].dataset_id
+  table_id            = each.key
+  description         = each.value.description
+  schema              = jsonencode(each.value.schema)
+  clustering          = [each.value.partitionColumn]
+  deletion_protection = true
+  labels              = merge(local.labels, { source = each.value.source })
+
+  time_partitioning {
+    type  = "DAY"
+    field = each.value.partitionColumn
+  }
+
+  # Airbyte adds the columns a source gains (and BigQuery reports INT64 as INTEGER): the live schema is theirs
+  # from now on. A column added to raw-schemas.ts later is added with ALTER TABLE … ADD COLUMN (infra/README.md).
+  lifecycle {
+    ignore_changes = [schema]
+  }
+}

@@ -4,18 +4,24 @@ resource "google_service_account" "function" {
 
   account_id   = "${local.name_prefix}-${each.key}"
   display_name = "DTC Pulse ${each.key} function"
+
+  depends_on = [google_project_service.api]
 }
 
 # The identity Pub/Sub pushes with: it may invoke the functions and nothing else.
 resource "google_service_account" "pusher" {
   account_id   = "${local.name_prefix}-pusher"
   display_name = "DTC Pulse Pub/Sub push identity"
+
+  depends_on = [google_project_service.api]
 }
 
 # Builds the functions' images (instead of the project's default compute account).
 resource "google_service_account" "builder" {
   account_id   = "${local.name_prefix}-builder"
   display_name = "DTC Pulse function builds"
+
+  depends_on = [google_project_service.api]
 }
 
 resource "google_project_iam_member" "builder" {
@@ -27,6 +33,8 @@ resource "google_project_iam_member" "builder" {
   project = var.project_id
   role    = each.value
   member  = "serviceAccount:${google_service_account.builder.email}"
+
+  depends_on = [google_project_service.api]
 }
 
 resource "google_storage_bucket_iam_member" "builder_reads_sources" {
@@ -43,16 +51,20 @@ resource "google_project_iam_member" "job_user" {
   project = var.project_id
   role    = "roles/bigquery.jobUser"
   member  = "serviceAccount:${google_service_account.function[each.key].email}"
+
+  depends_on = [google_project_service.api]
 }
 
-# The ledger, extracts, decks and markers live in the one bucket (EXPORT DATA writes there as the export
-# function's account too).
-resource "google_storage_bucket_iam_member" "function" {
-  for_each = local.functions
+# The ledger, extracts, decks and markers live in the one bucket, each under its own managed folder: a function
+# holds a role on the folders it uses only (locals.tf, bucket_access), never on the whole bucket. EXPORT DATA
+# writes extracts/ as the export function's account.
+resource "google_storage_managed_folder_iam_member" "function" {
+  for_each = local.bucket_grants
 
-  bucket = google_storage_bucket.data.name
-  role   = "roles/storage.objectAdmin"
-  member = "serviceAccount:${google_service_account.function[each.key].email}"
+  bucket         = google_storage_bucket.data.name
+  managed_folder = google_storage_managed_folder.folder[each.value.folder].name
+  role           = each.value.role
+  member         = "serviceAccount:${google_service_account.function[each.value.function].email}"
 }
 
 # Each step may publish only to the next step's topic and to the failure step's.
@@ -79,6 +91,17 @@ resource "google_service_account_iam_member" "url_signer" {
   service_account_id = google_service_account.function[each.key].name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = "serviceAccount:${google_service_account.function[each.key].email}"
+}
+
+# Analysts may run queries (what they may read is granted per dataset: the marts, bigquery.tf).
+resource "google_project_iam_member" "analysts_job_user" {
+  count = var.analysts_group != "" && var.analysts_run_queries ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/bigquery.jobUser"
+  member  = "group:${var.analysts_group}"
+
+  depends_on = [google_project_service.api]
 }
 
 # The pusher may invoke each function's Cloud Run service.

@@ -36,6 +36,9 @@ locals {
     },
   )
 
+  # The Cloud Run functions runtime; test/infra/terraform.test.ts checks it against the supported ones.
+  function_runtime = "nodejs22"
+
   name_prefix = local.pipeline.topicPrefix
   bucket_name = var.bucket_name != "" ? var.bucket_name : "${var.project_id}-pulse"
 
@@ -51,9 +54,9 @@ locals {
   # Least privilege in BigQuery: which logical datasets each step reads and writes. The dead-letter function
   # runs no query.
   dataset_access = {
-    "ingest"        = { reads = [], writes = ["raw"] }
+    "ingest"        = { reads = [], writes = ["raw", "ops"] } # ops.file_drops: one row per distinct file
     "check-sources" = { reads = ["raw"], writes = ["ops"] }
-    "transform"     = { reads = ["raw"], writes = ["staging", "unified", "marts"] }
+    "transform"     = { reads = ["raw"], writes = ["staging", "unified", "marts", "ops"] } # ops.transform_watermarks
     "check-quality" = { reads = ["raw", "staging", "unified", "marts"], writes = ["ops"] }
     "export"        = { reads = ["marts", "ops"], writes = [] }
     "report"        = { reads = ["marts", "ops"], writes = [] }
@@ -70,10 +73,42 @@ locals {
     )
   ])
 
+  # Least privilege in the bucket: one managed folder per top-level prefix (storage.tf), and each function holds
+  # roles on the folders it uses only. Nothing holds a bucket-wide object role: report, notify and dead-letter
+  # cannot read the file drops kept as received (raw/) or the quarantined rows (quarantine/), which hold PII.
+  # Where shop owners drop files (functions/lib/bucket-layout.ts, INBOX_PREFIX): a file finalized there starts a run.
+  inbox_prefix   = "raw/inbox/"
+  bucket_folders = ["runs/", "state/", "raw/", "quarantine/", "mappings/", "extracts/", "reports/"]
+  bucket_access = {
+    "ingest"                = { reads = ["mappings/"], writes = ["runs/", "raw/", "quarantine/"] }
+    "check-sources"         = { reads = [], writes = ["runs/", "state/"] }
+    "transform"             = { reads = [], writes = ["runs/"] }
+    "check-quality"         = { reads = [], writes = ["runs/"] }
+    "export"                = { reads = [], writes = ["runs/", "extracts/"] }
+    "report"                = { reads = [], writes = ["runs/", "reports/"] }
+    "notify"                = { reads = ["reports/"], writes = ["runs/"] }
+    (local.dead_letter_key) = { reads = [], writes = ["runs/"] }
+  }
+  bucket_roles = {
+    reads  = "roles/storage.objectViewer"
+    writes = "roles/storage.objectAdmin"
+  }
+  bucket_grants = merge([
+    for name, access in local.bucket_access : merge(
+      { for folder in access.reads : "${name}/${folder}" => { function = name, folder = folder, role = local.bucket_roles.reads } },
+      { for folder in access.writes : "${name}/${folder}" => { function = name, folder = folder, role = local.bucket_roles.writes } },
+    )
+  ]...)
+
   # Secrets reach a function as environment variables, and only the functions listed as readers.
   secrets = {
     pii_hash_key = { secret_id = var.pii_hash_key_secret_id, env = "PULSE_PII_HASH_KEY", readers = var.pii_hash_key_readers }
     smtp_url     = { secret_id = var.smtp_url_secret_id, env = "PULSE_SMTP_URL", readers = var.smtp_url_readers }
+  }
+  # The values, ephemeral (never in the state): only write-only arguments may read this map (secrets.tf).
+  secret_values = {
+    pii_hash_key = var.pii_hash_key
+    smtp_url     = var.smtp_url
   }
   function_secrets = {
     for name in keys(local.functions) : name => {
@@ -95,6 +130,7 @@ locals {
     PULSE_DATASET_PREFIX      = var.dataset_prefix
     PULSE_MAX_BYTES_BILLED    = tostring(var.maximum_bytes_billed)
     PULSE_ENVIRONMENT         = var.environment
+    PULSE_LINK_TTL_SECONDS    = tostring(var.link_ttl_seconds)
     PULSE_PII_HASH_KEY_SECRET = var.pii_hash_key_secret_id
     PULSE_SMTP_URL_SECRET     = var.smtp_url_secret_id
     PULSE_TIMEZONE            = var.time_zone
@@ -102,13 +138,16 @@ locals {
     PULSE_CURRENCY            = var.currency
     PULSE_LOCALE              = var.locale
     PULSE_EMAIL_FROM          = var.email_from
-    PULSE_EMAIL_TO            = var.email_to
+    PULSE_EMAIL_TO            = join(",", var.email_to)
     PULSE_DASHBOARD_URL       = var.dashboard_url
     PULSE_LOOKBACK_DAYS       = tostring(var.lookback_days)
     # Everything else that is not a secret (quality thresholds, per-source freshness, …): the settings file's
     # content, validated by the functions at start-up (functions/shared/config.ts).
     PULSE_SETTINGS = jsonencode(merge(var.settings, { version = 1 }))
   }
+
+  # The raw tables' schemas, generated from functions/shared/raw-schemas.ts (tools/infra/raw-tables.ts).
+  raw_tables = { for table in jsondecode(file("${path.module}/raw-tables.json")).tables : table.name => table }
 
   labels = {
     app         = "dtc-pulse"

@@ -94,3 +94,62 @@ resource "google_pubsub_subscription" "dead_letter_pull" {
     ttl = ""
   }
 }
+
+# File drops: Cloud Storage notifies this topic when a file lands in raw/inbox/ (google_storage_notification,
+# storage.tf), and the push subscription below hands it to the first step's function. On the way, a message
+# transform (file-drop-start.js) turns the notification into the start message ingest expects: a forced re-run of
+# the last complete day from ingest, so the drop reaches the extracts and the deck within minutes. A duplicate
+# notification re-runs the same day again, which replaces every output with identical ones (and sends no second
+# summary email); a drop landing while a run holds a step's claim waits for the next run's ingest.
+resource "google_pubsub_topic" "file_drops" {
+  name   = "${local.name_prefix}-file-drops"
+  labels = local.labels
+
+  depends_on = [google_project_service.api]
+}
+
+resource "google_pubsub_subscription" "file_drops" {
+  name                       = "${google_pubsub_topic.file_drops.name}-push"
+  topic                      = google_pubsub_topic.file_drops.id
+  ack_deadline_seconds       = min(600, local.steps[local.first_step].timeoutSeconds + 30)
+  message_retention_duration = "86400s"
+  labels                     = local.labels
+
+  push_config {
+    push_endpoint = google_cloudfunctions2_function.function[local.first_step].service_config[0].uri
+
+    oidc_token {
+      service_account_email = google_service_account.pusher.email
+      audience              = google_cloudfunctions2_function.function[local.first_step].service_config[0].uri
+    }
+  }
+
+  message_transforms {
+    javascript_udf {
+      function_name = "fileDropStart"
+      code          = file("${path.module}/file-drop-start.js")
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = var.retry_minimum_backoff
+    maximum_backoff = var.retry_maximum_backoff
+  }
+
+  # A drop whose run keeps failing ends as a dead letter: the dead-letter function logs it as an error (it is a
+  # start message, not a run's), which the function-errors alert reports.
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter.id
+    max_delivery_attempts = var.max_delivery_attempts
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription_iam_member" "pubsub_acks_file_drops" {
+  subscription = google_pubsub_subscription.file_drops.id
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}

@@ -1,6 +1,10 @@
-# The secrets exist here; their values never do. Add a version by hand once (see README.md):
-#   printf %s "$(openssl rand -hex 32)" | gcloud secrets versions add pulse-pii-hash-key --data-file=-
-#   printf %s "smtp://user:pass@smtp.example.com:587" | gcloud secrets versions add pulse-smtp-url --data-file=-
+# The secrets and their first versions, created before any function that mounts them (functions.tf depends on
+# the versions), and pinned: a function reads the version Terraform created, never "latest", so a new value
+# takes effect on the apply that adds it, not at a random cold start.
+#
+# The values are ephemeral variables written through write-only arguments: they reach Secret Manager and never
+# the Terraform state or plan. Terraform sends a value only when secret_values_version changes (a rotation);
+# see infra/README.md for the first apply and the ones after it.
 resource "google_secret_manager_secret" "secret" {
   for_each = local.secrets
 
@@ -12,4 +16,17 @@ resource "google_secret_manager_secret" "secret" {
   }
 
   depends_on = [google_project_service.api]
+}
+
+resource "google_secret_manager_secret_version" "value" {
+  for_each = local.secrets
+
+  secret                 = google_secret_manager_secret.secret[each.key].id
+  secret_data_wo         = local.secret_values[each.key]
+  secret_data_wo_version = var.secret_values_version
+
+  # A rotation adds the new version before the old one is disabled, and the functions move to it on this apply.
+  lifecycle {
+    create_before_destroy = true
+  }
 }

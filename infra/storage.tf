@@ -87,21 +87,35 @@ resource "google_storage_bucket" "sources" {
   depends_on = [google_project_service.api]
 }
 
-# The repository as Cloud Functions builds it: npm ci, then the gcp-build script (tsc) of package.json.
+# What Cloud Functions builds (npm ci, then package.json's gcp-build script: tsc), from an explicit list of
+# patterns rather than the working tree: an untracked .env, a log or a local work dir is never uploaded. Only
+# these file types under these folders, plus the package files, are packaged (test/infra checks every pattern).
+locals {
+  source_patterns = [
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "functions/**/*.ts",
+    "functions/**/*.json",
+    "sql/**/*.sql",
+    "sql/**/*.json",
+  ]
+  source_files = sort(distinct(flatten([
+    for pattern in local.source_patterns : fileset("${path.module}/..", pattern)
+  ])))
+}
+
 data "archive_file" "source" {
   type        = "zip"
-  source_dir  = "${path.module}/.."
   output_path = "${path.module}/.build/pulse-source.zip"
-  excludes = [
-    ".git/**",
-    ".pulse/**",
-    "dist/**",
-    "infra/**",
-    "node_modules/**",
-    "test/**",
-    "tmp/**",
-    "tools/**",
-  ]
+
+  dynamic "source" {
+    for_each = local.source_files
+    content {
+      filename = source.value
+      content  = file("${path.module}/../${source.value}")
+    }
+  }
 }
 
 resource "google_storage_bucket_object" "source" {
@@ -111,17 +125,67 @@ resource "google_storage_bucket_object" "source" {
   source = data.archive_file.source.output_path
 }
 
-# Looker Studio's Cloud Storage connector reads with its data source owner's credentials: analysts may read the
-# extracts, and nothing else in the bucket (no ledger, no file drops, no quarantined rows).
-resource "google_storage_bucket_iam_member" "analysts_read_extracts" {
-  count = var.analysts_group == "" ? 0 : 1
+# One managed folder per top-level prefix: the unit of access in this bucket (iam.tf grants each function the
+# folders it uses; locals.tf, bucket_access).
+resource "google_storage_managed_folder" "folder" {
+  for_each = toset(local.bucket_folders)
 
   bucket = google_storage_bucket.data.name
-  role   = "roles/storage.objectViewer"
-  member = "group:${var.analysts_group}"
+  name   = each.value
+  # Keeps the objects on destroy; the folder's IAM policy goes with it.
+  force_destroy = false
+}
 
-  condition {
-    title      = "extracts-only"
-    expression = "resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.data.name}/objects/extracts/\")"
-  }
+# Looker Studio's Cloud Storage connector reads with its data source owner's credentials: analysts may list and
+# read the extracts (a folder path, or one file), and nothing else in the bucket (no ledger, no file drops, no
+# quarantined rows).
+resource "google_storage_managed_folder_iam_member" "analysts_read_extracts" {
+  count = var.analysts_group == "" ? 0 : 1
+
+  bucket         = google_storage_bucket.data.name
+  managed_folder = google_storage_managed_folder.folder["extracts/"].name
+  role           = "roles/storage.objectViewer"
+  member         = "group:${var.analysts_group}"
+}
+
+# A file finalized under raw/inbox/ is announced on the file-drop topic (pubsub.tf), which starts a run.
+resource "google_storage_notification" "file_drops" {
+  bucket             = google_storage_bucket.data.name
+  topic              = google_pubsub_topic.file_drops.id
+  payload_format     = "JSON_API_V1"
+  event_types        = ["OBJECT_FINALIZE"]
+  object_name_prefix = local.inbox_prefix
+
+  depends_on = [google_pubsub_topic_iam_member.storage_publishes_file_drops]
+}
+
+# Cloud Storage publishes the notifications as the project's Cloud Storage service agent.
+data "google_storage_project_service_account" "storage" {
+  depends_on = [google_project_service.api]
+}
+
+resource "google_pubsub_topic_iam_member" "storage_publishes_file_drops" {
+  topic  = google_pubsub_topic.file_drops.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${data.google_storage_project_service_account.storage.email_address}"
+}
+
+# The inbox is a managed folder of its own, inside raw/: the people who drop exports (file_droppers) may create
+# objects there and nothing else: they cannot read the inbox, the files kept as received or anything in raw/.
+resource "google_storage_managed_folder" "inbox" {
+  bucket        = google_storage_bucket.data.name
+  name          = local.inbox_prefix
+  force_destroy = false
+
+  # Nested in raw/, whose grants it inherits (ingest reads and empties the inbox).
+  depends_on = [google_storage_managed_folder.folder]
+}
+
+resource "google_storage_managed_folder_iam_member" "file_droppers" {
+  for_each = toset(var.file_droppers)
+
+  bucket         = google_storage_bucket.data.name
+  managed_folder = google_storage_managed_folder.inbox.name
+  role           = "roles/storage.objectCreator"
+  member         = each.value
 }

@@ -68,27 +68,39 @@ variable "maximum_bytes_billed" {
 }
 
 variable "schedule" {
-  description = "Cron schedule of the nightly run, in time_zone."
+  description = "Cron schedule of the nightly run, in UTC (Cloud Scheduler's time_zone is Etc/UTC: no daylight-saving gap or doubled hour). Pick an hour a few hours after midnight in the shop's time zone; the run date is the shop's yesterday at that instant."
   type        = string
-  default     = "0 2 * * *"
+  default     = "0 7 * * *"
 }
 
 variable "time_zone" {
-  description = "The shop's IANA time zone: when the nightly run starts, and what a business day is (PULSE_TIMEZONE)."
+  description = "The shop's IANA time zone (e.g. Europe/Paris): what a business day is (PULSE_TIMEZONE). Required: there is no safe default."
   type        = string
-  default     = "America/New_York"
+
+  validation {
+    condition     = can(regex("^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$", var.time_zone))
+    error_message = "time_zone must be an IANA time zone such as Europe/Paris or America/New_York."
+  }
 }
 
 variable "shop_name" {
-  description = "Shown in the deck and the email."
+  description = "The shop's name, shown in the deck and the email. Required."
   type        = string
-  default     = "Maison Demo"
+
+  validation {
+    condition     = length(trimspace(var.shop_name)) > 0
+    error_message = "shop_name must not be empty."
+  }
 }
 
 variable "currency" {
-  description = "ISO 4217 currency of the shop."
+  description = "ISO 4217 currency of the shop (e.g. EUR). Required."
   type        = string
-  default     = "USD"
+
+  validation {
+    condition     = can(regex("^[A-Z]{3}$", var.currency))
+    error_message = "currency must be an ISO 4217 code such as USD or EUR."
+  }
 }
 
 variable "locale" {
@@ -98,15 +110,23 @@ variable "locale" {
 }
 
 variable "email_from" {
-  description = "Sender of the daily summary and failure emails."
+  description = "Sender of the daily summary and failure emails, e.g. \"DTC Pulse <pulse@your-shop.com>\" (an address your SMTP provider lets you send from). Required."
   type        = string
-  default     = "DTC Pulse <pulse@example.com>"
+
+  validation {
+    condition     = can(regex("@", var.email_from))
+    error_message = "email_from must hold an email address."
+  }
 }
 
 variable "email_to" {
-  description = "Comma-separated recipients of the emails."
-  type        = string
-  default     = "founder@example.com"
+  description = "Recipients of the daily summary and failure emails. Required: no default ever mails a stranger."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.email_to) > 0 && alltrue([for address in var.email_to : can(regex("^[^@,\\s]+@[^@,\\s]+$", address))])
+    error_message = "email_to must list at least one email address (no commas or spaces inside an address)."
+  }
 }
 
 variable "dashboard_url" {
@@ -127,14 +147,44 @@ variable "settings" {
   default     = {}
 }
 
+variable "pii_hash_key" {
+  description = "The HMAC key of emails and phones (at least 32 characters), written to Secret Manager and never to the Terraform state (ephemeral, write-only). Keep it forever: a new key changes every hashed email. After the first apply, read it back from Secret Manager (infra/README.md)."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+
+  validation {
+    condition     = length(var.pii_hash_key) >= 32
+    error_message = "pii_hash_key must be at least 32 characters (e.g. openssl rand -hex 32)."
+  }
+}
+
+variable "smtp_url" {
+  description = "smtp://user:pass@host:587 of the mail server that sends the emails, written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+
+  validation {
+    condition     = can(regex("^smtps?://", var.smtp_url))
+    error_message = "smtp_url must start with smtp:// or smtps://."
+  }
+}
+
+variable "secret_values_version" {
+  description = "Bump to send new values of pii_hash_key and smtp_url to Secret Manager (a new secret version, which the functions are pinned to on the same apply). Unchanged, Terraform sends nothing."
+  type        = number
+  default     = 1
+}
+
 variable "pii_hash_key_secret_id" {
-  description = "Secret Manager secret holding the HMAC key for emails and phones (at least 32 characters). Terraform creates the secret, never its value."
+  description = "Secret Manager secret holding the HMAC key for emails and phones (at least 32 characters). Terraform creates the secret and its versions; the values never reach the state."
   type        = string
   default     = "pulse-pii-hash-key"
 }
 
 variable "smtp_url_secret_id" {
-  description = "Secret Manager secret holding smtp://user:pass@host:587. Terraform creates the secret, never its value."
+  description = "Secret Manager secret holding smtp://user:pass@host:587. Terraform creates the secret and its versions; the values never reach the state."
   type        = string
   default     = "pulse-smtp-url"
 }
@@ -191,4 +241,63 @@ variable "noncurrent_version_days" {
   description = "Days overwritten or deleted versions of the run ledger (runs/) and state (state/) are kept, to audit or restore them."
   type        = number
   default     = 30
+}
+
+variable "analysts_run_queries" {
+  description = "Give analysts_group roles/bigquery.jobUser on the project, so they can query the marts they may read (Looker Studio's BigQuery connector and ad-hoc questions run jobs as the viewer)."
+  type        = bool
+  default     = true
+}
+
+variable "alert_emails" {
+  description = "Who Cloud Monitoring notifies (function errors, dead letters, no finished run): independent of the pipeline's SMTP server. Empty: the alerts still open incidents in the console, notifying nobody."
+  type        = list(string)
+  default     = []
+}
+
+variable "run_deadline_minutes" {
+  description = "Minutes after the nightly start by which the run must have finished (the summary sent): past it, the heartbeat alert opens. With the default schedule (07:00 UTC) 60 means 08:00 UTC."
+  type        = number
+  default     = 60
+}
+
+variable "billing_account" {
+  description = "Billing account id (XXXXXX-XXXXXX-XXXXXX) to hold the monthly budget. Empty: no budget (the deployer then needs no billing permission)."
+  type        = string
+  default     = ""
+}
+
+variable "monthly_budget" {
+  description = "Monthly budget of the project, in budget_currency; alerts at 50 %, 90 % and 100 % (actual) and 100 % (forecast)."
+  type        = number
+  default     = 50
+}
+
+variable "budget_currency" {
+  description = "Currency of monthly_budget: must be the billing account's currency."
+  type        = string
+  default     = "USD"
+}
+
+variable "build_images_kept" {
+  description = "Function build images kept per function in the Artifact Registry repository (older ones are deleted by its cleanup policy)."
+  type        = number
+  default     = 3
+}
+
+variable "link_ttl_seconds" {
+  description = "Lifetime of the signed links in the emails (v4 signed URLs: at most 604800, 7 days)."
+  type        = number
+  default     = 604800
+
+  validation {
+    condition     = var.link_ttl_seconds > 0 && var.link_ttl_seconds <= 604800
+    error_message = "link_ttl_seconds must be between 1 and 604800 (7 days)."
+  }
+}
+
+variable "file_droppers" {
+  description = "Members who may drop exports into raw/inbox/ (e.g. [\"user:founder@your-shop.com\"]): object creation there only, no read anywhere in the bucket."
+  type        = list(string)
+  default     = []
 }

@@ -26,6 +26,7 @@ import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { isInitUsageError, runInit } from "./init.ts";
 import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
+import { rerun } from "./rerun.ts";
 import { printSummary } from "./summary.ts";
 
 export const HELP = `DTC Pulse — the daily e-commerce and marketing analytics run, on this machine.
@@ -37,6 +38,8 @@ Usage
                                     in a work dir with no settings, no files and no data: the demo shop
   npm start -- demo [--regenerate]  run the pipeline on the generated demo shop (every output says "demo data")
   npm start -- plan [run options]   list what each step would do, without doing it
+  npm start -- rerun --from STEP --date YYYY-MM-DD [--force] [--project P]
+                                    resume a cloud run: publish its message to STEP's Pub/Sub topic
 
 Run options
   --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data)
@@ -88,6 +91,7 @@ function refuseFutureRunDate(date: string | undefined, config: PulseConfig, now 
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  if (argv[0] === "rerun") return rerun(argv.slice(1), env);
   const write = (line: string) => process.stdout.write(`${line}\n`);
   if (argv[0] === "init") return initCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parse>;

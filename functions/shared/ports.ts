@@ -93,6 +93,8 @@ export interface WarehouseStats {
 
 export interface Warehouse {
   readonly kind: "duckdb" | "bigquery";
+  /** How many materializations may run at once (independent models in parallel); 1 or absent: one at a time. */
+  readonly parallelWrites?: number;
   /** Runs a query and returns its rows. Reports and checks read aggregated rows only. */
   query<T extends object = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;
   /** Runs a statement (DDL/DML) whose result is not needed. */

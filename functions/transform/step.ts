@@ -76,6 +76,60 @@ export function modelParams(
   };
 }
 
+/**
+ * The models in build waves: a wave's models read only models of earlier waves (their `dependencies`), so the
+ * models of one wave can be built at the same time. Waves keep MODELS' order inside them.
+ */
+export function buildWaves(models: readonly ModelDefinition[]): ModelDefinition[][] {
+  const id = (model: ModelDefinition) => `${model.layer}.${model.name}`;
+  const known = new Set(models.map(id));
+  const built = new Set<string>();
+  const waves: ModelDefinition[][] = [];
+  let remaining = [...models];
+  while (remaining.length > 0) {
+    const wave = remaining.filter((model) =>
+      model.dependencies.every((dependency) => built.has(dependency) || !known.has(dependency)),
+    );
+    if (wave.length === 0) {
+      throw new Error(`the models' dependencies form a cycle among ${remaining.map(id).join(", ")}`);
+    }
+    waves.push(wave);
+    for (const model of wave) built.add(id(model));
+    remaining = remaining.filter((model) => !wave.includes(model));
+  }
+  return waves;
+}
+
+/**
+ * Runs `task` on every item, at most `limit` at once. After a failure no new item starts; it waits for the ones
+ * running (nothing keeps working once the step has answered) and rejects with the first failure.
+ */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      try {
+        await task(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure) throw failure.reason;
+}
+
 export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
@@ -103,27 +157,35 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
         )
       : [];
   const lateRanges = dayRanges(lateDays);
-  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them.
+  const waves = buildWaves(MODELS);
+  const parallel = warehouse.parallelWrites ?? 1;
+  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Wave after wave; inside
+  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: one).
   for (const range of lateRanges) {
-    for (const model of MODELS) {
-      if (!model.partitionColumn) continue;
-      const window = lateModelWindow(model, range, message.runDate);
-      await warehouse.materialize({
-        dataset: model.layer,
-        table: model.name,
-        sql: readSql(modelPath(model)),
-        params: modelParams(context, window, piiKey),
-        partitionColumn: model.partitionColumn,
-        clusterBy: model.clusterBy,
-        uniqueKey: model.uniqueKey,
-        window,
-        label: `${model.layer}.${model.name} (late changes ${window.start} → ${window.end})`,
-      });
+    for (const wave of waves) {
+      await eachLimited(
+        wave.filter((model) => model.partitionColumn),
+        parallel,
+        async (model) => {
+          const window = lateModelWindow(model, range, message.runDate);
+          await warehouse.materialize({
+            dataset: model.layer,
+            table: model.name,
+            sql: readSql(modelPath(model)),
+            params: modelParams(context, window, piiKey),
+            partitionColumn: model.partitionColumn,
+            clusterBy: model.clusterBy,
+            uniqueKey: model.uniqueKey,
+            window,
+            label: `${model.layer}.${model.name} (late changes ${window.start} → ${window.end})`,
+          });
+        },
+      );
     }
     log.info("late changes rebuilt", { from: range.start, to: range.end });
   }
 
-  for (const model of MODELS) {
+  const buildModel = async (model: ModelDefinition) => {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
     const incremental =
       !message.options.fullRefresh &&
@@ -150,7 +212,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       rows: result.rowsWritten,
       ms: Math.round(performance.now() - modelStarted),
     });
-  }
+  };
+  for (const wave of waves) await eachLimited(wave, parallel, buildModel);
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
   if (!previous || message.runDate >= previous.runDate) {
     await saveWatermark(warehouse, { runDate: message.runDate, watermark });
@@ -163,7 +226,10 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ? "full build"
       : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}`;
   return {
-    rows,
+    // In MODELS' order, whatever order the parallel builds finished in.
+    rows: Object.fromEntries(
+      MODELS.map((model) => `${model.layer}.${model.name}`).map((name) => [name, rows[name] ?? 0]),
+    ),
     metrics: {
       models: MODELS.length,
       fullBuilds,

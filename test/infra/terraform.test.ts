@@ -2,11 +2,18 @@
 // is parsed with @cdktf/hcl2json, resources are instantiated per for_each key by substituting each.key and
 // each.value, and the locals that derive names from pipeline.json are pinned and modelled here.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "@cdktf/hcl2json";
+import { execFileSync } from "node:child_process";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
+import { SECRET_OPTIONS, SETTING_OPTIONS, SETTINGS_SOURCE_OPTIONS } from "../../functions/shared/options.ts";
+import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
+import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
+import { RAW_PARTITION_COLUMN, rawTablesJson } from "../../tools/infra/raw-tables.ts";
+import packageJson from "../../package.json" with { type: "json" };
 
 const INFRA = join(import.meta.dirname, "..", "..", "infra");
 
@@ -202,7 +209,7 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     const accountIds = new Set<unknown>();
     for (const [key, model] of Object.entries(modelFunctions(deadLetterEntryPoint))) {
       const value = model as unknown as Json;
-      assert.equal(build.runtime, "nodejs20");
+      assert.equal(build.runtime, "${local.function_runtime}");
       assert.equal(instantiate(build.entry_point, key, value), model.entry_point, `${key} entry point`);
       assert.equal(instantiate(service.available_memory, key, value), model.memory, `${key} memory`);
       assert.equal(instantiate(service.timeout_seconds, key, value), model.timeout, `${key} timeout`);
@@ -321,9 +328,10 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
   it('starts the chain nightly with {"trigger":"scheduler"} on the first step\'s topic', () => {
     const job = resource(tf, "google_cloud_scheduler_job", "nightly");
     assert.equal(job.schedule, "${var.schedule}");
-    assert.equal(job.time_zone, "${var.time_zone}");
-    assert.equal(tf.variables.schedule?.default, "0 2 * * *");
-    assert.equal(tf.variables.time_zone?.default, "America/New_York");
+    // UTC: no daylight-saving gap (02:00 America/New_York does not exist on the spring-forward night).
+    assert.equal(job.time_zone, "Etc/UTC");
+    assert.equal(tf.variables.schedule?.default, "0 7 * * *");
+    assert.equal(tf.variables.time_zone?.default, undefined, "the shop's time zone is required");
     const target = nested(job, "pubsub_target");
     assert.equal(target.topic_name, "${google_pubsub_topic.step[local.first_step].id}");
     assert.equal(target.data, '${base64encode(jsonencode({ trigger = "scheduler" }))}');
@@ -372,7 +380,13 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     assert.deepEqual(projectRoles.sort(), [
       '${toset([\n    "roles/cloudbuild.builds.builder",\n    "roles/logging.logWriter",\n  ])}',
       "roles/bigquery.jobUser",
+      "roles/bigquery.jobUser",
     ]);
+    // The second jobUser is the analysts' (they may query the marts they can read).
+    assert.equal(
+      resource(tf, "google_project_iam_member", "analysts_job_user").member,
+      "group:${var.analysts_group}",
+    );
   });
 
   it("grants BigQuery datasets per step, restricting raw and staging, marts readable by the analysts", () => {
@@ -383,7 +397,7 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       for (const dataset of [...reads, ...writes])
         assert.ok(datasets.includes(dataset), `${step}: ${dataset}`);
     }
-    assert.deepEqual(access.transform?.writes, ["staging", "unified", "marts"]);
+    assert.deepEqual(access.transform?.writes, ["staging", "unified", "marts", "ops"], "ops: its watermark");
     assert.equal(
       resource(tf, "google_bigquery_dataset", "dataset").for_each,
       "${tomap(local.pipeline.datasets)}",
@@ -395,8 +409,7 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     assert.equal(analysts.role, "roles/bigquery.dataViewer");
   });
 
-  it("creates the secrets but never a secret value, and hands each only to its readers", () => {
-    assert.equal(tf.resources.google_secret_manager_secret_version, undefined);
+  it("hands each secret only to its readers", () => {
     const functionKeys = [...STEP_NAMES, DEAD_LETTER_KEY];
     for (const variable of ["pii_hash_key_readers", "smtp_url_readers", "url_signers"]) {
       for (const reader of tf.variables[variable]?.default as string[]) {
@@ -415,3 +428,452 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// What a first `terraform apply` on an empty project needs (issue 15).
+
+/**
+ * Cloud Run functions runtimes that can still create a function (Google's runtime support schedule): Node.js 20
+ * was decommissioned on 2026-10-30; 22 is supported until 2027-04-30, 24 until 2028-04-30.
+ */
+const SUPPORTED_RUNTIMES = ["nodejs22", "nodejs24"];
+
+/** The API each resource type is served by (every google_* type used must be listed: a new one makes you look). */
+const API_OF_TYPE: Record<string, readonly string[]> = {
+  google_artifact_registry_repository: ["artifactregistry.googleapis.com"],
+  google_artifact_registry_repository_iam_member: ["artifactregistry.googleapis.com"],
+  google_bigquery_dataset: ["bigquery.googleapis.com"],
+  google_bigquery_dataset_iam_binding: ["bigquery.googleapis.com"],
+  google_bigquery_dataset_iam_member: ["bigquery.googleapis.com"],
+  google_bigquery_table: ["bigquery.googleapis.com"],
+  google_billing_budget: ["billingbudgets.googleapis.com"],
+  google_cloud_run_service_iam_member: ["run.googleapis.com"],
+  google_cloud_scheduler_job: ["cloudscheduler.googleapis.com"],
+  google_cloudfunctions2_function: [
+    "cloudfunctions.googleapis.com",
+    "run.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "artifactregistry.googleapis.com",
+  ],
+  google_logging_metric: ["logging.googleapis.com"],
+  google_monitoring_alert_policy: ["monitoring.googleapis.com"],
+  google_monitoring_notification_channel: ["monitoring.googleapis.com"],
+  google_project: ["cloudresourcemanager.googleapis.com"],
+  google_project_iam_member: ["cloudresourcemanager.googleapis.com"],
+  google_project_service: ["serviceusage.googleapis.com"],
+  google_pubsub_subscription: ["pubsub.googleapis.com"],
+  google_pubsub_subscription_iam_member: ["pubsub.googleapis.com"],
+  google_pubsub_topic: ["pubsub.googleapis.com"],
+  google_pubsub_topic_iam_member: ["pubsub.googleapis.com"],
+  google_secret_manager_secret: ["secretmanager.googleapis.com"],
+  google_secret_manager_secret_iam_member: ["secretmanager.googleapis.com"],
+  google_secret_manager_secret_version: ["secretmanager.googleapis.com"],
+  google_service_account: ["iam.googleapis.com"],
+  google_service_account_iam_member: ["iam.googleapis.com", "iamcredentials.googleapis.com"],
+  google_storage_bucket: ["storage.googleapis.com"],
+  google_storage_bucket_iam_member: ["storage.googleapis.com"],
+  google_storage_bucket_object: ["storage.googleapis.com"],
+  google_storage_managed_folder: ["storage.googleapis.com"],
+  google_storage_notification: ["storage.googleapis.com", "pubsub.googleapis.com"],
+  google_storage_project_service_account: ["storage.googleapis.com"],
+  google_storage_managed_folder_iam_member: ["storage.googleapis.com"],
+};
+
+/** "type.name" of every resource, and "data.type.name" of every data source, an expression mentions. */
+function references(expression: unknown, tf: Terraform, seenLocals = new Set<string>()): Set<string> {
+  const text = JSON.stringify(expression);
+  const found = new Set<string>();
+  for (const match of text.matchAll(/(data\.)?\b(google_[a-z0-9_]+)\.([a-z0-9_]+)/g)) {
+    const [, data, type, name] = match;
+    found.add(`${data ?? ""}${type}.${name}`);
+  }
+  for (const match of text.matchAll(/\blocal\.([a-z0-9_]+)/g)) {
+    const name = match[1] ?? "";
+    if (seenLocals.has(name)) continue;
+    seenLocals.add(name);
+    for (const reference of references(tf.locals[name], tf, seenLocals)) found.add(reference);
+  }
+  return found;
+}
+
+function everyBlock(tf: Terraform): [string, Block][] {
+  return [
+    ...Object.entries(tf.resources).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, block]) => [`${type}.${name}`, block] as [string, Block]),
+    ),
+    ...Object.entries(tf.data).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, block]) => [`data.${type}.${name}`, block] as [string, Block]),
+    ),
+  ];
+}
+
+/** Glob (fileset's *, ** and literal characters) as a regular expression over repository paths. */
+function globRegExp(pattern: string): RegExp {
+  const source = pattern
+    .split("**/")
+    .map((part) =>
+      part
+        .split("*")
+        .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join("[^/]*"),
+    )
+    .join("(?:[^/]+/)*");
+  return new RegExp(`^${source}$`);
+}
+
+describe("Terraform: a first apply on an empty project", () => {
+  let tf: Terraform;
+  const blocks = new Map<string, Block>();
+
+  before(async () => {
+    tf = await loadTerraform();
+    for (const [address, block] of everyBlock(tf)) blocks.set(address, block);
+  });
+
+  it("deploys on a runtime Cloud Run functions still supports, which package.json's engines accept", () => {
+    assert.ok(
+      SUPPORTED_RUNTIMES.includes(String(tf.locals.function_runtime)),
+      `${String(tf.locals.function_runtime)} is a supported runtime`,
+    );
+    const build = nested(resource(tf, "google_cloudfunctions2_function", "function"), "build_config");
+    assert.equal(build.runtime, "${local.function_runtime}");
+    const major = Number(/^nodejs(\d+)$/.exec(String(tf.locals.function_runtime))?.[1]);
+    const engines = packageJson.engines.node;
+    const minimum = Number(/^>=\s*(\d+)/.exec(engines)?.[1]);
+    assert.ok(minimum <= major, `engines ${engines} accept the deployed Node ${major}`);
+    assert.ok(minimum <= 20, `engines ${engines} still accept Node 20, which local machines and CI run`);
+  });
+
+  it("enables every API a resource needs, and creates every resource only after the APIs", () => {
+    const apis = new Set(
+      [...JSON.stringify(tf.locals.apis).matchAll(/"?([a-z0-9]+\.googleapis\.com)/g)].map(
+        (match) => match[1],
+      ),
+    );
+    assert.ok(
+      apis.has("cloudresourcemanager.googleapis.com"),
+      "data.google_project needs Cloud Resource Manager",
+    );
+    const enabler = "google_project_service.api";
+    // Transitive closure of depends_on and references: does the block wait for the APIs?
+    const waits = new Map<string, boolean>();
+    const waitsForApis = (address: string, path: string[] = []): boolean => {
+      if (address === enabler) return true;
+      const known = waits.get(address);
+      if (known !== undefined) return known;
+      if (path.includes(address)) return false;
+      const block = blocks.get(address);
+      assert.ok(block, `${path.at(-1) ?? "?"} refers to ${address}, which is declared`);
+      const result = [...references(block, tf)].some((reference) =>
+        waitsForApis(reference, [...path, address]),
+      );
+      waits.set(address, result);
+      return result;
+    };
+    for (const [address, block] of blocks) {
+      const type = address.replace(/^data\./, "").split(".")[0] ?? "";
+      if (!type.startsWith("google_")) continue;
+      const needs = API_OF_TYPE[type];
+      assert.ok(needs, `${address}: which API serves ${type}? add it to API_OF_TYPE`);
+      if (address === enabler) continue;
+      for (const api of needs) assert.ok(apis.has(api), `${address} needs ${api}, which apis.tf enables`);
+      assert.ok(waitsForApis(address), `${address} is created only after ${enabler} (depends_on)`);
+      if (type === "google_billing_budget") {
+        assert.match(
+          String(block.count),
+          /var\.billing_account == ""/,
+          "a budget only with a billing account",
+        );
+      }
+    }
+  });
+
+  it("refers only to declared variables, locals, resources and data sources (what terraform validate would)", () => {
+    const code = tf.text
+      .split("\n")
+      .map((line) => line.replace(/^\s*#.*$/, ""))
+      .join("\n");
+    for (const match of code.matchAll(/\bvar\.([a-z0-9_]+)/g)) {
+      assert.ok(tf.variables[match[1] ?? ""], `var.${match[1]} is declared`);
+    }
+    for (const match of code.matchAll(/\blocal\.([a-z0-9_]+)/g)) {
+      assert.ok((match[1] ?? "") in tf.locals, `local.${match[1]} is declared`);
+    }
+    for (const match of code.matchAll(
+      /(?<![\w.])(data\.)?((?:google|archive)_[a-z0-9_]+)\.([a-z0-9_]+)\b/g,
+    )) {
+      const [, data, type = "", name = ""] = match;
+      const declared = data ? tf.data[type]?.[name] : tf.resources[type]?.[name];
+      assert.ok(declared, `${data ?? ""}${type}.${name} is declared`);
+    }
+  });
+
+  it("sets every environment variable a function reads in the cloud, and only known ones", () => {
+    const env = tf.locals.function_env as Record<string, string>;
+    const cloudRead = Object.entries(SETTING_OPTIONS).filter(
+      ([key]) => key === "mode" || /^(cloud|shop|email)\./.test(key),
+    );
+    assert.ok(cloudRead.length >= 12);
+    for (const [key, option] of cloudRead) {
+      const variable = option.env?.[0] ?? "";
+      assert.ok(variable in env, `${key}: ${variable} is set for every function (locals.tf function_env)`);
+    }
+    assert.equal(env.PULSE_RUNTIME, "cloud");
+    const known = new Set(
+      [...Object.values(SETTING_OPTIONS), ...Object.values(SETTINGS_SOURCE_OPTIONS)].flatMap(
+        (option) => option.env ?? [],
+      ),
+    );
+    for (const variable of Object.keys(env))
+      assert.ok(known.has(variable), `${variable} is an option's variable`);
+    // Secrets reach their readers under the variable the Secrets port reads.
+    const secrets = tf.locals.secrets as Record<string, { env: string }>;
+    assert.deepEqual(
+      Object.values(secrets)
+        .map((secret) => secret.env)
+        .sort(),
+      Object.values(SECRET_OPTIONS)
+        .map((option) => option.env?.[0])
+        .sort(),
+    );
+    // No default that mails a stranger or mislabels the shop: the shop's identity is required.
+    for (const name of ["shop_name", "time_zone", "currency", "email_to", "email_from"]) {
+      assert.ok(tf.variables[name], `variable ${name}`);
+      assert.equal(tf.variables[name]?.default, undefined, `${name} has no default`);
+    }
+    assert.equal(env.PULSE_EMAIL_TO, '${join(",", var.email_to)}');
+    assert.doesNotMatch(tf.text, /example\.com"/, "no example.com address as a value");
+  });
+
+  it("creates every secret with a version before the functions, pins it, and keeps the value out of the state", () => {
+    const version = resource(tf, "google_secret_manager_secret_version", "value");
+    assert.equal(version.for_each, "${local.secrets}");
+    assert.equal(resource(tf, "google_secret_manager_secret", "secret").for_each, "${local.secrets}");
+    assert.equal(version.secret, "${google_secret_manager_secret.secret[each.key].id}");
+    assert.equal(version.secret_data, undefined, "never secret_data: it would be stored in the state");
+    assert.equal(version.secret_data_wo, "${local.secret_values[each.key]}");
+    assert.equal(version.secret_data_wo_version, "${var.secret_values_version}");
+    const values = tf.locals.secret_values as Record<string, string>;
+    assert.deepEqual(Object.keys(values).sort(), Object.keys(tf.locals.secrets as Json).sort());
+    for (const value of Object.values(values)) {
+      const variable = tf.variables[/^\$\{var\.(\w+)\}$/.exec(value)?.[1] ?? ""];
+      assert.equal(variable?.ephemeral, true, `${value} is ephemeral`);
+      assert.equal(variable?.sensitive, true, `${value} is sensitive`);
+    }
+    const fn = resource(tf, "google_cloudfunctions2_function", "function");
+    const secretEnv = (nested(fn, "service_config").dynamic as Record<string, Block[]>)
+      .secret_environment_variables?.[0];
+    const content = nested(secretEnv, "content");
+    assert.equal(
+      content.version,
+      "${google_secret_manager_secret_version.value[secret_environment_variables.key].version}",
+    );
+    assert.ok((fn.depends_on as string[]).includes("${google_secret_manager_secret_version.value}"));
+  });
+
+  it("grants no bucket-wide object role on the data bucket; PII folders only to ingest", () => {
+    for (const type of ["google_storage_bucket_iam_member", "google_storage_bucket_iam_binding"]) {
+      for (const [name, block] of Object.entries(tf.resources[type] ?? {})) {
+        if (String(block.bucket).includes("google_storage_bucket.data.")) {
+          assert.doesNotMatch(
+            String(block.role),
+            /storage\.object/,
+            `${type}.${name}: a bucket-wide object role`,
+          );
+        }
+      }
+    }
+    const grant = resource(tf, "google_storage_managed_folder_iam_member", "function");
+    assert.equal(grant.for_each, "${local.bucket_grants}");
+    assert.equal(grant.managed_folder, "${google_storage_managed_folder.folder[each.value.folder].name}");
+    const folders = tf.locals.bucket_folders as string[];
+    assert.equal(
+      resource(tf, "google_storage_managed_folder", "folder").for_each,
+      "${toset(local.bucket_folders)}",
+    );
+    const access = tf.locals.bucket_access as Record<string, { reads: string[]; writes: string[] }>;
+    const byFunction = new Map(
+      Object.entries(access).map(([key, value]) => [
+        key === "${(local.dead_letter_key)}" ? DEAD_LETTER_KEY : key,
+        value,
+      ]),
+    );
+    assert.deepEqual(
+      [...byFunction.keys()].sort(),
+      [...STEP_NAMES, DEAD_LETTER_KEY].sort(),
+      "every function",
+    );
+    for (const [name, { reads, writes }] of byFunction) {
+      for (const folder of [...reads, ...writes]) assert.ok(folders.includes(folder), `${name}: ${folder}`);
+      // Every step writes the ledger (claims and records) under runs/.
+      assert.ok(writes.includes("runs/"), `${name} writes the run ledger`);
+      if (name !== "ingest") {
+        for (const pii of ["raw/", "quarantine/"]) {
+          assert.ok(![...reads, ...writes].includes(pii), `${name} has no access to ${pii} (plaintext PII)`);
+        }
+      }
+    }
+    assert.deepEqual(byFunction.get("ingest")?.writes, ["runs/", "raw/", "quarantine/"]);
+    assert.deepEqual(byFunction.get("export")?.writes, ["runs/", "extracts/"]);
+    assert.deepEqual(byFunction.get("report")?.writes, ["runs/", "reports/"]);
+    assert.deepEqual(byFunction.get("notify")?.reads, ["reports/"], "notify links the deck");
+    const analysts = resource(tf, "google_storage_managed_folder_iam_member", "analysts_read_extracts");
+    assert.equal(analysts.managed_folder, '${google_storage_managed_folder.folder["extracts/"].name}');
+    assert.equal(
+      analysts.role,
+      "roles/storage.objectViewer",
+      "Looker's connector may list and read extracts/",
+    );
+  });
+
+  it("starts a run when a file lands in raw/inbox/: notification, message transform, push to the first step", async () => {
+    assert.equal(tf.locals.inbox_prefix, INBOX_PREFIX, "the inbox of functions/lib/bucket-layout.ts");
+    const notification = resource(tf, "google_storage_notification", "file_drops");
+    assert.equal(notification.bucket, "${google_storage_bucket.data.name}");
+    assert.equal(notification.object_name_prefix, "${local.inbox_prefix}");
+    assert.deepEqual(notification.event_types, ["OBJECT_FINALIZE"]);
+    assert.equal(notification.payload_format, "JSON_API_V1");
+    assert.equal(notification.topic, "${google_pubsub_topic.file_drops.id}");
+    assert.equal(
+      resource(tf, "google_pubsub_topic_iam_member", "storage_publishes_file_drops").member,
+      "serviceAccount:${data.google_storage_project_service_account.storage.email_address}",
+    );
+    const subscription = resource(tf, "google_pubsub_subscription", "file_drops");
+    assert.equal(
+      nested(subscription, "push_config").push_endpoint,
+      "${google_cloudfunctions2_function.function[local.first_step].service_config[0].uri}",
+    );
+    const udf = nested(nested(subscription, "message_transforms"), "javascript_udf");
+    assert.equal(udf.code, '${file("${path.module}/file-drop-start.js")}');
+    const code = await readFile(join(INFRA, "file-drop-start.js"), "utf8");
+    assert.ok(
+      code.includes(`function ${String(udf.function_name)}(message, metadata)`),
+      "the UDF names its function",
+    );
+    assert.ok(code.includes(`"${INBOX_PREFIX}"`), "the UDF matches the same inbox");
+    assert.equal(
+      nested(subscription, "dead_letter_policy").dead_letter_topic,
+      "${google_pubsub_topic.dead_letter.id}",
+    );
+    // Who drops files may create objects in the inbox, and read nothing.
+    assert.equal(resource(tf, "google_storage_managed_folder", "inbox").name, "${local.inbox_prefix}");
+    const droppers = resource(tf, "google_storage_managed_folder_iam_member", "file_droppers");
+    assert.equal(droppers.managed_folder, "${google_storage_managed_folder.inbox.name}");
+    assert.equal(droppers.role, "roles/storage.objectCreator");
+  });
+
+  it("lets ingest record file drops in ops.file_drops", () => {
+    const access = tf.locals.dataset_access as Record<string, { writes: string[] }>;
+    assert.deepEqual(access.ingest?.writes, ["raw", "ops"]);
+  });
+
+  it("creates the raw tables from raw-schemas.ts, partitioned and clustered on _airbyte_extracted_at", async () => {
+    const json = JSON.parse(await readFile(join(INFRA, "raw-tables.json"), "utf8")) as unknown;
+    assert.deepEqual(
+      json,
+      rawTablesJson(),
+      "infra/raw-tables.json is current: npx tsx tools/infra/raw-tables.ts",
+    );
+    const tables = (json as ReturnType<typeof rawTablesJson>).tables;
+    assert.deepEqual(
+      tables.map((table) => table.name),
+      RAW_TABLES.map((table) => table.name),
+    );
+    for (const table of tables) {
+      const partition = table.schema.find((column) => column.name === RAW_PARTITION_COLUMN);
+      assert.equal(partition?.type, "TIMESTAMP", `${table.name}.${RAW_PARTITION_COLUMN}`);
+    }
+    assert.equal(
+      tf.locals.raw_tables,
+      '${{ for table in jsondecode(file("${path.module}/raw-tables.json")).tables : table.name => table }}',
+    );
+    const raw = resource(tf, "google_bigquery_table", "raw");
+    assert.equal(raw.for_each, "${local.raw_tables}");
+    assert.equal(raw.dataset_id, '${google_bigquery_dataset.dataset["raw"].dataset_id}');
+    assert.equal(raw.schema, "${jsonencode(each.value.schema)}");
+    const partitioning = nested(raw, "time_partitioning");
+    assert.equal(partitioning.field, "${each.value.partitionColumn}");
+    assert.equal(partitioning.type, "DAY");
+    assert.equal(raw.deletion_protection, true);
+  });
+
+  it("packages the functions from an explicit list of patterns, never the working tree", () => {
+    const archive = tf.data.archive_file?.source;
+    assert.ok(archive);
+    assert.equal(archive.source_dir, undefined, "no source_dir: it would zip untracked files too");
+    const patterns = (tf.locals.source_patterns as string[]).map(globRegExp);
+    const packaged = (path: string) => patterns.some((pattern) => pattern.test(path));
+    for (const stray of [
+      ".env",
+      "functions/.env",
+      "functions/debug.log",
+      ".pulse/warehouse.duckdb",
+      "test/x.test.ts",
+      "infra/terraform.tfstate",
+      "tools/bench.ts",
+      "node_modules/x/index.js",
+      "functions/notes.txt",
+    ]) {
+      assert.ok(!packaged(stray), `${stray} is not packaged`);
+    }
+    const tracked = execFileSync(
+      "git",
+      ["ls-files", "functions", "sql", "package.json", "package-lock.json", "tsconfig.json"],
+      {
+        cwd: join(INFRA, ".."),
+        encoding: "utf8",
+      },
+    )
+      .split("\n")
+      .filter((path) => path && !path.endsWith(".md"));
+    assert.ok(tracked.length > 100);
+    for (const path of tracked) assert.ok(packaged(path), `${path} is packaged (the build needs it)`);
+  });
+
+  it("alerts without SMTP: function errors, dead letters, a run not finished in time; a budget; image cleanup; remote state", () => {
+    const errors = resource(tf, "google_monitoring_alert_policy", "function_errors");
+    assert.match(
+      squash(JSON.stringify(nested(nested(errors, "conditions"), "condition_matched_log").filter)),
+      /severity>=ERROR/,
+    );
+    const deadLetters = squash(
+      JSON.stringify(resource(tf, "google_monitoring_alert_policy", "dead_letters")),
+    );
+    assert.ok(deadLetters.includes("subscription/dead_letter_message_count"));
+    assert.ok(deadLetters.includes("${google_pubsub_subscription.dead_letter_push.name}"));
+    const started = String(resource(tf, "google_logging_metric", "runs_started").filter);
+    const finished = String(resource(tf, "google_logging_metric", "runs_finished").filter);
+    // The events run-step.ts logs, for the first step's start and the last step's success.
+    const runStep = readRunStep();
+    assert.ok(runStep.includes('event: "step.started"') && runStep.includes('"step.succeeded"'));
+    assert.ok(
+      started.includes('jsonPayload.event=\\"step.started\\"') ||
+        started.includes('jsonPayload.event="step.started"'),
+    );
+    assert.ok(started.includes("${local.first_step}"));
+    assert.ok(finished.includes("step.succeeded") && finished.includes("${local.failure_step}"));
+    const heartbeat = nested(
+      nested(resource(tf, "google_monitoring_alert_policy", "run_not_finished"), "conditions"),
+      "condition_prometheus_query_language",
+    );
+    assert.match(String(heartbeat.query), /runs_started.*unless.*runs_finished/);
+    assert.equal(heartbeat.duration, "${var.run_deadline_minutes * 60}s");
+    for (const policy of Object.values(tf.resources.google_monitoring_alert_policy ?? {})) {
+      assert.equal(policy.notification_channels, "${local.notification_channels}");
+    }
+    const budget = resource(tf, "google_billing_budget", "monthly");
+    assert.ok((budget.threshold_rules as Block[]).length >= 3);
+    const repository = resource(tf, "google_artifact_registry_repository", "builds");
+    assert.ok((repository.cleanup_policies as Block[]).some((policy) => policy.action === "DELETE"));
+    assert.equal(repository.cleanup_policy_dry_run, false);
+    assert.equal(
+      nested(resource(tf, "google_cloudfunctions2_function", "function"), "build_config").docker_repository,
+      "${google_artifact_registry_repository.builds.id}",
+    );
+    assert.match(tf.text, /backend "gcs" \{\}/, "remote state in Cloud Storage");
+  });
+});
+
+function readRunStep(): string {
+  return readFileSync(join(INFRA, "..", "functions", "shared", "run-step.ts"), "utf8");
+}

@@ -5,15 +5,23 @@
 import type { LoadColumn } from "../../../shared/ports.ts";
 import { quoteIdentifier } from "./names.ts";
 
-/** Binds @table_name; one row, n. */
-export function tableExistsQuery(datasetRef: string): string {
-  return `SELECT COUNT(*) AS n FROM ${datasetRef}.INFORMATION_SCHEMA.TABLES WHERE table_name = @table_name`;
+/**
+ * Every column of every table in the dataset, with the table's labels (the model fingerprint a full build leaves
+ * there: MODEL_LABEL). One metadata job answers, for a whole layer, which tables exist, their columns and which
+ * model SQL built them.
+ */
+export function datasetColumnsQuery(datasetRef: string): string {
+  return (
+    `SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels ` +
+    `FROM ${datasetRef}.INFORMATION_SCHEMA.COLUMNS AS col ` +
+    `LEFT JOIN ${datasetRef}.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ` +
+    `ON opt.table_name = col.table_name AND opt.option_name = 'labels' ` +
+    `ORDER BY col.table_name, col.ordinal_position`
+  );
 }
 
-/** Every column of every table in the dataset. */
-export function datasetColumnsQuery(datasetRef: string): string {
-  return `SELECT table_name, column_name, data_type FROM ${datasetRef}.INFORMATION_SCHEMA.COLUMNS ORDER BY table_name, ordinal_position`;
-}
+/** The label a full build puts on a model's table: a fingerprint of the model's SQL and layout. */
+export const MODEL_LABEL = "pulse_model";
 
 /** Row counts from table metadata (no bytes billed). */
 export function rowCountsQuery(datasetRef: string): string {
@@ -31,11 +39,13 @@ export function fullBuildScript(
   select: string,
   partitionColumn: string | undefined,
   clusterBy: readonly string[],
+  fingerprint?: string,
 ): string {
   const partition = partitionColumn ? `\nPARTITION BY ${quoteIdentifier(partitionColumn)}` : "";
   const cluster = clusterBy.length ? `\nCLUSTER BY ${clusterBy.map(quoteIdentifier).join(", ")}` : "";
+  const options = fingerprint ? `\nOPTIONS (${modelLabelOption(fingerprint)})` : "";
   return (
-    `CREATE OR REPLACE TABLE ${target}${partition}${cluster} AS\nSELECT * FROM (\n${select}\n);\n` +
+    `CREATE OR REPLACE TABLE ${target}${partition}${cluster}${options} AS\nSELECT * FROM (\n${select}\n);\n` +
     `SELECT COUNT(*) AS rows_written FROM ${target};`
   );
 }
@@ -49,6 +59,7 @@ export function windowReplaceScript(
   select: string,
   partitionColumn: string,
   columns: readonly string[],
+  relabel?: string,
 ): string {
   const partition = quoteIdentifier(partitionColumn);
   const list = columns.join(", ");
@@ -59,8 +70,21 @@ export function windowReplaceScript(
     `INSERT INTO ${target} (${list})\nSELECT ${list} FROM (\n${select}\n) AS model\nWHERE ${partition} BETWEEN @window_start AND @window_end;`,
     "SET rows_written = @@row_count;",
     "COMMIT TRANSACTION;",
+    ...relabelStatement(target, relabel),
     "SELECT rows_written;",
   ].join("\n");
+}
+
+/** Labels the table with a new model fingerprint (DDL: after the transaction, which may not hold it). */
+function relabelStatement(target: string, fingerprint: string | undefined): string[] {
+  if (fingerprint === undefined) return [];
+  return [`ALTER TABLE ${target} SET OPTIONS (${modelLabelOption(fingerprint)});`];
+}
+
+/** The OPTIONS entry that labels a table with its model's fingerprint. */
+export function modelLabelOption(fingerprint: string): string {
+  if (!/^[a-z0-9_-]{1,63}$/.test(fingerprint)) throw new Error(`invalid model fingerprint "${fingerprint}"`);
+  return `labels = [("${MODEL_LABEL}", "${fingerprint}")]`;
 }
 
 /** The model's changed records replace the rows with the same key; `columns` are quoted. */
@@ -69,6 +93,7 @@ export function keyedMergeScript(
   select: string,
   uniqueKey: string,
   columns: readonly string[],
+  relabel?: string,
 ): string {
   const key = quoteIdentifier(uniqueKey);
   const list = columns.join(", ");
@@ -80,6 +105,7 @@ export function keyedMergeScript(
     `INSERT INTO ${target} (${list}) SELECT ${list} FROM changed;`,
     "SET rows_written = @@row_count;",
     "COMMIT TRANSACTION;",
+    ...relabelStatement(target, relabel),
     "SELECT rows_written;",
   ].join("\n");
 }

@@ -1,17 +1,17 @@
 // Writes into BigQuery tables: a model's rows (whole, by date window, or merged by key) and small row sets.
+import { createHash } from "node:crypto";
 import type { LoadRequest, MaterializeRequest, MaterializeResult, SqlParams } from "../../../shared/ports.ts";
 import type { QueryParameter } from "./client.ts";
-import { BigQueryWarehouseError } from "./errors.ts";
 import type { BigQueryJobs } from "./jobs.ts";
 import { quoteIdentifier } from "./names.ts";
-import { loadValue, parameterTypeOf, queryParameter, rowsParameter } from "./params.ts";
-import { numberOf } from "./rows.ts";
+import { loadValue, parameterTypeOf, rowsParameter } from "./params.ts";
+import { BigQueryWarehouseError } from "./errors.ts";
+import type { CatalogTable, TableCatalog } from "./table-catalog.ts";
 import {
   bareSelect,
   fullBuildScript,
   keyedMergeScript,
   loadScript,
-  tableExistsQuery,
   windowReplaceScript,
 } from "./statements.ts";
 
@@ -19,28 +19,26 @@ const MAX_CLUSTER_COLUMNS = 4;
 /** Far below the 10 MB request limit, so a load that fits here never fails on size at the API. */
 const MAX_LOAD_REQUEST_BYTES = 8 * 1024 * 1024;
 
-async function tableExists(jobs: BigQueryJobs, dataset: string, table: string): Promise<boolean> {
-  const spec = {
-    kind: "metadata",
-    label: `exists ${dataset}.${table}`,
-    sql: tableExistsQuery(jobs.datasetRef(dataset)),
-    parameters: [queryParameter("table_name", table)],
-    dataset,
-  };
-  try {
-    const { job } = await jobs.runJob(spec);
-    const [, , page] = await job.getQueryResults({ maxResults: 1, autoPaginate: false, skipParsing: true });
-    return numberOf(String(page?.rows?.[0]?.f?.[0]?.v ?? 0)) > 0;
-  } catch (error) {
-    if (error instanceof BigQueryWarehouseError && error.status === 404) return false;
-    throw error;
-  }
+/**
+ * A fingerprint of what builds the table: the model's SQL and its layout. Builds label the table with it; an
+ * incremental run into a table with the same fingerprint inserts the table's own columns without asking the
+ * model for them (insertColumns).
+ */
+export function modelFingerprint(request: MaterializeRequest): string {
+  return createHash("sha256")
+    .update(
+      JSON.stringify([
+        bareSelect(request.sql),
+        request.partitionColumn ?? null,
+        request.clusterBy ?? [],
+        request.uniqueKey ?? null,
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 32);
 }
 
-/**
- * The model's output columns, quoted, from a free dry run. INSERT maps columns by position; naming them maps
- * them by name, as DuckDB's INSERT … BY NAME does.
- */
+/** The model's output columns, quoted, from a free dry run (creates no job, bills nothing). */
 async function modelColumns(
   jobs: BigQueryJobs,
   select: string,
@@ -67,6 +65,7 @@ async function modelColumns(
 export async function materialize(
   jobs: BigQueryJobs,
   request: MaterializeRequest,
+  catalog: TableCatalog,
 ): Promise<MaterializeResult> {
   const target = jobs.tableRef(request.dataset, request.table);
   const label = request.label ?? `${request.dataset}.${request.table}`;
@@ -75,51 +74,70 @@ export async function materialize(
   if (clusterBy.length > MAX_CLUSTER_COLUMNS) {
     throw new Error(`model ${label}: BigQuery clusters on at most ${MAX_CLUSTER_COLUMNS} columns`);
   }
-  const incremental =
-    request.window !== undefined &&
-    (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
-    (await tableExists(jobs, request.dataset, request.table));
+  const fingerprint = modelFingerprint(request);
+  const existing =
+    request.window !== undefined && (request.partitionColumn !== undefined || request.uniqueKey !== undefined)
+      ? await catalog.table(request.dataset, request.table)
+      : undefined;
 
-  if (incremental && request.window && request.uniqueKey && !request.partitionColumn) {
-    return mergeByKey(jobs, request, target, select, label, request.uniqueKey);
-  }
-  if (!incremental || !request.window || !request.partitionColumn) {
-    const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy);
+  if (!existing || !request.window) {
+    const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy, fingerprint);
     const { job } = await jobs.runJob(jobs.spec("materialize", sql, request.params, label, request.dataset));
+    catalog.rebuilt(request.dataset, request.table, fingerprint);
     return { rowsWritten: await jobs.firstNumber(job), mode: "full" };
   }
-
-  // A bad partition column name fails here, before the dry run sends anything.
-  quoteIdentifier(request.partitionColumn);
   const params: SqlParams = {
     ...request.params,
     window_start: request.window.start,
     window_end: request.window.end,
   };
-  const columns = await modelColumns(jobs, select, params, label, request.dataset);
-  const sql = windowReplaceScript(target, select, request.partitionColumn, columns);
+  const columns = await insertColumns(jobs, existing, fingerprint, select, params, label, request.dataset);
+  const relabel = existing.fingerprint === fingerprint ? undefined : fingerprint;
+  const sql = request.partitionColumn
+    ? windowReplaceScript(target, select, request.partitionColumn, columns, relabel)
+    : keyedMergeScript(target, select, request.uniqueKey ?? "", columns, relabel);
   const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
+  if (relabel) catalog.rebuilt(request.dataset, request.table, fingerprint);
   return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
 }
 
-/** The changed records replace the rows with the same key, in one transaction (one job, one id). */
-async function mergeByKey(
+/**
+ * The columns an incremental run inserts, by name. The table's own (from the catalog) when this very model SQL
+ * built it (same fingerprint): no dry run. Otherwise (the model changed, or the table predates fingerprints) a
+ * free dry run gives the model's columns: the same set as the table's, and the run goes on (and relabels the
+ * table); a different set fails, naming the columns, instead of leaving one out or shifting values.
+ */
+async function insertColumns(
   jobs: BigQueryJobs,
-  request: MaterializeRequest,
-  target: string,
+  existing: CatalogTable,
+  fingerprint: string,
   select: string,
+  params: SqlParams,
   label: string,
-  uniqueKey: string,
-): Promise<MaterializeResult> {
-  const params: SqlParams = {
-    ...request.params,
-    window_start: request.window?.start ?? "",
-    window_end: request.window?.end ?? "",
-  };
-  const columns = await modelColumns(jobs, select, params, label, request.dataset);
-  const sql = keyedMergeScript(target, select, uniqueKey, columns);
-  const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
-  return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
+  dataset: string,
+): Promise<string[]> {
+  if (existing.fingerprint === fingerprint && existing.columns) return existing.columns.map(quoteIdentifier);
+  const model = await modelColumns(jobs, select, params, label, dataset);
+  if (!existing.columns) return model;
+  const table = existing.columns.map(quoteIdentifier);
+  const added = model.filter((column) => !table.includes(column));
+  const removed = table.filter((column) => !model.includes(column));
+  if (added.length > 0 || removed.length > 0) {
+    throw new BigQueryWarehouseError(
+      `model ${label} changed its columns since its table was built (${[
+        added.length ? `new: ${added.join(", ")}` : "",
+        removed.length ? `gone: ${removed.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join(
+          "; ",
+        )}): rebuild it with --full-refresh (npm start -- rerun --from transform --full-refresh --force --date <run date>)`,
+      undefined,
+      undefined,
+      false,
+    );
+  }
+  return model;
 }
 
 /**

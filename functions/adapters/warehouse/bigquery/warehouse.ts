@@ -22,18 +22,26 @@ import {
 } from "./jobs.ts";
 import { decodeRows, numberOf } from "./rows.ts";
 import { datasetColumnsQuery, rowCountsQuery } from "./statements.ts";
+import { TableCatalog } from "./table-catalog.ts";
 import { load, materialize } from "./table-writes.ts";
 
 const DEFAULT_MAX_ROWS = 50_000;
 
 export class BigQueryWarehouse implements Warehouse {
   readonly kind = "bigquery" as const;
+  /** Independent models build at once: each is its own job, and a layer's models rarely read each other. */
+  readonly parallelWrites = 8;
 
   constructor(
     private readonly client: BigQueryClient,
     settings: BigQueryWarehouseSettings,
     private readonly jobs: BigQueryJobs = new BigQueryJobs(client, settings),
-  ) {}
+  ) {
+    this.catalog = new TableCatalog(this.jobs);
+  }
+
+  /** The tables this warehouse has read or written (one metadata job per dataset, for existence and columns). */
+  private readonly catalog: TableCatalog;
 
   /**
    * The same warehouse for one step of one run: its jobs carry the run's labels and deterministic ids. Create
@@ -119,6 +127,7 @@ export class BigQueryWarehouse implements Warehouse {
       if (error instanceof BigQueryWarehouseError && error.status === 404) return [];
       throw error;
     }
+    this.catalog.remember(dataset, columnRows);
     const counts = new Map(countRows.map((row) => [String(row.table_id), Number(row.row_count ?? 0)]));
     const tables = new Map<string, TableInfo>();
     for (const row of columnRows) {
@@ -131,7 +140,7 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   materialize(request: MaterializeRequest): Promise<MaterializeResult> {
-    return materialize(this.jobs, request);
+    return materialize(this.jobs, request, this.catalog);
   }
 
   load(request: LoadRequest): Promise<{ rowsWritten: number }> {

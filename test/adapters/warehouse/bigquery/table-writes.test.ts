@@ -1,21 +1,32 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigquery/table-writes.ts";
 import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
+import type { MaterializeRequest } from "../../../../functions/shared/ports.ts";
 import { FakeBigQuery, lastRequest, RUN, SETTINGS } from "./fake-client.ts";
 
 describe("BigQuery table writes", () => {
-  /** A project where the target table exists, the model's dry run yields these columns, and the script writes n rows. */
+  /**
+   * A project where the target table exists with these columns, labelled by the full build of `built` (the
+   * request whose model made it), and the script writes n rows.
+   */
   function existingTableFake(
-    first: [string, string],
-    second: [string, string],
+    table: string,
+    columns: [string, string][],
+    built: MaterializeRequest,
     rowsWritten: number,
+    /** What a dry run of the model returns (default: the table's columns). */
+    modelColumns: string[] = columns.map(([name]) => name),
   ): FakeBigQuery {
+    const labels = `[STRUCT("pulse_model", "${modelFingerprint(built)}")]`;
     return new FakeBigQuery((request) => {
       const sql = request.configuration.query.query;
-      if (sql.includes("INFORMATION_SCHEMA.TABLES"))
-        return { fields: [{ name: "n", type: "INTEGER" }], rows: [["1"]] };
-      if (request.configuration.dryRun) {
-        return { fields: [first, second].map(([name, type]) => ({ name, type })) };
+      if (request.configuration.dryRun) return { fields: modelColumns.map((name) => ({ name })) };
+      if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
+        return {
+          fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
+          rows: columns.map(([name, type]) => [table, name, type, labels]),
+        };
       }
       return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [[String(rowsWritten)]] };
     });
@@ -41,7 +52,7 @@ describe("BigQuery table writes", () => {
     const sql = request.configuration.query.query;
     assert.match(
       sql,
-      /^CREATE OR REPLACE TABLE `shop-analytics\.marts\.daily_kpis`\nPARTITION BY `order_date`\nCLUSTER BY `channel` AS\nSELECT \* FROM \(\nSELECT order_date/,
+      /^CREATE OR REPLACE TABLE `shop-analytics\.marts\.daily_kpis`\nPARTITION BY `order_date`\nCLUSTER BY `channel`\nOPTIONS \(labels = \[\("pulse_model", "[0-9a-f]{32}"\)\]\) AS\nSELECT \* FROM \(\nSELECT order_date/,
     );
     assert.doesNotMatch(sql, /@run_date;/, "the model's trailing semicolon is dropped");
     assert.match(sql, /SELECT COUNT\(\*\) AS rows_written FROM `shop-analytics\.marts\.daily_kpis`;$/);
@@ -57,15 +68,24 @@ describe("BigQuery table writes", () => {
   });
 
   it("merges a keyed table by its key: the changed records replace their rows in one transaction", async () => {
-    const fake = existingTableFake(["customer_id", "INTEGER"], ["email_hash", "STRING"], 3);
-    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize({
+    const request: MaterializeRequest = {
       dataset: "staging",
       table: "stg_shopify_customers",
       sql: "SELECT id AS customer_id, email AS email_hash FROM raw.shopify_customers WHERE DATE(_airbyte_extracted_at) >= @window_start",
       params: { window_start: "2026-11-14", window_end: "2026-11-21" },
       uniqueKey: "customer_id",
       window: { start: "2026-11-14", end: "2026-11-21" },
-    });
+    };
+    const fake = existingTableFake(
+      "stg_shopify_customers",
+      [
+        ["customer_id", "INT64"],
+        ["email_hash", "STRING"],
+      ],
+      request,
+      3,
+    );
+    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(request);
     assert.deepEqual(result, { rowsWritten: 3, mode: "incremental" });
     const sql = fake.requests.at(-1)?.configuration.query.query ?? "";
     assert.match(sql, /CREATE TEMP TABLE changed AS SELECT \* FROM \(\nSELECT id AS customer_id/);
@@ -82,22 +102,32 @@ describe("BigQuery table writes", () => {
   });
 
   it("replaces only the window's partitions in one transaction, inserting columns by name", async () => {
-    const fake = existingTableFake(["order_date", "DATE"], ["orders", "INTEGER"], 8);
-    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize({
+    const request: MaterializeRequest = {
       dataset: "marts",
       table: "daily_kpis",
       sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified WHERE order_date BETWEEN @window_start AND @window_end GROUP BY 1",
       params: { run_date: "2026-11-21", window_start: "2000-01-01", window_end: "2026-11-21" },
       partitionColumn: "order_date",
       window: { start: "2026-11-14", end: "2026-11-21" },
-    });
-    assert.deepEqual(result, { rowsWritten: 8, mode: "incremental" });
-    const [exists, dryRun, script] = fake.requests;
-    assert.match(
-      exists?.configuration.query.query ?? "",
-      /`shop-analytics\.marts`\.INFORMATION_SCHEMA\.TABLES/,
+    };
+    const fake = existingTableFake(
+      "daily_kpis",
+      [
+        ["order_date", "DATE"],
+        ["orders", "INT64"],
+      ],
+      request,
+      8,
     );
-    assert.equal(dryRun?.configuration.dryRun, true);
+    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(request);
+    assert.deepEqual(result, { rowsWritten: 8, mode: "incremental" });
+    // One metadata read of the dataset (existence, columns, fingerprint), then the script: no dry run.
+    const [catalog, script, ...more] = fake.requests;
+    assert.deepEqual(more, []);
+    assert.match(
+      catalog?.configuration.query.query ?? "",
+      /`shop-analytics\.marts`\.INFORMATION_SCHEMA\.COLUMNS AS col LEFT JOIN `shop-analytics\.marts`\.INFORMATION_SCHEMA\.TABLE_OPTIONS/,
+    );
     const sql = script?.configuration.query.query ?? "";
     assert.ok(sql.indexOf("BEGIN TRANSACTION;") < sql.indexOf("DELETE FROM"));
     assert.match(
@@ -123,8 +153,8 @@ describe("BigQuery table writes", () => {
 
   it("rebuilds whole when the table does not exist yet", async () => {
     const fake = new FakeBigQuery((request) =>
-      request.configuration.query.query.includes("INFORMATION_SCHEMA.TABLES")
-        ? { fields: [{ name: "n", type: "INTEGER" }], rows: [["0"]] }
+      request.configuration.query.query.includes("INFORMATION_SCHEMA.COLUMNS")
+        ? { fields: [{ name: "table_name" }, { name: "column_name" }], rows: [] }
         : { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [["3"]] },
     );
     const result = await new BigQueryWarehouse(fake, SETTINGS).materialize({
@@ -136,6 +166,133 @@ describe("BigQuery table writes", () => {
       window: { start: "2026-11-14", end: "2026-11-21" },
     });
     assert.equal(result.mode, "full");
+  });
+
+  it("a changed model with the same columns: asks a dry run for them, inserts by name and relabels the table", async () => {
+    const built: MaterializeRequest = {
+      dataset: "marts",
+      table: "daily_kpis",
+      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
+      params: {},
+      partitionColumn: "order_date",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    };
+    const changed = { ...built, sql: built.sql.replace("COUNT(*)", "COUNT(DISTINCT order_id)") };
+    assert.notEqual(modelFingerprint(changed), modelFingerprint(built));
+    const fake = existingTableFake(
+      "daily_kpis",
+      [
+        ["order_date", "DATE"],
+        ["orders", "INT64"],
+      ],
+      built,
+      4,
+      ["orders", "order_date"],
+    );
+    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(changed);
+    assert.deepEqual(result, { rowsWritten: 4, mode: "incremental" });
+    assert.equal(fake.requests.filter((request) => request.configuration.dryRun).length, 1);
+    const sql = lastRequest(fake).configuration.query.query;
+    assert.match(sql, /INSERT INTO `shop-analytics\.marts\.daily_kpis` \(`orders`, `order_date`\)/);
+    const relabel = `ALTER TABLE \`shop-analytics.marts.daily_kpis\` SET OPTIONS (labels = [("pulse_model", "${modelFingerprint(changed)}")]);`;
+    assert.ok(sql.includes(relabel), "the table now carries the new fingerprint");
+    assert.ok(sql.indexOf("COMMIT TRANSACTION;") < sql.indexOf(relabel), "DDL after the transaction");
+    assert.ok(
+      sql.indexOf(relabel) < sql.indexOf("SELECT rows_written;"),
+      "the row count is still the result",
+    );
+  });
+
+  it("a changed model with new or gone columns fails, naming them, and writes nothing", async () => {
+    const built: MaterializeRequest = {
+      dataset: "marts",
+      table: "daily_kpis",
+      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
+      params: {},
+      partitionColumn: "order_date",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    };
+    const changed = { ...built, sql: built.sql.replace("COUNT(*) AS orders", "COUNT(*) AS order_count") };
+    const fake = existingTableFake(
+      "daily_kpis",
+      [
+        ["order_date", "DATE"],
+        ["orders", "INT64"],
+      ],
+      built,
+      4,
+      ["order_date", "order_count"],
+    );
+    await assert.rejects(
+      new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(changed),
+      (error: Error & { transient?: boolean }) =>
+        /new: `order_count`; gone: `orders`\): rebuild it with --full-refresh/.test(error.message) &&
+        error.transient === false,
+    );
+    assert.equal(fake.executions, 1, "only the catalog read ran: no script");
+  });
+
+  it("labels a full build with the model's fingerprint", async () => {
+    const request: MaterializeRequest = {
+      dataset: "staging",
+      table: "stg_new",
+      sql: "SELECT DATE '2026-11-21' AS d",
+      params: {},
+      partitionColumn: "d",
+    };
+    const fake = new FakeBigQuery(() => ({ fields: [{ name: "rows_written" }], rows: [["1"]] }));
+    await new BigQueryWarehouse(fake, SETTINGS).materialize(request);
+    assert.match(
+      lastRequest(fake).configuration.query.query,
+      new RegExp(`\nOPTIONS \\(labels = \\[\\("pulse_model", "${modelFingerprint(request)}"\\)\\]\\) AS\n`),
+    );
+  });
+
+  it("reads a dataset's catalog once for all its models, or not at all after listTables", async () => {
+    const requests: MaterializeRequest[] = ["a", "b", "c"].map((table) => ({
+      dataset: "staging",
+      table,
+      sql: `SELECT DATE '2026-11-21' AS d, '${table}' AS t`,
+      params: {},
+      partitionColumn: "d",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    }));
+    const labelled = new Map(requests.map((request) => [request.table, modelFingerprint(request)]));
+    const fake = new FakeBigQuery((request) => {
+      const sql = request.configuration.query.query;
+      if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
+        return {
+          fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
+          rows: [...labelled].flatMap(([table, fingerprint]) =>
+            ["d", "t"].map((column) => [
+              table,
+              column,
+              "STRING",
+              `[STRUCT("pulse_model", "${fingerprint}")]`,
+            ]),
+          ),
+        };
+      }
+      if (sql.includes("__TABLES__"))
+        return { fields: [{ name: "table_id" }, { name: "row_count" }], rows: [] };
+      return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [["1"]] };
+    });
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun(RUN);
+    const results = await Promise.all(requests.map((request) => warehouse.materialize(request)));
+    assert.deepEqual(
+      results.map((result) => result.mode),
+      ["incremental", "incremental", "incremental"],
+    );
+    const metadata = () => fake.queries().filter((sql) => sql.includes("INFORMATION_SCHEMA")).length;
+    assert.equal(metadata(), 1, "one metadata job for three models, even in parallel");
+    assert.equal(fake.requests.filter((request) => request.configuration.dryRun).length, 0, "no dry run");
+    assert.match(fake.queries().at(-1) ?? "", /INSERT INTO `shop-analytics\.staging\.[abc]` \(`d`, `t`\)/);
+
+    const listed = new BigQueryWarehouse(fake, SETTINGS).forRun({ ...RUN, runId: "second" });
+    await listed.listTables("staging");
+    const before = metadata();
+    await listed.materialize(requests[0] as MaterializeRequest);
+    assert.equal(metadata(), before, "listTables already told the catalog");
   });
 
   it("loads small row sets as one typed ARRAY<STRUCT> parameter, replacing the partition in a transaction", async () => {

@@ -243,7 +243,7 @@ describe("BigQuery warehouse: inventory and datasets", () => {
       { dataset: "raw", name: "empty", rowCount: 0, columns: [{ name: "x", type: "STRING" }] },
     ]);
     assert.deepEqual(fake.queries(), [
-      "SELECT table_name, column_name, data_type FROM `shop-analytics.raw`.INFORMATION_SCHEMA.COLUMNS ORDER BY table_name, ordinal_position",
+      "SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels FROM `shop-analytics.raw`.INFORMATION_SCHEMA.COLUMNS AS col LEFT JOIN `shop-analytics.raw`.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ON opt.table_name = col.table_name AND opt.option_name = 'labels' ORDER BY col.table_name, col.ordinal_position",
       "SELECT table_id, row_count FROM `shop-analytics.raw`.__TABLES__",
     ]);
   });
