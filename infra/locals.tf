@@ -100,15 +100,30 @@ locals {
     )
   ]...)
 
-  # Secrets reach a function as environment variables, and only the functions listed as readers.
-  secrets = {
-    pii_hash_key = { secret_id = var.pii_hash_key_secret_id, env = "PULSE_PII_HASH_KEY", readers = var.pii_hash_key_readers }
-    smtp_url     = { secret_id = var.smtp_url_secret_id, env = "PULSE_SMTP_URL", readers = var.smtp_url_readers }
+  # Secrets reach a function as environment variables, and only the functions listed as readers. Every secret of
+  # functions/shared/options.ts (SECRET_OPTIONS) is declared here; a connector's credentials exist only when its
+  # connector is on (var.connectors), named as functions/adapters/secrets/secret-manager.ts expects them.
+  secret_declarations = {
+    pii_hash_key               = { enabled = true, secret_id = var.pii_hash_key_secret_id, env = "PULSE_PII_HASH_KEY", readers = var.pii_hash_key_readers }
+    smtp_url                   = { enabled = true, secret_id = var.smtp_url_secret_id, env = "PULSE_SMTP_URL", readers = var.smtp_url_readers }
+    shopify_access_token       = { enabled = contains(var.connectors, "shopify"), secret_id = "pulse-shopify-access-token", env = "PULSE_SHOPIFY_ACCESS_TOKEN", readers = local.connector_readers }
+    meta_access_token          = { enabled = contains(var.connectors, "facebook_ads"), secret_id = "pulse-meta-access-token", env = "PULSE_META_ACCESS_TOKEN", readers = local.connector_readers }
+    tiktok_access_token        = { enabled = contains(var.connectors, "tiktok_ads"), secret_id = "pulse-tiktok-access-token", env = "PULSE_TIKTOK_ACCESS_TOKEN", readers = local.connector_readers }
+    google_ads_developer_token = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-developer-token", env = "PULSE_GOOGLE_ADS_DEVELOPER_TOKEN", readers = local.connector_readers }
+    google_ads_oauth           = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-oauth", env = "PULSE_GOOGLE_ADS_OAUTH", readers = local.connector_readers }
   }
+  # The connectors pull in ingest; check-sources asks the same APIs for their totals (the reconciliation).
+  connector_readers = ["ingest", "check-sources"]
+  secrets           = { for key, secret in local.secret_declarations : key => secret if secret.enabled }
   # The values, ephemeral (never in the state): only write-only arguments may read this map (secrets.tf).
   secret_values = {
-    pii_hash_key = var.pii_hash_key
-    smtp_url     = var.smtp_url
+    pii_hash_key               = var.pii_hash_key
+    smtp_url                   = var.smtp_url
+    shopify_access_token       = lookup(var.connector_credentials, "shopify_access_token", null)
+    meta_access_token          = lookup(var.connector_credentials, "meta_access_token", null)
+    tiktok_access_token        = lookup(var.connector_credentials, "tiktok_access_token", null)
+    google_ads_developer_token = lookup(var.connector_credentials, "google_ads_developer_token", null)
+    google_ads_oauth           = lookup(var.connector_credentials, "google_ads_oauth", null)
   }
   function_secrets = {
     for name in keys(local.functions) : name => {

@@ -171,6 +171,25 @@ variable "smtp_url" {
   }
 }
 
+variable "connectors" {
+  description = "The source connectors that are on (README, Connectors): any of shopify, facebook_ads, tiktok_ads, google_ads. Each gets its credentials' secrets, readable by ingest and check-sources only; its settings go in var.settings.connectors."
+  type        = set(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for name in var.connectors : contains(["shopify", "facebook_ads", "tiktok_ads", "google_ads"], name)])
+    error_message = "connectors may only name shopify, facebook_ads, tiktok_ads and google_ads."
+  }
+}
+
+variable "connector_credentials" {
+  description = "The enabled connectors' credentials, by secret: shopify_access_token, meta_access_token, tiktok_access_token, google_ads_developer_token, google_ads_oauth (JSON). Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+  ephemeral   = true
+}
+
 variable "secret_values_version" {
   description = "Bump to send new values of pii_hash_key and smtp_url to Secret Manager (a new secret version, which the functions are pinned to on the same apply). Unchanged, Terraform sends nothing."
   type        = number

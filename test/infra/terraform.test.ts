@@ -627,7 +627,7 @@ describe("Terraform: a first apply on an empty project", () => {
     for (const variable of Object.keys(env))
       assert.ok(known.has(variable), `${variable} is an option's variable`);
     // Secrets reach their readers under the variable the Secrets port reads.
-    const secrets = tf.locals.secrets as Record<string, { env: string }>;
+    const secrets = tf.locals.secret_declarations as Record<string, { env: string }>;
     assert.deepEqual(
       Object.values(secrets)
         .map((secret) => secret.env)
@@ -654,9 +654,11 @@ describe("Terraform: a first apply on an empty project", () => {
     assert.equal(version.secret_data_wo, "${local.secret_values[each.key]}");
     assert.equal(version.secret_data_wo_version, "${var.secret_values_version}");
     const values = tf.locals.secret_values as Record<string, string>;
-    assert.deepEqual(Object.keys(values).sort(), Object.keys(tf.locals.secrets as Json).sort());
+    assert.deepEqual(Object.keys(values).sort(), Object.keys(tf.locals.secret_declarations as Json).sort());
     for (const value of Object.values(values)) {
-      const variable = tf.variables[/^\$\{var\.(\w+)\}$/.exec(value)?.[1] ?? ""];
+      // Either a variable of its own or a key of the connectors' credentials map, both ephemeral.
+      const name = /^\$\{(?:var\.(\w+)|lookup\(var\.(\w+), "\w+", null\))\}$/.exec(value);
+      const variable = tf.variables[name?.[1] ?? name?.[2] ?? ""];
       assert.equal(variable?.ephemeral, true, `${value} is ephemeral`);
       assert.equal(variable?.sensitive, true, `${value} is sensitive`);
     }
