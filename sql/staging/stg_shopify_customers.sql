@@ -12,8 +12,9 @@ WITH
 latest_customers AS (
   SELECT *
   FROM raw.shopify_customers
-  -- No upper bound: the run date's records land the morning after it.
-  WHERE DATE(_airbyte_extracted_at) >= @window_start
+  -- No upper bound: the run date's records land the morning after it. The partition column stands alone in the
+  -- filter so that BigQuery prunes the raw table's partitions (DATE(column) would scan all history).
+  WHERE _airbyte_extracted_at >= TIMESTAMP(@window_start)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
 ),
 

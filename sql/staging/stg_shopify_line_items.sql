@@ -10,8 +10,9 @@
 WITH
 
 product_skus AS (
-  SELECT JSON_VALUE(variant, '$.sku') AS sku, MIN(products.id) AS product_id
-  FROM raw.shopify_products AS products
+  SELECT JSON_VALUE(variant, '$.sku') AS sku, MIN(products.product_id) AS product_id
+  -- The catalogue as staged (its latest version), not every snapshot ever landed in raw.
+  FROM staging.stg_shopify_products AS products
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(products.variants)) AS variant
   WHERE JSON_VALUE(variant, '$.sku') IS NOT NULL
   GROUP BY sku
