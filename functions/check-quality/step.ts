@@ -120,15 +120,22 @@ async function checkAttribution(run: QualityRun): Promise<void> {
     { window_start: addDays(run.runDate, -(windowDays - 1)), run_date: run.runDate },
     { label: "attribution by channel" },
   );
+  const unused = unusedChannels(run.settings);
   for (const item of attributionFindings(
-    rows.map((row) => ({ ...row, spend_without_revenue: Number(row.spend_without_revenue) })),
+    rows
+      .filter((row) => !unused.has(row.channel))
+      .map((row) => ({ ...row, spend_without_revenue: Number(row.spend_without_revenue) })),
     windowDays,
     run.formatMoney,
   ))
     run.add(item);
 
   const input = { runDate: run.runDate, days, settings: run.settings };
-  const coverage = coverageFinding(measureCoverage(input), input);
+  const measured = measureCoverage(input);
+  const coverage = coverageFinding(
+    { ...measured, fallenChannels: measured.fallenChannels.filter((fallen) => !unused.has(fallen.channel)) },
+    input,
+  );
   if (coverage) run.add(coverage);
 }
 
@@ -171,6 +178,19 @@ async function checkFileDrops(run: QualityRun): Promise<void> {
   const ingest = await run.context.ledger.read(run.runDate, "ingest");
   const finding = rejectRateFinding(ingest?.metrics, run.settings.fileDrops.maxRejectRate);
   if (finding) run.add(finding);
+}
+
+/**
+ * Channels whose source the shop does not use (quality.sources.<name>.expected = false): they raise nothing, even
+ * when some of their rows are in the warehouse (an old sync, a one-off file).
+ */
+function unusedChannels(settings: QualitySettings): Set<string> {
+  return new Set(
+    SOURCES.filter((source) => settings.sources[source.name]?.expected === false).flatMap((source) => {
+      const channel = channelOfSource(source.name);
+      return channel ? [channel] : [];
+    }),
+  );
 }
 
 /** Channels whose source check-sources already reported stale or missing: their missing spend is that news. */
@@ -308,7 +328,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
   await checkAttribution(run);
   await checkOrderRecords(run);
   await checkFileDrops(run);
-  await checkAnomalies(run, staleChannels(earlier));
+  await checkAnomalies(run, new Set([...staleChannels(earlier), ...unusedChannels(settings)]));
   const profiled = await profileColumns(run);
 
   const allFindings = [...earlier, ...findings];

@@ -29,9 +29,10 @@ interface Shop {
   findings: Finding[];
 }
 
-async function openShop(problems: boolean): Promise<Shop> {
+async function openShop(problems: boolean, settings?: object): Promise<Shop> {
   const workDir = await mkdtemp(join(tmpdir(), "pulse-checks-"));
-  const config = loadConfig({ env: { PULSE_WORK_DIR: workDir }, cwd: workDir });
+  const env = settings ? { PULSE_SETTINGS: JSON.stringify({ version: 1, ...settings }) } : {};
+  const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, ...env }, cwd: workDir });
   const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
   const manifest = await generateDemoData(warehouse.rawConnection, "raw", {
     ...defaultDemoOptions(RUN_DATE),
@@ -228,5 +229,26 @@ describe("checks on the demo shop without problems", { timeout: 180_000 }, () =>
       alarming.map((item) => `${item.severity} ${item.check}: ${item.message}`),
       [],
     );
+  });
+});
+
+describe("a source the shop says it does not use", { timeout: 180_000 }, () => {
+  let shop: Shop;
+  before(async () => {
+    // TikTok rows are in the warehouse (the demo lands them, stale and with broken UTMs), but the settings say
+    // the shop does not use TikTok: nothing about it may reach the findings.
+    shop = await openShop(true, { quality: { sources: { tiktok_ads: { expected: false } } } });
+  });
+  after(async () => closeShop(shop));
+
+  it("raises nothing about it, while the sources it uses are still checked", () => {
+    const alerts = shop.findings.filter((item) => item.severity !== "info");
+    const aboutTikTok = alerts.filter((item) =>
+      [item.source, item.subject, item.message].some((text) => /tiktok/i.test(String(text ?? ""))),
+    );
+    assert.deepEqual(aboutTikTok, []);
+    // Meta is used: its stale data and its broken attribution are still critical.
+    assert.equal(only(shop.findings, "source_freshness", "facebook_ads").severity, "critical");
+    assert.ok(alerts.some((item) => item.check === "attribution_broken" && item.subject === "meta"));
   });
 });
