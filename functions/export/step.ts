@@ -30,7 +30,7 @@ export async function runExport(context: StepContext): Promise<StepResult> {
     const path = extractPath(name, runDate);
     const batches = warehouse.stream(
       readSql(`extracts/${name}.sql`),
-      { run_date: runDate },
+      { run_date: runDate, is_demo: context.message.demo === true },
       { label: `extract ${name}` },
     );
     const written = await bucket.writeStream(path, csvChunks(batches, counter), {

@@ -19,7 +19,9 @@ SELECT
   cac,
   orders_missing_value,
   is_complete,
-  missing_sources
+  missing_sources,
+  -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
+  @is_demo AS is_demo
 FROM marts.daily_kpis
 WHERE date <= @run_date
 ORDER BY date

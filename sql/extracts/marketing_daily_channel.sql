@@ -15,7 +15,9 @@ SELECT
   cpc,
   cpa,
   is_complete,
-  missing_sources
+  missing_sources,
+  -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
+  @is_demo AS is_demo
 FROM marts.marketing_daily_channel
 WHERE date <= @run_date
 ORDER BY date, channel

@@ -74,7 +74,7 @@ describe("export step", { timeout: 60_000 }, () => {
     }
     assert.equal(
       await text(latestExtractPath("findings")),
-      "run_date,step,check_name,subject,severity,blocking,observed,expected,message\n",
+      "run_date,step,check_name,subject,severity,blocking,observed,expected,message,is_demo\n",
     );
   });
 

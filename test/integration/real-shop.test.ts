@@ -115,6 +115,7 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
     // The extract carries ROAS to 4 decimals.
     assert.equal(Number(kpis.blended_roas), Number((orders.revenueCents / spend).toFixed(4)));
+    assert.equal(kpis.is_demo, "false", "a real shop's extract rows are not demo rows");
 
     const outbox = join(workDir, "outbox");
     const email = (await readdir(outbox)).find((name) => name.endsWith(".eml"));
@@ -149,6 +150,17 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     );
     const cover = await deck.file("ppt/slides/slide1.xml")?.async("string");
     assert.match(cover ?? "", /demo data/);
+    // Every extract Looker reads marks every row of a demo run as demo data.
+    for (const name of ["daily_kpis", "marketing_daily_channel", "product_daily_sales", "findings"]) {
+      const text = await readFile(join(workDir, "bucket", "extracts", "latest", `${name}.csv`), "utf8");
+      const [header, ...lines] = text.trim().split("\n");
+      assert.equal(header?.split(",").at(-1), "is_demo", `${name}.csv ends with is_demo`);
+      assert.ok(lines.length > 0, `${name}.csv has rows`);
+      assert.ok(
+        lines.every((line) => line.endsWith(",true")),
+        `every row of ${name}.csv is marked demo`,
+      );
+    }
 
     // The shop's own files are never mixed into the demo shop.
     await mkdir(join(workDir, "bucket", "raw", "inbox"), { recursive: true });

@@ -51,6 +51,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["cohort_months", simpleType("INT64")],
   ["account_id", simpleType("STRING")],
   ["updated_since", simpleType("STRING")],
+  ["is_demo", simpleType("BOOL")],
 ]);
 
 // ops.findings as functions/lib/quality/findings-store.ts writes it (its column list is not exported).
