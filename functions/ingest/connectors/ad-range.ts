@@ -1,6 +1,15 @@
 // Which days an ads connector pulls: the lookback (platforms restate conversions for days after the fact), and
 // any days since the last successful pull that the lookback does not reach (a connector off for a while).
 import { addDays } from "../../lib/calendar.ts";
+import type { Row } from "../../shared/ports.ts";
+import type { SourceName } from "../../shared/raw-schemas.ts";
+import {
+  type ConnectorContext,
+  type ConnectorOutcome,
+  readState,
+  replaceAccountDays,
+  writeState,
+} from "./landing.ts";
 
 /** The longest range one run pulls, so a connector switched back on after months does not pull years at once. */
 export const MAX_PULL_DAYS = 90;
@@ -24,4 +33,31 @@ export function adPullRange(runDate: string, lookbackDays: number, pulledThrough
 /** Per-account cursors of an ads connector (state/connectors/<source>.json). */
 export interface AdsState {
   accounts: Record<string, { pulledThrough: string; pulledAt: string }>;
+}
+
+/**
+ * One ads connector's run: for each account, pull its range (`pull` reads every page and maps them to raw rows),
+ * replace what earlier pulls landed for those days, then move that account's cursor.
+ */
+export async function pullAdAccounts(
+  context: ConnectorContext,
+  source: Exclude<SourceName, "shopify">,
+  accounts: readonly string[],
+  lookbackDays: number,
+  pull: (account: string, range: PullRange) => Promise<Row[]>,
+): Promise<ConnectorOutcome> {
+  const state = (await readState<AdsState>(context.bucket, source)) ?? { accounts: {} };
+  let rowsLanded = 0;
+  let rowsReplaced = 0;
+  const ranges: string[] = [];
+  for (const account of accounts) {
+    const range = adPullRange(context.runDate, lookbackDays, state.accounts[account]?.pulledThrough);
+    const rows = await pull(account, range);
+    rowsReplaced += await replaceAccountDays(context.warehouse, source, account, range, rows);
+    rowsLanded += rows.length;
+    state.accounts[account] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
+    await writeState(context.bucket, source, state);
+    ranges.push(`${account} ${range.startDate}..${range.endDate}`);
+  }
+  return { source, rowsLanded, rowsReplaced, pulled: ranges.join(", ") };
 }

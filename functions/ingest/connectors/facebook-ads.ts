@@ -3,16 +3,8 @@
 // shape Airbyte's source-facebook-marketing lands (ads_insights stream).
 import { MetaApi, type MetaInsightRow } from "../../lib/platform-apis/meta.ts";
 import type { Row } from "../../shared/ports.ts";
-import { adPullRange, type AdsState } from "./ad-range.ts";
-import {
-  airbyteColumns,
-  type Connector,
-  type ConnectorContext,
-  fullRow,
-  readState,
-  replaceAccountDays,
-  writeState,
-} from "./landing.ts";
+import { pullAdAccounts } from "./ad-range.ts";
+import { airbyteColumns, type Connector, type ConnectorContext, fullRow } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function metaRawRow(
@@ -52,27 +44,11 @@ export const metaConnector: Connector = {
     const settings = context.settings.facebook_ads;
     const accessToken = await requireSecret(context, "facebook_ads", "metaAccessToken");
     const api = new MetaApi({ ...settings, accessToken }, context.io, retryPolicy(context.settings));
-    const state = (await readState<AdsState>(context.bucket, "facebook_ads")) ?? { accounts: {} };
-    let rowsLanded = 0;
-    let rowsReplaced = 0;
-    const ranges: string[] = [];
-    for (const configured of settings.accountIds) {
-      const account = configured.replace(/^act_/, "");
-      const range = adPullRange(
-        context.runDate,
-        settings.lookbackDays,
-        state.accounts[account]?.pulledThrough,
-      );
-      const insights = await api.adInsights(account, range.startDate, range.endDate, range.days);
-      const rows = insights.map((row) =>
+    const accounts = settings.accountIds.map((configured) => configured.replace(/^act_/, ""));
+    return pullAdAccounts(context, "facebook_ads", accounts, settings.lookbackDays, async (account, range) =>
+      (await api.adInsights(account, range.startDate, range.endDate, range.days)).map((row) =>
         metaRawRow(context, { ...row, account_id: row.account_id || account }, settings.apiVersion),
-      );
-      rowsReplaced += await replaceAccountDays(context.warehouse, "facebook_ads", account, range, rows);
-      rowsLanded += rows.length;
-      state.accounts[account] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
-      await writeState(context.bucket, "facebook_ads", state);
-      ranges.push(`${account} ${range.startDate}..${range.endDate}`);
-    }
-    return { source: "facebook_ads", rowsLanded, rowsReplaced, pulled: ranges.join(", ") };
+      ),
+    );
   },
 };

@@ -8,16 +8,8 @@ import {
   parseOauth,
 } from "../../lib/platform-apis/google-ads.ts";
 import type { Row } from "../../shared/ports.ts";
-import { adPullRange, type AdsState } from "./ad-range.ts";
-import {
-  airbyteColumns,
-  type Connector,
-  type ConnectorContext,
-  fullRow,
-  readState,
-  replaceAccountDays,
-  writeState,
-} from "./landing.ts";
+import { pullAdAccounts } from "./ad-range.ts";
+import { airbyteColumns, type Connector, type ConnectorContext, fullRow } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function googleAdsRawRow(
@@ -61,25 +53,15 @@ export const googleAdsConnector: Connector = {
       context.io,
       retryPolicy(context.settings),
     );
-    const state = (await readState<AdsState>(context.bucket, "google_ads")) ?? { accounts: {} };
-    let rowsLanded = 0;
-    let rowsReplaced = 0;
-    const ranges: string[] = [];
-    for (const configured of settings.customerIds) {
-      const customer = customerDigits(configured);
-      const range = adPullRange(
-        context.runDate,
-        settings.lookbackDays,
-        state.accounts[customer]?.pulledThrough,
-      );
-      const stats = await api.adGroupDays(customer, range.startDate, range.endDate);
-      const rows = stats.map((row) => googleAdsRawRow(context, customer, row, settings.apiVersion));
-      rowsReplaced += await replaceAccountDays(context.warehouse, "google_ads", customer, range, rows);
-      rowsLanded += rows.length;
-      state.accounts[customer] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
-      await writeState(context.bucket, "google_ads", state);
-      ranges.push(`${customer} ${range.startDate}..${range.endDate}`);
-    }
-    return { source: "google_ads", rowsLanded, rowsReplaced, pulled: ranges.join(", ") };
+    return pullAdAccounts(
+      context,
+      "google_ads",
+      settings.customerIds.map(customerDigits),
+      settings.lookbackDays,
+      async (customer, range) =>
+        (await api.adGroupDays(customer, range.startDate, range.endDate)).map((row) =>
+          googleAdsRawRow(context, customer, row, settings.apiVersion),
+        ),
+    );
   },
 };

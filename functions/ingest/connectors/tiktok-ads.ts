@@ -3,16 +3,8 @@
 // Airbyte's source-tiktok-marketing lands (ads_reports_daily stream: dimensions and a metrics record).
 import { TikTokApi, type TikTokReportRow } from "../../lib/platform-apis/tiktok.ts";
 import type { Row } from "../../shared/ports.ts";
-import { adPullRange, type AdsState } from "./ad-range.ts";
-import {
-  airbyteColumns,
-  type Connector,
-  type ConnectorContext,
-  fullRow,
-  readState,
-  replaceAccountDays,
-  writeState,
-} from "./landing.ts";
+import { pullAdAccounts } from "./ad-range.ts";
+import { airbyteColumns, type Connector, type ConnectorContext, fullRow } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function tiktokRawRow(
@@ -42,24 +34,15 @@ export const tiktokConnector: Connector = {
     const settings = context.settings.tiktok_ads;
     const accessToken = await requireSecret(context, "tiktok_ads", "tiktokAccessToken");
     const api = new TikTokApi({ ...settings, accessToken }, context.io, retryPolicy(context.settings));
-    const state = (await readState<AdsState>(context.bucket, "tiktok_ads")) ?? { accounts: {} };
-    let rowsLanded = 0;
-    let rowsReplaced = 0;
-    const ranges: string[] = [];
-    for (const advertiser of settings.advertiserIds) {
-      const range = adPullRange(
-        context.runDate,
-        settings.lookbackDays,
-        state.accounts[advertiser]?.pulledThrough,
-      );
-      const report = await api.adDays(advertiser, range.startDate, range.endDate);
-      const rows = report.map((row) => tiktokRawRow(context, advertiser, row));
-      rowsReplaced += await replaceAccountDays(context.warehouse, "tiktok_ads", advertiser, range, rows);
-      rowsLanded += rows.length;
-      state.accounts[advertiser] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
-      await writeState(context.bucket, "tiktok_ads", state);
-      ranges.push(`${advertiser} ${range.startDate}..${range.endDate}`);
-    }
-    return { source: "tiktok_ads", rowsLanded, rowsReplaced, pulled: ranges.join(", ") };
+    return pullAdAccounts(
+      context,
+      "tiktok_ads",
+      settings.advertiserIds,
+      settings.lookbackDays,
+      async (advertiser, range) =>
+        (await api.adDays(advertiser, range.startDate, range.endDate)).map((row) =>
+          tiktokRawRow(context, advertiser, row),
+        ),
+    );
   },
 };
