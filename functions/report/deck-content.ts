@@ -67,15 +67,16 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
     period === "monthly"
       ? `Monthly performance review — ${formatMonthYear(data.runDate, ctx.locale)}`
       : `Weekly performance review — week of ${formatWeekdayDate(ctx.period.ranges.toDate.current.from, ctx.locale)}`;
-  const title = data.demo ? `${review} — demo data` : review;
+  // The cover says "demo data" in its title; every other slide's footer says it once, after the shop's name.
+  const coverTitle = data.demo ? `${review} — demo data` : review;
   const historyDays = data.daily[0] ? daysBetween(data.daily[0].date, data.runDate) + 1 : 0;
   return {
     shopName: data.demo ? `${data.shop.name} (demo data)` : data.shop.name,
     runDate: data.runDate,
-    title,
+    title: review,
     periodLabel: `${ctx.period.toDateName} ${ctx.period.toDateLabel}`,
     slides: [
-      coverSlide(ctx, title, historyDays),
+      coverSlide(ctx, coverTitle, historyDays),
       // 1. Total business
       summarySlide(ctx),
       periodsSlide(ctx),
