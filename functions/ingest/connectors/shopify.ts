@@ -197,7 +197,8 @@ const FIRST_SNAPSHOT = "1970-01-01T00:00:00.000Z";
 interface Stream<Node> {
   table: "shopify_orders" | "shopify_customers" | "shopify_products";
   cursorKey: keyof Omit<ShopifyState, "pulledAt">;
-  pages(since: string): AsyncGenerator<Node[]>;
+  /** `firstRun`: no cursor yet, the pull starts initialDays back. */
+  pages(since: string, firstRun: boolean): AsyncGenerator<Node[]>;
   row(node: Node): Row;
   updatedAt(node: Node): string;
 }
@@ -222,7 +223,7 @@ async function pullStream<Node>(
       : shopifySince(context.runDate, settings, previous ? { updatedAtCursor: previous } : undefined);
   const rows: Row[] = [];
   let cursor = previous ?? since;
-  for await (const nodes of stream.pages(since)) {
+  for await (const nodes of stream.pages(since, previous === undefined)) {
     for (const node of nodes) {
       rows.push(stream.row(node));
       const updated = stream.updatedAt(node);
@@ -264,7 +265,11 @@ export const shopifyConnector: Connector = {
       {
         table: "shopify_orders",
         cursorKey: "updatedAtCursor",
-        pages: (since) => api.ordersUpdatedSince(since),
+        // A first run over more days than bulkThresholdDays is a backfill: one bulk operation, not thousands of pages.
+        pages: (since, firstRun) =>
+          firstRun && settings.initialDays > settings.bulkThresholdDays
+            ? api.ordersUpdatedSinceBulk(since, settings.bulkPollSeconds * 1000, settings.bulkMaxPolls)
+            : api.ordersUpdatedSince(since),
         row: (node: ShopifyOrderNode) => shopifyRawRow(context, node, version),
         updatedAt: (node: ShopifyOrderNode) => node.updatedAt,
       } as Stream<ShopifyOrderNode> as Stream<never>,
