@@ -390,7 +390,7 @@ export class ShopifyApi {
         "shopify",
         `Shopify refused the bulk operation: ${userErrors.map((error) => error.message).join("; ") || "no operation returned"}`,
       );
-    let status: BulkOperationStatus | null = null;
+    let status: BulkOperationStatus | null;
     for (let poll = 1; ; poll += 1) {
       await this.io.sleep(pollMs);
       status = (
