@@ -8,6 +8,7 @@ import {
   airbyteColumns,
   type Connector,
   type ConnectorContext,
+  type RowContext,
   fullRow,
   readState,
   replaceAccountDays,
@@ -15,11 +16,7 @@ import {
 } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
-export function metaRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  row: MetaInsightRow,
-  apiVersion: string,
-): Row {
+export function metaRawRow(context: RowContext, row: MetaInsightRow, apiVersion: string): Row {
   const int = (value: string | undefined) => (value === undefined ? null : String(Math.round(Number(value))));
   return fullRow("facebook_ads_insights", {
     date_start: row.date_start,
@@ -67,7 +64,14 @@ export const metaConnector: Connector = {
       const rows = insights.map((row) =>
         metaRawRow(context, { ...row, account_id: row.account_id || account }, settings.apiVersion),
       );
-      rowsReplaced += await replaceAccountDays(context.warehouse, "facebook_ads", account, range, rows);
+      rowsReplaced += await replaceAccountDays(
+        context.warehouse,
+        "facebook_ads",
+        account,
+        range,
+        rows,
+        context.pullId,
+      );
       rowsLanded += rows.length;
       state.accounts[account] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
       await writeState(context.bucket, "facebook_ads", state);

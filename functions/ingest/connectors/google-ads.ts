@@ -13,6 +13,7 @@ import {
   airbyteColumns,
   type Connector,
   type ConnectorContext,
+  type RowContext,
   fullRow,
   readState,
   replaceAccountDays,
@@ -21,7 +22,7 @@ import {
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function googleAdsRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  context: RowContext,
   customerId: string,
   row: GoogleAdsRow,
   apiVersion: string,
@@ -74,7 +75,14 @@ export const googleAdsConnector: Connector = {
       );
       const stats = await api.adGroupDays(customer, range.startDate, range.endDate);
       const rows = stats.map((row) => googleAdsRawRow(context, customer, row, settings.apiVersion));
-      rowsReplaced += await replaceAccountDays(context.warehouse, "google_ads", customer, range, rows);
+      rowsReplaced += await replaceAccountDays(
+        context.warehouse,
+        "google_ads",
+        customer,
+        range,
+        rows,
+        context.pullId,
+      );
       rowsLanded += rows.length;
       state.accounts[customer] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
       await writeState(context.bucket, "google_ads", state);

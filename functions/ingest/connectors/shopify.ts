@@ -15,9 +15,9 @@ import {
   airbyteColumns,
   type Connector,
   type ConnectorContext,
-  deleteApiRows,
+  type RowContext,
   fullRow,
-  landRows,
+  replaceApiRows,
   readState,
   writeState,
 } from "./landing.ts";
@@ -37,11 +37,7 @@ const amount = (money: { shopMoney: { amount: string } } | null | undefined) =>
 const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
 
 /** A GraphQL order as the raw row Airbyte's REST-based stream would have landed. */
-export function shopifyRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  order: ShopifyOrderNode,
-  apiVersion: string,
-): Row {
+export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiVersion: string): Row {
   const id = legacyId(order.id);
   return fullRow("shopify_orders", {
     id,
@@ -129,7 +125,7 @@ export function shopifySince(
 
 /** A GraphQL customer as the raw row Airbyte's customers stream would have landed. */
 export function shopifyCustomerRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  context: RowContext,
   customer: ShopifyCustomerNode,
   apiVersion: string,
 ): Row {
@@ -163,11 +159,7 @@ export function shopifyCustomerRow(
 }
 
 /** A GraphQL product as the raw row Airbyte's products stream would have landed. */
-export function shopifyProductRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  product: ShopifyProductNode,
-  apiVersion: string,
-): Row {
+export function shopifyProductRow(context: RowContext, product: ShopifyProductNode, apiVersion: string): Row {
   const id = legacyId(product.id);
   return fullRow("shopify_products", {
     id,
@@ -230,13 +222,10 @@ async function pullStream<Node>(
       if (Date.parse(updated) > Date.parse(cursor)) cursor = new Date(updated).toISOString();
     }
   }
-  const replaced = await deleteApiRows(
-    context.warehouse,
-    stream.table,
-    { updated_since: since },
-    `${stream.table} updated since ${since}`,
-  );
-  await landRows(context.warehouse, stream.table, rows);
+  const replaced = await replaceApiRows(context.warehouse, stream.table, { updated_since: since }, rows, {
+    pullId: context.pullId,
+    label: `${stream.table} updated since ${since}`,
+  });
   return { landed: rows.length, replaced, cursor, since };
 }
 

@@ -8,6 +8,7 @@ import {
   airbyteColumns,
   type Connector,
   type ConnectorContext,
+  type RowContext,
   fullRow,
   readState,
   replaceAccountDays,
@@ -15,11 +16,7 @@ import {
 } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
-export function tiktokRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  advertiserId: string,
-  row: TikTokReportRow,
-): Row {
+export function tiktokRawRow(context: RowContext, advertiserId: string, row: TikTokReportRow): Row {
   // "2026-11-20 00:00:00", midnight of the advertiser's day, as Airbyte stores it.
   const day = row.dimensions.stat_time_day.slice(0, 10);
   return fullRow("tiktok_ads_reports_daily", {
@@ -54,7 +51,14 @@ export const tiktokConnector: Connector = {
       );
       const report = await api.adDays(advertiser, range.startDate, range.endDate);
       const rows = report.map((row) => tiktokRawRow(context, advertiser, row));
-      rowsReplaced += await replaceAccountDays(context.warehouse, "tiktok_ads", advertiser, range, rows);
+      rowsReplaced += await replaceAccountDays(
+        context.warehouse,
+        "tiktok_ads",
+        advertiser,
+        range,
+        rows,
+        context.pullId,
+      );
       rowsLanded += rows.length;
       state.accounts[advertiser] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
       await writeState(context.bucket, "tiktok_ads", state);
