@@ -7,7 +7,6 @@ import { adPullRange, type AdsState } from "./ad-range.ts";
 import {
   airbyteColumns,
   type Connector,
-  type ConnectorContext,
   type RowContext,
   fullRow,
   readState,
