@@ -28,6 +28,13 @@ const ShopifySchema = z.strictObject({
   initialDays: z.number().int().min(1).max(730).default(60),
   /** Minutes re-read before the cursor, so an order saved in the same second as the last one is not missed. */
   overlapMinutes: z.number().int().min(0).max(1440).default(10),
+  /** A first run whose initialDays exceed this pulls orders with one bulk operation (a JSONL file) instead of pages. */
+  bulkThresholdDays: z.number().int().min(1).max(730).default(90),
+  /** Seconds between two polls of a running bulk operation. */
+  bulkPollSeconds: z.number().int().min(1).max(600).default(10),
+  /** Polls before a bulk operation that is still running is given up (the next run asks again); the default
+   * 40 polls of 10 s stay within ingest's 540 s timeout. */
+  bulkMaxPolls: z.number().int().min(1).max(10000).default(40),
   baseUrl,
 });
 

@@ -51,6 +51,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["cohort_months", simpleType("INT64")],
   ["account_id", simpleType("STRING")],
   ["updated_since", simpleType("STRING")],
+  ["pull_id", simpleType("STRING")],
   ["is_demo", simpleType("BOOL")],
 ]);
 

@@ -64,6 +64,8 @@ export interface ServerOptions {
   metaUsagePercent?: number;
   /** The port on 127.0.0.1 (default: any free one). */
   port?: number;
+  /** Shopify bulk operations: polls answered RUNNING before COMPLETED (default 2), or an operation that FAILs. */
+  shopifyBulk?: { runningPolls?: number; failWith?: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" };
   /** Google's searchStream batch size (default 10000, the API's). */
   googleBatchSize?: number;
 }
@@ -85,7 +87,7 @@ export interface PlatformServer {
 }
 
 function platformOf(path: string): Platform | undefined {
-  if (path.startsWith("/admin/api/")) return "shopify";
+  if (path.startsWith("/admin/api/") || path.startsWith("/shopify-bulk/")) return "shopify";
   if (path.startsWith("/open_api/")) return "tiktok_ads";
   if (path.startsWith("/oauth/") || path.includes("/customers/")) return "google_ads";
   if (/^\/v\d+\.\d+\//.test(path)) return "facebook_ads";
@@ -146,6 +148,8 @@ export async function startPlatformServer(
   const requests: RecordedRequest[] = [];
   const counts: Record<Platform, number> = { shopify: 0, facebook_ads: 0, tiktok_ads: 0, google_ads: 0 };
   const reportRuns = new Map<string, { rows: MetaInsightRow[]; polls: number }>();
+  const bulkOperations = new Map<string, { jsonl: string; objects: number; polls: number }>();
+  let currentBulk: string | undefined;
   let url = "";
 
   const faultFor = (platform: Platform) =>
@@ -209,6 +213,18 @@ export async function startPlatformServer(
     body: { query: string; variables: Record<string, unknown> },
     fault?: Fault,
   ) {
+    const bulkFile = /^\/shopify-bulk\/(\d+)\.jsonl$/.exec(new URL(request.url ?? "/", url).pathname)?.[1];
+    // The file's URL is signed (a storage URL in Shopify's answer): it takes no access token.
+    if (bulkFile !== undefined) {
+      const operation = bulkOperations.get(bulkFile);
+      if (!operation) return json(response, 404, { error: "no such bulk file" });
+      response.writeHead(200, { "content-type": "application/jsonl" });
+      // Written in small chunks, so a reader that buffers whole bodies and one that streams lines both get tested.
+      const text = operation.jsonl;
+      for (let start = 0; start < text.length; start += 1000) response.write(text.slice(start, start + 1000));
+      response.end();
+      return;
+    }
     if (fault?.kind === "expired" || request.headers["x-shopify-access-token"] !== TOKENS.shopify)
       return json(response, 401, {
         errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
@@ -240,6 +256,8 @@ export async function startPlatformServer(
         ],
         extensions,
       });
+    if (body.query.includes("bulkOperationRunQuery")) return startBulk(response, body, extensions);
+    if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
     if (snapshot) {
@@ -305,6 +323,85 @@ export async function startPlatformServer(
             hasNextPage: end < orders.length,
             endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
           },
+        },
+      },
+      extensions,
+    });
+  }
+
+  /** bulkOperationRunQuery: the orders of the inline search, written as Shopify's JSONL (children on their own lines). */
+  function startBulk(
+    response: ServerResponse,
+    body: { query: string; variables: Record<string, unknown> },
+    extensions: object,
+  ) {
+    const inner = String(body.variables.query ?? "");
+    if (!/^\{\s*orders\(/.test(inner.trim()))
+      return json(response, 200, {
+        data: {
+          bulkOperationRunQuery: {
+            bulkOperation: null,
+            userErrors: [{ field: ["query"], message: "Invalid bulk query: this server serves orders only" }],
+          },
+        },
+        extensions,
+      });
+    const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
+    const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
+      dayIn(order.createdAt, data.shopTimezone),
+    )
+      .filter((order) => Date.parse(order.updatedAt) >= Date.parse(updatedSince))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
+    const lines: string[] = [];
+    for (const order of orders) {
+      const { lineItems, refunds, ...fields } = order;
+      lines.push(
+        JSON.stringify({
+          ...fields,
+          refunds: refunds.map(({ transactions: _children, ...refund }) => refund),
+        }),
+      );
+      for (const line of lineItems.nodes) lines.push(JSON.stringify({ ...line, __parentId: order.id }));
+      for (const refund of refunds)
+        for (const transaction of refund.transactions.nodes)
+          lines.push(JSON.stringify({ ...transaction, __parentId: refund.id }));
+    }
+    const id = String(bulkOperations.size + 1);
+    bulkOperations.set(id, {
+      jsonl: lines.length ? `${lines.join("\n")}\n` : "",
+      objects: lines.length,
+      polls: 0,
+    });
+    currentBulk = id;
+    return json(response, 200, {
+      data: {
+        bulkOperationRunQuery: {
+          bulkOperation: { id: `gid://shopify/BulkOperation/${id}`, status: "CREATED" },
+          userErrors: [],
+        },
+      },
+      extensions,
+    });
+  }
+
+  /** currentBulkOperation: RUNNING for `runningPolls` polls, then COMPLETED with the file's URL (or FAILED). */
+  function bulkStatus(response: ServerResponse, extensions: object) {
+    const operation = currentBulk ? bulkOperations.get(currentBulk) : undefined;
+    if (!currentBulk || !operation)
+      return json(response, 200, { data: { currentBulkOperation: null }, extensions });
+    operation.polls += 1;
+    const running = operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
+    const failed = !running && options.shopifyBulk?.failWith;
+    const done = !running && !failed;
+    return json(response, 200, {
+      data: {
+        currentBulkOperation: {
+          id: `gid://shopify/BulkOperation/${currentBulk}`,
+          status: running ? "RUNNING" : failed ? "FAILED" : "COMPLETED",
+          errorCode: failed ? options.shopifyBulk?.failWith : null,
+          objectCount: String(running ? Math.floor(operation.objects / 2) : operation.objects),
+          url: done && operation.objects > 0 ? `${url}/shopify-bulk/${currentBulk}.jsonl` : null,
+          partialDataUrl: null,
         },
       },
       extensions,

@@ -53,7 +53,7 @@ export async function pullAdAccounts(
   for (const account of accounts) {
     const range = adPullRange(context.runDate, lookbackDays, state.accounts[account]?.pulledThrough);
     const rows = await pull(account, range);
-    rowsReplaced += await replaceAccountDays(context.warehouse, source, account, range, rows);
+    rowsReplaced += await replaceAccountDays(context.warehouse, source, account, range, rows, context.pullId);
     rowsLanded += rows.length;
     state.accounts[account] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
     await writeState(context.bucket, source, state);

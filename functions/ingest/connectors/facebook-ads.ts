@@ -4,14 +4,10 @@
 import { MetaApi, type MetaInsightRow } from "../../lib/platform-apis/meta.ts";
 import type { Row } from "../../shared/ports.ts";
 import { pullAdAccounts } from "./ad-range.ts";
-import { airbyteColumns, type Connector, type ConnectorContext, fullRow } from "./landing.ts";
+import { airbyteColumns, type Connector, fullRow, type RowContext } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
-export function metaRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  row: MetaInsightRow,
-  apiVersion: string,
-): Row {
+export function metaRawRow(context: RowContext, row: MetaInsightRow, apiVersion: string): Row {
   const int = (value: string | undefined) => (value === undefined ? null : String(Math.round(Number(value))));
   return fullRow("facebook_ads_insights", {
     date_start: row.date_start,

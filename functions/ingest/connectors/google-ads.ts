@@ -9,11 +9,11 @@ import {
 } from "../../lib/platform-apis/google-ads.ts";
 import type { Row } from "../../shared/ports.ts";
 import { pullAdAccounts } from "./ad-range.ts";
-import { airbyteColumns, type Connector, type ConnectorContext, fullRow } from "./landing.ts";
+import { airbyteColumns, type Connector, fullRow, type RowContext } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function googleAdsRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  context: RowContext,
   customerId: string,
   row: GoogleAdsRow,
   apiVersion: string,

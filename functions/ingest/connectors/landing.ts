@@ -29,7 +29,12 @@ export interface ConnectorContext {
   settings: ConnectorSettings;
   /** When this pull happened (ISO instant): every row's _airbyte_extracted_at. */
   extractedAt: string;
+  /** This pull's own id, in every row's _airbyte_meta.pull_id: the rows it replaces are the others. */
+  pullId: string;
 }
+
+/** What a raw row's bookkeeping columns need. */
+export type RowContext = Pick<ConnectorContext, "extractedAt" | "runId" | "pullId">;
 
 export interface ConnectorOutcome {
   source: SourceName;
@@ -58,15 +63,17 @@ export async function writeState(bucket: Bucket, source: SourceName, state: obje
 }
 
 /** The bookkeeping columns Airbyte adds, with `_airbyte_meta.source = "api"` to tell these rows apart. */
-export function airbyteColumns(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  rawId: string,
-  meta: Record<string, string>,
-): Row {
+export function airbyteColumns(context: RowContext, rawId: string, meta: Record<string, string>): Row {
   return {
     _airbyte_raw_id: rawId,
     _airbyte_extracted_at: context.extractedAt,
-    _airbyte_meta: JSON.stringify({ source: "api", run_id: context.runId, changes: [], ...meta }),
+    _airbyte_meta: JSON.stringify({
+      source: "api",
+      run_id: context.runId,
+      pull_id: context.pullId,
+      changes: [],
+      ...meta,
+    }),
     _airbyte_generation_id: 0,
   };
 }
@@ -84,12 +91,13 @@ async function tableExists(warehouse: Warehouse, table: string): Promise<boolean
 
 /**
  * Counts, then deletes, the rows that earlier pulls landed and a new pull replaces: the rows the query
- * sql/queries/ingest/connector_rows_<raw table>.sql counts, deleted by the same text after its FROM.
+ * sql/queries/ingest/connector_rows_<raw table>.sql counts (every api row of the range not landed by `pull_id`),
+ * deleted by the same text after its FROM.
  */
-export async function deleteApiRows(
+export async function deleteOlderApiRows(
   warehouse: Warehouse,
   table: string,
-  params: Record<string, string>,
+  params: Record<string, string> & { pull_id: string },
   label: string,
 ): Promise<number> {
   if (!(await tableExists(warehouse, table))) return 0;
@@ -103,6 +111,23 @@ export async function deleteApiRows(
       label: `${label}: replace`,
     });
   return replaced;
+}
+
+/**
+ * Replaces what earlier pulls landed over a range with `rows` as one unit, without a transaction: the new rows
+ * are loaded first, then the older api rows of the range deleted. A crash between the two leaves both versions,
+ * which staging already reduces to the latest extraction, never a gap; the next run (the cursor did not move)
+ * loads the range again and deletes both older versions.
+ */
+export async function replaceApiRows(
+  warehouse: Warehouse,
+  table: string,
+  range: Record<string, string>,
+  rows: readonly Row[],
+  pull: { pullId: string; label: string },
+): Promise<number> {
+  await landRows(warehouse, table, rows);
+  return deleteOlderApiRows(warehouse, table, { ...range, pull_id: pull.pullId }, pull.label);
 }
 
 /** Loads rows into a raw table in chunks (the table is created with its declared columns when missing). */
@@ -123,13 +148,13 @@ export async function replaceAccountDays(
   account: string,
   range: { startDate: string; endDate: string },
   rows: readonly Row[],
+  pullId: string,
 ): Promise<number> {
-  const replaced = await deleteApiRows(
+  return replaceApiRows(
     warehouse,
     RAW_TABLE_OF[source],
     { account_id: account, start_date: range.startDate, end_date: range.endDate },
-    `${source} ${account} ${range.startDate}..${range.endDate}`,
+    rows,
+    { pullId, label: `${source} ${account} ${range.startDate}..${range.endDate}` },
   );
-  await landRows(warehouse, RAW_TABLE_OF[source], rows);
-  return replaced;
 }

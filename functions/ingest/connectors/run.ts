@@ -1,6 +1,7 @@
 // The ingest step's pull from the platform APIs: each enabled connector in turn, each on its own. A connector
 // whose token expired or whose API keeps failing becomes a critical finding naming the source and what to do;
 // the other sources still load and the step goes on to the file drops' stock-taking.
+import { randomUUID } from "node:crypto";
 import { DEFAULT_IO, type ApiIo, PlatformAuthError } from "../../lib/platform-apis/http.ts";
 import type { Finding } from "../../shared/findings.ts";
 import type { StepContext } from "../../shared/step.ts";
@@ -46,6 +47,7 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
         shopTimezone: context.config.shop.timezone,
         settings,
         extractedAt,
+        pullId: randomUUID(),
       });
       result.outcomes.push(outcome);
       result.metrics[`connector.${connector.source}.rowsLanded`] = outcome.rowsLanded;

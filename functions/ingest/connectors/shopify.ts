@@ -15,9 +15,9 @@ import {
   airbyteColumns,
   type Connector,
   type ConnectorContext,
-  deleteApiRows,
+  type RowContext,
   fullRow,
-  landRows,
+  replaceApiRows,
   readState,
   writeState,
 } from "./landing.ts";
@@ -37,11 +37,7 @@ const amount = (money: { shopMoney: { amount: string } } | null | undefined) =>
 const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
 
 /** A GraphQL order as the raw row Airbyte's REST-based stream would have landed. */
-export function shopifyRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  order: ShopifyOrderNode,
-  apiVersion: string,
-): Row {
+export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiVersion: string): Row {
   const id = legacyId(order.id);
   return fullRow("shopify_orders", {
     id,
@@ -129,7 +125,7 @@ export function shopifySince(
 
 /** A GraphQL customer as the raw row Airbyte's customers stream would have landed. */
 export function shopifyCustomerRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
+  context: RowContext,
   customer: ShopifyCustomerNode,
   apiVersion: string,
 ): Row {
@@ -163,11 +159,7 @@ export function shopifyCustomerRow(
 }
 
 /** A GraphQL product as the raw row Airbyte's products stream would have landed. */
-export function shopifyProductRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  product: ShopifyProductNode,
-  apiVersion: string,
-): Row {
+export function shopifyProductRow(context: RowContext, product: ShopifyProductNode, apiVersion: string): Row {
   const id = legacyId(product.id);
   return fullRow("shopify_products", {
     id,
@@ -197,7 +189,8 @@ const FIRST_SNAPSHOT = "1970-01-01T00:00:00.000Z";
 interface Stream<Node> {
   table: "shopify_orders" | "shopify_customers" | "shopify_products";
   cursorKey: keyof Omit<ShopifyState, "pulledAt">;
-  pages(since: string): AsyncGenerator<Node[]>;
+  /** `firstRun`: no cursor yet, the pull starts initialDays back. */
+  pages(since: string, firstRun: boolean): AsyncGenerator<Node[]>;
   row(node: Node): Row;
   updatedAt(node: Node): string;
 }
@@ -222,20 +215,17 @@ async function pullStream<Node>(
       : shopifySince(context.runDate, settings, previous ? { updatedAtCursor: previous } : undefined);
   const rows: Row[] = [];
   let cursor = previous ?? since;
-  for await (const nodes of stream.pages(since)) {
+  for await (const nodes of stream.pages(since, previous === undefined)) {
     for (const node of nodes) {
       rows.push(stream.row(node));
       const updated = stream.updatedAt(node);
       if (Date.parse(updated) > Date.parse(cursor)) cursor = new Date(updated).toISOString();
     }
   }
-  const replaced = await deleteApiRows(
-    context.warehouse,
-    stream.table,
-    { updated_since: since },
-    `${stream.table} updated since ${since}`,
-  );
-  await landRows(context.warehouse, stream.table, rows);
+  const replaced = await replaceApiRows(context.warehouse, stream.table, { updated_since: since }, rows, {
+    pullId: context.pullId,
+    label: `${stream.table} updated since ${since}`,
+  });
   return { landed: rows.length, replaced, cursor, since };
 }
 
@@ -264,7 +254,11 @@ export const shopifyConnector: Connector = {
       {
         table: "shopify_orders",
         cursorKey: "updatedAtCursor",
-        pages: (since) => api.ordersUpdatedSince(since),
+        // A first run over more days than bulkThresholdDays is a backfill: one bulk operation, not thousands of pages.
+        pages: (since, firstRun) =>
+          firstRun && settings.initialDays > settings.bulkThresholdDays
+            ? api.ordersUpdatedSinceBulk(since, settings.bulkPollSeconds * 1000, settings.bulkMaxPolls)
+            : api.ordersUpdatedSince(since),
         row: (node: ShopifyOrderNode) => shopifyRawRow(context, node, version),
         updatedAt: (node: ShopifyOrderNode) => node.updatedAt,
       } as Stream<ShopifyOrderNode> as Stream<never>,

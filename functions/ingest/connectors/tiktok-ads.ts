@@ -4,14 +4,10 @@
 import { TikTokApi, type TikTokReportRow } from "../../lib/platform-apis/tiktok.ts";
 import type { Row } from "../../shared/ports.ts";
 import { pullAdAccounts } from "./ad-range.ts";
-import { airbyteColumns, type Connector, type ConnectorContext, fullRow } from "./landing.ts";
+import { airbyteColumns, type Connector, fullRow, type RowContext } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
-export function tiktokRawRow(
-  context: Pick<ConnectorContext, "extractedAt" | "runId">,
-  advertiserId: string,
-  row: TikTokReportRow,
-): Row {
+export function tiktokRawRow(context: RowContext, advertiserId: string, row: TikTokReportRow): Row {
   // "2026-11-20 00:00:00", midnight of the advertiser's day, as Airbyte stores it.
   const day = row.dimensions.stat_time_day.slice(0, 10);
   return fullRow("tiktok_ads_reports_daily", {

@@ -1,7 +1,10 @@
 -- Rows that earlier pulls of the TikTok connector landed for one advertiser and day range: a new pull of those
 -- days replaces them (functions/ingest/connectors/landing.ts deletes exactly the rows this counts).
+-- The new pull loads its own rows first and then deletes the others (@pull_id tells them apart): a crash
+-- between the two leaves both versions, which staging reduces to the latest extraction, never a gap.
 SELECT COUNT(*) AS row_count
 FROM raw.tiktok_ads_reports_daily
 WHERE JSON_VALUE(_airbyte_meta, '$.source') = 'api'
+  AND JSON_VALUE(_airbyte_meta, '$.pull_id') IS DISTINCT FROM @pull_id
   AND CAST(advertiser_id AS STRING) = @account_id
   AND DATE(stat_time_day) BETWEEN @start_date AND @end_date
