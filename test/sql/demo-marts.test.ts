@@ -201,5 +201,28 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       assert.equal(row.missing_sources ?? "", missing.join(","), `${row.date} ${row.channel}`);
       assert.equal(row.is_complete, missing.length === 0);
     }
+    // Every paid channel has a row on every day, its platform numbers NULL (missing, not 0) after its source's
+    // newest day: Meta's last 5 days and TikTok's last 4.
+    const platformOf: Record<string, string> = {
+      meta: "facebook_ads",
+      tiktok: "tiktok_ads",
+      google_ads: "google_ads",
+    };
+    for (let back = 0; back < 10; back++) {
+      const day = addDays(END, -back);
+      for (const channel of Object.keys(platformOf)) {
+        const rows = channels.filter((row) => row.date === day && row.channel === channel);
+        assert.equal(rows.length, 1, `${day} ${channel}: one row`);
+      }
+    }
+    const spendRows = await model(
+      `SELECT CAST(date AS STRING) AS date, channel, spend FROM marts.marketing_daily_channel WHERE date > DATE '${addDays(END, -10)}'`,
+    );
+    for (const row of spendRows) {
+      const source = platformOf[String(row.channel)];
+      if (!source) continue;
+      const landed = (lastDay.get(source) ?? "") >= String(row.date);
+      assert.equal(row.spend !== null, landed, `${row.date} ${row.channel}: spend ${row.spend}`);
+    }
   });
 });
