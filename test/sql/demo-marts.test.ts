@@ -166,7 +166,7 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       "TikTok platform ROAS",
     );
   });
-  it("daily_kpis and marketing_daily_channel: a day is incomplete exactly when an expected source had not landed", async () => {
+  it("daily_kpis, marketing_daily_channel and the monthly channel marts: incomplete exactly when an expected source had not landed", async () => {
     // Each source's newest event day, straight from the raw tables; a day after it is missing that source.
     const newest = await native(`
       SELECT 'facebook_ads' AS source, max(date_start)::VARCHAR AS day FROM raw.facebook_ads_insights
@@ -224,5 +224,46 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       const landed = (lastDay.get(source) ?? "") >= String(row.date);
       assert.equal(row.spend !== null, landed, `${row.date} ${row.channel}: spend ${row.spend}`);
     }
+
+    // The run month's channel shares and monthly channel numbers are incomplete on exactly the days a needed
+    // source had not landed, counted here from the raw tables' newest days.
+    const monthStart = `${END.slice(0, 8)}01`;
+    const monthDays: string[] = [];
+    for (let day = monthStart; day <= END; day = addDays(day, 1)) monthDays.push(day);
+    const allSources = ["facebook_ads", "google_ads", "shopify", "tiktok_ads"];
+    const mix = await model(
+      `SELECT channel, incomplete_days, is_complete FROM marts.channel_mix WHERE month = DATE '${monthStart}'`,
+    );
+    const mixIncomplete = monthDays.filter((day) => missingOn(day, allSources).length > 0).length;
+    assert.equal(mixIncomplete, 5, "Meta's 5 stale days (TikTok's 4 among them)");
+    assert.ok(mix.length > 3);
+    for (const row of mix) {
+      assert.equal(Number(row.incomplete_days), mixIncomplete, `${row.channel} mix incomplete days`);
+      assert.equal(row.is_complete, false);
+    }
+    const monthly = await model(
+      `SELECT channel, incomplete_days, is_complete FROM marts.marketing_monthly_performance WHERE month = DATE '${monthStart}'`,
+    );
+    for (const row of monthly) {
+      const expected = monthDays.filter(
+        (day) => missingOn(day, needs[String(row.channel)] ?? ["shopify"]).length > 0,
+      ).length;
+      assert.equal(Number(row.incomplete_days), expected, `${row.channel} monthly incomplete days`);
+      assert.equal(row.is_complete, expected === 0);
+    }
+    assert.deepEqual(
+      Object.fromEntries(
+        monthly
+          .filter((row) => platformOf[String(row.channel)])
+          .map((row) => [row.channel, Number(row.incomplete_days)]),
+      ),
+      { google_ads: 0, meta: 5, tiktok: 4 },
+    );
+    // The month before is complete.
+    const previous = await model(
+      `SELECT COUNT(*) AS rows_total, COUNTIF(NOT is_complete) AS incomplete FROM marts.channel_mix WHERE month = DATE '${addDays(monthStart, -1).slice(0, 8)}01'`,
+    );
+    assert.ok(Number(previous[0]?.rows_total) > 0);
+    assert.equal(Number(previous[0]?.incomplete), 0);
   });
 });
