@@ -176,7 +176,7 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
             ctx,
             paid[0].month,
             Math.max(...incomplete.map(incompleteDays)),
-            `${incomplete.map((row) => channelLabel(row.channel)).join(", ")}'s spend, ROAS and CPA`,
+            `the spend, ROAS and CPA of ${incomplete.map((row) => channelLabel(row.channel)).join(", ")}`,
           ),
         }
       : {}),

@@ -64,7 +64,7 @@ describe("deck: incomplete channel months", () => {
     assert.match(meta?.[1]?.text ?? "", / \*$/);
     assert.doesNotMatch(google?.[1]?.text ?? "", /\*/);
     assert.match(performance.rows.at(-1)?.[1]?.text ?? "", / \*$/, "the total includes Meta's month");
-    assert.ok((performance.note ?? "").includes("Meta's spend, ROAS and CPA count only what landed"));
+    assert.ok((performance.note ?? "").includes("the spend, ROAS and CPA of Meta count only what landed"));
     assert.ok((performance.note ?? "").includes(since));
 
     const ppc = tableOn(content, "ppc-index", "ppc-index");
