@@ -72,9 +72,11 @@ export const PROFILE_TARGETS: readonly ProfileTarget[] = [
     dateColumn: "date",
     columns: [
       key("channel"),
-      measure("spend"),
-      measure("impressions"),
-      measure("clicks"),
+      // NULL on the days the channel's ad platform had not landed: that is the stale source check-sources
+      // reports, not a column going bad.
+      measure("spend", false),
+      measure("impressions", false),
+      measure("clicks", false),
       measure("attributed_orders"),
       measure("attributed_revenue"),
     ],

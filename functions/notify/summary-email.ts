@@ -37,7 +37,12 @@ import {
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
-import { missingSourcesCaveat, periodSpendCaveat, sourceDisplayName } from "../lib/reporting/completeness.ts";
+import {
+  missingSourcesCaveat,
+  periodSpendCaveat,
+  sourceDisplayName,
+  staleShopBanner,
+} from "../lib/reporting/completeness.ts";
 
 export type { RenderedEmail } from "../lib/reporting/html.ts";
 
@@ -149,9 +154,7 @@ function buildModel(data: ReportData): SummaryModel {
 
   // Shopify critically stale: the day's sales are not in yet, so no number below is the day's business.
   const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
-  const staleShop = shopify
-    ? `Shopify data is stale: ${shopify.lastEventDate ? `no orders since ${formatWeekdayDate(shopify.lastEventDate, locale)}` : "no orders have landed"}. Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`
-    : undefined;
+  const staleShop = staleShopBanner(data, locale);
   const revenue = byMetric.get("gross_revenue");
   const roas = byMetric.get("blended_roas");
   // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.

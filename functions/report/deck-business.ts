@@ -18,7 +18,12 @@ import {
   type Polarity,
   SPEND_METRICS,
 } from "../lib/reporting/kpi-comparisons.ts";
-import { periodSpendCaveat, sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
+import {
+  periodSpendCaveat,
+  sourceDisplayName,
+  staleShopBanner,
+  withoutJudgement,
+} from "../lib/reporting/completeness.ts";
 import { formatKpi } from "../lib/reporting/kpi-format.ts";
 import {
   cell,
@@ -98,6 +103,7 @@ function incompleteNote(ctx: Context, totals: PeriodTotals | null, what: string)
 export function summarySlide(ctx: Context): ContentSlide {
   const { period } = ctx;
   const note = incompleteNote(ctx, period.toDate.current, "Incomplete: ad spend, blended ROAS, MER and CAC");
+  const staleShop = staleShopBanner(ctx.data, ctx.locale);
   const { previous, lastYear } = period.ranges.toDate;
   return {
     kind: "summary",
@@ -105,6 +111,15 @@ export function summarySlide(ctx: Context): ContentSlide {
     title: `Executive summary — ${period.toDateName.toLowerCase()}`,
     subtitle: `${period.toDateLabel}, against ${formatDateRange(previous.from, previous.to, ctx.locale)} (${period.vsPrevious.replace(/^vs /, "")}) and ${formatDateRange(lastYear.from, lastYear.to, ctx.locale)} (last year). Ratios are ratios of the period's sums.`,
     blocks: [
+      // A run whose Shopify data is critically stale says so before any number.
+      ...(staleShop
+        ? [
+            full({
+              type: "text" as const,
+              lines: [{ text: staleShop, emphasis: "bad" as const, bold: true }],
+            }),
+          ]
+        : []),
       full({ type: "kpis", cards: kpiCards(ctx, period.toDate) }),
       ...(note
         ? [full({ type: "text" as const, lines: [{ text: note, emphasis: "warning" as const }] })]

@@ -12,8 +12,9 @@ import {
   formatWeekdayDate,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
+import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
 import { addMonths, monthStart } from "../lib/reporting/kpi-comparisons.ts";
-import type { ChannelDayRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
+import type { ChannelDayRow, ChannelMixRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
 import {
   cell,
@@ -37,6 +38,28 @@ export const CHANNEL_DAYS = 28;
 /** Months of PPC index shown: the run month and the five before. */
 export const PPC_MONTHS_SHOWN = 6;
 
+/** Days of a month row whose inputs had not all landed (0 for rows from before the marts carried it). */
+const incompleteDays = (row: Pick<ChannelMonthRow | ChannelMixRow, "incomplete_days">): number =>
+  Number(row.incomplete_days ?? 0);
+
+/** "excludes Meta, TikTok: no data since Mon 16 Nov" for the sources missing on any day of the month to the run date. */
+function monthCaveat(ctx: Context, month: string): string {
+  const { data, locale } = ctx;
+  const sources = new Set<string>();
+  for (const row of data.daily) {
+    if (row.date < month || row.date > data.runDate || !row.missing_sources) continue;
+    for (const source of row.missing_sources.split(",")) sources.add(source.trim());
+  }
+  return missingSourcesCaveat(data.daily, [...sources].sort(), data.runDate, locale);
+}
+
+/** The note saying a month's channel figures are incomplete, or "" when every day had landed. */
+function incompleteMonthNote(ctx: Context, month: string, days: number, what: string): string {
+  if (days === 0) return "";
+  const caveat = monthCaveat(ctx, month);
+  return `* Incomplete: ${days} of the month's days lack a channel's data${caveat ? ` (${caveat})` : ""}; ${what} count only what landed.`;
+}
+
 export function channelMixSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale } = ctx;
   const runMonth = monthStart(data.runDate);
@@ -58,6 +81,10 @@ export function channelMixSlide(ctx: Context): ContentSlide {
     emptyText: "No ad spend this month.",
   };
   const share = (value: number | null | undefined) => formatPercent(value ?? null, locale, 1);
+  // Shares of a month whose total misses a channel's days are incomplete for every channel.
+  const monthIncomplete = Math.max(0, ...current.map(incompleteDays));
+  const mark = monthIncomplete ? " *" : "";
+  const incompleteNote = incompleteMonthNote(ctx, runMonth, monthIncomplete, "spend and its shares");
   const table: TableSpec = {
     id: "channel-mix",
     columns: [
@@ -70,14 +97,14 @@ export function channelMixSlide(ctx: Context): ContentSlide {
     ],
     rows: current.map((row) => [
       cell(channelLabel(row.channel), undefined, true),
-      cell(formatMoney(row.spend, fmt)),
-      cell(share(row.spend_share)),
+      cell(`${formatMoney(row.spend, fmt)}${mark}`),
+      cell(`${share(row.spend_share)}${mark}`),
       cell(share(row.orders_share)),
       cell(share(row.revenue_share), undefined, true),
       cell(share(before.get(row.channel)?.revenue_share)),
     ]),
     emptyText: "No channel data this month.",
-    note: "Shares of the month's ad spend and of its UTM-attributed orders and revenue (marts.channel_mix). Email and direct & organic have no spend.",
+    note: `Shares of the month's ad spend and of its UTM-attributed orders and revenue (marts.channel_mix). Email and direct & organic have no spend.${incompleteNote ? ` ${incompleteNote}` : ""}`,
   };
   return {
     kind: "channel-mix",
@@ -92,7 +119,7 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
   const paid = rows.filter((row) => row.is_paid_channel).sort((a, b) => b.spend - a.spend);
   const line = (name: string, row: Omit<ChannelMonthRow, "month" | "channel" | "days">, bold: boolean) => [
     cell(name, undefined, true),
-    cell(formatMoney(row.spend, fmt), undefined, bold),
+    cell(`${formatMoney(row.spend, fmt)}${incompleteDays(row) ? " *" : ""}`, undefined, bold),
     cell(
       formatMoney(row.attributed_revenue, fmt),
       row.spend > 0 && row.attributed_revenue === 0 ? "bad" : undefined,
@@ -134,13 +161,25 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
           cpa: safeRatio(spend, orders),
           ctr: safeRatio(clicks, impressions),
           cpc: safeRatio(spend, clicks),
+          incomplete_days: Math.max(0, ...paid.map(incompleteDays)),
         },
         true,
       ),
     );
   }
+  const incomplete = paid.filter((row) => incompleteDays(row) > 0);
   return {
     id,
+    ...(incomplete.length && paid[0]
+      ? {
+          note: incompleteMonthNote(
+            ctx,
+            paid[0].month,
+            Math.max(...incomplete.map(incompleteDays)),
+            `the spend, ROAS and CPA of ${incomplete.map((row) => channelLabel(row.channel)).join(", ")}`,
+          ),
+        }
+      : {}),
     columns: [
       left("Channel", 1.5),
       right("Spend", 1.1),
@@ -171,8 +210,9 @@ export function channelPerformanceSlide(ctx: Context): ContentSlide {
     "channel-performance-previous",
     data.marts.channelMonths.filter((row) => row.month === previousMonth),
   );
-  previous.note =
+  const explained =
     "ROAS and CPA use UTM-attributed orders and revenue; platform ROAS is what the ad platform reports (usually higher). Totals are ratios of sums.";
+  previous.note = previous.note ? `${previous.note} ${explained}` : explained;
   return {
     kind: "channel-performance",
     section: "Paid marketing",
@@ -192,7 +232,29 @@ export function channelPerformanceSlide(ctx: Context): ContentSlide {
 export function ppcIndexSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale } = ctx;
   const months = ppcIndex(data.marts.channelMonths).slice(-PPC_MONTHS_SHOWN);
-  const index = (value: number | null) => formatNumber(value, locale, 0);
+  // A month missing a paid channel's days is shown but not judged: no green or red on its index.
+  const incompleteMonths = new Map<string, number>();
+  for (const row of data.marts.channelMonths) {
+    if (!row.is_paid_channel || !incompleteDays(row)) continue;
+    incompleteMonths.set(row.month, Math.max(incompleteMonths.get(row.month) ?? 0, incompleteDays(row)));
+  }
+  const judged = (month: string, good: boolean | null) =>
+    good === null || incompleteMonths.has(month) ? "muted" : good ? "good" : "bad";
+  const index = (month: string, value: number | null) =>
+    `${formatNumber(value, locale, 0)}${incompleteMonths.has(month) && value !== null ? " *" : ""}`;
+  const shownIncomplete = months.filter((month) => incompleteMonths.has(month.month));
+  const incompleteNote = shownIncomplete
+    .map((month) =>
+      incompleteMonthNote(
+        ctx,
+        month.month,
+        incompleteMonths.get(month.month) ?? 0,
+        "its paid spend, ROAS and CPA",
+      ),
+    )
+    .map((note) => note.replace("* Incomplete: ", ""))
+    .map((note, i) => `${formatMonthShort(shownIncomplete[i]!.month, locale)}: ${note}`)
+    .join(" ");
   const table: TableSpec = {
     id: "ppc-index",
     columns: [
@@ -212,19 +274,19 @@ export function ppcIndexSlide(ctx: Context): ContentSlide {
         cell(formatMoney(month.attributedRevenue, fmt)),
         cell(formatRatio(month.roas, locale, 2, "×")),
         cell(
-          index(month.roasIndex),
-          month.roasIndex === null ? "muted" : month.roasIndex >= 100 ? "good" : "bad",
+          index(month.month, month.roasIndex),
+          judged(month.month, month.roasIndex === null ? null : month.roasIndex >= 100),
           true,
         ),
         cell(formatMoney(month.cpa, fmt, 2)),
         cell(
-          index(month.cpaIndex),
-          month.cpaIndex === null ? "muted" : month.cpaIndex <= 100 ? "good" : "bad",
+          index(month.month, month.cpaIndex),
+          judged(month.month, month.cpaIndex === null ? null : month.cpaIndex <= 100),
           true,
         ),
       ]),
     emptyText: "No paid channel months in the marts yet.",
-    note: `Index = the month's paid ROAS (or CPA) ÷ the ratio of sums over the ${PPC_TRAILING_MONTHS} months before × 100. ROAS above 100 and CPA below 100 beat the recent norm; n/a without ${PPC_TRAILING_MONTHS} months of history.`,
+    note: `Index = the month's paid ROAS (or CPA) ÷ the ratio of sums over the ${PPC_TRAILING_MONTHS} months before × 100. ROAS above 100 and CPA below 100 beat the recent norm; n/a without ${PPC_TRAILING_MONTHS} months of history.${incompleteNote ? ` * Incomplete, not judged — ${incompleteNote}` : ""}`,
   };
   const chart: ChartSpec = {
     id: "ppc-index-chart",

@@ -1,5 +1,6 @@
 -- Extract for Looker Studio. Grain: one row per day and channel up to the run date. Column list is the extract's
--- contract: add columns at the end, never rename or reorder. is_complete / missing_sources: see the mart.
+-- contract: add columns at the end, never rename or reorder. is_complete / missing_sources: see the mart;
+-- a paid channel's day whose ad platform had not landed is a row with NULL platform numbers (missing, not 0).
 SELECT
   date,
   channel,

@@ -7,6 +7,9 @@
 -- One row per day and channel: marketing_unified with its efficiency ratios. is_complete is FALSE when a source
 -- the channel's numbers need had not landed through the day (unified.source_coverage): a paid channel needs its
 -- ad platform and Shopify (attributed orders), any other channel Shopify; missing_sources names them.
+-- Every expected paid channel has a row on every such day, even with nothing attributed, and while its ad
+-- platform had not landed its platform numbers (spend, impressions, clicks, conversions) are NULL — missing,
+-- not 0 — so a sum of spend counts only what the platform reported.
 WITH
 
 channel_sources AS (
@@ -34,15 +37,72 @@ missing AS (
   GROUP BY missing_coverage.date, channel_sources.channel
 ),
 
-channel_days AS (
-  SELECT *
+platform_missing AS (
+  -- Days a paid channel's ad platform had not landed.
+  SELECT missing_coverage.date, paid_channels.channel
+  FROM missing_coverage
+  JOIN staging.channels AS paid_channels ON paid_channels.source = missing_coverage.source
+  WHERE paid_channels.is_paid_channel
+    -- A shop with no order in the window (a new shop) has no day to report yet, like daily_kpis.
+    AND EXISTS (
+      SELECT 1 FROM unified.shopify_unified WHERE order_date BETWEEN @window_start AND @window_end
+    )
+),
+
+unified_days AS (
+  SELECT date, channel, spend, impressions, clicks, platform_conversions, platform_conversion_value,
+    attributed_orders, attributed_revenue
   FROM unified.marketing_unified
   WHERE date BETWEEN @window_start AND @window_end
+),
+
+channel_days AS (
+  SELECT * FROM unified_days
+  UNION ALL
+  -- A paid channel's day with no row at all: its platform had not landed and nothing was attributed to it.
+  SELECT
+    platform_missing.date,
+    platform_missing.channel,
+    CAST(NULL AS FLOAT64) AS spend,
+    CAST(NULL AS INT64) AS impressions,
+    CAST(NULL AS INT64) AS clicks,
+    CAST(NULL AS FLOAT64) AS platform_conversions,
+    CAST(NULL AS FLOAT64) AS platform_conversion_value,
+    0 AS attributed_orders,
+    0 AS attributed_revenue
+  FROM platform_missing
+  LEFT JOIN unified_days
+    ON unified_days.date = platform_missing.date AND unified_days.channel = platform_missing.channel
+  WHERE unified_days.channel IS NULL
+),
+
+platform_known AS (
+  SELECT
+    channel_days.*,
+    -- Platform numbers are unknown, not zero, on a day the channel's ad platform had not landed.
+    platform_missing.channel IS NULL AS has_platform
+  FROM channel_days
+  LEFT JOIN platform_missing
+    ON platform_missing.date = channel_days.date AND platform_missing.channel = channel_days.channel
+),
+
+measured AS (
+  SELECT
+    date,
+    channel,
+    IF(has_platform, spend, NULL) AS spend,
+    IF(has_platform, impressions, NULL) AS impressions,
+    IF(has_platform, clicks, NULL) AS clicks,
+    IF(has_platform, platform_conversions, NULL) AS platform_conversions,
+    IF(has_platform, platform_conversion_value, NULL) AS platform_conversion_value,
+    attributed_orders,
+    attributed_revenue
+  FROM platform_known
 )
 
 SELECT
-  channel_days.date,
-  channel_days.channel,
+  measured.date,
+  measured.channel,
   spend,
   impressions,
   clicks,
@@ -56,5 +116,5 @@ SELECT
   ROUND(SAFE_DIVIDE(spend, attributed_orders), 2) AS cpa,
   missing.missing_sources IS NULL AS is_complete,
   missing.missing_sources
-FROM channel_days
-LEFT JOIN missing ON missing.date = channel_days.date AND missing.channel = channel_days.channel
+FROM measured
+LEFT JOIN missing ON missing.date = measured.date AND missing.channel = measured.channel

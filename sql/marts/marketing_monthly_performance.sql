@@ -5,6 +5,8 @@
 -- materialization: partitions
 --
 -- One row per month and channel: spend, platform-reported and UTM-attributed results, and efficiency.
+-- incomplete_days counts the month's days on which a source the channel's numbers need had not landed
+-- (marts.marketing_daily_channel.is_complete): its spend, ROAS and CPA then count only what landed.
 WITH
 
 channel_days AS (
@@ -29,11 +31,21 @@ channel_months AS (
     SUM(attributed_revenue) AS attributed_revenue
   FROM channel_days
   GROUP BY month, channel
+),
+
+channel_completeness AS (
+  SELECT
+    DATE_TRUNC(date, MONTH) AS month,
+    channel,
+    COUNTIF(NOT COALESCE(is_complete, TRUE)) AS incomplete_days
+  FROM marts.marketing_daily_channel
+  WHERE date BETWEEN DATE_TRUNC(@window_start, MONTH) AND @window_end
+  GROUP BY month, channel
 )
 
 SELECT
-  month,
-  channel,
+  channel_months.month,
+  channel_months.channel,
   is_paid_channel,
   days,
   spend,
@@ -48,5 +60,9 @@ SELECT
   ROUND(SAFE_DIVIDE(platform_conversion_value, spend), 4) AS platform_roas,
   ROUND(SAFE_DIVIDE(spend, attributed_orders), 2) AS cpa,
   ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
-  ROUND(SAFE_DIVIDE(spend, clicks), 4) AS cpc
+  ROUND(SAFE_DIVIDE(spend, clicks), 4) AS cpc,
+  COALESCE(channel_completeness.incomplete_days, 0) AS incomplete_days,
+  COALESCE(channel_completeness.incomplete_days, 0) = 0 AS is_complete
 FROM channel_months
+LEFT JOIN channel_completeness
+  ON channel_completeness.month = channel_months.month AND channel_completeness.channel = channel_months.channel

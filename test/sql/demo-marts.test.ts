@@ -166,7 +166,7 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       "TikTok platform ROAS",
     );
   });
-  it("daily_kpis and marketing_daily_channel: a day is incomplete exactly when an expected source had not landed", async () => {
+  it("daily_kpis, marketing_daily_channel and the monthly channel marts: incomplete exactly when an expected source had not landed", async () => {
     // Each source's newest event day, straight from the raw tables; a day after it is missing that source.
     const newest = await native(`
       SELECT 'facebook_ads' AS source, max(date_start)::VARCHAR AS day FROM raw.facebook_ads_insights
@@ -201,5 +201,69 @@ describe("marts against independent queries over the raw demo data", { timeout: 
       assert.equal(row.missing_sources ?? "", missing.join(","), `${row.date} ${row.channel}`);
       assert.equal(row.is_complete, missing.length === 0);
     }
+    // Every paid channel has a row on every day, its platform numbers NULL (missing, not 0) after its source's
+    // newest day: Meta's last 5 days and TikTok's last 4.
+    const platformOf: Record<string, string> = {
+      meta: "facebook_ads",
+      tiktok: "tiktok_ads",
+      google_ads: "google_ads",
+    };
+    for (let back = 0; back < 10; back++) {
+      const day = addDays(END, -back);
+      for (const channel of Object.keys(platformOf)) {
+        const rows = channels.filter((row) => row.date === day && row.channel === channel);
+        assert.equal(rows.length, 1, `${day} ${channel}: one row`);
+      }
+    }
+    const spendRows = await model(
+      `SELECT CAST(date AS STRING) AS date, channel, spend FROM marts.marketing_daily_channel WHERE date > DATE '${addDays(END, -10)}'`,
+    );
+    for (const row of spendRows) {
+      const source = platformOf[String(row.channel)];
+      if (!source) continue;
+      const landed = (lastDay.get(source) ?? "") >= String(row.date);
+      assert.equal(row.spend !== null, landed, `${row.date} ${row.channel}: spend ${row.spend}`);
+    }
+
+    // The run month's channel shares and monthly channel numbers are incomplete on exactly the days a needed
+    // source had not landed, counted here from the raw tables' newest days.
+    const monthStart = `${END.slice(0, 8)}01`;
+    const monthDays: string[] = [];
+    for (let day = monthStart; day <= END; day = addDays(day, 1)) monthDays.push(day);
+    const allSources = ["facebook_ads", "google_ads", "shopify", "tiktok_ads"];
+    const mix = await model(
+      `SELECT channel, incomplete_days, is_complete FROM marts.channel_mix WHERE month = DATE '${monthStart}'`,
+    );
+    const mixIncomplete = monthDays.filter((day) => missingOn(day, allSources).length > 0).length;
+    assert.equal(mixIncomplete, 5, "Meta's 5 stale days (TikTok's 4 among them)");
+    assert.ok(mix.length > 3);
+    for (const row of mix) {
+      assert.equal(Number(row.incomplete_days), mixIncomplete, `${row.channel} mix incomplete days`);
+      assert.equal(row.is_complete, false);
+    }
+    const monthly = await model(
+      `SELECT channel, incomplete_days, is_complete FROM marts.marketing_monthly_performance WHERE month = DATE '${monthStart}'`,
+    );
+    for (const row of monthly) {
+      const expected = monthDays.filter(
+        (day) => missingOn(day, needs[String(row.channel)] ?? ["shopify"]).length > 0,
+      ).length;
+      assert.equal(Number(row.incomplete_days), expected, `${row.channel} monthly incomplete days`);
+      assert.equal(row.is_complete, expected === 0);
+    }
+    assert.deepEqual(
+      Object.fromEntries(
+        monthly
+          .filter((row) => platformOf[String(row.channel)])
+          .map((row) => [row.channel, Number(row.incomplete_days)]),
+      ),
+      { google_ads: 0, meta: 5, tiktok: 4 },
+    );
+    // The month before is complete.
+    const previous = await model(
+      `SELECT COUNT(*) AS rows_total, COUNTIF(NOT is_complete) AS incomplete FROM marts.channel_mix WHERE month = DATE '${addDays(monthStart, -1).slice(0, 8)}01'`,
+    );
+    assert.ok(Number(previous[0]?.rows_total) > 0);
+    assert.equal(Number(previous[0]?.incomplete), 0);
   });
 });

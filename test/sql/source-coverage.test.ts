@@ -96,7 +96,55 @@ describe("source coverage", { timeout: 60_000 }, () => {
     const meta = await built.query(
       "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.marketing_daily_channel WHERE channel = 'meta' ORDER BY date",
     );
-    assert.deepEqual(meta, [{ date: "2026-11-20", is_complete: true, missing_sources: null }]);
+    assert.deepEqual(meta, [
+      { date: "2026-11-20", is_complete: true, missing_sources: null },
+      { date: "2026-11-21", is_complete: false, missing_sources: "facebook_ads" },
+    ]);
+  });
+
+  it("carries a row with unknown (NULL) platform numbers for a paid channel whose source had not landed", async () => {
+    const built = await scenario();
+    const paid = await built.query(
+      `SELECT CAST(date AS STRING) AS date, channel, spend, impressions, clicks, attributed_orders, roas, is_complete, missing_sources
+       FROM marts.marketing_daily_channel WHERE channel IN ('meta', 'tiktok') ORDER BY date, channel`,
+    );
+    // From the raw rows: Meta spent 30 with 300 impressions and 9 clicks on the 20th and has no row after; TikTok none.
+    assert.deepEqual(
+      paid.map((row) => [
+        row.date,
+        row.channel,
+        row.spend === null ? null : Number(row.spend),
+        row.impressions === null ? null : Number(row.impressions),
+        row.clicks === null ? null : Number(row.clicks),
+        Number(row.attributed_orders),
+        row.roas,
+        row.is_complete,
+        row.missing_sources,
+      ]),
+      [
+        ["2026-11-20", "meta", 30, 300, 9, 0, 0, true, null],
+        ["2026-11-20", "tiktok", null, null, null, 0, null, false, "tiktok_ads"],
+        ["2026-11-21", "meta", null, null, null, 0, null, false, "facebook_ads"],
+        ["2026-11-21", "tiktok", null, null, null, 0, null, false, "tiktok_ads"],
+      ],
+    );
+    // The extract carries the same rows; a sum of spend over channels still equals the day's ad spend (raw:
+    // Google 20 a day, Meta 30 on the 20th), the placeholder rows adding nothing.
+    const sums = await built.query(
+      `SELECT CAST(channels.date AS STRING) AS date, SUM(channels.spend) AS spend, COUNT(*) AS rows_in_day
+       FROM marts.marketing_daily_channel AS channels GROUP BY channels.date ORDER BY date`,
+    );
+    assert.deepEqual(
+      sums.map((row) => [row.date, Number(row.spend)]),
+      [
+        ["2026-11-20", 20 + 30],
+        ["2026-11-21", 20],
+      ],
+    );
+    const keys = await built.query(
+      "SELECT COUNT(*) AS rows_total, COUNT(DISTINCT CAST(date AS STRING) || channel) AS keys FROM marts.marketing_daily_channel",
+    );
+    assert.equal(Number(keys[0]?.rows_total), Number(keys[0]?.keys));
   });
 
   it("does not expect a source the shop's settings mark `expected: false`", async () => {

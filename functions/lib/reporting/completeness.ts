@@ -11,7 +11,7 @@ import {
   missingSourcesOf,
   type PeriodTotals,
 } from "./kpi-comparisons.ts";
-import type { DailyKpiRow } from "./report-data.ts";
+import type { DailyKpiRow, ReportData } from "./report-data.ts";
 
 /** The name people know a source by: its channel's label (Meta, TikTok), or Shopify. */
 export function sourceDisplayName(source: string): string {
@@ -73,4 +73,17 @@ export function periodSpendCaveat(
 ): string {
   const missing = totals ? missingInputsOf("ad_spend", totals.missing_sources) : [];
   return missing.length ? missingSourcesCaveat(daily, missing, runDate, locale) : "";
+}
+
+/**
+ * The banner of a run whose primary source (Shopify) is critically stale: the day's sales are not in yet, so no
+ * number is the day's business. Said first in the email and on the deck's executive summary; undefined otherwise.
+ */
+export function staleShopBanner(data: Pick<ReportData, "sources">, locale: string): string | undefined {
+  const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
+  if (!shopify) return undefined;
+  const since = shopify.lastEventDate
+    ? `no orders since ${formatWeekdayDate(shopify.lastEventDate, locale)}`
+    : "no orders have landed";
+  return `Shopify data is stale: ${since}. Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`;
 }

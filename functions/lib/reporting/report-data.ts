@@ -97,6 +97,10 @@ export interface ChannelMonthRow {
   cpa: number | null;
   ctr: number | null;
   cpc: number | null;
+  /** The month's days on which a source the channel needs had not landed; absent (older rows) reads as 0. */
+  incomplete_days?: number;
+  /** FALSE when incomplete_days > 0: spend, ROAS and CPA count only what landed. */
+  is_complete?: boolean;
 }
 
 /** One row of marts.channel_mix (one row per month and channel; shares are fractions of the month). */
@@ -109,6 +113,9 @@ export interface ChannelMixRow {
   spend_share: number | null;
   orders_share: number | null;
   revenue_share: number | null;
+  /** The month's days on which any channel's source had not landed: every share of the month is incomplete. */
+  incomplete_days?: number;
+  is_complete?: boolean;
 }
 
 /** One row of marts.product_performance (one row per month and product). */
