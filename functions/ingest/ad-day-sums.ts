@@ -36,19 +36,25 @@ export function sumActions(a: unknown, b: unknown): Row[] {
 interface Pending {
   row: Row;
   eventDate: string | null;
+  /** All source records while the key is future-dated (they will be quarantined); else only the first. */
   records: DataRecord[];
+  count: number;
 }
 
 /**
  * Wraps a mapper so that its loaded rows with the same key become one row (merged by `merge`), emitted at the
- * end of the file. Rejected rows pass through at once. Memory: one row per distinct key (ad-days of one file).
+ * end of the file. Rejected rows pass through at once. Memory: one row per distinct key (ad-days of one file),
+ * not one record per source row: a row that will load keeps only its first record (for its line) and a count;
+ * only a key dated after `latestEventDate` keeps every record, as those are quarantined whole.
  */
 export function summingByKey(
   inner: RecordMapper,
   keyOf: (row: Row) => string,
   merge: (into: Row, next: Row) => Row,
+  latestEventDate: string,
 ): RecordMapper {
   const pending = new Map<string, Pending>();
+  const keepsAll = (eventDate: string | null) => eventDate !== null && eventDate > latestEventDate;
   const take = (outputs: MapOutput[]): MapOutput[] => {
     const passed: MapOutput[] = [];
     for (const output of outputs) {
@@ -58,11 +64,14 @@ export function summingByKey(
       }
       const key = keyOf(output.row);
       const existing = pending.get(key);
-      if (!existing)
-        pending.set(key, { row: output.row, eventDate: output.eventDate, records: output.records });
-      else {
+      const count = output.count ?? output.records.length;
+      if (!existing) {
+        const records = keepsAll(output.eventDate) ? [...output.records] : output.records.slice(0, 1);
+        pending.set(key, { row: output.row, eventDate: output.eventDate, records, count });
+      } else {
         existing.row = merge(existing.row, output.row);
-        existing.records.push(...output.records);
+        existing.count += count;
+        if (keepsAll(existing.eventDate)) existing.records.push(...output.records);
       }
     }
     return passed;
@@ -76,6 +85,7 @@ export function summingByKey(
         row: item.row,
         eventDate: item.eventDate,
         records: item.records,
+        count: item.count,
       }));
       pending.clear();
       return [...rest, ...rows];

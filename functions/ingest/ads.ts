@@ -58,7 +58,7 @@ export const META_ADS: FormatSpec = {
     ...header.missing(["Reporting starts", "Reporting ends"]),
     ...(header.matching(META_SPEND) ? [] : ["Amount spent (<currency>)"]),
   ],
-  createMapper(header): RecordMapper {
+  createMapper(header, context): RecordMapper {
     const spendColumn = header.matching(META_SPEND) as string;
     const currency = currencyFromColumn(spendColumn) ?? null;
     const columns = {
@@ -150,7 +150,12 @@ export const META_ADS: FormatSpec = {
       finish: () => [],
     };
     // A breakdown (age, gender, placement, region …) writes several rows per ad and day: they are summed.
-    return summingByKey(mapper, (row) => `${String(row.date_start)}|${String(row.ad_id)}`, mergeMetaRows);
+    return summingByKey(
+      mapper,
+      (row) => `${String(row.date_start)}|${String(row.ad_id)}`,
+      mergeMetaRows,
+      context.latestEventDate,
+    );
   },
 };
 
@@ -271,6 +276,7 @@ export const GOOGLE_ADS: FormatSpec = {
       (row) =>
         `${String(row.segments_date)}|${String(row.customer_id)}|${String(row.campaign_id)}|${String(row.ad_group_id)}`,
       mergeGoogleRows,
+      context.latestEventDate,
     );
   },
 };
@@ -371,6 +377,7 @@ export const TIKTOK_ADS: FormatSpec = {
       mapper,
       (row) => `${String(row.stat_time_day)}|${String(row.ad_id)}`,
       mergeTiktokRows,
+      context.latestEventDate,
     );
   },
 };

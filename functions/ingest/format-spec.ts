@@ -36,6 +36,8 @@ export type MapOutput =
       /** The day the row reports on, in the shop's zone (for the period and future-date check); null if none. */
       eventDate: string | null;
       records: DataRecord[];
+      /** Source records the row stands for, when more than `records` holds (a summed row keeps its first). */
+      count?: number;
     }
   | {
       type: "reject";

@@ -129,7 +129,7 @@ export async function mapRecords(
       }
       const firstLine = output.records[0]?.line ?? 0;
       chunk.push(options.stamp(output.row, firstLine));
-      summary.rowsLoaded += output.records.length;
+      summary.rowsLoaded += output.count ?? output.records.length;
       summary.rowsLanded++;
       if (chunk.length >= options.chunkSize) {
         const full = chunk;
