@@ -83,6 +83,12 @@ export const SETTING_OPTIONS = {
     schema: timeZone,
     help: "the shop's time zone (defines order days)",
   }),
+  "shop.country": option({
+    env: ["PULSE_COUNTRY"],
+    default: "US",
+    schema: z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166 country code such as US or GB"),
+    help: "the shop's main market: its retail calendar (Black Friday weekend, holidays) explains spikes in the anomaly checks and the deck",
+  }),
   "shop.currency": option({
     env: ["PULSE_CURRENCY"],
     default: "USD",
