@@ -5,6 +5,7 @@ import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { CHANNEL_WITHOUT_UTM_SOURCE, channelLabel } from "../lib/sql/channels.ts";
 import { type AnomalyVerdict, mad, median } from "../lib/quality/anomaly.ts";
+import { type LastYearComparison, signedPercent } from "../lib/quality/last-year.ts";
 import type { QualitySettings } from "../shared/quality-settings.ts";
 
 type RuleFinding = Omit<Finding, "step">;
@@ -219,6 +220,8 @@ export interface MetricAnomalyInput {
   formatMoney: (value: number) => string;
   /** For spend: the day's revenue change against its usual level ((observed − expected) / expected). */
   revenueChange?: number | null;
+  /** The day against its comparable day last year (lib/quality/last-year.ts), when it was compared. */
+  lastYear?: LastYearComparison;
 }
 
 const METRIC_LABELS: Record<BusinessMetric, string> = {
@@ -253,6 +256,46 @@ export function metricAnomalyFinding(input: MetricAnomalyInput): RuleFinding | u
   // More sales than usual is good news unless the data doubled; spending more than planned costs money.
   else severity = metric === "spend" && !revenueFollowed ? "warning" : "info";
   const direction = drop ? `${Math.round(change * 100)}% under` : `${Math.round(change * 100)}% over`;
+  const subject = metric === "spend" && input.channel ? `spend ${input.channel}` : metric;
+  const table = metric === "spend" ? "marts.marketing_daily_channel" : "marts.daily_kpis";
+  const expected = `${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}`;
+  const what = `${label} on ${weekdayName(verdict.date)} ${verdict.date} was ${show(verdict.observed)}, ${direction} the usual ${show(verdict.expected)} for that weekday`;
+  const lastYear = input.lastYear;
+  const event = lastYear?.event;
+  // The comparable day last year moved as much: the calendar explains it, so it is a note, not an anomaly.
+  if (lastYear?.verdict === "in_line" && lastYear.thisYear && lastYear.lastYear) {
+    const period = event ? event.name : `the same ${weekdayName(lastYear.lastYear.date)}`;
+    return {
+      check: "metric_in_line_with_last_year",
+      severity: "info",
+      blocking: false,
+      subject,
+      table,
+      metric,
+      observed: Number(verdict.observed.toFixed(2)),
+      expected,
+      message: `${what}: in line with ${period} last year (${signedPercent(lastYear.thisYear.lift)} vs ${signedPercent(lastYear.lastYear.lift)} on ${lastYear.lastYear.date}, each against its own 28-day median).`,
+    };
+  }
+  // A calendar day with nothing to compare it with: say what the day is, without suspecting the data.
+  if (event && lastYear?.verdict === "no_history") {
+    const lift = lastYear.thisYear?.lift ?? verdict.relativeChange ?? 0;
+    return {
+      check: "metric_anomaly",
+      severity: severity === "critical" ? "warning" : severity,
+      blocking: false,
+      subject,
+      table,
+      metric,
+      observed: Number(verdict.observed.toFixed(2)),
+      expected,
+      message: `${event.name}: a ${drop ? "drop" : "spike"} of ${signedPercent(lift)} in ${label.toLowerCase()} (${show(verdict.observed)} on ${weekdayName(verdict.date)} ${verdict.date}, usually ${show(verdict.expected)} for that weekday); no last-year data to compare.`,
+    };
+  }
+  const comparedText =
+    lastYear?.verdict === "unexplained" && lastYear.thisYear && lastYear.lastYear
+      ? ` ${event ? `It is ${event.name}, but ` : ""}${event ? "the" : "The"} comparable day last year (${lastYear.lastYear.date}) moved ${signedPercent(lastYear.lastYear.lift)} against ${signedPercent(lastYear.thisYear.lift)} now, each against its own 28-day median.`
+      : "";
   const hint = drop
     ? shopMetric
       ? " Check the store, checkout and payments before reading the day's numbers."
@@ -270,12 +313,12 @@ export function metricAnomalyFinding(input: MetricAnomalyInput): RuleFinding | u
     check: "metric_anomaly",
     severity,
     blocking: false,
-    subject: metric === "spend" && input.channel ? `spend ${input.channel}` : metric,
-    table: metric === "spend" ? "marts.marketing_daily_channel" : "marts.daily_kpis",
+    subject,
+    table,
     metric,
     observed: Number(verdict.observed.toFixed(2)),
-    expected: `${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}`,
-    message: `${label} on ${weekdayName(verdict.date)} ${verdict.date} was ${show(verdict.observed)}, ${direction} the usual ${show(verdict.expected)} for that weekday (normal range ${show(verdict.lower ?? 0)}–${show(verdict.upper ?? 0)}).${hint}`,
+    expected,
+    message: `${what} (normal range ${expected}).${comparedText}${hint}`,
   };
 }
 

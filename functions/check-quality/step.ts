@@ -9,7 +9,8 @@ import type { SqlParams } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { runWindow, windowParams } from "../lib/run-window.ts";
-import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
+import { type AnomalyVerdict, type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
+import { compareWithLastYear, type LastYearComparison, lastYearWindow } from "../lib/quality/last-year.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import { loadAudits } from "./audits.ts";
 import { channelOfSource, PAID_CHANNELS } from "../lib/sql/channels.ts";
@@ -208,18 +209,60 @@ function staleChannels(earlier: readonly Finding[]): Set<string> {
   );
 }
 
+type KpiRow = { date: string; orders: number; gross_revenue: number; aov: number | null };
+type SpendRow = { date: string; channel: string; spend: number };
+
+/**
+ * Reads last year's comparable day and the 28 days before it, once, and only when a verdict needs them: the
+ * history queries over that 29-day range (partition-pruned), so a daily run reads a bounded handful of days.
+ */
+function lastYearReader<T extends object>(run: QualityRun, query: string, label: string): () => Promise<T[]> {
+  let rows: Promise<T[]> | undefined;
+  return () => {
+    const window = lastYearWindow(run.context.config.shop.country, run.runDate);
+    rows ??= run.context.ports.warehouse.query<T>(
+      readQuery(query),
+      { history_start_date: window.start, run_date: window.end },
+      { label },
+    );
+    return rows;
+  };
+}
+
+/** The anomalous day against its comparable day last year; undefined for a normal day (nothing to explain). */
+async function compareAnomaly<T extends { date: string }>(
+  run: QualityRun,
+  verdict: AnomalyVerdict,
+  series: readonly DailyValue[],
+  lastYearRows: () => Promise<T[]>,
+  value: (row: T) => number | null,
+  missing: number | null,
+): Promise<LastYearComparison | undefined> {
+  if (verdict.status !== "anomaly") return undefined;
+  const window = lastYearWindow(run.context.config.shop.country, run.runDate);
+  const lastYear = dailySeries(await lastYearRows(), window.end, value, missing);
+  return compareWithLastYear(
+    [...lastYear, ...series],
+    run.runDate,
+    run.context.config.shop.country,
+    run.settings.anomaly.lastYearTolerance,
+  );
+}
+
 async function checkAnomalies(run: QualityRun, skipChannels: ReadonlySet<string>): Promise<void> {
   const { warehouse } = run.context.ports;
   const range = {
     history_start_date: addDays(run.runDate, -historyDays(run.settings)),
     run_date: run.runDate,
   };
-  const kpis = await warehouse.query<{
-    date: string;
-    orders: number;
-    gross_revenue: number;
-    aov: number | null;
-  }>(readQuery("check-quality/daily_kpis_history"), range, { label: "daily kpis history" });
+  const kpis = await warehouse.query<KpiRow>(readQuery("check-quality/daily_kpis_history"), range, {
+    label: "daily kpis history",
+  });
+  const lastYearKpis = lastYearReader<KpiRow>(
+    run,
+    "check-quality/daily_kpis_history",
+    "daily kpis last year",
+  );
   const metrics = [
     {
       metric: "gross_revenue",
@@ -235,7 +278,8 @@ async function checkAnomalies(run: QualityRun, skipChannels: ReadonlySet<string>
   ] as const;
   let revenueChange: number | null = null;
   for (const { metric, kind, value } of metrics) {
-    const series = dailySeries(kpis, run.runDate, value, metric === "aov" ? null : 0);
+    const missing = metric === "aov" ? null : 0;
+    const series = dailySeries(kpis, run.runDate, value, missing);
     const verdict = detectAnomaly(series, run.runDate, anomalyOptionsFor(run.settings, kind));
     if (metric === "gross_revenue") revenueChange = verdict.relativeChange;
     const finding = metricAnomalyFinding({
@@ -243,20 +287,22 @@ async function checkAnomalies(run: QualityRun, skipChannels: ReadonlySet<string>
       verdict,
       settings: run.settings,
       formatMoney: run.formatMoney,
+      lastYear: await compareAnomaly(run, verdict, series, lastYearKpis, value, missing),
     });
     if (finding) run.add(finding);
   }
 
-  const spend = await warehouse.query<{ date: string; channel: string; spend: number }>(
-    readQuery("check-quality/spend_history"),
-    range,
-    { label: "spend history" },
-  );
+  const spend = await warehouse.query<SpendRow>(readQuery("check-quality/spend_history"), range, {
+    label: "spend history",
+  });
+  const lastYearSpend = lastYearReader<SpendRow>(run, "check-quality/spend_history", "spend last year");
   for (const channel of PAID_CHANNELS) {
     if (skipChannels.has(channel)) continue;
     const rows = spend.filter((row) => row.channel === channel);
-    const series = dailySeries(rows, run.runDate, (row) => Number(row.spend), 0);
+    const spendOf = (row: SpendRow) => Number(row.spend);
+    const series = dailySeries(rows, run.runDate, spendOf, 0);
     const verdict = detectAnomaly(series, run.runDate, anomalyOptionsFor(run.settings, "adSpend"));
+    const channelLastYear = async () => (await lastYearSpend()).filter((row) => row.channel === channel);
     const finding = metricAnomalyFinding({
       metric: "spend",
       channel,
@@ -264,6 +310,7 @@ async function checkAnomalies(run: QualityRun, skipChannels: ReadonlySet<string>
       settings: run.settings,
       formatMoney: run.formatMoney,
       revenueChange,
+      lastYear: await compareAnomaly(run, verdict, series, channelLastYear, spendOf, 0),
     });
     if (finding) run.add(finding);
   }

@@ -57,6 +57,12 @@ const AnomalySettingsSchema = z.strictObject({
     .prefault({}),
   /** A drop of revenue or orders by at least this share of the usual level is critical, not a warning. */
   criticalDropShare: share.default(0.5),
+  /**
+   * Same period last year: an anomalous day whose comparable day last year (the same day of the same retail
+   * event, else the same weekday 52 weeks back) moved the same way by at least (1 − this) as much, each against
+   * its own 28-day median, is reported as "in line with last year" for information, not as an anomaly.
+   */
+  lastYearTolerance: share.default(0.25),
 });
 
 export const QualitySettingsSchema = z.strictObject({
