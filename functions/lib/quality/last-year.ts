@@ -71,7 +71,8 @@ export function dayLift(byDate: ReadonlyMap<string, number | null>, date: string
 export function movedAsMuch(thisYear: number, lastYear: number, tolerance: number): boolean {
   if (thisYear === 0) return true;
   if (Math.sign(thisYear) !== Math.sign(lastYear)) return false;
-  return Math.abs(lastYear) >= (1 - tolerance) * Math.abs(thisYear);
+  // The epsilon keeps "at least 75%" true at exactly 75% despite binary fractions (0.75 × 0.8 > 0.6).
+  return Math.abs(lastYear) >= (1 - tolerance) * Math.abs(thisYear) - 1e-9;
 }
 
 /** The last-year days a comparison of `date` reads: the comparable day and its baseline (oldest first). */
