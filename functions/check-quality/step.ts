@@ -4,6 +4,7 @@
 import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
+import { postCriticalFindings } from "../lib/chat-alerts.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { SqlParams } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
@@ -381,6 +382,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
   const allFindings = [...earlier, ...findings];
   await saveFindings(warehouse, runDate, allFindings);
   const outputs = await writeAnomaliesFiles(bucket, runDate, allFindings);
+  await postCriticalFindings(context, findings);
   const blocking = findings.filter((item) => item.blocking);
   const count = (severity: Finding["severity"]) =>
     findings.filter((item) => item.severity === severity).length;

@@ -8,6 +8,7 @@ import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file
 import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
+import { postCriticalFindings } from "../lib/chat-alerts.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
@@ -195,6 +196,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   const earlierFindings = (await context.ledger.findings(runDate)).filter((item) => item.step === "ingest");
   await saveFindings(warehouse, runDate, [...earlierFindings, ...findings]);
   const anomalyFiles = await writeAnomaliesFiles(bucket, runDate, [...earlierFindings, ...findings]);
+  await postCriticalFindings(context, findings);
   // The baseline moves forward only when nothing critical changed, so a vanished table keeps alerting.
   if (!findings.some((item) => item.check.startsWith("inventory_") && item.severity === "critical")) {
     await bucket.write(INVENTORY_BASELINE_PATH, `${JSON.stringify(inventory, null, 2)}\n`, {

@@ -59,6 +59,11 @@ export function failureEmailMarkerPath(runDate: string, step: StepName, runId: s
   return `${emailMarkersPrefix(runDate)}failure-${step}-${runId}.json`;
 }
 
+/** What a step's critical findings already posted to the chat webhook, so a re-run does not post them again. */
+export function chatAlertMarkerPath(runDate: string, step: StepName): string {
+  return `${runPrefix(runDate)}/chat/${step}.json`;
+}
+
 // --- what people and dashboards open -------------------------------------------------------------------------
 
 export function deckPath(runDate: string): string {

@@ -5,6 +5,7 @@ import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { Storage } from "@google-cloud/storage";
 import { type GcsBucketHandle, GcsBucket } from "../adapters/bucket/gcs-bucket.ts";
 import { PubSubBus } from "../adapters/bus/pubsub-bus.ts";
+import { type ChatKind, chatFor } from "../adapters/chat/webhook-chat.ts";
 import { OnDemandSmtpMailer } from "../adapters/mailer/on-demand-smtp-mailer.ts";
 import { type SecretManagerClient, SecretManagerSecrets } from "../adapters/secrets/secret-manager.ts";
 import type { BigQueryClient } from "../adapters/warehouse/bigquery/client.ts";
@@ -59,7 +60,7 @@ const systemClock: Clock = { now: () => new Date() };
  */
 export function createCloudPorts(
   settings: CloudSettings,
-  options: { secrets: Secrets; clock?: Clock; clients?: CloudClients },
+  options: { secrets: Secrets; clock?: Clock; clients?: CloudClients; chatKind?: ChatKind },
 ): CloudPorts {
   const clock = options.clock ?? systemClock;
   if (!settings.bucket)
@@ -79,7 +80,9 @@ export function createCloudPorts(
     maximumBytesBilled: settings.maximumBytesBilled,
     labels: settings.environment ? { env: settings.environment } : undefined,
   });
+  const chat = chatFor(options.chatKind, options.secrets);
   return {
+    ...(chat ? { chat } : {}),
     warehouse,
     bucket: new GcsBucket(bucketHandle, { linkTtlSeconds: settings.linkTtlSeconds, clock }),
     bus: options.clients?.bus ?? (pubsub as PubSubBus),

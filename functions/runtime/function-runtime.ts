@@ -53,7 +53,10 @@ export async function createFunctionRuntime(
   const log = functionLogger(config, options);
   const projectId = config.cloud.projectId;
   if (config.mode === "cloud") {
-    const ports = createCloudPorts(config.cloud, { secrets: cloudSecrets(config.cloud, provided) });
+    const ports = createCloudPorts(config.cloud, {
+      secrets: cloudSecrets(config.cloud, provided),
+      chatKind: config.chat.kind,
+    });
     return { config, ports, log, projectId, close: () => ports.close() };
   }
   const bus = new PubSubBus(projectId);

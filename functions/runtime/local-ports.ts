@@ -1,7 +1,8 @@
-// The embedded default: DuckDB for the warehouse, a folder for the bucket, an outbox (or SMTP) for mail, and
-// secrets from <work dir>/secrets/.
+// The embedded default: DuckDB for the warehouse, a folder for the bucket, an outbox (or SMTP) for mail, secrets
+// from <work dir>/secrets/, and the chat webhook when chat.kind is set.
 import { join } from "node:path";
 import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
+import { chatFor } from "../adapters/chat/webhook-chat.ts";
 import { OnDemandSmtpMailer } from "../adapters/mailer/on-demand-smtp-mailer.ts";
 import { OutboxMailer } from "../adapters/mailer/outbox-mailer.ts";
 import { LocalFileSecrets } from "../adapters/secrets/local-file-secrets.ts";
@@ -23,7 +24,9 @@ export async function createLocalPorts(
   bus: Bus,
   options: { clock?: Clock; warehouse?: DuckDbWarehouse; secrets: Secrets },
 ): Promise<Ports & { warehouse: DuckDbWarehouse }> {
+  const chat = chatFor(config.chat.kind, options.secrets);
   return {
+    ...(chat ? { chat } : {}),
     warehouse:
       options.warehouse ??
       (await DuckDbWarehouse.open(config.local.duckdbPath, { memoryLimit: config.local.duckdbMemoryLimit })),

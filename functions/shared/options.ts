@@ -114,6 +114,12 @@ export const SETTING_OPTIONS = {
     schema: z.array(mailbox).min(1),
     help: "recipients (comma-separated in the variable, a list in the settings file)",
   }),
+  "chat.kind": option({
+    env: ["PULSE_CHAT_KIND"],
+    defaultHelp: "— (no chat alerts)",
+    schema: z.enum(["slack", "google-chat"]).optional(),
+    help: "post each step's critical findings at once to a Slack or Google Chat incoming webhook (its URL is the chatWebhookUrl secret)",
+  }),
   dashboardUrl: option({
     env: ["PULSE_DASHBOARD_URL"],
     schema: z.url().optional(),
@@ -303,6 +309,12 @@ export const SECRET_OPTIONS = {
     defaultHelp: "<work dir>/secrets/smtp-url, else the outbox (cloud: Secret Manager)",
     schema: z.url(),
     help: "`smtp://user:pass@host:587`: send mail for real instead of writing it to the outbox",
+  }),
+  chatWebhookUrl: option({
+    env: ["PULSE_CHAT_WEBHOOK_URL"],
+    defaultHelp: "<work dir>/secrets/chat-webhook-url (cloud: Secret Manager)",
+    schema: z.url(),
+    help: "the incoming webhook URL of the Slack or Google Chat space that gets the critical findings, when chat.kind is set",
   }),
   shopifyAccessToken: option({
     env: ["PULSE_SHOPIFY_ACCESS_TOKEN"],

@@ -214,6 +214,23 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<SentMail>;
 }
 
+/** A short alert for a chat space: a title line and one line per item. */
+export interface ChatMessage {
+  title: string;
+  lines: readonly string[];
+}
+
+/** Chat alerts through an incoming webhook (Slack, Google Chat); each adapter writes its service's payload. */
+export interface Chat {
+  /** Which service: the payload and the markup differ. */
+  readonly kind: "slack" | "google-chat";
+  /**
+   * Posts the message; resolves with false, posting nothing, when this installation has no webhook URL. Rejects
+   * on a timeout or an HTTP error, with an error that never contains the URL (it is a secret).
+   */
+  post(message: ChatMessage): Promise<boolean>;
+}
+
 /**
  * Secrets, asked for by the step that needs one when it needs it: in the cloud each function's service account
  * may read only its own (transform the PII key; notify and dead-letter the SMTP URL).

@@ -3,7 +3,7 @@ import type { PulseConfig } from "./config.ts";
 import type { Finding } from "./findings.ts";
 import type { Ledger } from "./ledger.ts";
 import type { StepName } from "./pipeline.ts";
-import type { Bucket, Bus, Clock, Logger, Mailer, Secrets, Warehouse } from "./ports.ts";
+import type { Bucket, Bus, Chat, Clock, Logger, Mailer, Secrets, Warehouse } from "./ports.ts";
 import type { RunMessage } from "./run-message.ts";
 
 export interface Ports {
@@ -13,6 +13,8 @@ export interface Ports {
   mailer: Mailer;
   secrets: Secrets;
   clock: Clock;
+  /** Chat alerts; absent when no chat is configured (chat.kind unset). */
+  chat?: Chat;
 }
 
 export interface StepContext {

@@ -9,6 +9,7 @@ import type { Secrets } from "../../shared/ports.ts";
 export const LOCAL_SECRET_FILES: Record<SecretName, string> = {
   piiHashKey: "pii-hash-key",
   smtpUrl: "smtp-url",
+  chatWebhookUrl: "chat-webhook-url",
   shopifyAccessToken: "shopify-access-token",
   metaAccessToken: "meta-access-token",
   tiktokAccessToken: "tiktok-access-token",
