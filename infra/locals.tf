@@ -111,6 +111,8 @@ locals {
     tiktok_access_token        = { enabled = contains(var.connectors, "tiktok_ads"), secret_id = "pulse-tiktok-access-token", env = "PULSE_TIKTOK_ACCESS_TOKEN", readers = local.connector_readers }
     google_ads_developer_token = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-developer-token", env = "PULSE_GOOGLE_ADS_DEVELOPER_TOKEN", readers = local.connector_readers }
     google_ads_oauth           = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-oauth", env = "PULSE_GOOGLE_ADS_OAUTH", readers = local.connector_readers }
+    # The chat webhook exists when the settings name a chat (chat.kind); the two check steps post their criticals.
+    chat_webhook_url = { enabled = try(var.settings.chat.kind, null) != null, secret_id = "pulse-chat-webhook-url", env = "PULSE_CHAT_WEBHOOK_URL", readers = ["check-sources", "check-quality"] }
   }
   # The connectors pull in ingest; check-sources asks the same APIs for their totals (the reconciliation).
   connector_readers = ["ingest", "check-sources"]
@@ -124,6 +126,7 @@ locals {
     tiktok_access_token        = lookup(var.connector_credentials, "tiktok_access_token", null)
     google_ads_developer_token = lookup(var.connector_credentials, "google_ads_developer_token", null)
     google_ads_oauth           = lookup(var.connector_credentials, "google_ads_oauth", null)
+    chat_webhook_url           = var.chat_webhook_url
   }
   function_secrets = {
     for name in keys(local.functions) : name => {
@@ -149,6 +152,7 @@ locals {
     PULSE_PII_HASH_KEY_SECRET = var.pii_hash_key_secret_id
     PULSE_SMTP_URL_SECRET     = var.smtp_url_secret_id
     PULSE_TIMEZONE            = var.time_zone
+    PULSE_COUNTRY             = var.country
     PULSE_SHOP_NAME           = var.shop_name
     PULSE_CURRENCY            = var.currency
     PULSE_LOCALE              = var.locale

@@ -73,6 +73,17 @@ variable "schedule" {
   default     = "0 7 * * *"
 }
 
+variable "country" {
+  description = "The shop's main market as an ISO 3166 code (PULSE_COUNTRY): its retail calendar (Black Friday weekend, holidays) explains spikes in the anomaly checks."
+  type        = string
+  default     = "US"
+
+  validation {
+    condition     = can(regex("^[A-Z]{2}$", var.country))
+    error_message = "country must be an ISO 3166 code such as US or GB."
+  }
+}
+
 variable "time_zone" {
   description = "The shop's IANA time zone (e.g. Europe/Paris): what a business day is (PULSE_TIMEZONE). Required: there is no safe default."
   type        = string
@@ -168,6 +179,19 @@ variable "smtp_url" {
   validation {
     condition     = can(regex("^smtps?://", var.smtp_url))
     error_message = "smtp_url must start with smtp:// or smtps://."
+  }
+}
+
+variable "chat_webhook_url" {
+  description = "The Slack or Google Chat incoming webhook URL that gets the critical findings at once, when var.settings names a chat (chat = { kind = \"slack\" } or \"google-chat\"). Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+
+  validation {
+    condition     = var.chat_webhook_url == null || can(regex("^https://", var.chat_webhook_url))
+    error_message = "chat_webhook_url must be an https:// URL."
   }
 }
 
