@@ -12,6 +12,7 @@ import pipeline from "../../functions/shared/pipeline.json" with { type: "json" 
 import { SECRET_OPTIONS, SETTING_OPTIONS, SETTINGS_SOURCE_OPTIONS } from "../../functions/shared/options.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
+import { connectorSecretId } from "../../functions/adapters/secrets/secret-manager.ts";
 import { RAW_PARTITION_COLUMN, rawTablesJson } from "../../tools/infra/raw-tables.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
@@ -420,6 +421,16 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     const accessor = resource(tf, "google_secret_manager_secret_iam_member", "accessor");
     assert.equal(accessor.role, "roles/secretmanager.secretAccessor");
     assert.equal(accessor.for_each, "${local.secret_grants}");
+  });
+
+  it("creates the chat webhook's secret only when the settings name a chat, for the two check steps", () => {
+    const chat = (tf.locals.secret_declarations as Record<string, Record<string, unknown>>).chat_webhook_url;
+    assert.equal(chat?.enabled, "${try(var.settings.chat.kind, null) != null}");
+    // The id the Secret Manager adapter reads for chatWebhookUrl, and the variable the Secrets port reads.
+    assert.equal(chat?.secret_id, connectorSecretId("chatWebhookUrl"));
+    assert.equal(chat?.env, SECRET_OPTIONS.chatWebhookUrl.env[0]);
+    assert.deepEqual(chat?.readers, ["check-sources", "check-quality"]);
+    assert.equal(tf.variables.chat_webhook_url?.default, null, "no chat unless asked for");
   });
 
   it("describes every variable", () => {
