@@ -428,7 +428,7 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     assert.equal(chat?.enabled, "${try(var.settings.chat.kind, null) != null}");
     // The id the Secret Manager adapter reads for chatWebhookUrl, and the variable the Secrets port reads.
     assert.equal(chat?.secret_id, connectorSecretId("chatWebhookUrl"));
-    assert.equal(chat?.env, SECRET_OPTIONS.chatWebhookUrl.env[0]);
+    assert.equal(chat?.env, SECRET_OPTIONS.chatWebhookUrl.env?.[0]);
     assert.deepEqual(chat?.readers, ["check-sources", "check-quality"]);
     assert.equal(tf.variables.chat_webhook_url?.default, null, "no chat unless asked for");
   });

@@ -1,0 +1,152 @@
+// Posting a step's critical findings to the chat webhook: real HTTP server on 127.0.0.1, real folder bucket for
+// the markers, and every log line captured to prove the webhook URL (a secret) never reaches the logs.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import { WebhookChat } from "../../functions/adapters/chat/webhook-chat.ts";
+import { chatAlertMarkerPath } from "../../functions/lib/bucket-layout.ts";
+import { postCriticalFindings } from "../../functions/lib/chat-alerts.ts";
+import { createLogger } from "../../functions/lib/logger.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import type { Finding } from "../../functions/shared/findings.ts";
+import type { Ledger } from "../../functions/shared/ledger.ts";
+import type { Bus, Chat, Mailer, Secrets, Warehouse } from "../../functions/shared/ports.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import type { StepContext } from "../../functions/shared/step.ts";
+import { startWebhookServer, type WebhookServer } from "../support/webhook-server.ts";
+
+const RUN_DATE = "2026-11-21";
+
+function finding(check: string, subject: string, severity: Finding["severity"], message: string): Finding {
+  return { check, subject, severity, message, step: "check-sources", blocking: false };
+}
+
+const STALE_META = finding(
+  "source_freshness",
+  "facebook_ads",
+  "critical",
+  "Meta Ads data is 5 days old (last day 2026-11-16). ROAS for Meta is not meaningful until it syncs again.",
+);
+const STALE_TIKTOK = finding(
+  "source_freshness",
+  "tiktok_ads",
+  "critical",
+  "TikTok Ads data is 4 days old (last day 2026-11-17). ROAS for TikTok is not meaningful until it syncs again.",
+);
+const VOLUME = finding("source_volume", "shopify", "warning", "Shopify landed fewer rows than usual.");
+
+describe("critical findings to the chat webhook", () => {
+  let server: WebhookServer;
+  let root: string;
+  let logLines: string[];
+
+  before(async () => {
+    server = await startWebhookServer();
+  });
+  after(() => server.close());
+  beforeEach(async () => {
+    server.received.length = 0;
+    server.answer = 200;
+    logLines = [];
+    root = await mkdtemp(join(tmpdir(), "pulse-chat-"));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  function context(chat: Chat | undefined, runId = "run-1"): StepContext {
+    return {
+      step: "check-sources",
+      message: parseRunMessage({ runDate: RUN_DATE, runId, trigger: "scheduler" }),
+      config: loadConfig({ env: { PULSE_SHOP_NAME: "Maison Test" }, cwd: root }),
+      ports: {
+        bucket: new FolderBucket(root),
+        ...(chat ? { chat } : {}),
+        warehouse: {} as Warehouse,
+        bus: {} as Bus,
+        mailer: {} as Mailer,
+        secrets: {} as Secrets,
+        clock: { now: () => new Date("2026-11-22T06:00:00Z") },
+      },
+      ledger: {} as Ledger,
+      log: createLogger({ format: "json", minLevel: "debug", write: (line) => logLines.push(line) }),
+    };
+  }
+  const slack = (timeoutMs?: number) =>
+    new WebhookChat({ kind: "slack", url: async () => server.url, ...(timeoutMs ? { timeoutMs } : {}) });
+
+  it("posts one message listing the criticals with their action, and nothing again on a re-run", async () => {
+    assert.equal(await postCriticalFindings(context(slack()), [STALE_META, VOLUME, STALE_TIKTOK]), "posted");
+    assert.equal(server.received.length, 1);
+    const text = (JSON.parse(server.received[0]?.body ?? "") as { text: string }).text;
+    assert.equal(
+      text,
+      `*Maison Test: 2 critical findings from check-sources for ${RUN_DATE}*\n• ${STALE_META.message}\n• ${STALE_TIKTOK.message}`,
+    );
+    // The same step re-run for the same date (a new run id, the same findings): nothing new to say.
+    assert.equal(
+      await postCriticalFindings(context(slack(), "run-2"), [STALE_META, VOLUME, STALE_TIKTOK]),
+      "already-posted",
+    );
+    assert.equal(server.received.length, 1);
+    // A re-run that finds a new critical posts that one only.
+    const brokenPixel = finding(
+      "attribution_broken",
+      "meta",
+      "critical",
+      "Meta spent $2,135 with $0 revenue.",
+    );
+    assert.equal(
+      await postCriticalFindings(context(slack(), "run-3"), [STALE_META, STALE_TIKTOK, brokenPixel]),
+      "posted",
+    );
+    assert.equal(server.received.length, 2);
+    assert.match(
+      (JSON.parse(server.received[1]?.body ?? "") as { text: string }).text,
+      /^\*Maison Test: 1 critical finding from check-sources for 2026-11-21\*\n• Meta spent \$2,135 with \$0 revenue\.$/,
+    );
+  });
+
+  it("posts nothing without a critical finding", async () => {
+    assert.equal(await postCriticalFindings(context(slack()), [VOLUME]), "no-criticals");
+    assert.equal(server.received.length, 0);
+  });
+
+  it("posts nothing when no chat is configured, or when its URL secret is missing", async () => {
+    assert.equal(await postCriticalFindings(context(undefined), [STALE_META]), "not-configured");
+    const withoutUrl = new WebhookChat({ kind: "google-chat", url: async () => undefined });
+    assert.equal(await postCriticalFindings(context(withoutUrl), [STALE_META]), "not-configured");
+    assert.equal(server.received.length, 0);
+    assert.equal(await new FolderBucket(root).exists(chatAlertMarkerPath(RUN_DATE, "check-sources")), false);
+  });
+
+  it("tolerates a failing webhook (HTTP 500, timeout) with a warning, and tries again on the next run", async () => {
+    server.answer = 500;
+    assert.equal(await postCriticalFindings(context(slack()), [STALE_META]), "failed");
+    server.answer = "hang";
+    assert.equal(await postCriticalFindings(context(slack(200)), [STALE_META]), "failed");
+    const warnings = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(
+      warnings.map((line) => [line.severity, line.error]),
+      [
+        ["WARNING", "the slack webhook answered HTTP 500"],
+        ["WARNING", "the slack webhook did not answer within 200 ms"],
+      ],
+    );
+    server.answer = 200;
+    assert.equal(await postCriticalFindings(context(slack()), [STALE_META]), "posted");
+    assert.equal(server.received.length, 3, "two failed attempts, then the post that was accepted");
+  });
+
+  it("never writes the webhook URL to the logs", async () => {
+    await postCriticalFindings(context(slack()), [STALE_META]);
+    server.answer = 404;
+    await postCriticalFindings(context(slack()), [STALE_TIKTOK]);
+    assert.ok(logLines.length >= 2, "there were log lines to check");
+    for (const line of logLines) {
+      assert.doesNotMatch(line, new RegExp(server.token));
+      assert.doesNotMatch(line, /services\/hook/);
+    }
+  });
+});
