@@ -4,6 +4,7 @@
 // key at all) gives the documented behaviour. Unknown keys are errors: a misspelt setting must not be ignored.
 import { z } from "zod";
 import type { AnomalyOptions } from "../lib/quality/anomaly.ts";
+import { DEFAULT_LAST_YEAR_TOLERANCE } from "../lib/quality/last-year.ts";
 import type { SourceName } from "./raw-schemas.ts";
 import { SOURCES } from "./sources.ts";
 
@@ -62,7 +63,7 @@ const AnomalySettingsSchema = z.strictObject({
    * event, else the same weekday 52 weeks back) moved the same way by at least (1 − this) as much, each against
    * its own 28-day median, is reported as "in line with last year" for information, not as an anomaly.
    */
-  lastYearTolerance: share.default(0.25),
+  lastYearTolerance: share.default(DEFAULT_LAST_YEAR_TOLERANCE),
 });
 
 export const QualitySettingsSchema = z.strictObject({

@@ -114,6 +114,25 @@ describe("same period last year", () => {
     );
   });
 
+  it("keeps a Christmas Day drop without last-year data a warning, in the event's words", () => {
+    const values = series("2026-09-01", "2026-12-25", { "2026-12-25": LEVEL * 0.4 });
+    const { verdict, finding } = revenueFinding(values, "2026-12-25", "US");
+    assert.equal(verdict.direction, "drop");
+    // Without the calendar a 60% revenue drop is critical (criticalDropShare 0.5).
+    const plain = metricAnomalyFinding({
+      metric: "gross_revenue",
+      verdict,
+      settings: DEFAULT_QUALITY_SETTINGS,
+      formatMoney: money,
+    });
+    assert.equal(plain?.severity, "critical");
+    assert.equal(finding.severity, "warning");
+    assert.match(
+      finding.message,
+      /^Christmas: a drop of −60% in revenue .*; no last-year data to compare\.$/,
+    );
+  });
+
   it("knows Boxing Day in a GB shop, and not in a US one", () => {
     // Boxing Day: Saturday 2026-12-26, Friday 2025-12-26 (the same event, not the same weekday).
     const values = series("2025-10-01", "2026-12-26", {
