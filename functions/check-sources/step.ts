@@ -1,6 +1,7 @@
 // Step 2: before anything is built, check that the sources are there, unchanged in shape, fresh and complete.
 import { queryTemplate } from "../lib/sql/queries.ts";
 import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
+import { compareWithLastYear, type LastYearComparison, lastYearWindow } from "../lib/quality/last-year.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
 import { anomalyOptionsFor, freshnessFor, historyDays } from "../shared/quality-settings.ts";
 import { INVENTORY_BASELINE_PATH, sourcesStatusPath } from "../lib/bucket-layout.ts";
@@ -50,6 +51,36 @@ export function fillLandedSeries(
     series.push({ date: day, value: byDay.get(day) ?? 0 });
   }
   return series;
+}
+
+/**
+ * An unusual day of rows landed against its comparable day last year: that day and the 28 before it, read with
+ * the same query over those 29 days only (partition-filtered), and only when the day is unusual.
+ */
+async function landedLastYear(
+  context: StepContext,
+  source: SourceDefinition,
+  series: readonly DailyValue[],
+): Promise<LastYearComparison> {
+  const { runDate } = context.message;
+  const { country } = context.config.shop;
+  const window = lastYearWindow(country, runDate);
+  const rows = await context.ports.warehouse.query<{ day: string; landed_rows: number }>(
+    landedRowsSql(source),
+    {
+      landed_within_hours: Math.round(context.config.quality.volume.landedWithinHours),
+      history_start_date: window.start,
+      run_date: window.end,
+      shop_timezone: context.config.shop.timezone,
+    },
+    { label: `rows landed last year ${source.name}` },
+  );
+  return compareWithLastYear(
+    [...fillLandedSeries(rows, window.end), ...series],
+    runDate,
+    country,
+    context.config.quality.anomaly.lastYearTolerance,
+  );
 }
 
 async function listRawTables(context: StepContext): Promise<TableInfo[]> {
@@ -169,19 +200,21 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     // A stale source has already been reported; its missing rows are the same news.
     if (verdict.status !== "ok") continue;
     const own = settings.sources[source.name];
+    const volumeVerdict = detectAnomaly(
+      series,
+      runDate,
+      anomalyOptionsFor(settings, "rowsLanded", {
+        ...(own?.volumeMinAbsoluteChange !== undefined
+          ? { minAbsoluteChange: own.volumeMinAbsoluteChange }
+          : {}),
+        ...(own?.volumeSensitivity !== undefined ? { sensitivity: own.volumeSensitivity } : {}),
+      }),
+    );
     const volume = volumeFinding(
       source,
       settings.volume.spikeMinRelativeChange,
-      detectAnomaly(
-        series,
-        runDate,
-        anomalyOptionsFor(settings, "rowsLanded", {
-          ...(own?.volumeMinAbsoluteChange !== undefined
-            ? { minAbsoluteChange: own.volumeMinAbsoluteChange }
-            : {}),
-          ...(own?.volumeSensitivity !== undefined ? { sensitivity: own.volumeSensitivity } : {}),
-        }),
-      ),
+      volumeVerdict,
+      volumeVerdict.status === "anomaly" ? await landedLastYear(context, source, series) : undefined,
     );
     if (volume) finding(volume);
   }

@@ -1,7 +1,7 @@
 // The demo shop on the Sunday of Black Friday weekend, run for real (generator → DuckDB → ingest → check sources →
 // transform → check quality) with 400 days of history, so last year's Black Friday weekend is in the warehouse.
-// Revenue and orders double that day, as they did a year earlier: the checks must say so, not suspect orders
-// counted twice. The lifts quoted are recomputed here with DuckDB's own median over the mart.
+// Revenue, orders and the rows landed double that day, as they did a year earlier: the checks must say so, not
+// suspect orders counted twice or a batch landed twice. The lifts quoted are recomputed here with DuckDB's own median over the mart.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,7 +48,7 @@ describe("the demo shop on the Sunday of Black Friday weekend", { timeout: 180_0
       warehouse,
     });
     findings = report.records
-      .filter((record) => record.step === "check-quality")
+      .filter((record) => record.step === "check-sources" || record.step === "check-quality")
       .flatMap((record) => record.findings);
   });
   after(async () => {
@@ -71,11 +71,17 @@ describe("the demo shop on the Sunday of Black Friday weekend", { timeout: 180_0
     return day / ((before[13]! + before[14]!) / 2) - 1;
   }
 
-  it("raises no 'orders counted twice' and nothing above information", () => {
+  it("raises no 'orders counted twice' nor 'a batch landed twice', and nothing above information", () => {
     assert.deepEqual(
-      findings.filter((item) => /counted twice/.test(item.message)).map((item) => item.message),
+      findings.filter((item) => /counted twice|landed twice/.test(item.message)).map((item) => item.message),
       [],
     );
+    const volume = findings.filter((item) => item.subject === "shopify" && /volume/.test(item.check));
+    assert.deepEqual(
+      volume.map((item) => item.check),
+      ["source_volume_in_line_with_last_year"],
+    );
+    assert.match(volume[0]?.message ?? "", /in line with Black Friday – Cyber Monday weekend last year/);
     assert.deepEqual(
       findings.filter((item) => item.severity !== "info").map((item) => item.message),
       [],

@@ -12,6 +12,8 @@ import {
   movedAsMuch,
 } from "../../../functions/lib/quality/last-year.ts";
 import { metricAnomalyFinding } from "../../../functions/check-quality/rules.ts";
+import { volumeFinding } from "../../../functions/check-sources/volume.ts";
+import { SOURCES } from "../../../functions/shared/sources.ts";
 import { anomalyOptionsFor, DEFAULT_QUALITY_SETTINGS } from "../../../functions/shared/quality-settings.ts";
 
 const LEVEL = 10_000;
@@ -163,6 +165,37 @@ describe("same period last year", () => {
     assert.equal(verdict.direction, "drop");
     assert.equal(finding.severity, "info");
     assert.match(finding.message, /in line with Christmas last year \(−60% vs −55% on 2025-12-25/);
+  });
+
+  it("words the rows landed on a calendar day as the calendar's, and an ordinary doubled day as a batch twice", () => {
+    const shopify = SOURCES.find((source) => source.name === "shopify");
+    assert.ok(shopify);
+    const landed = (values: readonly DailyValue[], date: string) => {
+      const verdict = detectAnomaly(values, date, anomalyOptionsFor(DEFAULT_QUALITY_SETTINGS, "rowsLanded"));
+      assert.equal(verdict.status, "anomaly");
+      return volumeFinding(shopify, 0.5, verdict, compareWithLastYear(values, date, "US"));
+    };
+    const withLastYear = landed(
+      series("2025-09-01", BFCM_SUNDAY, { [BFCM_SUNDAY]: LEVEL * 2, [BFCM_SUNDAY_LAST_YEAR]: LEVEL * 1.9 }),
+      BFCM_SUNDAY,
+    );
+    assert.equal(withLastYear?.check, "source_volume_in_line_with_last_year");
+    assert.match(
+      withLastYear?.message ?? "",
+      /in line with Black Friday – Cyber Monday weekend last year \(\+100% vs \+90%/,
+    );
+    const noHistory = landed(series("2026-08-01", BFCM_SUNDAY, { [BFCM_SUNDAY]: LEVEL * 2 }), BFCM_SUNDAY);
+    assert.equal(noHistory?.severity, "info");
+    assert.match(
+      noHistory?.message ?? "",
+      /^Black Friday – Cyber Monday weekend: Shopify landed 20,000 rows for 2026-11-29, a rise of \+100% against the usual [\d,]+ rows for a Sunday; no last-year data to compare\.$/,
+    );
+    const tuesday = landed(
+      series("2025-01-01", "2026-03-10", { "2026-03-10": LEVEL * 2, "2025-03-11": LEVEL }),
+      "2026-03-10",
+    );
+    assert.equal(tuesday?.check, "source_volume");
+    assert.match(tuesday?.message ?? "", /a batch may have landed twice/);
   });
 
   it("reads only last year's comparable day and the 28 days before it", () => {
