@@ -8,6 +8,13 @@ FROM (
     _airbyte_extracted_at < TIMESTAMP_ADD(TIMESTAMP({{event_date}}), INTERVAL @landed_within_hours HOUR) AS on_time
   FROM {{table}}
   WHERE {{event_date}} BETWEEN @history_start_date AND @run_date
+    -- The same rows, pruned to the load partitions that can hold an on-time row of those days (a day before the
+    -- first for the time zones, and up to the last day's on-time limit): the raw tables are partitioned by load
+    -- time, so the scan stays that of the days asked for, not of the whole table.
+    AND _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@history_start_date), INTERVAL 1 DAY)
+    AND _airbyte_extracted_at < TIMESTAMP_ADD(
+      TIMESTAMP_ADD(TIMESTAMP(@run_date), INTERVAL 1 DAY), INTERVAL @landed_within_hours HOUR
+    )
 ) AS landed
 GROUP BY day
 ORDER BY day
