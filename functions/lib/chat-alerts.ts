@@ -1,9 +1,12 @@
 // Critical findings go out at once to the chat webhook (when one is configured), not only in the next morning's
 // email: one message per run date and step, listing the criticals with what to do. Best effort by design: a
 // missing, slow or failing webhook is a warning in the log and never fails the step that found the problems.
-import { chatAlertMarkerPath } from "./bucket-layout.ts";
+import { anomaliesPaths, chatAlertMarkerPath } from "./bucket-layout.ts";
 import type { Finding } from "../shared/findings.ts";
 import type { StepContext } from "../shared/step.ts";
+
+/** A chat message stays readable (and under the services' size limits); the rest is in the anomalies file. */
+export const MAX_CHAT_LINES = 15;
 
 export type ChatAlertOutcome = "posted" | "no-criticals" | "not-configured" | "already-posted" | "failed";
 
@@ -46,7 +49,12 @@ export async function postCriticalFindings(
     const count = `${fresh.length} critical finding${fresh.length === 1 ? "" : "s"}`;
     const posted = await chat.post({
       title: `${context.config.shop.name}: ${count} from ${context.step} for ${runDate}`,
-      lines: fresh.map((item) => item.message),
+      lines: [
+        ...fresh.slice(0, MAX_CHAT_LINES).map((item) => item.message),
+        ...(fresh.length > MAX_CHAT_LINES
+          ? [`…and ${fresh.length - MAX_CHAT_LINES} more: see ${anomaliesPaths(runDate).markdown}.`]
+          : []),
+      ],
     });
     if (!posted) {
       context.log.warn(

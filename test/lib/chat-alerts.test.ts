@@ -8,7 +8,7 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { WebhookChat } from "../../functions/adapters/chat/webhook-chat.ts";
 import { chatAlertMarkerPath } from "../../functions/lib/bucket-layout.ts";
-import { postCriticalFindings } from "../../functions/lib/chat-alerts.ts";
+import { MAX_CHAT_LINES, postCriticalFindings } from "../../functions/lib/chat-alerts.ts";
 import { createLogger } from "../../functions/lib/logger.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
@@ -106,6 +106,22 @@ describe("critical findings to the chat webhook", () => {
       (JSON.parse(server.received[1]?.body ?? "") as { text: string }).text,
       /^\*Maison Test: 1 critical finding from check-sources for 2026-11-21\*\n• Meta spent \$2,135 with \$0 revenue\.$/,
     );
+  });
+
+  it("lists at most MAX_CHAT_LINES criticals and points to the anomalies file for the rest", async () => {
+    const many = Array.from({ length: MAX_CHAT_LINES + 5 }, (_, index) =>
+      finding("reconciliation", `metric ${index}`, "critical", `Mismatch number ${index}.`),
+    );
+    assert.equal(await postCriticalFindings(context(slack()), many), "posted");
+    const lines = (JSON.parse(server.received[0]?.body ?? "") as { text: string }).text.split("\n");
+    assert.equal(
+      lines[0],
+      `*Maison Test: ${MAX_CHAT_LINES + 5} critical findings from check-sources for ${RUN_DATE}*`,
+    );
+    assert.equal(lines.length, 1 + MAX_CHAT_LINES + 1);
+    assert.equal(lines.at(-2), `• Mismatch number ${MAX_CHAT_LINES - 1}.`);
+    assert.equal(lines.at(-1), `• …and 5 more: see runs/dt=${RUN_DATE}/anomalies.md.`);
+    assert.equal(await postCriticalFindings(context(slack(), "run-2"), many), "already-posted");
   });
 
   it("posts nothing without a critical finding", async () => {
