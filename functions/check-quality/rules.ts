@@ -289,7 +289,7 @@ export function metricAnomalyFinding(input: MetricAnomalyInput): RuleFinding | u
       metric,
       observed: Number(verdict.observed.toFixed(2)),
       expected,
-      message: `${event.name}: a ${drop ? "drop" : "spike"} of ${signedPercent(lift)} in ${label.toLowerCase()} (${show(verdict.observed)} on ${weekdayName(verdict.date)} ${verdict.date}, usually ${show(verdict.expected)} for that weekday); no last-year data to compare.`,
+      message: `${event.name}: a ${drop ? "drop" : "spike"} of ${signedPercent(lift)} in ${metric === "spend" ? label : label.toLowerCase()} (${show(verdict.observed)} on ${weekdayName(verdict.date)} ${verdict.date}, usually ${show(verdict.expected)} for that weekday); no last-year data to compare.`,
     };
   }
   const comparedText =
