@@ -1,10 +1,15 @@
-// The chat port in the cloud wiring: present only when chat.kind is set, its URL read from Secret Manager (the
-// secret Terraform creates, pulse-chat-webhook-url) when the first message goes out, posted to a real HTTP server.
+// The chat port in the cloud and local wiring: present only when chat.kind is set, its URL read from Secret
+// Manager (the secret Terraform creates, pulse-chat-webhook-url) or the work dir's secrets folder when the first
+// message goes out, posted to a real HTTP server.
 import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { SecretManagerClient } from "../../functions/adapters/secrets/secret-manager.ts";
 import type { BigQueryClient } from "../../functions/adapters/warehouse/bigquery/client.ts";
 import { cloudSecrets, createCloudPorts } from "../../functions/runtime/cloud-ports.ts";
+import { createLocalPorts, localSecrets } from "../../functions/runtime/local-ports.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { startWebhookServer, type WebhookServer } from "../support/webhook-server.ts";
 
@@ -50,6 +55,36 @@ describe("the chat port in the cloud ports", () => {
       text: "*Criticals*\n• Meta Ads data is 5 days old.",
     });
     await ports.close();
+  });
+
+  it("locally, reads the URL from <work dir>/secrets/chat-webhook-url", async () => {
+    const workDir = await mkdtemp(join(tmpdir(), "pulse-chat-local-"));
+    try {
+      await mkdir(join(workDir, "secrets"));
+      await writeFile(join(workDir, "secrets", "chat-webhook-url"), `${server.url}\n`);
+      const config = loadConfig({
+        env: { PULSE_WORK_DIR: workDir, PULSE_CHAT_KIND: "google-chat" },
+        cwd: workDir,
+      });
+      const ports = await createLocalPorts(
+        config,
+        { publish: async () => "1" },
+        {
+          secrets: localSecrets(config, {}),
+        },
+      );
+      assert.equal(ports.chat?.kind, "google-chat");
+      const before = server.received.length;
+      assert.equal(
+        await ports.chat?.post({ title: "Criticals", lines: ["Shopify has not landed at all."] }),
+        true,
+      );
+      assert.equal(server.received.length, before + 1);
+      assert.equal(server.received.at(-1)?.path, `/services/hook/${server.token}`);
+      await ports.warehouse.close();
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 
   it("has no chat port when chat.kind is not set", async () => {
