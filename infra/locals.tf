@@ -111,6 +111,8 @@ locals {
     tiktok_access_token        = { enabled = contains(var.connectors, "tiktok_ads"), secret_id = "pulse-tiktok-access-token", env = "PULSE_TIKTOK_ACCESS_TOKEN", readers = local.connector_readers }
     google_ads_developer_token = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-developer-token", env = "PULSE_GOOGLE_ADS_DEVELOPER_TOKEN", readers = local.connector_readers }
     google_ads_oauth           = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-oauth", env = "PULSE_GOOGLE_ADS_OAUTH", readers = local.connector_readers }
+    # Only check-sources starts Airbyte syncs (functions/check-sources/airbyte-sync.ts).
+    airbyte_api_token = { enabled = var.airbyte_sync, secret_id = "pulse-airbyte-api-token", env = "PULSE_AIRBYTE_API_TOKEN", readers = ["check-sources"] }
   }
   # The connectors pull in ingest; check-sources asks the same APIs for their totals (the reconciliation).
   connector_readers = ["ingest", "check-sources"]
@@ -124,6 +126,7 @@ locals {
     tiktok_access_token        = lookup(var.connector_credentials, "tiktok_access_token", null)
     google_ads_developer_token = lookup(var.connector_credentials, "google_ads_developer_token", null)
     google_ads_oauth           = lookup(var.connector_credentials, "google_ads_oauth", null)
+    airbyte_api_token          = lookup(var.connector_credentials, "airbyte_api_token", null)
   }
   function_secrets = {
     for name in keys(local.functions) : name => {

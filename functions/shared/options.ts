@@ -265,7 +265,7 @@ export const SETTING_OPTIONS = {
     default: {},
     defaultHelp: "off; Airbyte Cloud's API",
     schema: AirbyteSettingsSchema,
-    help: "start the Airbyte sync of a stale source from check-sources: enabled, apiUrl, connections per source, maxAttempts; settings file only (see Airbyte sync)",
+    help: "start a stale source's Airbyte sync: enabled, apiUrl, connections, maxAttempts; settings file only (see Airbyte sync)",
   }),
 } as const;
 
@@ -339,7 +339,7 @@ export const SECRET_OPTIONS = {
     env: ["PULSE_AIRBYTE_API_TOKEN"],
     defaultHelp: "<work dir>/secrets/airbyte-api-token (cloud: Secret Manager)",
     schema: z.string().min(8),
-    help: 'Airbyte application as JSON {"client_id","client_secret"} (exchanged for a short-lived token each run), or an access token, when the Airbyte sync is on',
+    help: 'an Airbyte application {"client_id","client_secret"} as JSON, or an access token, when the Airbyte sync is on',
   }),
 } as const;
 
