@@ -70,6 +70,17 @@ export interface ServerOptions {
   googleBatchSize?: number;
 }
 
+/** One bulk operation of the server: its file, its bulk query, and how far it has got. */
+interface BulkOperationRecord {
+  jsonl: string;
+  objects: number;
+  /** Status answers so far: RUNNING while at most runningPolls. */
+  polls: number;
+  query: string;
+  /** Set by bulkOperationCancel: answered CANCELING once, then CANCELED. */
+  cancel?: { answers: number };
+}
+
 export interface RecordedRequest {
   platform: Platform;
   method: string;
@@ -148,7 +159,7 @@ export async function startPlatformServer(
   const requests: RecordedRequest[] = [];
   const counts: Record<Platform, number> = { shopify: 0, facebook_ads: 0, tiktok_ads: 0, google_ads: 0 };
   const reportRuns = new Map<string, { rows: MetaInsightRow[]; polls: number }>();
-  const bulkOperations = new Map<string, { jsonl: string; objects: number; polls: number }>();
+  const bulkOperations = new Map<string, BulkOperationRecord>();
   let currentBulk: string | undefined;
   let url = "";
 
@@ -257,6 +268,7 @@ export async function startPlatformServer(
         extensions,
       });
     if (body.query.includes("bulkOperationRunQuery")) return startBulk(response, body, extensions);
+    if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
@@ -346,6 +358,23 @@ export async function startPlatformServer(
         },
         extensions,
       });
+    // One bulk query per app and shop at a time, as Shopify: a running (or canceling) one must end first.
+    const busy = currentBulk ? bulkOperations.get(currentBulk) : undefined;
+    if (busy && isBusy(busy))
+      return json(response, 200, {
+        data: {
+          bulkOperationRunQuery: {
+            bulkOperation: null,
+            userErrors: [
+              {
+                field: null,
+                message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${currentBulk}.`,
+              },
+            ],
+          },
+        },
+        extensions,
+      });
     const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
     const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
       dayIn(order.createdAt, data.shopTimezone),
@@ -371,6 +400,7 @@ export async function startPlatformServer(
       jsonl: lines.length ? `${lines.join("\n")}\n` : "",
       objects: lines.length,
       polls: 0,
+      query: inner,
     });
     currentBulk = id;
     return json(response, 200, {
@@ -384,20 +414,59 @@ export async function startPlatformServer(
     });
   }
 
+  /**
+   * Whether an operation still holds the shop's bulk slot: until a status answer has said it ended (COMPLETED,
+   * FAILED or, after a cancel, CANCELED), so a client must poll a cancelled operation to its end before starting.
+   */
+  function isBusy(operation: BulkOperationRecord): boolean {
+    if (operation.cancel) return operation.cancel.answers < 2;
+    return operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
+  }
+
+  /** bulkOperationCancel: a running operation becomes CANCELING (one answer), then CANCELED. */
+  function cancelBulk(
+    response: ServerResponse,
+    body: { query: string; variables: Record<string, unknown> },
+    extensions: object,
+  ) {
+    const id = /\/BulkOperation\/(\d+)$/.exec(String(body.variables.id ?? ""))?.[1];
+    const operation = id ? bulkOperations.get(id) : undefined;
+    const answer = (bulkOperation: object | null, userErrors: object[]) =>
+      json(response, 200, { data: { bulkOperationCancel: { bulkOperation, userErrors } }, extensions });
+    if (!operation || !id) return answer(null, [{ field: ["id"], message: "Bulk operation does not exist" }]);
+    if (operation.cancel || !isBusy(operation))
+      return answer(null, [
+        { field: null, message: "A bulk operation cannot be canceled when it is completed" },
+      ]);
+    operation.cancel = { answers: 0 };
+    return answer({ id: `gid://shopify/BulkOperation/${id}`, status: "CANCELING" }, []);
+  }
+
   /** currentBulkOperation: RUNNING for `runningPolls` polls, then COMPLETED with the file's URL (or FAILED). */
   function bulkStatus(response: ServerResponse, extensions: object) {
     const operation = currentBulk ? bulkOperations.get(currentBulk) : undefined;
     if (!currentBulk || !operation)
       return json(response, 200, { data: { currentBulkOperation: null }, extensions });
-    operation.polls += 1;
-    const running = operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
-    const failed = !running && options.shopifyBulk?.failWith;
-    const done = !running && !failed;
+    const canceling = operation.cancel ? operation.cancel.answers++ < 1 : false;
+    if (!operation.cancel) operation.polls += 1;
+    const running = !operation.cancel && operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
+    const failed = !running && !operation.cancel && options.shopifyBulk?.failWith;
+    const done = !running && !failed && !operation.cancel;
+    const status = operation.cancel
+      ? canceling
+        ? "CANCELING"
+        : "CANCELED"
+      : running
+        ? "RUNNING"
+        : failed
+          ? "FAILED"
+          : "COMPLETED";
     return json(response, 200, {
       data: {
         currentBulkOperation: {
           id: `gid://shopify/BulkOperation/${currentBulk}`,
-          status: running ? "RUNNING" : failed ? "FAILED" : "COMPLETED",
+          status,
+          query: operation.query,
           errorCode: failed ? options.shopifyBulk?.failWith : null,
           objectCount: String(running ? Math.floor(operation.objects / 2) : operation.objects),
           url: done && operation.objects > 0 ? `${url}/shopify-bulk/${currentBulk}.jsonl` : null,

@@ -287,6 +287,9 @@ export const shopifyConnector: Connector = {
       // Each stream's cursor moves as soon as that stream has landed.
       await writeState(context.bucket, "shopify", next);
     }
+    // A bulk operation an earlier run left running was resumed or cancelled: worth a line in the log.
+    for (const event of api.bulkEvents)
+      context.log.info(`Shopify bulk operation ${event}`, { event: "shopify.bulk" });
     return {
       source: "shopify",
       rowsLanded: landed,

@@ -206,12 +206,29 @@ export const BULK_STATUS_QUERY = `query BulkStatus {
   currentBulkOperation { id status errorCode objectCount url partialDataUrl }
 }`;
 
+/** Before starting one: the app's current bulk operation with its query, to tell ours (same range) from another. */
+export const BULK_CURRENT_QUERY = `query BulkCurrent {
+  currentBulkOperation { id status errorCode objectCount url partialDataUrl query }
+}`;
+
+export const BULK_CANCEL_MUTATION = `mutation BulkCancel($id: ID!) {
+  bulkOperationCancel(id: $id) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}`;
+
+/** Statuses of an operation that still holds the shop's one bulk query slot. */
+const BULK_BUSY = new Set(["CREATED", "RUNNING", "CANCELING"]);
+
 export interface BulkOperationStatus {
   id: string;
   status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING" | "EXPIRED";
   errorCode: string | null;
   objectCount: string | null;
   url: string | null;
+  /** The operation's bulk query (asked for by BULK_CURRENT_QUERY only). */
+  query?: string | null;
 }
 
 type BulkLine = Record<string, unknown> & { id?: string; __parentId?: string };
@@ -370,6 +387,9 @@ export class ShopifyApi {
   /**
    * Every order updated at or after `since` through one bulk operation: started, polled every `pollMs` (the
    * injected sleep) until COMPLETED, and its JSONL streamed and regrouped into the paged query's order nodes.
+   * Shopify runs one bulk query per app and shop at a time, so an operation a crashed or given-up run left running
+   * is looked for first: the same query (ours, for the same range) is polled on instead of started again; any
+   * other is cancelled (bulkOperationCancel, waited for until it is no longer CANCELING) before a fresh one starts.
    * A FAILED (or canceled, expired) operation, or one still running after `maxPolls`, is an error that names
    * the operation and Shopify's errorCode.
    */
@@ -378,24 +398,26 @@ export class ShopifyApi {
     pollMs: number,
     maxPolls: number,
   ): AsyncGenerator<ShopifyOrderNode[]> {
-    const started = await this.request<{
-      bulkOperationRunQuery: {
-        bulkOperation: { id: string; status: string } | null;
-        userErrors: { field: string[] | null; message: string }[];
-      };
-    }>(BULK_RUN_MUTATION, { query: bulkOrdersQuery(`updated_at:>='${since}'`) });
-    const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
-    if (!bulkOperation || userErrors.length > 0)
-      throw new PlatformApiError(
-        "shopify",
-        `Shopify refused the bulk operation: ${userErrors.map((error) => error.message).join("; ") || "no operation returned"}`,
-      );
+    const query = bulkOrdersQuery(`updated_at:>='${since}'`);
+    const current = await this.currentBulkOperation(BULK_CURRENT_QUERY);
+    let operationId: string;
+    if (
+      current &&
+      BULK_BUSY.has(current.status) &&
+      current.status !== "CANCELING" &&
+      current.query === query
+    ) {
+      operationId = current.id;
+      this.bulkEvents.push(`resumed ${current.id}`);
+    } else {
+      if (current && BULK_BUSY.has(current.status)) await this.cancelBulk(current, pollMs, maxPolls);
+      operationId = await this.startBulk(query);
+    }
+    const bulkOperation = { id: operationId };
     let status: BulkOperationStatus | null;
     for (let poll = 1; ; poll += 1) {
       await this.io.sleep(pollMs);
-      status = (
-        await this.request<{ currentBulkOperation: BulkOperationStatus | null }>(BULK_STATUS_QUERY, {})
-      ).currentBulkOperation;
+      status = await this.currentBulkOperation(BULK_STATUS_QUERY);
       if (!status || status.id !== bulkOperation.id)
         throw new PlatformApiError(
           "shopify",
@@ -410,7 +432,7 @@ export class ShopifyApi {
       if (poll >= maxPolls)
         throw new PlatformApiError(
           "shopify",
-          `Shopify bulk operation ${status.id} was still ${status.status} after ${poll} polls: no orders were landed, the next run asks again`,
+          `Shopify bulk operation ${status.id} was still ${status.status} after ${poll} polls: no orders were landed, the next run polls it again`,
         );
     }
     // An operation that matched nothing completes without a file.
@@ -426,6 +448,58 @@ export class ShopifyApi {
     }
     if (!sent.response.body) return;
     yield await regroupBulkOrders(bodyLines(sent.response.body));
+  }
+
+  /** What happened to bulk operations left by an earlier run ("resumed …", "cancelled …"), for the logs and tests. */
+  readonly bulkEvents: string[] = [];
+
+  private async currentBulkOperation(query: string): Promise<BulkOperationStatus | null> {
+    return (await this.request<{ currentBulkOperation: BulkOperationStatus | null }>(query, {}))
+      .currentBulkOperation;
+  }
+
+  private async startBulk(query: string): Promise<string> {
+    const started = await this.request<{
+      bulkOperationRunQuery: {
+        bulkOperation: { id: string; status: string } | null;
+        userErrors: { field: string[] | null; message: string }[];
+      };
+    }>(BULK_RUN_MUTATION, { query });
+    const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
+    if (!bulkOperation || userErrors.length > 0)
+      throw new PlatformApiError(
+        "shopify",
+        `Shopify refused the bulk operation: ${userErrors.map((error) => error.message).join("; ") || "no operation returned"}`,
+      );
+    return bulkOperation.id;
+  }
+
+  /** Cancels another run's operation and waits until it has let go of the shop's bulk slot. */
+  private async cancelBulk(operation: BulkOperationStatus, pollMs: number, maxPolls: number): Promise<void> {
+    if (operation.status !== "CANCELING") {
+      const answer = await this.request<{
+        bulkOperationCancel: {
+          bulkOperation: { id: string; status: string } | null;
+          userErrors: { field: string[] | null; message: string }[];
+        };
+      }>(BULK_CANCEL_MUTATION, { id: operation.id });
+      const { userErrors } = answer.bulkOperationCancel;
+      if (userErrors.length > 0)
+        throw new PlatformApiError(
+          "shopify",
+          `Shopify refused to cancel the bulk operation ${operation.id} an earlier run left ${operation.status}: ${userErrors.map((error) => error.message).join("; ")}`,
+        );
+    }
+    this.bulkEvents.push(`cancelled ${operation.id}`);
+    for (let poll = 1; poll <= maxPolls; poll += 1) {
+      await this.io.sleep(pollMs);
+      const status = await this.currentBulkOperation(BULK_STATUS_QUERY);
+      if (!status || status.id !== operation.id || !BULK_BUSY.has(status.status)) return;
+    }
+    throw new PlatformApiError(
+      "shopify",
+      `Shopify bulk operation ${operation.id}, left running by an earlier run, was still not cancelled after ${maxPolls} polls: no orders were landed, the next run tries again`,
+    );
   }
 
   /** Every customer updated at or after `since`, page by page. */

@@ -75,7 +75,7 @@ describe("Shopify bulk operations for a backfill", () => {
       assert.deepEqual(bulkRows, pagedRows);
 
       // The poll waited with the injected sleep: one wait of bulkPollSeconds before each status poll.
-      const polls = requestsOf(bulk, "currentBulkOperation").length;
+      const polls = requestsOf(bulk, "query BulkStatus").length;
       assert.equal(polls, 4, "three RUNNING answers, then COMPLETED");
       assert.deepEqual(
         bulk.sleeps.filter((ms) => ms === 7000),
@@ -127,7 +127,7 @@ describe("Shopify bulk operations for a backfill", () => {
         shopify: { ...BULK.shopify, bulkMaxPolls: 5 },
       });
       assert.match(result.findings[0]?.message ?? "", /was still RUNNING after 5 polls/);
-      assert.equal(requestsOf(bench, "currentBulkOperation").length, 5);
+      assert.equal(requestsOf(bench, "query BulkStatus").length, 5);
     } finally {
       await bench.close();
     }
