@@ -348,12 +348,19 @@ export async function startPlatformServer(
     extensions: object,
   ) {
     const inner = String(body.variables.query ?? "");
-    if (!/^\{\s*orders\(/.test(inner.trim()))
+    const connection = /^\{\s*(orders|customers|products)\(/.exec(inner.trim())?.[1] as
+      "orders" | "customers" | "products" | undefined;
+    if (!connection)
       return json(response, 200, {
         data: {
           bulkOperationRunQuery: {
             bulkOperation: null,
-            userErrors: [{ field: ["query"], message: "Invalid bulk query: this server serves orders only" }],
+            userErrors: [
+              {
+                field: ["query"],
+                message: "Invalid bulk query: this server serves orders, customers and products only",
+              },
+            ],
           },
         },
         extensions,
@@ -376,6 +383,49 @@ export async function startPlatformServer(
         extensions,
       });
     const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
+    const lines =
+      connection === "orders" ? bulkOrderLines(updatedSince) : bulkSnapshotLines(connection, updatedSince);
+    const id = String(bulkOperations.size + 1);
+    bulkOperations.set(id, {
+      jsonl: lines.length ? `${lines.join("\n")}\n` : "",
+      objects: lines.length,
+      polls: 0,
+      query: inner,
+    });
+    currentBulk = id;
+    return json(response, 200, {
+      data: {
+        bulkOperationRunQuery: {
+          bulkOperation: { id: `gid://shopify/BulkOperation/${id}`, status: "CREATED" },
+          userErrors: [],
+        },
+      },
+      extensions,
+    });
+  }
+
+  /** Customers as one line each; products as a line each, then a line per variant carrying `__parentId`. */
+  function bulkSnapshotLines(connection: "customers" | "products", updatedSince: string): string[] {
+    const all: { id: string; updatedAt: string }[] =
+      connection === "customers" ? (data.shopifyCustomers ?? []) : (data.shopifyProducts ?? []);
+    const lines: string[] = [];
+    for (const node of all
+      .filter((candidate) => Date.parse(candidate.updatedAt) >= Date.parse(updatedSince))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id))) {
+      if (connection === "customers") {
+        lines.push(JSON.stringify(node));
+        continue;
+      }
+      const { variants, ...product } = node as ShopifyProductNode;
+      lines.push(JSON.stringify(product));
+      for (const variant of variants.nodes)
+        lines.push(JSON.stringify({ ...variant, __parentId: product.id }));
+    }
+    return lines;
+  }
+
+  /** Orders as one line each, then a line per line item and per refund transaction carrying `__parentId`. */
+  function bulkOrderLines(updatedSince: string): string[] {
     const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
       dayIn(order.createdAt, data.shopTimezone),
     )
@@ -395,23 +445,7 @@ export async function startPlatformServer(
         for (const transaction of refund.transactions.nodes)
           lines.push(JSON.stringify({ ...transaction, __parentId: refund.id }));
     }
-    const id = String(bulkOperations.size + 1);
-    bulkOperations.set(id, {
-      jsonl: lines.length ? `${lines.join("\n")}\n` : "",
-      objects: lines.length,
-      polls: 0,
-      query: inner,
-    });
-    currentBulk = id;
-    return json(response, 200, {
-      data: {
-        bulkOperationRunQuery: {
-          bulkOperation: { id: `gid://shopify/BulkOperation/${id}`, status: "CREATED" },
-          userErrors: [],
-        },
-      },
-      extensions,
-    });
+    return lines;
   }
 
   /**
