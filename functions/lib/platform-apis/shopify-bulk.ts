@@ -214,6 +214,11 @@ type UserErrors = { field: string[] | null; message: string }[];
 export class ShopifyBulkOperations {
   /** What happened to bulk operations left by an earlier run ("resumed …", "cancelled …"), for the logs and tests. */
   readonly events: string[] = [];
+  /**
+   * Polls left to the run: `maxPolls` is shared by its operations (orders, customers, products) so that a backfill
+   * stays within the function's timeout; an operation given up on is resumed by the next run.
+   */
+  private pollsLeft: number | undefined;
 
   constructor(
     private readonly request: GraphQlRequest,
@@ -228,6 +233,7 @@ export class ShopifyBulkOperations {
    * `maxPolls`, is an error naming the operation and Shopify's errorCode. No lines when it matched nothing.
    */
   async *lines(query: string, pollMs: number, maxPolls: number): AsyncGenerator<string> {
+    this.pollsLeft ??= maxPolls;
     const current = await this.current(BULK_CURRENT_QUERY);
     let operationId: string;
     if (
@@ -244,6 +250,7 @@ export class ShopifyBulkOperations {
     let status: BulkOperationStatus | null;
     for (let poll = 1; ; poll += 1) {
       await this.io.sleep(pollMs);
+      this.pollsLeft -= 1;
       status = await this.current(BULK_STATUS_QUERY);
       if (!status || status.id !== operationId)
         throw new PlatformApiError(
@@ -256,10 +263,10 @@ export class ShopifyBulkOperations {
           "shopify",
           `Shopify bulk operation ${status.id} ended ${status.status}${status.errorCode ? ` (errorCode ${status.errorCode})` : ""} after ${status.objectCount ?? 0} objects: nothing was landed, the next run asks again`,
         );
-      if (poll >= maxPolls)
+      if (this.pollsLeft <= 0)
         throw new PlatformApiError(
           "shopify",
-          `Shopify bulk operation ${status.id} was still ${status.status} after ${poll} polls: nothing was landed, the next run polls it again`,
+          `Shopify bulk operation ${status.id} was still ${status.status} after ${poll} polls (the run's bulkMaxPolls, ${maxPolls}, are spent): nothing was landed, the next run polls it again`,
         );
     }
     // An operation that matched nothing completes without a file.
@@ -308,14 +315,15 @@ export class ShopifyBulkOperations {
         );
     }
     this.events.push(`cancelled ${operation.id}`);
-    for (let poll = 1; poll <= maxPolls; poll += 1) {
+    while ((this.pollsLeft ?? 0) > 0) {
       await this.io.sleep(pollMs);
+      this.pollsLeft = (this.pollsLeft ?? 0) - 1;
       const status = await this.current(BULK_STATUS_QUERY);
       if (!status || status.id !== operation.id || !BULK_BUSY.has(status.status)) return;
     }
     throw new PlatformApiError(
       "shopify",
-      `Shopify bulk operation ${operation.id}, left running by an earlier run, was still not cancelled after ${maxPolls} polls: nothing was landed, the next run tries again`,
+      `Shopify bulk operation ${operation.id}, left running by an earlier run, was still not cancelled when the run's bulkMaxPolls (${maxPolls}) were spent: nothing was landed, the next run tries again`,
     );
   }
 }
