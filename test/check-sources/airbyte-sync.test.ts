@@ -140,6 +140,22 @@ describe("Airbyte sync of stale sources", () => {
     }
   });
 
+  it("a sync started earlier that failed is a warning on the re-run, and is not restarted that day", async () => {
+    const server = await startAirbyteServer({ connections: Object.values(CONNECTIONS), firstJobId: 77 });
+    const bench = await harness(join(dir, "failed"));
+    const settings = { apiUrl: server.url, connections: CONNECTIONS };
+    try {
+      await syncStaleSources(bench.context(RUN_DATE, settings), ["shopify"], bench.io);
+      server.setStatus(77, "failed");
+      const again = await syncStaleSources(bench.context(RUN_DATE, settings), ["shopify"], bench.io);
+      assert.equal(jobPosts(server).length, 1);
+      assert.equal(again.findings[0]?.severity, "warning");
+      assert.match(again.findings[0]?.message ?? "", /job 77 failed.*open the job's log in Airbyte/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("never asks Airbyte when it is off, or for a stale source without a connection", async () => {
     const server = await startAirbyteServer({ connections: Object.values(CONNECTIONS) });
     const bench = await harness(join(dir, "off"));
