@@ -129,7 +129,13 @@ export async function syncStaleSources(
     }
     return result;
   }
-  const api = new AirbyteApi({ apiUrl: settings.apiUrl, credentials }, io, {
+  // Each request (each retry too) gets its own deadline: fetch alone would wait minutes for an Airbyte that hangs.
+  const timed: ApiIo = {
+    ...io,
+    fetch: (input, init) =>
+      io.fetch(input, { ...init, signal: AbortSignal.timeout(settings.requestTimeoutSeconds * 1000) }),
+  };
+  const api = new AirbyteApi({ apiUrl: settings.apiUrl, credentials }, timed, {
     maxAttempts: settings.maxAttempts,
     maxDelayMs: 5_000,
   });
@@ -142,12 +148,10 @@ export async function syncStaleSources(
       if (marker) {
         count("earlier");
         // The job's status now; if Airbyte cannot say, what the marker knows is still worth reporting.
-        const job = await api
-          .job(source, marker.jobId)
-          .catch(() => ({
-            jobId: marker.jobId,
-            status: `${marker.how} at ${marker.at}, status unknown now`,
-          }));
+        const job = await api.job(source, marker.jobId).catch(() => ({
+          jobId: marker.jobId,
+          status: `${marker.how} at ${marker.at}, status unknown now`,
+        }));
         result.findings.push(jobFinding(source, job, "earlier"));
         continue;
       }

@@ -27,6 +27,8 @@ export const AirbyteSettingsSchema = z.strictObject({
     .prefault({}),
   /** Attempts of one request when Airbyte answers 5xx or not at all (check-sources does not wait long for it). */
   maxAttempts: z.number().int().min(1).max(5).default(2),
+  /** Seconds a request may wait for Airbyte's answer: an Airbyte that hangs must not hold check-sources up. */
+  requestTimeoutSeconds: z.number().int().min(1).max(120).default(30),
 });
 
 export type AirbyteSettings = z.output<typeof AirbyteSettingsSchema>;

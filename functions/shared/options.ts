@@ -265,7 +265,7 @@ export const SETTING_OPTIONS = {
     default: {},
     defaultHelp: "off; Airbyte Cloud's API",
     schema: AirbyteSettingsSchema,
-    help: "start a stale source's Airbyte sync: enabled, apiUrl, connections, maxAttempts; settings file only (see Airbyte sync)",
+    help: "start a stale source's Airbyte sync (enabled, apiUrl, connections, …), settings file only (see Airbyte sync)",
   }),
 } as const;
 

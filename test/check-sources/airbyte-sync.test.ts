@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
@@ -363,6 +365,38 @@ describe("Airbyte sync of stale sources", () => {
       assert.equal(retried.findings[0]?.severity, "info");
     } finally {
       await back.close();
+    }
+  });
+
+  it("an Airbyte that accepts the connection but never answers is given up after requestTimeoutSeconds", async () => {
+    const hanging = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { port } = hanging.address() as AddressInfo;
+    const bench = await harness(join(dir, "hanging"));
+    const started = Date.now();
+    try {
+      const result = await syncStaleSources(
+        bench.context(RUN_DATE, {
+          apiUrl: `http://127.0.0.1:${port}/v1`,
+          connections: CONNECTIONS,
+          maxAttempts: 2,
+          requestTimeoutSeconds: 1,
+        }),
+        ["tiktok_ads"],
+        bench.io,
+      );
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed >= 2000 && elapsed < 10_000, `two attempts of 1 s each (${elapsed} ms)`);
+      assert.equal(result.findings[0]?.severity, "warning");
+      assert.match(
+        result.findings[0]?.message ?? "",
+        /kept failing: no answer \(.*timeout.*\) after 2 attempts/i,
+      );
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
     }
   });
 

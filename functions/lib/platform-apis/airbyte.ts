@@ -102,7 +102,9 @@ export class AirbyteApi {
     const response = await this.send(source, "POST", "/jobs", { connectionId, jobType: "sync" });
     if (response.status === 409) {
       const detail = problemText(await response.text());
-      return { kind: "already-running", job: await this.runningSync(source, connectionId), detail };
+      // Which job is running is worth saying, not worth failing for: the 409 alone says no sync is needed.
+      const job = await this.runningSync(source, connectionId).catch(() => undefined);
+      return { kind: "already-running", job, detail };
     }
     const job = asJob(await this.read(source, response, "POST /jobs"));
     if (!job) throw new PlatformApiError(source, "POST /jobs answered without a jobId", response.status);
