@@ -3,7 +3,9 @@
 // Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
 // 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
 // searchStream batches, cost in micros). Faults are injected on request: 429 with Retry-After, 5xx, an expired
-// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. The tests
+// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Shopify's bulk
+// operations serve orders, customers and products, one at a time per shop as Shopify does, and can be cancelled
+// (bulkOperationCancel: CANCELING, then CANCELED). The tests
 // (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -3,7 +3,8 @@
 // of a date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
 // afford, and again after a THROTTLED answer. Requests reach `baseUrl` instead of the shop when it is set (the
-// local servers of the tests and the demo) through the client's customFetchApi.
+// local servers of the tests and the demo) through the client's customFetchApi. A backfill's bulk operations (orders,
+// customers, products) are run and regrouped by shopify-bulk.ts.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
