@@ -114,8 +114,18 @@ export async function syncStaleSources(
     result.metrics[`airbyte.${name}`] = (result.metrics[`airbyte.${name}`] ?? 0) + 1;
   };
 
-  const credentials = await context.ports.secrets.get("airbyteApiToken");
+  // A secret that cannot be read is this feature's problem only: it must not fail the step.
+  let credentials: string | undefined;
+  let unreadable = "";
+  try {
+    credentials = await context.ports.secrets.get("airbyteApiToken");
+  } catch (error) {
+    unreadable = (error as Error).message;
+  }
   if (!credentials) {
+    const problem = unreadable
+      ? `the airbyteApiToken secret could not be read (${unreadable})`
+      : `the airbyteApiToken secret is not set (put the Airbyte application's {"client_id","client_secret"} in ${TOKEN_HOME})`;
     for (const { source } of wanted) {
       count("failed");
       result.findings.push(
@@ -123,7 +133,7 @@ export async function syncStaleSources(
           source,
           "warning",
           "no airbyteApiToken",
-          `${LABELS.get(source) ?? source} is stale but its Airbyte sync could not be started: the airbyteApiToken secret is not set (put the Airbyte application's {"client_id","client_secret"} in ${TOKEN_HOME}). Start the sync in Airbyte by hand meanwhile.`,
+          `${LABELS.get(source) ?? source} is stale but its Airbyte sync could not be started: ${problem}. Start the sync in Airbyte by hand meanwhile.`,
         ),
       );
     }

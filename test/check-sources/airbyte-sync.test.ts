@@ -242,6 +242,28 @@ describe("Airbyte sync of stale sources", () => {
       assert.equal(missing.findings[0]?.severity, "warning");
       assert.match(missing.findings[0]?.message ?? "", /the airbyteApiToken secret is not set/);
       assert.equal(server.requests.length, 1, "no request without a token");
+
+      const denied = bench.context(RUN_DATE, settings);
+      const unreadable = await syncStaleSources(
+        {
+          ...denied,
+          ports: {
+            ...denied.ports,
+            secrets: {
+              get: async () => {
+                throw new Error("Permission denied on secret pulse-airbyte-api-token");
+              },
+            },
+          },
+        },
+        ["tiktok_ads"],
+        bench.io,
+      );
+      assert.equal(unreadable.findings[0]?.severity, "warning");
+      assert.match(
+        unreadable.findings[0]?.message ?? "",
+        /the airbyteApiToken secret could not be read \(Permission denied on secret pulse-airbyte-api-token\)/,
+      );
     } finally {
       await server.close();
     }
