@@ -113,6 +113,8 @@ locals {
     google_ads_oauth           = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-oauth", env = "PULSE_GOOGLE_ADS_OAUTH", readers = local.connector_readers }
     # The chat webhook exists when the settings name a chat (chat.kind); the two check steps post their criticals.
     chat_webhook_url = { enabled = try(var.settings.chat.kind, null) != null, secret_id = "pulse-chat-webhook-url", env = "PULSE_CHAT_WEBHOOK_URL", readers = ["check-sources", "check-quality"] }
+    # Only check-sources starts Airbyte syncs (functions/check-sources/airbyte-sync.ts).
+    airbyte_api_token = { enabled = var.airbyte_sync, secret_id = "pulse-airbyte-api-token", env = "PULSE_AIRBYTE_API_TOKEN", readers = ["check-sources"] }
   }
   # The connectors pull in ingest; check-sources asks the same APIs for their totals (the reconciliation).
   connector_readers = ["ingest", "check-sources"]
@@ -127,6 +129,7 @@ locals {
     google_ads_developer_token = lookup(var.connector_credentials, "google_ads_developer_token", null)
     google_ads_oauth           = lookup(var.connector_credentials, "google_ads_oauth", null)
     chat_webhook_url           = var.chat_webhook_url
+    airbyte_api_token          = lookup(var.connector_credentials, "airbyte_api_token", null)
   }
   function_secrets = {
     for name in keys(local.functions) : name => {

@@ -206,8 +206,14 @@ variable "connectors" {
   }
 }
 
+variable "airbyte_sync" {
+  description = "Whether check-sources starts the Airbyte sync of a stale source (README, Airbyte sync): creates the pulse-airbyte-api-token secret, readable by check-sources only; the connections go in var.settings.airbyte."
+  type        = bool
+  default     = false
+}
+
 variable "connector_credentials" {
-  description = "The enabled connectors' credentials, by secret: shopify_access_token, meta_access_token, tiktok_access_token, google_ads_developer_token, google_ads_oauth (JSON). Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
+  description = "The enabled connectors' credentials, by secret: shopify_access_token, meta_access_token, tiktok_access_token, google_ads_developer_token, google_ads_oauth (JSON), and airbyte_api_token (the Airbyte application's client_id and client_secret as JSON) when airbyte_sync is on. Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
   type        = map(string)
   default     = {}
   sensitive   = true

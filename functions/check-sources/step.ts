@@ -21,6 +21,7 @@ import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
 import { diagnoseWarehouseError } from "./reachability.ts";
 import { volumeFinding } from "./volume.ts";
 import { runReconciliation } from "./reconciliation.ts";
+import { syncStaleSources } from "./airbyte-sync.ts";
 
 /** The morning after the run date, when the scheduled run reads the data. */
 export function asOfTime(runDate: string): Date {
@@ -219,6 +220,15 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     if (volume) finding(volume);
   }
 
+  // Where Airbyte loads the sources, a stale one's sync is started through its API (README, Airbyte sync).
+  const airbyte = await syncStaleSources(
+    context,
+    SOURCES.filter((source) =>
+      statuses.some((status) => status.source === source.name && status.status !== "ok"),
+    ).map((source) => source.name),
+  );
+  findings.push(...airbyte.findings);
+
   // Each enabled platform API's own totals against the warehouse (README, Connectors).
   const reconciliation = await runReconciliation(context);
   findings.push(...reconciliation.findings);
@@ -248,6 +258,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
         Object.entries(landedToday).map(([name, count]) => [`rowsLanded.${name}`, count]),
       ),
       ...reconciliation.metrics,
+      ...airbyte.metrics,
     },
     summary: `${tables.length} raw tables; ${stale.length ? `not fresh: ${stale.join(", ")}` : "all sources fresh"}`,
   };

@@ -139,3 +139,8 @@ export function connectorStatePath(source: string): string {
 export function reconciliationPath(runDate: string): string {
   return `${runPrefix(runDate)}/reconciliation.json`;
 }
+
+/** The Airbyte sync check-sources started (or found running) for a stale source on a run date: one per day. */
+export function airbyteSyncMarkerPath(runDate: string, source: string): string {
+  return `state/airbyte-sync/dt=${runDate}/${source}.json`;
+}

@@ -32,8 +32,8 @@ const ShopifySchema = z.strictObject({
   bulkThresholdDays: z.number().int().min(1).max(730).default(90),
   /** Seconds between two polls of a running bulk operation. */
   bulkPollSeconds: z.number().int().min(1).max(600).default(10),
-  /** Polls before a bulk operation that is still running is given up (the next run asks again); the default
-   * 40 polls of 10 s stay within ingest's 540 s timeout. */
+  /** Polls of a run's bulk operations (orders, customers and products share them) before one still running is
+   * given up (the next run polls it again); the default 40 polls of 10 s stay within ingest's 540 s timeout. */
   bulkMaxPolls: z.number().int().min(1).max(10000).default(40),
   baseUrl,
 });

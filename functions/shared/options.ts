@@ -7,6 +7,7 @@ import { MAX_SIGNED_URL_SECONDS } from "./ports.ts";
 import { isIsoDate } from "../lib/calendar.ts";
 import { QualitySettingsSchema } from "./quality-settings.ts";
 import { ConnectorSettingsSchema } from "./connector-settings.ts";
+import { AirbyteSettingsSchema } from "./airbyte-settings.ts";
 
 /** How the text of a flag or an environment variable becomes the value. */
 export type TextKind = "text" | "number" | "list";
@@ -284,6 +285,12 @@ export const SETTING_OPTIONS = {
     schema: ConnectorSettingsSchema,
     help: "the platform API connectors (Shopify, Meta, TikTok, Google Ads) and the reconciliation, settings file only (see Connectors)",
   }),
+  airbyte: option({
+    default: {},
+    defaultHelp: "off; Airbyte Cloud's API",
+    schema: AirbyteSettingsSchema,
+    help: "start a stale source's Airbyte sync (enabled, apiUrl, connections, …), settings file only (see Airbyte sync)",
+  }),
 } as const;
 
 export type SettingPath = keyof typeof SETTING_OPTIONS;
@@ -357,6 +364,12 @@ export const SECRET_OPTIONS = {
     defaultHelp: "<work dir>/secrets/google-ads-oauth (cloud: Secret Manager)",
     schema: z.string().min(8),
     help: 'Google Ads OAuth client and refresh token as JSON: {"client_id","client_secret","refresh_token"}',
+  }),
+  airbyteApiToken: option({
+    env: ["PULSE_AIRBYTE_API_TOKEN"],
+    defaultHelp: "<work dir>/secrets/airbyte-api-token (cloud: Secret Manager)",
+    schema: z.string().min(8),
+    help: 'an Airbyte application {"client_id","client_secret"} as JSON, or an access token, when the Airbyte sync is on',
   }),
 } as const;
 

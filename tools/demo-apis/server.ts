@@ -3,7 +3,9 @@
 // Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
 // 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
 // searchStream batches, cost in micros). Faults are injected on request: 429 with Retry-After, 5xx, an expired
-// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. The tests
+// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Shopify's bulk
+// operations serve orders, customers and products, one at a time per shop as Shopify does, and can be cancelled
+// (bulkOperationCancel: CANCELING, then CANCELED). The tests
 // (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -68,6 +70,17 @@ export interface ServerOptions {
   shopifyBulk?: { runningPolls?: number; failWith?: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" };
   /** Google's searchStream batch size (default 10000, the API's). */
   googleBatchSize?: number;
+}
+
+/** One bulk operation of the server: its file, its bulk query, and how far it has got. */
+interface BulkOperationRecord {
+  jsonl: string;
+  objects: number;
+  /** Status answers so far: RUNNING while at most runningPolls. */
+  polls: number;
+  query: string;
+  /** Set by bulkOperationCancel: answered CANCELING once, then CANCELED. */
+  cancel?: { answers: number };
 }
 
 export interface RecordedRequest {
@@ -148,7 +161,7 @@ export async function startPlatformServer(
   const requests: RecordedRequest[] = [];
   const counts: Record<Platform, number> = { shopify: 0, facebook_ads: 0, tiktok_ads: 0, google_ads: 0 };
   const reportRuns = new Map<string, { rows: MetaInsightRow[]; polls: number }>();
-  const bulkOperations = new Map<string, { jsonl: string; objects: number; polls: number }>();
+  const bulkOperations = new Map<string, BulkOperationRecord>();
   let currentBulk: string | undefined;
   let url = "";
 
@@ -257,6 +270,7 @@ export async function startPlatformServer(
         extensions,
       });
     if (body.query.includes("bulkOperationRunQuery")) return startBulk(response, body, extensions);
+    if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
@@ -336,17 +350,84 @@ export async function startPlatformServer(
     extensions: object,
   ) {
     const inner = String(body.variables.query ?? "");
-    if (!/^\{\s*orders\(/.test(inner.trim()))
+    const connection = /^\{\s*(orders|customers|products)\(/.exec(inner.trim())?.[1] as
+      "orders" | "customers" | "products" | undefined;
+    if (!connection)
       return json(response, 200, {
         data: {
           bulkOperationRunQuery: {
             bulkOperation: null,
-            userErrors: [{ field: ["query"], message: "Invalid bulk query: this server serves orders only" }],
+            userErrors: [
+              {
+                field: ["query"],
+                message: "Invalid bulk query: this server serves orders, customers and products only",
+              },
+            ],
+          },
+        },
+        extensions,
+      });
+    // One bulk query per app and shop at a time, as Shopify: a running (or canceling) one must end first.
+    const busy = currentBulk ? bulkOperations.get(currentBulk) : undefined;
+    if (busy && isBusy(busy))
+      return json(response, 200, {
+        data: {
+          bulkOperationRunQuery: {
+            bulkOperation: null,
+            userErrors: [
+              {
+                field: null,
+                message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${currentBulk}.`,
+              },
+            ],
           },
         },
         extensions,
       });
     const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
+    const lines =
+      connection === "orders" ? bulkOrderLines(updatedSince) : bulkSnapshotLines(connection, updatedSince);
+    const id = String(bulkOperations.size + 1);
+    bulkOperations.set(id, {
+      jsonl: lines.length ? `${lines.join("\n")}\n` : "",
+      objects: lines.length,
+      polls: 0,
+      query: inner,
+    });
+    currentBulk = id;
+    return json(response, 200, {
+      data: {
+        bulkOperationRunQuery: {
+          bulkOperation: { id: `gid://shopify/BulkOperation/${id}`, status: "CREATED" },
+          userErrors: [],
+        },
+      },
+      extensions,
+    });
+  }
+
+  /** Customers as one line each; products as a line each, then a line per variant carrying `__parentId`. */
+  function bulkSnapshotLines(connection: "customers" | "products", updatedSince: string): string[] {
+    const all: { id: string; updatedAt: string }[] =
+      connection === "customers" ? (data.shopifyCustomers ?? []) : (data.shopifyProducts ?? []);
+    const lines: string[] = [];
+    for (const node of all
+      .filter((candidate) => Date.parse(candidate.updatedAt) >= Date.parse(updatedSince))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id))) {
+      if (connection === "customers") {
+        lines.push(JSON.stringify(node));
+        continue;
+      }
+      const { variants, ...product } = node as ShopifyProductNode;
+      lines.push(JSON.stringify(product));
+      for (const variant of variants.nodes)
+        lines.push(JSON.stringify({ ...variant, __parentId: product.id }));
+    }
+    return lines;
+  }
+
+  /** Orders as one line each, then a line per line item and per refund transaction carrying `__parentId`. */
+  function bulkOrderLines(updatedSince: string): string[] {
     const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
       dayIn(order.createdAt, data.shopTimezone),
     )
@@ -366,22 +447,35 @@ export async function startPlatformServer(
         for (const transaction of refund.transactions.nodes)
           lines.push(JSON.stringify({ ...transaction, __parentId: refund.id }));
     }
-    const id = String(bulkOperations.size + 1);
-    bulkOperations.set(id, {
-      jsonl: lines.length ? `${lines.join("\n")}\n` : "",
-      objects: lines.length,
-      polls: 0,
-    });
-    currentBulk = id;
-    return json(response, 200, {
-      data: {
-        bulkOperationRunQuery: {
-          bulkOperation: { id: `gid://shopify/BulkOperation/${id}`, status: "CREATED" },
-          userErrors: [],
-        },
-      },
-      extensions,
-    });
+    return lines;
+  }
+
+  /**
+   * Whether an operation still holds the shop's bulk slot: until a status answer has said it ended (COMPLETED,
+   * FAILED or, after a cancel, CANCELED), so a client must poll a cancelled operation to its end before starting.
+   */
+  function isBusy(operation: BulkOperationRecord): boolean {
+    if (operation.cancel) return operation.cancel.answers < 2;
+    return operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
+  }
+
+  /** bulkOperationCancel: a running operation becomes CANCELING (one answer), then CANCELED. */
+  function cancelBulk(
+    response: ServerResponse,
+    body: { query: string; variables: Record<string, unknown> },
+    extensions: object,
+  ) {
+    const id = /\/BulkOperation\/(\d+)$/.exec(String(body.variables.id ?? ""))?.[1];
+    const operation = id ? bulkOperations.get(id) : undefined;
+    const answer = (bulkOperation: object | null, userErrors: object[]) =>
+      json(response, 200, { data: { bulkOperationCancel: { bulkOperation, userErrors } }, extensions });
+    if (!operation || !id) return answer(null, [{ field: ["id"], message: "Bulk operation does not exist" }]);
+    if (operation.cancel || !isBusy(operation))
+      return answer(null, [
+        { field: null, message: "A bulk operation cannot be canceled when it is completed" },
+      ]);
+    operation.cancel = { answers: 0 };
+    return answer({ id: `gid://shopify/BulkOperation/${id}`, status: "CANCELING" }, []);
   }
 
   /** currentBulkOperation: RUNNING for `runningPolls` polls, then COMPLETED with the file's URL (or FAILED). */
@@ -389,15 +483,26 @@ export async function startPlatformServer(
     const operation = currentBulk ? bulkOperations.get(currentBulk) : undefined;
     if (!currentBulk || !operation)
       return json(response, 200, { data: { currentBulkOperation: null }, extensions });
-    operation.polls += 1;
-    const running = operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
-    const failed = !running && options.shopifyBulk?.failWith;
-    const done = !running && !failed;
+    const canceling = operation.cancel ? operation.cancel.answers++ < 1 : false;
+    if (!operation.cancel) operation.polls += 1;
+    const running = !operation.cancel && operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
+    const failed = !running && !operation.cancel && options.shopifyBulk?.failWith;
+    const done = !running && !failed && !operation.cancel;
+    const status = operation.cancel
+      ? canceling
+        ? "CANCELING"
+        : "CANCELED"
+      : running
+        ? "RUNNING"
+        : failed
+          ? "FAILED"
+          : "COMPLETED";
     return json(response, 200, {
       data: {
         currentBulkOperation: {
           id: `gid://shopify/BulkOperation/${currentBulk}`,
-          status: running ? "RUNNING" : failed ? "FAILED" : "COMPLETED",
+          status,
+          query: operation.query,
           errorCode: failed ? options.shopifyBulk?.failWith : null,
           objectCount: String(running ? Math.floor(operation.objects / 2) : operation.objects),
           url: done && operation.objects > 0 ? `${url}/shopify-bulk/${currentBulk}.jsonl` : null,

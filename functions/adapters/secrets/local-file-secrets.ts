@@ -15,6 +15,7 @@ export const LOCAL_SECRET_FILES: Record<SecretName, string> = {
   tiktokAccessToken: "tiktok-access-token",
   googleAdsDeveloperToken: "google-ads-developer-token",
   googleAdsOauth: "google-ads-oauth",
+  airbyteApiToken: "airbyte-api-token",
 };
 
 export class LocalFileSecrets implements Secrets {

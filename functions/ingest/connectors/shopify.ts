@@ -250,14 +250,17 @@ export const shopifyConnector: Connector = {
     };
     let landed = 0;
     let replaced = 0;
+    // A first run over more days than bulkThresholdDays is a backfill: each stream's first pull is one bulk
+    // operation (orders, then customers, then products: Shopify runs one at a time), not thousands of pages.
+    const backfill = settings.initialDays > settings.bulkThresholdDays;
+    const bulkPolling = [settings.bulkPollSeconds * 1000, settings.bulkMaxPolls] as const;
     const streams: Stream<never>[] = [
       {
         table: "shopify_orders",
         cursorKey: "updatedAtCursor",
-        // A first run over more days than bulkThresholdDays is a backfill: one bulk operation, not thousands of pages.
         pages: (since, firstRun) =>
-          firstRun && settings.initialDays > settings.bulkThresholdDays
-            ? api.ordersUpdatedSinceBulk(since, settings.bulkPollSeconds * 1000, settings.bulkMaxPolls)
+          firstRun && backfill
+            ? api.ordersUpdatedSinceBulk(since, ...bulkPolling)
             : api.ordersUpdatedSince(since),
         row: (node: ShopifyOrderNode) => shopifyRawRow(context, node, version),
         updatedAt: (node: ShopifyOrderNode) => node.updatedAt,
@@ -265,14 +268,20 @@ export const shopifyConnector: Connector = {
       {
         table: "shopify_customers",
         cursorKey: "customersCursor",
-        pages: (since) => api.customersUpdatedSince(since),
+        pages: (since, firstRun) =>
+          firstRun && backfill
+            ? api.customersUpdatedSinceBulk(since, ...bulkPolling)
+            : api.customersUpdatedSince(since),
         row: (node: ShopifyCustomerNode) => shopifyCustomerRow(context, node, version),
         updatedAt: (node: ShopifyCustomerNode) => node.updatedAt,
       } as Stream<ShopifyCustomerNode> as Stream<never>,
       {
         table: "shopify_products",
         cursorKey: "productsCursor",
-        pages: (since) => api.productsUpdatedSince(since),
+        pages: (since, firstRun) =>
+          firstRun && backfill
+            ? api.productsUpdatedSinceBulk(since, ...bulkPolling)
+            : api.productsUpdatedSince(since),
         row: (node: ShopifyProductNode) => shopifyProductRow(context, node, version),
         updatedAt: (node: ShopifyProductNode) => node.updatedAt,
       } as Stream<ShopifyProductNode> as Stream<never>,
@@ -287,6 +296,9 @@ export const shopifyConnector: Connector = {
       // Each stream's cursor moves as soon as that stream has landed.
       await writeState(context.bucket, "shopify", next);
     }
+    // A bulk operation an earlier run left running was resumed or cancelled: worth a line in the log.
+    for (const event of api.bulkEvents)
+      context.log.info(`Shopify bulk operation ${event}`, { event: "shopify.bulk" });
     return {
       source: "shopify",
       rowsLanded: landed,

@@ -3,12 +3,22 @@
 // of a date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
 // afford, and again after a THROTTLED answer. Requests reach `baseUrl` instead of the shop when it is set (the
-// local servers of the tests and the demo) through the client's customFetchApi.
+// local servers of the tests and the demo) through the client's customFetchApi. A backfill's bulk operations (orders,
+// customers, products) are run and regrouped by shopify-bulk.ts.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
+import {
+  bulkCustomersQuery,
+  bulkOrdersQuery,
+  bulkProductsQuery,
+  readBulkCustomers,
+  regroupBulkOrders,
+  regroupBulkProducts,
+  ShopifyBulkOperations,
+} from "./shopify-bulk.ts";
 
 export interface ShopifyApiSettings {
   shopDomain: string;
@@ -166,125 +176,6 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
   }
 }`;
 
-/**
- * The orders query of a bulk operation: the same fields as ORDERS_QUERY, connections as edges (bulk queries
- * take no `first`), the search inline. Shopify writes every order as one JSONL line and every line item and
- * refund transaction as a line of its own carrying `__parentId` (the order's or the refund's id).
- */
-export function bulkOrdersQuery(search: string): string {
-  return `{
-  orders(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
-    edges { node {
-      id name email phone createdAt updatedAt processedAt cancelledAt currencyCode
-      displayFinancialStatus displayFulfillmentStatus
-      subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
-      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
-      sourceName
-      customerJourneySummary { firstVisit { landingPage referrerUrl } }
-      customer { id email firstName lastName createdAt numberOfOrders }
-      lineItems { edges { node {
-        id sku title quantity product { id } variant { id }
-        originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
-      } } }
-      refunds { id createdAt transactions { edges { node { kind amountSet { ${MONEY} } } } } }
-      shippingAddress { countryCodeV2 provinceCode city zip }
-      discountCodes
-      customAttributes { key value }
-    } }
-  }
-}`;
-}
-
-export const BULK_RUN_MUTATION = `mutation BulkOrders($query: String!) {
-  bulkOperationRunQuery(query: $query) {
-    bulkOperation { id status }
-    userErrors { field message }
-  }
-}`;
-
-export const BULK_STATUS_QUERY = `query BulkStatus {
-  currentBulkOperation { id status errorCode objectCount url partialDataUrl }
-}`;
-
-export interface BulkOperationStatus {
-  id: string;
-  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING" | "EXPIRED";
-  errorCode: string | null;
-  objectCount: string | null;
-  url: string | null;
-}
-
-type BulkLine = Record<string, unknown> & { id?: string; __parentId?: string };
-
-/**
- * Regroups a bulk operation's JSONL lines into the order nodes the paged query answers: an order line starts
- * an order, a line whose parent is an order is one of its line items, a line whose parent is a refund is one of
- * that refund's transactions. Lines are read one at a time; children follow their parent in the file.
- */
-export async function regroupBulkOrders(lines: AsyncIterable<string>): Promise<ShopifyOrderNode[]> {
-  const orders = new Map<string, ShopifyOrderNode>();
-  const refunds = new Map<string, ShopifyOrderNode["refunds"][number]>();
-  let lineNumber = 0;
-  for await (const text of lines) {
-    lineNumber += 1;
-    if (!text.trim()) continue;
-    let line: BulkLine;
-    try {
-      line = JSON.parse(text) as BulkLine;
-    } catch {
-      throw new PlatformApiError(
-        "shopify",
-        `Shopify bulk file line ${lineNumber} is not JSON: ${text.slice(0, 80)}`,
-      );
-    }
-    const { __parentId: parent, ...fields } = line;
-    if (parent === undefined) {
-      const order = {
-        ...fields,
-        lineItems: { nodes: [] },
-        refunds: ((fields.refunds as ShopifyOrderNode["refunds"] | undefined) ?? []).map((refund) => ({
-          ...refund,
-          transactions: { nodes: [] },
-        })),
-      } as unknown as ShopifyOrderNode;
-      orders.set(order.id, order);
-      for (const refund of order.refunds) refunds.set(refund.id, refund);
-      continue;
-    }
-    const order = orders.get(parent);
-    const refund = refunds.get(parent);
-    if (order)
-      order.lineItems.nodes.push(fields as unknown as ShopifyOrderNode["lineItems"]["nodes"][number]);
-    else if (refund)
-      refund.transactions.nodes.push(
-        fields as unknown as ShopifyOrderNode["refunds"][number]["transactions"]["nodes"][number],
-      );
-    else
-      throw new PlatformApiError(
-        "shopify",
-        `Shopify bulk file line ${lineNumber}: parent ${parent} was not seen before it`,
-      );
-  }
-  return [...orders.values()];
-}
-
-/** The lines of a streamed body, one at a time, without holding the whole file. */
-async function* bodyLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    pending += decoder.decode(chunk, { stream: true });
-    let newline = pending.indexOf("\n");
-    while (newline >= 0) {
-      yield pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf("\n");
-    }
-  }
-  pending += decoder.decode();
-  if (pending) yield pending;
-}
-
 export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
     nodes { id createdAt cancelledAt totalPriceSet { ${MONEY} } }
@@ -325,6 +216,7 @@ export class ShopifyApi {
   private lastCost = 0;
   /** Every wait for the cost bucket, for the run's metrics and the tests. */
   readonly throttleWaitsMs: number[] = [];
+  private readonly bulk: ShopifyBulkOperations;
 
   constructor(
     private readonly settings: ShopifyApiSettings,
@@ -332,6 +224,11 @@ export class ShopifyApi {
     private readonly retry: RetryPolicy,
     log: Logger,
   ) {
+    this.bulk = new ShopifyBulkOperations(
+      <Data>(query: string, variables: Record<string, unknown>) => this.request<Data>(query, variables),
+      io,
+      retry,
+    );
     const base = settings.baseUrl ? new URL(settings.baseUrl) : undefined;
     this.client = createAdminApiClient({
       storeDomain: settings.shopDomain,
@@ -367,65 +264,46 @@ export class ShopifyApi {
     yield* this.pages<ShopifyOrderNode>("orders", ORDERS_QUERY, `updated_at:>='${since}'`);
   }
 
+  /** What happened to bulk operations left by an earlier run ("resumed …", "cancelled …"), for the logs and tests. */
+  get bulkEvents(): readonly string[] {
+    return this.bulk.events;
+  }
+
   /**
-   * Every order updated at or after `since` through one bulk operation: started, polled every `pollMs` (the
-   * injected sleep) until COMPLETED, and its JSONL streamed and regrouped into the paged query's order nodes.
-   * A FAILED (or canceled, expired) operation, or one still running after `maxPolls`, is an error that names
-   * the operation and Shopify's errorCode.
+   * Every order updated at or after `since` through one bulk operation (shopify-bulk.ts: resumed or cancelled when
+   * an earlier run left one running, polled every `pollMs` at most `maxPolls` times), regrouped into the paged
+   * query's order nodes.
    */
   async *ordersUpdatedSinceBulk(
     since: string,
     pollMs: number,
     maxPolls: number,
   ): AsyncGenerator<ShopifyOrderNode[]> {
-    const started = await this.request<{
-      bulkOperationRunQuery: {
-        bulkOperation: { id: string; status: string } | null;
-        userErrors: { field: string[] | null; message: string }[];
-      };
-    }>(BULK_RUN_MUTATION, { query: bulkOrdersQuery(`updated_at:>='${since}'`) });
-    const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
-    if (!bulkOperation || userErrors.length > 0)
-      throw new PlatformApiError(
-        "shopify",
-        `Shopify refused the bulk operation: ${userErrors.map((error) => error.message).join("; ") || "no operation returned"}`,
-      );
-    let status: BulkOperationStatus | null;
-    for (let poll = 1; ; poll += 1) {
-      await this.io.sleep(pollMs);
-      status = (
-        await this.request<{ currentBulkOperation: BulkOperationStatus | null }>(BULK_STATUS_QUERY, {})
-      ).currentBulkOperation;
-      if (!status || status.id !== bulkOperation.id)
-        throw new PlatformApiError(
-          "shopify",
-          `Shopify bulk operation ${bulkOperation.id} is no longer the shop's current one (another app started one?)`,
-        );
-      if (status.status === "COMPLETED") break;
-      if (status.status !== "CREATED" && status.status !== "RUNNING")
-        throw new PlatformApiError(
-          "shopify",
-          `Shopify bulk operation ${status.id} ended ${status.status}${status.errorCode ? ` (errorCode ${status.errorCode})` : ""} after ${status.objectCount ?? 0} objects: no orders were landed, the next run asks again`,
-        );
-      if (poll >= maxPolls)
-        throw new PlatformApiError(
-          "shopify",
-          `Shopify bulk operation ${status.id} was still ${status.status} after ${poll} polls: no orders were landed, the next run asks again`,
-        );
-    }
-    // An operation that matched nothing completes without a file.
-    if (!status.url) return;
-    const sent = await sendWithRetry("shopify", this.io, this.retry, status.url, {}, "Shopify bulk file");
-    if (!sent.response.ok) {
-      await sent.response.body?.cancel();
-      throw new PlatformApiError(
-        "shopify",
-        `Shopify bulk operation ${status.id}'s file could not be downloaded (HTTP ${sent.response.status}): no orders were landed, the next run asks again`,
-        sent.response.status,
-      );
-    }
-    if (!sent.response.body) return;
-    yield await regroupBulkOrders(bodyLines(sent.response.body));
+    yield await regroupBulkOrders(
+      this.bulk.lines(bulkOrdersQuery(`updated_at:>='${since}'`), pollMs, maxPolls),
+    );
+  }
+
+  /** Every customer updated at or after `since` through one bulk operation, as the paged query's nodes. */
+  async *customersUpdatedSinceBulk(
+    since: string,
+    pollMs: number,
+    maxPolls: number,
+  ): AsyncGenerator<ShopifyCustomerNode[]> {
+    yield await readBulkCustomers(
+      this.bulk.lines(bulkCustomersQuery(`updated_at:>='${since}'`), pollMs, maxPolls),
+    );
+  }
+
+  /** Every product updated at or after `since` through one bulk operation, variants regrouped under it. */
+  async *productsUpdatedSinceBulk(
+    since: string,
+    pollMs: number,
+    maxPolls: number,
+  ): AsyncGenerator<ShopifyProductNode[]> {
+    yield await regroupBulkProducts(
+      this.bulk.lines(bulkProductsQuery(`updated_at:>='${since}'`), pollMs, maxPolls),
+    );
   }
 
   /** Every customer updated at or after `since`, page by page. */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { connectorStatePath } from "../../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../../functions/lib/calendar.ts";
-import { regroupBulkOrders } from "../../../functions/lib/platform-apis/shopify.ts";
+import { regroupBulkOrders } from "../../../functions/lib/platform-apis/shopify-bulk.ts";
 import { buildPlatformData, RUN_DATE } from "./fixtures.ts";
 import { type Bench, isOrdersQuery, openBench } from "./harness.ts";
 
@@ -19,6 +19,12 @@ const PAGED = { shopify: { initialDays: 30, bulkThresholdDays: 30 }, ...ONLY_SHO
 
 const orderRows = (bench: Bench) =>
   bench.rows<Record<string, unknown>>(`SELECT * EXCLUDE (_airbyte_meta) FROM raw.shopify_orders ORDER BY id`);
+/** The connection ("orders", "customers", "products") each bulkOperationRunQuery asked for, in order. */
+const bulkStarts = (bench: Bench) =>
+  requestsOf(bench, "bulkOperationRunQuery").map(
+    (request) =>
+      /^\{\s*(\w+)\(/.exec(String((request.body as { variables: { query: string } }).variables.query))?.[1],
+  );
 const requestsOf = (bench: Bench, marker: string) =>
   bench.server.requests.filter(
     (request) =>
@@ -38,7 +44,8 @@ describe("Shopify bulk operations for a backfill", () => {
         0,
         "30 days is not above the threshold",
       );
-      assert.equal(requestsOf(bulk, "bulkOperationRunQuery").length, 1);
+      // A backfill takes orders, then customers, then products through bulk operations (one at a time).
+      assert.deepEqual(bulkStarts(bulk), ["orders", "customers", "products"]);
       assert.equal(bulk.server.requests.filter((request) => isOrdersQuery(request.body)).length, 0);
 
       const pagedRows = await orderRows(paged);
@@ -75,8 +82,8 @@ describe("Shopify bulk operations for a backfill", () => {
       assert.deepEqual(bulkRows, pagedRows);
 
       // The poll waited with the injected sleep: one wait of bulkPollSeconds before each status poll.
-      const polls = requestsOf(bulk, "currentBulkOperation").length;
-      assert.equal(polls, 4, "three RUNNING answers, then COMPLETED");
+      const polls = requestsOf(bulk, "query BulkStatus").length;
+      assert.equal(polls, 3 * 4, "for each of the three operations, three RUNNING answers, then COMPLETED");
       assert.deepEqual(
         bulk.sleeps.filter((ms) => ms === 7000),
         Array(polls).fill(7000),
@@ -87,7 +94,7 @@ describe("Shopify bulk operations for a backfill", () => {
 
       // The cursor now exists: the next run is incremental and paged, and lands no copies.
       await bulk.pull(RUN_DATE, BULK);
-      assert.equal(requestsOf(bulk, "bulkOperationRunQuery").length, 1);
+      assert.equal(requestsOf(bulk, "bulkOperationRunQuery").length, 3);
       assert.ok(bulk.server.requests.some((request) => isOrdersQuery(request.body)));
       assert.deepEqual(await orderRows(bulk).then((rows) => rows.length), expected.length);
     } finally {
@@ -127,7 +134,7 @@ describe("Shopify bulk operations for a backfill", () => {
         shopify: { ...BULK.shopify, bulkMaxPolls: 5 },
       });
       assert.match(result.findings[0]?.message ?? "", /was still RUNNING after 5 polls/);
-      assert.equal(requestsOf(bench, "currentBulkOperation").length, 5);
+      assert.equal(requestsOf(bench, "query BulkStatus").length, 5);
     } finally {
       await bench.close();
     }

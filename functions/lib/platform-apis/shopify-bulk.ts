@@ -1,0 +1,329 @@
+// Shopify's bulk operations (https://shopify.dev/docs/api/usage/bulk-operations/queries), for a backfill too large
+// for pages: a query run by Shopify in the background (bulkOperationRunQuery), polled (currentBulkOperation) until
+// COMPLETED, its result a JSONL file in which every node of a nested connection is a line of its own carrying
+// `__parentId`. The regroupers turn those lines back into the nodes the paged queries answer (orders with their
+// line items and refund transactions, products with their variants, customers as they are), so the connector lands
+// the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
+// left running is resumed when it is the same query, else cancelled before a fresh one starts.
+import { type ApiIo, PlatformApiError, type RetryPolicy, sendWithRetry } from "./http.ts";
+import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
+
+const MONEY = "shopMoney { amount currencyCode }";
+
+/**
+ * The orders query of a bulk operation: the same fields as ORDERS_QUERY, connections as edges (bulk queries
+ * take no `first`), the search inline. Shopify writes every order as one JSONL line and every line item and
+ * refund transaction as a line of its own carrying `__parentId` (the order's or the refund's id).
+ */
+export function bulkOrdersQuery(search: string): string {
+  return `{
+  orders(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
+    edges { node {
+      id name email phone createdAt updatedAt processedAt cancelledAt currencyCode
+      displayFinancialStatus displayFulfillmentStatus
+      subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
+      sourceName
+      customerJourneySummary { firstVisit { landingPage referrerUrl } }
+      customer { id email firstName lastName createdAt numberOfOrders }
+      lineItems { edges { node {
+        id sku title quantity product { id } variant { id }
+        originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
+      } } }
+      refunds { id createdAt transactions { edges { node { kind amountSet { ${MONEY} } } } } }
+      shippingAddress { countryCodeV2 provinceCode city zip }
+      discountCodes
+      customAttributes { key value }
+    } }
+  }
+}`;
+}
+
+/** The customers query of a bulk operation: CUSTOMERS_QUERY's fields, one line per customer (no child lines). */
+export function bulkCustomersQuery(search: string): string {
+  return `{
+  customers(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
+    edges { node {
+      id email phone firstName lastName createdAt updatedAt numberOfOrders
+      amountSpent { amount currencyCode }
+      emailMarketingConsent { marketingState }
+      defaultAddress { countryCodeV2 provinceCode city zip }
+    } }
+  }
+}`;
+}
+
+/** The products query of a bulk operation: PRODUCTS_QUERY's fields, every variant a line under its product. */
+export function bulkProductsQuery(search: string): string {
+  return `{
+  products(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
+    edges { node {
+      id title productType vendor status createdAt updatedAt
+      variants { edges { node { id sku price title } } }
+    } }
+  }
+}`;
+}
+
+export const BULK_RUN_MUTATION = `mutation BulkRun($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}`;
+
+export const BULK_STATUS_QUERY = `query BulkStatus {
+  currentBulkOperation { id status errorCode objectCount url partialDataUrl }
+}`;
+
+/** Before starting one: the app's current bulk operation with its query, to tell ours (same range) from another. */
+export const BULK_CURRENT_QUERY = `query BulkCurrent {
+  currentBulkOperation { id status errorCode objectCount url partialDataUrl query }
+}`;
+
+export const BULK_CANCEL_MUTATION = `mutation BulkCancel($id: ID!) {
+  bulkOperationCancel(id: $id) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}`;
+
+/** Statuses of an operation that still holds the shop's one bulk query slot. */
+const BULK_BUSY = new Set(["CREATED", "RUNNING", "CANCELING"]);
+
+export interface BulkOperationStatus {
+  id: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING" | "EXPIRED";
+  errorCode: string | null;
+  objectCount: string | null;
+  url: string | null;
+  /** The operation's bulk query (asked for by BULK_CURRENT_QUERY only). */
+  query?: string | null;
+}
+
+type BulkLine = Record<string, unknown> & { id?: string; __parentId?: string };
+
+/** The file's lines as objects with their 1-based line numbers, blank lines skipped. */
+async function* parsedLines(lines: AsyncIterable<string>): AsyncGenerator<[BulkLine, number]> {
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (!text.trim()) continue;
+    try {
+      yield [JSON.parse(text) as BulkLine, lineNumber];
+    } catch {
+      throw new PlatformApiError(
+        "shopify",
+        `Shopify bulk file line ${lineNumber} is not JSON: ${text.slice(0, 80)}`,
+      );
+    }
+  }
+}
+
+const orphan = (lineNumber: number, parent: string) =>
+  new PlatformApiError(
+    "shopify",
+    `Shopify bulk file line ${lineNumber}: parent ${parent} was not seen before it`,
+  );
+
+/**
+ * Regroups a bulk operation's JSONL lines into the order nodes the paged query answers: an order line starts
+ * an order, a line whose parent is an order is one of its line items, a line whose parent is a refund is one of
+ * that refund's transactions. Lines are read one at a time; children follow their parent in the file.
+ */
+export async function regroupBulkOrders(lines: AsyncIterable<string>): Promise<ShopifyOrderNode[]> {
+  const orders = new Map<string, ShopifyOrderNode>();
+  const refunds = new Map<string, ShopifyOrderNode["refunds"][number]>();
+  for await (const [line, lineNumber] of parsedLines(lines)) {
+    const { __parentId: parent, ...fields } = line;
+    if (parent === undefined) {
+      const order = {
+        ...fields,
+        lineItems: { nodes: [] },
+        refunds: ((fields.refunds as ShopifyOrderNode["refunds"] | undefined) ?? []).map((refund) => ({
+          ...refund,
+          transactions: { nodes: [] },
+        })),
+      } as unknown as ShopifyOrderNode;
+      orders.set(order.id, order);
+      for (const refund of order.refunds) refunds.set(refund.id, refund);
+      continue;
+    }
+    const order = orders.get(parent);
+    const refund = refunds.get(parent);
+    if (order)
+      order.lineItems.nodes.push(fields as unknown as ShopifyOrderNode["lineItems"]["nodes"][number]);
+    else if (refund)
+      refund.transactions.nodes.push(
+        fields as unknown as ShopifyOrderNode["refunds"][number]["transactions"]["nodes"][number],
+      );
+    else throw orphan(lineNumber, parent);
+  }
+  return [...orders.values()];
+}
+
+/** Products with their variants: a product line starts a product, a line whose parent is a product is a variant. */
+export async function regroupBulkProducts(lines: AsyncIterable<string>): Promise<ShopifyProductNode[]> {
+  const products = new Map<string, ShopifyProductNode>();
+  for await (const [line, lineNumber] of parsedLines(lines)) {
+    const { __parentId: parent, ...fields } = line;
+    if (parent === undefined) {
+      const product = { ...fields, variants: { nodes: [] } } as unknown as ShopifyProductNode;
+      products.set(product.id, product);
+      continue;
+    }
+    const product = products.get(parent);
+    if (!product) throw orphan(lineNumber, parent);
+    product.variants.nodes.push(fields as unknown as ShopifyProductNode["variants"]["nodes"][number]);
+  }
+  return [...products.values()];
+}
+
+/** Customers have no nested connection: every line is a customer. */
+export async function readBulkCustomers(lines: AsyncIterable<string>): Promise<ShopifyCustomerNode[]> {
+  const customers: ShopifyCustomerNode[] = [];
+  for await (const [line, lineNumber] of parsedLines(lines)) {
+    if (line.__parentId !== undefined) throw orphan(lineNumber, line.__parentId);
+    customers.push(line as unknown as ShopifyCustomerNode);
+  }
+  return customers;
+}
+
+/** The lines of a streamed body, one at a time, without holding the whole file. */
+async function* bodyLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    pending += decoder.decode(chunk, { stream: true });
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      yield pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+  }
+  pending += decoder.decode();
+  if (pending) yield pending;
+}
+
+/** A GraphQL request of the Admin API client (its throttling, retries and errors). */
+export type GraphQlRequest = <Data>(query: string, variables: Record<string, unknown>) => Promise<Data>;
+
+type UserErrors = { field: string[] | null; message: string }[];
+
+export class ShopifyBulkOperations {
+  /** What happened to bulk operations left by an earlier run ("resumed …", "cancelled …"), for the logs and tests. */
+  readonly events: string[] = [];
+  /**
+   * Polls left to the run: `maxPolls` is shared by its operations (orders, customers, products) so that a backfill
+   * stays within the function's timeout; an operation given up on is resumed by the next run.
+   */
+  private pollsLeft: number | undefined;
+
+  constructor(
+    private readonly request: GraphQlRequest,
+    private readonly io: ApiIo,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  /**
+   * The result file's lines of `query` run as a bulk operation: started (or, when an earlier run left the same
+   * query running, resumed; any other running operation is cancelled first), polled every `pollMs` (the injected
+   * sleep) until COMPLETED, then streamed. A FAILED (or canceled, expired) operation, or one still running after
+   * `maxPolls`, is an error naming the operation and Shopify's errorCode. No lines when it matched nothing.
+   */
+  async *lines(query: string, pollMs: number, maxPolls: number): AsyncGenerator<string> {
+    this.pollsLeft ??= maxPolls;
+    const current = await this.current(BULK_CURRENT_QUERY);
+    let operationId: string;
+    if (
+      current &&
+      (current.status === "CREATED" || current.status === "RUNNING") &&
+      current.query === query
+    ) {
+      operationId = current.id;
+      this.events.push(`resumed ${current.id}`);
+    } else {
+      if (current && BULK_BUSY.has(current.status)) await this.cancel(current, pollMs, maxPolls);
+      operationId = await this.start(query);
+    }
+    let status: BulkOperationStatus | null;
+    for (let poll = 1; ; poll += 1) {
+      await this.io.sleep(pollMs);
+      this.pollsLeft -= 1;
+      status = await this.current(BULK_STATUS_QUERY);
+      if (!status || status.id !== operationId)
+        throw new PlatformApiError(
+          "shopify",
+          `Shopify bulk operation ${operationId} is no longer the shop's current one (another app started one?)`,
+        );
+      if (status.status === "COMPLETED") break;
+      if (status.status !== "CREATED" && status.status !== "RUNNING")
+        throw new PlatformApiError(
+          "shopify",
+          `Shopify bulk operation ${status.id} ended ${status.status}${status.errorCode ? ` (errorCode ${status.errorCode})` : ""} after ${status.objectCount ?? 0} objects: nothing was landed, the next run asks again`,
+        );
+      if (this.pollsLeft <= 0)
+        throw new PlatformApiError(
+          "shopify",
+          `Shopify bulk operation ${status.id} was still ${status.status} after ${poll} polls (the run's bulkMaxPolls, ${maxPolls}, are spent): nothing was landed, the next run polls it again`,
+        );
+    }
+    // An operation that matched nothing completes without a file.
+    if (!status.url) return;
+    const sent = await sendWithRetry("shopify", this.io, this.retry, status.url, {}, "Shopify bulk file");
+    if (!sent.response.ok) {
+      await sent.response.body?.cancel();
+      throw new PlatformApiError(
+        "shopify",
+        `Shopify bulk operation ${status.id}'s file could not be downloaded (HTTP ${sent.response.status}): nothing was landed, the next run asks again`,
+        sent.response.status,
+      );
+    }
+    if (sent.response.body) yield* bodyLines(sent.response.body);
+  }
+
+  private async current(query: string): Promise<BulkOperationStatus | null> {
+    return (await this.request<{ currentBulkOperation: BulkOperationStatus | null }>(query, {}))
+      .currentBulkOperation;
+  }
+
+  private async start(query: string): Promise<string> {
+    const started = await this.request<{
+      bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: UserErrors };
+    }>(BULK_RUN_MUTATION, { query });
+    const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
+    if (!bulkOperation || userErrors.length > 0)
+      throw new PlatformApiError(
+        "shopify",
+        `Shopify refused the bulk operation: ${userErrors.map((error) => error.message).join("; ") || "no operation returned"}`,
+      );
+    return bulkOperation.id;
+  }
+
+  /** Cancels another run's operation and waits until it has let go of the shop's bulk slot. */
+  private async cancel(operation: BulkOperationStatus, pollMs: number, maxPolls: number): Promise<void> {
+    if (operation.status !== "CANCELING") {
+      const answer = await this.request<{
+        bulkOperationCancel: { bulkOperation: { id: string; status: string } | null; userErrors: UserErrors };
+      }>(BULK_CANCEL_MUTATION, { id: operation.id });
+      const { userErrors } = answer.bulkOperationCancel;
+      if (userErrors.length > 0)
+        throw new PlatformApiError(
+          "shopify",
+          `Shopify refused to cancel the bulk operation ${operation.id} an earlier run left ${operation.status}: ${userErrors.map((error) => error.message).join("; ")}`,
+        );
+    }
+    this.events.push(`cancelled ${operation.id}`);
+    while ((this.pollsLeft ?? 0) > 0) {
+      await this.io.sleep(pollMs);
+      this.pollsLeft = (this.pollsLeft ?? 0) - 1;
+      const status = await this.current(BULK_STATUS_QUERY);
+      if (!status || status.id !== operation.id || !BULK_BUSY.has(status.status)) return;
+    }
+    throw new PlatformApiError(
+      "shopify",
+      `Shopify bulk operation ${operation.id}, left running by an earlier run, was still not cancelled when the run's bulkMaxPolls (${maxPolls}) were spent: nothing was landed, the next run tries again`,
+    );
+  }
+}
