@@ -1,0 +1,448 @@
+// The dashboard page's content, as plain data: the same pages as the Looker Studio dashboard (overview, channels,
+// campaigns, products, geography, cohorts, data quality), built from the rows of the CSV extracts the export step
+// wrote. Pure: rows in (strings, as a CSV parser gives them), pages of KPI tiles, chart specs and tables out. The
+// renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
+import { addDays } from "../lib/calendar.ts";
+import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { formatDayMonth, formatMonthShort } from "../lib/reporting/display-format.ts";
+import { buildLookerPages } from "./dashboard-pages.ts";
+import {
+  daysBetween,
+  type DashboardContext as Context,
+  type DashboardModel,
+  type DashboardOptions,
+  type DashboardPage,
+  type ExtractRow,
+  type ExtractTables,
+  inWindow,
+  incompleteCaveat,
+  isTrue,
+  label,
+  missingPage,
+  missingSources,
+  MONTHS_SHOWN,
+  monthsBack,
+  num,
+  ratio,
+  round2,
+  sum,
+  TOP_PRODUCTS_CHART,
+  TOP_PRODUCTS_TABLE,
+  WINDOW_DAYS,
+} from "./dashboard-rows.ts";
+
+export type { DashboardModel } from "./dashboard-rows.ts";
+
+// --- pages ---------------------------------------------------------------------------------------------------
+
+function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
+  const page = missingPage("overview", "Overview", ["daily_kpis"], tables);
+  const daily = tables.daily_kpis;
+  if (!daily) return page;
+  const rows = inWindow(daily, context.from, context.to);
+  const byDate = new Map(rows.map((row) => [row.date, row]));
+  const revenue = sum(rows, "gross_revenue");
+  const spend = sum(rows, "ad_spend");
+  const orders = sum(rows, "orders");
+  const ordersWithValue = orders - sum(rows, "orders_missing_value");
+  const caveat = incompleteCaveat(rows);
+  page.tiles = [
+    { id: "revenue", label: "Revenue", value: revenue, format: "money" },
+    { id: "net_revenue", label: "Net revenue", value: sum(rows, "net_revenue"), format: "money" },
+    { id: "orders", label: "Orders", value: orders, format: "number" },
+    { id: "aov", label: "AOV", value: ratio(revenue, ordersWithValue, 2), format: "money" },
+    { id: "new_customers", label: "New customers", value: sum(rows, "new_customers"), format: "number" },
+    { id: "ad_spend", label: "Ad spend", value: spend, format: "money", caveat },
+    { id: "blended_roas", label: "Blended ROAS", value: ratio(revenue, spend, 2), format: "ratio", caveat },
+    { id: "mer", label: "MER", value: ratio(sum(rows, "net_revenue"), spend, 2), format: "ratio", caveat },
+    { id: "cac", label: "CAC", value: ratio(spend, sum(rows, "new_customers"), 2), format: "money", caveat },
+  ];
+  const incomplete = context.days.flatMap((day, index) => {
+    const row = byDate.get(day);
+    return row && !isTrue(row, "is_complete") ? [index] : [];
+  });
+  const labels = context.days.map((day) => formatDayMonth(day, context.locale));
+  const column = (name: string, skipIncomplete = false) =>
+    context.days.map((day) => {
+      const row = byDate.get(day);
+      if (!row || (skipIncomplete && !isTrue(row, "is_complete"))) return null;
+      return num(row, name);
+    });
+  page.charts.push({
+    id: "overview-daily",
+    title: "Revenue and ad spend by day",
+    type: "bar",
+    labels,
+    series: [
+      { label: "Revenue", data: column("gross_revenue") },
+      // A day without all its ad platforms has no spend point: a partial sum would read as a drop.
+      { label: "Ad spend", data: column("ad_spend", true), kind: "line" },
+    ],
+    format: "money",
+    incomplete,
+    caveat: incomplete.length
+      ? `Shaded days lack an ad platform's data: no spend point is drawn. ${caveat ?? ""}`.trim()
+      : undefined,
+  });
+  page.charts.push({
+    id: "overview-customers",
+    title: "Revenue from new and returning customers",
+    type: "bar",
+    stacked: true,
+    labels,
+    series: [
+      { label: "New customers", data: column("new_customer_revenue") },
+      { label: "Returning customers", data: column("returning_customer_revenue") },
+    ],
+    format: "money",
+  });
+  // Months: the run month and the 12 before it; the run month is partial (up to the run date).
+  const firstMonth = monthsBack(context.to, MONTHS_SHOWN - 1);
+  const monthly = new Map<string, ExtractRow[]>();
+  for (const row of daily) {
+    const date = row.date ?? "";
+    if (date < firstMonth || date > context.to) continue;
+    const month = date.slice(0, 7);
+    monthly.set(month, [...(monthly.get(month) ?? []), row]);
+  }
+  const months = [...monthly.keys()].sort();
+  page.charts.push({
+    id: "overview-monthly",
+    title: "Revenue and orders by month",
+    type: "bar",
+    labels: months.map((month) => {
+      const name = formatMonthShort(`${month}-01`, context.locale);
+      return month === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
+    }),
+    series: [
+      { label: "Revenue", data: months.map((month) => sum(monthly.get(month) ?? [], "gross_revenue")) },
+      {
+        label: "Orders",
+        data: months.map((month) => sum(monthly.get(month) ?? [], "orders")),
+        kind: "line",
+        axis: "y2",
+      },
+    ],
+    format: "money",
+    format2: "number",
+  });
+  return page;
+}
+
+function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
+  const page = missingPage("channels", "Channels", ["marketing_daily_channel"], tables);
+  const source = tables.marketing_daily_channel;
+  if (!source) return page;
+  const rows = inWindow(source, context.from, context.to);
+  const channels = [...new Set(rows.map((row) => row.channel ?? ""))];
+  const totals = channels.map((channel) => {
+    const own = rows.filter((row) => row.channel === channel);
+    const spend = sum(own, "spend");
+    const revenue = sum(own, "attributed_revenue");
+    const impressions = sum(own, "impressions");
+    const clicks = sum(own, "clicks");
+    const paid = own.some((row) => num(row, "spend") !== null && (num(row, "spend") ?? 0) > 0);
+    const incompleteDays = own.filter((row) => !isTrue(row, "is_complete")).length;
+    return {
+      channel,
+      spend,
+      revenue,
+      impressions,
+      clicks,
+      orders: sum(own, "attributed_orders"),
+      paid,
+      incompleteDays,
+      roas: paid ? ratio(revenue, spend, 2) : null,
+    };
+  });
+  totals.sort((a, b) => b.revenue - a.revenue || a.channel.localeCompare(b.channel));
+  const paid = totals.filter((item) => item.paid);
+  const paidSpend = round2(paid.reduce((total, item) => total + item.spend, 0));
+  const paidRevenue = round2(paid.reduce((total, item) => total + item.revenue, 0));
+  const caveat = incompleteCaveat(rows);
+  page.tiles = [
+    { id: "paid_spend", label: "Paid spend", value: paidSpend, format: "money", caveat },
+    { id: "paid_revenue", label: "Paid attributed revenue", value: paidRevenue, format: "money" },
+    { id: "paid_roas", label: "Paid ROAS", value: ratio(paidRevenue, paidSpend, 2), format: "ratio", caveat },
+    {
+      id: "attributed_orders",
+      label: "Attributed orders",
+      value: round2(totals.reduce((total, item) => total + item.orders, 0)),
+      format: "number",
+    },
+  ];
+  const names = (items: typeof totals) =>
+    items.map((item) => `${label(item.channel)}${item.incompleteDays ? " *" : ""}`);
+  page.charts.push({
+    id: "channels-revenue",
+    title: "Attributed revenue and spend by channel",
+    type: "bar",
+    labels: names(totals),
+    series: [
+      { label: "Attributed revenue", data: totals.map((item) => item.revenue) },
+      { label: "Spend", data: totals.map((item) => item.spend) },
+    ],
+    format: "money",
+    caveat: caveat ? `* ${caveat}` : undefined,
+  });
+  if (paid.length)
+    page.charts.push({
+      id: "channels-roas",
+      title: "ROAS by paid channel",
+      type: "bar",
+      labels: names(paid),
+      series: [{ label: "ROAS", data: paid.map((item) => item.roas) }],
+      format: "ratio",
+      caveat: caveat ? `* ${caveat}: ROAS counts only the days that landed` : undefined,
+    });
+  const byKey = new Map(rows.map((row) => [`${row.date}|${row.channel}`, row]));
+  const incomplete = context.days.flatMap((day, index) =>
+    rows.some((row) => row.date === day && !isTrue(row, "is_complete")) ? [index] : [],
+  );
+  if (paid.length)
+    page.charts.push({
+      id: "channels-daily-spend",
+      title: "Spend by paid channel and day",
+      type: "bar",
+      stacked: true,
+      labels: context.days.map((day) => formatDayMonth(day, context.locale)),
+      series: paid.map((item) => ({
+        label: label(item.channel),
+        data: context.days.map((day) => {
+          const row = byKey.get(`${day}|${item.channel}`);
+          return row ? num(row, "spend") : null;
+        }),
+      })),
+      format: "money",
+      incomplete,
+      caveat: incomplete.length
+        ? "Shaded days lack an ad platform's data (no bar: unknown, not 0)."
+        : undefined,
+    });
+  page.tables.push({
+    id: "channels-table",
+    title: `Channels, ${context.days.length} days`,
+    columns: [
+      { label: "Channel", format: "text" },
+      { label: "Spend", format: "money" },
+      { label: "Impressions", format: "number" },
+      { label: "Clicks", format: "number" },
+      { label: "CTR", format: "percent" },
+      { label: "Orders", format: "number" },
+      { label: "Revenue", format: "money" },
+      { label: "ROAS", format: "ratio" },
+      { label: "Days missing", format: "number" },
+    ],
+    rows: totals.map((item) => [
+      label(item.channel),
+      item.paid ? item.spend : null,
+      item.paid ? item.impressions : null,
+      item.paid ? item.clicks : null,
+      item.paid ? ratio(item.clicks, item.impressions) : null,
+      item.orders,
+      item.revenue,
+      item.roas,
+      item.incompleteDays,
+    ]),
+    incompleteRows: totals.flatMap((item, index) => (item.incompleteDays ? [index] : [])),
+  });
+  return page;
+}
+
+function productsPage(tables: ExtractTables, context: Context): DashboardPage {
+  const page = missingPage("products", "Products", ["product_daily_sales"], tables);
+  const source = tables.product_daily_sales;
+  if (!source) return page;
+  const rows = inWindow(source, context.from, context.to);
+  const products = new Map<
+    string,
+    { title: string; category: string; units: number; orders: number; revenue: number }
+  >();
+  for (const row of rows) {
+    const key = row.product_id || row.product_title || "";
+    const item = products.get(key) ?? {
+      title: row.product_title || key,
+      category: row.category || "Uncategorised",
+      units: 0,
+      orders: 0,
+      revenue: 0,
+    };
+    item.units += num(row, "units") ?? 0;
+    item.orders += num(row, "orders") ?? 0;
+    item.revenue += num(row, "revenue") ?? 0;
+    products.set(key, item);
+  }
+  const ranked = [...products.values()]
+    .map((item) => ({ ...item, revenue: round2(item.revenue) }))
+    .sort((a, b) => b.revenue - a.revenue || a.title.localeCompare(b.title));
+  const categories = new Map<string, number>();
+  for (const item of ranked)
+    categories.set(item.category, (categories.get(item.category) ?? 0) + item.revenue);
+  const categoryList = [...categories.entries()].sort((a, b) => b[1] - a[1]);
+  page.tiles = [
+    { id: "product_revenue", label: "Product revenue", value: sum(rows, "revenue"), format: "money" },
+    { id: "units", label: "Units sold", value: sum(rows, "units"), format: "number" },
+    {
+      id: "products_sold",
+      label: "Products sold",
+      value: ranked.filter((item) => item.units > 0).length,
+      format: "number",
+    },
+  ];
+  const top = ranked.slice(0, TOP_PRODUCTS_CHART);
+  if (top.length) {
+    page.charts.push({
+      id: "products-top",
+      title: `Top ${top.length} products by revenue`,
+      type: "bar",
+      horizontal: true,
+      labels: top.map((item) => item.title),
+      series: [{ label: "Revenue", data: top.map((item) => item.revenue) }],
+      format: "money",
+    });
+    page.charts.push({
+      id: "products-categories",
+      title: "Revenue by category",
+      type: "doughnut",
+      labels: categoryList.map(([category]) => category),
+      series: [{ label: "Revenue", data: categoryList.map(([, revenue]) => round2(revenue)) }],
+      format: "money",
+    });
+  } else page.notes.push(`No product sales in the ${context.days.length} days.`);
+  page.tables.push({
+    id: "products-table",
+    title: `Top ${Math.min(TOP_PRODUCTS_TABLE, ranked.length)} products`,
+    columns: [
+      { label: "Product", format: "text" },
+      { label: "Category", format: "text" },
+      { label: "Units", format: "number" },
+      { label: "Orders", format: "number" },
+      { label: "Revenue", format: "money" },
+    ],
+    rows: ranked
+      .slice(0, TOP_PRODUCTS_TABLE)
+      .map((item) => [item.title, item.category, item.units, item.orders, item.revenue]),
+  });
+  return page;
+}
+
+const SEVERITIES = ["critical", "warning", "info"] as const;
+
+function qualityPage(tables: ExtractTables, context: Context): DashboardPage {
+  const page = missingPage("quality", "Data quality", ["findings", "daily_kpis"], tables);
+  const daily = tables.daily_kpis ? inWindow(tables.daily_kpis, context.from, context.to) : undefined;
+  const findings = tables.findings;
+  if (findings) {
+    const counts = SEVERITIES.map((severity) => findings.filter((row) => row.severity === severity).length);
+    page.tiles.push(
+      { id: "critical_findings", label: "Critical alerts", value: counts[0] ?? 0, format: "number" },
+      { id: "warning_findings", label: "Warnings", value: counts[1] ?? 0, format: "number" },
+    );
+    page.charts.push({
+      id: "quality-findings",
+      title: "This run's findings by severity",
+      type: "bar",
+      labels: ["Critical", "Warning", "Info"],
+      series: [{ label: "Findings", data: counts }],
+      format: "number",
+    });
+    const order = (severity: string | undefined) => {
+      const index = SEVERITIES.indexOf((severity ?? "") as (typeof SEVERITIES)[number]);
+      return index < 0 ? SEVERITIES.length : index;
+    };
+    const sorted = [...findings].sort((a, b) => order(a.severity) - order(b.severity));
+    page.tables.push({
+      id: "quality-findings-table",
+      title: "Findings of this run",
+      columns: [
+        { label: "Severity", format: "text" },
+        { label: "Step", format: "text" },
+        { label: "Check", format: "text" },
+        { label: "Message", format: "text" },
+      ],
+      rows: sorted.map((row) => [
+        row.severity ?? "",
+        row.step ?? "",
+        row.check_name ?? "",
+        row.message ?? "",
+      ]),
+    });
+    if (!findings.length) page.notes.push("No findings in this run: every check passed.");
+  }
+  if (daily) {
+    const incomplete = daily.filter((row) => !isTrue(row, "is_complete"));
+    page.tiles.push(
+      {
+        id: "incomplete_days",
+        label: `Incomplete days (of ${context.days.length})`,
+        value: incomplete.length,
+        format: "number",
+      },
+      {
+        id: "orders_missing_value",
+        label: "Orders without a value",
+        value: sum(daily, "orders_missing_value"),
+        format: "number",
+      },
+    );
+    const sources = [...new Set(incomplete.flatMap(missingSources))].sort();
+    if (sources.length)
+      page.charts.push({
+        id: "quality-missing-sources",
+        title: `Days each source was missing (last ${context.days.length} days)`,
+        type: "bar",
+        labels: sources.map(sourceDisplayName),
+        series: [
+          {
+            label: "Days missing",
+            data: sources.map(
+              (source) => incomplete.filter((row) => missingSources(row).includes(source)).length,
+            ),
+          },
+        ],
+        format: "number",
+      });
+    else page.notes.push(`Every day of the last ${context.days.length} had all its expected sources.`);
+    page.tables.push({
+      id: "quality-incomplete-days",
+      title: "Incomplete days",
+      columns: [
+        { label: "Day", format: "text" },
+        { label: "Missing sources", format: "text" },
+        { label: "Ad spend counted", format: "money" },
+      ],
+      rows: incomplete.map((row) => [
+        row.date ?? "",
+        missingSources(row).map(sourceDisplayName).join(", "),
+        num(row, "ad_spend"),
+      ]),
+      incompleteRows: incomplete.map((_, index) => index),
+    });
+  }
+  return page;
+}
+
+/** The whole dashboard from the extracts' rows. */
+export function buildDashboardModel(tables: ExtractTables, options: DashboardOptions): DashboardModel {
+  const to = options.runDate;
+  const from = addDays(to, -(WINDOW_DAYS - 1));
+  const context: Context = { from, to, days: daysBetween(from, to), locale: options.shop.locale };
+  const looker = buildLookerPages(tables, context);
+  return {
+    shopName: options.shop.name,
+    runDate: options.runDate,
+    currency: options.shop.currency,
+    locale: options.shop.locale,
+    isDemo: options.demo,
+    window: { from, to, days: WINDOW_DAYS },
+    pages: [
+      overviewPage(tables, context),
+      channelsPage(tables, context),
+      looker.campaigns,
+      productsPage(tables, context),
+      looker.geography,
+      looker.cohorts,
+      qualityPage(tables, context),
+    ],
+  };
+}

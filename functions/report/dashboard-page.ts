@@ -1,0 +1,40 @@
+// The dashboard page of a run: reads the CSV extracts the export step wrote for the run date from the bucket,
+// builds the model and renders the one HTML file. The edge of the dashboard: the model and renderer stay pure.
+import { parse } from "csv-parse/sync";
+import { extractPath } from "../lib/bucket-layout.ts";
+import type { StepContext } from "../shared/step.ts";
+import { buildDashboardModel } from "./dashboard-model.ts";
+import { readChartJs, renderDashboardHtml } from "./dashboard-render.ts";
+import { DASHBOARD_EXTRACTS, type ExtractRow, type ExtractTables } from "./dashboard-rows.ts";
+
+/** Parsed rows of one extract CSV (header row = column names; every cell kept as text). */
+export function parseExtract(text: string): ExtractRow[] {
+  return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as ExtractRow[];
+}
+
+/** The run date's extracts; a missing one is undefined (its page says so) rather than an error. */
+export async function readExtracts(context: StepContext): Promise<ExtractTables> {
+  const tables: ExtractTables = {};
+  for (const name of DASHBOARD_EXTRACTS) {
+    const data = await context.ports.bucket.read(extractPath(name, context.message.runDate));
+    tables[name] = data ? parseExtract(data.toString("utf8")) : undefined;
+  }
+  return tables;
+}
+
+export async function buildDashboardPage(
+  context: StepContext,
+): Promise<{ html: string; pages: number; missing: string[] }> {
+  const tables = await readExtracts(context);
+  const model = buildDashboardModel(tables, {
+    runDate: context.message.runDate,
+    shop: context.config.shop,
+    demo: context.message.demo === true,
+  });
+  const html = renderDashboardHtml(model, await readChartJs());
+  return {
+    html,
+    pages: model.pages.length,
+    missing: DASHBOARD_EXTRACTS.filter((name) => !tables[name]),
+  };
+}
