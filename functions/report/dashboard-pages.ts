@@ -9,7 +9,6 @@ import {
 
 export function buildLookerPages(
   tables: ExtractTables,
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the pages' window, once their extracts exist
   _context: DashboardContext,
 ): { campaigns: DashboardPage; geography: DashboardPage; cohorts: DashboardPage } {
   return {
