@@ -16,6 +16,10 @@ import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import { WATERMARK_COLUMNS, WATERMARKS_TABLE } from "../../functions/transform/changes.ts";
 import {
+  RECONCILIATION_COLUMNS,
+  RECONCILIATION_TABLE,
+} from "../../functions/lib/quality/reconciliation-table.ts";
+import {
   type CatalogColumn,
   simpleType,
   typeName,
@@ -222,6 +226,11 @@ function defineSuite(server: ZetaSqlServer): void {
       );
     }
     catalog.addTable("ops", "findings", OPS_FINDINGS);
+    catalog.addTable(
+      "ops",
+      RECONCILIATION_TABLE,
+      RECONCILIATION_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
     catalog.addTable(
       "ops",
       WATERMARKS_TABLE,
