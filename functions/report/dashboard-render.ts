@@ -11,6 +11,7 @@ import {
   formatDateRange,
   formatLongDate,
   formatMoney,
+  formatMoneyCompact,
   formatNumber,
   formatPercent,
   formatRatio,
@@ -43,8 +44,17 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-function formatValue(value: number | string | null, format: ValueFormat, fmt: NumberLocale): string {
+/** A money figure too wide for a tile (ten million and up) reads compact; the exact amount is its tooltip. */
+const TILE_COMPACT_FROM = 10_000_000;
+
+function formatValue(
+  value: number | string | null,
+  format: ValueFormat,
+  fmt: NumberLocale,
+  nullText?: string,
+): string {
   if (typeof value === "string") return value;
+  if (value === null && nullText !== undefined) return nullText;
   switch (format) {
     case "money":
       return formatMoney(value, fmt, value !== null && Math.abs(value) < 1000 ? 2 : 0);
@@ -59,11 +69,19 @@ function formatValue(value: number | string | null, format: ValueFormat, fmt: Nu
   }
 }
 
+function tileText(tile: Tile, fmt: NumberLocale): string {
+  if (tile.format === "money" && tile.value !== null && Math.abs(tile.value) >= TILE_COMPACT_FROM)
+    return formatMoneyCompact(tile.value, fmt);
+  if (tile.format === "percent") return formatPercent(tile.value, fmt.locale, 1);
+  return formatValue(tile.value, tile.format, fmt);
+}
+
 function tileHtml(tile: Tile, fmt: NumberLocale): string {
   const value = tile.value === null ? "" : String(tile.value);
+  const exact = formatValue(tile.value, tile.format, fmt);
   return `<div class="tile${tile.caveat ? " partial" : ""}" data-tile="${escapeHtml(tile.id)}" data-value="${value}">
 <div class="tile-label">${escapeHtml(tile.label)}${tile.caveat ? " *" : ""}</div>
-<div class="tile-value">${escapeHtml(formatValue(tile.value, tile.format, fmt))}</div>
+<div class="tile-value" title="${escapeHtml(exact)}">${escapeHtml(tileText(tile, fmt))}</div>
 ${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""}</div>`;
 }
 
@@ -77,8 +95,11 @@ ${chart.caveat ? `<p class="caveat">${escapeHtml(chart.caveat)}</p>` : ""}</figu
 
 function tableHtml(table: TableSpec, fmt: NumberLocale): string {
   const marked = new Set(table.incompleteRows ?? []);
+  // Short text columns (a step, a channel) stay on one line; the last one (a message, a title) wraps.
+  const cellClass = (format: ValueFormat, column: number) =>
+    format !== "text" ? "num" : column < table.columns.length - 1 ? "nowrap" : "";
   const head = table.columns
-    .map((column) => `<th class="${column.format === "text" ? "" : "num"}">${escapeHtml(column.label)}</th>`)
+    .map((column, index) => `<th class="${cellClass(column.format, index)}">${escapeHtml(column.label)}</th>`)
     .join("");
   const body = table.rows.length
     ? table.rows
@@ -86,7 +107,8 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
           const cells = row
             .map((cell, column) => {
               const format = table.columns[column]?.format ?? "text";
-              return `<td class="${format === "text" ? "" : "num"}">${escapeHtml(formatValue(cell, format, fmt))}</td>`;
+              const text = formatValue(cell, format, fmt, table.nullText);
+              return `<td class="${cellClass(format, column)}">${escapeHtml(text)}</td>`;
             })
             .join("");
           return `<tr${marked.has(index) ? ' class="partial"' : ""}>${cells}</tr>`;
@@ -150,6 +172,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:6px 10px;border-bottom:1px solid #f3f4f6;text-align:left;vertical-align:top}
 th{background:#f9fafb;font-weight:600;white-space:nowrap}
 td.num,th.num{text-align:right;white-space:nowrap}
+td.nowrap{white-space:nowrap}
 tr.partial td{background:#fffbeb}
 td.empty{color:#6b7280}
 footer{color:#6b7280;font-size:12px;padding:0 16px 24px;max-width:1280px;margin:0 auto}
@@ -218,8 +241,9 @@ const CLIENT = `(function () {
     var scales = {};
     if (!doughnut) {
       scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
-      scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, ticks: { callback: function (v) { return compact[spec.format](v); } } };
-      if (spec.format2) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { callback: function (v) { return compact[spec.format2](v); } } };
+      // Counts get whole-number ticks: "2.5 findings" is not a thing.
+      scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, ticks: { maxRotation: 0, precision: spec.format === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format](v); } } };
+      if (spec.format2) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: spec.format2 === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format2](v); } } };
     }
     new Chart(canvas, {
       type: doughnut ? "doughnut" : spec.type,

@@ -52,6 +52,8 @@ export interface TableSpec {
   rows: (string | number | null)[][];
   /** Row indexes to mark as incomplete. */
   incompleteRows?: number[];
+  /** How an empty cell reads (default "n/a"; "" where nothing is expected yet, like a cohort's future months). */
+  nullText?: string;
 }
 
 export interface DashboardPage {

@@ -92,7 +92,7 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     await tab.goto(url);
     await tab.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
     const charts = await tab.evaluate(() =>
-      [...document.querySelectorAll("canvas")].map((canvas) => {
+      Array.from(document.querySelectorAll("canvas")).map((canvas) => {
         const chart = (
           window as unknown as {
             Chart: {
@@ -115,7 +115,7 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     );
     const tiles = await tab.evaluate(() =>
       Object.fromEntries(
-        [...document.querySelectorAll<HTMLElement>("[data-tile]")].map((tile) => [
+        Array.from(document.querySelectorAll<HTMLElement>("[data-tile]")).map((tile) => [
           tile.closest("[data-page]")?.getAttribute("data-page") + "/" + tile.dataset.tile,
           { value: Number(tile.dataset.value), text: tile.querySelector(".tile-value")?.textContent ?? "" },
         ]),
