@@ -250,6 +250,55 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     await tab.close();
   });
 
+  it("shows the campaign, geography and cohort extracts' numbers", async () => {
+    const { tab, charts, tiles } = await open(1280);
+    const campaigns = (await csv("campaign_daily")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    assert.ok(campaigns.length > 0);
+    close(tiles["campaigns/campaign_spend"]!.value, total(campaigns, "spend"), "campaign spend");
+    close(
+      tiles["campaigns/campaign_revenue"]!.value,
+      total(campaigns, "attributed_revenue"),
+      "campaign revenue",
+    );
+    const spendById = new Map<string, number>();
+    for (const row of campaigns) {
+      const key = `${row.channel}|${row.campaign_id || row.campaign_name}`;
+      spendById.set(key, (spendById.get(key) ?? 0) + Number(row.spend || 0));
+    }
+    const topSpend = [...spendById.values()]
+      .filter((spend) => spend > 0)
+      .sort((a, b) => b - a)
+      .slice(0, 10);
+    const shownSpend = charts.find((chart) => chart.id === "campaigns-top")!.datasets[0]!.data;
+    shownSpend.forEach((value, index) => close(value!, topSpend[index]!, `campaign #${index + 1} spend`));
+
+    // Geography: the 12 months ending with the run month (Dec 2025 – Nov 2026 for a run on 21 Nov 2026).
+    const geography = (await csv("geographic_sales")).filter(
+      (row) => row.month! >= "2025-12-01" && row.month! <= RUN_DATE,
+    );
+    close(tiles["geography/geo_revenue"]!.value, total(geography, "revenue"), "12 months' revenue by region");
+    const countries = new Map<string, number>();
+    for (const row of geography)
+      countries.set(row.country_code!, (countries.get(row.country_code!) ?? 0) + Number(row.revenue));
+    const byCountry = charts.find((chart) => chart.id === "geography-countries")!;
+    const leader = [...countries.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    assert.equal(byCountry.labels[0], leader[0]);
+    close(byCountry.datasets[0]!.data[0]!, leader[1], `revenue of ${leader[0]}`);
+
+    // Cohorts: the 12 newest acquisition months, each counted once (its month-0 row).
+    const cohorts = (await csv("ltv_cohorts")).filter((row) => row.months_since_first_order === "0");
+    const newest = cohorts.sort((a, b) => a.cohort_month!.localeCompare(b.cohort_month!)).slice(-12);
+    const shownCustomers = charts.find((chart) => chart.id === "cohorts-customers")!.datasets[0]!.data;
+    assert.deepEqual(
+      shownCustomers,
+      newest.map((row) => Number(row.cohort_customers)),
+    );
+    close(tiles["cohorts/cohort_customers"]!.value, total(newest, "cohort_customers"), "cohort customers");
+    await tab.close();
+  });
+
   it("fits a 390 px phone without scrolling sideways", async () => {
     const { tab, errors } = await open(390);
     const widths = await tab.evaluate(() => ({
