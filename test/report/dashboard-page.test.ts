@@ -15,7 +15,8 @@ import { defaultDemoOptions, generateDemoData } from "../../functions/demo/gener
 import { dashboardPagePath, extractPath } from "../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
-import { runLocally } from "../../functions/runtime/local-run.ts";
+import { printSummary } from "../../functions/cli/summary.ts";
+import { type LocalRunReport, runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
@@ -45,6 +46,7 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
   let config: PulseConfig;
   let warehouse: DuckDbWarehouse;
   let browser: Browser;
+  let firstRun: LocalRunReport;
   const csv = async (name: string): Promise<Row[]> =>
     parse(await readFile(join(config.local.bucketDir, extractPath(name, RUN_DATE))), {
       columns: true,
@@ -70,12 +72,12 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
       startDate: addDays(RUN_DATE, -89),
       ordersPerDay: 30,
     });
-    const report = await runLocally(config, message("dash", { to: "report" }), {
+    firstRun = await runLocally(config, message("dash", { to: "report" }), {
       log: silentLogger(),
       warehouse,
       secrets: fixedSecrets({ piiHashKey: "d".repeat(40) }),
     });
-    assert.deepEqual(report.failures, []);
+    assert.deepEqual(firstRun.failures, []);
     browser = await launchBrowser();
   });
   after(async () => {
@@ -123,6 +125,21 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     );
     return { tab, errors, requests, url, charts: charts as ChartData[], tiles };
   }
+
+  it("is listed by the run's summary, next to the deck", async () => {
+    const lines: string[] = [];
+    await printSummary(firstRun, config, (line) => lines.push(line));
+    assert.ok(
+      lines.includes(`  ${"dashboard".padEnd(10)} ${page()}`),
+      lines.filter((line) => line.startsWith("  ")).join("\n"),
+    );
+    assert.ok(
+      firstRun.records
+        .find((record) => record.step === "report")
+        ?.outputs?.includes(dashboardPagePath(RUN_DATE)),
+      "the report step's ledger record names the page",
+    );
+  });
 
   it("loads from file:// with no console errors and no request beyond the file", async () => {
     const { tab, errors, requests, url } = await open(1280);
