@@ -21,6 +21,7 @@ import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { fixedSecrets } from "../support/secrets.ts";
+import { previewDashboard } from "../../tools/preview.ts";
 
 const RUN_DATE = "2026-11-21";
 const FIRST_DAY = addDays(RUN_DATE, -27);
@@ -327,6 +328,14 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     assert.ok(widths.document <= 390 && widths.body <= 390, JSON.stringify(widths));
     assert.deepEqual(errors, []);
     await tab.close();
+  });
+
+  it("npm run preview renders it to one full-page PNG", async () => {
+    const png = await readFile(await previewDashboard(page(), workDir));
+    assert.equal(png.subarray(1, 4).toString(), "PNG");
+    // IHDR: width and height, big-endian, at bytes 16 and 20. Full page: far taller than the 900 px viewport.
+    assert.equal(png.readUInt32BE(16), 1280);
+    assert.ok(png.readUInt32BE(20) > 3000, `height ${png.readUInt32BE(20)}`);
   });
 
   it("a missing extract does not fail the report: its page says it is missing", async () => {
