@@ -12,6 +12,11 @@ export function parseExtract(text: string): ExtractRow[] {
   return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as ExtractRow[];
 }
 
+/** Demo rows say so themselves (is_demo): a page built from them is marked even if the message was not. */
+export function isDemoPage(demoRun: boolean, tables: ExtractTables): boolean {
+  return demoRun || Object.values(tables).some((rows) => rows?.some((row) => row.is_demo === "true"));
+}
+
 /** The run date's extracts; a missing one is undefined (its page says so) rather than an error. */
 export async function readExtracts(context: StepContext): Promise<ExtractTables> {
   const tables: ExtractTables = {};
@@ -29,7 +34,7 @@ export async function buildDashboardPage(
   const model = buildDashboardModel(tables, {
     runDate: context.message.runDate,
     shop: context.config.shop,
-    demo: context.message.demo === true,
+    demo: isDemoPage(context.message.demo === true, tables),
   });
   const html = renderDashboardHtml(model, await readChartJs());
   return {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
+import { isDemoPage } from "../../functions/report/dashboard-page.ts";
 import { readChartJs, renderDashboardHtml, scriptSafeJson } from "../../functions/report/dashboard-render.ts";
 import type { DashboardPage, ExtractRow, ExtractTables } from "../../functions/report/dashboard-rows.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
@@ -198,6 +199,27 @@ describe("the dashboard HTML", () => {
     const json = scriptSafeJson({ text });
     assert.doesNotMatch(json, /[<>&\u2028\u2029]/);
     assert.deepEqual(JSON.parse(json), { text });
+  });
+
+  it("marks a page of demo data, whether the run or the extracts' is_demo say so", async () => {
+    assert.equal(
+      isDemoPage(false, { findings, daily_kpis: rows("date,is_demo", "2026-11-29,false") }),
+      false,
+    );
+    assert.equal(isDemoPage(false, { findings, daily_kpis: rows("date,is_demo", "2026-11-29,true") }), true);
+    assert.equal(isDemoPage(true, {}), true);
+    const chartJs = await readChartJs();
+    const demo = renderDashboardHtml(
+      buildDashboardModel({}, { runDate: RUN_DATE, shop: SHOP, demo: true }),
+      chartJs,
+    );
+    assert.match(demo, /<title>DEMO DATA · /);
+    assert.match(demo, /<div class="demo">DEMO DATA/);
+    const real = renderDashboardHtml(
+      buildDashboardModel({}, { runDate: RUN_DATE, shop: SHOP, demo: false }),
+      chartJs,
+    );
+    assert.doesNotMatch(real, /DEMO DATA/);
   });
 
   it("keeps hostile product titles as text in a real browser, charts drawn", async () => {
