@@ -14,6 +14,8 @@ import {
   type DashboardPage,
   type ExtractRow,
   type ExtractTables,
+  type Tile,
+  type ValueFormat,
   inWindow,
   incompleteCaveat,
   isTrue,
@@ -35,27 +37,77 @@ export type { DashboardModel } from "./dashboard-rows.ts";
 
 // --- pages ---------------------------------------------------------------------------------------------------
 
+interface OverviewKpis {
+  revenue: number;
+  net_revenue: number;
+  orders: number;
+  aov: number | null;
+  new_customers: number;
+  ad_spend: number;
+  blended_roas: number | null;
+  mer: number | null;
+  cac: number | null;
+}
+
+/** The overview's KPIs over some days of daily_kpis, computed as the extract defines them per day. */
+function overviewKpis(rows: readonly ExtractRow[]): OverviewKpis {
+  const revenue = sum(rows, "gross_revenue");
+  const net = sum(rows, "net_revenue");
+  const spend = sum(rows, "ad_spend");
+  const orders = sum(rows, "orders");
+  const customers = sum(rows, "new_customers");
+  return {
+    revenue,
+    net_revenue: net,
+    orders,
+    // AOV over the orders that carry a value (an order without one is not a $0 order).
+    aov: ratio(revenue, orders - sum(rows, "orders_missing_value"), 2),
+    new_customers: customers,
+    ad_spend: spend,
+    blended_roas: ratio(revenue, spend, 2),
+    mer: ratio(net, spend, 2),
+    cac: ratio(spend, customers, 2),
+  };
+}
+
+/** (now - before) / before, or null without a base. */
+export function relativeChange(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return ratio(now - before, before);
+}
+
 function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
   const page = missingPage("overview", "Overview", ["daily_kpis"], tables);
   const daily = tables.daily_kpis;
   if (!daily) return page;
   const rows = inWindow(daily, context.from, context.to);
   const byDate = new Map(rows.map((row) => [row.date, row]));
-  const revenue = sum(rows, "gross_revenue");
-  const spend = sum(rows, "ad_spend");
-  const orders = sum(rows, "orders");
-  const ordersWithValue = orders - sum(rows, "orders_missing_value");
+  // The same KPIs over the 28 days before: each tile says how it moved.
+  const before = inWindow(daily, addDays(context.from, -context.days.length), addDays(context.from, -1));
+  const current = overviewKpis(rows);
+  const previous = before.length ? overviewKpis(before) : undefined;
   const caveat = incompleteCaveat(rows);
+  const previousCaveat = incompleteCaveat(before);
+  const tile = (id: keyof OverviewKpis, title: string, format: ValueFormat, partial = false): Tile => ({
+    id,
+    label: title,
+    value: current[id],
+    format,
+    caveat: partial ? caveat : undefined,
+    change: previous ? relativeChange(current[id], previous[id]) : null,
+    // A change against (or of) a partial sum is shown without judgement.
+    changeIsPartial: partial && Boolean(caveat || previousCaveat),
+  });
   page.tiles = [
-    { id: "revenue", label: "Revenue", value: revenue, format: "money" },
-    { id: "net_revenue", label: "Net revenue", value: sum(rows, "net_revenue"), format: "money" },
-    { id: "orders", label: "Orders", value: orders, format: "number" },
-    { id: "aov", label: "AOV", value: ratio(revenue, ordersWithValue, 2), format: "money" },
-    { id: "new_customers", label: "New customers", value: sum(rows, "new_customers"), format: "number" },
-    { id: "ad_spend", label: "Ad spend", value: spend, format: "money", caveat },
-    { id: "blended_roas", label: "Blended ROAS", value: ratio(revenue, spend, 2), format: "ratio", caveat },
-    { id: "mer", label: "MER", value: ratio(sum(rows, "net_revenue"), spend, 2), format: "ratio", caveat },
-    { id: "cac", label: "CAC", value: ratio(spend, sum(rows, "new_customers"), 2), format: "money", caveat },
+    tile("revenue", "Revenue", "money"),
+    tile("net_revenue", "Net revenue", "money"),
+    tile("orders", "Orders", "number"),
+    tile("aov", "AOV", "money"),
+    tile("new_customers", "New customers", "number"),
+    tile("ad_spend", "Ad spend", "money", true),
+    tile("blended_roas", "Blended ROAS", "ratio", true),
+    tile("mer", "MER", "ratio", true),
+    tile("cac", "CAC", "money", true),
   ];
   const incomplete = context.days.flatMap((day, index) => {
     const row = byDate.get(day);

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { escapeHtml } from "../lib/reporting/html.ts";
 import {
+  formatChange,
   formatDateRange,
   formatLongDate,
   formatMoney,
@@ -76,12 +77,24 @@ function tileText(tile: Tile, fmt: NumberLocale): string {
   return formatValue(tile.value, tile.format, fmt);
 }
 
-function tileHtml(tile: Tile, fmt: NumberLocale): string {
+/** Lower is better for these: a rise is drawn red. */
+const LOWER_IS_BETTER = new Set(["cac"]);
+
+function changeHtml(tile: Tile, fmt: NumberLocale, days: number): string {
+  if (tile.change === undefined) return "";
+  if (tile.change === null) return `<div class="tile-change" data-change="">no prior period</div>`;
+  const good = LOWER_IS_BETTER.has(tile.id) ? tile.change < 0 : tile.change > 0;
+  const tone = tile.changeIsPartial || Math.abs(tile.change) < 0.005 ? "neutral" : good ? "up" : "down";
+  return `<div class="tile-change ${tone}" data-change="${tile.change}">${escapeHtml(formatChange(tile.change, fmt.locale))} vs prior ${days} days</div>`;
+}
+
+function tileHtml(tile: Tile, fmt: NumberLocale, days: number): string {
   const value = tile.value === null ? "" : String(tile.value);
   const exact = formatValue(tile.value, tile.format, fmt);
   return `<div class="tile${tile.caveat ? " partial" : ""}" data-tile="${escapeHtml(tile.id)}" data-value="${value}">
 <div class="tile-label">${escapeHtml(tile.label)}${tile.caveat ? " *" : ""}</div>
 <div class="tile-value" title="${escapeHtml(exact)}">${escapeHtml(tileText(tile, fmt))}</div>
+${changeHtml(tile, fmt, days)}
 ${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""}</div>`;
 }
 
@@ -121,7 +134,7 @@ ${body}
 </tbody></table></div></section>`;
 }
 
-function pageHtml(page: DashboardPage, fmt: NumberLocale): string {
+function pageHtml(page: DashboardPage, fmt: NumberLocale, days: number): string {
   const missing = page.missing.length
     ? `<p class="missing">The extract${page.missing.length > 1 ? "s" : ""} ${page.missing
         .map((name) => `<code>${escapeHtml(name)}</code>`)
@@ -133,7 +146,7 @@ function pageHtml(page: DashboardPage, fmt: NumberLocale): string {
 <h2>${escapeHtml(page.title)}</h2>
 ${missing}
 ${page.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join("\n")}
-${page.tiles.length ? `<div class="tiles">${page.tiles.map((tile) => tileHtml(tile, fmt)).join("\n")}</div>` : ""}
+${page.tiles.length ? `<div class="tiles">${page.tiles.map((tile) => tileHtml(tile, fmt, days)).join("\n")}</div>` : ""}
 ${page.charts.length ? `<div class="charts">${page.charts.map(chartHtml).join("\n")}</div>` : ""}
 ${page.tables.map((table) => tableHtml(table, fmt)).join("\n")}
 </section>`;
@@ -156,6 +169,9 @@ main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
 .tile.partial{border-color:#f59e0b;background:#fffbeb}
 .tile-label{font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.03em}
 .tile-value{font-size:22px;font-weight:600;margin-top:2px;overflow-wrap:anywhere}
+.tile-change{font-size:12px;color:#6b7280;margin-top:2px}
+.tile-change.up{color:#047857}
+.tile-change.down{color:#b91c1c}
 .tile-caveat{font-size:11px;color:#92400e;margin-top:4px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:12px}
 .chart{margin:0;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;min-width:0}
@@ -290,7 +306,7 @@ export function renderDashboardHtml(model: DashboardModel, chartJs: string): str
 ${model.isDemo ? "<div class=\"demo\">DEMO DATA: the generated demo shop's numbers, not a real shop's.</div>" : ""}
 <nav>${model.pages.map((page) => `<a href="#${escapeHtml(page.id)}">${escapeHtml(page.title)}</a>`).join("")}</nav>
 <main>
-${model.pages.map((page) => pageHtml(page, fmt)).join("\n")}
+${model.pages.map((page) => pageHtml(page, fmt, model.window.days)).join("\n")}
 </main>
 <footer>Built from the run's CSV extracts (extracts/&lt;name&gt;/dt=${escapeHtml(model.runDate)}/). A figure marked * or shaded counts only the sources that had landed.</footer>
 <script type="application/json" id="dashboard-data">${scriptSafeJson(data)}</script>

@@ -17,6 +17,10 @@ export interface Tile {
   format: ValueFormat;
   /** Why the number is partial (missing sources), shown under it. */
   caveat?: string;
+  /** Relative change against the window before (0.08 = +8%); null when there is no base. */
+  change?: number | null;
+  /** The change compares a partial sum: shown without green or red. */
+  changeIsPartial?: boolean;
 }
 
 export interface Series {

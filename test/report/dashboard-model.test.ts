@@ -84,6 +84,11 @@ describe("the dashboard model", () => {
     assert.equal(tile(overview, "aov")?.value, 103.45); // 6000 / (60 - 2 orders without a value)
     assert.equal(tile(overview, "cac")?.value, 66.67); // 1000 / 15
     assert.match(tile(overview, "ad_spend")?.caveat ?? "", /excludes Meta on 1 day/);
+    // Against the 28 days before (2026-10-05 to 2026-11-01: the 2026-11-01 row alone).
+    assert.equal(tile(overview, "revenue")?.change, -0.94); // 6000 / 99999 - 1
+    assert.equal(tile(overview, "orders")?.change, -0.9399); // 60 / 999 - 1
+    assert.equal(tile(overview, "revenue")?.changeIsPartial, false);
+    assert.equal(tile(overview, "ad_spend")?.changeIsPartial, true);
     assert.equal(tile(overview, "revenue")?.caveat, undefined);
     const days = chart(overview, "overview-daily");
     assert.equal(days?.labels.length, 28);

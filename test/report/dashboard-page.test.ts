@@ -193,6 +193,15 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     close(tiles["overview/ad_spend"]!.value, spend, "ad spend");
     close(tiles["overview/blended_roas"]!.value, Math.round((revenue / spend) * 100) / 100, "blended ROAS");
     // The tile's text is the shop's currency in the shop's locale.
+    // Its change against the 28 days before, from the same CSV.
+    const before = (await csv("daily_kpis")).filter(
+      (row) => row.date! >= addDays(FIRST_DAY, -28) && row.date! < FIRST_DAY,
+    );
+    const revenueBefore = total(before, "gross_revenue");
+    const shownChange = Number(
+      await tab.locator('[data-tile="revenue"] .tile-change').getAttribute("data-change"),
+    );
+    assert.ok(Math.abs(shownChange - (revenue / revenueBefore - 1)) < 0.0001, `change ${shownChange}`);
     const euros = new Intl.NumberFormat("fr-FR", {
       style: "currency",
       currency: "EUR",
