@@ -5,11 +5,26 @@ import { extractPath } from "../lib/bucket-layout.ts";
 import type { StepContext } from "../shared/step.ts";
 import { buildDashboardModel } from "./dashboard-model.ts";
 import { readChartJs, renderDashboardHtml } from "./dashboard-render.ts";
-import { DASHBOARD_EXTRACTS, type ExtractRow, type ExtractTables } from "./dashboard-rows.ts";
+import {
+  DASHBOARD_EXTRACTS,
+  type ExtractRow,
+  type ExtractTables,
+  extractRowsSince,
+} from "./dashboard-rows.ts";
 
-/** Parsed rows of one extract CSV (header row = column names; every cell kept as text). */
-export function parseExtract(text: string): ExtractRow[] {
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as ExtractRow[];
+/**
+ * Parsed rows of one extract CSV (header row = column names; every cell kept as text). With `keep`, only the
+ * rows whose `column` is on or after `since` are kept, decided row by row while parsing.
+ */
+export function parseExtract(text: string | Buffer, keep?: { column: string; since: string }): ExtractRow[] {
+  return parse(text, {
+    columns: true,
+    skip_empty_lines: true,
+    bom: true,
+    on_record: keep
+      ? (record: ExtractRow) => ((record[keep.column] ?? "") >= keep.since ? record : null)
+      : undefined,
+  }) as ExtractRow[];
 }
 
 /** Demo rows say so themselves (is_demo): a page built from them is marked even if the message was not. */
@@ -20,9 +35,10 @@ export function isDemoPage(demoRun: boolean, tables: ExtractTables): boolean {
 /** The run date's extracts; a missing one is undefined (its page says so) rather than an error. */
 export async function readExtracts(context: StepContext): Promise<ExtractTables> {
   const tables: ExtractTables = {};
+  const since = extractRowsSince(context.message.runDate);
   for (const name of DASHBOARD_EXTRACTS) {
     const data = await context.ports.bucket.read(extractPath(name, context.message.runDate));
-    tables[name] = data ? parseExtract(data.toString("utf8")) : undefined;
+    tables[name] = data ? parseExtract(data, since[name]) : undefined;
   }
   return tables;
 }

@@ -3,7 +3,9 @@
 // months). Each says which extract it lacks rather than failing the report.
 import { formatMonthShort } from "../lib/reporting/display-format.ts";
 import {
+  COHORTS_SHOWN,
   type DashboardContext,
+  GEOGRAPHY_MONTHS,
   type DashboardPage,
   type ExtractRow,
   type ExtractTables,
@@ -22,10 +24,8 @@ import {
 export const TOP_CAMPAIGNS = 10;
 export const TOP_COUNTRIES = 10;
 export const TOP_REGIONS = 10;
-export const COHORTS_SHOWN = 12;
 /** Cohorts drawn as lines on the revenue-per-customer chart (more would be unreadable on a phone). */
 export const COHORT_LINES = 6;
-const GEOGRAPHY_MONTHS = 12;
 
 /** A month's label, the run month marked partial. */
 function monthLabel(month: string, context: DashboardContext): string {

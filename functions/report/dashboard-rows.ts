@@ -99,6 +99,28 @@ export const DASHBOARD_EXTRACTS = [
   "ltv_cohorts",
 ] as const;
 
+/**
+ * The first day (or month) of each extract that any page reads, so that rows older than that are dropped while
+ * parsing: a snapshot extract holds all of history, and only the window's rows need to be in memory. The date
+ * column is `date`, `month` or `cohort_month`; an extract not listed (findings) is read whole.
+ */
+export function extractRowsSince(runDate: string): Record<string, { column: string; since: string }> {
+  const window = addDays(runDate, -(WINDOW_DAYS - 1));
+  const priorWindow = addDays(window, -WINDOW_DAYS);
+  const months = monthsBack(runDate, MONTHS_SHOWN - 1);
+  return {
+    daily_kpis: { column: "date", since: priorWindow < months ? priorWindow : months },
+    marketing_daily_channel: { column: "date", since: window },
+    product_daily_sales: { column: "date", since: window },
+    campaign_daily: { column: "date", since: window },
+    geographic_sales: { column: "month", since: monthsBack(runDate, GEOGRAPHY_MONTHS - 1) },
+    ltv_cohorts: { column: "cohort_month", since: monthsBack(runDate, COHORTS_SHOWN - 1) },
+  };
+}
+
+export const GEOGRAPHY_MONTHS = 12;
+export const COHORTS_SHOWN = 12;
+
 /** The tiles and daily charts cover the 28 days ending on the run date: four whole weeks, every weekday 4 times. */
 export const WINDOW_DAYS = 28;
 export const MONTHS_SHOWN = 13;

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
-import { isDemoPage } from "../../functions/report/dashboard-page.ts";
+import { isDemoPage, parseExtract } from "../../functions/report/dashboard-page.ts";
+import { extractRowsSince } from "../../functions/report/dashboard-rows.ts";
 import { readChartJs, renderDashboardHtml, scriptSafeJson } from "../../functions/report/dashboard-render.ts";
 import type { DashboardPage, ExtractRow, ExtractTables } from "../../functions/report/dashboard-rows.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
@@ -195,6 +196,26 @@ describe("the dashboard model", () => {
     assert.equal(tile(cohorts, "retention_m1")?.value, 0.125); // (2 + 3) / (10 + 30)
     assert.deepEqual(chart(cohorts, "cohorts-customers")?.series[0]?.data, [10, 30, 5]);
     assert.deepEqual(cohorts.tables[0]?.rows[0]?.slice(1), [10, 0.2]);
+  });
+});
+
+describe("reading the extracts", () => {
+  it("keeps only the rows a page reads, decided while parsing; quoted commas and newlines survive", () => {
+    const since = extractRowsSince(RUN_DATE);
+    assert.deepEqual(since.product_daily_sales, { column: "date", since: "2026-11-02" });
+    assert.deepEqual(since.daily_kpis, { column: "date", since: "2025-11-01" }); // 13 months of bars
+    assert.deepEqual(since.geographic_sales, { column: "month", since: "2025-12-01" });
+    const csv =
+      'date,product_title,revenue\n2026-11-01,old,1\n2026-11-02,"Serum, 30 ml\nrefill",2\n2026-11-29,x,3\n';
+    const kept = parseExtract(csv, since.product_daily_sales);
+    assert.deepEqual(
+      kept.map((row) => [row.date, row.product_title, row.revenue]),
+      [
+        ["2026-11-02", "Serum, 30 ml\nrefill", "2"],
+        ["2026-11-29", "x", "3"],
+      ],
+    );
+    assert.equal(parseExtract(csv).length, 3);
   });
 });
 
