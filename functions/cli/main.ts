@@ -24,6 +24,7 @@ import {
 import { decideDataMode, readWorkDirState } from "./data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { isInitUsageError, runInit } from "./init.ts";
+import { LookerUrlUsageError, runLookerUrl } from "./looker-url.ts";
 import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
 import { rerun } from "./rerun.ts";
@@ -40,6 +41,9 @@ Usage
   npm start -- plan [run options]   list what each step would do, without doing it
   npm start -- rerun --from STEP --date YYYY-MM-DD [--force] [--project P]
                                     resume a cloud run: publish its message to STEP's Pub/Sub topic
+  npm start -- looker-url [--bucket NAME] [--template REPORT_ID]
+                                    print the Looker Studio Linking API link that creates the dashboard,
+                                    its data sources bound to the bucket's extracts (looker-url --help)
 
 Run options
   --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data)
@@ -94,6 +98,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (argv[0] === "rerun") return rerun(argv.slice(1), env);
   const write = (line: string) => process.stdout.write(`${line}\n`);
   if (argv[0] === "init") return initCommand(argv.slice(1), env);
+  if (argv[0] === "looker-url") return lookerUrlCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -200,6 +205,26 @@ async function initCommand(argv: string[], env: Record<string, string | undefine
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return isInitUsageError(error) || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
+  }
+}
+
+/** `looker-url`: a usage or settings problem exits 2 with the message. */
+function lookerUrlCommand(argv: string[], env: Record<string, string | undefined>): number {
+  try {
+    return runLookerUrl(
+      argv,
+      env,
+      process.cwd(),
+      (line) => process.stdout.write(`${line}\n`),
+      (line) => process.stderr.write(`${line}\n`),
+    );
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    const usage =
+      error instanceof LookerUrlUsageError ||
+      error instanceof ConfigError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    return usage ? 2 : 1;
   }
 }
 

@@ -254,6 +254,18 @@ export const SETTING_OPTIONS = {
     schema: z.string().regex(/^[a-z0-9_-]{0,63}$/, "expected a label value: a-z, 0-9, _ and -"),
     help: "label on every BigQuery job, e.g. prod",
   }),
+  "looker.templateReportId": option({
+    env: ["PULSE_LOOKER_TEMPLATE_REPORT_ID"],
+    defaultHelp: "— (none: `looker-url` prints one report link per extract)",
+    schema: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{6,100}$/,
+        "expected a Looker Studio report id (in the report's URL, between reporting/ and /page)",
+      )
+      .optional(),
+    help: "Looker Studio report that `looker-url` copies, its data sources bound to the extracts (docs/dashboard.md)",
+  }),
   connectors: option({
     default: {},
     defaultHelp: "every connector off; reconciliation 2 % over 14 days ending 2 days before the run date",

@@ -43,6 +43,7 @@ campaign_history AS (
 campaign_names AS (
   SELECT platform, campaign_id, campaign_name
   FROM campaign_history
+  WHERE campaign_id IS NOT NULL
   QUALIFY ROW_NUMBER() OVER (PARTITION BY platform, campaign_id ORDER BY date DESC, campaign_name) = 1
 ),
 

@@ -1,0 +1,160 @@
+// marts.campaign_performance_daily on hand-made raw rows: ad groups' platform numbers summed over their ads, and
+// each campaign's UTM-attributed orders on a row of its own, matched by campaign id or by name ignoring case —
+// also for a campaign that last spent before an incremental run's window — with unmatched UTMs kept as written,
+// cancelled orders and other channels left out.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+
+const DAY = "2026-11-21";
+
+let orderId = 5000;
+/** An order at noon New York time on DAY, worth `total`, landing on `landing`. */
+const order = (total: string, landing: string | null, extra: Record<string, unknown> = {}) => {
+  orderId += 1;
+  return {
+    id: orderId,
+    name: `#${orderId}`,
+    created_at: `${DAY}T17:00:00Z`,
+    updated_at: `${DAY}T17:00:00Z`,
+    currency: "USD",
+    financial_status: "paid",
+    subtotal_price: total,
+    total_discounts: "0.00",
+    total_tax: "0.00",
+    total_price: total,
+    landing_site: landing,
+    line_items: [],
+    refunds: [],
+    _airbyte_raw_id: `o${orderId}`,
+    _airbyte_extracted_at: `${DAY}T23:00:00Z`,
+    ...extra,
+  };
+};
+
+const google = (
+  date: string,
+  campaign: number,
+  name: string,
+  group: number,
+  groupName: string,
+  cost: number,
+) => ({
+  segments_date: date,
+  customer_id: 3,
+  customer_currency_code: "USD",
+  campaign_id: campaign,
+  campaign_name: name,
+  ad_group_id: group,
+  ad_group_name: groupName,
+  metrics_cost_micros: cost * 1_000_000,
+  metrics_impressions: 1000,
+  metrics_clicks: 10,
+  metrics_conversions: 1,
+  metrics_conversions_value: 50,
+  _airbyte_extracted_at: `${date}T23:00:00Z`,
+});
+
+const meta = (ad: string, spend: number) => ({
+  date_start: DAY,
+  date_stop: DAY,
+  account_id: "act_1",
+  account_currency: "USD",
+  campaign_id: "c1",
+  campaign_name: "Prospecting_Broad",
+  adset_id: "s1",
+  adset_name: "Broad 25-54",
+  ad_id: ad,
+  ad_name: `Ad ${ad}`,
+  spend,
+  impressions: 500,
+  clicks: 5,
+  actions: [],
+  action_values: [],
+  _airbyte_extracted_at: `${DAY}T23:00:00Z`,
+});
+
+async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
+  await insertRaw(warehouse, "google_ads_campaign_stats", [
+    google(DAY, 5, "Search_Brand", 6, "Brand exact", 20),
+    google(DAY, 5, "Search_Brand", 7, "Brand broad", 30),
+    // A promotion that last spent in October, weeks before the run's window.
+    google("2026-10-01", 8, "Old Promo", 9, "Promo", 15),
+  ]);
+  await insertRaw(warehouse, "facebook_ads_insights", [meta("a1", 11.5), meta("a2", 8.5)]);
+  await insertRaw(warehouse, "shopify_orders", [
+    // By name, in another case.
+    order("100.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=SEARCH_BRAND"),
+    order("40.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=search_brand"),
+    // By id: the October promotion.
+    order("70.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=8"),
+    // A campaign Google Ads never reported, and a paid click without utm_campaign.
+    order("25.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=mystery"),
+    order("15.00", "/?utm_source=google&utm_medium=cpc"),
+    order("60.00", "/?utm_source=instagram&utm_medium=paid_social&utm_campaign=prospecting_broad"),
+    // Left out: cancelled; organic; email.
+    order("500.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Search_Brand", {
+      cancelled_at: `${DAY}T18:00:00Z`,
+    }),
+    order("80.00", null),
+    order("90.00", "/?utm_source=klaviyo&utm_medium=email&utm_campaign=Search_Brand"),
+  ]);
+}
+
+describe("marts.campaign_performance_daily", { timeout: 60_000 }, () => {
+  let warehouse: DuckDbWarehouse;
+  const rows = () =>
+    warehouse.query(
+      `SELECT platform, channel, campaign_id, campaign_name, ad_group_id, ad_group_name, spend, clicks,
+              attributed_orders, attributed_revenue, is_complete
+       FROM marts.campaign_performance_daily WHERE date = DATE '${DAY}'
+       ORDER BY platform, campaign_name NULLS LAST, ad_group_id NULLS FIRST`,
+      {},
+      { label: "fixture" },
+    );
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await loadScenario(warehouse);
+  });
+  after(() => warehouse.close());
+
+  const expected = [
+    // platform, channel, campaign id, campaign name, ad group id, ad group name, spend, clicks, orders, revenue
+    ["facebook_ads", "meta", "c1", "Prospecting_Broad", null, null, null, null, 1, 60],
+    ["facebook_ads", "meta", "c1", "Prospecting_Broad", "s1", "Broad 25-54", 20, 10, null, null],
+    ["google_ads", "google_ads", "8", "Old Promo", null, null, null, null, 1, 70],
+    ["google_ads", "google_ads", "5", "Search_Brand", null, null, null, null, 2, 140],
+    ["google_ads", "google_ads", "5", "Search_Brand", "6", "Brand exact", 20, 10, null, null],
+    ["google_ads", "google_ads", "5", "Search_Brand", "7", "Brand broad", 30, 10, null, null],
+    ["google_ads", "google_ads", null, "mystery", null, null, null, null, 1, 25],
+    ["google_ads", "google_ads", null, null, null, null, null, null, 1, 15],
+  ];
+  const asTuples = (result: Record<string, unknown>[]) =>
+    result.map((row) => [
+      row.platform,
+      row.channel,
+      row.campaign_id,
+      row.campaign_name,
+      row.ad_group_id,
+      row.ad_group_name,
+      row.spend === null ? null : Number(row.spend),
+      row.clicks === null ? null : Number(row.clicks),
+      row.attributed_orders === null ? null : Number(row.attributed_orders),
+      row.attributed_revenue === null ? null : Number(row.attributed_revenue),
+    ]);
+
+  it("on a full build: ad-group rows and campaign attribution rows, matched by id or name", async () => {
+    await buildModels(warehouse, DAY, { fullRefresh: true });
+    const result = await rows();
+    assert.deepEqual(asTuples(result), expected);
+    assert.ok(result.every((row) => row.is_complete === true));
+  });
+
+  it("on an incremental run whose window starts after the campaign last spent: the same rows", async () => {
+    await buildModels(warehouse, "2026-11-10", { fullRefresh: true });
+    await buildModels(warehouse, DAY, { lookbackDays: 3 });
+    assert.deepEqual(asTuples(await rows()), expected);
+  });
+});
