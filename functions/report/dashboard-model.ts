@@ -133,6 +133,20 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
       ? `Shaded days lack an ad platform's data: no spend point is drawn. ${caveat ?? ""}`.trim()
       : undefined,
   });
+  // Ratios over a day that lacked an ad platform would flatter it: no point for such a day.
+  page.charts.push({
+    id: "overview-efficiency",
+    title: "Blended ROAS and MER by day",
+    type: "line",
+    labels,
+    series: [
+      { label: "Blended ROAS", data: column("blended_roas", true) },
+      { label: "MER", data: column("mer", true) },
+    ],
+    format: "ratio",
+    incomplete,
+    caveat: incomplete.length ? "Shaded days lack an ad platform's data: no point is drawn." : undefined,
+  });
   page.charts.push({
     id: "overview-customers",
     title: "Revenue from new and returning customers",

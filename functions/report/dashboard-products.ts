@@ -137,6 +137,31 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
     });
     if (!findings.length) page.notes.push("No findings in this run: every check passed.");
   }
+  const reconciliation = tables.reconciliation;
+  if (reconciliation)
+    page.tables.push({
+      id: "quality-reconciliation",
+      title: reconciliation.length
+        ? "Warehouse against the platforms' own totals"
+        : "Warehouse against the platforms' own totals (reconciliation off: no rows)",
+      columns: [
+        { label: "Source", format: "text" },
+        { label: "Metric", format: "text" },
+        { label: "Status", format: "text" },
+        { label: "API", format: "number" },
+        { label: "Warehouse", format: "number" },
+        { label: "Difference", format: "number" },
+      ],
+      rows: reconciliation.map((row) => [
+        sourceDisplayName(row.source ?? ""),
+        row.metric ?? "",
+        row.status ?? "",
+        num(row, "api_value"),
+        num(row, "warehouse_value"),
+        num(row, "difference"),
+      ]),
+      incompleteRows: reconciliation.flatMap((row, index) => (row.status === "MISMATCH" ? [index] : [])),
+    });
   if (daily) {
     const incomplete = daily.filter((row) => !isTrue(row, "is_complete"));
     page.tiles.push(

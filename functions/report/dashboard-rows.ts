@@ -97,6 +97,7 @@ export const DASHBOARD_EXTRACTS = [
   "campaign_daily",
   "geographic_sales",
   "ltv_cohorts",
+  "reconciliation",
 ] as const;
 
 /**

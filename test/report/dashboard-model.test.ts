@@ -20,17 +20,17 @@ function rows(header: string, ...lines: string[]): ExtractRow[] {
 }
 
 const DAILY_HEADER =
-  "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,is_complete,missing_sources";
+  "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,is_complete,missing_sources,blended_roas";
 
 // Three days in the 28-day window (one lacking Meta), one day before it (2026-11-01 is outside: the window
 // starts 2026-11-02), one after the run date.
 const daily = rows(
   DAILY_HEADER,
-  "2026-11-01,999,99999,99999,9,0,0,9999,0,true,",
-  "2026-11-02,10,1000,900,4,600,400,200,0,true,",
-  "2026-11-28,20,3000,2800,5,2000,1000,500,2,true,",
-  "2026-11-29,30,2000,1900,6,1500,500,300,0,false,facebook_ads",
-  "2026-11-30,50,5000,5000,5,0,0,100,0,true,",
+  "2026-11-01,999,99999,99999,9,0,0,9999,0,true,,10",
+  "2026-11-02,10,1000,900,4,600,400,200,0,true,,5",
+  "2026-11-28,20,3000,2800,5,2000,1000,500,2,true,,6",
+  "2026-11-29,30,2000,1900,6,1500,500,300,0,false,facebook_ads,6.67",
+  "2026-11-30,50,5000,5000,5,0,0,100,0,true,,50",
 );
 
 const channelsCsv = rows(
@@ -100,6 +100,12 @@ describe("the dashboard model", () => {
     assert.equal(days?.series[1]?.data[27], null);
     assert.equal(days?.series[1]?.data[26], 500);
     assert.equal(days?.series[1]?.data[5], null);
+    const roas = chart(overview, "overview-efficiency")?.series[0]?.data;
+    assert.deepEqual(
+      [roas?.[0], roas?.[26], roas?.[27]],
+      [5, 6, null],
+      "no ROAS point on the day lacking Meta",
+    );
     const months = chart(overview, "overview-monthly");
     assert.deepEqual(months?.series[0]?.data, [105999]); // every November row up to the run date
   });
@@ -133,6 +139,22 @@ describe("the dashboard model", () => {
     assert.equal(tile(quality, "incomplete_days")?.value, 1);
     assert.deepEqual(chart(quality, "quality-missing-sources")?.series[0]?.data, [1]);
     assert.equal(tile(quality, "orders_missing_value")?.value, 2);
+    const withReconciliation = buildDashboardModel(
+      {
+        ...tables,
+        reconciliation: rows(
+          "source,metric,status,api_value,warehouse_value,difference",
+          "google_ads,spend,OK,100,100,0",
+          "facebook_ads,spend,MISMATCH,120,100,-20",
+        ),
+      },
+      { runDate: RUN_DATE, shop: SHOP, demo: false },
+    );
+    const table = page(withReconciliation.pages, "quality").tables.find(
+      (item) => item.id === "quality-reconciliation",
+    );
+    assert.deepEqual(table?.rows[1], ["Meta", "spend", "MISMATCH", 120, 100, -20]);
+    assert.deepEqual(table?.incompleteRows, [1]);
   });
 
   it("builds a page that says which extract is missing instead of failing", () => {
