@@ -1,9 +1,10 @@
 // `npm run preview`: renders the newest deck to one PNG per slide (LibreOffice → PDF → pdftoppm) and the newest
 // summary email's HTML to a PNG (headless Chromium), so that a person can look at what the run made before a
-// board or an inbox does. Says plainly which tool is missing rather than failing half-way.
+// board or an inbox does; and the newest dashboard page to a full-page PNG (playwright-core driving Chromium).
+// Says plainly which tool is missing rather than failing half-way.
 //
 //   npm run preview                              newest deck and email under PULSE_WORK_DIR (default .pulse)
-//   npm run preview -- --deck a.pptx --email b.html --out /tmp/preview
+//   npm run preview -- --deck a.pptx --email b.html --dashboard c.html --out /tmp/preview
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { loadConfig } from "../functions/shared/config.ts";
+import { CHROMIUM_PATH } from "../test/support/browser.ts";
 
 const run = promisify(execFile);
 
@@ -128,11 +130,31 @@ export async function previewEmail(
   return png;
 }
 
+/** The dashboard page as one full-page PNG at a laptop width (charts drawn: the page needs no network). */
+export async function previewDashboard(html: string, outDir: string, width = 1280): Promise<string> {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_FLAGS.filter((flag) => flag !== "--headless"),
+  });
+  const png = join(outDir, "dashboard.png");
+  try {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(pathToFileURL(resolve(html)).toString());
+    await page.screenshot({ path: png, fullPage: true });
+  } finally {
+    await browser.close();
+  }
+  return png;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       deck: { type: "string" },
       email: { type: "string" },
+      dashboard: { type: "string" },
       out: { type: "string" },
       "work-dir": { type: "string" },
     },
@@ -173,6 +195,22 @@ async function main(): Promise<number> {
       console.log(`  png    ${await previewEmail(email, outDir)}`);
     } catch (error) {
       console.error(`email  not rendered: ${(error as Error).message}`);
+      failures += 1;
+    }
+  }
+  const dashboard =
+    values.dashboard ?? (await newest(join(workDir, "bucket", "reports"), /^dashboard\.html$/));
+  if (!dashboard) {
+    console.error(
+      `No dashboard page found under ${join(workDir, "bucket", "reports")}: run the pipeline first.`,
+    );
+    failures += 1;
+  } else {
+    try {
+      console.log(`dashboard ${dashboard}`);
+      console.log(`  png    ${await previewDashboard(dashboard, outDir)}`);
+    } catch (error) {
+      console.error(`dashboard not rendered: ${(error as Error).message}`);
       failures += 1;
     }
   }

@@ -1,6 +1,6 @@
 // The closing summary of a local run: headline numbers, alerts, and where everything was written.
 import { readQuery } from "../lib/sql/queries.ts";
-import { deckPath, latestExtractPath, runPrefix } from "../lib/bucket-layout.ts";
+import { dashboardPagePath, deckPath, latestExtractPath, runPrefix } from "../lib/bucket-layout.ts";
 import { join } from "node:path";
 import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
@@ -52,6 +52,7 @@ export async function printSummary(
   };
   for (const name of EXTRACT_NAMES) await show("extract", latestExtractPath(name));
   await show("deck", deckPath(runDate));
+  await show("dashboard", dashboardPagePath(runDate));
   const emails = report.records.find((record) => record.step === "notify")?.outputs ?? [];
   for (const email of emails) write(`  ${"email".padEnd(10)} ${email}`);
   write(`  ${"ledger".padEnd(10)} ${join(bucket.location, runPrefix(runDate), "steps")}`);

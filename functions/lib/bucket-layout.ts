@@ -70,6 +70,11 @@ export function deckPath(runDate: string): string {
   return `reports/${dated(runDate)}/dtc-pulse-${runDate}.pptx`;
 }
 
+/** The self-contained dashboard page built from the run date's extracts, next to the deck. */
+export function dashboardPagePath(runDate: string): string {
+  return `reports/${dated(runDate)}/dashboard.html`;
+}
+
 export function extractPath(name: string, runDate: string): string {
   return `extracts/${name}/${dated(runDate)}/${name}.csv`;
 }

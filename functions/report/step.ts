@@ -1,6 +1,7 @@
-// Step 6: the executive deck for the run date, to the bucket.
-import { deckPath } from "../lib/bucket-layout.ts";
+// Step 6: the executive deck for the run date, and the dashboard page built from its extracts, to the bucket.
+import { dashboardPagePath, deckPath } from "../lib/bucket-layout.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
+import { buildDashboardPage } from "./dashboard-page.ts";
 import { buildDeckContent } from "./deck-content.ts";
 import { renderDeck } from "./deck-render.ts";
 import { loadReportData } from "../lib/reporting/load-report-data.ts";
@@ -13,9 +14,16 @@ export async function runReport(context: StepContext): Promise<StepResult> {
   await context.ports.bucket.write(path, deck, {
     contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   });
+  const dashboard = await buildDashboardPage(context);
+  const dashboardPath = dashboardPagePath(context.message.runDate);
+  await context.ports.bucket.write(dashboardPath, dashboard.html, {
+    contentType: "text/html; charset=utf-8",
+  });
+  const dashboardBytes = Buffer.byteLength(dashboard.html);
+  const missing = dashboard.missing.length ? `; extracts missing: ${dashboard.missing.join(", ")}` : "";
   return {
-    outputs: [path],
-    metrics: { slides: content.slides.length, bytes: deck.length },
-    summary: `deck with ${content.slides.length} slides (${(deck.length / 1024).toFixed(0)} KiB)`,
+    outputs: [path, dashboardPath],
+    metrics: { slides: content.slides.length, bytes: deck.length, dashboard_bytes: dashboardBytes },
+    summary: `deck with ${content.slides.length} slides (${(deck.length / 1024).toFixed(0)} KiB); dashboard page with ${dashboard.pages} pages (${(dashboardBytes / 1024).toFixed(0)} KiB${missing})`,
   };
 }

@@ -1,0 +1,338 @@
+// The dashboard page's content, as plain data: the same pages as the Looker Studio dashboard (overview, channels,
+// campaigns, products, geography, cohorts, data quality), built from the rows of the CSV extracts the export step
+// wrote. Pure: rows in (strings, as a CSV parser gives them), pages of KPI tiles, chart specs and tables out. The
+// renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
+import { addDays } from "../lib/calendar.ts";
+import { formatDayMonth, formatMonthShort } from "../lib/reporting/display-format.ts";
+import { buildLookerPages } from "./dashboard-pages.ts";
+import { productsPage, qualityPage } from "./dashboard-products.ts";
+import {
+  daysBetween,
+  type DashboardContext as Context,
+  type DashboardModel,
+  type DashboardOptions,
+  type DashboardPage,
+  type ExtractRow,
+  type ExtractTables,
+  type Tile,
+  type ValueFormat,
+  inWindow,
+  incompleteCaveat,
+  isTrue,
+  label,
+  missingPage,
+  MONTHS_SHOWN,
+  monthsBack,
+  num,
+  ratio,
+  round2,
+  sum,
+  WINDOW_DAYS,
+} from "./dashboard-rows.ts";
+
+export type { DashboardModel } from "./dashboard-rows.ts";
+
+// --- pages ---------------------------------------------------------------------------------------------------
+
+interface OverviewKpis {
+  revenue: number;
+  net_revenue: number;
+  orders: number;
+  aov: number | null;
+  new_customers: number;
+  ad_spend: number;
+  blended_roas: number | null;
+  mer: number | null;
+  cac: number | null;
+}
+
+/** The overview's KPIs over some days of daily_kpis, computed as the extract defines them per day. */
+function overviewKpis(rows: readonly ExtractRow[]): OverviewKpis {
+  const revenue = sum(rows, "gross_revenue");
+  const net = sum(rows, "net_revenue");
+  const spend = sum(rows, "ad_spend");
+  const orders = sum(rows, "orders");
+  const customers = sum(rows, "new_customers");
+  return {
+    revenue,
+    net_revenue: net,
+    orders,
+    // AOV over the orders that carry a value (an order without one is not a $0 order).
+    aov: ratio(revenue, orders - sum(rows, "orders_missing_value"), 2),
+    new_customers: customers,
+    ad_spend: spend,
+    blended_roas: ratio(revenue, spend, 2),
+    mer: ratio(net, spend, 2),
+    cac: ratio(spend, customers, 2),
+  };
+}
+
+/** (now - before) / before, or null without a base. */
+export function relativeChange(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return ratio(now - before, before);
+}
+
+function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
+  const page = missingPage("overview", "Overview", ["daily_kpis"], tables);
+  const daily = tables.daily_kpis;
+  if (!daily) return page;
+  const rows = inWindow(daily, context.from, context.to);
+  const byDate = new Map(rows.map((row) => [row.date, row]));
+  // The same KPIs over the 28 days before: each tile says how it moved.
+  const before = inWindow(daily, addDays(context.from, -context.days.length), addDays(context.from, -1));
+  const current = overviewKpis(rows);
+  const previous = before.length ? overviewKpis(before) : undefined;
+  const caveat = incompleteCaveat(rows);
+  const previousCaveat = incompleteCaveat(before);
+  const tile = (id: keyof OverviewKpis, title: string, format: ValueFormat, partial = false): Tile => ({
+    id,
+    label: title,
+    value: current[id],
+    format,
+    caveat: partial ? caveat : undefined,
+    change: previous ? relativeChange(current[id], previous[id]) : null,
+    // A change against (or of) a partial sum is shown without judgement.
+    changeIsPartial: partial && Boolean(caveat || previousCaveat),
+  });
+  page.tiles = [
+    tile("revenue", "Revenue", "money"),
+    tile("net_revenue", "Net revenue", "money"),
+    tile("orders", "Orders", "number"),
+    tile("aov", "AOV", "money"),
+    tile("new_customers", "New customers", "number"),
+    tile("ad_spend", "Ad spend", "money", true),
+    tile("blended_roas", "Blended ROAS", "ratio", true),
+    tile("mer", "MER", "ratio", true),
+    tile("cac", "CAC", "money", true),
+  ];
+  const incomplete = context.days.flatMap((day, index) => {
+    const row = byDate.get(day);
+    return row && !isTrue(row, "is_complete") ? [index] : [];
+  });
+  const labels = context.days.map((day) => formatDayMonth(day, context.locale));
+  const column = (name: string, skipIncomplete = false) =>
+    context.days.map((day) => {
+      const row = byDate.get(day);
+      if (!row || (skipIncomplete && !isTrue(row, "is_complete"))) return null;
+      return num(row, name);
+    });
+  page.charts.push({
+    id: "overview-daily",
+    title: "Revenue and ad spend by day",
+    type: "bar",
+    labels,
+    series: [
+      { label: "Revenue", data: column("gross_revenue") },
+      // A day without all its ad platforms has no spend point: a partial sum would read as a drop.
+      { label: "Ad spend", data: column("ad_spend", true), kind: "line" },
+    ],
+    format: "money",
+    incomplete,
+    caveat: incomplete.length
+      ? `Shaded days lack an ad platform's data: no spend point is drawn. ${caveat ?? ""}`.trim()
+      : undefined,
+  });
+  // Ratios over a day that lacked an ad platform would flatter it: no point for such a day.
+  page.charts.push({
+    id: "overview-efficiency",
+    title: "Blended ROAS and MER by day",
+    type: "line",
+    labels,
+    series: [
+      { label: "Blended ROAS", data: column("blended_roas", true) },
+      { label: "MER", data: column("mer", true) },
+    ],
+    format: "ratio",
+    incomplete,
+    caveat: incomplete.length ? "Shaded days lack an ad platform's data: no point is drawn." : undefined,
+  });
+  page.charts.push({
+    id: "overview-customers",
+    title: "Revenue from new and returning customers",
+    type: "bar",
+    stacked: true,
+    labels,
+    series: [
+      { label: "New customers", data: column("new_customer_revenue") },
+      { label: "Returning customers", data: column("returning_customer_revenue") },
+    ],
+    format: "money",
+  });
+  // Months: the run month and the 12 before it; the run month is partial (up to the run date).
+  const firstMonth = monthsBack(context.to, MONTHS_SHOWN - 1);
+  const monthly = new Map<string, ExtractRow[]>();
+  for (const row of daily) {
+    const date = row.date ?? "";
+    if (date < firstMonth || date > context.to) continue;
+    const month = date.slice(0, 7);
+    monthly.set(month, [...(monthly.get(month) ?? []), row]);
+  }
+  const months = [...monthly.keys()].sort();
+  page.charts.push({
+    id: "overview-monthly",
+    title: "Revenue and orders by month",
+    type: "bar",
+    labels: months.map((month) => {
+      const name = formatMonthShort(`${month}-01`, context.locale);
+      return month === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
+    }),
+    series: [
+      { label: "Revenue", data: months.map((month) => sum(monthly.get(month) ?? [], "gross_revenue")) },
+      {
+        label: "Orders",
+        data: months.map((month) => sum(monthly.get(month) ?? [], "orders")),
+        kind: "line",
+        axis: "y2",
+      },
+    ],
+    format: "money",
+    format2: "number",
+  });
+  return page;
+}
+
+function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
+  const page = missingPage("channels", "Channels", ["marketing_daily_channel"], tables);
+  const source = tables.marketing_daily_channel;
+  if (!source) return page;
+  const rows = inWindow(source, context.from, context.to);
+  const channels = [...new Set(rows.map((row) => row.channel ?? ""))];
+  const totals = channels.map((channel) => {
+    const own = rows.filter((row) => row.channel === channel);
+    const spend = sum(own, "spend");
+    const revenue = sum(own, "attributed_revenue");
+    const impressions = sum(own, "impressions");
+    const clicks = sum(own, "clicks");
+    const paid = own.some((row) => num(row, "spend") !== null && (num(row, "spend") ?? 0) > 0);
+    const incompleteDays = own.filter((row) => !isTrue(row, "is_complete")).length;
+    return {
+      channel,
+      spend,
+      revenue,
+      impressions,
+      clicks,
+      orders: sum(own, "attributed_orders"),
+      paid,
+      incompleteDays,
+      roas: paid ? ratio(revenue, spend, 2) : null,
+    };
+  });
+  totals.sort((a, b) => b.revenue - a.revenue || a.channel.localeCompare(b.channel));
+  const paid = totals.filter((item) => item.paid);
+  const paidSpend = round2(paid.reduce((total, item) => total + item.spend, 0));
+  const paidRevenue = round2(paid.reduce((total, item) => total + item.revenue, 0));
+  const caveat = incompleteCaveat(rows);
+  page.tiles = [
+    { id: "paid_spend", label: "Paid spend", value: paidSpend, format: "money", caveat },
+    { id: "paid_revenue", label: "Paid attributed revenue", value: paidRevenue, format: "money" },
+    { id: "paid_roas", label: "Paid ROAS", value: ratio(paidRevenue, paidSpend, 2), format: "ratio", caveat },
+    {
+      id: "attributed_orders",
+      label: "Attributed orders",
+      value: round2(totals.reduce((total, item) => total + item.orders, 0)),
+      format: "number",
+    },
+  ];
+  const names = (items: typeof totals) =>
+    items.map((item) => `${label(item.channel)}${item.incompleteDays ? " *" : ""}`);
+  page.charts.push({
+    id: "channels-revenue",
+    title: "Attributed revenue and spend by channel",
+    type: "bar",
+    labels: names(totals),
+    series: [
+      { label: "Attributed revenue", data: totals.map((item) => item.revenue) },
+      { label: "Spend", data: totals.map((item) => item.spend) },
+    ],
+    format: "money",
+    caveat: caveat ? `* ${caveat}` : undefined,
+  });
+  if (paid.length)
+    page.charts.push({
+      id: "channels-roas",
+      title: "ROAS by paid channel",
+      type: "bar",
+      labels: names(paid),
+      series: [{ label: "ROAS", data: paid.map((item) => item.roas) }],
+      format: "ratio",
+      caveat: caveat ? `* ${caveat}: ROAS counts only the days that landed` : undefined,
+    });
+  const byKey = new Map(rows.map((row) => [`${row.date}|${row.channel}`, row]));
+  const incomplete = context.days.flatMap((day, index) =>
+    rows.some((row) => row.date === day && !isTrue(row, "is_complete")) ? [index] : [],
+  );
+  if (paid.length)
+    page.charts.push({
+      id: "channels-daily-spend",
+      title: "Spend by paid channel and day",
+      type: "bar",
+      stacked: true,
+      labels: context.days.map((day) => formatDayMonth(day, context.locale)),
+      series: paid.map((item) => ({
+        label: label(item.channel),
+        data: context.days.map((day) => {
+          const row = byKey.get(`${day}|${item.channel}`);
+          return row ? num(row, "spend") : null;
+        }),
+      })),
+      format: "money",
+      incomplete,
+      caveat: incomplete.length
+        ? "Shaded days lack an ad platform's data (no bar: unknown, not 0)."
+        : undefined,
+    });
+  page.tables.push({
+    id: "channels-table",
+    title: `Channels, ${context.days.length} days`,
+    columns: [
+      { label: "Channel", format: "text" },
+      { label: "Spend", format: "money" },
+      { label: "Impressions", format: "number" },
+      { label: "Clicks", format: "number" },
+      { label: "CTR", format: "percent" },
+      { label: "Orders", format: "number" },
+      { label: "Revenue", format: "money" },
+      { label: "ROAS", format: "ratio" },
+      { label: "Days missing", format: "number" },
+    ],
+    rows: totals.map((item) => [
+      label(item.channel),
+      item.paid ? item.spend : null,
+      item.paid ? item.impressions : null,
+      item.paid ? item.clicks : null,
+      item.paid ? ratio(item.clicks, item.impressions) : null,
+      item.orders,
+      item.revenue,
+      item.roas,
+      item.incompleteDays,
+    ]),
+    incompleteRows: totals.flatMap((item, index) => (item.incompleteDays ? [index] : [])),
+  });
+  return page;
+}
+
+/** The whole dashboard from the extracts' rows. */
+export function buildDashboardModel(tables: ExtractTables, options: DashboardOptions): DashboardModel {
+  const to = options.runDate;
+  const from = addDays(to, -(WINDOW_DAYS - 1));
+  const context: Context = { from, to, days: daysBetween(from, to), locale: options.shop.locale };
+  const looker = buildLookerPages(tables, context);
+  return {
+    shopName: options.shop.name,
+    runDate: options.runDate,
+    currency: options.shop.currency,
+    locale: options.shop.locale,
+    isDemo: options.demo,
+    window: { from, to, days: WINDOW_DAYS },
+    pages: [
+      overviewPage(tables, context),
+      channelsPage(tables, context),
+      looker.campaigns,
+      productsPage(tables, context),
+      looker.geography,
+      looker.cohorts,
+      qualityPage(tables, context),
+    ],
+  };
+}

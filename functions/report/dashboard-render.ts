@@ -1,0 +1,318 @@
+// The dashboard model as ONE self-contained HTML file: Chart.js's UMD build and the data inlined, no network at
+// all (no CDN, no web fonts), so the file opens from a bucket link, an email attachment or a laptop offline.
+// Tiles and tables are rendered here as HTML (readable before any script runs); the charts are drawn in the
+// browser from the inlined chart specs. Shop names and product titles are user data: text is HTML-escaped, and
+// the inlined JSON is escaped so that no `</script>` or U+2028 inside it can end or break the script.
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { escapeHtml } from "../lib/reporting/html.ts";
+import {
+  formatChange,
+  formatDateRange,
+  formatLongDate,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+  type NumberLocale,
+} from "../lib/reporting/display-format.ts";
+import type {
+  ChartSpec,
+  DashboardModel,
+  DashboardPage,
+  TableSpec,
+  Tile,
+  ValueFormat,
+} from "./dashboard-rows.ts";
+
+/** Chart.js's browser (UMD) build, read from the installed package (its exports map hides dist/ paths). */
+export async function readChartJs(): Promise<string> {
+  const main = createRequire(import.meta.url).resolve("chart.js");
+  const text = await readFile(join(dirname(main), "chart.umd.js"), "utf8");
+  // The source map is not shipped inside the page: a devtools request for it would be the page's only fetch.
+  return text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
+}
+
+/** JSON safe inside a <script> element: no `<`, `>`, `&` or line separators appear literally. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** A money figure too wide for a tile (ten million and up) reads compact; the exact amount is its tooltip. */
+const TILE_COMPACT_FROM = 10_000_000;
+
+function formatValue(
+  value: number | string | null,
+  format: ValueFormat,
+  fmt: NumberLocale,
+  nullText?: string,
+): string {
+  if (typeof value === "string") return value;
+  if (value === null && nullText !== undefined) return nullText;
+  switch (format) {
+    case "money":
+      return formatMoney(value, fmt, value !== null && Math.abs(value) < 1000 ? 2 : 0);
+    case "ratio":
+      return formatRatio(value, fmt.locale);
+    case "percent":
+      return formatPercent(value, fmt.locale, 2);
+    case "number":
+      return formatNumber(value, fmt.locale);
+    default:
+      return value === null ? "" : String(value);
+  }
+}
+
+function tileText(tile: Tile, fmt: NumberLocale): string {
+  if (tile.format === "money" && tile.value !== null && Math.abs(tile.value) >= TILE_COMPACT_FROM)
+    return formatMoneyCompact(tile.value, fmt);
+  if (tile.format === "percent") return formatPercent(tile.value, fmt.locale, 1);
+  return formatValue(tile.value, tile.format, fmt);
+}
+
+/** Lower is better for these: a rise is drawn red. */
+const LOWER_IS_BETTER = new Set(["cac"]);
+
+function changeHtml(tile: Tile, fmt: NumberLocale, days: number): string {
+  if (tile.change === undefined) return "";
+  if (tile.change === null) return `<div class="tile-change" data-change="">no prior period</div>`;
+  const good = LOWER_IS_BETTER.has(tile.id) ? tile.change < 0 : tile.change > 0;
+  const tone = tile.changeIsPartial || Math.abs(tile.change) < 0.005 ? "neutral" : good ? "up" : "down";
+  return `<div class="tile-change ${tone}" data-change="${tile.change}">${escapeHtml(formatChange(tile.change, fmt.locale))} vs prior ${days} days</div>`;
+}
+
+function tileHtml(tile: Tile, fmt: NumberLocale, days: number): string {
+  const value = tile.value === null ? "" : String(tile.value);
+  const exact = formatValue(tile.value, tile.format, fmt);
+  return `<div class="tile${tile.caveat ? " partial" : ""}" data-tile="${escapeHtml(tile.id)}" data-value="${value}">
+<div class="tile-label">${escapeHtml(tile.label)}${tile.caveat ? " *" : ""}</div>
+<div class="tile-value" title="${escapeHtml(exact)}">${escapeHtml(tileText(tile, fmt))}</div>
+${changeHtml(tile, fmt, days)}
+${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""}</div>`;
+}
+
+function chartHtml(chart: ChartSpec): string {
+  const tall = chart.horizontal ? " tall" : "";
+  return `<figure class="chart${tall}" data-chart="${escapeHtml(chart.id)}">
+<figcaption>${escapeHtml(chart.title)}</figcaption>
+<div class="canvas-box"><canvas id="chart-${escapeHtml(chart.id)}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div>
+${chart.caveat ? `<p class="caveat">${escapeHtml(chart.caveat)}</p>` : ""}</figure>`;
+}
+
+function tableHtml(table: TableSpec, fmt: NumberLocale): string {
+  const marked = new Set(table.incompleteRows ?? []);
+  // Short text columns (a step, a channel) stay on one line; the last one (a message, a title) wraps.
+  const cellClass = (format: ValueFormat, column: number) =>
+    format !== "text" ? "num" : column < table.columns.length - 1 ? "nowrap" : "";
+  const head = table.columns
+    .map((column, index) => `<th class="${cellClass(column.format, index)}">${escapeHtml(column.label)}</th>`)
+    .join("");
+  const body = table.rows.length
+    ? table.rows
+        .map((row, index) => {
+          const cells = row
+            .map((cell, column) => {
+              const format = table.columns[column]?.format ?? "text";
+              const text = formatValue(cell, format, fmt, table.nullText);
+              return `<td class="${cellClass(format, column)}">${escapeHtml(text)}</td>`;
+            })
+            .join("");
+          return `<tr${marked.has(index) ? ' class="partial"' : ""}>${cells}</tr>`;
+        })
+        .join("\n")
+    : `<tr><td colspan="${table.columns.length}" class="empty">None.</td></tr>`;
+  return `<section class="table" data-table="${escapeHtml(table.id)}"><h3>${escapeHtml(table.title)}</h3>
+<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
+${body}
+</tbody></table></div></section>`;
+}
+
+function pageHtml(page: DashboardPage, fmt: NumberLocale, days: number): string {
+  const missing = page.missing.length
+    ? `<p class="missing">The extract${page.missing.length > 1 ? "s" : ""} ${page.missing
+        .map((name) => `<code>${escapeHtml(name)}</code>`)
+        .join(", ")} ${page.missing.length > 1 ? "are" : "is"} missing for this run: ${
+        page.tiles.length || page.charts.length ? "part of this page is" : "this page has nothing to show"
+      }.</p>`
+    : "";
+  return `<section class="page" id="${escapeHtml(page.id)}" data-page="${escapeHtml(page.id)}">
+<h2>${escapeHtml(page.title)}</h2>
+${missing}
+${page.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join("\n")}
+${page.tiles.length ? `<div class="tiles">${page.tiles.map((tile) => tileHtml(tile, fmt, days)).join("\n")}</div>` : ""}
+${page.charts.length ? `<div class="charts">${page.charts.map(chartHtml).join("\n")}</div>` : ""}
+${page.tables.map((table) => tableHtml(table, fmt)).join("\n")}
+</section>`;
+}
+
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2937;background:#f3f4f6}
+header{background:#111827;color:#f9fafb;padding:16px 20px}
+header h1{margin:0;font-size:20px;font-weight:600;overflow-wrap:anywhere}
+header p{margin:4px 0 0;color:#d1d5db}
+.demo{background:#fef3c7;color:#92400e;font-weight:600;padding:8px 20px}
+nav{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #e5e7eb;display:flex;flex-wrap:wrap;gap:4px;padding:8px 16px}
+nav a{color:#1d4ed8;text-decoration:none;padding:4px 10px;border-radius:999px;background:#eff6ff;font-size:13px}
+main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
+.page{padding-top:12px;scroll-margin-top:56px}
+.page h2{font-size:18px;margin:16px 0 10px}
+.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin-bottom:14px}
+.tile{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;min-width:0}
+.tile.partial{border-color:#f59e0b;background:#fffbeb}
+.tile-label{font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.03em}
+.tile-value{font-size:22px;font-weight:600;margin-top:2px;overflow-wrap:anywhere}
+.tile-change{font-size:12px;color:#6b7280;margin-top:2px}
+.tile-change.up{color:#047857}
+.tile-change.down{color:#b91c1c}
+.tile-caveat{font-size:11px;color:#92400e;margin-top:4px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:12px}
+.chart{margin:0;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;min-width:0}
+.chart figcaption{font-weight:600;margin-bottom:6px}
+.canvas-box{position:relative;height:260px}
+.chart.tall .canvas-box{height:340px}
+.caveat{font-size:12px;color:#92400e;margin:6px 0 0}
+.missing{background:#fef2f2;color:#991b1b;border:1px solid #fecaca;border-radius:8px;padding:10px 12px}
+.note{color:#4b5563}
+.table{margin-top:14px}
+.table h3{font-size:15px;margin:0 0 6px}
+.table-wrap{overflow-x:auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{padding:6px 10px;border-bottom:1px solid #f3f4f6;text-align:left;vertical-align:top}
+th{background:#f9fafb;font-weight:600;white-space:nowrap}
+td.num,th.num{text-align:right;white-space:nowrap}
+td.nowrap{white-space:nowrap}
+tr.partial td{background:#fffbeb}
+td.empty{color:#6b7280}
+footer{color:#6b7280;font-size:12px;padding:0 16px 24px;max-width:1280px;margin:0 auto}
+@media (max-width:600px){header{padding:12px 14px}main{padding:4px 10px 24px}.tile-value{font-size:18px}.canvas-box{height:220px}.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}}
+`;
+
+// Runs in the browser: draws every chart from its spec. Axis ticks are compact in the shop's currency ($1.6M),
+// tooltips exact; days whose inputs had not all landed are shaded behind the data.
+const CLIENT = `(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var locale = data.locale, currency = data.currency;
+  function nf(options) { return new Intl.NumberFormat(locale, options); }
+  var compact = {
+    money: function (v) { return nf({ style: "currency", currency: currency, notation: "compact", maximumFractionDigits: 1 }).format(v).replace(/(\\d)K(?![A-Za-z])/, "$1k"); },
+    number: function (v) { return nf({ notation: "compact", maximumFractionDigits: 1 }).format(v); },
+    ratio: function (v) { return nf({ maximumFractionDigits: 1 }).format(v); },
+    percent: function (v) { return nf({ style: "percent", maximumFractionDigits: 1 }).format(v); }
+  };
+  var exact = {
+    money: function (v) { return nf({ style: "currency", currency: currency }).format(v); },
+    number: function (v) { return nf({ maximumFractionDigits: 2 }).format(v); },
+    ratio: function (v) { return nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v); },
+    percent: function (v) { return nf({ style: "percent", maximumFractionDigits: 2 }).format(v); }
+  };
+  var palette = ["#2563eb", "#f97316", "#10b981", "#a855f7", "#ef4444", "#14b8a6", "#eab308", "#64748b", "#ec4899", "#84cc16"];
+  var shade = {
+    id: "incompleteDays",
+    beforeDatasetsDraw: function (chart, args, options) {
+      var indexes = (options && options.indexes) || [];
+      var x = chart.scales.x, area = chart.chartArea;
+      if (!indexes.length || !x || !area) return;
+      var step = chart.data.labels.length > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : area.right - area.left;
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.fillStyle = "rgba(245, 158, 11, 0.18)";
+      indexes.forEach(function (i) { ctx.fillRect(x.getPixelForValue(i) - step / 2, area.top, step, area.bottom - area.top); });
+      ctx.restore();
+    }
+  };
+  function shortLabel(text) { text = String(text); return text.length > 22 ? text.slice(0, 21) + "\\u2026" : text; }
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  Chart.defaults.animation = false;
+  data.charts.forEach(function (spec) {
+    var canvas = document.getElementById("chart-" + spec.id);
+    if (!canvas) return;
+    var doughnut = spec.type === "doughnut";
+    var valueAxis = spec.horizontal ? "x" : "y", categoryAxis = spec.horizontal ? "y" : "x";
+    var datasets = spec.series.map(function (series, i) {
+      var line = series.kind === "line" || spec.type === "line";
+      var color = palette[i % palette.length];
+      return {
+        type: doughnut ? "doughnut" : line ? "line" : "bar",
+        label: series.label,
+        data: series.data,
+        yAxisID: spec.horizontal ? undefined : series.axis === "y2" ? "y2" : "y",
+        backgroundColor: doughnut ? spec.labels.map(function (_, j) { return palette[j % palette.length]; }) : color,
+        borderColor: doughnut ? "#fff" : color,
+        borderWidth: line ? 2 : doughnut ? 1 : 0,
+        pointRadius: line ? 2 : undefined,
+        spanGaps: false,
+        order: line ? 0 : 1,
+        valueFormat: series.axis === "y2" ? spec.format2 : spec.format
+      };
+    });
+    var scales = {};
+    if (!doughnut) {
+      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
+      // Counts get whole-number ticks: "2.5 findings" is not a thing.
+      scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, ticks: { maxRotation: 0, precision: spec.format === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format](v); } } };
+      if (spec.format2) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: spec.format2 === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format2](v); } } };
+    }
+    new Chart(canvas, {
+      type: doughnut ? "doughnut" : spec.type,
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        indexAxis: spec.horizontal ? "y" : "x",
+        scales: scales,
+        plugins: {
+          legend: { display: doughnut || datasets.length > 1, position: "bottom", labels: { boxWidth: 12 } },
+          tooltip: { callbacks: { label: function (item) {
+            var value = spec.horizontal ? item.parsed.x : doughnut ? item.parsed : item.parsed.y;
+            return (item.dataset.label ? item.dataset.label + ": " : "") + (value === null ? "n/a" : exact[item.dataset.valueFormat || spec.format](value));
+          } } },
+          incompleteDays: { indexes: spec.incomplete || [] }
+        }
+      },
+      plugins: [shade]
+    });
+  });
+})();`;
+
+/** The page's HTML; `chartJs` is the text of Chart.js's UMD build (readChartJs). */
+export function renderDashboardHtml(model: DashboardModel, chartJs: string): string {
+  const fmt: NumberLocale = { currency: model.currency, locale: model.locale };
+  const charts = model.pages.flatMap((page) => page.charts);
+  const data = { locale: model.locale, currency: model.currency, charts };
+  const title = `${model.shopName} · dashboard · ${model.runDate}`;
+  return `<!doctype html>
+<html lang="${escapeHtml(model.locale)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(model.isDemo ? `DEMO DATA · ${title}` : title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(model.shopName)}</h1>
+<p>Dashboard for ${escapeHtml(formatLongDate(model.runDate, model.locale))} · last ${model.window.days} days: ${escapeHtml(formatDateRange(model.window.from, model.window.to, model.locale))} · ${escapeHtml(model.currency)}</p>
+</header>
+${model.isDemo ? "<div class=\"demo\">DEMO DATA: the generated demo shop's numbers, not a real shop's.</div>" : ""}
+<nav>${model.pages.map((page) => `<a href="#${escapeHtml(page.id)}">${escapeHtml(page.title)}</a>`).join("")}</nav>
+<main>
+${model.pages.map((page) => pageHtml(page, fmt, model.window.days)).join("\n")}
+</main>
+<footer>Built from the run's CSV extracts (extracts/&lt;name&gt;/dt=${escapeHtml(model.runDate)}/). A figure marked * or shaded counts only the sources that had landed.</footer>
+<script type="application/json" id="dashboard-data">${scriptSafeJson(data)}</script>
+<script>${chartJs.replace(/<\/script/gi, "<\\/script")}</script>
+<script>${CLIENT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,227 @@
+// The dashboard's data shapes and the cell arithmetic its pages share: reading the extracts' CSV cells (empty =
+// unknown, not 0), sums, ratios, the trailing window, and the words for a figure whose sources had not all landed.
+import { addDays } from "../lib/calendar.ts";
+import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { channelLabel } from "../lib/sql/channels.ts";
+
+/** One extract's rows, column name to cell text (empty text = no value); undefined when the extract is missing. */
+export type ExtractRow = Record<string, string>;
+export type ExtractTables = Record<string, readonly ExtractRow[] | undefined>;
+
+export type ValueFormat = "money" | "number" | "ratio" | "percent" | "text";
+
+export interface Tile {
+  id: string;
+  label: string;
+  value: number | null;
+  format: ValueFormat;
+  /** Why the number is partial (missing sources), shown under it. */
+  caveat?: string;
+  /** Relative change against the window before (0.08 = +8%); null when there is no base. */
+  change?: number | null;
+  /** The change compares a partial sum: shown without green or red. */
+  changeIsPartial?: boolean;
+}
+
+export interface Series {
+  label: string;
+  data: (number | null)[];
+  /** A line drawn over bars (a mixed chart). */
+  kind?: "bar" | "line";
+  /** "y2": the right-hand axis. */
+  axis?: "y" | "y2";
+}
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  type: "bar" | "line" | "doughnut";
+  /** Bars drawn sideways (long product names read better). */
+  horizontal?: boolean;
+  stacked?: boolean;
+  labels: string[];
+  series: Series[];
+  /** The value axis' format; `format2` the right-hand axis'. */
+  format: ValueFormat;
+  format2?: ValueFormat;
+  /** Indexes of the labels whose inputs had not all landed: drawn shaded, and named in the caveat. */
+  incomplete?: number[];
+  caveat?: string;
+}
+
+export interface TableSpec {
+  id: string;
+  title: string;
+  columns: { label: string; format: ValueFormat }[];
+  rows: (string | number | null)[][];
+  /** Row indexes to mark as incomplete. */
+  incompleteRows?: number[];
+  /** How an empty cell reads (default "n/a"; "" where nothing is expected yet, like a cohort's future months). */
+  nullText?: string;
+}
+
+export interface DashboardPage {
+  id: string;
+  title: string;
+  /** Extracts the page is built from that were not there: the page says so instead of showing nothing. */
+  missing: string[];
+  notes: string[];
+  tiles: Tile[];
+  charts: ChartSpec[];
+  tables: TableSpec[];
+}
+
+export interface DashboardModel {
+  shopName: string;
+  runDate: string;
+  currency: string;
+  locale: string;
+  isDemo: boolean;
+  /** The trailing window the tiles and daily charts cover (inclusive). */
+  window: { from: string; to: string; days: number };
+  pages: DashboardPage[];
+}
+
+export interface DashboardOptions {
+  runDate: string;
+  shop: { name: string; currency: string; locale: string };
+  demo: boolean;
+}
+
+/** The extracts the dashboard reads, by page: a missing one leaves its page saying so. */
+export const DASHBOARD_EXTRACTS = [
+  "daily_kpis",
+  "marketing_daily_channel",
+  "product_daily_sales",
+  "findings",
+  "campaign_daily",
+  "geographic_sales",
+  "ltv_cohorts",
+  "reconciliation",
+] as const;
+
+/**
+ * The first day (or month) of each extract that any page reads, so that rows older than that are dropped while
+ * parsing: a snapshot extract holds all of history, and only the window's rows need to be in memory. The date
+ * column is `date`, `month` or `cohort_month`; an extract not listed (findings) is read whole.
+ */
+export function extractRowsSince(runDate: string): Record<string, { column: string; since: string }> {
+  const window = addDays(runDate, -(WINDOW_DAYS - 1));
+  const priorWindow = addDays(window, -WINDOW_DAYS);
+  const months = monthsBack(runDate, MONTHS_SHOWN - 1);
+  return {
+    daily_kpis: { column: "date", since: priorWindow < months ? priorWindow : months },
+    marketing_daily_channel: { column: "date", since: window },
+    product_daily_sales: { column: "date", since: window },
+    campaign_daily: { column: "date", since: window },
+    geographic_sales: { column: "month", since: monthsBack(runDate, GEOGRAPHY_MONTHS - 1) },
+    ltv_cohorts: { column: "cohort_month", since: monthsBack(runDate, COHORTS_SHOWN - 1) },
+  };
+}
+
+export const GEOGRAPHY_MONTHS = 12;
+export const COHORTS_SHOWN = 12;
+
+/** The tiles and daily charts cover the 28 days ending on the run date: four whole weeks, every weekday 4 times. */
+export const WINDOW_DAYS = 28;
+export const MONTHS_SHOWN = 13;
+export const TOP_PRODUCTS_CHART = 10;
+export const TOP_PRODUCTS_TABLE = 20;
+
+// --- cell reading -------------------------------------------------------------------------------------------
+
+/** A numeric cell, or null when empty (unknown is not 0: an ad platform that had not landed). */
+export function num(row: ExtractRow, column: string): number | null {
+  const text = row[column];
+  if (text === undefined || text.trim() === "") return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Sum of a column over rows; null values count as nothing. */
+export function sum(rows: readonly ExtractRow[], column: string): number {
+  let total = 0;
+  for (const row of rows) total += num(row, column) ?? 0;
+  return round2(total);
+}
+
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+export function ratio(numerator: number, denominator: number, digits = 4): number | null {
+  if (!denominator) return null;
+  const scale = 10 ** digits;
+  return Math.round((numerator / denominator) * scale) / scale;
+}
+
+export function isTrue(row: ExtractRow, column: string): boolean {
+  return (row[column] ?? "").trim().toLowerCase() === "true";
+}
+
+/** The sources a row says had not landed (`missing_sources` is a comma list). */
+export function missingSources(row: ExtractRow): string[] {
+  return (row.missing_sources ?? "")
+    .split(",")
+    .map((source) => source.trim())
+    .filter(Boolean);
+}
+
+export function inWindow(rows: readonly ExtractRow[], from: string, to: string): ExtractRow[] {
+  return rows.filter((row) => (row.date ?? "") >= from && (row.date ?? "") <= to);
+}
+
+/** Every day from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** "excludes Meta, TikTok on 5 days": the caveat of a figure summed over days that lacked some sources. */
+export function incompleteCaveat(rows: readonly ExtractRow[]): string | undefined {
+  const incomplete = rows.filter((row) => row.is_complete !== undefined && !isTrue(row, "is_complete"));
+  if (!incomplete.length) return undefined;
+  const sources = [...new Set(incomplete.flatMap(missingSources))].map(sourceDisplayName);
+  const days = new Set(incomplete.map((row) => row.date)).size;
+  return `Incomplete: excludes ${sources.join(", ") || "a source"} on ${days} ${days === 1 ? "day" : "days"} (not landed)`;
+}
+
+export function label(channel: string): string {
+  try {
+    return channelLabel(channel);
+  } catch {
+    return channel;
+  }
+}
+
+export function monthsBack(date: string, count: number): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7)) - 1 - count;
+  return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+}
+
+export function missingPage(
+  id: string,
+  title: string,
+  extracts: string[],
+  tables: ExtractTables,
+): DashboardPage {
+  return {
+    id,
+    title,
+    missing: extracts.filter((name) => !tables[name]),
+    notes: [],
+    tiles: [],
+    charts: [],
+    tables: [],
+  };
+}
+
+/** What every page is built for: the trailing window and the shop's locale. */
+export interface DashboardContext {
+  from: string;
+  to: string;
+  days: string[];
+  locale: string;
+}

@@ -1,0 +1,368 @@
+// The dashboard page as a reader gets it: a real local run on a small generated shop writes
+// reports/dt=<date>/dashboard.html, and headless Chromium opens it from file://. No console errors, no request
+// beyond the file itself, every chart drawn with data, the tiles and the chart data equal to sums computed here
+// from the extract CSVs with csv-parse, and a phone-width page that does not scroll sideways.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import type { Browser } from "playwright-core";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
+import { dashboardPagePath, extractPath } from "../../functions/lib/bucket-layout.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { printSummary } from "../../functions/cli/summary.ts";
+import { type LocalRunReport, runLocally } from "../../functions/runtime/local-run.ts";
+import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
+import { launchBrowser, openPage } from "../support/browser.ts";
+import { fixedSecrets } from "../support/secrets.ts";
+import { previewDashboard } from "../../tools/preview.ts";
+
+const RUN_DATE = "2026-11-21";
+const FIRST_DAY = addDays(RUN_DATE, -27);
+// User data that must neither end the inlined script nor break its JSON: a closing tag and U+2028.
+const SHOP_NAME = "Maison </script><b>Test</b>\u2028 & Co";
+
+type Row = Record<string, string>;
+
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) < 0.011, `${what}: ${actual} shown, ${expected} from the CSV`);
+
+const total = (rows: Row[], column: string) => rows.reduce((sum, row) => sum + Number(row[column] || 0), 0);
+
+interface ChartData {
+  id: string;
+  labels: string[];
+  datasets: { label: string; data: (number | null)[] }[];
+  yTicks: string[];
+}
+
+describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => {
+  let workDir: string;
+  let config: PulseConfig;
+  let warehouse: DuckDbWarehouse;
+  let browser: Browser;
+  let firstRun: LocalRunReport;
+  const csv = async (name: string): Promise<Row[]> =>
+    parse(await readFile(join(config.local.bucketDir, extractPath(name, RUN_DATE))), {
+      columns: true,
+    }) as Row[];
+  const page = () => join(config.local.bucketDir, dashboardPagePath(RUN_DATE));
+  const message = (runId: string, options: Partial<RunOptions> = {}) =>
+    parseRunMessage({ runDate: RUN_DATE, runId, trigger: "manual", options: { skip: [], ...options } });
+
+  before(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "pulse-dashboard-"));
+    config = loadConfig({
+      env: {
+        PULSE_WORK_DIR: workDir,
+        PULSE_SHOP_NAME: SHOP_NAME,
+        PULSE_CURRENCY: "EUR",
+        PULSE_LOCALE: "fr-FR",
+      },
+      cwd: workDir,
+    });
+    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+    await generateDemoData(warehouse.rawConnection, "raw", {
+      ...defaultDemoOptions(RUN_DATE),
+      startDate: addDays(RUN_DATE, -89),
+      ordersPerDay: 30,
+    });
+    firstRun = await runLocally(config, message("dash", { to: "report" }), {
+      log: silentLogger(),
+      warehouse,
+      secrets: fixedSecrets({ piiHashKey: "d".repeat(40) }),
+    });
+    assert.deepEqual(firstRun.failures, []);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await warehouse?.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  async function open(width: number) {
+    const { page: tab, errors } = await openPage(browser, width);
+    const requests: string[] = [];
+    tab.on("request", (request) => requests.push(request.url()));
+    const url = pathToFileURL(page()).toString();
+    await tab.goto(url);
+    await tab.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
+    const charts = await tab.evaluate(() =>
+      Array.from(document.querySelectorAll("canvas")).map((canvas) => {
+        const chart = (
+          window as unknown as {
+            Chart: {
+              getChart(canvas: HTMLCanvasElement):
+                | {
+                    data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] };
+                    scales: Record<string, { ticks: { label: string }[] }>;
+                  }
+                | undefined;
+            };
+          }
+        ).Chart.getChart(canvas);
+        return {
+          id: canvas.id.replace(/^chart-/, ""),
+          labels: chart?.data.labels ?? [],
+          datasets: (chart?.data.datasets ?? []).map((set) => ({ label: set.label, data: set.data })),
+          yTicks: (chart?.scales.y?.ticks ?? []).map((tick) => String(tick.label)),
+        };
+      }),
+    );
+    const tiles = await tab.evaluate(() =>
+      Object.fromEntries(
+        Array.from(document.querySelectorAll<HTMLElement>("[data-tile]")).map((tile) => [
+          tile.closest("[data-page]")?.getAttribute("data-page") + "/" + tile.dataset.tile,
+          { value: Number(tile.dataset.value), text: tile.querySelector(".tile-value")?.textContent ?? "" },
+        ]),
+      ),
+    );
+    return { tab, errors, requests, url, charts: charts as ChartData[], tiles };
+  }
+
+  it("is listed by the run's summary, next to the deck", async () => {
+    const lines: string[] = [];
+    await printSummary(firstRun, config, (line) => lines.push(line));
+    assert.ok(
+      lines.includes(`  ${"dashboard".padEnd(10)} ${page()}`),
+      lines.filter((line) => line.startsWith("  ")).join("\n"),
+    );
+    assert.ok(
+      firstRun.records
+        .find((record) => record.step === "report")
+        ?.outputs?.includes(dashboardPagePath(RUN_DATE)),
+      "the report step's ledger record names the page",
+    );
+  });
+
+  it("loads from file:// with no console errors and no request beyond the file", async () => {
+    const { tab, errors, requests, url } = await open(1280);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url]);
+    // The shop's name came through as text: its tag neither closed the script nor became markup.
+    assert.equal(await tab.locator("header h1").textContent(), SHOP_NAME);
+    assert.equal(await tab.locator("header h1 b").count(), 0);
+    await tab.close();
+  });
+
+  it("draws every chart with data, and the pages of missing extracts say so", async () => {
+    const { tab, charts } = await open(1280);
+    assert.ok(charts.length >= 8, `${charts.length} charts`);
+    for (const chart of charts) {
+      assert.ok(chart.labels.length > 0, `${chart.id} has labels`);
+      assert.ok(chart.datasets.length > 0, `${chart.id} has datasets`);
+      for (const set of chart.datasets)
+        assert.ok(
+          set.data.some((value) => typeof value === "number"),
+          `${chart.id} / ${set.label} has numbers`,
+        );
+    }
+    const pages = await tab.locator("[data-page]").evaluateAll((nodes) => nodes.map((node) => node.id));
+    assert.deepEqual(pages, [
+      "overview",
+      "channels",
+      "campaigns",
+      "products",
+      "geography",
+      "cohorts",
+      "quality",
+    ]);
+    for (const id of pages) {
+      const hasCharts = (await tab.locator(`#${id} canvas`).count()) > 0;
+      const saysMissing = (await tab.locator(`#${id} .missing`).count()) > 0;
+      assert.ok(hasCharts || saysMissing, `${id}: charts, or says which extract is missing`);
+    }
+    await tab.close();
+  });
+
+  it("shows the extracts' numbers: tiles and chart data equal sums over the CSVs", async () => {
+    const { tab, charts, tiles } = await open(1280);
+    const daily = (await csv("daily_kpis")).filter((row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE);
+    assert.equal(daily.length, 28);
+    const revenue = total(daily, "gross_revenue");
+    const spend = total(daily, "ad_spend");
+    close(tiles["overview/revenue"]!.value, revenue, "revenue");
+    close(tiles["overview/orders"]!.value, total(daily, "orders"), "orders");
+    close(tiles["overview/ad_spend"]!.value, spend, "ad spend");
+    close(tiles["overview/blended_roas"]!.value, Math.round((revenue / spend) * 100) / 100, "blended ROAS");
+    // The tile's text is the shop's currency in the shop's locale.
+    // Its change against the 28 days before, from the same CSV.
+    const before = (await csv("daily_kpis")).filter(
+      (row) => row.date! >= addDays(FIRST_DAY, -28) && row.date! < FIRST_DAY,
+    );
+    const revenueBefore = total(before, "gross_revenue");
+    const shownChange = Number(
+      await tab.locator('[data-tile="revenue"] .tile-change').getAttribute("data-change"),
+    );
+    assert.ok(Math.abs(shownChange - (revenue / revenueBefore - 1)) < 0.0001, `change ${shownChange}`);
+    const euros = new Intl.NumberFormat("fr-FR", {
+      style: "currency",
+      currency: "EUR",
+      maximumFractionDigits: 0,
+    });
+    assert.equal(tiles["overview/revenue"]!.text, euros.format(revenue));
+
+    const overview = charts.find((chart) => chart.id === "overview-daily")!;
+    const revenueSeries = overview.datasets.find((set) => set.label === "Revenue")!.data;
+    const spendSeries = overview.datasets.find((set) => set.label === "Ad spend")!.data;
+    daily.forEach((row, index) => {
+      close(revenueSeries[index]!, Number(row.gross_revenue), `revenue of ${row.date}`);
+      // No spend point for a day that lacks an ad platform: a partial sum would read as a drop.
+      if (row.is_complete === "true")
+        close(spendSeries[index]!, Number(row.ad_spend), `spend of ${row.date}`);
+      else assert.equal(spendSeries[index], null, `no spend point on incomplete ${row.date}`);
+    });
+    // Compact money axis ticks in euros (e.g. "2 k €").
+    assert.ok(
+      overview.yTicks.some((tick) => /€/.test(tick) && /k|M/.test(tick)),
+      overview.yTicks.join(" | "),
+    );
+
+    const channels = (await csv("marketing_daily_channel")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    const byChannel = charts.find((chart) => chart.id === "channels-revenue")!;
+    const attributed = byChannel.datasets.find((set) => set.label === "Attributed revenue")!.data;
+    const channelNames = [...new Set(channels.map((row) => row.channel!))];
+    assert.equal(byChannel.labels.length, channelNames.length);
+    const shownTotal = attributed.reduce((sum: number, value) => sum + (value ?? 0), 0);
+    close(shownTotal, total(channels, "attributed_revenue"), "attributed revenue over the channels");
+    const shownMax = Math.max(...attributed.map((value) => value ?? 0));
+    const channelMax = Math.max(
+      ...channelNames.map((name) =>
+        total(
+          channels.filter((row) => row.channel === name),
+          "attributed_revenue",
+        ),
+      ),
+    );
+    close(shownMax, channelMax, "the best channel's attributed revenue");
+
+    const products = (await csv("product_daily_sales")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    const productRevenue = new Map<string, number>();
+    for (const row of products)
+      productRevenue.set(row.product_id!, (productRevenue.get(row.product_id!) ?? 0) + Number(row.revenue));
+    const topTen = [...productRevenue.values()].sort((a, b) => b - a).slice(0, 10);
+    const top = charts.find((chart) => chart.id === "products-top")!.datasets[0]!.data;
+    assert.equal(top.length, topTen.length);
+    top.forEach((value, index) => close(value!, topTen[index]!, `product #${index + 1}`));
+    close(tiles["products/product_revenue"]!.value, total(products, "revenue"), "product revenue");
+    close(tiles["products/units"]!.value, total(products, "units"), "units");
+
+    const findings = await csv("findings");
+    const severities = charts.find((chart) => chart.id === "quality-findings")!.datasets[0]!.data;
+    assert.deepEqual(
+      severities,
+      ["critical", "warning", "info"].map(
+        (severity) => findings.filter((row) => row.severity === severity).length,
+      ),
+    );
+    const incompleteDays = daily.filter((row) => row.is_complete !== "true").length;
+    assert.equal(tiles["quality/incomplete_days"]!.value, incompleteDays);
+    assert.ok(incompleteDays > 0, "the demo shop's stale Meta/TikTok leave incomplete days");
+    // Those days are marked on the tile that sums over them.
+    assert.match(
+      (await tab.locator('[data-tile="ad_spend"] .tile-caveat').first().textContent()) ?? "",
+      /Incomplete/,
+    );
+    await tab.close();
+  });
+
+  it("shows the campaign, geography and cohort extracts' numbers", async () => {
+    const { tab, charts, tiles } = await open(1280);
+    const campaigns = (await csv("campaign_daily")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    assert.ok(campaigns.length > 0);
+    close(tiles["campaigns/campaign_spend"]!.value, total(campaigns, "spend"), "campaign spend");
+    close(
+      tiles["campaigns/campaign_revenue"]!.value,
+      total(campaigns, "attributed_revenue"),
+      "campaign revenue",
+    );
+    const spendById = new Map<string, number>();
+    for (const row of campaigns) {
+      const key = `${row.channel}|${row.campaign_id || row.campaign_name}`;
+      spendById.set(key, (spendById.get(key) ?? 0) + Number(row.spend || 0));
+    }
+    const topSpend = [...spendById.values()]
+      .filter((spend) => spend > 0)
+      .sort((a, b) => b - a)
+      .slice(0, 10);
+    const shownSpend = charts.find((chart) => chart.id === "campaigns-top")!.datasets[0]!.data;
+    shownSpend.forEach((value, index) => close(value!, topSpend[index]!, `campaign #${index + 1} spend`));
+
+    // Geography: the 12 months ending with the run month (Dec 2025 – Nov 2026 for a run on 21 Nov 2026).
+    const geography = (await csv("geographic_sales")).filter(
+      (row) => row.month! >= "2025-12-01" && row.month! <= RUN_DATE,
+    );
+    close(tiles["geography/geo_revenue"]!.value, total(geography, "revenue"), "12 months' revenue by region");
+    const countries = new Map<string, number>();
+    for (const row of geography)
+      countries.set(row.country_code!, (countries.get(row.country_code!) ?? 0) + Number(row.revenue));
+    const byCountry = charts.find((chart) => chart.id === "geography-countries")!;
+    const leader = [...countries.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    assert.equal(byCountry.labels[0], leader[0]);
+    close(byCountry.datasets[0]!.data[0]!, leader[1], `revenue of ${leader[0]}`);
+
+    // Cohorts: the 12 newest acquisition months, each counted once (its month-0 row).
+    const cohorts = (await csv("ltv_cohorts")).filter((row) => row.months_since_first_order === "0");
+    const newest = cohorts.sort((a, b) => a.cohort_month!.localeCompare(b.cohort_month!)).slice(-12);
+    const shownCustomers = charts.find((chart) => chart.id === "cohorts-customers")!.datasets[0]!.data;
+    assert.deepEqual(
+      shownCustomers,
+      newest.map((row) => Number(row.cohort_customers)),
+    );
+    close(tiles["cohorts/cohort_customers"]!.value, total(newest, "cohort_customers"), "cohort customers");
+    await tab.close();
+  });
+
+  it("fits a 390 px phone without scrolling sideways", async () => {
+    const { tab, errors } = await open(390);
+    const widths = await tab.evaluate(() => ({
+      document: document.documentElement.scrollWidth,
+      body: document.body.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    assert.equal(widths.viewport, 390);
+    assert.ok(widths.document <= 390 && widths.body <= 390, JSON.stringify(widths));
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it("npm run preview renders it to one full-page PNG", async () => {
+    const png = await readFile(await previewDashboard(page(), workDir));
+    assert.equal(png.subarray(1, 4).toString(), "PNG");
+    // IHDR: width and height, big-endian, at bytes 16 and 20. Full page: far taller than the 900 px viewport.
+    assert.equal(png.readUInt32BE(16), 1280);
+    assert.ok(png.readUInt32BE(20) > 3000, `height ${png.readUInt32BE(20)}`);
+  });
+
+  it("a missing extract does not fail the report: its page says it is missing", async () => {
+    await rm(join(config.local.bucketDir, extractPath("product_daily_sales", RUN_DATE)));
+    const report = await runLocally(config, message("again", { from: "report", to: "report", force: true }), {
+      log: silentLogger(),
+      warehouse,
+      secrets: fixedSecrets({ piiHashKey: "d".repeat(40) }),
+    });
+    assert.deepEqual(report.failures, []);
+    const { tab, errors, charts } = await open(1280);
+    assert.deepEqual(errors, []);
+    assert.match((await tab.locator("#products .missing").textContent()) ?? "", /product_daily_sales/);
+    assert.equal(await tab.locator("#products canvas").count(), 0);
+    assert.ok(
+      charts.some((chart) => chart.id === "overview-daily"),
+      "the other pages still draw",
+    );
+    await tab.close();
+  });
+});
