@@ -21,7 +21,7 @@ export interface AlertGroup {
   problems: string[];
   /** What to do first. */
   action: string;
-  /** "new today", "ongoing since 17 Nov (day 5)", "ongoing since 17 Nov (day 5), 1 new today". */
+  /** "new today", "ongoing since 17 Nov (day 5)", "ongoing since 17 Nov (day 5) · 1 other new today". */
   memory: string;
 }
 
@@ -76,7 +76,7 @@ export function problemName(
   if (check === "attribution_broken") return "attribution broken";
   if (check === "attribution_no_utms") return "orders without UTM tags";
   if (check === "attribution_coverage") return "few orders attributed";
-  if (check === "reconciliation_mismatch") return `${finding.metric ?? "totals"} differ from the API`;
+  if (check === "reconciliation_mismatch") return finding.metric ? `${finding.metric} differs from the API` : "totals differ from the API";
   if (check === "reconciliation_unavailable") return "API reconciliation failed";
   if (check === "source_volume") return "too few rows landed";
   if (check === "metric_anomaly") {
@@ -133,8 +133,10 @@ function groupMemory(memories: readonly (AlertMemory | undefined)[], locale: str
   const fresh = memories.length - ongoing.length;
   if (ongoing.length === 0) return "new today";
   const oldest = ongoing.reduce((a, b) => (b.since < a.since ? b : a));
-  return `${memoryText(oldest, locale)}${fresh ? `, ${fresh} new today` : ""}`;
+  return `${memoryText(oldest, locale)}${fresh ? ` · ${plural(fresh, "other", "others")} new today` : ""}`;
 }
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 /** Joins "a", "a and b", "a, b and c". */
 export function listText(items: readonly string[]): string {
@@ -159,9 +161,11 @@ export function groupAlerts(
     bySource.set(name, group);
   }
   const groups = [...bySource].map(([name, group]) => {
-    const problems = [
-      ...new Set(group.alerts.map((alert) => problemName(alert, group.source, sources, locale))),
-    ];
+    // Data not arriving first (it explains the rest), then by severity as the alerts come.
+    const ordered = [...group.alerts].sort(
+      (a, b) => Number(NOT_ARRIVING.has(b.check)) - Number(NOT_ARRIVING.has(a.check)),
+    );
+    const problems = [...new Set(ordered.map((alert) => problemName(alert, group.source, sources, locale)))];
     // Data that is not arriving explains most of what else is wrong with the source: that fix alone.
     const blocking = group.alerts.find((alert) => NOT_ARRIVING.has(alert.check));
     const actions = blocking

@@ -289,7 +289,7 @@ function renderText(model: SummaryModel): string {
       `${plural(model.alerts.length, "alert", "alerts")} from ${plural(model.incidents.length, "source", "sources")}`.toUpperCase(),
     );
     for (const group of model.incidents) {
-      lines.push(`- ${group.name}: ${listText(group.problems)} — ${group.action} (${group.memory})`);
+      lines.push(`- ${group.name}: ${listText(group.problems)} — ${group.action} · ${group.memory}`);
     }
   } else {
     lines.push("ALERTS", "No alerts today.");
@@ -321,7 +321,7 @@ function renderText(model: SummaryModel): string {
   lines.push("", "ALERT DETAILS");
   if (!model.alerts.length) lines.push("No alerts.");
   for (const alert of model.alerts) {
-    lines.push(`- [${alert.severity}] ${alert.message} (${alert.source} · ${alert.memory})`);
+    lines.push(`- [${alert.severity}] ${alert.source} · ${alert.memory}: ${alert.message}`);
   }
   if (model.infoCount) {
     lines.push(`${plural(model.infoCount, "informational finding", "informational findings")} in the deck.`);

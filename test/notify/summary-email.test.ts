@@ -219,7 +219,8 @@ describe("summary email", () => {
 
   it("says so when there are no alerts", () => {
     const { html, text } = buildSummaryEmail(buildReportData({ findings: [] }));
-    assert.ok(text.includes("ALERTS\nNo alerts."));
+    assert.ok(text.includes("ALERTS\nNo alerts today."));
+    assert.ok(text.includes("ALERT DETAILS\nNo alerts."));
     assert.ok(html.includes("No alerts."));
     assert.ok(!html.includes("need attention"));
   });
@@ -241,7 +242,7 @@ describe("summary email", () => {
       `${banner} Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`.toUpperCase(),
     );
     const visible = visibleText(html);
-    assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Headline"));
+    assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Revenue"));
     // Every headline figure carries the mark.
     for (const label of [
       "Revenue (gross)",
