@@ -109,7 +109,12 @@ export async function previewEmail(
   outDir: string,
   widths: readonly number[] = EMAIL_PREVIEW_WIDTHS,
 ): Promise<string[]> {
-  const executablePath = await which(["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]);
+  const executablePath = await which([
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+  ]);
   if (!executablePath)
     throw new Error(
       "Chromium is not installed (chromium/google-chrome not on PATH): cannot render the email.",
@@ -127,7 +132,8 @@ export async function previewEmail(
       const page = await context.newPage();
       await page.goto(pathToFileURL(resolve(html)).toString());
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-      if (scrollWidth > width) console.warn(`  email is ${scrollWidth}px wide at ${width}px: it scrolls sideways`);
+      if (scrollWidth > width)
+        console.warn(`  email is ${scrollWidth}px wide at ${width}px: it scrolls sideways`);
       const png = join(outDir, `email-${width}.png`);
       await page.screenshot({ path: png, fullPage: true });
       pngs.push(png);

@@ -45,7 +45,9 @@ function sourceIn(text: string | undefined): string | undefined {
 }
 
 /** The source a finding is about, if any: its source field, else its subject or table. */
-export function sourceOfFinding(finding: Pick<Finding, "check" | "subject" | "source" | "table">): string | undefined {
+export function sourceOfFinding(
+  finding: Pick<Finding, "check" | "subject" | "source" | "table">,
+): string | undefined {
   const named = sourceIn(finding.source) ?? sourceIn(finding.subject) ?? sourceIn(finding.table);
   if (named) return named;
   // An anomaly in the day's sales is about the shop's own numbers.
@@ -76,7 +78,8 @@ export function problemName(
   if (check === "attribution_broken") return "attribution broken";
   if (check === "attribution_no_utms") return "orders without UTM tags";
   if (check === "attribution_coverage") return "few orders attributed";
-  if (check === "reconciliation_mismatch") return finding.metric ? `${finding.metric} differs from the API` : "totals differ from the API";
+  if (check === "reconciliation_mismatch")
+    return finding.metric ? `${finding.metric} differs from the API` : "totals differ from the API";
   if (check === "reconciliation_unavailable") return "API reconciliation failed";
   if (check === "source_volume") return "too few rows landed";
   if (check === "metric_anomaly") {
@@ -170,7 +173,10 @@ export function groupAlerts(
     const blocking = group.alerts.find((alert) => NOT_ARRIVING.has(alert.check));
     const actions = blocking
       ? [actionFor(blocking.check, group.source, connectors)]
-      : [...new Set(group.alerts.map((alert) => actionFor(alert.check, group.source, connectors)))].slice(0, 2);
+      : [...new Set(group.alerts.map((alert) => actionFor(alert.check, group.source, connectors)))].slice(
+          0,
+          2,
+        );
     const severity = group.alerts.reduce<Severity>(
       (worst, alert) => (SEVERITY_RANK[alert.severity] < SEVERITY_RANK[worst] ? alert.severity : worst),
       "info",
@@ -198,11 +204,7 @@ export function groupAlerts(
 }
 
 /** "Meta data late (5 days)" for each alert that fired yesterday and not today. */
-export function resolvedText(
-  memories: AlertMemories,
-  runDate: string,
-  locale: string,
-): string[] {
+export function resolvedText(memories: AlertMemories, runDate: string, locale: string): string[] {
   return memories.resolved.map((alert) => {
     const source = sourceOfFinding({ check: alert.check, subject: alert.subject });
     const name = source ? sourceDisplayName(source) : OTHER_CHECKS;

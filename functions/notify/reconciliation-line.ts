@@ -47,7 +47,9 @@ function daysText(days: readonly string[], locale: string): string {
   const last = sorted.at(-1);
   if (!first || !last) return "";
   if (first === last) return formatDayMonth(first, locale);
-  const consecutive = sorted.every((day, index) => index === 0 || addDays(sorted[index - 1] ?? "", 1) === day);
+  const consecutive = sorted.every(
+    (day, index) => index === 0 || addDays(sorted[index - 1] ?? "", 1) === day,
+  );
   if (!consecutive) return sorted.map((day) => formatDayMonth(day, locale)).join(", ");
   const [a, b] = [formatDayMonth(first, locale), formatDayMonth(last, locale)];
   const sameMonth = first.slice(0, 7) === last.slice(0, 7);

@@ -90,9 +90,9 @@ function dayFiguresHtml(model: SummaryModel): string {
         ? `<div style="font-size:12px;line-height:16px;color:${c.warning};font-weight:bold;">* incomplete</div>`
         : "";
       return [
-        `<td width="33%" valign="top" style="padding:10px 6px;border-right:1px solid ${c.rule};">`,
+        `<td width="33%" valign="top" style="padding:8px 5px;border-right:1px solid ${c.rule};">`,
         `<div style="font-size:12px;line-height:16px;color:${c.muted};text-transform:uppercase;letter-spacing:0.5px;">${h(figure.label)}</div>`,
-        `<div style="font-size:22px;line-height:28px;font-weight:bold;color:${c.ink};white-space:nowrap;">${h(figure.value)}</div>`,
+        `<div style="font-size:20px;line-height:26px;font-weight:bold;color:${c.ink};white-space:nowrap;">${h(figure.value)}</div>`,
         `<div style="font-size:12px;line-height:16px;color:${TONE_COLORS[figure.tone]};">${h(figure.change)}</div>`,
         mark,
         "</td>",
@@ -107,7 +107,8 @@ function dayFiguresHtml(model: SummaryModel): string {
     )
     .join("\n");
   return [
-    `<tr><td style="padding:12px ${PAD_X}px 0 ${PAD_X}px;">`,
+    // Narrower margins than the sections: three seven-figure values fit side by side on a 390px phone.
+    `<tr><td style="padding:12px ${PAD_X - 4}px 0 ${PAD_X - 4}px;">`,
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;border:1px solid ${c.rule};">`,
     `<tr>\n${tiles}\n</tr>`,
     "</table>",

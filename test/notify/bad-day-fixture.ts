@@ -23,7 +23,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     subject: "facebook_ads",
     source: "facebook_ads",
     table: "facebook_ads_insights",
-    message: "Meta Ads is 5 days behind: its newest data is for Mon 16 Nov. ROAS for Meta is not meaningful until it syncs again.",
+    message:
+      "Meta Ads is 5 days behind: its newest data is for Mon 16 Nov. ROAS for Meta is not meaningful until it syncs again.",
   },
   {
     check: "attribution_broken",
@@ -32,7 +33,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     blocking: false,
     subject: "meta",
     table: "marts.marketing_daily_channel",
-    message: "Meta spent $4,000 with $0 attributed revenue on 2 of the last 7 days (2026-11-15 to 2026-11-16): UTM attribution looks broken.",
+    message:
+      "Meta spent $4,000 with $0 attributed revenue on 2 of the last 7 days (2026-11-15 to 2026-11-16): UTM attribution looks broken.",
   },
   {
     check: "reconciliation_mismatch",
@@ -42,7 +44,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     subject: "facebook_ads:1234567890:spend",
     source: "facebook_ads",
     metric: "spend",
-    message: "MISMATCH: Meta Ads spend for 2026-11-06..2026-11-19 is 26,800 in the warehouse against 27,660 from the API, a difference of -860 (-3.1%), over the 2% tolerance. Days off: 2026-11-13 (1,100 vs 1,960). Data may have been dropped or loaded twice: re-pull those days.",
+    message:
+      "MISMATCH: Meta Ads spend for 2026-11-06..2026-11-19 is 26,800 in the warehouse against 27,660 from the API, a difference of -860 (-3.1%), over the 2% tolerance. Days off: 2026-11-13 (1,100 vs 1,960). Data may have been dropped or loaded twice: re-pull those days.",
   },
   {
     check: "attribution_broken",
@@ -51,7 +54,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     blocking: false,
     subject: "tiktok",
     table: "marts.marketing_daily_channel",
-    message: "TikTok spent $1,000 with $0 attributed revenue on 1 of the last 7 days (2026-11-21 to 2026-11-21): UTM attribution looks broken.",
+    message:
+      "TikTok spent $1,000 with $0 attributed revenue on 1 of the last 7 days (2026-11-21 to 2026-11-21): UTM attribution looks broken.",
   },
   {
     check: "metric_anomaly",
@@ -60,7 +64,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     blocking: false,
     subject: "spend tiktok",
     metric: "spend",
-    message: "TikTok spend on Saturday 2026-11-21 was $1,000, below the usual $1,900 for that weekday (normal range $1,500–$2,300).",
+    message:
+      "TikTok spend on Saturday 2026-11-21 was $1,000, below the usual $1,900 for that weekday (normal range $1,500–$2,300).",
   },
   {
     check: "null_order_values",
@@ -69,7 +74,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     blocking: false,
     subject: "shopify_orders",
     table: "stg_shopify_orders",
-    message: "3 orders on 2026-11-21 have no total_price: they are left out of revenue and AOV. A very long reference for the phone test: https://northwind-goods.myshopify.com/admin/orders?query=financial_status%3Apending%20total_price%3Anull&sort=created_at",
+    message:
+      "3 orders on 2026-11-21 have no total_price: they are left out of revenue and AOV. A very long reference for the phone test: https://northwind-goods.myshopify.com/admin/orders?query=financial_status%3Apending%20total_price%3Anull&sort=created_at",
   },
   {
     check: "source_volume",
@@ -79,7 +85,8 @@ export const BAD_DAY_FINDINGS: Finding[] = [
     subject: "shopify",
     source: "shopify",
     table: "shopify_orders",
-    message: "Shopify landed 120 rows for 2026-11-21, far under the usual 180–260: the sync may be partial; numbers for that day can be too low.",
+    message:
+      "Shopify landed 120 rows for 2026-11-21, far under the usual 180–260: the sync may be partial; numbers for that day can be too low.",
   },
   {
     check: "inventory_new_column",
