@@ -40,20 +40,25 @@ export function scoreboardProblem(value: unknown): string | undefined {
   return bad ? "an entry lacks source, metric or status" : undefined;
 }
 
+/** "12–14 Nov", "28 Oct – 3 Nov", or "12 Nov" for one day. */
+function rangeText(first: string, last: string, locale: string): string {
+  if (first === last) return formatDayMonth(first, locale);
+  const [a, b] = [formatDayMonth(first, locale), formatDayMonth(last, locale)];
+  const sameMonth = first.slice(0, 7) === last.slice(0, 7);
+  return sameMonth ? `${a.split(" ")[0]}–${b}` : `${a} – ${b}`;
+}
+
 /** "12–14 Nov" for consecutive days, "12 Nov, 14 Nov" otherwise. */
 function daysText(days: readonly string[], locale: string): string {
   const sorted = [...new Set(days)].sort();
   const first = sorted[0];
   const last = sorted.at(-1);
   if (!first || !last) return "";
-  if (first === last) return formatDayMonth(first, locale);
   const consecutive = sorted.every(
     (day, index) => index === 0 || addDays(sorted[index - 1] ?? "", 1) === day,
   );
   if (!consecutive) return sorted.map((day) => formatDayMonth(day, locale)).join(", ");
-  const [a, b] = [formatDayMonth(first, locale), formatDayMonth(last, locale)];
-  const sameMonth = first.slice(0, 7) === last.slice(0, 7);
-  return sameMonth ? `${a.split(" ")[0]}–${b}` : `${a} – ${b}`;
+  return rangeText(first, last, locale);
 }
 
 /** At most this many mismatches are named; the rest are counted. */
@@ -67,7 +72,7 @@ export function reconciliationLine(
   const total = board.entries.length;
   const mismatches = board.entries.filter((entry) => entry.status === "MISMATCH");
   const matches = total - mismatches.length;
-  const window = daysText([board.window.startDate, board.window.endDate], locale);
+  const window = rangeText(board.window.startDate, board.window.endDate, locale);
   if (mismatches.length === 0) {
     return `Sources match their APIs: ${matches} of ${total} checks MATCH (${window}).`;
   }

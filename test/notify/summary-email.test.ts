@@ -121,8 +121,11 @@ describe("summary email", () => {
     const critical = FINDINGS.find((f) => f.severity === "critical")!.message;
     const warning = FINDINGS.find((f) => f.severity === "warning")!.message;
     const info = FINDINGS.find((f) => f.severity === "info")!.message;
-    assert.ok(text.indexOf(`[CRITICAL] ${critical}`) < text.indexOf(`[WARNING] ${warning}`));
-    assert.ok(text.indexOf(`[CRITICAL] ${critical}`) > 0);
+    // The fixture's critical finding is about Meta (facebook_ads), the warning about TikTok; no history: new.
+    const criticalLine = `- [CRITICAL] Meta · new today: ${critical}`;
+    const warningLine = `- [WARNING] TikTok · new today: ${warning}`;
+    assert.ok(text.indexOf(criticalLine) > 0);
+    assert.ok(text.indexOf(criticalLine) < text.indexOf(warningLine));
     assert.ok(html.indexOf(escapeHtml(critical)) < html.indexOf(escapeHtml(warning)));
     assert.ok(!text.includes(info) && !html.includes(escapeHtml(info)), "info findings are not alerts");
     assert.ok(text.includes("1 informational finding in the deck."));
