@@ -77,7 +77,7 @@ export function problemName(
   if (check === "source_missing") return "never landed";
   if (check === "attribution_broken") return "attribution broken";
   if (check === "attribution_no_utms") return "orders without UTM tags";
-  if (check === "attribution_coverage") return "few orders attributed";
+  if (check === "attribution_coverage") return "few orders carry UTM tags";
   if (check === "reconciliation_mismatch")
     return finding.metric ? `${finding.metric} differs from the API` : "totals differ from the API";
   if (check === "reconciliation_unavailable") return "API reconciliation failed";
@@ -112,6 +112,8 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (check === "source_volume") {
     return byConnector ? `re-run the day to pull ${name} again` : `re-sync ${name} in Airbyte for that day`;
   }
+  // Coverage is about every channel's links (the orders' UTM tags land in Shopify), not one platform's pixel.
+  if (check === "attribution_coverage") return "check that ad links still carry their UTM parameters";
   if (check.startsWith("attribution_")) return `check the ${name} pixel and the UTM tags on its ads`;
   if (check === "reconciliation_mismatch") return `re-pull the days that differ from ${name}`;
   if (check === "reconciliation_unavailable") return `check the ${name} API credentials`;
