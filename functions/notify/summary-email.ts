@@ -154,10 +154,12 @@ function headlineHtml(model: SummaryModel): string {
       const comparisons = row.comparisons
         .map((cell, index) => comparisonHtml(model.comparisonHeaders[index] ?? "", cell))
         .join(" &middot; ");
+      // One row per metric: the label with its comparisons under it, the value on the right.
+      const cell = `padding:8px 6px;border-bottom:1px solid ${c.rule};`;
       return [
-        `<tr><td valign="top" style="padding:8px 6px 0 6px;font-size:14px;line-height:20px;${WRAP}">${h(row.label)}${caveat}</td>`,
-        `<td align="right" valign="top" style="padding:8px 6px 0 6px;font-size:15px;line-height:20px;text-align:right;white-space:nowrap;"><strong>${h(row.value)}</strong></td></tr>`,
-        `<tr><td colspan="2" style="padding:2px 6px 8px 6px;border-bottom:1px solid ${c.rule};font-size:12px;line-height:18px;">${comparisons}</td></tr>`,
+        `<tr><td valign="top" style="${cell}font-size:14px;line-height:20px;${WRAP}">${h(row.label)}${caveat}`,
+        `<div style="margin-top:2px;font-size:12px;line-height:18px;">${comparisons}</div></td>`,
+        `<td align="right" valign="top" style="${cell}font-size:15px;line-height:20px;text-align:right;white-space:nowrap;"><strong>${h(row.value)}</strong></td></tr>`,
       ].join("\n");
     })
     .join("\n");
