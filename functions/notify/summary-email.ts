@@ -80,7 +80,8 @@ function dataTable(headers: { text: string; align: "left" | "right" }[], rows: s
 function comparisonHtml(header: string, cell: ComparisonCell): string {
   const color = TONE_COLORS[cell.tone];
   const change = cell.arrow ? `${cell.arrow}&nbsp;${h(cell.change)}` : h(cell.change);
-  return `<span style="white-space:nowrap;">${h(header)}: <span style="color:${color};font-weight:bold;">${change}</span> <span style="color:${c.muted};">(${h(cell.base)})</span></span>`;
+  // The change and the base each stay whole; the line may break between them when a phone is too narrow.
+  return `${h(header)}: <span style="white-space:nowrap;color:${color};font-weight:bold;">${change}</span> <span style="color:${c.muted};white-space:nowrap;">(${h(cell.base)})</span>`;
 }
 
 function dayFiguresHtml(model: SummaryModel): string {
