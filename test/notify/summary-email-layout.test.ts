@@ -141,8 +141,37 @@ describe("summary email in headless Chromium", { timeout: 120_000 }, () => {
     );
     assert.equal(sources.size, 3);
     for (const source of sources) assert.ok(seen.includes(source), `${source}'s alerts on the first screen`);
+    // Each of the 7 alerts by name (two TikTok and Meta alerts share "attribution broken").
+    for (const problem of [
+      "no data since Mon 16 Nov",
+      "attribution broken",
+      "spend differs from the API",
+      "unusual spend",
+      "orders without a total",
+      "too few rows landed",
+    ]) {
+      assert.ok(
+        seen.some((text) => text.includes(problem)),
+        `"${problem}" on the first screen`,
+      );
+    }
     assert.ok(seen.some((text) => text.includes("reconnect the Meta source in Airbyte")));
     assert.ok(seen.some((text) => text.startsWith("Sources vs their APIs: 4 of 5 checks MATCH")));
+    await page.context().close();
+  });
+
+  it("a good day's first phone screen has the same figures and its two alerts", async () => {
+    const { page } = await openPage(browser, 390, FIRST_SCREEN);
+    await page.setContent(cases[0]!.email().html);
+    const seen = (await placedTexts(page)).filter((item) => item.bottom <= FIRST_SCREEN).map((i) => i.text);
+    assert.ok(seen.some((text) => text.includes("Sat 21 Nov 2026")));
+    for (const [label, value] of Object.entries(expectedDay))
+      assert.equal(seen[seen.indexOf(label) + 1], value);
+    assert.ok(!seen.includes("* incomplete"), "the good day's marts say every source landed");
+    // The fixture's alerts: Meta Ads' freshness (critical) and TikTok's attribution (warning).
+    assert.ok(seen.includes("Meta") && seen.includes("TikTok"));
+    assert.ok(seen.some((text) => text.includes("no data since Mon 16 Nov")));
+    assert.ok(seen.some((text) => text.includes("attribution broken")));
     await page.context().close();
   });
 
