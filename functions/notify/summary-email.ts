@@ -80,8 +80,9 @@ function dataTable(headers: { text: string; align: "left" | "right" }[], rows: s
 function comparisonHtml(header: string, cell: ComparisonCell): string {
   const color = TONE_COLORS[cell.tone];
   const change = cell.arrow ? `${cell.arrow}&nbsp;${h(cell.change)}` : h(cell.change);
-  // The change and the base each stay whole; the line may break between them when a phone is too narrow.
-  return `${h(header)}: <span style="white-space:nowrap;color:${color};font-weight:bold;">${change}</span> <span style="color:${c.muted};white-space:nowrap;">(${h(cell.base)})</span>`;
+  // "vs Sat 22 Nov 2025: ▲ +55%" stays whole, and so does the base; a line breaks only between them (a narrow
+  // phone) or between comparisons.
+  return `<span style="white-space:nowrap;">${h(header)}: <span style="color:${color};font-weight:bold;">${change}</span></span> <span style="color:${c.muted};white-space:nowrap;">(${h(cell.base)})</span>`;
 }
 
 function dayFiguresHtml(model: SummaryModel): string {
