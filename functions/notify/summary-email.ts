@@ -251,6 +251,19 @@ function linksHtml(model: SummaryModel): string {
   return section("Links", `<p style="margin:0;font-size:14px;line-height:22px;${WRAP}">${links}</p>`);
 }
 
+/**
+ * The line an inbox shows under the subject: the day's figures and the worst incident, so the list view alone
+ * tells the day (the subject already has the shop and the date).
+ */
+function preheader(model: SummaryModel): string {
+  const figures = model.day.map(
+    (figure) => `${figure.label} ${figure.value}${figure.caveat ? " (incomplete)" : ""}`,
+  );
+  const worst = model.incidents[0];
+  const incident = worst ? `${worst.name}: ${listText(worst.problems)}` : "No alerts today";
+  return [...figures, incident].join(" · ");
+}
+
 function renderHtml(model: SummaryModel): string {
   const rows: string[] = [
     [
@@ -271,7 +284,7 @@ function renderHtml(model: SummaryModel): string {
   rows.push(
     `<tr><td style="padding:20px ${PAD_X}px;font-size:12px;line-height:16px;color:${c.muted};${WRAP}">${h(model.footer)}</td></tr>`,
   );
-  return emailDocument({ title: model.subject, preheader: model.subject, body: rows.join("\n") });
+  return emailDocument({ title: model.subject, preheader: preheader(model), body: rows.join("\n") });
 }
 
 // ---------- plain text ----------

@@ -46,6 +46,15 @@ describe("summary email on a bad day", () => {
     assert.ok(text.includes("- [WARNING] Shopify · new today: Shopify landed 120 rows"));
   });
 
+  it("gives the inbox's preview line the day's figures and the worst incident", () => {
+    const { html } = badDay();
+    const hidden = html.match(/<div style="display:none;[^"]*">([^<]*)<\/div>/)?.[1];
+    assert.equal(
+      hidden,
+      "Revenue $12,400 · Orders 200 · ROAS 3.10× (incomplete) · Meta: no data since Mon 16 Nov, attribution broken and spend differs from the API",
+    );
+  });
+
   it("says to fix the pipeline's own connector, not Airbyte, for a source it pulls", () => {
     const { text } = badDay({ connectorSources: new Set(["facebook_ads"]) });
     assert.ok(
