@@ -17,6 +17,7 @@ import { silentLogger } from "../../functions/lib/logger.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { launchBrowser, openPage } from "../support/browser.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 
 const LAST_DAY = "2026-11-21";
@@ -81,6 +82,23 @@ describe("alert memory over three run dates of the local pipeline", { timeout: 3
         groupLine(texts.get(DAYS[2]!)!, source),
         new RegExp(` · ongoing since ${since} \\(day 3\\)`),
       );
+    }
+  });
+
+  it("lays the pipeline's own HTML out on a 390px phone without sideways scrolling, alerts on the first screen", async () => {
+    const html = await readFile(join(config.local.outboxDir, `summary-${LAST_DAY}_dtc-pulse.html`), "utf8");
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await openPage(browser, 390, 800);
+      await page.setContent(html);
+      assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+      for (const source of ["Meta", "TikTok"]) {
+        const box = await page.getByText(source, { exact: true }).first().boundingBox();
+        assert.ok(box && box.y + box.height <= 800, `${source} on the first screen: ${JSON.stringify(box)}`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
     }
   });
 
