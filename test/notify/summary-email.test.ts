@@ -246,6 +246,12 @@ describe("summary email", () => {
     );
     const visible = visibleText(html);
     assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Revenue"));
+    // The first screen's figures carry it too.
+    for (const label of ["Revenue", "Orders", "ROAS"]) {
+      const line = text.split("\n").find((candidate) => candidate.startsWith(`${label}: `));
+      assert.match(line ?? "", /\(incomplete: excludes Shopify: no data since Wed 18 Nov\)$/, label);
+    }
+    assert.ok(html.includes("* Revenue incomplete: excludes Shopify: no data since Wed 18 Nov."));
     // Every headline figure carries the mark.
     for (const label of [
       "Revenue (gross)",
