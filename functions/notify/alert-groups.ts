@@ -78,8 +78,11 @@ export function problemName(
   if (check === "attribution_broken") return "attribution broken";
   if (check === "attribution_no_utms") return "orders without UTM tags";
   if (check === "attribution_coverage") return "few orders carry UTM tags";
-  if (check === "reconciliation_mismatch")
-    return finding.metric ? `${finding.metric} differs from the API` : "totals differ from the API";
+  if (check === "reconciliation_mismatch") {
+    const metric = finding.metric ?? "totals";
+    // "spend differs", "clicks differ".
+    return `${metric} ${metric.endsWith("s") ? "differ" : "differs"} from the API`;
+  }
   if (check === "reconciliation_unavailable") return "API reconciliation failed";
   if (check === "source_volume") return "too few rows landed";
   if (check === "metric_anomaly") {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { alertMemories } from "../../functions/lib/quality/alert-memory.ts";
-import { groupAlerts, sourceOfFinding } from "../../functions/notify/alert-groups.ts";
+import { groupAlerts, problemName, sourceOfFinding } from "../../functions/notify/alert-groups.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 
 const shape = (check: string, subject: string, extra: Partial<Finding> = {}) => ({
@@ -32,6 +32,18 @@ describe("alert groups", () => {
       [shape("audit_unique_daily_kpis", "daily_kpis", { table: "marts.daily_kpis" }), undefined],
     ];
     for (const [finding, source] of cases) assert.equal(sourceOfFinding(finding), source, finding.subject);
+  });
+
+  it("names a reconciliation mismatch by its metric", () => {
+    const mismatch = (metric: string) =>
+      problemName(
+        { check: "reconciliation_mismatch", subject: `facebook_ads:1:${metric}`, metric },
+        "facebook_ads",
+        [],
+        "en-US",
+      );
+    assert.equal(mismatch("spend"), "spend differs from the API");
+    assert.equal(mismatch("clicks"), "clicks differ from the API");
   });
 
   it("sends attribution coverage to the ad links, not to one platform's pixel", () => {
