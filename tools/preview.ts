@@ -1,7 +1,7 @@
 // `npm run preview`: renders the newest deck to one PNG per slide (LibreOffice → PDF → pdftoppm) and the newest
-// summary email's HTML to a PNG (headless Chromium), so that a person can look at what the run made before a
-// board or an inbox does; and the newest dashboard page to a full-page PNG (playwright-core driving Chromium).
-// Says plainly which tool is missing rather than failing half-way.
+// summary email's HTML to PNGs at a phone's 390px and a desktop's 720px (headless Chromium), and the newest
+// dashboard page to a full-page PNG, so that a person can look at what the run made before a board or an inbox
+// does. Says plainly which tool is missing rather than failing half-way.
 //
 //   npm run preview                              newest deck and email under PULSE_WORK_DIR (default .pulse)
 //   npm run preview -- --deck a.pptx --email b.html --dashboard c.html --out /tmp/preview
@@ -98,36 +98,53 @@ export async function previewDeck(deck: string, outDir: string): Promise<string[
     .map((name) => join(outDir, name));
 }
 
+/** The widths the summary email is checked at: a 390px phone and a 720px desktop reading pane. */
+export const EMAIL_PREVIEW_WIDTHS = [390, 720] as const;
+
+/**
+ * The email as a reader sees it, one full-length PNG per width (email-390.png, email-720.png), through
+ * headless Chromium driven by playwright-core. Says so when the email is wider than the screen (a phone would
+ * scroll sideways).
+ */
 export async function previewEmail(
   html: string,
   outDir: string,
-  width = 720,
-  height = 2300,
-): Promise<string> {
-  const chromium = await which(["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]);
-  if (!chromium)
+  widths: readonly number[] = EMAIL_PREVIEW_WIDTHS,
+): Promise<string[]> {
+  const executablePath = await which([
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+  ]);
+  if (!executablePath)
     throw new Error(
       "Chromium is not installed (chromium/google-chrome not on PATH): cannot render the email.",
     );
-  const profile = await mkdtemp(join(tmpdir(), "pulse-chromium-"));
-  const png = join(outDir, "email.png");
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_FLAGS.filter((flag) => flag !== "--headless"),
+  });
+  const pngs: string[] = [];
   try {
-    await run(
-      chromium,
-      [
-        ...CHROMIUM_FLAGS,
-        `--user-data-dir=${profile}`,
-        "--hide-scrollbars",
-        `--window-size=${width},${height}`,
-        `--screenshot=${png}`,
-        pathToFileURL(resolve(html)).toString(),
-      ],
-      { timeout: 120_000 },
-    );
+    for (const width of widths) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(resolve(html)).toString());
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > width)
+        console.warn(`  email is ${scrollWidth}px wide at ${width}px: it scrolls sideways`);
+      const png = join(outDir, `email-${width}.png`);
+      await page.screenshot({ path: png, fullPage: true });
+      pngs.push(png);
+      await context.close();
+    }
   } finally {
-    await rm(profile, { recursive: true, force: true });
+    await browser.close();
   }
-  return png;
+  return pngs;
 }
 
 /** The dashboard page as one full-page PNG at a laptop width (charts drawn: the page needs no network). */
@@ -192,7 +209,7 @@ async function main(): Promise<number> {
   } else {
     try {
       console.log(`email  ${email}`);
-      console.log(`  png    ${await previewEmail(email, outDir)}`);
+      for (const png of await previewEmail(email, outDir)) console.log(`  png    ${png}`);
     } catch (error) {
       console.error(`email  not rendered: ${(error as Error).message}`);
       failures += 1;

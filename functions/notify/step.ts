@@ -8,6 +8,7 @@ import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { buildFailureEmail } from "./failure-email.ts";
 import { buildSummaryEmail } from "./summary-email.ts";
+import { loadSummaryExtras } from "./summary-inputs.ts";
 
 interface EmailMarker {
   status: "sending" | "sent";
@@ -47,7 +48,7 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
     dashboard: context.config.dashboardUrl,
     deck: (await bucket.exists(deck)) ? await bucket.linkFor(deck) : undefined,
   });
-  const email = buildSummaryEmail(data);
+  const email = buildSummaryEmail(data, await loadSummaryExtras(context));
   const mail = {
     from: context.config.email.from,
     to: context.config.email.to,

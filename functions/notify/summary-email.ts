@@ -1,251 +1,30 @@
-// The 7am summary email: how the run day went against the day before, last week and last year, per channel,
-// top products, and the alerts that matter. One content model feeds both the HTML and the plain-text part, so
-// they cannot disagree on a number.
-import { arrowFor, formatKpi } from "../lib/reporting/kpi-format.ts";
-import { addDays } from "../lib/calendar.ts";
+// The 7am summary email, laid out: the content model (summary-model.ts) as mail-client HTML and as plain text.
+// The HTML is built for a phone first: one fluid column (max 640 px, no fixed width anywhere), tables for layout
+// and inline styles only (mail clients drop <style>), numbers never wrapped and words that could be longer than a
+// phone's line (product names, URLs, finding messages) allowed to break anywhere.
 import type { Severity } from "../shared/findings.ts";
-import { sortFindings } from "../shared/findings.ts";
-import {
-  formatChange,
-  formatDateRange,
-  formatLongDate,
-  formatMoney,
-  formatMoneyCompact,
-  formatNumber,
-  formatRatio,
-  formatWeekday,
-  formatWeekdayDate,
-  NOT_AVAILABLE,
-  type NumberLocale,
-} from "../lib/reporting/display-format.ts";
+import { NOT_AVAILABLE } from "../lib/reporting/display-format.ts";
 import {
   EMAIL_COLORS,
   emailDocument,
   escapeHtml,
   type RenderedEmail,
   safeHref,
-  sanitizeHeader,
 } from "../lib/reporting/html.ts";
-import {
-  type ChangeTone,
-  compareKpis,
-  comparisonDates,
-  type KpiMetric,
-  type MetricChange,
-  monthToDate,
-  monthToDateRanges,
-} from "../lib/reporting/kpi-comparisons.ts";
+import type { ChangeTone } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
-import { channelLabel } from "../lib/sql/channels.ts";
+import { listText } from "./alert-groups.ts";
 import {
-  missingSourcesCaveat,
-  periodSpendCaveat,
-  sourceDisplayName,
-  staleShopBanner,
-} from "../lib/reporting/completeness.ts";
+  buildSummaryModel,
+  type ComparisonCell,
+  EMAIL_CHANNEL_DAYS,
+  plural,
+  type SummaryExtras,
+  type SummaryModel,
+} from "./summary-model.ts";
 
 export type { RenderedEmail } from "../lib/reporting/html.ts";
-
-export const EMAIL_TOP_PRODUCTS = 5;
-/** How a demo run's email says its numbers are invented. */
-export const DEMO_MARK = "DEMO DATA";
-export const EMAIL_CHANNEL_DAYS = 28;
-
-const HEADLINE_METRICS: readonly KpiMetric[] = [
-  "gross_revenue",
-  "orders",
-  "aov",
-  "new_customers",
-  "ad_spend",
-  "blended_roas",
-  "mer",
-];
-
-const HEADLINE_LABELS: Partial<Record<KpiMetric, string>> = {
-  gross_revenue: "Revenue (gross)",
-  orders: "Orders",
-  aov: "AOV",
-  new_customers: "New customers",
-  ad_spend: "Ad spend",
-  blended_roas: "Blended ROAS",
-  mer: "MER",
-};
-
-const SEVERITY_LABELS: Record<Severity, string> = { critical: "CRITICAL", warning: "WARNING", info: "INFO" };
-
-interface ComparisonCell {
-  base: string;
-  change: string;
-  arrow: string;
-  tone: ChangeTone;
-}
-
-interface HeadlineRow {
-  label: string;
-  value: string;
-  comparisons: ComparisonCell[];
-  /** "excludes Meta, TikTok: no data since Tue 24 Nov" when a source the value needs had not landed. */
-  caveat?: string;
-}
-
-interface ChannelLine {
-  name: string;
-  /** Null when the channel has no row for the run day (e.g. a stale source). */
-  spend: string | null;
-  attributedRevenue: string | null;
-  roas: string | null;
-  lastDay: string;
-}
-
-interface ProductLine {
-  rank: number;
-  name: string;
-  units: string;
-  revenue: string;
-}
-
-interface AlertLine {
-  severity: string;
-  tone: Severity;
-  message: string;
-}
-
-interface SummaryModel {
-  subject: string;
-  /** The primary source (Shopify) is critically stale: said first, above everything else. */
-  staleShop?: string;
-  shopName: string;
-  heading: string;
-  comparisonHeaders: string[];
-  headline: HeadlineRow[];
-  monthToDate: string;
-  channels: ChannelLine[];
-  channelsHeading: string;
-  products: ProductLine[];
-  productsHeading: string;
-  alerts: AlertLine[];
-  infoCount: number;
-  links: { label: string; url: string }[];
-  footer: string;
-}
-
-function comparisonCell(metric: KpiMetric, change: MetricChange, fmt: NumberLocale): ComparisonCell {
-  return {
-    base: formatKpi(metric, change.base, fmt),
-    change: formatChange(change.change, fmt.locale),
-    arrow: arrowFor(change.direction),
-    tone: change.tone,
-  };
-}
-
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-
-function buildModel(data: ReportData): SummaryModel {
-  const fmt: NumberLocale = { currency: data.shop.currency, locale: data.shop.locale };
-  const { locale } = fmt;
-  const dates = comparisonDates(data.runDate);
-  const runDay = formatWeekdayDate(data.runDate, locale);
-  const weekday = formatWeekday(data.runDate, locale);
-  const comparisons = compareKpis(data.daily, data.runDate, HEADLINE_METRICS);
-  const byMetric = new Map(comparisons.map((comparison) => [comparison.metric, comparison]));
-
-  const findings = sortFindings(data.findings);
-  const alerts = findings.filter((finding) => finding.severity !== "info");
-
-  // Shopify critically stale: the day's sales are not in yet, so no number below is the day's business.
-  const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
-  const staleShop = staleShopBanner(data, locale);
-  const revenue = byMetric.get("gross_revenue");
-  const roas = byMetric.get("blended_roas");
-  // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.
-  const roasMissing = roas?.missingSources ?? [];
-  const subject = sanitizeHeader(
-    [
-      ...(data.demo ? [DEMO_MARK] : []),
-      data.shop.name,
-      runDay,
-      shopify
-        ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
-        : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
-      roasMissing.length
-        ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`
-        : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
-      plural(alerts.length, "alert", "alerts"),
-    ].join(" · "),
-  );
-
-  const mtd = monthToDate(data.daily, data.runDate);
-  const ranges = monthToDateRanges(data.runDate);
-  const mtdCaveat = periodSpendCaveat(data.daily, mtd.current, data.runDate, locale);
-  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
-
-  const windowStart = addDays(data.runDate, -(EMAIL_CHANNEL_DAYS - 1));
-  const window = data.channels.filter((row) => row.date >= windowStart && row.date <= data.runDate);
-  const channelNames = [...new Set(window.map((row) => row.channel))];
-  const spendOf = (channel: string) =>
-    window.filter((row) => row.channel === channel).reduce((sum, row) => sum + row.spend, 0);
-  channelNames.sort((a, b) => spendOf(b) - spendOf(a) || a.localeCompare(b));
-  const channels: ChannelLine[] = channelNames.map((channel) => {
-    const rows = window.filter((row) => row.channel === channel);
-    const today = rows.find((row) => row.date === data.runDate);
-    const lastDay =
-      rows
-        .map((row) => row.date)
-        .sort()
-        .at(-1) ?? null;
-    return {
-      name: channelLabel(channel),
-      spend: today ? formatMoney(today.spend, fmt) : null,
-      attributedRevenue: today ? formatMoney(today.attributed_revenue, fmt) : null,
-      roas: today ? formatRatio(today.roas, locale, 2) : null,
-      lastDay: formatWeekdayDate(lastDay, locale),
-    };
-  });
-
-  const links: SummaryModel["links"] = [];
-  if (data.links.dashboard) links.push({ label: "Open the dashboard", url: data.links.dashboard });
-  if (data.links.deck) links.push({ label: "Download the deck", url: data.links.deck });
-
-  return {
-    subject,
-    ...(staleShop ? { staleShop } : {}),
-    shopName: data.demo ? `${data.shop.name} — ${DEMO_MARK}, not a real shop's numbers` : data.shop.name,
-    heading: `Daily summary — ${formatLongDate(data.runDate, locale)}`,
-    comparisonHeaders: [
-      `vs ${formatWeekdayDate(dates.previousDay, locale)}`,
-      `vs ${formatWeekdayDate(dates.lastWeek, locale)}`,
-      `vs ${formatLongDate(dates.lastYear, locale)}`,
-    ],
-    headline: comparisons.map((comparison) => ({
-      label: HEADLINE_LABELS[comparison.metric] ?? comparison.metric,
-      value: formatKpi(comparison.metric, comparison.value, fmt),
-      comparisons: [comparison.previousDay, comparison.lastWeek, comparison.lastYear].map((change) =>
-        comparisonCell(comparison.metric, change, fmt),
-      ),
-      ...(comparison.missingSources.length
-        ? { caveat: missingSourcesCaveat(data.daily, comparison.missingSources, data.runDate, locale) }
-        : {}),
-    })),
-    monthToDate: monthToDateLine,
-    channels,
-    channelsHeading: `Channels — ${runDay}`,
-    products: data.topProducts.slice(0, EMAIL_TOP_PRODUCTS).map((product, index) => ({
-      rank: index + 1,
-      name: product.product_title,
-      units: formatNumber(product.units, locale),
-      revenue: formatMoney(product.revenue, fmt),
-    })),
-    productsHeading: `Top products — ${runDay}`,
-    alerts: alerts.map((finding) => ({
-      severity: SEVERITY_LABELS[finding.severity],
-      tone: finding.severity,
-      message: finding.message,
-    })),
-    infoCount: findings.length - alerts.length,
-    links,
-    footer: `Sent by DTC Pulse for ${data.shop.name}, run date ${data.runDate}.`,
-  };
-}
+export { DEMO_MARK, EMAIL_CHANNEL_DAYS, EMAIL_TOP_PRODUCTS, type SummaryExtras } from "./summary-model.ts";
 
 // ---------- HTML ----------
 
@@ -253,13 +32,22 @@ const c = EMAIL_COLORS;
 const h = escapeHtml;
 const TONE_COLORS: Record<ChangeTone, string> = { good: c.good, bad: c.bad, neutral: c.muted };
 const SEVERITY_COLORS: Record<Severity, string> = { critical: c.bad, warning: c.warning, info: c.info };
+const SEVERITY_BACKGROUNDS: Record<Severity, string> = {
+  critical: "#fef2f2",
+  warning: "#fffbeb",
+  info: "#eff6ff",
+};
 
-const cellStyle = `padding:6px 8px;border-bottom:1px solid ${c.rule};font-size:14px;line-height:20px;`;
-const headStyle = `padding:6px 8px;border-bottom:2px solid ${c.rule};font-size:12px;line-height:16px;color:${c.muted};font-weight:bold;`;
+/** Free text (names, messages, URLs) may break anywhere rather than push the column wider than the phone. */
+const WRAP = "word-break:break-word;overflow-wrap:anywhere;";
+const PAD_X = 16;
+const cellStyle = `padding:6px 6px;border-bottom:1px solid ${c.rule};font-size:14px;line-height:20px;`;
+const headStyle = `padding:6px 6px;border-bottom:2px solid ${c.rule};font-size:12px;line-height:16px;color:${c.muted};font-weight:bold;`;
+const TABLE = `role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;"`;
 
 function section(title: string, content: string): string {
   return [
-    '<tr><td style="padding:16px 24px 0 24px;">',
+    `<tr><td style="padding:16px ${PAD_X}px 0 ${PAD_X}px;">`,
     `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">${h(title)}</h2>`,
     content,
     "</td></tr>",
@@ -279,144 +67,224 @@ function dataTable(headers: { text: string; align: "left" | "right" }[], rows: s
         `<tr>${cells
           .map((cell, index) => {
             const align = headers[index]?.align ?? "left";
-            return `<td align="${align}" style="${cellStyle}text-align:${align};">${cell}</td>`;
+            // Left cells hold names (wrap them); right cells hold numbers (never split one).
+            const wrap = align === "left" ? WRAP : "white-space:nowrap;";
+            return `<td align="${align}" valign="top" style="${cellStyle}text-align:${align};${wrap}">${cell}</td>`;
           })
           .join("")}</tr>`,
     )
     .join("\n");
-  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">\n<tr>${head}</tr>\n${body}\n</table>`;
+  return `<table ${TABLE}>\n<tr>${head}</tr>\n${body}\n</table>`;
 }
 
-function comparisonHtml(cell: ComparisonCell): string {
+function comparisonHtml(header: string, cell: ComparisonCell): string {
   const color = TONE_COLORS[cell.tone];
   const change = cell.arrow ? `${cell.arrow}&nbsp;${h(cell.change)}` : h(cell.change);
-  return `<span style="color:${color};font-weight:bold;">${change}</span><br><span style="color:${c.muted};font-size:12px;">${h(cell.base)}</span>`;
+  // "vs Sat 22 Nov 2025: ▲ +55%" stays whole, and so does the base; a line breaks only between them (a narrow
+  // phone) or between comparisons.
+  return `<span style="white-space:nowrap;">${h(header)}: <span style="color:${color};font-weight:bold;">${change}</span></span> <span style="color:${c.muted};white-space:nowrap;">(${h(cell.base)})</span>`;
 }
 
-function renderHtml(model: SummaryModel): string {
-  const rows: string[] = [];
-  rows.push(
-    [
-      `<tr><td style="padding:20px 24px;background-color:${c.accent};color:#ffffff;">`,
-      `<div style="font-size:13px;line-height:18px;color:#c7d2fe;">${h(model.shopName)}</div>`,
-      `<h1 style="margin:4px 0 0 0;font-size:22px;line-height:28px;color:#ffffff;">${h(model.heading)}</h1>`,
-      "</td></tr>",
-    ].join("\n"),
+function dayFiguresHtml(model: SummaryModel): string {
+  const tiles = model.day
+    .map((figure) => {
+      const mark = figure.caveat
+        ? `<div style="font-size:12px;line-height:16px;color:${c.warning};font-weight:bold;">* incomplete</div>`
+        : "";
+      return [
+        `<td width="33%" valign="top" style="padding:8px 5px;border-right:1px solid ${c.rule};">`,
+        `<div style="font-size:12px;line-height:16px;color:${c.muted};text-transform:uppercase;letter-spacing:0.5px;">${h(figure.label)}</div>`,
+        `<div style="font-size:20px;line-height:26px;font-weight:bold;color:${c.ink};white-space:nowrap;">${h(figure.value)}</div>`,
+        `<div style="font-size:12px;line-height:16px;color:${TONE_COLORS[figure.tone]};">${h(figure.change)}</div>`,
+        mark,
+        "</td>",
+      ].join("");
+    })
+    .join("\n");
+  const notes = model.day
+    .filter((figure) => figure.caveat)
+    .map(
+      (figure) =>
+        `<p style="margin:6px 0 0 0;font-size:12px;line-height:16px;color:${c.warning};${WRAP}">${h(`* ${figure.label} incomplete: ${figure.caveat}.`)}</p>`,
+    )
+    .join("\n");
+  return [
+    // Narrower margins than the sections: three seven-figure values fit side by side on a 390px phone.
+    `<tr><td style="padding:12px ${PAD_X - 4}px 0 ${PAD_X - 4}px;">`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;border:1px solid ${c.rule};">`,
+    `<tr>\n${tiles}\n</tr>`,
+    "</table>",
+    notes,
+    "</td></tr>",
+  ].join("\n");
+}
+
+function incidentsHtml(model: SummaryModel): string {
+  const rows = model.incidents.length
+    ? model.incidents
+        .map((group) => {
+          const color = SEVERITY_COLORS[group.severity];
+          return [
+            `<tr><td style="padding:8px 10px;border-left:4px solid ${color};background-color:${SEVERITY_BACKGROUNDS[group.severity]};font-size:14px;line-height:20px;${WRAP}">`,
+            `<strong style="color:${color};">${h(group.name)}</strong>: ${h(listText(group.problems))} — ${h(group.action)}`,
+            `<br><span style="font-size:12px;line-height:16px;color:${c.muted};">${h(group.memory)}</span>`,
+            "</td></tr>",
+            `<tr><td style="height:6px;line-height:6px;font-size:6px;">&nbsp;</td></tr>`,
+          ].join("");
+        })
+        .join("\n")
+    : `<tr><td style="padding:8px 10px;font-size:14px;line-height:20px;color:${c.good};font-weight:bold;">No alerts today.</td></tr>`;
+  const resolved = model.resolved.length
+    ? `\n<p style="margin:2px 0 0 0;font-size:13px;line-height:18px;color:${c.good};${WRAP}">${h(`Resolved since yesterday: ${model.resolved.join("; ")}.`)}</p>`
+    : "";
+  const reconciliation = model.reconciliation
+    ? `\n<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:${model.reconciliation.includes("MISMATCH") ? c.bad : c.muted};${WRAP}">${h(model.reconciliation)}</p>`
+    : "";
+  const title = model.incidents.length
+    ? plural(model.alerts.length, "alert", "alerts") +
+      ` from ${plural(model.incidents.length, "source", "sources")}`
+    : "Alerts";
+  return section(title, `<table ${TABLE}>\n${rows}\n</table>${resolved}${reconciliation}`);
+}
+
+function headlineHtml(model: SummaryModel): string {
+  const rows = model.headline
+    .map((row) => {
+      const caveat = row.caveat
+        ? `<br><span style="color:${c.warning};font-size:12px;line-height:16px;">${h(`incomplete: ${row.caveat}`)}</span>`
+        : "";
+      const comparisons = row.comparisons
+        .map((cell, index) => comparisonHtml(model.comparisonHeaders[index] ?? "", cell))
+        .join(" &middot; ");
+      // One row per metric: the label with its comparisons under it, the value on the right.
+      const cell = `padding:8px 6px;border-bottom:1px solid ${c.rule};`;
+      return [
+        `<tr><td valign="top" style="${cell}font-size:14px;line-height:20px;${WRAP}">${h(row.label)}${caveat}`,
+        `<div style="margin-top:2px;font-size:12px;line-height:18px;">${comparisons}</div></td>`,
+        `<td align="right" valign="top" style="${cell}font-size:15px;line-height:20px;text-align:right;white-space:nowrap;"><strong>${h(row.value)}</strong></td></tr>`,
+      ].join("\n");
+    })
+    .join("\n");
+  return section(
+    "Compared",
+    `<table ${TABLE}>\n${rows}\n</table>\n<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:${c.muted};${WRAP}">${h(model.monthToDate)}</p>`,
   );
-  if (model.staleShop) {
-    rows.push(
-      `<tr><td style="padding:12px 24px;background-color:#fef2f2;color:${c.bad};font-size:15px;font-weight:bold;">${h(model.staleShop)}</td></tr>`,
-    );
-  }
-  if (model.alerts.length) {
-    const worst = model.alerts[0]?.tone ?? "warning";
-    rows.push(
-      `<tr><td style="padding:12px 24px;background-color:#fef2f2;color:${SEVERITY_COLORS[worst]};font-size:14px;font-weight:bold;">${h(plural(model.alerts.length, "alert needs attention", "alerts need attention"))}: see below.</td></tr>`,
-    );
-  }
-  rows.push(
-    section(
-      "Headline",
-      dataTable(
-        [
-          { text: "Metric", align: "left" },
-          { text: "Value", align: "right" },
-          ...model.comparisonHeaders.map((text) => ({ text, align: "right" as const })),
-        ],
-        model.headline.map((row) => [
-          row.caveat
-            ? `${h(row.label)}<br><span style="color:${c.warning};font-size:12px;">${h(`incomplete: ${row.caveat}`)}</span>`
-            : h(row.label),
-          `<strong>${h(row.value)}</strong>`,
-          ...row.comparisons.map(comparisonHtml),
-        ]),
-      ) +
-        `\n<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:${c.muted};">${h(model.monthToDate)}</p>`,
-    ),
+}
+
+const notAvailable = `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`;
+
+function channelsHtml(model: SummaryModel): string {
+  return section(
+    model.channelsHeading,
+    model.channels.length
+      ? dataTable(
+          [
+            { text: "Channel", align: "left" },
+            { text: "Spend", align: "right" },
+            { text: "Attributed revenue", align: "right" },
+            { text: "ROAS", align: "right" },
+          ],
+          model.channels.map((channel) =>
+            channel.spend === null
+              ? [
+                  `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(`no data since ${channel.lastDay}`)}</span>`,
+                  notAvailable,
+                  notAvailable,
+                  notAvailable,
+                ]
+              : [
+                  h(channel.name),
+                  h(channel.spend),
+                  h(channel.attributedRevenue ?? NOT_AVAILABLE),
+                  h(channel.roas ?? NOT_AVAILABLE),
+                ],
+          ),
+        )
+      : `<p style="margin:0;font-size:14px;color:${c.muted};">No channel data in the last ${EMAIL_CHANNEL_DAYS} days.</p>`,
   );
-  rows.push(
-    section(
-      model.channelsHeading,
-      model.channels.length
-        ? dataTable(
-            [
-              { text: "Channel", align: "left" },
-              { text: "Spend", align: "right" },
-              { text: "Attributed revenue", align: "right" },
-              { text: "ROAS", align: "right" },
-            ],
-            model.channels.map((channel) =>
-              channel.spend === null
-                ? [
-                    `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(`no data since ${channel.lastDay}`)}</span>`,
-                    `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`,
-                    `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`,
-                    `<span style="color:${c.muted};">${h(NOT_AVAILABLE)}</span>`,
-                  ]
-                : [
-                    h(channel.name),
-                    h(channel.spend),
-                    h(channel.attributedRevenue ?? NOT_AVAILABLE),
-                    h(channel.roas ?? NOT_AVAILABLE),
-                  ],
-            ),
-          )
-        : `<p style="margin:0;font-size:14px;color:${c.muted};">No channel data in the last ${EMAIL_CHANNEL_DAYS} days.</p>`,
-    ),
+}
+
+function productsHtml(model: SummaryModel): string {
+  return section(
+    model.productsHeading,
+    model.products.length
+      ? dataTable(
+          [
+            { text: "Product", align: "left" },
+            { text: "Units", align: "right" },
+            { text: "Revenue", align: "right" },
+          ],
+          model.products.map((product) => [
+            `${product.rank}. ${h(product.name)}`,
+            h(product.units),
+            h(product.revenue),
+          ]),
+        )
+      : `<p style="margin:0;font-size:14px;color:${c.muted};">No product sales recorded.</p>`,
   );
-  rows.push(
-    section(
-      model.productsHeading,
-      model.products.length
-        ? dataTable(
-            [
-              { text: "#", align: "right" },
-              { text: "Product", align: "left" },
-              { text: "Units", align: "right" },
-              { text: "Revenue", align: "right" },
-            ],
-            model.products.map((product) => [
-              String(product.rank),
-              h(product.name),
-              h(product.units),
-              h(product.revenue),
-            ]),
-          )
-        : `<p style="margin:0;font-size:14px;color:${c.muted};">No product sales recorded.</p>`,
-    ),
-  );
-  const alertItems = model.alerts.length
+}
+
+function alertDetailsHtml(model: SummaryModel): string {
+  const items = model.alerts.length
     ? model.alerts
         .map(
           (alert) =>
-            `<tr><td valign="top" style="${cellStyle}white-space:nowrap;color:${SEVERITY_COLORS[alert.tone]};font-weight:bold;font-size:12px;">${h(alert.severity)}</td><td style="${cellStyle}">${h(alert.message)}</td></tr>`,
+            `<tr><td style="${cellStyle}${WRAP}"><span style="color:${SEVERITY_COLORS[alert.tone]};font-weight:bold;font-size:12px;">${h(alert.severity)}</span> <span style="color:${c.muted};font-size:12px;">${h(`${alert.source} · ${alert.memory}`)}</span><br>${h(alert.message)}</td></tr>`,
         )
         .join("\n")
     : `<tr><td style="${cellStyle}color:${c.good};">No alerts.</td></tr>`;
   const infoNote = model.infoCount
     ? `\n<p style="margin:8px 0 0 0;font-size:13px;color:${c.muted};">${h(`${plural(model.infoCount, "informational finding", "informational findings")} in the deck.`)}</p>`
     : "";
-  rows.push(
-    section(
-      "Alerts",
-      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">\n${alertItems}\n</table>${infoNote}`,
-    ),
+  return section("Alert details", `<table ${TABLE}>\n${items}\n</table>${infoNote}`);
+}
+
+function linksHtml(model: SummaryModel): string {
+  const links = model.links
+    .map((link) => {
+      const href = safeHref(link.url);
+      return href
+        ? `<a href="${h(href)}" style="color:${c.info};font-weight:bold;text-decoration:underline;">${h(link.label)}</a>`
+        : `${h(link.label)}: ${h(link.url)}`;
+    })
+    .join(" &nbsp;·&nbsp; ");
+  return section("Links", `<p style="margin:0;font-size:14px;line-height:22px;${WRAP}">${links}</p>`);
+}
+
+/**
+ * The line an inbox shows under the subject: the day's figures and the worst incident, so the list view alone
+ * tells the day (the subject already has the shop and the date).
+ */
+function preheader(model: SummaryModel): string {
+  const figures = model.day.map(
+    (figure) => `${figure.label} ${figure.value}${figure.caveat ? " (incomplete)" : ""}`,
   );
-  if (model.links.length) {
-    const links = model.links
-      .map((link) => {
-        const href = safeHref(link.url);
-        return href
-          ? `<a href="${h(href)}" style="color:${c.info};font-weight:bold;text-decoration:underline;">${h(link.label)}</a>`
-          : `${h(link.label)}: ${h(link.url)}`;
-      })
-      .join(" &nbsp;·&nbsp; ");
-    rows.push(section("Links", `<p style="margin:0;font-size:14px;line-height:20px;">${links}</p>`));
+  const worst = model.incidents[0];
+  const incident = worst ? `${worst.name}: ${listText(worst.problems)}` : "No alerts today";
+  return [...figures, incident].join(" · ");
+}
+
+function renderHtml(model: SummaryModel): string {
+  const rows: string[] = [
+    [
+      `<tr><td style="padding:16px ${PAD_X}px;background-color:${c.accent};color:#ffffff;">`,
+      `<div style="font-size:13px;line-height:18px;color:#c7d2fe;${WRAP}">${h(model.shopName)}</div>`,
+      `<h1 style="margin:4px 0 0 0;font-size:20px;line-height:26px;color:#ffffff;">${h(model.heading)}</h1>`,
+      "</td></tr>",
+    ].join("\n"),
+  ];
+  if (model.staleShop) {
+    rows.push(
+      `<tr><td style="padding:12px ${PAD_X}px;background-color:#fef2f2;color:${c.bad};font-size:15px;line-height:20px;font-weight:bold;">${h(model.staleShop)}</td></tr>`,
+    );
   }
+  rows.push(dayFiguresHtml(model), incidentsHtml(model), headlineHtml(model));
+  rows.push(channelsHtml(model), productsHtml(model), alertDetailsHtml(model));
+  if (model.links.length) rows.push(linksHtml(model));
   rows.push(
-    `<tr><td style="padding:20px 24px;font-size:12px;line-height:16px;color:${c.muted};">${h(model.footer)}</td></tr>`,
+    `<tr><td style="padding:20px ${PAD_X}px;font-size:12px;line-height:16px;color:${c.muted};${WRAP}">${h(model.footer)}</td></tr>`,
   );
-  return emailDocument({ title: model.subject, preheader: model.subject, body: rows.join("\n") });
+  return emailDocument({ title: model.subject, preheader: preheader(model), body: rows.join("\n") });
 }
 
 // ---------- plain text ----------
@@ -429,13 +297,24 @@ function comparisonText(header: string, cell: ComparisonCell): string {
 function renderText(model: SummaryModel): string {
   const lines: string[] = [model.shopName, model.heading, ""];
   if (model.staleShop) lines.push(model.staleShop.toUpperCase(), "");
-  if (model.alerts.length) {
-    lines.push(
-      `${plural(model.alerts.length, "alert needs attention", "alerts need attention")}: see below.`,
-      "",
-    );
+  for (const figure of model.day) {
+    const caveat = figure.caveat ? ` (incomplete: ${figure.caveat})` : "";
+    lines.push(`${figure.label}: ${figure.value} (${figure.change})${caveat}`);
   }
-  lines.push("HEADLINE");
+  lines.push("");
+  if (model.incidents.length) {
+    lines.push(
+      `${plural(model.alerts.length, "alert", "alerts")} from ${plural(model.incidents.length, "source", "sources")}`.toUpperCase(),
+    );
+    for (const group of model.incidents) {
+      lines.push(`- ${group.name}: ${listText(group.problems)} — ${group.action} · ${group.memory}`);
+    }
+  } else {
+    lines.push("ALERTS", "No alerts today.");
+  }
+  if (model.resolved.length) lines.push(`Resolved since yesterday: ${model.resolved.join("; ")}.`);
+  if (model.reconciliation) lines.push(model.reconciliation);
+  lines.push("", "COMPARED");
   for (const row of model.headline) {
     const comparisons = row.comparisons.map((cell, index) =>
       comparisonText(model.comparisonHeaders[index] ?? "", cell),
@@ -457,9 +336,11 @@ function renderText(model: SummaryModel): string {
   for (const product of model.products) {
     lines.push(`${product.rank}. ${product.name}: ${product.units} units, ${product.revenue}`);
   }
-  lines.push("", "ALERTS");
+  lines.push("", "ALERT DETAILS");
   if (!model.alerts.length) lines.push("No alerts.");
-  for (const alert of model.alerts) lines.push(`- [${alert.severity}] ${alert.message}`);
+  for (const alert of model.alerts) {
+    lines.push(`- [${alert.severity}] ${alert.source} · ${alert.memory}: ${alert.message}`);
+  }
   if (model.infoCount) {
     lines.push(`${plural(model.infoCount, "informational finding", "informational findings")} in the deck.`);
   }
@@ -471,7 +352,7 @@ function renderText(model: SummaryModel): string {
   return lines.join("\n");
 }
 
-export function buildSummaryEmail(data: ReportData): RenderedEmail {
-  const model = buildModel(data);
+export function buildSummaryEmail(data: ReportData, extras: SummaryExtras = {}): RenderedEmail {
+  const model = buildSummaryModel(data, extras);
   return { subject: model.subject, html: renderHtml(model), text: renderText(model) };
 }

@@ -121,8 +121,11 @@ describe("summary email", () => {
     const critical = FINDINGS.find((f) => f.severity === "critical")!.message;
     const warning = FINDINGS.find((f) => f.severity === "warning")!.message;
     const info = FINDINGS.find((f) => f.severity === "info")!.message;
-    assert.ok(text.indexOf(`[CRITICAL] ${critical}`) < text.indexOf(`[WARNING] ${warning}`));
-    assert.ok(text.indexOf(`[CRITICAL] ${critical}`) > 0);
+    // The fixture's critical finding is about Meta (facebook_ads), the warning about TikTok; no history: new.
+    const criticalLine = `- [CRITICAL] Meta · new today: ${critical}`;
+    const warningLine = `- [WARNING] TikTok · new today: ${warning}`;
+    assert.ok(text.indexOf(criticalLine) > 0);
+    assert.ok(text.indexOf(criticalLine) < text.indexOf(warningLine));
     assert.ok(html.indexOf(escapeHtml(critical)) < html.indexOf(escapeHtml(warning)));
     assert.ok(!text.includes(info) && !html.includes(escapeHtml(info)), "info findings are not alerts");
     assert.ok(text.includes("1 informational finding in the deck."));
@@ -219,7 +222,8 @@ describe("summary email", () => {
 
   it("says so when there are no alerts", () => {
     const { html, text } = buildSummaryEmail(buildReportData({ findings: [] }));
-    assert.ok(text.includes("ALERTS\nNo alerts."));
+    assert.ok(text.includes("ALERTS\nNo alerts today."));
+    assert.ok(text.includes("ALERT DETAILS\nNo alerts."));
     assert.ok(html.includes("No alerts."));
     assert.ok(!html.includes("need attention"));
   });
@@ -241,7 +245,13 @@ describe("summary email", () => {
       `${banner} Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`.toUpperCase(),
     );
     const visible = visibleText(html);
-    assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Headline"));
+    assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Revenue"));
+    // The first screen's figures carry it too.
+    for (const label of ["Revenue", "Orders", "ROAS"]) {
+      const line = text.split("\n").find((candidate) => candidate.startsWith(`${label}: `));
+      assert.match(line ?? "", /\(incomplete: excludes Shopify: no data since Wed 18 Nov\)$/, label);
+    }
+    assert.ok(html.includes("* Revenue incomplete: excludes Shopify: no data since Wed 18 Nov."));
     // Every headline figure carries the mark.
     for (const label of [
       "Revenue (gross)",

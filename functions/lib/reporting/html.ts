@@ -64,7 +64,7 @@ export const EMAIL_COLORS = {
 } as const;
 
 /**
- * The shell every email shares: a centred 640px table on a light page, inline styles only (mail clients drop
+ * The shell every email shares: a centred column at most 640px wide (fluid below) on a light page, inline styles only (mail clients drop
  * <style> blocks and external CSS). `title` and `preheader` are plain text and escaped here; `body` is HTML
  * that the caller has already escaped.
  */
@@ -79,13 +79,17 @@ export function emailDocument(input: { title: string; preheader: string; body: s
     '<meta name="color-scheme" content="light">',
     `<title>${escapeHtml(input.title)}</title>`,
     "</head>",
-    `<body style="margin:0;padding:0;background-color:${c.page};color:${c.ink};font-family:Arial,Helvetica,sans-serif;">`,
+    `<body style="margin:0;padding:0;-webkit-text-size-adjust:100%;background-color:${c.page};color:${c.ink};font-family:Arial,Helvetica,sans-serif;">`,
     `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">${escapeHtml(input.preheader)}</div>`,
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:${c.page};">`,
-    '<tr><td align="center" style="padding:16px 8px;">',
-    `<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:${c.card};color:${c.ink};border:1px solid ${c.rule};">`,
+    '<tr><td align="center" style="padding:12px 6px;">',
+    // Outlook for Windows ignores max-width: only it sees the 640px ghost table. Every other client gets a fluid
+    // column, so nothing is wider than a 390px phone.
+    '<!--[if mso]><table role="presentation" width="640" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->',
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:${c.card};color:${c.ink};border:1px solid ${c.rule};">`,
     input.body,
     "</table>",
+    "<!--[if mso]></td></tr></table><![endif]-->",
     "</td></tr>",
     "</table>",
     "</body>",

@@ -1,0 +1,329 @@
+// The content model of the 7am summary email: every word and figure the email shows, built from mart rows, the
+// run's findings and their history; the HTML and the plain-text renderers (summary-email.ts) only lay it out, so
+// the two parts cannot disagree on a number. Pure.
+//
+// Order matters: a founder on a phone reads the first screen only, so it says the day (revenue, orders, ROAS
+// with its completeness mark), the incidents per source with the action to take and how long each has been
+// going on, and the reconciliation line. The comparisons, channels, products and the full alert messages follow.
+import { arrowFor, formatKpi } from "../lib/reporting/kpi-format.ts";
+import { addDays } from "../lib/calendar.ts";
+import type { Severity } from "../shared/findings.ts";
+import { sortFindings } from "../shared/findings.ts";
+import {
+  formatChange,
+  formatDateRange,
+  formatLongDate,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatRatio,
+  formatWeekday,
+  formatWeekdayDate,
+  type NumberLocale,
+} from "../lib/reporting/display-format.ts";
+import { sanitizeHeader } from "../lib/reporting/html.ts";
+import {
+  type ChangeTone,
+  compareKpis,
+  comparisonDates,
+  type KpiMetric,
+  type MetricChange,
+  monthToDate,
+  monthToDateRanges,
+} from "../lib/reporting/kpi-comparisons.ts";
+import type { ReportData } from "../lib/reporting/report-data.ts";
+import { channelLabel } from "../lib/sql/channels.ts";
+import {
+  missingSourcesCaveat,
+  periodSpendCaveat,
+  sourceDisplayName,
+  staleShopBanner,
+} from "../lib/reporting/completeness.ts";
+import { type AlertDay, alertKey, alertMemories } from "../lib/quality/alert-memory.ts";
+import {
+  type AlertGroup,
+  type ConnectorSources,
+  groupAlerts,
+  memoryText,
+  OTHER_CHECKS,
+  resolvedText,
+  sourceOfFinding,
+} from "./alert-groups.ts";
+import { type ReconciliationScoreboard, reconciliationLine } from "./reconciliation-line.ts";
+
+export const EMAIL_TOP_PRODUCTS = 5;
+/** How a demo run's email says its numbers are invented. */
+export const DEMO_MARK = "DEMO DATA";
+export const EMAIL_CHANNEL_DAYS = 28;
+
+/** What the email adds to the report's mart rows: the alerts' history, the reconciliation, the links. */
+export interface SummaryExtras {
+  /** ops.findings' alerts of the run dates before this one (findings-store.ts loadAlertHistory). */
+  alertHistory?: readonly AlertDay[];
+  /** runs/dt=<date>/reconciliation.json, when the reconciliation ran. */
+  reconciliation?: ReconciliationScoreboard | null;
+  /** Sources pulled by the pipeline's own connectors: their fix is in DTC Pulse, not in Airbyte. */
+  connectorSources?: ConnectorSources;
+  /** The run day's dashboard page (reports/dt=<date>/dashboard.html), linked first when present. */
+  dashboardPageUrl?: string;
+}
+
+const HEADLINE_METRICS: readonly KpiMetric[] = [
+  "gross_revenue",
+  "orders",
+  "aov",
+  "new_customers",
+  "ad_spend",
+  "blended_roas",
+  "mer",
+];
+
+const HEADLINE_LABELS: Partial<Record<KpiMetric, string>> = {
+  gross_revenue: "Revenue (gross)",
+  orders: "Orders",
+  aov: "AOV",
+  new_customers: "New customers",
+  ad_spend: "Ad spend",
+  blended_roas: "Blended ROAS",
+  mer: "MER",
+};
+
+/** The three figures of the first screen. */
+const DAY_METRICS: readonly { metric: KpiMetric; label: string }[] = [
+  { metric: "gross_revenue", label: "Revenue" },
+  { metric: "orders", label: "Orders" },
+  { metric: "blended_roas", label: "ROAS" },
+];
+
+const SEVERITY_LABELS: Record<Severity, string> = { critical: "CRITICAL", warning: "WARNING", info: "INFO" };
+
+export interface ComparisonCell {
+  base: string;
+  change: string;
+  arrow: string;
+  tone: ChangeTone;
+}
+
+/** One of the first screen's figures: the value, its change against the same weekday last week, its mark. */
+export interface DayFigure {
+  label: string;
+  value: string;
+  /** "▲ +24% vs last Sat". */
+  change: string;
+  tone: ChangeTone;
+  /** The completeness mark: "excludes Meta: no data since Mon 16 Nov" when an input had not landed. */
+  caveat?: string;
+}
+
+export interface HeadlineRow {
+  label: string;
+  value: string;
+  comparisons: ComparisonCell[];
+  /** "excludes Meta, TikTok: no data since Tue 24 Nov" when a source the value needs had not landed. */
+  caveat?: string;
+}
+
+export interface ChannelLine {
+  name: string;
+  /** Null when the channel has no row for the run day (e.g. a stale source). */
+  spend: string | null;
+  attributedRevenue: string | null;
+  roas: string | null;
+  lastDay: string;
+}
+
+export interface ProductLine {
+  rank: number;
+  name: string;
+  units: string;
+  revenue: string;
+}
+
+export interface AlertLine {
+  severity: string;
+  tone: Severity;
+  /** The source's name, or "Other checks". */
+  source: string;
+  /** "new today", "ongoing since 17 Nov (day 5)". */
+  memory: string;
+  message: string;
+}
+
+export interface SummaryModel {
+  subject: string;
+  /** The primary source (Shopify) is critically stale: said first, above everything else. */
+  staleShop?: string;
+  shopName: string;
+  heading: string;
+  /** Revenue, orders, ROAS of the run day. */
+  day: DayFigure[];
+  /** Today's alerts per source, the worst first. */
+  incidents: AlertGroup[];
+  /** "Meta: data late (5 days, from 16 Nov)" for each alert that stopped since yesterday. */
+  resolved: string[];
+  /** The API-vs-warehouse reconciliation in one line, when it ran. */
+  reconciliation?: string;
+  comparisonHeaders: string[];
+  headline: HeadlineRow[];
+  monthToDate: string;
+  channels: ChannelLine[];
+  channelsHeading: string;
+  products: ProductLine[];
+  productsHeading: string;
+  alerts: AlertLine[];
+  infoCount: number;
+  links: { label: string; url: string }[];
+  footer: string;
+}
+
+function comparisonCell(metric: KpiMetric, change: MetricChange, fmt: NumberLocale): ComparisonCell {
+  return {
+    base: formatKpi(metric, change.base, fmt),
+    change: formatChange(change.change, fmt.locale),
+    arrow: arrowFor(change.direction),
+    tone: change.tone,
+  };
+}
+
+export const plural = (count: number, one: string, many: string): string =>
+  `${count} ${count === 1 ? one : many}`;
+
+export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}): SummaryModel {
+  const fmt: NumberLocale = { currency: data.shop.currency, locale: data.shop.locale };
+  const { locale } = fmt;
+  const dates = comparisonDates(data.runDate);
+  const runDay = formatWeekdayDate(data.runDate, locale);
+  const weekday = formatWeekday(data.runDate, locale);
+  const comparisons = compareKpis(data.daily, data.runDate, HEADLINE_METRICS);
+  const byMetric = new Map(comparisons.map((comparison) => [comparison.metric, comparison]));
+  const caveatOf = (metric: KpiMetric) => {
+    const missing = byMetric.get(metric)?.missingSources ?? [];
+    return missing.length ? missingSourcesCaveat(data.daily, missing, data.runDate, locale) : undefined;
+  };
+
+  const findings = sortFindings(data.findings);
+  const alerts = findings.filter((finding) => finding.severity !== "info");
+
+  // Shopify critically stale: the day's sales are not in yet, so no number below is the day's business.
+  const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
+  const staleShop = staleShopBanner(data, locale);
+  const revenue = byMetric.get("gross_revenue");
+  const roas = byMetric.get("blended_roas");
+  // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.
+  const roasMissing = roas?.missingSources ?? [];
+  const subject = sanitizeHeader(
+    [
+      ...(data.demo ? [DEMO_MARK] : []),
+      data.shop.name,
+      runDay,
+      shopify
+        ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
+        : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
+      roasMissing.length
+        ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`
+        : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
+      plural(alerts.length, "alert", "alerts"),
+    ].join(" · "),
+  );
+
+  const day: DayFigure[] = DAY_METRICS.map(({ metric, label }) => {
+    const comparison = byMetric.get(metric);
+    const change = comparison?.lastWeek;
+    const arrow = arrowFor(change?.direction ?? null);
+    const caveat = caveatOf(metric);
+    return {
+      label,
+      value: formatKpi(metric, comparison?.value ?? null, fmt),
+      change: `${arrow ? `${arrow} ` : ""}${formatChange(change?.change, locale)} vs last ${weekday}`,
+      tone: change?.tone ?? "neutral",
+      ...(caveat ? { caveat } : {}),
+    };
+  });
+
+  const memories = alertMemories(alerts, extras.alertHistory ?? [], data.runDate);
+  const connectors = extras.connectorSources ?? new Set<string>();
+  const incidents = groupAlerts(alerts, memories, data.sources, connectors, locale);
+  const reconciliation = reconciliationLine(extras.reconciliation, locale);
+
+  const mtd = monthToDate(data.daily, data.runDate);
+  const ranges = monthToDateRanges(data.runDate);
+  const mtdCaveat = periodSpendCaveat(data.daily, mtd.current, data.runDate, locale);
+  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
+
+  const windowStart = addDays(data.runDate, -(EMAIL_CHANNEL_DAYS - 1));
+  const window = data.channels.filter((row) => row.date >= windowStart && row.date <= data.runDate);
+  const channelNames = [...new Set(window.map((row) => row.channel))];
+  const spendOf = (channel: string) =>
+    window.filter((row) => row.channel === channel).reduce((sum, row) => sum + row.spend, 0);
+  channelNames.sort((a, b) => spendOf(b) - spendOf(a) || a.localeCompare(b));
+  const channels: ChannelLine[] = channelNames.map((channel) => {
+    const rows = window.filter((row) => row.channel === channel);
+    const today = rows.find((row) => row.date === data.runDate);
+    const lastDay =
+      rows
+        .map((row) => row.date)
+        .sort()
+        .at(-1) ?? null;
+    return {
+      name: channelLabel(channel),
+      spend: today ? formatMoney(today.spend, fmt) : null,
+      attributedRevenue: today ? formatMoney(today.attributed_revenue, fmt) : null,
+      roas: today ? formatRatio(today.roas, locale, 2) : null,
+      lastDay: formatWeekdayDate(lastDay, locale),
+    };
+  });
+
+  const links: SummaryModel["links"] = [];
+  if (extras.dashboardPageUrl) links.push({ label: "Today's dashboard page", url: extras.dashboardPageUrl });
+  if (data.links.dashboard) links.push({ label: "Open the dashboard", url: data.links.dashboard });
+  if (data.links.deck) links.push({ label: "Download the deck", url: data.links.deck });
+
+  return {
+    subject,
+    ...(staleShop ? { staleShop } : {}),
+    shopName: data.demo ? `${data.shop.name} — ${DEMO_MARK}, not a real shop's numbers` : data.shop.name,
+    heading: `Daily summary — ${formatLongDate(data.runDate, locale)}`,
+    day,
+    incidents,
+    resolved: resolvedText(memories, data.runDate, locale),
+    ...(reconciliation ? { reconciliation } : {}),
+    comparisonHeaders: [
+      `vs ${formatWeekdayDate(dates.previousDay, locale)}`,
+      `vs ${formatWeekdayDate(dates.lastWeek, locale)}`,
+      `vs ${formatLongDate(dates.lastYear, locale)}`,
+    ],
+    headline: comparisons.map((comparison) => ({
+      label: HEADLINE_LABELS[comparison.metric] ?? comparison.metric,
+      value: formatKpi(comparison.metric, comparison.value, fmt),
+      comparisons: [comparison.previousDay, comparison.lastWeek, comparison.lastYear].map((change) =>
+        comparisonCell(comparison.metric, change, fmt),
+      ),
+      ...(comparison.missingSources.length
+        ? { caveat: missingSourcesCaveat(data.daily, comparison.missingSources, data.runDate, locale) }
+        : {}),
+    })),
+    monthToDate: monthToDateLine,
+    channels,
+    channelsHeading: `Channels — ${runDay}`,
+    products: data.topProducts.slice(0, EMAIL_TOP_PRODUCTS).map((product, index) => ({
+      rank: index + 1,
+      name: product.product_title,
+      units: formatNumber(product.units, locale),
+      revenue: formatMoney(product.revenue, fmt),
+    })),
+    productsHeading: `Top products — ${runDay}`,
+    alerts: alerts.map((finding) => {
+      const source = sourceOfFinding(finding);
+      return {
+        severity: SEVERITY_LABELS[finding.severity],
+        tone: finding.severity,
+        source: source ? sourceDisplayName(source) : OTHER_CHECKS,
+        memory: memoryText(memories.today.get(alertKey(finding)), locale),
+        message: finding.message,
+      };
+    }),
+    infoCount: findings.length - alerts.length,
+    links,
+    footer: `Sent by DTC Pulse for ${data.shop.name}, run date ${data.runDate}.`,
+  };
+}

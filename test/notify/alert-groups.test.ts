@@ -1,0 +1,80 @@
+// Which source an alert is about, as the checks word their findings (subjects and tables copied from
+// functions/check-sources and functions/check-quality), and the action the email gives for it.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { alertMemories } from "../../functions/lib/quality/alert-memory.ts";
+import { groupAlerts, problemName, sourceOfFinding } from "../../functions/notify/alert-groups.ts";
+import type { Finding } from "../../functions/shared/findings.ts";
+
+const shape = (check: string, subject: string, extra: Partial<Finding> = {}) => ({
+  check,
+  subject,
+  ...extra,
+});
+
+describe("alert groups", () => {
+  it("finds the source from the finding's source, subject or table", () => {
+    const cases: [ReturnType<typeof shape>, string | undefined][] = [
+      [shape("source_freshness", "facebook_ads", { source: "facebook_ads" }), "facebook_ads"],
+      [shape("attribution_broken", "tiktok", { table: "marts.marketing_daily_channel" }), "tiktok_ads"],
+      [shape("reconciliation_mismatch", "google_ads:1234567890:clicks"), "google_ads"],
+      [shape("metric_anomaly", "spend meta", { table: "marts.marketing_daily_channel" }), "facebook_ads"],
+      [shape("metric_anomaly", "orders", { table: "marts.daily_kpis" }), "shopify"],
+      [
+        shape("duplicated_raw_batch", "shopify_orders 2026-11-09", { table: "raw.shopify_orders" }),
+        "shopify",
+      ],
+      [
+        shape("null_order_values", "shopify_unified.total_price", { table: "unified.shopify_unified" }),
+        "shopify",
+      ],
+      [shape("inventory_new_column", "tiktok_ads_reports_daily"), "tiktok_ads"],
+      [shape("audit_unique_daily_kpis", "daily_kpis", { table: "marts.daily_kpis" }), undefined],
+    ];
+    for (const [finding, source] of cases) assert.equal(sourceOfFinding(finding), source, finding.subject);
+  });
+
+  it("names a reconciliation mismatch by its metric", () => {
+    const mismatch = (metric: string) =>
+      problemName(
+        { check: "reconciliation_mismatch", subject: `facebook_ads:1:${metric}`, metric },
+        "facebook_ads",
+        [],
+        "en-US",
+      );
+    assert.equal(mismatch("spend"), "spend differs from the API");
+    assert.equal(mismatch("clicks"), "clicks differ from the API");
+  });
+
+  it("sends attribution coverage to the ad links, not to one platform's pixel", () => {
+    const coverage: Finding = {
+      check: "attribution_coverage",
+      step: "check-quality",
+      severity: "warning",
+      blocking: false,
+      subject: "utm_source",
+      table: "unified.shopify_unified",
+      message: "Only 27% of orders carry a UTM source.",
+    };
+    const audit: Finding = {
+      ...coverage,
+      check: "audit_unique_daily_kpis",
+      subject: "daily_kpis",
+      table: "marts.daily_kpis",
+    };
+    const groups = groupAlerts(
+      [coverage, audit],
+      alertMemories([], [], "2026-11-21"),
+      [],
+      new Set(),
+      "en-US",
+    );
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      [
+        "Shopify: few orders carry UTM tags — check that ad links still carry their UTM parameters",
+        "Other checks: a model audit failed — see the details below",
+      ],
+    );
+  });
+});
