@@ -166,7 +166,7 @@ function byAccount(
   return accounts;
 }
 
-const RECONCILIATION_COLUMNS: readonly LoadColumn[] = [
+export const RECONCILIATION_COLUMNS: readonly LoadColumn[] = [
   { name: "run_date", type: "DATE" },
   { name: "window_start", type: "DATE" },
   { name: "window_end", type: "DATE" },

@@ -63,8 +63,15 @@ export function fixedHeight(block: DeckBlock, width: number, fontSize: number): 
       );
       return rows + noteHeight(block.table.note, width);
     }
-    case "text":
-      return block.lines.length * TEXT_LINE_H * (fontSize / 10);
+    case "text": {
+      // Long sentences wrap: reserve every wrapped line, plus a little air between bulleted points.
+      const perLine = charsPerLine(width - 0.25, fontSize + 1);
+      return block.lines.reduce((sum, line) => {
+        const wraps = Math.max(1, Math.ceil(line.text.length / perLine));
+        const extra = (wraps - 1) * (fontSize + 1) * LINE_H_PER_PT;
+        return sum + TEXT_LINE_H * (fontSize / 10) + extra + (line.bullet ? 4 / 72 : 0);
+      }, 0);
+    }
     case "chart":
     case "kpis":
       return null;
@@ -150,10 +157,24 @@ export function renderText(slide: Slide, lines: TextLine[], box: Box, fontSize: 
   slide.addText(
     lines.map((line) => ({
       text: line.text,
-      options: { breakLine: true, bold: line.bold ?? false, color: EMPHASIS_COLORS[line.emphasis ?? "none"] },
+      options: {
+        breakLine: true,
+        bold: line.bold ?? false,
+        color: EMPHASIS_COLORS[line.emphasis ?? "none"],
+        ...(line.bullet ? { bullet: { indent: 12 }, paraSpaceAfter: 4 } : {}),
+      },
     })),
     { ...box, fontFace: FONT, fontSize: fontSize + 1, valign: "top", fit: "shrink", margin: 0 },
   );
+}
+
+/**
+ * The largest size (at most 22 pt) at which a KPI value fits its tile on one line: LibreOffice and Keynote do
+ * not honour "shrink on overflow", so a $1,234,567 would otherwise wrap. Bold digits average ~0.62 em.
+ */
+export function valueFontSize(value: string, widthInches: number): number {
+  const fits = Math.floor((widthInches * 72) / (Math.max(1, value.length) * 0.62));
+  return Math.max(12, Math.min(22, fits));
 }
 
 export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
@@ -177,7 +198,15 @@ export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
     });
     const runs: TextProps[] = [
       { text: card.label, options: { fontSize: 10, color: COLORS.muted, breakLine: true } },
-      { text: card.value, options: { fontSize: 22, bold: true, color: COLORS.ink, breakLine: true } },
+      {
+        text: card.value,
+        options: {
+          fontSize: valueFontSize(card.value, w - 0.2),
+          bold: true,
+          color: COLORS.ink,
+          breakLine: true,
+        },
+      },
     ];
     if (card.caveat) {
       runs.push({

@@ -26,6 +26,9 @@ import {
 import { dailyTrendSlide } from "./deck-daily-trend.ts";
 import { channelMixSlide, channelPerformanceSlide, channelsSlide, ppcIndexSlide } from "./deck-marketing.ts";
 import type { Context, DeckContent, PeriodContext } from "./deck-model.ts";
+import { actionsSlide } from "./deck-actions.ts";
+import { reconciliationSlide } from "./deck-reconciliation.ts";
+import { takeawaysSlide } from "./deck-takeaways.ts";
 
 export type * from "./deck-model.ts";
 
@@ -77,7 +80,8 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
     periodLabel: `${ctx.period.toDateName} ${ctx.period.toDateLabel}`,
     slides: [
       coverSlide(ctx, coverTitle, historyDays),
-      // 1. Total business
+      // 1. Total business: the story first, then the KPIs behind it
+      takeawaysSlide(ctx),
       summarySlide(ctx),
       periodsSlide(ctx),
       efficiencySlide(ctx),
@@ -98,7 +102,10 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
       // 4. Data quality
       ...qualitySlides(ctx),
       channelGapsSlide(ctx),
-      // 5. Appendix
+      ...[reconciliationSlide(ctx)].filter((slide) => slide !== null),
+      // 5. What to do
+      actionsSlide(ctx),
+      // 6. Appendix
       coverageSlide(ctx),
       ...methodologySlides(ctx),
     ],

@@ -114,6 +114,7 @@ function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
     charSpacing: 1,
     objectName: "section",
   });
+  if (slide.notes) page.addNotes(slide.notes);
   let top = CONTENT_TOP;
   if (slide.subtitle) {
     page.addText(slide.subtitle, {

@@ -15,6 +15,7 @@ import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import { WATERMARK_COLUMNS, WATERMARKS_TABLE } from "../../functions/transform/changes.ts";
+import { RECONCILIATION_COLUMNS } from "../../functions/check-sources/reconciliation.ts";
 import {
   type CatalogColumn,
   simpleType,
@@ -222,6 +223,11 @@ function defineSuite(server: ZetaSqlServer): void {
       );
     }
     catalog.addTable("ops", "findings", OPS_FINDINGS);
+    catalog.addTable(
+      "ops",
+      "reconciliation",
+      RECONCILIATION_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
     catalog.addTable(
       "ops",
       WATERMARKS_TABLE,

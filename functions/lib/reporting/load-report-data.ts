@@ -7,17 +7,22 @@ import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
-import { addMonths, monthStart } from "./kpi-comparisons.ts";
+import { DATASETS } from "../../shared/pipeline.ts";
+import { addMonths, monthStart, reportPeriodRanges } from "./kpi-comparisons.ts";
 import type {
   ChannelDayRow,
   ChannelGapRow,
   ChannelMixRow,
+  ChannelPeriodRow,
   ChannelMonthRow,
   CohortRow,
   DailyKpiRow,
   ExecutiveMonthRow,
   PeriodMarts,
+  PremiumProductRow,
   ProductMonthRow,
+  ProductPeriodRow,
+  ReconciliationRow,
   ProductRow,
   RegionMonthRow,
   ReportData,
@@ -93,7 +98,71 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
     { run_date: runDate, gaps_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)) },
     { label: "report marketing_unified_with_explanations", maxRows: MAX_CHANNELS * 8 },
   );
-  return { monthly, channelMonths, channelMix, productMonths, regions, cohorts, channelGaps };
+  const ranges = reportPeriodRanges(runDate, "monthly").toDate;
+  const periodRanges = {
+    current_from_date: ranges.current.from,
+    current_to_date: ranges.current.to,
+    previous_from_date: ranges.previous.from,
+    previous_to_date: ranges.previous.to,
+    last_year_from_date: ranges.lastYear.from,
+    last_year_to_date: ranges.lastYear.to,
+  };
+  const channelPeriods = await warehouse.query<ChannelPeriodRow>(
+    readQuery("reporting/channel_periods"),
+    periodRanges,
+    { label: "report marketing_daily_channel periods", maxRows: MAX_CHANNELS * 2 },
+  );
+  const productPeriods = await warehouse.query<ProductPeriodRow>(
+    readQuery("reporting/product_periods"),
+    { ...periodRanges, top_products: TOP_PRODUCTS_PER_MONTH },
+    { label: "report product_daily_sales periods", maxRows: 3 * TOP_PRODUCTS_PER_MONTH },
+  );
+  const regionsLastYear = await warehouse.query<RegionMonthRow>(
+    readQuery("reporting/regions_last_year"),
+    {
+      run_month_date: runMonth,
+      last_year_month_date: addMonths(runMonth, -12),
+      top_regions: TOP_REGIONS_PER_MONTH,
+    },
+    { label: "report geographic_sales last year", maxRows: TOP_REGIONS_PER_MONTH },
+  );
+  const premiumProducts = await warehouse.query<PremiumProductRow>(
+    readQuery("reporting/premium_products"),
+    { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
+    { label: "report premium_products", maxRows: 2 * TOP_PRODUCTS_PER_MONTH },
+  );
+  return {
+    monthly,
+    channelMonths,
+    channelMix,
+    productMonths,
+    regions,
+    cohorts,
+    channelGaps,
+    channelPeriods,
+    productPeriods,
+    regionsLastYear,
+    premiumProducts,
+    ...(await loadReconciliation(warehouse, runDate)),
+  };
+}
+
+/** Sources × accounts × metrics: a generous ceiling on the scoreboard's rows. */
+const MAX_RECONCILIATION_ROWS = 200;
+
+/** The run date's reconciliation scoreboard, when check-sources ran one (its table exists only then). */
+async function loadReconciliation(
+  warehouse: Warehouse,
+  runDate: string,
+): Promise<Pick<PeriodMarts, "reconciliation">> {
+  const tables = await warehouse.listTables(DATASETS.ops);
+  if (!tables.some((table) => table.name === "reconciliation")) return {};
+  const rows = await warehouse.query<ReconciliationRow>(
+    readQuery("reporting/reconciliation"),
+    { run_date: runDate },
+    { label: "report reconciliation", maxRows: MAX_RECONCILIATION_ROWS },
+  );
+  return rows.length ? { reconciliation: rows } : {};
 }
 
 export async function loadReportData(

@@ -170,6 +170,64 @@ export interface ChannelGapRow {
   attributed_revenue: number;
 }
 
+/**
+ * A channel over the report's period to date, the same days of the period before and a year earlier
+ * (marts.marketing_daily_channel summed over each range): what moved revenue, like for like.
+ */
+export interface ChannelPeriodRow {
+  channel: string;
+  current_spend: number;
+  previous_spend: number;
+  current_orders: number;
+  previous_orders: number;
+  current_revenue: number;
+  previous_revenue: number;
+  last_year_revenue: number;
+  /** Days of the year-ago range with a row: 0 when the history does not reach back. */
+  last_year_days: number;
+}
+
+/** A product over the same three ranges (marts.product_daily_sales summed over each). */
+export interface ProductPeriodRow {
+  product_id: string;
+  product_title: string;
+  category: string;
+  current_units: number;
+  current_revenue: number;
+  previous_revenue: number;
+  last_year_revenue: number;
+  /** 1 = the period's best seller. */
+  revenue_position: number;
+}
+
+/** One row of marts.premium_products (a top-decile list price product in a month). */
+export interface PremiumProductRow {
+  month: string;
+  product_id: string;
+  product_title: string;
+  category: string;
+  list_price: number;
+  premium_threshold: number;
+  units: number;
+  orders: number;
+  revenue: number;
+  revenue_share: number | null;
+}
+
+/** One row of ops.reconciliation for the run date: the API's total against the warehouse's. */
+export interface ReconciliationRow {
+  window_start: string;
+  window_end: string;
+  source: string;
+  account_id: string;
+  metric: string;
+  api_value: number;
+  warehouse_value: number;
+  difference: number;
+  relative_difference: number | null;
+  status: "MATCH" | "MISMATCH";
+}
+
 /** The marts behind the period sections of the deck, each read small and bounded. */
 export interface PeriodMarts {
   /** marts.executive_summary_monthly, ascending, the last 13 months up to the run month. */
@@ -186,6 +244,16 @@ export interface PeriodMarts {
   cohorts: CohortRow[];
   /** marts.marketing_unified_with_explanations, paid channels' explained days in the report window. */
   channelGaps: ChannelGapRow[];
+  /** marts.marketing_daily_channel per channel over the period to date and its two bases (absent: not read). */
+  channelPeriods?: ChannelPeriodRow[];
+  /** marts.product_daily_sales per product over the same ranges: the top sellers and the biggest movers. */
+  productPeriods?: ProductPeriodRow[];
+  /** marts.geographic_sales, the same month a year earlier for the run month's top regions. */
+  regionsLastYear?: RegionMonthRow[];
+  /** marts.premium_products, the run month and the month before. */
+  premiumProducts?: PremiumProductRow[];
+  /** ops.reconciliation of the run date; absent when reconciliation did not run. */
+  reconciliation?: ReconciliationRow[];
 }
 
 export type FreshnessStatus = "ok" | "warn" | "critical";
@@ -205,6 +273,8 @@ export interface ShopProfile {
   currency: string;
   locale: string;
   timezone: string;
+  /** The main market (ISO 3166), for its retail calendar; absent reads as US. */
+  country?: string;
 }
 
 export interface ReportData {
