@@ -2,7 +2,12 @@
 // to a sentence a founder can act on) and from the numbers (a paid channel whose CPA rose against last month).
 // Pure: the same findings and rows always give the same actions, in the same order.
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
-import { formatChange, formatMoney, type NumberLocale } from "../lib/reporting/display-format.ts";
+import {
+  formatChange,
+  formatMoney,
+  formatWeekdayDate,
+  type NumberLocale,
+} from "../lib/reporting/display-format.ts";
 import { addMonths, changeRatio, monthStart } from "../lib/reporting/kpi-comparisons.ts";
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
@@ -22,7 +27,20 @@ function subjectName(finding: Finding): string {
   return channelLabel(finding.subject);
 }
 
-type ActionRule = (finding: Finding) => string | null;
+/** What an action may cite beyond the finding itself: the last day each source has data for. */
+export interface ActionFacts {
+  lastDay: (source: string) => string | null;
+}
+
+const NO_FACTS: ActionFacts = { lastDay: () => null };
+
+type ActionRule = (finding: Finding, facts: ActionFacts) => string | null;
+
+/** " (no data since Tue 24 Nov)" when the source's last day is known. */
+function since(finding: Finding, facts: ActionFacts): string {
+  const day = finding.source ? facts.lastDay(finding.source) : null;
+  return day ? ` — no data since ${day}` : "";
+}
 
 /** Finding kind → the action it asks for. A kind missing here gets the generic "review" action. */
 export const ACTION_RULES: Record<string, ActionRule> = {
@@ -30,10 +48,10 @@ export const ACTION_RULES: Record<string, ActionRule> = {
     `Reconnect ${subjectName(finding)}: its API credentials were refused, so nothing new has loaded.`,
   connector_failed: (finding) =>
     `Check the ${subjectName(finding)} connection: the last pull failed; the next run retries the same days.`,
-  source_freshness: (finding) =>
+  source_freshness: (finding, facts) =>
     finding.source === "shopify"
-      ? "Check the Shopify feed: orders are late, so every figure in this deck is incomplete."
-      : `Reconnect ${subjectName(finding)}: its data is not current, so spend, ROAS, MER and CAC leave it out.`,
+      ? `Check the Shopify feed${since(finding, facts)}: every figure in this deck is incomplete until it catches up.`
+      : `Reconnect ${subjectName(finding)}${since(finding, facts)}: until it syncs, spend, ROAS, MER and CAC leave it out.`,
   source_missing: (finding) =>
     `Connect ${subjectName(finding)}: it has never landed, so nothing of it is in the numbers.`,
   attribution_broken: (finding) =>
@@ -55,13 +73,13 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 };
 
 /** One action per finding kind and subject, most severe first. */
-export function findingActions(findings: readonly Finding[]): Action[] {
+export function findingActions(findings: readonly Finding[], facts: ActionFacts = NO_FACTS): Action[] {
   const actions = new Map<string, Action>();
   for (const finding of sortFindings(findings)) {
     if (finding.severity === "info" && finding.check !== "attribution_no_utms") continue;
     const rule = ACTION_RULES[finding.check];
     const text =
-      rule?.(finding) ??
+      rule?.(finding, facts) ??
       `Review: ${finding.message.length > 140 ? `${finding.message.slice(0, 137)}…` : finding.message}`;
     const key = `${finding.check}|${finding.source ?? finding.subject}`;
     if (!actions.has(key)) actions.set(key, { key, severity: finding.severity, text });
@@ -70,7 +88,7 @@ export function findingActions(findings: readonly Finding[]): Action[] {
 }
 
 /** CPA up by more than this against last month is worth a review. */
-export const CPA_RISE_THRESHOLD = 0.2;
+export const CPA_RISE_THRESHOLD = 0.15;
 
 /**
  * Paid channels whose CPA (spend ÷ attributed orders, the mart's ratio) rose by more than the threshold from
@@ -107,7 +125,12 @@ export const MAX_ACTIONS = 7;
 export function actionsSlide(ctx: Context): ContentSlide {
   const { data, fmt } = ctx;
   const actions = [
-    ...findingActions(data.findings),
+    ...findingActions(data.findings, {
+      lastDay: (source) => {
+        const day = data.sources.find((status) => status.source === source)?.lastEventDate;
+        return day ? formatWeekdayDate(day, ctx.locale) : null;
+      },
+    }),
     ...cpaRiseActions(data.marts.channelMonths, data.runDate, fmt),
   ]
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])

@@ -13,8 +13,28 @@ export interface Box {
 // character averages about half an em) to reserve each row's height and keep tables inside their frame.
 const LINE_H_PER_PT = 1.2 / 72;
 function charsPerLine(widthInches: number, fontSize: number): number {
-  // 0.55 em: bold cells and word wrapping use more than the half-em average.
-  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * 0.55)));
+  // 0.58 em: bold cells and the renderers' substitute fonts (DejaVu for Arial) use more than the half-em average.
+  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * 0.58)));
+}
+
+/**
+ * Lines a text takes in a column, wrapping at spaces as a renderer does (a long word breaks where it must):
+ * counting characters alone underestimates, since a wrapped line rarely ends exactly at the edge.
+ */
+export function wrappedLines(text: string, perLine: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const need = used === 0 ? word.length : used + 1 + word.length;
+    if (need <= perLine) {
+      used = need;
+      continue;
+    }
+    if (used > 0) lines += 1;
+    lines += Math.max(0, Math.ceil(word.length / perLine) - 1);
+    used = word.length % perLine || perLine;
+  }
+  return lines;
 }
 
 function columnWidths(table: TableSpec, width: number): number[] {
@@ -27,7 +47,7 @@ function tableRowHeights(table: TableSpec, width: number, fontSize: number): num
   const rowHeight = (texts: string[]) => {
     const lines = Math.max(
       1,
-      ...texts.map((text, index) => Math.ceil(text.length / charsPerLine(widths[index] ?? width, fontSize))),
+      ...texts.map((text, index) => wrappedLines(text, charsPerLine(widths[index] ?? width, fontSize))),
     );
     return 0.1 + lines * fontSize * LINE_H_PER_PT;
   };
@@ -43,7 +63,7 @@ const NOTE_LINE_H = 0.19;
 /** A note under a table wraps onto as many lines as its length needs at 9 pt. */
 function noteHeight(note: string | undefined, width: number): number {
   if (!note) return 0;
-  return 0.08 + NOTE_LINE_H * Math.ceil(note.length / charsPerLine(width, NOTE_PT));
+  return 0.1 + NOTE_LINE_H * wrappedLines(note, charsPerLine(width, NOTE_PT));
 }
 const TEXT_LINE_H = 0.3;
 
@@ -67,7 +87,7 @@ export function fixedHeight(block: DeckBlock, width: number, fontSize: number): 
       // Long sentences wrap: reserve every wrapped line, plus a little air between bulleted points.
       const perLine = charsPerLine(width - 0.25, fontSize + 1);
       return block.lines.reduce((sum, line) => {
-        const wraps = Math.max(1, Math.ceil(line.text.length / perLine));
+        const wraps = wrappedLines(line.text, perLine);
         const extra = (wraps - 1) * (fontSize + 1) * LINE_H_PER_PT;
         return sum + TEXT_LINE_H * (fontSize / 10) + extra + (line.bullet ? 4 / 72 : 0);
       }, 0);

@@ -268,7 +268,7 @@ export function efficiencySlide(ctx: Context): ContentSlide {
   };
   const gaps = months.filter((row) => row.incomplete_days).map((row) => formatMonthShort(row.month, locale));
   const monthNote = months.length
-    ? `Months from marts.executive_summary_monthly; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ad spend not synced on some days.` : ""}`
+    ? `Monthly figures; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ad spend not synced on some days.` : ""}`
     : "";
   return {
     kind: "efficiency",

@@ -19,8 +19,6 @@ import {
   conversionSlide,
   customersSlide,
   monthlyTrendSlide,
-  productsSlide,
-  regionsSlide,
   sitewideSlide,
 } from "./deck-dtc.ts";
 import { dailyTrendSlide } from "./deck-daily-trend.ts";
@@ -29,6 +27,7 @@ import type { Context, DeckContent, PeriodContext } from "./deck-model.ts";
 import { actionsSlide } from "./deck-actions.ts";
 import { reconciliationSlide } from "./deck-reconciliation.ts";
 import { takeawaysSlide } from "./deck-takeaways.ts";
+import { premiumSlide, productsSlide, regionsSlide } from "./deck-products-regions.ts";
 
 export type * from "./deck-model.ts";
 
@@ -92,6 +91,7 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
       conversionSlide(ctx),
       customersSlide(ctx),
       productsSlide(ctx),
+      premiumSlide(ctx),
       regionsSlide(ctx),
       ...cohortSlides(ctx),
       // 3. Paid marketing

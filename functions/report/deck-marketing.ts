@@ -104,7 +104,7 @@ export function channelMixSlide(ctx: Context): ContentSlide {
       cell(share(before.get(row.channel)?.revenue_share)),
     ]),
     emptyText: "No channel data this month.",
-    note: `Shares of the month's ad spend and of its UTM-attributed orders and revenue (marts.channel_mix). Email and direct & organic have no spend.${incompleteNote ? ` ${incompleteNote}` : ""}`,
+    note: `Shares of the month's ad spend and of its UTM-attributed orders and revenue. Email and direct & organic have no spend.${incompleteNote ? ` ${incompleteNote}` : ""}`,
   };
   return {
     kind: "channel-mix",
@@ -419,7 +419,8 @@ export function channelsSlide(ctx: Context): ContentSlide {
   const chart: ChartSpec = {
     id: "channel-spend-28d",
     title: `Spend and attributed revenue by channel — ${formatDateRange(from, data.runDate, locale)}`,
-    kind: "bar",
+    // Columns: the legend then reads in the bars' order (a horizontal chart lists its series bottom-up).
+    kind: "column",
     labels: chartChannels.map((channel) => channelLabel(channel.channel)),
     series: [
       { name: "Spend", as: "bar", role: "spend", values: chartChannels.map((channel) => channel.spend) },

@@ -20,6 +20,7 @@ import { eventsBetween, type RetailEvent, sameEventLastYear } from "../lib/retai
 import { channelLabel } from "../lib/sql/channels.ts";
 import type { Finding } from "../shared/findings.ts";
 import { type ContentSlide, type Context, full, type TextLine } from "./deck-model.ts";
+import { daysCovered } from "./deck-products-regions.ts";
 
 /** A segment (channel, product, region) whose revenue moved between two like-for-like ranges. */
 export interface Movement {
@@ -76,7 +77,7 @@ function revenueLine(ctx: Context): TextLine {
     drivers.orders !== null && drivers.aov !== null
       ? `: orders ${formatChange(drivers.orders, locale)} (${formatNumber(current.orders, locale)}) × AOV ${formatChange(drivers.aov, locale)} (${formatMoney(current.aov, fmt, 2)})`
       : "";
-  const year = yoy === null ? "" : `; ${formatChange(yoy, locale)} on last year`;
+  const year = yoy === null ? "" : `; ${formatChange(yoy, locale)} on the same days last year`;
   return {
     text: `Revenue ${formatMoneyCompact(current.gross_revenue, fmt)} ${period.toDateName.toLowerCase()}, ${formatChange(drivers.revenue, locale)}${base}${split}${year}.`,
     bold: true,
@@ -103,12 +104,6 @@ export function productMovements(data: ReportData): Movement[] {
   }));
 }
 
-/** Days of the month the month's rows cover: to the run date for the run month, the whole month otherwise. */
-function monthDays(month: string, runDate: string): number {
-  const end = monthStart(runDate) === month ? runDate : addDays(monthStart(addDays(month, 31)), -1);
-  return daysBetween(month, end) + 1;
-}
-
 /**
  * Regions by revenue per day, run month against the month before (marts.geographic_sales is monthly: a
  * month to date and a whole month compare only per day). Regions outside either month's top list are left out.
@@ -120,7 +115,7 @@ export function regionMovements(data: ReportData): Movement[] {
   if (!previousMonth) return [];
   const key = (row: RegionMonthRow) => `${row.country_code}|${row.region_code}`;
   const before = new Map(rows.filter((row) => row.month === previousMonth).map((row) => [key(row), row]));
-  const perDay = (row: RegionMonthRow) => row.revenue / monthDays(row.month, data.runDate);
+  const perDay = (row: RegionMonthRow) => row.revenue / daysCovered(row.month, data.runDate);
   const country = data.shop.country ?? "US";
   return rows
     .filter((row) => row.month === runMonth && before.has(key(row)))
@@ -238,7 +233,7 @@ export function alertLines(data: ReportData): TextLine[] {
   if (broken.length) {
     const names = [...new Set(broken.map((finding) => channelLabel(finding.subject)))].join(" and ");
     lines.push({
-      text: `Alerts: ${names} spent with no attributed revenue on some days — its ROAS reads as 0 there; the UTM tags are the likely cause.`,
+      text: `Alerts: ${names} spent with no attributed revenue on some days — ROAS reads as 0 there; broken UTM tags are the likely cause.`,
       emphasis: "warning",
     });
   }
@@ -264,32 +259,26 @@ export function alertLines(data: ReportData): TextLine[] {
   return lines;
 }
 
+/**
+ * The takeaways in reading order: the revenue change split into orders × AOV, the period's retail events
+ * against last year's, the channels, products and regions that moved revenue most, then what the alerts mean.
+ */
 export function takeawayLines(ctx: Context): TextLine[] {
   const { data, fmt, period } = ctx;
-  const likeForLike = period.ranges.period === "monthly";
   const lines: (TextLine | null)[] = [revenueLine(ctx)];
-  if (likeForLike) {
-    lines.push(
-      moversLine(
-        "Channels (attributed revenue)",
-        biggestMovements(channelMovements(data), MOVERS_PER_DIMENSION),
-        fmt,
-      ),
-      moversLine("Products", biggestMovements(productMovements(data), MOVERS_PER_DIMENSION), fmt),
-    );
-  }
-  lines.push(
-    moversLine(
-      "Regions (revenue per day vs last month)",
-      biggestMovements(regionMovements(data), MOVERS_PER_DIMENSION),
-      fmt,
-      "/day",
-    ),
-  );
   const events = eventComparisons(ctx).filter((event) => event.revenue !== null);
   const periodRevenue = period.toDate.current?.gross_revenue ?? null;
   for (const event of events.slice(0, 2))
     lines.push(eventLine(ctx, event, periodRevenue ? (event.revenue ?? 0) / periodRevenue : null));
+  // The daily marts' ranges are the month's: a weekly deck leaves the like-for-like channel and product lines out.
+  if (period.ranges.period === "monthly") {
+    const channels = biggestMovements(channelMovements(data), MOVERS_PER_DIMENSION);
+    const products = biggestMovements(productMovements(data), MOVERS_PER_DIMENSION);
+    lines.push(moversLine("Channels (attributed revenue)", channels, fmt));
+    lines.push(moversLine("Products", products, fmt));
+  }
+  const regions = biggestMovements(regionMovements(data), MOVERS_PER_DIMENSION);
+  lines.push(moversLine("Regions (revenue per day vs last month)", regions, fmt, "/day"));
   lines.push(...alertLines(data));
   return lines.filter((line): line is TextLine => line !== null).map((line) => ({ ...line, bullet: true }));
 }
