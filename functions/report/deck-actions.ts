@@ -24,7 +24,9 @@ export interface Action {
 /** The thing a finding is about, as people name it: "Meta", "TikTok", "Shopify". */
 function subjectName(finding: Finding): string {
   if (finding.source) return sourceDisplayName(finding.source);
-  return channelLabel(finding.subject);
+  // Source checks name the source in their subject (facebook_ads); the attribution checks a channel (tiktok).
+  const asSource = sourceDisplayName(finding.subject);
+  return asSource !== finding.subject ? asSource : channelLabel(finding.subject);
 }
 
 /** What an action may cite beyond the finding itself: the last day each source has data for. */
@@ -38,7 +40,7 @@ type ActionRule = (finding: Finding, facts: ActionFacts) => string | null;
 
 /** " (no data since Tue 24 Nov)" when the source's last day is known. */
 function since(finding: Finding, facts: ActionFacts): string {
-  const day = finding.source ? facts.lastDay(finding.source) : null;
+  const day = facts.lastDay(finding.source ?? finding.subject);
   return day ? ` — no data since ${day}` : "";
 }
 

@@ -54,17 +54,22 @@ function periodContext(data: ReportData, period: ReportPeriod): PeriodContext {
   };
 }
 
-export function buildDeckContent(data: ReportData, options: DeckOptions = {}): DeckContent {
-  const period = options.period ?? "monthly";
+/** What every section builder reads: the data, its number formats and the periods it compares. */
+export function deckContext(data: ReportData, options: DeckOptions = {}): Context {
   const fmt: NumberLocale = { currency: data.shop.currency, locale: data.shop.locale };
-  const ctx: Context = {
+  return {
     data,
     fmt,
     locale: data.shop.locale,
     runDay: formatWeekdayDate(data.runDate, data.shop.locale),
     runDayLong: formatLongDate(data.runDate, data.shop.locale),
-    period: periodContext(data, period),
+    period: periodContext(data, options.period ?? "monthly"),
   };
+}
+
+export function buildDeckContent(data: ReportData, options: DeckOptions = {}): DeckContent {
+  const period = options.period ?? "monthly";
+  const ctx = deckContext(data, options);
   const review =
     period === "monthly"
       ? `Monthly performance review — ${formatMonthYear(data.runDate, ctx.locale)}`

@@ -67,7 +67,7 @@ export function productsSlide(ctx: Context): ContentSlide {
       right("Revenue", 1.1),
       right("Share", 0.8),
       right("Refund rate", 0.9),
-      right(`Rank ${previousLabel}`, 0.9),
+      right(`${previousLabel} rank`, 0.9),
       right("vs last month", 1.1),
       right("vs last year", 1.1),
     ],
@@ -83,7 +83,7 @@ export function productsSlide(ctx: Context): ContentSlide {
         cell(formatPercent(product.revenue_share, locale, 1)),
         cell(formatPercent(product.refund_rate, locale, 1)),
         before === undefined
-          ? cell(`not top ${MAX_PRODUCT_ROWS}`, "muted")
+          ? cell(`>${MAX_PRODUCT_ROWS}`, "muted")
           : cell(formatNumber(before, locale), before > product.revenue_rank ? "good" : undefined),
         revenueChange(ctx, period?.current_revenue, period?.previous_revenue),
         revenueChange(ctx, period?.current_revenue, period?.last_year_revenue || null),
@@ -170,26 +170,23 @@ export function regionsSlide(ctx: Context): ContentSlide {
     row ? row.revenue / daysCovered(row.month, data.runDate) : null;
   const table: TableSpec = {
     id: "top-regions",
+    // Half a slide wide: the columns a board reads (orders and AOV are in the extracts and the dashboard).
     columns: [
-      right("#", 0.35),
-      left("Region", 1.7),
-      right("Orders", 0.8),
+      right("#", 0.3),
+      left("Region", 1.9),
       right("Revenue", 1.1),
       right("Share", 0.8),
-      right("AOV", 0.9),
-      right("Per day vs last year", 1.2),
+      right("vs last year", 1.1),
     ],
     rows: rows.map((row, index) => [
       cell(String(index + 1)),
       cell(name(row), undefined, true),
-      cell(formatNumber(row.orders, locale)),
       cell(formatMoney(row.revenue, fmt), undefined, true),
       cell(formatPercent(safeRatio(row.revenue, row.month_revenue), locale, 1)),
-      cell(formatMoney(row.aov, fmt, 2)),
       revenueChange(ctx, perDay(row), perDay(lastYear.get(key(row)))),
     ]),
     emptyText: `No orders with a shipping address in ${formatMonthYear(runMonth, locale)}.`,
-    note: `Shipping state or province (with its country outside the home market); the country alone where the region is unknown. Year on year: revenue per day against ${formatMonthYear(addMonths(runMonth, -12), locale)}; n/a where the region had no sales then.`,
+    note: `Shipping state or province; the country alone where the region is unknown. vs last year: revenue per day against ${formatMonthYear(addMonths(runMonth, -12), locale)} (n/a: no sales then).`,
   };
   const chart: ChartSpec = {
     id: "top-regions-revenue",

@@ -42,7 +42,7 @@ export function reconciliationSlide(ctx: Context): ContentSlide | null {
   const value = (metric: string, amount: number) =>
     MONEY_METRICS.has(metric) ? formatMoney(amount, fmt, 2) : formatNumber(amount, locale);
   const signed = (metric: string, amount: number) =>
-    `${amount > 0 ? "+" : amount < 0 ? "−" : ""}${value(metric, Math.abs(amount))}`;
+    `${amount > 0 ? "+" : amount < 0 ? "-" : ""}${value(metric, Math.abs(amount))}`;
   const ordered = scoreboardOrder(rows);
   const shown = ordered.slice(0, MAX_RECONCILIATION_ROWS);
   const mismatches = rows.filter((row) => row.status === "MISMATCH").length;
@@ -81,7 +81,7 @@ export function reconciliationSlide(ctx: Context): ContentSlide | null {
   return {
     kind: "reconciliation",
     section: "Data quality",
-    title: "Reconciliation — platform APIs against the warehouse",
+    title: "Reconciliation — platform APIs vs warehouse",
     subtitle: mismatches
       ? `${mismatches} of ${rows.length} totals differ beyond the tolerance: those figures may be off until re-pulled.`
       : `All ${rows.length} totals match the platforms' own numbers.`,

@@ -91,8 +91,8 @@ const MIN_FLEX_H = 1.4;
 
 /** The largest title size (at most TITLE_PT) at which the title fits the bar on one line. */
 export function titleFontSize(title: string): number {
-  // Bold Arial averages about 0.55 em per character.
-  const fits = Math.floor((TITLE_W * 72) / (Math.max(1, title.length) * 0.55));
+  // Bold Arial averages about 0.55 em per character; LibreOffice's substitute (DejaVu Sans Bold) about 0.63.
+  const fits = Math.floor((TITLE_W * 72) / (Math.max(1, title.length) * 0.63));
   return Math.max(14, Math.min(TITLE_PT, fits));
 }
 

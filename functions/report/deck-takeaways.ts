@@ -43,7 +43,7 @@ export const MOVERS_PER_DIMENSION = 2;
 
 /** "+$12.3k (+45%)" or "−$2.1k (−12%)"; a base of 0 has no percentage ("new"). */
 function movementText(movement: Movement, fmt: NumberLocale, suffix = ""): string {
-  const sign = movement.delta > 0 ? "+" : "−";
+  const sign = movement.delta > 0 ? "+" : "-";
   const amount = `${sign}${formatMoneyCompact(Math.abs(movement.delta), fmt)}${suffix}`;
   const ratio = changeRatio(movement.current, movement.base);
   return ratio === null ? `${amount} (new)` : `${amount} (${formatChange(ratio, fmt.locale)})`;
@@ -211,11 +211,10 @@ function eventLine(ctx: Context, comparison: EventComparison, share: number | nu
 export function staleSources(findings: readonly Finding[]): string[] {
   const stale = findings.filter(
     (finding) =>
-      finding.source &&
       finding.severity !== "info" &&
       ["source_freshness", "source_missing", "connector_auth", "connector_failed"].includes(finding.check),
   );
-  return [...new Set(stale.map((finding) => finding.source as string))].sort();
+  return [...new Set(stale.map((finding) => finding.source ?? finding.subject))].sort();
 }
 
 /** What the alerts mean for the numbers, one sentence per kind of consequence. */

@@ -151,7 +151,7 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
 const MAX_RECONCILIATION_ROWS = 200;
 
 /** The run date's reconciliation scoreboard, when check-sources ran one (its table exists only then). */
-async function loadReconciliation(
+export async function loadReconciliation(
   warehouse: Warehouse,
   runDate: string,
 ): Promise<Pick<PeriodMarts, "reconciliation">> {
