@@ -13,11 +13,11 @@ import { MetaApi } from "../lib/platform-apis/meta.ts";
 import { ShopifyApi } from "../lib/platform-apis/shopify.ts";
 import { TikTokApi } from "../lib/platform-apis/tiktok.ts";
 import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
+import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import type { ConnectorSettings } from "../shared/connector-settings.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
-import type { LoadColumn } from "../shared/ports.ts";
 import type { SourceName } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
 import type { StepContext } from "../shared/step.ts";
@@ -166,21 +166,6 @@ function byAccount(
   return accounts;
 }
 
-export const RECONCILIATION_COLUMNS: readonly LoadColumn[] = [
-  { name: "run_date", type: "DATE" },
-  { name: "window_start", type: "DATE" },
-  { name: "window_end", type: "DATE" },
-  { name: "source", type: "STRING" },
-  { name: "account_id", type: "STRING" },
-  { name: "metric", type: "STRING" },
-  { name: "api_value", type: "FLOAT64" },
-  { name: "warehouse_value", type: "FLOAT64" },
-  { name: "difference", type: "FLOAT64" },
-  { name: "relative_difference", type: "FLOAT64" },
-  { name: "status", type: "STRING" },
-  { name: "mismatched_days", type: "JSON" },
-];
-
 export interface ReconciliationResult {
   entries: ReconciliationEntry[];
   findings: Finding[];
@@ -320,7 +305,7 @@ export async function runReconciliation(
   });
   await warehouse.load({
     dataset: DATASETS.ops,
-    table: "reconciliation",
+    table: RECONCILIATION_TABLE,
     columns: RECONCILIATION_COLUMNS,
     replaceWhere: { column: "run_date", value: runDate },
     rows: entries.map((entry) => ({

@@ -2,8 +2,9 @@
 // latest/ follows the newest run date only: a backfill or a resume of an older date writes its dated files and
 // leaves latest/ (what dashboards read) as it is, so dashboards never go back in time.
 import { extractPath, LATEST_EXTRACTS_STATE_PATH, latestExtractPath } from "../lib/bucket-layout.ts";
+import { type ExtractSchema, extractSchema } from "../shared/extract-schemas.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
-import type { Bucket } from "../shared/ports.ts";
+import type { Bucket, StreamBatch, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
@@ -14,6 +15,18 @@ export async function latestExtractsRunDate(bucket: Bucket): Promise<string | nu
   if (!body) return null;
   const state = JSON.parse(body.toString("utf8")) as { runDate?: unknown };
   return typeof state.runDate === "string" ? state.runDate : null;
+}
+
+/** Whether an extract's source table is one that may not exist (a feature left off) and does not. */
+async function sourceAbsent(warehouse: Warehouse, schema: ExtractSchema): Promise<boolean> {
+  if (!schema.optional_source) return false;
+  const [dataset = "", table = ""] = schema.source.split(".");
+  return !(await warehouse.listTables(dataset)).some((info) => info.name === table);
+}
+
+/** The declared columns and no row: the extract of a table that does not exist yet is its header only. */
+async function* headerOnly(schema: ExtractSchema): AsyncIterable<StreamBatch> {
+  yield { columns: schema.columns.map((column) => ({ name: column.name, type: column.type })), rows: [] };
 }
 
 export async function runExport(context: StepContext): Promise<StepResult> {
@@ -28,11 +41,15 @@ export async function runExport(context: StepContext): Promise<StepResult> {
   for (const name of EXTRACT_NAMES) {
     const counter = { rows: 0 };
     const path = extractPath(name, runDate);
-    const batches = warehouse.stream(
-      readSql(`extracts/${name}.sql`),
-      { run_date: runDate, is_demo: context.message.demo === true },
-      { label: `extract ${name}` },
-    );
+    const schema = extractSchema(name);
+    // ops.reconciliation exists once check-sources reconciled; with reconciliation off the CSV is a header.
+    const batches = (await sourceAbsent(warehouse, schema))
+      ? headerOnly(schema)
+      : warehouse.stream(
+          readSql(`extracts/${name}.sql`),
+          { run_date: runDate, is_demo: context.message.demo === true },
+          { label: `extract ${name}` },
+        );
     const written = await bucket.writeStream(path, csvChunks(batches, counter), {
       contentType: "text/csv; charset=utf-8",
     });

@@ -1,5 +1,7 @@
 -- Extract for Looker Studio. Grain: one row per day up to the run date. Column list is the extract's
--- contract: add columns at the end, never rename or reorder.
+-- contract: add columns at the end (before is_demo), never rename or reorder. Ratios are NULL where undefined,
+-- never 0: a ratio whose denominator is 0, and CAC on a day without ad spend (no acquisition was paid for).
+-- Their numerators and denominators are columns too (docs/extracts.md gives the Looker calculated fields).
 SELECT
   date,
   orders,
@@ -16,10 +18,12 @@ SELECT
   ad_spend,
   blended_roas,
   mer,
-  cac,
+  IF(ad_spend > 0, cac, NULL) AS cac,
   orders_missing_value,
   is_complete,
   missing_sources,
+  -- AOV's denominator: orders that carry a value.
+  orders - orders_missing_value AS orders_with_value,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
   @is_demo AS is_demo
 FROM marts.daily_kpis

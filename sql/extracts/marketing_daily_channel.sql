@@ -1,6 +1,8 @@
 -- Extract for Looker Studio. Grain: one row per day and channel up to the run date. Column list is the extract's
--- contract: add columns at the end, never rename or reorder. is_complete / missing_sources: see the mart;
+-- contract: add columns at the end (before is_demo), never rename or reorder. is_complete / missing_sources: see the mart;
 -- a paid channel's day whose ad platform had not landed is a row with NULL platform numbers (missing, not 0).
+-- Ratios are NULL where undefined, never 0: a ratio whose denominator is 0 or NULL, and CPA on a day without spend
+-- (a channel that buys no ads, like direct & organic, has no cost per order).
 SELECT
   date,
   channel,
@@ -14,7 +16,7 @@ SELECT
   roas,
   ctr,
   cpc,
-  cpa,
+  IF(spend > 0, cpa, NULL) AS cpa,
   is_complete,
   missing_sources,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).

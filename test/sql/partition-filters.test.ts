@@ -23,6 +23,8 @@ const FULL_HISTORY_READS: Record<string, string> = {
     "MIN(order_date): the first day of data",
   "marts.marketing_unified_with_explanations ← unified.ad_performance":
     "MAX(date) per channel: each platform's newest day, reads the partition and channel columns only",
+  "marts.campaign_performance_daily ← unified.ad_performance":
+    "a UTM may name a campaign that spent before the window: campaign ids and names, up to the window's end",
 };
 
 function withoutComments(sql: string): string {

@@ -10,12 +10,16 @@ import { loadAudits } from "../../functions/check-quality/audits.ts";
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
 import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
+import { extractSchema } from "../../functions/shared/extract-schemas.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import { WATERMARK_COLUMNS, WATERMARKS_TABLE } from "../../functions/transform/changes.ts";
-import { RECONCILIATION_COLUMNS } from "../../functions/check-sources/reconciliation.ts";
+import {
+  RECONCILIATION_COLUMNS,
+  RECONCILIATION_TABLE,
+} from "../../functions/lib/quality/reconciliation-table.ts";
 import {
   type CatalogColumn,
   simpleType,
@@ -225,7 +229,7 @@ function defineSuite(server: ZetaSqlServer): void {
     catalog.addTable("ops", "findings", OPS_FINDINGS);
     catalog.addTable(
       "ops",
-      "reconciliation",
+      RECONCILIATION_TABLE,
       RECONCILIATION_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
     );
     catalog.addTable(
@@ -332,6 +336,15 @@ function defineSuite(server: ZetaSqlServer): void {
               if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
               // An extract's columns are the CSV header contract; a query's are the rows the code reads.
               if (folder !== "audits") assertNamedUniqueColumns(path, result.columns);
+              // An extract's BigQuery columns are exactly its declaration (functions/shared/extract-schemas.json).
+              if (folder === "extracts" && result.ok) {
+                const declared = extractSchema(path.replace(/^extracts\/|\.sql$/g, "")).columns;
+                assert.deepEqual(
+                  result.columns.map((column) => `${column.name} ${typeName(column.type)}`),
+                  declared.map((column) => `${column.name} ${column.type}`),
+                  `sql/${path}: its columns and BigQuery types are the declared ones`,
+                );
+              }
             });
           }
         }

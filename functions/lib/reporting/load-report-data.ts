@@ -8,6 +8,7 @@ import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
+import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
 import { addMonths, monthStart, reportPeriodRanges } from "./kpi-comparisons.ts";
 import type {
   ChannelDayRow,
@@ -156,7 +157,7 @@ export async function loadReconciliation(
   runDate: string,
 ): Promise<Pick<PeriodMarts, "reconciliation">> {
   const tables = await warehouse.listTables(DATASETS.ops);
-  if (!tables.some((table) => table.name === "reconciliation")) return {};
+  if (!tables.some((table) => table.name === RECONCILIATION_TABLE)) return {};
   const rows = await warehouse.query<ReconciliationRow>(
     readQuery("reporting/reconciliation"),
     { run_date: runDate },

@@ -138,6 +138,7 @@ describe("the models in sql/", () => {
         "marts.geographic_sales",
         "marts.ltv_cohorts",
         "marts.marketing_daily_channel",
+        "marts.campaign_performance_daily",
         "marts.marketing_monthly_performance",
         "marts.channel_mix",
         "marts.marketing_unified_with_explanations",

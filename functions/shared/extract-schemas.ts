@@ -1,0 +1,143 @@
+// The one declaration of the CSV extracts (extract-schemas.json): per extract its meaning, grain, source table
+// and columns in CSV order, each with its BigQuery type, meaning and how Looker Studio may aggregate it. The
+// export step, docs/extracts.md, the Looker Studio report link and the tests all read it from here.
+import declaration from "./extract-schemas.json" with { type: "json" };
+import { EXTRACT_NAMES } from "./pipeline.ts";
+
+export type ExtractColumnType = "DATE" | "STRING" | "INT64" | "FLOAT64" | "NUMERIC" | "BOOL";
+
+interface ColumnBase {
+  name: string;
+  type: ExtractColumnType;
+  meaning: string;
+}
+
+/**
+ * How Looker may aggregate a column:
+ * - dimension: group or filter by it;
+ * - sum: additive, SUM over any rows;
+ * - max: the same value repeated on several rows (MAX within them), never summed;
+ * - none: no aggregation makes sense (ranks, distinct counts, shares of an outside total);
+ * - ratio: numerator ÷ denominator per row, blank (never 0) where the denominator is 0 or blank, or where
+ *   `requires_positive` is not > 0; over several rows only SUM(numerator) / SUM(denominator) is right;
+ * - share: the row's numerator ÷ its sum over the rows with the same `within` values;
+ * - change: (current − previous) ÷ previous, blank where previous is 0 or blank.
+ */
+export type ExtractColumn =
+  | (ColumnBase & { aggregation: "dimension" | "sum" | "max" | "none" })
+  | (ColumnBase & {
+      aggregation: "ratio";
+      numerator: string;
+      denominator: string;
+      decimals: number;
+      requires_positive?: string;
+    })
+  | (ColumnBase & { aggregation: "share"; numerator: string; within: string[]; decimals: number })
+  | (ColumnBase & { aggregation: "change"; current: string; previous: string; decimals: number });
+
+export interface CalculatedField {
+  name: string;
+  formula: string;
+  meaning: string;
+}
+
+export interface ExtractSchema {
+  name: string;
+  description: string;
+  grain: string;
+  /** dataset.table the extract reads. */
+  source: string;
+  /** The source table may not exist (a feature that is off): the extract is then its header only. */
+  optional_source?: boolean;
+  columns: ExtractColumn[];
+  /** Looker calculated fields for metrics that have no column (ratios of sums over the extract's columns). */
+  calculated_fields?: CalculatedField[];
+}
+
+const COLUMN_TYPES = new Set<string>(["DATE", "STRING", "INT64", "FLOAT64", "NUMERIC", "BOOL"]);
+const AGGREGATIONS = new Set<string>(["dimension", "sum", "max", "none", "ratio", "share", "change"]);
+
+/** Columns a column refers to (its ratio's parts, its share's numerator and partition, its change's parts). */
+export function referencedColumns(column: ExtractColumn): string[] {
+  switch (column.aggregation) {
+    case "ratio":
+      return [
+        column.numerator,
+        column.denominator,
+        ...(column.requires_positive ? [column.requires_positive] : []),
+      ];
+    case "share":
+      return [column.numerator, ...column.within];
+    case "change":
+      return [column.current, column.previous];
+    default:
+      return [];
+  }
+}
+
+/** The column names inside SUM(…), COUNT(…) or IF(…) of a calculated field's formula. */
+export function formulaColumns(formula: string): string[] {
+  return [...formula.matchAll(/\b(?:SUM|COUNT|IF)\(\s*([a-z_][a-z0-9_]*)/g)].map((match) => match[1] ?? "");
+}
+
+/** Pure: every problem of a declaration (unknown types, dangling references, names not in pipeline.json). */
+export function declarationProblems(schemas: readonly ExtractSchema[], names: readonly string[]): string[] {
+  const problems: string[] = [];
+  const declared = schemas.map((schema) => schema.name);
+  if (declared.join(",") !== names.join(",")) {
+    problems.push(`declared extracts ${declared.join(", ")} differ from pipeline.json's ${names.join(", ")}`);
+  }
+  for (const schema of schemas) {
+    const columns = new Set(schema.columns.map((column) => column.name));
+    if (columns.size !== schema.columns.length) problems.push(`${schema.name}: a column is declared twice`);
+    if (schema.columns.at(-1)?.name !== "is_demo")
+      problems.push(`${schema.name}: the last column is not is_demo`);
+    for (const column of schema.columns) {
+      const where = `${schema.name}.${column.name}`;
+      if (!COLUMN_TYPES.has(column.type)) problems.push(`${where}: unknown type ${column.type}`);
+      if (!AGGREGATIONS.has(column.aggregation))
+        problems.push(`${where}: unknown aggregation ${column.aggregation}`);
+      if (!column.meaning.trim()) problems.push(`${where}: no meaning`);
+      for (const reference of referencedColumns(column)) {
+        if (!columns.has(reference)) problems.push(`${where}: refers to ${reference}, not a column`);
+      }
+    }
+    for (const field of schema.calculated_fields ?? []) {
+      for (const reference of formulaColumns(field.formula)) {
+        if (!columns.has(reference))
+          problems.push(`${schema.name} ${field.name}: ${reference} is not a column`);
+      }
+    }
+  }
+  return problems;
+}
+
+const SCHEMAS = Object.entries(declaration.extracts as Record<string, Omit<ExtractSchema, "name">>).map(
+  ([name, schema]) => ({ name, ...schema }) as ExtractSchema,
+);
+
+const PROBLEMS = declarationProblems(SCHEMAS, EXTRACT_NAMES);
+if (PROBLEMS.length > 0) throw new Error(`extract-schemas.json: ${PROBLEMS.join("; ")}`);
+
+/** The extracts, in pipeline.json's order. */
+export const EXTRACT_SCHEMAS: readonly ExtractSchema[] = SCHEMAS;
+
+export function extractSchema(name: string): ExtractSchema {
+  const found = SCHEMAS.find((schema) => schema.name === name);
+  if (!found) throw new Error(`no extract ${name} is declared in extract-schemas.json`);
+  return found;
+}
+
+/** The Looker Studio calculated field that aggregates a derived column right, or undefined for the others. */
+export function calculatedFormula(column: ExtractColumn): string | undefined {
+  switch (column.aggregation) {
+    case "ratio":
+      return `SUM(${column.numerator}) / SUM(${column.denominator})`;
+    case "share":
+      return `SUM(${column.numerator}), shown as "Percent of total" (comparison calculation) over ${column.within.join(", ")}`;
+    case "change":
+      return `(SUM(${column.current}) - SUM(${column.previous})) / SUM(${column.previous})`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,195 @@
+-- grain: one row per day, ad platform, campaign and ad group; and per day and campaign, its UTM-attributed orders
+-- key: date, platform, campaign_id?, campaign_name?, ad_group_id?
+-- not null: channel
+-- partition: date (day)
+-- cluster: platform, campaign_id
+-- materialization: partitions
+--
+-- Campaign-level marketing across the three ad platforms. Two kinds of row share the table:
+-- - an ad group's day (Meta: ad set; TikTok and Google Ads: ad group), ad_group_id set: what the platform
+--   reports (spend, impressions, clicks, its own conversions and their value), the ads of the ad group summed;
+--   attributed_orders and attributed_revenue are NULL, since a UTM names a campaign, never an ad group;
+-- - a campaign's attribution day, ad_group_id NULL: the orders (and their gross revenue) the shop attributed to
+--   the platform's channel (the channel list's UTM sources) whose utm_campaign names the campaign, by its id or,
+--   case-insensitively, by its name; platform numbers are NULL. An utm_campaign that names no campaign the
+--   platform ever reported keeps its own text as campaign_name, with campaign_id NULL; an order of the channel
+--   with no utm_campaign has both NULL.
+-- Sums over any set of rows are therefore right: a campaign's ROAS is SUM(attributed_revenue) / SUM(spend).
+-- is_complete / missing_sources are the channel's day's (marts.marketing_daily_channel): FALSE / the ad platform
+-- or Shopify when either had not landed through the day.
+WITH
+
+paid_channels AS (
+  SELECT channel, source AS platform
+  FROM staging.channels
+  WHERE is_paid_channel AND source IS NOT NULL
+),
+
+ads AS (
+  SELECT date, platform, channel, campaign_id, campaign_name, ad_group_id, ad_group_name, spend, impressions,
+    clicks, conversions, conversion_value
+  FROM unified.ad_performance
+  WHERE date BETWEEN @window_start AND @window_end
+),
+
+campaign_history AS (
+  -- Every campaign the platforms ever reported up to the window's end, with its latest name: a UTM may name a
+  -- campaign that spent before the window.
+  SELECT platform, campaign_id, campaign_name, date
+  FROM unified.ad_performance
+  WHERE date <= @window_end
+),
+
+campaign_names AS (
+  SELECT platform, campaign_id, campaign_name
+  FROM campaign_history
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY platform, campaign_id ORDER BY date DESC, campaign_name) = 1
+),
+
+campaigns_by_name AS (
+  -- Two campaigns once given the same name: the one that ran last takes the UTM.
+  SELECT platform, LOWER(campaign_name) AS name_key, campaign_id
+  FROM campaign_history
+  WHERE campaign_name IS NOT NULL
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY platform, LOWER(campaign_name) ORDER BY date DESC, campaign_id DESC
+  ) = 1
+),
+
+orders AS (
+  SELECT order_date AS date, channel, utm_campaign, total_price
+  FROM unified.shopify_unified
+  WHERE order_date BETWEEN @window_start AND @window_end
+    AND NOT is_cancelled
+),
+
+paid_orders AS (
+  SELECT orders.date, paid_channels.platform, orders.channel, orders.utm_campaign, orders.total_price
+  FROM orders
+  JOIN paid_channels ON paid_channels.channel = orders.channel
+),
+
+matched_orders AS (
+  SELECT
+    paid_orders.date,
+    paid_orders.platform,
+    paid_orders.channel,
+    COALESCE(by_id.campaign_id, by_name.campaign_id) AS campaign_id,
+    paid_orders.utm_campaign,
+    paid_orders.total_price
+  FROM paid_orders
+  LEFT JOIN campaign_names AS by_id
+    ON by_id.platform = paid_orders.platform AND by_id.campaign_id = paid_orders.utm_campaign
+  LEFT JOIN campaigns_by_name AS by_name
+    ON by_name.platform = paid_orders.platform AND by_name.name_key = LOWER(paid_orders.utm_campaign)
+),
+
+named_orders AS (
+  SELECT
+    matched_orders.date,
+    matched_orders.platform,
+    matched_orders.channel,
+    matched_orders.campaign_id,
+    -- A matched campaign goes by its platform name; an unmatched UTM keeps its own text.
+    IF(matched_orders.campaign_id IS NULL, matched_orders.utm_campaign, campaign_names.campaign_name)
+      AS campaign_name,
+    matched_orders.total_price
+  FROM matched_orders
+  LEFT JOIN campaign_names
+    ON campaign_names.platform = matched_orders.platform
+    AND campaign_names.campaign_id = matched_orders.campaign_id
+),
+
+attribution_days AS (
+  SELECT
+    date,
+    platform,
+    channel,
+    campaign_id,
+    campaign_name,
+    COUNT(*) AS attributed_orders,
+    COALESCE(SUM(total_price), 0) AS attributed_revenue
+  FROM named_orders
+  GROUP BY date, platform, channel, campaign_id, campaign_name
+),
+
+ad_group_days AS (
+  SELECT
+    date,
+    platform,
+    channel,
+    campaign_id,
+    MAX(campaign_name) AS campaign_name,
+    ad_group_id,
+    MAX(ad_group_name) AS ad_group_name,
+    SUM(spend) AS spend,
+    SUM(impressions) AS impressions,
+    SUM(clicks) AS clicks,
+    ROUND(SUM(conversions), 2) AS platform_conversions,
+    SUM(conversion_value) AS platform_conversion_value
+  FROM ads
+  GROUP BY date, platform, channel, campaign_id, ad_group_id
+),
+
+campaign_rows AS (
+  SELECT
+    date,
+    platform,
+    channel,
+    campaign_id,
+    campaign_name,
+    ad_group_id,
+    ad_group_name,
+    spend,
+    impressions,
+    clicks,
+    platform_conversions,
+    platform_conversion_value,
+    CAST(NULL AS INT64) AS attributed_orders,
+    CAST(NULL AS NUMERIC) AS attributed_revenue
+  FROM ad_group_days
+  UNION ALL
+  SELECT
+    date,
+    platform,
+    channel,
+    campaign_id,
+    campaign_name,
+    CAST(NULL AS STRING) AS ad_group_id,
+    CAST(NULL AS STRING) AS ad_group_name,
+    CAST(NULL AS NUMERIC) AS spend,
+    CAST(NULL AS INT64) AS impressions,
+    CAST(NULL AS INT64) AS clicks,
+    CAST(NULL AS FLOAT64) AS platform_conversions,
+    CAST(NULL AS NUMERIC) AS platform_conversion_value,
+    attributed_orders,
+    attributed_revenue
+  FROM attribution_days
+),
+
+channel_completeness AS (
+  SELECT date, channel, is_complete, missing_sources
+  FROM marts.marketing_daily_channel
+  WHERE date BETWEEN @window_start AND @window_end
+)
+
+SELECT
+  campaign_rows.date,
+  campaign_rows.platform,
+  campaign_rows.channel,
+  campaign_rows.campaign_id,
+  campaign_rows.campaign_name,
+  campaign_rows.ad_group_id,
+  campaign_rows.ad_group_name,
+  campaign_rows.spend,
+  campaign_rows.impressions,
+  campaign_rows.clicks,
+  campaign_rows.platform_conversions,
+  campaign_rows.platform_conversion_value,
+  campaign_rows.attributed_orders,
+  campaign_rows.attributed_revenue,
+  COALESCE(channel_completeness.is_complete, TRUE) AS is_complete,
+  channel_completeness.missing_sources
+FROM campaign_rows
+LEFT JOIN channel_completeness
+  ON channel_completeness.date = campaign_rows.date AND channel_completeness.channel = campaign_rows.channel
