@@ -27,6 +27,7 @@ import type { Context, DeckContent, PeriodContext } from "./deck-model.ts";
 import { actionsSlide } from "./deck-actions.ts";
 import { reconciliationSlide } from "./deck-reconciliation.ts";
 import { takeawaysSlide } from "./deck-takeaways.ts";
+import { campaignsSlide, newCustomerSlide } from "./deck-campaigns.ts";
 import { premiumSlide, productsSlide, regionsSlide } from "./deck-products-regions.ts";
 
 export type * from "./deck-model.ts";
@@ -102,8 +103,10 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
       // 3. Paid marketing
       channelMixSlide(ctx),
       channelPerformanceSlide(ctx),
+      newCustomerSlide(ctx),
       ppcIndexSlide(ctx),
       channelsSlide(ctx),
+      campaignsSlide(ctx),
       // 4. Data quality
       ...qualitySlides(ctx),
       channelGapsSlide(ctx),

@@ -11,6 +11,8 @@ import { DATASETS } from "../../shared/pipeline.ts";
 import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
 import { addMonths, monthStart, reportPeriodRanges } from "./kpi-comparisons.ts";
 import type {
+  AdGroupPeriodRow,
+  CampaignPeriodRow,
   ChannelDayRow,
   ChannelGapRow,
   ChannelMixRow,
@@ -45,6 +47,8 @@ export const MONTHLY_HISTORY = 13;
 export const TOP_PRODUCTS_PER_MONTH = 10;
 export const TOP_REGIONS_PER_MONTH = 10;
 export const COHORT_MONTHS = 12;
+/** Campaigns (and ad groups) on the campaign slide. */
+export const TOP_CAMPAIGNS = 8;
 /** A generous ceiling on channels per month (three paid, email, direct and organic, other). */
 const MAX_CHANNELS = 12;
 
@@ -127,6 +131,16 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
     },
     { label: "report geographic_sales last year", maxRows: TOP_REGIONS_PER_MONTH },
   );
+  const campaignPeriods = await warehouse.query<CampaignPeriodRow>(
+    readQuery("reporting/campaign_periods"),
+    { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
+    { label: "report campaign_performance_daily campaigns", maxRows: TOP_CAMPAIGNS },
+  );
+  const adGroupPeriods = await warehouse.query<AdGroupPeriodRow>(
+    readQuery("reporting/ad_group_periods"),
+    { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
+    { label: "report campaign_performance_daily ad groups", maxRows: TOP_CAMPAIGNS },
+  );
   const premiumProducts = await warehouse.query<PremiumProductRow>(
     readQuery("reporting/premium_products"),
     { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
@@ -143,6 +157,8 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
     channelPeriods,
     productPeriods,
     regionsLastYear,
+    campaignPeriods,
+    adGroupPeriods,
     premiumProducts,
     ...(await loadReconciliation(warehouse, runDate)),
   };

@@ -200,6 +200,40 @@ export interface ProductPeriodRow {
   revenue_position: number;
 }
 
+/**
+ * A campaign over the period to date and the same days of the period before (marts.campaign_performance_daily,
+ * its ad groups' spend and its UTM-attributed orders and revenue summed).
+ */
+export interface CampaignPeriodRow {
+  platform: string;
+  channel: string;
+  /** The campaign id, or "name:<utm_campaign>" for a UTM naming no campaign the platform reported. */
+  campaign_key: string;
+  campaign_name: string | null;
+  current_spend: number;
+  previous_spend: number;
+  current_orders: number;
+  previous_orders: number;
+  current_revenue: number;
+  previous_revenue: number;
+  /** Days of the period on which the campaign's channel had a source missing. */
+  incomplete_days: number;
+}
+
+/** An ad group (Meta: ad set) over the same ranges, as its platform reports it. */
+export interface AdGroupPeriodRow {
+  platform: string;
+  ad_group_id: string;
+  ad_group_name: string | null;
+  campaign_name: string | null;
+  current_spend: number;
+  previous_spend: number;
+  current_conversions: number;
+  current_conversion_value: number;
+  previous_conversions: number;
+  previous_conversion_value: number;
+}
+
 /** One row of marts.premium_products (a top-decile list price product in a month). */
 export interface PremiumProductRow {
   month: string;
@@ -250,6 +284,10 @@ export interface PeriodMarts {
   productPeriods?: ProductPeriodRow[];
   /** marts.geographic_sales, the same month a year earlier for the run month's top regions. */
   regionsLastYear?: RegionMonthRow[];
+  /** marts.campaign_performance_daily: the top campaigns by spend over the period to date. */
+  campaignPeriods?: CampaignPeriodRow[];
+  /** marts.campaign_performance_daily: the top ad groups by spend over the period to date. */
+  adGroupPeriods?: AdGroupPeriodRow[];
   /** marts.premium_products, the run month and the month before. */
   premiumProducts?: PremiumProductRow[];
   /** ops.reconciliation of the run date; absent when reconciliation did not run. */
