@@ -12,9 +12,9 @@ export interface Box {
 // Table sizing: pptxgenjs does not measure text, so estimate wrapped lines from the column width (an Arial
 // character averages about half an em) to reserve each row's height and keep tables inside their frame.
 const LINE_H_PER_PT = 1.2 / 72;
-function charsPerLine(widthInches: number, fontSize: number): number {
-  // 0.58 em: bold cells and the renderers' substitute fonts (DejaVu for Arial) use more than the half-em average.
-  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * 0.58)));
+function charsPerLine(widthInches: number, fontSize: number, bold = false): number {
+  // 0.58 em (0.64 bold): the renderers' substitute fonts (DejaVu for Arial) are wider than the half-em average.
+  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * (bold ? 0.64 : 0.58))));
 }
 
 /**
@@ -44,16 +44,18 @@ function columnWidths(table: TableSpec, width: number): number[] {
 
 function tableRowHeights(table: TableSpec, width: number, fontSize: number): number[] {
   const widths = columnWidths(table, width);
-  const rowHeight = (texts: string[]) => {
+  const rowHeight = (cells: { text: string; bold?: boolean }[]) => {
     const lines = Math.max(
       1,
-      ...texts.map((text, index) => wrappedLines(text, charsPerLine(widths[index] ?? width, fontSize))),
+      ...cells.map((one, index) =>
+        wrappedLines(one.text, charsPerLine(widths[index] ?? width, fontSize, one.bold)),
+      ),
     );
     return 0.1 + lines * fontSize * LINE_H_PER_PT;
   };
   return [
-    rowHeight(table.columns.map((column) => column.header)),
-    ...table.rows.map((row) => rowHeight(row.map((cell) => cell.text))),
+    rowHeight(table.columns.map((column) => ({ text: column.header, bold: true }))),
+    ...table.rows.map((row) => rowHeight(row)),
   ];
 }
 

@@ -10,7 +10,7 @@ import {
   formatRatio,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
-import { addMonths, compareAs, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+import { addMonths, compareAs, missingSourcesOf, monthStart } from "../lib/reporting/kpi-comparisons.ts";
 import type { CampaignPeriodRow } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import {
@@ -28,6 +28,21 @@ import {
 
 /** Campaign names can be long: cut for the table, whole in the speaker notes. */
 export const MAX_NAME_CHARS = 38;
+export const MAX_CAMPAIGN_ROWS = 6;
+export const MAX_AD_GROUP_ROWS = 4;
+
+/**
+ * The platforms that had not landed on some day of the period (marts.daily_kpis' missing_sources): their
+ * campaigns' spend counts only what landed, whatever the campaign rows say.
+ */
+export function platformsMissing(ctx: Context): Set<string> {
+  const { from, to } = ctx.period.ranges.toDate.current;
+  return new Set(
+    ctx.data.daily
+      .filter((row) => row.date >= from && row.date <= to)
+      .flatMap((row) => missingSourcesOf(row)),
+  );
+}
 
 const shortName = (name: string | null, fallback: string) => {
   const text = name ?? fallback;
@@ -44,9 +59,11 @@ export function campaignRatios(row: CampaignPeriodRow, range: "current" | "previ
 
 export function campaignsSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale, period } = ctx;
-  const rows = data.marts.campaignPeriods ?? [];
+  const rows = (data.marts.campaignPeriods ?? []).slice(0, MAX_CAMPAIGN_ROWS);
+  const missing = platformsMissing(ctx);
+  const incomplete = (row: CampaignPeriodRow) => row.incomplete_days > 0 || missing.has(row.platform);
   const change = (
-    polarity: "up_is_good" | "down_is_good",
+    polarity: "up_is_good" | "down_is_good" | "neutral",
     now: number | null,
     then: number | null,
     judged = true,
@@ -58,13 +75,14 @@ export function campaignsSlide(ctx: Context): ContentSlide {
     const now = campaignRatios(row, "current");
     const before = campaignRatios(row, "previous");
     // Spend that had not landed on some days is not judged: its change would only show the gap.
-    const complete = row.incomplete_days === 0;
+    const complete = !incomplete(row);
     const marked = complete ? "" : " *";
     return [
       cell(`${shortName(row.campaign_name, row.campaign_key)}${marked}`, undefined, true),
       cell(channelLabel(row.channel)),
       cell(formatMoney(row.current_spend, fmt), undefined, true),
-      change("up_is_good", row.current_spend, row.previous_spend || null, complete),
+      // More or less spend is a choice, not good or bad news: its change is shown, never coloured.
+      change("neutral", row.current_spend, row.previous_spend || null, complete),
       cell(formatRatio(now.roas, locale, 2, "×")),
       change("up_is_good", now.roas, before.roas, complete),
       cell(formatMoney(now.cpa, fmt, 2)),
@@ -86,9 +104,9 @@ export function campaignsSlide(ctx: Context): ContentSlide {
     rows: campaignRows,
     emptyText: "No campaign spend in the period (the ad platforms' campaign rows have not landed).",
     note: [
-      `Top campaigns by spend, ${period.toDateLabel}; changes against the same days of last month. ROAS = UTM-attributed revenue ÷ spend; CPA = spend ÷ attributed orders.`,
-      rows.some((row) => row.incomplete_days > 0)
-        ? "* Incomplete: its channel had days without platform data; spend counts only what landed."
+      `${period.toDateLabel} against the same days of last month. ROAS = UTM-attributed revenue ÷ spend; CPA = spend ÷ attributed orders.`,
+      rows.some(incomplete)
+        ? "* Incomplete: its platform had days without data; its figures count only what landed and are not judged."
         : "",
     ]
       .filter(Boolean)
@@ -118,7 +136,7 @@ export function campaignsSlide(ctx: Context): ContentSlide {
         cell(formatMoney(safeRatio(row.current_spend, row.current_conversions), fmt, 2)),
       ]),
     emptyText: "No ad group spend in the period.",
-    note: "Ad groups carry no UTM of their own: their ROAS and CPA are what the platform reports (usually higher ROAS). The data has no ad or creative level yet.",
+    note: "Platform ROAS and CPA: what the ad platform reports (UTMs name campaigns, not ad groups). No ad or creative level in the data yet.",
   };
   return {
     kind: "campaigns",

@@ -98,7 +98,12 @@ export function titleFontSize(title: string): number {
 
 function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
   const page = pptx.addSlide({ masterName: CONTENT_MASTER });
-  page.addText(slide.title, { placeholder: "title", fontSize: titleFontSize(slide.title) });
+  // The size goes on the run: pptxgenjs lets the master placeholder's size win over the shape's options.
+  const titleSize = titleFontSize(slide.title);
+  page.addText([{ text: slide.title, options: { fontSize: titleSize } }], {
+    placeholder: "title",
+    fontSize: titleSize,
+  });
   page.addText(slide.section.toUpperCase(), {
     x: SLIDE_W - MARGIN_X - SECTION_W,
     y: 0.1,
