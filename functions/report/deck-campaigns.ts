@@ -5,6 +5,7 @@
 import { sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
 import {
   formatMoney,
+  formatMonthShort,
   formatMonthYear,
   formatNumber,
   formatRatio,
@@ -16,8 +17,10 @@ import { channelLabel } from "../lib/sql/channels.ts";
 import {
   cell,
   changeCell,
+  type ChartSpec,
   type ContentSlide,
   type Context,
+  excelMoneyFormat,
   full,
   left,
   right,
@@ -208,10 +211,29 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
       .filter(Boolean)
       .join(" "),
   };
+  // Month by month: a month whose platform had days missing has no point (its CPA counts only what landed).
+  const months = [...new Set(paid.map((row) => row.month))].sort();
+  const channels = [...new Set(current.map((row) => row.channel))];
+  const chart: ChartSpec = {
+    id: "new-customer-cpa-monthly",
+    title: "New-customer CPA by month",
+    kind: "column",
+    labels: months.map((month) => formatMonthShort(month, locale)),
+    series: channels.map((channel) => ({
+      name: channelLabel(channel),
+      as: "line" as const,
+      values: months.map((month) => {
+        const row = paid.find((one) => one.month === month && one.channel === channel);
+        return row && row.is_complete !== false ? newCpa(row.spend, row.attributed_new_customers) : null;
+      }),
+    })),
+    numberFormat: excelMoneyFormat(fmt),
+    emptyText: "No paid channel months yet.",
+  };
   return {
     kind: "channel-performance",
     section: "Paid marketing",
     title: `New-customer CPA by channel — ${formatMonthYear(runMonth, locale)}`,
-    blocks: [full({ type: "table", table })],
+    blocks: [full({ type: "table", table }), full({ type: "chart", chart })],
   };
 }
