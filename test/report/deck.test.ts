@@ -91,8 +91,10 @@ const EXPECTED_TITLES = [
   "Retention by cohort — share of customers ordering again",
   "Channel mix — November 2026 to Sat 21 Nov",
   "Paid channel performance",
+  "New-customer CPA by channel — November 2026",
   "Monthly PPC index",
   "Channels — Sat 21 Nov",
+  "Top campaigns and ad groups by spend",
   "Data quality",
   "Paid channels: zero and missing days — last 28 days",
   "What to do next",
@@ -119,7 +121,7 @@ describe("deck", () => {
     deck = await openDeck(buffer);
   });
 
-  it("is a 16:9 pptx with the five sections' slides in order", async () => {
+  it("is a 16:9 pptx with the six sections' slides in order", async () => {
     assert.equal(buffer.subarray(0, 2).toString("latin1"), "PK");
     const presentation = await deck.zip.file("ppt/presentation.xml")!.async("string");
     assert.match(presentation, /<p:sldSz cx="9144000" cy="5143500"/);
