@@ -70,7 +70,7 @@ export const ACTION_RULES: Record<string, ActionRule> = {
     `Explain the unusual ${(finding.metric ?? finding.subject).replace(/_/g, " ")} flagged in Data quality (a promotion, an event, or a double count).`,
   currency_mismatch: () => "Set the shop's currency in the settings: some amounts are in another currency.",
   duplicated_raw_batch: (finding) =>
-    `Remove the ${subjectName(finding)} batch that was loaded twice: its rows are counted double.`,
+    `Check why ${subjectName(finding)} delivered a batch twice (the copies were dropped: nothing is counted double).`,
   null_order_values: () => "Check the orders without a total: they are left out of revenue and AOV.",
 };
 
@@ -122,7 +122,13 @@ export function cpaRiseActions(
     });
 }
 
-export const MAX_ACTIONS = 7;
+export const MAX_ACTIONS = 8;
+
+/** Critical alerts first, then the business's own reviews (a CPA that rose), then the other warnings. */
+function actionRank(action: Action): number {
+  if (action.key.startsWith("cpa_rise|")) return SEVERITY_RANK.critical + 0.5;
+  return SEVERITY_RANK[action.severity];
+}
 
 export function actionsSlide(ctx: Context): ContentSlide {
   const { data, fmt } = ctx;
@@ -135,7 +141,7 @@ export function actionsSlide(ctx: Context): ContentSlide {
     }),
     ...cpaRiseActions(data.marts.channelMonths, data.runDate, fmt),
   ]
-    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
+    .sort((a, b) => actionRank(a) - actionRank(b))
     .slice(0, MAX_ACTIONS);
   const lines: TextLine[] = actions.length
     ? actions.map((action) => ({

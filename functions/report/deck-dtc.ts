@@ -417,7 +417,7 @@ export function cohortGrid(ctx: Context, options: CohortGridOptions): TableSpec 
     dense: true,
     columns: [
       left("Cohort", 1.1),
-      right("Customers", 1),
+      right("Customers", 1.25),
       ...Array.from({ length: COHORT_COLUMNS }, (_, month) => right(`M${month}`, 0.8)),
     ],
     rows,

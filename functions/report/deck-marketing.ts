@@ -88,12 +88,13 @@ export function channelMixSlide(ctx: Context): ContentSlide {
   const table: TableSpec = {
     id: "channel-mix",
     columns: [
-      left("Channel", 1.4),
-      right("Spend", 1.2),
-      right("Spend %", 0.9),
-      right("Orders %", 0.9),
-      right("Revenue %", 1.15),
-      right(`Revenue % ${formatMonthShort(previousMonth, locale)}`, 1.3),
+      // Half a slide wide: headers that wrap between words, never inside one.
+      left("Channel", 1.25),
+      right("Spend", 1.3),
+      right("Spend share", 1.05),
+      right("Order share", 1.0),
+      right("Revenue share", 1.1),
+      right(`Revenue share ${formatMonthShort(previousMonth, locale)}`, 1.2),
     ],
     rows: current.map((row) => [
       cell(channelLabel(row.channel), undefined, true),

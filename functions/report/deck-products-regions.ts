@@ -172,8 +172,8 @@ export function regionsSlide(ctx: Context): ContentSlide {
     id: "top-regions",
     // Half a slide wide: the columns a board reads (orders and AOV are in the extracts and the dashboard).
     columns: [
-      right("#", 0.3),
-      left("Region", 1.9),
+      right("#", 0.42),
+      left("Region", 1.8),
       right("Revenue", 1.1),
       right("Share", 0.8),
       right("vs last year", 1.1),
