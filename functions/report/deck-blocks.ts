@@ -44,18 +44,22 @@ function columnWidths(table: TableSpec, width: number): number[] {
 
 function tableRowHeights(table: TableSpec, width: number, fontSize: number): number[] {
   const widths = columnWidths(table, width);
-  const rowHeight = (cells: { text: string; bold?: boolean }[]) => {
+  const rowHeight = (cells: { text: string; bold?: boolean }[], size: number) => {
     const lines = Math.max(
       1,
       ...cells.map((one, index) =>
-        wrappedLines(one.text, charsPerLine(widths[index] ?? width, fontSize, one.bold)),
+        wrappedLines(one.text, charsPerLine(widths[index] ?? width, size, one.bold)),
       ),
     );
-    return 0.1 + lines * fontSize * LINE_H_PER_PT;
+    return 0.1 + lines * size * LINE_H_PER_PT;
   };
   return [
-    rowHeight(table.columns.map((column) => ({ text: column.header, bold: true }))),
-    ...table.rows.map((row) => rowHeight(row)),
+    // Header cells are bold and wrap most (short columns under long labels): measured a point larger, to be safe.
+    rowHeight(
+      table.columns.map((column) => ({ text: column.header, bold: true })),
+      fontSize + 1,
+    ),
+    ...table.rows.map((row) => rowHeight(row, fontSize)),
   ];
 }
 

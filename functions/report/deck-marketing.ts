@@ -89,12 +89,12 @@ export function channelMixSlide(ctx: Context): ContentSlide {
     id: "channel-mix",
     columns: [
       // Half a slide wide: headers that wrap between words, never inside one.
-      left("Channel", 1.25),
-      right("Spend", 1.3),
-      right("Spend share", 1.05),
-      right("Order share", 1.0),
-      right("Revenue share", 1.1),
-      right(`Revenue share ${formatMonthShort(previousMonth, locale)}`, 1.2),
+      left("Channel", 1.15),
+      right("Spend", 1.15),
+      right("Spend share", 1.0),
+      right("Order share", 0.95),
+      right("Revenue share", 1.2),
+      right(`Revenue share ${formatMonthShort(previousMonth, locale)}`, 1.25),
     ],
     rows: current.map((row) => [
       cell(channelLabel(row.channel), undefined, true),
