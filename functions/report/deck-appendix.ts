@@ -111,8 +111,17 @@ export function methodologySlides(ctx: Context): ContentSlide[] {
         "Sitewide overview, trends",
         "executive_summary_monthly (one row per month, with the same days a year earlier)",
       ],
-      ["Top products", "product_performance (one row per month and product)"],
+      [
+        "Takeaways, top products' changes",
+        "product_daily_sales, marketing_daily_channel (one row per day and product / channel)",
+      ],
+      [
+        "Top products, premium products",
+        "product_performance, premium_products (one row per month and product)",
+      ],
       ["Top regions", "geographic_sales (one row per month, country and region)"],
+      ["Campaigns and ad groups", "campaign_performance_daily (one row per day and campaign or ad group)"],
+      ["Reconciliation", "ops.reconciliation (one row per run date, source, account and metric)"],
       ["Cohorts", "ltv_cohorts (one row per cohort and month since the first order)"],
       [
         "Channel mix, performance, PPC index",
