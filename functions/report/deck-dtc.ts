@@ -3,7 +3,6 @@
 import { addDays } from "../lib/calendar.ts";
 import {
   formatMonthShort,
-  formatMonthYear,
   formatMoney,
   formatNumber,
   formatPercent,
@@ -34,7 +33,6 @@ import {
   ratioOf,
   right,
   rightOf,
-  safeRatio,
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
