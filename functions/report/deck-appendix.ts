@@ -112,10 +112,6 @@ export function methodologySlides(ctx: Context): ContentSlide[] {
         "executive_summary_monthly (one row per month, with the same days a year earlier)",
       ],
       [
-        "Takeaways, top products' changes",
-        "product_daily_sales, marketing_daily_channel (one row per day and product / channel)",
-      ],
-      [
         "Top products, premium products",
         "product_performance, premium_products (one row per month and product)",
       ],
@@ -128,8 +124,8 @@ export function methodologySlides(ctx: Context): ContentSlide[] {
         "channel_mix, marketing_monthly_performance (one row per month and channel)",
       ],
       [
-        "Channels, zero days",
-        "marketing_daily_channel, marketing_unified_with_explanations (one row per day and channel)",
+        "Takeaways, channels, zero days",
+        "marketing_daily_channel, product_daily_sales, marketing_unified_with_explanations (one row per day and channel or product)",
       ],
     ].map(([slides, mart]) => [cell(slides ?? "", undefined, true), cell(mart ?? "")]),
   };
