@@ -236,6 +236,12 @@ export function alertLines(data: ReportData): TextLine[] {
       emphasis: "warning",
     });
   }
+  if (data.findings.some((finding) => finding.check === "attribution_coverage")) {
+    lines.push({
+      text: "Alerts: fewer orders than usual carry a UTM source — they count as Direct & organic, so part of its rise is lost tracking, not new demand.",
+      emphasis: "warning",
+    });
+  }
   const mismatches = data.findings.filter((finding) => finding.check === "reconciliation_mismatch");
   if (mismatches.length) {
     const names = [

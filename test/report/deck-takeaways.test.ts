@@ -178,6 +178,20 @@ describe("deck takeaways", () => {
     // The fixture's findings: Meta Ads is stale, TikTok spent with no attributed revenue.
     assert.ok(lines.some((text) => text.startsWith("Alerts: Meta has not synced") && text.includes("ROAS")));
     assert.ok(lines.some((text) => text.startsWith("Alerts: TikTok spent with no attributed revenue")));
+    const untagged = movedData();
+    untagged.findings.push({
+      check: "attribution_coverage",
+      step: "check-quality",
+      severity: "warning",
+      blocking: false,
+      subject: "utm_source",
+      message: "Only 28% of orders carry a UTM source.",
+    });
+    assert.ok(
+      takeawayLines(deckContext(untagged)).some((line) =>
+        line.text.includes("they count as Direct & organic, so part of its rise is lost tracking"),
+      ),
+    );
     const quiet = movedData();
     quiet.findings = [];
     assert.ok(
