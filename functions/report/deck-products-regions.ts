@@ -55,7 +55,9 @@ export function productsSlide(ctx: Context): ContentSlide {
   );
   // Like for like: the same days of last month and of last year, from the daily product mart.
   const periods = new Map((data.marts.productPeriods ?? []).map((row) => [row.product_id, row]));
-  const monthly = ctx.period.ranges.period === "monthly";
+  // The table is the month's: its changes need the daily sums over the month to date.
+  const monthly =
+    ctx.period.ranges.period === "monthly" && (data.marts.rangesPeriod ?? "monthly") === "monthly";
   const previousLabel = formatMonthShort(previousMonth, locale);
   const table: TableSpec = {
     id: "top-products",

@@ -275,8 +275,8 @@ export function takeawayLines(ctx: Context): TextLine[] {
   const periodRevenue = period.toDate.current?.gross_revenue ?? null;
   for (const event of events.slice(0, 2))
     lines.push(eventLine(ctx, event, periodRevenue ? (event.revenue ?? 0) / periodRevenue : null));
-  // The daily marts' ranges are the month's: a weekly deck leaves the like-for-like channel and product lines out.
-  if (period.ranges.period === "monthly") {
+  // Like for like only when the rows were summed over this deck's ranges (the loader follows the deck's period).
+  if ((data.marts.rangesPeriod ?? "monthly") === period.ranges.period) {
     const channels = biggestMovements(channelMovements(data), MOVERS_PER_DIMENSION);
     const products = biggestMovements(productMovements(data), MOVERS_PER_DIMENSION);
     lines.push(moversLine("Channels (attributed revenue)", channels, fmt));

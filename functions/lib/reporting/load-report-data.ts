@@ -9,7 +9,7 @@ import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
 import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
-import { addMonths, monthStart, reportPeriodRanges } from "./kpi-comparisons.ts";
+import { addMonths, monthStart, type ReportPeriod, reportPeriodRanges } from "./kpi-comparisons.ts";
 import type {
   AdGroupPeriodRow,
   CampaignPeriodRow,
@@ -57,7 +57,11 @@ export function historyStart(runDate: string): string {
 }
 
 /** The monthly marts the deck's period sections read. */
-export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Promise<PeriodMarts> {
+export async function loadPeriodMarts(
+  warehouse: Warehouse,
+  runDate: string,
+  period: ReportPeriod = "monthly",
+): Promise<PeriodMarts> {
   const runMonth = monthStart(runDate);
   const months = {
     run_month_date: runMonth,
@@ -103,7 +107,8 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
     { run_date: runDate, gaps_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)) },
     { label: "report marketing_unified_with_explanations", maxRows: MAX_CHANNELS * 8 },
   );
-  const ranges = reportPeriodRanges(runDate, "monthly").toDate;
+  // The like-for-like sums follow the deck's period: month (or week) to date and the same days before.
+  const ranges = reportPeriodRanges(runDate, period).toDate;
   const periodRanges = {
     current_from_date: ranges.current.from,
     current_to_date: ranges.current.to,
@@ -154,6 +159,7 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
     regions,
     cohorts,
     channelGaps,
+    rangesPeriod: period,
     channelPeriods,
     productPeriods,
     regionsLastYear,
@@ -203,7 +209,7 @@ export async function loadReportData(
     { run_date: runDate, top_products: TOP_PRODUCTS },
     { label: "report top products", maxRows: TOP_PRODUCTS },
   );
-  const marts = await loadPeriodMarts(warehouse, runDate);
+  const marts = await loadPeriodMarts(warehouse, runDate, context.config.deckPeriod);
   const sourcesRead = await readStateFile<SourceStatus[]>(bucket, sourcesStatusPath(runDate), (value) =>
     Array.isArray(value) ? undefined : "not a JSON array",
   );

@@ -278,6 +278,8 @@ export interface PeriodMarts {
   cohorts: CohortRow[];
   /** marts.marketing_unified_with_explanations, paid channels' explained days in the report window. */
   channelGaps: ChannelGapRow[];
+  /** The period whose to-date ranges channelPeriods, productPeriods and the campaign rows sum (absent: monthly). */
+  rangesPeriod?: "monthly" | "weekly";
   /** marts.marketing_daily_channel per channel over the period to date and its two bases (absent: not read). */
   channelPeriods?: ChannelPeriodRow[];
   /** marts.product_daily_sales per product over the same ranges: the top sellers and the biggest movers. */
