@@ -128,13 +128,13 @@ export function campaignsSlide(ctx: Context): ContentSlide {
       right("Platform CPA", 1),
     ],
     rows: adGroups
-      .slice(0, 5)
+      .slice(0, MAX_AD_GROUP_ROWS)
       .map((row) => [
         cell(shortName(row.ad_group_name, row.ad_group_id), undefined, true),
         cell(shortName(row.campaign_name, NOT_AVAILABLE)),
         cell(sourceDisplayName(row.platform)),
         cell(formatMoney(row.current_spend, fmt), undefined, true),
-        change("up_is_good", row.current_spend, row.previous_spend || null),
+        change("neutral", row.current_spend, row.previous_spend || null, !missing.has(row.platform)),
         cell(formatRatio(safeRatio(row.current_conversion_value, row.current_spend), locale, 2, "×")),
         cell(formatMoney(safeRatio(row.current_spend, row.current_conversions), fmt, 2)),
       ]),
