@@ -14,6 +14,8 @@ import {
   revenueDrivers,
   takeawayLines,
 } from "../../functions/report/deck-takeaways.ts";
+import { renderDeck } from "../../functions/report/deck-render.ts";
+import { openDeck, texts } from "./pptx-reader.ts";
 import { buildReportData, dailyRows, figuresOn, REGIONS } from "./report-data-fixture.ts";
 
 const channelRow = (channel: string, current: number, previous: number) => ({
@@ -201,11 +203,23 @@ describe("deck takeaways", () => {
     );
   });
 
-  it("is the deck's second slide, with the narrative in its speaker notes", () => {
+  it("is the deck's second slide, with the narrative in its speaker notes", async () => {
     const content = buildDeckContent(movedData());
     const slide = content.slides[1] as ContentSlide;
     assert.equal(slide.kind, "takeaways");
-    assert.ok(slide.notes?.includes("TikTok"));
+    // The notes land in the .pptx as the second slide's notes page, revenue line and movers included.
+    const deck = await openDeck(await renderDeck(content));
+    const notes = await deck.zip.file("ppt/notesSlides/notesSlide2.xml")?.async("string");
+    const said = texts(notes ?? "").join(" ");
+    assert.ok(said.includes("The story of the month to date"), said);
+    assert.ok(said.includes(`TikTok ${compact(12_000)}`), said);
+    // The executive summary's notes read every KPI card out.
+    const summary = await deck.zip.file("ppt/notesSlides/notesSlide3.xml")?.async("string");
+    assert.ok(
+      texts(summary ?? "")
+        .join(" ")
+        .includes("Gross revenue $"),
+    );
   });
 
   it("ranks movements by size, whatever the order of the rows", () => {
