@@ -244,6 +244,100 @@ describe("the deck's report queries on DuckDB", () => {
     );
   });
 
+  it("gives last year's same month for the run month's top regions only, and the premium products by revenue", async () => {
+    const region = (month: string, country: string, code: string, revenue: number) => ({
+      month,
+      country_code: country,
+      region_code: code,
+      orders: revenue / 100,
+      revenue,
+      customers: revenue / 100,
+      aov: 100,
+    });
+    await load(
+      "marts.geographic_sales",
+      [
+        { name: "month", type: "DATE" },
+        { name: "country_code", type: "STRING" },
+        { name: "region_code", type: "STRING" },
+        { name: "orders", type: "INT64" },
+        { name: "revenue", type: "FLOAT64" },
+        { name: "customers", type: "INT64" },
+        { name: "aov", type: "FLOAT64" },
+      ],
+      [
+        region("2026-11-01", "US", "CA", 9_000),
+        region("2026-11-01", "US", "TX", 7_000),
+        region("2026-11-01", "US", "NY", 1_000),
+        region("2025-11-01", "US", "CA", 6_000),
+        region("2025-11-01", "US", "NY", 5_000),
+        region("2025-11-01", "US", "FL", 4_000),
+      ],
+    );
+    const lastYear = await warehouse.query<Record<string, number | string>>(
+      readQuery("reporting/regions_last_year"),
+      { run_month_date: "2026-11-01", last_year_month_date: "2025-11-01", top_regions: 2 },
+    );
+    // The run month's top two are California and Texas; Texas sold nothing a year earlier. The month's revenue
+    // is the year-ago month's over every region.
+    assert.deepEqual(
+      lastYear.map((row) => [row.region_code, Number(row.revenue), Number(row.month_revenue)]),
+      [["CA", 6_000, 6_000 + 5_000 + 4_000]],
+    );
+    const premium = (month: string, id: number, title: string, revenue: number) => ({
+      month,
+      product_id: id,
+      product_title: title,
+      category: "Outerwear",
+      list_price: 240,
+      premium_threshold: 199.5,
+      units: 1,
+      orders: 1,
+      revenue,
+      revenue_share: 0.1,
+      revenue_rank: 1,
+    });
+    await load(
+      "marts.premium_products",
+      [
+        { name: "month", type: "DATE" },
+        { name: "product_id", type: "INT64" },
+        { name: "product_title", type: "STRING" },
+        { name: "category", type: "STRING" },
+        { name: "list_price", type: "FLOAT64" },
+        { name: "premium_threshold", type: "FLOAT64" },
+        { name: "units", type: "INT64" },
+        { name: "orders", type: "INT64" },
+        { name: "revenue", type: "FLOAT64" },
+        { name: "revenue_share", type: "FLOAT64" },
+        { name: "revenue_rank", type: "INT64" },
+      ],
+      [
+        premium("2026-09-01", 1, "Old", 99_999),
+        premium("2026-10-01", 1, "Coat", 100),
+        premium("2026-11-01", 1, "Coat", 300),
+        premium("2026-11-01", 2, "Parka", 500),
+        premium("2026-11-01", 3, "Cape", 200),
+      ],
+    );
+    const rows = await warehouse.query<Record<string, number | string>>(
+      readQuery("reporting/premium_products"),
+      {
+        run_month_date: "2026-11-01",
+        previous_month_date: "2026-10-01",
+        top_products: 2,
+      },
+    );
+    assert.deepEqual(
+      rows.map((row) => [String(row.month), row.product_title, Number(row.revenue)]),
+      [
+        ["2026-10-01", "Coat", 100],
+        ["2026-11-01", "Parka", 500],
+        ["2026-11-01", "Coat", 300],
+      ],
+    );
+  });
+
   it("reads the scoreboard only when check-sources wrote one, for the run date only", async () => {
     assert.deepEqual(await loadReconciliation(warehouse, "2026-11-21"), {});
     const entry = (runDate: string, metric: string, api: number, warehouseValue: number) => ({
