@@ -13,7 +13,12 @@ import {
   formatPercent,
   type NumberLocale,
 } from "../lib/reporting/display-format.ts";
-import { changeRatio, monthStart, type PeriodTotals } from "../lib/reporting/kpi-comparisons.ts";
+import {
+  changeRatio,
+  missingInputsOf,
+  monthStart,
+  type PeriodTotals,
+} from "../lib/reporting/kpi-comparisons.ts";
 import type { DailyKpiRow, RegionMonthRow, ReportData } from "../lib/reporting/report-data.ts";
 import { regionName } from "../lib/reporting/region-names.ts";
 import { eventsBetween, type RetailEvent, sameEventLastYear } from "../lib/retail-calendar.ts";
@@ -78,9 +83,13 @@ function revenueLine(ctx: Context): TextLine {
       ? `: orders ${formatChange(drivers.orders, locale)} (${formatNumber(current.orders, locale)}) × AOV ${formatChange(drivers.aov, locale)} (${formatMoney(current.aov, fmt, 2)})`
       : "";
   const year = yoy === null ? "" : `; ${formatChange(yoy, locale)} on the same days last year`;
+  // Revenue needs Shopify only: when its orders had not all landed, the line says so, as the KPI cards do.
+  const missing = missingInputsOf("gross_revenue", current.missing_sources ?? []);
+  const caveat = missing.length ? ` (incomplete: excludes ${missing.map(sourceDisplayName).join(", ")})` : "";
   return {
-    text: `Revenue ${formatMoneyCompact(current.gross_revenue, fmt)} ${period.toDateName.toLowerCase()}, ${formatChange(drivers.revenue, locale)}${base}${split}${year}.`,
+    text: `Revenue ${formatMoneyCompact(current.gross_revenue, fmt)} ${period.toDateName.toLowerCase()}${caveat}, ${formatChange(drivers.revenue, locale)}${base}${split}${year}.`,
     bold: true,
+    ...(missing.length ? { emphasis: "warning" as const } : {}),
   };
 }
 

@@ -119,6 +119,21 @@ describe("deck takeaways", () => {
     );
   });
 
+  it("says the revenue line is incomplete when Shopify had not landed, and not when only an ad platform had not", () => {
+    const late = movedData();
+    late.daily = late.daily.map((row) =>
+      row.date === "2026-11-21" ? { ...row, is_complete: false, missing_sources: "shopify" } : row,
+    );
+    const [line] = takeawayLines(deckContext(late));
+    assert.match(line?.text ?? "", /^Revenue \$[\d.]+k month to date \(incomplete: excludes Shopify\), /);
+    assert.equal(line?.emphasis, "warning");
+    const adsOnly = movedData();
+    adsOnly.daily = adsOnly.daily.map((row) =>
+      row.date === "2026-11-21" ? { ...row, is_complete: false, missing_sources: "facebook_ads" } : row,
+    );
+    assert.doesNotMatch(takeawayLines(deckContext(adsOnly))[0]?.text ?? "", /incomplete/);
+  });
+
   it("splits the revenue change into orders × AOV", () => {
     const totals = (gross: number, orders: number) =>
       ({ gross_revenue: gross, orders_with_value: orders, aov: gross / orders }) as PeriodTotals;
