@@ -190,6 +190,20 @@ describe("deck takeaways", () => {
     );
   });
 
+  it("names the market's retail events under the 28-day chart, so its spikes explain themselves", () => {
+    const slide = buildDeckContent(movedData()).slides.find(
+      (one) => one.kind === "daily-trend",
+    ) as ContentSlide;
+    const lines = slide.blocks.flatMap((placed) =>
+      placed.block.type === "text" ? placed.block.lines.map((line) => line.text) : [],
+    );
+    // 25 Oct – 21 Nov 2026 in the US: Halloween (31 Oct) and Singles' Day (11 Nov), not Black Friday (27 Nov).
+    assert.ok(
+      lines.includes("Retail events: Halloween 31 Oct 2026 · Singles' Day 11 Nov 2026."),
+      lines.join("\n"),
+    );
+  });
+
   it("says what the alerts mean for the numbers", () => {
     const lines = takeawayLines(deckContext(movedData())).map((line) => line.text);
     // The fixture's findings: Meta Ads is stale, TikTok spent with no attributed revenue.
