@@ -37,7 +37,12 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
     id: "revenue-spend-trend",
     title: "Gross revenue (bars) and ad spend (line) per day",
     kind: "column",
-    labels: rows.map((row) => formatDayMonth(row.date, locale)),
+    // The month once (first bar, and each 1st), then day numbers: 28 "2 Nov" labels run into each other.
+    labels: rows.map((row, index) =>
+      index === 0 || row.date.endsWith("-01")
+        ? formatDayMonth(row.date, locale)
+        : String(Number(row.date.slice(8))),
+    ),
     series: [
       { name: "Gross revenue", as: "bar", role: "revenue", values: rows.map((row) => row.gross_revenue) },
       {

@@ -202,6 +202,12 @@ describe("deck takeaways", () => {
       lines.includes("Retail events: Halloween 31 Oct 2026 · Singles' Day 11 Nov 2026."),
       lines.join("\n"),
     );
+    // Its day labels name the month on the first bar and on the 1st only.
+    const chart = slide.blocks.find((placed) => placed.block.type === "chart")?.block;
+    const labels = chart?.type === "chart" ? chart.chart.labels : [];
+    assert.deepEqual(labels.slice(0, 3), ["25 Oct", "26", "27"]);
+    assert.deepEqual(labels.slice(6, 9), ["31", "1 Nov", "2"]);
+    assert.equal(labels.at(-1), "21");
   });
 
   it("says what the alerts mean for the numbers", () => {
