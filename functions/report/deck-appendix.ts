@@ -111,16 +111,21 @@ export function methodologySlides(ctx: Context): ContentSlide[] {
         "Sitewide overview, trends",
         "executive_summary_monthly (one row per month, with the same days a year earlier)",
       ],
-      ["Top products", "product_performance (one row per month and product)"],
+      [
+        "Top products, premium products",
+        "product_performance, premium_products (one row per month and product)",
+      ],
       ["Top regions", "geographic_sales (one row per month, country and region)"],
+      ["Campaigns and ad groups", "campaign_performance_daily (one row per day and campaign or ad group)"],
+      ["Reconciliation", "ops.reconciliation (one row per run date, source, account and metric)"],
       ["Cohorts", "ltv_cohorts (one row per cohort and month since the first order)"],
       [
         "Channel mix, performance, PPC index",
         "channel_mix, marketing_monthly_performance (one row per month and channel)",
       ],
       [
-        "Channels, zero days",
-        "marketing_daily_channel, marketing_unified_with_explanations (one row per day and channel)",
+        "Takeaways, channels, zero days",
+        "marketing_daily_channel, product_daily_sales, marketing_unified_with_explanations (one row per day and channel or product)",
       ],
     ].map(([slides, mart]) => [cell(slides ?? "", undefined, true), cell(mart ?? "")]),
   };

@@ -12,9 +12,29 @@ export interface Box {
 // Table sizing: pptxgenjs does not measure text, so estimate wrapped lines from the column width (an Arial
 // character averages about half an em) to reserve each row's height and keep tables inside their frame.
 const LINE_H_PER_PT = 1.2 / 72;
-function charsPerLine(widthInches: number, fontSize: number): number {
-  // 0.55 em: bold cells and word wrapping use more than the half-em average.
-  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * 0.55)));
+function charsPerLine(widthInches: number, fontSize: number, bold = false): number {
+  // 0.58 em (0.64 bold): the renderers' substitute fonts (DejaVu for Arial) are wider than the half-em average.
+  return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * (bold ? 0.64 : 0.58))));
+}
+
+/**
+ * Lines a text takes in a column, wrapping at spaces as a renderer does (a long word breaks where it must):
+ * counting characters alone underestimates, since a wrapped line rarely ends exactly at the edge.
+ */
+export function wrappedLines(text: string, perLine: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const need = used === 0 ? word.length : used + 1 + word.length;
+    if (need <= perLine) {
+      used = need;
+      continue;
+    }
+    if (used > 0) lines += 1;
+    lines += Math.max(0, Math.ceil(word.length / perLine) - 1);
+    used = word.length % perLine || perLine;
+  }
+  return lines;
 }
 
 function columnWidths(table: TableSpec, width: number): number[] {
@@ -24,16 +44,22 @@ function columnWidths(table: TableSpec, width: number): number[] {
 
 function tableRowHeights(table: TableSpec, width: number, fontSize: number): number[] {
   const widths = columnWidths(table, width);
-  const rowHeight = (texts: string[]) => {
+  const rowHeight = (cells: { text: string; bold?: boolean }[], size: number) => {
     const lines = Math.max(
       1,
-      ...texts.map((text, index) => Math.ceil(text.length / charsPerLine(widths[index] ?? width, fontSize))),
+      ...cells.map((one, index) =>
+        wrappedLines(one.text, charsPerLine(widths[index] ?? width, size, one.bold)),
+      ),
     );
-    return 0.1 + lines * fontSize * LINE_H_PER_PT;
+    return 0.1 + lines * size * LINE_H_PER_PT;
   };
   return [
-    rowHeight(table.columns.map((column) => column.header)),
-    ...table.rows.map((row) => rowHeight(row.map((cell) => cell.text))),
+    // Header cells are bold and wrap most (short columns under long labels): measured a point larger, to be safe.
+    rowHeight(
+      table.columns.map((column) => ({ text: column.header, bold: true })),
+      fontSize + 1,
+    ),
+    ...table.rows.map((row) => rowHeight(row, fontSize)),
   ];
 }
 
@@ -43,7 +69,7 @@ const NOTE_LINE_H = 0.19;
 /** A note under a table wraps onto as many lines as its length needs at 9 pt. */
 function noteHeight(note: string | undefined, width: number): number {
   if (!note) return 0;
-  return 0.08 + NOTE_LINE_H * Math.ceil(note.length / charsPerLine(width, NOTE_PT));
+  return 0.1 + NOTE_LINE_H * wrappedLines(note, charsPerLine(width, NOTE_PT));
 }
 const TEXT_LINE_H = 0.3;
 
@@ -63,8 +89,15 @@ export function fixedHeight(block: DeckBlock, width: number, fontSize: number): 
       );
       return rows + noteHeight(block.table.note, width);
     }
-    case "text":
-      return block.lines.length * TEXT_LINE_H * (fontSize / 10);
+    case "text": {
+      // Long sentences wrap: reserve every wrapped line, plus a little air between bulleted points.
+      const perLine = charsPerLine(width - 0.25, fontSize + 1);
+      return block.lines.reduce((sum, line) => {
+        const wraps = wrappedLines(line.text, perLine);
+        const extra = (wraps - 1) * (fontSize + 1) * LINE_H_PER_PT;
+        return sum + TEXT_LINE_H * (fontSize / 10) + extra + (line.bullet ? 4 / 72 : 0);
+      }, 0);
+    }
     case "chart":
     case "kpis":
       return null;
@@ -150,10 +183,24 @@ export function renderText(slide: Slide, lines: TextLine[], box: Box, fontSize: 
   slide.addText(
     lines.map((line) => ({
       text: line.text,
-      options: { breakLine: true, bold: line.bold ?? false, color: EMPHASIS_COLORS[line.emphasis ?? "none"] },
+      options: {
+        breakLine: true,
+        bold: line.bold ?? false,
+        color: EMPHASIS_COLORS[line.emphasis ?? "none"],
+        ...(line.bullet ? { bullet: { indent: 12 }, paraSpaceAfter: 4 } : {}),
+      },
     })),
     { ...box, fontFace: FONT, fontSize: fontSize + 1, valign: "top", fit: "shrink", margin: 0 },
   );
+}
+
+/**
+ * The largest size (at most 22 pt) at which a KPI value fits its tile on one line: LibreOffice and Keynote do
+ * not honour "shrink on overflow", so a $1,234,567 would otherwise wrap. Bold digits average ~0.62 em.
+ */
+export function valueFontSize(value: string, widthInches: number): number {
+  const fits = Math.floor((widthInches * 72) / (Math.max(1, value.length) * 0.62));
+  return Math.max(12, Math.min(22, fits));
 }
 
 export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
@@ -177,7 +224,15 @@ export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
     });
     const runs: TextProps[] = [
       { text: card.label, options: { fontSize: 10, color: COLORS.muted, breakLine: true } },
-      { text: card.value, options: { fontSize: 22, bold: true, color: COLORS.ink, breakLine: true } },
+      {
+        text: card.value,
+        options: {
+          fontSize: valueFontSize(card.value, w - 0.2),
+          bold: true,
+          color: COLORS.ink,
+          breakLine: true,
+        },
+      },
     ];
     if (card.caveat) {
       runs.push({

@@ -105,6 +105,7 @@ export function summarySlide(ctx: Context): ContentSlide {
   const note = incompleteNote(ctx, period.toDate.current, "Incomplete: ad spend, blended ROAS, MER and CAC");
   const staleShop = staleShopBanner(ctx.data, ctx.locale);
   const { previous, lastYear } = period.ranges.toDate;
+  const cards = kpiCards(ctx, period.toDate);
   return {
     kind: "summary",
     section: "Total business",
@@ -120,11 +121,19 @@ export function summarySlide(ctx: Context): ContentSlide {
             }),
           ]
         : []),
-      full({ type: "kpis", cards: kpiCards(ctx, period.toDate) }),
+      full({ type: "kpis", cards }),
       ...(note
         ? [full({ type: "text" as const, lines: [{ text: note, emphasis: "warning" as const }] })]
         : []),
     ],
+    notes: [
+      `${period.toDateName} ${period.toDateLabel}:`,
+      ...cards.map(
+        (card) =>
+          `${card.label} ${card.value} (${card.changes.map((change) => `${change.text} ${change.comparedWith}`).join(", ")})${card.caveat ? ` — ${card.caveat}` : ""}.`,
+      ),
+      ...(note ? [note] : []),
+    ].join("\n"),
   };
 }
 
@@ -268,7 +277,7 @@ export function efficiencySlide(ctx: Context): ContentSlide {
   };
   const gaps = months.filter((row) => row.incomplete_days).map((row) => formatMonthShort(row.month, locale));
   const monthNote = months.length
-    ? `Months from marts.executive_summary_monthly; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ad spend not synced on some days.` : ""}`
+    ? `Monthly figures; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ad spend not synced on some days.` : ""}`
     : "";
   return {
     kind: "efficiency",

@@ -35,6 +35,26 @@ function seriesColors(palette: readonly string[], series: readonly ChartSeries[]
   );
 }
 
+/**
+ * A money format made compact for axes and bar labels ($1.6M, $650k): a board reads "$700,000" ticks as noise.
+ * Excel's conditional sections do it natively, so the chart's data (and its embedded workbook) stay exact.
+ * Formats that are not whole money amounts are returned unchanged.
+ */
+export function compactMoneyFormat(numberFormat: string, decimalsOfThousands = 0): string {
+  const before = /^("[^"]*")#,##0$/.exec(numberFormat);
+  const after = /^#,##0 ("[^"]*")$/.exec(numberFormat);
+  const k = decimalsOfThousands > 0 ? `0.${"0".repeat(decimalsOfThousands)}` : "0";
+  if (before?.[1]) {
+    const symbol = before[1];
+    return `[>=1000000]${symbol}0.0,,"M";[>=1000]${symbol}${k},"k";${symbol}0`;
+  }
+  if (after?.[1]) {
+    const symbol = after[1];
+    return `[>=1000000]0.0,,"M "${symbol};[>=1000]${k},"k "${symbol};0 ${symbol}`;
+  }
+  return numberFormat;
+}
+
 export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box: Box): void {
   if (chart.labels.length === 0 || chart.series.length === 0) {
     slide.addText(chart.emptyText, {
@@ -68,8 +88,8 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
     catAxisLabelFontSize: chart.labels.length > 14 ? 7 : 9,
     valAxisLabelFontFace: FONT,
     valAxisLabelFontSize: 8,
-    valAxisLabelFormatCode: chart.numberFormat,
-    dataLabelFormatCode: chart.numberFormat,
+    valAxisLabelFormatCode: compactMoneyFormat(chart.numberFormat),
+    dataLabelFormatCode: compactMoneyFormat(chart.numberFormat, 1),
     valGridLine: { color: "E5E7EB", size: 0.5 },
     ...(chart.fromZero ? { valAxisMinVal: 0 } : {}),
   };

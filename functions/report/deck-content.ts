@@ -19,13 +19,16 @@ import {
   conversionSlide,
   customersSlide,
   monthlyTrendSlide,
-  productsSlide,
-  regionsSlide,
   sitewideSlide,
 } from "./deck-dtc.ts";
 import { dailyTrendSlide } from "./deck-daily-trend.ts";
 import { channelMixSlide, channelPerformanceSlide, channelsSlide, ppcIndexSlide } from "./deck-marketing.ts";
 import type { Context, DeckContent, PeriodContext } from "./deck-model.ts";
+import { actionsSlide } from "./deck-actions.ts";
+import { reconciliationSlide } from "./deck-reconciliation.ts";
+import { takeawaysSlide } from "./deck-takeaways.ts";
+import { campaignsSlide, newCustomerSlide } from "./deck-campaigns.ts";
+import { premiumSlide, productsSlide, regionsSlide } from "./deck-products-regions.ts";
 
 export type * from "./deck-model.ts";
 
@@ -52,17 +55,22 @@ function periodContext(data: ReportData, period: ReportPeriod): PeriodContext {
   };
 }
 
-export function buildDeckContent(data: ReportData, options: DeckOptions = {}): DeckContent {
-  const period = options.period ?? "monthly";
+/** What every section builder reads: the data, its number formats and the periods it compares. */
+export function deckContext(data: ReportData, options: DeckOptions = {}): Context {
   const fmt: NumberLocale = { currency: data.shop.currency, locale: data.shop.locale };
-  const ctx: Context = {
+  return {
     data,
     fmt,
     locale: data.shop.locale,
     runDay: formatWeekdayDate(data.runDate, data.shop.locale),
     runDayLong: formatLongDate(data.runDate, data.shop.locale),
-    period: periodContext(data, period),
+    period: periodContext(data, options.period ?? "monthly"),
   };
+}
+
+export function buildDeckContent(data: ReportData, options: DeckOptions = {}): DeckContent {
+  const period = options.period ?? "monthly";
+  const ctx = deckContext(data, options);
   const review =
     period === "monthly"
       ? `Monthly performance review — ${formatMonthYear(data.runDate, ctx.locale)}`
@@ -77,7 +85,8 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
     periodLabel: `${ctx.period.toDateName} ${ctx.period.toDateLabel}`,
     slides: [
       coverSlide(ctx, coverTitle, historyDays),
-      // 1. Total business
+      // 1. Total business: the story first, then the KPIs behind it
+      takeawaysSlide(ctx),
       summarySlide(ctx),
       periodsSlide(ctx),
       efficiencySlide(ctx),
@@ -88,17 +97,23 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
       conversionSlide(ctx),
       customersSlide(ctx),
       productsSlide(ctx),
+      premiumSlide(ctx),
       regionsSlide(ctx),
       ...cohortSlides(ctx),
       // 3. Paid marketing
       channelMixSlide(ctx),
       channelPerformanceSlide(ctx),
+      newCustomerSlide(ctx),
       ppcIndexSlide(ctx),
       channelsSlide(ctx),
+      campaignsSlide(ctx),
       // 4. Data quality
       ...qualitySlides(ctx),
       channelGapsSlide(ctx),
-      // 5. Appendix
+      ...[reconciliationSlide(ctx)].filter((slide) => slide !== null),
+      // 5. What to do
+      actionsSlide(ctx),
+      // 6. Appendix
       coverageSlide(ctx),
       ...methodologySlides(ctx),
     ],

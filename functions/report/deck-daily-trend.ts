@@ -1,5 +1,6 @@
 // Section 2, the last 28 days: gross revenue and ad spend per day. A day whose ad platforms had not all landed
 // shows no spend point (a gap, never a dip to what happened to sync), and the totals say what they exclude.
+import { eventsBetween } from "../lib/retail-calendar.ts";
 import { addDays } from "../lib/calendar.ts";
 import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
 import {
@@ -36,7 +37,12 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
     id: "revenue-spend-trend",
     title: "Gross revenue (bars) and ad spend (line) per day",
     kind: "column",
-    labels: rows.map((row) => formatDayMonth(row.date, locale)),
+    // The month once (first bar, and each 1st), then day numbers: 28 "2 Nov" labels run into each other.
+    labels: rows.map((row, index) =>
+      index === 0 || row.date.endsWith("-01")
+        ? formatDayMonth(row.date, locale)
+        : String(Number(row.date.slice(8))),
+    ),
     series: [
       { name: "Gross revenue", as: "bar", role: "revenue", values: rows.map((row) => row.gross_revenue) },
       {
@@ -56,6 +62,16 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
         },
       ]
     : [];
+  // The market's retail events in the window explain its spikes (Black Friday weekend, Singles' Day…).
+  const events = eventsBetween(data.shop.country ?? "US", from, data.runDate).filter(
+    (event) => event.end >= from && event.start <= data.runDate,
+  );
+  if (rows.length && events.length) {
+    lines.push({
+      text: `Retail events: ${events.map((event) => `${event.name} ${formatDateRange(event.start, event.end, locale)}`).join(" · ")}.`,
+      emphasis: "info",
+    });
+  }
   if (incompleteDays) {
     lines.push({
       text: `Incomplete: ad spend and blended ROAS ${missingSourcesCaveat(data.daily, missing, data.runDate, locale)} (${incompleteDays} of these days; no spend point is drawn for them).`,

@@ -3,7 +3,6 @@
 import { addDays } from "../lib/calendar.ts";
 import {
   formatMonthShort,
-  formatMonthYear,
   formatMoney,
   formatNumber,
   formatPercent,
@@ -34,13 +33,10 @@ import {
   ratioOf,
   right,
   rightOf,
-  safeRatio,
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
 
-export const MAX_PRODUCT_ROWS = 10;
-export const MAX_REGION_ROWS = 10;
 export const COHORT_COLUMNS = 12;
 
 /** "Nov 2026 (1–21)" for the month in progress, so a short bar is not read as a bad month. */
@@ -82,7 +78,7 @@ export function sitewideSlide(ctx: Context): ContentSlide {
       yoy("up_is_good", row.orders_yoy),
     ]),
     emptyText: "No monthly summary in the marts yet.",
-    note: `YoY compares the same days a year earlier (marts.executive_summary_monthly); n/a where a whole year-ago month is not in the data.${months.some((row) => row.incomplete_days) ? " * Incomplete: some days' ad spend has not synced yet." : ""}`,
+    note: `YoY compares the same days a year earlier; n/a where a whole year-ago month is not in the data.${months.some((row) => row.incomplete_days) ? " * Incomplete: some days' ad spend has not synced yet." : ""}`,
   };
   return {
     kind: "sitewide",
@@ -354,103 +350,6 @@ export function customersSlide(ctx: Context): ContentSlide {
   };
 }
 
-export function productsSlide(ctx: Context): ContentSlide {
-  const { data, fmt, locale } = ctx;
-  const runMonth = monthStart(data.runDate);
-  const previousMonth = addMonths(data.runDate, -1);
-  const current = data.marts.productMonths.filter((row) => row.month === runMonth).slice(0, MAX_PRODUCT_ROWS);
-  const previousRank = new Map(
-    data.marts.productMonths
-      .filter((row) => row.month === previousMonth)
-      .map((row) => [row.product_id, row.revenue_rank] as const),
-  );
-  const previousLabel = formatMonthShort(previousMonth, locale);
-  const table: TableSpec = {
-    id: "top-products",
-    columns: [
-      right("#", 0.4),
-      left("Product", 3.2),
-      left("Category", 1.3),
-      right("Units", 0.8),
-      right("Orders", 0.8),
-      right("Revenue", 1.1),
-      right("Share", 0.8),
-      right("Refund rate", 1),
-      right(`Rank ${previousLabel}`, 1),
-    ],
-    rows: current.map((product) => {
-      const before = previousRank.get(product.product_id);
-      return [
-        cell(formatNumber(product.revenue_rank, locale)),
-        cell(product.product_title, undefined, true),
-        cell(product.category),
-        cell(formatNumber(product.units, locale)),
-        cell(formatNumber(product.orders, locale)),
-        cell(formatMoney(product.revenue, fmt), undefined, true),
-        cell(formatPercent(product.revenue_share, locale, 1)),
-        cell(formatPercent(product.refund_rate, locale, 1)),
-        before === undefined
-          ? cell(`not top ${MAX_PRODUCT_ROWS}`, "muted")
-          : cell(formatNumber(before, locale), before > product.revenue_rank ? "good" : undefined),
-      ];
-    }),
-    emptyText: `No product sales recorded in ${formatMonthYear(runMonth, locale)}.`,
-    note: "Line revenue after line discounts (marts.product_performance); share of the month's product revenue; refund rate = orders with a refund ÷ orders.",
-  };
-  return {
-    kind: "products",
-    section: "DTC performance",
-    title: `Top products — ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}`,
-    blocks: [full({ type: "table", table })],
-  };
-}
-
-export function regionLabel(country: string, region: string): string {
-  return region === "unknown" ? country : `${country}-${region}`;
-}
-
-export function regionsSlide(ctx: Context): ContentSlide {
-  const { data, fmt, locale } = ctx;
-  const runMonth = monthStart(data.runDate);
-  const rows = data.marts.regions.filter((row) => row.month === runMonth).slice(0, MAX_REGION_ROWS);
-  const table: TableSpec = {
-    id: "top-regions",
-    columns: [
-      right("#", 0.35),
-      left("Region", 1),
-      right("Orders", 0.9),
-      right("Revenue", 1.2),
-      right("Share", 0.8),
-      right("AOV", 0.9),
-    ],
-    rows: rows.map((row, index) => [
-      cell(String(index + 1)),
-      cell(regionLabel(row.country_code, row.region_code), undefined, true),
-      cell(formatNumber(row.orders, locale)),
-      cell(formatMoney(row.revenue, fmt), undefined, true),
-      cell(formatPercent(safeRatio(row.revenue, row.month_revenue), locale, 1)),
-      cell(formatMoney(row.aov, fmt, 2)),
-    ]),
-    emptyText: `No orders with a shipping address in ${formatMonthYear(runMonth, locale)}.`,
-    note: "Shipping country and state or province (ISO codes); a country alone where the region is unknown.",
-  };
-  const chart: ChartSpec = {
-    id: "top-regions-revenue",
-    title: "Revenue by region",
-    kind: "bar",
-    labels: rows.map((row) => regionLabel(row.country_code, row.region_code)),
-    series: [{ name: "Revenue", as: "bar", role: "revenue", values: rows.map((row) => row.revenue) }],
-    numberFormat: excelMoneyFormat(fmt),
-    emptyText: "No regional sales this month.",
-  };
-  return {
-    kind: "regions",
-    section: "DTC performance",
-    title: `Top regions — ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}`,
-    blocks: [leftOf({ type: "table", table }), rightOf({ type: "chart", chart })],
-  };
-}
-
 function monthsBetween(from: string, to: string): number {
   const [fy, fm] = from.split("-").map(Number) as [number, number];
   const [ty, tm] = to.split("-").map(Number) as [number, number];
@@ -516,7 +415,7 @@ export function cohortGrid(ctx: Context, options: CohortGridOptions): TableSpec 
     dense: true,
     columns: [
       left("Cohort", 1.1),
-      right("Customers", 1),
+      right("Customers", 1.25),
       ...Array.from({ length: COHORT_COLUMNS }, (_, month) => right(`M${month}`, 0.8)),
     ],
     rows,
@@ -533,7 +432,7 @@ export function cohortSlides(ctx: Context): ContentSlide[] {
     pick: (row) => row.cumulative_revenue_per_customer,
     show: (value) => formatMoney(value, fmt),
     shadeFirstMonth: true,
-    note: "Cumulative gross revenue ÷ cohort customers (marts.ltv_cohorts). M0 = month of the first order; – = no orders that month.",
+    note: "Cumulative gross revenue ÷ cohort customers. M0 = month of the first order; – = no orders that month.",
   });
   const retention = cohortGrid(ctx, {
     id: "retention-cohorts",
@@ -541,7 +440,7 @@ export function cohortSlides(ctx: Context): ContentSlide[] {
     pick: (row) => row.retention,
     show: (value) => formatPercent(value, locale, 0),
     shadeFirstMonth: false,
-    note: "Customers of the cohort who ordered that month ÷ cohort customers (marts.ltv_cohorts). M0 is 100% by definition.",
+    note: "Customers of the cohort who ordered that month ÷ cohort customers. M0 is 100% by definition.",
   });
   return [
     {

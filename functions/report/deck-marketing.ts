@@ -88,12 +88,13 @@ export function channelMixSlide(ctx: Context): ContentSlide {
   const table: TableSpec = {
     id: "channel-mix",
     columns: [
-      left("Channel", 1.4),
-      right("Spend", 1.2),
-      right("Spend %", 0.9),
-      right("Orders %", 0.9),
-      right("Revenue %", 1.15),
-      right(`Revenue % ${formatMonthShort(previousMonth, locale)}`, 1.3),
+      // Half a slide wide: headers that wrap between words, never inside one.
+      left("Channel", 1.15),
+      right("Spend", 1.15),
+      right("Spend share", 1.0),
+      right("Order share", 0.95),
+      right("Revenue share", 1.2),
+      right(`Revenue share ${formatMonthShort(previousMonth, locale)}`, 1.25),
     ],
     rows: current.map((row) => [
       cell(channelLabel(row.channel), undefined, true),
@@ -104,7 +105,7 @@ export function channelMixSlide(ctx: Context): ContentSlide {
       cell(share(before.get(row.channel)?.revenue_share)),
     ]),
     emptyText: "No channel data this month.",
-    note: `Shares of the month's ad spend and of its UTM-attributed orders and revenue (marts.channel_mix). Email and direct & organic have no spend.${incompleteNote ? ` ${incompleteNote}` : ""}`,
+    note: `Shares of the month's ad spend and of its UTM-attributed orders and revenue. Email and direct & organic have no spend.${incompleteNote ? ` ${incompleteNote}` : ""}`,
   };
   return {
     kind: "channel-mix",
@@ -419,7 +420,8 @@ export function channelsSlide(ctx: Context): ContentSlide {
   const chart: ChartSpec = {
     id: "channel-spend-28d",
     title: `Spend and attributed revenue by channel — ${formatDateRange(from, data.runDate, locale)}`,
-    kind: "bar",
+    // Columns: the legend then reads in the bars' order (a horizontal chart lists its series bottom-up).
+    kind: "column",
     labels: chartChannels.map((channel) => channelLabel(channel.channel)),
     series: [
       { name: "Spend", as: "bar", role: "spend", values: chartChannels.map((channel) => channel.spend) },

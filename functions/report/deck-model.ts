@@ -93,6 +93,8 @@ export interface ChartSpec {
 
 export interface TextLine {
   text: string;
+  /** A bulleted point (the takeaways and the actions). */
+  bullet?: boolean;
   emphasis?: Emphasis;
   bold?: boolean;
 }
@@ -116,12 +118,14 @@ export const SECTIONS = [
   "DTC performance",
   "Paid marketing",
   "Data quality",
+  "What to do",
   "Appendix",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type SlideKind =
   | "cover"
+  | "takeaways"
   | "summary"
   | "periods"
   | "efficiency"
@@ -131,15 +135,19 @@ export type SlideKind =
   | "conversion"
   | "customers"
   | "products"
+  | "premium"
   | "regions"
   | "cohorts"
   | "channel-mix"
   | "channel-performance"
   | "ppc-index"
   | "channels"
+  | "campaigns"
   | "quality"
+  | "reconciliation"
   | "findings"
   | "channel-gaps"
+  | "actions"
   | "coverage"
   | "methodology";
 
@@ -156,6 +164,8 @@ export interface ContentSlide {
   title: string;
   subtitle?: string;
   blocks: PlacedBlock[];
+  /** Speaker notes: the narrative the presenter tells over the slide. */
+  notes?: string;
 }
 
 export type DeckSlide = CoverSlide | ContentSlide;

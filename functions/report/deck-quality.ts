@@ -140,7 +140,7 @@ export function channelGapsSlide(ctx: Context): ContentSlide {
       cell(formatMoney(gap.attributed_revenue, fmt)),
     ]),
     emptyText: `Every paid channel has spend and attributed orders on each of the last ${GAP_DAYS} days.`,
-    note: "Days grouped by channel and explanation (marts.marketing_unified_with_explanations). Stale days have no platform row: their spend is unknown, not zero.",
+    note: "Days grouped by channel and explanation. Stale days have no platform row: their spend is unknown, not zero.",
   };
   return {
     kind: "channel-gaps",

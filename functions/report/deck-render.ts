@@ -91,14 +91,19 @@ const MIN_FLEX_H = 1.4;
 
 /** The largest title size (at most TITLE_PT) at which the title fits the bar on one line. */
 export function titleFontSize(title: string): number {
-  // Bold Arial averages about 0.55 em per character.
-  const fits = Math.floor((TITLE_W * 72) / (Math.max(1, title.length) * 0.55));
+  // Bold Arial averages about 0.55 em per character; LibreOffice's substitute (DejaVu Sans Bold) about 0.63.
+  const fits = Math.floor((TITLE_W * 72) / (Math.max(1, title.length) * 0.63));
   return Math.max(14, Math.min(TITLE_PT, fits));
 }
 
 function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
   const page = pptx.addSlide({ masterName: CONTENT_MASTER });
-  page.addText(slide.title, { placeholder: "title", fontSize: titleFontSize(slide.title) });
+  // The size goes on the run: pptxgenjs lets the master placeholder's size win over the shape's options.
+  const titleSize = titleFontSize(slide.title);
+  page.addText([{ text: slide.title, options: { fontSize: titleSize } }], {
+    placeholder: "title",
+    fontSize: titleSize,
+  });
   page.addText(slide.section.toUpperCase(), {
     x: SLIDE_W - MARGIN_X - SECTION_W,
     y: 0.1,
@@ -114,6 +119,7 @@ function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
     charSpacing: 1,
     objectName: "section",
   });
+  if (slide.notes) page.addNotes(slide.notes);
   let top = CONTENT_TOP;
   if (slide.subtitle) {
     page.addText(slide.subtitle, {

@@ -16,6 +16,7 @@ import {
   figuresOn,
   MONTHS,
   PRODUCT_MONTHS,
+  PRODUCT_PERIODS,
   REGIONS,
   RUN_DATE,
 } from "./report-data-fixture.ts";
@@ -74,6 +75,7 @@ const FOOTER_RULE = (5.27 - 0.04) * EMU;
 
 const EXPECTED_TITLES = [
   "Monthly performance review — November 2026",
+  "Takeaways — what moved and why",
   "Executive summary — month to date",
   "Month to date and last full month",
   "Marketing efficiency and contribution",
@@ -83,15 +85,19 @@ const EXPECTED_TITLES = [
   "Conversion and revenue efficiency",
   "New and returning customers",
   "Top products — November 2026 to Sat 21 Nov",
+  "Premium products — November 2026",
   "Top regions — November 2026 to Sat 21 Nov",
   "LTV by cohort — cumulative revenue per customer",
   "Retention by cohort — share of customers ordering again",
   "Channel mix — November 2026 to Sat 21 Nov",
   "Paid channel performance",
+  "New-customer CPA by channel — November 2026",
   "Monthly PPC index",
   "Channels — Sat 21 Nov",
+  "Top campaigns and ad groups by spend",
   "Data quality",
   "Paid channels: zero and missing days — last 28 days",
+  "What to do next",
   "Coverage — what this deck cannot show yet",
   "Methodology — KPI definitions",
   "Methodology — KPI definitions (continued)",
@@ -115,7 +121,7 @@ describe("deck", () => {
     deck = await openDeck(buffer);
   });
 
-  it("is a 16:9 pptx with the five sections' slides in order", async () => {
+  it("is a 16:9 pptx with the six sections' slides in order", async () => {
     assert.equal(buffer.subarray(0, 2).toString("latin1"), "PK");
     const presentation = await deck.zip.file("ppt/presentation.xml")!.async("string");
     assert.match(presentation, /<p:sldSz cx="9144000" cy="5143500"/);
@@ -124,7 +130,7 @@ describe("deck", () => {
     const sections = deck.slides.slice(1).map((xml) => texts(shapeNamed(xml, "section")).join(""));
     assert.deepEqual(
       [...new Set(sections)],
-      ["TOTAL BUSINESS", "DTC PERFORMANCE", "PAID MARKETING", "DATA QUALITY", "APPENDIX"],
+      ["TOTAL BUSINESS", "DTC PERFORMANCE", "PAID MARKETING", "DATA QUALITY", "WHAT TO DO", "APPENDIX"],
     );
   });
 
@@ -338,42 +344,47 @@ describe("deck", () => {
     assert.deepEqual(returning?.values, expected);
   });
 
-  it("lists the month's top products from product_performance with last month's rank", () => {
+  it("lists the month's top products from product_performance with last month's rank and the year on year", () => {
     const rows = tableRows(slideWithTitle(deck, "Top products").xml, "top-products");
     const november = PRODUCT_MONTHS.filter((row) => row.month === "2026-11-01");
     assert.equal(rows.length, 1 + november.length);
-    assert.equal(rows[0]?.at(-1), "Rank Oct 2026");
+    assert.deepEqual(rows[0]?.slice(-3), ["Oct 2026 rank", "vs last month", "vs last year"]);
     november.forEach((product, index) => {
       const october = PRODUCT_MONTHS.find(
         (row) => row.month === "2026-10-01" && row.product_id === product.product_id,
       );
+      const days = PRODUCT_PERIODS.find((row) => row.product_id === product.product_id)!;
+      const change = (base: number) => (base === 0 ? "n/a" : arrowed(pct(days.current_revenue, base)));
       assert.deepEqual(rows[index + 1], [
         String(product.revenue_rank),
         product.product_title,
         product.category,
         count(product.units),
-        count(product.orders),
         usd(product.revenue),
         percent(product.revenue_share!),
         percent(product.refund_rate!),
-        october ? String(october.revenue_rank) : "not top 10",
+        october ? String(october.revenue_rank) : ">10",
+        change(days.previous_revenue),
+        change(days.last_year_revenue),
       ]);
     });
   });
 
-  it("lists and charts the top regions from geographic_sales, shares of the month's revenue", async () => {
+  it("lists and charts the top regions by name, with revenue per day against the same month last year", async () => {
     const { xml, number } = slideWithTitle(deck, "Top regions");
+    // November 2026 runs 21 days to the run date; November 2025 had 30.
+    const perDay = (now: number, then: number) => arrowed(pct(now / 21, then / 30));
     assert.deepEqual(tableRows(xml, "top-regions").slice(1), [
-      ["1", "US-CA", "900", usd(90_000), percent(90_000 / 300_000), usd(100, 2)],
-      ["2", "GB", "400", usd(48_000), percent(48_000 / 300_000), usd(120, 2)],
-      ["3", "US-NY", "300", usd(27_000), percent(27_000 / 300_000), usd(90, 2)],
+      ["1", "California", usd(90_000), percent(90_000 / 300_000), perDay(90_000, 60_000)],
+      ["2", "United Kingdom", usd(48_000), percent(48_000 / 300_000), "n/a"],
+      ["3", "New York", usd(27_000), percent(27_000 / 300_000), perDay(27_000, 45_000)],
     ]);
     const [revenue] = await chartOnSlide(deck, number, "top-regions-revenue");
     assert.deepEqual(
       revenue?.values,
       REGIONS.map((row) => row.revenue),
     );
-    assert.deepEqual(revenue?.categories, ["US-CA", "GB", "US-NY"]);
+    assert.deepEqual(revenue?.categories, ["California", "United Kingdom", "New York"]);
   });
 
   it("draws the cohorts as a heat grid: blanks past each cohort's age, a dash (not 0) for a missing month", () => {

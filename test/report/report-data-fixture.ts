@@ -30,6 +30,7 @@ import type {
   ExecutiveMonthRow,
   PeriodMarts,
   ProductMonthRow,
+  ProductPeriodRow,
   ProductRow,
   RegionMonthRow,
   ReportData,
@@ -488,8 +489,68 @@ export function periodMarts(daily: readonly DailyKpiRow[]): PeriodMarts {
     regions: REGIONS.map((row) => ({ ...row })),
     cohorts: COHORTS.map((row) => ({ ...row })),
     channelGaps: CHANNEL_GAPS.map((row) => ({ ...row })),
+    productPeriods: PRODUCT_PERIODS.map((row) => ({ ...row })),
+    regionsLastYear: REGIONS_LAST_YEAR.map((row) => ({ ...row })),
   };
 }
+
+/** product_daily_sales over 1–21 Nov 2026, 1–21 Oct 2026 and 1–21 Nov 2025 (Classic Tee did not sell then). */
+export const PRODUCT_PERIODS: ProductPeriodRow[] = [
+  {
+    product_id: "p1",
+    product_title: "Merino Hoodie",
+    category: "Apparel",
+    current_units: 10,
+    current_revenue: 54_000,
+    previous_revenue: 45_000,
+    last_year_revenue: 36_000,
+    revenue_position: 1,
+  },
+  {
+    product_id: "p2",
+    product_title: "Classic Tee",
+    category: "Apparel",
+    current_units: 10,
+    current_revenue: 42_000,
+    previous_revenue: 42_000,
+    last_year_revenue: 0,
+    revenue_position: 2,
+  },
+  {
+    product_id: "p3",
+    product_title: "Canvas Cap",
+    category: "Accessories",
+    current_units: 10,
+    current_revenue: 18_000,
+    previous_revenue: 12_000,
+    last_year_revenue: 20_000,
+    revenue_position: 3,
+  },
+];
+
+/** geographic_sales for November 2025 (a whole month of 30 days); the United Kingdom had no sales then. */
+export const REGIONS_LAST_YEAR: RegionMonthRow[] = [
+  {
+    month: "2025-11-01",
+    country_code: "US",
+    region_code: "CA",
+    orders: 600,
+    revenue: 60_000,
+    customers: 580,
+    aov: 100,
+    month_revenue: 105_000,
+  },
+  {
+    month: "2025-11-01",
+    country_code: "US",
+    region_code: "NY",
+    orders: 450,
+    revenue: 45_000,
+    customers: 440,
+    aov: 100,
+    month_revenue: 105_000,
+  },
+];
 
 /** What the loader reads: back to the first day of the month 13 months before the run month. */
 export const HISTORY_DAYS = daysBetween(historyStart(RUN_DATE), RUN_DATE) + 1;

@@ -53,6 +53,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["landed_within_hours", simpleType("INT64")],
   ["top_products", simpleType("INT64")],
   ["top_regions", simpleType("INT64")],
+  ["top_campaigns", simpleType("INT64")],
   ["cohort_months", simpleType("INT64")],
   ["account_id", simpleType("STRING")],
   ["updated_since", simpleType("STRING")],

@@ -7,17 +7,25 @@ import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
-import { addMonths, monthStart } from "./kpi-comparisons.ts";
+import { DATASETS } from "../../shared/pipeline.ts";
+import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
+import { addMonths, monthStart, type ReportPeriod, reportPeriodRanges } from "./kpi-comparisons.ts";
 import type {
+  AdGroupPeriodRow,
+  CampaignPeriodRow,
   ChannelDayRow,
   ChannelGapRow,
   ChannelMixRow,
+  ChannelPeriodRow,
   ChannelMonthRow,
   CohortRow,
   DailyKpiRow,
   ExecutiveMonthRow,
   PeriodMarts,
+  PremiumProductRow,
   ProductMonthRow,
+  ProductPeriodRow,
+  ReconciliationRow,
   ProductRow,
   RegionMonthRow,
   ReportData,
@@ -39,6 +47,8 @@ export const MONTHLY_HISTORY = 13;
 export const TOP_PRODUCTS_PER_MONTH = 10;
 export const TOP_REGIONS_PER_MONTH = 10;
 export const COHORT_MONTHS = 12;
+/** Campaigns (and ad groups) on the campaign slide. */
+export const TOP_CAMPAIGNS = 8;
 /** A generous ceiling on channels per month (three paid, email, direct and organic, other). */
 const MAX_CHANNELS = 12;
 
@@ -47,7 +57,11 @@ export function historyStart(runDate: string): string {
 }
 
 /** The monthly marts the deck's period sections read. */
-export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Promise<PeriodMarts> {
+export async function loadPeriodMarts(
+  warehouse: Warehouse,
+  runDate: string,
+  period: ReportPeriod = "monthly",
+): Promise<PeriodMarts> {
   const runMonth = monthStart(runDate);
   const months = {
     run_month_date: runMonth,
@@ -93,7 +107,85 @@ export async function loadPeriodMarts(warehouse: Warehouse, runDate: string): Pr
     { run_date: runDate, gaps_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)) },
     { label: "report marketing_unified_with_explanations", maxRows: MAX_CHANNELS * 8 },
   );
-  return { monthly, channelMonths, channelMix, productMonths, regions, cohorts, channelGaps };
+  // The like-for-like sums follow the deck's period: month (or week) to date and the same days before.
+  const ranges = reportPeriodRanges(runDate, period).toDate;
+  const periodRanges = {
+    current_from_date: ranges.current.from,
+    current_to_date: ranges.current.to,
+    previous_from_date: ranges.previous.from,
+    previous_to_date: ranges.previous.to,
+    last_year_from_date: ranges.lastYear.from,
+    last_year_to_date: ranges.lastYear.to,
+  };
+  const channelPeriods = await warehouse.query<ChannelPeriodRow>(
+    readQuery("reporting/channel_periods"),
+    periodRanges,
+    { label: "report marketing_daily_channel periods", maxRows: MAX_CHANNELS * 2 },
+  );
+  const productPeriods = await warehouse.query<ProductPeriodRow>(
+    readQuery("reporting/product_periods"),
+    { ...periodRanges, top_products: TOP_PRODUCTS_PER_MONTH },
+    { label: "report product_daily_sales periods", maxRows: 3 * TOP_PRODUCTS_PER_MONTH },
+  );
+  const regionsLastYear = await warehouse.query<RegionMonthRow>(
+    readQuery("reporting/regions_last_year"),
+    {
+      run_month_date: runMonth,
+      last_year_month_date: addMonths(runMonth, -12),
+      top_regions: TOP_REGIONS_PER_MONTH,
+    },
+    { label: "report geographic_sales last year", maxRows: TOP_REGIONS_PER_MONTH },
+  );
+  const campaignPeriods = await warehouse.query<CampaignPeriodRow>(
+    readQuery("reporting/campaign_periods"),
+    { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
+    { label: "report campaign_performance_daily campaigns", maxRows: TOP_CAMPAIGNS },
+  );
+  const adGroupPeriods = await warehouse.query<AdGroupPeriodRow>(
+    readQuery("reporting/ad_group_periods"),
+    { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
+    { label: "report campaign_performance_daily ad groups", maxRows: TOP_CAMPAIGNS },
+  );
+  const premiumProducts = await warehouse.query<PremiumProductRow>(
+    readQuery("reporting/premium_products"),
+    { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
+    { label: "report premium_products", maxRows: 2 * TOP_PRODUCTS_PER_MONTH },
+  );
+  return {
+    monthly,
+    channelMonths,
+    channelMix,
+    productMonths,
+    regions,
+    cohorts,
+    channelGaps,
+    rangesPeriod: period,
+    channelPeriods,
+    productPeriods,
+    regionsLastYear,
+    campaignPeriods,
+    adGroupPeriods,
+    premiumProducts,
+    ...(await loadReconciliation(warehouse, runDate)),
+  };
+}
+
+/** Sources × accounts × metrics: a generous ceiling on the scoreboard's rows. */
+const MAX_RECONCILIATION_ROWS = 200;
+
+/** The run date's reconciliation scoreboard, when check-sources ran one (its table exists only then). */
+export async function loadReconciliation(
+  warehouse: Warehouse,
+  runDate: string,
+): Promise<Pick<PeriodMarts, "reconciliation">> {
+  const tables = await warehouse.listTables(DATASETS.ops);
+  if (!tables.some((table) => table.name === RECONCILIATION_TABLE)) return {};
+  const rows = await warehouse.query<ReconciliationRow>(
+    readQuery("reporting/reconciliation"),
+    { run_date: runDate },
+    { label: "report reconciliation", maxRows: MAX_RECONCILIATION_ROWS },
+  );
+  return rows.length ? { reconciliation: rows } : {};
 }
 
 export async function loadReportData(
@@ -117,7 +209,7 @@ export async function loadReportData(
     { run_date: runDate, top_products: TOP_PRODUCTS },
     { label: "report top products", maxRows: TOP_PRODUCTS },
   );
-  const marts = await loadPeriodMarts(warehouse, runDate);
+  const marts = await loadPeriodMarts(warehouse, runDate, context.config.deckPeriod);
   const sourcesRead = await readStateFile<SourceStatus[]>(bucket, sourcesStatusPath(runDate), (value) =>
     Array.isArray(value) ? undefined : "not a JSON array",
   );

@@ -170,6 +170,98 @@ export interface ChannelGapRow {
   attributed_revenue: number;
 }
 
+/**
+ * A channel over the report's period to date, the same days of the period before and a year earlier
+ * (marts.marketing_daily_channel summed over each range): what moved revenue, like for like.
+ */
+export interface ChannelPeriodRow {
+  channel: string;
+  current_spend: number;
+  previous_spend: number;
+  current_orders: number;
+  previous_orders: number;
+  current_revenue: number;
+  previous_revenue: number;
+  last_year_revenue: number;
+  /** Days of the year-ago range with a row: 0 when the history does not reach back. */
+  last_year_days: number;
+}
+
+/** A product over the same three ranges (marts.product_daily_sales summed over each). */
+export interface ProductPeriodRow {
+  product_id: string;
+  product_title: string;
+  category: string;
+  current_units: number;
+  current_revenue: number;
+  previous_revenue: number;
+  last_year_revenue: number;
+  /** 1 = the period's best seller. */
+  revenue_position: number;
+}
+
+/**
+ * A campaign over the period to date and the same days of the period before (marts.campaign_performance_daily,
+ * its ad groups' spend and its UTM-attributed orders and revenue summed).
+ */
+export interface CampaignPeriodRow {
+  platform: string;
+  channel: string;
+  /** The campaign id, or "name:<utm_campaign>" for a UTM naming no campaign the platform reported. */
+  campaign_key: string;
+  campaign_name: string | null;
+  current_spend: number;
+  previous_spend: number;
+  current_orders: number;
+  previous_orders: number;
+  current_revenue: number;
+  previous_revenue: number;
+  /** Days of the period on which the campaign's channel had a source missing. */
+  incomplete_days: number;
+}
+
+/** An ad group (Meta: ad set) over the same ranges, as its platform reports it. */
+export interface AdGroupPeriodRow {
+  platform: string;
+  ad_group_id: string;
+  ad_group_name: string | null;
+  campaign_name: string | null;
+  current_spend: number;
+  previous_spend: number;
+  current_conversions: number;
+  current_conversion_value: number;
+  previous_conversions: number;
+  previous_conversion_value: number;
+}
+
+/** One row of marts.premium_products (a top-decile list price product in a month). */
+export interface PremiumProductRow {
+  month: string;
+  product_id: string;
+  product_title: string;
+  category: string;
+  list_price: number;
+  premium_threshold: number;
+  units: number;
+  orders: number;
+  revenue: number;
+  revenue_share: number | null;
+}
+
+/** One row of ops.reconciliation for the run date: the API's total against the warehouse's. */
+export interface ReconciliationRow {
+  window_start: string;
+  window_end: string;
+  source: string;
+  account_id: string;
+  metric: string;
+  api_value: number;
+  warehouse_value: number;
+  difference: number;
+  relative_difference: number | null;
+  status: "MATCH" | "MISMATCH";
+}
+
 /** The marts behind the period sections of the deck, each read small and bounded. */
 export interface PeriodMarts {
   /** marts.executive_summary_monthly, ascending, the last 13 months up to the run month. */
@@ -186,6 +278,22 @@ export interface PeriodMarts {
   cohorts: CohortRow[];
   /** marts.marketing_unified_with_explanations, paid channels' explained days in the report window. */
   channelGaps: ChannelGapRow[];
+  /** The period whose to-date ranges channelPeriods, productPeriods and the campaign rows sum (absent: monthly). */
+  rangesPeriod?: "monthly" | "weekly";
+  /** marts.marketing_daily_channel per channel over the period to date and its two bases (absent: not read). */
+  channelPeriods?: ChannelPeriodRow[];
+  /** marts.product_daily_sales per product over the same ranges: the top sellers and the biggest movers. */
+  productPeriods?: ProductPeriodRow[];
+  /** marts.geographic_sales, the same month a year earlier for the run month's top regions. */
+  regionsLastYear?: RegionMonthRow[];
+  /** marts.campaign_performance_daily: the top campaigns by spend over the period to date. */
+  campaignPeriods?: CampaignPeriodRow[];
+  /** marts.campaign_performance_daily: the top ad groups by spend over the period to date. */
+  adGroupPeriods?: AdGroupPeriodRow[];
+  /** marts.premium_products, the run month and the month before. */
+  premiumProducts?: PremiumProductRow[];
+  /** ops.reconciliation of the run date; absent when reconciliation did not run. */
+  reconciliation?: ReconciliationRow[];
 }
 
 export type FreshnessStatus = "ok" | "warn" | "critical";
@@ -205,6 +313,8 @@ export interface ShopProfile {
   currency: string;
   locale: string;
   timezone: string;
+  /** The main market (ISO 3166), for its retail calendar; absent reads as US. */
+  country?: string;
 }
 
 export interface ReportData {
