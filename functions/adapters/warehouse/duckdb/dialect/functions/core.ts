@@ -163,6 +163,15 @@ function percentile(call: Call, t: Translator, duckName: string): string {
   return `${duckName}(${value}, ${fraction})${call.over}`;
 }
 
+/** Functions whose BigQuery result is always STRING, so that a cast of one is a cast of text. */
+const STRING_RESULTS = ["JSON_VALUE", "JSON_EXTRACT_SCALAR", "REGEXP_EXTRACT"];
+
+/** Whether the expression is one call of a STRING-returning function (its value is text in both engines). */
+function returnsString(nodes: Node[]): boolean {
+  const sig = nodes.filter((node) => !isTrivia(node));
+  return sig.length === 2 && isWord(sig[0], ...STRING_RESULTS) && sig[1]?.kind === "group";
+}
+
 function cast(call: Call, t: Translator, castName: "CAST" | "TRY_CAST"): string {
   const arg = call.args[0];
   if (call.args.length !== 1 || !arg)
@@ -176,6 +185,13 @@ function cast(call: Call, t: Translator, castName: "CAST" | "TRY_CAST"): string 
   const type = t.type(typeNodes);
   // DuckDB's VARCHAR→BLOB cast decodes \x escapes; BigQuery casts a STRING to its UTF-8 bytes.
   if (type === "BLOB") return `encode(${value})`;
+  const fromString = returnsString(valueNodes);
+  // A text's cast to BIGINT needs no float check (below), which would evaluate the text three times.
+  if (type === "BIGINT" && fromString) return `${castName}(${value} AS BIGINT)`;
+  // DuckDB parses text into DECIMAL(38, 9) (128-bit) about ten times slower than into DECIMAL(18, 9); the same
+  // digits fit both, so the 64-bit parse goes first and the wide one only takes what it cannot hold.
+  if (type === "DECIMAL(38, 9)" && fromString)
+    return `coalesce(TRY_CAST(${value} AS DECIMAL(18, 9)), ${castName}(${value} AS DECIMAL(38, 9)))`;
   // BigQuery rounds floats half away from zero when casting to INT64; DuckDB rounds half to even.
   if (type === "BIGINT" && !/^(-?\d+|'(?:[^']|'')*')$/.test(value))
     return `CASE WHEN typeof(${value}) IN ('DOUBLE', 'FLOAT') THEN ${castName}(round(TRY_CAST(${value} AS DOUBLE)) AS BIGINT) ELSE ${castName}(${value} AS BIGINT) END`;
