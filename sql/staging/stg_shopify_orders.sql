@@ -37,19 +37,22 @@ duplicate_copies AS (
 
 newest_versions AS (
   -- Airbyte re-lands an order whenever it changes (refunds, fulfilment): the newest extraction wins.
-  SELECT id, _airbyte_raw_id
+  SELECT order_versions._airbyte_raw_id, duplicate_copies.raw_versions, duplicate_copies.raw_copies_of_version
   FROM order_versions
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+  JOIN duplicate_copies ON duplicate_copies.id = order_versions.id
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY order_versions.id
+    ORDER BY order_versions._airbyte_extracted_at DESC, order_versions.updated_at DESC
+  ) = 1
 ),
 
 latest_version AS (
   SELECT
     raw_orders.*,
-    duplicate_copies.raw_versions,
-    duplicate_copies.raw_copies_of_version
+    newest_versions.raw_versions,
+    newest_versions.raw_copies_of_version
   FROM raw.shopify_orders AS raw_orders
   JOIN newest_versions ON newest_versions._airbyte_raw_id = raw_orders._airbyte_raw_id
-  JOIN duplicate_copies ON duplicate_copies.id = raw_orders.id
   -- The same bounds as order_versions, so that this read of the wide columns prunes as well.
   WHERE raw_orders._airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
     AND raw_orders.created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
