@@ -23,7 +23,13 @@ export type ParityCase = ExpressionCase | QueryCase;
 export const FIXTURES = `
   CREATE SCHEMA IF NOT EXISTS unnest_test;
   CREATE OR REPLACE TABLE unnest_test.baskets AS
-    SELECT * FROM (VALUES (1, ['a', 'b']), (2, []), (3, NULL)) AS t(id, items)`;
+    SELECT * FROM (VALUES (1, ['a', 'b']), (2, []), (3, NULL)) AS t(id, items);
+  CREATE OR REPLACE TABLE unnest_test.orders AS
+    SELECT * FROM (VALUES
+      (10, '[{"id": 1, "refunds": [{"amount": "5.00"}, {"amount": "1.25"}]}, {"id": 2, "refunds": []}]'::JSON),
+      (11, '[]'::JSON), (12, NULL::JSON), (13, '{"not": "an array"}'::JSON),
+      (14, '[{"id": 3, "refunds": [{"amount": "1234567890123.5"}]}]'::JSON)
+    ) AS t(order_id, lines)`;
 
 const FRUITS = `UNNEST(["apple", NULL, "pear", "banana", "pear"]) AS fruit`;
 const NUMBERS_WITH_OFFSET = "UNNEST([2, 1, -2, 3, -5, 1]) AS x WITH OFFSET AS pos";
@@ -814,6 +820,68 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
           { id: 1, item: "b" },
         ],
       },
+    ],
+  },
+  {
+    title:
+      "chained CROSS JOIN UNNEST of JSON arrays (a select-list unnest locally): NULL, empty and non-arrays give no rows",
+    cases: [
+      {
+        query: `SELECT o.order_id, SAFE_CAST(JSON_VALUE(line, '$.id') AS INT64) AS line_id,
+                  CAST(JSON_VALUE(refund, '$.amount') AS NUMERIC) AS amount, pos
+                FROM unnest_test.orders AS o
+                CROSS JOIN UNNEST(JSON_QUERY_ARRAY(o.lines)) AS line
+                CROSS JOIN UNNEST(JSON_QUERY_ARRAY(line, '$.refunds')) AS refund WITH OFFSET AS pos
+                ORDER BY o.order_id, line_id, pos`,
+        returns: [
+          { order_id: 10, line_id: "1", amount: "5.000000000", pos: "0" },
+          { order_id: 10, line_id: "1", amount: "1.250000000", pos: "1" },
+          { order_id: 14, line_id: "3", amount: "1234567890123.500000000", pos: "0" },
+        ],
+      },
+      {
+        query:
+          "SELECT order_id, COUNT(*) AS n FROM unnest_test.orders, UNNEST(JSON_QUERY_ARRAY(lines)) line GROUP BY order_id ORDER BY order_id",
+        returns: [
+          { order_id: 10, n: "2" },
+          { order_id: 14, n: "1" },
+        ],
+      },
+      {
+        query:
+          "SELECT s.id, item FROM (SELECT id, items FROM unnest_test.baskets WHERE id < 3) AS s CROSS JOIN UNNEST(s.items) AS item ORDER BY item",
+        returns: [
+          { id: 1, item: "a" },
+          { id: 1, item: "b" },
+        ],
+      },
+      {
+        query:
+          "SELECT b.*, item FROM unnest_test.baskets AS b CROSS JOIN UNNEST(b.items) AS item ORDER BY item",
+        returns: [
+          { id: 1, items: ["a", "b"], item: "a" },
+          { id: 1, items: ["a", "b"], item: "b" },
+        ],
+      },
+    ],
+  },
+  {
+    title: "casts of JSON_VALUE text to INT64 and NUMERIC",
+    cases: [
+      { expr: `SAFE_CAST(JSON_VALUE('{"q": "12"}', '$.q') AS INT64)`, is: "12" },
+      { expr: `SAFE_CAST(JSON_VALUE('{"q": 7}', '$.q') AS INT64)`, is: "7" },
+      { expr: `SAFE_CAST(JSON_VALUE('{"q": "x"}', '$.q') AS INT64)`, is: null },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": "29.00"}', '$.p') AS NUMERIC)`, isNumber: 29 },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": "-0.000000001"}', '$.p') AS NUMERIC)`, isNumber: -1e-9 },
+      // Past DECIMAL(18, 9)'s nine integer digits: still exact.
+      {
+        expr: `CAST(JSON_VALUE('{"p": "99999999999999999999.5"}', '$.p') AS NUMERIC)`,
+        is: "99999999999999999999.500000000",
+      },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": "abc"}', '$.p') AS NUMERIC)`, is: null },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": {"a": 1}}', '$.p') AS NUMERIC)`, is: null },
+      { expr: `CAST(JSON_VALUE('{"p": "abc"}', '$.p') AS NUMERIC)`, fails: true },
+      { expr: `CAST(JSON_VALUE('{"p": "1.5x"}', '$.p') AS INT64)`, fails: true },
     ],
   },
   {
