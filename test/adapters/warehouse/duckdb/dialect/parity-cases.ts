@@ -866,6 +866,27 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
     ],
   },
   {
+    title:
+      "SAFE_DIVIDE of NUMERIC casts is exact, so ROUND breaks half-cent ties away from zero as BigQuery does",
+    cases: [
+      // 1312.86 / 12 = 109.405 exactly: BigQuery's NUMERIC rounds it to 109.41 (DOUBLE would give 109.40).
+      { expr: "ROUND(SAFE_DIVIDE(CAST('1312.86' AS NUMERIC), CAST(12 AS NUMERIC)), 2)", is: "109.41" },
+      {
+        expr: "ROUND(SAFE_DIVIDE(CAST('-1312.86' AS NUMERIC), CAST(12 AS NUMERIC)), 2)",
+        is: "-109.41",
+      },
+      { expr: "ROUND(SAFE_DIVIDE(CAST('10.5' AS NUMERIC), CAST(-4 AS NUMERIC)), 2)", is: "-2.63" },
+      { expr: "ROUND(SAFE_DIVIDE(CAST('0.05' AS NUMERIC), CAST(8 AS NUMERIC)), 2)", is: "0.01" },
+      { expr: "ROUND(SAFE_DIVIDE(CAST('2.01' AS NUMERIC), CAST(2 AS NUMERIC)), 2)", is: "1.01" },
+      // The quotient itself keeps 9 decimals, rounded half away from zero.
+      { expr: "SAFE_DIVIDE(CAST(2 AS NUMERIC), CAST(3 AS NUMERIC))", is: "0.666666667" },
+      { expr: "SAFE_DIVIDE(CAST(-1 AS NUMERIC), CAST(3 AS NUMERIC))", is: "-0.333333333" },
+      { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST(0 AS NUMERIC))", is: null },
+      { expr: "SAFE_DIVIDE(CAST(NULL AS NUMERIC), CAST(4 AS NUMERIC))", is: null },
+      { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST(4 AS NUMERIC))", hasType: "DECIMAL(38,9)" },
+    ],
+  },
+  {
     title: "casts of JSON_VALUE text to INT64 and NUMERIC",
     cases: [
       { expr: `SAFE_CAST(JSON_VALUE('{"q": "12"}', '$.q') AS INT64)`, is: "12" },

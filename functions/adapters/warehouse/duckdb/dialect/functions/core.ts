@@ -35,6 +35,7 @@ export const CORE_FUNCTIONS: Record<string, Rewrite> = {
   // DuckDB returns Infinity for x / 0; BigQuery's SAFE_DIVIDE returns NULL.
   SAFE_DIVIDE: scalarOnly((call, t) => {
     const [a, b] = t.args(call, 2, 2);
+    if (call.args.every(isNumericCast)) return exactNumericQuotient(a as string, b as string);
     return `CASE WHEN ${paren(b)} = 0 THEN NULL ELSE ${paren(a)} / ${paren(b)} END`;
   }),
   // DuckDB's greatest/least skip NULLs; BigQuery's return NULL when any argument is NULL.
@@ -108,6 +109,27 @@ export const CORE_FUNCTIONS: Record<string, Rewrite> = {
   CAST: scalarOnly((call, t) => cast(call, t, "CAST")),
   SAFE_CAST: scalarOnly((call, t) => cast(call, t, "TRY_CAST")),
 };
+
+/** `CAST(x AS NUMERIC)` or `SAFE_CAST(x AS NUMERIC)`: an operand the translation knows to be NUMERIC. */
+function isNumericCast(nodes: Node[]): boolean {
+  const sig = nodes.filter((node) => !isTrivia(node));
+  const group = sig[1];
+  if (sig.length !== 2 || !isWord(sig[0], "CAST", "SAFE_CAST") || group?.kind !== "group") return false;
+  const inner = group.items.filter((node) => !isTrivia(node));
+  return isWord(inner[inner.length - 1], "NUMERIC", "DECIMAL") && isWord(inner[inner.length - 2], "AS");
+}
+
+/**
+ * NUMERIC ÷ NUMERIC as BigQuery computes it: the exact quotient rounded half away from zero to 9 decimals. DuckDB
+ * divides DECIMALs as DOUBLE (1312.86 / 12 = 109.40499…, so ROUND(…, 2) gives 109.40 where BigQuery gives
+ * 109.41); here both are scaled to integers of 10⁻⁹ and divided in 128-bit integers. NULL when b is 0.
+ */
+function exactNumericQuotient(a: string, b: string): string {
+  const units = (value: string) => `CAST(${paren(value)} * 1000000000 AS HUGEINT)`;
+  const [ua, ub] = [units(a), units(b)];
+  const rounded = `sign(${ua}) * sign(${ub}) * ((abs(${ua}) * 2000000000 + abs(${ub})) // (2 * abs(${ub})))`;
+  return `CASE WHEN ${paren(b)} = 0 THEN NULL ELSE CAST(${rounded} AS DECIMAL(38, 0)) * CAST(0.000000001 AS DECIMAL(38, 9)) END`;
+}
 
 function nullIfAnyNull(args: string[], build: (args: string[]) => string): string {
   return `CASE WHEN ${args.map((arg) => `${paren(arg)} IS NULL`).join(" OR ")} THEN NULL ELSE ${build(args)} END`;
