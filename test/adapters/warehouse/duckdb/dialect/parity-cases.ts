@@ -887,6 +887,21 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
     ],
   },
   {
+    title: "TO_HEX of a hash is the lowercase hex digest",
+    cases: [
+      // FIPS 180-2 test vector: SHA-256("abc"); RFC 1321: MD5("").
+      {
+        expr: "TO_HEX(SHA256('abc'))",
+        is: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      },
+      { expr: "TO_HEX(MD5(''))", is: "d41d8cd98f00b204e9800998ecf8427e" },
+      {
+        expr: "TO_HEX(CONCAT(MD5(''), MD5('')))",
+        is: "d41d8cd98f00b204e9800998ecf8427ed41d8cd98f00b204e9800998ecf8427e",
+      },
+    ],
+  },
+  {
     title: "casts of JSON_VALUE text to INT64 and NUMERIC",
     cases: [
       { expr: `SAFE_CAST(JSON_VALUE('{"q": "12"}', '$.q') AS INT64)`, is: "12" },
