@@ -8,18 +8,24 @@
 -- PII: email and phone leave this model only as HMAC-SHA256 hashes under the secret key (see docs in README).
 WITH
 
-raw_orders AS (
-  SELECT *
+order_versions AS (
+  -- Only the narrow keys of each raw row: the newest version of every order is chosen on these, and the wide
+  -- columns (line items, refunds, addresses) are read afterwards for the winners alone.
+  SELECT id, updated_at, _airbyte_extracted_at, _airbyte_raw_id
   FROM raw.shopify_orders
-  WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
-    -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+  -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
+  WHERE _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    -- A UTC bound a day wider than the window on each side (time zones are within 14 hours of UTC) is cheap to
+    -- check and skips most rows outside the window; the exact local-date condition then decides.
+    AND created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND created_at < TIMESTAMP(DATE_ADD(@window_end, INTERVAL 2 DAY))
+    AND DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
 ),
 
 copies_per_version AS (
   -- A sync that lands a batch twice leaves two raw rows of the same order version (same updated_at).
   SELECT id, updated_at, COUNT(*) AS copies
-  FROM raw_orders
+  FROM order_versions
   GROUP BY id, updated_at
 ),
 
@@ -29,17 +35,28 @@ duplicate_copies AS (
   GROUP BY id
 ),
 
-latest_version AS (
+newest_versions AS (
   -- Airbyte re-lands an order whenever it changes (refunds, fulfilment): the newest extraction wins.
+  SELECT order_versions._airbyte_raw_id, duplicate_copies.raw_versions, duplicate_copies.raw_copies_of_version
+  FROM order_versions
+  JOIN duplicate_copies ON duplicate_copies.id = order_versions.id
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY order_versions.id
+    ORDER BY order_versions._airbyte_extracted_at DESC, order_versions.updated_at DESC
+  ) = 1
+),
+
+latest_version AS (
   SELECT
     raw_orders.*,
-    duplicate_copies.raw_versions,
-    duplicate_copies.raw_copies_of_version
-  FROM raw_orders
-  JOIN duplicate_copies ON duplicate_copies.id = raw_orders.id
-  QUALIFY ROW_NUMBER() OVER (
-    PARTITION BY raw_orders.id ORDER BY raw_orders._airbyte_extracted_at DESC, raw_orders.updated_at DESC
-  ) = 1
+    newest_versions.raw_versions,
+    newest_versions.raw_copies_of_version
+  FROM raw.shopify_orders AS raw_orders
+  JOIN newest_versions ON newest_versions._airbyte_raw_id = raw_orders._airbyte_raw_id
+  -- The same bounds as order_versions, so that this read of the wide columns prunes as well.
+  WHERE raw_orders._airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND raw_orders.created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND raw_orders.created_at < TIMESTAMP(DATE_ADD(@window_end, INTERVAL 2 DAY))
 ),
 
 utm_channels AS (

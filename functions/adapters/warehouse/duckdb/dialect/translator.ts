@@ -32,6 +32,7 @@ import {
 } from "./nodes.ts";
 import { buildTree, type Group, type Node, type Token, tokenize } from "./tokenizer.ts";
 import { SCALAR_TYPES, TYPED_LITERALS } from "./types.ts";
+import { selectListUnnest } from "./unnest-join.ts";
 
 export class DialectError extends Error {
   override name = "DialectError";
@@ -218,7 +219,10 @@ export class Translator {
           i++;
           break;
         case "ident": {
-          const result = this.ident(nodes, i);
+          const result =
+            (isWord(node, "FROM") && !isOp(nodes[prevSig(nodes, i - 1)], ".")
+              ? selectListUnnest(this, nodes, i)
+              : undefined) ?? this.ident(nodes, i);
           out += result.sql;
           i = result.next;
           break;

@@ -23,7 +23,13 @@ export type ParityCase = ExpressionCase | QueryCase;
 export const FIXTURES = `
   CREATE SCHEMA IF NOT EXISTS unnest_test;
   CREATE OR REPLACE TABLE unnest_test.baskets AS
-    SELECT * FROM (VALUES (1, ['a', 'b']), (2, []), (3, NULL)) AS t(id, items)`;
+    SELECT * FROM (VALUES (1, ['a', 'b']), (2, []), (3, NULL)) AS t(id, items);
+  CREATE OR REPLACE TABLE unnest_test.orders AS
+    SELECT * FROM (VALUES
+      (10, '[{"id": 1, "refunds": [{"amount": "5.00"}, {"amount": "1.25"}]}, {"id": 2, "refunds": []}]'::JSON),
+      (11, '[]'::JSON), (12, NULL::JSON), (13, '{"not": "an array"}'::JSON),
+      (14, '[{"id": 3, "refunds": [{"amount": "1234567890123.5"}]}]'::JSON)
+    ) AS t(order_id, lines)`;
 
 const FRUITS = `UNNEST(["apple", NULL, "pear", "banana", "pear"]) AS fruit`;
 const NUMBERS_WITH_OFFSET = "UNNEST([2, 1, -2, 3, -5, 1]) AS x WITH OFFSET AS pos";
@@ -814,6 +820,104 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
           { id: 1, item: "b" },
         ],
       },
+    ],
+  },
+  {
+    title:
+      "chained CROSS JOIN UNNEST of JSON arrays (a select-list unnest locally): NULL, empty and non-arrays give no rows",
+    cases: [
+      {
+        query: `SELECT o.order_id, SAFE_CAST(JSON_VALUE(line, '$.id') AS INT64) AS line_id,
+                  CAST(JSON_VALUE(refund, '$.amount') AS NUMERIC) AS amount, pos
+                FROM unnest_test.orders AS o
+                CROSS JOIN UNNEST(JSON_QUERY_ARRAY(o.lines)) AS line
+                CROSS JOIN UNNEST(JSON_QUERY_ARRAY(line, '$.refunds')) AS refund WITH OFFSET AS pos
+                ORDER BY o.order_id, line_id, pos`,
+        returns: [
+          { order_id: 10, line_id: "1", amount: "5.000000000", pos: "0" },
+          { order_id: 10, line_id: "1", amount: "1.250000000", pos: "1" },
+          { order_id: 14, line_id: "3", amount: "1234567890123.500000000", pos: "0" },
+        ],
+      },
+      {
+        query:
+          "SELECT order_id, COUNT(*) AS n FROM unnest_test.orders, UNNEST(JSON_QUERY_ARRAY(lines)) line GROUP BY order_id ORDER BY order_id",
+        returns: [
+          { order_id: 10, n: "2" },
+          { order_id: 14, n: "1" },
+        ],
+      },
+      {
+        query:
+          "SELECT s.id, item FROM (SELECT id, items FROM unnest_test.baskets WHERE id < 3) AS s CROSS JOIN UNNEST(s.items) AS item ORDER BY item",
+        returns: [
+          { id: 1, item: "a" },
+          { id: 1, item: "b" },
+        ],
+      },
+      {
+        query:
+          "SELECT b.*, item FROM unnest_test.baskets AS b CROSS JOIN UNNEST(b.items) AS item ORDER BY item",
+        returns: [
+          { id: 1, items: ["a", "b"], item: "a" },
+          { id: 1, items: ["a", "b"], item: "b" },
+        ],
+      },
+    ],
+  },
+  {
+    title:
+      "SAFE_DIVIDE of NUMERIC casts is exact, so ROUND breaks half-cent ties away from zero as BigQuery does",
+    cases: [
+      // 1312.86 / 12 = 109.405 exactly: BigQuery's NUMERIC rounds it to 109.41 (DOUBLE would give 109.40).
+      { expr: "ROUND(SAFE_DIVIDE(CAST('1312.86' AS NUMERIC), CAST(12 AS NUMERIC)), 2)", is: "109.41" },
+      {
+        expr: "ROUND(SAFE_DIVIDE(CAST('-1312.86' AS NUMERIC), CAST(12 AS NUMERIC)), 2)",
+        is: "-109.41",
+      },
+      { expr: "ROUND(SAFE_DIVIDE(CAST('10.5' AS NUMERIC), CAST(-4 AS NUMERIC)), 2)", is: "-2.63" },
+      { expr: "ROUND(SAFE_DIVIDE(CAST('0.05' AS NUMERIC), CAST(8 AS NUMERIC)), 2)", is: "0.01" },
+      { expr: "ROUND(SAFE_DIVIDE(CAST('2.01' AS NUMERIC), CAST(2 AS NUMERIC)), 2)", is: "1.01" },
+      // The quotient itself keeps 9 decimals, rounded half away from zero.
+      { expr: "SAFE_DIVIDE(CAST(2 AS NUMERIC), CAST(3 AS NUMERIC))", is: "0.666666667" },
+      { expr: "SAFE_DIVIDE(CAST(-1 AS NUMERIC), CAST(3 AS NUMERIC))", is: "-0.333333333" },
+      { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST(0 AS NUMERIC))", is: null },
+      { expr: "SAFE_DIVIDE(CAST(NULL AS NUMERIC), CAST(4 AS NUMERIC))", is: null },
+      { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST(4 AS NUMERIC))", hasType: "DECIMAL(38,9)" },
+    ],
+  },
+  {
+    title: "TO_HEX of a hash is the lowercase hex digest",
+    cases: [
+      // FIPS 180-2 test vector: SHA-256("abc"); RFC 1321: MD5("").
+      {
+        expr: "TO_HEX(SHA256('abc'))",
+        is: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      },
+      { expr: "TO_HEX(MD5(''))", is: "d41d8cd98f00b204e9800998ecf8427e" },
+      {
+        expr: "TO_HEX(CONCAT(MD5(''), MD5('')))",
+        is: "d41d8cd98f00b204e9800998ecf8427ed41d8cd98f00b204e9800998ecf8427e",
+      },
+    ],
+  },
+  {
+    title: "casts of JSON_VALUE text to INT64 and NUMERIC",
+    cases: [
+      { expr: `SAFE_CAST(JSON_VALUE('{"q": "12"}', '$.q') AS INT64)`, is: "12" },
+      { expr: `SAFE_CAST(JSON_VALUE('{"q": 7}', '$.q') AS INT64)`, is: "7" },
+      { expr: `SAFE_CAST(JSON_VALUE('{"q": "x"}', '$.q') AS INT64)`, is: null },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": "29.00"}', '$.p') AS NUMERIC)`, isNumber: 29 },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": "-0.000000001"}', '$.p') AS NUMERIC)`, isNumber: -1e-9 },
+      // Past DECIMAL(18, 9)'s nine integer digits: still exact.
+      {
+        expr: `CAST(JSON_VALUE('{"p": "99999999999999999999.5"}', '$.p') AS NUMERIC)`,
+        is: "99999999999999999999.500000000",
+      },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": "abc"}', '$.p') AS NUMERIC)`, is: null },
+      { expr: `SAFE_CAST(JSON_VALUE('{"p": {"a": 1}}', '$.p') AS NUMERIC)`, is: null },
+      { expr: `CAST(JSON_VALUE('{"p": "abc"}', '$.p') AS NUMERIC)`, fails: true },
+      { expr: `CAST(JSON_VALUE('{"p": "1.5x"}', '$.p') AS INT64)`, fails: true },
     ],
   },
   {

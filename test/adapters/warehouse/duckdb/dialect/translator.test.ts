@@ -137,6 +137,26 @@ describe("the translated text", () => {
   });
 });
 
+describe("CROSS JOIN UNNEST as a select-list unnest", () => {
+  it("puts the unnest in the select list of a derived table with the source's alias (no lateral join)", () => {
+    assert.equal(
+      translateToDuckDb("SELECT item FROM t AS a CROSS JOIN UNNEST(a.xs) AS item WITH OFFSET AS pos"),
+      "SELECT item FROM (SELECT a.*, unnest(a.xs) AS item, generate_subscripts(a.xs, 1) - 1 AS pos FROM t AS a) AS a",
+    );
+  });
+
+  it("keeps the lateral form for LEFT JOIN UNNEST and when the query selects a.*", () => {
+    assert.match(
+      translateToDuckDb("SELECT a.*, x FROM t AS a CROSS JOIN UNNEST(a.xs) AS x"),
+      /UNNEST\(a\.xs\) AS "x__unnest"/,
+    );
+    assert.match(
+      translateToDuckDb("SELECT x FROM t AS a LEFT JOIN UNNEST(a.xs) AS x ON TRUE"),
+      /LEFT JOIN UNNEST\(a\.xs\) AS "x__unnest"/,
+    );
+  });
+});
+
 describe("parameters bound as the DuckDB adapter binds them", () => {
   it("binds DATE parameters by name, reused names, and prepared statements", async () => {
     const result = await rows(

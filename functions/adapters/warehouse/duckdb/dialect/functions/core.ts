@@ -35,6 +35,7 @@ export const CORE_FUNCTIONS: Record<string, Rewrite> = {
   // DuckDB returns Infinity for x / 0; BigQuery's SAFE_DIVIDE returns NULL.
   SAFE_DIVIDE: scalarOnly((call, t) => {
     const [a, b] = t.args(call, 2, 2);
+    if (call.args.every(isNumericCast)) return exactNumericQuotient(a as string, b as string);
     return `CASE WHEN ${paren(b)} = 0 THEN NULL ELSE ${paren(a)} / ${paren(b)} END`;
   }),
   // DuckDB's greatest/least skip NULLs; BigQuery's return NULL when any argument is NULL.
@@ -109,6 +110,27 @@ export const CORE_FUNCTIONS: Record<string, Rewrite> = {
   SAFE_CAST: scalarOnly((call, t) => cast(call, t, "TRY_CAST")),
 };
 
+/** `CAST(x AS NUMERIC)` or `SAFE_CAST(x AS NUMERIC)`: an operand the translation knows to be NUMERIC. */
+function isNumericCast(nodes: Node[]): boolean {
+  const sig = nodes.filter((node) => !isTrivia(node));
+  const group = sig[1];
+  if (sig.length !== 2 || !isWord(sig[0], "CAST", "SAFE_CAST") || group?.kind !== "group") return false;
+  const inner = group.items.filter((node) => !isTrivia(node));
+  return isWord(inner[inner.length - 1], "NUMERIC", "DECIMAL") && isWord(inner[inner.length - 2], "AS");
+}
+
+/**
+ * NUMERIC ÷ NUMERIC as BigQuery computes it: the exact quotient rounded half away from zero to 9 decimals. DuckDB
+ * divides DECIMALs as DOUBLE (1312.86 / 12 = 109.40499…, so ROUND(…, 2) gives 109.40 where BigQuery gives
+ * 109.41); here both are scaled to integers of 10⁻⁹ and divided in 128-bit integers. NULL when b is 0.
+ */
+function exactNumericQuotient(a: string, b: string): string {
+  const units = (value: string) => `CAST(${paren(value)} * 1000000000 AS HUGEINT)`;
+  const [ua, ub] = [units(a), units(b)];
+  const rounded = `sign(${ua}) * sign(${ub}) * ((abs(${ua}) * 2000000000 + abs(${ub})) // (2 * abs(${ub})))`;
+  return `CASE WHEN ${paren(b)} = 0 THEN NULL ELSE CAST(${rounded} AS DECIMAL(38, 0)) * CAST(0.000000001 AS DECIMAL(38, 9)) END`;
+}
+
 function nullIfAnyNull(args: string[], build: (args: string[]) => string): string {
   return `CASE WHEN ${args.map((arg) => `${paren(arg)} IS NULL`).join(" OR ")} THEN NULL ELSE ${build(args)} END`;
 }
@@ -163,6 +185,15 @@ function percentile(call: Call, t: Translator, duckName: string): string {
   return `${duckName}(${value}, ${fraction})${call.over}`;
 }
 
+/** Functions whose BigQuery result is always STRING, so that a cast of one is a cast of text. */
+const STRING_RESULTS = ["JSON_VALUE", "JSON_EXTRACT_SCALAR", "REGEXP_EXTRACT"];
+
+/** Whether the expression is one call of a STRING-returning function (its value is text in both engines). */
+function returnsString(nodes: Node[]): boolean {
+  const sig = nodes.filter((node) => !isTrivia(node));
+  return sig.length === 2 && isWord(sig[0], ...STRING_RESULTS) && sig[1]?.kind === "group";
+}
+
 function cast(call: Call, t: Translator, castName: "CAST" | "TRY_CAST"): string {
   const arg = call.args[0];
   if (call.args.length !== 1 || !arg)
@@ -176,6 +207,13 @@ function cast(call: Call, t: Translator, castName: "CAST" | "TRY_CAST"): string 
   const type = t.type(typeNodes);
   // DuckDB's VARCHAR→BLOB cast decodes \x escapes; BigQuery casts a STRING to its UTF-8 bytes.
   if (type === "BLOB") return `encode(${value})`;
+  const fromString = returnsString(valueNodes);
+  // A text's cast to BIGINT needs no float check (below), which would evaluate the text three times.
+  if (type === "BIGINT" && fromString) return `${castName}(${value} AS BIGINT)`;
+  // DuckDB parses text into DECIMAL(38, 9) (128-bit) about ten times slower than into DECIMAL(18, 9); the same
+  // digits fit both, so the 64-bit parse goes first and the wide one only takes what it cannot hold.
+  if (type === "DECIMAL(38, 9)" && fromString)
+    return `coalesce(TRY_CAST(${value} AS DECIMAL(18, 9)), ${castName}(${value} AS DECIMAL(38, 9)))`;
   // BigQuery rounds floats half away from zero when casting to INT64; DuckDB rounds half to even.
   if (type === "BIGINT" && !/^(-?\d+|'(?:[^']|'')*')$/.test(value))
     return `CASE WHEN typeof(${value}) IN ('DOUBLE', 'FLOAT') THEN ${castName}(round(TRY_CAST(${value} AS DOUBLE)) AS BIGINT) ELSE ${castName}(${value} AS BIGINT) END`;

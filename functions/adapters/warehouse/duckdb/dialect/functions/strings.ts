@@ -49,7 +49,11 @@ export const STRING_FUNCTIONS: Record<string, Rewrite> = {
   SHA1: scalarOnly((call, t) => `unhex(sha1(${t.args(call, 1, 1)[0]}))`),
   MD5: scalarOnly((call, t) => `unhex(md5(${t.args(call, 1, 1)[0]}))`),
   // DuckDB's hex is uppercase; BigQuery's TO_HEX is lowercase.
-  TO_HEX: scalarOnly((call, t) => `lower(hex(${t.args(call, 1, 1)[0]}))`),
+  // TO_HEX(SHA256(x)) is DuckDB's sha256(x) itself: no round trip through bytes (hashing PII runs per row).
+  TO_HEX: scalarOnly((call, t) => {
+    const [bytes] = t.args(call, 1, 1);
+    return hexDigest(bytes as string) ?? `lower(hex(${bytes}))`;
+  }),
   FROM_HEX: scalarOnly((call, t) => `unhex(${t.args(call, 1, 1)[0]})`),
   // BYTE_LENGTH takes STRING (UTF-8 bytes) or BYTES; DuckDB needs a different function for each.
   BYTE_LENGTH: scalarOnly((call, t) => {
@@ -108,4 +112,20 @@ function captureGroups(pattern: string): number {
       count++;
   }
   return count;
+}
+
+/** The hex digest call inside `unhex(sha256(…))` (also sha1, md5) when that is the whole expression. */
+function hexDigest(sql: string): string | undefined {
+  const match = /^unhex\((sha256|sha1|md5)\(/.exec(sql);
+  if (!match || !sql.endsWith("))")) return undefined;
+  // The "(" after unhex must close at the very end, outside string literals.
+  let depth = 0;
+  let quoted = false;
+  for (let i = "unhex".length; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'") quoted = !quoted;
+    else if (!quoted && ch === "(") depth++;
+    else if (!quoted && ch === ")" && --depth === 0 && i !== sql.length - 1) return undefined;
+  }
+  return sql.slice("unhex(".length, -1);
 }
