@@ -17,8 +17,8 @@ const PARTITION_COLUMNS = new Map(
 const FULL_HISTORY_READS: Record<string, string> = {
   "unified.shopify_unified ← staging.stg_shopify_orders":
     "first orders need each customer's whole history (two narrow columns)",
-  "marts.ltv_cohorts ← unified.shopify_unified":
-    "cohorts span all history; rebuilt whole, up to the run date",
+  "marts.ltv_cohorts ← unified.customer_cohort_activity":
+    "cohorts span all history: one row per cohort and order month (hundreds of rows), up to the run date",
   "marts.marketing_unified_with_explanations ← unified.shopify_unified":
     "MIN(order_date): the first day of data",
   "marts.marketing_unified_with_explanations ← unified.ad_performance":

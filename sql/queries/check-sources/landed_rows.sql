@@ -1,13 +1,15 @@
 -- One source's rows per event day over the history, counting only the rows loaded within
 -- @landed_within_hours of the day's start. A template: its table and event_date slots are one declared
--- source's (functions/shared/sources.ts).
+-- source's (functions/shared/sources.ts). Only rows extracted from the day before @history_start_date on are read
+-- (the raw tables' partition column): a day's rows are never extracted before the day begins.
 SELECT day, COUNTIF(on_time) AS landed_rows
 FROM (
   SELECT
     {{event_date}} AS day,
     _airbyte_extracted_at < TIMESTAMP_ADD(TIMESTAMP({{event_date}}), INTERVAL @landed_within_hours HOUR) AS on_time
   FROM {{table}}
-  WHERE {{event_date}} BETWEEN @history_start_date AND @run_date
+  WHERE _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@history_start_date), INTERVAL 1 DAY)
+    AND {{event_date}} BETWEEN @history_start_date AND @run_date
 ) AS landed
 GROUP BY day
 ORDER BY day
