@@ -100,4 +100,4 @@ async function main(): Promise<void> {
   await writeFile(values.out ?? "/dev/stdout", `${JSON.stringify(measure)}\n`);
 }
 
-await main();
+if (process.argv[1]?.endsWith("bench-run.ts")) await main();
