@@ -58,7 +58,7 @@ type NewestRows = { last_event_date: string | null; last_loaded_at: string | nul
  * their newest event day is `recentSince` or later (a day's rows are never extracted before it begins), so a
  * daily run scans only those; a source silent for longer is read whole, once.
  */
-async function newestRows(
+export async function newestRows(
   context: StepContext,
   source: SourceDefinition,
   recentSince: string,
