@@ -17,6 +17,8 @@ export interface ScaleResult {
   days: number;
   cold: Timed[];
   warm: Timed[];
+  /** The same warm runs with the --compare-code checkout (empty without it). */
+  warmCompare: Timed[];
   baseline: Timed[];
   check: ValueCheck | null;
 }
@@ -25,8 +27,10 @@ export interface HistoryResult {
   multiple: number;
   days: number;
   recentPerDay: number;
+  orders: number;
   coldMs: number;
   warm: Timed[];
+  warmCompare: Timed[];
 }
 
 export interface Machine {
@@ -91,8 +95,10 @@ export function renderReport(input: {
   runs: number;
   results: ScaleResult[];
   history: HistoryResult[];
+  compareCode?: string;
 }): string {
-  const { machine, runs, results, history } = input;
+  const { machine, runs, results, history, compareCode } = input;
+  const compared = compareCode !== undefined;
   const peak = (timed: readonly Timed[]) =>
     timed.length ? `${Math.max(...timed.map((t) => t.peakRssMb))}` : "—";
   const lines = [
@@ -101,8 +107,8 @@ export function renderReport(input: {
       `close included), peak RSS = the highest VmHWM. Demo data over 730 days; cold = full build of every step ` +
       `for the day before the newest data, warm = the next daily run on the cold build's result.`,
     "",
-    "| orders | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |",
-    "| ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |",
+    `| orders | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " warm, compared code |" : ""}`,
+    `| ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: |" : ""}`,
     ...results.map((result) => {
       const cold = result.cold.map((t) => t.wallMs);
       const base = result.baseline.map((t) => t.wallMs);
@@ -115,7 +121,8 @@ export function renderReport(input: {
               .map((output) => `${output.output} ${output.differing}/${output.rows}`)
               .join(", ")}`
         : "—";
-      return `| ${formatOrders(result.targetOrders)} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |`;
+      const comparedCell = compared ? ` ${secondsSummary(result.warmCompare.map((t) => t.wallMs))} |` : "";
+      return `| ${formatOrders(result.targetOrders)} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
     }),
   ];
   const steps = results.filter((result) => result.warm.length > 0);
@@ -140,13 +147,18 @@ export function renderReport(input: {
     );
     const profiled = [...steps].sort((a, b) => b.targetOrders - a.targetOrders)[0];
     if (profiled) {
-      const top = modelProfile(profiled.warm).slice(0, 8);
+      const top = (runs: readonly Timed[]) =>
+        modelProfile(runs)
+          .slice(0, 8)
+          .map((item) => `${item.model} ${item.ms}`)
+          .join(", ");
       lines.push(
         "",
-        `Warm run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ` +
-          top.map((item) => `${item.model} ${item.ms}`).join(", ") +
-          ".",
+        `Warm run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.warm)}.`,
       );
+      if (compared && profiled.warmCompare.length) {
+        lines.push("", `The same with the compared code (${compareCode}): ${top(profiled.warmCompare)}.`);
+      }
     }
   }
   if (history.length) {
@@ -155,18 +167,23 @@ export function renderReport(input: {
       `History scaling: the same ${history[0]?.recentPerDay ?? 0} orders a day on the newest days, more history; ` +
         "warm daily run (the cold build once, untimed in the ratio).",
       "",
-      "| history | days | warm daily run | warm peak RSS (MB) | × previous | slowest warm models (median ms) |",
-      "| ---: | ---: | ---: | ---: | ---: | :--- |",
+      `| history | days | orders | warm daily run | warm peak RSS (MB) | × previous | slowest warm models (median ms) |${compared ? " warm, compared code | × previous | its slowest models |" : ""}`,
+      `| ---: | ---: | ---: | ---: | ---: | ---: | :--- |${compared ? " ---: | ---: | :--- |" : ""}`,
       ...history.map((row, index) => {
-        const warm = median(row.warm.map((t) => t.wallMs));
-        const previous =
-          index > 0 ? median((history[index - 1]?.warm ?? []).map((t) => t.wallMs)) : Number.NaN;
-        const ratio = Number.isFinite(previous) ? (warm / previous).toFixed(2) : "—";
-        const top = modelProfile(row.warm)
-          .slice(0, 4)
-          .map((item) => `${item.model.replace(/^\w+\./, "")} ${item.ms}`)
-          .join(", ");
-        return `| ${row.multiple}× | ${row.days} | ${secondsSummary(row.warm.map((t) => t.wallMs))} | ${peak(row.warm)} | ${ratio} | ${top} |`;
+        const cells = (runs: readonly Timed[], previousRuns: readonly Timed[] | undefined) => {
+          const warm = median(runs.map((t) => t.wallMs));
+          const previous = previousRuns ? median(previousRuns.map((t) => t.wallMs)) : Number.NaN;
+          const ratio = Number.isFinite(previous) ? (warm / previous).toFixed(2) : "—";
+          const top = modelProfile(runs)
+            .slice(0, 4)
+            .map((item) => `${item.model.replace(/^\w+\./, "")} ${item.ms}`)
+            .join(", ");
+          return { summary: secondsSummary(runs.map((t) => t.wallMs)), ratio, top };
+        };
+        const own = cells(row.warm, history[index - 1]?.warm);
+        const other = cells(row.warmCompare, history[index - 1]?.warmCompare);
+        const comparedCells = compared ? ` ${other.summary} | ${other.ratio} | ${other.top} |` : "";
+        return `| ${row.multiple}× | ${row.days} | ${formatOrders(row.orders)} | ${own.summary} | ${peak(row.warm)} | ${own.ratio} | ${own.top} |${comparedCells}`;
       }),
     );
   }

@@ -39,11 +39,17 @@ interface ChildResult<T> {
 }
 
 /** Runs `node --import tsx <script> <args> --out <file>` and times it from spawn to exit. */
-async function runChild<T>(script: string, args: string[], outFile: string): Promise<ChildResult<T>> {
+async function runChild<T>(
+  script: string,
+  args: string[],
+  outFile: string,
+  cwd = process.cwd(),
+): Promise<ChildResult<T>> {
   const started = performance.now();
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", script, ...args, "--out", outFile], {
       stdio: ["ignore", "inherit", "inherit"],
+      cwd,
     });
     child.on("error", reject);
     child.on("exit", (status) => resolve(status ?? 1));
@@ -53,17 +59,34 @@ async function runChild<T>(script: string, args: string[], outFile: string): Pro
   return { wallMs: Math.round(wallMs), measure: JSON.parse(await readFile(outFile, "utf8")) as T };
 }
 
+/** One measured build; `codeDir` runs another checkout's code (the --compare-code column) on the same data. */
 function build(
   workDir: string,
   kind: "cold" | "warm",
   runDate: string,
   memoryLimit: string,
+  codeDir?: string,
 ): Promise<ChildResult<BuildMeasure>> {
   return runChild<BuildMeasure>(
     "tools/bench-run.ts",
     ["--work-dir", workDir, "--kind", kind, "--run-date", runDate, "--memory-limit", memoryLimit],
     join(workDir, `measure-${kind}.json`),
+    codeDir,
   );
+}
+
+/** A warm run on a fresh copy of the cold build's work dir, so every warm run starts from the same state. */
+async function warmFrom(
+  coldDir: string,
+  warmDir: string,
+  memoryLimit: string,
+  codeDir?: string,
+): Promise<Timed> {
+  await rm(warmDir, { recursive: true, force: true });
+  await cp(coldDir, warmDir, { recursive: true });
+  const result = timed(await build(warmDir, "warm", BENCH_END, memoryLimit, codeDir));
+  await rm(warmDir, { recursive: true, force: true });
+  return result;
 }
 
 function timed(result: ChildResult<BuildMeasure>): Timed {
@@ -81,12 +104,14 @@ async function measureScale(
   targetOrders: number,
   runs: number,
   withBaseline: boolean,
+  compareCode: string | undefined,
   log: (line: string) => void,
 ): Promise<ScaleResult> {
   const data = await cachedDataset(join(root, "data"), dataset, log);
   const memoryLimit = memoryLimitFor(targetOrders);
   const cold: Timed[] = [];
   const warm: Timed[] = [];
+  const warmCompare: Timed[] = [];
   const baseline: Timed[] = [];
   let check: ScaleResult["check"] = null;
   for (let run = 1; run <= runs; run++) {
@@ -98,10 +123,10 @@ async function measureScale(
     await cp(data.path, join(coldDir, "warehouse.duckdb"));
     // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
     cold.push(timed(await build(coldDir, "cold", addDays(BENCH_END, -1), memoryLimit)));
-    await cp(coldDir, warmDir, { recursive: true });
-    warm.push(timed(await build(warmDir, "warm", BENCH_END, memoryLimit)));
+    warm.push(await warmFrom(coldDir, warmDir, memoryLimit));
+    if (compareCode) warmCompare.push(await warmFrom(coldDir, warmDir, memoryLimit, compareCode));
     log(
-      `  run ${run}: cold ${(cold.at(-1)?.wallMs ?? 0) / 1000}s (${cold.at(-1)?.peakRssMb} MB), warm ${(warm.at(-1)?.wallMs ?? 0) / 1000}s`,
+      `  run ${run}: cold ${(cold.at(-1)?.wallMs ?? 0) / 1000}s (${cold.at(-1)?.peakRssMb} MB), warm ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, warm (compared code) ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
     );
     if (withBaseline) {
       const baselineFile = join(root, "runs", `${targetOrders}-baseline.duckdb`);
@@ -121,7 +146,7 @@ async function measureScale(
     await rm(warmDir, { recursive: true, force: true });
     if (run < runs) await rm(coldDir, { recursive: true, force: true });
   }
-  return { targetOrders, days: dataset.days, cold, warm, baseline, check };
+  return { targetOrders, days: dataset.days, cold, warm, warmCompare, baseline, check };
 }
 
 async function measureHistory(
@@ -129,6 +154,7 @@ async function measureHistory(
   baseOrders: number,
   multiples: number[],
   runs: number,
+  compareCode: string | undefined,
   log: (line: string) => void,
 ): Promise<HistoryResult[]> {
   const base = datasetForOrders(baseOrders);
@@ -149,17 +175,32 @@ async function measureHistory(
     const memoryLimit = memoryLimitFor(dataset.ordersPerDay * days);
     const cold = await build(coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
     const warm: Timed[] = [];
+    const warmCompare: Timed[] = [];
     for (let run = 1; run <= runs; run++) {
-      await rm(warmDir, { recursive: true, force: true });
-      await cp(coldDir, warmDir, { recursive: true });
-      warm.push(timed(await build(warmDir, "warm", BENCH_END, memoryLimit)));
-      log(`  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s`);
+      warm.push(await warmFrom(coldDir, warmDir, memoryLimit));
+      if (compareCode) warmCompare.push(await warmFrom(coldDir, warmDir, memoryLimit, compareCode));
+      log(
+        `  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, compared code ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
+      );
     }
-    await rm(warmDir, { recursive: true, force: true });
     await rm(coldDir, { recursive: true, force: true });
-    results.push({ multiple, days, recentPerDay: Math.round(recent), coldMs: cold.wallMs, warm });
+    results.push({
+      multiple,
+      days,
+      recentPerDay: Math.round(recent),
+      orders: Math.round(dataset.ordersPerDay * days),
+      coldMs: cold.wallMs,
+      warm,
+      warmCompare,
+    });
   }
   return results;
+}
+
+/** What is measured so far, so that an interrupted bench leaves its finished scales behind. */
+async function writePartial(root: string, partial: object): Promise<void> {
+  await mkdir(join(root, "results"), { recursive: true });
+  await writeFile(join(root, "results", "partial.json"), `${JSON.stringify(partial, null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -171,6 +212,7 @@ async function main(): Promise<void> {
       "history-base": { type: "string", default: "1M" },
       baseline: { type: "boolean", default: true },
       "no-baseline": { type: "boolean", default: false },
+      "compare-code": { type: "string" },
       readme: { type: "string", default: "README.md" },
       "work-dir": { type: "string", default: ".pulse/bench" },
       help: { type: "boolean", short: "h" },
@@ -179,7 +221,9 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
       "npm run bench -- [--scales 100k,1M,3M,10M] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
-        "                 [--no-baseline] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
+        "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
+        "--compare-code DIR also runs every warm run with another checkout's code (e.g. the previous commit,\n" +
+        "extracted with git archive) on the same cold build, interleaved, for a before/after column.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
         "single-query DuckDB baseline, each in a child process, --runs times; then warm runs over 1×, 2×, 4× the\n" +
         "history at the same recent orders per day. Writes the tables to .pulse/bench/results/ and the README.\n",
@@ -192,10 +236,14 @@ async function main(): Promise<void> {
   const scales =
     values.scales === "none" ? [] : (values.scales ?? "").split(",").filter(Boolean).map(parseScale);
   const withBaseline = (values.baseline ?? true) && !values["no-baseline"];
+  const compareCode = values["compare-code"] ? resolve(values["compare-code"]) : undefined;
   const results: ScaleResult[] = [];
   for (const target of scales) {
     log(`scale ${formatOrders(target)} orders`);
-    results.push(await measureScale(root, datasetForOrders(target), target, runs, withBaseline, log));
+    results.push(
+      await measureScale(root, datasetForOrders(target), target, runs, withBaseline, compareCode, log),
+    );
+    await writePartial(root, { runs, results });
   }
   const multiples =
     values.history === "none"
@@ -206,7 +254,14 @@ async function main(): Promise<void> {
           .map(Number)
           .filter((value) => value > 0);
   const history = multiples.length
-    ? await measureHistory(root, parseScale(values["history-base"] ?? "1M"), multiples, runs, log)
+    ? await measureHistory(
+        root,
+        parseScale(values["history-base"] ?? "1M"),
+        multiples,
+        runs,
+        compareCode,
+        log,
+      )
     : [];
   const machine = {
     cores: cpus().length,
@@ -214,7 +269,7 @@ async function main(): Promise<void> {
     node: process.version,
     date: new Date().toISOString().slice(0, 16).replace("T", " "),
   };
-  const report = renderReport({ machine, runs, results, history });
+  const report = renderReport({ machine, runs, results, history, compareCode });
   await mkdir(join(root, "results"), { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   await writeFile(
