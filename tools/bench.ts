@@ -1,264 +1,289 @@
-// npm run bench: the pipeline at several scales (demo data cached under .pulse/bench/, outside git).
-// For each scale: a cold full build of every step from raw, then a warm daily run (one new day, incremental
-// models), with per-step wall time, peak RSS, and engine time against the total (orchestration overhead).
-import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
+// npm run bench: the pipeline at several scales (demo data cached under .pulse/bench/data, outside git).
+// Every measured build is a child process (tools/bench-run.ts): its wall time includes process start and
+// DuckDB's close (the checkpoint), its peak RSS is the process's VmHWM. Each measure is repeated (--runs) and
+// reported as median and range. Per scale: a cold full build of every step from raw, a warm daily run (one new
+// day, incremental models) from the cold build's result, and the single-query DuckDB baseline
+// (tools/bench-baseline.ts), whose outputs are checked against the project's marts. Then the history-scaling
+// table: the same recent orders per day with 1×, 2×, 4× the history, warm runs only.
+import { spawn } from "node:child_process";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { defaultDemoOptions, generateDemoData } from "../functions/demo/generate.ts";
-import { runLocally } from "../functions/runtime/local-run.ts";
-import { loadConfig } from "../functions/shared/config.ts";
 import { addDays } from "../functions/lib/calendar.ts";
-import { readQuery } from "../functions/lib/sql/queries.ts";
-import type { LogFields, Logger } from "../functions/shared/ports.ts";
-import { parseRunMessage } from "../functions/shared/run-message.ts";
-import { fixedSecrets } from "../test/support/secrets.ts";
+import {
+  BENCH_END,
+  type BenchDataset,
+  cachedDataset,
+  datasetForOrders,
+  datasetForRecentVolume,
+} from "./bench-data.ts";
+import { compareWithMarts } from "./bench-compare.ts";
+import type { BuildMeasure } from "./bench-run.ts";
+import {
+  formatOrders,
+  parseScale,
+  renderReport,
+  replaceBetweenMarkers,
+  type HistoryResult,
+  type ScaleResult,
+  type Timed,
+} from "./bench-report.ts";
 
-const END = "2026-11-21";
-const DAYS = 730;
+const README_START = "<!-- bench results: written by npm run bench -->";
+const README_END = "<!-- end of bench results -->";
 
-interface StepMeasure {
-  step: string;
-  ms: number;
-  peakRssMb: number;
-}
-
-interface RunMeasure {
-  kind: "cold" | "warm";
-  runDate: string;
+interface ChildResult<T> {
   wallMs: number;
-  engineMs: number;
-  peakRssMb: number;
-  steps: StepMeasure[];
+  measure: T;
 }
 
-interface ScaleResult {
-  targetOrders: number;
-  orders: number;
-  rawBytes: number;
-  generateSeconds: number | null;
-  cold: RunMeasure;
-  warm: RunMeasure;
-}
-
-/** Samples RSS and attributes each sample's peak to the step running at the time. */
-class MemoryProbe {
-  private current = "setup";
-  private readonly peaks = new Map<string, number>();
-  private peak = 0;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor() {
-    this.timer = setInterval(() => this.sample(), 20);
-  }
-
-  sample(): void {
-    const rss = process.memoryUsage.rss();
-    this.peak = Math.max(this.peak, rss);
-    this.peaks.set(this.current, Math.max(this.peaks.get(this.current) ?? 0, rss));
-  }
-
-  enter(step: string): void {
-    this.sample();
-    this.current = step;
-  }
-
-  stepPeakMb(step: string): number {
-    return Math.round((this.peaks.get(step) ?? 0) / 2 ** 20);
-  }
-
-  peakMb(): number {
-    this.sample();
-    return Math.round(this.peak / 2 ** 20);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-function probeLogger(probe: MemoryProbe, bound: LogFields = {}): Logger {
-  const handle = (fields: LogFields = {}) => {
-    const all = { ...bound, ...fields };
-    if (all.event === "step.started" && typeof all.step === "string") probe.enter(all.step);
-  };
-  return {
-    debug: (_message, fields) => handle(fields),
-    info: (_message, fields) => handle(fields),
-    warn: (_message, fields) => handle(fields),
-    error: (_message, fields) => handle(fields),
-    child: (fields) => probeLogger(probe, { ...bound, ...fields }),
-  };
-}
-
-async function cachedDataset(cacheDir: string, orders: number, log: (line: string) => void) {
-  const path = join(cacheDir, `raw-${orders}.duckdb`);
-  const exists = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return { path, seconds: null };
-  await mkdir(cacheDir, { recursive: true });
-  const warehouse = await DuckDbWarehouse.open(`${path}.tmp`);
-  log(`  generating ${orders.toLocaleString("en-US")} orders (cached for next time) …`);
-  const manifest = await generateDemoData(warehouse.rawConnection, "raw", {
-    ...defaultDemoOptions(END),
-    startDate: addDays(END, -(DAYS - 1)),
-    ordersPerDay: orders / DAYS,
+/** Runs `node --import tsx <script> <args> --out <file>` and times it from spawn to exit. */
+async function runChild<T>(
+  script: string,
+  args: string[],
+  outFile: string,
+  cwd = process.cwd(),
+): Promise<ChildResult<T>> {
+  const started = performance.now();
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args, "--out", outFile], {
+      stdio: ["ignore", "inherit", "inherit"],
+      cwd,
+    });
+    child.on("error", reject);
+    child.on("exit", (status) => resolve(status ?? 1));
   });
-  await warehouse.rawConnection.run("CHECKPOINT");
-  await warehouse.close();
-  await copyFile(`${path}.tmp`, path);
-  await rm(`${path}.tmp`, { force: true });
-  return { path, seconds: manifest.seconds };
+  const wallMs = performance.now() - started;
+  if (code !== 0) throw new Error(`${script} ${args.join(" ")} exited with ${code}`);
+  return { wallMs: Math.round(wallMs), measure: JSON.parse(await readFile(outFile, "utf8")) as T };
 }
 
-async function measureRun(
-  kind: RunMeasure["kind"],
+/** One measured build; `codeDir` runs another checkout's code (the --compare-code column) on the same data. */
+function build(
   workDir: string,
+  kind: "cold" | "warm",
   runDate: string,
-  options: { fullRefresh: boolean; memoryLimit: string },
-): Promise<RunMeasure> {
-  const config = loadConfig({
-    env: { PULSE_WORK_DIR: workDir, PULSE_DUCKDB_MEMORY_LIMIT: options.memoryLimit },
-    cwd: workDir,
-  });
-  const probe = new MemoryProbe();
-  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
-    memoryLimit: config.local.duckdbMemoryLimit,
-  });
-  try {
-    const report = await runLocally(
-      config,
-      parseRunMessage({
-        runDate,
-        runId: `bench-${kind}`,
-        trigger: "manual",
-        options: { fullRefresh: options.fullRefresh },
-      }),
-      { log: probeLogger(probe), warehouse, secrets: fixedSecrets({ piiHashKey: "b".repeat(40) }) },
+  memoryLimit: string,
+  codeDir?: string,
+): Promise<ChildResult<BuildMeasure>> {
+  return runChild<BuildMeasure>(
+    "tools/bench-run.ts",
+    ["--work-dir", workDir, "--kind", kind, "--run-date", runDate, "--memory-limit", memoryLimit],
+    join(workDir, `measure-${kind}.json`),
+    codeDir,
+  );
+}
+
+/** A warm run on a fresh copy of the cold build's work dir, so every warm run starts from the same state. */
+async function warmFrom(
+  coldDir: string,
+  warmDir: string,
+  memoryLimit: string,
+  codeDir?: string,
+): Promise<Timed> {
+  await rm(warmDir, { recursive: true, force: true });
+  await cp(coldDir, warmDir, { recursive: true });
+  const result = timed(await build(warmDir, "warm", BENCH_END, memoryLimit, codeDir));
+  await rm(warmDir, { recursive: true, force: true });
+  return result;
+}
+
+function timed(result: ChildResult<BuildMeasure>): Timed {
+  return { wallMs: result.wallMs, peakRssMb: result.measure.peakRssMb, measure: result.measure };
+}
+
+/** DuckDB's memory limit: 560 MB up to 1M orders (the 1 GB peak target), 1.5 GB beyond (it spills past it). */
+function memoryLimitFor(orders: number): string {
+  return orders <= 1_000_000 ? "560MB" : "1500MB";
+}
+
+async function measureScale(
+  root: string,
+  dataset: BenchDataset,
+  targetOrders: number,
+  runs: number,
+  withBaseline: boolean,
+  compareCode: string | undefined,
+  log: (line: string) => void,
+): Promise<ScaleResult> {
+  const data = await cachedDataset(join(root, "data"), dataset, log);
+  const memoryLimit = memoryLimitFor(targetOrders);
+  const cold: Timed[] = [];
+  const warm: Timed[] = [];
+  const warmCompare: Timed[] = [];
+  const baseline: Timed[] = [];
+  let check: ScaleResult["check"] = null;
+  for (let run = 1; run <= runs; run++) {
+    const coldDir = join(root, "runs", `${targetOrders}-cold`);
+    const warmDir = join(root, "runs", `${targetOrders}-warm`);
+    await rm(coldDir, { recursive: true, force: true });
+    await rm(warmDir, { recursive: true, force: true });
+    await mkdir(coldDir, { recursive: true });
+    await cp(data.path, join(coldDir, "warehouse.duckdb"));
+    // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
+    cold.push(timed(await build(coldDir, "cold", addDays(BENCH_END, -1), memoryLimit)));
+    warm.push(await warmFrom(coldDir, warmDir, memoryLimit));
+    if (compareCode) warmCompare.push(await warmFrom(coldDir, warmDir, memoryLimit, compareCode));
+    log(
+      `  run ${run}: cold ${(cold.at(-1)?.wallMs ?? 0) / 1000}s (${cold.at(-1)?.peakRssMb} MB), warm ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, warm (compared code) ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
     );
-    if (report.failures.length) {
-      throw new Error(
-        `${kind} run failed at ${report.failures.map((failure) => `${failure.step}: ${failure.error}`).join("; ")}`,
+    if (withBaseline) {
+      const baselineFile = join(root, "runs", `${targetOrders}-baseline.duckdb`);
+      await rm(baselineFile, { force: true });
+      await cp(data.path, baselineFile);
+      const result = await runChild<{ peakRssMb: number }>(
+        "tools/bench-baseline.ts",
+        ["--database", baselineFile, "--run-date", addDays(BENCH_END, -1), "--memory-limit", memoryLimit],
+        `${baselineFile}.json`,
+      );
+      baseline.push({ wallMs: result.wallMs, peakRssMb: result.measure.peakRssMb });
+      log(`  run ${run}: baseline ${result.wallMs / 1000}s`);
+      // The floor is honest only if it computes the same numbers: checked once per scale.
+      if (run === 1) check = await compareWithMarts(join(coldDir, "warehouse.duckdb"), baselineFile);
+      await rm(baselineFile, { force: true });
+    }
+    await rm(warmDir, { recursive: true, force: true });
+    if (run < runs) await rm(coldDir, { recursive: true, force: true });
+  }
+  return { targetOrders, days: dataset.days, cold, warm, warmCompare, baseline, check };
+}
+
+async function measureHistory(
+  root: string,
+  baseOrders: number,
+  multiples: number[],
+  runs: number,
+  compareCode: string | undefined,
+  log: (line: string) => void,
+): Promise<HistoryResult[]> {
+  const base = datasetForOrders(baseOrders);
+  const recentPerDay = datasetForRecentVolume(1, base.days);
+  // The 730-day dataset of `baseOrders` sets the recent daily volume every history length keeps.
+  const recent = base.ordersPerDay / recentPerDay.ordersPerDay;
+  const results: HistoryResult[] = [];
+  for (const multiple of multiples) {
+    const days = Math.round(365 * multiple);
+    const dataset = days === base.days ? base : datasetForRecentVolume(recent, days);
+    log(`history ${multiple}× (${days} days, ${Math.round(recent)} orders on recent days)`);
+    const data = await cachedDataset(join(root, "data"), dataset, log);
+    const coldDir = join(root, "runs", `history-${days}-cold`);
+    const warmDir = join(root, "runs", `history-${days}-warm`);
+    await rm(coldDir, { recursive: true, force: true });
+    await mkdir(coldDir, { recursive: true });
+    await cp(data.path, join(coldDir, "warehouse.duckdb"));
+    const memoryLimit = memoryLimitFor(dataset.ordersPerDay * days);
+    const cold = await build(coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
+    const warm: Timed[] = [];
+    const warmCompare: Timed[] = [];
+    for (let run = 1; run <= runs; run++) {
+      warm.push(await warmFrom(coldDir, warmDir, memoryLimit));
+      if (compareCode) warmCompare.push(await warmFrom(coldDir, warmDir, memoryLimit, compareCode));
+      log(
+        `  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, compared code ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
       );
     }
-    return {
-      kind,
-      runDate,
-      wallMs: Math.round(report.wallMs),
-      engineMs: Math.round(report.warehouseStats.engineMs),
-      peakRssMb: probe.peakMb(),
-      steps: report.records.map((record) => ({
-        step: record.step,
-        ms: record.durationMs ?? 0,
-        peakRssMb: probe.stepPeakMb(record.step),
-      })),
-    };
-  } finally {
-    probe.stop();
-    await warehouse.close();
+    await rm(coldDir, { recursive: true, force: true });
+    results.push({
+      multiple,
+      days,
+      recentPerDay: Math.round(recent),
+      orders: Math.round(dataset.ordersPerDay * days),
+      coldMs: cold.wallMs,
+      warm,
+      warmCompare,
+    });
   }
+  return results;
 }
 
-function markdown(results: ScaleResult[], cores: number): string {
-  const seconds = (ms: number) => (ms / 1000).toFixed(1);
-  const lines = [
-    `# DTC Pulse benchmark — ${new Date().toISOString()}`,
-    "",
-    `Machine: ${cores} cores, ${Math.round(totalmem() / 2 ** 30)} GiB. Node ${process.version}. Demo data over ${DAYS} days.`,
-    "",
-    "| orders | cold full pipeline (s) | cold peak RSS (MB) | cold engine (s) | overhead (wall ÷ engine) | warm daily run (s) | warm peak RSS (MB) |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...results.map(
-      (result) =>
-        `| ${result.orders.toLocaleString("en-US")} | ${seconds(result.cold.wallMs)} | ${result.cold.peakRssMb} | ${seconds(result.cold.engineMs)} | ${(result.cold.wallMs / result.cold.engineMs).toFixed(2)} | ${seconds(result.warm.wallMs)} | ${result.warm.peakRssMb} |`,
-    ),
-    "",
-    "Per step (cold / warm, seconds and peak RSS MB):",
-    "",
-    `| orders | ${results[0]?.cold.steps.map((step) => step.step).join(" | ") ?? ""} |`,
-    `| ---: | ${results[0]?.cold.steps.map(() => "---:").join(" | ") ?? ""} |`,
-    ...results.map((result) => {
-      const cells = result.cold.steps.map((step, index) => {
-        const warm = result.warm.steps[index];
-        return `${seconds(step.ms)} / ${seconds(warm?.ms ?? 0)} (${step.peakRssMb} MB)`;
-      });
-      return `| ${result.orders.toLocaleString("en-US")} | ${cells.join(" | ")} |`;
-    }),
-  ];
-  const warm1m = results.find((result) => result.targetOrders === 1_000_000);
-  const warm3m = results.find((result) => result.targetOrders === 3_000_000);
-  if (warm1m && warm3m) {
-    lines.push(
-      "",
-      `Warm run at 3M ÷ warm run at 1M: ${(warm3m.warm.wallMs / warm1m.warm.wallMs).toFixed(2)} (target ≤ 1.3).`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
+/** What is measured so far, so that an interrupted bench leaves its finished scales behind. */
+async function writePartial(root: string, partial: object): Promise<void> {
+  await mkdir(join(root, "results"), { recursive: true });
+  await writeFile(join(root, "results", "partial.json"), `${JSON.stringify(partial, null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scales: { type: "string", default: "100000,1000000,3000000" },
+      scales: { type: "string", default: "100k,1M,3M" },
+      runs: { type: "string", default: "3" },
+      history: { type: "string", default: "1,2,4" },
+      "history-base": { type: "string", default: "1M" },
+      baseline: { type: "boolean", default: true },
+      "no-baseline": { type: "boolean", default: false },
+      "compare-code": { type: "string" },
+      readme: { type: "string", default: "README.md" },
       "work-dir": { type: "string", default: ".pulse/bench" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     process.stdout.write(
-      "npm run bench -- [--scales 100000,1000000,3000000] [--work-dir .pulse/bench]\n" +
-        "Generates (once, cached) demo data at each scale, then measures a cold full build and a warm daily run.\n",
+      "npm run bench -- [--scales 100k,1M,3M,10M] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
+        "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
+        "--compare-code DIR also runs every warm run with another checkout's code (e.g. the previous commit,\n" +
+        "extracted with git archive) on the same cold build, interleaved, for a before/after column.\n" +
+        "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
+        "single-query DuckDB baseline, each in a child process, --runs times; then warm runs over 1×, 2×, 4× the\n" +
+        "history at the same recent orders per day. Writes the tables to .pulse/bench/results/ and the README.\n",
     );
     return;
   }
-  const root = join(process.cwd(), values["work-dir"] ?? ".pulse/bench");
+  const root = resolve(values["work-dir"] ?? ".pulse/bench");
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const scales = (values.scales ?? "")
-    .split(",")
-    .map((value) => Number(value.trim()))
-    .filter((value) => value > 0);
+  const runs = Math.max(1, Number(values.runs ?? 3));
+  const scales =
+    values.scales === "none" ? [] : (values.scales ?? "").split(",").filter(Boolean).map(parseScale);
+  const withBaseline = (values.baseline ?? true) && !values["no-baseline"];
+  const compareCode = values["compare-code"] ? resolve(values["compare-code"]) : undefined;
   const results: ScaleResult[] = [];
   for (const target of scales) {
-    log(`scale ${target.toLocaleString("en-US")} orders`);
-    const dataset = await cachedDataset(join(root, "data"), target, log);
-    const workDir = join(root, "runs", String(target));
-    await rm(workDir, { recursive: true, force: true });
-    await mkdir(workDir, { recursive: true });
-    await copyFile(dataset.path, join(workDir, "warehouse.duckdb"));
-    const probe = await DuckDbWarehouse.open(join(workDir, "warehouse.duckdb"));
-    const [counted] = await probe.query<{ orders: number }>(readQuery("tools/raw_order_count"));
-    await probe.close();
-    // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
-    // The 1 GB target is set at 1M orders; larger shops get more room (DuckDB spills to disk past the limit).
-    const memoryLimit = target <= 1_000_000 ? "560MB" : "2GB";
-    const cold = await measureRun("cold", workDir, addDays(END, -1), { fullRefresh: true, memoryLimit });
-    log(`  cold ${(cold.wallMs / 1000).toFixed(1)}s, peak ${cold.peakRssMb} MB`);
-    const warm = await measureRun("warm", workDir, END, { fullRefresh: false, memoryLimit });
-    log(`  warm ${(warm.wallMs / 1000).toFixed(1)}s, peak ${warm.peakRssMb} MB`);
-    results.push({
-      targetOrders: target,
-      orders: counted?.orders ?? 0,
-      rawBytes: (await stat(dataset.path)).size,
-      generateSeconds: dataset.seconds,
-      cold,
-      warm,
-    });
+    log(`scale ${formatOrders(target)} orders`);
+    results.push(
+      await measureScale(root, datasetForOrders(target), target, runs, withBaseline, compareCode, log),
+    );
+    await writePartial(root, { runs, results });
   }
-  const cores = cpus().length;
-  const report = markdown(results, cores);
+  const multiples =
+    values.history === "none"
+      ? []
+      : (values.history ?? "")
+          .split(",")
+          .filter(Boolean)
+          .map(Number)
+          .filter((value) => value > 0);
+  const history = multiples.length
+    ? await measureHistory(
+        root,
+        parseScale(values["history-base"] ?? "1M"),
+        multiples,
+        runs,
+        compareCode,
+        log,
+      )
+    : [];
+  const machine = {
+    cores: cpus().length,
+    ramGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    date: new Date().toISOString().slice(0, 16).replace("T", " "),
+  };
+  const report = renderReport({ machine, runs, results, history, compareCode });
   await mkdir(join(root, "results"), { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   await writeFile(
     join(root, "results", `bench-${stamp}.json`),
-    `${JSON.stringify({ cores, results }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs, results, history }, null, 2)}\n`,
   );
   await writeFile(join(root, "results", `bench-${stamp}.md`), report);
+  if (values.readme && values.readme !== "none") {
+    const readme = await readFile(values.readme, "utf8");
+    await writeFile(values.readme, replaceBetweenMarkers(readme, README_START, README_END, report));
+  }
   log("");
   log(report);
-  log(`written to ${join(root, "results")}`);
+  log(`written to ${join(root, "results")}${values.readme !== "none" ? ` and ${values.readme}` : ""}`);
 }
 
 await main();

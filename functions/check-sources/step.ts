@@ -84,6 +84,35 @@ async function landedLastYear(
   );
 }
 
+type NewestRows = { last_event_date: string | null; last_loaded_at: string | null };
+
+/**
+ * A source's newest event day and load time. The rows extracted since `recentSince` answer exactly whenever
+ * their newest event day is `recentSince` or later (a day's rows are never extracted before it begins), so a
+ * daily run scans only those; a source silent for longer is read whole, once.
+ */
+export async function newestRows(
+  context: StepContext,
+  source: SourceDefinition,
+  recentSince: string,
+): Promise<NewestRows | undefined> {
+  const slots = { table: `${DATASETS.raw}.${source.freshnessTable}`, event_date: source.eventDateSql };
+  const timezone = { shop_timezone: context.config.shop.timezone };
+  const [recent] = await context.ports.warehouse.query<NewestRows>(
+    queryTemplate("check-sources/freshness", slots),
+    { ...timezone, recent_since_date: recentSince },
+    { label: `freshness ${source.name}` },
+  );
+  const day = recent?.last_event_date ? String(recent.last_event_date).slice(0, 10) : null;
+  if (day && day >= recentSince) return recent;
+  const [all] = await context.ports.warehouse.query<NewestRows>(
+    queryTemplate("check-sources/freshness_all_history", slots),
+    timezone,
+    { label: `freshness ${source.name} (all history)` },
+  );
+  return all;
+}
+
 async function listRawTables(context: StepContext): Promise<TableInfo[]> {
   try {
     return await context.ports.warehouse.listTables(DATASETS.raw);
@@ -160,14 +189,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
       });
       continue;
     }
-    const [latest] = await warehouse.query<{ last_event_date: string | null; last_loaded_at: string | null }>(
-      queryTemplate("check-sources/freshness", {
-        table: `${DATASETS.raw}.${source.freshnessTable}`,
-        event_date: source.eventDateSql,
-      }),
-      { shop_timezone: context.config.shop.timezone },
-      { label: `freshness ${source.name}` },
-    );
+    const latest = await newestRows(context, source, addDays(runDate, -historyDays(settings)));
     const input = {
       runDate,
       lastEventDate: latest?.last_event_date ?? null,

@@ -59,6 +59,23 @@ export async function changedDays(
   return rows.map((row) => String(row.day).slice(0, 10));
 }
 
+/**
+ * The order days outside the rebuilt ones whose first-order numbering the late changes of `late` made stale
+ * (sql/queries/transform/renumbered_days.sql): a customer's later orders, renumbered by a change to an earlier one.
+ */
+export async function renumberedDays(
+  warehouse: Warehouse,
+  late: DateWindow,
+  timezone: string,
+): Promise<string[]> {
+  const rows = await warehouse.query<{ day: string }>(
+    readQuery("transform/renumbered_days"),
+    { late_start_date: late.start, late_end_date: late.end, shop_timezone: timezone },
+    { label: "days whose first-order numbering changed", maxRows: 100_000 },
+  );
+  return rows.map((row) => String(row.day).slice(0, 10));
+}
+
 export async function saveWatermark(warehouse: Warehouse, watermark: Watermark): Promise<void> {
   await warehouse.load({
     dataset: DATASETS.ops,

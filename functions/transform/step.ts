@@ -14,6 +14,7 @@ import {
   EPOCH_WATERMARK,
   lastWatermark,
   newestExtraction,
+  renumberedDays,
   saveWatermark,
 } from "./changes.ts";
 
@@ -159,12 +160,14 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const lateRanges = dayRanges(lateDays);
   const waves = buildWaves(MODELS);
   const parallel = warehouse.parallelWrites ?? 1;
-  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Wave after wave; inside
-  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: one).
-  for (const range of lateRanges) {
+  const rebuildRange = async (
+    range: DateWindow,
+    models: (model: ModelDefinition) => boolean,
+    why: string,
+  ) => {
     for (const wave of waves) {
       await eachLimited(
-        wave.filter((model) => model.partitionColumn),
+        wave.filter((model) => model.partitionColumn && models(model)),
         parallel,
         async (model) => {
           const window = lateModelWindow(model, range, message.runDate);
@@ -177,12 +180,33 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
             clusterBy: model.clusterBy,
             uniqueKey: model.uniqueKey,
             window,
-            label: `${model.layer}.${model.name} (late changes ${window.start} → ${window.end})`,
+            label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
           });
         },
       );
     }
+  };
+  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Wave after wave; inside
+  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: one).
+  for (const range of lateRanges) {
+    await rebuildRange(range, () => true, "late changes");
     log.info("late changes rebuilt", { from: range.start, to: range.end });
+  }
+  // A late change to one order renumbers its customer's later orders, on days no range above rebuilt: those
+  // days' unified and mart partitions follow (their staging rows did not change). Orders in the run window are
+  // newer than any late day, so the main pass numbers them afresh anyway.
+  const renumbered = lateRanges.length
+    ? (
+        await renumberedDays(
+          warehouse,
+          { start: lateRanges[0]?.start ?? "", end: lateRanges.at(-1)?.end ?? "" },
+          config.shop.timezone,
+        )
+      ).filter((day) => day < incrementalWindow.start && !lateDays.includes(day))
+    : [];
+  for (const range of dayRanges(renumbered)) {
+    await rebuildRange(range, (model) => model.layer !== "staging", "renumbered orders");
+    log.info("renumbered orders rebuilt", { from: range.start, to: range.end });
   }
 
   const buildModel = async (model: ModelDefinition) => {
@@ -235,6 +259,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       fullBuilds,
       lateDays: lateDays.length,
       lateRanges: lateRanges.length,
+      renumberedDays: renumbered.length,
       ms: Math.round(performance.now() - started),
     },
     summary: `${MODELS.length} models built (${mode})`,

@@ -2,6 +2,8 @@
 // partition column, so that a daily run prunes to the run window. The few reads of all history are declared
 // here with the reason, and any new one fails this test until it is.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readSql } from "../../functions/lib/sql/sql-files.ts";
 import { MODELS, modelPath } from "../../functions/lib/sql/models.ts";
@@ -17,8 +19,8 @@ const PARTITION_COLUMNS = new Map(
 const FULL_HISTORY_READS: Record<string, string> = {
   "unified.shopify_unified ← staging.stg_shopify_orders":
     "first orders need each customer's whole history (two narrow columns)",
-  "marts.ltv_cohorts ← unified.shopify_unified":
-    "cohorts span all history; rebuilt whole, up to the run date",
+  "marts.ltv_cohorts ← unified.customer_cohort_activity":
+    "cohorts span all history: one row per cohort and order month (hundreds of rows), up to the run date",
   "marts.marketing_unified_with_explanations ← unified.shopify_unified":
     "MIN(order_date): the first day of data",
   "marts.marketing_unified_with_explanations ← unified.ad_performance":
@@ -69,4 +71,57 @@ describe("partition filters in the models", () => {
     }
     for (const exception of Object.keys(FULL_HISTORY_READS)) assert.ok(found.has(exception), exception);
   });
+});
+
+/**
+ * The daily run's other reads, before and around the models: check-sources and the transform's own queries.
+ * A raw table is partitioned by extraction time, so each raw read bounds `_airbyte_extracted_at`; the reads that
+ * need more are declared with the reason, as "<query> ← <table>".
+ */
+const DAILY_QUERY_DIRS = ["check-sources", "transform"];
+const DAILY_FULL_HISTORY_READS: Record<string, string> = {
+  "check-sources/freshness_all_history ← {{table}}":
+    "only for a source with nothing landed since the volume history began (freshness.sql found nothing recent)",
+  "transform/renumbered_days ← staging.stg_shopify_orders":
+    "only after late changes: the whole history of the late days' customers, as first-order numbering needs",
+  "transform/renumbered_days ← unified.shopify_unified":
+    "only after late changes: the late days' customers and their orders on any day",
+  "transform/last_watermark ← ops.transform_watermarks": "one row per run date, not partitioned",
+};
+
+function dailyQueries(): { name: string; sql: string }[] {
+  return DAILY_QUERY_DIRS.flatMap((dir) =>
+    readdirSync(join("sql", "queries", dir))
+      .filter((file) => file.endsWith(".sql"))
+      .map((file) => {
+        const name = `${dir}/${file.replace(/\.sql$/, "")}`;
+        return { name, sql: withoutComments(readSql(`queries/${name}.sql`)) };
+      }),
+  );
+}
+
+describe("partition filters in the daily run's queries", () => {
+  for (const { name, sql } of dailyQueries()) {
+    it(`${name} prunes every table it reads`, () => {
+      for (const match of sql.matchAll(
+        /\b(?:FROM|JOIN)\s+((?:raw|staging|unified|marts|ops)\.\w+|\{\{table\}\})/gi,
+      )) {
+        const table = match[1] ?? "";
+        const rest = sql.slice((match.index ?? 0) + match[0].length);
+        const next = rest.search(/\b(?:FROM|JOIN)\b/i);
+        const tail = next === -1 ? rest : rest.slice(0, next);
+        const column =
+          table.startsWith("raw.") || table === "{{table}}"
+            ? "_airbyte_extracted_at"
+            : (PARTITION_COLUMNS.get(table) ?? "");
+        const filtered =
+          column !== "" && new RegExp(`\\b${column}\\s+(BETWEEN|>=|=|>)[^\\n]*@\\w+`, "i").test(tail);
+        if (filtered) continue;
+        assert.ok(
+          DAILY_FULL_HISTORY_READS[`${name} ← ${table}`],
+          `${name} reads ${table} without a filter on ${column || "its partition column"}: bound it or declare why`,
+        );
+      }
+    });
+  }
 });

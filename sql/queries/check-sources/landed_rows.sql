@@ -1,6 +1,7 @@
 -- One source's rows per event day over the history, counting only the rows loaded within
 -- @landed_within_hours of the day's start. A template: its table and event_date slots are one declared
--- source's (functions/shared/sources.ts).
+-- source's (functions/shared/sources.ts). Only rows extracted from the day before @history_start_date on are read
+-- (the raw tables' partition column): a day's rows are never extracted before the day begins.
 SELECT day, COUNTIF(on_time) AS landed_rows
 FROM (
   SELECT

@@ -1,12 +1,15 @@
 -- The warehouse's side of the Google Ads reconciliation: per day and customer in the window, cost (from micros),
 -- impressions and clicks of each day's latest extraction of every ad group (the rule of
 -- sql/staging/stg_google_ads_campaign_stats.sql).
+-- Only rows extracted from the day before the window on are read (the raw tables' partition column): a day's
+-- rows, and every later version of them, are extracted after the day begins.
 WITH
 
 latest_stats AS (
   SELECT segments_date, customer_id, metrics_cost_micros, metrics_impressions, metrics_clicks
   FROM raw.google_ads_campaign_stats
-  WHERE segments_date BETWEEN @window_start AND @window_end
+  WHERE _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@window_start), INTERVAL 1 DAY)
+    AND segments_date BETWEEN @window_start AND @window_end
   QUALIFY ROW_NUMBER() OVER (
     PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
   ) = 1

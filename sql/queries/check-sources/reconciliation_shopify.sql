@@ -1,12 +1,15 @@
 -- The warehouse's side of the Shopify reconciliation: per order day (shop's time zone) in the window, the orders
 -- that are not cancelled and the sum of their total_price, each order in its latest raw version (the rule of
 -- sql/staging/stg_shopify_orders.sql; check-sources runs before the models are built, so it reads raw).
+-- Only rows extracted from the day before the window on are read (the raw tables' partition column): a day's
+-- rows, and every later version of them, are extracted after the day begins.
 WITH
 
 latest_orders AS (
   SELECT created_at, cancelled_at, total_price
   FROM raw.shopify_orders
-  WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+  WHERE _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@window_start), INTERVAL 1 DAY)
+    AND DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
   QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
 )
 

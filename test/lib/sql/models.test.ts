@@ -133,6 +133,7 @@ describe("the models in sql/", () => {
         "staging.stg_tiktok_ads_reports_daily",
         "unified.ad_performance",
         "unified.shopify_unified",
+        "unified.customer_cohort_activity",
         "unified.marketing_unified",
         "unified.source_coverage",
         "marts.geographic_sales",

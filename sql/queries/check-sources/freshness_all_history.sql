@@ -1,0 +1,7 @@
+-- One source's newest event day and last load time over its whole history: the fallback of freshness.sql when
+-- nothing of the source landed since @recent_since_date (a source that stale reads all of it, once). A template: its
+-- table and event_date slots are one declared source's (functions/shared/sources.ts).
+SELECT
+  MAX({{event_date}}) AS last_event_date,
+  MAX(_airbyte_extracted_at) AS last_loaded_at
+FROM {{table}}

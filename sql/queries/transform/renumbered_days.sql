@@ -1,0 +1,45 @@
+-- The order days whose first-order numbering a late change left out of date. Numbering an order needs its
+-- customer's whole history (sql/unified/shopify_unified.sql), so a late change to one order — a cancellation, an
+-- order landing late — renumbers the customer's later orders, which may lie on days no window rebuilt. For the
+-- customers of the days just rebuilt for late changes (@late_start … @late_end), this compares each of their
+-- orders in unified.shopify_unified with the numbering their history gives now, by the model's rule, and returns
+-- the days that differ: the transform rebuilds them too, so a warm run ends where a full rebuild would.
+WITH
+
+rebuilt_customers AS (
+  SELECT DISTINCT customer_key
+  FROM unified.shopify_unified
+  WHERE order_date BETWEEN @late_start_date AND @late_end_date
+),
+
+identified_orders AS (
+  SELECT
+    order_id,
+    created_at,
+    is_cancelled,
+    COALESCE(email_hash, CONCAT('customer:', CAST(customer_id AS STRING))) AS customer_key
+  FROM staging.stg_shopify_orders
+),
+
+current_numbers AS (
+  SELECT
+    order_id,
+    ROW_NUMBER() OVER (PARTITION BY customer_key ORDER BY created_at, order_id) AS customer_order_number,
+    DATE(MIN(created_at) OVER (PARTITION BY customer_key), @shop_timezone) AS customer_first_order_date
+  FROM identified_orders
+  WHERE NOT is_cancelled
+    AND customer_key IN (SELECT customer_key FROM rebuilt_customers)
+),
+
+stored AS (
+  SELECT order_id, order_date, customer_order_number, customer_first_order_date
+  FROM unified.shopify_unified
+  WHERE customer_key IN (SELECT customer_key FROM rebuilt_customers)
+)
+
+SELECT DISTINCT stored.order_date AS day
+FROM stored
+LEFT JOIN current_numbers ON current_numbers.order_id = stored.order_id
+WHERE stored.customer_order_number IS DISTINCT FROM current_numbers.customer_order_number
+  OR stored.customer_first_order_date IS DISTINCT FROM current_numbers.customer_first_order_date
+ORDER BY day

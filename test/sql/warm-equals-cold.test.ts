@@ -1,0 +1,147 @@
+// A warm daily run after late changes ends exactly where a full rebuild from the same raw data ends, table by
+// table and row by row. The late changes are the ones that reach beyond their own day: a customer's first order
+// cancelled (their second order, weeks later and outside the run window, becomes their first and moves their
+// cohort), an order landing late before a customer's first one (every later order of theirs is renumbered), and
+// a refund on an old order.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
+import { MODELS } from "../../functions/lib/sql/models.ts";
+import { buildModels, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+
+const END = "2026-11-21";
+const WARM = addDays(END, 1);
+/** Every order day the late changes touch lies before this: outside the warm run's 7-day window. */
+const BEFORE_WINDOW = addDays(WARM, -10);
+
+describe("a warm run after late changes equals a full rebuild", { timeout: 180_000 }, () => {
+  let warehouse: DuckDbWarehouse;
+  const native = async (sql: string) => (await warehouse.rawConnection.runAndReadAll(sql)).getRowObjectsJS();
+  const differences: Record<string, number> = {};
+  // The cancelled first order's customer: their second order, and whether it was a first order, as built warm.
+  let second = { orderId: 0, date: "", firstWarm: false, firstCold: false };
+  let renumbered = { orderId: 0, numberBefore: 0, numberWarm: 0 };
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await generateDemoData(warehouse.rawConnection, "raw", {
+      ...defaultDemoOptions(END),
+      startDate: addDays(END, -150),
+      ordersPerDay: 15,
+    });
+    await buildModels(warehouse, END, { fullRefresh: true });
+
+    // Customers with a first and a second order on different days, both well before the warm window.
+    const pairs = await native(`
+      SELECT first.customer_key, first.order_id AS first_id, second.order_id AS second_id,
+        CAST(second.order_date AS VARCHAR) AS second_date
+      FROM unified.shopify_unified AS first
+      JOIN unified.shopify_unified AS second
+        ON second.customer_key = first.customer_key AND second.customer_order_number = 2
+      WHERE first.customer_order_number = 1 AND second.order_date > first.order_date
+        AND second.order_date < DATE '${BEFORE_WINDOW}'
+        AND second.order_date >= DATE '${addDays(END, -120)}'
+      ORDER BY first.order_id`);
+    assert.ok(pairs.length >= 2, "two customers with two orders before the window");
+    const [cancelled, backdated] = pairs as { first_id: number; second_id: number; second_date: string }[];
+    second = {
+      orderId: Number(cancelled?.second_id),
+      date: String(cancelled?.second_date),
+      firstWarm: false,
+      firstCold: false,
+    };
+    renumbered = { orderId: Number(backdated?.second_id), numberBefore: 2, numberWarm: 0 };
+
+    // Landed by the next morning's sync, as Airbyte lands a changed order again.
+    const extracted = `${addDays(WARM, 1)}T06:00:00Z`;
+    const landAgain = (id: number, replace: string) =>
+      warehouse.rawConnection.run(`
+        INSERT INTO raw.shopify_orders
+        SELECT * REPLACE (${replace}, TIMESTAMPTZ '${extracted}' AS _airbyte_extracted_at, 'late-${id}' AS _airbyte_raw_id)
+        FROM (SELECT * FROM raw.shopify_orders WHERE id = ${id} ORDER BY _airbyte_extracted_at DESC LIMIT 1)`);
+    await landAgain(
+      Number(cancelled?.first_id),
+      `TIMESTAMPTZ '${extracted}' AS cancelled_at, TIMESTAMPTZ '${extracted}' AS updated_at`,
+    );
+    // A new order of the second customer, placed a day before their first one, landing only now.
+    await landAgain(
+      Number(backdated?.first_id),
+      `id + 900000000 AS id, created_at - INTERVAL 1 DAY AS created_at, created_at - INTERVAL 1 DAY AS updated_at, '[]'::JSON AS line_items, '[]'::JSON AS refunds`,
+    );
+    const [refunded] = await native(`
+      SELECT order_id FROM unified.shopify_unified
+      WHERE order_date = DATE '${addDays(END, -60)}' AND refunded_amount = 0 AND NOT is_cancelled
+      ORDER BY order_id LIMIT 1`);
+    await landAgain(
+      Number(refunded?.order_id),
+      `'[{"id": 990001, "created_at": "${extracted}", "transactions": [{"kind": "refund", "amount": "7.50"}]}]'::JSON AS refunds, TIMESTAMPTZ '${extracted}' AS updated_at`,
+    );
+
+    await buildModels(warehouse, WARM);
+    const [warmSecond] = await native(
+      `SELECT is_first_order FROM unified.shopify_unified WHERE order_id = ${second.orderId}`,
+    );
+    second.firstWarm = Boolean(warmSecond?.is_first_order);
+    const [warmRenumbered] = await native(
+      `SELECT customer_order_number AS n FROM unified.shopify_unified WHERE order_id = ${renumbered.orderId}`,
+    );
+    renumbered.numberWarm = Number(warmRenumbered?.n);
+    // Keep the warm tables, then rebuild everything from raw for the same run date.
+    await native("CREATE SCHEMA warm");
+    for (const model of MODELS) {
+      await native(
+        `CREATE TABLE warm."${model.layer}__${model.name}" AS SELECT * FROM ${model.layer}."${model.name}"`,
+      );
+    }
+    await buildModels(warehouse, WARM, { fullRefresh: true });
+    const [coldSecond] = await native(
+      `SELECT is_first_order FROM unified.shopify_unified WHERE order_id = ${second.orderId}`,
+    );
+    second.firstCold = Boolean(coldSecond?.is_first_order);
+    for (const model of MODELS) {
+      // Floating-point sums depend on the order DuckDB adds them in (a month summed whole or day by day):
+      // FLOAT64 columns are compared to 1e-6, everything else exactly.
+      const columns = await native(`
+        SELECT column_name, data_type FROM information_schema.columns
+        WHERE table_schema = '${model.layer}' AND table_name = '${model.name}' ORDER BY ordinal_position`);
+      const list = columns
+        .map((column) =>
+          column.data_type === "DOUBLE" ? `round("${column.column_name}", 6)` : `"${column.column_name}"`,
+        )
+        .join(", ");
+      const warm = `SELECT ${list} FROM warm."${model.layer}__${model.name}"`;
+      const cold = `SELECT ${list} FROM ${model.layer}."${model.name}"`;
+      const [row] = await native(`
+        SELECT (SELECT count(*) FROM (${warm} EXCEPT ALL ${cold})) +
+               (SELECT count(*) FROM (${cold} EXCEPT ALL ${warm})) AS n`);
+      differences[`${model.layer}.${model.name}`] = Number(row?.n);
+    }
+  });
+  after(() => warehouse.close());
+
+  it("touches orders outside the warm run's window", () => {
+    assert.ok(second.date < BEFORE_WINDOW, `${second.date} is before the window`);
+    assert.equal(
+      second.firstCold,
+      true,
+      "with the first order cancelled, the second is the customer's first",
+    );
+    assert.equal(
+      renumbered.numberWarm,
+      renumbered.numberBefore + 1,
+      "an earlier order landed: number 2 became 3",
+    );
+  });
+
+  it("renumbers the customer's later orders on the warm run", () => {
+    assert.equal(second.firstWarm, true);
+  });
+
+  it("leaves every table row for row as the full rebuild does", () => {
+    assert.equal(Object.keys(differences).length, MODELS.length);
+    for (const [table, count] of Object.entries(differences))
+      assert.equal(count, 0, `${table}: ${count} rows differ`);
+  });
+});

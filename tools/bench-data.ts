@@ -1,0 +1,82 @@
+// The benchmark's demo shops, generated once and cached under <work dir>/data (outside git): a rerun of the
+// bench never regenerates. A dataset is named by its history (days) and its recent daily volume, so the
+// history-scaling table can hold the newest days' volume fixed while the history doubles.
+import { copyFile, mkdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { defaultDemoOptions, generateDemoData } from "../functions/demo/generate.ts";
+import { growthFactor } from "../functions/demo/seasonality.ts";
+import { addDays } from "../functions/lib/calendar.ts";
+
+/** The newest day of every bench dataset: the warm run's date; the cold run builds the day before. */
+export const BENCH_END = "2026-11-21";
+
+export interface BenchDataset {
+  /** Days of history, ending on BENCH_END. */
+  days: number;
+  /** The generator's ordersPerDay (an average over the whole history, growth included). */
+  ordersPerDay: number;
+}
+
+/** A dataset of about `orders` orders over `days` days (the scale table: 730 days). */
+export function datasetForOrders(orders: number, days = 730): BenchDataset {
+  return { days, ordersPerDay: orders / days };
+}
+
+/**
+ * A dataset whose newest days carry `recentPerDay` orders a day whatever its history: the generator grows a shop
+ * 35 % a year and scales the counts to an average, so the average is the recent volume divided by the newest
+ * day's growth over the mean growth.
+ */
+export function datasetForRecentVolume(recentPerDay: number, days: number): BenchDataset {
+  let sum = 0;
+  for (let index = 0; index < days; index++) sum += growthFactor(index);
+  const newestOverMean = growthFactor(days - 1) / (sum / days);
+  return { days, ordersPerDay: recentPerDay / newestOverMean };
+}
+
+export function datasetFile(cacheDir: string, dataset: BenchDataset): string {
+  return join(cacheDir, `raw-${dataset.days}d-${Math.round(dataset.ordersPerDay)}pd.duckdb`);
+}
+
+/** The cached raw DuckDB file of `dataset`, generated first when missing; `seconds` is null on a cache hit. */
+export async function cachedDataset(
+  cacheDir: string,
+  dataset: BenchDataset,
+  log: (line: string) => void,
+): Promise<{ path: string; seconds: number | null }> {
+  const path = datasetFile(cacheDir, dataset);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return { path, seconds: null };
+  await mkdir(cacheDir, { recursive: true });
+  await rm(`${path}.tmp`, { force: true });
+  const warehouse = await DuckDbWarehouse.open(`${path}.tmp`);
+  log(
+    `  generating ${dataset.days} days × ${Math.round(dataset.ordersPerDay)} orders/day (cached for next time) …`,
+  );
+  const manifest = await generateDemoData(warehouse.rawConnection, "raw", {
+    ...defaultDemoOptions(BENCH_END),
+    startDate: addDays(BENCH_END, -(dataset.days - 1)),
+    ordersPerDay: dataset.ordersPerDay,
+  });
+  await warehouse.rawConnection.run("CHECKPOINT");
+  await warehouse.close();
+  await copyFile(`${path}.tmp`, path);
+  await rm(`${path}.tmp`, { force: true });
+  return { path, seconds: manifest.seconds };
+}
+
+// `tsx tools/bench-data.ts <days> <ordersPerDay>`: generate one dataset ahead of a bench run.
+if (process.argv[1]?.endsWith("bench-data.ts")) {
+  const [days, perDay] = process.argv.slice(2).map(Number);
+  const started = performance.now();
+  const result = await cachedDataset(
+    join(process.cwd(), ".pulse/bench/data"),
+    { days: days ?? 730, ordersPerDay: perDay ?? 137 },
+    (line) => process.stdout.write(`${line}\n`),
+  );
+  process.stdout.write(`${result.path} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}

@@ -1,0 +1,200 @@
+// The benchmark's pure parts: scale flags, medians and ranges, the markdown tables, the README's marked section.
+import type { BuildMeasure } from "./bench-run.ts";
+
+export interface Timed {
+  wallMs: number;
+  peakRssMb: number;
+  measure?: BuildMeasure;
+}
+
+export interface ValueCheck {
+  /** Per output: rows compared and rows that differ (either side). */
+  outputs: { output: string; rows: number; differing: number }[];
+}
+
+export interface ScaleResult {
+  targetOrders: number;
+  days: number;
+  cold: Timed[];
+  warm: Timed[];
+  /** The same warm runs with the --compare-code checkout (empty without it). */
+  warmCompare: Timed[];
+  baseline: Timed[];
+  check: ValueCheck | null;
+}
+
+export interface HistoryResult {
+  multiple: number;
+  days: number;
+  recentPerDay: number;
+  orders: number;
+  coldMs: number;
+  warm: Timed[];
+  warmCompare: Timed[];
+}
+
+export interface Machine {
+  cores: number;
+  ramGiB: number;
+  node: string;
+  date: string;
+}
+
+/** "100k", "1M", "2.5M" or a plain number of orders. */
+export function parseScale(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(text);
+  if (!match) throw new Error(`not a scale: "${text}" (use e.g. 100k, 1M, 3M, 10M)`);
+  const factor = { k: 1e3, m: 1e6, "": 1 }[(match[2] ?? "").toLowerCase()] ?? 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+export function formatOrders(orders: number): string {
+  if (orders >= 1e6 && orders % 1e5 === 0) return `${orders / 1e6}M`;
+  if (orders >= 1e3 && orders % 1e3 === 0) return `${orders / 1e3}k`;
+  return orders.toLocaleString("en-US");
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** "1.23 s (1.10–1.40)": the median and the range of wall times, in seconds. */
+export function secondsSummary(values: readonly number[]): string {
+  if (values.length === 0) return "—";
+  const s = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+  return `${s(median(values))} s (${s(Math.min(...values))}–${s(Math.max(...values))})`;
+}
+
+/** Median per model of the runs' per-model times, slowest first. */
+export function modelProfile(runs: readonly Timed[]): { model: string; ms: number }[] {
+  const byModel = new Map<string, number[]>();
+  for (const run of runs) {
+    for (const model of run.measure?.models ?? []) {
+      byModel.set(model.model, [...(byModel.get(model.model) ?? []), model.ms]);
+    }
+  }
+  return [...byModel]
+    .map(([model, times]) => ({ model, ms: Math.round(median(times)) }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
+/** Median per step of the runs' step times, in the pipeline's order. */
+export function stepProfile(runs: readonly Timed[]): { step: string; ms: number }[] {
+  const steps = runs[0]?.measure?.steps.map((step) => step.step) ?? [];
+  return steps.map((step) => ({
+    step,
+    ms: Math.round(median(runs.map((run) => run.measure?.steps.find((item) => item.step === step)?.ms ?? 0))),
+  }));
+}
+
+export function renderReport(input: {
+  machine: Machine;
+  runs: number;
+  results: ScaleResult[];
+  history: HistoryResult[];
+  compareCode?: string;
+}): string {
+  const { machine, runs, results, history, compareCode } = input;
+  const compared = compareCode !== undefined;
+  const peak = (timed: readonly Timed[]) =>
+    timed.length ? `${Math.max(...timed.map((t) => t.peakRssMb))}` : "—";
+  const lines = [
+    `Measured ${machine.date} UTC on ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}; ` +
+      `${runs} run(s) each, median (min–max) of the wall time of a child process (process start and DuckDB's ` +
+      `close included), peak RSS = the highest VmHWM. Demo data over 730 days; cold = full build of every step ` +
+      `for the day before the newest data, warm = the next daily run on the cold build's result.`,
+    "",
+    `| orders | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " warm, compared code |" : ""}`,
+    `| ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: |" : ""}`,
+    ...results.map((result) => {
+      const cold = result.cold.map((t) => t.wallMs);
+      const base = result.baseline.map((t) => t.wallMs);
+      const ratio = base.length ? (median(cold) / median(base)).toFixed(2) : "—";
+      const check = result.check
+        ? result.check.outputs.every((output) => output.differing === 0)
+          ? `yes (${result.check.outputs.map((output) => output.rows).join(" + ")} rows)`
+          : `NO: ${result.check.outputs
+              .filter((output) => output.differing > 0)
+              .map((output) => `${output.output} ${output.differing}/${output.rows}`)
+              .join(", ")}`
+        : "—";
+      const comparedCell = compared ? ` ${secondsSummary(result.warmCompare.map((t) => t.wallMs))} |` : "";
+      return `| ${formatOrders(result.targetOrders)} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
+    }),
+  ];
+  const steps = results.filter((result) => result.warm.length > 0);
+  if (steps.length) {
+    const names = stepProfile(steps[0]?.cold ?? []).map((step) => step.step);
+    lines.push(
+      "",
+      "Per step, median seconds (cold / warm):",
+      "",
+      `| orders | ${names.join(" | ")} |`,
+      `| ---: | ${names.map(() => "---:").join(" | ")} |`,
+      ...steps.map((result) => {
+        const cold = stepProfile(result.cold);
+        const warm = stepProfile(result.warm);
+        const cells = names.map((name) => {
+          const c = cold.find((step) => step.step === name)?.ms ?? 0;
+          const w = warm.find((step) => step.step === name)?.ms ?? 0;
+          return `${(c / 1000).toFixed(2)} / ${(w / 1000).toFixed(2)}`;
+        });
+        return `| ${formatOrders(result.targetOrders)} | ${cells.join(" | ")} |`;
+      }),
+    );
+    const profiled = [...steps].sort((a, b) => b.targetOrders - a.targetOrders)[0];
+    if (profiled) {
+      const top = (runs: readonly Timed[]) =>
+        modelProfile(runs)
+          .slice(0, 8)
+          .map((item) => `${item.model} ${item.ms}`)
+          .join(", ");
+      lines.push(
+        "",
+        `Warm run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.warm)}.`,
+      );
+      if (compared && profiled.warmCompare.length) {
+        lines.push("", `The same with the compared code (${compareCode}): ${top(profiled.warmCompare)}.`);
+      }
+    }
+  }
+  if (history.length) {
+    lines.push(
+      "",
+      `History scaling: the same ${history[0]?.recentPerDay ?? 0} orders a day on the newest days, more history; ` +
+        "warm daily run (the cold build once, untimed in the ratio).",
+      "",
+      `| history | days | orders | warm daily run | warm peak RSS (MB) | × previous | slowest warm models (median ms) |${compared ? " warm, compared code | × previous | its slowest models |" : ""}`,
+      `| ---: | ---: | ---: | ---: | ---: | ---: | :--- |${compared ? " ---: | ---: | :--- |" : ""}`,
+      ...history.map((row, index) => {
+        const cells = (runs: readonly Timed[], previousRuns: readonly Timed[] | undefined) => {
+          const warm = median(runs.map((t) => t.wallMs));
+          const previous = previousRuns ? median(previousRuns.map((t) => t.wallMs)) : Number.NaN;
+          const ratio = Number.isFinite(previous) ? (warm / previous).toFixed(2) : "—";
+          const top = modelProfile(runs)
+            .slice(0, 4)
+            .map((item) => `${item.model.replace(/^\w+\./, "")} ${item.ms}`)
+            .join(", ");
+          return { summary: secondsSummary(runs.map((t) => t.wallMs)), ratio, top };
+        };
+        const own = cells(row.warm, history[index - 1]?.warm);
+        const other = cells(row.warmCompare, history[index - 1]?.warmCompare);
+        const comparedCells = compared ? ` ${other.summary} | ${other.ratio} | ${other.top} |` : "";
+        return `| ${row.multiple}× | ${row.days} | ${formatOrders(row.orders)} | ${own.summary} | ${peak(row.warm)} | ${own.ratio} | ${own.top} |${comparedCells}`;
+      }),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** `text` with what lies between the two marker lines replaced by `content` (the markers appended if missing). */
+export function replaceBetweenMarkers(text: string, start: string, end: string, content: string): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  const block = `${start}\n\n${content.trimEnd()}\n\n${end}`;
+  if (from === -1 || to === -1 || to < from) return `${text.trimEnd()}\n\n${block}\n`;
+  return `${text.slice(0, from)}${block}${text.slice(to + end.length)}`;
+}
