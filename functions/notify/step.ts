@@ -1,6 +1,11 @@
 // Step 7: the daily summary email (once per run date, ever), and the failure email when a step failed for good.
 
-import { deckPath, failureEmailMarkerPath, summaryEmailMarkerPath } from "../lib/bucket-layout.ts";
+import {
+  dashboardPagePath,
+  deckPath,
+  failureEmailMarkerPath,
+  summaryEmailMarkerPath,
+} from "../lib/bucket-layout.ts";
 import { loadReportData } from "../lib/reporting/load-report-data.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import type { RunMessage } from "../shared/run-message.ts";
@@ -48,7 +53,10 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
     dashboard: context.config.dashboardUrl,
     deck: (await bucket.exists(deck)) ? await bucket.linkFor(deck) : undefined,
   });
-  const email = buildSummaryEmail(data, await loadSummaryExtras(context));
+  // The report step's self-contained dashboard page, linked like the deck (a signed link in the cloud).
+  const page = dashboardPagePath(runDate);
+  const dashboardPageUrl = (await bucket.exists(page)) ? await bucket.linkFor(page) : undefined;
+  const email = buildSummaryEmail(data, { ...(await loadSummaryExtras(context)), dashboardPageUrl });
   const mail = {
     from: context.config.email.from,
     to: context.config.email.to,

@@ -3,7 +3,7 @@
 // beyond the file itself, every chart drawn with data, the tiles and the chart data equal to sums computed here
 // from the extract CSVs with csv-parse, and a phone-width page that does not scroll sideways.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -139,6 +139,23 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
         .find((record) => record.step === "report")
         ?.outputs?.includes(dashboardPagePath(RUN_DATE)),
       "the report step's ledger record names the page",
+    );
+  });
+
+  it("is linked from the summary email", async () => {
+    await runLocally(config, message("mail", { from: "notify", to: "notify" }), {
+      log: silentLogger(),
+      warehouse,
+      secrets: fixedSecrets({ piiHashKey: "d".repeat(40) }),
+    });
+    const files = await readdir(config.local.outboxDir);
+    const html = files.find((file) => file.endsWith(".html"));
+    assert.ok(html, `an email in the outbox: ${files.join(", ")}`);
+    const body = await readFile(join(config.local.outboxDir, html), "utf8");
+    assert.match(body, /Today(?:'|&#39;|&#x27;)s dashboard page/);
+    assert.ok(
+      body.includes(pathToFileURL(page()).toString()) || body.includes(dashboardPagePath(RUN_DATE)),
+      "links the page",
     );
   });
 
