@@ -51,12 +51,15 @@ latest_version AS (
     raw_orders.*,
     newest_versions.raw_versions,
     newest_versions.raw_copies_of_version
-  FROM raw.shopify_orders AS raw_orders
+  FROM (
+    -- The same bounds as order_versions, so that this read of the wide columns prunes as well.
+    SELECT *
+    FROM raw.shopify_orders
+    WHERE _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+      AND created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+      AND created_at < TIMESTAMP(DATE_ADD(@window_end, INTERVAL 2 DAY))
+  ) AS raw_orders
   JOIN newest_versions ON newest_versions._airbyte_raw_id = raw_orders._airbyte_raw_id
-  -- The same bounds as order_versions, so that this read of the wide columns prunes as well.
-  WHERE raw_orders._airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND raw_orders.created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND raw_orders.created_at < TIMESTAMP(DATE_ADD(@window_end, INTERVAL 2 DAY))
 ),
 
 utm_channels AS (
