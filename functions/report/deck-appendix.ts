@@ -51,7 +51,7 @@ export function coverageSlide(_ctx: Context): ContentSlide {
   };
 }
 
-const GLOSSARY_ROWS_PER_SLIDE = 11;
+const GLOSSARY_ROWS_PER_SLIDE = 10;
 
 function glossaryTable(id: string, entries: readonly GlossaryEntry[]): TableSpec {
   return {
