@@ -4,11 +4,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { localSecrets } from "../functions/runtime/local-ports.ts";
 import { runLocally } from "../functions/runtime/local-run.ts";
 import { loadConfig } from "../functions/shared/config.ts";
 import type { LogFields, Logger } from "../functions/shared/ports.ts";
 import { parseRunMessage } from "../functions/shared/run-message.ts";
-import { fixedSecrets } from "../test/support/secrets.ts";
 
 export interface BuildMeasure {
   kind: "cold" | "warm";
@@ -77,7 +77,11 @@ async function main(): Promise<void> {
       trigger: "manual",
       options: { fullRefresh: kind === "cold" },
     }),
-    { log: modelTimingLogger(models), warehouse, secrets: fixedSecrets({ piiHashKey: "b".repeat(40) }) },
+    {
+      log: modelTimingLogger(models),
+      warehouse,
+      secrets: localSecrets(config, { piiHashKey: "b".repeat(40) }),
+    },
   );
   const closing = performance.now();
   await warehouse.close();

@@ -2,7 +2,6 @@
 // reader (exceljs). Nothing here holds more than a record and the parsers' small buffers, whatever the file size.
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
-import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import type { DateFormat, DecimalSeparator } from "./parse-values.ts";
 import { checkSheetRow } from "./xlsx-limits.ts";
@@ -179,6 +178,8 @@ async function* sheetRecords(
   bytes: AsyncIterable<Uint8Array>,
   options: SheetReadOptions,
 ): AsyncGenerator<SourceRecord> {
+  // Loaded here, not at the top: exceljs takes half a second to load, and most days have no workbook to read.
+  const { default: ExcelJS } = await import("exceljs");
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
     sharedStrings: "cache",
     worksheets: "emit",

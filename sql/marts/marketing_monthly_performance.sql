@@ -24,7 +24,8 @@ channel_months AS (
     SUM(spend) AS spend,
     SUM(impressions) AS impressions,
     SUM(clicks) AS clicks,
-    SUM(platform_conversions) AS platform_conversions,
+    -- FLOAT64: rounded as the days are (2 places), so the order rows are summed in never shows.
+    ROUND(SUM(platform_conversions), 2) AS platform_conversions,
     SUM(platform_conversion_value) AS platform_conversion_value,
     SUM(attributed_orders) AS attributed_orders,
     SUM(attributed_new_customers) AS attributed_new_customers,

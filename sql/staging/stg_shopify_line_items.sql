@@ -18,10 +18,26 @@ product_skus AS (
   GROUP BY sku
 ),
 
-orders AS (
-  SELECT order_id, order_date, is_cancelled, line_items
+staged_orders AS (
+  SELECT order_id, order_date, is_cancelled, raw_id
   FROM staging.stg_shopify_orders
   WHERE order_date BETWEEN @window_start AND @window_end
+),
+
+raw_line_items AS (
+  -- The line items of the order version staging chose (its raw row), with staging's bounds on raw so that the
+  -- raw table's partitions prune the same way.
+  SELECT _airbyte_raw_id AS raw_id, line_items
+  FROM raw.shopify_orders
+  WHERE _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND created_at < TIMESTAMP(DATE_ADD(@window_end, INTERVAL 2 DAY))
+),
+
+orders AS (
+  SELECT staged_orders.order_id, staged_orders.order_date, staged_orders.is_cancelled, raw_line_items.line_items
+  FROM staged_orders
+  JOIN raw_line_items ON raw_line_items.raw_id = staged_orders.raw_id
 ),
 
 line_items AS (

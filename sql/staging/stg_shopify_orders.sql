@@ -10,7 +10,8 @@ WITH
 
 order_versions AS (
   -- Only the narrow keys of each raw row: the newest version of every order is chosen on these, and the wide
-  -- columns (line items, refunds, addresses) are read afterwards for the winners alone.
+  -- columns (addresses, customer) are read afterwards for the winners alone. The line items and refunds stay in
+  -- raw: their staging models read them from the winning raw row (raw_id), so the wide JSON is never copied.
   SELECT id, updated_at, _airbyte_extracted_at, _airbyte_raw_id
   FROM raw.shopify_orders
   -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
@@ -106,8 +107,7 @@ normalised AS (
     REGEXP_EXTRACT(landing_site, r'[?&]utm_campaign=([^&#]+)') AS utm_campaign,
     UPPER(JSON_VALUE(shipping_address, '$.country_code')) AS country_code,
     UPPER(JSON_VALUE(shipping_address, '$.province_code')) AS region_code,
-    line_items,
-    refunds,
+    _airbyte_raw_id AS raw_id,
     raw_versions,
     raw_copies_of_version,
     _airbyte_extracted_at AS extracted_at
@@ -148,8 +148,7 @@ SELECT
   END AS channel,
   normalised.country_code,
   normalised.region_code,
-  normalised.line_items,
-  normalised.refunds,
+  normalised.raw_id,
   normalised.raw_versions,
   normalised.raw_copies_of_version,
   normalised.extracted_at

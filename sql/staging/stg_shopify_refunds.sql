@@ -8,10 +8,26 @@
 -- A refund can come weeks after its order: it is dated twice, by the order's day and by its own day.
 WITH
 
-orders AS (
-  SELECT order_id, order_date, refunds
+staged_orders AS (
+  SELECT order_id, order_date, raw_id
   FROM staging.stg_shopify_orders
   WHERE order_date BETWEEN @window_start AND @window_end
+),
+
+raw_refunds AS (
+  -- The refunds of the order version staging chose (its raw row), with staging's bounds on raw so that the raw
+  -- table's partitions prune the same way.
+  SELECT _airbyte_raw_id AS raw_id, refunds
+  FROM raw.shopify_orders
+  WHERE _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND created_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    AND created_at < TIMESTAMP(DATE_ADD(@window_end, INTERVAL 2 DAY))
+),
+
+orders AS (
+  SELECT staged_orders.order_id, staged_orders.order_date, raw_refunds.refunds
+  FROM staged_orders
+  JOIN raw_refunds ON raw_refunds.raw_id = staged_orders.raw_id
 ),
 
 refund_transactions AS (

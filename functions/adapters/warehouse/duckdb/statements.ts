@@ -53,10 +53,14 @@ export function countRows(target: string): string {
   return `SELECT count(*) AS n FROM ${target}`;
 }
 
-/** Ordering by the partition and cluster keys keeps the file compact and zone maps selective. */
-export function fullBuild(target: string, select: string, orderColumns: readonly string[]): string {
-  const orderBy = orderColumns.length ? ` ORDER BY ${orderColumns.map(quoteIdentifier).join(", ")}` : "";
-  return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`;
+/**
+ * A whole table from its model, unsorted: sorting a million wide rows by the partition and cluster keys cost
+ * more CPU than building them (3 s of 9 s for unified.shopify_unified at 1M orders). Rows keep the order of the
+ * scans they come from (the raw tables land day by day), so the partition column's zone maps stay selective
+ * for the windowed reads of the daily run, as they are for the windowed inserts, which never sorted.
+ */
+export function fullBuild(target: string, select: string): string {
+  return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model`;
 }
 
 /** Binds $window_start and $window_end. */

@@ -156,8 +156,7 @@ export class DuckDbWarehouse implements Warehouse {
         return await this.mergeByKey(target, select, params, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
-        const order = [request.partitionColumn, ...(request.clusterBy ?? [])].filter(Boolean) as string[];
-        const build = fullBuild(target, select, order);
+        const build = fullBuild(target, select);
         await this.timed(() => this.connection.run(build, params));
         return { rowsWritten: await this.count(target), mode: "full" };
       }

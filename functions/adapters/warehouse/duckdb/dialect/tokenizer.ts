@@ -1,7 +1,9 @@
 // BigQuery SQL as tokens (strings, comments, backtick identifiers, @params decoded) and a tree of bracket
 // groups, so calls can be rewritten with their arguments split at top-level commas.
 
-type TokenKind = "ws" | "comment" | "string" | "bytes" | "ident" | "quoted" | "param" | "number" | "op";
+// "raw" is never read from SQL: rewrites of the tree (json-records.ts) put DuckDB text there, emitted as it is.
+type TokenKind =
+  "ws" | "comment" | "string" | "bytes" | "ident" | "quoted" | "param" | "number" | "op" | "raw";
 
 export interface Token {
   kind: TokenKind;

@@ -32,6 +32,7 @@ import {
 } from "./nodes.ts";
 import { buildTree, type Group, type Node, type Token, tokenize } from "./tokenizer.ts";
 import { SCALAR_TYPES, TYPED_LITERALS } from "./types.ts";
+import { parseJsonRecordsOnce } from "./json-records.ts";
 import { selectListUnnest } from "./unnest-join.ts";
 
 export class DialectError extends Error {
@@ -180,6 +181,7 @@ export class Translator {
       }
       switch (node.kind) {
         case "ws":
+        case "raw":
           out += node.text;
           i++;
           break;
@@ -413,5 +415,7 @@ export class Translator {
 export function translateToDuckDb(bigQuerySql: string): string {
   const translator = new Translator(bigQuerySql);
   const fail = (message: string, pos: number): never => translator.fail(message, pos);
-  return translator.seq(buildTree(tokenize(bigQuerySql, fail), fail));
+  const tree = buildTree(tokenize(bigQuerySql, fail), fail);
+  parseJsonRecordsOnce(tree);
+  return translator.seq(tree);
 }

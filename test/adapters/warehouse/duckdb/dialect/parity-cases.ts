@@ -29,7 +29,16 @@ export const FIXTURES = `
       (10, '[{"id": 1, "refunds": [{"amount": "5.00"}, {"amount": "1.25"}]}, {"id": 2, "refunds": []}]'::JSON),
       (11, '[]'::JSON), (12, NULL::JSON), (13, '{"not": "an array"}'::JSON),
       (14, '[{"id": 3, "refunds": [{"amount": "1234567890123.5"}]}]'::JSON)
-    ) AS t(order_id, lines)`;
+    ) AS t(order_id, lines);
+  CREATE OR REPLACE TABLE unnest_test.awkward AS
+    SELECT * FROM (VALUES
+      (1, '[{"sku": "A", "qty": 2, "price": 1.50, "meta": {"tag": "x", "deep": {"n": 3}}},
+            {"SKU": "lower-case key only", "qty": "4"},
+            {"sku": null, "qty": [1], "meta": {"tag": ["not", "a", "scalar"]}},
+            7, "text", null, [1, 2],
+            {"sku": "first", "sku": "second", "meta": null}]'::JSON),
+      (2, '{"sku": "an object, not an array"}'::JSON), (3, '[]'::JSON), (4, NULL::JSON)
+    ) AS t(id, doc)`;
 
 const FRUITS = `UNNEST(["apple", NULL, "pear", "banana", "pear"]) AS fruit`;
 const NUMBERS_WITH_OFFSET = "UNNEST([2, 1, -2, 3, -5, 1]) AS x WITH OFFSET AS pos";
@@ -783,6 +792,44 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
           { sku: "A", qty: "2", pos: "0" },
           { sku: "B", qty: "1", pos: "1" },
         ],
+      },
+    ],
+  },
+  {
+    title:
+      "CROSS JOIN UNNEST(JSON_QUERY_ARRAY(doc)) read by field (parsed once into records locally): missing keys, JSON null, non-objects, keys by case, duplicate keys",
+    cases: [
+      {
+        query: `SELECT a.id, pos, JSON_VALUE(item, '$.sku') AS sku, JSON_VALUE(item, '$.qty') AS qty,
+                  JSON_VALUE(item, '$.price') AS price, JSON_VALUE(item, '$.meta.tag') AS tag,
+                  JSON_VALUE(item, '$.meta.deep.n') AS deep_n, ARRAY_LENGTH(JSON_QUERY_ARRAY(item, '$.qty')) AS qty_items
+                FROM unnest_test.awkward AS a
+                CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item WITH OFFSET AS pos
+                ORDER BY a.id, pos`,
+        returns: [
+          { id: 1, pos: "0", sku: "A", qty: "2", price: "1.5", tag: "x", deep_n: "3", qty_items: null },
+          { id: 1, pos: "1", sku: null, qty: "4", price: null, tag: null, deep_n: null, qty_items: null },
+          { id: 1, pos: "2", sku: null, qty: null, price: null, tag: null, deep_n: null, qty_items: "1" },
+          { id: 1, pos: "3", sku: null, qty: null, price: null, tag: null, deep_n: null, qty_items: null },
+          { id: 1, pos: "4", sku: null, qty: null, price: null, tag: null, deep_n: null, qty_items: null },
+          { id: 1, pos: "5", sku: null, qty: null, price: null, tag: null, deep_n: null, qty_items: null },
+          { id: 1, pos: "6", sku: null, qty: null, price: null, tag: null, deep_n: null, qty_items: null },
+          { id: 1, pos: "7", sku: "first", qty: null, price: null, tag: null, deep_n: null, qty_items: null },
+        ],
+      },
+      {
+        query: `SELECT a.id, COUNT(*) AS n, STRING_AGG(JSON_VALUE(item, '$.sku'), ',' ORDER BY JSON_VALUE(item, '$.sku')) AS skus
+                FROM unnest_test.awkward AS a, UNNEST(JSON_QUERY_ARRAY(a.doc)) item
+                GROUP BY a.id ORDER BY a.id`,
+        returns: [{ id: 1, n: "8", skus: "A,first" }],
+      },
+      {
+        // A path into the document, and an element read whole: the general translation, the same rows.
+        query: `SELECT TO_JSON_STRING(item) AS whole, JSON_VALUE(item, '$.tag') AS tag
+                FROM unnest_test.awkward AS a
+                CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc, '$[2].qty')) AS item
+                ORDER BY a.id`,
+        returns: [{ whole: "1", tag: null }],
       },
     ],
   },

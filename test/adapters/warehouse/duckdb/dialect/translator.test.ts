@@ -157,6 +157,30 @@ describe("CROSS JOIN UNNEST as a select-list unnest", () => {
   });
 });
 
+describe("UNNEST(JSON_QUERY_ARRAY(doc)) read by field: one parse per document", () => {
+  it("parses the document once into records whose fields the JSON functions read", () => {
+    const sql = translateToDuckDb(
+      "SELECT JSON_VALUE(item, '$.sku') AS sku, JSON_VALUE(item, '$.meta.tag') AS tag FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc, '$.items')) AS item",
+    );
+    assert.match(
+      sql,
+      /unnest\(from_json\(json_extract\(a\.doc, '\$\.items'\), '\[\{"sku":"JSON","meta":"JSON"\}\]'\)\) AS item/,
+    );
+    assert.match(sql, /json_value\(struct_extract\(item, 'meta'\), '\$\.tag'\)/);
+  });
+
+  it("keeps the call-by-call translation when the element is used otherwise or the level has a set operation", () => {
+    for (const query of [
+      "SELECT TO_JSON_STRING(item) AS whole FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item",
+      "SELECT JSON_QUERY(item, '$.meta') AS meta FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item",
+      "SELECT JSON_VALUE(item, '$[0]') AS first FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item",
+      "SELECT JSON_VALUE(item, '$.a') AS x FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item UNION ALL SELECT 'b'",
+    ]) {
+      assert.doesNotMatch(translateToDuckDb(query), /from_json/, query);
+    }
+  });
+});
+
 describe("parameters bound as the DuckDB adapter binds them", () => {
   it("binds DATE parameters by name, reused names, and prepared statements", async () => {
     const result = await rows(

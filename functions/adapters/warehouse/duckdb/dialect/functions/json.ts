@@ -41,3 +41,10 @@ function jsonArray(call: Call, t: Translator, scalars: boolean): string {
     : list;
   return `CASE WHEN json_type(${json}, ${path}) = 'ARRAY' THEN ${items} END`;
 }
+
+/** JSON_QUERY_ARRAY(doc[, path]) as records, for ../json-records.ts: (doc[, path], the struct spec). */
+export const jsonRecords: Rewrite = scalarOnly((call, t) => {
+  const [json, path, spec] = t.args(call, 2, 3);
+  const document = spec === undefined ? json : `json_extract(${json}, ${path})`;
+  return `from_json(${document}, ${spec ?? path})`;
+});
