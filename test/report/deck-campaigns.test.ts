@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import type { CampaignPeriodRow } from "../../functions/lib/reporting/report-data.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
-import { openDeck, pct, slideWithTitle, tableRows, usd } from "./pptx-reader.ts";
+import { openDeck, pct, slideWithTitle, tableRows, times, usd } from "./pptx-reader.ts";
 import { buildReportData, channelMonthRows } from "./report-data-fixture.ts";
 
 const campaign = (
@@ -61,25 +61,79 @@ describe("deck campaigns and new-customer CPA", () => {
     assert.equal(rows.length, 3);
   });
 
-  it("gives each paid channel's new-customer CPA and its change against last month", async () => {
+  it("gives each paid channel's new customers, CPA and ROAS against last month and last year", async () => {
     const data = buildReportData();
     const deck = await openDeck(await renderDeck(buildDeckContent(data)));
-    const rows = tableRows(slideWithTitle(deck, "New-customer CPA").xml, "new-customer-cpa");
+    const rows = tableRows(slideWithTitle(deck, "New customers by channel").xml, "new-customers-by-channel");
+    assert.deepEqual(rows[0], [
+      "Channel",
+      "Spend",
+      "New customers",
+      "New-customer CPA",
+      "vs Oct 2026",
+      "vs Nov 2025",
+      "New-customer ROAS",
+      "vs Oct 2026",
+      "vs Nov 2025",
+    ]);
     const months = channelMonthRows();
-    const google = (month: string) =>
-      months.find((row) => row.month === month && row.channel === "google_ads")!;
-    const now = google("2026-11-01");
-    const before = google("2026-10-01");
-    const cpa = (row: typeof now) => row.spend / row.attributed_new_customers;
-    const googleRow = rows.find((row) => row[0] === "Google Ads");
-    assert.deepEqual(googleRow?.slice(1, 6), [
+    const paidIn = (month: string) => months.filter((row) => row.month === month && row.is_paid_channel);
+    type Sums = { spend: number; customers: number; revenue: number };
+    const sums = (rows: readonly (typeof months)[number][]): Sums => ({
+      spend: rows.reduce((total, row) => total + row.spend, 0),
+      customers: rows.reduce((total, row) => total + row.attributed_new_customers, 0),
+      revenue: rows.reduce((total, row) => total + (row.attributed_new_customer_revenue ?? 0), 0),
+    });
+    const cpa = (month: Sums) => month.spend / month.customers;
+    const roas = (month: Sums) => month.revenue / month.spend;
+    const expectedRow = (name: string, now: Sums, before: Sums, lastYear: Sums) => [
+      name,
       usd(now.spend),
-      now.attributed_new_customers.toLocaleString("en-US"),
-      now.attributed_orders.toLocaleString("en-US"),
+      now.customers.toLocaleString("en-US"),
       usd(cpa(now), 2),
       arrowed(pct(cpa(now), cpa(before))),
-    ]);
-    // Email and direct have no spend: only paid channels are listed.
-    assert.ok(!rows.some((row) => row[0]?.startsWith("Email")));
+      arrowed(pct(cpa(now), cpa(lastYear))),
+      times(roas(now)),
+      arrowed(pct(roas(now), roas(before))),
+      arrowed(pct(roas(now), roas(lastYear))),
+    ];
+    const channel = (month: string, key: string) => sums(paidIn(month).filter((row) => row.channel === key));
+    // Google Ads spends most, then Meta, then TikTok; the total is a ratio of sums over the three.
+    assert.deepEqual(
+      rows.slice(1).map((row) => row[0]),
+      ["Google Ads", "Meta", "TikTok", "All paid channels"],
+    );
+    assert.deepEqual(
+      rows[1],
+      expectedRow(
+        "Google Ads",
+        channel("2026-11-01", "google_ads"),
+        channel("2026-10-01", "google_ads"),
+        channel("2025-11-01", "google_ads"),
+      ),
+    );
+    assert.deepEqual(
+      rows[4],
+      expectedRow(
+        "All paid channels",
+        sums(paidIn("2026-11-01")),
+        sums(paidIn("2026-10-01")),
+        sums(paidIn("2025-11-01")),
+      ),
+    );
+  });
+
+  it("gives a channel without a new customer no CPA (n/a), never 0", async () => {
+    const data = buildReportData();
+    data.marts.channelMonths = data.marts.channelMonths.map((row) =>
+      row.channel === "tiktok" && row.month === "2026-11-01"
+        ? { ...row, attributed_new_customers: 0, attributed_new_customer_revenue: 0 }
+        : row,
+    );
+    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
+    const rows = tableRows(slideWithTitle(deck, "New customers by channel").xml, "new-customers-by-channel");
+    const tiktok = rows.find((row) => row[0] === "TikTok");
+    assert.deepEqual(tiktok?.slice(2, 5), ["0", "n/a", "n/a"]);
+    assert.equal(tiktok?.[6], times(0));
   });
 });
