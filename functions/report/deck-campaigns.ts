@@ -1,7 +1,8 @@
 // Campaigns, ad groups and new-customer acquisition in the paid-marketing section: the top campaigns by spend
 // with ROAS, CPA and their change against the same days of last month (marts.campaign_performance_daily), the
 // top ad groups as their platforms report them (a UTM names a campaign, never an ad group or an ad: the mart
-// has no ad or creative level), and each paid channel's new-customer CPA (marts.marketing_monthly_performance).
+// has no ad or creative level), and new customers by paid channel: their CPA and ROAS against last month and
+// last year (marts.marketing_monthly_performance).
 import { sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
 import {
   formatMoney,
