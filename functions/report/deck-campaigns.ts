@@ -251,5 +251,14 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
     section: "Paid marketing",
     title: `New customers by channel — ${formatMonthYear(runMonth, locale)}`,
     blocks: [full({ type: "table", table }), full({ type: "chart", chart })],
+    notes: lines.length
+      ? `New customers by channel, ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}: ${lines
+          .filter((line) => line.channel !== null)
+          .map(
+            (line) =>
+              `${channelLabel(line.channel ?? "")} brought ${formatNumber(line.current.newCustomers, locale)} at ${formatMoney(line.current.cpa, fmt, 2)} each (new-customer ROAS ${formatRatio(line.current.roas, locale, 2, "×")})`,
+          )
+          .join("; ")}.`
+      : "No paid channel rows for the month.",
   };
 }

@@ -5,7 +5,19 @@ import { describe, it } from "node:test";
 import type { CampaignPeriodRow } from "../../functions/lib/reporting/report-data.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
-import { openDeck, pct, slideWithTitle, tableRows, times, usd } from "./pptx-reader.ts";
+import {
+  GREEN,
+  openDeck,
+  pct,
+  RED,
+  runColor,
+  shapeNamed,
+  slideWithTitle,
+  tableRows,
+  texts,
+  times,
+  usd,
+} from "./pptx-reader.ts";
 import { buildReportData, channelMonthRows } from "./report-data-fixture.ts";
 
 const campaign = (
@@ -135,5 +147,50 @@ describe("deck campaigns and new-customer CPA", () => {
     const tiktok = rows.find((row) => row[0] === "TikTok");
     assert.deepEqual(tiktok?.slice(2, 5), ["0", "n/a", "n/a"]);
     assert.equal(tiktok?.[6], times(0));
+  });
+
+  it("marks a month that lacks a platform's days and judges none of its changes; reads the channels out in the notes", async () => {
+    const data = buildReportData();
+    // Meta Ads had not landed on 3 days of November 2026.
+    data.marts.channelMonths = data.marts.channelMonths.map((row) =>
+      row.channel === "meta" && row.month === "2026-11-01"
+        ? { ...row, incomplete_days: 3, is_complete: false }
+        : row,
+    );
+    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
+    const slide = slideWithTitle(deck, "New customers by channel");
+    const rows = tableRows(slide.xml, "new-customers-by-channel");
+    const meta = rows.find((row) => row[0]?.startsWith("Meta"));
+    const google = rows.find((row) => row[0] === "Google Ads");
+    assert.equal(meta?.[0], "Meta *");
+    const table = shapeNamed(slide.xml, "new-customers-by-channel");
+    // Each table row's XML, so that a colour is read from its own row (two rows may show the same change).
+    const rowXml = (name: string) => table.split("<a:tr ").find((xml) => texts(xml)[0] === name) ?? "";
+    const colours = (name: string, changes: (string | undefined)[]) =>
+      changes.map((change) => runColor(rowXml(name), change ?? ""));
+    // Meta's four changes are in the plain text colour (not judged); Google Ads' complete month keeps its colours.
+    const metaColours = colours("Meta *", [meta?.[4], meta?.[5], meta?.[7], meta?.[8]]);
+    assert.ok(
+      metaColours.every((colour) => colour !== undefined && colour !== GREEN && colour !== RED),
+      `not judged: ${metaColours}`,
+    );
+    const googleColours = colours("Google Ads", [google?.[5], google?.[8]]);
+    assert.ok(
+      googleColours.every((colour) => colour === GREEN || colour === RED),
+      `judged: ${googleColours}`,
+    );
+    assert.match(texts(slide.xml).join(" "), /\* Incomplete: days without platform data/);
+    const notes = await deck.zip.file(`ppt/notesSlides/notesSlide${slide.number}.xml`)?.async("string");
+    const said = texts(notes ?? "").join(" ");
+    const months = channelMonthRows().filter((row) => row.month === "2026-11-01");
+    for (const key of ["google_ads", "meta", "tiktok"]) {
+      const row = months.find((one) => one.channel === key)!;
+      assert.ok(
+        said.includes(
+          `brought ${row.attributed_new_customers.toLocaleString("en-US")} at ${usd(row.spend / row.attributed_new_customers, 2)} each`,
+        ),
+        `${key} in the notes: ${said}`,
+      );
+    }
   });
 });
