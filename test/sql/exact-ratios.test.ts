@@ -97,14 +97,19 @@ describe("money ÷ count ratios on a half-cent tie (1312.86 ÷ 12)", () => {
 
   it("marketing_daily_channel: CPA and new-customer CPA 109.41", async () => {
     const row = await one(
-      `SELECT spend, attributed_orders, attributed_new_customers, cpa, new_customer_cpa
+      `SELECT spend, attributed_orders, attributed_new_customers, attributed_new_customer_revenue, cpa,
+              new_customer_cpa, new_customer_roas
        FROM marts.marketing_daily_channel WHERE date = DATE '${RUN_DATE}' AND channel = 'meta'`,
     );
-    assert.deepEqual([row.spend, row.attributed_orders, row.attributed_new_customers].map(Number), [
-      SPEND,
-      ORDERS,
-      ORDERS,
-    ]);
+    // Every order is its customer's first: the new customers' revenue is the twelve orders' 1312.86.
+    const counts = [
+      row.spend,
+      row.attributed_orders,
+      row.attributed_new_customers,
+      row.attributed_new_customer_revenue,
+    ];
+    assert.deepEqual(counts.map(Number), [SPEND, ORDERS, ORDERS, SPEND]);
+    assert.equal(Number(row.new_customer_roas), 1);
     assert.equal(Number(row.cpa), TIE);
     assert.equal(Number(row.new_customer_cpa), TIE);
   });
