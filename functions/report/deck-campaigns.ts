@@ -1,7 +1,8 @@
 // Campaigns, ad groups and new-customer acquisition in the paid-marketing section: the top campaigns by spend
 // with ROAS, CPA and their change against the same days of last month (marts.campaign_performance_daily), the
 // top ad groups as their platforms report them (a UTM names a campaign, never an ad group or an ad: the mart
-// has no ad or creative level), and each paid channel's new-customer CPA (marts.marketing_monthly_performance).
+// has no ad or creative level), and new customers by paid channel: their CPA and ROAS against last month and
+// last year (marts.marketing_monthly_performance).
 import { sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
 import {
   formatMoney,
@@ -28,6 +29,11 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
+import {
+  type NewCustomerChannel,
+  type NewCustomerMonth,
+  newCustomerChannels,
+} from "./new-customer-channels.ts";
 
 /** Campaign names can be long: cut for the table, whole in the speaker notes. */
 export const MAX_NAME_CHARS = 38;
@@ -159,53 +165,64 @@ export function campaignsSlide(ctx: Context): ContentSlide {
 }
 
 /**
- * Each paid channel's new customers (UTM-attributed first orders) and what one cost: spend ÷ new customers,
- * the month against last month (the mart's monthly rows; a CPA is a ratio, fair across months of different
- * lengths). New-customer ROAS needs the attributed first orders' revenue, which the mart does not hold yet.
+ * New customers by channel (the seed deck's PPC table): each paid channel's spend, new customers (UTM-attributed
+ * first orders), what one cost (spend ÷ new customers) and what they returned (their revenue ÷ spend), against
+ * last month and the same month last year (new-customer-channels.ts). A change where either month lacks a
+ * platform's days is shown but not judged.
  */
 export function newCustomerSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale } = ctx;
   const runMonth = monthStart(data.runDate);
-  const previousMonth = addMonths(runMonth, -1);
   const paid = data.marts.channelMonths.filter((row) => row.is_paid_channel);
-  const current = paid.filter((row) => row.month === runMonth);
-  const before = new Map(paid.filter((row) => row.month === previousMonth).map((row) => [row.channel, row]));
+  const lines = newCustomerChannels(data.marts.channelMonths, data.runDate);
   const newCpa = (spend: number, customers: number) => safeRatio(spend, customers);
-  const rows: TableCell[][] = current.map((row) => {
-    const previous = before.get(row.channel);
-    const incomplete = row.is_complete === false;
-    const cpaNow = newCpa(row.spend, row.attributed_new_customers);
-    const cpaThen = previous ? newCpa(previous.spend, previous.attributed_new_customers) : null;
-    const cpaChange = compareAs(false, "down_is_good", cpaNow, cpaThen);
+  const change = (
+    line: NewCustomerChannel,
+    base: NewCustomerChannel["previousMonth"],
+    pick: (month: NewCustomerMonth) => number | null,
+    polarity: "up_is_good" | "down_is_good",
+  ): TableCell => {
+    const compared = compareAs(false, polarity, pick(line.current), base ? pick(base) : null);
+    const unjudged = line.current.incompleteDays > 0 || (base?.incompleteDays ?? 0) > 0;
+    return changeCell(unjudged ? withoutJudgement(compared) : compared, locale);
+  };
+  const rows: TableCell[][] = lines.map((line) => {
+    const total = line.channel === null;
+    const name = total ? "All paid channels" : channelLabel(line.channel ?? "");
     return [
-      cell(`${channelLabel(row.channel)}${incomplete ? " *" : ""}`, undefined, true),
-      cell(formatMoney(row.spend, fmt)),
-      cell(formatNumber(row.attributed_new_customers, locale)),
-      cell(formatNumber(row.attributed_orders, locale)),
-      cell(formatMoney(cpaNow, fmt, 2), undefined, true),
-      changeCell(incomplete ? withoutJudgement(cpaChange) : cpaChange, locale),
-      cell(formatMoney(row.cpa, fmt, 2)),
-      cell(formatRatio(row.roas, locale, 2, "×")),
+      cell(`${name}${line.current.incompleteDays ? " *" : ""}`, undefined, true),
+      cell(formatMoney(line.current.spend, fmt), undefined, total),
+      cell(formatNumber(line.current.newCustomers, locale), undefined, total),
+      cell(formatMoney(line.current.cpa, fmt, 2), undefined, true),
+      change(line, line.previousMonth, (month) => month.cpa, "down_is_good"),
+      change(line, line.lastYear, (month) => month.cpa, "down_is_good"),
+      cell(formatRatio(line.current.roas, locale, 2, "×"), undefined, true),
+      change(line, line.previousMonth, (month) => month.roas, "up_is_good"),
+      change(line, line.lastYear, (month) => month.roas, "up_is_good"),
     ];
   });
+  const previousLabel = formatMonthShort(addMonths(runMonth, -1), locale);
+  const lastYearLabel = formatMonthShort(addMonths(runMonth, -12), locale);
   const table: TableSpec = {
-    id: "new-customer-cpa",
+    id: "new-customers-by-channel",
     columns: [
-      left("Channel", 1.4),
-      right("Spend", 1.1),
-      right("New customers", 1.1),
-      right("Orders", 0.9),
-      right("New-customer CPA", 1.3),
-      right("vs last month", 1.1),
-      right("CPA (all orders)", 1.2),
-      right("ROAS", 0.8),
+      // Wide enough that "All paid channels *" and the headers keep to two lines.
+      left("Channel", 1.85),
+      right("Spend", 1.0),
+      right("New customers", 1.05),
+      right("New-customer CPA", 1.5),
+      right(`vs ${previousLabel}`, 0.85),
+      right(`vs ${lastYearLabel}`, 0.85),
+      right("New-customer ROAS", 1.5),
+      right(`vs ${previousLabel}`, 0.85),
+      right(`vs ${lastYearLabel}`, 0.85),
     ],
     rows,
     emptyText: `No paid channel rows for ${formatMonthYear(runMonth, locale)}.`,
     note: [
-      "New customers = UTM-attributed first orders. New-customer CPA = spend ÷ new customers; CPA = spend ÷ attributed orders; ROAS = attributed revenue ÷ spend. New-customer ROAS needs first orders' attributed revenue, not in the data yet.",
-      current.some((row) => row.is_complete === false)
-        ? "* Incomplete: days without platform data; its change is not judged."
+      "New customers = UTM-attributed first orders. New-customer CPA = spend ÷ new customers; new-customer ROAS = their first orders' revenue ÷ spend. Changes compare the month to date with the whole month before and the same month last year; n/a without a month to compare.",
+      lines.some((line) => line.current.incompleteDays > 0)
+        ? "* Incomplete: days without platform data; its changes are not judged."
         : "",
     ]
       .filter(Boolean)
@@ -213,7 +230,7 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
   };
   // Month by month: a month whose platform had days missing has no point (its CPA counts only what landed).
   const months = [...new Set(paid.map((row) => row.month))].sort();
-  const channels = [...new Set(current.map((row) => row.channel))];
+  const channels = lines.flatMap((line) => (line.channel === null ? [] : [line.channel]));
   const chart: ChartSpec = {
     id: "new-customer-cpa-monthly",
     title: "New-customer CPA by month",
@@ -233,7 +250,16 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
   return {
     kind: "channel-performance",
     section: "Paid marketing",
-    title: `New-customer CPA by channel — ${formatMonthYear(runMonth, locale)}`,
+    title: `New customers by channel — ${formatMonthYear(runMonth, locale)}`,
     blocks: [full({ type: "table", table }), full({ type: "chart", chart })],
+    notes: lines.length
+      ? `New customers by channel, ${formatMonthYear(runMonth, locale)} to ${ctx.runDay}: ${lines
+          .filter((line) => line.channel !== null)
+          .map(
+            (line) =>
+              `${channelLabel(line.channel ?? "")} brought ${formatNumber(line.current.newCustomers, locale)} at ${formatMoney(line.current.cpa, fmt, 2)} each (new-customer ROAS ${formatRatio(line.current.roas, locale, 2, "×")})`,
+          )
+          .join("; ")}.`
+      : "No paid channel rows for the month.",
   };
 }

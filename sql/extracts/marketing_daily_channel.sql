@@ -19,6 +19,10 @@ SELECT
   IF(spend > 0, cpa, NULL) AS cpa,
   is_complete,
   missing_sources,
+  attributed_new_customers,
+  attributed_new_customer_revenue,
+  new_customer_cpa,
+  new_customer_roas,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
   @is_demo AS is_demo
 FROM marts.marketing_daily_channel

@@ -14,6 +14,9 @@
 --   case-insensitively, by its name; platform numbers are NULL. An utm_campaign that names no campaign the
 --   platform ever reported keeps its own text as campaign_name, with campaign_id NULL; an order of the channel
 --   with no utm_campaign has both NULL.
+-- - a gap day, campaign and ad group NULL, every number NULL: a paid channel's day that
+--   marts.marketing_daily_channel marks incomplete and that has no other row here (its ad platform had not landed
+--   and no order named it), so a chart over the table shows the day as incomplete rather than a silent dip.
 -- Sums over any set of rows are therefore right: a campaign's ROAS is SUM(attributed_revenue) / SUM(spend).
 -- is_complete / missing_sources are the channel's day's (marts.marketing_daily_channel): FALSE / the ad platform
 -- or Shopify when either had not landed through the day.
@@ -172,25 +175,62 @@ channel_completeness AS (
   SELECT date, channel, is_complete, missing_sources
   FROM marts.marketing_daily_channel
   WHERE date BETWEEN @window_start AND @window_end
+),
+
+channel_days_with_rows AS (
+  SELECT DISTINCT date, channel FROM campaign_rows
+),
+
+gap_days AS (
+  -- The incomplete paid-channel days with no row above: marketing_daily_channel's own verdict, not a second one.
+  SELECT channel_completeness.date, paid_channels.platform, channel_completeness.channel
+  FROM channel_completeness
+  JOIN paid_channels ON paid_channels.channel = channel_completeness.channel
+  LEFT JOIN channel_days_with_rows
+    ON channel_days_with_rows.date = channel_completeness.date
+    AND channel_days_with_rows.channel = channel_completeness.channel
+  WHERE NOT channel_completeness.is_complete
+    AND channel_days_with_rows.channel IS NULL
+),
+
+all_rows AS (
+  SELECT * FROM campaign_rows
+  UNION ALL
+  SELECT
+    date,
+    platform,
+    channel,
+    CAST(NULL AS STRING) AS campaign_id,
+    CAST(NULL AS STRING) AS campaign_name,
+    CAST(NULL AS STRING) AS ad_group_id,
+    CAST(NULL AS STRING) AS ad_group_name,
+    CAST(NULL AS NUMERIC) AS spend,
+    CAST(NULL AS INT64) AS impressions,
+    CAST(NULL AS INT64) AS clicks,
+    CAST(NULL AS FLOAT64) AS platform_conversions,
+    CAST(NULL AS NUMERIC) AS platform_conversion_value,
+    CAST(NULL AS INT64) AS attributed_orders,
+    CAST(NULL AS NUMERIC) AS attributed_revenue
+  FROM gap_days
 )
 
 SELECT
-  campaign_rows.date,
-  campaign_rows.platform,
-  campaign_rows.channel,
-  campaign_rows.campaign_id,
-  campaign_rows.campaign_name,
-  campaign_rows.ad_group_id,
-  campaign_rows.ad_group_name,
-  campaign_rows.spend,
-  campaign_rows.impressions,
-  campaign_rows.clicks,
-  campaign_rows.platform_conversions,
-  campaign_rows.platform_conversion_value,
-  campaign_rows.attributed_orders,
-  campaign_rows.attributed_revenue,
+  all_rows.date,
+  all_rows.platform,
+  all_rows.channel,
+  all_rows.campaign_id,
+  all_rows.campaign_name,
+  all_rows.ad_group_id,
+  all_rows.ad_group_name,
+  all_rows.spend,
+  all_rows.impressions,
+  all_rows.clicks,
+  all_rows.platform_conversions,
+  all_rows.platform_conversion_value,
+  all_rows.attributed_orders,
+  all_rows.attributed_revenue,
   COALESCE(channel_completeness.is_complete, TRUE) AS is_complete,
   channel_completeness.missing_sources
-FROM campaign_rows
+FROM all_rows
 LEFT JOIN channel_completeness
-  ON channel_completeness.date = campaign_rows.date AND channel_completeness.channel = campaign_rows.channel
+  ON channel_completeness.date = all_rows.date AND channel_completeness.channel = all_rows.channel

@@ -79,7 +79,8 @@ SELECT
   ad_spend,
   ROUND(SAFE_DIVIDE(gross_revenue, ad_spend), 4) AS blended_roas,
   ROUND(SAFE_DIVIDE(net_revenue, ad_spend), 4) AS mer,
-  ROUND(SAFE_DIVIDE(ad_spend, new_customers), 2) AS cac,
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
+  ROUND(SAFE_DIVIDE(CAST(ad_spend AS NUMERIC), CAST(new_customers AS NUMERIC)), 2) AS cac,
   missing_sources IS NULL AS is_complete,
   missing_sources
 FROM combined

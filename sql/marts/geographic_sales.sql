@@ -26,6 +26,7 @@ SELECT
   COUNT(*) AS orders,
   COALESCE(SUM(total_price), 0) AS revenue,
   COUNT(DISTINCT customer_key) AS customers,
-  ROUND(SAFE_DIVIDE(SUM(total_price), COUNTIF(total_price IS NOT NULL)), 2) AS aov
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
+  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), 2) AS aov
 FROM orders
 GROUP BY month, country_code, region_code

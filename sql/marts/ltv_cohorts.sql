@@ -39,10 +39,14 @@ SELECT
   SUM(activity.revenue) OVER (
     PARTITION BY activity.cohort_month ORDER BY activity.months_since_first_order
   ) AS cumulative_revenue,
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
   ROUND(
     SAFE_DIVIDE(
-      SUM(activity.revenue) OVER (PARTITION BY activity.cohort_month ORDER BY activity.months_since_first_order),
-      cohort_sizes.cohort_customers
+      CAST(
+        SUM(activity.revenue) OVER (PARTITION BY activity.cohort_month ORDER BY activity.months_since_first_order)
+        AS NUMERIC
+      ),
+      CAST(cohort_sizes.cohort_customers AS NUMERIC)
     ),
     2
   ) AS cumulative_revenue_per_customer,

@@ -9,7 +9,8 @@
 -- ad platform and Shopify (attributed orders), any other channel Shopify; missing_sources names them.
 -- Every expected paid channel has a row on every such day, even with nothing attributed, and while its ad
 -- platform had not landed its platform numbers (spend, impressions, clicks, conversions) are NULL — missing,
--- not 0 — so a sum of spend counts only what the platform reported.
+-- not 0 — so a sum of spend counts only what the platform reported. new_customer_cpa / new_customer_roas are the
+-- same ratios over the UTM-attributed first orders (attributed_new_customers, attributed_new_customer_revenue).
 WITH
 
 channel_sources AS (
@@ -51,7 +52,7 @@ platform_missing AS (
 
 unified_days AS (
   SELECT date, channel, spend, impressions, clicks, platform_conversions, platform_conversion_value,
-    attributed_orders, attributed_revenue
+    attributed_orders, attributed_revenue, attributed_new_customers, attributed_new_customer_revenue
   FROM unified.marketing_unified
   WHERE date BETWEEN @window_start AND @window_end
 ),
@@ -69,7 +70,9 @@ channel_days AS (
     CAST(NULL AS FLOAT64) AS platform_conversions,
     CAST(NULL AS FLOAT64) AS platform_conversion_value,
     0 AS attributed_orders,
-    0 AS attributed_revenue
+    0 AS attributed_revenue,
+    0 AS attributed_new_customers,
+    0 AS attributed_new_customer_revenue
   FROM platform_missing
   LEFT JOIN unified_days
     ON unified_days.date = platform_missing.date AND unified_days.channel = platform_missing.channel
@@ -96,7 +99,9 @@ measured AS (
     IF(has_platform, platform_conversions, NULL) AS platform_conversions,
     IF(has_platform, platform_conversion_value, NULL) AS platform_conversion_value,
     attributed_orders,
-    attributed_revenue
+    attributed_revenue,
+    attributed_new_customers,
+    attributed_new_customer_revenue
   FROM platform_known
 )
 
@@ -112,9 +117,18 @@ SELECT
   attributed_revenue,
   ROUND(SAFE_DIVIDE(attributed_revenue, spend), 4) AS roas,
   ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
-  ROUND(SAFE_DIVIDE(spend, clicks), 4) AS cpc,
-  ROUND(SAFE_DIVIDE(spend, attributed_orders), 2) AS cpa,
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery; FLOAT64 as before.
+  CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS FLOAT64) AS cpc,
+  CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS FLOAT64) AS cpa,
   missing.missing_sources IS NULL AS is_complete,
-  missing.missing_sources
+  missing.missing_sources,
+  attributed_new_customers,
+  attributed_new_customer_revenue,
+  -- What one new customer cost; NULL without spend (a channel that buys no ads has no cost per customer).
+  CAST(
+    ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), 2)
+    AS FLOAT64
+  ) AS new_customer_cpa,
+  ROUND(SAFE_DIVIDE(attributed_new_customer_revenue, spend), 4) AS new_customer_roas
 FROM measured
 LEFT JOIN missing ON missing.date = measured.date AND missing.channel = measured.channel

@@ -7,6 +7,8 @@
 -- One row per month and channel: spend, platform-reported and UTM-attributed results, and efficiency.
 -- incomplete_days counts the month's days on which a source the channel's numbers need had not landed
 -- (marts.marketing_daily_channel.is_complete): its spend, ROAS and CPA then count only what landed.
+-- new_customer_cpa = spend ÷ attributed_new_customers and new_customer_roas = attributed_new_customer_revenue ÷
+-- spend: the same ratios over the UTM-attributed first orders.
 WITH
 
 channel_days AS (
@@ -29,7 +31,8 @@ channel_months AS (
     SUM(platform_conversion_value) AS platform_conversion_value,
     SUM(attributed_orders) AS attributed_orders,
     SUM(attributed_new_customers) AS attributed_new_customers,
-    SUM(attributed_revenue) AS attributed_revenue
+    SUM(attributed_revenue) AS attributed_revenue,
+    SUM(attributed_new_customer_revenue) AS attributed_new_customer_revenue
   FROM channel_days
   GROUP BY month, channel
 ),
@@ -59,11 +62,17 @@ SELECT
   attributed_revenue,
   ROUND(SAFE_DIVIDE(attributed_revenue, spend), 4) AS roas,
   ROUND(SAFE_DIVIDE(platform_conversion_value, spend), 4) AS platform_roas,
-  ROUND(SAFE_DIVIDE(spend, attributed_orders), 2) AS cpa,
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
+  ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS cpa,
   ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
-  ROUND(SAFE_DIVIDE(spend, clicks), 4) AS cpc,
+  ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS cpc,
   COALESCE(channel_completeness.incomplete_days, 0) AS incomplete_days,
-  COALESCE(channel_completeness.incomplete_days, 0) = 0 AS is_complete
+  COALESCE(channel_completeness.incomplete_days, 0) = 0 AS is_complete,
+  attributed_new_customer_revenue,
+  -- NULL without spend: a channel that buys no ads (email, direct & organic) has no cost per new customer.
+  ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), 2)
+    AS new_customer_cpa,
+  ROUND(SAFE_DIVIDE(attributed_new_customer_revenue, spend), 4) AS new_customer_roas
 FROM channel_months
 LEFT JOIN channel_completeness
   ON channel_completeness.month = channel_months.month AND channel_completeness.channel = channel_months.channel

@@ -6,7 +6,8 @@
 --
 -- One row per day and channel — the master marketing table: what each ad platform reports (spend,
 -- impressions, clicks, conversions) next to the orders and revenue the shop attributes to the channel by the
--- orders' UTM source, and the day's blended totals across all channels.
+-- orders' UTM source, and the day's blended totals across all channels. attributed_new_customer_revenue is the
+-- revenue of the attributed first orders (attributed_new_customers), for new-customer ROAS.
 WITH
 
 ads AS (
@@ -39,7 +40,9 @@ attributed_days AS (
     channel,
     COUNT(*) AS attributed_orders,
     COUNTIF(is_first_order) AS attributed_new_customers,
-    COALESCE(SUM(total_price), 0) AS attributed_revenue
+    COALESCE(SUM(total_price), 0) AS attributed_revenue,
+    -- The attributed first orders' revenue, by the same definition as attributed_revenue: new-customer ROAS.
+    COALESCE(SUM(IF(is_first_order, total_price, 0)), 0) AS attributed_new_customer_revenue
   FROM orders
   GROUP BY order_date, channel
 ),
@@ -56,7 +59,8 @@ channel_days AS (
     COALESCE(platform_days.platform_conversion_value, 0) AS platform_conversion_value,
     COALESCE(attributed_days.attributed_orders, 0) AS attributed_orders,
     COALESCE(attributed_days.attributed_new_customers, 0) AS attributed_new_customers,
-    COALESCE(attributed_days.attributed_revenue, 0) AS attributed_revenue
+    COALESCE(attributed_days.attributed_revenue, 0) AS attributed_revenue,
+    COALESCE(attributed_days.attributed_new_customer_revenue, 0) AS attributed_new_customer_revenue
   FROM platform_days
   FULL OUTER JOIN attributed_days
     ON attributed_days.date = platform_days.date AND attributed_days.channel = platform_days.channel
@@ -78,5 +82,6 @@ SELECT
   SUM(spend) OVER (PARTITION BY date) AS day_total_spend,
   SUM(attributed_revenue) OVER (PARTITION BY date) AS day_total_revenue,
   ROUND(SAFE_DIVIDE(SUM(attributed_revenue) OVER (PARTITION BY date), SUM(spend) OVER (PARTITION BY date)), 4)
-    AS day_blended_roas
+    AS day_blended_roas,
+  attributed_new_customer_revenue
 FROM channel_days

@@ -338,8 +338,11 @@ describe("the extracts of a demo shop, against their declaration", { timeout: 18
       SELECT platform, campaign, count(*)::INTEGER AS orders
       FROM paid WHERE platform IS NOT NULL GROUP BY platform, campaign ORDER BY platform, campaign`);
     assert.ok(orders.length >= 6, "the demo shop's paid orders carry campaigns");
+    // A gap row (a paid channel's day whose platform had not landed, nothing else that day) has no number at all.
+    const isGap = (row: Record) => row.ad_group_id === "" && row.attributed_orders === "";
+    const attribution = records.filter((row) => row.ad_group_id === "" && !isGap(row));
     const attributed = new Map<string, number>();
-    for (const record of records.filter((row) => row.ad_group_id === "")) {
+    for (const record of attribution) {
       const key = `${record.platform} ${(record.campaign_name ?? "").toLowerCase()}`;
       attributed.set(key, (attributed.get(key) ?? 0) + Number(record.attributed_orders));
     }
@@ -348,10 +351,19 @@ describe("the extracts of a demo shop, against their declaration", { timeout: 18
       Object.fromEntries(orders.map((row) => [`${row.platform} ${row.campaign ?? ""}`, row.orders])),
     );
     // Every attribution row names a campaign the platform reported (the demo's UTMs all match one).
-    assert.ok(records.filter((row) => row.ad_group_id === "").every((row) => row.campaign_id !== ""));
+    assert.ok(attribution.every((row) => row.campaign_id !== ""));
     // Platform numbers sit on ad-group rows only, attributed numbers on campaign rows only.
-    assert.ok(records.every((row) => (row.ad_group_id === "") === (row.spend === "")));
-    assert.ok(records.every((row) => (row.ad_group_id === "") === (row.attributed_orders !== "")));
+    const measured = records.filter((row) => !isGap(row));
+    assert.ok(measured.every((row) => (row.ad_group_id === "") === (row.spend === "")));
+    assert.ok(measured.every((row) => (row.ad_group_id === "") === (row.attributed_orders !== "")));
+    // The demo's stale Meta and TikTok days: each a gap row, incomplete, naming its own platform.
+    const gaps = records.filter(isGap);
+    assert.ok(gaps.length > 0, "the demo shop's stale platform days have gap rows");
+    for (const gap of gaps) {
+      assert.equal(gap.is_complete, "false", `gap ${gap.date} ${gap.platform}`);
+      assert.equal(gap.missing_sources, gap.platform, `gap ${gap.date} ${gap.platform}`);
+      assert.ok([gap.campaign_id, gap.campaign_name, gap.spend].every((cell) => cell === ""));
+    }
   });
 
   it("reconciliation: the rows check-sources wrote, relative difference blank where the API said 0", () => {

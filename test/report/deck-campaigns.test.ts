@@ -5,7 +5,19 @@ import { describe, it } from "node:test";
 import type { CampaignPeriodRow } from "../../functions/lib/reporting/report-data.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
-import { openDeck, pct, slideWithTitle, tableRows, usd } from "./pptx-reader.ts";
+import {
+  GREEN,
+  openDeck,
+  pct,
+  RED,
+  runColor,
+  shapeNamed,
+  slideWithTitle,
+  tableRows,
+  texts,
+  times,
+  usd,
+} from "./pptx-reader.ts";
 import { buildReportData, channelMonthRows } from "./report-data-fixture.ts";
 
 const campaign = (
@@ -61,25 +73,124 @@ describe("deck campaigns and new-customer CPA", () => {
     assert.equal(rows.length, 3);
   });
 
-  it("gives each paid channel's new-customer CPA and its change against last month", async () => {
+  it("gives each paid channel's new customers, CPA and ROAS against last month and last year", async () => {
     const data = buildReportData();
     const deck = await openDeck(await renderDeck(buildDeckContent(data)));
-    const rows = tableRows(slideWithTitle(deck, "New-customer CPA").xml, "new-customer-cpa");
+    const rows = tableRows(slideWithTitle(deck, "New customers by channel").xml, "new-customers-by-channel");
+    assert.deepEqual(rows[0], [
+      "Channel",
+      "Spend",
+      "New customers",
+      "New-customer CPA",
+      "vs Oct 2026",
+      "vs Nov 2025",
+      "New-customer ROAS",
+      "vs Oct 2026",
+      "vs Nov 2025",
+    ]);
     const months = channelMonthRows();
-    const google = (month: string) =>
-      months.find((row) => row.month === month && row.channel === "google_ads")!;
-    const now = google("2026-11-01");
-    const before = google("2026-10-01");
-    const cpa = (row: typeof now) => row.spend / row.attributed_new_customers;
-    const googleRow = rows.find((row) => row[0] === "Google Ads");
-    assert.deepEqual(googleRow?.slice(1, 6), [
+    const paidIn = (month: string) => months.filter((row) => row.month === month && row.is_paid_channel);
+    type Sums = { spend: number; customers: number; revenue: number };
+    const sums = (rows: readonly (typeof months)[number][]): Sums => ({
+      spend: rows.reduce((total, row) => total + row.spend, 0),
+      customers: rows.reduce((total, row) => total + row.attributed_new_customers, 0),
+      revenue: rows.reduce((total, row) => total + (row.attributed_new_customer_revenue ?? 0), 0),
+    });
+    const cpa = (month: Sums) => month.spend / month.customers;
+    const roas = (month: Sums) => month.revenue / month.spend;
+    const expectedRow = (name: string, now: Sums, before: Sums, lastYear: Sums) => [
+      name,
       usd(now.spend),
-      now.attributed_new_customers.toLocaleString("en-US"),
-      now.attributed_orders.toLocaleString("en-US"),
+      now.customers.toLocaleString("en-US"),
       usd(cpa(now), 2),
       arrowed(pct(cpa(now), cpa(before))),
-    ]);
-    // Email and direct have no spend: only paid channels are listed.
-    assert.ok(!rows.some((row) => row[0]?.startsWith("Email")));
+      arrowed(pct(cpa(now), cpa(lastYear))),
+      times(roas(now)),
+      arrowed(pct(roas(now), roas(before))),
+      arrowed(pct(roas(now), roas(lastYear))),
+    ];
+    const channel = (month: string, key: string) => sums(paidIn(month).filter((row) => row.channel === key));
+    // Google Ads spends most, then Meta, then TikTok; the total is a ratio of sums over the three.
+    assert.deepEqual(
+      rows.slice(1).map((row) => row[0]),
+      ["Google Ads", "Meta", "TikTok", "All paid channels"],
+    );
+    assert.deepEqual(
+      rows[1],
+      expectedRow(
+        "Google Ads",
+        channel("2026-11-01", "google_ads"),
+        channel("2026-10-01", "google_ads"),
+        channel("2025-11-01", "google_ads"),
+      ),
+    );
+    assert.deepEqual(
+      rows[4],
+      expectedRow(
+        "All paid channels",
+        sums(paidIn("2026-11-01")),
+        sums(paidIn("2026-10-01")),
+        sums(paidIn("2025-11-01")),
+      ),
+    );
+  });
+
+  it("gives a channel without a new customer no CPA (n/a), never 0", async () => {
+    const data = buildReportData();
+    data.marts.channelMonths = data.marts.channelMonths.map((row) =>
+      row.channel === "tiktok" && row.month === "2026-11-01"
+        ? { ...row, attributed_new_customers: 0, attributed_new_customer_revenue: 0 }
+        : row,
+    );
+    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
+    const rows = tableRows(slideWithTitle(deck, "New customers by channel").xml, "new-customers-by-channel");
+    const tiktok = rows.find((row) => row[0] === "TikTok");
+    assert.deepEqual(tiktok?.slice(2, 5), ["0", "n/a", "n/a"]);
+    assert.equal(tiktok?.[6], times(0));
+  });
+
+  it("marks a month that lacks a platform's days and judges none of its changes; reads the channels out in the notes", async () => {
+    const data = buildReportData();
+    // Meta Ads had not landed on 3 days of November 2026.
+    data.marts.channelMonths = data.marts.channelMonths.map((row) =>
+      row.channel === "meta" && row.month === "2026-11-01"
+        ? { ...row, incomplete_days: 3, is_complete: false }
+        : row,
+    );
+    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
+    const slide = slideWithTitle(deck, "New customers by channel");
+    const rows = tableRows(slide.xml, "new-customers-by-channel");
+    const meta = rows.find((row) => row[0]?.startsWith("Meta"));
+    const google = rows.find((row) => row[0] === "Google Ads");
+    assert.equal(meta?.[0], "Meta *");
+    const table = shapeNamed(slide.xml, "new-customers-by-channel");
+    // Each table row's XML, so that a colour is read from its own row (two rows may show the same change).
+    const rowXml = (name: string) => table.split("<a:tr ").find((xml) => texts(xml)[0] === name) ?? "";
+    const colours = (name: string, changes: (string | undefined)[]) =>
+      changes.map((change) => runColor(rowXml(name), change ?? ""));
+    // Meta's four changes are in the plain text colour (not judged); Google Ads' complete month keeps its colours.
+    const metaColours = colours("Meta *", [meta?.[4], meta?.[5], meta?.[7], meta?.[8]]);
+    assert.ok(
+      metaColours.every((colour) => colour !== undefined && colour !== GREEN && colour !== RED),
+      `not judged: ${metaColours}`,
+    );
+    const googleColours = colours("Google Ads", [google?.[5], google?.[8]]);
+    assert.ok(
+      googleColours.every((colour) => colour === GREEN || colour === RED),
+      `judged: ${googleColours}`,
+    );
+    assert.match(texts(slide.xml).join(" "), /\* Incomplete: days without platform data/);
+    const notes = await deck.zip.file(`ppt/notesSlides/notesSlide${slide.number}.xml`)?.async("string");
+    const said = texts(notes ?? "").join(" ");
+    const months = channelMonthRows().filter((row) => row.month === "2026-11-01");
+    for (const key of ["google_ads", "meta", "tiktok"]) {
+      const row = months.find((one) => one.channel === key)!;
+      assert.ok(
+        said.includes(
+          `brought ${row.attributed_new_customers.toLocaleString("en-US")} at ${usd(row.spend / row.attributed_new_customers, 2)} each`,
+        ),
+        `${key} in the notes: ${said}`,
+      );
+    }
   });
 });

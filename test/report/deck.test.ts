@@ -91,7 +91,7 @@ const EXPECTED_TITLES = [
   "Retention by cohort — share of customers ordering again",
   "Channel mix — November 2026 to Sat 21 Nov",
   "Paid channel performance",
-  "New-customer CPA by channel — November 2026",
+  "New customers by channel — November 2026",
   "Monthly PPC index",
   "Channels — Sat 21 Nov",
   "Top campaigns and ad groups by spend",

@@ -101,6 +101,12 @@ export interface ChannelMonthRow {
   incomplete_days?: number;
   /** FALSE when incomplete_days > 0: spend, ROAS and CPA count only what landed. */
   is_complete?: boolean;
+  /** Revenue of the attributed first orders (absent: rows from before the marts carried it). */
+  attributed_new_customer_revenue?: number;
+  /** spend ÷ attributed_new_customers; null without spend or new customers. */
+  new_customer_cpa?: number | null;
+  /** attributed_new_customer_revenue ÷ spend; null without spend. */
+  new_customer_roas?: number | null;
 }
 
 /** One row of marts.channel_mix (one row per month and channel; shares are fractions of the month). */

@@ -1,0 +1,151 @@
+// Money ÷ count through the real models on DuckDB, on a hand-made half-cent tie: a Meta day of 1312.86 spend
+// and twelve first orders, from twelve customers, worth 1312.86 in all. 1312.86 ÷ 12 = 109.405 exactly, which
+// BigQuery's NUMERIC rounds half away from zero to 109.41; DuckDB dividing as DOUBLE gives 109.40499… → 109.40.
+// Every cost per order or customer and every average order value of the day and month must read 109.41.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+
+const RUN_DATE = "2026-11-21";
+const SPEND = 1312.86;
+const ORDERS = 12;
+// Eleven orders of 109.40 and one of 109.46: 1312.86 in all.
+const PRICES = [...Array.from({ length: ORDERS - 1 }, () => "109.40"), "109.46"];
+const TIE = 109.41;
+
+async function loadTie(warehouse: DuckDbWarehouse): Promise<void> {
+  await insertRaw(
+    warehouse,
+    "shopify_orders",
+    PRICES.map((price, index) => ({
+      id: 5000 + index,
+      name: `#${5000 + index}`,
+      email: `buyer${index}@example.com`,
+      created_at: "2026-11-21T15:00:00Z",
+      updated_at: "2026-11-21T15:00:00Z",
+      currency: "USD",
+      financial_status: "paid",
+      subtotal_price: price,
+      total_discounts: "0.00",
+      total_tax: "0.00",
+      total_price: price,
+      landing_site: "/?utm_source=facebook&utm_medium=paid_social&utm_campaign=BF",
+      customer: { id: 900 + index, email: `buyer${index}@example.com` },
+      line_items: [
+        {
+          id: index + 1,
+          product_id: 501,
+          variant_id: 5010,
+          sku: "SKU-501",
+          title: "Serum",
+          quantity: 1,
+          price,
+        },
+      ],
+      refunds: [],
+      shipping_address: { country_code: "US", province_code: "NY" },
+      _airbyte_raw_id: `tie-${index}`,
+      _airbyte_extracted_at: "2026-11-22T07:00:00Z",
+    })),
+  );
+  await insertRaw(warehouse, "facebook_ads_insights", [
+    {
+      date_start: RUN_DATE,
+      date_stop: RUN_DATE,
+      account_id: "act_1",
+      account_currency: "USD",
+      campaign_id: "c1",
+      campaign_name: "BF",
+      adset_id: "s1",
+      adset_name: "Prospecting",
+      ad_id: "a1",
+      ad_name: "Video",
+      impressions: 24_000,
+      clicks: 1_200,
+      reach: 20_000,
+      spend: SPEND,
+      actions: [],
+      action_values: [],
+      _airbyte_raw_id: "tie-ad",
+      _airbyte_extracted_at: "2026-11-22T04:00:00Z",
+    },
+  ]);
+}
+
+describe("money ÷ count ratios on a half-cent tie (1312.86 ÷ 12)", () => {
+  let warehouse: DuckDbWarehouse;
+  const one = async (sql: string) => {
+    const rows = await warehouse.query(sql, {}, { label: "tie" });
+    assert.equal(rows.length, 1, sql);
+    return rows[0] as Record<string, unknown>;
+  };
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await loadTie(warehouse);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+  });
+  after(() => warehouse.close());
+
+  it("is a real trap: DuckDB's own DECIMAL ÷ INTEGER rounds it down to 109.40", async () => {
+    const reader = await warehouse.rawConnection.runAndReadAll(
+      "SELECT ROUND(CAST('1312.86' AS DECIMAL(38, 9)) / 12, 2)::VARCHAR AS plain",
+    );
+    assert.equal(reader.getRowObjectsJS()[0]?.plain, "109.4");
+  });
+
+  it("marketing_daily_channel: CPA and new-customer CPA 109.41", async () => {
+    const row = await one(
+      `SELECT spend, attributed_orders, attributed_new_customers, attributed_new_customer_revenue, cpa,
+              new_customer_cpa, new_customer_roas
+       FROM marts.marketing_daily_channel WHERE date = DATE '${RUN_DATE}' AND channel = 'meta'`,
+    );
+    // Every order is its customer's first: the new customers' revenue is the twelve orders' 1312.86.
+    const counts = [
+      row.spend,
+      row.attributed_orders,
+      row.attributed_new_customers,
+      row.attributed_new_customer_revenue,
+    ];
+    assert.deepEqual(counts.map(Number), [SPEND, ORDERS, ORDERS, SPEND]);
+    assert.equal(Number(row.new_customer_roas), 1);
+    assert.equal(Number(row.cpa), TIE);
+    assert.equal(Number(row.new_customer_cpa), TIE);
+  });
+
+  it("marketing_monthly_performance: CPA and new-customer CPA 109.41", async () => {
+    const row = await one(
+      `SELECT cpa, new_customer_cpa FROM marts.marketing_monthly_performance
+       WHERE month = DATE '2026-11-01' AND channel = 'meta'`,
+    );
+    assert.deepEqual([Number(row.cpa), Number(row.new_customer_cpa)], [TIE, TIE]);
+  });
+
+  it("shopify_daily_metrics and daily_kpis: AOV and CAC 109.41", async () => {
+    const shop = await one(`SELECT aov FROM marts.shopify_daily_metrics WHERE date = DATE '${RUN_DATE}'`);
+    assert.equal(Number(shop.aov), TIE);
+    const kpis = await one(
+      `SELECT ad_spend, new_customers, aov, cac FROM marts.daily_kpis WHERE date = DATE '${RUN_DATE}'`,
+    );
+    assert.deepEqual([Number(kpis.ad_spend), Number(kpis.new_customers)], [SPEND, ORDERS]);
+    assert.deepEqual([Number(kpis.aov), Number(kpis.cac)], [TIE, TIE]);
+  });
+
+  it("executive_summary_monthly: AOV and CAC 109.41", async () => {
+    const row = await one(
+      `SELECT aov, cac FROM marts.executive_summary_monthly WHERE month = DATE '2026-11-01'`,
+    );
+    assert.deepEqual([Number(row.aov), Number(row.cac)], [TIE, TIE]);
+  });
+
+  it("geographic_sales: AOV 109.41; ltv_cohorts: revenue per customer 109.41", async () => {
+    const region = await one(`SELECT aov FROM marts.geographic_sales WHERE month = DATE '2026-11-01'`);
+    assert.equal(Number(region.aov), TIE);
+    const cohort = await one(
+      `SELECT cumulative_revenue_per_customer FROM marts.ltv_cohorts
+       WHERE cohort_month = DATE '2026-11-01' AND months_since_first_order = 0`,
+    );
+    assert.equal(Number(cohort.cumulative_revenue_per_customer), TIE);
+  });
+});
