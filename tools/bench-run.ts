@@ -8,7 +8,7 @@ import { runLocally } from "../functions/runtime/local-run.ts";
 import { loadConfig } from "../functions/shared/config.ts";
 import type { LogFields, Logger } from "../functions/shared/ports.ts";
 import { parseRunMessage } from "../functions/shared/run-message.ts";
-import { fixedSecrets } from "../test/support/secrets.ts";
+import { fixedSecrets } from "./fixed-secrets.ts";
 
 export interface BuildMeasure {
   kind: "cold" | "warm";

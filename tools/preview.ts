@@ -12,20 +12,9 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { loadConfig } from "../functions/shared/config.ts";
-import { CHROMIUM_PATH } from "../test/support/browser.ts";
+import { launchChromium } from "./chromium.ts";
 
 const run = promisify(execFile);
-
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-] as const;
 
 /** The first of the candidates found on PATH, or null. */
 async function which(candidates: readonly string[]): Promise<string | null> {
@@ -111,22 +100,7 @@ export async function previewEmail(
   outDir: string,
   widths: readonly number[] = EMAIL_PREVIEW_WIDTHS,
 ): Promise<string[]> {
-  const executablePath = await which([
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-  ]);
-  if (!executablePath)
-    throw new Error(
-      "Chromium is not installed (chromium/google-chrome not on PATH): cannot render the email.",
-    );
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: CHROMIUM_FLAGS.filter((flag) => flag !== "--headless"),
-  });
+  const browser = await launchChromium();
   const pngs: string[] = [];
   try {
     for (const width of widths) {
@@ -149,12 +123,7 @@ export async function previewEmail(
 
 /** The dashboard page as one full-page PNG at a laptop width (charts drawn: the page needs no network). */
 export async function previewDashboard(html: string, outDir: string, width = 1280): Promise<string> {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_FLAGS.filter((flag) => flag !== "--headless"),
-  });
+  const browser = await launchChromium();
   const png = join(outDir, "dashboard.png");
   try {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
