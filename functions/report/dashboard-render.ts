@@ -121,7 +121,9 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
             .map((cell, column) => {
               const format = table.columns[column]?.format ?? "text";
               const text = formatValue(cell, format, fmt, table.nullText);
-              return `<td class="${cellClass(format, column)}">${escapeHtml(text)}</td>`;
+              // The number behind the text, for a test or a script to read without parsing a locale's format.
+              const value = typeof cell === "number" ? ` data-value="${cell}"` : "";
+              return `<td class="${cellClass(format, column)}"${value}>${escapeHtml(text)}</td>`;
             })
             .join("");
           return `<tr${marked.has(index) ? ' class="partial"' : ""}>${cells}</tr>`;
