@@ -628,6 +628,16 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     }));
     assert.equal(widths.viewport, 390);
     assert.ok(widths.document <= 390 && widths.body <= 390, JSON.stringify(widths));
+    // The wide tables are wider than the phone: they scroll inside their own box, not the page.
+    for (const id of ["overview-executive", "campaigns-daily-table", "products-refunds"]) {
+      const box = await tab.locator(`[data-table="${id}"] .table-wrap`).evaluate((wrap) => ({
+        inner: wrap.scrollWidth,
+        outer: wrap.clientWidth,
+        overflow: getComputedStyle(wrap).overflowX,
+      }));
+      assert.ok(box.outer <= 390 && box.inner > box.outer, `${id}: ${JSON.stringify(box)}`);
+      assert.equal(box.overflow, "auto");
+    }
     assert.deepEqual(errors, []);
     await tab.close();
   });
