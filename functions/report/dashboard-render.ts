@@ -99,7 +99,9 @@ ${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""
 }
 
 function chartHtml(chart: ChartSpec): string {
-  const tall = chart.horizontal ? " tall" : "";
+  // Sideways bars need the height for their labels; more than 4 series need it for the legend (on a phone the
+  // legend of 5 campaign names would otherwise squash the plot to a strip).
+  const tall = chart.horizontal || chart.series.length > 4 ? " tall" : "";
   return `<figure class="chart${tall}" data-chart="${escapeHtml(chart.id)}">
 <figcaption>${escapeHtml(chart.title)}</figcaption>
 <div class="canvas-box"><canvas id="chart-${escapeHtml(chart.id)}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div>
@@ -194,8 +196,9 @@ main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:6px 10px;border-bottom:1px solid #f3f4f6;text-align:left;vertical-align:top}
 th{background:#f9fafb;font-weight:600;white-space:nowrap}
-tr.groups th{text-align:center;border-left:1px solid #e5e7eb;font-weight:500;color:#374151}
+tr.groups th{white-space:normal;text-align:center;border-left:1px solid #e5e7eb;font-weight:500;color:#374151}
 td.num,th.num{text-align:right;white-space:nowrap}
+th.num{white-space:normal;min-width:64px}
 td.nowrap{white-space:nowrap}
 tr.partial td{background:#fffbeb}
 td.empty{color:#6b7280}
@@ -264,7 +267,7 @@ const CLIENT = `(function () {
     });
     var scales = {};
     if (!doughnut) {
-      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
+      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, autoSkipPadding: 8, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
       // Counts get whole-number ticks: "2.5 findings" is not a thing.
       scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, max: spec.max, ticks: { maxRotation: 0, precision: spec.format === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format](v); } } };
       if (spec.format2) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: spec.format2 === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format2](v); } } };
