@@ -71,7 +71,8 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     await generateDemoData(warehouse.rawConnection, "raw", {
       ...defaultDemoOptions(RUN_DATE),
-      startDate: addDays(RUN_DATE, -89),
+      // 400 days: the run month reaches back a year (its YoY is shown), the months before it do not (blank).
+      startDate: addDays(RUN_DATE, -399),
       ordersPerDay: 30,
     });
     firstRun = await runLocally(config, message("dash", { to: "report" }), {
@@ -385,11 +386,9 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     assert.ok(months.length >= 3, `${months.length} months`);
     const executive = await tableCells(tab, "overview-executive");
     assert.equal(executive.rows.length, months.length);
-    const hasYoy = months.some((row) => row.last_year_gross_revenue !== "");
-    assert.equal(
-      executive.head.some((label) => label.includes("YoY")),
-      hasYoy,
-    );
+    // 400 days of data: the run month has its year-earlier days, the months before it do not.
+    assert.ok(months[0]!.last_year_gross_revenue, "the run month reaches a year back");
+    assert.equal(months[1]!.last_year_gross_revenue, "", "the month before does not");
     const at = (label: string) => executive.head.indexOf(label);
     months.forEach((row, index) => {
       const { cells, partial } = executive.rows[index]!;
@@ -403,13 +402,16 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
       near(cells[at("ROAS")], spend ? n(row, "gross_revenue") / spend : null, `${what} ROAS`);
       near(cells[at("MER")], spend ? n(row, "net_revenue") / spend : null, `${what} MER`);
       near(cells[at("CAC")], spend ? spend / n(row, "new_customers") : null, `${what} CAC`, 0.005);
-      if (hasYoy)
+      for (const [title, current, previous] of [
+        ["Revenue YoY", "gross_revenue", "last_year_gross_revenue"],
+        ["Orders YoY", "orders", "last_year_orders"],
+        ["New customers YoY", "new_customers", "last_year_new_customers"],
+        ["Ad spend YoY", "ad_spend", "last_year_ad_spend"],
+      ] as const)
         near(
-          cells[at("Revenue YoY")],
-          row.last_year_gross_revenue
-            ? n(row, "gross_revenue") / n(row, "last_year_gross_revenue") - 1
-            : null,
-          `${what} revenue YoY`,
+          cells[at(title)],
+          row[previous] && n(row, previous) ? n(row, current) / n(row, previous) - 1 : null,
+          `${what} ${title}`,
         );
       near(cells[at("Incomplete days")], n(row, "incomplete_days"), `${what} incomplete days`);
       assert.equal(partial, n(row, "incomplete_days") > 0, `${what} marked iff it has incomplete days`);
