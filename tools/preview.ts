@@ -1,6 +1,6 @@
 // `npm run preview`: renders the newest deck to one PNG per slide (LibreOffice → PDF → pdftoppm) and the newest
 // summary email's HTML to PNGs at a phone's 390px and a desktop's 720px (headless Chromium), and the newest
-// dashboard page to a full-page PNG, so that a person can look at what the run made before a board or an inbox
+// dashboard page to full-page PNGs at 1280px and 390px, so that a person can look at what the run made before a board or an inbox
 // does. Says plainly which tool is missing rather than failing half-way.
 //
 //   npm run preview                              newest deck and email under PULSE_WORK_DIR (default .pulse)
@@ -121,18 +121,36 @@ export async function previewEmail(
   return pngs;
 }
 
-/** The dashboard page as one full-page PNG at a laptop width (charts drawn: the page needs no network). */
-export async function previewDashboard(html: string, outDir: string, width = 1280): Promise<string> {
+/** The widths the dashboard page is looked at: a laptop and a 390px phone. */
+export const DASHBOARD_PREVIEW_WIDTHS = [1280, 390] as const;
+
+/**
+ * The dashboard page as full-page PNGs (charts drawn: the page needs no network): `dashboard.png` at a laptop's
+ * 1280px, then `dashboard-<width>.png` at each other width. Says so when the page is wider than the screen.
+ */
+export async function previewDashboard(
+  html: string,
+  outDir: string,
+  widths: readonly number[] = DASHBOARD_PREVIEW_WIDTHS,
+): Promise<string[]> {
   const browser = await launchChromium();
-  const png = join(outDir, "dashboard.png");
+  const pngs: string[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    await page.goto(pathToFileURL(resolve(html)).toString());
-    await page.screenshot({ path: png, fullPage: true });
+    for (const width of widths) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(pathToFileURL(resolve(html)).toString());
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > width)
+        console.warn(`  dashboard is ${scrollWidth}px wide at ${width}px: it scrolls sideways`);
+      const png = join(outDir, width === 1280 ? "dashboard.png" : `dashboard-${width}.png`);
+      await page.screenshot({ path: png, fullPage: true });
+      pngs.push(png);
+      await page.close();
+    }
   } finally {
     await browser.close();
   }
-  return png;
+  return pngs;
 }
 
 async function main(): Promise<number> {
@@ -194,7 +212,7 @@ async function main(): Promise<number> {
   } else {
     try {
       console.log(`dashboard ${dashboard}`);
-      console.log(`  png    ${await previewDashboard(dashboard, outDir)}`);
+      for (const png of await previewDashboard(dashboard, outDir)) console.log(`  png    ${png}`);
     } catch (error) {
       console.error(`dashboard not rendered: ${(error as Error).message}`);
       failures += 1;

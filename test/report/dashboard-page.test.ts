@@ -644,12 +644,17 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     await tab.close();
   });
 
-  it("npm run preview renders it to one full-page PNG", async () => {
-    const png = await readFile(await previewDashboard(page(), workDir));
-    assert.equal(png.subarray(1, 4).toString(), "PNG");
-    // IHDR: width and height, big-endian, at bytes 16 and 20. Full page: far taller than the 900 px viewport.
-    assert.equal(png.readUInt32BE(16), 1280);
-    assert.ok(png.readUInt32BE(20) > 3000, `height ${png.readUInt32BE(20)}`);
+  it("npm run preview renders it to full-page PNGs at a laptop's 1280 px and a phone's 390 px", async () => {
+    const pngs = await previewDashboard(page(), workDir);
+    assert.deepEqual(pngs, [join(workDir, "dashboard.png"), join(workDir, "dashboard-390.png")]);
+    const [laptop, phone] = await Promise.all(pngs.map((png) => readFile(png)));
+    // IHDR: width and height, big-endian, at bytes 16 and 20. Full page: far taller than the 900 px viewport,
+    // and taller on the phone, where the charts stack.
+    for (const png of [laptop!, phone!]) assert.equal(png.subarray(1, 4).toString(), "PNG");
+    assert.equal(laptop!.readUInt32BE(16), 1280);
+    assert.equal(phone!.readUInt32BE(16), 390);
+    assert.ok(laptop!.readUInt32BE(20) > 3000, `height ${laptop!.readUInt32BE(20)}`);
+    assert.ok(phone!.readUInt32BE(20) > laptop!.readUInt32BE(20), `phone height ${phone!.readUInt32BE(20)}`);
   });
 
   it("a missing extract does not fail the report: its page says it is missing", async () => {
