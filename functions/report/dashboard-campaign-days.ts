@@ -7,6 +7,7 @@ import {
   type DashboardPage,
   type ExtractRow,
   type ExtractTables,
+  groupRows,
   inWindow,
   isTrue,
   label,
@@ -24,9 +25,7 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
   const source = tables.campaign_daily;
   if (!source) return;
   const rows = inWindow(source, context.from, context.to);
-  const groups = new Map<string, ExtractRow[]>();
-  for (const row of rows) groups.set(campaignKey(row), [...(groups.get(campaignKey(row)) ?? []), row]);
-  const top = [...groups.entries()]
+  const top = [...groupRows(rows, campaignKey).entries()]
     .map(([key, own]) => {
       const first = own[0] as ExtractRow;
       return {
@@ -34,7 +33,7 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
         channel: first.channel ?? "",
         name: first.campaign_name || first.campaign_id || "(no campaign)",
         spend: sum(own, "spend"),
-        own,
+        byDay: groupRows(own, (row) => row.date ?? ""),
       };
     })
     .filter((item) => item.spend > 0)
@@ -49,14 +48,7 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
     if (row.is_complete !== undefined && !isTrue(row, "is_complete"))
       incompleteDays.add(`${row.channel}|${row.date}`);
   const value = (item: (typeof top)[number], day: string, column: string) =>
-    incompleteDays.has(`${item.channel}|${day}`)
-      ? null
-      : round2(
-          sum(
-            item.own.filter((row) => row.date === day),
-            column,
-          ),
-        );
+    incompleteDays.has(`${item.channel}|${day}`) ? null : round2(sum(item.byDay.get(day) ?? [], column));
   const names = top.map((item) => `${item.name} (${label(item.channel)})`);
   const incomplete = context.days.flatMap((day, index) =>
     top.some((item) => incompleteDays.has(`${item.channel}|${day}`)) ? [index] : [],

@@ -3,7 +3,7 @@
 // rows' own ratios, and blank (null) where undefined. The Looker Studio calculated fields use the same
 // declarations (docs/dashboard.md), so the page and Looker agree on every ratio.
 import { type ExtractColumn, extractSchema } from "../shared/extract-schemas.ts";
-import { type ExtractRow, num } from "./dashboard-rows.ts";
+import { type ExtractRow, groupRows, num } from "./dashboard-rows.ts";
 
 function declared<A extends ExtractColumn["aggregation"]>(
   extract: string,
@@ -64,8 +64,7 @@ export function declaredShares(
 ): Map<string, number | null> {
   const spec = declared(extract, column, "share");
   const all = total(rows, spec.numerator);
-  const groups = new Map<string, ExtractRow[]>();
-  for (const row of rows) groups.set(groupOf(row), [...(groups.get(groupOf(row)) ?? []), row]);
+  const groups = groupRows(rows, groupOf);
   const shares = new Map<string, number | null>();
   for (const [group, own] of groups)
     shares.set(group, all === 0 ? null : rounded(total(own, spec.numerator) / all, spec.decimals));

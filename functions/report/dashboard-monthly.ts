@@ -10,6 +10,7 @@ import {
   type DashboardPage,
   type ExtractRow,
   type ExtractTables,
+  groupRows,
   label,
   MONTHS_SHOWN,
   monthsBack,
@@ -27,12 +28,8 @@ function lastDayOfMonth(month: string): string {
 /** The last 13 months' rows (the run month and the 12 before it), by month. */
 function recentMonths(rows: readonly ExtractRow[], context: DashboardContext): Map<string, ExtractRow[]> {
   const first = monthsBack(context.to, MONTHS_SHOWN - 1);
-  const months = new Map<string, ExtractRow[]>();
-  for (const row of rows) {
-    const month = (row.month ?? "").slice(0, 10);
-    if (!month || month < first || month > context.to) continue;
-    months.set(month, [...(months.get(month) ?? []), row]);
-  }
+  const shown = rows.filter((row) => (row.month ?? "") >= first && (row.month ?? "") <= context.to);
+  const months = groupRows(shown, (row) => (row.month ?? "").slice(0, 10));
   return new Map([...months.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -9,6 +9,7 @@ import {
   type DashboardPage,
   type ExtractRow,
   type ExtractTables,
+  groupRows,
   inWindow,
   monthsBack,
   num,
@@ -40,11 +41,7 @@ export function addRefundRates(page: DashboardPage, tables: ExtractTables, conte
     return;
   }
   const rows = monthsOf(source, REFUND_MONTHS, context);
-  const groups = new Map<string, ExtractRow[]>();
-  for (const row of rows) {
-    const key = row.product_id || row.product_title || "";
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
+  const groups = groupRows(rows, (row) => row.product_id || row.product_title || "");
   const products = [...groups.values()]
     .map((own) => {
       // The catalogue's current title: the newest month's row names it.
@@ -160,13 +157,13 @@ export function addCategoryDays(page: DashboardPage, tables: ExtractTables, cont
   const source = tables.product_daily_sales;
   if (!source) return;
   const rows = inWindow(source, context.from, context.to);
-  const byCategory = new Map<string, ExtractRow[]>();
-  for (const row of rows) {
-    const category = row.category || "Uncategorised";
-    byCategory.set(category, [...(byCategory.get(category) ?? []), row]);
-  }
+  const byCategory = groupRows(rows, (row) => row.category || "Uncategorised");
   const categories = [...byCategory.entries()]
-    .map(([category, own]) => ({ category, own, revenue: sum(own, "revenue") }))
+    .map(([category, own]) => ({
+      category,
+      byDay: groupRows(own, (row) => row.date ?? ""),
+      revenue: sum(own, "revenue"),
+    }))
     .sort((a, b) => b.revenue - a.revenue || a.category.localeCompare(b.category));
   if (!categories.length) return;
   page.charts.push({
@@ -175,9 +172,9 @@ export function addCategoryDays(page: DashboardPage, tables: ExtractTables, cont
     type: "bar",
     stacked: true,
     labels: context.days.map((day) => formatDayMonth(day, context.locale)),
-    series: categories.map(({ category, own }) => ({
+    series: categories.map(({ category, byDay }) => ({
       label: category,
-      data: context.days.map((day) => sum(inWindow(own, day, day), "revenue")),
+      data: context.days.map((day) => sum(byDay.get(day) ?? [], "revenue")),
     })),
     format: "money",
   });

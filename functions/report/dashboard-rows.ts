@@ -183,6 +183,21 @@ export function missingSources(row: ExtractRow): string[] {
     .filter(Boolean);
 }
 
+/** Rows grouped by a key, in first-seen order (push, not copy: a group can hold thousands of rows). */
+export function groupRows(
+  rows: readonly ExtractRow[],
+  key: (row: ExtractRow) => string,
+): Map<string, ExtractRow[]> {
+  const groups = new Map<string, ExtractRow[]>();
+  for (const row of rows) {
+    const name = key(row);
+    const list = groups.get(name);
+    if (list) list.push(row);
+    else groups.set(name, [row]);
+  }
+  return groups;
+}
+
 export function inWindow(rows: readonly ExtractRow[], from: string, to: string): ExtractRow[] {
   return rows.filter((row) => (row.date ?? "") >= from && (row.date ?? "") <= to);
 }
