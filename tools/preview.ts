@@ -1,6 +1,6 @@
 // `npm run preview`: renders the newest deck to one PNG per slide (LibreOffice → PDF → pdftoppm) and the newest
 // summary email's HTML to PNGs at a phone's 390px and a desktop's 720px (headless Chromium), and the newest
-// dashboard page to a full-page PNG, so that a person can look at what the run made before a board or an inbox
+// dashboard page to full-page PNGs at 1280px and 390px, so that a person can look at what the run made before a board or an inbox
 // does. Says plainly which tool is missing rather than failing half-way.
 //
 //   npm run preview                              newest deck and email under PULSE_WORK_DIR (default .pulse)
@@ -12,20 +12,9 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { loadConfig } from "../functions/shared/config.ts";
-import { CHROMIUM_PATH } from "../test/support/browser.ts";
+import { launchChromium } from "./chromium.ts";
 
 const run = promisify(execFile);
-
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-] as const;
 
 /** The first of the candidates found on PATH, or null. */
 async function which(candidates: readonly string[]): Promise<string | null> {
@@ -111,22 +100,7 @@ export async function previewEmail(
   outDir: string,
   widths: readonly number[] = EMAIL_PREVIEW_WIDTHS,
 ): Promise<string[]> {
-  const executablePath = await which([
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-  ]);
-  if (!executablePath)
-    throw new Error(
-      "Chromium is not installed (chromium/google-chrome not on PATH): cannot render the email.",
-    );
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: CHROMIUM_FLAGS.filter((flag) => flag !== "--headless"),
-  });
+  const browser = await launchChromium();
   const pngs: string[] = [];
   try {
     for (const width of widths) {
@@ -147,23 +121,36 @@ export async function previewEmail(
   return pngs;
 }
 
-/** The dashboard page as one full-page PNG at a laptop width (charts drawn: the page needs no network). */
-export async function previewDashboard(html: string, outDir: string, width = 1280): Promise<string> {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_FLAGS.filter((flag) => flag !== "--headless"),
-  });
-  const png = join(outDir, "dashboard.png");
+/** The widths the dashboard page is looked at: a laptop and a 390px phone. */
+export const DASHBOARD_PREVIEW_WIDTHS = [1280, 390] as const;
+
+/**
+ * The dashboard page as full-page PNGs (charts drawn: the page needs no network): `dashboard.png` at a laptop's
+ * 1280px, then `dashboard-<width>.png` at each other width. Says so when the page is wider than the screen.
+ */
+export async function previewDashboard(
+  html: string,
+  outDir: string,
+  widths: readonly number[] = DASHBOARD_PREVIEW_WIDTHS,
+): Promise<string[]> {
+  const browser = await launchChromium();
+  const pngs: string[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    await page.goto(pathToFileURL(resolve(html)).toString());
-    await page.screenshot({ path: png, fullPage: true });
+    for (const width of widths) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(pathToFileURL(resolve(html)).toString());
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > width)
+        console.warn(`  dashboard is ${scrollWidth}px wide at ${width}px: it scrolls sideways`);
+      const png = join(outDir, width === 1280 ? "dashboard.png" : `dashboard-${width}.png`);
+      await page.screenshot({ path: png, fullPage: true });
+      pngs.push(png);
+      await page.close();
+    }
   } finally {
     await browser.close();
   }
-  return png;
+  return pngs;
 }
 
 async function main(): Promise<number> {
@@ -225,7 +212,7 @@ async function main(): Promise<number> {
   } else {
     try {
       console.log(`dashboard ${dashboard}`);
-      console.log(`  png    ${await previewDashboard(dashboard, outDir)}`);
+      for (const png of await previewDashboard(dashboard, outDir)) console.log(`  png    ${png}`);
     } catch (error) {
       console.error(`dashboard not rendered: ${(error as Error).message}`);
       failures += 1;

@@ -4,7 +4,10 @@
 // renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
 import { addDays } from "../lib/calendar.ts";
 import { formatDayMonth, formatMonthShort } from "../lib/reporting/display-format.ts";
+import { addCampaignDays } from "./dashboard-campaign-days.ts";
+import { addChannelMix, addExecutiveTable } from "./dashboard-monthly.ts";
 import { buildLookerPages } from "./dashboard-pages.ts";
+import { addCategoryDays, addPremiumProducts, addRefundRates } from "./dashboard-product-months.ts";
 import { productsPage, qualityPage } from "./dashboard-products.ts";
 import {
   daysBetween,
@@ -318,6 +321,15 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
   const from = addDays(to, -(WINDOW_DAYS - 1));
   const context: Context = { from, to, days: daysBetween(from, to), locale: options.shop.locale };
   const looker = buildLookerPages(tables, context);
+  const overview = overviewPage(tables, context);
+  addExecutiveTable(overview, tables, context);
+  const channels = channelsPage(tables, context);
+  addChannelMix(channels, tables, context);
+  addCampaignDays(looker.campaigns, tables, context);
+  const products = productsPage(tables, context);
+  addCategoryDays(products, tables, context);
+  addRefundRates(products, tables, context);
+  addPremiumProducts(products, tables, context);
   return {
     shopName: options.shop.name,
     runDate: options.runDate,
@@ -326,10 +338,10 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
     isDemo: options.demo,
     window: { from, to, days: WINDOW_DAYS },
     pages: [
-      overviewPage(tables, context),
-      channelsPage(tables, context),
+      overview,
+      channels,
       looker.campaigns,
-      productsPage(tables, context),
+      products,
       looker.geography,
       looker.cohorts,
       qualityPage(tables, context),

@@ -99,7 +99,9 @@ ${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""
 }
 
 function chartHtml(chart: ChartSpec): string {
-  const tall = chart.horizontal ? " tall" : "";
+  // Sideways bars need the height for their labels; more than 4 series need it for the legend (on a phone the
+  // legend of 5 campaign names would otherwise squash the plot to a strip).
+  const tall = chart.horizontal || chart.series.length > 4 ? " tall" : "";
   return `<figure class="chart${tall}" data-chart="${escapeHtml(chart.id)}">
 <figcaption>${escapeHtml(chart.title)}</figcaption>
 <div class="canvas-box"><canvas id="chart-${escapeHtml(chart.id)}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div>
@@ -121,17 +123,24 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
             .map((cell, column) => {
               const format = table.columns[column]?.format ?? "text";
               const text = formatValue(cell, format, fmt, table.nullText);
-              return `<td class="${cellClass(format, column)}">${escapeHtml(text)}</td>`;
+              // The number behind the text, for a test or a script to read without parsing a locale's format.
+              const value = typeof cell === "number" ? ` data-value="${cell}"` : "";
+              return `<td class="${cellClass(format, column)}"${value}>${escapeHtml(text)}</td>`;
             })
             .join("");
           return `<tr${marked.has(index) ? ' class="partial"' : ""}>${cells}</tr>`;
         })
         .join("\n")
     : `<tr><td colspan="${table.columns.length}" class="empty">None.</td></tr>`;
+  const groups = table.groups
+    ? `<tr class="groups">${table.groups
+        .map((group) => `<th colspan="${group.span}">${escapeHtml(group.label)}</th>`)
+        .join("")}</tr>`
+    : "";
   return `<section class="table" data-table="${escapeHtml(table.id)}"><h3>${escapeHtml(table.title)}</h3>
-<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
+<div class="table-wrap"><table><thead>${groups}<tr>${head}</tr></thead><tbody>
 ${body}
-</tbody></table></div></section>`;
+</tbody></table></div>${table.caveat ? `<p class="caveat">${escapeHtml(table.caveat)}</p>` : ""}</section>`;
 }
 
 function pageHtml(page: DashboardPage, fmt: NumberLocale, days: number): string {
@@ -187,7 +196,9 @@ main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:6px 10px;border-bottom:1px solid #f3f4f6;text-align:left;vertical-align:top}
 th{background:#f9fafb;font-weight:600;white-space:nowrap}
+tr.groups th{white-space:normal;text-align:center;border-left:1px solid #e5e7eb;font-weight:500;color:#374151}
 td.num,th.num{text-align:right;white-space:nowrap}
+th.num{white-space:normal;min-width:64px}
 td.nowrap{white-space:nowrap}
 tr.partial td{background:#fffbeb}
 td.empty{color:#6b7280}
@@ -256,9 +267,9 @@ const CLIENT = `(function () {
     });
     var scales = {};
     if (!doughnut) {
-      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
+      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, autoSkipPadding: 8, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
       // Counts get whole-number ticks: "2.5 findings" is not a thing.
-      scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, ticks: { maxRotation: 0, precision: spec.format === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format](v); } } };
+      scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, max: spec.max, ticks: { maxRotation: 0, precision: spec.format === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format](v); } } };
       if (spec.format2) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: spec.format2 === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format2](v); } } };
     }
     new Chart(canvas, {

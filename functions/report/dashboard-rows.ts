@@ -47,6 +47,8 @@ export interface ChartSpec {
   /** Indexes of the labels whose inputs had not all landed: drawn shaded, and named in the caveat. */
   incomplete?: number[];
   caveat?: string;
+  /** The value axis' top (1 for shares stacked to 100 %: rounding must not stretch the axis to 120 %). */
+  max?: number;
 }
 
 export interface TableSpec {
@@ -58,6 +60,10 @@ export interface TableSpec {
   incompleteRows?: number[];
   /** How an empty cell reads (default "n/a"; "" where nothing is expected yet, like a cohort's future months). */
   nullText?: string;
+  /** What the marked rows mean, shown under the table. */
+  caveat?: string;
+  /** A header row above the column labels: each group's label spans `span` columns (a campaign over its two). */
+  groups?: { label: string; span: number }[];
 }
 
 export interface DashboardPage {
@@ -98,6 +104,10 @@ export const DASHBOARD_EXTRACTS = [
   "geographic_sales",
   "ltv_cohorts",
   "reconciliation",
+  "executive_summary_monthly",
+  "channel_mix",
+  "product_performance",
+  "premium_products",
 ] as const;
 
 /**
@@ -116,10 +126,16 @@ export function extractRowsSince(runDate: string): Record<string, { column: stri
     campaign_daily: { column: "date", since: window },
     geographic_sales: { column: "month", since: monthsBack(runDate, GEOGRAPHY_MONTHS - 1) },
     ltv_cohorts: { column: "cohort_month", since: monthsBack(runDate, COHORTS_SHOWN - 1) },
+    executive_summary_monthly: { column: "month", since: months },
+    channel_mix: { column: "month", since: months },
+    product_performance: { column: "month", since: monthsBack(runDate, PRODUCT_MONTHS - 1) },
+    premium_products: { column: "month", since: monthsBack(runDate, PRODUCT_MONTHS - 1) },
   };
 }
 
 export const GEOGRAPHY_MONTHS = 12;
+/** Months of product_performance (refund rates) and premium_products (its last 3 of them) the page reads. */
+export const PRODUCT_MONTHS = 12;
 export const COHORTS_SHOWN = 12;
 
 /** The tiles and daily charts cover the 28 days ending on the run date: four whole weeks, every weekday 4 times. */
@@ -165,6 +181,21 @@ export function missingSources(row: ExtractRow): string[] {
     .split(",")
     .map((source) => source.trim())
     .filter(Boolean);
+}
+
+/** Rows grouped by a key, in first-seen order (push, not copy: a group can hold thousands of rows). */
+export function groupRows(
+  rows: readonly ExtractRow[],
+  key: (row: ExtractRow) => string,
+): Map<string, ExtractRow[]> {
+  const groups = new Map<string, ExtractRow[]>();
+  for (const row of rows) {
+    const name = key(row);
+    const list = groups.get(name);
+    if (list) list.push(row);
+    else groups.set(name, [row]);
+  }
+  return groups;
 }
 
 export function inWindow(rows: readonly ExtractRow[], from: string, to: string): ExtractRow[] {

@@ -41,6 +41,7 @@ function stepOf(path: string): string | undefined {
 
 const FILES = sourceFiles("functions");
 const IMPORTS = FILES.flatMap((file) => importsOf(file).map((target) => ({ file, target })));
+const TOOL_FILES = sourceFiles("tools");
 
 describe("architecture", () => {
   it("finds the code and its imports", () => {
@@ -71,6 +72,16 @@ describe("architecture", () => {
         target.startsWith("tools/") ||
         (target.startsWith("functions/cli/") && !file.startsWith("functions/cli/")),
     ).map(({ file, target }) => `${file} -> ${target}`);
+    assert.deepEqual(offending, []);
+  });
+
+  it("the developer tools never import the tests (tests may import tools)", () => {
+    assert.ok(TOOL_FILES.includes("tools/preview.ts"));
+    const offending = TOOL_FILES.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith("test/"))
+        .map((target) => `${file} -> ${target}`),
+    );
     assert.deepEqual(offending, []);
   });
 

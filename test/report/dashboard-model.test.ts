@@ -159,7 +159,7 @@ describe("the dashboard model", () => {
 
   it("builds a page that says which extract is missing instead of failing", () => {
     const bare = buildDashboardModel({ findings }, { runDate: RUN_DATE, shop: SHOP, demo: true });
-    assert.deepEqual(page(bare.pages, "overview").missing, ["daily_kpis"]);
+    assert.deepEqual(page(bare.pages, "overview").missing, ["daily_kpis", "executive_summary_monthly"]);
     assert.deepEqual(page(bare.pages, "campaigns").missing, ["campaign_daily"]);
     assert.deepEqual(page(bare.pages, "geography").missing, ["geographic_sales"]);
     assert.deepEqual(page(bare.pages, "cohorts").missing, ["ltv_cohorts"]);

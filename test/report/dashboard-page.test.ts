@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
 import { dashboardPagePath, extractPath } from "../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
+import { channelLabel } from "../../functions/lib/sql/channels.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { printSummary } from "../../functions/cli/summary.ts";
 import { type LocalRunReport, runLocally } from "../../functions/runtime/local-run.ts";
@@ -70,7 +71,8 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     await generateDemoData(warehouse.rawConnection, "raw", {
       ...defaultDemoOptions(RUN_DATE),
-      startDate: addDays(RUN_DATE, -89),
+      // 400 days: the run month reaches back a year (its YoY is shown), the months before it do not (blank).
+      startDate: addDays(RUN_DATE, -399),
       ordersPerDay: 30,
     });
     firstRun = await runLocally(config, message("dash", { to: "report" }), {
@@ -343,6 +345,282 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     await tab.close();
   });
 
+  /** A table's cells as rendered: the number behind a numeric cell (data-value), else its text. */
+  async function tableCells(tab: Page, id: string) {
+    return tab.locator(`[data-table="${id}"]`).evaluate((section) => ({
+      head: Array.from(section.querySelectorAll("thead tr:last-child th")).map((th) => th.textContent ?? ""),
+      rows: Array.from(section.querySelectorAll("tbody tr")).map((tr) => ({
+        partial: tr.classList.contains("partial"),
+        cells: Array.from(tr.querySelectorAll("td")).map((td) =>
+          td.hasAttribute("data-value") ? Number(td.getAttribute("data-value")) : (td.textContent ?? ""),
+        ),
+      })),
+    }));
+  }
+
+  it("shows the month extracts' numbers: each ratio recomputed here from its parts in the CSVs", async () => {
+    const { tab, charts, tiles, errors } = await open(1280);
+    assert.deepEqual(errors, []);
+    const chart = (id: string) => {
+      const found = charts.find((item) => item.id === id);
+      assert.ok(found, `chart ${id} is drawn`);
+      assert.ok(
+        found.datasets.some((set) => set.data.some((value) => typeof value === "number")),
+        `${id} has data points`,
+      );
+      return found;
+    };
+    const n = (row: Row, column: string) => Number(row[column] || 0);
+    const near = (shown: unknown, expected: number | null, what: string, tolerance = 0.0001) => {
+      if (expected === null) assert.equal(shown, "", `${what}: blank`);
+      else
+        assert.ok(
+          Math.abs((shown as number) - expected) <= tolerance,
+          `${what}: ${shown}, expected ${expected}`,
+        );
+    };
+    // Executive table: the 13 months from Nov 2025, newest first.
+    const months = (await csv("executive_summary_monthly"))
+      .filter((row) => row.month! >= "2025-11-01" && row.month! <= RUN_DATE)
+      .sort((a, b) => b.month!.localeCompare(a.month!));
+    assert.ok(months.length >= 3, `${months.length} months`);
+    const executive = await tableCells(tab, "overview-executive");
+    assert.equal(executive.rows.length, months.length);
+    // 400 days of data: the run month has its year-earlier days, the months before it do not.
+    assert.ok(months[0]!.last_year_gross_revenue, "the run month reaches a year back");
+    assert.equal(months[1]!.last_year_gross_revenue, "", "the month before does not");
+    const at = (label: string) => executive.head.indexOf(label);
+    months.forEach((row, index) => {
+      const { cells, partial } = executive.rows[index]!;
+      const what = `${row.month}`;
+      const spend = n(row, "ad_spend");
+      near(cells[at("Revenue")], n(row, "gross_revenue"), `${what} revenue`, 0.005);
+      near(cells[at("Orders")], n(row, "orders"), `${what} orders`);
+      near(cells[at("AOV")], n(row, "gross_revenue") / n(row, "orders_with_value"), `${what} AOV`, 0.005);
+      near(cells[at("New customers")], n(row, "new_customers"), `${what} new customers`);
+      near(cells[at("Ad spend")], spend, `${what} spend`, 0.005);
+      near(cells[at("ROAS")], spend ? n(row, "gross_revenue") / spend : null, `${what} ROAS`);
+      near(cells[at("MER")], spend ? n(row, "net_revenue") / spend : null, `${what} MER`);
+      near(cells[at("CAC")], spend ? spend / n(row, "new_customers") : null, `${what} CAC`, 0.005);
+      for (const [title, current, previous] of [
+        ["Revenue YoY", "gross_revenue", "last_year_gross_revenue"],
+        ["Orders YoY", "orders", "last_year_orders"],
+        ["New customers YoY", "new_customers", "last_year_new_customers"],
+        ["Ad spend YoY", "ad_spend", "last_year_ad_spend"],
+      ] as const)
+        near(
+          cells[at(title)],
+          row[previous] && n(row, previous) ? n(row, current) / n(row, previous) - 1 : null,
+          `${what} ${title}`,
+        );
+      near(cells[at("Incomplete days")], n(row, "incomplete_days"), `${what} incomplete days`);
+      assert.equal(partial, n(row, "incomplete_days") > 0, `${what} marked iff it has incomplete days`);
+    });
+    assert.ok(
+      executive.rows.some((row) => row.partial),
+      "the demo's stale platforms leave a month marked",
+    );
+
+    // Channel mix: each channel's part of its month's total.
+    const mix = (await csv("channel_mix")).filter(
+      (row) => row.month! >= "2025-11-01" && row.month! <= RUN_DATE,
+    );
+    const mixMonths = [...new Set(mix.map((row) => row.month!))].sort();
+    for (const [id, column] of [
+      ["channels-mix-spend", "spend"],
+      ["channels-mix-revenue", "attributed_revenue"],
+    ] as const) {
+      const shown = chart(id);
+      assert.equal(shown.labels.length, mixMonths.length);
+      mixMonths.forEach((month, index) => {
+        const own = mix.filter((row) => row.month === month);
+        const all = total(own, column);
+        for (const set of shown.datasets) {
+          const channel = own.find((row) => channelLabel(row.channel!) === set.label);
+          near(set.data[index], channel ? n(channel, column) / all : 0, `${id} ${set.label} ${month}`);
+        }
+        near(
+          shown.datasets.reduce((sum, set) => sum + (set.data[index] ?? 0), 0),
+          1,
+          `${id} ${month} adds up to 100 %`,
+          0.0005,
+        );
+      });
+    }
+
+    // Refund rates over the 12 months from Dec 2025: summed refunded orders over summed orders, per product.
+    const performance = (await csv("product_performance")).filter(
+      (row) => row.month! >= "2025-12-01" && row.month! <= RUN_DATE,
+    );
+    near(
+      tiles["products/refund_rate"]!.value,
+      total(performance, "refunded_orders") / total(performance, "orders"),
+      "refund rate",
+    );
+    const perProduct = new Map<string, { orders: number; refunded: number }>();
+    for (const row of performance) {
+      const item = perProduct.get(row.product_id!) ?? { orders: 0, refunded: 0 };
+      item.orders += n(row, "orders");
+      item.refunded += n(row, "refunded_orders");
+      perProduct.set(row.product_id!, item);
+    }
+    const mostOrdered = [...perProduct.values()].sort((a, b) => b.orders - a.orders);
+    const rates = chart("products-refund-rate").datasets[0]!.data;
+    assert.deepEqual(
+      rates.map((rate) => Math.round(rate! * 1e4)),
+      mostOrdered
+        .slice(0, 10)
+        .map((item) => Math.round((item.refunded / item.orders) * 1e4))
+        .sort((a, b) => b - a),
+    );
+    const refunds = await tableCells(tab, "products-refunds");
+    assert.equal(refunds.rows.length, Math.min(20, mostOrdered.length));
+    refunds.rows.forEach(({ cells }, index) => {
+      const item = mostOrdered[index]!;
+      near(cells[refunds.head.indexOf("Orders")], item.orders, `product #${index + 1} orders`);
+      near(cells[refunds.head.indexOf("Refunded orders")], item.refunded, `product #${index + 1} refunded`);
+      near(
+        cells[refunds.head.indexOf("Refund rate")],
+        item.refunded / item.orders,
+        `product #${index + 1} rate`,
+      );
+    });
+
+    // Premium products, the last 3 months; each share checked against all products' revenue of its month.
+    const premium = (await csv("premium_products")).filter(
+      (row) => row.month! >= "2026-09-01" && row.month! <= RUN_DATE,
+    );
+    const premiumTable = await tableCells(tab, "products-premium");
+    assert.equal(premiumTable.rows.length, premium.length);
+    assert.ok(premium.length > 0);
+    const shownRevenue = premiumTable.rows.map(
+      ({ cells }) => cells[premiumTable.head.indexOf("Revenue")] as number,
+    );
+    close(
+      shownRevenue.reduce((a, b) => a + b, 0),
+      total(premium, "revenue"),
+      "premium revenue",
+    );
+    for (const { cells } of premiumTable.rows) {
+      const row = premium.find(
+        (item) =>
+          item.product_title === cells[premiumTable.head.indexOf("Product")] &&
+          n(item, "revenue") === cells[premiumTable.head.indexOf("Revenue")],
+      );
+      assert.ok(row, `premium row ${cells.join(" | ")} is in the CSV`);
+      const monthRevenue = total(
+        performance.filter((item) => item.month === row.month),
+        "revenue",
+      );
+      near(
+        cells[premiumTable.head.indexOf("Share of month")],
+        n(row, "revenue") / monthRevenue,
+        "share",
+        0.0002,
+      );
+    }
+
+    // Revenue by category and day.
+    const daySales = (await csv("product_daily_sales")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    for (const set of chart("products-category-daily").datasets)
+      set.data.forEach((value, index) =>
+        close(
+          value!,
+          total(
+            daySales.filter((row) => row.category === set.label && row.date === addDays(FIRST_DAY, index)),
+            "revenue",
+          ),
+          `${set.label} on day ${index}`,
+        ),
+      );
+
+    // Campaigns by day: the 5 biggest spenders of the 28 days; no point where the platform had not landed.
+    const campaigns = (await csv("campaign_daily")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    const channelDays = (await csv("marketing_daily_channel")).filter(
+      (row) => row.date! >= FIRST_DAY && row.date! <= RUN_DATE,
+    );
+    const key = (row: Row) => `${row.channel}|${row.campaign_id || row.campaign_name}`;
+    const bySpend = new Map<string, number>();
+    for (const row of campaigns) bySpend.set(key(row), (bySpend.get(key(row)) ?? 0) + n(row, "spend"));
+    const top5 = [...bySpend.entries()]
+      .filter(([, spend]) => spend > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name]) => name);
+    const spendChart = chart("campaigns-daily-spend");
+    const revenueChart = chart("campaigns-daily-revenue");
+    assert.equal(spendChart.datasets.length, top5.length);
+    let points = 0;
+    top5.forEach((campaign, series) => {
+      const own = campaigns.filter((row) => key(row) === campaign);
+      const channel = own[0]!.channel;
+      for (let index = 0; index < 28; index += 1) {
+        const day = addDays(FIRST_DAY, index);
+        const landed =
+          !own.some((row) => row.date === day && row.is_complete !== "true") &&
+          !channelDays.some(
+            (row) => row.date === day && row.channel === channel && row.is_complete !== "true",
+          );
+        const ofDay = own.filter((row) => row.date === day);
+        for (const [shown, column] of [
+          [spendChart, "spend"],
+          [revenueChart, "attributed_revenue"],
+        ] as const) {
+          const value = shown.datasets[series]!.data[index];
+          if (landed) {
+            close(value!, total(ofDay, column), `${campaign} ${column} on ${day}`);
+            points += 1;
+          } else assert.equal(value, null, `${campaign} ${column} on ${day}: no point`);
+        }
+      }
+    });
+    assert.ok(points > 100, `${points} points checked`);
+    const daysTable = await tableCells(tab, "campaigns-daily-table");
+    assert.equal(daysTable.rows.length, 28);
+    daysTable.rows.forEach(({ cells }, index) => {
+      assert.equal(cells[0], addDays(FIRST_DAY, index));
+      top5.forEach((_, series) => {
+        const spend = spendChart.datasets[series]!.data[index];
+        const revenue = revenueChart.datasets[series]!.data[index];
+        assert.equal(cells[1 + 2 * series], spend ?? "", "the table holds the chart's spend");
+        assert.equal(cells[2 + 2 * series], revenue ?? "", "and its revenue");
+      });
+    });
+    await tab.close();
+  });
+
+  it("has exactly the pages, charts and tables docs/dashboard.md lists for it", async () => {
+    const doc = await readFile(new URL("../../docs/dashboard.md", import.meta.url), "utf8");
+    const sections = doc
+      .slice(doc.indexOf("## Pages and charts"))
+      .split(/^### \d+\. /m)
+      .slice(1);
+    const documented = sections.map((section) => ({
+      title: section.slice(0, section.indexOf(" — ")),
+      ids: section
+        .split("\n")
+        .filter((line) => line.startsWith("|"))
+        .flatMap((line) => [...(line.split("|").at(-2) ?? "").matchAll(/`([a-z0-9]+(?:-[a-z0-9]+)+)`/g)])
+        .map((match) => match[1]!)
+        .sort(),
+    }));
+    const { tab } = await open(1280);
+    const shown = await tab.locator("[data-page]").evaluateAll((pages) =>
+      pages.map((page) => ({
+        title: page.querySelector("h2")?.textContent ?? "",
+        ids: Array.from(page.querySelectorAll("[data-chart], [data-table]"))
+          .map((node) => node.getAttribute("data-chart") ?? node.getAttribute("data-table") ?? "")
+          .sort(),
+      })),
+    );
+    assert.deepEqual(shown, documented);
+    await tab.close();
+  });
+
   it("fits a 390 px phone without scrolling sideways", async () => {
     const { tab, errors } = await open(390);
     const widths = await tab.evaluate(() => ({
@@ -352,16 +630,31 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     }));
     assert.equal(widths.viewport, 390);
     assert.ok(widths.document <= 390 && widths.body <= 390, JSON.stringify(widths));
+    // The wide tables are wider than the phone: they scroll inside their own box, not the page.
+    for (const id of ["overview-executive", "campaigns-daily-table", "products-refunds"]) {
+      const box = await tab.locator(`[data-table="${id}"] .table-wrap`).evaluate((wrap) => ({
+        inner: wrap.scrollWidth,
+        outer: wrap.clientWidth,
+        overflow: getComputedStyle(wrap).overflowX,
+      }));
+      assert.ok(box.outer <= 390 && box.inner > box.outer, `${id}: ${JSON.stringify(box)}`);
+      assert.equal(box.overflow, "auto");
+    }
     assert.deepEqual(errors, []);
     await tab.close();
   });
 
-  it("npm run preview renders it to one full-page PNG", async () => {
-    const png = await readFile(await previewDashboard(page(), workDir));
-    assert.equal(png.subarray(1, 4).toString(), "PNG");
-    // IHDR: width and height, big-endian, at bytes 16 and 20. Full page: far taller than the 900 px viewport.
-    assert.equal(png.readUInt32BE(16), 1280);
-    assert.ok(png.readUInt32BE(20) > 3000, `height ${png.readUInt32BE(20)}`);
+  it("npm run preview renders it to full-page PNGs at a laptop's 1280 px and a phone's 390 px", async () => {
+    const pngs = await previewDashboard(page(), workDir);
+    assert.deepEqual(pngs, [join(workDir, "dashboard.png"), join(workDir, "dashboard-390.png")]);
+    const [laptop, phone] = await Promise.all(pngs.map((png) => readFile(png)));
+    // IHDR: width and height, big-endian, at bytes 16 and 20. Full page: far taller than the 900 px viewport,
+    // and taller on the phone, where the charts stack.
+    for (const png of [laptop!, phone!]) assert.equal(png.subarray(1, 4).toString(), "PNG");
+    assert.equal(laptop!.readUInt32BE(16), 1280);
+    assert.equal(phone!.readUInt32BE(16), 390);
+    assert.ok(laptop!.readUInt32BE(20) > 3000, `height ${laptop!.readUInt32BE(20)}`);
+    assert.ok(phone!.readUInt32BE(20) > laptop!.readUInt32BE(20), `phone height ${phone!.readUInt32BE(20)}`);
   });
 
   it("a missing extract does not fail the report: its page says it is missing", async () => {
@@ -375,7 +668,11 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     const { tab, errors, charts } = await open(1280);
     assert.deepEqual(errors, []);
     assert.match((await tab.locator("#products .missing").textContent()) ?? "", /product_daily_sales/);
-    assert.equal(await tab.locator("#products canvas").count(), 0);
+    // Its daily charts are gone; the month extracts' refund rates are still drawn.
+    assert.deepEqual(
+      await tab.locator("#products canvas").evaluateAll((canvases) => canvases.map((canvas) => canvas.id)),
+      ["chart-products-refund-rate"],
+    );
     assert.ok(
       charts.some((chart) => chart.id === "overview-daily"),
       "the other pages still draw",

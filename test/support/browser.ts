@@ -1,23 +1,12 @@
-// A real headless Chromium (Debian's, installed by tools/ensure-chromium.sh) driven by playwright-core, for tests
-// of anything rendered: the summary email at phone and desktop widths, the dashboard page.
-import { chromium, type Browser, type Page } from "playwright-core";
+// A real headless Chromium for tests of anything rendered (the summary email at phone and desktop widths, the
+// dashboard page): the launcher of tools/chromium.ts, which `npm run preview` uses too.
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../../tools/chromium.ts";
 
-export const CHROMIUM_PATH = process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium";
-
-/** Flags that keep Chromium off the network (this machine's network is closed) and fit a root sandbox. */
-const QUIET_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
+export { CHROMIUM_PATH } from "../../tools/chromium.ts";
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: QUIET_FLAGS });
+  return launchChromium();
 }
 
 /** Opens a page of the given viewport width; console errors and page errors are collected for the test to check. */

@@ -1,12 +1,2 @@
-// Secrets ports for tests: fixed values, nothing read from disk or Secret Manager.
-import type { SecretName } from "../../functions/shared/options.ts";
-import type { Secrets } from "../../functions/shared/ports.ts";
-
-export const TEST_PII_KEY = "k".repeat(40);
-
-/** The given values; a secret not given is absent (no SMTP URL: mail goes to the outbox). */
-export function fixedSecrets(
-  values: Partial<Record<SecretName, string>> = { piiHashKey: TEST_PII_KEY },
-): Secrets {
-  return { get: async (name) => values[name] };
-}
+// Secrets ports for tests: fixed values, nothing read from disk or Secret Manager (tools/fixed-secrets.ts).
+export { fixedSecrets, TEST_PII_KEY } from "../../tools/fixed-secrets.ts";
