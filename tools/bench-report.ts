@@ -48,6 +48,14 @@ export function parseScale(text: string): number {
   return Math.round(Number(match[1]) * factor);
 }
 
+/** A --scales entry: a scale, optionally with its own number of runs ("10M:1"). */
+export function parseScaleRuns(text: string, defaultRuns: number): { orders: number; runs: number } {
+  const [scale = "", runs] = text.split(":");
+  if (runs !== undefined && !/^\s*[1-9]\d*\s*$/.test(runs))
+    throw new Error(`not a number of runs: "${text}" (use e.g. 10M:1)`);
+  return { orders: parseScale(scale), runs: runs === undefined ? defaultRuns : Number(runs) };
+}
+
 export function formatOrders(orders: number): string {
   if (orders >= 1e6 && orders % 1e5 === 0) return `${orders / 1e6}M`;
   if (orders >= 1e3 && orders % 1e3 === 0) return `${orders / 1e3}k`;
@@ -103,12 +111,12 @@ export function renderReport(input: {
     timed.length ? `${Math.max(...timed.map((t) => t.peakRssMb))}` : "—";
   const lines = [
     `Measured ${machine.date} UTC on ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}; ` +
-      `${runs} run(s) each, median (min–max) of the wall time of a child process (process start and DuckDB's ` +
+      `${runs} run(s) each unless the runs column says otherwise, median (min–max) of the wall time of a child process (process start and DuckDB's ` +
       `close included), peak RSS = the highest VmHWM. Demo data over 730 days; cold = full build of every step ` +
       `for the day before the newest data, warm = the next daily run on the cold build's result.`,
     "",
-    `| orders | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " warm, compared code |" : ""}`,
-    `| ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: |" : ""}`,
+    `| orders | runs | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " warm, compared code |" : ""}`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: |" : ""}`,
     ...results.map((result) => {
       const cold = result.cold.map((t) => t.wallMs);
       const base = result.baseline.map((t) => t.wallMs);
@@ -122,7 +130,7 @@ export function renderReport(input: {
               .join(", ")}`
         : "—";
       const comparedCell = compared ? ` ${secondsSummary(result.warmCompare.map((t) => t.wallMs))} |` : "";
-      return `| ${formatOrders(result.targetOrders)} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
+      return `| ${formatOrders(result.targetOrders)} | ${result.cold.length} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
     }),
   ];
   const steps = results.filter((result) => result.warm.length > 0);

@@ -23,6 +23,7 @@ import type { BuildMeasure } from "./bench-run.ts";
 import {
   formatOrders,
   parseScale,
+  parseScaleRuns,
   renderReport,
   replaceBetweenMarkers,
   type HistoryResult,
@@ -220,12 +221,12 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      "npm run bench -- [--scales 100k,1M,3M,10M] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
+      "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
         "--compare-code DIR also runs every warm run with another checkout's code (e.g. the previous commit,\n" +
         "extracted with git archive) on the same cold build, interleaved, for a before/after column.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
-        "single-query DuckDB baseline, each in a child process, --runs times; then warm runs over 1×, 2×, 4× the\n" +
+        "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 1×, 2×, 4× the\n" +
         "history at the same recent orders per day. Writes the tables to .pulse/bench/results/ and the README.\n",
     );
     return;
@@ -234,14 +235,27 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const runs = Math.max(1, Number(values.runs ?? 3));
   const scales =
-    values.scales === "none" ? [] : (values.scales ?? "").split(",").filter(Boolean).map(parseScale);
+    values.scales === "none"
+      ? []
+      : (values.scales ?? "")
+          .split(",")
+          .filter(Boolean)
+          .map((entry) => parseScaleRuns(entry, runs));
   const withBaseline = (values.baseline ?? true) && !values["no-baseline"];
   const compareCode = values["compare-code"] ? resolve(values["compare-code"]) : undefined;
   const results: ScaleResult[] = [];
-  for (const target of scales) {
-    log(`scale ${formatOrders(target)} orders`);
+  for (const scale of scales) {
+    log(`scale ${formatOrders(scale.orders)} orders, ${scale.runs} run(s)`);
     results.push(
-      await measureScale(root, datasetForOrders(target), target, runs, withBaseline, compareCode, log),
+      await measureScale(
+        root,
+        datasetForOrders(scale.orders),
+        scale.orders,
+        scale.runs,
+        withBaseline,
+        compareCode,
+        log,
+      ),
     );
     await writePartial(root, { runs, results });
   }

@@ -42,8 +42,10 @@ refund_totals AS (
 ),
 
 window_customers AS (
+  -- Read from staging, not from orders_in_window: a CTE read twice is materialised, a copy of every wide row.
   SELECT DISTINCT COALESCE(email_hash, CONCAT('customer:', CAST(customer_id AS STRING))) AS customer_key
-  FROM orders_in_window
+  FROM staging.stg_shopify_orders
+  WHERE order_date BETWEEN @window_start AND @window_end
 ),
 
 identified_orders AS (

@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { datasetForOrders, datasetForRecentVolume } from "../../tools/bench-data.ts";
-import { median, parseScale, replaceBetweenMarkers, secondsSummary } from "../../tools/bench-report.ts";
+import {
+  median,
+  parseScale,
+  parseScaleRuns,
+  replaceBetweenMarkers,
+  secondsSummary,
+} from "../../tools/bench-report.ts";
 
 describe("bench report", () => {
   it("reads scales as 100k, 1M, 3M, 10M or plain numbers", () => {
@@ -12,6 +18,13 @@ describe("bench report", () => {
       [100_000, 1_000_000, 3_000_000, 10_000_000, 2_500_000, 250_000],
     );
     assert.throws(() => parseScale("lots"), /not a scale/);
+  });
+
+  it("gives a scale its own number of runs with scale:runs, else --runs", () => {
+    assert.deepEqual(parseScaleRuns("10M:1", 3), { orders: 10_000_000, runs: 1 });
+    assert.deepEqual(parseScaleRuns("1M", 3), { orders: 1_000_000, runs: 3 });
+    assert.throws(() => parseScaleRuns("10M:0", 3), /not a number of runs/);
+    assert.throws(() => parseScaleRuns("10M:x", 3), /not a number of runs/);
   });
 
   it("summarises runs as the median and the range", () => {

@@ -156,7 +156,7 @@ export class DuckDbWarehouse implements Warehouse {
         return await this.mergeByKey(target, select, params, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
-        const build = fullBuild(target, select);
+        const build = fullBuild(target, select, request.partitionColumn);
         await this.timed(() => this.connection.run(build, params));
         return { rowsWritten: await this.count(target), mode: "full" };
       }

@@ -1124,6 +1124,12 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
       { expr: String.raw`REGEXP_EXTRACT('order #1234', r'(?:#)(\d+)')`, is: "1234" },
       { expr: String.raw`REGEXP_EXTRACT('no digits', r'\d+')`, is: null },
       { expr: String.raw`REGEXP_EXTRACT('no digits', '[(](\\d+)')`, is: null },
+      // A group of one or more characters (one regex run locally) and one that may capture '' (two).
+      { expr: "REGEXP_EXTRACT('/?utm_source=meta&x=1', r'[?&]utm_source=([^&#]+)')", is: "meta" },
+      { expr: "REGEXP_EXTRACT('/?utm_medium=cpc', r'[?&]utm_source=([^&#]+)')", is: null },
+      { expr: "REGEXP_EXTRACT(CAST(NULL AS STRING), r'[?&]utm_source=([^&#]+)')", is: null },
+      { expr: "REGEXP_EXTRACT('/?utm_source=&x=1', r'[?&]utm_source=([^&#]*)')", is: "" },
+      { expr: "REGEXP_EXTRACT('/?x=1', r'[?&]utm_source=([^&#]*)')", is: null },
       // docs: REGEXP_EXTRACT_ALL('Try `func(x)` or `func(y)`', '`(.+?)`') = [func(x), func(y)]
       { expr: "REGEXP_EXTRACT_ALL('Try `func(x)` or `func(y)`', '`(.+?)`')", is: ["func(x)", "func(y)"] },
       { expr: String.raw`REGEXP_EXTRACT_ALL('a1b22', r'\d+')`, is: ["1", "22"] },

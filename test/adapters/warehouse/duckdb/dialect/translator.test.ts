@@ -157,6 +157,21 @@ describe("CROSS JOIN UNNEST as a select-list unnest", () => {
   });
 });
 
+describe("REGEXP_EXTRACT", () => {
+  it("runs the regex once when the group captures at least one character, twice when it may capture ''", () => {
+    assert.equal(
+      translateToDuckDb("SELECT REGEXP_EXTRACT(s, r'utm=([^&]+)') FROM t"),
+      "SELECT nullif(regexp_extract(s, 'utm=([^&]+)', 1), '') FROM t",
+    );
+    for (const pattern of ["utm=([^&]*)", "utm=([^&]+)?", "(ab+)"])
+      assert.match(
+        translateToDuckDb(`SELECT REGEXP_EXTRACT(s, r'${pattern}') FROM t`),
+        /regexp_matches/,
+        pattern,
+      );
+  });
+});
+
 describe("UNNEST(JSON_QUERY_ARRAY(doc)) read by field: one parse per document", () => {
   it("parses the document once into records whose fields the JSON functions read", () => {
     const sql = translateToDuckDb(

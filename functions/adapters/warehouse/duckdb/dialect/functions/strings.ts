@@ -74,11 +74,25 @@ function substr(call: Call, t: Translator): string {
 
 function regexpExtract(call: Call, t: Translator): string {
   const [value, pattern] = t.args(call, 2, 2);
-  const groups = captureGroups(
-    t.stringLiteral(call.args[1] as Node[], `${call.name}() needs a literal pattern`),
-  );
+  const literal = t.stringLiteral(call.args[1] as Node[], `${call.name}() needs a literal pattern`);
+  const groups = captureGroups(literal);
   if (groups > 1) t.fail(`${call.name}() allows at most one capture group`, call.pos);
+  // DuckDB gives '' where BigQuery gives NULL (no match). When the group can only capture one or more characters,
+  // '' means no match and one regex run is enough; otherwise the match is tested first (a second run).
+  if (groups === 1 && capturesAtLeastOneCharacter(literal))
+    return `nullif(regexp_extract(${value}, ${pattern}, 1), '')`;
   return `CASE WHEN regexp_matches(${value}, ${pattern}) THEN regexp_extract(${value}, ${pattern}, ${groups}) END`;
+}
+
+/**
+ * Whether the pattern's one capture group is a single character class, escape or character repeated with `+`
+ * (`([^&#]+)`, `(\d+)`, `(x+)`) and is not itself optional: it never captures the empty string.
+ */
+export function capturesAtLeastOneCharacter(pattern: string): boolean {
+  const group = /\((?!\?)((?:\[(?:\\.|[^\]\\])+\]|\\[dwsDWS]|[A-Za-z0-9_-])\+)\)(.?)/.exec(pattern);
+  if (!group) return false;
+  const after = group[2] ?? "";
+  return !["?", "*", "{"].includes(after);
 }
 
 function formatCall(call: Call, t: Translator): string {
