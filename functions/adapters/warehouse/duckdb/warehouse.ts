@@ -14,7 +14,7 @@ import type {
   Warehouse,
   WarehouseStats,
 } from "../../../shared/ports.ts";
-import { translateToDuckDb } from "./dialect/translator.ts";
+import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { plainRows } from "./rows.ts";
 import {
@@ -48,12 +48,16 @@ export class DuckDbWarehouse implements Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly translation: TranslationOptions,
   ) {}
 
-  /** Opens (or creates) the database file, or an in-memory one for ":memory:". */
+  /**
+   * Opens (or creates) the database file, or an in-memory one for ":memory:". `plainTranslation`: the models'
+   * SQL without the translation's speed rewrites (the reference the fast translation is tested against).
+   */
   static async open(
     path: string,
-    options: { threads?: number; memoryLimit?: string } = {},
+    options: { threads?: number; memoryLimit?: string; plainTranslation?: boolean } = {},
   ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
     const config: Record<string, string> = {};
@@ -64,7 +68,7 @@ export class DuckDbWarehouse implements Warehouse {
     // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
     for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
     await connection.run(UNORDERED_INSERTS);
-    return new DuckDbWarehouse(instance, connection);
+    return new DuckDbWarehouse(instance, connection, { plain: options.plainTranslation === true });
   }
 
   /** The raw DuckDB connection, for the demo generator's bulk appends only. */
@@ -83,7 +87,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async runTranslated(sql: string, params: SqlParams, label: string | undefined) {
-    const translated = translateToDuckDb(sql);
+    const translated = translateToDuckDb(sql, this.translation);
     try {
       return await this.timed(() =>
         this.connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params))),
@@ -114,7 +118,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async *stream(sql: string, params: SqlParams = {}, options: QueryOptions = {}): AsyncIterable<StreamBatch> {
-    const translated = translateToDuckDb(sql);
+    const translated = translateToDuckDb(sql, this.translation);
     const result = await this.timed(() =>
       this.connection.stream(translated, toDuckDbParams(usedParams(translated, params))),
     );
@@ -143,7 +147,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
     const target = tableName(request.dataset, request.table);
-    const select = translateToDuckDb(request.sql);
+    const select = translateToDuckDb(request.sql, this.translation);
     const params = toDuckDbParams(usedParams(select, request.params));
     await this.timed(() => this.connection.run(createSchema(request.dataset)));
     const incremental =

@@ -39,8 +39,20 @@ export class DialectError extends Error {
   override name = "DialectError";
 }
 
+/**
+ * `plain`: the call-by-call translation only, without the rewrites that exist for speed (a select-list unnest
+ * for CROSS JOIN UNNEST, JSON records parsed once, REGEXP_EXTRACT in one run). Both give the same rows; the
+ * plain one is what the fast one is checked against (test/integration/translation-equivalence.test.ts).
+ */
+export interface TranslationOptions {
+  plain?: boolean;
+}
+
 export class Translator {
-  constructor(private readonly sql: string) {}
+  constructor(
+    private readonly sql: string,
+    readonly options: TranslationOptions = {},
+  ) {}
 
   fail(message: string, pos: number): never {
     const before = this.sql.slice(0, pos);
@@ -222,7 +234,7 @@ export class Translator {
           break;
         case "ident": {
           const result =
-            (isWord(node, "FROM") && !isOp(nodes[prevSig(nodes, i - 1)], ".")
+            (isWord(node, "FROM") && !this.options.plain && !isOp(nodes[prevSig(nodes, i - 1)], ".")
               ? selectListUnnest(this, nodes, i)
               : undefined) ?? this.ident(nodes, i);
           out += result.sql;
@@ -412,10 +424,10 @@ export class Translator {
 }
 
 /** Translates one BigQuery Standard SQL statement (or script of statements) into DuckDB SQL. */
-export function translateToDuckDb(bigQuerySql: string): string {
-  const translator = new Translator(bigQuerySql);
+export function translateToDuckDb(bigQuerySql: string, options: TranslationOptions = {}): string {
+  const translator = new Translator(bigQuerySql, options);
   const fail = (message: string, pos: number): never => translator.fail(message, pos);
   const tree = buildTree(tokenize(bigQuerySql, fail), fail);
-  parseJsonRecordsOnce(tree);
+  if (!options.plain) parseJsonRecordsOnce(tree);
   return translator.seq(tree);
 }

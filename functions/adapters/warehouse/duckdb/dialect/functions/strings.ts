@@ -79,7 +79,7 @@ function regexpExtract(call: Call, t: Translator): string {
   if (groups > 1) t.fail(`${call.name}() allows at most one capture group`, call.pos);
   // DuckDB gives '' where BigQuery gives NULL (no match). When the group can only capture one or more characters,
   // '' means no match and one regex run is enough; otherwise the match is tested first (a second run).
-  if (groups === 1 && capturesAtLeastOneCharacter(literal))
+  if (groups === 1 && !t.options.plain && capturesAtLeastOneCharacter(literal))
     return `nullif(regexp_extract(${value}, ${pattern}, 1), '')`;
   return `CASE WHEN regexp_matches(${value}, ${pattern}) THEN regexp_extract(${value}, ${pattern}, ${groups}) END`;
 }
