@@ -24,6 +24,14 @@ export interface Watermark {
   watermark: string;
 }
 
+/**
+ * The warehouse's state as the last saved transform left it, named by its run date and watermark: the export
+ * step's incremental extracts are valid only while the transform that follows them starts from this state.
+ */
+export function warehouseState(watermark: Watermark): string {
+  return `${watermark.runDate}@${watermark.watermark}`;
+}
+
 export async function lastWatermark(warehouse: Warehouse): Promise<Watermark | null> {
   const tables = await warehouse.listTables(DATASETS.ops);
   if (!tables.some((table) => table.name === WATERMARKS_TABLE)) return null;
