@@ -91,7 +91,12 @@ export const LATEST_EXTRACTS_STATE_PATH = "state/extracts-latest.json";
  * format), so a changed extract starts afresh in a new folder.
  */
 export function extractChunksFolder(name: string, fingerprint: string): string {
-  return `state/extract-chunks/${name}/${fingerprint}/`;
+  return `${extractChunksRoot(name)}${fingerprint}/`;
+}
+
+/** Every fingerprint's folder of an extract's chunks (those of an older fingerprint are deleted). */
+export function extractChunksRoot(name: string): string {
+  return `state/extract-chunks/${name}/`;
 }
 
 export function extractChunksManifestPath(name: string, fingerprint: string): string {
