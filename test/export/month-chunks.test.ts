@@ -14,6 +14,7 @@ import { csvChunks } from "../../functions/export/csv.ts";
 import {
   type ChunkManifest,
   exportMonthChunks,
+  extractFingerprint,
   monthsBetween,
   monthsOfRanges,
   planRequery,
@@ -94,6 +95,24 @@ describe("month chunks: the plan (pure)", () => {
       rebuilt: rebuilt("2026-10-31@w1", [{ start: "2026-10-25", end: "2026-11-01" }]),
     });
     assert.deepEqual(again.all ? [] : again.months, ["2026-09"]);
+  });
+
+  it("fingerprints the SQL, the declared columns and the demo mark", () => {
+    const schema = extractSchema("daily_kpis");
+    const sql = readSql("extracts/daily_kpis.sql");
+    const base = extractFingerprint(sql, schema, false);
+    assert.match(base, /^[0-9a-f]{16}$/);
+    assert.equal(extractFingerprint(sql, { ...schema }, false), base, "stable");
+    assert.notEqual(extractFingerprint(`${sql} `, schema, false), base);
+    assert.notEqual(extractFingerprint(sql, schema, true), base);
+    const renamed = schema.columns.map((column, index) =>
+      index === 1 ? { ...column, name: "orders_count" } : column,
+    );
+    assert.notEqual(extractFingerprint(sql, { ...schema, columns: renamed }, false), base);
+    const retyped = schema.columns.map((column, index) =>
+      index === 1 ? { ...column, type: "FLOAT64" as const } : column,
+    );
+    assert.notEqual(extractFingerprint(sql, { ...schema, columns: retyped }, false), base);
   });
 
   it("turns months into consecutive ranges, the last one cut at the run date", () => {
