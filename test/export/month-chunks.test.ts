@@ -225,11 +225,11 @@ describe("month chunks on the demo shop", { timeout: 300_000 }, () => {
   };
   /** Today's single whole query: the extract's SQL with its original filter, one CSV. */
   const wholeQuery = async (name: string, runDate: string) => {
-    const sql = readSql(`extracts/${name}.sql`).replace(
-      "WHERE date BETWEEN @from_date AND @through_date",
-      "WHERE date <= @run_date",
+    const sql = readSql(`extracts/${name}.sql`).replaceAll(
+      "BETWEEN @from_date AND @through_date",
+      "<= @run_date",
     );
-    assert.match(sql, /WHERE date <= @run_date/);
+    assert.doesNotMatch(sql, /@from_date|@through_date/);
     const parts: string[] = [];
     const batches: AsyncIterable<StreamBatch> = warehouse.stream(sql, { run_date: runDate, is_demo: false });
     for await (const part of csvChunks(batches, { rows: 0 })) parts.push(part);
@@ -275,15 +275,29 @@ describe("month chunks on the demo shop", { timeout: 300_000 }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("declares the four daily extracts as month-chunked, each ordered by its date first", () => {
-    assert.deepEqual([...CHUNKED].sort(), [
-      "campaign_daily",
-      "daily_kpis",
-      "marketing_daily_channel",
-      "product_daily_sales",
-    ]);
+  it("declares the daily and monthly mart extracts as month-chunked, each ordered by its month's column first", () => {
+    assert.deepEqual(Object.fromEntries(CHUNKED.map((name) => [name, extractSchema(name).month_chunks_by])), {
+      daily_kpis: "date",
+      marketing_daily_channel: "date",
+      product_daily_sales: "date",
+      product_performance: "month",
+      geographic_sales: "month",
+      premium_products: "month",
+      channel_mix: "month",
+      campaign_daily: "date",
+    });
     for (const name of CHUNKED) {
-      assert.match(readSql(`extracts/${name}.sql`), /ORDER BY date(,|\s*$)/m, name);
+      const column = extractSchema(name).month_chunks_by ?? "";
+      assert.match(
+        readSql(`extracts/${name}.sql`),
+        new RegExp(`ORDER BY (\\w+\\.)?${column}(,|\\s*$)`, "m"),
+        name,
+      );
+      assert.doesNotMatch(
+        readSql(`extracts/${name}.sql`),
+        /@run_date/,
+        `${name} reads only the months asked for`,
+      );
     }
   });
 
