@@ -25,6 +25,7 @@ import { extractChunksRoot, extractPath } from "../../functions/lib/bucket-layou
 import { addDays } from "../../functions/lib/calendar.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { saveFindings } from "../../functions/lib/quality/findings-store.ts";
+import { MODELS } from "../../functions/lib/sql/models.ts";
 import { readSql } from "../../functions/lib/sql/sql-files.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { EXTRACT_SCHEMAS, extractSchema } from "../../functions/shared/extract-schemas.ts";
@@ -113,6 +114,23 @@ describe("month chunks: the plan (pure)", () => {
       index === 1 ? { ...column, type: "FLOAT64" as const } : column,
     );
     assert.notEqual(extractFingerprint(sql, { ...schema, columns: retyped }, false), base);
+  });
+
+  it("filters every table a chunked extract reads on its partition column, to the months asked for", () => {
+    for (const name of CHUNKED) {
+      const sql = readSql(`extracts/${name}.sql`).replace(/--.*$/gm, "");
+      const reads = [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)\.(\w+)(?:\s+AS\s+(\w+))?/g)];
+      assert.ok(reads.length > 0, name);
+      for (const [, layer, table, alias] of reads) {
+        const model = MODELS.find((candidate) => candidate.layer === layer && candidate.name === table);
+        assert.ok(model?.partitionColumn, `${name} reads ${layer}.${table}, a partitioned model`);
+        const column = `${alias ? `${alias}.` : ""}${model.partitionColumn}`;
+        assert.ok(
+          sql.includes(`${column} BETWEEN @from_date AND @through_date`),
+          `${name}: ${layer}.${table} is filtered on ${column}`,
+        );
+      }
+    }
   });
 
   it("turns months into consecutive ranges, the last one cut at the run date", () => {
