@@ -105,11 +105,13 @@ export function planRequery(input: {
   if (!rebuilt) return { all: true, reason: "the run message does not say what transform rebuilt" };
   if (rebuilt.days === null) return { all: true, reason: "transform rebuilt every day (a full build)" };
   let changed: string[];
-  if (manifest.state !== null && manifest.state === rebuilt.toState) {
-    // The chunks already hold this transform's work (a retried or forced export of the same run).
-    changed = [];
-  } else if (rebuilt.fromState !== null && rebuilt.fromState === manifest.state) {
+  if (rebuilt.fromState !== null && rebuilt.fromState === manifest.state) {
+    // Checked first: a transform that left the state as it found it (a forced re-run with nothing new landed)
+    // may still have rebuilt its days differently (changed settings), so its days are queried again.
     changed = monthsOfRanges(rebuilt.days);
+  } else if (manifest.state !== null && manifest.state === rebuilt.toState) {
+    // The chunks already hold this transform's work (a retried export of the same run).
+    changed = [];
   } else {
     return {
       all: true,

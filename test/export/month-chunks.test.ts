@@ -96,6 +96,18 @@ describe("month chunks: the plan (pure)", () => {
       rebuilt: rebuilt("2026-10-31@w1", [{ start: "2026-10-25", end: "2026-11-01" }]),
     });
     assert.deepEqual(again.all ? [] : again.months, ["2026-09"]);
+    // A forced transform that found and left the same state (nothing landed, settings maybe changed): its days.
+    const forced = planRequery({
+      manifest: manifest("2026-11-01", "2026-11-01@w2", ALL),
+      present: present(ALL),
+      runDate: "2026-11-01",
+      rebuilt: {
+        fromState: "2026-11-01@w2",
+        toState: "2026-11-01@w2",
+        days: [{ start: "2026-10-25", end: "2026-11-01" }],
+      },
+    });
+    assert.deepEqual(forced.all ? [] : forced.months, ["2026-10", "2026-11"]);
   });
 
   it("fingerprints the SQL, the declared columns and the demo mark", () => {
