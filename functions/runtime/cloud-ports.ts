@@ -20,7 +20,7 @@ import type { Ports } from "../shared/step.ts";
  * The library's bucket as the slice GcsBucket uses; compose's destination is a File whose metadata carries the
  * content type (the library otherwise guesses it from the name, dropping "; charset=utf-8").
  */
-function storageHandle(bucket: StorageBucket): GcsBucketHandle {
+export function storageHandle(bucket: StorageBucket): GcsBucketHandle {
   return {
     name: bucket.name,
     file: (path, options) => bucket.file(path, options),
