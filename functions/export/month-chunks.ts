@@ -21,6 +21,7 @@ import { HISTORY_START } from "../lib/run-window.ts";
 import type { ExtractSchema } from "../shared/extract-schemas.ts";
 import type { Bucket, DateWindow, Row, StreamBatch, Warehouse } from "../shared/ports.ts";
 import type { Rebuilt } from "../shared/run-message.ts";
+import { type CorruptState, readStateFile } from "../shared/state-file.ts";
 import { csvHeader, csvLines } from "./csv.ts";
 
 /** Bumped when the CSV text of a row changes (csv.ts): every chunk written before is then stale. */
@@ -238,16 +239,17 @@ async function writeMonthChunks(
   return written;
 }
 
-async function readManifest(bucket: Bucket, path: string): Promise<ChunkManifest | null> {
-  const body = await bucket.read(path);
-  if (!body) return null;
-  try {
-    const parsed = JSON.parse(body.toString("utf8")) as ChunkManifest;
-    return Array.isArray(parsed.months) && typeof parsed.runDate === "string" ? parsed : null;
-  } catch {
-    // Unreadable: as if there were no chunks (every month is queried again and the manifest rewritten).
-    return null;
-  }
+/** The manifest's shape, for readStateFile: one that does not parse is set aside and every month queried again. */
+function manifestProblem(value: unknown): string | undefined {
+  const manifest = value as Partial<ChunkManifest> | null;
+  if (typeof manifest !== "object" || manifest === null) return "not a JSON object";
+  if (typeof manifest.runDate !== "string") return "no runDate";
+  if (!Array.isArray(manifest.months)) return "no months";
+  const broken = manifest.months.find(
+    (chunk) =>
+      typeof chunk?.month !== "string" || typeof chunk.path !== "string" || typeof chunk.rows !== "number",
+  );
+  return broken ? `a month without month, path or rows: ${JSON.stringify(broken)}` : undefined;
 }
 
 export interface ChunkedExport {
@@ -257,6 +259,8 @@ export interface ChunkedExport {
   monthsQueried: number;
   queries: number;
   plan: RequeryPlan;
+  /** The manifest did not parse: set aside (kept for a look) and every month queried again. */
+  corrupt?: CorruptState;
 }
 
 /**
@@ -281,7 +285,11 @@ export async function exportMonthChunks(input: {
   const folder = extractChunksFolder(name, fingerprint);
   const manifestPath = extractChunksManifestPath(name, fingerprint);
   const headerPath = extractChunksHeaderPath(name, fingerprint);
-  const manifest = await readManifest(bucket, manifestPath);
+  const { value: manifest = null, corrupt } = await readStateFile<ChunkManifest>(
+    bucket,
+    manifestPath,
+    manifestProblem,
+  );
   const present = new Set(await bucket.list(folder));
   const plan = planRequery({ manifest, present, runDate, rebuilt: input.rebuilt });
   const requeried = new Set(plan.all ? [] : plan.months);
@@ -316,7 +324,7 @@ export async function exportMonthChunks(input: {
   });
   const inForce = new Set([manifestPath, headerPath, ...months.map((chunk) => chunk.path)]);
   for (const path of await bucket.list(extractChunksRoot(name))) {
-    if (!inForce.has(path)) await bucket.delete(path);
+    if (!inForce.has(path) && !path.includes(".corrupt-")) await bucket.delete(path);
   }
   return {
     rows: months.reduce((sum, chunk) => sum + chunk.rows, 0),
@@ -324,5 +332,6 @@ export async function exportMonthChunks(input: {
     monthsQueried: plan.all ? fresh.length : plan.months.length,
     queries: ranges.length,
     plan,
+    ...(corrupt ? { corrupt } : {}),
   };
 }

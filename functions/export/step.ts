@@ -56,6 +56,11 @@ export async function runExport(context: StepContext): Promise<StepResult> {
         rebuilt: context.message.rebuilt,
         destination: path,
       });
+      if (result.corrupt) {
+        context.log.warn("an extract's chunk manifest did not parse: set aside, every month queried again", {
+          ...result.corrupt,
+        });
+      }
       context.log.info("extract composed from month chunks", {
         extract: name,
         whole: result.plan.all,

@@ -489,4 +489,30 @@ describe("month chunks on the demo shop", { timeout: 300_000 }, () => {
     assert.deepEqual(monthsQueried("daily_kpis"), [`${lost.month}-01 → ${monthEnd(OLD)}`]);
     await assertSameAsFull(NEXT);
   });
+
+  it("a manifest that does not parse is set aside and every month queried again", async () => {
+    const [manifestPath] = (await bucket.list(extractChunksRoot("daily_kpis"))).filter((p) =>
+      p.endsWith("manifest.json"),
+    );
+    assert.ok(manifestPath);
+    await bucket.write(manifestPath, '{"runDate": "2026-11-23", "months": [');
+    const schema = extractSchema("daily_kpis");
+    labels.length = 0;
+    const result = await exportMonthChunks({
+      warehouse: recording(warehouse, labels),
+      bucket,
+      schema: { ...schema, month_chunks_by: "date" },
+      sql: readSql("extracts/daily_kpis.sql"),
+      runDate: NEXT,
+      isDemo: false,
+      rebuilt: undefined,
+      destination: extractPath("daily_kpis", NEXT),
+    });
+    assert.equal(result.plan.all, true);
+    assert.match(result.corrupt?.reason ?? "", /not valid JSON/);
+    assert.deepEqual(labels, [`extract daily_kpis 2000-01-01 → ${NEXT}`]);
+    // Kept for a look beside the new manifest, and the file is whole again.
+    assert.equal(await bucket.exists(result.corrupt?.setAsideTo ?? "none"), true);
+    assert.equal(await text(bucket, extractPath("daily_kpis", NEXT)), await wholeQuery("daily_kpis", NEXT));
+  });
 });
