@@ -319,9 +319,25 @@ export async function exportMonthChunks(input: {
   if (!present.has(headerPath)) await bucket.write(headerPath, header, { contentType: CSV_CONTENT_TYPE });
   const next: ChunkManifest = { runDate, state: input.rebuilt?.toState ?? null, months };
   await bucket.write(manifestPath, `${JSON.stringify(next, null, 1)}\n`, { contentType: "application/json" });
-  await bucket.compose([headerPath, ...months.map((chunk) => chunk.path)], destination, {
-    contentType: CSV_CONTENT_TYPE,
-  });
+  const sources = [headerPath, ...months.map((chunk) => chunk.path)];
+  try {
+    await bucket.compose(sources, destination, { contentType: CSV_CONTENT_TYPE });
+  } catch (error) {
+    // A chunk deleted under us (an export of another run date cleaning up at the same time): a retry replans,
+    // finds the chunk missing and queries its month again, so this is worth retrying, not a permanent failure.
+    const now = new Set(await bucket.list(folder));
+    const gone = sources.filter((source) => !now.has(source));
+    if (gone.length === 0) throw error;
+    throw Object.assign(
+      new Error(
+        `extract ${name}: ${gone.length} chunk(s) vanished before compose (${gone.join(", ")}); retry`,
+        {
+          cause: error,
+        },
+      ),
+      { transient: true },
+    );
+  }
   const inForce = new Set([manifestPath, headerPath, ...months.map((chunk) => chunk.path)]);
   for (const path of await bucket.list(extractChunksRoot(name))) {
     if (!inForce.has(path) && !path.includes(".corrupt-")) await bucket.delete(path);

@@ -32,7 +32,7 @@ import { EXTRACT_SCHEMAS, extractSchema } from "../../functions/shared/extract-s
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
 import type { Bucket, StreamBatch, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage, type Rebuilt } from "../../functions/shared/run-message.ts";
-import type { StepContext, StepResult } from "../../functions/shared/step.ts";
+import { isTransient, type StepContext, type StepResult } from "../../functions/shared/step.ts";
 import { runTransform } from "../../functions/transform/step.ts";
 import { FIXTURE_PII_KEY, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 import { fixedSecrets } from "../support/secrets.ts";
@@ -513,6 +513,54 @@ describe("month chunks on the demo shop", { timeout: 300_000 }, () => {
     assert.deepEqual(labels, [`extract daily_kpis 2000-01-01 → ${NEXT}`]);
     // Kept for a look beside the new manifest, and the file is whole again.
     assert.equal(await bucket.exists(result.corrupt?.setAsideTo ?? "none"), true);
+    assert.equal(await text(bucket, extractPath("daily_kpis", NEXT)), await wholeQuery("daily_kpis", NEXT));
+  });
+
+  it("a chunk that vanishes before compose (another export cleaning up) is a retryable error, repaired by the retry", async () => {
+    const schema = { ...extractSchema("daily_kpis"), month_chunks_by: "date" };
+    const sql = readSql("extracts/daily_kpis.sql");
+    const rebuilt: Rebuilt = { fromState: "another", toState: "race", days: [] };
+    const run = (target: Bucket) =>
+      exportMonthChunks({
+        warehouse: recording(warehouse, labels),
+        bucket: target,
+        schema,
+        sql,
+        runDate: NEXT,
+        isDemo: false,
+        rebuilt,
+        destination: extractPath("daily_kpis", NEXT),
+      });
+    // Chunks of state "race" (every month: the manifest before was of no known state).
+    assert.equal((await run(bucket)).plan.all, true);
+    const [manifestPath] = (await bucket.list(extractChunksRoot("daily_kpis"))).filter((p) =>
+      p.endsWith("manifest.json"),
+    );
+    const manifest = JSON.parse(await text(bucket, manifestPath ?? "")) as ChunkManifest;
+    const victim = manifest.months.find((chunk) => chunk.month === OLD.slice(0, 7));
+    assert.ok(victim);
+    // The bucket deletes that chunk just before the compose, as a concurrent export's cleanup would.
+    const racing = new Proxy(bucket, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property === "compose") {
+          return async (sources: string[], destination: string) => {
+            await target.delete(victim.path);
+            return target.compose(sources, destination);
+          };
+        }
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as unknown as Bucket;
+    const error = await run(racing).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof Error && /vanished before compose/.test(error.message), String(error));
+    assert.equal(isTransient(error), true);
+    labels.length = 0;
+    await run(bucket);
+    assert.deepEqual(labels, [`extract daily_kpis ${OLD.slice(0, 7)}-01 → ${monthEnd(OLD)}`]);
     assert.equal(await text(bucket, extractPath("daily_kpis", NEXT)), await wholeQuery("daily_kpis", NEXT));
   });
 });
