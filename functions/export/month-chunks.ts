@@ -277,6 +277,11 @@ export async function exportMonthChunks(input: {
   runDate: string;
   isDemo: boolean;
   rebuilt: Rebuilt | undefined;
+  /**
+   * Without a transform record: the warehouse's state read before querying (currentWarehouseState), which a full
+   * rewrite's chunks then hold, so the next transform, starting from it, finds them valid.
+   */
+  stateBefore?: string | null;
   destination: string;
 }): Promise<ChunkedExport> {
   const { warehouse, bucket, schema, sql, runDate, isDemo, destination } = input;
@@ -317,7 +322,8 @@ export async function exportMonthChunks(input: {
   const months = [...kept, ...fresh].sort((a, b) => a.month.localeCompare(b.month));
   const header = csvHeader(schema.columns.map((column) => column.name));
   if (!present.has(headerPath)) await bucket.write(headerPath, header, { contentType: CSV_CONTENT_TYPE });
-  const next: ChunkManifest = { runDate, state: input.rebuilt?.toState ?? null, months };
+  const state = input.rebuilt ? input.rebuilt.toState : (input.stateBefore ?? null);
+  const next: ChunkManifest = { runDate, state, months };
   await bucket.write(manifestPath, `${JSON.stringify(next, null, 1)}\n`, { contentType: "application/json" });
   const sources = [headerPath, ...months.map((chunk) => chunk.path)];
   try {

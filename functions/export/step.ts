@@ -2,6 +2,7 @@
 // latest/ follows the newest run date only: a backfill or a resume of an older date writes its dated files and
 // leaves latest/ (what dashboards read) as it is, so dashboards never go back in time.
 import { extractPath, LATEST_EXTRACTS_STATE_PATH, latestExtractPath } from "../lib/bucket-layout.ts";
+import { currentWarehouseState } from "../lib/warehouse-state.ts";
 import { type ExtractSchema, extractSchema } from "../shared/extract-schemas.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
 import type { Bucket, StreamBatch, Warehouse } from "../shared/ports.ts";
@@ -40,6 +41,9 @@ export async function runExport(context: StepContext): Promise<StepResult> {
   const outputs: string[] = [];
   let bytes = 0;
   const chunked = { extracts: 0, rewrittenWhole: 0, monthsQueried: 0, queries: 0 };
+  // Read before any query: a message without transform's record rewrites every month, and those chunks then
+  // hold this state (a transform landing meanwhile only makes the next export rewrite them again).
+  const stateBefore = context.message.rebuilt ? undefined : await currentWarehouseState(warehouse);
   for (const name of EXTRACT_NAMES) {
     const path = extractPath(name, runDate);
     const schema = extractSchema(name);
@@ -54,6 +58,7 @@ export async function runExport(context: StepContext): Promise<StepResult> {
         runDate,
         isDemo: context.message.demo === true,
         rebuilt: context.message.rebuilt,
+        stateBefore,
         destination: path,
       });
       if (result.corrupt) {
