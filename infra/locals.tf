@@ -84,7 +84,7 @@ locals {
     "check-sources"         = { reads = [], writes = ["runs/", "state/"] }
     "transform"             = { reads = [], writes = ["runs/"] }
     "check-quality"         = { reads = [], writes = ["runs/"] }
-    "export"                = { reads = [], writes = ["runs/", "extracts/"] }
+    "export"                = { reads = [], writes = ["runs/", "extracts/", "state/"] }
     "report"                = { reads = [], writes = ["runs/", "reports/"] }
     "notify"                = { reads = ["reports/"], writes = ["runs/"] }
     (local.dead_letter_key) = { reads = [], writes = ["runs/"] }

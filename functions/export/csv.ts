@@ -28,6 +28,16 @@ function toRecords(rows: readonly Row[], columns: readonly string[]): (string | 
   return rows.map((row) => columns.map((column) => csvCell(row[column])));
 }
 
+/** The header line. */
+export function csvHeader(columns: readonly string[]): string {
+  return stringify([columns]);
+}
+
+/** Rows as CSV lines, each ending in a newline: lines of any rows concatenate into the lines of all of them. */
+export function csvLines(rows: readonly Row[], columns: readonly string[]): string {
+  return stringify(toRecords(rows, columns));
+}
+
 /**
  * Turns a stream of row batches into CSV text chunks (header first), holding one batch at a time. A result with
  * no rows is a header-only CSV: its columns come from the first batch, which the warehouse yields even when empty.
@@ -40,10 +50,10 @@ export async function* csvChunks(
   for await (const batch of batches) {
     if (!columns) {
       columns = batch.columns.map((column) => column.name);
-      yield stringify([columns]);
+      yield csvHeader(columns);
     }
     counter.rows += batch.rows.length;
-    if (batch.rows.length > 0) yield stringify(toRecords(batch.rows, columns));
+    if (batch.rows.length > 0) yield csvLines(batch.rows, columns);
   }
   // The warehouse ports always yield a first batch with the columns; no batch at all is a broken adapter.
   if (!columns) throw new Error("the extract query returned no columns (not even an empty first batch)");

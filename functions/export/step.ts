@@ -2,12 +2,14 @@
 // latest/ follows the newest run date only: a backfill or a resume of an older date writes its dated files and
 // leaves latest/ (what dashboards read) as it is, so dashboards never go back in time.
 import { extractPath, LATEST_EXTRACTS_STATE_PATH, latestExtractPath } from "../lib/bucket-layout.ts";
+import { currentWarehouseState } from "../lib/warehouse-state.ts";
 import { type ExtractSchema, extractSchema } from "../shared/extract-schemas.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
 import type { Bucket, StreamBatch, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
+import { exportMonthChunks } from "./month-chunks.ts";
 
 /** The run date latest/ currently shows, or null before the first export. */
 export async function latestExtractsRunDate(bucket: Bucket): Promise<string | null> {
@@ -38,23 +40,60 @@ export async function runExport(context: StepContext): Promise<StepResult> {
   const rows: Record<string, number> = {};
   const outputs: string[] = [];
   let bytes = 0;
+  const chunked = { extracts: 0, rewrittenWhole: 0, monthsQueried: 0, queries: 0 };
+  // Read before any query: a message without transform's record rewrites every month, and those chunks then
+  // hold this state (a transform landing meanwhile only makes the next export rewrite them again).
+  const stateBefore = context.message.rebuilt ? undefined : await currentWarehouseState(warehouse);
   for (const name of EXTRACT_NAMES) {
-    const counter = { rows: 0 };
     const path = extractPath(name, runDate);
     const schema = extractSchema(name);
-    // ops.reconciliation exists once check-sources reconciled; with reconciliation off the CSV is a header.
-    const batches = (await sourceAbsent(warehouse, schema))
-      ? headerOnly(schema)
-      : warehouse.stream(
-          readSql(`extracts/${name}.sql`),
-          { run_date: runDate, is_demo: context.message.demo === true },
-          { label: `extract ${name}` },
-        );
-    const written = await bucket.writeStream(path, csvChunks(batches, counter), {
-      contentType: "text/csv; charset=utf-8",
-    });
-    rows[name] = counter.rows;
-    bytes += written.bytes;
+    const { month_chunks_by: chunkColumn } = schema;
+    if (chunkColumn !== undefined) {
+      // A dated extract: only the months that may have changed are queried (month-chunks.ts).
+      const result = await exportMonthChunks({
+        warehouse,
+        bucket,
+        schema: { ...schema, month_chunks_by: chunkColumn },
+        sql: readSql(`extracts/${name}.sql`),
+        runDate,
+        isDemo: context.message.demo === true,
+        rebuilt: context.message.rebuilt,
+        stateBefore,
+        destination: path,
+      });
+      if (result.corrupt) {
+        context.log.warn("an extract's chunk manifest did not parse: set aside, every month queried again", {
+          ...result.corrupt,
+        });
+      }
+      context.log.info("extract composed from month chunks", {
+        extract: name,
+        whole: result.plan.all,
+        why: result.plan.reason,
+        monthsQueried: result.monthsQueried,
+      });
+      chunked.extracts += 1;
+      chunked.rewrittenWhole += result.plan.all ? 1 : 0;
+      chunked.monthsQueried += result.monthsQueried;
+      chunked.queries += result.queries;
+      rows[name] = result.rows;
+      bytes += result.bytes;
+    } else {
+      const counter = { rows: 0 };
+      // ops.reconciliation exists once check-sources reconciled; with reconciliation off the CSV is a header.
+      const batches = (await sourceAbsent(warehouse, schema))
+        ? headerOnly(schema)
+        : warehouse.stream(
+            readSql(`extracts/${name}.sql`),
+            { run_date: runDate, is_demo: context.message.demo === true },
+            { label: `extract ${name}` },
+          );
+      const written = await bucket.writeStream(path, csvChunks(batches, counter), {
+        contentType: "text/csv; charset=utf-8",
+      });
+      rows[name] = counter.rows;
+      bytes += written.bytes;
+    }
     outputs.push(path);
     if (updateLatest) {
       // latest/ is replaced in one step only after the dated file is complete.
@@ -74,7 +113,15 @@ export async function runExport(context: StepContext): Promise<StepResult> {
   return {
     rows,
     outputs,
-    metrics: { extracts: EXTRACT_NAMES.length, bytes, latestUpdated: updateLatest ? 1 : 0 },
-    summary: `${EXTRACT_NAMES.length} extracts, ${total} rows, ${(bytes / 1024).toFixed(0)} KiB${latestNote}`,
+    metrics: {
+      extracts: EXTRACT_NAMES.length,
+      bytes,
+      latestUpdated: updateLatest ? 1 : 0,
+      chunkedExtracts: chunked.extracts,
+      chunkedRewrittenWhole: chunked.rewrittenWhole,
+      chunkMonthsQueried: chunked.monthsQueried,
+      chunkQueries: chunked.queries,
+    },
+    summary: `${EXTRACT_NAMES.length} extracts, ${total} rows, ${(bytes / 1024).toFixed(0)} KiB; ${chunked.monthsQueried} months re-queried for ${chunked.extracts} dated extracts${latestNote}`,
   };
 }

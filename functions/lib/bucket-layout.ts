@@ -85,6 +85,33 @@ export function extractPath(name: string, runDate: string): string {
  */
 export const LATEST_EXTRACTS_STATE_PATH = "state/extracts-latest.json";
 
+/**
+ * An incremental extract's state: per month, its CSV rows (no header) as the export step last queried them, a
+ * header, and a manifest naming the chunks, under a folder per schema fingerprint (the extract's SQL, columns and
+ * format), so a changed extract starts afresh in a new folder.
+ */
+export function extractChunksFolder(name: string, fingerprint: string): string {
+  return `${extractChunksRoot(name)}${fingerprint}/`;
+}
+
+/** Every fingerprint's folder of an extract's chunks (those of an older fingerprint are deleted). */
+export function extractChunksRoot(name: string): string {
+  return `state/extract-chunks/${name}/`;
+}
+
+export function extractChunksManifestPath(name: string, fingerprint: string): string {
+  return `${extractChunksFolder(name, fingerprint)}manifest.json`;
+}
+
+export function extractChunksHeaderPath(name: string, fingerprint: string): string {
+  return `${extractChunksFolder(name, fingerprint)}header.csv`;
+}
+
+/** One month's rows; `writeId` makes every write a new object, so the manifest in force never names a half-new set. */
+export function extractChunkPath(name: string, fingerprint: string, month: string, writeId: string): string {
+  return `${extractChunksFolder(name, fingerprint)}month=${month}.${writeId}.csv`;
+}
+
 /** What Looker Studio reads: replaced only once the dated file is whole. */
 export function latestExtractPath(name: string): string {
   return `extracts/latest/${name}.csv`;

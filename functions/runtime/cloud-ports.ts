@@ -2,7 +2,7 @@
 // configuration's `cloud.*` settings, which the Terraform passes to every function (infra/functions.tf).
 import { BigQuery } from "@google-cloud/bigquery";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { Storage } from "@google-cloud/storage";
+import { type Bucket as StorageBucket, Storage } from "@google-cloud/storage";
 import { type GcsBucketHandle, GcsBucket } from "../adapters/bucket/gcs-bucket.ts";
 import { PubSubBus } from "../adapters/bus/pubsub-bus.ts";
 import { type ChatKind, chatFor } from "../adapters/chat/webhook-chat.ts";
@@ -16,6 +16,23 @@ import type { Bus, Clock, Secrets } from "../shared/ports.ts";
 import type { Ports } from "../shared/step.ts";
 
 /** The cloud part of the configuration (functions/shared/options.ts, `cloud.*`). */
+/**
+ * The library's bucket as the slice GcsBucket uses; compose's destination is a File whose metadata carries the
+ * content type (the library otherwise guesses it from the name, dropping "; charset=utf-8").
+ */
+export function storageHandle(bucket: StorageBucket): GcsBucketHandle {
+  return {
+    name: bucket.name,
+    file: (path, options) => bucket.file(path, options),
+    getFiles: (query) => bucket.getFiles(query),
+    combine: async (sources, destination, contentType) => {
+      const file = bucket.file(destination);
+      if (contentType) file.metadata = { ...file.metadata, contentType };
+      return bucket.combine(sources, file);
+    },
+  };
+}
+
 export type CloudSettings = PulseConfig["cloud"];
 
 /**
@@ -70,7 +87,8 @@ export function createCloudPorts(
   const bigquery =
     options.clients?.bigquery ?? new BigQuery({ projectId: settings.projectId, location: settings.location });
   const bucketHandle =
-    options.clients?.bucket ?? new Storage({ projectId: settings.projectId }).bucket(settings.bucket);
+    options.clients?.bucket ??
+    storageHandle(new Storage({ projectId: settings.projectId }).bucket(settings.bucket));
   const pubsub = options.clients?.bus ? undefined : new PubSubBus(settings.projectId);
   const mailer = new OnDemandSmtpMailer(options.secrets);
   const warehouse = new BigQueryWarehouse(bigquery, {

@@ -50,6 +50,11 @@ export interface ExtractSchema {
   /** The source table may not exist (a feature that is off): the extract is then its header only. */
   optional_source?: boolean;
   columns: ExtractColumn[];
+  /**
+   * The DATE column (the first column and the first of the ORDER BY) by whose month the export step keeps the
+   * extract's rows in chunks and re-queries only the months that changed; absent: the extract is one whole query.
+   */
+  month_chunks_by?: string;
   /** Looker calculated fields for metrics that have no column (ratios of sums over the extract's columns). */
   calculated_fields?: CalculatedField[];
 }
@@ -101,6 +106,13 @@ export function declarationProblems(schemas: readonly ExtractSchema[], names: re
       for (const reference of referencedColumns(column)) {
         if (!columns.has(reference)) problems.push(`${where}: refers to ${reference}, not a column`);
       }
+    }
+    if (schema.month_chunks_by !== undefined) {
+      const first = schema.columns[0];
+      if (first?.name !== schema.month_chunks_by || first.type !== "DATE")
+        problems.push(
+          `${schema.name}: month_chunks_by ${schema.month_chunks_by} is not its first column, a DATE`,
+        );
     }
     for (const field of schema.calculated_fields ?? []) {
       for (const reference of formulaColumns(field.formula)) {

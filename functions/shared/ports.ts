@@ -176,6 +176,11 @@ export interface Bucket {
   /** Replaces `to` with a copy of `from` in one step (readers see the old or the new object, never a mix). */
   copy(from: string, to: string): Promise<void>;
   delete(path: string): Promise<void>;
+  /**
+   * Writes `destination` as the sources' bytes one after another, server-side where the store can (Cloud
+   * Storage's compose), never holding them in memory; like writeStream, the object appears whole or not at all.
+   */
+  compose(sources: readonly string[], destination: string, options?: WriteOptions): Promise<void>;
   /** Where a person can open the object: a file path locally, a v4 signed URL (≤ 7 days) in the cloud. */
   linkFor(path: string): Promise<string>;
 }

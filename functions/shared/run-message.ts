@@ -34,6 +34,24 @@ export const FailureSchema = z.object({
   at: z.string(),
 });
 
+const isoDate = z.string().refine(isIsoDate, "a date as YYYY-MM-DD");
+
+/**
+ * What a transform changed in the warehouse, for the export step's incremental extracts: the state it started
+ * from and the state it left (each `<run date>@<watermark>` of ops.transform_watermarks), and the day ranges whose
+ * partitions it rebuilt (null: every day, a full build). The export re-queries only those days' months when its
+ * chunks were made from `fromState`; a message without this field makes it rewrite every month.
+ */
+export const RebuiltSchema = z
+  .object({
+    fromState: z.string().nullable(),
+    toState: z.string(),
+    days: z.array(z.object({ start: isoDate, end: isoDate }).strict()).nullable(),
+  })
+  .strict();
+
+export type Rebuilt = z.infer<typeof RebuiltSchema>;
+
 export const RunMessageSchema = z
   .object({
     runDate: z.string().refine(isIsoDate, "runDate must be a date as YYYY-MM-DD"),
@@ -48,6 +66,8 @@ export const RunMessageSchema = z
     failure: FailureSchema.optional(),
     /** The run reports on the generated demo shop: every output says "demo data". */
     demo: z.boolean().optional(),
+    /** Set by transform for the steps after it (see RebuiltSchema). */
+    rebuilt: RebuiltSchema.optional(),
   })
   .strict();
 

@@ -219,7 +219,7 @@ async function runClaimedStep(
     await publishFailure(step, message, result.summary ?? "a blocking check failed", runtime);
     return "blocked";
   }
-  await publishNext(step, message, runtime);
+  await publishNext(step, { ...message, ...result.next }, runtime);
   return "succeeded";
 }
 

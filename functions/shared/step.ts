@@ -35,6 +35,8 @@ export interface StepResult {
   summary?: string;
   /** A blocking finding: the chain stops here and the failure email goes out. */
   blocked?: boolean;
+  /** Added to the message the next step receives (transform's record of what it rebuilt). */
+  next?: Pick<RunMessage, "rebuilt">;
 }
 
 export type StepFunction = (context: StepContext) => Promise<StepResult>;

@@ -7,8 +7,9 @@ import { addDays } from "../lib/calendar.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { DateWindow, LoadColumn, Warehouse } from "../shared/ports.ts";
+import { type Watermark, WATERMARKS_TABLE } from "../lib/warehouse-state.ts";
 
-export const WATERMARKS_TABLE = "transform_watermarks";
+export { lastWatermark, type Watermark, WATERMARKS_TABLE, warehouseState } from "../lib/warehouse-state.ts";
 
 /** One row per run date whose transform succeeded: the newest extraction time it had read. */
 export const WATERMARK_COLUMNS: readonly LoadColumn[] = [
@@ -18,22 +19,6 @@ export const WATERMARK_COLUMNS: readonly LoadColumn[] = [
 
 /** Before any raw row: what a first build reads from. */
 export const EPOCH_WATERMARK = "1970-01-01 00:00:00+00";
-
-export interface Watermark {
-  runDate: string;
-  watermark: string;
-}
-
-export async function lastWatermark(warehouse: Warehouse): Promise<Watermark | null> {
-  const tables = await warehouse.listTables(DATASETS.ops);
-  if (!tables.some((table) => table.name === WATERMARKS_TABLE)) return null;
-  const [row] = await warehouse.query<{ run_date: string; watermark: string | null }>(
-    readQuery("transform/last_watermark"),
-    {},
-    { label: "last transform watermark" },
-  );
-  return row?.watermark ? { runDate: row.run_date, watermark: row.watermark } : null;
-}
 
 /** The newest extraction time after `since`, or `since` itself when nothing newer landed. */
 export async function newestExtraction(warehouse: Warehouse, since: string): Promise<string> {

@@ -16,7 +16,10 @@ import {
   newestExtraction,
   renumberedDays,
   saveWatermark,
+  type Watermark,
+  warehouseState,
 } from "./changes.ts";
+import type { Rebuilt } from "../shared/run-message.ts";
 
 /**
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
@@ -239,9 +242,14 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   };
   for (const wave of waves) await eachLimited(wave, parallel, buildModel);
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
-  if (!previous || message.runDate >= previous.runDate) {
-    await saveWatermark(warehouse, { runDate: message.runDate, watermark });
-  }
+  const saved = !previous || message.runDate >= previous.runDate;
+  if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });
+  const fullBuild = message.options.fullRefresh || !built;
+  const rebuilt: Rebuilt = {
+    fromState: previous ? warehouseState(previous) : null,
+    toState: warehouseState(saved ? { runDate: message.runDate, watermark } : (previous as Watermark)),
+    days: fullBuild ? null : [incrementalWindow, ...lateRanges, ...dayRanges(renumbered)],
+  };
   const late = lateRanges.length
     ? ` + ${lateDays.length} late-changed days (${lateRanges.map((range) => (range.start === range.end ? range.start : `${range.start} → ${range.end}`)).join(", ")})`
     : "";
@@ -263,5 +271,6 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ms: Math.round(performance.now() - started),
     },
     summary: `${MODELS.length} models built (${mode})`,
+    next: { rebuilt },
   };
 }

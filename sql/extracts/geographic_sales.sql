@@ -2,12 +2,15 @@
 -- month. Column list is the extract's contract: add columns at the end (before is_demo), never rename or reorder.
 -- aov is revenue ÷ orders_with_value (orders that carry a value; NULL, never 0, without one), counted here from
 -- the orders as the mart counts them, since the mart keeps only the ratio.
+-- The export step queries a range of whole months at a time (from_date to through_date, the last at most the run
+-- date) and keeps each month's rows as a chunk: every filter is on a partition column, so a month costs the
+-- bytes of its own partitions only. Rows stay in month order first, so chunks concatenate in month order.
 WITH
 
 region_months AS (
   SELECT month, country_code, region_code, orders, revenue, customers, aov
   FROM marts.geographic_sales
-  WHERE month <= @run_date
+  WHERE month BETWEEN @from_date AND @through_date
 ),
 
 orders_without_value AS (
@@ -17,7 +20,7 @@ orders_without_value AS (
     COALESCE(region_code, 'unknown') AS region_code,
     COUNT(*) AS orders_missing_value
   FROM unified.shopify_unified
-  WHERE order_date <= @run_date
+  WHERE order_date BETWEEN @from_date AND @through_date
     AND NOT is_cancelled
     AND total_price IS NULL
   GROUP BY month, country_code, region_code

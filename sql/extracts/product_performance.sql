@@ -2,19 +2,22 @@
 -- extract's contract: add columns at the end (before is_demo), never rename or reorder. refund_rate is
 -- refunded_orders ÷ orders (NULL, never 0, without orders); refunded_orders is counted here as the mart counts it
 -- (an order with a refund counts against each of its products), since the mart keeps only the rate.
+-- The export step queries a range of whole months at a time (from_date to through_date, the last at most the run
+-- date) and keeps each month's rows as a chunk: every filter is on a partition column, so a month costs the
+-- bytes of its own partitions only. Rows stay in month order first, so chunks concatenate in month order.
 WITH
 
 product_months AS (
   SELECT month, product_id, product_title, category, units, orders, revenue, refund_rate, revenue_share,
     revenue_rank
   FROM marts.product_performance
-  WHERE month <= @run_date
+  WHERE month BETWEEN @from_date AND @through_date
 ),
 
 refunded_orders AS (
   SELECT order_id
   FROM unified.shopify_unified
-  WHERE order_date <= @run_date
+  WHERE order_date BETWEEN @from_date AND @through_date
     AND refunded_amount > 0
 ),
 
@@ -25,7 +28,7 @@ refunded_product_months AS (
     COUNT(DISTINCT line_items.order_id) AS refunded_orders
   FROM staging.stg_shopify_line_items AS line_items
   JOIN refunded_orders ON refunded_orders.order_id = line_items.order_id
-  WHERE line_items.order_date <= @run_date
+  WHERE line_items.order_date BETWEEN @from_date AND @through_date
     AND NOT line_items.is_cancelled
   GROUP BY month, line_items.product_id
 )

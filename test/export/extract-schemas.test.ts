@@ -235,6 +235,8 @@ describe("the extracts of a demo shop, against their declaration", { timeout: 18
       // The warehouse's own column types, family by family.
       const stream = warehouse.stream(readSql(`extracts/${schema.name}.sql`), {
         run_date: END,
+        from_date: "2000-01-01",
+        through_date: END,
         is_demo: true,
       });
       for await (const batch of stream) {

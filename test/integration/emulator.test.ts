@@ -93,6 +93,10 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
     exists: (path) => bucket.exists(path),
     list: (prefix) => bucket.list(prefix),
     copy: (from, to) => bucket.copy(from, to),
+    compose: async (sources, destination, options) => {
+      check(destination);
+      return bucket.compose(sources, destination, options);
+    },
     delete: (path) => bucket.delete(path),
     linkFor: (path) => bucket.linkFor(path),
   };

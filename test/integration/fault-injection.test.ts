@@ -93,6 +93,10 @@ function faulty(bucket: Bucket, fault: (op: string, path: string) => Error | und
     exists: (path) => bucket.exists(path),
     list: (prefix) => bucket.list(prefix),
     copy: async (from, to) => (check("write", to), bucket.copy(from, to)),
+    compose: async (sources, destination, options) => (
+      check("write", destination),
+      bucket.compose(sources, destination, options)
+    ),
     delete: async (path) => (check("delete", path), bucket.delete(path)),
     linkFor: (path) => bucket.linkFor(path),
   };

@@ -5,7 +5,8 @@ import type {
   BigQueryClient,
   BigQueryJobHandle,
 } from "../../functions/adapters/warehouse/bigquery/client.ts";
-import { cloudSecrets, createCloudPorts } from "../../functions/runtime/cloud-ports.ts";
+import { Storage } from "@google-cloud/storage";
+import { cloudSecrets, createCloudPorts, storageHandle } from "../../functions/runtime/cloud-ports.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";
 
@@ -114,5 +115,34 @@ describe("cloud settings and ports", () => {
       () => createCloudPorts(cloudSettings(withoutBucket), { secrets: cloudSecrets(cloudSettings(ENV), {}) }),
       /cloud\.bucket: required in the cloud \(PULSE_BUCKET\)/,
     );
+  });
+});
+
+describe("the Cloud Storage library behind the GCS bucket", () => {
+  it("composes with a destination File that carries the content type asked for", async () => {
+    // The library's own Bucket (no request is sent: its combine is replaced by a recorder).
+    const bucket = new Storage({ projectId: "shop-analytics" }).bucket("shop-analytics-pulse");
+    const seen: { sources: unknown; name?: string; contentType?: unknown }[] = [];
+    Object.assign(bucket, {
+      combine: async (
+        sources: unknown,
+        destination: { name: string; metadata: { contentType?: unknown } },
+      ) => {
+        seen.push({ sources, name: destination.name, contentType: destination.metadata.contentType });
+        return [destination];
+      },
+    });
+    await storageHandle(bucket).combine(
+      ["a.csv", "b.csv"],
+      "extracts/x/dt=2026-11-21/x.csv",
+      "text/csv; charset=utf-8",
+    );
+    assert.deepEqual(seen, [
+      {
+        sources: ["a.csv", "b.csv"],
+        name: "extracts/x/dt=2026-11-21/x.csv",
+        contentType: "text/csv; charset=utf-8",
+      },
+    ]);
   });
 });

@@ -38,6 +38,10 @@ class SimulatedGcs implements GcsBucketHandle {
     if ((this.objects.get(path)?.generation ?? 0) !== Number(precondition)) throw apiError(412);
   }
 
+  async combine(): Promise<never> {
+    throw new Error("not used by claims");
+  }
+
   file(path: string, options?: { generation?: number | string }): GcsFile {
     const unused = async (): Promise<never> => {
       throw new Error("not used by claims");

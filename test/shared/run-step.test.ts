@@ -76,6 +76,22 @@ describe("runStep", () => {
     assert.equal((await new Ledger(runtime.ports.bucket).read("2026-11-21", "transform"))?.attempt, 2);
   });
 
+  it("adds what a step passes on (transform's rebuilt days) to the next step's message, which parses", async () => {
+    const rebuilt = {
+      fromState: "2026-11-20@2026-11-21 06:00:00+00",
+      toState: "2026-11-21@2026-11-22 06:00:00+00",
+      days: [{ start: "2026-11-14", end: "2026-11-21" }],
+    };
+    const step: StepFunction = async () => ({ summary: "built", next: { rebuilt } });
+    assert.equal(await runStep("transform", step, message, runtime), "succeeded");
+    const sent = bus.messages[0]?.message.data;
+    assert.deepEqual(sent, { ...message, rebuilt });
+    // The next hop validates it like any message, and it travels on unchanged through check-quality.
+    const next = parseRunMessage(sent);
+    assert.equal(await runStep("check-quality", async () => ({ summary: "ok" }), next, runtime), "succeeded");
+    assert.deepEqual(bus.messages[1]?.message.data, { ...message, rebuilt });
+  });
+
   it("answers a delivery that finds a live claim of another delivery with a retryable error", async () => {
     const ledger = new Ledger(runtime.ports.bucket);
     const held = await ledger.claim("2026-11-21", "export", "other-run", () => new Date());

@@ -1,6 +1,7 @@
 // The bucket on Cloud Storage. Every object write is atomic in GCS (a reader gets the old generation or the new
 // one), so the folder bucket's temp-file-and-rename dance has no counterpart here; what matters instead is
 // preconditions (create-only claims) and resumable uploads for streams.
+import { randomUUID } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type Bucket, type Clock, MAX_SIGNED_URL_SECONDS, type WriteOptions } from "../../shared/ports.ts";
@@ -45,6 +46,12 @@ export interface GcsListQuery {
 export interface GcsBucketHandle {
   readonly name: string;
   file(path: string, options?: { generation?: number | string }): GcsFile;
+  /** Cloud Storage's compose: `destination` becomes the sources' bytes in order (at most 32 sources a request). */
+  /**
+   * Cloud Storage's compose (the library's `bucket.combine`): `destination` becomes the sources' bytes in order,
+   * at most 32 sources a request, with the given content type.
+   */
+  combine(sources: string[], destination: string, contentType?: string): Promise<unknown>;
   getFiles(
     query: GcsListQuery,
   ): Promise<[{ name: string }[], ({ pageToken?: string } | null)?, ...unknown[]]>;
@@ -57,6 +64,9 @@ export interface GcsBucketSettings {
   /** Objects per list request. */
   listPageSize?: number;
 }
+
+/** Cloud Storage composes at most 32 objects per request. */
+export const MAX_COMPOSE_SOURCES = 32;
 
 function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -272,6 +282,52 @@ export class GcsBucket implements Bucket {
       await this.file(from).copy(to);
     } catch (error) {
       throw this.explain(error, "copying to", `${to} from ${from}`);
+    }
+  }
+
+  /**
+   * Server-side compose, the bytes never leaving Cloud Storage. Over 32 sources, groups of 32 are composed into
+   * intermediate objects next to the destination, level after level, and the intermediates are deleted at the end
+   * (also when a request fails). The destination is written by one request, so it appears whole or not at all.
+   */
+  async compose(sources: readonly string[], destination: string, options: WriteOptions = {}): Promise<void> {
+    if (sources.length === 0) {
+      await this.write(destination, "", options);
+      return;
+    }
+    const intermediates: string[] = [];
+    const run = randomUUID().slice(0, 8);
+    const combine = async (group: readonly string[], target: string, contentType?: string) => {
+      try {
+        await this.bucket.combine(
+          group.map((source) => this.file(source).name),
+          this.file(target).name,
+          contentType,
+        );
+      } catch (error) {
+        throw this.explain(error, "composing", target);
+      }
+    };
+    try {
+      let level = [...sources];
+      for (let depth = 0; level.length > MAX_COMPOSE_SOURCES; depth += 1) {
+        const next: string[] = [];
+        for (let start = 0; start < level.length; start += MAX_COMPOSE_SOURCES) {
+          const group = level.slice(start, start + MAX_COMPOSE_SOURCES);
+          if (group.length === 1) {
+            next.push(group[0] as string);
+            continue;
+          }
+          const intermediate = `${destination}.compose-${run}-${depth}-${start / MAX_COMPOSE_SOURCES}`;
+          intermediates.push(intermediate);
+          await combine(group, intermediate);
+          next.push(intermediate);
+        }
+        level = next;
+      }
+      await combine(level, destination, options.contentType);
+    } finally {
+      for (const intermediate of intermediates) await this.delete(intermediate);
     }
   }
 

@@ -59,6 +59,25 @@ describe("folder bucket", () => {
     assert.equal((await bucket.read("latest.txt"))?.toString(), "new");
   });
 
+  it("composes files by concatenating them, in the order given", async () => {
+    await bucket.write("parts/header.csv", "date,orders\n");
+    await bucket.write("parts/2026-10.csv", "2026-10-31,300\n");
+    await bucket.write("parts/empty.csv", "");
+    await bucket.write("parts/2026-11.csv", "2026-11-01,310\n");
+    await bucket.compose(
+      ["parts/header.csv", "parts/2026-10.csv", "parts/empty.csv", "parts/2026-11.csv"],
+      "out/whole.csv",
+    );
+    assert.equal(
+      (await bucket.read("out/whole.csv"))?.toString(),
+      "date,orders\n2026-10-31,300\n2026-11-01,310\n",
+    );
+    // A missing source fails the compose and leaves the destination as it was (no temporary file either).
+    await assert.rejects(bucket.compose(["parts/header.csv", "parts/missing.csv"], "out/whole.csv"));
+    assert.equal((await bucket.read("out/whole.csv"))?.toString().length, 42);
+    assert.deepEqual(await readdir(join(root, "out")), ["whole.csv"]);
+  });
+
   it("refuses paths that leave the bucket", async () => {
     await assert.rejects(bucket.write("../escape.txt", "x"), /leaves the bucket/);
     await assert.rejects(bucket.write("/etc/passwd", "x"), /invalid object path/);

@@ -112,6 +112,15 @@ class FakeGcs implements GcsBucketHandle {
     };
   }
 
+  /** Compose as Cloud Storage does it: at most 32 existing sources, concatenated into a new generation. */
+  async combine(sources: string[], destination: string, contentType?: string): Promise<void> {
+    this.calls.push({ op: "combine", path: destination, options: { sources, contentType } });
+    if (sources.length > 32) throw apiError(400, "The number of source components provided exceeds 32");
+    const parts = sources.map((source) => this.objects.get(source)?.data);
+    if (parts.some((part) => part === undefined)) throw apiError(404, "No such object");
+    this.put(destination, Buffer.concat(parts as Buffer[]), contentType);
+  }
+
   async getFiles(query: GcsListQuery): Promise<[{ name: string }[], { pageToken?: string } | null]> {
     this.listQueries.push({ ...query });
     const names = [...this.objects.keys()].filter((name) => name.startsWith(query.prefix)).sort();
@@ -252,6 +261,71 @@ describe("GCS bucket", () => {
       fake.calls.filter((call) => call.op === "delete").map((call) => call.options),
       [{ ifGenerationMatch: read?.generation }, { ifGenerationMatch: current?.generation }],
     );
+  });
+
+  it("composes up to 32 objects in one request, with the content type asked for", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    fake.put("state/h.csv", "date,orders\n");
+    fake.put("state/m1.csv", "2026-10-31,300\n");
+    fake.put("state/m2.csv", "2026-11-01,310\n");
+    await bucket.compose(["state/h.csv", "state/m1.csv", "state/m2.csv"], "extracts/x/dt=2026-11-21/x.csv", {
+      contentType: "text/csv; charset=utf-8",
+    });
+    const stored = fake.objects.get("extracts/x/dt=2026-11-21/x.csv");
+    assert.equal(stored?.data.toString(), "date,orders\n2026-10-31,300\n2026-11-01,310\n");
+    assert.equal(stored?.contentType, "text/csv; charset=utf-8");
+    assert.deepEqual(
+      fake.calls.filter((call) => call.op === "combine").map((call) => call.options),
+      [{ sources: ["state/h.csv", "state/m1.csv", "state/m2.csv"], contentType: "text/csv; charset=utf-8" }],
+    );
+  });
+
+  it("composes more than 32 objects through intermediates, then deletes them", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    // 1 header + 70 months: 71 sources, so 3 groups (32, 32, 7) and a final request over the 3 intermediates.
+    const sources = Array.from(
+      { length: 71 },
+      (_, index) => `state/part-${String(index).padStart(3, "0")}.csv`,
+    );
+    sources.forEach((source, index) => fake.put(source, `${index}\n`));
+    await bucket.compose(sources, "extracts/big/dt=2026-11-21/big.csv", { contentType: "text/csv" });
+    const expected = Array.from({ length: 71 }, (_, index) => `${index}\n`).join("");
+    assert.equal(fake.objects.get("extracts/big/dt=2026-11-21/big.csv")?.data.toString(), expected);
+    const combines = fake.calls.filter((call) => call.op === "combine");
+    const groups = combines.map((call) => (call.options as { sources: string[] }).sources);
+    assert.deepEqual(
+      groups.map((group) => group.length),
+      [32, 32, 7, 3],
+    );
+    assert.deepEqual(groups[0], sources.slice(0, 32));
+    assert.deepEqual(groups[2], sources.slice(64));
+    // The last request composes exactly the three intermediates, in order, into the destination.
+    assert.deepEqual(
+      groups[3],
+      combines.slice(0, 3).map((call) => call.path),
+    );
+    assert.equal(combines[3]?.path, "extracts/big/dt=2026-11-21/big.csv");
+    // No intermediate is left behind, and only the destination and the sources remain.
+    assert.deepEqual(
+      [...fake.objects.keys()].sort(),
+      [...sources, "extracts/big/dt=2026-11-21/big.csv"].sort(),
+    );
+    assert.deepEqual(
+      fake.calls.filter((call) => call.op === "delete").map((call) => call.path),
+      combines.slice(0, 3).map((call) => call.path),
+    );
+  });
+
+  it("deletes the intermediates when a compose request fails", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    const sources = Array.from({ length: 40 }, (_, index) => `state/p${index}.csv`);
+    // The 40th source is missing: the second group's request fails (404) after the first one succeeded.
+    sources.slice(0, 39).forEach((source) => fake.put(source, "x"));
+    await assert.rejects(bucket.compose(sources, "extracts/y.csv"), /composing/);
+    assert.deepEqual([...fake.objects.keys()].sort(), sources.slice(0, 39).sort());
   });
 
   it("names the bucket and the role when access is denied", async () => {
