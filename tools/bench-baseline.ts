@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       database: { type: "string" },
       "run-date": { type: "string" },
       timezone: { type: "string", default: "America/New_York" },
-      "memory-limit": { type: "string", default: "560MB" },
+      "memory-limit": { type: "string", default: "600MB" },
       out: { type: "string" },
     },
   });
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     channels: ChannelRule[];
   };
   const instance = await DuckDBInstance.create(values.database ?? "", {
-    memory_limit: values["memory-limit"] ?? "560MB",
+    memory_limit: values["memory-limit"] ?? "600MB",
   });
   const connection = await instance.connect();
   for (const statement of baselineSql(values.timezone ?? "", values["run-date"] ?? "", reference.channels)) {

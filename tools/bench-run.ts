@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       "work-dir": { type: "string" },
       "run-date": { type: "string" },
       kind: { type: "string" },
-      "memory-limit": { type: "string", default: "560MB" },
+      "memory-limit": { type: "string", default: "600MB" },
       out: { type: "string" },
     },
   });
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const kind = values.kind === "cold" ? "cold" : "warm";
   const runDate = values["run-date"] ?? "";
   const config = loadConfig({
-    env: { PULSE_WORK_DIR: workDir, PULSE_DUCKDB_MEMORY_LIMIT: values["memory-limit"] ?? "560MB" },
+    env: { PULSE_WORK_DIR: workDir, PULSE_DUCKDB_MEMORY_LIMIT: values["memory-limit"] ?? "600MB" },
     cwd: workDir,
   });
   const started = performance.now();
