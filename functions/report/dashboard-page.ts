@@ -15,9 +15,17 @@ import {
 /**
  * Parsed rows of one extract CSV (header row = column names; every cell kept as text). With `keep`, only the
  * rows whose `column` is on or after `since` are kept, decided row by row while parsing.
+ *
+ * The daily extracts are sorted by their first column, the date, and the page needs their last weeks only: a
+ * file of years (6 MB of campaign days) is parsed from its first row on or after `since`, found by text search,
+ * instead of whole, so the page's cost does not grow with the shop's history. If that cut could be wrong (no
+ * such row, a parse error, a first row that is not that day) the whole file is parsed instead.
  */
 export function parseExtract(text: string | Buffer, keep?: { column: string; since: string }): ExtractRow[] {
-  return parse(text, {
+  const whole = typeof text === "string" ? text : text.toString("utf8");
+  const tail = keep ? rowsFromDay(whole, keep) : undefined;
+  if (tail) return tail;
+  return parse(whole, {
     columns: true,
     skip_empty_lines: true,
     bom: true,
@@ -25,6 +33,36 @@ export function parseExtract(text: string | Buffer, keep?: { column: string; sin
       ? (record: ExtractRow) => ((record[keep.column] ?? "") >= keep.since ? record : null)
       : undefined,
   }) as ExtractRow[];
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The rows from the first line that starts with a day on or after `since`, when the first column is that day. */
+function rowsFromDay(text: string, keep: { column: string; since: string }): ExtractRow[] | undefined {
+  const headerEnd = text.indexOf("\n");
+  const header = text.slice(0, headerEnd).replace(/^\uFEFF/, "");
+  if (headerEnd < 0 || header.split(",")[0] !== keep.column || !DAY.test(keep.since)) return undefined;
+  // The first row on or after `since`: its line starts with the smallest day ≥ since present in the file.
+  let cut = -1;
+  let firstDay = "";
+  for (const match of text.matchAll(/\n(\d{4}-\d{2}-\d{2}),/g)) {
+    if ((match[1] ?? "") >= keep.since) {
+      cut = match.index + 1;
+      firstDay = match[1] ?? "";
+      break;
+    }
+  }
+  if (cut < 0) return undefined;
+  try {
+    const rows = parse(`${header}\n${text.slice(cut)}`, {
+      columns: true,
+      skip_empty_lines: true,
+    }) as ExtractRow[];
+    if (rows[0]?.[keep.column] !== firstDay) return undefined;
+    return rows.every((row) => (row[keep.column] ?? "") >= keep.since) ? rows : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Demo rows say so themselves (is_demo): a page built from them is marked even if the message was not. */

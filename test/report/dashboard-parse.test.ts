@@ -1,0 +1,38 @@
+// Reading an extract from its first row on or after a day gives exactly the rows a whole parse filtered by that
+// day gives, including when a quoted cell holds a line that looks like a row, and when no row is that recent.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { parseExtract } from "../../functions/report/dashboard-page.ts";
+
+/** The reference: every row parsed, then kept by its date. */
+function wholeThenFiltered(text: string, since: string): Record<string, string>[] {
+  const rows = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows.filter((row) => (row.date ?? "") >= since);
+}
+
+const CSV = [
+  "date,campaign_name,spend",
+  "2026-10-30,Autumn,1.00",
+  '2026-10-31,"Two lines\n2026-11-02,fake,9.99",2.00',
+  "2026-11-01,Spring,3.00",
+  '2026-11-02,"Comma, inside",4.00',
+  "2026-11-02,Plain,5.00",
+  "",
+].join("\n");
+
+describe("parseExtract from a day", () => {
+  it("keeps the rows on or after the day, as a whole parse does", () => {
+    for (const since of ["2026-10-01", "2026-10-31", "2026-11-01", "2026-11-02"]) {
+      assert.deepEqual(parseExtract(CSV, { column: "date", since }), wholeThenFiltered(CSV, since), since);
+    }
+  });
+
+  it("returns no row when none is that recent, and reads a BOM header", () => {
+    assert.deepEqual(parseExtract(CSV, { column: "date", since: "2026-12-01" }), []);
+    assert.deepEqual(
+      parseExtract(`\uFEFF${CSV}`, { column: "date", since: "2026-11-02" }).map((row) => row.spend),
+      ["4.00", "5.00"],
+    );
+  });
+});
