@@ -161,8 +161,23 @@ async function main(): Promise<number> {
       dashboard: { type: "string" },
       out: { type: "string" },
       "work-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) {
+    console.log(
+      [
+        "npm run preview -- [--deck FILE.pptx] [--email FILE.html] [--dashboard FILE.html] [--out DIR] [--work-dir DIR]",
+        "",
+        "Renders what people read as PNGs, to look at before a change lands: every slide of the deck (LibreOffice,",
+        "then pdftoppm), the summary email at 390 px and 720 px wide and the dashboard page at 1280 px and 390 px",
+        "(headless Chromium). Without a file it takes the newest deck and dashboard under <work dir>/bucket/reports",
+        "and the newest summary email in <work dir>/outbox; PNGs go to --out (default <work dir>/preview).",
+        "Exits 1 when something could not be found or rendered.",
+      ].join("\n"),
+    );
+    return 0;
+  }
   const { workDir } = loadConfig({
     env: process.env,
     flags: { "work-dir": values["work-dir"] },

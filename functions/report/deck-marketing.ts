@@ -89,12 +89,13 @@ export function channelMixSlide(ctx: Context): ContentSlide {
     id: "channel-mix",
     columns: [
       // Half a slide wide: headers that wrap between words, never inside one.
-      left("Channel", 1.15),
-      right("Spend", 1.15),
+      // Spend is the widest: "$156,938 *" wrapped its incomplete mark onto a line of its own at 1.15.
+      left("Channel", 1.05),
+      right("Spend", 1.45),
       right("Spend share", 1.0),
-      right("Order share", 0.95),
-      right("Revenue share", 1.2),
-      right(`Revenue share ${formatMonthShort(previousMonth, locale)}`, 1.25),
+      right("Order share", 0.9),
+      right("Revenue share", 1.05),
+      right(`Revenue share ${formatMonthShort(previousMonth, locale)}`, 1.15),
     ],
     rows: current.map((row) => [
       cell(channelLabel(row.channel), undefined, true),

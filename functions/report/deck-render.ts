@@ -87,6 +87,9 @@ function layoutRow(row: PlacedBlock[], fontSize: number): RowLayout {
   return { columns, fixed };
 }
 
+// The text shrinks (down to 8 pt) to leave a chart this much height: under it, a line chart is a flat line
+// beneath its own title, legend and axis labels (seen at 1.4 in.). It never takes more than what is left.
+const PREFERRED_FLEX_H = 2.1;
 const MIN_FLEX_H = 1.4;
 
 /** The largest title size (at most TITLE_PT) at which the title fits the bar on one line. */
@@ -142,7 +145,7 @@ function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
   let fontSize = 10;
   let layouts = rows.map((row) => layoutRow(row, fontSize));
   const need = (all: RowLayout[]) =>
-    all.reduce((sum, row) => sum + (row.fixed ?? MIN_FLEX_H), 0) + GAP * (all.length - 1);
+    all.reduce((sum, row) => sum + (row.fixed ?? PREFERRED_FLEX_H), 0) + GAP * (all.length - 1);
   while (need(layouts) > available && fontSize > 8) {
     fontSize -= 1;
     layouts = rows.map((row) => layoutRow(row, fontSize));
