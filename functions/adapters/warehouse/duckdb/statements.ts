@@ -64,6 +64,11 @@ export function fullBuild(target: string, select: string, partitionColumn?: stri
   return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`;
 }
 
+/** The table rewritten in partition order: the fallback when sorting inside the build ran out of memory. */
+export function sortInPlace(target: string, partitionColumn: string): string {
+  return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${target} ORDER BY ${quoteIdentifier(partitionColumn)}`;
+}
+
 /** Binds $window_start and $window_end. */
 export function deleteWindow(target: string, partitionColumn: string): string {
   return `DELETE FROM ${target} WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;

@@ -69,6 +69,23 @@ describe("DuckDB warehouse", () => {
     ]);
   });
 
+  it("stores a whole build in partition order, so a daily window's rows sit together", async () => {
+    await warehouse.materialize({
+      dataset: "marts",
+      table: "days_in_order",
+      // Generated newest day first: the build, not the source, puts them in order.
+      sql: "SELECT DATE_SUB(DATE '2026-11-30', INTERVAL n DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 199)) AS n ORDER BY day DESC",
+      params: {},
+      partitionColumn: "day",
+    });
+    const stored = await warehouse.query<{ day: string }>(
+      "SELECT CAST(day AS STRING) AS day FROM marts.days_in_order",
+    );
+    const days = stored.map((row) => row.day);
+    assert.equal(days.length, 200);
+    assert.deepEqual(days, [...days].sort());
+  });
+
   it("merges a keyed table: changed records replace the rows with their key, others stay", async () => {
     const request = {
       dataset: "staging",
