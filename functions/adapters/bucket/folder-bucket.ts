@@ -294,7 +294,13 @@ export class FolderBucket implements Bucket {
     await mkdir(dirname(target), { recursive: true });
     const temp = this.tempPathFor(target);
     try {
-      await pipeline(source.createReadStream({ autoClose: false }), createWriteStream(temp));
+      // A hard link, not a second copy of the bytes: every write here replaces a file (temp + rename), never
+      // changes one in place, so the two names can share it. Copied instead across file systems.
+      const linked = await link(this.pathOf(from), temp).then(
+        () => true,
+        () => false,
+      );
+      if (!linked) await pipeline(source.createReadStream({ autoClose: false }), createWriteStream(temp));
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });

@@ -57,6 +57,11 @@ describe("folder bucket", () => {
     await bucket.write("latest.txt", "old");
     await bucket.copy("v1.txt", "latest.txt");
     assert.equal((await bucket.read("latest.txt"))?.toString(), "new");
+    // The copy shares the file (a hard link) but is its own object: rewriting or deleting the source leaves it.
+    await bucket.write("v1.txt", "newer");
+    assert.equal((await bucket.read("latest.txt"))?.toString(), "new");
+    await bucket.delete("v1.txt");
+    assert.equal((await bucket.read("latest.txt"))?.toString(), "new");
   });
 
   it("composes files by concatenating them, in the order given", async () => {
