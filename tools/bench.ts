@@ -10,6 +10,7 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import * as prettier from "prettier";
 import { addDays } from "../functions/lib/calendar.ts";
 import {
   BENCH_END,
@@ -297,7 +298,10 @@ async function main(): Promise<void> {
   await writeFile(join(root, "results", `bench-${stamp}.md`), report);
   if (values.readme && values.readme !== "none") {
     const readme = await readFile(values.readme, "utf8");
-    await writeFile(values.readme, replaceBetweenMarkers(readme, README_START, README_END, report));
+    const updated = replaceBetweenMarkers(readme, README_START, README_END, report);
+    // Formatted as the repository's own check (prettier --check .) wants it: aligned tables.
+    const options = (await prettier.resolveConfig(values.readme)) ?? {};
+    await writeFile(values.readme, await prettier.format(updated, { ...options, filepath: values.readme }));
   }
   log("");
   log(report);
