@@ -11,17 +11,15 @@ import {
   runReconciliation,
 } from "../../functions/check-sources/reconciliation.ts";
 import { dayIn, type Loss } from "../../tools/demo-apis/server.ts";
-import { buildPlatformData, META_ACCOUNTS, RUN_DATE } from "../ingest/connectors/fixtures.ts";
+import {
+  buildPlatformData,
+  inReconciliationWindow as inWindow,
+  META_ACCOUNTS,
+  PULL_ALL,
+  RUN_DATE,
+  RECONCILIATION_WINDOW as WINDOW,
+} from "../ingest/connectors/fixtures.ts";
 import { openBench } from "../ingest/connectors/harness.ts";
-
-const PULL_ALL = {
-  shopify: { initialDays: 60 },
-  facebook_ads: { lookbackDays: 30 },
-  tiktok_ads: { lookbackDays: 30 },
-  google_ads: { lookbackDays: 30 },
-};
-const WINDOW = { startDate: addDays(RUN_DATE, -15), endDate: addDays(RUN_DATE, -2) };
-const inWindow = (day: string) => day >= WINDOW.startDate && day <= WINDOW.endDate;
 
 describe("reconciliation", () => {
   it("the window is the 14 days ending two days before the run date", () => {

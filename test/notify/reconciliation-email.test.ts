@@ -6,7 +6,6 @@
 // impressions and clicks when the dropped rows take more than the 2 % tolerance of them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDays } from "../../functions/lib/calendar.ts";
 import { runReconciliation } from "../../functions/check-sources/reconciliation.ts";
 import { reconciliationLine } from "../../functions/notify/reconciliation-line.ts";
 import { readScoreboard } from "../../functions/notify/summary-inputs.ts";
@@ -15,22 +14,14 @@ import type { Loss } from "../../tools/demo-apis/server.ts";
 import {
   buildPlatformData,
   GOOGLE_CUSTOMER,
+  inReconciliationWindow as inWindow,
   META_ACCOUNTS,
+  PULL_ALL,
   RUN_DATE,
   TIKTOK_ADVERTISER,
 } from "../ingest/connectors/fixtures.ts";
 import { openBench } from "../ingest/connectors/harness.ts";
 import { buildReportData } from "../report/report-data-fixture.ts";
-
-const PULL_ALL = {
-  shopify: { initialDays: 60 },
-  facebook_ads: { lookbackDays: 30 },
-  tiktok_ads: { lookbackDays: 30 },
-  google_ads: { lookbackDays: 30 },
-};
-// The default window: the 14 days ending two days before the run date.
-const WINDOW = { startDate: addDays(RUN_DATE, -15), endDate: addDays(RUN_DATE, -2) };
-const inWindow = (day: string) => day >= WINDOW.startDate && day <= WINDOW.endDate;
 
 describe("the reconciliation line from a real reconciliation", { timeout: 120_000 }, () => {
   it("names each mismatch, its share and its days, and counts the checks that match", async () => {

@@ -13,6 +13,18 @@ export const META_ACCOUNTS = ["1029384756", "5647382910"];
 export const TIKTOK_ADVERTISER = "7012345678901234";
 export const GOOGLE_CUSTOMER = "4815162342";
 
+/** Connector settings that pull every source over the fixtures' whole history (the reconciliation tests). */
+export const PULL_ALL = {
+  shopify: { initialDays: 60 },
+  facebook_ads: { lookbackDays: 30 },
+  tiktok_ads: { lookbackDays: 30 },
+  google_ads: { lookbackDays: 30 },
+};
+/** The reconciliation's default window: the 14 days ending two days before the run date. */
+export const RECONCILIATION_WINDOW = { startDate: addDays(RUN_DATE, -15), endDate: addDays(RUN_DATE, -2) };
+export const inReconciliationWindow = (day: string): boolean =>
+  day >= RECONCILIATION_WINDOW.startDate && day <= RECONCILIATION_WINDOW.endDate;
+
 /** A tiny deterministic generator (mulberry32). */
 function random(seed: number): () => number {
   let state = seed >>> 0;
