@@ -9,6 +9,7 @@ import {
   type DashboardPage,
   type ExtractRow,
   type ExtractTables,
+  groupRows,
   inWindow,
   incompleteCaveat,
   isTrue,
@@ -33,24 +34,13 @@ function monthLabel(month: string, context: DashboardContext): string {
   return month.slice(0, 7) === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
 }
 
-function groupBy(rows: readonly ExtractRow[], key: (row: ExtractRow) => string): Map<string, ExtractRow[]> {
-  const groups = new Map<string, ExtractRow[]>();
-  for (const row of rows) {
-    const name = key(row);
-    const list = groups.get(name);
-    if (list) list.push(row);
-    else groups.set(name, [row]);
-  }
-  return groups;
-}
-
 function campaignsPage(tables: ExtractTables, context: DashboardContext): DashboardPage {
   const page = missingPage("campaigns", "Campaigns", ["campaign_daily"], tables);
   const source = tables.campaign_daily;
   if (!source) return page;
   const rows = inWindow(source, context.from, context.to);
   // A campaign is its platform's campaign id; a UTM campaign no platform knows keeps its text as its name.
-  const groups = groupBy(rows, (row) => `${row.channel}|${row.campaign_id || row.campaign_name}`);
+  const groups = groupRows(rows, (row) => `${row.channel}|${row.campaign_id || row.campaign_name}`);
   const campaigns = [...groups.values()].map((own) => {
     const first = own[0] as ExtractRow;
     const spend = sum(own, "spend");
@@ -172,9 +162,9 @@ function geographyPage(tables: ExtractTables, context: DashboardContext): Dashbo
         ordersWithValue: sum(own, "orders_with_value"),
       }))
       .sort((a, b) => b.revenue - a.revenue || a.key.localeCompare(b.key));
-  const countries = totals(groupBy(rows, (row) => row.country_code || "unknown"));
+  const countries = totals(groupRows(rows, (row) => row.country_code || "unknown"));
   const regions = totals(
-    groupBy(rows, (row) => `${row.country_code || "unknown"} · ${row.region_code || "unknown"}`),
+    groupRows(rows, (row) => `${row.country_code || "unknown"} · ${row.region_code || "unknown"}`),
   );
   const revenue = sum(rows, "revenue");
   const leader = countries[0];
