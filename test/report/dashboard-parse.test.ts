@@ -4,6 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { parseExtract } from "../../functions/report/dashboard-page.ts";
+import { extractRowsSince } from "../../functions/report/dashboard-rows.ts";
+import { extractSchema } from "../../functions/shared/extract-schemas.ts";
+import { readSql } from "../../functions/lib/sql/sql-files.ts";
 
 /** The reference: every row parsed, then kept by its date. */
 function wholeThenFiltered(text: string, since: string): Record<string, string>[] {
@@ -34,5 +37,16 @@ describe("parseExtract from a day", () => {
       parseExtract(`\uFEFF${CSV}`, { column: "date", since: "2026-11-02" }).map((row) => row.spend),
       ["4.00", "5.00"],
     );
+  });
+
+  it("is used only on extracts whose first column is that day and whose rows are sorted by it", () => {
+    // The text search starts at the first line on or after the day: it relies on this order.
+    for (const [name, keep] of Object.entries(extractRowsSince("2026-11-29"))) {
+      assert.equal(extractSchema(name).columns[0]?.name, keep.column, `${name}: first column`);
+      const sql = readSql(`extracts/${name}.sql`);
+      const orderBy = /ORDER BY\s+([\w.]+)/gi;
+      const last = [...sql.matchAll(orderBy)].at(-1)?.[1] ?? "";
+      assert.equal(last.split(".").at(-1), keep.column, `${name}: sorted by ${keep.column} first`);
+    }
   });
 });
