@@ -88,7 +88,7 @@ function regexpExtract(call: Call, t: Translator): string {
  * Whether the pattern's one capture group is a single character class, escape or character repeated with `+`
  * (`([^&#]+)`, `(\d+)`, `(x+)`) and is not itself optional: it never captures the empty string.
  */
-export function capturesAtLeastOneCharacter(pattern: string): boolean {
+function capturesAtLeastOneCharacter(pattern: string): boolean {
   const group = /\((?!\?)((?:\[(?:\\.|[^\]\\])+\]|\\[dwsDWS]|[A-Za-z0-9_-])\+)\)(.?)/.exec(pattern);
   if (!group) return false;
   const after = group[2] ?? "";
