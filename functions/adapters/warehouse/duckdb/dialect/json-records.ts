@@ -10,7 +10,10 @@
 // becomes
 //   UNNEST(from_json(doc, '[{"a":"JSON",...}]')) AS item ... JSON_VALUE(struct_extract(item, 'a'), '$.b')
 //
-// and the remaining JSON_VALUE reads only the field's own short text. It is the same value: from_json gives NULL
+// and the remaining JSON_VALUE reads only the field's own short text; `JSON_VALUE(item, '$.a')` reads none at all
+// (functions/json.ts unwraps the field's text with string functions: a JSON scalar is written by the same parser
+// either way, so the text is the same, and strings without escapes are the text between the quotes). It is the
+// same value: from_json gives NULL
 // for a document (or path) that is not an array, as JSON_QUERY_ARRAY does; a NULL struct field for a missing
 // key, JSON null or an element that is not an object, where JSON_VALUE(item, '$.a') is NULL; and keys match
 // case-sensitively with the first of duplicate keys winning, as json_value. JSON_QUERY is left alone: it returns
@@ -22,6 +25,9 @@ import type { Group, Node, Token } from "./tokenizer.ts";
 
 /** The name the rewritten unnest's array is called by; functions/json.ts translates it to from_json. */
 export const JSON_RECORDS_CALL = "__PULSE_JSON_RECORDS";
+
+/** The value of a "raw" token that reads one field of such a record: a JSON scalar's own text, or NULL. */
+export const JSON_RECORD_FIELD = "json record field";
 
 const FIELD_READERS = ["JSON_VALUE", "JSON_QUERY_ARRAY", "JSON_VALUE_ARRAY"];
 const FIELD_PATH = /^\$\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
@@ -104,7 +110,7 @@ export function parseJsonRecordsOnce(nodes: Node[]): void {
       read.items[read.aliasAt] = {
         kind: "raw",
         text: `struct_extract(${alias.text}, '${read.field}')`,
-        value: "",
+        value: JSON_RECORD_FIELD,
         pos: alias.pos,
       };
       const path = `$${read.rest}`;

@@ -184,6 +184,61 @@ describe("UNNEST(JSON_QUERY_ARRAY(doc)) read by field: one parse per document", 
     assert.match(sql, /json_value\(struct_extract\(item, 'meta'\), '\$\.tag'\)/);
   });
 
+  it("reads a whole field as JSON_VALUE does, for every kind of JSON value", async () => {
+    // Element i's field `v` holds one kind of value; the plain translation parses it call by call.
+    const values = [
+      '"plain"',
+      '""',
+      '"say \\"hi\\""',
+      '"tab\\tand\\\\slash"',
+      '"caf\\u00e9 \\ud83d\\udc4d"',
+      '"naïve 👍"',
+      "42",
+      "-0.5",
+      "12345678901234567890",
+      "true",
+      "false",
+      "null",
+      '{"a": 1}',
+      "[1, 2]",
+    ];
+    const doc = `[${values.map((v, i) => `{"i": ${i}, "v": ${v}}`).join(", ")}, {"i": ${values.length}}]`;
+    const query = (plain: boolean) =>
+      translateToDuckDb(
+        `SELECT JSON_VALUE(item, '$.v') AS v FROM (SELECT @doc AS doc) AS a
+         CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item
+         ORDER BY CAST(JSON_VALUE(item, '$.i') AS INT64)`,
+        { plain },
+      );
+    assert.match(query(false), /starts_with\(struct_extract\(item, 'v'\)/);
+    assert.doesNotMatch(query(true), /struct_extract/);
+    const read = async (plain: boolean) =>
+      (await connection.runAndReadAll(query(plain), toDuckDbParams({ doc }))).getRowObjectsJson();
+    const fast = await read(false);
+    assert.deepEqual(fast, await read(true));
+    // What BigQuery's JSON_VALUE documents: strings unescaped, other scalars as text, NULL for the rest.
+    assert.deepEqual(
+      fast.map((row) => row.v),
+      [
+        "plain",
+        "",
+        'say "hi"',
+        "tab\tand\\slash",
+        "café 👍",
+        "naïve 👍",
+        "42",
+        "-0.5",
+        "12345678901234567890",
+        "true",
+        "false",
+        null,
+        null,
+        null,
+        null,
+      ],
+    );
+  });
+
   it("keeps the call-by-call translation when the element is used otherwise or the level has a set operation", () => {
     for (const query of [
       "SELECT TO_JSON_STRING(item) AS whole FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item",

@@ -1,5 +1,7 @@
 // Rewrites of the JSON functions.
 import { type Call, type Rewrite, scalarOnly } from "../call.ts";
+import { JSON_RECORD_FIELD } from "../json-records.ts";
+import { isToken, significant } from "../nodes.ts";
 import type { Translator } from "../translator.ts";
 
 export const JSON_FUNCTIONS: Record<string, Rewrite> = {
@@ -8,6 +10,7 @@ export const JSON_FUNCTIONS: Record<string, Rewrite> = {
   // NULL for objects, arrays and JSON null. json_value already gives NULL for non-scalars; unwrap the rest.
   JSON_VALUE: scalarOnly((call, t) => {
     const [json, path] = t.args(call, 1, 2);
+    if (readsWholeRecordField(call)) return recordFieldValue(json as string);
     return `json_extract_string(json_value(${json}, ${path ?? "'$'"}), '$')`;
   }),
   JSON_EXTRACT_SCALAR: scalarOnly((call, t) => {
@@ -31,6 +34,29 @@ export const JSON_FUNCTIONS: Record<string, Rewrite> = {
     (call, t) => `coalesce(CAST(to_json(${t.args(call, 1, 1)[0]}) AS VARCHAR), 'null')`,
   ),
 };
+
+/** JSON_VALUE(field, '$') on a record field that ../json-records.ts made: the field is a JSON value's text. */
+function readsWholeRecordField(call: Call): boolean {
+  const [field, path] = call.args.map((arg) => significant(arg));
+  const onlyField = field?.length === 1 && isToken(field[0]) && field[0].value === JSON_RECORD_FIELD;
+  const wholeValue = path === undefined || (path.length === 1 && isToken(path[0]) && path[0].value === "$");
+  return onlyField && wholeValue;
+}
+
+/**
+ * A record field's JSON text as JSON_VALUE returns it, without parsing it again where the text already is the
+ * value: a string with no escape is what lies between its quotes, a number or boolean is its own text (from_json
+ * wrote it as json_value would); an object, an array or null is NULL. Escaped strings are parsed.
+ */
+function recordFieldValue(field: string): string {
+  return [
+    `(CASE WHEN starts_with(${field}, '"') THEN`,
+    `CASE WHEN contains(${field}, '\\') THEN json_extract_string(${field}, '$')`,
+    `ELSE substr(${field}, 2, length(${field}) - 2) END`,
+    `WHEN starts_with(${field}, '{') OR starts_with(${field}, '[') OR ${field} = 'null' THEN NULL`,
+    `ELSE CAST(${field} AS VARCHAR) END)`,
+  ].join(" ");
+}
 
 function jsonArray(call: Call, t: Translator, scalars: boolean): string {
   const [json, pathArg] = t.args(call, 1, 2);
