@@ -57,6 +57,8 @@ export interface MaterializeRequest {
 export interface MaterializeResult {
   rowsWritten: number;
   mode: "full" | "incremental";
+  /** The build's own time, without waiting for the warehouse to take it (parallel builds queue). */
+  buildMs?: number;
 }
 
 export interface TableColumn {

@@ -190,7 +190,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     }
   };
   // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Wave after wave; inside
-  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: one).
+  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: two window builds, whole builds alone).
   for (const range of lateRanges) {
     await rebuildRange(range, () => true, "late changes");
     log.info("late changes rebuilt", { from: range.start, to: range.end });
@@ -237,7 +237,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       model: `${model.layer}.${model.name}`,
       mode: result.mode,
       rows: result.rowsWritten,
-      ms: Math.round(performance.now() - modelStarted),
+      ms: result.buildMs ?? Math.round(performance.now() - modelStarted),
     });
   };
   for (const wave of waves) await eachLimited(wave, parallel, buildModel);

@@ -17,6 +17,7 @@ import type {
 import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { plainRows } from "./rows.ts";
+import { WriterPool } from "./writer-pool.ts";
 import {
   BEGIN_TRANSACTION,
   COMMIT,
@@ -41,16 +42,28 @@ import {
 
 const DEFAULT_MAX_ROWS = 50_000;
 
+/**
+ * How many models a daily run rebuilds at once. A day's window of a model is a few milliseconds of work between
+ * statements that wait on the engine, so two at a time keep both cores busy; a whole-table build already uses every
+ * core (and most of the memory limit), so it runs alone.
+ */
+const PARALLEL_WINDOW_BUILDS = 2;
+
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
+  readonly parallelWrites: number;
   private engineMs = 0;
   private queries = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly writers: WriterPool<DuckDBConnection>,
+    writerCount: number,
     private readonly translation: TranslationOptions,
-  ) {}
+  ) {
+    this.parallelWrites = writerCount;
+  }
 
   /**
    * Opens (or creates) the database file, or an in-memory one for ":memory:". `plainTranslation`: the models'
@@ -58,18 +71,33 @@ export class DuckDbWarehouse implements Warehouse {
    */
   static async open(
     path: string,
-    options: { threads?: number; memoryLimit?: string; plainTranslation?: boolean } = {},
+    options: {
+      threads?: number;
+      memoryLimit?: string;
+      plainTranslation?: boolean;
+      parallelWindowBuilds?: number;
+    } = {},
   ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(path, config);
-    const connection = await instance.connect();
-    // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
-    for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
-    await connection.run(UNORDERED_INSERTS);
-    return new DuckDbWarehouse(instance, connection, { plain: options.plainTranslation === true });
+    const connect = async () => {
+      const connection = await instance.connect();
+      // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
+      for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
+      await connection.run(UNORDERED_INSERTS);
+      return connection;
+    };
+    const connection = await connect();
+    const writerCount = options.parallelWindowBuilds ?? PARALLEL_WINDOW_BUILDS;
+    // The builds' own connections: a transaction is per connection, so each build needs its own.
+    const writers: DuckDBConnection[] = [];
+    while (writers.length < writerCount) writers.push(await connect());
+    return new DuckDbWarehouse(instance, connection, new WriterPool(writers), writerCount, {
+      plain: options.plainTranslation === true,
+    });
   }
 
   /** The raw DuckDB connection, for the demo generator's bulk appends only. */
@@ -141,41 +169,52 @@ export class DuckDbWarehouse implements Warehouse {
     void options;
   }
 
-  private async tableExists(dataset: string, table: string): Promise<boolean> {
-    const reader = await this.timed(() => this.connection.runAndReadAll(TABLE_EXISTS, { dataset, table }));
+  private async tableExists(connection: DuckDBConnection, dataset: string, table: string): Promise<boolean> {
+    const reader = await this.timed(() => connection.runAndReadAll(TABLE_EXISTS, { dataset, table }));
     return Number(reader.getRowObjectsJS()[0]?.n ?? 0) > 0;
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
+    return this.writers.use(request.window === undefined, async (connection) => {
+      const started = performance.now();
+      const result = await this.materializeOn(connection, request);
+      return { ...result, buildMs: Math.round(performance.now() - started) };
+    });
+  }
+
+  private async materializeOn(
+    connection: DuckDBConnection,
+    request: MaterializeRequest,
+  ): Promise<MaterializeResult> {
     const target = tableName(request.dataset, request.table);
     const select = translateToDuckDb(request.sql, this.translation);
     const params = toDuckDbParams(usedParams(select, request.params));
-    await this.timed(() => this.connection.run(createSchema(request.dataset)));
+    await this.timed(() => connection.run(createSchema(request.dataset)));
     const incremental =
       request.window !== undefined &&
       (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
-      (await this.tableExists(request.dataset, request.table));
+      (await this.tableExists(connection, request.dataset, request.table));
     const label = request.label ?? `${request.dataset}.${request.table}`;
     try {
       if (incremental && request.uniqueKey && !request.partitionColumn) {
-        return await this.mergeByKey(target, select, params, request.uniqueKey);
+        return await this.mergeByKey(connection, target, select, params, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
-        await this.buildWhole(target, select, params, request.partitionColumn);
-        return { rowsWritten: await this.count(target), mode: "full" };
+        await this.buildWhole(connection, target, select, params, request.partitionColumn);
+        return { rowsWritten: await this.count(target, connection), mode: "full" };
       }
       const deleteSql = deleteWindow(target, request.partitionColumn);
       const insertSql = insertWindow(target, select, request.partitionColumn);
       const window = toDuckDbParams({ window_start: request.window.start, window_end: request.window.end });
-      await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
+      await this.timed(() => connection.run(BEGIN_TRANSACTION));
       try {
-        await this.timed(() => this.connection.run(deleteSql, window));
+        await this.timed(() => connection.run(deleteSql, window));
         // Only the window's partitions are replaced, exactly as a BigQuery partition overwrite would.
-        const inserted = await this.timed(() => this.connection.run(insertSql, { ...params, ...window }));
-        await this.timed(() => this.connection.run(COMMIT));
+        const inserted = await this.timed(() => connection.run(insertSql, { ...params, ...window }));
+        await this.timed(() => connection.run(COMMIT));
         return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
       } catch (error) {
-        await this.connection.run(ROLLBACK);
+        await connection.run(ROLLBACK);
         throw error;
       }
     } catch (error) {
@@ -190,44 +229,46 @@ export class DuckDbWarehouse implements Warehouse {
    * table is built unsorted and then sorted alone (each fits; 63 s against a failure at 10M).
    */
   private async buildWhole(
+    connection: DuckDBConnection,
     target: string,
     select: string,
     params: Record<string, DuckDBValue>,
     partitionColumn: string | undefined,
   ): Promise<void> {
     try {
-      await this.timed(() => this.connection.run(fullBuild(target, select, partitionColumn), params));
+      await this.timed(() => connection.run(fullBuild(target, select, partitionColumn), params));
     } catch (error) {
       if (!partitionColumn || !/out of memory/i.test(String(error))) throw error;
-      await this.timed(() => this.connection.run(fullBuild(target, select), params));
-      await this.timed(() => this.connection.run(sortInPlace(target, partitionColumn)));
+      await this.timed(() => connection.run(fullBuild(target, select), params));
+      await this.timed(() => connection.run(sortInPlace(target, partitionColumn)));
     }
   }
 
   /** The changed records replace the rows with the same key, in one transaction. */
   private async mergeByKey(
+    connection: DuckDBConnection,
     target: string,
     select: string,
     params: Record<string, DuckDBValue>,
     uniqueKey: string,
   ): Promise<MaterializeResult> {
     const deleteReplaced = keyedMerge.deleteReplaced(target, uniqueKey);
-    await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
+    await this.timed(() => connection.run(BEGIN_TRANSACTION));
     try {
-      await this.timed(() => this.connection.run(keyedMerge.stage(select), params));
-      await this.timed(() => this.connection.run(deleteReplaced));
-      const inserted = await this.timed(() => this.connection.run(keyedMerge.insert(target)));
-      await this.timed(() => this.connection.run(keyedMerge.drop));
-      await this.timed(() => this.connection.run(COMMIT));
+      await this.timed(() => connection.run(keyedMerge.stage(select), params));
+      await this.timed(() => connection.run(deleteReplaced));
+      const inserted = await this.timed(() => connection.run(keyedMerge.insert(target)));
+      await this.timed(() => connection.run(keyedMerge.drop));
+      await this.timed(() => connection.run(COMMIT));
       return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
     } catch (error) {
-      await this.connection.run(ROLLBACK);
+      await connection.run(ROLLBACK);
       throw error;
     }
   }
 
-  private async count(target: string): Promise<number> {
-    const reader = await this.timed(() => this.connection.runAndReadAll(countRows(target)));
+  private async count(target: string, connection = this.connection): Promise<number> {
+    const reader = await this.timed(() => connection.runAndReadAll(countRows(target)));
     return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
   }
 
@@ -320,6 +361,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    this.writers.closeAll();
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DuckDbWarehouse } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import type { StreamBatch } from "../../../../functions/shared/ports.ts";
+import type { MaterializeResult, StreamBatch } from "../../../../functions/shared/ports.ts";
 
 describe("DuckDB warehouse", () => {
   let warehouse: DuckDbWarehouse;
@@ -20,6 +20,12 @@ describe("DuckDB warehouse", () => {
 
   const model =
     "SELECT day, SUM(amount) AS total FROM raw.events WHERE day BETWEEN @window_start AND @window_end GROUP BY day";
+
+  /** A build's result without its time, after checking the time is there. */
+  const outcome = ({ buildMs, ...result }: MaterializeResult) => {
+    assert.ok(typeof buildMs === "number" && buildMs >= 0, "the build's own time");
+    return result;
+  };
 
   it("returns plain values: numbers, ISO dates and timestamps, parsed JSON", async () => {
     const [row] = await warehouse.query(
@@ -46,7 +52,7 @@ describe("DuckDB warehouse", () => {
       partitionColumn: "day",
       window: { start: "2026-11-02", end: "2026-11-03" },
     });
-    assert.deepEqual(full, { rowsWritten: 3, mode: "full" });
+    assert.deepEqual(outcome(full), { rowsWritten: 3, mode: "full" });
 
     await warehouse.execute(
       "INSERT INTO raw.events VALUES (DATE '2026-11-01', 100), (DATE '2026-11-03', 10)",
@@ -59,7 +65,7 @@ describe("DuckDB warehouse", () => {
       partitionColumn: "day",
       window: { start: "2026-11-02", end: "2026-11-03" },
     });
-    assert.deepEqual(incremental, { rowsWritten: 2, mode: "incremental" });
+    assert.deepEqual(outcome(incremental), { rowsWritten: 2, mode: "incremental" });
     const rows = await warehouse.query("SELECT day, total FROM marts.totals ORDER BY day");
     // 2026-11-01 is outside the window: its late row is picked up only by the next full refresh.
     assert.deepEqual(rows, [
@@ -104,7 +110,7 @@ describe("DuckDB warehouse", () => {
       "INSERT INTO scratch.people_changes VALUES (2, 'Bobby', DATE '2026-11-20'), (3, 'Cy', DATE '2026-11-20')",
     );
     const merged = await warehouse.materialize({ ...request, params: { window_start: "2026-11-14" } });
-    assert.deepEqual(merged, { rowsWritten: 2, mode: "incremental" });
+    assert.deepEqual(outcome(merged), { rowsWritten: 2, mode: "incremental" });
     assert.deepEqual(await warehouse.query("SELECT id, name FROM staging.people ORDER BY id"), [
       { id: 1, name: "Ann" },
       { id: 2, name: "Bobby" },
@@ -174,6 +180,26 @@ describe("DuckDB warehouse", () => {
         rows: [],
       },
     ]);
+  });
+
+  it("rebuilds two models' windows at the same time without their transactions meeting", async () => {
+    // Which build waits for which is test/adapters/warehouse/duckdb/writer-pool.test.ts; here, that DuckDB takes
+    // two window builds in flight at once, each replacing its own table's days.
+    assert.equal(warehouse.parallelWrites, 2);
+    const params = { window_start: "2000-01-01", window_end: "2026-11-30" };
+    const build = (table: string, window?: { start: string; end: string }) =>
+      warehouse.materialize({ dataset: "marts", table, sql: model, params, partitionColumn: "day", window });
+    await Promise.all([build("left_totals"), build("right_totals")]);
+    const window = { start: "2026-11-01", end: "2026-11-30" };
+    const results = await Promise.all([build("left_totals", window), build("right_totals", window)]);
+    for (const result of results) assert.equal(outcome(result).mode, "incremental");
+    const totals = async (table: string) =>
+      warehouse.query(`SELECT day, total FROM marts.${table} ORDER BY day`);
+    assert.deepEqual(await totals("left_totals"), await totals("right_totals"));
+    assert.deepEqual(
+      await totals("left_totals"),
+      await warehouse.query("SELECT day, SUM(amount) AS total FROM raw.events GROUP BY day ORDER BY day"),
+    );
   });
 
   it("lists a dataset's tables with columns and row counts", async () => {

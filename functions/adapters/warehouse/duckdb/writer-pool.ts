@@ -1,0 +1,39 @@
+// The DuckDB adapter's model-build connections, shared between builds that run at once.
+/**
+ * Connections for model builds: a window build takes one, a whole build takes them all (it runs alone). Waiters
+ * are woken on every release and look again, so a whole build waits for the running window builds and none
+ * starts while it runs.
+ */
+export class WriterPool<Connection extends { closeSync(): void }> {
+  private readonly idle: Connection[];
+  private readonly waiting: (() => void)[] = [];
+  private exclusiveHeld = false;
+
+  constructor(private readonly connections: Connection[]) {
+    this.idle = [...connections];
+  }
+
+  async use<T>(exclusive: boolean, work: (connection: Connection) => Promise<T>): Promise<T> {
+    while (!this.available(exclusive)) await new Promise<void>((wake) => this.waiting.push(wake));
+    const connection = this.idle.pop() as Connection;
+    const taken = exclusive ? this.idle.splice(0) : [];
+    this.exclusiveHeld = exclusive;
+    try {
+      return await work(connection);
+    } finally {
+      this.idle.push(connection, ...taken);
+      if (exclusive) this.exclusiveHeld = false;
+      // Every waiter looks again: the first that fits goes, the others wait for the next release.
+      for (const wake of this.waiting.splice(0)) wake();
+    }
+  }
+
+  private available(exclusive: boolean): boolean {
+    if (this.exclusiveHeld) return false;
+    return exclusive ? this.idle.length === this.connections.length : this.idle.length > 0;
+  }
+
+  closeAll(): void {
+    for (const connection of this.connections) connection.closeSync();
+  }
+}

@@ -1,0 +1,84 @@
+// The DuckDB adapter's build connections: window builds share them, a whole build runs alone.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { WriterPool } from "../../../../functions/adapters/warehouse/duckdb/writer-pool.ts";
+
+/** A connection that only records being closed. */
+const connection = (name: string) => ({
+  name,
+  closed: false,
+  closeSync() {
+    this.closed = true;
+  },
+});
+
+/** A task that holds its connection until released, recording when it starts and which connection it got. */
+function heldTask(log: string[], label: string) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const work = async (held: { name: string }) => {
+    log.push(`start ${label} on ${held.name}`);
+    await released;
+    log.push(`end ${label}`);
+    return label;
+  };
+  return { work, release };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("WriterPool", () => {
+  it("runs two window builds at once, each on its own connection", async () => {
+    const pool = new WriterPool([connection("a"), connection("b")]);
+    const log: string[] = [];
+    const first = heldTask(log, "w1");
+    const second = heldTask(log, "w2");
+    const runs = [pool.use(false, first.work), pool.use(false, second.work)];
+    await settle();
+    assert.deepEqual(log.sort(), ["start w1 on b", "start w2 on a"]);
+    first.release();
+    second.release();
+    assert.deepEqual(await Promise.all(runs), ["w1", "w2"]);
+  });
+
+  it("starts a whole build only when no window build runs, and nothing else while it runs", async () => {
+    const pool = new WriterPool([connection("a"), connection("b")]);
+    const log: string[] = [];
+    const window1 = heldTask(log, "window1");
+    const whole = heldTask(log, "whole");
+    const window2 = heldTask(log, "window2");
+    const runs = [pool.use(false, window1.work), pool.use(true, whole.work)];
+    await settle();
+    assert.deepEqual(log, ["start window1 on b"]);
+    window1.release();
+    await settle();
+    assert.match(log.at(-1) ?? "", /^start whole on /);
+    runs.push(pool.use(false, window2.work));
+    await settle();
+    assert.ok(!log.some((line) => line.startsWith("start window2")), "window2 waits for the whole build");
+    whole.release();
+    await settle();
+    assert.match(log.at(-1) ?? "", /^start window2 on /);
+    window2.release();
+    assert.deepEqual(await Promise.all(runs), ["window1", "whole", "window2"]);
+  });
+
+  it("gives the connection back when a build fails, and closes every connection", async () => {
+    const connections = [connection("a"), connection("b")];
+    const pool = new WriterPool(connections);
+    await assert.rejects(
+      pool.use(true, async () => {
+        throw new Error("model failed");
+      }),
+      /model failed/,
+    );
+    assert.equal(await pool.use(true, async () => "ran alone again"), "ran alone again");
+    pool.closeAll();
+    assert.deepEqual(
+      connections.map((held) => held.closed),
+      [true, true],
+    );
+  });
+});
