@@ -16,8 +16,13 @@ orders_in_window AS (
 ),
 
 customers AS (
+  -- Only the window's customers: the join then hashes a day's few thousand, not every customer the shop has had
+  -- (a daily run's cost would grow with history).
   SELECT customer_id, email_hash AS customer_email_hash, created_at AS customer_created_at, accepts_marketing
   FROM staging.stg_shopify_customers
+  WHERE customer_id IN (
+    SELECT customer_id FROM staging.stg_shopify_orders WHERE order_date BETWEEN @window_start AND @window_end
+  )
 ),
 
 line_item_totals AS (
