@@ -2,6 +2,7 @@
 // Data tests (sql/audits), business rules, anomaly detection on the day's numbers and column profiles; the
 // findings go to the ledger (returned), ops.findings and runs/dt=<date>/anomalies.{md,json}.
 import { addDays } from "../lib/calendar.ts";
+import { mapLimited } from "../lib/concurrency.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
 import { postCriticalFindings } from "../lib/chat-alerts.ts";
@@ -74,14 +75,20 @@ function dailySeries<T extends { date: string }>(
 
 async function runAudits(run: QualityRun): Promise<number> {
   const audits = loadAudits();
-  for (const audit of audits) {
-    const failures = await run.context.ports.warehouse.query(
+  const { warehouse } = run.context.ports;
+  // Independent queries, a few at once (on BigQuery each is a job whose time is mostly latency); the findings
+  // then follow in the audits' order whatever order the answers came in.
+  const failingRows = await mapLimited(audits, warehouse.parallelReads ?? 1, async (audit) => {
+    const failures = await warehouse.query(
       queryTemplate("check-quality/audit_failing_rows", { audit: audit.sql }),
       run.params,
       { label: `audit ${audit.name}` },
     );
-    const failing = Number(failures[0]?.failing_rows ?? 0);
-    if (failing === 0) continue;
+    return Number(failures[0]?.failing_rows ?? 0);
+  });
+  audits.forEach((audit, index) => {
+    const failing = failingRows[index] ?? 0;
+    if (failing === 0) return;
     const rows = `${failing.toLocaleString("en-US")} offending row${failing === 1 ? "" : "s"}`;
     run.add({
       check: `audit_${audit.name}`,
@@ -96,7 +103,7 @@ async function runAudits(run: QualityRun): Promise<number> {
         ? `Data test failed: ${audit.description.replace(/\.$/, "")} (${rows}). Export is stopped so dashboards do not show it.`
         : `Data test failed: ${audit.description.replace(/\.$/, "")} (${rows}).`,
     });
-  }
+  });
   return audits.length;
 }
 

@@ -97,6 +97,8 @@ export interface Warehouse {
   readonly kind: "duckdb" | "bigquery";
   /** How many materializations may run at once (independent models in parallel); 1 or absent: one at a time. */
   readonly parallelWrites?: number;
+  /** How many `query` calls may run at once (independent checks in parallel); 1 or absent: one at a time. */
+  readonly parallelReads?: number;
   /** Runs a query and returns its rows. Reports and checks read aggregated rows only. */
   query<T extends object = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;
   /** Runs a statement (DDL/DML) whose result is not needed. */

@@ -1,6 +1,7 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
 import { addDays } from "../lib/calendar.ts";
 import { hmacKeyPads } from "../lib/pii.ts";
+import { mapLimited } from "../lib/concurrency.ts";
 import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
@@ -104,36 +105,6 @@ export function buildWaves(models: readonly ModelDefinition[]): ModelDefinition[
   return waves;
 }
 
-/**
- * Runs `task` on every item, at most `limit` at once. After a failure no new item starts; it waits for the ones
- * running (nothing keeps working once the step has answered) and rejects with the first failure.
- */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      try {
-        await task(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const outcomes = await Promise.allSettled(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
-  );
-  const failure = outcomes.find((outcome) => outcome.status === "rejected");
-  if (failure) throw failure.reason;
-}
-
 export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
@@ -169,7 +140,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     why: string,
   ) => {
     for (const wave of waves) {
-      await eachLimited(
+      await mapLimited(
         wave.filter((model) => model.partitionColumn && models(model)),
         parallel,
         async (model) => {
@@ -240,7 +211,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ms: result.buildMs ?? Math.round(performance.now() - modelStarted),
     });
   };
-  for (const wave of waves) await eachLimited(wave, parallel, buildModel);
+  for (const wave of waves) await mapLimited(wave, parallel, buildModel);
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
   const saved = !previous || message.runDate >= previous.runDate;
   if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });

@@ -31,6 +31,8 @@ export class BigQueryWarehouse implements Warehouse {
   readonly kind = "bigquery" as const;
   /** Independent models build at once: each is its own job, and a layer's models rarely read each other. */
   readonly parallelWrites = 8;
+  /** Independent checks query at once: each is its own job, and most of a job's time is BigQuery's latency. */
+  readonly parallelReads = 8;
 
   constructor(
     private readonly client: BigQueryClient,

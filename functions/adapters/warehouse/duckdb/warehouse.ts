@@ -17,7 +17,7 @@ import type {
 import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { plainRows } from "./rows.ts";
-import { WriterPool } from "./writer-pool.ts";
+import { ConnectionPool } from "./connection-pool.ts";
 import {
   BEGIN_TRANSACTION,
   COMMIT,
@@ -43,26 +43,28 @@ import {
 const DEFAULT_MAX_ROWS = 50_000;
 
 /**
- * How many models a daily run rebuilds at once. A day's window of a model is a few milliseconds of work between
- * statements that wait on the engine, so two at a time keep both cores busy; a whole-table build already uses every
- * core (and most of the memory limit), so it runs alone.
+ * How many models a daily run rebuilds at once, and how many reads run at once. A day's window of a model, or an
+ * audit, is a few milliseconds of work between statements that wait on the engine, so two at a time keep both
+ * cores busy; a whole-table build already uses every core (and most of the memory limit), so it runs alone.
  */
-const PARALLEL_WINDOW_BUILDS = 2;
+const PARALLEL_CONNECTIONS = 2;
 
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
   readonly parallelWrites: number;
+  readonly parallelReads: number;
   private engineMs = 0;
   private queries = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly writers: WriterPool<DuckDBConnection>,
-    writerCount: number,
+    private readonly pool: ConnectionPool<DuckDBConnection>,
+    poolSize: number,
     private readonly translation: TranslationOptions,
   ) {
-    this.parallelWrites = writerCount;
+    this.parallelWrites = poolSize;
+    this.parallelReads = poolSize;
   }
 
   /**
@@ -75,7 +77,7 @@ export class DuckDbWarehouse implements Warehouse {
       threads?: number;
       memoryLimit?: string;
       plainTranslation?: boolean;
-      parallelWindowBuilds?: number;
+      parallelConnections?: number;
     } = {},
   ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
@@ -91,11 +93,12 @@ export class DuckDbWarehouse implements Warehouse {
       return connection;
     };
     const connection = await connect();
-    const writerCount = options.parallelWindowBuilds ?? PARALLEL_WINDOW_BUILDS;
-    // The builds' own connections: a transaction is per connection, so each build needs its own.
-    const writers: DuckDBConnection[] = [];
-    while (writers.length < writerCount) writers.push(await connect());
-    return new DuckDbWarehouse(instance, connection, new WriterPool(writers), writerCount, {
+    const poolSize = options.parallelConnections ?? PARALLEL_CONNECTIONS;
+    // Model builds and reads run on these: a transaction is per connection, so each build needs its own, and one
+    // connection runs one query at a time. Loads, statements and streams stay on the first connection.
+    const pooled: DuckDBConnection[] = [];
+    while (pooled.length < poolSize) pooled.push(await connect());
+    return new DuckDbWarehouse(instance, connection, new ConnectionPool(pooled), poolSize, {
       plain: options.plainTranslation === true,
     });
   }
@@ -115,11 +118,16 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private async runTranslated(sql: string, params: SqlParams, label: string | undefined) {
+  private async runTranslated(
+    sql: string,
+    params: SqlParams,
+    label: string | undefined,
+    connection: DuckDBConnection = this.connection,
+  ) {
     const translated = translateToDuckDb(sql, this.translation);
     try {
       return await this.timed(() =>
-        this.connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params))),
+        connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params))),
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -132,7 +140,9 @@ export class DuckDbWarehouse implements Warehouse {
     params: SqlParams = {},
     options: QueryOptions = {},
   ): Promise<T[]> {
-    const reader = await this.runTranslated(sql, params, options.label);
+    const reader = await this.pool.use(false, (connection) =>
+      this.runTranslated(sql, params, options.label, connection),
+    );
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     if (reader.currentRowCount > maxRows) {
       throw new Error(
@@ -175,7 +185,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
-    return this.writers.use(request.window === undefined, async (connection) => {
+    return this.pool.use(request.window === undefined, async (connection) => {
       const started = performance.now();
       const result = await this.materializeOn(connection, request);
       return { ...result, buildMs: Math.round(performance.now() - started) };
@@ -361,7 +371,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    this.writers.closeAll();
+    this.pool.closeAll();
     this.connection.closeSync();
     this.instance.closeSync();
   }

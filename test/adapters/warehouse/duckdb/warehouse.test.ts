@@ -183,7 +183,7 @@ describe("DuckDB warehouse", () => {
   });
 
   it("rebuilds two models' windows at the same time without their transactions meeting", async () => {
-    // Which build waits for which is test/adapters/warehouse/duckdb/writer-pool.test.ts; here, that DuckDB takes
+    // Which build waits for which is test/adapters/warehouse/duckdb/connection-pool.test.ts; here, that DuckDB takes
     // two window builds in flight at once, each replacing its own table's days.
     assert.equal(warehouse.parallelWrites, 2);
     const params = { window_start: "2000-01-01", window_end: "2026-11-30" };
@@ -199,6 +199,26 @@ describe("DuckDB warehouse", () => {
     assert.deepEqual(
       await totals("left_totals"),
       await warehouse.query("SELECT day, SUM(amount) AS total FROM raw.events GROUP BY day ORDER BY day"),
+    );
+  });
+
+  it("answers queries issued at once, each with its own result", async () => {
+    assert.equal(warehouse.parallelReads, 2);
+    const days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-01", "2026-11-02"];
+    const answers = await Promise.all(
+      days.map((day) =>
+        warehouse.query<{ day: string; total: number }>(
+          "SELECT @day AS day, SUM(amount) AS total FROM raw.events WHERE day = @day",
+          { day },
+        ),
+      ),
+    );
+    const expected = await warehouse.query<{ day: string; total: number }>(
+      "SELECT day, SUM(amount) AS total FROM raw.events GROUP BY day",
+    );
+    assert.deepEqual(
+      answers.map(([row]) => row),
+      days.map((day) => expected.find((row) => row.day === day)),
     );
   });
 

@@ -1,7 +1,7 @@
-// The DuckDB adapter's build connections: window builds share them, a whole build runs alone.
+// The DuckDB adapter's connection pools: window builds (and reads) share them, a whole build runs alone.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WriterPool } from "../../../../functions/adapters/warehouse/duckdb/writer-pool.ts";
+import { ConnectionPool } from "../../../../functions/adapters/warehouse/duckdb/connection-pool.ts";
 
 /** A connection that only records being closed. */
 const connection = (name: string) => ({
@@ -29,9 +29,9 @@ function heldTask(log: string[], label: string) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe("WriterPool", () => {
+describe("ConnectionPool", () => {
   it("runs two window builds at once, each on its own connection", async () => {
-    const pool = new WriterPool([connection("a"), connection("b")]);
+    const pool = new ConnectionPool([connection("a"), connection("b")]);
     const log: string[] = [];
     const first = heldTask(log, "w1");
     const second = heldTask(log, "w2");
@@ -44,7 +44,7 @@ describe("WriterPool", () => {
   });
 
   it("starts a whole build only when no window build runs, and nothing else while it runs", async () => {
-    const pool = new WriterPool([connection("a"), connection("b")]);
+    const pool = new ConnectionPool([connection("a"), connection("b")]);
     const log: string[] = [];
     const window1 = heldTask(log, "window1");
     const whole = heldTask(log, "whole");
@@ -67,7 +67,7 @@ describe("WriterPool", () => {
 
   it("gives the connection back when a build fails, and closes every connection", async () => {
     const connections = [connection("a"), connection("b")];
-    const pool = new WriterPool(connections);
+    const pool = new ConnectionPool(connections);
     await assert.rejects(
       pool.use(true, async () => {
         throw new Error("model failed");

@@ -1,10 +1,10 @@
-// The DuckDB adapter's model-build connections, shared between builds that run at once.
+// The DuckDB adapter's extra connections, shared by the builds (or reads) that run at once.
 /**
  * Connections for model builds: a window build takes one, a whole build takes them all (it runs alone). Waiters
  * are woken on every release and look again, so a whole build waits for the running window builds and none
  * starts while it runs.
  */
-export class WriterPool<Connection extends { closeSync(): void }> {
+export class ConnectionPool<Connection extends { closeSync(): void }> {
   private readonly idle: Connection[];
   private readonly waiting: (() => void)[] = [];
   private exclusiveHeld = false;
