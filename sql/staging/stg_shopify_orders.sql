@@ -144,7 +144,7 @@ SELECT
   normalised.utm_campaign,
   CASE
     WHEN normalised.utm_source IS NULL THEN fallback_channels.without_utm_source
-    ELSE COALESCE(utm_channels.channel, fallback_channels.unmatched_utm_source)
+    ELSE COALESCE(source_and_medium_rules.channel, source_rules.channel, fallback_channels.unmatched_utm_source)
   END AS channel,
   normalised.country_code,
   normalised.region_code,
@@ -154,6 +154,12 @@ SELECT
   normalised.extracted_at
 FROM normalised
 CROSS JOIN fallback_channels
-LEFT JOIN utm_channels
-  ON utm_channels.utm_source = LOWER(normalised.utm_source)
-  AND (utm_channels.utm_medium IS NULL OR utm_channels.utm_medium = LOWER(normalised.utm_medium))
+-- A rule names a source, or a source and a medium; no two rules match the same order, so at most one of these
+-- joins finds one. Two equality joins, not one join on "medium IS NULL OR medium = …", which DuckDB could only
+-- run as a nested loop over every order.
+LEFT JOIN utm_channels AS source_and_medium_rules
+  ON source_and_medium_rules.utm_source = LOWER(normalised.utm_source)
+  AND source_and_medium_rules.utm_medium = LOWER(normalised.utm_medium)
+LEFT JOIN utm_channels AS source_rules
+  ON source_rules.utm_source = LOWER(normalised.utm_source)
+  AND source_rules.utm_medium IS NULL

@@ -42,6 +42,15 @@ export function parseChannels(json: string): Channel[] {
   );
   if (new Set(rules).size !== rules.length)
     throw new Error("channels.json gives one UTM source to two channels");
+  // A source with a rule for any medium and one for a given medium: an order with that medium matches both.
+  const anyMedium = new Set(rules.filter((rule) => rule.endsWith("/*")).map((rule) => rule.slice(0, -2)));
+  const overlap = rules.find(
+    (rule) => !rule.endsWith("/*") && anyMedium.has(rule.slice(0, rule.indexOf("/"))),
+  );
+  if (overlap)
+    throw new Error(
+      `channels.json gives UTM source "${overlap.slice(0, overlap.indexOf("/"))}" a rule for any medium and one for a given medium: an order could match both`,
+    );
   return channels;
 }
 

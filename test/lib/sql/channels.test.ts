@@ -48,5 +48,13 @@ describe("the channel list (sql/reference/channels.json)", () => {
       /two channels/,
     );
     assert.throws(() => parseChannels(list([direct, other, { ...email, source: "no_such_source" }])));
+    // stg_shopify_orders joins the rules with a medium and those without separately: one order, one rule.
+    const paid = {
+      channel: "paid_email",
+      label: "Paid email",
+      utm_sources: [{ source: "email", medium: "cpc" }],
+    };
+    assert.throws(() => parseChannels(list([direct, other, email, paid])), /could match both/);
+    assert.ok(parseChannels(list([direct, other, paid, { ...email, utm_sources: [{ source: "mail" }] }])));
   });
 });
