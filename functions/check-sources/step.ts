@@ -7,6 +7,7 @@ import { anomalyOptionsFor, freshnessFor, historyDays } from "../shared/quality-
 import { INVENTORY_BASELINE_PATH, sourcesStatusPath } from "../lib/bucket-layout.ts";
 import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
 import { addDays } from "../lib/calendar.ts";
+import { mapLimited } from "../lib/concurrency.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
 import { postCriticalFindings } from "../lib/chat-alerts.ts";
@@ -123,6 +124,95 @@ async function listRawTables(context: StepContext): Promise<TableInfo[]> {
   }
 }
 
+/** One source's freshness and volume: its status, its findings, and the rows it landed on the run date. */
+async function checkSource(
+  context: StepContext,
+  source: (typeof SOURCES)[number],
+  table: TableInfo | undefined,
+): Promise<{ status: SourceStatus; findings: Omit<Finding, "step">[]; landedToday?: number }> {
+  const { runDate } = context.message;
+  const settings = context.config.quality;
+  const thresholds = freshnessFor(settings, source.name);
+  if (!table) {
+    return {
+      status: {
+        source: source.name,
+        label: source.label,
+        lastEventDate: null,
+        lastLoadedAt: null,
+        lagDays: null,
+        status: "critical",
+      },
+      findings: [
+        {
+          check: "source_missing",
+          severity: "critical",
+          blocking: false,
+          subject: source.name,
+          source: source.name,
+          table: source.freshnessTable,
+          observed: "missing",
+          expected: `table ${DATASETS.raw}.${source.freshnessTable}`,
+          message: `${source.label} has not landed at all: table ${DATASETS.raw}.${source.freshnessTable} does not exist.`,
+        },
+      ],
+    };
+  }
+  const findings: Omit<Finding, "step">[] = [];
+  const latest = await newestRows(context, source, addDays(runDate, -historyDays(settings)));
+  const input = {
+    runDate,
+    lastEventDate: latest?.last_event_date ?? null,
+    lastLoadedAt: latest?.last_loaded_at ?? null,
+    asOf: asOfTime(runDate),
+  };
+  const verdict = judgeFreshness(input, thresholds);
+  const status: SourceStatus = {
+    source: source.name,
+    label: source.label,
+    lastEventDate: input.lastEventDate,
+    lastLoadedAt: input.lastLoadedAt,
+    lagDays: verdict.lagDays,
+    status: verdict.status,
+  };
+  const stale = freshnessFinding(source, input, verdict, thresholds);
+  if (stale) findings.push(stale);
+
+  const landed = await context.ports.warehouse.query<{ day: string; landed_rows: number }>(
+    landedRowsSql(source),
+    {
+      landed_within_hours: Math.round(settings.volume.landedWithinHours),
+      history_start_date: addDays(runDate, -historyDays(settings)),
+      run_date: runDate,
+      shop_timezone: context.config.shop.timezone,
+    },
+    { label: `rows landed ${source.name}` },
+  );
+  const series = fillLandedSeries(landed, runDate);
+  const landedToday = series.find((point) => point.date === runDate)?.value ?? 0;
+  // A stale source has already been reported; its missing rows are the same news.
+  if (verdict.status !== "ok") return { status, findings, landedToday };
+  const own = settings.sources[source.name];
+  const volumeVerdict = detectAnomaly(
+    series,
+    runDate,
+    anomalyOptionsFor(settings, "rowsLanded", {
+      ...(own?.volumeMinAbsoluteChange !== undefined
+        ? { minAbsoluteChange: own.volumeMinAbsoluteChange }
+        : {}),
+      ...(own?.volumeSensitivity !== undefined ? { sensitivity: own.volumeSensitivity } : {}),
+    }),
+  );
+  const volume = volumeFinding(
+    source,
+    settings.volume.spikeMinRelativeChange,
+    volumeVerdict,
+    volumeVerdict.status === "anomaly" ? await landedLastYear(context, source, series) : undefined,
+  );
+  if (volume) findings.push(volume);
+  return { status, findings, landedToday };
+}
+
 export async function runCheckSources(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
@@ -159,87 +249,19 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     finding(change);
   }
 
-  // Freshness and volume per source.
+  // Freshness and volume per source: independent queries, a few sources at once (on BigQuery each query is a
+  // job whose time is mostly latency); statuses and findings then follow the sources' order.
   const byName = new Map(tables.map((table) => [table.name, table]));
-  const statuses: SourceStatus[] = [];
+  const checked = await mapLimited(
+    SOURCES.filter((source) => expectedSources.has(source.name)),
+    warehouse.parallelReads ?? 1,
+    (source) => checkSource(context, source, byName.get(source.freshnessTable)),
+  );
+  const statuses = checked.map((result) => result.status);
   const landedToday: Record<string, number> = {};
-  for (const source of SOURCES) {
-    if (!expectedSources.has(source.name)) continue;
-    const thresholds = freshnessFor(settings, source.name);
-    const table = byName.get(source.freshnessTable);
-    if (!table) {
-      statuses.push({
-        source: source.name,
-        label: source.label,
-        lastEventDate: null,
-        lastLoadedAt: null,
-        lagDays: null,
-        status: "critical",
-      });
-      finding({
-        check: "source_missing",
-        severity: "critical",
-        blocking: false,
-        subject: source.name,
-        source: source.name,
-        table: source.freshnessTable,
-        observed: "missing",
-        expected: `table ${DATASETS.raw}.${source.freshnessTable}`,
-        message: `${source.label} has not landed at all: table ${DATASETS.raw}.${source.freshnessTable} does not exist.`,
-      });
-      continue;
-    }
-    const latest = await newestRows(context, source, addDays(runDate, -historyDays(settings)));
-    const input = {
-      runDate,
-      lastEventDate: latest?.last_event_date ?? null,
-      lastLoadedAt: latest?.last_loaded_at ?? null,
-      asOf: asOfTime(runDate),
-    };
-    const verdict = judgeFreshness(input, thresholds);
-    statuses.push({
-      source: source.name,
-      label: source.label,
-      lastEventDate: input.lastEventDate,
-      lastLoadedAt: input.lastLoadedAt,
-      lagDays: verdict.lagDays,
-      status: verdict.status,
-    });
-    const stale = freshnessFinding(source, input, verdict, thresholds);
-    if (stale) finding(stale);
-
-    const landed = await warehouse.query<{ day: string; landed_rows: number }>(
-      landedRowsSql(source),
-      {
-        landed_within_hours: Math.round(settings.volume.landedWithinHours),
-        history_start_date: addDays(runDate, -historyDays(settings)),
-        run_date: runDate,
-        shop_timezone: context.config.shop.timezone,
-      },
-      { label: `rows landed ${source.name}` },
-    );
-    const series = fillLandedSeries(landed, runDate);
-    landedToday[source.name] = series.find((point) => point.date === runDate)?.value ?? 0;
-    // A stale source has already been reported; its missing rows are the same news.
-    if (verdict.status !== "ok") continue;
-    const own = settings.sources[source.name];
-    const volumeVerdict = detectAnomaly(
-      series,
-      runDate,
-      anomalyOptionsFor(settings, "rowsLanded", {
-        ...(own?.volumeMinAbsoluteChange !== undefined
-          ? { minAbsoluteChange: own.volumeMinAbsoluteChange }
-          : {}),
-        ...(own?.volumeSensitivity !== undefined ? { sensitivity: own.volumeSensitivity } : {}),
-      }),
-    );
-    const volume = volumeFinding(
-      source,
-      settings.volume.spikeMinRelativeChange,
-      volumeVerdict,
-      volumeVerdict.status === "anomaly" ? await landedLastYear(context, source, series) : undefined,
-    );
-    if (volume) finding(volume);
+  for (const result of checked) {
+    for (const item of result.findings) finding(item);
+    if (result.landedToday !== undefined) landedToday[result.status.source] = result.landedToday;
   }
 
   // Where Airbyte loads the sources, a stale one's sync is started through its API (README, Airbyte sync).
