@@ -1,6 +1,7 @@
 // The DuckDB adapter's extra connections, shared by the builds (or reads) that run at once.
 /**
- * Connections for model builds: a window build takes one, a whole build takes them all (it runs alone). Waiters
+ * Connections for model builds and reads: a window build or a read takes one, a whole build takes them all (it
+ * runs alone). Waiters
  * are woken on every release and look again, so a whole build waits for the running window builds and none
  * starts while it runs.
  */
@@ -11,6 +12,11 @@ export class ConnectionPool<Connection extends { closeSync(): void }> {
 
   constructor(private readonly connections: Connection[]) {
     this.idle = [...connections];
+  }
+
+  /** How many works may hold a connection at once. */
+  get size(): number {
+    return this.connections.length;
   }
 
   async use<T>(exclusive: boolean, work: (connection: Connection) => Promise<T>): Promise<T> {

@@ -60,11 +60,10 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly pool: ConnectionPool<DuckDBConnection>,
-    poolSize: number,
     private readonly translation: TranslationOptions,
   ) {
-    this.parallelWrites = poolSize;
-    this.parallelReads = poolSize;
+    this.parallelWrites = pool.size;
+    this.parallelReads = pool.size;
   }
 
   /**
@@ -77,7 +76,6 @@ export class DuckDbWarehouse implements Warehouse {
       threads?: number;
       memoryLimit?: string;
       plainTranslation?: boolean;
-      parallelConnections?: number;
     } = {},
   ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
@@ -93,12 +91,11 @@ export class DuckDbWarehouse implements Warehouse {
       return connection;
     };
     const connection = await connect();
-    const poolSize = options.parallelConnections ?? PARALLEL_CONNECTIONS;
     // Model builds and reads run on these: a transaction is per connection, so each build needs its own, and one
     // connection runs one query at a time. Loads, statements and streams stay on the first connection.
     const pooled: DuckDBConnection[] = [];
-    while (pooled.length < poolSize) pooled.push(await connect());
-    return new DuckDbWarehouse(instance, connection, new ConnectionPool(pooled), poolSize, {
+    while (pooled.length < PARALLEL_CONNECTIONS) pooled.push(await connect());
+    return new DuckDbWarehouse(instance, connection, new ConnectionPool(pooled), {
       plain: options.plainTranslation === true,
     });
   }
