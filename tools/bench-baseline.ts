@@ -185,4 +185,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[1]?.endsWith("bench-baseline.ts")) await main();
+if (/bench-baseline\.[jt]s$/.test(process.argv[1] ?? "")) await main();

@@ -104,4 +104,4 @@ async function main(): Promise<void> {
   await writeFile(values.out ?? "/dev/stdout", `${JSON.stringify(measure)}\n`);
 }
 
-if (process.argv[1]?.endsWith("bench-run.ts")) await main();
+if (/bench-run\.[jt]s$/.test(process.argv[1] ?? "")) await main();

@@ -20,7 +20,7 @@ import {
   datasetForRecentVolume,
 } from "./bench-data.ts";
 import { compareWithMarts } from "./bench-compare.ts";
-import { copyForRun, memoryLimitFor } from "./bench-prepare.ts";
+import { type CompiledCode, compileForBench, copyForRun, memoryLimitFor } from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 import {
   formatOrders,
@@ -36,23 +36,34 @@ import {
 const README_START = "<!-- bench results: written by npm run bench -->";
 const README_END = "<!-- end of bench results -->";
 
+/** The code the measured runs use: this checkout's, and another's for the --compare-code column. */
+interface BenchCode {
+  own: CompiledCode;
+  compare?: CompiledCode | undefined;
+}
+
+const MEASURED_SCRIPTS = ["tools/bench-run.ts", "tools/bench-baseline.ts"];
+
 interface ChildResult<T> {
   wallMs: number;
   measure: T;
 }
 
-/** Runs `node --import tsx <script> <args> --out <file>` and times it from spawn to exit. */
+/**
+ * Runs `node <build>/<script> <args> --out <file>` (a script compiled by compileForBench) and times it from spawn
+ * to exit.
+ */
 async function runChild<T>(
+  build: CompiledCode,
   script: string,
   args: string[],
   outFile: string,
-  cwd = process.cwd(),
 ): Promise<ChildResult<T>> {
   const started = performance.now();
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args, "--out", outFile], {
+    const child = spawn(process.execPath, [build.script(script), ...args, "--out", outFile], {
       stdio: ["ignore", "inherit", "inherit"],
-      cwd,
+      cwd: build.sourceDir,
     });
     child.on("error", reject);
     child.on("exit", (status) => resolve(status ?? 1));
@@ -62,32 +73,32 @@ async function runChild<T>(
   return { wallMs: Math.round(wallMs), measure: JSON.parse(await readFile(outFile, "utf8")) as T };
 }
 
-/** One measured build; `codeDir` runs another checkout's code (the --compare-code column) on the same data. */
+/** One measured build, with this checkout's code or another's (the --compare-code column) on the same data. */
 function build(
+  code: CompiledCode,
   workDir: string,
   kind: "cold" | "warm",
   runDate: string,
   memoryLimit: string,
-  codeDir?: string,
 ): Promise<ChildResult<BuildMeasure>> {
   return runChild<BuildMeasure>(
+    code,
     "tools/bench-run.ts",
     ["--work-dir", workDir, "--kind", kind, "--run-date", runDate, "--memory-limit", memoryLimit],
     join(workDir, `measure-${kind}.json`),
-    codeDir,
   );
 }
 
 /** A warm run on a fresh copy of the cold build's work dir, so every warm run starts from the same state. */
 async function warmFrom(
+  code: CompiledCode,
   coldDir: string,
   warmDir: string,
   memoryLimit: string,
-  codeDir?: string,
 ): Promise<Timed> {
   await rm(warmDir, { recursive: true, force: true });
   await copyForRun(coldDir, warmDir);
-  const result = timed(await build(warmDir, "warm", BENCH_END, memoryLimit, codeDir));
+  const result = timed(await build(code, warmDir, "warm", BENCH_END, memoryLimit));
   await rm(warmDir, { recursive: true, force: true });
   return result;
 }
@@ -102,9 +113,10 @@ async function measureScale(
   targetOrders: number,
   runs: number,
   withBaseline: boolean,
-  compareCode: string | undefined,
+  code: BenchCode,
   log: (line: string) => void,
 ): Promise<ScaleResult> {
+  const compareCode = code.compare;
   const data = await cachedDataset(join(root, "data"), dataset, log);
   const memoryLimit = memoryLimitFor(targetOrders);
   const cold: Timed[] = [];
@@ -120,9 +132,9 @@ async function measureScale(
     await mkdir(coldDir, { recursive: true });
     await copyForRun(data.path, join(coldDir, "warehouse.duckdb"));
     // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
-    cold.push(timed(await build(coldDir, "cold", addDays(BENCH_END, -1), memoryLimit)));
-    warm.push(await warmFrom(coldDir, warmDir, memoryLimit));
-    if (compareCode) warmCompare.push(await warmFrom(coldDir, warmDir, memoryLimit, compareCode));
+    cold.push(timed(await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit)));
+    warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
+    if (compareCode) warmCompare.push(await warmFrom(compareCode, coldDir, warmDir, memoryLimit));
     log(
       `  run ${run}: cold ${(cold.at(-1)?.wallMs ?? 0) / 1000}s (${cold.at(-1)?.peakRssMb} MB), warm ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, warm (compared code) ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
     );
@@ -131,6 +143,7 @@ async function measureScale(
       await rm(baselineFile, { force: true });
       await copyForRun(data.path, baselineFile);
       const result = await runChild<{ peakRssMb: number }>(
+        code.own,
         "tools/bench-baseline.ts",
         ["--database", baselineFile, "--run-date", addDays(BENCH_END, -1), "--memory-limit", memoryLimit],
         `${baselineFile}.json`,
@@ -152,9 +165,10 @@ async function measureHistory(
   baseOrders: number,
   multiples: number[],
   runs: number,
-  compareCode: string | undefined,
+  code: BenchCode,
   log: (line: string) => void,
 ): Promise<HistoryResult[]> {
+  const compareCode = code.compare;
   const base = datasetForOrders(baseOrders);
   const recentPerDay = datasetForRecentVolume(1, base.days);
   // The 730-day dataset of `baseOrders` sets the recent daily volume every history length keeps.
@@ -171,12 +185,12 @@ async function measureHistory(
     await mkdir(coldDir, { recursive: true });
     await copyForRun(data.path, join(coldDir, "warehouse.duckdb"));
     const memoryLimit = memoryLimitFor(dataset.ordersPerDay * days);
-    const cold = await build(coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
+    const cold = await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
     const warm: Timed[] = [];
     const warmCompare: Timed[] = [];
     for (let run = 1; run <= runs; run++) {
-      warm.push(await warmFrom(coldDir, warmDir, memoryLimit));
-      if (compareCode) warmCompare.push(await warmFrom(coldDir, warmDir, memoryLimit, compareCode));
+      warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
+      if (compareCode) warmCompare.push(await warmFrom(compareCode, coldDir, warmDir, memoryLimit));
       log(
         `  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, compared code ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
       );
@@ -240,6 +254,11 @@ async function main(): Promise<void> {
           .map((entry) => parseScaleRuns(entry, runs));
   const withBaseline = (values.baseline ?? true) && !values["no-baseline"];
   const compareCode = values["compare-code"] ? resolve(values["compare-code"]) : undefined;
+  log("compiling the code the runs measure (as gcp-build does for the deployed functions) …");
+  const code: BenchCode = {
+    own: await compileForBench(".", MEASURED_SCRIPTS),
+    compare: compareCode ? await compileForBench(compareCode, ["tools/bench-run.ts"]) : undefined,
+  };
   const results: ScaleResult[] = [];
   for (const scale of scales) {
     log(`scale ${formatOrders(scale.orders)} orders, ${scale.runs} run(s)`);
@@ -250,7 +269,7 @@ async function main(): Promise<void> {
         scale.orders,
         scale.runs,
         withBaseline,
-        compareCode,
+        code,
         log,
       ),
     );
@@ -265,14 +284,7 @@ async function main(): Promise<void> {
           .map(Number)
           .filter((value) => value > 0);
   const history = multiples.length
-    ? await measureHistory(
-        root,
-        parseScale(values["history-base"] ?? "1M"),
-        multiples,
-        runs,
-        compareCode,
-        log,
-      )
+    ? await measureHistory(root, parseScale(values["history-base"] ?? "1M"), multiples, runs, code, log)
     : [];
   const machine = {
     cores: cpus().length,

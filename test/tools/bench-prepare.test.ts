@@ -1,11 +1,13 @@
 // How the benchmark sets up each measured run: a byte-identical copy of the database (a file or a work dir),
 // and DuckDB's memory limit by scale, as the README's Performance section says.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { copyForRun, memoryLimitFor } from "../../tools/bench-prepare.ts";
+import { promisify } from "node:util";
+import { compileForBench, copyForRun, memoryLimitFor } from "../../tools/bench-prepare.ts";
 
 describe("bench run setup", () => {
   let dir: string;
@@ -27,6 +29,55 @@ describe("bench run setup", () => {
     await copyForRun(work, join(dir, "warm"));
     assert.equal(await readFile(join(dir, "warm", "warehouse.duckdb"), "utf8"), "db");
     assert.equal(await readFile(join(dir, "warm", "bucket", "latest", "daily_kpis.csv"), "utf8"), "date\n");
+  });
+
+  it("compiles a checkout into its own .pulse/bench-build, runnable by plain node, replacing an older build", async () => {
+    // A small checkout shaped like this one: ESM, .ts imports rewritten to .js, a tools/ script importing code.
+    const checkout = join(dir, "checkout");
+    await mkdir(join(checkout, "tools"), { recursive: true });
+    await mkdir(join(checkout, "functions"), { recursive: true });
+    await writeFile(join(checkout, "package.json"), JSON.stringify({ type: "module" }));
+    await writeFile(
+      join(checkout, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          allowImportingTsExtensions: true,
+          rewriteRelativeImportExtensions: true,
+          rootDir: ".",
+          types: [],
+        },
+        include: ["functions/**/*.ts", "tools/**/*.ts", "package.json"],
+      }),
+    );
+    await writeFile(
+      join(checkout, "functions", "sum.ts"),
+      "export const sum = (a: number, b: number): number => a + b;\n",
+    );
+    await writeFile(
+      join(checkout, "tools", "measure.ts"),
+      'import { sum } from "../functions/sum.ts";\nconst typed: number = sum(2, 3);\nprocess.stdout.write(String(typed));\n',
+    );
+    const stale = join(checkout, ".pulse", "bench-build", "tools", "gone.js");
+    await mkdir(join(checkout, ".pulse", "bench-build", "tools"), { recursive: true });
+    await writeFile(stale, "");
+
+    const code = await compileForBench(checkout, ["tools/measure.ts"]);
+    assert.equal(code.sourceDir, checkout);
+    assert.equal(
+      code.script("tools/measure.ts"),
+      join(checkout, ".pulse", "bench-build", "tools", "measure.js"),
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [code.script("tools/measure.ts")], {
+      cwd: checkout,
+    });
+    assert.equal(stdout, "5");
+    await assert.rejects(readFile(stale), /ENOENT/);
+
+    // A script that is not in the checkout fails the compile, naming it.
+    await assert.rejects(compileForBench(checkout, ["tools/missing.ts"]), /gave no .*tools\/missing\.js/);
   });
 
   it("gives DuckDB 600 MB up to a million orders and 1 GB beyond", () => {
