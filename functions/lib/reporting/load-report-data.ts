@@ -7,6 +7,7 @@ import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
+import { allLimited, type TaskResults } from "../concurrency.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
 import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
 import { addMonths, monthStart, type ReportPeriod, reportPeriodRanges } from "./kpi-comparisons.ts";
@@ -62,6 +63,22 @@ export async function loadPeriodMarts(
   runDate: string,
   period: ReportPeriod = "monthly",
 ): Promise<PeriodMarts> {
+  return periodMarts(
+    await allLimited(warehouse.parallelReads ?? 1, periodMartReads(warehouse, runDate, period)),
+    period,
+  );
+}
+
+function periodMarts(
+  read: TaskResults<ReturnType<typeof periodMartReads>>,
+  period: ReportPeriod,
+): PeriodMarts {
+  const { reconciliation, ...marts } = read;
+  return { ...marts, rangesPeriod: period, ...reconciliation };
+}
+
+/** The reads of loadPeriodMarts, each a bounded query, independent of the others. */
+function periodMartReads(warehouse: Warehouse, runDate: string, period: ReportPeriod) {
   const runMonth = monthStart(runDate);
   const months = {
     run_month_date: runMonth,
@@ -69,44 +86,6 @@ export async function loadPeriodMarts(
     first_month_date: addMonths(runDate, -(MONTHLY_HISTORY - 1)),
     run_date: runDate,
   };
-  const monthly = await warehouse.query<ExecutiveMonthRow>(
-    readQuery("reporting/executive_summary_monthly"),
-    months,
-    { label: "report executive_summary_monthly", maxRows: MONTHLY_HISTORY },
-  );
-  const channelMonths = await warehouse.query<ChannelMonthRow>(
-    readQuery("reporting/marketing_monthly_performance"),
-    months,
-    { label: "report marketing_monthly_performance", maxRows: MONTHLY_HISTORY * MAX_CHANNELS },
-  );
-  const channelMix = await warehouse.query<ChannelMixRow>(readQuery("reporting/channel_mix"), months, {
-    label: "report channel_mix",
-    maxRows: 2 * MAX_CHANNELS,
-  });
-  const productMonths = await warehouse.query<ProductMonthRow>(
-    readQuery("reporting/top_products_per_month"),
-    { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
-    { label: "report product_performance", maxRows: 2 * TOP_PRODUCTS_PER_MONTH },
-  );
-  const regions = await warehouse.query<RegionMonthRow>(
-    readQuery("reporting/top_regions_per_month"),
-    { ...months, top_regions: TOP_REGIONS_PER_MONTH },
-    { label: "report geographic_sales", maxRows: 2 * TOP_REGIONS_PER_MONTH },
-  );
-  const cohorts = await warehouse.query<CohortRow>(
-    readQuery("reporting/ltv_cohorts"),
-    {
-      ...months,
-      cohort_start_date: addMonths(runDate, -(COHORT_MONTHS - 1)),
-      cohort_months: COHORT_MONTHS,
-    },
-    { label: "report ltv_cohorts", maxRows: COHORT_MONTHS * COHORT_MONTHS },
-  );
-  const channelGaps = await warehouse.query<ChannelGapRow>(
-    readQuery("reporting/channel_gaps"),
-    { run_date: runDate, gaps_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)) },
-    { label: "report marketing_unified_with_explanations", maxRows: MAX_CHANNELS * 8 },
-  );
   // The like-for-like sums follow the deck's period: month (or week) to date and the same days before.
   const ranges = reportPeriodRanges(runDate, period).toDate;
   const periodRanges = {
@@ -117,56 +96,90 @@ export async function loadPeriodMarts(
     last_year_from_date: ranges.lastYear.from,
     last_year_to_date: ranges.lastYear.to,
   };
-  const channelPeriods = await warehouse.query<ChannelPeriodRow>(
-    readQuery("reporting/channel_periods"),
-    periodRanges,
-    { label: "report marketing_daily_channel periods", maxRows: MAX_CHANNELS * 2 },
-  );
-  const productPeriods = await warehouse.query<ProductPeriodRow>(
-    readQuery("reporting/product_periods"),
-    { ...periodRanges, top_products: TOP_PRODUCTS_PER_MONTH },
-    { label: "report product_daily_sales periods", maxRows: 3 * TOP_PRODUCTS_PER_MONTH },
-  );
-  const regionsLastYear = await warehouse.query<RegionMonthRow>(
-    readQuery("reporting/regions_last_year"),
-    {
-      run_month_date: runMonth,
-      last_year_month_date: addMonths(runMonth, -12),
-      top_regions: TOP_REGIONS_PER_MONTH,
-    },
-    { label: "report geographic_sales last year", maxRows: TOP_REGIONS_PER_MONTH },
-  );
-  const campaignPeriods = await warehouse.query<CampaignPeriodRow>(
-    readQuery("reporting/campaign_periods"),
-    { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
-    { label: "report campaign_performance_daily campaigns", maxRows: TOP_CAMPAIGNS },
-  );
-  const adGroupPeriods = await warehouse.query<AdGroupPeriodRow>(
-    readQuery("reporting/ad_group_periods"),
-    { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
-    { label: "report campaign_performance_daily ad groups", maxRows: TOP_CAMPAIGNS },
-  );
-  const premiumProducts = await warehouse.query<PremiumProductRow>(
-    readQuery("reporting/premium_products"),
-    { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
-    { label: "report premium_products", maxRows: 2 * TOP_PRODUCTS_PER_MONTH },
-  );
   return {
-    monthly,
-    channelMonths,
-    channelMix,
-    productMonths,
-    regions,
-    cohorts,
-    channelGaps,
-    rangesPeriod: period,
-    channelPeriods,
-    productPeriods,
-    regionsLastYear,
-    campaignPeriods,
-    adGroupPeriods,
-    premiumProducts,
-    ...(await loadReconciliation(warehouse, runDate)),
+    monthly: () =>
+      warehouse.query<ExecutiveMonthRow>(readQuery("reporting/executive_summary_monthly"), months, {
+        label: "report executive_summary_monthly",
+        maxRows: MONTHLY_HISTORY,
+      }),
+    channelMonths: () =>
+      warehouse.query<ChannelMonthRow>(readQuery("reporting/marketing_monthly_performance"), months, {
+        label: "report marketing_monthly_performance",
+        maxRows: MONTHLY_HISTORY * MAX_CHANNELS,
+      }),
+    channelMix: () =>
+      warehouse.query<ChannelMixRow>(readQuery("reporting/channel_mix"), months, {
+        label: "report channel_mix",
+        maxRows: 2 * MAX_CHANNELS,
+      }),
+    productMonths: () =>
+      warehouse.query<ProductMonthRow>(
+        readQuery("reporting/top_products_per_month"),
+        { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
+        { label: "report product_performance", maxRows: 2 * TOP_PRODUCTS_PER_MONTH },
+      ),
+    regions: () =>
+      warehouse.query<RegionMonthRow>(
+        readQuery("reporting/top_regions_per_month"),
+        { ...months, top_regions: TOP_REGIONS_PER_MONTH },
+        { label: "report geographic_sales", maxRows: 2 * TOP_REGIONS_PER_MONTH },
+      ),
+    cohorts: () =>
+      warehouse.query<CohortRow>(
+        readQuery("reporting/ltv_cohorts"),
+        {
+          ...months,
+          cohort_start_date: addMonths(runDate, -(COHORT_MONTHS - 1)),
+          cohort_months: COHORT_MONTHS,
+        },
+        { label: "report ltv_cohorts", maxRows: COHORT_MONTHS * COHORT_MONTHS },
+      ),
+    channelGaps: () =>
+      warehouse.query<ChannelGapRow>(
+        readQuery("reporting/channel_gaps"),
+        { run_date: runDate, gaps_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)) },
+        { label: "report marketing_unified_with_explanations", maxRows: MAX_CHANNELS * 8 },
+      ),
+    channelPeriods: () =>
+      warehouse.query<ChannelPeriodRow>(readQuery("reporting/channel_periods"), periodRanges, {
+        label: "report marketing_daily_channel periods",
+        maxRows: MAX_CHANNELS * 2,
+      }),
+    productPeriods: () =>
+      warehouse.query<ProductPeriodRow>(
+        readQuery("reporting/product_periods"),
+        { ...periodRanges, top_products: TOP_PRODUCTS_PER_MONTH },
+        { label: "report product_daily_sales periods", maxRows: 3 * TOP_PRODUCTS_PER_MONTH },
+      ),
+    regionsLastYear: () =>
+      warehouse.query<RegionMonthRow>(
+        readQuery("reporting/regions_last_year"),
+        {
+          run_month_date: runMonth,
+          last_year_month_date: addMonths(runMonth, -12),
+          top_regions: TOP_REGIONS_PER_MONTH,
+        },
+        { label: "report geographic_sales last year", maxRows: TOP_REGIONS_PER_MONTH },
+      ),
+    campaignPeriods: () =>
+      warehouse.query<CampaignPeriodRow>(
+        readQuery("reporting/campaign_periods"),
+        { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
+        { label: "report campaign_performance_daily campaigns", maxRows: TOP_CAMPAIGNS },
+      ),
+    adGroupPeriods: () =>
+      warehouse.query<AdGroupPeriodRow>(
+        readQuery("reporting/ad_group_periods"),
+        { ...periodRanges, top_campaigns: TOP_CAMPAIGNS },
+        { label: "report campaign_performance_daily ad groups", maxRows: TOP_CAMPAIGNS },
+      ),
+    premiumProducts: () =>
+      warehouse.query<PremiumProductRow>(
+        readQuery("reporting/premium_products"),
+        { ...months, top_products: TOP_PRODUCTS_PER_MONTH },
+        { label: "report premium_products", maxRows: 2 * TOP_PRODUCTS_PER_MONTH },
+      ),
+    reconciliation: () => loadReconciliation(warehouse, runDate),
   };
 }
 
@@ -194,22 +207,30 @@ export async function loadReportData(
 ): Promise<ReportData> {
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
-  const daily = await warehouse.query<DailyKpiRow>(
-    readQuery("reporting/daily_kpis"),
-    { history_start_date: historyStart(runDate), run_date: runDate },
-    { label: "report daily_kpis", maxRows: MAX_HISTORY_DAYS },
-  );
-  const channels = await warehouse.query<ChannelDayRow>(
-    readQuery("reporting/marketing_daily_channel"),
-    { history_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)), run_date: runDate },
-    { label: "report marketing_daily_channel", maxRows: CHANNEL_HISTORY_DAYS * 20 },
-  );
-  const topProducts = await warehouse.query<ProductRow>(
-    readQuery("reporting/top_products"),
-    { run_date: runDate, top_products: TOP_PRODUCTS },
-    { label: "report top products", maxRows: TOP_PRODUCTS },
-  );
-  const marts = await loadPeriodMarts(warehouse, runDate, context.config.deckPeriod);
+  // Independent bounded reads, up to the warehouse's parallelReads at once: on BigQuery each is a job with its
+  // own latency, so one after another they would cost a dozen latencies.
+  const { daily, channels, topProducts, ...read } = await allLimited(warehouse.parallelReads ?? 1, {
+    daily: () =>
+      warehouse.query<DailyKpiRow>(
+        readQuery("reporting/daily_kpis"),
+        { history_start_date: historyStart(runDate), run_date: runDate },
+        { label: "report daily_kpis", maxRows: MAX_HISTORY_DAYS },
+      ),
+    channels: () =>
+      warehouse.query<ChannelDayRow>(
+        readQuery("reporting/marketing_daily_channel"),
+        { history_start_date: addDays(runDate, -(CHANNEL_HISTORY_DAYS - 1)), run_date: runDate },
+        { label: "report marketing_daily_channel", maxRows: CHANNEL_HISTORY_DAYS * 20 },
+      ),
+    topProducts: () =>
+      warehouse.query<ProductRow>(
+        readQuery("reporting/top_products"),
+        { run_date: runDate, top_products: TOP_PRODUCTS },
+        { label: "report top products", maxRows: TOP_PRODUCTS },
+      ),
+    ...periodMartReads(warehouse, runDate, context.config.deckPeriod),
+  });
+  const marts = periodMarts(read, context.config.deckPeriod);
   const sourcesRead = await readStateFile<SourceStatus[]>(bucket, sourcesStatusPath(runDate), (value) =>
     Array.isArray(value) ? undefined : "not a JSON array",
   );

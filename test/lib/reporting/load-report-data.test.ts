@@ -1,0 +1,59 @@
+// loadReportData reads the report's marts at the warehouse's parallelReads at once (on BigQuery every query is a
+// job with its own latency), never more, and every read gets its own rows back under its own name.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadReportData } from "../../../functions/lib/reporting/load-report-data.ts";
+import type { Bucket, Row, SqlParams, TableInfo, Warehouse } from "../../../functions/shared/ports.ts";
+import type { Ledger } from "../../../functions/shared/ledger.ts";
+
+/** A warehouse whose every query takes a few event-loop turns and answers with a row naming its query. */
+function slowWarehouse(parallelReads: number) {
+  const seen = { running: 0, most: 0, labels: [] as string[] };
+  const warehouse = {
+    parallelReads,
+    async query<T extends object = Row>(_sql: string, _params?: SqlParams, options?: { label?: string }) {
+      seen.running += 1;
+      seen.most = Math.max(seen.most, seen.running);
+      seen.labels.push(options?.label ?? "");
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      seen.running -= 1;
+      return [{ label: options?.label }] as T[];
+    },
+    async listTables(): Promise<TableInfo[]> {
+      return [];
+    },
+  } as unknown as Warehouse;
+  return { warehouse, seen };
+}
+
+const bucket = { read: async () => undefined } as unknown as Bucket;
+const ledger = { findings: async () => [] } as unknown as Ledger;
+const config = {
+  shop: { name: "Test shop", timezone: "Europe/Paris", currency: "EUR", country: "FR" },
+  deckPeriod: "monthly",
+} as never;
+
+describe("loadReportData", () => {
+  for (const parallelReads of [1, 3, 8]) {
+    it(`reads up to ${parallelReads} at once, each read's rows under its own name`, async () => {
+      const { warehouse, seen } = slowWarehouse(parallelReads);
+      const data = await loadReportData(
+        {
+          ports: { warehouse, bucket } as never,
+          config,
+          message: { runDate: "2026-05-14" } as never,
+          ledger,
+        },
+        {},
+      );
+      assert.equal(seen.most, parallelReads);
+      assert.equal(seen.labels.length, 16);
+      assert.deepEqual(data.daily, [{ label: "report daily_kpis" }]);
+      assert.deepEqual(data.topProducts, [{ label: "report top products" }]);
+      assert.deepEqual(data.marts.cohorts, [{ label: "report ltv_cohorts" }]);
+      assert.deepEqual(data.marts.premiumProducts, [{ label: "report premium_products" }]);
+      assert.equal(data.marts.rangesPeriod, "monthly");
+      assert.equal(data.marts.reconciliation, undefined);
+    });
+  }
+});
