@@ -205,7 +205,21 @@ async function writeMonthChunks(
   schema: ExtractSchema & { month_chunks_by: string },
   chunkPath: (month: string) => string,
 ): Promise<ChunkRecord[]> {
-  const cursor = new RowCursor(batches[Symbol.asyncIterator]());
+  const iterator = batches[Symbol.asyncIterator]();
+  try {
+    return await writeChunksFrom(new RowCursor(iterator), bucket, schema, chunkPath);
+  } finally {
+    // Stopped early (a row out of month order, a failed write): the stream gives its connection back.
+    await iterator.return?.();
+  }
+}
+
+async function writeChunksFrom(
+  cursor: RowCursor,
+  bucket: Bucket,
+  schema: ExtractSchema & { month_chunks_by: string },
+  chunkPath: (month: string) => string,
+): Promise<ChunkRecord[]> {
   const declared = schema.columns.map((column) => column.name);
   const dateColumn = schema.month_chunks_by;
   const written: ChunkRecord[] = [];

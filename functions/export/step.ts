@@ -9,7 +9,15 @@ import type { Bucket, StreamBatch, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
-import { exportMonthChunks } from "./month-chunks.ts";
+import { type ChunkedExport, exportMonthChunks } from "./month-chunks.ts";
+import { mapLimited } from "../lib/concurrency.ts";
+
+interface ExportedExtract {
+  rows: number;
+  bytes: number;
+  /** For a dated extract: how its months were planned and queried. */
+  chunked?: ChunkedExport;
+}
 
 /** The run date latest/ currently shows, or null before the first export. */
 export async function latestExtractsRunDate(bucket: Bucket): Promise<string | null> {
@@ -37,17 +45,16 @@ export async function runExport(context: StepContext): Promise<StepResult> {
   const shown = await latestExtractsRunDate(bucket);
   // The same date again (a forced re-run) replaces latest/; only a newer date already shown keeps it.
   const updateLatest = shown === null || shown <= runDate;
-  const rows: Record<string, number> = {};
-  const outputs: string[] = [];
-  let bytes = 0;
-  const chunked = { extracts: 0, rewrittenWhole: 0, monthsQueried: 0, queries: 0 };
   // Read before any query: a message without transform's record rewrites every month, and those chunks then
   // hold this state (a transform landing meanwhile only makes the next export rewrite them again).
   const stateBefore = context.message.rebuilt ? undefined : await currentWarehouseState(warehouse);
-  for (const name of EXTRACT_NAMES) {
+  // The extracts are independent (each its own files and chunk folder): parallelReads at once, since on BigQuery
+  // every extract is a query job with its own latency.
+  const exported = await mapLimited(EXTRACT_NAMES, warehouse.parallelReads ?? 1, async (name) => {
     const path = extractPath(name, runDate);
     const schema = extractSchema(name);
     const { month_chunks_by: chunkColumn } = schema;
+    let written: ExportedExtract;
     if (chunkColumn !== undefined) {
       // A dated extract: only the months that may have changed are queried (month-chunks.ts).
       const result = await exportMonthChunks({
@@ -72,12 +79,7 @@ export async function runExport(context: StepContext): Promise<StepResult> {
         why: result.plan.reason,
         monthsQueried: result.monthsQueried,
       });
-      chunked.extracts += 1;
-      chunked.rewrittenWhole += result.plan.all ? 1 : 0;
-      chunked.monthsQueried += result.monthsQueried;
-      chunked.queries += result.queries;
-      rows[name] = result.rows;
-      bytes += result.bytes;
+      written = { rows: result.rows, bytes: result.bytes, chunked: result };
     } else {
       const counter = { rows: 0 };
       // ops.reconciliation exists once check-sources reconciled; with reconciliation off the CSV is a header.
@@ -88,17 +90,28 @@ export async function runExport(context: StepContext): Promise<StepResult> {
             { run_date: runDate, is_demo: context.message.demo === true },
             { label: `extract ${name}` },
           );
-      const written = await bucket.writeStream(path, csvChunks(batches, counter), {
+      const { bytes } = await bucket.writeStream(path, csvChunks(batches, counter), {
         contentType: "text/csv; charset=utf-8",
       });
-      rows[name] = counter.rows;
-      bytes += written.bytes;
+      written = { rows: counter.rows, bytes };
     }
-    outputs.push(path);
-    if (updateLatest) {
-      // latest/ is replaced in one step only after the dated file is complete.
-      await bucket.copy(path, latestExtractPath(name));
-      outputs.push(latestExtractPath(name));
+    // latest/ is replaced in one step only after the dated file is complete.
+    if (updateLatest) await bucket.copy(path, latestExtractPath(name));
+    return { name, path, ...written };
+  });
+  const rows: Record<string, number> = {};
+  const outputs: string[] = [];
+  let bytes = 0;
+  const chunked = { extracts: 0, rewrittenWhole: 0, monthsQueried: 0, queries: 0 };
+  for (const extract of exported) {
+    rows[extract.name] = extract.rows;
+    bytes += extract.bytes;
+    outputs.push(extract.path, ...(updateLatest ? [latestExtractPath(extract.name)] : []));
+    if (extract.chunked) {
+      chunked.extracts += 1;
+      chunked.rewrittenWhole += extract.chunked.plan.all ? 1 : 0;
+      chunked.monthsQueried += extract.chunked.monthsQueried;
+      chunked.queries += extract.chunked.queries;
     }
   }
   if (updateLatest) {

@@ -97,7 +97,7 @@ export interface Warehouse {
   readonly kind: "duckdb" | "bigquery";
   /** How many materializations may run at once (independent models in parallel); 1 or absent: one at a time. */
   readonly parallelWrites?: number;
-  /** How many `query` calls may run at once (independent checks in parallel); 1 or absent: one at a time. */
+  /** How many `query` calls and streams may run at once (independent reads in parallel); 1 or absent: one at a time. */
   readonly parallelReads?: number;
   /** Runs a query and returns its rows. Reports and checks read aggregated rows only. */
   query<T extends object = Row>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<T[]>;

@@ -30,7 +30,7 @@ import { readSql } from "../../functions/lib/sql/sql-files.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { EXTRACT_SCHEMAS, extractSchema } from "../../functions/shared/extract-schemas.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
-import type { Bucket, StreamBatch, Warehouse } from "../../functions/shared/ports.ts";
+import type { Bucket, Row, StreamBatch, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage, type Rebuilt } from "../../functions/shared/run-message.ts";
 import { isTransient, type StepContext, type StepResult } from "../../functions/shared/step.ts";
 import { runTransform } from "../../functions/transform/step.ts";
@@ -145,6 +145,45 @@ describe("month chunks: the plan (pure)", () => {
     }
   });
 
+  it("stops reading a stream whose rows come out of month order, and closes it (its connection goes back)", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "pulse-chunks-order-"));
+    let closed = false;
+    const schema = extractSchema("daily_kpis");
+    const columns = schema.columns.map((column) => ({ name: column.name, type: column.type }));
+    const row = (date: string) =>
+      ({ ...Object.fromEntries(columns.map((column) => [column.name, null])), date }) as Row;
+    async function* outOfOrder(): AsyncGenerator<StreamBatch> {
+      try {
+        yield {
+          columns,
+          rows: [row("2026-10-30"), row("2026-11-02")],
+        };
+        yield { columns, rows: [row("2026-10-31")] };
+        yield { columns, rows: [row("2026-11-03")] };
+      } finally {
+        closed = true;
+      }
+    }
+    try {
+      await assert.rejects(
+        exportMonthChunks({
+          warehouse: { stream: outOfOrder } as unknown as Warehouse,
+          bucket: new FolderBucket(folder),
+          schema: { ...schema, month_chunks_by: "date" },
+          sql: readSql("extracts/daily_kpis.sql"),
+          runDate: "2026-11-21",
+          isDemo: false,
+          rebuilt: undefined,
+          destination: extractPath("daily_kpis", "2026-11-21"),
+        }),
+        /rows of 2026-10 come after later months/,
+      );
+      assert.equal(closed, true);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it("turns months into consecutive ranges, the last one cut at the run date", () => {
     assert.deepEqual(queryRanges(["2026-11", "2026-08", "2026-10", "2025-12", "2026-01"], "2026-11-22"), [
       { start: "2025-12-01", end: "2026-01-31" },
@@ -160,6 +199,19 @@ describe("month chunks: the plan (pure)", () => {
   });
 });
 
+/** How many extract streams were being read at once, at most. */
+const streams = { open: 0, most: 0 };
+
+async function* counted(batches: AsyncIterable<StreamBatch>): AsyncIterable<StreamBatch> {
+  streams.open += 1;
+  streams.most = Math.max(streams.most, streams.open);
+  try {
+    yield* batches;
+  } finally {
+    streams.open -= 1;
+  }
+}
+
 /** The warehouse, recording the label of every streamed query: the query log the tests count months with. */
 function recording(warehouse: Warehouse, labels: string[]): Warehouse {
   return new Proxy(warehouse, {
@@ -167,7 +219,7 @@ function recording(warehouse: Warehouse, labels: string[]): Warehouse {
       if (property === "stream") {
         return (sql: string, params?: Record<string, never>, options?: { label?: string }) => {
           labels.push(options?.label ?? "");
-          return target.stream(sql, params, options);
+          return counted(target.stream(sql, params, options));
         };
       }
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -337,6 +389,10 @@ describe("month chunks on the demo shop", { timeout: 300_000 }, () => {
     const result = await exportTo(bucket, END, endRebuilt);
     for (const name of CHUNKED) assert.deepEqual(monthsQueried(name), [`2000-01-01 → ${END}`]);
     assert.equal(result.metrics?.chunkedRewrittenWhole, CHUNKED.length);
+    // The extracts were read side by side, as many at once as the warehouse reads (DuckDB: its two connections).
+    assert.equal(warehouse.parallelReads, 2);
+    assert.equal(streams.most, 2);
+    assert.equal(streams.open, 0);
     await assertSameAsFull(END);
   });
 
@@ -426,7 +482,12 @@ describe("month chunks on the demo shop", { timeout: 300_000 }, () => {
     await exportTo(bucket, WARM);
     const nextRebuilt = await transform(NEXT);
     await saveFindings(warehouse, NEXT, []);
-    const crashing = failingOnce(bucket, (op, path) => op === "write" && path.endsWith("/manifest.json"));
+    // The crash hits daily_kpis' manifest: extracts export side by side, so "the first manifest" is any of them.
+    const crashing = failingOnce(
+      bucket,
+      (op, path) =>
+        op === "write" && path.startsWith(extractChunksRoot("daily_kpis")) && path.endsWith("/manifest.json"),
+    );
     const manifestsBefore = await Promise.all(
       CHUNKED.map(async (name) =>
         (await bucket.list(extractChunksRoot(name))).filter((p) => p.endsWith("manifest.json")),

@@ -20,18 +20,33 @@ export class ConnectionPool<Connection extends { closeSync(): void }> {
   }
 
   async use<T>(exclusive: boolean, work: (connection: Connection) => Promise<T>): Promise<T> {
+    const { connection, release } = await this.acquire(exclusive);
+    try {
+      return await work(connection);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * A connection held until `release` (called once): for a stream, which keeps its connection while its reader
+   * pulls batches. `use` is this around one piece of work.
+   */
+  async acquire(exclusive: boolean): Promise<{ connection: Connection; release: () => void }> {
     while (!this.available(exclusive)) await new Promise<void>((wake) => this.waiting.push(wake));
     const connection = this.idle.pop() as Connection;
     const taken = exclusive ? this.idle.splice(0) : [];
     this.exclusiveHeld = exclusive;
-    try {
-      return await work(connection);
-    } finally {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       this.idle.push(connection, ...taken);
       if (exclusive) this.exclusiveHeld = false;
       // Every waiter looks again: the first that fits goes, the others wait for the next release.
       for (const wake of this.waiting.splice(0)) wake();
-    }
+    };
+    return { connection, release };
   }
 
   private available(exclusive: boolean): boolean {

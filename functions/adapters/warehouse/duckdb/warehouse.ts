@@ -155,24 +155,31 @@ export class DuckDbWarehouse implements Warehouse {
 
   async *stream(sql: string, params: SqlParams = {}, options: QueryOptions = {}): AsyncIterable<StreamBatch> {
     const translated = translateToDuckDb(sql, this.translation);
-    const result = await this.timed(() =>
-      this.connection.stream(translated, toDuckDbParams(usedParams(translated, params))),
-    );
-    const names = result.columnNames();
-    const types = result.columnTypes();
-    const columns = names.map((name, index) => ({ name, type: types[index]?.toString() ?? "UNKNOWN" }));
-    const batches = result.yieldRowObjectJs()[Symbol.asyncIterator]();
-    let yielded = false;
-    for (;;) {
-      const next = await this.timed(() => batches.next());
-      if (next.done) break;
-      if (next.value.length > 0) {
-        yielded = true;
-        yield { columns, rows: plainRows(next.value, names, types) };
+    // A stream holds a pooled connection until its reader has read every batch or stopped (the pool's size is
+    // parallelReads: streams run beside each other and beside queries).
+    const { connection, release } = await this.pool.acquire(false);
+    try {
+      const result = await this.timed(() =>
+        connection.stream(translated, toDuckDbParams(usedParams(translated, params))),
+      );
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      const columns = names.map((name, index) => ({ name, type: types[index]?.toString() ?? "UNKNOWN" }));
+      const batches = result.yieldRowObjectJs()[Symbol.asyncIterator]();
+      let yielded = false;
+      for (;;) {
+        const next = await this.timed(() => batches.next());
+        if (next.done) break;
+        if (next.value.length > 0) {
+          yielded = true;
+          yield { columns, rows: plainRows(next.value, names, types) };
+        }
       }
+      // A query without rows still has columns: readers (an extract's CSV header) need them.
+      if (!yielded) yield { columns, rows: [] };
+    } finally {
+      release();
     }
-    // A query without rows still has columns: readers (an extract's CSV header) need them.
-    if (!yielded) yield { columns, rows: [] };
     void options;
   }
 
@@ -348,19 +355,22 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** On a pooled connection, as `query`: steps list tables from reads running side by side. */
   async listTables(dataset: string): Promise<TableInfo[]> {
-    const reader = await this.timed(() => this.connection.runAndReadAll(DATASET_COLUMNS, { dataset }));
-    const tables = new Map<string, TableInfo>();
-    for (const row of reader.getRowObjectsJS()) {
-      const name = String(row.table_name);
-      const info = tables.get(name) ?? { dataset, name, columns: [], rowCount: 0 };
-      info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
-      tables.set(name, info);
-    }
-    for (const info of tables.values()) {
-      info.rowCount = await this.count(tableName(dataset, info.name));
-    }
-    return [...tables.values()];
+    return this.pool.use(false, async (connection) => {
+      const reader = await this.timed(() => connection.runAndReadAll(DATASET_COLUMNS, { dataset }));
+      const tables = new Map<string, TableInfo>();
+      for (const row of reader.getRowObjectsJS()) {
+        const name = String(row.table_name);
+        const info = tables.get(name) ?? { dataset, name, columns: [], rowCount: 0 };
+        info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+        tables.set(name, info);
+      }
+      for (const info of tables.values()) {
+        info.rowCount = await this.count(tableName(dataset, info.name), connection);
+      }
+      return [...tables.values()];
+    });
   }
 
   stats(): WarehouseStats {

@@ -81,4 +81,33 @@ describe("ConnectionPool", () => {
       [true, true],
     );
   });
+
+  it("holds an acquired connection until it is released, once, however often release is called", async () => {
+    const pool = new ConnectionPool([connection("a"), connection("b")]);
+    const first = await pool.acquire(false);
+    const second = await pool.acquire(false);
+    assert.notEqual(first.connection.name, second.connection.name);
+    let third: string | undefined;
+    const waiting = pool.acquire(false).then((held) => {
+      third = held.connection.name;
+      return held;
+    });
+    await settle();
+    assert.equal(third, undefined, "a third reader waits while both connections are held");
+    first.release();
+    first.release();
+    const held = await waiting;
+    assert.equal(third, first.connection.name);
+    // The double release gave nothing back twice: a whole build still waits for the two holders.
+    let whole = false;
+    const wholeRun = pool.use(true, async () => {
+      whole = true;
+    });
+    await settle();
+    assert.equal(whole, false);
+    second.release();
+    held.release();
+    await wholeRun;
+    assert.equal(whole, true);
+  });
 });

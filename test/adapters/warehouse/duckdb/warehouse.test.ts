@@ -222,6 +222,43 @@ describe("DuckDB warehouse", () => {
     );
   });
 
+  it("reads two streams side by side, and a stream its reader stops gives its connection back", async () => {
+    const sql = (from: string, to: string) =>
+      `SELECT x FROM UNNEST(GENERATE_DATE_ARRAY(DATE '${from}', DATE '${to}')) AS x ORDER BY x`;
+    const days = async (stream: AsyncIterator<StreamBatch>) => {
+      const read: string[] = [];
+      for (let next = await stream.next(); !next.done; next = await stream.next()) {
+        read.push(...next.value.rows.map((row) => String(row.x)));
+      }
+      return read;
+    };
+    // Interleaved: each stream's batches are pulled in turn, each keeps its own result.
+    const [early, late] = await Promise.all([
+      days(warehouse.stream(sql("2000-01-01", "2010-12-31"))[Symbol.asyncIterator]()),
+      days(warehouse.stream(sql("2011-01-01", "2020-12-31"))[Symbol.asyncIterator]()),
+    ]);
+    assert.equal(early.length, 4018);
+    assert.equal(late.length, 3653);
+    assert.deepEqual(
+      [early[0], early.at(-1), late[0], late.at(-1)],
+      ["2000-01-01", "2010-12-31", "2011-01-01", "2020-12-31"],
+    );
+    // Two streams read one batch each and stop: both connections come back, so a whole build still runs.
+    for (let stopped = 0; stopped < 2; stopped += 1) {
+      const stream = warehouse.stream(sql("2000-01-01", "2020-12-31"))[Symbol.asyncIterator]();
+      assert.equal((await stream.next()).done, false);
+      await stream.return?.();
+    }
+    const built = await warehouse.materialize({
+      dataset: "marts",
+      table: "after_streams",
+      sql: "SELECT day, SUM(amount) AS total FROM raw.events GROUP BY day",
+      params: {},
+      partitionColumn: "day",
+    });
+    assert.equal(outcome(built).mode, "full");
+  });
+
   it("lists a dataset's tables with columns and row counts", async () => {
     const tables = await warehouse.listTables("raw");
     assert.deepEqual(tables, [
