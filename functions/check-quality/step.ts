@@ -330,15 +330,20 @@ async function profileColumns(run: QualityRun): Promise<number> {
     history_start_date: addDays(run.runDate, -historyDays(run.settings)),
     run_date: run.runDate,
   };
+  // One query per profiled column, independent: parallelReads at once, like the audits.
+  const columns = PROFILE_TARGETS.flatMap((target) => target.columns.map((column) => ({ target, column })));
+  const profiled = await mapLimited(columns, warehouse.parallelReads ?? 1, async ({ target, column }) =>
+    toProfiles(
+      target,
+      column,
+      await warehouse.query(profileSql(target, column), range, {
+        label: `profile ${target.table}.${column.name}`,
+      }),
+    ),
+  );
   const rows = [];
   for (const target of PROFILE_TARGETS) {
-    const profiles: ColumnProfile[] = [];
-    for (const column of target.columns) {
-      const days = await warehouse.query(profileSql(target, column), range, {
-        label: `profile ${target.table}.${column.name}`,
-      });
-      profiles.push(...toProfiles(target, column, days));
-    }
+    const profiles: ColumnProfile[] = profiled.filter((_, index) => columns[index]?.target === target).flat();
     rows.push(...profileRows(run.runDate, target, profiles));
     for (const column of target.columns.filter((candidate) => candidate.alertOnNullRate)) {
       const series = profiles

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, type DemoManifest, generateDemoData } from "../../functions/demo/generate.ts";
+import { PROFILE_TARGETS } from "../../functions/check-quality/profiles.ts";
 import { anomaliesPaths } from "../../functions/lib/bucket-layout.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
@@ -179,7 +180,24 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
        WHERE run_date = @run_date ORDER BY table_name, column_name`,
       { run_date: RUN_DATE },
     );
-    assert.ok(profiles.length >= 20, `${profiles.length} profiled columns`);
+    const declared = PROFILE_TARGETS.flatMap((target) =>
+      target.columns.map((column) => ({ target, column: column.name })),
+    );
+    assert.equal(profiles.length, declared.length);
+    // Each column's profile (its query ran beside the others) is that column's, counted here independently.
+    for (const { target, column } of declared) {
+      const [expected] = await shop.warehouse.query<{ row_count: number; null_count: number }>(
+        `SELECT COUNT(*) AS row_count, COUNTIF(${column} IS NULL) AS null_count FROM ${target.table}
+         WHERE ${target.dateColumn} = @run_date`,
+        { run_date: RUN_DATE },
+      );
+      const profile = profiles.find((row) => row.table_name === target.table && row.column_name === column);
+      assert.deepEqual(
+        [Number(profile?.row_count), Number(profile?.null_count)],
+        [Number(expected?.row_count), Number(expected?.null_count)],
+        `${target.table}.${column}`,
+      );
+    }
     const totalPrice = profiles.find(
       (row) => row.table_name === "unified.shopify_unified" && row.column_name === "total_price",
     );
