@@ -70,7 +70,13 @@ async function runChild<T>(
   });
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`${script} ${args.join(" ")} exited with ${code}`);
-  return { wallMs: Math.round(wallMs), measure: JSON.parse(await readFile(outFile, "utf8")) as T };
+  const measure = await readFile(outFile, "utf8").catch(() => {
+    throw new Error(
+      `${build.script(script)} exited without writing ${outFile}: its main guard must accept the compiled .js ` +
+        `(checkouts before the bench compiled its code test for .ts only)`,
+    );
+  });
+  return { wallMs: Math.round(wallMs), measure: JSON.parse(measure) as T };
 }
 
 /** One measured build, with this checkout's code or another's (the --compare-code column) on the same data. */
