@@ -150,7 +150,11 @@ export interface CustomerSyncs {
   syncId(index: number): number;
 }
 
-/** shopify_customers: the latest state of every customer, landed by the sync after its last change. */
+/**
+ * shopify_customers: the latest state of every customer, landed by the sync after its last change. The rows go
+ * in landing order (the backfill first, then sync after sync), as Airbyte appends them to its raw table; in
+ * creation order instead, a customer who came back last week would sit among those of two years ago.
+ */
 export function writeCustomers(
   writer: RowWriter,
   base: CustomerBase,
@@ -160,7 +164,7 @@ export function writeCustomers(
   rawIds: Rng,
   generationId: number,
 ): void {
-  for (let index = 0; index < base.count; index++) {
+  for (const index of landingOrder(base)) {
     const profile = profileOf(seed, CUSTOMER_SALT, index);
     const syncIndex = base.syncIndex[index] ?? -1;
     writer.int(CustomerBase.idOf(index));
@@ -194,4 +198,19 @@ export function customerJson(
   ordersCount: number,
 ): string {
   return `{"id":${CustomerBase.idOf(index)},"email":${jsonString(profile.email)},"first_name":${jsonString(profile.firstName)},"last_name":${jsonString(profile.lastName)},"created_at":"${isoSeconds(createdMs)}","orders_count":${ordersCount}}`;
+}
+
+/** Customer indexes by the sync that landed them, creation order within a sync (a counting sort). */
+export function landingOrder(base: CustomerBase): Int32Array {
+  // Slot 0 is the backfill (sync -1), slot s + 1 is sync s.
+  const slotOf = (index: number) => (base.syncIndex[index] ?? -1) + 1;
+  let slots = 0;
+  for (let index = 0; index < base.count; index++) slots = Math.max(slots, slotOf(index) + 1);
+  // next[slot]: where that slot's next customer goes, after every customer of the slots before it.
+  const next = new Int32Array(slots + 1);
+  for (let index = 0; index < base.count; index++) next[slotOf(index) + 1]! += 1;
+  for (let slot = 1; slot <= slots; slot++) next[slot]! += next[slot - 1]!;
+  const order = new Int32Array(base.count);
+  for (let index = 0; index < base.count; index++) order[next[slotOf(index)]!++] = index;
+  return order;
 }

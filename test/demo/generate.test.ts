@@ -95,6 +95,26 @@ describe("demo data generator", () => {
     assert.deepEqual(await checksums(connection, "det_a"), a);
   });
 
+  it("appends customers in landing order, as Airbyte does: no customer row follows one extracted later", async () => {
+    // In creation order instead, a customer who came back last week would sit among those of two years ago, and a
+    // daily run's read of the newly landed customers could skip nothing.
+    const later = await num(
+      connection,
+      `SELECT count(*) FILTER (WHERE _airbyte_extracted_at < previous) FROM (
+         SELECT _airbyte_extracted_at, lag(_airbyte_extracted_at) OVER (ORDER BY rowid) AS previous
+         FROM clean.shopify_customers)`,
+    );
+    assert.equal(later, 0);
+    // Not trivially: the newest syncs hold customers who signed up long before.
+    const returning = await num(
+      connection,
+      `SELECT count(*) FROM clean.shopify_customers
+       WHERE _airbyte_extracted_at > TIMESTAMP '${END}' - INTERVAL 7 DAY
+         AND created_at < TIMESTAMP '${END}' - INTERVAL 60 DAY`,
+    );
+    assert.ok(returning > 0, "customers created long ago landed in the last week");
+  });
+
   it("creates every declared raw table and reports its row counts", async () => {
     for (const table of RAW_TABLES) {
       const count = await num(connection, `SELECT count(*) FROM dirty.${table.name}`);
