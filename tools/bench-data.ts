@@ -1,8 +1,12 @@
 // The benchmark's demo shops, generated once and cached under <work dir>/data (outside git): a rerun of the
 // bench never regenerates. A dataset is named by its history (days) and its recent daily volume, so the
-// history-scaling table can hold the newest days' volume fixed while the history doubles.
+// history-scaling table can hold the newest days' volume fixed while the history doubles, and by the generator's
+// fingerprint, so a changed generator is never measured on data an older one wrote.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../functions/demo/generate.ts";
 import { growthFactor } from "../functions/demo/seasonality.ts";
@@ -35,8 +39,32 @@ export function datasetForRecentVolume(recentPerDay: number, days: number): Benc
   return { days, ordersPerDay: recentPerDay / newestOverMean };
 }
 
-export function datasetFile(cacheDir: string, dataset: BenchDataset): string {
-  return join(cacheDir, `raw-${dataset.days}d-${Math.round(dataset.ordersPerDay)}pd.duckdb`);
+/**
+ * The generator's fingerprint: a hash of the demo generator's source files. A cached dataset written by another
+ * version of the generator (rows in another order, other columns) is never reused: its file has another name.
+ */
+export function generatorFingerprint(
+  demoDir = join(dirname(fileURLToPath(import.meta.url)), "..", "functions", "demo"),
+): string {
+  const hash = createHash("sha256");
+  for (const file of readdirSync(demoDir)
+    .filter((name) => /\.[jt]s$/.test(name))
+    .sort()) {
+    hash
+      .update(file)
+      .update("\u0000")
+      .update(readFileSync(join(demoDir, file)))
+      .update("\u0000");
+  }
+  return hash.digest("hex").slice(0, 8);
+}
+
+export function datasetFile(
+  cacheDir: string,
+  dataset: BenchDataset,
+  generator = generatorFingerprint(),
+): string {
+  return join(cacheDir, `raw-${dataset.days}d-${Math.round(dataset.ordersPerDay)}pd-${generator}.duckdb`);
 }
 
 /** The cached raw DuckDB file of `dataset`, generated first when missing; `seconds` is null on a cache hit. */

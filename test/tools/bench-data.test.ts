@@ -1,0 +1,33 @@
+// The bench's cached datasets are named by the demo generator's fingerprint: a changed generator never gets
+// measured on data an older one wrote.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { datasetFile, generatorFingerprint } from "../../tools/bench-data.ts";
+
+describe("bench datasets", () => {
+  it("name the file by history, daily volume and the generator's fingerprint, which follows its sources", async () => {
+    const demo = await mkdtemp(join(tmpdir(), "pulse-bench-data-"));
+    try {
+      await writeFile(join(demo, "customers.ts"), "export const order = 'creation';\n");
+      await writeFile(join(demo, "notes.md"), "not code\n");
+      const before = generatorFingerprint(demo);
+      await writeFile(join(demo, "notes.md"), "still not code\n");
+      assert.equal(generatorFingerprint(demo), before, "only the code counts");
+      await writeFile(join(demo, "customers.ts"), "export const order = 'landing';\n");
+      const after = generatorFingerprint(demo);
+      assert.notEqual(after, before);
+      assert.equal(
+        datasetFile("/cache", { days: 730, ordersPerDay: 1369.86 }, after),
+        `/cache/raw-730d-1370pd-${after}.duckdb`,
+      );
+    } finally {
+      await rm(demo, { recursive: true, force: true });
+    }
+    // The real generator's fingerprint is stable between calls.
+    assert.match(generatorFingerprint(), /^[0-9a-f]{8}$/);
+    assert.equal(generatorFingerprint(), generatorFingerprint());
+  });
+});
