@@ -6,7 +6,19 @@
 // holds a per-object lock file for the few microseconds between checking the generation and renaming, and the
 // lock is safe across processes (open with O_EXCL); a lock left by a dead process is broken.
 import { randomUUID } from "node:crypto";
-import { constants, createWriteStream, type Dirent } from "node:fs";
+import {
+  closeSync,
+  constants,
+  createWriteStream,
+  type Dirent,
+  fstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  writeSync,
+} from "node:fs";
 import {
   type FileHandle,
   link,
@@ -37,6 +49,21 @@ export class NotRegularFileError extends Error {
   override name = "NotRegularFileError";
 }
 
+/** Why a file's stats are not a regular file's ("a FIFO (named pipe)", …), or undefined for a regular file. */
+function notRegular(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  return stats.isFIFO() ? "a FIFO (named pipe)" : stats.isDirectory() ? "a folder" : "not a regular file";
+}
+
+/** Flags that open an object for reading without following a symlink or blocking on a FIFO. */
+const READ_REGULAR_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function symlinkRefused(error: unknown, objectPath: string): unknown {
+  return (error as NodeJS.ErrnoException).code === "ELOOP"
+    ? new NotRegularFileError(`${objectPath} is a symbolic link; refused, not followed`)
+    : error;
+}
+
 /**
  * Opens an object for reading without following a symlink (O_NOFOLLOW) and without blocking on a FIFO
  * (O_NONBLOCK), then refuses anything that is not a regular file.
@@ -44,25 +71,36 @@ export class NotRegularFileError extends Error {
 async function openRegular(full: string, objectPath: string): Promise<FileHandle> {
   let handle: FileHandle;
   try {
-    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(full, READ_REGULAR_FLAGS);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOOP") {
-      throw new NotRegularFileError(`${objectPath} is a symbolic link; refused, not followed`);
-    }
-    throw error;
+    throw symlinkRefused(error, objectPath);
   }
-  const stats = await handle.stat();
-  if (!stats.isFile()) {
+  const kind = notRegular(await handle.stat());
+  if (kind) {
     await handle.close();
-    const kind = stats.isFIFO()
-      ? "a FIFO (named pipe)"
-      : stats.isDirectory()
-        ? "a folder"
-        : "not a regular file";
     throw new NotRegularFileError(`${objectPath} is ${kind}; refused, not read`);
   }
   return handle;
 }
+
+/** openRegular with synchronous calls, for compose; returns a file descriptor. */
+function openRegularSync(full: string, objectPath: string): number {
+  let descriptor: number;
+  try {
+    descriptor = openSync(full, READ_REGULAR_FLAGS);
+  } catch (error) {
+    throw symlinkRefused(error, objectPath);
+  }
+  const kind = notRegular(fstatSync(descriptor));
+  if (kind) {
+    closeSync(descriptor);
+    throw new NotRegularFileError(`${objectPath} is ${kind}; refused, not read`);
+  }
+  return descriptor;
+}
+
+/** Bytes compose moves per read: its memory, whatever the sources' sizes. */
+const COMPOSE_BUFFER_BYTES = 1024 * 1024;
 
 function generationOf(stats: { ino: bigint; ctimeNs: bigint; size: bigint }): string {
   return `${stats.ino}.${stats.ctimeNs}.${stats.size}`;
@@ -310,21 +348,40 @@ export class FolderBucket implements Bucket {
     }
   }
 
-  /** The sources' files streamed one after another into a temporary file, renamed into place when whole. */
+  /**
+   * The sources' bytes one after another into a temporary file, renamed into place when whole. Synchronous calls,
+   * on purpose: a month-chunked extract composes a file per month (49 at four years of history), and each
+   * promise-based call's round trip through libuv's thread pool made one compose take 13–37 ms alone and up to
+   * 70 ms inside the export, against 1–6 ms this way (measured on the bench's 4-year shop). The event loop is
+   * held for those few milliseconds; memory stays one buffer.
+   */
   async compose(sources: readonly string[], destination: string): Promise<void> {
-    this.pathOf(destination);
-    const opened: FileHandle[] = [];
+    const full = this.pathOf(destination);
+    const paths = sources.map((source) => ({ source, full: this.pathOf(source) }));
+    await mkdir(dirname(full), { recursive: true });
+    const temp = this.tempPathFor(full);
+    const opened: number[] = [];
+    let output: number | undefined;
     try {
       // Every source is opened (and checked as a regular file) before the first byte is written.
-      for (const source of sources) opened.push(await openRegular(this.pathOf(source), source));
-      async function* concatenated(): AsyncGenerator<Buffer> {
-        for (const handle of opened) {
-          for await (const chunk of handle.createReadStream({ autoClose: false })) yield chunk as Buffer;
+      for (const path of paths) opened.push(openRegularSync(path.full, path.source));
+      output = openSync(temp, "w");
+      const buffer = Buffer.allocUnsafe(COMPOSE_BUFFER_BYTES);
+      for (const descriptor of opened) {
+        for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer)) {
+          for (let written = 0; written < read;)
+            written += writeSync(output, buffer, written, read - written);
         }
       }
-      await this.writeStream(destination, concatenated());
+      closeSync(output);
+      output = undefined;
+      renameSync(temp, full);
+    } catch (error) {
+      if (output !== undefined) closeSync(output);
+      rmSync(temp, { force: true });
+      throw error;
     } finally {
-      await Promise.all(opened.map((handle) => handle.close()));
+      for (const descriptor of opened) closeSync(descriptor);
     }
   }
 

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readdir, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { FolderBucket } from "../../../functions/adapters/bucket/folder-bucket.ts";
+import { FolderBucket, NotRegularFileError } from "../../../functions/adapters/bucket/folder-bucket.ts";
 
 describe("folder bucket", () => {
   let root: string;
@@ -81,6 +82,40 @@ describe("folder bucket", () => {
     await assert.rejects(bucket.compose(["parts/header.csv", "parts/missing.csv"], "out/whole.csv"));
     assert.equal((await bucket.read("out/whole.csv"))?.toString().length, 42);
     assert.deepEqual(await readdir(join(root, "out")), ["whole.csv"]);
+  });
+
+  it("composes sources larger than its read buffer byte for byte, and refuses a symlink or FIFO source", async () => {
+    // 2.5 MiB of bytes that differ along the file: a lost or repeated buffer would show.
+    const big = Buffer.alloc(2.5 * 2 ** 20);
+    for (let index = 0; index < big.length; index++) big[index] = (index * 7 + (index >> 12)) % 251;
+    await bucket.write("large/a.bin", big);
+    await bucket.write("large/b.bin", "tail\n");
+    await bucket.compose(["large/b.bin", "large/a.bin", "large/b.bin"], "large/whole.bin");
+    const whole = await bucket.read("large/whole.bin");
+    assert.ok(whole);
+    assert.ok(whole.equals(Buffer.concat([Buffer.from("tail\n"), big, Buffer.from("tail\n")])));
+
+    await symlink(join(root, "large", "b.bin"), join(root, "large", "link.bin"));
+    await assert.rejects(
+      bucket.compose(["large/b.bin", "large/link.bin"], "large/whole.bin"),
+      (error: Error) =>
+        error instanceof NotRegularFileError && /large\/link\.bin is a symbolic link/.test(error.message),
+    );
+    execFileSync("mkfifo", [join(root, "large", "pipe.bin")]);
+    await assert.rejects(
+      bucket.compose(["large/pipe.bin"], "large/whole.bin"),
+      (error: Error) =>
+        error instanceof NotRegularFileError && /large\/pipe\.bin is a FIFO/.test(error.message),
+    );
+    // The refused composes left the earlier whole object and no temporary file.
+    assert.ok((await bucket.read("large/whole.bin"))?.equals(whole));
+    assert.deepEqual((await readdir(join(root, "large"))).sort(), [
+      "a.bin",
+      "b.bin",
+      "link.bin",
+      "pipe.bin",
+      "whole.bin",
+    ]);
   });
 
   it("refuses paths that leave the bucket", async () => {
