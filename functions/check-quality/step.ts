@@ -14,9 +14,9 @@ import { runWindow, windowParams } from "../lib/run-window.ts";
 import { type AnomalyVerdict, type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
 import { compareWithLastYear, type LastYearComparison, lastYearWindow } from "../lib/quality/last-year.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
-import { loadAudits } from "./audits.ts";
+import { countFailingRows, loadAudits } from "./audits.ts";
 import { channelOfSource, PAID_CHANNELS } from "../lib/sql/channels.ts";
-import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
+import { readQuery } from "../lib/sql/queries.ts";
 import {
   type ColumnProfile,
   COLUMN_PROFILE_COLUMNS,
@@ -94,17 +94,12 @@ async function sideBySide(run: QualityRun, checks: ((run: QualityRun) => Promise
 
 async function runAudits(run: QualityRun): Promise<number> {
   const audits = loadAudits();
-  const { warehouse } = run.context.ports;
-  // Independent queries, a few at once (on BigQuery each is a job whose time is mostly latency); the findings
-  // then follow in the audits' order whatever order the answers came in.
-  const failingRows = await mapLimited(audits, warehouse.parallelReads ?? 1, async (audit) => {
-    const failures = await warehouse.query(
-      queryTemplate("check-quality/audit_failing_rows", { audit: audit.sql }),
-      run.params,
-      { label: `audit ${audit.name}` },
-    );
-    return Number(failures[0]?.failing_rows ?? 0);
-  });
+  const failingRows = await countFailingRows(
+    run.context.ports.warehouse,
+    audits,
+    run.params,
+    run.context.log,
+  );
   audits.forEach((audit, index) => {
     const failing = failingRows[index] ?? 0;
     if (failing === 0) return;

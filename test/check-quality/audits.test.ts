@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { anomaliesDocument, renderAnomaliesMarkdown } from "../../functions/lib/quality/anomalies-file.ts";
-import { loadAudits, parseAudit } from "../../functions/check-quality/audits.ts";
+import {
+  auditBatchSql,
+  countFailingRows,
+  loadAudits,
+  parseAudit,
+} from "../../functions/check-quality/audits.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import type { LogFields, Logger, SqlParams } from "../../functions/shared/ports.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 
 describe("audits", () => {
@@ -41,6 +48,113 @@ describe("audits", () => {
       "kpi_totals_balance",
     ])
       assert.equal(audits.get(name)?.blocking, false, name);
+  });
+});
+
+describe("the audits' failing rows", () => {
+  // A hand-made table: order 2 twice, order 4 three times, and order 5 with no channel.
+  const orders = [
+    [1, "2026-11-18", "email"],
+    [2, "2026-11-19", "paid_social"],
+    [2, "2026-11-19", "paid_social"],
+    [3, "2026-11-20", "direct"],
+    [4, "2026-11-20", "direct"],
+    [4, "2026-11-20", "direct"],
+    [4, "2026-11-20", "direct"],
+    [5, "2026-11-21", null],
+    // Outside the window: its duplicate must not count.
+    [6, "2026-10-01", "email"],
+    [6, "2026-10-01", "email"],
+  ] as const;
+  const params: SqlParams = { window_start: "2026-11-15", window_end: "2026-11-21" };
+  const audits = [
+    parseAudit(
+      "unique_orders.sql",
+      "-- Audit (blocking): one row per order.\n-- Table: unified.orders\n" +
+        "SELECT order_id, COUNT(*) AS copies FROM unified.orders\n" +
+        "WHERE order_date BETWEEN @window_start AND @window_end GROUP BY order_id HAVING COUNT(*) > 1",
+    ),
+    parseAudit(
+      "channel_not_null.sql",
+      "-- Audit (blocking): every order has a channel.\nSELECT order_id FROM unified.orders WHERE channel IS NULL",
+    ),
+    parseAudit(
+      "no_future_orders.sql",
+      "-- Audit (warning): no order after the window.\n" +
+        "SELECT order_id FROM unified.orders WHERE order_date > @window_end",
+    ),
+    parseAudit(
+      "extra_rows.sql",
+      "-- Audit (warning): every row of a duplicated order beyond its first (a comment line -- inside).\n" +
+        "SELECT order_id FROM unified.orders\n" +
+        "QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY order_date) > 1",
+    ),
+  ];
+  // Counted by hand from the rows above: orders 2 and 4 duplicated in the window (6 is outside it); one order
+  // without a channel; none after the window; 1 + 2 + 1 rows beyond each duplicated order's first.
+  const expected = [2, 1, 0, 4];
+
+  let warehouse: DuckDbWarehouse;
+  const queries: string[] = [];
+  const warnings: LogFields[] = [];
+  const log: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (_message, fields = {}) => void warnings.push(fields),
+    error: () => {},
+    child: () => log,
+  };
+  before(async () => {
+    warehouse = await DuckDbWarehouse.open(":memory:");
+    await warehouse.rawConnection.run("CREATE SCHEMA unified");
+    await warehouse.rawConnection.run(
+      "CREATE TABLE unified.orders (order_id BIGINT, order_date DATE, channel VARCHAR)",
+    );
+    for (const [id, date, channel] of orders) {
+      await warehouse.rawConnection.run(
+        `INSERT INTO unified.orders VALUES (${id}, DATE '${date}', ${channel === null ? "NULL" : `'${channel}'`})`,
+      );
+    }
+    // Every query the audits send, recorded on their way to DuckDB.
+    const query = warehouse.query.bind(warehouse);
+    warehouse.query = ((sql, queryParams, options) => {
+      queries.push(sql);
+      return query(sql, queryParams, options);
+    }) as typeof warehouse.query;
+  });
+  after(() => warehouse.close());
+
+  it("come from one query, each audit's count the rows its own query returns", async () => {
+    queries.length = 0;
+    assert.deepEqual(await countFailingRows(warehouse, audits, params, log), expected);
+    assert.equal(queries.length, 1);
+    assert.equal(queries[0], auditBatchSql(audits));
+    // Each audit's own query, run alone, returns that many rows.
+    for (const [index, audit] of audits.entries()) {
+      const rows = await warehouse.rawConnection.runAndReadAll(
+        audit.sql
+          .replaceAll("@window_start", "DATE '2026-11-15'")
+          .replaceAll("@window_end", "DATE '2026-11-21'"),
+      );
+      assert.equal(rows.currentRowCount, expected[index], audit.name);
+    }
+    assert.deepEqual(warnings, []);
+  });
+
+  it("fall back to one query per audit when the batch fails, so the error names the broken audit", async () => {
+    queries.length = 0;
+    const broken = parseAudit(
+      "broken.sql",
+      "-- Audit (warning): reads a table that does not exist.\nSELECT 1 AS x FROM unified.no_such_table",
+    );
+    await assert.rejects(
+      countFailingRows(warehouse, [...audits, broken], params, log),
+      /query "audit broken" failed on DuckDB: .*no_such_table/,
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(String(warnings[0]?.error), /no_such_table/);
+    // The batch, then each audit alone (the good ones answer, the broken one throws).
+    assert.equal(queries.length, 1 + audits.length + 1);
   });
 });
 

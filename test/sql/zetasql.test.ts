@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { after, describe, it, type TestContext } from "node:test";
-import { loadAudits } from "../../functions/check-quality/audits.ts";
+import { auditBatchSql, loadAudits } from "../../functions/check-quality/audits.ts";
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
 import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
@@ -359,6 +359,15 @@ function defineSuite(server: ZetaSqlServer): void {
           if (!result.ok) failAnalysis(t, audit.file, audit.file, result.message, failedModels);
         });
       }
+    });
+
+    it("every audit's count in one query (check-quality's auditBatchSql): (audit_index, failing_rows)", async (t) => {
+      const result = await analyze(auditBatchSql(loadAudits()));
+      if (!result.ok) failAnalysis(t, "audit batch", "audit batch", result.message, failedModels);
+      assert.deepEqual(
+        result.columns.map((column) => `${column.name} ${typeName(column.type)}`),
+        ["audit_index INT64", "failing_rows INT64"],
+      );
     });
   });
 }
