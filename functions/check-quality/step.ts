@@ -2,7 +2,6 @@
 // Data tests (sql/audits), business rules, anomaly detection on the day's numbers and column profiles; the
 // findings go to the ledger (returned), ops.findings and runs/dt=<date>/anomalies.{md,json}.
 import { addDays } from "../lib/calendar.ts";
-import { mapLimited } from "../lib/concurrency.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
 import { postCriticalFindings } from "../lib/chat-alerts.ts";
@@ -21,9 +20,9 @@ import {
   type ColumnProfile,
   COLUMN_PROFILE_COLUMNS,
   PROFILE_TARGETS,
+  profiledColumns,
+  profileEveryColumn,
   profileRows,
-  profileSql,
-  toProfiles,
 } from "./profiles.ts";
 import {
   attributionFindings,
@@ -344,17 +343,8 @@ async function profileColumns(run: QualityRun): Promise<number> {
     history_start_date: addDays(run.runDate, -historyDays(run.settings)),
     run_date: run.runDate,
   };
-  // One query per profiled column, independent: parallelReads at once, like the audits.
-  const columns = PROFILE_TARGETS.flatMap((target) => target.columns.map((column) => ({ target, column })));
-  const profiled = await mapLimited(columns, warehouse.parallelReads ?? 1, async ({ target, column }) =>
-    toProfiles(
-      target,
-      column,
-      await warehouse.query(profileSql(target, column), range, {
-        label: `profile ${target.table}.${column.name}`,
-      }),
-    ),
-  );
+  const columns = profiledColumns();
+  const profiled = await profileEveryColumn(warehouse, columns, range, run.context.log);
   const rows = [];
   for (const target of PROFILE_TARGETS) {
     const profiles: ColumnProfile[] = profiled.filter((_, index) => columns[index]?.target === target).flat();

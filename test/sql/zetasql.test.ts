@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { after, describe, it, type TestContext } from "node:test";
 import { auditBatchSql, loadAudits } from "../../functions/check-quality/audits.ts";
+import { profileBatchSql, profiledColumns } from "../../functions/check-quality/profiles.ts";
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
 import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
@@ -359,6 +360,22 @@ function defineSuite(server: ZetaSqlServer): void {
           if (!result.ok) failAnalysis(t, audit.file, audit.file, result.message, failedModels);
         });
       }
+    });
+
+    it("every column profile in one query (check-quality's profileBatchSql): its columns and types", async (t) => {
+      const result = await analyze(profileBatchSql(profiledColumns()));
+      if (!result.ok) failAnalysis(t, "profile batch", "profile batch", result.message, failedModels);
+      assert.deepEqual(
+        result.columns.map((column) => `${column.name} ${typeName(column.type)}`),
+        [
+          "profile_index INT64",
+          "day DATE",
+          "row_count INT64",
+          "null_count INT64",
+          "zero_count INT64",
+          "total FLOAT64",
+        ],
+      );
     });
 
     it("every audit's count in one query (check-quality's auditBatchSql): (audit_index, failing_rows)", async (t) => {
