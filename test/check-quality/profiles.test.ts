@@ -86,7 +86,12 @@ describe("column profiles in one query", () => {
       child: () => log,
     };
     const range = { history_start_date: "2026-11-01", run_date: "2026-11-20" };
-    const missing: ProfileTarget = { ...target, table: "unified.no_such_table" };
+    // One column only: with two, which of them fails first is a race.
+    const missing: ProfileTarget = {
+      ...target,
+      table: "unified.no_such_table",
+      columns: target.columns.slice(0, 1),
+    };
     await assert.rejects(
       profileEveryColumn(warehouse, profiledColumns([target, missing]), range, log),
       /query "profile unified\.no_such_table\.total_price" failed on DuckDB/,
