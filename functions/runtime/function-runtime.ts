@@ -14,8 +14,6 @@ import type { HandlerRuntime } from "../shared/handler.ts";
 import { createLogger } from "../lib/logger.ts";
 import type { Logger } from "../shared/ports.ts";
 import type { Ports } from "../shared/step.ts";
-import { cloudSecrets, createCloudPorts } from "./cloud-ports.ts";
-import { createLocalPorts, localSecrets } from "./local-ports.ts";
 
 export interface FunctionRuntime extends HandlerRuntime {
   ports: Ports;
@@ -52,13 +50,17 @@ export async function createFunctionRuntime(
   const provided = secretsFromEnvironment(env);
   const log = functionLogger(config, options);
   const projectId = config.cloud.projectId;
+  // Each mode's ports are imported only when that mode starts: a deployed function never loads DuckDB's native
+  // library, and the emulator never loads the cloud clients.
   if (config.mode === "cloud") {
+    const { cloudSecrets, createCloudPorts } = await import("./cloud-ports.ts");
     const ports = createCloudPorts(config.cloud, {
       secrets: cloudSecrets(config.cloud, provided),
       chatKind: config.chat.kind,
     });
     return { config, ports, log, projectId, close: () => ports.close() };
   }
+  const { createLocalPorts, localSecrets } = await import("./local-ports.ts");
   const bus = new PubSubBus(projectId);
   const ports = await createLocalPorts(config, bus, {
     warehouse: options.warehouse,

@@ -1,12 +1,10 @@
 // Every step's event handler and the dead-letter handler, built in one place for the Cloud Function entry points
 // (functions/index.ts, which the emulator serves) and the local run: which function runs each step, and that
 // notify also sends the failure email, are decided here and nowhere else.
-import { runCheckQuality } from "../check-quality/step.ts";
-import { runCheckSources } from "../check-sources/step.ts";
-import { runExport } from "../export/step.ts";
-import { runIngest } from "../ingest/step.ts";
-import { notifyFailure, runNotify } from "../notify/step.ts";
-import { runReport } from "../report/step.ts";
+//
+// Each step's module is imported on its first event, not with this file: every deployed function loads the one
+// entry module, and a function runs one step, so it loads that step's libraries only (transform never loads the
+// deck's or the email's).
 import {
   createDeadLetterHandler,
   createStepEventHandler,
@@ -15,18 +13,28 @@ import {
   type StepEventHandler,
 } from "../shared/handler.ts";
 import { STEPS, type StepName } from "../shared/pipeline.ts";
+import type { RunMessage } from "../shared/run-message.ts";
 import type { StepFunction } from "../shared/step.ts";
-import { runTransform } from "../transform/step.ts";
+
+/** A step function whose module is imported when it first runs. */
+function onFirstRun(load: () => Promise<StepFunction>): StepFunction {
+  return async (context) => (await load())(context);
+}
 
 const STEP_FUNCTIONS: Record<StepName, StepFunction> = {
-  ingest: runIngest,
-  "check-sources": runCheckSources,
-  transform: runTransform,
-  "check-quality": runCheckQuality,
-  export: runExport,
-  report: runReport,
-  notify: runNotify,
+  ingest: onFirstRun(async () => (await import("../ingest/step.ts")).runIngest),
+  "check-sources": onFirstRun(async () => (await import("../check-sources/step.ts")).runCheckSources),
+  transform: onFirstRun(async () => (await import("../transform/step.ts")).runTransform),
+  "check-quality": onFirstRun(async () => (await import("../check-quality/step.ts")).runCheckQuality),
+  export: onFirstRun(async () => (await import("../export/step.ts")).runExport),
+  report: onFirstRun(async () => (await import("../report/step.ts")).runReport),
+  notify: onFirstRun(async () => (await import("../notify/step.ts")).runNotify),
 };
+
+/** The failure email (notify's), imported when a step first fails for good. */
+async function notifyFailure(message: RunMessage, runtime: HandlerRuntime): Promise<void> {
+  await (await import("../notify/step.ts")).notifyFailure(message, runtime);
+}
 
 export type StepFunctionOverrides = Partial<Record<StepName, StepFunction>>;
 

@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
 import { sourceTopicOfSubscription } from "../../functions/shared/handler.ts";
@@ -26,6 +30,28 @@ describe("function runtime in the cloud", () => {
       assert.equal(runtime.projectId, "my-shop-analytics");
     } finally {
       await runtime.close();
+    }
+  });
+
+  it("starts without other modes' adapters or any step's libraries: no DuckDB in the cloud, no cloud client locally, no deck library", async () => {
+    const workDir = await mkdtemp(join(tmpdir(), "pulse-start-"));
+    try {
+      const start = (mode: string) => {
+        const child = spawnSync(
+          process.execPath,
+          ["--import", "tsx", join(import.meta.dirname, "cloud-start-child.ts"), mode, workDir],
+          { encoding: "utf8", timeout: 60_000 },
+        );
+        assert.equal(child.status, 0, child.stderr);
+        return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as unknown;
+      };
+      assert.deepEqual(start("cloud"), {
+        warehouse: "bigquery",
+        packages: ["@google-cloud/bigquery", "@google-cloud/storage"],
+      });
+      assert.deepEqual(start("local"), { warehouse: "duckdb", packages: ["@duckdb/node-api"] });
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
     }
   });
 
