@@ -11,7 +11,7 @@ import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { StepInProgressError } from "../shared/run-step.ts";
 import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";
-import { createStepHandlers, type StepFunctionOverrides } from "./step-handlers.ts";
+import { createStepHandlers, loadStepModules, type StepFunctionOverrides } from "./step-handlers.ts";
 
 export interface LocalRunOptions {
   log: Logger;
@@ -58,6 +58,7 @@ export async function runLocally(
     : localPorts;
   const runtime: HandlerRuntime = { config, ports, log: options.log };
   const handlers = createStepHandlers(async () => runtime, options.overrides);
+  await loadStepModules();
   // What each step's last delivery in this run came to: the exit status rests on these, not on the ledger
   // alone (a ledger record may be an older run's).
   const outcomes = new Map<StepName, string>();

@@ -16,20 +16,34 @@ import { STEPS, type StepName } from "../shared/pipeline.ts";
 import type { RunMessage } from "../shared/run-message.ts";
 import type { StepFunction } from "../shared/step.ts";
 
+/** Each step's function, from its module. */
+const STEP_MODULES: Record<StepName, () => Promise<StepFunction>> = {
+  ingest: async () => (await import("../ingest/step.ts")).runIngest,
+  "check-sources": async () => (await import("../check-sources/step.ts")).runCheckSources,
+  transform: async () => (await import("../transform/step.ts")).runTransform,
+  "check-quality": async () => (await import("../check-quality/step.ts")).runCheckQuality,
+  export: async () => (await import("../export/step.ts")).runExport,
+  report: async () => (await import("../report/step.ts")).runReport,
+  notify: async () => (await import("../notify/step.ts")).runNotify,
+};
+
 /** A step function whose module is imported when it first runs. */
 function onFirstRun(load: () => Promise<StepFunction>): StepFunction {
   return async (context) => (await load())(context);
 }
 
-const STEP_FUNCTIONS: Record<StepName, StepFunction> = {
-  ingest: onFirstRun(async () => (await import("../ingest/step.ts")).runIngest),
-  "check-sources": onFirstRun(async () => (await import("../check-sources/step.ts")).runCheckSources),
-  transform: onFirstRun(async () => (await import("../transform/step.ts")).runTransform),
-  "check-quality": onFirstRun(async () => (await import("../check-quality/step.ts")).runCheckQuality),
-  export: onFirstRun(async () => (await import("../export/step.ts")).runExport),
-  report: onFirstRun(async () => (await import("../report/step.ts")).runReport),
-  notify: onFirstRun(async () => (await import("../notify/step.ts")).runNotify),
-};
+const STEP_FUNCTIONS = Object.fromEntries(
+  STEPS.map((step) => [step.name, onFirstRun(STEP_MODULES[step.name])]),
+) as Record<StepName, StepFunction>;
+
+/**
+ * Imports every step's module at once: a local run runs them all. Imported one by one as each step came, the
+ * imports counted in the steps' own times (the bench's warm ingest went from 0.04 to 0.07 s, its report from 0.37 to
+ * 0.41 s at 1M orders); together up front they take what the static imports took (~100 ms of ~280).
+ */
+export async function loadStepModules(): Promise<void> {
+  await Promise.all(STEPS.map((step) => STEP_MODULES[step.name]()));
+}
 
 /** The failure email (notify's), imported when a step first fails for good. */
 async function notifyFailure(message: RunMessage, runtime: HandlerRuntime): Promise<void> {
