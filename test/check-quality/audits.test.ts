@@ -8,7 +8,8 @@ import {
   parseAudit,
 } from "../../functions/check-quality/audits.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import type { LogFields, Logger, SqlParams } from "../../functions/shared/ports.ts";
+import { createLogger } from "../../functions/lib/logger.ts";
+import type { SqlParams } from "../../functions/shared/ports.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 
 describe("audits", () => {
@@ -96,14 +97,9 @@ describe("the audits' failing rows", () => {
 
   let warehouse: DuckDbWarehouse;
   const queries: string[] = [];
-  const warnings: LogFields[] = [];
-  const log: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: (_message, fields = {}) => void warnings.push(fields),
-    error: () => {},
-    child: () => log,
-  };
+  // The warnings logged, one JSON line each.
+  const warnings: string[] = [];
+  const log = createLogger({ format: "json", minLevel: "warn", write: (line) => warnings.push(line) });
   before(async () => {
     warehouse = await DuckDbWarehouse.open(":memory:");
     await warehouse.rawConnection.run("CREATE SCHEMA unified");
@@ -152,7 +148,7 @@ describe("the audits' failing rows", () => {
       /query "audit broken" failed on DuckDB: .*no_such_table/,
     );
     assert.equal(warnings.length, 1);
-    assert.match(String(warnings[0]?.error), /no_such_table/);
+    assert.match(warnings[0] ?? "", /no_such_table/);
     // The batch, then each audit alone (the good ones answer, the broken one throws).
     assert.equal(queries.length, 1 + audits.length + 1);
   });

@@ -8,7 +8,7 @@ import {
   profileEveryColumn,
   toProfiles,
 } from "../../functions/check-quality/profiles.ts";
-import type { LogFields, Logger } from "../../functions/shared/ports.ts";
+import { createLogger } from "../../functions/lib/logger.ts";
 
 describe("column profiles in one query", () => {
   // Hand-made days: the 19th has a NULL and a zero price, the 20th a NULL channel, the 21st is after the run date.
@@ -77,14 +77,9 @@ describe("column profiles in one query", () => {
   });
 
   it("profiles column by column when the one query fails, so the error names the column", async () => {
-    const warnings: LogFields[] = [];
-    const log: Logger = {
-      debug: () => {},
-      info: () => {},
-      warn: (_message, fields = {}) => void warnings.push(fields),
-      error: () => {},
-      child: () => log,
-    };
+    // The warnings logged, one JSON line each.
+    const warnings: string[] = [];
+    const log = createLogger({ format: "json", minLevel: "warn", write: (line) => warnings.push(line) });
     const range = { history_start_date: "2026-11-01", run_date: "2026-11-20" };
     // One column only: with two, which of them fails first is a race.
     const missing: ProfileTarget = {
