@@ -102,15 +102,16 @@ describe("the audits' failing rows", () => {
   const log = createLogger({ format: "json", minLevel: "warn", write: (line) => warnings.push(line) });
   before(async () => {
     warehouse = await DuckDbWarehouse.open(":memory:");
-    await warehouse.rawConnection.run("CREATE SCHEMA unified");
-    await warehouse.rawConnection.run(
-      "CREATE TABLE unified.orders (order_id BIGINT, order_date DATE, channel VARCHAR)",
-    );
-    for (const [id, date, channel] of orders) {
-      await warehouse.rawConnection.run(
-        `INSERT INTO unified.orders VALUES (${id}, DATE '${date}', ${channel === null ? "NULL" : `'${channel}'`})`,
-      );
-    }
+    await warehouse.load({
+      dataset: "unified",
+      table: "orders",
+      columns: [
+        { name: "order_id", type: "INT64" },
+        { name: "order_date", type: "DATE" },
+        { name: "channel", type: "STRING" },
+      ],
+      rows: orders.map(([order_id, order_date, channel]) => ({ order_id, order_date, channel })),
+    });
     // Every query the audits send, recorded on their way to DuckDB.
     const query = warehouse.query.bind(warehouse);
     warehouse.query = ((sql, queryParams, options) => {

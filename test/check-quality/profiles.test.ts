@@ -31,15 +31,16 @@ describe("column profiles in one query", () => {
   let warehouse: DuckDbWarehouse;
   before(async () => {
     warehouse = await DuckDbWarehouse.open(":memory:");
-    await warehouse.rawConnection.run("CREATE SCHEMA unified");
-    await warehouse.rawConnection.run(
-      "CREATE TABLE unified.orders (order_date DATE, total_price DECIMAL(18, 2), channel VARCHAR)",
-    );
-    for (const [day, price, channel] of rows) {
-      await warehouse.rawConnection.run(
-        `INSERT INTO unified.orders VALUES (DATE '${day}', ${price ?? "NULL"}, ${channel ? `'${channel}'` : "NULL"})`,
-      );
-    }
+    await warehouse.load({
+      dataset: "unified",
+      table: "orders",
+      columns: [
+        { name: "order_date", type: "DATE" },
+        { name: "total_price", type: "NUMERIC" },
+        { name: "channel", type: "STRING" },
+      ],
+      rows: rows.map(([order_date, total_price, channel]) => ({ order_date, total_price, channel })),
+    });
   });
   after(() => warehouse.close());
 
