@@ -49,6 +49,20 @@ const DEFAULT_MAX_ROWS = 50_000;
  */
 const PARALLEL_CONNECTIONS = 2;
 
+/** The engine's settings for a warehouse opened with these options. */
+export function duckDbConfig(options: { threads?: number; memoryLimit?: string }): Record<string, string> {
+  const config: Record<string, string> = {
+    // DuckDB's allocator (jemalloc) hands freed pages back to the system after a second; without its background
+    // thread that happens only when the same arena allocates again, so a build's freed memory lingers into the
+    // next one. Whole cold runs at 1M orders (600 MB limit), peak RSS: 900–953 MB with it (8 runs), 911–1,054 MB
+    // without (8 runs), with the same wall times (16.4–17.1 s).
+    allocator_background_threads: "true",
+  };
+  if (options.threads) config.threads = String(options.threads);
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  return config;
+}
+
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
   readonly parallelWrites: number;
@@ -79,10 +93,7 @@ export class DuckDbWarehouse implements Warehouse {
     } = {},
   ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
-    const config: Record<string, string> = {};
-    if (options.threads) config.threads = String(options.threads);
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    const instance = await DuckDBInstance.create(path, config);
+    const instance = await DuckDBInstance.create(path, duckDbConfig(options));
     const connect = async () => {
       const connection = await instance.connect();
       // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DuckDbWarehouse } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDbWarehouse, duckDbConfig } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import type { MaterializeResult, StreamBatch } from "../../../../functions/shared/ports.ts";
 
 describe("DuckDB warehouse", () => {
@@ -26,6 +27,26 @@ describe("DuckDB warehouse", () => {
     assert.ok(typeof buildMs === "number" && buildMs >= 0, "the build's own time");
     return result;
   };
+
+  it("opens DuckDB with its allocator returning freed memory in the background, and the limits it is given", async () => {
+    const instance = await DuckDBInstance.create(
+      ":memory:",
+      duckDbConfig({ threads: 1, memoryLimit: "300MB" }),
+    );
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        `SELECT current_setting('allocator_background_threads') AS background,
+                current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit`,
+      );
+      assert.deepEqual(reader.getRowObjectsJS(), [
+        { background: true, threads: 1n, memory_limit: "286.1 MiB" },
+      ]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
 
   it("returns plain values: numbers, ISO dates and timestamps, parsed JSON", async () => {
     const [row] = await warehouse.query(
