@@ -16,6 +16,8 @@ export interface ScaleResult {
   targetOrders: number;
   days: number;
   cold: Timed[];
+  /** Cold runs of the --compare-code checkout, each right after this code's on the same data (empty without it). */
+  coldCompare: Timed[];
   warm: Timed[];
   /** The same warm runs with the --compare-code checkout (empty without it). */
   warmCompare: Timed[];
@@ -115,8 +117,8 @@ export function renderReport(input: {
       `close included), peak RSS = the highest VmHWM. Demo data over 730 days; cold = full build of every step ` +
       `for the day before the newest data, warm = the next daily run on the cold build's result.`,
     "",
-    `| orders | runs | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " warm, compared code |" : ""}`,
-    `| ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: |" : ""}`,
+    `| orders | runs | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " cold, compared code | its cold peak RSS (MB) | warm, compared code |" : ""}`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: | ---: | ---: |" : ""}`,
     ...results.map((result) => {
       const cold = result.cold.map((t) => t.wallMs);
       const base = result.baseline.map((t) => t.wallMs);
@@ -129,7 +131,9 @@ export function renderReport(input: {
               .map((output) => `${output.output} ${output.differing}/${output.rows}`)
               .join(", ")}`
         : "—";
-      const comparedCell = compared ? ` ${secondsSummary(result.warmCompare.map((t) => t.wallMs))} |` : "";
+      const comparedCell = compared
+        ? ` ${secondsSummary(result.coldCompare.map((t) => t.wallMs))} | ${peak(result.coldCompare)} | ${secondsSummary(result.warmCompare.map((t) => t.wallMs))} |`
+        : "";
       return `| ${formatOrders(result.targetOrders)} | ${result.cold.length} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
     }),
   ];

@@ -95,6 +95,21 @@ function build(
   );
 }
 
+/** A cold run in a fresh work dir holding a copy of the raw data, removed afterwards. */
+async function coldFrom(
+  code: CompiledCode,
+  rawData: string,
+  coldDir: string,
+  memoryLimit: string,
+): Promise<Timed> {
+  await rm(coldDir, { recursive: true, force: true });
+  await mkdir(coldDir, { recursive: true });
+  await copyForRun(rawData, join(coldDir, "warehouse.duckdb"));
+  const result = timed(await build(code, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit));
+  await rm(coldDir, { recursive: true, force: true });
+  return result;
+}
+
 /** A warm run on a fresh copy of the cold build's work dir, so every warm run starts from the same state. */
 async function warmFrom(
   code: CompiledCode,
@@ -126,6 +141,7 @@ async function measureScale(
   const data = await cachedDataset(join(root, "data"), dataset, log);
   const memoryLimit = memoryLimitFor(targetOrders);
   const cold: Timed[] = [];
+  const coldCompare: Timed[] = [];
   const warm: Timed[] = [];
   const warmCompare: Timed[] = [];
   const baseline: Timed[] = [];
@@ -133,16 +149,24 @@ async function measureScale(
   for (let run = 1; run <= runs; run++) {
     const coldDir = join(root, "runs", `${targetOrders}-cold`);
     const warmDir = join(root, "runs", `${targetOrders}-warm`);
+    const coldCompareDir = join(root, "runs", `${targetOrders}-cold-compared`);
     await rm(coldDir, { recursive: true, force: true });
     await rm(warmDir, { recursive: true, force: true });
     await mkdir(coldDir, { recursive: true });
     await copyForRun(data.path, join(coldDir, "warehouse.duckdb"));
     // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
     cold.push(timed(await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit)));
+    // The compared code's cold run right after this code's, on its own copy of the same data: interleaved, so a
+    // machine that slows down during the bench slows both.
+    if (compareCode) coldCompare.push(await coldFrom(compareCode, data.path, coldCompareDir, memoryLimit));
     warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
     if (compareCode) warmCompare.push(await warmFrom(compareCode, coldDir, warmDir, memoryLimit));
+    const seconds = (runs: Timed[]) => `${(runs.at(-1)?.wallMs ?? 0) / 1000}s`;
     log(
-      `  run ${run}: cold ${(cold.at(-1)?.wallMs ?? 0) / 1000}s (${cold.at(-1)?.peakRssMb} MB), warm ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, warm (compared code) ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
+      `  run ${run}: cold ${seconds(cold)} (${cold.at(-1)?.peakRssMb} MB), warm ${seconds(warm)}` +
+        (compareCode
+          ? `; compared code: cold ${seconds(coldCompare)} (${coldCompare.at(-1)?.peakRssMb} MB), warm ${seconds(warmCompare)}`
+          : ""),
     );
     if (withBaseline) {
       const baselineFile = join(root, "runs", `${targetOrders}-baseline.duckdb`);
@@ -163,7 +187,7 @@ async function measureScale(
     await rm(warmDir, { recursive: true, force: true });
     if (run < runs) await rm(coldDir, { recursive: true, force: true });
   }
-  return { targetOrders, days: dataset.days, cold, warm, warmCompare, baseline, check };
+  return { targetOrders, days: dataset.days, cold, coldCompare, warm, warmCompare, baseline, check };
 }
 
 async function measureHistory(
@@ -240,8 +264,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
-        "--compare-code DIR also runs every warm run with another checkout's code (e.g. the previous commit,\n" +
-        "extracted with git archive) on the same cold build, interleaved, for a before/after column.\n" +
+        "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
+        "commit, extracted with git archive), each right after this code's: a cold run on its own copy of the same\n" +
+        "data, a warm run on the same cold build. Interleaved, for before/after columns.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
         "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 1×, 2×, 4× the\n" +
         "history at the same recent orders per day. Writes the tables to .pulse/bench/results/ and the README.\n",

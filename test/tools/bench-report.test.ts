@@ -7,8 +7,11 @@ import {
   median,
   parseScale,
   parseScaleRuns,
+  renderReport,
   replaceBetweenMarkers,
+  type ScaleResult,
   secondsSummary,
+  type Timed,
 } from "../../tools/bench-report.ts";
 
 describe("bench report", () => {
@@ -31,6 +34,50 @@ describe("bench report", () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);
     assert.equal(secondsSummary([1200, 900, 1500]), "1.20 s (0.90–1.50)");
+  });
+
+  it("puts the compared code's cold and warm runs beside this code's, each as its median, range and peak", () => {
+    const runs = (...pairs: [number, number][]): Timed[] =>
+      pairs.map(([wallMs, peakRssMb]) => ({ wallMs, peakRssMb }));
+    const scale: ScaleResult = {
+      targetOrders: 1_000_000,
+      days: 730,
+      cold: runs([16_000, 870], [16_200, 872], [16_040, 871]),
+      coldCompare: runs([16_120, 1_022], [15_960, 1_105], [16_250, 919]),
+      warm: runs([2_570, 510], [2_800, 519], [2_680, 505]),
+      warmCompare: runs([2_675, 512], [2_756, 515], [2_690, 511]),
+      baseline: [],
+      check: null,
+    };
+    const machine = { cores: 2, ramGiB: 24, node: "v20", date: "2026-12-01 13:40" };
+    const table = (compareCode?: string) =>
+      renderReport({
+        machine,
+        runs: 3,
+        results: [scale],
+        history: [],
+        ...(compareCode ? { compareCode } : {}),
+      })
+        .split("\n")
+        .filter((line) => line.startsWith("| "))
+        .slice(0, 3)
+        .map((line) =>
+          line
+            .split("|")
+            .slice(1, -1)
+            .map((cell) => cell.trim()),
+        );
+    const [header, , row] = table("/tmp/prev");
+    assert.deepEqual(header?.slice(9), [
+      "cold, compared code",
+      "its cold peak RSS (MB)",
+      "warm, compared code",
+    ]);
+    assert.deepEqual(row?.slice(2, 4), ["16.0 s (16.0–16.2)", "872"]);
+    assert.deepEqual(row?.slice(9), ["16.1 s (16.0–16.3)", "1105", "2.69 s (2.67–2.76)"]);
+    const [plainHeader, , plainRow] = table();
+    assert.equal(plainHeader?.length, 9, "no compared columns without --compare-code");
+    assert.equal(plainRow?.length, 9);
   });
 
   it("replaces only what lies between the README's markers", () => {
