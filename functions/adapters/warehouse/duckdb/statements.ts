@@ -36,9 +36,9 @@ export function createSchema(dataset: string): string {
   return `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`;
 }
 
-/** Binds $dataset and $table; one row, n. */
-export const TABLE_EXISTS =
-  "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $dataset AND table_name = $table";
+/** Binds $dataset and $table; one row, n. DuckDB's own catalog function: information_schema's view is slower. */
+export const TABLE_EXISTS = `SELECT count(*) AS n FROM duckdb_tables()
+         WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table`;
 
 /** Binds $dataset and $table; the table's column names in order. */
 export const TABLE_COLUMN_NAMES = `SELECT column_name FROM information_schema.columns

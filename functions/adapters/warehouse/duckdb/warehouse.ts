@@ -69,6 +69,7 @@ export class DuckDbWarehouse implements Warehouse {
   readonly parallelReads: number;
   private engineMs = 0;
   private queries = 0;
+  private readonly schemas = new Set<string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -194,6 +195,16 @@ export class DuckDbWarehouse implements Warehouse {
     void options;
   }
 
+  /**
+   * Creates the dataset's schema once per process: the pipeline never drops one, and a daily run would otherwise
+   * ask for it before each of its ~30 writes (each a catalog write).
+   */
+  private async ensureSchema(connection: DuckDBConnection, dataset: string): Promise<void> {
+    if (this.schemas.has(dataset)) return;
+    await this.timed(() => connection.run(createSchema(dataset)));
+    this.schemas.add(dataset);
+  }
+
   private async tableExists(connection: DuckDBConnection, dataset: string, table: string): Promise<boolean> {
     const reader = await this.timed(() => connection.runAndReadAll(TABLE_EXISTS, { dataset, table }));
     return Number(reader.getRowObjectsJS()[0]?.n ?? 0) > 0;
@@ -214,7 +225,7 @@ export class DuckDbWarehouse implements Warehouse {
     const target = tableName(request.dataset, request.table);
     const select = translateToDuckDb(request.sql, this.translation);
     const params = toDuckDbParams(usedParams(select, request.params));
-    await this.timed(() => connection.run(createSchema(request.dataset)));
+    await this.ensureSchema(connection, request.dataset);
     const incremental =
       request.window !== undefined &&
       (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
@@ -300,10 +311,8 @@ export class DuckDbWarehouse implements Warehouse {
   async load(request: LoadRequest): Promise<{ rowsWritten: number }> {
     const target = tableName(request.dataset, request.table);
     const create = createTable(target, request.columns);
-    await this.timed(async () => {
-      await this.connection.run(createSchema(request.dataset));
-      await this.connection.run(create);
-    });
+    await this.ensureSchema(this.connection, request.dataset);
+    await this.timed(() => this.connection.run(create));
     await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
     try {
       if (request.replaceWhere) {
