@@ -41,12 +41,13 @@ export const TABLE_EXISTS = `SELECT count(*) AS n FROM duckdb_tables()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table`;
 
 /** Binds $dataset and $table; the table's column names in order. */
-export const TABLE_COLUMN_NAMES = `SELECT column_name FROM information_schema.columns
-         WHERE table_schema = $dataset AND table_name = $table ORDER BY ordinal_position`;
+export const TABLE_COLUMN_NAMES = `SELECT column_name FROM duckdb_columns()
+         WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table
+         ORDER BY column_index`;
 
-/** Binds $dataset; every column of every table in it. */
-export const DATASET_COLUMNS = `SELECT table_name, column_name, data_type FROM information_schema.columns
-         WHERE table_schema = $dataset ORDER BY table_name, ordinal_position`;
+/** Binds $dataset; every column of every table in it. DuckDB's own catalog function, as for TABLE_EXISTS. */
+export const DATASET_COLUMNS = `SELECT table_name, column_name, data_type FROM duckdb_columns()
+         WHERE database_name = current_database() AND schema_name = $dataset ORDER BY table_name, column_index`;
 
 /** One row, n. */
 export function countRows(target: string): string {
