@@ -95,8 +95,11 @@ function build(
   );
 }
 
-/** A cold run in a fresh work dir holding a copy of the raw data, removed afterwards. */
-async function coldFrom(
+/**
+ * A cold run in a fresh work dir holding a copy of the raw data: every step, every model from raw, for the day
+ * before the newest data (the warm run then takes the newest day).
+ */
+async function coldIn(
   code: CompiledCode,
   rawData: string,
   coldDir: string,
@@ -105,9 +108,7 @@ async function coldFrom(
   await rm(coldDir, { recursive: true, force: true });
   await mkdir(coldDir, { recursive: true });
   await copyForRun(rawData, join(coldDir, "warehouse.duckdb"));
-  const result = timed(await build(code, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit));
-  await rm(coldDir, { recursive: true, force: true });
-  return result;
+  return timed(await build(code, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit));
 }
 
 /** A warm run on a fresh copy of the cold build's work dir, so every warm run starts from the same state. */
@@ -150,15 +151,14 @@ async function measureScale(
     const coldDir = join(root, "runs", `${targetOrders}-cold`);
     const warmDir = join(root, "runs", `${targetOrders}-warm`);
     const coldCompareDir = join(root, "runs", `${targetOrders}-cold-compared`);
-    await rm(coldDir, { recursive: true, force: true });
     await rm(warmDir, { recursive: true, force: true });
-    await mkdir(coldDir, { recursive: true });
-    await copyForRun(data.path, join(coldDir, "warehouse.duckdb"));
-    // Cold: every step, every model from raw, for the day before the newest data; warm: the newest day.
-    cold.push(timed(await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit)));
+    cold.push(await coldIn(code.own, data.path, coldDir, memoryLimit));
     // The compared code's cold run right after this code's, on its own copy of the same data: interleaved, so a
-    // machine that slows down during the bench slows both.
-    if (compareCode) coldCompare.push(await coldFrom(compareCode, data.path, coldCompareDir, memoryLimit));
+    // machine that slows down during the bench slows both. Only this code's cold build is kept, for the warm runs.
+    if (compareCode) {
+      coldCompare.push(await coldIn(compareCode, data.path, coldCompareDir, memoryLimit));
+      await rm(coldCompareDir, { recursive: true, force: true });
+    }
     warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
     if (compareCode) warmCompare.push(await warmFrom(compareCode, coldDir, warmDir, memoryLimit));
     const seconds = (runs: Timed[]) => `${(runs.at(-1)?.wallMs ?? 0) / 1000}s`;
