@@ -186,7 +186,10 @@ export async function renderDeck(content: DeckContent): Promise<Buffer> {
     if (slide.kind === "cover") renderCover(pptx, slide);
     else renderContent(pptx, slide);
   }
-  const output = await pptx.write({ outputType: "nodebuffer" });
+  // Deflated, as PowerPoint saves a deck: stored, the tables' XML made a 31-slide deck 3.0 MB (0.24 MB deflated,
+  // for ~70 ms more), a download link read on a phone. stream(), since pptxgenjs 4.0.1's write() drops the
+  // compression option whenever an output type is given; stream() gives Node a Buffer.
+  const output = await pptx.stream({ compression: true });
   return Buffer.isBuffer(output) ? output : Buffer.from(output as ArrayBuffer);
 }
 

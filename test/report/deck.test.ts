@@ -134,6 +134,36 @@ describe("deck", () => {
     );
   });
 
+  it("is deflated, every part of it, as PowerPoint saves a deck", () => {
+    // The zip's central directory, read here: the end record (the file's last 22 bytes, no comment) gives its
+    // entry count and offset; then one 46-byte record per part (method at 10, sizes at 20 and 24).
+    const end = buffer.length - 22;
+    assert.equal(buffer.readUInt32LE(end), 0x06054b50, "end of central directory");
+    const parts: { name: string; method: number; compressed: number; size: number }[] = [];
+    let at = buffer.readUInt32LE(end + 16);
+    for (let entry = 0; entry < buffer.readUInt16LE(end + 10); entry++) {
+      assert.equal(buffer.readUInt32LE(at), 0x02014b50, "central directory record");
+      const nameLength = buffer.readUInt16LE(at + 28);
+      parts.push({
+        name: buffer.subarray(at + 46, at + 46 + nameLength).toString("utf8"),
+        method: buffer.readUInt16LE(at + 10),
+        compressed: buffer.readUInt32LE(at + 20),
+        size: buffer.readUInt32LE(at + 24),
+      });
+      at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+    }
+    const files = parts.filter((part) => !part.name.endsWith("/"));
+    assert.ok(files.length > deck.slides.length, `${files.length} parts`);
+    assert.deepEqual(
+      files.filter((part) => part.method !== 8).map((part) => part.name),
+      [],
+      "every part deflated (method 8)",
+    );
+    const whole = files.reduce((sum, part) => sum + part.size, 0);
+    const deflated = files.reduce((sum, part) => sum + part.compressed, 0);
+    assert.ok(deflated < whole / 4, `${deflated} bytes deflated of ${whole}`);
+  });
+
   it("puts every slide on a master with the footer (shop, deck, period) and the slide number", async () => {
     const layouts = await Promise.all(
       Object.keys(deck.zip.files)
