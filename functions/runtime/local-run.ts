@@ -13,6 +13,15 @@ import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";
 import { createStepHandlers, loadStepModules, type StepFunctionOverrides } from "./step-handlers.ts";
 
+/**
+ * The last step that writes to the warehouse: export, report and notify only read it
+ * (test/integration/local-run.test.ts holds them to that). Once it has succeeded, DuckDB writes the run's changes
+ * from its log into the database file on its own threads while they run, most of it beside the report's
+ * JavaScript. Warm runs at 1M orders: 2.52–2.59 s against 2.67–2.80 s with the checkpoints inside the transform
+ * and at close (4 runs each, interleaved).
+ */
+const LAST_WAREHOUSE_WRITER: StepName = "check-quality";
+
 export interface LocalRunOptions {
   log: Logger;
   /** The PII key and SMTP URL, read by the steps that need them (runtime/local-ports.ts's localSecrets). */
@@ -66,7 +75,11 @@ export async function runLocally(
     const handler = handlers.steps[step.name];
     bus.subscribe(step.topic, async (event) => {
       try {
-        outcomes.set(step.name, await handler(event));
+        const outcome = await handler(event);
+        outcomes.set(step.name, outcome);
+        if (step.name === LAST_WAREHOUSE_WRITER && outcome === "succeeded") {
+          void localPorts.warehouse.checkpointInBackground();
+        }
       } catch (error) {
         outcomes.set(step.name, error instanceof Error ? error.message : String(error));
         if (error instanceof StepInProgressError) return; // another process runs it: retrying here cannot help

@@ -14,7 +14,7 @@ import { deckPath, extractPath, latestExtractPath } from "../../functions/lib/bu
 import { addDays } from "../../functions/lib/calendar.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
-import { silentLogger } from "../../functions/lib/logger.ts";
+import { createLogger, silentLogger } from "../../functions/lib/logger.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";
@@ -117,7 +117,46 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
   });
 
   it("runs every step and makes the extracts, the deck, the email and the ledger", async () => {
-    const report = await runLocally(config, message("first"), { log: silentLogger(), warehouse, secrets });
+    // In order: the steps' log lines, each write to the warehouse, and the background checkpoint.
+    const events: string[] = [];
+    let step = "";
+    const log = createLogger({
+      format: "json",
+      write: (line) => {
+        const entry = JSON.parse(line) as { message: string; step?: string };
+        if (/^step (started|succeeded)$/.test(entry.message)) events.push(`${entry.step} ${entry.message}`);
+        if (entry.message === "step started") step = entry.step ?? "";
+      },
+    });
+    const spied = warehouse as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const method of ["load", "execute", "materialize", "checkpointInBackground"]) {
+      const original = spied[method] as (...args: unknown[]) => unknown;
+      spied[method] = (...args: unknown[]) => {
+        events.push(method === "checkpointInBackground" ? "checkpoint" : `${step} writes`);
+        return original.apply(warehouse, args);
+      };
+    }
+    let report: Awaited<ReturnType<typeof runLocally>>;
+    try {
+      report = await runLocally(config, message("first"), { log, warehouse, secrets });
+    } finally {
+      for (const method of ["load", "execute", "materialize", "checkpointInBackground"]) delete spied[method];
+    }
+    // Export, report and notify only read: the run's changes are checkpointed once, as soon as check-quality,
+    // the last step that writes, has succeeded.
+    const checkpoint = events.indexOf("checkpoint");
+    assert.equal(events.lastIndexOf("checkpoint"), checkpoint, events.join("\n"));
+    assert.equal(events[checkpoint - 1], "check-quality step succeeded", events.join("\n"));
+    assert.equal(events[checkpoint + 1], "export step started", events.join("\n"));
+    const writers = new Set(
+      events.filter((event) => event.endsWith(" writes")).map((event) => event.split(" ")[0]),
+    );
+    // (No file drop: this run's ingest lands nothing.)
+    assert.deepEqual([...writers], ["check-sources", "transform", "check-quality"]);
+    assert.ok(
+      events.slice(checkpoint).every((event) => !event.endsWith(" writes")),
+      events.join("\n"),
+    );
     assert.deepEqual(report.failures, []);
     assert.deepEqual(
       report.records.map((record) => `${record.step}:${record.status}`),

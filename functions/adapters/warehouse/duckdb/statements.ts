@@ -29,6 +29,7 @@ export const DUCKDB_SESSION_SETUP: readonly string[] = [
 export const UNORDERED_INSERTS = "SET preserve_insertion_order = false";
 
 export const BEGIN_TRANSACTION = "BEGIN TRANSACTION";
+export const CHECKPOINT = "CHECKPOINT";
 export const COMMIT = "COMMIT";
 export const ROLLBACK = "ROLLBACK";
 

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DuckDbWarehouse, duckDbConfig } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
@@ -28,7 +31,7 @@ describe("DuckDB warehouse", () => {
     return result;
   };
 
-  it("opens DuckDB with its allocator returning freed memory in the background, and the limits it is given", async () => {
+  it("opens DuckDB with its allocator returning freed memory in the background, room for a day's log, and the limits it is given", async () => {
     const instance = await DuckDBInstance.create(
       ":memory:",
       duckDbConfig({ threads: 1, memoryLimit: "300MB" }),
@@ -37,10 +40,11 @@ describe("DuckDB warehouse", () => {
     try {
       const reader = await connection.runAndReadAll(
         `SELECT current_setting('allocator_background_threads') AS background,
+                current_setting('checkpoint_threshold') AS checkpoint_threshold,
                 current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit`,
       );
       assert.deepEqual(reader.getRowObjectsJS(), [
-        { background: true, threads: 1n, memory_limit: "286.1 MiB" },
+        { background: true, checkpoint_threshold: "244.1 MiB", threads: 1n, memory_limit: "286.1 MiB" },
       ]);
     } finally {
       connection.closeSync();
@@ -306,5 +310,60 @@ describe("DuckDB warehouse", () => {
       }),
       /model marts\.broken failed on DuckDB/,
     );
+  });
+});
+
+describe("DuckDB warehouse checkpoints", () => {
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), "pulse-checkpoint-"));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  /** Bytes in the database's write-ahead log: what a checkpoint has not yet written into the file. */
+  const logBytes = (path: string) =>
+    stat(`${path}.wal`).then(
+      (file) => file.size,
+      () => 0,
+    );
+
+  async function warehouseWithLog(name: string): Promise<{ path: string; warehouse: DuckDbWarehouse }> {
+    const path = join(directory, name);
+    const warehouse = await DuckDbWarehouse.open(path);
+    await warehouse.execute("CREATE SCHEMA raw");
+    await warehouse.execute("CREATE TABLE raw.days AS SELECT range AS n FROM range(1000)");
+    // A daily run's size of change stays in the log: DuckDB's own threshold does not checkpoint it.
+    await warehouse.execute("INSERT INTO raw.days SELECT range FROM range(1000, 3000)");
+    assert.ok((await logBytes(path)) > 0, "the changes are in the log");
+    return { path, warehouse };
+  }
+
+  it("writes the log into the database file in the background, while reads go on", async () => {
+    const { path, warehouse } = await warehouseWithLog("background.duckdb");
+    try {
+      const checkpoint = warehouse.checkpointInBackground();
+      assert.equal(warehouse.checkpointInBackground(), checkpoint, "one checkpoint at a time");
+      const [read] = await warehouse.query<{ n: number }>("SELECT count(*) AS n FROM raw.days");
+      assert.equal(read?.n, 3000);
+      await checkpoint;
+      assert.equal(await logBytes(path), 0, "the log is written into the file");
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("closes after a checkpoint still running, with every row in the file", async () => {
+    const { path, warehouse } = await warehouseWithLog("close.duckdb");
+    void warehouse.checkpointInBackground();
+    await warehouse.close();
+    assert.equal(await logBytes(path), 0);
+    const reopened = await DuckDbWarehouse.open(path);
+    try {
+      assert.deepEqual(await reopened.query("SELECT count(*) AS n, sum(n) AS total FROM raw.days"), [
+        { n: 3000, total: 4498500 },
+      ]);
+    } finally {
+      await reopened.close();
+    }
   });
 });
