@@ -20,16 +20,34 @@ export function sourceDisplayName(source: string): string {
   return SOURCES.find((item) => item.name === source)?.label ?? source;
 }
 
+// The deck and the email ask for each source's last landed day many times over the same rows (two years of them).
+const indexes = new WeakMap<readonly DailyKpiRow[], { byDate: Map<string, DailyKpiRow>; first?: string }>();
+function indexedDays(daily: readonly DailyKpiRow[]) {
+  let index = indexes.get(daily);
+  if (!index) {
+    const byDate = new Map(daily.map((row) => [row.date, row]));
+    index = {
+      byDate,
+      first: daily.reduce<string | undefined>(
+        (min, row) => (min === undefined || row.date < min ? row.date : min),
+        undefined,
+      ),
+    };
+    indexes.set(daily, index);
+  }
+  return index;
+}
+
 /**
  * The last day through which the source had landed, seen from `runDate`: the day before the first of the days
  * (walking back from the run date) whose row says the source is missing. Null when it is missing as far back as
  * the rows go.
  */
 export function lastLandedDay(daily: readonly DailyKpiRow[], source: string, runDate: string): string | null {
-  const byDate = new Map(daily.map((row) => [row.date, row]));
+  const { byDate, first: firstRow } = indexedDays(daily);
   let day = runDate;
   // A day without a row (no orders, no spend) neither proves nor disproves the source: keep walking.
-  const first = daily.reduce((min, row) => (row.date < min ? row.date : min), runDate);
+  const first = firstRow !== undefined && firstRow < runDate ? firstRow : runDate;
   while (day >= first) {
     const row = byDate.get(day);
     if (row && !missingSourcesOf(row).includes(source)) return day;
