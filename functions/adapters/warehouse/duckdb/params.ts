@@ -2,7 +2,7 @@
 //
 // With @duckdb/node-api (named, `connection.run(sql, { name: value })`) a plain string binds as VARCHAR and a
 // Buffer is not accepted as is, so DATE parameters become dateValue(...) and BYTES become blobValue(...).
-import { blobValue, type DuckDBValue, dateValue } from "@duckdb/node-api";
+import { blobValue, type DuckDBValue, dateValue } from "./node-api.ts";
 import type { SqlParams } from "../../../shared/ports.ts";
 import type { BigQueryType } from "../../../shared/raw-schemas.ts";
 import { isDateParamName } from "../date-params.ts";

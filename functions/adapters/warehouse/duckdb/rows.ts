@@ -1,5 +1,5 @@
 // DuckDB result rows as the port's plain values (see Row in shared/ports.ts).
-import { type DuckDBType, DuckDBTypeId } from "@duckdb/node-api";
+import { type DuckDBType, DuckDBTypeId } from "./node-api.ts";
 import type { Row } from "../../../shared/ports.ts";
 
 function plainValue(value: unknown, type: DuckDBType | undefined): unknown {

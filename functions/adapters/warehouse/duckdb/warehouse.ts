@@ -1,7 +1,7 @@
 // The warehouse on DuckDB: the models' BigQuery SQL goes through the one dialect layer, then runs here.
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "./node-api.ts";
 import type {
   LoadRequest,
   MaterializeRequest,
