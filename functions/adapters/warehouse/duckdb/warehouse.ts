@@ -416,20 +416,26 @@ export class DuckDbWarehouse implements Warehouse {
    * beside it) is left to close(), which checkpoints whatever is still in the log.
    */
   checkpointInBackground(): Promise<void> {
-    this.checkpoint ??= (async () => {
-      let connection: DuckDBConnection | undefined;
-      try {
-        connection = await this.instance.connect();
-        const checkpointing = connection;
-        await this.timed(() => checkpointing.run(CHECKPOINT));
-      } catch {
-        // Left to close().
-      } finally {
-        connection?.closeSync();
-        this.checkpoint = undefined;
-      }
-    })();
+    if (!this.checkpoint) {
+      const running = this.checkpointOnItsOwnConnection().finally(() => {
+        if (this.checkpoint === running) this.checkpoint = undefined;
+      });
+      this.checkpoint = running;
+    }
     return this.checkpoint;
+  }
+
+  private async checkpointOnItsOwnConnection(): Promise<void> {
+    let connection: DuckDBConnection | undefined;
+    try {
+      connection = await this.instance.connect();
+      const checkpointing = connection;
+      await this.timed(() => checkpointing.run(CHECKPOINT));
+    } catch {
+      // Left to close().
+    } finally {
+      connection?.closeSync();
+    }
   }
 
   async close(): Promise<void> {
