@@ -242,11 +242,11 @@ export const GOOGLE_ADS: FormatSpec = {
           : stableId("google-campaign", campaign);
         const adGroup = get(columns.adGroup).trim();
         const adGroupIdText = cleanCell(get(columns.adGroupId));
+        // A campaign report has no ad group column: a stable key derived from the campaign stands for its ad groups
+        // together, as Meta's ad key does (the key audits of staging and unified.ad_performance need one).
         const adGroupId = adGroupIdText
           ? errors.take(columns.adGroupId, parseInteger(adGroupIdText), null)
-          : adGroup
-            ? stableId("google-ad-group", campaign, adGroup)
-            : null;
+          : stableId("google-ad-group", campaign, adGroup);
         if (errors.reason) return reject(record, errors.reason);
         const currency = cleanCell(get(columns.currency)).toUpperCase();
         const row: Row = {

@@ -168,6 +168,14 @@ export function stableId(...parts: string[]): number {
   return 4_000_000_000_000_000 + (high * 2 ** 32 + low);
 }
 
+/**
+ * A sold line's product key where the file has no product id: its SKU, else its name (a Shopify export writes
+ * "product title - variant title"). Keyed alike in every format, the same SKU is the same product.
+ */
+export function productKeyOf(sku: string, lineItemName: string): string {
+  return sku ? `sku:${sku}` : `title:${lineItemName.replace(/\s+/g, " ").toLowerCase()}`;
+}
+
 /** A stable string id for STRING id columns (Meta), prefixed so it is never mistaken for a platform id. */
 export function stableKey(...parts: string[]): string {
   return `file-${createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16)}`;

@@ -12,6 +12,7 @@ import {
   type FormatSpec,
   type MapContext,
   type MapOutput,
+  productKeyOf,
   stableId,
 } from "./format-spec.ts";
 import {
@@ -131,16 +132,21 @@ function orderFrom(
     if (units <= 0) return fail(`${at}column "${columns.quantity}" is not positive`);
     const unitPrice = parseDecimal(get(columns.unitPrice, record), decimal);
     if (!unitPrice.ok) return fail(at + columnReason(columns.unitPrice ?? "", unitPrice));
+    const sku = cleanCell(get(columns.sku, record));
+    const title = get(columns.productTitle, record).trim();
+    // No product id in such a file: the SKU, else the title, keys the product, as a Shopify orders export's lines
+    // are keyed (the same SKU is the same product in both, and staging finds it in the catalogue).
+    const productKey = productKeyOf(sku, title);
     lines.push({
       amount: amount.value,
       tax: tax.value ?? "0",
       shipping: shipping.value ?? "0",
       item: {
         id: stableId(`generic:${mapping.name}:line`, orderKey, String(position)),
-        product_id: null,
-        variant_id: null,
-        sku: cleanCell(get(columns.sku, record)) || null,
-        title: get(columns.productTitle, record).trim() || null,
+        product_id: stableId("shopify-product-key", productKey),
+        variant_id: stableId("shopify-variant-key", productKey),
+        sku: sku || null,
+        title: title || null,
         quantity: units,
         price: unitPrice.value ?? String(Number((Number(amount.value) / units).toFixed(6))),
         total_discount: "0",

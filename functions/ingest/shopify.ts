@@ -12,6 +12,7 @@ import {
   type MapContext,
   type MapOutput,
   type RecordMapper,
+  productKeyOf,
   stableId,
 } from "./format-spec.ts";
 import {
@@ -126,11 +127,6 @@ const ORDER_REQUIRED = [
 
 /** 6.85269E+12: what Excel shows, and saves, for a long number it did not keep as text. */
 const EXCEL_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d+$/i;
-
-/** A line item's product key: its SKU, else its name (the export writes "product title - variant title"). */
-export function productKeyOf(sku: string, lineItemName: string): string {
-  return sku ? `sku:${sku}` : `title:${lineItemName.replace(/\s+/g, " ").toLowerCase()}`;
-}
 
 function orderRow(header: Columns, records: DataRecord[], context: MapContext): MapOutput[] {
   const first = records[0] as DataRecord;

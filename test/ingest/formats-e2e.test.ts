@@ -179,6 +179,47 @@ describe("file drops of every format, through the real pipeline", { timeout: 120
     }
   });
 
+  it("passes every data test: a Google campaign report's rows and a mapped export's lines get keys", async () => {
+    const google = csv(
+      (await readFile(join(FIXTURES, "google-ads-report.csv"), "utf8")).split("\n").slice(2).join("\n"),
+    ).filter((row) => row.Day && !("Ad group" in row));
+    assert.ok(google.length > 0, "the fixture is a campaign report: no ad group column");
+    const keys = await warehouse.query<{ rows: number; without_key: number }>(
+      `SELECT COUNT(*) AS rows, COUNTIF(ad_group_id IS NULL OR campaign_id IS NULL) AS without_key
+       FROM staging.stg_google_ads_campaign_stats`,
+    );
+    assert.deepEqual(
+      keys.map((row) => [Number(row.rows), Number(row.without_key)]),
+      [[new Set(google.map((row) => `${row.Day}|${row.Campaign}`)).size, 0]],
+    );
+    // The wine trade's invoices name their wines only: the title keys each product.
+    const wines = csv(await readFile(join(FIXTURES, "wine-trade-sales.csv"), "latin1"), ";").length;
+    const lines = await warehouse.query<{ mapped: number; unkeyed: number; products: number }>(
+      `SELECT COUNTIF(order_id IN (SELECT order_id FROM staging.stg_shopify_orders WHERE currency = 'EUR')) AS mapped,
+              COUNTIF(product_id IS NULL) AS unkeyed,
+              COUNT(DISTINCT IF(order_id IN (SELECT order_id FROM staging.stg_shopify_orders WHERE currency = 'EUR'),
+                                product_id, NULL)) AS products
+       FROM staging.stg_shopify_line_items`,
+    );
+    assert.deepEqual(
+      lines.map((row) => [Number(row.mapped), Number(row.unkeyed)]),
+      [[wines, 0]],
+    );
+    assert.ok(Number(lines[0]?.products) > 1, "each wine its own product");
+    const report = await runLocally(
+      config,
+      parseRunMessage({
+        runDate: RUN_DATE,
+        runId: "drops-quality",
+        trigger: "manual",
+        options: { skip: [], from: "check-quality", to: "check-quality" },
+      }),
+      { log: silentLogger(), warehouse, clock: CLOCK, secrets: fixedSecrets() },
+    );
+    const quality = report.records.find((record) => record.step === "check-quality");
+    assert.equal(quality?.status, "succeeded", JSON.stringify(quality));
+  });
+
   it("lands customers (current and legacy exports) and products for staging", async () => {
     const customers = await warehouse.query<{ n: number }>(
       "SELECT COUNT(*) AS n FROM staging.stg_shopify_customers",
