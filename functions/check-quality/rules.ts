@@ -41,7 +41,7 @@ export function attributionFindings(
       metric: "attributed_revenue",
       observed: 0,
       expected: "> 0 when spend > 0",
-      message: `${channelLabel(row.channel)} spent ${formatMoney(row.spend_without_revenue)} with $0 attributed revenue on ${row.days_spend_without_revenue} of the last ${windowDays} days (${row.first_day} to ${row.last_day}): UTM attribution looks broken.`,
+      message: `${channelLabel(row.channel)} spent ${formatMoney(row.spend_without_revenue)} with ${formatMoney(0)} attributed revenue on ${row.days_spend_without_revenue} of the last ${windowDays} days (${row.first_day} to ${row.last_day}): UTM attribution looks broken.`,
     }));
 }
 

@@ -63,6 +63,34 @@ describe("business rules", () => {
   });
 });
 
+describe("business rules in the shop's currency", () => {
+  it("writes every amount of the attribution finding in it, the zero too", () => {
+    const euros = new Intl.NumberFormat("fr-FR", {
+      style: "currency",
+      currency: "EUR",
+      maximumFractionDigits: 0,
+    });
+    const [finding] = attributionFindings(
+      [
+        {
+          channel: "google_ads",
+          days_with_spend: 2,
+          days_spend_without_revenue: 2,
+          spend_without_revenue: 1544.6,
+          first_day: "2026-11-20",
+          last_day: "2026-11-21",
+        },
+      ],
+      7,
+      (value) => euros.format(value),
+    );
+    assert.equal(
+      finding?.message.replace(/\s/g, " "),
+      "Google Ads spent 1 545 € with 0 € attributed revenue on 2 of the last 7 days (2026-11-20 to 2026-11-21): UTM attribution looks broken.",
+    );
+  });
+});
+
 const RUN_DATE = "2026-11-21";
 
 /** 70 days of orders: 100 a day, of which `direct` are direct/organic, the rest split over meta and email. */
