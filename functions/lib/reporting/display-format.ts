@@ -168,23 +168,15 @@ export function formatDateRange(from: string, to: string, locale: string): strin
   return `${a.day} ${a.month} ${a.year} – ${b.day} ${b.month} ${b.year}`;
 }
 
-const currencySymbols = new Map<string, { symbol: string; position: "before" | "after" }>();
-
 /** The currency's symbol in the locale and whether it comes before the number (`$`, before) or after (`€`). */
 export function currencySymbol(fmt: NumberLocale): { symbol: string; position: "before" | "after" } {
-  const key = `${fmt.locale}|${fmt.currency}`;
-  let symbol = currencySymbols.get(key);
-  if (!symbol) {
-    const parts = numberFormat(fmt.locale, { style: "currency", currency: fmt.currency }).formatToParts(1);
-    const symbolIndex = parts.findIndex((part) => part.type === "currency");
-    const numberIndex = parts.findIndex((part) => part.type === "integer");
-    symbol = {
-      symbol: parts[symbolIndex]?.value ?? fmt.currency,
-      position: symbolIndex < numberIndex ? "before" : "after",
-    };
-    currencySymbols.set(key, symbol);
-  }
-  return { ...symbol };
+  const parts = numberFormat(fmt.locale, { style: "currency", currency: fmt.currency }).formatToParts(1);
+  const symbolIndex = parts.findIndex((part) => part.type === "currency");
+  const numberIndex = parts.findIndex((part) => part.type === "integer");
+  return {
+    symbol: parts[symbolIndex]?.value ?? fmt.currency,
+    position: symbolIndex < numberIndex ? "before" : "after",
+  };
 }
 
 /** `November 2026`. */

@@ -426,15 +426,14 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async checkpointOnItsOwnConnection(): Promise<void> {
-    let connection: DuckDBConnection | undefined;
+    const connection = await this.instance.connect().catch(() => undefined);
+    if (!connection) return; // closed under us: nothing left to checkpoint here
     try {
-      connection = await this.instance.connect();
-      const checkpointing = connection;
-      await this.timed(() => checkpointing.run(CHECKPOINT));
+      await this.timed(() => connection.run(CHECKPOINT));
     } catch {
       // Left to close().
     } finally {
-      connection?.closeSync();
+      connection.closeSync();
     }
   }
 
