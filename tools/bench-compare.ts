@@ -59,3 +59,110 @@ export async function compareWithMarts(projectFile: string, baselineFile: string
     instance.closeSync();
   }
 }
+
+/** One model table of this code's cold build against the compared code's, on the columns both have. */
+export interface TableComparison {
+  /** layer.name */
+  table: string;
+  /** Rows in this code's table and in the compared code's (null: that build has no such table). */
+  rows: number | null;
+  comparedRows: number | null;
+  /** Rows of this build the compared one does not have, and the reverse (as multisets, on the common columns). */
+  onlyOwn: number;
+  onlyCompared: number;
+  /** The common columns whose values differ (each compared alone, as a multiset). */
+  columns: string[];
+  /** Columns only this code's table has, and only the compared code's. */
+  added: string[];
+  dropped: string[];
+}
+
+const MODEL_LAYERS = ["staging", "unified", "marts"];
+
+/**
+ * Every model table of two cold builds of the same data, this code's (`ownFile`) and the compared code's: an
+ * optimisation must leave them as they were. Order is not compared (tables are sets), only the rows.
+ */
+export async function compareModelOutputs(ownFile: string, comparedFile: string): Promise<TableComparison[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
+  const count = async (sql: string) => Number((await rows(`SELECT count(*) AS n FROM (${sql})`))[0]?.n ?? 0);
+  try {
+    await connection.run(`ATTACH '${ownFile.replaceAll("'", "''")}' AS own (READ_ONLY)`);
+    await connection.run(`ATTACH '${comparedFile.replaceAll("'", "''")}' AS compared (READ_ONLY)`);
+    const layers = MODEL_LAYERS.map((layer) => `'${layer}'`).join(", ");
+    const columns = await rows(`
+      SELECT database_name AS side, schema_name || '.' || table_name AS name, column_name AS column_name
+      FROM duckdb_columns()
+      WHERE database_name IN ('own', 'compared') AND schema_name IN (${layers})
+      ORDER BY name, column_index`);
+    const tables = [...new Set(columns.map((column) => String(column.name)))];
+    const comparisons: TableComparison[] = [];
+    for (const table of tables) {
+      const of = (side: string) =>
+        columns
+          .filter((column) => column.side === side && column.name === table)
+          .map((column) => String(column.column_name));
+      const [ownColumns, comparedColumns] = [of("own"), of("compared")];
+      const common = ownColumns.filter((column) => comparedColumns.includes(column));
+      const rowsIn = async (side: string, has: boolean) =>
+        has ? await count(`SELECT 1 FROM ${side}.${table}`) : null;
+      const comparison: TableComparison = {
+        table,
+        rows: await rowsIn("own", ownColumns.length > 0),
+        comparedRows: await rowsIn("compared", comparedColumns.length > 0),
+        onlyOwn: 0,
+        onlyCompared: 0,
+        columns: [],
+        added: ownColumns.filter((column) => !comparedColumns.includes(column)),
+        dropped: comparedColumns.filter((column) => !ownColumns.includes(column)),
+      };
+      if (comparison.rows !== null && comparison.comparedRows !== null && common.length) {
+        const except = (list: string, from: string, minus: string) =>
+          count(`SELECT ${list} FROM ${from}.${table} EXCEPT ALL SELECT ${list} FROM ${minus}.${table}`);
+        const all = common.map(quoted).join(", ");
+        comparison.onlyOwn = await except(all, "own", "compared");
+        comparison.onlyCompared = await except(all, "compared", "own");
+        if (comparison.onlyOwn + comparison.onlyCompared > 0) {
+          for (const column of common) {
+            const moved =
+              (await except(quoted(column), "own", "compared")) +
+              (await except(quoted(column), "compared", "own"));
+            if (moved > 0) comparison.columns.push(column);
+          }
+        }
+      }
+      comparisons.push(comparison);
+    }
+    return comparisons;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+function quoted(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+/** One line per table that is not the same in both builds, or that the two builds do not both have. */
+export function outputDifferences(comparisons: readonly TableComparison[]): string[] {
+  return comparisons.flatMap((comparison) => {
+    const { table, rows, comparedRows } = comparison;
+    if (rows === null) return [`${table}: only the compared code builds it`];
+    if (comparedRows === null) return [`${table}: new (the compared code does not build it)`];
+    const { onlyOwn, onlyCompared } = comparison;
+    const where = `(${comparison.columns.join(", ") || "no single column"})`;
+    const notes = [
+      ...(rows !== comparedRows ? [`${comparedRows} → ${rows} rows`] : []),
+      ...(onlyOwn > 0 && onlyOwn === onlyCompared ? [`${onlyOwn} of ${rows} rows differ ${where}`] : []),
+      ...(onlyOwn !== onlyCompared
+        ? [`${onlyOwn} rows only in this build, ${onlyCompared} only in the compared one ${where}`]
+        : []),
+      ...(comparison.added.length ? [`new columns ${comparison.added.join(", ")}`] : []),
+      ...(comparison.dropped.length ? [`columns gone ${comparison.dropped.join(", ")}`] : []),
+    ];
+    return notes.length ? [`${table}: ${notes.join("; ")}`] : [];
+  });
+}

@@ -1,4 +1,5 @@
 // The benchmark's pure parts: scale flags, medians and ranges, the markdown tables, the README's marked section.
+import { outputDifferences, type TableComparison } from "./bench-compare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 
 export interface Timed {
@@ -23,6 +24,8 @@ export interface ScaleResult {
   warmCompare: Timed[];
   baseline: Timed[];
   check: ValueCheck | null;
+  /** With --compare-code: every model table of run 1's cold build against the compared code's (else null). */
+  outputs?: TableComparison[] | null;
 }
 
 export interface HistoryResult {
@@ -171,7 +174,30 @@ export function renderReport(input: {
       if (compared && profiled.warmCompare.length) {
         lines.push("", `The same with the compared code (${compareCode}): ${top(profiled.warmCompare)}.`);
       }
+      lines.push(
+        "",
+        `Cold run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.cold)}.`,
+      );
+      if (compared && profiled.coldCompare.length) {
+        lines.push("", `The same with the compared code: ${top(profiled.coldCompare)}.`);
+      }
     }
+  }
+  const checked = results.filter((result) => result.outputs);
+  if (compared && checked.length) {
+    lines.push(
+      "",
+      "Model outputs, this code's cold build against the compared code's (run 1; every staging, unified and mart " +
+        "table, as sets of rows on the columns both have):",
+      "",
+      ...checked.map((result) => {
+        const outputs = result.outputs ?? [];
+        const differences = outputDifferences(outputs);
+        return `- ${formatOrders(result.targetOrders)}: ${
+          differences.length ? differences.join("; ") : `the same in all ${outputs.length} tables`
+        }`;
+      }),
+    );
   }
   if (history.length) {
     lines.push(

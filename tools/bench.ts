@@ -19,7 +19,7 @@ import {
   datasetForOrders,
   datasetForRecentVolume,
 } from "./bench-data.ts";
-import { compareWithMarts } from "./bench-compare.ts";
+import { compareModelOutputs, compareWithMarts, outputDifferences } from "./bench-compare.ts";
 import { type CompiledCode, compileForBench, copyForRun, memoryLimitFor } from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 import {
@@ -147,6 +147,7 @@ async function measureScale(
   const warmCompare: Timed[] = [];
   const baseline: Timed[] = [];
   let check: ScaleResult["check"] = null;
+  let outputs: ScaleResult["outputs"] = null;
   for (let run = 1; run <= runs; run++) {
     const coldDir = join(root, "runs", `${targetOrders}-cold`);
     const warmDir = join(root, "runs", `${targetOrders}-warm`);
@@ -157,6 +158,17 @@ async function measureScale(
     // machine that slows down during the bench slows both. Only this code's cold build is kept, for the warm runs.
     if (compareCode) {
       coldCompare.push(await coldIn(compareCode, data.path, coldCompareDir, memoryLimit));
+      // Faster must not mean different: once per scale, every model table of both cold builds.
+      if (run === 1) {
+        outputs = await compareModelOutputs(
+          join(coldDir, "warehouse.duckdb"),
+          join(coldCompareDir, "warehouse.duckdb"),
+        );
+        const differences = outputDifferences(outputs);
+        log(
+          `  model outputs against the compared code: ${differences.join("; ") || `the same in all ${outputs.length} tables`}`,
+        );
+      }
       await rm(coldCompareDir, { recursive: true, force: true });
     }
     warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
@@ -187,7 +199,7 @@ async function measureScale(
     await rm(warmDir, { recursive: true, force: true });
     if (run < runs) await rm(coldDir, { recursive: true, force: true });
   }
-  return { targetOrders, days: dataset.days, cold, coldCompare, warm, warmCompare, baseline, check };
+  return { targetOrders, days: dataset.days, cold, coldCompare, warm, warmCompare, baseline, check, outputs };
 }
 
 async function measureHistory(
@@ -266,7 +278,8 @@ async function main(): Promise<void> {
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
         "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
         "commit, extracted with git archive), each right after this code's: a cold run on its own copy of the same\n" +
-        "data, a warm run on the same cold build. Interleaved, for before/after columns.\n" +
+        "data, a warm run on the same cold build. Interleaved, for before/after columns; and compares every model\n" +
+        "table of the two codes' first cold builds, row by row on the columns both have.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
         "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 1×, 2×, 4× the\n" +
         "history at the same recent orders per day. Writes the tables to .pulse/bench/results/ and the README.\n",

@@ -80,6 +80,86 @@ describe("bench report", () => {
     assert.equal(plainRow?.length, 9);
   });
 
+  it("with --compare-code: each scale's model outputs against the compared code's, and both codes' slowest cold models", () => {
+    const measured = (models: [string, number][]): Timed => ({
+      wallMs: 1,
+      peakRssMb: 1,
+      measure: {
+        kind: "cold",
+        runDate: "2026-11-20",
+        runMs: 1,
+        engineMs: 1,
+        closeMs: 1,
+        peakRssMb: 1,
+        steps: [{ step: "transform", ms: 1 }],
+        models: models.map(([model, ms]) => ({ model, ms, mode: "full" })),
+      },
+    });
+    const same = {
+      rows: 5,
+      comparedRows: 5,
+      onlyOwn: 0,
+      onlyCompared: 0,
+      columns: [],
+      added: [],
+      dropped: [],
+    };
+    const scale = (targetOrders: number, outputs: ScaleResult["outputs"]): ScaleResult => ({
+      targetOrders,
+      days: 730,
+      cold: [
+        measured([
+          ["staging.stg_shopify_orders", 5_000],
+          ["marts.daily_kpis", 20],
+        ]),
+      ],
+      coldCompare: [
+        measured([
+          ["staging.stg_shopify_orders", 9_500],
+          ["marts.daily_kpis", 25],
+        ]),
+      ],
+      warm: [measured([["staging.stg_shopify_orders", 200]])],
+      warmCompare: [measured([["staging.stg_shopify_orders", 300]])],
+      baseline: [],
+      check: null,
+      outputs,
+    });
+    const report = renderReport({
+      machine: { cores: 2, ramGiB: 24, node: "v20", date: "2026-12-01 19:00" },
+      runs: 1,
+      results: [
+        scale(100_000, [
+          { table: "staging.a", ...same },
+          { table: "marts.b", ...same },
+        ]),
+        scale(1_000_000, [
+          { table: "staging.a", ...same },
+          { ...same, table: "marts.kpis", onlyOwn: 1, onlyCompared: 1, columns: ["cac"] },
+        ]),
+      ],
+      history: [],
+      compareCode: "/tmp/before",
+    });
+    assert.match(report, /^- 100k: the same in all 2 tables$/m);
+    assert.match(report, /^- 1M: marts\.kpis: 1 of 5 rows differ \(cac\)$/m);
+    assert.match(
+      report,
+      /^Cold run at 1M: the slowest models \(median ms\): staging\.stg_shopify_orders 5000, marts\.daily_kpis 20\.$/m,
+    );
+    assert.match(
+      report,
+      /^The same with the compared code: staging\.stg_shopify_orders 9500, marts\.daily_kpis 25\.$/m,
+    );
+    const plain = renderReport({
+      machine: { cores: 2, ramGiB: 24, node: "v20", date: "2026-12-01 19:00" },
+      runs: 1,
+      results: [{ ...scale(1_000_000, null), coldCompare: [], warmCompare: [] }],
+      history: [],
+    });
+    assert.doesNotMatch(plain, /Model outputs|compared code/);
+  });
+
   it("replaces only what lies between the README's markers", () => {
     const readme = "# Title\n\nbefore\n<!-- a -->\nold table\n<!-- b -->\nafter\n";
     assert.equal(
