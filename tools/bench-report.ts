@@ -6,6 +6,8 @@ export interface Timed {
   wallMs: number;
   peakRssMb: number;
   measure?: BuildMeasure;
+  /** A compared code's run that failed: why (its wall time and peak are then not numbers). */
+  failure?: string;
 }
 
 export interface ValueCheck {
@@ -75,6 +77,23 @@ export function median(values: readonly number[]): number {
 }
 
 /** "1.23 s (1.10–1.40)": the median and the range of wall times, in seconds. */
+/** The first line that names an error, e.g. "Out of Memory Error: could not allocate block …". */
+export function failureReason(stderr: string, code: number): string {
+  const line = stderr
+    .split("\n")
+    .map((text) => text.trim())
+    .find((text) => /^(\w+ )*\w*Error:/.test(text));
+  const reason = line?.replace(/^Error: /, "") ?? `exit code ${code}`;
+  return reason.length > 160 ? `${reason.slice(0, 157)}…` : reason;
+}
+
+/** A compared code's runs: their median and range, or which of them failed and why. */
+export function comparedSummary(runs: readonly Timed[]): string {
+  const failed = runs.filter((run) => run.failure);
+  if (!failed.length) return secondsSummary(runs.map((run) => run.wallMs));
+  return `failed ${failed.length} of ${runs.length}: ${failed[0]?.failure ?? ""}`;
+}
+
 export function secondsSummary(values: readonly number[]): string {
   if (values.length === 0) return "—";
   const s = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
@@ -112,8 +131,10 @@ export function renderReport(input: {
 }): string {
   const { machine, runs, results, history, compareCode } = input;
   const compared = compareCode !== undefined;
-  const peak = (timed: readonly Timed[]) =>
-    timed.length ? `${Math.max(...timed.map((t) => t.peakRssMb))}` : "—";
+  const peak = (timed: readonly Timed[]) => {
+    const measured = timed.filter((t) => !t.failure);
+    return measured.length ? `${Math.max(...measured.map((t) => t.peakRssMb))}` : "—";
+  };
   const lines = [
     `Measured ${machine.date} UTC on ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}; ` +
       `${runs} run(s) each unless the runs column says otherwise, median (min–max) of the wall time of a child process (process start and DuckDB's ` +
@@ -135,7 +156,7 @@ export function renderReport(input: {
               .join(", ")}`
         : "—";
       const comparedCell = compared
-        ? ` ${secondsSummary(result.coldCompare.map((t) => t.wallMs))} | ${peak(result.coldCompare)} | ${secondsSummary(result.warmCompare.map((t) => t.wallMs))} |`
+        ? ` ${comparedSummary(result.coldCompare)} | ${peak(result.coldCompare)} | ${comparedSummary(result.warmCompare)} |`
         : "";
       return `| ${formatOrders(result.targetOrders)} | ${result.cold.length} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
     }),
@@ -211,12 +232,13 @@ export function renderReport(input: {
         const cells = (runs: readonly Timed[], previousRuns: readonly Timed[] | undefined) => {
           const warm = median(runs.map((t) => t.wallMs));
           const previous = previousRuns ? median(previousRuns.map((t) => t.wallMs)) : Number.NaN;
-          const ratio = Number.isFinite(previous) ? (warm / previous).toFixed(2) : "—";
+          const ratio =
+            Number.isFinite(previous) && Number.isFinite(warm) ? (warm / previous).toFixed(2) : "—";
           const top = modelProfile(runs)
             .slice(0, 4)
             .map((item) => `${item.model.replace(/^\w+\./, "")} ${item.ms}`)
             .join(", ");
-          return { summary: secondsSummary(runs.map((t) => t.wallMs)), ratio, top };
+          return { summary: comparedSummary(runs), ratio, top };
         };
         const own = cells(row.warm, history[index - 1]?.warm);
         const other = cells(row.warmCompare, history[index - 1]?.warmCompare);

@@ -23,6 +23,7 @@ import { compareModelOutputs, compareWithMarts, outputDifferences } from "./benc
 import { type CompiledCode, compileForBench, copyForRun, memoryLimitFor } from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 import {
+  failureReason,
   formatOrders,
   parseScale,
   parseScaleRuns,
@@ -60,16 +61,24 @@ async function runChild<T>(
   outFile: string,
 ): Promise<ChildResult<T>> {
   const started = performance.now();
+  let stderr = "";
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, [build.script(script), ...args, "--out", outFile], {
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "inherit", "pipe"],
       cwd: build.sourceDir,
     });
+    // Shown as it comes, and kept (its end) to say why a run failed.
+    child.stderr.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
+    });
     child.on("error", reject);
-    child.on("exit", (status) => resolve(status ?? 1));
+    child.on("close", (status) => resolve(status ?? 1));
   });
   const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`${script} ${args.join(" ")} exited with ${code}`);
+  if (code !== 0) {
+    throw new ChildFailure(`${script} ${args.join(" ")} exited with ${code}`, failureReason(stderr, code));
+  }
   const measure = await readFile(outFile, "utf8").catch(() => {
     throw new Error(
       `${build.script(script)} exited without writing ${outFile}: its main guard must accept the compiled .js ` +
@@ -77,6 +86,29 @@ async function runChild<T>(
     );
   });
   return { wallMs: Math.round(wallMs), measure: JSON.parse(measure) as T };
+}
+
+/** A measured run that failed, with the reason its output gave (the first error line). */
+class ChildFailure extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(`${message}: ${reason}`);
+  }
+}
+
+/**
+ * A run of the compared code, which may fail where this code does not (the code before an out-of-memory fix):
+ * its failure is measured too, as a failed run with its reason, and the bench goes on.
+ */
+async function comparedRun(run: () => Promise<Timed>): Promise<Timed> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ChildFailure)) throw error;
+    return { wallMs: Number.NaN, peakRssMb: Number.NaN, failure: error.reason };
+  }
 }
 
 /** One measured build, with this checkout's code or another's (the --compare-code column) on the same data. */
@@ -155,9 +187,13 @@ async function measureScale(
     await rm(warmDir, { recursive: true, force: true });
     cold.push(await coldIn(code.own, data.path, coldDir, memoryLimit));
     // The compared code's cold run right after this code's, on its own copy of the same data: interleaved, so a
-    // machine that slows down during the bench slows both. Only this code's cold build is kept, for the warm runs.
-    if (compareCode) {
-      coldCompare.push(await coldIn(compareCode, data.path, coldCompareDir, memoryLimit));
+    // machine that slows down during the bench slows both. Its warm run then starts from its own cold build: its
+    // tables may not be this code's (a column added or gone).
+    const comparedCold = compareCode
+      ? await comparedRun(() => coldIn(compareCode, data.path, coldCompareDir, memoryLimit))
+      : undefined;
+    if (comparedCold) coldCompare.push(comparedCold);
+    if (compareCode && !comparedCold?.failure) {
       // Faster must not mean different: once per scale, every model table of both cold builds.
       if (run === 1) {
         outputs = await compareModelOutputs(
@@ -169,11 +205,16 @@ async function measureScale(
           `  model outputs against the compared code: ${differences.join("; ") || `the same in all ${outputs.length} tables`}`,
         );
       }
-      await rm(coldCompareDir, { recursive: true, force: true });
     }
     warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
-    if (compareCode) warmCompare.push(await warmFrom(compareCode, coldDir, warmDir, memoryLimit));
-    const seconds = (runs: Timed[]) => `${(runs.at(-1)?.wallMs ?? 0) / 1000}s`;
+    if (compareCode && !comparedCold?.failure) {
+      warmCompare.push(await comparedRun(() => warmFrom(compareCode, coldCompareDir, warmDir, memoryLimit)));
+    }
+    await rm(coldCompareDir, { recursive: true, force: true });
+    const seconds = (runs: Timed[]) => {
+      const last = runs.at(-1);
+      return last?.failure ? `failed (${last.failure})` : `${(last?.wallMs ?? 0) / 1000}s`;
+    };
     log(
       `  run ${run}: cold ${seconds(cold)} (${cold.at(-1)?.peakRssMb} MB), warm ${seconds(warm)}` +
         (compareCode
@@ -230,14 +271,40 @@ async function measureHistory(
     const cold = await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
     const warm: Timed[] = [];
     const warmCompare: Timed[] = [];
+    // The compared code's warm runs start from its own cold build, as at each scale.
+    const coldCompareDir = join(root, "runs", `history-${days}-cold-compared`);
+    let comparedFailure: string | undefined;
+    if (compareCode) {
+      await rm(coldCompareDir, { recursive: true, force: true });
+      await mkdir(coldCompareDir, { recursive: true });
+      await copyForRun(data.path, join(coldCompareDir, "warehouse.duckdb"));
+      const comparedCold = await comparedRun(async () =>
+        timed(await build(compareCode, coldCompareDir, "cold", addDays(BENCH_END, -1), memoryLimit)),
+      );
+      comparedFailure = comparedCold.failure;
+      if (comparedFailure) {
+        log(`  compared code: cold build failed (${comparedFailure}), no warm runs`);
+        warmCompare.push({
+          wallMs: Number.NaN,
+          peakRssMb: Number.NaN,
+          failure: `its cold build: ${comparedFailure}`,
+        });
+      }
+    }
     for (let run = 1; run <= runs; run++) {
       warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
-      if (compareCode) warmCompare.push(await warmFrom(compareCode, coldDir, warmDir, memoryLimit));
+      if (compareCode && !comparedFailure) {
+        warmCompare.push(
+          await comparedRun(() => warmFrom(compareCode, coldCompareDir, warmDir, memoryLimit)),
+        );
+      }
+      const comparedWarm = warmCompare.at(-1);
       log(
-        `  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${compareCode ? `, compared code ${(warmCompare.at(-1)?.wallMs ?? 0) / 1000}s` : ""}`,
+        `  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${comparedWarm ? `, compared code ${comparedWarm.failure ? `failed (${comparedWarm.failure})` : `${comparedWarm.wallMs / 1000}s`}` : ""}`,
       );
     }
     await rm(coldDir, { recursive: true, force: true });
+    await rm(coldCompareDir, { recursive: true, force: true });
     results.push({
       multiple,
       days,
@@ -278,7 +345,7 @@ async function main(): Promise<void> {
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
         "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
         "commit, extracted with git archive), each right after this code's: a cold run on its own copy of the same\n" +
-        "data, a warm run on the same cold build. Interleaved, for before/after columns; and compares every model\n" +
+        "data, a warm run on its own cold build. Interleaved, for before/after columns; and compares every model\n" +
         "table of the two codes' first cold builds, row by row on the columns both have.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
         "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 1×, 2×, 4× the\n" +

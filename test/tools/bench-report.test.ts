@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { datasetForOrders, datasetForRecentVolume } from "../../tools/bench-data.ts";
 import {
+  comparedSummary,
+  failureReason,
   median,
   parseScale,
   parseScaleRuns,
@@ -158,6 +160,49 @@ describe("bench report", () => {
       history: [],
     });
     assert.doesNotMatch(plain, /Model outputs|compared code/);
+  });
+
+  it("reports a compared code's failed runs with the reason its output gave, and goes on", () => {
+    const stderr = [
+      "file:///tmp/before/.pulse/bench-build/tools/bench-run.js:65",
+      "        throw new Error(`${kind} run failed at ...`);",
+      "              ^",
+      "",
+      "Error: cold run failed at transform: model staging.stg_shopify_line_items failed on DuckDB: Out of Memory Error: could not allocate block of size 256.0 KiB (953.3 MiB/953.6 MiB used)",
+      "",
+      "Possible solutions:",
+    ].join("\n");
+    const reason = failureReason(stderr, 1);
+    assert.ok(
+      reason.startsWith("cold run failed at transform: model staging.stg_shopify_line_items failed"),
+      reason,
+    );
+    assert.ok(reason.length <= 160 && reason.endsWith("…"), "long reasons are cut");
+    assert.equal(failureReason("Segmentation fault\n", 139), "exit code 139");
+    const ok = { wallMs: 2_000, peakRssMb: 500 };
+    const failed = { wallMs: Number.NaN, peakRssMb: Number.NaN, failure: "out of memory" };
+    assert.equal(comparedSummary([ok, { ...ok, wallMs: 3_000 }]), "2.50 s (2.00–3.00)");
+    assert.equal(comparedSummary([failed, ok, failed]), "failed 2 of 3: out of memory");
+    const report = renderReport({
+      machine: { cores: 2, ramGiB: 24, node: "v20", date: "2026-12-01 19:00" },
+      runs: 3,
+      results: [
+        {
+          targetOrders: 3_000_000,
+          days: 730,
+          cold: [ok, ok, ok],
+          coldCompare: [failed, failed, failed],
+          warm: [ok, ok, ok],
+          warmCompare: [],
+          baseline: [],
+          check: null,
+        },
+      ],
+      history: [],
+      compareCode: "/tmp/before",
+    });
+    const row = report.split("\n").find((line) => line.startsWith("|     3M") || line.startsWith("| 3M"));
+    assert.ok(row?.includes("| failed 3 of 3: out of memory | — | — |"), row);
   });
 
   it("replaces only what lies between the README's markers", () => {
