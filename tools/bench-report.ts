@@ -188,18 +188,23 @@ export function renderReport(input: {
           .slice(0, 8)
           .map((item) => `${item.model} ${item.ms}`)
           .join(", ");
-      lines.push(
-        "",
-        `Warm run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.warm)}.`,
-      );
-      if (compared && profiled.warmCompare.length) {
+      if (top(profiled.warm)) {
+        lines.push(
+          "",
+          `Warm run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.warm)}.`,
+        );
+      }
+      if (compared && top(profiled.warmCompare)) {
         lines.push("", `The same with the compared code (${compareCode}): ${top(profiled.warmCompare)}.`);
       }
-      lines.push(
-        "",
-        `Cold run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.cold)}.`,
-      );
-      if (compared && profiled.coldCompare.length) {
+      if (top(profiled.cold)) {
+        lines.push(
+          "",
+          `Cold run at ${formatOrders(profiled.targetOrders)}: the slowest models (median ms): ${top(profiled.cold)}.`,
+        );
+      }
+      // (None when its cold runs failed.)
+      if (compared && top(profiled.coldCompare)) {
         lines.push("", `The same with the compared code: ${top(profiled.coldCompare)}.`);
       }
     }

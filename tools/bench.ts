@@ -218,7 +218,9 @@ async function measureScale(
     log(
       `  run ${run}: cold ${seconds(cold)} (${cold.at(-1)?.peakRssMb} MB), warm ${seconds(warm)}` +
         (compareCode
-          ? `; compared code: cold ${seconds(coldCompare)} (${coldCompare.at(-1)?.peakRssMb} MB), warm ${seconds(warmCompare)}`
+          ? comparedCold?.failure
+            ? `; compared code: cold failed (${comparedCold.failure})`
+            : `; compared code: cold ${seconds(coldCompare)} (${coldCompare.at(-1)?.peakRssMb} MB), warm ${seconds(warmCompare)}`
           : ""),
     );
     if (withBaseline) {

@@ -203,6 +203,7 @@ describe("bench report", () => {
     });
     const row = report.split("\n").find((line) => line.startsWith("|     3M") || line.startsWith("| 3M"));
     assert.ok(row?.includes("| failed 3 of 3: out of memory | — | — |"), row);
+    assert.doesNotMatch(report, /The same with the compared code|: \./, "no empty model profile");
   });
 
   it("replaces only what lies between the README's markers", () => {
