@@ -193,22 +193,23 @@ async function measureScale(
       ? await comparedRun(() => coldIn(compareCode, data.path, coldCompareDir, memoryLimit))
       : undefined;
     if (comparedCold) coldCompare.push(comparedCold);
-    if (compareCode && !comparedCold?.failure) {
-      // Faster must not mean different: once per scale, every model table of both cold builds.
-      if (run === 1) {
-        outputs = await compareModelOutputs(
-          join(coldDir, "warehouse.duckdb"),
-          join(coldCompareDir, "warehouse.duckdb"),
-        );
-        const differences = outputDifferences(outputs);
-        log(
-          `  model outputs against the compared code: ${differences.join("; ") || `the same in all ${outputs.length} tables`}`,
-        );
-      }
+    const comparedBuilt = compareCode && comparedCold && !comparedCold.failure ? compareCode : undefined;
+    // Faster must not mean different: once per scale, every model table of both cold builds.
+    if (comparedBuilt && run === 1) {
+      outputs = await compareModelOutputs(
+        join(coldDir, "warehouse.duckdb"),
+        join(coldCompareDir, "warehouse.duckdb"),
+      );
+      const differences = outputDifferences(outputs);
+      log(
+        `  model outputs against the compared code: ${differences.join("; ") || `the same in all ${outputs.length} tables`}`,
+      );
     }
     warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
-    if (compareCode && !comparedCold?.failure) {
-      warmCompare.push(await comparedRun(() => warmFrom(compareCode, coldCompareDir, warmDir, memoryLimit)));
+    if (comparedBuilt) {
+      warmCompare.push(
+        await comparedRun(() => warmFrom(comparedBuilt, coldCompareDir, warmDir, memoryLimit)),
+      );
     }
     await rm(coldCompareDir, { recursive: true, force: true });
     const seconds = (runs: Timed[]) => {
