@@ -166,3 +166,9 @@ export function outputDifferences(comparisons: readonly TableComparison[]): stri
     return notes.length ? [`${table}: ${notes.join("; ")}`] : [];
   });
 }
+
+/** Every difference, or that there is none. */
+export function outputsSummary(comparisons: readonly TableComparison[]): string {
+  const differences = outputDifferences(comparisons);
+  return differences.length ? differences.join("; ") : `the same in all ${comparisons.length} tables`;
+}

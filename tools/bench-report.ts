@@ -1,5 +1,5 @@
 // The benchmark's pure parts: scale flags, medians and ranges, the markdown tables, the README's marked section.
-import { outputDifferences, type TableComparison } from "./bench-compare.ts";
+import { outputsSummary, type TableComparison } from "./bench-compare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 
 export interface Timed {
@@ -76,7 +76,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** "1.23 s (1.10–1.40)": the median and the range of wall times, in seconds. */
 /** The first line that names an error, e.g. "Out of Memory Error: could not allocate block …". */
 export function failureReason(stderr: string, code: number): string {
   const line = stderr
@@ -94,6 +93,7 @@ export function comparedSummary(runs: readonly Timed[]): string {
   return `failed ${failed.length} of ${runs.length}: ${failed[0]?.failure ?? ""}`;
 }
 
+/** "1.23 s (1.10–1.40)": the median and the range of wall times, in seconds. */
 export function secondsSummary(values: readonly number[]): string {
   if (values.length === 0) return "—";
   const s = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
@@ -216,13 +216,9 @@ export function renderReport(input: {
       "Model outputs, this code's cold build against the compared code's (run 1; every staging, unified and mart " +
         "table, as sets of rows on the columns both have):",
       "",
-      ...checked.map((result) => {
-        const outputs = result.outputs ?? [];
-        const differences = outputDifferences(outputs);
-        return `- ${formatOrders(result.targetOrders)}: ${
-          differences.length ? differences.join("; ") : `the same in all ${outputs.length} tables`
-        }`;
-      }),
+      ...checked.map(
+        (result) => `- ${formatOrders(result.targetOrders)}: ${outputsSummary(result.outputs ?? [])}`,
+      ),
     );
   }
   if (history.length) {

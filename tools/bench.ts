@@ -19,7 +19,7 @@ import {
   datasetForOrders,
   datasetForRecentVolume,
 } from "./bench-data.ts";
-import { compareModelOutputs, compareWithMarts, outputDifferences } from "./bench-compare.ts";
+import { compareModelOutputs, compareWithMarts, outputsSummary } from "./bench-compare.ts";
 import { type CompiledCode, compileForBench, copyForRun, memoryLimitFor } from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 import {
@@ -200,10 +200,7 @@ async function measureScale(
         join(coldDir, "warehouse.duckdb"),
         join(coldCompareDir, "warehouse.duckdb"),
       );
-      const differences = outputDifferences(outputs);
-      log(
-        `  model outputs against the compared code: ${differences.join("; ") || `the same in all ${outputs.length} tables`}`,
-      );
+      log(`  model outputs against the compared code: ${outputsSummary(outputs)}`);
     }
     warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
     if (comparedBuilt) {
