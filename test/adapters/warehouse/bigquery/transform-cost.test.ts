@@ -1,7 +1,7 @@
 // What a daily transform costs on BigQuery, measured with the real adapter against a recording fake: how many
-// jobs (and dry runs) it sends, and how many bytes its jobs scan when the raw tables are partitioned by day on
-// _airbyte_extracted_at. The fake bills a query the way BigQuery prunes: a raw table read with a filter on its
-// partition column costs the partitions of the window; read without one, every partition of its history.
+// jobs (and dry runs) it sends, and how many bytes its jobs scan. The fake bills a query the way BigQuery prunes
+// (./billing.ts): a table read with a filter on its partition column costs the partitions of the window; read
+// without one, every partition of its history.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,35 +21,15 @@ import { buildWaves, modelParams, piiKeyParams } from "../../../../functions/tra
 import { runWindow } from "../../../../functions/lib/run-window.ts";
 import { loadConfig, type PulseConfig } from "../../../../functions/shared/config.ts";
 import type { Ledger } from "../../../../functions/shared/ledger.ts";
+import { WATERMARKS_TABLE } from "../../../../functions/lib/warehouse-state.ts";
 import type { Ports } from "../../../../functions/shared/step.ts";
 import { parseRunMessage } from "../../../../functions/shared/run-message.ts";
 import { runTransform } from "../../../../functions/transform/step.ts";
 import { fixedSecrets } from "../../../support/secrets.ts";
+import { daysRead, PARTITION_BYTES, scanBytes, tableReads } from "./billing.ts";
 import { FakeBigQuery, type Outcome, SETTINGS } from "./fake-client.ts";
 
-const PARTITION_BYTES = 1_000_000;
 const RUN_DATE = "2026-11-21";
-
-/**
- * What BigQuery would bill a statement for its raw-table reads: each `raw.<table>` reference costs the partitions
- * its own filter selects. A reference whose query block (up to the next FROM or JOIN) compares
- * _airbyte_extracted_at, the partition column, with a parameter reads the partitions since the last run
- * (`windowDays`); any other reads every partition of the table's history.
- */
-export function rawScanBytes(sql: string, historyDays: number, windowDays: number): number {
-  const bound =
-    /_airbyte_extracted_at\s*(?:>=|>|BETWEEN)[^;\n]*@\w+|@\w+[^;\n]*(?:<=|<)\s*(?:\w+\.)?_airbyte_extracted_at/i;
-  let bytes = 0;
-  for (const match of sql.matchAll(/\braw\.(\w+)/g)) {
-    const start = (match.index ?? 0) + match[0].length;
-    const rest = sql.slice(start);
-    const end = rest.search(/\b(?:FROM|JOIN)\b/i);
-    const block = end < 0 ? rest : rest.slice(0, end);
-    const pruned = /\bWHERE\b/i.test(block) && bound.test(block);
-    bytes += PARTITION_BYTES * (pruned ? windowDays : historyDays);
-  }
-  return bytes;
-}
 
 /** The fake, with dry runs answered as BigQuery estimates them: the raw partitions the filters select. */
 class PruningFake extends FakeBigQuery {
@@ -64,7 +44,7 @@ class PruningFake extends FakeBigQuery {
   override async createJob(request: JobRequest): Promise<[BigQueryJobHandle, JobMetadata?]> {
     const answer = await super.createJob(request);
     if (!request.configuration.dryRun) return answer;
-    const bytes = rawScanBytes(request.configuration.query.query, this.historyDays, this.windowDays);
+    const bytes = scanBytes(request.configuration.query.query, this.historyDays, this.windowDays);
     return [
       answer[0],
       { status: { state: "DONE" }, statistics: { query: { totalBytesProcessed: String(bytes) } } },
@@ -86,7 +66,25 @@ function fingerprint(model: ModelDefinition): string {
 
 let lastFake: FakeBigQuery | undefined;
 
-function fakeFor(historyDays: number, windowDays: number, failing?: string): PruningFake {
+/**
+ * A day before the run window on which a late change landed (Airbyte lands an old order again when it is refunded
+ * or cancelled), and a later day whose first-order numbering that change made stale: what a daily run meets most
+ * mornings once a shop has history.
+ */
+export const LATE_DAY = "2026-06-15";
+export const RENUMBERED_DAY = "2026-07-02";
+
+/**
+ * The fake BigQuery of a shop whose every model is built and whose last transform saved a watermark: its answers to
+ * the transform's own queries (watermarks, changed and renumbered days; a late change when `lateChanges`), and to
+ * each job, the bytes `scanBytes` bills it.
+ */
+function fakeFor(
+  historyDays: number,
+  windowDays: number,
+  options: { failing?: string; lateChanges?: boolean } = {},
+): PruningFake {
+  const { failing, lateChanges = false } = options;
   return (lastFake = new PruningFake(
     (request: JobRequest): Outcome => {
       const sql = request.configuration.query.query;
@@ -94,21 +92,32 @@ function fakeFor(historyDays: number, windowDays: number, failing?: string): Pru
         return { error: { reason: "invalidQuery", message: `Syntax error in ${failing}` } };
       }
       const dataset = /\.(\w+)`\.(?:INFORMATION_SCHEMA|__TABLES__)/.exec(sql)?.[1] ?? "";
-      const models = MODELS.filter((model) => model.layer === dataset);
+      const tables = [
+        ...MODELS.filter((model) => model.layer === dataset).map((model) => ({
+          name: model.name,
+          label: fingerprint(model),
+        })),
+        ...(dataset === "ops" && lateChanges ? [{ name: WATERMARKS_TABLE, label: "" }] : []),
+      ];
       const statistics = (bytes: number) => ({
         startTime: "0",
         endTime: "10",
         query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, 10_485_760)) },
       });
+      const answer = (fields: string[], rows: unknown[][]): Outcome => ({
+        fields: fields.map((name) => ({ name })),
+        rows,
+        statistics: statistics(scanBytes(sql, historyDays, windowDays)),
+      });
       if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
         // Every model's table exists, built by the model's current SQL (its fingerprint label).
         return {
           fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
-          rows: models.map((model) => [
-            model.name,
+          rows: tables.map((table) => [
+            table.name,
             "id",
             "STRING",
-            `[STRUCT("pulse_model", "${fingerprint(model)}")]`,
+            `[STRUCT("pulse_model", "${table.label}")]`,
           ]),
           statistics: statistics(0),
         };
@@ -116,26 +125,32 @@ function fakeFor(historyDays: number, windowDays: number, failing?: string): Pru
       if (sql.includes("__TABLES__")) {
         return {
           fields: [{ name: "table_id" }, { name: "row_count" }],
-          rows: models.map((m) => [m.name, "10"]),
+          rows: tables.map((table) => [table.name, "10"]),
           statistics: statistics(0),
         };
       }
-      return {
-        fields: [{ name: "rows_written", type: "INT64" }],
-        rows: [["5"]],
-        statistics: statistics(rawScanBytes(sql, historyDays, windowDays)),
-      };
+      switch (request.configuration.labels.label) {
+        case "last_transform_watermark":
+          return answer(["run_date", "watermark"], [["2026-11-20", "2026-11-21 06:00:00.000000+00"]]);
+        case "newest_raw_extraction":
+          return answer(["watermark"], [["2026-11-22 06:00:00.000000+00"]]);
+        case "days_changed_since_the_watermark":
+          return answer(["day"], [[LATE_DAY], [RUN_DATE]]);
+        case "days_whose_first-order_numbering_changed":
+          return answer(["day"], [[RENUMBERED_DAY]]);
+      }
+      return answer(["rows_written"], [["5"]]);
     },
     historyDays,
     windowDays,
   ));
 }
 
-describe("the fake's partition pruning (what BigQuery bills a raw read)", () => {
+describe("the fake's billing (what BigQuery bills a read)", () => {
   it("bills the window for a filter on _airbyte_extracted_at, all history for one on the event date", () => {
     const day = PARTITION_BYTES;
     assert.equal(
-      rawScanBytes(
+      scanBytes(
         "SELECT * FROM raw.shopify_orders WHERE DATE(created_at) BETWEEN @window_start AND @window_end",
         700,
         8,
@@ -143,7 +158,7 @@ describe("the fake's partition pruning (what BigQuery bills a raw read)", () => 
       700 * day,
     );
     assert.equal(
-      rawScanBytes(
+      scanBytes(
         "SELECT * FROM raw.shopify_orders AS o WHERE o._airbyte_extracted_at >= TIMESTAMP(@since)",
         700,
         8,
@@ -151,21 +166,52 @@ describe("the fake's partition pruning (what BigQuery bills a raw read)", () => 
       8 * day,
     );
     assert.equal(
-      rawScanBytes(
-        "SELECT * FROM raw.shopify_orders WHERE TIMESTAMP(@since) <= _airbyte_extracted_at",
-        700,
-        8,
-      ),
+      scanBytes("SELECT * FROM raw.shopify_orders WHERE TIMESTAMP(@since) <= _airbyte_extracted_at", 700, 8),
       8 * day,
     );
     assert.equal(
-      rawScanBytes(
+      scanBytes(
         "WITH a AS (SELECT * FROM raw.facebook_ads_insights WHERE _airbyte_extracted_at >= @since), b AS (SELECT * FROM raw.shopify_orders) SELECT 1 FROM a JOIN b ON TRUE",
         700,
         8,
       ),
       8 * day + 700 * day,
       "each reference by its own filter",
+    );
+  });
+
+  it("bills a model table by its own partition column; write targets, comments and a COUNT(*) read nothing", () => {
+    const target = "`shop-analytics.staging.stg_shopify_orders`";
+    const script = [
+      "-- reads staging.stg_shopify_refunds in a comment",
+      `DELETE FROM ${target} WHERE \`order_date\` BETWEEN @window_start AND @window_end;`,
+      `INSERT INTO ${target} (order_id) SELECT order_id FROM (SELECT order_id, order_date FROM raw.shopify_orders WHERE _airbyte_extracted_at >= @since) AS model WHERE order_date BETWEEN @window_start AND @window_end;`,
+      `ALTER TABLE ${target} SET OPTIONS (labels = []);`,
+      `SELECT COUNT(*) AS rows_written FROM ${target};`,
+    ].join("\n");
+    assert.deepEqual(tableReads(script), [
+      { table: "staging.stg_shopify_orders", reach: "window" },
+      { table: "raw.shopify_orders", reach: "window" },
+    ]);
+    assert.deepEqual(
+      tableReads(
+        "SELECT MAX(date) FROM unified.ad_performance WHERE date <= @window_end; SELECT 1 FROM marts.geographic_sales WHERE month >= @window_start",
+      ),
+      [
+        { table: "unified.ad_performance", reach: "history" },
+        { table: "marts.geographic_sales", reach: "window" },
+      ],
+      "only a lower bound prunes the past",
+    );
+    assert.deepEqual(
+      tableReads(
+        "DELETE FROM staging.stg_shopify_customers WHERE `customer_id` IN (SELECT `customer_id` FROM changed); SELECT * FROM staging.channels",
+      ),
+      [
+        { table: "staging.stg_shopify_customers", reach: "history" },
+        { table: "staging.channels", reach: "fixed" },
+      ],
+      "a keyed delete reads every customer's key; the channel list is a fixed reference table",
     );
   });
 });
@@ -221,8 +267,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     await rm(workDir, { recursive: true, force: true });
   });
 
-  async function dailyRun(historyDays: number, failing?: string) {
-    const fake = fakeFor(historyDays, config.lookbackDays + 1, failing);
+  async function dailyRun(historyDays: number, options: { failing?: string; lateChanges?: boolean } = {}) {
+    const fake = fakeFor(historyDays, config.lookbackDays + 1, options);
     const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun({
       runDate: RUN_DATE,
       step: "transform",
@@ -280,7 +326,7 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     await assert.rejects(
       (async () => {
         try {
-          await dailyRun(30, failing.name);
+          await dailyRun(30, { failing: failing.name });
         } finally {
           fake = lastFake;
         }
@@ -299,20 +345,14 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     // Which staging models read a raw table without isolating its partition column in their filter.
     const growing = MODELS.filter((model) => model.layer === "staging").flatMap((model) => {
       const sql = readSql(modelPath(model));
-      return rawScanBytes(sql, 730, 8) === rawScanBytes(sql, 30, 8) ? [] : [model.name];
+      const raw = tableReads(sql).filter((read) => read.table.startsWith("raw."));
+      return raw.some((read) => read.reach === "history") ? [model.name] : [];
     });
     process.stdout.write(
       `# staging models whose raw reads grow with history: ${growing.join(", ") || "none"}\n`,
     );
     assert.deepEqual(growing, [], "every staging model prunes the raw tables it reads");
-    // The models' jobs, as the daily transform sends them…
-    const month = await dailyRun(30);
-    const twoYears = await dailyRun(730);
-    process.stdout.write(
-      `# bytes scanned by a daily transform: ${month.bytes} with 30 days of history, ${twoYears.bytes} with 730\n`,
-    );
-    assert.ok(month.bytes > 0, "the staging models read the raw tables");
-    // …and each staging model's dry run, recorded by the fake.
+    // Each staging model's dry run, as the fake estimates it.
     const dryRunBytes = async (historyDays: number) => {
       const fake = fakeFor(historyDays, config.lookbackDays + 1);
       const warehouse = new BigQueryWarehouse(fake, SETTINGS);
@@ -333,7 +373,77 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     process.stdout.write(
       `# staging dry runs: ${dryMonth} bytes with 30 days of history, ${dryTwoYears} with 730\n`,
     );
-    assert.equal(dryTwoYears, dryMonth, "a daily run's dry-run bytes do not grow with history");
-    assert.equal(twoYears.bytes, month.bytes, "a daily run's billed bytes do not grow with history");
+    assert.ok(dryMonth > 0, "the staging models read the raw tables");
+    assert.equal(dryTwoYears, dryMonth, "a daily run's staging dry-run bytes do not grow with history");
+  });
+
+  it("reads history only where a daily run must: first-order numbering, keyed merges, narrow look-ups", async () => {
+    // A daily run the morning after a late change (an old order refunded): the run window, the late day, and the
+    // days whose first-order numbering it changed are rebuilt.
+    const runs = {
+      month: await dailyRun(30, { lateChanges: true }),
+      twoYears: await dailyRun(730, { lateChanges: true }),
+    };
+    const labels = runs.twoYears.fake.requests.map((request) => request.configuration.labels.label ?? "");
+    assert.ok(
+      labels.some((label) => label.includes("late_changes")),
+      "the late day was rebuilt",
+    );
+    assert.ok(
+      labels.some((label) => label.includes("renumbered_orders")),
+      "the renumbered day was rebuilt",
+    );
+    // Every job's reads: the ones that reach the whole history by job (its model, or its label) and table, and the
+    // days of data all the others read.
+    const jobName = (label: string) =>
+      MODELS.map((model) => `${model.layer}.${model.name}`)
+        .filter((name) => label.startsWith(name.replace(".", "_")))
+        .sort((a, b) => b.length - a.length)[0] ?? label;
+    const readsOf = (fake: FakeBigQuery, historyDays: number) => {
+      const whole = new Set<string>();
+      let boundedDays = 0;
+      for (const request of fake.requests) {
+        for (const read of tableReads(request.configuration.query.query)) {
+          if (read.reach === "history") {
+            whole.add(`${jobName(request.configuration.labels.label ?? "")} ← ${read.table}`);
+          } else {
+            boundedDays += daysRead(read, historyDays, config.lookbackDays + 1);
+          }
+        }
+      }
+      return { whole: [...whole].sort(), boundedDays };
+    };
+    const month = readsOf(runs.month.fake, 30);
+    const twoYears = readsOf(runs.twoYears.fake, 730);
+    process.stdout.write(
+      `# a daily run with a late change: ${twoYears.whole.length} reads of the whole history:\n` +
+        twoYears.whole.map((read) => `#   ${read}\n`).join("") +
+        `# and days of data read by all its other reads: ${month.boundedDays} with 30 days of history, ` +
+        `${twoYears.boundedDays} with 730\n`,
+    );
+    assert.ok(month.boundedDays > 0);
+    assert.equal(twoYears.boundedDays, month.boundedDays, "every other read is pruned to the days it needs");
+    // Each has its reason; a read that is not here makes every morning's bill grow with the shop's age.
+    assert.deepEqual(
+      twoYears.whole,
+      [
+        // A window order's number needs its customer's earlier orders however old (order id, time and customer
+        // key), and the customers dimension their sign-up date and marketing consent.
+        "unified.shopify_unified ← staging.stg_shopify_orders",
+        "unified.shopify_unified ← staging.stg_shopify_customers",
+        // The same numbering, compared for the late day's customers.
+        "days_whose_first-order_numbering_changed ← staging.stg_shopify_orders",
+        "days_whose_first-order_numbering_changed ← unified.shopify_unified",
+        // A keyed merge finds the changed customers among all of them (the key column).
+        "staging.stg_shopify_customers ← staging.stg_shopify_customers",
+        // A UTM may name a campaign that last spent before the window (platform, campaign id and name, date).
+        "marts.campaign_performance_daily ← unified.ad_performance",
+        // Each platform's newest day of data (date and channel), and the first order day (one date column).
+        "marts.marketing_unified_with_explanations ← unified.ad_performance",
+        "marts.marketing_unified_with_explanations ← unified.shopify_unified",
+        // Cohorts are rebuilt from one row per cohort and order month: months², a few hundred rows.
+        "marts.ltv_cohorts ← unified.customer_cohort_activity",
+      ].sort(),
+    );
   });
 });
