@@ -256,63 +256,93 @@ async function measureHistory(
   const recentPerDay = datasetForRecentVolume(1, base.days);
   // The 730-day dataset of `baseOrders` sets the recent daily volume every history length keeps.
   const recent = base.ordersPerDay / recentPerDay.ordersPerDay;
-  const results: HistoryResult[] = [];
+  // Every history length's cold build first, then the warm runs in rounds, one of each length per round: the
+  // ratios compare runs made side by side, not minutes apart (a machine drifts by more than the 10 % they judge).
+  interface HistoryLength {
+    multiple: number;
+    days: number;
+    orders: number;
+    memoryLimit: string;
+    coldDir: string;
+    warmDir: string;
+    coldCompareDir: string;
+    coldMs: number;
+    comparedFailure?: string;
+    warm: Timed[];
+    warmCompare: Timed[];
+  }
+  const lengths: HistoryLength[] = [];
   for (const multiple of multiples) {
     const days = Math.round(365 * multiple);
     const dataset = days === base.days ? base : datasetForRecentVolume(recent, days);
-    log(`history ${multiple}× (${days} days, ${Math.round(recent)} orders on recent days)`);
+    log(`history ${multiple}× (${days} days, ${Math.round(recent)} orders on recent days): cold build`);
     const data = await cachedDataset(join(root, "data"), dataset, log);
     const coldDir = join(root, "runs", `history-${days}-cold`);
-    const warmDir = join(root, "runs", `history-${days}-warm`);
     await rm(coldDir, { recursive: true, force: true });
     await mkdir(coldDir, { recursive: true });
     await copyForRun(data.path, join(coldDir, "warehouse.duckdb"));
     const memoryLimit = memoryLimitFor(dataset.ordersPerDay * days);
     const cold = await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
-    const warm: Timed[] = [];
-    const warmCompare: Timed[] = [];
-    // The compared code's warm runs start from its own cold build, as at each scale.
-    const coldCompareDir = join(root, "runs", `history-${days}-cold-compared`);
-    let comparedFailure: string | undefined;
+    const length: HistoryLength = {
+      multiple,
+      days,
+      orders: Math.round(dataset.ordersPerDay * days),
+      memoryLimit,
+      coldDir,
+      warmDir: join(root, "runs", `history-${days}-warm`),
+      // The compared code's warm runs start from its own cold build, as at each scale.
+      coldCompareDir: join(root, "runs", `history-${days}-cold-compared`),
+      coldMs: cold.wallMs,
+      warm: [],
+      warmCompare: [],
+    };
     if (compareCode) {
-      await rm(coldCompareDir, { recursive: true, force: true });
-      await mkdir(coldCompareDir, { recursive: true });
-      await copyForRun(data.path, join(coldCompareDir, "warehouse.duckdb"));
+      await rm(length.coldCompareDir, { recursive: true, force: true });
+      await mkdir(length.coldCompareDir, { recursive: true });
+      await copyForRun(data.path, join(length.coldCompareDir, "warehouse.duckdb"));
       const comparedCold = await comparedRun(async () =>
-        timed(await build(compareCode, coldCompareDir, "cold", addDays(BENCH_END, -1), memoryLimit)),
+        timed(await build(compareCode, length.coldCompareDir, "cold", addDays(BENCH_END, -1), memoryLimit)),
       );
-      comparedFailure = comparedCold.failure;
-      if (comparedFailure) {
-        log(`  compared code: cold build failed (${comparedFailure}), no warm runs`);
-        warmCompare.push({
+      length.comparedFailure = comparedCold.failure;
+      if (length.comparedFailure) {
+        log(`  compared code: cold build failed (${length.comparedFailure}), no warm runs`);
+        length.warmCompare.push({
           wallMs: Number.NaN,
           peakRssMb: Number.NaN,
-          failure: `its cold build: ${comparedFailure}`,
+          failure: `its cold build: ${length.comparedFailure}`,
         });
       }
     }
-    for (let run = 1; run <= runs; run++) {
-      warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
-      if (compareCode && !comparedFailure) {
-        warmCompare.push(
-          await comparedRun(() => warmFrom(compareCode, coldCompareDir, warmDir, memoryLimit)),
+    lengths.push(length);
+  }
+  for (let run = 1; run <= runs; run++) {
+    for (const length of lengths) {
+      length.warm.push(await warmFrom(code.own, length.coldDir, length.warmDir, length.memoryLimit));
+      if (compareCode && !length.comparedFailure) {
+        length.warmCompare.push(
+          await comparedRun(() =>
+            warmFrom(compareCode, length.coldCompareDir, length.warmDir, length.memoryLimit),
+          ),
         );
       }
-      const comparedWarm = warmCompare.at(-1);
+      const comparedWarm = length.warmCompare.at(-1);
       log(
-        `  warm run ${run}: ${(warm.at(-1)?.wallMs ?? 0) / 1000}s${comparedWarm ? `, compared code ${comparedWarm.failure ? `failed (${comparedWarm.failure})` : `${comparedWarm.wallMs / 1000}s`}` : ""}`,
+        `history ${length.multiple}× warm run ${run}: ${(length.warm.at(-1)?.wallMs ?? 0) / 1000}s${comparedWarm ? `, compared code ${comparedWarm.failure ? `failed (${comparedWarm.failure})` : `${comparedWarm.wallMs / 1000}s`}` : ""}`,
       );
     }
-    await rm(coldDir, { recursive: true, force: true });
-    await rm(coldCompareDir, { recursive: true, force: true });
+  }
+  const results: HistoryResult[] = [];
+  for (const length of lengths) {
+    await rm(length.coldDir, { recursive: true, force: true });
+    await rm(length.coldCompareDir, { recursive: true, force: true });
     results.push({
-      multiple,
-      days,
+      multiple: length.multiple,
+      days: length.days,
       recentPerDay: Math.round(recent),
-      orders: Math.round(dataset.ordersPerDay * days),
-      coldMs: cold.wallMs,
-      warm,
-      warmCompare,
+      orders: length.orders,
+      coldMs: length.coldMs,
+      warm: length.warm,
+      warmCompare: length.warmCompare,
     });
   }
   return results;

@@ -7,13 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readSql } from "../../functions/lib/sql/sql-files.ts";
 import { MODELS, modelPath } from "../../functions/lib/sql/models.ts";
-
-const PARTITION_COLUMNS = new Map(
-  MODELS.filter((model) => model.partitionColumn).map((model) => [
-    `${model.layer}.${model.name}`,
-    model.partitionColumn ?? "",
-  ]),
-);
+import { type TableRead, tableReads } from "../support/table-reads.ts";
 
 /** Deliberate scans beyond the window, as "<model> ← <table>": each needs all of history by definition. */
 const FULL_HISTORY_READS: Record<string, string> = {
@@ -29,32 +23,19 @@ const FULL_HISTORY_READS: Record<string, string> = {
     "a UTM may name a campaign that spent before the window: campaign ids and names, up to the window's end",
 };
 
-function withoutComments(sql: string): string {
-  return sql.replace(/--[^\n]*/g, "");
-}
-
-/** Each read of a partitioned model table, with the SQL that follows it up to the next FROM/JOIN. */
-function partitionedReads(sql: string): { table: string; tail: string }[] {
-  const text = withoutComments(sql);
-  const reads: { table: string; tail: string }[] = [];
-  for (const match of text.matchAll(/\b(?:FROM|JOIN)\s+((?:staging|unified|marts)\.\w+)/gi)) {
-    const table = match[1] ?? "";
-    if (!PARTITION_COLUMNS.has(table)) continue;
-    const rest = text.slice((match.index ?? 0) + match[0].length);
-    const next = rest.search(/\b(?:FROM|JOIN)\b/i);
-    reads.push({ table, tail: next === -1 ? rest : rest.slice(0, next) });
-  }
-  return reads;
+/** Each read of a partitioned model table that reaches all of its history (no filter on its partition column). */
+function historyReads(sql: string): TableRead[] {
+  return tableReads(sql).filter(
+    (read) => read.reach === "history" && read.partitionColumn && !read.table.startsWith("raw."),
+  );
 }
 
 describe("partition filters in the models", () => {
   for (const model of MODELS) {
     const name = `${model.layer}.${model.name}`;
     it(`${name} reads partitioned tables only through their partition column`, () => {
-      for (const read of partitionedReads(readSql(modelPath(model)))) {
-        const column = PARTITION_COLUMNS.get(read.table) ?? "";
-        const filtered = new RegExp(`\\b${column}\\s+(BETWEEN|>=|=|>)[^\\n]*@\\w+`, "i").test(read.tail);
-        if (filtered) continue;
+      for (const read of historyReads(readSql(modelPath(model)))) {
+        const column = read.partitionColumn ?? "";
         assert.ok(
           FULL_HISTORY_READS[`${name} ← ${read.table}`],
           `${name} reads ${read.table} without a filter on ${column}: add "WHERE ${column} BETWEEN @window_start AND @window_end" or declare why it needs all history`,
@@ -66,7 +47,7 @@ describe("partition filters in the models", () => {
   it("declares no exception that no longer exists", () => {
     const found = new Set<string>();
     for (const model of MODELS) {
-      for (const read of partitionedReads(readSql(modelPath(model))))
+      for (const read of historyReads(readSql(modelPath(model))))
         found.add(`${model.layer}.${model.name} ← ${read.table}`);
     }
     for (const exception of Object.keys(FULL_HISTORY_READS)) assert.ok(found.has(exception), exception);
@@ -95,7 +76,7 @@ function dailyQueries(): { name: string; sql: string }[] {
       .filter((file) => file.endsWith(".sql"))
       .map((file) => {
         const name = `${dir}/${file.replace(/\.sql$/, "")}`;
-        return { name, sql: withoutComments(readSql(`queries/${name}.sql`)) };
+        return { name, sql: readSql(`queries/${name}.sql`) };
       }),
   );
 }
@@ -103,23 +84,11 @@ function dailyQueries(): { name: string; sql: string }[] {
 describe("partition filters in the daily run's queries", () => {
   for (const { name, sql } of dailyQueries()) {
     it(`${name} prunes every table it reads`, () => {
-      for (const match of sql.matchAll(
-        /\b(?:FROM|JOIN)\s+((?:raw|staging|unified|marts|ops)\.\w+|\{\{table\}\})/gi,
-      )) {
-        const table = match[1] ?? "";
-        const rest = sql.slice((match.index ?? 0) + match[0].length);
-        const next = rest.search(/\b(?:FROM|JOIN)\b/i);
-        const tail = next === -1 ? rest : rest.slice(0, next);
-        const column =
-          table.startsWith("raw.") || table === "{{table}}"
-            ? "_airbyte_extracted_at"
-            : (PARTITION_COLUMNS.get(table) ?? "");
-        const filtered =
-          column !== "" && new RegExp(`\\b${column}\\s+(BETWEEN|>=|=|>)[^\\n]*@\\w+`, "i").test(tail);
-        if (filtered) continue;
+      for (const read of tableReads(sql)) {
+        if (read.reach !== "history") continue;
         assert.ok(
-          DAILY_FULL_HISTORY_READS[`${name} ← ${table}`],
-          `${name} reads ${table} without a filter on ${column || "its partition column"}: bound it or declare why`,
+          DAILY_FULL_HISTORY_READS[`${name} ← ${read.table}`],
+          `${name} reads ${read.table} without a filter on ${read.partitionColumn ?? "its partition column"}: bound it or declare why`,
         );
       }
     });

@@ -26,7 +26,8 @@ import type { Ports } from "../../../../functions/shared/step.ts";
 import { parseRunMessage } from "../../../../functions/shared/run-message.ts";
 import { runTransform } from "../../../../functions/transform/step.ts";
 import { fixedSecrets } from "../../../support/secrets.ts";
-import { daysRead, PARTITION_BYTES, scanBytes, tableReads } from "./billing.ts";
+import { tableReads } from "../../../support/table-reads.ts";
+import { daysRead, PARTITION_BYTES, scanBytes } from "./billing.ts";
 import { FakeBigQuery, type Outcome, SETTINGS } from "./fake-client.ts";
 
 const RUN_DATE = "2026-11-21";
@@ -181,6 +182,7 @@ describe("the fake's billing (what BigQuery bills a read)", () => {
   });
 
   it("bills a model table by its own partition column; write targets, comments and a COUNT(*) read nothing", () => {
+    const reaches = (sql: string) => tableReads(sql).map(({ table, reach }) => ({ table, reach }));
     const target = "`shop-analytics.staging.stg_shopify_orders`";
     const script = [
       "-- reads staging.stg_shopify_refunds in a comment",
@@ -189,12 +191,12 @@ describe("the fake's billing (what BigQuery bills a read)", () => {
       `ALTER TABLE ${target} SET OPTIONS (labels = []);`,
       `SELECT COUNT(*) AS rows_written FROM ${target};`,
     ].join("\n");
-    assert.deepEqual(tableReads(script), [
+    assert.deepEqual(reaches(script), [
       { table: "staging.stg_shopify_orders", reach: "window" },
       { table: "raw.shopify_orders", reach: "window" },
     ]);
     assert.deepEqual(
-      tableReads(
+      reaches(
         "SELECT MAX(date) FROM unified.ad_performance WHERE date <= @window_end; SELECT 1 FROM marts.geographic_sales WHERE month >= @window_start",
       ),
       [
@@ -204,7 +206,7 @@ describe("the fake's billing (what BigQuery bills a read)", () => {
       "only a lower bound prunes the past",
     );
     assert.deepEqual(
-      tableReads(
+      reaches(
         "DELETE FROM staging.stg_shopify_customers WHERE `customer_id` IN (SELECT `customer_id` FROM changed); SELECT * FROM staging.channels",
       ),
       [
@@ -443,6 +445,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
         "marts.marketing_unified_with_explanations ← unified.shopify_unified",
         // Cohorts are rebuilt from one row per cohort and order month: months², a few hundred rows.
         "marts.ltv_cohorts ← unified.customer_cohort_activity",
+        // The newest watermark: one row per run date.
+        "last_transform_watermark ← ops.transform_watermarks",
       ].sort(),
     );
   });

@@ -1,0 +1,89 @@
+// The tables a BigQuery statement reads, and how far back each read reaches by BigQuery's pruning rule: a read
+// filtered on the table's partition column against a parameter reaches the days the filter selects; any other
+// read, the whole history. One parser for the tests that hold the daily run's reads to the run window: the SQL
+// files' (test/sql/partition-filters.test.ts) and the jobs the BigQuery adapter sends
+// (test/adapters/warehouse/bigquery/transform-cost.test.ts).
+import { MODELS } from "../../functions/lib/sql/models.ts";
+
+/** How far a read reaches: the days its filter selects, all of history, or a small table of fixed size. */
+export type Reach = "window" | "history" | "fixed";
+
+export interface TableRead {
+  /** "<dataset>.<table>", or "{{table}}" for a query template's table slot (a raw table). */
+  table: string;
+  reach: Reach;
+  /** The table's partition column, when it has one. */
+  partitionColumn?: string;
+  /** Partitioned by month: a read of the window costs its whole months. */
+  monthly?: boolean;
+}
+
+interface Layout {
+  partitionColumn?: string;
+  monthly?: boolean;
+  /** An unpartitioned table that grows with history. */
+  grows?: boolean;
+}
+
+const DATASETS = ["raw", "staging", "unified", "marts", "ops"] as const;
+
+/**
+ * The unpartitioned models that grow with the shop's age: one row per customer, and every day brings new ones.
+ * The others are small and bounded: the catalog (one row per product), the channel list, the cohort grid.
+ */
+const GROWING_DIMENSIONS = new Set(["staging.stg_shopify_customers"]);
+
+/** How a table is laid out: raw by load time (Airbyte's destination), models by their SQL header. */
+function layoutOf(table: string): Layout | undefined {
+  const [dataset = "", name = ""] = table.split(".");
+  if (dataset === "raw" || table === "{{table}}") return { partitionColumn: "_airbyte_extracted_at" };
+  // The transform's watermarks: a row a day, partitioned by run date (the other ops tables are not read daily).
+  if (dataset === "ops") return name === "transform_watermarks" ? { partitionColumn: "run_date" } : {};
+  const model = MODELS.find((candidate) => candidate.layer === dataset && candidate.name === name);
+  if (!model) return undefined;
+  if (model.partitionColumn) {
+    return { partitionColumn: model.partitionColumn, monthly: model.partitionGrain === "month" };
+  }
+  return { grows: GROWING_DIMENSIONS.has(table) };
+}
+
+/**
+ * The table references of `sql` that read, with how far each reaches. A reference's filter is its query block: the
+ * text after it up to the next FROM or JOIN. Comments, write targets (INSERT INTO, CREATE … TABLE, ALTER TABLE)
+ * and a COUNT(*) of a whole table (answered from metadata, free) are not reads.
+ */
+export function tableReads(sql: string): TableRead[] {
+  const text = sql.replace(/--[^\n]*/g, "");
+  const reads: TableRead[] = [];
+  const reference = new RegExp(`\\b(?:${DATASETS.join("|")})\\.\\w+|\\{\\{table\\}\\}`, "g");
+  for (const match of text.matchAll(reference)) {
+    const table = match[0];
+    const layout = layoutOf(table);
+    if (!layout) continue;
+    const start = match.index;
+    const before = text.slice(Math.max(0, start - 80), start).replace(/`?[\w-]*\.?$/, "");
+    if (/(?:INSERT\s+INTO|TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s*$/i.test(before)) continue;
+    if (/SELECT\s+COUNT\(\*\)\s+AS\s+\w+\s+FROM\s*$/i.test(before)) continue;
+    const rest = text.slice(start + table.length).replace(/^`/, "");
+    const end = rest.search(/\b(?:FROM|JOIN)\b/i);
+    const block = end < 0 ? rest : rest.slice(0, end);
+    reads.push({
+      table,
+      reach: reachOf(layout, block),
+      ...(layout.partitionColumn ? { partitionColumn: layout.partitionColumn } : {}),
+      ...(layout.monthly ? { monthly: true } : {}),
+    });
+  }
+  return reads;
+}
+
+function reachOf(layout: Layout, block: string): Reach {
+  const column = layout.partitionColumn;
+  if (!column) return layout.grows ? "history" : "fixed";
+  const name = `(?:\\w+\\.)?\`?\\b${column}\`?`;
+  const bound = new RegExp(
+    `${name}\\s*(?:>=|>|=|BETWEEN)[^;\\n]*@\\w+|@\\w+[^;\\n]*(?:<=|<)\\s*${name}`,
+    "i",
+  );
+  return /\bWHERE\b/i.test(block) && bound.test(block) ? "window" : "history";
+}
