@@ -195,26 +195,25 @@ describe("the fake's billing (what BigQuery bills a read)", () => {
       { table: "staging.stg_shopify_orders", reach: "window" },
       { table: "raw.shopify_orders", reach: "window" },
     ]);
-    assert.deepEqual(
-      reaches(
-        "SELECT MAX(date) FROM unified.ad_performance WHERE date <= @window_end; SELECT 1 FROM marts.geographic_sales WHERE month >= @window_start",
-      ),
-      [
-        { table: "unified.ad_performance", reach: "history" },
-        { table: "marts.geographic_sales", reach: "window" },
-      ],
-      "only a lower bound prunes the past",
-    );
-    assert.deepEqual(
-      reaches(
-        "DELETE FROM staging.stg_shopify_customers WHERE `customer_id` IN (SELECT `customer_id` FROM changed); SELECT * FROM staging.channels",
-      ),
-      [
-        { table: "staging.stg_shopify_customers", reach: "history" },
-        { table: "staging.channels", reach: "fixed" },
-      ],
-      "a keyed delete reads every customer's key; the channel list is a fixed reference table",
-    );
+    const cases: { sql: string; reads: ReturnType<typeof reaches>; why: string }[] = [
+      {
+        sql: "SELECT MAX(date) FROM unified.ad_performance WHERE date <= @window_end; SELECT 1 FROM marts.geographic_sales WHERE month >= @window_start",
+        reads: [
+          { table: "unified.ad_performance", reach: "history" },
+          { table: "marts.geographic_sales", reach: "window" },
+        ],
+        why: "only a lower bound prunes the past",
+      },
+      {
+        sql: "DELETE FROM staging.stg_shopify_customers WHERE `customer_id` IN (SELECT `customer_id` FROM changed); SELECT * FROM staging.channels",
+        reads: [
+          { table: "staging.stg_shopify_customers", reach: "history" },
+          { table: "staging.channels", reach: "fixed" },
+        ],
+        why: "a keyed delete reads every customer's key; the channel list is a fixed reference table",
+      },
+    ];
+    for (const { sql, reads, why } of cases) assert.deepEqual(reaches(sql), reads, why);
   });
 });
 
