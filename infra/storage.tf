@@ -13,7 +13,9 @@ resource "google_storage_bucket" "data" {
     enabled = true
   }
 
-  # Dated extracts (and the EXPORT DATA shards under their run=… folders) age out; extracts/latest/ is not matched.
+  # Dated extracts (and the EXPORT DATA shards under their run=… folders, and an interrupted compose's parts, which
+  # sit beside their destination) age out; extracts/latest/ is not matched. The local folder bucket applies the
+  # same two age rules at the end of each local run (functions/lib/bucket-lifecycle.ts).
   lifecycle_rule {
     condition {
       age            = var.extract_retention_days
@@ -37,17 +39,6 @@ resource "google_storage_bucket" "data" {
     }
   }
 
-  # Leftovers of an interrupted compose (functions/adapters/bucket/gcs-bucket.ts).
-  lifecycle_rule {
-    condition {
-      age            = 1
-      matches_prefix = ["tmp/"]
-    }
-    action {
-      type = "Delete"
-    }
-  }
-
   # Replaced versions of the ledger and state stay for a while, to audit or restore a run.
   lifecycle_rule {
     condition {
@@ -65,7 +56,7 @@ resource "google_storage_bucket" "data" {
     condition {
       with_state                 = "ARCHIVED"
       days_since_noncurrent_time = 1
-      matches_prefix             = ["extracts/", "tmp/", "quarantine/", "reports/"]
+      matches_prefix             = ["extracts/", "quarantine/", "reports/"]
     }
     action {
       type = "Delete"

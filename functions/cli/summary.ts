@@ -56,6 +56,11 @@ export async function printSummary(
   const emails = report.records.find((record) => record.step === "notify")?.outputs ?? [];
   for (const email of emails) write(`  ${"email".padEnd(10)} ${email}`);
   write(`  ${"ledger".padEnd(10)} ${join(bucket.location, runPrefix(runDate), "steps")}`);
+  const expiredBy = new Map<string, number>();
+  for (const item of report.expired) expiredBy.set(item.rule, (expiredBy.get(item.rule) ?? 0) + 1);
+  for (const [rule, count] of expiredBy) {
+    write(`Expired: ${count} file(s) of ${rule}, older than the bucket's lifecycle keeps them.`);
+  }
   write("");
   const engine = report.warehouseStats.engineMs / 1000;
   if (report.message.demo)

@@ -153,11 +153,14 @@ export function manifestPath(sha256: string): string {
   return `raw/manifest/${sha256}.json`;
 }
 
+/** Where rejected rows are kept (they may hold plaintext PII: bucket-lifecycle.ts expires them). */
+export const QUARANTINE_PREFIX = "quarantine/";
+
 /** A file drop's rejected rows, with the reason for each (always a .csv, whatever the file was). */
 export function quarantinePath(runDate: string, sha256: string, fileName: string): string {
   const safe = storageName(fileName);
   const csvName = safe.toLowerCase().endsWith(".csv") ? safe : `${safe}.csv`;
-  return `quarantine/${dated(runDate)}/${sha256.slice(0, 12)}-${csvName}`;
+  return `${QUARANTINE_PREFIX}${dated(runDate)}/${sha256.slice(0, 12)}-${csvName}`;
 }
 
 // --- source connectors -----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export async function createLocalPorts(
   config: PulseConfig,
   bus: Bus,
   options: { clock?: Clock; warehouse?: DuckDbWarehouse; secrets: Secrets },
-): Promise<Ports & { warehouse: DuckDbWarehouse }> {
+): Promise<Ports & { warehouse: DuckDbWarehouse; bucket: FolderBucket }> {
   const chat = chatFor(config.chat.kind, options.secrets);
   return {
     ...(chat ? { chat } : {}),

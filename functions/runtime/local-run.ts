@@ -11,6 +11,7 @@ import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { StepInProgressError } from "../shared/run-step.ts";
 import type { Ports } from "../shared/step.ts";
 import { createLocalPorts } from "./local-ports.ts";
+import { lifecycleRules } from "../lib/bucket-lifecycle.ts";
 import { createStepHandlers, loadStepModules, type StepFunctionOverrides } from "./step-handlers.ts";
 
 /**
@@ -47,6 +48,8 @@ export interface LocalRunReport {
   notDone: { step: StepName; reason: string }[];
   ports: Ports;
   warehouseStats: WarehouseStats;
+  /** Objects the bucket's lifecycle rules expired at the end of the run (old dated extracts, quarantined rows). */
+  expired: { path: string; rule: string }[];
   wallMs: number;
 }
 
@@ -96,6 +99,12 @@ export async function runLocally(
   });
   await bus.drain();
 
+  // What Cloud Storage's lifecycle rules do in the cloud, on the real time (the files' times are real).
+  const expired = await localPorts.bucket.expire(
+    lifecycleRules(config.local.extractRetentionDays),
+    new Date(),
+  );
+
   const records = await new Ledger(ports.bucket).readAll(message.runDate);
   records.sort((a, b) => STEP_NAMES.indexOf(a.step) - STEP_NAMES.indexOf(b.step));
   const failures = records.filter(
@@ -115,6 +124,7 @@ export async function runLocally(
     notDone,
     ports,
     warehouseStats: ports.warehouse.stats(),
+    expired,
     wallMs: performance.now() - started,
   };
 }

@@ -172,6 +172,13 @@ export const SETTING_OPTIONS = {
       .optional(),
     help: "DuckDB's memory ceiling: past it DuckDB spills to disk instead of growing",
   }),
+  "local.extractRetentionDays": option({
+    env: ["PULSE_EXTRACT_RETENTION_DAYS"],
+    kind: "number",
+    default: 90,
+    schema: z.number().int().min(1),
+    help: "days the local bucket keeps each run's dated extracts (extracts/<name>/dt=…), as the cloud bucket's lifecycle rule does (Terraform's extract_retention_days); extracts/latest/ and the decks stay",
+  }),
   "demo.seed": option({
     env: ["PULSE_DEMO_SEED"],
     kind: "number",

@@ -12,6 +12,7 @@ import pipeline from "../../functions/shared/pipeline.json" with { type: "json" 
 import { SECRET_OPTIONS, SETTING_OPTIONS, SETTINGS_SOURCE_OPTIONS } from "../../functions/shared/options.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
+import { lifecycleRules, QUARANTINE_RETENTION_DAYS } from "../../functions/lib/bucket-lifecycle.ts";
 import { connectorSecretId } from "../../functions/adapters/secrets/secret-manager.ts";
 import { RAW_PARTITION_COLUMN, rawTablesJson } from "../../tools/infra/raw-tables.ts";
 import packageJson from "../../package.json" with { type: "json" };
@@ -363,6 +364,34 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       ),
       "live reports are never deleted",
     );
+  });
+
+  it("expires what the local bucket expires, at the same ages (functions/lib/bucket-lifecycle.ts)", () => {
+    const data = resource(tf, "google_storage_bucket", "data");
+    // The rules that delete live objects by age (the others delete replaced versions only).
+    const byAge = (data.lifecycle_rule as Block[])
+      .map((rule) => nested(rule, "condition"))
+      .filter((condition) => condition.age !== undefined)
+      .map((condition) => ({ age: String(condition.age), prefixes: squash(condition.matches_prefix) }));
+    const local = lifecycleRules(SETTING_OPTIONS["local.extractRetentionDays"].default ?? 0);
+    assert.deepEqual(byAge, [
+      {
+        age: "${var.extract_retention_days}",
+        prefixes: '${[for name in local.pipeline.extracts : "extracts/${name}/"]}',
+      },
+      { age: String(QUARANTINE_RETENTION_DAYS), prefixes: squash(local[1]?.prefixes) },
+    ]);
+    assert.deepEqual(
+      local[0]?.prefixes,
+      pipeline.extracts.map((name) => `extracts/${name}/`),
+      "the dated extracts' prefixes, from the same list",
+    );
+    assert.equal(
+      tf.variables.extract_retention_days?.default,
+      local[0]?.ageDays,
+      "the cloud's default retention is the local default",
+    );
+    assert.equal(local.length, 2);
   });
 
   it("grants no basic role (owner, editor, viewer) anywhere", () => {

@@ -2,9 +2,9 @@
 // independent queries over the raw tables, alerts, idempotent re-runs, and a failing step.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import JSZip from "jszip";
 import PostalMime from "postal-mime";
@@ -13,6 +13,7 @@ import { defaultDemoOptions, generateDemoData } from "../../functions/demo/gener
 import { deckPath, extractPath, latestExtractPath } from "../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
+import { printSummary } from "../../functions/cli/summary.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { createLogger, silentLogger } from "../../functions/lib/logger.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
@@ -340,6 +341,58 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
     );
     assert.deepEqual(afterForce, before, "extracts byte-identical after a forced re-run");
     assert.equal((await outbox()).filter((name) => name.endsWith(".eml")).length, 1, "exactly one email");
+  });
+
+  it("expires what the cloud bucket's lifecycle would: dated extracts past the retention, old quarantined rows", async () => {
+    // Planted as earlier runs would have left them, with their files' times set to when they were written.
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    const planted = {
+      oldExtract: extractPath("daily_kpis", "2026-05-01"),
+      keptExtract: extractPath("daily_kpis", "2026-09-01"),
+      oldQuarantine: "quarantine/dt=2026-05-01/0123456789ab-orders.csv",
+      oldDeck: deckPath("2026-05-01"),
+    };
+    const ages: Record<keyof typeof planted, number> = {
+      oldExtract: config.local.extractRetentionDays + 1,
+      keptExtract: config.local.extractRetentionDays - 1,
+      oldQuarantine: 91,
+      oldDeck: 400,
+    };
+    for (const [key, path] of Object.entries(planted) as [keyof typeof planted, string][]) {
+      await mkdir(dirname(bucketFile(path)), { recursive: true });
+      await writeFile(bucketFile(path), "planted\n");
+      await utimes(bucketFile(path), daysAgo(ages[key]), daysAgo(ages[key]));
+    }
+    const run = await runLocally(config, message("lifecycle"), { log: silentLogger(), warehouse, secrets });
+    assert.deepEqual(
+      run.expired.sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { path: planted.oldExtract, rule: "dated extracts" },
+        { path: planted.oldQuarantine, rule: "quarantined rows" },
+      ],
+    );
+    const lines: string[] = [];
+    await printSummary(run, config, (line) => lines.push(line));
+    for (const rule of ["dated extracts", "quarantined rows"]) {
+      assert.ok(
+        lines.includes(`Expired: 1 file(s) of ${rule}, older than the bucket's lifecycle keeps them.`),
+        lines.join("\n"),
+      );
+    }
+    await assert.rejects(
+      readdir(dirname(bucketFile(planted.oldExtract))),
+      /ENOENT/,
+      "its empty dt= folder too",
+    );
+    assert.equal(await readFile(bucketFile(planted.keptExtract), "utf8"), "planted\n");
+    assert.equal(await readFile(bucketFile(planted.oldDeck), "utf8"), "planted\n", "decks never expire");
+    for (const name of EXTRACT_NAMES) {
+      assert.ok(await readFile(bucketFile(latestExtractPath(name))), `${name}: latest/ stays`);
+      assert.ok(
+        await readFile(bucketFile(extractPath(name, RUN_DATE))),
+        `${name}: this run's dated file stays`,
+      );
+    }
   });
 
   it("emails a permanent failure with the re-run command, and a re-run from that step completes", async () => {

@@ -236,6 +236,8 @@ export async function emulate(argv: string[], env: Record<string, string | undef
         notDone: [],
         ports: pipeline.runtime.ports,
         warehouseStats: openWarehouse.stats(),
+        // The emulator stands in for the functions and Pub/Sub; the bucket's lifecycle is Cloud Storage's own.
+        expired: [],
         wallMs: performance.now() - started,
       },
       config,

@@ -29,6 +29,7 @@ import {
   readFile,
   rename,
   rm,
+  rmdir,
   stat,
   unlink,
   writeFile,
@@ -38,6 +39,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { processIsAlive } from "../../shared/ledger.ts";
+import { expiringRule, type LifecycleRule } from "../../lib/bucket-lifecycle.ts";
 import type { Bucket, VersionedObject } from "../../shared/ports.ts";
 
 /** A lock older than this was left by a process that died inside a compare-and-swap (which takes microseconds). */
@@ -387,6 +389,37 @@ export class FolderBucket implements Bucket {
 
   async delete(path: string): Promise<void> {
     await rm(this.pathOf(path), { force: true });
+  }
+
+  /**
+   * Cloud Storage's lifecycle rules, applied here (the cloud bucket applies them by itself): deletes every object a
+   * rule expires, and the folders that leaves empty. An object's age runs from its file's modification time, its
+   * creation: every write here puts a new file in place. Returns what was deleted, with the rule's name.
+   */
+  async expire(rules: readonly LifecycleRule[], now: Date): Promise<{ path: string; rule: string }[]> {
+    const deleted: { path: string; rule: string }[] = [];
+    for (const prefix of new Set(rules.flatMap((rule) => rule.prefixes))) {
+      for (const path of await this.list(prefix)) {
+        const full = this.pathOf(path);
+        const stats = await lstat(full).catch(() => undefined);
+        const rule = stats?.isFile() ? expiringRule(rules, path, stats.mtime, now) : undefined;
+        if (!rule) continue;
+        await rm(full, { force: true });
+        deleted.push({ path, rule: rule.name });
+        // Up to the prefix's own folder: the dt=… folder a run wrote, once nothing is left in it.
+        const top = this.pathOf(prefix.endsWith("/") ? prefix.slice(0, -1) : dirname(prefix));
+        for (let folder = dirname(full); folder.startsWith(top + sep); folder = dirname(folder)) {
+          if (
+            !(await rmdir(folder).then(
+              () => true,
+              () => false,
+            ))
+          )
+            break;
+        }
+      }
+    }
+    return deleted;
   }
 
   async linkFor(path: string): Promise<string> {

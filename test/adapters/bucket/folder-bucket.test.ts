@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readdir, rm, symlink, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket, NotRegularFileError } from "../../../functions/adapters/bucket/folder-bucket.ts";
+import type { LifecycleRule } from "../../../functions/lib/bucket-lifecycle.ts";
 
 describe("folder bucket", () => {
   let root: string;
@@ -116,6 +117,40 @@ describe("folder bucket", () => {
       "pipe.bin",
       "whole.bin",
     ]);
+  });
+
+  it("expires objects as Cloud Storage's lifecycle rules do: by age from the write, within the rules' prefixes", async () => {
+    const now = new Date("2026-12-01T12:00:00Z");
+    const written = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
+    const rules: LifecycleRule[] = [
+      { name: "old things", prefixes: ["old/a/", "old/b/"], ageDays: 30 },
+      { name: "older things", prefixes: ["older/"], ageDays: 90 },
+    ];
+    const objects: [string, number][] = [
+      ["old/a/dt=1/x.csv", 30], // exactly the age: expires
+      ["old/a/dt=2/x.csv", 29.9], // 29 whole days: kept
+      ["old/b/y.csv", 400],
+      ["old/latest/x.csv", 400], // no rule's prefix
+      ["older/q.csv", 89],
+      ["older/deep/r.csv", 91],
+    ];
+    for (const [path, days] of objects) {
+      await bucket.write(path, "x");
+      await utimes(join(root, path), written(days), written(days));
+    }
+    await bucket.copy("old/a/dt=1/x.csv", "linked.csv"); // a hard link keeps its bytes
+    const expired = await bucket.expire(rules, now);
+    assert.deepEqual(expired, [
+      { path: "old/a/dt=1/x.csv", rule: "old things" },
+      { path: "old/b/y.csv", rule: "old things" },
+      { path: "older/deep/r.csv", rule: "older things" },
+    ]);
+    assert.deepEqual(await bucket.list("old/"), ["old/a/dt=2/x.csv", "old/latest/x.csv"]);
+    assert.deepEqual(await bucket.list("older/"), ["older/q.csv"]);
+    assert.deepEqual((await readdir(join(root, "old", "a"))).sort(), ["dt=2"], "the emptied folder is gone");
+    assert.deepEqual(await readdir(join(root, "old", "b")), [], "the prefix's own folder stays");
+    assert.equal((await bucket.read("linked.csv"))?.toString(), "x");
+    assert.deepEqual(await bucket.expire(rules, now), [], "a second pass finds nothing");
   });
 
   it("refuses paths that leave the bucket", async () => {
