@@ -34,7 +34,11 @@ describe("the bucket's lifecycle rules", () => {
     for (const name of EXTRACT_NAMES) {
       const dated = extractPath(name, "2026-10-01");
       assert.equal(expiringRule(rules, dated, written(29.9), NOW), undefined, `${dated} at 29 days`);
-      assert.equal(expiringRule(rules, dated, written(30), NOW)?.name, "dated extracts", `${dated} at 30 days`);
+      assert.equal(
+        expiringRule(rules, dated, written(30), NOW)?.name,
+        "dated extracts",
+        `${dated} at 30 days`,
+      );
     }
     const quarantined = quarantinePath("2026-08-01", "0123456789abcdef", "orders.csv");
     assert.equal(expiringRule(rules, quarantined, written(QUARANTINE_RETENTION_DAYS - 1), NOW), undefined);
