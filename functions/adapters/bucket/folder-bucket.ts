@@ -409,13 +409,11 @@ export class FolderBucket implements Bucket {
         // Up to the prefix's own folder: the dt=… folder a run wrote, once nothing is left in it.
         const top = this.pathOf(prefix.endsWith("/") ? prefix.slice(0, -1) : dirname(prefix));
         for (let folder = dirname(full); folder.startsWith(top + sep); folder = dirname(folder)) {
-          if (
-            !(await rmdir(folder).then(
-              () => true,
-              () => false,
-            ))
-          )
-            break;
+          const removed = await rmdir(folder).then(
+            () => true,
+            () => false, // not empty (or already gone): the folders above it stay too
+          );
+          if (!removed) break;
         }
       }
     }
