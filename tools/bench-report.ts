@@ -225,21 +225,23 @@ export function renderReport(input: {
     lines.push(
       "",
       `History scaling: the same ${history[0]?.recentPerDay ?? 0} orders a day on the newest days, more history; ` +
-        "warm daily run (the cold build once, untimed in the ratio).",
+        "warm daily run (the cold build once, untimed in the ratio). The lengths' warm runs go in rounds, one of " +
+        "each per round; × previous is the median of the rounds' ratios to the shorter history's run.",
       "",
       `| history | days | orders | warm daily run | warm peak RSS (MB) | × previous | slowest warm models (median ms) |${compared ? " warm, compared code | × previous | its slowest models |" : ""}`,
       `| ---: | ---: | ---: | ---: | ---: | ---: | :--- |${compared ? " ---: | ---: | :--- |" : ""}`,
       ...history.map((row, index) => {
         const cells = (runs: readonly Timed[], previousRuns: readonly Timed[] | undefined) => {
-          const warm = median(runs.map((t) => t.wallMs));
-          const previous = previousRuns ? median(previousRuns.map((t) => t.wallMs)) : Number.NaN;
-          const ratio =
-            Number.isFinite(previous) && Number.isFinite(warm) ? (warm / previous).toFixed(2) : "—";
+          const ratio = previousRuns ? roundRatio(runs, previousRuns) : Number.NaN;
           const top = modelProfile(runs)
             .slice(0, 4)
             .map((item) => `${item.model.replace(/^\w+\./, "")} ${item.ms}`)
             .join(", ");
-          return { summary: comparedSummary(runs), ratio, top };
+          return {
+            summary: comparedSummary(runs),
+            ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : "—",
+            top,
+          };
         };
         const own = cells(row.warm, history[index - 1]?.warm);
         const other = cells(row.warmCompare, history[index - 1]?.warmCompare);
@@ -249,6 +251,21 @@ export function renderReport(input: {
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * How much slower `runs` are than `previousRuns`, made in the same rounds: the median of the rounds' ratios (the
+ * k-th run of each was made side by side), so that the machine drifting between rounds cancels out. NaN without a
+ * round where both succeeded.
+ */
+export function roundRatio(runs: readonly Timed[], previousRuns: readonly Timed[]): number {
+  const ratios = runs.flatMap((run, round) => {
+    const previous = previousRuns[round];
+    if (!previous || run.failure || previous.failure) return [];
+    const ratio = run.wallMs / previous.wallMs;
+    return Number.isFinite(ratio) ? [ratio] : [];
+  });
+  return ratios.length ? median(ratios) : Number.NaN;
 }
 
 /** `text` with what lies between the two marker lines replaced by `content` (the markers appended if missing). */

@@ -11,6 +11,7 @@ import {
   parseScaleRuns,
   renderReport,
   replaceBetweenMarkers,
+  roundRatio,
   type ScaleResult,
   secondsSummary,
   type Timed,
@@ -216,6 +217,22 @@ describe("bench report", () => {
       replaceBetweenMarkers("text\n", "<!-- a -->", "<!-- b -->", "t"),
       "text\n\n<!-- a -->\n\nt\n\n<!-- b -->\n",
     );
+  });
+
+  it("judges history by the rounds' ratios: a slow round slows both lengths, not the ratio", () => {
+    const runs = (...walls: number[]): Timed[] => walls.map((wallMs) => ({ wallMs, peakRssMb: 500 }));
+    // Round 2 ran on a slow machine (3.0 s and 3.3 s); the rounds' ratios are 1.05, 1.10 and 1.14.
+    const shorter = runs(2.0, 3.0, 2.1);
+    const longer = runs(2.1, 3.3, 2.4);
+    assert.equal(roundRatio(longer, shorter).toFixed(2), "1.10");
+    assert.equal(
+      (median(longer.map((run) => run.wallMs)) / median(shorter.map((run) => run.wallMs))).toFixed(2),
+      "1.14",
+      "the medians' ratio pairs runs of different rounds",
+    );
+    assert.ok(Number.isNaN(roundRatio(runs(2), [])), "no round in common");
+    const failed: Timed[] = [{ wallMs: Number.NaN, peakRssMb: Number.NaN, failure: "out of memory" }];
+    assert.ok(Number.isNaN(roundRatio(runs(2), failed)), "a failed run has no ratio");
   });
 
   it("keeps the newest days' orders per day when the history doubles", () => {
