@@ -278,11 +278,8 @@ async function measureHistory(
     log(`history ${multiple}× (${days} days, ${Math.round(recent)} orders on recent days): cold build`);
     const data = await cachedDataset(join(root, "data"), dataset, log);
     const coldDir = join(root, "runs", `history-${days}-cold`);
-    await rm(coldDir, { recursive: true, force: true });
-    await mkdir(coldDir, { recursive: true });
-    await copyForRun(data.path, join(coldDir, "warehouse.duckdb"));
     const memoryLimit = memoryLimitFor(dataset.ordersPerDay * days);
-    const cold = await build(code.own, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit);
+    const cold = await coldIn(code.own, data.path, coldDir, memoryLimit);
     const length: HistoryLength = {
       multiple,
       days,
@@ -297,11 +294,8 @@ async function measureHistory(
       warmCompare: [],
     };
     if (compareCode) {
-      await rm(length.coldCompareDir, { recursive: true, force: true });
-      await mkdir(length.coldCompareDir, { recursive: true });
-      await copyForRun(data.path, join(length.coldCompareDir, "warehouse.duckdb"));
-      const comparedCold = await comparedRun(async () =>
-        timed(await build(compareCode, length.coldCompareDir, "cold", addDays(BENCH_END, -1), memoryLimit)),
+      const comparedCold = await comparedRun(() =>
+        coldIn(compareCode, data.path, length.coldCompareDir, memoryLimit),
       );
       length.comparedFailure = comparedCold.failure;
       if (length.comparedFailure) {

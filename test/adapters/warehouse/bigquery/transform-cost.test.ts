@@ -72,8 +72,8 @@ let lastFake: FakeBigQuery | undefined;
  * or cancelled), and a later day whose first-order numbering that change made stale: what a daily run meets most
  * mornings once a shop has history.
  */
-export const LATE_DAY = "2026-06-15";
-export const RENUMBERED_DAY = "2026-07-02";
+const LATE_DAY = "2026-06-15";
+const RENUMBERED_DAY = "2026-07-02";
 
 /**
  * The fake BigQuery of a shop whose every model is built and whose last transform saved a watermark: its answers to
