@@ -20,7 +20,8 @@ export interface BuildMeasure {
   /** VmHWM of this process at its end: the peak resident set, DuckDB's memory included. */
   peakRssMb: number;
   steps: { step: string; ms: number }[];
-  models: { model: string; ms: number; mode: string }[];
+  /** rowOrder: how a whole build put its rows in partition order (MaterializeResult.rowOrder). */
+  models: { model: string; ms: number; mode: string; rowOrder?: string }[];
 }
 
 /** Peak resident set of this process so far, from the kernel (VmHWM), in MB. */
@@ -35,7 +36,12 @@ function modelTimingLogger(models: BuildMeasure["models"], bound: LogFields = {}
   const handle = (message: string, fields: LogFields = {}) => {
     const all = { ...bound, ...fields };
     if (message === "model built" && typeof all.model === "string") {
-      models.push({ model: all.model, ms: Number(all.ms ?? 0), mode: String(all.mode ?? "") });
+      models.push({
+        model: all.model,
+        ms: Number(all.ms ?? 0),
+        mode: String(all.mode ?? ""),
+        ...(typeof all.rowOrder === "string" ? { rowOrder: all.rowOrder } : {}),
+      });
     }
   };
   return {

@@ -51,6 +51,12 @@ export interface MaterializeRequest {
   uniqueKey?: string;
   /** Window to replace; undefined means a full rebuild. */
   window?: DateWindow;
+  /**
+   * The query yields its rows in (nearly) partition order, read from a table stored in that order: a whole build
+   * on an engine that stores rows as written may keep that order instead of sorting them (the model header's
+   * `row order`). BigQuery's partitions need no order.
+   */
+  inputInPartitionOrder?: boolean;
   label?: string;
 }
 
@@ -59,6 +65,11 @@ export interface MaterializeResult {
   mode: "full" | "incremental";
   /** The build's own time, without waiting for the warehouse to take it (parallel builds queue). */
   buildMs?: number;
+  /**
+   * How a whole build on DuckDB put its rows in partition order: sorted while building, kept in the query's own
+   * order, or sorted after the build (the query's order was too scattered, or sorting ran out of memory).
+   */
+  rowOrder?: "sorted" | "kept" | "sorted after";
 }
 
 export interface TableColumn {

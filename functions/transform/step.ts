@@ -200,6 +200,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,
       window: incremental ? window : undefined,
+      inputInPartitionOrder: model.rowOrderFrom !== undefined,
       label: `${model.layer}.${model.name}`,
     });
     if (result.mode === "full") fullBuilds += 1;
@@ -209,6 +210,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       mode: result.mode,
       rows: result.rowsWritten,
       ms: result.buildMs ?? Math.round(performance.now() - modelStarted),
+      ...(result.rowOrder ? { rowOrder: result.rowOrder } : {}),
     });
   };
   for (const wave of waves) await mapLimited(wave, parallel, buildModel);

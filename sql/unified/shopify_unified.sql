@@ -4,6 +4,7 @@
 -- partition: order_date (day)
 -- cluster: channel, customer_key
 -- materialization: partitions
+-- row order: staging.stg_shopify_orders
 --
 -- One row per Shopify order: the order with its customer, line-item totals, refunds and UTM attribution,
 -- and whether it was the customer's first order. Zero duplicates (audited).
@@ -113,6 +114,7 @@ SELECT
   orders_in_window.region_code,
   orders_in_window.raw_versions,
   orders_in_window.raw_copies_of_version
+-- The window's orders drive every join: their rows come out in staging's order_date order (the header's row order).
 FROM orders_in_window
 LEFT JOIN customers ON customers.customer_id = orders_in_window.customer_id
 LEFT JOIN line_item_totals ON line_item_totals.order_id = orders_in_window.order_id

@@ -120,11 +120,21 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
   it("runs every step and makes the extracts, the deck, the email and the ledger", async () => {
     // In order: the steps' log lines, each write to the warehouse, and the background checkpoint.
     const events: string[] = [];
+    // How each whole build put its rows in partition order (a first run builds every model whole).
+    const rowOrders: Record<string, string> = {};
     let step = "";
     const log = createLogger({
       format: "json",
+      minLevel: "debug",
       write: (line) => {
-        const entry = JSON.parse(line) as { message: string; step?: string };
+        const entry = JSON.parse(line) as {
+          message: string;
+          step?: string;
+          model?: string;
+          rowOrder?: string;
+        };
+        if (entry.message === "model built" && entry.model && entry.rowOrder)
+          rowOrders[entry.model] = entry.rowOrder;
         if (/^step (started|succeeded)$/.test(entry.message)) events.push(`${entry.step} ${entry.message}`);
         if (entry.message === "step started") step = entry.step ?? "";
       },
@@ -159,6 +169,10 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
       events.join("\n"),
     );
     assert.deepEqual(report.failures, []);
+    // Unified reads staging's orders in partition order and keeps it (its header's row order); staging, read
+    // from raw, is sorted while it is built.
+    assert.equal(rowOrders["unified.shopify_unified"], "kept");
+    assert.equal(rowOrders["staging.stg_shopify_orders"], "sorted");
     assert.deepEqual(
       report.records.map((record) => `${record.step}:${record.status}`),
       ["ingest", "check-sources", "transform", "check-quality", "export", "report", "notify"].map(

@@ -6,6 +6,7 @@
 //   -- partition: order_date (day)
 //   -- cluster: order_id
 //   -- materialization: partitions
+//   -- row order: staging.stg_shopify_orders  (optional)
 //
 // Each model is sql/<layer>/<name>.sql and becomes the table <layer>.<name>. The build order is derived, not
 // written down: layer by layer (staging → unified → marts), and within a layer each model after the models it
@@ -48,9 +49,23 @@ export interface ModelDefinition {
   uniqueKey?: string;
   /** The models this one reads, as "<layer>.<name>". */
   dependencies: readonly string[];
+  /**
+   * The model (one of the dependencies, partitioned on the same column) whose partition order this one's rows
+   * come out in: it drives the query and every join keeps its order. A whole build on DuckDB then keeps that
+   * order instead of sorting (see buildWhole in the DuckDB warehouse).
+   */
+  rowOrderFrom?: string;
 }
 
-const HEADER_FIELDS = ["grain", "key", "not null", "partition", "cluster", "materialization"] as const;
+const HEADER_FIELDS = [
+  "grain",
+  "key",
+  "not null",
+  "partition",
+  "cluster",
+  "materialization",
+  "row order",
+] as const;
 type HeaderField = (typeof HEADER_FIELDS)[number];
 const REQUIRED_FIELDS: readonly HeaderField[] = ["grain", "key", "partition", "cluster", "materialization"];
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -123,6 +138,12 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
     throw new Error(`sql/${path}: a merged model needs a key of one non-nullable column`);
 
   const self = `${layer}.${name}`;
+  const dependencies = modelReferences(sql).filter((reference) => reference !== self);
+  const rowOrderFrom = fields.get("row order");
+  if (rowOrderFrom !== undefined && (!partitionColumn || !dependencies.includes(rowOrderFrom)))
+    throw new Error(
+      `sql/${path}: "row order: ${rowOrderFrom}" must name a model this partitioned model reads (see sql/README.md)`,
+    );
   return {
     name,
     layer,
@@ -133,7 +154,8 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
     ...(partitionColumn ? { partitionColumn, partitionGrain } : {}),
     ...(clusterBy ? { clusterBy } : {}),
     ...(materialization === "merge" && mergeKey ? { uniqueKey: mergeKey.name } : {}),
-    dependencies: modelReferences(sql).filter((reference) => reference !== self),
+    dependencies,
+    ...(rowOrderFrom ? { rowOrderFrom } : {}),
   };
 }
 
@@ -153,6 +175,11 @@ export function buildOrder(models: readonly ModelDefinition[]): ModelDefinition[
         if (LAYERS.indexOf(upstream.layer) > LAYERS.indexOf(layer))
           throw new Error(`${layer}.${model.name} reads ${dependency}, a later layer`);
       }
+      const orderedLike = model.rowOrderFrom ? byId.get(model.rowOrderFrom) : undefined;
+      if (orderedLike && orderedLike.partitionColumn !== model.partitionColumn)
+        throw new Error(
+          `${layer}.${model.name} keeps the row order of ${model.rowOrderFrom}, which is not partitioned on ${model.partitionColumn}`,
+        );
     }
     while (pending.length > 0) {
       const next = pending.findIndex((model) =>

@@ -66,6 +66,27 @@ describe("model headers", () => {
     );
   });
 
+  it("name the model whose row order a partitioned model keeps, which must be one it reads", () => {
+    const ordered = HEADER.replace(
+      "-- materialization: partitions",
+      "-- materialization: partitions\n-- row order: unified.marketing_unified",
+    );
+    assert.equal(parseModel("marts", "x", ordered).rowOrderFrom, "unified.marketing_unified");
+    assert.equal(parseModel("marts", "x", HEADER).rowOrderFrom, undefined);
+    assert.throws(
+      () =>
+        parseModel(
+          "marts",
+          "x",
+          ordered.replace("row order: unified.marketing_unified", "row order: marts.daily_kpis"),
+        ),
+      /sql\/marts\/x\.sql: "row order: marts\.daily_kpis" must name a model this partitioned model reads/,
+    );
+    const undated =
+      "-- grain: g\n-- key: k\n-- partition: none\n-- cluster: none\n-- materialization: full\n-- row order: staging.a\nSELECT * FROM staging.a";
+    assert.throws(() => parseModel("marts", "x", undated), /must name a model this partitioned model reads/);
+  });
+
   it("find the models a query reads, outside comments", () => {
     assert.deepEqual(modelReferences("-- marts.x\nSELECT 1 FROM marts.daily_kpis, raw.shopify_orders"), [
       "marts.daily_kpis",
@@ -104,6 +125,26 @@ describe("build order", () => {
     assert.throws(
       () => buildOrder([model("staging", "a", ["marts.b"]), model("marts", "b", [])]),
       /later layer/,
+    );
+  });
+
+  it("refuses a row order taken from a model partitioned on another column", () => {
+    const partitioned = (layer: "staging" | "marts", name: string, column: string, rowOrder?: string) =>
+      parseModel(
+        layer,
+        name,
+        `-- grain: g\n-- key: k\n-- partition: ${column} (day)\n-- cluster: none\n-- materialization: partitions\n${rowOrder ? `-- row order: ${rowOrder}\n` : ""}--\nSELECT * FROM ${rowOrder ?? "raw.x"}`,
+      );
+    const staged = partitioned("staging", "orders", "order_date");
+    assert.deepEqual(
+      buildOrder([partitioned("marts", "a", "order_date", "staging.orders"), staged]).map(
+        (item) => item.name,
+      ),
+      ["orders", "a"],
+    );
+    assert.throws(
+      () => buildOrder([partitioned("marts", "a", "date", "staging.orders"), staged]),
+      /marts\.a keeps the row order of staging\.orders, which is not partitioned on date/,
     );
   });
 });

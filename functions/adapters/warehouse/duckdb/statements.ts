@@ -27,6 +27,11 @@ export const DUCKDB_SESSION_SETUP: readonly string[] = [
 // Every result the pipeline depends on is ordered explicitly (ORDER BY), so DuckDB need not keep insertion
 // order: that lets big builds stream within the memory limit instead of running out of it.
 export const UNORDERED_INSERTS = "SET preserve_insertion_order = false";
+/** For one whole build that keeps its query's row order (wholeBuildInInputOrder), then UNORDERED_INSERTS again. */
+export const ORDERED_INSERTS = "SET preserve_insertion_order = true";
+
+/** Rows per DuckDB row group (its storage default): the unit a checkpoint rewrites and a zonemap skips. */
+export const ROW_GROUP_ROWS = 122_880;
 
 export const BEGIN_TRANSACTION = "BEGIN TRANSACTION";
 export const CHECKPOINT = "CHECKPOINT";
@@ -64,6 +69,18 @@ export function countRows(target: string): string {
 export function fullBuild(target: string, select: string, partitionColumn?: string): string {
   const orderBy = partitionColumn ? ` ORDER BY ${quoteIdentifier(partitionColumn)}` : "";
   return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`;
+}
+
+/**
+ * How many row groups hold the newest month of a table's rows, and how many rows that is: a daily run deletes and
+ * re-inserts its last days, and a checkpoint rewrites each row group that lost rows. In partition order they sit
+ * in ceil(rows / ROW_GROUP_ROWS) groups, or one more where they straddle a boundary. A fresh table's rowid is its
+ * position, so rowid // ROW_GROUP_ROWS is its row group.
+ */
+export function newestMonthRowGroups(target: string, partitionColumn: string): string {
+  const column = quoteIdentifier(partitionColumn);
+  return `SELECT count(DISTINCT rowid // ${ROW_GROUP_ROWS}) AS row_groups, count(*) AS row_count FROM ${target}
+         WHERE ${column} >= (SELECT max(${column}) FROM ${target}) - INTERVAL 31 DAY`;
 }
 
 /** The table rewritten in partition order: the fallback when sorting inside the build ran out of memory. */

@@ -34,7 +34,10 @@ import {
   insertValues,
   insertWindow,
   keyedMerge,
+  newestMonthRowGroups,
+  ORDERED_INSERTS,
   ROLLBACK,
+  ROW_GROUP_ROWS,
   TABLE_COLUMN_NAMES,
   TABLE_EXISTS,
   tableName,
@@ -248,8 +251,12 @@ export class DuckDbWarehouse implements Warehouse {
         return await this.mergeByKey(connection, target, select, params, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
-        await this.buildWhole(connection, target, select, params, request.partitionColumn);
-        return { rowsWritten: await this.count(target, connection), mode: "full" };
+        const rowOrder = await this.buildWhole(connection, target, select, params, request);
+        return {
+          rowsWritten: await this.count(target, connection),
+          mode: "full",
+          ...(rowOrder ? { rowOrder } : {}),
+        };
       }
       const deleteSql = deleteWindow(target, request.partitionColumn);
       const insertSql = insertWindow(target, select, request.partitionColumn);
@@ -281,15 +288,54 @@ export class DuckDbWarehouse implements Warehouse {
     target: string,
     select: string,
     params: Record<string, DuckDBValue>,
-    partitionColumn: string | undefined,
-  ): Promise<void> {
+    request: Pick<MaterializeRequest, "partitionColumn" | "inputInPartitionOrder">,
+  ): Promise<MaterializeResult["rowOrder"]> {
+    const { partitionColumn } = request;
+    if (!partitionColumn) {
+      await this.timed(() => connection.run(fullBuild(target, select), params));
+      return undefined;
+    }
+    if (request.inputInPartitionOrder)
+      return this.buildInInputOrder(connection, target, select, params, partitionColumn);
     try {
       await this.timed(() => connection.run(fullBuild(target, select, partitionColumn), params));
+      return "sorted";
     } catch (error) {
-      if (!partitionColumn || !/out of memory/i.test(String(error))) throw error;
+      if (!/out of memory/i.test(String(error))) throw error;
       await this.timed(() => connection.run(fullBuild(target, select), params));
       await this.timed(() => connection.run(sortInPlace(target, partitionColumn)));
+      return "sorted after";
     }
+  }
+
+  /**
+   * A whole table whose query reads a table already in partition order and keeps it (the model's `row order`):
+   * written as it comes, without the sort (shopify_unified at 1M orders: 1.9 s against 2.7 s, 600 MB limit).
+   * DuckDB keeps a query's order only where its joins fit in memory: at 10M orders they spill, and the newest
+   * month came out spread over 81 of 82 row groups. So the result is checked, and sorted after when its newest
+   * month sits in more than two row groups beyond the fewest it could.
+   */
+  private async buildInInputOrder(
+    connection: DuckDBConnection,
+    target: string,
+    select: string,
+    params: Record<string, DuckDBValue>,
+    partitionColumn: string,
+  ): Promise<MaterializeResult["rowOrder"]> {
+    await this.timed(() => connection.run(ORDERED_INSERTS));
+    try {
+      await this.timed(() => connection.run(fullBuild(target, select), params));
+    } finally {
+      await this.timed(() => connection.run(UNORDERED_INSERTS));
+    }
+    const reader = await this.timed(() =>
+      connection.runAndReadAll(newestMonthRowGroups(target, partitionColumn)),
+    );
+    const spread = reader.getRowObjectsJS()[0] ?? {};
+    const fewest = Math.ceil(Number(spread.row_count ?? 0) / ROW_GROUP_ROWS);
+    if (Number(spread.row_groups ?? 0) <= fewest + 2) return "kept";
+    await this.timed(() => connection.run(sortInPlace(target, partitionColumn)));
+    return "sorted after";
   }
 
   /** The changed records replace the rows with the same key, in one transaction. */

@@ -77,7 +77,7 @@ describe("DuckDB warehouse", () => {
       partitionColumn: "day",
       window: { start: "2026-11-02", end: "2026-11-03" },
     });
-    assert.deepEqual(outcome(full), { rowsWritten: 3, mode: "full" });
+    assert.deepEqual(outcome(full), { rowsWritten: 3, mode: "full", rowOrder: "sorted" });
 
     await warehouse.execute(
       "INSERT INTO raw.events VALUES (DATE '2026-11-01', 100), (DATE '2026-11-03', 10)",
@@ -115,6 +115,51 @@ describe("DuckDB warehouse", () => {
     const days = stored.map((row) => row.day);
     assert.equal(days.length, 200);
     assert.deepEqual(days, [...days].sort());
+  });
+
+  /** Whether a table's rows are stored in partition order: the rowid of a fresh table is its position. */
+  const storedInOrder = async (table: string) => {
+    const [counts] = await warehouse.query<{ rows: number; backwards: number }>(
+      `SELECT COUNT(*) AS rows, COUNTIF(day < previous_day) AS backwards
+       FROM (SELECT day, LAG(day) OVER (ORDER BY rowid) AS previous_day FROM ${table})`,
+    );
+    return counts;
+  };
+
+  it("keeps the row order of a query that reads a table in partition order, without sorting", async () => {
+    const result = await warehouse.materialize({
+      dataset: "ordered",
+      table: "kept_order",
+      sql: "SELECT DATE_ADD(DATE '2020-01-01', INTERVAL DIV(n, 200) DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n ORDER BY n",
+      params: {},
+      partitionColumn: "day",
+      inputInPartitionOrder: true,
+    });
+    assert.equal(result.rowOrder, "kept");
+    assert.deepEqual(await storedInOrder("ordered.kept_order"), { rows: 400000, backwards: 0 });
+  });
+
+  it("sorts after the build a query said to be in order whose newest month is spread over the table", async () => {
+    // 400,000 rows (four row groups) over 2,000 days, each row's day scattered: the newest month is everywhere.
+    const result = await warehouse.materialize({
+      dataset: "ordered",
+      table: "scattered_order",
+      sql: "SELECT DATE_ADD(DATE '2020-01-01', INTERVAL MOD(n * 7919, 2000) DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n ORDER BY n",
+      params: {},
+      partitionColumn: "day",
+      inputInPartitionOrder: true,
+    });
+    assert.equal(result.rowOrder, "sorted after");
+    assert.deepEqual(await storedInOrder("ordered.scattered_order"), { rows: 400000, backwards: 0 });
+    const unsorted = await warehouse.materialize({
+      dataset: "ordered",
+      table: "sorted_in_build",
+      sql: "SELECT DATE_ADD(DATE '2020-01-01', INTERVAL MOD(n * 7919, 2000) DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n",
+      params: {},
+      partitionColumn: "day",
+    });
+    assert.equal(unsorted.rowOrder, "sorted");
+    assert.deepEqual(await storedInOrder("ordered.sorted_in_build"), { rows: 400000, backwards: 0 });
   });
 
   it("merges a keyed table: changed records replace the rows with their key, others stay", async () => {
