@@ -1,8 +1,24 @@
 // The baseline's honesty check: its four outputs against the project's marts, row by row on the columns both
 // compute (rounded to the cent where money is summed in floating point), in a DuckDB that attaches both files
 // read-only.
+import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { ValueCheck } from "./bench-report.ts";
+
+/**
+ * The comparing DuckDB's memory: past it, its set operations spill to a folder beside the compared files. Without
+ * a limit DuckDB takes 80 % of the machine: comparing two 10M-order builds grew the bench to 20 GB, and the kernel
+ * killed it.
+ */
+export const COMPARE_MEMORY_LIMIT = "3GB";
+
+/** An in-memory DuckDB for comparing two files, spilling beside the first one (its work dir). */
+async function comparer(besideFile: string, memoryLimit: string): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(":memory:", {
+    memory_limit: memoryLimit,
+    temp_directory: join(dirname(besideFile), "compare.spill"),
+  });
+}
 
 /** Each output as the same column list from the project's marts (p) and from the baseline (b). */
 const OUTPUTS: { output: string; project: string; baseline: string }[] = [
@@ -37,8 +53,12 @@ const OUTPUTS: { output: string; project: string; baseline: string }[] = [
   },
 ];
 
-export async function compareWithMarts(projectFile: string, baselineFile: string): Promise<ValueCheck> {
-  const instance = await DuckDBInstance.create(":memory:");
+export async function compareWithMarts(
+  projectFile: string,
+  baselineFile: string,
+  memoryLimit = COMPARE_MEMORY_LIMIT,
+): Promise<ValueCheck> {
+  const instance = await comparer(projectFile, memoryLimit);
   const connection = await instance.connect();
   try {
     await connection.run(`ATTACH '${projectFile.replaceAll("'", "''")}' AS p (READ_ONLY)`);
@@ -83,8 +103,12 @@ const MODEL_LAYERS = ["staging", "unified", "marts"];
  * Every model table of two cold builds of the same data, this code's (`ownFile`) and the compared code's: an
  * optimisation must leave them as they were. Order is not compared (tables are sets), only the rows.
  */
-export async function compareModelOutputs(ownFile: string, comparedFile: string): Promise<TableComparison[]> {
-  const instance = await DuckDBInstance.create(":memory:");
+export async function compareModelOutputs(
+  ownFile: string,
+  comparedFile: string,
+  memoryLimit = COMPARE_MEMORY_LIMIT,
+): Promise<TableComparison[]> {
+  const instance = await comparer(ownFile, memoryLimit);
   const connection = await instance.connect();
   const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
   const count = async (sql: string) => Number((await rows(`SELECT count(*) AS n FROM (${sql})`))[0]?.n ?? 0);

@@ -1,7 +1,7 @@
 // The bench's check that an optimisation changed no model output: two small DuckDB files made by hand, with
 // one table the same, one value moved, a column added, a row lost, and a table each build alone has.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -89,5 +89,41 @@ describe("bench: model outputs of two builds", () => {
       "marts.wider: new columns units",
       "staging.retired: only the compared code builds it",
     ]);
+  });
+});
+
+describe("bench: comparing builds larger than the comparison's memory", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pulse-bench-spill-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("spills beside the files instead of taking the machine's memory, and leaves nothing behind", async () => {
+    // 600,000 rows of 72 bytes in each file: 86 MB of rows to set against each other, under a 64 MB limit. One
+    // column differs in every row.
+    for (const [file, shift] of [
+      ["own.duckdb", 0],
+      ["compared.duckdb", 1],
+    ] as const) {
+      await database(join(dir, file), [
+        `CREATE TABLE staging.big AS SELECT i, md5(i::VARCHAR) AS same, md5((i + ${shift})::VARCHAR) AS moved
+         FROM range(600000) t(i)`,
+      ]);
+    }
+    const [big] = await compareModelOutputs(join(dir, "own.duckdb"), join(dir, "compared.duckdb"), "64MB");
+    assert.deepEqual(big, {
+      table: "staging.big",
+      rows: 600000,
+      comparedRows: 600000,
+      onlyOwn: 600000,
+      onlyCompared: 600000,
+      columns: ["moved"],
+      added: [],
+      dropped: [],
+    });
+    assert.deepEqual((await readdir(dir)).sort(), ["compared.duckdb", "own.duckdb"]);
   });
 });
