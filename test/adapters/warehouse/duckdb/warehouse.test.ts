@@ -126,39 +126,35 @@ describe("DuckDB warehouse", () => {
     return counts;
   };
 
-  it("keeps the row order of a query that reads a table in partition order, without sorting", async () => {
+  /**
+   * A whole build of 400,000 rows (four row groups) into ordered.<table>, returning how it put them in order.
+   * `day`: each row's day, from its number n.
+   */
+  const buildDays = async (table: string, day: string, inputInPartitionOrder: boolean) => {
     const result = await warehouse.materialize({
       dataset: "ordered",
-      table: "kept_order",
-      sql: "SELECT DATE_ADD(DATE '2020-01-01', INTERVAL DIV(n, 200) DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n ORDER BY n",
+      table,
+      sql: `SELECT DATE_ADD(DATE '2020-01-01', INTERVAL ${day} DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n ORDER BY n`,
       params: {},
       partitionColumn: "day",
-      inputInPartitionOrder: true,
+      inputInPartitionOrder,
     });
-    assert.equal(result.rowOrder, "kept");
+    return result.rowOrder;
+  };
+  const inOrder = "DIV(n, 200)";
+  // Over 2,000 days, each row's day scattered: the newest month is in every row group.
+  const scattered = "MOD(n * 7919, 2000)";
+
+  it("keeps the row order of a query that reads a table in partition order, without sorting", async () => {
+    assert.equal(await buildDays("kept_order", inOrder, true), "kept");
     assert.deepEqual(await storedInOrder("ordered.kept_order"), { rows: 400000, backwards: 0 });
   });
 
   it("sorts after the build a query said to be in order whose newest month is spread over the table", async () => {
-    // 400,000 rows (four row groups) over 2,000 days, each row's day scattered: the newest month is everywhere.
-    const result = await warehouse.materialize({
-      dataset: "ordered",
-      table: "scattered_order",
-      sql: "SELECT DATE_ADD(DATE '2020-01-01', INTERVAL MOD(n * 7919, 2000) DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n ORDER BY n",
-      params: {},
-      partitionColumn: "day",
-      inputInPartitionOrder: true,
-    });
-    assert.equal(result.rowOrder, "sorted after");
+    assert.equal(await buildDays("scattered_order", scattered, true), "sorted after");
     assert.deepEqual(await storedInOrder("ordered.scattered_order"), { rows: 400000, backwards: 0 });
-    const unsorted = await warehouse.materialize({
-      dataset: "ordered",
-      table: "sorted_in_build",
-      sql: "SELECT DATE_ADD(DATE '2020-01-01', INTERVAL MOD(n * 7919, 2000) DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 399999)) AS n",
-      params: {},
-      partitionColumn: "day",
-    });
-    assert.equal(unsorted.rowOrder, "sorted");
+    // Not said to be in order: sorted while it is built.
+    assert.equal(await buildDays("sorted_in_build", scattered, false), "sorted");
     assert.deepEqual(await storedInOrder("ordered.sorted_in_build"), { rows: 400000, backwards: 0 });
   });
 
