@@ -52,7 +52,7 @@ export interface ModelDefinition {
   /**
    * The model (one of the dependencies, partitioned on the same column) whose partition order this one's rows
    * come out in: it drives the query and every join keeps its order. A whole build on DuckDB then keeps that
-   * order instead of sorting (see buildWhole in the DuckDB warehouse).
+   * order instead of sorting, when a check after the build finds it kept (buildInInputOrder, DuckDB warehouse).
    */
   rowOrderFrom?: string;
 }
