@@ -27,7 +27,7 @@ export const DUCKDB_SESSION_SETUP: readonly string[] = [
 // Every result the pipeline depends on is ordered explicitly (ORDER BY), so DuckDB need not keep insertion
 // order: that lets big builds stream within the memory limit instead of running out of it.
 export const UNORDERED_INSERTS = "SET preserve_insertion_order = false";
-/** For one whole build that keeps its query's row order (buildInInputOrder in warehouse.ts), then UNORDERED_INSERTS again. */
+/** For the one build that keeps its query's row order (buildInInputOrder, warehouse.ts); then UNORDERED_INSERTS. */
 export const ORDERED_INSERTS = "SET preserve_insertion_order = true";
 
 /** Rows per DuckDB row group (its storage default): the unit a checkpoint rewrites and a zonemap skips. */
