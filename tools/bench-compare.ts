@@ -13,7 +13,7 @@ import type { ValueCheck } from "./bench-report.ts";
 export const COMPARE_MEMORY_LIMIT = "3GB";
 
 /** An in-memory DuckDB for comparing two files, spilling beside the first one (its work dir). */
-async function comparer(besideFile: string, memoryLimit: string): Promise<DuckDBInstance> {
+export async function comparer(besideFile: string, memoryLimit: string): Promise<DuckDBInstance> {
   return DuckDBInstance.create(":memory:", {
     memory_limit: memoryLimit,
     temp_directory: join(dirname(besideFile), "compare.spill"),

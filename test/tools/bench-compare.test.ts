@@ -6,7 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { compareModelOutputs, outputDifferences } from "../../tools/bench-compare.ts";
+import {
+  COMPARE_MEMORY_LIMIT,
+  comparer,
+  compareModelOutputs,
+  outputDifferences,
+} from "../../tools/bench-compare.ts";
 
 async function database(path: string, statements: string[]): Promise<void> {
   const instance = await DuckDBInstance.create(path);
@@ -125,5 +130,22 @@ describe("bench: comparing builds larger than the comparison's memory", () => {
       dropped: [],
     });
     assert.deepEqual((await readdir(dir)).sort(), ["compared.duckdb", "own.duckdb"]);
+  });
+
+  it("opens its DuckDB with the limit and the spill folder beside the compared file (the bench's: 3 GB)", async () => {
+    assert.equal(COMPARE_MEMORY_LIMIT, "3GB");
+    const instance = await comparer(join(dir, "own.duckdb"), "64MB");
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        "SELECT current_setting('memory_limit') AS memory_limit, current_setting('temp_directory') AS spill",
+      );
+      assert.deepEqual(reader.getRowObjectsJS(), [
+        { memory_limit: "61.0 MiB", spill: join(dir, "compare.spill") },
+      ]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 });
