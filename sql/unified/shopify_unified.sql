@@ -1,4 +1,4 @@
--- grain: one row per order, with customer, line totals, refunds, UTM, first-order flags
+-- grain: one row per order, with customer key, line totals, refunds, UTM, first-order flags
 -- key: order_id
 -- not null: channel, is_cancelled
 -- partition: order_date (day)
@@ -6,24 +6,17 @@
 -- materialization: partitions
 -- row order: staging.stg_shopify_orders
 --
--- One row per Shopify order: the order with its customer, line-item totals, refunds and UTM attribution,
+-- One row per Shopify order: the order with its customer key, line-item totals, refunds and UTM attribution,
 -- and whether it was the customer's first order. Zero duplicates (audited).
+-- The customer's own attributes (sign-up date, marketing consent) stay in staging.stg_shopify_customers, one row
+-- per customer, joined on customer_id where needed. Copied onto each order, they were the values of the day the
+-- order's partition was last built, and looking them up read every customer the shop has had on every daily run.
 WITH
 
 orders_in_window AS (
   SELECT *
   FROM staging.stg_shopify_orders
   WHERE order_date BETWEEN @window_start AND @window_end
-),
-
-customers AS (
-  -- Only the window's customers: the join then hashes a day's few thousand, not every customer the shop has had
-  -- (a daily run's cost would grow with history).
-  SELECT customer_id, email_hash AS customer_email_hash, created_at AS customer_created_at, accepts_marketing
-  FROM staging.stg_shopify_customers
-  WHERE customer_id IN (
-    SELECT customer_id FROM staging.stg_shopify_orders WHERE order_date BETWEEN @window_start AND @window_end
-  )
 ),
 
 line_item_totals AS (
@@ -86,9 +79,7 @@ SELECT
   orders_in_window.customer_id,
   COALESCE(orders_in_window.email_hash, CONCAT('customer:', CAST(orders_in_window.customer_id AS STRING)))
     AS customer_key,
-  COALESCE(orders_in_window.email_hash, customers.customer_email_hash) AS email_hash,
-  customers.customer_created_at,
-  customers.accepts_marketing,
+  orders_in_window.email_hash,
   customer_order_numbers.customer_order_number,
   DATE(customer_order_numbers.customer_first_order_at, @shop_timezone) AS customer_first_order_date,
   COALESCE(customer_order_numbers.customer_order_number = 1, FALSE) AS is_first_order,
@@ -116,7 +107,6 @@ SELECT
   orders_in_window.raw_copies_of_version
 -- The window's orders drive every join: their rows come out in staging's order_date order (the header's row order).
 FROM orders_in_window
-LEFT JOIN customers ON customers.customer_id = orders_in_window.customer_id
 LEFT JOIN line_item_totals ON line_item_totals.order_id = orders_in_window.order_id
 LEFT JOIN refund_totals ON refund_totals.order_id = orders_in_window.order_id
 LEFT JOIN customer_order_numbers ON customer_order_numbers.order_id = orders_in_window.order_id

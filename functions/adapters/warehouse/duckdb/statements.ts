@@ -42,16 +42,36 @@ export function createSchema(dataset: string): string {
   return `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`;
 }
 
-/** Binds $dataset and $table; one row, n. DuckDB's own catalog function: information_schema's view is slower. */
-export const TABLE_EXISTS = `SELECT count(*) AS n FROM duckdb_tables()
+/**
+ * Binds $dataset and $table; one row, its comment (the fingerprint of the model that built it), or none when the
+ * table does not exist. DuckDB's own catalog function: information_schema's view is slower.
+ */
+export const TABLE_COMMENT = `SELECT comment FROM duckdb_tables()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table`;
+
+/** The text is a fingerprint (letters, digits, a colon), quoted all the same. */
+export function commentOnTable(target: string, text: string): string {
+  return `COMMENT ON TABLE ${target} IS '${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * A model's output columns without running it: an empty temporary table of its shape (LIMIT 0), on the
+ * connection that asks; MODEL_COLUMNS names them, in order.
+ */
+export const modelShape = {
+  create: (select: string): string =>
+    `CREATE OR REPLACE TEMP TABLE pulse_model_shape AS SELECT * FROM (${select}) AS model LIMIT 0`,
+  columns: `SELECT column_name FROM duckdb_columns()
+         WHERE database_name = 'temp' AND table_name = 'pulse_model_shape' ORDER BY column_index`,
+  drop: "DROP TABLE pulse_model_shape",
+};
 
 /** Binds $dataset and $table; the table's column names in order. */
 export const TABLE_COLUMN_NAMES = `SELECT column_name FROM duckdb_columns()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table
          ORDER BY column_index`;
 
-/** Binds $dataset; every column of every table in it. DuckDB's own catalog function, as for TABLE_EXISTS. */
+/** Binds $dataset; every column of every table in it. DuckDB's own catalog function, as for TABLE_COMMENT. */
 export const DATASET_COLUMNS = `SELECT table_name, column_name, data_type FROM duckdb_columns()
          WHERE database_name = current_database() AND schema_name = $dataset ORDER BY table_name, column_index`;
 

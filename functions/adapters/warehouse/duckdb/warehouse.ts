@@ -1,4 +1,5 @@
 // The warehouse on DuckDB: the models' BigQuery SQL goes through the one dialect layer, then runs here.
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "./node-api.ts";
@@ -39,7 +40,9 @@ import {
   ROLLBACK,
   ROW_GROUP_ROWS,
   TABLE_COLUMN_NAMES,
-  TABLE_EXISTS,
+  TABLE_COMMENT,
+  commentOnTable,
+  modelShape,
   tableName,
   UNORDERED_INSERTS,
 } from "./statements.ts";
@@ -75,6 +78,26 @@ export function duckDbConfig(options: { threads?: number; memoryLimit?: string }
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   return config;
+}
+
+/**
+ * A fingerprint of what builds a table: the model's SQL as DuckDB runs it and its layout, kept as the table's
+ * comment (BigQuery keeps its own as a label). A window or a merge into a table with another one checks the
+ * model's columns first (checkColumns).
+ */
+function modelFingerprint(select: string, request: MaterializeRequest): string {
+  const digest = createHash("sha256")
+    .update(
+      JSON.stringify([
+        select,
+        request.partitionColumn ?? null,
+        request.clusterBy ?? [],
+        request.uniqueKey ?? null,
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 32);
+  return `pulse_model:${digest}`;
 }
 
 export class DuckDbWarehouse implements Warehouse {
@@ -220,9 +243,49 @@ export class DuckDbWarehouse implements Warehouse {
     this.schemas.add(dataset);
   }
 
-  private async tableExists(connection: DuckDBConnection, dataset: string, table: string): Promise<boolean> {
-    const reader = await this.timed(() => connection.runAndReadAll(TABLE_EXISTS, { dataset, table }));
-    return Number(reader.getRowObjectsJS()[0]?.n ?? 0) > 0;
+  /** The table's comment (the fingerprint of the model that built it: "" for none), undefined when it does not exist. */
+  private async tableComment(
+    connection: DuckDBConnection,
+    dataset: string,
+    table: string,
+  ): Promise<string | undefined> {
+    const reader = await this.timed(() => connection.runAndReadAll(TABLE_COMMENT, { dataset, table }));
+    const row = reader.getRowObjectsJS()[0];
+    return row ? String(row.comment ?? "") : undefined;
+  }
+
+  /**
+   * Before a window or a merge goes into a table that another model SQL built (its fingerprint differs, or it
+   * predates fingerprints): the model's columns must be the table's. An insert by name would leave a column the
+   * model no longer has empty on the new days, silently; a new one fails inside DuckDB without saying what to
+   * do. Either way the run fails here naming them, as on BigQuery (bigquery/table-writes.ts insertColumns).
+   */
+  private async checkColumns(
+    connection: DuckDBConnection,
+    request: MaterializeRequest,
+    select: string,
+    params: Record<string, DuckDBValue>,
+    label: string,
+  ): Promise<void> {
+    await this.timed(() => connection.run(modelShape.create(select), params));
+    const model = await this.timed(() => connection.runAndReadAll(modelShape.columns));
+    await this.timed(() => connection.run(modelShape.drop));
+    const table = await this.timed(() =>
+      connection.runAndReadAll(TABLE_COLUMN_NAMES, { dataset: request.dataset, table: request.table }),
+    );
+    const modelColumns = model.getRowObjectsJS().map((row) => String(row.column_name));
+    const tableColumns = table.getRowObjectsJS().map((row) => String(row.column_name));
+    const added = modelColumns.filter((column) => !tableColumns.includes(column));
+    const removed = tableColumns.filter((column) => !modelColumns.includes(column));
+    if (added.length === 0 && removed.length === 0) return;
+    const changes = [
+      added.length ? `new: ${added.join(", ")}` : "",
+      removed.length ? `gone: ${removed.join(", ")}` : "",
+    ];
+    throw new Error(
+      `model ${label} changed its columns since its table was built (${changes.filter(Boolean).join("; ")}): ` +
+        "rebuild it with --full-refresh (npm start -- --date <run date> --from transform --full-refresh --force)",
+    );
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
@@ -241,17 +304,24 @@ export class DuckDbWarehouse implements Warehouse {
     const select = translateToDuckDb(request.sql, this.translation);
     const params = toDuckDbParams(usedParams(select, request.params));
     await this.ensureSchema(connection, request.dataset);
-    const incremental =
+    const fingerprint = modelFingerprint(select, request);
+    const comment =
       request.window !== undefined &&
-      (request.partitionColumn !== undefined || request.uniqueKey !== undefined) &&
-      (await this.tableExists(connection, request.dataset, request.table));
+      (request.partitionColumn !== undefined || request.uniqueKey !== undefined)
+        ? await this.tableComment(connection, request.dataset, request.table)
+        : undefined;
+    const incremental = comment !== undefined;
+    // Said inside the write's own transaction, so that a table carries the fingerprint of the SQL that wrote it.
+    const relabel = comment === fingerprint ? undefined : commentOnTable(target, fingerprint);
     const label = request.label ?? `${request.dataset}.${request.table}`;
     try {
+      if (incremental && relabel) await this.checkColumns(connection, request, select, params, label);
       if (incremental && request.uniqueKey && !request.partitionColumn) {
-        return await this.mergeByKey(connection, target, select, params, request.uniqueKey);
+        return await this.mergeByKey(connection, target, select, params, request.uniqueKey, relabel);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
         const rowOrder = await this.buildWhole(connection, target, select, params, request);
+        await this.timed(() => connection.run(commentOnTable(target, fingerprint)));
         return {
           rowsWritten: await this.count(target, connection),
           mode: "full",
@@ -266,6 +336,7 @@ export class DuckDbWarehouse implements Warehouse {
         await this.timed(() => connection.run(deleteSql, window));
         // Only the window's partitions are replaced, exactly as a BigQuery partition overwrite would.
         const inserted = await this.timed(() => connection.run(insertSql, { ...params, ...window }));
+        if (relabel) await this.timed(() => connection.run(relabel));
         await this.timed(() => connection.run(COMMIT));
         return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
       } catch (error) {
@@ -346,6 +417,7 @@ export class DuckDbWarehouse implements Warehouse {
     select: string,
     params: Record<string, DuckDBValue>,
     uniqueKey: string,
+    relabel: string | undefined,
   ): Promise<MaterializeResult> {
     const deleteReplaced = keyedMerge.deleteReplaced(target, uniqueKey);
     await this.timed(() => connection.run(BEGIN_TRANSACTION));
@@ -354,6 +426,7 @@ export class DuckDbWarehouse implements Warehouse {
       await this.timed(() => connection.run(deleteReplaced));
       const inserted = await this.timed(() => connection.run(keyedMerge.insert(target)));
       await this.timed(() => connection.run(keyedMerge.drop));
+      if (relabel) await this.timed(() => connection.run(relabel));
       await this.timed(() => connection.run(COMMIT));
       return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
     } catch (error) {

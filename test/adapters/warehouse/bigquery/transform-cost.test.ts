@@ -429,9 +429,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
       twoYears.whole,
       [
         // A window order's number needs its customer's earlier orders however old (order id, time and customer
-        // key), and the customers dimension their sign-up date and marketing consent.
+        // key).
         "unified.shopify_unified ← staging.stg_shopify_orders",
-        "unified.shopify_unified ← staging.stg_shopify_customers",
         // The same numbering, compared for the late day's customers.
         "days_whose_first-order_numbering_changed ← staging.stg_shopify_orders",
         "days_whose_first-order_numbering_changed ← unified.shopify_unified",

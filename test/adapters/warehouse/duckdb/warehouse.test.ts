@@ -184,6 +184,96 @@ describe("DuckDB warehouse", () => {
     ]);
   });
 
+  describe("a model whose SQL changed since its table was built", () => {
+    const window = { start: "2026-11-02", end: "2026-11-03" };
+    const request = (table: string, sql: string) => ({
+      dataset: "marts",
+      table,
+      sql,
+      params: { window_start: window.start, window_end: window.end },
+      partitionColumn: "day",
+      window,
+    });
+    /** The table's comment: the fingerprint of the model SQL that last wrote it (DuckDB's catalog, untranslated). */
+    const fingerprint = async (table: string) => {
+      const reader = await warehouse.rawConnection.runAndReadAll(
+        `SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = '${table}'`,
+      );
+      return reader.getRowObjectsJS()[0]?.comment as string | null | undefined;
+    };
+    const build = async (table: string, sql: string) => {
+      await warehouse.materialize({ ...request(table, sql), window: undefined });
+      return fingerprint(table);
+    };
+
+    it("goes on with the same columns, and the table then carries the new SQL's fingerprint", async () => {
+      const built = await build("same_columns", model);
+      assert.match(built ?? "", /^pulse_model:[0-9a-f]{32}$/);
+      const again = await warehouse.materialize(request("same_columns", model));
+      assert.equal(again.mode, "incremental");
+      assert.equal(await fingerprint("same_columns"), built, "the same SQL keeps its fingerprint");
+      const changed = model.replace("SUM(amount)", "SUM(amount) + 0");
+      assert.equal((await warehouse.materialize(request("same_columns", changed))).mode, "incremental");
+      const relabelled = await fingerprint("same_columns");
+      assert.match(relabelled ?? "", /^pulse_model:/);
+      assert.notEqual(relabelled, built);
+    });
+
+    it("fails naming a column the model no longer has, and leaves the table as it was", async () => {
+      const wider = model.replace("SUM(amount) AS total", "SUM(amount) AS total, COUNT(*) AS events");
+      const built = await build("gone_column", wider);
+      const before = await warehouse.query("SELECT * FROM marts.gone_column ORDER BY day");
+      await assert.rejects(
+        warehouse.materialize(request("gone_column", model)),
+        /model marts\.gone_column changed its columns since its table was built \(gone: events\): rebuild it with --full-refresh \(npm start -- --date <run date> --from transform --full-refresh --force\)/,
+      );
+      assert.deepEqual(await warehouse.query("SELECT * FROM marts.gone_column ORDER BY day"), before);
+      assert.equal(await fingerprint("gone_column"), built);
+    });
+
+    it("fails naming a column the model gained", async () => {
+      await build("new_column", model);
+      const wider = model.replace("SUM(amount) AS total", "SUM(amount) AS total, COUNT(*) AS events");
+      await assert.rejects(
+        warehouse.materialize(request("new_column", wider)),
+        /\(new: events\): rebuild it/,
+      );
+    });
+
+    it("checks a table built before fingerprints by its columns, then labels it", async () => {
+      await build("unlabelled", model);
+      await warehouse.execute("COMMENT ON TABLE marts.unlabelled IS NULL");
+      assert.equal(await fingerprint("unlabelled"), null);
+      assert.equal((await warehouse.materialize(request("unlabelled", model))).mode, "incremental");
+      assert.match((await fingerprint("unlabelled")) ?? "", /^pulse_model:/);
+    });
+
+    it("checks a keyed table's merge the same way", async () => {
+      await warehouse.execute("CREATE SCHEMA IF NOT EXISTS scratch");
+      await warehouse.execute("CREATE TABLE scratch.accounts AS SELECT 1 AS id, 'Ann' AS name, 'x' AS tier");
+      const keyed = (sql: string) => ({
+        dataset: "marts",
+        table: "accounts",
+        sql,
+        params: {},
+        uniqueKey: "id",
+        window,
+      });
+      await warehouse.materialize({
+        ...keyed("SELECT id, name, tier FROM scratch.accounts"),
+        window: undefined,
+      });
+      await assert.rejects(
+        warehouse.materialize(keyed("SELECT id, name FROM scratch.accounts")),
+        /model marts\.accounts changed its columns since its table was built \(gone: tier\)/,
+      );
+      assert.equal(
+        (await warehouse.materialize(keyed("SELECT id, name, tier FROM scratch.accounts WHERE id > 0"))).mode,
+        "incremental",
+      );
+    });
+  });
+
   it("loads rows, replacing one partition's rows", async () => {
     const columns = [
       { name: "run_date", type: "DATE" as const },
