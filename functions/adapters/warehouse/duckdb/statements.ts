@@ -56,7 +56,7 @@ export function commentOnTable(target: string, text: string): string {
 
 /**
  * A model's output columns without running it: an empty temporary table of its shape (LIMIT 0), on the
- * connection that asks; MODEL_COLUMNS names them, in order.
+ * connection that asks; `columns` names them, in order.
  */
 export const modelShape = {
   create: (select: string): string =>
