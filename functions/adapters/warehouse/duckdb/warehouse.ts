@@ -311,8 +311,9 @@ export class DuckDbWarehouse implements Warehouse {
         ? await this.tableComment(connection, request.dataset, request.table)
         : undefined;
     const incremental = comment !== undefined;
+    const fingerprintComment = commentOnTable(target, fingerprint);
     // Said inside the write's own transaction, so that a table carries the fingerprint of the SQL that wrote it.
-    const relabel = comment === fingerprint ? undefined : commentOnTable(target, fingerprint);
+    const relabel = comment === fingerprint ? undefined : fingerprintComment;
     const label = request.label ?? `${request.dataset}.${request.table}`;
     try {
       if (incremental && relabel) await this.checkColumns(connection, request, select, params, label);
@@ -321,7 +322,7 @@ export class DuckDbWarehouse implements Warehouse {
       }
       if (!incremental || !request.window || !request.partitionColumn) {
         const rowOrder = await this.buildWhole(connection, target, select, params, request);
-        await this.timed(() => connection.run(commentOnTable(target, fingerprint)));
+        await this.timed(() => connection.run(fingerprintComment));
         return {
           rowsWritten: await this.count(target, connection),
           mode: "full",
