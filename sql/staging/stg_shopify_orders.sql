@@ -113,54 +113,71 @@ normalised AS (
     raw_copies_of_version,
     _airbyte_extracted_at AS extracted_at
   FROM latest_version
+),
+
+pseudonymised AS (
+  -- Email and phone leave plaintext here, as HMAC-SHA256 hashes under the secret key.
+  SELECT
+    * EXCEPT (normalised_email, normalised_phone),
+    IF(
+      normalised_email IS NULL,
+      NULL,
+      TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised_email AS BYTES))))))
+    ) AS email_hash,
+    IF(
+      normalised_phone IS NULL,
+      NULL,
+      TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised_phone AS BYTES))))))
+    ) AS phone_hash
+  FROM normalised
 )
 
 SELECT
-  normalised.order_id,
-  normalised.order_name,
-  normalised.order_date,
-  normalised.created_at,
-  normalised.updated_at,
-  normalised.customer_id,
-  IF(
-    normalised.normalised_email IS NULL,
-    NULL,
-    TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised.normalised_email AS BYTES))))))
-  ) AS email_hash,
-  IF(
-    normalised.normalised_phone IS NULL,
-    NULL,
-    TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised.normalised_phone AS BYTES))))))
-  ) AS phone_hash,
-  normalised.currency,
-  normalised.financial_status,
-  normalised.is_cancelled,
-  normalised.subtotal_price,
-  normalised.total_discounts,
-  normalised.total_tax,
-  normalised.shipping_price,
-  normalised.total_price,
-  LOWER(normalised.utm_source) AS utm_source,
-  LOWER(normalised.utm_medium) AS utm_medium,
-  normalised.utm_campaign,
+  pseudonymised.order_id,
+  pseudonymised.order_name,
+  pseudonymised.order_date,
+  pseudonymised.created_at,
+  pseudonymised.updated_at,
+  pseudonymised.customer_id,
+  pseudonymised.email_hash,
+  pseudonymised.phone_hash,
+  -- The customer as one integer, for numbering each customer's orders over the shop's whole history
+  -- (sql/unified/shopify_unified.sql): a daily run then reads 8 bytes of every earlier order, not a 64-character
+  -- key. The same person as customer_key: the email hash's first 60 bits (two of a million customers share them
+  -- with a chance of about 1 in 2 million), else the Shopify customer id, negated so that the two never meet.
   CASE
-    WHEN normalised.utm_source IS NULL THEN fallback_channels.without_utm_source
+    WHEN pseudonymised.email_hash IS NOT NULL THEN CAST(CONCAT('0x', SUBSTR(pseudonymised.email_hash, 1, 15)) AS INT64)
+    ELSE -1 - pseudonymised.customer_id
+  END AS customer_fingerprint,
+  pseudonymised.currency,
+  pseudonymised.financial_status,
+  pseudonymised.is_cancelled,
+  pseudonymised.subtotal_price,
+  pseudonymised.total_discounts,
+  pseudonymised.total_tax,
+  pseudonymised.shipping_price,
+  pseudonymised.total_price,
+  LOWER(pseudonymised.utm_source) AS utm_source,
+  LOWER(pseudonymised.utm_medium) AS utm_medium,
+  pseudonymised.utm_campaign,
+  CASE
+    WHEN pseudonymised.utm_source IS NULL THEN fallback_channels.without_utm_source
     ELSE COALESCE(source_and_medium_rules.channel, source_rules.channel, fallback_channels.unmatched_utm_source)
   END AS channel,
-  normalised.country_code,
-  normalised.region_code,
-  normalised.raw_id,
-  normalised.raw_versions,
-  normalised.raw_copies_of_version,
-  normalised.extracted_at
-FROM normalised
+  pseudonymised.country_code,
+  pseudonymised.region_code,
+  pseudonymised.raw_id,
+  pseudonymised.raw_versions,
+  pseudonymised.raw_copies_of_version,
+  pseudonymised.extracted_at
+FROM pseudonymised
 CROSS JOIN fallback_channels
 -- A rule names a source, or a source and a medium; no two rules match the same order, so at most one of these
 -- joins finds one. Two equality joins, not one join on "medium IS NULL OR medium = …", which DuckDB could only
 -- run as a nested loop over every order.
 LEFT JOIN utm_channels AS source_and_medium_rules
-  ON source_and_medium_rules.utm_source = LOWER(normalised.utm_source)
-  AND source_and_medium_rules.utm_medium = LOWER(normalised.utm_medium)
+  ON source_and_medium_rules.utm_source = LOWER(pseudonymised.utm_source)
+  AND source_and_medium_rules.utm_medium = LOWER(pseudonymised.utm_medium)
 LEFT JOIN utm_channels AS source_rules
-  ON source_rules.utm_source = LOWER(normalised.utm_source)
+  ON source_rules.utm_source = LOWER(pseudonymised.utm_source)
   AND source_rules.utm_medium IS NULL

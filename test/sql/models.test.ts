@@ -937,3 +937,74 @@ describe("SQL models on hand-made raw rows", () => {
     });
   });
 });
+
+describe("customer identity for first orders: the hashed email first, the Shopify customer id otherwise", () => {
+  let warehouse: DuckDbWarehouse;
+  const rows = (sql: string) => warehouse.query(sql, {}, { label: "fixture" });
+  const order = (id: number, day: string, who: { email?: string; customer?: { id: number } }) => ({
+    id,
+    name: `#${id}`,
+    created_at: `${day}T15:00:00Z`,
+    updated_at: `${day}T15:00:00Z`,
+    currency: "USD",
+    financial_status: "paid",
+    subtotal_price: "10.00",
+    total_discounts: "0.00",
+    total_tax: "0.00",
+    total_shipping_price_set: shipping("0.00"),
+    total_price: "10.00",
+    line_items: [line(id, 501, "Serum", 1, "10.00")],
+    refunds: [],
+    shipping_address: { country_code: "US", province_code: "NY" },
+    _airbyte_raw_id: `r${id}`,
+    _airbyte_extracted_at: "2026-11-22T07:00:00Z",
+    ...who,
+  });
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", [
+      order(1, "2026-11-10", { email: "dee@example.com" }), // a guest checkout
+      order(2, "2026-11-12", { email: "DEE@example.com", customer: { id: 7 } }), // the same person, logged in
+      order(3, "2026-11-13", { customer: { id: 8 } }), // a customer without an email
+      order(4, "2026-11-15", { customer: { id: 8 } }),
+      order(5, "2026-11-16", { customer: { id: 9 } }),
+      order(6, "2026-11-17", {}), // nobody: no customer to number
+    ]);
+    await buildModels(warehouse, RUN_DATE);
+  });
+  after(() => warehouse.close());
+
+  it("stg_shopify_orders: customer_fingerprint is the email hash's first 60 bits, else -1 minus the customer id", async () => {
+    const dee = BigInt(`0x${hashPii("dee@example.com", FIXTURE_PII_KEY).slice(0, 15)}`);
+    assert.deepEqual(
+      await rows(
+        "SELECT order_id, CAST(customer_fingerprint AS STRING) AS fingerprint FROM staging.stg_shopify_orders ORDER BY order_id",
+      ),
+      [
+        { order_id: 1, fingerprint: String(dee) },
+        { order_id: 2, fingerprint: String(dee) },
+        { order_id: 3, fingerprint: "-9" },
+        { order_id: 4, fingerprint: "-9" },
+        { order_id: 5, fingerprint: "-10" },
+        { order_id: 6, fingerprint: null },
+      ],
+    );
+  });
+
+  it("shopify_unified numbers each customer's orders by it, and leaves an order without a customer unnumbered", async () => {
+    assert.deepEqual(
+      await rows(
+        "SELECT order_id, customer_order_number, is_first_order, is_returning_customer FROM unified.shopify_unified ORDER BY order_id",
+      ),
+      [
+        { order_id: 1, customer_order_number: 1, is_first_order: true, is_returning_customer: false },
+        { order_id: 2, customer_order_number: 2, is_first_order: false, is_returning_customer: true },
+        { order_id: 3, customer_order_number: 1, is_first_order: true, is_returning_customer: false },
+        { order_id: 4, customer_order_number: 2, is_first_order: false, is_returning_customer: true },
+        { order_id: 5, customer_order_number: 1, is_first_order: true, is_returning_customer: false },
+        { order_id: 6, customer_order_number: null, is_first_order: false, is_returning_customer: false },
+      ],
+    );
+  });
+});

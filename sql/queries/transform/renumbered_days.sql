@@ -7,34 +7,26 @@
 WITH
 
 rebuilt_customers AS (
-  SELECT DISTINCT customer_key
+  SELECT DISTINCT customer_fingerprint
   FROM unified.shopify_unified
   WHERE order_date BETWEEN @late_start_date AND @late_end_date
 ),
 
-identified_orders AS (
-  SELECT
-    order_id,
-    created_at,
-    is_cancelled,
-    COALESCE(email_hash, CONCAT('customer:', CAST(customer_id AS STRING))) AS customer_key
-  FROM staging.stg_shopify_orders
-),
-
 current_numbers AS (
+  -- customer_fingerprint is customer_key as an integer (sql/staging/stg_shopify_orders.sql): 8 bytes an order.
   SELECT
     order_id,
-    ROW_NUMBER() OVER (PARTITION BY customer_key ORDER BY created_at, order_id) AS customer_order_number,
-    DATE(MIN(created_at) OVER (PARTITION BY customer_key), @shop_timezone) AS customer_first_order_date
-  FROM identified_orders
+    ROW_NUMBER() OVER (PARTITION BY customer_fingerprint ORDER BY created_at, order_id) AS customer_order_number,
+    DATE(MIN(created_at) OVER (PARTITION BY customer_fingerprint), @shop_timezone) AS customer_first_order_date
+  FROM staging.stg_shopify_orders
   WHERE NOT is_cancelled
-    AND customer_key IN (SELECT customer_key FROM rebuilt_customers)
+    AND customer_fingerprint IN (SELECT customer_fingerprint FROM rebuilt_customers)
 ),
 
 stored AS (
   SELECT order_id, order_date, customer_order_number, customer_first_order_date
   FROM unified.shopify_unified
-  WHERE customer_key IN (SELECT customer_key FROM rebuilt_customers)
+  WHERE customer_fingerprint IN (SELECT customer_fingerprint FROM rebuilt_customers)
 )
 
 SELECT DISTINCT stored.order_date AS day
