@@ -68,10 +68,11 @@ SELECT
   orders_in_window.order_date,
   orders_in_window.created_at,
   orders_in_window.customer_id,
+  -- The hashed email when the order has one (then the same as staging's email_hash, not copied: 64 characters an
+  -- order), else the Shopify customer id.
   COALESCE(orders_in_window.email_hash, CONCAT('customer:', CAST(orders_in_window.customer_id AS STRING)))
     AS customer_key,
   orders_in_window.customer_fingerprint,
-  orders_in_window.email_hash,
   customer_order_numbers.customer_order_number,
   DATE(customer_order_numbers.customer_first_order_at, @shop_timezone) AS customer_first_order_date,
   COALESCE(customer_order_numbers.customer_order_number = 1, FALSE) AS is_first_order,
