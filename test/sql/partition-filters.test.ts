@@ -12,7 +12,7 @@ import { type TableRead, tableReads } from "../support/table-reads.ts";
 /** Deliberate scans beyond the window, as "<model> ← <table>": each needs all of history by definition. */
 const FULL_HISTORY_READS: Record<string, string> = {
   "unified.shopify_unified ← staging.stg_shopify_orders":
-    "first orders need each customer's whole history (two narrow columns)",
+    "first orders need each customer's whole history (four fixed-width columns: test/sql/history-columns.test.ts)",
   "marts.ltv_cohorts ← unified.customer_cohort_activity":
     "cohorts span all history: one row per cohort and order month (hundreds of rows), up to the run date",
   "marts.marketing_unified_with_explanations ← unified.shopify_unified":
