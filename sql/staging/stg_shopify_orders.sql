@@ -116,7 +116,7 @@ normalised AS (
 ),
 
 pseudonymised AS (
-  -- Email and phone leave plaintext here, as HMAC-SHA256 hashes under the secret key.
+  -- Email and phone stop being plaintext here: HMAC-SHA256 hashes under the secret key.
   SELECT
     * EXCEPT (normalised_email, normalised_phone),
     IF(

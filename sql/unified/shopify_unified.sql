@@ -50,9 +50,9 @@ window_customers AS (
 
 customer_order_numbers AS (
   -- First orders need each customer's whole history, not just the window: a narrow scan of 25 bytes an order
-  -- (id, time, cancelled, customer), numbered only for the customers who ordered in the window. The same person is one customer
-  -- whether they checked out as a guest or logged in: customer_fingerprint is customer_key as an integer (the
-  -- hashed email first, the Shopify customer id otherwise; sql/staging/stg_shopify_orders.sql).
+  -- (id, time, cancelled, customer), numbered only for the customers who ordered in the window. The same person
+  -- is one customer whether they checked out as a guest or logged in: customer_fingerprint is customer_key as an
+  -- integer (the hashed email first, the Shopify customer id otherwise; sql/staging/stg_shopify_orders.sql).
   SELECT
     order_id,
     ROW_NUMBER() OVER (PARTITION BY customer_fingerprint ORDER BY created_at, order_id) AS customer_order_number,
