@@ -428,8 +428,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     assert.deepEqual(
       twoYears.whole,
       [
-        // A window order's number needs its customer's earlier orders however old (order id, time and customer
-        // key).
+        // A window order's number needs its customer's earlier orders however old (order id, time, cancelled
+        // flag and customer fingerprint).
         "unified.shopify_unified ← staging.stg_shopify_orders",
         // The same numbering, compared for the late day's customers.
         "days_whose_first-order_numbering_changed ← staging.stg_shopify_orders",
