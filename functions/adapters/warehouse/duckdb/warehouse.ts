@@ -65,6 +65,17 @@ const PARALLEL_CONNECTIONS = 2;
  */
 const CHECKPOINT_THRESHOLD = "256MB";
 
+/**
+ * How many row groups beyond the fewest possible a kept build's newest month may sit in (buildInInputOrder). A
+ * daily run deletes and rewrites that month's newest days, and its checkpoint rewrites the row groups they were in.
+ * The 1M cold builds under 600 MB put the newest month in 2, 3 or 4 row groups (in 3, 6 and 5 of 14 builds on
+ * 2026-12-02), where it could fit in 1. With a limit of 2, the 4-group builds were sorted after: 6.1–6.2 s for
+ * the model, against 3.2–3.4 s kept. Warm runs from 4-group builds (3 rounds) took as long as from a sorted table: run
+ * 3.7–4.2 s and checkpoint 540–780 ms, against 3.2–4.7 s and 620–810 ms. From a table spread over all 9 row
+ * groups the checkpoint took 730–1,280 ms: that still gets sorted.
+ */
+const SPREAD_ROW_GROUPS_KEPT = 3;
+
 /** The engine's settings for a warehouse opened with these options. */
 export function duckDbConfig(options: { threads?: number; memoryLimit?: string }): Record<string, string> {
   const config: Record<string, string> = {
@@ -385,9 +396,9 @@ export class DuckDbWarehouse implements Warehouse {
    * written as it comes, without the sort (shopify_unified in the bench of 2026-12-01 23:50, cold: 2.9–3.3 s
    * against 3.5–3.9 s at 1M orders, 11.0–12.2 s against 13.3–14.0 s at 3M). DuckDB keeps a query's order only
    * where its joins fit in memory: at 10M orders they spill, and the newest month came out spread over 81 of 82
-   * row groups. So the result is checked, and sorted after when its newest month sits in more than two row groups
-   * beyond the fewest it could (at 10M: 137 s, against 168 s for the code that sorted in the build first). Under
-   * 600 MB at 1M it is near the line: in the bench of 2026-12-02 02:53, 2 of 3 cold builds were sorted after.
+   * row groups. So the result is checked, and sorted after when its newest month sits in more than
+   * SPREAD_ROW_GROUPS_KEPT row groups beyond the fewest it could (at 10M: 137 s, against 168 s for the code that
+   * sorted in the build first).
    */
   private async buildInInputOrder(
     connection: DuckDBConnection,
@@ -407,7 +418,7 @@ export class DuckDbWarehouse implements Warehouse {
     );
     const spread = reader.getRowObjectsJS()[0] ?? {};
     const fewest = Math.ceil(Number(spread.row_count ?? 0) / ROW_GROUP_ROWS);
-    if (Number(spread.row_groups ?? 0) <= fewest + 2) return "kept";
+    if (Number(spread.row_groups ?? 0) <= fewest + SPREAD_ROW_GROUPS_KEPT) return "kept";
     await this.timed(() => connection.run(sortInPlace(target, partitionColumn)));
     return "sorted after";
   }
