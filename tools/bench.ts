@@ -20,7 +20,7 @@ import {
   datasetForRecentVolume,
 } from "./bench-data.ts";
 import { compareModelOutputs, compareWithMarts, outputsSummary } from "./bench-compare.ts";
-import { type CompiledCode, compileForBench, copyForRun, memoryLimitFor } from "./bench-prepare.ts";
+import { type CompiledCode, compileForBench, copyForRun, inTurn, memoryLimitFor } from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 import {
   failureReason,
@@ -185,13 +185,18 @@ async function measureScale(
     const warmDir = join(root, "runs", `${targetOrders}-warm`);
     const coldCompareDir = join(root, "runs", `${targetOrders}-cold-compared`);
     await rm(warmDir, { recursive: true, force: true });
-    cold.push(await coldIn(code.own, data.path, coldDir, memoryLimit));
-    // The compared code's cold run right after this code's, on its own copy of the same data: interleaved, so a
-    // machine that slows down during the bench slows both. Its warm run then starts from its own cold build: its
-    // tables may not be this code's (a column added or gone).
-    const comparedCold = compareCode
-      ? await comparedRun(() => coldIn(compareCode, data.path, coldCompareDir, memoryLimit))
-      : undefined;
+    // The compared code's cold run next to this code's, on its own copy of the same data: interleaved, so a
+    // machine that slows down during the bench slows both, and in turns (inTurn), so neither always goes first.
+    // Its warm run then starts from its own cold build: its tables may not be this code's (a column added or gone).
+    const colds = await inTurn(
+      run,
+      () => coldIn(code.own, data.path, coldDir, memoryLimit),
+      compareCode
+        ? () => comparedRun(() => coldIn(compareCode, data.path, coldCompareDir, memoryLimit))
+        : undefined,
+    );
+    cold.push(colds.own);
+    const comparedCold = colds.compared;
     if (comparedCold) coldCompare.push(comparedCold);
     const comparedBuilt = compareCode && comparedCold && !comparedCold.failure ? compareCode : undefined;
     // Faster must not mean different: once per scale, every model table of both cold builds.
@@ -202,12 +207,15 @@ async function measureScale(
       );
       log(`  model outputs against the compared code: ${outputsSummary(outputs)}`);
     }
-    warm.push(await warmFrom(code.own, coldDir, warmDir, memoryLimit));
-    if (comparedBuilt) {
-      warmCompare.push(
-        await comparedRun(() => warmFrom(comparedBuilt, coldCompareDir, warmDir, memoryLimit)),
-      );
-    }
+    const warms = await inTurn(
+      run,
+      () => warmFrom(code.own, coldDir, warmDir, memoryLimit),
+      comparedBuilt
+        ? () => comparedRun(() => warmFrom(comparedBuilt, coldCompareDir, warmDir, memoryLimit))
+        : undefined,
+    );
+    warm.push(warms.own);
+    if (warms.compared) warmCompare.push(warms.compared);
     await rm(coldCompareDir, { recursive: true, force: true });
     const seconds = (runs: Timed[]) => {
       const last = runs.at(-1);
@@ -311,14 +319,18 @@ async function measureHistory(
   }
   for (let run = 1; run <= runs; run++) {
     for (const length of lengths) {
-      length.warm.push(await warmFrom(code.own, length.coldDir, length.warmDir, length.memoryLimit));
-      if (compareCode && !length.comparedFailure) {
-        length.warmCompare.push(
-          await comparedRun(() =>
-            warmFrom(compareCode, length.coldCompareDir, length.warmDir, length.memoryLimit),
-          ),
-        );
-      }
+      const warms = await inTurn(
+        run,
+        () => warmFrom(code.own, length.coldDir, length.warmDir, length.memoryLimit),
+        compareCode && !length.comparedFailure
+          ? () =>
+              comparedRun(() =>
+                warmFrom(compareCode, length.coldCompareDir, length.warmDir, length.memoryLimit),
+              )
+          : undefined,
+      );
+      length.warm.push(warms.own);
+      if (warms.compared) length.warmCompare.push(warms.compared);
       const comparedWarm = length.warmCompare.at(-1);
       log(
         `history ${length.multiple}× warm run ${run}: ${(length.warm.at(-1)?.wallMs ?? 0) / 1000}s${comparedWarm ? `, compared code ${comparedWarm.failure ? `failed (${comparedWarm.failure})` : `${comparedWarm.wallMs / 1000}s`}` : ""}`,
@@ -368,7 +380,7 @@ async function main(): Promise<void> {
       "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
         "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
-        "commit, extracted with git archive), each right after this code's: a cold run on its own copy of the same\n" +
+        "commit, extracted with git archive), next to this code's, first in every other round: a cold run on its own copy of the same\n" +
         "data, a warm run on its own cold build. Interleaved, for before/after columns; and compares every model\n" +
         "table of the two codes' first cold builds, row by row on the columns both have.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { compileForBench, copyForRun, memoryLimitFor } from "../../tools/bench-prepare.ts";
+import { compileForBench, copyForRun, inTurn, memoryLimitFor } from "../../tools/bench-prepare.ts";
 
 describe("bench run setup", () => {
   let dir: string;
@@ -85,5 +85,33 @@ describe("bench run setup", () => {
     assert.equal(memoryLimitFor(1_000_000), "600MB");
     assert.equal(memoryLimitFor(3_000_000), "1000MB");
     assert.equal(memoryLimitFor(10_000_000), "1000MB");
+  });
+
+  it("measures this code first in odd rounds and the compared code first in even ones", async () => {
+    const order: string[] = [];
+    const measure = (who: string, round: number) => async () => {
+      order.push(`${who} ${round}`);
+      return `${who} result ${round}`;
+    };
+    for (const round of [1, 2, 3, 4]) {
+      const results = await inTurn(round, measure("own", round), measure("compared", round));
+      // Each result goes to its own code, whichever ran first.
+      assert.deepEqual(results, { own: `own result ${round}`, compared: `compared result ${round}` });
+    }
+    assert.deepEqual(order, [
+      "own 1",
+      "compared 1",
+      "compared 2",
+      "own 2",
+      "own 3",
+      "compared 3",
+      "compared 4",
+      "own 4",
+    ]);
+    // Without a compared code, only this code runs.
+    assert.deepEqual(await inTurn(2, measure("own", 5), undefined), {
+      own: "own result 5",
+      compared: undefined,
+    });
   });
 });
