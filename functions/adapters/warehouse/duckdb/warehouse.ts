@@ -71,7 +71,7 @@ const CHECKPOINT_THRESHOLD = "256MB";
  * The 1M cold builds under 600 MB put the newest month in 2, 3 or 4 row groups (in 3, 6 and 5 of 14 builds on
  * 2026-12-02), where it could fit in 1. With a limit of 2, the 4-group builds were sorted after: 6.1–6.2 s for
  * the model, against 3.2–3.4 s kept. Warm runs from 4-group builds (3 rounds) took as long as from a sorted table: run
- * 3.7–4.2 s and checkpoint 540–780 ms, against 3.2–4.7 s and 620–810 ms. From a table spread over all 9 row
+ * 3.7–4.2 s and checkpoint 540–870 ms, against 3.2–4.7 s and 620–810 ms. From a table spread over all 9 row
  * groups the checkpoint took 730–1,280 ms: that still gets sorted.
  */
 const SPREAD_ROW_GROUPS_KEPT = 3;
