@@ -74,9 +74,9 @@ export function memoryLimitFor(orders: number): string {
 
 /**
  * Runs this code's measurement and the compared code's, one right after the other: this code first in odd rounds,
- * the compared code first in even ones. Whichever goes first pays for what came before it (in the bench of
- * 2026-12-02 04:11, with the same code on both sides at 100k orders, the first cold run of each pair took 5.66–5.75 s
- * and the second 5.26–5.42 s in all three rounds), so that cost falls on both codes alike.
+ * the compared code first in even ones, so that whatever the first of a pair pays for (what the run before it left
+ * behind) does not fall on one code in every round. Not that such a cost was found: with the same code on both
+ * sides (100k orders, 2026-12-02 05:27), the two cold runs of a round differed by 0.3–1.1 s, either way round.
  */
 export async function inTurn<T>(
   round: number,
