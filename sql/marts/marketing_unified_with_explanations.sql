@@ -17,7 +17,8 @@ paid_channels AS (
 days AS (
   SELECT day AS date
   FROM UNNEST(GENERATE_DATE_ARRAY(
-    GREATEST(@window_start, (SELECT MIN(order_date) FROM unified.shopify_unified)),
+    -- From the shop's first order day (unified.shop_order_days: one row a day, not every order's date).
+    GREATEST(@window_start, (SELECT MIN(date) FROM unified.shop_order_days)),
     @window_end
   )) AS day
 ),

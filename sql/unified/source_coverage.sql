@@ -34,10 +34,11 @@ newest_event_days AS (
 ),
 
 first_day AS (
-  -- Days before the shop's first order have nothing to be complete about.
-  SELECT GREATEST(@window_start, COALESCE(MIN(order_date), @window_end)) AS first_date
-  FROM unified.shopify_unified
-  WHERE order_date >= @window_start
+  -- Days before the shop's first order have nothing to be complete about. Its first order day over all of history
+  -- (one row a day), not the window's: a window that opens on days without orders covers them, as a full rebuild
+  -- does. A shop without any order yet is covered on the window's last day.
+  SELECT GREATEST(@window_start, COALESCE(MIN(date), @window_end)) AS first_date
+  FROM unified.shop_order_days
 ),
 
 days AS (

@@ -15,8 +15,10 @@ const FULL_HISTORY_READS: Record<string, string> = {
     "first orders need each customer's whole history (four fixed-width columns: test/sql/history-columns.test.ts)",
   "marts.ltv_cohorts ← unified.customer_cohort_activity":
     "cohorts span all history: one row per cohort and order month (hundreds of rows), up to the run date",
-  "marts.marketing_unified_with_explanations ← unified.shopify_unified":
-    "MIN(order_date): the first day of data",
+  "marts.marketing_unified_with_explanations ← unified.shop_order_days":
+    "MIN(date): the shop's first order day, from a table of one row per order day",
+  "unified.source_coverage ← unified.shop_order_days":
+    "MIN(date): the shop's first order day, from a table of one row per order day",
   "marts.marketing_unified_with_explanations ← unified.ad_performance":
     "MAX(date) per channel: each platform's newest day, reads the partition and channel columns only",
   "marts.campaign_performance_daily ← unified.ad_performance":

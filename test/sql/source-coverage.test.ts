@@ -171,4 +171,81 @@ describe("source coverage", { timeout: 60_000 }, () => {
       { source: "tiktok_ads", is_expected: false, has_landed: false },
     ]);
   });
+
+  it("covers the days a daily run's window opens with when they had no orders, as a full rebuild does", async () => {
+    // A small shop: orders on the 10th, 12th, 16th and 21st only; Google Ads every day from the 10th; Meta and
+    // TikTok never. The daily run of the 21st rebuilds the 14th to the 21st, and opens on two days without orders.
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", [
+      order(1, "2026-11-10T15:00:00Z"),
+      order(2, "2026-11-12T15:00:00Z"),
+      order(3, "2026-11-16T15:00:00Z"),
+      order(4, "2026-11-21T15:00:00Z"),
+    ]);
+    const days = Array.from({ length: 12 }, (_, index) => `2026-11-${String(10 + index).padStart(2, "0")}`);
+    await insertRaw(warehouse, "google_ads_campaign_stats", days.map(googleDay));
+    const tables = [
+      "unified.shop_order_days",
+      "unified.source_coverage",
+      "marts.daily_kpis",
+      "marts.marketing_daily_channel",
+      "marts.marketing_unified_with_explanations",
+    ];
+    const snapshot = async () => {
+      const rows: Record<string, unknown[]> = {};
+      for (const table of tables)
+        rows[table] = (
+          await (warehouse as DuckDbWarehouse).rawConnection.runAndReadAll(
+            `SELECT * FROM ${table} ORDER BY ALL`,
+          )
+        ).getRowObjectsJson();
+      return rows;
+    };
+    await buildModels(warehouse, "2026-11-21", { fullRefresh: true });
+    const rebuilt = await snapshot();
+    await buildModels(warehouse, "2026-11-21");
+    const daily = await snapshot();
+    for (const table of tables) assert.deepEqual(daily[table], rebuilt[table], table);
+
+    // From the raw rows: every day from the first order (the 10th) on is covered, and on each of them Meta and
+    // TikTok had not landed: the 14th and 15th (no orders, Google's 20 spent) are incomplete, not missing.
+    const orderDays = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, orders FROM unified.shop_order_days ORDER BY date",
+    );
+    assert.deepEqual(
+      orderDays.map((row) => [row.date, Number(row.orders)]),
+      [
+        ["2026-11-10", 1],
+        ["2026-11-12", 1],
+        ["2026-11-16", 1],
+        ["2026-11-21", 1],
+      ],
+    );
+    const kpis = await warehouse.query(
+      `SELECT CAST(date AS STRING) AS date, orders, ad_spend, is_complete, missing_sources FROM marts.daily_kpis
+       WHERE date BETWEEN DATE '2026-11-14' AND DATE '2026-11-16' ORDER BY date`,
+    );
+    assert.deepEqual(
+      kpis.map((row) => [
+        row.date,
+        Number(row.orders),
+        Number(row.ad_spend),
+        row.is_complete,
+        row.missing_sources,
+      ]),
+      [
+        ["2026-11-14", 0, 20, false, "facebook_ads,tiktok_ads"],
+        ["2026-11-15", 0, 20, false, "facebook_ads,tiktok_ads"],
+        ["2026-11-16", 1, 20, false, "facebook_ads,tiktok_ads"],
+      ],
+    );
+    const coveredDays = await warehouse.query(
+      `SELECT CAST(MIN(date) AS STRING) AS first_day, COUNT(DISTINCT date) AS days FROM unified.source_coverage`,
+    );
+    assert.deepEqual(coveredDays, [{ first_day: "2026-11-10", days: 12 }]);
+    const metaDays = await warehouse.query(
+      "SELECT COUNT(*) AS days FROM marts.marketing_daily_channel WHERE channel = 'meta' AND NOT is_complete",
+    );
+    assert.equal(Number(metaDays[0]?.days), 12, "a Meta row, incomplete, on each of the 12 days");
+  });
 });

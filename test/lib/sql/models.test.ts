@@ -176,6 +176,7 @@ describe("the models in sql/", () => {
         "unified.shopify_unified",
         "unified.customer_cohort_activity",
         "unified.marketing_unified",
+        "unified.shop_order_days",
         "unified.source_coverage",
         "marts.geographic_sales",
         "marts.ltv_cohorts",

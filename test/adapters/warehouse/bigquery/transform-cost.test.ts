@@ -438,9 +438,11 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
         "staging.stg_shopify_customers ← staging.stg_shopify_customers",
         // A UTM may name a campaign that last spent before the window (platform, campaign id and name, date).
         "marts.campaign_performance_daily ← unified.ad_performance",
-        // Each platform's newest day of data (date and channel), and the first order day (one date column).
+        // Each platform's newest day of data (date and channel).
         "marts.marketing_unified_with_explanations ← unified.ad_performance",
-        "marts.marketing_unified_with_explanations ← unified.shopify_unified",
+        // The shop's first order day: one date a day of history, not one an order.
+        "marts.marketing_unified_with_explanations ← unified.shop_order_days",
+        "unified.source_coverage ← unified.shop_order_days",
         // Cohorts are rebuilt from one row per cohort and order month: months², a few hundred rows.
         "marts.ltv_cohorts ← unified.customer_cohort_activity",
         // The newest watermark: one row per run date.
