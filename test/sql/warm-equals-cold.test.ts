@@ -2,7 +2,8 @@
 // table and row by row. The late changes are the ones that reach beyond their own day: a customer's first order
 // cancelled (their second order, weeks later and outside the run window, becomes their first and moves their
 // cohort), an order landing late before a customer's first one (every later order of theirs is renumbered), and
-// a refund on an old order.
+// a refund on an old order. And a small shop's daily runs, one after another over days without orders, end where a
+// full rebuild ends too.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
@@ -10,6 +11,49 @@ import { defaultDemoOptions, generateDemoData } from "../../functions/demo/gener
 import { addDays } from "../../functions/lib/calendar.ts";
 import { MODELS } from "../../functions/lib/sql/models.ts";
 import { buildModels, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+
+type Native = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/** Copies every model table into the schema `warm`, as the daily runs left it. */
+async function keepWarmTables(native: Native): Promise<void> {
+  await native("CREATE SCHEMA warm");
+  for (const model of MODELS) {
+    await native(
+      `CREATE TABLE warm."${model.layer}__${model.name}" AS SELECT * FROM ${model.layer}."${model.name}"`,
+    );
+  }
+}
+
+/**
+ * For every model, how many rows differ between its table as the daily runs left it (schema `warm`) and as it is
+ * now, after a full rebuild; `ignore` leaves columns out, as "<layer>.<model>.<column>".
+ */
+async function warmDifferences(
+  native: Native,
+  ignore: readonly string[] = [],
+): Promise<Record<string, number>> {
+  const differences: Record<string, number> = {};
+  for (const model of MODELS) {
+    // Floating-point sums depend on the order DuckDB adds them in (a month summed whole or day by day):
+    // FLOAT64 columns are compared to 1e-6, everything else exactly.
+    const columns = await native(`
+      SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_schema = '${model.layer}' AND table_name = '${model.name}' ORDER BY ordinal_position`);
+    const list = columns
+      .filter((column) => !ignore.includes(`${model.layer}.${model.name}.${String(column.column_name)}`))
+      .map((column) =>
+        column.data_type === "DOUBLE" ? `round("${column.column_name}", 6)` : `"${column.column_name}"`,
+      )
+      .join(", ");
+    const warm = `SELECT ${list} FROM warm."${model.layer}__${model.name}"`;
+    const cold = `SELECT ${list} FROM ${model.layer}."${model.name}"`;
+    const [row] = await native(`
+      SELECT (SELECT count(*) FROM (${warm} EXCEPT ALL ${cold})) +
+             (SELECT count(*) FROM (${cold} EXCEPT ALL ${warm})) AS n`);
+    differences[`${model.layer}.${model.name}`] = Number(row?.n);
+  }
+  return differences;
+}
 
 const END = "2026-11-21";
 const WARM = addDays(END, 1);
@@ -89,35 +133,13 @@ describe("a warm run after late changes equals a full rebuild", { timeout: 180_0
     );
     renumbered.numberWarm = Number(warmRenumbered?.n);
     // Keep the warm tables, then rebuild everything from raw for the same run date.
-    await native("CREATE SCHEMA warm");
-    for (const model of MODELS) {
-      await native(
-        `CREATE TABLE warm."${model.layer}__${model.name}" AS SELECT * FROM ${model.layer}."${model.name}"`,
-      );
-    }
+    await keepWarmTables(native);
     await buildModels(warehouse, WARM, { fullRefresh: true });
     const [coldSecond] = await native(
       `SELECT is_first_order FROM unified.shopify_unified WHERE order_id = ${second.orderId}`,
     );
     second.firstCold = Boolean(coldSecond?.is_first_order);
-    for (const model of MODELS) {
-      // Floating-point sums depend on the order DuckDB adds them in (a month summed whole or day by day):
-      // FLOAT64 columns are compared to 1e-6, everything else exactly.
-      const columns = await native(`
-        SELECT column_name, data_type FROM information_schema.columns
-        WHERE table_schema = '${model.layer}' AND table_name = '${model.name}' ORDER BY ordinal_position`);
-      const list = columns
-        .map((column) =>
-          column.data_type === "DOUBLE" ? `round("${column.column_name}", 6)` : `"${column.column_name}"`,
-        )
-        .join(", ");
-      const warm = `SELECT ${list} FROM warm."${model.layer}__${model.name}"`;
-      const cold = `SELECT ${list} FROM ${model.layer}."${model.name}"`;
-      const [row] = await native(`
-        SELECT (SELECT count(*) FROM (${warm} EXCEPT ALL ${cold})) +
-               (SELECT count(*) FROM (${cold} EXCEPT ALL ${warm})) AS n`);
-      differences[`${model.layer}.${model.name}`] = Number(row?.n);
-    }
+    Object.assign(differences, await warmDifferences(native));
   });
   after(() => warehouse.close());
 
@@ -137,6 +159,62 @@ describe("a warm run after late changes equals a full rebuild", { timeout: 180_0
 
   it("renumbers the customer's later orders on the warm run", () => {
     assert.equal(second.firstWarm, true);
+  });
+
+  it("leaves every table row for row as the full rebuild does", () => {
+    assert.equal(Object.keys(differences).length, MODELS.length);
+    for (const [table, count] of Object.entries(differences))
+      assert.equal(count, 0, `${table}: ${count} rows differ`);
+  });
+});
+
+// A small shop, not the demo's: about one order a day, so days without orders, and ad platforms with days
+// missing. Nine daily runs in a row, each rebuilding its 8-day window, end where a full rebuild ends: a window
+// that opens on days without orders still covers them (source_coverage once left them out).
+describe("a small shop's daily runs in a row equal a full rebuild", { timeout: 180_000 }, () => {
+  let warehouse: DuckDbWarehouse;
+  const native = async (sql: string) => (await warehouse.rawConnection.runAndReadAll(sql)).getRowObjectsJS();
+  const FIRST_RUN = addDays(END, -8);
+  /** Days left without orders: the last run's window opens on two of them. */
+  const NO_ORDERS = [addDays(END, -7), addDays(END, -6), addDays(END, -3), addDays(END, -20)];
+  let differences: Record<string, number> = {};
+  let orderDays: string[] = [];
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await generateDemoData(warehouse.rawConnection, "raw", {
+      ...defaultDemoOptions(END),
+      startDate: addDays(END, -90),
+      ordersPerDay: 1,
+      problems: false,
+    });
+    const days = (list: string[]) => list.map((day) => `DATE '${day}'`).join(", ");
+    await native(`
+      DELETE FROM raw.shopify_orders
+      WHERE CAST(timezone('America/New_York', created_at) AS DATE) IN (${days(NO_ORDERS)})`);
+    await native(
+      `DELETE FROM raw.facebook_ads_insights WHERE CAST(date_start AS DATE) IN (${days([addDays(END, -8), addDays(END, -4)])})`,
+    );
+    await native(
+      `DELETE FROM raw.google_ads_campaign_stats WHERE CAST(segments_date AS DATE) IN (${days([addDays(END, -6)])})`,
+    );
+    await buildModels(warehouse, FIRST_RUN, { fullRefresh: true });
+    for (let day = addDays(FIRST_RUN, 1); day <= END; day = addDays(day, 1))
+      await buildModels(warehouse, day);
+    orderDays = (
+      await native(`SELECT CAST(date AS VARCHAR) AS day FROM unified.shop_order_days ORDER BY date`)
+    ).map((row) => String(row.day));
+    await keepWarmTables(native);
+    await buildModels(warehouse, END, { fullRefresh: true });
+    // last_data_date is each platform's newest day as of the run that last built the row: a row built days ago
+    // keeps the newest day of then, which a rebuild today moves on.
+    differences = await warmDifferences(native, ["marts.marketing_unified_with_explanations.last_data_date"]);
+  });
+  after(() => warehouse.close());
+
+  it("has days without orders, among them the first day of the last run's window", () => {
+    for (const day of NO_ORDERS) assert.ok(!orderDays.includes(day), `${day} has no orders`);
+    assert.ok(orderDays.length > 50, `${orderDays.length} days with orders`);
   });
 
   it("leaves every table row for row as the full rebuild does", () => {
