@@ -4,9 +4,9 @@
 // last successful transform's watermark (kept in ops.transform_watermarks) and rebuilds those days' partitions
 // too, so late changes reach the marts without a full refresh.
 import { addDays } from "../lib/calendar.ts";
-import { readQuery } from "../lib/sql/queries.ts";
+import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
-import type { DateWindow, LoadColumn, Warehouse } from "../shared/ports.ts";
+import type { DateWindow, LoadColumn, SqlParams, Warehouse } from "../shared/ports.ts";
 import { type Watermark, WATERMARKS_TABLE } from "../lib/warehouse-state.ts";
 
 export { lastWatermark, type Watermark, WATERMARKS_TABLE, warehouseState } from "../lib/warehouse-state.ts";
@@ -59,6 +59,56 @@ export async function renumberedDays(
     { label: "days whose first-order numbering changed", maxRows: 100_000 },
   );
   return rows.map((row) => String(row.day).slice(0, 10));
+}
+
+/** The products a run's catalogue merge changes (sql/queries/transform/recatalogued_products.sql), and their SKUs. */
+export interface Recatalogued {
+  productIds: string[];
+  skus: string[];
+}
+
+/**
+ * Asked before the merge: the products that `productsModel` (stg_shopify_products' SQL) returns with `params`
+ * and that are new to the staged catalogue or change its title, category or SKUs there.
+ */
+export async function recataloguedProducts(
+  warehouse: Warehouse,
+  productsModel: string,
+  params: SqlParams,
+): Promise<Recatalogued> {
+  const rows = await warehouse.query<{ product_id: number | string; sku: string | null }>(
+    queryTemplate("transform/recatalogued_products", { model: productsModel }),
+    params,
+    { label: "products the catalogue merge changes", maxRows: 1_000_000 },
+  );
+  return {
+    productIds: [...new Set(rows.map((row) => String(row.product_id)))].sort(),
+    skus: [...new Set(rows.flatMap((row) => (row.sku ? [row.sku] : [])))].sort(),
+  };
+}
+
+/**
+ * The order days before `windowStart` a catalogue change reaches (sql/queries/transform/recatalogued_days.sql):
+ * each with whether lines of an orders export take a new product there (lines_remapped).
+ */
+export async function recataloguedDays(
+  warehouse: Warehouse,
+  recatalogued: Recatalogued,
+  windowStart: string,
+): Promise<{ day: string; linesRemapped: boolean }[]> {
+  const rows = await warehouse.query<{ day: string; lines_remapped: boolean | null }>(
+    readQuery("transform/recatalogued_days"),
+    {
+      product_ids: JSON.stringify(recatalogued.productIds),
+      skus: JSON.stringify(recatalogued.skus),
+      window_start: windowStart,
+    },
+    { label: "days the catalogue change reaches", maxRows: 100_000 },
+  );
+  return rows.map((row) => ({
+    day: String(row.day).slice(0, 10),
+    linesRemapped: row.lines_remapped === true,
+  }));
 }
 
 export async function saveWatermark(warehouse: Warehouse, watermark: Watermark): Promise<void> {

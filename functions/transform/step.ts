@@ -8,19 +8,31 @@ import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
 import { SOURCES } from "../shared/sources.ts";
-import { type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
+import { downstreamOf, type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
 import {
   changedDays,
   dayRanges,
   EPOCH_WATERMARK,
   lastWatermark,
   newestExtraction,
+  recataloguedDays,
+  recataloguedProducts,
   renumberedDays,
   saveWatermark,
   type Watermark,
   warehouseState,
 } from "./changes.ts";
 import type { Rebuilt } from "../shared/run-message.ts";
+
+/** The catalogue: a change to a product there reaches back to every day the product sold. */
+export const CATALOGUE_MODEL = "staging.stg_shopify_products";
+/** The line items, which take an orders export's products from the catalogue's SKUs. */
+const LINE_ITEMS_MODEL = "staging.stg_shopify_line_items";
+/** The models that carry the catalogue's title and category: every model reading it but the line items. */
+const CATALOGUE_READERS = MODELS.filter(
+  (model) =>
+    model.dependencies.includes(CATALOGUE_MODEL) && `${model.layer}.${model.name}` !== LINE_ITEMS_MODEL,
+).map((model) => `${model.layer}.${model.name}`);
 
 /**
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
@@ -125,12 +137,23 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const previous = await lastWatermark(warehouse);
   const watermark = await newestExtraction(warehouse, previous?.watermark ?? EPOCH_WATERMARK);
   const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
-  const lateDays =
-    previous && built && !message.options.fullRefresh
-      ? (await changedDays(warehouse, previous.watermark, message.runDate, config.shop.timezone)).filter(
-          (day) => day < incrementalWindow.start,
+  const warm = previous !== null && built && !message.options.fullRefresh;
+  const lateDays = warm
+    ? (await changedDays(warehouse, previous.watermark, message.runDate, config.shop.timezone)).filter(
+        (day) => day < incrementalWindow.start,
+      )
+    : [];
+  // A product renamed, re-categorised, new to the catalogue or with new SKUs: asked before the main pass merges
+  // the catalogue (it compares the landed products with the staged ones); its older days are rebuilt after it.
+  const products = MODELS.find((model) => `${model.layer}.${model.name}` === CATALOGUE_MODEL);
+  const recatalogued =
+    warm && products
+      ? await recataloguedProducts(
+          warehouse,
+          readSql(modelPath(products)),
+          modelParams(context, modelWindow(products, incrementalWindow), piiKey),
         )
-      : [];
+      : { productIds: [], skus: [] };
   const lateRanges = dayRanges(lateDays);
   const waves = buildWaves(MODELS);
   const parallel = warehouse.parallelWrites ?? 1;
@@ -182,6 +205,14 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     await rebuildRange(range, (model) => model.layer !== "staging", "renumbered orders");
     log.info("renumbered orders rebuilt", { from: range.start, to: range.end });
   }
+  const rebuildEach = async (days: string[], models: Set<string>): Promise<DateWindow[]> => {
+    const ranges = dayRanges(days);
+    for (const range of ranges) {
+      await rebuildRange(range, (model) => models.has(`${model.layer}.${model.name}`), "catalogue change");
+      log.info("catalogue change rebuilt", { from: range.start, to: range.end, models: models.size });
+    }
+    return ranges;
+  };
 
   const buildModel = async (model: ModelDefinition) => {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
@@ -214,6 +245,23 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     });
   };
   for (const wave of waves) await mapLimited(wave, parallel, buildModel);
+  // The catalogue is merged now. The days before the window a recatalogued product sold on: its product marts
+  // take its current title and category; where an orders export's lines take a product by a new SKU, the line
+  // items and everything built from them follow. After the main pass, which the models built whole do not mind:
+  // none of them reads a product's title, category or id.
+  const reached = recatalogued.productIds.length
+    ? await recataloguedDays(warehouse, recatalogued, incrementalWindow.start)
+    : [];
+  const recataloguedRanges = [
+    ...(await rebuildEach(
+      reached.filter((reach) => reach.linesRemapped).map((reach) => reach.day),
+      downstreamOf([LINE_ITEMS_MODEL]),
+    )),
+    ...(await rebuildEach(
+      reached.filter((reach) => !reach.linesRemapped).map((reach) => reach.day),
+      downstreamOf(CATALOGUE_READERS),
+    )),
+  ];
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
   const saved = !previous || message.runDate >= previous.runDate;
   if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });
@@ -221,15 +269,20 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const rebuilt: Rebuilt = {
     fromState: previous ? warehouseState(previous) : null,
     toState: warehouseState(saved ? { runDate: message.runDate, watermark } : (previous as Watermark)),
-    days: fullBuild ? null : [incrementalWindow, ...lateRanges, ...dayRanges(renumbered)],
+    days: fullBuild
+      ? null
+      : [incrementalWindow, ...lateRanges, ...dayRanges(renumbered), ...recataloguedRanges],
   };
   const late = lateRanges.length
     ? ` + ${lateDays.length} late-changed days (${lateRanges.map((range) => (range.start === range.end ? range.start : `${range.start} → ${range.end}`)).join(", ")})`
     : "";
+  const catalogue = reached.length
+    ? ` + ${reached.length} days of ${recatalogued.productIds.length} recatalogued products`
+    : "";
   const mode =
     fullBuilds === MODELS.length
       ? "full build"
-      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}`;
+      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}${catalogue}`;
   return {
     // In MODELS' order, whatever order the parallel builds finished in.
     rows: Object.fromEntries(
@@ -241,6 +294,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       lateDays: lateDays.length,
       lateRanges: lateRanges.length,
       renumberedDays: renumbered.length,
+      recataloguedProducts: recatalogued.productIds.length,
+      recataloguedDays: reached.length,
       ms: Math.round(performance.now() - started),
     },
     summary: `${MODELS.length} models built (${mode})`,

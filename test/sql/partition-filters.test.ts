@@ -70,6 +70,8 @@ const DAILY_FULL_HISTORY_READS: Record<string, string> = {
   "transform/renumbered_days ← unified.shopify_unified":
     "only after late changes: the late days' customers and their orders on any day",
   "transform/last_watermark ← ops.transform_watermarks": "one row per run date, not partitioned",
+  "transform/recatalogued_days ← staging.stg_shopify_line_items":
+    "only when the catalogue changes (a product renamed, re-categorised or new): the days its products sold",
 };
 
 function dailyQueries(): { name: string; sql: string }[] {

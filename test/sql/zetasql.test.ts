@@ -17,6 +17,7 @@ import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import { WATERMARK_COLUMNS, WATERMARKS_TABLE } from "../../functions/transform/changes.ts";
+import { CATALOGUE_MODEL } from "../../functions/transform/step.ts";
 import {
   RECONCILIATION_COLUMNS,
   RECONCILIATION_TABLE,
@@ -48,6 +49,8 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["pii_outer_key", simpleType("BYTES")],
   ["channels", simpleType("STRING")],
   ["expected_sources", simpleType("STRING")],
+  ["product_ids", simpleType("STRING")],
+  ["skus", simpleType("STRING")],
   ["since", simpleType("STRING")],
   ["kind", simpleType("STRING")],
   ["sha256", simpleType("STRING")],
@@ -121,6 +124,11 @@ function templateInstances(sql: string): Map<string, string> {
         instances.set(` (${target.table}.${column.name})`, profileSql(target, column));
       }
     }
+  } else if (slots.includes("model")) {
+    // The one model a query embeds: the catalogue, whose landed products the transform compares with the staged.
+    const catalogue = MODELS.find((model) => `${model.layer}.${model.name}` === CATALOGUE_MODEL);
+    if (catalogue)
+      instances.set(` (${CATALOGUE_MODEL})`, fillQuery(sql, { model: readSql(modelPath(catalogue)) }));
   } else if (slots.includes("audit")) {
     for (const audit of loadAudits()) instances.set(` (${audit.name})`, fillQuery(sql, { audit: audit.sql }));
   }

@@ -6,7 +6,7 @@ import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Row } from "../../functions/shared/ports.ts";
 import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import type { StepContext } from "../../functions/shared/step.ts";
+import type { StepContext, StepResult } from "../../functions/shared/step.ts";
 import { runTransform } from "../../functions/transform/step.ts";
 import { fixedSecrets } from "./secrets.ts";
 
@@ -43,7 +43,7 @@ export async function buildModels(
   warehouse: DuckDbWarehouse,
   runDate: string,
   options: { fullRefresh?: boolean; lookbackDays?: number; env?: Record<string, string> } = {},
-): Promise<void> {
+): Promise<StepResult> {
   const config = loadConfig({
     env: { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7), ...options.env },
     cwd: "/tmp",
@@ -60,7 +60,7 @@ export async function buildModels(
     ports: { warehouse, secrets: fixedSecrets({ piiHashKey: FIXTURE_PII_KEY }) },
     log: silentLogger(),
   } as unknown as StepContext;
-  await runTransform(context);
+  return runTransform(context);
 }
 
 /** Order-independent fingerprint of every model table, to prove re-runs change nothing. */

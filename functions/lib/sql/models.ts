@@ -213,3 +213,20 @@ export const MODELS: readonly ModelDefinition[] = loadModels();
 export function modelPath(model: ModelDefinition): string {
   return `${model.layer}/${model.name}.sql`;
 }
+
+/**
+ * Pure: the models that read any of `roots` ("<layer>.<name>"), directly or through other models, with the roots
+ * themselves: what must be rebuilt after they change.
+ */
+export function downstreamOf(
+  roots: readonly string[],
+  models: readonly ModelDefinition[] = MODELS,
+): Set<string> {
+  const reached = new Set(roots);
+  // In build order, a model's dependencies come before it: one pass reaches every reader of a reader.
+  for (const model of buildOrder(models)) {
+    if (model.dependencies.some((dependency) => reached.has(dependency)))
+      reached.add(`${model.layer}.${model.name}`);
+  }
+  return reached;
+}

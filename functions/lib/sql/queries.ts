@@ -6,13 +6,15 @@
 // `{{slot}}` stands where an identifier goes, and fillQuery only accepts, per slot kind,
 //   {{table}}, {{column}}, {{date_column}}   a name (`dataset.table` or `column`), as the declared schemas have them;
 //   {{event_date}}                           the event-day expression of a source declared in shared/sources.ts;
-//   {{audit}}                                the text of an audit (sql/audits/ or generated from a model header).
+//   {{audit}}                                the text of an audit (sql/audits/ or generated from a model header);
+//   {{model}}                                the text of a model (sql/<layer>/<name>.sql), as a query's subquery.
 // Callers pass these from the code's own declarations; user data never reaches a slot, and a value that is not
 // one of these is refused rather than quoted.
 import { readSql } from "./sql-files.ts";
 import { SOURCES } from "../../shared/sources.ts";
+import { MODELS, modelPath } from "./models.ts";
 
-export type QuerySlot = "table" | "column" | "date_column" | "event_date" | "audit";
+export type QuerySlot = "table" | "column" | "date_column" | "event_date" | "audit" | "model";
 
 const NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 const AUDIT_HEADER = /^--\s*Audit \((blocking|warning)\):/;
@@ -27,6 +29,8 @@ function acceptable(slot: QuerySlot, value: string): boolean {
       return SOURCES.some((source) => source.eventDateSql === value);
     case "audit":
       return AUDIT_HEADER.test(value);
+    case "model":
+      return MODELS.some((model) => readSql(modelPath(model)) === value);
   }
 }
 

@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
   buildOrder,
+  downstreamOf,
   LAYERS,
   MODELS,
   modelReferences,
@@ -114,6 +115,19 @@ describe("build order", () => {
       order.map((item) => item.name),
       ["c", "b", "a"],
     );
+  });
+
+  it("finds every model downstream of a change, through the models between, and only those", () => {
+    const models = [
+      model("marts", "a", ["marts.b"]),
+      model("marts", "b", ["staging.c"]),
+      model("staging", "c", []),
+      model("marts", "d", ["staging.e"]),
+      model("staging", "e", []),
+    ];
+    assert.deepEqual([...downstreamOf(["staging.c"], models)].sort(), ["marts.a", "marts.b", "staging.c"]);
+    assert.deepEqual([...downstreamOf(["marts.b"], models)].sort(), ["marts.a", "marts.b"]);
+    assert.deepEqual([...downstreamOf([], models)], []);
   });
 
   it("refuses a cycle, an unknown model and a read of a later layer", () => {

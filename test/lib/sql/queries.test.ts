@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { MODELS, modelPath } from "../../../functions/lib/sql/models.ts";
 import { fillQuery, querySlots, readQuery } from "../../../functions/lib/sql/queries.ts";
+import { readSql } from "../../../functions/lib/sql/sql-files.ts";
 import { SOURCES } from "../../../functions/shared/sources.ts";
 
 describe("query templates", () => {
@@ -28,6 +30,17 @@ describe("query templates", () => {
     );
     assert.throws(() => fillQuery(template, { column: "id", table: "raw.t" }), /no value/);
     assert.throws(() => fillQuery("SELECT * FROM ({{audit}})", { audit: "SELECT 1" }), /refuses/);
+  });
+
+  it("embed a model's own SQL, and nothing that is not a model's", () => {
+    const model = MODELS.find((candidate) => candidate.name === "stg_shopify_products");
+    assert.ok(model);
+    const sql = readSql(modelPath(model));
+    assert.equal(fillQuery("SELECT * FROM ({{model}}) AS m", { model: sql }), `SELECT * FROM (${sql}) AS m`);
+    assert.throws(
+      () => fillQuery("SELECT * FROM ({{model}}) AS m", { model: `${sql} UNION ALL SELECT 1` }),
+      /\{\{model\}\} refuses/,
+    );
   });
 
   it("read sql/queries/<area>/<name>.sql", () => {

@@ -139,6 +139,9 @@ function fakeFor(
           return answer(["day"], [[LATE_DAY], [RUN_DATE]]);
         case "days_whose_first-order_numbering_changed":
           return answer(["day"], [[RENUMBERED_DAY]]);
+        case "products_the_catalogue_merge_changes":
+          // The catalogue did not change: no product's days are read (test/sql/catalogue-changes.test.ts).
+          return answer(["product_id", "sku"], []);
       }
       return answer(["rows_written"], [["5"]]);
     },

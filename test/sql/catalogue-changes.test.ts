@@ -1,0 +1,215 @@
+// A change to the product catalogue reaches back to every day the product sold, on the daily run that lands it:
+// a product renamed or re-categorised in Shopify, a catalogue that lands after the shop's first orders, and an
+// orders export (lines without product ids, matched to the catalogue by SKU) followed days later by its products
+// export. The product marts then carry the product's current title and category on every day, and the daily run
+// ends where a full rebuild ends. Hand-made raw rows; the expected values are read off them.
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { MODELS } from "../../functions/lib/sql/models.ts";
+import type { StepResult } from "../../functions/shared/step.ts";
+import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+
+/** The first run date; the daily run after it is the 22nd, whose window is the 15th to the 22nd. */
+const RUN_DATE = "2026-11-21";
+const NEXT_DAY = "2026-11-22";
+/** Order days: two months before the window, one day in the window. */
+const ORDER_DAYS = ["2026-09-10", "2026-10-05", "2026-11-20"];
+
+const order = (id: number, day: string, line: { productId: number; sku: string; title: string }) => ({
+  id,
+  name: `#${id}`,
+  created_at: `${day}T15:00:00Z`,
+  updated_at: `${day}T15:00:00Z`,
+  currency: "USD",
+  subtotal_price: "40.00",
+  total_discounts: "0.00",
+  total_tax: "0.00",
+  total_price: "40.00",
+  line_items: [
+    {
+      id: id * 10,
+      product_id: line.productId,
+      sku: line.sku,
+      title: line.title,
+      quantity: 2,
+      price: "20.00",
+    },
+  ],
+  _airbyte_raw_id: `o${id}`,
+  _airbyte_extracted_at: "2026-11-21T07:00:00Z",
+});
+
+const product = (fields: { id: number; title: string; type: string; sku: string; extractedAt: string }) => ({
+  id: fields.id,
+  title: fields.title,
+  product_type: fields.type,
+  status: "ACTIVE",
+  variants: [{ sku: fields.sku, price: "20.00" }],
+  updated_at: fields.extractedAt,
+  _airbyte_extracted_at: fields.extractedAt,
+  _airbyte_raw_id: `p${fields.id}-${fields.extractedAt}`,
+});
+
+/** Landed the morning after the first run: the next daily run reads it. */
+const LANDED_NEXT = "2026-11-22T06:00:00Z";
+
+describe("catalogue changes", { timeout: 120_000 }, () => {
+  let warehouse: DuckDbWarehouse | undefined;
+  afterEach(async () => {
+    await warehouse?.close();
+    warehouse = undefined;
+  });
+
+  const native = async (sql: string) =>
+    (await (warehouse as DuckDbWarehouse).rawConnection.runAndReadAll(sql)).getRowObjectsJson();
+  const productDays = () =>
+    native(`SELECT CAST(date AS VARCHAR) AS date, product_id, product_title, category, units
+            FROM marts.product_daily_sales ORDER BY date, product_id`);
+  const productMonths = () =>
+    native(`SELECT CAST(month AS VARCHAR) AS month, product_id, product_title, category
+            FROM marts.product_performance ORDER BY month, product_id`);
+
+  /** Every model table, then a full rebuild for the same run date: how many rows of each differ. */
+  async function differencesFromFullRebuild(runDate: string): Promise<Record<string, number>> {
+    const before: Record<string, unknown[]> = {};
+    for (const model of MODELS)
+      before[model.name] = await native(`SELECT * FROM ${model.layer}."${model.name}" ORDER BY ALL`);
+    await buildModels(warehouse as DuckDbWarehouse, runDate, { fullRefresh: true });
+    const differences: Record<string, number> = {};
+    for (const model of MODELS) {
+      const after = await native(`SELECT * FROM ${model.layer}."${model.name}" ORDER BY ALL`);
+      const kept = new Set((before[model.name] ?? []).map((row) => JSON.stringify(row)));
+      const moved = after.filter((row) => !kept.has(JSON.stringify(row))).length;
+      if (moved || after.length !== before[model.name]?.length) differences[model.name] = moved;
+    }
+    return differences;
+  }
+
+  const metric = (result: StepResult, name: string) => Number(result.metrics?.[name]);
+
+  it("gives a renamed, re-categorised product its new title and category on every day it sold", async () => {
+    warehouse = await openFixtureWarehouse();
+    const soap = { productId: 5, sku: "SOAP-1", title: "Soap" };
+    await insertRaw(
+      warehouse,
+      "shopify_orders",
+      ORDER_DAYS.map((day, index) => order(index + 1, day, soap)),
+    );
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-09-01T06:00:00Z" }),
+    ]);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, row.product_title, row.category]),
+      ORDER_DAYS.map((day) => [day, "Soap", "Bath"]),
+    );
+
+    // Renamed and moved to another category in Shopify; Airbyte lands the product again.
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 5, title: "Olive Soap", type: "Skincare", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
+    ]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, row.product_title, row.category, Number(row.units)]),
+      ORDER_DAYS.map((day) => [day, "Olive Soap", "Skincare", 2]),
+    );
+    assert.deepEqual(
+      (await productMonths()).map((row) => [row.month, row.product_title, row.category]),
+      [
+        ["2026-09-01", "Olive Soap", "Skincare"],
+        ["2026-10-01", "Olive Soap", "Skincare"],
+        ["2026-11-01", "Olive Soap", "Skincare"],
+      ],
+    );
+    assert.equal(metric(daily, "recataloguedProducts"), 1);
+    assert.equal(metric(daily, "recataloguedDays"), 2, "the two order days before the window");
+    // The export step re-queries the months of every rebuilt day: the two old days are among them.
+    const rebuilt = daily.next?.rebuilt?.days ?? [];
+    for (const day of ORDER_DAYS.slice(0, 2))
+      assert.ok(
+        rebuilt.some((range) => range.start <= day && day <= range.end),
+        `${day} is in ${JSON.stringify(rebuilt)}`,
+      );
+    assert.deepEqual(await differencesFromFullRebuild(NEXT_DAY), {});
+  });
+
+  it("categorises the older days once a catalogue lands after the shop's first orders", async () => {
+    warehouse = await openFixtureWarehouse();
+    const serum = { productId: 7, sku: "SER-1", title: "Serum 30ml" };
+    await insertRaw(
+      warehouse,
+      "shopify_orders",
+      ORDER_DAYS.map((day, index) => order(index + 1, day, serum)),
+    );
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, row.product_title, row.category]),
+      ORDER_DAYS.map((day) => [day, "Serum 30ml", "Uncategorised"]),
+    );
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 7, title: "Serum", type: "Skincare", sku: "SER-1", extractedAt: LANDED_NEXT }),
+    ]);
+    await buildModels(warehouse, NEXT_DAY);
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, row.product_title, row.category]),
+      ORDER_DAYS.map((day) => [day, "Serum", "Skincare"]),
+    );
+    assert.deepEqual(await differencesFromFullRebuild(NEXT_DAY), {});
+  });
+
+  it("gives an orders export's lines their product once the products export holds their SKU", async () => {
+    warehouse = await openFixtureWarehouse();
+    // A line of an orders export has no product id: ingest keys it by its SKU, from 4e15 up.
+    const exported = { productId: 4_000_000_000_000_123, sku: "MASK-9", title: "Clay Mask" };
+    await insertRaw(
+      warehouse,
+      "shopify_orders",
+      ORDER_DAYS.map((day, index) => order(index + 1, day, exported)),
+    );
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, Number(row.product_id), row.category]),
+      ORDER_DAYS.map((day) => [day, 4_000_000_000_000_123, "Uncategorised"]),
+    );
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 912, title: "Clay Mask", type: "Masks", sku: "MASK-9", extractedAt: LANDED_NEXT }),
+    ]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    const lines = await native(
+      "SELECT CAST(order_date AS VARCHAR) AS day, product_id FROM staging.stg_shopify_line_items ORDER BY day",
+    );
+    assert.deepEqual(
+      lines.map((row) => [row.day, Number(row.product_id)]),
+      ORDER_DAYS.map((day) => [day, 912]),
+    );
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, Number(row.product_id), row.product_title, row.category]),
+      ORDER_DAYS.map((day) => [day, 912, "Clay Mask", "Masks"]),
+    );
+    assert.equal(metric(daily, "recataloguedDays"), 2);
+    assert.deepEqual(await differencesFromFullRebuild(NEXT_DAY), {});
+  });
+
+  it("reads no older day when the catalogue lands again unchanged", async () => {
+    warehouse = await openFixtureWarehouse();
+    const soap = { productId: 5, sku: "SOAP-1", title: "Soap" };
+    await insertRaw(
+      warehouse,
+      "shopify_orders",
+      ORDER_DAYS.map((day, index) => order(index + 1, day, soap)),
+    );
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-11-15T06:00:00Z" }),
+    ]);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    // Landed again (an inventory update changes its updated_at), title, category and SKU as staged.
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
+    ]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    assert.equal(metric(daily, "recataloguedProducts"), 0);
+    assert.equal(metric(daily, "recataloguedDays"), 0);
+    assert.match(daily.summary ?? "", /^\d+ models built \(window 2026-11-15 → 2026-11-22\)$/);
+  });
+});
