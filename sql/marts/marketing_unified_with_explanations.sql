@@ -1,11 +1,14 @@
 -- grain: one row per day and channel (every paid channel every day), with why a value is 0
 -- key: date, channel
--- partition: date (day)
+-- partition: none
 -- cluster: channel
--- materialization: partitions
+-- materialization: full
 --
 -- One row per day and channel (every paid channel every day, even with no data), with a sentence saying
 -- why a value is 0 or NULL: no spend that day, the source is stale, no UTM-attributed orders, and so on.
+-- Rebuilt whole on every run (a few rows a day): a day explained as "source stale" while its platform had not
+-- caught up says what is known now once it has, and last_data_date is each platform's newest day as of the run
+-- on every row, as a full rebuild gives. Built by partitions, a row kept the reasons of the run that last built it.
 WITH
 
 paid_channels AS (
@@ -32,9 +35,10 @@ last_platform_days AS (
 ),
 
 channel_days AS (
+  -- Every day to the run date: the table is rebuilt whole (see above).
   SELECT *
   FROM unified.marketing_unified
-  WHERE date BETWEEN @window_start AND @window_end
+  WHERE date <= @window_end
 ),
 
 paid_spine AS (

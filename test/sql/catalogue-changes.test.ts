@@ -88,14 +88,19 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
 
   const metric = (result: StepResult, name: string) => Number(result.metrics?.[name]);
 
-  it("gives a renamed, re-categorised product its new title and category on every day it sold", async () => {
-    warehouse = await openFixtureWarehouse();
-    const soap = { productId: 5, sku: "SOAP-1", title: "Soap" };
+  /** A shop that sold one product, as its order lines name it, on each of ORDER_DAYS (one order a day). */
+  async function shopSelling(line: { productId: number; sku: string; title: string }) {
+    const shop = await openFixtureWarehouse();
     await insertRaw(
-      warehouse,
+      shop,
       "shopify_orders",
-      ORDER_DAYS.map((day, index) => order(index + 1, day, soap)),
+      ORDER_DAYS.map((day, index) => order(index + 1, day, line)),
     );
+    return shop;
+  }
+
+  it("gives a renamed, re-categorised product its new title and category on every day it sold", async () => {
+    warehouse = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
     await insertRaw(warehouse, "shopify_products", [
       product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-09-01T06:00:00Z" }),
     ]);
@@ -135,13 +140,7 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   });
 
   it("categorises the older days once a catalogue lands after the shop's first orders", async () => {
-    warehouse = await openFixtureWarehouse();
-    const serum = { productId: 7, sku: "SER-1", title: "Serum 30ml" };
-    await insertRaw(
-      warehouse,
-      "shopify_orders",
-      ORDER_DAYS.map((day, index) => order(index + 1, day, serum)),
-    );
+    warehouse = await shopSelling({ productId: 7, sku: "SER-1", title: "Serum 30ml" });
     await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
     assert.deepEqual(
       (await productDays()).map((row) => [row.date, row.product_title, row.category]),
@@ -159,14 +158,8 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   });
 
   it("gives an orders export's lines their product once the products export holds their SKU", async () => {
-    warehouse = await openFixtureWarehouse();
     // A line of an orders export has no product id: ingest keys it by its SKU, from 4e15 up.
-    const exported = { productId: 4_000_000_000_000_123, sku: "MASK-9", title: "Clay Mask" };
-    await insertRaw(
-      warehouse,
-      "shopify_orders",
-      ORDER_DAYS.map((day, index) => order(index + 1, day, exported)),
-    );
+    warehouse = await shopSelling({ productId: 4_000_000_000_000_123, sku: "MASK-9", title: "Clay Mask" });
     await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
     assert.deepEqual(
       (await productDays()).map((row) => [row.date, Number(row.product_id), row.category]),
@@ -192,13 +185,7 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   });
 
   it("reads no older day when the catalogue lands again unchanged", async () => {
-    warehouse = await openFixtureWarehouse();
-    const soap = { productId: 5, sku: "SOAP-1", title: "Soap" };
-    await insertRaw(
-      warehouse,
-      "shopify_orders",
-      ORDER_DAYS.map((day, index) => order(index + 1, day, soap)),
-    );
+    warehouse = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
     await insertRaw(warehouse, "shopify_products", [
       product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-11-15T06:00:00Z" }),
     ]);

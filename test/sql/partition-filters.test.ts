@@ -15,6 +15,8 @@ const FULL_HISTORY_READS: Record<string, string> = {
     "first orders need each customer's whole history (four fixed-width columns: test/sql/history-columns.test.ts)",
   "marts.ltv_cohorts ← unified.customer_cohort_activity":
     "cohorts span all history: one row per cohort and order month (hundreds of rows), up to the run date",
+  "marts.marketing_unified_with_explanations ← unified.marketing_unified":
+    "rebuilt whole every run, so that old days' reasons follow what is known now: one row per day and channel",
   "marts.marketing_unified_with_explanations ← unified.shop_order_days":
     "MIN(date): the shop's first order day, from a table of one row per order day",
   "unified.source_coverage ← unified.shop_order_days":

@@ -443,6 +443,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
         "marts.campaign_performance_daily ← unified.ad_performance",
         // Each platform's newest day of data (date and channel).
         "marts.marketing_unified_with_explanations ← unified.ad_performance",
+        // The explanations, rebuilt whole so that old days' reasons follow what is known now: a row a day and channel.
+        "marts.marketing_unified_with_explanations ← unified.marketing_unified",
         // The shop's first order day: one date a day of history, not one an order.
         "marts.marketing_unified_with_explanations ← unified.shop_order_days",
         "unified.source_coverage ← unified.shop_order_days",
