@@ -17,10 +17,13 @@ export function warehouseState(watermark: Watermark): string {
   return `${watermark.runDate}@${watermark.watermark}`;
 }
 
-/** The newest saved transform's watermark, or null before the first one. */
-export async function lastWatermark(warehouse: Warehouse): Promise<Watermark | null> {
-  const tables = await warehouse.listTables(DATASETS.ops);
-  if (!tables.some((table) => table.name === WATERMARKS_TABLE)) return null;
+/** The newest saved transform's watermark, or null before the first one; `opsTables`: the ops tables, if listed. */
+export async function lastWatermark(
+  warehouse: Warehouse,
+  opsTables?: readonly string[],
+): Promise<Watermark | null> {
+  const tables = opsTables ?? (await warehouse.listTables(DATASETS.ops)).map((table) => table.name);
+  if (!tables.includes(WATERMARKS_TABLE)) return null;
   const [row] = await warehouse.query<{ run_date: string; watermark: string | null }>(
     readQuery("transform/last_watermark"),
     {},

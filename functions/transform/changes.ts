@@ -67,6 +67,65 @@ export interface Recatalogued {
   skus: string[];
 }
 
+export const NO_CATALOGUE_CHANGE: Recatalogued = { productIds: [], skus: [] };
+
+/** Pure: rows of a product id and a SKU (either may be NULL) as sorted, distinct ids and SKUs. */
+function recataloguedFrom(rows: { product_id: number | string | null; sku: string | null }[]): Recatalogued {
+  return {
+    productIds: [
+      ...new Set(rows.flatMap((row) => (row.product_id === null ? [] : [String(row.product_id)]))),
+    ].sort(),
+    skus: [...new Set(rows.flatMap((row) => (row.sku ? [row.sku] : [])))].sort(),
+  };
+}
+
+/** Pure: both sets of changes in one. */
+export function bothCatalogueChanges(first: Recatalogued, second: Recatalogued): Recatalogued {
+  return recataloguedFrom([
+    ...[...first.productIds, ...second.productIds].map((id) => ({ product_id: id, sku: null })),
+    ...[...first.skus, ...second.skus].map((sku) => ({ product_id: null, sku })),
+  ]);
+}
+
+/**
+ * The catalogue changes whose older days are still to rebuild, one row per product id or SKU: written before the
+ * merge that makes a change undetectable (the landed products then equal the staged ones), emptied once the days
+ * are rebuilt. A run that crashes in between leaves them for its retry.
+ */
+export const CATALOGUE_CHANGES_TABLE = "catalogue_changes";
+export const CATALOGUE_CHANGE_COLUMNS: readonly LoadColumn[] = [
+  { name: "state", type: "STRING" },
+  { name: "product_id", type: "STRING" },
+  { name: "sku", type: "STRING" },
+];
+
+export async function pendingCatalogueChanges(
+  warehouse: Warehouse,
+  opsTables: readonly string[],
+): Promise<Recatalogued> {
+  if (!opsTables.includes(CATALOGUE_CHANGES_TABLE)) return NO_CATALOGUE_CHANGE;
+  const rows = await warehouse.query<{ product_id: string | null; sku: string | null }>(
+    readQuery("transform/pending_catalogue_changes"),
+    {},
+    { label: "catalogue changes still to rebuild", maxRows: 1_000_000 },
+  );
+  return recataloguedFrom(rows);
+}
+
+/** Replaces the pending catalogue changes with `changes` (none: empties them). */
+export async function keepCatalogueChanges(warehouse: Warehouse, changes: Recatalogued): Promise<void> {
+  await warehouse.load({
+    dataset: DATASETS.ops,
+    table: CATALOGUE_CHANGES_TABLE,
+    columns: CATALOGUE_CHANGE_COLUMNS,
+    replaceWhere: { column: "state", value: "pending" },
+    rows: [
+      ...changes.productIds.map((id) => ({ state: "pending", product_id: id, sku: null })),
+      ...changes.skus.map((sku) => ({ state: "pending", product_id: null, sku })),
+    ],
+  });
+}
+
 /**
  * Asked before the merge: the products that `productsModel` (stg_shopify_products' SQL) returns with `params`
  * and that are new to the staged catalogue or change its title, category or SKUs there.
@@ -81,10 +140,7 @@ export async function recataloguedProducts(
     params,
     { label: "products the catalogue merge changes", maxRows: 1_000_000 },
   );
-  return {
-    productIds: [...new Set(rows.map((row) => String(row.product_id)))].sort(),
-    skus: [...new Set(rows.flatMap((row) => (row.sku ? [row.sku] : [])))].sort(),
-  };
+  return recataloguedFrom(rows);
 }
 
 /**

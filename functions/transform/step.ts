@@ -7,6 +7,7 @@ import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
+import { DATASETS } from "../shared/pipeline.ts";
 import { SOURCES } from "../shared/sources.ts";
 import { downstreamOf, type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
 import {
@@ -15,6 +16,10 @@ import {
   EPOCH_WATERMARK,
   lastWatermark,
   newestExtraction,
+  bothCatalogueChanges,
+  keepCatalogueChanges,
+  NO_CATALOGUE_CHANGE,
+  pendingCatalogueChanges,
   recataloguedDays,
   recataloguedProducts,
   renumberedDays,
@@ -134,7 +139,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
 
   // Late changes: the days of the rows extracted since the last transform, before the run window. The newest
   // extraction is read before building, so a row landing during the build is read again next time.
-  const previous = await lastWatermark(warehouse);
+  const opsTables = (await warehouse.listTables(DATASETS.ops)).map((table) => table.name);
+  const previous = await lastWatermark(warehouse, opsTables);
   const watermark = await newestExtraction(warehouse, previous?.watermark ?? EPOCH_WATERMARK);
   const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
   const warm = previous !== null && built && !message.options.fullRefresh;
@@ -144,16 +150,20 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       )
     : [];
   // A product renamed, re-categorised, new to the catalogue or with new SKUs: asked before the main pass merges
-  // the catalogue (it compares the landed products with the staged ones); its older days are rebuilt after it.
+  // the catalogue (it compares the landed products with the staged ones), and kept until its older days are
+  // rebuilt after the main pass, with any a crashed run left.
   const products = MODELS.find((model) => `${model.layer}.${model.name}` === CATALOGUE_MODEL);
-  const recatalogued =
+  const pendingChanges = await pendingCatalogueChanges(warehouse, opsTables);
+  const detected =
     warm && products
       ? await recataloguedProducts(
           warehouse,
           readSql(modelPath(products)),
           modelParams(context, modelWindow(products, incrementalWindow), piiKey),
         )
-      : { productIds: [], skus: [] };
+      : NO_CATALOGUE_CHANGE;
+  const recatalogued = warm ? bothCatalogueChanges(pendingChanges, detected) : NO_CATALOGUE_CHANGE;
+  if (detected.productIds.length) await keepCatalogueChanges(warehouse, recatalogued);
   const lateRanges = dayRanges(lateDays);
   const waves = buildWaves(MODELS);
   const parallel = warehouse.parallelWrites ?? 1;
@@ -262,6 +272,9 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       downstreamOf(CATALOGUE_READERS),
     )),
   ];
+  // Rebuilt (or a full build rebuilt everything): nothing is pending any more.
+  if (pendingChanges.productIds.length || pendingChanges.skus.length || detected.productIds.length)
+    await keepCatalogueChanges(warehouse, NO_CATALOGUE_CHANGE);
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
   const saved = !previous || message.runDate >= previous.runDate;
   if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });

@@ -139,6 +139,46 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
     assert.deepEqual(await differencesFromFullRebuild(NEXT_DAY), {});
   });
 
+  it("rebuilds the older days on the retry of a run that crashed after merging the catalogue", async () => {
+    warehouse = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-09-01T06:00:00Z" }),
+    ]);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    await insertRaw(warehouse, "shopify_products", [
+      product({ id: 5, title: "Olive Soap", type: "Skincare", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
+    ]);
+    // The process dies while rebuilding the older days, the catalogue and the window already built.
+    const shop = warehouse;
+    const materialize = shop.materialize.bind(shop);
+    shop.materialize = async (request) => {
+      if (request.label?.includes("catalogue change")) throw new Error("killed");
+      return materialize(request);
+    };
+    await assert.rejects(buildModels(shop, NEXT_DAY), /killed/);
+    shop.materialize = materialize;
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, row.product_title]),
+      [
+        ["2026-09-10", "Soap"],
+        ["2026-10-05", "Soap"],
+        ["2026-11-20", "Olive Soap"],
+      ],
+      "the crash left the older days as they were",
+    );
+    // The retry lands nothing new: the staged catalogue already has the new title, the pending change does not.
+    const retry = await buildModels(shop, NEXT_DAY);
+    assert.deepEqual(
+      (await productDays()).map((row) => [row.date, row.product_title, row.category]),
+      ORDER_DAYS.map((day) => [day, "Olive Soap", "Skincare"]),
+    );
+    assert.equal(metric(retry, "recataloguedDays"), 2);
+    // Rebuilt: the run after it has nothing pending.
+    const next = await buildModels(shop, NEXT_DAY);
+    assert.equal(metric(next, "recataloguedProducts"), 0);
+    assert.deepEqual(await differencesFromFullRebuild(NEXT_DAY), {});
+  });
+
   it("categorises the older days once a catalogue lands after the shop's first orders", async () => {
     warehouse = await shopSelling({ productId: 7, sku: "SER-1", title: "Serum 30ml" });
     await buildModels(warehouse, RUN_DATE, { fullRefresh: true });

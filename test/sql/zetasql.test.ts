@@ -16,7 +16,12 @@ import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
-import { WATERMARK_COLUMNS, WATERMARKS_TABLE } from "../../functions/transform/changes.ts";
+import {
+  CATALOGUE_CHANGE_COLUMNS,
+  CATALOGUE_CHANGES_TABLE,
+  WATERMARK_COLUMNS,
+  WATERMARKS_TABLE,
+} from "../../functions/transform/changes.ts";
 import { CATALOGUE_MODEL } from "../../functions/transform/step.ts";
 import {
   RECONCILIATION_COLUMNS,
@@ -246,6 +251,11 @@ function defineSuite(server: ZetaSqlServer): void {
       "ops",
       WATERMARKS_TABLE,
       WATERMARK_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
+    catalog.addTable(
+      "ops",
+      CATALOGUE_CHANGES_TABLE,
+      CATALOGUE_CHANGE_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
     );
     const analyze = (sql: string) => server.analyze(sql, { catalog, parameters: parametersFor(sql) });
     // Models that did not analyse, so their dependants can tell "my upstream is broken" from "I am broken".
