@@ -10,46 +10,7 @@ import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 import { MODELS } from "../../functions/lib/sql/models.ts";
-import { buildModels, openFixtureWarehouse } from "../support/sql-fixtures.ts";
-
-type Native = (sql: string) => Promise<Record<string, unknown>[]>;
-
-/** Copies every model table into the schema `warm`, as the daily runs left it. */
-async function keepWarmTables(native: Native): Promise<void> {
-  await native("CREATE SCHEMA warm");
-  for (const model of MODELS) {
-    await native(
-      `CREATE TABLE warm."${model.layer}__${model.name}" AS SELECT * FROM ${model.layer}."${model.name}"`,
-    );
-  }
-}
-
-/**
- * For every model, how many rows differ between its table as the daily runs left it (schema `warm`) and as it is
- * now, after a full rebuild.
- */
-async function warmDifferences(native: Native): Promise<Record<string, number>> {
-  const differences: Record<string, number> = {};
-  for (const model of MODELS) {
-    // Floating-point sums depend on the order DuckDB adds them in (a month summed whole or day by day):
-    // FLOAT64 columns are compared to 1e-6, everything else exactly.
-    const columns = await native(`
-      SELECT column_name, data_type FROM information_schema.columns
-      WHERE table_schema = '${model.layer}' AND table_name = '${model.name}' ORDER BY ordinal_position`);
-    const list = columns
-      .map((column) =>
-        column.data_type === "DOUBLE" ? `round("${column.column_name}", 6)` : `"${column.column_name}"`,
-      )
-      .join(", ");
-    const warm = `SELECT ${list} FROM warm."${model.layer}__${model.name}"`;
-    const cold = `SELECT ${list} FROM ${model.layer}."${model.name}"`;
-    const [row] = await native(`
-      SELECT (SELECT count(*) FROM (${warm} EXCEPT ALL ${cold})) +
-             (SELECT count(*) FROM (${cold} EXCEPT ALL ${warm})) AS n`);
-    differences[`${model.layer}.${model.name}`] = Number(row?.n);
-  }
-  return differences;
-}
+import { buildModels, differencesFromFullRebuild, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
 const END = "2026-11-21";
 const WARM = addDays(END, 1);
@@ -128,14 +89,12 @@ describe("a warm run after late changes equals a full rebuild", { timeout: 180_0
       `SELECT customer_order_number AS n FROM unified.shopify_unified WHERE order_id = ${renumbered.orderId}`,
     );
     renumbered.numberWarm = Number(warmRenumbered?.n);
-    // Keep the warm tables, then rebuild everything from raw for the same run date.
-    await keepWarmTables(native);
-    await buildModels(warehouse, WARM, { fullRefresh: true });
+    // Every warm table against a rebuild of everything from raw for the same run date, which it leaves in place.
+    Object.assign(differences, await differencesFromFullRebuild(warehouse, WARM));
     const [coldSecond] = await native(
       `SELECT is_first_order FROM unified.shopify_unified WHERE order_id = ${second.orderId}`,
     );
     second.firstCold = Boolean(coldSecond?.is_first_order);
-    Object.assign(differences, await warmDifferences(native));
   });
   after(() => warehouse.close());
 
@@ -226,9 +185,7 @@ describe("a small shop's daily runs in a row equal a full rebuild", { timeout: 1
     orderDays = (
       await native(`SELECT CAST(date AS VARCHAR) AS day FROM unified.shop_order_days ORDER BY date`)
     ).map((row) => String(row.day));
-    await keepWarmTables(native);
-    await buildModels(warehouse, END, { fullRefresh: true });
-    differences = await warmDifferences(native);
+    differences = await differencesFromFullRebuild(warehouse, END);
   });
   after(() => warehouse.close());
 

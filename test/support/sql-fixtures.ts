@@ -7,6 +7,7 @@ import type { Row } from "../../functions/shared/ports.ts";
 import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import type { StepContext, StepResult } from "../../functions/shared/step.ts";
+import { type ModelDefinition, MODELS } from "../../functions/lib/sql/models.ts";
 import { runTransform } from "../../functions/transform/step.ts";
 import { fixedSecrets } from "./secrets.ts";
 
@@ -61,6 +62,43 @@ export async function buildModels(
     log: silentLogger(),
   } as unknown as StepContext;
   return runTransform(context);
+}
+
+/**
+ * For every model ("<layer>.<name>"), how many rows differ between its table as the runs so far left it and as a
+ * full rebuild from the same raw data for `runDate` builds it; the warehouse keeps the rebuilt tables. Floating-point
+ * sums depend on the order DuckDB adds them in (a month summed whole or day by day): FLOAT64 columns are compared
+ * to 1e-6, everything else exactly.
+ */
+export async function differencesFromFullRebuild(
+  warehouse: DuckDbWarehouse,
+  runDate: string,
+): Promise<Record<string, number>> {
+  const native = async (sql: string) => (await warehouse.rawConnection.runAndReadAll(sql)).getRowObjectsJS();
+  const kept = (model: ModelDefinition) => `before_rebuild."${model.layer}__${model.name}"`;
+  await native("CREATE SCHEMA before_rebuild");
+  for (const model of MODELS)
+    await native(`CREATE TABLE ${kept(model)} AS SELECT * FROM ${model.layer}."${model.name}"`);
+  await buildModels(warehouse, runDate, { fullRefresh: true });
+  const differences: Record<string, number> = {};
+  for (const model of MODELS) {
+    const columns = await native(`
+      SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_schema = '${model.layer}' AND table_name = '${model.name}' ORDER BY ordinal_position`);
+    const list = columns
+      .map((column) =>
+        column.data_type === "DOUBLE" ? `round("${column.column_name}", 6)` : `"${column.column_name}"`,
+      )
+      .join(", ");
+    const before = `SELECT ${list} FROM ${kept(model)}`;
+    const rebuilt = `SELECT ${list} FROM ${model.layer}."${model.name}"`;
+    const [row] = await native(`
+      SELECT (SELECT count(*) FROM (${before} EXCEPT ALL ${rebuilt})) +
+             (SELECT count(*) FROM (${rebuilt} EXCEPT ALL ${before})) AS n`);
+    differences[`${model.layer}.${model.name}`] = Number(row?.n);
+  }
+  await native("DROP SCHEMA before_rebuild CASCADE");
+  return differences;
 }
 
 /** Order-independent fingerprint of every model table, to prove re-runs change nothing. */
