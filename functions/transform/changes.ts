@@ -81,10 +81,8 @@ function recataloguedFrom(rows: { product_id: number | string | null; sku: strin
 
 /** Pure: both sets of changes in one. */
 export function bothCatalogueChanges(first: Recatalogued, second: Recatalogued): Recatalogued {
-  return recataloguedFrom([
-    ...[...first.productIds, ...second.productIds].map((id) => ({ product_id: id, sku: null })),
-    ...[...first.skus, ...second.skus].map((sku) => ({ product_id: null, sku })),
-  ]);
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
+  return { productIds: union(first.productIds, second.productIds), skus: union(first.skus, second.skus) };
 }
 
 /**

@@ -82,6 +82,23 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
 
   const metric = (result: StepResult, name: string) => Number(result.metrics?.[name]);
 
+  /** The soap shop, built for RUN_DATE: product 5, "Soap" in "Bath", catalogued at `cataloguedAt`, sold on ORDER_DAYS. */
+  async function soapShop(cataloguedAt: string) {
+    const shop = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
+    await insertRaw(shop, "shopify_products", [
+      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: cataloguedAt }),
+    ]);
+    await buildModels(shop, RUN_DATE, { fullRefresh: true });
+    return shop;
+  }
+
+  /** Soap renamed "Olive Soap" and moved to "Skincare" in Shopify: Airbyte lands it again the next morning. */
+  async function landRenamedSoap() {
+    await insertRaw(warehouse as DuckDbWarehouse, "shopify_products", [
+      product({ id: 5, title: "Olive Soap", type: "Skincare", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
+    ]);
+  }
+
   /** A shop that sold one product, as its order lines name it, on each of ORDER_DAYS (one order a day). */
   async function shopSelling(line: { productId: number; sku: string; title: string }) {
     const shop = await openFixtureWarehouse();
@@ -94,20 +111,13 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   }
 
   it("gives a renamed, re-categorised product its new title and category on every day it sold", async () => {
-    warehouse = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
-    await insertRaw(warehouse, "shopify_products", [
-      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-09-01T06:00:00Z" }),
-    ]);
-    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    warehouse = await soapShop("2026-09-01T06:00:00Z");
     assert.deepEqual(
       (await productDays()).map((row) => [row.date, row.product_title, row.category]),
       ORDER_DAYS.map((day) => [day, "Soap", "Bath"]),
     );
 
-    // Renamed and moved to another category in Shopify; Airbyte lands the product again.
-    await insertRaw(warehouse, "shopify_products", [
-      product({ id: 5, title: "Olive Soap", type: "Skincare", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
-    ]);
+    await landRenamedSoap();
     const daily = await buildModels(warehouse, NEXT_DAY);
     assert.deepEqual(
       (await productDays()).map((row) => [row.date, row.product_title, row.category, Number(row.units)]),
@@ -134,14 +144,8 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   });
 
   it("rebuilds the older days on the retry of a run that crashed after merging the catalogue", async () => {
-    warehouse = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
-    await insertRaw(warehouse, "shopify_products", [
-      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-09-01T06:00:00Z" }),
-    ]);
-    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
-    await insertRaw(warehouse, "shopify_products", [
-      product({ id: 5, title: "Olive Soap", type: "Skincare", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
-    ]);
+    warehouse = await soapShop("2026-09-01T06:00:00Z");
+    await landRenamedSoap();
     // The process dies while rebuilding the older days, the catalogue and the window already built.
     const shop = warehouse;
     const materialize = shop.materialize.bind(shop);
@@ -219,11 +223,7 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   });
 
   it("reads no older day when the catalogue lands again unchanged", async () => {
-    warehouse = await shopSelling({ productId: 5, sku: "SOAP-1", title: "Soap" });
-    await insertRaw(warehouse, "shopify_products", [
-      product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: "2026-11-15T06:00:00Z" }),
-    ]);
-    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    warehouse = await soapShop("2026-11-15T06:00:00Z");
     // Landed again (an inventory update changes its updated_at), title, category and SKU as staged.
     await insertRaw(warehouse, "shopify_products", [
       product({ id: 5, title: "Soap", type: "Bath", sku: "SOAP-1", extractedAt: LANDED_NEXT }),
