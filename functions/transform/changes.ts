@@ -165,6 +165,55 @@ export async function recataloguedDays(
   }));
 }
 
+/**
+ * The days before the window whose source coverage is out of date, still to rebuild: written before the rebuild,
+ * which makes them undetectable once the coverage is rebuilt, emptied once the marts that copy it are rebuilt too.
+ * A run that crashes in between leaves them for its retry.
+ */
+export const COVERAGE_CHANGES_TABLE = "coverage_changes";
+export const COVERAGE_CHANGE_COLUMNS: readonly LoadColumn[] = [
+  { name: "state", type: "STRING" },
+  { name: "day", type: "DATE" },
+];
+
+/** The days before `windowStart` whose coverage a full rebuild would give otherwise (stale_coverage_days.sql). */
+export async function staleCoverageDays(
+  warehouse: Warehouse,
+  windowStart: string,
+  expectedSources: string,
+): Promise<string[]> {
+  const rows = await warehouse.query<{ day: string }>(
+    readQuery("transform/stale_coverage_days"),
+    { window_start: windowStart, expected_sources: expectedSources },
+    { label: "days whose source coverage is out of date", maxRows: 100_000 },
+  );
+  return rows.map((row) => String(row.day).slice(0, 10));
+}
+
+export async function pendingCoverageDays(
+  warehouse: Warehouse,
+  opsTables: readonly string[],
+): Promise<string[]> {
+  if (!opsTables.includes(COVERAGE_CHANGES_TABLE)) return [];
+  const rows = await warehouse.query<{ day: string }>(
+    readQuery("transform/pending_coverage_days"),
+    {},
+    { label: "coverage days still to rebuild", maxRows: 100_000 },
+  );
+  return rows.map((row) => String(row.day).slice(0, 10));
+}
+
+/** Replaces the pending coverage days with `days` (none: empties them). */
+export async function keepCoverageChanges(warehouse: Warehouse, days: readonly string[]): Promise<void> {
+  await warehouse.load({
+    dataset: DATASETS.ops,
+    table: COVERAGE_CHANGES_TABLE,
+    columns: COVERAGE_CHANGE_COLUMNS,
+    replaceWhere: { column: "state", value: "pending" },
+    rows: days.map((day) => ({ state: "pending", day })),
+  });
+}
+
 export async function saveWatermark(warehouse: Warehouse, watermark: Watermark): Promise<void> {
   await warehouse.load({
     dataset: DATASETS.ops,

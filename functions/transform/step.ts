@@ -18,12 +18,15 @@ import {
   newestExtraction,
   bothCatalogueChanges,
   keepCatalogueChanges,
+  keepCoverageChanges,
   NO_CATALOGUE_CHANGE,
   pendingCatalogueChanges,
+  pendingCoverageDays,
   recataloguedDays,
   recataloguedProducts,
   renumberedDays,
   saveWatermark,
+  staleCoverageDays,
   type Watermark,
   warehouseState,
 } from "./changes.ts";
@@ -38,6 +41,9 @@ const CATALOGUE_READERS = MODELS.filter(
   (model) =>
     model.dependencies.includes(CATALOGUE_MODEL) && `${model.layer}.${model.name}` !== LINE_ITEMS_MODEL,
 ).map((model) => `${model.layer}.${model.name}`);
+
+/** Whether each source had landed through each day: the marts copy it as is_complete and missing_sources. */
+const COVERAGE_MODEL = "unified.source_coverage";
 
 /**
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
@@ -215,11 +221,11 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     await rebuildRange(range, (model) => model.layer !== "staging", "renumbered orders");
     log.info("renumbered orders rebuilt", { from: range.start, to: range.end });
   }
-  const rebuildEach = async (days: string[], models: Set<string>): Promise<DateWindow[]> => {
+  const rebuildEach = async (days: string[], models: Set<string>, why: string): Promise<DateWindow[]> => {
     const ranges = dayRanges(days);
     for (const range of ranges) {
-      await rebuildRange(range, (model) => models.has(`${model.layer}.${model.name}`), "catalogue change");
-      log.info("catalogue change rebuilt", { from: range.start, to: range.end, models: models.size });
+      await rebuildRange(range, (model) => models.has(`${model.layer}.${model.name}`), why);
+      log.info(`${why} rebuilt`, { from: range.start, to: range.end, models: models.size });
     }
     return ranges;
   };
@@ -266,15 +272,29 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     ...(await rebuildEach(
       reached.filter((reach) => reach.linesRemapped).map((reach) => reach.day),
       downstreamOf([LINE_ITEMS_MODEL]),
+      "catalogue change",
     )),
     ...(await rebuildEach(
       reached.filter((reach) => !reach.linesRemapped).map((reach) => reach.day),
       downstreamOf(CATALOGUE_READERS),
+      "catalogue change",
     )),
   ];
   // Rebuilt (or a full build rebuilt everything): nothing is pending any more.
   if (pendingChanges.productIds.length || pendingChanges.skus.length || detected.productIds.length)
     await keepCatalogueChanges(warehouse, NO_CATALOGUE_CHANGE);
+  // The source coverage of days before the window, and the marts' completeness copied from it: a platform back
+  // after an outage longer than the window, or a source the settings now expect or no longer expect. Asked after
+  // the main pass has rebuilt the window's coverage; kept as pending before the rebuild, which makes the days
+  // undetectable, for the retry of a run that dies before the marts are rebuilt too.
+  const pendingCoverage = await pendingCoverageDays(warehouse, opsTables);
+  const staleCoverage = warm
+    ? await staleCoverageDays(warehouse, incrementalWindow.start, expectedSourcesParam(config))
+    : [];
+  const coverageDays = warm ? [...new Set([...pendingCoverage, ...staleCoverage])].sort() : [];
+  if (staleCoverage.length) await keepCoverageChanges(warehouse, coverageDays);
+  const coverageRanges = await rebuildEach(coverageDays, downstreamOf([COVERAGE_MODEL]), "source coverage");
+  if (pendingCoverage.length || staleCoverage.length) await keepCoverageChanges(warehouse, []);
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
   const saved = !previous || message.runDate >= previous.runDate;
   if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });
@@ -284,7 +304,13 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     toState: warehouseState(saved ? { runDate: message.runDate, watermark } : (previous as Watermark)),
     days: fullBuild
       ? null
-      : [incrementalWindow, ...lateRanges, ...dayRanges(renumbered), ...recataloguedRanges],
+      : [
+          incrementalWindow,
+          ...lateRanges,
+          ...dayRanges(renumbered),
+          ...recataloguedRanges,
+          ...coverageRanges,
+        ],
   };
   const late = lateRanges.length
     ? ` + ${lateDays.length} late-changed days (${lateRanges.map((range) => (range.start === range.end ? range.start : `${range.start} → ${range.end}`)).join(", ")})`
@@ -292,10 +318,11 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const catalogue = reached.length
     ? ` + ${reached.length} days of ${recatalogued.productIds.length} recatalogued products`
     : "";
+  const coverage = coverageDays.length ? ` + ${coverageDays.length} days of source coverage` : "";
   const mode =
     fullBuilds === MODELS.length
       ? "full build"
-      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}${catalogue}`;
+      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}${catalogue}${coverage}`;
   return {
     // In MODELS' order, whatever order the parallel builds finished in.
     rows: Object.fromEntries(
@@ -309,6 +336,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       renumberedDays: renumbered.length,
       recataloguedProducts: recatalogued.productIds.length,
       recataloguedDays: reached.length,
+      coverageDays: coverageDays.length,
       ms: Math.round(performance.now() - started),
     },
     summary: `${MODELS.length} models built (${mode})`,

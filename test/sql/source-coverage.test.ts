@@ -237,4 +237,145 @@ describe("source coverage", { timeout: 60_000 }, () => {
     );
     assert.equal(Number(metaDays[0]?.days), 12, "a Meta row, incomplete, on each of the 12 days");
   });
+  describe("days before a daily run's window", () => {
+    // Every day of November to the 20th: an order and Google Ads; Meta until the 5th only (its sync broken);
+    // TikTok never. The 20th's full build sees Meta not landed from the 6th on. On the 22nd Meta's sync is mended:
+    // it lands the 21st, not the missing days, and the daily run of the 21st rebuilds the 14th to the 21st.
+    const LANDED_FIRST = "2026-11-21T06:00:00Z";
+    const LANDED_NEXT = "2026-11-22T06:00:00Z";
+    const november = (first: number, last: number) =>
+      Array.from(
+        { length: last - first + 1 },
+        (_, index) => `2026-11-${String(first + index).padStart(2, "0")}`,
+      );
+    const landed = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
+
+    async function metaOutageShop(env: Record<string, string> = {}) {
+      const shop = await openFixtureWarehouse();
+      warehouse = shop;
+      await insertRaw(
+        shop,
+        "shopify_orders",
+        november(1, 20).map((day, index) => landed(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
+      );
+      await insertRaw(
+        shop,
+        "google_ads_campaign_stats",
+        november(1, 20).map((day) => landed(googleDay(day), LANDED_FIRST)),
+      );
+      await insertRaw(
+        shop,
+        "facebook_ads_insights",
+        november(1, 5).map((day) => landed(metaDay(day), LANDED_FIRST)),
+      );
+      await buildModels(shop, "2026-11-20", { fullRefresh: true, env });
+      return shop;
+    }
+
+    async function metaBack(shop: DuckDbWarehouse) {
+      await insertRaw(shop, "shopify_orders", [landed(order(21, "2026-11-21T15:00:00Z"), LANDED_NEXT)]);
+      await insertRaw(shop, "google_ads_campaign_stats", [landed(googleDay("2026-11-21"), LANDED_NEXT)]);
+      await insertRaw(shop, "facebook_ads_insights", [landed(metaDay("2026-11-21"), LANDED_NEXT)]);
+    }
+
+    const missingByDay = async (shop: DuckDbWarehouse, from: string, to: string) =>
+      (
+        await shop.query(
+          `SELECT CAST(date AS STRING) AS date, missing_sources FROM marts.daily_kpis
+           WHERE date BETWEEN DATE '${from}' AND DATE '${to}' ORDER BY date`,
+        )
+      ).map((row) => [row.date, row.missing_sources]);
+
+    const metaIncomplete = async (shop: DuckDbWarehouse) =>
+      Number(
+        (
+          await shop.query(
+            "SELECT COUNT(*) AS days FROM marts.marketing_daily_channel WHERE channel = 'meta' AND NOT is_complete",
+          )
+        )[0]?.days,
+      );
+
+    const differing = async (shop: DuckDbWarehouse, env: Record<string, string> = {}) =>
+      Object.entries(await differencesFromFullRebuild(shop, "2026-11-21", { env })).filter(
+        ([, rows]) => rows > 0,
+      );
+
+    it("marks them landed once a platform is back after an outage longer than the window", async () => {
+      const shop = await metaOutageShop();
+      assert.deepEqual(
+        await missingByDay(shop, "2026-11-05", "2026-11-07"),
+        [
+          ["2026-11-05", "tiktok_ads"],
+          ["2026-11-06", "facebook_ads,tiktok_ads"],
+          ["2026-11-07", "facebook_ads,tiktok_ads"],
+        ],
+        "Meta had landed through the 5th only",
+      );
+      await metaBack(shop);
+      const daily = await buildModels(shop, "2026-11-21");
+      // Meta's newest day is now the 21st: it has landed through every day before it. The days outside the window
+      // are the 6th to the 13th; TikTok, which never landed, stays missing.
+      assert.equal(daily.metrics?.coverageDays, 8);
+      assert.deepEqual(
+        await missingByDay(shop, "2026-11-05", "2026-11-21"),
+        november(5, 21).map((day) => [day, "tiktok_ads"]),
+      );
+      assert.equal(await metaIncomplete(shop), 0, "every Meta row complete");
+      assert.deepEqual(await differing(shop), [], "the daily run's tables are the full rebuild's");
+    });
+
+    it("rebuilds the marts on the retry of a run that died after rebuilding the coverage", async () => {
+      const shop = await metaOutageShop();
+      await metaBack(shop);
+      const materialize = shop.materialize.bind(shop);
+      shop.materialize = async (request) => {
+        if (request.label?.startsWith("marts.") && request.label.includes("(source coverage"))
+          throw new Error("killed");
+        return materialize(request);
+      };
+      await assert.rejects(buildModels(shop, "2026-11-21"), /killed/);
+      shop.materialize = materialize;
+      const landedThen = await shop.query(
+        `SELECT COUNT(*) AS rows FROM unified.source_coverage
+         WHERE source = 'facebook_ads' AND date < DATE '2026-11-14' AND NOT has_landed`,
+      );
+      assert.equal(Number(landedThen[0]?.rows), 0, "the coverage was rebuilt before the crash");
+      assert.equal((await missingByDay(shop, "2026-11-10", "2026-11-10"))[0]?.[1], "facebook_ads,tiktok_ads");
+      // The coverage alone no longer shows the days: the retry rebuilds them from the pending list.
+      const retry = await buildModels(shop, "2026-11-21");
+      assert.equal(retry.metrics?.coverageDays, 8);
+      assert.equal((await missingByDay(shop, "2026-11-10", "2026-11-10"))[0]?.[1], "tiktok_ads");
+      const next = await buildModels(shop, "2026-11-21");
+      assert.equal(next.metrics?.coverageDays, 0, "nothing left pending");
+      assert.deepEqual(await differing(shop), []);
+    });
+
+    it("follows the shop's settings when a source stops being expected, and starts again", async () => {
+      const shop = await metaOutageShop();
+      await metaBack(shop);
+      // The shop never ran TikTok ads: its settings now say so.
+      const env = {
+        PULSE_SETTINGS: JSON.stringify({
+          version: 1,
+          quality: { sources: { tiktok_ads: { expected: false } } },
+        }),
+      };
+      const daily = await buildModels(shop, "2026-11-21", { env });
+      // Every day from the shop's first order (the 1st) to the window's start.
+      assert.equal(daily.metrics?.coverageDays, 13);
+      assert.deepEqual(
+        await missingByDay(shop, "2026-11-01", "2026-11-21"),
+        november(1, 21).map((day) => [day, null]),
+      );
+      assert.deepEqual(await differing(shop, env), []);
+      // And back: the next run under the default settings expects TikTok on every day again.
+      const again = await buildModels(shop, "2026-11-21");
+      assert.equal(again.metrics?.coverageDays, 13);
+      assert.deepEqual(
+        await missingByDay(shop, "2026-11-01", "2026-11-21"),
+        november(1, 21).map((day) => [day, "tiktok_ads"]),
+      );
+      assert.deepEqual(await differing(shop), []);
+    });
+  });
 });

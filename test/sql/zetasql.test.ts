@@ -19,6 +19,8 @@ import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql
 import {
   CATALOGUE_CHANGE_COLUMNS,
   CATALOGUE_CHANGES_TABLE,
+  COVERAGE_CHANGE_COLUMNS,
+  COVERAGE_CHANGES_TABLE,
   WATERMARK_COLUMNS,
   WATERMARKS_TABLE,
 } from "../../functions/transform/changes.ts";
@@ -256,6 +258,11 @@ function defineSuite(server: ZetaSqlServer): void {
       "ops",
       CATALOGUE_CHANGES_TABLE,
       CATALOGUE_CHANGE_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
+    catalog.addTable(
+      "ops",
+      COVERAGE_CHANGES_TABLE,
+      COVERAGE_CHANGE_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
     );
     const analyze = (sql: string) => server.analyze(sql, { catalog, parameters: parametersFor(sql) });
     // Models that did not analyse, so their dependants can tell "my upstream is broken" from "I am broken".

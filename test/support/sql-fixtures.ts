@@ -66,20 +66,21 @@ export async function buildModels(
 
 /**
  * For every model ("<layer>.<name>"), how many rows differ between its table as the runs so far left it and as a
- * full rebuild from the same raw data for `runDate` builds it; the warehouse keeps the rebuilt tables. Floating-point
- * sums depend on the order DuckDB adds them in (a month summed whole or day by day): FLOAT64 columns are compared
- * to 1e-6, everything else exactly.
+ * full rebuild from the same raw data for `runDate` (with the settings of `env`) builds it; the warehouse keeps
+ * the rebuilt tables. Floating-point sums depend on the order DuckDB adds them in (a month summed whole or day by
+ * day): FLOAT64 columns are compared to 1e-6, everything else exactly.
  */
 export async function differencesFromFullRebuild(
   warehouse: DuckDbWarehouse,
   runDate: string,
+  options: { env?: Record<string, string> } = {},
 ): Promise<Record<string, number>> {
   const native = async (sql: string) => (await warehouse.rawConnection.runAndReadAll(sql)).getRowObjectsJS();
   const kept = (model: ModelDefinition) => `before_rebuild."${model.layer}__${model.name}"`;
   await native("CREATE SCHEMA before_rebuild");
   for (const model of MODELS)
     await native(`CREATE TABLE ${kept(model)} AS SELECT * FROM ${model.layer}."${model.name}"`);
-  await buildModels(warehouse, runDate, { fullRefresh: true });
+  await buildModels(warehouse, runDate, { fullRefresh: true, env: options.env });
   const differences: Record<string, number> = {};
   for (const model of MODELS) {
     const columns = await native(`
