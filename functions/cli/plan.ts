@@ -8,7 +8,8 @@ import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
 import { HISTORY_START, runWindow } from "../lib/run-window.ts";
-import { modelParams, modelWindow, piiKeyParams } from "../transform/step.ts";
+import { historySettingsOf, modelParams, modelWindow, piiKeyPads } from "../transform/step.ts";
+import { changedHistorySettings } from "../transform/history-settings.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
@@ -64,10 +65,16 @@ export async function planRun(
       case "check-sources":
         lines.push("  inventory against the baseline, freshness and volume per source");
         break;
-      case "transform":
+      case "transform": {
+        const pads = await piiKeyPads(ports.secrets);
+        const settings = await historySettingsOf(ports.warehouse, config, pads);
+        const changed = changedHistorySettings(settings.built, settings.now);
+        if (changed.length)
+          lines.push(`  changed since the tables were built: ${changed.join("; ")}: all history is rebuilt`);
         for (const model of MODELS) {
           const incremental =
             !message.options.fullRefresh &&
+            !changed.length &&
             (model.partitionColumn !== undefined || model.uniqueKey !== undefined) &&
             existing.get(model.layer)?.has(model.name);
           const modelRange = incremental
@@ -82,7 +89,7 @@ export async function planRun(
           if (canDryRun(ports.warehouse)) {
             const bytes = await ports.warehouse.estimateBytes(
               readSql(modelPath(model)),
-              modelParams({ message, config }, modelRange, await piiKeyParams(ports.secrets)),
+              modelParams({ message, config }, modelRange, { ...pads }),
             );
             totalBytes += bytes;
             estimate = `, scans ~${formatBytes(bytes)}`;
@@ -90,6 +97,7 @@ export async function planRun(
           lines.push(`  ${model.layer}.${model.name}: ${how}${estimate}`);
         }
         break;
+      }
       case "check-quality":
         lines.push("  audits, business rules and anomaly detection over the window");
         break;

@@ -34,3 +34,16 @@ export function normaliseEmail(email: string): string {
 export function hashPii(normalisedValue: string, secret: string): string {
   return createHmac("sha256", secret).update(normalisedValue, "utf8").digest("hex");
 }
+
+/**
+ * A name for the key that tells two keys apart without revealing either: SHA-256 of a label and the key's pads,
+ * 16 hex digits. The transform keeps it with the tables the key hashed, to see the key change (a rotated secret).
+ */
+export function piiKeyId(pads: HmacKeyPads): string {
+  return createHash("sha256")
+    .update("dtc-pulse PII key id\n")
+    .update(pads.pii_inner_key)
+    .update(pads.pii_outer_key)
+    .digest("hex")
+    .slice(0, 16);
+}

@@ -1,9 +1,9 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
 import { addDays } from "../lib/calendar.ts";
-import { hmacKeyPads } from "../lib/pii.ts";
+import { type HmacKeyPads, hmacKeyPads, piiKeyId } from "../lib/pii.ts";
 import { mapLimited } from "../lib/concurrency.ts";
 import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
-import type { DateWindow, Secrets, SqlParams } from "../shared/ports.ts";
+import type { DateWindow, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
@@ -31,6 +31,14 @@ import {
   warehouseState,
 } from "./changes.ts";
 import type { Rebuilt } from "../shared/run-message.ts";
+import {
+  builtHistorySettings,
+  changedHistorySettings,
+  historySettings,
+  type HistorySettings,
+  sameHistorySettings,
+  saveHistorySettings,
+} from "./history-settings.ts";
 
 /** The catalogue: a change to a product there reaches back to every day the product sold. */
 export const CATALOGUE_MODEL = "staging.stg_shopify_products";
@@ -50,13 +58,38 @@ const COVERAGE_MODEL = "unified.source_coverage";
  * cloud only its service account may read it); a missing key fails with what to set.
  */
 export async function piiKeyParams(secrets: Secrets): Promise<SqlParams> {
+  return { ...(await piiKeyPads(secrets)) };
+}
+
+export async function piiKeyPads(secrets: Secrets): Promise<HmacKeyPads> {
   const key = await secrets.get("piiHashKey");
   if (!key) {
     throw new PermanentStepError(
       "no PII hashing key: set PULSE_PII_HASH_KEY, or give this function the pulse-pii-hash-key secret (Secret Manager)",
     );
   }
-  return { ...hmacKeyPads(key) };
+  return hmacKeyPads(key);
+}
+
+/**
+ * The settings every day of history depends on: this run's (`now`), and those the tables were last built with
+ * (`built`, empty before a transform saved them). `opsTables`: the ops tables, if listed.
+ */
+export async function historySettingsOf(
+  warehouse: Warehouse,
+  config: Pick<StepContext["config"], "shop">,
+  pads: HmacKeyPads,
+  opsTables?: readonly string[],
+): Promise<{ now: HistorySettings; built: HistorySettings }> {
+  const tables = opsTables ?? (await warehouse.listTables(DATASETS.ops)).map((table) => table.name);
+  return {
+    now: historySettings({
+      timezone: config.shop.timezone,
+      piiKeyId: piiKeyId(pads),
+      channels: channelsParam(),
+    }),
+    built: await builtHistorySettings(warehouse, tables),
+  };
 }
 
 /** A monthly model replaces whole months: its window starts on the first day of the window's first month. */
@@ -132,8 +165,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
   const incrementalWindow = runWindow(message.runDate, config.lookbackDays);
-  const fullWindow: DateWindow = { start: HISTORY_START, end: message.runDate };
-  const piiKey = await piiKeyParams(context.ports.secrets);
+  const piiKeyPadsOfRun = await piiKeyPads(context.ports.secrets);
+  const piiKey: SqlParams = { ...piiKeyPadsOfRun };
   const existing = new Map<string, Set<string>>();
   for (const layer of ["staging", "unified", "marts"] as const) {
     existing.set(layer, new Set((await warehouse.listTables(layer)).map((table) => table.name)));
@@ -147,9 +180,29 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   // extraction is read before building, so a row landing during the build is read again next time.
   const opsTables = (await warehouse.listTables(DATASETS.ops)).map((table) => table.name);
   const previous = await lastWatermark(warehouse, opsTables);
+  // All history, through the newest run date built: a full build for an older date (a backfill) keeps the days
+  // after it, which the next daily run's window would not bring back.
+  const fullWindow: DateWindow = {
+    start: HISTORY_START,
+    end: previous && previous.runDate > message.runDate ? previous.runDate : message.runDate,
+  };
   const watermark = await newestExtraction(warehouse, previous?.watermark ?? EPOCH_WATERMARK);
   const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
-  const warm = previous !== null && built && !message.options.fullRefresh;
+  // A setting every day depends on (time zone, PII key, channel list) changed since the tables were built: a
+  // window would mix two versions of history, so this run rebuilds all of it.
+  const { now: settings, built: builtWith } = await historySettingsOf(
+    warehouse,
+    config,
+    piiKeyPadsOfRun,
+    opsTables,
+  );
+  const changedSettings = previous && built ? changedHistorySettings(builtWith, settings) : [];
+  if (changedSettings.length)
+    log.warn("settings changed since the tables were built: rebuilding all history", {
+      changed: changedSettings.join("; "),
+    });
+  const rebuildAll = message.options.fullRefresh || changedSettings.length > 0;
+  const warm = previous !== null && built && !rebuildAll;
   const lateDays = warm
     ? (await changedDays(warehouse, previous.watermark, message.runDate, config.shop.timezone)).filter(
         (day) => day < incrementalWindow.start,
@@ -233,9 +286,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const buildModel = async (model: ModelDefinition) => {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
     const incremental =
-      !message.options.fullRefresh &&
-      exists &&
-      (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
+      !rebuildAll && exists && (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
     const window = incremental ? modelWindow(model, incrementalWindow) : fullWindow;
     const modelStarted = performance.now();
     const result = await warehouse.materialize({
@@ -298,7 +349,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   // A backfill of an older date leaves the watermark to the newest run date (which reads from it again).
   const saved = !previous || message.runDate >= previous.runDate;
   if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });
-  const fullBuild = message.options.fullRefresh || !built;
+  if (!sameHistorySettings(builtWith, settings)) await saveHistorySettings(warehouse, settings);
+  const fullBuild = rebuildAll || !built;
   const rebuilt: Rebuilt = {
     fromState: previous ? warehouseState(previous) : null,
     toState: warehouseState(saved ? { runDate: message.runDate, watermark } : (previous as Watermark)),
@@ -321,7 +373,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const coverage = coverageDays.length ? ` + ${coverageDays.length} days of source coverage` : "";
   const mode =
     fullBuilds === MODELS.length
-      ? "full build"
+      ? `full build${changedSettings.length ? `: changed since the last build, ${changedSettings.join("; ")}` : ""}`
       : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}${catalogue}${coverage}`;
   return {
     // In MODELS' order, whatever order the parallel builds finished in.

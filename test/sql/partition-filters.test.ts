@@ -72,6 +72,7 @@ const DAILY_FULL_HISTORY_READS: Record<string, string> = {
   "transform/renumbered_days ← unified.shopify_unified":
     "only after late changes: the late days' customers and their orders on any day",
   "transform/last_watermark ← ops.transform_watermarks": "one row per run date, not partitioned",
+  "transform/history_settings ← ops.transform_settings": "one row per setting, not partitioned",
   "transform/stale_coverage_days ← unified.source_coverage":
     "one row per day and source: whether each older day's coverage still holds (a platform back, new settings)",
   "transform/recatalogued_days ← staging.stg_shopify_line_items":

@@ -17,6 +17,10 @@ import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
 import {
+  HISTORY_SETTING_COLUMNS,
+  HISTORY_SETTINGS_TABLE,
+} from "../../functions/transform/history-settings.ts";
+import {
   CATALOGUE_CHANGE_COLUMNS,
   CATALOGUE_CHANGES_TABLE,
   COVERAGE_CHANGE_COLUMNS,
@@ -258,6 +262,11 @@ function defineSuite(server: ZetaSqlServer): void {
       "ops",
       CATALOGUE_CHANGES_TABLE,
       CATALOGUE_CHANGE_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
+    catalog.addTable(
+      "ops",
+      HISTORY_SETTINGS_TABLE,
+      HISTORY_SETTING_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
     );
     catalog.addTable(
       "ops",

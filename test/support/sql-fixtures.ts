@@ -43,7 +43,13 @@ export async function insertRaw(
 export async function buildModels(
   warehouse: DuckDbWarehouse,
   runDate: string,
-  options: { fullRefresh?: boolean; lookbackDays?: number; env?: Record<string, string> } = {},
+  options: {
+    fullRefresh?: boolean;
+    lookbackDays?: number;
+    env?: Record<string, string>;
+    /** The PII hashing key's secret: FIXTURE_PII_KEY unless given. */
+    piiKey?: string;
+  } = {},
 ): Promise<StepResult> {
   const config = loadConfig({
     env: { PULSE_LOOKBACK_DAYS: String(options.lookbackDays ?? 7), ...options.env },
@@ -58,7 +64,7 @@ export async function buildModels(
       options: { fullRefresh: options.fullRefresh ?? false },
     }),
     config,
-    ports: { warehouse, secrets: fixedSecrets({ piiHashKey: FIXTURE_PII_KEY }) },
+    ports: { warehouse, secrets: fixedSecrets({ piiHashKey: options.piiKey ?? FIXTURE_PII_KEY }) },
     log: silentLogger(),
   } as unknown as StepContext;
   return runTransform(context);

@@ -142,6 +142,9 @@ function fakeFor(
         case "products_the_catalogue_merge_changes":
           // The catalogue did not change: no product's days are read (test/sql/catalogue-changes.test.ts).
           return answer(["product_id", "sku"], []);
+        case "days_whose_source_coverage_is_out_of_date":
+          // Every source's coverage still holds (test/sql/source-coverage.test.ts rebuilds days that do not).
+          return answer(["day"], []);
       }
       return answer(["rows_written"], [["5"]]);
     },
@@ -450,6 +453,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
         "unified.source_coverage ← unified.shop_order_days",
         // Cohorts are rebuilt from one row per cohort and order month: months², a few hundred rows.
         "marts.ltv_cohorts ← unified.customer_cohort_activity",
+        // Whether each older day's source coverage still holds: a row a day and source.
+        "days_whose_source_coverage_is_out_of_date ← unified.source_coverage",
         // The newest watermark: one row per run date.
         "last_transform_watermark ← ops.transform_watermarks",
       ].sort(),
