@@ -8,6 +8,7 @@ import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
 import { HISTORY_START, runWindow } from "../lib/run-window.ts";
+import { lastWatermark } from "../lib/warehouse-state.ts";
 import { historySettingsOf, modelParams, modelWindow, piiKeyPads } from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
@@ -67,6 +68,12 @@ export async function planRun(
         break;
       case "transform": {
         const pads = await piiKeyPads(ports.secrets);
+        // As transform: all history runs through the newest run date built, when that is after this one.
+        const newest = (await lastWatermark(ports.warehouse))?.runDate ?? message.runDate;
+        const allHistory = {
+          start: HISTORY_START,
+          end: newest > message.runDate ? newest : message.runDate,
+        };
         const settings = await historySettingsOf(ports.warehouse, config, pads);
         const changed = changedHistorySettings(settings.built, settings.now);
         if (changed.length)
@@ -77,9 +84,7 @@ export async function planRun(
             !changed.length &&
             (model.partitionColumn !== undefined || model.uniqueKey !== undefined) &&
             existing.get(model.layer)?.has(model.name);
-          const modelRange = incremental
-            ? modelWindow(model, window)
-            : { start: HISTORY_START, end: message.runDate };
+          const modelRange = incremental ? modelWindow(model, window) : allHistory;
           const how = !incremental
             ? "rebuild whole"
             : model.uniqueKey && !model.partitionColumn
