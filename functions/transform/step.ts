@@ -165,8 +165,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
   const incrementalWindow = runWindow(message.runDate, config.lookbackDays);
-  const piiKeyPadsOfRun = await piiKeyPads(context.ports.secrets);
-  const piiKey: SqlParams = { ...piiKeyPadsOfRun };
+  const pads = await piiKeyPads(context.ports.secrets);
+  const piiKey: SqlParams = { ...pads };
   const existing = new Map<string, Set<string>>();
   for (const layer of ["staging", "unified", "marts"] as const) {
     existing.set(layer, new Set((await warehouse.listTables(layer)).map((table) => table.name)));
@@ -190,12 +190,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
   // A setting every day depends on (time zone, PII key, channel list) changed since the tables were built: a
   // window would mix two versions of history, so this run rebuilds all of it.
-  const { now: settings, built: builtWith } = await historySettingsOf(
-    warehouse,
-    config,
-    piiKeyPadsOfRun,
-    opsTables,
-  );
+  const { now: settings, built: builtWith } = await historySettingsOf(warehouse, config, pads, opsTables);
   const changedSettings = previous && built ? changedHistorySettings(builtWith, settings) : [];
   if (changedSettings.length)
     log.warn("settings changed since the tables were built: rebuilding all history", {

@@ -237,6 +237,7 @@ describe("source coverage", { timeout: 60_000 }, () => {
     );
     assert.equal(Number(metaDays[0]?.days), 12, "a Meta row, incomplete, on each of the 12 days");
   });
+
   describe("days before a daily run's window", () => {
     // Every day of November to the 20th: an order and Google Ads; Meta until the 5th only (its sync broken);
     // TikTok never. The 20th's full build sees Meta not landed from the 6th on. On the 22nd Meta's sync is mended:
@@ -250,7 +251,7 @@ describe("source coverage", { timeout: 60_000 }, () => {
       );
     const landed = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
 
-    async function metaOutageShop(env: Record<string, string> = {}) {
+    async function metaOutageShop() {
       const shop = await openFixtureWarehouse();
       warehouse = shop;
       await insertRaw(
@@ -268,7 +269,7 @@ describe("source coverage", { timeout: 60_000 }, () => {
         "facebook_ads_insights",
         november(1, 5).map((day) => landed(metaDay(day), LANDED_FIRST)),
       );
-      await buildModels(shop, "2026-11-20", { fullRefresh: true, env });
+      await buildModels(shop, "2026-11-20", { fullRefresh: true });
       return shop;
     }
 
