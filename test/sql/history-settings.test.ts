@@ -19,27 +19,13 @@ import {
   FIXTURE_PII_KEY,
   insertRaw,
   openFixtureWarehouse,
+  soapOrder,
 } from "../support/sql-fixtures.ts";
 
 const LANDED = "2026-11-21T07:00:00Z";
 
-const order = (id: number, createdAt: string, email: string, extractedAt = LANDED) => ({
-  id,
-  name: `#${id}`,
-  email,
-  created_at: createdAt,
-  updated_at: createdAt,
-  currency: "USD",
-  subtotal_price: "50.00",
-  total_discounts: "0.00",
-  total_tax: "0.00",
-  total_price: "50.00",
-  line_items: [
-    { id: id * 10, product_id: 5, variant_id: 50, sku: "S", title: "Soap", quantity: 1, price: "50.00" },
-  ],
-  _airbyte_raw_id: `o${id}`,
-  _airbyte_extracted_at: extractedAt,
-});
+const order = (id: number, createdAt: string, email: string, extractedAt = LANDED) =>
+  soapOrder(id, createdAt, extractedAt, { email });
 
 // Order 1 at 03:00 UTC on the 13th: the 12th in New York (the default time zone), the 13th in London. Ana orders
 // on the 2nd and again on the 18th; Ben on the 13th and the 20th.

@@ -8,24 +8,10 @@ import {
   differencesFromFullRebuild,
   insertRaw,
   openFixtureWarehouse,
+  soapOrder,
 } from "../support/sql-fixtures.ts";
 
-const order = (id: number, createdAt: string) => ({
-  id,
-  name: `#${id}`,
-  created_at: createdAt,
-  updated_at: createdAt,
-  currency: "USD",
-  subtotal_price: "50.00",
-  total_discounts: "0.00",
-  total_tax: "0.00",
-  total_price: "50.00",
-  line_items: [
-    { id: id * 10, product_id: 5, variant_id: 50, sku: "S", title: "Soap", quantity: 1, price: "50.00" },
-  ],
-  _airbyte_raw_id: `o${id}`,
-  _airbyte_extracted_at: "2026-11-22T07:00:00Z",
-});
+const order = (id: number, createdAt: string) => soapOrder(id, createdAt, "2026-11-22T07:00:00Z");
 
 const googleDay = (date: string) => ({
   segments_date: date,

@@ -39,6 +39,35 @@ export async function insertRaw(
   });
 }
 
+/**
+ * A raw Shopify order of one soap (product 5) for 50.00, landed at `extractedAt`: the hand-made fixtures' order.
+ * `extra` adds or replaces raw columns (an email, say).
+ */
+export function soapOrder<Extra extends object>(
+  id: number,
+  createdAt: string,
+  extractedAt: string,
+  extra: Extra = {} as Extra,
+) {
+  return {
+    id,
+    name: `#${id}`,
+    created_at: createdAt,
+    updated_at: createdAt,
+    currency: "USD",
+    subtotal_price: "50.00",
+    total_discounts: "0.00",
+    total_tax: "0.00",
+    total_price: "50.00",
+    line_items: [
+      { id: id * 10, product_id: 5, variant_id: 50, sku: "S", title: "Soap", quantity: 1, price: "50.00" },
+    ],
+    _airbyte_raw_id: `o${id}`,
+    _airbyte_extracted_at: extractedAt,
+    ...extra,
+  };
+}
+
 /** Runs the transform step for a run date: a full build the first time, the trailing window afterwards. */
 export async function buildModels(
   warehouse: DuckDbWarehouse,
