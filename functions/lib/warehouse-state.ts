@@ -1,6 +1,7 @@
 // The warehouse's state as the newest saved transform left it: ops.transform_watermarks' newest row (its run date
-// and the newest raw extraction time it had read). Transform reads it to find the rows landed since, and names
+// and the newest raw extraction time it had read of each event table). Transform reads it to find the rows landed since, and names
 // the state it starts from and the one it leaves; the export step's incremental extracts are valid for one state.
+import { createHash } from "node:crypto";
 import { readQuery } from "./sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Warehouse } from "../shared/ports.ts";
@@ -12,9 +13,15 @@ export interface Watermark {
   watermark: string;
 }
 
-/** A state's name: `<run date>@<watermark>`. */
+/**
+ * A state's name: `<run date>@<watermark>`, the watermark's per-table times (a JSON object) by 12 hex digits of
+ * their SHA-256, so that the name stays short in logs and messages.
+ */
 export function warehouseState(watermark: Watermark): string {
-  return `${watermark.runDate}@${watermark.watermark}`;
+  const text = watermark.watermark.startsWith("{")
+    ? createHash("sha256").update(watermark.watermark).digest("hex").slice(0, 12)
+    : watermark.watermark;
+  return `${watermark.runDate}@${text}`;
 }
 
 /** The newest saved transform's watermark, or null before the first one; `opsTables`: the ops tables, if listed. */

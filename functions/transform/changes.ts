@@ -20,25 +20,73 @@ export const WATERMARK_COLUMNS: readonly LoadColumn[] = [
 /** Before any raw row: what a first build reads from. */
 export const EPOCH_WATERMARK = "1970-01-01 00:00:00+00";
 
-/** The newest extraction time after `since`, or `since` itself when nothing newer landed. */
-export async function newestExtraction(warehouse: Warehouse, since: string): Promise<string> {
-  const [row] = await warehouse.query<{ watermark: string | null }>(
+/** The raw tables whose rows carry an event day: a late row there changes that day's partitions. */
+export const EVENT_TABLES = [
+  "shopify_orders",
+  "facebook_ads_insights",
+  "tiktok_ads_reports_daily",
+  "google_ads_campaign_stats",
+] as const;
+export type EventTable = (typeof EVENT_TABLES)[number];
+
+/**
+ * Each event table's newest extraction time read so far. A table syncs on its own schedule: one time for all
+ * would pass over the rows a long Shopify sync extracted before Meta's newest row but landed after the
+ * transform read it.
+ */
+export type ExtractionMarks = Record<EventTable, string>;
+
+/**
+ * Pure: the marks a watermark's text holds: a JSON object of table → time, or (as saved before the marks were
+ * per table) one time for every table.
+ */
+export function extractionMarks(watermark: string): ExtractionMarks {
+  const perTable: Record<string, unknown> = watermark.startsWith("{")
+    ? (JSON.parse(watermark) as Record<string, unknown>)
+    : {};
+  const fallback = watermark.startsWith("{") ? EPOCH_WATERMARK : watermark;
+  return Object.fromEntries(
+    EVENT_TABLES.map((table) => {
+      const mark = perTable[table];
+      return [table, typeof mark === "string" ? mark : fallback];
+    }),
+  ) as ExtractionMarks;
+}
+
+/** Pure: the watermark text of `marks`, tables in EVENT_TABLES' order. */
+export function watermarkText(marks: ExtractionMarks): string {
+  return JSON.stringify(Object.fromEntries(EVENT_TABLES.map((table) => [table, marks[table]])));
+}
+
+function sinceParams(marks: ExtractionMarks): SqlParams {
+  return Object.fromEntries(EVENT_TABLES.map((table) => [`since_${table}`, marks[table]]));
+}
+
+/** Each table's newest extraction time after its mark, or the mark itself when nothing newer landed there. */
+export async function newestExtraction(
+  warehouse: Warehouse,
+  since: ExtractionMarks,
+): Promise<ExtractionMarks> {
+  const rows = await warehouse.query<{ raw_table: string; extracted_at: string | null }>(
     readQuery("transform/newest_extraction"),
-    { since },
+    sinceParams(since),
     { label: "newest raw extraction" },
   );
-  return row?.watermark ?? since;
+  const newest = new Map(rows.map((row) => [row.raw_table, row.extracted_at]));
+  return Object.fromEntries(
+    EVENT_TABLES.map((table) => [table, newest.get(table) ?? since[table]]),
+  ) as ExtractionMarks;
 }
 
 export async function changedDays(
   warehouse: Warehouse,
-  since: string,
+  since: ExtractionMarks,
   runDate: string,
   timezone: string,
 ): Promise<string[]> {
   const rows = await warehouse.query<{ day: string }>(
     readQuery("transform/changed_days"),
-    { since, run_date: runDate, shop_timezone: timezone },
+    { ...sinceParams(since), run_date: runDate, shop_timezone: timezone },
     { label: "days changed since the watermark", maxRows: 100_000 },
   );
   return rows.map((row) => String(row.day).slice(0, 10));

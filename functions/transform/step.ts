@@ -14,6 +14,7 @@ import {
   changedDays,
   dayRanges,
   EPOCH_WATERMARK,
+  extractionMarks,
   lastWatermark,
   newestExtraction,
   bothCatalogueChanges,
@@ -29,6 +30,7 @@ import {
   staleCoverageDays,
   type Watermark,
   warehouseState,
+  watermarkText,
 } from "./changes.ts";
 import type { Rebuilt } from "../shared/run-message.ts";
 import {
@@ -186,7 +188,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     start: HISTORY_START,
     end: previous && previous.runDate > message.runDate ? previous.runDate : message.runDate,
   };
-  const watermark = await newestExtraction(warehouse, previous?.watermark ?? EPOCH_WATERMARK);
+  const marks = await newestExtraction(warehouse, extractionMarks(previous?.watermark ?? EPOCH_WATERMARK));
+  const watermark = watermarkText(marks);
   const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
   // A setting every day depends on (time zone, PII key, channel list) changed since the tables were built: a
   // window would mix two versions of history, so this run rebuilds all of it.
@@ -199,9 +202,14 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const rebuildAll = message.options.fullRefresh || changedSettings.length > 0;
   const warm = previous !== null && built && !rebuildAll;
   const lateDays = warm
-    ? (await changedDays(warehouse, previous.watermark, message.runDate, config.shop.timezone)).filter(
-        (day) => day < incrementalWindow.start,
-      )
+    ? (
+        await changedDays(
+          warehouse,
+          extractionMarks(previous.watermark),
+          message.runDate,
+          config.shop.timezone,
+        )
+      ).filter((day) => day < incrementalWindow.start)
     : [];
   // A product renamed, re-categorised, new to the catalogue or with new SKUs: asked before the main pass merges
   // the catalogue (it compares the landed products with the staged ones), and kept until its older days are

@@ -1,20 +1,19 @@
--- The newest extraction time of the event tables' raw rows after @since: the watermark the next warm run reads
--- changes from. Text, so that it round-trips exactly (microseconds) through the ops table and TIMESTAMP().
-SELECT CAST(MAX(extracted_at) AS STRING) AS watermark
-FROM (
-  SELECT MAX(_airbyte_extracted_at) AS extracted_at
-  FROM raw.shopify_orders
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since)
-  UNION ALL
-  SELECT MAX(_airbyte_extracted_at) AS extracted_at
-  FROM raw.facebook_ads_insights
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since)
-  UNION ALL
-  SELECT MAX(_airbyte_extracted_at) AS extracted_at
-  FROM raw.tiktok_ads_reports_daily
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since)
-  UNION ALL
-  SELECT MAX(_airbyte_extracted_at) AS extracted_at
-  FROM raw.google_ads_campaign_stats
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since)
-) AS newest
+-- Each event table's newest extraction time after its own mark (@since_<table>): the watermark the next warm run
+-- reads changes from, one time per table. A table syncs on its own: a time from another table would pass over
+-- rows this one extracted earlier but landed later. NULL: nothing newer. Text, so that it round-trips exactly
+-- (microseconds) through the ops table and TIMESTAMP().
+SELECT 'shopify_orders' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
+FROM raw.shopify_orders
+WHERE _airbyte_extracted_at > TIMESTAMP(@since_shopify_orders)
+UNION ALL
+SELECT 'facebook_ads_insights' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
+FROM raw.facebook_ads_insights
+WHERE _airbyte_extracted_at > TIMESTAMP(@since_facebook_ads_insights)
+UNION ALL
+SELECT 'tiktok_ads_reports_daily' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
+FROM raw.tiktok_ads_reports_daily
+WHERE _airbyte_extracted_at > TIMESTAMP(@since_tiktok_ads_reports_daily)
+UNION ALL
+SELECT 'google_ads_campaign_stats' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
+FROM raw.google_ads_campaign_stats
+WHERE _airbyte_extracted_at > TIMESTAMP(@since_google_ads_campaign_stats)

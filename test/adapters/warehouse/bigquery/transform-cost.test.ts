@@ -134,7 +134,15 @@ function fakeFor(
         case "last_transform_watermark":
           return answer(["run_date", "watermark"], [["2026-11-20", "2026-11-21 06:00:00.000000+00"]]);
         case "newest_raw_extraction":
-          return answer(["watermark"], [["2026-11-22 06:00:00.000000+00"]]);
+          return answer(
+            ["raw_table", "extracted_at"],
+            [
+              ["shopify_orders", "2026-11-22 06:00:00.000000+00"],
+              ["facebook_ads_insights", null],
+              ["tiktok_ads_reports_daily", null],
+              ["google_ads_campaign_stats", "2026-11-22 04:00:00.000000+00"],
+            ],
+          );
         case "days_changed_since_the_watermark":
           return answer(["day"], [[LATE_DAY], [RUN_DATE]]);
         case "days_whose_first-order_numbering_changed":

@@ -1,0 +1,51 @@
+// The watermark's text: per-table times as JSON, read back as they were saved, and the one time earlier versions
+// saved read as every table's; the state's name stays short.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { warehouseState } from "../../functions/lib/warehouse-state.ts";
+import {
+  EPOCH_WATERMARK,
+  EVENT_TABLES,
+  extractionMarks,
+  watermarkText,
+} from "../../functions/transform/changes.ts";
+
+const MARKS = {
+  shopify_orders: "2026-11-22 05:00:00.123456+00",
+  facebook_ads_insights: "2026-11-22 05:30:00+00",
+  tiktok_ads_reports_daily: EPOCH_WATERMARK,
+  google_ads_campaign_stats: "2026-11-21 23:59:59+00",
+};
+
+describe("watermarks", () => {
+  it("round-trips each table's time exactly", () => {
+    assert.deepEqual(extractionMarks(watermarkText(MARKS)), MARKS);
+  });
+
+  it("reads one time, as earlier versions saved it, as every table's", () => {
+    const marks = extractionMarks("2026-11-21 05:30:00+00");
+    assert.deepEqual(Object.keys(marks), [...EVENT_TABLES]);
+    for (const table of EVENT_TABLES) assert.equal(marks[table], "2026-11-21 05:30:00+00");
+  });
+
+  it("starts a table missing from the text at the epoch", () => {
+    const marks = extractionMarks(JSON.stringify({ shopify_orders: MARKS.shopify_orders }));
+    assert.equal(marks.shopify_orders, MARKS.shopify_orders);
+    assert.equal(marks.facebook_ads_insights, EPOCH_WATERMARK);
+  });
+
+  it("names a state by its run date and a short digest of the per-table times", () => {
+    const name = warehouseState({ runDate: "2026-11-21", watermark: watermarkText(MARKS) });
+    assert.match(name, /^2026-11-21@[0-9a-f]{12}$/);
+    const other = warehouseState({
+      runDate: "2026-11-21",
+      watermark: watermarkText({ ...MARKS, tiktok_ads_reports_daily: "2026-11-22 06:00:00+00" }),
+    });
+    assert.notEqual(other, name);
+    // A state saved by an earlier version keeps its name, so the export's chunks of it stay valid.
+    assert.equal(
+      warehouseState({ runDate: "2026-11-21", watermark: "2026-11-22 06:00:00+00" }),
+      "2026-11-21@2026-11-22 06:00:00+00",
+    );
+  });
+});
