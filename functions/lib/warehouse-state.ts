@@ -1,6 +1,7 @@
 // The warehouse's state as the newest saved transform left it: ops.transform_watermarks' newest row (its run date
-// and the newest raw extraction time it had read of each event table). Transform reads it to find the rows landed since, and names
-// the state it starts from and the one it leaves; the export step's incremental extracts are valid for one state.
+// and the newest raw extraction time it had read of each event table). Transform reads it to find the rows landed
+// since, and names the state it starts from and the one it leaves; the export step's incremental extracts are
+// valid for one state.
 import { createHash } from "node:crypto";
 import { readQuery } from "./sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
