@@ -7,6 +7,8 @@ import {
   buildModels,
   differencesFromFullRebuild,
   insertRaw,
+  metaAdDay,
+  novemberDays,
   openFixtureWarehouse,
   soapOrder,
 } from "../support/sql-fixtures.ts";
@@ -29,18 +31,7 @@ const googleDay = (date: string) => ({
   _airbyte_extracted_at: "2026-11-22T04:00:00Z",
 });
 
-const metaDay = (date: string) => ({
-  date_start: date,
-  account_id: "1",
-  campaign_id: "c1",
-  adset_id: "s1",
-  ad_id: "a1",
-  spend: 30,
-  impressions: 300,
-  clicks: 9,
-  account_currency: "USD",
-  _airbyte_extracted_at: "2026-11-22T04:00:00Z",
-});
+const metaDay = (date: string) => metaAdDay(date, "2026-11-22T04:00:00Z");
 
 describe("source coverage", { timeout: 60_000 }, () => {
   let warehouse: DuckDbWarehouse | undefined;
@@ -230,11 +221,6 @@ describe("source coverage", { timeout: 60_000 }, () => {
     // it lands the 21st, not the missing days, and the daily run of the 21st rebuilds the 14th to the 21st.
     const LANDED_FIRST = "2026-11-21T06:00:00Z";
     const LANDED_NEXT = "2026-11-22T06:00:00Z";
-    const november = (first: number, last: number) =>
-      Array.from(
-        { length: last - first + 1 },
-        (_, index) => `2026-11-${String(first + index).padStart(2, "0")}`,
-      );
     const landed = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
 
     async function metaOutageShop() {
@@ -243,17 +229,17 @@ describe("source coverage", { timeout: 60_000 }, () => {
       await insertRaw(
         shop,
         "shopify_orders",
-        november(1, 20).map((day, index) => landed(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
+        novemberDays(1, 20).map((day, index) => landed(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
       );
       await insertRaw(
         shop,
         "google_ads_campaign_stats",
-        november(1, 20).map((day) => landed(googleDay(day), LANDED_FIRST)),
+        novemberDays(1, 20).map((day) => landed(googleDay(day), LANDED_FIRST)),
       );
       await insertRaw(
         shop,
         "facebook_ads_insights",
-        november(1, 5).map((day) => landed(metaDay(day), LANDED_FIRST)),
+        novemberDays(1, 5).map((day) => landed(metaDay(day), LANDED_FIRST)),
       );
       await buildModels(shop, "2026-11-20", { fullRefresh: true });
       return shop;
@@ -305,7 +291,7 @@ describe("source coverage", { timeout: 60_000 }, () => {
       assert.equal(daily.metrics?.coverageDays, 8);
       assert.deepEqual(
         await missingByDay(shop, "2026-11-05", "2026-11-21"),
-        november(5, 21).map((day) => [day, "tiktok_ads"]),
+        novemberDays(5, 21).map((day) => [day, "tiktok_ads"]),
       );
       assert.equal(await metaIncomplete(shop), 0, "every Meta row complete");
       assert.deepEqual(await differing(shop), [], "the daily run's tables are the full rebuild's");
@@ -352,7 +338,7 @@ describe("source coverage", { timeout: 60_000 }, () => {
       assert.equal(daily.metrics?.coverageDays, 13);
       assert.deepEqual(
         await missingByDay(shop, "2026-11-01", "2026-11-21"),
-        november(1, 21).map((day) => [day, null]),
+        novemberDays(1, 21).map((day) => [day, null]),
       );
       assert.deepEqual(await differing(shop, env), []);
       // And back: the next run under the default settings expects TikTok on every day again.
@@ -360,7 +346,7 @@ describe("source coverage", { timeout: 60_000 }, () => {
       assert.equal(again.metrics?.coverageDays, 13);
       assert.deepEqual(
         await missingByDay(shop, "2026-11-01", "2026-11-21"),
-        november(1, 21).map((day) => [day, "tiktok_ads"]),
+        novemberDays(1, 21).map((day) => [day, "tiktok_ads"]),
       );
       assert.deepEqual(await differing(shop), []);
     });

@@ -8,6 +8,8 @@ import {
   buildModels,
   differencesFromFullRebuild,
   insertRaw,
+  metaAdDay,
+  novemberDays,
   openFixtureWarehouse,
   soapOrder,
 } from "../support/sql-fixtures.ts";
@@ -16,22 +18,6 @@ const SHOPIFY_SYNC = "2026-11-21T05:00:00Z";
 const META_SYNC = "2026-11-21T05:30:00Z";
 /** Extracted by the Shopify sync before Meta's rows, landed after the transform of the 20th. */
 const EXTRACTED_EARLY_LANDED_LATE = "2026-11-21T05:10:00Z";
-
-const metaDay = (date: string, extractedAt: string) => ({
-  date_start: date,
-  account_id: "1",
-  campaign_id: "c1",
-  adset_id: "s1",
-  ad_id: "a1",
-  spend: 30,
-  impressions: 300,
-  clicks: 9,
-  account_currency: "USD",
-  _airbyte_extracted_at: extractedAt,
-});
-
-const days = (first: number, last: number) =>
-  Array.from({ length: last - first + 1 }, (_, index) => `2026-11-${String(first + index).padStart(2, "0")}`);
 
 describe("the watermark of late changes", { timeout: 60_000 }, () => {
   let warehouse: DuckDbWarehouse | undefined;
@@ -47,12 +33,12 @@ describe("the watermark of late changes", { timeout: 60_000 }, () => {
     await insertRaw(
       shop,
       "shopify_orders",
-      days(1, 20).map((day, index) => soapOrder(index + 1, `${day}T15:00:00Z`, SHOPIFY_SYNC)),
+      novemberDays(1, 20).map((day, index) => soapOrder(index + 1, `${day}T15:00:00Z`, SHOPIFY_SYNC)),
     );
     await insertRaw(
       shop,
       "facebook_ads_insights",
-      days(1, 20).map((day) => metaDay(day, META_SYNC)),
+      novemberDays(1, 20).map((day) => metaAdDay(day, META_SYNC)),
     );
     await buildModels(shop, "2026-11-20", { fullRefresh: true });
     return shop;
@@ -68,7 +54,7 @@ describe("the watermark of late changes", { timeout: 60_000 }, () => {
       }),
       soapOrder(21, "2026-11-21T15:00:00Z", "2026-11-22T05:00:00Z"),
     ]);
-    await insertRaw(shop, "facebook_ads_insights", [metaDay("2026-11-21", "2026-11-22T05:30:00Z")]);
+    await insertRaw(shop, "facebook_ads_insights", [metaAdDay("2026-11-21", "2026-11-22T05:30:00Z")]);
   }
 
   const ordersOn3rd = async (shop: DuckDbWarehouse) =>

@@ -68,6 +68,30 @@ export function soapOrder<Extra extends object>(
   };
 }
 
+/** A raw Meta Ads day of one ad that spent 30.00 (300 impressions, 9 clicks), landed at `extractedAt`. */
+export function metaAdDay(date: string, extractedAt: string) {
+  return {
+    date_start: date,
+    account_id: "1",
+    campaign_id: "c1",
+    adset_id: "s1",
+    ad_id: "a1",
+    spend: 30,
+    impressions: 300,
+    clicks: 9,
+    account_currency: "USD",
+    _airbyte_extracted_at: extractedAt,
+  };
+}
+
+/** November 2026's days from the `first` to the `last`, as YYYY-MM-DD. */
+export function novemberDays(first: number, last: number): string[] {
+  return Array.from(
+    { length: last - first + 1 },
+    (_, index) => `2026-11-${String(first + index).padStart(2, "0")}`,
+  );
+}
+
 /** Runs the transform step for a run date: a full build the first time, the trailing window afterwards. */
 export async function buildModels(
   warehouse: DuckDbWarehouse,
