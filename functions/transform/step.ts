@@ -59,10 +59,6 @@ const COVERAGE_MODEL = "unified.source_coverage";
  * The HMAC key pads the staging models hash emails and phones with. Only transform asks for the key (in the
  * cloud only its service account may read it); a missing key fails with what to set.
  */
-export async function piiKeyParams(secrets: Secrets): Promise<SqlParams> {
-  return { ...(await piiKeyPads(secrets)) };
-}
-
 export async function piiKeyPads(secrets: Secrets): Promise<HmacKeyPads> {
   const key = await secrets.get("piiHashKey");
   if (!key) {

@@ -17,7 +17,7 @@ import { silentLogger } from "../../../../functions/lib/logger.ts";
 import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigquery/table-writes.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../../../functions/lib/sql/models.ts";
 import { readSql } from "../../../../functions/lib/sql/sql-files.ts";
-import { buildWaves, modelParams, piiKeyParams } from "../../../../functions/transform/step.ts";
+import { buildWaves, modelParams, piiKeyPads } from "../../../../functions/transform/step.ts";
 import { runWindow } from "../../../../functions/lib/run-window.ts";
 import { loadConfig, type PulseConfig } from "../../../../functions/shared/config.ts";
 import type { Ledger } from "../../../../functions/shared/ledger.ts";
@@ -372,11 +372,9 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
       const fake = fakeFor(historyDays, config.lookbackDays + 1);
       const warehouse = new BigQueryWarehouse(fake, SETTINGS);
       const message = parseRunMessage({ runDate: RUN_DATE, runId: "scheduler-test", trigger: "scheduler" });
-      const params = modelParams(
-        { message, config },
-        runWindow(RUN_DATE, config.lookbackDays),
-        await piiKeyParams(fixedSecrets()),
-      );
+      const params = modelParams({ message, config }, runWindow(RUN_DATE, config.lookbackDays), {
+        ...(await piiKeyPads(fixedSecrets())),
+      });
       let total = 0;
       for (const model of MODELS.filter((candidate) => candidate.layer === "staging")) {
         total += await warehouse.estimateBytes(readSql(modelPath(model)), params, { label: model.name });
