@@ -39,6 +39,14 @@ export function sourcesStatusPath(runDate: string): string {
   return `${runPrefix(runDate)}/sources.json`;
 }
 
+/**
+ * What the report step's deck was built from (aggregated mart rows, findings, sources' status): the summary email
+ * of the same run reads it instead of asking the warehouse the same questions again.
+ */
+export function reportDataPath(runDate: string): string {
+  return `${runPrefix(runDate)}/report-data.json`;
+}
+
 export function anomaliesPaths(runDate: string): { markdown: string; json: string } {
   return {
     markdown: `${runPrefix(runDate)}/anomalies.md`,

@@ -7,6 +7,7 @@ import {
   summaryEmailMarkerPath,
 } from "../lib/bucket-layout.ts";
 import { loadReportData } from "../lib/reporting/load-report-data.ts";
+import { readReportSnapshot } from "../lib/reporting/report-snapshot.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import type { RunMessage } from "../shared/run-message.ts";
 import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
@@ -49,10 +50,14 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
     };
   }
   const deck = deckPath(runDate);
-  const data = await loadReportData(context, {
+  const links = {
     dashboard: context.config.dashboardUrl,
     deck: (await bucket.exists(deck)) ? await bucket.linkFor(deck) : undefined,
-  });
+  };
+  // What this run's deck was built from, when the report step kept it; else the same questions, asked again.
+  const snapshot = await readReportSnapshot(bucket, runDate, runId);
+  if (!snapshot.data) context.log.info("report data queried again", { reason: snapshot.reason });
+  const data = snapshot.data ? { ...snapshot.data, links } : await loadReportData(context, links);
   // The report step's self-contained dashboard page, linked like the deck (a signed link in the cloud).
   const page = dashboardPagePath(runDate);
   const dashboardPageUrl = (await bucket.exists(page)) ? await bucket.linkFor(page) : undefined;
@@ -78,7 +83,11 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
     } satisfies EmailMarker),
     JSON_TYPE,
   );
-  return { outputs: [sent.location], metrics: { emails: 1 }, summary: `summary email: ${email.subject}` };
+  return {
+    outputs: [sent.location],
+    metrics: { emails: 1, report_data_queried: snapshot.data ? 0 : 1 },
+    summary: `summary email: ${email.subject}`,
+  };
 }
 
 const JSON_TYPE = { contentType: "application/json" };
