@@ -81,6 +81,16 @@ export function countRows(target: string): string {
 }
 
 /**
+ * One row per table of a dataset, its position in `tables` (i) and its rows (n): one statement for the whole
+ * dataset, where a count per table paid a statement's overhead per table (40 of them on every daily run).
+ */
+export function countRowsOfEach(dataset: string, tables: readonly string[]): string {
+  return tables
+    .map((table, index) => `SELECT ${index} AS i, count(*) AS n FROM ${tableName(dataset, table)}`)
+    .join(" UNION ALL ");
+}
+
+/**
  * A whole table from its model, in partition order: the daily run deletes and re-inserts its window's days, and
  * a checkpoint rewrites every row group that lost rows, so a window spread over the table (as parallel joins leave
  * it) costs a rewrite of most of it (1.1 s for unified.shopify_unified at 1M orders). Only the partition column:

@@ -24,6 +24,7 @@ import {
   CHECKPOINT,
   COMMIT,
   countRows,
+  countRowsOfEach,
   createSchema,
   createTable,
   DATASET_COLUMNS,
@@ -531,10 +532,22 @@ export class DuckDbWarehouse implements Warehouse {
         info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
         tables.set(name, info);
       }
-      for (const info of tables.values()) {
-        info.rowCount = await this.count(tableName(dataset, info.name), connection);
+      const infos = [...tables.values()];
+      if (infos.length) {
+        const counts = await this.timed(() =>
+          connection.runAndReadAll(
+            countRowsOfEach(
+              dataset,
+              infos.map((info) => info.name),
+            ),
+          ),
+        );
+        for (const row of counts.getRowObjectsJS()) {
+          const info = infos[Number(row.i)];
+          if (info) info.rowCount = Number(row.n);
+        }
       }
-      return [...tables.values()];
+      return infos;
     });
   }
 

@@ -443,6 +443,19 @@ describe("DuckDB warehouse", () => {
     ]);
   });
 
+  it("counts each table's own rows when a dataset has several (one statement for all)", async () => {
+    const connection = warehouse.rawConnection;
+    await connection.run(`CREATE SCHEMA listing`);
+    await connection.run(`CREATE TABLE listing.empty (id BIGINT)`);
+    await connection.run(`CREATE TABLE listing.five AS SELECT range AS id FROM range(5)`);
+    await connection.run(`CREATE TABLE listing.two AS SELECT range AS id FROM range(2)`);
+    const counts = Object.fromEntries(
+      (await warehouse.listTables("listing")).map((table) => [table.name, table.rowCount]),
+    );
+    assert.deepEqual(counts, { empty: 0, five: 5, two: 2 });
+    await connection.run(`DROP SCHEMA listing CASCADE`);
+  });
+
   it("names the model when its SQL fails", async () => {
     await assert.rejects(
       warehouse.materialize({
