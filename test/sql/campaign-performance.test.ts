@@ -164,6 +164,70 @@ describe("marts.campaign_performance_daily", { timeout: 60_000 }, () => {
   });
 });
 
+describe(
+  "marts.campaign_performance_daily with renamed and same-named campaigns",
+  { timeout: 60_000 },
+  () => {
+    let warehouse: DuckDbWarehouse;
+    const attributed = async () =>
+      (
+        await warehouse.query(
+          `SELECT campaign_id, campaign_name, attributed_orders, attributed_revenue
+         FROM marts.campaign_performance_daily
+         WHERE date = DATE '${DAY}' AND platform = 'google_ads' AND attributed_orders IS NOT NULL
+         ORDER BY campaign_name NULLS LAST, campaign_id`,
+          {},
+          { label: "fixture" },
+        )
+      ).map((row) => [
+        row.campaign_id,
+        row.campaign_name,
+        Number(row.attributed_orders),
+        Number(row.attributed_revenue),
+      ]);
+
+    before(async () => {
+      warehouse = await openFixtureWarehouse();
+      await insertRaw(warehouse, "google_ads_campaign_stats", [
+        // Campaign 11 ran as "Summer_Sale" in September and was renamed "Summer_Sale_2026" in November.
+        google("2026-09-01", 11, "Summer_Sale", 12, "All", 10),
+        google("2026-11-20", 11, "Summer_Sale_2026", 12, "All", 10),
+        // Two campaigns named "Retargeting": 21 in August, 22 in November (the one that ran last takes the name).
+        google("2026-08-01", 21, "Retargeting", 23, "Visitors", 5),
+        google("2026-11-01", 22, "Retargeting", 24, "Visitors", 5),
+        // A campaign no order names, long ago.
+        google("2026-07-01", 31, "Unnamed by any order", 32, "All", 5),
+      ]);
+      await insertRaw(warehouse, "shopify_orders", [
+        // The old name reaches the renamed campaign, which goes by its newest name.
+        order("30.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=summer_sale"),
+        order("35.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Retargeting"),
+        // By id, the older of the two same-named campaigns.
+        order("45.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=21"),
+      ]);
+    });
+    after(() => warehouse.close());
+
+    // campaign id, campaign name, attributed orders, attributed revenue
+    const expected = [
+      ["21", "Retargeting", 1, 45],
+      ["22", "Retargeting", 1, 35],
+      ["11", "Summer_Sale_2026", 1, 30],
+    ];
+
+    it("on a full build", async () => {
+      await buildModels(warehouse, DAY, { fullRefresh: true });
+      assert.deepEqual(await attributed(), expected);
+    });
+
+    it("on an incremental run after the campaigns last spent: the same rows", async () => {
+      await buildModels(warehouse, "2026-11-10", { fullRefresh: true });
+      await buildModels(warehouse, DAY, { lookbackDays: 3 });
+      assert.deepEqual(await attributed(), expected);
+    });
+  },
+);
+
 const tiktok = (day: string, spend: string) => ({
   ad_id: 77,
   advertiser_id: 7,
