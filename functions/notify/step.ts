@@ -56,6 +56,9 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
   };
   // What this run's deck was built from, when the report step kept it; else the same questions, asked again.
   const snapshot = await readReportSnapshot(bucket, runDate, runId);
+  if (snapshot.corrupt) {
+    context.log.error(describeCorrupt(snapshot.corrupt), { event: "state.corrupt", ...snapshot.corrupt });
+  }
   if (!snapshot.data) context.log.info("report data queried again", { reason: snapshot.reason });
   const data = snapshot.data ? { ...snapshot.data, links } : await loadReportData(context, links);
   // The report step's self-contained dashboard page, linked like the deck (a signed link in the cloud).

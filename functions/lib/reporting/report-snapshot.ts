@@ -2,7 +2,7 @@
 // same numbers by construction, and the email costs no second round of warehouse queries: on BigQuery that is a
 // dozen and a half jobs, each with its own latency and its 10 MB minimum per table read.
 import { reportDataPath } from "../bucket-layout.ts";
-import { describeCorrupt, objectWith, readStateFile } from "../../shared/state-file.ts";
+import { type CorruptState, describeCorrupt, objectWith, readStateFile } from "../../shared/state-file.ts";
 import type { Bucket } from "../../shared/ports.ts";
 import type { ReportData } from "./report-data.ts";
 
@@ -45,6 +45,8 @@ export interface SnapshotRead {
   data?: ReportSnapshotData;
   /** Why there is none to use (absent, another run's, unreadable). */
   reason?: string;
+  /** The file was unreadable and set aside. */
+  corrupt?: CorruptState;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function readReportSnapshot(
     reportDataPath(runDate),
     objectWith("runId", "runDate", "data"),
   );
-  if (read.corrupt) return { reason: describeCorrupt(read.corrupt) };
+  if (read.corrupt) return { reason: describeCorrupt(read.corrupt), corrupt: read.corrupt };
   const snapshot = read.value;
   if (!snapshot) return { reason: "the report step kept none" };
   if (snapshot.runId !== runId || snapshot.runDate !== runDate) {
