@@ -151,6 +151,7 @@ locals {
     PULSE_DATASET_PREFIX      = var.dataset_prefix
     PULSE_MAX_BYTES_BILLED    = tostring(var.maximum_bytes_billed)
     PULSE_ENVIRONMENT         = var.environment
+    PULSE_CODE_VERSION        = data.archive_file.source.output_md5 # every function runs this one source archive
     PULSE_LINK_TTL_SECONDS    = tostring(var.link_ttl_seconds)
     PULSE_PII_HASH_KEY_SECRET = var.pii_hash_key_secret_id
     PULSE_SMTP_URL_SECRET     = var.smtp_url_secret_id

@@ -55,7 +55,10 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
     deck: (await bucket.exists(deck)) ? await bucket.linkFor(deck) : undefined,
   };
   // What this run's deck was built from, when the report step kept it; else the same questions, asked again.
-  const snapshot = await readReportSnapshot(bucket, runDate, runId);
+  const snapshot = await readReportSnapshot(bucket, runDate, {
+    runId,
+    codeVersion: context.config.cloud.codeVersion,
+  });
   if (snapshot.corrupt) {
     context.log.error(describeCorrupt(snapshot.corrupt), { event: "state.corrupt", ...snapshot.corrupt });
   }

@@ -21,7 +21,11 @@ export async function runReport(context: StepContext): Promise<StepResult> {
     contentType: "text/html; charset=utf-8",
   });
   // Last, so that a snapshot of this run always comes with its deck: the summary email shows the same numbers.
-  const kept = await saveReportSnapshot(context.ports.bucket, context.message.runId, data);
+  const kept = await saveReportSnapshot(
+    context.ports.bucket,
+    { runId: context.message.runId, codeVersion: context.config.cloud.codeVersion },
+    data,
+  );
   const dashboardBytes = Buffer.byteLength(dashboard.html);
   const missing = dashboard.missing.length ? `; extracts missing: ${dashboard.missing.join(", ")}` : "";
   return {

@@ -274,6 +274,12 @@ export const SETTING_OPTIONS = {
     schema: z.string().regex(/^[a-z0-9_-]{0,63}$/, "expected a label value: a-z, 0-9, _ and -"),
     help: "label on every BigQuery job, e.g. prod",
   }),
+  "cloud.codeVersion": option({
+    env: ["PULSE_CODE_VERSION"],
+    default: "",
+    schema: z.string().regex(/^[A-Za-z0-9._-]{0,64}$/, "expected a version: letters, digits, . _ and -"),
+    help: "the deployed code's version (the Terraform sets the source archive's MD5): a run's email reuses its deck's data only from the same code",
+  }),
   "looker.templateReportId": option({
     env: ["PULSE_LOOKER_TEMPLATE_REPORT_ID"],
     defaultHelp: "— (none: `looker-url` prints one report link per extract)",

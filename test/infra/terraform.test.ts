@@ -659,6 +659,13 @@ describe("Terraform: a first apply on an empty project", () => {
       assert.ok(variable in env, `${key}: ${variable} is set for every function (locals.tf function_env)`);
     }
     assert.equal(env.PULSE_RUNTIME, "cloud");
+    // The code's version is the one source archive's, which every function runs: a run's report and notify agree
+    // on it unless a deploy came between them (functions/lib/reporting/report-snapshot.ts).
+    assert.equal(env.PULSE_CODE_VERSION, "${data.archive_file.source.output_md5}");
+    assert.match(
+      String(resource(tf, "google_storage_bucket_object", "source").name),
+      /\$\{data\.archive_file\.source\.output_md5\}/,
+    );
     const known = new Set(
       [...Object.values(SETTING_OPTIONS), ...Object.values(SETTINGS_SOURCE_OPTIONS)].flatMap(
         (option) => option.env ?? [],

@@ -17,6 +17,7 @@ const ENV = {
   PULSE_BUCKET: "shop-analytics-pulse",
   PULSE_DATASET_PREFIX: "",
   PULSE_MAX_BYTES_BILLED: "2000000000",
+  PULSE_CODE_VERSION: "9e107d9d372bb6826bd81d3542a419d6",
 };
 
 const unusedBigQuery: BigQueryClient = {
@@ -42,6 +43,7 @@ describe("cloud settings and ports", () => {
       smtpUrlSecret: "pulse-smtp-url",
       linkTtlSeconds: 604800,
       environment: "",
+      codeVersion: "9e107d9d372bb6826bd81d3542a419d6",
     });
   });
 

@@ -12,7 +12,15 @@ export type ReportSnapshotData = Omit<ReportData, "links">;
 interface ReportSnapshot {
   runId: string;
   runDate: string;
+  /** The code that wrote it (PULSE_CODE_VERSION): a deploy between a run's report and its notify may change the data's shape. */
+  codeVersion: string;
   data: ReportSnapshotData;
+}
+
+/** Whose report data it is: the run (date and id) and the code's version. */
+export interface SnapshotOwner {
+  runId: string;
+  codeVersion: string;
 }
 
 /**
@@ -29,9 +37,13 @@ function snapshotJson(snapshot: ReportSnapshot): string | undefined {
 }
 
 /** Keeps what this run's deck was built from. Returns whether it was kept (see snapshotJson). */
-export async function saveReportSnapshot(bucket: Bucket, runId: string, data: ReportData): Promise<boolean> {
+export async function saveReportSnapshot(
+  bucket: Bucket,
+  owner: SnapshotOwner,
+  data: ReportData,
+): Promise<boolean> {
   const { links: _links, ...rest } = data;
-  const json = snapshotJson({ runId, runDate: data.runDate, data: rest });
+  const json = snapshotJson({ ...owner, runDate: data.runDate, data: rest });
   if (json === undefined) {
     // A stale snapshot of an earlier run of the date would only be skipped (another runId): removing it is tidier.
     await bucket.delete(reportDataPath(data.runDate));
@@ -50,24 +62,30 @@ export interface SnapshotRead {
 }
 
 /**
- * The report data the report step of this very run (same run date and run id) kept. Another run's is not used:
- * the warehouse may have changed since (a re-run, a backfill), and the email would then disagree with a re-query.
+ * The report data the report step of this very run (same run date and run id) kept, with this code. Another run's
+ * is not used: the warehouse may have changed since (a re-run, a backfill), and the email would then disagree
+ * with a re-query. Another code's is not used either: its data may lack what this code's email reads.
  */
 export async function readReportSnapshot(
   bucket: Bucket,
   runDate: string,
-  runId: string,
+  owner: SnapshotOwner,
 ): Promise<SnapshotRead> {
   const read = await readStateFile<ReportSnapshot>(
     bucket,
     reportDataPath(runDate),
-    objectWith("runId", "runDate", "data"),
+    objectWith("runId", "runDate", "codeVersion", "data"),
   );
   if (read.corrupt) return { reason: describeCorrupt(read.corrupt), corrupt: read.corrupt };
   const snapshot = read.value;
   if (!snapshot) return { reason: "the report step kept none" };
-  if (snapshot.runId !== runId || snapshot.runDate !== runDate) {
-    return { reason: `it is run ${snapshot.runId}'s, not this run's (${runId})` };
+  if (snapshot.runId !== owner.runId || snapshot.runDate !== runDate) {
+    return { reason: `it is run ${snapshot.runId}'s, not this run's (${owner.runId})` };
+  }
+  if (snapshot.codeVersion !== owner.codeVersion) {
+    return {
+      reason: `another version of the code wrote it (${snapshot.codeVersion || "unversioned"}, this is ${owner.codeVersion || "unversioned"})`,
+    };
   }
   return { data: snapshot.data };
 }
