@@ -12,7 +12,10 @@ export type ReportSnapshotData = Omit<ReportData, "links">;
 interface ReportSnapshot {
   runId: string;
   runDate: string;
-  /** The code that wrote it (PULSE_CODE_VERSION): a deploy between a run's report and its notify may change the data's shape. */
+  /**
+   * The code that wrote it (PULSE_CODE_VERSION): a deploy between a run's report and its notify may change the
+   * data's shape.
+   */
   codeVersion: string;
   data: ReportSnapshotData;
 }
