@@ -139,6 +139,13 @@ export const SETTING_OPTIONS = {
     schema: z.number().int().min(0).max(90),
     help: "days before the run date that every incremental model rebuilds (late refunds and attribution)",
   }),
+  lateLandingHours: option({
+    env: ["PULSE_LATE_LANDING_HOURS"],
+    kind: "number",
+    default: 24,
+    schema: z.number().int().min(0).max(168),
+    help: "hours before each raw table's newest extraction read in which a sync may land rows after the transform (batches out of order): the next one rebuilds their days; 0: off",
+  }),
   quality: option({
     default: {},
     defaultHelp: "every check's default",

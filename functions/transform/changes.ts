@@ -3,6 +3,7 @@
 // every such row carries its extraction time. A warm run reads the event days of the rows extracted after the
 // last successful transform's watermark (kept in ops.transform_watermarks) and rebuilds those days' partitions
 // too, so late changes reach the marts without a full refresh.
+import { z } from "zod";
 import { addDays } from "../lib/calendar.ts";
 import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
@@ -53,9 +54,78 @@ export function extractionMarks(watermark: string): ExtractionMarks {
   ) as ExtractionMarks;
 }
 
-/** Pure: the watermark text of `marks`, tables in EVENT_TABLES' order. */
-export function watermarkText(marks: ExtractionMarks): string {
-  return JSON.stringify(Object.fromEntries(EVENT_TABLES.map((table) => [table, marks[table]])));
+/**
+ * What an event table held of the rows extracted in the hours before its mark (the mark included), as a transform
+ * read it: how many, and the XOR of a digest of each raw id (sql/queries/transform/landed_rows.sql).
+ */
+export interface LandedRows {
+  rows: number;
+  digest: string;
+}
+
+/**
+ * The rows of the `hours` before each table's mark, kept with the marks: Airbyte may commit a sync's batches out
+ * of order, and a row extracted before a mark but landed after the transform read past it changes them.
+ */
+export interface LandedSpan {
+  hours: number;
+  tables: Record<EventTable, LandedRows>;
+}
+
+/** Pure: the watermark text of `marks` (and the span of rows landed before them), tables in EVENT_TABLES' order. */
+export function watermarkText(marks: ExtractionMarks, landed?: LandedSpan): string {
+  const times = Object.fromEntries(EVENT_TABLES.map((table) => [table, marks[table]]));
+  if (!landed) return JSON.stringify(times);
+  const tables = Object.fromEntries(EVENT_TABLES.map((table) => [table, landed.tables[table]]));
+  return JSON.stringify({ ...times, landed: { hours: landed.hours, tables } });
+}
+
+const LandedSpanSchema = z.object({
+  hours: z.number().int().min(1),
+  // Every event table's: a record by an enum's keys requires them all.
+  tables: z.record(z.enum(EVENT_TABLES), z.object({ rows: z.number().int().min(0), digest: z.string() })),
+});
+
+/** Pure: the span a watermark's text keeps, or null (saved by an earlier version, or with the check off). */
+export function landedSpan(watermark: string): LandedSpan | null {
+  if (!watermark.startsWith("{")) return null;
+  const parsed = LandedSpanSchema.safeParse((JSON.parse(watermark) as { landed?: unknown }).landed);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Pure: the tables whose rows in the span differ now from what the transform that kept `before` read. */
+export function relandedTables(before: LandedSpan, now: Record<EventTable, LandedRows>): EventTable[] {
+  return EVENT_TABLES.filter(
+    (table) =>
+      before.tables[table].rows !== now[table].rows || before.tables[table].digest !== now[table].digest,
+  );
+}
+
+/** Each table's rows extracted in the `hours` before its mark in `marks`, the mark included. */
+export async function landedRows(
+  warehouse: Warehouse,
+  marks: ExtractionMarks,
+  hours: number,
+): Promise<Record<EventTable, LandedRows>> {
+  const rows = await warehouse.query<{
+    raw_table: string;
+    landed_rows: number | string;
+    raw_id_digest: string | null;
+  }>(
+    readQuery("transform/landed_rows"),
+    {
+      ...Object.fromEntries(EVENT_TABLES.map((table) => [`through_${table}`, marks[table]])),
+      landing_hours: hours,
+    },
+    { label: "rows landed before the marks" },
+  );
+  const byTable = new Map(rows.map((row) => [row.raw_table, row]));
+  return Object.fromEntries(
+    EVENT_TABLES.map((table) => {
+      const row = byTable.get(table);
+      return [table, { rows: Number(row?.landed_rows ?? 0), digest: row?.raw_id_digest ?? "0" }];
+    }),
+  ) as Record<EventTable, LandedRows>;
 }
 
 function sinceParams(marks: ExtractionMarks): SqlParams {
@@ -78,15 +148,28 @@ export async function newestExtraction(
   ) as ExtractionMarks;
 }
 
+/**
+ * The event days of the rows extracted after each table's mark in `since`, up to `runDate`; for the tables in
+ * `rereadHours`, of the rows extracted in that many hours before the mark too (rows that landed after a transform
+ * had read past them).
+ */
 export async function changedDays(
   warehouse: Warehouse,
   since: ExtractionMarks,
   runDate: string,
   timezone: string,
+  rereadHours?: Partial<Record<EventTable, number>>,
 ): Promise<string[]> {
   const rows = await warehouse.query<{ day: string }>(
     readQuery("transform/changed_days"),
-    { ...sinceParams(since), run_date: runDate, shop_timezone: timezone },
+    {
+      ...sinceParams(since),
+      ...Object.fromEntries(
+        EVENT_TABLES.map((table) => [`reread_hours_${table}`, rereadHours?.[table] ?? 0]),
+      ),
+      run_date: runDate,
+      shop_timezone: timezone,
+    },
     { label: "days changed since the watermark", maxRows: 100_000 },
   );
   return rows.map((row) => String(row.day).slice(0, 10));

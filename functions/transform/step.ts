@@ -20,11 +20,15 @@ import {
   bothCatalogueChanges,
   keepCatalogueChanges,
   keepCoverageChanges,
+  type LandedSpan,
+  landedRows,
+  landedSpan,
   NO_CATALOGUE_CHANGE,
   pendingCatalogueChanges,
   pendingCoverageDays,
   recataloguedDays,
   recataloguedProducts,
+  relandedTables,
   renumberedDays,
   saveWatermark,
   staleCoverageDays,
@@ -184,8 +188,22 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     start: HISTORY_START,
     end: previous && previous.runDate > message.runDate ? previous.runDate : message.runDate,
   };
-  const marks = await newestExtraction(warehouse, extractionMarks(previous?.watermark ?? EPOCH_WATERMARK));
-  const watermark = watermarkText(marks);
+  // Rows a sync landed after the last transform had read past them (extracted before its mark): their table's
+  // span of hours before the mark no longer holds what that transform read there. Asked beside the newest marks.
+  const previousSpan = previous ? landedSpan(previous.watermark) : null;
+  const [marks, spanNow] = await Promise.all([
+    newestExtraction(warehouse, extractionMarks(previous?.watermark ?? EPOCH_WATERMARK)),
+    previous && previousSpan
+      ? landedRows(warehouse, extractionMarks(previous.watermark), previousSpan.hours)
+      : null,
+  ]);
+  // Kept with the marks: what each table holds of the rows extracted in the hours before its mark. Asked again by
+  // the next transform, a different answer says a sync landed rows there after this one read past them.
+  const landingHours = config.lateLandingHours;
+  const landed: LandedSpan | undefined = landingHours
+    ? { hours: landingHours, tables: await landedRows(warehouse, marks, landingHours) }
+    : undefined;
+  const watermark = watermarkText(marks, landed);
   const built = MODELS.every((model) => existing.get(model.layer)?.has(model.name));
   // A setting every day depends on (time zone, PII key, channel list) changed since the tables were built: a
   // window would mix two versions of history, so this run rebuilds all of it.
@@ -197,6 +215,13 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     });
   const rebuildAll = message.options.fullRefresh || changedSettings.length > 0;
   const warm = previous !== null && built && !rebuildAll;
+  // Those hours are read again for the late days.
+  const relanded = warm && previousSpan && spanNow ? relandedTables(previousSpan, spanNow) : [];
+  if (relanded.length)
+    log.warn("rows landed after the last transform read past them: their days are rebuilt", {
+      tables: relanded.join(", "),
+      hours: previousSpan?.hours,
+    });
   const lateDays = warm
     ? (
         await changedDays(
@@ -204,6 +229,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
           extractionMarks(previous.watermark),
           message.runDate,
           config.shop.timezone,
+          Object.fromEntries(relanded.map((table) => [table, previousSpan?.hours ?? 0])),
         )
       ).filter((day) => day < incrementalWindow.start)
     : [];
@@ -383,6 +409,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       models: MODELS.length,
       fullBuilds,
       lateDays: lateDays.length,
+      relandedTables: relanded.length,
       lateRanges: lateRanges.length,
       renumberedDays: renumbered.length,
       recataloguedProducts: recatalogued.productIds.length,

@@ -2,6 +2,7 @@
 // extracts a cancelled old order before Meta's sync extracts its newest rows, and lands it after the transform
 // read them. One time for all tables (Meta's) would pass over the cancellation for good; Shopify's own does not.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { afterEach, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import {
@@ -62,14 +63,28 @@ describe("the watermark of late changes", { timeout: 60_000 }, () => {
       (await shop.query("SELECT orders FROM marts.daily_kpis WHERE date = DATE '2026-11-03'"))[0]?.orders,
     );
 
-  it("keeps each raw table's own newest extraction time", async () => {
+  it("keeps each raw table's own newest extraction time, and what it held in the 24 hours before it", async () => {
     const shop = await shopBuiltOn20th();
     const [row] = await shop.query("SELECT watermark FROM ops.transform_watermarks");
+    const ids = (await shop.rawConnection.runAndReadAll("SELECT _airbyte_raw_id FROM raw.shopify_orders"))
+      .getRows()
+      .map(([id]) => String(id));
+    assert.equal(ids.length, 20);
     assert.deepEqual(JSON.parse(String(row?.watermark)), {
       shopify_orders: "2026-11-21 05:00:00+00",
       facebook_ads_insights: "2026-11-21 05:30:00+00",
       tiktok_ads_reports_daily: "1970-01-01 00:00:00+00",
       google_ads_campaign_stats: "1970-01-01 00:00:00+00",
+      landed: {
+        hours: 24,
+        tables: {
+          // Every order was extracted at the mark itself; the Meta days carry no raw id.
+          shopify_orders: { rows: 20, digest: String(xorOfDigests(ids)) },
+          facebook_ads_insights: { rows: 20, digest: "0" },
+          tiktok_ads_reports_daily: { rows: 0, digest: "0" },
+          google_ads_campaign_stats: { rows: 0, digest: "0" },
+        },
+      },
     });
   });
 
@@ -98,11 +113,140 @@ describe("the watermark of late changes", { timeout: 60_000 }, () => {
     const saved = await shop.query(
       "SELECT watermark FROM ops.transform_watermarks WHERE run_date = DATE '2026-11-21'",
     );
-    assert.deepEqual(JSON.parse(String(saved[0]?.watermark)), {
+    const { landed, ...marks } = JSON.parse(String(saved[0]?.watermark)) as Record<string, unknown>;
+    assert.deepEqual(marks, {
       shopify_orders: "2026-11-22 05:00:00+00",
       facebook_ads_insights: "2026-11-22 05:30:00+00",
       tiktok_ads_reports_daily: "2026-11-21 05:30:00+00",
       google_ads_campaign_stats: "2026-11-21 05:30:00+00",
     });
+    // From now on with the rows of the 24 hours before each mark: the 21st's order (extracted on the 22nd at
+    // 05:00) and the cancellation (on the 21st at 05:10).
+    assert.deepEqual((landed as { tables: Record<string, unknown> }).tables.shopify_orders, {
+      rows: 2,
+      digest: String(xorOfDigests(["o21", "o3-cancelled"])),
+    });
   });
 });
+
+/**
+ * A batch of the Shopify sync of the 21st, whose rows the transform of the 20th read up to 05:00, extracted before
+ * that (at `extractedAt`) but committed after the transform: order 3, cancelled. Then the next day's rows.
+ */
+async function cancelledLandingOutOfOrder(shop: DuckDbWarehouse, extractedAt: string) {
+  await insertRaw(shop, "shopify_orders", [
+    soapOrder(3, "2026-11-03T15:00:00Z", extractedAt, {
+      updated_at: "2026-11-21T04:00:00Z",
+      cancelled_at: "2026-11-21T04:00:00Z",
+      _airbyte_raw_id: "o3-cancelled",
+    }),
+    soapOrder(21, "2026-11-21T15:00:00Z", "2026-11-22T05:00:00Z"),
+  ]);
+  await insertRaw(shop, "facebook_ads_insights", [metaAdDay("2026-11-21", "2026-11-22T05:30:00Z")]);
+}
+
+describe("rows a sync lands after the transform read past them", { timeout: 60_000 }, () => {
+  let shop: DuckDbWarehouse | undefined;
+  afterEach(async () => {
+    await shop?.close();
+    shop = undefined;
+  });
+
+  /**
+   * Orders on every day to the 20th, extracted by the sync of the 20th (05:00), the 20th's by the sync of the 21st
+   * (05:00, the mark), built whole for the 20th.
+   */
+  async function builtOn20th(env: Record<string, string> = {}) {
+    shop = await openFixtureWarehouse();
+    await insertRaw(
+      shop,
+      "shopify_orders",
+      novemberDays(1, 20).map((day, index) =>
+        soapOrder(
+          index + 1,
+          `${day}T15:00:00Z`,
+          day === "2026-11-20" ? SHOPIFY_SYNC : "2026-11-20T05:00:00Z",
+        ),
+      ),
+    );
+    await insertRaw(
+      shop,
+      "facebook_ads_insights",
+      novemberDays(1, 20).map((day) => metaAdDay(day, META_SYNC)),
+    );
+    await buildModels(shop, "2026-11-20", { fullRefresh: true, env });
+    return shop;
+  }
+  const ordersOn3rd = async (warehouse: DuckDbWarehouse) =>
+    Number(
+      (await warehouse.query("SELECT orders FROM marts.daily_kpis WHERE date = DATE '2026-11-03'"))[0]
+        ?.orders,
+    );
+
+  it("finds a batch extracted 10 minutes before the mark and rebuilds its day", async () => {
+    const warehouse = await builtOn20th();
+    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T04:50:00Z");
+    const daily = await buildModels(warehouse, "2026-11-21");
+    assert.equal(daily.metrics?.relandedTables, 1, "shopify_orders");
+    // The order days of the 24 hours before the mark, before the window (from the 14th): the 3rd alone.
+    assert.equal(daily.metrics?.lateDays, 1);
+    assert.equal(await ordersOn3rd(warehouse), 0, "the cancelled order no longer counts");
+    assert.deepEqual(
+      Object.entries(await differencesFromFullRebuild(warehouse, "2026-11-21")).filter(
+        ([, rows]) => rows > 0,
+      ),
+      [],
+    );
+  });
+
+  it("finds nothing when nothing landed out of order", async () => {
+    const warehouse = await builtOn20th();
+    await insertRaw(warehouse, "shopify_orders", [
+      soapOrder(21, "2026-11-21T15:00:00Z", "2026-11-22T05:00:00Z"),
+    ]);
+    const daily = await buildModels(warehouse, "2026-11-21");
+    assert.equal(daily.metrics?.relandedTables, 0);
+    assert.equal(daily.metrics?.lateDays, 0);
+  });
+
+  it("passes over such a batch with the check off (0 hours), as before it existed", async () => {
+    const off = { PULSE_LATE_LANDING_HOURS: "0" };
+    const warehouse = await builtOn20th(off);
+    const [row] = await warehouse.query("SELECT watermark FROM ops.transform_watermarks");
+    assert.equal((JSON.parse(String(row?.watermark)) as Record<string, unknown>).landed, undefined);
+    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T04:50:00Z");
+    const daily = await buildModels(warehouse, "2026-11-21", { env: off });
+    assert.equal(daily.metrics?.lateDays, 0);
+    assert.equal(await ordersOn3rd(warehouse), 1, "the cancellation is passed over");
+  });
+
+  it("passes over a batch extracted more than the hours before the mark", async () => {
+    const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
+    // 2 hours and 10 minutes before the mark: outside the span the transform of the 20th kept.
+    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T02:50:00Z");
+    const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "2" } });
+    assert.equal(daily.metrics?.relandedTables, 0);
+    assert.equal(await ordersOn3rd(warehouse), 1);
+  });
+
+  it("compares over the hours the last transform kept, whatever the setting is now", async () => {
+    const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
+    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T04:50:00Z");
+    // Now 48 hours: the span of the 20th's transform (2 hours) is the one asked again.
+    const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "48" } });
+    assert.equal(daily.metrics?.relandedTables, 1);
+    assert.equal(await ordersOn3rd(warehouse), 0);
+    const [row] = await warehouse.query(
+      "SELECT watermark FROM ops.transform_watermarks WHERE run_date = DATE '2026-11-21'",
+    );
+    assert.equal((JSON.parse(String(row?.watermark)) as { landed: { hours: number } }).landed.hours, 48);
+  });
+});
+
+/** XOR of each raw id's MD5's first 15 hex digits as a number, computed here from the ids. */
+function xorOfDigests(ids: readonly string[]): bigint {
+  return ids.reduce(
+    (xor, id) => xor ^ BigInt(`0x${createHash("md5").update(id).digest("hex").slice(0, 15)}`),
+    0n,
+  );
+}

@@ -66,6 +66,16 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["since_facebook_ads_insights", simpleType("STRING")],
   ["since_tiktok_ads_reports_daily", simpleType("STRING")],
   ["since_google_ads_campaign_stats", simpleType("STRING")],
+  ...[
+    "shopify_orders",
+    "facebook_ads_insights",
+    "tiktok_ads_reports_daily",
+    "google_ads_campaign_stats",
+  ].flatMap((table): [string, CatalogColumn["type"]][] => [
+    [`through_${table}`, simpleType("STRING")],
+    [`reread_hours_${table}`, simpleType("INT64")],
+  ]),
+  ["landing_hours", simpleType("INT64")],
   ["kind", simpleType("STRING")],
   ["sha256", simpleType("STRING")],
   ["landed_within_hours", simpleType("INT64")],

@@ -7,6 +7,9 @@ import {
   EPOCH_WATERMARK,
   EVENT_TABLES,
   extractionMarks,
+  type LandedSpan,
+  landedSpan,
+  relandedTables,
   watermarkText,
 } from "../../functions/transform/changes.ts";
 
@@ -47,5 +50,38 @@ describe("watermarks", () => {
       warehouseState({ runDate: "2026-11-21", watermark: "2026-11-22 06:00:00+00" }),
       "2026-11-21@2026-11-22 06:00:00+00",
     );
+  });
+
+  const SPAN: LandedSpan = {
+    hours: 24,
+    tables: {
+      shopify_orders: { rows: 1200, digest: "-4611686018427387904" },
+      facebook_ads_insights: { rows: 40, digest: "1152921504606846975" },
+      tiktok_ads_reports_daily: { rows: 0, digest: "0" },
+      google_ads_campaign_stats: { rows: 7, digest: "12345" },
+    },
+  };
+
+  it("keeps the span of rows landed before the marks beside them, read back as written", () => {
+    const text = watermarkText(MARKS, SPAN);
+    assert.deepEqual(landedSpan(text), SPAN);
+    assert.deepEqual(extractionMarks(text), MARKS);
+  });
+
+  it("has no span in a watermark without one, one time for all tables or a span missing a table", () => {
+    assert.equal(landedSpan(watermarkText(MARKS)), null);
+    assert.equal(landedSpan("2026-11-21 05:30:00+00"), null);
+    const { google_ads_campaign_stats: _dropped, ...threeTables } = SPAN.tables;
+    assert.equal(landedSpan(JSON.stringify({ ...MARKS, landed: { hours: 24, tables: threeTables } })), null);
+  });
+
+  it("names the tables whose rows in the span changed, by count or by digest alone", () => {
+    assert.deepEqual(relandedTables(SPAN, SPAN.tables), []);
+    const now = {
+      ...SPAN.tables,
+      shopify_orders: { rows: 1201, digest: SPAN.tables.shopify_orders.digest },
+      google_ads_campaign_stats: { rows: 7, digest: "54321" },
+    };
+    assert.deepEqual(relandedTables(SPAN, now), ["shopify_orders", "google_ads_campaign_stats"]);
   });
 });

@@ -1,24 +1,31 @@
 -- The event days of the raw rows extracted since the last transform's watermark (each table's own mark,
 -- @since_<table>), up to the run date: a refund or a cancellation of an old order (Airbyte lands the order
 -- again), a late ad report, a backfilled file drop. A warm run rebuilds these days' partitions as well as its
--- window. Every read prunes on the raw tables' partition column (_airbyte_extracted_at).
+-- window. For a table whose rows in the hours before its mark changed since that transform read them
+-- (transform/landed_rows: a sync landed batches out of order), those hours are read again
+-- (@reread_hours_<table>; 0 otherwise). Every read prunes on the raw tables' partition column
+-- (_airbyte_extracted_at).
 SELECT DISTINCT day
 FROM (
   SELECT DATE(created_at, @shop_timezone) AS day
   FROM raw.shopify_orders
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since_shopify_orders)
+  WHERE _airbyte_extracted_at
+    > TIMESTAMP_SUB(TIMESTAMP(@since_shopify_orders), INTERVAL @reread_hours_shopify_orders HOUR)
   UNION ALL
   SELECT date_start AS day
   FROM raw.facebook_ads_insights
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since_facebook_ads_insights)
+  WHERE _airbyte_extracted_at
+    > TIMESTAMP_SUB(TIMESTAMP(@since_facebook_ads_insights), INTERVAL @reread_hours_facebook_ads_insights HOUR)
   UNION ALL
   SELECT DATE(stat_time_day) AS day
   FROM raw.tiktok_ads_reports_daily
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since_tiktok_ads_reports_daily)
+  WHERE _airbyte_extracted_at
+    > TIMESTAMP_SUB(TIMESTAMP(@since_tiktok_ads_reports_daily), INTERVAL @reread_hours_tiktok_ads_reports_daily HOUR)
   UNION ALL
   SELECT segments_date AS day
   FROM raw.google_ads_campaign_stats
-  WHERE _airbyte_extracted_at > TIMESTAMP(@since_google_ads_campaign_stats)
+  WHERE _airbyte_extracted_at
+    > TIMESTAMP_SUB(TIMESTAMP(@since_google_ads_campaign_stats), INTERVAL @reread_hours_google_ads_campaign_stats HOUR)
 ) AS changed
 WHERE day <= @run_date
 ORDER BY day

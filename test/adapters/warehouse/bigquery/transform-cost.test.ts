@@ -75,6 +75,21 @@ let lastFake: FakeBigQuery | undefined;
 const LATE_DAY = "2026-06-15";
 const RENUMBERED_DAY = "2026-07-02";
 
+/** What each raw table held of the rows extracted in the 24 hours before its mark, as the last transform read it. */
+const LANDED_ROWS = {
+  shopify_orders: { rows: 1800, digest: "123456789" },
+  facebook_ads_insights: { rows: 0, digest: "0" },
+  tiktok_ads_reports_daily: { rows: 0, digest: "0" },
+  google_ads_campaign_stats: { rows: 0, digest: "0" },
+};
+const LAST_WATERMARK = JSON.stringify({
+  shopify_orders: "2026-11-21 06:00:00.000000+00",
+  facebook_ads_insights: "1970-01-01 00:00:00+00",
+  tiktok_ads_reports_daily: "1970-01-01 00:00:00+00",
+  google_ads_campaign_stats: "2026-11-21 04:00:00.000000+00",
+  landed: { hours: 24, tables: LANDED_ROWS },
+});
+
 /**
  * The fake BigQuery of a shop whose every model is built and whose last transform saved a watermark: its answers to
  * the transform's own queries (watermarks, changed and renumbered days; a late change when `lateChanges`), and to
@@ -132,7 +147,13 @@ function fakeFor(
       }
       switch (request.configuration.labels.label) {
         case "last_transform_watermark":
-          return answer(["run_date", "watermark"], [["2026-11-20", "2026-11-21 06:00:00.000000+00"]]);
+          return answer(["run_date", "watermark"], [["2026-11-20", LAST_WATERMARK]]);
+        case "rows_landed_before_the_marks":
+          // The same rows as the last transform kept: nothing landed behind its marks.
+          return answer(
+            ["raw_table", "landed_rows", "raw_id_digest"],
+            Object.entries(LANDED_ROWS).map(([table, rows]) => [table, String(rows.rows), rows.digest]),
+          );
         case "newest_raw_extraction":
           return answer(
             ["raw_table", "extracted_at"],

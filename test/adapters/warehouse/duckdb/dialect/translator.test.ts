@@ -495,6 +495,20 @@ describe("whole queries", () => {
     assert.equal(row?.pos_of_min, "0");
     assert.equal(Number(row?.distinct_x), 5);
   });
+
+  it("BIT_AND, BIT_OR and BIT_XOR over INT64, 60-bit values and negatives included", async () => {
+    const [row] = await rows(`
+      SELECT BIT_AND(x) AS all_bits, BIT_OR(x) AS any_bit, BIT_XOR(x) AS odd_bits,
+        BIT_XOR(y) AS digest, BIT_XOR(CAST(NULL AS INT64)) AS nothing
+      FROM UNNEST([STRUCT(13 AS x, 1152921504606846975 AS y), (7, -1), (5, 1)])`);
+    // 1101 & 0111 & 0101, 1101 | 0111 | 0101, 1101 ^ 0111 ^ 0101.
+    assert.equal(Number(row?.all_bits), 5);
+    assert.equal(Number(row?.any_bit), 15);
+    assert.equal(Number(row?.odd_bits), 15);
+    // (2^60 − 1) ^ −1 is −2^60 (all bits above the 60th); ^ 1 sets the lowest.
+    assert.equal(BigInt(String(row?.digest)), -(2n ** 60n) + 1n);
+    assert.equal(row?.nothing, null);
+  });
 });
 
 it("every function in the rewrite table is exercised by the parity table or this file", () => {
