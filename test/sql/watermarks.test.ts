@@ -29,34 +29,13 @@ describe("the watermark of late changes", { timeout: 60_000 }, () => {
 
   /** An order and a Meta day on every day to the 20th, built whole for the 20th. */
   async function shopBuiltOn20th() {
-    const shop = await openFixtureWarehouse();
+    const shop = await ordersAndMetaDaysBuiltOn20th(() => SHOPIFY_SYNC);
     warehouse = shop;
-    await insertRaw(
-      shop,
-      "shopify_orders",
-      novemberDays(1, 20).map((day, index) => soapOrder(index + 1, `${day}T15:00:00Z`, SHOPIFY_SYNC)),
-    );
-    await insertRaw(
-      shop,
-      "facebook_ads_insights",
-      novemberDays(1, 20).map((day) => metaAdDay(day, META_SYNC)),
-    );
-    await buildModels(shop, "2026-11-20", { fullRefresh: true });
     return shop;
   }
 
   /** Order 3 (the 3rd, long before the next window) cancelled, and the 21st's rows. */
-  async function cancelledLandingLate(shop: DuckDbWarehouse) {
-    await insertRaw(shop, "shopify_orders", [
-      soapOrder(3, "2026-11-03T15:00:00Z", EXTRACTED_EARLY_LANDED_LATE, {
-        updated_at: "2026-11-21T04:00:00Z",
-        cancelled_at: "2026-11-21T04:00:00Z",
-        _airbyte_raw_id: "o3-cancelled",
-      }),
-      soapOrder(21, "2026-11-21T15:00:00Z", "2026-11-22T05:00:00Z"),
-    ]);
-    await insertRaw(shop, "facebook_ads_insights", [metaAdDay("2026-11-21", "2026-11-22T05:30:00Z")]);
-  }
+  const cancelledLandingLate = (shop: DuckDbWarehouse) => cancelledLanding(shop, EXTRACTED_EARLY_LANDED_LATE);
 
   const ordersOn3rd = async (shop: DuckDbWarehouse) =>
     Number(
@@ -130,10 +109,33 @@ describe("the watermark of late changes", { timeout: 60_000 }, () => {
 });
 
 /**
- * A batch of the Shopify sync of the 21st, whose rows the transform of the 20th read up to 05:00, extracted before
- * that (at `extractedAt`) but committed after the transform: order 3, cancelled. Then the next day's rows.
+ * An order and a Meta day on every day to the 20th, the orders extracted at `orderExtractedAt(day)`, the Meta days
+ * at META_SYNC; built whole for the 20th.
  */
-async function cancelledLandingOutOfOrder(shop: DuckDbWarehouse, extractedAt: string) {
+async function ordersAndMetaDaysBuiltOn20th(
+  orderExtractedAt: (day: string) => string,
+  env: Record<string, string> = {},
+): Promise<DuckDbWarehouse> {
+  const shop = await openFixtureWarehouse();
+  await insertRaw(
+    shop,
+    "shopify_orders",
+    novemberDays(1, 20).map((day, index) => soapOrder(index + 1, `${day}T15:00:00Z`, orderExtractedAt(day))),
+  );
+  await insertRaw(
+    shop,
+    "facebook_ads_insights",
+    novemberDays(1, 20).map((day) => metaAdDay(day, META_SYNC)),
+  );
+  await buildModels(shop, "2026-11-20", { fullRefresh: true, env });
+  return shop;
+}
+
+/**
+ * Order 3 (the 3rd, long before the next window) cancelled, extracted at `extractedAt` and landed after the
+ * transform of the 20th; then the 21st's rows.
+ */
+async function cancelledLanding(shop: DuckDbWarehouse, extractedAt: string) {
   await insertRaw(shop, "shopify_orders", [
     soapOrder(3, "2026-11-03T15:00:00Z", extractedAt, {
       updated_at: "2026-11-21T04:00:00Z",
@@ -153,28 +155,14 @@ describe("rows a sync lands after the transform read past them", { timeout: 60_0
   });
 
   /**
-   * Orders on every day to the 20th, extracted by the sync of the 20th (05:00), the 20th's by the sync of the 21st
-   * (05:00, the mark), built whole for the 20th.
+   * The orders extracted by the sync of the 20th (05:00), the 20th's by the sync of the 21st (05:00, the mark).
+   * A batch of that sync extracted before 05:00 then lands after the transform: `cancelledLanding`.
    */
   async function builtOn20th(env: Record<string, string> = {}) {
-    shop = await openFixtureWarehouse();
-    await insertRaw(
-      shop,
-      "shopify_orders",
-      novemberDays(1, 20).map((day, index) =>
-        soapOrder(
-          index + 1,
-          `${day}T15:00:00Z`,
-          day === "2026-11-20" ? SHOPIFY_SYNC : "2026-11-20T05:00:00Z",
-        ),
-      ),
+    shop = await ordersAndMetaDaysBuiltOn20th(
+      (day) => (day === "2026-11-20" ? SHOPIFY_SYNC : "2026-11-20T05:00:00Z"),
+      env,
     );
-    await insertRaw(
-      shop,
-      "facebook_ads_insights",
-      novemberDays(1, 20).map((day) => metaAdDay(day, META_SYNC)),
-    );
-    await buildModels(shop, "2026-11-20", { fullRefresh: true, env });
     return shop;
   }
   const ordersOn3rd = async (warehouse: DuckDbWarehouse) =>
@@ -185,7 +173,7 @@ describe("rows a sync lands after the transform read past them", { timeout: 60_0
 
   it("finds a batch extracted 10 minutes before the mark and rebuilds its day", async () => {
     const warehouse = await builtOn20th();
-    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T04:50:00Z");
+    await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
     const daily = await buildModels(warehouse, "2026-11-21");
     assert.equal(daily.metrics?.relandedTables, 1, "shopify_orders");
     // The order days of the 24 hours before the mark, before the window (from the 14th): the 3rd alone.
@@ -214,7 +202,7 @@ describe("rows a sync lands after the transform read past them", { timeout: 60_0
     const warehouse = await builtOn20th(off);
     const [row] = await warehouse.query("SELECT watermark FROM ops.transform_watermarks");
     assert.equal((JSON.parse(String(row?.watermark)) as Record<string, unknown>).landed, undefined);
-    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T04:50:00Z");
+    await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
     const daily = await buildModels(warehouse, "2026-11-21", { env: off });
     assert.equal(daily.metrics?.lateDays, 0);
     assert.equal(await ordersOn3rd(warehouse), 1, "the cancellation is passed over");
@@ -223,7 +211,7 @@ describe("rows a sync lands after the transform read past them", { timeout: 60_0
   it("passes over a batch extracted more than the hours before the mark", async () => {
     const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
     // 2 hours and 10 minutes before the mark: outside the span the transform of the 20th kept.
-    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T02:50:00Z");
+    await cancelledLanding(warehouse, "2026-11-21T02:50:00Z");
     const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "2" } });
     assert.equal(daily.metrics?.relandedTables, 0);
     assert.equal(await ordersOn3rd(warehouse), 1);
@@ -231,7 +219,7 @@ describe("rows a sync lands after the transform read past them", { timeout: 60_0
 
   it("compares over the hours the last transform kept, whatever the setting is now", async () => {
     const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
-    await cancelledLandingOutOfOrder(warehouse, "2026-11-21T04:50:00Z");
+    await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
     // Now 48 hours: the span of the 20th's transform (2 hours) is the one asked again.
     const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "48" } });
     assert.equal(daily.metrics?.relandedTables, 1);
