@@ -1,6 +1,8 @@
 // The watermark a warm run reads late changes from, per raw table, on hand-made raw rows: a long Shopify sync
 // extracts a cancelled old order before Meta's sync extracts its newest rows, and lands it after the transform
 // read them. One time for all tables (Meta's) would pass over the cancellation for good; Shopify's own does not.
+// And within one table: a batch of Shopify's sync extracted before its mark but committed after the transform,
+// found by the span of rows each transform keeps with its marks.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { afterEach, describe, it } from "node:test";
