@@ -61,7 +61,13 @@ export interface MaterializeRequest {
 }
 
 export interface MaterializeResult {
+  /** The rows the model gave: the whole table, or the window's (incremental). */
   rowsWritten: number;
+  /**
+   * Of an incremental run's rows, the stored ones it deleted and the ones it inserted, where the engine replaces
+   * only what changed (DuckDB); BigQuery rewrites the window's partitions whole.
+   */
+  rowsChanged?: { deleted: number; inserted: number };
   mode: "full" | "incremental";
   /** The build's own time, without waiting for the warehouse to take it (parallel builds queue). */
   buildMs?: number;

@@ -332,6 +332,9 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       model: `${model.layer}.${model.name}`,
       mode: result.mode,
       rows: result.rowsWritten,
+      ...(result.rowsChanged
+        ? { deleted: result.rowsChanged.deleted, inserted: result.rowsChanged.inserted }
+        : {}),
       ms: result.buildMs ?? Math.round(performance.now() - modelStarted),
       ...(result.rowOrder ? { rowOrder: result.rowOrder } : {}),
     });

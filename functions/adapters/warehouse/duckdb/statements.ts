@@ -43,10 +43,11 @@ export function createSchema(dataset: string): string {
 }
 
 /**
- * Binds $dataset and $table; one row, its comment (the fingerprint of the model that built it), or none when the
- * table does not exist. DuckDB's own catalog function: information_schema's view is slower.
+ * Binds $dataset and $table; one row, its comment (the fingerprint of the model that built it) and its estimated
+ * row count, or none when the table does not exist. DuckDB's own catalog function: information_schema's view is
+ * slower.
  */
-export const TABLE_COMMENT = `SELECT comment FROM duckdb_tables()
+export const TABLE_COMMENT = `SELECT comment, estimated_size FROM duckdb_tables()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table`;
 
 /** The text is a fingerprint (letters, digits, a colon), quoted all the same. */
@@ -128,6 +129,41 @@ export function insertWindow(target: string, select: string, partitionColumn: st
   const partition = quoteIdentifier(partitionColumn);
   return `INSERT INTO ${target} BY NAME SELECT * FROM (${select}) AS model WHERE ${partition} BETWEEN $window_start AND $window_end`;
 }
+
+/**
+ * A window's partitions replaced by their difference: the rows the model gives now are staged in the table's own
+ * shape; the stored rows of the window the model no longer gives are deleted, and only the rows not already stored
+ * are inserted. The window's rows end up exactly as a delete of the window and an insert of the model would leave
+ * them (as a multiset: each row as many times as the model gives it), but a daily run's window is mostly the same
+ * rows as the day before's, and every row deleted and inserted again was rewritten by the checkpoint: DuckDB
+ * merges row groups that lost rows, so on consecutive daily runs at 1M orders it rewrote 375k rows each of
+ * stg_shopify_orders and shopify_unified, a 3–5 s checkpoint (2026-12-02).
+ */
+export const windowReplace = {
+  stage: (target: string): string =>
+    `CREATE OR REPLACE TEMP TABLE pulse_window AS SELECT * FROM ${target} LIMIT 0`,
+  /** Binds the model's parameters, $window_start and $window_end. */
+  fill: (select: string, partitionColumn: string): string =>
+    `INSERT INTO pulse_window BY NAME SELECT * FROM (${select}) AS model ` +
+    `WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`,
+  /**
+   * Binds $window_start and $window_end. The stored rows of the window that the model does not give (as many times
+   * as stored) are the stale ones; every stored copy of a stale row goes (a row is compared whole: the table's
+   * alias is the row as a struct, whose NULLs compare equal), so that what stays of the window is a part of what the
+   * model gives, and insertNew adds the rest.
+   */
+  deleteStale: (target: string, partitionColumn: string): string => {
+    const inWindow = `${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
+    return `DELETE FROM ${target} AS stored_row WHERE ${inWindow} AND stored_row IN (
+  SELECT stale_row FROM (SELECT * FROM ${target} WHERE ${inWindow} EXCEPT ALL SELECT * FROM pulse_window) AS stale_row
+)`;
+  },
+  /** Binds $window_start and $window_end. What is left of the window is rows the model gives: the others go in. */
+  insertNew: (target: string, partitionColumn: string): string =>
+    `INSERT INTO ${target} SELECT * FROM pulse_window EXCEPT ALL SELECT * FROM ${target} ` +
+    `WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`,
+  drop: "DROP TABLE pulse_window",
+};
 
 /** A keyed merge: the model's changed records are staged, replace the rows with their key, then go. */
 export const keyedMerge = {
