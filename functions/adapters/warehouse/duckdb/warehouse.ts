@@ -4,7 +4,6 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "./node-api.ts";
 import type {
-  DateWindow,
   LoadRequest,
   MaterializeRequest,
   MaterializeResult,
@@ -18,6 +17,7 @@ import type {
 } from "../../../shared/ports.ts";
 import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
+import { mergeByKey, replaceWindow, type Timed } from "./incremental-writes.ts";
 import { plainRows } from "./rows.ts";
 import { ConnectionPool } from "./connection-pool.ts";
 import {
@@ -31,12 +31,9 @@ import {
   DATASET_COLUMNS,
   DUCKDB_SESSION_SETUP,
   deleteWhereEquals,
-  deleteWindow,
   fullBuild,
   sortInPlace,
   insertValues,
-  insertWindow,
-  keyedMerge,
   newestMonthRowGroups,
   ORDERED_INSERTS,
   ROLLBACK,
@@ -47,7 +44,6 @@ import {
   modelShape,
   tableName,
   UNORDERED_INSERTS,
-  windowReplace,
 } from "./statements.ts";
 
 const DEFAULT_MAX_ROWS = 50_000;
@@ -333,10 +329,11 @@ export class DuckDbWarehouse implements Warehouse {
     // Said inside the write's own transaction, so that a table carries the fingerprint of the SQL that wrote it.
     const relabel = comment === fingerprint ? undefined : fingerprintComment;
     const label = request.label ?? `${request.dataset}.${request.table}`;
+    const timed: Timed = (work) => this.timed(work);
     try {
       if (incremental && relabel) await this.checkColumns(connection, request, select, params, label);
       if (incremental && request.uniqueKey && !request.partitionColumn) {
-        return await this.mergeByKey(connection, target, select, params, request.uniqueKey, relabel);
+        return await mergeByKey({ connection, timed, target, select, params, relabel }, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
         const rowOrder = await this.buildWhole(connection, target, select, params, request);
@@ -348,31 +345,8 @@ export class DuckDbWarehouse implements Warehouse {
         };
       }
       const { window, partitionColumn } = request;
-      if ((stored?.rows ?? 0) > ROW_GROUP_ROWS)
-        return await this.replaceWindowByDifference(
-          connection,
-          target,
-          select,
-          params,
-          window,
-          partitionColumn,
-          relabel,
-        );
-      const deleteSql = deleteWindow(target, partitionColumn);
-      const insertSql = insertWindow(target, select, partitionColumn);
-      const dates = toDuckDbParams({ window_start: window.start, window_end: window.end });
-      await this.timed(() => connection.run(BEGIN_TRANSACTION));
-      try {
-        await this.timed(() => connection.run(deleteSql, dates));
-        // Only the window's partitions are replaced, exactly as a BigQuery partition overwrite would.
-        const inserted = await this.timed(() => connection.run(insertSql, { ...params, ...dates }));
-        if (relabel) await this.timed(() => connection.run(relabel));
-        await this.timed(() => connection.run(COMMIT));
-        return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
-      } catch (error) {
-        await connection.run(ROLLBACK);
-        throw error;
-      }
+      const write = { connection, timed, target, select, params, relabel };
+      return await replaceWindow(write, window, partitionColumn, stored?.rows ?? 0);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`model ${label} failed on DuckDB: ${reason}`, { cause: error });
@@ -439,73 +413,6 @@ export class DuckDbWarehouse implements Warehouse {
     if (Number(spread.row_groups ?? 0) <= fewest + SPREAD_ROW_GROUPS_KEPT) return "kept";
     await this.timed(() => connection.run(sortInPlace(target, partitionColumn)));
     return "sorted after";
-  }
-
-  /**
-   * A table of more than a row group: its window's partitions are replaced, exactly as a BigQuery partition
-   * overwrite would, in one transaction, but of them only the rows that changed are deleted and inserted
-   * (windowReplace says why). A smaller table's rows sit in one row group, which a checkpoint rewrites whole
-   * cheaply: its window is deleted and inserted, two statements instead of five.
-   */
-  private async replaceWindowByDifference(
-    connection: DuckDBConnection,
-    target: string,
-    select: string,
-    params: Record<string, DuckDBValue>,
-    dates: DateWindow,
-    partitionColumn: string,
-    relabel: string | undefined,
-  ): Promise<MaterializeResult> {
-    const window = toDuckDbParams({ window_start: dates.start, window_end: dates.end });
-    await this.timed(() => connection.run(BEGIN_TRANSACTION));
-    try {
-      await this.timed(() => connection.run(windowReplace.stage(target)));
-      const staged = await this.timed(() =>
-        connection.run(windowReplace.fill(select, partitionColumn), { ...params, ...window }),
-      );
-      const deleted = await this.timed(() =>
-        connection.run(windowReplace.deleteStale(target, partitionColumn), window),
-      );
-      const inserted = await this.timed(() =>
-        connection.run(windowReplace.insertNew(target, partitionColumn), window),
-      );
-      await this.timed(() => connection.run(windowReplace.drop));
-      if (relabel) await this.timed(() => connection.run(relabel));
-      await this.timed(() => connection.run(COMMIT));
-      return {
-        rowsWritten: Number(staged.rowsChanged),
-        rowsChanged: { deleted: Number(deleted.rowsChanged), inserted: Number(inserted.rowsChanged) },
-        mode: "incremental",
-      };
-    } catch (error) {
-      await connection.run(ROLLBACK);
-      throw error;
-    }
-  }
-
-  /** The changed records replace the rows with the same key, in one transaction. */
-  private async mergeByKey(
-    connection: DuckDBConnection,
-    target: string,
-    select: string,
-    params: Record<string, DuckDBValue>,
-    uniqueKey: string,
-    relabel: string | undefined,
-  ): Promise<MaterializeResult> {
-    const deleteReplaced = keyedMerge.deleteReplaced(target, uniqueKey);
-    await this.timed(() => connection.run(BEGIN_TRANSACTION));
-    try {
-      await this.timed(() => connection.run(keyedMerge.stage(select), params));
-      await this.timed(() => connection.run(deleteReplaced));
-      const inserted = await this.timed(() => connection.run(keyedMerge.insert(target)));
-      await this.timed(() => connection.run(keyedMerge.drop));
-      if (relabel) await this.timed(() => connection.run(relabel));
-      await this.timed(() => connection.run(COMMIT));
-      return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
-    } catch (error) {
-      await connection.run(ROLLBACK);
-      throw error;
-    }
   }
 
   private async count(target: string, connection = this.connection): Promise<number> {
