@@ -40,6 +40,17 @@ export interface HistoryResult {
   warmCompare: Timed[];
 }
 
+/**
+ * Daily runs in a row on one warehouse: a cold build, then each day's run on what the day before left, as a shop's
+ * mornings go. The scale table's warm run is the first of them only.
+ */
+export interface DailySequenceResult {
+  orders: number;
+  /** The cold build's run date; the days run are the ones after it. */
+  coldDate: string;
+  days: { runDate: string; own: Timed; compared?: Timed }[];
+}
+
 export interface Machine {
   cores: number;
   ramGiB: number;
@@ -127,9 +138,10 @@ export function renderReport(input: {
   runs: number;
   results: ScaleResult[];
   history: HistoryResult[];
+  sequence?: DailySequenceResult | null;
   compareCode?: string;
 }): string {
-  const { machine, runs, results, history, compareCode } = input;
+  const { machine, runs, results, history, sequence, compareCode } = input;
   const compared = compareCode !== undefined;
   const peak = (timed: readonly Timed[]) => {
     const measured = timed.filter((t) => !t.failure);
@@ -250,7 +262,33 @@ export function renderReport(input: {
       }),
     );
   }
+  if (sequence?.days.length) lines.push("", ...sequenceTable(sequence, compared));
   return `${lines.join("\n")}\n`;
+}
+
+/** The daily runs in a row: each day's wall time, peak and wait at close (DuckDB's checkpoint), then the medians. */
+export function sequenceTable(sequence: DailySequenceResult, compared: boolean): string[] {
+  const cell = (timed: Timed | undefined) =>
+    !timed
+      ? "— | — | —"
+      : timed.failure
+        ? `failed (${timed.failure}) | — | —`
+        : `${(timed.wallMs / 1000).toFixed(2)} s | ${timed.peakRssMb} | ${timed.measure ? `${timed.measure.closeMs} ms` : "—"}`;
+  const own = sequence.days.map((day) => day.own);
+  const other = sequence.days.flatMap((day) => (day.compared ? [day.compared] : []));
+  const first = sequence.days[0]?.runDate ?? "";
+  const last = sequence.days.at(-1)?.runDate ?? "";
+  return [
+    `Daily runs in a row at ${formatOrders(sequence.orders)} orders: a cold build for ${sequence.coldDate}, then each ` +
+      `day from ${first} to ${last} on the warehouse the day before left (the scale table's warm run is a first day ` +
+      `only). Median ${comparedSummary(own)}${compared ? `; compared code ${comparedSummary(other)}` : ""}.`,
+    "",
+    `| day | daily run | peak RSS (MB) | close |${compared ? " compared code | its peak RSS (MB) | its close |" : ""}`,
+    `| :--- | ---: | ---: | ---: |${compared ? " ---: | ---: | ---: |" : ""}`,
+    ...sequence.days.map(
+      (day) => `| ${day.runDate} | ${cell(day.own)} |${compared ? ` ${cell(day.compared)} |` : ""}`,
+    ),
+  ];
 }
 
 /**

@@ -4,7 +4,8 @@
 // reported as median and range. Per scale: a cold full build of every step from raw, a warm daily run (one new
 // day, incremental models) from the cold build's result, and the single-query DuckDB baseline
 // (tools/bench-baseline.ts), whose outputs are checked against the project's marts. Then the history-scaling
-// table: the same recent orders per day with 1×, 2×, 4× the history, warm runs only.
+// table: the same recent orders per day with 1×, 2×, 4× the history, warm runs only; and daily runs in a row on one
+// warehouse (--days), where what a day's run leaves behind (DuckDB's row groups, its checkpoint) meets the next.
 import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
@@ -29,6 +30,7 @@ import {
   parseScaleRuns,
   renderReport,
   replaceBetweenMarkers,
+  type DailySequenceResult,
   type HistoryResult,
   type ScaleResult,
   type Timed,
@@ -136,11 +138,58 @@ async function coldIn(
   rawData: string,
   coldDir: string,
   memoryLimit: string,
+  runDate = addDays(BENCH_END, -1),
 ): Promise<Timed> {
   await rm(coldDir, { recursive: true, force: true });
   await mkdir(coldDir, { recursive: true });
   await copyForRun(rawData, join(coldDir, "warehouse.duckdb"));
-  return timed(await build(code, coldDir, "cold", addDays(BENCH_END, -1), memoryLimit));
+  return timed(await build(code, coldDir, "cold", runDate, memoryLimit));
+}
+
+/**
+ * `days` daily runs in a row: a cold build for the day before the first, then each day's run on the warehouse the
+ * day before left (no copy), ending on the newest day. With --compare-code, its own cold build and days, each day
+ * next to this code's and in turns.
+ */
+async function measureSequence(
+  root: string,
+  orders: number,
+  days: number,
+  code: BenchCode,
+  log: (line: string) => void,
+): Promise<DailySequenceResult> {
+  const data = await cachedDataset(join(root, "data"), datasetForOrders(orders), log);
+  const memoryLimit = memoryLimitFor(orders);
+  const coldDate = addDays(BENCH_END, -days);
+  const ownDir = join(root, "runs", "days");
+  const comparedDir = join(root, "runs", "days-compared");
+  log(`daily runs in a row at ${formatOrders(orders)}: cold build for ${coldDate}`);
+  await coldIn(code.own, data.path, ownDir, memoryLimit, coldDate);
+  const compareCode = code.compare;
+  const comparedCold = compareCode
+    ? await comparedRun(() => coldIn(compareCode, data.path, comparedDir, memoryLimit, coldDate))
+    : undefined;
+  const result: DailySequenceResult = { orders, coldDate, days: [] };
+  for (let day = 1; day <= days; day++) {
+    const runDate = addDays(coldDate, day);
+    const runs = await inTurn(
+      day,
+      async () => timed(await build(code.own, ownDir, "warm", runDate, memoryLimit)),
+      compareCode && !comparedCold?.failure
+        ? () =>
+            comparedRun(async () =>
+              timed(await build(compareCode, comparedDir, "warm", runDate, memoryLimit)),
+            )
+        : undefined,
+    );
+    result.days.push({ runDate, own: runs.own, ...(runs.compared ? { compared: runs.compared } : {}) });
+    log(
+      `  ${runDate}: ${runs.own.wallMs / 1000}s${runs.compared ? `, compared code ${runs.compared.failure ?? `${runs.compared.wallMs / 1000}s`}` : ""}`,
+    );
+  }
+  await rm(ownDir, { recursive: true, force: true });
+  await rm(comparedDir, { recursive: true, force: true });
+  return result;
 }
 
 /** A warm run on a fresh copy of the cold build's work dir, so every warm run starts from the same state. */
@@ -367,6 +416,7 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "3" },
       history: { type: "string", default: "1,2,4" },
       "history-base": { type: "string", default: "1M" },
+      days: { type: "string", default: "7" },
       baseline: { type: "boolean", default: true },
       "no-baseline": { type: "boolean", default: false },
       "compare-code": { type: "string" },
@@ -378,6 +428,7 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
       "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
+        "                 [--days 7|none]\n" +
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
         "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
         "commit, extracted with git archive), next to this code's, first in every other round: a cold run on its own copy of the same\n" +
@@ -385,7 +436,9 @@ async function main(): Promise<void> {
         "table of the two codes' first cold builds, row by row on the columns both have.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
         "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 1×, 2×, 4× the\n" +
-        "history at the same recent orders per day. Writes the tables to .pulse/bench/results/ and the README.\n",
+        "history at the same recent orders per day; then --days daily runs in a row on one warehouse at the\n" +
+        "--history-base scale, each on what the day before left. Writes the tables to .pulse/bench/results/ and the\n" +
+        "README.\n",
     );
     return;
   }
@@ -433,18 +486,22 @@ async function main(): Promise<void> {
   const history = multiples.length
     ? await measureHistory(root, parseScale(values["history-base"] ?? "1M"), multiples, runs, code, log)
     : [];
+  const dayCount = values.days === "none" ? 0 : Math.max(0, Math.floor(Number(values.days ?? 7)) || 0);
+  const sequence = dayCount
+    ? await measureSequence(root, parseScale(values["history-base"] ?? "1M"), dayCount, code, log)
+    : null;
   const machine = {
     cores: cpus().length,
     ramGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     date: new Date().toISOString().slice(0, 16).replace("T", " "),
   };
-  const report = renderReport({ machine, runs, results, history, compareCode });
+  const report = renderReport({ machine, runs, results, history, sequence, compareCode });
   await mkdir(join(root, "results"), { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   await writeFile(
     join(root, "results", `bench-${stamp}.json`),
-    `${JSON.stringify({ machine, runs, results, history }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs, results, history, sequence }, null, 2)}\n`,
   );
   await writeFile(join(root, "results", `bench-${stamp}.md`), report);
   if (values.readme && values.readme !== "none") {

@@ -1,5 +1,6 @@
-// The benchmark's pure parts: scale flags, median and range, the README's marked section, and the datasets of the
-// history-scaling table, whose newest days carry the same orders per day whatever the history.
+// The benchmark's pure parts: scale flags, median and range, the README's marked section, the datasets of the
+// history-scaling table, whose newest days carry the same orders per day whatever the history, and the table of
+// daily runs in a row.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { datasetForOrders, datasetForRecentVolume } from "../../tools/bench-data.ts";
@@ -14,6 +15,7 @@ import {
   roundRatio,
   type ScaleResult,
   secondsSummary,
+  sequenceTable,
   type Timed,
 } from "../../tools/bench-report.ts";
 
@@ -255,5 +257,48 @@ describe("bench report", () => {
       datasetForRecentVolume(recent, 1460).ordersPerDay * 1460 > 1_500_000,
       "4× the history: more orders",
     );
+  });
+
+  it("lists daily runs in a row day by day, with each run's wait at close, and their medians", () => {
+    const run = (wallMs: number, closeMs: number): Timed => ({
+      wallMs,
+      peakRssMb: 500,
+      measure: {
+        kind: "warm",
+        runDate: "",
+        runMs: wallMs,
+        engineMs: 0,
+        closeMs,
+        peakRssMb: 500,
+        steps: [],
+        models: [],
+      },
+    });
+    const sequence = {
+      orders: 1_000_000,
+      coldDate: "2026-11-18",
+      days: [
+        { runDate: "2026-11-19", own: run(4_300, 40), compared: run(6_400, 2_100) },
+        {
+          runDate: "2026-11-20",
+          own: run(4_700, 50),
+          compared: { wallMs: Number.NaN, peakRssMb: Number.NaN, failure: "out of memory" },
+        },
+        { runDate: "2026-11-21", own: run(5_100, 30), compared: run(7_600, 3_100) },
+      ],
+    };
+    const lines = sequenceTable(sequence, true);
+    assert.match(lines[0] ?? "", /cold build for 2026-11-18, then each day from 2026-11-19 to 2026-11-21/);
+    // The medians: 4.3, 4.7, 5.1 s; the compared code's failed day is said, not averaged in.
+    assert.match(
+      lines[0] ?? "",
+      /Median 4\.70 s \(4\.30–5\.10\); compared code failed 1 of 3: out of memory\./,
+    );
+    assert.deepEqual(lines.slice(4), [
+      "| 2026-11-19 | 4.30 s | 500 | 40 ms | 6.40 s | 500 | 2100 ms |",
+      "| 2026-11-20 | 4.70 s | 500 | 50 ms | failed (out of memory) | — | — |",
+      "| 2026-11-21 | 5.10 s | 500 | 30 ms | 7.60 s | 500 | 3100 ms |",
+    ]);
+    assert.equal(sequenceTable(sequence, false)[2], "| day | daily run | peak RSS (MB) | close |");
   });
 });
