@@ -61,7 +61,7 @@ export interface MaterializeRequest {
 }
 
 export interface MaterializeResult {
-  /** The rows the model gave: the whole table, or the window's (incremental). */
+  /** The rows the model gave: the whole table, the window's, or a keyed merge's changed records. */
   rowsWritten: number;
   /**
    * Of an incremental run's rows, the stored ones it deleted and the ones it inserted, where the engine replaces
