@@ -6,6 +6,7 @@
 // holds a per-object lock file for the few microseconds between checking the generation and renaming, and the
 // lock is safe across processes (open with O_EXCL); a lock left by a dead process is broken.
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import {
   closeSync,
   constants,
@@ -151,10 +152,13 @@ export class FolderBucket implements Bucket {
     const full = this.pathOf(path);
     await mkdir(dirname(full), { recursive: true });
     const temp = this.tempPathFor(full);
+    const file = createWriteStream(temp);
     try {
-      await pipeline(chunks, createWriteStream(temp));
+      await pipeline(chunks, file);
       await rename(temp, full);
     } catch (error) {
+      // The stream opens its file in the background: removed before that open ends, the file would appear after.
+      if (!file.closed) await once(file, "close").catch(() => undefined);
       await rm(temp, { force: true });
       throw error;
     }
