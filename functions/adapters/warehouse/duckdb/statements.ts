@@ -47,7 +47,7 @@ export function createSchema(dataset: string): string {
  * row count, or none when the table does not exist. DuckDB's own catalog function: information_schema's view is
  * slower.
  */
-export const TABLE_COMMENT = `SELECT comment, estimated_size FROM duckdb_tables()
+export const STORED_TABLE = `SELECT comment, estimated_size FROM duckdb_tables()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table`;
 
 /** The text is a fingerprint (letters, digits, a colon), quoted all the same. */
@@ -72,7 +72,7 @@ export const TABLE_COLUMN_NAMES = `SELECT column_name FROM duckdb_columns()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table
          ORDER BY column_index`;
 
-/** Binds $dataset; every column of every table in it. DuckDB's own catalog function, as for TABLE_COMMENT. */
+/** Binds $dataset; every column of every table in it. DuckDB's own catalog function, as for STORED_TABLE. */
 export const DATASET_COLUMNS = `SELECT table_name, column_name, data_type FROM duckdb_columns()
          WHERE database_name = current_database() AND schema_name = $dataset ORDER BY table_name, column_index`;
 

@@ -39,7 +39,7 @@ import {
   ROLLBACK,
   ROW_GROUP_ROWS,
   TABLE_COLUMN_NAMES,
-  TABLE_COMMENT,
+  STORED_TABLE,
   commentOnTable,
   modelShape,
   tableName,
@@ -257,12 +257,12 @@ export class DuckDbWarehouse implements Warehouse {
    * The table's comment (the fingerprint of the model that built it: "" for none) and estimated row count,
    * undefined when it does not exist.
    */
-  private async tableComment(
+  private async storedTable(
     connection: DuckDBConnection,
     dataset: string,
     table: string,
   ): Promise<{ comment: string; rows: number } | undefined> {
-    const reader = await this.timed(() => connection.runAndReadAll(TABLE_COMMENT, { dataset, table }));
+    const reader = await this.timed(() => connection.runAndReadAll(STORED_TABLE, { dataset, table }));
     const row = reader.getRowObjectsJS()[0];
     return row ? { comment: String(row.comment ?? ""), rows: Number(row.estimated_size ?? 0) } : undefined;
   }
@@ -321,7 +321,7 @@ export class DuckDbWarehouse implements Warehouse {
     const stored =
       request.window !== undefined &&
       (request.partitionColumn !== undefined || request.uniqueKey !== undefined)
-        ? await this.tableComment(connection, request.dataset, request.table)
+        ? await this.storedTable(connection, request.dataset, request.table)
         : undefined;
     const incremental = stored !== undefined;
     const comment = stored?.comment;
