@@ -102,7 +102,7 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
   ]);
 }
 
-describe("marts.campaign_performance_daily", { timeout: 60_000 }, () => {
+describe("marts.campaign_performance_daily", { timeout: 180_000 }, () => {
   let warehouse: DuckDbWarehouse;
   const rows = () =>
     warehouse.query(
@@ -247,7 +247,7 @@ const tiktok = (day: string, spend: string) => ({
   _airbyte_extracted_at: `${day}T23:00:00Z`,
 });
 
-describe("marts.campaign_performance_daily on a day a platform is missing", { timeout: 60_000 }, () => {
+describe("marts.campaign_performance_daily on a day a platform is missing", { timeout: 180_000 }, () => {
   const BEFORE = "2026-11-20";
   let warehouse: DuckDbWarehouse;
   const query = (sql: string) => warehouse.query(sql, {}, { label: "fixture" });

@@ -42,7 +42,7 @@ function dayIn(timeZone: string, createdAt: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(createdAt));
 }
 
-describe("settings that reach every day of history", { timeout: 60_000 }, () => {
+describe("settings that reach every day of history", { timeout: 180_000 }, () => {
   let warehouse: DuckDbWarehouse | undefined;
   afterEach(async () => {
     await warehouse?.close();

@@ -22,7 +22,7 @@ const META_SYNC = "2026-11-21T05:30:00Z";
 /** Extracted by the Shopify sync before Meta's rows, landed after the transform of the 20th. */
 const EXTRACTED_EARLY_LANDED_LATE = "2026-11-21T05:10:00Z";
 
-describe("the watermark of late changes", { timeout: 60_000 }, () => {
+describe("the watermark of late changes", { timeout: 180_000 }, () => {
   let warehouse: DuckDbWarehouse | undefined;
   afterEach(async () => {
     await warehouse?.close();
@@ -149,7 +149,7 @@ async function cancelledLanding(shop: DuckDbWarehouse, extractedAt: string) {
   await insertRaw(shop, "facebook_ads_insights", [metaAdDay("2026-11-21", "2026-11-22T05:30:00Z")]);
 }
 
-describe("rows a sync lands after the transform read past them", { timeout: 60_000 }, () => {
+describe("rows a sync lands after the transform read past them", { timeout: 180_000 }, () => {
   let shop: DuckDbWarehouse | undefined;
   afterEach(async () => {
     await shop?.close();
