@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+import {
+  buildModels,
+  insertRaw,
+  openFixtureWarehouse,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
+} from "../support/sql-fixtures.ts";
 
 const DAY = "2026-11-21";
 
@@ -102,7 +107,7 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
   ]);
 }
 
-describe("marts.campaign_performance_daily", { timeout: 180_000 }, () => {
+describe("marts.campaign_performance_daily", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse;
   const rows = () =>
     warehouse.query(
@@ -247,89 +252,93 @@ const tiktok = (day: string, spend: string) => ({
   _airbyte_extracted_at: `${day}T23:00:00Z`,
 });
 
-describe("marts.campaign_performance_daily on a day a platform is missing", { timeout: 180_000 }, () => {
-  const BEFORE = "2026-11-20";
-  let warehouse: DuckDbWarehouse;
-  const query = (sql: string) => warehouse.query(sql, {}, { label: "fixture" });
+describe(
+  "marts.campaign_performance_daily on a day a platform is missing",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const BEFORE = "2026-11-20";
+    let warehouse: DuckDbWarehouse;
+    const query = (sql: string) => warehouse.query(sql, {}, { label: "fixture" });
 
-  before(async () => {
-    warehouse = await openFixtureWarehouse();
-    // Every platform reports both days; the shop has orders both days, one of them a Google click on the last.
-    await insertRaw(warehouse, "google_ads_campaign_stats", [
-      google(BEFORE, 5, "Search_Brand", 6, "Brand exact", 20),
-      google(DAY, 5, "Search_Brand", 6, "Brand exact", 25),
-    ]);
-    await insertRaw(warehouse, "facebook_ads_insights", [
-      { ...meta("a1", 10), date_start: BEFORE, date_stop: BEFORE },
-      meta("a1", 12),
-    ]);
-    await insertRaw(warehouse, "tiktok_ads_reports_daily", [tiktok(BEFORE, "30.00"), tiktok(DAY, "35.00")]);
-    await insertRaw(warehouse, "shopify_orders", [
-      order("50.00", null, { created_at: `${BEFORE}T17:00:00Z`, updated_at: `${BEFORE}T17:00:00Z` }),
-      order("100.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Search_Brand"),
-    ]);
-    // The gap: TikTok's and Google's last day never landed.
-    await warehouse.rawConnection.run(
-      `DELETE FROM raw.tiktok_ads_reports_daily WHERE CAST(stat_time_day AS DATE) = DATE '${DAY}'`,
-    );
-    await warehouse.rawConnection.run(
-      `DELETE FROM raw.google_ads_campaign_stats WHERE segments_date = DATE '${DAY}'`,
-    );
-    await buildModels(warehouse, DAY, { fullRefresh: true });
-  });
-  after(() => warehouse.close());
+    before(async () => {
+      warehouse = await openFixtureWarehouse();
+      // Every platform reports both days; the shop has orders both days, one of them a Google click on the last.
+      await insertRaw(warehouse, "google_ads_campaign_stats", [
+        google(BEFORE, 5, "Search_Brand", 6, "Brand exact", 20),
+        google(DAY, 5, "Search_Brand", 6, "Brand exact", 25),
+      ]);
+      await insertRaw(warehouse, "facebook_ads_insights", [
+        { ...meta("a1", 10), date_start: BEFORE, date_stop: BEFORE },
+        meta("a1", 12),
+      ]);
+      await insertRaw(warehouse, "tiktok_ads_reports_daily", [tiktok(BEFORE, "30.00"), tiktok(DAY, "35.00")]);
+      await insertRaw(warehouse, "shopify_orders", [
+        order("50.00", null, { created_at: `${BEFORE}T17:00:00Z`, updated_at: `${BEFORE}T17:00:00Z` }),
+        order("100.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Search_Brand"),
+      ]);
+      // The gap: TikTok's and Google's last day never landed.
+      await warehouse.rawConnection.run(
+        `DELETE FROM raw.tiktok_ads_reports_daily WHERE CAST(stat_time_day AS DATE) = DATE '${DAY}'`,
+      );
+      await warehouse.rawConnection.run(
+        `DELETE FROM raw.google_ads_campaign_stats WHERE segments_date = DATE '${DAY}'`,
+      );
+      await buildModels(warehouse, DAY, { fullRefresh: true });
+    });
+    after(() => warehouse.close());
 
-  it("says the missing day of the platform is incomplete, with a gap row where nothing else is left", async () => {
-    const result = await query(
-      `SELECT platform, campaign_id, ad_group_id, spend, attributed_orders, is_complete, missing_sources
+    it("says the missing day of the platform is incomplete, with a gap row where nothing else is left", async () => {
+      const result = await query(
+        `SELECT platform, campaign_id, ad_group_id, spend, attributed_orders, is_complete, missing_sources
        FROM marts.campaign_performance_daily WHERE date = DATE '${DAY}'
        ORDER BY platform, ad_group_id NULLS FIRST`,
-    );
-    assert.deepEqual(
-      result.map((row) => [
-        row.platform,
-        row.campaign_id,
-        row.ad_group_id,
-        row.spend === null ? null : Number(row.spend),
-        row.attributed_orders === null ? null : Number(row.attributed_orders),
-        row.is_complete,
-        row.missing_sources,
-      ]),
-      [
-        ["facebook_ads", "c1", "s1", 12, null, true, null],
-        // Google's campaign still has its attributed order that day: that row carries the mark, no gap row.
-        ["google_ads", "5", null, null, 1, false, "google_ads"],
-        // Nothing of TikTok's is left that day: the gap row, every number unknown.
-        ["tiktok_ads", null, null, null, null, false, "tiktok_ads"],
-      ],
-    );
-  });
+      );
+      assert.deepEqual(
+        result.map((row) => [
+          row.platform,
+          row.campaign_id,
+          row.ad_group_id,
+          row.spend === null ? null : Number(row.spend),
+          row.attributed_orders === null ? null : Number(row.attributed_orders),
+          row.is_complete,
+          row.missing_sources,
+        ]),
+        [
+          ["facebook_ads", "c1", "s1", 12, null, true, null],
+          // Google's campaign still has its attributed order that day: that row carries the mark, no gap row.
+          ["google_ads", "5", null, null, 1, false, "google_ads"],
+          // Nothing of TikTok's is left that day: the gap row, every number unknown.
+          ["tiktok_ads", null, null, null, null, false, "tiktok_ads"],
+        ],
+      );
+    });
 
-  it("keeps the day before, when every platform had landed, complete and without gap rows", async () => {
-    const result = await query(
-      `SELECT platform, campaign_id, is_complete FROM marts.campaign_performance_daily
+    it("keeps the day before, when every platform had landed, complete and without gap rows", async () => {
+      const result = await query(
+        `SELECT platform, campaign_id, is_complete FROM marts.campaign_performance_daily
        WHERE date = DATE '${BEFORE}' ORDER BY platform`,
-    );
-    assert.deepEqual(
-      result.map((row) => [row.platform, row.campaign_id, row.is_complete]),
-      [
-        ["facebook_ads", "c1", true],
-        ["google_ads", "5", true],
-        ["tiktok_ads", "t1", true],
-      ],
-    );
-  });
+      );
+      assert.deepEqual(
+        result.map((row) => [row.platform, row.campaign_id, row.is_complete]),
+        [
+          ["facebook_ads", "c1", true],
+          ["google_ads", "5", true],
+          ["tiktok_ads", "t1", true],
+        ],
+      );
+    });
 
-  it("marks exactly the platform days that marketing_daily_channel marks incomplete", async () => {
-    const channelDays = await query(
-      `SELECT CAST(date AS STRING) AS day, channel FROM marts.marketing_daily_channel
+    it("marks exactly the platform days that marketing_daily_channel marks incomplete", async () => {
+      const channelDays = await query(
+        `SELECT CAST(date AS STRING) AS day, channel FROM marts.marketing_daily_channel
        WHERE NOT is_complete AND channel IN ('meta', 'google_ads', 'tiktok') ORDER BY day, channel`,
-    );
-    const campaignDays = await query(
-      `SELECT DISTINCT CAST(date AS STRING) AS day, channel FROM marts.campaign_performance_daily
+      );
+      const campaignDays = await query(
+        `SELECT DISTINCT CAST(date AS STRING) AS day, channel FROM marts.campaign_performance_daily
        WHERE NOT is_complete ORDER BY day, channel`,
-    );
-    assert.deepEqual(campaignDays, channelDays);
-    assert.equal(channelDays.length, 2);
-  });
-});
+      );
+      assert.deepEqual(campaignDays, channelDays);
+      assert.equal(channelDays.length, 2);
+    });
+  },
+);

@@ -20,6 +20,7 @@ import {
   insertRaw,
   openFixtureWarehouse,
   soapOrder,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
 
 const LANDED = "2026-11-21T07:00:00Z";
@@ -42,7 +43,7 @@ function dayIn(timeZone: string, createdAt: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(createdAt));
 }
 
-describe("settings that reach every day of history", { timeout: 180_000 }, () => {
+describe("settings that reach every day of history", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse | undefined;
   afterEach(async () => {
     await warehouse?.close();

@@ -11,6 +11,7 @@ import {
   novemberDays,
   openFixtureWarehouse,
   soapOrder,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
 
 const order = (id: number, createdAt: string) => soapOrder(id, createdAt, "2026-11-22T07:00:00Z");
@@ -33,8 +34,7 @@ const googleDay = (date: string) => ({
 
 const metaDay = (date: string) => metaAdDay(date, "2026-11-22T04:00:00Z");
 
-// Five suites of whole model builds: 45–60 s on a quiet 2-core machine, so the budget leaves room for a slow one.
-describe("source coverage", { timeout: 180_000 }, () => {
+describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse | undefined;
   afterEach(async () => {
     await warehouse?.close();

@@ -15,6 +15,7 @@ import {
   novemberDays,
   openFixtureWarehouse,
   soapOrder,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
 
 const SHOPIFY_SYNC = "2026-11-21T05:00:00Z";
@@ -22,7 +23,7 @@ const META_SYNC = "2026-11-21T05:30:00Z";
 /** Extracted by the Shopify sync before Meta's rows, landed after the transform of the 20th. */
 const EXTRACTED_EARLY_LANDED_LATE = "2026-11-21T05:10:00Z";
 
-describe("the watermark of late changes", { timeout: 180_000 }, () => {
+describe("the watermark of late changes", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse | undefined;
   afterEach(async () => {
     await warehouse?.close();
@@ -149,89 +150,93 @@ async function cancelledLanding(shop: DuckDbWarehouse, extractedAt: string) {
   await insertRaw(shop, "facebook_ads_insights", [metaAdDay("2026-11-21", "2026-11-22T05:30:00Z")]);
 }
 
-describe("rows a sync lands after the transform read past them", { timeout: 180_000 }, () => {
-  let shop: DuckDbWarehouse | undefined;
-  afterEach(async () => {
-    await shop?.close();
-    shop = undefined;
-  });
+describe(
+  "rows a sync lands after the transform read past them",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    let shop: DuckDbWarehouse | undefined;
+    afterEach(async () => {
+      await shop?.close();
+      shop = undefined;
+    });
 
-  /**
-   * The orders extracted by the sync of the 20th (05:00), the 20th's by the sync of the 21st (05:00, the mark).
-   * A batch of that sync extracted before 05:00 then lands after the transform: `cancelledLanding`.
-   */
-  async function builtOn20th(env: Record<string, string> = {}) {
-    shop = await ordersAndMetaDaysBuiltOn20th(
-      (day) => (day === "2026-11-20" ? SHOPIFY_SYNC : "2026-11-20T05:00:00Z"),
-      env,
-    );
-    return shop;
-  }
-  const ordersOn3rd = async (warehouse: DuckDbWarehouse) =>
-    Number(
-      (await warehouse.query("SELECT orders FROM marts.daily_kpis WHERE date = DATE '2026-11-03'"))[0]
-        ?.orders,
-    );
+    /**
+     * The orders extracted by the sync of the 20th (05:00), the 20th's by the sync of the 21st (05:00, the mark).
+     * A batch of that sync extracted before 05:00 then lands after the transform: `cancelledLanding`.
+     */
+    async function builtOn20th(env: Record<string, string> = {}) {
+      shop = await ordersAndMetaDaysBuiltOn20th(
+        (day) => (day === "2026-11-20" ? SHOPIFY_SYNC : "2026-11-20T05:00:00Z"),
+        env,
+      );
+      return shop;
+    }
+    const ordersOn3rd = async (warehouse: DuckDbWarehouse) =>
+      Number(
+        (await warehouse.query("SELECT orders FROM marts.daily_kpis WHERE date = DATE '2026-11-03'"))[0]
+          ?.orders,
+      );
 
-  it("finds a batch extracted 10 minutes before the mark and rebuilds its day", async () => {
-    const warehouse = await builtOn20th();
-    await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
-    const daily = await buildModels(warehouse, "2026-11-21");
-    assert.equal(daily.metrics?.relandedTables, 1, "shopify_orders");
-    // The order days of the 24 hours before the mark, before the window (from the 14th): the 3rd alone.
-    assert.equal(daily.metrics?.lateDays, 1);
-    assert.equal(await ordersOn3rd(warehouse), 0, "the cancelled order no longer counts");
-    assert.deepEqual(
-      Object.entries(await differencesFromFullRebuild(warehouse, "2026-11-21")).filter(
-        ([, rows]) => rows > 0,
-      ),
-      [],
-    );
-  });
+    it("finds a batch extracted 10 minutes before the mark and rebuilds its day", async () => {
+      const warehouse = await builtOn20th();
+      await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
+      const daily = await buildModels(warehouse, "2026-11-21");
+      assert.equal(daily.metrics?.relandedTables, 1, "shopify_orders");
+      // The order days of the 24 hours before the mark, before the window (from the 14th): the 3rd alone.
+      assert.equal(daily.metrics?.lateDays, 1);
+      assert.equal(await ordersOn3rd(warehouse), 0, "the cancelled order no longer counts");
+      assert.deepEqual(
+        Object.entries(await differencesFromFullRebuild(warehouse, "2026-11-21")).filter(
+          ([, rows]) => rows > 0,
+        ),
+        [],
+      );
+    });
 
-  it("finds nothing when nothing landed out of order", async () => {
-    const warehouse = await builtOn20th();
-    await insertRaw(warehouse, "shopify_orders", [
-      soapOrder(21, "2026-11-21T15:00:00Z", "2026-11-22T05:00:00Z"),
-    ]);
-    const daily = await buildModels(warehouse, "2026-11-21");
-    assert.equal(daily.metrics?.relandedTables, 0);
-    assert.equal(daily.metrics?.lateDays, 0);
-  });
+    it("finds nothing when nothing landed out of order", async () => {
+      const warehouse = await builtOn20th();
+      await insertRaw(warehouse, "shopify_orders", [
+        soapOrder(21, "2026-11-21T15:00:00Z", "2026-11-22T05:00:00Z"),
+      ]);
+      const daily = await buildModels(warehouse, "2026-11-21");
+      assert.equal(daily.metrics?.relandedTables, 0);
+      assert.equal(daily.metrics?.lateDays, 0);
+    });
 
-  it("passes over such a batch with the check off (0 hours), as before it existed", async () => {
-    const off = { PULSE_LATE_LANDING_HOURS: "0" };
-    const warehouse = await builtOn20th(off);
-    const [row] = await warehouse.query("SELECT watermark FROM ops.transform_watermarks");
-    assert.equal((JSON.parse(String(row?.watermark)) as Record<string, unknown>).landed, undefined);
-    await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
-    const daily = await buildModels(warehouse, "2026-11-21", { env: off });
-    assert.equal(daily.metrics?.lateDays, 0);
-    assert.equal(await ordersOn3rd(warehouse), 1, "the cancellation is passed over");
-  });
+    it("passes over such a batch with the check off (0 hours), as before it existed", async () => {
+      const off = { PULSE_LATE_LANDING_HOURS: "0" };
+      const warehouse = await builtOn20th(off);
+      const [row] = await warehouse.query("SELECT watermark FROM ops.transform_watermarks");
+      assert.equal((JSON.parse(String(row?.watermark)) as Record<string, unknown>).landed, undefined);
+      await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
+      const daily = await buildModels(warehouse, "2026-11-21", { env: off });
+      assert.equal(daily.metrics?.lateDays, 0);
+      assert.equal(await ordersOn3rd(warehouse), 1, "the cancellation is passed over");
+    });
 
-  it("passes over a batch extracted more than the hours before the mark", async () => {
-    const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
-    // 2 hours and 10 minutes before the mark: outside the span the transform of the 20th kept.
-    await cancelledLanding(warehouse, "2026-11-21T02:50:00Z");
-    const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "2" } });
-    assert.equal(daily.metrics?.relandedTables, 0);
-    assert.equal(await ordersOn3rd(warehouse), 1);
-  });
+    it("passes over a batch extracted more than the hours before the mark", async () => {
+      const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
+      // 2 hours and 10 minutes before the mark: outside the span the transform of the 20th kept.
+      await cancelledLanding(warehouse, "2026-11-21T02:50:00Z");
+      const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "2" } });
+      assert.equal(daily.metrics?.relandedTables, 0);
+      assert.equal(await ordersOn3rd(warehouse), 1);
+    });
 
-  it("compares over the hours the last transform kept, whatever the setting is now", async () => {
-    const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
-    await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
-    // Now 48 hours: the span of the 20th's transform (2 hours) is the one asked again.
-    const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "48" } });
-    assert.equal(daily.metrics?.relandedTables, 1);
-    assert.equal(await ordersOn3rd(warehouse), 0);
-    const [row] = await warehouse.query(
-      "SELECT watermark FROM ops.transform_watermarks WHERE run_date = DATE '2026-11-21'",
-    );
-    assert.equal((JSON.parse(String(row?.watermark)) as { landed: { hours: number } }).landed.hours, 48);
-  });
-});
+    it("compares over the hours the last transform kept, whatever the setting is now", async () => {
+      const warehouse = await builtOn20th({ PULSE_LATE_LANDING_HOURS: "2" });
+      await cancelledLanding(warehouse, "2026-11-21T04:50:00Z");
+      // Now 48 hours: the span of the 20th's transform (2 hours) is the one asked again.
+      const daily = await buildModels(warehouse, "2026-11-21", { env: { PULSE_LATE_LANDING_HOURS: "48" } });
+      assert.equal(daily.metrics?.relandedTables, 1);
+      assert.equal(await ordersOn3rd(warehouse), 0);
+      const [row] = await warehouse.query(
+        "SELECT watermark FROM ops.transform_watermarks WHERE run_date = DATE '2026-11-21'",
+      );
+      assert.equal((JSON.parse(String(row?.watermark)) as { landed: { hours: number } }).landed.hours, 48);
+    });
+  },
+);
 
 /** XOR of each raw id's MD5's first 15 hex digits as a number, computed here from the ids. */
 function xorOfDigests(ids: readonly string[]): bigint {
