@@ -50,6 +50,10 @@ export function createSchema(dataset: string): string {
 export const STORED_TABLE = `SELECT comment, estimated_size FROM duckdb_tables()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table`;
 
+/** Binds $dataset; STORED_TABLE's row for every table of the dataset, with its name. */
+export const STORED_TABLES = `SELECT table_name, comment, estimated_size FROM duckdb_tables()
+         WHERE database_name = current_database() AND schema_name = $dataset`;
+
 /** The text is a fingerprint (letters, digits, a colon), quoted all the same. */
 export function commentOnTable(target: string, text: string): string {
   return `COMMENT ON TABLE ${target} IS '${text.replaceAll("'", "''")}'`;

@@ -20,6 +20,7 @@ import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { mergeByKey, replaceWindow, type Timed } from "./incremental-writes.ts";
 import { plainRows } from "./rows.ts";
 import { ConnectionPool } from "./connection-pool.ts";
+import { type StoredTable, StoredTables } from "./stored-tables.ts";
 import {
   BEGIN_TRANSACTION,
   CHECKPOINT,
@@ -40,6 +41,7 @@ import {
   ROW_GROUP_ROWS,
   TABLE_COLUMN_NAMES,
   STORED_TABLE,
+  STORED_TABLES,
   commentOnTable,
   modelShape,
   tableName,
@@ -110,6 +112,11 @@ function modelFingerprint(select: string, request: MaterializeRequest): string {
   return `pulse_model:${digest}`;
 }
 
+/** A STORED_TABLE(S) row: a missing comment is "" (a table no model built). */
+function storedTable(row: Record<string, unknown>): StoredTable {
+  return { comment: String(row.comment ?? ""), rows: Number(row.estimated_size ?? 0) };
+}
+
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
   readonly parallelWrites: number;
@@ -118,6 +125,7 @@ export class DuckDbWarehouse implements Warehouse {
   private queries = 0;
   private checkpoint?: Promise<void>;
   private readonly schemas = new Set<string>();
+  private readonly storedTables = new StoredTables();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -162,6 +170,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** The raw DuckDB connection, for the demo generator's bulk appends only. */
   get rawConnection(): DuckDBConnection {
+    this.storedTables.forgetAll(); // what it runs is not seen here
     return this.connection;
   }
 
@@ -210,7 +219,11 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async execute(sql: string, params: SqlParams = {}, options: QueryOptions = {}): Promise<void> {
-    await this.runTranslated(sql, params, options.label);
+    try {
+      await this.runTranslated(sql, params, options.label);
+    } finally {
+      this.storedTables.forgetAll(); // a statement may create, drop or relabel any table
+    }
   }
 
   async *stream(sql: string, params: SqlParams = {}, options: QueryOptions = {}): AsyncIterable<StreamBatch> {
@@ -253,18 +266,24 @@ export class DuckDbWarehouse implements Warehouse {
     this.schemas.add(dataset);
   }
 
-  /**
-   * The table's comment (the fingerprint of the model that built it: "" for none) and estimated row count,
-   * undefined when it does not exist.
-   */
-  private async storedTable(
+  /** A table's STORED_TABLE row, undefined when it does not exist. */
+  private async readStoredTable(
     connection: DuckDBConnection,
     dataset: string,
     table: string,
-  ): Promise<{ comment: string; rows: number } | undefined> {
+  ): Promise<StoredTable | undefined> {
     const reader = await this.timed(() => connection.runAndReadAll(STORED_TABLE, { dataset, table }));
     const row = reader.getRowObjectsJS()[0];
-    return row ? { comment: String(row.comment ?? ""), rows: Number(row.estimated_size ?? 0) } : undefined;
+    return row ? storedTable(row) : undefined;
+  }
+
+  /** Every table of a dataset (STORED_TABLES), by name. */
+  private async readStoredTables(
+    connection: DuckDBConnection,
+    dataset: string,
+  ): Promise<Map<string, StoredTable>> {
+    const reader = await this.timed(() => connection.runAndReadAll(STORED_TABLES, { dataset }));
+    return new Map(reader.getRowObjectsJS().map((row) => [String(row.table_name), storedTable(row)]));
   }
 
   /**
@@ -321,7 +340,10 @@ export class DuckDbWarehouse implements Warehouse {
     const stored =
       request.window !== undefined &&
       (request.partitionColumn !== undefined || request.uniqueKey !== undefined)
-        ? await this.storedTable(connection, request.dataset, request.table)
+        ? await this.storedTables.get(request.dataset, request.table, {
+            dataset: (dataset) => this.readStoredTables(connection, dataset),
+            table: (dataset, table) => this.readStoredTable(connection, dataset, table),
+          })
         : undefined;
     const incremental = stored !== undefined;
     const comment = stored?.comment;
@@ -350,6 +372,8 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`model ${label} failed on DuckDB: ${reason}`, { cause: error });
+    } finally {
+      this.storedTables.wrote(request.dataset, request.table);
     }
   }
 
@@ -424,6 +448,7 @@ export class DuckDbWarehouse implements Warehouse {
     const target = tableName(request.dataset, request.table);
     const create = createTable(target, request.columns);
     await this.ensureSchema(this.connection, request.dataset);
+    this.storedTables.wrote(request.dataset, request.table);
     await this.timed(() => this.connection.run(create));
     await this.timed(() => this.connection.run(BEGIN_TRANSACTION));
     try {

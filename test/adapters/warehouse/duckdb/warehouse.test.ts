@@ -524,3 +524,103 @@ describe("DuckDB warehouse checkpoints", () => {
     }
   });
 });
+
+describe("DuckDB warehouse: what it knows of its tables between writes", () => {
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), "pulse-stored-tables-"));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  const window = { start: "2026-11-02", end: "2026-11-03" };
+  const model = (table: string) => ({
+    dataset: "marts",
+    table,
+    sql: "SELECT day, SUM(amount) AS total FROM raw.events WHERE day BETWEEN @window_start AND @window_end GROUP BY day",
+    params: { window_start: "2000-01-01", window_end: window.end },
+    partitionColumn: "day",
+    window,
+  });
+  const dailyRun = (table: string) => ({
+    ...model(table),
+    params: { window_start: window.start, window_end: window.end },
+  });
+
+  /** A database with three models built whole by an earlier process, as a daily run finds it. */
+  async function builtEarlier(name: string): Promise<string> {
+    const path = join(directory, name);
+    const earlier = await DuckDbWarehouse.open(path);
+    // DuckDB's own SQL (the raw connection): the data, not what is tested.
+    await earlier.rawConnection.run(
+      "CREATE SCHEMA raw; CREATE TABLE raw.events AS SELECT DATE '2026-11-01' + CAST(range % 3 AS INTEGER) AS day, range AS amount FROM range(30)",
+    );
+    for (const table of ["first", "second", "third"])
+      await earlier.materialize({ ...model(table), window: undefined });
+    await earlier.close();
+    return path;
+  }
+
+  /** The statements one materialization sent (the warehouse's own count). */
+  async function statementsOf(warehouse: DuckDbWarehouse, build: () => Promise<unknown>): Promise<number> {
+    const before = warehouse.stats().queries;
+    await build();
+    return warehouse.stats().queries - before;
+  }
+
+  it("reads a dataset's tables once for a run's windows, not once per model", async () => {
+    const warehouse = await DuckDbWarehouse.open(await builtEarlier("once.duckdb"));
+    try {
+      const counts = [];
+      for (const table of ["first", "second", "third"]) {
+        counts.push(await statementsOf(warehouse, () => warehouse.materialize(dailyRun(table))));
+      }
+      // The first model of the run also creates its schema if missing and reads the dataset's tables; the later
+      // ones send only their own writes (before, each read its own table in the catalog: one statement more).
+      const [first = 0, second, third] = counts;
+      assert.deepEqual([second, third], [first - 2, first - 2]);
+      // Each window rebuilt from what DuckDB holds: the same totals as a whole build.
+      const independent = await warehouse.query(
+        "SELECT day, SUM(amount) AS total FROM raw.events GROUP BY day ORDER BY day",
+      );
+      for (const table of ["first", "second", "third"]) {
+        assert.deepEqual(
+          await warehouse.query(`SELECT day, total FROM marts.${table} ORDER BY day`),
+          independent,
+        );
+      }
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("sees a table it wrote, and tables dropped or relabelled by its statements or its raw connection", async () => {
+    const warehouse = await DuckDbWarehouse.open(await builtEarlier("current.duckdb"));
+    try {
+      // Known before: each a window.
+      assert.equal((await warehouse.materialize(dailyRun("first"))).mode, "incremental");
+      assert.equal(
+        (await warehouse.materialize(dailyRun("first"))).mode,
+        "incremental",
+        "after its own write",
+      );
+      // Dropped by a statement: built whole, where an answer kept from before would have tried a window.
+      await warehouse.execute("DROP TABLE marts.second");
+      const rebuilt = await warehouse.materialize({ ...dailyRun("second"), params: model("second").params });
+      assert.equal(rebuilt.mode, "full");
+      await warehouse.rawConnection.run("DROP TABLE marts.third");
+      assert.equal(
+        (await warehouse.materialize({ ...dailyRun("third"), params: model("third").params })).mode,
+        "full",
+      );
+      // Relabelled by a statement (a table from before fingerprints): checked by its columns, then labelled again.
+      await warehouse.execute("COMMENT ON TABLE marts.first IS NULL");
+      assert.equal((await warehouse.materialize(dailyRun("first"))).mode, "incremental");
+      const comment = await warehouse.rawConnection.runAndReadAll(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = 'first'",
+      );
+      assert.match(String(comment.getRowObjectsJS()[0]?.comment), /^pulse_model:[0-9a-f]{32}$/);
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
