@@ -102,6 +102,22 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
 }
 
 /**
+ * The window a keyed model (a merge: the customers, the products) reads its raw records from: the run window, or
+ * further back when the last transform ran for a date before it (no transform ran for longer than the window):
+ * from that run date, less the days of `lateLandingHours`, so that every record landed after that transform read
+ * is merged. A partitioned model needs no such thing: the late changes rebuild the days of its rows.
+ */
+export function keyedModelWindow(
+  window: DateWindow,
+  lastRunDate: string | undefined,
+  lateLandingHours: number,
+): DateWindow {
+  if (lastRunDate === undefined) return window;
+  const since = addDays(lastRunDate, -Math.ceil(lateLandingHours / 24));
+  return since < window.start ? { start: since, end: window.end } : window;
+}
+
+/**
  * The window of a model for days that changed late (before the run window): a monthly model rebuilds each
  * touched month whole, to its last day or the run date, so a late refund never leaves a month cut short.
  */
@@ -215,6 +231,16 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     });
   const rebuildAll = message.options.fullRefresh || changedSettings.length > 0;
   const warm = previous !== null && built && !rebuildAll;
+  const keyedWindow = keyedModelWindow(
+    incrementalWindow,
+    warm ? previous.runDate : undefined,
+    config.lateLandingHours,
+  );
+  if (keyedWindow.start < incrementalWindow.start)
+    log.warn("no transform ran since before the window: the keyed models merge the records landed since", {
+      since: keyedWindow.start,
+      lastRunDate: previous?.runDate,
+    });
   // Those hours are read again for the late days.
   const relanded = warm && previousSpan && spanNow ? relandedTables(previousSpan, spanNow) : [];
   if (relanded.length)
@@ -243,7 +269,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ? await recataloguedProducts(
           warehouse,
           readSql(modelPath(products)),
-          modelParams(context, modelWindow(products, incrementalWindow), piiKey),
+          modelParams(context, modelWindow(products, keyedWindow), piiKey),
         )
       : NO_CATALOGUE_CHANGE;
   const recatalogued = warm ? bothCatalogueChanges(pendingChanges, detected) : NO_CATALOGUE_CHANGE;
@@ -312,7 +338,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
     const incremental =
       !rebuildAll && exists && (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
-    const window = incremental ? modelWindow(model, incrementalWindow) : fullWindow;
+    const keyed = model.uniqueKey !== undefined && model.partitionColumn === undefined;
+    const window = incremental ? modelWindow(model, keyed ? keyedWindow : incrementalWindow) : fullWindow;
     const modelStarted = performance.now();
     const result = await warehouse.materialize({
       dataset: model.layer,
