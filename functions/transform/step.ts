@@ -9,7 +9,7 @@ import { PermanentStepError, type StepContext, type StepResult } from "../shared
 import { channelsParam } from "../lib/sql/channels.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import { SOURCES } from "../shared/sources.ts";
-import { downstreamOf, type ModelDefinition, MODELS, modelPath } from "../lib/sql/models.ts";
+import { downstreamOf, type ModelDefinition, MODELS, modelPath, LAYERS } from "../lib/sql/models.ts";
 import {
   changedDays,
   dayRanges,
@@ -179,8 +179,6 @@ export function buildWaves(models: readonly ModelDefinition[]): ModelDefinition[
   return waves;
 }
 
-const MODEL_LAYERS = ["staging", "unified", "marts"] as const;
-
 export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
@@ -189,14 +187,11 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   const piiKey: SqlParams = { ...pads };
   // The layers' tables and the ops tables, listed at once (independent reads: two at a time on DuckDB).
   const [layerTables, opsTableList] = await Promise.all([
-    Promise.all(MODEL_LAYERS.map((layer) => warehouse.listTables(layer))),
+    Promise.all(LAYERS.map((layer) => warehouse.listTables(layer))),
     warehouse.listTables(DATASETS.ops),
   ]);
   const existing = new Map<string, Set<string>>(
-    MODEL_LAYERS.map((layer, index) => [
-      layer,
-      new Set((layerTables[index] ?? []).map((table) => table.name)),
-    ]),
+    LAYERS.map((layer, index) => [layer, new Set((layerTables[index] ?? []).map((table) => table.name))]),
   );
   const opsTables = opsTableList.map((table) => table.name);
 
