@@ -87,31 +87,64 @@ async function landedLastYear(
 
 type NewestRows = { last_event_date: string | null; last_loaded_at: string | null };
 
+/** What a source landed since the volume history began: its newest rows, and its first loads per event day. */
+export interface RecentRows {
+  newest: NewestRows | undefined;
+  /** Rows loaded within `landedWithinHours` of their event day's start, per day from `historyStart` to the run date. */
+  landed: { day: string; landed_rows: number }[];
+}
+
+const dayOf = (value: unknown): string | null => (value == null ? null : String(value).slice(0, 10));
+
 /**
- * A source's newest event day and load time. The rows extracted since `recentSince` answer exactly whenever
- * their newest event day is `recentSince` or later (a day's rows are never extracted before it begins), so a
- * daily run scans only those; a source silent for longer is read whole, once.
+ * A source's newest event day and load time, and its rows landed per day, from one read of the rows extracted
+ * since `historyStart` (sql/queries/check-sources/recent_rows.sql; the two were two scans of the same partitions).
+ * Those rows answer the newest day exactly whenever it is `historyStart` or later (a day's rows are never
+ * extracted before it begins); a source silent for longer has its newest rows read from all history, once.
  */
-export async function newestRows(
+export async function recentRows(
   context: StepContext,
   source: SourceDefinition,
-  recentSince: string,
-): Promise<NewestRows | undefined> {
+  historyStart: string,
+): Promise<RecentRows> {
+  const { runDate } = context.message;
   const slots = { table: `${DATASETS.raw}.${source.freshnessTable}`, event_date: source.eventDateSql };
   const timezone = { shop_timezone: context.config.shop.timezone };
-  const [recent] = await context.ports.warehouse.query<NewestRows>(
-    queryTemplate("check-sources/freshness", slots),
-    { ...timezone, recent_since_date: recentSince },
-    { label: `freshness ${source.name}` },
+  const rows = await context.ports.warehouse.query<{
+    day: string | null;
+    landed_rows: number;
+    source_last_event_date: string | null;
+    source_last_loaded_at: string | null;
+  }>(
+    queryTemplate("check-sources/recent_rows", slots),
+    {
+      ...timezone,
+      history_start_date: historyStart,
+      landed_within_hours: Math.round(context.config.quality.volume.landedWithinHours),
+    },
+    { label: `recent rows ${source.name}` },
   );
-  const day = recent?.last_event_date ? String(recent.last_event_date).slice(0, 10) : null;
-  if (day && day >= recentSince) return recent;
+  const landed = rows.flatMap((row) => {
+    const day = dayOf(row.day);
+    return day !== null && day >= historyStart && day <= runDate
+      ? [{ day, landed_rows: Number(row.landed_rows) }]
+      : [];
+  });
+  landed.sort((a, b) => a.day.localeCompare(b.day));
+  const [first] = rows;
+  const newestDay = dayOf(first?.source_last_event_date);
+  if (first && newestDay !== null && newestDay >= historyStart) {
+    return {
+      newest: { last_event_date: first.source_last_event_date, last_loaded_at: first.source_last_loaded_at },
+      landed,
+    };
+  }
   const [all] = await context.ports.warehouse.query<NewestRows>(
     queryTemplate("check-sources/freshness_all_history", slots),
     timezone,
     { label: `freshness ${source.name} (all history)` },
   );
-  return all;
+  return { newest: all, landed };
 }
 
 async function listRawTables(context: StepContext): Promise<TableInfo[]> {
@@ -159,7 +192,8 @@ async function checkSource(
     };
   }
   const findings: Omit<Finding, "step">[] = [];
-  const latest = await newestRows(context, source, addDays(runDate, -historyDays(settings)));
+  const recent = await recentRows(context, source, addDays(runDate, -historyDays(settings)));
+  const latest = recent.newest;
   const input = {
     runDate,
     lastEventDate: latest?.last_event_date ?? null,
@@ -178,17 +212,7 @@ async function checkSource(
   const stale = freshnessFinding(source, input, verdict, thresholds);
   if (stale) findings.push(stale);
 
-  const landed = await context.ports.warehouse.query<{ day: string; landed_rows: number }>(
-    landedRowsSql(source),
-    {
-      landed_within_hours: Math.round(settings.volume.landedWithinHours),
-      history_start_date: addDays(runDate, -historyDays(settings)),
-      run_date: runDate,
-      shop_timezone: context.config.shop.timezone,
-    },
-    { label: `rows landed ${source.name}` },
-  );
-  const series = fillLandedSeries(landed, runDate);
+  const series = fillLandedSeries(recent.landed, runDate);
   const landedToday = series.find((point) => point.date === runDate)?.value ?? 0;
   // A stale source has already been reported; its missing rows are the same news.
   if (verdict.status !== "ok") return { status, findings, landedToday };

@@ -66,7 +66,7 @@ describe("partition filters in the models", () => {
 const DAILY_QUERY_DIRS = ["check-sources", "transform"];
 const DAILY_FULL_HISTORY_READS: Record<string, string> = {
   "check-sources/freshness_all_history ← {{table}}":
-    "only for a source with nothing landed since the volume history began (freshness.sql found nothing recent)",
+    "only for a source with nothing landed since the volume history began (recent_rows.sql found nothing recent)",
   "transform/renumbered_days ← staging.stg_shopify_orders":
     "only after late changes: the whole history of the late days' customers, as first-order numbering needs",
   "transform/renumbered_days ← unified.shopify_unified":

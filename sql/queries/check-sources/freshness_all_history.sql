@@ -1,5 +1,5 @@
--- One source's newest event day and last load time over its whole history: the fallback of freshness.sql when
--- nothing of the source landed since @recent_since_date (a source that stale reads all of it, once). A template: its
+-- One source's newest event day and last load time over its whole history: the fallback of recent_rows.sql when
+-- nothing of the source landed since @history_start_date (a source that stale reads all of it, once). A template: its
 -- table and event_date slots are one declared source's (functions/shared/sources.ts).
 SELECT
   MAX({{event_date}}) AS last_event_date,
