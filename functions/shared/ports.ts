@@ -49,6 +49,11 @@ export interface MaterializeRequest {
    * only the records that changed in the window, and they replace the rows with the same key (a merge).
    */
   uniqueKey?: string;
+  /**
+   * The columns that identify a row (the model header's `key`; some may be NULL): where an engine replaces only
+   * the rows of a window that changed (DuckDB), it finds them by key.
+   */
+  key?: readonly string[];
   /** Window to replace; undefined means a full rebuild. */
   window?: DateWindow;
   /**

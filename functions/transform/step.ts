@@ -353,6 +353,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,
+      key: model.key.map((column) => column.name),
       window: incremental ? window : undefined,
       inputInPartitionOrder: model.rowOrderFrom !== undefined,
       label: `${model.layer}.${model.name}`,

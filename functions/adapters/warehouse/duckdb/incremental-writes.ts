@@ -9,6 +9,7 @@ import {
   deleteWindow,
   insertWindow,
   keyedMerge,
+  keyedWindowReplace,
   ROLLBACK,
   ROW_GROUP_ROWS,
   windowReplace,
@@ -48,15 +49,16 @@ async function inTransaction<T>(write: IncrementalWrite, statements: () => Promi
 
 /**
  * Only the window's partitions are replaced, exactly as a BigQuery partition overwrite would. A table of more than a
- * row group has only the rows that changed deleted and inserted (windowReplace says why); a smaller one sits in one
- * row group, which a checkpoint rewrites cheaply, and has its window deleted and inserted whole: two statements
- * instead of five.
+ * row group has only the rows that changed deleted and inserted (windowReplace says why), found by the model's key
+ * when the request has one (keyedWindowReplace), else by whole rows; a smaller one sits in one row group, which a
+ * checkpoint rewrites cheaply, and has its window deleted and inserted whole: two statements instead of five.
  */
 export function replaceWindow(
   write: IncrementalWrite,
   dates: DateWindow,
   partitionColumn: string,
   storedRows: number,
+  key: readonly string[] = [],
 ): Promise<MaterializeResult> {
   const { connection, timed, target, select, params } = write;
   const window = toDuckDbParams({ window_start: dates.start, window_end: dates.end });
@@ -69,6 +71,7 @@ export function replaceWindow(
       return { rowsWritten: Number(inserted.rowsChanged), mode: "incremental" };
     });
   }
+  if (key.length > 0) return replaceChangedKeys(write, window, partitionColumn, key);
   return inTransaction(write, async () => {
     await timed(() => connection.run(windowReplace.stage(target)));
     const staged = await timed(() =>
@@ -81,6 +84,33 @@ export function replaceWindow(
       connection.run(windowReplace.insertNew(target, partitionColumn), window),
     );
     await timed(() => connection.run(windowReplace.drop));
+    return {
+      rowsWritten: Number(staged.rowsChanged),
+      rowsChanged: { deleted: Number(deleted.rowsChanged), inserted: Number(inserted.rowsChanged) },
+      mode: "incremental",
+    };
+  });
+}
+
+/** The window's rows whose key changed are replaced (keyedWindowReplace says how, and why by key). */
+function replaceChangedKeys(
+  write: IncrementalWrite,
+  window: Record<string, DuckDBValue>,
+  partitionColumn: string,
+  key: readonly string[],
+): Promise<MaterializeResult> {
+  const { connection, timed, target, select, params } = write;
+  return inTransaction(write, async () => {
+    await timed(() => connection.run(windowReplace.stage(target)));
+    const staged = await timed(() =>
+      connection.run(windowReplace.fill(select, partitionColumn), { ...params, ...window }),
+    );
+    await timed(() => connection.run(keyedWindowReplace.markChanged(target, partitionColumn, key), window));
+    const deleted = await timed(() =>
+      connection.run(keyedWindowReplace.deleteChanged(target, partitionColumn, key), window),
+    );
+    const inserted = await timed(() => connection.run(keyedWindowReplace.insertChanged(target, key)));
+    for (const drop of keyedWindowReplace.drop) await timed(() => connection.run(drop));
     return {
       rowsWritten: Number(staged.rowsChanged),
       rowsChanged: { deleted: Number(deleted.rowsChanged), inserted: Number(inserted.rowsChanged) },

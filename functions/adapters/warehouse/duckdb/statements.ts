@@ -169,6 +169,49 @@ export const windowReplace = {
   drop: "DROP TABLE pulse_window",
 };
 
+/**
+ * A window's partitions replaced by key, as windowReplace does by whole rows and with the same end: the rows the
+ * model gives now are staged (windowReplace.stage and fill); the keys whose rows changed are marked; the stored rows
+ * of the window with a marked key are deleted and the model's rows with a marked key inserted. A key is marked when
+ * its stored row and its new row differ (compared whole, NULLs equal), when only one side has it, or when a side
+ * has it more than once (a broken grain, which the model's uniqueness audit then reports): every row of a marked
+ * key is replaced, so the window ends as the model gives it, as a multiset. Joining on the key is what makes it
+ * cheaper than windowReplace's EXCEPT ALL, which numbers the copies of each whole row: at 1M orders, on a daily
+ * run's window of shopify_unified (16,647 rows), marking, deleting and inserting took 113–154 ms against 498–571 ms
+ * for windowReplace's two statements (2026-12-03, three rounds each, the same changes). The key is a struct of the
+ * key columns, so that a NULL in a key column is a value like any other.
+ */
+export const keyedWindowReplace = {
+  /** Binds $window_start and $window_end. */
+  markChanged: (target: string, partitionColumn: string, key: readonly string[]): string => {
+    const inWindow = `${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
+    return `CREATE OR REPLACE TEMP TABLE pulse_changed_keys AS
+WITH stored AS (SELECT ${keyStruct(key, "stored_row")} AS pulse_key, stored_row FROM ${target} AS stored_row WHERE ${inWindow}),
+given AS (SELECT ${keyStruct(key, "given_row")} AS pulse_key, given_row FROM pulse_window AS given_row)
+SELECT COALESCE(stored.pulse_key, given.pulse_key) AS pulse_key
+FROM stored FULL JOIN given ON stored.pulse_key IS NOT DISTINCT FROM given.pulse_key
+WHERE stored.stored_row IS NULL OR given.given_row IS NULL OR stored.stored_row IS DISTINCT FROM given.given_row
+UNION SELECT pulse_key FROM stored GROUP BY pulse_key HAVING count(*) > 1
+UNION SELECT pulse_key FROM given GROUP BY pulse_key HAVING count(*) > 1`;
+  },
+  /** Binds $window_start and $window_end. */
+  deleteChanged: (target: string, partitionColumn: string, key: readonly string[]): string =>
+    `DELETE FROM ${target} AS stored_row WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end ` +
+    `AND ${keyStruct(key, "stored_row")} IN (SELECT pulse_key FROM pulse_changed_keys)`,
+  insertChanged: (target: string, key: readonly string[]): string =>
+    `INSERT INTO ${target} SELECT * FROM pulse_window AS given_row ` +
+    `WHERE ${keyStruct(key, "given_row")} IN (SELECT pulse_key FROM pulse_changed_keys)`,
+  drop: ["DROP TABLE pulse_changed_keys", "DROP TABLE pulse_window"],
+};
+
+/** The key columns of a row as one struct value: {'order_id': stored_row.order_id, …}. */
+function keyStruct(key: readonly string[], alias: string): string {
+  const fields = key.map(
+    (column) => `'${column.replaceAll("'", "''")}': ${alias}.${quoteIdentifier(column)}`,
+  );
+  return `{${fields.join(", ")}}`;
+}
+
 /** A keyed merge: the model's changed records are staged, replace the rows with their key, then go. */
 export const keyedMerge = {
   stage: (select: string): string =>

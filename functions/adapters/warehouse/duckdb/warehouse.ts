@@ -368,7 +368,7 @@ export class DuckDbWarehouse implements Warehouse {
       }
       const { window, partitionColumn } = request;
       const write = { connection, timed, target, select, params, relabel };
-      return await replaceWindow(write, window, partitionColumn, stored?.rows ?? 0);
+      return await replaceWindow(write, window, partitionColumn, stored?.rows ?? 0, request.key);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`model ${label} failed on DuckDB: ${reason}`, { cause: error });
