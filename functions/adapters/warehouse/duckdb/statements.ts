@@ -178,7 +178,8 @@ export const windowReplace = {
  * key is replaced, so the window ends as the model gives it, as a multiset. Joining on the key is what makes it
  * cheaper than windowReplace's EXCEPT ALL, which numbers the copies of each whole row: at 1M orders, on a daily
  * run's window of shopify_unified (16,647 rows), marking, deleting and inserting took 113–154 ms against 498–571 ms
- * for windowReplace's two statements (2026-12-03, three rounds each, the same changes). The key is a struct of the
+ * for windowReplace's two statements (2026-12-03, three rounds each, the same changes, while a test run
+ * used the machine too). The key is a struct of the
  * key columns, so that a NULL in a key column is a value like any other.
  */
 export const keyedWindowReplace = {
