@@ -1,6 +1,6 @@
 // Pure comparison of the raw tables against the last baseline and the declared schemas.
 import type { Finding } from "../shared/findings.ts";
-import type { TableInfo } from "../shared/ports.ts";
+import type { CountedTableInfo } from "../shared/ports.ts";
 import type { RawTableSchema } from "../shared/raw-schemas.ts";
 
 export interface Inventory {
@@ -12,7 +12,7 @@ export interface Inventory {
 /** A raw table that lost more than this share of its rows since the baseline was saved is reported. */
 export const SHRINK_ALERT_SHARE = 0.05;
 
-export function toInventory(tables: readonly TableInfo[]): Inventory {
+export function toInventory(tables: readonly CountedTableInfo[]): Inventory {
   const inventory: Inventory = { tables: {} };
   for (const table of [...tables].sort((a, b) => a.name.localeCompare(b.name))) {
     inventory.tables[table.name] = {

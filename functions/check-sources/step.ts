@@ -12,7 +12,7 @@ import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
 import { postCriticalFindings } from "../lib/chat-alerts.ts";
 import { DATASETS } from "../shared/pipeline.ts";
-import type { TableInfo } from "../shared/ports.ts";
+import type { CountedTableInfo, TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { type SourceDefinition, SOURCES } from "../shared/sources.ts";
@@ -147,9 +147,9 @@ export async function recentRows(
   return { newest: all, landed };
 }
 
-async function listRawTables(context: StepContext): Promise<TableInfo[]> {
+async function listRawTables(context: StepContext): Promise<CountedTableInfo[]> {
   try {
-    return await context.ports.warehouse.listTables(DATASETS.raw);
+    return await context.ports.warehouse.listTablesWithRowCounts(DATASETS.raw);
   } catch (error) {
     // A network blip is retried by the bus; a wrong key, project or dataset is not fixed by retrying.
     if (isTransient(error)) throw error;

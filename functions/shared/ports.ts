@@ -92,6 +92,9 @@ export interface TableInfo {
   dataset: string;
   name: string;
   columns: TableColumn[];
+}
+
+export interface CountedTableInfo extends TableInfo {
   rowCount: number;
 }
 
@@ -134,8 +137,13 @@ export interface Warehouse {
   materialize(request: MaterializeRequest): Promise<MaterializeResult>;
   /** Loads a small batch of rows (findings, parsed file drops), replacing one partition's rows. */
   load(request: LoadRequest): Promise<{ rowsWritten: number }>;
-  /** Tables of a dataset with their columns and row counts (the source inventory). */
+  /** Tables of a dataset with their columns (an empty list when the dataset does not exist). */
   listTables(dataset: string): Promise<TableInfo[]>;
+  /**
+   * listTables with each table's row count, for the source checks' inventory: one more read of the catalog (on
+   * BigQuery one more job), which the steps that only look for a table or its columns do without.
+   */
+  listTablesWithRowCounts(dataset: string): Promise<CountedTableInfo[]>;
   /**
    * A view of the warehouse scoped to one step of one run (job labels, deterministic job ids), where the
    * engine supports it; the local warehouse has no jobs and does without.

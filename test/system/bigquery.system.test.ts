@@ -109,7 +109,7 @@ describe("BigQuery warehouse on a real project", { skip }, () => {
         window: { start: "2026-11-15", end: "2026-11-22" },
       });
       assert.deepEqual(incremental, { rowsWritten: 8, mode: "incremental" });
-      const tables = await scoped.listTables(scratch ?? "");
+      const tables = await scoped.listTablesWithRowCounts(scratch ?? "");
       assert.equal(tables.find((info) => info.name === table)?.rowCount, 22);
     },
   );

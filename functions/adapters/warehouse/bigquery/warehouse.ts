@@ -1,6 +1,7 @@
 // The warehouse on BigQuery: the port over query jobs (jobs.ts), table writes (table-writes.ts) and the
 // statements the adapter writes itself (statements.ts).
 import type {
+  CountedTableInfo,
   LoadRequest,
   MaterializeRequest,
   MaterializeResult,
@@ -106,39 +107,48 @@ export class BigQueryWarehouse implements Warehouse {
 
   /** Tables with their columns (INFORMATION_SCHEMA.COLUMNS) and row counts (__TABLES__, metadata only). */
   async listTables(dataset: string): Promise<TableInfo[]> {
-    const ref = this.jobs.datasetRef(dataset);
-    let columnRows: Row[];
-    let countRows: Row[];
-    try {
-      columnRows = await this.jobs.rows({
-        kind: "metadata",
-        label: `columns ${dataset}`,
-        sql: datasetColumnsQuery(ref),
-        parameters: [],
-        dataset,
-      });
-      countRows = await this.jobs.rows({
-        kind: "metadata",
-        label: `row counts ${dataset}`,
-        sql: rowCountsQuery(ref),
-        parameters: [],
-        dataset,
-      });
-    } catch (error) {
-      // Like DuckDB with a schema that does not exist yet: an empty inventory, which the checks report.
-      if (error instanceof BigQueryWarehouseError && error.status === 404) return [];
-      throw error;
-    }
+    const columnRows = await this.metadata(dataset, `columns ${dataset}`, datasetColumnsQuery);
+    if (!columnRows) return [];
     this.catalog.remember(dataset, columnRows);
-    const counts = new Map(countRows.map((row) => [String(row.table_id), Number(row.row_count ?? 0)]));
     const tables = new Map<string, TableInfo>();
     for (const row of columnRows) {
       const name = String(row.table_name);
-      const info = tables.get(name) ?? { dataset, name, columns: [], rowCount: counts.get(name) ?? 0 };
+      const info = tables.get(name) ?? { dataset, name, columns: [] };
       info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
       tables.set(name, info);
     }
     return [...tables.values()];
+  }
+
+  async listTablesWithRowCounts(dataset: string): Promise<CountedTableInfo[]> {
+    const [tables, countRows] = await Promise.all([
+      this.listTables(dataset),
+      this.metadata(dataset, `row counts ${dataset}`, rowCountsQuery),
+    ]);
+    const counts = new Map(
+      (countRows ?? []).map((row) => [String(row.table_id), Number(row.row_count ?? 0)]),
+    );
+    return tables.map((info) => ({ ...info, rowCount: counts.get(info.name) ?? 0 }));
+  }
+
+  /** A metadata query of one dataset; undefined when the dataset does not exist yet (as DuckDB's empty schema). */
+  private async metadata(
+    dataset: string,
+    label: string,
+    query: (datasetRef: string) => string,
+  ): Promise<Row[] | undefined> {
+    try {
+      return await this.jobs.rows({
+        kind: "metadata",
+        label,
+        sql: query(this.jobs.datasetRef(dataset)),
+        parameters: [],
+        dataset,
+      });
+    } catch (error) {
+      if (error instanceof BigQueryWarehouseError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   materialize(request: MaterializeRequest): Promise<MaterializeResult> {

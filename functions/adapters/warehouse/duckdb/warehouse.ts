@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "./node-api.ts";
 import type {
+  CountedTableInfo,
   LoadRequest,
   MaterializeRequest,
   MaterializeResult,
@@ -514,16 +515,12 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** On a pooled connection, as `query`: steps list tables from reads running side by side. */
   async listTables(dataset: string): Promise<TableInfo[]> {
+    return this.pool.use(false, (connection) => this.tablesOn(connection, dataset));
+  }
+
+  async listTablesWithRowCounts(dataset: string): Promise<CountedTableInfo[]> {
     return this.pool.use(false, async (connection) => {
-      const reader = await this.timed(() => connection.runAndReadAll(DATASET_COLUMNS, { dataset }));
-      const tables = new Map<string, TableInfo>();
-      for (const row of reader.getRowObjectsJS()) {
-        const name = String(row.table_name);
-        const info = tables.get(name) ?? { dataset, name, columns: [], rowCount: 0 };
-        info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
-        tables.set(name, info);
-      }
-      const infos = [...tables.values()];
+      const infos = (await this.tablesOn(connection, dataset)).map((info) => ({ ...info, rowCount: 0 }));
       if (infos.length) {
         const counts = await this.timed(() =>
           connection.runAndReadAll(
@@ -540,6 +537,18 @@ export class DuckDbWarehouse implements Warehouse {
       }
       return infos;
     });
+  }
+
+  private async tablesOn(connection: DuckDBConnection, dataset: string): Promise<TableInfo[]> {
+    const reader = await this.timed(() => connection.runAndReadAll(DATASET_COLUMNS, { dataset }));
+    const tables = new Map<string, TableInfo>();
+    for (const row of reader.getRowObjectsJS()) {
+      const name = String(row.table_name);
+      const info = tables.get(name) ?? { dataset, name, columns: [] };
+      info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      tables.set(name, info);
+    }
+    return [...tables.values()];
   }
 
   stats(): WarehouseStats {

@@ -204,8 +204,8 @@ describe("BigQuery warehouse: query job requests", () => {
 });
 
 describe("BigQuery warehouse: inventory and datasets", () => {
-  it("lists tables from INFORMATION_SCHEMA.COLUMNS with row counts from __TABLES__", async () => {
-    const fake = new FakeBigQuery((request) => {
+  it("lists tables from INFORMATION_SCHEMA.COLUMNS, with row counts from __TABLES__ when asked", async () => {
+    const respond: ConstructorParameters<typeof FakeBigQuery>[0] = (request) => {
       const sql = request.configuration.query.query;
       if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
         return {
@@ -228,8 +228,9 @@ describe("BigQuery warehouse: inventory and datasets", () => {
         ],
         rows: [["orders", "1500"]],
       };
-    });
-    const tables = await new BigQueryWarehouse(fake, SETTINGS).listTables("raw");
+    };
+    const fake = new FakeBigQuery(respond);
+    const tables = await new BigQueryWarehouse(fake, SETTINGS).listTablesWithRowCounts("raw");
     assert.deepEqual(tables, [
       {
         dataset: "raw",
@@ -242,10 +243,21 @@ describe("BigQuery warehouse: inventory and datasets", () => {
       },
       { dataset: "raw", name: "empty", rowCount: 0, columns: [{ name: "x", type: "STRING" }] },
     ]);
-    assert.deepEqual(fake.queries(), [
-      "SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels FROM `shop-analytics.raw`.INFORMATION_SCHEMA.COLUMNS AS col LEFT JOIN `shop-analytics.raw`.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ON opt.table_name = col.table_name AND opt.option_name = 'labels' ORDER BY col.table_name, col.ordinal_position",
+    const columnsQuery =
+      "SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels FROM `shop-analytics.raw`.INFORMATION_SCHEMA.COLUMNS AS col LEFT JOIN `shop-analytics.raw`.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ON opt.table_name = col.table_name AND opt.option_name = 'labels' ORDER BY col.table_name, col.ordinal_position";
+    // The two jobs go at once.
+    assert.deepEqual(fake.queries().sort(), [
+      columnsQuery,
       "SELECT table_id, row_count FROM `shop-analytics.raw`.__TABLES__",
     ]);
+
+    // Without row counts: the columns' job alone, the same tables.
+    const plain = new FakeBigQuery(respond);
+    assert.deepEqual(
+      await new BigQueryWarehouse(plain, SETTINGS).listTables("raw"),
+      tables.map(({ rowCount: _rowCount, ...table }) => table),
+    );
+    assert.deepEqual(plain.queries(), [columnsQuery]);
   });
 
   it("lists nothing for a dataset that does not exist", async () => {
@@ -253,6 +265,7 @@ describe("BigQuery warehouse: inventory and datasets", () => {
       error: { reason: "notFound", message: "Not found: Dataset shop-analytics:raw" },
     }));
     assert.deepEqual(await new BigQueryWarehouse(fake, SETTINGS).listTables("raw"), []);
+    assert.deepEqual(await new BigQueryWarehouse(fake, SETTINGS).listTablesWithRowCounts("raw"), []);
   });
 
   it("sends the prefixed names to BigQuery", async () => {

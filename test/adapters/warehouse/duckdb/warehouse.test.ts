@@ -428,19 +428,18 @@ describe("DuckDB warehouse", () => {
     assert.equal(outcome(built).mode, "full");
   });
 
-  it("lists a dataset's tables with columns and row counts", async () => {
-    const tables = await warehouse.listTables("raw");
-    assert.deepEqual(tables, [
-      {
-        dataset: "raw",
-        name: "events",
-        columns: [
-          { name: "day", type: "DATE" },
-          { name: "amount", type: "BIGINT" },
-        ],
-        rowCount: 6,
-      },
+  it("lists a dataset's tables with columns in one statement, and their row counts in one more when asked", async () => {
+    const columns = [
+      { name: "day", type: "DATE" },
+      { name: "amount", type: "BIGINT" },
+    ];
+    const before = warehouse.stats().queries;
+    assert.deepEqual(await warehouse.listTables("raw"), [{ dataset: "raw", name: "events", columns }]);
+    assert.equal(warehouse.stats().queries - before, 1);
+    assert.deepEqual(await warehouse.listTablesWithRowCounts("raw"), [
+      { dataset: "raw", name: "events", columns, rowCount: 6 },
     ]);
+    assert.equal(warehouse.stats().queries - before, 3);
   });
 
   it("counts each table's own rows when a dataset has several (one statement for all)", async () => {
@@ -450,7 +449,7 @@ describe("DuckDB warehouse", () => {
     await connection.run(`CREATE TABLE listing.five AS SELECT range AS id FROM range(5)`);
     await connection.run(`CREATE TABLE listing.two AS SELECT range AS id FROM range(2)`);
     const counts = Object.fromEntries(
-      (await warehouse.listTables("listing")).map((table) => [table.name, table.rowCount]),
+      (await warehouse.listTablesWithRowCounts("listing")).map((table) => [table.name, table.rowCount]),
     );
     assert.deepEqual(counts, { empty: 0, five: 5, two: 2 });
     await connection.run(`DROP SCHEMA listing CASCADE`);
