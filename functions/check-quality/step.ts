@@ -388,15 +388,22 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
   };
   const earlier = (await context.ledger.findings(runDate)).filter((item) => item.step !== "check-quality");
 
-  const audits = await runAudits(run);
   const skipChannels = new Set([...staleChannels(earlier), ...unusedChannels(settings)]);
+  // The audits and the column profiles too: each was a query (a job) waited for before the next began.
+  let audits = 0;
+  let profiled = 0;
   await sideBySide(run, [
+    async (own) => {
+      audits = await runAudits(own);
+    },
     checkAttribution,
     checkOrderRecords,
     checkFileDrops,
     (own) => checkAnomalies(own, skipChannels),
+    async (own) => {
+      profiled = await profileColumns(own);
+    },
   ]);
-  const profiled = await profileColumns(run);
 
   const allFindings = [...earlier, ...findings];
   await saveFindings(warehouse, runDate, allFindings);

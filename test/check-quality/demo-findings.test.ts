@@ -28,6 +28,8 @@ interface Shop {
   manifest: DemoManifest;
   records: StepRecord[];
   findings: Finding[];
+  /** Every labelled query of the run, with when it started and ended. */
+  queries: { label: string; start: number; end: number }[];
 }
 
 async function openShop(problems: boolean, settings?: object): Promise<Shop> {
@@ -41,6 +43,16 @@ async function openShop(problems: boolean, settings?: object): Promise<Shop> {
     ordersPerDay: 40,
     problems,
   });
+  const queries: Shop["queries"] = [];
+  const query = warehouse.query.bind(warehouse);
+  warehouse.query = async (sql, params, options) => {
+    const start = performance.now();
+    try {
+      return await query(sql, params, options);
+    } finally {
+      queries.push({ label: options?.label ?? "", start, end: performance.now() });
+    }
+  };
   const report = await runLocally(config, message("checks", { to: "check-quality" }), {
     log: silentLogger(),
     secrets: fixedSecrets(),
@@ -56,6 +68,7 @@ async function openShop(problems: boolean, settings?: object): Promise<Shop> {
     manifest,
     records,
     findings: records.flatMap((record) => record.findings),
+    queries,
   };
 }
 
@@ -94,6 +107,28 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
       ["check-sources:succeeded", "check-quality:succeeded"],
     );
     assert.equal(shop.findings.filter((item) => item.blocking).length, 0);
+  });
+
+  it("runs the audits and the column profiles side by side with the other checks' queries", () => {
+    const named = (prefix: string) => {
+      const found = shop.queries.find((item) => item.label.startsWith(prefix));
+      assert.ok(found, `a query labelled ${prefix}…`);
+      return found;
+    };
+    const audits = named("audits (");
+    const profiles = named("column profiles (");
+    const checks = ["attribution", "daily kpis history", "spend history"].map(named);
+    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+      a.start < b.end && b.start < a.end;
+    // One after the other before: the audits, then the other checks, then the profiles.
+    assert.ok(
+      checks.some((check) => overlaps(audits, check)),
+      "the audits ran while another check's query did",
+    );
+    assert.ok(
+      profiles.start < Math.max(...checks.map((check) => check.end)),
+      "the profiles did not wait for them",
+    );
   });
 
   it("reports stale Meta and TikTok as critical, with the day their data stops", () => {
