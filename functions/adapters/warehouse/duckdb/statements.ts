@@ -123,15 +123,19 @@ export function sortInPlace(target: string, partitionColumn: string): string {
   return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${target} ORDER BY ${quoteIdentifier(partitionColumn)}`;
 }
 
+/** The condition that keeps a table's rows to the run window's partitions: binds $window_start and $window_end. */
+function inWindow(partitionColumn: string): string {
+  return `${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
+}
+
 /** Binds $window_start and $window_end. */
 export function deleteWindow(target: string, partitionColumn: string): string {
-  return `DELETE FROM ${target} WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
+  return `DELETE FROM ${target} WHERE ${inWindow(partitionColumn)}`;
 }
 
 /** Binds the model's parameters, $window_start and $window_end. */
 export function insertWindow(target: string, select: string, partitionColumn: string): string {
-  const partition = quoteIdentifier(partitionColumn);
-  return `INSERT INTO ${target} BY NAME SELECT * FROM (${select}) AS model WHERE ${partition} BETWEEN $window_start AND $window_end`;
+  return `INSERT INTO ${target} BY NAME SELECT * FROM (${select}) AS model WHERE ${inWindow(partitionColumn)}`;
 }
 
 /**
@@ -149,7 +153,7 @@ export const windowReplace = {
   /** Binds the model's parameters, $window_start and $window_end. */
   fill: (select: string, partitionColumn: string): string =>
     `INSERT INTO pulse_window BY NAME SELECT * FROM (${select}) AS model ` +
-    `WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`,
+    `WHERE ${inWindow(partitionColumn)}`,
   /**
    * Binds $window_start and $window_end. The stored rows of the window that the model does not give (as many times
    * as stored) are the stale ones; every stored copy of a stale row goes (a row is compared whole: the table's
@@ -157,15 +161,15 @@ export const windowReplace = {
    * model gives, and insertNew adds the rest.
    */
   deleteStale: (target: string, partitionColumn: string): string => {
-    const inWindow = `${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
-    return `DELETE FROM ${target} AS stored_row WHERE ${inWindow} AND stored_row IN (
-  SELECT stale_row FROM (SELECT * FROM ${target} WHERE ${inWindow} EXCEPT ALL SELECT * FROM pulse_window) AS stale_row
+    const window = inWindow(partitionColumn);
+    return `DELETE FROM ${target} AS stored_row WHERE ${window} AND stored_row IN (
+  SELECT stale_row FROM (SELECT * FROM ${target} WHERE ${window} EXCEPT ALL SELECT * FROM pulse_window) AS stale_row
 )`;
   },
   /** Binds $window_start and $window_end. What is left of the window is rows the model gives: the others go in. */
   insertNew: (target: string, partitionColumn: string): string =>
     `INSERT INTO ${target} SELECT * FROM pulse_window EXCEPT ALL SELECT * FROM ${target} ` +
-    `WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`,
+    `WHERE ${inWindow(partitionColumn)}`,
   drop: "DROP TABLE pulse_window",
 };
 
@@ -178,16 +182,14 @@ export const windowReplace = {
  * key is replaced, so the window ends as the model gives it, as a multiset. Joining on the key is what makes it
  * cheaper than windowReplace's EXCEPT ALL, which numbers the copies of each whole row: at 1M orders, on a daily
  * run's window of shopify_unified (16,647 rows), marking, deleting and inserting took 113–154 ms against 498–571 ms
- * for windowReplace's two statements (2026-12-03, three rounds each, the same changes, while a test run
- * used the machine too). The key is a struct of the
- * key columns, so that a NULL in a key column is a value like any other.
+ * for windowReplace's two statements (2026-12-03, three rounds each, the same changes, while a test run used the
+ * machine too). The key is a struct of the key columns, so that a NULL in a key column is a value like any other.
  */
 export const keyedWindowReplace = {
   /** Binds $window_start and $window_end. */
   markChanged: (target: string, partitionColumn: string, key: readonly string[]): string => {
-    const inWindow = `${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end`;
     return `CREATE OR REPLACE TEMP TABLE pulse_changed_keys AS
-WITH stored AS (SELECT ${keyStruct(key, "stored_row")} AS pulse_key, stored_row FROM ${target} AS stored_row WHERE ${inWindow}),
+WITH stored AS (SELECT ${keyStruct(key, "stored_row")} AS pulse_key, stored_row FROM ${target} AS stored_row WHERE ${inWindow(partitionColumn)}),
 given AS (SELECT ${keyStruct(key, "given_row")} AS pulse_key, given_row FROM pulse_window AS given_row)
 SELECT COALESCE(stored.pulse_key, given.pulse_key) AS pulse_key
 FROM stored FULL JOIN given ON stored.pulse_key IS NOT DISTINCT FROM given.pulse_key
@@ -197,7 +199,7 @@ UNION SELECT pulse_key FROM given GROUP BY pulse_key HAVING count(*) > 1`;
   },
   /** Binds $window_start and $window_end. */
   deleteChanged: (target: string, partitionColumn: string, key: readonly string[]): string =>
-    `DELETE FROM ${target} AS stored_row WHERE ${quoteIdentifier(partitionColumn)} BETWEEN $window_start AND $window_end ` +
+    `DELETE FROM ${target} AS stored_row WHERE ${inWindow(partitionColumn)} ` +
     `AND ${keyStruct(key, "stored_row")} IN (SELECT pulse_key FROM pulse_changed_keys)`,
   insertChanged: (target: string, key: readonly string[]): string =>
     `INSERT INTO ${target} SELECT * FROM pulse_window AS given_row ` +
