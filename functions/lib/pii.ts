@@ -25,9 +25,17 @@ export function hmacKeyPads(secret: string): HmacKeyPads {
   return { pii_inner_key: new Uint8Array(inner), pii_outer_key: new Uint8Array(outer) };
 }
 
-/** The same normalisation the staging models apply to emails. */
+/**
+ * Unicode's White_Space code points: what BigQuery's TRIM removes (JavaScript's own trim differs: it removes U+FEFF
+ * and keeps U+0085).
+ */
+const WHITE_SPACE =
+  "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const EDGE_WHITE_SPACE = new RegExp(`^${WHITE_SPACE}+|${WHITE_SPACE}+$`, "g");
+
+/** The same normalisation the staging models apply to emails: LOWER(TRIM(email)). */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.replace(EDGE_WHITE_SPACE, "").toLowerCase();
 }
 
 /** Reference implementation, for tests and for hashing in JS at the edge (file drops). */

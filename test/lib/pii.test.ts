@@ -27,6 +27,12 @@ describe("PII hashing", () => {
 
   it("normalises emails so that the same person hashes the same", () => {
     assert.equal(normaliseEmail("  Jane.Doe@Example.COM "), "jane.doe@example.com");
+    // As BigQuery's TRIM: Unicode white space at either end goes (tab, line breaks, NEL, no-break and ideographic
+    // spaces); a byte-order mark or zero-width space is not white space and stays.
+    assert.equal(normaliseEmail("\t Jane@Example.COM \r\n"), "jane@example.com");
+    assert.equal(normaliseEmail("\u00a0\u0085jane@example.com\u2028\u3000"), "jane@example.com");
+    assert.equal(normaliseEmail("\ufeffjane@example.com\u200b"), "\ufeffjane@example.com\u200b");
+    assert.equal(normaliseEmail("jane doe@example.com"), "jane doe@example.com");
     const key = "x".repeat(40);
     assert.equal(
       hashPii(normaliseEmail(" JANE@example.com"), key),

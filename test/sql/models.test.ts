@@ -36,7 +36,8 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
   const firstOrder = {
     id: 1001,
     name: "1001",
-    email: " Ann@Example.com ",
+    // Pasted with a tab and a Windows line break: BigQuery's TRIM removes them, so must the DuckDB translation.
+    email: "\t Ann@Example.com \r\n",
     created_at: "2026-11-21T15:00:00Z",
     updated_at: "2026-11-21T15:00:00Z",
     currency: "usd",

@@ -1054,6 +1054,24 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
     ],
   },
   {
+    // BigQuery (googlesql's TrimSpacesUtf8) removes the code points with Unicode's White_Space property; DuckDB's
+    // own trim only the space separators, and would keep the tab, line breaks, NEL and line separator below.
+    title: "TRIM, LTRIM and RTRIM without characters remove Unicode white space",
+    cases: [
+      { expr: "TRIM('\\ta@b.com\\r\\n')", is: "a@b.com" },
+      { expr: "TRIM('\\u00a0\\u0085a\\u2028\\u3000\\x0b\\f')", is: "a" },
+      { expr: "TRIM('\\u2000\\u200a\\u202f\\u205f\\u1680a\\u2029')", is: "a" },
+      // Not white space: the zero-width space and the byte-order mark stay.
+      { expr: "TRIM('\\u200ba\\ufeff')", is: "\u200ba\ufeff" },
+      { expr: "TRIM(' a \\t b ')", is: "a \t b" },
+      { expr: "TRIM('\\t \\n')", is: "" },
+      { expr: "TRIM(CAST(NULL AS STRING))", is: null },
+      { expr: "LTRIM('\\t a \\n')", is: "a \n" },
+      { expr: "RTRIM('\\t a \\n')", is: "\t a" },
+      { expr: "LOWER(TRIM(CONCAT('  Jane@Example.COM', '\\n')))", is: "jane@example.com" },
+    ],
+  },
+  {
     title: "CONCAT and || return NULL when any argument is NULL",
     cases: [
       // docs: CONCAT('T.P.', ' ', 'Bar') = 'T.P. Bar'

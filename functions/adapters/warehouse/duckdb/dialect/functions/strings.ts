@@ -4,6 +4,16 @@ import { paren, quoteString } from "../nodes.ts";
 import type { Node } from "../tokenizer.ts";
 import type { Translator } from "../translator.ts";
 
+/** The code points with Unicode's White_Space property, as an RE2 class. */
+const WHITE_SPACE =
+  "[\\t\\n\\x0B\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]";
+
+function trimCall(call: Call, t: Translator, withCharacters: string, whiteSpace: string): string {
+  const [value, characters] = t.args(call, 1, 2);
+  if (characters !== undefined) return `${withCharacters}(${value}, ${characters})`;
+  return `regexp_replace(${value}, ${quoteString(whiteSpace)}, '', 'g')`;
+}
+
 export const STRING_FUNCTIONS: Record<string, Rewrite> = {
   // ---- strings
   // DuckDB's concat skips NULLs and turns BYTES into text; BigQuery's CONCAT is NULL if any argument is, like ||.
@@ -24,6 +34,13 @@ export const STRING_FUNCTIONS: Record<string, Rewrite> = {
     const [value, length, pad] = t.args(call, 2, 3);
     return `rpad(${value}, ${length}, ${pad ?? "' '"})`;
   }),
+  // Without characters to remove, BigQuery's TRIM, LTRIM and RTRIM remove Unicode white space (googlesql's
+  // TrimSpacesUtf8: the White_Space property, tab, line breaks and no-break spaces included); DuckDB's remove only
+  // space separators, so an email ending in a tab or a line break kept it, and hashed to another customer than on
+  // BigQuery. With characters, both remove that set.
+  TRIM: scalarOnly((call, t) => trimCall(call, t, "trim", `^${WHITE_SPACE}+|${WHITE_SPACE}+$`)),
+  LTRIM: scalarOnly((call, t) => trimCall(call, t, "ltrim", `^${WHITE_SPACE}+`)),
+  RTRIM: scalarOnly((call, t) => trimCall(call, t, "rtrim", `${WHITE_SPACE}+$`)),
   REGEXP_CONTAINS: scalarOnly((call, t) => `regexp_matches(${t.args(call, 2, 2).join(", ")})`),
   // BigQuery returns the first capture group (or the whole match) and NULL on no match; DuckDB returns ''.
   REGEXP_EXTRACT: scalarOnly((call, t) => regexpExtract(call, t)),
