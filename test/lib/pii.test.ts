@@ -33,6 +33,8 @@ describe("PII hashing", () => {
     assert.equal(normaliseEmail("\u00a0\u0085jane@example.com\u2028\u3000"), "jane@example.com");
     assert.equal(normaliseEmail("\ufeffjane@example.com\u200b"), "\ufeffjane@example.com\u200b");
     assert.equal(normaliseEmail("jane doe@example.com"), "jane doe@example.com");
+    // Lower-cased with the full case mapping, as BigQuery's LOWER: İ becomes i and a combining dot above.
+    assert.equal(normaliseEmail("İlker@Example.com"), "i\u0307lker@example.com");
     const key = "x".repeat(40);
     assert.equal(
       hashPii(normaliseEmail(" JANE@example.com"), key),

@@ -1038,6 +1038,17 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
     title: "LOWER, UPPER, TRIM, LTRIM, RTRIM, REPLACE, LENGTH, REVERSE",
     cases: [
       { expr: "LOWER('ÀB')", is: "àb" },
+      // ICU's full mapping, as BigQuery: İ (U+0130) lower-cases to i and a combining dot above.
+      { expr: "LOWER('İLKER@Example.com')", is: "i\u0307lker@example.com" },
+      { expr: "LOWER(CAST(NULL AS STRING))", is: null },
+      {
+        query:
+          "SELECT LOWER(email) AS plain, LOWER(TRIM(email)) AS trimmed FROM UNNEST(['İpek@X.com ', 'ANN@x.com']) AS email",
+        returns: [
+          { plain: "i\u0307pek@x.com ", trimmed: "i\u0307pek@x.com" },
+          { plain: "ann@x.com", trimmed: "ann@x.com" },
+        ],
+      },
       { expr: "UPPER('àb')", is: "ÀB" },
       { expr: "TRIM('  a  ')", is: "a" },
       // docs: TRIM('***apple***', '*') = 'apple'

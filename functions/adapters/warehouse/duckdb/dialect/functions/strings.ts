@@ -8,6 +8,16 @@ import type { Translator } from "../translator.ts";
 const WHITE_SPACE =
   "[\\t\\n\\x0B\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]";
 
+/**
+ * LOWER with İ as BigQuery lower-cases it. A column is tested for İ first (a containment test costs a third of the
+ * replacement: 38 against 123 ms on a million emails); any other expression is replaced in, evaluated once.
+ */
+function lowerCall(value: string): string {
+  if (/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)*$|^"[^"]+"(\."[^"]+")*$/.test(value))
+    return `lower(CASE WHEN contains(${value}, 'İ') THEN replace(${value}, 'İ', 'i̇') ELSE ${value} END)`;
+  return `lower(replace(${value}, 'İ', 'i̇'))`;
+}
+
 function trimCall(call: Call, t: Translator, withCharacters: string, whiteSpace: string): string {
   const [value, characters] = t.args(call, 1, 2);
   if (characters !== undefined) return `${withCharacters}(${value}, ${characters})`;
@@ -41,6 +51,10 @@ export const STRING_FUNCTIONS: Record<string, Rewrite> = {
   TRIM: scalarOnly((call, t) => trimCall(call, t, "trim", `^${WHITE_SPACE}+|${WHITE_SPACE}+$`)),
   LTRIM: scalarOnly((call, t) => trimCall(call, t, "ltrim", `^${WHITE_SPACE}+`)),
   RTRIM: scalarOnly((call, t) => trimCall(call, t, "rtrim", `${WHITE_SPACE}+$`)),
+  // BigQuery lower-cases with ICU's full case mapping, DuckDB code point by code point: the one unconditional
+  // difference is U+0130 (İ, which a Turkish keyboard capitalises an email's "i" to), "i̇" (i and a combining dot)
+  // in BigQuery, "i" in DuckDB. (Σ at the end of a word, ς in BigQuery and σ in DuckDB, is left, as README.md says.)
+  LOWER: scalarOnly((call, t) => lowerCall(t.args(call, 1, 1)[0] as string)),
   REGEXP_CONTAINS: scalarOnly((call, t) => `regexp_matches(${t.args(call, 2, 2).join(", ")})`),
   // BigQuery returns the first capture group (or the whole match) and NULL on no match; DuckDB returns ''.
   REGEXP_EXTRACT: scalarOnly((call, t) => regexpExtract(call, t)),
