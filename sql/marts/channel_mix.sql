@@ -30,10 +30,17 @@ SELECT
   spend,
   attributed_orders,
   attributed_revenue,
-  ROUND(SAFE_DIVIDE(spend, SUM(spend) OVER (PARTITION BY channel_months.month)), 4) AS spend_share,
+  ROUND(
+    SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(SUM(spend) OVER (PARTITION BY channel_months.month) AS NUMERIC)), 4
+  ) AS spend_share,
   ROUND(SAFE_DIVIDE(attributed_orders, SUM(attributed_orders) OVER (PARTITION BY channel_months.month)), 4) AS orders_share,
-  ROUND(SAFE_DIVIDE(attributed_revenue, SUM(attributed_revenue) OVER (PARTITION BY channel_months.month)), 4)
-    AS revenue_share,
+  ROUND(
+    SAFE_DIVIDE(
+      CAST(attributed_revenue AS NUMERIC),
+      CAST(SUM(attributed_revenue) OVER (PARTITION BY channel_months.month) AS NUMERIC)
+    ),
+    4
+  ) AS revenue_share,
   COALESCE(month_completeness.incomplete_days, 0) AS incomplete_days,
   COALESCE(month_completeness.incomplete_days, 0) = 0 AS is_complete
 FROM channel_months

@@ -77,8 +77,8 @@ SELECT
   new_customer_revenue,
   returning_customer_revenue,
   ad_spend,
-  ROUND(SAFE_DIVIDE(gross_revenue, ad_spend), 4) AS blended_roas,
-  ROUND(SAFE_DIVIDE(net_revenue, ad_spend), 4) AS mer,
+  ROUND(SAFE_DIVIDE(CAST(gross_revenue AS NUMERIC), CAST(ad_spend AS NUMERIC)), 4) AS blended_roas,
+  ROUND(SAFE_DIVIDE(CAST(net_revenue AS NUMERIC), CAST(ad_spend AS NUMERIC)), 4) AS mer,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
   ROUND(SAFE_DIVIDE(CAST(ad_spend AS NUMERIC), CAST(new_customers AS NUMERIC)), 2) AS cac,
   missing_sources IS NULL AS is_complete,

@@ -70,18 +70,24 @@ SELECT
   ROUND(SAFE_DIVIDE(CAST(this_year.gross_revenue AS NUMERIC), CAST(this_year.orders_with_value AS NUMERIC)), 2) AS aov,
   this_year.new_customers,
   this_year.ad_spend,
-  ROUND(SAFE_DIVIDE(this_year.gross_revenue, this_year.ad_spend), 4) AS blended_roas,
-  ROUND(SAFE_DIVIDE(this_year.net_revenue, this_year.ad_spend), 4) AS mer,
+  ROUND(SAFE_DIVIDE(CAST(this_year.gross_revenue AS NUMERIC), CAST(this_year.ad_spend AS NUMERIC)), 4) AS blended_roas,
+  ROUND(SAFE_DIVIDE(CAST(this_year.net_revenue AS NUMERIC), CAST(this_year.ad_spend AS NUMERIC)), 4) AS mer,
   ROUND(SAFE_DIVIDE(CAST(this_year.ad_spend AS NUMERIC), CAST(this_year.new_customers AS NUMERIC)), 2) AS cac,
   last_year.days AS last_year_days,
   last_year.orders AS last_year_orders,
   last_year.gross_revenue AS last_year_gross_revenue,
   last_year.net_revenue AS last_year_net_revenue,
   last_year.ad_spend AS last_year_ad_spend,
-  ROUND(SAFE_DIVIDE(this_year.gross_revenue - last_year.gross_revenue, last_year.gross_revenue), 4)
-    AS gross_revenue_yoy,
+  ROUND(
+    SAFE_DIVIDE(
+      CAST(this_year.gross_revenue - last_year.gross_revenue AS NUMERIC), CAST(last_year.gross_revenue AS NUMERIC)
+    ),
+    4
+  ) AS gross_revenue_yoy,
   ROUND(SAFE_DIVIDE(this_year.orders - last_year.orders, last_year.orders), 4) AS orders_yoy,
-  ROUND(SAFE_DIVIDE(this_year.ad_spend - last_year.ad_spend, last_year.ad_spend), 4) AS ad_spend_yoy,
+  ROUND(
+    SAFE_DIVIDE(CAST(this_year.ad_spend - last_year.ad_spend AS NUMERIC), CAST(last_year.ad_spend AS NUMERIC)), 4
+  ) AS ad_spend_yoy,
   ROUND(SAFE_DIVIDE(this_year.new_customers - last_year.new_customers, last_year.new_customers), 4)
     AS new_customers_yoy,
   this_year.incomplete_days

@@ -60,8 +60,8 @@ SELECT
   attributed_orders,
   attributed_new_customers,
   attributed_revenue,
-  ROUND(SAFE_DIVIDE(attributed_revenue, spend), 4) AS roas,
-  ROUND(SAFE_DIVIDE(platform_conversion_value, spend), 4) AS platform_roas,
+  ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS roas,
+  ROUND(SAFE_DIVIDE(CAST(platform_conversion_value AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS platform_roas,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
   ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS cpa,
   ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
@@ -72,7 +72,8 @@ SELECT
   -- NULL without spend: a channel that buys no ads (email, direct & organic) has no cost per new customer.
   ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), 2)
     AS new_customer_cpa,
-  ROUND(SAFE_DIVIDE(attributed_new_customer_revenue, spend), 4) AS new_customer_roas
+  ROUND(SAFE_DIVIDE(CAST(attributed_new_customer_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4)
+    AS new_customer_roas
 FROM channel_months
 LEFT JOIN channel_completeness
   ON channel_completeness.month = channel_months.month AND channel_completeness.channel = channel_months.channel

@@ -73,7 +73,7 @@ SELECT
   all_rows.clicks,
   all_rows.attributed_orders,
   all_rows.attributed_revenue,
-  ROUND(SAFE_DIVIDE(all_rows.attributed_revenue, all_rows.spend), 4) AS roas,
+  ROUND(SAFE_DIVIDE(CAST(all_rows.attributed_revenue AS NUMERIC), CAST(all_rows.spend AS NUMERIC)), 4) AS roas,
   last_platform_days.last_data_date,
   CASE
     WHEN NOT all_rows.is_paid_channel THEN 'not a paid channel: no spend by definition, ROAS not applicable'

@@ -52,8 +52,13 @@ SELECT
   product_months.orders,
   product_months.revenue,
   ROUND(SAFE_DIVIDE(product_months.refunded_orders, product_months.orders), 4) AS refund_rate,
-  ROUND(SAFE_DIVIDE(product_months.revenue, SUM(product_months.revenue) OVER (PARTITION BY product_months.month)), 4)
-    AS revenue_share,
+  ROUND(
+    SAFE_DIVIDE(
+      CAST(product_months.revenue AS NUMERIC),
+      CAST(SUM(product_months.revenue) OVER (PARTITION BY product_months.month) AS NUMERIC)
+    ),
+    4
+  ) AS revenue_share,
   RANK() OVER (PARTITION BY product_months.month ORDER BY product_months.revenue DESC) AS revenue_rank
 FROM product_months
 LEFT JOIN products ON products.product_id = product_months.product_id

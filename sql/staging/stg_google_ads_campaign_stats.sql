@@ -31,7 +31,10 @@ SELECT
   CAST(NULL AS STRING) AS ad_id,
   CAST(NULL AS STRING) AS ad_name,
   -- Google reports cost in micros; the cast back keeps NUMERIC where a division would give FLOAT64.
-  CAST(ROUND(CAST(COALESCE(metrics_cost_micros, 0) AS NUMERIC) / 1000000, 2) AS NUMERIC) AS spend,
+  -- Micros to currency as an exact NUMERIC quotient on both engines (the form the DuckDB translation divides exactly).
+  CAST(
+    ROUND(SAFE_DIVIDE(CAST(COALESCE(metrics_cost_micros, 0) AS NUMERIC), CAST(1000000 AS NUMERIC)), 2) AS NUMERIC
+  ) AS spend,
   COALESCE(metrics_impressions, 0) AS impressions,
   COALESCE(metrics_clicks, 0) AS clicks,
   COALESCE(metrics_conversions, 0) AS conversions,

@@ -81,7 +81,12 @@ SELECT
   attributed_revenue,
   SUM(spend) OVER (PARTITION BY date) AS day_total_spend,
   SUM(attributed_revenue) OVER (PARTITION BY date) AS day_total_revenue,
-  ROUND(SAFE_DIVIDE(SUM(attributed_revenue) OVER (PARTITION BY date), SUM(spend) OVER (PARTITION BY date)), 4)
-    AS day_blended_roas,
+  ROUND(
+    SAFE_DIVIDE(
+      CAST(SUM(attributed_revenue) OVER (PARTITION BY date) AS NUMERIC),
+      CAST(SUM(spend) OVER (PARTITION BY date) AS NUMERIC)
+    ),
+    4
+  ) AS day_blended_roas,
   attributed_new_customer_revenue
 FROM channel_days

@@ -14,11 +14,15 @@ const ORDERS = 12;
 const PRICES = [...Array.from({ length: ORDERS - 1 }, () => "109.40"), "109.46"];
 const TIE = 109.41;
 
-async function loadTie(warehouse: DuckDbWarehouse): Promise<void> {
+async function loadTie(
+  warehouse: DuckDbWarehouse,
+  prices: readonly string[] = PRICES,
+  spend: number = SPEND,
+): Promise<void> {
   await insertRaw(
     warehouse,
     "shopify_orders",
-    PRICES.map((price, index) => ({
+    prices.map((price, index) => ({
       id: 5000 + index,
       name: `#${5000 + index}`,
       email: `buyer${index}@example.com`,
@@ -64,7 +68,7 @@ async function loadTie(warehouse: DuckDbWarehouse): Promise<void> {
       impressions: 24_000,
       clicks: 1_200,
       reach: 20_000,
-      spend: SPEND,
+      spend,
       actions: [],
       action_values: [],
       _airbyte_raw_id: "tie-ad",
@@ -147,5 +151,60 @@ describe("money ÷ count ratios on a half-cent tie (1312.86 ÷ 12)", () => {
        WHERE cohort_month = DATE '2026-11-01' AND months_since_first_order = 0`,
     );
     assert.equal(Number(cohort.cumulative_revenue_per_customer), TIE);
+  });
+});
+
+// Money ÷ money rounded to four places, on a tie: one order of 100.05 on a Meta day of 40.00 spend. 100.05 ÷ 40 =
+// 2.50125 exactly, 2.5013 on BigQuery's NUMERIC; DuckDB dividing the DECIMALs as DOUBLE gets 2.5012499… → 2.5012.
+describe("money ÷ money ratios on a tie at the fourth place (100.05 ÷ 40.00)", () => {
+  const ROAS_TIE = 2.5013;
+  let warehouse: DuckDbWarehouse;
+  const one = async (sql: string) => {
+    const rows = await warehouse.query(sql, {}, { label: "tie" });
+    assert.equal(rows.length, 1, sql);
+    return rows[0] as Record<string, unknown>;
+  };
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await loadTie(warehouse, ["100.05"], 40);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+  });
+  after(() => warehouse.close());
+
+  it("is a real trap: DuckDB's own DECIMAL ÷ DECIMAL rounds it down to 2.5012", async () => {
+    const reader = await warehouse.rawConnection.runAndReadAll(
+      "SELECT ROUND(CAST('100.05' AS DECIMAL(38, 9)) / CAST('40' AS DECIMAL(38, 9)), 4)::VARCHAR AS plain",
+    );
+    assert.equal(reader.getRowObjectsJS()[0]?.plain, "2.5012");
+  });
+
+  it("daily_kpis and executive_summary_monthly: blended ROAS and MER 2.5013", async () => {
+    const day = await one(
+      `SELECT gross_revenue, ad_spend, blended_roas, mer FROM marts.daily_kpis WHERE date = DATE '${RUN_DATE}'`,
+    );
+    assert.deepEqual([Number(day.gross_revenue), Number(day.ad_spend)], [100.05, 40]);
+    assert.deepEqual([Number(day.blended_roas), Number(day.mer)], [ROAS_TIE, ROAS_TIE]);
+    const month = await one(
+      `SELECT blended_roas, mer FROM marts.executive_summary_monthly WHERE month = DATE '2026-11-01'`,
+    );
+    assert.deepEqual([Number(month.blended_roas), Number(month.mer)], [ROAS_TIE, ROAS_TIE]);
+  });
+
+  it("marketing_monthly_performance, marketing_unified and its explained mart: ROAS 2.5013", async () => {
+    const month = await one(
+      `SELECT roas, new_customer_roas FROM marts.marketing_monthly_performance
+       WHERE month = DATE '2026-11-01' AND channel = 'meta'`,
+    );
+    assert.deepEqual([Number(month.roas), Number(month.new_customer_roas)], [ROAS_TIE, ROAS_TIE]);
+    const day = await one(
+      `SELECT day_blended_roas FROM unified.marketing_unified WHERE date = DATE '${RUN_DATE}' AND channel = 'meta'`,
+    );
+    assert.equal(Number(day.day_blended_roas), ROAS_TIE);
+    const explained = await one(
+      `SELECT roas FROM marts.marketing_unified_with_explanations
+       WHERE date = DATE '${RUN_DATE}' AND channel = 'meta'`,
+    );
+    assert.equal(Number(explained.roas), ROAS_TIE);
   });
 });

@@ -29,12 +29,14 @@ import {
   WATERMARKS_TABLE,
 } from "../../functions/transform/changes.ts";
 import { CATALOGUE_MODEL } from "../../functions/transform/step.ts";
+import { translateToDuckDb } from "../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
 import {
   RECONCILIATION_COLUMNS,
   RECONCILIATION_TABLE,
 } from "../../functions/lib/quality/reconciliation-table.ts";
 import {
   type CatalogColumn,
+  type SourceRange,
   simpleType,
   typeName,
   ZetaSqlCatalog,
@@ -250,6 +252,25 @@ if ("unavailable" in start) {
   defineSuite(start.server);
 }
 
+/**
+ * BigQuery divides NUMERIC by NUMERIC (or INT64) exactly, rounding the quotient half away from zero to nine
+ * decimals; DuckDB divides DECIMALs as DOUBLE (1312.86 / 12 = 109.40499…), unless the dialect layer sees a
+ * SAFE_DIVIDE of two CAST(… AS NUMERIC) operands, which it divides exactly. Every division the analyzer types
+ * NUMERIC must be written that way, or a ratio rounded after it (ROAS to 4 places, a cost per order to the
+ * cent) can differ between the local run and BigQuery on a tie.
+ */
+function assertExactNumericDivisions(label: string, sql: string, divisions: readonly SourceRange[]): void {
+  const inexact = divisions
+    .map((range) => sql.slice(range.start, range.end))
+    .filter((text) => !/ AS HUGEINT\)/.test(translateToDuckDb(`SELECT ${text}`)))
+    .map((text) => text.replaceAll(/\s+/g, " "));
+  assert.deepEqual(
+    inexact,
+    [],
+    `${label}: NUMERIC divisions DuckDB would compute as DOUBLE; write each as SAFE_DIVIDE(CAST(a AS NUMERIC), CAST(b AS NUMERIC))`,
+  );
+}
+
 function defineSuite(server: ZetaSqlServer): void {
   describe("BigQuery validity of sql/ (ZetaSQL analyzer, offline)", () => {
     const catalog = new ZetaSqlCatalog();
@@ -370,6 +391,7 @@ function defineSuite(server: ZetaSqlServer): void {
           }
           catalog.addTable(model.layer, model.name, result.columns);
           assertNamedUniqueColumns(label, result.columns);
+          if (result.ok) assertExactNumericDivisions(label, readSql(path), result.numericDivisions);
           assertTableLayout(label, model, result.columns);
         });
       }
@@ -383,6 +405,7 @@ function defineSuite(server: ZetaSqlServer): void {
             it(`sql/${path}${instance}`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
               const result = await analyze(sql);
               if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
+              if (result.ok) assertExactNumericDivisions(`sql/${path}`, sql, result.numericDivisions);
               // An extract's columns are the CSV header contract; a query's are the rows the code reads.
               if (folder !== "audits") assertNamedUniqueColumns(path, result.columns);
               // An extract's BigQuery columns are exactly its declaration (functions/shared/extract-schemas.json).

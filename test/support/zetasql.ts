@@ -211,7 +211,23 @@ export class ZetaSqlCatalog {
   }
 }
 
-export type AnalysisResult = { ok: true; columns: CatalogColumn[] } | { ok: false; message: string };
+/** Where in the analysed SQL (a UTF-16 string range, as String.prototype.slice takes it) an expression is. */
+export interface SourceRange {
+  start: number;
+  end: number;
+}
+
+export type AnalysisResult =
+  | {
+      ok: true;
+      columns: CatalogColumn[];
+      /**
+       * Every `/` and SAFE_DIVIDE whose BigQuery result is NUMERIC or BIGNUMERIC: an exact decimal quotient on
+       * BigQuery, which the DuckDB translation computes exactly only in the form it recognises.
+       */
+      numericDivisions: SourceRange[];
+    }
+  | { ok: false; message: string };
 
 export interface AnalyzeOptions {
   catalog: ZetaSqlCatalog;
@@ -343,6 +359,8 @@ export class ZetaSqlServer {
       errorMessageMode: "ERROR_MESSAGE_MULTI_LINE_WITH_CARET",
       // BigQuery evaluates timestamp functions without an explicit zone in UTC.
       defaultTimezone: "UTC",
+      // Each resolved expression's source text, for what a caller asks of the expressions (numericDivisions).
+      parseLocationRecordType: "PARSE_LOCATION_RECORD_FULL_NODE_SCOPE",
     };
     const request: AnalyzeRequest = {
       sqlStatement: sql,
@@ -378,6 +396,7 @@ export class ZetaSqlServer {
         name: column.name,
         type: column.column?.type ? toInputType(column.column.type) : { typeKind: TypeKind.TYPE_UNKNOWN },
       })),
+      numericDivisions: numericDivisions(query, sql),
     };
   }
 
@@ -389,6 +408,65 @@ export class ZetaSqlServer {
     this.child.kill("SIGKILL");
     await exited;
   }
+}
+
+const DIVISIONS = new Set(["ZetaSQL:$divide", "ZetaSQL:safe_divide"]);
+const DECIMAL_KINDS = new Set<unknown>([
+  TypeKind.TYPE_NUMERIC,
+  TypeKind.TYPE_BIGNUMERIC,
+  "TYPE_NUMERIC",
+  "TYPE_BIGNUMERIC",
+]);
+
+/**
+ * The source ranges of every division in a resolved statement whose result is a decimal type. The resolved AST
+ * is walked as plain data: a function call's node names its function and signature, and the node it extends
+ * (`parent`, up the proto's inheritance) holds its parse location, in UTF-8 bytes of `sql`.
+ */
+function numericDivisions(resolved: unknown, sql: string): SourceRange[] {
+  const bytes = Buffer.from(sql, "utf8");
+  const toIndex = (byteOffset: number) => bytes.subarray(0, byteOffset).toString("utf8").length;
+  const ranges: SourceRange[] = [];
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    const call = node as {
+      function?: { name?: unknown };
+      signature?: { returnType?: { type?: { typeKind?: unknown } } };
+      parent?: unknown;
+    };
+    if (
+      typeof call.function?.name === "string" &&
+      DIVISIONS.has(call.function.name) &&
+      DECIMAL_KINDS.has(call.signature?.returnType?.type?.typeKind)
+    ) {
+      const location = parseLocation(call.parent);
+      if (location) ranges.push({ start: toIndex(location.start), end: toIndex(location.end) });
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(resolved);
+  return ranges.sort((a, b) => a.start - b.start);
+}
+
+/** The first parse location up a node's `parent` chain. */
+function parseLocation(node: unknown): { start: number; end: number } | undefined {
+  for (
+    let current = node as
+      { parent?: unknown; parseLocationRange?: { start?: number; end?: number } } | undefined;
+    current;
+    current = current.parent as typeof current
+  ) {
+    const range = current.parseLocationRange;
+    if (
+      range &&
+      typeof range.start === "number" &&
+      typeof range.end === "number" &&
+      range.end > range.start
+    ) {
+      return { start: range.start, end: range.end };
+    }
+  }
+  return undefined;
 }
 
 export type ZetaSqlStart = { server: ZetaSqlServer } | { unavailable: string };
