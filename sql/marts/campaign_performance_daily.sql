@@ -129,7 +129,7 @@ ad_group_days AS (
     SUM(spend) AS spend,
     SUM(impressions) AS impressions,
     SUM(clicks) AS clicks,
-    ROUND(SUM(conversions), 2) AS platform_conversions,
+    CAST(ROUND(CAST(SUM(conversions) AS NUMERIC), 2) AS FLOAT64) AS platform_conversions,
     SUM(conversion_value) AS platform_conversion_value
   FROM ads
   GROUP BY date, platform, channel, campaign_id, ad_group_id

@@ -33,7 +33,15 @@ SELECT
   ROUND(
     SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(SUM(spend) OVER (PARTITION BY channel_months.month) AS NUMERIC)), 4
   ) AS spend_share,
-  ROUND(SAFE_DIVIDE(attributed_orders, SUM(attributed_orders) OVER (PARTITION BY channel_months.month)), 4) AS orders_share,
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(
+        CAST(attributed_orders AS NUMERIC),
+        CAST(SUM(attributed_orders) OVER (PARTITION BY channel_months.month) AS NUMERIC)
+      ),
+      4
+    ) AS FLOAT64
+  ) AS orders_share,
   ROUND(
     SAFE_DIVIDE(
       CAST(attributed_revenue AS NUMERIC),

@@ -84,11 +84,24 @@ SELECT
     ),
     4
   ) AS gross_revenue_yoy,
-  ROUND(SAFE_DIVIDE(this_year.orders - last_year.orders, last_year.orders), 4) AS orders_yoy,
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(CAST(this_year.orders - last_year.orders AS NUMERIC), CAST(last_year.orders AS NUMERIC)),
+      4
+    ) AS FLOAT64
+  ) AS orders_yoy,
   ROUND(
     SAFE_DIVIDE(CAST(this_year.ad_spend - last_year.ad_spend AS NUMERIC), CAST(last_year.ad_spend AS NUMERIC)), 4
   ) AS ad_spend_yoy,
-  ROUND(SAFE_DIVIDE(this_year.new_customers - last_year.new_customers, last_year.new_customers), 4)
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(
+        CAST(this_year.new_customers - last_year.new_customers AS NUMERIC),
+        CAST(last_year.new_customers AS NUMERIC)
+      ),
+      4
+    ) AS FLOAT64
+  )
     AS new_customers_yoy,
   this_year.incomplete_days
 FROM this_year

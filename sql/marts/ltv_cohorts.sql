@@ -50,6 +50,11 @@ SELECT
     ),
     2
   ) AS cumulative_revenue_per_customer,
-  ROUND(SAFE_DIVIDE(activity.active_customers, cohort_sizes.cohort_customers), 4) AS retention
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(CAST(activity.active_customers AS NUMERIC), CAST(cohort_sizes.cohort_customers AS NUMERIC)),
+      4
+    ) AS FLOAT64
+  ) AS retention
 FROM activity
 JOIN cohort_sizes ON cohort_sizes.cohort_month = activity.cohort_month

@@ -115,8 +115,8 @@ SELECT
   platform_conversion_value,
   attributed_orders,
   attributed_revenue,
-  ROUND(SAFE_DIVIDE(attributed_revenue, spend), 4) AS roas,
-  ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
+  CAST(ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS FLOAT64) AS roas,
+  CAST(ROUND(SAFE_DIVIDE(CAST(clicks AS NUMERIC), CAST(impressions AS NUMERIC)), 6) AS FLOAT64) AS ctr,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery; FLOAT64 as before.
   CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS FLOAT64) AS cpc,
   CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS FLOAT64) AS cpa,
@@ -129,6 +129,11 @@ SELECT
     ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), 2)
     AS FLOAT64
   ) AS new_customer_cpa,
-  ROUND(SAFE_DIVIDE(attributed_new_customer_revenue, spend), 4) AS new_customer_roas
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(CAST(attributed_new_customer_revenue AS NUMERIC), CAST(spend AS NUMERIC)),
+      4
+    ) AS FLOAT64
+  ) AS new_customer_roas
 FROM measured
 LEFT JOIN missing ON missing.date = measured.date AND missing.channel = measured.channel

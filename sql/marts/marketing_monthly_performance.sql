@@ -27,7 +27,7 @@ channel_months AS (
     SUM(impressions) AS impressions,
     SUM(clicks) AS clicks,
     -- FLOAT64: rounded as the days are (2 places), so the order rows are summed in never shows.
-    ROUND(SUM(platform_conversions), 2) AS platform_conversions,
+    CAST(ROUND(CAST(SUM(platform_conversions) AS NUMERIC), 2) AS FLOAT64) AS platform_conversions,
     SUM(platform_conversion_value) AS platform_conversion_value,
     SUM(attributed_orders) AS attributed_orders,
     SUM(attributed_new_customers) AS attributed_new_customers,
@@ -64,7 +64,7 @@ SELECT
   ROUND(SAFE_DIVIDE(CAST(platform_conversion_value AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS platform_roas,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
   ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS cpa,
-  ROUND(SAFE_DIVIDE(clicks, impressions), 6) AS ctr,
+  CAST(ROUND(SAFE_DIVIDE(CAST(clicks AS NUMERIC), CAST(impressions AS NUMERIC)), 6) AS FLOAT64) AS ctr,
   ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS cpc,
   COALESCE(channel_completeness.incomplete_days, 0) AS incomplete_days,
   COALESCE(channel_completeness.incomplete_days, 0) = 0 AS is_complete,

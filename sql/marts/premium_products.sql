@@ -36,7 +36,7 @@ SELECT
   premium_catalogue.product_title,
   premium_catalogue.category,
   premium_catalogue.list_price,
-  ROUND(premium_catalogue.premium_threshold, 2) AS premium_threshold,
+  CAST(ROUND(CAST(premium_catalogue.premium_threshold AS NUMERIC), 2) AS FLOAT64) AS premium_threshold,
   product_months.units,
   product_months.orders,
   product_months.revenue,

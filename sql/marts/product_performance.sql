@@ -51,7 +51,12 @@ SELECT
   product_months.units,
   product_months.orders,
   product_months.revenue,
-  ROUND(SAFE_DIVIDE(product_months.refunded_orders, product_months.orders), 4) AS refund_rate,
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(CAST(product_months.refunded_orders AS NUMERIC), CAST(product_months.orders AS NUMERIC)),
+      4
+    ) AS FLOAT64
+  ) AS refund_rate,
   ROUND(
     SAFE_DIVIDE(
       CAST(product_months.revenue AS NUMERIC),

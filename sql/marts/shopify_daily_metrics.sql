@@ -35,8 +35,18 @@ SELECT
   COALESCE(SUM(IF(is_first_order, total_price, 0)), 0) AS new_customer_revenue,
   COALESCE(SUM(IF(is_returning_customer, total_price, 0)), 0) AS returning_customer_revenue,
   COUNTIF(refunded_amount > 0) AS refunded_orders,
-  ROUND(SAFE_DIVIDE(COUNTIF(refunded_amount > 0), COUNT(*)), 4) AS refund_rate,
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(CAST(COUNTIF(refunded_amount > 0) AS NUMERIC), CAST(COUNT(*) AS NUMERIC)),
+      4
+    ) AS FLOAT64
+  ) AS refund_rate,
   COUNTIF(utm_source IS NOT NULL) AS orders_with_utm,
-  ROUND(SAFE_DIVIDE(COUNTIF(utm_source IS NOT NULL), COUNT(*)), 4) AS attribution_coverage
+  CAST(
+    ROUND(
+      SAFE_DIVIDE(CAST(COUNTIF(utm_source IS NOT NULL) AS NUMERIC), CAST(COUNT(*) AS NUMERIC)),
+      4
+    ) AS FLOAT64
+  ) AS attribution_coverage
 FROM orders
 GROUP BY order_date

@@ -271,6 +271,20 @@ function assertExactNumericDivisions(label: string, sql: string, divisions: read
   );
 }
 
+/**
+ * A binary double on a decimal tie rounds differently on the two engines (3 ÷ 800 = 0.00375 as a double is a hair
+ * under the tie: 0.0037 on BigQuery, 0.0038 on DuckDB). A NUMERIC rounds half away from zero on both, so every
+ * ROUND in sql/ rounds a NUMERIC: a ratio of counts divides CAST(… AS NUMERIC) operands (exactly), and a column
+ * that is FLOAT64 by contract is cast back after rounding.
+ */
+function assertNoFloatRounds(label: string, sql: string, rounds: readonly SourceRange[]): void {
+  assert.deepEqual(
+    rounds.map((range) => sql.slice(range.start, range.end).replaceAll(/\s+/g, " ")),
+    [],
+    `${label}: ROUND of a FLOAT64 (round a NUMERIC instead, e.g. ROUND(SAFE_DIVIDE(CAST(a AS NUMERIC), CAST(b AS NUMERIC)), 4))`,
+  );
+}
+
 function defineSuite(server: ZetaSqlServer): void {
   describe("BigQuery validity of sql/ (ZetaSQL analyzer, offline)", () => {
     const catalog = new ZetaSqlCatalog();
@@ -392,6 +406,7 @@ function defineSuite(server: ZetaSqlServer): void {
           catalog.addTable(model.layer, model.name, result.columns);
           assertNamedUniqueColumns(label, result.columns);
           if (result.ok) assertExactNumericDivisions(label, readSql(path), result.numericDivisions);
+          if (result.ok) assertNoFloatRounds(label, readSql(path), result.floatRounds);
           assertTableLayout(label, model, result.columns);
         });
       }
@@ -406,6 +421,7 @@ function defineSuite(server: ZetaSqlServer): void {
               const result = await analyze(sql);
               if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
               if (result.ok) assertExactNumericDivisions(`sql/${path}`, sql, result.numericDivisions);
+              if (result.ok) assertNoFloatRounds(`sql/${path}`, sql, result.floatRounds);
               // An extract's columns are the CSV header contract; a query's are the rows the code reads.
               if (folder !== "audits") assertNamedUniqueColumns(path, result.columns);
               // An extract's BigQuery columns are exactly its declaration (functions/shared/extract-schemas.json).

@@ -15,6 +15,11 @@ import type { LanguageFeature } from "@fivetrandevelopers/zetasql/lib/types/zeta
 import type { LanguageOptionsProto } from "@fivetrandevelopers/zetasql/lib/types/zetasql/LanguageOptionsProto.js";
 import type { AnalyzeRequest } from "@fivetrandevelopers/zetasql/lib/types/zetasql/local_service/AnalyzeRequest.js";
 import type { AnalyzeResponse__Output } from "@fivetrandevelopers/zetasql/lib/types/zetasql/local_service/AnalyzeResponse.js";
+import type { EvaluateResponse__Output } from "@fivetrandevelopers/zetasql/lib/types/zetasql/local_service/EvaluateResponse.js";
+import type {
+  ValueProto,
+  ValueProto__Output,
+} from "@fivetrandevelopers/zetasql/lib/types/zetasql/ValueProto.js";
 import type { ZetaSqlLocalServiceClient } from "@fivetrandevelopers/zetasql/lib/types/zetasql/local_service/ZetaSqlLocalService.js";
 import type { SimpleCatalogProto } from "@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleCatalogProto.js";
 import { TypeKind, type TypeKind__Output } from "@fivetrandevelopers/zetasql/lib/types/zetasql/TypeKind.js";
@@ -226,6 +231,11 @@ export type AnalysisResult =
        * BigQuery, which the DuckDB translation computes exactly only in the form it recognises.
        */
       numericDivisions: SourceRange[];
+      /**
+       * Every ROUND of a FLOAT64: the two engines round a binary double differently on a decimal tie (3 ÷ 800 =
+       * 0.00375 rounds to 0.0037 on BigQuery, 0.0038 on DuckDB), where a NUMERIC rounds the same on both.
+       */
+      floatRounds: SourceRange[];
     }
   | { ok: false; message: string };
 
@@ -396,8 +406,53 @@ export class ZetaSqlServer {
         name: column.name,
         type: column.column?.type ? toInputType(column.column.type) : { typeKind: TypeKind.TYPE_UNKNOWN },
       })),
-      numericDivisions: numericDivisions(query, sql),
+      numericDivisions: resolvedCalls(
+        query,
+        sql,
+        (name, kind) => DIVISIONS.has(name) && DECIMAL_KINDS.has(kind),
+      ),
+      floatRounds: resolvedCalls(
+        query,
+        sql,
+        (name, kind) => name === "ZetaSQL:round" && DOUBLE_KINDS.has(kind),
+      ),
     };
+  }
+
+  /**
+   * Evaluates one BigQuery expression with ZetaSQL's reference implementation (the function library BigQuery is
+   * built on), with named parameters: the oracle the DuckDB translation's results are compared with.
+   */
+  async evaluate(
+    expression: string,
+    parameters: Readonly<Record<string, EvaluationParameter>> = {},
+  ): Promise<Evaluation> {
+    const named = Object.entries(parameters).map(([name, parameter]) => ({
+      name,
+      ...parameterProto(parameter),
+    }));
+    const options: AnalyzerOptionsProto = {
+      languageOptions: BIGQUERY_LANGUAGE_OPTIONS,
+      defaultTimezone: "UTC",
+      parameterMode: "PARAMETER_NAMED",
+      queryParameters: named.map(({ name, type }) => ({ name, type })),
+    };
+    try {
+      const response = await new Promise<EvaluateResponse__Output | undefined>((resolve, reject) => {
+        this.client.evaluate(
+          { sql: expression, params: named.map(({ name, value }) => ({ name, value })), options },
+          { deadline: Date.now() + CALL_TIMEOUT_MS },
+          (error, value) => (error ? reject(error) : resolve(value)),
+        );
+      });
+      const type = response?.prepared?.outputType;
+      if (!response?.value || !type) throw new Error(`ZetaSQL evaluated ${expression} to nothing`);
+      return { ok: true, value: decodeValue(response.value, type) };
+    } catch (error) {
+      if (isServiceError(error) && !TRANSPORT_FAILURES.has(error.code))
+        return { ok: false, message: error.details };
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
@@ -410,6 +465,132 @@ export class ZetaSqlServer {
   }
 }
 
+/** A parameter of an evaluated expression: a STRING, INT64, FLOAT64, BOOL, or a DATE given as `{ date }`. */
+export type EvaluationParameter = string | number | boolean | { date: string };
+
+/**
+ * A value as ZetaSQL returns it, in one comparable form per type: INT64 as its decimal digits, NUMERIC and
+ * BIGNUMERIC as their shortest decimal text, TIMESTAMP as microseconds since the epoch (decimal digits), DATE and
+ * DATETIME as their canonical text, BYTES as hex, JSON as its text; NULL as null.
+ */
+export type ZetaValue =
+  | null
+  | {
+      type:
+        "INT64" | "NUMERIC" | "BIGNUMERIC" | "STRING" | "BYTES" | "DATE" | "DATETIME" | "TIMESTAMP" | "JSON";
+      value: string;
+    }
+  | { type: "FLOAT64"; value: number }
+  | { type: "BOOL"; value: boolean }
+  | { type: "ARRAY"; value: ZetaValue[] }
+  | { type: "STRUCT"; value: Record<string, ZetaValue> };
+
+export type Evaluation = { ok: true; value: ZetaValue } | { ok: false; message: string };
+
+function parameterProto(parameter: EvaluationParameter): { value: ValueProto; type: TypeProto } {
+  if (typeof parameter === "string")
+    return { value: { stringValue: parameter }, type: { typeKind: TypeKind.TYPE_STRING } };
+  if (typeof parameter === "boolean")
+    return { value: { boolValue: parameter }, type: { typeKind: TypeKind.TYPE_BOOL } };
+  if (typeof parameter === "number") {
+    return Number.isInteger(parameter)
+      ? { value: { int64Value: String(parameter) }, type: { typeKind: TypeKind.TYPE_INT64 } }
+      : { value: { doubleValue: parameter }, type: { typeKind: TypeKind.TYPE_DOUBLE } };
+  }
+  const days = Date.parse(`${parameter.date}T00:00:00Z`) / 86_400_000;
+  return { value: { dateValue: days }, type: { typeKind: TypeKind.TYPE_DATE } };
+}
+
+type Int64Like = string | number | { low: number; high: number } | null | undefined;
+
+/** A protobuf int64 as a BigInt, whichever way the loader hands it over. */
+function int64(value: Int64Like): bigint {
+  if (value === null || value === undefined) return 0n;
+  if (typeof value === "object") {
+    return BigInt.asIntN(64, (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0));
+  }
+  return BigInt(value);
+}
+
+/** NUMERIC and BIGNUMERIC: little-endian two's complement of the value times 10^scale. */
+function decimalText(bytes: Uint8Array, scale: number): string {
+  let units = 0n;
+  for (let index = bytes.length - 1; index >= 0; index -= 1)
+    units = (units << 8n) | BigInt(bytes[index] ?? 0);
+  if (bytes.length > 0 && (bytes[bytes.length - 1] ?? 0) & 0x80) units -= 1n << BigInt(8 * bytes.length);
+  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, "0");
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, "");
+  return `${units < 0n ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+const two = (value: number) => String(value).padStart(2, "0");
+
+function decodeValue(value: ValueProto__Output, type: TypeProto__Output): ZetaValue {
+  if (!value.value) return null;
+  switch (type.typeKind) {
+    case TypeKind.TYPE_INT64:
+      return { type: "INT64", value: int64(value.int64Value as Int64Like).toString() };
+    case TypeKind.TYPE_DOUBLE:
+      return { type: "FLOAT64", value: value.doubleValue ?? 0 };
+    case TypeKind.TYPE_BOOL:
+      return { type: "BOOL", value: value.boolValue ?? false };
+    case TypeKind.TYPE_STRING:
+      return { type: "STRING", value: value.stringValue ?? "" };
+    case TypeKind.TYPE_BYTES:
+      return { type: "BYTES", value: Buffer.from(value.bytesValue ?? []).toString("hex") };
+    case TypeKind.TYPE_NUMERIC:
+      return { type: "NUMERIC", value: decimalText(value.numericValue ?? new Uint8Array(), 9) };
+    case TypeKind.TYPE_BIGNUMERIC:
+      return { type: "BIGNUMERIC", value: decimalText(value.bignumericValue ?? new Uint8Array(), 38) };
+    case TypeKind.TYPE_JSON:
+      return { type: "JSON", value: value.jsonValue ?? "" };
+    case TypeKind.TYPE_DATE:
+      return {
+        type: "DATE",
+        value: new Date((value.dateValue ?? 0) * 86_400_000).toISOString().slice(0, 10),
+      };
+    case TypeKind.TYPE_TIMESTAMP: {
+      const { seconds, nanos } = value.timestampValue ?? { seconds: 0, nanos: 0 };
+      const micros = int64(seconds as Int64Like) * 1_000_000n + BigInt(Math.trunc(nanos / 1000));
+      return { type: "TIMESTAMP", value: micros.toString() };
+    }
+    case TypeKind.TYPE_DATETIME: {
+      // year << 26 | month << 22 | day << 17 | hour << 12 | minute << 6 | second
+      const packed = int64(value.datetimeValue?.bitFieldDatetimeSeconds as Int64Like);
+      const field = (shift: bigint, bits: bigint) => Number((packed >> shift) & ((1n << bits) - 1n));
+      const nanos = value.datetimeValue?.nanos ?? 0;
+      const fraction = nanos ? `.${String(nanos).padStart(9, "0").replace(/0+$/, "")}` : "";
+      const date = `${String(field(26n, 14n)).padStart(4, "0")}-${two(field(22n, 4n))}-${two(field(17n, 5n))}`;
+      const time = `${two(field(12n, 5n))}:${two(field(6n, 6n))}:${two(field(0n, 6n))}`;
+      return { type: "DATETIME", value: `${date} ${time}${fraction}` };
+    }
+    case TypeKind.TYPE_ARRAY: {
+      const element = type.arrayType?.elementType;
+      if (!element) throw new Error("an ARRAY without its element type");
+      return {
+        type: "ARRAY",
+        value: (value.arrayValue?.element ?? []).map((item) => decodeValue(item, element)),
+      };
+    }
+    case TypeKind.TYPE_STRUCT: {
+      const fields = type.structType?.field ?? [];
+      return {
+        type: "STRUCT",
+        value: Object.fromEntries(
+          (value.structValue?.field ?? []).map((item, index) => {
+            const field = fields[index];
+            if (!field?.fieldType) throw new Error("a STRUCT field without its type");
+            return [field.fieldName || `_field_${index + 1}`, decodeValue(item, field.fieldType)];
+          }),
+        ),
+      };
+    }
+    default:
+      throw new Error(`no decoding of ZetaSQL ${String(type.typeKind)} values here`);
+  }
+}
+
 const DIVISIONS = new Set(["ZetaSQL:$divide", "ZetaSQL:safe_divide"]);
 const DECIMAL_KINDS = new Set<unknown>([
   TypeKind.TYPE_NUMERIC,
@@ -418,12 +599,19 @@ const DECIMAL_KINDS = new Set<unknown>([
   "TYPE_BIGNUMERIC",
 ]);
 
+const DOUBLE_KINDS = new Set<unknown>([TypeKind.TYPE_DOUBLE, "TYPE_DOUBLE"]);
+
 /**
- * The source ranges of every division in a resolved statement whose result is a decimal type. The resolved AST
- * is walked as plain data: a function call's node names its function and signature, and the node it extends
- * (`parent`, up the proto's inheritance) holds its parse location, in UTF-8 bytes of `sql`.
+ * The source ranges of the function calls in a resolved statement that `matches` (by the function's name and the
+ * type kind of its result). The resolved AST is walked as plain data: a function call's node names its function
+ * and signature, and the node it extends (`parent`, up the proto's inheritance) holds its parse location, in
+ * UTF-8 bytes of `sql`.
  */
-function numericDivisions(resolved: unknown, sql: string): SourceRange[] {
+function resolvedCalls(
+  resolved: unknown,
+  sql: string,
+  matches: (functionName: string, resultKind: unknown) => boolean,
+): SourceRange[] {
   const bytes = Buffer.from(sql, "utf8");
   const toIndex = (byteOffset: number) => bytes.subarray(0, byteOffset).toString("utf8").length;
   const ranges: SourceRange[] = [];
@@ -436,8 +624,7 @@ function numericDivisions(resolved: unknown, sql: string): SourceRange[] {
     };
     if (
       typeof call.function?.name === "string" &&
-      DIVISIONS.has(call.function.name) &&
-      DECIMAL_KINDS.has(call.signature?.returnType?.type?.typeKind)
+      matches(call.function.name, call.signature?.returnType?.type?.typeKind)
     ) {
       const location = parseLocation(call.parent);
       if (location) ranges.push({ start: toIndex(location.start), end: toIndex(location.end) });

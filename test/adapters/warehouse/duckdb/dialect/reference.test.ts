@@ -1,0 +1,204 @@
+// The dialect layer against BigQuery's reference implementation: ZetaSQL's evaluator (the function library
+// BigQuery is built on, run offline by test/support/zetasql.ts) computes each expression, and DuckDB computes its
+// translation. The parity table's hand-written expectations (parity-cases.ts) are checked against the evaluator,
+// and the expressions the models round money and rates with are run through both engines on decimal ties.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { translateToDuckDb } from "../../../../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
+import { toDuckDbParams, usedParams } from "../../../../../functions/adapters/warehouse/duckdb/params.ts";
+import { DUCKDB_SESSION_SETUP } from "../../../../../functions/adapters/warehouse/duckdb/statements.ts";
+import type { SqlParams } from "../../../../../functions/shared/ports.ts";
+import { type EvaluationParameter, type ZetaValue, ZetaSqlServer } from "../../../../support/zetasql.ts";
+import { PARITY, type ParityCase } from "./parity-cases.ts";
+
+/**
+ * Parity rows whose expression BigQuery itself rejects (ZetaSQL's analyzer says so): the translation accepts
+ * them, the table pins what DuckDB then does, and there is no BigQuery value to compare with.
+ */
+const NOT_BIGQUERY: ReadonlyMap<string, RegExp> = new Map([
+  ["'a' || NULL", /Operands of \|\| cannot be literal NULL/],
+  ["FORMAT('%s', CAST(1.5 AS FLOAT64))", /Invalid type for argument 2 to FORMAT/],
+  ["EXTRACT(ISODAYOFWEEK FROM DATE '2024-01-07')", /A valid date part name is required/],
+]);
+
+/** A DuckDB value in its JSON form (BIGINT, HUGEINT and DECIMAL as text) against the evaluator's. */
+function sameValue(duck: unknown, reference: ZetaValue): boolean {
+  if (reference === null || duck === null || duck === undefined) return reference === null && duck == null;
+  switch (reference.type) {
+    case "INT64":
+      return String(duck) === reference.value;
+    case "NUMERIC":
+    case "BIGNUMERIC":
+      return decimal(String(duck)) === reference.value;
+    case "FLOAT64":
+      return Object.is(Number(duck), reference.value) || Number(duck) === reference.value;
+    case "TIMESTAMP":
+      return typeof duck === "string" && timestampMicros(duck) === reference.value;
+    case "JSON":
+      return (
+        typeof duck === "string" &&
+        JSON.stringify(JSON.parse(duck)) === JSON.stringify(JSON.parse(reference.value))
+      );
+    case "ARRAY":
+      return (
+        Array.isArray(duck) &&
+        duck.length === reference.value.length &&
+        reference.value.every((item, index) => sameValue(duck[index], item))
+      );
+    case "STRUCT":
+      return (
+        typeof duck === "object" &&
+        Object.entries(reference.value).every(([name, field]) =>
+          sameValue((duck as Record<string, unknown>)[name], field),
+        )
+      );
+    default:
+      return duck === reference.value;
+  }
+}
+
+/** A decimal's text without trailing fraction zeros ("2.500000000" → "2.5", "-0.000" → "0"). */
+function decimal(text: string): string {
+  const trimmed = text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+  return trimmed === "-0" ? "0" : trimmed;
+}
+
+/** DuckDB's TIMESTAMPTZ text ("2008-12-25 15:30:00.5+00") as microseconds since the epoch. */
+function timestampMicros(text: string): string | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2})(?::?(\d{2}))?$/.exec(text);
+  if (!match) return undefined;
+  const [, day, time, fraction = "", hours = "+00", minutes = "00"] = match;
+  const seconds = BigInt(Date.parse(`${day}T${time}${hours}:${minutes}`) / 1000);
+  const micros = BigInt((fraction.slice(1) || "0").padEnd(6, "0").slice(0, 6));
+  return (seconds * 1_000_000n + micros).toString();
+}
+
+/** Port parameters as the evaluator takes them: `*_date` names are DATEs, as the DuckDB adapter binds them. */
+function referenceParameters(params: SqlParams = {}): Record<string, EvaluationParameter> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => {
+      if (typeof value === "string" && name.endsWith("_date")) return [name, { date: value }];
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+        return [name, value];
+      }
+      throw new Error(`parameter ${name}: no reference form for ${JSON.stringify(value)}`);
+    }),
+  );
+}
+
+function expressionRows(): { title: string; row: ParityCase & { expr: string } }[] {
+  return PARITY.flatMap(({ title, cases }) =>
+    cases.flatMap((row) =>
+      "expr" in row && ("is" in row || "isNumber" in row || "fails" in row) ? [{ title, row }] : [],
+    ),
+  );
+}
+
+const start = await ZetaSqlServer.start();
+
+if ("unavailable" in start) {
+  // A test rather than a skipped suite, so the reason is counted and printed in every reporter's summary.
+  it("the dialect layer against ZetaSQL's reference evaluator", { skip: start.unavailable }, () => {});
+} else {
+  defineSuite(start.server);
+}
+
+function defineSuite(server: ZetaSqlServer): void {
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+
+  before(async () => {
+    instance = await DuckDBInstance.create(":memory:");
+    connection = await instance.connect();
+    for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
+  });
+  after(async () => {
+    connection.closeSync();
+    instance.closeSync();
+    await server.stop();
+  });
+
+  /** The translated expression's value on DuckDB, in its JSON form. */
+  async function onDuckDb(expression: string, params: SqlParams = {}): Promise<unknown> {
+    const translated = translateToDuckDb(`SELECT ${expression} AS v`);
+    const reader = await connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params)));
+    return (reader.getRowObjectsJson()[0] as { v?: unknown } | undefined)?.v;
+  }
+
+  async function reference(expression: string, params: SqlParams = {}): Promise<ZetaValue> {
+    const result = await server.evaluate(expression, referenceParameters(params));
+    if (!result.ok) assert.fail(`ZetaSQL rejected ${expression}: ${result.message}`);
+    return result.value;
+  }
+
+  describe("every expected value of the parity table is what ZetaSQL's evaluator computes", () => {
+    for (const { title, row } of expressionRows()) {
+      const expected = "is" in row ? JSON.stringify(row.is) : "isNumber" in row ? row.isNumber : "an error";
+      it(`${title}: ${row.expr} → ${expected}`, async () => {
+        const rejected = NOT_BIGQUERY.get(row.expr);
+        const result = await server.evaluate(row.expr, referenceParameters(row.params));
+        if (rejected) {
+          assert.equal(result.ok, false, `BigQuery accepts ${row.expr} after all: compare it`);
+          if (!result.ok) assert.match(result.message, rejected);
+        } else if ("fails" in row) {
+          assert.equal(result.ok, false, `ZetaSQL computes ${row.expr} where the table expects an error`);
+        } else if (!result.ok) {
+          assert.fail(`ZetaSQL rejected ${row.expr}: ${result.message}`);
+        } else if ("isNumber" in row) {
+          assert.equal(Number(result.value?.value), row.isNumber);
+        } else if ("is" in row) {
+          assert.ok(
+            sameValue(row.is, result.value),
+            `the table expects ${JSON.stringify(row.is)}, ZetaSQL computes ${JSON.stringify(result.value)}`,
+          );
+        }
+      });
+    }
+  });
+
+  describe("the models' rounded ratios are the same on both engines, on decimal ties", () => {
+    // The forms sql/ writes its ratios in (test/sql/zetasql.test.ts requires them): an exact NUMERIC quotient,
+    // rounded as a NUMERIC, cast back to FLOAT64 where the column's contract is FLOAT64.
+    const RATE = "CAST(ROUND(SAFE_DIVIDE(CAST(@a AS NUMERIC), CAST(@b AS NUMERIC)), @places) AS FLOAT64)";
+    const MONEY = "ROUND(SAFE_DIVIDE(CAST(@a AS NUMERIC), CAST(@b AS NUMERIC)), @places)";
+    const ties: { form: string; a: number | string; b: number | string; places: number; is: number }[] = [
+      // Counts: refunded ÷ orders, clicks ÷ impressions, active ÷ cohort customers.
+      { form: RATE, a: 3, b: 800, places: 4, is: 0.0038 },
+      { form: RATE, a: 29, b: 200, places: 2, is: 0.15 },
+      { form: RATE, a: 1, b: 800, places: 4, is: 0.0013 },
+      { form: RATE, a: 7, b: 16_000_000, places: 6, is: 0 },
+      { form: RATE, a: 25, b: 20_000_000, places: 6, is: 0.000001 },
+      // Money: ROAS, MER and shares to 4 places, costs per order and customer to the cent.
+      { form: MONEY, a: "100.05", b: "40", places: 4, is: 2.5013 },
+      { form: MONEY, a: "1312.86", b: "12", places: 2, is: 109.41 },
+      { form: MONEY, a: "1.005", b: "3", places: 2, is: 0.34 },
+      { form: MONEY, a: "-100.05", b: "40", places: 4, is: -2.5013 },
+    ];
+    for (const tie of ties) {
+      const params = { a: tie.a, b: tie.b, places: tie.places };
+      it(`${tie.form.includes("FLOAT64") ? "rate" : "money"} ${tie.a} ÷ ${tie.b} to ${tie.places} places: ${tie.is}`, async () => {
+        const [duck, expected] = [await onDuckDb(tie.form, params), await reference(tie.form, params)];
+        assert.equal(Number(expected?.value), tie.is, "ZetaSQL");
+        assert.ok(
+          sameValue(duck, expected),
+          `DuckDB ${JSON.stringify(duck)}, ZetaSQL ${JSON.stringify(expected)}`,
+        );
+      });
+    }
+
+    it("is a real trap: a FLOAT64 rounded on a tie differs (3 ÷ 800 to 4 places: 0.0037 on BigQuery, 0.0038 on DuckDB)", async () => {
+      const plain = "ROUND(SAFE_DIVIDE(@a, @b), 4)";
+      const params = { a: 3, b: 800 };
+      assert.deepEqual(await reference(plain, params), { type: "FLOAT64", value: 0.0037 });
+      assert.equal(await onDuckDb(plain, params), 0.0038);
+    });
+
+    it("is a real trap: DECIMAL ÷ DECIMAL without the exact form is a DOUBLE on DuckDB (100.05 ÷ 40: 2.5012)", async () => {
+      const plain = "ROUND(CAST(@a AS NUMERIC) / CAST(@b AS NUMERIC), 4)";
+      const params = { a: "100.05", b: "40" };
+      assert.deepEqual(await reference(plain, params), { type: "NUMERIC", value: "2.5013" });
+      assert.equal(await onDuckDb(plain, params), 2.5012);
+    });
+  });
+}
