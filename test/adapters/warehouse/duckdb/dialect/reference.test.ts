@@ -307,6 +307,55 @@ function defineSuite(server: ZetaSqlServer): void {
     });
   });
 
+  describe("the models' calendar and time-zone arithmetic, day by day and instant by instant", () => {
+    const DAYS = "UNNEST(GENERATE_DATE_ARRAY(DATE '2023-01-01', DATE '2025-12-31')) AS d";
+    // Every 33 minutes through 2024 (16,000 instants, the evaluator's array limit): each day's local midnight
+    // is straddled at a different minute, daylight saving changes included.
+    const INSTANTS = "UNNEST(GENERATE_ARRAY(0, 15999)) AS n";
+    const INSTANT = "TIMESTAMP_ADD(TIMESTAMP '2024-01-01 00:00:00+00', INTERVAL n * 33 MINUTE)";
+    const calendar = [
+      "DATE_SUB(d, INTERVAL 12 MONTH)",
+      "DATE_ADD(d, INTERVAL 1 MONTH)",
+      "DATE_TRUNC(d, MONTH)",
+      "LAST_DAY(d, MONTH)",
+      "DATE_DIFF(d, DATE '2024-02-29', MONTH)",
+      "DATE_SUB(DATE_TRUNC(d, MONTH), INTERVAL 12 MONTH)",
+    ].map((expression) => ({
+      what: `${expression} for every day of 2023–2025`,
+      sql: `ARRAY(SELECT ${expression} FROM ${DAYS} ORDER BY d)`,
+    }));
+    // Zones with daylight saving north and south, half- and quarter-hour offsets, and a date-line crossing.
+    const zones = [
+      "America/New_York",
+      "Europe/Berlin",
+      "Australia/Lord_Howe",
+      "Asia/Kolkata",
+      "Pacific/Chatham",
+      "America/St_Johns",
+      "Pacific/Apia",
+    ].map((zone) => ({
+      what: `DATE(created_at, '${zone}') through 2024`,
+      sql: `ARRAY(SELECT DATE(${INSTANT}, '${zone}') FROM ${INSTANTS} ORDER BY n)`,
+    }));
+    for (const { what, sql } of [...calendar, ...zones]) {
+      it(what, async () => {
+        const expected = await reference(sql);
+        const duck = await onDuckDb(sql);
+        assert.ok(
+          expected?.type === "ARRAY" && expected.value.length > 1000,
+          "the reference computed the days",
+        );
+        assert.ok(Array.isArray(duck) && duck.length === expected.value.length, "DuckDB computed as many");
+        const differing = expected.value.flatMap((item, index) =>
+          sameValue(duck[index], item)
+            ? []
+            : [`#${index}: ${JSON.stringify(duck[index])} ≠ ${JSON.stringify(item)}`],
+        );
+        assert.deepEqual(differing.slice(0, 5), []);
+      });
+    }
+  });
+
   describe("the models' rounded ratios are the same on both engines, on decimal ties", () => {
     // The forms sql/ writes its ratios in (test/sql/zetasql.test.ts requires them): an exact NUMERIC quotient,
     // rounded as a NUMERIC, cast back to FLOAT64 where the column's contract is FLOAT64.
