@@ -18,7 +18,10 @@ catalogue AS (
 premium_catalogue AS (
   SELECT *
   FROM (
-    SELECT *, PERCENTILE_CONT(list_price, 0.9) OVER () AS premium_threshold
+    -- A NUMERIC percentile, so that BigQuery interpolates the NUMERIC prices exactly as DuckDB does: with the
+    -- FLOAT64 literal 0.9 it interpolates in binary, and a threshold landing on a price (24.50) comes out a hair
+    -- above it (24.500000000000018), which leaves that product out on BigQuery only.
+    SELECT *, PERCENTILE_CONT(list_price, CAST(0.9 AS NUMERIC)) OVER () AS premium_threshold
     FROM catalogue
   )
   WHERE list_price >= premium_threshold
@@ -36,7 +39,7 @@ SELECT
   premium_catalogue.product_title,
   premium_catalogue.category,
   premium_catalogue.list_price,
-  CAST(ROUND(CAST(premium_catalogue.premium_threshold AS NUMERIC), 2) AS FLOAT64) AS premium_threshold,
+  CAST(ROUND(premium_catalogue.premium_threshold, 2) AS FLOAT64) AS premium_threshold,
   product_months.units,
   product_months.orders,
   product_months.revenue,

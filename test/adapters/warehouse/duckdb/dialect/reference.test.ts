@@ -386,6 +386,21 @@ function defineSuite(server: ZetaSqlServer): void {
       });
     }
 
+    it("the premium threshold: the 90th percentile of NUMERIC list prices is exact on both (24.50 for these)", async () => {
+      const prices =
+        "['1.00', '2.50', '3.70', '10.20', '11.00', '0.30', '19.99', '24.50', '5.25', '7.77', '100.01']";
+      const threshold = (percentile: string) =>
+        `(SELECT ANY_VALUE(p) FROM (SELECT PERCENTILE_CONT(CAST(x AS NUMERIC), ${percentile}) OVER () AS p ` +
+        `FROM UNNEST(${prices}) AS x))`;
+      // sql/marts/premium_products.sql's form.
+      const exact = threshold("CAST(0.9 AS NUMERIC)");
+      const [duck, expected] = [await onDuckDb(exact), await reference(exact)];
+      assert.deepEqual(expected, { type: "NUMERIC", value: "24.5" });
+      assert.ok(sameValue(duck, expected), `DuckDB ${JSON.stringify(duck)}`);
+      // With a FLOAT64 percentile BigQuery interpolates in binary: a hair above the 24.50 product's price.
+      assert.deepEqual(await reference(threshold("0.9")), { type: "FLOAT64", value: 24.500000000000018 });
+    });
+
     it("is a real trap: a FLOAT64 rounded on a tie differs (3 ÷ 800 to 4 places: 0.0037 on BigQuery, 0.0038 on DuckDB)", async () => {
       const plain = "ROUND(SAFE_DIVIDE(@a, @b), 4)";
       const params = { a: 3, b: 800 };
