@@ -263,8 +263,8 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
       // docs: LOGICAL_AND(x < 3) over [1, 2, 4] = false
       {
         query:
-          "SELECT LOGICAL_AND(x < 3) AS all_small, LOGICAL_OR(x < 3) AS any_small, ANY_VALUE(IF(x = 4, NULL, 7)) AS some FROM UNNEST([1, 2, 4]) AS x",
-        returns: [{ all_small: false, any_small: true, some: 7 }],
+          "SELECT LOGICAL_AND(x < 3) AS all_small, LOGICAL_OR(x < 3) AS any_small, ANY_VALUE(IF(x = 4, NULL, 7)) AS any_seven FROM UNNEST([1, 2, 4]) AS x",
+        returns: [{ all_small: false, any_small: true, any_seven: 7 }],
       },
     ],
   },
