@@ -77,26 +77,44 @@ async function loadTie(
   ]);
 }
 
-describe("money ÷ count ratios on a half-cent tie (1312.86 ÷ 12)", () => {
-  let warehouse: DuckDbWarehouse;
-  const one = async (sql: string) => {
-    const rows = await warehouse.query(sql, {}, { label: "tie" });
-    assert.equal(rows.length, 1, sql);
-    return rows[0] as Record<string, unknown>;
-  };
-
+/**
+ * Within a describe: a fixture warehouse built whole from the tie's raw rows (before its tests, closed after),
+ * with its one-row reads.
+ */
+function tieWarehouse(prices?: readonly string[], spend?: number) {
+  let warehouse: DuckDbWarehouse | undefined;
   before(async () => {
     warehouse = await openFixtureWarehouse();
-    await loadTie(warehouse);
+    await loadTie(warehouse, prices, spend);
     await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
   });
-  after(() => warehouse.close());
+  after(() => warehouse?.close());
+  const built = () => {
+    if (!warehouse) throw new Error("the tie's warehouse is built before its tests");
+    return warehouse;
+  };
+  return {
+    /** The one row a mart query returns. */
+    one: async (sql: string) => {
+      const rows = await built().query(sql, {}, { label: "tie" });
+      assert.equal(rows.length, 1, sql);
+      return rows[0] as Record<string, unknown>;
+    },
+    /** DuckDB's own answer to an expression, as text, without the translation. */
+    plain: async (duckDbExpression: string) => {
+      const reader = await built().rawConnection.runAndReadAll(
+        `SELECT (${duckDbExpression})::VARCHAR AS plain`,
+      );
+      return reader.getRowObjectsJS()[0]?.plain;
+    },
+  };
+}
+
+describe("money ÷ count ratios on a half-cent tie (1312.86 ÷ 12)", () => {
+  const { one, plain } = tieWarehouse();
 
   it("is a real trap: DuckDB's own DECIMAL ÷ INTEGER rounds it down to 109.40", async () => {
-    const reader = await warehouse.rawConnection.runAndReadAll(
-      "SELECT ROUND(CAST('1312.86' AS DECIMAL(38, 9)) / 12, 2)::VARCHAR AS plain",
-    );
-    assert.equal(reader.getRowObjectsJS()[0]?.plain, "109.4");
+    assert.equal(await plain("ROUND(CAST('1312.86' AS DECIMAL(38, 9)) / 12, 2)"), "109.4");
   });
 
   it("marketing_daily_channel: CPA and new-customer CPA 109.41", async () => {
@@ -158,25 +176,13 @@ describe("money ÷ count ratios on a half-cent tie (1312.86 ÷ 12)", () => {
 // 2.50125 exactly, 2.5013 on BigQuery's NUMERIC; DuckDB dividing the DECIMALs as DOUBLE gets 2.5012499… → 2.5012.
 describe("money ÷ money ratios on a tie at the fourth place (100.05 ÷ 40.00)", () => {
   const ROAS_TIE = 2.5013;
-  let warehouse: DuckDbWarehouse;
-  const one = async (sql: string) => {
-    const rows = await warehouse.query(sql, {}, { label: "tie" });
-    assert.equal(rows.length, 1, sql);
-    return rows[0] as Record<string, unknown>;
-  };
-
-  before(async () => {
-    warehouse = await openFixtureWarehouse();
-    await loadTie(warehouse, ["100.05"], 40);
-    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
-  });
-  after(() => warehouse.close());
+  const { one, plain } = tieWarehouse(["100.05"], 40);
 
   it("is a real trap: DuckDB's own DECIMAL ÷ DECIMAL rounds it down to 2.5012", async () => {
-    const reader = await warehouse.rawConnection.runAndReadAll(
-      "SELECT ROUND(CAST('100.05' AS DECIMAL(38, 9)) / CAST('40' AS DECIMAL(38, 9)), 4)::VARCHAR AS plain",
+    assert.equal(
+      await plain("ROUND(CAST('100.05' AS DECIMAL(38, 9)) / CAST('40' AS DECIMAL(38, 9)), 4)"),
+      "2.5012",
     );
-    assert.equal(reader.getRowObjectsJS()[0]?.plain, "2.5012");
   });
 
   it("daily_kpis and executive_summary_monthly: blended ROAS and MER 2.5013", async () => {

@@ -4,11 +4,10 @@
 // and the expressions the models round money and rates with are run through both engines on decimal ties.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { translateToDuckDb } from "../../../../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
 import { toDuckDbParams, usedParams } from "../../../../../functions/adapters/warehouse/duckdb/params.ts";
-import { DUCKDB_SESSION_SETUP } from "../../../../../functions/adapters/warehouse/duckdb/statements.ts";
 import type { SqlParams } from "../../../../../functions/shared/ports.ts";
+import { openSessionConnection, type SessionConnection } from "../../../../support/duckdb-session.ts";
 import { type EvaluationParameter, type ZetaValue, ZetaSqlServer } from "../../../../support/zetasql.ts";
 import { PARITY, type ParityCase } from "./parity-cases.ts";
 
@@ -259,24 +258,23 @@ if ("unavailable" in start) {
 }
 
 function defineSuite(server: ZetaSqlServer): void {
-  let instance: DuckDBInstance;
-  let connection: DuckDBConnection;
+  let session: SessionConnection;
 
   before(async () => {
-    instance = await DuckDBInstance.create(":memory:");
-    connection = await instance.connect();
-    for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
+    session = await openSessionConnection();
   });
   after(async () => {
-    connection.closeSync();
-    instance.closeSync();
+    session.close();
     await server.stop();
   });
 
   /** The translated expression's value on DuckDB, in its JSON form. */
   async function onDuckDb(expression: string, params: SqlParams = {}): Promise<unknown> {
     const translated = translateToDuckDb(`SELECT ${expression} AS v`);
-    const reader = await connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params)));
+    const reader = await session.connection.runAndReadAll(
+      translated,
+      toDuckDbParams(usedParams(translated, params)),
+    );
     return (reader.getRowObjectsJson()[0] as { v?: unknown } | undefined)?.v;
   }
 

@@ -6,31 +6,27 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from "@duckdb/node-api";
+import { type DuckDBConnection, type DuckDBValue, listValue } from "@duckdb/node-api";
 import { SUPPORTED_FUNCTIONS } from "../../../../../functions/adapters/warehouse/duckdb/dialect/function-map.ts";
 import {
   DialectError,
   translateToDuckDb,
 } from "../../../../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
 import { toDuckDbParams, usedParams } from "../../../../../functions/adapters/warehouse/duckdb/params.ts";
-import { DUCKDB_SESSION_SETUP } from "../../../../../functions/adapters/warehouse/duckdb/statements.ts";
 import type { SqlParams } from "../../../../../functions/shared/ports.ts";
+import { openSessionConnection, type SessionConnection } from "../../../../support/duckdb-session.ts";
 import { FIXTURES, PARITY, type ParityCase, REFUSED } from "./parity-cases.ts";
 
-let instance: DuckDBInstance;
+let session: SessionConnection;
 let connection: DuckDBConnection;
 
 before(async () => {
-  instance = await DuckDBInstance.create(":memory:");
-  connection = await instance.connect();
-  for (const statement of DUCKDB_SESSION_SETUP) await connection.run(statement);
+  session = await openSessionConnection();
+  connection = session.connection;
   await connection.run(FIXTURES);
 });
 
-after(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+after(() => session.close());
 
 /** Translates and runs a BigQuery query, binding port values as the adapter does; rows in DuckDB's JSON form. */
 async function rows(bigQuerySql: string, params: SqlParams = {}): Promise<Record<string, unknown>[]> {
