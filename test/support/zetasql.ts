@@ -1,5 +1,7 @@
 // Offline BigQuery validation: runs the ZetaSQL local_service server shipped by @fivetrandevelopers/zetasql
-// (the analyzer BigQuery itself is built on) and talks gRPC to it. The package's own client is not used: it
+// (the analyzer BigQuery itself is built on) and talks gRPC to it, to analyse queries (their columns, and the
+// types of their divisions and roundings) and to evaluate expressions with ZetaSQL's reference implementation
+// of BigQuery's functions. The package's own client is not used: it
 // is a process-wide singleton bound to "localhost" with no call deadlines, so a stuck server would hang the
 // test run instead of failing it.
 import { type ChildProcess, spawn } from "node:child_process";
