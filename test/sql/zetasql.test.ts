@@ -35,6 +35,7 @@ import {
   RECONCILIATION_TABLE,
 } from "../../functions/lib/quality/reconciliation-table.ts";
 import {
+  type AnalysisResult,
   type CatalogColumn,
   type SourceRange,
   simpleType,
@@ -285,6 +286,13 @@ function assertNoFloatRounds(label: string, sql: string, rounds: readonly Source
   );
 }
 
+/** What keeps a file's arithmetic the same on both engines: its NUMERIC divisions exact, no FLOAT64 rounded. */
+function assertSameArithmetic(label: string, sql: string, result: AnalysisResult): void {
+  if (!result.ok) return;
+  assertExactNumericDivisions(label, sql, result.numericDivisions);
+  assertNoFloatRounds(label, sql, result.floatRounds);
+}
+
 function defineSuite(server: ZetaSqlServer): void {
   describe("BigQuery validity of sql/ (ZetaSQL analyzer, offline)", () => {
     const catalog = new ZetaSqlCatalog();
@@ -405,8 +413,7 @@ function defineSuite(server: ZetaSqlServer): void {
           }
           catalog.addTable(model.layer, model.name, result.columns);
           assertNamedUniqueColumns(label, result.columns);
-          if (result.ok) assertExactNumericDivisions(label, readSql(path), result.numericDivisions);
-          if (result.ok) assertNoFloatRounds(label, readSql(path), result.floatRounds);
+          assertSameArithmetic(label, readSql(path), result);
           assertTableLayout(label, model, result.columns);
         });
       }
@@ -420,8 +427,7 @@ function defineSuite(server: ZetaSqlServer): void {
             it(`sql/${path}${instance}`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
               const result = await analyze(sql);
               if (!result.ok) failAnalysis(t, `sql/${path}`, path, result.message, failedModels);
-              if (result.ok) assertExactNumericDivisions(`sql/${path}`, sql, result.numericDivisions);
-              if (result.ok) assertNoFloatRounds(`sql/${path}`, sql, result.floatRounds);
+              assertSameArithmetic(`sql/${path}`, sql, result);
               // An extract's columns are the CSV header contract; a query's are the rows the code reads.
               if (folder !== "audits") assertNamedUniqueColumns(path, result.columns);
               // An extract's BigQuery columns are exactly its declaration (functions/shared/extract-schemas.json).

@@ -594,14 +594,9 @@ function decodeValue(value: ValueProto__Output, type: TypeProto__Output): ZetaVa
 }
 
 const DIVISIONS = new Set(["ZetaSQL:$divide", "ZetaSQL:safe_divide"]);
-const DECIMAL_KINDS = new Set<unknown>([
-  TypeKind.TYPE_NUMERIC,
-  TypeKind.TYPE_BIGNUMERIC,
-  "TYPE_NUMERIC",
-  "TYPE_BIGNUMERIC",
-]);
+const DECIMAL_KINDS = new Set<unknown>([TypeKind.TYPE_NUMERIC, TypeKind.TYPE_BIGNUMERIC]);
 
-const DOUBLE_KINDS = new Set<unknown>([TypeKind.TYPE_DOUBLE, "TYPE_DOUBLE"]);
+const DOUBLE_KINDS = new Set<unknown>([TypeKind.TYPE_DOUBLE]);
 
 /**
  * The source ranges of the function calls in a resolved statement that `matches` (by the function's name and the
