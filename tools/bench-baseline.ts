@@ -5,7 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { peakRssMb } from "./bench-run.ts";
+import { peakRssMb, processCpuMs } from "./bench-run.ts";
 
 interface ChannelRule {
   channel: string;
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   instance.closeSync();
   await writeFile(
     values.out ?? "/dev/stdout",
-    `${JSON.stringify({ runMs: Math.round(performance.now() - started), peakRssMb: await peakRssMb() })}\n`,
+    `${JSON.stringify({ runMs: Math.round(performance.now() - started), peakRssMb: await peakRssMb(), cpuMs: processCpuMs() })}\n`,
   );
 }
 

@@ -5,6 +5,8 @@ import type { BuildMeasure } from "./bench-run.ts";
 export interface Timed {
   wallMs: number;
   peakRssMb: number;
+  /** The child process's user + system processor time, every thread (BuildMeasure.cpuMs); absent if not recorded. */
+  cpuMs?: number;
   measure?: BuildMeasure;
   /** A compared code's run that failed: why (its wall time and peak are then not numbers). */
   failure?: string;
@@ -173,6 +175,8 @@ export function renderReport(input: {
       return `| ${formatOrders(result.targetOrders)} | ${result.cold.length} | ${secondsSummary(cold)} | ${peak(result.cold)} | ${secondsSummary(base)} | ${ratio} | ${check} | ${secondsSummary(result.warm.map((t) => t.wallMs))} | ${peak(result.warm)} |${comparedCell}`;
     }),
   ];
+  const cpu = cpuTable(results, machine.cores);
+  if (cpu.length) lines.push("", ...cpu);
   const steps = results.filter((result) => result.warm.length > 0);
   if (steps.length) {
     const names = stepProfile(steps[0]?.cold ?? []).map((step) => step.step);
@@ -264,6 +268,49 @@ export function renderReport(input: {
   }
   if (sequence?.days.length) lines.push("", ...sequenceTable(sequence, compared));
   return `${lines.join("\n")}\n`;
+}
+
+/** "12.3 s", the median processor time of the runs that recorded one, or "—". */
+function cpuSeconds(runs: readonly Timed[]): string {
+  const times = runs.flatMap((run) => (run.cpuMs === undefined || run.failure ? [] : [run.cpuMs]));
+  if (!times.length) return "—";
+  const ms = median(times);
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** The median over runs of processor time ÷ wall time: how many cores a run kept busy on average. */
+function coresBusy(runs: readonly Timed[]): string {
+  const ratios = runs.flatMap((run) =>
+    run.cpuMs === undefined || run.failure || !(run.wallMs > 0) ? [] : [run.cpuMs / run.wallMs],
+  );
+  return ratios.length ? median(ratios).toFixed(2) : "—";
+}
+
+/**
+ * Processor time per scale: what a run costs the machine whatever its parallelism. On `cores` cores no run takes
+ * less wall time than its processor time ÷ `cores`. Empty when no run recorded it (measures of older checkouts).
+ */
+export function cpuTable(results: readonly ScaleResult[], cores: number): string[] {
+  const recorded = (runs: readonly Timed[]) => runs.some((run) => run.cpuMs !== undefined && !run.failure);
+  if (!results.some((result) => recorded(result.cold) || recorded(result.warm))) return [];
+  const medianCpu = (runs: readonly Timed[]) =>
+    median(runs.flatMap((run) => (run.cpuMs === undefined || run.failure ? [] : [run.cpuMs])));
+  return [
+    `Processor time: user + system seconds of the whole child process (every DuckDB and Node thread, from its ` +
+      `start to its exit), median; cores busy = processor time ÷ wall time, the median of the runs'. On ${cores} ` +
+      `cores no run takes less wall time than its processor time ÷ ${cores}.`,
+    "",
+    "| orders | cold | cold cores busy | baseline | baseline cores busy | cold ÷ baseline | warm | warm cores busy |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...results.map((result) => {
+      const ratio = medianCpu(result.cold) / medianCpu(result.baseline);
+      return (
+        `| ${formatOrders(result.targetOrders)} | ${cpuSeconds(result.cold)} | ${coresBusy(result.cold)} | ` +
+        `${cpuSeconds(result.baseline)} | ${coresBusy(result.baseline)} | ` +
+        `${Number.isFinite(ratio) ? ratio.toFixed(2) : "—"} | ${cpuSeconds(result.warm)} | ${coresBusy(result.warm)} |`
+      );
+    }),
+  ];
 }
 
 /** The daily runs in a row: each day's wall time, peak and wait at close (DuckDB's checkpoint), then the medians. */

@@ -19,6 +19,11 @@ export interface BuildMeasure {
   closeMs: number;
   /** VmHWM of this process at its end: the peak resident set, DuckDB's memory included. */
   peakRssMb: number;
+  /**
+   * Processor time of this process from its start to after the close: user + system, every thread (DuckDB's and
+   * Node's), as getrusage counts it. Absent in measures of checkouts from before it was recorded.
+   */
+  cpuMs?: number;
   steps: { step: string; ms: number }[];
   /** rowOrder: how a whole build put its rows in partition order (MaterializeResult.rowOrder). */
   models: { model: string; ms: number; mode: string; rowOrder?: string }[];
@@ -29,6 +34,12 @@ export async function peakRssMb(): Promise<number> {
   const status = await readFile("/proc/self/status", "utf8").catch(() => "");
   const kb = Number(/VmHWM:\s+(\d+)\s*kB/.exec(status)?.[1] ?? 0);
   return kb ? Math.round(kb / 1024) : Math.round(process.memoryUsage.rss() / 2 ** 20);
+}
+
+/** User + system processor time of this whole process so far (all its threads), in ms. */
+export function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return Math.round((usage.user + usage.system) / 1000);
 }
 
 /** A logger that keeps only the transform step's per-model timings. */
@@ -104,6 +115,7 @@ async function main(): Promise<void> {
     engineMs: Math.round(report.warehouseStats.engineMs),
     closeMs: Math.round(ended - closing),
     peakRssMb: await peakRssMb(),
+    cpuMs: processCpuMs(),
     steps: report.records.map((record) => ({ step: record.step, ms: record.durationMs ?? 0 })),
     models,
   };

@@ -207,7 +207,13 @@ async function warmFrom(
 }
 
 function timed(result: ChildResult<BuildMeasure>): Timed {
-  return { wallMs: result.wallMs, peakRssMb: result.measure.peakRssMb, measure: result.measure };
+  const { cpuMs } = result.measure;
+  return {
+    wallMs: result.wallMs,
+    peakRssMb: result.measure.peakRssMb,
+    ...(cpuMs === undefined ? {} : { cpuMs }),
+    measure: result.measure,
+  };
 }
 
 async function measureScale(
@@ -282,13 +288,17 @@ async function measureScale(
       const baselineFile = join(root, "runs", `${targetOrders}-baseline.duckdb`);
       await rm(baselineFile, { force: true });
       await copyForRun(data.path, baselineFile);
-      const result = await runChild<{ peakRssMb: number }>(
+      const result = await runChild<{ peakRssMb: number; cpuMs: number }>(
         code.own,
         "tools/bench-baseline.ts",
         ["--database", baselineFile, "--run-date", addDays(BENCH_END, -1), "--memory-limit", memoryLimit],
         `${baselineFile}.json`,
       );
-      baseline.push({ wallMs: result.wallMs, peakRssMb: result.measure.peakRssMb });
+      baseline.push({
+        wallMs: result.wallMs,
+        peakRssMb: result.measure.peakRssMb,
+        cpuMs: result.measure.cpuMs,
+      });
       log(`  run ${run}: baseline ${result.wallMs / 1000}s`);
       // The floor is honest only if it computes the same numbers: checked once per scale.
       if (run === 1) check = await compareWithMarts(join(coldDir, "warehouse.duckdb"), baselineFile);

@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import { datasetForOrders, datasetForRecentVolume } from "../../tools/bench-data.ts";
 import {
   comparedSummary,
+  cpuTable,
   failureReason,
   median,
   parseScale,
@@ -39,6 +40,58 @@ describe("bench report", () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);
     assert.equal(secondsSummary([1200, 900, 1500]), "1.20 s (0.90–1.50)");
+  });
+
+  it("tables each scale's processor time and the cores it kept busy, for cold, baseline and warm runs", () => {
+    const runs = (...pairs: [number, number | undefined][]): Timed[] =>
+      pairs.map(([wallMs, cpuMs]) => ({ wallMs, peakRssMb: 500, ...(cpuMs === undefined ? {} : { cpuMs }) }));
+    const scale = (targetOrders: number, parts: Partial<ScaleResult>): ScaleResult => ({
+      targetOrders,
+      days: 730,
+      cold: [],
+      coldCompare: [],
+      warm: [],
+      warmCompare: [],
+      baseline: [],
+      check: null,
+      ...parts,
+    });
+    const oneMillion = scale(1_000_000, {
+      // cores busy per run: 1.8, 1.9, 1.7 (median 1.8); CPU median 57 s
+      cold: runs([30_000, 54_000], [30_000, 57_000], [40_000, 68_000]),
+      baseline: runs([10_000, 15_000], [10_000, 19_000], [12_000, 18_000]),
+      warm: runs([4_000, 6_000], [5_000, 6_500], [4_000, 6_400]),
+    });
+    const failedWarm = { wallMs: Number.NaN, peakRssMb: Number.NaN, failure: "out of memory" };
+    const withoutBaseline = scale(100_000, {
+      cold: runs([9_000, 9_900]),
+      warm: [...runs([3_000, 4_500]), failedWarm],
+    });
+    const lines = cpuTable([oneMillion, withoutBaseline], 2);
+    const cells = lines
+      .filter((line) => line.startsWith("| "))
+      .map((line) =>
+        line
+          .split("|")
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    assert.match(lines[0] ?? "", /On 2 cores no run takes less wall time than its processor time ÷ 2/);
+    assert.deepEqual(cells[0], [
+      "orders",
+      "cold",
+      "cold cores busy",
+      "baseline",
+      "baseline cores busy",
+      "cold ÷ baseline",
+      "warm",
+      "warm cores busy",
+    ]);
+    // baseline cores busy: 1.5, 1.9, 1.5; 57 / 18 = 3.17; warm CPU median 6.4 s, cores busy of 1.5, 1.3, 1.6
+    assert.deepEqual(cells[2], ["1M", "57.0 s", "1.80", "18.0 s", "1.50", "3.17", "6.40 s", "1.50"]);
+    assert.deepEqual(cells[3], ["100k", "9.90 s", "1.10", "—", "—", "—", "4.50 s", "1.50"]);
+    // Measures of a checkout from before processor time was recorded: no table at all.
+    assert.deepEqual(cpuTable([scale(1_000_000, { cold: runs([30_000, undefined]) })], 2), []);
   });
 
   it("puts the compared code's cold and warm runs beside this code's, each as its median, range and peak", () => {
