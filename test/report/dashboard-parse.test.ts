@@ -39,6 +39,21 @@ describe("parseExtract from a day", () => {
     );
   });
 
+  it("reads a whole extract, or one kept by another column, as csv-parse's own records give them", () => {
+    const reference = parse(`\uFEFF${CSV}`, { columns: true, bom: true, skip_empty_lines: true }) as Record<
+      string,
+      string
+    >[];
+    assert.deepEqual(parseExtract(`\uFEFF${CSV}`), reference);
+    // Kept by a column that is not the first: parsed whole, then filtered.
+    assert.deepEqual(
+      parseExtract(CSV, { column: "spend", since: "3" }),
+      reference.filter((row) => (row.spend ?? "") >= "3"),
+    );
+    assert.deepEqual(parseExtract("date,spend\n"), []);
+    assert.throws(() => parseExtract("date,spend\n2026-11-01\n"), /Invalid Record Length|INCONSISTENT/i);
+  });
+
   it("is used only on extracts whose first column is that day and whose rows are sorted by it", () => {
     // The text search starts at the first line on or after the day: it relies on this order.
     for (const [name, keep] of Object.entries(extractRowsSince("2026-11-29"))) {
