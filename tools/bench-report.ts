@@ -270,9 +270,14 @@ export function renderReport(input: {
   return `${lines.join("\n")}\n`;
 }
 
+/** The processor times of the runs that recorded one and did not fail. */
+function cpuTimes(runs: readonly Timed[]): number[] {
+  return runs.flatMap((run) => (run.cpuMs === undefined || run.failure ? [] : [run.cpuMs]));
+}
+
 /** "12.3 s", the median processor time of the runs that recorded one, or "—". */
 function cpuSeconds(runs: readonly Timed[]): string {
-  const times = runs.flatMap((run) => (run.cpuMs === undefined || run.failure ? [] : [run.cpuMs]));
+  const times = cpuTimes(runs);
   if (!times.length) return "—";
   const ms = median(times);
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -291,19 +296,16 @@ function coresBusy(runs: readonly Timed[]): string {
  * less wall time than its processor time ÷ `cores`. Empty when no run recorded it (measures of older checkouts).
  */
 export function cpuTable(results: readonly ScaleResult[], cores: number): string[] {
-  const recorded = (runs: readonly Timed[]) => runs.some((run) => run.cpuMs !== undefined && !run.failure);
-  if (!results.some((result) => recorded(result.cold) || recorded(result.warm))) return [];
-  const medianCpu = (runs: readonly Timed[]) =>
-    median(runs.flatMap((run) => (run.cpuMs === undefined || run.failure ? [] : [run.cpuMs])));
+  if (!results.some((result) => cpuTimes(result.cold).length || cpuTimes(result.warm).length)) return [];
   return [
     `Processor time: user + system seconds of the whole child process (every DuckDB and Node thread, from its ` +
-      `start to its exit), median; cores busy = processor time ÷ wall time, the median of the runs'. On ${cores} ` +
+      `start until its database is closed), median; cores busy = processor time ÷ wall time, the median of the runs'. On ${cores} ` +
       `cores no run takes less wall time than its processor time ÷ ${cores}.`,
     "",
     "| orders | cold | cold cores busy | baseline | baseline cores busy | cold ÷ baseline | warm | warm cores busy |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.map((result) => {
-      const ratio = medianCpu(result.cold) / medianCpu(result.baseline);
+      const ratio = median(cpuTimes(result.cold)) / median(cpuTimes(result.baseline));
       return (
         `| ${formatOrders(result.targetOrders)} | ${cpuSeconds(result.cold)} | ${coresBusy(result.cold)} | ` +
         `${cpuSeconds(result.baseline)} | ${coresBusy(result.baseline)} | ` +
