@@ -29,11 +29,11 @@ describe("bench run measures", () => {
   });
 
   it("counts the main thread's own work", () => {
+    // Spins until 60 ms of processor time show, or gives up after 5 s of wall time: other test files on the same
+    // cores can slow the spinning, but a measure that misses the main thread never gets there.
     const before = processCpuMs();
-    const until = performance.now() + 120;
-    let spins = 0;
-    while (performance.now() < until) spins += 1;
-    assert.ok(spins > 0);
-    assert.ok(processCpuMs() - before >= 80, "120 ms of spinning is at least 80 ms of processor time");
+    const giveUp = performance.now() + 5_000;
+    while (processCpuMs() - before < 60 && performance.now() < giveUp);
+    assert.ok(processCpuMs() - before >= 60, "the main thread's spinning shows as processor time");
   });
 });
