@@ -73,6 +73,14 @@ export function memoryLimitFor(orders: number): string {
 }
 
 /**
+ * The order in which a round measures its items (the history lengths): as given in odd rounds, reversed in even
+ * ones, so that no length always runs first, or always right after the longest one's copy and checkpoint.
+ */
+export function inRoundOrder<T>(round: number, items: readonly T[]): T[] {
+  return round % 2 === 1 ? [...items] : [...items].reverse();
+}
+
+/**
  * Runs this code's measurement and the compared code's, one right after the other: this code first in odd rounds,
  * the compared code first in even ones, so that whatever the first of a pair pays for (what the run before it left
  * behind) does not fall on one code in every round. Not that such a cost was found: with the same code on both

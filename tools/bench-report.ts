@@ -242,27 +242,32 @@ export function renderReport(input: {
       "",
       `History scaling: the same ${history[0]?.recentPerDay ?? 0} orders a day on the newest days, more history; ` +
         "warm daily run (the cold build once, untimed in the ratio). The lengths' warm runs go in rounds, one of " +
-        "each per round; × previous is the median of the rounds' ratios to the shorter history's run.",
+        "each per round; × previous is the median of the rounds' ratios to the shorter history's run, in wall " +
+        "time and in processor time (less swayed by other work on the machine, which stretches a run's wall time " +
+        "while it waits).",
       "",
-      `| history | days | orders | warm daily run | warm peak RSS (MB) | × previous | slowest warm models (median ms) |${compared ? " warm, compared code | × previous | its slowest models |" : ""}`,
-      `| ---: | ---: | ---: | ---: | ---: | ---: | :--- |${compared ? " ---: | ---: | :--- |" : ""}`,
+      `| history | days | orders | warm daily run | warm peak RSS (MB) | × previous | warm CPU | × previous (CPU) | slowest warm models (median ms) |${compared ? " warm, compared code | × previous | its slowest models |" : ""}`,
+      `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |${compared ? " ---: | ---: | :--- |" : ""}`,
       ...history.map((row, index) => {
+        const ratioText = (ratio: number) => (Number.isFinite(ratio) ? ratio.toFixed(2) : "—");
         const cells = (runs: readonly Timed[], previousRuns: readonly Timed[] | undefined) => {
-          const ratio = previousRuns ? roundRatio(runs, previousRuns) : Number.NaN;
           const top = modelProfile(runs)
             .slice(0, 4)
             .map((item) => `${item.model.replace(/^\w+\./, "")} ${item.ms}`)
             .join(", ");
           return {
             summary: comparedSummary(runs),
-            ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : "—",
+            ratio: ratioText(previousRuns ? roundRatio(runs, previousRuns) : Number.NaN),
+            cpuRatio: ratioText(
+              previousRuns ? roundRatio(runs, previousRuns, (run) => run.cpuMs) : Number.NaN,
+            ),
             top,
           };
         };
         const own = cells(row.warm, history[index - 1]?.warm);
         const other = cells(row.warmCompare, history[index - 1]?.warmCompare);
         const comparedCells = compared ? ` ${other.summary} | ${other.ratio} | ${other.top} |` : "";
-        return `| ${row.multiple}× | ${row.days} | ${formatOrders(row.orders)} | ${own.summary} | ${peak(row.warm)} | ${own.ratio} | ${own.top} |${comparedCells}`;
+        return `| ${row.multiple}× | ${row.days} | ${formatOrders(row.orders)} | ${own.summary} | ${peak(row.warm)} | ${own.ratio} | ${cpuSeconds(row.warm)} | ${own.cpuRatio} | ${own.top} |${comparedCells}`;
       }),
     );
   }
@@ -343,13 +348,17 @@ export function sequenceTable(sequence: DailySequenceResult, compared: boolean):
 /**
  * How much slower `runs` are than `previousRuns`, made in the same rounds: the median of the rounds' ratios (the
  * k-th run of each was made side by side), so that the machine drifting between rounds cancels out. NaN without a
- * round where both succeeded.
+ * round where both succeeded and recorded `metric` (wall time unless told).
  */
-export function roundRatio(runs: readonly Timed[], previousRuns: readonly Timed[]): number {
+export function roundRatio(
+  runs: readonly Timed[],
+  previousRuns: readonly Timed[],
+  metric: (run: Timed) => number | undefined = (run) => run.wallMs,
+): number {
   const ratios = runs.flatMap((run, round) => {
     const previous = previousRuns[round];
     if (!previous || run.failure || previous.failure) return [];
-    const ratio = run.wallMs / previous.wallMs;
+    const ratio = (metric(run) ?? Number.NaN) / (metric(previous) ?? Number.NaN);
     return Number.isFinite(ratio) ? [ratio] : [];
   });
   return ratios.length ? median(ratios) : Number.NaN;

@@ -4,7 +4,7 @@
 // reported as median and range. Per scale: a cold full build of every step from raw, a warm daily run (one new
 // day, incremental models) from the cold build's result, and the single-query DuckDB baseline
 // (tools/bench-baseline.ts), whose outputs are checked against the project's marts. Then the history-scaling
-// table: the same recent orders per day with 1×, 2×, 4× the history, warm runs only; and daily runs in a row on one
+// table: the same recent orders per day with 2×, 4×, 8× a year of history, warm runs only; and daily runs in a row on one
 // warehouse (--days), where what a day's run leaves behind (DuckDB's row groups, its checkpoint) meets the next.
 import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -21,7 +21,14 @@ import {
   datasetForRecentVolume,
 } from "./bench-data.ts";
 import { compareModelOutputs, compareWithMarts, outputsSummary } from "./bench-compare.ts";
-import { type CompiledCode, compileForBench, copyForRun, inTurn, memoryLimitFor } from "./bench-prepare.ts";
+import {
+  type CompiledCode,
+  compileForBench,
+  copyForRun,
+  inRoundOrder,
+  inTurn,
+  memoryLimitFor,
+} from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
 import {
   failureReason,
@@ -323,8 +330,9 @@ async function measureHistory(
   const recentPerDay = datasetForRecentVolume(1, base.days);
   // The 730-day dataset of `baseOrders` sets the recent daily volume every history length keeps.
   const recent = base.ordersPerDay / recentPerDay.ordersPerDay;
-  // Every history length's cold build first, then the warm runs in rounds, one of each length per round: the
-  // ratios compare runs made side by side, not minutes apart (a machine drifts by more than the 10 % they judge).
+  // Every history length's cold build first, then the warm runs in rounds, one of each length per round (in turns:
+  // inRoundOrder): the ratios compare runs made side by side, not minutes apart (a machine drifts by more than the
+  // 10 % they judge).
   interface HistoryLength {
     multiple: number;
     days: number;
@@ -377,7 +385,7 @@ async function measureHistory(
     lengths.push(length);
   }
   for (let run = 1; run <= runs; run++) {
-    for (const length of lengths) {
+    for (const length of inRoundOrder(run, lengths)) {
       const warms = await inTurn(
         run,
         () => warmFrom(code.own, length.coldDir, length.warmDir, length.memoryLimit),
@@ -424,7 +432,7 @@ async function main(): Promise<void> {
     options: {
       scales: { type: "string", default: "100k,1M,3M" },
       runs: { type: "string", default: "3" },
-      history: { type: "string", default: "1,2,4" },
+      history: { type: "string", default: "2,4,8" },
       "history-base": { type: "string", default: "1M" },
       days: { type: "string", default: "7" },
       baseline: { type: "boolean", default: true },
@@ -437,7 +445,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 1,2,4|none] [--history-base 1M]\n" +
+      "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 2,4,8|none] [--history-base 1M]\n" +
         "                 [--days 7|none]\n" +
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
         "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
@@ -445,7 +453,7 @@ async function main(): Promise<void> {
         "data, a warm run on its own cold build. Interleaved, for before/after columns; and compares every model\n" +
         "table of the two codes' first cold builds, row by row on the columns both have.\n" +
         "Generates (once, cached) demo data at each scale, then measures cold full builds, warm daily runs and the\n" +
-        "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 1×, 2×, 4× the\n" +
+        "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 2×, 4×, 8× a year of\n" +
         "history at the same recent orders per day; then --days daily runs in a row on one warehouse at the\n" +
         "--history-base scale, each on what the day before left. Writes the tables to .pulse/bench/results/ and the\n" +
         "README.\n",

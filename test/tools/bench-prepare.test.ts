@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { compileForBench, copyForRun, inTurn, memoryLimitFor } from "../../tools/bench-prepare.ts";
+import {
+  compileForBench,
+  copyForRun,
+  inRoundOrder,
+  inTurn,
+  memoryLimitFor,
+} from "../../tools/bench-prepare.ts";
 
 describe("bench run setup", () => {
   let dir: string;
@@ -108,6 +114,13 @@ describe("bench run setup", () => {
       "compared 4",
       "own 4",
     ]);
+    // The history lengths of a round take turns the same way: as given in odd rounds, longest first in even ones.
+    const lengths = ["2×", "4×", "8×"];
+    assert.deepEqual(
+      [1, 2, 3, 4].map((round) => inRoundOrder(round, lengths).join(" ")),
+      ["2× 4× 8×", "8× 4× 2×", "2× 4× 8×", "8× 4× 2×"],
+    );
+    assert.deepEqual(lengths, ["2×", "4×", "8×"], "the lengths themselves keep their order");
     // Without a compared code, only this code runs.
     assert.deepEqual(await inTurn(2, measure("own", 5), undefined), {
       own: "own result 5",

@@ -290,6 +290,41 @@ describe("bench report", () => {
     assert.ok(Number.isNaN(roundRatio(runs(2), failed)), "a failed run has no ratio");
   });
 
+  it("judges history in processor time too, by the same rounds, and shows a dash where a run did not record it", () => {
+    const run = (wallMs: number, cpuMs?: number): Timed => ({
+      wallMs,
+      peakRssMb: 500,
+      ...(cpuMs === undefined ? {} : { cpuMs }),
+    });
+    const history = [
+      // Round 2's wall times are stretched by other work (its processor times are not): wall ratios 1.10, 1.50,
+      // 1.05 → 1.10; processor-time ratios 7.7/7.0, 7.4/7.0, 7.35/7.0 = 1.10, 1.06, 1.05 → 1.06.
+      { multiple: 1, days: 365, recentPerDay: 1800, orders: 574_468, coldMs: 0, warmCompare: [] },
+      { multiple: 2, days: 730, recentPerDay: 1800, orders: 1_000_000, coldMs: 0, warmCompare: [] },
+    ].map((row, index) => ({
+      ...row,
+      warm:
+        index === 0
+          ? [run(4_000, 7_000), run(4_000, 7_000), run(4_000, 7_000)]
+          : [run(4_400, 7_700), run(6_000, 7_400), run(4_200, 7_350)],
+    }));
+    const report = renderReport({
+      machine: { cores: 2, ramGiB: 24, node: "v20", date: "2026-12-03 18:00" },
+      runs: 3,
+      results: [],
+      history,
+    });
+    const rows = report.split("\n").filter((line) => /^\| [12]× /.test(line));
+    assert.deepEqual(
+      rows.map((line) => line.split("|").map((cell) => cell.trim())),
+      [
+        ["", "1×", "365", "574,468", "4.00 s (4.00–4.00)", "500", "—", "7.00 s", "—", "", ""],
+        ["", "2×", "730", "1M", "4.40 s (4.20–6.00)", "500", "1.10", "7.40 s", "1.06", "", ""],
+      ],
+    );
+    assert.equal(roundRatio([run(4_400, 7_700)], [run(4_000)], (timed) => timed.cpuMs).toString(), "NaN");
+  });
+
   it("keeps the newest days' orders per day when the history doubles", () => {
     // The generator grows the shop 35 % a year around an average: the newest day's expected orders are
     // average × days × its growth ÷ the sum of every day's growth.
