@@ -931,6 +931,20 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
       { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST(0 AS NUMERIC))", is: null },
       { expr: "SAFE_DIVIDE(CAST(NULL AS NUMERIC), CAST(4 AS NUMERIC))", is: null },
       { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST(4 AS NUMERIC))", hasType: "DECIMAL(38,9)" },
+      // Ties on the 9th decimal itself go away from zero too: 0.000000003 / 2 = 0.0000000015.
+      { expr: "SAFE_DIVIDE(CAST('0.000000003' AS NUMERIC), CAST(2 AS NUMERIC))", is: "0.000000002" },
+      { expr: "SAFE_DIVIDE(CAST('0.000000003' AS NUMERIC), CAST(-2 AS NUMERIC))", is: "-0.000000002" },
+      // Quotients beyond a DOUBLE's 16 digits stay exact (the translation takes dividends up to about 10²⁰).
+      {
+        expr: "SAFE_DIVIDE(CAST('-9999999999999999999' AS NUMERIC), CAST(7 AS NUMERIC))",
+        is: "-1428571428571428571.285714286",
+      },
+      {
+        expr: "SAFE_DIVIDE(CAST('12345678901234567890.123456789' AS NUMERIC), CAST(7 AS NUMERIC))",
+        is: "1763668414462081127.160493827",
+      },
+      { expr: "SAFE_DIVIDE(CAST(1 AS NUMERIC), CAST('0.000000003' AS NUMERIC))", is: "333333333.333333333" },
+      { expr: "SAFE_DIVIDE(CAST(2 AS NUMERIC), CAST('0.000000003' AS NUMERIC))", is: "666666666.666666667" },
     ],
   },
   {
