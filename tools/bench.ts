@@ -347,13 +347,19 @@ async function measureHistory(
     warmCompare: Timed[];
   }
   const lengths: HistoryLength[] = [];
-  for (const multiple of multiples) {
+  const datasets = multiples.map((multiple) => {
     const days = Math.round(365 * multiple);
-    const dataset = days === base.days ? base : datasetForRecentVolume(recent, days);
+    return { multiple, days, dataset: days === base.days ? base : datasetForRecentVolume(recent, days) };
+  });
+  // One memory limit for every length, the longest one's: under a smaller one a length would differ in its memory
+  // as well as its history.
+  const memoryLimit = memoryLimitFor(
+    Math.max(...datasets.map(({ dataset, days }) => dataset.ordersPerDay * days)),
+  );
+  for (const { multiple, days, dataset } of datasets) {
     log(`history ${multiple}× (${days} days, ${Math.round(recent)} orders on recent days): cold build`);
     const data = await cachedDataset(join(root, "data"), dataset, log);
     const coldDir = join(root, "runs", `history-${days}-cold`);
-    const memoryLimit = memoryLimitFor(dataset.ordersPerDay * days);
     const cold = await coldIn(code.own, data.path, coldDir, memoryLimit);
     const length: HistoryLength = {
       multiple,
