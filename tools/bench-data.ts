@@ -40,6 +40,21 @@ export function datasetForRecentVolume(recentPerDay: number, days: number): Benc
 }
 
 /**
+ * The history-scaling datasets: `multiples` of a year of history, each with the newest days of `base` (its
+ * recent orders per day); `base` itself where it has that many days.
+ */
+export function historyDatasets(
+  base: BenchDataset,
+  multiples: readonly number[],
+): { multiple: number; days: number; dataset: BenchDataset }[] {
+  const recent = base.ordersPerDay / datasetForRecentVolume(1, base.days).ordersPerDay;
+  return multiples.map((multiple) => {
+    const days = Math.round(365 * multiple);
+    return { multiple, days, dataset: days === base.days ? base : datasetForRecentVolume(recent, days) };
+  });
+}
+
+/**
  * The generator's fingerprint: a hash of the demo generator's source files. A cached dataset written by another
  * version of the generator (rows in another order, other columns) is never reused: its file has another name.
  */

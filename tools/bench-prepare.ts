@@ -5,6 +5,7 @@ import { access, cp, open, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import type { BenchDataset } from "./bench-data.ts";
 
 /** A checkout's code compiled to JavaScript for the measured runs. */
 export interface CompiledCode {
@@ -70,6 +71,14 @@ export async function copyForRun(from: string, to: string): Promise<void> {
  */
 export function memoryLimitFor(orders: number): string {
   return orders <= 1_000_000 ? "600MB" : "1000MB";
+}
+
+/**
+ * The one memory limit every history length runs under: the longest one's, so that the lengths differ in their
+ * history only, not in their memory as well.
+ */
+export function historyMemoryLimit(datasets: readonly BenchDataset[]): string {
+  return memoryLimitFor(Math.max(...datasets.map((dataset) => dataset.ordersPerDay * dataset.days)));
 }
 
 /**

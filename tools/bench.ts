@@ -19,12 +19,14 @@ import {
   cachedDataset,
   datasetForOrders,
   datasetForRecentVolume,
+  historyDatasets,
 } from "./bench-data.ts";
 import { compareModelOutputs, compareWithMarts, outputsSummary } from "./bench-compare.ts";
 import {
   type CompiledCode,
   compileForBench,
   copyForRun,
+  historyMemoryLimit,
   inRoundOrder,
   inTurn,
   memoryLimitFor,
@@ -327,9 +329,10 @@ async function measureHistory(
 ): Promise<HistoryResult[]> {
   const compareCode = code.compare;
   const base = datasetForOrders(baseOrders);
-  const recentPerDay = datasetForRecentVolume(1, base.days);
   // The 730-day dataset of `baseOrders` sets the recent daily volume every history length keeps.
-  const recent = base.ordersPerDay / recentPerDay.ordersPerDay;
+  const datasets = historyDatasets(base, multiples);
+  const recent = Math.round(base.ordersPerDay / datasetForRecentVolume(1, base.days).ordersPerDay);
+  const memoryLimit = historyMemoryLimit(datasets.map(({ dataset }) => dataset));
   // Every history length's cold build first, then the warm runs in rounds, one of each length per round (in turns:
   // inRoundOrder): the ratios compare runs made side by side, not minutes apart (a machine drifts by more than the
   // 10 % they judge).
@@ -347,17 +350,8 @@ async function measureHistory(
     warmCompare: Timed[];
   }
   const lengths: HistoryLength[] = [];
-  const datasets = multiples.map((multiple) => {
-    const days = Math.round(365 * multiple);
-    return { multiple, days, dataset: days === base.days ? base : datasetForRecentVolume(recent, days) };
-  });
-  // One memory limit for every length, the longest one's: under a smaller one a length would differ in its memory
-  // as well as its history.
-  const memoryLimit = memoryLimitFor(
-    Math.max(...datasets.map(({ dataset, days }) => dataset.ordersPerDay * days)),
-  );
   for (const { multiple, days, dataset } of datasets) {
-    log(`history ${multiple}× (${days} days, ${Math.round(recent)} orders on recent days): cold build`);
+    log(`history ${multiple}× (${days} days, ${recent} orders on recent days): cold build`);
     const data = await cachedDataset(join(root, "data"), dataset, log);
     const coldDir = join(root, "runs", `history-${days}-cold`);
     const cold = await coldIn(code.own, data.path, coldDir, memoryLimit);
@@ -417,7 +411,7 @@ async function measureHistory(
     results.push({
       multiple: length.multiple,
       days: length.days,
-      recentPerDay: Math.round(recent),
+      recentPerDay: recent,
       orders: length.orders,
       coldMs: length.coldMs,
       warm: length.warm,

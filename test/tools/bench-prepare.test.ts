@@ -7,9 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { datasetForOrders, historyDatasets } from "../../tools/bench-data.ts";
 import {
   compileForBench,
   copyForRun,
+  historyMemoryLimit,
   inRoundOrder,
   inTurn,
   memoryLimitFor,
@@ -91,6 +93,24 @@ describe("bench run setup", () => {
     assert.equal(memoryLimitFor(1_000_000), "600MB");
     assert.equal(memoryLimitFor(3_000_000), "1000MB");
     assert.equal(memoryLimitFor(10_000_000), "1000MB");
+  });
+
+  it("runs every history length under the longest one's memory limit", () => {
+    const lengths = historyDatasets(datasetForOrders(1_000_000), [2, 4, 8]);
+    assert.deepEqual(
+      lengths.map(({ multiple, days }) => [multiple, days]),
+      [
+        [2, 730],
+        [4, 1460],
+        [8, 2920],
+      ],
+    );
+    // 2× is the 1M dataset itself (600 MB alone); 8× holds about 2M orders, so all three run at 1 GB.
+    assert.deepEqual(lengths[0]?.dataset, datasetForOrders(1_000_000));
+    assert.equal(memoryLimitFor(1_000_000), "600MB");
+    assert.ok((lengths[2]?.dataset.ordersPerDay ?? 0) * 2920 > 1_500_000);
+    assert.equal(historyMemoryLimit(lengths.map(({ dataset }) => dataset)), "1000MB");
+    assert.equal(historyMemoryLimit([datasetForOrders(100_000), datasetForOrders(400_000)]), "600MB");
   });
 
   it("measures this code first in odd rounds and the compared code first in even ones", async () => {
