@@ -49,8 +49,7 @@ function generator(seed: number): () => number {
 
 function pairs(count: number): { a: string; b: string }[] {
   const random = generator(20261203);
-  const digits = (length: number) =>
-    Array.from({ length }, (_, index) => Math.floor(random() * 10) + (index === 0 ? 0 : 0)).join("");
+  const digits = (length: number) => Array.from({ length }, () => Math.floor(random() * 10)).join("");
   /** A decimal with 1–`wholeDigits` whole digits and 0–9 decimals, either sign. */
   const decimal = (wholeDigits: number) => {
     const whole = digits(1 + Math.floor(random() * wholeDigits)).replace(/^0+(?=\d)/, "");
