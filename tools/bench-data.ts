@@ -39,6 +39,11 @@ export function datasetForRecentVolume(recentPerDay: number, days: number): Benc
   return { days, ordersPerDay: recentPerDay / newestOverMean };
 }
 
+/** The orders a day on a dataset's newest days (datasetForRecentVolume the other way round). */
+export function recentVolume(dataset: BenchDataset): number {
+  return dataset.ordersPerDay / datasetForRecentVolume(1, dataset.days).ordersPerDay;
+}
+
 /**
  * The history-scaling datasets: `multiples` of a year of history, each with the newest days of `base` (its
  * recent orders per day); `base` itself where it has that many days.
@@ -47,7 +52,7 @@ export function historyDatasets(
   base: BenchDataset,
   multiples: readonly number[],
 ): { multiple: number; days: number; dataset: BenchDataset }[] {
-  const recent = base.ordersPerDay / datasetForRecentVolume(1, base.days).ordersPerDay;
+  const recent = recentVolume(base);
   return multiples.map((multiple) => {
     const days = Math.round(365 * multiple);
     return { multiple, days, dataset: days === base.days ? base : datasetForRecentVolume(recent, days) };

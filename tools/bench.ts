@@ -18,8 +18,8 @@ import {
   type BenchDataset,
   cachedDataset,
   datasetForOrders,
-  datasetForRecentVolume,
   historyDatasets,
+  recentVolume,
 } from "./bench-data.ts";
 import { compareModelOutputs, compareWithMarts, outputsSummary } from "./bench-compare.ts";
 import {
@@ -331,7 +331,7 @@ async function measureHistory(
   const base = datasetForOrders(baseOrders);
   // The 730-day dataset of `baseOrders` sets the recent daily volume every history length keeps.
   const datasets = historyDatasets(base, multiples);
-  const recent = Math.round(base.ordersPerDay / datasetForRecentVolume(1, base.days).ordersPerDay);
+  const recent = Math.round(recentVolume(base));
   const memoryLimit = historyMemoryLimit(datasets.map(({ dataset }) => dataset));
   // Every history length's cold build first, then the warm runs in rounds, one of each length per round (in turns:
   // inRoundOrder): the ratios compare runs made side by side, not minutes apart (a machine drifts by more than the

@@ -3,7 +3,12 @@
 // daily runs in a row.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { datasetForOrders, datasetForRecentVolume } from "../../tools/bench-data.ts";
+import {
+  datasetForOrders,
+  datasetForRecentVolume,
+  historyDatasets,
+  recentVolume,
+} from "../../tools/bench-data.ts";
 import {
   comparedSummary,
   cpuTable,
@@ -336,10 +341,14 @@ describe("bench report", () => {
     const base = datasetForOrders(1_000_000);
     assert.equal(Math.round(base.ordersPerDay * base.days), 1_000_000);
     const recent = newestDay(base);
+    assert.ok(Math.abs(recentVolume(base) - recent) < 1e-6, "the base's own recent volume");
     for (const days of [365, 1460]) {
       const dataset = datasetForRecentVolume(recent, days);
       assert.equal(dataset.days, days);
       assert.ok(Math.abs(newestDay(dataset) - recent) < 1e-6, `${days} days`);
+    }
+    for (const { days, dataset } of historyDatasets(base, [2, 4, 8])) {
+      assert.ok(Math.abs(newestDay(dataset) - recent) < 1e-6, `history of ${days} days`);
     }
     assert.ok(
       datasetForRecentVolume(recent, 1460).ordersPerDay * 1460 > 1_500_000,
