@@ -36,27 +36,30 @@ ads AS (
 ),
 
 campaign_history AS (
-  -- Every campaign the platforms ever reported up to the window's end, with its latest name: a UTM may name a
-  -- campaign that spent before the window.
-  SELECT platform, campaign_id, campaign_name, date
+  -- Every campaign the platforms ever reported up to the window's end, under each name it had and the last day it
+  -- had it: a UTM may name a campaign that spent before the window. One row per campaign and name, not per ad
+  -- group and day, so that the two choices below rank a few hundred rows, not every ad row of the shop's history.
+  SELECT platform, campaign_id, campaign_name, MAX(date) AS last_date
   FROM unified.ad_performance
   WHERE date <= @window_end
+  GROUP BY platform, campaign_id, campaign_name
 ),
 
 campaign_names AS (
+  -- Its name on its last day (the first of them, if it had two that day).
   SELECT platform, campaign_id, campaign_name
   FROM campaign_history
   WHERE campaign_id IS NOT NULL
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY platform, campaign_id ORDER BY date DESC, campaign_name) = 1
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY platform, campaign_id ORDER BY last_date DESC, campaign_name) = 1
 ),
 
 campaigns_by_name AS (
-  -- Two campaigns once given the same name: the one that ran last takes the UTM.
+  -- Two campaigns once given the same name: the one that ran last under it takes the UTM.
   SELECT platform, LOWER(campaign_name) AS name_key, campaign_id
   FROM campaign_history
   WHERE campaign_name IS NOT NULL
   QUALIFY ROW_NUMBER() OVER (
-    PARTITION BY platform, LOWER(campaign_name) ORDER BY date DESC, campaign_id DESC
+    PARTITION BY platform, LOWER(campaign_name) ORDER BY last_date DESC, campaign_id DESC
   ) = 1
 ),
 

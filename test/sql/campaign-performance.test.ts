@@ -202,6 +202,11 @@ describe(
         google("2026-11-01", 22, "Retargeting", 24, "Visitors", 5),
         // A campaign no order names, long ago.
         google("2026-07-01", 31, "Unnamed by any order", 32, "All", 5),
+        // Two campaigns named "Promo": 51 began first (June) but ran under the name last (5 November), after 52's
+        // only day (1 November): 51 takes the name.
+        google("2026-06-01", 51, "Promo", 52, "All", 5),
+        google("2026-11-01", 53, "Promo", 54, "All", 5),
+        google("2026-11-05", 51, "Promo", 52, "All", 5),
       ]);
       await insertRaw(warehouse, "shopify_orders", [
         // The old name reaches the renamed campaign, which goes by its newest name.
@@ -209,12 +214,14 @@ describe(
         order("35.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Retargeting"),
         // By id, the older of the two same-named campaigns.
         order("45.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=21"),
+        order("25.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=PROMO"),
       ]);
     });
     after(() => warehouse.close());
 
     // campaign id, campaign name, attributed orders, attributed revenue
     const expected = [
+      ["51", "Promo", 1, 25],
       ["21", "Retargeting", 1, 45],
       ["22", "Retargeting", 1, 35],
       ["11", "Summer_Sale_2026", 1, 30],
