@@ -340,7 +340,6 @@ async function measureHistory(
     multiple: number;
     days: number;
     orders: number;
-    memoryLimit: string;
     coldDir: string;
     warmDir: string;
     coldCompareDir: string;
@@ -359,7 +358,6 @@ async function measureHistory(
       multiple,
       days,
       orders: Math.round(dataset.ordersPerDay * days),
-      memoryLimit,
       coldDir,
       warmDir: join(root, "runs", `history-${days}-warm`),
       // The compared code's warm runs start from its own cold build, as at each scale.
@@ -388,12 +386,9 @@ async function measureHistory(
     for (const length of inRoundOrder(run, lengths)) {
       const warms = await inTurn(
         run,
-        () => warmFrom(code.own, length.coldDir, length.warmDir, length.memoryLimit),
+        () => warmFrom(code.own, length.coldDir, length.warmDir, memoryLimit),
         compareCode && !length.comparedFailure
-          ? () =>
-              comparedRun(() =>
-                warmFrom(compareCode, length.coldCompareDir, length.warmDir, length.memoryLimit),
-              )
+          ? () => comparedRun(() => warmFrom(compareCode, length.coldCompareDir, length.warmDir, memoryLimit))
           : undefined,
       );
       length.warm.push(warms.own);
