@@ -36,7 +36,7 @@ last_platform_days AS (
 
 channel_days AS (
   -- Every day to the run date: the table is rebuilt whole (see above).
-  SELECT *
+  SELECT date, channel, has_platform_data, spend, impressions, clicks, attributed_orders, attributed_revenue, roas
   FROM unified.marketing_unified
   WHERE date <= @window_end
 ),
@@ -58,7 +58,9 @@ all_rows AS (
     COALESCE(channel_days.impressions, 0) AS impressions,
     COALESCE(channel_days.clicks, 0) AS clicks,
     COALESCE(channel_days.attributed_orders, 0) AS attributed_orders,
-    COALESCE(channel_days.attributed_revenue, 0) AS attributed_revenue
+    COALESCE(channel_days.attributed_revenue, 0) AS attributed_revenue,
+    -- NULL on a day the channel has no row: no spend.
+    channel_days.roas
   FROM paid_spine
   FULL OUTER JOIN channel_days
     ON channel_days.date = paid_spine.date AND channel_days.channel = paid_spine.channel
@@ -73,7 +75,7 @@ SELECT
   all_rows.clicks,
   all_rows.attributed_orders,
   all_rows.attributed_revenue,
-  ROUND(SAFE_DIVIDE(CAST(all_rows.attributed_revenue AS NUMERIC), CAST(all_rows.spend AS NUMERIC)), 4) AS roas,
+  all_rows.roas,
   last_platform_days.last_data_date,
   CASE
     WHEN NOT all_rows.is_paid_channel THEN 'not a paid channel: no spend by definition, ROAS not applicable'

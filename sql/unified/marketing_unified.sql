@@ -7,7 +7,8 @@
 -- One row per day and channel — the master marketing table: what each ad platform reports (spend,
 -- impressions, clicks, conversions) next to the orders and revenue the shop attributes to the channel by the
 -- orders' UTM source, and the day's blended totals across all channels. attributed_new_customer_revenue is the
--- revenue of the attributed first orders (attributed_new_customers), for new-customer ROAS.
+-- revenue of the attributed first orders (attributed_new_customers), for new-customer ROAS. roas is the channel's
+-- attributed revenue ÷ its spend, NULL without spend.
 WITH
 
 ads AS (
@@ -88,5 +89,8 @@ SELECT
     ),
     4
   ) AS day_blended_roas,
-  attributed_new_customer_revenue
+  attributed_new_customer_revenue,
+  -- Computed once per day built (an exact NUMERIC quotient, costly on DuckDB), not by every rebuild of the
+  -- explanations mart, which reads all history.
+  ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS roas
 FROM channel_days

@@ -916,23 +916,44 @@ describe("SQL models on hand-made raw rows", () => {
       );
     });
 
-    it("marketing_unified_with_explanations: why a paid channel shows 0", async () => {
+    it("marketing_unified_with_explanations: why a paid channel shows 0, and its ROAS (NULL without spend)", async () => {
       assert.deepEqual(
         await rows(
-          "SELECT date, channel, spend, explanation FROM marts.marketing_unified_with_explanations WHERE date >= DATE '2026-11-20' AND is_paid_channel ORDER BY date, channel",
+          "SELECT date, channel, spend, roas, explanation FROM marts.marketing_unified_with_explanations WHERE date >= DATE '2026-11-20' AND is_paid_channel ORDER BY date, channel",
         ),
         [
-          { date: "2026-11-20", channel: "google_ads", spend: 0, explanation: "no spend that day" },
-          { date: "2026-11-20", channel: "meta", spend: 0, explanation: "no Meta Ads rows for this day" },
-          { date: "2026-11-20", channel: "tiktok", spend: 0, explanation: "no TikTok Ads rows for this day" },
+          {
+            date: "2026-11-20",
+            channel: "google_ads",
+            spend: 0,
+            roas: null,
+            explanation: "no spend that day",
+          },
+          {
+            date: "2026-11-20",
+            channel: "meta",
+            spend: 0,
+            roas: null,
+            explanation: "no Meta Ads rows for this day",
+          },
+          {
+            date: "2026-11-20",
+            channel: "tiktok",
+            spend: 0,
+            roas: null,
+            explanation: "no TikTok Ads rows for this day",
+          },
           {
             date: RUN_DATE,
             channel: "google_ads",
             spend: 25,
+            roas: 0,
             explanation: "spend but no UTM-attributed orders: attribution broken or no conversions",
           },
-          { date: RUN_DATE, channel: "meta", spend: 100.5, explanation: null },
-          { date: RUN_DATE, channel: "tiktok", spend: 40, explanation: null },
+          // 110 of attributed revenue ÷ 100.50 of spend = 1.09452…
+          { date: RUN_DATE, channel: "meta", spend: 100.5, roas: 1.0945, explanation: null },
+          // Its one attributed order arrived without a total: revenue 0.
+          { date: RUN_DATE, channel: "tiktok", spend: 40, roas: 0, explanation: null },
         ],
       );
     });
