@@ -122,16 +122,19 @@ function isNumericCast(nodes: Node[]): boolean {
 /**
  * NUMERIC ÷ NUMERIC as BigQuery computes it: the exact quotient rounded half away from zero to 9 decimals. DuckDB
  * divides DECIMALs as DOUBLE (1312.86 / 12 = 109.40499…, so ROUND(…, 2) gives 109.40 where BigQuery gives
- * 109.41); here both are scaled to integers of 10⁻⁹ and divided in 128-bit integers. NULL when b is 0.
- * DuckDB divides those bit by bit: about 9 µs a quotient. A DOUBLE estimate corrected by one exact DECIMAL step
- * took 0.7 µs, but its SQL is seven times as long, and binding it cost a mart 60–100 ms more than it saved on a
- * daily run's few rows (measured 2026-12-03): kept this way.
+ * 109.41); here both are scaled to integers of 10⁻⁹ and divided in 128-bit integers. NULL when b is 0: DuckDB's
+ * integer division by zero is NULL (test/adapters/warehouse/duckdb/dialect/exact-quotient.test.ts has zero
+ * divisors). No CASE around it: DuckDB shares a repeated subexpression (each operand's scaling, used three or
+ * four times) only outside a CASE, and with one the quotient took twice as long (1.3–1.7 s against 0.66–0.89 s
+ * for 150,000, measured 2026-12-03). DuckDB divides 128-bit integers bit by bit: still about 3 µs a quotient. A
+ * DOUBLE estimate corrected by one exact DECIMAL step took 0.7 µs, but its SQL is seven times as long, and
+ * binding it cost a mart 60–100 ms more than it saved on a daily run's few rows (measured 2026-12-03).
  */
 function exactNumericQuotient(a: string, b: string): string {
   const units = (value: string) => `CAST(${paren(value)} * 1000000000 AS HUGEINT)`;
   const [ua, ub] = [units(a), units(b)];
   const rounded = `sign(${ua}) * sign(${ub}) * ((abs(${ua}) * 2000000000 + abs(${ub})) // (2 * abs(${ub})))`;
-  return `CASE WHEN ${paren(b)} = 0 THEN NULL ELSE CAST(${rounded} AS DECIMAL(38, 0)) * CAST(0.000000001 AS DECIMAL(38, 9)) END`;
+  return `CAST(${rounded} AS DECIMAL(38, 0)) * CAST(0.000000001 AS DECIMAL(38, 9))`;
 }
 
 function nullIfAnyNull(args: string[], build: (args: string[]) => string): string {
