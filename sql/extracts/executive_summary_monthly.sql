@@ -18,18 +18,26 @@ daily AS (
   WHERE date <= @run_date
 ),
 
+-- Both joins are on the day's month (an equality) and a bound inside it, not a range of dates: the same days, but a
+-- range join compares every month with every day of history, whose count grows with its square.
 this_year_days AS (
+  -- The days from the month's first to its period_end, which is in the same month.
   SELECT months.month, SUM(daily.orders - daily.orders_missing_value) AS orders_with_value
   FROM months
-  JOIN daily ON daily.date BETWEEN months.month AND months.period_end
+  JOIN daily
+    ON DATE_TRUNC(daily.date, MONTH) = months.month
+    AND daily.date <= months.period_end
   GROUP BY months.month
 ),
 
 last_year_days AS (
+  -- The same days a year earlier, as the mart counts them: from the first of that month to period_end less 12
+  -- months (also in that month).
   SELECT months.month, SUM(daily.new_customers) AS new_customers
   FROM months
   JOIN daily
-    ON daily.date BETWEEN DATE_SUB(months.month, INTERVAL 12 MONTH) AND DATE_SUB(months.period_end, INTERVAL 12 MONTH)
+    ON DATE_TRUNC(daily.date, MONTH) = DATE_SUB(months.month, INTERVAL 12 MONTH)
+    AND daily.date <= DATE_SUB(months.period_end, INTERVAL 12 MONTH)
   GROUP BY months.month
 )
 
