@@ -77,8 +77,9 @@ export interface MaterializeResult {
   /** The build's own time, without waiting for the warehouse to take it (parallel builds queue). */
   buildMs?: number;
   /**
-   * How a whole build on DuckDB put its rows in partition order: sorted while building, kept in the query's own
-   * order, or sorted after the build (the query's order was too scattered, or sorting ran out of memory).
+   * How a whole build on DuckDB put its rows in partition order (a keyed table's: in key order): sorted while
+   * building, kept in the query's own order, or sorted after the build (the query's order was too scattered, or
+   * sorting ran out of memory).
    */
   rowOrder?: "sorted" | "kept" | "sorted after";
 }

@@ -98,11 +98,12 @@ export function countRowsOfEach(dataset: string, tables: readonly string[]): str
 /**
  * A whole table from its model, in partition order: the daily run deletes and re-inserts its window's days, and
  * a checkpoint rewrites every row group that lost rows, so a window spread over the table (as parallel joins leave
- * it) costs a rewrite of most of it (1.1 s for unified.shopify_unified at 1M orders). Only the partition column:
- * the cluster keys are BigQuery's, and each one more sort key costs DuckDB CPU on a million wide rows.
+ * it) costs a rewrite of most of it (1.1 s for unified.shopify_unified at 1M orders). Only the partition column
+ * (a keyed table's key: DuckDbWarehouse.buildWhole): the cluster keys are BigQuery's, and each one more sort key
+ * costs DuckDB CPU on a million wide rows.
  */
-export function fullBuild(target: string, select: string, partitionColumn?: string): string {
-  const orderBy = partitionColumn ? ` ORDER BY ${quoteIdentifier(partitionColumn)}` : "";
+export function fullBuild(target: string, select: string, orderColumn?: string): string {
+  const orderBy = orderColumn ? ` ORDER BY ${quoteIdentifier(orderColumn)}` : "";
   return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${select}) AS model${orderBy}`;
 }
 
@@ -118,9 +119,9 @@ export function newestMonthRowGroups(target: string, partitionColumn: string): s
          WHERE ${column} >= (SELECT max(${column}) FROM ${target}) - INTERVAL 31 DAY`;
 }
 
-/** The table rewritten in partition order: the fallback when sorting inside the build ran out of memory. */
-export function sortInPlace(target: string, partitionColumn: string): string {
-  return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${target} ORDER BY ${quoteIdentifier(partitionColumn)}`;
+/** The table rewritten in partition (or key) order: the fallback when sorting inside the build ran out of memory. */
+export function sortInPlace(target: string, orderColumn: string): string {
+  return `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${target} ORDER BY ${quoteIdentifier(orderColumn)}`;
 }
 
 /** The condition that keeps a table's rows to the run window's partitions: binds $window_start and $window_end. */

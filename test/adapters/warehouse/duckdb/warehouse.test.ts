@@ -623,3 +623,85 @@ describe("DuckDB warehouse: what it knows of its tables between writes", () => {
     }
   });
 });
+
+describe("DuckDB warehouse: a keyed table built whole, then merged daily", () => {
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), "pulse-keyed-build-"));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  const people = (windowStart: string) => ({
+    dataset: "staging",
+    table: "people",
+    // The newest version of each person landed since the window opened, as staging's customers are chosen.
+    sql: `SELECT id, version, name FROM raw.people WHERE landed >= @window_start
+          QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY version DESC) = 1`,
+    params: { window_start: windowStart },
+    uniqueKey: "id",
+    window: { start: "2026-11-21", end: "2026-11-21" },
+  });
+
+  /** Rows and storage blocks of each row group of staging.people, in order. */
+  async function rowGroups(warehouse: DuckDbWarehouse) {
+    const reader = await warehouse.rawConnection.runAndReadAll(
+      `SELECT row_group_id, max(count) FILTER (WHERE column_path = '[0]') AS rows,
+              string_agg(DISTINCT CAST(block_id AS VARCHAR), ',' ORDER BY CAST(block_id AS VARCHAR)) AS blocks
+       FROM pragma_storage_info('staging.people') GROUP BY row_group_id ORDER BY row_group_id`,
+    );
+    return reader.getRowObjectsJS().map((row) => ({ rows: Number(row.rows), blocks: String(row.blocks) }));
+  }
+
+  it("stores it in key order in full row groups, so the first merge's checkpoint leaves the older ones alone", async () => {
+    const warehouse = await DuckDbWarehouse.open(join(directory, "keyed.duckdb"), { threads: 2 });
+    try {
+      // DuckDB's own SQL (the raw connection): the data, not what is tested. 700,000 people in shuffled order,
+      // some landed twice (a newer version): a parallel build of the model from them.
+      await warehouse.rawConnection.run(
+        `CREATE SCHEMA raw;
+         CREATE TABLE raw.people AS
+           SELECT (range * 7919) % 700000 AS id, 1 AS version, 'v1' AS name, DATE '2026-01-01' AS landed
+           FROM range(700000)
+           UNION ALL SELECT range * 3, 2, 'v2', DATE '2026-01-01' FROM range(100000)`,
+      );
+      const built = await warehouse.materialize({ ...people("2000-01-01"), window: undefined });
+      assert.deepEqual([built.mode, built.rowOrder, built.rowsWritten], ["full", "sorted", 700000]);
+      const [order] = await warehouse.query<{ backwards: number }>(
+        "SELECT COUNTIF(id < previous_id) AS backwards FROM (SELECT id, LAG(id) OVER (ORDER BY rowid) AS previous_id FROM staging.people)",
+      );
+      assert.equal(order?.backwards, 0, "in key order");
+      await warehouse.rawConnection.run("CHECKPOINT");
+      const afterBuild = await rowGroups(warehouse);
+      // 700,000 rows: five full row groups of 122,880 and the rest in the last.
+      assert.deepEqual(
+        afterBuild.map((group) => group.rows),
+        [122880, 122880, 122880, 122880, 122880, 85600],
+      );
+
+      // A day's changes to people all over the table: their rows are deleted and the new versions appended.
+      await warehouse.rawConnection.run(
+        "INSERT INTO raw.people SELECT range * 1000, 3, 'v3', DATE '2026-11-21' FROM range(700)",
+      );
+      const merged = await warehouse.materialize(people("2026-11-21"));
+      assert.deepEqual([merged.mode, merged.rowsWritten], ["incremental", 700]);
+      await warehouse.rawConnection.run("CHECKPOINT");
+      const afterMerge = await rowGroups(warehouse);
+      // Every row group of the build keeps its blocks (its rows lost are marked deleted, not rewritten); the
+      // day's versions are a new row group.
+      assert.deepEqual(
+        afterMerge.slice(0, afterBuild.length).map((group) => group.blocks),
+        afterBuild.map((group) => group.blocks),
+      );
+      assert.deepEqual(
+        afterMerge.slice(afterBuild.length).map((group) => group.rows),
+        [700],
+      );
+      const [people700] = await warehouse.query<{ rows: number; v3: number }>(
+        "SELECT COUNT(*) AS rows, COUNTIF(name = 'v3') AS v3 FROM staging.people",
+      );
+      assert.deepEqual(people700, { rows: 700000, v3: 700 });
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
