@@ -389,7 +389,8 @@ export class DuckDbWarehouse implements Warehouse {
    * the table) then let its checkpoint combine it with its neighbours, rewriting them. In the bench's 4-year
    * warehouse a 4,845-row group sat sixth of eleven in staging.stg_shopify_customers: the first daily run's
    * checkpoint rewrote eight of them, 1.37–1.45 s against 0.42–0.59 s with the table in key order (three runs
-   * each; the run 3.89–4.21 s against 3.65–3.72 s). The sort cost the 1M cold build 0.1–0.3 s.
+   * each; the run 3.89–4.21 s against 3.65–3.72 s). The sort costs the 1M cold build: the customers model took
+   * 2.53–2.66 s unsorted, 2.65–3.28 s sorted (5 runs each, interleaved).
    */
   private async buildWhole(
     connection: DuckDBConnection,
