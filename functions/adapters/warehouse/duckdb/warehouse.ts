@@ -385,12 +385,8 @@ export class DuckDbWarehouse implements Warehouse {
    * (each fits; 63 s against a failure at 10M).
    *
    * A keyed table is sorted for its row groups more than its order: built in parallel, DuckDB leaves a partly
-   * filled row group inside the table, and the first daily merge's deletes (customers who ordered again, all over
-   * the table) then let its checkpoint combine it with its neighbours, rewriting them. In the bench's 4-year
-   * warehouse a 4,845-row group sat sixth of eleven in staging.stg_shopify_customers: the first daily run's
-   * checkpoint rewrote eight of them, 1.37–1.45 s against 0.42–0.59 s with the table in key order (three runs
-   * each; the run 3.89–4.21 s against 3.65–3.72 s). The sort costs the 1M cold build: the customers model took
-   * 2.53–2.66 s unsorted, 2.65–3.28 s sorted (5 runs each, interleaved).
+   * filled row group inside it, and the first daily merge's deletes (all over the table) then let the checkpoint
+   * combine it with its neighbours, rewriting them (README, Performance: 1.4 s against 0.5 s at 4 years).
    */
   private async buildWhole(
     connection: DuckDBConnection,
