@@ -1086,6 +1086,16 @@ export const PARITY: { title: string; cases: ParityCase[] }[] = [
       { expr: "TRIM('\\ta@b.com\\r\\n')", is: "a@b.com" },
       { expr: "TRIM('\\u00a0\\u0085a\\u2028\\u3000\\x0b\\f')", is: "a" },
       { expr: "TRIM('\\u2000\\u200a\\u202f\\u205f\\u1680a\\u2029')", is: "a" },
+      // Every White_Space code point, each on both sides; a multi-byte one inside stays.
+      {
+        expr:
+          "TRIM('\\t\\n\\x0b\\f\\r \\u0085\\u00a0\\u1680\\u2000\\u2001\\u2002\\u2003\\u2004\\u2005\\u2006\\u2007\\u2008" +
+          "\\u2009\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000a\\u3000b\\u3000\\u205f\\u202f\\u2029\\u2028\\u200a\\u2009\\u2008\\u2007" +
+          "\\u2006\\u2005\\u2004\\u2003\\u2002\\u2001\\u2000\\u1680\\u00a0\\u0085 \\r\\f\\x0b\\n\\t')",
+        is: "a\u3000b",
+      },
+      // Characters next to white space that are not: é and the ideographic full stop stay.
+      { expr: "TRIM('\\u3000é\\u3002\\u3000')", is: "é\u3002" },
       // Not white space: the zero-width space and the byte-order mark stay.
       { expr: "TRIM('\\u200ba\\ufeff')", is: "\u200ba\ufeff" },
       { expr: "TRIM(' a \\t b ')", is: "a \t b" },
