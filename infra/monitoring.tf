@@ -147,6 +147,41 @@ resource "google_monitoring_alert_policy" "run_not_finished" {
   depends_on = [google_project_service.api]
 }
 
+# The BigQuery bytes each step's jobs billed, per run: every step logs its own jobs' usage with its end
+# (functions/shared/run-step.ts, jsonPayload.warehouse). Charted per step over the days, it shows whether a daily
+# run's cost stays flat as the shop's history grows (README, Performance); the budget below says when it does not.
+resource "google_logging_metric" "step_bytes_billed" {
+  name            = "${local.name_prefix}_step_bytes_billed"
+  description     = "BigQuery bytes billed by one step of one daily run (the step's own jobs)."
+  filter          = "${local.function_logs} AND jsonPayload.event=\"step.succeeded\" AND jsonPayload.warehouse.bytesBilled>0"
+  value_extractor = "EXTRACT(jsonPayload.warehouse.bytesBilled)"
+  label_extractors = {
+    step = "EXTRACT(jsonPayload.step)"
+  }
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "By"
+    labels {
+      key         = "step"
+      value_type  = "STRING"
+      description = "The pipeline step (transform, check-quality, export, ...)."
+    }
+  }
+
+  # From 10 MiB (BigQuery's minimum bill per query) doubling to 10 TiB.
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 20
+      growth_factor      = 2
+      scale              = 10485760
+    }
+  }
+
+  depends_on = [google_project_service.api]
+}
+
 # A monthly budget on this project's costs, mailed to the billing account's admins and to alert_emails.
 resource "google_billing_budget" "monthly" {
   count = var.billing_account == "" ? 0 : 1

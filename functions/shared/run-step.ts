@@ -3,7 +3,7 @@
 import type { PulseConfig } from "./config.ts";
 import { Ledger, type StepRecord } from "./ledger.ts";
 import { nextStep, type StepName, stepDefinition } from "./pipeline.ts";
-import type { Logger } from "./ports.ts";
+import type { Logger, Warehouse, WarehouseStats } from "./ports.ts";
 import { describeCorrupt } from "./state-file.ts";
 import { isAfterLastStep, isStepSelected, type RunMessage } from "./run-message.ts";
 import { isTransient, type Ports, type StepFunction, type StepResult } from "./step.ts";
@@ -62,6 +62,28 @@ async function publishFailure(
     data: failed,
     attributes: { runDate: message.runDate, runId: message.runId, step: "notify", failedStep: step },
   });
+}
+
+/**
+ * Pure: what a step's warehouse jobs used, from its warehouse's stats before and after it ran: each count the
+ * stats carry (queries and engine time; on BigQuery also bytes processed and billed, slot time and re-attached
+ * jobs), as the difference. Kept in the step's ledger record (as `warehouse.<count>` metrics) and logged with its
+ * end, where infra/monitoring.tf's log-based metric charts the bytes each step billed, day by day.
+ */
+export function warehouseUsage(before: WarehouseStats, after: WarehouseStats): Record<string, number> {
+  const used: Record<string, number> = {};
+  const earlier = before as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(after)) {
+    if (typeof value !== "number") continue;
+    const start = earlier[name];
+    used[name] = value - (typeof start === "number" ? start : 0);
+  }
+  return used;
+}
+
+/** The usage as ledger metrics: `warehouse.bytesBilled` and so on. */
+function usageMetrics(used: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(used).map(([name, value]) => [`warehouse.${name}`, value]));
 }
 
 export async function runStep(
@@ -154,30 +176,38 @@ async function runClaimedStep(
   log.info("step started", { event: "step.started", attempt: record.attempt });
 
   let result: StepResult;
-  try {
-    const scoped = ports.warehouse.forRun?.({
+  // The step's own warehouse: on BigQuery a runner scoped to this delivery, whose jobs carry its labels and whose
+  // stats count its jobs alone.
+  const warehouse: Warehouse =
+    ports.warehouse.forRun?.({
       runDate: message.runDate,
       step,
       runId: message.runId,
       attempt: record.attempt,
-    });
+    }) ?? ports.warehouse;
+  const statsBefore = warehouse.stats();
+  const used = () => warehouseUsage(statsBefore, warehouse.stats());
+  try {
     result = await run({
       step,
       message,
       config: runtime.config,
-      ports: scoped ? { ...ports, warehouse: scoped } : ports,
+      ports: warehouse === ports.warehouse ? ports : { ...ports, warehouse },
       ledger,
       log,
     });
   } catch (error) {
     const finishedAt = ports.clock.now();
     const transient = isTransient(error);
+    // What the failed try used is billed all the same.
+    const failedUsage = used();
     try {
       await ledger.write({
         ...record,
         status: "failed",
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
+        metrics: usageMetrics(failedUsage),
         error: errorMessage(error),
       });
     } catch (writeError) {
@@ -191,6 +221,7 @@ async function runClaimedStep(
       event: "step.failed",
       transient,
       error,
+      warehouse: failedUsage,
     });
     if (transient) throw error;
     await publishFailure(step, message, errorMessage(error), runtime);
@@ -198,6 +229,7 @@ async function runClaimedStep(
   }
 
   const finishedAt = ports.clock.now();
+  const usage = used();
   const finished: StepRecord = {
     ...record,
     status: result.blocked ? "blocked" : "succeeded",
@@ -206,7 +238,7 @@ async function runClaimedStep(
     rows: result.rows ?? {},
     outputs: result.outputs ?? [],
     findings: result.findings ?? [],
-    metrics: result.metrics ?? {},
+    metrics: { ...result.metrics, ...usageMetrics(usage) },
     summary: result.summary,
   };
   await ledger.write(finished);
@@ -214,6 +246,7 @@ async function runClaimedStep(
     event: result.blocked ? "step.blocked" : "step.succeeded",
     durationMs: finished.durationMs,
     summary: result.summary,
+    warehouse: usage,
   });
   if (result.blocked) {
     await publishFailure(step, message, result.summary ?? "a blocking check failed", runtime);

@@ -880,6 +880,23 @@ describe("Terraform: a first apply on an empty project", () => {
     for (const path of tracked) assert.ok(packaged(path), `${path} is packaged (the build needs it)`);
   });
 
+  it("charts the BigQuery bytes each step billed, from the usage run-step logs with the step's end", () => {
+    const metric = resource(tf, "google_logging_metric", "step_bytes_billed");
+    const filter = squash(String(metric.filter));
+    // run-step.ts logs { event: "step.succeeded", step, warehouse: { bytesBilled, ... } } (test/shared/run-step.test.ts).
+    assert.ok(filter.includes("${local.function_logs}"));
+    assert.match(filter, /jsonPayload\.event=\\?"step\.succeeded\\?"/);
+    assert.equal(metric.value_extractor, "EXTRACT(jsonPayload.warehouse.bytesBilled)");
+    assert.deepEqual(metric.label_extractors, { step: "EXTRACT(jsonPayload.step)" });
+    const descriptor = nested(metric, "metric_descriptor");
+    assert.equal(descriptor.value_type, "DISTRIBUTION");
+    assert.equal(descriptor.unit, "By");
+    assert.equal(nested(descriptor, "labels").key, "step");
+    const buckets = nested(nested(metric, "bucket_options"), "exponential_buckets");
+    assert.equal(buckets.scale, 10485760, "from BigQuery's minimum bill per query");
+    assert.ok(readRunStep().includes("warehouse: usage"));
+  });
+
   it("alerts without SMTP: function errors, dead letters, a run not finished in time; a budget; image cleanup; remote state", () => {
     const errors = resource(tf, "google_monitoring_alert_policy", "function_errors");
     assert.match(

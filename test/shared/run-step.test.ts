@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
-import { silentLogger } from "../../functions/lib/logger.ts";
+import { createLogger, silentLogger } from "../../functions/lib/logger.ts";
+import { BigQueryWarehouse } from "../../functions/adapters/warehouse/bigquery/warehouse.ts";
+import { FakeBigQuery, SETTINGS } from "../adapters/warehouse/bigquery/fake-client.ts";
 import type { Bus, BusMessage, Mailer, Secrets, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { runStep, StepInProgressError, type StepRuntime } from "../../functions/shared/run-step.ts";
@@ -37,8 +39,8 @@ describe("runStep", () => {
       ports: {
         bucket: new FolderBucket(root),
         bus,
-        // The steps under test here never touch the warehouse, the mailer or the secrets.
-        warehouse: {} as Warehouse,
+        // The steps under test here never query the warehouse (runStep reads its stats), the mailer or the secrets.
+        warehouse: { stats: () => ({ queries: 0, engineMs: 0 }) } as unknown as Warehouse,
         mailer: {} as Mailer,
         secrets: {} as Secrets,
         clock: { now: () => new Date("2026-11-22T07:00:00Z") },
@@ -202,6 +204,55 @@ describe("runStep", () => {
     assert.equal(bus.messages[0]?.topic, "pulse-notify");
     const failed = bus.messages[0]?.message.data as { failure: { step: string; error: string } };
     assert.equal(failed.failure.step, "transform");
+  });
+
+  it("keeps and logs what the step's own warehouse jobs used, on success and on failure", async () => {
+    // The real BigQuery adapter over the recording fake: each job 2,048 bytes processed, 10 MiB billed.
+    const fake = new FakeBigQuery();
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS);
+    const lines: string[] = [];
+    const logged = { ...runtime, log: createLogger({ format: "json", write: (line) => lines.push(line) }) };
+    const bigQueryRuntime = { ...logged, ports: { ...runtime.ports, warehouse } };
+    const twoQueries: StepFunction = async (context) => {
+      await context.ports.warehouse.execute("SELECT 1", {}, { label: "one" });
+      // Another delivery's job on the same function instance, meanwhile: not this step's.
+      await warehouse.forRun({ runDate: "2026-11-21", step: "report", runId: "other" }).execute("SELECT 9");
+      await context.ports.warehouse.execute("SELECT 2", {}, { label: "two" });
+      return { metrics: { models: 2 } };
+    };
+    assert.equal(await runStep("transform", twoQueries, message, bigQueryRuntime), "succeeded");
+    const record = await new Ledger(runtime.ports.bucket).read("2026-11-21", "transform");
+    assert.equal(record?.metrics.models, 2, "the step's own metrics stay");
+    assert.equal(record?.metrics["warehouse.queries"], 2);
+    assert.equal(record?.metrics["warehouse.bytesProcessed"], 2 * 2048);
+    assert.equal(record?.metrics["warehouse.bytesBilled"], 2 * 10_485_760);
+    assert.equal(record?.metrics["warehouse.slotMs"], 2 * 40);
+    const succeeded = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.event === "step.succeeded");
+    assert.equal(succeeded?.severity, "INFO");
+    assert.equal(succeeded?.step, "transform");
+    assert.deepEqual(succeeded?.warehouse, {
+      queries: 2,
+      engineMs: 500,
+      slotMs: 80,
+      bytesProcessed: 4096,
+      bytesBilled: 20_971_520,
+      reattached: 0,
+    });
+
+    const failing: StepFunction = async (context) => {
+      await context.ports.warehouse.execute("SELECT 3", {}, { label: "three" });
+      throw new PermanentStepError("a model failed");
+    };
+    assert.equal(await runStep("check-quality", failing, message, bigQueryRuntime), "failed");
+    const failed = await new Ledger(runtime.ports.bucket).read("2026-11-21", "check-quality");
+    assert.equal(failed?.metrics["warehouse.bytesBilled"], 10_485_760, "a failed try is billed too");
+    const failure = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.event === "step.failed");
+    assert.equal(failure?.severity, "ERROR");
+    assert.equal((failure?.warehouse as { queries?: number }).queries, 1);
   });
 
   it("throws a transient failure so that the bus retries it", async () => {

@@ -85,22 +85,32 @@ export class BigQueryJobs {
     readonly settings: BigQueryWarehouseSettings,
     /** The run whose jobs these are; the attempt is a label only (a redelivery increments it, so not in ids). */
     private readonly run?: RunScope,
-    /** Shared by a warehouse and every runner scoped from it. */
-    readonly stats: BigQueryStats = {
-      queries: 0,
-      engineMs: 0,
-      slotMs: 0,
-      bytesProcessed: 0,
-      bytesBilled: 0,
-      reattached: 0,
-    },
+    /**
+     * What the runners this one was scoped from have run (the warehouse's totals): every job counts there too.
+     * A function instance may serve two steps' deliveries at once, so a step's own usage is its runner's stats,
+     * never a difference of the shared totals.
+     */
+    private readonly enclosing: readonly BigQueryStats[] = [],
   ) {
     if (!(settings.maximumBytesBilled > 0)) throw new Error("maximumBytesBilled must be a positive number");
   }
 
-  /** The same runner for one step of one run; its occurrence counts start afresh, as a redelivery replays. */
+  /** What this runner's jobs used: a scoped runner's own, the warehouse's runner's all of them. */
+  readonly stats: BigQueryStats = {
+    queries: 0,
+    engineMs: 0,
+    slotMs: 0,
+    bytesProcessed: 0,
+    bytesBilled: 0,
+    reattached: 0,
+  };
+
+  /**
+   * The same runner for one step of one run; its occurrence counts and its stats start afresh, as a redelivery
+   * replays the step.
+   */
   forRun(run: RunScope): BigQueryJobs {
-    return new BigQueryJobs(this.client, this.settings, run, this.stats);
+    return new BigQueryJobs(this.client, this.settings, run, [this.stats, ...this.enclosing]);
   }
 
   /** Physical dataset name of a logical one. */
@@ -215,14 +225,15 @@ export class BigQueryJobs {
 
   private record(metadata: JobMetadata, reattached: boolean): void {
     const stats = metadata.statistics;
-    const shared = this.stats;
-    shared.queries += 1;
-    if (reattached) shared.reattached += 1;
-    if (stats?.startTime && stats.endTime)
-      shared.engineMs += numberOf(stats.endTime) - numberOf(stats.startTime);
-    shared.slotMs += numberOf(stats?.totalSlotMs);
-    shared.bytesProcessed += numberOf(stats?.query?.totalBytesProcessed);
-    shared.bytesBilled += numberOf(stats?.query?.totalBytesBilled);
+    for (const counts of [this.stats, ...this.enclosing]) {
+      counts.queries += 1;
+      if (reattached) counts.reattached += 1;
+      if (stats?.startTime && stats.endTime)
+        counts.engineMs += numberOf(stats.endTime) - numberOf(stats.startTime);
+      counts.slotMs += numberOf(stats?.totalSlotMs);
+      counts.bytesProcessed += numberOf(stats?.query?.totalBytesProcessed);
+      counts.bytesBilled += numberOf(stats?.query?.totalBytesBilled);
+    }
   }
 
   /**

@@ -201,6 +201,38 @@ describe("BigQuery warehouse: query job requests", () => {
       reattached: 0,
     });
   });
+
+  it("counts a step's jobs in its own scope, and every scope's in the warehouse's totals", async () => {
+    // Two deliveries served at once by one function instance: each step's usage is its own jobs' alone.
+    const fake = new FakeBigQuery();
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS);
+    const transform = warehouse.forRun(RUN);
+    const report = warehouse.forRun({ ...RUN, step: "report" });
+    await Promise.all([
+      transform.execute("SELECT 1", {}, { label: "one" }),
+      report.execute("SELECT 2", {}, { label: "two" }),
+      transform.execute("SELECT 3", {}, { label: "three" }),
+    ]);
+    // The fake's job: 250 ms, 40 slot-ms, 2,048 bytes processed, BigQuery's 10 MiB minimum billed.
+    const perJob = {
+      engineMs: 250,
+      slotMs: 40,
+      bytesProcessed: 2048,
+      bytesBilled: 10_485_760,
+      reattached: 0,
+    };
+    const times = (jobs: number) => ({
+      queries: jobs,
+      engineMs: perJob.engineMs * jobs,
+      slotMs: perJob.slotMs * jobs,
+      bytesProcessed: perJob.bytesProcessed * jobs,
+      bytesBilled: perJob.bytesBilled * jobs,
+      reattached: 0,
+    });
+    assert.deepEqual(transform.stats(), times(2));
+    assert.deepEqual(report.stats(), times(1));
+    assert.deepEqual(warehouse.stats(), times(3));
+  });
 });
 
 describe("BigQuery warehouse: inventory and datasets", () => {
