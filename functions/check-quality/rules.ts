@@ -402,3 +402,50 @@ export function currencyFinding(
     message: `${rows.toLocaleString("en-US")} rows of ${table} in the run window are in ${names}, not the shop's ${shopCurrency}: they are added up as if they were ${shopCurrency}.`,
   };
 }
+
+/** What one day's transform billed on BigQuery (its ledger record's warehouse.bytesBilled). */
+export interface TransformCost {
+  runDate: string;
+  bytesBilled: number;
+  /** Every model rebuilt from all history (a first run, --full-refresh, changed settings): a cost of its own. */
+  fullBuild: boolean;
+}
+
+export interface TransformCostLimits {
+  /** Daily runs before the run date a median needs, at least. */
+  minRuns: number;
+  /** Billed more than this many times the median… */
+  factor: number;
+  /** …and by more than this many bytes: a jump of a few 10 MiB minimum bills is noise, not a leak. */
+  minExcessBytes: number;
+}
+
+/**
+ * A daily transform that billed far more than its recent days did: the sign of a model that stopped pruning and
+ * now reads all history every morning, which the monthly budget would only catch weeks later. Compared with the
+ * median of the earlier daily runs (full builds aside, on either side), so one odd day moves nothing.
+ */
+export function transformCostFinding(
+  today: TransformCost | undefined,
+  earlier: readonly TransformCost[],
+  limits: TransformCostLimits,
+  formatBytes: (bytes: number) => string,
+): RuleFinding | undefined {
+  if (!today || today.fullBuild || !(today.bytesBilled > 0)) return undefined;
+  const daily = earlier.filter((run) => !run.fullBuild && run.bytesBilled > 0);
+  if (daily.length < limits.minRuns) return undefined;
+  const typical = median(daily.map((run) => run.bytesBilled));
+  if (today.bytesBilled <= typical * limits.factor || today.bytesBilled - typical <= limits.minExcessBytes)
+    return undefined;
+  const times = today.bytesBilled / typical;
+  return {
+    check: "transform_cost_jump",
+    severity: "warning",
+    blocking: false,
+    subject: "transform",
+    metric: "bigquery_bytes_billed",
+    observed: today.bytesBilled,
+    expected: `≤ ${limits.factor}× ${formatBytes(typical)}`,
+    message: `The transform billed ${formatBytes(today.bytesBilled)} on BigQuery, ${times.toFixed(1)}× the median of its last ${daily.length} daily runs (${formatBytes(typical)}): a model may have stopped pruning and reads all history every morning. \`pulse plan\` shows each model's estimated bytes.`,
+  };
+}

@@ -38,7 +38,11 @@ import {
   nullOrderValuesFinding,
   nullRateFinding,
   rejectRateFinding,
+  type TransformCost,
+  transformCostFinding,
 } from "./rules.ts";
+import { formatBytes } from "../lib/bytes.ts";
+import type { Ledger, StepRecord } from "../shared/ledger.ts";
 import { anomalyOptionsFor, historyDays, type QualitySettings } from "../shared/quality-settings.ts";
 
 export const COLUMN_PROFILES_TABLE = "column_profiles";
@@ -118,6 +122,42 @@ async function runAudits(run: QualityRun): Promise<number> {
     });
   });
   return audits.length;
+}
+
+/** The daily transforms a cost jump is judged against: two weeks, and at least a week of them. */
+const COST_HISTORY_RUNS = 14;
+const COST_LIMITS = { minRuns: 7, factor: 2, minExcessBytes: 2 ** 30 };
+
+/** What a transform's ledger record says it billed (warehouse.bytesBilled: run-step.ts keeps it; 0 on DuckDB). */
+export function transformCostOf(record: StepRecord | undefined): TransformCost | undefined {
+  if (record?.status !== "succeeded") return undefined;
+  const { metrics } = record;
+  return {
+    runDate: record.runDate,
+    bytesBilled: Number(metrics["warehouse.bytesBilled"] ?? 0),
+    fullBuild: metrics.models !== undefined && metrics.fullBuilds === metrics.models,
+  };
+}
+
+/** What the run date's transform and those of the `days` before it billed, from their ledger records. */
+export async function transformCosts(
+  ledger: Pick<Ledger, "read">,
+  runDate: string,
+  days: number,
+): Promise<{ today?: TransformCost; earlier: TransformCost[] }> {
+  const [today, ...earlier] = await Promise.all(
+    Array.from({ length: days + 1 }, (_, back) =>
+      ledger.read(addDays(runDate, -back), "transform").then(transformCostOf),
+    ),
+  );
+  return { ...(today ? { today } : {}), earlier: earlier.filter((cost) => cost !== undefined) };
+}
+
+/** The run's transform against the days before: a jump in what BigQuery billed. */
+async function checkTransformCost(run: QualityRun): Promise<void> {
+  const { today, earlier } = await transformCosts(run.context.ledger, run.runDate, COST_HISTORY_RUNS);
+  const finding = transformCostFinding(today, earlier, COST_LIMITS, formatBytes);
+  if (finding) run.add(finding);
 }
 
 /** Orders enough to say that none carries a UTM (fewer say nothing either way). */
@@ -399,6 +439,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
     checkAttribution,
     checkOrderRecords,
     checkFileDrops,
+    checkTransformCost,
     (own) => checkAnomalies(own, skipChannels),
     async (own) => {
       profiled = await profileColumns(own);

@@ -12,6 +12,7 @@ import { lastWatermark } from "../lib/warehouse-state.ts";
 import { historySettingsOf, modelParams, modelWindow, piiKeyPads } from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
+import { formatBytes } from "../lib/bytes.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
 interface DryRunWarehouse extends Warehouse {
@@ -20,17 +21,6 @@ interface DryRunWarehouse extends Warehouse {
 
 function canDryRun(warehouse: Warehouse): warehouse is DryRunWarehouse {
   return typeof (warehouse as Partial<DryRunWarehouse>).estimateBytes === "function";
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 export async function planRun(
