@@ -39,6 +39,9 @@ Usage
                                     in a work dir with no settings, no files and no data: the demo shop
   npm start -- demo [--regenerate]  run the pipeline on the generated demo shop (every output says "demo data")
   npm start -- plan [run options]   list what each step would do, without doing it
+  npm start -- plan --cloud [--date YYYY-MM-DD]
+                                    the same for the cloud run (PULSE_PROJECT_ID, PULSE_BUCKET, gcloud's
+                                    application-default credentials), each model's bytes from a BigQuery dry run
   npm start -- rerun --from STEP --date YYYY-MM-DD [--force] [--project P]
                                     resume a cloud run: publish its message to STEP's Pub/Sub topic
   npm start -- looker-url [--bucket NAME] [--template REPORT_ID]
@@ -56,6 +59,8 @@ Run options
   --verbose            print every log line, not only step progress
   --regenerate         drop and regenerate the demo data
   --data-only          with demo: generate the demo shop's raw data and stop
+  --cloud              with plan: read BigQuery, the bucket's ledger and Secret Manager, not this machine
+                       (default date: yesterday in the shop's time zone, the scheduled run's)
   -h, --help           this help
 
 Settings (a flag wins over its environment variable, which wins over the settings file)
@@ -86,6 +91,19 @@ function stepOption(value: string | undefined, flag: string): StepName | undefin
   if (!isStepName(value))
     throw new UsageError(`${flag} must be one of ${STEP_NAMES.join(", ")}; got "${value}"`);
   return value;
+}
+
+/** The run's step selection and modes, from its flags (already checked: stepOption throws on a bad step). */
+function runOptions(values: ReturnType<typeof parse>["values"]) {
+  return {
+    from: stepOption(values.from, "--from"),
+    to: stepOption(values.to, "--to"),
+    skip: (values.skip ?? [])
+      .flatMap((item) => item.split(","))
+      .map((item) => stepOption(item.trim(), "--skip")),
+    force: Boolean(values.force),
+    fullRefresh: Boolean(values["full-refresh"]),
+  };
 }
 
 /** A run date after the latest complete day in the shop's time zone is bad usage (exit 2), before any work. */
@@ -135,6 +153,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
   }
 
+  if (values.cloud) {
+    if (command !== "plan") {
+      process.stderr.write(
+        "--cloud goes with plan only: the cloud runs the pipeline itself (rerun resumes it).\n",
+      );
+      return 2;
+    }
+    return cloudPlanCommand(config, env, values, write);
+  }
+
   const log = createProgressLogger({ verbose: Boolean(values.verbose), write });
   const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
     memoryLimit: config.local.duckdbMemoryLimit,
@@ -160,15 +188,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         runDate,
         runId: newRunId("cli", new Date()),
         trigger: "cli",
-        options: {
-          from: stepOption(values.from, "--from"),
-          to: stepOption(values.to, "--to"),
-          skip: (values.skip ?? [])
-            .flatMap((item) => item.split(","))
-            .map((item) => stepOption(item.trim(), "--skip")),
-          force: Boolean(values.force),
-          fullRefresh: Boolean(values["full-refresh"]),
-        },
+        options: runOptions(values),
         ...(demo ? { demo: true } : {}),
       });
     } catch (error) {
@@ -195,6 +215,33 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return report.failures.length || report.notDone.length ? 1 : 0;
   } finally {
     await warehouse.close();
+  }
+}
+
+/** `plan --cloud`: the cloud run of the date (default: the scheduled run's, yesterday in the shop's time zone). */
+async function cloudPlanCommand(
+  config: PulseConfig,
+  env: Record<string, string | undefined>,
+  values: ReturnType<typeof parse>["values"],
+  write: (line: string) => void,
+): Promise<number> {
+  const runDate = values.date ?? yesterdayIn(new Date(), config.shop.timezone);
+  try {
+    const message = parseRunMessage({
+      runDate,
+      runId: newRunId("cli", new Date()),
+      trigger: "cli",
+      options: runOptions(values),
+    });
+    write(`DTC Pulse · ${config.shop.name} · run date ${message.runDate} · the cloud run's plan`);
+    const { planCloudRun } = await import("./cloud-plan.ts");
+    for (const line of await planCloudRun(message, config, env)) write(line);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    const usage =
+      error instanceof ConfigError || error instanceof UsageError || error instanceof InvalidMessageError;
+    return usage ? 2 : 1;
   }
 }
 
@@ -259,6 +306,7 @@ const RUN_FLAGS = {
   verbose: { type: "boolean" },
   regenerate: { type: "boolean" },
   "data-only": { type: "boolean" },
+  cloud: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
