@@ -129,7 +129,7 @@ const COST_HISTORY_RUNS = 14;
 const COST_LIMITS = { minRuns: 7, factor: 2, minExcessBytes: 2 ** 30 };
 
 /** What a transform's ledger record says it billed (warehouse.bytesBilled: run-step.ts keeps it; 0 on DuckDB). */
-export function transformCostOf(record: StepRecord | undefined): TransformCost | undefined {
+function transformCostOf(record: StepRecord | undefined): TransformCost | undefined {
   if (record?.status !== "succeeded") return undefined;
   const { metrics } = record;
   return {
