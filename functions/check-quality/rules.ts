@@ -446,6 +446,6 @@ export function transformCostFinding(
     metric: "bigquery_bytes_billed",
     observed: today.bytesBilled,
     expected: `≤ ${limits.factor}× ${formatBytes(typical)}`,
-    message: `The transform billed ${formatBytes(today.bytesBilled)} on BigQuery, ${times.toFixed(1)}× the median of its last ${daily.length} daily runs (${formatBytes(typical)}): a model may have stopped pruning and reads all history every morning. \`npm start -- plan --cloud\` gives each model's bytes from a dry run.`,
+    message: `The transform billed ${formatBytes(today.bytesBilled)} on BigQuery, ${times.toFixed(1)}× the median of its last ${daily.length} daily runs (${formatBytes(typical)}): a model may have stopped pruning and reads all history every morning ("npm start -- plan --cloud" gives each model's bytes from a dry run).`,
   };
 }

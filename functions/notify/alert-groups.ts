@@ -95,6 +95,7 @@ export function problemName(
   if (check === "duplicated_raw_batch") return "a batch loaded twice";
   if (check === "connector_auth") return "connector login failed";
   if (check === "connector_failed") return "connector failed";
+  if (check === "transform_cost_jump") return "BigQuery bill jumped";
   if (check.startsWith("file_drop")) return "file drop problem";
   if (check.startsWith("inventory_")) return "tables or columns changed";
   if (check.startsWith("audit_")) return "a model audit failed";
@@ -125,6 +126,8 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (check === "duplicated_raw_batch") return "re-run the day once the duplicate batch is removed";
   if (check.startsWith("file_drop")) return "fix the file and drop it again";
   if (check.startsWith("inventory_")) return "check the source's schema change";
+  if (check === "transform_cost_jump")
+    return "find the model that reads all history (npm start -- plan --cloud)";
   return "see the details below";
 }
 

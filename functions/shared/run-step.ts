@@ -76,7 +76,8 @@ export function warehouseUsage(before: WarehouseStats, after: WarehouseStats): R
   for (const [name, value] of Object.entries(after)) {
     if (typeof value !== "number") continue;
     const start = earlier[name];
-    used[name] = value - (typeof start === "number" ? start : 0);
+    // Whole numbers: counts, bytes and milliseconds (the local engine's time is measured to fractions of one).
+    used[name] = Math.round(value - (typeof start === "number" ? start : 0));
   }
   return used;
 }

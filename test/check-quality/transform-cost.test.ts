@@ -41,7 +41,8 @@ describe("the transform's cost jump (rule)", () => {
     assert.equal(
       finding?.message,
       "The transform billed 9.0 GiB on BigQuery, 3.0× the median of its last 10 daily runs (3.0 GiB): a model may " +
-        "have stopped pruning and reads all history every morning. `npm start -- plan --cloud` gives each model's bytes from a dry run.",
+        'have stopped pruning and reads all history every morning ("npm start -- plan --cloud" gives each ' +
+        "model's bytes from a dry run).",
     );
   });
 

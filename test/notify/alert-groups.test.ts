@@ -46,6 +46,26 @@ describe("alert groups", () => {
     assert.equal(mismatch("clicks"), "clicks differ from the API");
   });
 
+  it("names a BigQuery cost jump and points to the command that finds the model", () => {
+    const costJump: Finding = {
+      check: "transform_cost_jump",
+      step: "check-quality",
+      severity: "warning",
+      blocking: false,
+      subject: "transform",
+      metric: "bigquery_bytes_billed",
+      message:
+        "The transform billed 9.0 GiB on BigQuery, 3.0× the median of its last 14 daily runs (3.0 GiB).",
+    };
+    const groups = groupAlerts([costJump], alertMemories([], [], "2026-11-21"), [], new Set(), "en-US");
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      [
+        "Other checks: BigQuery bill jumped — find the model that reads all history (npm start -- plan --cloud)",
+      ],
+    );
+  });
+
   it("sends attribution coverage to the ad links, not to one platform's pixel", () => {
     const coverage: Finding = {
       check: "attribution_coverage",
