@@ -72,6 +72,8 @@ export const ACTION_RULES: Record<string, ActionRule> = {
   duplicated_raw_batch: (finding) =>
     `Check why ${subjectName(finding)} delivered a batch twice (the copies were dropped: nothing is counted double).`,
   null_order_values: () => "Check the orders without a total: they are left out of revenue and AOV.",
+  transform_cost_jump: () =>
+    "Have the pipeline's engineer find the model that now reads all history: the daily BigQuery bill jumped (npm start -- plan --cloud).",
 };
 
 /** One action per finding kind and subject, most severe first. */

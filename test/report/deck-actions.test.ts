@@ -63,6 +63,17 @@ describe("what to do: actions from findings", () => {
     );
   });
 
+  it("sends a BigQuery cost jump to the pipeline's engineer, with the command that finds the model", () => {
+    assert.deepEqual(
+      findingActions([finding("transform_cost_jump", "warning", { subject: "transform" })]).map(
+        (action) => action.text,
+      ),
+      [
+        "Have the pipeline's engineer find the model that now reads all history: the daily BigQuery bill jumped (npm start -- plan --cloud).",
+      ],
+    );
+  });
+
   it("has a rule for every finding kind the checks raise about sources and attribution", () => {
     for (const kind of [
       "connector_auth",
