@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { datasetFile, generatorFingerprint } from "../../tools/bench-data.ts";
+import { datasetFile, datasetForOrders, generatorFingerprint } from "../../tools/bench-data.ts";
 
 describe("bench datasets", () => {
   it("name the file by history, daily volume and the generator's fingerprint, which follows its sources", async () => {
@@ -21,7 +21,7 @@ describe("bench datasets", () => {
       assert.notEqual(after, before);
       assert.equal(
         datasetFile("/cache", { days: 730, ordersPerDay: 1369.86 }, after),
-        `/cache/raw-730d-1370pd-${after}.duckdb`,
+        `/cache/raw-730d-1369.86pd-${after}.duckdb`,
       );
     } finally {
       await rm(demo, { recursive: true, force: true });
@@ -29,5 +29,15 @@ describe("bench datasets", () => {
     // The real generator's fingerprint is stable between calls.
     assert.match(generatorFingerprint(), /^[0-9a-f]{8}$/);
     assert.equal(generatorFingerprint(), generatorFingerprint());
+  });
+
+  it("give data of other daily volumes other files, even where the volumes round alike", () => {
+    // The 1M scale's volume (1,369.863… a day) and 1,370 a day generate different orders: rounded, they shared a file.
+    const scale = datasetFile("/cache", datasetForOrders(1_000_000), "g");
+    const near = datasetFile("/cache", { days: 730, ordersPerDay: 1370 }, "g");
+    assert.notEqual(scale, near);
+    assert.equal(near, "/cache/raw-730d-1370pd-g.duckdb");
+    // The same scale asked again is the same file: the cache still hits.
+    assert.equal(datasetFile("/cache", datasetForOrders(1_000_000), "g"), scale);
   });
 });
