@@ -81,9 +81,9 @@ export function generatorFingerprint(
 }
 
 /**
- * The daily volume is named exactly, as JavaScript prints the number: rounded, the 1M scale (1,369.863… a day)
- * shared its file with a dataset generated for 1,370 a day, which holds other orders (the bench's check then
- * counted 27,834 product-day rows at 100k where its own data has 27,859).
+ * The daily volume is named exactly, as JavaScript prints the number. Rounded, the 100k scale (136.986… a day)
+ * shared its file with a dataset generated for 137 a day, which holds other orders: the bench measured that one and
+ * its check counted 27,834 product-day rows where the scale's own data has 27,859.
  */
 export function datasetFile(
   cacheDir: string,
