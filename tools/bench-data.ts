@@ -127,6 +127,7 @@ export async function cachedDataset(
 // (100k, 1M…: the same orders over the same days, 730 unless told, so the same file).
 if (process.argv[1]?.endsWith("bench-data.ts")) {
   const [scale = "100k", days = "730"] = process.argv.slice(2);
+  if (!/^[1-9]\d*$/.test(days)) throw new Error(`not a number of days: "${days}" (use e.g. 730)`);
   const started = performance.now();
   const result = await cachedDataset(
     join(process.cwd(), ".pulse/bench/data"),
