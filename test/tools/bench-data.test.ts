@@ -1,10 +1,13 @@
 // The bench's cached datasets are named by the demo generator's fingerprint: a changed generator never gets
 // measured on data an older one wrote.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { datasetFile, datasetForOrders, generatorFingerprint } from "../../tools/bench-data.ts";
 
 describe("bench datasets", () => {
@@ -39,5 +42,27 @@ describe("bench datasets", () => {
     assert.equal(near, "/cache/raw-730d-1370pd-g.duckdb");
     // The same scale asked again is the same file: the cache still hits.
     assert.equal(datasetFile("/cache", datasetForOrders(1_000_000), "g"), scale);
+  });
+
+  it("are made ahead of a bench by the command line, named as the bench reads them", async () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "tools", "bench-data.ts");
+    const work = await mkdtemp(join(tmpdir(), "pulse-bench-data-cli-"));
+    const run = (...args: string[]) =>
+      // The data lands under the working directory: tsx is named by its resolved address, not from there.
+      promisify(execFile)(process.execPath, ["--import", import.meta.resolve("tsx"), script, ...args], {
+        cwd: work,
+      });
+    try {
+      const { stdout } = await run("2k", "30");
+      const expected = datasetFile(join(work, ".pulse", "bench", "data"), datasetForOrders(2_000, 30));
+      assert.ok(stdout.includes(expected), stdout);
+      assert.ok((await stat(expected)).size > 0);
+      // A second ask is a cache hit: the same file, not generated again.
+      assert.doesNotMatch((await run("2k", "30")).stdout, /generating/);
+      await assert.rejects(run("2k", "a month"), /not a number of days: "a month"/);
+      await assert.rejects(run("lots"), /not a scale: "lots"/);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
