@@ -1,12 +1,11 @@
-// The bench's cached datasets are named by the demo generator's fingerprint: a changed generator never gets
-// measured on data an older one wrote.
+// The bench's cached datasets are named by their exact daily volume and the demo generator's fingerprint: neither
+// a changed generator's data nor data made for another volume is ever measured in their place.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { datasetFile, datasetForOrders, generatorFingerprint } from "../../tools/bench-data.ts";
 
@@ -45,7 +44,7 @@ describe("bench datasets", () => {
   });
 
   it("are made ahead of a bench by the command line, named as the bench reads them", async () => {
-    const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "tools", "bench-data.ts");
+    const script = join(import.meta.dirname, "..", "..", "tools", "bench-data.ts");
     const work = await mkdtemp(join(tmpdir(), "pulse-bench-data-cli-"));
     const run = (...args: string[]) =>
       // The data lands under the working directory: tsx is named by its resolved address, not from there.
