@@ -1,6 +1,7 @@
 // The benchmark's pure parts: scale flags, medians and ranges, the markdown tables, the README's marked section.
 import { outputsSummary, type TableComparison } from "./bench-compare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
+import type { TargetCheck } from "./bench-targets.ts";
 
 export interface Timed {
   wallMs: number;
@@ -58,6 +59,46 @@ export interface Machine {
   ramGiB: number;
   node: string;
   date: string;
+}
+
+/** What a bench run saves as its results JSON (.pulse/bench/results/bench-<time>.json). */
+export interface SavedRun {
+  machine: Machine;
+  runs: number;
+  results: ScaleResult[];
+  history: HistoryResult[];
+  sequence: DailySequenceResult | null;
+}
+
+/** A results JSON the bench wrote (its machine, runs, scales, history and daily runs); a clear error otherwise. */
+export function parseSavedRun(text: string, file: string): SavedRun {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `${file} is not JSON (${error instanceof Error ? error.message : String(error)}): give a results file the bench wrote under .pulse/bench/results/`,
+      { cause: error },
+    );
+  }
+  const run = value as Partial<SavedRun> | null;
+  if (
+    !run ||
+    typeof run !== "object" ||
+    !run.machine ||
+    !Array.isArray(run.results) ||
+    !Array.isArray(run.history)
+  )
+    throw new Error(
+      `${file} is not a bench results file (no machine, results and history): give a bench-….json the bench wrote under .pulse/bench/results/`,
+    );
+  return {
+    machine: run.machine,
+    runs: Number(run.runs ?? 0),
+    results: run.results,
+    history: run.history,
+    sequence: run.sequence ?? null,
+  };
 }
 
 /** "100k", "1M", "2.5M" or a plain number of orders. */
@@ -142,8 +183,10 @@ export function renderReport(input: {
   history: HistoryResult[];
   sequence?: DailySequenceResult | null;
   compareCode?: string;
+  /** Issue 18's targets judged on these results (targetChecks in ./bench-targets.ts), tabled first. */
+  targets?: readonly TargetCheck[];
 }): string {
-  const { machine, runs, results, history, sequence, compareCode } = input;
+  const { machine, runs, results, history, sequence, compareCode, targets } = input;
   const compared = compareCode !== undefined;
   const peak = (timed: readonly Timed[]) => {
     const measured = timed.filter((t) => !t.failure);
@@ -154,6 +197,7 @@ export function renderReport(input: {
       `${runs} run(s) each unless the runs column says otherwise, median (min–max) of the wall time of a child process (process start and DuckDB's ` +
       `close included), peak RSS = the highest VmHWM. Demo data over 730 days; cold = full build of every step ` +
       `for the day before the newest data, warm = the next daily run on the cold build's result.`,
+    ...(targets?.length ? ["", ...targetsTable(targets)] : []),
     "",
     `| orders | runs | cold full pipeline | cold peak RSS (MB) | single-query baseline | cold ÷ baseline | baseline = marts | warm daily run | warm peak RSS (MB) |${compared ? " cold, compared code | its cold peak RSS (MB) | warm, compared code |" : ""}`,
     `| ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: |${compared ? " ---: | ---: | ---: |" : ""}`,
@@ -273,6 +317,19 @@ export function renderReport(input: {
   }
   if (sequence?.days.length) lines.push("", ...sequenceTable(sequence, compared));
   return `${lines.join("\n")}\n`;
+}
+
+/** Issue 18's targets as a table: each target, what this run measured of it and whether that meets it. */
+export function targetsTable(checks: readonly TargetCheck[]): string[] {
+  const verdict = (met: boolean | undefined) => (met === undefined ? "not measured" : met ? "yes" : "**no**");
+  return [
+    "Issue 18's targets, judged on this run's numbers (the tables below; BigQuery's bytes per daily run are " +
+      "checked by `test/adapters/warehouse/bigquery/transform-cost.test.ts`, not here):",
+    "",
+    "| target | measured | met |",
+    "| :--- | :--- | :--- |",
+    ...checks.map((check) => `| ${check.target} | ${check.measured} | ${verdict(check.met)} |`),
+  ];
 }
 
 /** The processor times of the runs that recorded one and did not fail. */

@@ -32,10 +32,12 @@ import {
   memoryLimitFor,
 } from "./bench-prepare.ts";
 import type { BuildMeasure } from "./bench-run.ts";
+import { targetChecks } from "./bench-targets.ts";
 import {
   failureReason,
   formatOrders,
   parseScale,
+  parseSavedRun,
   parseScaleRuns,
   renderReport,
   replaceBetweenMarkers,
@@ -422,6 +424,14 @@ async function writePartial(root: string, partial: object): Promise<void> {
   await writeFile(join(root, "results", "partial.json"), `${JSON.stringify(partial, null, 2)}\n`);
 }
 
+/** The README with its bench section replaced by `report`, formatted as `prettier --check .` wants it. */
+async function writeReadme(path: string, report: string): Promise<void> {
+  const readme = await readFile(path, "utf8");
+  const updated = replaceBetweenMarkers(readme, README_START, README_END, report);
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  await writeFile(path, await prettier.format(updated, { ...options, filepath: path }));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -435,6 +445,7 @@ async function main(): Promise<void> {
       "compare-code": { type: "string" },
       readme: { type: "string", default: "README.md" },
       "work-dir": { type: "string", default: ".pulse/bench" },
+      "from-results": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -443,6 +454,7 @@ async function main(): Promise<void> {
       "npm run bench -- [--scales 100k,1M,3M,10M:1] [--runs 3] [--history 2,4,8|none] [--history-base 1M]\n" +
         "                 [--days 7|none]\n" +
         "                 [--no-baseline] [--compare-code DIR] [--readme README.md|none] [--work-dir .pulse/bench]\n" +
+        "npm run bench -- --from-results .pulse/bench/results/bench-….json [--readme README.md|none]\n" +
         "--compare-code DIR also runs every cold and warm run with another checkout's code (e.g. the previous\n" +
         "commit, extracted with git archive), next to this code's, first in every other round: a cold run on its own copy of the same\n" +
         "data, a warm run on its own cold build. Interleaved, for before/after columns; and compares every model\n" +
@@ -451,12 +463,21 @@ async function main(): Promise<void> {
         "single-query DuckDB baseline, each in a child process, --runs times (10M:1: once at 10M); then warm runs over 2×, 4×, 8× a year of\n" +
         "history at the same recent orders per day; then --days daily runs in a row on one warehouse at the\n" +
         "--history-base scale, each on what the day before left. Writes the tables to .pulse/bench/results/ and the\n" +
-        "README.\n",
+        "README, with a table of issue 18's targets and whether this run met them.\n" +
+        "--from-results FILE measures nothing: it writes the tables of a run the bench saved (its results JSON) again,\n" +
+        "as this code's report lays them out, to the README.\n",
     );
     return;
   }
   const root = resolve(values["work-dir"] ?? ".pulse/bench");
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  if (values["from-results"]) {
+    const saved = parseSavedRun(await readFile(values["from-results"], "utf8"), values["from-results"]);
+    const report = renderReport({ ...saved, targets: targetChecks(saved.results, saved.history) });
+    if (values.readme && values.readme !== "none") await writeReadme(values.readme, report);
+    log(report);
+    return;
+  }
   const runs = Math.max(1, Number(values.runs ?? 3));
   const scales =
     values.scales === "none"
@@ -509,7 +530,8 @@ async function main(): Promise<void> {
     node: process.version,
     date: new Date().toISOString().slice(0, 16).replace("T", " "),
   };
-  const report = renderReport({ machine, runs, results, history, sequence, compareCode });
+  const targets = targetChecks(results, history);
+  const report = renderReport({ machine, runs, results, history, sequence, compareCode, targets });
   await mkdir(join(root, "results"), { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   await writeFile(
@@ -517,13 +539,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({ machine, runs, results, history, sequence }, null, 2)}\n`,
   );
   await writeFile(join(root, "results", `bench-${stamp}.md`), report);
-  if (values.readme && values.readme !== "none") {
-    const readme = await readFile(values.readme, "utf8");
-    const updated = replaceBetweenMarkers(readme, README_START, README_END, report);
-    // Formatted as the repository's own check (prettier --check .) wants it: aligned tables.
-    const options = (await prettier.resolveConfig(values.readme)) ?? {};
-    await writeFile(values.readme, await prettier.format(updated, { ...options, filepath: values.readme }));
-  }
+  if (values.readme && values.readme !== "none") await writeReadme(values.readme, report);
   log("");
   log(report);
   log(`written to ${join(root, "results")}${values.readme !== "none" ? ` and ${values.readme}` : ""}`);

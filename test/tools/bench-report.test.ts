@@ -24,6 +24,7 @@ import {
   sequenceTable,
   type Timed,
 } from "../../tools/bench-report.ts";
+import { scaleResult } from "../support/bench-results.ts";
 
 describe("bench report", () => {
   it("reads scales as 100k, 1M, 3M, 10M or plain numbers", () => {
@@ -50,17 +51,7 @@ describe("bench report", () => {
   it("tables each scale's processor time and the cores it kept busy, for cold, baseline and warm runs", () => {
     const runs = (...pairs: [number, number | undefined][]): Timed[] =>
       pairs.map(([wallMs, cpuMs]) => ({ wallMs, peakRssMb: 500, ...(cpuMs === undefined ? {} : { cpuMs }) }));
-    const scale = (targetOrders: number, parts: Partial<ScaleResult>): ScaleResult => ({
-      targetOrders,
-      days: 730,
-      cold: [],
-      coldCompare: [],
-      warm: [],
-      warmCompare: [],
-      baseline: [],
-      check: null,
-      ...parts,
-    });
+    const scale = scaleResult;
     const oneMillion = scale(1_000_000, {
       // cores busy per run: 1.8, 1.9, 1.7 (median 1.8); CPU median 57 s
       cold: runs([30_000, 54_000], [30_000, 57_000], [40_000, 68_000]),
