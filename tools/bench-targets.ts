@@ -112,7 +112,11 @@ function completionTarget(results: readonly ScaleResult[], history: readonly His
     target,
     measured: failed.length
       ? `${failed.length} of ${all.length} failed: ${failed[0]?.failure ?? ""}`
-      : `${all.length} of ${all.length} completed, up to ${formatOrders(Math.max(0, ...results.map((r) => r.targetOrders)))} orders`,
+      : `${all.length} of ${all.length} completed${
+          results.length
+            ? `, up to ${formatOrders(Math.max(...results.map((result) => result.targetOrders)))} orders`
+            : " (history runs only)"
+        }`,
     met: failed.length === 0,
   };
 }

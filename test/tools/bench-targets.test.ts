@@ -123,6 +123,11 @@ describe("issue 18's targets", () => {
     assert.equal(check(checks, "10M").met, undefined);
     assert.equal(check(checks, "baseline").met, undefined, "no baseline runs: no ratio");
     assert.equal(check(checks, "doubling").met, undefined);
+    // A history-only run (--scales none) completed its history runs at no scale of its own.
+    assert.equal(
+      check(targetChecks([], MEASURED_HISTORY), "out-of-memory").measured,
+      "9 of 9 completed (history runs only)",
+    );
     assert.equal(check(checks, "warm daily run").met, true);
 
     const failed = [
