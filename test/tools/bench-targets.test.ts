@@ -115,7 +115,7 @@ describe("issue 18's targets", () => {
     assert.equal(targetChecks(onTheLine, steeper).find((c) => c.target.includes("doubling"))?.met, false);
   });
 
-  it("say what the run did not measure instead of passing it, and name a run that failed", () => {
+  it("say what the run did not measure instead of passing it", () => {
     const oneScale = [scale(1_000_000, { cold: runs([9_000, 9_100, 9_200]), warm: runs([900, 950, 990]) })];
     const checks = targetChecks(oneScale, []);
     assert.equal(check(checks, "3M").met, undefined);
@@ -129,28 +129,6 @@ describe("issue 18's targets", () => {
       "9 of 9 completed (history runs only)",
     );
     assert.equal(check(checks, "warm daily run").met, true);
-
-    const failed = [
-      scale(1_000_000, {
-        cold: runs([9_000, 9_100, 9_200]),
-        warm: [
-          { wallMs: Number.NaN, peakRssMb: Number.NaN, failure: "Out of Memory Error: failed to allocate" },
-        ],
-      }),
-    ];
-    const completion = check(targetChecks(failed, []), "out-of-memory");
-    assert.equal(completion.met, false);
-    assert.equal(completion.measured, "1 of 4 failed: Out of Memory Error: failed to allocate");
-    const tenMillionFailed = [
-      scale(10_000_000, {
-        cold: [{ wallMs: Number.NaN, peakRssMb: Number.NaN, failure: "Out of Memory Error" }],
-      }),
-    ];
-    assert.deepEqual(check(targetChecks(tenMillionFailed, []), "10M"), {
-      target: "10M orders, cold completes with peak RSS ≤ 2 GB (2048 MB)",
-      measured: "failed: Out of Memory Error",
-      met: false,
-    });
   });
 
   it("head the README's bench section: after the line saying when and where it was measured", () => {
