@@ -148,10 +148,14 @@ export function comparedSummary(runs: readonly Timed[]): string {
 }
 
 /** "1.23 s (1.10–1.40)": the median and the range of wall times, in seconds. */
+/** Milliseconds as seconds, "1.23" under 10 s and "12.3" from there (without the unit). */
+export function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+}
+
 export function secondsSummary(values: readonly number[]): string {
   if (values.length === 0) return "—";
-  const s = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
-  return `${s(median(values))} s (${s(Math.min(...values))}–${s(Math.max(...values))})`;
+  return `${seconds(median(values))} s (${seconds(Math.min(...values))}–${seconds(Math.max(...values))})`;
 }
 
 /** Median per model of the runs' per-model times, slowest first. */
@@ -342,7 +346,7 @@ function cpuSeconds(runs: readonly Timed[]): string {
   const times = cpuTimes(runs);
   if (!times.length) return "—";
   const ms = median(times);
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `${seconds(ms)} s`;
 }
 
 /** The median over runs of processor time ÷ wall time: how many cores a run kept busy on average. */

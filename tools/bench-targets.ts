@@ -1,7 +1,14 @@
 // Issue 18's performance targets, judged on what a bench run measured: a table of each target, the number it
 // measured and whether that meets it. Pure: the bench's own results in, table rows out. A target whose scale
 // the run did not measure says so instead of passing.
-import { formatOrders, median, roundRatio, type HistoryResult, type ScaleResult } from "./bench-report.ts";
+import {
+  formatOrders,
+  median,
+  roundRatio,
+  seconds,
+  type HistoryResult,
+  type ScaleResult,
+} from "./bench-report.ts";
 
 export interface TargetCheck {
   target: string;
@@ -11,10 +18,6 @@ export interface TargetCheck {
 }
 
 const GIB_MB = 1024;
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
 
 function scaleOf(results: readonly ScaleResult[], orders: number): ScaleResult | undefined {
   return results.find((result) => result.targetOrders === orders && result.cold.length > 0);
@@ -31,12 +34,12 @@ function wallTarget(
   kind: "cold" | "warm",
   ceilingMs: number,
 ): TargetCheck {
-  const target = `${formatOrders(orders)} orders, ${kind === "cold" ? "cold full pipeline" : "warm daily run"} ≤ ${seconds(ceilingMs)}`;
+  const target = `${formatOrders(orders)} orders, ${kind === "cold" ? "cold full pipeline" : "warm daily run"} ≤ ${seconds(ceilingMs)} s`;
   const scale = scaleOf(results, orders);
   const runs = scale?.[kind] ?? [];
   if (!runs.length) return notMeasured(target, orders);
   const ms = median(runs.map((run) => run.wallMs));
-  return { target, measured: `${seconds(ms)} (median of ${runs.length})`, met: ms <= ceilingMs };
+  return { target, measured: `${seconds(ms)} s (median of ${runs.length})`, met: ms <= ceilingMs };
 }
 
 function peakTarget(
