@@ -2,6 +2,7 @@
 // builds the model and renders the one HTML file. The edge of the dashboard: the model and renderer stay pure.
 import { parse } from "csv-parse/sync";
 import { extractPath } from "../lib/bucket-layout.ts";
+import type { Bucket } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
 import { buildDashboardModel } from "./dashboard-model.ts";
 import { readChartJs, renderDashboardHtml } from "./dashboard-render.ts";
@@ -84,19 +85,74 @@ export function isDemoPage(demoRun: boolean, tables: ExtractTables): boolean {
   return demoRun || Object.values(tables).some((rows) => rows?.some((row) => row.is_demo === "true"));
 }
 
+/** Bytes read first from an extract's start: its header line, and the whole of a small extract. */
+export const HEAD_BYTES = 64 * 1024;
+/** Bytes read first from an extract's end; each further read from the end asks for four times more. */
+export const FIRST_TAIL_BYTES = 256 * 1024;
+
+/**
+ * An extract's rows on or after `keep.since`, reading from the bucket only its header and its last bytes: a file
+ * of years is never downloaded whole (on Cloud Storage, a ranged read), so the page's cost and memory do not grow
+ * with the shop's history. The end is read in growing parts until the first whole line of the part is a day
+ * before `since` (the file is sorted by that day), every part of the generation the first read saw. Whenever the
+ * cut could be wrong (the object replaced meanwhile, a header longer than HEAD_BYTES, a part that does not parse)
+ * the whole file is read instead. Undefined when the extract does not exist.
+ */
+export async function readExtractSince(
+  bucket: Bucket,
+  path: string,
+  keep: { column: string; since: string },
+): Promise<ExtractRow[] | undefined> {
+  const whole = async () => {
+    const data = await bucket.read(path);
+    return data ? parseExtract(data, keep) : undefined;
+  };
+  const head = await bucket.readRange(path, 0, HEAD_BYTES);
+  if (!head) return undefined;
+  if (head.data.length >= head.size) return parseExtract(head.data, keep);
+  // Bytes, not characters: a newline byte never occurs inside a multi-byte UTF-8 character.
+  const headerEnd = head.data.indexOf(0x0a) + 1;
+  if (headerEnd === 0) return whole();
+  const header = head.data.subarray(0, headerEnd);
+  for (let tailBytes = FIRST_TAIL_BYTES; ; tailBytes *= 4) {
+    const start = Math.max(headerEnd, head.size - tailBytes);
+    const part = await bucket.readRange(path, start, head.size, head.generation);
+    if (!part) return whole();
+    // From the header on: the rest of the file, whole.
+    if (start === headerEnd) return parseExtract(Buffer.concat([header, part.data]), keep);
+    // The part starts inside a line: its rows begin after the first newline.
+    const lines = part.data.subarray(part.data.indexOf(0x0a) + 1);
+    const firstDay = lines.subarray(0, 11).toString("utf8");
+    if (
+      DAY.test(firstDay.slice(0, 10)) &&
+      firstDay.charAt(10) === "," &&
+      firstDay.slice(0, 10) < keep.since
+    ) {
+      try {
+        return parseExtract(Buffer.concat([header, lines]), keep);
+      } catch {
+        return whole();
+      }
+    }
+  }
+}
+
 /** The run date's extracts; a missing one is undefined (its page says so) rather than an error. */
 export async function readExtracts(context: StepContext): Promise<ExtractTables> {
-  const tables: ExtractTables = {};
+  const { bucket } = context.ports;
   const since = extractRowsSince(context.message.runDate);
   // Read at once: on Cloud Storage each read is a request with its own latency.
-  const files = await Promise.all(
-    DASHBOARD_EXTRACTS.map((name) => context.ports.bucket.read(extractPath(name, context.message.runDate))),
+  const tables = await Promise.all(
+    DASHBOARD_EXTRACTS.map(async (name) => {
+      const path = extractPath(name, context.message.runDate);
+      const keep = since[name];
+      if (keep) return readExtractSince(bucket, path, keep);
+      // Read whole: the findings and the reconciliation of one run date.
+      const data = await bucket.read(path);
+      return data ? parseExtract(data) : undefined;
+    }),
   );
-  DASHBOARD_EXTRACTS.forEach((name, index) => {
-    const data = files[index];
-    tables[name] = data ? parseExtract(data, since[name]) : undefined;
-  });
-  return tables;
+  return Object.fromEntries(DASHBOARD_EXTRACTS.map((name, index) => [name, tables[index]]));
 }
 
 export async function buildDashboardPage(

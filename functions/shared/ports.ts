@@ -176,6 +176,13 @@ export interface VersionedObject {
   generation: string;
 }
 
+/** Part of an object: the bytes asked for (fewer where the object ends first), its whole size and generation. */
+export interface ObjectRange {
+  data: Buffer;
+  size: number;
+  generation: string;
+}
+
 export interface Bucket {
   /** Human-readable location, e.g. a folder path or gs://bucket. */
   readonly location: string;
@@ -196,6 +203,12 @@ export interface Bucket {
   read(path: string): Promise<Buffer | undefined>;
   /** The object with its generation (an opaque version id that changes on every write), for compare-and-swap. */
   readVersioned(path: string): Promise<VersionedObject | undefined>;
+  /**
+   * Bytes `start` (included) to `end` (excluded) of the object, with its size and generation: the part of a big
+   * object a reader needs, without downloading the rest. With `generation`, of that version only: undefined once
+   * the object was replaced, as when it does not exist.
+   */
+  readRange(path: string, start: number, end: number, generation?: string): Promise<ObjectRange | undefined>;
   /** Writes only if the object is still at `generation`; false when someone else wrote or deleted it first. */
   replaceIfGeneration(
     path: string,

@@ -87,6 +87,7 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
     createIfAbsent: (path, data, options) => bucket.createIfAbsent(path, data, options),
     read: (path) => bucket.read(path),
     readVersioned: (path) => bucket.readVersioned(path),
+    readRange: (path, start, end, generation) => bucket.readRange(path, start, end, generation),
     replaceIfGeneration: (path, data, generation, options) =>
       bucket.replaceIfGeneration(path, data, generation, options),
     deleteIfGeneration: (path, generation) => bucket.deleteIfGeneration(path, generation),

@@ -82,6 +82,10 @@ function faulty(bucket: Bucket, fault: (op: string, path: string) => Error | und
     ),
     read: async (path) => (check("read", path), bucket.read(path)),
     readVersioned: async (path) => (check("read", path), bucket.readVersioned(path)),
+    readRange: async (path, start, end, generation) => (
+      check("read", path),
+      bucket.readRange(path, start, end, generation)
+    ),
     replaceIfGeneration: async (path, data, generation, options) => (
       check("replace", path),
       bucket.replaceIfGeneration(path, data, generation, options)

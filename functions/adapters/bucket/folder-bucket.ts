@@ -41,7 +41,7 @@ import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { processIsAlive } from "../../shared/ledger.ts";
 import { expiringRule, type LifecycleRule } from "../../lib/bucket-lifecycle.ts";
-import type { Bucket, VersionedObject } from "../../shared/ports.ts";
+import type { Bucket, ObjectRange, VersionedObject } from "../../shared/ports.ts";
 
 /** A lock older than this was left by a process that died inside a compare-and-swap (which takes microseconds). */
 const ABANDONED_LOCK_MS = 10_000;
@@ -194,6 +194,39 @@ export class FolderBucket implements Bucket {
     try {
       const stats = await handle.stat({ bigint: true });
       return { data: await handle.readFile(), generation: generationOf(stats) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Reads the range and the generation from one open file, so they always belong to the same version. */
+  async readRange(
+    path: string,
+    start: number,
+    end: number,
+    generation?: string,
+  ): Promise<ObjectRange | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await openRegular(this.pathOf(path), path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    try {
+      const stats = await handle.stat({ bigint: true });
+      const current = generationOf(stats);
+      if (generation !== undefined && generation !== current) return undefined;
+      const size = Number(stats.size);
+      const from = Math.min(Math.max(0, start), size);
+      const data = Buffer.alloc(Math.min(Math.max(from, end), size) - from);
+      let filled = 0;
+      while (filled < data.length) {
+        const { bytesRead } = await handle.read(data, filled, data.length - filled, from + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return { data: data.subarray(0, filled), size, generation: current };
     } finally {
       await handle.close();
     }

@@ -4,7 +4,13 @@
 import { randomUUID } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type Bucket, type Clock, MAX_SIGNED_URL_SECONDS, type WriteOptions } from "../../shared/ports.ts";
+import {
+  type Bucket,
+  type Clock,
+  MAX_SIGNED_URL_SECONDS,
+  type ObjectRange,
+  type WriteOptions,
+} from "../../shared/ports.ts";
 
 // The slice of @google-cloud/storage used here, small enough for a recording fake.
 export interface GcsPreconditions {
@@ -28,7 +34,8 @@ export interface GcsFile {
   readonly name: string;
   save(data: string | Uint8Array, options?: GcsUploadOptions): Promise<void>;
   createWriteStream(options?: GcsUploadOptions): Writable;
-  download(): Promise<[Buffer, ...unknown[]]>;
+  /** `end` is included, as in the library's DownloadOptions. */
+  download(options?: { start?: number; end?: number }): Promise<[Buffer, ...unknown[]]>;
   exists(): Promise<[boolean, ...unknown[]]>;
   getMetadata(): Promise<[GcsObjectMetadata, ...unknown[]]>;
   delete(options?: { ignoreNotFound?: boolean; ifGenerationMatch?: number | string }): Promise<unknown>;
@@ -205,6 +212,32 @@ export class GcsBucket implements Bucket {
       // Download that very generation: a write landing in between cannot mix the data of one and the number of another.
       const [data] = await this.file(path, generation).download();
       return { data, generation };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.explain(error, "reading", path);
+    }
+  }
+
+  /**
+   * A ranged download of one generation: the metadata first (size, and the live generation unless one is given),
+   * then only the bytes asked for, of that generation, so that a write landing in between cannot mix two versions.
+   */
+  async readRange(
+    path: string,
+    start: number,
+    end: number,
+    generation?: string,
+  ): Promise<ObjectRange | undefined> {
+    try {
+      const [metadata] = await this.file(path, generation).getMetadata();
+      if (metadata.generation === undefined) return undefined;
+      const pinned = String(metadata.generation);
+      const size = Number(metadata.size ?? 0);
+      const from = Math.min(Math.max(0, start), size);
+      const to = Math.min(Math.max(from, end), size);
+      if (to === from) return { data: Buffer.alloc(0), size, generation: pinned };
+      const [data] = await this.file(path, pinned).download({ start: from, end: to - 1 });
+      return { data, size, generation: pinned };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw this.explain(error, "reading", path);

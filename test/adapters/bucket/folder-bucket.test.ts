@@ -119,6 +119,28 @@ describe("folder bucket", () => {
     ]);
   });
 
+  it("reads a range of one version, clamped to the object, and refuses a symlink", async () => {
+    const big = Buffer.alloc(300_000);
+    for (let index = 0; index < big.length; index++) big[index] = (index * 13 + (index >> 10)) % 251;
+    await bucket.write("range/data.bin", big);
+    const head = await bucket.readRange("range/data.bin", 0, 10);
+    assert.ok(head);
+    assert.ok(head.data.equals(big.subarray(0, 10)));
+    assert.equal(head.size, big.length);
+    const tail = await bucket.readRange("range/data.bin", 123_457, 1_000_000, head.generation);
+    assert.ok(tail?.data.equals(big.subarray(123_457)));
+    assert.equal(tail?.generation, head.generation);
+    assert.equal((await bucket.readRange("range/data.bin", 400_000, 500_000))?.data.length, 0);
+    assert.equal((await bucket.readRange("range/data.bin", 20, 10))?.data.length, 0);
+    // Replaced (a new file renamed into place): the old generation is gone.
+    await bucket.write("range/data.bin", big.subarray(0, 100));
+    assert.equal(await bucket.readRange("range/data.bin", 0, 10, head.generation), undefined);
+    assert.equal((await bucket.readRange("range/data.bin", 90, 200))?.data.length, 10);
+    assert.equal(await bucket.readRange("range/missing.bin", 0, 10), undefined);
+    await symlink(join(root, "range", "data.bin"), join(root, "range", "link.bin"));
+    await assert.rejects(bucket.readRange("range/link.bin", 0, 10), NotRegularFileError);
+  });
+
   it("expires objects as Cloud Storage's lifecycle rules do: by age from the write, within the rules' prefixes", async () => {
     const now = new Date("2026-12-01T12:00:00Z");
     const written = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);

@@ -71,8 +71,8 @@ class FakeGcs implements GcsBucketHandle {
           },
         });
       },
-      download: async (): Promise<[Buffer]> => {
-        record("download", options);
+      download: async (range?: { start?: number; end?: number }): Promise<[Buffer]> => {
+        record("download", range ? { ...options, ...range } : options);
         const stored = this.objects.get(path);
         if (
           !stored ||
@@ -80,14 +80,22 @@ class FakeGcs implements GcsBucketHandle {
         ) {
           throw apiError(404, "No such object");
         }
+        // As the library reads a range: from start to end, both included.
+        if (range) return [stored.data.subarray(range.start ?? 0, (range.end ?? stored.data.length - 1) + 1)];
         return [stored.data];
       },
       exists: async (): Promise<[boolean]> => {
         return [this.objects.has(path)];
       },
       getMetadata: async (): Promise<[GcsObjectMetadata]> => {
+        record("getMetadata", options);
         const stored = this.objects.get(path);
-        if (!stored) throw apiError(404, "No such object");
+        // A generation that is no longer live is gone (the bucket keeps no old versions).
+        if (
+          !stored ||
+          (options?.generation !== undefined && String(stored.generation) !== String(options.generation))
+        )
+          throw apiError(404, "No such object");
         return [{ name: path, generation: String(stored.generation), size: stored.data.length }];
       },
       delete: async (opts?: { ignoreNotFound?: boolean; ifGenerationMatch?: number | string }) => {
@@ -261,6 +269,37 @@ describe("GCS bucket", () => {
       fake.calls.filter((call) => call.op === "delete").map((call) => call.options),
       [{ ifGenerationMatch: read?.generation }, { ifGenerationMatch: current?.generation }],
     );
+  });
+
+  it("reads a range of one generation: metadata, then only those bytes; a replaced object reads as undefined", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    const text = "date,orders\n2026-11-20,300\n2026-11-21,310\n";
+    fake.put("extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv", text);
+    const path = "extracts/daily_kpis/dt=2026-11-21/daily_kpis.csv";
+    const generation = String(fake.objects.get(path)?.generation);
+    const tail = await bucket.readRange(path, 27, 1000);
+    assert.deepEqual(tail, { data: Buffer.from("2026-11-21,310\n"), size: text.length, generation });
+    // The bytes asked for, of the generation the metadata named: end included in the library's terms.
+    assert.deepEqual(fake.calls.slice(-2), [
+      { op: "getMetadata", path, options: undefined },
+      { op: "download", path, options: { generation, start: 27, end: text.length - 1 } },
+    ]);
+    assert.equal((await bucket.readRange(path, 0, 4, generation))?.data.toString(), "date");
+    // Past the end: no download at all.
+    const calls = fake.calls.length;
+    assert.deepEqual(await bucket.readRange(path, 500, 600), {
+      data: Buffer.alloc(0),
+      size: text.length,
+      generation,
+    });
+    assert.deepEqual(
+      fake.calls.slice(calls).map((call) => call.op),
+      ["getMetadata"],
+    );
+    fake.put(path, text.replace("310", "311"));
+    assert.equal(await bucket.readRange(path, 0, 4, generation), undefined, "that generation was replaced");
+    assert.equal(await bucket.readRange("extracts/missing.csv", 0, 4), undefined);
   });
 
   it("composes up to 32 objects in one request, with the content type asked for", async () => {
