@@ -290,14 +290,13 @@ export function renderReport(input: {
       "",
       `History scaling: the same ${history[0]?.recentPerDay ?? 0} orders a day on the newest days, more history; ` +
         "warm daily run (the cold build once, untimed in the ratio). The lengths' warm runs go in rounds, one of " +
-        "each per round; × previous is the median of the rounds' ratios to the shorter history's run, in wall " +
+        "each per round; × previous is the median (and range) of the rounds' ratios to the shorter history's run, in wall " +
         "time and in processor time (less swayed by other work on the machine, which stretches a run's wall time " +
         "while it waits).",
       "",
       `| history | days | orders | warm daily run | warm peak RSS (MB) | × previous | warm CPU | × previous (CPU) | slowest warm models (median ms) |${compared ? " warm, compared code | × previous | its slowest models |" : ""}`,
       `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |${compared ? " ---: | ---: | :--- |" : ""}`,
       ...history.map((row, index) => {
-        const ratioText = (ratio: number) => (Number.isFinite(ratio) ? ratio.toFixed(2) : "—");
         const cells = (runs: readonly Timed[], previousRuns: readonly Timed[] | undefined) => {
           const top = modelProfile(runs)
             .slice(0, 4)
@@ -305,10 +304,8 @@ export function renderReport(input: {
             .join(", ");
           return {
             summary: comparedSummary(runs),
-            ratio: ratioText(previousRuns ? roundRatio(runs, previousRuns) : Number.NaN),
-            cpuRatio: ratioText(
-              previousRuns ? roundRatio(runs, previousRuns, (run) => run.cpuMs) : Number.NaN,
-            ),
+            ratio: ratioSummary(previousRuns ? roundRatios(runs, previousRuns) : []),
+            cpuRatio: ratioSummary(previousRuns ? roundRatios(runs, previousRuns, (run) => run.cpuMs) : []),
             top,
           };
         };
@@ -416,13 +413,30 @@ export function roundRatio(
   previousRuns: readonly Timed[],
   metric: (run: Timed) => number | undefined = (run) => run.wallMs,
 ): number {
-  const ratios = runs.flatMap((run, round) => {
+  const ratios = roundRatios(runs, previousRuns, metric);
+  return ratios.length ? median(ratios) : Number.NaN;
+}
+
+/** Each round's ratio of `runs` to `previousRuns` (see roundRatio), in round order; rounds without one are left out. */
+export function roundRatios(
+  runs: readonly Timed[],
+  previousRuns: readonly Timed[],
+  metric: (run: Timed) => number | undefined = (run) => run.wallMs,
+): number[] {
+  return runs.flatMap((run, round) => {
     const previous = previousRuns[round];
     if (!previous || run.failure || previous.failure) return [];
     const ratio = (metric(run) ?? Number.NaN) / (metric(previous) ?? Number.NaN);
     return Number.isFinite(ratio) ? [ratio] : [];
   });
-  return ratios.length ? median(ratios) : Number.NaN;
+}
+
+/** The rounds' ratios as the history table shows them: their median, and their range when there are several. */
+export function ratioSummary(ratios: readonly number[]): string {
+  if (!ratios.length) return "—";
+  const middle = median([...ratios]).toFixed(2);
+  if (ratios.length === 1) return middle;
+  return `${middle} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
 
 /** `text` with what lies between the two marker lines replaced by `content` (the markers appended if missing). */

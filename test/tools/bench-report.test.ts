@@ -18,7 +18,9 @@ import {
   parseScaleRuns,
   renderReport,
   replaceBetweenMarkers,
+  ratioSummary,
   roundRatio,
+  roundRatios,
   type ScaleResult,
   secondsSummary,
   sequenceTable,
@@ -315,10 +317,25 @@ describe("bench report", () => {
       rows.map((line) => line.split("|").map((cell) => cell.trim())),
       [
         ["", "1×", "365", "574,468", "4.00 s (4.00–4.00)", "500", "—", "7.00 s", "—", "", ""],
-        ["", "2×", "730", "1M", "4.40 s (4.20–6.00)", "500", "1.10", "7.40 s", "1.06", "", ""],
+        [
+          "",
+          "2×",
+          "730",
+          "1M",
+          "4.40 s (4.20–6.00)",
+          "500",
+          "1.10 (1.05–1.50)",
+          "7.40 s",
+          "1.06 (1.05–1.10)",
+          "",
+          "",
+        ],
       ],
     );
     assert.equal(roundRatio([run(4_400, 7_700)], [run(4_000)], (timed) => timed.cpuMs).toString(), "NaN");
+    // One round: its ratio alone; none: a dash.
+    assert.equal(ratioSummary(roundRatios([run(4_400)], [run(4_000)])), "1.10");
+    assert.equal(ratioSummary(roundRatios([run(4_400, 7_700)], [run(4_000)], (timed) => timed.cpuMs)), "—");
   });
 
   it("keeps the newest days' orders per day when the history doubles", () => {
