@@ -234,14 +234,19 @@ function emptyManifest(
 }
 
 /** An unreadable manifest is set aside and the file is handled as new (loading it again is idempotent). */
-async function readManifest(bucket: Bucket, sha256: string, log: Logger): Promise<FileManifest | undefined> {
+/** The file's manifest, if one parses; `corrupt` when one exists that does not (it is set aside and logged). */
+async function readManifest(
+  bucket: Bucket,
+  sha256: string,
+  log: Logger,
+): Promise<{ manifest: FileManifest | undefined; corrupt: boolean }> {
   const read = await readStateFile<FileManifest>(
     bucket,
     manifestPath(sha256),
     objectWith("sha256", "status"),
   );
   if (read.corrupt) log.error(describeCorrupt(read.corrupt), { event: "state.corrupt" });
-  return read.value;
+  return { manifest: read.value, corrupt: read.corrupt !== undefined };
 }
 
 async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise<void> {
@@ -296,14 +301,34 @@ async function tableExists(warehouse: Warehouse, table: string): Promise<boolean
   return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
 }
 
-/** Removes the rows an earlier, interrupted attempt at the same bytes landed, so a retry loads them once. */
-async function removeOwnRows(warehouse: Warehouse, table: string, sha256: string): Promise<void> {
+/**
+ * Removes the rows attempts at the same bytes landed (an earlier, interrupted one, or this one when the file
+ * fails), so a retry loads them once. None landed before `landedSince`, the first attempt's time.
+ */
+async function removeOwnRows(
+  warehouse: Warehouse,
+  table: string,
+  sha256: string,
+  landedSince: string,
+): Promise<void> {
   if (!(await tableExists(warehouse, table))) return;
   await warehouse.execute(
-    `DELETE FROM ${DATASETS.raw}.${table} WHERE JSON_VALUE(_airbyte_meta, '$.sha256') = @sha256`,
-    { sha256 },
+    queryTemplate("ingest/delete_file_drop_rows", { table: `${DATASETS.raw}.${table}` }),
+    { sha256, landed_since: landedSince },
     { label: `file drop ${sha256.slice(0, 12)}: clear earlier attempt` },
   );
+}
+
+/**
+ * When the first attempt at these bytes began: every attempt writes its manifest (with the time it began) before it
+ * lands a row, so rows of these bytes were landed at or after the earliest time the manifest names. Without a
+ * manifest no attempt landed anything (this one's time is the bound); with one that does not parse, any row of
+ * the table may be one (the epoch).
+ */
+function firstAttemptAt(previous: FileManifest | undefined, corrupt: boolean, now: string): string {
+  if (corrupt) return new Date(0).toISOString();
+  const times = [now, previous?.receivedAt, ...(previous?.drops ?? []).map((drop) => drop.at)];
+  return times.filter((time): time is string => typeof time === "string" && time !== "").sort()[0] ?? now;
 }
 
 async function openDetected(
@@ -427,7 +452,8 @@ async function ingestFingerprinted(
   const name = baseName(inboxPath);
   const now = ports.clock.now().toISOString();
   const fileLog = log.child({ file: name, sha256: print.sha256.slice(0, 12) });
-  const previous = await readManifest(bucket, print.sha256, fileLog);
+  const { manifest: previous, corrupt } = await readManifest(bucket, print.sha256, fileLog);
+  const landedSince = firstAttemptAt(previous, corrupt, now);
 
   if (previous?.status === "loaded") {
     // The same bytes again: nothing to load twice. The drop is remembered; the inbox copy goes.
@@ -472,7 +498,7 @@ async function ingestFingerprinted(
       delimiter: opened.delimiter ?? null,
       headerLine: detected.headerLine,
     });
-    await removeOwnRows(warehouse, table, print.sha256);
+    await removeOwnRows(warehouse, table, print.sha256, landedSince);
 
     const schema = rawTable(table);
     const columns: LoadColumn[] = schema.columns.map((column) => ({ name: column.name, type: column.type }));
@@ -523,29 +549,26 @@ async function ingestFingerprinted(
         period_start_date: summary.periodStart,
         period_end_date: summary.periodEnd,
         shop_timezone: settings.shopTimezone,
+        // Every row of this drop was landed (extracted) at this time.
+        landed_at: now,
         meta: JSON.stringify({ ...meta, period_start: summary.periodStart, period_end: summary.periodEnd }),
       };
+      const slots = { table: `${DATASETS.raw}.${table}`, event_date: eventDateSql(table) };
       if (format.replacement === "period") {
         // A corrected export replaces what earlier exports of the same kind landed for the days it covers
         // (the rows sql/queries/ingest/superseded_file_drop_rows.sql counts).
-        const superseded = `JSON_VALUE(_airbyte_meta, '$.kind') = @kind
-          AND JSON_VALUE(_airbyte_meta, '$.sha256') != @sha256
-          AND ${eventDateSql(table)} BETWEEN @period_start_date AND @period_end_date`;
         manifest.rowsReplaced = await countSupersededRows(warehouse, table, params);
         if (manifest.rowsReplaced > 0) {
-          await warehouse.execute(`DELETE FROM ${DATASETS.raw}.${table} WHERE ${superseded}`, params, {
+          await warehouse.execute(queryTemplate("ingest/delete_superseded_file_drop_rows", slots), params, {
             label: `file drop ${name}: replace ${format.kind} ${summary.periodStart}..${summary.periodEnd}`,
           });
         }
       }
       if (format.replacement === "keyed")
         manifest.rowsReplaced = await replaceKeyedRows(warehouse, table, params);
-      await warehouse.execute(
-        `UPDATE ${DATASETS.raw}.${table} SET _airbyte_meta = PARSE_JSON(@meta)
-         WHERE JSON_VALUE(_airbyte_meta, '$.sha256') = @sha256`,
-        params,
-        { label: `file drop ${name}: record period` },
-      );
+      await warehouse.execute(queryTemplate("ingest/record_file_drop_period", slots), params, {
+        label: `file drop ${name}: record period`,
+      });
     }
     manifest.status = "loaded";
     fileLog.info("file drop loaded", {
@@ -564,7 +587,7 @@ async function ingestFingerprinted(
     // Nothing of a failed file stays loaded: its rows are removed and its quarantine file dropped.
     await quarantine?.close().catch(() => undefined);
     if (quarantine?.used) await bucket.delete(quarantineFile);
-    if (table) await removeOwnRows(warehouse, table, print.sha256);
+    if (table) await removeOwnRows(warehouse, table, print.sha256, landedSince);
     Object.assign(manifest, {
       status: "failed",
       error: `${name}: ${reason}`,

@@ -27,20 +27,20 @@ export function mapping(value: unknown): Mapping {
   return MappingSchema.parse(value);
 }
 
+export interface IngestOptions {
+  mappings?: Mapping[];
+  shopTimezone?: string;
+  /** When the drop is ingested (its rows' _airbyte_extracted_at): CLOCK unless told. */
+  clock?: Clock;
+}
+
 export interface Harness {
   dir: string;
   bucket: FolderBucket;
   warehouse: DuckDbWarehouse;
-  ingest(
-    name: string,
-    data: string | Uint8Array,
-    options?: { mappings?: Mapping[]; shopTimezone?: string },
-  ): Promise<DropOutcome>;
+  ingest(name: string, data: string | Uint8Array, options?: IngestOptions): Promise<DropOutcome>;
   /** Ingests an inbox entry the test put there itself (a symlink, a FIFO). */
-  ingestExisting(
-    path: string,
-    options?: { mappings?: Mapping[]; shopTimezone?: string },
-  ): Promise<DropOutcome>;
+  ingestExisting(path: string, options?: IngestOptions): Promise<DropOutcome>;
   rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -61,7 +61,7 @@ export async function createHarness(): Promise<Harness> {
     async ingestExisting(path, options = {}) {
       const formats: FormatSpec[] = [...BUILTIN_FORMATS, ...(options.mappings ?? []).map(genericFormat)];
       return ingestDrop(
-        { warehouse, bucket, clock: CLOCK, log: silentLogger() },
+        { warehouse, bucket, clock: options.clock ?? CLOCK, log: silentLogger() },
         {
           runDate: RUN_DATE,
           shopTimezone: options.shopTimezone ?? TIMEZONE,

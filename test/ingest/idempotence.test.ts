@@ -1,9 +1,13 @@
 // The same file dropped twice loads nothing twice; a corrected export for the same period replaces that period
-// (and only that period); an attempt interrupted half-way is retried without doubling rows.
+// (and only that period); an attempt interrupted half-way is retried without doubling rows; and all of it when
+// the drops are ingested days apart, each at its own time (the replacements read the raw tables from the day
+// before the drop's first day on, and a retry from its first attempt's time on).
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { manifestPath } from "../../functions/lib/bucket-layout.ts";
 import { createHarness, fixture, type Harness } from "./harness.ts";
+
+const at = (iso: string) => ({ now: () => new Date(iso) });
 
 const spendByDay = async (harness: Harness) =>
   Object.fromEntries(
@@ -100,6 +104,47 @@ describe("file drops: idempotence and replacement", () => {
         ["#1004", 32.45],
       ],
     );
+  });
+
+  it("replaces and retries across days: each drop landed at its own time", async () => {
+    const original = (await fixture("shopify-orders.csv")).toString("utf8");
+    await harness.ingest("orders.csv", original, { clock: at("2026-11-22T12:00:00Z") });
+    await harness.ingest("meta.csv", await fixture("meta-ads-daily.csv"), {
+      clock: at("2026-11-22T12:05:00Z"),
+    });
+    // Four days later, a corrected orders export and a corrected Meta export of the 21st.
+    const corrected = original.replace(",100.45,", ",101.45,");
+    const orders = await harness.ingest("orders-fixed.csv", corrected, { clock: at("2026-11-26T08:00:00Z") });
+    assert.equal(orders.manifest.rowsReplaced, 5, "every earlier version, landed four days before");
+    const meta = (await fixture("meta-ads-daily.csv"))
+      .toString("utf8")
+      .split("\n")
+      .filter((line) => !line.startsWith("2026-11-20"))
+      .join("\n");
+    const replaced = await harness.ingest("meta-fixed.csv", meta.replace(",124.00,", ",134.00,"), {
+      clock: at("2026-11-26T08:05:00Z"),
+    });
+    assert.equal(replaced.manifest.periodStart, "2026-11-21");
+    assert.equal(replaced.manifest.rowsReplaced, 3);
+    const [totals] = await harness.rows<{ n: bigint; total: string }>(
+      "SELECT count(*) AS n, CAST(sum(total_price) AS VARCHAR) AS total FROM raw.shopify_orders",
+    );
+    assert.equal(totals?.n, 5n);
+    assert.equal(Number(totals?.total), 100.45 + 1 + 47.81 + 128.5 + 32.45 + 40);
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [15, 1], "2026-11-21": [209.88, 3] });
+
+    // An attempt that died after loading, retried a week later: its rows go once, whatever the days between.
+    const bytes = await fixture("tiktok-ads.csv");
+    const first = await harness.ingest("tiktok.csv", bytes, { clock: at("2026-11-22T12:10:00Z") });
+    const path = manifestPath(first.manifest.sha256);
+    const manifest = JSON.parse(String(await harness.bucket.read(path)));
+    await harness.bucket.write(path, JSON.stringify({ ...manifest, status: "processing" }));
+    const retried = await harness.ingest("tiktok.csv", bytes, { clock: at("2026-11-29T07:00:00Z") });
+    assert.equal(retried.manifest.status, "loaded");
+    const [tiktok] = await harness.rows<{ n: bigint }>(
+      "SELECT count(*) AS n FROM raw.tiktok_ads_reports_daily",
+    );
+    assert.equal(tiktok?.n, 3n);
   });
 
   it("retries an interrupted attempt without doubling its rows", async () => {

@@ -59,11 +59,11 @@ describe("partition filters in the models", () => {
 });
 
 /**
- * The daily run's other reads, before and around the models: check-sources and the transform's own queries.
- * A raw table is partitioned by extraction time, so each raw read bounds `_airbyte_extracted_at`; the reads that
- * need more are declared with the reason, as "<query> ← <table>".
+ * The daily run's other reads, before and around the models: ingest's (file drops, connectors), check-sources'
+ * and the transform's own queries. A raw table is partitioned by extraction time, so each raw read bounds
+ * `_airbyte_extracted_at`; the reads that need more are declared with the reason, as "<query> ← <table>".
  */
-const DAILY_QUERY_DIRS = ["check-sources", "transform"];
+const DAILY_QUERY_DIRS = ["ingest", "check-sources", "transform"];
 const DAILY_FULL_HISTORY_READS: Record<string, string> = {
   "check-sources/freshness_all_history ← {{table}}":
     "only for a source with nothing landed since the volume history began (recent_rows.sql found nothing recent)",

@@ -50,7 +50,7 @@ function layoutOf(table: string): Layout | undefined {
 /**
  * The table references of `sql` that read, with how far each reaches. A reference's filter is its query block: the
  * text after it up to the next FROM or JOIN. Comments, write targets (INSERT INTO, CREATE … TABLE, ALTER TABLE)
- * and a COUNT(*) of a whole table (answered from metadata, free) are not reads.
+ * and an unfiltered COUNT(*) of a whole table (answered from metadata, free) are not reads.
  */
 export function tableReads(sql: string): TableRead[] {
   const text = sql.replace(/--[^\n]*/g, "");
@@ -63,10 +63,11 @@ export function tableReads(sql: string): TableRead[] {
     const start = match.index;
     const before = text.slice(Math.max(0, start - 80), start).replace(/`?[\w-]*\.?$/, "");
     if (/(?:INSERT\s+INTO|TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s*$/i.test(before)) continue;
-    if (/SELECT\s+COUNT\(\*\)\s+AS\s+\w+\s+FROM\s*$/i.test(before)) continue;
     const rest = text.slice(start + table.length).replace(/^`/, "");
     const end = rest.search(/\b(?:FROM|JOIN)\b/i);
     const block = end < 0 ? rest : rest.slice(0, end);
+    // A filtered count reads the columns it filters on.
+    if (/SELECT\s+COUNT\(\*\)\s+AS\s+\w+\s+FROM\s*$/i.test(before) && !/\bWHERE\b/i.test(block)) continue;
     reads.push({
       table,
       reach: reachOf(layout, block),
