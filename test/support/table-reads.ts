@@ -49,11 +49,12 @@ function layoutOf(table: string): Layout | undefined {
 
 /**
  * The table references of `sql` that read, with how far each reaches. A reference's filter is its query block: the
- * text after it up to the next FROM or JOIN. Comments, write targets (INSERT INTO, CREATE … TABLE, ALTER TABLE)
+ * text after it up to the next FROM or JOIN. Comments, string literals, write targets (INSERT INTO, CREATE … TABLE, ALTER TABLE)
  * and an unfiltered COUNT(*) of a whole table (answered from metadata, free) are not reads.
  */
 export function tableReads(sql: string): TableRead[] {
-  const text = sql.replace(/--[^\n]*/g, "");
+  // Comments and string literals name tables without reading them ('unified.shopify_unified' AS table_name).
+  const text = sql.replace(/--[^\n]*/g, "").replace(/'(?:[^'\\]|\\.)*'/g, "''");
   const reads: TableRead[] = [];
   const reference = new RegExp(`\\b(?:${DATASETS.join("|")})\\.\\w+|\\{\\{table\\}\\}`, "g");
   for (const match of text.matchAll(reference)) {
@@ -68,9 +69,15 @@ export function tableReads(sql: string): TableRead[] {
     const block = end < 0 ? rest : rest.slice(0, end);
     // A filtered count reads the columns it filters on.
     if (/SELECT\s+COUNT\(\*\)\s+AS\s+\w+\s+FROM\s*$/i.test(before) && !/\bWHERE\b/i.test(block)) continue;
+    // A table joined to others under an alias is filtered by the query's WHERE after the joins, through the alias.
+    const alias = ALIAS.exec(rest)?.[2];
+    const aliasBound =
+      alias !== undefined && end >= 0 && layout.partitionColumn
+        ? boundOn(`\\b${alias}\\.\`?${layout.partitionColumn}\`?`).test(rest.slice(end))
+        : false;
     reads.push({
       table,
-      reach: reachOf(layout, block),
+      reach: aliasBound ? "window" : reachOf(layout, block),
       ...(layout.partitionColumn ? { partitionColumn: layout.partitionColumn } : {}),
       ...(layout.monthly ? { monthly: true } : {}),
     });
@@ -78,13 +85,18 @@ export function tableReads(sql: string): TableRead[] {
   return reads;
 }
 
+/** "AS name" or a bare name after a table reference, unless that word is the next clause's. */
+const ALIAS =
+  /^\s+(AS\s+)?(?!(?:WHERE|JOIN|LEFT|RIGHT|INNER|FULL|CROSS|ON|USING|GROUP|ORDER|UNION|LIMIT|QUALIFY|WINDOW|SET|EXCEPT|INTERSECT)\b)(\w+)/i;
+
+/** A lower bound of `name` (a column pattern) on a parameter: what prunes a partitioned table's past. */
+function boundOn(name: string): RegExp {
+  return new RegExp(`${name}\\s*(?:>=|>|=|BETWEEN)[^;\\n]*@\\w+|@\\w+[^;\\n]*(?:<=|<)\\s*${name}`, "i");
+}
+
 function reachOf(layout: Layout, block: string): Reach {
   const column = layout.partitionColumn;
   if (!column) return layout.grows ? "history" : "fixed";
-  const name = `(?:\\w+\\.)?\`?\\b${column}\`?`;
-  const bound = new RegExp(
-    `${name}\\s*(?:>=|>|=|BETWEEN)[^;\\n]*@\\w+|@\\w+[^;\\n]*(?:<=|<)\\s*${name}`,
-    "i",
-  );
+  const bound = boundOn(`(?:\\w+\\.)?\`?\\b${column}\`?`);
   return /\bWHERE\b/i.test(block) && bound.test(block) ? "window" : "history";
 }
