@@ -25,6 +25,7 @@ import { type Fingerprint, fingerprint, objectChunks } from "./fingerprint.ts";
 export { objectChunks } from "./fingerprint.ts";
 import type { DecimalSeparator } from "./parse-values.ts";
 import { sniffDecimal } from "./decimal-sniff.ts";
+import { firstAttemptAt, removeOwnRows } from "./drop-attempts.ts";
 import { replaceKeyedRows } from "./keyed-replacement.ts";
 import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
@@ -295,40 +296,6 @@ async function countSupersededRows(warehouse: Warehouse, table: string, params: 
     { label: `file drop rows in ${table}` },
   );
   return row?.row_count ?? 0;
-}
-
-async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
-  return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
-}
-
-/**
- * Removes the rows attempts at the same bytes landed (an earlier, interrupted one, or this one when the file
- * fails), so a retry loads them once. None landed before `landedSince`, the first attempt's time.
- */
-async function removeOwnRows(
-  warehouse: Warehouse,
-  table: string,
-  sha256: string,
-  landedSince: string,
-): Promise<void> {
-  if (!(await tableExists(warehouse, table))) return;
-  await warehouse.execute(
-    queryTemplate("ingest/delete_file_drop_rows", { table: `${DATASETS.raw}.${table}` }),
-    { sha256, landed_since: landedSince },
-    { label: `file drop ${sha256.slice(0, 12)}: clear earlier attempt` },
-  );
-}
-
-/**
- * When the first attempt at these bytes began: every attempt writes its manifest (with the time it began) before it
- * lands a row, so rows of these bytes were landed at or after the earliest time the manifest names. Without a
- * manifest no attempt landed anything (this one's time is the bound); with one that does not parse, any row of
- * the table may be one (the epoch).
- */
-function firstAttemptAt(previous: FileManifest | undefined, corrupt: boolean, now: string): string {
-  if (corrupt) return new Date(0).toISOString();
-  const times = [now, previous?.receivedAt, ...(previous?.drops ?? []).map((drop) => drop.at)];
-  return times.filter((time): time is string => typeof time === "string" && time !== "").sort()[0] ?? now;
 }
 
 async function openDetected(

@@ -4,6 +4,8 @@
 // before the drop's first day on, and a retry from its first attempt's time on).
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import { firstAttemptAt } from "../../functions/ingest/drop-attempts.ts";
+import type { FileManifest } from "../../functions/ingest/file-drop.ts";
 import { manifestPath } from "../../functions/lib/bucket-layout.ts";
 import { createHarness, fixture, type Harness } from "./harness.ts";
 
@@ -158,5 +160,27 @@ describe("file drops: idempotence and replacement", () => {
     assert.equal(retried.manifest.status, "loaded");
     const [row] = await harness.rows<{ n: bigint }>("SELECT count(*) AS n FROM raw.tiktok_ads_reports_daily");
     assert.equal(row?.n, 3n);
+  });
+});
+
+describe("the first attempt's time, which bounds what a retry removes", () => {
+  const manifest = (receivedAt: string, ...drops: string[]) =>
+    ({
+      receivedAt,
+      drops: drops.map((at) => ({ name: "x.csv", at, outcome: "processing" })),
+    }) as FileManifest;
+
+  it("is this attempt's time without a manifest, the earliest one a manifest names, and the epoch for a corrupt one", () => {
+    const now = "2026-11-29T07:00:00.000Z";
+    assert.equal(firstAttemptAt(undefined, false, now), now);
+    assert.equal(
+      firstAttemptAt(
+        manifest("2026-11-24T10:00:00.000Z", "2026-11-22T12:10:00.000Z", "2026-11-24T10:00:00.000Z"),
+        false,
+        now,
+      ),
+      "2026-11-22T12:10:00.000Z",
+    );
+    assert.equal(firstAttemptAt(undefined, true, now), "1970-01-01T00:00:00.000Z");
   });
 });

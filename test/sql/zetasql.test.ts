@@ -89,6 +89,9 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["account_id", simpleType("STRING")],
   ["updated_since", simpleType("STRING")],
   ["pull_id", simpleType("STRING")],
+  ["landed_at", simpleType("STRING")],
+  ["landed_since", simpleType("STRING")],
+  ["meta", simpleType("STRING")],
   ["is_demo", simpleType("BOOL")],
 ]);
 
@@ -156,11 +159,28 @@ function templateInstances(sql: string): Map<string, string> {
     const catalogue = MODELS.find((model) => `${model.layer}.${model.name}` === CATALOGUE_MODEL);
     if (catalogue)
       instances.set(` (${CATALOGUE_MODEL})`, fillQuery(sql, { model: readSql(modelPath(catalogue)) }));
+  } else if (slots.length === 1 && slots[0] === "table") {
+    // A statement on the raw table of a file drop or a pull: every source's.
+    for (const source of SOURCES)
+      instances.set(` (${source.name})`, fillQuery(sql, { table: `raw.${source.freshnessTable}` }));
   } else if (slots.includes("audit")) {
     for (const audit of loadAudits()) instances.set(` (${audit.name})`, fillQuery(sql, { audit: audit.sql }));
   }
   assert.ok(instances.size > 0, `no declared values fill the slots ${slots.join(", ")}`);
   return instances;
+}
+
+/**
+ * The analyzer is held to queries (BIGQUERY_LANGUAGE_OPTIONS): the few DML statements under sql/queries (a file
+ * drop's replacements) are analyzed as the query of the rows they change, with the values an UPDATE sets.
+ */
+function asQuery(sql: string): string {
+  const statement = sql.replace(/^(?:\s*--[^\n]*\n)*\s*/, "");
+  const deletion = /^DELETE\s+FROM\s+(\S+)\s+(WHERE[\s\S]*)$/i.exec(statement);
+  if (deletion) return `SELECT COUNT(*) AS row_count FROM ${deletion[1]} ${deletion[2]}`;
+  const update = /^UPDATE\s+(\S+)\s+SET\s+(\w+)\s*=\s*([\s\S]*?)\s+(WHERE[\s\S]*)$/i.exec(statement);
+  if (update) return `SELECT ${update[3]} AS ${update[2]} FROM ${update[1]} ${update[4]}`;
+  return sql;
 }
 
 function parametersFor(sql: string): Map<string, CatalogColumn["type"]> {
@@ -422,7 +442,7 @@ function defineSuite(server: ZetaSqlServer): void {
     for (const folder of ["extracts", "audits", "queries"] as const) {
       describe(folder, () => {
         for (const path of sqlFiles(folder)) {
-          const instances = templateInstances(readSql(path));
+          const instances = templateInstances(asQuery(readSql(path)));
           for (const [instance, sql] of instances) {
             it(`sql/${path}${instance}`, { todo: KNOWN_BIGQUERY_ERRORS.get(path) }, async (t) => {
               const result = await analyze(sql);
