@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { FolderBucket } from "../functions/adapters/bucket/folder-bucket.ts";
 import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { createLogger } from "../functions/lib/logger.ts";
-import { ingestDrop, objectChunks } from "../functions/ingest/file-drop.ts";
+import { ingestDrop } from "../functions/ingest/file-drop.ts";
 import { INBOX_PREFIX } from "../functions/lib/bucket-layout.ts";
 import { BUILTIN_FORMATS } from "../functions/ingest/builtin-formats.ts";
 import { detectFormat, mapRecords } from "../functions/ingest/map-records.ts";
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 
     // The same file again without the warehouse: what reading, parsing and mapping alone cost.
     const parseStarted = performance.now();
-    const opened = await openRecords(objectChunks(bucket, manifest.receivedPath));
+    const opened = await openRecords(bucket.readStream(manifest.receivedPath));
     const detected = await detectFormat(opened.records, BUILTIN_FORMATS);
     await mapRecords(
       detected,

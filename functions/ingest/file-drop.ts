@@ -20,9 +20,8 @@ import {
 } from "./map-records.ts";
 import { FileError, openRecords } from "./records.ts";
 import { checkZipDirectory } from "./xlsx-limits.ts";
-import { type Fingerprint, fingerprint, objectChunks } from "./fingerprint.ts";
+import { type Fingerprint, fingerprint } from "./fingerprint.ts";
 
-export { objectChunks } from "./fingerprint.ts";
 import type { DecimalSeparator } from "./parse-values.ts";
 import { sniffDecimal } from "./decimal-sniff.ts";
 import { firstAttemptAt, removeOwnRows } from "./drop-attempts.ts";
@@ -304,7 +303,7 @@ async function openDetected(
   encoding: EncodingGuess,
   formats: readonly FormatSpec[],
 ): Promise<{ detected: DetectedFormat; container: "text" | "xlsx"; encoding?: string; delimiter?: string }> {
-  const opened = await openRecords(objectChunks(ports.bucket, receivedPath), { encoding });
+  const opened = await openRecords(ports.bucket.readStream(receivedPath), { encoding });
   const detected = await detectFormat(opened.records, formats);
   const reader = detected.format.reader;
   const needsReopen =
@@ -324,7 +323,7 @@ async function openDetected(
   // The declared mapping reads numbers, dates, the encoding or the delimiter its own way: read it again so.
   await detected.rest.return?.();
   const declared = await openRecords(
-    objectChunks(ports.bucket, receivedPath),
+    ports.bucket.readStream(receivedPath),
     {
       encoding: reader.encoding ? { encoding: reader.encoding, bom: false } : encoding,
       delimiter: reader.delimiter,
@@ -358,7 +357,7 @@ export async function ingestDrop(
 ): Promise<DropOutcome> {
   let print: Fingerprint | undefined;
   try {
-    print = await fingerprint(objectChunks(ports.bucket, inboxPath));
+    print = await fingerprint(ports.bucket.readStream(inboxPath));
     return await ingestFingerprinted(ports, settings, inboxPath, print);
   } catch (error) {
     if (isTransient(error)) throw error;
@@ -479,7 +478,7 @@ async function ingestFingerprinted(
       shopCurrency: settings.shopCurrency,
       preamble: detected.preamble,
       offsets: new OffsetSampler(),
-      decimal: await sniffDecimal(() => objectChunks(bucket, manifest.receivedPath), encoding, format),
+      decimal: await sniffDecimal(() => bucket.readStream(manifest.receivedPath), encoding, format),
     };
     const writer = new QuarantineWriter(bucket, quarantineFile, detected.header.names);
     quarantine = writer;

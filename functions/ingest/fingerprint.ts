@@ -2,32 +2,8 @@
 // valid UTF-8, its first bytes (for the encoding and the zip signature) and, for a zip, its last bytes (where the
 // zip directory is, checked against the XLSX caps before the workbook is parsed).
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import type { Bucket } from "../shared/ports.ts";
-import { FileError } from "./records.ts";
 import { isZip, MixedEncodingScan, Utf8Validator } from "./sniff.ts";
 import { ZIP_TAIL_BYTES } from "./xlsx-limits.ts";
-
-/**
- * Reads an object as a stream of chunks. The Bucket port has no streaming read yet: a bucket that offers
- * readStream (a Cloud Storage adapter would: file.createReadStream()) or a local folder is streamed;
- * anything else is read whole, which is correct but not memory-bounded.
- */
-export function objectChunks(bucket: Bucket, path: string): AsyncIterable<Uint8Array> {
-  const streaming = bucket as Bucket & {
-    readStream?: (path: string) => AsyncIterable<Uint8Array>;
-    pathOf?: (path: string) => string;
-  };
-  if (typeof streaming.readStream === "function") return streaming.readStream(path);
-  if (typeof streaming.pathOf === "function") {
-    return createReadStream(streaming.pathOf(path), { highWaterMark: 256 * 1024 });
-  }
-  return (async function* () {
-    const whole = await bucket.read(path);
-    if (whole === undefined) throw new FileError(`${path} disappeared before it could be read`);
-    yield whole;
-  })();
-}
 
 export interface Fingerprint {
   sha256: string;

@@ -209,6 +209,8 @@ export interface Bucket {
    * the object was replaced, as when it does not exist.
    */
   readRange(path: string, start: number, end: number, generation?: string): Promise<ObjectRange | undefined>;
+  /** The object's bytes as a stream of chunks, so that a big object (a dropped export) is never held whole. */
+  readStream(path: string): AsyncIterable<Uint8Array>;
   /** Writes only if the object is still at `generation`; false when someone else wrote or deleted it first. */
   replaceIfGeneration(
     path: string,

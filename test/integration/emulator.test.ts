@@ -88,6 +88,7 @@ function faultyBucket(bucket: Bucket, fault: () => Fault | undefined): Bucket {
     read: (path) => bucket.read(path),
     readVersioned: (path) => bucket.readVersioned(path),
     readRange: (path, start, end, generation) => bucket.readRange(path, start, end, generation),
+    readStream: (path) => bucket.readStream(path),
     replaceIfGeneration: (path, data, generation, options) =>
       bucket.replaceIfGeneration(path, data, generation, options),
     deleteIfGeneration: (path, generation) => bucket.deleteIfGeneration(path, generation),

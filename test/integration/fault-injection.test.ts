@@ -82,6 +82,11 @@ function faulty(bucket: Bucket, fault: (op: string, path: string) => Error | und
     ),
     read: async (path) => (check("read", path), bucket.read(path)),
     readVersioned: async (path) => (check("read", path), bucket.readVersioned(path)),
+    // A generator, so that the fault is thrown where the stream is read, as a failed download's would be.
+    readStream: async function* (path) {
+      check("read", path);
+      yield* bucket.readStream(path);
+    },
     readRange: async (path, start, end, generation) => (
       check("read", path),
       bucket.readRange(path, start, end, generation)

@@ -81,6 +81,9 @@ class SimulatedGcs implements GcsBucketHandle {
         this.objects.delete(path);
       },
       createWriteStream: () => new Writable(),
+      createReadStream: () => {
+        throw new Error("not used by claims");
+      },
       exists: async (): Promise<[boolean]> => [this.objects.has(path)],
       copy: unused,
       getSignedUrl: unused,

@@ -36,6 +36,8 @@ export interface GcsFile {
   createWriteStream(options?: GcsUploadOptions): Writable;
   /** `end` is included, as in the library's DownloadOptions. */
   download(options?: { start?: number; end?: number }): Promise<[Buffer, ...unknown[]]>;
+  /** The object's bytes as a stream (the library checks the whole download's CRC32C at its end). */
+  createReadStream(): Readable;
   exists(): Promise<[boolean, ...unknown[]]>;
   getMetadata(): Promise<[GcsObjectMetadata, ...unknown[]]>;
   delete(options?: { ignoreNotFound?: boolean; ifGenerationMatch?: number | string }): Promise<unknown>;
@@ -199,6 +201,15 @@ export class GcsBucket implements Bucket {
       return data;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
+      throw this.explain(error, "reading", path);
+    }
+  }
+
+  /** Streams the object's bytes: a dropped export of any size is read a chunk at a time, never downloaded whole. */
+  async *readStream(path: string): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of this.file(path).createReadStream()) yield chunk as Buffer;
+    } catch (error) {
       throw this.explain(error, "reading", path);
     }
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { describe, it } from "node:test";
 import {
   GcsBucket,
@@ -83,6 +83,23 @@ class FakeGcs implements GcsBucketHandle {
         // As the library reads a range: from start to end, both included.
         if (range) return [stored.data.subarray(range.start ?? 0, (range.end ?? stored.data.length - 1) + 1)];
         return [stored.data];
+      },
+      createReadStream: () => {
+        record("createReadStream", options);
+        const stored = this.objects.get(path);
+        // As the library does: the stream errors (404) once read, not when made.
+        if (!stored) {
+          return new Readable({
+            read() {
+              this.destroy(apiError(404, "No such object"));
+            },
+          });
+        }
+        // In 64 KiB chunks, as a download arrives.
+        const chunks: Buffer[] = [];
+        for (let start = 0; start < stored.data.length; start += 65_536)
+          chunks.push(stored.data.subarray(start, start + 65_536));
+        return Readable.from(chunks);
       },
       exists: async (): Promise<[boolean]> => {
         return [this.objects.has(path)];
@@ -300,6 +317,28 @@ describe("GCS bucket", () => {
     fake.put(path, text.replace("310", "311"));
     assert.equal(await bucket.readRange(path, 0, 4, generation), undefined, "that generation was replaced");
     assert.equal(await bucket.readRange("extracts/missing.csv", 0, 4), undefined);
+  });
+
+  it("streams an object in chunks without downloading it whole, and names a missing one", async () => {
+    const fake = new FakeGcs();
+    const bucket = new GcsBucket(fake, { clock });
+    const big = Buffer.alloc(300_000);
+    for (let index = 0; index < big.length; index++) big[index] = (index * 31 + (index >> 9)) % 251;
+    fake.put("raw/received/drop.csv", big);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of bucket.readStream("raw/received/drop.csv")) chunks.push(chunk);
+    assert.ok(chunks.length > 1, "more than one chunk");
+    assert.ok(chunks.every((chunk) => chunk.length <= 65_536));
+    assert.ok(Buffer.concat(chunks).equals(big));
+    assert.deepEqual(
+      fake.calls.map((call) => call.op),
+      ["createReadStream"],
+      "a stream, never a whole download",
+    );
+    await assert.rejects(async () => {
+      for await (const chunk of bucket.readStream("raw/received/missing.csv"))
+        assert.fail(String(chunk.length));
+    }, /Cloud Storage reading gs:\/\/pulse-shop\/raw\/received\/missing\.csv failed: No such object/);
   });
 
   it("composes up to 32 objects in one request, with the content type asked for", async () => {
