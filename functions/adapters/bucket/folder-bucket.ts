@@ -182,15 +182,20 @@ export class FolderBucket implements Bucket {
     }
   }
 
-  /** Reads data and generation from one open file, so they always belong to the same version. */
-  async readVersioned(path: string): Promise<VersionedObject | undefined> {
-    let handle: FileHandle;
+  /** The object's file, open for reading (a regular file only), or undefined when there is none. */
+  private async openIfPresent(path: string): Promise<FileHandle | undefined> {
     try {
-      handle = await openRegular(this.pathOf(path), path);
+      return await openRegular(this.pathOf(path), path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
+  }
+
+  /** Reads data and generation from one open file, so they always belong to the same version. */
+  async readVersioned(path: string): Promise<VersionedObject | undefined> {
+    const handle = await this.openIfPresent(path);
+    if (!handle) return undefined;
     try {
       const stats = await handle.stat({ bigint: true });
       return { data: await handle.readFile(), generation: generationOf(stats) };
@@ -206,13 +211,8 @@ export class FolderBucket implements Bucket {
     end: number,
     generation?: string,
   ): Promise<ObjectRange | undefined> {
-    let handle: FileHandle;
-    try {
-      handle = await openRegular(this.pathOf(path), path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
+    const handle = await this.openIfPresent(path);
+    if (!handle) return undefined;
     try {
       const stats = await handle.stat({ bigint: true });
       const current = generationOf(stats);
@@ -307,13 +307,8 @@ export class FolderBucket implements Bucket {
   }
 
   async read(path: string): Promise<Buffer | undefined> {
-    let handle: FileHandle;
-    try {
-      handle = await openRegular(this.pathOf(path), path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
+    const handle = await this.openIfPresent(path);
+    if (!handle) return undefined;
     try {
       return await handle.readFile();
     } finally {
