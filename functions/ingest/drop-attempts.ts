@@ -4,10 +4,7 @@ import { DATASETS } from "../shared/pipeline.ts";
 import type { Warehouse } from "../shared/ports.ts";
 import { queryTemplate } from "../lib/sql/queries.ts";
 import type { FileManifest } from "./file-drop.ts";
-
-async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
-  return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
-}
+import { rawTableExists } from "./raw-tables.ts";
 
 /**
  * Removes the rows attempts at the same bytes landed (an earlier, interrupted one, or this one when the file
@@ -19,7 +16,7 @@ export async function removeOwnRows(
   sha256: string,
   landedSince: string,
 ): Promise<void> {
-  if (!(await tableExists(warehouse, table))) return;
+  if (!(await rawTableExists(warehouse, table))) return;
   await warehouse.execute(
     queryTemplate("ingest/delete_file_drop_rows", { table: `${DATASETS.raw}.${table}` }),
     { sha256, landed_since: landedSince },

@@ -1,7 +1,7 @@
 // The I/O edge of one file drop: hash it, keep it as received, recognise and stream it into its raw table,
 // quarantine what cannot be loaded, replace what an earlier export of the same period landed, and record it all
 // in a manifest. Parsing and mapping live in pure modules (records, pipeline, the formats).
-import { queryTemplate } from "../lib/sql/queries.ts";
+import { deleteOfCount, queryTemplate } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
 import { DATASETS } from "../shared/pipeline.ts";
@@ -233,8 +233,10 @@ function emptyManifest(
   };
 }
 
-/** An unreadable manifest is set aside and the file is handled as new (loading it again is idempotent). */
-/** The file's manifest, if one parses; `corrupt` when one exists that does not (it is set aside and logged). */
+/**
+ * The file's manifest, if one parses. An unreadable one is set aside (logged, `corrupt`) and the file is handled as
+ * new (loading it again is idempotent).
+ */
 async function readManifest(
   bucket: Bucket,
   sha256: string,
@@ -283,18 +285,6 @@ async function recordManifest(ports: DropPorts, manifest: FileManifest): Promise
       },
     ],
   });
-}
-
-async function countSupersededRows(warehouse: Warehouse, table: string, params: Record<string, string>) {
-  const [row] = await warehouse.query<{ row_count: number }>(
-    queryTemplate("ingest/superseded_file_drop_rows", {
-      table: `${DATASETS.raw}.${table}`,
-      event_date: eventDateSql(table),
-    }),
-    params,
-    { label: `file drop rows in ${table}` },
-  );
-  return row?.row_count ?? 0;
 }
 
 async function openDetected(
@@ -523,9 +513,13 @@ async function ingestFingerprinted(
       if (format.replacement === "period") {
         // A corrected export replaces what earlier exports of the same kind landed for the days it covers
         // (the rows sql/queries/ingest/superseded_file_drop_rows.sql counts).
-        manifest.rowsReplaced = await countSupersededRows(warehouse, table, params);
+        const superseded = queryTemplate("ingest/superseded_file_drop_rows", slots);
+        const [counted] = await warehouse.query<{ row_count: number }>(superseded, params, {
+          label: `file drop rows in ${table}`,
+        });
+        manifest.rowsReplaced = counted?.row_count ?? 0;
         if (manifest.rowsReplaced > 0) {
-          await warehouse.execute(queryTemplate("ingest/delete_superseded_file_drop_rows", slots), params, {
+          await warehouse.execute(deleteOfCount(superseded), params, {
             label: `file drop ${name}: replace ${format.kind} ${summary.periodStart}..${summary.periodEnd}`,
           });
         }

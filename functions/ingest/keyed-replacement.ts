@@ -1,6 +1,6 @@
 // Orders keyed by id across file drops: a newer export's version of an order replaces the earlier drops'
 // versions of that order, and no drop removes an order it does not hold (overlapping and partial-day exports).
-import { readQuery } from "../lib/sql/queries.ts";
+import { deleteOfCount, readQuery } from "../lib/sql/queries.ts";
 import type { Warehouse } from "../shared/ports.ts";
 
 /**
@@ -14,14 +14,13 @@ export async function replaceKeyedRows(
   params: Record<string, string>,
 ): Promise<number> {
   if (table !== "shopify_orders") throw new Error(`no keyed replacement declared for raw.${table}`);
-  const [row] = await warehouse.query<{ row_count: number }>(
-    readQuery("ingest/superseded_file_drop_orders"),
-    params,
-    { label: `file drop orders superseded in ${table}` },
-  );
+  const count = readQuery("ingest/superseded_file_drop_orders");
+  const [row] = await warehouse.query<{ row_count: number }>(count, params, {
+    label: `file drop orders superseded in ${table}`,
+  });
   const superseded = row?.row_count ?? 0;
   if (superseded > 0) {
-    await warehouse.execute(readQuery("ingest/delete_superseded_file_drop_orders"), params, {
+    await warehouse.execute(deleteOfCount(count), params, {
       label: `file drop ${params.sha256?.slice(0, 12)}: replace earlier versions of its orders`,
     });
   }

@@ -24,3 +24,8 @@ export async function ensureRawTables(
   }
   return created;
 }
+
+/** Whether raw.<table> exists yet (a source with nothing landed has none until ingest declares it). */
+export async function rawTableExists(warehouse: Warehouse, table: string): Promise<boolean> {
+  return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
+}

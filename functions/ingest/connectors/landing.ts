@@ -7,7 +7,8 @@ import type { ConnectorSettings } from "../../shared/connector-settings.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
 import type { Bucket, Logger, Row, Secrets, Warehouse } from "../../shared/ports.ts";
 import { rawTable, type SourceName } from "../../shared/raw-schemas.ts";
-import { readQuery } from "../../lib/sql/queries.ts";
+import { deleteOfCount, readQuery } from "../../lib/sql/queries.ts";
+import { rawTableExists } from "../raw-tables.ts";
 
 /** The raw table each connector fills: the one Airbyte's connector for the same platform fills. */
 export const RAW_TABLE_OF: Record<SourceName, string> = {
@@ -85,10 +86,6 @@ export function fullRow(table: string, values: Row): Row {
   return row;
 }
 
-async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
-  return (await warehouse.listTables(DATASETS.raw)).some((info) => info.name === table);
-}
-
 /**
  * Counts, then deletes, the rows that earlier pulls landed and a new pull replaces: the rows the query
  * sql/queries/ingest/connector_rows_<raw table>.sql counts (every api row of the range not landed by `pull_id`),
@@ -100,14 +97,14 @@ export async function deleteOlderApiRows(
   params: Record<string, string> & { pull_id: string },
   label: string,
 ): Promise<number> {
-  if (!(await tableExists(warehouse, table))) return 0;
+  if (!(await rawTableExists(warehouse, table))) return 0;
   const count = readQuery(`ingest/connector_rows_${table}`);
   const [counted] = await warehouse.query<{ row_count: number }>(count, params, {
     label: `${label}: count replaced`,
   });
   const replaced = Number(counted?.row_count ?? 0);
   if (replaced > 0)
-    await warehouse.execute(`DELETE ${count.slice(count.indexOf("FROM "))}`, params, {
+    await warehouse.execute(deleteOfCount(count), params, {
       label: `${label}: replace`,
     });
   return replaced;

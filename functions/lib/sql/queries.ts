@@ -59,3 +59,14 @@ export function fillQuery(sql: string, values: Partial<Record<QuerySlot, string>
 export function queryTemplate(name: string, values: Partial<Record<QuerySlot, string>>): string {
   return fillQuery(readQuery(name), values);
 }
+
+/**
+ * Pure: the DELETE of the rows a count query counts, from the same text after its FROM, so that what is counted
+ * and what is deleted can never drift apart. `sql` is a `SELECT COUNT(*) AS row_count` followed by its FROM.
+ */
+export function deleteOfCount(sql: string): string {
+  const from = /^SELECT COUNT\(\*\) AS row_count\s*\n(FROM\s[\s\S]*)$/m.exec(sql)?.[1];
+  if (!from)
+    throw new Error("not a count query: a line SELECT COUNT(*) AS row_count, then its FROM, expected");
+  return `DELETE ${from}`;
+}

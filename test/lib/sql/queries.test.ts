@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { MODELS, modelPath } from "../../../functions/lib/sql/models.ts";
-import { fillQuery, querySlots, readQuery } from "../../../functions/lib/sql/queries.ts";
-import { readSql } from "../../../functions/lib/sql/sql-files.ts";
+import { deleteOfCount, fillQuery, querySlots, readQuery } from "../../../functions/lib/sql/queries.ts";
+import { readSql, sqlPath } from "../../../functions/lib/sql/sql-files.ts";
 import { SOURCES } from "../../../functions/shared/sources.ts";
 
 describe("query templates", () => {
@@ -45,5 +46,38 @@ describe("query templates", () => {
 
   it("read sql/queries/<area>/<name>.sql", () => {
     assert.match(readQuery("cli/run_day_kpis"), /FROM marts\.daily_kpis/);
+  });
+});
+
+describe("deleteOfCount", () => {
+  it("deletes from the count's own FROM on, its filters word for word, comments before it left out", () => {
+    const count = [
+      "-- Rows a new pull replaces. FROM here is prose.",
+      "SELECT COUNT(*) AS row_count",
+      "FROM raw.shopify_orders AS earlier",
+      "WHERE earlier._airbyte_extracted_at >= TIMESTAMP(@landed_at)",
+      "  AND earlier.id IN (SELECT dropped.id FROM raw.shopify_orders AS dropped)",
+    ].join("\n");
+    assert.equal(
+      deleteOfCount(count),
+      [
+        "DELETE FROM raw.shopify_orders AS earlier",
+        "WHERE earlier._airbyte_extracted_at >= TIMESTAMP(@landed_at)",
+        "  AND earlier.id IN (SELECT dropped.id FROM raw.shopify_orders AS dropped)",
+      ].join("\n"),
+    );
+    assert.throws(() => deleteOfCount("SELECT id FROM raw.shopify_orders"), /not a count query/);
+  });
+
+  it("applies to every count whose rows the ingest step deletes", () => {
+    for (const name of [
+      "ingest/superseded_file_drop_orders",
+      "ingest/superseded_file_drop_rows",
+      ...readdirSync(sqlPath("queries/ingest"))
+        .filter((file) => file.startsWith("connector_rows_"))
+        .map((file) => `ingest/${file.replace(/\.sql$/, "")}`),
+    ]) {
+      assert.match(deleteOfCount(readQuery(name)), /^DELETE FROM (raw\.\w+|\{\{table\}\})/, name);
+    }
   });
 });
