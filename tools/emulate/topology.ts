@@ -25,6 +25,9 @@ export function subscriptionName(topic: string): string {
   return `${topic}-push`;
 }
 
+/** The longest pause the subscriptions ask for between two deliveries of a failing push. */
+export const MAX_RETRY_BACKOFF_SECONDS = 10;
+
 export async function createPushTopology(
   client: PubSub,
   projectId: string,
@@ -68,7 +71,7 @@ export async function createPushTopology(
         maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS,
       },
       // What the deployment asks for; the emulator keeps its own cadence (about 1 s, then 3 s between attempts).
-      retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
+      retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: MAX_RETRY_BACKOFF_SECONDS } },
     });
     subscriptions.push(subscription);
   }

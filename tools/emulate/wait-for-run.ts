@@ -5,6 +5,7 @@ import { Ledger } from "../../functions/shared/ledger.ts";
 import { isStepName, type StepName } from "../../functions/shared/pipeline.ts";
 import type { Bucket } from "../../functions/shared/ports.ts";
 import type { FunctionServers } from "./function-servers.ts";
+import { MAX_RETRY_BACKOFF_SECONDS } from "./topology.ts";
 
 export type RunEnd =
   | { outcome: "succeeded" }
@@ -17,7 +18,9 @@ export interface WaitForRunOptions {
   pollMs?: number;
   /**
    * How long the servers must be quiet before a run that never reached notify counts as over. Longer than the
-   * emulator's pause between retries of a failing push (about 3 s), so a retrying step is not mistaken for the end.
+   * longest pause the subscriptions allow between retries of a failing push (MAX_RETRY_BACKOFF_SECONDS), so a
+   * retrying step is not mistaken for the end: the emulator's own pauses (about 3 s) stretched past the 5 s this
+   * was on a loaded machine, and a dead-lettered run was reported as settled.
    */
   settleMs?: number;
 }
@@ -55,7 +58,7 @@ export async function waitForRunEnd(
   const ledger = new Ledger(bucket);
   const deadline = Date.now() + options.timeoutMs;
   const deliveriesBefore = servers.deliveries.length;
-  const settleMs = options.settleMs ?? 5000;
+  const settleMs = options.settleMs ?? (MAX_RETRY_BACKOFF_SECONDS + 2) * 1000;
   for (;;) {
     const notify = await ledger.read(run.runDate, "notify");
     if (notify?.runId === run.runId && notify.status === "succeeded") return { outcome: "succeeded" };
