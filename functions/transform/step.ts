@@ -102,10 +102,15 @@ export function modelWindow(model: ModelDefinition, window: DateWindow): DateWin
 }
 
 /**
- * The window a keyed model (a merge: the customers, the products) reads its raw records from: the run window, or
- * further back when the last transform ran for a date before it (no transform ran for longer than the window):
- * from that run date, less the days of `lateLandingHours`, so that every record landed after that transform read
- * is merged. A partitioned model needs no such thing: the late changes rebuild the days of its rows.
+ * The window a keyed model (a merge: the customers, the products) reads its raw records from: those extracted
+ * since the last transform's run date, less the days of `lateLandingHours` (a record may land that much after a
+ * transform read past it) and one more (a run date is the shop's day, extraction times are UTC, and a run may be
+ * made for its own day, before the UTC day starts), so that every record landed after that transform read is
+ * merged. That is further back than the run window when no transform ran for longer than it, and on consecutive
+ * daily runs three days back, not the window's eight: a keyed model has no days to rebuild, and reading the window
+ * re-merged a week of customers every day. A first or full build reads the run window; a run for a date before
+ * the last one's reads from its own last day on. A partitioned model needs no such thing: the late changes
+ * rebuild the days of its rows.
  */
 export function keyedModelWindow(
   window: DateWindow,
@@ -113,8 +118,8 @@ export function keyedModelWindow(
   lateLandingHours: number,
 ): DateWindow {
   if (lastRunDate === undefined) return window;
-  const since = addDays(lastRunDate, -Math.ceil(lateLandingHours / 24));
-  return since < window.start ? { start: since, end: window.end } : window;
+  const since = addDays(lastRunDate, -Math.ceil(lateLandingHours / 24) - 1);
+  return { start: since < window.end ? since : window.end, end: window.end };
 }
 
 /**
@@ -240,10 +245,10 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     warm ? previous.runDate : undefined,
     config.lateLandingHours,
   );
-  if (keyedWindow.start < incrementalWindow.start)
+  if (warm && previous.runDate < incrementalWindow.start)
     log.warn("no transform ran since before the window: the keyed models merge the records landed since", {
       since: keyedWindow.start,
-      lastRunDate: previous?.runDate,
+      lastRunDate: previous.runDate,
     });
   // Those hours are read again for the late days.
   const relanded = warm && previousSpan && spanNow ? relandedTables(previousSpan, spanNow) : [];

@@ -40,17 +40,24 @@ const soap = (title: string, extractedAt: string) => ({
 describe("keyed models' window", () => {
   const window = { start: "2026-11-18", end: "2026-11-25" };
 
-  it("is the run window on consecutive daily runs", () => {
-    assert.deepEqual(keyedModelWindow(window, "2026-11-24", 24), window);
-    assert.deepEqual(keyedModelWindow(window, "2026-11-19", 24), window);
+  it("reads what landed since two days before the last run date on consecutive daily runs", () => {
+    // The window's first days were merged by the runs before: the late-landing day and a day's margin are read again.
+    assert.deepEqual(keyedModelWindow(window, "2026-11-24", 24), { start: "2026-11-22", end: "2026-11-25" });
+    assert.deepEqual(keyedModelWindow(window, "2026-11-25", 24), { start: "2026-11-23", end: "2026-11-25" });
+    assert.deepEqual(keyedModelWindow(window, "2026-11-24", 0), { start: "2026-11-23", end: "2026-11-25" });
+    assert.deepEqual(keyedModelWindow(window, "2026-11-24", 49), { start: "2026-11-20", end: "2026-11-25" });
     assert.deepEqual(keyedModelWindow(window, undefined, 24), window, "a first or full build");
   });
 
-  it("reaches back to the last run date, less the late-landing hours in whole days, after a gap", () => {
-    assert.deepEqual(keyedModelWindow(window, "2026-11-10", 24), { start: "2026-11-09", end: "2026-11-25" });
-    assert.deepEqual(keyedModelWindow(window, "2026-11-10", 25), { start: "2026-11-08", end: "2026-11-25" });
-    assert.deepEqual(keyedModelWindow(window, "2026-11-10", 0), { start: "2026-11-10", end: "2026-11-25" });
-    assert.deepEqual(keyedModelWindow(window, "2026-11-18", 24), { start: "2026-11-17", end: "2026-11-25" });
+  it("reads from its own last day on when the last run was for a later date", () => {
+    assert.deepEqual(keyedModelWindow(window, "2026-11-30", 24), { start: "2026-11-25", end: "2026-11-25" });
+  });
+
+  it("reaches back to the last run date, less the late-landing hours in whole days and one, after a gap", () => {
+    assert.deepEqual(keyedModelWindow(window, "2026-11-10", 24), { start: "2026-11-08", end: "2026-11-25" });
+    assert.deepEqual(keyedModelWindow(window, "2026-11-10", 25), { start: "2026-11-07", end: "2026-11-25" });
+    assert.deepEqual(keyedModelWindow(window, "2026-11-10", 0), { start: "2026-11-09", end: "2026-11-25" });
+    assert.deepEqual(keyedModelWindow(window, "2026-11-19", 24), { start: "2026-11-17", end: "2026-11-25" });
   });
 });
 
@@ -107,6 +114,57 @@ describe("a daily run after two weeks without a transform", { timeout: WHOLE_BUI
     assert.deepEqual(titles, [{ product_title: "Olive Soap", days: 25 }]);
     // And every model as a full rebuild from the same raw rows builds it.
     const differences = await differencesFromFullRebuild(shop, "2026-11-25");
+    assert.deepEqual(
+      Object.entries(differences).filter(([, rows]) => rows > 0),
+      [],
+    );
+  });
+});
+
+describe("consecutive daily runs", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
+  let warehouse: DuckDbWarehouse | undefined;
+  afterEach(async () => {
+    await warehouse?.close();
+    warehouse = undefined;
+  });
+
+  it("merge the customers landed since two days before the last run, one landed late among them", async () => {
+    const shop = await openFixtureWarehouse();
+    warehouse = shop;
+    await insertRaw(
+      shop,
+      "shopify_orders",
+      novemberDays(1, 11).map((day, index) => soapOrder(index + 1, `${day}T10:00:00Z`, `${day}T23:00:00Z`)),
+    );
+    await insertRaw(shop, "shopify_products", [soap("Soap", "2026-11-02T07:00:00Z")]);
+    await insertRaw(shop, "shopify_customers", [
+      customer(1, 1, "2026-11-02T10:00:00Z", "2026-11-02T07:00:00Z"),
+      customer(2, 1, "2026-11-05T10:00:00Z", "2026-11-05T07:00:00Z"),
+    ]);
+    await buildModels(shop, "2026-11-10", { fullRefresh: true });
+
+    // After the run of the 10th: customer 1 again, and customer 3, extracted before that run read but landed
+    // after it (a sync's batches committed out of order, within the late-landing hours).
+    await insertRaw(shop, "shopify_customers", [
+      customer(1, 2, "2026-11-11T10:00:00Z", "2026-11-11T07:00:00Z"),
+      customer(3, 1, "2026-11-10T09:00:00Z", "2026-11-10T09:30:00Z"),
+    ]);
+    const run = await buildModels(shop, "2026-11-11");
+
+    // Customer 2 (landed on the 5th, inside the run window of the 4th to the 11th) was merged by the run of the
+    // 10th and is not merged again; 1 and 3 are.
+    assert.equal(run.rows?.["staging.stg_shopify_customers"], 2);
+    assert.deepEqual(
+      await shop.query(
+        "SELECT customer_id, orders_count FROM staging.stg_shopify_customers ORDER BY customer_id",
+      ),
+      [
+        { customer_id: 1, orders_count: 2 },
+        { customer_id: 2, orders_count: 1 },
+        { customer_id: 3, orders_count: 1 },
+      ],
+    );
+    const differences = await differencesFromFullRebuild(shop, "2026-11-11");
     assert.deepEqual(
       Object.entries(differences).filter(([, rows]) => rows > 0),
       [],
