@@ -9,7 +9,13 @@ import { readSql } from "../lib/sql/sql-files.ts";
 import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
 import { HISTORY_START, runWindow } from "../lib/run-window.ts";
 import { lastWatermark } from "../lib/warehouse-state.ts";
-import { historySettingsOf, modelParams, modelWindow, piiKeyPads } from "../transform/step.ts";
+import {
+  historySettingsOf,
+  keyedModelWindow,
+  modelParams,
+  modelWindow,
+  piiKeyPads,
+} from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
 import { formatBytes } from "../lib/bytes.ts";
@@ -59,13 +65,18 @@ export async function planRun(
       case "transform": {
         const pads = await piiKeyPads(ports.secrets);
         // As transform: all history runs through the newest run date built, when that is after this one.
-        const newest = (await lastWatermark(ports.warehouse))?.runDate ?? message.runDate;
+        const lastRunDate = (await lastWatermark(ports.warehouse))?.runDate;
+        const newest = lastRunDate ?? message.runDate;
         const allHistory = {
           start: HISTORY_START,
           end: newest > message.runDate ? newest : message.runDate,
         };
         const settings = await historySettingsOf(ports.warehouse, config, pads);
         const changed = changedHistorySettings(settings.built, settings.now);
+        const warm =
+          !message.options.fullRefresh &&
+          !changed.length &&
+          MODELS.every((model) => existing.get(model.layer)?.has(model.name));
         if (changed.length)
           lines.push(`  changed since the tables were built: ${changed.join("; ")}: all history is rebuilt`);
         for (const model of MODELS) {
@@ -74,10 +85,19 @@ export async function planRun(
             !changed.length &&
             (model.partitionColumn !== undefined || model.uniqueKey !== undefined) &&
             existing.get(model.layer)?.has(model.name);
-          const modelRange = incremental ? modelWindow(model, window) : allHistory;
+          const keyed = model.uniqueKey !== undefined && model.partitionColumn === undefined;
+          // As transform: a keyed model reads what landed since the last run date (keyedModelWindow).
+          const modelRange = !incremental
+            ? allHistory
+            : modelWindow(
+                model,
+                keyed
+                  ? keyedModelWindow(window, warm ? lastRunDate : undefined, config.lateLandingHours)
+                  : window,
+              );
           const how = !incremental
             ? "rebuild whole"
-            : model.uniqueKey && !model.partitionColumn
+            : keyed
               ? `merge by ${model.uniqueKey} the records landed since ${modelRange.start}`
               : `replace ${modelRange.start} → ${modelRange.end}`;
           let estimate = "";
