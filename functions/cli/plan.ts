@@ -11,9 +11,10 @@ import { HISTORY_START, runWindow } from "../lib/run-window.ts";
 import { lastWatermark } from "../lib/warehouse-state.ts";
 import {
   historySettingsOf,
+  incrementalModelWindow,
+  isKeyedModel,
   keyedModelWindow,
   modelParams,
-  modelWindow,
   piiKeyPads,
 } from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
@@ -77,6 +78,8 @@ export async function planRun(
           !message.options.fullRefresh &&
           !changed.length &&
           MODELS.every((model) => existing.get(model.layer)?.has(model.name));
+        // As transform: a keyed model reads what landed since the last run date.
+        const keyedWindow = keyedModelWindow(window, warm ? lastRunDate : undefined, config.lateLandingHours);
         if (changed.length)
           lines.push(`  changed since the tables were built: ${changed.join("; ")}: all history is rebuilt`);
         for (const model of MODELS) {
@@ -85,19 +88,10 @@ export async function planRun(
             !changed.length &&
             (model.partitionColumn !== undefined || model.uniqueKey !== undefined) &&
             existing.get(model.layer)?.has(model.name);
-          const keyed = model.uniqueKey !== undefined && model.partitionColumn === undefined;
-          // As transform: a keyed model reads what landed since the last run date (keyedModelWindow).
-          const modelRange = !incremental
-            ? allHistory
-            : modelWindow(
-                model,
-                keyed
-                  ? keyedModelWindow(window, warm ? lastRunDate : undefined, config.lateLandingHours)
-                  : window,
-              );
+          const modelRange = incremental ? incrementalModelWindow(model, window, keyedWindow) : allHistory;
           const how = !incremental
             ? "rebuild whole"
-            : keyed
+            : isKeyedModel(model)
               ? `merge by ${model.uniqueKey} the records landed since ${modelRange.start}`
               : `replace ${modelRange.start} → ${modelRange.end}`;
           let estimate = "";

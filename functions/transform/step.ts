@@ -122,6 +122,23 @@ export function keyedModelWindow(
   return { start: since < window.end ? since : window.end, end: window.end };
 }
 
+/** A keyed model: merged by its unique key, without partitions (the customers, the products). */
+export function isKeyedModel(model: ModelDefinition): boolean {
+  return model.uniqueKey !== undefined && model.partitionColumn === undefined;
+}
+
+/**
+ * The window an incremental run builds a model for: a keyed model's from keyedModelWindow, a partitioned one's
+ * from the run window (by its grain: modelWindow). The transform and `plan` both ask this.
+ */
+export function incrementalModelWindow(
+  model: ModelDefinition,
+  runWindow: DateWindow,
+  keyedWindow: DateWindow,
+): DateWindow {
+  return modelWindow(model, isKeyedModel(model) ? keyedWindow : runWindow);
+}
+
 /**
  * The window of a model for days that changed late (before the run window): a monthly model rebuilds each
  * touched month whole, to its last day or the run date, so a late refund never leaves a month cut short.
@@ -347,8 +364,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
     const incremental =
       !rebuildAll && exists && (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
-    const keyed = model.uniqueKey !== undefined && model.partitionColumn === undefined;
-    const window = incremental ? modelWindow(model, keyed ? keyedWindow : incrementalWindow) : fullWindow;
+    const window = incremental ? incrementalModelWindow(model, incrementalWindow, keyedWindow) : fullWindow;
     const modelStarted = performance.now();
     const result = await warehouse.materialize({
       dataset: model.layer,
