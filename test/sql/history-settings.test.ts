@@ -2,23 +2,16 @@
 // between two runs, on hand-made raw rows: a daily run would rebuild its window under the new setting and keep
 // the older days under the old one, so the transform rebuilds all history, as a full refresh does.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
-import { planRun } from "../../functions/cli/plan.ts";
 import { hashPii } from "../../functions/lib/pii.ts";
-import { loadConfig } from "../../functions/shared/config.ts";
-import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import { fixedSecrets } from "../../tools/fixed-secrets.ts";
 import {
   buildModels,
   differencesFromFullRebuild,
   FIXTURE_PII_KEY,
   insertRaw,
   openFixtureWarehouse,
+  planFixtureRun,
   soapOrder,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
@@ -101,27 +94,14 @@ describe("settings that reach every day of history", { timeout: WHOLE_BUILD_SUIT
 
   it("says so in the plan of the run, before running it", async () => {
     const shop = await shopBuiltOn20th();
-    const bucketDir = await mkdtemp(join(tmpdir(), "pulse-plan-"));
-    try {
-      const lines = await planRun(
-        parseRunMessage({ runDate: "2026-11-20", runId: "plan", trigger: "manual" }),
-        loadConfig({ env: LONDON, cwd: "/tmp" }),
-        {
-          warehouse: shop,
-          bucket: new FolderBucket(bucketDir),
-          secrets: fixedSecrets({ piiHashKey: FIXTURE_PII_KEY }),
-        },
-      );
-      assert.ok(
-        lines.includes(
-          "  changed since the tables were built: the shop's time zone (America/New_York → Europe/London): all history is rebuilt",
-        ),
-        lines.join("\n"),
-      );
-      assert.ok(lines.includes("  staging.stg_shopify_orders: rebuild whole"), lines.join("\n"));
-    } finally {
-      await rm(bucketDir, { recursive: true, force: true });
-    }
+    const lines = await planFixtureRun(shop, "2026-11-20", LONDON);
+    assert.ok(
+      lines.includes(
+        "  changed since the tables were built: the shop's time zone (America/New_York → Europe/London): all history is rebuilt",
+      ),
+      lines.join("\n"),
+    );
+    assert.ok(lines.includes("  staging.stg_shopify_orders: rebuild whole"), lines.join("\n"));
   });
 
   it("rebuilds all history when the PII key changes, so a returning customer keeps one identity", async () => {

@@ -3,24 +3,16 @@
 // only the records extracted since the window opened, and a pipeline stopped for two weeks (a broken deploy, an
 // expired key) left every customer created or updated in its first week out of the dimension, for good.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
-import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { planRun } from "../../functions/cli/plan.ts";
-import { loadConfig } from "../../functions/shared/config.ts";
-import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { keyedModelWindow } from "../../functions/transform/step.ts";
-import { fixedSecrets } from "../../tools/fixed-secrets.ts";
 import {
   buildModels,
   differencesFromFullRebuild,
-  FIXTURE_PII_KEY,
   insertRaw,
   novemberDays,
   openFixtureWarehouse,
+  planFixtureRun,
   soapOrder,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
@@ -159,26 +151,13 @@ describe("consecutive daily runs", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, ()
       customer(3, 1, "2026-11-10T09:00:00Z", "2026-11-10T09:30:00Z"),
     ]);
     // The plan says what the run reads (a dry run's estimate on BigQuery is for the same window).
-    const bucketDir = await mkdtemp(join(tmpdir(), "pulse-plan-"));
-    try {
-      const plan = await planRun(
-        parseRunMessage({ runDate: "2026-11-11", runId: "plan", trigger: "manual" }),
-        loadConfig({ env: {}, cwd: "/tmp" }),
-        {
-          warehouse: shop,
-          bucket: new FolderBucket(bucketDir),
-          secrets: fixedSecrets({ piiHashKey: FIXTURE_PII_KEY }),
-        },
-      );
-      assert.ok(
-        plan.includes(
-          "  staging.stg_shopify_customers: merge by customer_id the records landed since 2026-11-08",
-        ),
-        plan.join("\n"),
-      );
-    } finally {
-      await rm(bucketDir, { recursive: true, force: true });
-    }
+    const plan = await planFixtureRun(shop, "2026-11-11");
+    assert.ok(
+      plan.includes(
+        "  staging.stg_shopify_customers: merge by customer_id the records landed since 2026-11-08",
+      ),
+      plan.join("\n"),
+    );
     const run = await buildModels(shop, "2026-11-11");
 
     // Customer 2 (landed on the 5th, inside the run window of the 4th to the 11th) was merged by the run of the

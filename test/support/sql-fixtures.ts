@@ -1,6 +1,11 @@
 // Builds the models on an in-memory DuckDB from hand-written raw rows, for the SQL fixture tests.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb/types.ts";
+import { planRun } from "../../functions/cli/plan.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Row } from "../../functions/shared/ports.ts";
@@ -121,6 +126,28 @@ export async function buildModels(
     log: silentLogger(),
   } as unknown as StepContext;
   return runTransform(context);
+}
+
+/** The lines `plan` prints for a run date on this warehouse (with the settings of `env`), before running it. */
+export async function planFixtureRun(
+  warehouse: DuckDbWarehouse,
+  runDate: string,
+  env: Record<string, string> = {},
+): Promise<string[]> {
+  const bucketDir = await mkdtemp(join(tmpdir(), "pulse-plan-"));
+  try {
+    return await planRun(
+      parseRunMessage({ runDate, runId: "plan", trigger: "manual" }),
+      loadConfig({ env, cwd: "/tmp" }),
+      {
+        warehouse,
+        bucket: new FolderBucket(bucketDir),
+        secrets: fixedSecrets({ piiHashKey: FIXTURE_PII_KEY }),
+      },
+    );
+  } finally {
+    await rm(bucketDir, { recursive: true, force: true });
+  }
 }
 
 /**
