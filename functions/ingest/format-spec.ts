@@ -48,6 +48,12 @@ export type MapOutput =
 
 export interface RecordMapper {
   push(record: DataRecord): MapOutput[];
+  /**
+   * A record that cannot be read as a row (its fields do not line up with the header), with why. A mapper that
+   * groups records (an order's lines) quarantines the whole group the record belongs to, so that an order never
+   * loads without one of its lines; without this method the record is quarantined alone.
+   */
+  refuse?(record: DataRecord, reason: string): MapOutput[];
   /** Whatever the mapper still holds at the end of the file (the last order of a grouped export). */
   finish(): MapOutput[];
 }
@@ -187,7 +193,8 @@ export function stableKey(...parts: string[]): string {
  * deduplicated away downstream.
  */
 export class ConsecutiveGroups {
-  private current: { key: string; records: DataRecord[] } | undefined;
+  private current:
+    { key: string; records: DataRecord[]; refused?: { line: number; reason: string } } | undefined;
   private readonly closed = new Set<string>();
 
   constructor(
@@ -216,11 +223,31 @@ export class ConsecutiveGroups {
     return out;
   }
 
+  /**
+   * A record of the group `key` that cannot be read (see RecordMapper.refuse): it joins its group as push does,
+   * and the whole group is quarantined when it closes, with the first such record's line and reason.
+   */
+  refuse(key: string, record: DataRecord, reason: string): MapOutput[] {
+    const out = this.push(key, record, false);
+    if (this.current?.key === key && this.current.records.at(-1) === record) {
+      this.current.refused ??= { line: record.line, reason };
+    }
+    return out;
+  }
+
   close(): MapOutput[] {
     if (!this.current) return [];
-    const { key, records } = this.current;
+    const { key, records, refused } = this.current;
     this.current = undefined;
     this.closed.add(key);
+    if (refused !== undefined) {
+      const whole =
+        records.length === 1
+          ? ""
+          : `; all ${records.length} of its rows are quarantined, as the ${this.noun} must not load without that line`;
+      const reason = `${this.noun} ${key}: line ${refused.line} ${refused.reason}${whole}`;
+      return [{ type: "reject", records, reason }];
+    }
     return this.emit(key, records);
   }
 }

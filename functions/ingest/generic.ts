@@ -235,6 +235,10 @@ export function genericFormat(mapping: Mapping): FormatSpec {
             ];
           return groups.push(key, record, false);
         },
+        refuse(record, reason) {
+          const key = cleanCell(header.cell(record, mapping.columns.orderId));
+          return key ? groups.refuse(key, record, reason) : [{ type: "reject", records: [record], reason }];
+        },
         finish: () => groups.close(),
       };
     },

@@ -153,18 +153,16 @@ export async function mapRecords(
       await quarantine([record], "repeats the header row (two exports pasted together?)");
       continue;
     }
-    if (cells.length < header.size) {
-      await quarantine(
-        [record],
-        `has ${cells.length} of the header's ${header.size} fields (a truncated or mis-split row)`,
-      );
-      continue;
-    }
-    if (cells.length > header.size && cells.slice(header.size).some((cell) => cell.trim() !== "")) {
-      await quarantine(
-        [record],
-        `has ${cells.length} fields where the header has ${header.size} (an unquoted delimiter in a value?)`,
-      );
+    const misaligned =
+      cells.length < header.size
+        ? `has ${cells.length} of the header's ${header.size} fields (a truncated or mis-split row)`
+        : cells.length > header.size && cells.slice(header.size).some((cell) => cell.trim() !== "")
+          ? `has ${cells.length} fields where the header has ${header.size} (an unquoted delimiter in a value?)`
+          : undefined;
+    if (misaligned !== undefined) {
+      // Through the mapper, which knows the record's group: an order is quarantined whole, never loaded short.
+      if (mapper.refuse) await handle(mapper.refuse(record, misaligned));
+      else await quarantine([record], misaligned);
       continue;
     }
     await handle(mapper.push(record));

@@ -287,6 +287,10 @@ export const SHOPIFY_ORDERS: FormatSpec = {
         if (!name) return reject([record], `column "Name" is empty`);
         return groups.push(name, record, false);
       },
+      refuse(record, reason) {
+        const name = cleanCell(header.cell(record, "Name"));
+        return name ? groups.refuse(name, record, reason) : reject([record], reason);
+      },
       finish: () => groups.close(),
     };
   },
@@ -415,6 +419,10 @@ export const SHOPIFY_PRODUCTS: FormatSpec = {
         const handle = cleanCell(header.cell(record, "Handle"));
         if (!handle) return reject([record], `column "Handle" is empty`);
         return groups.push(handle, record, false);
+      },
+      refuse(record, reason) {
+        const handle = cleanCell(header.cell(record, "Handle"));
+        return handle ? groups.refuse(handle, record, reason) : reject([record], reason);
       },
       finish: () => groups.close(),
     };

@@ -47,6 +47,13 @@ async function shopifyOrders(): Promise<string> {
   return (await fixture("shopify-orders.csv")).toString("utf8");
 }
 
+/** The text with `suffix` added at the end of physical line `line` (1-based). */
+function withLineEnding(text: string, line: number, suffix: string): string {
+  const lines = text.split("\n");
+  lines[line - 1] = `${lines[line - 1] ?? ""}${suffix}`;
+  return lines.join("\n");
+}
+
 async function quarantineReasons(harness: Harness, outcome: DropOutcome): Promise<string[]> {
   if (!outcome.quarantinePath) return [];
   const text = String(await harness.bucket.read(outcome.quarantinePath));
@@ -342,6 +349,19 @@ const CASES: Case[] = [
     },
   },
   {
+    // A declared mapping groups an invoice's rows by its order column the same way.
+    name: "a mapped sales export's invoice with a truncated row is quarantined whole",
+    file: "cave-truncated-line.csv",
+    mappings: [SALES_MAPPING],
+    data: () => sales("F7;21/11/2026;A;10,00", "F7;21/11/2026", "F8;21/11/2026;B;5,00"),
+    expect: {
+      status: "loaded",
+      loaded: 1,
+      quarantined: 2,
+      reason: /^order F7: line 3 has 2 of the header's 4 fields .*all 2 of its rows are quarantined/,
+    },
+  },
+  {
     name: "credit notes (negative amounts) are not sales",
     file: "cave-credit.csv",
     mappings: [SALES_MAPPING],
@@ -491,6 +511,34 @@ const CASES: Case[] = [
       loaded: 6,
       quarantined: 2,
       reason: /line item on line \d+: column "Lineitem quantity": "1.5" is not a whole number/,
+    },
+  },
+  {
+    // A mis-split row is refused before its cells are read, but its order is still known by its first column:
+    // the order's other rows go with it, never loaded short of that line's units and revenue.
+    name: "a line of an order with a field too many quarantines its whole order, naming the line",
+    file: "orders-line-extra-field.csv",
+    data: async () => withLineEnding(await shopifyOrders(), 6, ",stray"),
+    expect: {
+      status: "loaded",
+      loaded: 6,
+      quarantined: 2,
+      reason:
+        /^order #1001: line 6 has 80 fields where the header has 79 .*; all 2 of its rows are quarantined, as the order must not load without that line$/,
+    },
+  },
+  {
+    // The order's first row (its totals) refused: its two other rows were quarantined as "column Id is empty",
+    // which hid the cause; now the three go together under the first row's reason.
+    name: "an order whose first row is mis-split is quarantined whole, under that row's reason",
+    file: "orders-first-row-extra-field.csv",
+    data: async () => withLineEnding(await shopifyOrders(), 9, ",stray"),
+    expect: {
+      status: "loaded",
+      loaded: 5,
+      quarantined: 3,
+      reason:
+        /^order #1003: line 8 has 80 fields where the header has 79 .*all 3 of its rows are quarantined/,
     },
   },
   {
