@@ -2,6 +2,7 @@
 // with the shop, the period and the slide number), native editable charts, heat-shaded grids. Layout only:
 // every string and number comes formatted from the content model.
 import JSZip from "jszip";
+import { escapeHtml } from "../lib/reporting/html.ts";
 import yazl from "yazl";
 import type { ContentSlide, DeckBlock, DeckContent, PlacedBlock } from "./deck-content.ts";
 import { type Box, fixedHeight, renderKpis, renderTable, renderText, tableFontSize } from "./deck-blocks.ts";
@@ -179,7 +180,9 @@ export async function renderDeck(content: DeckContent): Promise<Buffer> {
   const pptx = new PptxGenJSClass();
   pptx.layout = "LAYOUT_16x9";
   pptx.author = "DTC Pulse";
-  pptx.company = content.shopName;
+  // pptxgenjs 4.0.1 writes the company into docProps/app.xml as it is, where it escapes the title, subject and
+  // author: a shop named "Salt & Pepper" made that part malformed XML. Its HTML escapes are XML's too.
+  pptx.company = escapeHtml(content.shopName);
   pptx.title = `${content.shopName} — ${content.title}`;
   pptx.subject = `Daily performance for ${content.runDate}`;
   pptx.theme = { headFontFace: FONT, bodyFontFace: FONT };
