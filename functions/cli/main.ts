@@ -12,6 +12,7 @@ import {
   secretsFromEnvironment,
 } from "../shared/config.ts";
 import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
+import { terminalSafe } from "../lib/text-safety.ts";
 import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
 import type { Secrets } from "../shared/ports.ts";
 import { isStepName, STEP_NAMES, type StepName } from "../shared/pipeline.ts";
@@ -114,16 +115,14 @@ function refuseFutureRunDate(date: string | undefined, config: PulseConfig, now 
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   if (argv[0] === "rerun") return rerun(argv.slice(1), env);
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const write = (line: string) => toStdout(`${line}\n`);
   if (argv[0] === "init") return initCommand(argv.slice(1), env);
   if (argv[0] === "looker-url") return lookerUrlCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(
-      `${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`,
-    );
+    toStderr(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -133,7 +132,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   const command = positionals[0] ?? "run";
   if (!["run", "demo", "plan"].includes(command)) {
-    process.stderr.write(`unknown command "${command}"; run with --help for usage.\n`);
+    toStderr(`unknown command "${command}"; run with --help for usage.\n`);
     return 2;
   }
 
@@ -149,15 +148,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
     refuseFutureRunDate(values.date, config);
     secrets = localSecrets(config, secretsFromEnvironment(env));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
   }
 
   if (values.cloud) {
     if (command !== "plan") {
-      process.stderr.write(
-        "--cloud goes with plan only: the cloud runs the pipeline itself (rerun resumes it).\n",
-      );
+      toStderr("--cloud goes with plan only: the cloud runs the pipeline itself (rerun resumes it).\n");
       return 2;
     }
     return cloudPlanCommand(config, env, values, write);
@@ -174,7 +171,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       { regenerate: Boolean(values.regenerate) },
     );
     if (mode.kind === "refused") {
-      process.stderr.write(`${mode.reason}\n`);
+      toStderr(`${mode.reason}\n`);
       return 2;
     }
     const demo = mode.kind === "demo";
@@ -193,7 +190,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       });
     } catch (error) {
       if (error instanceof UsageError || error instanceof InvalidMessageError) {
-        process.stderr.write(`${error.message}\n`);
+        toStderr(`${error.message}\n`);
         return 2;
       }
       throw error;
@@ -238,7 +235,7 @@ async function cloudPlanCommand(
     for (const line of await planCloudRun(message, config, env)) write(line);
     return 0;
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
     const usage =
       error instanceof ConfigError || error instanceof UsageError || error instanceof InvalidMessageError;
     return usage ? 2 : 1;
@@ -248,9 +245,9 @@ async function cloudPlanCommand(
 /** `init`: its own flags; a usage or settings problem exits 2 with the message. */
 async function initCommand(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   try {
-    return await runInit(argv, env, process.cwd(), (line) => process.stdout.write(`${line}\n`));
+    return await runInit(argv, env, process.cwd(), (line) => toStdout(`${line}\n`));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
     return isInitUsageError(error) || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
   }
 }
@@ -262,11 +259,11 @@ function lookerUrlCommand(argv: string[], env: Record<string, string | undefined
       argv,
       env,
       process.cwd(),
-      (line) => process.stdout.write(`${line}\n`),
-      (line) => process.stderr.write(`${line}\n`),
+      (line) => toStdout(`${line}\n`),
+      (line) => toStderr(`${line}\n`),
     );
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
     const usage =
       error instanceof LookerUrlUsageError ||
       error instanceof ConfigError ||
@@ -325,15 +322,25 @@ function parse(argv: string[]) {
   return { values, settingFlags: values as FlagValues, positionals };
 }
 
+/**
+ * Everything the command line prints goes through these: it quotes file names, findings and errors from the
+ * shop's files, which must not drive the terminal (see terminalSafe).
+ */
+function toStdout(text: string): void {
+  process.stdout.write(terminalSafe(text));
+}
+
+function toStderr(text: string): void {
+  process.stderr.write(terminalSafe(text));
+}
+
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("functions/cli/main.ts")) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(
-        `pulse failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      toStderr(`pulse failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -132,15 +132,18 @@ export function latestExtractPath(name: string): string {
 const MAX_STORAGE_NAME_BYTES = 120;
 
 /**
- * A dropped file's name as it may be stored: path separators, backslashes, control and shell-hostile characters
- * become "_", leading dots go (no "..", no hidden files), and a long name is cut to 120 bytes keeping its
- * extension. The original name is kept in the file's manifest.
+ * A dropped file's name as it may be stored: path separators, backslashes, control characters (C0, DEL, C1),
+ * the invisible bidirectional marks, overrides and isolates (a name shown reversed), and the characters a shell
+ * acts on inside a word (wildcards, quotes, redirections, command substitution and chaining: * ? " ' < > | $ `
+ * ; & !) become "_"; spaces and parentheses stay (a browser's "orders_export (1).csv"). Leading dots go (no
+ * "..", no hidden files), and a long name is cut to 120 bytes keeping its extension. The original name is kept in
+ * the file's manifest.
  */
 export function storageName(fileName: string): string {
   let name = fileName
     .normalize("NFC")
     // eslint-disable-next-line no-control-regex -- control characters are what is replaced
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, "_")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069/\\:*?"'<>|$`;&!]/g, "_")
     .replace(/^[.\s]+/, "")
     .trim();
   if (!name || /^_*$/.test(name)) name = `file${name}`;

@@ -20,3 +20,18 @@ export function stripControlCharactersDeep<T>(value: T): T {
   }
   return value;
 }
+
+// What a terminal acts on rather than shows: C0 controls but tab and line feed (ESC starts a sequence that can
+// clear the screen, recolour or retitle it; CR overwrites a line), DEL, C1 controls (U+009B is a one-byte CSI on
+// some terminals) and the bidirectional overrides and isolates that show a name reversed.
+const TERMINAL_CONTROLS =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A line for the terminal, whatever it quotes (a dropped file's name, an error from a file): every character a
+ * terminal would act on shown as U+FFFD, so the reader sees that something was there and nothing is hidden.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, "\ufffd");
+}

@@ -100,6 +100,16 @@ describe("pulse command line", () => {
     assert.match(unknown.stderr, /Unknown option '--colour'/);
   });
 
+  it("prints what it quotes without letting it drive the terminal: an escape sequence shows as U+FFFD", async () => {
+    const hostileDir = join(workDir, "shop\u001b[2J\u001b[31mred\u0007");
+    const result = pulse("init", "--shop-name", "Escape", "--work-dir", hostileDir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Wrote .*shop\ufffd\[2J\ufffd\[31mred\ufffd/);
+    assert.ok(!(result.stdout + result.stderr).includes("\u001b"), "no ESC printed");
+    assert.ok(!(result.stdout + result.stderr).includes("\u0007"), "no BEL printed");
+    await rm(hostileDir, { recursive: true, force: true });
+  });
+
   it("init validates what it would write through the options table, and writes nothing on a mistake", () => {
     const badZone = pulse("init", "--shop-name", "A", "--timezone", "Mars/Base");
     assert.equal(badZone.status, 2);

@@ -119,13 +119,27 @@ describe("file drops: hostile files never block the shop", () => {
     await assertHandled("30-digit amount", outcome, `${INBOX_PREFIX}${name}`);
   });
 
-  for (const name of ["meta\\nov.csv", "..\\..\\pulse.key.csv", "...csv", ".hidden meta.csv"]) {
+  for (const name of [
+    "meta\\nov.csv",
+    "..\\..\\pulse.key.csv",
+    "...csv",
+    ".hidden meta.csv",
+    "ord\u0085er\u009b31m.csv",
+    "rtl\u202evsc.csv",
+    "$(touch pwned)`id`;x&y!.csv",
+  ]) {
     it(`a hostile name (${JSON.stringify(name)}) is stored under a safe name and kept as it was in the manifest`, async () => {
       const outcome = await harness.ingest(name, meta(metaRow(`ad ${name}`, "3.00")));
       assert.equal(outcome.manifest.status, "loaded", outcome.manifest.error ?? "");
       assert.equal(outcome.manifest.fileName, name);
       const stored = outcome.manifest.receivedPath.split("/").pop() ?? "";
       assert.doesNotMatch(stored, /[\\/]|^\./, `stored as ${stored}`);
+      // No C1 control, bidi override or character a shell acts on inside a word reaches the stored name.
+      assert.doesNotMatch(
+        stored,
+        /[\u0080-\u009f\u202a-\u202e\u2066-\u2069$`;&!'"*?<>|]/,
+        `stored as ${stored}`,
+      );
       await assertHandled(`name ${name}`, outcome, `${INBOX_PREFIX}${name}`);
     });
   }
