@@ -81,15 +81,30 @@ function utmsInJson(value: string): { name: string; value: string }[] {
   return found;
 }
 
+/** Whether a URL carries a non-empty `name` parameter, read as staging reads it ([?&]utm_source=([^&#]+)). */
+const hasParameter = (url: string, name: string): boolean => new RegExp(`[?&]${name}=[^&#]`).test(url);
+
+const queryOf = (utms: readonly { name: string; value: string }[]): string =>
+  utms.map(({ name, value }) => `${name}=${encodeURIComponent(value)}`).join("&");
+
 /**
- * The landing site with its UTM query, as staging reads it: a landing URL among the attributes when it carries
- * UTMs, else one built from UTM attributes (utm_source, "UTM Source", utm-medium …) or the utm_* keys of a
- * tracking app's JSON attribute. Null when the order has no UTMs.
+ * The landing site with its UTM query, as staging reads it. Its base is a landing URL among the attributes when it
+ * carries UTMs (kept whole: utm_content, utm_term, gclid, fbclid …), else "/". Each UTM the URL lacks is then added
+ * from the UTM attributes (utm_source, "UTM Source", utm-medium …), else from the utm_* keys of a tracking app's
+ * JSON attribute: a landing URL with only utm_content=video1 and an attribute "utm_source: facebook" keeps both.
+ * Null when the order has no UTMs.
+ *
+ * When the URL and an attribute both give the same UTM, the URL's wins: it is what the visitor actually landed
+ * with, while the attributes are a copy a tracking app wrote, usually from that same URL (or from another visit).
  */
 export function landingSiteFrom(attributes: readonly { name: string; value: string }[]): string | null {
+  let url: string | undefined;
   for (const { value } of attributes) {
-    const url = /(?:https?:\/\/[^/\s]+)?(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
-    if (url?.[1] && !value.trim().startsWith("{")) return url[1];
+    const match = /(?:https?:\/\/[^/\s]+)?(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
+    if (match?.[1] && !value.trim().startsWith("{")) {
+      url = match[1];
+      break;
+    }
   }
   const named = attributes.flatMap(({ name, value }) => {
     const match = UTM_NAME.exec(name.trim());
@@ -98,20 +113,25 @@ export function landingSiteFrom(attributes: readonly { name: string; value: stri
       : [];
   });
   const utms = named.length ? named : attributes.flatMap(({ value }) => utmsInJson(value));
-  if (utms.length === 0) {
+  if (url === undefined && utms.length === 0) {
     // A JSON attribute may hold the landing URL itself.
     for (const { value } of attributes) {
-      const url = /(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
-      if (url?.[1]) return url[1];
+      const match = /(\/[^\s"]*\?[^\s"]*utm_[a-z]+=[^\s"]*)/i.exec(value);
+      if (match?.[1]) return match[1];
     }
     return null;
   }
   const seen = new Set<string>();
-  const query = utms
-    .filter(({ name }) => !seen.has(name) && seen.add(name))
-    .map(({ name, value }) => `${name}=${encodeURIComponent(value)}`)
-    .join("&");
-  return `/?${query}`;
+  const first = utms.filter(({ name }) => !seen.has(name) && seen.add(name));
+  if (url === undefined) return `/?${queryOf(first)}`;
+  const base = url;
+  const missing = first.filter(({ name }) => !hasParameter(base, name));
+  if (missing.length === 0) return url;
+  // Added to the query, before any #fragment.
+  const hash = url.indexOf("#");
+  const [path, fragment] = hash < 0 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
+  const separator = !path.includes("?") ? "?" : /[?&]$/.test(path) ? "" : "&";
+  return `${path}${separator}${queryOf(missing)}${fragment}`;
 }
 
 const ORDER_REQUIRED = [

@@ -197,4 +197,43 @@ describe("Shopify note attributes", () => {
     );
     assert.equal(landingSiteFrom(parseNoteAttributes('_app: {"user_id":"x"}')), null);
   });
+
+  it("adds to a landing URL the UTMs it lacks from the attributes, the URL's winning where both give one", () => {
+    // The tester's case: the landing page has utm_content only, the attributes the source, medium and campaign.
+    assert.equal(
+      landingSiteFrom(
+        parseNoteAttributes(
+          "utm_source: facebook\nutm_medium: paid_social\nutm_campaign: BF Prospecting\nlanding_page: https://shop.example.com/?utm_content=video1",
+        ),
+      ),
+      "/?utm_content=video1&utm_source=facebook&utm_medium=paid_social&utm_campaign=BF%20Prospecting",
+    );
+    // Both give utm_source: the URL's google stays, facebook is dropped; the campaign comes from its attribute.
+    assert.equal(
+      landingSiteFrom(
+        parseNoteAttributes(
+          "landing_page: https://shop.example.com/p?utm_source=google&utm_medium=cpc&gclid=g1\nutm_source: facebook\nutm_campaign: Brand",
+        ),
+      ),
+      "/p?utm_source=google&utm_medium=cpc&gclid=g1&utm_campaign=Brand",
+    );
+    // The URL's encoding is kept as it is; an empty utm_source= is no source, so the attribute's is added.
+    assert.equal(
+      landingSiteFrom(
+        parseNoteAttributes(
+          "landing_page: /?utm_source=&utm_campaign=BF%20Retargeting&fbclid=f1\nUTM Source: facebook\nutm_campaign: other",
+        ),
+      ),
+      "/?utm_source=&utm_campaign=BF%20Retargeting&fbclid=f1&utm_source=facebook",
+    );
+    // Added before a #fragment; from a tracking app's JSON attribute when no attribute is named utm_*.
+    assert.equal(
+      landingSiteFrom(
+        parseNoteAttributes(
+          'landing_page: https://shop.example.com/p?utm_content=video1#reviews\n_elevar_visitor_info: {"utm":{"utm_source":"tiktok"}}',
+        ),
+      ),
+      "/p?utm_content=video1&utm_source=tiktok#reviews",
+    );
+  });
 });
