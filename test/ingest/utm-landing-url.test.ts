@@ -1,0 +1,99 @@
+// A landing URL with only some UTMs (utm_content) and UTM note attributes on the same order, through ingest →
+// staging: the URL is kept, the UTMs it lacks come from the attributes, and the URL's win where both give one.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { runLocally } from "../../functions/runtime/local-run.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { fixedSecrets } from "../support/secrets.ts";
+import { CLOCK, RUN_DATE, TIMEZONE } from "./harness.ts";
+
+// Invented orders. #3001: the tester's case, a landing page with utm_content only and the source, medium and
+// campaign as attributes. #3002: URL and attribute disagree on utm_source. #3003: utm_content and nothing else.
+const EXPORT = [
+  "Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Cancelled at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Note Attributes,Id",
+  `#3001,a@example.com,paid,USD,40.00,0.00,0.00,40.00,2026-11-21 09:00:00 -0500,,1,Linen Apron - Sand,40.00,APR-SAND,"utm_source: facebook
+utm_medium: paid_social
+utm_campaign: BF Prospecting
+landing_page: https://shop.example.com/?utm_content=video1",9001`,
+  `#3002,b@example.com,paid,USD,25.00,0.00,0.00,25.00,2026-11-21 10:00:00 -0500,,1,Stoneware Mug,25.00,MUG-1,"landing_page: https://shop.example.com/p/mug?utm_source=google&utm_medium=cpc&gclid=g1
+utm_source: facebook",9002`,
+  `#3003,c@example.com,paid,USD,12.00,0.00,0.00,12.00,2026-11-21 11:00:00 -0500,,1,Tea Towel,12.00,TWL-01,"landing_page: https://shop.example.com/?utm_content=video2",9003`,
+  "",
+].join("\n");
+
+describe("a landing URL with some UTMs and UTM note attributes", { timeout: 120_000 }, () => {
+  let workDir: string;
+  let warehouse: DuckDbWarehouse;
+
+  before(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "pulse-utm-landing-"));
+    const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
+    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+    await new FolderBucket(config.local.bucketDir).write("raw/inbox/shopify-orders-utm-landing.csv", EXPORT);
+    const report = await runLocally(
+      config,
+      parseRunMessage({
+        runDate: RUN_DATE,
+        runId: "utm-landing",
+        trigger: "manual",
+        options: { skip: [], to: "transform" },
+      }),
+      { log: silentLogger(), warehouse, clock: CLOCK, secrets: fixedSecrets() },
+    );
+    assert.equal(report.failures.length, 0);
+  });
+  after(async () => {
+    await warehouse.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("lands the URL with the attributes' UTMs it lacks, the URL's winning", async () => {
+    const raw = await warehouse.query<{ id: number; landing_site: string | null }>(
+      "SELECT id, landing_site FROM raw.shopify_orders ORDER BY id",
+    );
+    assert.deepEqual(
+      raw.map((row) => [Number(row.id), row.landing_site]),
+      [
+        [
+          9001,
+          "/?utm_content=video1&utm_source=facebook&utm_medium=paid_social&utm_campaign=BF%20Prospecting",
+        ],
+        [9002, "/p/mug?utm_source=google&utm_medium=cpc&gclid=g1"],
+        [9003, "/?utm_content=video2"],
+      ],
+    );
+  });
+
+  it("credits the order whose source is only in its attributes to Meta in staging", async () => {
+    const staged = await warehouse.query<{
+      order_id: number;
+      utm_source: string | null;
+      utm_medium: string | null;
+      utm_campaign: string | null;
+      channel: string;
+    }>(
+      "SELECT order_id, utm_source, utm_medium, utm_campaign, channel FROM staging.stg_shopify_orders ORDER BY 1",
+    );
+    assert.deepEqual(
+      staged.map((row) => [
+        Number(row.order_id),
+        row.utm_source,
+        row.utm_medium,
+        row.utm_campaign,
+        row.channel,
+      ]),
+      [
+        [9001, "facebook", "paid_social", "BF%20Prospecting", "meta"],
+        [9002, "google", "cpc", null, "google_ads"],
+        [9003, null, null, null, "direct_or_organic"],
+      ],
+    );
+  });
+});
