@@ -5,6 +5,7 @@
 import { addDays } from "../lib/calendar.ts";
 import { formatDayMonth, formatMonthShort } from "../lib/reporting/display-format.ts";
 import { addCampaignDays } from "./dashboard-campaign-days.ts";
+import { declaredRatio } from "./dashboard-declared.ts";
 import { addChannelMix, addExecutiveTable } from "./dashboard-monthly.ts";
 import { buildLookerPages } from "./dashboard-pages.ts";
 import { addCategoryDays, addPremiumProducts, addRefundRates } from "./dashboard-product-months.ts";
@@ -56,17 +57,19 @@ function overviewKpis(rows: readonly ExtractRow[]): OverviewKpis {
   const spend = sum(rows, "ad_spend");
   const orders = sum(rows, "orders");
   const customers = sum(rows, "new_customers");
+  // The ratios as extract-schemas.json declares them, as the extract's own columns and Looker's fields are: AOV
+  // over the orders that carry a value (an order without one is not a $0 order), and no CAC without ad spend (a
+  // CAC of $0.00 on days whose ad platforms had not landed, where the extract's cac is blank).
   return {
     revenue,
     net_revenue: net,
     orders,
-    // AOV over the orders that carry a value (an order without one is not a $0 order).
-    aov: ratio(revenue, orders - sum(rows, "orders_missing_value"), 2),
+    aov: declaredRatio("daily_kpis", "aov", rows),
     new_customers: customers,
     ad_spend: spend,
-    blended_roas: ratio(revenue, spend, 2),
-    mer: ratio(net, spend, 2),
-    cac: ratio(spend, customers, 2),
+    blended_roas: declaredRatio("daily_kpis", "blended_roas", rows),
+    mer: declaredRatio("daily_kpis", "mer", rows),
+    cac: declaredRatio("daily_kpis", "cac", rows),
   };
 }
 

@@ -20,17 +20,17 @@ function rows(header: string, ...lines: string[]): ExtractRow[] {
 }
 
 const DAILY_HEADER =
-  "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,is_complete,missing_sources,blended_roas";
+  "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,orders_with_value,is_complete,missing_sources,blended_roas";
 
 // Three days in the 28-day window (one lacking Meta), one day before it (2026-11-01 is outside: the window
 // starts 2026-11-02), one after the run date.
 const daily = rows(
   DAILY_HEADER,
-  "2026-11-01,999,99999,99999,9,0,0,9999,0,true,,10",
-  "2026-11-02,10,1000,900,4,600,400,200,0,true,,5",
-  "2026-11-28,20,3000,2800,5,2000,1000,500,2,true,,6",
-  "2026-11-29,30,2000,1900,6,1500,500,300,0,false,facebook_ads,6.67",
-  "2026-11-30,50,5000,5000,5,0,0,100,0,true,,50",
+  "2026-11-01,999,99999,99999,9,0,0,9999,0,999,true,,10",
+  "2026-11-02,10,1000,900,4,600,400,200,0,10,true,,5",
+  "2026-11-28,20,3000,2800,5,2000,1000,500,2,18,true,,6",
+  "2026-11-29,30,2000,1900,6,1500,500,300,0,30,false,facebook_ads,6.67",
+  "2026-11-30,50,5000,5000,5,0,0,100,0,50,true,,50",
 );
 
 const channelsCsv = rows(
@@ -84,6 +84,21 @@ describe("the dashboard model", () => {
     assert.equal(tile(overview, "mer")?.value, 5.6); // 5600 / 1000
     assert.equal(tile(overview, "aov")?.value, 103.45); // 6000 / (60 - 2 orders without a value)
     assert.equal(tile(overview, "cac")?.value, 66.67); // 1000 / 15
+    // Without ad spend in the window (the platforms not landed yet) CAC is blank, as the extract's cac column is,
+    // never $0.00; AOV, ROAS and MER follow the extract's declarations the same way.
+    const noSpend = rows(
+      DAILY_HEADER,
+      "2026-11-28,4,152,132,3,0,0,0,0,4,false,facebook_ads,",
+      "2026-11-29,2,60,60,1,0,0,0,0,2,false,facebook_ads,",
+    );
+    const unspent = page(
+      buildDashboardModel({ ...tables, daily_kpis: noSpend }, { runDate: RUN_DATE, shop: SHOP, demo: false })
+        .pages,
+      "overview",
+    );
+    assert.equal(tile(unspent, "cac")?.value, null);
+    assert.equal(tile(unspent, "blended_roas")?.value, null);
+    assert.equal(tile(unspent, "aov")?.value, 35.33); // 212 / 6
     assert.match(tile(overview, "ad_spend")?.caveat ?? "", /excludes Meta on 1 day/);
     // Against the 28 days before (2026-10-05 to 2026-11-01: the 2026-11-01 row alone).
     assert.equal(tile(overview, "revenue")?.change, -0.94); // 6000 / 99999 - 1
