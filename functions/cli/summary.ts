@@ -1,6 +1,13 @@
 // The closing summary of a local run: headline numbers, alerts, and where everything was written.
 import { readQuery } from "../lib/sql/queries.ts";
-import { dashboardPagePath, deckPath, latestExtractPath, runPrefix } from "../lib/bucket-layout.ts";
+import {
+  dashboardPagePath,
+  deckPath,
+  extractPath,
+  latestExtractPath,
+  runPrefix,
+} from "../lib/bucket-layout.ts";
+import { latestExtractsRunDate } from "../lib/latest-extracts.ts";
 import { join } from "node:path";
 import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
@@ -50,7 +57,18 @@ export async function printSummary(
   const show = async (label: string, path: string) => {
     if (await bucket.exists(path)) write(`  ${label.padEnd(10)} ${join(bucket.location, path)}`);
   };
-  for (const name of EXTRACT_NAMES) await show("extract", latestExtractPath(name));
+  // latest/ (what Looker Studio reads) follows the newest run date: after a run of an older date it still holds a
+  // newer date's extracts, so this run's own dated files are listed, with what it takes to show its changes.
+  const latestDate = await latestExtractsRunDate(bucket);
+  if (latestDate === null || latestDate === runDate) {
+    for (const name of EXTRACT_NAMES) await show("extract", latestExtractPath(name));
+  } else {
+    for (const name of EXTRACT_NAMES) await show("extract", extractPath(name, runDate));
+    write(
+      `  ${"".padEnd(10)} extracts/latest/ (what Looker Studio reads) still shows ${latestDate}, the newest run date; ` +
+        `it shows this run's changes once ${latestDate} is exported again: npm start -- --date ${latestDate} --from export --force`,
+    );
+  }
   await show("deck", deckPath(runDate));
   await show("dashboard", dashboardPagePath(runDate));
   const emails = report.records.find((record) => record.step === "notify")?.outputs ?? [];

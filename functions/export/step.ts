@@ -2,10 +2,11 @@
 // latest/ follows the newest run date only: a backfill or a resume of an older date writes its dated files and
 // leaves latest/ (what dashboards read) as it is, so dashboards never go back in time.
 import { extractPath, LATEST_EXTRACTS_STATE_PATH, latestExtractPath } from "../lib/bucket-layout.ts";
+import { latestExtractsRunDate } from "../lib/latest-extracts.ts";
 import { currentWarehouseState } from "../lib/warehouse-state.ts";
 import { type ExtractSchema, extractSchema } from "../shared/extract-schemas.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
-import type { Bucket, StreamBatch, Warehouse } from "../shared/ports.ts";
+import type { StreamBatch, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
@@ -17,14 +18,6 @@ interface ExportedExtract {
   bytes: number;
   /** For a dated extract: how its months were planned and queried. */
   chunked?: ChunkedExport;
-}
-
-/** The run date latest/ currently shows, or null before the first export. */
-export async function latestExtractsRunDate(bucket: Bucket): Promise<string | null> {
-  const body = await bucket.read(LATEST_EXTRACTS_STATE_PATH);
-  if (!body) return null;
-  const state = JSON.parse(body.toString("utf8")) as { runDate?: unknown };
-  return typeof state.runDate === "string" ? state.runDate : null;
 }
 
 /** Whether an extract's source table is one that may not exist (a feature left off) and does not. */

@@ -1,0 +1,71 @@
+// The closing summary's list of what the run made: after a run of an older date, extracts/latest/ still holds the
+// newest date's files, so the summary lists this run's dated extracts and says how latest/ will show its changes.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import { printSummary } from "../../functions/cli/summary.ts";
+import {
+  extractPath,
+  LATEST_EXTRACTS_STATE_PATH,
+  latestExtractPath,
+} from "../../functions/lib/bucket-layout.ts";
+import type { LocalRunReport } from "../../functions/runtime/local-run.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+
+describe("the run summary's extracts", () => {
+  let dir: string;
+  let bucket: FolderBucket;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pulse-summary-"));
+    bucket = new FolderBucket(join(dir, "bucket"));
+    for (const name of EXTRACT_NAMES) {
+      await bucket.write(latestExtractPath(name), "date\n2026-12-03\n");
+      await bucket.write(extractPath(name, "2026-12-02"), "date\n2026-12-02\n");
+      await bucket.write(extractPath(name, "2026-12-03"), "date\n2026-12-03\n");
+    }
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** The summary's lines for a run of `runDate` (no step ran: no numbers, only what exists in the bucket). */
+  async function summaryOf(runDate: string): Promise<string[]> {
+    const report = {
+      message: parseRunMessage({ runDate, runId: `summary-${runDate}`, trigger: "manual" }),
+      records: [],
+      failures: [],
+      notDone: [],
+      ports: { bucket, warehouse: {} },
+      warehouseStats: { engineMs: 0 },
+      expired: [],
+      wallMs: 0,
+    } as unknown as LocalRunReport;
+    const lines: string[] = [];
+    await printSummary(report, loadConfig({ env: {}, cwd: dir }), (line) => lines.push(line));
+    return lines;
+  }
+
+  it("lists latest/ for a run of the date latest/ shows", async () => {
+    await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate: "2026-12-03" })}\n`);
+    const lines = (await summaryOf("2026-12-03")).join("\n");
+    assert.ok(lines.includes(join(bucket.location, latestExtractPath("daily_kpis"))), lines);
+    assert.doesNotMatch(lines, /still shows/);
+  });
+
+  it("lists an older date's own dated extracts, and how latest/ comes to show its changes", async () => {
+    await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate: "2026-12-03" })}\n`);
+    const lines = await summaryOf("2026-12-02");
+    const text = lines.join("\n");
+    for (const name of EXTRACT_NAMES) {
+      assert.ok(text.includes(join(bucket.location, extractPath(name, "2026-12-02"))), `${name}: ${text}`);
+    }
+    assert.ok(!text.includes("extracts/latest/daily_kpis.csv"), "latest/ is not presented as this run's");
+    assert.match(
+      text,
+      /extracts\/latest\/ \(what Looker Studio reads\) still shows 2026-12-03, the newest run date; .*npm start -- --date 2026-12-03 --from export --force/,
+    );
+  });
+});
