@@ -4,6 +4,7 @@ import {
   dashboardPagePath,
   deckPath,
   extractPath,
+  INBOX_PREFIX,
   latestExtractPath,
   runPrefix,
 } from "../lib/bucket-layout.ts";
@@ -51,6 +52,16 @@ export async function printSummary(
     write(`Alerts (${alerts.length}):`);
     for (const alert of alerts) write(`  ${alert.severity.toUpperCase().padEnd(8)} ${alert.message}`);
   } else write("No alerts.");
+
+  // A file dropped after the date's run (every step "already done"), or with ingest not selected, waits unread:
+  // say so, rather than let its rows seem to be in the numbers above.
+  const waiting = (await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/"));
+  if (waiting.length) {
+    write(
+      `Not read: ${waiting.length} file(s) in ${join(bucket.location, INBOX_PREFIX)} were not read by this run; ` +
+        `the next run reads them, or now: npm start -- --date ${runDate} --force`,
+    );
+  }
 
   write("");
   write("Made:");

@@ -1,5 +1,6 @@
 // The closing summary's list of what the run made: after a run of an older date, extracts/latest/ still holds the
-// newest date's files, so the summary lists this run's dated extracts and says how latest/ will show its changes.
+// newest date's files, so the summary lists this run's dated extracts and says how latest/ will show its changes;
+// and files left unread in the inbox are named as such.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { printSummary } from "../../functions/cli/summary.ts";
 import {
   extractPath,
+  INBOX_PREFIX,
   LATEST_EXTRACTS_STATE_PATH,
   latestExtractPath,
 } from "../../functions/lib/bucket-layout.ts";
@@ -47,6 +49,19 @@ describe("the run summary's extracts", () => {
     await printSummary(report, loadConfig({ env: {}, cwd: dir }), (line) => lines.push(line));
     return lines;
   }
+
+  it("says how many dropped files wait unread in the inbox, and how to read them", async () => {
+    await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate: "2026-12-03" })}\n`);
+    assert.doesNotMatch((await summaryOf("2026-12-03")).join("\n"), /Not read/);
+    await bucket.write(`${INBOX_PREFIX}orders_export (1).csv`, "Name\n");
+    await bucket.write(`${INBOX_PREFIX}meta.csv`, "Day\n");
+    const lines = (await summaryOf("2026-12-03")).join("\n");
+    assert.match(
+      lines,
+      /Not read: 2 file\(s\) in .*raw\/inbox\/ were not read by this run; the next run reads them, or now: npm start -- --date 2026-12-03 --force/,
+    );
+    await rm(join(bucket.location, INBOX_PREFIX), { recursive: true, force: true });
+  });
 
   it("lists latest/ for a run of the date latest/ shows", async () => {
     await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate: "2026-12-03" })}\n`);
