@@ -100,6 +100,8 @@ async function* csvRecords(
   maxRecordBytes: number,
 ): AsyncGenerator<SourceRecord> {
   const decoder = iconv.decodeStream(encoding.encoding, { stripBOM: true });
+  // The line the next record starts on: where an over-long record began, for the message.
+  let nextRecordLine = 1;
   const parser = parse({
     delimiter,
     // Exports mix CRLF records with LF inside quoted cells; any of the three ends a record.
@@ -109,6 +111,12 @@ async function* csvRecords(
     bom: true,
     info: true,
     max_record_size: maxRecordBytes,
+    // Noted as the parser completes each record, before a later one fails: a failed stream drops the records it
+    // had parsed but not yet handed on, so the consumer's count would be behind.
+    on_record: (record, context) => {
+      nextRecordLine = context.lines + 1;
+      return record;
+    },
   });
   const input = Readable.from(bytes, { objectMode: false });
   input.on("error", (error) => parser.destroy(error));
@@ -121,17 +129,49 @@ async function* csvRecords(
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      const detail = error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "" : ` (${error.code})`;
-      const reason =
-        error.code === "CSV_QUOTE_NOT_CLOSED" || error.code === "CSV_MAX_RECORD_SIZE"
-          ? "a quoted field is never closed (unterminated quote), so the rest of the file cannot be split into rows"
-          : error.message.replace(/ at line \d+.*$/s, "");
-      throw new FileError(`${reason}${detail}`, (error as CsvError & { lines?: number }).lines);
+      const { lines, column } = error as CsvError & { lines?: number; column?: number };
+      throw csvFileError(error.code, error.message, nextRecordLine, lines, column, maxRecordBytes);
     }
     throw error;
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * What a CSV parse error means for the shop. A record over the size limit that runs over many lines is an
+ * unterminated quote swallowing the rest of the file (the usual cause); on one line it is a field or a header
+ * that long, which no export writes: the message names its line and field, not a quote that is not there.
+ */
+function csvFileError(
+  code: string,
+  message: string,
+  startLine: number,
+  lines: number | undefined,
+  column: number | undefined,
+  maxRecordBytes: number,
+): FileError {
+  const detail = code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "" : ` (${code})`;
+  const unterminated =
+    "a quoted field is never closed (unterminated quote), so the rest of the file cannot be split into rows";
+  if (code === "CSV_QUOTE_NOT_CLOSED") return new FileError(`${unterminated}${detail}`, lines);
+  if (code === "CSV_MAX_RECORD_SIZE") {
+    const limit = `${Math.round(maxRecordBytes / 2 ** 20)} MiB`;
+    if (lines !== undefined && lines > startLine + 1) {
+      return new FileError(
+        `a quoted field in this row is never closed (unterminated quote): the rest of the file reads as one ` +
+          `row, past the ${limit} a row may hold${detail}`,
+        startLine,
+      );
+    }
+    const field = column === undefined ? "" : ` (at field ${(column + 1).toLocaleString("en-US")})`;
+    return new FileError(
+      `the row is longer than the ${limit} a row may hold${field}: a field or a header this long is not an ` +
+        `export's${detail}`,
+      startLine,
+    );
+  }
+  return new FileError(`${message.replace(/ at line \d+.*$/s, "")}${detail}`, lines);
 }
 
 function formatCellDate(date: Date, format: DateFormat): string {

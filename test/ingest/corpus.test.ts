@@ -198,6 +198,32 @@ const CASES: Case[] = [
     expect: { status: "failed", error: /line \d+: a quoted field is never closed/ },
   },
   {
+    // Past the 1 MiB a row may hold, an unterminated quote is told from a row that is simply that long.
+    name: "an unterminated quote that swallows more than a row may hold fails the file at the row it opened in",
+    file: "meta-open-quote-long.csv",
+    data: () =>
+      meta(
+        metaRow("2026-11-21", "A", "1.00"),
+        '2026-11-21,2026-11-21,"Broken,Set,B',
+        ...Array.from({ length: 30_000 }, (_, index) => metaRow("2026-11-21", `Ad ${index}`, "1.00")),
+      ),
+    expect: {
+      status: "failed",
+      error: /line 3: a quoted field in this row is never closed .*\(CSV_MAX_RECORD_SIZE\)/,
+    },
+  },
+  {
+    name: "a field longer than a row may hold fails the file naming its line and field, not a quote",
+    file: "meta-huge-field.csv",
+    data: () =>
+      meta(metaRow("2026-11-21", "A", "1.00"), metaRow("2026-11-21", "x".repeat(1_100_000), "1.00")),
+    expect: {
+      status: "failed",
+      error:
+        /line 3: the row is longer than the 1 MiB a row may hold \(at field 5\): a field or a header this long/,
+    },
+  },
+  {
     name: "negative spend is quarantined",
     file: "meta-negative.csv",
     data: () => meta(metaRow("2026-11-21", "A", "-5.00"), metaRow("2026-11-21", "B", "5.00")),
