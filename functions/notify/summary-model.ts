@@ -19,6 +19,7 @@ import {
   formatRatio,
   formatWeekday,
   formatWeekdayDate,
+  NOT_AVAILABLE,
   type NumberLocale,
 } from "../lib/reporting/display-format.ts";
 import { sanitizeHeader } from "../lib/reporting/html.ts";
@@ -34,6 +35,9 @@ import {
 import type { ReportData } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import {
+  baseGapReason,
+  coveredRange,
+  dataStartNote,
   missingSourcesCaveat,
   periodSpendCaveat,
   sourceDisplayName,
@@ -248,7 +252,15 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const mtd = monthToDate(data.daily, data.runDate);
   const ranges = monthToDateRanges(data.runDate);
   const mtdCaveat = periodSpendCaveat(data.daily, mtd.current, data.runDate, locale);
-  const monthToDateLine = `Month to date (${formatDateRange(ranges.current.from, ranges.current.to, locale)}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)}); ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
+  // A shop's first month: the figures are over the days since its first day of data, and say so; a month before
+  // the data is n/a with its reason, never a 0.
+  const shown = coveredRange(ranges.current, mtd.coverage.current);
+  const since = dataStartNote(mtd.coverage.current, locale);
+  const gap = baseGapReason(mtd.coverage.previous, ranges.previous, locale);
+  const against = gap
+    ? `vs ${NOT_AVAILABLE} (${gap})`
+    : `vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)})`;
+  const monthToDateLine = `Month to date (${formatDateRange(shown.from, shown.to, locale)}${since ? `, ${since}` : ""}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} ${against}; ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
 
   const windowStart = addDays(data.runDate, -(EMAIL_CHANNEL_DAYS - 1));
   const window = data.channels.filter((row) => row.date >= windowStart && row.date <= data.runDate);

@@ -19,6 +19,7 @@ import {
   SPEND_METRICS,
 } from "../lib/reporting/kpi-comparisons.ts";
 import {
+  baseGapReason,
   periodSpendCaveat,
   sourceDisplayName,
   staleShopBanner,
@@ -59,13 +60,44 @@ export const SUMMARY_CARDS: readonly KpiMetric[] = [
   "new_customers",
 ];
 
+/** "28–30 Nov 2026 (since 28 Nov, the first day of data)": a period's label with where its data starts. */
+export function withSince(label: string, since: string): string {
+  return since ? `${label} (${since})` : label;
+}
+
+/**
+ * Why a period's figures or comparisons are n/a because of where the data starts, or "" when the data covers
+ * them: "Last full month: no data for 1–31 Oct 2026." for a period before the data, else its bases' reasons
+ * ("Month to date n/a vs last month: no data for 1–30 Oct 2026; n/a vs last year: no data for 1–30 Nov 2025.").
+ */
+export function dataGapNote(
+  ctx: Context,
+  comparison: PeriodComparison,
+  name = "",
+  vsPrevious = ctx.period.vsPrevious,
+): string {
+  const { ranges, coverage } = comparison;
+  const { locale } = ctx;
+  if (coverage.current.kind === "none") {
+    const reason = baseGapReason(coverage.current, ranges.current, locale);
+    return name ? `${name}: ${reason}.` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+  }
+  const reasons = [
+    { against: vsPrevious, reason: baseGapReason(coverage.previous, ranges.previous, locale) },
+    { against: "vs last year", reason: baseGapReason(coverage.lastYear, ranges.lastYear, locale) },
+  ]
+    .filter(({ reason }) => reason)
+    .map(({ against, reason }) => `n/a ${against}: ${reason}`);
+  return reasons.length ? `${name ? `${name} ` : ""}${reasons.join("; ")}.` : "";
+}
+
 export function coverSlide(ctx: Context, title: string, historyDays: number): CoverSlide {
   const { data, period } = ctx;
   const { toDate, complete } = period.ranges;
   const range = (from: string, to: string) => formatDateRange(from, to, ctx.locale);
   const lines = [
-    `${period.toDateName}: ${period.toDateLabel}, against ${range(toDate.previous.from, toDate.previous.to)} and ${range(toDate.lastYear.from, toDate.lastYear.to)}`,
-    `${period.completeName}: ${period.completeLabel}, against ${range(complete.previous.from, complete.previous.to)} and ${range(complete.lastYear.from, complete.lastYear.to)}`,
+    `${period.toDateName}: ${withSince(period.toDateLabel, period.toDateSince)}, against ${range(toDate.previous.from, toDate.previous.to)} and ${range(toDate.lastYear.from, toDate.lastYear.to)}`,
+    `${period.completeName}: ${withSince(period.completeLabel, period.completeSince)}, against ${range(complete.previous.from, complete.previous.to)} and ${range(complete.lastYear.from, complete.lastYear.to)}`,
     `Data through ${ctx.runDayLong} (${data.shop.timezone}); all money in ${data.shop.currency}`,
     `Sections: ${SECTIONS.join(" · ")}`,
   ];
@@ -106,11 +138,12 @@ export function summarySlide(ctx: Context): ContentSlide {
   const staleShop = staleShopBanner(ctx.data, ctx.locale);
   const { previous, lastYear } = period.ranges.toDate;
   const cards = kpiCards(ctx, period.toDate);
+  const gaps = dataGapNote(ctx, period.toDate);
   return {
     kind: "summary",
     section: "Total business",
     title: `Executive summary — ${period.toDateName.toLowerCase()}`,
-    subtitle: `${period.toDateLabel}, against ${formatDateRange(previous.from, previous.to, ctx.locale)} (${period.vsPrevious.replace(/^vs /, "")}) and ${formatDateRange(lastYear.from, lastYear.to, ctx.locale)} (last year). Ratios are ratios of the period's sums.`,
+    subtitle: `${withSince(period.toDateLabel, period.toDateSince)}, against ${formatDateRange(previous.from, previous.to, ctx.locale)} (${period.vsPrevious.replace(/^vs /, "")}) and ${formatDateRange(lastYear.from, lastYear.to, ctx.locale)} (last year). Ratios are ratios of the period's sums.`,
     blocks: [
       // A run whose Shopify data is critically stale says so before any number.
       ...(staleShop
@@ -125,14 +158,17 @@ export function summarySlide(ctx: Context): ContentSlide {
       ...(note
         ? [full({ type: "text" as const, lines: [{ text: note, emphasis: "warning" as const }] })]
         : []),
+      // Where the data starts: why the changes read n/a, so nobody takes them for a missing number.
+      ...(gaps ? [full({ type: "text" as const, lines: [{ text: gaps, emphasis: "muted" as const }] })] : []),
     ],
     notes: [
-      `${period.toDateName} ${period.toDateLabel}:`,
+      `${period.toDateName} ${withSince(period.toDateLabel, period.toDateSince)}:`,
       ...cards.map(
         (card) =>
           `${card.label} ${card.value} (${card.changes.map((change) => `${change.text} ${change.comparedWith}`).join(", ")})${card.caveat ? ` — ${card.caveat}` : ""}.`,
       ),
       ...(note ? [note] : []),
+      ...(gaps ? [gaps] : []),
     ].join("\n"),
   };
 }
@@ -153,6 +189,7 @@ export function periodsSlide(ctx: Context): ContentSlide {
     changeCell(period.complete.vsPrevious[metric], locale),
     changeCell(period.complete.vsLastYear[metric], locale),
   ]);
+  const vsBefore = period.ranges.period === "monthly" ? "vs month before" : "vs week before";
   const table: TableSpec = {
     id: "periods",
     columns: [
@@ -161,12 +198,14 @@ export function periodsSlide(ctx: Context): ContentSlide {
       right(period.vsPrevious, 1.1),
       right("vs last year", 1.1),
       right(period.completeLabel, 1.3),
-      right(period.ranges.period === "monthly" ? "vs month before" : "vs week before", 1.1),
+      right(vsBefore, 1.1),
       right("vs last year", 1.1),
     ],
     rows,
     note: [
-      `${period.toDateName}: ${period.toDateLabel}. ${period.completeName}: ${period.completeLabel}. Year-ago figures cover the same days a year earlier; n/a where the history does not reach back.`,
+      `${period.toDateName}: ${withSince(period.toDateLabel, period.toDateSince)}. ${period.completeName}: ${withSince(period.completeLabel, period.completeSince)}. Year-ago figures cover the same days a year earlier; n/a where the history does not reach back.`,
+      dataGapNote(ctx, period.toDate, period.toDateName),
+      dataGapNote(ctx, period.complete, period.completeName, vsBefore),
       incompleteNote(ctx, period.toDate.current, "* Incomplete") ||
         incompleteNote(ctx, period.complete.current, "* Incomplete"),
     ]
@@ -270,6 +309,8 @@ export function efficiencySlide(ctx: Context): ContentSlide {
     rows: efficiencyRows(ctx, period.toDate),
     note: [
       "Contribution after ad spend = net revenue − ad spend (before product and fulfilment costs).",
+      period.toDateSince ? `${period.toDateLabel}: ${period.toDateSince}.` : "",
+      dataGapNote(ctx, period.toDate),
       incompleteNote(ctx, period.toDate.current, "* Incomplete"),
     ]
       .filter(Boolean)

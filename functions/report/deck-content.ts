@@ -11,6 +11,7 @@ import {
 } from "../lib/reporting/display-format.ts";
 import { comparePeriod, type ReportPeriod, reportPeriodRanges } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
+import { coveredRange, dataStartNote } from "../lib/reporting/completeness.ts";
 import { channelGapsSlide, qualitySlides } from "./deck-quality.ts";
 import { coverageSlide, methodologySlides } from "./deck-appendix.ts";
 import { coverSlide, efficiencySlide, periodsSlide, summarySlide } from "./deck-business.ts";
@@ -41,17 +42,27 @@ function periodContext(data: ReportData, period: ReportPeriod): PeriodContext {
   const { locale } = data.shop;
   const ranges = reportPeriodRanges(data.runDate, period);
   const monthly = period === "monthly";
+  const toDate = comparePeriod(data.daily, ranges.toDate);
+  const complete = comparePeriod(data.daily, ranges.complete);
+  // A period the data starts partway through (a shop's first month) is labelled by the days it covers.
+  const label = (comparison: typeof toDate) => {
+    const { from, to } = coveredRange(comparison.ranges.current, comparison.coverage.current);
+    return formatDateRange(from, to, locale);
+  };
   return {
     ranges,
-    toDate: comparePeriod(data.daily, ranges.toDate),
-    complete: comparePeriod(data.daily, ranges.complete),
+    toDate,
+    complete,
     toDateName: monthly ? "Month to date" : "Week to date",
     completeName: monthly ? "Last full month" : "Last full week",
     vsPrevious: monthly ? "vs last month" : "vs last week",
-    toDateLabel: formatDateRange(ranges.toDate.current.from, ranges.toDate.current.to, locale),
-    completeLabel: monthly
-      ? formatMonthYear(ranges.complete.current.from, locale)
-      : formatDateRange(ranges.complete.current.from, ranges.complete.current.to, locale),
+    toDateLabel: label(toDate),
+    completeLabel:
+      monthly && complete.coverage.current.kind !== "partial"
+        ? formatMonthYear(ranges.complete.current.from, locale)
+        : label(complete),
+    toDateSince: dataStartNote(toDate.coverage.current, locale),
+    completeSince: dataStartNote(complete.coverage.current, locale),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type PeriodComparison,
   type PeriodTotals,
   type Polarity,
+  rangeCoverage,
   sumPeriod,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { CohortRow, DailyKpiRow } from "../lib/reporting/report-data.ts";
@@ -232,7 +233,11 @@ export function conversionSlide(ctx: Context): ContentSlide {
   };
 }
 
-/** Daily rows summed over a calendar month (up to its period end); null when the history does not cover it. */
+/**
+ * Daily rows summed over a calendar month (up to its period end); null when the data starts after it. A month the
+ * data starts partway through (a shop's first) is summed over the days it has, as its executive_summary_monthly
+ * row is.
+ */
 export function monthTotals(
   daily: readonly DailyKpiRow[],
   month: string,
@@ -279,9 +284,11 @@ export function customersSlide(ctx: Context): ContentSlide {
     numberFormat: excelMoneyFormat(fmt),
     emptyText: "No monthly summary in the marts yet.",
   };
-  const sums = (from: string, to: string) => {
-    const first = data.daily[0];
-    if (!first || first.date > from) return null;
+  // The period in progress over the days the data has (a shop's first month); a base only when the data covers
+  // it from its first day, as the KPI slides compare.
+  const sums = (from: string, to: string, base = false) => {
+    const coverage = rangeCoverage(data.daily, { from, to });
+    if (coverage.kind === "none" || (base && coverage.kind !== "full")) return null;
     const rows = data.daily.filter((row) => row.date >= from && row.date <= to);
     const sum = (pick: (row: DailyKpiRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
     return {
@@ -294,8 +301,8 @@ export function customersSlide(ctx: Context): ContentSlide {
   type Sums = ReturnType<typeof sums>;
   const { current, previous, lastYear } = period.ranges.toDate;
   const now = sums(current.from, current.to);
-  const before = sums(previous.from, previous.to);
-  const yearAgo = sums(lastYear.from, lastYear.to);
+  const before = sums(previous.from, previous.to, true);
+  const yearAgo = sums(lastYear.from, lastYear.to, true);
   const measure = (
     label: string,
     polarity: Polarity,

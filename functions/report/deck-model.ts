@@ -191,10 +191,14 @@ export interface PeriodContext {
   completeName: string;
   /** "vs last month" / "vs last week". */
   vsPrevious: string;
-  /** "1–21 Nov 2026" */
+  /** "1–21 Nov 2026": the days the figures cover ("28–30 Nov 2026" when the data starts on the 28th). */
   toDateLabel: string;
-  /** "October 2026" or "9–15 Nov 2026" */
+  /** "October 2026" or "9–15 Nov 2026" ("15–31 Oct 2026" when the data starts on the 15th). */
   completeLabel: string;
+  /** "since 28 Nov, the first day of data" when the data starts inside the period to date; "" otherwise. */
+  toDateSince: string;
+  /** The same for the last complete period. */
+  completeSince: string;
 }
 
 export interface Context {

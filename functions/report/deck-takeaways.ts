@@ -3,7 +3,7 @@
 // (like for like: the same days of the period before), the month's retail events against the same event last
 // year, and what the run's alerts mean for the numbers. Pure: plain functions over ReportData.
 import { addDays, daysBetween } from "../lib/calendar.ts";
-import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { baseGapReason, sourceDisplayName } from "../lib/reporting/completeness.ts";
 import {
   formatChange,
   formatDateRange,
@@ -14,10 +14,13 @@ import {
   type NumberLocale,
 } from "../lib/reporting/display-format.ts";
 import {
+  addMonths,
   changeRatio,
   missingInputsOf,
+  monthEnd,
   monthStart,
   type PeriodTotals,
+  rangeCoverage,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { DailyKpiRow, RegionMonthRow, ReportData } from "../lib/reporting/report-data.ts";
 import { regionName } from "../lib/reporting/region-names.ts";
@@ -71,23 +74,37 @@ export function revenueDrivers(current: PeriodTotals | null, base: PeriodTotals 
 
 function revenueLine(ctx: Context): TextLine {
   const { period, fmt, locale } = ctx;
-  const { current, previous, lastYear } = period.toDate;
-  if (!current) return { text: `Revenue: no order days in the ${period.toDateName.toLowerCase()}.` };
+  const { current, previous, lastYear, ranges, coverage } = period.toDate;
+  const name = period.toDateName.toLowerCase();
+  // A shop's first month: the figures are over the days since its first day of data, and say so.
+  const since = period.toDateSince ? ` (${period.toDateSince})` : "";
+  if (!current) return { text: `Revenue: no data for the ${name} yet.` };
+  if (current.orders === 0) return { text: `Revenue: no order days in the ${name}${since}.` };
   const drivers = revenueDrivers(current, previous);
   const yoy = changeRatio(current.gross_revenue, lastYear?.gross_revenue ?? null);
+  // A base before the data (or partly before it) is n/a with its reason, never a 0.
+  const previousGap = baseGapReason(coverage.previous, ranges.previous, locale);
+  const lastYearGap = baseGapReason(coverage.lastYear, ranges.lastYear, locale);
   const base = previous
     ? ` on the same days before (${formatMoneyCompact(previous.gross_revenue, fmt)})`
-    : "";
+    : previousGap
+      ? ` on the same days before (${previousGap})`
+      : "";
   const split =
     drivers.orders !== null && drivers.aov !== null
       ? `: orders ${formatChange(drivers.orders, locale)} (${formatNumber(current.orders, locale)}) × AOV ${formatChange(drivers.aov, locale)} (${formatMoney(current.aov, fmt, 2)})`
       : "";
-  const year = yoy === null ? "" : `; ${formatChange(yoy, locale)} on the same days last year`;
+  const year =
+    yoy !== null
+      ? `; ${formatChange(yoy, locale)} on the same days last year`
+      : lastYearGap
+        ? `; n/a on the same days last year (${lastYearGap})`
+        : "";
   // Revenue needs Shopify only: when its orders had not all landed, the line says so, as the KPI cards do.
   const missing = missingInputsOf("gross_revenue", current.missing_sources ?? []);
   const caveat = missing.length ? ` (incomplete: excludes ${missing.map(sourceDisplayName).join(", ")})` : "";
   return {
-    text: `Revenue ${formatMoneyCompact(current.gross_revenue, fmt)} ${period.toDateName.toLowerCase()}${caveat}, ${formatChange(drivers.revenue, locale)}${base}${split}${year}.`,
+    text: `Revenue ${formatMoneyCompact(current.gross_revenue, fmt)} ${name}${since}${caveat}, ${formatChange(drivers.revenue, locale)}${base}${split}${year}.`,
     bold: true,
     ...(missing.length ? { emphasis: "warning" as const } : {}),
   };
@@ -284,14 +301,26 @@ export function takeawayLines(ctx: Context): TextLine[] {
   const periodRevenue = period.toDate.current?.gross_revenue ?? null;
   for (const event of events.slice(0, 2))
     lines.push(eventLine(ctx, event, periodRevenue ? (event.revenue ?? 0) / periodRevenue : null));
-  // Like for like only when the rows were summed over this deck's ranges (the loader follows the deck's period).
+  // Like for like only when the rows were summed over this deck's ranges (the loader follows the deck's period),
+  // and only against days the data has: before it, a segment's 0 is no data, not a rise from nothing.
   if ((data.marts.rangesPeriod ?? "monthly") === period.ranges.period) {
-    const channels = biggestMovements(channelMovements(data), MOVERS_PER_DIMENSION);
-    const products = biggestMovements(productMovements(data), MOVERS_PER_DIMENSION);
-    lines.push(moversLine("Channels (attributed revenue)", channels, fmt));
-    lines.push(moversLine("Products", products, fmt));
+    const { coverage, ranges } = period.toDate;
+    if (coverage.previous.kind === "full") {
+      const channels = biggestMovements(channelMovements(data), MOVERS_PER_DIMENSION);
+      const products = biggestMovements(productMovements(data), MOVERS_PER_DIMENSION);
+      lines.push(moversLine("Channels (attributed revenue)", channels, fmt));
+      lines.push(moversLine("Products", products, fmt));
+    } else if (channelMovements(data).length || productMovements(data).length) {
+      lines.push({
+        text: `Channels and products: not compared (${baseGapReason(coverage.previous, ranges.previous, ctx.locale)}).`,
+      });
+    }
   }
-  const regions = biggestMovements(regionMovements(data), MOVERS_PER_DIMENSION);
+  // Regions compare the run month with the whole month before: only when the data covers that month.
+  const monthBefore = addMonths(data.runDate, -1);
+  const monthBeforeCovered =
+    rangeCoverage(data.daily, { from: monthBefore, to: monthEnd(monthBefore) }).kind === "full";
+  const regions = monthBeforeCovered ? biggestMovements(regionMovements(data), MOVERS_PER_DIMENSION) : [];
   lines.push(moversLine("Regions (revenue per day vs last month)", regions, fmt, "/day"));
   lines.push(...alertLines(data));
   return lines.filter((line): line is TextLine => line !== null).map((line) => ({ ...line, bullet: true }));
@@ -304,10 +333,10 @@ export function takeawaysSlide(ctx: Context): ContentSlide {
     kind: "takeaways",
     section: "Total business",
     title: "Takeaways — what moved and why",
-    subtitle: `${period.toDateName} ${period.toDateLabel} against the same days of the ${period.ranges.period === "monthly" ? "month" : "week"} before, unless said otherwise. Gross revenue.`,
+    subtitle: `${period.toDateName} ${period.toDateLabel}${period.toDateSince ? ` (${period.toDateSince})` : ""} against the same days of the ${period.ranges.period === "monthly" ? "month" : "week"} before, unless said otherwise. Gross revenue.`,
     blocks: [full({ type: "text", lines })],
     notes: [
-      `The story of the ${period.toDateName.toLowerCase()} (${period.toDateLabel}):`,
+      `The story of the ${period.toDateName.toLowerCase()} (${period.toDateLabel}${period.toDateSince ? `, ${period.toDateSince}` : ""}):`,
       ...lines.map((line) => `• ${line.text}`),
       "The slides that follow give the detail: KPIs, channels, products, regions, then data quality and what to do.",
     ].join("\n"),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { addDays } from "../../functions/lib/calendar.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { escapeHtml, sanitizeHeader } from "../../functions/lib/reporting/html.ts";
 import {
@@ -9,6 +10,7 @@ import {
   FINDINGS,
   figuresOn,
   KEY_DAYS,
+  kpiRow,
   RUN_DATE,
   TOP_PRODUCTS,
 } from "../report/report-data-fixture.ts";
@@ -216,8 +218,47 @@ describe("summary email", () => {
     let november = 0;
     for (let day = 1; day <= 21; day += 1)
       november += figuresOn(`2026-11-${String(day).padStart(2, "0")}`).gross;
-    assert.ok(text.includes(`revenue $${november.toLocaleString("en-US")} vs n/a for 1–21 Oct 2026 (n/a)`));
-    assert.ok(visibleText(html).includes("vs n/a for 1–21 Oct 2026 (n/a)"));
+    // The 30 days start on 23 Oct: the same days of October are before the data, and the line says so.
+    assert.ok(
+      text.includes(`revenue $${november.toLocaleString("en-US")} vs n/a (no data for 1–21 Oct 2026)`),
+    );
+    assert.ok(visibleText(html).includes("vs n/a (no data for 1–21 Oct 2026)"));
+  });
+
+  it("gives a shop's first, partial month to date from its first day of data, and why last month is n/a", () => {
+    // Orders only from Sat 28 Nov 2026; the run date is Mon 30 Nov (the tester's case).
+    const data = buildReportData();
+    data.runDate = "2026-11-30";
+    data.daily = [
+      kpiRow("2026-11-28", { orders: 3, gross: 120, discounts: 0, refunds: 0, spend: 30, newCustomers: 3 }),
+      kpiRow("2026-11-29", { orders: 2, gross: 91, discounts: 0, refunds: 10, spend: 25, newCustomers: 2 }),
+      kpiRow("2026-11-30", { orders: 3, gross: 140, discounts: 0, refunds: 0, spend: 25, newCustomers: 2 }),
+    ];
+    const { html, text } = buildSummaryEmail(data);
+    // $120 + $91 + $140 = $351 of revenue on $30 + $25 + $25 = $80 of spend: ROAS 351 / 80 = 4.3875.
+    const line =
+      "Month to date (28–30 Nov 2026, since 28 Nov, the first day of data): revenue $351 vs n/a (no data for 1–30 Oct 2026); ad spend $80; blended ROAS 4.39.";
+    assert.ok(text.includes(line), text);
+    assert.ok(visibleText(html).includes(line));
+    assert.ok(!text.includes("revenue n/a vs"), "the month to date is not n/a");
+  });
+
+  it("says last month is not like for like when the data starts partway through it", () => {
+    const data = buildReportData();
+    data.runDate = "2026-11-30";
+    data.daily = [];
+    for (let day = "2026-10-15"; day <= "2026-11-30"; day = addDays(day, 1))
+      data.daily.push(
+        kpiRow(day, { orders: 10, gross: 1_000, discounts: 0, refunds: 0, spend: 400, newCustomers: 5 }),
+      );
+    const { text } = buildSummaryEmail(data);
+    // 1–30 Nov: 30 days × $1,000 and × $400; ROAS 1,000 / 400 = 2.5.
+    assert.ok(
+      text.includes(
+        "Month to date (1–30 Nov 2026): revenue $30,000 vs n/a (1–30 Oct 2026 is not like for like: the data starts 15 Oct 2026); ad spend $12,000; blended ROAS 2.50.",
+      ),
+      text,
+    );
   });
 
   it("says so when there are no alerts", () => {

@@ -686,9 +686,17 @@ describe("deck options and edge cases", () => {
       assert.equal(month, "n/a vs last month", metric);
       assert.equal(year, "n/a vs last year", metric);
     }
+    // 30 days of history start on 23 Oct: the last full month is summed over 23–31 Oct and labelled so; its
+    // bases (September, October 2025) are before the data: n/a.
     const rows = tableRows(slideWithTitle(deck, "Month to date and last full month").xml, "periods");
-    assert.deepEqual(rows[1]?.slice(4), ["n/a", "n/a", "n/a"]);
+    assert.equal(rows[0]?.[4], "23–31 Oct 2026");
+    assert.deepEqual(rows[1]?.slice(4), [usd(sumDays("2026-10-23", "2026-10-31").gross), "n/a", "n/a"]);
     assert.ok(texts(deck.slides[0] ?? "").some((t) => t.includes("History available: 30 days")));
+    assert.ok(
+      texts(deck.slides[0] ?? "").some((t) =>
+        t.startsWith("Last full month: 23–31 Oct 2026 (since 23 Oct, the first day of data), against"),
+      ),
+    );
   });
 
   it("moves findings beyond the first five to continuation slides, most severe first", async () => {

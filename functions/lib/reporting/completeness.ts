@@ -4,12 +4,14 @@ import { addDays } from "../calendar.ts";
 import { channelLabel, channelOfSource } from "../sql/channels.ts";
 import { SOURCES } from "../../shared/sources.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
-import { formatWeekdayDate } from "./display-format.ts";
+import { formatDateRange, formatDayMonth, formatWeekdayDate } from "./display-format.ts";
 import {
+  type DateRange,
   type MetricChange,
   missingInputsOf,
   missingSourcesOf,
   type PeriodTotals,
+  type RangeCoverage,
 } from "./kpi-comparisons.ts";
 import type { DailyKpiRow, ReportData } from "./report-data.ts";
 
@@ -104,4 +106,33 @@ export function staleShopBanner(data: Pick<ReportData, "sources">, locale: strin
     ? `no orders since ${formatWeekdayDate(shopify.lastEventDate, locale)}`
     : "no orders have landed";
   return `Shopify data is stale: ${since}. Revenue, orders and every ratio below are incomplete; re-run this day once Shopify has synced.`;
+}
+
+/**
+ * "since 28 Nov, the first day of data" when the data starts inside the period (a shop's first, partial month):
+ * its figures cover those days only, and must not read as the whole period's. "" otherwise.
+ */
+export function dataStartNote(coverage: RangeCoverage | undefined, locale: string): string {
+  return coverage?.kind === "partial"
+    ? `since ${formatDayMonth(coverage.dataFrom, locale)}, the first day of data`
+    : "";
+}
+
+/** The days a period's figures cover: the range, from the first day of data when the data starts inside it. */
+export function coveredRange(range: DateRange, coverage: RangeCoverage | undefined): DateRange {
+  return coverage?.kind === "partial" ? { from: coverage.dataFrom, to: range.to } : range;
+}
+
+/**
+ * Why a comparison period is n/a because of where the data starts: "no data for 1–30 Oct 2026" when the data
+ * starts after it; "1–31 Oct 2026 is not like for like: the data starts 15 Oct 2026" when it starts partway
+ * through (a base over part of its days would understate it). "" when the data covers the period.
+ */
+export function baseGapReason(coverage: RangeCoverage, range: DateRange, locale: string): string {
+  const days = formatDateRange(range.from, range.to, locale);
+  if (coverage.kind === "none") return `no data for ${days}`;
+  if (coverage.kind === "partial") {
+    return `${days} is not like for like: the data starts ${formatDateRange(coverage.dataFrom, coverage.dataFrom, locale)}`;
+  }
+  return "";
 }

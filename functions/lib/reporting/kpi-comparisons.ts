@@ -207,10 +207,39 @@ export function compareKpis(
   });
 }
 
+/** The first day of the rows: the first day of data the report has. Null without rows. */
+export function firstDataDay(daily: readonly DailyKpiRow[]): string | null {
+  let first: string | null = null;
+  for (const row of daily) if (first === null || row.date < first) first = row.date;
+  return first;
+}
+
+/**
+ * How much of a range the data covers, from where the data starts: "full" when it starts on or before the
+ * range's first day, "partial" when it starts inside the range (a shop's first month), "none" when it starts
+ * after the range ends or there is no data at all. A day without a row inside the data is no gap in coverage
+ * (a day with no order and no spend has no row).
+ */
+export type RangeCoverage =
+  | { kind: "full"; dataFrom: string }
+  | { kind: "partial"; dataFrom: string }
+  | { kind: "none"; dataFrom: string | null };
+
+export function rangeCoverage(daily: readonly DailyKpiRow[], range: DateRange): RangeCoverage {
+  const dataFrom = firstDataDay(daily);
+  if (dataFrom === null || dataFrom > range.to) return { kind: "none", dataFrom };
+  return { kind: dataFrom > range.from ? "partial" : "full", dataFrom };
+}
+
 /** Sums over a date range, with the ratios recomputed from the sums. */
 export interface PeriodTotals {
   from: string;
   to: string;
+  /**
+   * The first day the sums cover: `from`, or the first day of data when the data starts inside the range (a
+   * shop's first, partial month), so the totals are over covered_from..to and must be labelled so.
+   */
+  covered_from: string;
   /** Days in the range that have a row. */
   days: number;
   orders: number;
@@ -243,14 +272,17 @@ const ratio = (numerator: number, denominator: number): number | null =>
 /**
  * Totals of the rows dated from..to (inclusive). Ratios are ratios of the sums, never averages of the daily
  * ratios: a day with $10 of spend at ROAS 9 must not weigh as much as a day with $10,000 at ROAS 2.
- * Null when the history does not reach back to `from`, since a sum over part of the range would understate it.
+ * When the data starts inside the range, the totals are over the days it has (covered_from..to): the period in
+ * progress of a new shop. Null when the data has no day in or before the range: nothing to sum (n/a, never 0).
+ * A base to compare with must cover its range whole (sumWholePeriod, or check rangeCoverage first).
  */
 export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: string): PeriodTotals | null {
-  const first = daily[0];
-  if (!first || first.date > from) return null;
+  const coverage = rangeCoverage(daily, { from, to });
+  if (coverage.kind === "none") return null;
   const totals: PeriodTotals = {
     from,
     to,
+    covered_from: coverage.kind === "partial" ? coverage.dataFrom : from,
     days: 0,
     orders: 0,
     gross_revenue: 0,
@@ -324,9 +356,13 @@ export function monthToDateRanges(runDate: string): MonthToDateRanges {
 }
 
 export interface MonthToDate {
+  /** Over the days of the month the data has: see `coverage.current` and `current.covered_from`. */
   current: PeriodTotals | null;
+  /** Null unless the data covers the previous month's days whole (from their first day). */
   previous: PeriodTotals | null;
   changes: Record<KpiMetric, MetricChange>;
+  /** Where each side stands against the first day of data: why a side is partial or n/a. */
+  coverage: { current: RangeCoverage; previous: RangeCoverage };
 }
 
 /** Whether either side of a period comparison misses a source the metric needs. */
@@ -343,8 +379,14 @@ export function periodIncomplete(
 
 export function monthToDate(daily: readonly DailyKpiRow[], runDate: string): MonthToDate {
   const ranges = monthToDateRanges(runDate);
+  const coverage = {
+    current: rangeCoverage(daily, ranges.current),
+    previous: rangeCoverage(daily, ranges.previous),
+  };
   const current = sumPeriod(daily, ranges.current.from, ranges.current.to);
-  const previous = sumPeriod(daily, ranges.previous.from, ranges.previous.to);
+  // A base the data starts partway through would understate it and invent a growth rate: n/a instead.
+  const previous =
+    coverage.previous.kind === "full" ? sumPeriod(daily, ranges.previous.from, ranges.previous.to) : null;
   const changes = Object.fromEntries(
     KPI_METRICS.map((metric) => [
       metric,
@@ -357,7 +399,7 @@ export function monthToDate(daily: readonly DailyKpiRow[], runDate: string): Mon
       ),
     ]),
   ) as Record<KpiMetric, MetricChange>;
-  return { current, previous, changes };
+  return { current, previous, changes, coverage };
 }
 
 /** The rows of the last `days` days up to runDate (inclusive), ascending. */
@@ -463,11 +505,14 @@ export function reportPeriodRanges(runDate: string, period: ReportPeriod): Repor
 
 export interface PeriodComparison {
   ranges: PeriodComparisonRanges;
+  /** Over the days of the range the data has: see `coverage.current` and `current.covered_from`. */
   current: PeriodTotals | null;
   previous: PeriodTotals | null;
   lastYear: PeriodTotals | null;
   vsPrevious: Record<KpiMetric, MetricChange>;
   vsLastYear: Record<KpiMetric, MetricChange>;
+  /** Where each range stands against the first day of data: why a side is partial or n/a. */
+  coverage: { current: RangeCoverage; previous: RangeCoverage; lastYear: RangeCoverage };
 }
 
 /**
@@ -476,7 +521,7 @@ export interface PeriodComparison {
  */
 export function sumWholePeriod(daily: readonly DailyKpiRow[], range: DateRange): PeriodTotals | null {
   const totals = sumPeriod(daily, range.from, range.to);
-  if (!totals) return null;
+  if (!totals || totals.covered_from !== range.from) return null;
   return totals.days === daysBetweenInclusive(range.from, range.to) ? totals : null;
 }
 
@@ -488,7 +533,8 @@ export function comparePeriod(
   daily: readonly DailyKpiRow[],
   ranges: PeriodComparisonRanges,
 ): PeriodComparison {
-  // The period in progress may lack a day (a day with no order and no spend has no row); its bases may not.
+  // The period in progress may lack a day (a day with no order and no spend has no row), or start before the
+  // data does (a new shop: its totals are over the days it has); its bases may not.
   const current = sumPeriod(daily, ranges.current.from, ranges.current.to);
   const previous = sumWholePeriod(daily, ranges.previous);
   const lastYear = sumWholePeriod(daily, ranges.lastYear);
@@ -512,6 +558,11 @@ export function comparePeriod(
     lastYear,
     vsPrevious: changes(previous, ranges.previous.from),
     vsLastYear: changes(lastYear, ranges.lastYear.from),
+    coverage: {
+      current: rangeCoverage(daily, ranges.current),
+      previous: rangeCoverage(daily, ranges.previous),
+      lastYear: rangeCoverage(daily, ranges.lastYear),
+    },
   };
 }
 

@@ -8,11 +8,16 @@ import {
   compareValues,
   comparisonDates,
   judgeChange,
+  comparePeriod,
+  firstDataDay,
   lastDays,
   monthToDate,
   monthToDateRanges,
+  rangeCoverage,
+  reportPeriodRanges,
   rowOn,
   sumPeriod,
+  sumWholePeriod,
 } from "../../../functions/lib/reporting/kpi-comparisons.ts";
 import type { DailyKpiRow } from "../../../functions/lib/reporting/report-data.ts";
 import { formatMetricChange } from "../../../functions/lib/reporting/display-format.ts";
@@ -290,5 +295,133 @@ describe("rates change in points", () => {
     assert.equal(compareRates("up_is_good", 0.1, null).change, null);
     assert.equal(formatMetricChange(compareRates("up_is_good", 0.02, 0), "en-US"), "+2.0 pts");
     assert.equal(formatMetricChange(compareRates("up_is_good", 0.1, 0.125), "de-DE"), "-2,5 pts");
+  });
+});
+
+describe("a period that starts before the data (a shop's first, partial month)", () => {
+  // Orders only from Sat 28 Nov 2026; the run date is Mon 30 Nov. Hand-made rows, summed by hand below.
+  const firstDays = [
+    row("2026-11-28", { orders: 3, gross_revenue: 120, net_revenue: 110, ad_spend: 30, new_customers: 3 }),
+    row("2026-11-29", { orders: 2, gross_revenue: 91, net_revenue: 91, ad_spend: 25, new_customers: 2 }),
+    row("2026-11-30", { orders: 3, gross_revenue: 140, net_revenue: 130, ad_spend: 25, new_customers: 2 }),
+  ];
+
+  it("knows where the data starts and how much of a range it covers", () => {
+    assert.equal(firstDataDay(firstDays), "2026-11-28");
+    assert.equal(firstDataDay([...firstDays].reverse()), "2026-11-28");
+    assert.equal(firstDataDay([]), null);
+    const nov = { from: "2026-11-01", to: "2026-11-30" };
+    assert.deepEqual(rangeCoverage(firstDays, nov), { kind: "partial", dataFrom: "2026-11-28" });
+    assert.deepEqual(rangeCoverage(firstDays, { from: "2026-11-28", to: "2026-11-30" }), {
+      kind: "full",
+      dataFrom: "2026-11-28",
+    });
+    assert.deepEqual(rangeCoverage(firstDays, { from: "2026-10-01", to: "2026-10-30" }), {
+      kind: "none",
+      dataFrom: "2026-11-28",
+    });
+    assert.deepEqual(rangeCoverage([], nov), { kind: "none", dataFrom: null });
+  });
+
+  it("sums the month to date over the days the data has, and says from when", () => {
+    const mtd = monthToDate(firstDays, "2026-11-30");
+    assert.equal(mtd.current?.from, "2026-11-01");
+    assert.equal(mtd.current?.covered_from, "2026-11-28");
+    assert.equal(mtd.current?.days, 3);
+    assert.equal(mtd.current?.gross_revenue, 351); // 120 + 91 + 140
+    assert.equal(mtd.current?.net_revenue, 331); // 110 + 91 + 130
+    assert.equal(mtd.current?.orders, 8); // 3 + 2 + 3
+    assert.equal(mtd.current?.ad_spend, 80); // 30 + 25 + 25
+    assert.equal(mtd.current?.new_customers, 7);
+    assert.equal(mtd.current?.blended_roas, 351 / 80);
+    assert.equal(mtd.current?.cac, 80 / 7);
+    assert.deepEqual(mtd.coverage.current, { kind: "partial", dataFrom: "2026-11-28" });
+  });
+
+  it("gives no base, never a 0, for the previous month the data does not reach", () => {
+    const mtd = monthToDate(firstDays, "2026-11-30");
+    assert.equal(mtd.previous, null);
+    assert.deepEqual(mtd.coverage.previous, { kind: "none", dataFrom: "2026-11-28" });
+    assert.equal(mtd.changes.gross_revenue.base, null);
+    assert.equal(mtd.changes.gross_revenue.change, null);
+    assert.equal(mtd.changes.gross_revenue.direction, null);
+    assert.equal(mtd.changes.gross_revenue.tone, "neutral");
+    assert.equal(sumPeriod(firstDays, "2026-10-01", "2026-10-30"), null);
+  });
+
+  it("compares the deck's periods the same way: current partial, bases before the data n/a", () => {
+    const ranges = reportPeriodRanges("2026-11-30", "monthly");
+    const toDate = comparePeriod(firstDays, ranges.toDate);
+    assert.equal(toDate.current?.gross_revenue, 351);
+    assert.equal(toDate.current?.covered_from, "2026-11-28");
+    assert.equal(toDate.previous, null);
+    assert.equal(toDate.lastYear, null);
+    assert.equal(toDate.coverage.previous.kind, "none");
+    assert.equal(toDate.coverage.lastYear.kind, "none");
+    assert.equal(toDate.vsPrevious.orders.change, null);
+    assert.equal(toDate.vsLastYear.orders.change, null);
+    // October 2026, the last full month, is wholly before the data: n/a, not $0.
+    const complete = comparePeriod(firstDays, ranges.complete);
+    assert.equal(complete.current, null);
+    assert.equal(complete.coverage.current.kind, "none");
+  });
+
+  it("a base the data starts partway through is not like for like: n/a, though the rows could be summed", () => {
+    // Every day from Thu 15 Oct 2026: 10 orders and $1,000 a day (the row() defaults).
+    const fromMidOctober: DailyKpiRow[] = [];
+    for (let day = "2026-10-15"; day <= "2026-11-30"; day = addDays(day, 1)) fromMidOctober.push(row(day));
+    const mtd = monthToDate(fromMidOctober, "2026-11-30");
+    assert.equal(mtd.current?.gross_revenue, 30 * 1000);
+    assert.equal(mtd.current?.covered_from, "2026-11-01");
+    assert.deepEqual(mtd.coverage.previous, { kind: "partial", dataFrom: "2026-10-15" });
+    assert.equal(mtd.previous, null);
+    assert.equal(mtd.changes.gross_revenue.change, null);
+    assert.equal(sumWholePeriod(fromMidOctober, { from: "2026-10-01", to: "2026-10-30" }), null);
+    const ranges = reportPeriodRanges("2026-11-30", "monthly");
+    const toDate = comparePeriod(fromMidOctober, ranges.toDate);
+    assert.equal(toDate.previous, null);
+    assert.equal(toDate.coverage.previous.kind, "partial");
+    // The last full month is October, summed over the 17 days from the 15th (and labelled so by the deck).
+    const complete = comparePeriod(fromMidOctober, ranges.complete);
+    assert.equal(complete.current?.covered_from, "2026-10-15");
+    assert.equal(complete.current?.days, 17);
+    assert.equal(complete.current?.gross_revenue, 17 * 1000);
+    assert.equal(complete.previous, null);
+    assert.equal(complete.coverage.previous.kind, "none");
+  });
+
+  it("year over year: a year-ago range partly before the data is n/a; one the data covers whole is compared", () => {
+    // Every day from 10 Nov 2025: the year-ago month to date (1–30 Nov 2025) starts before the data.
+    const series: DailyKpiRow[] = [];
+    for (let day = "2025-11-10"; day <= "2026-11-30"; day = addDays(day, 1)) {
+      series.push(row(day, { gross_revenue: day < "2026-01-01" ? 800 : 1000 }));
+    }
+    const ranges = reportPeriodRanges("2026-11-30", "monthly");
+    const toDate = comparePeriod(series, ranges.toDate);
+    assert.deepEqual(ranges.toDate.lastYear, { from: "2025-11-01", to: "2025-11-30" });
+    assert.deepEqual(toDate.coverage.lastYear, { kind: "partial", dataFrom: "2025-11-10" });
+    assert.equal(toDate.lastYear, null);
+    assert.equal(toDate.vsLastYear.gross_revenue.change, null);
+    // Against last month (1–30 Oct 2026, covered whole): 30 × 1,000 against 30 × 1,000.
+    assert.equal(toDate.previous?.gross_revenue, 30_000);
+    assert.equal(toDate.vsPrevious.gross_revenue.change, 0);
+    // Run on 31 Dec 2026 (with every December day): 1–31 Dec 2025 is covered whole, $800 a day against $1,000.
+    const withDecember = [...series, ...Array.from({ length: 31 }, (_, i) => row(addDays("2026-12-01", i)))];
+    const december = comparePeriod(withDecember, reportPeriodRanges("2026-12-31", "monthly").toDate);
+    assert.equal(december.coverage.lastYear.kind, "full");
+    assert.equal(december.lastYear?.gross_revenue, 31 * 800);
+    assert.equal(december.vsLastYear.gross_revenue.change, (31 * 1000 - 31 * 800) / (31 * 800));
+  });
+
+  it("a month the data covers with no order day is a genuine 0, not n/a", () => {
+    const october: DailyKpiRow[] = [];
+    for (let day = "2026-10-01"; day <= "2026-10-31"; day = addDays(day, 1)) october.push(row(day));
+    const mtd = monthToDate(october, "2026-11-05");
+    assert.equal(mtd.coverage.current.kind, "full");
+    assert.equal(mtd.current?.days, 0);
+    assert.equal(mtd.current?.orders, 0);
+    assert.equal(mtd.current?.gross_revenue, 0);
+    assert.equal(mtd.previous?.gross_revenue, 5 * 1000);
+    assert.equal(mtd.changes.gross_revenue.change, -1);
   });
 });
