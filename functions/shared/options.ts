@@ -42,6 +42,18 @@ const timeZone = z.string().refine((value) => {
 }, "expected an IANA time zone such as America/New_York");
 
 /**
+ * A locale that this runtime's Intl formats itself: a malformed one ("fr_FR") throws where the report formats
+ * money, and an unknown one ("xx") would fall back to another locale's formats without a word.
+ */
+const locale = z.string().refine((value) => {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([value]).length > 0;
+  } catch {
+    return false;
+  }
+}, "expected a BCP 47 locale that the runtime formats, such as en-US, fr-FR or de-DE");
+
+/**
  * One mailbox: "local@domain" or "Display Name <local@domain>". No control characters (a newline plus "Bcc:"
  * would inject a header), no list separators (one mailbox per entry).
  */
@@ -99,7 +111,7 @@ export const SETTING_OPTIONS = {
   "shop.locale": option({
     env: ["PULSE_LOCALE"],
     default: "en-US",
-    schema: z.string().min(2),
+    schema: locale,
     help: "locale for numbers and dates",
   }),
   "email.from": option({

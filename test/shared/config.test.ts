@@ -143,6 +143,22 @@ const ROWS: Row[] = [
     error: ['$PULSE_DECK_PERIOD: deckPeriod: Invalid option: expected one of "monthly"|"weekly"'],
   },
   {
+    // Both had passed: the report then failed with "Incorrect locale information provided", or formatted as en-US.
+    name: "a locale the runtime cannot format is refused at the start, malformed or unknown",
+    env: { PULSE_LOCALE: "fr_FR" },
+    error: ["$PULSE_LOCALE: shop.locale: expected a BCP 47 locale"],
+  },
+  {
+    name: "an unknown locale is refused too",
+    env: { PULSE_LOCALE: "zz-ZZ" },
+    error: ["$PULSE_LOCALE: shop.locale: expected a BCP 47 locale"],
+  },
+  {
+    name: "a locale the runtime formats is taken as written",
+    env: { PULSE_LOCALE: "fr-CA" },
+    expect: { "shop.locale": "fr-CA" },
+  },
+  {
     name: "a bad flag is named with the setting",
     flags: { days: "abc" },
     error: ['--days: expected a number, got "abc"'],
