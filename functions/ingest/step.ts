@@ -86,7 +86,10 @@ export function dropFindings(outcome: DropOutcome): Finding[] {
         subject: manifest.fileName,
         observed: null,
         expected: "a readable, supported export",
-        message: `${manifest.error ?? manifest.fileName} — nothing from it was loaded; the file is kept in ${manifest.receivedPath}.`,
+        // A refused link or FIFO was never opened, so nothing was kept: saying "kept in ." misled.
+        message: manifest.receivedPath
+          ? `${manifest.error ?? manifest.fileName} — nothing from it was loaded; the file is kept in ${manifest.receivedPath}.`
+          : `${manifest.error ?? manifest.fileName} — nothing from it was loaded, and nothing was kept: drop the file itself.`,
       },
     ];
   }

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import ExcelJS from "exceljs";
 import type { DropOutcome } from "../../functions/ingest/file-drop.ts";
 import { MAX_XLSX_CELL_CHARS } from "../../functions/ingest/xlsx-limits.ts";
-import { runIngest } from "../../functions/ingest/step.ts";
+import { dropFindings, runIngest } from "../../functions/ingest/step.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
@@ -165,6 +165,12 @@ describe("file drops: hostile files never block the shop", () => {
     const outcome = await harness.ingestExisting(`${INBOX_PREFIX}orders.csv`);
     assert.equal(outcome.manifest.status, "failed");
     assert.match(outcome.manifest.error ?? "", /symbolic link; refused/);
+    // Its finding says nothing was kept (it had said "the file is kept in ." with no path).
+    const [finding] = dropFindings({ manifest: outcome.manifest });
+    assert.match(
+      finding?.message ?? "",
+      /nothing from it was loaded, and nothing was kept: drop the file itself\.$/,
+    );
     const everything = await harness.bucket.list("");
     for (const path of everything) {
       assert.doesNotMatch(String(await harness.bucket.read(path)), /SECRET-PII-KEY/, `${path} holds the key`);
