@@ -126,9 +126,21 @@ normalised AS (
     COALESCE(SAFE_CAST(JSON_VALUE(total_shipping_price_set, '$.shop_money.amount') AS NUMERIC), 0) AS shipping_price,
     CAST(total_price AS NUMERIC) AS total_price,
     landing_site,
-    REGEXP_EXTRACT(landing_site, r'[?&]utm_source=([^&#]+)') AS utm_source,
-    REGEXP_EXTRACT(landing_site, r'[?&]utm_medium=([^&#]+)') AS utm_medium,
-    REGEXP_EXTRACT(landing_site, r'[?&]utm_campaign=([^&#]+)') AS utm_campaign,
+    -- Read as a browser shows them: a URL writes "BF Prospecting" as BF%20Prospecting or BF+Prospecting, and the
+    -- platforms report the campaign's name. '+' and the escapes of the characters campaign names use are decoded
+    -- ('%25' last, so that an escaped '%' is not decoded twice); any other escape stays as written.
+    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+      REGEXP_EXTRACT(landing_site, r'[?&]utm_source=([^&#]+)'),
+      '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'), '%2B', '+'), '%25', '%')
+      AS utm_source,
+    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+      REGEXP_EXTRACT(landing_site, r'[?&]utm_medium=([^&#]+)'),
+      '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'), '%2B', '+'), '%25', '%')
+      AS utm_medium,
+    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+      REGEXP_EXTRACT(landing_site, r'[?&]utm_campaign=([^&#]+)'),
+      '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'), '%2B', '+'), '%25', '%')
+      AS utm_campaign,
     UPPER(JSON_VALUE(shipping_address, '$.country_code')) AS country_code,
     UPPER(JSON_VALUE(shipping_address, '$.province_code')) AS region_code,
     _airbyte_raw_id AS raw_id,

@@ -94,8 +94,13 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
     order("40.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=search_brand"),
     // By id: the October promotion.
     order("70.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=8"),
+    // By its name with a space, as URLs write it: percent-encoded, or '+' as a form writes it.
+    order("12.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Old%20Promo"),
+    order("8.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=old+promo&utm_content=a%2Cb"),
     // A campaign Google Ads never reported, and a paid click without utm_campaign.
     order("25.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=mystery"),
+    // Unmatched, it keeps its own text, decoded: an escaped '%' (%25) stays one '%'.
+    order("13.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Q4%2C%20US%2520+sale"),
     order("15.00", "/?utm_source=google&utm_medium=cpc"),
     order("60.00", "/?utm_source=instagram&utm_medium=paid_social&utm_campaign=prospecting_broad"),
     // Left out: cancelled; organic; email.
@@ -129,7 +134,8 @@ describe("marts.campaign_performance_daily", { timeout: WHOLE_BUILD_SUITE_TIMEOU
     // platform, channel, campaign id, campaign name, ad group id, ad group name, spend, clicks, orders, revenue
     ["facebook_ads", "meta", "c1", "Prospecting_Broad", null, null, null, null, 1, 60],
     ["facebook_ads", "meta", "c1", "Prospecting_Broad", "s1", "Broad 25-54", 20, 10, null, null],
-    ["google_ads", "google_ads", "8", "Old Promo", null, null, null, null, 1, 70],
+    ["google_ads", "google_ads", "8", "Old Promo", null, null, null, null, 3, 90],
+    ["google_ads", "google_ads", null, "Q4, US%20 sale", null, null, null, null, 1, 13],
     ["google_ads", "google_ads", "5", "Search_Brand", null, null, null, null, 2, 140],
     ["google_ads", "google_ads", "5", "Search_Brand", "6", "Brand exact", 20, 10, null, null],
     ["google_ads", "google_ads", "5", "Search_Brand", "7", "Brand broad", 30, 10, null, null],
