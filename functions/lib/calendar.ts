@@ -154,3 +154,36 @@ export function localNoonInstant(date: string, timeZone: string): string {
 export function weekdayName(date: string): string {
   return new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
 }
+
+// ---------- calendar months ----------
+
+export function lastDayOfMonth(year: number, monthIndex: number): number {
+  return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+}
+
+/** The ISO date of a day given by year, month index (0–11, overflowing into the next years) and day. */
+export const isoFromParts = (year: number, monthIndex: number, day: number) =>
+  new Date(Date.UTC(year, monthIndex, day)).toISOString().slice(0, 10);
+
+/** The first day of the date's month. */
+export function monthStart(date: string): string {
+  return `${date.slice(0, 7)}-01`;
+}
+
+/** The first day of the month `months` after the month of `date` (negative: before). */
+export function addMonths(date: string, months: number): string {
+  const [year, month] = date.split("-").map(Number) as [number, number];
+  return isoFromParts(year, month - 1 + months, 1);
+}
+
+/** The last day of the date's month. */
+export function monthEnd(date: string): string {
+  const [year, month] = date.split("-").map(Number) as [number, number];
+  return isoFromParts(year, month - 1, lastDayOfMonth(year, month - 1));
+}
+
+/** The same calendar day one year earlier; 29 February becomes 28 February. */
+export function sameDayLastYear(date: string): string {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  return isoFromParts(year - 1, month - 1, Math.min(day, lastDayOfMonth(year - 1, month - 1)));
+}

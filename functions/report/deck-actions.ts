@@ -1,6 +1,7 @@
 // The closing "what to do" slide: actions derived from the run's findings (a mapping from the kind of finding
 // to a sentence a founder can act on) and from the numbers (a paid channel whose CPA rose against last month).
 // Pure: the same findings and rows always give the same actions, in the same order.
+import { addMonths, monthStart } from "../lib/calendar.ts";
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
 import {
   formatChange,
@@ -8,7 +9,7 @@ import {
   formatWeekdayDate,
   type NumberLocale,
 } from "../lib/reporting/display-format.ts";
-import { addMonths, changeRatio, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+import { changeRatio } from "../lib/reporting/kpi-comparisons.ts";
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import { type Finding, SEVERITY_RANK, sortFindings } from "../shared/findings.ts";

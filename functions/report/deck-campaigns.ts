@@ -3,6 +3,7 @@
 // top ad groups as their platforms report them (a UTM names a campaign, never an ad group or an ad: the mart
 // has no ad or creative level), and new customers by paid channel: their CPA and ROAS against last month and
 // last year (marts.marketing_monthly_performance).
+import { addMonths, monthStart } from "../lib/calendar.ts";
 import { sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
 import {
   formatMoney,
@@ -12,7 +13,7 @@ import {
   formatRatio,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
-import { addMonths, compareAs, missingSourcesOf, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+import { compareAs, missingSourcesOf } from "../lib/reporting/kpi-comparisons.ts";
 import type { CampaignPeriodRow } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import {

@@ -1,6 +1,6 @@
 // Section 2, DTC performance: the shop's own numbers, month by month and day by day, what an order is worth,
 // who buys (new or returning), what sells, where, and how cohorts of customers keep paying back.
-import { addDays } from "../lib/calendar.ts";
+import { addDays, addMonths, monthStart } from "../lib/calendar.ts";
 import {
   formatMonthShort,
   formatMoney,
@@ -9,15 +9,13 @@ import {
   formatRatio,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
+import { rangeCoverage } from "../lib/reporting/data-coverage.ts";
 import {
-  addMonths,
   changeFromRatio,
   compareAs,
-  monthStart,
   type PeriodComparison,
   type PeriodTotals,
   type Polarity,
-  rangeCoverage,
   sumPeriod,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { CohortRow, DailyKpiRow } from "../lib/reporting/report-data.ts";

@@ -1,6 +1,6 @@
 // Section 3, paid marketing: where the money went (channel mix), what each channel returned, the monthly PPC
 // index, and the run day per channel (where a stale platform shows as n/a, not as a collapse).
-import { addDays } from "../lib/calendar.ts";
+import { addDays, addMonths, monthStart } from "../lib/calendar.ts";
 import {
   formatDateRange,
   formatMonthShort,
@@ -13,7 +13,7 @@ import {
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
 import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
-import { addMonths, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+
 import type { ChannelDayRow, ChannelMixRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
 import {

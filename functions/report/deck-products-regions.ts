@@ -2,7 +2,7 @@
 // their change against the same days of last month and of last year (marts.product_daily_sales summed over
 // each range), the premium products (marts.premium_products), and the top regions by name
 // (marts.geographic_sales) against the same month a year earlier, per day.
-import { addDays, daysBetween } from "../lib/calendar.ts";
+import { addDays, addMonths, daysBetween, monthStart } from "../lib/calendar.ts";
 import {
   formatMoney,
   formatMonthShort,
@@ -10,7 +10,7 @@ import {
   formatNumber,
   formatPercent,
 } from "../lib/reporting/display-format.ts";
-import { addMonths, compareAs, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+import { compareAs } from "../lib/reporting/kpi-comparisons.ts";
 import type { RegionMonthRow } from "../lib/reporting/report-data.ts";
 import { regionName } from "../lib/reporting/region-names.ts";
 import {

@@ -2,7 +2,7 @@
 // orders × AOV, so its change splits into the two; then the channels, products and regions that moved it most
 // (like for like: the same days of the period before), the month's retail events against the same event last
 // year, and what the run's alerts mean for the numbers. Pure: plain functions over ReportData.
-import { addDays, daysBetween } from "../lib/calendar.ts";
+import { addDays, addMonths, daysBetween, monthEnd, monthStart } from "../lib/calendar.ts";
 import { baseGapReason, sourceDisplayName } from "../lib/reporting/completeness.ts";
 import {
   formatChange,
@@ -13,15 +13,8 @@ import {
   formatPercent,
   type NumberLocale,
 } from "../lib/reporting/display-format.ts";
-import {
-  addMonths,
-  changeRatio,
-  missingInputsOf,
-  monthEnd,
-  monthStart,
-  type PeriodTotals,
-  rangeCoverage,
-} from "../lib/reporting/kpi-comparisons.ts";
+import { rangeCoverage } from "../lib/reporting/data-coverage.ts";
+import { changeRatio, missingInputsOf, type PeriodTotals } from "../lib/reporting/kpi-comparisons.ts";
 import type { DailyKpiRow, RegionMonthRow, ReportData } from "../lib/reporting/report-data.ts";
 import { regionName } from "../lib/reporting/region-names.ts";
 import { eventsBetween, type RetailEvent, sameEventLastYear } from "../lib/retail-calendar.ts";

@@ -1,7 +1,8 @@
 // New customers by paid channel for the report month (the seed deck's PPC table): what each channel spent, how
 // many first orders its UTMs brought, what one cost (new-customer CPA) and what they returned (new-customer ROAS),
 // against last month and the same month last year. Pure; the deck's table is drawn from it (deck-campaigns.ts).
-import { addMonths, monthStart } from "../lib/reporting/kpi-comparisons.ts";
+
+import { addMonths, monthStart } from "../lib/calendar.ts";
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 
 /** One channel's new-customer figures for one month; ratios are null where undefined, never 0. */

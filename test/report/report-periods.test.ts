@@ -1,13 +1,10 @@
 // The pure pieces under the deck: its periods, the PPC index and the glossary it prints.
+import { sameDayLastYear } from "../../functions/lib/calendar.ts";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { METRICS_GLOSSARY, parseMetricsGlossary } from "../../functions/report/glossary.ts";
 import { ppcIndex } from "../../functions/report/ppc-index.ts";
-import {
-  reportPeriodRanges,
-  sameDayLastYear,
-  weekStart,
-} from "../../functions/lib/reporting/kpi-comparisons.ts";
+import { reportPeriodRanges, weekStart } from "../../functions/lib/reporting/kpi-comparisons.ts";
 import type { ChannelMonthRow } from "../../functions/lib/reporting/report-data.ts";
 
 describe("report periods", () => {

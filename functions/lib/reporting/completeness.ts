@@ -5,13 +5,13 @@ import { channelLabel, channelOfSource } from "../sql/channels.ts";
 import { SOURCES } from "../../shared/sources.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
 import { formatDateRange, formatDayMonth, formatWeekdayDate } from "./display-format.ts";
+import { type RangeCoverage } from "./data-coverage.ts";
 import {
   type DateRange,
   type MetricChange,
   missingInputsOf,
   missingSourcesOf,
   type PeriodTotals,
-  type RangeCoverage,
 } from "./kpi-comparisons.ts";
 import type { DailyKpiRow, ReportData } from "./report-data.ts";
 

@@ -1,7 +1,8 @@
 // KPI maths over marts.daily_kpis rows: the run day against the day before, the same weekday last week and
 // last year, and month to date against the previous month to date. Pure; every figure is a row's value or a
 // ratio of sums of rows' values, so a number in the deck can always be traced back to the mart.
-import { addDays } from "../calendar.ts";
+import { addDays, addMonths, isoFromParts, lastDayOfMonth, monthEnd, sameDayLastYear } from "../calendar.ts";
+import { type RangeCoverage, rangeCoverage } from "./data-coverage.ts";
 import type { DailyKpiRow } from "./report-data.ts";
 
 export const KPI_METRICS = [
@@ -207,30 +208,6 @@ export function compareKpis(
   });
 }
 
-/** The first day of the rows: the first day of data the report has. Null without rows. */
-export function firstDataDay(daily: readonly DailyKpiRow[]): string | null {
-  let first: string | null = null;
-  for (const row of daily) if (first === null || row.date < first) first = row.date;
-  return first;
-}
-
-/**
- * How much of a range the data covers, from where the data starts: "full" when it starts on or before the
- * range's first day, "partial" when it starts inside the range (a shop's first month), "none" when it starts
- * after the range ends or there is no data at all. A day without a row inside the data is no gap in coverage
- * (a day with no order and no spend has no row).
- */
-export type RangeCoverage =
-  | { kind: "full"; dataFrom: string }
-  | { kind: "partial"; dataFrom: string }
-  | { kind: "none"; dataFrom: string | null };
-
-export function rangeCoverage(daily: readonly DailyKpiRow[], range: DateRange): RangeCoverage {
-  const dataFrom = firstDataDay(daily);
-  if (dataFrom === null || dataFrom > range.to) return { kind: "none", dataFrom };
-  return { kind: dataFrom > range.from ? "partial" : "full", dataFrom };
-}
-
 /** Sums over a date range, with the ratios recomputed from the sums. */
 export interface PeriodTotals {
   from: string;
@@ -333,13 +310,6 @@ export interface MonthToDateRanges {
   previous: { from: string; to: string };
 }
 
-function lastDayOfMonth(year: number, monthIndex: number): number {
-  return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
-}
-
-const iso = (year: number, monthIndex: number, day: number) =>
-  new Date(Date.UTC(year, monthIndex, day)).toISOString().slice(0, 10);
-
 export function monthToDateRanges(runDate: string): MonthToDateRanges {
   const [year, month, day] = runDate.split("-").map(Number) as [number, number, number];
   const monthIndex = month - 1;
@@ -347,10 +317,10 @@ export function monthToDateRanges(runDate: string): MonthToDateRanges {
   const previousMonthIndex = monthIndex === 0 ? 11 : monthIndex - 1;
   const previousDay = Math.min(day, lastDayOfMonth(previousYear, previousMonthIndex));
   return {
-    current: { from: iso(year, monthIndex, 1), to: runDate },
+    current: { from: isoFromParts(year, monthIndex, 1), to: runDate },
     previous: {
-      from: iso(previousYear, previousMonthIndex, 1),
-      to: iso(previousYear, previousMonthIndex, previousDay),
+      from: isoFromParts(previousYear, previousMonthIndex, 1),
+      to: isoFromParts(previousYear, previousMonthIndex, previousDay),
     },
   };
 }
@@ -411,29 +381,6 @@ export function lastDays(daily: readonly DailyKpiRow[], runDate: string, days: n
 }
 
 // ---------- report periods ----------
-
-/** The first day of the date's month. */
-export function monthStart(date: string): string {
-  return `${date.slice(0, 7)}-01`;
-}
-
-/** The first day of the month `months` after the month of `date` (negative: before). */
-export function addMonths(date: string, months: number): string {
-  const [year, month] = date.split("-").map(Number) as [number, number];
-  return iso(year, month - 1 + months, 1);
-}
-
-/** The last day of the date's month. */
-export function monthEnd(date: string): string {
-  const [year, month] = date.split("-").map(Number) as [number, number];
-  return iso(year, month - 1, lastDayOfMonth(year, month - 1));
-}
-
-/** The same calendar day one year earlier; 29 February becomes 28 February. */
-export function sameDayLastYear(date: string): string {
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  return iso(year - 1, month - 1, Math.min(day, lastDayOfMonth(year - 1, month - 1)));
-}
 
 /** How the deck cuts time: calendar months (month to date, last full month) or ISO weeks (Monday–Sunday). */
 export type ReportPeriod = "monthly" | "weekly";

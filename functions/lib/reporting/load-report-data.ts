@@ -4,13 +4,13 @@
 import { describeCorrupt, readStateFile } from "../../shared/state-file.ts";
 import { stripControlCharactersDeep } from "../text-safety.ts";
 import { sourcesStatusPath } from "../bucket-layout.ts";
-import { addDays } from "../calendar.ts";
+import { addDays, addMonths, monthStart } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
 import { allLimited, type TaskResults } from "../concurrency.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
 import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
-import { addMonths, monthStart, type ReportPeriod, reportPeriodRanges } from "./kpi-comparisons.ts";
+import { type ReportPeriod, reportPeriodRanges } from "./kpi-comparisons.ts";
 import type {
   AdGroupPeriodRow,
   CampaignPeriodRow,

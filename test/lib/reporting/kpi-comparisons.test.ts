@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
+import { firstDataDay, rangeCoverage } from "../../../functions/lib/reporting/data-coverage.ts";
 import {
   changeRatio,
   compareKpis,
@@ -9,11 +10,9 @@ import {
   comparisonDates,
   judgeChange,
   comparePeriod,
-  firstDataDay,
   lastDays,
   monthToDate,
   monthToDateRanges,
-  rangeCoverage,
   reportPeriodRanges,
   rowOn,
   sumPeriod,
