@@ -111,10 +111,13 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (NOT_ARRIVING.has(check)) {
     return byConnector
       ? `check the ${name} connector's credentials, then re-run the day`
-      : `reconnect the ${name} source in Airbyte`;
+      : // Without a connector the data comes from Airbyte or from dropped export files: both ways are named.
+        `reconnect the ${name} source in Airbyte, or drop a new ${name} export into raw/inbox/`;
   }
   if (check === "source_volume") {
-    return byConnector ? `re-run the day to pull ${name} again` : `re-sync ${name} in Airbyte for that day`;
+    return byConnector
+      ? `re-run the day to pull ${name} again`
+      : `re-sync ${name} in Airbyte for that day, or drop that day's ${name} export into raw/inbox/`;
   }
   // Coverage is about every channel's links (the orders' UTM tags land in Shopify), not one platform's pixel.
   if (check === "attribution_coverage") return "check that ad links still carry their UTM parameters";

@@ -31,8 +31,8 @@ describe("summary email on a bad day", () => {
       "ROAS: 3.10× (▲ +55% vs last Sat) (incomplete: excludes Meta: no data since Mon 16 Nov)",
       "",
       "7 ALERTS FROM 3 SOURCES",
-      "- Meta: no data since Mon 16 Nov, attribution broken and spend differs from the API — reconnect the Meta source in Airbyte · ongoing since 17 Nov (day 5) · 2 others new today",
-      "- Shopify: orders without a total and too few rows landed — check those orders in Shopify; re-sync Shopify in Airbyte for that day · new today",
+      "- Meta: no data since Mon 16 Nov, attribution broken and spend differs from the API — reconnect the Meta source in Airbyte, or drop a new Meta export into raw/inbox/ · ongoing since 17 Nov (day 5) · 2 others new today",
+      "- Shopify: orders without a total and too few rows landed — check those orders in Shopify; re-sync Shopify in Airbyte for that day, or drop that day's Shopify export into raw/inbox/ · new today",
       "- TikTok: attribution broken and unusual spend — check the TikTok pixel and the UTM tags on its ads; check whether a promotion or an outage explains it · new today",
       "Resolved since yesterday: Google Ads: data late (2 days, from 19 Nov).",
       "Sources vs their APIs: 4 of 5 checks MATCH; Meta spend MISMATCH -3.1% on 12–14 Nov.",
@@ -63,7 +63,9 @@ describe("summary email on a bad day", () => {
       ),
     );
     assert.ok(
-      text.includes("re-sync Shopify in Airbyte for that day"),
+      text.includes(
+        "re-sync Shopify in Airbyte for that day, or drop that day's Shopify export into raw/inbox/",
+      ),
       "Shopify still lands through Airbyte",
     );
   });

@@ -155,7 +155,11 @@ describe("summary email in headless Chromium", { timeout: 120_000 }, () => {
         `"${problem}" on the first screen`,
       );
     }
-    assert.ok(seen.some((text) => text.includes("reconnect the Meta source in Airbyte")));
+    assert.ok(
+      seen.some((text) =>
+        text.includes("reconnect the Meta source in Airbyte, or drop a new Meta export into raw/inbox/"),
+      ),
+    );
     assert.ok(seen.some((text) => text.startsWith("Sources vs their APIs: 4 of 5 checks MATCH")));
     await page.context().close();
   });
