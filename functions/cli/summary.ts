@@ -41,7 +41,7 @@ export async function printSummary(
       .catch(() => []);
     if (kpis) {
       write(
-        `${report.message.demo ? "DEMO DATA · " : ""}${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} orders · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.replace(/,/g, ", ")}, not landed)` : ""}`,
+        `${report.message.demo ? "DEMO DATA · " : ""}${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} order${kpis.orders === 1 ? "" : "s"} · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.replace(/,/g, ", ")}, not landed)` : ""}`,
       );
     }
   }

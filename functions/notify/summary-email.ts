@@ -334,7 +334,9 @@ function renderText(model: SummaryModel): string {
   lines.push("", model.productsHeading.toUpperCase());
   if (!model.products.length) lines.push("No product sales recorded.");
   for (const product of model.products) {
-    lines.push(`${product.rank}. ${product.name}: ${product.units} units, ${product.revenue}`);
+    lines.push(
+      `${product.rank}. ${product.name}: ${product.units} unit${product.units === "1" ? "" : "s"}, ${product.revenue}`,
+    );
   }
   lines.push("", "ALERT DETAILS");
   if (!model.alerts.length) lines.push("No alerts.");

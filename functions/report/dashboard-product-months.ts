@@ -62,7 +62,7 @@ export function addRefundRates(page: DashboardPage, tables: ExtractTables, conte
     : "no months";
   page.tiles.push({
     id: "refund_rate",
-    label: `Refund rate, ${months.length} months`,
+    label: `Refund rate, ${months.length} month${months.length === 1 ? "" : "s"}`,
     value: declaredRatio("product_performance", "refund_rate", rows),
     format: "percent",
   });
