@@ -122,7 +122,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     parsed = parse(argv);
   } catch (error) {
-    toStderr(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
+    toStderr(`${parseProblem(error)}\n\nRun with --help for usage.\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -290,6 +290,36 @@ async function defaultRunDate(
     write(`No orders loaded yet: reporting on ${day} (yesterday); pass --date YYYY-MM-DD for another day.`);
     return day;
   }
+}
+
+/**
+ * What is wrong with the command line, for a person: an unknown option names the nearest known one (Node's own
+ * message explains positional arguments after "--", which is not the mistake a typo like --dat makes).
+ */
+function parseProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (!unknown) return message;
+  const known = Object.keys({ ...SETTING_FLAGS, ...RUN_FLAGS }).map((flag) => `--${flag}`);
+  const nearest = known
+    .map((flag) => ({ flag, distance: editDistance(unknown, flag) }))
+    .sort((a, b) => a.distance - b.distance || a.flag.localeCompare(b.flag))[0];
+  const hint = nearest && nearest.distance <= 2 ? ` (did you mean ${nearest.flag}?)` : "";
+  return `unknown option ${unknown}${hint}`;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one each. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** The run's own flags (not settings: they choose what one run does). */
