@@ -90,7 +90,8 @@ describe("a landing URL with some UTMs and UTM note attributes", { timeout: 120_
         row.channel,
       ]),
       [
-        [9001, "facebook", "paid_social", "BF%20Prospecting", "meta"],
+        // Staging reads the campaign decoded, as the platform names it.
+        [9001, "facebook", "paid_social", "BF Prospecting", "meta"],
         [9002, "google", "cpc", null, "google_ads"],
         [9003, null, null, null, "direct_or_organic"],
       ],
