@@ -14,7 +14,7 @@ import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { fixedSecrets } from "../support/secrets.ts";
-import { CLOCK, FIXTURES, RUN_DATE, TIMEZONE } from "./harness.ts";
+import { CLOCK, dropThroughTransform, FIXTURES, RUN_DATE, TIMEZONE } from "./harness.ts";
 
 const SHAPES = join(FIXTURES, "shapes");
 const DAYS = ["2026-11-20", "2026-11-21"];
@@ -209,23 +209,10 @@ describe("UTMs kept in the orders' note attributes", { timeout: 120_000 }, () =>
   let warehouse: DuckDbWarehouse;
 
   before(async () => {
-    workDir = await mkdtemp(join(tmpdir(), "pulse-utms-"));
-    const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
-    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
-    const bucket = new FolderBucket(config.local.bucketDir);
+    const files: Record<string, Buffer> = {};
     for (const name of ["shopify-orders-note-attribute-utms.csv", "meta-breakdown-age-gender.csv"])
-      await bucket.write(`raw/inbox/${name}`, await readFile(join(SHAPES, name)));
-    const report = await runLocally(
-      config,
-      parseRunMessage({
-        runDate: RUN_DATE,
-        runId: "utms",
-        trigger: "manual",
-        options: { skip: [], to: "transform" },
-      }),
-      { log: silentLogger(), warehouse, clock: CLOCK, secrets: fixedSecrets() },
-    );
-    assert.equal(report.failures.length, 0);
+      files[name] = await readFile(join(SHAPES, name));
+    ({ workDir, warehouse } = await dropThroughTransform("utms", files));
   });
   after(async () => {
     await warehouse.close();

@@ -11,7 +11,11 @@ import type { FormatSpec } from "../../functions/ingest/format-spec.ts";
 import { genericFormat, type Mapping, MappingSchema } from "../../functions/ingest/generic.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
+import { runLocally } from "../../functions/runtime/local-run.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
 import type { Clock } from "../../functions/shared/ports.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { fixedSecrets } from "../support/secrets.ts";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
 export const RUN_DATE = "2026-11-21";
@@ -83,4 +87,28 @@ export async function createHarness(): Promise<Harness> {
     },
   };
   return harness;
+}
+
+/**
+ * Export files dropped into a new work dir's inbox and run through ingest and the transform for RUN_DATE, in the
+ * shop's time zone TIMEZONE: the warehouse, still open, and the work dir (the caller closes and removes both).
+ */
+export async function dropThroughTransform(
+  runId: string,
+  files: Record<string, string | Uint8Array>,
+): Promise<{ workDir: string; warehouse: DuckDbWarehouse }> {
+  const workDir = await mkdtemp(join(tmpdir(), `pulse-${runId}-`));
+  const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
+  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+  const bucket = new FolderBucket(config.local.bucketDir);
+  for (const [name, body] of Object.entries(files)) await bucket.write(`${INBOX_PREFIX}${name}`, body);
+  const report = await runLocally(
+    config,
+    parseRunMessage({ runDate: RUN_DATE, runId, trigger: "manual", options: { skip: [], to: "transform" } }),
+    { log: silentLogger(), warehouse, clock: CLOCK, secrets: fixedSecrets() },
+  );
+  if (report.failures.length) {
+    throw new Error(`the run failed: ${report.failures.map((failure) => failure.error).join("; ")}`);
+  }
+  return { workDir, warehouse };
 }

@@ -1,18 +1,10 @@
 // A landing URL with only some UTMs (utm_content) and UTM note attributes on the same order, through ingest →
 // staging: the URL is kept, the UTMs it lacks come from the attributes, and the URL's win where both give one.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { silentLogger } from "../../functions/lib/logger.ts";
-import { runLocally } from "../../functions/runtime/local-run.ts";
-import { loadConfig } from "../../functions/shared/config.ts";
-import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import { fixedSecrets } from "../support/secrets.ts";
-import { CLOCK, RUN_DATE, TIMEZONE } from "./harness.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { dropThroughTransform } from "./harness.ts";
 
 // Invented orders. #3001: the tester's case, a landing page with utm_content only and the source, medium and
 // campaign as attributes. #3002: URL and attribute disagree on utm_source. #3003: utm_content and nothing else.
@@ -33,21 +25,9 @@ describe("a landing URL with some UTMs and UTM note attributes", { timeout: 120_
   let warehouse: DuckDbWarehouse;
 
   before(async () => {
-    workDir = await mkdtemp(join(tmpdir(), "pulse-utm-landing-"));
-    const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
-    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
-    await new FolderBucket(config.local.bucketDir).write("raw/inbox/shopify-orders-utm-landing.csv", EXPORT);
-    const report = await runLocally(
-      config,
-      parseRunMessage({
-        runDate: RUN_DATE,
-        runId: "utm-landing",
-        trigger: "manual",
-        options: { skip: [], to: "transform" },
-      }),
-      { log: silentLogger(), warehouse, clock: CLOCK, secrets: fixedSecrets() },
-    );
-    assert.equal(report.failures.length, 0);
+    ({ workDir, warehouse } = await dropThroughTransform("utm-landing", {
+      "shopify-orders-utm-landing.csv": EXPORT,
+    }));
   });
   after(async () => {
     await warehouse.close();
