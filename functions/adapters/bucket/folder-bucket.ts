@@ -40,6 +40,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { processIsAlive } from "../../shared/ledger.ts";
+import { INBOX_PREFIX } from "../../lib/bucket-layout.ts";
 import { expiringRule, type LifecycleRule } from "../../lib/bucket-lifecycle.ts";
 import type { Bucket, ObjectRange, VersionedObject } from "../../shared/ports.ts";
 
@@ -420,7 +421,20 @@ export class FolderBucket implements Bucket {
   }
 
   async delete(path: string): Promise<void> {
-    await rm(this.pathOf(path), { force: true });
+    const full = this.pathOf(path);
+    await rm(full, { force: true });
+    // A folder dropped into the inbox goes when its last file has been handled, as a Cloud Storage "folder"
+    // does: "the inbox is emptied". Only below the inbox, which the ingest alone deletes from, and never the
+    // inbox itself, where people drop their files; elsewhere a folder may be written into at the same moment.
+    if (!path.startsWith(INBOX_PREFIX)) return;
+    const inbox = this.pathOf(INBOX_PREFIX.slice(0, -1));
+    for (let folder = dirname(full); folder.startsWith(inbox + sep); folder = dirname(folder)) {
+      const removed = await rmdir(folder).then(
+        () => true,
+        () => false, // not empty (or already gone): the folders above it stay too
+      );
+      if (!removed) break;
+    }
   }
 
   /**

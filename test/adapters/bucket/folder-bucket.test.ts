@@ -29,6 +29,30 @@ describe("folder bucket", () => {
     assert.equal(await bucket.exists("c.txt"), false);
   });
 
+  it("removes a folder dropped into the inbox with its last file, never the inbox itself nor folders elsewhere", async () => {
+    await bucket.write("raw/inbox/exports/november/orders.csv", "o");
+    await bucket.write("raw/inbox/exports/meta.csv", "m");
+    await bucket.write("extracts/x/dt=2026-11-21/x.csv", "x");
+    await bucket.delete("raw/inbox/exports/november/orders.csv");
+    assert.deepEqual(
+      await readdir(join(root, "raw/inbox/exports")),
+      ["meta.csv"],
+      "november/ went with its file",
+    );
+    await bucket.delete("raw/inbox/exports/meta.csv");
+    assert.deepEqual(
+      await readdir(join(root, "raw/inbox")),
+      [],
+      "exports/ went; the inbox stays for the next drop",
+    );
+    await bucket.delete("extracts/x/dt=2026-11-21/x.csv");
+    assert.deepEqual(
+      await readdir(join(root, "extracts/x")),
+      ["dt=2026-11-21"],
+      "outside the inbox, folders stay",
+    );
+  });
+
   it("creates an object only once (the claim primitive)", async () => {
     assert.equal(await bucket.createIfAbsent("claims/x.json", "first"), true);
     assert.equal(await bucket.createIfAbsent("claims/x.json", "second"), false);
