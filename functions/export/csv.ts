@@ -1,20 +1,8 @@
 // CSV for Looker Studio: UTF-8, comma-separated, a header row, numbers left numeric, and text protected from
 // spreadsheet formula injection.
 import { stringify } from "csv-stringify/sync";
-import { stripControlCharacters } from "../lib/text-safety.ts";
+import { neutraliseFormula } from "../lib/csv-formulas.ts";
 import type { Row, StreamBatch } from "../shared/ports.ts";
-
-/** Formula starts, the full-width ＝＋－＠ included (spreadsheets in CJK locales read them as formulas too). */
-const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
-
-/**
- * A text cell loses its control characters, and one that a spreadsheet would run as a formula gets a leading
- * apostrophe (OWASP's advice).
- */
-export function neutraliseFormula(text: string): string {
-  const clean = stripControlCharacters(text);
-  return FORMULA_START.test(clean) ? `'${clean}` : clean;
-}
 
 export function csvCell(value: unknown): string | number | null {
   if (value === null || value === undefined) return null;

@@ -1,6 +1,7 @@
 // The dashboard page of a run: reads the CSV extracts the export step wrote for the run date from the bucket,
 // builds the model and renders the one HTML file. The edge of the dashboard: the model and renderer stay pure.
 import { parse } from "csv-parse/sync";
+import { shownAsWritten } from "../lib/csv-formulas.ts";
 import { extractPath } from "../lib/bucket-layout.ts";
 import type { Bucket } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
@@ -42,7 +43,9 @@ function recordsOf(text: string): ExtractRow[] {
   return cells.map((row) => {
     const record: ExtractRow = {};
     header.forEach((column, index) => {
-      record[column] = row[index] ?? "";
+      // As the shop wrote it, as the email and deck show it: without the apostrophe the export put before a
+      // spreadsheet formula start (a page runs no formula).
+      record[column] = shownAsWritten(row[index] ?? "");
     });
     return record;
   });

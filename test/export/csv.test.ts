@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import { csvCell, csvChunks, neutraliseFormula } from "../../functions/export/csv.ts";
+import { csvCell, csvChunks } from "../../functions/export/csv.ts";
+import { neutraliseFormula, shownAsWritten } from "../../functions/lib/csv-formulas.ts";
 import type { StreamBatch } from "../../functions/shared/ports.ts";
 
 describe("CSV extracts", () => {
@@ -10,6 +11,19 @@ describe("CSV extracts", () => {
       assert.equal(neutraliseFormula(hostile), `'${hostile}`);
     }
     assert.equal(neutraliseFormula("Face cream"), "Face cream");
+  });
+
+  it("is read back as written by a page (the dashboard), which runs no formula", () => {
+    for (const text of [
+      '=HYPERLINK("http://x")',
+      "-2+3",
+      "@SUM(A1)",
+      "\uff1dHYPERLINK(1)",
+      "Face cream",
+      "'90s Tee",
+    ]) {
+      assert.equal(shownAsWritten(neutraliseFormula(text)), text);
+    }
   });
 
   it("neutralises full-width formula starts and strips control characters before looking", () => {

@@ -44,6 +44,14 @@ describe("parseExtract from a day", () => {
     }
   });
 
+  it("shows a cell as the shop wrote it, without the apostrophe the export put before a formula start", () => {
+    const extract = `date,product_title\n2026-11-02,"'=HYPERLINK(""http://x"",""y"")"\n2026-11-03,'-2+3\n`;
+    assert.deepEqual(
+      parseExtract(extract).map((row) => row.product_title),
+      ['=HYPERLINK("http://x","y")', "-2+3"],
+    );
+  });
+
   it("returns no row when none is that recent, and reads a BOM header", () => {
     assert.deepEqual(parseExtract(CSV, { column: "date", since: "2026-12-01" }), []);
     assert.deepEqual(
