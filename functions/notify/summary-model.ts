@@ -221,7 +221,9 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
       data.shop.name,
       runDay,
       shopify
-        ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
+        ? shopify.lastEventDate
+          ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
+          : "No Shopify orders loaded yet"
         : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
       roasMissing.length
         ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`

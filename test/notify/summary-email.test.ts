@@ -269,6 +269,17 @@ describe("summary email", () => {
     assert.ok(!html.includes("need attention"));
   });
 
+  it("says in the subject that no Shopify order has landed yet, rather than a last order day of n/a", () => {
+    const data = buildReportData();
+    const shopify = data.sources.find((source) => source.source === "shopify");
+    assert.ok(shopify);
+    Object.assign(shopify, { lastEventDate: null, lagDays: null, status: "critical" });
+    const { subject, text } = buildSummaryEmail(data);
+    assert.match(subject, /Sat 21 Nov · No Shopify orders loaded yet · /);
+    assert.doesNotMatch(subject, /n\/a/);
+    assert.ok(text.toLowerCase().includes("shopify data is stale: no orders have landed."));
+  });
+
   it("says first, in the subject and above everything, when Shopify is critically stale", () => {
     const data = buildReportData();
     const shopify = data.sources.find((source) => source.source === "shopify");
