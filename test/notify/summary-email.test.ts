@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDays } from "../../functions/lib/calendar.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { escapeHtml, sanitizeHeader } from "../../functions/lib/reporting/html.ts";
 import {
@@ -11,6 +10,7 @@ import {
   figuresOn,
   KEY_DAYS,
   kpiRow,
+  steadyDays,
   RUN_DATE,
   TOP_PRODUCTS,
 } from "../report/report-data-fixture.ts";
@@ -246,11 +246,7 @@ describe("summary email", () => {
   it("says last month is not like for like when the data starts partway through it", () => {
     const data = buildReportData();
     data.runDate = "2026-11-30";
-    data.daily = [];
-    for (let day = "2026-10-15"; day <= "2026-11-30"; day = addDays(day, 1))
-      data.daily.push(
-        kpiRow(day, { orders: 10, gross: 1_000, discounts: 0, refunds: 0, spend: 400, newCustomers: 5 }),
-      );
+    data.daily = steadyDays("2026-10-15", "2026-11-30");
     const { text } = buildSummaryEmail(data);
     // 1–30 Nov: 30 days × $1,000 and × $400; ROAS 1,000 / 400 = 2.5.
     assert.ok(

@@ -3,11 +3,10 @@
 // before the data are n/a with that reason, never $0. Expected texts are written out here by hand.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDays } from "../../functions/lib/calendar.ts";
 import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import type { ContentSlide, DeckContent, KpiCard, TableSpec } from "../../functions/report/deck-model.ts";
-import { buildReportData, kpiRow } from "./report-data-fixture.ts";
+import { buildReportData, kpiRow, steadyDays } from "./report-data-fixture.ts";
 
 function firstMonthData(): ReportData {
   const data = buildReportData();
@@ -115,11 +114,7 @@ describe("deck: a shop's first, partial month", () => {
     // Every day of October has a row; November, to the 5th, has none.
     const data = firstMonthData();
     data.runDate = "2026-11-05";
-    data.daily = [];
-    for (let day = "2026-10-01"; day <= "2026-10-31"; day = addDays(day, 1))
-      data.daily.push(
-        kpiRow(day, { orders: 10, gross: 1_000, discounts: 0, refunds: 0, spend: 400, newCustomers: 5 }),
-      );
+    data.daily = steadyDays("2026-10-01", "2026-10-31");
     const [first] = textsOf(slide(buildDeckContent(data), "takeaways"));
     assert.equal(first, "Revenue: no order days in the month to date.");
   });
@@ -127,11 +122,7 @@ describe("deck: a shop's first, partial month", () => {
   it("a last full month the data starts partway through is summed over its days and labelled by them", () => {
     // Every day from Thu 15 Oct 2026 at $1,000: the month to date (1–30 Nov) is whole, October is 15–31 Oct.
     const data = firstMonthData();
-    data.daily = [];
-    for (let day = "2026-10-15"; day <= "2026-11-30"; day = addDays(day, 1))
-      data.daily.push(
-        kpiRow(day, { orders: 10, gross: 1_000, discounts: 0, refunds: 0, spend: 400, newCustomers: 5 }),
-      );
+    data.daily = steadyDays("2026-10-15", "2026-11-30");
     const later = buildDeckContent(data);
     const table = tableOf(slide(later, "periods"));
     assert.equal(table.columns[1]?.header, "1–30 Nov 2026");

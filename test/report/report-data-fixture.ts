@@ -16,10 +16,9 @@
 // impressions, 2,000 clicks, 60 conversions, 9,000 attributed); TikTok spends 1,000 (50,000 impressions, 500
 // clicks, 10 conversions, 0 attributed); Meta spends 2,000 (80,000 impressions, 1,600 clicks, 40 conversions,
 // 5,000 attributed) but stopped on 2026-11-16 (stale).
-import { addDays } from "../../functions/lib/calendar.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 import { historyStart } from "../../functions/lib/reporting/load-report-data.ts";
-import { daysBetween } from "../../functions/lib/calendar.ts";
+import { addDays, daysBetween } from "../../functions/lib/calendar.ts";
 import type {
   ChannelDayRow,
   ChannelGapRow,
@@ -46,6 +45,16 @@ export interface DayFigures {
   refunds: number;
   spend: number;
   newCustomers: number;
+}
+
+/** The same day's figures on every day from..to: 10 orders, $1,000 gross, $400 of spend, 5 new customers. */
+export function steadyDays(from: string, to: string): DailyKpiRow[] {
+  const rows: DailyKpiRow[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1))
+    rows.push(
+      kpiRow(day, { orders: 10, gross: 1_000, discounts: 0, refunds: 0, spend: 400, newCustomers: 5 }),
+    );
+  return rows;
 }
 
 /** A consistent mart row: net and the ratios derived the way marts.daily_kpis derives them. */
