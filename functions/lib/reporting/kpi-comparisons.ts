@@ -299,7 +299,8 @@ export function sumPeriod(daily: readonly DailyKpiRow[], from: string, to: strin
   totals.aov = ratio(totals.gross_revenue, totals.orders_with_value);
   totals.blended_roas = ratio(totals.gross_revenue, totals.ad_spend);
   totals.mer = ratio(totals.net_revenue, totals.ad_spend);
-  totals.cac = ratio(totals.ad_spend, totals.new_customers);
+  // No CAC without ad spend (as marts.daily_kpis and the extracts leave it blank): $0.00 would read as free customers.
+  totals.cac = totals.ad_spend > 0 ? ratio(totals.ad_spend, totals.new_customers) : null;
   totals.missing_sources = [...missing].sort();
   return totals;
 }

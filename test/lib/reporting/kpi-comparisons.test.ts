@@ -257,6 +257,10 @@ describe("period sums", () => {
     assert.equal(totals?.mer, null);
     assert.equal(totals?.aov, null);
     assert.equal(totals?.cac, null);
+    // New customers but no ad spend (the platforms not landed): no CAC, as the extract's cac is blank, not $0.00.
+    const unspent = sumPeriod([row("2026-05-01", { ad_spend: 0, cac: null })], "2026-05-01", "2026-05-01");
+    assert.equal(unspent?.new_customers, 5);
+    assert.equal(unspent?.cac, null);
     assert.equal(sumPeriod(rows, "2026-04-01", "2026-04-30"), null);
     assert.equal(sumPeriod([], "2026-04-01", "2026-04-30"), null);
     const mtd = monthToDate([row("2026-05-01"), row("2026-05-02")], "2026-05-02");
