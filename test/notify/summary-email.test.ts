@@ -9,7 +9,7 @@ import {
   FINDINGS,
   figuresOn,
   KEY_DAYS,
-  kpiRow,
+  firstMonthDays,
   steadyDays,
   RUN_DATE,
   TOP_PRODUCTS,
@@ -229,11 +229,7 @@ describe("summary email", () => {
     // Orders only from Sat 28 Nov 2026; the run date is Mon 30 Nov (the tester's case).
     const data = buildReportData();
     data.runDate = "2026-11-30";
-    data.daily = [
-      kpiRow("2026-11-28", { orders: 3, gross: 120, discounts: 0, refunds: 0, spend: 30, newCustomers: 3 }),
-      kpiRow("2026-11-29", { orders: 2, gross: 91, discounts: 0, refunds: 10, spend: 25, newCustomers: 2 }),
-      kpiRow("2026-11-30", { orders: 3, gross: 140, discounts: 0, refunds: 0, spend: 25, newCustomers: 2 }),
-    ];
+    data.daily = firstMonthDays();
     const { html, text } = buildSummaryEmail(data);
     // $120 + $91 + $140 = $351 of revenue on $30 + $25 + $25 = $80 of spend: ROAS 351 / 80 = 4.3875.
     const line =

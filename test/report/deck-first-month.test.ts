@@ -6,16 +6,12 @@ import { describe, it } from "node:test";
 import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import type { ContentSlide, DeckContent, KpiCard, TableSpec } from "../../functions/report/deck-model.ts";
-import { buildReportData, kpiRow, steadyDays } from "./report-data-fixture.ts";
+import { buildReportData, firstMonthDays, steadyDays } from "./report-data-fixture.ts";
 
 function firstMonthData(): ReportData {
   const data = buildReportData();
   data.runDate = "2026-11-30";
-  data.daily = [
-    kpiRow("2026-11-28", { orders: 3, gross: 120, discounts: 0, refunds: 0, spend: 30, newCustomers: 3 }),
-    kpiRow("2026-11-29", { orders: 2, gross: 91, discounts: 0, refunds: 10, spend: 25, newCustomers: 2 }),
-    kpiRow("2026-11-30", { orders: 3, gross: 140, discounts: 0, refunds: 0, spend: 25, newCustomers: 2 }),
-  ];
+  data.daily = firstMonthDays();
   // marts.marketing_daily_channel over 1–30 Nov and 1–30 Oct: October has no data, so its sums are 0.
   data.marts.channelPeriods = [
     {

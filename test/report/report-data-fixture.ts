@@ -47,6 +47,18 @@ export interface DayFigures {
   newCustomers: number;
 }
 
+/**
+ * A shop's first three days of data, Sat 28 to Mon 30 Nov 2026: $120 + $91 + $140 = $351 of revenue, 8 orders,
+ * $10 refunded, $30 + $25 + $25 = $80 of spend, 7 new customers.
+ */
+export function firstMonthDays(): DailyKpiRow[] {
+  return [
+    kpiRow("2026-11-28", { orders: 3, gross: 120, discounts: 0, refunds: 0, spend: 30, newCustomers: 3 }),
+    kpiRow("2026-11-29", { orders: 2, gross: 91, discounts: 0, refunds: 10, spend: 25, newCustomers: 2 }),
+    kpiRow("2026-11-30", { orders: 3, gross: 140, discounts: 0, refunds: 0, spend: 25, newCustomers: 2 }),
+  ];
+}
+
 /** The same day's figures on every day from..to: 10 orders, $1,000 gross, $400 of spend, 5 new customers. */
 export function steadyDays(from: string, to: string): DailyKpiRow[] {
   const rows: DailyKpiRow[] = [];
