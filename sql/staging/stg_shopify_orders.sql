@@ -126,21 +126,9 @@ normalised AS (
     COALESCE(SAFE_CAST(JSON_VALUE(total_shipping_price_set, '$.shop_money.amount') AS NUMERIC), 0) AS shipping_price,
     CAST(total_price AS NUMERIC) AS total_price,
     landing_site,
-    -- Read as a browser shows them: a URL writes "BF Prospecting" as BF%20Prospecting or BF+Prospecting, and the
-    -- platforms report the campaign's name. '+' and the escapes of the characters campaign names use are decoded
-    -- ('%25' last, so that an escaped '%' is not decoded twice); any other escape stays as written.
-    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-      REGEXP_EXTRACT(landing_site, r'[?&]utm_source=([^&#]+)'),
-      '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'), '%2B', '+'), '%25', '%')
-      AS utm_source,
-    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-      REGEXP_EXTRACT(landing_site, r'[?&]utm_medium=([^&#]+)'),
-      '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'), '%2B', '+'), '%25', '%')
-      AS utm_medium,
-    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-      REGEXP_EXTRACT(landing_site, r'[?&]utm_campaign=([^&#]+)'),
-      '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'), '%2B', '+'), '%25', '%')
-      AS utm_campaign,
+    REGEXP_EXTRACT(landing_site, r'[?&]utm_source=([^&#]+)') AS utm_source,
+    REGEXP_EXTRACT(landing_site, r'[?&]utm_medium=([^&#]+)') AS utm_medium,
+    REGEXP_EXTRACT(landing_site, r'[?&]utm_campaign=([^&#]+)') AS utm_campaign,
     UPPER(JSON_VALUE(shipping_address, '$.country_code')) AS country_code,
     UPPER(JSON_VALUE(shipping_address, '$.province_code')) AS region_code,
     _airbyte_raw_id AS raw_id,
@@ -148,6 +136,37 @@ normalised AS (
     raw_copies_of_version,
     _airbyte_extracted_at AS extracted_at
   FROM latest_version
+),
+
+utm_decoded AS (
+  -- The UTMs read as a browser shows them: a URL writes "BF Prospecting" as BF%20Prospecting or BF+Prospecting,
+  -- and the platforms report the campaign's name. '+' and the escapes of the characters campaign names use are
+  -- decoded ('%25' last, so that an escaped '%' is not decoded twice); any other escape stays as written. Only a
+  -- value holding '%' or '+' pays for the ten replacements (about 0.3 s a UTM over 1M orders when every one did).
+  SELECT
+    * EXCEPT (utm_source, utm_medium, utm_campaign),
+    IF(
+      REGEXP_CONTAINS(utm_source, r'[%+]'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_source, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
+        '%2B', '+'), '%25', '%'),
+      utm_source
+    ) AS utm_source,
+    IF(
+      REGEXP_CONTAINS(utm_medium, r'[%+]'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_medium, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
+        '%2B', '+'), '%25', '%'),
+      utm_medium
+    ) AS utm_medium,
+    IF(
+      REGEXP_CONTAINS(utm_campaign, r'[%+]'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_campaign, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
+        '%2B', '+'), '%25', '%'),
+      utm_campaign
+    ) AS utm_campaign
+  FROM normalised
 ),
 
 pseudonymised AS (
@@ -164,7 +183,7 @@ pseudonymised AS (
       NULL,
       TO_HEX(SHA256(CONCAT(@pii_outer_key, SHA256(CONCAT(@pii_inner_key, CAST(normalised_phone AS BYTES))))))
     ) AS phone_hash
-  FROM normalised
+  FROM utm_decoded
 )
 
 SELECT
