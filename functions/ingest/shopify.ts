@@ -81,8 +81,8 @@ function utmsInJson(value: string): { name: string; value: string }[] {
   return found;
 }
 
-/** Whether a URL carries a non-empty `name` parameter, read as staging reads it ([?&]utm_source=([^&#]+)). */
-const hasParameter = (url: string, name: string): boolean => new RegExp(`[?&]${name}=[^&#]`).test(url);
+/** Whether a URL carries a non-empty `name` parameter, read as staging reads it ((?i)[?&]utm_source=([^&#]+)). */
+const hasParameter = (url: string, name: string): boolean => new RegExp(`[?&]${name}=[^&#]`, "i").test(url);
 
 const queryOf = (utms: readonly { name: string; value: string }[]): string =>
   utms.map(({ name, value }) => `${name}=${encodeURIComponent(value)}`).join("&");

@@ -8,6 +8,7 @@ import { dropThroughTransform } from "./harness.ts";
 
 // Invented orders. #3001: the tester's case, a landing page with utm_content only and the source, medium and
 // campaign as attributes. #3002: URL and attribute disagree on utm_source. #3003: utm_content and nothing else.
+// #3004: a tracking app's URL with its keys in capitals, and a campaign named outside ASCII as an attribute.
 const EXPORT = [
   "Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Cancelled at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Note Attributes,Id",
   `#3001,a@example.com,paid,USD,40.00,0.00,0.00,40.00,2026-11-21 09:00:00 -0500,,1,Linen Apron - Sand,40.00,APR-SAND,"utm_source: facebook
@@ -17,6 +18,9 @@ landing_page: https://shop.example.com/?utm_content=video1",9001`,
   `#3002,b@example.com,paid,USD,25.00,0.00,0.00,25.00,2026-11-21 10:00:00 -0500,,1,Stoneware Mug,25.00,MUG-1,"landing_page: https://shop.example.com/p/mug?utm_source=google&utm_medium=cpc&gclid=g1
 utm_source: facebook",9002`,
   `#3003,c@example.com,paid,USD,12.00,0.00,0.00,12.00,2026-11-21 11:00:00 -0500,,1,Tea Towel,12.00,TWL-01,"landing_page: https://shop.example.com/?utm_content=video2",9003`,
+  `#3004,d@example.com,paid,USD,30.00,0.00,0.00,30.00,2026-11-21 12:00:00 -0500,,1,Tea Towel,30.00,TWL-01,"landing_page: https://shop.example.com/?UTM_SOURCE=Google&UTM_MEDIUM=cpc
+utm_source: facebook
+utm_campaign: Noël & Été",9004`,
   "",
 ].join("\n");
 
@@ -47,6 +51,8 @@ describe("a landing URL with some UTMs and UTM note attributes", { timeout: 120_
         ],
         [9002, "/p/mug?utm_source=google&utm_medium=cpc&gclid=g1"],
         [9003, "/?utm_content=video2"],
+        // The URL has a source and a medium (in capitals): only the campaign is added, escaped.
+        [9004, "/?UTM_SOURCE=Google&UTM_MEDIUM=cpc&utm_campaign=No%C3%ABl%20%26%20%C3%89t%C3%A9"],
       ],
     );
   });
@@ -74,6 +80,7 @@ describe("a landing URL with some UTMs and UTM note attributes", { timeout: 120_
         [9001, "facebook", "paid_social", "BF Prospecting", "meta"],
         [9002, "google", "cpc", null, "google_ads"],
         [9003, null, null, null, "direct_or_organic"],
+        [9004, "google", "cpc", "Noël & Été", "google_ads"],
       ],
     );
   });

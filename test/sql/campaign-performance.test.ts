@@ -86,6 +86,8 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
     google(DAY, 5, "Search_Brand", 7, "Brand broad", 30),
     // A promotion that last spent in October, weeks before the run's window.
     google("2026-10-01", 8, "Old Promo", 9, "Promo", 15),
+    // A name outside ASCII, which a URL writes as UTF-8 escapes.
+    google("2026-10-02", 9, "Été €5", 10, "Promo", 15),
   ]);
   await insertRaw(warehouse, "facebook_ads_insights", [meta("a1", 11.5), meta("a2", 8.5)]);
   await insertRaw(warehouse, "shopify_orders", [
@@ -101,6 +103,11 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
     order("25.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=mystery"),
     // Unmatched, it keeps its own text, decoded: an escaped '%' (%25) stays one '%'.
     order("13.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Q4%2C%20US%2520+sale"),
+    // UTF-8 escapes (either case of hex digit), and keys a tracking app wrote in capitals.
+    order("17.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=%C3%89t%c3%a9+%E2%82%AC5"),
+    order("19.00", "/?UTM_SOURCE=google&UTM_MEDIUM=cpc&UTM_CAMPAIGN=%C3%A9t%C3%A9%20%E2%82%AC5"),
+    // Bytes that are not UTF-8 (a lone continuation byte, a truncated sequence) and a stray '%' stay as written.
+    order("21.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=x%80y%C3%20%zz"),
     order("15.00", "/?utm_source=google&utm_medium=cpc"),
     order("60.00", "/?utm_source=instagram&utm_medium=paid_social&utm_campaign=prospecting_broad"),
     // Left out: cancelled; organic; email.
@@ -140,6 +147,8 @@ describe("marts.campaign_performance_daily", { timeout: WHOLE_BUILD_SUITE_TIMEOU
     ["google_ads", "google_ads", "5", "Search_Brand", "6", "Brand exact", 20, 10, null, null],
     ["google_ads", "google_ads", "5", "Search_Brand", "7", "Brand broad", 30, 10, null, null],
     ["google_ads", "google_ads", null, "mystery", null, null, null, null, 1, 25],
+    ["google_ads", "google_ads", null, "x%80y%C3 %zz", null, null, null, null, 1, 21],
+    ["google_ads", "google_ads", "9", "Été €5", null, null, null, null, 2, 36],
     ["google_ads", "google_ads", null, null, null, null, null, null, 1, 15],
     // TikTok (an expected source) never landed and no order named it: one gap row says the day is incomplete.
     ["tiktok_ads", "tiktok", null, null, null, null, null, null, null, null],

@@ -90,6 +90,9 @@ export const STRING_FUNCTIONS: Record<string, Rewrite> = {
     return hexDigest(bytes as string) ?? `lower(hex(${bytes}))`;
   }),
   FROM_HEX: scalarOnly((call, t) => `unhex(${t.args(call, 1, 1)[0]})`),
+  // BigQuery replaces each invalid UTF-8 sequence with U+FFFD; DuckDB can only fail, drop them, or write '?'. NULL
+  // here instead, which a model tells apart: a round trip to BYTES equals the input only for valid UTF-8 on both.
+  SAFE_CONVERT_BYTES_TO_STRING: scalarOnly((call, t) => `try(decode(${t.args(call, 1, 1)[0]}))`),
   // BYTE_LENGTH takes STRING (UTF-8 bytes) or BYTES; DuckDB needs a different function for each.
   BYTE_LENGTH: scalarOnly((call, t) => {
     const [value] = t.args(call, 1, 1);
