@@ -18,7 +18,7 @@ SELECT
   ad_spend,
   blended_roas,
   mer,
-  IF(ad_spend > 0, cac, NULL) AS cac,
+  cac,
   orders_missing_value,
   is_complete,
   missing_sources,

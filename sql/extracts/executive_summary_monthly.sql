@@ -54,7 +54,7 @@ SELECT
   months.ad_spend,
   months.blended_roas,
   months.mer,
-  IF(months.ad_spend > 0, months.cac, NULL) AS cac,
+  months.cac,
   months.last_year_days,
   months.last_year_orders,
   months.last_year_gross_revenue,

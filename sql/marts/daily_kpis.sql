@@ -79,8 +79,9 @@ SELECT
   ad_spend,
   ROUND(SAFE_DIVIDE(CAST(gross_revenue AS NUMERIC), CAST(ad_spend AS NUMERIC)), 4) AS blended_roas,
   ROUND(SAFE_DIVIDE(CAST(net_revenue AS NUMERIC), CAST(ad_spend AS NUMERIC)), 4) AS mer,
-  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(ad_spend AS NUMERIC), CAST(new_customers AS NUMERIC)), 2) AS cac,
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery. No CAC without ad
+  -- spend: $0 would read as customers acquired for free, where nothing was measured.
+  ROUND(SAFE_DIVIDE(CAST(NULLIF(ad_spend, 0) AS NUMERIC), CAST(new_customers AS NUMERIC)), 2) AS cac,
   missing_sources IS NULL AS is_complete,
   missing_sources
 FROM combined

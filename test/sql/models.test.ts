@@ -721,10 +721,11 @@ describe("SQL models on hand-made raw rows", () => {
           },
         ],
       );
-      // The refund lands on its order's day in October; the zero-spend day still has a row.
+      // The refund lands on its order's day in October; the zero-spend day still has a row. A new customer on a
+      // day without ad spend has no CAC (not $0: nothing was paid for, nor measured).
       assert.deepEqual(
         await rows(
-          "SELECT date, orders, gross_revenue, refunds, net_revenue, ad_spend, blended_roas FROM marts.daily_kpis WHERE date < DATE '2026-11-21' ORDER BY date",
+          "SELECT date, orders, gross_revenue, refunds, net_revenue, ad_spend, blended_roas, new_customers, cac FROM marts.daily_kpis WHERE date < DATE '2026-11-21' ORDER BY date",
         ),
         [
           {
@@ -735,6 +736,8 @@ describe("SQL models on hand-made raw rows", () => {
             net_revenue: 165,
             ad_spend: 0,
             blended_roas: null,
+            new_customers: 1,
+            cac: null,
           },
           {
             date: "2026-11-20",
@@ -744,6 +747,8 @@ describe("SQL models on hand-made raw rows", () => {
             net_revenue: 0,
             ad_spend: 0,
             blended_roas: null,
+            new_customers: 0,
+            cac: null,
           },
         ],
       );
