@@ -662,7 +662,7 @@ describe("file drops: the bad-input corpus", () => {
     });
   }
 
-  it("a reject rate above 5% is a warning finding; at or below, none", () => {
+  it("a reject rate above 5% is a warning finding; at or below, information; none without rejects", () => {
     const base = {
       status: "loaded" as const,
       rowsRead: 100,
@@ -675,6 +675,18 @@ describe("file drops: the bad-input corpus", () => {
     assert.equal(over.length, 1);
     assert.equal(over[0]?.severity, "warning");
     assert.equal(over[0]?.step, "ingest");
-    assert.equal(dropFindings({ manifest: { ...base, rowsQuarantined: 5 } as never }).length, 0);
+    const under = dropFindings({ manifest: { ...base, rowsQuarantined: 1 } as never });
+    assert.deepEqual(
+      under.map((finding) => [finding.severity, finding.check, finding.message]),
+      [
+        [
+          "info",
+          "file_drop_rejects",
+          "1 of the 100 rows of x.csv (Meta Ads Manager export) was not loaded (1.0%), so its numbers are missing from the figures; it is in quarantine/dt=2026-11-21/x.csv with its line and reason: correct the file and drop it again.",
+        ],
+      ],
+    );
+    assert.equal(dropFindings({ manifest: { ...base, rowsQuarantined: 5 } as never })[0]?.severity, "info");
+    assert.equal(dropFindings({ manifest: { ...base, rowsQuarantined: 0 } as never }).length, 0);
   });
 });
