@@ -1,5 +1,5 @@
 -- Extract for Looker Studio. Grain: one row per month up to the run date's month, with the same days a year
--- earlier (last_year_*: NULL unless every one of those days is in the data). Column list is the extract's
+-- earlier (last_year_*: NULL unless the data reaches back to the first of those days). Column list is the extract's
 -- contract: add columns at the end (before is_demo), never rename or reorder. Ratios are NULL where undefined,
 -- never 0: a denominator of 0, and CAC in a month without ad spend. The ratios' numerators and denominators are
 -- columns too; the two the mart keeps only inside its ratios (orders_with_value, last year's new customers) are
@@ -66,8 +66,8 @@ SELECT
   months.new_customers_yoy,
   months.incomplete_days,
   COALESCE(this_year_days.orders_with_value, 0) AS orders_with_value,
-  -- Only where the mart compares with a year earlier (every day of it in the data), like last_year_orders.
-  IF(months.last_year_days IS NULL, NULL, last_year_days.new_customers) AS last_year_new_customers,
+  -- Only where the mart compares with a year earlier (the data reaches back to it), like last_year_orders.
+  IF(months.last_year_days IS NULL, NULL, COALESCE(last_year_days.new_customers, 0)) AS last_year_new_customers,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
   @is_demo AS is_demo
 FROM months

@@ -6,7 +6,7 @@
 --
 -- One row per month: the headline KPIs and the same KPIs a year earlier over the same days of the
 -- month (so a month in progress is compared like for like), with year-over-year changes. NULL, not 0, where
--- there is no history a year back.
+-- the data does not reach back to the first of those days.
 WITH
 
 daily AS (
@@ -42,19 +42,29 @@ this_year AS (
   GROUP BY months.month, months.period_end
 ),
 
+first_order_day AS (
+  -- The shop's first order day (unified.shop_order_days: 8 bytes a day of history, not every order's date).
+  SELECT MIN(date) AS first_date
+  FROM unified.shop_order_days
+),
+
 last_year AS (
+  -- The same days a year earlier, when the data covers them from their first day. A day of them without a row had
+  -- no order and no spend (marts.daily_kpis has a row only for a day with either): a zero day, which a small shop
+  -- has every week, not a gap.
   SELECT
     months.month,
-    COUNT(*) AS days,
-    SUM(daily.orders) AS orders,
-    SUM(daily.gross_revenue) AS gross_revenue,
-    SUM(daily.net_revenue) AS net_revenue,
-    SUM(daily.new_customers) AS new_customers,
-    SUM(daily.ad_spend) AS ad_spend,
-    SUM(daily.orders - daily.orders_missing_value) AS orders_with_value
+    COUNT(daily.date) AS days,
+    COALESCE(SUM(daily.orders), 0) AS orders,
+    COALESCE(SUM(daily.gross_revenue), 0) AS gross_revenue,
+    COALESCE(SUM(daily.net_revenue), 0) AS net_revenue,
+    COALESCE(SUM(daily.new_customers), 0) AS new_customers,
+    COALESCE(SUM(daily.ad_spend), 0) AS ad_spend
   FROM months
-  JOIN daily
+  CROSS JOIN first_order_day
+  LEFT JOIN daily
     ON daily.date BETWEEN DATE_SUB(months.month, INTERVAL 12 MONTH) AND DATE_SUB(months.period_end, INTERVAL 12 MONTH)
+  WHERE first_order_day.first_date <= DATE_SUB(months.month, INTERVAL 12 MONTH)
   GROUP BY months.month
 )
 
@@ -106,5 +116,4 @@ SELECT
     AS new_customers_yoy,
   this_year.incomplete_days
 FROM this_year
--- A year-ago month only counts when every one of its days is in the data.
-LEFT JOIN last_year ON last_year.month = this_year.month AND last_year.days = this_year.days
+LEFT JOIN last_year ON last_year.month = this_year.month

@@ -464,17 +464,13 @@ export interface PeriodComparison {
 }
 
 /**
- * Sums a range only when the rows cover it whole: a year-ago range that starts before the history (or a
- * range with missing days) would understate the base and invent a growth rate.
+ * Sums a range only when the data covers it whole, from its first day: a year-ago range that starts before the
+ * data would understate the base and invent a growth rate. A day inside the data without a row had no order and
+ * no spend (marts.daily_kpis has a row only for a day with either): a zero day, which a small shop has every week,
+ * not a gap.
  */
 export function sumWholePeriod(daily: readonly DailyKpiRow[], range: DateRange): PeriodTotals | null {
-  const totals = sumPeriod(daily, range.from, range.to);
-  if (!totals || totals.covered_from !== range.from) return null;
-  return totals.days === daysBetweenInclusive(range.from, range.to) ? totals : null;
-}
-
-function daysBetweenInclusive(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  return rangeCoverage(daily, range).kind === "full" ? sumPeriod(daily, range.from, range.to) : null;
 }
 
 export function comparePeriod(

@@ -416,6 +416,41 @@ describe("a period that starts before the data (a shop's first, partial month)",
     assert.equal(december.vsLastYear.gross_revenue.change, (31 * 1000 - 31 * 800) / (31 * 800));
   });
 
+  it("a base with days of no order and no spend (no row) is compared: those days are zero, not missing", () => {
+    // A small shop without ads: every day from 1 Sep 2025 has 2 orders and $100, except every Sunday, which has
+    // no order and so no row in marts.daily_kpis.
+    const series: DailyKpiRow[] = [];
+    for (let day = "2025-09-01"; day <= "2026-11-30"; day = addDays(day, 1)) {
+      if (new Date(`${day}T00:00:00Z`).getUTCDay() === 0) continue;
+      series.push(row(day, { orders: 2, gross_revenue: 100, ad_spend: 0 }));
+    }
+    const ranges = reportPeriodRanges("2026-11-30", "monthly");
+    const sundays = (from: string, to: string) => {
+      let count = 0;
+      for (let day = from; day <= to; day = addDays(day, 1))
+        if (new Date(`${day}T00:00:00Z`).getUTCDay() === 0) count += 1;
+      return count;
+    };
+    const daysOf = (from: string, to: string) =>
+      Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1 - sundays(from, to);
+    // The last full month, October 2026, against September 2026 and October 2025: each summed over its
+    // order days, independently counted here.
+    const complete = comparePeriod(series, ranges.complete);
+    assert.deepEqual(ranges.complete.previous, { from: "2026-09-01", to: "2026-09-30" });
+    assert.equal(complete.previous?.gross_revenue, 100 * daysOf("2026-09-01", "2026-09-30"));
+    assert.equal(complete.lastYear?.gross_revenue, 100 * daysOf("2025-10-01", "2025-10-31"));
+    const october2026 = 100 * daysOf("2026-10-01", "2026-10-31");
+    assert.equal(complete.current?.gross_revenue, october2026);
+    assert.equal(
+      complete.vsPrevious.gross_revenue.change,
+      (october2026 - 100 * daysOf("2026-09-01", "2026-09-30")) / (100 * daysOf("2026-09-01", "2026-09-30")),
+    );
+    // Week over week, with a Sunday in each week.
+    const weekly = comparePeriod(series, reportPeriodRanges("2026-11-30", "weekly").complete);
+    assert.notEqual(weekly.previous, null);
+    assert.equal(weekly.previous?.orders, 2 * 6);
+  });
+
   it("a month the data covers with no order day is a genuine 0, not n/a", () => {
     const october: DailyKpiRow[] = [];
     for (let day = "2026-10-01"; day <= "2026-10-31"; day = addDays(day, 1)) october.push(row(day));
