@@ -7,7 +7,7 @@ import type { Bucket, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { isStepSelected, type RunMessage } from "../shared/run-message.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { deckPath, extractPath, latestExtractPath } from "../lib/bucket-layout.ts";
-import { HISTORY_START, runWindow } from "../lib/run-window.ts";
+import { buildWindow, HISTORY_START } from "../lib/run-window.ts";
 import { lastWatermark } from "../lib/warehouse-state.ts";
 import {
   historySettingsOf,
@@ -37,7 +37,9 @@ export async function planRun(
 ): Promise<string[]> {
   const lines: string[] = [];
   const ledger = new Ledger(ports.bucket);
-  const window = runWindow(message.runDate, config.lookbackDays);
+  // As transform: through the newest run date built, when that is after this one.
+  const lastRunDate = (await lastWatermark(ports.warehouse))?.runDate;
+  const window = buildWindow(message.runDate, config.lookbackDays, lastRunDate);
   const existing = new Map<string, Set<string>>();
   for (const layer of ["staging", "unified", "marts"]) {
     existing.set(layer, new Set((await ports.warehouse.listTables(layer)).map((table) => table.name)));
@@ -65,13 +67,8 @@ export async function planRun(
         break;
       case "transform": {
         const pads = await piiKeyPads(ports.secrets);
-        // As transform: all history runs through the newest run date built, when that is after this one.
-        const lastRunDate = (await lastWatermark(ports.warehouse))?.runDate;
-        const newest = lastRunDate ?? message.runDate;
-        const allHistory = {
-          start: HISTORY_START,
-          end: newest > message.runDate ? newest : message.runDate,
-        };
+        // As transform: all history, through the newest run date built when that is after this one.
+        const allHistory = { start: HISTORY_START, end: window.end };
         const settings = await historySettingsOf(ports.warehouse, config, pads);
         const changed = changedHistorySettings(settings.built, settings.now);
         const warm =

@@ -2,7 +2,7 @@
 import { addDays } from "../lib/calendar.ts";
 import { type HmacKeyPads, hmacKeyPads, piiKeyId } from "../lib/pii.ts";
 import { mapLimited } from "../lib/concurrency.ts";
-import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
+import { buildWindow, HISTORY_START, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
@@ -141,14 +141,15 @@ export function incrementalModelWindow(
 
 /**
  * The window of a model for days that changed late (before the run window): a monthly model rebuilds each
- * touched month whole, to its last day or the run date, so a late refund never leaves a month cut short.
+ * touched month whole, to its last day or the end of the build (the newest run date built), so a late refund
+ * never leaves a month cut short.
  */
-export function lateModelWindow(model: ModelDefinition, range: DateWindow, runDate: string): DateWindow {
+export function lateModelWindow(model: ModelDefinition, range: DateWindow, buildEnd: string): DateWindow {
   if (model.partitionGrain !== "month") return range;
   const [year, month] = range.end.split("-").map(Number) as [number, number];
   const nextMonth = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`;
   const monthEnd = addDays(nextMonth, -1);
-  return { start: `${range.start.slice(0, 7)}-01`, end: monthEnd < runDate ? monthEnd : runDate };
+  return { start: `${range.start.slice(0, 7)}-01`, end: monthEnd < buildEnd ? monthEnd : buildEnd };
 }
 
 /**
@@ -204,7 +205,6 @@ export function buildWaves(models: readonly ModelDefinition[]): ModelDefinition[
 export async function runTransform(context: StepContext): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
-  const incrementalWindow = runWindow(message.runDate, config.lookbackDays);
   const pads = await piiKeyPads(context.ports.secrets);
   const piiKey: SqlParams = { ...pads };
   // The layers' tables and the ops tables, listed at once (independent reads: two at a time on DuckDB).
@@ -224,12 +224,10 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   // Late changes: the days of the rows extracted since the last transform, before the run window. The newest
   // extraction is read before building, so a row landing during the build is read again next time.
   const previous = await lastWatermark(warehouse, opsTables);
+  const incrementalWindow = buildWindow(message.runDate, config.lookbackDays, previous?.runDate);
   // All history, through the newest run date built: a full build for an older date (a backfill) keeps the days
   // after it, which the next daily run's window would not bring back.
-  const fullWindow: DateWindow = {
-    start: HISTORY_START,
-    end: previous && previous.runDate > message.runDate ? previous.runDate : message.runDate,
-  };
+  const fullWindow: DateWindow = { start: HISTORY_START, end: incrementalWindow.end };
   // Rows a sync landed after the last transform had read past them (extracted before its mark): their table's
   // span of hours before the mark no longer holds what that transform read there. Asked beside the newest marks.
   const previousSpan = previous ? landedSpan(previous.watermark) : null;
@@ -313,7 +311,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
         wave.filter((model) => model.partitionColumn && models(model)),
         parallel,
         async (model) => {
-          const window = lateModelWindow(model, range, message.runDate);
+          const window = lateModelWindow(model, range, incrementalWindow.end);
           await warehouse.materialize({
             dataset: model.layer,
             table: model.name,
