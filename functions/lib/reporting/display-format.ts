@@ -48,17 +48,23 @@ export function formatMoney(value: Maybe, fmt: NumberLocale, decimals = 0): stri
   }).format(value);
 }
 
-/** `$12.4k`, `$1.2M`; amounts under a thousand stay whole (`$950`). */
+/**
+ * `$12.4k`, `$1.2M`; amounts under a thousand stay whole (`$950`), and so does an amount that the locale has no
+ * short word for: German abbreviates no thousands and Japanese none under 万, where a compact format would
+ * print the amount itself with a decimal and no grouping (`6643,6 €`, `￥6643.6`) instead of `6.644 €`, `￥6,644`.
+ */
 export function formatMoneyCompact(value: Maybe, fmt: NumberLocale): string {
   if (!isNumber(value)) return NOT_AVAILABLE;
   if (Math.abs(value) < 1000) return formatMoney(value, fmt);
-  const text = numberFormat(fmt.locale, {
+  const parts = numberFormat(fmt.locale, {
     style: "currency",
     currency: fmt.currency,
     notation: "compact",
     minimumFractionDigits: 0,
     maximumFractionDigits: 1,
-  }).format(value);
+  }).formatToParts(value);
+  if (!parts.some((part) => part.type === "compact")) return formatMoney(value, fmt);
+  const text = parts.map((part) => part.value).join("");
   // en-US spells thousands "K" where the house style (and en-GB) says "k".
   return text.replace(/(\d)K(?![A-Za-z])/, "$1k");
 }

@@ -36,6 +36,23 @@ describe("format", () => {
     assert.equal(formatMoneyCompact(12_400, { currency: "GBP", locale: "en-GB" }), "£12.4k");
   });
 
+  it("keeps whole, grouped units where the locale has no short word for the amount", () => {
+    // German writes no abbreviation for thousands, Japanese none below 万 (10,000): the compact format would print
+    // the amount with a decimal and without grouping ("6643,6 €", "￥6643.6"; a yen has no decimals at all).
+    const EUR_DE = { currency: "EUR", locale: "de-DE" };
+    const JPY_JA = { currency: "JPY", locale: "ja-JP" };
+    assert.equal(formatMoneyCompact(6643.59, EUR_DE), "6.644\u00a0€");
+    assert.equal(formatMoneyCompact(12_345.67, EUR_DE), "12.346\u00a0€");
+    assert.equal(formatMoneyCompact(999_999, EUR_DE), "999.999\u00a0€");
+    assert.equal(formatMoneyCompact(6643.6, JPY_JA), "￥6,644");
+    // Swiss grouping is an apostrophe, ASCII or typographic by ICU version.
+    assert.match(formatMoneyCompact(6643.6, { currency: "CHF", locale: "de-CH" }), /^CHF\u00a06['’]644$/);
+    // Where the locale has a word, it is used as before.
+    assert.equal(formatMoneyCompact(1_234_567, EUR_DE), "1,2\u00a0Mio.\u00a0€");
+    assert.equal(formatMoneyCompact(137_000, JPY_JA), "￥13.7万");
+    assert.equal(formatMoneyCompact(6643.59, { currency: "EUR", locale: "fr-FR" }), "6,6\u00a0k\u00a0€");
+  });
+
   it("shows n/a, never 0, for missing values", () => {
     for (const missing of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.equal(formatMoney(missing, USD), "n/a");
