@@ -71,6 +71,12 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
   // A missing mart value stays a gap in the chart (pptxgenjs writes an empty point), never a 0.
   const toData = (series: ChartSpec["series"]) =>
     series.map((one) => ({ name: one.name, labels: chart.labels, values: one.values as number[] }));
+  const bars = chart.series.filter((one) => one.as === "bar");
+  const lines = chart.series.filter((one) => one.as === "line");
+  // A bar's length is its value: a value axis that starts above 0 (PowerPoint and LibreOffice start it there when
+  // the values lie close together) shows a 15 % dip as a bar a third as tall. Negative bars keep the automatic axis.
+  const barsFromZero =
+    bars.length > 0 && bars.every((one) => one.values.every((value) => value === null || value >= 0));
   const options: ChartOptions = {
     ...box,
     objectName: chart.id,
@@ -91,7 +97,7 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
     valAxisLabelFormatCode: compactMoneyFormat(chart.numberFormat),
     dataLabelFormatCode: compactMoneyFormat(chart.numberFormat, 1),
     valGridLine: { color: "E5E7EB", size: 0.5 },
-    ...(chart.fromZero ? { valAxisMinVal: 0 } : {}),
+    ...(chart.fromZero || barsFromZero ? { valAxisMinVal: 0 } : {}),
   };
   if (chart.kind === "doughnut") {
     slide.addChart(pptx.ChartType.doughnut, toData(chart.series), {
@@ -108,8 +114,6 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
     });
     return;
   }
-  const bars = chart.series.filter((one) => one.as === "bar");
-  const lines = chart.series.filter((one) => one.as === "line");
   const barDir: "bar" | "col" = chart.kind === "bar" ? "bar" : "col";
   if (lines.length === 0) {
     slide.addChart(pptx.ChartType.bar, toData(bars), {

@@ -22,6 +22,7 @@ import {
 } from "./report-data-fixture.ts";
 import {
   chartOnSlide,
+  chartXmlOnSlide,
   count,
   GREEN,
   GREY,
@@ -312,6 +313,27 @@ describe("deck", () => {
       orders?.values,
       data.marts.monthly.map((row) => row.orders),
     );
+  });
+
+  it("starts the value axis of every bar chart at 0, so a small dip does not look like a collapse", async () => {
+    // Left to itself, PowerPoint (and LibreOffice) starts the axis above 0 when the values lie close together:
+    // 2.03M against 1.74M drawn from 1.5M shows a bar less than half as tall for 15 % less.
+    const valueAxisMin = (chartXml: string) => {
+      const axis = /<c:valAx>([\s\S]*?)<\/c:valAx>/.exec(chartXml)?.[1] ?? "";
+      const scaling = /<c:scaling>([\s\S]*?)<\/c:scaling>/.exec(axis)?.[1] ?? "";
+      return /<c:min val="([^"]*)"\/>/.exec(scaling)?.[1];
+    };
+    const charts: [string, string][] = [
+      ["Revenue and orders trend", "revenue-monthly"],
+      ["Revenue and orders trend", "orders-monthly"],
+      ["Revenue and ad spend", "revenue-spend-trend"],
+    ];
+    for (const [title, name] of charts) {
+      const { number } = slideWithTitle(deck, title);
+      const chartXml = await chartXmlOnSlide(deck, number, name);
+      assert.match(chartXml, /<c:barChart>/, `${name} draws bars`);
+      assert.equal(valueAxisMin(chartXml), "0", `${name}: value axis from 0`);
+    }
   });
 
   it("charts the last 28 days of revenue (bars) and spend (line) with the data in an embedded workbook", async () => {

@@ -93,7 +93,8 @@ export interface Series {
   values: (number | null)[];
 }
 
-export async function chartOnSlide(deck: OpenedDeck, slideNumber: number, name: string): Promise<Series[]> {
+/** The chart part (ppt/charts/chartN.xml) of the native chart named `name` on a slide. */
+export async function chartXmlOnSlide(deck: OpenedDeck, slideNumber: number, name: string): Promise<string> {
   const slideXml = deck.slides[slideNumber - 1] ?? "";
   const frame = shapeNamed(slideXml, name);
   const relId = /<c:chart r:id="([^"]+)"/.exec(frame)?.[1];
@@ -102,7 +103,11 @@ export async function chartOnSlide(deck: OpenedDeck, slideNumber: number, name: 
   const target = new RegExp(`Id="${relId}"[^>]*Target="([^"]+)"`).exec(rels)?.[1];
   assert.ok(target);
   const path = target.replace(/^\//, "").replace(/^\.\.\//, "ppt/");
-  const chartXml = await deck.zip.file(path)!.async("string");
+  return deck.zip.file(path)!.async("string");
+}
+
+export async function chartOnSlide(deck: OpenedDeck, slideNumber: number, name: string): Promise<Series[]> {
+  const chartXml = await chartXmlOnSlide(deck, slideNumber, name);
   return [...chartXml.matchAll(/<c:ser>([\s\S]*?)<\/c:ser>/g)].map((match) => {
     const ser = match[1] ?? "";
     const pick = (tag: string) => {
