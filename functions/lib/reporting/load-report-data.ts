@@ -7,6 +7,8 @@ import { sourcesStatusPath } from "../bucket-layout.ts";
 import { addDays, addMonths, monthStart } from "../calendar.ts";
 import { sortFindings } from "../../shared/findings.ts";
 import { readQuery } from "../sql/queries.ts";
+import { channelOfSource } from "../sql/channels.ts";
+import { SOURCES } from "../../shared/sources.ts";
 import { allLimited, type TaskResults } from "../concurrency.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
 import { RECONCILIATION_TABLE } from "../quality/reconciliation-table.ts";
@@ -75,6 +77,24 @@ function periodMarts(
 ): PeriodMarts {
   const { reconciliation, ...marts } = read;
   return { ...marts, rangesPeriod: period, ...reconciliation };
+}
+
+/**
+ * The explained days of the channels whose ad platform the shop uses. The explanations mart has a row for every
+ * paid channel every day: a shop without Meta (quality.sources.facebook_ads.expected = false) would otherwise
+ * read "Meta Ads source stale" for every day of the deck, where its checks raise nothing.
+ */
+function gapsOfUsedChannels(
+  rows: ChannelGapRow[],
+  quality: StepContext["config"]["quality"],
+): ChannelGapRow[] {
+  const unused = new Set(
+    SOURCES.filter((source) => quality.sources[source.name]?.expected === false).flatMap((source) => {
+      const channel = channelOfSource(source.name);
+      return channel ? [channel] : [];
+    }),
+  );
+  return rows.filter((row) => !unused.has(row.channel));
 }
 
 /** The reads of loadPeriodMarts, each a bounded query, independent of the others. */
@@ -231,6 +251,7 @@ export async function loadReportData(
     ...periodMartReads(warehouse, runDate, context.config.deckPeriod),
   });
   const marts = periodMarts(read, context.config.deckPeriod);
+  marts.channelGaps = gapsOfUsedChannels(marts.channelGaps, context.config.quality);
   const sourcesRead = await readStateFile<SourceStatus[]>(bucket, sourcesStatusPath(runDate), (value) =>
     Array.isArray(value) ? undefined : "not a JSON array",
   );

@@ -31,6 +31,7 @@ const ledger = { findings: async () => [] } as unknown as Ledger;
 const config = {
   shop: { name: "Test shop", timezone: "Europe/Paris", currency: "EUR", country: "FR" },
   deckPeriod: "monthly",
+  quality: { sources: {} },
 } as never;
 
 describe("loadReportData", () => {
@@ -56,4 +57,58 @@ describe("loadReportData", () => {
       assert.equal(data.marts.reconciliation, undefined);
     });
   }
+
+  it("leaves out the explained days of a channel whose ad platform the shop does not use", async () => {
+    // The explanations mart has every paid channel every day: a shop set up without Meta has "Meta Ads source
+    // stale" on each of them, which its deck must not show as a problem.
+    const gap = (channel: string, explanation: string) => ({
+      channel,
+      explanation,
+      first_date: "2026-05-01",
+      last_date: "2026-05-14",
+      days: 14,
+      spend: 0,
+      attributed_revenue: 0,
+    });
+    const warehouse = {
+      parallelReads: 4,
+      async query<T extends object = Row>(_sql: string, _params?: SqlParams, options?: { label?: string }) {
+        if (options?.label !== "report marketing_unified_with_explanations") return [] as T[];
+        return [
+          gap("meta", "Meta Ads source stale: no data after ever"),
+          gap("tiktok", "no spend that day"),
+          gap("google_ads", "Google Ads source stale: no data after 2026-04-30"),
+        ] as T[];
+      },
+      async listTables(): Promise<TableInfo[]> {
+        return [];
+      },
+    } as unknown as Warehouse;
+    const withoutMeta = {
+      ...(config as object),
+      quality: { sources: { facebook_ads: { expected: false }, google_ads: { expected: true } } },
+    } as never;
+    const data = await loadReportData(
+      {
+        ports: { warehouse, bucket } as never,
+        config: withoutMeta,
+        message: { runDate: "2026-05-14" } as never,
+        ledger,
+      },
+      {},
+    );
+    assert.deepEqual(
+      data.marts.channelGaps.map((row) => row.channel),
+      ["tiktok", "google_ads"],
+    );
+    // Every channel's days stay when the shop uses every source.
+    const all = await loadReportData(
+      { ports: { warehouse, bucket } as never, config, message: { runDate: "2026-05-14" } as never, ledger },
+      {},
+    );
+    assert.deepEqual(
+      all.marts.channelGaps.map((row) => row.channel),
+      ["meta", "tiktok", "google_ads"],
+    );
+  });
 });
