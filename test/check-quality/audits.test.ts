@@ -155,6 +155,90 @@ describe("the audits' failing rows", () => {
   });
 });
 
+describe("the order totals audit", () => {
+  // Hand-made orders in the window (and one outside it): a total is subtotal + shipping + tax where prices exclude
+  // tax (a US shop), subtotal + shipping where they include it (an EU, UK, Australian or Japanese shop, whose
+  // total_tax is the tax inside the prices).
+  const rows = [
+    {
+      order_id: 1,
+      order_date: "2026-11-20",
+      subtotal_price: "88.00",
+      shipping_price: "6.95",
+      total_tax: "5.50",
+      total_price: "100.45",
+    },
+    {
+      order_id: 2,
+      order_date: "2026-11-20",
+      subtotal_price: "104.40",
+      shipping_price: "0",
+      total_tax: "16.67",
+      total_price: "104.40",
+    },
+    {
+      order_id: 3,
+      order_date: "2026-11-21",
+      subtotal_price: "45.00",
+      shipping_price: "4.90",
+      total_tax: "7.97",
+      total_price: "49.90",
+    },
+    {
+      order_id: 4,
+      order_date: "2026-11-21",
+      subtotal_price: "19824",
+      shipping_price: "0",
+      total_tax: "1802",
+      total_price: "19824",
+    },
+    // Balanced neither way: 50 + 5 (+ 4) is not 70.
+    {
+      order_id: 5,
+      order_date: "2026-11-21",
+      subtotal_price: "50.00",
+      shipping_price: "5.00",
+      total_tax: "4.00",
+      total_price: "70.00",
+    },
+    // Outside the window.
+    {
+      order_id: 6,
+      order_date: "2026-10-01",
+      subtotal_price: "50.00",
+      shipping_price: "5.00",
+      total_tax: "4.00",
+      total_price: "70.00",
+    },
+  ];
+  let warehouse: DuckDbWarehouse;
+  before(async () => {
+    warehouse = await DuckDbWarehouse.open(":memory:");
+    await warehouse.load({
+      dataset: "unified",
+      table: "shopify_unified",
+      columns: [
+        { name: "order_id", type: "INT64" },
+        { name: "order_date", type: "DATE" },
+        { name: "subtotal_price", type: "NUMERIC" },
+        { name: "shipping_price", type: "NUMERIC" },
+        { name: "total_tax", type: "NUMERIC" },
+        { name: "total_price", type: "NUMERIC" },
+      ],
+      rows,
+    });
+  });
+  after(() => warehouse.close());
+
+  it("flags only an order whose total is neither subtotal + shipping + tax nor, prices including tax, subtotal + shipping", async () => {
+    const audit = loadAudits().find((one) => one.name === "order_totals_balance");
+    assert.ok(audit);
+    const log = createLogger({ format: "json", minLevel: "warn", write: () => undefined });
+    const params: SqlParams = { window_start: "2026-11-15", window_end: "2026-11-21" };
+    assert.deepEqual(await countFailingRows(warehouse, [audit], params, log), [1]);
+  });
+});
+
 describe("the anomalies file", () => {
   const finding = (partial: Partial<Finding>): Finding => ({
     check: "source_freshness",
