@@ -139,9 +139,23 @@ function dateParts(date: string, locale: string, withYear: boolean) {
   return { weekday: part("weekday"), day: part("day"), month: part("month"), year: part("year") };
 }
 
+/**
+ * Whether the locale writes a month as a number with its own marks (ja, zh: "11月9日"; ko: "11월 9일"). Its dates
+ * then keep the locale's order and marks: the house order below would print "月 9 11" for Monday 9 November.
+ */
+function numericMonth(locale: string): boolean {
+  return /\d/.test(dateParts("2026-11-09", locale, false).month);
+}
+
+const civilDate = (date: string) => new Date(`${date}T00:00:00Z`);
+
 /** `Sat 21 Nov`: names from the locale, one fixed order so every label in the deck reads alike. */
 export function formatWeekdayDate(date: string | null | undefined, locale: string): string {
   if (!date) return NOT_AVAILABLE;
+  if (numericMonth(locale))
+    return dateFormat(locale, { timeZone: "UTC", weekday: "short", day: "numeric", month: "long" }).format(
+      civilDate(date),
+    );
   const { weekday, day, month } = dateParts(date, locale, false);
   return `${weekday} ${day} ${month}`;
 }
@@ -149,12 +163,22 @@ export function formatWeekdayDate(date: string | null | undefined, locale: strin
 /** `Sat 21 Nov 2026`. */
 export function formatLongDate(date: string | null | undefined, locale: string): string {
   if (!date) return NOT_AVAILABLE;
+  if (numericMonth(locale))
+    return dateFormat(locale, {
+      timeZone: "UTC",
+      weekday: "short",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    }).format(civilDate(date));
   const { weekday, day, month, year } = dateParts(date, locale, true);
   return `${weekday} ${day} ${month} ${year}`;
 }
 
 /** `21 Nov`: short enough for 28 chart categories. */
 export function formatDayMonth(date: string, locale: string): string {
+  if (numericMonth(locale))
+    return dateFormat(locale, { timeZone: "UTC", day: "numeric", month: "long" }).format(civilDate(date));
   const { day, month } = dateParts(date, locale, false);
   return `${day} ${month}`;
 }
@@ -166,6 +190,10 @@ export function formatWeekday(date: string, locale: string): string {
 
 /** `1–21 Nov 2026`, or `28 Oct – 3 Nov 2026` across months, or with both years across years. */
 export function formatDateRange(from: string, to: string, locale: string): string {
+  if (numericMonth(locale)) {
+    const format = dateFormat(locale, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+    return from === to ? format.format(civilDate(to)) : format.formatRange(civilDate(from), civilDate(to));
+  }
   const a = dateParts(from, locale, true);
   const b = dateParts(to, locale, true);
   if (from === to) return `${b.day} ${b.month} ${b.year}`;

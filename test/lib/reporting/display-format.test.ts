@@ -100,6 +100,20 @@ describe("format", () => {
     assert.equal(formatDateRange("2026-11-21", "2026-11-21", "en-US"), "21 Nov 2026");
   });
 
+  it("keeps the order and marks of a locale that writes months as numbers (ja, ko)", () => {
+    // Monday 9 November 2026, as Japanese and Korean write it: not the house order's "月 9 11".
+    assert.equal(formatWeekdayDate("2026-11-09", "ja-JP"), "11月9日(月)");
+    assert.equal(formatLongDate("2026-11-09", "ja-JP"), "2026年11月9日(月)");
+    assert.equal(formatDayMonth("2026-11-09", "ja-JP"), "11月9日");
+    assert.equal(formatDateRange("2026-11-09", "2026-11-09", "ja-JP"), "2026年11月9日");
+    assert.equal(formatDateRange("2026-11-01", "2026-11-09", "ko-KR"), "2026년 11월 1일~9일");
+    for (const label of [
+      formatWeekdayDate("2026-11-09", "ja-JP"),
+      formatDateRange("2026-11-01", "2026-11-09", "ja-JP"),
+    ])
+      assert.ok(label.includes("11") && label.includes("9"), label);
+  });
+
   it("knows where the currency symbol goes, for chart number formats", () => {
     assert.deepEqual(currencySymbol(USD), { symbol: "$", position: "before" });
     assert.deepEqual(currencySymbol({ currency: "EUR", locale: "de-DE" }), {
