@@ -13,13 +13,15 @@ import type { SourceName } from "../shared/raw-schemas.ts";
 import { demoManifestPath } from "./demo-data.ts";
 
 export const INIT_HELP = `Usage
-  npm start -- init --shop-name NAME [--timezone ZONE] [--currency CODE] [--sources LIST] [--email-to LIST]
-                    [--locale LOCALE] [--work-dir DIR] [--force]
+  npm start -- init --shop-name NAME [--timezone ZONE] [--currency CODE] [--country CODE] [--locale LOCALE]
+                    [--sources LIST] [--email-to LIST] [--work-dir DIR] [--force]
 
 Writes <work-dir>/pulse.config.json for your shop. --sources lists the sources the shop uses, from
 shopify, meta, google, tiktok (default: all four); the others raise no alert. Without --timezone, the zone
 that the UTC offsets of the Shopify exports already in <work-dir>/bucket/raw/inbox/ fit is used, else
-${String(SETTING_OPTIONS["shop.timezone"].default)}. --force replaces an existing settings file.`;
+${String(SETTING_OPTIONS["shop.timezone"].default)}. --country is the shop's main market (ISO code such as DE; default
+${String(SETTING_OPTIONS["shop.country"].default)}): its retail calendar explains Black Friday and holiday peaks. --force replaces an existing
+settings file.`;
 
 /** What --sources accepts, and the source each name means. */
 export const SOURCE_ALIASES: Record<string, SourceName> = {
@@ -40,6 +42,7 @@ export interface InitInput {
   shopName?: string;
   timezone?: string;
   currency?: string;
+  country?: string;
   locale?: string;
   sources?: string;
   emailTo?: string;
@@ -65,6 +68,7 @@ export function buildSettings(input: InitInput, proposedZone: string | undefined
   const timezone = input.timezone ?? proposedZone;
   if (timezone) shop.timezone = timezone;
   if (input.currency) shop.currency = input.currency.toUpperCase();
+  if (input.country) shop.country = input.country.toUpperCase();
   if (input.locale) shop.locale = input.locale;
   const settings: Record<string, unknown> = { version: SETTINGS_FILE_VERSION, shop };
   if (input.emailTo)
@@ -108,6 +112,7 @@ export async function runInit(
       "shop-name": { type: "string" },
       timezone: { type: "string" },
       currency: { type: "string" },
+      country: { type: "string" },
       locale: { type: "string" },
       sources: { type: "string" },
       "email-to": { type: "string" },
@@ -147,6 +152,7 @@ export async function runInit(
       shopName: values["shop-name"],
       timezone: values.timezone,
       currency: values.currency,
+      country: values.country,
       locale: values.locale,
       sources: values.sources,
       emailTo: values["email-to"],
@@ -172,6 +178,10 @@ export async function runInit(
   else if (fit && !values.timezone && proposed)
     write(
       `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
+    );
+  if (!values.country)
+    write(
+      `Retail calendar: ${String(SETTING_OPTIONS["shop.country"].default)} (Black Friday, holidays); a shop whose main market is elsewhere sets --country (e.g. --country DE).`,
     );
   write(`Drop your exports in ${inbox} and run: npm start -- --work-dir ${workDir} --date YYYY-MM-DD`);
   return 0;

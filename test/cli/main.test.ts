@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,10 +133,31 @@ describe("pulse command line", () => {
     const noName = pulse("init");
     assert.equal(noName.status, 2);
     assert.match(noName.stderr, /--shop-name is required/);
+    const badCountry = pulse("init", "--shop-name", "A", "--country", "Germany");
+    assert.equal(badCountry.status, 2);
+    assert.match(badCountry.stderr, /shop\.country: expected an ISO 3166 country code/);
     const written = pulse("init", "--shop-name", "Maison A", "--currency", "eur", "--sources", "shopify");
     assert.equal(written.status, 0, written.stderr);
+    // Without --country the shop gets the US retail calendar, and is told how to change it.
+    assert.match(written.stdout, /Retail calendar: US .*--country DE/);
     const again = pulse("init", "--shop-name", "Maison B");
     assert.equal(again.status, 2);
     assert.match(again.stderr, /already exists; --force replaces it/);
+    const german = pulse(
+      "init",
+      "--shop-name",
+      "Nordlicht",
+      "--country",
+      "de",
+      "--currency",
+      "EUR",
+      "--force",
+    );
+    assert.equal(german.status, 0, german.stderr);
+    assert.doesNotMatch(german.stdout, /Retail calendar/);
+    const settings = JSON.parse(readFileSync(join(workDir, "pulse.config.json"), "utf8")) as {
+      shop: Record<string, string>;
+    };
+    assert.deepEqual([settings.shop.country, settings.shop.currency], ["DE", "EUR"]);
   });
 });
