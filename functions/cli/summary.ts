@@ -73,6 +73,13 @@ export async function printSummary(
   const latestDate = await latestExtractsRunDate(bucket);
   if (latestDate === null || latestDate === runDate) {
     for (const name of EXTRACT_NAMES) await show("extract", latestExtractPath(name));
+  } else if (latestDate < runDate) {
+    // A newer date whose export has not run (a run stopped before it, or not selected): latest/ still holds an
+    // older run date's extracts, and it is this date's export, not the older date's, that brings it forward.
+    write(
+      `  ${"".padEnd(10)} extracts/latest/ (what Looker Studio reads) still shows ${latestDate}: this run did not export ${runDate}; ` +
+        `it shows ${runDate} once a run of this date reaches export (the steps already done are not run again): npm start -- --date ${runDate}`,
+    );
   } else {
     for (const name of EXTRACT_NAMES) await show("extract", extractPath(name, runDate));
     write(

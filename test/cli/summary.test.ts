@@ -83,4 +83,20 @@ describe("the run summary's extracts", () => {
       /extracts\/latest\/ \(what Looker Studio reads\) still shows 2026-12-03, the newest run date; .*npm start -- --date 2026-12-03 --from export --force/,
     );
   });
+
+  it("after a newer date's run that stopped before export, says latest/ waits for that date's export", async () => {
+    // latest/ shows 2026-12-02; the run of 2026-12-03 ended before its export (--to check-sources, a failure).
+    await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate: "2026-12-02" })}\n`);
+    const text = (await summaryOf("2026-12-03")).join("\n");
+    assert.doesNotMatch(text, /the newest run date/, "2026-12-02 is older than this run's date");
+    assert.doesNotMatch(
+      text,
+      /--date 2026-12-02/,
+      "exporting the older date again does not bring 2026-12-03",
+    );
+    assert.match(
+      text,
+      /extracts\/latest\/ \(what Looker Studio reads\) still shows 2026-12-02: this run did not export 2026-12-03; .*npm start -- --date 2026-12-03$/m,
+    );
+  });
 });
