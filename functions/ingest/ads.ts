@@ -48,6 +48,26 @@ export function currencyFromColumn(name: string | undefined): string | undefined
 
 const META_SPEND = /^Amount spent \([A-Z]{3}\)$/i;
 
+/**
+ * Each ad export's raw table: its account column, and the key its rows carry when the export has no account column
+ * (one derived account per platform). A corrected export replaces its own accounts' rows for its days
+ * (sql/queries/ingest/superseded_file_drop_rows.sql); one without an account column, every account's.
+ */
+const AD_EXPORT_ACCOUNTS: Readonly<Record<string, { column: string; unnamed: string }>> = {
+  facebook_ads_insights: { column: "account_id", unnamed: stableKey("meta-account") },
+  google_ads_campaign_stats: { column: "customer_id", unnamed: String(stableId("google-account")) },
+  tiktok_ads_reports_daily: { column: "advertiser_id", unnamed: String(stableId("tiktok-advertiser")) },
+};
+
+/**
+ * The account column of a file drop's raw table and the key of an export without one (see AD_EXPORT_ACCOUNTS).
+ * A mapped sales export (raw.shopify_orders) has no account: its rows' source_name is its mapping's name, as its
+ * kind is, so it scopes nothing more than the kind.
+ */
+export function exportAccountOf(table: string): { column: string; unnamed: string } {
+  return AD_EXPORT_ACCOUNTS[table] ?? { column: "source_name", unnamed: "" };
+}
+
 export const META_ADS: FormatSpec = {
   kind: "meta_ads_export",
   label: "Meta Ads Manager export",

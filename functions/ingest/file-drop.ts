@@ -26,6 +26,7 @@ import type { DecimalSeparator } from "./parse-values.ts";
 import { sniffDecimal } from "./decimal-sniff.ts";
 import { firstAttemptAt, removeOwnRows } from "./drop-attempts.ts";
 import { replaceKeyedRows } from "./keyed-replacement.ts";
+import { exportAccountOf } from "./ads.ts";
 import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
 
@@ -511,15 +512,20 @@ async function ingestFingerprinted(
       };
       const slots = { table: `${DATASETS.raw}.${table}`, event_date: eventDateSql(table) };
       if (format.replacement === "period") {
-        // A corrected export replaces what earlier exports of the same kind landed for the days it covers
-        // (the rows sql/queries/ingest/superseded_file_drop_rows.sql counts).
-        const superseded = queryTemplate("ingest/superseded_file_drop_rows", slots);
-        const [counted] = await warehouse.query<{ row_count: number }>(superseded, params, {
+        // A corrected export replaces what earlier exports of the same kind landed for the days it covers, of
+        // its own accounts (the rows sql/queries/ingest/superseded_file_drop_rows.sql counts).
+        const account = exportAccountOf(table);
+        const superseded = queryTemplate("ingest/superseded_file_drop_rows", {
+          ...slots,
+          column: account.column,
+        });
+        const replaceParams = { ...params, unnamed_account: account.unnamed };
+        const [counted] = await warehouse.query<{ row_count: number }>(superseded, replaceParams, {
           label: `file drop rows in ${table}`,
         });
         manifest.rowsReplaced = counted?.row_count ?? 0;
         if (manifest.rowsReplaced > 0) {
-          await warehouse.execute(deleteOfCount(superseded), params, {
+          await warehouse.execute(deleteOfCount(superseded), replaceParams, {
             label: `file drop ${name}: replace ${format.kind} ${summary.periodStart}..${summary.periodEnd}`,
           });
         }

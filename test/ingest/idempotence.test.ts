@@ -64,6 +64,53 @@ describe("file drops: idempotence and replacement", () => {
     assert.deepEqual(await spendByDay(harness), { "2026-11-20": [15, 1], "2026-11-21": [149.1, 2] });
   });
 
+  it("replaces an account's own rows only: two Meta ad accounts' exports of the same days both stay", async () => {
+    const original = (await fixture("meta-ads-daily.csv")).toString("utf8").trimEnd();
+    // The same export with an "Account ID" column: account 111 as is, account 222 with its own ad names.
+    const ofAccount = (account: string, text: string) =>
+      text
+        .split("\n")
+        .map((line, index) => (index === 0 ? `"Account ID",${line}` : `${account},${line}`))
+        .join("\n");
+    const accountA = ofAccount("111", original);
+    const accountB = ofAccount(
+      "222",
+      original.replace(/"Static 1"|Static 1/g, "B static").replace(/Carousel/g, "B carousel"),
+    );
+    await harness.ingest("meta-111.csv", accountA);
+    const second = await harness.ingest("meta-222.csv", accountB);
+    assert.equal(second.manifest.rowsReplaced, 0, "account 222's export replaces none of account 111's rows");
+    // By hand from the fixture: 20 Nov 15.00 (1 row), 21 Nov 124.00 + 56.78 + 19.10 (3 rows); each account once.
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [30, 2], "2026-11-21": [399.76, 6] });
+
+    // Account 111 restates the 21st (124.00 → 130.00): its three rows of that day go, account 222's stay.
+    const restated = ofAccount(
+      "111",
+      original
+        .split("\n")
+        .filter((line) => !line.startsWith("2026-11-20"))
+        .join("\n")
+        .replace(",124.00,", ",130.00,"),
+    );
+    const third = await harness.ingest("meta-111-restated.csv", restated);
+    assert.equal(third.manifest.rowsReplaced, 3);
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [30, 2], "2026-11-21": [405.76, 6] });
+
+    // An export without an account column may be any account's: it replaces every account's rows of its days.
+    const unnamed = original
+      .split("\n")
+      .filter((line) => !line.startsWith("2026-11-20"))
+      .join("\n");
+    const fourth = await harness.ingest("meta-no-account.csv", unnamed);
+    assert.equal(fourth.manifest.rowsReplaced, 6);
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [30, 2], "2026-11-21": [199.88, 3] });
+
+    // And an account's export replaces the rows of one without an account column (which may be that account's).
+    const fifth = await harness.ingest("meta-111-again.csv", restated.replace(",130.00,", ",131.00,"));
+    assert.equal(fifth.manifest.rowsReplaced, 3);
+    assert.deepEqual(await spendByDay(harness), { "2026-11-20": [30, 2], "2026-11-21": [206.88, 3] });
+  });
+
   it("replaces a corrected Shopify orders export, leaving other kinds' rows alone", async () => {
     const original = (await fixture("shopify-orders.csv")).toString("utf8");
     await harness.ingest("orders.csv", original);

@@ -11,6 +11,7 @@ import { profileBatchSql, profiledColumns } from "../../functions/check-quality/
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
 import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
+import { exportAccountOf } from "../../functions/ingest/ads.ts";
 import { extractSchema } from "../../functions/shared/extract-schemas.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { SOURCES } from "../../functions/shared/sources.ts";
@@ -80,6 +81,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ]),
   ["landing_hours", simpleType("INT64")],
   ["kind", simpleType("STRING")],
+  ["unnamed_account", simpleType("STRING")],
   ["sha256", simpleType("STRING")],
   ["landed_within_hours", simpleType("INT64")],
   ["top_products", simpleType("INT64")],
@@ -141,7 +143,9 @@ function templateInstances(sql: string): Map<string, string> {
   if (slots.includes("event_date")) {
     for (const source of SOURCES) {
       const table = `raw.${source.freshnessTable}`;
-      instances.set(` (${source.name})`, fillQuery(sql, { table, event_date: source.eventDateSql }));
+      // A file drop's replacement also names its table's account column (functions/ingest/ads.ts).
+      const column = exportAccountOf(source.freshnessTable).column;
+      instances.set(` (${source.name})`, fillQuery(sql, { table, event_date: source.eventDateSql, column }));
     }
   } else if (slots.includes("column")) {
     for (const target of PROFILE_TARGETS) {
