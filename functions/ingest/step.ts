@@ -117,6 +117,27 @@ export function dropFindings(outcome: DropOutcome): Finding[] {
   ];
 }
 
+/** "orders_export_1 (2).csv" as its first download's name and the copy number a browser gave it (0 for none). */
+function downloadCopy(path: string): { original: string; copy: number } {
+  const match = /^(.*?) ?\((\d{1,4})\)(\.[^./]*)?$/.exec(path);
+  return match
+    ? { original: `${match[1]}${match[3] ?? ""}`, copy: Number(match[2]) }
+    : { original: path, copy: 0 };
+}
+
+/**
+ * The order the inbox's files are read in, which decides what wins where two hold the same order or ad-days: the
+ * one read later. By name, except that a browser's later download of a file ("orders_export_1 (1).csv") comes
+ * after the first ("orders_export_1.csv"): by plain name " (1)" sorted first, and the older export's versions won.
+ */
+export function dropOrder(paths: readonly string[]): string[] {
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return paths
+    .map((path) => ({ path, ...downloadCopy(path) }))
+    .sort((a, b) => compare(a.original, b.original) || a.copy - b.copy || compare(a.path, b.path))
+    .map((item) => item.path);
+}
+
 export async function runIngest(context: StepContext): Promise<StepResult> {
   const { warehouse, bucket, clock } = context.ports;
   const { runDate } = context.message;
@@ -126,7 +147,7 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
 
   const mappings = await loadMappings(bucket);
   findings.push(...mappings.findings);
-  const dropped = (await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/"));
+  const dropped = dropOrder((await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/")));
   const counts = {
     loaded: 0,
     failed: 0,
