@@ -71,12 +71,21 @@ async function peek(source: AsyncIterable<Uint8Array>, bytes: number): Promise<P
   }
   const head = Buffer.concat(chunks);
   async function* rest(): AsyncGenerator<Uint8Array> {
-    yield head;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      yield head;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) {
+          done = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      // A reader that stops early (format detection, the decimal sniff) ends the source too: a file's stream
+      // closes its handle now, not when the garbage collector finds it (Node warned on a 49 MB export).
+      if (!done) await iterator.return?.();
     }
   }
   return { head, rest: rest() };
