@@ -1,5 +1,5 @@
 // Step 2: before anything is built, check that the sources are there, unchanged in shape, fresh and complete.
-import { queryTemplate } from "../lib/sql/queries.ts";
+import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
 import { type DailyValue, detectAnomaly } from "../lib/quality/anomaly.ts";
 import { compareWithLastYear, type LastYearComparison, lastYearWindow } from "../lib/quality/last-year.ts";
 import { writeAnomaliesFiles } from "../lib/quality/anomalies-file.ts";
@@ -11,7 +11,7 @@ import { mapLimited } from "../lib/concurrency.ts";
 import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
 import { postCriticalFindings } from "../lib/chat-alerts.ts";
-import { DATASETS } from "../shared/pipeline.ts";
+import { DATASETS, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
 import type { CountedTableInfo, TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import type { SourceStatus } from "../lib/reporting/report-data.ts";
@@ -23,6 +23,7 @@ import { diagnoseWarehouseError } from "./reachability.ts";
 import { volumeFinding } from "./volume.ts";
 import { runReconciliation } from "./reconciliation.ts";
 import { syncStaleSources } from "./airbyte-sync.ts";
+import { type DropPeriod, exportGapFinding, exportGaps } from "./export-gaps.ts";
 
 /** The morning after the run date, when the scheduled run reads the data. */
 export function asOfTime(runDate: string): Date {
@@ -157,11 +158,35 @@ async function listRawTables(context: StepContext): Promise<CountedTableInfo[]> 
   }
 }
 
+/**
+ * The periods of the loaded file drops that reach into the volume check's history, when any file was dropped: a
+ * few rows (one per file), read only for the ad platforms' gap check.
+ */
+async function dropPeriods(context: StepContext, historyStart: string): Promise<DropPeriod[]> {
+  const opsTables = await context.ports.warehouse.listTables(DATASETS.ops);
+  if (!opsTables.some((table) => table.name === FILE_DROPS_TABLE)) return [];
+  const rows = await context.ports.warehouse.query<{
+    raw_table: string;
+    period_start: string;
+    period_end: string;
+  }>(
+    readQuery("check-sources/file_drop_periods"),
+    { history_start_date: historyStart, run_date: context.message.runDate },
+    { label: "file drop periods", maxRows: 100_000 },
+  );
+  return rows.map((row) => ({
+    rawTable: row.raw_table,
+    start: String(row.period_start).slice(0, 10),
+    end: String(row.period_end).slice(0, 10),
+  }));
+}
+
 /** One source's freshness and volume: its status, its findings, and the rows it landed on the run date. */
 async function checkSource(
   context: StepContext,
   source: (typeof SOURCES)[number],
   table: TableInfo | undefined,
+  periods: readonly DropPeriod[],
 ): Promise<{ status: SourceStatus; findings: Omit<Finding, "step">[]; landedToday?: number }> {
   const { runDate } = context.message;
   const settings = context.config.quality;
@@ -211,6 +236,17 @@ async function checkSource(
   };
   const stale = freshnessFinding(source, input, verdict, thresholds);
   if (stale) findings.push(stale);
+  // An ad platform's exports with a day between them that none covers (a Shopify export's period is only the
+  // span of its orders' days: a day between two exports may have had no order).
+  if (source.name !== "shopify") {
+    const daysWithRows = new Set(recent.landed.filter((day) => day.landed_rows > 0).map((day) => day.day));
+    const historyStart = addDays(runDate, -historyDays(settings));
+    const gap = exportGapFinding(
+      source,
+      exportGaps(periods, source.freshnessTable, daysWithRows, historyStart, runDate),
+    );
+    if (gap) findings.push(gap);
+  }
 
   const series = fillLandedSeries(recent.landed, runDate);
   const landedToday = series.find((point) => point.date === runDate)?.value ?? 0;
@@ -276,10 +312,11 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   // Freshness and volume per source: independent queries, a few sources at once (on BigQuery each query is a
   // job whose time is mostly latency); statuses and findings then follow the sources' order.
   const byName = new Map(tables.map((table) => [table.name, table]));
+  const periods = await dropPeriods(context, addDays(runDate, -historyDays(settings)));
   const checked = await mapLimited(
     SOURCES.filter((source) => expectedSources.has(source.name)),
     warehouse.parallelReads ?? 1,
-    (source) => checkSource(context, source, byName.get(source.freshnessTable)),
+    (source) => checkSource(context, source, byName.get(source.freshnessTable), periods),
   );
   const statuses = checked.map((result) => result.status);
   const landedToday: Record<string, number> = {};

@@ -4,7 +4,7 @@
 import { deleteOfCount, queryTemplate } from "../lib/sql/queries.ts";
 import { createHash } from "node:crypto";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
-import { DATASETS } from "../shared/pipeline.ts";
+import { DATASETS, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
 import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
 import { rawTable } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
@@ -29,8 +29,6 @@ import { replaceKeyedRows } from "./keyed-replacement.ts";
 import { exportAccountOf } from "./ads.ts";
 import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
-
-export const FILE_DROPS_TABLE = "file_drops";
 
 export type DropStatus = "loaded" | "failed" | "duplicate" | "processing";
 

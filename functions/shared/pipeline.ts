@@ -31,6 +31,8 @@ export const STEPS: readonly StepDefinition[] = pipeline.steps.map((step, index)
 export const DEAD_LETTER_TOPIC: string = pipeline.deadLetterTopic;
 export const EXTRACT_NAMES: readonly string[] = pipeline.extracts;
 export const DATASETS = pipeline.datasets;
+/** ops.file_drops: one row per file dropped (ingest writes it; check-sources reads the periods of the loaded). */
+export const FILE_DROPS_TABLE = "file_drops";
 
 export function stepDefinition(name: StepName): StepDefinition {
   const found = STEPS.find((step) => step.name === name);

@@ -30,6 +30,8 @@ import {
   WATERMARKS_TABLE,
 } from "../../functions/transform/changes.ts";
 import { CATALOGUE_MODEL } from "../../functions/transform/step.ts";
+import { FILE_DROP_COLUMNS } from "../../functions/ingest/file-drop.ts";
+import { FILE_DROPS_TABLE } from "../../functions/shared/pipeline.ts";
 import { translateToDuckDb } from "../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
 import {
   RECONCILIATION_COLUMNS,
@@ -347,6 +349,11 @@ function defineSuite(server: ZetaSqlServer): void {
       "ops",
       HISTORY_SETTINGS_TABLE,
       HISTORY_SETTING_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
+    catalog.addTable(
+      "ops",
+      FILE_DROPS_TABLE,
+      FILE_DROP_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
     );
     catalog.addTable(
       "ops",
