@@ -14,6 +14,8 @@ import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { sortFindings } from "../shared/findings.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
+import { formatMoney, formatNumber, formatRatio } from "../lib/reporting/display-format.ts";
+import { sourceDisplayName } from "../lib/reporting/completeness.ts";
 
 export async function printSummary(
   report: LocalRunReport,
@@ -22,10 +24,9 @@ export async function printSummary(
 ): Promise<void> {
   const { bucket, warehouse } = report.ports;
   const { runDate } = report.message;
-  const money = new Intl.NumberFormat(config.shop.locale, {
-    style: "currency",
-    currency: config.shop.currency,
-  });
+  // Every number in the shop's locale, as the email and the deck write it.
+  const fmt = { currency: config.shop.currency, locale: config.shop.locale };
+  const money = (value: number | null) => formatMoney(value, fmt, 2);
   write("");
   const built = report.records.some((record) => record.step === "transform" && record.status !== "failed");
   if (built) {
@@ -41,7 +42,7 @@ export async function printSummary(
       .catch(() => []);
     if (kpis) {
       write(
-        `${report.message.demo ? "DEMO DATA · " : ""}${runDate}: revenue ${money.format(kpis.gross_revenue)} · ${kpis.orders} order${kpis.orders === 1 ? "" : "s"} · AOV ${kpis.aov === null ? "n/a" : money.format(kpis.aov)} · ad spend ${money.format(kpis.ad_spend)} · blended ROAS ${kpis.blended_roas === null ? "n/a" : kpis.blended_roas.toFixed(2)}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.replace(/,/g, ", ")}, not landed)` : ""}`,
+        `${report.message.demo ? "DEMO DATA · " : ""}${runDate}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.split(",").map(sourceDisplayName).join(", ")}, not landed)` : ""}`,
       );
     }
   }

@@ -262,7 +262,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const against = gap
     ? `vs ${NOT_AVAILABLE} (${gap})`
     : `vs ${formatMoney(mtd.previous?.gross_revenue, fmt)} for ${formatDateRange(ranges.previous.from, ranges.previous.to, locale)} (${formatChange(mtd.changes.gross_revenue.change, locale)})`;
-  const monthToDateLine = `Month to date (${formatDateRange(shown.from, shown.to, locale)}${since ? `, ${since}` : ""}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} ${against}; ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2)}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
+  const monthToDateLine = `Month to date (${formatDateRange(shown.from, shown.to, locale)}${since ? `, ${since}` : ""}): revenue ${formatMoney(mtd.current?.gross_revenue, fmt)} ${against}; ad spend ${formatMoney(mtd.current?.ad_spend, fmt)}; blended ROAS ${formatRatio(mtd.current?.blended_roas, locale, 2, "×")}${mtdCaveat ? ` (incomplete: ${mtdCaveat})` : ""}.`;
 
   const windowStart = addDays(data.runDate, -(EMAIL_CHANNEL_DAYS - 1));
   const window = data.channels.filter((row) => row.date >= windowStart && row.date <= data.runDate);
@@ -282,7 +282,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
       name: channelLabel(channel),
       spend: today ? formatMoney(today.spend, fmt) : null,
       attributedRevenue: today ? formatMoney(today.attributed_revenue, fmt) : null,
-      roas: today ? formatRatio(today.roas, locale, 2) : null,
+      roas: today ? formatRatio(today.roas, locale, 2, "×") : null,
       lastDay: formatWeekdayDate(lastDay, locale),
     };
   });

@@ -100,3 +100,40 @@ describe("the run summary's extracts", () => {
     );
   });
 });
+
+describe("the run summary's numbers", () => {
+  it("are written in the shop's locale, with its missing sources named as people know them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulse-summary-numbers-"));
+    try {
+      const kpis = {
+        orders: 1234,
+        gross_revenue: 9070.35,
+        ad_spend: 173.2,
+        blended_roas: 52.3697,
+        aov: 151.225,
+        missing_sources: "facebook_ads,tiktok_ads",
+      };
+      const report = {
+        message: parseRunMessage({ runDate: "2026-12-03", runId: "summary-numbers", trigger: "manual" }),
+        records: [{ step: "transform", status: "succeeded", findings: [] }],
+        failures: [],
+        notDone: [],
+        ports: { bucket: new FolderBucket(join(dir, "bucket")), warehouse: { query: async () => [kpis] } },
+        warehouseStats: { engineMs: 0 },
+        expired: [],
+        wallMs: 0,
+      } as unknown as LocalRunReport;
+      const lines: string[] = [];
+      const config = loadConfig({ env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "de-DE" }, cwd: dir });
+      await printSummary(report, config, (line) => lines.push(line));
+      // German groups thousands with "." and writes decimals with ",", the euro after the amount (a no-break
+      // space between); Meta and TikTok as the email names them.
+      assert.equal(
+        lines.find((line) => line.startsWith("2026-12-03:"))?.replace(/\u00a0/g, " "),
+        "2026-12-03: revenue 9.070,35 € · 1.234 orders · AOV 151,23 € · ad spend 173,20 € · blended ROAS 52,37× (incomplete: spend and ROAS exclude Meta, TikTok, not landed)",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

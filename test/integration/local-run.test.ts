@@ -251,7 +251,9 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
     }
     assert.match(
       email.text ?? "",
-      new RegExp(`Month to date .*blended ROAS [\\d.]+ \\(incomplete: ${caveat.replace(/[()]/g, "\\$&")}\\)`),
+      new RegExp(
+        `Month to date .*blended ROAS [\\d.]+× \\(incomplete: ${caveat.replace(/[()]/g, "\\$&")}\\)`,
+      ),
     );
 
     // The deck: the executive summary's cards, the periods and efficiency tables, the 28-day trend.

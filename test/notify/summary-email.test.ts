@@ -233,7 +233,7 @@ describe("summary email", () => {
     const { html, text } = buildSummaryEmail(data);
     // $120 + $91 + $140 = $351 of revenue on $30 + $25 + $25 = $80 of spend: ROAS 351 / 80 = 4.3875.
     const line =
-      "Month to date (28–30 Nov 2026, since 28 Nov, the first day of data): revenue $351 vs n/a (no data for 1–30 Oct 2026); ad spend $80; blended ROAS 4.39.";
+      "Month to date (28–30 Nov 2026, since 28 Nov, the first day of data): revenue $351 vs n/a (no data for 1–30 Oct 2026); ad spend $80; blended ROAS 4.39×.";
     assert.ok(text.includes(line), text);
     assert.ok(visibleText(html).includes(line));
     assert.ok(!text.includes("revenue n/a vs"), "the month to date is not n/a");
@@ -247,7 +247,7 @@ describe("summary email", () => {
     // 1–30 Nov: 30 days × $1,000 and × $400; ROAS 1,000 / 400 = 2.5.
     assert.ok(
       text.includes(
-        "Month to date (1–30 Nov 2026): revenue $30,000 vs n/a (1–30 Oct 2026 is not like for like: the data starts 15 Oct 2026); ad spend $12,000; blended ROAS 2.50.",
+        "Month to date (1–30 Nov 2026): revenue $30,000 vs n/a (1–30 Oct 2026 is not like for like: the data starts 15 Oct 2026); ad spend $12,000; blended ROAS 2.50×.",
       ),
       text,
     );
