@@ -49,7 +49,9 @@ export function judgeFreshness(input: FreshnessInput, thresholds: FreshnessThres
   // The event day is what a reader understands ("5 days old"): it names the problem whenever it is stale on
   // its own; the load clock only when the days look current but nothing has been loaded for a while.
   const decidedBy = status === "ok" ? null : grade(eventLagHours) === status ? "event" : "load";
-  return { status, eventLagHours, loadAgeHours, lagDays: Math.round(eventLagHours / 24), decidedBy };
+  // Data past the run date (a run for an older date) is no lag: the deck read "Lag -2 days".
+  const lagDays = Math.max(0, Math.round(eventLagHours / 24));
+  return { status, eventLagHours, loadAgeHours, lagDays, decidedBy };
 }
 
 function plural(count: number, unit: string): string {

@@ -16,6 +16,15 @@ describe("freshness", () => {
     assert.equal(verdict.loadAgeHours, 2);
   });
 
+  it("has no lag, not a negative one, on a run for a day before the newest data (a report on an older date)", () => {
+    const verdict = judgeFreshness(
+      { runDate: "2026-11-19", lastEventDate: "2026-11-21", lastLoadedAt: "2026-11-22T04:00:00Z", asOf },
+      thresholds,
+    );
+    assert.equal(verdict.status, "ok");
+    assert.equal(verdict.lagDays, 0);
+  });
+
   it("warns at one day behind and is critical beyond two", () => {
     const day = (lastEventDate: string) =>
       judgeFreshness({ runDate: "2026-11-21", lastEventDate, lastLoadedAt: null, asOf }, thresholds).status;
