@@ -1,4 +1,4 @@
--- Audit (warning): an order's total equals its subtotal plus shipping, plus tax unless its prices include tax, within a cent.
+-- Audit (warning): an order's total equals its subtotal plus shipping, plus tax unless prices include it, within 0.01.
 -- Table: unified.shopify_unified
 -- Column: total_price
 -- Where prices include tax (the usual setting in the EU, the UK, Australia and Japan), Shopify's total is the
