@@ -144,19 +144,24 @@ export const META_ADS: FormatSpec = {
         const actionValues: Row[] = purchaseValue
           ? [{ action_type: "offsite_conversion.fb_pixel_purchase", value: String(purchaseValue) }]
           : [];
+        // An export naming its account keys the names it derives ids from by it: two accounts' campaigns of the
+        // same name are two campaigns (one id for both left one account's ad-day in staging, the other dropped).
+        const account = cleanCell(get(columns.accountId));
+        const scope = account ? [account] : [];
         const row: Row = {
           date_start: date,
           date_stop: date,
           // An export without an account column is one account's: a stable key stands for it (the key audits
           // of unified.ad_performance need one).
-          account_id: cleanCell(get(columns.accountId)) || stableKey("meta-account"),
+          account_id: account || stableKey("meta-account"),
           account_currency: currency,
-          campaign_id: cleanCell(get(columns.campaignId)) || stableKey("meta-campaign", campaign),
+          campaign_id: cleanCell(get(columns.campaignId)) || stableKey("meta-campaign", ...scope, campaign),
           campaign_name: campaign || null,
           adset_id:
-            cleanCell(get(columns.adsetId)) || (adset ? stableKey("meta-adset", campaign, adset) : null),
+            cleanCell(get(columns.adsetId)) ||
+            (adset ? stableKey("meta-adset", ...scope, campaign, adset) : null),
           adset_name: adset || null,
-          ad_id: cleanCell(get(columns.adId)) || stableKey("meta-ad", campaign, adset, ad),
+          ad_id: cleanCell(get(columns.adId)) || stableKey("meta-ad", ...scope, campaign, adset, ad),
           ad_name: ad || null,
           spend: spend ?? 0,
           impressions,
@@ -256,17 +261,19 @@ export const GOOGLE_ADS: FormatSpec = {
           customer && !isPlaceholder(customer)
             ? errors.take(columns.customerId, parseInteger(customer), null)
             : stableId("google-account");
+        // Derived ids are the account's own when the report names it (see Meta's).
+        const scope = customer && !isPlaceholder(customer) ? [customer] : [];
         const campaignIdText = cleanCell(get(columns.campaignId));
         const campaignId = campaignIdText
           ? errors.take(columns.campaignId, parseInteger(campaignIdText), null)
-          : stableId("google-campaign", campaign);
+          : stableId("google-campaign", ...scope, campaign);
         const adGroup = get(columns.adGroup).trim();
         const adGroupIdText = cleanCell(get(columns.adGroupId));
         // A campaign report has no ad group column: a stable key derived from the campaign stands for its ad groups
         // together, as Meta's ad key does (the key audits of staging and unified.ad_performance need one).
         const adGroupId = adGroupIdText
           ? errors.take(columns.adGroupId, parseInteger(adGroupIdText), null)
-          : stableId("google-ad-group", campaign, adGroup);
+          : stableId("google-ad-group", ...scope, campaign, adGroup);
         if (errors.reason) return reject(record, errors.reason);
         const currency = cleanCell(get(columns.currency)).toUpperCase();
         const row: Row = {
@@ -352,10 +359,12 @@ export const TIKTOK_ADS: FormatSpec = {
         const campaign = get("Campaign name").trim();
         const adGroup = get(columns.adGroup).trim();
         const ad = get(columns.ad).trim();
+        const advertiserText = cleanCell(get(columns.advertiserId));
+        // Derived ids are the advertiser's own when the export names it (see Meta's).
+        const scope = advertiserText ? [advertiserText] : [];
         const adId = adIdText
           ? errors.take(columns.adId, parseInteger(adIdText), null)
-          : stableId("tiktok-ad", campaign, adGroup, ad);
-        const advertiserText = cleanCell(get(columns.advertiserId));
+          : stableId("tiktok-ad", ...scope, campaign, adGroup, ad);
         const advertiserId = advertiserText
           ? errors.take(columns.advertiserId, parseInteger(advertiserText), null)
           : stableId("tiktok-advertiser");
@@ -371,11 +380,12 @@ export const TIKTOK_ADS: FormatSpec = {
           stat_time_day: `${date}T00:00:00Z`,
           dimensions: { ad_id: adId, stat_time_day: `${date} 00:00:00` },
           metrics: {
-            campaign_id: cleanCell(get(columns.campaignId)) || String(stableId("tiktok-campaign", campaign)),
+            campaign_id:
+              cleanCell(get(columns.campaignId)) || String(stableId("tiktok-campaign", ...scope, campaign)),
             campaign_name: campaign || null,
             adgroup_id:
               cleanCell(get(columns.adGroupId)) ||
-              (adGroup ? String(stableId("tiktok-adgroup", campaign, adGroup)) : null),
+              (adGroup ? String(stableId("tiktok-adgroup", ...scope, campaign, adGroup)) : null),
             adgroup_name: adGroup || null,
             ad_name: ad || null,
             spend: String(cost ?? 0),
