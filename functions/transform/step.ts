@@ -267,11 +267,20 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     });
   // Those hours are read again for the late days.
   const relanded = warm && previousSpan && spanNow ? relandedTables(previousSpan, spanNow) : [];
-  if (relanded.length)
-    log.warn("rows landed after the last transform read past them: their days are rebuilt", {
-      tables: relanded.join(", "),
-      hours: previousSpan?.hours,
-    });
+  if (relanded.length) {
+    // Fewer rows there, and only that: a newer export replaced rows the last transform had read (a corrected
+    // Shopify or Meta export), which is how corrections work. Anything else is a sync that landed late.
+    const replacedOnly = relanded.every(
+      (table) => (spanNow?.[table].rows ?? 0) < (previousSpan?.tables[table].rows ?? 0),
+    );
+    const fields = { tables: relanded.join(", "), hours: previousSpan?.hours };
+    if (replacedOnly)
+      log.info(
+        "rows the last transform read were replaced since (a newer export): their days are rebuilt",
+        fields,
+      );
+    else log.warn("rows landed after the last transform read past them: their days are rebuilt", fields);
+  }
   const lateDays = warm
     ? (
         await changedDays(
