@@ -1,5 +1,6 @@
 // pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on the shop's own files;
 // the demo shop only when asked for, or in a work dir with nothing of a shop's own.
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
@@ -158,6 +159,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return 2;
     }
     return cloudPlanCommand(config, env, values, write);
+  }
+
+  // A work dir named for a run that does not exist is a typo more often than a wish for the demo shop, which an
+  // empty work dir gets by default: said, instead of two years of demo data generated into the misspelled path.
+  const namedWorkDir = parsed.settingFlags["work-dir"] ?? env.PULSE_WORK_DIR;
+  if (command !== "demo" && namedWorkDir !== undefined && !existsSync(config.workDir)) {
+    toStderr(
+      `${terminalSafe(config.workDir)} does not exist. For your shop: npm start -- init --work-dir ${terminalSafe(config.workDir)} --shop-name NAME (then drop your exports in its bucket/raw/inbox/); for the demo shop there: npm start -- demo --work-dir ${terminalSafe(config.workDir)}\n`,
+    );
+    return 2;
   }
 
   const log = createProgressLogger({ verbose: Boolean(values.verbose), write });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,6 +111,15 @@ describe("pulse command line", () => {
     const unknown = pulse("--colour");
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /^unknown option --colour/);
+    // A misspelled work dir gets advice, not two years of demo data generated into it.
+    const missing = join(workDir, "maison-lnue");
+    const typo = pulse("--work-dir", missing, "--date", "2026-11-20");
+    assert.equal(typo.status, 2);
+    assert.match(
+      typo.stderr,
+      /maison-lnue does not exist\. For your shop: npm start -- init --work-dir .*demo --work-dir/,
+    );
+    assert.equal(existsSync(missing), false, "nothing was created there");
   });
 
   it("prints what it quotes without letting it drive the terminal: an escape sequence shows as U+FFFD", async () => {
