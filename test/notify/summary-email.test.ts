@@ -272,6 +272,17 @@ describe("summary email", () => {
     assert.ok(text.toLowerCase().includes("shopify data is stale: no orders have landed."));
   });
 
+  it("says first that the day comes before the shop's data, when no day up to it has data", () => {
+    // A run for 21 Nov of a shop whose first order is later: Shopify is fresh, and the report has no day.
+    const data = { ...buildReportData(), daily: [] };
+    const { html, text } = buildSummaryEmail(data);
+    const banner =
+      "No orders or ad spend on or before Sat 21 Nov: this day comes before the shop's data begins, so every figure below is n/a. Run a later date.";
+    assert.equal(text.split("\n")[3], banner.toUpperCase());
+    const visible = visibleText(html);
+    assert.ok(visible.indexOf(banner) >= 0 && visible.indexOf(banner) < visible.indexOf("Revenue"));
+  });
+
   it("says first, in the subject and above everything, when Shopify is critically stale", () => {
     const data = buildReportData();
     const shopify = data.sources.find((source) => source.source === "shopify");

@@ -97,10 +97,18 @@ export function periodSpendCaveat(
 
 /**
  * The banner of a run whose primary source (Shopify) is critically stale: the day's sales are not in yet, so no
- * number is the day's business. Said first in the email and on the deck's executive summary; undefined otherwise.
+ * number is the day's business; or of a run for a day before any data. Said first in the email and on the deck's
+ * executive summary; undefined otherwise.
  */
-export function staleShopBanner(data: Pick<ReportData, "sources">, locale: string): string | undefined {
+export function staleShopBanner(
+  data: Pick<ReportData, "sources" | "daily" | "runDate">,
+  locale: string,
+): string | undefined {
   const shopify = data.sources.find((source) => source.source === "shopify" && source.status === "critical");
+  // A run for a day before the shop's first data (its report reads the days up to the run date): every figure is
+  // n/a, which without a word reads as a broken report.
+  if (!shopify && data.daily.length === 0)
+    return `No orders or ad spend on or before ${formatWeekdayDate(data.runDate, locale)}: this day comes before the shop's data begins, so every figure below is n/a. Run a later date.`;
   if (!shopify) return undefined;
   const since = shopify.lastEventDate
     ? `no orders since ${formatWeekdayDate(shopify.lastEventDate, locale)}`
