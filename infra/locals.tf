@@ -85,7 +85,7 @@ locals {
     "transform"             = { reads = [], writes = ["runs/"] }
     "check-quality"         = { reads = [], writes = ["runs/"] }
     "export"                = { reads = [], writes = ["runs/", "extracts/", "state/"] }
-    "report"                = { reads = [], writes = ["runs/", "reports/"] }
+    "report"                = { reads = ["extracts/"], writes = ["runs/", "reports/"] } # the dashboard page reads the run date's extracts
     "notify"                = { reads = ["reports/"], writes = ["runs/"] }
     (local.dead_letter_key) = { reads = [], writes = ["runs/"] }
   }

@@ -766,6 +766,7 @@ describe("Terraform: a first apply on an empty project", () => {
     // state/: which run date latest/ shows, and the incremental extracts' month chunks and manifests.
     assert.deepEqual(byFunction.get("export")?.writes, ["runs/", "extracts/", "state/"]);
     assert.deepEqual(byFunction.get("report")?.writes, ["runs/", "reports/"]);
+    assert.deepEqual(byFunction.get("report")?.reads, ["extracts/"], "the dashboard page reads the extracts");
     assert.deepEqual(byFunction.get("notify")?.reads, ["reports/"], "notify links the deck");
     const analysts = resource(tf, "google_storage_managed_folder_iam_member", "analysts_read_extracts");
     assert.equal(analysts.managed_folder, '${google_storage_managed_folder.folder["extracts/"].name}');
