@@ -8,6 +8,7 @@ import {
 } from "../lib/bucket-layout.ts";
 import { loadReportData } from "../lib/reporting/load-report-data.ts";
 import { readReportSnapshot } from "../lib/reporting/report-snapshot.ts";
+import type { PulseConfig } from "../shared/config.ts";
 import type { HandlerRuntime } from "../shared/handler.ts";
 import type { RunMessage } from "../shared/run-message.ts";
 import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
@@ -98,8 +99,17 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
 
 const JSON_TYPE = { contentType: "application/json" };
 
-export function rerunCommand(message: RunMessage): string {
-  return `npm start -- --date ${message.runDate} --from ${message.failure?.step ?? "ingest"}`;
+/**
+ * The command that re-runs the failed step. In the cloud that is `rerun`, which publishes to the step's topic
+ * (infra/README.md, Re-run); the local form would run the day on the reader's machine, on a local DuckDB (a demo
+ * shop, in an empty work dir), and leave the cloud run as it was.
+ */
+export function rerunCommand(message: RunMessage, config?: Pick<PulseConfig, "mode" | "cloud">): string {
+  const step = message.failure?.step ?? "ingest";
+  if (config?.mode === "cloud") {
+    return `npm start -- rerun --from ${step} --date ${message.runDate} --project ${config.cloud.projectId}`;
+  }
+  return `npm start -- --date ${message.runDate} --from ${step}`;
 }
 
 /**
@@ -120,7 +130,7 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
     runId: message.runId,
     step: failure.step,
     error: failure.error,
-    rerunCommand: rerunCommand(message),
+    rerunCommand: rerunCommand(message, runtime.config),
   });
   const sent = await mailer.send({
     from: runtime.config.email.from,
