@@ -56,9 +56,16 @@ export function createStepEventHandler(
         log.warn("event too old; acknowledged without running", { messageId: decoded.messageId, ageMs: age });
         return "too-old";
       }
+      // A start message's run date (and run id) come from when it was published, not from when this delivery
+      // came: a redelivery after the shop's midnight still runs the day the scheduler asked for, under one run id.
+      const published = decoded.publishTime ? new Date(decoded.publishTime) : undefined;
       message =
         step === STEP_NAMES[0]
-          ? resolveStartMessage(decoded.data, context.ports.clock.now(), context.config.shop.timezone)
+          ? resolveStartMessage(
+              decoded.data,
+              published && !Number.isNaN(published.getTime()) ? published : context.ports.clock.now(),
+              context.config.shop.timezone,
+            )
           : parseRunMessage(decoded.data);
       const future = futureRunDateProblem(
         message.runDate,

@@ -64,3 +64,51 @@ describe("step handler and the run date", () => {
     });
   }
 });
+
+describe("the scheduler's start message and its publish time", () => {
+  // Published at 23:50 on 2026-11-29 in New York (the latest complete day then: 2026-11-28); its deliveries come
+  // at 23:50 and, retried, at 00:10 on 2026-11-30 there.
+  const PUBLISHED = new Date("2026-11-30T04:50:00Z");
+  const DELIVERIES = [new Date("2026-11-30T04:50:02Z"), new Date("2026-11-30T05:10:00Z")];
+
+  it("runs the day the scheduler asked for on every delivery, under one run id", async () => {
+    const seen: Record<string, unknown>[] = [];
+    const stop = new Error("stop at the ledger");
+    for (const now of DELIVERIES) {
+      // runStep binds the run date and run id to its log, then reads the ledger: stop there.
+      const logger: Logger = {
+        debug: () => {},
+        info: () => {},
+        warn: () => {},
+        error: () => {},
+        child: (fields: Record<string, unknown>) => {
+          if ("runId" in fields) seen.push({ runDate: fields.runDate, runId: fields.runId });
+          return logger;
+        },
+      } as unknown as Logger;
+      const runtime: HandlerRuntime = {
+        config: loadConfig({ env: { PULSE_TIMEZONE: "America/New_York" }, cwd: "/tmp" }),
+        ports: {
+          clock: { now: () => now },
+          bucket: {
+            scope: "shared",
+            read: async () => {
+              throw stop;
+            },
+          },
+        } as unknown as Ports,
+        log: logger,
+      };
+      const handler = createStepEventHandler(
+        "ingest",
+        async () => ({}),
+        async () => runtime,
+      );
+      const event = toPubSubCloudEvent("pulse-ingest", "m-7", { data: { trigger: "scheduler" } }, PUBLISHED);
+      await assert.rejects(handler(event), (error) => error === stop);
+    }
+    assert.equal(seen.length, 2);
+    assert.deepEqual(seen[0], seen[1], "the same run date and run id on both deliveries");
+    assert.equal(seen[0]?.runDate, "2026-11-28");
+  });
+});
