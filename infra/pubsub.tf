@@ -29,7 +29,9 @@ resource "google_pubsub_subscription" "step" {
   labels                     = local.labels
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.function[each.key].service_config[0].uri
+    # The path Eventarc pushes to (and npm run emulate): functions-framework reads the topic from it, and logs two
+    # unstructured warnings on every delivery to any other path.
+    push_endpoint = "${google_cloudfunctions2_function.function[each.key].service_config[0].uri}/projects/${var.project_id}/topics/${each.value.topic}"
 
     oidc_token {
       service_account_email = google_service_account.pusher.email
@@ -62,7 +64,7 @@ resource "google_pubsub_subscription" "dead_letter_push" {
   labels                     = local.labels
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.function[local.dead_letter_key].service_config[0].uri
+    push_endpoint = "${google_cloudfunctions2_function.function[local.dead_letter_key].service_config[0].uri}/projects/${var.project_id}/topics/${local.pipeline.deadLetterTopic}"
 
     oidc_token {
       service_account_email = google_service_account.pusher.email
@@ -116,7 +118,7 @@ resource "google_pubsub_subscription" "file_drops" {
   labels                     = local.labels
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.function[local.first_step].service_config[0].uri
+    push_endpoint = "${google_cloudfunctions2_function.function[local.first_step].service_config[0].uri}/projects/${var.project_id}/topics/${google_pubsub_topic.file_drops.name}"
 
     oidc_token {
       service_account_email = google_service_account.pusher.email

@@ -15,6 +15,7 @@ import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { lifecycleRules, QUARANTINE_RETENTION_DAYS } from "../../functions/lib/bucket-lifecycle.ts";
 import { connectorSecretId } from "../../functions/adapters/secrets/secret-manager.ts";
 import { RAW_PARTITION_COLUMN, rawTablesJson } from "../../tools/infra/raw-tables.ts";
+import { pushEndpoint } from "../../tools/emulate/topology.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
 const INFRA = join(import.meta.dirname, "..", "..", "infra");
@@ -254,9 +255,14 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
         `\${google_pubsub_topic.step["${step.name}"].id}`,
       );
       const push = nested(subscription, "push_config");
+      // The path the emulator pushes to (tools/emulate/topology.ts), which functions-framework reads the topic from.
       assert.equal(
         instantiate(push.push_endpoint, step.name, value),
-        `\${google_cloudfunctions2_function.function["${step.name}"].service_config[0].uri}`,
+        pushEndpoint(
+          `\${google_cloudfunctions2_function.function["${step.name}"].service_config[0].uri}`,
+          "${var.project_id}",
+          step.topic,
+        ),
       );
       assert.equal(
         nested(push, "oidc_token").service_account_email,
@@ -276,7 +282,11 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     assert.equal(deadLetterPush.topic, "${google_pubsub_topic.dead_letter.id}");
     assert.equal(
       nested(deadLetterPush, "push_config").push_endpoint,
-      "${google_cloudfunctions2_function.function[local.dead_letter_key].service_config[0].uri}",
+      pushEndpoint(
+        "${google_cloudfunctions2_function.function[local.dead_letter_key].service_config[0].uri}",
+        "${var.project_id}",
+        "${local.pipeline.deadLetterTopic}",
+      ),
     );
     assert.equal(deadLetterPush.dead_letter_policy, undefined, "dead letters do not loop back");
     const pull = resource(tf, "google_pubsub_subscription", "dead_letter_pull");
@@ -792,7 +802,11 @@ describe("Terraform: a first apply on an empty project", () => {
     const subscription = resource(tf, "google_pubsub_subscription", "file_drops");
     assert.equal(
       nested(subscription, "push_config").push_endpoint,
-      "${google_cloudfunctions2_function.function[local.first_step].service_config[0].uri}",
+      pushEndpoint(
+        "${google_cloudfunctions2_function.function[local.first_step].service_config[0].uri}",
+        "${var.project_id}",
+        "${google_pubsub_topic.file_drops.name}",
+      ),
     );
     const udf = nested(nested(subscription, "message_transforms"), "javascript_udf");
     assert.equal(udf.code, '${file("${path.module}/file-drop-start.js")}');
