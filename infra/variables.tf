@@ -257,9 +257,12 @@ variable "url_signers" {
 }
 
 variable "max_delivery_attempts" {
+  # A duplicate delivery that finds its step still running is answered with an error and retried: with the
+  # backoff doubling from 10 s, 10 deliveries wait about 40 minutes in all, past the longest step (540 s) and its
+  # 60 s claim; 5 waited about 150 s and dead-lettered a long transform's duplicate as a false alarm.
   description = "Deliveries of one message to a step before it goes to the dead-letter topic (5–100)."
   type        = number
-  default     = 5
+  default     = 10
 }
 
 variable "retry_minimum_backoff" {

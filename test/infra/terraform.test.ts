@@ -17,6 +17,7 @@ import { connectorSecretId } from "../../functions/adapters/secrets/secret-manag
 import { RAW_PARTITION_COLUMN, rawTablesJson } from "../../tools/infra/raw-tables.ts";
 import { pushEndpoint } from "../../tools/emulate/topology.ts";
 import packageJson from "../../package.json" with { type: "json" };
+import { LEASE_MS } from "../../functions/shared/ledger.ts";
 
 const INFRA = join(import.meta.dirname, "..", "..", "infra");
 
@@ -277,6 +278,19 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     assert.equal(deadLetter.max_delivery_attempts, "${var.max_delivery_attempts}");
     const attempts = Number(tf.variables.max_delivery_attempts?.default);
     assert.ok(attempts >= 5 && attempts <= 100, "Pub/Sub allows 5–100 delivery attempts");
+    // A duplicate delivery that finds its step running is answered with an error and retried: its retries must
+    // outlast the longest step (its timeout) and the claim it leaves (LEASE_MS), or a long transform's duplicate
+    // is dead-lettered and raises a false alarm. Pub/Sub's backoff doubles from the minimum up to the maximum.
+    const seconds = (text: unknown) => Number(String(text).replace(/s$/, ""));
+    const minimum = seconds(tf.variables.retry_minimum_backoff?.default);
+    const maximum = seconds(tf.variables.retry_maximum_backoff?.default);
+    let waited = 0;
+    for (let retry = 0; retry < attempts - 1; retry++) waited += Math.min(maximum, minimum * 2 ** retry);
+    const longestStep = Math.max(...pipeline.steps.map((step) => step.timeoutSeconds));
+    assert.ok(
+      waited >= longestStep + LEASE_MS / 1000,
+      `${attempts} deliveries wait ${waited} s in all, under the longest step's ${longestStep} s and its ${LEASE_MS / 1000} s claim`,
+    );
 
     const deadLetterPush = resource(tf, "google_pubsub_subscription", "dead_letter_push");
     assert.equal(deadLetterPush.topic, "${google_pubsub_topic.dead_letter.id}");
