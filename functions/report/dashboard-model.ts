@@ -127,6 +127,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
     id: "overview-daily",
     title: "Revenue and ad spend by day",
     type: "bar",
+    sequence: true,
     labels,
     series: [
       { label: "Revenue", data: column("gross_revenue") },
@@ -144,6 +145,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
     id: "overview-efficiency",
     title: "Blended ROAS and MER by day",
     type: "line",
+    sequence: true,
     labels,
     series: [
       { label: "Blended ROAS", data: column("blended_roas", true) },
@@ -158,6 +160,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
     title: "Revenue from new and returning customers",
     type: "bar",
     stacked: true,
+    sequence: true,
     labels,
     series: [
       { label: "New customers", data: column("new_customer_revenue") },
@@ -179,6 +182,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
     id: "overview-monthly",
     title: "Revenue and orders by month",
     type: "bar",
+    sequence: true,
     labels: months.map((month) => {
       const name = formatMonthShort(`${month}-01`, context.locale);
       return month === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
@@ -274,6 +278,7 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
       title: "Spend by paid channel and day",
       type: "bar",
       stacked: true,
+      sequence: true,
       labels: context.days.map((day) => formatDayMonth(day, context.locale)),
       series: paid.map((item) => ({
         label: label(item.channel),

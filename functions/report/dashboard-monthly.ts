@@ -180,6 +180,7 @@ function mixChart(
     type: "bar",
     stacked: true,
     max: 1,
+    sequence: true,
     labels: monthKeys.map((month) => {
       const name = formatMonthShort(month, context.locale);
       return month.slice(0, 7) === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;

@@ -219,6 +219,7 @@ function geographyPage(tables: ExtractTables, context: DashboardContext): Dashbo
     title: "Monthly revenue of the top 5 countries",
     type: "bar",
     stacked: true,
+    sequence: true,
     labels: months.map((month) => monthLabel(month, context)),
     series: stacked.map((country) => ({
       label: country.key,
@@ -309,6 +310,7 @@ function cohortsPage(tables: ExtractTables, context: DashboardContext): Dashboar
     id: "cohorts-customers",
     title: "New customers by cohort",
     type: "bar",
+    sequence: true,
     labels: cohortMonths.map((month) => monthLabel(month, context)),
     series: [{ label: "New customers", data: customers }],
     format: "number",
@@ -321,6 +323,7 @@ function cohortsPage(tables: ExtractTables, context: DashboardContext): Dashboar
     id: "cohorts-ltv",
     title: "Cumulative revenue per customer, by months since first order",
     type: "line",
+    sequence: true,
     labels: ageLabels,
     series: lines.map((month) => ({
       label: formatMonthShort(month, context.locale),

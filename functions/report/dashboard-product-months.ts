@@ -171,6 +171,7 @@ export function addCategoryDays(page: DashboardPage, tables: ExtractTables, cont
     title: "Revenue by category and day",
     type: "bar",
     stacked: true,
+    sequence: true,
     labels: context.days.map((day) => formatDayMonth(day, context.locale)),
     series: categories.map(({ category, byDay }) => ({
       label: category,

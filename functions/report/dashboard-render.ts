@@ -241,6 +241,20 @@ const CLIENT = `(function () {
     }
   };
   function shortLabel(text) { text = String(text); return text.length > 22 ? text.slice(0, 21) + "\\u2026" : text; }
+  // A label that names its bars is never skipped: too wide for its share of the axis, it breaks between words.
+  var measure = document.createElement("canvas").getContext("2d");
+  function wrappedLabel(text, room) {
+    text = shortLabel(text);
+    measure.font = Chart.defaults.font.size + "px " + Chart.defaults.font.family;
+    if (measure.measureText(text).width <= room) return text;
+    var lines = [];
+    text.split(" ").forEach(function (word) {
+      var last = lines[lines.length - 1];
+      if (last !== undefined && measure.measureText(last + " " + word).width <= room) lines[lines.length - 1] = last + " " + word;
+      else lines.push(word);
+    });
+    return lines;
+  }
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.animation = false;
   data.charts.forEach(function (spec) {
@@ -267,7 +281,14 @@ const CLIENT = `(function () {
     });
     var scales = {};
     if (!doughnut) {
-      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: { autoSkip: true, autoSkipPadding: 8, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } };
+      // Days and months may thin out on a phone; names never do (a bar group without its name reads as nothing).
+      var categoryTicks = spec.sequence
+        ? { autoSkip: true, autoSkipPadding: 8, maxRotation: 0, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } }
+        : { autoSkip: false, maxRotation: spec.horizontal ? 0 : 90, callback: function (value) {
+            var label = this.getLabelForValue(value);
+            return spec.horizontal ? shortLabel(label) : wrappedLabel(label, (this.maxWidth || this.chart.width) / Math.max(1, spec.labels.length) - 6);
+          } };
+      scales[categoryAxis] = { stacked: !!spec.stacked, grid: { display: false }, ticks: categoryTicks };
       // Counts get whole-number ticks: "2.5 findings" is not a thing.
       scales[valueAxis] = { stacked: !!spec.stacked, beginAtZero: true, max: spec.max, ticks: { maxRotation: 0, precision: spec.format === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format](v); } } };
       if (spec.format2) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: spec.format2 === "number" ? 0 : undefined, callback: function (v) { return compact[spec.format2](v); } } };

@@ -40,6 +40,12 @@ export interface ChartSpec {
   horizontal?: boolean;
   stacked?: boolean;
   labels: string[];
+  /**
+   * The labels are a sequence (days, months): on a narrow chart some may be left out, the reader counts on
+   * from the ones drawn. Otherwise every label names its bars (a channel, a severity) and is always drawn,
+   * wrapped onto lines where it is too wide.
+   */
+  sequence?: boolean;
   series: Series[];
   /** The value axis' format; `format2` the right-hand axis'. */
   format: ValueFormat;

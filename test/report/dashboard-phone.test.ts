@@ -1,0 +1,161 @@
+// The dashboard page as a reader on a 390 px phone gets it (and on a 1280 px laptop, which must not get worse), in
+// headless Chromium, for a small EUR shop in de-DE whose data began a few days into the 28-day window. The rows
+// are hand-made here; every expected label, name and number below is written out from them by hand.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
+import { readChartJs, renderDashboardHtml } from "../../functions/report/dashboard-render.ts";
+import type { ExtractRow, ExtractTables } from "../../functions/report/dashboard-rows.ts";
+import { launchBrowser, openPage } from "../support/browser.ts";
+
+const RUN_DATE = "2026-11-08"; // window: Mon 12 Oct … Sun 8 Nov 2026; the shop's data begins Thu 15 Oct
+const SHOP = { name: "Nordlicht Kaffee", currency: "EUR", locale: "de-DE" };
+
+function rows(header: string, ...lines: string[]): ExtractRow[] {
+  const columns = header.split(",");
+  return lines.map((line) =>
+    Object.fromEntries(line.split("|").map((cell, index) => [columns[index]!, cell])),
+  );
+}
+
+const daily = rows(
+  "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,orders_with_value,is_complete,missing_sources",
+  "2026-10-15|6|938.2|742.2|5|834.5|103.7|223.3|0|6|true|",
+  "2026-10-16|8|1365.31|1335.36|7|1168.51|196.8|270.41|0|8|true|",
+  "2026-11-08|9|1480|1400|6|1000|480|260|0|9|true|",
+);
+
+// Attributed orders: 60 direct & organic, 25 + 15 Google Ads, 20 TikTok = 120 in all, 60 of them paid.
+const channels = rows(
+  "date,channel,spend,impressions,clicks,attributed_orders,attributed_revenue,is_complete,missing_sources",
+  "2026-10-15|direct_or_organic|0|0|0|40|6000|true|",
+  "2026-10-15|google_ads|2000|120000|6000|25|5000|true|",
+  "2026-10-15|tiktok|1000|350000|5000|20|3000|true|",
+  "2026-11-08|direct_or_organic|0|0|0|20|8800|true|",
+  "2026-11-08|google_ads|2105|135108|6498|15|5500|true|",
+  "2026-11-08|tiktok|1163|347429|4762|0|3100|true|",
+);
+
+const campaigns = rows(
+  "date,platform,channel,campaign_id,campaign_name,ad_group_id,spend,platform_conversion_value,attributed_orders,attributed_revenue,is_complete",
+  "2026-10-15|tiktok_ads|tiktok|t1|Herbst Spark|g1|70.79|171.08|||true",
+  "2026-10-15|tiktok_ads|tiktok|t1|Herbst Spark||||2|341.8|true",
+  "2026-10-15|google_ads|google_ads|s1|Shopping - Kaffee|g2|36.91|75.47|||true",
+  "2026-11-08|tiktok_ads|tiktok|t1|Herbst Spark|g1|95.49|120|||true",
+  "2026-11-08|tiktok_ads|tiktok|t1|Herbst Spark||||3|471|true",
+  "2026-11-08|google_ads|google_ads|s1|Shopping - Kaffee|g2|103.76|150|||true",
+);
+
+const MESSAGES = [
+  "TikTok spent 160 € with 0 € attributed revenue on 2 of the last 7 days (2026-10-18 to 2026-10-20): UTM attribution looks broken.",
+  "Data test failed: an order's total equals its subtotal plus shipping plus tax, within a cent (63 offending rows).",
+  "9 rows of unified.shopify_unified in the run window are in CHF, not the shop's EUR: they are added up as if they were EUR.",
+];
+const findings = rows(
+  "run_date,step,check_name,subject,severity,message",
+  `2026-11-08|check-quality|attribution_broken|tiktok|critical|${MESSAGES[0]}`,
+  `2026-11-08|check-quality|audit_order_totals_balance|unified.shopify_unified|warning|${MESSAGES[1]}`,
+  `2026-11-08|check-quality|currency_mismatch|unified.shopify_unified.currency|warning|${MESSAGES[2]}`,
+);
+
+const executive = rows(
+  "month,period_end,days,orders,gross_revenue,net_revenue,new_customers,ad_spend,last_year_orders,last_year_gross_revenue,last_year_ad_spend,last_year_new_customers,incomplete_days,orders_with_value",
+  "2026-10-01|2026-10-31|17|69|11068|10500|50|3100|||||0|69",
+  "2026-11-01|2026-11-08|8|56|9289|9000|40|1800|||||0|56",
+);
+
+const TABLES: ExtractTables = {
+  daily_kpis: daily,
+  marketing_daily_channel: channels,
+  campaign_daily: campaigns,
+  findings,
+  executive_summary_monthly: executive,
+};
+
+interface DrawnLabel {
+  text: string;
+  left: number;
+  right: number;
+}
+
+describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
+  let dir: string;
+  let file: string;
+  let browser: Browser;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pulse-dashboard-phone-"));
+    file = join(dir, "dashboard.html");
+    const model = buildDashboardModel(TABLES, { runDate: RUN_DATE, shop: SHOP, demo: false });
+    await writeFile(file, renderDashboardHtml(model, await readChartJs()));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function open(width: number): Promise<{ tab: Page; errors: string[] }> {
+    const opened = await openPage(browser, width);
+    await opened.page.goto(pathToFileURL(file).toString());
+    await opened.page.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
+    return { tab: opened.page, errors: opened.errors };
+  }
+
+  /** The category labels Chart.js drew on a chart's x axis (each a line or lines), left to right. */
+  async function drawnLabels(tab: Page, id: string): Promise<DrawnLabel[]> {
+    return tab.evaluate((chartId) => {
+      type Item = { label: string | string[]; font: { string: string }; options: { translation: number[] } };
+      const chart = (
+        window as unknown as {
+          Chart: {
+            getChart(id: string): {
+              ctx: CanvasRenderingContext2D;
+              scales: { x: { getLabelItems(): Item[] } };
+            };
+          };
+        }
+      ).Chart.getChart(`chart-${chartId}`);
+      if (!chart) return [];
+      return chart.scales.x.getLabelItems().map((item) => {
+        const lines = Array.isArray(item.label) ? item.label : [item.label];
+        chart.ctx.font = item.font.string;
+        const width = Math.max(...lines.map((line) => chart.ctx.measureText(line).width));
+        const x = item.options.translation[0]!;
+        return { text: lines.join(" "), left: x - width / 2, right: x + width / 2 };
+      });
+    }, id);
+  }
+
+  for (const width of [390, 1280])
+    it(`names every bar group of a chart of names, none overlapping, at ${width} px`, async () => {
+      const { tab, errors } = await open(width);
+      for (const [id, names] of [
+        ["channels-revenue", ["Direct & organic", "Google Ads", "TikTok"]],
+        ["channels-roas", ["Google Ads", "TikTok"]],
+        ["quality-findings", ["Critical", "Warning", "Info"]],
+      ] as const) {
+        const labels = await drawnLabels(tab, id);
+        assert.deepEqual(
+          labels.map((item) => item.text),
+          names,
+          `${id} at ${width} px: every name drawn`,
+        );
+        labels
+          .slice(1)
+          .forEach((item, index) =>
+            assert.ok(
+              item.left >= labels[index]!.right,
+              `${id} at ${width} px: "${item.text}" overlaps "${labels[index]!.text}"`,
+            ),
+          );
+      }
+      assert.deepEqual(errors, []);
+      await tab.close();
+    });
+});
