@@ -122,6 +122,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
     page.tables.push({
       id: "quality-findings-table",
       title: "Findings of this run",
+      stack: true,
       columns: [
         { label: "Severity", format: "text" },
         { label: "Step", format: "text" },

@@ -137,7 +137,7 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
         .map((group) => `<th colspan="${group.span}">${escapeHtml(group.label)}</th>`)
         .join("")}</tr>`
     : "";
-  return `<section class="table" data-table="${escapeHtml(table.id)}"><h3>${escapeHtml(table.title)}</h3>
+  return `<section class="table${table.stack ? " stack" : ""}" data-table="${escapeHtml(table.id)}"><h3>${escapeHtml(table.title)}</h3>
 <div class="table-wrap"><table><thead>${groups}<tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table></div>${table.caveat ? `<p class="caveat">${escapeHtml(table.caveat)}</p>` : ""}</section>`;
@@ -204,6 +204,16 @@ tr.partial td{background:#fffbeb}
 td.empty{color:#6b7280}
 footer{color:#6b7280;font-size:12px;padding:0 16px 24px;max-width:1280px;margin:0 auto}
 @media (max-width:600px){header{padding:12px 14px}main{padding:4px 10px 24px}.tile-value{font-size:18px}.canvas-box{height:220px}.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:600px){
+.table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.table.stack table,.table.stack tbody{display:block}
+.table.stack tr{display:flex;flex-wrap:wrap;column-gap:12px;padding:8px 10px;border-bottom:1px solid #f3f4f6}
+.table.stack td{display:block;padding:0;border:0;white-space:normal;overflow-wrap:anywhere}
+.table.stack td:first-child{font-weight:600}
+.table.stack td:last-child{flex-basis:100%;margin-top:2px}
+.table.stack td.num{text-align:left}
+.table.stack td.empty{font-weight:400}
+}
 `;
 
 // Runs in the browser: draws every chart from its spec. Axis ticks are compact in the shop's currency ($1.6M),

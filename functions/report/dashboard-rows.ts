@@ -68,6 +68,11 @@ export interface TableSpec {
   nullText?: string;
   /** What the marked rows mean, shown under the table. */
   caveat?: string;
+  /**
+   * On a phone each row reads as a block: its short cells on one line, the last one (a message) under them at
+   * the full width, instead of a column squeezed off the screen.
+   */
+  stack?: boolean;
   /** A header row above the column labels: each group's label spans `span` columns (a campaign over its two). */
   groups?: { label: string; span: number }[];
 }

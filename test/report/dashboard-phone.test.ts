@@ -158,4 +158,86 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       assert.deepEqual(errors, []);
       await tab.close();
     });
+
+  /**
+   * Each row of a table as the reader sees it in its box: the row's height, and how much of it the lines of text
+   * wholly inside the box fill (from the top of the first to the bottom of the last), with every cell.
+   */
+  async function visibleRows(tab: Page, id: string) {
+    return tab.locator(`[data-table="${id}"] .table-wrap`).evaluate((wrap) => {
+      const box = wrap.getBoundingClientRect();
+      return {
+        scrolls: wrap.scrollWidth > wrap.clientWidth + 1,
+        header: Array.from(wrap.querySelectorAll("thead th"))
+          .filter((th) => th.getBoundingClientRect().height > 1)
+          .map((th) => th.textContent ?? ""),
+        rows: Array.from(wrap.querySelectorAll("tbody tr")).map((tr) => {
+          // The lines of text only (a range over the row would also give the cells' own boxes).
+          const lines: DOMRect[] = [];
+          const walker = document.createTreeWalker(tr, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            lines.push(...Array.from(range.getClientRects()));
+          }
+          const seen = lines.filter(
+            (rect) => rect.width > 0 && rect.left >= box.left - 0.5 && rect.right <= box.right + 0.5,
+          );
+          const text = seen.length
+            ? Math.max(...seen.map((rect) => rect.bottom)) - Math.min(...seen.map((rect) => rect.top))
+            : 0;
+          return {
+            height: tr.getBoundingClientRect().height,
+            text,
+            cells: Array.from(tr.querySelectorAll("td")).map((td) => {
+              const rect = td.getBoundingClientRect();
+              return {
+                text: td.textContent ?? "",
+                inside: rect.left >= box.left - 0.5 && rect.right <= box.right + 0.5 && rect.width > 0,
+              };
+            }),
+          };
+        }),
+      };
+    });
+  }
+
+  it("shows every finding's whole message on a 390 px phone, in rows no taller than their text", async () => {
+    const { tab } = await open(390);
+    const table = await visibleRows(tab, "quality-findings-table");
+    assert.equal(table.scrolls, false, "the findings do not scroll sideways");
+    assert.equal(table.rows.length, 3);
+    table.rows.forEach((row, index) => {
+      const message = row.cells.find((cell) => cell.text === MESSAGES[index]);
+      assert.ok(message, `finding ${index + 1}: its message is in a cell`);
+      assert.ok(message.inside, `finding ${index + 1}: its message is on screen`);
+      for (const cell of row.cells) assert.ok(cell.inside, `finding ${index + 1}: "${cell.text}" on screen`);
+      // Padding only: a row whose visible text fills a fraction of it reads as an empty row.
+      assert.ok(
+        row.height - row.text <= 24,
+        `finding ${index + 1}: ${row.height} px tall, its visible text ${row.text} px`,
+      );
+    });
+    assert.deepEqual(
+      table.rows.map((row) => row.cells.slice(0, 3).map((cell) => cell.text)),
+      [
+        ["critical", "check-quality", "attribution_broken"],
+        ["warning", "check-quality", "audit_order_totals_balance"],
+        ["warning", "check-quality", "currency_mismatch"],
+      ],
+    );
+    await tab.close();
+  });
+
+  it("keeps the findings a table of one line per finding at 1280 px", async () => {
+    const { tab } = await open(1280);
+    const table = await visibleRows(tab, "quality-findings-table");
+    assert.deepEqual(table.header, ["Severity", "Step", "Check", "Message"]);
+    assert.equal(table.scrolls, false);
+    for (const row of table.rows) {
+      assert.ok(row.height < 40, `one line: ${row.height} px`);
+      assert.ok(row.cells.every((cell) => cell.inside));
+    }
+    await tab.close();
+  });
 });
