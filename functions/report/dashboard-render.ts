@@ -138,9 +138,10 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
         .join("")}</tr>`
     : "";
   return `<section class="table${table.stack ? " stack" : ""}" data-table="${escapeHtml(table.id)}"><h3>${escapeHtml(table.title)}</h3>
-<div class="table-wrap"><table><thead>${groups}<tr>${head}</tr></thead><tbody>
+<p class="scroll-hint" hidden>Scroll sideways for more columns →</p>
+<div class="table-box"><div class="table-wrap" tabindex="0" role="region" aria-label="${escapeHtml(table.title)}"><table><thead>${groups}<tr>${head}</tr></thead><tbody>
 ${body}
-</tbody></table></div>${table.caveat ? `<p class="caveat">${escapeHtml(table.caveat)}</p>` : ""}</section>`;
+</tbody></table></div></div>${table.caveat ? `<p class="caveat">${escapeHtml(table.caveat)}</p>` : ""}</section>`;
 }
 
 function pageHtml(page: DashboardPage, fmt: NumberLocale, days: number): string {
@@ -193,6 +194,15 @@ main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
 .table{margin-top:14px}
 .table h3{font-size:15px;margin:0 0 6px}
 .table-wrap{overflow-x:auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px}
+.scroll-hint{font-size:12px;color:#4b5563;margin:0 0 4px}
+.scroll-hint[hidden]{display:none}
+.table-box{position:relative}
+.table-box::after{content:"";position:absolute;top:1px;right:1px;bottom:1px;width:28px;border-radius:0 8px 8px 0;pointer-events:none;opacity:0;background:linear-gradient(to right,rgba(17,24,39,0),rgba(17,24,39,.18))}
+.table-box.more-right::after{opacity:1}
+.table-box.sticky-first th:first-child,.table-box.sticky-first td:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:inset -1px 0 0 #e5e7eb}
+.table-box.sticky-first thead th:first-child{background:#f9fafb}
+.table-box.sticky-first tr.partial td:first-child{background:#fffbeb}
+.table-box.sticky-first.more-left td:first-child,.table-box.sticky-first.more-left th:first-child{box-shadow:inset -1px 0 0 #d1d5db,4px 0 6px -2px rgba(17,24,39,.15)}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:6px 10px;border-bottom:1px solid #f3f4f6;text-align:left;vertical-align:top}
 th{background:#f9fafb;font-weight:600;white-space:nowrap}
@@ -220,6 +230,24 @@ footer{color:#6b7280;font-size:12px;padding:0 16px 24px;max-width:1280px;margin:
 // tooltips exact; days whose inputs had not all landed are shaded behind the data.
 const CLIENT = `(function () {
   "use strict";
+  // A table wider than its box scrolls inside it: say so above it, fade its cut-off edge while there is more to
+  // the right, and keep its first column (the month, the channel, the day) in view if it is narrow.
+  function markScroll(box) {
+    var wrap = box.firstElementChild;
+    var more = wrap.scrollWidth - wrap.clientWidth > 1;
+    var hint = box.previousElementSibling;
+    if (hint && hint.classList.contains("scroll-hint")) hint.hidden = !more;
+    box.classList.toggle("more-right", more && wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1);
+    box.classList.toggle("more-left", more && wrap.scrollLeft > 1);
+    var first = wrap.querySelector("tbody td:first-child");
+    box.classList.toggle("sticky-first", more && !!first && first.offsetWidth <= wrap.clientWidth * 0.4);
+  }
+  var boxes = Array.prototype.slice.call(document.querySelectorAll(".table-box"));
+  boxes.forEach(function (box) {
+    box.firstElementChild.addEventListener("scroll", function () { markScroll(box); }, { passive: true });
+    markScroll(box);
+  });
+  window.addEventListener("resize", function () { boxes.forEach(markScroll); });
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var locale = data.locale, currency = data.currency;
   function nf(options) { return new Intl.NumberFormat(locale, options); }

@@ -229,6 +229,90 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
     await tab.close();
   });
 
+  /**
+   * Every table's box: whether a cell is cut off by its right edge, and what the reader is shown about it: a
+   * visible line of text above the table that says it scrolls, and a shade over the cut-off edge. Then the same
+   * once the table is scrolled to its end.
+   */
+  async function scrollBoxes(tab: Page) {
+    // One pass per section and position; no function is named inside (the page has no esbuild helpers).
+    return tab.locator("[data-table]").evaluateAll(async (sections) => {
+      const result = [];
+      for (const section of sections) {
+        const wrap = section.querySelector<HTMLElement>(".table-wrap");
+        if (!wrap) continue;
+        const states = [];
+        for (const scrollLeft of [0, wrap.scrollWidth]) {
+          wrap.scrollLeft = scrollLeft;
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          const box = wrap.getBoundingClientRect();
+          const cut = Array.from(wrap.querySelectorAll("th, td")).filter(
+            (cell) => cell.getBoundingClientRect().right > box.right + 0.5,
+          );
+          // Any element beside the box whose text mentions scrolling, as the reader sees it.
+          const hints = Array.from(section.querySelectorAll<HTMLElement>(":scope > :not(h3)"))
+            .filter((node) => !node.contains(wrap) && /scroll|swipe/i.test(node.textContent ?? ""))
+            .filter((node) => node.checkVisibility({ opacityProperty: true, visibilityProperty: true }))
+            .filter((node) => node.getBoundingClientRect().height > 0);
+          // A shade over the box's right edge: a pseudo-element of the box or of its parent, drawn and opaque.
+          const shades = [wrap, wrap.parentElement!].flatMap((node) =>
+            (["::before", "::after"] as const).filter((pseudo) => {
+              const style = getComputedStyle(node, pseudo);
+              const right = Number.parseFloat(style.right);
+              return (
+                style.content !== "none" &&
+                style.display !== "none" &&
+                Number(style.opacity) > 0 &&
+                Number.parseFloat(style.width) > 0 &&
+                Number.isFinite(right) &&
+                right <= 2 &&
+                style.backgroundImage !== "none"
+              );
+            }),
+          );
+          states.push({
+            cut: cut.map((cell) => cell.textContent ?? ""),
+            hint: hints.map((node) => node.textContent ?? "").join(" "),
+            shaded: shades.length > 0,
+          });
+        }
+        wrap.scrollLeft = 0;
+        result.push({ id: section.getAttribute("data-table") ?? "", atStart: states[0]!, atEnd: states[1]! });
+      }
+      return result;
+    });
+  }
+
+  for (const width of [390, 1280])
+    it(`cuts no table cell off at its box's edge without a visible sign that it scrolls, at ${width} px`, async () => {
+      const { tab, errors } = await open(width);
+      const boxes = await scrollBoxes(tab);
+      assert.ok(boxes.length >= 5, `${boxes.length} tables`);
+      for (const { id, atStart, atEnd } of boxes) {
+        if (atStart.cut.length) {
+          assert.match(
+            atStart.hint,
+            /scroll/i,
+            `${id} at ${width} px: cells cut off (${atStart.cut[0]}), no hint`,
+          );
+          assert.ok(atStart.shaded, `${id} at ${width} px: its cut-off edge is shaded`);
+        } else {
+          assert.equal(atStart.hint, "", `${id} at ${width} px: fits, and says nothing of scrolling`);
+          assert.equal(atStart.shaded, false, `${id} at ${width} px: fits, no shade`);
+        }
+        // Scrolled to its end, the last columns are whole and the edge no longer promises more.
+        assert.deepEqual(atEnd.cut, [], `${id} at ${width} px: whole at the end`);
+        assert.equal(atEnd.shaded, false, `${id} at ${width} px: no shade at the end`);
+      }
+      const cut = boxes.filter((box) => box.atStart.cut.length).map((box) => box.id);
+      if (width === 390)
+        for (const id of ["overview-executive", "channels-table", "campaigns-daily-table"])
+          assert.ok(cut.includes(id), `${id} is wider than a phone: ${cut.join(", ")}`);
+      else assert.deepEqual(cut, [], "every table fits 1280 px");
+      assert.deepEqual(errors, []);
+      await tab.close();
+    });
+
   it("keeps the findings a table of one line per finding at 1280 px", async () => {
     const { tab } = await open(1280);
     const table = await visibleRows(tab, "quality-findings-table");
