@@ -3,7 +3,7 @@
 // wrote. Pure: rows in (strings, as a CSV parser gives them), pages of KPI tiles, chart specs and tables out. The
 // renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
 import { addDays } from "../lib/calendar.ts";
-import { formatDayMonth, formatMonthShort } from "../lib/reporting/display-format.ts";
+import { formatDayMonth, formatMonthShort, formatNumber } from "../lib/reporting/display-format.ts";
 import { addCampaignDays } from "./dashboard-campaign-days.ts";
 import { declaredRatio } from "./dashboard-declared.ts";
 import { addChannelMix, addExecutiveTable } from "./dashboard-monthly.ts";
@@ -232,16 +232,19 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
   const paid = totals.filter((item) => item.paid);
   const paidSpend = round2(paid.reduce((total, item) => total + item.spend, 0));
   const paidRevenue = round2(paid.reduce((total, item) => total + item.revenue, 0));
+  const paidOrders = round2(paid.reduce((total, item) => total + item.orders, 0));
   const caveat = incompleteCaveat(rows);
   page.tiles = [
     { id: "paid_spend", label: "Paid spend", value: paidSpend, format: "money", caveat },
     { id: "paid_revenue", label: "Paid attributed revenue", value: paidRevenue, format: "money" },
     { id: "paid_roas", label: "Paid ROAS", value: ratio(paidRevenue, paidSpend, 2), format: "ratio", caveat },
+    // Every channel's orders, direct & organic included: said in the label, beside three paid-only figures.
     {
       id: "attributed_orders",
-      label: "Attributed orders",
+      label: "Attributed orders, all channels",
       value: round2(totals.reduce((total, item) => total + item.orders, 0)),
       format: "number",
+      note: `${formatNumber(paidOrders, context.locale)} from paid channels`,
     },
   ];
   const names = (items: typeof totals) =>

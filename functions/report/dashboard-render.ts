@@ -95,6 +95,7 @@ function tileHtml(tile: Tile, fmt: NumberLocale, days: number): string {
 <div class="tile-label">${escapeHtml(tile.label)}${tile.caveat ? " *" : ""}</div>
 <div class="tile-value" title="${escapeHtml(exact)}">${escapeHtml(tileText(tile, fmt))}</div>
 ${changeHtml(tile, fmt, days)}
+${tile.note ? `<div class="tile-note">${escapeHtml(tile.note)}</div>` : ""}
 ${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""}</div>`;
 }
 
@@ -183,6 +184,7 @@ main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
 .tile-change.up{color:#047857}
 .tile-change.down{color:#b91c1c}
 .tile-caveat{font-size:11px;color:#92400e;margin-top:4px}
+.tile-note{font-size:12px;color:#4b5563;margin-top:2px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:12px}
 .chart{margin:0;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;min-width:0}
 .chart figcaption{font-weight:600;margin-bottom:6px}

@@ -17,6 +17,8 @@ export interface Tile {
   format: ValueFormat;
   /** Why the number is partial (missing sources), shown under it. */
   caveat?: string;
+  /** What the number takes in, shown under it without a warning's colour ("60 from paid channels"). */
+  note?: string;
   /** Relative change against the window before (0.08 = +8%); null when there is no base. */
   change?: number | null;
   /** The change compares a partial sum: shown without green or red. */

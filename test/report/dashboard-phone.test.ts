@@ -313,6 +313,30 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       await tab.close();
     });
 
+  it("says the channels' order count takes in every channel, beside the paid-only tiles", async () => {
+    const { tab } = await open(390);
+    const tiles = await tab.locator("#channels [data-tile]").evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        label: node.querySelector(".tile-label")?.textContent ?? "",
+        // Intl puts a no-break space between the number and "€": read here as a plain one.
+        value: (node.querySelector(".tile-value")?.textContent ?? "").replace(/[\u00a0\u202f]/g, " "),
+        under: Array.from(node.children)
+          .slice(2)
+          .map((child) => child.textContent ?? "")
+          .join(" | "),
+      })),
+    );
+    // Paid: Google Ads 2000 + 2105 spend, 5000 + 5500 revenue; TikTok 1000 + 1163, 3000 + 3100.
+    assert.deepEqual(tiles, [
+      { label: "Paid spend", value: "6.268 €", under: "" },
+      { label: "Paid attributed revenue", value: "16.600 €", under: "" },
+      { label: "Paid ROAS", value: "2,65", under: "" },
+      // 40 + 20 direct & organic, 25 + 15 Google Ads, 20 + 0 TikTok.
+      { label: "Attributed orders, all channels", value: "120", under: "60 from paid channels" },
+    ]);
+    await tab.close();
+  });
+
   it("keeps the findings a table of one line per finding at 1280 px", async () => {
     const { tab } = await open(1280);
     const table = await visibleRows(tab, "quality-findings-table");
