@@ -1,7 +1,7 @@
 // The campaigns page's campaigns by day (campaign_daily, the trailing window): spend and UTM-attributed revenue
 // per day of the 5 campaigns that spent most in the window, as two charts and one table. A day on which the
 // campaign's ad platform (or the shop) had not landed has no point: unknown, not 0.
-import { formatDayMonth } from "../lib/reporting/display-format.ts";
+import { formatDayMonth, formatWeekdayDate } from "../lib/reporting/display-format.ts";
 import {
   type DashboardContext,
   type DashboardPage,
@@ -47,8 +47,12 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
   for (const row of inWindow(tables.marketing_daily_channel ?? [], context.from, context.to))
     if (row.is_complete !== undefined && !isTrue(row, "is_complete"))
       incompleteDays.add(`${row.channel}|${row.date}`);
+  // Before the shop's data begins a day is unknown: no point, and no row in the table (not a day of 0,00 €).
+  const known = (day: string) => !context.firstDataDay || day >= context.firstDataDay;
   const value = (item: (typeof top)[number], day: string, column: string) =>
-    incompleteDays.has(`${item.channel}|${day}`) ? null : round2(sum(item.byDay.get(day) ?? [], column));
+    !known(day) || incompleteDays.has(`${item.channel}|${day}`)
+      ? null
+      : round2(sum(item.byDay.get(day) ?? [], column));
   const names = top.map((item) => `${item.name} (${label(item.channel)})`);
   const incomplete = context.days.flatMap((day, index) =>
     top.some((item) => incompleteDays.has(`${item.channel}|${day}`)) ? [index] : [],
@@ -83,23 +87,30 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
       caveat,
     },
   );
+  const shown = context.days.flatMap((day, index) => (known(day) ? [{ day, index }] : []));
+  const notes = [
+    caveat ? "Marked days lack an ad platform's or the shop's data: blank, not 0." : "",
+    context.firstDataDay
+      ? `No row before ${formatWeekdayDate(context.firstDataDay, context.locale)}, the first day of the shop's data.`
+      : "",
+  ].filter(Boolean);
   page.tables.push({
     id: "campaigns-daily-table",
     title: `Top ${top.length} campaigns by day: spend and UTM-attributed revenue`,
     nullText: "",
     columns: [
-      { label: "Day", format: "text" },
+      { label: "Day", format: "day" },
       ...top.flatMap(() => [
         { label: "Spend", format: "money" as const },
         { label: "Revenue", format: "money" as const },
       ]),
     ],
     groups: [{ label: "", span: 1 }, ...names.map((name) => ({ label: name, span: 2 }))],
-    rows: context.days.map((day, dayIndex) => [
+    rows: shown.map(({ day, index: dayIndex }) => [
       day,
       ...top.flatMap((_, index) => [spend[index]?.[dayIndex] ?? null, revenue[index]?.[dayIndex] ?? null]),
     ]),
-    incompleteRows: incomplete,
-    caveat: caveat ? "Marked days lack an ad platform's or the shop's data: blank, not 0." : undefined,
+    incompleteRows: shown.flatMap(({ index }, row) => (incomplete.includes(index) ? [row] : [])),
+    caveat: notes.length ? notes.join(" ") : undefined,
   });
 }

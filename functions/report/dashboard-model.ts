@@ -12,6 +12,7 @@ import { addCategoryDays, addPremiumProducts, addRefundRates } from "./dashboard
 import { productsPage, qualityPage } from "./dashboard-products.ts";
 import {
   daysBetween,
+  firstDataDay,
   type DashboardContext as Context,
   type DashboardModel,
   type DashboardOptions,
@@ -330,7 +331,13 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
 export function buildDashboardModel(tables: ExtractTables, options: DashboardOptions): DashboardModel {
   const to = options.runDate;
   const from = addDays(to, -(WINDOW_DAYS - 1));
-  const context: Context = { from, to, days: daysBetween(from, to), locale: options.shop.locale };
+  const context: Context = {
+    from,
+    to,
+    days: daysBetween(from, to),
+    locale: options.shop.locale,
+    firstDataDay: firstDataDay(tables, from),
+  };
   const looker = buildLookerPages(tables, context);
   const overview = overviewPage(tables, context);
   addExecutiveTable(overview, tables, context);

@@ -201,7 +201,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
       id: "quality-incomplete-days",
       title: "Incomplete days",
       columns: [
-        { label: "Day", format: "text" },
+        { label: "Day", format: "day" },
         { label: "Missing sources", format: "text" },
         { label: "Ad spend counted", format: "money" },
       ],

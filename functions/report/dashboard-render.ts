@@ -16,6 +16,7 @@ import {
   formatNumber,
   formatPercent,
   formatRatio,
+  formatWeekdayDate,
   type NumberLocale,
 } from "../lib/reporting/display-format.ts";
 import type {
@@ -44,6 +45,8 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A money figure too wide for a tile (ten million and up) reads compact; the exact amount is its tooltip. */
 const TILE_COMPACT_FROM = 10_000_000;
@@ -111,9 +114,15 @@ ${chart.caveat ? `<p class="caveat">${escapeHtml(chart.caveat)}</p>` : ""}</figu
 
 function tableHtml(table: TableSpec, fmt: NumberLocale): string {
   const marked = new Set(table.incompleteRows ?? []);
-  // Short text columns (a step, a channel) stay on one line; the last one (a message, a title) wraps.
+  // Short text columns (a step, a channel, a day) stay on one line; the last one (a message, a title) wraps.
   const cellClass = (format: ValueFormat, column: number) =>
-    format !== "text" ? "num" : column < table.columns.length - 1 ? "nowrap" : "";
+    format === "day"
+      ? "nowrap"
+      : format !== "text"
+        ? "num"
+        : column < table.columns.length - 1
+          ? "nowrap"
+          : "";
   const head = table.columns
     .map((column, index) => `<th class="${cellClass(column.format, index)}">${escapeHtml(column.label)}</th>`)
     .join("");
@@ -123,6 +132,9 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
           const cells = row
             .map((cell, column) => {
               const format = table.columns[column]?.format ?? "text";
+              // A day in the shop's locale, as the page's other dates; the day itself in <time datetime>.
+              if (format === "day" && typeof cell === "string" && DAY.test(cell))
+                return `<td class="nowrap"><time datetime="${cell}">${escapeHtml(formatWeekdayDate(cell, fmt.locale))}</time></td>`;
               const text = formatValue(cell, format, fmt, table.nullText);
               // The number behind the text, for a test or a script to read without parsing a locale's format.
               const value = typeof cell === "number" ? ` data-value="${cell}"` : "";

@@ -8,7 +8,8 @@ import { channelLabel } from "../lib/sql/channels.ts";
 export type ExtractRow = Record<string, string>;
 export type ExtractTables = Record<string, readonly ExtractRow[] | undefined>;
 
-export type ValueFormat = "money" | "number" | "ratio" | "percent" | "text";
+/** "day": a table cell holding a day (YYYY-MM-DD), shown in the shop's locale like the page's other dates. */
+export type ValueFormat = "money" | "number" | "ratio" | "percent" | "text" | "day";
 
 export interface Tile {
   id: string;
@@ -268,4 +269,20 @@ export interface DashboardContext {
   to: string;
   days: string[];
   locale: string;
+  /**
+   * The first day the daily extracts have a row for, when that is inside the window: the shop's data begins
+   * that day, and a day before it is unknown, not a day of nothing.
+   */
+  firstDataDay?: string;
+}
+
+/** The earliest `date` of the daily extracts' rows, if any is in or after the window's first day. */
+export function firstDataDay(tables: ExtractTables, from: string): string | undefined {
+  let first: string | undefined;
+  for (const name of ["daily_kpis", "marketing_daily_channel", "campaign_daily", "product_daily_sales"])
+    for (const row of tables[name] ?? []) {
+      const date = row.date ?? "";
+      if (date && (first === undefined || date < first)) first = date;
+    }
+  return first !== undefined && first > from ? first : undefined;
 }

@@ -581,8 +581,22 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
     assert.ok(points > 100, `${points} points checked`);
     const daysTable = await tableCells(tab, "campaigns-daily-table");
     assert.equal(daysTable.rows.length, 28);
+    // Each day in the shop's locale (fr-FR: "sam. 21 nov."), the day itself in <time datetime>.
+    const shownDays = await tab
+      .locator('[data-table="campaigns-daily-table"] tbody td:first-child')
+      .evaluateAll((cells) =>
+        cells.map((td) => [td.querySelector("time")?.getAttribute("datetime"), td.textContent]),
+      );
+    const dayName = new Intl.DateTimeFormat("fr-FR", {
+      timeZone: "UTC",
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+    });
     daysTable.rows.forEach(({ cells }, index) => {
-      assert.equal(cells[0], addDays(FIRST_DAY, index));
+      const day = addDays(FIRST_DAY, index);
+      assert.deepEqual(shownDays[index], [day, dayName.format(new Date(`${day}T00:00:00Z`))]);
+      assert.equal(cells[0], shownDays[index]![1]);
       top5.forEach((_, series) => {
         const spend = spendChart.datasets[series]!.data[index];
         const revenue = revenueChart.datasets[series]!.data[index];

@@ -26,7 +26,7 @@ function rows(header: string, ...lines: string[]): ExtractRow[] {
 const daily = rows(
   "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,orders_with_value,is_complete,missing_sources",
   "2026-10-15|6|938.2|742.2|5|834.5|103.7|223.3|0|6|true|",
-  "2026-10-16|8|1365.31|1335.36|7|1168.51|196.8|270.41|0|8|true|",
+  "2026-10-16|8|1365.31|1335.36|7|1168.51|196.8|270.41|0|8|false|tiktok_ads",
   "2026-11-08|9|1480|1400|6|1000|480|260|0|9|true|",
 );
 
@@ -334,6 +334,52 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       // 40 + 20 direct & organic, 25 + 15 Google Ads, 20 + 0 TikTok.
       { label: "Attributed orders, all channels", value: "120", under: "60 from paid channels" },
     ]);
+    await tab.close();
+  });
+
+  it("shows the days of its tables in the shop's locale, and no campaign day before the shop's data began", async () => {
+    const { tab } = await open(390);
+    const table = await tab.locator('[data-table="campaigns-daily-table"]').evaluate((section) => ({
+      days: Array.from(section.querySelectorAll("tbody tr")).map((tr) => ({
+        text: tr.querySelector("td")?.textContent ?? "",
+        datetime: tr.querySelector("td time")?.getAttribute("datetime") ?? "",
+      })),
+      cells: Array.from(section.querySelectorAll("tbody tr")).map((tr) =>
+        Array.from(tr.querySelectorAll("td"), (td) => (td.textContent ?? "").replace(/[\u00a0\u202f]/g, " ")),
+      ),
+      caveat: section.querySelector(".caveat")?.textContent ?? "",
+    }));
+    // The data begins Thu 15 Oct: from then to Sun 8 Nov, 17 days of October and 8 of November.
+    assert.equal(table.days.length, 25);
+    assert.deepEqual(table.days[0], { text: "Do. 15 Okt.", datetime: "2026-10-15" });
+    assert.deepEqual(table.days[1], { text: "Fr. 16 Okt.", datetime: "2026-10-16" });
+    assert.deepEqual(table.days.at(-1), { text: "So. 8 Nov.", datetime: "2026-11-08" });
+    for (const { text } of table.days) assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}/);
+    // Herbst Spark (TikTok), spend and revenue, then Shopping - Kaffee (Google Ads): its first and last days.
+    assert.deepEqual(table.cells[0], ["Do. 15 Okt.", "70,79 €", "341,80 €", "36,91 €", "0,00 €"]);
+    assert.deepEqual(table.cells.at(-1), ["So. 8 Nov.", "95,49 €", "471,00 €", "103,76 €", "0,00 €"]);
+    assert.match(table.caveat, /No row before Do\. 15 Okt\./);
+    // The charts have no point on the three days before (Mon 12 – Wed 14 Oct): unknown, not 0.
+    const spend = await tab.evaluate(
+      () =>
+        (
+          window as unknown as {
+            Chart: {
+              getChart(id: string): { data: { datasets: { data: (number | null)[] }[] } } | undefined;
+            };
+          }
+        ).Chart.getChart("chart-campaigns-daily-spend")?.data.datasets.map((set) => set.data.slice(0, 4)) ??
+        [],
+    );
+    assert.deepEqual(spend, [
+      [null, null, null, 70.79],
+      [null, null, null, 36.91],
+    ]);
+    // The incomplete days' table too: Fri 16 Oct lacked TikTok.
+    const incomplete = await tab
+      .locator('[data-table="quality-incomplete-days"] tbody td')
+      .evaluateAll((cells) => cells.map((td) => td.textContent ?? ""));
+    assert.deepEqual(incomplete.slice(0, 2), ["Fr. 16 Okt.", "TikTok"]);
     await tab.close();
   });
 
