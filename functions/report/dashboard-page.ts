@@ -150,7 +150,6 @@ export async function readExtracts(context: StepContext): Promise<ExtractTables>
       const path = extractPath(name, context.message.runDate);
       const keep = since[name];
       if (keep) return readExtractSince(bucket, path, keep);
-      // Read whole: the findings and the reconciliation of one run date.
       const data = await bucket.read(path);
       return data ? parseExtract(data) : undefined;
     }),

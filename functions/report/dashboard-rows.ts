@@ -127,7 +127,8 @@ export const DASHBOARD_EXTRACTS = [
 /**
  * The first day (or month) of each extract that any page reads, so that rows older than that are dropped while
  * parsing: a snapshot extract holds all of history, and only the window's rows need to be in memory. The date
- * column is `date`, `month` or `cohort_month`; an extract not listed (findings) is read whole.
+ * column is `date`, `month`, `cohort_month` or `run_date`: the findings and reconciliation extracts hold every
+ * run date's rows up to this one, and the page shows this run's.
  */
 export function extractRowsSince(runDate: string): Record<string, { column: string; since: string }> {
   const window = addDays(runDate, -(WINDOW_DAYS - 1));
@@ -144,6 +145,8 @@ export function extractRowsSince(runDate: string): Record<string, { column: stri
     channel_mix: { column: "month", since: months },
     product_performance: { column: "month", since: monthsBack(runDate, PRODUCT_MONTHS - 1) },
     premium_products: { column: "month", since: monthsBack(runDate, PRODUCT_MONTHS - 1) },
+    findings: { column: "run_date", since: runDate },
+    reconciliation: { column: "run_date", since: runDate },
   };
 }
 

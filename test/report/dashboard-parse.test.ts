@@ -127,6 +127,44 @@ describe("readExtractSince from the bucket", () => {
 
   const plainName = (day: string, index: number) => `Ünïcode, "quoted" ${index} ${day}`;
 
+  it("gives the data-quality page this run's findings only, of an extract holding every run date's", async () => {
+    // Three run dates of findings, as the findings extract accumulates them (sorted by run date).
+    const rows = [
+      [
+        "run_date",
+        "step",
+        "check_name",
+        "subject",
+        "severity",
+        "blocking",
+        "observed",
+        "expected",
+        "message",
+      ],
+    ];
+    for (const day of ["2026-10-20", "2026-11-28", "2026-11-29"])
+      for (const severity of ["critical", "warning"])
+        rows.push([
+          day,
+          "check-sources",
+          "freshness",
+          "meta",
+          severity,
+          "false",
+          "1",
+          "0",
+          `${severity} of ${day}`,
+        ]);
+    await bucket.write("extracts/findings.csv", stringify(rows));
+    const keep = extractRowsSince("2026-11-29").findings;
+    assert.ok(keep, "the findings extract is read from its end");
+    const shown = await readExtractSince(bucket, "extracts/findings.csv", keep);
+    assert.deepEqual(
+      shown?.map((row) => row.message),
+      ["critical of 2026-11-29", "warning of 2026-11-29"],
+    );
+  });
+
   it("gives the rows a whole parse filtered by the day gives, for a recent day and one years back", async () => {
     const text = campaignDays(5000, plainName);
     assert.ok(text.length > HEAD_BYTES + 4 * FIRST_TAIL_BYTES, "long enough for several reads from the end");
