@@ -71,24 +71,71 @@ orders AS (
 ),
 
 paid_orders AS (
-  SELECT orders.date, paid_channels.platform, orders.channel, orders.utm_campaign, orders.total_price
+  -- The paid channels' orders, summed per day, channel and utm_campaign as the landing URL writes it: the
+  -- campaigns below are decoded and matched on these few rows, not on every order.
+  SELECT
+    orders.date,
+    paid_channels.platform,
+    orders.channel,
+    orders.utm_campaign AS written_campaign,
+    COUNT(*) AS order_count,
+    SUM(orders.total_price) AS order_revenue
   FROM orders
   JOIN paid_channels ON paid_channels.channel = orders.channel
+  GROUP BY orders.date, paid_channels.platform, orders.channel, orders.utm_campaign
+),
+
+decoded_orders AS (
+  -- The campaign as a browser shows it, which is the name the platform reports: a URL writes "BF Prospecting" as
+  -- BF%20Prospecting or BF+Prospecting, and "Été" as %C3%89t%C3%A9. '+' is a space; each escaped character (an
+  -- ASCII byte, or a UTF-8 lead byte and its continuations) is decoded, and escapes that are not a valid UTF-8
+  -- character (a lone %80, %C3 before a space, an overlong form) stay as written, as does a '%' not followed by two
+  -- hex digits. (Staging decodes only the source and medium, and only the common escapes: they pick the channel.)
+  SELECT
+    date,
+    platform,
+    channel,
+    IF(
+      REGEXP_CONTAINS(written_campaign, r'%[0-9A-Fa-f]{2}'),
+      (
+        SELECT STRING_AGG(
+          IF(
+            STARTS_WITH(piece, '%') AND LENGTH(piece) > 1
+            AND CAST(SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))) AS BYTES)
+              = FROM_HEX(REPLACE(piece, '%', '')),
+            SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))),
+            piece
+          ),
+          '' ORDER BY position
+        )
+        FROM UNNEST(
+          REGEXP_EXTRACT_ALL(
+            REPLACE(written_campaign, '+', ' '),
+            r'%[0-7][0-9A-Fa-f]|%[C-Dc-d][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}|[^%]+|%'
+          )
+        ) AS piece WITH OFFSET AS position
+      ),
+      REPLACE(written_campaign, '+', ' ')
+    ) AS utm_campaign,
+    order_count,
+    order_revenue
+  FROM paid_orders
 ),
 
 matched_orders AS (
   SELECT
-    paid_orders.date,
-    paid_orders.platform,
-    paid_orders.channel,
+    decoded_orders.date,
+    decoded_orders.platform,
+    decoded_orders.channel,
     COALESCE(by_id.campaign_id, by_name.campaign_id) AS campaign_id,
-    paid_orders.utm_campaign,
-    paid_orders.total_price
-  FROM paid_orders
+    decoded_orders.utm_campaign,
+    decoded_orders.order_count,
+    decoded_orders.order_revenue
+  FROM decoded_orders
   LEFT JOIN campaign_names AS by_id
-    ON by_id.platform = paid_orders.platform AND by_id.campaign_id = paid_orders.utm_campaign
+    ON by_id.platform = decoded_orders.platform AND by_id.campaign_id = decoded_orders.utm_campaign
   LEFT JOIN campaigns_by_name AS by_name
-    ON by_name.platform = paid_orders.platform AND by_name.name_key = LOWER(paid_orders.utm_campaign)
+    ON by_name.platform = decoded_orders.platform AND by_name.name_key = LOWER(decoded_orders.utm_campaign)
 ),
 
 named_orders AS (
@@ -100,7 +147,8 @@ named_orders AS (
     -- A matched campaign goes by its platform name; an unmatched UTM keeps its own text.
     IF(matched_orders.campaign_id IS NULL, matched_orders.utm_campaign, campaign_names.campaign_name)
       AS campaign_name,
-    matched_orders.total_price
+    matched_orders.order_count,
+    matched_orders.order_revenue
   FROM matched_orders
   LEFT JOIN campaign_names
     ON campaign_names.platform = matched_orders.platform
@@ -114,8 +162,8 @@ attribution_days AS (
     channel,
     campaign_id,
     campaign_name,
-    COUNT(*) AS attributed_orders,
-    COALESCE(SUM(total_price), 0) AS attributed_revenue
+    SUM(order_count) AS attributed_orders,
+    COALESCE(SUM(order_revenue), 0) AS attributed_revenue
   FROM named_orders
   GROUP BY date, platform, channel, campaign_id, campaign_name
 ),

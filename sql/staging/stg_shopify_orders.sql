@@ -139,67 +139,27 @@ normalised AS (
 ),
 
 utm_decoded AS (
-  -- The UTMs read as a browser shows them: a URL writes "BF Prospecting" as BF%20Prospecting or BF+Prospecting,
-  -- and "Été" as %C3%89t%C3%A9, where the platforms report the campaign's name. '+' is a space; each escaped
-  -- character (one to four escapes: an ASCII byte, or a UTF-8 lead byte and its continuations) is decoded, and
-  -- escapes that are not a valid UTF-8 character (a lone %80, %C3 before a space, an overlong form) stay as
-  -- written, as does a '%' not followed by two hex digits. Only a value holding an escape is split into pieces.
+  -- The source and medium read as a browser shows them (a URL writes "paid social" as paid%20social or paid+social),
+  -- to match the channel list's: '+' and the escapes of the characters they use are decoded ('%25' last, so that
+  -- an escaped '%' is not decoded twice); only a value holding '%' or '+' pays for the ten replacements. The
+  -- campaign stays as the URL writes it: marts.campaign_performance_daily decodes it whole (every UTF-8 escape)
+  -- once its orders are summed per day and campaign, a few rows where this model has one per order.
   SELECT
-    * EXCEPT (utm_source, utm_medium, utm_campaign),
+    * EXCEPT (utm_source, utm_medium),
     IF(
-      REGEXP_CONTAINS(utm_source, r'%[0-9A-Fa-f]{2}'),
-      (
-        SELECT STRING_AGG(
-          IF(
-            STARTS_WITH(piece, '%') AND LENGTH(piece) > 1
-            AND CAST(SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))) AS BYTES)
-              = FROM_HEX(REPLACE(piece, '%', '')),
-            SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))),
-            piece
-          ),
-          '' ORDER BY position
-        )
-        FROM UNNEST(REGEXP_EXTRACT_ALL(REPLACE(utm_source, '+', ' '), r'%[0-7][0-9A-Fa-f]|%[C-Dc-d][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}|[^%]+|%')) AS piece
-          WITH OFFSET AS position
-      ),
-      REPLACE(utm_source, '+', ' ')
+      REGEXP_CONTAINS(utm_source, r'[%+]'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_source, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
+        '%2B', '+'), '%25', '%'),
+      utm_source
     ) AS utm_source,
     IF(
-      REGEXP_CONTAINS(utm_medium, r'%[0-9A-Fa-f]{2}'),
-      (
-        SELECT STRING_AGG(
-          IF(
-            STARTS_WITH(piece, '%') AND LENGTH(piece) > 1
-            AND CAST(SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))) AS BYTES)
-              = FROM_HEX(REPLACE(piece, '%', '')),
-            SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))),
-            piece
-          ),
-          '' ORDER BY position
-        )
-        FROM UNNEST(REGEXP_EXTRACT_ALL(REPLACE(utm_medium, '+', ' '), r'%[0-7][0-9A-Fa-f]|%[C-Dc-d][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}|[^%]+|%')) AS piece
-          WITH OFFSET AS position
-      ),
-      REPLACE(utm_medium, '+', ' ')
-    ) AS utm_medium,
-    IF(
-      REGEXP_CONTAINS(utm_campaign, r'%[0-9A-Fa-f]{2}'),
-      (
-        SELECT STRING_AGG(
-          IF(
-            STARTS_WITH(piece, '%') AND LENGTH(piece) > 1
-            AND CAST(SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))) AS BYTES)
-              = FROM_HEX(REPLACE(piece, '%', '')),
-            SAFE_CONVERT_BYTES_TO_STRING(FROM_HEX(REPLACE(piece, '%', ''))),
-            piece
-          ),
-          '' ORDER BY position
-        )
-        FROM UNNEST(REGEXP_EXTRACT_ALL(REPLACE(utm_campaign, '+', ' '), r'%[0-7][0-9A-Fa-f]|%[C-Dc-d][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}|[^%]+|%')) AS piece
-          WITH OFFSET AS position
-      ),
-      REPLACE(utm_campaign, '+', ' ')
-    ) AS utm_campaign
+      REGEXP_CONTAINS(utm_medium, r'[%+]'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_medium, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
+        '%2B', '+'), '%25', '%'),
+      utm_medium
+    ) AS utm_medium
   FROM normalised
 ),
 

@@ -76,11 +76,33 @@ describe("a landing URL with some UTMs and UTM note attributes", { timeout: 120_
         row.channel,
       ]),
       [
-        // Staging reads the campaign decoded, as the platform names it.
-        [9001, "facebook", "paid_social", "BF Prospecting", "meta"],
+        // Staging keeps the campaign as the URL writes it; the campaign mart decodes it (below).
+        [9001, "facebook", "paid_social", "BF%20Prospecting", "meta"],
         [9002, "google", "cpc", null, "google_ads"],
         [9003, null, null, null, "direct_or_organic"],
-        [9004, "google", "cpc", "Noël & Été", "google_ads"],
+        [9004, "google", "cpc", "No%C3%ABl%20%26%20%C3%89t%C3%A9", "google_ads"],
+      ],
+    );
+  });
+
+  it("attributes the orders to their campaigns by the names the platforms report", async () => {
+    const attributed = await warehouse.query<{
+      platform: string;
+      campaign_name: string | null;
+      orders: number;
+    }>(
+      `SELECT platform, campaign_name, attributed_orders AS orders
+       FROM marts.campaign_performance_daily
+       WHERE attributed_orders IS NOT NULL
+       ORDER BY platform, campaign_name`,
+    );
+    assert.deepEqual(
+      attributed.map((row) => [row.platform, row.campaign_name, Number(row.orders)]),
+      [
+        ["facebook_ads", "BF Prospecting", 1],
+        // #3002 names no campaign (NULL sorts first).
+        ["google_ads", null, 1],
+        ["google_ads", "Noël & Été", 1],
       ],
     );
   });
