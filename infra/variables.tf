@@ -251,9 +251,11 @@ variable "smtp_url_readers" {
 }
 
 variable "url_signers" {
+  # Only the summary email links the deck and the dashboard page; the failure email (notify's and the dead-letter
+  # function's) links nothing, so the dead-letter function may not sign.
   description = "Functions that put signed links (v4 signed URLs, signed through the IAM API with their own identity) in what they send."
   type        = list(string)
-  default     = ["notify", "dead-letter"]
+  default     = ["notify"]
 }
 
 variable "max_delivery_attempts" {

@@ -471,6 +471,8 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       }
     }
     assert.deepEqual(tf.variables.pii_hash_key_readers?.default, ["transform"]);
+    // Only notify's summary email carries signed links (the deck, the dashboard page); a failure email has none.
+    assert.deepEqual(tf.variables.url_signers?.default, ["notify"]);
     const accessor = resource(tf, "google_secret_manager_secret_iam_member", "accessor");
     assert.equal(accessor.role, "roles/secretmanager.secretAccessor");
     assert.equal(accessor.for_each, "${local.secret_grants}");
