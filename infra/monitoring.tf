@@ -108,8 +108,10 @@ resource "google_logging_metric" "runs_started" {
 }
 
 resource "google_logging_metric" "runs_finished" {
-  name   = "${local.name_prefix}_runs_finished"
-  filter = "${local.function_logs} AND jsonPayload.event=\"step.succeeded\" AND jsonPayload.step=\"${local.failure_step}\""
+  name = "${local.name_prefix}_runs_finished"
+  # A run ends with notify's summary email (its step succeeded) or with a failure email, sent by notify or the
+  # dead-letter function (functions/notify/step.ts logs event "failure_email.sent").
+  filter = "${local.function_logs} AND ((jsonPayload.event=\"step.succeeded\" AND jsonPayload.step=\"${local.failure_step}\") OR jsonPayload.event=\"failure_email.sent\")"
 
   metric_descriptor {
     metric_kind = "DELTA"

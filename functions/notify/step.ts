@@ -145,7 +145,9 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
     JSON.stringify({ status: "sent", runId: message.runId, failure, location: sent.location }),
     JSON_TYPE,
   );
+  // Its event ends the run for the "run not finished" alert (infra/monitoring.tf), as notify's success does.
   runtime.log.warn("failure email sent", {
+    event: "failure_email.sent",
     runDate: message.runDate,
     step: failure.step,
     location: sent.location,
