@@ -285,6 +285,43 @@ describe("the dashboard HTML", () => {
     assert.doesNotMatch(real, /DEMO DATA/);
   });
 
+  it("writes a money column's cells alike: cents only when every amount in the column is under 1,000", async () => {
+    const model = buildDashboardModel(
+      {},
+      { runDate: RUN_DATE, shop: { name: "Nordlicht", currency: "EUR", locale: "de-DE" }, demo: false },
+    );
+    model.pages.push({
+      id: "money",
+      title: "Money",
+      missing: [],
+      notes: [],
+      tiles: [],
+      charts: [],
+      tables: [
+        {
+          id: "money-table",
+          title: "Money",
+          columns: [
+            { label: "Campaign", format: "text" },
+            { label: "Spend", format: "money" },
+            { label: "CPC", format: "money" },
+          ],
+          rows: [
+            ["Prospecting", 1055.2, 0.87],
+            ["Retargeting", 0, 1.5],
+          ],
+        },
+      ],
+    });
+    const html = renderDashboardHtml(model, await readChartJs());
+    const table = html.slice(html.indexOf('data-table="money-table"'));
+    const cells = [...table.matchAll(/<td class="num" data-value="[^"]*">([^<]*)<\/td>/g)]
+      .slice(0, 4)
+      .map((match) => match[1]!.replace(/\u00a0/g, " "));
+    // Spend holds 1,055.20: whole euros in both its cells; CPC is all under 1,000: cents in both.
+    assert.deepEqual(cells, ["1.055 €", "0,87 €", "0 €", "1,50 €"]);
+  });
+
   it("keeps hostile product titles as text in a real browser, charts drawn", async () => {
     const model = buildDashboardModel(
       { daily_kpis: daily, marketing_daily_channel: channelsCsv, product_daily_sales: products, findings },
