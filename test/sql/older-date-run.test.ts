@@ -8,6 +8,7 @@ import {
   buildModels,
   insertRaw,
   openFixtureWarehouse,
+  paidOrderOfDay,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
 
@@ -44,24 +45,9 @@ describe("a run for an older date after a newer one", { timeout: WHOLE_BUILD_SUI
     await insertRaw(
       warehouse,
       "shopify_orders",
-      days.map((day, index) => ({
-        id: 8000 + index,
-        name: `#${8000 + index}`,
-        // Noon in New York, the fixture shop's zone; landed that evening.
-        created_at: `${day}T16:00:00Z`,
-        updated_at: `${day}T16:00:00Z`,
-        currency: "USD",
-        financial_status: "paid",
-        email: `customer${index}@example.com`,
-        subtotal_price: `${valueOf(day)}.00`,
-        total_discounts: "0.00",
-        total_tax: "0.00",
-        total_price: `${valueOf(day)}.00`,
-        line_items: [],
-        refunds: [],
-        _airbyte_raw_id: `od${index}`,
-        _airbyte_extracted_at: `${day}T23:00:00Z`,
-      })),
+      days.map((day, index) =>
+        paidOrderOfDay(8000 + index, day, valueOf(day), `customer${index}@example.com`),
+      ),
     );
     await buildModels(warehouse, "2026-11-07", { fullRefresh: true });
   });

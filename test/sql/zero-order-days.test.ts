@@ -8,6 +8,7 @@ import {
   buildModels,
   insertRaw,
   openFixtureWarehouse,
+  paidOrderOfDay,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
 
@@ -51,24 +52,9 @@ describe(
       await insertRaw(
         warehouse,
         "shopify_orders",
-        orderDays.map((day, index) => ({
-          id: 7000 + index,
-          name: `#${7000 + index}`,
-          // Noon in New York, the fixture shop's zone.
-          created_at: `${day}T17:00:00Z`,
-          updated_at: `${day}T17:00:00Z`,
-          currency: "USD",
-          financial_status: "paid",
-          email: `buyer${index % 40}@example.com`,
-          subtotal_price: `${valueOf(day)}.00`,
-          total_discounts: "0.00",
-          total_tax: "0.00",
-          total_price: `${valueOf(day)}.00`,
-          line_items: [],
-          refunds: [],
-          _airbyte_raw_id: `zo${index}`,
-          _airbyte_extracted_at: `${day}T23:00:00Z`,
-        })),
+        orderDays.map((day, index) =>
+          paidOrderOfDay(7000 + index, day, valueOf(day), `buyer${index % 40}@example.com`),
+        ),
       );
       await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
     });

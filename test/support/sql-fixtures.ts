@@ -45,6 +45,31 @@ export async function insertRaw(
 }
 
 /**
+ * A raw paid Shopify order without lines, worth `total` (whole units), placed at 17:00 UTC (midday in New York,
+ * the fixture shop's zone) on `day` by `email` and landed that evening: for the tests that count days and months.
+ */
+export function paidOrderOfDay(id: number, day: string, total: number, email: string) {
+  const amount = `${total}.00`;
+  return {
+    id,
+    name: `#${id}`,
+    created_at: `${day}T17:00:00Z`,
+    updated_at: `${day}T17:00:00Z`,
+    currency: "USD",
+    financial_status: "paid",
+    email,
+    subtotal_price: amount,
+    total_discounts: "0.00",
+    total_tax: "0.00",
+    total_price: amount,
+    line_items: [],
+    refunds: [],
+    _airbyte_raw_id: `paid-${id}`,
+    _airbyte_extracted_at: `${day}T23:00:00Z`,
+  };
+}
+
+/**
  * A raw Shopify order of one soap (product 5) for 50.00, landed at `extractedAt`: the hand-made fixtures' order.
  * `extra` adds or replaces raw columns (an email, say).
  */
