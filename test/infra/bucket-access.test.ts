@@ -3,21 +3,19 @@
 // cloud a function holds roles on the managed folders listed for it only, so a read outside its folders is a
 // 403 there (Cloud Storage denies it; the step fails for good every day), however well it runs locally.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "@cdktf/hcl2json";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
-import { addDays } from "../../functions/lib/calendar.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
-import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import type { PulseConfig } from "../../functions/shared/config.ts";
 import { STEP_NAMES, type StepName } from "../../functions/shared/pipeline.ts";
 import type { Bucket } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import type { StepFunction } from "../../functions/shared/step.ts";
+import { smallDemoShop } from "../support/demo-shop.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 
 const RUN_DATE = "2026-11-21";
@@ -98,14 +96,7 @@ describe(
     const seen = new Map<StepName, Set<string>>(STEP_NAMES.map((step) => [step, new Set<string>()]));
 
     before(async () => {
-      workDir = await mkdtemp(join(tmpdir(), "pulse-bucket-access-"));
-      config = loadConfig({ env: { PULSE_WORK_DIR: workDir }, cwd: workDir });
-      warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
-      await generateDemoData(warehouse.rawConnection, "raw", {
-        ...defaultDemoOptions(RUN_DATE),
-        startDate: addDays(RUN_DATE, -59),
-        ordersPerDay: 20,
-      });
+      ({ workDir, config, warehouse } = await smallDemoShop("pulse-bucket-access", RUN_DATE));
       const overrides = Object.fromEntries(
         STEP_NAMES.map((step) => [
           step,

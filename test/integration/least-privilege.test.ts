@@ -1,19 +1,16 @@
 // In the cloud only transform's service account may read the PII hashing key. Every other step must therefore
 // run with a Secrets port that has no PII key, and fail loudly if it ever asks for one.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
-import { addDays } from "../../functions/lib/calendar.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
-import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
+import type { PulseConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { STEP_NAMES } from "../../functions/shared/pipeline.ts";
 import type { Secrets } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { smallDemoShop } from "../support/demo-shop.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 
 const RUN_DATE = "2026-11-21";
@@ -32,14 +29,7 @@ describe("every step but transform runs without the PII key", { timeout: 180_000
   let warehouse: DuckDbWarehouse;
 
   before(async () => {
-    workDir = await mkdtemp(join(tmpdir(), "pulse-least-privilege-"));
-    config = loadConfig({ env: { PULSE_WORK_DIR: workDir }, cwd: workDir });
-    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
-    await generateDemoData(warehouse.rawConnection, "raw", {
-      ...defaultDemoOptions(RUN_DATE),
-      startDate: addDays(RUN_DATE, -59),
-      ordersPerDay: 20,
-    });
+    ({ workDir, config, warehouse } = await smallDemoShop("pulse-least-privilege", RUN_DATE));
     // The models are built once, by transform with its key.
     const built = await runLocally(
       config,
