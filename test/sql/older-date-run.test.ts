@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 import {
   buildModels,
   insertRaw,
@@ -11,9 +12,6 @@ import {
   paidOrderOfDay,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
-
-const addDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** One order a day from 1 October to 8 November 2026, worth 10 + day of month, each by a new customer. */
 const days: string[] = [];

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
 import {
   buildModels,
   insertRaw,
@@ -15,8 +16,6 @@ import {
 const RUN_DATE = "2026-11-30";
 const FIRST_DAY = "2025-09-15";
 
-const addDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const isSunday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 0;
 
 /** The order days: every day from FIRST_DAY to the run date but Sundays, one order a day worth 40 + day of month. */
