@@ -217,7 +217,8 @@ async function checkSource(
     };
   }
   const findings: Omit<Finding, "step">[] = [];
-  const recent = await recentRows(context, source, addDays(runDate, -historyDays(settings)));
+  const historyStart = addDays(runDate, -historyDays(settings));
+  const recent = await recentRows(context, source, historyStart);
   const latest = recent.newest;
   const input = {
     runDate,
@@ -240,7 +241,6 @@ async function checkSource(
   // span of its orders' days: a day between two exports may have had no order).
   if (source.name !== "shopify") {
     const daysWithRows = new Set(recent.landed.filter((day) => day.landed_rows > 0).map((day) => day.day));
-    const historyStart = addDays(runDate, -historyDays(settings));
     const gap = exportGapFinding(
       source,
       exportGaps(periods, source.freshnessTable, daysWithRows, historyStart, runDate),
