@@ -45,6 +45,19 @@ describe("deck: Shopify critically stale", { timeout: 60_000 }, () => {
     }
   });
 
+  it("opens the executive summary with a line saying the day comes before the shop's data, when no day has any", () => {
+    // A run for 21 Nov of a shop whose first order is later: Shopify is fresh, and the report has no day.
+    const content = buildDeckContent({ ...buildReportData(), daily: [] });
+    const summary = content.slides.find((slide) => slide.kind === "summary") as ContentSlide | undefined;
+    assert.ok(summary);
+    const first = summary.blocks[0]?.block;
+    assert.ok(first?.type === "text");
+    assert.equal(
+      first.lines[0]?.text,
+      "No orders or ad spend on or before Sat 21 Nov: this day comes before the shop's data begins, so every figure below is n/a. Run a later date.",
+    );
+  });
+
   it("has no banner while Shopify is fresh (only a stale ad platform)", () => {
     const content = buildDeckContent(buildReportData());
     const summary = content.slides.find((slide) => slide.kind === "summary") as ContentSlide | undefined;
