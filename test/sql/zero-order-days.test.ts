@@ -18,9 +18,13 @@ const FIRST_DAY = "2025-09-15";
 
 const isSunday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 0;
 
-/** The order days: every day from FIRST_DAY to the run date but Sundays, one order a day worth 40 + day of month. */
+/**
+ * The order days: from FIRST_DAY to the run date, one order a day worth 40 + day of month, but none on Sundays in
+ * 2025 (the shop was closed on Sundays then): a month of 2026 has more order days than its year-ago month.
+ */
 const orderDays: string[] = [];
-for (let day = FIRST_DAY; day <= RUN_DATE; day = addDays(day, 1)) if (!isSunday(day)) orderDays.push(day);
+for (let day = FIRST_DAY; day <= RUN_DATE; day = addDays(day, 1))
+  if (!(isSunday(day) && day < "2026-01-01")) orderDays.push(day);
 const valueOf = (day: string) => 40 + Number(day.slice(8, 10));
 
 /** Orders and revenue of the order days from..to, counted here from the list above. */
@@ -59,7 +63,7 @@ describe(
     });
     after(() => warehouse.close());
 
-    it("compares October 2026 with October 2025, Sundays and all", async () => {
+    it("compares October 2026 with October 2025, whose Sundays had no order", async () => {
       const row = await month("2026-10-01");
       const thisYear = expected("2026-10-01", "2026-10-31");
       const lastYear = expected("2025-10-01", "2025-10-31");
