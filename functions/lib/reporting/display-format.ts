@@ -127,6 +127,8 @@ export function formatMetricChange(
 }
 
 // Dates are civil days ("YYYY-MM-DD"): formatting them in UTC keeps the day the string names.
+const civilDate = (date: string) => new Date(`${date}T00:00:00Z`);
+
 function dateParts(date: string, locale: string, withYear: boolean) {
   const parts = dateFormat(locale, {
     timeZone: "UTC",
@@ -134,7 +136,7 @@ function dateParts(date: string, locale: string, withYear: boolean) {
     day: "numeric",
     month: "short",
     ...(withYear ? { year: "numeric" } : {}),
-  }).formatToParts(new Date(`${date}T00:00:00Z`));
+  }).formatToParts(civilDate(date));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   return { weekday: part("weekday"), day: part("day"), month: part("month"), year: part("year") };
 }
@@ -143,11 +145,15 @@ function dateParts(date: string, locale: string, withYear: boolean) {
  * Whether the locale writes a month as a number with its own marks (ja, zh: "11月9日"; ko: "11월 9일"). Its dates
  * then keep the locale's order and marks: the house order below would print "月 9 11" for Monday 9 November.
  */
+const numericMonthLocales = new Map<string, boolean>();
 function numericMonth(locale: string): boolean {
-  return /\d/.test(dateParts("2026-11-09", locale, false).month);
+  let numeric = numericMonthLocales.get(locale);
+  if (numeric === undefined) {
+    numeric = /\d/.test(dateParts("2026-11-09", locale, false).month);
+    numericMonthLocales.set(locale, numeric);
+  }
+  return numeric;
 }
-
-const civilDate = (date: string) => new Date(`${date}T00:00:00Z`);
 
 /** `Sat 21 Nov`: names from the locale, one fixed order so every label in the deck reads alike. */
 export function formatWeekdayDate(date: string | null | undefined, locale: string): string {
