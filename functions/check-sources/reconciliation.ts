@@ -3,7 +3,9 @@
 // them (connector, Airbyte or file drop). Shopify: orders and revenue; Meta, TikTok and Google Ads: spend,
 // impressions and clicks per account. A metric off by more than the tolerance is a critical finding naming
 // the source, account, metric, both numbers, the difference and the days that differ. The scoreboard goes to the
-// ledger's metrics, to runs/dt=<date>/reconciliation.json and to ops.reconciliation.
+// ledger's metrics, to runs/dt=<date>/reconciliation.json and to ops.reconciliation. Each ad account's time zone
+// is asked for too: an account that counts its days in another zone than the shop's is said
+// (./account-time-zones.ts) and recorded in reconciliation.json.
 import { reconciliationPath } from "../lib/bucket-layout.ts";
 import { addDays } from "../lib/calendar.ts";
 import { requireSecret, retryPolicy } from "../lib/platform-apis/credentials.ts";
@@ -13,6 +15,7 @@ import { MetaApi } from "../lib/platform-apis/meta.ts";
 import { ShopifyApi } from "../lib/platform-apis/shopify.ts";
 import { TikTokApi } from "../lib/platform-apis/tiktok.ts";
 import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
+import { type AccountTimeZone, accountTimeZoneFindings } from "./account-time-zones.ts";
 import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import type { ConnectorSettings } from "../shared/connector-settings.ts";
@@ -173,17 +176,40 @@ export interface ReconciliationResult {
   outputs: string[];
 }
 
-/** The enabled platforms' API totals, by source and account. An API that cannot be asked is a warning. */
+/**
+ * The enabled platforms' API totals, by source and account, and each ad account's time zone. An API that cannot
+ * be asked for totals is a warning; a time zone it cannot give is logged, and the totals still count.
+ */
 async function apiTotals(
   context: StepContext,
   io: ApiIo,
   window: ReconciliationWindow,
-): Promise<{ totals: { source: SourceName; account: string; api: DailyTotals }[]; findings: Finding[] }> {
+): Promise<{
+  totals: { source: SourceName; account: string; api: DailyTotals }[];
+  zones: AccountTimeZone[];
+  findings: Finding[];
+}> {
   const settings = context.config.connectors;
   const { secrets } = context.ports;
   const retry = retryPolicy(settings);
   const totals: { source: SourceName; account: string; api: DailyTotals }[] = [];
+  const zones: AccountTimeZone[] = [];
   const findings: Finding[] = [];
+  // Asked after the account's totals, so that a platform that refuses this one call still reconciles.
+  const askZone = async (source: SourceName, account: string, zoneOf: () => Promise<string>) => {
+    try {
+      zones.push({ source, account, timeZone: await zoneOf() });
+    } catch (error) {
+      context.log.warn(
+        "an ad account's time zone could not be read; its days are not compared with the shop's",
+        {
+          source,
+          account,
+          error: (error as Error).message,
+        },
+      );
+    }
+  };
   const ask = async (source: SourceName, work: () => Promise<void>) => {
     if (!settings[source].enabled) return;
     try {
@@ -223,17 +249,20 @@ async function apiTotals(
         account,
         api: await api.accountDailyTotals(account, startDate, endDate),
       });
+      await askZone("facebook_ads", account, () => api.accountTimeZone(account));
     }
   });
   await ask("tiktok_ads", async () => {
     const accessToken = await requireSecret({ secrets }, "tiktok_ads", "tiktokAccessToken");
     const api = new TikTokApi({ ...settings.tiktok_ads, accessToken }, io, retry);
-    for (const advertiser of settings.tiktok_ads.advertiserIds)
+    for (const advertiser of settings.tiktok_ads.advertiserIds) {
       totals.push({
         source: "tiktok_ads",
         account: advertiser,
         api: await api.advertiserDailyTotals(advertiser, startDate, endDate),
       });
+      await askZone("tiktok_ads", advertiser, () => api.advertiserTimeZone(advertiser));
+    }
   });
   await ask("google_ads", async () => {
     const developerToken = await requireSecret({ secrets }, "google_ads", "googleAdsDeveloperToken");
@@ -246,9 +275,10 @@ async function apiTotals(
         account: customer,
         api: await api.customerDailyTotals(customer, startDate, endDate),
       });
+      await askZone("google_ads", customer, () => api.customerTimeZone(customer));
     }
   });
-  return { totals, findings };
+  return { totals, zones, findings };
 }
 
 export async function runReconciliation(
@@ -300,9 +330,14 @@ export async function runReconciliation(
     metrics[`${key}.match`] = entry.status === "MATCH" ? 1 : 0;
   }
   const path = reconciliationPath(runDate);
-  await bucket.write(path, `${JSON.stringify({ runDate, window, tolerance, entries }, null, 2)}\n`, {
-    contentType: "application/json",
-  });
+  const accountTimeZones = asked.zones;
+  await bucket.write(
+    path,
+    `${JSON.stringify({ runDate, window, tolerance, entries, accountTimeZones }, null, 2)}\n`,
+    {
+      contentType: "application/json",
+    },
+  );
   await warehouse.load({
     dataset: DATASETS.ops,
     table: RECONCILIATION_TABLE,
@@ -341,7 +376,12 @@ export async function runReconciliation(
   };
   return {
     entries,
-    findings: [...reconciliationFindings(entries, window, tolerance), ...asked.findings, scoreboard],
+    findings: [
+      ...reconciliationFindings(entries, window, tolerance),
+      ...asked.findings,
+      ...accountTimeZoneFindings(asked.zones, context.config.shop.timezone, runDate),
+      scoreboard,
+    ],
     metrics,
     outputs: [path],
   };

@@ -84,6 +84,7 @@ export function problemName(
     return `${metric} ${metric.endsWith("s") ? "differ" : "differs"} from the API`;
   }
   if (check === "reconciliation_unavailable") return "API reconciliation failed";
+  if (check === "ad_account_time_zone") return "days in another time zone";
   if (check === "source_volume") return "too few rows landed";
   if (check === "metric_anomaly") {
     const metric = finding.metric ?? finding.subject;
@@ -124,6 +125,8 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (check.startsWith("attribution_")) return `check the ${name} pixel and the UTM tags on its ads`;
   if (check === "reconciliation_mismatch") return `re-pull the days that differ from ${name}`;
   if (check === "reconciliation_unavailable") return `check the ${name} API credentials`;
+  if (check === "ad_account_time_zone")
+    return `read ${name}'s daily ROAS and CAC with care (weeks and months are sound)`;
   if (check === "metric_anomaly") return "check whether a promotion or an outage explains it";
   if (check === "null_order_values") return "check those orders in Shopify";
   if (check === "duplicated_raw_batch") return "re-run the day once the duplicate batch is removed";

@@ -67,6 +67,8 @@ export const ACTION_RULES: Record<string, ActionRule> = {
     `Re-pull ${subjectName(finding)}'s days that differ: the warehouse disagrees with its API on ${finding.metric ?? "a total"}.`,
   reconciliation_unavailable: (finding) =>
     `Check ${subjectName(finding)}'s API access: its totals could not be reconciled with the warehouse.`,
+  ad_account_time_zone: (finding) =>
+    `Read ${subjectName(finding)}'s daily ROAS and CAC with care: its account counts days in ${String(finding.observed)}, the shop in ${String(finding.expected)} (weekly and monthly figures are sound).`,
   metric_anomaly: (finding) =>
     `Explain the unusual ${(finding.metric ?? finding.subject).replace(/_/g, " ")} flagged in Data quality (a promotion, an event, or a double count).`,
   currency_mismatch: () => "Set the shop's currency in the settings: some amounts are in another currency.",

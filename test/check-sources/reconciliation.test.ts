@@ -5,21 +5,28 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { reconciliationPath } from "../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
+import { createLogger } from "../../functions/lib/logger.ts";
 import {
   compareTotals,
   reconciliationWindow,
   runReconciliation,
 } from "../../functions/check-sources/reconciliation.ts";
+import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
+import { findingActions } from "../../functions/report/deck-actions.ts";
 import { dayIn, type Loss } from "../../tools/demo-apis/server.ts";
 import {
   buildPlatformData,
   inReconciliationWindow as inWindow,
+  GOOGLE_CUSTOMER,
   META_ACCOUNTS,
   PULL_ALL,
   RUN_DATE,
   RECONCILIATION_WINDOW as WINDOW,
+  TIKTOK_ADVERTISER,
+  TIMEZONE,
 } from "../ingest/connectors/fixtures.ts";
 import { openBench } from "../ingest/connectors/harness.ts";
+import { buildReportData } from "../report/report-data-fixture.ts";
 
 describe("reconciliation", () => {
   it("the window is the 14 days ending two days before the run date", () => {
@@ -186,6 +193,130 @@ describe("reconciliation", () => {
       assert.equal(warning?.source, "tiktok_ads");
       assert.match(warning?.message ?? "", /reconnect TikTok/);
       assert.ok(result.entries.some((entry) => entry.source === "shopify" && entry.status === "MATCH"));
+    } finally {
+      await bench.close();
+    }
+  });
+
+  it("asks each ad account's time zone in the platforms' shapes and says which accounts count other days", async () => {
+    const data = buildPlatformData(3, RUN_DATE, 30);
+    const [metaOther = "", metaSame = ""] = META_ACCOUNTS;
+    data.adAccountTimeZones = {
+      facebook_ads: { [metaOther]: "America/Los_Angeles" },
+      tiktok_ads: { [TIKTOK_ADVERTISER]: "Asia/Shanghai" },
+    };
+    const bench = await openBench(data);
+    try {
+      await bench.pull(RUN_DATE, PULL_ALL);
+      bench.server.requests.length = 0;
+      const result = await runReconciliation(bench.context(RUN_DATE, PULL_ALL), bench.io);
+      // The shop counts New York days (UTC−5 on 21 November 2026); Los Angeles is UTC−8 and Shanghai UTC+8.
+      const zoned = result.findings.filter((finding) => finding.check === "ad_account_time_zone");
+      assert.deepEqual(
+        zoned.map((finding) => [finding.subject, finding.severity, finding.observed, finding.expected]),
+        [
+          [`facebook_ads:${metaOther}`, "warning", "America/Los_Angeles", TIMEZONE],
+          [`tiktok_ads:${TIKTOK_ADVERTISER}`, "warning", "Asia/Shanghai", TIMEZONE],
+        ],
+      );
+      assert.match(zoned[0]?.message ?? "", /3 hours behind on 2026-11-21/);
+      assert.match(zoned[1]?.message ?? "", /13 hours ahead on 2026-11-21/);
+      // Read where people read it: the email's alerts and the deck's actions.
+      const { text } = buildSummaryEmail(buildReportData({ findings: zoned }), {});
+      assert.match(text, /Meta: days in another time zone/);
+      assert.match(text, /read Meta's daily ROAS and CAC with care/);
+      assert.deepEqual(
+        findingActions(zoned).map((action) => action.text),
+        [
+          `Read Meta's daily ROAS and CAC with care: its account counts days in America/Los_Angeles, the shop in ${TIMEZONE} (weekly and monthly figures are sound).`,
+          `Read TikTok's daily ROAS and CAC with care: its account counts days in Asia/Shanghai, the shop in ${TIMEZONE} (weekly and monthly figures are sound).`,
+        ],
+      );
+      // Totals still match: each account's days are its own zone's on both sides.
+      assert.deepEqual(
+        result.entries.filter((entry) => entry.status !== "MATCH"),
+        [],
+      );
+      // What was asked, as each platform documents it: the ad account node's timezone_name, advertiser/info's
+      // display_timezone, customer.time_zone through searchStream.
+      const asked = bench.server.requests;
+      for (const account of [metaOther, metaSame])
+        assert.ok(
+          asked.some(
+            (request) =>
+              request.path.endsWith(`/act_${account}`) && request.params.fields === "timezone_name",
+          ),
+          `Meta account ${account}'s node`,
+        );
+      const info = asked.find((request) => request.path === "/open_api/v1.3/advertiser/info/");
+      assert.deepEqual(JSON.parse(info?.params.advertiser_ids ?? "[]"), [TIKTOK_ADVERTISER]);
+      assert.ok(JSON.parse(info?.params.fields ?? "[]").includes("display_timezone"));
+      assert.ok(
+        asked.some(
+          (request) =>
+            request.path.endsWith(`/customers/${GOOGLE_CUSTOMER}/googleAds:searchStream`) &&
+            /customer\.time_zone/.test(String((request.body as { query?: string }).query)),
+        ),
+        "Google Ads customer.time_zone",
+      );
+      const file = JSON.parse((await bench.bucket.read(reconciliationPath(RUN_DATE)))?.toString() ?? "{}");
+      assert.deepEqual(
+        file.accountTimeZones.map((zone: { source: string; account: string; timeZone: string }) => [
+          zone.source,
+          zone.account,
+          zone.timeZone,
+        ]),
+        [
+          ["facebook_ads", metaOther, "America/Los_Angeles"],
+          ["facebook_ads", metaSame, TIMEZONE],
+          ["tiktok_ads", TIKTOK_ADVERTISER, "Asia/Shanghai"],
+          ["google_ads", GOOGLE_CUSTOMER, TIMEZONE],
+        ],
+      );
+    } finally {
+      await bench.close();
+    }
+  });
+
+  it("a platform that cannot give a time zone still reconciles its totals", async () => {
+    const bench = await openBench(buildPlatformData(5, RUN_DATE, 30));
+    try {
+      await bench.pull(RUN_DATE, PULL_ALL);
+      bench.server.options.faults = [
+        {
+          platform: "tiktok_ads",
+          request: 1,
+          through: 999,
+          kind: "503",
+          path: "/open_api/v1.3/advertiser/info/",
+        },
+      ];
+      const lines: string[] = [];
+      const context = {
+        ...bench.context(RUN_DATE, PULL_ALL),
+        log: createLogger({ format: "json", write: (line) => lines.push(line) }),
+      };
+      const result = await runReconciliation(context, bench.io);
+      assert.ok(
+        result.entries.some((entry) => entry.source === "tiktok_ads" && entry.status === "MATCH"),
+        "TikTok reconciled",
+      );
+      const logged = lines.map((line) => JSON.parse(line)).find((entry) => /time zone/.test(entry.message));
+      assert.equal(logged?.severity, "WARNING");
+      assert.equal(logged?.source, "tiktok_ads");
+      assert.equal(logged?.account, TIKTOK_ADVERTISER);
+      assert.equal(
+        result.findings.filter((finding) => finding.check === "reconciliation_unavailable").length,
+        0,
+      );
+      assert.ok(
+        bench.server.requests.some((request) => request.path === "/open_api/v1.3/advertiser/info/"),
+        "the time zone was asked",
+      );
+      assert.deepEqual(
+        result.findings.filter((finding) => finding.check === "ad_account_time_zone"),
+        [],
+      );
     } finally {
       await bench.close();
     }

@@ -3,12 +3,15 @@
 // Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
 // 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
 // searchStream batches, cost in micros). Faults are injected on request: 429 with Retry-After, 5xx, an expired
-// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Shopify's bulk
+// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Each ad account
+// answers its time zone as its platform does (Meta's account node timezone_name, TikTok's advertiser/info,
+// Google's customer.time_zone): the shop's, unless the data gives it another. Shopify's bulk
 // operations serve orders, customers and products, one at a time per shop as Shopify does, and can be cancelled
 // (bulkOperationCancel: CANCELING, then CANCELED). The tests
 // (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ShopClock } from "../../functions/lib/calendar.ts";
 import type { GoogleAdsRow } from "../../functions/lib/platform-apis/google-ads.ts";
 import type { MetaInsightRow } from "../../functions/lib/platform-apis/meta.ts";
 import type {
@@ -29,6 +32,11 @@ export interface PlatformData {
   metaInsights: MetaInsightRow[];
   tiktokRows: (TikTokReportRow & { advertiserId: string })[];
   googleRows: GoogleAdsRow[];
+  /**
+   * Ad accounts whose time zone is not the shop's, by platform and account id (Meta account id without act_,
+   * TikTok advertiser id, Google Ads customer id). Every other account answers the shop's time zone.
+   */
+  adAccountTimeZones?: Partial<Record<"facebook_ads" | "tiktok_ads" | "google_ads", Record<string, string>>>;
 }
 
 export interface Fault {
@@ -38,6 +46,8 @@ export interface Fault {
   through?: number;
   kind: "429" | "500" | "503" | "expired" | "throttled";
   retryAfterSeconds?: number;
+  /** Only requests to this path get the fault (counted among all of the platform's requests all the same). */
+  path?: string;
 }
 
 /** Rows a platform's row endpoints leave out (its totals still count them): the first `share` of that day's rows. */
@@ -117,6 +127,11 @@ const json = (
   response.end(JSON.stringify(body));
 };
 
+/** A time zone's offset from UTC now, in minutes (east positive), as the platforms answer it. */
+function offsetMinutesNow(timeZone: string): number {
+  return new ShopClock(timeZone).offsetMs(Date.now()) / 60_000;
+}
+
 /** The local calendar day of an instant in a time zone. */
 export function dayIn(instant: string, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", {
@@ -165,10 +180,11 @@ export async function startPlatformServer(
   let currentBulk: string | undefined;
   let url = "";
 
-  const faultFor = (platform: Platform) =>
+  const faultFor = (platform: Platform, path: string) =>
     (options.faults ?? []).find(
       (fault) =>
         fault.platform === platform &&
+        (fault.path === undefined || fault.path === path) &&
         counts[platform] >= fault.request &&
         counts[platform] <= (fault.through ?? fault.request),
     );
@@ -193,7 +209,7 @@ export async function startPlatformServer(
     if (!platform) return json(response, 404, { error: "unknown path" });
     counts[platform] += 1;
     requests.push({ platform, method: request.method ?? "GET", path: target.pathname, params, body });
-    const fault = faultFor(platform);
+    const fault = faultFor(platform, target.pathname);
     if (fault?.kind === "429")
       return json(
         response,
@@ -214,7 +230,7 @@ export async function startPlatformServer(
       case "facebook_ads":
         return meta(request, response, target, params, fault);
       case "tiktok_ads":
-        return tiktok(request, response, params, fault);
+        return tiktok(request, response, target, params, fault);
       case "google_ads":
         return google(request, response, target, body, fault);
     }
@@ -526,6 +542,11 @@ export async function startPlatformServer(
     );
   }
 
+  /** An ad account's time zone: as the data sets it, else the shop's. */
+  function zoneOf(platform: "facebook_ads" | "tiktok_ads" | "google_ads", account: string): string {
+    return data.adAccountTimeZones?.[platform]?.[account] ?? data.shopTimezone;
+  }
+
   function metaPage(
     response: ServerResponse,
     rows: readonly object[],
@@ -622,6 +643,15 @@ export async function startPlatformServer(
           : { id: first, async_status: "Job Running", async_percent_completion: 40 },
       );
     }
+    if (first?.startsWith("act_") && second === undefined && request.method === "GET") {
+      // The ad account node: the fields asked for, of which this server knows the time zone's.
+      const zone = zoneOf("facebook_ads", first.slice(4));
+      return json(response, 200, {
+        id: first,
+        timezone_name: zone,
+        timezone_offset_hours_utc: offsetMinutesNow(zone) / 60,
+      });
+    }
     if (!first?.startsWith("act_") || second !== "insights")
       return json(response, 400, { error: { message: "Unsupported get request", code: 100 } });
     const account = first.slice(4);
@@ -668,6 +698,7 @@ export async function startPlatformServer(
   function tiktok(
     request: IncomingMessage,
     response: ServerResponse,
+    target: URL,
     params: Record<string, string>,
     fault?: Fault,
   ) {
@@ -686,6 +717,26 @@ export async function startPlatformServer(
         request_id: requestId,
         data: {},
       });
+    if (target.pathname === "/open_api/v1.3/advertiser/info/") {
+      // advertiser/info: display_timezone is the IANA name, timezone the fixed offset TikTok writes as Etc/GMT∓h.
+      const ids = JSON.parse(params.advertiser_ids ?? "[]") as string[];
+      return json(response, 200, {
+        code: 0,
+        message: "OK",
+        request_id: requestId,
+        data: {
+          list: ids.map((id) => {
+            const zone = zoneOf("tiktok_ads", id);
+            const hours = offsetMinutesNow(zone) / 60;
+            return {
+              advertiser_id: id,
+              display_timezone: zone,
+              timezone: hours === 0 ? "Etc/GMT" : `Etc/GMT${hours > 0 ? "-" : "+"}${Math.abs(hours)}`,
+            };
+          }),
+        },
+      });
+    }
     const advertiser = params.advertiser_id ?? "";
     const start = params.start_date ?? "";
     const end = params.end_date ?? "";
@@ -762,6 +813,22 @@ export async function startPlatformServer(
       ]);
     const customer = /\/customers\/(\d+)\//.exec(target.pathname)?.[1] ?? "";
     const query = String((body as { query?: string }).query ?? "");
+    if (/customer\.time_zone/.test(query))
+      return json(response, 200, [
+        {
+          results: [
+            {
+              customer: {
+                resourceName: `customers/${customer}`,
+                id: customer,
+                timeZone: zoneOf("google_ads", customer),
+              },
+            },
+          ],
+          fieldMask: "customer.id,customer.timeZone",
+          requestId: `req-${counts.google_ads}-0`,
+        },
+      ]);
     const [, start = "", end = ""] = /segments\.date BETWEEN '([\d-]+)' AND '([\d-]+)'/.exec(query) ?? [];
     const rows = data.googleRows.filter(
       (row) =>

@@ -52,6 +52,9 @@ export function customerTotalsQuery(startDate: string, endDate: string): string 
   return `SELECT segments.date, customer.id, metrics.cost_micros, metrics.impressions, metrics.clicks FROM customer WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`;
 }
 
+/** The customer's own settings row: its time zone (an IANA name), which cuts its segments.date days. */
+export const CUSTOMER_TIME_ZONE_QUERY = "SELECT customer.id, customer.time_zone FROM customer";
+
 /** Digits only: 123-456-7890 → 1234567890. */
 export function customerDigits(id: string): string {
   return id.replace(/-/g, "");
@@ -85,6 +88,20 @@ export class GoogleAdsApi {
         clicks: Number(row.metrics?.clicks ?? 0),
       });
     return totals;
+  }
+
+  /** The customer's time zone (customer.time_zone, an IANA name): its days in segments.date are days there. */
+  async customerTimeZone(customerId: string): Promise<string> {
+    const [row] = (await this.searchStream(customerId, CUSTOMER_TIME_ZONE_QUERY)) as {
+      customer?: { timeZone?: unknown };
+    }[];
+    const zone = row?.customer?.timeZone;
+    if (typeof zone !== "string" || zone === "")
+      throw new PlatformApiError(
+        "google_ads",
+        `Google Ads gave no customer.time_zone for customer ${customerId}`,
+      );
+    return zone;
   }
 
   private async token(): Promise<string> {

@@ -188,6 +188,19 @@ export class MetaApi {
     return totals;
   }
 
+  /**
+   * The account's time zone (an IANA name): Meta's insights cut an account's days at midnight there
+   * (`timezone_name` of the ad account node).
+   */
+  async accountTimeZone(accountId: string): Promise<string> {
+    const node = (await this.call(this.url(actId(accountId), { fields: "timezone_name" }), "GET")) as {
+      timezone_name?: unknown;
+    };
+    if (typeof node.timezone_name !== "string" || node.timezone_name === "")
+      throw new PlatformApiError("facebook_ads", `Meta gave no timezone_name for ${actId(accountId)}`);
+    return node.timezone_name;
+  }
+
   private async startReportRun(account: string, params: Record<string, string>): Promise<string> {
     const started = (await this.call(this.url(`${account}/insights`, params), "POST")) as {
       report_run_id?: string;

@@ -14,6 +14,7 @@ import {
 
 export const TIKTOK_URL = "https://business-api.tiktok.com";
 export const REPORT_PATH = "/open_api/v1.3/report/integrated/get/";
+export const ADVERTISER_INFO_PATH = "/open_api/v1.3/advertiser/info/";
 
 export interface TikTokApiSettings {
   accessToken: string;
@@ -106,22 +107,45 @@ export class TikTokApi {
     return totals;
   }
 
+  /**
+   * The advertiser's time zone, which cuts its report days (stat_time_day): advertiser/info's
+   * display_timezone (an IANA name such as America/Los_Angeles), else its timezone (such as Etc/GMT+8).
+   */
+  async advertiserTimeZone(advertiserId: string): Promise<string> {
+    const data = await this.call<{ list?: { display_timezone?: unknown; timezone?: unknown }[] }>(
+      ADVERTISER_INFO_PATH,
+      {
+        advertiser_ids: JSON.stringify([advertiserId]),
+        fields: JSON.stringify(["advertiser_id", "timezone", "display_timezone"]),
+      },
+      "TikTok advertiser info",
+    );
+    const [info] = data.list ?? [];
+    for (const zone of [info?.display_timezone, info?.timezone])
+      if (typeof zone === "string" && zone !== "") return zone;
+    throw new PlatformApiError("tiktok_ads", `TikTok gave no time zone for advertiser ${advertiserId}`);
+  }
+
   private async report<Row>(params: Record<string, string>): Promise<Row[]> {
     const rows: Row[] = [];
     for (let page = 1; ; page += 1) {
-      const data = await this.call<ReportData<Row>>({
-        ...params,
-        page: String(page),
-        page_size: String(this.settings.pageSize),
-      });
+      const data = await this.call<ReportData<Row>>(
+        REPORT_PATH,
+        {
+          ...params,
+          page: String(page),
+          page_size: String(this.settings.pageSize),
+        },
+        "TikTok report",
+      );
       rows.push(...(data.list ?? []));
       if (!data.page_info || page >= data.page_info.total_page) return rows;
     }
   }
 
-  private async call<Data>(params: Record<string, string>): Promise<Data> {
+  private async call<Data>(path: string, params: Record<string, string>, what: string): Promise<Data> {
     const base = (this.settings.baseUrl ?? TIKTOK_URL).replace(/\/$/, "");
-    const url = `${base}${REPORT_PATH}?${new URLSearchParams(params).toString()}`;
+    const url = `${base}${path}?${new URLSearchParams(params).toString()}`;
     for (let attempt = 1; ; attempt += 1) {
       const { response } = await sendWithRetry(
         "tiktok_ads",
@@ -129,9 +153,9 @@ export class TikTokApi {
         this.retry,
         url,
         { method: "GET", headers: { "Access-Token": this.settings.accessToken } },
-        "TikTok report",
+        what,
       );
-      const body = (await readJson("tiktok_ads", response, "TikTok report")) as Envelope<Data>;
+      const body = (await readJson("tiktok_ads", response, what)) as Envelope<Data>;
       if (response.ok && body.code === 0 && body.data) return body.data;
       const code = body.code ?? response.status;
       if (AUTH_CODES.has(code) || response.status === 401)
@@ -145,7 +169,7 @@ export class TikTokApi {
       }
       throw new PlatformApiError(
         "tiktok_ads",
-        `TikTok report failed: code ${code}: ${body.message ?? "no message"} (request ${body.request_id ?? "?"})`,
+        `${what} failed: code ${code}: ${body.message ?? "no message"} (request ${body.request_id ?? "?"})`,
         response.status,
       );
     }
