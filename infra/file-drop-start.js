@@ -4,7 +4,9 @@
 //
 // The start message re-runs the last complete day from ingest, forced: the file is landed and the day's models,
 // extracts and deck are rebuilt with it (no second summary email: notify sends it once per date). The run id is
-// the object's generation, so the ledger names the drop that started the run.
+// the object's generation, so the ledger names the drop that started the run. The attributes name the file, when it
+// was dropped and its size: a dead letter of this message (functions/shared/dead-letter-drop.ts) says what became of
+// that file.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Pub/Sub calls it by name
 function fileDropStart(message, metadata) {
   const attributes = message.attributes || {};
@@ -25,6 +27,12 @@ function fileDropStart(message, metadata) {
       runId: `file-drop-${generation}`,
       options: { force: true },
     }),
-    attributes: { trigger: "file-drop", object: name },
+    attributes: {
+      trigger: "file-drop",
+      object: name,
+      generation,
+      droppedAt: String(object.timeCreated || attributes.eventTime || ""),
+      size: String(object.size || ""),
+    },
   };
 }

@@ -44,9 +44,9 @@ resource "google_storage_bucket_iam_member" "builder_reads_sources" {
 }
 
 # Running queries is a project-level permission; what the queries may read or write is granted per dataset
-# (bigquery.tf). The dead-letter function runs no query.
+# (bigquery.tf). The dead-letter function's one query reads ops.file_drops.
 resource "google_project_iam_member" "job_user" {
-  for_each = local.steps
+  for_each = local.dataset_access
 
   project = var.project_id
   role    = "roles/bigquery.jobUser"

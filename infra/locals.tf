@@ -51,16 +51,17 @@ locals {
     }
   ]...)
 
-  # Least privilege in BigQuery: which logical datasets each step reads and writes. The dead-letter function
-  # runs no query.
+  # Least privilege in BigQuery: which logical datasets each function reads and writes. The dead-letter function
+  # reads ops.file_drops only, to say what became of a dead-lettered file drop's file (functions/notify/dead-file-drop.ts).
   dataset_access = {
-    "ingest"        = { reads = [], writes = ["raw", "ops"] } # ops.file_drops: one row per distinct file
-    "check-sources" = { reads = ["raw"], writes = ["ops"] }
-    "transform"     = { reads = ["raw"], writes = ["staging", "unified", "marts", "ops"] } # ops.transform_watermarks
-    "check-quality" = { reads = ["raw", "staging", "unified", "marts"], writes = ["ops"] }
-    "export"        = { reads = ["marts", "ops"], writes = [] }
-    "report"        = { reads = ["marts", "ops"], writes = [] }
-    "notify"        = { reads = ["marts", "ops"], writes = [] }
+    "ingest"                = { reads = [], writes = ["raw", "ops"] } # ops.file_drops: one row per distinct file
+    "check-sources"         = { reads = ["raw"], writes = ["ops"] }
+    "transform"             = { reads = ["raw"], writes = ["staging", "unified", "marts", "ops"] } # ops.transform_watermarks
+    "check-quality"         = { reads = ["raw", "staging", "unified", "marts"], writes = ["ops"] }
+    "export"                = { reads = ["marts", "ops"], writes = [] }
+    "report"                = { reads = ["marts", "ops"], writes = [] }
+    "notify"                = { reads = ["marts", "ops"], writes = [] }
+    (local.dead_letter_key) = { reads = ["ops"], writes = [] }
   }
   dataset_roles = {
     reads  = "roles/bigquery.dataViewer"

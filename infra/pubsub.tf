@@ -138,8 +138,8 @@ resource "google_pubsub_subscription" "file_drops" {
     maximum_backoff = var.retry_maximum_backoff
   }
 
-  # A drop whose run keeps failing ends as a dead letter: the dead-letter function logs it as an error (it is a
-  # start message, not a run's), which the function-errors alert reports.
+  # A drop whose run keeps failing ends as a dead letter: the dead-letter function emails what became of the file,
+  # from what ingest recorded of it in ops.file_drops (functions/notify/dead-file-drop.ts).
   dead_letter_policy {
     dead_letter_topic     = google_pubsub_topic.dead_letter.id
     max_delivery_attempts = var.max_delivery_attempts

@@ -8,6 +8,7 @@ import {
   sanitizeHeader,
 } from "../lib/reporting/html.ts";
 import type { ShopProfile } from "../lib/reporting/report-data.ts";
+import type { FileDropFailure } from "../shared/run-message.ts";
 
 export type { RenderedEmail } from "../lib/reporting/html.ts";
 
@@ -18,6 +19,65 @@ export interface FailureEmailInput {
   step: string;
   error: string;
   rerunCommand: string;
+  /** A dead-lettered file drop: the email says what became of the file (functions/notify/dead-file-drop.ts). */
+  fileDrop?: FileDropFailure;
+}
+
+interface FailureWording {
+  subject: string;
+  heading: string;
+  details: [string, string][];
+  errorTitle: string;
+  nextSteps: string;
+  /** Whether a re-run helps, so the command is shown. */
+  rerun: boolean;
+}
+
+function wording(input: FailureEmailInput): FailureWording {
+  const drop = input.fileDrop;
+  const run: [string, string][] = [
+    ["Run date", input.runDate],
+    ["Run id", input.runId],
+  ];
+  if (!drop) {
+    return {
+      subject: `${input.shop.name} · run FAILED at ${input.step} · ${input.runDate}`,
+      heading: `Run failed at step ${input.step}`,
+      details: [["Shop", input.shop.name], ...run, ["Step", input.step]],
+      errorTitle: "Error",
+      nextSteps:
+        "The steps after this one did not run, so today's extracts, deck and summary email were not produced. Fix the cause, then re-run from the failed step:",
+      rerun: true,
+    };
+  }
+  const details: [string, string][] = [
+    ["Shop", input.shop.name],
+    ["File", drop.file],
+    ...(drop.droppedAt ? ([["Dropped at", drop.droppedAt]] as [string, string][]) : []),
+    ...run,
+  ];
+  if (drop.outcome === "failed") {
+    return {
+      subject: `${input.shop.name} · file drop FAILED · ${drop.file} · ${input.runDate}`,
+      heading: `File drop could not be loaded: ${drop.file}`,
+      details,
+      errorTitle: "Why",
+      nextSteps:
+        "Ingest read the file and could not load it, so nothing from it is in the numbers. Correct the file and drop it again in raw/inbox/: the new drop starts a run by itself.",
+      rerun: false,
+    };
+  }
+  const same = drop.sameLoadedAt
+    ? ` A file of the same name and size was loaded at ${drop.sameLoadedAt}: if this drop is the same export again, ingest skips it as already loaded.`
+    : "";
+  return {
+    subject: `${input.shop.name} · file drop not read yet · ${drop.file} · ${input.runDate}`,
+    heading: `File drop not read yet: ${drop.file}`,
+    details,
+    errorTitle: "Why the run it started did not go through",
+    nextSteps: `No run has read this file since it was dropped, so nothing from it is in the numbers yet; nothing says the file itself is faulty. It waits in raw/inbox/ and the next run's ingest reads it.${same} To read it now, start a run from ingest:`,
+    rerun: true,
+  };
 }
 
 const c = EMAIL_COLORS;
@@ -27,16 +87,8 @@ const valueStyle = `padding:6px 0;font-size:14px;line-height:20px;color:${c.ink}
 const preStyle = `margin:0;padding:10px 12px;background-color:#f9fafb;border:1px solid ${c.rule};font-family:Consolas,Menlo,monospace;font-size:13px;line-height:18px;color:${c.ink};white-space:pre-wrap;word-break:break-word;`;
 
 export function buildFailureEmail(input: FailureEmailInput): RenderedEmail {
-  const subject = sanitizeHeader(`${input.shop.name} · run FAILED at ${input.step} · ${input.runDate}`);
-  const heading = `Run failed at step ${input.step}`;
-  const details: [string, string][] = [
-    ["Shop", input.shop.name],
-    ["Run date", input.runDate],
-    ["Run id", input.runId],
-    ["Step", input.step],
-  ];
-  const nextSteps =
-    "The steps after this one did not run, so today's extracts, deck and summary email were not produced. Fix the cause, then re-run from the failed step:";
+  const { heading, details, errorTitle, nextSteps, rerun, ...words } = wording(input);
+  const subject = sanitizeHeader(words.subject);
 
   const body = [
     `<tr><td style="padding:20px 24px;background-color:${c.bad};color:#ffffff;">`,
@@ -52,13 +104,13 @@ export function buildFailureEmail(input: FailureEmailInput): RenderedEmail {
     "</table>",
     "</td></tr>",
     '<tr><td style="padding:16px 24px 0 24px;">',
-    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">Error</h2>`,
+    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">${h(errorTitle)}</h2>`,
     `<pre style="${preStyle}">${h(input.error)}</pre>`,
     "</td></tr>",
     '<tr><td style="padding:16px 24px 0 24px;">',
-    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">Re-run</h2>`,
+    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:22px;color:${c.ink};">${rerun ? "Re-run" : "What to do"}</h2>`,
     `<p style="margin:0 0 8px 0;font-size:14px;line-height:20px;">${h(nextSteps)}</p>`,
-    `<pre style="${preStyle}"><code>${h(input.rerunCommand)}</code></pre>`,
+    ...(rerun ? [`<pre style="${preStyle}"><code>${h(input.rerunCommand)}</code></pre>`] : []),
     "</td></tr>",
     `<tr><td style="padding:20px 24px;font-size:12px;line-height:16px;color:${c.muted};">${h(`Sent by DTC Pulse for run ${input.runId}.`)}</td></tr>`,
   ].join("\n");
@@ -69,14 +121,13 @@ export function buildFailureEmail(input: FailureEmailInput): RenderedEmail {
     "",
     ...details.map(([label, value]) => `${label}: ${value}`),
     "",
-    "ERROR",
+    errorTitle.toUpperCase(),
     input.error,
     "",
-    "RE-RUN",
+    rerun ? "RE-RUN" : "WHAT TO DO",
     nextSteps,
     "",
-    `    ${input.rerunCommand}`,
-    "",
+    ...(rerun ? [`    ${input.rerunCommand}`, ""] : []),
     `Sent by DTC Pulse for run ${input.runId}.`,
     "",
   ].join("\n");

@@ -106,10 +106,12 @@ const JSON_TYPE = { contentType: "application/json" };
  */
 export function rerunCommand(message: RunMessage, config?: Pick<PulseConfig, "mode" | "cloud">): string {
   const step = message.failure?.step ?? "ingest";
+  // A file drop's run is forced (infra/file-drop-start.js): the day's ingest may have succeeded before the drop.
+  const force = message.failure?.fileDrop ? " --force" : "";
   if (config?.mode === "cloud") {
-    return `npm start -- rerun --from ${step} --date ${message.runDate} --project ${config.cloud.projectId}`;
+    return `npm start -- rerun --from ${step} --date ${message.runDate}${force} --project ${config.cloud.projectId}`;
   }
-  return `npm start -- --date ${message.runDate} --from ${step}`;
+  return `npm start -- --date ${message.runDate} --from ${step}${force}`;
 }
 
 /**
@@ -131,6 +133,7 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
     step: failure.step,
     error: failure.error,
     rerunCommand: rerunCommand(message, runtime.config),
+    ...(failure.fileDrop ? { fileDrop: failure.fileDrop } : {}),
   });
   const sent = await mailer.send({
     from: runtime.config.email.from,

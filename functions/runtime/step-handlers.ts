@@ -9,6 +9,7 @@ import {
   createDeadLetterHandler,
   createStepEventHandler,
   DEFAULT_MAX_EVENT_AGE_MS,
+  type FileDropNotifier,
   type HandlerRuntime,
   type StepEventHandler,
 } from "../shared/handler.ts";
@@ -45,6 +46,11 @@ export async function loadStepModules(): Promise<void> {
   await Promise.all(STEPS.map((step) => STEP_MODULES[step.name]()));
 }
 
+/** A dead-lettered file drop's email (notify's), imported when one first comes. */
+const notifyDeadFileDrop: FileDropNotifier = async (message, drop, reason, runtime) => {
+  await (await import("../notify/dead-file-drop.ts")).notifyDeadFileDrop(message, drop, reason, runtime);
+};
+
 /** The failure email (notify's), imported when a step first fails for good. */
 async function notifyFailure(message: RunMessage, runtime: HandlerRuntime): Promise<void> {
   await (await import("../notify/step.ts")).notifyFailure(message, runtime);
@@ -80,5 +86,8 @@ export function createStepHandlers(
       }),
     ]),
   ) as Record<StepName, StepEventHandler>;
-  return { steps, deadLetter: createDeadLetterHandler(runtime, notifyFailure, stepOfTopic) };
+  return {
+    steps,
+    deadLetter: createDeadLetterHandler(runtime, notifyFailure, stepOfTopic, notifyDeadFileDrop),
+  };
 }

@@ -3,6 +3,7 @@
 // transient ones throw so that Pub/Sub retries, up to the dead-letter topic.
 import type { PulseConfig } from "./config.ts";
 import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
+import { type DeadFileDrop, deadFileDrop } from "./dead-letter-drop.ts";
 import { Ledger } from "./ledger.ts";
 import { isStepName, STEP_NAMES, type StepName } from "./pipeline.ts";
 import type { Logger } from "./ports.ts";
@@ -93,20 +94,54 @@ export function createStepEventHandler(
   };
 }
 
+/** Sends what a dead-lettered file drop's email says (notify's notifyDeadFileDrop). */
+export type FileDropNotifier = (
+  message: RunMessage,
+  drop: DeadFileDrop,
+  reason: string,
+  runtime: HandlerRuntime,
+) => Promise<void>;
+
+/**
+ * Why a dead letter's deliveries failed: Pub/Sub's reason if it gave one, and the error the ledger recorded for this
+ * run's last try of the step, when it recorded one.
+ */
+async function deadLetterReason(
+  ledger: Ledger,
+  message: RunMessage,
+  step: StepName,
+  attributes: Record<string, string>,
+): Promise<string> {
+  const reason = attributes.deadLetterReason ?? "the step kept failing after every retry";
+  const record = await ledger.read(message.runDate, step).catch(() => undefined);
+  return record?.status === "failed" && record.runId === message.runId && record.error
+    ? `${reason}; its last error: ${record.error}`
+    : reason;
+}
+
+/** A run id from a dead letter's own id: stable across its redeliveries, so its email goes out once. */
+function deadLetterRunId(prefix: string, id: string | undefined): string {
+  return `${prefix}-${(id ?? "unknown").replace(/[^A-Za-z0-9._:-]/g, "-")}`.slice(0, 120);
+}
+
 /**
  * Messages that exhausted their deliveries land on the dead-letter topic; this handler turns each into the
  * failure email of the step whose topic it came from. A message it cannot read as a run message (Scheduler's
  * `{"trigger":"scheduler"}`, garbage) still produces one: the email says what arrived. A dead letter for a step
  * that has succeeded since, or that a live delivery is running right now, sends nothing: it was not a failure.
+ * A file drop's (the Cloud Storage notification, or the start message the file-drop subscription made of it) is
+ * about the file, not a step: `onFileDrop` says what became of the file.
  */
 export function createDeadLetterHandler(
   runtime: () => Promise<HandlerRuntime>,
   onFailure: (message: RunMessage, runtime: HandlerRuntime) => Promise<void>,
   topicToStep: (topic: string) => StepName | undefined,
+  onFileDrop: FileDropNotifier,
 ): (event: unknown) => Promise<void> {
   return async (event) => {
     const context = await runtime();
     const now = context.ports.clock.now();
+    const timeZone = context.config.shop.timezone;
     const envelope = (
       event as { data?: { message?: { attributes?: Record<string, string>; messageId?: string } } }
     )?.data?.message;
@@ -116,17 +151,37 @@ export function createDeadLetterHandler(
       topicToStep(sourceTopicOfSubscription(attributes.CloudPubSubDeadLetterSourceSubscription)) ??
       (isStepName(attributes.step ?? "") ? (attributes.step as StepName) : undefined) ??
       STEP_NAMES[0];
+    const ledger = new Ledger(context.ports.bucket);
     let message: RunMessage;
     let unreadable: string | undefined;
     try {
-      const data = decodePubSubData(event).data;
+      const decoded = decodePubSubData(event);
+      // When the message was published, not when its dead letter came: stable across the dead letter's redeliveries.
+      const published = decoded.publishTime ? new Date(decoded.publishTime) : now;
+      const when = Number.isNaN(published.getTime()) ? now : published;
+      const drop = deadFileDrop(decoded.data, attributes);
+      if (drop) {
+        const dropMessage = parseRunMessage({
+          // The day the drop's run re-ran: the last complete one when it was dropped (infra/file-drop-start.js).
+          runDate: yesterdayIn(drop.droppedAt ? new Date(drop.droppedAt) : when, timeZone),
+          runId: drop.generation
+            ? deadLetterRunId("file-drop", drop.generation)
+            : deadLetterRunId("dead-letter", envelope?.messageId),
+          trigger: "file-drop",
+          options: { force: true },
+        });
+        const reason = await deadLetterReason(ledger, dropMessage, STEP_NAMES[0], attributes);
+        await onFileDrop(dropMessage, drop, reason, context);
+        return;
+      }
       // The first step also accepts Scheduler's start message, so its dead letters may be one.
       message =
         step === STEP_NAMES[0]
-          ? resolveStartMessage(data, now, context.config.shop.timezone)
-          : parseRunMessage(data);
+          ? resolveStartMessage(decoded.data, when, timeZone)
+          : parseRunMessage(decoded.data);
     } catch (error) {
-      unreadable = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof UndecodableMessageError || error instanceof InvalidMessageError)) throw error;
+      unreadable = error.message;
       context.log.error("dead-lettered message cannot be read; sending the failure email anyway", {
         error: unreadable,
         attributes,
@@ -135,17 +190,13 @@ export function createDeadLetterHandler(
         runDate:
           attributes.runDate && isIsoDate(attributes.runDate)
             ? attributes.runDate
-            : yesterdayIn(now, context.config.shop.timezone),
+            : yesterdayIn(now, timeZone),
         // Stable across redeliveries of this dead letter, so the failure email goes out once.
-        runId: `dead-letter-${(envelope?.messageId ?? "unknown").replace(/[^A-Za-z0-9._:-]/g, "-")}`.slice(
-          0,
-          120,
-        ),
+        runId: deadLetterRunId("dead-letter", envelope?.messageId),
         trigger: "retry",
       });
     }
     if (!message.failure && !unreadable) {
-      const ledger = new Ledger(context.ports.bucket);
       if ((await ledger.read(message.runDate, step))?.status === "succeeded") {
         context.log.info("dead letter for a step that has succeeded since; no failure email", { step });
         return;
@@ -166,7 +217,7 @@ export function createDeadLetterHandler(
           step,
           error: unreadable
             ? `a message for ${step} could not be read and was dead-lettered: ${unreadable}`
-            : (attributes.deadLetterReason ?? "the step kept failing after every retry"),
+            : await deadLetterReason(ledger, message, step, attributes),
           at: now.toISOString(),
         },
       },

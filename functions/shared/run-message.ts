@@ -28,10 +28,28 @@ export const RunOptionsSchema = z
 
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
+/**
+ * A file drop whose start message was dead-lettered, as the dead-letter handler found it recorded: `failed` (ingest
+ * read it and could not load it) or `not-read` (no run has read it since it was dropped; it waits in the inbox).
+ */
+export const FileDropFailureSchema = z
+  .object({
+    file: z.string(),
+    droppedAt: z.string().optional(),
+    outcome: z.enum(["failed", "not-read"]),
+    /** When a file of the same name and size was loaded before this drop (the same export again is skipped). */
+    sameLoadedAt: z.string().optional(),
+  })
+  .strict();
+
+export type FileDropFailure = z.infer<typeof FileDropFailureSchema>;
+
 export const FailureSchema = z.object({
   step: stepName,
   error: z.string(),
   at: z.string(),
+  /** Set when the failure is a dead-lettered file drop's: the email is about the file, not a run. */
+  fileDrop: FileDropFailureSchema.optional(),
 });
 
 const isoDate = z.string().refine(isIsoDate, "a date as YYYY-MM-DD");

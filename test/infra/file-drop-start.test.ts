@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runInNewContext } from "node:vm";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
+import { deadFileDrop } from "../../functions/shared/dead-letter-drop.ts";
 import { resolveStartMessage } from "../../functions/shared/run-message.ts";
 
 interface UdfMessage {
@@ -58,8 +59,26 @@ describe("the file-drop message transform", () => {
     assert.ok(out);
     assert.deepEqual(
       { ...out.attributes },
-      { trigger: "file-drop", object: `${INBOX_PREFIX}orders_export.csv` },
+      {
+        trigger: "file-drop",
+        object: `${INBOX_PREFIX}orders_export.csv`,
+        generation: "1764500000123456",
+        droppedAt: "2026-11-22T09:14:03.120Z",
+        size: "5120",
+      },
     );
+    // Its dead letter names the file either way: as transformed, or as Cloud Storage published it.
+    const original = notification(`${INBOX_PREFIX}orders_export.csv`);
+    const expected = {
+      object: `${INBOX_PREFIX}orders_export.csv`,
+      fileName: "orders_export.csv",
+      droppedAt: "2026-11-22T09:14:03.120Z",
+      sizeBytes: 5120,
+      generation: "1764500000123456",
+    };
+    assert.deepEqual(deadFileDrop(JSON.parse(out.data), out.attributes), expected);
+    assert.deepEqual(deadFileDrop(JSON.parse(original.data), original.attributes), expected);
+    assert.equal(deadFileDrop({ trigger: "scheduler" }, {}), undefined, "a start message is no file drop");
     // What the ingest function's handler makes of it, at 09:14 UTC on 22 November for a Paris shop.
     const message = resolveStartMessage(
       JSON.parse(out.data),

@@ -445,7 +445,14 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
 
   it("grants BigQuery datasets per step, restricting raw and staging, marts readable by the analysts", () => {
     const access = tf.locals.dataset_access as Record<string, { reads: string[]; writes: string[] }>;
-    assert.deepEqual(Object.keys(access).sort(), [...STEP_NAMES].sort(), "every step, and only steps");
+    assert.deepEqual(
+      Object.keys(access).sort(),
+      [...STEP_NAMES, "${(local.dead_letter_key)}"].sort(),
+      "every step, and the dead-letter function",
+    );
+    // The dead-letter function reads what ingest recorded of a dead-lettered file drop, and nothing else.
+    assert.deepEqual(access["${(local.dead_letter_key)}"], { reads: ["ops"], writes: [] });
+    assert.equal(resource(tf, "google_project_iam_member", "job_user").for_each, "${local.dataset_access}");
     const datasets = Object.keys(pipeline.datasets);
     for (const [step, { reads, writes }] of Object.entries(access)) {
       for (const dataset of [...reads, ...writes])

@@ -116,6 +116,7 @@ describe("failure emails and their markers", () => {
       async () => runtime,
       notifyFailure,
       (topic) => (topic === "pulse-ingest" ? "ingest" : topic === "pulse-export" ? "export" : undefined),
+      async () => assert.fail("no file drop here"),
     );
 
   it("emails a dead-lettered Scheduler start message from ingest, for yesterday in the shop's zone", async () => {
@@ -185,6 +186,7 @@ describe("dead letters of a step being run", () => {
         async () => runtime,
         notifyFailure,
         () => "export",
+        async () => assert.fail("no file drop here"),
       );
       await handler(
         toPubSubCloudEvent("pulse-dead-letter", "dl-held", { data: message, attributes: {} }, new Date()),

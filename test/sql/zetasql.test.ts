@@ -97,6 +97,9 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["landed_since", simpleType("STRING")],
   ["meta", simpleType("STRING")],
   ["is_demo", simpleType("BOOL")],
+  ["file_name", simpleType("STRING")],
+  ["dropped_at", simpleType("STRING")],
+  ["size_bytes", simpleType("INT64")],
 ]);
 
 // ops.findings as functions/lib/quality/findings-store.ts writes it (its column list is not exported).
