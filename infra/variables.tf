@@ -221,9 +221,20 @@ variable "connector_credentials" {
 }
 
 variable "secret_values_version" {
-  description = "Bump to send new values of pii_hash_key and smtp_url to Secret Manager (a new secret version, which the functions are pinned to on the same apply). Unchanged, Terraform sends nothing."
+  description = "The version number of every secret that secret_versions does not name. Raising it writes a new version of each of those secrets, the PII key's included, from the values exported at that apply: to rotate one secret, raise its own number in secret_versions instead (infra/README.md, Rotating a secret)."
   type        = number
   default     = 1
+}
+
+variable "secret_versions" {
+  description = "Per secret, the version number of its value, e.g. { smtp_url = 2 }: raising one secret's number writes a new version of that secret only (and redeploys only the functions that read it); the others keep theirs. Keys: pii_hash_key, smtp_url, and the connector, chat and Airbyte secrets of locals.tf (secret_declarations). A secret not named is at secret_values_version."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.secret_versions) : contains(keys(local.secret_declarations), key)])
+    error_message = "secret_versions names a secret that does not exist; its keys are those of local.secret_declarations (pii_hash_key, smtp_url, …)."
+  }
 }
 
 variable "pii_hash_key_secret_id" {

@@ -725,6 +725,32 @@ describe("Terraform: a first apply on an empty project", () => {
     assert.doesNotMatch(tf.text, /example\.com"/, "no example.com address as a value");
   });
 
+  it("rotates one secret without writing a new version of any other, the PII key's above all", () => {
+    // Terraform cannot compare a write-only value with the last one, so a secret's value is sent whenever its
+    // version number changes: that number must be the secret's own. Evaluated as Terraform does, per secret,
+    // before and after rotating the SMTP URL (secret_versions = { smtp_url = 2 }).
+    const expression = String(
+      resource(tf, "google_secret_manager_secret_version", "value").secret_data_wo_version,
+    );
+    const lookup = /^\$\{lookup\(var\.(\w+), each\.key, var\.(\w+)\)\}$/.exec(expression);
+    assert.ok(lookup, `a per-secret version: ${expression}`);
+    assert.deepEqual([lookup[1], lookup[2]], ["secret_versions", "secret_values_version"]);
+    const versionOf = (key: string, perSecret: Record<string, number>, all: number) => perSecret[key] ?? all;
+    const keys = Object.keys(tf.locals.secret_declarations as Json);
+    const base = Number(tf.variables.secret_values_version?.default);
+    assert.deepEqual(tf.variables.secret_versions?.default, {});
+    const rotated = keys.filter(
+      (key) => versionOf(key, {}, base) !== versionOf(key, { smtp_url: base + 1 }, base),
+    );
+    assert.deepEqual(rotated, ["smtp_url"], "only the SMTP URL gets a new version");
+    // A name that is no secret is refused, rather than silently rotating nothing.
+    const validation = (tf.variables.secret_versions?.validation as Block[] | undefined)?.[0];
+    assert.equal(
+      squash(validation?.condition),
+      "${alltrue([for key in keys(var.secret_versions) : contains(keys(local.secret_declarations), key)])}",
+    );
+  });
+
   it("creates every secret with a version before the functions, pins it, and keeps the value out of the state", () => {
     const version = resource(tf, "google_secret_manager_secret_version", "value");
     assert.equal(version.for_each, "${local.secrets}");
@@ -732,7 +758,10 @@ describe("Terraform: a first apply on an empty project", () => {
     assert.equal(version.secret, "${google_secret_manager_secret.secret[each.key].id}");
     assert.equal(version.secret_data, undefined, "never secret_data: it would be stored in the state");
     assert.equal(version.secret_data_wo, "${local.secret_values[each.key]}");
-    assert.equal(version.secret_data_wo_version, "${var.secret_values_version}");
+    assert.equal(
+      version.secret_data_wo_version,
+      "${lookup(var.secret_versions, each.key, var.secret_values_version)}",
+    );
     const values = tf.locals.secret_values as Record<string, string>;
     assert.deepEqual(Object.keys(values).sort(), Object.keys(tf.locals.secret_declarations as Json).sort());
     for (const value of Object.values(values)) {
