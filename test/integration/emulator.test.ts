@@ -420,7 +420,8 @@ describe("the daily run through the Pub/Sub emulator and functions-framework", {
     assert.deepEqual(end, {
       outcome: "failed",
       step: "report",
-      error: "the step kept failing after every retry",
+      // The dead-letter email names the last error the step's ledger recorded for this run.
+      error: "the step kept failing after every retry; its last error: storage answered 503",
     });
 
     const deliveries = pipeline.servers.deliveries.slice(deliveriesBefore);
