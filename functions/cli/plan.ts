@@ -18,6 +18,7 @@ import {
   piiKeyPads,
 } from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
+import { exportPeriods, exportPeriodsParam } from "../transform/export-periods.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
 import { formatBytes } from "../lib/bytes.ts";
 
@@ -69,7 +70,10 @@ export async function planRun(
         const pads = await piiKeyPads(ports.secrets);
         // As transform: all history, through the newest run date built when that is after this one.
         const allHistory = { start: HISTORY_START, end: window.end };
-        const settings = await historySettingsOf(ports.warehouse, config, pads);
+        const opsTables = (await ports.warehouse.listTables(DATASETS.ops)).map((table) => table.name);
+        const settings = await historySettingsOf(ports.warehouse, config, pads, opsTables);
+        // As transform: the days the ad platforms' exports cover, which unified.source_coverage reads.
+        const periods = exportPeriodsParam(await exportPeriods(ports.warehouse, opsTables));
         const changed = changedHistorySettings(settings.built, settings.now);
         const warm =
           !message.options.fullRefresh &&
@@ -95,7 +99,7 @@ export async function planRun(
           if (canDryRun(ports.warehouse)) {
             const bytes = await ports.warehouse.estimateBytes(
               readSql(modelPath(model)),
-              modelParams({ message, config }, modelRange, { ...pads }),
+              modelParams({ message, config }, modelRange, { ...pads }, periods),
             );
             totalBytes += bytes;
             estimate = `, scans ~${formatBytes(bytes)}`;

@@ -307,15 +307,19 @@ export const COVERAGE_CHANGE_COLUMNS: readonly LoadColumn[] = [
   { name: "day", type: "DATE" },
 ];
 
-/** The days before `windowStart` whose coverage a full rebuild would give otherwise (stale_coverage_days.sql). */
+/**
+ * The days before `windowStart` whose coverage a full rebuild would give otherwise (stale_coverage_days.sql), with
+ * the expected sources and the exports' periods the models were built with (JSON arrays).
+ */
 export async function staleCoverageDays(
   warehouse: Warehouse,
   windowStart: string,
   expectedSources: string,
+  exportPeriods: string,
 ): Promise<string[]> {
   const rows = await warehouse.query<{ day: string }>(
     readQuery("transform/stale_coverage_days"),
-    { window_start: windowStart, expected_sources: expectedSources },
+    { window_start: windowStart, expected_sources: expectedSources, export_periods: exportPeriods },
     { label: "days whose source coverage is out of date", maxRows: 100_000 },
   );
   return rows.map((row) => String(row.day).slice(0, 10));

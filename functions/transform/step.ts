@@ -45,6 +45,7 @@ import {
   sameHistorySettings,
   saveHistorySettings,
 } from "./history-settings.ts";
+import { exportPeriods, exportPeriodsParam } from "./export-periods.ts";
 
 /** The catalogue: a change to a product there reaches back to every day the product sold. */
 export const CATALOGUE_MODEL = "staging.stg_shopify_products";
@@ -164,16 +165,21 @@ export function expectedSourcesParam(config: Pick<StepContext["config"], "qualit
   );
 }
 
-/** What every model is run with: the window, the channel reference list, the expected sources and the PII key's pads. */
+/**
+ * What every model is run with: the window, the channel reference list, the expected sources, the days the ad
+ * platforms' exports cover (`exportPeriodsJson`: exportPeriodsParam, "[]" before any export) and the PII key's pads.
+ */
 export function modelParams(
   context: Pick<StepContext, "message" | "config">,
   window: DateWindow,
   piiKey: SqlParams,
+  exportPeriodsJson: string,
 ): SqlParams {
   return {
     ...windowParams(context, window),
     channels: channelsParam(),
     expected_sources: expectedSourcesParam(context.config),
+    export_periods: exportPeriodsJson,
     ...piiKey,
   };
 }
@@ -216,6 +222,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     LAYERS.map((layer, index) => [layer, new Set((layerTables[index] ?? []).map((table) => table.name))]),
   );
   const opsTables = opsTableList.map((table) => table.name);
+  // The days the ad platforms' exports cover, read once: the coverage of every day built and of older days.
+  const periods = exportPeriodsParam(await exportPeriods(warehouse, opsTables));
 
   const rows: Record<string, number> = {};
   let fullBuilds = 0;
@@ -302,7 +310,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ? await recataloguedProducts(
           warehouse,
           readSql(modelPath(products)),
-          modelParams(context, modelWindow(products, keyedWindow), piiKey),
+          modelParams(context, modelWindow(products, keyedWindow), piiKey, periods),
         )
       : NO_CATALOGUE_CHANGE;
   const recatalogued = warm ? bothCatalogueChanges(pendingChanges, detected) : NO_CATALOGUE_CHANGE;
@@ -325,7 +333,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
             dataset: model.layer,
             table: model.name,
             sql: readSql(modelPath(model)),
-            params: modelParams(context, window, piiKey),
+            params: modelParams(context, window, piiKey, periods),
             partitionColumn: model.partitionColumn,
             clusterBy: model.clusterBy,
             uniqueKey: model.uniqueKey,
@@ -377,7 +385,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       dataset: model.layer,
       table: model.name,
       sql: readSql(modelPath(model)),
-      params: modelParams(context, window, piiKey),
+      params: modelParams(context, window, piiKey, periods),
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,
@@ -423,12 +431,13 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   if (pendingChanges.productIds.length || pendingChanges.skus.length || detected.productIds.length)
     await keepCatalogueChanges(warehouse, NO_CATALOGUE_CHANGE);
   // The source coverage of days before the window, and the marts' completeness copied from it: a platform back
-  // after an outage longer than the window, or a source the settings now expect or no longer expect. Asked after
+  // after an outage longer than the window, an export that covers a gap between two others (or opens one), or a
+  // source the settings now expect or no longer expect. Asked after
   // the main pass has rebuilt the window's coverage; kept as pending before the rebuild, which makes the days
   // undetectable, for the retry of a run that dies before the marts are rebuilt too.
   const pendingCoverage = await pendingCoverageDays(warehouse, opsTables);
   const staleCoverage = warm
-    ? await staleCoverageDays(warehouse, incrementalWindow.start, expectedSourcesParam(config))
+    ? await staleCoverageDays(warehouse, incrementalWindow.start, expectedSourcesParam(config), periods)
     : [];
   const coverageDays = warm ? [...new Set([...pendingCoverage, ...staleCoverage])].sort() : [];
   if (staleCoverage.length) await keepCoverageChanges(warehouse, coverageDays);

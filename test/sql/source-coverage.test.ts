@@ -1,8 +1,16 @@
 // unified.source_coverage and the completeness columns of the marts, on hand-made raw rows: a source that has
 // not landed through a day makes the day incomplete, unless the shop's settings say it does not use the source.
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { BUILTIN_FORMATS } from "../../functions/ingest/builtin-formats.ts";
+import { ingestDrop } from "../../functions/ingest/file-drop.ts";
+import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
 import {
   buildModels,
   differencesFromFullRebuild,
@@ -353,3 +361,190 @@ describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
     });
   });
 });
+
+// A shop whose Meta data arrives only as Ads Manager exports, through the real ingest: one export for the 1st to
+// the 3rd and one for the 16th to the 20th leave the 4th to the 15th covered by no export, with nothing landed for
+// them. Orders and Google Ads (Airbyte) every day; the shop runs no TikTok ads (its settings say so).
+describe(
+  "source coverage of a platform that arrives as exports",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const env = {
+      PULSE_SETTINGS: JSON.stringify({
+        version: 1,
+        quality: { sources: { tiktok_ads: { expected: false } } },
+      }),
+    };
+    const LANDED_FIRST = "2026-11-21T03:00:00Z";
+    const LANDED_NEXT = "2026-11-22T06:00:00Z";
+    let shop: DuckDbWarehouse | undefined;
+    let bucketDir: string | undefined;
+    afterEach(async () => {
+      await shop?.close();
+      shop = undefined;
+      if (bucketDir) await rm(bucketDir, { recursive: true, force: true });
+      bucketDir = undefined;
+    });
+
+    /** An Ads Manager export by day: one ad that spent 30.00 (300 impressions, 9 link clicks) on each of `days`. */
+    const metaExport = (days: readonly string[]) =>
+      [
+        '"Reporting starts","Reporting ends","Campaign name","Ad set name","Ad name","Day","Impressions","Amount spent (USD)","Link clicks"',
+        ...days.map((day) => `${day},${day},"Prospecting","Broad","Video",${day},300,30.00,9`),
+      ].join("\n") + "\n";
+
+    /** Drops an export into the inbox and ingests it as the ingest step does, at `at`. */
+    async function dropExport(warehouse: DuckDbWarehouse, name: string, days: readonly string[], at: string) {
+      bucketDir ??= await mkdtemp(join(tmpdir(), "pulse-coverage-"));
+      const bucket = new FolderBucket(bucketDir);
+      await bucket.write(`${INBOX_PREFIX}${name}`, metaExport(days));
+      const { manifest } = await ingestDrop(
+        { warehouse, bucket, clock: { now: () => new Date(at) }, log: silentLogger() },
+        {
+          runDate: at.slice(0, 10),
+          shopTimezone: "America/New_York",
+          shopCurrency: "USD",
+          formats: BUILTIN_FORMATS,
+          chunkSize: 500,
+          latestEventDate: "2026-11-23",
+        },
+        `${INBOX_PREFIX}${name}`,
+      );
+      assert.equal(manifest.status, "loaded", manifest.error ?? "");
+      return { start: manifest.periodStart ?? "", end: manifest.periodEnd ?? "" };
+    }
+
+    /**
+     * Whether Meta had landed for each day, worked out from the exports alone: through its newest day, except a day
+     * between the first and the last exported day that no export's period covers and no row is dated.
+     */
+    function metaLanded(
+      days: readonly string[],
+      periods: readonly { start: string; end: string }[],
+      daysWithRows: ReadonlySet<string>,
+    ): [string, boolean][] {
+      const covered = (day: string) => periods.some((period) => period.start <= day && day <= period.end);
+      const first = periods.map((period) => period.start).sort()[0] ?? "";
+      const last =
+        periods
+          .map((period) => period.end)
+          .sort()
+          .at(-1) ?? "";
+      const newest = [last, ...daysWithRows].sort().at(-1) ?? "";
+      return days.map((day) => [
+        day,
+        day <= newest && (day < first || day > last || covered(day) || daysWithRows.has(day)),
+      ]);
+    }
+
+    // Meta's incomplete days in the channel mart (a complete day without spend or orders has no Meta row).
+    const metaIncompleteDays = async (warehouse: DuckDbWarehouse) =>
+      (
+        await warehouse.query(
+          `SELECT CAST(date AS STRING) AS date FROM marts.marketing_daily_channel
+         WHERE channel = 'meta' AND NOT is_complete ORDER BY date`,
+        )
+      ).map((row) => String(row.date));
+    const notLanded = (days: readonly [string, boolean][]) =>
+      days.filter(([, landed]) => !landed).map(([day]) => day);
+
+    const kpiMissingByDay = async (warehouse: DuckDbWarehouse) =>
+      (
+        await warehouse.query(
+          "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
+        )
+      ).map((row) => [row.date, row.is_complete, row.missing_sources]);
+
+    const landedByDay = async (warehouse: DuckDbWarehouse) =>
+      (
+        await warehouse.query(
+          `SELECT CAST(date AS STRING) AS date, has_landed FROM unified.source_coverage
+         WHERE source = 'facebook_ads' ORDER BY date`,
+        )
+      ).map((row): [string, boolean] => [String(row.date), row.has_landed === true]);
+
+    it("marks the days between two exports that none covers incomplete, and complete once an export covers them", async () => {
+      const warehouse = await openFixtureWarehouse();
+      shop = warehouse;
+      const landedAt = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
+      await insertRaw(
+        warehouse,
+        "shopify_orders",
+        novemberDays(1, 20).map((day, index) => landedAt(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
+      );
+      await insertRaw(
+        warehouse,
+        "google_ads_campaign_stats",
+        novemberDays(1, 20).map((day) => landedAt(googleDay(day), LANDED_FIRST)),
+      );
+      const periods = [
+        await dropExport(warehouse, "meta-1-3.csv", novemberDays(1, 3), LANDED_FIRST),
+        await dropExport(warehouse, "meta-16-20.csv", novemberDays(16, 20), LANDED_FIRST),
+      ];
+      assert.deepEqual(periods, [
+        { start: "2026-11-01", end: "2026-11-03" },
+        { start: "2026-11-16", end: "2026-11-20" },
+      ]);
+      await buildModels(warehouse, "2026-11-20", { fullRefresh: true, env });
+
+      const rowDays = new Set([...novemberDays(1, 3), ...novemberDays(16, 20)]);
+      const expected = metaLanded(novemberDays(1, 20), periods, rowDays);
+      assert.deepEqual(notLanded(expected), novemberDays(4, 15), "the independent computation's gap");
+      assert.deepEqual(await landedByDay(warehouse), expected);
+      assert.deepEqual(await metaIncompleteDays(warehouse), notLanded(expected));
+      // Google Ads, synced by Airbyte, is complete every day: a day is incomplete for Meta only.
+      assert.deepEqual(
+        await kpiMissingByDay(warehouse),
+        expected.map(([day, landed]) => [day, landed, landed ? null : "facebook_ads"]),
+      );
+      // A gap stays a gap: a daily run (window the 13th to the 20th) finds nothing out of date before its window.
+      const again = await buildModels(warehouse, "2026-11-20", { env });
+      assert.equal(again.metrics?.coverageDays, 0, "the gap's days are not rebuilt every morning");
+      assert.deepEqual(await landedByDay(warehouse), expected);
+
+      // A third export covers the 4th to the 15th: Meta ran on the 4th and the 15th and was paused in between (no
+      // rows: nothing delivered). The next day's daily run (window the 14th to the 21st) rebuilds the 4th as a late
+      // change; the 5th to the 13th, no row of which changed, only the stale-coverage check finds.
+      await insertRaw(warehouse, "shopify_orders", [
+        landedAt(order(21, "2026-11-21T15:00:00Z"), LANDED_NEXT),
+      ]);
+      await insertRaw(warehouse, "google_ads_campaign_stats", [
+        landedAt(googleDay("2026-11-21"), LANDED_NEXT),
+      ]);
+      const filled = ["2026-11-04", "2026-11-15"];
+      periods.push(await dropExport(warehouse, "meta-4-15.csv", filled, LANDED_NEXT));
+      assert.deepEqual(periods[2], { start: "2026-11-04", end: "2026-11-15" });
+      const daily = await buildModels(warehouse, "2026-11-21", { env });
+      assert.equal(daily.metrics?.lateDays, 1, "the 4th");
+      assert.equal(daily.metrics?.coverageDays, novemberDays(5, 13).length);
+
+      for (const day of filled) rowDays.add(day);
+      const now = metaLanded(novemberDays(1, 21), periods, rowDays);
+      assert.deepEqual(notLanded(now), ["2026-11-21"], "Meta has no export for the 21st yet");
+      assert.deepEqual(await landedByDay(warehouse), now);
+      assert.deepEqual(await metaIncompleteDays(warehouse), notLanded(now));
+      assert.deepEqual(
+        await kpiMissingByDay(warehouse),
+        now.map(([day, landed]) => [day, landed, landed ? null : "facebook_ads"]),
+      );
+      // From the raw rows: Google spent 20 a day, Meta 30 on the 4th and nothing on the 5th, a complete day.
+      const spend = await warehouse.query(
+        `SELECT CAST(date AS STRING) AS date, ad_spend, is_complete FROM marts.daily_kpis
+       WHERE date BETWEEN DATE '2026-11-04' AND DATE '2026-11-05' ORDER BY date`,
+      );
+      assert.deepEqual(
+        spend.map((row) => [row.date, Number(row.ad_spend), row.is_complete]),
+        [
+          ["2026-11-04", 20 + 30, true],
+          ["2026-11-05", 20, true],
+        ],
+      );
+      const differing = Object.entries(
+        await differencesFromFullRebuild(warehouse, "2026-11-21", { env }),
+      ).filter(([, rows]) => rows > 0);
+      assert.deepEqual(differing, [], "the daily run's tables are the full rebuild's");
+      const next = await buildModels(warehouse, "2026-11-21", { env });
+      assert.equal(next.metrics?.coverageDays, 0, "nothing left out of date");
+    });
+  },
+);

@@ -395,9 +395,12 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
       const fake = fakeFor(historyDays, config.lookbackDays + 1);
       const warehouse = new BigQueryWarehouse(fake, SETTINGS);
       const message = parseRunMessage({ runDate: RUN_DATE, runId: "scheduler-test", trigger: "scheduler" });
-      const params = modelParams({ message, config }, runWindow(RUN_DATE, config.lookbackDays), {
-        ...(await piiKeyPads(fixedSecrets())),
-      });
+      const params = modelParams(
+        { message, config },
+        runWindow(RUN_DATE, config.lookbackDays),
+        { ...(await piiKeyPads(fixedSecrets())) },
+        "[]",
+      );
       let total = 0;
       for (const model of MODELS.filter((candidate) => candidate.layer === "staging")) {
         total += await warehouse.estimateBytes(readSql(modelPath(model)), params, { label: model.name });

@@ -1,0 +1,67 @@
+// The days an ad platform's exports cover, for unified.source_coverage (the @export_periods parameter): a platform
+// whose data arrives as file drops has landed a day only where an export covers it or a row is dated that day, so
+// a day between two exports that none covers is incomplete, not a day of no spend. A platform with no export
+// (synced by Airbyte or a connector) has no period, and its coverage is its newest day's alone.
+import { addDays } from "../lib/calendar.ts";
+import { readQuery } from "../lib/sql/queries.ts";
+import { FILE_DROPS_TABLE } from "../shared/pipeline.ts";
+import type { Warehouse } from "../shared/ports.ts";
+import { SOURCES } from "../shared/sources.ts";
+
+/** The days one source's exports cover, first and last day included. */
+export interface ExportPeriod {
+  source: string;
+  start: string;
+  end: string;
+}
+
+/** The ad platforms, by the raw table their exports land in (Shopify's exports are not ad exports). */
+const AD_SOURCES_BY_TABLE = new Map(
+  SOURCES.filter((source) => source.name !== "shopify").map((source) => [source.freshnessTable, source.name]),
+);
+
+/**
+ * Pure: the periods of each source's exports as the fewest ranges that cover the same days (overlapping and
+ * adjacent periods joined), sorted by source and start: a shop dropping an export a day has one range, not one a
+ * day, whatever its age.
+ */
+export function mergeExportPeriods(periods: readonly ExportPeriod[]): ExportPeriod[] {
+  const sorted = [...periods].sort(
+    (a, b) =>
+      a.source.localeCompare(b.source) || a.start.localeCompare(b.start) || a.end.localeCompare(b.end),
+  );
+  const merged: ExportPeriod[] = [];
+  for (const period of sorted) {
+    const last = merged.at(-1);
+    if (last && last.source === period.source && period.start <= addDays(last.end, 1)) {
+      if (period.end > last.end) last.end = period.end;
+    } else merged.push({ ...period });
+  }
+  return merged;
+}
+
+/** The ad exports' periods, merged (none before any file was dropped). `opsTables`: the ops tables' names. */
+export async function exportPeriods(
+  warehouse: Warehouse,
+  opsTables: readonly string[],
+): Promise<ExportPeriod[]> {
+  if (!opsTables.includes(FILE_DROPS_TABLE)) return [];
+  const rows = await warehouse.query<{ raw_table: string; period_start: string; period_end: string }>(
+    readQuery("transform/export_periods"),
+    { ad_tables: JSON.stringify([...AD_SOURCES_BY_TABLE.keys()]) },
+    { label: "ad export periods", maxRows: 100_000 },
+  );
+  return mergeExportPeriods(
+    rows.flatMap((row) => {
+      const source = AD_SOURCES_BY_TABLE.get(row.raw_table);
+      return source
+        ? [{ source, start: String(row.period_start).slice(0, 10), end: String(row.period_end).slice(0, 10) }]
+        : [];
+    }),
+  );
+}
+
+/** The periods as unified.source_coverage's @export_periods: a JSON array of {source, start, end}. */
+export function exportPeriodsParam(periods: readonly ExportPeriod[]): string {
+  return JSON.stringify(periods.map(({ source, start, end }) => ({ source, start, end })));
+}
