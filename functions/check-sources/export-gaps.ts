@@ -1,6 +1,7 @@
 // Pure rule: an ad platform's data that arrives as file drops is complete only for the days an export covers. A
-// day between two exports that none covers, with nothing landed for it, reads as a day of no spend, and the
-// freshness check (newest day landed) cannot see it: a missing export in the middle of the month.
+// day between two exports that none covers, with nothing landed for it, is incomplete (unified.source_coverage
+// says so too), and the freshness check (newest day landed) cannot see it: a missing export in the middle of the
+// month.
 import { addDays } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import type { SourceDefinition } from "../shared/sources.ts";
@@ -69,6 +70,6 @@ export function exportGapFinding(
     metric: "days_uncovered",
     observed: gaps.length,
     expected: "every day between the first and the last export covered by one",
-    message: `No ${source.label} export covers ${dayRanges(gaps)} (${gaps.length} day${one ? "" : "s"} between the exports dropped), and nothing landed for ${one ? "it" : "them"}: ${one ? "its" : "their"} spend counts as 0 and the day${one ? "" : "s"} as complete. If ads ran then, drop a ${source.label} export that covers ${one ? "it" : "them"}.`,
+    message: `No ${source.label} export covers ${dayRanges(gaps)} (${gaps.length} day${one ? "" : "s"} between the exports dropped), and nothing landed for ${one ? "it" : "them"}: ${one ? "it counts" : "they count"} as incomplete, ${one ? "its" : "their"} ${source.label} spend unknown. Drop a ${source.label} export that spans ${one ? "it" : "them"}, from a day before to a day after: an export covers every day from its first row's to its last row's, so days of no spend inside it count as complete.`,
   };
 }

@@ -69,7 +69,7 @@ describe("days no export covers", () => {
     assert.equal(finding?.severity, "warning");
     assert.equal(
       finding?.message,
-      "No Meta Ads export covers 2026-11-20 (1 day between the exports dropped), and nothing landed for it: its spend counts as 0 and the day as complete. If ads ran then, drop a Meta Ads export that covers it.",
+      "No Meta Ads export covers 2026-11-20 (1 day between the exports dropped), and nothing landed for it: it counts as incomplete, its Meta Ads spend unknown. Drop a Meta Ads export that spans it, from a day before to a day after: an export covers every day from its first row's to its last row's, so days of no spend inside it count as complete.",
     );
     assert.equal(exportGapFinding(META, []), undefined);
   });
