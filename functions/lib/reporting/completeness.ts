@@ -59,8 +59,35 @@ export function lastLandedDay(daily: readonly DailyKpiRow[], source: string, run
 }
 
 /**
+ * The latest days before `runDate` on which the source is missing, one after the other (days without a row
+ * between them count with them): a gap between two of its exports. Undefined when it is missing on none.
+ */
+function latestGap(
+  daily: readonly DailyKpiRow[],
+  source: string,
+  runDate: string,
+): { from: string; to: string } | undefined {
+  const { byDate, first } = indexedDays(daily);
+  if (first === undefined) return undefined;
+  let to: string | undefined;
+  let from: string | undefined;
+  for (let day = addDays(runDate, -1); day >= first; day = addDays(day, -1)) {
+    const row = byDate.get(day);
+    if (!row) continue;
+    const missing = missingSourcesOf(row).includes(source);
+    if (missing) {
+      to ??= day;
+      from = day;
+    } else if (to !== undefined) break;
+  }
+  return to !== undefined && from !== undefined ? { from, to } : undefined;
+}
+
+/**
  * "excludes Meta, TikTok: no data since Tue 24 Nov", or, when they stopped on different days,
- * "excludes Meta (no data since Mon 23 Nov), TikTok (no data since Tue 24 Nov)".
+ * "excludes Meta (no data since Mon 23 Nov), TikTok (no data since Tue 24 Nov)". A source that landed on the run
+ * date but is missing on earlier days (a gap between two exports) is said by those days: "no data for 11–15 Nov
+ * 2026".
  */
 export function missingSourcesCaveat(
   daily: readonly DailyKpiRow[],
@@ -71,6 +98,11 @@ export function missingSourcesCaveat(
   if (sources.length === 0) return "";
   const since = (source: string) => {
     const day = lastLandedDay(daily, source, runDate);
+    if (day === runDate) {
+      // Landed on the run date, missing before: days between two exports that none covers.
+      const gap = latestGap(daily, source, runDate);
+      if (gap) return `no data for ${formatDateRange(gap.from, gap.to, locale)}`;
+    }
     return day ? `no data since ${formatWeekdayDate(day, locale)}` : "no data in the report's history";
   };
   const names = sources.map(sourceDisplayName);
