@@ -76,7 +76,8 @@ resource "google_bigquery_table" "raw" {
   }
 
   # Airbyte adds the columns a source gains (and BigQuery reports INT64 as INTEGER): the live schema is theirs
-  # from now on. A column added to raw-schemas.ts later is added with ALTER TABLE … ADD COLUMN (infra/README.md).
+  # from now on. A column added to raw-schemas.ts later is added by ingest's ALTER TABLE … ADD COLUMN IF NOT EXISTS
+  # (functions/ingest/raw-tables.ts; infra/README.md).
   lifecycle {
     ignore_changes = [schema]
   }

@@ -52,6 +52,7 @@ export const ORDER_COLUMNS = [
   "shipping_address",
   "discount_codes",
   "note_attributes",
+  "test",
   ...AIRBYTE_COLUMNS,
 ];
 
@@ -486,6 +487,8 @@ function writeOrderRow(
   writer.json(row.shippingAddress);
   writer.json(row.discountText);
   writer.json(row.noteText);
+  // The demo shop's checkouts are real sales; Airbyte lands Shopify's flag as false.
+  writer.bool(false);
 }
 
 function clickId(rng: Rng): string {

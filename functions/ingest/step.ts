@@ -184,8 +184,10 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   }
 
   // Sources with nothing landed yet get their declared tables, empty, so the models can read them.
-  const created = await ensureRawTables(warehouse, RAW_TABLES);
+  const { created, extended } = await ensureRawTables(warehouse, RAW_TABLES);
   if (created.length) context.log.info("created empty raw tables", { tables: created });
+  if (Object.keys(extended).length)
+    context.log.info("added the columns declared since these raw tables were made", { columns: extended });
 
   // The platform APIs, for the sources whose connector is on (README, Connectors); each fails on its own.
   const connectors = await runConnectors(context);

@@ -138,6 +138,11 @@ export interface Warehouse {
   materialize(request: MaterializeRequest): Promise<MaterializeResult>;
   /** Loads a small batch of rows (findings, parsed file drops), replacing one partition's rows. */
   load(request: LoadRequest): Promise<{ rowsWritten: number }>;
+  /**
+   * Adds to an existing dataset.table the given columns it lacks, empty (NULL) on its rows so far: a raw table
+   * made before its source's declared columns grew.
+   */
+  addColumns(dataset: string, table: string, columns: readonly LoadColumn[]): Promise<void>;
   /** Tables of a dataset with their columns (an empty list when the dataset does not exist). */
   listTables(dataset: string): Promise<TableInfo[]>;
   /**

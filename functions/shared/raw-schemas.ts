@@ -76,6 +76,12 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
       { name: "shipping_address", type: "JSON", description: "{country_code, province_code, city, zip}" },
       { name: "discount_codes", type: "JSON" },
       { name: "note_attributes", type: "JSON" },
+      {
+        name: "test",
+        type: "BOOL",
+        description:
+          "a test order (Shopify's Order.test: Bogus gateway, test mode): left out of every figure",
+      },
       ...airbyteColumns,
     ],
   },

@@ -4,7 +4,8 @@
 -- cluster: order_id
 -- materialization: partitions
 --
--- One row per Shopify order (the latest version Airbyte landed), for order days in the run window.
+-- One row per Shopify order (the latest version Airbyte landed), for order days in the run window; test orders
+-- are left out.
 -- PII: email and phone leave this model only as HMAC-SHA256 hashes under the secret key (see docs in README).
 WITH
 
@@ -84,7 +85,10 @@ latest_version AS (
   LEFT JOIN landed_more_than_once ON landed_more_than_once.id = raw_orders.id
   LEFT JOIN newest_of_several ON newest_of_several._airbyte_raw_id = raw_orders._airbyte_raw_id
   -- An order landed once, or the newest version of one landed several times.
-  WHERE landed_more_than_once.id IS NULL OR newest_of_several._airbyte_raw_id IS NOT NULL
+  WHERE (landed_more_than_once.id IS NULL OR newest_of_several._airbyte_raw_id IS NOT NULL)
+    -- Shopify's test orders (a checkout tried with the Bogus gateway or in test mode) are no sale: Shopify's own
+    -- reports leave them out, and so does every figure here. An export that does not say is no test order.
+    AND NOT COALESCE(raw_orders.test, FALSE)
 ),
 
 utm_channels AS (

@@ -321,4 +321,37 @@ describe("reconciliation", () => {
       await bench.close();
     }
   });
+
+  it("a test order lands marked as one and counts on neither side", async () => {
+    const data = buildPlatformData(6, RUN_DATE, 30);
+    const inWindowOrders = data.shopifyOrders.filter(
+      (order) => !order.cancelledAt && inWindow(dayIn(order.createdAt, data.shopTimezone)),
+    );
+    // Three of the window's orders were checkouts tried in test mode.
+    const tests = inWindowOrders.slice(0, 3);
+    for (const order of tests) order.test = true;
+    const sales = inWindowOrders.filter((order) => !order.test);
+    const revenue = sales.reduce((sum, order) => sum + Number(order.totalPriceSet?.shopMoney.amount ?? 0), 0);
+    const bench = await openBench(data);
+    try {
+      await bench.pull(RUN_DATE, PULL_ALL);
+      const landed = await bench.rows<{ id: string; test: boolean | null }>(
+        "SELECT CAST(id AS VARCHAR) AS id, test FROM raw.shopify_orders WHERE test",
+      );
+      assert.deepEqual(
+        [...new Set(landed.map((row) => row.id))].sort(),
+        tests.map((order) => order.id.split("/").at(-1)).sort(),
+      );
+      const result = await runReconciliation(bench.context(RUN_DATE, PULL_ALL), bench.io);
+      const entry = (metric: string) =>
+        result.entries.find((item) => item.source === "shopify" && item.metric === metric);
+      assert.equal(entry("orders")?.status, "MATCH");
+      assert.equal(entry("orders")?.api, sales.length);
+      assert.equal(entry("orders")?.warehouse, sales.length);
+      assert.equal(entry("revenue")?.status, "MATCH");
+      assert.equal(Math.round((entry("revenue")?.api ?? 0) * 100), Math.round(revenue * 100));
+    } finally {
+      await bench.close();
+    }
+  });
 });

@@ -43,6 +43,7 @@ export function orderNode(row: Raw): ShopifyOrderNode {
     updatedAt: instant(row.updated_at) ?? "",
     processedAt: instant(row.processed_at),
     cancelledAt: instant(row.cancelled_at),
+    test: row.test === true,
     currencyCode: currency,
     displayFinancialStatus: upper(row.financial_status),
     displayFulfillmentStatus: upper(row.fulfillment_status),

@@ -340,6 +340,7 @@ export async function startPlatformServer(
             id: order.id,
             createdAt: order.createdAt,
             cancelledAt: order.cancelledAt,
+            test: order.test ?? false,
             totalPriceSet: order.totalPriceSet,
           }
         : order,

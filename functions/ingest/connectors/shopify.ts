@@ -48,6 +48,8 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
     updated_at: order.updatedAt,
     processed_at: order.processedAt,
     cancelled_at: order.cancelledAt,
+    // Absent from a capture made before the connector asked for it: unknown, which staging reads as no test.
+    test: order.test ?? null,
     currency: order.currencyCode,
     financial_status: lower(order.displayFinancialStatus),
     fulfillment_status: lower(order.displayFulfillmentStatus),

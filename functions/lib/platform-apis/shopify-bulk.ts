@@ -19,7 +19,7 @@ export function bulkOrdersQuery(search: string): string {
   return `{
   orders(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
     edges { node {
-      id name email phone createdAt updatedAt processedAt cancelledAt currencyCode
+      id name email phone createdAt updatedAt processedAt cancelledAt test currencyCode
       displayFinancialStatus displayFulfillmentStatus
       subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
       totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }

@@ -48,6 +48,8 @@ export interface ShopifyOrderNode {
   updatedAt: string;
   processedAt: string | null;
   cancelledAt: string | null;
+  /** Shopify's test order flag (a checkout with the Bogus gateway or in test mode); absent in older captures. */
+  test?: boolean;
   currencyCode: string;
   displayFinancialStatus: string | null;
   displayFulfillmentStatus: string | null;
@@ -154,7 +156,7 @@ export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $que
 export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id name email phone createdAt updatedAt processedAt cancelledAt currencyCode
+      id name email phone createdAt updatedAt processedAt cancelledAt test currencyCode
       displayFinancialStatus displayFulfillmentStatus
       subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
       totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
@@ -178,7 +180,7 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
 
 export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
-    nodes { id createdAt cancelledAt totalPriceSet { ${MONEY} } }
+    nodes { id createdAt cancelledAt test totalPriceSet { ${MONEY} } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -321,7 +323,13 @@ export class ShopifyApi {
     from: string,
     to: string,
   ): AsyncGenerator<
-    { id: string; createdAt: string; cancelledAt: string | null; totalPriceSet: Money | null }[]
+    {
+      id: string;
+      createdAt: string;
+      cancelledAt: string | null;
+      test?: boolean;
+      totalPriceSet: Money | null;
+    }[]
   > {
     yield* this.pages("orders", ORDER_TOTALS_QUERY, `created_at:>='${from}' AND created_at:<'${to}'`);
   }
@@ -334,7 +342,8 @@ export class ShopifyApi {
     const totals: DailyTotals = new Map();
     for await (const orders of this.ordersCreatedBetween(from, to)) {
       for (const order of orders) {
-        if (order.cancelledAt) continue;
+        // As the warehouse counts them (sql/queries/check-sources/reconciliation_shopify.sql).
+        if (order.cancelledAt || order.test) continue;
         addTotals(totals, localDate(new Date(order.createdAt), timeZone), {
           orders: 1,
           revenue: Number(order.totalPriceSet?.shopMoney.amount ?? 0),

@@ -114,6 +114,13 @@ export function keyedMergeScript(
  * Binds @rows (ARRAY<STRUCT>) and, with a replaced column, @replace_value. JSON travels as STRING (PARSE_JSON on
  * the way in): a STRUCT field of type JSON is not a parameter type. A DATE replaced column partitions the table.
  */
+/** ALTER TABLE … ADD COLUMN IF NOT EXISTS for each column, in one statement (one metadata update of the table). */
+export function addColumnsStatement(target: string, columns: readonly LoadColumn[]): string {
+  return `ALTER TABLE ${target} ${columns
+    .map((column) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column.name)} ${column.type}`)
+    .join(", ")}`;
+}
+
 export function loadScript(
   target: string,
   columns: readonly LoadColumn[],

@@ -74,6 +74,11 @@ export class TableCatalog {
     return (await this.read(dataset)).get(table);
   }
 
+  /** The dataset's tables changed in a way this catalog cannot follow (columns added): read them again when asked. */
+  forget(dataset: string): void {
+    this.datasets.delete(dataset);
+  }
+
   /** After a full build: the table exists, built by `fingerprint`; its columns are not read again. */
   rebuilt(dataset: string, table: string, fingerprint: string): void {
     this.datasets.get(dataset)?.set(table, { fingerprint });

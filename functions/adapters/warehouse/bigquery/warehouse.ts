@@ -2,6 +2,7 @@
 // statements the adapter writes itself (statements.ts).
 import type {
   CountedTableInfo,
+  LoadColumn,
   LoadRequest,
   MaterializeRequest,
   MaterializeResult,
@@ -22,7 +23,7 @@ import {
   DEFAULT_PAGE_SIZE,
 } from "./jobs.ts";
 import { decodeRows, numberOf } from "./rows.ts";
-import { datasetColumnsQuery, rowCountsQuery } from "./statements.ts";
+import { addColumnsStatement, datasetColumnsQuery, rowCountsQuery } from "./statements.ts";
 import { TableCatalog } from "./table-catalog.ts";
 import { load, materialize } from "./table-writes.ts";
 
@@ -103,6 +104,19 @@ export class BigQueryWarehouse implements Warehouse {
   async estimateBytes(sql: string, params: SqlParams = {}, options: QueryOptions = {}): Promise<number> {
     const metadata = await this.jobs.dryRun(this.jobs.spec("estimate", sql, params, options.label));
     return numberOf(metadata.statistics?.query?.totalBytesProcessed);
+  }
+
+  async addColumns(dataset: string, table: string, columns: readonly LoadColumn[]): Promise<void> {
+    if (columns.length === 0) return;
+    await this.jobs.runJob({
+      kind: "ddl",
+      label: `add columns to ${dataset}.${table}`,
+      sql: addColumnsStatement(this.jobs.tableRef(dataset, table), columns),
+      parameters: [],
+      dataset,
+    });
+    // The catalog's columns of the table are out of date: read the dataset again when next asked.
+    this.catalog.forget(dataset);
   }
 
   /** Tables with their columns (INFORMATION_SCHEMA.COLUMNS) and row counts (__TABLES__, metadata only). */

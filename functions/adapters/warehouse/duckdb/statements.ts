@@ -233,6 +233,11 @@ export function createTable(target: string, columns: readonly LoadColumn[]): str
   return `CREATE TABLE IF NOT EXISTS ${target} (${definitions.join(", ")})`;
 }
 
+/** ADD COLUMN for a column the table may already have (then nothing changes). */
+export function addColumn(target: string, column: LoadColumn): string {
+  return `ALTER TABLE ${target} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column.name)} ${duckDbType(column.type)}`;
+}
+
 /** Binds one positional value, cast to the column's type. */
 export function deleteWhereEquals(target: string, column: LoadColumn): string {
   return `DELETE FROM ${target} WHERE ${quoteIdentifier(column.name)} = CAST(? AS ${duckDbType(column.type)})`;

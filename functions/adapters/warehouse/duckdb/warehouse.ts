@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "./node-api.ts";
 import type {
   CountedTableInfo,
+  LoadColumn,
   LoadRequest,
   MaterializeRequest,
   MaterializeResult,
@@ -19,6 +20,7 @@ import type {
 import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { mergeByKey, replaceWindow, type Timed } from "./incremental-writes.ts";
+import { writeRows } from "./load-rows.ts";
 import { plainRows } from "./rows.ts";
 import { ConnectionPool } from "./connection-pool.ts";
 import { type StoredTable, StoredTables } from "./stored-tables.ts";
@@ -29,13 +31,13 @@ import {
   countRows,
   countRowsOfEach,
   createSchema,
+  addColumn,
   createTable,
   DATASET_COLUMNS,
   DUCKDB_SESSION_SETUP,
   deleteWhereEquals,
   fullBuild,
   sortInPlace,
-  insertValues,
   newestMonthRowGroups,
   ORDERED_INSERTS,
   ROLLBACK,
@@ -468,8 +470,7 @@ export class DuckDbWarehouse implements Warehouse {
           this.connection.run(deleteWhereEquals(target, replaced), [toLoadValue(value, replaced.type)]),
         );
       }
-      if (await this.columnsMatch(request)) await this.appendRows(request);
-      else await this.insertRows(request, target);
+      await writeRows(this.connection, request, target, (work) => this.timed(work));
       await this.timed(() => this.connection.run(COMMIT));
     } catch (error) {
       await this.connection.run(ROLLBACK);
@@ -478,45 +479,10 @@ export class DuckDbWarehouse implements Warehouse {
     return { rowsWritten: request.rows.length };
   }
 
-  /** The Appender needs the table's columns in exactly the order the request gives them. */
-  private async columnsMatch(request: LoadRequest): Promise<boolean> {
-    const reader = await this.timed(() =>
-      this.connection.runAndReadAll(TABLE_COLUMN_NAMES, { dataset: request.dataset, table: request.table }),
-    );
-    const existing = reader.getRowObjectsJS().map((row) => String(row.column_name));
-    return existing.join(",") === request.columns.map((column) => column.name).join(",");
-  }
-
-  /**
-   * Bulk path: the Appender, with every value handed over as text and cast by DuckDB into the column's type
-   * (exact for decimals, ISO timestamps and JSON), an order of magnitude faster than parameterised INSERTs.
-   */
-  private async appendRows(request: LoadRequest): Promise<void> {
-    const appender = await this.connection.createAppender(request.table, request.dataset);
-    await this.timed(async () => {
-      for (const row of request.rows) {
-        for (const column of request.columns) {
-          const value = toLoadValue(row[column.name], column.type);
-          if (value === null) appender.appendNull();
-          else appender.appendVarchar(String(value));
-        }
-        appender.endRow();
-      }
-      appender.closeSync();
-    });
-  }
-
-  private async insertRows(request: LoadRequest, target: string): Promise<void> {
-    const batchSize = Math.max(1, Math.floor(1000 / Math.max(1, request.columns.length)));
-    for (let start = 0; start < request.rows.length; start += batchSize) {
-      const batch = request.rows.slice(start, start + batchSize);
-      const values: DuckDBValue[] = batch.flatMap((row) =>
-        request.columns.map((column) => toLoadValue(row[column.name], column.type)),
-      );
-      await this.timed(() =>
-        this.connection.run(insertValues(target, request.columns, batch.length), values),
-      );
-    }
+  async addColumns(dataset: string, table: string, columns: readonly LoadColumn[]): Promise<void> {
+    const target = tableName(dataset, table);
+    this.storedTables.wrote(dataset, table);
+    for (const column of columns) await this.timed(() => this.connection.run(addColumn(target, column)));
   }
 
   /** On a pooled connection, as `query`: steps list tables from reads running side by side. */

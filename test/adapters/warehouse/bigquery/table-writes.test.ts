@@ -295,6 +295,43 @@ describe("BigQuery table writes", () => {
     assert.equal(metadata(), before, "listTables already told the catalog");
   });
 
+  it("adds a table's missing columns in one ALTER TABLE, and reads the catalog again after it", async () => {
+    const orders: [string, string][] = [
+      ["id", "INT64"],
+      ["name", "STRING"],
+    ];
+    let catalogReads = 0;
+    const fake = new FakeBigQuery((request) => {
+      const sql = request.configuration.query.query;
+      if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
+        catalogReads += 1;
+        return {
+          fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
+          rows: orders.map(([name, type]) => ["shopify_orders", name, type, "[]"]),
+        };
+      }
+      return { fields: [], rows: [] };
+    });
+    const warehouse = new BigQueryWarehouse(fake, { ...SETTINGS, datasetPrefix: "prod_" }).forRun(RUN);
+    await warehouse.listTables("raw");
+    await warehouse.addColumns("raw", "shopify_orders", [
+      { name: "test", type: "BOOL" },
+      { name: "channel_id", type: "STRING" },
+    ]);
+    assert.equal(
+      lastRequest(fake).configuration.query.query,
+      "ALTER TABLE `shop-analytics.prod_raw.shopify_orders` ADD COLUMN IF NOT EXISTS `test` BOOL, ADD COLUMN IF NOT EXISTS `channel_id` STRING",
+    );
+    assert.equal(catalogReads, 1);
+    orders.push(["test", "BOOL"], ["channel_id", "STRING"]);
+    const listed = await warehouse.listTables("raw");
+    assert.equal(catalogReads, 2);
+    assert.deepEqual(
+      listed[0]?.columns.map((column) => column.name),
+      ["id", "name", "test", "channel_id"],
+    );
+  });
+
   it("loads small row sets as one typed ARRAY<STRUCT> parameter, replacing the partition in a transaction", async () => {
     const fake = new FakeBigQuery();
     const result = await new BigQueryWarehouse(fake, { ...SETTINGS, datasetPrefix: "prod_" })
