@@ -2,7 +2,7 @@
 // per product (product_performance, the last 12 months: refunded orders ÷ orders, from the declared numerator
 // and denominator), the premium products' months (premium_products, the last 3 months) and revenue by category
 // and day (product_daily_sales, the trailing window).
-import { formatDayMonth, formatMonthShort } from "../lib/reporting/display-format.ts";
+import { formatDayMonth, formatMonthShort, formatWeekdayDate } from "../lib/reporting/display-format.ts";
 import { declaredRatio } from "./dashboard-declared.ts";
 import {
   type DashboardContext,
@@ -166,6 +166,8 @@ export function addCategoryDays(page: DashboardPage, tables: ExtractTables, cont
     }))
     .sort((a, b) => b.revenue - a.revenue || a.category.localeCompare(b.category));
   if (!categories.length) return;
+  // Before the shop's data begins a day is unknown: no bar (null), not a day of no sales in every category.
+  const known = (day: string) => !context.firstDataDay || day >= context.firstDataDay;
   page.charts.push({
     id: "products-category-daily",
     title: "Revenue by category and day",
@@ -175,8 +177,13 @@ export function addCategoryDays(page: DashboardPage, tables: ExtractTables, cont
     labels: context.days.map((day) => formatDayMonth(day, context.locale)),
     series: categories.map(({ category, byDay }) => ({
       label: category,
-      data: context.days.map((day) => sum(byDay.get(day) ?? [], "revenue")),
+      data: context.days.map((day) => (known(day) ? sum(byDay.get(day) ?? [], "revenue") : null)),
     })),
     format: "money",
+    ...(context.firstDataDay
+      ? {
+          caveat: `No bar before ${formatWeekdayDate(context.firstDataDay, context.locale)}, the first day of the shop's data.`,
+        }
+      : {}),
   });
 }

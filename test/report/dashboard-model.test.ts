@@ -236,6 +236,44 @@ describe("the dashboard model", () => {
   });
 });
 
+describe("the dashboard model of a shop whose data begins inside the 28 days", () => {
+  // The shop's first day of data is Fri 20 Nov; the window runs from Mon 2 Nov to Sun 29 Nov.
+  const tables: ExtractTables = {
+    daily_kpis: rows(
+      DAILY_HEADER,
+      "2026-11-20,2,70,70,2,70,0,0,0,2,true,,",
+      "2026-11-21,1,0,0,0,0,0,0,0,1,true,,",
+      "2026-11-29,3,130,130,1,40,90,0,0,3,true,,",
+    ),
+    product_daily_sales: rows(
+      "date,product_id,product_title,category,units,orders,revenue",
+      "2026-11-20,1,Serum,Skincare,1,1,40",
+      "2026-11-20,3,Brush,Tools,1,1,30",
+      "2026-11-29,1,Serum,Skincare,1,1,40",
+      "2026-11-29,2,Cleanser,Skincare,2,2,90",
+    ),
+  };
+  const model = buildDashboardModel(tables, { runDate: RUN_DATE, shop: SHOP, demo: false });
+
+  it("draws no category bar before the first day of data, and says where the bars start", () => {
+    const categories = chart(page(model.pages, "products"), "products-category-daily");
+    assert.ok(categories, "the chart is drawn");
+    // Worked out by hand from the rows above: 18 days (2–19 Nov) unknown, then each day's revenue per
+    // category, 0 on a day of data with no sale in it (21–28 Nov, and Tools on the 29th).
+    const unknown = Array.from({ length: 18 }, () => null);
+    assert.equal(categories.labels.length, 28);
+    assert.equal(categories.labels[18], "20 Nov");
+    assert.deepEqual(
+      categories.series.map((series) => [series.label, series.data]),
+      [
+        ["Skincare", [...unknown, 40, 0, 0, 0, 0, 0, 0, 0, 0, 130]],
+        ["Tools", [...unknown, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+      ],
+    );
+    assert.equal(categories.caveat, "No bar before Fri 20 Nov, the first day of the shop's data.");
+  });
+});
+
 describe("reading the extracts", () => {
   it("keeps only the rows a page reads, decided while parsing; quoted commas and newlines survive", () => {
     const since = extractRowsSince(RUN_DATE);
