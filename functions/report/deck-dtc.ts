@@ -90,36 +90,50 @@ export function sitewideSlide(ctx: Context): ContentSlide {
 export function monthlyTrendSlide(ctx: Context): ContentSlide {
   const months = ctx.data.marts.monthly;
   const labels = months.map((row) => monthLabel(ctx, row.month, row.period_end));
+  // No month has its same days a year earlier in the data (a shop in its first year): no year-ago line, and the
+  // title says why, instead of a legend naming a series with nothing drawn.
+  const lastYear = months.some(
+    (row) => row.last_year_gross_revenue !== null || row.last_year_orders !== null,
+  );
+  const noLastYear = "(no data a year earlier)";
   const revenue: ChartSpec = {
     id: "revenue-monthly",
-    title: "Gross revenue vs same days last year",
+    title: lastYear ? "Gross revenue vs same days last year" : `Gross revenue by month ${noLastYear}`,
     kind: "column",
     labels,
     series: [
       { name: "Gross revenue", as: "bar", role: "revenue", values: months.map((row) => row.gross_revenue) },
-      {
-        name: "Same days last year",
-        as: "line",
-        role: "last_year",
-        values: months.map((row) => row.last_year_gross_revenue),
-      },
+      ...(lastYear
+        ? [
+            {
+              name: "Same days last year",
+              as: "line" as const,
+              role: "last_year" as const,
+              values: months.map((row) => row.last_year_gross_revenue),
+            },
+          ]
+        : []),
     ],
     numberFormat: excelMoneyFormat(ctx.fmt),
     emptyText: "No monthly summary in the marts yet.",
   };
   const orders: ChartSpec = {
     id: "orders-monthly",
-    title: "Orders vs same days last year",
+    title: lastYear ? "Orders vs same days last year" : `Orders by month ${noLastYear}`,
     kind: "column",
     labels,
     series: [
       { name: "Orders", as: "bar", role: "secondary", values: months.map((row) => row.orders) },
-      {
-        name: "Same days last year",
-        as: "line",
-        role: "last_year",
-        values: months.map((row) => row.last_year_orders),
-      },
+      ...(lastYear
+        ? [
+            {
+              name: "Same days last year",
+              as: "line" as const,
+              role: "last_year" as const,
+              values: months.map((row) => row.last_year_orders),
+            },
+          ]
+        : []),
     ],
     numberFormat: "#,##0",
     emptyText: "No monthly summary in the marts yet.",

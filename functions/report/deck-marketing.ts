@@ -12,7 +12,8 @@ import {
   formatWeekdayDate,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
-import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
+import { dataStartNote, missingSourcesCaveat } from "../lib/reporting/completeness.ts";
+import { rangeCoverage } from "../lib/reporting/data-coverage.ts";
 
 import type { ChannelDayRow, ChannelMixRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
@@ -418,9 +419,14 @@ export function channelsSlide(ctx: Context): ContentSlide {
     ...(notes.length ? { note: notes.join(" ") } : {}),
   };
   const chartChannels = totals.slice(0, MAX_CHANNEL_ROWS);
+  // A shop whose data begins inside the 28 days: the sums cover its days only, and the title says so instead of
+  // naming 28 days (the days before hold nothing, not a day of no spend).
+  const coverage = rangeCoverage(data.daily, { from, to: data.runDate });
+  const since = dataStartNote(coverage, locale);
+  const chartFrom = coverage.kind === "partial" ? coverage.dataFrom : from;
   const chart: ChartSpec = {
     id: "channel-spend-28d",
-    title: `Spend and attributed revenue by channel — ${formatDateRange(from, data.runDate, locale)}`,
+    title: `Spend and attributed revenue by channel — ${formatDateRange(chartFrom, data.runDate, locale)}${since ? ` (${since})` : ""}`,
     // Columns: the legend then reads in the bars' order (a horizontal chart lists its series bottom-up).
     kind: "column",
     labels: chartChannels.map((channel) => channelLabel(channel.channel)),
