@@ -237,6 +237,16 @@ describe("the order totals audit", () => {
     const params: SqlParams = { window_start: "2026-11-15", window_end: "2026-11-21" };
     assert.deepEqual(await countFailingRows(warehouse, [audit], params, log), [1]);
   });
+
+  it("says the tolerance its query applies, in the shop's currency units, not in cents a yen shop has not", () => {
+    const audit = loadAudits().find((one) => one.name === "order_totals_balance");
+    assert.ok(audit);
+    // The tolerance the query compares against, read from its SQL: the finding's message must give that one.
+    const tolerances = [...audit.sql.matchAll(/ABS\([^\n]*\)\s*>\s*([\d.]+)/g)].map((match) => match[1]);
+    assert.deepEqual(tolerances, ["0.01", "0.01"]);
+    assert.match(audit.description, /, within 0\.01\.$/);
+    assert.doesNotMatch(audit.description, /cent|penny|pennies/i);
+  });
 });
 
 describe("the anomalies file", () => {
