@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { afterEach, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { createLogger } from "../../functions/lib/logger.ts";
 import {
   buildModels,
   differencesFromFullRebuild,
@@ -190,6 +191,54 @@ describe(
           ([, rows]) => rows > 0,
         ),
         [],
+      );
+    });
+
+    it("logs a newer export that replaced rows the last transform read as information, a late batch as a warning", async () => {
+      const lines: { severity: string; message: string }[] = [];
+      const log = createLogger({
+        format: "json",
+        minLevel: "info",
+        write: (line) => lines.push(JSON.parse(line) as { severity: string; message: string }),
+      });
+      const warnings = () => lines.filter((line) => line.severity === "WARNING").map((line) => line.message);
+      // A corrected orders export replaces the 20th's order (extracted at the mark, read by the transform of the
+      // 20th): its row goes, the corrected one (45.00, not 50.00) lands with the export, after the mark.
+      const warehouse = await builtOn20th();
+      await warehouse.rawConnection.run("DELETE FROM raw.shopify_orders WHERE _airbyte_raw_id = 'o20'");
+      await insertRaw(warehouse, "shopify_orders", [
+        soapOrder(20, "2026-11-20T15:00:00Z", "2026-11-22T05:00:00Z", {
+          subtotal_price: "45.00",
+          total_price: "45.00",
+          _airbyte_raw_id: "o20-corrected",
+        }),
+      ]);
+      const replaced = await buildModels(warehouse, "2026-11-21", { log });
+      assert.equal(replaced.metrics?.relandedTables, 1, "shopify_orders");
+      assert.ok(
+        lines.some(
+          (line) => line.severity === "INFO" && /were replaced since \(a newer export\)/.test(line.message),
+        ),
+        JSON.stringify(lines),
+      );
+      assert.deepEqual(
+        warnings().filter((message) => /read past them/.test(message)),
+        [],
+      );
+      const [day20] = await warehouse.query(
+        "SELECT gross_revenue FROM marts.daily_kpis WHERE date = DATE '2026-11-20'",
+      );
+      assert.equal(Number(day20?.gross_revenue), 45, "the 20th is rebuilt from the corrected order");
+      await warehouse.close();
+
+      // A batch extracted before the mark that landed after the transform: more rows there, a sync that was late.
+      lines.length = 0;
+      shop = await builtOn20th();
+      await cancelledLanding(shop, "2026-11-21T04:50:00Z");
+      await buildModels(shop, "2026-11-21", { log });
+      assert.deepEqual(
+        warnings().filter((message) => /read past them/.test(message)),
+        ["rows landed after the last transform read past them: their days are rebuilt"],
       );
     });
 

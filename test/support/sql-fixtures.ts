@@ -8,7 +8,7 @@ import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb/
 import { planRun } from "../../functions/cli/plan.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
-import type { Row } from "../../functions/shared/ports.ts";
+import type { Logger, Row } from "../../functions/shared/ports.ts";
 import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import type { StepContext, StepResult } from "../../functions/shared/step.ts";
@@ -132,6 +132,8 @@ export async function buildModels(
     env?: Record<string, string>;
     /** The PII hashing key's secret: FIXTURE_PII_KEY unless given. */
     piiKey?: string;
+    /** Where the step logs (silent unless given). */
+    log?: Logger;
   } = {},
 ): Promise<StepResult> {
   const config = loadConfig({
@@ -148,7 +150,7 @@ export async function buildModels(
     }),
     config,
     ports: { warehouse, secrets: fixedSecrets({ piiHashKey: options.piiKey ?? FIXTURE_PII_KEY }) },
-    log: silentLogger(),
+    log: options.log ?? silentLogger(),
   } as unknown as StepContext;
   return runTransform(context);
 }
