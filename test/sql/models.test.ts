@@ -181,6 +181,22 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
       updated_at: "2026-11-21T18:00:00Z",
       _airbyte_extracted_at: "2026-11-22T07:00:00Z",
     },
+    // Two versions of one customer in one extraction: the later update wins.
+    {
+      id: 3,
+      email: "cy@example.com",
+      created_at: "2026-11-21T09:00:00Z",
+      updated_at: "2026-11-21T20:00:00Z",
+      orders_count: 1,
+      _airbyte_extracted_at: "2026-11-22T07:00:00Z",
+    },
+    {
+      id: 3,
+      email: "cy@example.com",
+      created_at: "2026-11-21T09:00:00Z",
+      updated_at: "2026-11-21T09:00:00Z",
+      _airbyte_extracted_at: "2026-11-22T07:00:00Z",
+    },
   ]);
   await insertRaw(warehouse, "shopify_products", [
     {
@@ -470,7 +486,7 @@ describe("SQL models on hand-made raw rows", () => {
       );
     });
 
-    it("stg_shopify_customers: latest version; the same person has the same hash as on the orders", async () => {
+    it("stg_shopify_customers: latest version (by extraction, then update); the same person has the same hash as on the orders", async () => {
       assert.deepEqual(
         await rows(
           "SELECT customer_id, email_hash, phone_hash, orders_count, accepts_marketing FROM staging.stg_shopify_customers ORDER BY customer_id",
@@ -484,6 +500,13 @@ describe("SQL models on hand-made raw rows", () => {
             accepts_marketing: true,
           },
           { customer_id: 2, email_hash: BOB, phone_hash: null, orders_count: 0, accepts_marketing: false },
+          {
+            customer_id: 3,
+            email_hash: hashPii("cy@example.com", FIXTURE_PII_KEY),
+            phone_hash: null,
+            orders_count: 1,
+            accepts_marketing: false,
+          },
         ],
       );
     });
