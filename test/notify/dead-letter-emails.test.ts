@@ -9,9 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import PostalMime from "postal-mime";
-import { SMTPServer } from "smtp-server";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
-import { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
+import type { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { FILE_DROP_COLUMNS } from "../../functions/ingest/file-drop.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
@@ -22,6 +21,7 @@ import { Ledger } from "../../functions/shared/ledger.ts";
 import { DATASETS, FILE_DROPS_TABLE, STEPS } from "../../functions/shared/pipeline.ts";
 import type { Bus, Secrets } from "../../functions/shared/ports.ts";
 import { toPubSubCloudEvent } from "../../functions/shared/pubsub-envelope.ts";
+import { type LocalSmtpServer, startSmtpServer } from "../support/smtp.ts";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const DROPPED_AT = "2026-11-22T09:14:03.120Z";
@@ -65,36 +65,18 @@ const transformed = {
 };
 
 describe("the dead-letter function's emails", () => {
-  let server: SMTPServer;
+  let smtp: LocalSmtpServer;
   let mailer: SmtpMailer;
-  const received: Buffer[] = [];
+  let received: Buffer[];
   let root: string;
   let warehouse: DuckDbWarehouse;
   let runtime: HandlerRuntime;
 
   before(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => {
-          received.push(Buffer.concat(chunks));
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.server.address();
-    mailer = new SmtpMailer(
-      `smtp://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/?ignoreTLS=true`,
-    );
+    smtp = await startSmtpServer();
+    ({ mailer, received } = smtp);
   });
-  after(async () => {
-    mailer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  after(() => smtp.close());
   beforeEach(async () => {
     received.length = 0;
     root = await mkdtemp(join(tmpdir(), "pulse-dead-letters-"));

@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import PostalMime from "postal-mime";
-import { SMTPServer } from "smtp-server";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
-import { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
+import type { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
 import { failureEmailMarkerPath } from "../../functions/lib/bucket-layout.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { notifyFailure } from "../../functions/notify/step.ts";
@@ -19,43 +18,25 @@ import { Ledger } from "../../functions/shared/ledger.ts";
 import type { Bus, Secrets, Warehouse } from "../../functions/shared/ports.ts";
 import { toPubSubCloudEvent } from "../../functions/shared/pubsub-envelope.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { type LocalSmtpServer, startSmtpServer } from "../support/smtp.ts";
 
 describe("failure emails and their markers", () => {
-  let server: SMTPServer;
+  let smtp: LocalSmtpServer;
   let mailer: SmtpMailer;
-  const received: Buffer[] = [];
+  let received: Buffer[];
   let refuseNext = 0;
   let root: string;
   let runtime: HandlerRuntime;
 
   before(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => {
-          if (refuseNext > 0) {
-            refuseNext -= 1;
-            callback(Object.assign(new Error("Try again later"), { responseCode: 451 }));
-            return;
-          }
-          received.push(Buffer.concat(chunks));
-          callback();
-        });
-      },
+    smtp = await startSmtpServer(() => {
+      if (refuseNext === 0) return false;
+      refuseNext -= 1;
+      return true;
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.server.address();
-    mailer = new SmtpMailer(
-      `smtp://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/?ignoreTLS=true`,
-    );
+    ({ mailer, received } = smtp);
   });
-  after(async () => {
-    mailer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  after(() => smtp.close());
   beforeEach(async () => {
     received.length = 0;
     refuseNext = 0;

@@ -3,8 +3,19 @@ import { SMTPServer } from "smtp-server";
 import { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
 import type { OutgoingMail } from "../../functions/shared/ports.ts";
 
-/** Sends `mail` with SmtpMailer to a server started for the occasion; returns the raw messages it received. */
-export async function sendThroughSmtpServer(mail: OutgoingMail): Promise<Buffer[]> {
+export interface LocalSmtpServer {
+  /** A SmtpMailer sending to this server. */
+  mailer: SmtpMailer;
+  /** Every message the server accepted, raw, in order. */
+  received: Buffer[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an SMTP server on 127.0.0.1 and a SmtpMailer that sends to it. `refuse`, asked as each message ends,
+ * answers it with a temporary failure (451) instead of accepting it.
+ */
+export async function startSmtpServer(refuse: () => boolean = () => false): Promise<LocalSmtpServer> {
   const received: Buffer[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -13,6 +24,10 @@ export async function sendThroughSmtpServer(mail: OutgoingMail): Promise<Buffer[
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
+        if (refuse()) {
+          callback(Object.assign(new Error("Try again later"), { responseCode: 451 }));
+          return;
+        }
         received.push(Buffer.concat(chunks));
         callback();
       });
@@ -22,11 +37,23 @@ export async function sendThroughSmtpServer(mail: OutgoingMail): Promise<Buffer[
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}/?ignoreTLS=true`);
+  return {
+    mailer,
+    received,
+    close: async () => {
+      mailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Sends `mail` with SmtpMailer to a server started for the occasion; returns the raw messages it received. */
+export async function sendThroughSmtpServer(mail: OutgoingMail): Promise<Buffer[]> {
+  const smtp = await startSmtpServer();
   try {
-    await mailer.send(mail);
+    await smtp.mailer.send(mail);
   } finally {
-    mailer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp.close();
   }
-  return received;
+  return smtp.received;
 }
