@@ -13,6 +13,7 @@ import {
   groupRows,
   label,
   MONTHS_SHOWN,
+  monthLabel,
   monthsBack,
   num,
   type TableSpec,
@@ -181,10 +182,7 @@ function mixChart(
     stacked: true,
     max: 1,
     sequence: true,
-    labels: monthKeys.map((month) => {
-      const name = formatMonthShort(month, context.locale);
-      return month.slice(0, 7) === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
-    }),
+    labels: monthKeys.map((month) => monthLabel(month, context)),
     series: channels.map((channel) => ({
       label: label(channel),
       data: shares.map((share) => share.get(channel) ?? (share.size ? 0 : null)),

@@ -15,6 +15,8 @@ import {
   isTrue,
   label,
   missingPage,
+  monthLabel,
+  monthSpan,
   monthsBack,
   num,
   ratio,
@@ -27,12 +29,6 @@ export const TOP_COUNTRIES = 10;
 export const TOP_REGIONS = 10;
 /** Cohorts drawn as lines on the revenue-per-customer chart (more would be unreadable on a phone). */
 export const COHORT_LINES = 6;
-
-/** A month's label, the run month marked partial. */
-function monthLabel(month: string, context: DashboardContext): string {
-  const name = formatMonthShort(month, context.locale);
-  return month.slice(0, 7) === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
-}
 
 function campaignsPage(tables: ExtractTables, context: DashboardContext): DashboardPage {
   const page = missingPage("campaigns", "Campaigns", ["campaign_daily"], tables);
@@ -152,7 +148,11 @@ function geographyPage(tables: ExtractTables, context: DashboardContext): Dashbo
   if (!source) return page;
   const firstMonth = monthsBack(context.to, GEOGRAPHY_MONTHS - 1);
   const rows = source.filter((row) => (row.month ?? "") >= firstMonth && (row.month ?? "") <= context.to);
-  const period = `${monthLabel(firstMonth, context)} – ${monthLabel(context.to, context)}`;
+  // The months the rows have: a shop whose data began this year is not said to span twelve months.
+  const period = monthSpan(
+    rows.map((row) => row.month ?? ""),
+    context,
+  );
   const totals = (groups: Map<string, ExtractRow[]>) =>
     [...groups.entries()]
       .map(([key, own]) => ({

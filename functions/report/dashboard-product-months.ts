@@ -2,7 +2,7 @@
 // per product (product_performance, the last 12 months: refunded orders ÷ orders, from the declared numerator
 // and denominator), the premium products' months (premium_products, the last 3 months) and revenue by category
 // and day (product_daily_sales, the trailing window).
-import { formatDayMonth, formatMonthShort, formatWeekdayDate } from "../lib/reporting/display-format.ts";
+import { formatDayMonth, formatWeekdayDate } from "../lib/reporting/display-format.ts";
 import { declaredRatio } from "./dashboard-declared.ts";
 import {
   type DashboardContext,
@@ -11,6 +11,8 @@ import {
   type ExtractTables,
   groupRows,
   inWindow,
+  monthLabel,
+  monthSpan,
   monthsBack,
   num,
   PRODUCT_MONTHS,
@@ -23,11 +25,6 @@ export const PREMIUM_MONTHS = 3;
 /** Products on the refund-rate chart: the most ordered ones (a rate over a handful of orders is noise). */
 export const REFUND_CHART_PRODUCTS = 10;
 export const REFUND_TABLE_PRODUCTS = 20;
-
-function monthName(month: string, context: DashboardContext): string {
-  const name = formatMonthShort(month, context.locale);
-  return month.slice(0, 7) === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
-}
 
 function monthsOf(rows: readonly ExtractRow[], count: number, context: DashboardContext): ExtractRow[] {
   const first = monthsBack(context.to, count - 1);
@@ -57,9 +54,7 @@ export function addRefundRates(page: DashboardPage, tables: ExtractTables, conte
     })
     .sort((a, b) => b.orders - a.orders || a.title.localeCompare(b.title));
   const months = [...new Set(rows.map((row) => row.month ?? ""))].sort();
-  const period = months.length
-    ? `${monthName(months[0] as string, context)} – ${monthName(months.at(-1) as string, context)}`
-    : "no months";
+  const period = monthSpan(months, context);
   page.tiles.push({
     id: "refund_rate",
     label: `Refund rate, ${months.length} month${months.length === 1 ? "" : "s"}`,
@@ -137,7 +132,7 @@ export function addPremiumProducts(
       { label: "Share of month", format: "percent" },
     ],
     rows: rows.map((row) => [
-      monthName(row.month ?? "", context),
+      monthLabel(row.month ?? "", context),
       row.product_title ?? "",
       num(row, "list_price"),
       num(row, "units"),

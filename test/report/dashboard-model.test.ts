@@ -252,8 +252,29 @@ describe("the dashboard model of a shop whose data begins inside the 28 days", (
       "2026-11-29,1,Serum,Skincare,1,1,40",
       "2026-11-29,2,Cleanser,Skincare,2,2,90",
     ),
+    product_performance: rows(
+      "month,product_id,product_title,category,orders,refunded_orders,revenue,refund_rate",
+      "2026-11-01,1,Serum,Skincare,2,1,80,0.5",
+      "2026-11-01,2,Cleanser,Skincare,2,0,90,0",
+    ),
+    geographic_sales: rows(
+      "month,country_code,region_code,orders,revenue,orders_with_value",
+      "2026-11-01,US,CA,5,300,5",
+    ),
   };
   const model = buildDashboardModel(tables, { runDate: RUN_DATE, shop: SHOP, demo: false });
+
+  it("names the one month a first-month shop's refunds and countries cover, not a span from it to itself or a year", () => {
+    const products = page(model.pages, "products");
+    const refunds = products.tables.find((table) => table.id === "products-refunds");
+    assert.equal(refunds?.title, "Refunds of the 2 most ordered products, Nov 2026 (to 29)");
+    const geography = page(model.pages, "geography");
+    assert.ok(geography.notes.includes("Months Nov 2026 (to 29)."), geography.notes.join(" | "));
+    assert.equal(
+      geography.tables.find((table) => table.id === "geography-table")?.title,
+      "Countries, Nov 2026 (to 29)",
+    );
+  });
 
   it("draws no category bar before the first day of data, and says where the bars start", () => {
     const categories = chart(page(model.pages, "products"), "products-category-daily");
