@@ -140,10 +140,14 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
     return;
   }
   if (bars.length === 0) {
+    // A point with no value on either side (a shop's one month, a month between two without ad spend) has no
+    // segment to draw: without a marker it is invisible. Such a chart marks every point.
     slide.addChart(pptx.ChartType.line, toData(lines), {
       ...options,
       lineSize: 2,
-      lineDataSymbol: "none",
+      ...(lines.some((line) => hasIsolatedPoint(line.values))
+        ? { lineDataSymbol: "circle" as const, lineDataSymbolSize: 7 }
+        : { lineDataSymbol: "none" as const }),
       chartColors: seriesColors(LINE_COLORS, lines),
     });
     return;
@@ -166,4 +170,10 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
   // For combo charts pptxgenjs takes the options as the second argument; its typings only know the
   // single-type signature (type, data, options).
   slide.addChart(combo, options as unknown as never[]);
+}
+
+/** Whether a value stands alone: no value right before it nor right after it, so a line draws nothing there. */
+export function hasIsolatedPoint(values: readonly (number | null)[]): boolean {
+  const missing = (index: number) => index < 0 || index >= values.length || values[index] === null;
+  return values.some((value, index) => value !== null && missing(index - 1) && missing(index + 1));
 }

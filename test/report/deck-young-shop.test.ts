@@ -4,8 +4,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
+import { hasIsolatedPoint } from "../../functions/report/deck-charts.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import type { ChartSpec, ContentSlide, DeckContent } from "../../functions/report/deck-model.ts";
+import { renderDeck } from "../../functions/report/deck-render.ts";
+import { chartOnSlide, chartXmlOnSlide, openDeck } from "./pptx-reader.ts";
 import { buildReportData, channelRows, periodMarts, RUN_DATE } from "./report-data-fixture.ts";
 
 const FIRST_DAY = "2026-11-11";
@@ -55,6 +58,35 @@ describe("deck: a shop whose data begins 11 days before the run date", () => {
     // Google Ads 11 days × $3,000, Meta 11–16 Nov × $2,000, TikTok 11 days × $1,000.
     assert.deepEqual([spend("google_ads"), spend("meta"), spend("tiktok")], [33_000, 12_000, 11_000]);
     assert.deepEqual(chart?.series[0]?.values, [33_000, 12_000, 11_000]);
+  });
+});
+
+describe("deck: line charts with a point that stands alone", () => {
+  it("a value with no value beside it is one, however many gaps the line has", () => {
+    assert.equal(hasIsolatedPoint([3.1]), true);
+    assert.equal(hasIsolatedPoint([null, 2, null, 4, 5]), true);
+    assert.equal(hasIsolatedPoint([1, 2, null, 4, 5]), false);
+    assert.equal(hasIsolatedPoint([null, null]), false);
+  });
+
+  it("a first-month shop's ROAS and MER are marked points, a year's are a line without markers", async () => {
+    const data = youngShop();
+    // November complete: its ROAS and MER are drawn (a month missing spend has no point).
+    data.marts.monthly = data.marts.monthly.map((row) => ({ ...row, incomplete_days: 0 }));
+    const symbols = async (report: ReportData) => {
+      const deck = await openDeck(await renderDeck(buildDeckContent(report)));
+      const number = deck.slides.findIndex((xml) => xml.includes('name="efficiency-monthly"')) + 1;
+      const xml = await chartXmlOnSlide(deck, number, "efficiency-monthly");
+      return {
+        points: (await chartOnSlide(deck, number, "efficiency-monthly")).map(
+          (series) => series.values.length,
+        ),
+        symbols: [...new Set([...xml.matchAll(/<c:symbol val="([a-z]+)"\/>/g)].map((match) => match[1]))],
+      };
+    };
+    assert.deepEqual(await symbols(data), { points: [1, 1], symbols: ["circle"] });
+    const year = await symbols(buildReportData());
+    assert.deepEqual(year.symbols, ["none"]);
   });
 });
 
