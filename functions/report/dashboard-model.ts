@@ -3,7 +3,12 @@
 // wrote. Pure: rows in (strings, as a CSV parser gives them), pages of KPI tiles, chart specs and tables out. The
 // renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
 import { addDays } from "../lib/calendar.ts";
-import { formatDayMonth, formatMonthShort, formatNumber } from "../lib/reporting/display-format.ts";
+import {
+  formatDayMonth,
+  formatMonthShort,
+  formatNumber,
+  formatWeekdayDate,
+} from "../lib/reporting/display-format.ts";
 import { addCampaignDays } from "./dashboard-campaign-days.ts";
 import { declaredRatio } from "./dashboard-declared.ts";
 import { addChannelMix, addExecutiveTable } from "./dashboard-monthly.ts";
@@ -348,6 +353,12 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
   addCategoryDays(products, tables, context);
   addRefundRates(products, tables, context);
   addPremiumProducts(products, tables, context);
+  // The pages of daily charts say once where the data begins; the campaign and category charts say it beside them.
+  if (context.firstDataDay) {
+    const note = `The shop's data begins ${formatWeekdayDate(context.firstDataDay, context.locale)}: the days before it are blank, not zero, and the figures sum the days since.`;
+    overview.notes.push(note);
+    channels.notes.push(note);
+  }
   return {
     shopName: options.shop.name,
     runDate: options.runDate,

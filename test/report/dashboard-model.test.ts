@@ -293,6 +293,23 @@ describe("the dashboard model of a shop whose data begins inside the 28 days", (
     );
     assert.equal(categories.caveat, "No bar before Fri 20 Nov, the first day of the shop's data.");
   });
+
+  it("says on the overview and channel pages where the data begins, and on no page of a shop with history", () => {
+    const note =
+      "The shop's data begins Fri 20 Nov: the days before it are blank, not zero, and the figures sum the days since.";
+    for (const id of ["overview", "channels"]) assert.ok(page(model.pages, id).notes.includes(note), id);
+    const established = buildDashboardModel(
+      {
+        daily_kpis: rows(
+          DAILY_HEADER,
+          "2026-10-01,1,10,10,1,10,0,0,0,1,true,,",
+          "2026-11-29,3,130,130,1,40,90,0,0,3,true,,",
+        ),
+      },
+      { runDate: RUN_DATE, shop: SHOP, demo: false },
+    );
+    assert.ok(!page(established.pages, "overview").notes.some((text) => text.includes("data begins")));
+  });
 });
 
 describe("reading the extracts", () => {
