@@ -169,9 +169,12 @@ function geographyPage(tables: ExtractTables, context: DashboardContext): Dashbo
   const revenue = sum(rows, "revenue");
   const leader = countries[0];
   page.notes.push(`Months ${period}.`);
+  // As many months as the rows have (12 once the shop has a year of data).
+  const monthCount = new Set(rows.map((row) => (row.month ?? "").slice(0, 7))).size;
+  const monthsCovered = `${monthCount} month${monthCount === 1 ? "" : "s"}`;
   page.tiles = [
-    { id: "geo_revenue", label: "Revenue, 12 months", value: revenue, format: "money" },
-    { id: "geo_orders", label: "Orders, 12 months", value: sum(rows, "orders"), format: "number" },
+    { id: "geo_revenue", label: `Revenue, ${monthsCovered}`, value: revenue, format: "money" },
+    { id: "geo_orders", label: `Orders, ${monthsCovered}`, value: sum(rows, "orders"), format: "number" },
     {
       id: "countries",
       label: "Countries",

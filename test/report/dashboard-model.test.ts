@@ -270,6 +270,15 @@ describe("the dashboard model of a shop whose data begins inside the 28 days", (
     assert.equal(refunds?.title, "Refunds of the 2 most ordered products, Nov 2026 (to 29)");
     const geography = page(model.pages, "geography");
     assert.ok(geography.notes.includes("Months Nov 2026 (to 29)."), geography.notes.join(" | "));
+    assert.deepEqual(
+      geography.tiles
+        .filter((tile) => tile.id === "geo_revenue" || tile.id === "geo_orders")
+        .map((tile) => [tile.label, tile.value]),
+      [
+        ["Revenue, 1 month", 300],
+        ["Orders, 1 month", 5],
+      ],
+    );
     assert.equal(
       geography.tables.find((table) => table.id === "geography-table")?.title,
       "Countries, Nov 2026 (to 29)",
