@@ -18,7 +18,7 @@ import {
   piiKeyPads,
 } from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
-import { exportPeriods, exportPeriodsParam } from "../transform/export-periods.ts";
+import { exportPeriods, exportGapsParam } from "../transform/export-periods.ts";
 import { MODELS, modelPath } from "../lib/sql/models.ts";
 import { formatBytes } from "../lib/bytes.ts";
 
@@ -72,8 +72,8 @@ export async function planRun(
         const allHistory = { start: HISTORY_START, end: window.end };
         const opsTables = (await ports.warehouse.listTables(DATASETS.ops)).map((table) => table.name);
         const settings = await historySettingsOf(ports.warehouse, config, pads, opsTables);
-        // As transform: the days the ad platforms' exports cover, which unified.source_coverage reads.
-        const periods = exportPeriodsParam(await exportPeriods(ports.warehouse, opsTables));
+        // As transform: the days between the ad platforms' exports that none covers, which unified.source_coverage reads.
+        const gaps = exportGapsParam(await exportPeriods(ports.warehouse, opsTables));
         const changed = changedHistorySettings(settings.built, settings.now);
         const warm =
           !message.options.fullRefresh &&
@@ -99,7 +99,7 @@ export async function planRun(
           if (canDryRun(ports.warehouse)) {
             const bytes = await ports.warehouse.estimateBytes(
               readSql(modelPath(model)),
-              modelParams({ message, config }, modelRange, { ...pads }, periods),
+              modelParams({ message, config }, modelRange, { ...pads }, gaps),
             );
             totalBytes += bytes;
             estimate = `, scans ~${formatBytes(bytes)}`;

@@ -315,11 +315,11 @@ export async function staleCoverageDays(
   warehouse: Warehouse,
   windowStart: string,
   expectedSources: string,
-  exportPeriods: string,
+  exportGaps: string,
 ): Promise<string[]> {
   const rows = await warehouse.query<{ day: string }>(
     readQuery("transform/stale_coverage_days"),
-    { window_start: windowStart, expected_sources: expectedSources, export_periods: exportPeriods },
+    { window_start: windowStart, expected_sources: expectedSources, export_gaps: exportGaps },
     { label: "days whose source coverage is out of date", maxRows: 100_000 },
   );
   return rows.map((row) => String(row.day).slice(0, 10));

@@ -1,4 +1,4 @@
-// The days an ad platform's exports cover, for unified.source_coverage (the @export_periods parameter): a platform
+// The days an ad platform's exports cover, for unified.source_coverage (the @export_gaps parameter): a platform
 // whose data arrives as file drops has landed a day only where an export covers it or a row is dated that day, so
 // a day between two exports that none covers is incomplete, not a day of no spend. A platform with no export
 // (synced by Airbyte or a connector) has no period, and its coverage is its newest day's alone.
@@ -61,7 +61,21 @@ export async function exportPeriods(
   );
 }
 
-/** The periods as unified.source_coverage's @export_periods: a JSON array of {source, start, end}. */
-export function exportPeriodsParam(periods: readonly ExportPeriod[]): string {
-  return JSON.stringify(periods.map(({ source, start, end }) => ({ source, start, end })));
+/**
+ * Pure: the gaps between a platform's merged periods (mergeExportPeriods), the days after one export's period and
+ * before the next's, which no export covers: the days between the platform's first and last exported day that
+ * unified.source_coverage may count as not landed.
+ */
+export function exportGaps(merged: readonly ExportPeriod[]): ExportPeriod[] {
+  return merged.flatMap((period, index) => {
+    const next = merged[index + 1];
+    return next && next.source === period.source
+      ? [{ source: period.source, start: addDays(period.end, 1), end: addDays(next.start, -1) }]
+      : [];
+  });
+}
+
+/** The gaps as the models' @export_gaps: a JSON array of {source, start, end}, first and last day included. */
+export function exportGapsParam(periods: readonly ExportPeriod[]): string {
+  return JSON.stringify(exportGaps(periods).map(({ source, start, end }) => ({ source, start, end })));
 }

@@ -45,7 +45,7 @@ import {
   sameHistorySettings,
   saveHistorySettings,
 } from "./history-settings.ts";
-import { exportPeriods, exportPeriodsParam } from "./export-periods.ts";
+import { exportPeriods, exportGapsParam } from "./export-periods.ts";
 
 /** The catalogue: a change to a product there reaches back to every day the product sold. */
 export const CATALOGUE_MODEL = "staging.stg_shopify_products";
@@ -166,20 +166,20 @@ export function expectedSourcesParam(config: Pick<StepContext["config"], "qualit
 }
 
 /**
- * What every model is run with: the window, the channel reference list, the expected sources, the days the ad
- * platforms' exports cover (`exportPeriodsJson`: exportPeriodsParam, "[]" before any export) and the PII key's pads.
+ * What every model is run with: the window, the channel reference list, the expected sources, the days between
+ * the ad platforms' exports that none covers (`exportGapsJson`: exportGapsParam, "[]" without two exports) and the PII key's pads.
  */
 export function modelParams(
   context: Pick<StepContext, "message" | "config">,
   window: DateWindow,
   piiKey: SqlParams,
-  exportPeriodsJson: string,
+  exportGapsJson: string,
 ): SqlParams {
   return {
     ...windowParams(context, window),
     channels: channelsParam(),
     expected_sources: expectedSourcesParam(context.config),
-    export_periods: exportPeriodsJson,
+    export_gaps: exportGapsJson,
     ...piiKey,
   };
 }
@@ -222,8 +222,8 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
     LAYERS.map((layer, index) => [layer, new Set((layerTables[index] ?? []).map((table) => table.name))]),
   );
   const opsTables = opsTableList.map((table) => table.name);
-  // The days the ad platforms' exports cover, read once: the coverage of every day built and of older days.
-  const periods = exportPeriodsParam(await exportPeriods(warehouse, opsTables));
+  // The days between the ad platforms' exports that none covers, read once: the coverage of every day built and of older days.
+  const gaps = exportGapsParam(await exportPeriods(warehouse, opsTables));
 
   const rows: Record<string, number> = {};
   let fullBuilds = 0;
@@ -310,7 +310,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       ? await recataloguedProducts(
           warehouse,
           readSql(modelPath(products)),
-          modelParams(context, modelWindow(products, keyedWindow), piiKey, periods),
+          modelParams(context, modelWindow(products, keyedWindow), piiKey, gaps),
         )
       : NO_CATALOGUE_CHANGE;
   const recatalogued = warm ? bothCatalogueChanges(pendingChanges, detected) : NO_CATALOGUE_CHANGE;
@@ -333,7 +333,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
             dataset: model.layer,
             table: model.name,
             sql: readSql(modelPath(model)),
-            params: modelParams(context, window, piiKey, periods),
+            params: modelParams(context, window, piiKey, gaps),
             partitionColumn: model.partitionColumn,
             clusterBy: model.clusterBy,
             uniqueKey: model.uniqueKey,
@@ -385,7 +385,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
       dataset: model.layer,
       table: model.name,
       sql: readSql(modelPath(model)),
-      params: modelParams(context, window, piiKey, periods),
+      params: modelParams(context, window, piiKey, gaps),
       partitionColumn: model.partitionColumn,
       clusterBy: model.clusterBy,
       uniqueKey: model.uniqueKey,
@@ -437,7 +437,7 @@ export async function runTransform(context: StepContext): Promise<StepResult> {
   // undetectable, for the retry of a run that dies before the marts are rebuilt too.
   const pendingCoverage = await pendingCoverageDays(warehouse, opsTables);
   const staleCoverage = warm
-    ? await staleCoverageDays(warehouse, incrementalWindow.start, expectedSourcesParam(config), periods)
+    ? await staleCoverageDays(warehouse, incrementalWindow.start, expectedSourcesParam(config), gaps)
     : [];
   const coverageDays = warm ? [...new Set([...pendingCoverage, ...staleCoverage])].sort() : [];
   if (staleCoverage.length) await keepCoverageChanges(warehouse, coverageDays);

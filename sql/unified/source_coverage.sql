@@ -9,7 +9,7 @@
 -- the shop expects the source (its quality settings: `expected: false` for a source it does not use, bound as
 -- @expected_sources) and whether the source had landed data for that day: its newest event day is that day or
 -- later, and, for an ad platform whose data arrives as exports (file drops), the day is not one between its first
--- and its last exported day that no export's period covers (@export_periods, from ops.file_drops) and no row of
+-- and its last exported day that no export's period covers (@export_gaps, from ops.file_drops) and no row of
 -- it is dated (has_rows). Such a day is unknown, not a day of no spend. A platform with no export (synced by
 -- Airbyte or a connector) has no period: its newest day alone decides. A KPI of a day whose expected source has
 -- not landed is incomplete: daily_kpis and marketing_daily_channel carry is_complete / missing_sources from here.
@@ -47,33 +47,14 @@ days_with_rows AS (
   WHERE date BETWEEN @window_start AND @window_end
 ),
 
-export_periods AS (
-  -- The days each ad platform's exports cover, as ranges ({source, start, end}; none for a platform with none).
+export_gaps AS (
+  -- The days between a platform's first and last exported day that no export covers, as ranges ({source, start,
+  -- end}, from functions/transform/export-periods.ts; none for a platform with one export or none).
   SELECT
-    JSON_VALUE(period, '$.source') AS source,
-    CAST(JSON_VALUE(period, '$.start') AS DATE) AS period_start,
-    CAST(JSON_VALUE(period, '$.end') AS DATE) AS period_end
-  FROM UNNEST(JSON_QUERY_ARRAY(@export_periods)) AS period
-),
-
-exported_spans AS (
-  -- The first and the last day a platform's exports cover: a day between them that none covers is a gap.
-  SELECT source, MIN(period_start) AS first_date, MAX(period_end) AS last_date
-  FROM export_periods
-  GROUP BY source
-),
-
-exported_days AS (
-  -- The window's days an export covers, per platform.
-  SELECT DISTINCT export_periods.source, day AS date
-  FROM export_periods
-  CROSS JOIN
-    UNNEST(
-      GENERATE_DATE_ARRAY(
-        GREATEST(export_periods.period_start, @window_start),
-        LEAST(export_periods.period_end, @window_end)
-      )
-    ) AS day
+    JSON_VALUE(gap, '$.source') AS source,
+    CAST(JSON_VALUE(gap, '$.start') AS DATE) AS gap_start,
+    CAST(JSON_VALUE(gap, '$.end') AS DATE) AS gap_end
+  FROM UNNEST(JSON_QUERY_ARRAY(@export_gaps)) AS gap
 ),
 
 first_day AS (
@@ -99,14 +80,15 @@ day_sources AS (
     sources.source IN UNNEST(JSON_VALUE_ARRAY(@expected_sources)) AS is_expected,
     days_with_rows.date IS NOT NULL AS has_rows,
     COALESCE(newest_event_days.last_event_date >= days.date, FALSE) AS through_newest_day,
-    COALESCE(days.date BETWEEN exported_spans.first_date AND exported_spans.last_date, FALSE)
-    AND exported_days.date IS NULL AS between_exports_uncovered
+    export_gaps.source IS NOT NULL AS between_exports_uncovered
   FROM days
   CROSS JOIN sources
   LEFT JOIN newest_event_days ON newest_event_days.source = sources.source
   LEFT JOIN days_with_rows ON days_with_rows.source = sources.source AND days_with_rows.date = days.date
-  LEFT JOIN exported_spans ON exported_spans.source = sources.source
-  LEFT JOIN exported_days ON exported_days.source = sources.source AND exported_days.date = days.date
+  -- A platform's gaps do not overlap: a day is in one at most.
+  LEFT JOIN export_gaps
+    ON export_gaps.source = sources.source
+    AND days.date BETWEEN export_gaps.gap_start AND export_gaps.gap_end
 )
 
 SELECT

@@ -66,7 +66,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["pii_outer_key", simpleType("BYTES")],
   ["channels", simpleType("STRING")],
   ["expected_sources", simpleType("STRING")],
-  ["export_periods", simpleType("STRING")],
+  ["export_gaps", simpleType("STRING")],
   ["ad_tables", simpleType("STRING")],
   ["product_ids", simpleType("STRING")],
   ["skus", simpleType("STRING")],

@@ -1,8 +1,8 @@
-// The ad exports' periods as unified.source_coverage reads them: each platform's overlapping and adjacent periods
-// joined into the fewest ranges, so that a shop dropping an export a day binds one range, not one a day.
+// The ad exports' periods: each platform's overlapping and adjacent periods joined into the fewest ranges, and the
+// gaps between them that unified.source_coverage reads, so that a shop dropping an export a day binds no gap.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { exportPeriodsParam, mergeExportPeriods } from "../../functions/transform/export-periods.ts";
+import { exportGaps, exportGapsParam, mergeExportPeriods } from "../../functions/transform/export-periods.ts";
 
 describe("ad export periods", () => {
   it("joins overlapping and adjacent periods of a platform, and keeps a gap and other platforms apart", () => {
@@ -19,10 +19,25 @@ describe("ad export periods", () => {
       { source: "facebook_ads", start: "2026-11-16", end: "2026-11-20" },
       { source: "google_ads", start: "2026-11-07", end: "2026-11-07" },
     ]);
-    assert.equal(
-      exportPeriodsParam(merged.slice(2)),
-      '[{"source":"google_ads","start":"2026-11-07","end":"2026-11-07"}]',
-    );
     assert.deepEqual(mergeExportPeriods([]), []);
+  });
+
+  it("the gaps are the days between a platform's merged periods, none across platforms", () => {
+    const merged = [
+      { source: "facebook_ads", start: "2026-11-01", end: "2026-11-06" },
+      { source: "facebook_ads", start: "2026-11-16", end: "2026-11-20" },
+      { source: "facebook_ads", start: "2026-11-22", end: "2026-11-30" },
+      { source: "google_ads", start: "2026-11-07", end: "2026-11-07" },
+      { source: "tiktok_ads", start: "2026-12-01", end: "2026-12-02" },
+    ];
+    assert.deepEqual(exportGaps(merged), [
+      { source: "facebook_ads", start: "2026-11-07", end: "2026-11-15" },
+      { source: "facebook_ads", start: "2026-11-21", end: "2026-11-21" },
+    ]);
+    assert.equal(
+      exportGapsParam(merged.slice(1, 3)),
+      '[{"source":"facebook_ads","start":"2026-11-21","end":"2026-11-21"}]',
+    );
+    assert.equal(exportGapsParam([]), "[]");
   });
 });

@@ -5,13 +5,13 @@
 --   an outage longer than the window, without the missing days). has_landed means "the source's newest day is
 --   this day or later", so a day not landed before a landed one is out of date, unless it is a gap between the
 --   exports of a platform that arrives as exports (below): such a day stays not landed;
--- - the exports now cover a day otherwise (@export_periods, as the model reads it): a later export covers a day
+-- - the exports now cover a day otherwise (@export_gaps, as the model reads it): a later export covers a day
 --   between two exports that none covered (even one without a row, a day of no delivery), or an export of older
 --   days puts a day with no row between the platform's first and last exported day. The day's own rows do not
 --   change here: a row landed for an older day rebuilds that day as a late change, its has_rows with it;
 -- - a source the shop's settings now expect, or no longer expect (@expected_sources, a JSON array).
 -- The transform rebuilds these days' coverage and the marts that copy it (is_complete, missing_sources).
--- Reads one row per day and source, every run, and the exports' periods (a few ranges).
+-- Reads one row per day and source, every run, and the gaps between the exports (a few ranges).
 WITH
 
 coverage AS (
@@ -26,31 +26,14 @@ last_landed_days AS (
   GROUP BY source
 ),
 
-export_periods AS (
+export_gaps AS (
+  -- The days between a platform's first and last exported day that no export covers, as ranges ({source, start,
+  -- end}, from functions/transform/export-periods.ts; none for a platform with one export or none).
   SELECT
-    JSON_VALUE(period, '$.source') AS source,
-    CAST(JSON_VALUE(period, '$.start') AS DATE) AS period_start,
-    CAST(JSON_VALUE(period, '$.end') AS DATE) AS period_end
-  FROM UNNEST(JSON_QUERY_ARRAY(@export_periods)) AS period
-),
-
-exported_spans AS (
-  SELECT source, MIN(period_start) AS first_date, MAX(period_end) AS last_date
-  FROM export_periods
-  GROUP BY source
-),
-
-exported_days AS (
-  -- The days before the window an export covers, per platform.
-  SELECT DISTINCT export_periods.source, day AS date
-  FROM export_periods
-  CROSS JOIN
-    UNNEST(
-      GENERATE_DATE_ARRAY(
-        export_periods.period_start,
-        LEAST(export_periods.period_end, DATE_SUB(@window_start, INTERVAL 1 DAY))
-      )
-    ) AS day
+    JSON_VALUE(gap, '$.source') AS source,
+    CAST(JSON_VALUE(gap, '$.start') AS DATE) AS gap_start,
+    CAST(JSON_VALUE(gap, '$.end') AS DATE) AS gap_end
+  FROM UNNEST(JSON_QUERY_ARRAY(@export_gaps)) AS gap
 ),
 
 coverage_now AS (
@@ -62,15 +45,12 @@ coverage_now AS (
     coverage.is_expected,
     coverage.has_landed,
     COALESCE(coverage.date <= last_landed_days.last_landed_date, FALSE)
-    AND NOT (
-      COALESCE(coverage.date BETWEEN exported_spans.first_date AND exported_spans.last_date, FALSE)
-      AND exported_days.date IS NULL
-      AND NOT coverage.has_rows
-    ) AS landed_now
+    AND NOT (export_gaps.source IS NOT NULL AND NOT coverage.has_rows) AS landed_now
   FROM coverage
   LEFT JOIN last_landed_days ON last_landed_days.source = coverage.source
-  LEFT JOIN exported_spans ON exported_spans.source = coverage.source
-  LEFT JOIN exported_days ON exported_days.source = coverage.source AND exported_days.date = coverage.date
+  LEFT JOIN export_gaps
+    ON export_gaps.source = coverage.source
+    AND coverage.date BETWEEN export_gaps.gap_start AND export_gaps.gap_end
   WHERE coverage.date < @window_start
 )
 
