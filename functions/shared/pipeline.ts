@@ -29,6 +29,11 @@ export const STEPS: readonly StepDefinition[] = pipeline.steps.map((step, index)
 });
 
 export const DEAD_LETTER_TOPIC: string = pipeline.deadLetterTopic;
+/**
+ * The topic Cloud Storage announces files dropped in raw/inbox/ on (infra/pubsub.tf names it the same way), whose
+ * push subscription starts the first step.
+ */
+export const FILE_DROP_TOPIC = `${pipeline.topicPrefix}-file-drops`;
 export const EXTRACT_NAMES: readonly string[] = pipeline.extracts;
 export const DATASETS = pipeline.datasets;
 /** ops.file_drops: one row per file dropped (ingest writes it; check-sources reads the periods of the loaded). */

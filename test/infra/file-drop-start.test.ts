@@ -2,24 +2,17 @@
 // function called with the message Cloud Storage publishes (JSON_API_V1 payload, notification attributes). What
 // it returns must be a start message the first step's handler accepts (resolveStartMessage).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runInNewContext } from "node:vm";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { deadFileDrop } from "../../functions/shared/dead-letter-drop.ts";
 import { resolveStartMessage } from "../../functions/shared/run-message.ts";
+import {
+  loadFileDropTransform,
+  storageNotification,
+  type UdfMessage,
+} from "../../tools/emulate/file-drop-transform.ts";
 
-interface UdfMessage {
-  data: string;
-  attributes: Record<string, string>;
-}
-type Udf = (message: UdfMessage, metadata: Record<string, string>) => UdfMessage | null;
-
-const code = readFileSync(join(import.meta.dirname, "..", "..", "infra", "file-drop-start.js"), "utf8");
-const sandbox: Record<string, unknown> = {};
-runInNewContext(`${code}\nthis.udf = fileDropStart;`, sandbox);
-const fileDropStart = sandbox.udf as Udf;
+const fileDropStart = loadFileDropTransform();
 
 /** What Cloud Storage publishes for an object (the JSON API's object resource, and the notification attributes). */
 function notification(
@@ -27,28 +20,10 @@ function notification(
   eventType = "OBJECT_FINALIZE",
   generation = "1764500000123456",
 ): UdfMessage {
-  return {
-    data: JSON.stringify({
-      kind: "storage#object",
-      id: `shop-pulse/${name}/${generation}`,
-      name,
-      bucket: "shop-pulse",
-      generation,
-      metageneration: "1",
-      contentType: "text/csv",
-      size: "5120",
-      timeCreated: "2026-11-22T09:14:03.120Z",
-    }),
-    attributes: {
-      notificationConfig: "projects/_/buckets/shop-pulse/notificationConfigs/1",
-      eventType,
-      payloadFormat: "JSON_API_V1",
-      bucketId: "shop-pulse",
-      objectId: name,
-      objectGeneration: generation,
-      eventTime: "2026-11-22T09:14:03.120Z",
-    },
-  };
+  return storageNotification(
+    { bucket: "shop-pulse", name, generation, size: 5120, timeCreated: "2026-11-22T09:14:03.120Z" },
+    eventType,
+  );
 }
 
 const METADATA = { message_id: "1234", publish_time: "2026-11-22T09:14:04Z" };

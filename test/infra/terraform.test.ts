@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 import { SECRET_OPTIONS, SETTING_OPTIONS, SETTINGS_SOURCE_OPTIONS } from "../../functions/shared/options.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
+import { FILE_DROP_TOPIC } from "../../functions/shared/pipeline.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { lifecycleRules, QUARANTINE_RETENTION_DAYS } from "../../functions/lib/bucket-lifecycle.ts";
 import { connectorSecretId } from "../../functions/adapters/secrets/secret-manager.ts";
@@ -201,6 +202,10 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
       resource(tf, "google_pubsub_topic", "dead_letter").name,
       "${local.pipeline.deadLetterTopic}",
     );
+    // The emulated pipeline (tools/emulate/topology.ts) names its file-drop topic FILE_DROP_TOPIC.
+    assert.equal(tf.locals.name_prefix, "${local.pipeline.topicPrefix}");
+    assert.equal(resource(tf, "google_pubsub_topic", "file_drops").name, "${local.name_prefix}-file-drops");
+    assert.equal(FILE_DROP_TOPIC, `${pipeline.topicPrefix}-file-drops`);
   });
 
   it("deploys one function per step with its entry point, memory, timeout and own service account, plus the dead-letter one", () => {

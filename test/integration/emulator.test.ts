@@ -17,8 +17,8 @@ import { checkEmulatorPrerequisites } from "../../tools/emulate/pubsub-emulator.
 import { MAX_DELIVERY_ATTEMPTS } from "../../tools/emulate/topology.ts";
 import { waitForRunEnd } from "../../tools/emulate/wait-for-run.ts";
 import { createFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
-import { deckPath, extractPath, latestExtractPath } from "../../functions/lib/bucket-layout.ts";
-import { addDays } from "../../functions/lib/calendar.ts";
+import { deckPath, extractPath, INBOX_PREFIX, latestExtractPath } from "../../functions/lib/bucket-layout.ts";
+import { addDays, yesterdayIn } from "../../functions/lib/calendar.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { Ledger, type StepRecord } from "../../functions/shared/ledger.ts";
@@ -26,6 +26,7 @@ import { createLogger, silentLogger } from "../../functions/lib/logger.ts";
 import {
   DEAD_LETTER_TOPIC,
   EXTRACT_NAMES,
+  FILE_DROP_TOPIC,
   STEP_NAMES,
   STEPS,
   stepDefinition,
@@ -139,7 +140,7 @@ async function parsedEmail(shop: Shop, name: string) {
 
 const outbox = async (shop: Shop) => (await readdir(shop.config.local.outboxDir).catch(() => [])).sort();
 
-describe("the daily run through the Pub/Sub emulator and functions-framework", { timeout: 180_000 }, () => {
+describe("the daily run through the Pub/Sub emulator and functions-framework", { timeout: 300_000 }, () => {
   let reference: Shop;
   let emulated: Shop;
   let pipeline: EmulatedPipeline;
@@ -442,6 +443,74 @@ describe("the daily run through the Pub/Sub emulator and functions-framework", {
     );
     assert.ok(failureEmail, "failure email in the outbox");
     assert.match((await parsedEmail(emulated, failureEmail)).subject ?? "", /FAILED at report/);
+  });
+
+  it("dead-letters a file drop whose run keeps failing, and emails that the file waits in the inbox unread", async () => {
+    // The bucket fails every write of a file's manifest (raw/manifest/), as Cloud Storage does in an outage:
+    // ingest keeps the dropped file in the inbox and throws, so Pub/Sub retries the drop until its dead-letter
+    // policy gives up.
+    fault = {
+      prefix: "raw/manifest/",
+      error: () => Object.assign(new Error("storage answered 503"), { code: 503 }),
+    };
+    const inboxPath = `${INBOX_PREFIX}orders_export.csv`;
+    const csv = await readFile(join(import.meta.dirname, "..", "ingest", "fixtures", "shopify-orders.csv"));
+    await pipeline.runtime.ports.bucket.write(inboxPath, csv, { contentType: "text/csv" });
+    const dropped = new Date();
+    // A generation is the object's creation time in microseconds.
+    const generation = `${dropped.getTime()}000`;
+    // The day a drop re-runs: the last complete one in the shop's time zone when it was dropped.
+    const runDate = yesterdayIn(dropped, emulated.config.shop.timezone);
+    const deliveriesBefore = pipeline.servers.deliveries.length;
+    const outboxBefore = new Set(await outbox(emulated));
+    const messageId = await pipeline.announceFile({
+      bucket: "pulse-emulated",
+      name: inboxPath,
+      generation,
+      size: csv.length,
+      timeCreated: dropped.toISOString(),
+    });
+    assert.ok(messageId, "the message transform turns a file in raw/inbox/ into a start message");
+    const email = await until(
+      async () =>
+        (await outbox(emulated)).find(
+          (name) =>
+            !outboxBefore.has(name) && name.startsWith(`failure-${runDate}-ingest`) && name.endsWith(".eml"),
+        ),
+      "the dead-letter function's email",
+      90_000,
+    );
+    await pipeline.servers.waitForIdle({ quietMs: 500, timeoutMs: 10_000 });
+    fault = undefined;
+
+    const deliveries = pipeline.servers.deliveries.slice(deliveriesBefore);
+    assert.deepEqual(
+      deliveries
+        .filter((delivery) => delivery.entryPoint === "ingest")
+        .map((delivery) => [delivery.path, delivery.status]),
+      Array.from({ length: MAX_DELIVERY_ATTEMPTS }, () => [
+        `/projects/${PROJECT}/topics/${FILE_DROP_TOPIC}`,
+        500,
+      ]),
+      "the drop's start message went to ingest, which failed it until the dead-letter policy gave up",
+    );
+    assert.deepEqual(
+      deliveries
+        .filter((delivery) => delivery.entryPoint === "deadLetter")
+        .map((delivery) => [delivery.path, (delivery.status ?? 0) < 300]),
+      [[`/projects/${PROJECT}/topics/${DEAD_LETTER_TOPIC}`, true]],
+    );
+    // The run the drop started is the one the email names: its ledger record holds the error it failed with.
+    const ingest = await ledger().read(runDate, "ingest");
+    assert.equal(ingest?.runId, `file-drop-${generation}`);
+    assert.equal(ingest?.status, "failed");
+    const parsed = await parsedEmail(emulated, email);
+    assert.equal(parsed.subject, `Maison Test · file drop not read yet · orders_export.csv · ${runDate}`);
+    assert.match(parsed.text, /storage answered 503/);
+    assert.match(parsed.text, new RegExp(`npm start -- --date ${runDate} --from ingest --force`));
+    // Nothing lost: the file still waits in the inbox for the next run, and ingest recorded nothing of it.
+    assert.deepEqual(await pipeline.runtime.ports.bucket.read(inboxPath), csv);
+    assert.deepEqual(await pipeline.runtime.ports.bucket.list("raw/manifest/"), []);
   });
 
   it("answers a delivery that finds another delivery's live claim with an error, and runs it once released", async () => {

@@ -2,10 +2,11 @@
 // functions-framework, and the push subscriptions between them. Used by `npm run emulate` and the tests.
 import { PubSub } from "@google-cloud/pubsub";
 import type { HandlerRuntime } from "../../functions/shared/handler.ts";
-import { STEPS } from "../../functions/shared/pipeline.ts";
+import { FILE_DROP_TOPIC, STEPS } from "../../functions/shared/pipeline.ts";
 import { setFunctionRuntime } from "../../functions/runtime/function-runtime.ts";
 import { type FunctionServers, serveFunctions } from "./function-servers.ts";
 import { type PubSubEmulator, startPubSubEmulator } from "./pubsub-emulator.ts";
+import { loadFileDropTransform, type StorageObject, storageNotification } from "./file-drop-transform.ts";
 import { createPushTopology, type PushSubscription } from "./topology.ts";
 
 export interface EmulatedRuntime extends HandlerRuntime {
@@ -30,6 +31,12 @@ export interface EmulatedPipeline {
   runtime: EmulatedRuntime;
   /** Publishes JSON data to a topic of the chain, as Cloud Scheduler or a step would. */
   publish(topic: string, data: unknown, attributes?: Record<string, string>): Promise<string>;
+  /**
+   * Announces an object on the file-drop topic as the cloud does: Cloud Storage's notification, turned by the
+   * subscription's message transform (infra/file-drop-start.js) into a start message. Returns the published
+   * message's id, or null when the transform dropped the notification (an object outside raw/inbox/).
+   */
+  announceFile(object: StorageObject): Promise<string | null>;
   timings: { emulatorMs: number; setupMs: number };
   /** Stops everything that was started, in order; safe to call more than once. */
   stop(options?: { graceMs?: number }): Promise<void>;
@@ -101,6 +108,9 @@ export async function startEmulatedPipeline(options: EmulatedPipelineOptions): P
       DEAD_LETTER_ENTRY_POINT,
     );
 
+    const fileDropStart = loadFileDropTransform();
+    let announced = 0;
+
     let stopping: Promise<void> | undefined;
     return {
       emulator,
@@ -109,6 +119,18 @@ export async function startEmulatedPipeline(options: EmulatedPipelineOptions): P
       runtime,
       publish: (topic, data, attributes = {}) =>
         client.topic(topic).publishMessage({ json: data, attributes }),
+      announceFile: async (object) => {
+        announced += 1;
+        const transformed = fileDropStart(storageNotification(object), {
+          message_id: `emulated-notification-${announced}`,
+          publish_time: new Date().toISOString(),
+        });
+        if (!transformed) return null;
+        return client.topic(FILE_DROP_TOPIC).publishMessage({
+          data: Buffer.from(transformed.data, "utf8"),
+          attributes: transformed.attributes,
+        });
+      },
       timings: { emulatorMs: emulator.startMs, setupMs: performance.now() - started },
       stop: (stopOptions = {}) => {
         graceMs = stopOptions.graceMs ?? graceMs;

@@ -1,7 +1,9 @@
 // The topics and push subscriptions of the chain, on the emulator: one topic per step pushing to that step's
-// function, and the dead-letter topic pushing to the dead-letter function.
+// function, the file-drop topic pushing to the first step's (as infra/pubsub.tf sets it up, less its message
+// transform, which the emulator lacks: see file-drop-transform.ts), and the dead-letter topic pushing to the
+// dead-letter function.
 import type { PubSub } from "@google-cloud/pubsub";
-import { DEAD_LETTER_TOPIC, STEPS } from "../../functions/shared/pipeline.ts";
+import { DEAD_LETTER_TOPIC, FILE_DROP_TOPIC, STEPS } from "../../functions/shared/pipeline.ts";
 
 /** Pub/Sub's smallest allowed value; the emulator honours it (verified with emulator 0.8.x). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -53,12 +55,19 @@ export async function createPushTopology(
     ackDeadlineSeconds: 60,
   });
 
-  for (const step of STEPS) {
-    const [topic] = await client.createTopic(step.topic);
+  const firstStep = STEPS[0];
+  if (!firstStep) throw new Error("the pipeline has no steps");
+  const routes = [
+    ...STEPS.map((step) => ({ topic: step.topic, step })),
+    // A file dropped in raw/inbox/ starts a run at the first step, with that step's deadlines and dead letters.
+    { topic: FILE_DROP_TOPIC, step: firstStep },
+  ];
+  for (const { topic: topicName, step } of routes) {
+    const [topic] = await client.createTopic(topicName);
     const subscription: PushSubscription = {
-      name: subscriptionName(step.topic),
-      topic: step.topic,
-      endpoint: pushEndpoint(baseUrl(step.entryPoint), projectId, step.topic),
+      name: subscriptionName(topicName),
+      topic: topicName,
+      endpoint: pushEndpoint(baseUrl(step.entryPoint), projectId, topicName),
       entryPoint: step.entryPoint,
     };
     await topic.createSubscription(subscription.name, {
