@@ -134,6 +134,27 @@ export function landingSiteFrom(attributes: readonly { name: string; value: stri
   return `${path}${separator}${queryOf(missing)}${fragment}`;
 }
 
+/**
+ * The names Shopify gives its Bogus Gateway: "bogus" is its gateway name (an order's payment_gateway_names, its
+ * transactions' gateway), "Bogus Gateway" the name its card details and Shopify's help pages use. Every order placed
+ * with it is a test order (Shopify's help, "Place a test order"). Names are compared whole, case aside, so a real
+ * gateway whose name merely contains the word stays a real sale.
+ */
+const BOGUS_GATEWAY_NAMES = new Set(["bogus", "bogus gateway"]);
+
+/**
+ * Whether the export's "Payment Method" cell names the Bogus Gateway among the gateways Shopify joins there (with
+ * "+" or ","): such an order is a test order, as the API's Order.test says. Null when the export has no "Payment
+ * Method" column, so nothing is known; false for every other order, a Shopify Payments test-mode order included:
+ * the export names its gateway as it names a real payment's (see README, "Test orders").
+ */
+export function paidWithBogusGateway(header: Columns, paymentMethod: string): boolean | null {
+  if (!header.has("Payment Method")) return null;
+  return paymentMethod
+    .split(/[+,]/)
+    .some((gateway) => BOGUS_GATEWAY_NAMES.has(cleanCell(gateway).toLowerCase()));
+}
+
 const ORDER_REQUIRED = [
   "Name",
   "Id",
@@ -280,6 +301,8 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
         : null,
     discount_codes: code ? [{ code, amount: discount ?? "0", type: null }] : [],
     note_attributes: attributes,
+    // Derived, as landing_site is: the export has no test column, only the gateway it was paid with.
+    test: paidWithBogusGateway(header, get("Payment Method")),
   };
   return [
     {
