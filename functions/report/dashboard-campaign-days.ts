@@ -5,6 +5,7 @@ import { formatDayMonth, formatWeekdayDate } from "../lib/reporting/display-form
 import {
   type DashboardContext,
   type DashboardPage,
+  dailyChartTitle,
   type ExtractRow,
   type ExtractTables,
   groupRows,
@@ -47,26 +48,24 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
   for (const row of inWindow(tables.marketing_daily_channel ?? [], context.from, context.to))
     if (row.is_complete !== undefined && !isTrue(row, "is_complete"))
       incompleteDays.add(`${row.channel}|${row.date}`);
-  // Before the shop's data begins a day is unknown: no point, and no row in the table (not a day of 0,00 €).
-  const known = (day: string) => !context.firstDataDay || day >= context.firstDataDay;
+  // The charts and the table start on the shop's first day of data (context.shownDays): a day before it is
+  // unknown, not a day of 0,00 €, and has neither a point nor a row.
   const value = (item: (typeof top)[number], day: string, column: string) =>
-    !known(day) || incompleteDays.has(`${item.channel}|${day}`)
-      ? null
-      : round2(sum(item.byDay.get(day) ?? [], column));
+    incompleteDays.has(`${item.channel}|${day}`) ? null : round2(sum(item.byDay.get(day) ?? [], column));
   const names = top.map((item) => `${item.name} (${label(item.channel)})`);
-  const incomplete = context.days.flatMap((day, index) =>
+  const incomplete = context.shownDays.flatMap((day, index) =>
     top.some((item) => incompleteDays.has(`${item.channel}|${day}`)) ? [index] : [],
   );
-  const labels = context.days.map((day) => formatDayMonth(day, context.locale));
+  const labels = context.shownDays.map((day) => formatDayMonth(day, context.locale));
   const caveat = incomplete.length
     ? "Shaded days lack an ad platform's or the shop's data: no point for the campaigns concerned."
     : undefined;
-  const spend = top.map((item) => context.days.map((day) => value(item, day, "spend")));
-  const revenue = top.map((item) => context.days.map((day) => value(item, day, "attributed_revenue")));
+  const spend = top.map((item) => context.shownDays.map((day) => value(item, day, "spend")));
+  const revenue = top.map((item) => context.shownDays.map((day) => value(item, day, "attributed_revenue")));
   page.charts.push(
     {
       id: "campaigns-daily-spend",
-      title: `Spend by day, top ${top.length} campaigns`,
+      title: dailyChartTitle(`Spend by day, top ${top.length} campaigns`, context),
       type: "line",
       sequence: true,
       labels,
@@ -77,7 +76,7 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
     },
     {
       id: "campaigns-daily-revenue",
-      title: `UTM-attributed revenue by day, top ${top.length} campaigns`,
+      title: dailyChartTitle(`UTM-attributed revenue by day, top ${top.length} campaigns`, context),
       type: "line",
       sequence: true,
       labels,
@@ -87,7 +86,6 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
       caveat,
     },
   );
-  const shown = context.days.flatMap((day, index) => (known(day) ? [{ day, index }] : []));
   const notes = [
     caveat ? "Marked days lack an ad platform's or the shop's data: blank, not 0." : "",
     context.firstDataDay
@@ -106,11 +104,11 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
       ]),
     ],
     groups: [{ label: "", span: 1 }, ...names.map((name) => ({ label: name, span: 2 }))],
-    rows: shown.map(({ day, index: dayIndex }) => [
+    rows: context.shownDays.map((day, dayIndex) => [
       day,
       ...top.flatMap((_, index) => [spend[index]?.[dayIndex] ?? null, revenue[index]?.[dayIndex] ?? null]),
     ]),
-    incompleteRows: shown.flatMap(({ index }, row) => (incomplete.includes(index) ? [row] : [])),
+    incompleteRows: incomplete,
     caveat: notes.length ? notes.join(" ") : undefined,
   });
 }

@@ -4,6 +4,7 @@
 // renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
 import { addDays } from "../lib/calendar.ts";
 import {
+  formatDateRange,
   formatDayMonth,
   formatMonthShort,
   formatNumber,
@@ -16,6 +17,7 @@ import { buildLookerPages } from "./dashboard-pages.ts";
 import { addCategoryDays, addPremiumProducts, addRefundRates } from "./dashboard-product-months.ts";
 import { productsPage, qualityPage } from "./dashboard-products.ts";
 import {
+  dailyChartTitle,
   daysBetween,
   firstDataDay,
   type DashboardContext as Context,
@@ -118,20 +120,20 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
     tile("mer", "MER", "ratio", true),
     tile("cac", "CAC", "money", true),
   ];
-  const incomplete = context.days.flatMap((day, index) => {
+  const incomplete = context.shownDays.flatMap((day, index) => {
     const row = byDate.get(day);
     return row && !isTrue(row, "is_complete") ? [index] : [];
   });
-  const labels = context.days.map((day) => formatDayMonth(day, context.locale));
+  const labels = context.shownDays.map((day) => formatDayMonth(day, context.locale));
   const column = (name: string, skipIncomplete = false) =>
-    context.days.map((day) => {
+    context.shownDays.map((day) => {
       const row = byDate.get(day);
       if (!row || (skipIncomplete && !isTrue(row, "is_complete"))) return null;
       return num(row, name);
     });
   page.charts.push({
     id: "overview-daily",
-    title: "Revenue and ad spend by day",
+    title: dailyChartTitle("Revenue and ad spend by day", context),
     type: "bar",
     sequence: true,
     labels,
@@ -149,7 +151,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
   // Ratios over a day that lacked an ad platform would flatter it: no point for such a day.
   page.charts.push({
     id: "overview-efficiency",
-    title: "Blended ROAS and MER by day",
+    title: dailyChartTitle("Blended ROAS and MER by day", context),
     type: "line",
     sequence: true,
     labels,
@@ -163,7 +165,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
   });
   page.charts.push({
     id: "overview-customers",
-    title: "Revenue from new and returning customers",
+    title: dailyChartTitle("Revenue from new and returning customers", context),
     type: "bar",
     stacked: true,
     sequence: true,
@@ -278,20 +280,20 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
       caveat: caveat ? `* ${caveat}: ROAS counts only the days that landed` : undefined,
     });
   const byKey = new Map(rows.map((row) => [`${row.date}|${row.channel}`, row]));
-  const incomplete = context.days.flatMap((day, index) =>
+  const incomplete = context.shownDays.flatMap((day, index) =>
     rows.some((row) => row.date === day && !isTrue(row, "is_complete")) ? [index] : [],
   );
   if (paid.length)
     page.charts.push({
       id: "channels-daily-spend",
-      title: "Spend by paid channel and day",
+      title: dailyChartTitle("Spend by paid channel and day", context),
       type: "bar",
       stacked: true,
       sequence: true,
-      labels: context.days.map((day) => formatDayMonth(day, context.locale)),
+      labels: context.shownDays.map((day) => formatDayMonth(day, context.locale)),
       series: paid.map((item) => ({
         label: label(item.channel),
-        data: context.days.map((day) => {
+        data: context.shownDays.map((day) => {
           const row = byKey.get(`${day}|${item.channel}`);
           return row ? num(row, "spend") : null;
         }),
@@ -336,12 +338,15 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
 export function buildDashboardModel(tables: ExtractTables, options: DashboardOptions): DashboardModel {
   const to = options.runDate;
   const from = addDays(to, -(WINDOW_DAYS - 1));
+  const dataFrom = firstDataDay(tables, from);
   const context: Context = {
     from,
     to,
     days: daysBetween(from, to),
     locale: options.shop.locale,
-    firstDataDay: firstDataDay(tables, from),
+    firstDataDay: dataFrom,
+    // A first day after the run date (rows from a later run, none of this one's) would leave no day to draw.
+    shownDays: daysBetween(dataFrom !== undefined && dataFrom <= to ? dataFrom : from, to),
   };
   const looker = buildLookerPages(tables, context);
   const overview = overviewPage(tables, context);
@@ -353,9 +358,11 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
   addCategoryDays(products, tables, context);
   addRefundRates(products, tables, context);
   addPremiumProducts(products, tables, context);
-  // The pages of daily charts say once where the data begins; the campaign and category charts say it beside them.
+  // The pages of tiles over the window say once where the data begins, and so why their figures and daily charts
+  // cover fewer days than the header's 28; each daily chart's title names its days.
   if (context.firstDataDay) {
-    const note = `The shop's data begins ${formatWeekdayDate(context.firstDataDay, context.locale)}: the days before it are blank, not zero, and the figures sum the days since.`;
+    const shown = context.shownDays.length;
+    const note = `The shop's data begins ${formatWeekdayDate(context.firstDataDay, context.locale)}: the figures and daily charts cover its ${shown} ${shown === 1 ? "day" : "days"} (${formatDateRange(context.firstDataDay, to, context.locale)}), not the last ${WINDOW_DAYS}.`;
     overview.notes.push(note);
     channels.notes.push(note);
   }

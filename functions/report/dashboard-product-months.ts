@@ -7,6 +7,7 @@ import { declaredRatio } from "./dashboard-declared.ts";
 import {
   type DashboardContext,
   type DashboardPage,
+  dailyChartTitle,
   type ExtractRow,
   type ExtractTables,
   groupRows,
@@ -161,23 +162,23 @@ export function addCategoryDays(page: DashboardPage, tables: ExtractTables, cont
     }))
     .sort((a, b) => b.revenue - a.revenue || a.category.localeCompare(b.category));
   if (!categories.length) return;
-  // Before the shop's data begins a day is unknown: no bar (null), not a day of no sales in every category.
-  const known = (day: string) => !context.firstDataDay || day >= context.firstDataDay;
+  // The days start on the shop's first day of data (context.shownDays): a day before it is unknown, not a day of
+  // no sales in every category, and is not drawn; a day of data without a category's sale is 0.
   page.charts.push({
     id: "products-category-daily",
-    title: "Revenue by category and day",
+    title: dailyChartTitle("Revenue by category and day", context),
     type: "bar",
     stacked: true,
     sequence: true,
-    labels: context.days.map((day) => formatDayMonth(day, context.locale)),
+    labels: context.shownDays.map((day) => formatDayMonth(day, context.locale)),
     series: categories.map(({ category, byDay }) => ({
       label: category,
-      data: context.days.map((day) => (known(day) ? sum(byDay.get(day) ?? [], "revenue") : null)),
+      data: context.shownDays.map((day) => sum(byDay.get(day) ?? [], "revenue")),
     })),
     format: "money",
     ...(context.firstDataDay
       ? {
-          caveat: `No bar before ${formatWeekdayDate(context.firstDataDay, context.locale)}, the first day of the shop's data.`,
+          caveat: `From ${formatWeekdayDate(context.firstDataDay, context.locale)}, the first day of the shop's data.`,
         }
       : {}),
   });

@@ -1,7 +1,7 @@
 // The dashboard's data shapes and the cell arithmetic its pages share: reading the extracts' CSV cells (empty =
 // unknown, not 0), sums, ratios, the trailing window, and the words for a figure whose sources had not all landed.
 import { addDays } from "../lib/calendar.ts";
-import { formatMonthShort } from "../lib/reporting/display-format.ts";
+import { formatDateRange, formatMonthShort } from "../lib/reporting/display-format.ts";
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 
@@ -278,6 +278,24 @@ export interface DashboardContext {
    * that day, and a day before it is unknown, not a day of nothing.
    */
   firstDataDay?: string;
+  /**
+   * The days the daily charts draw: the window's, from the first day of data when the shop's data begins inside
+   * it (a young shop's chart two-thirds blank reads as a shop that sold nothing, and leaves its days thin on a
+   * phone).
+   */
+  shownDays: string[];
+}
+
+/**
+ * A daily chart's title naming the days it draws when they are not the whole window: "Revenue by day, last 10
+ * days (20–29 Nov 2026)". A shop with the whole window keeps its title, under the page header's 28 days.
+ */
+export function dailyChartTitle(title: string, context: DashboardContext): string {
+  const first = context.shownDays[0];
+  if (!context.firstDataDay || first === undefined) return title;
+  const range = formatDateRange(first, context.to, context.locale);
+  const count = context.shownDays.length;
+  return count === 1 ? `${title}, ${range} only` : `${title}, last ${count} days (${range})`;
 }
 
 /** A month's label, the run month marked partial: "Nov 2026 (to 20)". */

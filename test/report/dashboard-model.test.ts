@@ -285,27 +285,27 @@ describe("the dashboard model of a shop whose data begins inside the 28 days", (
     );
   });
 
-  it("draws no category bar before the first day of data, and says where the bars start", () => {
+  it("starts the category chart on the first day of data, and says that is where its bars start", () => {
     const categories = chart(page(model.pages, "products"), "products-category-daily");
     assert.ok(categories, "the chart is drawn");
-    // Worked out by hand from the rows above: 18 days (2–19 Nov) unknown, then each day's revenue per
-    // category, 0 on a day of data with no sale in it (21–28 Nov, and Tools on the 29th).
-    const unknown = Array.from({ length: 18 }, () => null);
-    assert.equal(categories.labels.length, 28);
-    assert.equal(categories.labels[18], "20 Nov");
+    // Worked out by hand from the rows above: 20 to 29 Nov (the 18 days before hold nothing and are not drawn),
+    // each day's revenue per category, 0 on a day of data with no sale in it (21–28 Nov, and Tools on the 29th).
+    assert.equal(categories.labels.length, 10);
+    assert.equal(categories.labels[0], "20 Nov");
     assert.deepEqual(
       categories.series.map((series) => [series.label, series.data]),
       [
-        ["Skincare", [...unknown, 40, 0, 0, 0, 0, 0, 0, 0, 0, 130]],
-        ["Tools", [...unknown, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+        ["Skincare", [40, 0, 0, 0, 0, 0, 0, 0, 0, 130]],
+        ["Tools", [30, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
       ],
     );
-    assert.equal(categories.caveat, "No bar before Fri 20 Nov, the first day of the shop's data.");
+    assert.equal(categories.title, "Revenue by category and day, last 10 days (20–29 Nov 2026)");
+    assert.equal(categories.caveat, "From Fri 20 Nov, the first day of the shop's data.");
   });
 
   it("says on the overview and channel pages where the data begins, and on no page of a shop with history", () => {
     const note =
-      "The shop's data begins Fri 20 Nov: the days before it are blank, not zero, and the figures sum the days since.";
+      "The shop's data begins Fri 20 Nov: the figures and daily charts cover its 10 days (20–29 Nov 2026), not the last 28.";
     for (const id of ["overview", "channels"]) assert.ok(page(model.pages, id).notes.includes(note), id);
     const established = buildDashboardModel(
       {

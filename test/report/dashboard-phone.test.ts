@@ -359,7 +359,7 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
     assert.deepEqual(table.cells[0], ["Do. 15 Okt.", "70,79 €", "341,80 €", "36,91 €", "0,00 €"]);
     assert.deepEqual(table.cells.at(-1), ["So. 8 Nov.", "95,49 €", "471,00 €", "103,76 €", "0,00 €"]);
     assert.match(table.caveat, /No row before Do\. 15 Okt\./);
-    // The charts have no point on the three days before (Mon 12 – Wed 14 Oct): unknown, not 0.
+    // The charts start on Thu 15 Oct too: the three days before (Mon 12 – Wed 14 Oct) are not drawn at all.
     const spend = await tab.evaluate(
       () =>
         (
@@ -368,12 +368,12 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
               getChart(id: string): { data: { datasets: { data: (number | null)[] }[] } } | undefined;
             };
           }
-        ).Chart.getChart("chart-campaigns-daily-spend")?.data.datasets.map((set) => set.data.slice(0, 4)) ??
+        ).Chart.getChart("chart-campaigns-daily-spend")?.data.datasets.map((set) => set.data.slice(0, 2)) ??
         [],
     );
     assert.deepEqual(spend, [
-      [null, null, null, 70.79],
-      [null, null, null, 36.91],
+      [70.79, 0],
+      [36.91, 0],
     ]);
     // The incomplete days' table too: Fri 16 Oct lacked TikTok.
     const incomplete = await tab
@@ -382,6 +382,56 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
     assert.deepEqual(incomplete.slice(0, 2), ["Fr. 16 Okt.", "TikTok"]);
     await tab.close();
   });
+
+  for (const width of [390, 1280])
+    it(`draws the daily charts from the shop's first day, Thu 15 Oct, to the run date, at ${width} px`, async () => {
+      const { tab, errors } = await open(width);
+      // 15 to 31 Oct and 1 to 8 Nov: 17 + 8 = 25 days, where a chart of the whole window would have 28.
+      const days = [
+        ...Array.from({ length: 17 }, (_, index) => `${15 + index} Okt.`),
+        ...Array.from({ length: 8 }, (_, index) => `${1 + index} Nov.`),
+      ];
+      for (const id of [
+        "overview-daily",
+        "overview-customers",
+        "channels-daily-spend",
+        "campaigns-daily-spend",
+      ]) {
+        const chart = await tab.evaluate(
+          (chartId) =>
+            (
+              window as unknown as {
+                Chart: { getChart(id: string): { data: { labels: string[] } } | undefined };
+              }
+            ).Chart.getChart(`chart-${chartId}`)?.data.labels ?? [],
+          id,
+        );
+        assert.deepEqual(chart, days, `${id} at ${width} px`);
+        // What the reader sees: the axis begins at the first day, and the labels it draws do not overlap.
+        const drawn = await drawnLabels(tab, id);
+        assert.equal(
+          drawn[0]?.text,
+          "15 Okt.",
+          `${id} at ${width} px: ${drawn.map((item) => item.text).join(", ")}`,
+        );
+        assert.ok(
+          drawn.length >= (width === 390 ? 4 : 8),
+          `${id} at ${width} px: ${drawn.length} labels drawn`,
+        );
+        drawn
+          .slice(1)
+          .forEach((item, index) =>
+            assert.ok(item.left >= drawn[index]!.right, `${id} at ${width} px: "${item.text}" overlaps`),
+          );
+      }
+      const titles = await tab.locator("#overview .chart figcaption").allTextContents();
+      assert.ok(
+        titles.includes("Revenue and ad spend by day, last 25 days (15 Okt. – 8 Nov. 2026)"),
+        titles.join(" | "),
+      );
+      assert.deepEqual(errors, []);
+      await tab.close();
+    });
 
   it("keeps the findings a table of one line per finding at 1280 px", async () => {
     const { tab } = await open(1280);
