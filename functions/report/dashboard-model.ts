@@ -306,7 +306,7 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
     });
   page.tables.push({
     id: "channels-table",
-    title: `Channels, ${context.days.length} days`,
+    title: `Channels, ${context.shownDays.length} days`,
     columns: [
       { label: "Channel", format: "text" },
       { label: "Spend", format: "money" },

@@ -111,10 +111,10 @@ function campaignsPage(tables: ExtractTables, context: DashboardContext): Dashbo
       caveat:
         "Platform ROAS is what the ad platform claims; attributed ROAS counts the shop's orders by UTM.",
     });
-  } else page.notes.push(`No campaign spent anything in the last ${context.days.length} days.`);
+  } else page.notes.push(`No campaign spent anything in the last ${context.shownDays.length} days.`);
   page.tables.push({
     id: "campaigns-table",
-    title: `Campaigns, ${context.days.length} days`,
+    title: `Campaigns, ${context.shownDays.length} days`,
     columns: [
       { label: "Campaign", format: "text" },
       { label: "Channel", format: "text" },

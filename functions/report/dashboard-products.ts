@@ -76,7 +76,7 @@ export function productsPage(tables: ExtractTables, context: DashboardContext): 
       series: [{ label: "Revenue", data: categoryList.map(([, revenue]) => round2(revenue)) }],
       format: "money",
     });
-  } else page.notes.push(`No product sales in the ${context.days.length} days.`);
+  } else page.notes.push(`No product sales in the ${context.shownDays.length} days.`);
   page.tables.push({
     id: "products-table",
     title: `Top ${Math.min(TOP_PRODUCTS_TABLE, ranked.length)} products`,
@@ -168,7 +168,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
     page.tiles.push(
       {
         id: "incomplete_days",
-        label: `Incomplete days (of ${context.days.length})`,
+        label: `Incomplete days (of ${context.shownDays.length})`,
         value: incomplete.length,
         format: "number",
       },
@@ -183,7 +183,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
     if (sources.length)
       page.charts.push({
         id: "quality-missing-sources",
-        title: `Days each source was missing (last ${context.days.length} days)`,
+        title: `Days each source was missing (last ${context.shownDays.length} days)`,
         type: "bar",
         labels: sources.map(sourceDisplayName),
         series: [
@@ -196,7 +196,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
         ],
         format: "number",
       });
-    else page.notes.push(`Every day of the last ${context.days.length} had all its expected sources.`);
+    else page.notes.push(`Every day of the last ${context.shownDays.length} had all its expected sources.`);
     page.tables.push({
       id: "quality-incomplete-days",
       title: "Incomplete days",

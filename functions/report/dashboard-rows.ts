@@ -281,7 +281,8 @@ export interface DashboardContext {
   /**
    * The days the daily charts draw: the window's, from the first day of data when the shop's data begins inside
    * it (a young shop's chart two-thirds blank reads as a shop that sold nothing, and leaves its days thin on a
-   * phone).
+   * phone). Also the days a sum over the window covers, as a table's title counts them: the days before hold no
+   * row.
    */
   shownDays: string[];
 }

@@ -69,6 +69,18 @@ function dailyCharts(model: DashboardModel): Map<string, ChartSpec> {
   return new Map(charts.map((chart) => [chart.id, chart]));
 }
 
+/** The titles and labels that count the window's days: its tables' titles and the data quality page's. */
+function windowCounts(model: DashboardModel): string[] {
+  const pages = new Map(model.pages.map((page) => [page.id, page]));
+  const table = (page: string, id: string) => pages.get(page)?.tables.find((item) => item.id === id)?.title;
+  return [
+    table("channels", "channels-table") ?? "",
+    table("campaigns", "campaigns-table") ?? "",
+    pages.get("quality")?.tiles.find((tile) => tile.id === "incomplete_days")?.label ?? "",
+    pages.get("quality")?.charts.find((chart) => chart.id === "quality-missing-sources")?.title ?? "",
+  ];
+}
+
 describe("the dashboard's daily charts of a shop whose data begins 10 days before the run date", () => {
   // The shop's first day is Fri 20 Nov: 20 to 29 Nov is 10 days, the 18 days before it (2–19 Nov) hold nothing.
   const model = buildDashboardModel(
@@ -126,6 +138,15 @@ describe("the dashboard's daily charts of a shop whose data begins 10 days befor
     );
   });
 
+  it("count its 10 days, not 28, where a table or the quality page names the days it sums", () => {
+    assert.deepEqual(windowCounts(model), [
+      "Channels, 10 days",
+      "Campaigns, 10 days",
+      "Incomplete days (of 10)",
+      "Days each source was missing (last 10 days)",
+    ]);
+  });
+
   it("say on the overview and channel pages which days the figures and daily charts cover", () => {
     const note =
       "The shop's data begins Fri 20 Nov: the figures and daily charts cover its 10 days (20–29 Nov 2026), not the last 28.";
@@ -165,6 +186,12 @@ describe("the dashboard's daily charts of a shop with history", () => {
       130,
     ]);
     assert.deepEqual(charts.get("overview-daily")?.incomplete, [19]);
+    assert.deepEqual(windowCounts(model), [
+      "Channels, 28 days",
+      "Campaigns, 28 days",
+      "Incomplete days (of 28)",
+      "Days each source was missing (last 28 days)",
+    ]);
     const overview = model.pages.find((page) => page.id === "overview");
     assert.ok(!overview?.notes.some((note) => note.includes("data begins")));
   });
