@@ -9,7 +9,12 @@ import { before, describe, it } from "node:test";
 import { parse } from "@cdktf/hcl2json";
 import { execFileSync } from "node:child_process";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
-import { SECRET_OPTIONS, SETTING_OPTIONS, SETTINGS_SOURCE_OPTIONS } from "../../functions/shared/options.ts";
+import {
+  type SecretName,
+  SECRET_OPTIONS,
+  SETTING_OPTIONS,
+  SETTINGS_SOURCE_OPTIONS,
+} from "../../functions/shared/options.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { FILE_DROP_TOPIC } from "../../functions/shared/pipeline.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
@@ -498,6 +503,40 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     assert.equal(chat?.env, SECRET_OPTIONS.chatWebhookUrl.env?.[0]);
     assert.deepEqual(chat?.readers, ["check-sources", "check-quality"]);
     assert.equal(tf.variables.chat_webhook_url?.default, null, "no chat unless asked for");
+  });
+
+  it("creates a connector's credentials only when it is on, as pulse-<kebab name>, for ingest and check-sources only", () => {
+    // README, Connectors (Credentials): the names the Secret Manager adapter reads, the variables the Secrets
+    // port reads, and the two readers (ingest pulls, check-sources reconciles), written out here by hand.
+    const declarations = tf.locals.secret_declarations as Record<string, Record<string, unknown>>;
+    const expected: [key: string, name: SecretName, source: string, id: string][] = [
+      ["shopify_access_token", "shopifyAccessToken", "shopify", "pulse-shopify-access-token"],
+      ["meta_access_token", "metaAccessToken", "facebook_ads", "pulse-meta-access-token"],
+      ["tiktok_access_token", "tiktokAccessToken", "tiktok_ads", "pulse-tiktok-access-token"],
+      [
+        "google_ads_developer_token",
+        "googleAdsDeveloperToken",
+        "google_ads",
+        "pulse-google-ads-developer-token",
+      ],
+      ["google_ads_oauth", "googleAdsOauth", "google_ads", "pulse-google-ads-oauth"],
+    ];
+    assert.deepEqual(tf.locals.connector_readers, ["ingest", "check-sources"]);
+    for (const [key, name, source, id] of expected) {
+      const declaration = declarations[key];
+      assert.equal(declaration?.enabled, `\${contains(var.connectors, "${source}")}`, `${key} only when on`);
+      assert.equal(declaration?.secret_id, id, key);
+      assert.equal(connectorSecretId(name), id, `the adapter reads ${name} as ${id}`);
+      assert.equal(declaration?.env, SECRET_OPTIONS[name].env?.[0], key);
+      assert.equal(declaration?.readers, "${local.connector_readers}", key);
+      assert.equal(
+        (tf.locals.secret_values as Record<string, string>)[key],
+        `\${lookup(var.connector_credentials, "${key}", null)}`,
+      );
+    }
+    // No connector is on unless asked for, so no credential secret exists by default.
+    assert.deepEqual(tf.variables.connectors?.default, []);
+    assert.equal(tf.variables.airbyte_sync?.default, false);
   });
 
   it("describes every variable", () => {
