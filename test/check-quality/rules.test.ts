@@ -61,6 +61,19 @@ describe("business rules", () => {
       "Meta spent $52,310 with $0 attributed revenue on 3 of the last 7 days (2026-11-15 to 2026-11-17): UTM attribution looks broken.",
     );
   });
+
+  it("is critical from exactly two days of spend without revenue in the window (README: from 2 days in the last 7)", () => {
+    const row = (days: number) => ({
+      channel: "meta",
+      days_with_spend: 7,
+      days_spend_without_revenue: days,
+      spend_without_revenue: 100 * days,
+      first_day: "2026-11-16",
+      last_day: "2026-11-17",
+    });
+    assert.equal(attributionFindings([row(1)], 7, money)[0]?.severity, "warning");
+    assert.equal(attributionFindings([row(2)], 7, money)[0]?.severity, "critical");
+  });
 });
 
 describe("business rules in the shop's currency", () => {
@@ -188,6 +201,15 @@ describe("file-drop reject rate", () => {
     );
     assert.equal(
       rejectRateFinding({ fileRowsRead: 100, fileRowsQuarantined: 90 }, 0.05)?.severity,
+      "critical",
+    );
+    // Critical above half: exactly half is still a warning.
+    assert.equal(
+      rejectRateFinding({ fileRowsRead: 100, fileRowsQuarantined: 50 }, 0.05)?.severity,
+      "warning",
+    );
+    assert.equal(
+      rejectRateFinding({ fileRowsRead: 100, fileRowsQuarantined: 51 }, 0.05)?.severity,
       "critical",
     );
   });

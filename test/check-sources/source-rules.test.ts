@@ -146,4 +146,13 @@ describe("inventory row counts", () => {
     );
     assert.equal(compareInventory(table(1000), table(1200), []).length, 0);
   });
+
+  it("warns only above a 5% loss (README: table lost rows > 5%)", () => {
+    const table = (rowCount: number) =>
+      toInventory([{ dataset: "raw", name: "orders", columns: [], rowCount }]);
+    const checks = (after: number) =>
+      compareInventory(table(1000), table(after), []).map((item) => item.check);
+    assert.deepEqual(checks(950), [], "exactly 5% fewer rows is not reported");
+    assert.deepEqual(checks(949), ["inventory_rows_shrank"]);
+  });
 });
