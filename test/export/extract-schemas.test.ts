@@ -107,6 +107,33 @@ function expectedDerived(column: ExtractColumn, row: Record, records: readonly R
   }
 }
 
+// Each extract's columns as Looker Studio data sources were made with them (README, Extracts: "columns are only
+// ever added at the end, before is_demo"). A data source maps fields by name, but a column moved, renamed or
+// removed breaks the reports built on it: a new column goes at the end of its list here, the rest never change.
+const PUBLISHED_COLUMNS: { [extract: string]: string } = {
+  daily_kpis:
+    "date,orders,gross_revenue,discounts,refunds,net_revenue,units,aov,new_customers,returning_customers,new_customer_revenue,returning_customer_revenue,ad_spend,blended_roas,mer,cac,orders_missing_value,is_complete,missing_sources,orders_with_value",
+  marketing_daily_channel:
+    "date,channel,spend,impressions,clicks,platform_conversions,platform_conversion_value,attributed_orders,attributed_revenue,roas,ctr,cpc,cpa,is_complete,missing_sources,attributed_new_customers,attributed_new_customer_revenue,new_customer_cpa,new_customer_roas",
+  product_daily_sales: "date,product_id,product_title,category,units,orders,revenue",
+  findings: "run_date,step,check_name,subject,severity,blocking,observed,expected,message",
+  product_performance:
+    "month,product_id,product_title,category,units,orders,revenue,refunded_orders,refund_rate,revenue_share,revenue_rank",
+  geographic_sales: "month,country_code,region_code,orders,revenue,customers,aov,orders_with_value",
+  ltv_cohorts:
+    "cohort_month,months_since_first_order,cohort_customers,active_customers,orders,revenue,cumulative_revenue,cumulative_revenue_per_customer,retention",
+  premium_products:
+    "month,product_id,product_title,category,list_price,premium_threshold,units,orders,revenue,revenue_share,revenue_rank",
+  executive_summary_monthly:
+    "month,period_end,days,orders,gross_revenue,net_revenue,refunds,aov,new_customers,ad_spend,blended_roas,mer,cac,last_year_days,last_year_orders,last_year_gross_revenue,last_year_net_revenue,last_year_ad_spend,gross_revenue_yoy,orders_yoy,ad_spend_yoy,new_customers_yoy,incomplete_days,orders_with_value,last_year_new_customers",
+  channel_mix:
+    "month,channel,spend,attributed_orders,attributed_revenue,spend_share,orders_share,revenue_share,incomplete_days,is_complete",
+  campaign_daily:
+    "date,platform,channel,campaign_id,campaign_name,ad_group_id,ad_group_name,spend,impressions,clicks,platform_conversions,platform_conversion_value,attributed_orders,attributed_revenue,is_complete,missing_sources",
+  reconciliation:
+    "run_date,window_start,window_end,source,account_id,metric,api_value,warehouse_value,difference,relative_difference,status,mismatched_days",
+};
+
 describe("the extracts' declaration", () => {
   it("names pipeline.json's extracts in order, one query file each, with no dangling reference", () => {
     assert.deepEqual(declarationProblems(EXTRACT_SCHEMAS, EXTRACT_NAMES), []);
@@ -119,6 +146,21 @@ describe("the extracts' declaration", () => {
       .map((name) => name.slice(0, -4))
       .sort();
     assert.deepEqual(files, [...EXTRACT_NAMES].sort());
+  });
+
+  it("are the twelve published extracts, each keeping its published columns in order, new ones only at the end before is_demo", () => {
+    assert.deepEqual([...EXTRACT_NAMES], Object.keys(PUBLISHED_COLUMNS));
+    assert.equal(EXTRACT_NAMES.length, 12);
+    for (const schema of EXTRACT_SCHEMAS) {
+      const published = (PUBLISHED_COLUMNS[schema.name] ?? "").split(",");
+      const declared = schema.columns.map((column) => column.name);
+      assert.deepEqual(
+        declared.slice(0, published.length),
+        published,
+        `${schema.name}: published columns moved, renamed or removed`,
+      );
+      assert.equal(declared.at(-1), "is_demo", `${schema.name} ends with is_demo`);
+    }
   });
 
   it("reports what is wrong with a broken declaration", () => {
