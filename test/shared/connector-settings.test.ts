@@ -1,7 +1,9 @@
 // The connectors' settings: off by default, validated with the rest of the configuration, secrets never among them.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../functions/shared/config.ts";
+import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 
 const withSettings = (connectors: unknown) =>
   loadConfig({ env: { PULSE_SETTINGS: JSON.stringify({ version: 1, connectors }) }, cwd: "/tmp" });
@@ -24,6 +26,39 @@ describe("connector settings", () => {
     assert.equal(connectors.facebook_ads.lookbackDays, 28);
     assert.equal(connectors.google_ads.lookbackDays, 14);
     assert.equal(connectors.tiktok_ads.lookbackDays, 7);
+  });
+
+  it("has the retry, throttle and bulk defaults the README's Connectors section gives, the polls within ingest's timeout", () => {
+    const { connectors } = loadConfig({ env: {}, cwd: "/tmp" });
+    assert.deepEqual(connectors.retry, { maxAttempts: 5, maxDelaySeconds: 60 });
+    assert.equal(connectors.facebook_ads.usageThrottlePercent, 75);
+    const { bulkThresholdDays, bulkPollSeconds, bulkMaxPolls } = connectors.shopify;
+    assert.deepEqual(
+      { bulkThresholdDays, bulkPollSeconds, bulkMaxPolls },
+      {
+        bulkThresholdDays: 90,
+        bulkPollSeconds: 10,
+        bulkMaxPolls: 40,
+      },
+    );
+    // "Ingest's timeout is 540 s … whose default polls (40 of 10 s) end within that timeout."
+    const ingest = pipeline.steps.find((step) => step.name === "ingest");
+    assert.equal(ingest?.timeoutSeconds, 540);
+    assert.ok(bulkPollSeconds * bulkMaxPolls < 540);
+  });
+
+  it("accepts the README's example settings as written", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const example =
+      /\*\*Settings\*\* \(settings file only, under `connectors`[^`]*```json\n([\s\S]*?)\n```/.exec(
+        readme,
+      )?.[1];
+    assert.ok(example, "the README's connector settings example");
+    const { connectors } = JSON.parse(example) as { connectors: unknown };
+    const loaded = withSettings(connectors).connectors;
+    assert.equal(loaded.shopify.bulkThresholdDays, 90);
+    assert.deepEqual(loaded.facebook_ads.accountIds, ["act_1029384756102938"]);
+    assert.deepEqual(loaded.reconciliation.tolerance, 0.02);
   });
 
   it("refuses an unknown key (a token put in the settings file) and a bad value, naming the setting", () => {
