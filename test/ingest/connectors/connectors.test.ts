@@ -13,6 +13,9 @@ import {
   TIKTOK_ADVERTISER,
 } from "./fixtures.ts";
 import { ALL_SECRETS, type Bench, isOrdersQuery, openBench } from "./harness.ts";
+import { runConnectors } from "../../../functions/ingest/connectors/run.ts";
+import { createLogger } from "../../../functions/lib/logger.ts";
+import { TOKENS } from "../../../tools/demo-apis/server.ts";
 import { insertRaw } from "../../support/sql-fixtures.ts";
 
 const LOOKBACK_START = addDays(RUN_DATE, -6);
@@ -248,6 +251,50 @@ describe("what real APIs do", () => {
       assert.equal(bySource.has("facebook_ads"), false);
     } finally {
       await bench.close();
+    }
+  });
+
+  it("never writes a credential to a log line or a finding, on a clean pull or a refused one", async () => {
+    // README, Connectors (Credentials): "None is ever logged or put in a finding." Every log line at debug level
+    // is kept, on a clean pull and on one where every platform refuses its token or fails.
+    const secrets = [
+      TOKENS.shopify,
+      TOKENS.meta,
+      TOKENS.tiktok,
+      TOKENS.googleDeveloper,
+      TOKENS.googleOauth.client_secret,
+      TOKENS.googleOauth.refresh_token,
+      TOKENS.googleAccess,
+    ];
+    const lines: string[] = [];
+    const log = createLogger({ format: "json", minLevel: "debug", write: (line) => lines.push(line) });
+    const pullLogged = async (bench: Bench) => {
+      const context = { ...bench.context(), log };
+      const result = await runConnectors(context, bench.io);
+      return JSON.stringify(result.findings);
+    };
+    const clean = await openBench(buildPlatformData(21));
+    const refused = await openBench(buildPlatformData(22), {
+      faults: [
+        { platform: "shopify", request: 1, through: 99, kind: "expired" },
+        { platform: "facebook_ads", request: 1, through: 99, kind: "expired" },
+        { platform: "tiktok_ads", request: 1, through: 99, kind: "expired" },
+        { platform: "google_ads", request: 1, through: 99, kind: "500" },
+      ],
+    });
+    try {
+      const findings = [await pullLogged(clean), await pullLogged(refused)];
+      assert.equal(findings[0], "[]");
+      assert.match(findings[1] ?? "", /connector_auth/, "the refused run did report");
+      assert.ok(lines.length > 0, "the connectors logged");
+      for (const secret of secrets) {
+        for (const text of [...lines, ...findings]) {
+          assert.ok(!text.includes(secret), `a credential in: ${text.slice(0, 200)}`);
+        }
+      }
+    } finally {
+      await clean.close();
+      await refused.close();
     }
   });
 
