@@ -659,6 +659,8 @@ describe("Terraform: a first apply on an empty project", () => {
     const minimum = Number(/^>=\s*(\d+)/.exec(engines)?.[1]);
     assert.ok(minimum <= major, `engines ${engines} accept the deployed Node ${major}`);
     assert.ok(minimum <= 20, `engines ${engines} still accept Node 20, which local machines and CI run`);
+    // README, Deploying to Google Cloud: "deployed on Node.js 22".
+    assert.equal(tf.locals.function_runtime, "nodejs22");
   });
 
   it("enables every API a resource needs, and creates every resource only after the APIs", () => {

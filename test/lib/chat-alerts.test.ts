@@ -119,6 +119,7 @@ describe("critical findings to the chat webhook", () => {
       `*Maison Test: ${MAX_CHAT_LINES + 5} critical findings from check-sources for ${RUN_DATE}*`,
     );
     assert.equal(lines.length, 1 + MAX_CHAT_LINES + 1);
+    assert.equal(MAX_CHAT_LINES, 15, "README, Chat alerts: at most 15");
     assert.equal(lines.at(-2), `• Mismatch number ${MAX_CHAT_LINES - 1}.`);
     assert.equal(lines.at(-1), `• …and 5 more: see runs/dt=${RUN_DATE}/anomalies.md.`);
     assert.equal(await postCriticalFindings(context(slack(), "run-2"), many), "already-posted");
