@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -30,12 +30,31 @@ describe("pulse command line", () => {
       "--skip",
       "--force",
       "--full-refresh",
+      "--verbose",
       "--work-dir",
       "--regenerate",
+      "--data-only",
+      "--orders-per-day",
+      "--cloud",
       "plan",
+      "demo",
+      "init",
+      "rerun",
+      "looker-url",
     ]) {
       assert.ok(result.stdout.includes(option), `help mentions ${option}`);
     }
+    // README's Quick start promises that --help explains every option it shows: each one it writes after
+    // `npm start --` must be in the help, as it is spelled there.
+    const quickStart = readFileSync("README.md", "utf8").split("\n## How it works")[0] ?? "";
+    const shown = new Set(
+      quickStart
+        .split("\n")
+        .filter((line) => line.includes("npm start --"))
+        .flatMap((line) => [...line.matchAll(/\s(--[a-z][a-z-]*)/g)].map((match) => match[1])),
+    );
+    assert.ok(shown.size >= 10, [...shown].join(" "));
+    for (const option of shown) assert.ok(result.stdout.includes(`${option} `), `help explains ${option}`);
   });
 
   it("starts without the cloud clients: --help and the local runner load no Google Cloud library", async () => {
@@ -120,6 +139,11 @@ describe("pulse command line", () => {
       /maison-lnue does not exist\. For your shop: npm start -- init --work-dir .*demo --work-dir/,
     );
     assert.equal(existsSync(missing), false, "nothing was created there");
+    // The same through PULSE_WORK_DIR, as the README says of either.
+    const byEnv = pulseWith({ PULSE_WORK_DIR: missing }, "--date", "2026-11-20");
+    assert.equal(byEnv.status, 2);
+    assert.match(byEnv.stderr, /maison-lnue does not exist\. For your shop: npm start -- init --work-dir /);
+    assert.equal(existsSync(missing), false, "nothing was created there either");
   });
 
   it("prints what it quotes without letting it drive the terminal: an escape sequence shows as U+FFFD", async () => {
@@ -168,5 +192,42 @@ describe("pulse command line", () => {
       shop: Record<string, string>;
     };
     assert.deepEqual([settings.shop.country, settings.shop.currency], ["DE", "EUR"]);
+  });
+
+  it("init fits the time zone to the Shopify exports already in the inbox, and warns when --timezone does not", async () => {
+    const shopDir = join(workDir, "zone-fit");
+    const inbox = join(shopDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    // Its timestamps are all written at UTC-05:00 in November: New York's winter offset, never Paris's.
+    await copyFile("test/ingest/fixtures/shopify-orders.csv", join(inbox, "orders_export.csv"));
+    const zoneOf = () =>
+      (
+        JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
+          shop: { timezone?: string };
+        }
+      ).shop.timezone;
+
+    const fitted = pulse("init", "--shop-name", "Fit", "--work-dir", shopDir);
+    assert.equal(fitted.status, 0, fitted.stderr);
+    assert.equal(zoneOf(), "America/New_York");
+    assert.doesNotMatch(fitted.stdout, /WARNING/);
+
+    const paris = pulse(
+      "init",
+      "--shop-name",
+      "Fit",
+      "--timezone",
+      "Europe/Paris",
+      "--work-dir",
+      shopDir,
+      "--force",
+    );
+    assert.equal(paris.status, 0, paris.stderr);
+    assert.equal(zoneOf(), "Europe/Paris", "the given zone is written, warned about, not replaced");
+    assert.match(
+      paris.stdout,
+      /WARNING: the exports in the inbox write UTC offsets -05:00, which Europe\/Paris does not give; they fit [^\n]*America\/New_York/,
+    );
+    assert.ok(existsSync(join(inbox, "orders_export.csv")), "init reads the inbox, never empties it");
   });
 });
