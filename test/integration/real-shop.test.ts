@@ -123,6 +123,96 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.doesNotMatch(await readFile(join(outbox, email), "utf8"), /demo/i);
   });
 
+  it("prints each step, the day's numbers, the alerts and the paths it made; a second run does nothing twice", async () => {
+    // The shop of the test above, as its first run left it: the README's Quick start, step by step.
+    const workDir = join(root, "shop");
+    const bucket = join(workDir, "bucket");
+    assert.ok(existsSync(join(bucket, "runs", `dt=${DAY}`)), "runs after the test above");
+    const steps = ["ingest", "check-sources", "transform", "check-quality", "export", "report", "notify"];
+    // Where the README says the outputs are (Quick start), spelled out here rather than from the code's layout.
+    const extracts = (await readdir(join(bucket, "extracts", "latest"))).sort();
+    assert.ok(extracts.includes("daily_kpis.csv") && extracts.length >= 10, extracts.join(", "));
+    const made = [
+      ...extracts.map((file) => join(bucket, "extracts", "latest", file)),
+      ...extracts.map((file) => join(bucket, "extracts", file.replace(/\.csv$/, ""), `dt=${DAY}`, file)),
+      join(bucket, "reports", `dt=${DAY}`, `dtc-pulse-${DAY}.pptx`),
+      join(bucket, "reports", `dt=${DAY}`, "dashboard.html"),
+      join(workDir, "outbox", `summary-${DAY}_dtc-pulse.eml`),
+      join(workDir, "outbox", `summary-${DAY}_dtc-pulse.html`),
+      ...steps.map((step) => join(bucket, "runs", `dt=${DAY}`, "steps", `${step}.json`)),
+    ];
+    for (const path of made) assert.ok(existsSync(path), path);
+    const hashes = async () =>
+      Promise.all(
+        made.slice(0, extracts.length * 2).map(async (path) => (await readFile(path)).toString("base64")),
+      );
+    const before = await hashes();
+
+    // The first run's output, again from scratch in a work dir of its own, to read what it prints.
+    const fresh = join(root, "printed");
+    await mkdir(join(fresh, "bucket", "raw", "inbox"), { recursive: true });
+    await cp(
+      join(FIXTURES, "shopify-orders.csv"),
+      join(fresh, "bucket", "raw", "inbox", "orders_export.csv"),
+    );
+    assert.equal(pulse(fresh, "init", "--shop-name", "Printed", "--sources", "shopify").status, 0);
+    const first = pulse(fresh, "--date", DAY);
+    assert.equal(first.status, 0, `${first.stdout}\n${first.stderr}`);
+    const lines = first.stdout.split("\n");
+    // A line as each step starts and one as it ends, in order.
+    assert.deepEqual(
+      lines.filter((line) => /^\[\d\/7\] /.test(line)).map((line) => line.split(" ").slice(1, 3).join(" ")),
+      steps.flatMap((step) => [`${step} …`, `${step} ✓`]),
+    );
+    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
+    const numbers = lines.findIndex((line) => line.startsWith(`${DAY}: revenue `));
+    assert.ok(numbers > 0, first.stdout);
+    assert.match(lines[numbers] ?? "", new RegExp(` · ${orders.orders} orders · `));
+    assert.match(lines[numbers + 1] ?? "", /^(Alerts \(\d+\):|No alerts\.)$/);
+    const listed = lines.filter((line) => /^ {2}(extract|deck|dashboard|email|ledger) /.test(line));
+    assert.deepEqual(
+      [...new Set(listed.map((line) => line.trim().split(/\s+/)[0]))],
+      ["extract", "deck", "dashboard", "email", "ledger"],
+    );
+    for (const line of listed) assert.ok(existsSync(line.trim().split(/\s+/).slice(1).join(" ")), line);
+
+    // Run again for the same date, with an export dropped after the first run: every step is already done,
+    // nothing changes, no second email, and the summary says the file waits unread.
+    const late = join(bucket, "raw", "inbox", "orders_export (1).csv");
+    await cp(join(FIXTURES, "shopify-orders.csv"), late);
+    const again = pulse(workDir, "--date", DAY);
+    assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
+    assert.deepEqual(
+      again.stdout.split("\n").filter((line) => line.includes("already done for this date")).length,
+      steps.length,
+      again.stdout,
+    );
+    assert.match(
+      again.stdout,
+      /Not read: 1 file\(s\) in .*raw\/inbox\/ were not read by this run; the next run reads them, or now: npm start -- --date 2026-11-21 --force/,
+    );
+    assert.ok(existsSync(late), "the late file is still in the inbox");
+    assert.deepEqual(await hashes(), before, "extracts byte-identical");
+    const emails = async () =>
+      (await readdir(join(workDir, "outbox"))).filter((name) => name.endsWith(".eml"));
+    assert.equal((await emails()).length, 1);
+
+    // --force reads it now (the same bytes as an earlier drop: recognised, nothing loaded twice).
+    const forced = pulse(workDir, "--date", DAY, "--force");
+    assert.equal(forced.status, 0, `${forced.stdout}\n${forced.stderr}`);
+    assert.match(forced.stdout, /1 file drop.*1 already loaded/);
+    assert.doesNotMatch(forced.stdout, /Not read/);
+    assert.equal(existsSync(late), false, "the inbox is emptied as the file is handled");
+    assert.equal(
+      Number(
+        kpiRow(await readFile(join(bucket, "extracts", "latest", "daily_kpis.csv"), "utf8"), DAY).orders,
+      ),
+      orders.orders,
+      "the same orders, not counted twice",
+    );
+    assert.equal((await emails()).length, 1, "the summary email goes out once per date");
+  });
+
   it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {
     const workDir = join(root, "demo");
     const run = pulse(
