@@ -41,11 +41,10 @@ describe("the bucket's lifecycle rules", () => {
       );
     }
     const quarantined = quarantinePath("2026-08-01", "0123456789abcdef", "orders.csv");
-    assert.equal(expiringRule(rules, quarantined, written(QUARANTINE_RETENTION_DAYS - 1), NOW), undefined);
-    assert.equal(
-      expiringRule(rules, quarantined, written(QUARANTINE_RETENTION_DAYS), NOW)?.name,
-      "quarantined rows",
-    );
+    // 90 days, as the README and infra/storage.tf promise (written out, not read from the constant).
+    assert.equal(expiringRule(rules, quarantined, written(89.9), NOW), undefined);
+    assert.equal(expiringRule(rules, quarantined, written(90), NOW)?.name, "quarantined rows");
+    assert.equal(QUARANTINE_RETENTION_DAYS, 90);
   });
 
   it("never expires what Looker Studio reads, the decks, the ledger or the state", () => {

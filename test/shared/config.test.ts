@@ -35,8 +35,11 @@ const ROWS: Row[] = [
       "email.to": ["founder@localhost"],
       lookbackDays: 7,
       deckPeriod: "monthly",
+      // The README's demo shop: 2 years at ~300 orders a day; dated extracts kept 90 days.
       "demo.days": 730,
+      "demo.ordersPerDay": 300,
       "demo.endDate": undefined,
+      "local.extractRetentionDays": 90,
       "quality.freshness": { warnAfterHours: 24, criticalAfterHours: 48 },
       "quality.attribution.coverageMode": "history",
       "cloud.projectId": "dtc-pulse-local",
