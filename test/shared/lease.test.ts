@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, it } from "node:test";
@@ -15,6 +15,7 @@ import {
   type GcsFile,
   type GcsUploadOptions,
 } from "../../functions/adapters/bucket/gcs-bucket.ts";
+import { stepClaimPath } from "../../functions/lib/bucket-layout.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
 import type { Bucket } from "../../functions/shared/ports.ts";
 
@@ -143,6 +144,47 @@ describe("claims as leases", () => {
     assert.equal(claim.runId, "second");
     assert.equal(await first.lease.renew(), false, "the first lease knows it lost");
     await second.lease.release();
+  });
+
+  it("lives 60 s from when it is taken, names its holder, and is renewed every 15 s while held", async (t) => {
+    // The README's numbers (How it works, Claims are leases), written out here rather than read from LEASE_MS.
+    const bucket = new GcsBucket(new SimulatedGcs());
+    let clock = now();
+    const ledger = new Ledger(bucket);
+    const held = await ledger.claim("2026-11-21", "export", "timed", () => clock);
+    assert.ok(held.acquired);
+    const stored = async () =>
+      JSON.parse(String(await bucket.read(stepClaimPath("2026-11-21", "export")))) as {
+        holder: { host: string; pid: number };
+        claimedAt: string;
+        expiresAt: string;
+      };
+    // Every simulated request settles within a few event-loop turns.
+    const settle = async () => {
+      for (let turn = 0; turn < 200; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+    assert.deepEqual(await stored(), {
+      ...(await stored()),
+      holder: { host: hostname(), pid: process.pid },
+      claimedAt: "2026-11-22T07:00:00.000Z",
+      expiresAt: "2026-11-22T07:01:00.000Z",
+    });
+    t.mock.timers.enable({ apis: ["setInterval"] });
+    held.lease.startRenewing();
+    clock = new Date(now().getTime() + 14_999);
+    t.mock.timers.tick(14_999);
+    await settle();
+    assert.equal((await stored()).expiresAt, "2026-11-22T07:01:00.000Z", "not renewed before 15 s");
+    clock = new Date(now().getTime() + 15_000);
+    t.mock.timers.tick(1);
+    await settle();
+    assert.equal((await stored()).expiresAt, "2026-11-22T07:01:15.000Z", "renewed at 15 s, for 60 s more");
+    clock = new Date(now().getTime() + 30_000);
+    t.mock.timers.tick(15_000);
+    await settle();
+    assert.equal((await stored()).expiresAt, "2026-11-22T07:01:30.000Z", "and again 15 s later");
+    await held.lease.release();
+    assert.equal(await bucket.read(stepClaimPath("2026-11-21", "export")), undefined, "released");
   });
 
   it("renews a held lease so that it outlives its first expiry", async () => {
