@@ -6,6 +6,7 @@ import {
   failureEmailMarkerPath,
   summaryEmailMarkerPath,
 } from "../lib/bucket-layout.ts";
+import { runFromCommand } from "../lib/run-command.ts";
 import { loadReportData } from "../lib/reporting/load-report-data.ts";
 import { readReportSnapshot } from "../lib/reporting/report-snapshot.ts";
 import type { PulseConfig } from "../shared/config.ts";
@@ -99,19 +100,11 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
 
 const JSON_TYPE = { contentType: "application/json" };
 
-/**
- * The command that re-runs the failed step. In the cloud that is `rerun`, which publishes to the step's topic
- * (infra/README.md, Re-run); the local form would run the day on the reader's machine, on a local DuckDB (a demo
- * shop, in an empty work dir), and leave the cloud run as it was.
- */
+/** The command that re-runs the failed step (runFromCommand: the cloud's `rerun`, or the local run). */
 export function rerunCommand(message: RunMessage, config?: Pick<PulseConfig, "mode" | "cloud">): string {
-  const step = message.failure?.step ?? "ingest";
   // A file drop's run is forced (infra/file-drop-start.js): the day's ingest may have succeeded before the drop.
-  const force = message.failure?.fileDrop ? " --force" : "";
-  if (config?.mode === "cloud") {
-    return `npm start -- rerun --from ${step} --date ${message.runDate}${force} --project ${config.cloud.projectId}`;
-  }
-  return `npm start -- --date ${message.runDate} --from ${step}${force}`;
+  const force = Boolean(message.failure?.fileDrop);
+  return runFromCommand({ step: message.failure?.step ?? "ingest", runDate: message.runDate, force }, config);
 }
 
 /**

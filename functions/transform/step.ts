@@ -46,6 +46,7 @@ import {
   saveHistorySettings,
 } from "./history-settings.ts";
 import { exportPeriods, exportGapsParam } from "./export-periods.ts";
+import { explainTransformFailure } from "./raw-columns.ts";
 
 /** The catalogue: a change to a product there reaches back to every day the product sold. */
 export const CATALOGUE_MODEL = "staging.stg_shopify_products";
@@ -209,9 +210,19 @@ export function buildWaves(models: readonly ModelDefinition[]): ModelDefinition[
 }
 
 export async function runTransform(context: StepContext): Promise<StepResult> {
+  const pads = await piiKeyPads(context.ports.secrets);
+  try {
+    return await buildModels(context, pads);
+  } catch (error) {
+    // A raw table made before this version declared a column of it fails its model with the engine's bare
+    // "no such column": named here, with the ingest run that adds it (only now, so a good run pays nothing).
+    throw await explainTransformFailure(context, error);
+  }
+}
+
+async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<StepResult> {
   const { warehouse } = context.ports;
   const { message, config, log } = context;
-  const pads = await piiKeyPads(context.ports.secrets);
   const piiKey: SqlParams = { ...pads };
   // The layers' tables and the ops tables, listed at once (independent reads: two at a time on DuckDB).
   const [layerTables, opsTableList] = await Promise.all([
