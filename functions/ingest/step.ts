@@ -145,6 +145,15 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   const findings: Finding[] = [];
   const outputs: string[] = [];
 
+  // First, so that every load below finds its table with every declared column: a raw table an earlier version
+  // made lacks the columns declared since (raw.shopify_orders without `test`), and a drop loaded into it failed
+  // on the missing column. Sources with nothing landed yet get their declared tables, empty, so the models can
+  // read them.
+  const { created, extended } = await ensureRawTables(warehouse, RAW_TABLES);
+  if (created.length) context.log.info("created empty raw tables", { tables: created });
+  if (Object.keys(extended).length)
+    context.log.info("added the columns declared since these raw tables were made", { columns: extended });
+
   const mappings = await loadMappings(bucket);
   findings.push(...mappings.findings);
   const dropped = dropOrder((await bucket.list(INBOX_PREFIX)).filter((path) => !path.endsWith("/")));
@@ -182,12 +191,6 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
     if (outcome.quarantinePath) outputs.push(outcome.quarantinePath);
     findings.push(...dropFindings(outcome));
   }
-
-  // Sources with nothing landed yet get their declared tables, empty, so the models can read them.
-  const { created, extended } = await ensureRawTables(warehouse, RAW_TABLES);
-  if (created.length) context.log.info("created empty raw tables", { tables: created });
-  if (Object.keys(extended).length)
-    context.log.info("added the columns declared since these raw tables were made", { columns: extended });
 
   // The platform APIs, for the sources whose connector is on (README, Connectors); each fails on its own.
   const connectors = await runConnectors(context);
