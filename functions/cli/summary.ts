@@ -10,6 +10,7 @@ import {
 } from "../lib/bucket-layout.ts";
 import { latestExtractsRunDate } from "../lib/latest-extracts.ts";
 import { join } from "node:path";
+import { runFromCommand } from "../lib/run-command.ts";
 import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { sortFindings } from "../shared/findings.ts";
@@ -107,7 +108,11 @@ export async function printSummary(
   write(`Done in ${(report.wallMs / 1000).toFixed(1)}s (${engine.toFixed(1)}s in the warehouse engine).`);
   for (const failure of report.failures) {
     write(`FAILED at ${failure.step}: ${failure.error ?? failure.summary ?? "see the ledger"}`);
-    write(`  re-run from there: npm start -- --date ${runDate} --from ${failure.step}`);
+    // From where the failure says to start, when not the failed step (a transform that needs ingest first).
+    const from = failure.rerun
+      ? runFromCommand({ step: failure.rerun.from, runDate, force: failure.rerun.force })
+      : runFromCommand({ step: failure.step, runDate, force: false });
+    write(`  re-run ${failure.rerun ? `from ${failure.rerun.from}` : "from there"}: ${from}`);
   }
   const failed = new Set(report.failures.map((failure) => failure.step));
   const notDone = report.notDone.filter((item) => !failed.has(item.step));

@@ -100,11 +100,16 @@ export async function runNotify(context: StepContext): Promise<StepResult> {
 
 const JSON_TYPE = { contentType: "application/json" };
 
-/** The command that re-runs the failed step (runFromCommand: the cloud's `rerun`, or the local run). */
+/**
+ * The command that re-runs the day from the failed step, or from where the failure says to start (a transform that
+ * needs ingest first): runFromCommand, the cloud's `rerun` or the local run.
+ */
 export function rerunCommand(message: RunMessage, config?: Pick<PulseConfig, "mode" | "cloud">): string {
+  const failure = message.failure;
   // A file drop's run is forced (infra/file-drop-start.js): the day's ingest may have succeeded before the drop.
-  const force = Boolean(message.failure?.fileDrop);
-  return runFromCommand({ step: message.failure?.step ?? "ingest", runDate: message.runDate, force }, config);
+  const force = Boolean(failure?.fileDrop) || Boolean(failure?.rerun?.force);
+  const step = failure?.rerun?.from ?? failure?.step ?? "ingest";
+  return runFromCommand({ step, runDate: message.runDate, force }, config);
 }
 
 /**

@@ -29,6 +29,8 @@ export interface StepRecord {
   metrics: Record<string, number>;
   summary?: string;
   error?: string;
+  /** A failure's re-run, when it starts at another step than this one (PermanentStepError.rerun). */
+  rerun?: { from: StepName; force: boolean };
   skipReason?: string;
 }
 

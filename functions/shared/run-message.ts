@@ -50,6 +50,8 @@ export const FailureSchema = z.object({
   at: z.string(),
   /** Set when the failure is a dead-lettered file drop's: the email is about the file, not a run. */
   fileDrop: FileDropFailureSchema.optional(),
+  /** Where the re-run starts, when not at the failed step (a transform that needs ingest to run first). */
+  rerun: z.object({ from: stepName, force: z.boolean() }).strict().optional(),
 });
 
 const isoDate = z.string().refine(isIsoDate, "a date as YYYY-MM-DD");

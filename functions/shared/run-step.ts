@@ -6,7 +6,14 @@ import { nextStep, type StepName, stepDefinition } from "./pipeline.ts";
 import type { Logger, Warehouse, WarehouseStats } from "./ports.ts";
 import { describeCorrupt } from "./state-file.ts";
 import { isAfterLastStep, isStepSelected, type RunMessage } from "./run-message.ts";
-import { isTransient, type Ports, type StepFunction, type StepResult } from "./step.ts";
+import {
+  isTransient,
+  PermanentStepError,
+  type Ports,
+  type RerunAdvice,
+  type StepFunction,
+  type StepResult,
+} from "./step.ts";
 
 export type StepOutcome = "succeeded" | "blocked" | "failed" | "skipped" | "duplicate";
 
@@ -53,10 +60,11 @@ async function publishFailure(
   message: RunMessage,
   error: string,
   runtime: StepRuntime,
+  rerun?: RerunAdvice,
 ): Promise<void> {
   const failed: RunMessage = {
     ...message,
-    failure: { step, error, at: runtime.ports.clock.now().toISOString() },
+    failure: { step, error, at: runtime.ports.clock.now().toISOString(), ...(rerun ? { rerun } : {}) },
   };
   await runtime.ports.bus.publish(stepDefinition("notify").topic, {
     data: failed,
@@ -200,6 +208,7 @@ async function runClaimedStep(
   } catch (error) {
     const finishedAt = ports.clock.now();
     const transient = isTransient(error);
+    const rerun = error instanceof PermanentStepError ? error.rerun : undefined;
     // What the failed try used is billed all the same.
     const failedUsage = used();
     try {
@@ -210,6 +219,7 @@ async function runClaimedStep(
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         metrics: usageMetrics(failedUsage),
         error: errorMessage(error),
+        ...(rerun ? { rerun } : {}),
       });
     } catch (writeError) {
       // The failure itself must still travel (retry or failure email) even when the ledger cannot record it.
@@ -225,7 +235,7 @@ async function runClaimedStep(
       warehouse: failedUsage,
     });
     if (transient) throw error;
-    await publishFailure(step, message, errorMessage(error), runtime);
+    await publishFailure(step, message, errorMessage(error), runtime, rerun);
     return "failed";
   }
 

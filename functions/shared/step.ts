@@ -41,9 +41,26 @@ export interface StepResult {
 
 export type StepFunction = (context: StepContext) => Promise<StepResult>;
 
+/**
+ * Where to run the day again from after a failure, when that is not the failed step itself: a transform that
+ * needs ingest to run first (test/transform/raw-columns-upgrade.test.ts).
+ */
+export interface RerunAdvice {
+  from: StepName;
+  /** Whether the command forces: that step already succeeded for the date, and would be skipped as done. */
+  force: boolean;
+}
+
 /** An error that no retry will fix (bad input, bad SQL, a missing table): reported once, never retried. */
 export class PermanentStepError extends Error {
   override name = "PermanentStepError";
+  /** Where the re-run starts, when not at the failed step; the ledger, the failure email and the CLI say it. */
+  readonly rerun: RerunAdvice | undefined;
+
+  constructor(message: string, options: ErrorOptions & { rerun?: RerunAdvice } = {}) {
+    super(message, options);
+    this.rerun = options.rerun;
+  }
 }
 
 const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN", "EPIPE"]);

@@ -83,5 +83,6 @@ export async function explainTransformFailure(context: StepContext, error: unkno
   const modelError = error instanceof Error ? error.message : String(error);
   return new PermanentStepError(missingRawColumnsMessage(gaps, { command, alreadySucceeded }, modelError), {
     cause: error,
+    rerun: { from: "ingest", force: alreadySucceeded !== false },
   });
 }

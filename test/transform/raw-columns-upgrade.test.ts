@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import { printSummary } from "../../functions/cli/summary.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
@@ -100,6 +101,21 @@ describe(
       const html = await readFile(join(config.local.outboxDir, page), "utf8");
       assert.ok(html.includes("raw.shopify_orders lacks the column test, which this version declares"));
       assert.ok(html.includes(INGEST_COMMAND));
+      // Its re-run block starts where the error says, from ingest, forced; not from the failed transform.
+      assert.deepEqual(transform?.rerun, { from: "ingest", force: true });
+      const text = await readFile(
+        join(config.local.outboxDir, page.replace(/\.html$/, ".txt")),
+        "utf8",
+      ).catch(() => "");
+      const rerunBlock = (text || html).split(/Re-run/).at(-1) ?? "";
+      assert.ok(rerunBlock.includes(INGEST_COMMAND), rerunBlock.slice(0, 400));
+      assert.doesNotMatch(rerunBlock, /--from transform/);
+      // And so does the command line's summary.
+      const lines: string[] = [];
+      await printSummary(report, config, (line) => lines.push(line));
+      const summary = lines.join("\n");
+      assert.ok(summary.includes(`re-run from ingest: ${INGEST_COMMAND}`), summary);
+      assert.doesNotMatch(summary, /--from transform/);
     });
 
     it("builds once the ingest run it names has added the column", async () => {
