@@ -4,17 +4,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
-import type { ChartSpec, DashboardModel, ExtractRow } from "../../functions/report/dashboard-rows.ts";
+import type { ChartSpec, DashboardModel } from "../../functions/report/dashboard-rows.ts";
+import { rows } from "../support/extract-rows.ts";
 
 const RUN_DATE = "2026-11-29"; // the 28 days: Mon 2 Nov … Sun 29 Nov 2026
 const SHOP = { name: "Test Shop", currency: "USD", locale: "en-US" };
-
-function rows(header: string, ...lines: string[]): ExtractRow[] {
-  const columns = header.split(",");
-  return lines.map((line) =>
-    Object.fromEntries(line.split(",").map((cell, index) => [columns[index]!, cell])),
-  );
-}
 
 const DAILY_HEADER =
   "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,orders_with_value,is_complete,missing_sources,blended_roas,mer";

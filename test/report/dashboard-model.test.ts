@@ -6,18 +6,12 @@ import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
 import { isDemoPage, parseExtract } from "../../functions/report/dashboard-page.ts";
 import { extractRowsSince } from "../../functions/report/dashboard-rows.ts";
 import { readChartJs, renderDashboardHtml, scriptSafeJson } from "../../functions/report/dashboard-render.ts";
-import type { DashboardPage, ExtractRow, ExtractTables } from "../../functions/report/dashboard-rows.ts";
+import type { DashboardPage, ExtractTables } from "../../functions/report/dashboard-rows.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
+import { rows } from "../support/extract-rows.ts";
 
 const RUN_DATE = "2026-11-29";
 const SHOP = { name: "Test Shop", currency: "USD", locale: "en-US" };
-
-function rows(header: string, ...lines: string[]): ExtractRow[] {
-  const columns = header.split(",");
-  return lines.map((line) =>
-    Object.fromEntries(line.split(",").map((cell, index) => [columns[index]!, cell])),
-  );
-}
 
 const DAILY_HEADER =
   "date,orders,gross_revenue,net_revenue,new_customers,new_customer_revenue,returning_customer_revenue,ad_spend,orders_missing_value,orders_with_value,is_complete,missing_sources,blended_roas";

@@ -7,20 +7,13 @@ import { declaredChange, declaredRatio } from "../../functions/report/dashboard-
 import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
 import {
   type DashboardPage,
-  type ExtractRow,
   type ExtractTables,
   extractRowsSince,
 } from "../../functions/report/dashboard-rows.ts";
+import { rows } from "../support/extract-rows.ts";
 
 const RUN_DATE = "2026-11-29"; // window 2026-11-02 … 2026-11-29; 13 months from Nov 2025; 12 from Dec 2025
 const SHOP = { name: "Test Shop", currency: "USD", locale: "en-US" };
-
-function rows(header: string, ...lines: string[]): ExtractRow[] {
-  const columns = header.split(",");
-  return lines.map((line) =>
-    Object.fromEntries(line.split(",").map((cell, index) => [columns[index]!, cell])),
-  );
-}
 
 const executive = rows(
   "month,period_end,days,orders,gross_revenue,net_revenue,aov,new_customers,ad_spend,blended_roas,mer,cac,last_year_orders,last_year_gross_revenue,last_year_ad_spend,last_year_new_customers,gross_revenue_yoy,incomplete_days,orders_with_value",
