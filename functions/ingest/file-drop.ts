@@ -290,6 +290,7 @@ async function openDetected(
   ports: DropPorts,
   receivedPath: string,
   encoding: EncodingGuess,
+  wholeFileUtf8: boolean,
   formats: readonly FormatSpec[],
 ): Promise<{ detected: DetectedFormat; container: "text" | "xlsx"; encoding?: string; delimiter?: string }> {
   const opened = await openRecords(ports.bucket.readStream(receivedPath), { encoding });
@@ -311,6 +312,12 @@ async function openDetected(
   }
   // The declared mapping reads numbers, dates, the encoding or the delimiter its own way: read it again so.
   await detected.rest.return?.();
+  if (reader.encoding === "utf-8" && opened.container === "text" && !wholeFileUtf8) {
+    // Decoding as declared would put U+FFFD where the file's letters are.
+    throw new FileError(
+      `the ${detected.format.label} declares UTF-8, but the file is not valid UTF-8 (it reads as Windows-1252); set the mapping's "encoding" to "auto", or export the file again as UTF-8`,
+    );
+  }
   const declared = await openRecords(
     ports.bucket.readStream(receivedPath),
     {
@@ -440,7 +447,7 @@ async function ingestFingerprinted(
         `the file mixes two text encodings: line ${utf8Line} is written in UTF-8 and line ${otherLine} in Windows-1252 (a legacy Excel encoding), so either way part of it would load garbled; export it again as one file (UTF-8) and drop that`,
       );
     }
-    const opened = await openDetected(ports, manifest.receivedPath, encoding, settings.formats);
+    const opened = await openDetected(ports, manifest.receivedPath, encoding, print.utf8, settings.formats);
     const { detected } = opened;
     const format = detected.format;
     table = format.table;

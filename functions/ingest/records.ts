@@ -134,7 +134,9 @@ async function* csvRecords(
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const cells = item.record;
-      yield { cells, line: item.info.lines - lineBreaks(cells) };
+      const line = item.info.lines - lineBreaks(cells);
+      if (encoding.encoding === "windows-1252") refuseUndefinedBytes(cells, line);
+      yield { cells, line };
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -145,6 +147,20 @@ async function* csvRecords(
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * Windows-1252 leaves five bytes undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D), which the decoder turns into U+FFFD: a
+ * file holding one is in another encoding (Mac Roman's Å is 0x81), and would load with its letters lost.
+ */
+function refuseUndefinedBytes(cells: readonly string[], line: number): void {
+  const column = cells.findIndex((cell) => cell.includes("\uFFFD"));
+  if (column < 0) return;
+  throw new FileError(
+    `column ${column + 1} holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D), so ` +
+      `the file is in another encoding and would load with letters lost; export it again as UTF-8 and drop that`,
+    line,
+  );
 }
 
 /**
