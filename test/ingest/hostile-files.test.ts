@@ -8,8 +8,14 @@ import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import ExcelJS from "exceljs";
+import yazl from "yazl";
 import type { DropOutcome } from "../../functions/ingest/file-drop.ts";
-import { MAX_XLSX_CELL_CHARS } from "../../functions/ingest/xlsx-limits.ts";
+import {
+  checkZipDirectory,
+  MAX_XLSX_CELL_CHARS,
+  MAX_XLSX_ENTRIES,
+  MAX_XLSX_ROWS,
+} from "../../functions/ingest/xlsx-limits.ts";
 import { dropFindings, runIngest } from "../../functions/ingest/step.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
@@ -61,6 +67,27 @@ function zipOf(entries: { name: string; data: Buffer }[]): Buffer {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/** A zip written by yazl, in ZIP64 format for the whole archive or for its entries only. */
+async function zip64Of(names: string[], zip64: { archive: boolean; entries: boolean }): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const name of names) {
+    zip.addBuffer(Buffer.from(`<${name.replace(/\W/g, "")}/>`), name, { forceZip64Format: zip64.entries });
+  }
+  zip.end({ forceZip64Format: zip64.archive, comment: "" });
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A Meta export as a workbook: the header on row 1 and one row on `lastRow` (Excel's rows are 1-based). */
+async function workbookEndingOnRow(lastRow: number): Promise<Uint8Array> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet("Sheet1");
+  sheet.getRow(1).values = [...SALES_HEADER, "Impressions", "Amount spent (USD)"];
+  sheet.getRow(lastRow).values = ["2026-11-21", "2026-11-21", "Far", "Down", "Row", "2026-11-21", 10, 1.25];
+  return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
 async function workbook(rows: (string | number)[][]): Promise<Uint8Array> {
@@ -255,6 +282,67 @@ describe("file drops: hostile files never block the shop", () => {
       /row 2, column 3: a cell of 32777 characters, past Excel's limit/,
     );
     await assertHandled("XLSX giant cell", outcome, `${INBOX_PREFIX}${name}`);
+  });
+
+  it("an XLSX of more than 10,000 parts is refused before it is parsed; 10,000 pass the check", async () => {
+    const parts = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ name: `xl/p${index}.xml`, data: Buffer.from("<a/>") }));
+    const atCap = zipOf(parts(MAX_XLSX_ENTRIES));
+    assert.doesNotThrow(() => checkZipDirectory(atCap, atCap.length), "10,000 parts are within the cap");
+    const name = "many-parts.xlsx";
+    const outcome = await harness.ingest(name, zipOf(parts(MAX_XLSX_ENTRIES + 1)));
+    assert.equal(outcome.manifest.status, "failed");
+    assert.equal(
+      outcome.manifest.error,
+      `${name}: the XLSX workbook has 10001 parts; at most 10000 are read`,
+    );
+    await assertHandled("XLSX of 10,001 parts", outcome, `${INBOX_PREFIX}${name}`);
+  });
+
+  it("a ZIP64 workbook is refused before it is parsed, as an archive or in one of its entries", async () => {
+    const parts = ["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"];
+    const archive = await harness.ingest(
+      "zip64-archive.xlsx",
+      await zip64Of(parts, { archive: true, entries: false }),
+    );
+    assert.equal(archive.manifest.status, "failed");
+    assert.equal(
+      archive.manifest.error,
+      "zip64-archive.xlsx: the XLSX workbook is a ZIP64 archive: too large to read safely",
+    );
+    await assertHandled("ZIP64 archive", archive, `${INBOX_PREFIX}zip64-archive.xlsx`);
+
+    const entry = await harness.ingest(
+      "zip64-entry.xlsx",
+      await zip64Of(parts, { archive: false, entries: true }),
+    );
+    assert.equal(entry.manifest.status, "failed");
+    assert.equal(
+      entry.manifest.error,
+      "zip64-entry.xlsx: the XLSX part [Content_Types].xml is a ZIP64 entry: too large",
+    );
+    await assertHandled("ZIP64 entry", entry, `${INBOX_PREFIX}zip64-entry.xlsx`);
+  });
+
+  it("an XLSX row past Excel's last row (1,048,576) fails the file; a row on it loads", async () => {
+    const last = await harness.ingest("last-row.xlsx", await workbookEndingOnRow(MAX_XLSX_ROWS));
+    assert.equal(last.manifest.status, "loaded", last.manifest.error ?? "");
+    assert.equal(last.manifest.rowsLoaded, 1);
+    await assertHandled("XLSX row 1,048,576", last, `${INBOX_PREFIX}last-row.xlsx`);
+
+    const name = "past-last-row.xlsx";
+    const past = await harness.ingest(name, await workbookEndingOnRow(MAX_XLSX_ROWS + 1));
+    assert.equal(past.manifest.status, "failed");
+    assert.equal(past.manifest.rowsLoaded, 0);
+    assert.equal(
+      past.manifest.error,
+      `${name}: the XLSX sheet goes past row 1048576, Excel's own limit; refused`,
+    );
+    const [landed] = await harness.rows<{ n: bigint }>(
+      `SELECT count(*) AS n FROM raw.facebook_ads_insights WHERE _airbyte_raw_id LIKE 'file:${past.manifest.sha256}:%'`,
+    );
+    assert.equal(landed?.n, 0n, "nothing of the file stays loaded");
+    await assertHandled("XLSX row 1,048,577", past, `${INBOX_PREFIX}${name}`);
   });
 
   it("a truncated XLSX (not a complete zip) fails the file, named", async () => {
