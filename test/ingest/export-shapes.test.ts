@@ -149,15 +149,16 @@ describe("export shapes that used to lose money", { timeout: 120_000 }, () => {
   it("sums a breakdown to one row per ad-day, exactly, and maps Google's Interactions as clicks", async () => {
     const raw = async <T>(sql: string) =>
       (await warehouse.rawConnection.runAndReadAll(sql)).getRowObjectsJS() as T[];
-    const meta = await raw<{ date: string; ad_name: string; spend: number; clicks: number }>(
-      "SELECT CAST(date_start AS VARCHAR) AS date, ad_name, CAST(spend AS VARCHAR) AS spend, clicks FROM raw.facebook_ads_insights ORDER BY date, ad_name",
+    const meta = await raw<{ date: string; ad_name: string; spend: number; clicks: number; reach: unknown }>(
+      "SELECT CAST(date_start AS VARCHAR) AS date, ad_name, CAST(spend AS VARCHAR) AS spend, clicks, reach FROM raw.facebook_ads_insights ORDER BY date, ad_name",
     );
+    // Every row is a sum of breakdown rows; reach (people, counted once across ages and genders) is not additive.
     assert.deepEqual(
-      meta.map((row) => [row.date, row.ad_name, String(row.spend), Number(row.clicks)]),
+      meta.map((row) => [row.date, row.ad_name, String(row.spend), Number(row.clicks), row.reach]),
       [
-        ["2026-11-20", "UGC video", "17.61", 23],
-        ["2026-11-21", "Carousel", "8.0", 3],
-        ["2026-11-21", "UGC video", "79.99", 70],
+        ["2026-11-20", "UGC video", "17.61", 23, null],
+        ["2026-11-21", "Carousel", "8.0", 3, null],
+        ["2026-11-21", "UGC video", "79.99", 70, null],
       ],
     );
     const [google] = await raw<{ clicks: number }>(

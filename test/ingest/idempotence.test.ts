@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { firstAttemptAt } from "../../functions/ingest/drop-attempts.ts";
 import type { FileManifest } from "../../functions/ingest/file-drop.ts";
 import { manifestPath } from "../../functions/lib/bucket-layout.ts";
-import { createHarness, fixture, type Harness } from "./harness.ts";
+import { createHarness, fixture, type Harness, mapping } from "./harness.ts";
 
 const at = (iso: string) => ({ now: () => new Date(iso) });
 
@@ -153,6 +153,46 @@ describe("file drops: idempotence and replacement", () => {
         ["#1004", 32.45],
       ],
     );
+  });
+
+  it("replaces a mapped sales export's rows for the days a corrected one covers, days outside it kept", async () => {
+    const cave = mapping({
+      name: "cave",
+      delimiter: ";",
+      decimalSeparator: ",",
+      dateFormat: "dd/mm/yyyy",
+      currency: "EUR",
+      columns: { orderId: "Facture", date: "Date", amount: "Montant", productTitle: "Produit" },
+    });
+    const sales = (...rows: string[]) => `${["Facture;Date;Produit;Montant", ...rows].join("\r\n")}\r\n`;
+    const totals = async () =>
+      (
+        await harness.rows<{ name: string; day: string; total: string }>(
+          `SELECT name, CAST(CAST(created_at AS DATE) AS VARCHAR) AS day, CAST(total_price AS VARCHAR) AS total
+           FROM raw.shopify_orders WHERE source_name = 'cave' ORDER BY name`,
+        )
+      ).map((row) => [row.name, row.day, Number(row.total)]);
+    await harness.ingest("ventes.csv", sales("F1;20/11/2026;Vin;10,00", "F2;21/11/2026;Vin;20,00"), {
+      mappings: [cave],
+    });
+    // The 21st again, corrected: F2's amount changed and F3 added; F1 (the 20th) is not in it.
+    const corrected = await harness.ingest(
+      "ventes-21.csv",
+      sales("F2;21/11/2026;Vin;25,00", "F3;21/11/2026;Vin;5,50"),
+      { mappings: [cave] },
+    );
+    assert.equal(corrected.manifest.status, "loaded", corrected.manifest.error ?? "");
+    assert.deepEqual(
+      [corrected.manifest.periodStart, corrected.manifest.periodEnd],
+      ["2026-11-21", "2026-11-21"],
+    );
+    assert.equal(corrected.manifest.rowsReplaced, 1, "F2's earlier row");
+    // A date-only sale is placed at noon in New York: 17:00 UTC, the same day.
+    assert.deepEqual(await totals(), [
+      ["F1", "2026-11-20", 10],
+      ["F2", "2026-11-21", 25],
+      ["F3", "2026-11-21", 5.5],
+    ]);
   });
 
   it("replaces and retries across days: each drop landed at its own time", async () => {
