@@ -144,24 +144,25 @@ normalised AS (
 
 utm_decoded AS (
   -- The source and medium read as a browser shows them (a URL writes "paid social" as paid%20social or paid+social),
-  -- to match the channel list's: '+' and the escapes of the characters they use are decoded ('%25' last, so that
-  -- an escaped '%' is not decoded twice); only a value holding '%' or '+' pays for the ten replacements. The
+  -- to match the channel list's: '+' and the escapes of the characters they use are decoded, their hex digits in
+  -- either case (%2c is %2C), '%25' last so that an escaped '%' is not decoded twice; only a value holding '%' or
+  -- '+' pays for the fifteen replacements. The
   -- campaign stays as the URL writes it: marts.campaign_performance_daily decodes it whole (every UTF-8 escape)
   -- once its orders are summed per day and campaign, a few rows where this model has one per order.
   SELECT
     * EXCEPT (utm_source, utm_medium),
     IF(
       REGEXP_CONTAINS(utm_source, r'[%+]'),
-      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-        utm_source, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
-        '%2B', '+'), '%25', '%'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_source, '+', ' '), '%20', ' '), '%2C', ','), '%2c', ','), '%26', '&'), '%2F', '/'), '%2f', '/'), '%3A', ':'),
+        '%3a', ':'), '%7C', '|'), '%7c', '|'), '%40', '@'), '%2B', '+'), '%2b', '+'), '%25', '%'),
       utm_source
     ) AS utm_source,
     IF(
       REGEXP_CONTAINS(utm_medium, r'[%+]'),
-      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-        utm_medium, '+', ' '), '%20', ' '), '%2C', ','), '%26', '&'), '%2F', '/'), '%3A', ':'), '%7C', '|'), '%40', '@'),
-        '%2B', '+'), '%25', '%'),
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        utm_medium, '+', ' '), '%20', ' '), '%2C', ','), '%2c', ','), '%26', '&'), '%2F', '/'), '%2f', '/'), '%3A', ':'),
+        '%3a', ':'), '%7C', '|'), '%7c', '|'), '%40', '@'), '%2B', '+'), '%2b', '+'), '%25', '%'),
       utm_medium
     ) AS utm_medium
   FROM normalised
