@@ -64,6 +64,22 @@ describe("ad account time zones", () => {
     assert.match(london?.message ?? "", /1 hour behind/);
   });
 
+  it("3 hours apart is the warning's boundary: exactly 3 warns, 2.5 or 2 are information", () => {
+    // README, "Ad accounts on another clock": "An account 3 hours or more apart on the run date is a warning", its
+    // example a Los Angeles account of a New York shop, "from 03:00 to 03:00 the next day". On 20 November 2026:
+    // New York UTC−5, Los Angeles UTC−8, Denver UTC−7, Chicago UTC−6, St John's (Newfoundland) UTC−3:30.
+    const [three] = accountTimeZoneFindings([meta("America/Los_Angeles")], "America/New_York", RUN_DATE);
+    assert.equal(three?.severity, "warning");
+    assert.match(three?.message ?? "", /3 hours behind on 2026-11-20/);
+    assert.match(three?.message ?? "", /from 03:00 to 03:00 the next day on the shop's clock/);
+    const [twoAndAHalf] = accountTimeZoneFindings([meta("America/St_Johns")], "America/Chicago", RUN_DATE);
+    assert.equal(twoAndAHalf?.severity, "info");
+    assert.match(twoAndAHalf?.message ?? "", /2 hours 30 minutes ahead on 2026-11-20/);
+    const [two] = accountTimeZoneFindings([meta("America/Denver")], "America/New_York", RUN_DATE);
+    assert.equal(two?.severity, "info");
+    assert.match(two?.message ?? "", /2 hours behind on 2026-11-20/);
+  });
+
   it("the same zone under another name, or the shop's own, says nothing", () => {
     assert.deepEqual(
       accountTimeZoneFindings(
