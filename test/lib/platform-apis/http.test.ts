@@ -1,0 +1,79 @@
+// The retry layer under every platform client, against a local server: README, Connectors ("What real APIs do"):
+// "429 and 408/5xx answers are retried, honouring Retry-After (seconds or a date), otherwise with backoff doubling
+// from 1 s, at most retry.maxAttempts attempts (default 5) and retry.maxDelaySeconds per wait (default 60)".
+// The waits expected here are worked out from those words, not read from the code.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { PlatformApiError, sendWithRetry } from "../../../functions/lib/platform-apis/http.ts";
+import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../../support/scripted-server.ts";
+
+/** The defaults: 5 attempts, 60 s at most per wait. */
+const DEFAULTS = { maxAttempts: 5, maxDelayMs: 60_000 };
+
+async function send(script: ScriptedAnswer[], policy = DEFAULTS, now?: Date) {
+  const server = await startScriptedServer(script);
+  const { io, sleeps } = recordingIo(now);
+  try {
+    const sent = await sendWithRetry("shopify", io, policy, `${server.url}/x`, { method: "GET" });
+    return {
+      status: sent.response.status,
+      attempts: sent.attempts,
+      sleeps,
+      requests: server.requests.length,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+describe("sendWithRetry", () => {
+  it("retries a 408 like a 5xx, with the first backoff of 1 s", async () => {
+    const result = await send([{ status: 408 }, { status: 200 }]);
+    assert.deepEqual(result, { status: 200, attempts: 2, sleeps: [1000], requests: 2 });
+  });
+
+  it("honours a Retry-After given as an HTTP date, from the clock's now", async () => {
+    const now = new Date("2026-11-22T11:00:00Z");
+    const result = await send(
+      [{ status: 429, headers: { "retry-after": "Sun, 22 Nov 2026 11:00:12 GMT" } }, { status: 200 }],
+      DEFAULTS,
+      now,
+    );
+    assert.deepEqual(result.sleeps, [12_000]);
+    assert.equal(result.status, 200);
+  });
+
+  it("caps a Retry-After at maxDelaySeconds", async () => {
+    const result = await send([{ status: 429, headers: { "retry-after": "120" } }, { status: 200 }]);
+    assert.deepEqual(result.sleeps, [60_000]);
+  });
+
+  it("doubles the backoff from 1 s up to the cap, and gives up after maxAttempts (default 5)", async () => {
+    // 5 attempts, 4 waits: 1, 2, 4, 8 s under the default cap; with a cap of 3 s: 1, 2, 3, 3 s.
+    const failing: ScriptedAnswer[] = [{ status: 503 }];
+    const server = await startScriptedServer(failing);
+    try {
+      for (const [policy, waits] of [
+        [DEFAULTS, [1000, 2000, 4000, 8000]],
+        [{ maxAttempts: 5, maxDelayMs: 3000 }, [1000, 2000, 3000, 3000]],
+      ] as const) {
+        const { io, sleeps } = recordingIo();
+        const before = server.requests.length;
+        await assert.rejects(
+          sendWithRetry("tiktok_ads", io, policy, `${server.url}/x`, { method: "GET" }),
+          (error: unknown) =>
+            error instanceof PlatformApiError && /HTTP 503 after 5 attempts/.test(error.message),
+        );
+        assert.deepEqual(sleeps, waits);
+        assert.equal(server.requests.length - before, 5);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("does not retry another 4xx: the client reads it", async () => {
+    const result = await send([{ status: 404 }, { status: 200 }]);
+    assert.deepEqual(result, { status: 404, attempts: 1, sleeps: [], requests: 1 });
+  });
+});
