@@ -51,6 +51,21 @@ describe("connectors against local platform APIs", () => {
       tiktok: data.tiktokRows.filter((row) => inLookback(row.dimensions.stat_time_day.slice(0, 10))).length,
       google: data.googleRows.filter((row) => inLookback(row.segments?.date ?? "")).length,
     });
+    // README: "the ledger's ingest metrics count connector.<source>.rowsLanded": the rows each pull landed.
+    const expectedAds = {
+      facebook_ads: data.metaInsights.filter((row) => inLookback(row.date_start)).length,
+      tiktok_ads: data.tiktokRows.filter((row) => inLookback(row.dimensions.stat_time_day.slice(0, 10)))
+        .length,
+      google_ads: data.googleRows.filter((row) => inLookback(row.segments?.date ?? "")).length,
+    };
+    for (const [source, rows] of Object.entries(expectedAds)) {
+      assert.equal(result.metrics[`connector.${source}.rowsLanded`], rows, source);
+      assert.equal(
+        result.metrics[`connector.${source}.rowsReplaced`],
+        0,
+        `${source}: nothing earlier to replace`,
+      );
+    }
     // Shopify pages of 25, Meta pages of 10 per account, TikTok pages of 7.
     const shopifyRequests = bench.server.requests.filter(
       (request) => request.platform === "shopify" && isOrdersQuery(request.body),
@@ -109,10 +124,18 @@ describe("connectors against local platform APIs", () => {
     const result = await bench.pull();
     assert.deepEqual(result.findings, []);
     assert.deepEqual(await fingerprint(), before);
-    assert.ok(
-      (result.metrics["connector.facebook_ads.rowsReplaced"] ?? 0) > 0,
-      "the lookback was pulled again and replaced",
-    );
+    // The lookback was pulled again: each ad source replaced exactly the rows the first pull landed.
+    const lookbackRows = {
+      facebook_ads: data.metaInsights.filter((row) => inLookback(row.date_start)).length,
+      tiktok_ads: data.tiktokRows.filter((row) => inLookback(row.dimensions.stat_time_day.slice(0, 10)))
+        .length,
+      google_ads: data.googleRows.filter((row) => inLookback(row.segments?.date ?? "")).length,
+    };
+    for (const [source, rows] of Object.entries(lookbackRows)) {
+      assert.ok(rows > 0, source);
+      assert.equal(result.metrics[`connector.${source}.rowsLanded`], rows, source);
+      assert.equal(result.metrics[`connector.${source}.rowsReplaced`], rows, source);
+    }
   });
 
   it("asks Shopify only for orders updated since the cursor (less the overlap) on the next run", async () => {
@@ -382,6 +405,8 @@ describe("what real APIs do", () => {
       // Next day's pull: page 1 (request 3) answers, page 2 (request 4 on) fails every attempt.
       const result = await bench.pull(addDays(RUN_DATE, 1), only);
       assert.equal(result.findings[0]?.check, "connector_failed");
+      assert.equal(result.findings[0]?.severity, "critical");
+      assert.equal(result.metrics["connector.tiktok_ads.failed"], 1);
       assert.match(result.findings[0]?.message ?? "", /HTTP 500 after 4 attempts/);
       assert.deepEqual(bench.sleeps, [1000, 2000, 4000]);
       assert.deepEqual(
