@@ -77,7 +77,12 @@ export interface ServerOptions {
   /** The port on 127.0.0.1 (default: any free one). */
   port?: number;
   /** Shopify bulk operations: polls answered RUNNING before COMPLETED (default 2), or an operation that FAILs. */
-  shopifyBulk?: { runningPolls?: number; failWith?: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" };
+  shopifyBulk?: {
+    runningPolls?: number;
+    failWith?: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
+    /** Ends the operation so instead of COMPLETED: cancelled by someone else, or expired. */
+    endWith?: "CANCELED" | "EXPIRED";
+  };
   /** Google's searchStream batch size (default 10000, the API's). */
   googleBatchSize?: number;
 }
@@ -504,7 +509,8 @@ export async function startPlatformServer(
     if (!operation.cancel) operation.polls += 1;
     const running = !operation.cancel && operation.polls <= (options.shopifyBulk?.runningPolls ?? 2);
     const failed = !running && !operation.cancel && options.shopifyBulk?.failWith;
-    const done = !running && !failed && !operation.cancel;
+    const ended = !running && !failed && !operation.cancel ? options.shopifyBulk?.endWith : undefined;
+    const done = !running && !failed && !ended && !operation.cancel;
     const status = operation.cancel
       ? canceling
         ? "CANCELING"
@@ -513,7 +519,7 @@ export async function startPlatformServer(
         ? "RUNNING"
         : failed
           ? "FAILED"
-          : "COMPLETED";
+          : (ended ?? "COMPLETED");
     return json(response, 200, {
       data: {
         currentBulkOperation: {

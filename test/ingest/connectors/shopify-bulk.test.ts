@@ -126,6 +126,34 @@ describe("Shopify bulk operations for a backfill", () => {
     }
   });
 
+  for (const endWith of ["CANCELED", "EXPIRED"] as const) {
+    it(`a ${endWith} operation is a critical finding naming it, lands nothing and keeps no cursor`, async () => {
+      // README: "A FAILED, canceled or expired operation … is a critical finding naming the operation".
+      const bench = await openBench(buildPlatformData(44, RUN_DATE, 20), {
+        shopifyBulk: { runningPolls: 1, endWith },
+      });
+      try {
+        const result = await bench.pull(RUN_DATE, BULK);
+        assert.equal(result.findings.length, 1);
+        assert.equal(result.findings[0]?.severity, "critical");
+        assert.match(
+          result.findings[0]?.message ?? "",
+          new RegExp(
+            `Shopify bulk operation gid://shopify/BulkOperation/1 ended ${endWith}.*nothing was landed`,
+          ),
+        );
+        const [row] = await bench.rows<{ n: number }>(`SELECT COUNT(*)::INT AS n FROM raw.shopify_orders`);
+        assert.equal(row?.n, 0);
+        const state = JSON.parse(
+          (await bench.bucket.read(connectorStatePath("shopify")))?.toString() ?? "{}",
+        );
+        assert.equal(state.updatedAtCursor, undefined, "the next run backfills again");
+      } finally {
+        await bench.close();
+      }
+    });
+  }
+
   it("an operation still running after bulkMaxPolls is given up with a finding", async () => {
     const bench = await openBench(buildPlatformData(43, RUN_DATE, 10), { shopifyBulk: { runningPolls: 50 } });
     try {
@@ -134,6 +162,7 @@ describe("Shopify bulk operations for a backfill", () => {
         shopify: { ...BULK.shopify, bulkMaxPolls: 5 },
       });
       assert.match(result.findings[0]?.message ?? "", /was still RUNNING after 5 polls/);
+      assert.equal(result.findings[0]?.severity, "critical");
       assert.equal(requestsOf(bench, "query BulkStatus").length, 5);
     } finally {
       await bench.close();
