@@ -1,0 +1,119 @@
+// tools/demo-apis.ts as the README's "The demo as the four APIs" runs it: `npx tsx tools/demo-apis.ts --work-dir …`
+// serves the last --days (60) of the work dir's demo data on 127.0.0.1, refuses a token with --expire, and prints
+// the connectors settings and secrets that point a run at it. The served days are counted here from the raw
+// table, not from the tool's own output.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
+
+const END = "2026-11-21";
+
+describe("demo APIs command", { timeout: 120_000 }, () => {
+  it("serves the last 60 days on 127.0.0.1, refuses an --expire'd token, and prints settings and secrets that work", async () => {
+    const workDir = await mkdtemp(join(tmpdir(), "pulse-demo-apis-"));
+    const warehouse = await DuckDbWarehouse.open(join(workDir, "warehouse.duckdb"));
+    let metaRowsIn60Days: number;
+    try {
+      // 90 days of demo data: the tool must serve only the newest 60.
+      await generateDemoData(warehouse.rawConnection, "raw", {
+        ...defaultDemoOptions(END),
+        startDate: addDays(END, -89),
+        ordersPerDay: 10,
+      });
+      const reader = await warehouse.rawConnection.runAndReadAll(
+        `SELECT COUNT(*)::INT AS n, COUNT(*) FILTER (WHERE date_start >= DATE '${addDays(END, -59)}')::INT AS recent
+         FROM raw.facebook_ads_insights`,
+      );
+      const [counts] = reader.getRowObjectsJS() as { n: number; recent: number }[];
+      metaRowsIn60Days = counts?.recent ?? 0;
+      assert.ok(metaRowsIn60Days > 0 && (counts?.n ?? 0) > metaRowsIn60Days, "older Meta rows exist too");
+    } finally {
+      await warehouse.close();
+    }
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "tools/demo-apis.ts", "--work-dir", workDir, "--expire", "facebook_ads"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString("utf8");
+          if (out.includes("Ctrl-C stops it.")) resolve(out);
+        });
+        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
+        child.on("exit", (code) => reject(new Error(`demo-apis exited ${code}: ${err}`)));
+      });
+      const url = /Demo platform APIs on (http:\/\/127\.0\.0\.1:\d+):/.exec(printed)?.[1];
+      assert.ok(url, printed);
+      assert.equal(
+        Number(/(\d+) Meta/.exec(printed)?.[1]),
+        metaRowsIn60Days,
+        "the last 60 days of Meta rows",
+      );
+      const settings = JSON.parse(/Settings[^\n]*\n([\s\S]*?)\nSecrets/.exec(printed)?.[1] ?? "{}") as {
+        connectors: Record<
+          string,
+          { enabled: boolean; baseUrl: string; accountIds?: string[]; advertiserIds?: string[] }
+        >;
+      };
+      assert.deepEqual(Object.keys(settings.connectors).sort(), [
+        "facebook_ads",
+        "google_ads",
+        "shopify",
+        "tiktok_ads",
+      ]);
+      for (const connector of Object.values(settings.connectors)) {
+        assert.equal(connector.enabled, true);
+        assert.equal(connector.baseUrl, url);
+      }
+      const secret = (name: string) => new RegExp(`${name}=(\\S+)`).exec(printed)?.[1] ?? "";
+      // The printed TikTok token is accepted; the printed Meta token is refused as expired (--expire facebook_ads).
+      const tiktok = (await (
+        await fetch(
+          `${url}/open_api/v1.3/report/integrated/get/?${new URLSearchParams({
+            advertiser_id: settings.connectors.tiktok_ads?.advertiserIds?.[0] ?? "",
+            report_type: "BASIC",
+            data_level: "AUCTION_AD",
+            dimensions: JSON.stringify(["ad_id", "stat_time_day"]),
+            metrics: JSON.stringify(["spend"]),
+            start_date: addDays(END, -6),
+            end_date: END,
+            page: "1",
+            page_size: "10",
+          }).toString()}`,
+          { headers: { "Access-Token": secret("PULSE_TIKTOK_ACCESS_TOKEN") } },
+        )
+      ).json()) as { code: number; data?: { list?: unknown[] } };
+      assert.equal(tiktok.code, 0);
+      assert.ok((tiktok.data?.list?.length ?? 0) > 0);
+      const account = settings.connectors.facebook_ads?.accountIds?.[0] ?? "";
+      const meta = (await (
+        await fetch(
+          `${url}/v24.0/${account}/insights?${new URLSearchParams({
+            level: "ad",
+            time_increment: "1",
+            time_range: JSON.stringify({ since: END, until: END }),
+            access_token: secret("PULSE_META_ACCESS_TOKEN"),
+          }).toString()}`,
+        )
+      ).json()) as { error?: { code?: number } };
+      assert.equal(meta.error?.code, 190);
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        child.kill("SIGINT");
+        await exited;
+      }
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});
