@@ -102,6 +102,45 @@ describe("columns of the whole-history reads of first-order numbering", () => {
     for (const type of widths(scans[0]!.table, scans[0]!.columns)) assert.ok(FIXED_WIDTH.has(type), type);
   });
 
+  it("those columns are 25 bytes an order on BigQuery, not the 91 of the hash and customer id they replace", async () => {
+    // README, Deploying: "25 bytes an order of history, not about 91 with the 64-character hash". BigQuery bills a
+    // column by its type's size (INT64, TIMESTAMP and DATE 8 bytes, BOOL 1, STRING 2 + its UTF-8 bytes). Before
+    // customer_fingerprint, numbering read the order's email_hash and customer_id in its place.
+    const BIGQUERY_BYTES: Record<string, number> = {
+      BIGINT: 8,
+      "TIMESTAMP WITH TIME ZONE": 8,
+      DATE: 8,
+      BOOLEAN: 1,
+    };
+    const [scan] = await historyScans("unified/shopify_unified.sql");
+    assert.ok(scan);
+    const bytes = widths(scan.table, scan.columns).reduce(
+      (sum, type) => sum + (BIGQUERY_BYTES[type] ?? NaN),
+      0,
+    );
+    assert.equal(bytes, 25);
+    const reader = await warehouse.rawConnection.runAndReadAll(
+      "SELECT DISTINCT length(email_hash) AS chars FROM staging.stg_shopify_orders WHERE email_hash IS NOT NULL",
+    );
+    assert.deepEqual(reader.getRowObjectsJS(), [{ chars: 64n }]);
+    const hashAndCustomerId = 2 + 64 + BIGQUERY_BYTES.BIGINT!;
+    assert.equal(bytes - BIGQUERY_BYTES.BIGINT! + hashAndCustomerId, 91);
+  });
+
+  it("a fingerprint is 60 bits of the hash: two customers of a million share one with a chance of about 1 in 2 million", async () => {
+    // README, Deploying. The email hash's first 15 hex digits are 60 bits; the birthday bound for n customers over
+    // 2^60 values is 1 − e^(−n(n−1)/2 / 2^60).
+    const reader = await warehouse.rawConnection.runAndReadAll(
+      "SELECT email_hash, CAST(customer_fingerprint AS VARCHAR) AS fingerprint FROM staging.stg_shopify_orders WHERE email_hash IS NOT NULL",
+    );
+    const rows = reader.getRowObjectsJS() as { email_hash: string; fingerprint: string }[];
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.equal(BigInt(row.fingerprint), BigInt(`0x${row.email_hash.slice(0, 15)}`));
+    const n = 1_000_000;
+    const chance = -Math.expm1(-(n * (n - 1)) / 2 / 2 ** 60);
+    assert.equal(Math.round(1 / chance / 1_000_000), 2, `1 in ${Math.round(1 / chance)}`);
+  });
+
   it("the renumbering check after late changes reads the same of staging, and five of unified", async () => {
     const scans = await historyScans("queries/transform/renumbered_days.sql");
     assert.deepEqual(

@@ -5,6 +5,9 @@ import { describe, it } from "node:test";
 import { loadReportData } from "../../../functions/lib/reporting/load-report-data.ts";
 import type { Bucket, Row, SqlParams, TableInfo, Warehouse } from "../../../functions/shared/ports.ts";
 import type { Ledger } from "../../../functions/shared/ledger.ts";
+import type { JobRequest } from "../../../functions/adapters/warehouse/bigquery/client.ts";
+import { BigQueryWarehouse } from "../../../functions/adapters/warehouse/bigquery/warehouse.ts";
+import { FakeBigQuery, SETTINGS } from "../../adapters/warehouse/bigquery/fake-client.ts";
 
 /** A warehouse whose every query takes a few event-loop turns and answers with a row naming its query. */
 function slowWarehouse(parallelReads: number) {
@@ -57,6 +60,35 @@ describe("loadReportData", () => {
       assert.equal(data.marts.reconciliation, undefined);
     });
   }
+
+  it("on BigQuery reads 8 at once, each its own job (README: parallelReads, 8 jobs on BigQuery)", async () => {
+    // The real BigQuery adapter over the recording fake, whose job creation takes a few event-loop turns (a job's
+    // latency): the most jobs being created at once is what the report's reads pay in parallel.
+    const seen = { running: 0, most: 0 };
+    class SlowFake extends FakeBigQuery {
+      override async createJob(request: JobRequest) {
+        seen.running += 1;
+        seen.most = Math.max(seen.most, seen.running);
+        for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+        seen.running -= 1;
+        return super.createJob(request);
+      }
+    }
+    const fake = new SlowFake();
+    await loadReportData(
+      {
+        ports: { warehouse: new BigQueryWarehouse(fake, SETTINGS), bucket } as never,
+        config,
+        message: { runDate: "2026-05-14" } as never,
+        ledger,
+      },
+      {},
+    );
+    // One job per mart read (and one listing of the ops dataset, whether its reconciliation table exists).
+    const reads = fake.requests.filter((request) => request.configuration.labels.kind === "query");
+    assert.equal(reads.length, 16, "one job per read");
+    assert.equal(seen.most, 8);
+  });
 
   it("leaves out the explained days of a channel whose ad platform the shop does not use", async () => {
     // The explanations mart has every paid channel every day: a shop set up without Meta has "Meta Ads source

@@ -42,7 +42,17 @@ class PruningFake extends FakeBigQuery {
     super(respond);
   }
 
+  /** Model scripts being sent at once, and the most there were: independent models build in parallel. */
+  readonly scripts = { running: 0, most: 0 };
+
   override async createJob(request: JobRequest): Promise<[BigQueryJobHandle, JobMetadata?]> {
+    if (request.configuration.query.query.includes("rows_written")) {
+      // A job's latency, as a few event-loop turns: scripts sent together overlap here.
+      this.scripts.running += 1;
+      this.scripts.most = Math.max(this.scripts.most, this.scripts.running);
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      this.scripts.running -= 1;
+    }
     const answer = await super.createJob(request);
     if (!request.configuration.dryRun) return answer;
     const bytes = scanBytes(request.configuration.query.query, this.historyDays, this.windowDays);
@@ -345,6 +355,9 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     assert.ok(!fake.queries().some((sql) => sql.includes("__TABLES__")), "no row counts");
     const modelScripts = fake.queries().filter((sql) => sql.includes("rows_written")).length;
     assert.equal(modelScripts, MODELS.length, "one script per model");
+    // Independent models were sent together: as many at once as the widest wave, up to parallelWrites (8).
+    const widest = Math.max(...buildWaves(MODELS).map((wave) => wave.length));
+    assert.equal(fake.scripts.most, Math.min(8, widest), `${fake.scripts.most} model scripts at once`);
     // Anything else is the transform's own bookkeeping (e.g. its watermark), a handful of small queries.
     assert.ok(jobs - modelScripts - metadataJobs <= 4, `${jobs - modelScripts - metadataJobs} other jobs`);
     assert.equal(dryRuns, 0);
