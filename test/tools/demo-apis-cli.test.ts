@@ -1,5 +1,6 @@
 // tools/demo-apis.ts as the README's "The demo as the four APIs" runs it: `npx tsx tools/demo-apis.ts --work-dir …`
-// serves the last --days (60) of the work dir's demo data on 127.0.0.1, refuses a token with --expire, and prints
+// serves the last --days (60) of the work dir's demo data on 127.0.0.1, loses rows with --lose, refuses a token with
+// --expire, and prints
 // the connectors settings and secrets that point a run at it. The served days are counted here from the raw
 // table, not from the tool's own output.
 import assert from "node:assert/strict";
@@ -15,30 +16,39 @@ import { addDays } from "../../functions/lib/calendar.ts";
 const END = "2026-11-21";
 
 describe("demo APIs command", { timeout: 120_000 }, () => {
-  it("serves the last 60 days on 127.0.0.1, refuses an --expire'd token, and prints settings and secrets that work", async () => {
+  it("serves the last 60 days on 127.0.0.1, loses and refuses as told, and prints settings and secrets that work", async () => {
     const workDir = await mkdtemp(join(tmpdir(), "pulse-demo-apis-"));
     const warehouse = await DuckDbWarehouse.open(join(workDir, "warehouse.duckdb"));
     let metaRowsIn60Days: number;
+    let metaRowsOnEnd: number;
     try {
       // 90 days of demo data: the tool must serve only the newest 60.
       await generateDemoData(warehouse.rawConnection, "raw", {
         ...defaultDemoOptions(END),
         startDate: addDays(END, -89),
         ordersPerDay: 10,
+        // Without the demo's injected problems (among them a Meta source gone stale): the last day has rows to lose.
+        problems: false,
       });
       const reader = await warehouse.rawConnection.runAndReadAll(
-        `SELECT COUNT(*)::INT AS n, COUNT(*) FILTER (WHERE date_start >= DATE '${addDays(END, -59)}')::INT AS recent
+        `SELECT COUNT(*)::INT AS n, COUNT(*) FILTER (WHERE date_start >= DATE '${addDays(END, -59)}')::INT AS recent,
+           COUNT(*) FILTER (WHERE date_start = DATE '${END}')::INT AS last_day
          FROM raw.facebook_ads_insights`,
       );
-      const [counts] = reader.getRowObjectsJS() as { n: number; recent: number }[];
+      const [counts] = reader.getRowObjectsJS() as { n: number; recent: number; last_day: number }[];
       metaRowsIn60Days = counts?.recent ?? 0;
+      metaRowsOnEnd = counts?.last_day ?? 0;
+      assert.ok(metaRowsOnEnd >= 5, "enough rows on the last day to lose 40 % of");
       assert.ok(metaRowsIn60Days > 0 && (counts?.n ?? 0) > metaRowsIn60Days, "older Meta rows exist too");
     } finally {
       await warehouse.close();
     }
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "tools/demo-apis.ts", "--work-dir", workDir, "--expire", "facebook_ads"],
+      [
+        ...["--import", "tsx", "tools/demo-apis.ts", "--work-dir", workDir],
+        ...["--lose", `facebook_ads:${END}:0.4`, "--expire", "tiktok_ads"],
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     try {
@@ -76,7 +86,7 @@ describe("demo APIs command", { timeout: 120_000 }, () => {
         assert.equal(connector.baseUrl, url);
       }
       const secret = (name: string) => new RegExp(`${name}=(\\S+)`).exec(printed)?.[1] ?? "";
-      // The printed TikTok token is accepted; the printed Meta token is refused as expired (--expire facebook_ads).
+      // The printed TikTok token is refused as expired (--expire tiktok_ads): TikTok's code 40105.
       const tiktok = (await (
         await fetch(
           `${url}/open_api/v1.3/report/integrated/get/?${new URLSearchParams({
@@ -93,20 +103,23 @@ describe("demo APIs command", { timeout: 120_000 }, () => {
           { headers: { "Access-Token": secret("PULSE_TIKTOK_ACCESS_TOKEN") } },
         )
       ).json()) as { code: number; data?: { list?: unknown[] } };
-      assert.equal(tiktok.code, 0);
-      assert.ok((tiktok.data?.list?.length ?? 0) > 0);
+      assert.equal(tiktok.code, 40105);
       const account = settings.connectors.facebook_ads?.accountIds?.[0] ?? "";
       const meta = (await (
         await fetch(
-          `${url}/v24.0/${account}/insights?${new URLSearchParams({
-            level: "ad",
-            time_increment: "1",
-            time_range: JSON.stringify({ since: END, until: END }),
-            access_token: secret("PULSE_META_ACCESS_TOKEN"),
-          }).toString()}`,
+          `${url}/v24.0/${account.startsWith("act_") ? account : `act_${account}`}/insights?${new URLSearchParams(
+            {
+              level: "ad",
+              time_increment: "1",
+              time_range: JSON.stringify({ since: END, until: END }),
+              limit: "1000",
+              access_token: secret("PULSE_META_ACCESS_TOKEN"),
+            },
+          ).toString()}`,
         )
-      ).json()) as { error?: { code?: number } };
-      assert.equal(meta.error?.code, 190);
+      ).json()) as { data?: unknown[] };
+      // The printed Meta token is accepted, and 40 % of the last day's rows are lost (--lose facebook_ads:…:0.4).
+      assert.equal(meta.data?.length, metaRowsOnEnd - Math.round(metaRowsOnEnd * 0.4));
     } finally {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.on("exit", resolve));
