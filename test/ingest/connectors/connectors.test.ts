@@ -272,6 +272,15 @@ describe("what real APIs do", () => {
       );
       assert.match(bySource.get("shopify") ?? "", /the shopifyAccessToken secret is not set/);
       assert.equal(bySource.has("facebook_ads"), false);
+      // README: each is "a critical connector_auth finding naming the source".
+      assert.deepEqual(
+        result.findings.map((finding) => [finding.source, finding.check, finding.severity]).sort(),
+        [
+          ["google_ads", "connector_auth", "critical"],
+          ["shopify", "connector_auth", "critical"],
+          ["tiktok_ads", "connector_auth", "critical"],
+        ],
+      );
     } finally {
       await bench.close();
     }
@@ -343,6 +352,10 @@ describe("what real APIs do", () => {
         /reconnect Shopify: the Admin API refused the access token \(HTTP 401\)/,
       );
       assert.match(bySource.get("google_ads")?.message ?? "", /reconnect Google Ads: .*UNAUTHENTICATED/);
+      for (const source of ["shopify", "google_ads"]) {
+        assert.equal(bySource.get(source)?.check, "connector_auth", source);
+        assert.equal(bySource.get(source)?.severity, "critical", source);
+      }
       assert.equal(bySource.has("tiktok_ads"), false, "TikTok's 40100 was waited out");
       assert.ok(((await counts(bench))?.tiktok ?? 0) > 0);
     } finally {
