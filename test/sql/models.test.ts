@@ -1071,6 +1071,27 @@ describe("customer identity for first orders: the hashed email first, the Shopif
     );
   });
 
+  it("the columns whose change the README says the first transform after upgrading names", async () => {
+    // README, Deploying: the upgrade fails "naming the removed columns (customer_created_at, accepts_marketing,
+    // email_hash) or the new one (customer_fingerprint)" of unified.shopify_unified, and the new roas of
+    // unified.marketing_unified and has_rows of unified.source_coverage.
+    const columns = new Set(
+      (
+        await rows(
+          "SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = 'unified'",
+        )
+      ).map((row) => String(row.name)),
+    );
+    for (const gone of ["customer_created_at", "accepts_marketing", "email_hash"])
+      assert.ok(!columns.has(`shopify_unified.${gone}`), `shopify_unified.${gone} removed`);
+    for (const added of [
+      "shopify_unified.customer_fingerprint",
+      "marketing_unified.roas",
+      "source_coverage.has_rows",
+    ])
+      assert.ok(columns.has(added), added);
+  });
+
   it("shopify_unified numbers each customer's orders by it, and leaves an order without a customer unnumbered", async () => {
     assert.deepEqual(
       await rows(
