@@ -1,5 +1,5 @@
 // The retry layer under every platform client, against a local server: README, Connectors ("What real APIs do"):
-// "429 and 408/5xx answers are retried, honouring Retry-After (seconds or a date), otherwise with backoff doubling
+// "429, 408 and 500/502/503/504 answers and connections that fail are retried, honouring Retry-After (seconds or a date), otherwise with backoff doubling
 // from 1 s, at most retry.maxAttempts attempts (default 5) and retry.maxDelaySeconds per wait (default 60)".
 // The waits expected here are worked out from those words, not read from the code.
 import assert from "node:assert/strict";
@@ -72,8 +72,31 @@ describe("sendWithRetry", () => {
     }
   });
 
-  it("does not retry another 4xx: the client reads it", async () => {
-    const result = await send([{ status: 404 }, { status: 200 }]);
-    assert.deepEqual(result, { status: 404, attempts: 1, sleeps: [], requests: 1 });
+  for (const status of [500, 502, 503, 504]) {
+    it(`retries a ${status}`, async () => {
+      const result = await send([{ status }, { status: 200 }]);
+      assert.deepEqual(result, { status: 200, attempts: 2, sleeps: [1000], requests: 2 });
+    });
+  }
+
+  for (const status of [404, 501]) {
+    it(`does not retry a ${status}: the client reads it`, async () => {
+      const result = await send([{ status }, { status: 200 }]);
+      assert.deepEqual(result, { status, attempts: 1, sleeps: [], requests: 1 });
+    });
+  }
+
+  it("retries a connection that is refused, and names it once the attempts are spent", async () => {
+    // A port that was just free and is closed again: nothing answers there.
+    const server = await startScriptedServer([{ status: 200 }]);
+    const url = `${server.url}/x`;
+    await server.close();
+    const { io, sleeps } = recordingIo();
+    await assert.rejects(
+      sendWithRetry("google_ads", io, DEFAULTS, url, { method: "GET" }),
+      (error: unknown) =>
+        error instanceof PlatformApiError && /no answer .* after 5 attempts/.test(error.message),
+    );
+    assert.deepEqual(sleeps, [1000, 2000, 4000, 8000]);
   });
 });
