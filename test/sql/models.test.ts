@@ -1071,6 +1071,27 @@ describe("customer identity for first orders: the hashed email first, the Shopif
     );
   });
 
+  it("shopify_unified's customer_key is the order's email hash when it has an email, else its customer id", async () => {
+    // README, Deploying: shopify_unified no longer copies the order's email_hash: "it is customer_key whenever the
+    // order has an email, and stays in staging.stg_shopify_orders".
+    const dee = hashPii("dee@example.com", FIXTURE_PII_KEY);
+    assert.deepEqual(
+      await rows(
+        `SELECT unified.order_id, unified.customer_key, staging.email_hash
+         FROM unified.shopify_unified AS unified JOIN staging.stg_shopify_orders AS staging USING (order_id)
+         ORDER BY unified.order_id`,
+      ),
+      [
+        { order_id: 1, customer_key: dee, email_hash: dee },
+        { order_id: 2, customer_key: dee, email_hash: dee },
+        { order_id: 3, customer_key: "customer:8", email_hash: null },
+        { order_id: 4, customer_key: "customer:8", email_hash: null },
+        { order_id: 5, customer_key: "customer:9", email_hash: null },
+        { order_id: 6, customer_key: null, email_hash: null },
+      ],
+    );
+  });
+
   it("the columns whose change the README says the first transform after upgrading names", async () => {
     // README, Deploying: the upgrade fails "naming the removed columns (customer_created_at, accepts_marketing,
     // email_hash) or the new one (customer_fingerprint)" of unified.shopify_unified, and the new roas of
