@@ -2,10 +2,11 @@
 // check quality): every injected problem is reported with the right severity, a shop without problems raises
 // no warning or critical finding, and a duplicated unified key blocks the run.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import PostalMime from "postal-mime";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, type DemoManifest, generateDemoData } from "../../functions/demo/generate.ts";
 import { PROFILE_TARGETS } from "../../functions/check-quality/profiles.ts";
@@ -245,14 +246,16 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
     );
   });
 
-  it("blocks the run when a unified key is duplicated", async () => {
+  it("blocks the run when a unified key is duplicated: no export, report or summary, the failure email instead", async () => {
     await shop.warehouse.rawConnection.run(
       `INSERT INTO unified.shopify_unified SELECT * FROM unified.shopify_unified
        WHERE order_date = DATE '${RUN_DATE}' LIMIT 1`,
     );
+    // The rest of the chain after check-quality, as the README promises it: "a blocking finding stops it before
+    // export (dashboards never show bad data) and sends the failure email instead".
     const report = await runLocally(
       shop.config,
-      message("duplicate", { from: "check-quality", to: "check-quality", force: true }),
+      message("duplicate", { from: "check-quality", force: true }),
       { log: silentLogger(), warehouse: shop.warehouse, secrets: fixedSecrets() },
     );
     const record = report.records.find((item) => item.step === "check-quality");
@@ -262,6 +265,23 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
     assert.equal(duplicate.blocking, true);
     assert.equal(duplicate.table, "unified.shopify_unified");
     assert.match(duplicate.message, /Export is stopped/);
+
+    const ran = report.records.filter((item) => item.runId === "duplicate").map((item) => item.step);
+    assert.deepEqual(ran, ["check-quality"], "export, report and notify recorded nothing for this run");
+    assert.deepEqual(await readdir(join(shop.config.local.bucketDir, "extracts")).catch(() => []), []);
+    const outbox = await readdir(shop.config.local.outboxDir);
+    assert.deepEqual(
+      outbox.filter((name) => name.endsWith(".eml")),
+      [`failure-${RUN_DATE}-check-quality-duplicate_dtc-pulse.eml`],
+      "the failure email, and no summary email",
+    );
+    const email = await PostalMime.parse(
+      await readFile(
+        join(shop.config.local.outboxDir, `failure-${RUN_DATE}-check-quality-duplicate_dtc-pulse.eml`),
+      ),
+    );
+    assert.match(email.subject ?? "", /check-quality/);
+    assert.match(email.text ?? "", /shopify_unified/);
   });
 });
 
