@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import type { Bucket } from "../../functions/shared/ports.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { runExport } from "../../functions/export/step.ts";
 import { extractPath, latestExtractPath } from "../../functions/lib/bucket-layout.ts";
@@ -103,4 +104,52 @@ describe("export step", { timeout: 60_000 }, () => {
     await exportFor("2026-11-22");
     assert.match((await text(latestExtractPath("findings"))) ?? "", /google_ads/);
   });
+
+  // After the test above latest/ shows 2026-11-22. On the 23rd one extract's dated file dies: findings half-written
+  // (one CSV chunk taken, then the write throws), daily_kpis at compose (the month-chunked path). Each in its own
+  // run: the extracts are written one after the other on DuckDB, and the first failure ends the step.
+  for (const dying of ["findings", "daily_kpis"]) {
+    it(`replaces latest/ only once the dated file is whole: ${dying} dying leaves its latest/ as it was`, async () => {
+      await saveFindings(warehouse, "2026-11-23", [finding("shopify")]);
+      const latestBefore = await text(latestExtractPath(dying));
+      const dyingPath = extractPath(dying, "2026-11-23");
+      const attempted: string[] = [];
+      const copiedTo: string[] = [];
+      const real: Bucket = bucket;
+      const faulty = Object.create(bucket) as Bucket;
+      faulty.writeStream = async (path, chunks, options) => {
+        attempted.push(path);
+        if (path !== dyingPath) return real.writeStream(path, chunks, options);
+        for await (const chunk of chunks) {
+          assert.ok(chunk.length > 0);
+          break;
+        }
+        throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), {
+          code: "ENOSPC",
+        });
+      };
+      faulty.compose = async (sources, destination, options) => {
+        attempted.push(destination);
+        if (destination === dyingPath) throw new Error(`compose of ${destination} failed`);
+        return real.compose(sources, destination, options);
+      };
+      faulty.copy = async (from, to) => {
+        copiedTo.push(to);
+        return bucket.copy(from, to);
+      };
+      await assert.rejects(
+        runExport({
+          step: "export",
+          message: parseRunMessage({ runDate: "2026-11-23", runId: `dying-${dying}`, trigger: "manual" }),
+          config: loadConfig({ env: {}, cwd: dir }),
+          ports: { warehouse, bucket: faulty },
+          log: silentLogger(),
+        } as unknown as StepContext),
+        /ENOSPC|compose/,
+      );
+      assert.ok(attempted.includes(dyingPath), `the dated ${dying} file was attempted`);
+      assert.ok(!copiedTo.includes(latestExtractPath(dying)), "no copy of a file that is not whole");
+      assert.equal(await text(latestExtractPath(dying)), latestBefore, "latest/ unchanged");
+    });
+  }
 });
