@@ -248,6 +248,32 @@ describe("file drops: idempotence and replacement", () => {
     const [row] = await harness.rows<{ n: bigint }>("SELECT count(*) AS n FROM raw.tiktok_ads_reports_daily");
     assert.equal(row?.n, 3n);
   });
+
+  for (const [label, body] of [
+    ["empty", ""],
+    ["torn", '{"sha256":"ab'],
+  ] as const) {
+    it(`sets an ${label} manifest aside and handles the file as new, without doubling its rows`, async () => {
+      // README, "State files": a file manifest that is empty or does not parse is set aside as
+      // <name>.corrupt-<timestamp> and the file is handled as new: never a permanent failure.
+      const bytes = await fixture("tiktok-ads.csv");
+      const first = await harness.ingest("tiktok.csv", bytes);
+      const path = manifestPath(first.manifest.sha256);
+      await harness.bucket.write(path, body);
+      const again = await harness.ingest("tiktok.csv", bytes);
+      assert.equal(again.manifest.status, "loaded", "handled as new, not as a duplicate or a failure");
+      const [row] = await harness.rows<{ n: bigint }>(
+        "SELECT count(*) AS n FROM raw.tiktok_ads_reports_daily",
+      );
+      assert.equal(row?.n, 3n, "the same three rows, not six");
+      const aside = (await harness.bucket.list("raw/manifest/")).filter((name) => name.includes(".corrupt-"));
+      assert.equal(aside.length, 1);
+      assert.ok(aside[0]?.startsWith(`${path}.corrupt-`), aside[0]);
+      assert.equal(String(await harness.bucket.read(aside[0] ?? "")), body, "kept as it was");
+      const manifest = JSON.parse(String(await harness.bucket.read(path))) as { status: string };
+      assert.equal(manifest.status, "loaded", "a new manifest in its place");
+    });
+  }
 });
 
 describe("the first attempt's time, which bounds what a retry removes", () => {

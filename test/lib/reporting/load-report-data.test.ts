@@ -1,7 +1,12 @@
 // loadReportData reads the report's marts at the warehouse's parallelReads at once (on BigQuery every query is a
 // job with its own latency), never more, and every read gets its own rows back under its own name.
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { FolderBucket } from "../../../functions/adapters/bucket/folder-bucket.ts";
+import { sourcesStatusPath } from "../../../functions/lib/bucket-layout.ts";
 import { loadReportData } from "../../../functions/lib/reporting/load-report-data.ts";
 import type { Bucket, Row, SqlParams, TableInfo, Warehouse } from "../../../functions/shared/ports.ts";
 import type { Ledger } from "../../../functions/shared/ledger.ts";
@@ -142,5 +147,33 @@ describe("loadReportData", () => {
       all.marts.channelGaps.map((row) => row.channel),
       ["meta", "tiktok", "google_ads"],
     );
+  });
+
+  it("sets an unreadable sources' status aside and shows no source status, rather than failing", async () => {
+    // README, "State files": the sources' status (written by check-sources) that does not parse is set aside as
+    // <name>.corrupt-<timestamp>; the deck and the email then show no source status for the day.
+    const dir = await mkdtemp(join(tmpdir(), "pulse-report-data-"));
+    try {
+      const folder = new FolderBucket(dir);
+      const path = sourcesStatusPath("2026-05-14");
+      await folder.write(path, '[{"source":"shopify","sta');
+      const { warehouse } = slowWarehouse(4);
+      const data = await loadReportData(
+        {
+          ports: { warehouse, bucket: folder } as never,
+          config,
+          message: { runDate: "2026-05-14" } as never,
+          ledger,
+        },
+        {},
+      );
+      assert.deepEqual(data.sources, []);
+      assert.equal(await folder.exists(path), false);
+      const aside = (await folder.list(dirname(path))).filter((name) => name.includes(".corrupt-"));
+      assert.equal(aside.length, 1);
+      assert.ok(aside[0]?.startsWith(`${path}.corrupt-`), aside[0]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
