@@ -1,6 +1,7 @@
 // The failure email's marker is written only after the SMTP server accepted the message, so a transient SMTP
 // failure is retried instead of skipped; a dead letter the handler cannot read as a run message still produces a
-// failure email; a corrupt marker is set aside, not a permanent failure. Through a real SMTP server.
+// failure email; a corrupt marker is set aside, not a permanent failure. The summary email's marker likewise says
+// "sent" only after the server accepted it. Through a real SMTP server.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,15 +10,18 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import PostalMime from "postal-mime";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { SmtpMailer } from "../../functions/adapters/mailer/smtp-mailer.ts";
-import { failureEmailMarkerPath } from "../../functions/lib/bucket-layout.ts";
+import { failureEmailMarkerPath, summaryEmailMarkerPath } from "../../functions/lib/bucket-layout.ts";
+import { saveReportSnapshot } from "../../functions/lib/reporting/report-snapshot.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
-import { notifyFailure } from "../../functions/notify/step.ts";
+import { notifyFailure, runNotify } from "../../functions/notify/step.ts";
 import { ConfigError, loadConfig } from "../../functions/shared/config.ts";
 import { createDeadLetterHandler, type HandlerRuntime } from "../../functions/shared/handler.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
-import type { Bus, Secrets, Warehouse } from "../../functions/shared/ports.ts";
+import type { Bucket, Bus, Secrets, Warehouse } from "../../functions/shared/ports.ts";
 import { toPubSubCloudEvent } from "../../functions/shared/pubsub-envelope.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import type { StepContext } from "../../functions/shared/step.ts";
+import { buildReportData } from "../report/report-data-fixture.ts";
 import { type LocalSmtpServer, startSmtpServer } from "../support/smtp.ts";
 
 describe("failure emails and their markers", () => {
@@ -107,6 +111,17 @@ describe("failure emails and their markers", () => {
     assert.match(parsed.subject ?? "", /FAILED at ingest · 2026-11-21/);
   });
 
+  it("emails a dead letter it cannot read at all for the run date its attributes carry", async () => {
+    // The README: garbage is emailed "for the run date in its attributes or else yesterday in the shop's zone".
+    await handler()(
+      deadLetter({ what: "garbage" }, { sourceTopic: "pulse-export", runDate: "2026-11-18" }, "dl-7"),
+    );
+    assert.equal(received.length, 1);
+    const parsed = await PostalMime.parse(received[0] ?? Buffer.alloc(0));
+    assert.match(parsed.subject ?? "", /FAILED at export · 2026-11-18/);
+    assert.match(parsed.text ?? "", /could not be read/);
+  });
+
   it("emails a dead letter it cannot read at all, once per dead letter", async () => {
     const unreadable = { runDate: "21/11/2026", what: "garbage" };
     await handler()(deadLetter(unreadable, { sourceTopic: "pulse-export" }, "dl-9"));
@@ -181,6 +196,103 @@ describe("dead letters of a step being run", () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the summary email and its marker", () => {
+  // README, "Emails": at least once per run date, exactly once unless notify dies between the server's answer and
+  // the marker; the marker says "sent" only after the server's answer, and a resend carries the same Message-ID.
+  const RUN_DATE = "2026-11-21";
+  let smtp: LocalSmtpServer;
+  let refuseNext = 0;
+  let root: string;
+  let bucket: FolderBucket;
+  let context: StepContext;
+  let markerWrites: { failNextSent: boolean };
+
+  before(async () => {
+    smtp = await startSmtpServer(() => {
+      if (refuseNext === 0) return false;
+      refuseNext -= 1;
+      return true;
+    });
+  });
+  after(() => smtp.close());
+  beforeEach(async () => {
+    smtp.received.length = 0;
+    refuseNext = 0;
+    root = await mkdtemp(join(tmpdir(), "pulse-summary-marker-"));
+    bucket = new FolderBucket(root);
+    markerWrites = { failNextSent: false };
+    // The bucket dies writing the "sent" marker once when told: notify killed right after the server's answer.
+    const real: Bucket = bucket;
+    const dying = Object.create(bucket) as Bucket;
+    dying.write = async (path, data, options) => {
+      if (
+        markerWrites.failNextSent &&
+        path === summaryEmailMarkerPath(RUN_DATE) &&
+        String(data).includes('"sent"')
+      ) {
+        markerWrites.failNextSent = false;
+        throw new Error("killed before the marker was written");
+      }
+      return real.write(path, data, options);
+    };
+    const config = loadConfig({ env: {}, cwd: root });
+    const message = parseRunMessage({ runDate: RUN_DATE, runId: "run-1", trigger: "scheduler" });
+    // The report step's data for this run, so that notify needs no mart from the warehouse.
+    assert.ok(
+      await saveReportSnapshot(
+        bucket,
+        { runId: "run-1", codeVersion: config.cloud.codeVersion },
+        { ...buildReportData(), runDate: RUN_DATE },
+      ),
+    );
+    context = {
+      step: "notify",
+      message,
+      config,
+      log: silentLogger(),
+      ports: {
+        bucket: dying,
+        mailer: smtp.mailer,
+        // No ops.findings yet: no alert history to read.
+        warehouse: { listTables: async () => [] } as unknown as Warehouse,
+        clock: { now: () => new Date("2026-11-22T07:00:00Z") },
+      },
+    } as unknown as StepContext;
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  const marker = async () =>
+    JSON.parse(String(await bucket.read(summaryEmailMarkerPath(RUN_DATE)))) as { status: string };
+
+  it("is not marked sent when the server refuses it, is sent on the retry, and never again", async () => {
+    refuseNext = 1;
+    await assert.rejects(runNotify(context), /451|Try again/);
+    assert.equal(smtp.received.length, 0);
+    assert.equal((await marker()).status, "sending", "not sent: the retry sends it");
+    await runNotify(context);
+    assert.equal((await marker()).status, "sent");
+    const again = await runNotify(context);
+    assert.match(again.summary ?? "", /already sent/);
+    assert.equal(smtp.received.length, 1, "once");
+    const parsed = await PostalMime.parse(smtp.received[0] ?? Buffer.alloc(0));
+    assert.equal(parsed.messageId, `<summary-${RUN_DATE}@dtc-pulse>`);
+  });
+
+  it("is sent a second time, with the same Message-ID, only when notify dies between the answer and the marker", async () => {
+    markerWrites.failNextSent = true;
+    await assert.rejects(runNotify(context), /killed before the marker/);
+    assert.equal(smtp.received.length, 1, "the server accepted it");
+    assert.equal((await marker()).status, "sending");
+    await runNotify(context);
+    await runNotify(context);
+    assert.equal(smtp.received.length, 2, "at least once: the retry sends it again, and then no more");
+    const [first, second] = await Promise.all(smtp.received.map((raw) => PostalMime.parse(raw)));
+    assert.equal(first?.messageId, `<summary-${RUN_DATE}@dtc-pulse>`);
+    assert.equal(second?.messageId, first?.messageId, "a mail client shows the copies as one");
+    assert.equal(second?.text, first?.text, "built in full from the same data");
   });
 });
 
