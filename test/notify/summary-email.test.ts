@@ -208,6 +208,26 @@ describe("summary email", () => {
     assert.match(html, /<body style="[^"]*background-color:#f3f4f6;color:#111827;/);
   });
 
+  it("is one fluid column: no fixed width over 390 px, but for Outlook for Windows' 640 px ghost table", () => {
+    const { html } = buildSummaryEmail(buildReportData());
+    // Outlook for Windows ignores max-width: its conditional comments hold a fixed 640 px table; no phone reads them.
+    const outlookOnly = /<!--\[if mso\]>[\s\S]*?<!\[endif\]-->/g;
+    assert.match(html, outlookOnly);
+    const everyoneElse = html.replace(outlookOnly, "");
+    const fixed = [
+      ...everyoneElse.matchAll(/\bwidth="(\d+)"/g),
+      ...everyoneElse.matchAll(/(?<![-\w])(?:min-)?width:\s*(\d+)px/g),
+    ].map((match) => Number(match[1]));
+    assert.deepEqual(
+      fixed.filter((width) => width > 390),
+      [],
+    );
+    assert.deepEqual(
+      [...html.matchAll(/max-width:(\d+)px/g)].map((match) => match[1]),
+      ["640"],
+    );
+  });
+
   it("says n/a for last year when the history is short", () => {
     const { html, text } = buildSummaryEmail(buildReportData({ historyDays: 30 }));
     assert.ok(
