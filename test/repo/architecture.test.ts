@@ -2,7 +2,7 @@
 // another step's folder (what two steps share lives in lib/ or shared/), nothing deployed imports the command
 // line or the developer tools, and no file grows past what one reader can hold.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, it } from "node:test";
 import ts from "typescript";
@@ -93,5 +93,46 @@ describe("architecture", () => {
       .filter(({ lines }) => lines > MAX_LINES)
       .map(({ file, lines }) => `${file}: ${lines} lines`);
     assert.deepEqual(oversized, []);
+  });
+});
+
+describe("the README's folder map", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = /\*\*Where things are\.\*\*[^`]*```\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+  /** The paths in the map's left column (before its run of spaces), placeholders expanded. */
+  const named = block
+    .split("\n")
+    .map((line) => line.split(/ {2,}/)[0]?.trim() ?? "")
+    .flatMap((left) => left.split(/ → |, /))
+    .filter((path) => path.includes("/"))
+    .flatMap((path) =>
+      path.includes("<step>")
+        ? STEP_NAMES.map((step) => path.replace("<step>", step))
+        : [path.replace(/<[a-z]+>\/$/, "")],
+    );
+
+  it("names only paths that exist, and every step's step.ts", () => {
+    assert.ok(named.length > 15, named.join(", "));
+    assert.ok(named.includes("functions/check-sources/step.ts"));
+    const missing = named.filter((path) => !existsSync(join(ROOT, path)));
+    assert.deepEqual(missing, []);
+  });
+
+  it("names every folder under functions/, and every adapter port", () => {
+    const folders = readdirSync(join(ROOT, "functions"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !(STEP_NAMES as readonly string[]).includes(entry.name))
+      .map((entry) => `functions/${entry.name}/`);
+    assert.deepEqual(
+      folders.filter((folder) => !named.includes(folder)),
+      [],
+    );
+    const adapters = /functions\/adapters\/<port>\/ +(.*)/.exec(block)?.[1] ?? "";
+    const ports = readdirSync(join(ROOT, "functions", "adapters"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    assert.deepEqual(
+      ports.filter((port) => !new RegExp(`\\b${port} \\(`).test(adapters) && !adapters.endsWith(port)),
+      [],
+    );
   });
 });
