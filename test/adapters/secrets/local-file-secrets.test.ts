@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LocalFileSecrets } from "../../../functions/adapters/secrets/local-file-secrets.ts";
+import { localSecrets } from "../../../functions/runtime/local-ports.ts";
+import { loadConfig } from "../../../functions/shared/config.ts";
 
 describe("local file secrets", () => {
   let folder: string;
@@ -42,5 +45,24 @@ describe("local file secrets", () => {
     const given = new LocalFileSecrets(folder, { smtpUrl: "smtp://env:587", piiHashKey: "e".repeat(40) });
     assert.equal(await given.get("smtpUrl"), "smtp://env:587");
     assert.equal(await given.get("piiHashKey"), "e".repeat(40));
+  });
+
+  it("generates no key file when the environment gives the key", async () => {
+    const fresh = join(folder, "..", "given");
+    const given = new LocalFileSecrets(fresh, { piiHashKey: "g".repeat(40) });
+    assert.equal(await given.get("piiHashKey"), "g".repeat(40));
+    await assert.rejects(stat(join(fresh, "pii-hash-key")), { code: "ENOENT" });
+  });
+
+  it("keeps the local run's key in .pulse/secrets/pii-hash-key, which git ignores", async () => {
+    // README, "PII": "Locally the key is generated once into .pulse/secrets/pii-hash-key (git-ignored)". The work
+    // dir's default and the local ports' secrets folder make that path; git answers for the ignoring.
+    const cwd = join(folder, "..", "shop");
+    const key = await localSecrets(loadConfig({ env: {}, cwd }), {}).get("piiHashKey");
+    assert.equal((await readFile(join(cwd, ".pulse", "secrets", "pii-hash-key"), "utf8")).trim(), key);
+    const root = join(import.meta.dirname, "..", "..", "..");
+    assert.doesNotThrow(() =>
+      execFileSync("git", ["check-ignore", "-q", ".pulse/secrets/pii-hash-key"], { cwd: root }),
+    );
   });
 });
