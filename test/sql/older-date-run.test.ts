@@ -1,10 +1,11 @@
 // A run for an older date made after a newer one (a backfill, a report on another day) must not cut the warehouse
 // back to its own date: the months, cohorts and whole tables it rebuilds keep the days after it, and the next
-// daily run's numbers equal a fresh computation from the raw orders.
+// daily run's numbers equal a fresh computation from the raw orders; the watermark stays the newest run date's.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
+import { lastWatermark } from "../../functions/lib/warehouse-state.ts";
 import {
   buildModels,
   insertRaw,
@@ -64,11 +65,16 @@ describe("a run for an older date after a newer one", { timeout: WHOLE_BUILD_SUI
     gross_revenue: Number(row?.gross_revenue),
   });
 
-  it("keeps October whole in the monthly marts and the cohorts", async () => {
+  it("keeps October whole in the monthly marts and the cohorts, and the watermark at the newest run date", async () => {
     assert.deepEqual(asNumbers(await octoberRow()), wholeOctober);
+    const newest = await lastWatermark(warehouse);
+    assert.equal(newest?.runDate, "2026-11-07");
     await buildModels(warehouse, "2026-10-20");
     assert.deepEqual(asNumbers(await octoberRow()), wholeOctober);
     assert.equal(Number((await octoberCohort())?.cohort_customers), october.length);
+    // README, "Late changes": "A run of an older date leaves the watermark to the newest run date": the next
+    // daily run reads what landed after the 7th's transform, not after the 20 October one's.
+    assert.deepEqual(await lastWatermark(warehouse), newest);
   });
 
   it("leaves the next daily run's numbers equal to the raw orders", async () => {
