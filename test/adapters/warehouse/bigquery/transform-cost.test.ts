@@ -363,6 +363,24 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     assert.equal(dryRuns, 0);
   });
 
+  it("checks for late-landed batches in two more small jobs, pruned to the hours before the marks", async () => {
+    // README, "Late changes": "On BigQuery these are two more small jobs a run, pruned to those hours' partitions":
+    // the last transform's span asked again, and this run's span kept with its marks.
+    const landedJobs = async (historyDays: number) => {
+      const { fake } = await dailyRun(historyDays, { lateChanges: true });
+      return fake.requests
+        .filter((request) => request.configuration.labels.label === "rows_landed_before_the_marks")
+        .map((request) => scanBytes(request.configuration.query.query, historyDays, config.lookbackDays + 1));
+    };
+    const [month, twoYears] = [await landedJobs(30), await landedJobs(730)];
+    assert.equal(month.length, 2);
+    assert.ok(
+      month.every((bytes) => bytes > 0),
+      "they read the raw tables",
+    );
+    assert.deepEqual(twoYears, month, "their bytes do not grow with history");
+  });
+
   it("stops starting models after one fails, waits for the running ones, and fails the step", async () => {
     const waves = buildWaves(MODELS);
     const failing = waves[0]?.[0];
