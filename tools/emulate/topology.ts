@@ -79,7 +79,8 @@ export async function createPushTopology(
         deadLetterTopic: `projects/${projectId}/topics/${DEAD_LETTER_TOPIC}`,
         maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS,
       },
-      // What the deployment asks for; the emulator keeps its own cadence (about 1 s, then 3 s between attempts).
+      // What the deployment asks for; the emulator follows it its own way (about 1 s, then a few seconds, never more
+      // than the maximum: test/tools/emulate/pubsub-emulator.test.ts).
       retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: MAX_RETRY_BACKOFF_SECONDS } },
     });
     subscriptions.push(subscription);
