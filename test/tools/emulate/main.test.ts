@@ -1,7 +1,12 @@
 // `npm run emulate`'s command line, as the README's examples use it (--date, --from, --keep-running): the options
-// exist, and bad ones are refused with exit status 2 before anything starts. The run itself, through the
-// emulator, is test/integration/emulator.test.ts's part.
+// exist, and bad ones are refused with exit status 2 before anything starts; Ctrl-C stops everything it started
+// (gcloud and Java needed for that one). The run itself, through the emulator, is test/integration/emulator.test.ts's
+// part.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { emulate } from "../../../tools/emulate/main.ts";
 
@@ -40,5 +45,45 @@ describe("npm run emulate's options", () => {
     const unknown = await run(t, ["--keep-runing"]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /keep-runing/);
+  });
+});
+
+describe("npm run emulate stopped with Ctrl-C", { timeout: 180_000 }, () => {
+  it("stops the emulator and every function server it started, and exits 130", async (t) => {
+    // Needs gcloud and Java, as test/integration/emulator.test.ts does. A small demo shop in its own work dir.
+    const workDir = await mkdtemp(join(tmpdir(), "pulse-emulate-sigint-"));
+    t.after(() => rm(workDir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, ["--import", "tsx", "tools/emulate/main.ts", "--timeout", "120"], {
+      cwd: join(import.meta.dirname, "..", "..", ".."),
+      env: {
+        ...process.env,
+        PULSE_WORK_DIR: workDir,
+        PULSE_DEMO_DAYS: "60",
+        PULSE_DEMO_ORDERS_PER_DAY: "20",
+        PULSE_PII_HASH_KEY: "s".repeat(40),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Once everything is up (the line naming the emulator's host and the functions' ports), Ctrl-C.
+    const up = /Pub\/Sub emulator on (127\.0\.0\.1:\d+) .*functions on 127\.0\.0\.1 ports ([\d, ]+);/;
+    const deadline = Date.now() + 120_000;
+    while (!up.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`never came up:\n${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const [, emulatorHost, ports = ""] = up.exec(out) ?? [];
+    child.kill("SIGINT");
+    assert.equal(await exited, 130, out);
+    assert.match(out, /SIGINT: stopping the emulator and the function servers/);
+    for (const url of [
+      `http://${emulatorHost}/`,
+      ...ports.split(", ").map((port) => `http://127.0.0.1:${port}/`),
+    ]) {
+      await assert.rejects(fetch(url, { signal: AbortSignal.timeout(2000) }), `${url} is closed`);
+    }
   });
 });
