@@ -136,6 +136,25 @@ describe("settings that reach every day of history", { timeout: WHOLE_BUILD_SUIT
     );
   });
 
+  it("rebuilds all history when the channel list changes, naming it and no fingerprint", async () => {
+    const shop = await shopBuiltOn20th();
+    // As if the tables had been built under another sql/reference/channels.json: its fingerprint is what is kept.
+    const [kept] = await shop.query<{ value: string }>(
+      "SELECT value FROM ops.transform_settings WHERE setting = 'channels_id'",
+    );
+    assert.match(kept?.value ?? "", /^[0-9a-f]{16}$/);
+    await shop.execute(
+      "UPDATE ops.transform_settings SET value = '0123456789abcdef' WHERE setting = 'channels_id'",
+    );
+    const daily = await buildModels(shop, "2026-11-20");
+    assert.match(daily.summary ?? "", /full build: .*the channel list \(sql\/reference\/channels\.json\)/);
+    assert.doesNotMatch(daily.summary ?? "", /0123456789abcdef/);
+    assert.equal(daily.metrics?.fullBuilds, daily.metrics?.models);
+    // Kept again as built: the next run builds its window only.
+    const next = await buildModels(shop, "2026-11-20");
+    assert.match(next.summary ?? "", /\(window 2026-11-13 → 2026-11-20\)/);
+  });
+
   it("keeps building the window of a warehouse built before the settings were kept", async () => {
     const shop = await shopBuiltOn20th();
     await shop.rawConnection.run("DROP TABLE ops.transform_settings");
