@@ -1,6 +1,6 @@
 // The ingest step's declared mappings (mappings/*.json), as README's File drops section writes them: its example
 // mapping is read as written there, its options are the ones it lists, and a broken mapping is a warning finding
-// naming the problem, never a failed run.
+// naming the problem, never a failed run. And the step's stock of the rows landed for the run date.
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +8,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { loadMappings } from "../../functions/ingest/step.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { runLocally } from "../../functions/runtime/local-run.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { fixedSecrets } from "../support/secrets.ts";
+import { insertRaw, openFixtureWarehouse, soapOrder } from "../support/sql-fixtures.ts";
 
 /** README's File drops section, up to the next section. */
 async function fileDropsSection(): Promise<string> {
@@ -96,5 +102,58 @@ describe("declared mappings for generic sales exports", () => {
       findings[1]?.message ?? "",
       /mappings\/two-digit-years\.json is not a valid mapping: dateFormat: /,
     );
+  });
+});
+
+describe("the ingest step's stock of the run date", () => {
+  it("counts the raw rows whose event day, in the shop's time zone, is the run date", async () => {
+    // README step table: ingest "takes stock of the rows landed for the run date". Orders around New York's
+    // midnights, landed the morning after; which count is worked out here from the clock, not by the query.
+    const workDir = await mkdtemp(join(tmpdir(), "pulse-ingest-stock-"));
+    const config = loadConfig({
+      env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: "America/New_York" },
+      cwd: workDir,
+    });
+    const warehouse = await openFixtureWarehouse();
+    try {
+      const created = [
+        "2026-11-21T04:30:00Z", // 23:30 on the 20th in New York
+        "2026-11-21T05:30:00Z", // 00:30 on the 21st
+        "2026-11-21T18:00:00Z",
+        "2026-11-22T04:59:00Z", // 23:59 on the 21st
+        "2026-11-22T05:01:00Z", // 00:01 on the 22nd
+      ];
+      await insertRaw(
+        warehouse,
+        "shopify_orders",
+        created.map((at, index) => soapOrder(index + 1, at, "2026-11-22T07:00:00Z")),
+      );
+      const newYorkDay = (at: string) =>
+        new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(at));
+      const expected = created.filter((at) => newYorkDay(at) === "2026-11-21").length;
+      assert.equal(expected, 3);
+      const report = await runLocally(
+        config,
+        parseRunMessage({
+          runDate: "2026-11-21",
+          runId: "stock",
+          trigger: "manual",
+          options: { to: "ingest" },
+        }),
+        {
+          log: silentLogger(),
+          warehouse,
+          clock: { now: () => new Date("2026-11-22T12:00:00Z") },
+          secrets: fixedSecrets(),
+        },
+      );
+      const ingest = report.records.find((record) => record.step === "ingest");
+      assert.equal(ingest?.status, "succeeded");
+      assert.equal(ingest?.rows["raw.shopify_orders"], expected);
+      assert.match(ingest?.summary ?? "", /raw rows landed for 2026-11-21/);
+    } finally {
+      await warehouse.close();
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 });
