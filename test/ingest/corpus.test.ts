@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import type { DropOutcome } from "../../functions/ingest/file-drop.ts";
 import { dropFindings } from "../../functions/ingest/step.ts";
-import { createHarness, fixture, type Harness, mapping } from "./harness.ts";
+import { createHarness, fixture, type Harness, type mapping, SALES_MAPPING, salesExport } from "./harness.ts";
 
 const META_HEADER =
   '"Reporting starts","Reporting ends","Campaign name","Ad set name","Ad name","Day","Reach","Impressions","Amount spent (USD)","Link clicks","Purchases","Purchases conversion value"';
@@ -14,15 +14,7 @@ const metaRow = (day: string, ad: string, spend: string, campaign = "Prospecting
   `${day},${day},${campaign},Broad,${ad},${day},100,1000,${spend},10,1,50.00`;
 const meta = (...rows: string[]) => `${[META_HEADER, ...rows].join("\n")}\n`;
 
-const SALES_MAPPING = mapping({
-  name: "cave",
-  delimiter: ";",
-  decimalSeparator: ",",
-  dateFormat: "dd/mm/yyyy",
-  currency: "EUR",
-  columns: { orderId: "Facture", date: "Date", amount: "Montant", productTitle: "Produit" },
-});
-const sales = (...rows: string[]) => `${["Facture;Date;Produit;Montant", ...rows].join("\r\n")}\r\n`;
+const sales = salesExport;
 
 interface Expectation {
   status: "loaded" | "failed";

@@ -23,6 +23,28 @@ export const TIMEZONE = "America/New_York";
 /** The morning after the run date in New York. */
 export const CLOCK: Clock = { now: () => new Date("2026-11-22T12:00:00Z") };
 
+/** One export of every source: dropped together, every raw table exists (staging reads them all). */
+export const EVERY_SOURCE_FIXTURES = [
+  "shopify-orders.csv",
+  "shopify-customers.csv",
+  "shopify-products.csv",
+  "google-ads-report.csv",
+  "meta-ads-daily.csv",
+  "tiktok-ads.csv",
+] as const;
+
+/** A mapped wine-shop sales export (the `cave` mapping: French CSV, ';', decimal commas, dd/mm/yyyy) and its file. */
+export const SALES_MAPPING = mapping({
+  name: "cave",
+  delimiter: ";",
+  decimalSeparator: ",",
+  dateFormat: "dd/mm/yyyy",
+  currency: "EUR",
+  columns: { orderId: "Facture", date: "Date", amount: "Montant", productTitle: "Produit" },
+});
+export const salesExport = (...rows: string[]): string =>
+  `${["Facture;Date;Produit;Montant", ...rows].join("\r\n")}\r\n`;
+
 export function fixture(name: string): Promise<Buffer> {
   return readFile(join(FIXTURES, name));
 }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { firstAttemptAt } from "../../functions/ingest/drop-attempts.ts";
 import type { FileManifest } from "../../functions/ingest/file-drop.ts";
 import { manifestPath } from "../../functions/lib/bucket-layout.ts";
-import { createHarness, fixture, type Harness, mapping } from "./harness.ts";
+import { createHarness, fixture, type Harness, SALES_MAPPING, salesExport } from "./harness.ts";
 
 const at = (iso: string) => ({ now: () => new Date(iso) });
 
@@ -156,15 +156,8 @@ describe("file drops: idempotence and replacement", () => {
   });
 
   it("replaces a mapped sales export's rows for the days a corrected one covers, days outside it kept", async () => {
-    const cave = mapping({
-      name: "cave",
-      delimiter: ";",
-      decimalSeparator: ",",
-      dateFormat: "dd/mm/yyyy",
-      currency: "EUR",
-      columns: { orderId: "Facture", date: "Date", amount: "Montant", productTitle: "Produit" },
-    });
-    const sales = (...rows: string[]) => `${["Facture;Date;Produit;Montant", ...rows].join("\r\n")}\r\n`;
+    const cave = SALES_MAPPING;
+    const sales = salesExport;
     const totals = async () =>
       (
         await harness.rows<{ name: string; day: string; total: string }>(

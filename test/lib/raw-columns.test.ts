@@ -3,16 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasRawSchemaGaps, rawSchemaGaps } from "../../functions/lib/raw-columns.ts";
-import type { TableInfo } from "../../functions/shared/ports.ts";
-import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
+import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
+import { listedRawTable } from "../support/raw-tables.ts";
 
-const listed = (name: string, without: readonly string[] = []): TableInfo => ({
-  dataset: "raw",
-  name,
-  columns: rawTable(name)
-    .columns.filter((column) => !without.includes(column.name))
-    .map((column) => ({ name: column.name, type: column.type })),
-});
+const listed = listedRawTable;
 const names = (gaps: ReturnType<typeof rawSchemaGaps>) => ({
   absent: gaps.absentTables.map((table) => table.name),
   without: gaps.tablesWithoutColumns.map(({ table, columns }) => [table.name, columns.map((c) => c.name)]),

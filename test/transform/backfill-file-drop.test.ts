@@ -12,7 +12,7 @@ import { silentLogger } from "../../functions/lib/logger.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import { fixture, RUN_DATE, TIMEZONE } from "../ingest/harness.ts";
+import { EVERY_SOURCE_FIXTURES, fixture, RUN_DATE, TIMEZONE } from "../ingest/harness.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 
 const BACKFILL_DAYS = Array.from({ length: 6 }, (_, index) => addDays(RUN_DATE, -60 + index));
@@ -54,14 +54,7 @@ describe("a backfilled file drop on a warm run", { timeout: 120_000 }, () => {
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     bucket = new FolderBucket(config.local.bucketDir);
     // Every source once, so that every raw table exists (staging reads them all).
-    for (const name of [
-      "shopify-orders.csv",
-      "shopify-customers.csv",
-      "shopify-products.csv",
-      "google-ads-report.csv",
-      "meta-ads-daily.csv",
-      "tiktok-ads.csv",
-    ]) {
+    for (const name of EVERY_SOURCE_FIXTURES) {
       await bucket.write(`raw/inbox/${name}`, await fixture(name));
     }
     const first = await run(RUN_DATE, "2026-11-22T12:00:00Z");

@@ -15,7 +15,7 @@ import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import type { StepName } from "../../functions/shared/pipeline.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import { fixture, RUN_DATE, TIMEZONE } from "../ingest/harness.ts";
+import { EVERY_SOURCE_FIXTURES, fixture, RUN_DATE, TIMEZONE } from "../ingest/harness.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 
 const INGEST_COMMAND = `npm start -- --date ${RUN_DATE} --from ingest --force`;
@@ -54,14 +54,7 @@ describe(
       config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
       warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
       const bucket = new FolderBucket(config.local.bucketDir);
-      for (const name of [
-        "shopify-orders.csv",
-        "shopify-customers.csv",
-        "shopify-products.csv",
-        "google-ads-report.csv",
-        "meta-ads-daily.csv",
-        "tiktok-ads.csv",
-      ]) {
+      for (const name of EVERY_SOURCE_FIXTURES) {
         await bucket.write(`raw/inbox/${name}`, await fixture(name));
       }
       const ingested = await run({ from: "ingest", to: "ingest" });

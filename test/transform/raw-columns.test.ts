@@ -9,22 +9,16 @@ import { rawSchemaGaps } from "../../functions/lib/raw-columns.ts";
 import { runFromCommand } from "../../functions/lib/run-command.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import type { Ledger } from "../../functions/shared/ledger.ts";
-import type { TableInfo } from "../../functions/shared/ports.ts";
-import { RAW_TABLES, rawTable } from "../../functions/shared/raw-schemas.ts";
+import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { PermanentStepError, type Ports } from "../../functions/shared/step.ts";
 import { missingRawColumnsMessage } from "../../functions/transform/raw-columns.ts";
 import { runTransform } from "../../functions/transform/step.ts";
 import { FakeBigQuery, type Outcome, SETTINGS } from "../adapters/warehouse/bigquery/fake-client.ts";
 import { fixedSecrets } from "../support/secrets.ts";
+import { listedRawTable } from "../support/raw-tables.ts";
 
-const listed = (name: string, without: readonly string[] = []): TableInfo => ({
-  dataset: "raw",
-  name,
-  columns: rawTable(name)
-    .columns.filter((column) => !without.includes(column.name))
-    .map((column) => ({ name: column.name, type: column.type })),
-});
+const listed = listedRawTable;
 
 describe("the transform's message for missing raw columns", () => {
   const modelError =
