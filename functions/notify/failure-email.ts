@@ -19,6 +19,8 @@ export interface FailureEmailInput {
   step: string;
   error: string;
   rerunCommand: string;
+  /** The step the re-run starts at, when not the failed one (a transform that needs ingest to run first). */
+  rerunFrom?: string;
   /** A dead-lettered file drop: the email says what became of the file (functions/notify/dead-file-drop.ts). */
   fileDrop?: FileDropFailure;
 }
@@ -45,8 +47,11 @@ function wording(input: FailureEmailInput): FailureWording {
       heading: `Run failed at step ${input.step}`,
       details: [["Shop", input.shop.name], ...run, ["Step", input.step]],
       errorTitle: "Error",
-      nextSteps:
-        "The steps after this one did not run, so today's extracts, deck and summary email were not produced. Fix the cause, then re-run from the failed step:",
+      nextSteps: `The steps after this one did not run, so today's extracts, deck and summary email were not produced. ${
+        input.rerunFrom && input.rerunFrom !== input.step
+          ? `Re-run the day from ${input.rerunFrom}, which this step needs to run first (see the error above):`
+          : "Fix the cause, then re-run from the failed step:"
+      }`,
       rerun: true,
     };
   }

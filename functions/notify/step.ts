@@ -131,6 +131,7 @@ export async function notifyFailure(message: RunMessage, runtime: HandlerRuntime
     step: failure.step,
     error: failure.error,
     rerunCommand: rerunCommand(message, runtime.config),
+    ...(failure.rerun ? { rerunFrom: failure.rerun.from } : {}),
     ...(failure.fileDrop ? { fileDrop: failure.fileDrop } : {}),
   });
   const sent = await mailer.send({

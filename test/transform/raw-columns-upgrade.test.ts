@@ -103,6 +103,8 @@ describe(
       const rerunBlock = (text || html).split(/Re-run/).at(-1) ?? "";
       assert.ok(rerunBlock.includes(INGEST_COMMAND), rerunBlock.slice(0, 400));
       assert.doesNotMatch(rerunBlock, /--from transform/);
+      assert.match(html, /Re-run the day from ingest, which this step needs to run first/);
+      assert.doesNotMatch(html, /re-run from the failed step/);
       // And so does the command line's summary.
       const lines: string[] = [];
       await printSummary(report, config, (line) => lines.push(line));
