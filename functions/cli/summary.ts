@@ -109,10 +109,9 @@ export async function printSummary(
   for (const failure of report.failures) {
     write(`FAILED at ${failure.step}: ${failure.error ?? failure.summary ?? "see the ledger"}`);
     // From where the failure says to start, when not the failed step (a transform that needs ingest first).
-    const from = failure.rerun
-      ? runFromCommand({ step: failure.rerun.from, runDate, force: failure.rerun.force })
-      : runFromCommand({ step: failure.step, runDate, force: false });
-    write(`  re-run ${failure.rerun ? `from ${failure.rerun.from}` : "from there"}: ${from}`);
+    const step = failure.rerun?.from ?? failure.step;
+    const command = runFromCommand({ step, runDate, force: failure.rerun?.force ?? false });
+    write(`  re-run ${failure.rerun ? `from ${step}` : "from there"}: ${command}`);
   }
   const failed = new Set(report.failures.map((failure) => failure.step));
   const notDone = report.notDone.filter((item) => !failed.has(item.step));
