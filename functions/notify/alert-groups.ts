@@ -129,7 +129,9 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
     return `read ${name}'s daily ROAS and CAC with care (weeks and months are sound)`;
   if (check === "metric_anomaly") return "check whether a promotion or an outage explains it";
   if (check === "null_order_values") return "check those orders in Shopify";
-  if (check === "duplicated_raw_batch") return "re-run the day once the duplicate batch is removed";
+  // Staging already keeps one copy of each order, so the numbers are right and a re-run changes nothing.
+  if (check === "duplicated_raw_batch")
+    return `nothing to re-run (each order is counted once); if it recurs, check the ${name} sync`;
   if (check.startsWith("file_drop")) return "fix the file and drop it again";
   if (check.startsWith("inventory_")) return "check the source's schema change";
   if (check === "transform_cost_jump")

@@ -97,4 +97,26 @@ describe("alert groups", () => {
       ],
     );
   });
+
+  it("asks for no re-run for a batch landed twice: staging already counts each order once", () => {
+    // The finding's own words (functions/check-quality/rules.ts) say the copies were removed in staging.
+    const twice: Finding = {
+      check: "duplicated_raw_batch",
+      step: "check-quality",
+      severity: "warning",
+      blocking: false,
+      subject: "shopify_orders 2026-11-14",
+      source: "shopify",
+      table: "raw.shopify_orders",
+      message:
+        "A batch of 436 Shopify orders from 2026-11-14 landed twice in the raw data; the copies were removed in staging and counted once.",
+    };
+    const groups = groupAlerts([twice], alertMemories([], [], "2026-11-21"), [], new Set(), "en-US");
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      [
+        "Shopify: a batch loaded twice — nothing to re-run (each order is counted once); if it recurs, check the Shopify sync",
+      ],
+    );
+  });
 });
