@@ -166,3 +166,52 @@ describe("the README's table of connectors: what each asks for", () => {
     assert.match(query, new RegExp(`segments\\.date BETWEEN '${LOOKBACK_START}' AND '${RUN_DATE}'`));
   });
 });
+
+describe("the README's bookkeeping columns on every row a connector lands", () => {
+  it("_airbyte_raw_id api:<source>:…, _airbyte_extracted_at the pull's instant, _airbyte_meta naming the connector, version, run and pull", async () => {
+    const bench = await openBench(buildPlatformData(42));
+    try {
+      assert.deepEqual((await bench.pull()).findings, []);
+      // The bench's clock reads 23:30 UTC on the run date when the pull starts; its run id is run-<run date>.
+      const pulledAt = Date.parse(`${RUN_DATE}T23:30:00Z`);
+      const expected: [table: string, source: string, version: string][] = [
+        ["shopify_orders", "shopify", "2026-10"],
+        ["facebook_ads_insights", "facebook_ads", "v24.0"],
+        ["tiktok_ads_reports_daily", "tiktok_ads", "v1.3"],
+        ["google_ads_campaign_stats", "google_ads", "v22"],
+      ];
+      const pulls = new Set<string>();
+      for (const [table, source, version] of expected) {
+        const rows = await bench.rows<{ id: string; at: number; meta: string }>(
+          `SELECT _airbyte_raw_id AS id, epoch_ms(_airbyte_extracted_at)::DOUBLE AS at, _airbyte_meta::VARCHAR AS meta FROM raw.${table}`,
+        );
+        assert.ok(rows.length > 0, table);
+        for (const row of rows) {
+          assert.ok(row.id.startsWith(`api:${source}:`), `${table}: ${row.id}`);
+          assert.equal(row.at, pulledAt, table);
+          const meta = JSON.parse(row.meta) as Record<string, unknown>;
+          assert.deepEqual(Object.keys(meta).sort(), [
+            "api_version",
+            "changes",
+            "connector",
+            "pull_id",
+            "run_id",
+            "source",
+          ]);
+          assert.equal(meta.source, "api");
+          assert.equal(meta.connector, source);
+          assert.equal(meta.api_version, version);
+          assert.equal(meta.run_id, `run-${RUN_DATE}`);
+          assert.deepEqual(meta.changes, []);
+          assert.match(String(meta.pull_id), /^[0-9a-f-]{36}$/);
+          pulls.add(`${source} ${String(meta.pull_id)}`);
+        }
+      }
+      // One pull id per connector's pull, each its own.
+      assert.equal(pulls.size, 4);
+      assert.equal(new Set([...pulls].map((pull) => pull.split(" ")[1])).size, 4);
+    } finally {
+      await bench.close();
+    }
+  });
+});
