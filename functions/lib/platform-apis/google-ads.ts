@@ -1,4 +1,5 @@
-// Google Ads API over its REST interface: the Node client (google-ads-api) speaks gRPC only. An OAuth access
+// Google Ads API over its REST interface: the Node client (google-ads-api, unofficial) fixes the host
+// googleads.googleapis.com and its own API version, so it cannot reach a local server. An OAuth access
 // token from the refresh token, then GAQL through googleAds:searchStream (one answer, an array of result
 // batches, no pages), with the developer-token and login-customer-id headers; cost comes in micros.
 import { addTotals, type DailyTotals } from "./totals.ts";

@@ -1,7 +1,8 @@
-// TikTok Business API integrated reports (/open_api/v1.3/report/integrated/get/), over plain HTTP: TikTok
-// publishes no Node client. Every answer is HTTP 200 with a {code, message, request_id, data} envelope: code 0
-// is success, 40100 is "requests too frequent" (wait and retry), 40102/40104/40105 are a missing, expired or
-// revoked token; pages are numbered (page, page_size, page_info.total_page).
+// TikTok Business API integrated reports (/open_api/v1.3/report/integrated/get/), over plain HTTP: TikTok's
+// JavaScript SDK is a beta built from a clone of its repository, for Node 13 to 18. Every answer is HTTP 200 with
+// a {code, message, request_id, data} envelope: code 0 is success, 40100 is "requests too frequent" (wait and
+// retry), 40102/40104/40105 are a missing, expired or revoked token; pages are numbered (page, page_size,
+// page_info.total_page).
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,

@@ -101,6 +101,20 @@ describe("Meta's rate limits and usage headers", () => {
     });
   }
 
+  it("is on the retry layer the other clients share: 5xx backed off from 1 s, a 429's Retry-After honoured", async () => {
+    // README, Connectors: "so the Meta client is fetch on the same retry layer as the others" (http.ts).
+    const result = await totals([
+      { status: 503, body: "" },
+      { status: 502, body: "" },
+      { status: 429, headers: { "retry-after": "7" }, body: "" },
+      { status: 200, body: ACCOUNT_DAY },
+    ]);
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.sleeps, [1000, 2000, 7000]);
+    assert.equal(result.requests, 4);
+    assert.equal(result.days?.get("2026-11-20")?.spend, 12.5);
+  });
+
   it("error 190 is an expired or revoked token: no retry, the credential named", async () => {
     const result = await totals([
       {
