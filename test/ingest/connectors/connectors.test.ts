@@ -13,6 +13,7 @@ import {
   TIKTOK_ADVERTISER,
 } from "./fixtures.ts";
 import { ALL_SECRETS, type Bench, isOrdersQuery, openBench } from "./harness.ts";
+import { runReconciliation } from "../../../functions/check-sources/reconciliation.ts";
 import { runConnectors } from "../../../functions/ingest/connectors/run.ts";
 import { createLogger } from "../../../functions/lib/logger.ts";
 import { TOKENS } from "../../../tools/demo-apis/server.ts";
@@ -300,10 +301,12 @@ describe("what real APIs do", () => {
     ];
     const lines: string[] = [];
     const log = createLogger({ format: "json", minLevel: "debug", write: (line) => lines.push(line) });
+    // Both functions that read the credentials: ingest's pull and check-sources' reconciliation.
     const pullLogged = async (bench: Bench) => {
       const context = { ...bench.context(), log };
       const result = await runConnectors(context, bench.io);
-      return JSON.stringify(result.findings);
+      const reconciled = await runReconciliation({ ...context, step: "check-sources" }, bench.io);
+      return JSON.stringify([...result.findings, ...reconciled.findings]);
     };
     const clean = await openBench(buildPlatformData(21));
     const refused = await openBench(buildPlatformData(22), {
@@ -316,8 +319,10 @@ describe("what real APIs do", () => {
     });
     try {
       const findings = [await pullLogged(clean), await pullLogged(refused)];
-      assert.equal(findings[0], "[]");
+      // The clean run's reconciliation compares a 14-day window with the 7 days pulled: mismatches, no refusal.
+      assert.doesNotMatch(findings[0] ?? "", /connector_auth|connector_failed|reconciliation_unavailable/);
       assert.match(findings[1] ?? "", /connector_auth/, "the refused run did report");
+      assert.match(findings[1] ?? "", /reconciliation_unavailable/, "the refused reconciliation did report");
       assert.ok(lines.length > 0, "the connectors logged");
       for (const secret of secrets) {
         for (const text of [...lines, ...findings]) {
