@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../functions/shared/config.ts";
+import { SETTING_OPTIONS } from "../../functions/shared/options.ts";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 
 const withSettings = (connectors: unknown) =>
@@ -59,6 +60,23 @@ describe("connector settings", () => {
     assert.equal(loaded.shopify.bulkThresholdDays, 90);
     assert.deepEqual(loaded.facebook_ads.accountIds, ["act_1029384756102938"]);
     assert.deepEqual(loaded.reconciliation.tolerance, 0.02);
+  });
+
+  it("is read from the settings file only (no variable, no flag), every key optional", () => {
+    // README, Connectors: "**Settings** (settings file only, under `connectors`; every key optional)".
+    assert.equal(SETTING_OPTIONS.connectors.env, undefined);
+    assert.equal(SETTING_OPTIONS.connectors.flag, undefined);
+    const empty = {
+      shopify: {},
+      facebook_ads: {},
+      tiktok_ads: {},
+      google_ads: {},
+      retry: {},
+      reconciliation: {},
+    };
+    assert.deepEqual(withSettings(empty).connectors, loadConfig({ env: {}, cwd: "/tmp" }).connectors);
+    for (const source of ["shopify", "facebook_ads", "tiktok_ads", "google_ads"] as const)
+      assert.equal(withSettings({ [source]: { enabled: true } }).connectors[source].enabled, true, source);
   });
 
   it("refuses an unknown key (a token put in the settings file) and a bad value, naming the setting", () => {
