@@ -11,7 +11,7 @@
 // (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ShopClock } from "../../functions/lib/calendar.ts";
+import { daysBetween, ShopClock } from "../../functions/lib/calendar.ts";
 import type { GoogleAdsRow } from "../../functions/lib/platform-apis/google-ads.ts";
 import type { MetaInsightRow } from "../../functions/lib/platform-apis/meta.ts";
 import type {
@@ -747,6 +747,14 @@ export async function startPlatformServer(
     const advertiser = params.advertiser_id ?? "";
     const start = params.start_date ?? "";
     const end = params.end_date ?? "";
+    // A report by day covers at most 30 days (DAILY_REPORT_MAX_DAYS); TikTok refuses a longer one as a bad parameter.
+    if (String(params.dimensions ?? "").includes("stat_time_day") && daysBetween(start, end) + 1 > 30)
+      return json(response, 200, {
+        code: 40002,
+        message: "The time range between start_date and end_date cannot exceed 30 days for stat_time_day.",
+        request_id: requestId,
+        data: {},
+      });
     const rows = data.tiktokRows.filter((row) => {
       const day = row.dimensions.stat_time_day.slice(0, 10);
       return row.advertiserId === advertiser && day >= start && day <= end;

@@ -2,7 +2,9 @@
 // JavaScript SDK is a beta built from a clone of its repository, for Node 13 to 18. Every answer is HTTP 200 with
 // a {code, message, request_id, data} envelope: code 0 is success, 40100 is "requests too frequent" (wait and
 // retry), 40102/40104/40105 are a missing, expired or revoked token; pages are numbered (page, page_size,
-// page_info.total_page).
+// page_info.total_page). A report by day (dimension stat_time_day) covers at most 30 days per request: longer
+// ranges are asked for in slices.
+import { addDays } from "../calendar.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
@@ -16,6 +18,24 @@ import {
 export const TIKTOK_URL = "https://business-api.tiktok.com";
 export const REPORT_PATH = "/open_api/v1.3/report/integrated/get/";
 export const ADVERTISER_INFO_PATH = "/open_api/v1.3/advertiser/info/";
+/**
+ * The most days one report by day (stat_time_day) may cover: TikTok refuses a longer range (as Airbyte's and other
+ * TikTok connectors slice theirs), and our pulls reach 90 days (a connector switched back on, a long lookback).
+ */
+export const DAILY_REPORT_MAX_DAYS = 30;
+
+/** [startDate, endDate] cut into consecutive ranges of at most DAILY_REPORT_MAX_DAYS days, in order. */
+export function dailyReportSlices(
+  startDate: string,
+  endDate: string,
+): { startDate: string; endDate: string }[] {
+  const slices: { startDate: string; endDate: string }[] = [];
+  for (let start = startDate; start <= endDate; start = addDays(start, DAILY_REPORT_MAX_DAYS)) {
+    const last = addDays(start, DAILY_REPORT_MAX_DAYS - 1);
+    slices.push({ startDate: start, endDate: last < endDate ? last : endDate });
+  }
+  return slices;
+}
 
 export interface TikTokApiSettings {
   accessToken: string;
@@ -69,14 +89,12 @@ export class TikTokApi {
 
   /** Daily ad-level rows of one advertiser for [startDate, endDate]. */
   adDays(advertiserId: string, startDate: string, endDate: string): Promise<TikTokReportRow[]> {
-    return this.report<TikTokReportRow>({
+    return this.dailyReport<TikTokReportRow>(startDate, endDate, {
       advertiser_id: advertiserId,
       report_type: "BASIC",
       data_level: "AUCTION_AD",
       dimensions: JSON.stringify(["ad_id", "stat_time_day"]),
       metrics: JSON.stringify(AD_METRICS),
-      start_date: startDate,
-      end_date: endDate,
     });
   }
 
@@ -86,17 +104,15 @@ export class TikTokApi {
     startDate: string,
     endDate: string,
   ): Promise<DailyTotals> {
-    const rows = await this.report<{
+    const rows = await this.dailyReport<{
       dimensions: { stat_time_day: string };
       metrics: Record<string, string>;
-    }>({
+    }>(startDate, endDate, {
       advertiser_id: advertiserId,
       report_type: "BASIC",
       data_level: "AUCTION_ADVERTISER",
       dimensions: JSON.stringify(["advertiser_id", "stat_time_day"]),
       metrics: JSON.stringify(["spend", "impressions", "clicks"]),
-      start_date: startDate,
-      end_date: endDate,
     });
     const totals: DailyTotals = new Map();
     for (const row of rows)
@@ -125,6 +141,20 @@ export class TikTokApi {
     for (const zone of [info?.display_timezone, info?.timezone])
       if (typeof zone === "string" && zone !== "") return zone;
     throw new PlatformApiError("tiktok_ads", `TikTok gave no time zone for advertiser ${advertiserId}`);
+  }
+
+  /** A report by day over [startDate, endDate], one slice of at most DAILY_REPORT_MAX_DAYS after another. */
+  private async dailyReport<Row>(
+    startDate: string,
+    endDate: string,
+    params: Record<string, string>,
+  ): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const slice of dailyReportSlices(startDate, endDate))
+      rows.push(
+        ...(await this.report<Row>({ ...params, start_date: slice.startDate, end_date: slice.endDate })),
+      );
+    return rows;
   }
 
   private async report<Row>(params: Record<string, string>): Promise<Row[]> {

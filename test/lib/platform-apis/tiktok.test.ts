@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PlatformAuthError } from "../../../functions/lib/platform-apis/http.ts";
-import { TikTokApi } from "../../../functions/lib/platform-apis/tiktok.ts";
+import { REPORT_PATH, TikTokApi } from "../../../functions/lib/platform-apis/tiktok.ts";
+import { startPlatformServer, TOKENS } from "../../../tools/demo-apis/server.ts";
 import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../../support/scripted-server.ts";
 
 const REPORT: ScriptedAnswer = {
@@ -66,4 +67,86 @@ describe("TikTok's error codes", () => {
       assert.equal(result.requests, 1);
     });
   }
+});
+
+describe("TikTok's reports by day", () => {
+  // 90 days of one ad's rows, each with its own spend, from a local server that refuses a report by day over more
+  // than 30 days (code 40002), as TikTok does.
+  const days = Array.from({ length: 90 }, (_, index) =>
+    new Date(Date.UTC(2026, 7, 23 + index)).toISOString().slice(0, 10),
+  );
+  const tiktokRows = days.map((day, index) => ({
+    advertiserId: "7012345678901234",
+    dimensions: { ad_id: "1790000000000001", stat_time_day: `${day} 00:00:00` },
+    metrics: { spend: `${index + 1}.00`, impressions: "100", clicks: "2" },
+  }));
+
+  it("asks for 90 days in slices of at most 30 and returns every day once", async () => {
+    const server = await startPlatformServer({
+      shopifyOrders: [],
+      shopTimezone: "UTC",
+      metaInsights: [],
+      tiktokRows,
+      googleRows: [],
+    });
+    const api = new TikTokApi(
+      { accessToken: TOKENS.tiktok, pageSize: 1000, baseUrl: server.url },
+      { fetch, sleep: async () => {}, now: () => new Date() },
+      { maxAttempts: 1, maxDelayMs: 0 },
+    );
+    try {
+      const rows = await api.adDays("7012345678901234", days[0] ?? "", days.at(-1) ?? "");
+      assert.deepEqual(
+        rows.map((row) => row.dimensions.stat_time_day.slice(0, 10)),
+        days,
+      );
+      const totals = await api.advertiserDailyTotals("7012345678901234", days[0] ?? "", days.at(-1) ?? "");
+      assert.equal(totals.size, 90);
+      assert.equal(
+        [...totals.values()].reduce((sum, day) => sum + (day.spend ?? 0), 0),
+        (90 * 91) / 2,
+      );
+      const ranges = server.requests
+        .filter((request) => request.path === REPORT_PATH)
+        .map((request) => `${request.params.start_date}..${request.params.end_date}`);
+      assert.deepEqual(ranges, [
+        "2026-08-23..2026-09-21",
+        "2026-09-22..2026-10-21",
+        "2026-10-22..2026-11-20",
+        "2026-08-23..2026-09-21",
+        "2026-09-22..2026-10-21",
+        "2026-10-22..2026-11-20",
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the local server refuses a report by day over 31 days, as TikTok does", async () => {
+    const server = await startPlatformServer({
+      shopifyOrders: [],
+      shopTimezone: "UTC",
+      metaInsights: [],
+      tiktokRows,
+      googleRows: [],
+    });
+    try {
+      const query = new URLSearchParams({
+        advertiser_id: "7012345678901234",
+        report_type: "BASIC",
+        data_level: "AUCTION_AD",
+        dimensions: JSON.stringify(["ad_id", "stat_time_day"]),
+        metrics: JSON.stringify(["spend"]),
+        start_date: "2026-08-23",
+        end_date: "2026-09-22",
+      });
+      const response = await fetch(`${server.url}${REPORT_PATH}?${query.toString()}`, {
+        headers: { "Access-Token": TOKENS.tiktok },
+      });
+      const body = (await response.json()) as { code: number };
+      assert.equal(body.code, 40002);
+    } finally {
+      await server.close();
+    }
+  });
 });
