@@ -113,9 +113,13 @@ describe("Airbyte sync of stale sources", () => {
         /^Meta Ads is stale: Airbyte sync started, job 123 running/,
       );
       assert.equal(first.metrics["airbyte.started"], 1);
-      const marker = JSON.parse(
-        (await bench.bucket.read(airbyteSyncMarkerPath(RUN_DATE, "facebook_ads")))?.toString() ?? "{}",
-      ) as { jobId?: number; connectionId?: string };
+      // README: "remembered in the bucket at `state/airbyte-sync/dt=<run date>/<source>.json`".
+      const markerPath = `state/airbyte-sync/dt=${RUN_DATE}/facebook_ads.json`;
+      assert.equal(airbyteSyncMarkerPath(RUN_DATE, "facebook_ads"), markerPath);
+      const marker = JSON.parse((await bench.bucket.read(markerPath))?.toString() ?? "{}") as {
+        jobId?: number;
+        connectionId?: string;
+      };
       assert.equal(marker.jobId, 123);
       assert.equal(marker.connectionId, CONNECTIONS.facebook_ads);
 
