@@ -32,6 +32,7 @@ import {
 } from "../../tools/demo-apis/airbyte.ts";
 import { buildPlatformData, RUN_DATE, TIMEZONE } from "../ingest/connectors/fixtures.ts";
 import { openBench } from "../ingest/connectors/harness.ts";
+import { startScriptedServer } from "../support/scripted-server.ts";
 
 const CONNECTIONS: Record<SourceName, string> = {
   shopify: "0c1e1a52-3f4b-4d8e-9a6b-1f2e3d4c5b6a",
@@ -268,6 +269,49 @@ describe("Airbyte sync of stale sources", () => {
         unreadable.findings[0]?.message ?? "",
         /the airbyteApiToken secret could not be read \(Permission denied on secret pulse-airbyte-api-token\)/,
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("403: a token Airbyte refuses for this workspace is a warning like 401, not retried, with no marker", async () => {
+    // An access token of a user without permission on the connection's workspace: Airbyte answers 403.
+    const server = await startScriptedServer([
+      {
+        status: 403,
+        body: {
+          type: "https://reference.airbyte.com/reference/errors#forbidden",
+          title: "forbidden",
+          status: 403,
+          detail: "Caller does not have the required permissions",
+        },
+      },
+    ]);
+    const bench = await harness(join(dir, "forbidden"));
+    try {
+      const result = await syncStaleSources(
+        bench.context(RUN_DATE, { apiUrl: `${server.url}/v1`, connections: CONNECTIONS, maxAttempts: 3 }),
+        ["shopify"],
+        bench.io,
+      );
+      assert.deepEqual(
+        server.requests.map((request) => `${request.method} ${request.path}`),
+        ["POST /v1/jobs"],
+        "asked once: a 403 is not retried",
+      );
+      assert.equal(server.requests[0]?.headers.authorization, `Bearer ${AIRBYTE_TOKEN}`);
+      const [finding] = result.findings;
+      assert.equal(finding?.severity, "warning");
+      assert.match(
+        finding?.message ?? "",
+        /^Shopify is stale and its Airbyte sync could not be started: .*Airbyte refused the credentials of the airbyteApiToken secret \(HTTP 403: Caller does not have the required permissions\)/,
+      );
+      assert.match(
+        finding?.message ?? "",
+        /Start the sync in Airbyte by hand; replace the Airbyte application's credentials/,
+      );
+      assert.equal(result.metrics["airbyte.failed"], 1);
+      assert.equal(await bench.bucket.exists(airbyteSyncMarkerPath(RUN_DATE, "shopify")), false);
     } finally {
       await server.close();
     }
