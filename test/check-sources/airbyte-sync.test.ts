@@ -368,7 +368,7 @@ describe("Airbyte sync of stale sources", () => {
     );
   });
 
-  it("exchanges the application's client id and secret for a token, then syncs with it", async () => {
+  it("exchanges the application's client id and secret for a token on every run, then syncs with it", async () => {
     const server = await startAirbyteServer({ connections: Object.values(CONNECTIONS) });
     const bench = await harness(join(dir, "application"));
     try {
@@ -402,6 +402,24 @@ describe("Airbyte sync of stale sources", () => {
         result.findings.map((finding) => finding.severity),
         ["info", "info"],
       );
+
+      // The next run exchanges the application's id and secret again (Airbyte's tokens expire within minutes).
+      await syncStaleSources(
+        bench.context(
+          addDays(RUN_DATE, 1),
+          { apiUrl: server.url, connections: CONNECTIONS },
+          { airbyteApiToken: JSON.stringify(AIRBYTE_APPLICATION) },
+        ),
+        ["facebook_ads"],
+        bench.io,
+      );
+      const next = server.requests.slice(3);
+      assert.deepEqual(
+        next.map((request) => `${request.method} ${request.path} ${request.status}`),
+        ["POST /v1/applications/token 200", "POST /v1/jobs 200"],
+      );
+      assert.match(next[1]?.authorization ?? "", /^Bearer issued-/);
+      assert.notEqual(next[1]?.authorization, issued, "a new token, not the last run's");
     } finally {
       await server.close();
     }
