@@ -21,6 +21,7 @@ describe("demo APIs command", { timeout: 120_000 }, () => {
     const warehouse = await DuckDbWarehouse.open(join(workDir, "warehouse.duckdb"));
     let metaRowsIn60Days: number;
     let metaRowsOnEnd: number;
+    let shopifyOrdersOnEnd: number;
     try {
       // 90 days of demo data: the tool must serve only the newest 60.
       await generateDemoData(warehouse.rawConnection, "raw", {
@@ -38,6 +39,13 @@ describe("demo APIs command", { timeout: 120_000 }, () => {
       const [counts] = reader.getRowObjectsJS() as { n: number; recent: number; last_day: number }[];
       metaRowsIn60Days = counts?.recent ?? 0;
       metaRowsOnEnd = counts?.last_day ?? 0;
+      // The orders of the last day in the shop's time zone (the demo's, New York).
+      const orders = await warehouse.rawConnection.runAndReadAll(
+        `SELECT COUNT(DISTINCT id)::INT AS n FROM raw.shopify_orders
+         WHERE CAST(timezone('America/New_York', created_at) AS DATE) = DATE '${END}'`,
+      );
+      shopifyOrdersOnEnd = (orders.getRowObjectsJS() as { n: number }[])[0]?.n ?? 0;
+      assert.ok(shopifyOrdersOnEnd >= 5, "enough orders on the last day to lose 30 % of");
       assert.ok(metaRowsOnEnd >= 5, "enough rows on the last day to lose 40 % of");
       assert.ok(metaRowsIn60Days > 0 && (counts?.n ?? 0) > metaRowsIn60Days, "older Meta rows exist too");
     } finally {
@@ -47,7 +55,7 @@ describe("demo APIs command", { timeout: 120_000 }, () => {
       process.execPath,
       [
         ...["--import", "tsx", "tools/demo-apis.ts", "--work-dir", workDir],
-        ...["--lose", `facebook_ads:${END}:0.4`, "--expire", "tiktok_ads"],
+        ...["--lose", `facebook_ads:${END}:0.4`, "--lose", `shopify:${END}:0.3`, "--expire", "tiktok_ads"],
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -120,6 +128,39 @@ describe("demo APIs command", { timeout: 120_000 }, () => {
       ).json()) as { data?: unknown[] };
       // The printed Meta token is accepted, and 40 % of the last day's rows are lost (--lose facebook_ads:…:0.4).
       assert.equal(meta.data?.length, metaRowsOnEnd - Math.round(metaRowsOnEnd * 0.4));
+      // The printed Shopify token is accepted, and 30 % of the last day's orders are lost (--lose shopify:…:0.3):
+      // the orders created on END in New York (UTC-5 in November), page by page.
+      let served = 0;
+      let after: string | null = null;
+      for (let pages = 0; pages < 50; pages += 1) {
+        const answer = (await (
+          await fetch(`${url}/admin/api/2026-10/graphql.json`, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "X-Shopify-Access-Token": secret("PULSE_SHOPIFY_ACCESS_TOKEN"),
+            },
+            body: JSON.stringify({
+              query: "query Orders($first: Int!, $after: String, $query: String) { orders { nodes { id } } }",
+              variables: {
+                first: 50,
+                after,
+                query: `created_at:>='${END}T05:00:00Z' created_at:<'${addDays(END, 1)}T05:00:00Z'`,
+              },
+            }),
+          })
+        ).json()) as {
+          data?: {
+            orders?: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+          };
+        };
+        const orders = answer.data?.orders;
+        assert.ok(orders, JSON.stringify(answer));
+        served += orders.nodes.length;
+        if (!orders.pageInfo.hasNextPage) break;
+        after = orders.pageInfo.endCursor;
+      }
+      assert.equal(served, shopifyOrdersOnEnd - Math.round(shopifyOrdersOnEnd * 0.3));
     } finally {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.on("exit", resolve));
