@@ -3,6 +3,7 @@
 // wrote. Pure: rows in (strings, as a CSV parser gives them), pages of KPI tiles, chart specs and tables out. The
 // renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
 import { addDays } from "../lib/calendar.ts";
+import { shownDays } from "../lib/reporting/data-coverage.ts";
 import {
   formatDateRange,
   formatDayMonth,
@@ -359,7 +360,7 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
   addRefundRates(products, tables, context);
   addPremiumProducts(products, tables, context);
   // The pages of tiles over the window say once where the data begins, and so why their figures and daily charts
-  // cover fewer days than the header's 28; each daily chart's title names its days.
+  // cover fewer days than the window's 28; the header and each daily chart's title name the days shown.
   if (context.firstDataDay) {
     const shown = context.shownDays.length;
     const note = `The shop's data begins ${formatWeekdayDate(context.firstDataDay, context.locale)}: the figures and daily charts cover its ${shown} ${shown === 1 ? "day" : "days"} (${formatDateRange(context.firstDataDay, to, context.locale)}), not the last ${WINDOW_DAYS}.`;
@@ -373,6 +374,7 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
     locale: options.shop.locale,
     isDemo: options.demo,
     window: { from, to, days: WINDOW_DAYS },
+    shown: shownDays(context.shownDays[0] ?? from, to, context.shownDays.length < WINDOW_DAYS),
     pages: [
       overview,
       channels,

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { trailingDaysTitle } from "../lib/reporting/data-coverage.ts";
 import { escapeHtml } from "../lib/reporting/html.ts";
 import {
   formatChange,
@@ -404,7 +405,7 @@ export function renderDashboardHtml(model: DashboardModel, chartJs: string): str
 <body>
 <header>
 <h1>${escapeHtml(model.shopName)}</h1>
-<p>Dashboard for ${escapeHtml(formatLongDate(model.runDate, model.locale))} · last ${model.window.days} days: ${escapeHtml(formatDateRange(model.window.from, model.window.to, model.locale))} · ${escapeHtml(model.currency)}</p>
+<p>Dashboard for ${escapeHtml(formatLongDate(model.runDate, model.locale))} · ${escapeHtml(trailingDaysTitle(model.shown))}: ${escapeHtml(formatDateRange(model.shown.from, model.shown.to, model.locale))} · ${escapeHtml(model.currency)}</p>
 </header>
 ${model.isDemo ? "<div class=\"demo\">DEMO DATA: the generated demo shop's numbers, not a real shop's.</div>" : ""}
 <nav>${model.pages.map((page) => `<a href="#${escapeHtml(page.id)}">${escapeHtml(page.title)}</a>`).join("")}</nav>

@@ -3,6 +3,7 @@
 import { addDays } from "../lib/calendar.ts";
 import { formatDateRange, formatMonthShort } from "../lib/reporting/display-format.ts";
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import type { TrailingDays } from "../lib/reporting/data-coverage.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 
 /** One extract's rows, column name to cell text (empty text = no value); undefined when the extract is missing. */
@@ -100,6 +101,11 @@ export interface DashboardModel {
   isDemo: boolean;
   /** The trailing window the tiles and daily charts cover (inclusive). */
   window: { from: string; to: string; days: number };
+  /**
+   * The window's days the pages show, which the header names: the whole window, or from the first day of data
+   * when that is inside it (a young shop's "last 10 days, since the data began").
+   */
+  shown: TrailingDays;
   pages: DashboardPage[];
 }
 

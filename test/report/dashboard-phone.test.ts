@@ -433,6 +433,36 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       await tab.close();
     });
 
+  for (const width of [390, 1280])
+    it(`names in its header the 25 days the pages show, whole on screen, at ${width} px`, async () => {
+      const { tab, errors } = await open(width);
+      const header = await tab.locator("header p").evaluate((p) => {
+        const box = p.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(p);
+        const lines = Array.from(range.getClientRects()).filter((rect) => rect.width > 0);
+        return {
+          text: p.textContent ?? "",
+          inside: lines.every((rect) => rect.left >= 0 && rect.right <= window.innerWidth + 0.5),
+          overflows: p.scrollWidth > p.clientWidth + 1,
+          pageWidth: document.documentElement.scrollWidth,
+          height: box.height,
+        };
+      });
+      // 15 to 31 Oct and 1 to 8 Nov: 25 days, as the daily charts' titles count them; not "last 28 days".
+      assert.equal(
+        header.text,
+        "Dashboard for So. 8 Nov. 2026 · last 25 days, since the data began: 15 Okt. – 8 Nov. 2026 · EUR",
+      );
+      assert.ok(header.inside, `${width} px: a line of the header runs off screen`);
+      assert.equal(header.overflows, false, `${width} px: the header overflows its box`);
+      assert.ok(header.pageWidth <= width, `${width} px: the page is ${header.pageWidth} px wide`);
+      const titles = await tab.locator("#overview .chart figcaption").allTextContents();
+      assert.ok(titles.some((title) => title.includes(", last 25 days (15 Okt. – 8 Nov. 2026)")));
+      assert.deepEqual(errors, []);
+      await tab.close();
+    });
+
   it("keeps the findings a table of one line per finding at 1280 px", async () => {
     const { tab } = await open(1280);
     const table = await visibleRows(tab, "quality-findings-table");

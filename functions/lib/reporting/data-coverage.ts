@@ -1,5 +1,6 @@
 // Where the report's data starts, and how much of a date range it covers: a shop's first, partial month is
 // summed over the days it has, and a base period the data does not cover whole is no base (n/a, never 0).
+import { addDays, daysBetween } from "../calendar.ts";
 import type { DateRange } from "./kpi-comparisons.ts";
 import type { DailyKpiRow } from "./report-data.ts";
 
@@ -25,4 +26,41 @@ export function rangeCoverage(daily: readonly DailyKpiRow[], range: DateRange): 
   const dataFrom = firstDataDay(daily);
   if (dataFrom === null || dataFrom > range.to) return { kind: "none", dataFrom };
   return { kind: dataFrom > range.from ? "partial" : "full", dataFrom };
+}
+
+/**
+ * The trailing days a report names ("last 28 days"), as far as the data has them: the `days` ending on the run
+ * date, or from the first day of data when that is inside them (a young shop's days before it are unknown, not
+ * days of nothing). `count` is the days from `from` to `to`, inclusive.
+ */
+export interface TrailingDays {
+  from: string;
+  to: string;
+  count: number;
+  /** The data begins inside the days: `from` is its first day, and `count` is fewer than the days named. */
+  sinceDataBegan: boolean;
+}
+
+export function trailingDays(daily: readonly DailyKpiRow[], runDate: string, days: number): TrailingDays {
+  const from = addDays(runDate, -(days - 1));
+  const coverage = rangeCoverage(daily, { from, to: runDate });
+  return coverage.kind === "partial"
+    ? shownDays(coverage.dataFrom, runDate, true)
+    : shownDays(from, runDate, false);
+}
+
+/** The days from `from` to `to`, inclusive; `sinceDataBegan` when `from` is the first day of data. */
+export function shownDays(from: string, to: string, sinceDataBegan: boolean): TrailingDays {
+  return { from, to, count: daysBetween(from, to) + 1, sinceDataBegan };
+}
+
+/** The days counted: "last 28 days", a young shop's "last 10 days", or "1 day" when the run date is its first. */
+export function trailingDaysName(window: TrailingDays): string {
+  return window.count === 1 ? "1 day" : `last ${window.count} days`;
+}
+
+/** The days in a title: "last 28 days"; a young shop's "last 10 days, since the data began" ("1 day, …"). */
+export function trailingDaysTitle(window: TrailingDays): string {
+  const name = trailingDaysName(window);
+  return window.sinceDataBegan ? `${name}, since the data began` : name;
 }
