@@ -17,7 +17,6 @@ import { listText } from "./alert-groups.ts";
 import {
   buildSummaryModel,
   type ComparisonCell,
-  EMAIL_CHANNEL_DAYS,
   plural,
   type SummaryExtras,
   type SummaryModel,
@@ -200,7 +199,7 @@ function channelsHtml(model: SummaryModel): string {
                 ],
           ),
         )
-      : `<p style="margin:0;font-size:14px;color:${c.muted};">No channel data in the last ${EMAIL_CHANNEL_DAYS} days.</p>`,
+      : `<p style="margin:0;font-size:14px;color:${c.muted};">${h(model.channelsEmpty)}</p>`,
   );
 }
 
@@ -323,7 +322,7 @@ function renderText(model: SummaryModel): string {
     lines.push(`- ${row.label}: ${row.value}${caveat} | ${comparisons.join(" | ")}`);
   }
   lines.push(model.monthToDate, "", model.channelsHeading.toUpperCase());
-  if (!model.channels.length) lines.push(`No channel data in the last ${EMAIL_CHANNEL_DAYS} days.`);
+  if (!model.channels.length) lines.push(model.channelsEmpty);
   for (const channel of model.channels) {
     lines.push(
       channel.spend === null

@@ -42,7 +42,9 @@ import {
   periodSpendCaveat,
   sourceDisplayName,
   staleShopBanner,
+  trailingDaysPhrase,
 } from "../lib/reporting/completeness.ts";
+import { trailingDays } from "../lib/reporting/data-coverage.ts";
 import { type AlertDay, alertKey, alertMemories } from "../lib/quality/alert-memory.ts";
 import {
   type AlertGroup,
@@ -172,6 +174,11 @@ export interface SummaryModel {
   monthToDate: string;
   channels: ChannelLine[];
   channelsHeading: string;
+  /**
+   * What the channels section says without a channel: "No channel data in the last 28 days.", or a young shop's
+   * "No channel data since the data began on Fri 20 Nov (10 days)."
+   */
+  channelsEmpty: string;
   products: ProductLine[];
   productsHeading: string;
   alerts: AlertLine[];
@@ -319,6 +326,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
     monthToDate: monthToDateLine,
     channels,
     channelsHeading: `Channels — ${runDay}`,
+    channelsEmpty: `No channel data ${trailingDaysPhrase(trailingDays(data.daily, data.runDate, EMAIL_CHANNEL_DAYS), locale)}.`,
     products: data.topProducts.slice(0, EMAIL_TOP_PRODUCTS).map((product, index) => ({
       rank: index + 1,
       name: product.product_title,

@@ -1,8 +1,9 @@
 // Section 2, the last 28 days: gross revenue and ad spend per day. A day whose ad platforms had not all landed
-// shows no spend point (a gap, never a dip to what happened to sync), and the totals say what they exclude.
+// shows no spend point (a gap, never a dip to what happened to sync), and the totals say what they exclude. A shop
+// whose data begins inside the 28 days has its days named in the title: "last 10 days, since the data began".
 import { eventsBetween } from "../lib/retail-calendar.ts";
-import { addDays } from "../lib/calendar.ts";
 import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
+import { trailingDays, trailingDaysTitle } from "../lib/reporting/data-coverage.ts";
 import {
   formatDateRange,
   formatDayMonth,
@@ -26,7 +27,9 @@ export const TREND_DAYS = 28;
 export function dailyTrendSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale } = ctx;
   const rows = lastDays(data.daily, data.runDate, TREND_DAYS);
-  const from = addDays(data.runDate, -(TREND_DAYS - 1));
+  // The days the chart has: from the first day of data when that is inside the 28 (the days before are unknown).
+  const window = trailingDays(data.daily, data.runDate, TREND_DAYS);
+  const from = window.from;
   const spendMissing = (row: (typeof rows)[number]) => metricIsIncomplete("ad_spend", missingSourcesOf(row));
   const revenue = rows.reduce((sum, row) => sum + row.gross_revenue, 0);
   const spend = rows.reduce((sum, row) => sum + row.ad_spend, 0);
@@ -58,11 +61,12 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
   const lines: TextLine[] = rows.length
     ? [
         {
-          text: `${formatDateRange(rows[0]?.date ?? from, data.runDate, locale)} (${rows.length} days with data): gross revenue ${formatMoney(revenue, fmt)} · orders ${formatNumber(orders, locale)} · ad spend ${formatMoney(spend, fmt)} · blended ROAS ${formatRatio(safeRatio(revenue, spend), locale, 2, "×")}`,
+          text: `${formatDateRange(rows[0]?.date ?? from, data.runDate, locale)} (${rows.length} ${rows.length === 1 ? "day" : "days"} with data): gross revenue ${formatMoney(revenue, fmt)} · orders ${formatNumber(orders, locale)} · ad spend ${formatMoney(spend, fmt)} · blended ROAS ${formatRatio(safeRatio(revenue, spend), locale, 2, "×")}`,
         },
       ]
     : [];
-  // The market's retail events in the window explain its spikes (Black Friday weekend, Singles' Day…).
+  // The market's retail events in the chart's days explain its spikes (Black Friday weekend, Singles' Day…); one
+  // before a young shop's first day of data has no bar to explain.
   const events = eventsBetween(data.shop.country ?? "US", from, data.runDate).filter(
     (event) => event.end >= from && event.start <= data.runDate,
   );
@@ -81,7 +85,7 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
   return {
     kind: "daily-trend",
     section: "DTC performance",
-    title: `Revenue and ad spend — last ${TREND_DAYS} days`,
+    title: `Revenue and ad spend — ${trailingDaysTitle(window)}`,
     blocks: [
       full({ type: "chart", chart }),
       ...(lines.length ? [full({ type: "text" as const, lines })] : []),

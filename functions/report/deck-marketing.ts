@@ -12,8 +12,8 @@ import {
   formatWeekdayDate,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
-import { dataStartNote, missingSourcesCaveat } from "../lib/reporting/completeness.ts";
-import { rangeCoverage } from "../lib/reporting/data-coverage.ts";
+import { dataStartNote, missingSourcesCaveat, trailingDaysPhrase } from "../lib/reporting/completeness.ts";
+import { rangeCoverage, trailingDays } from "../lib/reporting/data-coverage.ts";
 
 import type { ChannelDayRow, ChannelMixRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
@@ -358,6 +358,8 @@ export function channelsSlide(ctx: Context): ContentSlide {
     cell(formatMoney(safeRatio(row.spend, row.clicks), fmt, 2), undefined, bold),
     cell(formatNumber(row.platform_conversions, locale, 1), undefined, bold),
   ];
+  // A shop whose data begins inside the 28 days: "no channel data" names its days, not 28 it has no data for.
+  const noData = `No channel data ${trailingDaysPhrase(trailingDays(data.daily, data.runDate, CHANNEL_DAYS), locale)}.`;
   const rows: TableCell[][] = [];
   const missing: string[] = [];
   for (const channel of totals.slice(0, MAX_CHANNEL_ROWS)) {
@@ -415,7 +417,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
       right("Platform conv.", 1.1),
     ],
     rows,
-    emptyText: `No channel data in the last ${CHANNEL_DAYS} days.`,
+    emptyText: noData,
     ...(notes.length ? { note: notes.join(" ") } : {}),
   };
   const chartChannels = totals.slice(0, MAX_CHANNEL_ROWS);
@@ -440,7 +442,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
       },
     ],
     numberFormat: excelMoneyFormat(fmt),
-    emptyText: `No channel data in the last ${CHANNEL_DAYS} days.`,
+    emptyText: noData,
   };
   return {
     kind: "channels",

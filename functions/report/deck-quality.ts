@@ -9,6 +9,8 @@ import {
   formatWeekdayDate,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
+import { dataBeginsNote, trailingDaysPhrase } from "../lib/reporting/completeness.ts";
+import { trailingDays, trailingDaysName } from "../lib/reporting/data-coverage.ts";
 import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import {
@@ -117,6 +119,12 @@ export function qualitySlides(ctx: Context): ContentSlide[] {
 
 export function channelGapsSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale } = ctx;
+  // The mart explains days from the shop's first day: a shop whose data begins inside the 28 days has its days
+  // named, in the title and in a subtitle saying where they begin, not 28 it has no data for.
+  const window = trailingDays(data.daily, data.runDate, GAP_DAYS);
+  const days = window.sinceDataBegan
+    ? `each day ${trailingDaysPhrase(window, locale)}`
+    : `each of the last ${GAP_DAYS} days`;
   const gaps = [...data.marts.channelGaps].sort(
     (a, b) =>
       b.days - a.days || a.channel.localeCompare(b.channel) || a.first_date.localeCompare(b.first_date),
@@ -139,13 +147,14 @@ export function channelGapsSlide(ctx: Context): ContentSlide {
       cell(formatMoney(gap.spend, fmt), gap.spend > 0 && gap.attributed_revenue === 0 ? "bad" : undefined),
       cell(formatMoney(gap.attributed_revenue, fmt)),
     ]),
-    emptyText: `Every paid channel has spend and attributed orders on each of the last ${GAP_DAYS} days.`,
+    emptyText: `Every paid channel has spend and attributed orders on ${days}.`,
     note: "Days grouped by channel and explanation. Stale days have no platform row: their spend is unknown, not zero.",
   };
   return {
     kind: "channel-gaps",
     section: "Data quality",
-    title: `Paid channels: zero and missing days — last ${GAP_DAYS} days`,
+    title: `Paid channels: zero and missing days — ${trailingDaysName(window)}`,
+    ...(window.sinceDataBegan ? { subtitle: dataBeginsNote(window, GAP_DAYS, locale) } : {}),
     blocks: [full({ type: "table", table })],
   };
 }

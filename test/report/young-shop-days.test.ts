@@ -1,13 +1,22 @@
 // A young shop (its data begins fewer than 28 days before the run date) meets no "last 28 days" above fewer days
-// of data: the dashboard's header names the days the shop has. A shop with the whole 28 days reads as it always did.
+// of data: the dashboard's header, the deck's daily trend and channel gaps slides and the "no channel data" words
+// of the deck and the email name the days the shop has. A shop with the whole 28 days reads as it always did.
 // The rows are generated here, one a day from the shop's first day; every expected count is counted here from
 // the first day and the run date (milliseconds apart), every range written out, not read from the code under test.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ChannelDayRow, ReportData } from "../../functions/lib/reporting/report-data.ts";
+import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
 import { renderDashboardHtml } from "../../functions/report/dashboard-render.ts";
 import type { ExtractTables } from "../../functions/report/dashboard-rows.ts";
+import { buildDeckContent } from "../../functions/report/deck-content.ts";
+import type { ContentSlide, DeckContent, TableSpec } from "../../functions/report/deck-model.ts";
+import { renderDeck, titleFontSize } from "../../functions/report/deck-render.ts";
+import { TITLE_W } from "../../functions/report/deck-style.ts";
 import { rows } from "../support/extract-rows.ts";
+import { openDeck, paragraphs, shapeNamed, slideTitle, slideWithTitle } from "./pptx-reader.ts";
+import { buildReportData, channelRows, periodMarts, RUN_DATE } from "./report-data-fixture.ts";
 
 const DAY_MS = 86_400_000;
 /** YYYY-MM-DD `offset` days from `date`, by milliseconds (not the calendar helpers under test). */
@@ -109,5 +118,155 @@ describe("the dashboard's header names the days its pages show", () => {
       dashboardHeader(tables),
       "Dashboard for Sun 29 Nov 2026 · last 28 days: 2–29 Nov 2026 · USD",
     );
+  });
+});
+
+// --- the deck and the email ----------------------------------------------------------------------------------
+
+/** The report data of a shop whose data begins on `first` (the fixture's run date: Sat 21 Nov 2026). */
+function youngShop(first: string, channels = true): ReportData {
+  const data = buildReportData();
+  data.daily = data.daily.filter((row) => row.date >= first);
+  data.channels = channels ? channelRows(RUN_DATE).filter((row) => row.date >= first) : [];
+  data.marts = periodMarts(data.daily);
+  data.marts.monthly = data.marts.monthly.filter((row) => row.days > 0);
+  // The mart explains days from the shop's first day only; none here.
+  data.marts.channelGaps = [];
+  return data;
+}
+
+const slide = (deck: DeckContent, kind: ContentSlide["kind"]) =>
+  deck.slides.find((one) => one.kind === kind) as ContentSlide;
+const tableOf = (one: ContentSlide, id: string): TableSpec | undefined =>
+  one.blocks
+    .flatMap((placed) => (placed.block.type === "table" ? [placed.block.table] : []))
+    .find((table) => table.id === id);
+const chartOf = (one: ContentSlide, id: string) =>
+  one.blocks
+    .flatMap((placed) => (placed.block.type === "chart" ? [placed.block.chart] : []))
+    .find((chart) => chart.id === id);
+
+/** The first days the deck and email are checked with (the 28 days: 25 Oct … 21 Nov), with their weekdays. */
+const FIRST_DAYS: [string, string][] = [
+  ["2026-10-26", "Mon 26 Oct"],
+  ["2026-11-02", "Mon 2 Nov"],
+  ["2026-11-11", "Wed 11 Nov"],
+  ["2026-11-20", "Fri 20 Nov"],
+  ["2026-11-21", "Sat 21 Nov"],
+];
+
+/** "26 Oct – 21 Nov 2026", "11–21 Nov 2026", "21 Nov 2026": written out from the first day's date. */
+function rangeTo21Nov(first: string): string {
+  const day = Number(first.slice(8));
+  if (first === RUN_DATE) return "21 Nov 2026";
+  return first.slice(5, 7) === "10" ? `${day} Oct – 21 Nov 2026` : `${day}–21 Nov 2026`;
+}
+
+describe("the deck's daily titles for a shop whose data begins inside the 28 days", () => {
+  for (const [first, weekday] of FIRST_DAYS) {
+    const count = daysFromTo(first, RUN_DATE);
+    const days = count === 1 ? "1 day" : `last ${count} days`;
+    const range = rangeTo21Nov(first);
+
+    it(`data from ${weekday}: ${count === 1 ? "1 day" : `${count} days`}, ${range}`, () => {
+      assert.ok(count < 28);
+      const deck = buildDeckContent(youngShop(first));
+      const trend = slide(deck, "daily-trend");
+      assert.equal(trend.title, `Revenue and ad spend — ${days}, since the data began`);
+      // One bar a day of data, the first on the first day, and the totals over those days.
+      assert.equal(chartOf(trend, "revenue-spend-trend")?.labels.length, count);
+      const text = trend.blocks.flatMap((placed) =>
+        placed.block.type === "text" ? placed.block.lines.map((line) => line.text) : [],
+      );
+      assert.ok(
+        text[0]?.startsWith(`${range} (${count} ${count === 1 ? "day" : "days"} with data): `),
+        text[0],
+      );
+      const gaps = slide(deck, "channel-gaps");
+      assert.equal(gaps.title, `Paid channels: zero and missing days — ${days}`);
+      const its = `${count} ${count === 1 ? "day" : "days"}`;
+      assert.equal(gaps.subtitle, `The shop's data begins ${weekday}: ${its} (${range}), not 28.`);
+      assert.equal(
+        tableOf(gaps, "channel-gaps")?.emptyText,
+        `Every paid channel has spend and attributed orders on each day since the data began on ${weekday} (${its}).`,
+      );
+      const channels = slide(buildDeckContent(youngShop(first, false)), "channels");
+      const none = `No channel data since the data began on ${weekday} (${its}).`;
+      assert.equal(tableOf(channels, "channels-run-day")?.emptyText, none);
+      assert.equal(chartOf(channels, "channel-spend-28d")?.emptyText, none);
+      assert.equal(chartOf(channels, "channel-spend-28d")?.series[0]?.values.length, 0);
+    });
+  }
+
+  it("renders the longer titles on one line of the title bar, and the gaps slide's subtitle", async () => {
+    for (const [first, days] of [
+      ["2026-10-26", "last 27 days"],
+      ["2026-11-21", "1 day"],
+    ] as const) {
+      const deck = await openDeck(await renderDeck(buildDeckContent(youngShop(first))));
+      for (const title of [
+        `Revenue and ad spend — ${days}, since the data began`,
+        `Paid channels: zero and missing days — ${days}`,
+      ]) {
+        const { xml } = slideWithTitle(deck, title);
+        assert.equal(slideTitle(xml), title);
+        // As deck-layout.test.ts holds every title: its size fits the bar's width on one line.
+        const size = titleFontSize(title);
+        assert.ok((title.length * 0.63 * size) / 72 <= TITLE_W, `${title}: ${size} pt`);
+        assert.match(xml, new RegExp(`<a:rPr lang="en-US" sz="${size * 100}"`));
+      }
+      const gaps = slideWithTitle(deck, "Paid channels: zero and missing days").xml;
+      const subtitle = paragraphs(shapeNamed(gaps, "subtitle")).join("");
+      assert.match(subtitle, /^The shop's data begins (Mon 26 Oct: 27 days|Sat 21 Nov: 1 day) \(/);
+    }
+  });
+
+  it("names no retail event before the shop's first day: Singles' Day (11 Nov) only from 11 Nov", () => {
+    const events = (first: string) =>
+      slide(buildDeckContent(youngShop(first)), "daily-trend")
+        .blocks.flatMap((placed) =>
+          placed.block.type === "text" ? placed.block.lines.map((line) => line.text) : [],
+        )
+        .find((line) => line.startsWith("Retail events"));
+    // The 28 days (25 Oct – 21 Nov) hold Halloween (31 Oct) and Singles' Day (11 Nov).
+    assert.equal(events("2026-10-26"), "Retail events: Halloween 31 Oct 2026 · Singles' Day 11 Nov 2026.");
+    assert.equal(events("2026-11-11"), "Retail events: Singles' Day 11 Nov 2026.");
+    assert.equal(events("2026-11-12"), undefined);
+  });
+
+  it("a shop with the whole 28 days keeps its titles and words", () => {
+    for (const data of [buildReportData(), youngShop(shift(RUN_DATE, -27))]) {
+      data.marts.channelGaps = [];
+      const deck = buildDeckContent(data);
+      assert.equal(slide(deck, "daily-trend").title, "Revenue and ad spend — last 28 days");
+      const gaps = slide(deck, "channel-gaps");
+      assert.equal(gaps.title, "Paid channels: zero and missing days — last 28 days");
+      assert.equal(gaps.subtitle, undefined);
+      assert.equal(
+        tableOf(gaps, "channel-gaps")?.emptyText,
+        "Every paid channel has spend and attributed orders on each of the last 28 days.",
+      );
+      const channels = slide(buildDeckContent({ ...data, channels: [] }), "channels");
+      assert.equal(tableOf(channels, "channels-run-day")?.emptyText, "No channel data in the last 28 days.");
+    }
+  });
+});
+
+describe("the summary email's channels without a channel, for a shop whose data begins inside the 28 days", () => {
+  for (const [first, weekday] of FIRST_DAYS) {
+    const count = daysFromTo(first, RUN_DATE);
+    it(`data from ${weekday}: names its ${count === 1 ? "1 day" : `${count} days`}`, () => {
+      const email = buildSummaryEmail(youngShop(first, false));
+      const words = `No channel data since the data began on ${weekday} (${count} ${count === 1 ? "day" : "days"}).`;
+      assert.ok(email.text.includes(`\n${words}\n`), email.text);
+      assert.ok(email.html.includes(`>${words}</p>`));
+      assert.ok(!email.text.includes("28 days"));
+    });
+  }
+
+  it("a shop with the whole 28 days keeps 'in the last 28 days'", () => {
+    const email = buildSummaryEmail({ ...buildReportData(), channels: [] as ChannelDayRow[] });
+    assert.ok(email.text.includes("\nNo channel data in the last 28 days.\n"));
+    assert.ok(email.html.includes(">No channel data in the last 28 days.</p>"));
   });
 });

@@ -5,7 +5,7 @@ import { channelLabel, channelOfSource } from "../sql/channels.ts";
 import { SOURCES } from "../../shared/sources.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
 import { formatDateRange, formatDayMonth, formatWeekdayDate } from "./display-format.ts";
-import { type RangeCoverage } from "./data-coverage.ts";
+import { type RangeCoverage, type TrailingDays } from "./data-coverage.ts";
 import {
   type DateRange,
   type MetricChange,
@@ -175,4 +175,22 @@ export function baseGapReason(coverage: RangeCoverage, range: DateRange, locale:
     return `${days} is not like for like: the data starts ${formatDateRange(coverage.dataFrom, coverage.dataFrom, locale)}`;
   }
   return "";
+}
+
+/**
+ * Where a sentence about the trailing days names them: "in the last 28 days", or a young shop's "since the data
+ * began on Fri 20 Nov (10 days)": "in the last 28 days" would claim days the shop has no data for.
+ */
+export function trailingDaysPhrase(window: TrailingDays, locale: string): string {
+  if (!window.sinceDataBegan) return `in the last ${window.count} days`;
+  return `since the data began on ${formatWeekdayDate(window.from, locale)} (${window.count} ${window.count === 1 ? "day" : "days"})`;
+}
+
+/**
+ * Why a young shop's figures cover fewer days than the window's, short enough for a slide's subtitle: "The shop's
+ * data begins Wed 11 Nov: 11 days (11–21 Nov 2026), not 28."
+ */
+export function dataBeginsNote(window: TrailingDays, days: number, locale: string): string {
+  const count = `${window.count} ${window.count === 1 ? "day" : "days"}`;
+  return `The shop's data begins ${formatWeekdayDate(window.from, locale)}: ${count} (${formatDateRange(window.from, window.to, locale)}), not ${days}.`;
 }
