@@ -75,8 +75,8 @@ const GoogleAdsSchema = z.strictObject({
   loginCustomerId: accountId.optional(),
   apiVersion: z
     .string()
-    .regex(/^v\d+$/, "expected a version such as v22")
-    .default("v22"),
+    .regex(/^v\d+$/, "expected a version such as v25")
+    .default("v25"),
   lookbackDays: lookbackDays(14),
   baseUrl,
   /** Google's OAuth token endpoint unless set. */

@@ -29,6 +29,14 @@ describe("connector settings", () => {
     assert.equal(connectors.tiktok_ads.lookbackDays, 7);
   });
 
+  it("asks Google Ads for v25 unless set: Google switched v22 off on 7 October 2026", () => {
+    // Google sunsets each Google Ads API version about a year after its release; a request to a switched-off
+    // version fails. v23 to v25 are served in December 2026.
+    const { connectors } = loadConfig({ env: {}, cwd: "/tmp" });
+    assert.equal(connectors.google_ads.apiVersion, "v25");
+    assert.equal(connectors.facebook_ads.apiVersion, "v24.0");
+  });
+
   it("has the retry, throttle and bulk defaults the README's Connectors section gives, the polls within ingest's timeout", () => {
     const { connectors } = loadConfig({ env: {}, cwd: "/tmp" });
     assert.deepEqual(connectors.retry, { maxAttempts: 5, maxDelaySeconds: 60 });

@@ -158,7 +158,7 @@ describe("the README's table of connectors: what each asks for", () => {
     assert.equal(rest.length, 1, "one searchStream for the customer");
     const [search] = rest;
     assert.equal(search?.method, "POST");
-    assert.equal(search?.path, `/v22/customers/${GOOGLE_CUSTOMER}/googleAds:searchStream`);
+    assert.equal(search?.path, `/v25/customers/${GOOGLE_CUSTOMER}/googleAds:searchStream`);
     const query = String((search?.body as { query?: string }).query);
     assert.match(query, /\bFROM ad_group\b/);
     assert.match(query, /\bsegments\.date\b.*\bFROM\b/);
@@ -178,7 +178,7 @@ describe("the README's bookkeeping columns on every row a connector lands", () =
         ["shopify_orders", "shopify", "2026-10"],
         ["facebook_ads_insights", "facebook_ads", "v24.0"],
         ["tiktok_ads_reports_daily", "tiktok_ads", "v1.3"],
-        ["google_ads_campaign_stats", "google_ads", "v22"],
+        ["google_ads_campaign_stats", "google_ads", "v25"],
       ];
       const pulls = new Set<string>();
       for (const [table, source, version] of expected) {
