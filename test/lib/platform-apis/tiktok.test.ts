@@ -81,14 +81,17 @@ describe("TikTok's reports by day", () => {
     metrics: { spend: `${index + 1}.00`, impressions: "100", clicks: "2" },
   }));
 
-  it("asks for 90 days in slices of at most 30 and returns every day once", async () => {
-    const server = await startPlatformServer({
+  const serveTikTok = () =>
+    startPlatformServer({
       shopifyOrders: [],
       shopTimezone: "UTC",
       metaInsights: [],
       tiktokRows,
       googleRows: [],
     });
+
+  it("asks for 90 days in slices of at most 30 and returns every day once", async () => {
+    const server = await serveTikTok();
     const api = new TikTokApi(
       { accessToken: TOKENS.tiktok, pageSize: 1000, baseUrl: server.url },
       { fetch, sleep: async () => {}, now: () => new Date() },
@@ -123,13 +126,7 @@ describe("TikTok's reports by day", () => {
   });
 
   it("the local server refuses a report by day over 31 days, as TikTok does", async () => {
-    const server = await startPlatformServer({
-      shopifyOrders: [],
-      shopTimezone: "UTC",
-      metaInsights: [],
-      tiktokRows,
-      googleRows: [],
-    });
+    const server = await serveTikTok();
     try {
       const query = new URLSearchParams({
         advertiser_id: "7012345678901234",
