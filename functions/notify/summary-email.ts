@@ -107,6 +107,9 @@ function dayFiguresHtml(model: SummaryModel): string {
         `<p style="margin:6px 0 0 0;font-size:12px;line-height:16px;color:${c.warning};${WRAP}">${h(`* ${figure.label} incomplete: ${figure.caveat}.`)}</p>`,
     )
     .join("\n");
+  const retailEvent = model.retailEvent
+    ? `<p style="margin:6px 0 0 0;font-size:12px;line-height:16px;color:${c.muted};${WRAP}">${h(model.retailEvent)}</p>`
+    : "";
   return [
     // Narrower margins than the sections: three seven-figure values fit side by side on a 390px phone.
     `<tr><td style="padding:12px ${PAD_X - 4}px 0 ${PAD_X - 4}px;">`,
@@ -114,6 +117,7 @@ function dayFiguresHtml(model: SummaryModel): string {
     `<tr>\n${tiles}\n</tr>`,
     "</table>",
     notes,
+    retailEvent,
     "</td></tr>",
   ].join("\n");
 }
@@ -300,6 +304,7 @@ function renderText(model: SummaryModel): string {
     const caveat = figure.caveat ? ` (incomplete: ${figure.caveat})` : "";
     lines.push(`${figure.label}: ${figure.value} (${figure.change})${caveat}`);
   }
+  if (model.retailEvent) lines.push(model.retailEvent);
   lines.push("");
   if (model.incidents.length) {
     lines.push(

@@ -56,6 +56,7 @@ import {
   sourceOfFinding,
 } from "./alert-groups.ts";
 import { type ReconciliationScoreboard, reconciliationLine } from "./reconciliation-line.ts";
+import { retailEventNote } from "./retail-event-note.ts";
 
 export const EMAIL_TOP_PRODUCTS = 5;
 /** How a demo run's email says its numbers are invented. */
@@ -163,6 +164,8 @@ export interface SummaryModel {
   heading: string;
   /** Revenue, orders, ROAS of the run day. */
   day: DayFigure[];
+  /** "Last Fri (27 Nov) was during Black Friday – Cyber Monday weekend: …" when the day figures compare across one. */
+  retailEvent?: string;
   /** Today's alerts per source, the worst first. */
   incidents: AlertGroup[];
   /** "Meta: data late (5 days, from 16 Nov)" for each alert that stopped since yesterday. */
@@ -253,6 +256,14 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
     };
   });
 
+  const retailEvent = retailEventNote(
+    data.shop.country ?? "US",
+    data.runDate,
+    dates.lastWeek,
+    weekday,
+    locale,
+  );
+
   const memories = alertMemories(alerts, extras.alertHistory ?? [], data.runDate);
   const connectors = extras.connectorSources ?? new Set<string>();
   const incidents = groupAlerts(alerts, memories, data.sources, connectors, locale);
@@ -305,6 +316,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
     shopName: data.demo ? `${data.shop.name} — ${DEMO_MARK}, not a real shop's numbers` : data.shop.name,
     heading: `Daily summary — ${formatLongDate(data.runDate, locale)}`,
     day,
+    ...(retailEvent ? { retailEvent } : {}),
     incidents,
     resolved: resolvedText(memories, data.runDate, locale),
     ...(reconciliation ? { reconciliation } : {}),
