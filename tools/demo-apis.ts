@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       JSON.stringify(settings, null, 2),
       "Secrets (environment):",
       `  PULSE_SHOPIFY_ACCESS_TOKEN=${TOKENS.shopify} PULSE_META_ACCESS_TOKEN=${TOKENS.meta} PULSE_TIKTOK_ACCESS_TOKEN=${TOKENS.tiktok}`,
-      `  PULSE_GOOGLE_ADS_DEVELOPER_TOKEN=${TOKENS.googleDeveloper} PULSE_GOOGLE_ADS_OAUTH='${JSON.stringify(TOKENS.googleOauth)}'`,
+      `  PULSE_GOOGLE_ADS_OAUTH='${JSON.stringify(TOKENS.googleOauth)}'`,
       "Ctrl-C stops it.",
       "",
     ].join("\n"),

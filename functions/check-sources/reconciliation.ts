@@ -8,7 +8,7 @@
 // (./account-time-zones.ts) and recorded in reconciliation.json.
 import { reconciliationPath } from "../lib/bucket-layout.ts";
 import { addDays } from "../lib/calendar.ts";
-import { requireSecret, retryPolicy } from "../lib/platform-apis/credentials.ts";
+import { optionalSecret, requireSecret, retryPolicy } from "../lib/platform-apis/credentials.ts";
 import { customerDigits, GoogleAdsApi, parseOauth } from "../lib/platform-apis/google-ads.ts";
 import { type ApiIo, DEFAULT_IO, PlatformAuthError } from "../lib/platform-apis/http.ts";
 import { MetaApi } from "../lib/platform-apis/meta.ts";
@@ -265,7 +265,7 @@ async function apiTotals(
     }
   });
   await ask("google_ads", async () => {
-    const developerToken = await requireSecret({ secrets }, "google_ads", "googleAdsDeveloperToken");
+    const developerToken = await optionalSecret({ secrets }, "googleAdsDeveloperToken");
     const oauth = parseOauth(await requireSecret({ secrets }, "google_ads", "googleAdsOauth"));
     const api = new GoogleAdsApi({ ...settings.google_ads, developerToken, oauth }, io, retry);
     for (const configured of settings.google_ads.customerIds) {

@@ -387,9 +387,9 @@ export const SECRET_OPTIONS = {
   }),
   googleAdsDeveloperToken: option({
     env: ["PULSE_GOOGLE_ADS_DEVELOPER_TOKEN"],
-    defaultHelp: "<work dir>/secrets/google-ads-developer-token (cloud: Secret Manager)",
+    defaultHelp: "<work dir>/secrets/google-ads-developer-token, else none (cloud: Secret Manager)",
     schema: z.string().min(8),
-    help: "Google Ads API developer token, when the Google Ads connector is on",
+    help: "optional: a Google Ads API developer token from before Google's sunset (9 September 2026), sent in the developer-token header only when set (Google ignores it)",
   }),
   googleAdsOauth: option({
     env: ["PULSE_GOOGLE_ADS_OAUTH"],
@@ -406,6 +406,13 @@ export const SECRET_OPTIONS = {
 } as const;
 
 export type SecretName = keyof typeof SECRET_OPTIONS;
+
+/**
+ * The secrets a connector uses when they are set and runs without: Google sunset Google Ads API developer tokens
+ * on 9 September 2026 (access now belongs to the Cloud project owning the OAuth client, and the API servers
+ * ignore the header), so the token is sent only by installations that still have one.
+ */
+export const OPTIONAL_SECRETS: ReadonlySet<SecretName> = new Set<SecretName>(["googleAdsDeveloperToken"]);
 
 /** Every declaration, for the help and the README's table. */
 export const ALL_OPTIONS: readonly (readonly [string, OptionDeclaration])[] = [

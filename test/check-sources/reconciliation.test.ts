@@ -13,7 +13,7 @@ import {
 } from "../../functions/check-sources/reconciliation.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { findingActions } from "../../functions/report/deck-actions.ts";
-import { dayIn, type Loss } from "../../tools/demo-apis/server.ts";
+import { dayIn, type Loss, TOKENS } from "../../tools/demo-apis/server.ts";
 import {
   buildPlatformData,
   inReconciliationWindow as inWindow,
@@ -195,6 +195,65 @@ describe("reconciliation", () => {
       assert.ok(result.entries.some((entry) => entry.source === "shopify" && entry.status === "MATCH"));
     } finally {
       await bench.close();
+    }
+  });
+
+  it("reconciles Google Ads with only googleAdsOauth, and says to apply for Explorer access when the Cloud project has Test access only", async () => {
+    // Google sunset developer tokens on 9 September 2026: the OAuth client and refresh token are all it needs.
+    const oauthOnly = { googleAdsOauth: JSON.stringify(TOKENS.googleOauth) };
+    const onlyGoogle = {
+      ...PULL_ALL,
+      shopify: { enabled: false },
+      facebook_ads: { enabled: false },
+      tiktok_ads: { enabled: false },
+    };
+    const data = buildPlatformData(5, RUN_DATE, 30);
+    const bench = await openBench(data);
+    try {
+      await bench.pull(RUN_DATE, onlyGoogle, oauthOnly);
+      const result = await runReconciliation(bench.context(RUN_DATE, onlyGoogle, oauthOnly), bench.io);
+      const spend = result.entries.find((entry) => entry.source === "google_ads" && entry.metric === "spend");
+      const expectedSpend = data.googleRows
+        .filter((row) => inWindow(row.segments?.date ?? ""))
+        .reduce((sum, row) => sum + Number(row.metrics?.costMicros ?? 0) / 1_000_000, 0);
+      assert.equal(spend?.account, GOOGLE_CUSTOMER);
+      assert.equal(spend?.status, "MATCH");
+      assert.ok(Math.abs((spend?.api ?? 0) - expectedSpend) < 0.005, `${spend?.api} vs ${expectedSpend}`);
+      assert.equal(
+        result.findings.some((finding) => finding.check === "reconciliation_unavailable"),
+        false,
+      );
+      const searches = bench.server.requests.filter((request) => request.path.endsWith(":searchStream"));
+      assert.ok(searches.length > 0);
+      for (const search of searches) assert.equal(search.headers["developer-token"], undefined);
+    } finally {
+      await bench.close();
+    }
+
+    const testAccess = await openBench(data, { googleTestAccessClients: [TOKENS.googleOauth.client_id] });
+    try {
+      const settings = { ...onlyGoogle, google_ads: { ...onlyGoogle.google_ads, apiVersion: "v25" } };
+      const result = await runReconciliation(
+        testAccess.context(RUN_DATE, settings, oauthOnly),
+        testAccess.io,
+      );
+      const warning = result.findings.find((finding) => finding.check === "reconciliation_unavailable");
+      assert.equal(warning?.source, "google_ads");
+      assert.equal(warning?.severity, "warning");
+      assert.match(warning?.message ?? "", /CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION/);
+      assert.match(
+        warning?.message ?? "",
+        /apply for Explorer access on that project's Google Ads API Overview page/,
+      );
+      assert.doesNotMatch(warning?.message ?? "", /tried again on the next run/, "a person must act");
+      for (const secret of [
+        TOKENS.googleOauth.client_secret,
+        TOKENS.googleOauth.refresh_token,
+        TOKENS.googleAccess,
+      ])
+        assert.ok(!(warning?.message ?? "").includes(secret), "no credential in the finding");
+    } finally {
+      await testAccess.close();
     }
   });
 

@@ -2,7 +2,9 @@
 // are given: Shopify Admin GraphQL (orders with cursor pages, extensions.cost.throttleStatus, THROTTLED), Meta's
 // Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
 // 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
-// searchStream batches, cost in micros). Faults are injected on request: 429 with Retry-After, 5xx, an expired
+// searchStream batches, cost in micros; the developer-token header ignored, as Google's servers have done since
+// the token's sunset on 9 September 2026, and a Test-access Cloud project refused on a real account). Faults are
+// injected on request: 429 with Retry-After, 5xx, an expired
 // token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Each ad account
 // answers its time zone as its platform does (Meta's account node timezone_name, TikTok's advertiser/info,
 // Google's customer.time_zone): the shop's, unless the data gives it another. Shopify's bulk
@@ -62,7 +64,6 @@ export const TOKENS = {
   shopify: "shpat_local_test_token",
   meta: "EAAlocal-meta-token",
   tiktok: "local-tiktok-token",
-  googleDeveloper: "local-developer-token",
   googleOauth: { client_id: "local-client", client_secret: "local-secret", refresh_token: "local-refresh" },
   googleAccess: "ya29.local-access-token",
 };
@@ -85,6 +86,14 @@ export interface ServerOptions {
   };
   /** Google's searchStream batch size (default 10000, the API's). */
   googleBatchSize?: number;
+  /**
+   * OAuth clients (client_id) whose Google Cloud project has only Test access to the Google Ads API: their
+   * access tokens reach the customers of googleTestAccounts only, and any other customer answers
+   * CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION (v25's code; earlier versions are not modelled).
+   */
+  googleTestAccessClients?: string[];
+  /** Google Ads test accounts (customer ids, digits only), which a Test-access project may call. */
+  googleTestAccounts?: string[];
 }
 
 /** One bulk operation of the server: its file, its bulk query, and how far it has got. */
@@ -104,6 +113,8 @@ export interface RecordedRequest {
   path: string;
   params: Record<string, string>;
   body?: unknown;
+  /** The request's headers, names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface PlatformServer {
@@ -174,6 +185,35 @@ export function afterLosses<Row>(
 
 const page = <Row>(rows: readonly Row[], offset: number, size: number) => rows.slice(offset, offset + size);
 
+/**
+ * Google Ads' REST failure when a Cloud project with Test access only calls a real account: a google.rpc.Status
+ * (403 PERMISSION_DENIED) whose details hold a GoogleAdsFailure, errors[].errorCode.authorizationError naming
+ * CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION (authorization_error.proto, v25), with the proto's description.
+ */
+export function googleTestAccessOnly(path: string, request: number): object {
+  const version = /^\/(v\d+)\//.exec(path)?.[1] ?? "v25";
+  return {
+    error: {
+      code: 403,
+      message: "The caller does not have permission",
+      status: "PERMISSION_DENIED",
+      details: [
+        {
+          "@type": `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`,
+          errors: [
+            {
+              errorCode: { authorizationError: "CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION" },
+              message:
+                "The Google Cloud project is only approved for use with test accounts. To access non-test accounts, apply for Explorer, Basic or Standard access.",
+            },
+          ],
+          requestId: `req-${request}-denied`,
+        },
+      ],
+    },
+  };
+}
+
 export async function startPlatformServer(
   data: PlatformData,
   options: ServerOptions = {},
@@ -182,6 +222,8 @@ export async function startPlatformServer(
   const counts: Record<Platform, number> = { shopify: 0, facebook_ads: 0, tiktok_ads: 0, google_ads: 0 };
   const reportRuns = new Map<string, { rows: MetaInsightRow[]; polls: number }>();
   const bulkOperations = new Map<string, BulkOperationRecord>();
+  /** The OAuth client each issued Google access token belongs to. */
+  const googleClients = new Map<string, string>();
   let currentBulk: string | undefined;
   let url = "";
 
@@ -213,7 +255,14 @@ export async function startPlatformServer(
     }
     if (!platform) return json(response, 404, { error: "unknown path" });
     counts[platform] += 1;
-    requests.push({ platform, method: request.method ?? "GET", path: target.pathname, params, body });
+    requests.push({
+      platform,
+      method: request.method ?? "GET",
+      path: target.pathname,
+      params,
+      body,
+      headers: { ...request.headers },
+    });
     const fault = faultFor(platform, target.pathname);
     if (fault?.kind === "429")
       return json(
@@ -806,17 +855,22 @@ export async function startPlatformServer(
           error: "invalid_grant",
           error_description: "Token has been expired or revoked.",
         });
+      // One access token per OAuth client: the API knows the Cloud project (and its access level) from it.
+      const client = form.client_id ?? "";
+      const accessToken =
+        client === TOKENS.googleOauth.client_id ? TOKENS.googleAccess : `${TOKENS.googleAccess}.${client}`;
+      googleClients.set(accessToken, client);
       return json(response, 200, {
-        access_token: TOKENS.googleAccess,
+        access_token: accessToken,
         expires_in: 3599,
         token_type: "Bearer",
         scope: "https://www.googleapis.com/auth/adwords",
       });
     }
-    if (
-      request.headers.authorization !== `Bearer ${TOKENS.googleAccess}` ||
-      request.headers["developer-token"] !== TOKENS.googleDeveloper
-    )
+    // The developer-token header is not looked at: Google's API servers ignore it since the sunset.
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
+    const client = bearer === TOKENS.googleAccess ? TOKENS.googleOauth.client_id : googleClients.get(bearer);
+    if (client === undefined)
       return json(response, 401, [
         {
           error: {
@@ -827,6 +881,11 @@ export async function startPlatformServer(
         },
       ]);
     const customer = /\/customers\/(\d+)\//.exec(target.pathname)?.[1] ?? "";
+    if (
+      (options.googleTestAccessClients ?? []).includes(client) &&
+      !(options.googleTestAccounts ?? []).includes(customer)
+    )
+      return json(response, 403, [googleTestAccessOnly(target.pathname, counts.google_ads)]);
     const query = String((body as { query?: string }).query ?? "");
     if (/customer\.time_zone/.test(query))
       return json(response, 200, [

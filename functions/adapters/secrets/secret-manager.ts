@@ -1,6 +1,6 @@
 // Secrets from Secret Manager (the PII hashing key, the SMTP URL), read when a step first asks and cached for a
 // few minutes: a cold start pays one request per secret it needs, a rotation is picked up without a redeploy.
-import type { SecretName } from "../../shared/options.ts";
+import { OPTIONAL_SECRETS, type SecretName } from "../../shared/options.ts";
 import type { Clock, Secrets } from "../../shared/ports.ts";
 
 export interface SecretPayload {
@@ -74,9 +74,13 @@ export class SecretManagerSecrets implements Secrets {
     return value;
   }
 
-  async get(name: SecretName): Promise<string> {
+  async get(name: SecretName): Promise<string | undefined> {
     const given = this.settings.provided?.[name];
     if (given) return given;
+    // An optional connector secret exists only when the deployment gave it, and then Terraform resolves it into
+    // the environment (infra/locals.tf). Not there means not given: asking Secret Manager would only get a
+    // PERMISSION_DENIED, as the function is granted the secrets that exist and no other.
+    if (OPTIONAL_SECRETS.has(name)) return undefined;
     if (name === "piiHashKey") return this.read(this.settings.piiHashKeySecret);
     if (name === "smtpUrl") return this.read(this.settings.smtpUrlSecret);
     return this.read(connectorSecretId(name));

@@ -10,7 +10,7 @@ import {
 import type { Row } from "../../shared/ports.ts";
 import { pullAdAccounts } from "./ad-range.ts";
 import { airbyteColumns, type Connector, fullRow, type RowContext } from "./landing.ts";
-import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
+import { optionalSecret, requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
 export function googleAdsRawRow(
   context: RowContext,
@@ -46,7 +46,9 @@ export const googleAdsConnector: Connector = {
   label: "Google Ads",
   async run(context) {
     const settings = context.settings.google_ads;
-    const developerToken = await requireSecret(context, "google_ads", "googleAdsDeveloperToken");
+    // Only the OAuth client and refresh token are needed; a developer token from before Google's sunset is
+    // still sent when one is set.
+    const developerToken = await optionalSecret(context, "googleAdsDeveloperToken");
     const oauth = parseOauth(await requireSecret(context, "google_ads", "googleAdsOauth"));
     const api = new GoogleAdsApi(
       { ...settings, developerToken, oauth },

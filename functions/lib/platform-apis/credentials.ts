@@ -2,7 +2,7 @@
 // Manager in the cloud, <work dir>/secrets/ locally); a missing one is a clear auth problem for that source, never a crash of the step.
 import { PlatformAuthError, type RetryPolicy } from "./http.ts";
 import type { ConnectorSettings } from "../../shared/connector-settings.ts";
-import { SECRET_OPTIONS, type SecretName } from "../../shared/options.ts";
+import { OPTIONAL_SECRETS, SECRET_OPTIONS, type SecretName } from "../../shared/options.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
 import type { Secrets } from "../../shared/ports.ts";
 
@@ -18,6 +18,19 @@ export async function requireSecret(
     source,
     `the ${name} secret is not set: put it in ${declaration.defaultHelp ?? "the secrets"} or $${declaration.env?.[0] ?? ""} (${declaration.help})`,
   );
+}
+
+/**
+ * A secret the connector runs without (OPTIONAL_SECRETS): its value, or undefined when this installation has none.
+ * A secret that is set but cannot be read still fails, saying why, as a required one does.
+ */
+export async function optionalSecret(
+  context: { secrets: Secrets },
+  name: SecretName,
+): Promise<string | undefined> {
+  if (!OPTIONAL_SECRETS.has(name))
+    throw new Error(`${name} is a required secret: read it with requireSecret`);
+  return (await context.secrets.get(name)) || undefined;
 }
 
 export function retryPolicy(settings: ConnectorSettings): RetryPolicy {

@@ -1,7 +1,9 @@
 // Google Ads API over its REST interface: the Node client (google-ads-api, unofficial) fixes the host
 // googleads.googleapis.com and its own API version, so it cannot reach a local server. An OAuth access
 // token from the refresh token, then GAQL through googleAds:searchStream (one answer, an array of result
-// batches, no pages), with the developer-token and login-customer-id headers; cost comes in micros.
+// batches, no pages), with the login-customer-id header when set; cost comes in micros. Google sunset developer
+// tokens on 9 September 2026: API access is that of the Google Cloud project owning the OAuth client, and the
+// developer-token header, ignored by the API servers, is sent only when an older setup still has a token.
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
@@ -17,7 +19,8 @@ export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 
 export interface GoogleAdsApiSettings {
   apiVersion: string;
-  developerToken: string;
+  /** A developer token from before the sunset: sent when set, else no developer-token header. */
+  developerToken?: string;
   /** {"client_id","client_secret","refresh_token"} */
   oauth: { client_id: string; client_secret: string; refresh_token: string };
   loginCustomerId?: string;
@@ -142,9 +145,9 @@ export class GoogleAdsApi {
     const url = `${base}/${this.settings.apiVersion}/customers/${customerDigits(customerId)}/googleAds:searchStream`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.token()}`,
-      "developer-token": this.settings.developerToken,
       "content-type": "application/json",
     };
+    if (this.settings.developerToken) headers["developer-token"] = this.settings.developerToken;
     if (this.settings.loginCustomerId)
       headers["login-customer-id"] = customerDigits(this.settings.loginCustomerId);
     const { response } = await sendWithRetry(
@@ -158,21 +161,60 @@ export class GoogleAdsApi {
     const body = await readJson("google_ads", response, "Google Ads searchStream");
     if (response.ok && Array.isArray(body))
       return (body as { results?: GoogleAdsRow[] }[]).flatMap((batch) => batch.results ?? []);
-    const error = (Array.isArray(body) ? body[0] : body) as {
-      error?: { code?: number; message?: string; status?: string };
-    };
+    const error = (Array.isArray(body) ? body[0] : body) as GoogleAdsErrorBody;
     const status = error.error?.status ?? "";
+    const codes = googleAdsErrorCodes(error);
+    const named = codes.length ? `, ${codes.join(", ")}` : "";
+    if (codes.some((code) => TEST_ACCESS_ONLY.has(code)))
+      throw new PlatformAuthError(
+        "google_ads",
+        `Google Ads API access: customer ${customerId} is not a test account, and the Google Cloud project that owns the OAuth client of the googleAdsOauth secret has only Test access (${status || response.status}${named}); apply for Explorer access on that project's Google Ads API Overview page in the Cloud console (${GOOGLE_ADS_API_OVERVIEW}), then run again with the same credentials`,
+      );
     if (response.status === 401 || status === "UNAUTHENTICATED" || status === "PERMISSION_DENIED")
       throw new PlatformAuthError(
         "google_ads",
-        `reconnect Google Ads: the API refused the credentials for customer ${customerId} (${status || response.status}: ${error.error?.message ?? "no message"}); check the developer token, the login-customer-id and that the OAuth user can read this account`,
+        `reconnect Google Ads: the API refused the credentials for customer ${customerId} (${status || response.status}${named}: ${error.error?.message ?? "no message"}); check the login-customer-id, that the OAuth user can read this account, and that the Google Cloud project owning the OAuth client has Explorer access or above for a real account (its Google Ads API Overview page in the Cloud console)`,
       );
     throw new PlatformApiError(
       "google_ads",
-      `Google Ads searchStream failed for customer ${customerId}: HTTP ${response.status} ${status} ${error.error?.message ?? ""}`,
+      `Google Ads searchStream failed for customer ${customerId}: HTTP ${response.status} ${status}${named} ${error.error?.message ?? ""}`,
       response.status,
     );
   }
+}
+
+/** Where a Google Cloud project's Google Ads API access level is seen and Explorer access applied for. */
+export const GOOGLE_ADS_API_OVERVIEW = "https://console.cloud.google.com/google/ads-apis/overview";
+
+/**
+ * Access that reaches test accounts only, on a real (non-test) account: CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION
+ * (v25, the Cloud project's Test access), and DEVELOPER_TOKEN_NOT_APPROVED, the same refusal in the developer-token
+ * era (deprecated in v25). What earlier versions answer a Test-access project since the sunset is not modelled here.
+ */
+const TEST_ACCESS_ONLY = new Set([
+  "CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION",
+  "DEVELOPER_TOKEN_NOT_APPROVED",
+]);
+
+/** A failed REST call's body: google.rpc.Status, whose details hold a GoogleAdsFailure. */
+interface GoogleAdsErrorBody {
+  error?: {
+    code?: number;
+    message?: string;
+    status?: string;
+    details?: { "@type"?: string; errors?: { errorCode?: Record<string, unknown> }[] }[];
+  };
+}
+
+/** The GoogleAdsFailure's error codes (the enum values of errors[].errorCode, e.g. USER_PERMISSION_DENIED). */
+export function googleAdsErrorCodes(body: unknown): string[] {
+  const details = (body as GoogleAdsErrorBody | undefined)?.error?.details;
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((detail) =>
+    (Array.isArray(detail?.errors) ? detail.errors : []).flatMap((error) =>
+      Object.values(error?.errorCode ?? {}).filter((code): code is string => typeof code === "string"),
+    ),
+  );
 }
 
 /** The OAuth secret's JSON, or an auth error saying what it must hold. */

@@ -59,6 +59,31 @@ describe("Secret Manager secrets", () => {
     assert.equal(fake.requests.length, 3);
   });
 
+  it("an optional secret not in the environment is absent, and Secret Manager is not asked for it", async () => {
+    // The Google Ads developer token (sunset by Google on 9 September 2026): Terraform creates and mounts it only
+    // when the deployment still has one; the function is granted no other, so asking would only be denied.
+    const fake = new FakeSecretManager((name) =>
+      name.includes("developer-token")
+        ? grpcError(7, "7 PERMISSION_DENIED: Permission denied (or it may not exist)")
+        : { payload: { data: `value of ${name.split("/")[3]}` } },
+    );
+    const settings = { projectId: "shop-analytics", piiHashKeySecret: "pii", smtpUrlSecret: "smtp" };
+    const without = new SecretManagerSecrets(fake, settings);
+    assert.equal(await without.get("googleAdsDeveloperToken"), undefined);
+    assert.equal(await without.get("googleAdsOauth"), "value of pulse-google-ads-oauth");
+    assert.deepEqual(fake.requests, [
+      "projects/shop-analytics/secrets/pulse-google-ads-oauth/versions/latest",
+    ]);
+
+    const legacy = `legacy-${"d".repeat(22)}`;
+    const mounted = new SecretManagerSecrets(fake, {
+      ...settings,
+      provided: { googleAdsDeveloperToken: legacy },
+    });
+    assert.equal(await mounted.get("googleAdsDeveloperToken"), legacy);
+    assert.equal(fake.requests.length, 1, "still not asked");
+  });
+
   it("caches a value for a few minutes, then asks again", async () => {
     let now = Date.parse("2026-11-22T07:00:00Z");
     const fake = new FakeSecretManager(() => ({ payload: { data: KEY } }));

@@ -24,11 +24,11 @@ import {
 import { openFixtureWarehouse } from "../../support/sql-fixtures.ts";
 import { GOOGLE_CUSTOMER, META_ACCOUNTS, RUN_DATE, TIKTOK_ADVERTISER, TIMEZONE } from "./fixtures.ts";
 
+/** What a shop connecting today gives: no Google Ads developer token (sunset by Google on 9 September 2026). */
 export const ALL_SECRETS: Partial<Record<SecretName, string>> = {
   shopifyAccessToken: TOKENS.shopify,
   metaAccessToken: TOKENS.meta,
   tiktokAccessToken: TOKENS.tiktok,
-  googleAdsDeveloperToken: TOKENS.googleDeveloper,
   googleAdsOauth: JSON.stringify(TOKENS.googleOauth),
 };
 
