@@ -103,14 +103,16 @@ locals {
 
   # Secrets reach a function as environment variables, and only the functions listed as readers. Every secret of
   # functions/shared/options.ts (SECRET_OPTIONS) is declared here; a connector's credentials exist only when its
-  # connector is on (var.connectors), named as functions/adapters/secrets/secret-manager.ts expects them.
+  # connector is on (var.connectors), named as functions/adapters/secrets/secret-manager.ts expects them. An optional
+  # one (OPTIONAL_SECRETS: the Google Ads developer token, sunset by Google on 9 September 2026) exists only when
+  # asked for too; a function that finds it missing from its environment runs without it.
   secret_declarations = {
     pii_hash_key               = { enabled = true, secret_id = var.pii_hash_key_secret_id, env = "PULSE_PII_HASH_KEY", readers = var.pii_hash_key_readers }
     smtp_url                   = { enabled = true, secret_id = var.smtp_url_secret_id, env = "PULSE_SMTP_URL", readers = var.smtp_url_readers }
     shopify_access_token       = { enabled = contains(var.connectors, "shopify"), secret_id = "pulse-shopify-access-token", env = "PULSE_SHOPIFY_ACCESS_TOKEN", readers = local.connector_readers }
     meta_access_token          = { enabled = contains(var.connectors, "facebook_ads"), secret_id = "pulse-meta-access-token", env = "PULSE_META_ACCESS_TOKEN", readers = local.connector_readers }
     tiktok_access_token        = { enabled = contains(var.connectors, "tiktok_ads"), secret_id = "pulse-tiktok-access-token", env = "PULSE_TIKTOK_ACCESS_TOKEN", readers = local.connector_readers }
-    google_ads_developer_token = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-developer-token", env = "PULSE_GOOGLE_ADS_DEVELOPER_TOKEN", readers = local.connector_readers }
+    google_ads_developer_token = { enabled = contains(var.connectors, "google_ads") && var.google_ads_send_developer_token, secret_id = "pulse-google-ads-developer-token", env = "PULSE_GOOGLE_ADS_DEVELOPER_TOKEN", readers = local.connector_readers }
     google_ads_oauth           = { enabled = contains(var.connectors, "google_ads"), secret_id = "pulse-google-ads-oauth", env = "PULSE_GOOGLE_ADS_OAUTH", readers = local.connector_readers }
     # The chat webhook exists when the settings name a chat (chat.kind); the two check steps post their criticals.
     chat_webhook_url = { enabled = try(var.settings.chat.kind, null) != null, secret_id = "pulse-chat-webhook-url", env = "PULSE_CHAT_WEBHOOK_URL", readers = ["check-sources", "check-quality"] }

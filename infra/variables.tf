@@ -212,8 +212,14 @@ variable "airbyte_sync" {
   default     = false
 }
 
+variable "google_ads_send_developer_token" {
+  description = "Whether the Google Ads connector still sends a developer token from before Google's sunset of developer tokens (9 September 2026; the API servers ignore the header): creates the pulse-google-ads-developer-token secret from connector_credentials' google_ads_developer_token. Off, no such secret exists and the connector runs with google_ads_oauth alone (API access is that of the Google Cloud project owning the OAuth client)."
+  type        = bool
+  default     = false
+}
+
 variable "connector_credentials" {
-  description = "The enabled connectors' credentials, by secret: shopify_access_token, meta_access_token, tiktok_access_token, google_ads_developer_token, google_ads_oauth (JSON), and airbyte_api_token (the Airbyte application's client_id and client_secret as JSON) when airbyte_sync is on. Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
+  description = "The enabled connectors' credentials, by secret: shopify_access_token, meta_access_token, tiktok_access_token, google_ads_oauth (JSON), google_ads_developer_token only when google_ads_send_developer_token is on, and airbyte_api_token (the Airbyte application's client_id and client_secret as JSON) when airbyte_sync is on. Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
   type        = map(string)
   default     = {}
   sensitive   = true

@@ -10,6 +10,7 @@ import { parse } from "@cdktf/hcl2json";
 import { execFileSync } from "node:child_process";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 import {
+  OPTIONAL_SECRETS,
   type SecretName,
   SECRET_OPTIONS,
   SETTING_OPTIONS,
@@ -509,22 +510,44 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     // README, Connectors (Credentials): the names the Secret Manager adapter reads, the variables the Secrets
     // port reads, and the two readers (ingest pulls, check-sources reconciles), written out here by hand.
     const declarations = tf.locals.secret_declarations as Record<string, Record<string, unknown>>;
-    const expected: [key: string, name: SecretName, source: string, id: string][] = [
-      ["shopify_access_token", "shopifyAccessToken", "shopify", "pulse-shopify-access-token"],
-      ["meta_access_token", "metaAccessToken", "facebook_ads", "pulse-meta-access-token"],
-      ["tiktok_access_token", "tiktokAccessToken", "tiktok_ads", "pulse-tiktok-access-token"],
+    // The Google Ads developer token (sunset by Google on 9 September 2026) is optional: its secret exists only when
+    // the deployment asks for it too (var.google_ads_send_developer_token).
+    const expected: [key: string, name: SecretName, enabled: string, id: string][] = [
+      [
+        "shopify_access_token",
+        "shopifyAccessToken",
+        'contains(var.connectors, "shopify")',
+        "pulse-shopify-access-token",
+      ],
+      [
+        "meta_access_token",
+        "metaAccessToken",
+        'contains(var.connectors, "facebook_ads")',
+        "pulse-meta-access-token",
+      ],
+      [
+        "tiktok_access_token",
+        "tiktokAccessToken",
+        'contains(var.connectors, "tiktok_ads")',
+        "pulse-tiktok-access-token",
+      ],
       [
         "google_ads_developer_token",
         "googleAdsDeveloperToken",
-        "google_ads",
+        'contains(var.connectors, "google_ads") && var.google_ads_send_developer_token',
         "pulse-google-ads-developer-token",
       ],
-      ["google_ads_oauth", "googleAdsOauth", "google_ads", "pulse-google-ads-oauth"],
+      [
+        "google_ads_oauth",
+        "googleAdsOauth",
+        'contains(var.connectors, "google_ads")',
+        "pulse-google-ads-oauth",
+      ],
     ];
     assert.deepEqual(tf.locals.connector_readers, ["ingest", "check-sources"]);
-    for (const [key, name, source, id] of expected) {
+    for (const [key, name, enabled, id] of expected) {
       const declaration = declarations[key];
-      assert.equal(declaration?.enabled, `\${contains(var.connectors, "${source}")}`, `${key} only when on`);
+      assert.equal(declaration?.enabled, `\${${enabled}}`, `${key} only when on`);
       assert.equal(declaration?.secret_id, id, key);
       assert.equal(connectorSecretId(name), id, `the adapter reads ${name} as ${id}`);
       assert.equal(declaration?.env, SECRET_OPTIONS[name].env?.[0], key);
@@ -537,6 +560,29 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
     // No connector is on unless asked for, so no credential secret exists by default.
     assert.deepEqual(tf.variables.connectors?.default, []);
     assert.equal(tf.variables.airbyte_sync?.default, false);
+  });
+
+  it("creates the Google Ads developer token's secret only when asked for: the code runs without it", () => {
+    // Google sunset developer tokens on 9 September 2026 (the API servers ignore the header): a shop connecting
+    // today gives google_ads_oauth alone. The one secret the code treats as optional is the one Terraform may skip.
+    assert.deepEqual([...OPTIONAL_SECRETS], ["googleAdsDeveloperToken"]);
+    const flag = tf.variables.google_ads_send_developer_token;
+    assert.equal(flag?.type, "${bool}");
+    assert.equal(flag?.default, false, "no developer token secret unless asked for");
+    const declarations = tf.locals.secret_declarations as Record<string, Record<string, unknown>>;
+    const gated = Object.entries(declarations)
+      .filter(([, declaration]) =>
+        String(declaration.enabled).includes("var.google_ads_send_developer_token"),
+      )
+      .map(([key]) => key);
+    assert.deepEqual(gated, ["google_ads_developer_token"]);
+    // Its grants and its environment variable follow the secret: both iterate over the enabled secrets only.
+    assert.equal(
+      tf.locals.secrets,
+      "${{ for key, secret in local.secret_declarations : key => secret if secret.enabled }}",
+    );
+    assert.equal(resource(tf, "google_secret_manager_secret", "secret").for_each, "${local.secrets}");
+    assert.equal(resource(tf, "google_secret_manager_secret_version", "value").for_each, "${local.secrets}");
   });
 
   it("describes every variable", () => {
