@@ -372,6 +372,30 @@ function defineSuite(server: ZetaSqlServer): void {
         [],
       );
     });
+
+    // What the README says each engine gives where they differ, hand-written: BigQuery's side is ZetaSQL's.
+    const differences: { expression: string; bigQuery: ZetaValue; duckDb: unknown }[] = [
+      { expression: "LOWER('ΟΔΟΣ')", bigQuery: { type: "STRING", value: "οδος" }, duckDb: "οδοσ" },
+      { expression: "UPPER('straße')", bigQuery: { type: "STRING", value: "STRASSE" }, duckDb: "STRAẞE" },
+      { expression: "UPPER('ﬁle')", bigQuery: { type: "STRING", value: "FILE" }, duckDb: "ﬁLE" },
+      { expression: `SAFE_CAST(JSON_VALUE(JSON '{"a": 2.0}', '$.a') AS INT64)`, bigQuery: null, duckDb: "2" },
+      {
+        expression: `JSON_VALUE(JSON '{"a": 1e-7}', '$.a')`,
+        bigQuery: { type: "STRING", value: "1e-07" },
+        duckDb: "1e-7",
+      },
+      {
+        expression: `SAFE_CAST(JSON_VALUE(JSON '{"a": "2024-03-10T02:30:00.123456789Z"}', '$.a') AS TIMESTAMP)`,
+        bigQuery: null,
+        duckDb: "2024-03-10 02:30:00.123456+00",
+      },
+    ];
+    for (const { expression, bigQuery, duckDb } of differences) {
+      it(`the README's listed difference: ${expression} is ${JSON.stringify(bigQuery?.value ?? null)} on BigQuery, ${JSON.stringify(duckDb)} on DuckDB`, async () => {
+        assert.deepEqual(await reference(expression), bigQuery, "ZetaSQL");
+        assert.deepEqual(await onDuckDb(expression), duckDb, "DuckDB");
+      });
+    }
   });
 
   describe("the models' calendar and time-zone arithmetic, day by day and instant by instant", () => {
@@ -480,6 +504,10 @@ function defineSuite(server: ZetaSqlServer): void {
       const params = { a: "100.05", b: "40" };
       assert.deepEqual(await reference(plain, params), { type: "NUMERIC", value: "2.5013" });
       assert.equal(await onDuckDb(plain, params), 2.5012);
+      // Unrounded: BigQuery's NUMERIC quotient is exact, DuckDB's the double nearest below the tie.
+      const quotient = "CAST(@a AS NUMERIC) / CAST(@b AS NUMERIC)";
+      assert.deepEqual(await reference(quotient, params), { type: "NUMERIC", value: "2.50125" });
+      assert.equal(await onDuckDb(quotient, params), 2.5012499999999998);
     });
   });
 }
