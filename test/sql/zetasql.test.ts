@@ -275,6 +275,18 @@ function failAnalysis(
   assert.fail(`${label} is not valid BigQuery:\n${located(`sql/${path}`, message)}`);
 }
 
+it("analyses every .sql file under sql/: the models, extracts, audits and queries", () => {
+  const all = readdirSync(sqlPath("."), { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".sql"))
+    .sort();
+  const analysed = [
+    ...MODELS.map((model) => modelPath(model)),
+    ...["extracts", "audits", "queries"].flatMap((folder) => sqlFiles(folder)),
+  ].sort();
+  assert.ok(all.length > 100, `${all.length} files`);
+  assert.deepEqual(all, analysed);
+});
+
 const start = await ZetaSqlServer.start();
 
 if ("unavailable" in start) {
@@ -434,6 +446,39 @@ function defineSuite(server: ZetaSqlServer): void {
           result.columns.map((column) => `${column.name} ${typeName(column.type)}`),
           ["id INT64", "price NUMERIC", "position INT64"],
         );
+      });
+    });
+
+    describe("keeps the arithmetic the same on both engines", () => {
+      it("flags a NUMERIC division DuckDB would compute as DOUBLE, and passes the exact form", async () => {
+        const inexact = "SELECT CAST('100.05' AS NUMERIC) / 40 AS roas";
+        const result = await analyze(inexact);
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        assert.deepEqual(
+          result.numericDivisions.map((range) => inexact.slice(range.start, range.end)),
+          ["CAST('100.05' AS NUMERIC) / 40"],
+        );
+        assert.throws(() => assertSameArithmetic("inexact", inexact, result), /NUMERIC divisions DuckDB/);
+        const exact = "SELECT SAFE_DIVIDE(CAST('100.05' AS NUMERIC), CAST(40 AS NUMERIC)) AS roas";
+        const exactResult = await analyze(exact);
+        assert.ok(
+          exactResult.ok && exactResult.numericDivisions.length === 1,
+          "the division is typed NUMERIC",
+        );
+        assertSameArithmetic("exact", exact, exactResult);
+      });
+
+      it("flags a ROUND of a FLOAT64, and passes a NUMERIC rounded then cast to FLOAT64", async () => {
+        const float = "SELECT ROUND(SAFE_DIVIDE(3, 800), 4) AS refund_rate";
+        const result = await analyze(float);
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        assert.equal(result.floatRounds.length, 1);
+        assert.throws(() => assertSameArithmetic("float", float, result), /ROUND of a FLOAT64/);
+        const numeric =
+          "SELECT CAST(ROUND(SAFE_DIVIDE(CAST(3 AS NUMERIC), CAST(800 AS NUMERIC)), 4) AS FLOAT64) AS refund_rate";
+        const numericResult = await analyze(numeric);
+        assert.ok(numericResult.ok && numericResult.floatRounds.length === 0, "no FLOAT64 rounded");
+        assertSameArithmetic("numeric", numeric, numericResult);
       });
     });
 
