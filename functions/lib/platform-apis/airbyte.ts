@@ -13,6 +13,7 @@ import {
   type RetryPolicy,
   sendWithRetry,
 } from "./http.ts";
+import { type ClientCredentials, parseClientCredentials, requestToken } from "./oauth.ts";
 
 export type AirbyteJobStatus = "pending" | "running" | "incomplete" | "failed" | "succeeded" | "cancelled";
 
@@ -36,28 +37,9 @@ export interface AirbyteApiSettings {
   credentials: string;
 }
 
-interface ApplicationCredentials {
-  client_id: string;
-  client_secret: string;
-}
-
 /** The application's id and secret when the secret is that JSON; undefined when it is a token. */
-export function parseAirbyteCredentials(
-  text: string,
-  source: SourceName,
-): ApplicationCredentials | undefined {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith("{")) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(trimmed);
-  } catch {
-    throw new PlatformAuthError(source, "the airbyteApiToken secret starts with { but is not JSON");
-  }
-  const { client_id: id, client_secret: secret } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof id !== "string" || typeof secret !== "string" || !id || !secret)
-    throw new PlatformAuthError(source, 'the airbyteApiToken secret must be {"client_id","client_secret"}');
-  return { client_id: id, client_secret: secret };
+export function parseAirbyteCredentials(text: string, source: SourceName): ClientCredentials | undefined {
+  return parseClientCredentials(text, source, "airbyteApiToken");
 }
 
 function asJob(value: unknown): AirbyteJob | undefined {
@@ -170,28 +152,25 @@ export class AirbyteApi {
     if (this.token) return this.token;
     const application = parseAirbyteCredentials(this.settings.credentials, source);
     if (!application) return (this.token = this.settings.credentials.trim());
-    const { response } = await sendWithRetry(source, this.io, this.retry, `${this.base}/applications/token`, {
-      method: "POST",
-      headers: { accept: "application/json", "content-type": "application/json" },
-      body: JSON.stringify({ ...application, grant_type: "client_credentials" }),
+    const answer = await requestToken(source, this.io, this.retry, `${this.base}/applications/token`, {
+      fields: { ...application, grant_type: "client_credentials" },
+      encoding: "json",
+      describe: "POST /applications/token",
     });
-    if (!response.ok) {
-      const detail = problemText(await response.text());
-      if (response.status === 401 || response.status === 403 || response.status === 400)
-        throw new PlatformAuthError(
-          source,
-          `Airbyte refused the application of the airbyteApiToken secret (HTTP ${response.status}${detail ? `: ${detail}` : ""})`,
-        );
+    const detail = answer.detail;
+    if (answer.status === 401 || answer.status === 403 || answer.status === 400)
+      throw new PlatformAuthError(
+        source,
+        `Airbyte refused the application of the airbyteApiToken secret (HTTP ${answer.status}${detail ? `: ${detail}` : ""})`,
+      );
+    if (answer.status < 200 || answer.status >= 300)
       throw new PlatformApiError(
         source,
-        `POST /applications/token: HTTP ${response.status} ${detail}`,
-        response.status,
+        `POST /applications/token: HTTP ${answer.status} ${detail}`,
+        answer.status,
       );
-    }
-    const token = (
-      (await readJson(source, response, "POST /applications/token")) as { access_token?: unknown }
-    )?.access_token;
-    if (typeof token !== "string" || !token)
+    const token = answer.accessToken;
+    if (!token)
       throw new PlatformApiError(source, "POST /applications/token answered without an access_token");
     return (this.token = token);
   }
