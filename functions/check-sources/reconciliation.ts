@@ -18,7 +18,7 @@ import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
 import { type AccountTimeZone, accountTimeZoneFindings } from "./account-time-zones.ts";
 import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
 import { readQuery } from "../lib/sql/queries.ts";
-import type { ConnectorSettings } from "../shared/connector-settings.ts";
+import { type ConnectorSettings, shopDomainOf } from "../shared/connector-settings.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { SourceName } from "../shared/raw-schemas.ts";
@@ -232,7 +232,12 @@ async function apiTotals(
   const { startDate, endDate } = window;
   await ask("shopify", async () => {
     const accessToken = await requireSecret({ secrets }, "shopify", "shopifyAccessToken");
-    const api = new ShopifyApi({ ...settings.shopify, pageSize: 250, accessToken }, io, retry, context.log);
+    const api = new ShopifyApi(
+      { ...settings.shopify, shopDomain: shopDomainOf(settings.shopify), pageSize: 250, accessToken },
+      io,
+      retry,
+      context.log,
+    );
     totals.push({
       source: "shopify",
       account: "",

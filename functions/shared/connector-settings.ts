@@ -14,10 +14,15 @@ const RetrySettingsSchema = z.strictObject({
   maxDelaySeconds: z.number().positive().max(300).default(60),
 });
 
-const ShopifySchema = z.strictObject({
+/** A shop's own domain at Shopify, <name>.myshopify.com: the Admin API and the OAuth token endpoint live there. */
+const MYSHOPIFY_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
+const SHOP_DOMAIN_HELP =
+  "set connectors.shopify.shopDomain to the shop's <name>.myshopify.com (Shopify admin → Settings → Domains), without https://";
+
+const ShopifyFields = z.strictObject({
   enabled: z.boolean().default(false),
-  /** The shop's myshopify domain, e.g. maison-lune.myshopify.com. */
-  shopDomain: z.string().min(3).default("example.myshopify.com"),
+  /** The shop's myshopify domain, e.g. maison-lune.myshopify.com: required once the connector is enabled. */
+  shopDomain: z.string().regex(MYSHOPIFY_DOMAIN, SHOP_DOMAIN_HELP).optional(),
   apiVersion: z
     .string()
     .regex(/^\d{4}-\d{2}$/, "expected a version such as 2025-10")
@@ -37,6 +42,15 @@ const ShopifySchema = z.strictObject({
   bulkMaxPolls: z.number().int().min(1).max(10000).default(40),
   baseUrl,
 });
+
+// An enabled connector without its shop would only fail at run time, against no shop at all.
+const ShopifySchema = ShopifyFields.refine(
+  (shopify) => !shopify.enabled || shopify.shopDomain !== undefined,
+  {
+    path: ["shopDomain"],
+    message: `the Shopify connector is enabled: ${SHOP_DOMAIN_HELP}`,
+  },
+);
 
 const lookbackDays = (fallback: number) => z.number().int().min(1).max(90).default(fallback);
 
@@ -108,3 +122,9 @@ export type TikTokSettings = ConnectorSettings["tiktok_ads"];
 export type GoogleAdsSettings = ConnectorSettings["google_ads"];
 export type RetrySettings = ConnectorSettings["retry"];
 export type ReconciliationSettings = ConnectorSettings["reconciliation"];
+
+/** The shop's domain of an enabled connector (the settings refuse an enabled one without it). */
+export function shopDomainOf(settings: ShopifySettings): string {
+  if (!settings.shopDomain) throw new Error(SHOP_DOMAIN_HELP);
+  return settings.shopDomain;
+}

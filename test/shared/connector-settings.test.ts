@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { buildSettings } from "../../functions/cli/init.ts";
 import { ConfigError, loadConfig } from "../../functions/shared/config.ts";
 import { SETTING_OPTIONS } from "../../functions/shared/options.ts";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
@@ -59,7 +60,7 @@ describe("connector settings", () => {
   it("accepts the README's example settings as written", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const example =
-      /\*\*Settings\*\* \(settings file only, under `connectors`[^`]*```json\n([\s\S]*?)\n```/.exec(
+      /\*\*Settings\*\* \(settings file only, under `connectors`[^\n]*\n?[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(
         readme,
       )?.[1];
     assert.ok(example, "the README's connector settings example");
@@ -70,8 +71,10 @@ describe("connector settings", () => {
     assert.deepEqual(loaded.reconciliation.tolerance, 0.02);
   });
 
-  it("is read from the settings file only (no variable, no flag), every key optional", () => {
-    // README, Connectors: "**Settings** (settings file only, under `connectors`; every key optional)".
+  it("is read from the settings file only (no variable, no flag), every key optional but an enabled Shopify's shopDomain", () => {
+    // README, Connectors: "**Settings** (settings file only, under `connectors`; every key optional, except that an
+    // enabled Shopify connector needs its `shopDomain`, the shop's `<name>.myshopify.com`, and is refused when the
+    // settings are read without it)".
     assert.equal(SETTING_OPTIONS.connectors.env, undefined);
     assert.equal(SETTING_OPTIONS.connectors.flag, undefined);
     const empty = {
@@ -83,8 +86,43 @@ describe("connector settings", () => {
       reconciliation: {},
     };
     assert.deepEqual(withSettings(empty).connectors, loadConfig({ env: {}, cwd: "/tmp" }).connectors);
-    for (const source of ["shopify", "facebook_ads", "tiktok_ads", "google_ads"] as const)
+    for (const source of ["facebook_ads", "tiktok_ads", "google_ads"] as const)
       assert.equal(withSettings({ [source]: { enabled: true } }).connectors[source].enabled, true, source);
+    assert.equal(
+      withSettings({ shopify: { enabled: true, shopDomain: "maison-lune.myshopify.com" } }).connectors.shopify
+        .enabled,
+      true,
+    );
+  });
+
+  it("refuses an enabled Shopify connector without the shop's <name>.myshopify.com, saying what to set", () => {
+    // It used to run against example.myshopify.com, a default no shop has, and fail only at pull time.
+    const refusal = (shopify: object) => {
+      try {
+        withSettings({ shopify });
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.message;
+      }
+      return "accepted";
+    };
+    const fix =
+      /connectors\.shopify\.shopDomain: .*set connectors\.shopify\.shopDomain to the shop's <name>\.myshopify\.com/;
+    assert.match(refusal({ enabled: true }), fix);
+    assert.match(refusal({ enabled: true, pageSize: 50 }), fix);
+    for (const wrong of ["maison-lune", "https://maison-lune.myshopify.com", "maison-lune.com", "ab"])
+      assert.match(refusal({ enabled: true, shopDomain: wrong }), fix, wrong);
+    assert.equal(refusal({ enabled: true, shopDomain: "Maison-Lune-2.myshopify.com" }), "accepted");
+    // Off, the connector needs no shop, and none is made up.
+    assert.equal(refusal({ enabled: false }), "accepted");
+    assert.equal(loadConfig({ env: {}, cwd: "/tmp" }).connectors.shopify.shopDomain, undefined);
+  });
+
+  it("init --sources shopify writes settings that load: it enables no connector", () => {
+    const written = buildSettings({ shopName: "Maison Lune", sources: "shopify" }, undefined);
+    const loaded = loadConfig({ env: { PULSE_SETTINGS: JSON.stringify(written) }, cwd: "/tmp" });
+    assert.equal(loaded.connectors.shopify.enabled, false);
+    assert.equal(loaded.shop.name, "Maison Lune");
   });
 
   it("refuses an unknown key (a token put in the settings file) and a bad value, naming the setting", () => {

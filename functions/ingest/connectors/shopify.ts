@@ -22,6 +22,7 @@ import {
   writeState,
 } from "./landing.ts";
 import { requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
+import { shopDomainOf } from "../../shared/connector-settings.ts";
 
 export interface ShopifyState {
   /** The newest order updated_at pulled so far (ISO instant). */
@@ -238,7 +239,7 @@ export const shopifyConnector: Connector = {
     const settings = context.settings.shopify;
     const accessToken = await requireSecret(context, "shopify", "shopifyAccessToken");
     const api = new ShopifyApi(
-      { ...settings, accessToken },
+      { ...settings, shopDomain: shopDomainOf(settings), accessToken },
       context.io,
       retryPolicy(context.settings),
       context.log,
