@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       "Secrets (environment):",
       `  PULSE_SHOPIFY_ACCESS_TOKEN=${TOKENS.shopify} PULSE_META_ACCESS_TOKEN=${TOKENS.meta} PULSE_TIKTOK_ACCESS_TOKEN=${TOKENS.tiktok}`,
       `  PULSE_GOOGLE_ADS_OAUTH='${JSON.stringify(TOKENS.googleOauth)}'`,
+      `  (or, as a Dev Dashboard app: PULSE_SHOPIFY_ACCESS_TOKEN='${JSON.stringify(TOKENS.shopifyApp)}')`,
       "Ctrl-C stops it.",
       "",
     ].join("\n"),

@@ -231,9 +231,9 @@ async function apiTotals(
   };
   const { startDate, endDate } = window;
   await ask("shopify", async () => {
-    const accessToken = await requireSecret({ secrets }, "shopify", "shopifyAccessToken");
+    const credentials = await requireSecret({ secrets }, "shopify", "shopifyAccessToken");
     const api = new ShopifyApi(
-      { ...settings.shopify, shopDomain: shopDomainOf(settings.shopify), pageSize: 250, accessToken },
+      { ...settings.shopify, shopDomain: shopDomainOf(settings.shopify), pageSize: 250, credentials },
       io,
       retry,
       context.log,

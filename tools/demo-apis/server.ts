@@ -9,8 +9,12 @@
 // answers its time zone as its platform does (Meta's account node timezone_name, TikTok's advertiser/info,
 // Google's customer.time_zone): the shop's, unless the data gives it another. Shopify's bulk
 // operations serve orders, customers and products, one at a time per shop as Shopify does, and can be cancelled
-// (bulkOperationCancel: CANCELING, then CANCELED). The tests
+// (bulkOperationCancel: CANCELING, then CANCELED). Shopify's /admin/oauth/access_token speaks the client credentials
+// grant of a Dev Dashboard app (a form-encoded grant_type, client_id and client_secret → {access_token, scope,
+// expires_in}; 400 with an OAuth error for a wrong id or secret, or an app not installed), and the GraphQL endpoint
+// accepts the tokens it issued until they expire, as well as the fixed token of a custom app. The tests
 // (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { daysBetween, ShopClock } from "../../functions/lib/calendar.ts";
@@ -66,7 +70,12 @@ export const TOKENS = {
   tiktok: "local-tiktok-token",
   googleOauth: { client_id: "local-client", client_secret: "local-secret", refresh_token: "local-refresh" },
   googleAccess: "ya29.local-access-token",
+  /** The demo's Dev Dashboard app (tests make their own, with generated secrets). */
+  shopifyApp: { client_id: "local-shopify-app", client_secret: "shpss_local-shopify-app-secret" },
 };
+
+/** The scopes the server's Dev Dashboard app was released with, as the token answer lists them. */
+export const SHOPIFY_APP_SCOPES = "read_orders,read_all_orders,read_customers,read_products";
 
 export interface ServerOptions {
   faults?: Fault[];
@@ -94,6 +103,16 @@ export interface ServerOptions {
   googleTestAccessClients?: string[];
   /** Google Ads test accounts (customer ids, digits only), which a Test-access project may call. */
   googleTestAccounts?: string[];
+  /**
+   * The Dev Dashboard app whose client credentials /admin/oauth/access_token exchanges (default TOKENS.shopifyApp):
+   * not installed on the shop when `installed` is false; its tokens last `tokenLifetimeSeconds` (default 86399).
+   */
+  shopifyApp?: {
+    client_id: string;
+    client_secret: string;
+    installed?: boolean;
+    tokenLifetimeSeconds?: number;
+  };
 }
 
 /** One bulk operation of the server: its file, its bulk query, and how far it has got. */
@@ -115,6 +134,8 @@ export interface RecordedRequest {
   body?: unknown;
   /** The request's headers, names in lower case. */
   headers: Record<string, string | string[] | undefined>;
+  /** The Content-Type header, as sent. */
+  contentType?: string;
 }
 
 export interface PlatformServer {
@@ -126,7 +147,8 @@ export interface PlatformServer {
 }
 
 function platformOf(path: string): Platform | undefined {
-  if (path.startsWith("/admin/api/") || path.startsWith("/shopify-bulk/")) return "shopify";
+  if (path.startsWith("/admin/api/") || path.startsWith("/admin/oauth/") || path.startsWith("/shopify-bulk/"))
+    return "shopify";
   if (path.startsWith("/open_api/")) return "tiktok_ads";
   if (path.startsWith("/oauth/") || path.includes("/customers/")) return "google_ads";
   if (/^\/v\d+\.\d+\//.test(path)) return "facebook_ads";
@@ -225,6 +247,8 @@ export async function startPlatformServer(
   /** The OAuth client each issued Google access token belongs to. */
   const googleClients = new Map<string, string>();
   let currentBulk: string | undefined;
+  /** Tokens issued by the client credentials grant, and when each expires (ms). */
+  const issuedShopifyTokens = new Map<string, number>();
   let url = "";
 
   const faultFor = (platform: Platform, path: string) =>
@@ -262,6 +286,7 @@ export async function startPlatformServer(
       params,
       body,
       headers: { ...request.headers },
+      ...(request.headers["content-type"] ? { contentType: request.headers["content-type"] } : {}),
     });
     const fault = faultFor(platform, target.pathname);
     if (fault?.kind === "429")
@@ -308,7 +333,12 @@ export async function startPlatformServer(
       response.end();
       return;
     }
-    if (fault?.kind === "expired" || request.headers["x-shopify-access-token"] !== TOKENS.shopify)
+    if (new URL(request.url ?? "/", url).pathname === "/admin/oauth/access_token")
+      return shopifyAccessToken(request, response, body as unknown as Record<string, unknown> | undefined);
+    const token = String(request.headers["x-shopify-access-token"] ?? "");
+    const issuedUntil = issuedShopifyTokens.get(token);
+    const accepted = token === TOKENS.shopify || (issuedUntil !== undefined && Date.now() < issuedUntil);
+    if (fault?.kind === "expired" || !accepted)
       return json(response, 401, {
         errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
       });
@@ -412,6 +442,40 @@ export async function startPlatformServer(
       },
       extensions,
     });
+  }
+
+  /** The client credentials grant (shopify.dev, "Using the client credentials grant"). */
+  function shopifyAccessToken(
+    request: IncomingMessage,
+    response: ServerResponse,
+    form: Record<string, unknown> | undefined,
+  ) {
+    if (request.method !== "POST") return json(response, 405, { error: "method not allowed" });
+    const app = options.shopifyApp ?? TOKENS.shopifyApp;
+    if (form?.grant_type !== "client_credentials")
+      return json(response, 400, {
+        error: "unsupported_grant_type",
+        error_description: "grant_type must be client_credentials",
+      });
+    if (form.client_id !== app.client_id)
+      return json(response, 400, {
+        error: "invalid_request",
+        error_description: "No Shopify app has this client_id",
+      });
+    if (form.client_secret !== app.client_secret)
+      return json(response, 400, {
+        error: "invalid_client",
+        error_description: "Client authentication failed",
+      });
+    if (options.shopifyApp?.installed === false)
+      return json(response, 400, {
+        error: "app_not_installed",
+        error_description: "The app is not installed on this shop",
+      });
+    const lifetime = options.shopifyApp?.tokenLifetimeSeconds ?? 86399;
+    const token = `shpat_cc_${randomUUID().replaceAll("-", "")}`;
+    issuedShopifyTokens.set(token, Date.now() + lifetime * 1000);
+    return json(response, 200, { access_token: token, scope: SHOPIFY_APP_SCOPES, expires_in: lifetime });
   }
 
   /** bulkOperationRunQuery: the orders of the inline search, written as Shopify's JSONL (children on their own lines). */

@@ -237,9 +237,10 @@ export const shopifyConnector: Connector = {
   label: "Shopify",
   async run(context) {
     const settings = context.settings.shopify;
-    const accessToken = await requireSecret(context, "shopify", "shopifyAccessToken");
+    // An Admin API token, or a Dev Dashboard app's client id and secret (exchanged once, before the first query).
+    const credentials = await requireSecret(context, "shopify", "shopifyAccessToken");
     const api = new ShopifyApi(
-      { ...settings, shopDomain: shopDomainOf(settings), accessToken },
+      { ...settings, shopDomain: shopDomainOf(settings), credentials },
       context.io,
       retryPolicy(context.settings),
       context.log,

@@ -4,12 +4,16 @@
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
 // afford, and again after a THROTTLED answer. Requests reach `baseUrl` instead of the shop when it is set (the
 // local servers of the tests and the demo) through the client's customFetchApi. A backfill's bulk operations (orders,
-// customers, products) are run and regrouped by shopify-bulk.ts.
+// customers, products) are run and regrouped by shopify-bulk.ts. The shopifyAccessToken secret is an Admin API
+// token (a custom app made in the admin before 2026), or a Dev Dashboard app's {"client_id","client_secret"} as
+// JSON, exchanged once per client (so once per run) through the client credentials grant (POST
+// /admin/oauth/access_token, form-encoded; the token lasts 24 hours) before the first query.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
+import { type ClientCredentials, parseClientCredentials, requestToken } from "./oauth.ts";
 import {
   bulkCustomersQuery,
   bulkOrdersQuery,
@@ -23,10 +27,15 @@ import {
 export interface ShopifyApiSettings {
   shopDomain: string;
   apiVersion: string;
-  accessToken: string;
+  /** The shopifyAccessToken secret's text: an Admin API access token, or {"client_id","client_secret"} as JSON. */
+  credentials: string;
   pageSize: number;
   baseUrl?: string;
 }
+
+/** The scopes the connector's queries need; read_all_orders only for orders created more than 60 days ago. */
+export const SHOPIFY_SCOPES =
+  "read_orders, read_all_orders (orders older than 60 days), read_customers and read_products";
 
 export interface ThrottleStatus {
   maximumAvailable: number;
@@ -212,53 +221,122 @@ export function legacyId(gid: string | null | undefined): string | null {
 }
 
 export class ShopifyApi {
-  private readonly client: ReturnType<typeof createAdminApiClient>;
+  /** Shopify's client, once the token is known (one exchange, however many requests wait for it). */
+  private client: Promise<ReturnType<typeof createAdminApiClient>> | undefined;
   private lastThrottle: ThrottleStatus | undefined;
   /** The cost of the last page, the estimate of the next one. */
   private lastCost = 0;
   /** Every wait for the cost bucket, for the run's metrics and the tests. */
   readonly throttleWaitsMs: number[] = [];
   private readonly bulk: ShopifyBulkOperations;
+  /** Set when the secret is a Dev Dashboard app's client id and secret rather than a token. */
+  private readonly app: ClientCredentials | undefined;
 
   constructor(
     private readonly settings: ShopifyApiSettings,
     private readonly io: ApiIo,
     private readonly retry: RetryPolicy,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     this.bulk = new ShopifyBulkOperations(
       <Data>(query: string, variables: Record<string, unknown>) => this.request<Data>(query, variables),
       io,
       retry,
     );
-    const base = settings.baseUrl ? new URL(settings.baseUrl) : undefined;
-    this.client = createAdminApiClient({
-      storeDomain: settings.shopDomain,
-      apiVersion: settings.apiVersion,
-      accessToken: settings.accessToken,
+    this.app = parseClientCredentials(settings.credentials, "shopify", "shopifyAccessToken");
+  }
+
+  /** A URL on the shop (https://<shopDomain>/…), moved to `baseUrl` when that is set (its path prefixed). */
+  private target(url: string): string {
+    const target = new URL(url);
+    if (this.settings.baseUrl) {
+      const base = new URL(this.settings.baseUrl);
+      target.protocol = base.protocol;
+      target.host = base.host;
+      target.pathname = `${base.pathname.replace(/\/$/, "")}${target.pathname}`;
+    }
+    return target.toString();
+  }
+
+  /** Shopify's client, made on the first request with the token (exchanged then when the secret is an app's). */
+  private adminClient(): Promise<ReturnType<typeof createAdminApiClient>> {
+    this.client ??= this.createClient();
+    return this.client;
+  }
+
+  private async createClient(): Promise<ReturnType<typeof createAdminApiClient>> {
+    const accessToken = this.app ? await this.exchange(this.app) : this.settings.credentials.trim();
+    const { apiVersion } = this.settings;
+    return createAdminApiClient({
+      storeDomain: this.settings.shopDomain,
+      apiVersion,
+      accessToken,
       retries: 0,
       logger: (entry) => {
         if (entry.type === "Unsupported_Api_Version")
-          log.warn("Shopify API version is not among the supported ones", { version: settings.apiVersion });
+          this.log.warn("Shopify API version is not among the supported ones", { version: apiVersion });
       },
       customFetchApi: async (input, init) => {
-        const target = new URL(String(input));
-        if (base) {
-          target.protocol = base.protocol;
-          target.host = base.host;
-          target.pathname = `${base.pathname.replace(/\/$/, "")}${target.pathname}`;
-        }
         const sent = await sendWithRetry(
           "shopify",
-          io,
-          retry,
-          target.toString(),
+          this.io,
+          this.retry,
+          this.target(String(input)),
           init as RequestInit,
           "Shopify GraphQL",
         );
         return sent.response;
       },
     });
+  }
+
+  /**
+   * The client credentials grant: the app's id and secret for an access token of the shop the app is installed
+   * on. A refusal (400, 401, 403: a wrong id or secret, an app not installed on the shop or not the shop
+   * owner's) is a credential only a person can fix; 429 and 5xx are retried by the shared layer.
+   */
+  private async exchange(app: ClientCredentials): Promise<string> {
+    const shop = this.settings.shopDomain;
+    const answer = await requestToken(
+      "shopify",
+      this.io,
+      this.retry,
+      this.target(`https://${shop}/admin/oauth/access_token`),
+      {
+        fields: { grant_type: "client_credentials", ...app },
+        encoding: "form",
+        describe: "Shopify access token request",
+      },
+    );
+    const said = answer.detail ? `: ${answer.detail}` : "";
+    if (answer.status === 400 || answer.status === 401 || answer.status === 403)
+      throw new PlatformAuthError(
+        "shopify",
+        `reconnect Shopify: Shopify refused the client credentials grant of the Dev Dashboard app in the shopifyAccessToken secret (HTTP ${answer.status}${said}); check that the secret holds the app's client id and secret as {"client_id","client_secret"} (Dev Dashboard → the app → Settings), that the app is installed on ${shop} and belongs to the same organization as the shop, and that its released version has the scopes ${SHOPIFY_SCOPES}`,
+      );
+    if (answer.status === 404)
+      throw new PlatformApiError(
+        "shopify",
+        `Shopify has no shop at ${shop} (HTTP 404 from /admin/oauth/access_token); check connectors.shopify.shopDomain`,
+        404,
+      );
+    if (answer.status < 200 || answer.status >= 300)
+      throw new PlatformApiError(
+        "shopify",
+        `Shopify access token request: HTTP ${answer.status}${said}`,
+        answer.status,
+      );
+    if (!answer.accessToken)
+      throw new PlatformApiError(
+        "shopify",
+        "Shopify answered the access token request without an access_token",
+      );
+    this.log.info("Shopify access token obtained with the app's client credentials", {
+      event: "shopify.token",
+      scope: typeof answer.body.scope === "string" ? answer.body.scope : undefined,
+      expiresInSeconds: typeof answer.body.expires_in === "number" ? answer.body.expires_in : undefined,
+    });
+    return answer.accessToken;
   }
 
   /** Every order updated at or after `since`, page by page, oldest update first. */
@@ -383,7 +461,8 @@ export class ShopifyApi {
         this.throttleWaitsMs.push(wait);
         await this.io.sleep(Math.min(wait, this.retry.maxDelayMs));
       }
-      const answer = (await this.client.request(query, { variables })) as GraphQlAnswer<Data>;
+      const client = await this.adminClient();
+      const answer = (await client.request(query, { variables })) as GraphQlAnswer<Data>;
       const cost = answer.extensions?.cost;
       if (cost?.throttleStatus) this.lastThrottle = cost.throttleStatus;
       if (cost?.requestedQueryCost !== undefined) this.lastCost = cost.requestedQueryCost;
@@ -393,7 +472,9 @@ export class ShopifyApi {
       if (status === 401 || status === 403) {
         throw new PlatformAuthError(
           "shopify",
-          `reconnect Shopify: the Admin API refused the access token (HTTP ${status}) — it was revoked or the app was uninstalled, or it lacks the read_orders scope; create a new token in the custom app and put it in the shopifyAccessToken secret`,
+          this.app
+            ? `reconnect Shopify: the Admin API refused the access token obtained with the Dev Dashboard app's client credentials (HTTP ${status}) — the app was uninstalled from ${this.settings.shopDomain}, or its released version lacks the scopes ${SHOPIFY_SCOPES}; install the app on the shop again or release a version with those scopes`
+            : `reconnect Shopify: the Admin API refused the access token (HTTP ${status}) — it was revoked or the app was uninstalled, or it lacks the read_orders scope; create a new token in the custom app and put it in the shopifyAccessToken secret`,
         );
       }
       const throttled = errors?.graphQLErrors?.some((error) => error.extensions?.code === "THROTTLED");
