@@ -371,7 +371,7 @@ export const SECRET_OPTIONS = {
     env: ["PULSE_SHOPIFY_ACCESS_TOKEN"],
     defaultHelp: "<work dir>/secrets/shopify-access-token (cloud: Secret Manager)",
     schema: z.string().min(8),
-    help: "Shopify Admin API access token (shpat_…) of the custom app, when the Shopify connector is on",
+    help: 'Shopify Admin API access token (shpat_…) of an admin custom app, or a Dev Dashboard app\'s {"client_id","client_secret"} as JSON, when the Shopify connector is on',
   }),
   metaAccessToken: option({
     env: ["PULSE_META_ACCESS_TOKEN"],

@@ -1,11 +1,15 @@
 // The Shopify connector with a Dev Dashboard app instead of an admin custom app's token: README, Connectors
-// (Credentials, `shopifyAccessToken`). The secret holds the app's {"client_id","client_secret"} as JSON; each run
+// (Credentials, `shopifyAccessToken`: "a Dev Dashboard app installed on the shop" — the not-installed refusal;
+// "its released version with read_orders …" — the scopes the refusal names; "its client id and secret … as JSON"
+// — the secret file read here; "exchanged once a run for a token (the client credentials grant)" — one exchange
+// per run, in the documented form). The secret holds the app's {"client_id","client_secret"} as JSON; each run
 // exchanges it once through the client credentials grant (shopify.dev, "Using the client credentials grant": POST
 // https://{shop}.myshopify.com/admin/oauth/access_token, application/x-www-form-urlencoded, grant_type,
 // client_id and client_secret) against the local server, which issues tokens its GraphQL endpoint accepts. The app's
 // id and secret are generated here; the expected rows and totals come from the fixture objects.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -205,8 +209,12 @@ describe("a refused or failing client credentials grant", () => {
       assert.match(message, /shopifyAccessToken secret/);
       assert.match(message, /client id and secret .*Dev Dashboard/);
       assert.match(message, new RegExp(`installed on ${SHOP.replaceAll(".", "\\.")}`));
-      for (const scope of ["read_orders", "read_all_orders", "read_customers", "read_products"])
-        assert.match(message, new RegExp(`\\b${scope}\\b`), scope);
+      // The scopes the README's Credentials row asks the app's version for are those the finding names.
+      const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+      const row = readme.split("\n").find((line) => line.startsWith("| `shopifyAccessToken`")) ?? "";
+      const scopes = [...row.matchAll(/`(read_[a-z_]+)`/g)].map((match) => match[1] ?? "");
+      assert.deepEqual(scopes, ["read_orders", "read_all_orders", "read_customers", "read_products"]);
+      for (const scope of scopes) assert.match(message, new RegExp(`\\b${scope}\\b`), scope);
       // A refusal is not retried: one exchange by ingest, one by check-sources, no wait.
       assert.equal(bench.server.requests.filter((request) => request.path === TOKEN_PATH).length, 2);
       assert.deepEqual(bench.sleeps, []);
