@@ -219,7 +219,7 @@ variable "google_ads_send_developer_token" {
 }
 
 variable "connector_credentials" {
-  description = "The enabled connectors' credentials, by secret: shopify_access_token, meta_access_token, tiktok_access_token, google_ads_oauth (JSON), google_ads_developer_token only when google_ads_send_developer_token is on, and airbyte_api_token (the Airbyte application's client_id and client_secret as JSON) when airbyte_sync is on. Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
+  description = "The enabled connectors' credentials, by secret: shopify_access_token (an admin custom app's token, or a Dev Dashboard app's client_id and client_secret as JSON), meta_access_token, tiktok_access_token, google_ads_oauth (JSON), google_ads_developer_token only when google_ads_send_developer_token is on, and airbyte_api_token (the Airbyte application's client_id and client_secret as JSON) when airbyte_sync is on. Written to Secret Manager and never to the Terraform state (ephemeral, write-only)."
   type        = map(string)
   default     = {}
   sensitive   = true

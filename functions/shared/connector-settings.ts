@@ -25,8 +25,8 @@ const ShopifyFields = z.strictObject({
   shopDomain: z.string().regex(MYSHOPIFY_DOMAIN, SHOP_DOMAIN_HELP).optional(),
   apiVersion: z
     .string()
-    .regex(/^\d{4}-\d{2}$/, "expected a version such as 2025-10")
-    .default("2025-10"),
+    .regex(/^\d{4}-\d{2}$/, "expected a version such as 2026-10")
+    .default("2026-10"),
   /** Orders per GraphQL page (Shopify allows 250). */
   pageSize: z.number().int().min(1).max(250).default(100),
   /** On the first run (no cursor yet), orders updated in this many days before the run date are pulled. */

@@ -30,12 +30,14 @@ describe("connector settings", () => {
     assert.equal(connectors.tiktok_ads.lookbackDays, 7);
   });
 
-  it("asks Google Ads for v25 unless set: Google switched v22 off on 7 October 2026", () => {
+  it("asks Google Ads for v25 and Shopify for 2026-10 unless set: Google switched v22 off on 7 October 2026", () => {
     // Google sunsets each Google Ads API version about a year after its release; a request to a switched-off
     // version fails. v23 to v25 are served in December 2026.
     const { connectors } = loadConfig({ env: {}, cwd: "/tmp" });
     assert.equal(connectors.google_ads.apiVersion, "v25");
     assert.equal(connectors.facebook_ads.apiVersion, "v24.0");
+    // Shopify serves a stable version for a year: 2026-10 is the newest of December 2026 (2025-10's year is up).
+    assert.equal(connectors.shopify.apiVersion, "2026-10");
   });
 
   it("has the retry, throttle and bulk defaults the README's Connectors section gives, the polls within ingest's timeout", () => {
