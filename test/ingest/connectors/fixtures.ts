@@ -245,3 +245,39 @@ export function expectedSpend(data: PlatformData): Map<string, number> {
     add(`${row.segments?.date}|google_ads`, Number(row.metrics?.costMicros) / 1e6);
   return spend;
 }
+
+/** The platforms' data of `seed` with one Shopify customer and one product (with a variant) besides the orders. */
+export function withShopifySnapshots(seed: number): PlatformData {
+  return {
+    ...buildPlatformData(seed),
+    shopifyCustomers: [
+      {
+        id: "gid://shopify/Customer/5001",
+        email: "a@example.test",
+        phone: null,
+        firstName: "A",
+        lastName: "B",
+        createdAt: "2026-11-01T10:00:00Z",
+        updatedAt: "2026-11-20T10:00:00Z",
+        numberOfOrders: "2",
+        amountSpent: { amount: "40.00", currencyCode: "USD" },
+        emailMarketingConsent: null,
+        defaultAddress: null,
+      },
+    ],
+    shopifyProducts: [
+      {
+        id: "gid://shopify/Product/6001",
+        title: "Candle",
+        productType: "Candle",
+        vendor: "Maison Test",
+        status: "ACTIVE",
+        createdAt: "2026-01-01T00:00:00Z",
+        updatedAt: "2026-11-19T00:00:00Z",
+        variants: {
+          nodes: [{ id: "gid://shopify/ProductVariant/7001", sku: "C-1", price: "20.00", title: "Small" }],
+        },
+      },
+    ],
+  };
+}

@@ -9,6 +9,7 @@ import type { RecordedRequest } from "../../../tools/demo-apis/server.ts";
 import { TOKENS } from "../../../tools/demo-apis/server.ts";
 import {
   buildPlatformData,
+  withShopifySnapshots,
   GOOGLE_CUSTOMER,
   META_ACCOUNTS,
   RUN_DATE,
@@ -19,38 +20,8 @@ import { type Bench, openBench } from "./harness.ts";
 const LOOKBACK_START = "2026-11-15"; // seven days ending on RUN_DATE (2026-11-21), the bench's lookbackDays
 
 describe("the README's table of connectors: what each asks for", () => {
-  const data = {
-    ...buildPlatformData(41),
-    shopifyCustomers: [
-      {
-        id: "gid://shopify/Customer/5001",
-        email: "a@example.test",
-        phone: null,
-        firstName: "A",
-        lastName: "B",
-        createdAt: "2026-11-01T10:00:00Z",
-        updatedAt: "2026-11-20T10:00:00Z",
-        numberOfOrders: "2",
-        amountSpent: { amount: "40.00", currencyCode: "USD" },
-        emailMarketingConsent: null,
-        defaultAddress: null,
-      },
-    ],
-    shopifyProducts: [
-      {
-        id: "gid://shopify/Product/6001",
-        title: "Candle",
-        productType: "Candle",
-        vendor: "Maison Test",
-        status: "ACTIVE",
-        createdAt: "2026-01-01T00:00:00Z",
-        updatedAt: "2026-11-19T00:00:00Z",
-        variants: {
-          nodes: [{ id: "gid://shopify/ProductVariant/7001", sku: "C-1", price: "20.00", title: "Small" }],
-        },
-      },
-    ],
-  };
+  const data = withShopifySnapshots(41);
+
   let bench: Bench;
   let result: ConnectorsResult;
   const of = (platform: RecordedRequest["platform"]) =>

@@ -20,8 +20,15 @@ import { addDays, localDate } from "../../../functions/lib/calendar.ts";
 import { createLogger } from "../../../functions/lib/logger.ts";
 import { localSecrets } from "../../../functions/runtime/local-ports.ts";
 import { loadConfig } from "../../../functions/shared/config.ts";
-import type { PlatformData, RecordedRequest } from "../../../tools/demo-apis/server.ts";
-import { buildPlatformData, inReconciliationWindow, PULL_ALL, RUN_DATE, TIMEZONE } from "./fixtures.ts";
+import type { RecordedRequest } from "../../../tools/demo-apis/server.ts";
+import {
+  buildPlatformData,
+  inReconciliationWindow,
+  PULL_ALL,
+  RUN_DATE,
+  TIMEZONE,
+  withShopifySnapshots,
+} from "./fixtures.ts";
 import { ALL_SECRETS, type Bench, openBench } from "./harness.ts";
 
 const ONLY_SHOPIFY = {
@@ -37,41 +44,6 @@ function generatedApp() {
   return {
     client_id: randomBytes(16).toString("hex"),
     client_secret: `shpss_${randomBytes(16).toString("hex")}`,
-  };
-}
-
-function withData(seed: number): PlatformData {
-  return {
-    ...buildPlatformData(seed),
-    shopifyCustomers: [
-      {
-        id: "gid://shopify/Customer/5001",
-        email: "a@example.test",
-        phone: null,
-        firstName: "A",
-        lastName: "B",
-        createdAt: "2026-11-01T10:00:00Z",
-        updatedAt: "2026-11-20T10:00:00Z",
-        numberOfOrders: "2",
-        amountSpent: { amount: "40.00", currencyCode: "USD" },
-        emailMarketingConsent: null,
-        defaultAddress: null,
-      },
-    ],
-    shopifyProducts: [
-      {
-        id: "gid://shopify/Product/6001",
-        title: "Candle",
-        productType: "Candle",
-        vendor: "Maison Test",
-        status: "ACTIVE",
-        createdAt: "2026-01-01T00:00:00Z",
-        updatedAt: "2026-11-19T00:00:00Z",
-        variants: {
-          nodes: [{ id: "gid://shopify/ProductVariant/7001", sku: "C-1", price: "20.00", title: "Small" }],
-        },
-      },
-    ],
   };
 }
 
@@ -97,7 +69,7 @@ async function rawRows(bench: Bench): Promise<string[]> {
 }
 
 describe("Shopify with a Dev Dashboard app's client credentials", () => {
-  const data = withData(31);
+  const data = withShopifySnapshots(31);
   const app = generatedApp();
   let withToken: Bench;
   let withApp: Bench;
@@ -189,7 +161,7 @@ describe("a refused or failing client credentials grant", () => {
   it("a wrong client secret is a critical connector_auth finding naming the fix; no secret in any log line or finding", async () => {
     const app = generatedApp();
     const wrong = { client_id: app.client_id, client_secret: `shpss_${randomBytes(16).toString("hex")}` };
-    const bench = await openBench(withData(32), { shopifyApp: app });
+    const bench = await openBench(withShopifySnapshots(32), { shopifyApp: app });
     const lines: string[] = [];
     const log = createLogger({ format: "json", minLevel: "debug", write: (line) => lines.push(line) });
     try {
@@ -233,7 +205,7 @@ describe("a refused or failing client credentials grant", () => {
 
   it("an app not installed on the shop is refused with Shopify's reason and the same fix", async () => {
     const app = generatedApp();
-    const bench = await openBench(withData(33), { shopifyApp: { ...app, installed: false } });
+    const bench = await openBench(withShopifySnapshots(33), { shopifyApp: { ...app, installed: false } });
     try {
       const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, {
         ...ALL_SECRETS,
@@ -250,7 +222,7 @@ describe("a refused or failing client credentials grant", () => {
   });
 
   it("a secret that is not the app's JSON is an auth finding that names the secret, never its text", async () => {
-    const bench = await openBench(withData(34));
+    const bench = await openBench(withShopifySnapshots(34));
     const text = `{"client_id": "${randomBytes(8).toString("hex")}", "secret": "shpss_${randomBytes(8).toString("hex")}"}`;
     try {
       const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, { ...ALL_SECRETS, shopifyAccessToken: text });
@@ -269,7 +241,7 @@ describe("a refused or failing client credentials grant", () => {
 
   it("the exchange is retried as any request: a 503, then a 429 with Retry-After, then the token", async () => {
     const app = generatedApp();
-    const bench = await openBench(withData(35), {
+    const bench = await openBench(withShopifySnapshots(35), {
       shopifyApp: app,
       faults: [
         { platform: "shopify", request: 1, kind: "503", path: TOKEN_PATH },
@@ -294,7 +266,9 @@ describe("a refused or failing client credentials grant", () => {
   it("a token the Admin API no longer accepts is a finding about the app: its installation and scopes", async () => {
     const app = generatedApp();
     // The server's tokens expire at once here (Shopify's last 24 hours: expires_in 86399).
-    const bench = await openBench(withData(36), { shopifyApp: { ...app, tokenLifetimeSeconds: 0 } });
+    const bench = await openBench(withShopifySnapshots(36), {
+      shopifyApp: { ...app, tokenLifetimeSeconds: 0 },
+    });
     try {
       const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, {
         ...ALL_SECRETS,
