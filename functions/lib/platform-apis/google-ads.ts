@@ -4,6 +4,7 @@
 // batches, no pages), with the login-customer-id header when set; cost comes in micros. Google sunset developer
 // tokens on 9 September 2026: API access is that of the Google Cloud project owning the OAuth client, and the
 // developer-token header, ignored by the API servers, is sent only when an older setup still has a token.
+import { requestToken } from "./oauth.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
@@ -110,33 +111,28 @@ export class GoogleAdsApi {
 
   private async token(): Promise<string> {
     if (this.accessToken) return this.accessToken;
-    const { response } = await sendWithRetry(
+    const answer = await requestToken(
       "google_ads",
       this.io,
       this.retry,
       this.settings.tokenUrl ?? GOOGLE_TOKEN_URL,
       {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "refresh_token", ...this.settings.oauth }).toString(),
+        fields: { grant_type: "refresh_token", ...this.settings.oauth },
+        encoding: "form",
+        describe: "Google OAuth token",
       },
-      "Google OAuth token",
     );
-    const body = (await readJson("google_ads", response, "Google OAuth token")) as {
-      access_token?: string;
-      error?: string;
-      error_description?: string;
-    };
-    if (response.ok && body.access_token) return (this.accessToken = body.access_token);
-    if (body.error === "invalid_grant" || body.error === "invalid_client" || response.status === 401)
+    if (answer.accessToken) return (this.accessToken = answer.accessToken);
+    const error = typeof answer.body.error === "string" ? answer.body.error : "";
+    if (error === "invalid_grant" || error === "invalid_client" || answer.status === 401)
       throw new PlatformAuthError(
         "google_ads",
-        `reconnect Google Ads: Google refused the OAuth refresh token (${body.error}: ${body.error_description ?? "no description"}); authorise again with the https://www.googleapis.com/auth/adwords scope and put the new refresh token in the googleAdsOauth secret`,
+        `reconnect Google Ads: Google refused the OAuth refresh token (${answer.detail}); authorise again with the https://www.googleapis.com/auth/adwords scope and put the new refresh token in the googleAdsOauth secret`,
       );
     throw new PlatformApiError(
       "google_ads",
-      `Google OAuth token: HTTP ${response.status} ${body.error ?? ""}`,
-      response.status,
+      `Google OAuth token: HTTP ${answer.status} ${error}`,
+      answer.status,
     );
   }
 
