@@ -7,7 +7,38 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { datasetFile, datasetForOrders, generatorFingerprint } from "../../tools/bench-data.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
+import {
+  datasetFile,
+  datasetForOrders,
+  generatorFingerprint,
+  writeCompacted,
+} from "../../tools/bench-data.ts";
+
+/** Each row group's row count, the column types and a digest of the rows of `table` in the database at `path`. */
+async function describeTable(path: string, table: string) {
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  try {
+    const connection = await instance.connect();
+    const rowGroups = await connection.runAndReadAll(
+      `SELECT max(count)::INTEGER AS row_count FROM pragma_storage_info('${table}')
+       GROUP BY row_group_id ORDER BY row_group_id`,
+    );
+    const types = await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
+    const digest = await connection.runAndReadAll(
+      `SELECT count(*)::INTEGER AS row_count, sum(hash(id, note))::VARCHAR AS digest,
+              bool_and(id = previous_id + 1 OR previous_id IS NULL) AS in_order
+       FROM (SELECT id, note, lag(id) OVER () AS previous_id FROM ${table})`,
+    );
+    return {
+      rowGroups: rowGroups.getRowObjectsJS().map((row) => Number(row.row_count)),
+      types: types.getRowObjectsJS(),
+      rows: digest.getRowObjectsJS()[0],
+    };
+  } finally {
+    instance.closeSync();
+  }
+}
 
 describe("bench datasets", () => {
   it("name the file by history, daily volume and the generator's fingerprint, which follows its sources", async () => {
@@ -31,6 +62,42 @@ describe("bench datasets", () => {
     // The real generator's fingerprint is stable between calls.
     assert.match(generatorFingerprint(), /^[0-9a-f]{8}$/);
     assert.equal(generatorFingerprint(), generatorFingerprint());
+  });
+
+  it("are copied with full row groups, the rows, their order and the column types unchanged", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulse-bench-compact-"));
+    const generated = join(dir, "generated.duckdb");
+    const compacted = join(dir, "compacted.duckdb");
+    try {
+      const instance = await DuckDBInstance.create(generated);
+      try {
+        const connection = await instance.connect();
+        await connection.run("CREATE SCHEMA raw");
+        await connection.run("CREATE TABLE raw.orders (id BIGINT, note VARCHAR)");
+        // As the demo generator writes: an appender flushed every 200,000 rows, each flush ending a row group.
+        const appender = await connection.createAppender("orders", "raw");
+        for (let id = 1; id <= 450_000; id += 1) {
+          appender.appendBigInt(BigInt(id));
+          appender.appendVarchar(`order ${id % 977} of the day`);
+          appender.endRow();
+          if (id % 200_000 === 0) appender.flushSync();
+        }
+        appender.closeSync();
+        await connection.run("CHECKPOINT");
+        await writeCompacted(connection, "raw", compacted);
+      } finally {
+        instance.closeSync();
+      }
+      const before = await describeTable(generated, "raw.orders");
+      assert.deepEqual(before.rowGroups, [122_880, 77_120, 122_880, 77_120, 50_000]);
+      const after = await describeTable(compacted, "raw.orders");
+      assert.deepEqual(after.rowGroups, [122_880, 122_880, 122_880, 81_360]);
+      assert.deepEqual(after.types, before.types);
+      assert.deepEqual(after.rows, { ...before.rows, row_count: 450_000, in_order: true });
+      await assert.rejects(stat(`${compacted}.wal`), /ENOENT/, "detached whole: nothing left in a log");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("give data of other daily volumes other files, even where the volumes round alike", () => {
