@@ -114,6 +114,10 @@ export async function writeCompacted(
     { schema },
   );
   const tables = reader.getRowObjectsJS().map((row) => String(row.table_name));
+  const settings = await connection.runAndReadAll(
+    "SELECT current_setting('threads') AS threads, current_setting('preserve_insertion_order') AS ordered",
+  );
+  const before = settings.getRowObjectsJS()[0] ?? {};
   await connection.run(`ATTACH ${sqlString(target)} AS pulse_compacted`);
   try {
     await connection.run("SET threads = 1");
@@ -125,8 +129,9 @@ export async function writeCompacted(
       );
     }
   } finally {
-    await connection.run("RESET threads");
-    await connection.run("RESET preserve_insertion_order");
+    // As they were: the warehouse's connections insert unordered (statements.ts UNORDERED_INSERTS).
+    await connection.run(`SET threads = ${Number(before.threads)}`);
+    await connection.run(`SET preserve_insertion_order = ${String(before.ordered) === "true"}`);
     await connection.run("DETACH pulse_compacted");
   }
 }

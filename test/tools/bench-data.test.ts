@@ -84,7 +84,14 @@ describe("bench datasets", () => {
         }
         appender.closeSync();
         await connection.run("CHECKPOINT");
+        // As the warehouse's connections run (statements.ts): left so after the copy.
+        await connection.run("SET preserve_insertion_order = false");
+        const settings =
+          "SELECT current_setting('threads') AS threads, current_setting('preserve_insertion_order') AS ordered";
+        const before = (await connection.runAndReadAll(settings)).getRowObjectsJson();
         await writeCompacted(connection, "raw", compacted);
+        assert.deepEqual((await connection.runAndReadAll(settings)).getRowObjectsJson(), before);
+        assert.equal(String(before[0]?.ordered), "false");
       } finally {
         instance.closeSync();
       }
