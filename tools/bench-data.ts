@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { quoteString } from "../functions/adapters/warehouse/duckdb/dialect/nodes.ts";
+import { quoteIdentifier, tableName } from "../functions/adapters/warehouse/duckdb/statements.ts";
 import { DuckDbWarehouse } from "../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../functions/demo/generate.ts";
 import { growthFactor } from "../functions/demo/seasonality.ts";
@@ -118,15 +120,14 @@ export async function writeCompacted(
     "SELECT current_setting('threads') AS threads, current_setting('preserve_insertion_order') AS ordered",
   );
   const before = settings.getRowObjectsJS()[0] ?? {};
-  await connection.run(`ATTACH ${sqlString(target)} AS pulse_compacted`);
+  await connection.run(`ATTACH ${quoteString(target)} AS pulse_compacted`);
   try {
     await connection.run("SET threads = 1");
     await connection.run("SET preserve_insertion_order = true");
-    await connection.run(`CREATE SCHEMA pulse_compacted.${quoted(schema)}`);
+    await connection.run(`CREATE SCHEMA pulse_compacted.${quoteIdentifier(schema)}`);
     for (const table of tables) {
-      await connection.run(
-        `CREATE TABLE pulse_compacted.${quoted(schema)}.${quoted(table)} AS SELECT * FROM ${quoted(schema)}.${quoted(table)}`,
-      );
+      const name = tableName(schema, table);
+      await connection.run(`CREATE TABLE pulse_compacted.${name} AS SELECT * FROM ${name}`);
     }
   } finally {
     // As they were: the warehouse's connections insert unordered (statements.ts UNORDERED_INSERTS).
@@ -135,9 +136,6 @@ export async function writeCompacted(
     await connection.run("DETACH pulse_compacted");
   }
 }
-
-const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The cached raw DuckDB file of `dataset`, generated first when missing; `seconds` is null on a cache hit. */
 export async function cachedDataset(

@@ -88,10 +88,10 @@ describe("bench datasets", () => {
         await connection.run("SET preserve_insertion_order = false");
         const settings =
           "SELECT current_setting('threads') AS threads, current_setting('preserve_insertion_order') AS ordered";
-        const before = (await connection.runAndReadAll(settings)).getRowObjectsJson();
+        const settingsBefore = (await connection.runAndReadAll(settings)).getRowObjectsJson();
         await writeCompacted(connection, "raw", compacted);
-        assert.deepEqual((await connection.runAndReadAll(settings)).getRowObjectsJson(), before);
-        assert.equal(String(before[0]?.ordered), "false");
+        assert.deepEqual((await connection.runAndReadAll(settings)).getRowObjectsJson(), settingsBefore);
+        assert.equal(String(settingsBefore[0]?.ordered), "false");
       } finally {
         instance.closeSync();
       }
