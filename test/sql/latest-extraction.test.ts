@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+import { buildModels, insertRaw, metaAdDay, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
 const RUN_DATE = "2026-11-21";
 const EARLIER = "2026-11-22T03:00:00Z";
@@ -62,21 +62,8 @@ describe("staging keeps the latest extraction of each record Airbyte appends", (
     await insertRaw(
       warehouse,
       "facebook_ads_insights",
-      twice(
-        {
-          date_start: RUN_DATE,
-          date_stop: RUN_DATE,
-          account_id: "1",
-          account_currency: "USD",
-          campaign_id: "c1",
-          adset_id: "s1",
-          ad_id: "a1",
-          spend: 30,
-          impressions: 300,
-          clicks: 9,
-        },
-        { spend: 31.5, clicks: 10 },
-      ),
+      // twice() sets each row's own extraction time over metaAdDay's.
+      twice({ ...metaAdDay(RUN_DATE, EARLIER), date_stop: RUN_DATE }, { spend: 31.5, clicks: 10 }),
     );
     await insertRaw(
       warehouse,

@@ -47,6 +47,12 @@ function generatedApp() {
   };
 }
 
+/** The bench's secrets with the app's client credentials (JSON) where the Shopify access token goes. */
+const withAppSecrets = (app: ReturnType<typeof generatedApp>) => ({
+  ...ALL_SECRETS,
+  shopifyAccessToken: JSON.stringify(app),
+});
+
 const exchanges = (bench: Bench): RecordedRequest[] =>
   bench.server.requests.filter((request) => request.path === TOKEN_PATH);
 
@@ -207,10 +213,7 @@ describe("a refused or failing client credentials grant", () => {
     const app = generatedApp();
     const bench = await openBench(withShopifySnapshots(33), { shopifyApp: { ...app, installed: false } });
     try {
-      const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, {
-        ...ALL_SECRETS,
-        shopifyAccessToken: JSON.stringify(app),
-      });
+      const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, withAppSecrets(app));
       const [finding] = result.findings;
       assert.equal(finding?.check, "connector_auth");
       assert.match(finding?.message ?? "", /HTTP 400: app_not_installed/);
@@ -249,10 +252,7 @@ describe("a refused or failing client credentials grant", () => {
       ],
     });
     try {
-      const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, {
-        ...ALL_SECRETS,
-        shopifyAccessToken: JSON.stringify(app),
-      });
+      const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, withAppSecrets(app));
       assert.deepEqual(result.findings, []);
       assert.equal(bench.server.requests.filter((request) => request.path === TOKEN_PATH).length, 3);
       // The shared layer's waits: backoff from 1 s after the 503, the 429's Retry-After of 3 s.
@@ -270,10 +270,7 @@ describe("a refused or failing client credentials grant", () => {
       shopifyApp: { ...app, tokenLifetimeSeconds: 0 },
     });
     try {
-      const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, {
-        ...ALL_SECRETS,
-        shopifyAccessToken: JSON.stringify(app),
-      });
+      const result = await bench.pull(RUN_DATE, ONLY_SHOPIFY, withAppSecrets(app));
       const [finding] = result.findings;
       assert.equal(finding?.check, "connector_auth");
       assert.match(
@@ -291,7 +288,7 @@ describe("the reconciliation with a Dev Dashboard app", () => {
     const app = generatedApp();
     const data = buildPlatformData(37, RUN_DATE, 30);
     const bench = await openBench(data, { shopifyApp: app });
-    const secrets = { ...ALL_SECRETS, shopifyAccessToken: JSON.stringify(app) };
+    const secrets = withAppSecrets(app);
     const settings = { ...PULL_ALL, ...ONLY_SHOPIFY };
     try {
       assert.deepEqual((await bench.pull(RUN_DATE, settings, secrets)).findings, []);
