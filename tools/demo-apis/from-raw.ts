@@ -59,7 +59,7 @@ export function orderNode(row: Raw): ShopifyOrderNode {
     customer: customer
       ? {
           id: `gid://shopify/Customer/${String(customer.id)}`,
-          email: text(customer.email),
+          defaultEmailAddress: customer.email ? { emailAddress: text(customer.email) } : null,
           firstName: text(customer.first_name),
           lastName: text(customer.last_name),
           createdAt: text(customer.created_at),
@@ -108,8 +108,15 @@ export function customerNode(row: Raw): ShopifyCustomerNode {
   const address = parsed<Raw | null>(row.default_address, null);
   return {
     id: `gid://shopify/Customer/${String(row.id)}`,
-    email: text(row.email),
-    phone: text(row.phone),
+    // A customer without an email or phone has no default email address or phone number (null), as Shopify
+    // answers; the marketing state lives on the email address.
+    defaultEmailAddress: row.email
+      ? {
+          emailAddress: text(row.email),
+          marketingState: row.accepts_marketing ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+        }
+      : null,
+    defaultPhoneNumber: row.phone ? { phoneNumber: String(row.phone) } : null,
     firstName: text(row.first_name),
     lastName: text(row.last_name),
     createdAt: instant(row.created_at) ?? "",
@@ -119,7 +126,6 @@ export function customerNode(row: Raw): ShopifyCustomerNode {
       row.total_spent === null || row.total_spent === undefined
         ? null
         : { amount: Number(row.total_spent).toFixed(2), currencyCode: String(row.currency ?? "USD") },
-    emailMarketingConsent: { marketingState: row.accepts_marketing ? "SUBSCRIBED" : "NOT_SUBSCRIBED" },
     defaultAddress: address
       ? {
           countryCodeV2: text(address.country_code),

@@ -70,7 +70,7 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
     customer: order.customer
       ? JSON.stringify({
           id: Number(legacyId(order.customer.id)),
-          email: order.customer.email,
+          email: order.customer.defaultEmailAddress?.emailAddress ?? null,
           first_name: order.customer.firstName,
           last_name: order.customer.lastName,
           created_at: order.customer.createdAt,
@@ -136,8 +136,8 @@ export function shopifyCustomerRow(
   const address = customer.defaultAddress;
   return fullRow("shopify_customers", {
     id,
-    email: customer.email,
-    phone: customer.phone,
+    email: customer.defaultEmailAddress?.emailAddress ?? null,
+    phone: customer.defaultPhoneNumber?.phoneNumber ?? null,
     first_name: customer.firstName,
     last_name: customer.lastName,
     created_at: customer.createdAt,
@@ -145,7 +145,7 @@ export function shopifyCustomerRow(
     orders_count: String(customer.numberOfOrders ?? 0),
     total_spent: customer.amountSpent?.amount ?? null,
     currency: customer.amountSpent?.currencyCode ?? null,
-    accepts_marketing: customer.emailMarketingConsent?.marketingState === "SUBSCRIBED",
+    accepts_marketing: customer.defaultEmailAddress?.marketingState === "SUBSCRIBED",
     default_address: address
       ? JSON.stringify({
           country_code: address.countryCodeV2,

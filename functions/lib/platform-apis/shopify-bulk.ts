@@ -6,9 +6,14 @@
 // the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
 // left running is resumed when it is the same query, else cancelled before a fresh one starts.
 import { type ApiIo, PlatformApiError, type RetryPolicy, sendWithRetry } from "./http.ts";
-import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
-
-const MONEY = "shopMoney { amount currencyCode }";
+import {
+  CUSTOMER_FIELDS,
+  MONEY,
+  ORDER_CUSTOMER_FIELDS,
+  type ShopifyCustomerNode,
+  type ShopifyOrderNode,
+  type ShopifyProductNode,
+} from "./shopify.ts";
 
 /**
  * The orders query of a bulk operation: the same fields as ORDERS_QUERY, connections as edges (bulk queries
@@ -25,7 +30,7 @@ export function bulkOrdersQuery(search: string): string {
       totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
       sourceName
       customerJourneySummary { firstVisit { landingPage referrerUrl } }
-      customer { id email firstName lastName createdAt numberOfOrders }
+      ${ORDER_CUSTOMER_FIELDS}
       lineItems { edges { node {
         id sku title quantity product { id } variant { id }
         originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
@@ -44,10 +49,7 @@ export function bulkCustomersQuery(search: string): string {
   return `{
   customers(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
     edges { node {
-      id email phone firstName lastName createdAt updatedAt numberOfOrders
-      amountSpent { amount currencyCode }
-      emailMarketingConsent { marketingState }
-      defaultAddress { countryCodeV2 provinceCode city zip }
+      ${CUSTOMER_FIELDS}
     } }
   }
 }`;

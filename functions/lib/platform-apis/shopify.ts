@@ -73,7 +73,7 @@ export interface ShopifyOrderNode {
   } | null;
   customer: {
     id: string;
-    email: string | null;
+    defaultEmailAddress: { emailAddress: string | null } | null;
     firstName: string | null;
     lastName: string | null;
     createdAt: string | null;
@@ -109,15 +109,15 @@ export interface ShopifyOrderNode {
 /** A customer node as CUSTOMERS_QUERY asks for it. */
 export interface ShopifyCustomerNode {
   id: string;
-  email: string | null;
-  phone: string | null;
+  /** Customer.email, phone and emailMarketingConsent are deprecated since 2025-04 for these two. */
+  defaultEmailAddress: { emailAddress: string | null; marketingState: string | null } | null;
+  defaultPhoneNumber: { phoneNumber: string } | null;
   firstName: string | null;
   lastName: string | null;
   createdAt: string;
   updatedAt: string;
   numberOfOrders: string | number | null;
   amountSpent: { amount: string; currencyCode: string } | null;
-  emailMarketingConsent: { marketingState: string } | null;
   defaultAddress: {
     countryCodeV2: string | null;
     provinceCode: string | null;
@@ -138,15 +138,26 @@ export interface ShopifyProductNode {
   variants: { nodes: { id: string; sku: string | null; price: string | null; title: string | null }[] };
 }
 
-const MONEY = "shopMoney { amount currencyCode }";
+export const MONEY = "shopMoney { amount currencyCode }";
+
+/**
+ * A customer's fields, in CUSTOMERS_QUERY and the bulk customers query. Its email and phone come from
+ * defaultEmailAddress and defaultPhoneNumber (API 2025-04 on), not the deprecated Customer.email, phone and
+ * emailMarketingConsent.
+ */
+export const CUSTOMER_FIELDS = `id defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber }
+      firstName lastName createdAt updatedAt numberOfOrders
+      amountSpent { amount currencyCode }
+      defaultAddress { countryCodeV2 provinceCode city zip }`;
+
+/** An order's customer, in ORDERS_QUERY and the bulk orders query. */
+export const ORDER_CUSTOMER_FIELDS =
+  "customer { id defaultEmailAddress { emailAddress } firstName lastName createdAt numberOfOrders }";
 
 export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $query: String) {
   customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id email phone firstName lastName createdAt updatedAt numberOfOrders
-      amountSpent { amount currencyCode }
-      emailMarketingConsent { marketingState }
-      defaultAddress { countryCodeV2 provinceCode city zip }
+      ${CUSTOMER_FIELDS}
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -171,7 +182,7 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
       totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
       sourceName
       customerJourneySummary { firstVisit { landingPage referrerUrl } }
-      customer { id email firstName lastName createdAt numberOfOrders }
+      ${ORDER_CUSTOMER_FIELDS}
       lineItems(first: 250) {
         nodes {
           id sku title quantity product { id } variant { id }

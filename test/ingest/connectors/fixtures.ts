@@ -82,7 +82,7 @@ export function buildOrder(
     },
     customer: {
       id: `gid://shopify/Customer/${700_000 + (index % 40)}`,
-      email: `buyer${index % 40}@example.com`,
+      defaultEmailAddress: { emailAddress: `buyer${index % 40}@example.com` },
       firstName: "Ada",
       lastName: "Buyer",
       createdAt,
@@ -253,15 +253,14 @@ export function withShopifySnapshots(seed: number): PlatformData {
     shopifyCustomers: [
       {
         id: "gid://shopify/Customer/5001",
-        email: "a@example.test",
-        phone: null,
+        defaultEmailAddress: { emailAddress: "a@example.test", marketingState: "SUBSCRIBED" },
+        defaultPhoneNumber: { phoneNumber: "+16135550100" },
         firstName: "A",
         lastName: "B",
         createdAt: "2026-11-01T10:00:00Z",
         updatedAt: "2026-11-20T10:00:00Z",
         numberOfOrders: "2",
         amountSpent: { amount: "40.00", currencyCode: "USD" },
-        emailMarketingConsent: null,
         defaultAddress: null,
       },
     ],

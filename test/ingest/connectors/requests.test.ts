@@ -59,6 +59,23 @@ describe("the README's table of connectors: what each asks for", () => {
     const [orders] = byConnection("orders");
     for (const field of [/lineItems\(first: \d+\)/, /refunds \{/, /customer \{/, /shippingAddress \{/])
       assert.match(orders?.query ?? "", field);
+    // A customer's email, phone and email consent from defaultEmailAddress and defaultPhoneNumber: Customer.email,
+    // phone and emailMarketingConsent are deprecated since 2025-04.
+    const customerSelections = [
+      /customer \{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/.exec(orders?.query ?? "")?.[1] ?? "",
+      /nodes \{([^]*?)\}\s*pageInfo/.exec(byConnection("customers")[0]?.query ?? "")?.[1] ?? "",
+    ];
+    for (const selection of customerSelections) {
+      assert.match(selection, /\bdefaultEmailAddress \{ emailAddress\b/);
+      // Outside the nested selections, no email, phone or consent field of the Customer itself.
+      const ownFields = selection
+        .replace(/\{[^{}]*\}/g, "")
+        .split(/\s+/)
+        .filter(Boolean);
+      for (const deprecated of ["email", "phone", "emailMarketingConsent", "smsMarketingConsent"])
+        assert.ok(!ownFields.includes(deprecated), `${deprecated} in ${selection}`);
+    }
+    assert.match(customerSelections[1] ?? "", /\bdefaultPhoneNumber \{ phoneNumber \}/);
     // Products with their variants.
     assert.match(byConnection("products")[0]?.query ?? "", /variants\(first: \d+\)/);
     // Cursor pages: the first page asks from the start, each next one after the previous page's end cursor.

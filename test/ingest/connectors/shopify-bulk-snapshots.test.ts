@@ -19,20 +19,27 @@ const ONLY_SHOPIFY = {
 const BULK = { shopify: { initialDays: 30, bulkThresholdDays: 14, bulkPollSeconds: 5 }, ...ONLY_SHOPIFY };
 const PAGED = { shopify: { initialDays: 30, bulkThresholdDays: 30 }, ...ONLY_SHOPIFY };
 
-/** 37 customers (more than one page of 25), every third with no address or consent. */
+/**
+ * 37 customers (more than one page of 25), every third with no address, every seventh with no email address; the
+ * email and phone in Customer.defaultEmailAddress and defaultPhoneNumber, as the API answers since 2025-04.
+ */
 function customers(): ShopifyCustomerNode[] {
   return Array.from({ length: 37 }, (_, index) => ({
     id: `gid://shopify/Customer/${7000 + index}`,
-    email: `customer${index}@example.test`,
-    phone: index % 5 === 0 ? `+1555000${String(index).padStart(4, "0")}` : null,
+    defaultEmailAddress:
+      index % 7 === 0
+        ? null
+        : {
+            emailAddress: `customer${index}@example.test`,
+            marketingState: index % 2 ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+          },
+    defaultPhoneNumber: index % 5 === 0 ? { phoneNumber: `+1555000${String(index).padStart(4, "0")}` } : null,
     firstName: `First${index}`,
     lastName: `Last${index}`,
     createdAt: `2026-0${1 + (index % 9)}-1${index % 10}T10:00:00Z`,
     updatedAt: `2026-10-${String(1 + (index % 28)).padStart(2, "0")}T0${index % 10}:30:00Z`,
     numberOfOrders: String(index % 4),
     amountSpent: { amount: `${index * 12}.50`, currencyCode: "USD" },
-    emailMarketingConsent:
-      index % 3 === 0 ? null : { marketingState: index % 2 ? "SUBSCRIBED" : "NOT_SUBSCRIBED" },
     defaultAddress:
       index % 3 === 0
         ? null
@@ -103,6 +110,31 @@ describe("Shopify customers and products through bulk operations", () => {
         customers()
           .map((customer) => customer.id.replace(/\D/g, ""))
           .sort(),
+      );
+      // Each customer's email, phone and consent, as Airbyte's stream lands them, from the default email
+      // address and phone number: 6 of the 37 have no email, 8 a phone, 15 are subscribed.
+      const contact = (row: Record<string, unknown>) => [
+        String(row.id),
+        row.email ?? null,
+        row.phone ?? null,
+        row.accepts_marketing,
+      ];
+      assert.deepEqual(
+        bulkCustomers.map(contact),
+        Array.from({ length: 37 }, (_, index) => [
+          String(7000 + index),
+          index % 7 === 0 ? null : `customer${index}@example.test`,
+          index % 5 === 0 ? `+1555000${String(index).padStart(4, "0")}` : null,
+          index % 7 !== 0 && index % 2 === 1,
+        ]),
+      );
+      assert.deepEqual(
+        [
+          bulkCustomers.filter((row) => row.email === null).length,
+          bulkCustomers.filter((row) => row.phone !== null).length,
+          bulkCustomers.filter((row) => row.accepts_marketing === true).length,
+        ],
+        [6, 8, 15],
       );
       assert.equal(bulkProducts.length, 12);
       for (const product of products()) {
