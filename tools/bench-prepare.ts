@@ -1,9 +1,10 @@
-// How each measured run of the benchmark is set up (tools/bench.ts): the code it runs (compiled, as deployed),
+// How each measured run of the benchmark is set up (tools/bench.ts): the code it runs (built as deployed),
 // the copy of the database it runs on, and DuckDB's memory limit at its scale.
 import { execFile } from "node:child_process";
 import { access, cp, open, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { BenchDataset } from "./bench-data.ts";
 
@@ -16,32 +17,69 @@ export interface CompiledCode {
 }
 
 /**
- * Compiles a checkout (its tsconfig.json) into <checkout>/.pulse/bench-build with this project's TypeScript, so
- * that a measured run starts as the deployed functions do (`gcp-build` compiles them), not through tsx's loader:
- * at 1M orders that loader added ~0.25 s to every run's process start. The build sits inside the checkout so
- * that its code finds that checkout's sql/ (sql-files.ts walks up from the code). Type errors do not stop the
- * emit (a --compare-code checkout may lack its own dependencies' types); a script that did not compile does.
+ * Builds a checkout's scripts for the measured runs as its `npm start` runs its command line, so that a measured
+ * run starts as a shop's daily run does: a checkout with tools/bundle.mjs gets each script bundled by it (as
+ * tools/run-bundled.mjs bundles the command line); an older one, whose `npm start` went through tsx, is compiled by
+ * this project's TypeScript (its tsconfig.json), which starts faster than tsx's loader (~0.25 s a run at 1M orders)
+ * and as its deployed functions did (`gcp-build`). The build sits in <checkout>/.pulse/bench-build, so that its
+ * code finds that checkout's sql/ (sql-files.ts walks up from the code) and node_modules. Type errors do not stop a
+ * compile (a --compare-code checkout may lack its own dependencies' types); a script that did not build does.
  */
 export async function compileForBench(sourceDir: string, scripts: string[]): Promise<CompiledCode> {
   const checkout = resolve(sourceDir);
   const outDir = join(checkout, ".pulse", "bench-build");
   await rm(outDir, { recursive: true, force: true });
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const args = [tsc, "-p", join(checkout, "tsconfig.json"), "--outDir", outDir, "--sourceMap", "false"];
-  const compiled = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }).then(
-    () => "",
-    (error: { stdout?: string; message: string }) => error.stdout || error.message,
+  const bundler = join(checkout, "tools", "bundle.mjs");
+  const bundled = await access(bundler).then(
+    () => true,
+    () => false,
   );
+  // A bundled script sits in a folder of its own (its entry and the chunks it imports).
   const code: CompiledCode = {
     sourceDir: checkout,
-    script: (relativePath) => join(outDir, relativePath.replace(/\.ts$/, ".js")),
+    script: (relativePath) =>
+      bundled
+        ? join(outDir, relativePath.replace(/\.ts$/, ""), basename(relativePath).replace(/\.ts$/, ".js"))
+        : join(outDir, relativePath.replace(/\.ts$/, ".js")),
   };
+  const output = bundled
+    ? await bundleScripts(bundler, checkout, scripts, outDir)
+    : await compileWithTsc(checkout, outDir);
   for (const script of scripts) {
     await access(code.script(script)).catch(() => {
-      throw new Error(`compiling ${checkout} for the bench gave no ${code.script(script)}:\n${compiled}`);
+      throw new Error(`building ${checkout} for the bench gave no ${code.script(script)}:\n${output}`);
     });
   }
   return code;
+}
+
+/** The failure's text, for the error naming a script that did not build. */
+function failureText(error: { stdout?: string; message: string }): string {
+  return error.stdout || error.message;
+}
+
+async function bundleScripts(
+  bundler: string,
+  checkout: string,
+  scripts: string[],
+  outDir: string,
+): Promise<string> {
+  const { bundledEntry } = (await import(pathToFileURL(bundler).href)) as {
+    bundledEntry: (root: string, entry: string, folder: string) => Promise<string>;
+  };
+  const failures: string[] = [];
+  for (const script of scripts) {
+    await bundledEntry(checkout, script, join(outDir, script.replace(/\.ts$/, ""))).catch((error: Error) =>
+      failures.push(failureText(error)),
+    );
+  }
+  return failures.join("\n");
+}
+
+async function compileWithTsc(checkout: string, outDir: string): Promise<string> {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const args = [tsc, "-p", join(checkout, "tsconfig.json"), "--outDir", outDir, "--sourceMap", "false"];
+  return promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }).then(() => "", failureText);
 }
 
 /**

@@ -499,7 +499,7 @@ async function main(): Promise<void> {
           .map((entry) => parseScaleRuns(entry, runs));
   const withBaseline = (values.baseline ?? true) && !values["no-baseline"];
   const compareCode = values["compare-code"] ? resolve(values["compare-code"]) : undefined;
-  log("compiling the code the runs measure (as gcp-build does for the deployed functions) …");
+  log("building the code the runs measure (as npm start builds the command line) …");
   const code: BenchCode = {
     own: await compileForBench(".", MEASURED_SCRIPTS),
     compare: compareCode ? await compileForBench(compareCode, ["tools/bench-run.ts"]) : undefined,

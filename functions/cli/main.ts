@@ -1,6 +1,7 @@
 // pulse: run the daily pipeline on this machine (DuckDB, a folder bucket, an outbox), on the shop's own files;
 // the demo shop only when asked for, or in a work dir with nothing of a shop's own.
 import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
@@ -375,7 +376,12 @@ function toStderr(text: string): void {
   process.stderr.write(terminalSafe(text));
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("functions/cli/main.ts")) {
+// Started itself: by tsx from its TypeScript, or bundled (npm start: tools/run-bundled.mjs).
+const startedFile = process.argv[1];
+if (
+  startedFile !== undefined &&
+  (import.meta.url === pathToFileURL(startedFile).href || startedFile.endsWith("functions/cli/main.ts"))
+) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

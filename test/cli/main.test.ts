@@ -80,6 +80,13 @@ describe("pulse command line", () => {
       help.filter((name) => cloudPackage.test(name)),
       [],
     );
+    // So does `npm start`, which runs the same command line bundled (tools/run-bundled.mjs).
+    const bundledHelp = await loadedBy("tools/run-bundled.mjs", "functions/cli/main.ts", "--help");
+    assert.ok(bundledHelp.includes("@duckdb/node-api"), "the bundled start loads the packages as they are");
+    assert.deepEqual(
+      bundledHelp.filter((name) => cloudPackage.test(name)),
+      [],
+    );
     const localRunner = await loadedBy(
       "--input-type=module",
       "--eval",

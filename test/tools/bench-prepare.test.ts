@@ -2,9 +2,9 @@
 // and DuckDB's memory limit by scale, as the README's Performance section says.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { datasetForOrders, historyDatasets } from "../../tools/bench-data.ts";
@@ -39,12 +39,12 @@ describe("bench run setup", () => {
     assert.equal(await readFile(join(dir, "warm", "bucket", "latest", "daily_kpis.csv"), "utf8"), "date\n");
   });
 
-  it("compiles a checkout into its own .pulse/bench-build, runnable by plain node, replacing an older build", async () => {
-    // A small checkout shaped like this one: ESM, .ts imports rewritten to .js, a tools/ script importing code.
-    const checkout = join(dir, "checkout");
+  /** A small checkout shaped like this one: ESM, .ts imports, a tools/ script importing code from functions/. */
+  async function smallCheckout(name: string, packageJson: object): Promise<string> {
+    const checkout = join(dir, name);
     await mkdir(join(checkout, "tools"), { recursive: true });
     await mkdir(join(checkout, "functions"), { recursive: true });
-    await writeFile(join(checkout, "package.json"), JSON.stringify({ type: "module" }));
+    await writeFile(join(checkout, "package.json"), JSON.stringify({ type: "module", ...packageJson }));
     await writeFile(
       join(checkout, "tsconfig.json"),
       JSON.stringify({
@@ -68,21 +68,52 @@ describe("bench run setup", () => {
       join(checkout, "tools", "measure.ts"),
       'import { sum } from "../functions/sum.ts";\nconst typed: number = sum(2, 3);\nprocess.stdout.write(String(typed));\n',
     );
-    const stale = join(checkout, ".pulse", "bench-build", "tools", "gone.js");
+    // An older build's file, which the new build must not leave behind.
     await mkdir(join(checkout, ".pulse", "bench-build", "tools"), { recursive: true });
-    await writeFile(stale, "");
+    await writeFile(join(checkout, ".pulse", "bench-build", "tools", "gone.js"), "");
+    return checkout;
+  }
+
+  async function runsByPlainNode(checkout: string, script: string): Promise<string> {
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: checkout });
+    return stdout;
+  }
+
+  it("bundles a checkout's scripts as its npm start bundles the command line (tools/bundle.mjs)", async () => {
+    const checkout = await smallCheckout("bundled", {});
+    await cp(resolve("tools/bundle.mjs"), join(checkout, "tools", "bundle.mjs"));
+    await symlink(resolve("node_modules"), join(checkout, "node_modules"));
 
     const code = await compileForBench(checkout, ["tools/measure.ts"]);
-    assert.equal(code.sourceDir, checkout);
-    assert.equal(
-      code.script("tools/measure.ts"),
-      join(checkout, ".pulse", "bench-build", "tools", "measure.js"),
+    const build = join(checkout, ".pulse", "bench-build");
+    assert.equal(code.script("tools/measure.ts"), join(build, "tools", "measure", "measure.js"));
+    assert.equal(await runsByPlainNode(checkout, code.script("tools/measure.ts")), "5");
+    // functions/sum.ts is inside the bundle, not beside it; the older build is gone.
+    const files = (await readdir(build, { recursive: true })).map(String).sort();
+    assert.deepEqual(files, [
+      "tools",
+      "tools/measure",
+      "tools/measure/bundle-inputs.json",
+      "tools/measure/measure.js",
+      "tools/measure/measure.js.map",
+    ]);
+    assert.match(await readFile(code.script("tools/measure.ts"), "utf8"), /a \+ b/);
+
+    await assert.rejects(
+      compileForBench(checkout, ["tools/missing.ts"]),
+      /gave no .*tools\/missing\/missing\.js/,
     );
-    const { stdout } = await promisify(execFile)(process.execPath, [code.script("tools/measure.ts")], {
-      cwd: checkout,
-    });
-    assert.equal(stdout, "5");
-    await assert.rejects(readFile(stale), /ENOENT/);
+  });
+
+  it("compiles an older checkout, without tools/bundle.mjs, with TypeScript, runnable by plain node", async () => {
+    const checkout = await smallCheckout("compiled", {});
+    const code = await compileForBench(checkout, ["tools/measure.ts"]);
+    assert.equal(code.sourceDir, checkout);
+    const build = join(checkout, ".pulse", "bench-build");
+    assert.equal(code.script("tools/measure.ts"), join(build, "tools", "measure.js"));
+    assert.equal(await runsByPlainNode(checkout, code.script("tools/measure.ts")), "5");
+    assert.ok((await readdir(build, { recursive: true })).map(String).includes("functions/sum.js"));
+    await assert.rejects(readFile(join(build, "tools", "gone.js")), /ENOENT/);
 
     // A script that is not in the checkout fails the compile, naming it.
     await assert.rejects(compileForBench(checkout, ["tools/missing.ts"]), /gave no .*tools\/missing\.js/);
