@@ -166,6 +166,19 @@ export async function syncStaleSources(
         continue;
       }
       const outcome = await api.startSync(source, connectionId);
+      if (outcome.kind === "not-active") {
+        // Nothing is remembered: once someone enables the connection, the next run starts its sync.
+        count("notActive");
+        result.findings.push(
+          syncFinding(
+            source,
+            "warning",
+            `connection ${outcome.status}`,
+            `${label} is stale and Airbyte cannot sync it: its connection ${connectionId} is ${outcome.status} in Airbyte (HTTP 409: ${outcome.detail}). Enable the connection in Airbyte and start its sync, or remove airbyte.connections.${source} from the settings if Airbyte no longer loads it.`,
+          ),
+        );
+        continue;
+      }
       const job = outcome.job;
       if (job) {
         const written: SyncMarker = {

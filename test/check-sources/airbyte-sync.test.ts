@@ -1,7 +1,8 @@
 // The Airbyte sync trigger against a local server speaking Airbyte's public API (tools/demo-apis/airbyte.ts): a
 // stale source's connection gets one sync per run date, with the Bearer token; a sync already running (409), a
-// refused token (401) and an Airbyte that does not answer are warnings that say what to do, never critical; and in
-// the real check-sources step only the stale sources' connections are synced.
+// disabled connection (409 too, told apart by the connection's status), a refused token (401) and an Airbyte that
+// does not answer are warnings that say what to do, never critical; and in the real check-sources step only the
+// stale sources' connections are synced.
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -211,6 +212,69 @@ describe("Airbyte sync of stale sources", () => {
       assert.equal(jobPosts(server).length, 1, "the found job is remembered for the day");
     } finally {
       await server.close();
+    }
+  });
+
+  it("409 for a disabled connection: a warning saying to enable it, no marker, and the next run starts the sync", async () => {
+    const server = await startAirbyteServer({ connections: Object.values(CONNECTIONS), firstJobId: 700 });
+    const bench = await harness(join(dir, "disabled"));
+    const settings = { apiUrl: server.url, connections: CONNECTIONS };
+    try {
+      server.setConnectionStatus(CONNECTIONS.tiktok_ads, "inactive");
+      server.seedJob(CONNECTIONS.tiktok_ads, "succeeded"); // 700: its last sync, before it was disabled
+      const result = await syncStaleSources(bench.context(RUN_DATE, settings), ["tiktok_ads"], bench.io);
+      assert.deepEqual(
+        server.requests.map(
+          (request) => `${request.method} ${request.path.replace(/\?.*/, "")} ${request.status}`,
+        ),
+        ["POST /v1/jobs 409", "GET /v1/jobs 200", `GET /v1/connections/${CONNECTIONS.tiktok_ads} 200`],
+      );
+      assert.equal(server.jobs.length, 1, "no job created");
+      const [finding] = result.findings;
+      assert.equal(finding?.severity, "warning");
+      assert.equal(finding?.observed, "connection inactive");
+      assert.match(
+        finding?.message ?? "",
+        new RegExp(
+          `TikTok Ads is stale and Airbyte cannot sync it: its connection ${CONNECTIONS.tiktok_ads} is inactive in Airbyte ` +
+            "\\(HTTP 409: .*\\)\\. Enable the connection in Airbyte and start its sync, or remove airbyte\\.connections\\.tiktok_ads",
+        ),
+      );
+      assert.deepEqual(result.metrics, { "airbyte.notActive": 1 });
+      assert.equal(await bench.bucket.exists(airbyteSyncMarkerPath(RUN_DATE, "tiktok_ads")), false);
+
+      // Enabled again in Airbyte: the same run date's next run starts the sync.
+      server.setConnectionStatus(CONNECTIONS.tiktok_ads, "active");
+      const again = await syncStaleSources(bench.context(RUN_DATE, settings), ["tiktok_ads"], bench.io);
+      assert.deepEqual(again.metrics, { "airbyte.started": 1 });
+      assert.equal(server.jobs.at(-1)?.status, "running");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("409 that is neither: no running job and an active connection is still reported as a conflict", async () => {
+    // Airbyte may answer 409 while its job list lags behind the job it just refused for.
+    const scripted = await startScriptedServer([
+      { status: 409, body: { status: 409, title: "try-again-later", detail: "A sync is already running" } },
+      { status: 200, body: { data: [] } },
+      { status: 200, body: { connectionId: CONNECTIONS.shopify, status: "active" } },
+    ]);
+    const bench = await harness(join(dir, "conflict-lagging"));
+    try {
+      const result = await syncStaleSources(
+        bench.context(RUN_DATE, { apiUrl: `${scripted.url}/v1`, connections: CONNECTIONS }),
+        ["shopify"],
+        bench.io,
+      );
+      assert.deepEqual(
+        scripted.requests.map((request) => `${request.method} ${request.path.replace(/\?.*/, "")}`),
+        ["POST /v1/jobs", "GET /v1/jobs", `GET /v1/connections/${CONNECTIONS.shopify}`],
+      );
+      assert.deepEqual(result.metrics, { "airbyte.alreadyRunning": 1 });
+      assert.match(result.findings[0]?.message ?? "", /no running job of connection .* could be found/);
+    } finally {
+      await scripted.close();
     }
   });
 

@@ -1,7 +1,9 @@
 // A local stand-in for Airbyte's public API (https://reference.airbyte.com) on 127.0.0.1, in its documented shapes:
 // POST /v1/applications/token ({client_id, client_secret} → {access_token, token_type, expires_in}), POST /v1/jobs
-// ({connectionId, jobType: "sync"} → a JobResponse; 409 while a sync of the connection is pending or running; 404
-// for a connection it does not know), GET /v1/jobs/{jobId} and GET /v1/jobs?connectionId=…&jobType=sync ({data}).
+// ({connectionId, jobType: "sync"} → a JobResponse; 409 while a sync of the connection is pending or running, and
+// for a connection that is not active, as Airbyte answers a disabled one; 404 for a connection it does not know),
+// GET /v1/jobs/{jobId}, GET /v1/jobs?connectionId=…&jobType=sync ({data}) and GET /v1/connections/{connectionId}
+// (a ConnectionResponse, its status active, inactive, deprecated or locked).
 // Every /v1/jobs request must carry `Authorization: Bearer <token>` with the fixed token or one it issued, else
 // 401. The tests (test/check-sources/airbyte-sync.test.ts) run the real sync trigger against it.
 import { randomUUID } from "node:crypto";
@@ -22,6 +24,8 @@ export interface AirbyteServerJob {
   startTime: string;
 }
 
+export type AirbyteConnectionStatus = "active" | "inactive" | "deprecated" | "locked";
+
 export interface AirbyteRecordedRequest {
   method: string;
   /** Path and query, e.g. /v1/jobs?connectionId=…; the /v1 prefix kept. */
@@ -39,6 +43,8 @@ export interface AirbyteServer {
   jobs: AirbyteServerJob[];
   /** A job as if someone had started it in Airbyte's UI (e.g. a sync already running). */
   seedJob(connectionId: string, status: AirbyteServerJob["status"]): AirbyteServerJob;
+  /** A connection's status, as the connection's toggle in Airbyte's UI sets it (every known one starts active). */
+  setConnectionStatus(connectionId: string, status: AirbyteConnectionStatus): void;
   /** Moves a job to a final (or any) status, as Airbyte does when the sync ends. */
   setStatus(jobId: number, status: AirbyteServerJob["status"]): void;
   close(): Promise<void>;
@@ -73,6 +79,7 @@ export async function startAirbyteServer(
   options: { connections: readonly string[]; firstJobId?: number } = { connections: [] },
 ): Promise<AirbyteServer> {
   const known = new Set(options.connections);
+  const statuses = new Map<string, AirbyteConnectionStatus>(options.connections.map((id) => [id, "active"]));
   const issued = new Set<string>([AIRBYTE_TOKEN]);
   const jobs: AirbyteServerJob[] = [];
   const requests: AirbyteRecordedRequest[] = [];
@@ -122,6 +129,12 @@ export async function startAirbyteServer(
         return reply(400, problem(400, "bad-request", "connectionId and jobType are required"));
       if (!known.has(connectionId))
         return reply(404, problem(404, "resource-not-found", `Could not find connection ${connectionId}`));
+      const status = statuses.get(connectionId) ?? "active";
+      if (status !== "active")
+        return reply(
+          409,
+          problem(409, "state-conflict", `Connection ${connectionId} is ${status}: a sync cannot start`),
+        );
       if (
         jobs.some((job) => job.connectionId === connectionId && ["pending", "running"].includes(job.status))
       )
@@ -133,6 +146,21 @@ export async function startAirbyteServer(
     if (request.method === "GET" && single) {
       const job = jobs.find((candidate) => candidate.jobId === Number(single[1]));
       return job ? reply(200, job) : reply(404, problem(404, "resource-not-found", `No job ${single[1]}`));
+    }
+    const connection = /^\/v1\/connections\/([^/]+)$/.exec(url.pathname);
+    if (request.method === "GET" && connection) {
+      const connectionId = decodeURIComponent(connection[1] ?? "");
+      if (!known.has(connectionId))
+        return reply(404, problem(404, "resource-not-found", `Could not find connection ${connectionId}`));
+      return reply(200, {
+        connectionId,
+        name: `local connection ${connectionId.slice(0, 8)}`,
+        sourceId: randomUUID(),
+        destinationId: randomUUID(),
+        workspaceId: randomUUID(),
+        status: statuses.get(connectionId) ?? "active",
+        schedule: { scheduleType: "manual" },
+      });
     }
     if (request.method === "GET" && url.pathname === "/v1/jobs") {
       const connectionId = url.searchParams.get("connectionId");
@@ -155,6 +183,10 @@ export async function startAirbyteServer(
     requests,
     jobs,
     seedJob: newJob,
+    setConnectionStatus(connectionId, status) {
+      if (!known.has(connectionId)) throw new Error(`no connection ${connectionId}`);
+      statuses.set(connectionId, status);
+    },
     setStatus(jobId, status) {
       const job = jobs.find((candidate) => candidate.jobId === jobId);
       if (!job) throw new Error(`no job ${jobId}`);

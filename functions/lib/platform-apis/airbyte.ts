@@ -1,6 +1,6 @@
 // Airbyte's public API (https://reference.airbyte.com), the few calls the sync trigger needs: start a sync job of a
 // connection (POST /jobs {connectionId, jobType: "sync"}), read a job (GET /jobs/{jobId}) and find a connection's
-// running sync (GET /jobs?connectionId=…). Requests carry `Authorization: Bearer <token>`; the token is either given
+// running sync (GET /jobs?connectionId=…), and a connection's status (GET /connections/{connectionId}). Requests carry `Authorization: Bearer <token>`; the token is either given
 // as is or, better, obtained from the application's client id and secret (POST /applications/token), since
 // Airbyte's access tokens expire within minutes. Errors are the platform clients' (PlatformAuthError,
 // PlatformApiError) so that the caller can tell "fix the credentials" from "Airbyte is down".
@@ -29,7 +29,12 @@ export type StartSyncOutcome =
   /** Airbyte accepted the sync: the new job. */
   | { kind: "started"; job: AirbyteJob }
   /** Airbyte refused with 409: a sync of the connection is already running (the job, when it could be found). */
-  | { kind: "already-running"; job: AirbyteJob | undefined; detail: string };
+  | { kind: "already-running"; job: AirbyteJob | undefined; detail: string }
+  /**
+   * Airbyte refused with 409 and no sync is running: the connection is not active (disabled in Airbyte, or
+   * deprecated or locked), which Airbyte answers with the same 409 as a sync already running.
+   */
+  | { kind: "not-active"; status: string; detail: string };
 
 export interface AirbyteApiSettings {
   apiUrl: string;
@@ -79,14 +84,21 @@ export class AirbyteApi {
     this.base = settings.apiUrl.replace(/\/+$/, "");
   }
 
-  /** Starts a sync of the connection; a 409 (a sync already running) is an outcome, not an error. */
+  /**
+   * Starts a sync of the connection; a 409 is an outcome, not an error: a sync already running (then no sync is
+   * needed), or a connection that is not active (then none can start until someone enables it).
+   */
   async startSync(source: SourceName, connectionId: string): Promise<StartSyncOutcome> {
     const response = await this.send(source, "POST", "/jobs", { connectionId, jobType: "sync" });
     if (response.status === 409) {
       const detail = problemText(await response.text());
       // Which job is running is worth saying, not worth failing for: the 409 alone says no sync is needed.
       const job = await this.runningSync(source, connectionId).catch(() => undefined);
-      return { kind: "already-running", job, detail };
+      if (job) return { kind: "already-running", job, detail };
+      // No sync running: the connection's status says whether it is disabled (PyAirbyte does the same, #1210).
+      const status = await this.connectionStatus(source, connectionId).catch(() => undefined);
+      if (status !== undefined && status !== "active") return { kind: "not-active", status, detail };
+      return { kind: "already-running", job: undefined, detail };
     }
     const job = asJob(await this.read(source, response, "POST /jobs"));
     if (!job) throw new PlatformApiError(source, "POST /jobs answered without a jobId", response.status);
@@ -99,6 +111,14 @@ export class AirbyteApi {
     if (!job)
       throw new PlatformApiError(source, `GET /jobs/${jobId} answered without a jobId`, response.status);
     return job;
+  }
+
+  /** The connection's status (active, inactive, deprecated or locked), as GET /connections/{id} gives it. */
+  async connectionStatus(source: SourceName, connectionId: string): Promise<string | undefined> {
+    const path = `/connections/${encodeURIComponent(connectionId)}`;
+    const response = await this.send(source, "GET", path);
+    const body = (await this.read(source, response, `GET ${path}`)) as { status?: unknown } | null;
+    return typeof body?.status === "string" ? body.status : undefined;
   }
 
   /** The connection's newest sync job that is pending or running, if any. */
