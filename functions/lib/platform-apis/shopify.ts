@@ -7,7 +7,8 @@
 // customers, products) are run and regrouped by shopify-bulk.ts. The shopifyAccessToken secret is an Admin API
 // token (a custom app made in the admin before 2026), or a Dev Dashboard app's {"client_id","client_secret"} as
 // JSON, exchanged once per client (so once per run) through the client credentials grant (POST
-// /admin/oauth/access_token, form-encoded; the token lasts 24 hours) before the first query.
+// /admin/oauth/access_token, form-encoded) before the first query. The token lives for the answer's expires_in
+// (logged; Shopify's own example renews it a minute before that), far longer than a run holds it.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
