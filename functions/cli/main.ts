@@ -369,8 +369,11 @@ function parse(argv: string[]) {
  * shop's files, which must not drive the terminal (see terminalSafe).
  */
 function toStdout(text: string): void {
-  process.stdout.write(terminalSafe(text));
+  if (!stdoutClosed) process.stdout.write(terminalSafe(text));
 }
+
+/** The reader of the output stopped early (`npm start -- --help | head`): the rest has nowhere to go. */
+let stdoutClosed = false;
 
 function toStderr(text: string): void {
   process.stderr.write(terminalSafe(text));
@@ -382,6 +385,11 @@ if (
   startedFile !== undefined &&
   (import.meta.url === pathToFileURL(startedFile).href || startedFile.endsWith("functions/cli/main.ts"))
 ) {
+  // A closed pipe is no failure of the run, which goes on to its end and its exit status.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    stdoutClosed = true;
+  });
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

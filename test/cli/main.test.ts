@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -103,6 +103,19 @@ describe("pulse command line", () => {
       'await import("./functions/adapters/bus/pubsub-bus.ts");',
     );
     assert.ok(bus.includes("@google-cloud/pubsub"));
+  });
+
+  it("stops writing, without a stack trace, when the reader of its output has gone (| head)", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "functions/cli/main.ts", "--help"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // Closed before the help is written: every write meets a closed pipe (EPIPE).
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(stderr, "");
+    assert.equal(status, 0);
   });
 
   it("names the nearest known option for a mistyped one", () => {
