@@ -15,8 +15,12 @@ let bundled;
 try {
   bundled = await bundledEntry(root, entry, bundleFolder(root, entry));
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.stderr.write(`Fix the code above, or run the TypeScript directly: npx tsx ${entry}\n`);
+  const said = error instanceof Error ? error.message : String(error);
+  // A build error names the code to fix; anything else is where the bundle goes (dist/bundled/ not writable).
+  const todo = said.startsWith("bundling the code failed")
+    ? "Fix the code above"
+    : `The bundle could not be written under ${bundleFolder(root, entry)}: make that folder writable`;
+  process.stderr.write(`${said}\n${todo}, or run the TypeScript directly: npx tsx ${entry}\n`);
   process.exit(1);
 }
 // Stack traces name the TypeScript files and lines, as they did under tsx.

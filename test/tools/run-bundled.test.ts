@@ -123,6 +123,31 @@ describe("npm start's bundled command line", () => {
     assert.match(failed.stderr, /functions\/cli\/main\.ts:7:/);
   });
 
+  it("says where the bundle could not be written, and how to start without it", async () => {
+    const blocked = await mkdtemp(join(tmpdir(), "pulse-run-bundled-blocked-"));
+    try {
+      await cp(join(root, "tools"), join(blocked, "tools"), { recursive: true });
+      await cp(join(root, "functions"), join(blocked, "functions"), { recursive: true });
+      await cp(join(root, "package.json"), join(blocked, "package.json"));
+      await symlink(resolve("node_modules"), join(blocked, "node_modules"));
+      // A file where the bundle's folder goes (root writes anywhere, so a read-only folder would not stop it).
+      await writeFile(join(blocked, "dist"), "");
+      const refused = spawnSync(
+        process.execPath,
+        [join(blocked, "tools", "run-bundled.mjs"), "functions/cli/main.ts"],
+        { cwd: blocked, encoding: "utf8" },
+      );
+      assert.equal(refused.status, 1);
+      assert.equal(refused.stdout, "");
+      assert.match(
+        refused.stderr,
+        /The bundle could not be written under .*dist\/bundled\/functions\/cli\/main: make that folder writable, or run the TypeScript directly: npx tsx functions\/cli\/main\.ts\n$/,
+      );
+    } finally {
+      await rm(blocked, { recursive: true, force: true });
+    }
+  });
+
   it("asks for an entry", () => {
     const bare = spawnSync(process.execPath, [join(root, "tools", "run-bundled.mjs")], { encoding: "utf8" });
     assert.equal(bare.status, 2);
