@@ -1,7 +1,8 @@
 // The command line as one bundled program: `npm start` runs the CLI from a bundle that esbuild makes of its
 // TypeScript, rebuilt only when one of the files in it changed since. Started through tsx instead, every run
-// resolved, transformed and loaded ~230 modules one by one: on the demo shop a run for a day already done took
-// 2.1–2.5 s that way and 0.7–0.8 s bundled; a forced re-run of the day 4.6–5.0 s against 3.2–3.4 s (2026-12-05).
+// resolved, transformed and loaded ~230 modules one by one: on the demo shop, started directly (npx tsx on the
+// source, node on the bundle), a run for a day already done took 2.1–2.5 s that way and 0.7–0.8 s bundled; a forced
+// re-run of the day 4.6–5.0 s against 3.2–3.4 s (2026-12-05).
 // Plain JavaScript, so that Node runs it without a TypeScript loader. The bench builds its measured runs here too
 // (tools/bench-prepare.ts), so that they start as `npm start` does.
 import { randomUUID } from "node:crypto";
@@ -31,8 +32,8 @@ const MANIFEST = "bundle-inputs.json";
 
 /**
  * The bundle of `entry` (a path relative to `root`, e.g. functions/cli/main.ts) in `outDir`, built first when it is
- * missing or older than any file it was built from. Returns the bundled entry's path. A build that fails throws
- * esbuild's messages, each naming its file, line and column.
+ * missing, was built by another esbuild or other options, or any file it was built from changed (isFresh). Returns
+ * the bundled entry's path. A build that fails throws esbuild's messages, each naming its file, line and column.
  */
 export async function bundledEntry(root, entry, outDir) {
   const entryFile = join(outDir, basename(entry).replace(/\.[cm]?ts$/, ".js"));

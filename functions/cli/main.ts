@@ -364,6 +364,9 @@ function parse(argv: string[]) {
   return { values, settingFlags: values as FlagValues, positionals };
 }
 
+/** The reader of the output stopped early (`npm start -- --help | head`): the rest has nowhere to go. */
+let stdoutClosed = false;
+
 /**
  * Everything the command line prints goes through these: it quotes file names, findings and errors from the
  * shop's files, which must not drive the terminal (see terminalSafe).
@@ -371,9 +374,6 @@ function parse(argv: string[]) {
 function toStdout(text: string): void {
   if (!stdoutClosed) process.stdout.write(terminalSafe(text));
 }
-
-/** The reader of the output stopped early (`npm start -- --help | head`): the rest has nowhere to go. */
-let stdoutClosed = false;
 
 function toStderr(text: string): void {
   process.stderr.write(terminalSafe(text));

@@ -1,6 +1,7 @@
 // Airbyte's public API (https://reference.airbyte.com), the few calls the sync trigger needs: start a sync job of a
-// connection (POST /jobs {connectionId, jobType: "sync"}), read a job (GET /jobs/{jobId}) and find a connection's
-// running sync (GET /jobs?connectionId=…), and a connection's status (GET /connections/{connectionId}). Requests carry `Authorization: Bearer <token>`; the token is either given
+// connection (POST /jobs {connectionId, jobType: "sync"}), read a job (GET /jobs/{jobId}), find a connection's
+// running sync (GET /jobs?connectionId=…) and read a connection's status (GET /connections/{connectionId}).
+// Requests carry `Authorization: Bearer <token>`; the token is either given
 // as is or, better, obtained from the application's client id and secret (POST /applications/token), since
 // Airbyte's access tokens expire within minutes. Errors are the platform clients' (PlatformAuthError,
 // PlatformApiError) so that the caller can tell "fix the credentials" from "Airbyte is down".
