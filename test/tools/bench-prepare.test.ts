@@ -40,11 +40,11 @@ describe("bench run setup", () => {
   });
 
   /** A small checkout shaped like this one: ESM, .ts imports, a tools/ script importing code from functions/. */
-  async function smallCheckout(name: string, packageJson: object): Promise<string> {
+  async function smallCheckout(name: string): Promise<string> {
     const checkout = join(dir, name);
     await mkdir(join(checkout, "tools"), { recursive: true });
     await mkdir(join(checkout, "functions"), { recursive: true });
-    await writeFile(join(checkout, "package.json"), JSON.stringify({ type: "module", ...packageJson }));
+    await writeFile(join(checkout, "package.json"), JSON.stringify({ type: "module" }));
     await writeFile(
       join(checkout, "tsconfig.json"),
       JSON.stringify({
@@ -80,7 +80,7 @@ describe("bench run setup", () => {
   }
 
   it("bundles a checkout's scripts as its npm start bundles the command line (tools/bundle.mjs)", async () => {
-    const checkout = await smallCheckout("bundled", {});
+    const checkout = await smallCheckout("bundled");
     await cp(resolve("tools/bundle.mjs"), join(checkout, "tools", "bundle.mjs"));
     await symlink(resolve("node_modules"), join(checkout, "node_modules"));
 
@@ -106,7 +106,7 @@ describe("bench run setup", () => {
   });
 
   it("compiles an older checkout, without tools/bundle.mjs, with TypeScript, runnable by plain node", async () => {
-    const checkout = await smallCheckout("compiled", {});
+    const checkout = await smallCheckout("compiled");
     const code = await compileForBench(checkout, ["tools/measure.ts"]);
     assert.equal(code.sourceDir, checkout);
     const build = join(checkout, ".pulse", "bench-build");

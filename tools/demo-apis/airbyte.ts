@@ -78,7 +78,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 export async function startAirbyteServer(
   options: { connections: readonly string[]; firstJobId?: number } = { connections: [] },
 ): Promise<AirbyteServer> {
-  const known = new Set(options.connections);
+  // The connections it knows, each with its status.
   const statuses = new Map<string, AirbyteConnectionStatus>(options.connections.map((id) => [id, "active"]));
   const issued = new Set<string>([AIRBYTE_TOKEN]);
   const jobs: AirbyteServerJob[] = [];
@@ -127,9 +127,9 @@ export async function startAirbyteServer(
       const { connectionId, jobType } = (body ?? {}) as Record<string, unknown>;
       if (jobType !== "sync" || typeof connectionId !== "string")
         return reply(400, problem(400, "bad-request", "connectionId and jobType are required"));
-      if (!known.has(connectionId))
+      if (!statuses.has(connectionId))
         return reply(404, problem(404, "resource-not-found", `Could not find connection ${connectionId}`));
-      const status = statuses.get(connectionId) ?? "active";
+      const status = statuses.get(connectionId);
       if (status !== "active")
         return reply(
           409,
@@ -150,7 +150,7 @@ export async function startAirbyteServer(
     const connection = /^\/v1\/connections\/([^/]+)$/.exec(url.pathname);
     if (request.method === "GET" && connection) {
       const connectionId = decodeURIComponent(connection[1] ?? "");
-      if (!known.has(connectionId))
+      if (!statuses.has(connectionId))
         return reply(404, problem(404, "resource-not-found", `Could not find connection ${connectionId}`));
       return reply(200, {
         connectionId,
@@ -158,7 +158,7 @@ export async function startAirbyteServer(
         sourceId: randomUUID(),
         destinationId: randomUUID(),
         workspaceId: randomUUID(),
-        status: statuses.get(connectionId) ?? "active",
+        status: statuses.get(connectionId),
         schedule: { scheduleType: "manual" },
       });
     }
@@ -184,7 +184,7 @@ export async function startAirbyteServer(
     jobs,
     seedJob: newJob,
     setConnectionStatus(connectionId, status) {
-      if (!known.has(connectionId)) throw new Error(`no connection ${connectionId}`);
+      if (!statuses.has(connectionId)) throw new Error(`no connection ${connectionId}`);
       statuses.set(connectionId, status);
     },
     setStatus(jobId, status) {
