@@ -1,6 +1,7 @@
 // `pulse init`: writes a new shop's settings file (name, time zone, currency, recipients, the sources it uses),
 // validated by the options table, without questions (flags only). When Shopify exports already wait in the inbox,
-// the time zone their timestamps' UTC offsets fit is proposed, and used when no --timezone is given.
+// the time zone their timestamps' UTC offsets fit is proposed, and used when no --timezone is given; the time
+// zone's country is the shop's main market when no --country is given.
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -19,7 +20,8 @@ export const INIT_HELP = `Usage
 Writes <work-dir>/pulse.config.json for your shop. --sources lists the sources the shop uses, from
 shopify, meta, google, tiktok (default: all four); the others raise no alert. Without --timezone, the zone
 that the UTC offsets of the Shopify exports already in <work-dir>/bucket/raw/inbox/ fit is used, else
-${String(SETTING_OPTIONS["shop.timezone"].default)}. --country is the shop's main market (ISO code such as DE; default
+${String(SETTING_OPTIONS["shop.timezone"].default)}. --country is the shop's main market (ISO code such as DE; default: the
+country of the time zone, as the tz database gives it, e.g. FR for Europe/Paris, else
 ${String(SETTING_OPTIONS["shop.country"].default)}): its retail calendar explains Black Friday and holiday peaks. --force replaces an existing
 settings file.`;
 
@@ -48,8 +50,19 @@ export interface InitInput {
   emailTo?: string;
 }
 
-/** Pure: the settings document of a new shop; the time zone proposed from the inbox is used when none is given. */
-export function buildSettings(input: InitInput, proposedZone: string | undefined): Record<string, unknown> {
+/** The country a time zone is kept for in the tz database (Europe/Paris: FR), or undefined (UTC, Etc/GMT+5). */
+export type CountryOfZone = (timezone: string) => string | undefined;
+
+/**
+ * Pure: the settings document of a new shop. The time zone proposed from the inbox is used when none is given;
+ * without --country, the shop's main market is the country of its time zone (when it has one), so that a shop in
+ * Paris gets the French retail calendar rather than the default US one.
+ */
+export function buildSettings(
+  input: InitInput,
+  proposedZone: string | undefined,
+  countryOfZone: CountryOfZone = () => undefined,
+): Record<string, unknown> {
   if (!input.shopName?.trim())
     throw new InitUsageError("--shop-name is required (the name the email and deck show)");
   const used = new Set<SourceName>();
@@ -68,7 +81,8 @@ export function buildSettings(input: InitInput, proposedZone: string | undefined
   const timezone = input.timezone ?? proposedZone;
   if (timezone) shop.timezone = timezone;
   if (input.currency) shop.currency = input.currency.toUpperCase();
-  if (input.country) shop.country = input.country.toUpperCase();
+  const country = input.country ?? (timezone ? countryOfZone(timezone) : undefined);
+  if (country) shop.country = country.toUpperCase();
   if (input.locale) shop.locale = input.locale;
   const settings: Record<string, unknown> = { version: SETTINGS_FILE_VERSION, shop };
   if (input.emailTo)
@@ -158,6 +172,7 @@ export async function runInit(
       emailTo: values["email-to"],
     },
     proposed,
+    await tzDatabaseCountries(),
   );
   // Validated through the options table, as any start would read it.
   const text = `${JSON.stringify(settings, null, 2)}\n`;
@@ -179,12 +194,25 @@ export async function runInit(
     write(
       `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
     );
+  const shop = settings.shop as { timezone?: string; country?: string };
+  const market = shop.country
+    ? `${shop.country}, the country of ${shop.timezone ?? ""}`
+    : String(SETTING_OPTIONS["shop.country"].default);
   if (!values.country)
     write(
-      `Retail calendar: ${String(SETTING_OPTIONS["shop.country"].default)} (Black Friday, holidays); a shop whose main market is elsewhere sets --country (e.g. --country DE).`,
+      `Retail calendar: ${market} (Black Friday, holidays); a shop whose main market is elsewhere sets --country (e.g. --country DE).`,
     );
   write(`Drop your exports in ${inbox} and run: npm start -- --work-dir ${workDir} --date YYYY-MM-DD`);
   return 0;
+}
+
+/**
+ * The country the tz database keeps each time zone for, as countries-and-timezones ships it; imported by init only,
+ * so that the command line's other paths never load its tables.
+ */
+async function tzDatabaseCountries(): Promise<CountryOfZone> {
+  const { getCountryForTimezone } = await import("countries-and-timezones");
+  return (timezone) => getCountryForTimezone(timezone)?.id;
 }
 
 export function isInitUsageError(error: unknown): boolean {

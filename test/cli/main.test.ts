@@ -214,6 +214,36 @@ describe("pulse command line", () => {
     assert.deepEqual([settings.shop.country, settings.shop.currency], ["DE", "EUR"]);
   });
 
+  it("init takes the shop's country from its time zone when --country is not given", () => {
+    const shopDir = join(workDir, "zone-country");
+    const init = (...args: string[]) =>
+      pulse("init", "--shop-name", "Lune", "--work-dir", shopDir, "--force", ...args);
+    const countryOf = () =>
+      (
+        JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
+          shop: { country?: string };
+        }
+      ).shop.country;
+
+    const paris = init("--timezone", "Europe/Paris");
+    assert.equal(paris.status, 0, paris.stderr);
+    assert.equal(countryOf(), "FR");
+    assert.match(paris.stdout, /Retail calendar: FR, the country of Europe\/Paris .*--country/);
+    // The tz database keeps Amsterdam as a link to Brussels' rules, but for the Netherlands.
+    assert.equal(init("--timezone", "Europe/Amsterdam").status, 0);
+    assert.equal(countryOf(), "NL");
+    // A zone of no country leaves the default market, and says which it is.
+    const utc = init("--timezone", "UTC");
+    assert.equal(utc.status, 0, utc.stderr);
+    assert.equal(countryOf(), undefined);
+    assert.match(utc.stdout, /Retail calendar: US \(Black Friday, holidays\)/);
+    // --country wins over the zone's.
+    const given = init("--timezone", "Europe/Paris", "--country", "be");
+    assert.equal(given.status, 0, given.stderr);
+    assert.equal(countryOf(), "BE");
+    assert.doesNotMatch(given.stdout, /Retail calendar/);
+  });
+
   it("init fits the time zone to the Shopify exports already in the inbox, and warns when --timezone does not", async () => {
     const shopDir = join(workDir, "zone-fit");
     const inbox = join(shopDir, "bucket", "raw", "inbox");
@@ -230,6 +260,7 @@ describe("pulse command line", () => {
     const fitted = pulse("init", "--shop-name", "Fit", "--work-dir", shopDir);
     assert.equal(fitted.status, 0, fitted.stderr);
     assert.equal(zoneOf(), "America/New_York");
+    assert.match(fitted.stdout, /Retail calendar: US, the country of America\/New_York/);
     assert.doesNotMatch(fitted.stdout, /WARNING/);
 
     const paris = pulse(
