@@ -1,7 +1,7 @@
 // `pulse init`: writes a new shop's settings file (name, time zone, currency, recipients, the sources it uses),
 // validated by the options table, without questions (flags only). When Shopify exports already wait in the inbox,
-// the time zone their timestamps' UTC offsets fit is proposed, and used when no --timezone is given; the time
-// zone's country is the shop's main market when no --country is given.
+// the time zone their timestamps' UTC offsets fit is proposed, and used when no --timezone is given; the country of
+// a given --timezone is the shop's main market when no --country is given.
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ Writes <work-dir>/pulse.config.json for your shop. --sources lists the sources t
 shopify, meta, google, tiktok (default: all four); the others raise no alert. Without --timezone, the zone
 that the UTC offsets of the Shopify exports already in <work-dir>/bucket/raw/inbox/ fit is used, else
 ${String(SETTING_OPTIONS["shop.timezone"].default)}. --country is the shop's main market (ISO code such as DE; default: the
-country of the time zone, as the tz database gives it, e.g. FR for Europe/Paris, else
+country of the --timezone given, as the tz database keeps it, e.g. FR for Europe/Paris, else
 ${String(SETTING_OPTIONS["shop.country"].default)}): its retail calendar explains Black Friday and holiday peaks. --force replaces an existing
 settings file.`;
 
@@ -55,8 +55,8 @@ export type CountryOfZone = (timezone: string) => string | undefined;
 
 /**
  * Pure: the settings document of a new shop. The time zone proposed from the inbox is used when none is given;
- * without --country, the shop's main market is the country of its time zone (when it has one), so that a shop in
- * Paris gets the French retail calendar rather than the default US one.
+ * without --country, the shop's main market is the country of the time zone given (when it has one), so that a
+ * shop in Paris gets the French retail calendar rather than the default US one.
  */
 export function buildSettings(
   input: InitInput,
@@ -81,7 +81,9 @@ export function buildSettings(
   const timezone = input.timezone ?? proposedZone;
   if (timezone) shop.timezone = timezone;
   if (input.currency) shop.currency = input.currency.toUpperCase();
-  const country = input.country ?? (timezone ? countryOfZone(timezone) : undefined);
+  // Only a zone the user gave: one proposed from the exports' offsets is a guess among zones of several countries
+  // (+01:00 in winter, +02:00 in summer fits Paris, Berlin, Madrid and Amsterdam alike).
+  const country = input.country ?? (input.timezone ? countryOfZone(input.timezone) : undefined);
   if (country) shop.country = country.toUpperCase();
   if (input.locale) shop.locale = input.locale;
   const settings: Record<string, unknown> = { version: SETTINGS_FILE_VERSION, shop };
