@@ -196,14 +196,16 @@ export async function runInit(
     write(
       `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
     );
-  const shop = settings.shop as { timezone?: string; country?: string };
-  const market = shop.country
-    ? `${shop.country}, the country of ${shop.timezone ?? ""}`
-    : String(SETTING_OPTIONS["shop.country"].default);
-  if (!values.country)
+  if (!values.country) {
+    // Without --country the written country is the given zone's (buildSettings), else the default applies.
+    const { country } = settings.shop as { country?: string };
+    const market = country
+      ? `${country}, the country of ${values.timezone ?? ""}`
+      : String(SETTING_OPTIONS["shop.country"].default);
     write(
       `Retail calendar: ${market} (Black Friday, holidays); a shop whose main market is elsewhere sets --country (e.g. --country DE).`,
     );
+  }
   write(`Drop your exports in ${inbox} and run: npm start -- --work-dir ${workDir} --date YYYY-MM-DD`);
   return 0;
 }

@@ -214,7 +214,7 @@ describe("pulse command line", () => {
     assert.deepEqual([settings.shop.country, settings.shop.currency], ["DE", "EUR"]);
   });
 
-  it("init takes the shop's country from its time zone when --country is not given", () => {
+  it("init takes the shop's country from the --timezone given when --country is not", () => {
     const shopDir = join(workDir, "zone-country");
     const init = (...args: string[]) =>
       pulse("init", "--shop-name", "Lune", "--work-dir", shopDir, "--force", ...args);
