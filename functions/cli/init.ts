@@ -1,12 +1,17 @@
 // `pulse init`: writes a new shop's settings file (name, time zone, currency, recipients, the sources it uses),
 // validated by the options table, without questions (flags only). When Shopify exports already wait in the inbox,
-// the time zone their timestamps' UTC offsets fit is proposed, and used when no --timezone is given; the country of
-// a given --timezone is the shop's main market when no --country is given.
-import { existsSync } from "node:fs";
+// the time zone their timestamps' UTC offsets fit and the currency their orders are in are proposed, and used when
+// no --timezone or --currency is given; the country of a given --timezone is the shop's main market when no
+// --country is given.
+import { createReadStream, existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { INBOX_PREFIX } from "../lib/bucket-layout.ts";
+import { Columns } from "../ingest/format-spec.ts";
+import { cleanCell } from "../ingest/parse-values.ts";
+import { openRecords } from "../ingest/records.ts";
+import { SHOPIFY_ORDERS } from "../ingest/shopify.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "../ingest/time-zone-fit.ts";
 import { ConfigError, loadConfig, SETTINGS_FILE_NAME, SETTINGS_FILE_VERSION } from "../shared/config.ts";
 import { SETTING_OPTIONS } from "../shared/options.ts";
@@ -20,7 +25,8 @@ export const INIT_HELP = `Usage
 Writes <work-dir>/pulse.config.json for your shop. --sources lists the sources the shop uses, from
 shopify, meta, google, tiktok (default: all four); the others raise no alert. Without --timezone, the zone
 that the UTC offsets of the Shopify exports already in <work-dir>/bucket/raw/inbox/ fit is used, else
-${String(SETTING_OPTIONS["shop.timezone"].default)}. --country is the shop's main market (ISO code such as DE; default: the
+${String(SETTING_OPTIONS["shop.timezone"].default)}; without --currency, the currency most of their orders are in, else
+${String(SETTING_OPTIONS["shop.currency"].default)}. --country is the shop's main market (ISO code such as DE; default: the
 country of the --timezone given, as the tz database keeps it, e.g. FR for Europe/Paris, else
 ${String(SETTING_OPTIONS["shop.country"].default)}): its retail calendar explains Black Friday and holiday peaks. --force replaces an existing
 settings file.`;
@@ -53,14 +59,22 @@ export interface InitInput {
 /** The country a time zone is kept for in the tz database (Europe/Paris: FR), or undefined (UTC, Etc/GMT+5). */
 export type CountryOfZone = (timezone: string) => string | undefined;
 
+/** What the Shopify exports already in the inbox propose, for the settings not given as flags. */
+export interface InboxProposals {
+  /** The first zone their timestamps' UTC offsets fit. */
+  timezone?: string;
+  /** The currency most of their orders are in. */
+  currency?: string;
+}
+
 /**
- * Pure: the settings document of a new shop. The time zone proposed from the inbox is used when none is given;
- * without --country, the shop's main market is the country of the time zone given (when it has one), so that a
- * shop in Paris gets the French retail calendar rather than the default US one.
+ * Pure: the settings document of a new shop. The time zone and currency proposed from the inbox are used when
+ * none is given; without --country, the shop's main market is the country of the time zone given (when it has
+ * one), so that a shop in Paris gets the French retail calendar rather than the default US one.
  */
 export function buildSettings(
   input: InitInput,
-  proposedZone: string | undefined,
+  proposed: InboxProposals = {},
   countryOfZone: CountryOfZone = () => undefined,
 ): Record<string, unknown> {
   if (!input.shopName?.trim())
@@ -78,9 +92,10 @@ export function buildSettings(
   if (!used.size) throw new InitUsageError("--sources must name at least one source");
   const unused = ALL_SOURCES.filter((source) => !used.has(source));
   const shop: Record<string, string> = { name: input.shopName.trim() };
-  const timezone = input.timezone ?? proposedZone;
+  const timezone = input.timezone ?? proposed.timezone;
   if (timezone) shop.timezone = timezone;
-  if (input.currency) shop.currency = input.currency.toUpperCase();
+  const currency = input.currency ?? proposed.currency;
+  if (currency) shop.currency = currency.toUpperCase();
   // Only a zone the user gave: one proposed from the exports' offsets is a guess among zones of several countries
   // (+01:00 in winter, +02:00 in summer fits Paris, Berlin, Madrid and Amsterdam alike).
   const country = input.country ?? (input.timezone ? countryOfZone(input.timezone) : undefined);
@@ -113,6 +128,58 @@ export async function inboxOffsets(inboxDir: string): Promise<OffsetSampler> {
       sampler.addText(match[0]);
   }
   return sampler;
+}
+
+/** How many orders of each currency a Shopify orders export's rows name, the export's first 100,000 rows read. */
+export type CurrencyCounts = Map<string, number>;
+
+const CURRENCY_ROWS_READ = 100_000;
+
+/**
+ * The currencies of the orders in the Shopify orders exports in the inbox (CSV or XLSX, any encoding the ingest
+ * reads), counted on each order's first row, the one Shopify writes the order's columns on; the other files, and a
+ * file that cannot be read (the run's ingest will say why), count nothing.
+ */
+export async function inboxOrderCurrencies(inboxDir: string): Promise<CurrencyCounts> {
+  const counts: CurrencyCounts = new Map();
+  const entries = await readdir(inboxDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const stream = createReadStream(join(entry.parentPath, entry.name));
+    try {
+      const { records } = await openRecords(stream);
+      let header: Columns | undefined;
+      let read = 0;
+      for await (const record of records) {
+        if (!header) {
+          header = new Columns(record.cells);
+          if (!SHOPIFY_ORDERS.matches(header)) break;
+          continue;
+        }
+        if (++read > CURRENCY_ROWS_READ) break;
+        const currency = cleanCell(header.cell(record, "Currency")).toUpperCase();
+        if (/^[A-Z]{3}$/.test(currency)) counts.set(currency, (counts.get(currency) ?? 0) + 1);
+      }
+    } catch {
+      // Unreadable here is unreadable to the ingest too, which names the file, line and column when it runs.
+    } finally {
+      stream.destroy();
+    }
+  }
+  return counts;
+}
+
+/** Pure: the currency most orders are in (of a tie, the first alphabetically, so that init is repeatable). */
+export function mainCurrency(counts: CurrencyCounts): string | undefined {
+  return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b))[0]?.[0];
+}
+
+/** "EUR (1,204 orders), USD (3 orders)": the currencies counted, most orders first. */
+function currencyList(counts: CurrencyCounts): string {
+  return [...counts]
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+    .map(([code, orders]) => `${code} (${orders.toLocaleString("en-US")} order${orders === 1 ? "" : "s"})`)
+    .join(", ");
 }
 
 export async function runInit(
@@ -163,6 +230,8 @@ export async function runInit(
     observations,
   );
   const proposed = fit?.fitting[0];
+  const currencies = await inboxOrderCurrencies(inbox);
+  const proposedCurrency = mainCurrency(currencies);
   const settings = buildSettings(
     {
       shopName: values["shop-name"],
@@ -173,7 +242,7 @@ export async function runInit(
       sources: values.sources,
       emailTo: values["email-to"],
     },
-    proposed,
+    { timezone: proposed, currency: proposedCurrency },
     await tzDatabaseCountries(),
   );
   // Validated through the options table, as any start would read it.
@@ -195,6 +264,25 @@ export async function runInit(
   else if (fit && !values.timezone && proposed)
     write(
       `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
+    );
+  const defaultCurrency = String(SETTING_OPTIONS["shop.currency"].default);
+  if (
+    values.currency &&
+    proposedCurrency &&
+    (currencies.size > 1 || proposedCurrency !== values.currency.toUpperCase())
+  )
+    write(
+      `WARNING: the orders of the Shopify exports in the inbox are in ${currencyList(currencies)}; those not in ${values.currency.toUpperCase()} would be added up as ${values.currency.toUpperCase()}, with a warning in each run whose days hold them.`,
+    );
+  else if (proposedCurrency)
+    write(
+      currencies.size === 1
+        ? `Currency ${proposedCurrency}: the one the orders of the Shopify exports in the inbox are in (${currencyList(currencies)}).`
+        : `Currency ${proposedCurrency}: the orders of the Shopify exports in the inbox are in ${currencyList(currencies)}; those in another currency would be added up as ${proposedCurrency}, with a warning in each run whose days hold them (--currency sets another).`,
+    );
+  else if (!values.currency)
+    write(
+      `Currency: ${defaultCurrency}; a shop that sells in another currency sets --currency (e.g. --currency EUR).`,
     );
   if (!values.country) {
     // Without --country the written country is the given zone's (buildSettings), else the default applies.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -281,5 +281,59 @@ describe("pulse command line", () => {
       /WARNING: the exports in the inbox write UTC offsets -05:00, which Europe\/Paris does not give; they fit [^\n]*America\/New_York/,
     );
     assert.ok(existsSync(join(inbox, "orders_export.csv")), "init reads the inbox, never empties it");
+  });
+
+  it("init takes the currency of the Shopify orders exports already in the inbox, and warns when --currency differs", async () => {
+    const shopDir = join(workDir, "currency-fit");
+    const inbox = join(shopDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    // The fixture export's orders, in euros.
+    const euros = (await readFile("test/ingest/fixtures/shopify-orders.csv", "utf8")).replaceAll(
+      ",USD,",
+      ",EUR,",
+    );
+    await writeFile(join(inbox, "orders_export.csv"), euros);
+    const orders = euros.split("\n").filter((line) => line.includes(",EUR,")).length;
+    const currencyOf = () =>
+      (
+        JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
+          shop: { currency?: string };
+        }
+      ).shop.currency;
+
+    const fitted = pulse("init", "--shop-name", "Lune", "--work-dir", shopDir);
+    assert.equal(fitted.status, 0, fitted.stderr);
+    assert.equal(currencyOf(), "EUR");
+    assert.match(
+      fitted.stdout,
+      new RegExp(
+        `Currency EUR: the one the orders of the Shopify exports in the inbox are in \\(EUR \\(${orders} orders\\)\\)`,
+      ),
+    );
+    assert.doesNotMatch(fitted.stdout, /WARNING/);
+
+    const dollars = pulse(
+      "init",
+      "--shop-name",
+      "Lune",
+      "--currency",
+      "usd",
+      "--work-dir",
+      shopDir,
+      "--force",
+    );
+    assert.equal(dollars.status, 0, dollars.stderr);
+    assert.equal(currencyOf(), "USD", "the given currency is written, warned about, not replaced");
+    assert.match(
+      dollars.stdout,
+      /WARNING: the orders of the Shopify exports in the inbox are in EUR \(\d+ orders\); those not in USD would be added up as USD/,
+    );
+
+    // No export in the inbox: the default, and how to change it.
+    await rm(join(inbox, "orders_export.csv"));
+    const none = pulse("init", "--shop-name", "Lune", "--work-dir", shopDir, "--force");
+    assert.equal(none.status, 0, none.stderr);
+    assert.equal(currencyOf(), undefined);
+    assert.match(none.stdout, /Currency: USD; a shop that sells in another currency sets --currency/);
   });
 });
