@@ -291,7 +291,7 @@ export async function runInit(
       ? `${country}, the country of ${values.timezone ?? ""}`
       : String(SETTING_OPTIONS["shop.country"].default);
     write(
-      `Retail calendar: ${market} (Black Friday, holidays); a shop whose main market is elsewhere sets --country (e.g. --country DE).`,
+      `Retail calendar: ${market} (Black Friday, holidays); a shop whose main market is elsewhere sets --country (e.g. --country ${country === "DE" ? "FR" : "DE"}).`,
     );
   }
   write(`Drop your exports in ${inbox} and run: npm start -- --work-dir ${workDir} --date YYYY-MM-DD`);

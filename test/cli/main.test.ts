@@ -229,6 +229,13 @@ describe("pulse command line", () => {
     assert.equal(paris.status, 0, paris.stderr);
     assert.equal(countryOf(), "FR");
     assert.match(paris.stdout, /Retail calendar: FR, the country of Europe\/Paris .*--country/);
+    // The example of another market is never the one written.
+    const berlin = init("--timezone", "Europe/Berlin");
+    assert.equal(countryOf(), "DE");
+    assert.match(
+      berlin.stdout,
+      /Retail calendar: DE, the country of Europe\/Berlin .*\(e\.g\. --country FR\)/,
+    );
     // The tz database keeps Amsterdam as a link to Brussels' rules, but for the Netherlands.
     assert.equal(init("--timezone", "Europe/Amsterdam").status, 0);
     assert.equal(countryOf(), "NL");
