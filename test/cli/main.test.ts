@@ -6,6 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
+/** The shop settings init wrote in a work dir. */
+const writtenShop = (shopDir: string) =>
+  (
+    JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
+      shop: Record<string, string | undefined>;
+    }
+  ).shop;
+
 describe("pulse command line", () => {
   let workDir: string;
   before(async () => {
@@ -218,12 +226,7 @@ describe("pulse command line", () => {
     const shopDir = join(workDir, "zone-country");
     const init = (...args: string[]) =>
       pulse("init", "--shop-name", "Lune", "--work-dir", shopDir, "--force", ...args);
-    const countryOf = () =>
-      (
-        JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
-          shop: { country?: string };
-        }
-      ).shop.country;
+    const countryOf = () => writtenShop(shopDir).country;
 
     const paris = init("--timezone", "Europe/Paris");
     assert.equal(paris.status, 0, paris.stderr);
@@ -257,12 +260,7 @@ describe("pulse command line", () => {
     await mkdir(inbox, { recursive: true });
     // Its timestamps are all written at UTC-05:00 in November: New York's winter offset, never Paris's.
     await copyFile("test/ingest/fixtures/shopify-orders.csv", join(inbox, "orders_export.csv"));
-    const zoneOf = () =>
-      (
-        JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
-          shop: { timezone?: string };
-        }
-      ).shop.timezone;
+    const zoneOf = () => writtenShop(shopDir).timezone;
 
     const fitted = pulse("init", "--shop-name", "Fit", "--work-dir", shopDir);
     assert.equal(fitted.status, 0, fitted.stderr);
@@ -301,14 +299,11 @@ describe("pulse command line", () => {
     );
     await writeFile(join(inbox, "orders_export.csv"), euros);
     const orders = euros.split("\n").filter((line) => line.includes(",EUR,")).length;
-    const currencyOf = () =>
-      (
-        JSON.parse(readFileSync(join(shopDir, "pulse.config.json"), "utf8")) as {
-          shop: { currency?: string };
-        }
-      ).shop.currency;
+    const currencyOf = () => writtenShop(shopDir).currency;
+    const init = (...args: string[]) =>
+      pulse("init", "--shop-name", "Lune", "--work-dir", shopDir, "--force", ...args);
 
-    const fitted = pulse("init", "--shop-name", "Lune", "--work-dir", shopDir);
+    const fitted = init();
     assert.equal(fitted.status, 0, fitted.stderr);
     assert.equal(currencyOf(), "EUR");
     assert.match(
@@ -319,16 +314,7 @@ describe("pulse command line", () => {
     );
     assert.doesNotMatch(fitted.stdout, /WARNING/);
 
-    const dollars = pulse(
-      "init",
-      "--shop-name",
-      "Lune",
-      "--currency",
-      "usd",
-      "--work-dir",
-      shopDir,
-      "--force",
-    );
+    const dollars = init("--currency", "usd");
     assert.equal(dollars.status, 0, dollars.stderr);
     assert.equal(currencyOf(), "USD", "the given currency is written, warned about, not replaced");
     assert.match(
@@ -338,7 +324,7 @@ describe("pulse command line", () => {
 
     // No export in the inbox: the default, and how to change it.
     await rm(join(inbox, "orders_export.csv"));
-    const none = pulse("init", "--shop-name", "Lune", "--work-dir", shopDir, "--force");
+    const none = init();
     assert.equal(none.status, 0, none.stderr);
     assert.equal(currencyOf(), undefined);
     assert.match(none.stdout, /Currency: USD; a shop that sells in another currency sets --currency/);
