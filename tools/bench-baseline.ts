@@ -33,11 +33,17 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
     literal(channels.find((channel) => channel.source === source)?.channel ?? source);
   // The orders as the four outputs need them: the latest raw version of each order, its day in the shop's time
   // zone, its customer (normalised email, else Shopify customer id), channel, units and refunds.
+  // Each order's newest version is chosen on narrow keys (the id, the extraction and update times, the row),
+  // and only the winners' wide columns are read; their line items and refunds are parsed once each, typed, in the
+  // same pass. Carrying every version's JSON text through a window and a temporary table, as the first version of
+  // this file did, took 7.1–8.0 s at 1M orders where this takes 5.2–5.5 s (2026-12-05, same outputs): the floor
+  // must be the fast way, or the ratio to it flatters the pipeline.
   const latestOrders = `
     CREATE TEMP TABLE base_latest AS
-    WITH latest AS (
-      SELECT * FROM raw.shopify_orders
-      QUALIFY row_number() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
+    WITH winners AS (
+      SELECT arg_max(rowid, struct_pack(extracted := _airbyte_extracted_at, updated := updated_at)) AS winner
+      FROM raw.shopify_orders
+      GROUP BY id
     ), shaped AS (
       SELECT
         id,
@@ -51,32 +57,29 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         ) AS customer,
         lower(regexp_extract(landing_site, '[?&]utm_source=([^&#]+)', 1)) AS utm_source,
         lower(regexp_extract(landing_site, '[?&]utm_medium=([^&#]+)', 1)) AS utm_medium,
-        line_items,
-        refunds
-      FROM latest
+        from_json(line_items,
+          '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)"}]')
+          AS lines,
+        from_json(refunds, '[{"transactions":[{"kind":"VARCHAR","amount":"DECIMAL(18,2)"}]}]') AS refund_list
+      FROM raw.shopify_orders
+      WHERE rowid IN (SELECT winner FROM winners)
     )
-    SELECT * FROM shaped WHERE day <= ${until}`;
-  // Each order's line items, parsed once into typed structs (one JSON parse per order).
+    SELECT
+      * EXCLUDE (refund_list),
+      list_sum(list_transform(lines, line -> line.quantity)) AS units,
+      list_sum(list_transform(
+        flatten(list_transform(refund_list, refund -> refund.transactions)),
+        transaction -> CASE WHEN transaction.kind = 'refund' THEN transaction.amount END
+      )) AS refunded
+    FROM shaped
+    WHERE day <= ${until}`;
   const lines = `
     CREATE TEMP TABLE base_lines AS
-    SELECT id, day, cancelled, unnest(from_json(line_items,
-      '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)"}]'),
-      recursive := true)
+    SELECT id, day, cancelled, unnest(lines, recursive := true)
     FROM base_latest`;
   const orders = `
     CREATE TEMP TABLE base_orders AS
-    WITH in_range AS (
-      SELECT * FROM base_latest
-    ), units AS (
-      SELECT id, sum(quantity) AS units FROM base_lines GROUP BY id
-    ), refund_list AS (
-      SELECT id, unnest(from_json(refunds, '[{"transactions":[{"kind":"VARCHAR","amount":"DECIMAL(18,2)"}]}]')) AS refund
-      FROM in_range
-    ), refunded AS (
-      SELECT id, sum(tx.amount) AS refunded
-      FROM (SELECT id, unnest(refund.transactions) AS tx FROM refund_list)
-      WHERE tx.kind = 'refund' GROUP BY id
-    ), rules AS (
+    WITH rules AS (
       -- No two rules match the same order (sql/reference/channels.json).
       SELECT * FROM (VALUES ${rules.join(", ")}) AS rule(position, channel, source, medium)
     )
@@ -84,12 +87,10 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
       o.id, o.created_at, o.day, o.cancelled, o.total, o.customer,
       CASE WHEN o.utm_source IS NULL OR o.utm_source = '' THEN ${literal(withoutUtm)}
         ELSE COALESCE(rules.channel, ${literal(unmatched)}) END AS channel,
-      COALESCE(units.units, 0) AS units,
-      COALESCE(refunded.refunded, 0) AS refunded
-    FROM in_range o
-    LEFT JOIN rules ON rules.source = o.utm_source AND (rules.medium IS NULL OR rules.medium = o.utm_medium)
-    LEFT JOIN units ON units.id = o.id
-    LEFT JOIN refunded ON refunded.id = o.id`;
+      COALESCE(o.units, 0) AS units,
+      COALESCE(o.refunded, 0) AS refunded
+    FROM base_latest o
+    LEFT JOIN rules ON rules.source = o.utm_source AND (rules.medium IS NULL OR rules.medium = o.utm_medium)`;
   const numbered = `
     CREATE TEMP TABLE base_numbered AS
     SELECT *,
