@@ -169,15 +169,19 @@ export async function inboxOrderCurrencies(inboxDir: string): Promise<CurrencyCo
   return counts;
 }
 
-/** Pure: the currency most orders are in (of a tie, the first alphabetically, so that init is repeatable). */
+/** The currencies counted, most orders first; of a tie, alphabetically, so that init is repeatable. */
+function byOrders(counts: CurrencyCounts): [string, number][] {
+  return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
+}
+
+/** Pure: the currency most orders are in. */
 export function mainCurrency(counts: CurrencyCounts): string | undefined {
-  return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b))[0]?.[0];
+  return byOrders(counts)[0]?.[0];
 }
 
 /** "EUR (1,204 orders), USD (3 orders)": the currencies counted, most orders first. */
 function currencyList(counts: CurrencyCounts): string {
-  return [...counts]
-    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+  return byOrders(counts)
     .map(([code, orders]) => `${code} (${orders.toLocaleString("en-US")} order${orders === 1 ? "" : "s"})`)
     .join(", ");
 }
@@ -265,7 +269,6 @@ export async function runInit(
     write(
       `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
     );
-  const defaultCurrency = String(SETTING_OPTIONS["shop.currency"].default);
   if (
     values.currency &&
     proposedCurrency &&
@@ -282,7 +285,7 @@ export async function runInit(
     );
   else if (!values.currency)
     write(
-      `Currency: ${defaultCurrency}; a shop that sells in another currency sets --currency (e.g. --currency EUR).`,
+      `Currency: ${String(SETTING_OPTIONS["shop.currency"].default)}; a shop that sells in another currency sets --currency (e.g. --currency EUR).`,
     );
   if (!values.country) {
     // Without --country the written country is the given zone's (buildSettings), else the default applies.
