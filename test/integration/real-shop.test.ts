@@ -1,5 +1,5 @@
-// A new shop from a fresh work dir, as the README's first path says: `init`, the shop's own exports in the inbox,
-// `npm start -- --date D`. The day's orders, revenue, spend and ROAS are compared with totals computed here from
+// A new shop from a fresh work dir, as the README's first path says: the shop's own exports in the inbox, `init`
+// (which takes the time zone and currency from them), `npm start -- --date D`. The day's orders, revenue, spend and ROAS are compared with totals computed here from
 // the files themselves (csv-parse, no product code), and no demo data appears anywhere. Then the demo, asked for,
 // says "demo data" in the CLI, the email and the deck.
 import assert from "node:assert/strict";
@@ -84,11 +84,13 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     const init = pulse(workDir, "init", "--shop-name", "Maison Test", "--sources", "shopify,meta,tiktok");
     assert.equal(init.status, 0, init.stderr);
     assert.match(init.stdout, /Time zone America\/New_York: the one the UTC offsets \(-05:00\)/);
+    assert.match(init.stdout, /Currency USD: the one the orders of the Shopify exports in the inbox are in/);
     const settings = JSON.parse(await readFile(join(workDir, "pulse.config.json"), "utf8")) as {
-      shop: { timezone: string };
+      shop: { timezone: string; currency: string };
       quality: { sources: Record<string, { expected: boolean }> };
     };
     assert.equal(settings.shop.timezone, ZONE);
+    assert.equal(settings.shop.currency, "USD", "the fixture export's currency, written");
     assert.deepEqual(settings.quality.sources, { google_ads: { expected: false } });
 
     const run = pulse(workDir, "--date", DAY);
