@@ -269,6 +269,16 @@ export async function runInit(
     write(
       `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
     );
+  else if (!values.timezone) {
+    // Nothing said which zone: the default is written, and the shop is told so rather than finding out from the
+    // first run's offsets warning (or never, without exports that write offsets).
+    const zone = String(SETTING_OPTIONS["shop.timezone"].default);
+    write(
+      fit
+        ? `WARNING: the exports in the inbox write UTC offsets ${fit.offsets.join(", ")}, which no time zone gives at their dates; ${zone} is written: set the shop's with --timezone (e.g. --timezone Europe/Paris).`
+        : `Time zone: ${zone}; a shop elsewhere sets --timezone (e.g. --timezone Europe/Paris).`,
+    );
+  }
   if (
     values.currency &&
     proposedCurrency &&

@@ -286,6 +286,20 @@ describe("pulse command line", () => {
       /WARNING: the exports in the inbox write UTC offsets -05:00, which Europe\/Paris does not give; they fit [^\n]*America\/New_York/,
     );
     assert.ok(existsSync(join(inbox, "orders_export.csv")), "init reads the inbox, never empties it");
+
+    // Offsets no zone gives (+05:17): the default is written, and said to be a guess.
+    const odd = (await readFile("test/ingest/fixtures/shopify-orders.csv", "utf8")).replaceAll(
+      " -0500",
+      " +0517",
+    );
+    await writeFile(join(inbox, "orders_export.csv"), odd);
+    const unfitted = pulse("init", "--shop-name", "Fit", "--work-dir", shopDir, "--force");
+    assert.equal(unfitted.status, 0, unfitted.stderr);
+    assert.equal(zoneOf(), undefined, "the default applies");
+    assert.match(
+      unfitted.stdout,
+      /WARNING: the exports in the inbox write UTC offsets \+05:17, which no time zone gives at their dates; America\/New_York is written/,
+    );
   });
 
   it("init takes the currency of the Shopify orders exports already in the inbox, and warns when --currency differs", async () => {
@@ -328,5 +342,6 @@ describe("pulse command line", () => {
     assert.equal(none.status, 0, none.stderr);
     assert.equal(currencyOf(), undefined);
     assert.match(none.stdout, /Currency: USD; a shop that sells in another currency sets --currency/);
+    assert.match(none.stdout, /Time zone: America\/New_York; a shop elsewhere sets --timezone/);
   });
 });
