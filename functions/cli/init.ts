@@ -3,9 +3,10 @@
 // the time zone their timestamps' UTC offsets fit and the currency their orders are in are proposed, and used when
 // no --timezone or --currency is given; the country of a given --timezone is the shop's main market when no
 // --country is given.
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { INBOX_PREFIX } from "../lib/bucket-layout.ts";
 import { Columns } from "../ingest/format-spec.ts";
@@ -116,57 +117,56 @@ export function buildSettings(
   return settings;
 }
 
-/** The UTC offsets on the timestamps of the text files in the inbox (the first 32 MB of each), sampled. */
-export async function inboxOffsets(inboxDir: string): Promise<OffsetSampler> {
-  const sampler = new OffsetSampler();
+/** How many orders of each currency the Shopify orders exports in the inbox hold (each export's first 100,000 rows). */
+export type CurrencyCounts = Map<string, number>;
+
+/** What init reads of the exports already in the inbox, each file read once. */
+export interface InboxSurvey {
+  /** The UTC offsets on the timestamps of the text files (the first 32 MB of each), sampled. */
+  offsets: OffsetSampler;
+  currencies: CurrencyCounts;
+}
+
+const OFFSET_TEXT_BYTES = 32 * 1024 * 1024;
+const CURRENCY_ROWS_READ = 100_000;
+
+export async function surveyInbox(inboxDir: string): Promise<InboxSurvey> {
+  const survey: InboxSurvey = { offsets: new OffsetSampler(), currencies: new Map() };
   const entries = await readdir(inboxDir, { recursive: true, withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const bytes = await readFile(join(entry.parentPath, entry.name));
-    const text = bytes.subarray(0, 32 * 1024 * 1024).toString("latin1");
+    const text = bytes.subarray(0, OFFSET_TEXT_BYTES).toString("latin1");
     for (const match of text.matchAll(/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\s?[+-]\d{2}:?\d{2}\b/g))
-      sampler.addText(match[0]);
+      survey.offsets.addText(match[0]);
+    await countOrderCurrencies(bytes, survey.currencies);
   }
-  return sampler;
+  return survey;
 }
 
-/** How many orders of each currency a Shopify orders export's rows name, the export's first 100,000 rows read. */
-export type CurrencyCounts = Map<string, number>;
-
-const CURRENCY_ROWS_READ = 100_000;
-
 /**
- * The currencies of the orders in the Shopify orders exports in the inbox (CSV or XLSX, any encoding the ingest
- * reads), counted on each order's first row, the one Shopify writes the order's columns on; the other files, and a
- * file that cannot be read (the run's ingest will say why), count nothing.
+ * Adds the currencies of a Shopify orders export's orders (CSV or XLSX, any encoding the ingest reads), counted on
+ * each order's first row, the one Shopify writes the order's columns on. Another file, or one that cannot be read
+ * (the run's ingest will say why), counts nothing.
  */
-export async function inboxOrderCurrencies(inboxDir: string): Promise<CurrencyCounts> {
-  const counts: CurrencyCounts = new Map();
-  const entries = await readdir(inboxDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const stream = createReadStream(join(entry.parentPath, entry.name));
-    try {
-      const { records } = await openRecords(stream);
-      let header: Columns | undefined;
-      let read = 0;
-      for await (const record of records) {
-        if (!header) {
-          header = new Columns(record.cells);
-          if (!SHOPIFY_ORDERS.matches(header)) break;
-          continue;
-        }
-        if (++read > CURRENCY_ROWS_READ) break;
-        const currency = cleanCell(header.cell(record, "Currency")).toUpperCase();
-        if (/^[A-Z]{3}$/.test(currency)) counts.set(currency, (counts.get(currency) ?? 0) + 1);
+async function countOrderCurrencies(bytes: Buffer, counts: CurrencyCounts): Promise<void> {
+  try {
+    const { records } = await openRecords(Readable.from([bytes]));
+    let header: Columns | undefined;
+    let read = 0;
+    for await (const record of records) {
+      if (!header) {
+        header = new Columns(record.cells);
+        if (!SHOPIFY_ORDERS.matches(header)) return;
+        continue;
       }
-    } catch {
-      // Unreadable here is unreadable to the ingest too, which names the file, line and column when it runs.
-    } finally {
-      stream.destroy();
+      if (++read > CURRENCY_ROWS_READ) return;
+      const currency = cleanCell(header.cell(record, "Currency")).toUpperCase();
+      if (/^[A-Z]{3}$/.test(currency)) counts.set(currency, (counts.get(currency) ?? 0) + 1);
     }
+  } catch {
+    // Unreadable here is unreadable to the ingest too, which names the file, line and column when it runs.
   }
-  return counts;
 }
 
 /** The currencies counted, most orders first; of a tie, alphabetically, so that init is repeatable. */
@@ -184,6 +184,45 @@ function currencyList(counts: CurrencyCounts): string {
   return byOrders(counts)
     .map(([code, orders]) => `${code} (${orders.toLocaleString("en-US")} order${orders === 1 ? "" : "s"})`)
     .join(", ");
+}
+
+/**
+ * Pure: what init says of the time zone it writes: the one the exports' offsets fit, a warning when a given zone
+ * (or every zone) does not fit them, or the default, so that a shop learns it before the first run's offsets
+ * warning (or at all, without exports that write offsets). Nothing when a given zone fits.
+ */
+export function zoneNotice(given: string | undefined, fit: ZoneFit | undefined): string | undefined {
+  const offsets = fit?.offsets.join(", ");
+  if (given)
+    return fit && !fit.configuredFits
+      ? `WARNING: the exports in the inbox write UTC offsets ${offsets}, which ${given} does not give; they fit ${fit.fitting.join(", ") || "no known zone"}. Orders near midnight would land on the wrong day.`
+      : undefined;
+  const proposed = fit?.fitting[0];
+  if (proposed)
+    return `Time zone ${proposed}: the one the UTC offsets (${offsets}) of the exports in the inbox fit.`;
+  const zone = String(SETTING_OPTIONS["shop.timezone"].default);
+  return fit
+    ? `WARNING: the exports in the inbox write UTC offsets ${offsets}, which no time zone gives at their dates; ${zone} is written: set the shop's with --timezone (e.g. --timezone Europe/Paris).`
+    : `Time zone: ${zone}; a shop elsewhere sets --timezone (e.g. --timezone Europe/Paris).`;
+}
+
+/**
+ * Pure: what init says of the currency it writes: the one the exports' orders are in (and the others, if any), a
+ * warning when a given currency is not all of theirs, or the default and how to set another.
+ */
+export function currencyNotice(given: string | undefined, currencies: CurrencyCounts): string | undefined {
+  const proposed = mainCurrency(currencies);
+  const list = currencyList(currencies);
+  const written = given?.toUpperCase();
+  if (written && proposed && (currencies.size > 1 || proposed !== written))
+    return `WARNING: the orders of the Shopify exports in the inbox are in ${list}; those not in ${written} would be added up as ${written}, with a warning in each run whose days hold them.`;
+  if (proposed)
+    return currencies.size === 1
+      ? `Currency ${proposed}: the one the orders of the Shopify exports in the inbox are in (${list}).`
+      : `Currency ${proposed}: the orders of the Shopify exports in the inbox are in ${list}; those in another currency would be added up as ${proposed}, with a warning in each run whose days hold them (--currency sets another).`;
+  if (!given)
+    return `Currency: ${String(SETTING_OPTIONS["shop.currency"].default)}; a shop that sells in another currency sets --currency (e.g. --currency EUR).`;
+  return undefined;
 }
 
 export async function runInit(
@@ -228,14 +267,14 @@ export async function runInit(
     throw new InitUsageError(`${file} already exists; --force replaces it`);
 
   const inbox = join(local.bucketDir, INBOX_PREFIX);
-  const observations = (await inboxOffsets(inbox)).observations;
+  const survey = await surveyInbox(inbox);
+  const observations = survey.offsets.observations;
   const fit: ZoneFit | undefined = fitTimeZone(
     values.timezone ?? String(SETTING_OPTIONS["shop.timezone"].default),
     observations,
   );
   const proposed = fit?.fitting[0];
-  const currencies = await inboxOrderCurrencies(inbox);
-  const proposedCurrency = mainCurrency(currencies);
+  const proposedCurrency = mainCurrency(survey.currencies);
   const settings = buildSettings(
     {
       shopName: values["shop-name"],
@@ -261,42 +300,8 @@ export async function runInit(
   await mkdir(inbox, { recursive: true });
   await writeFile(file, text);
   write(`Wrote ${file}`);
-  if (fit && values.timezone && !fit.configuredFits)
-    write(
-      `WARNING: the exports in the inbox write UTC offsets ${fit.offsets.join(", ")}, which ${values.timezone} does not give; they fit ${fit.fitting.join(", ") || "no known zone"}. Orders near midnight would land on the wrong day.`,
-    );
-  else if (fit && !values.timezone && proposed)
-    write(
-      `Time zone ${proposed}: the one the UTC offsets (${fit.offsets.join(", ")}) of the exports in the inbox fit.`,
-    );
-  else if (!values.timezone) {
-    // Nothing said which zone: the default is written, and the shop is told so rather than finding out from the
-    // first run's offsets warning (or never, without exports that write offsets).
-    const zone = String(SETTING_OPTIONS["shop.timezone"].default);
-    write(
-      fit
-        ? `WARNING: the exports in the inbox write UTC offsets ${fit.offsets.join(", ")}, which no time zone gives at their dates; ${zone} is written: set the shop's with --timezone (e.g. --timezone Europe/Paris).`
-        : `Time zone: ${zone}; a shop elsewhere sets --timezone (e.g. --timezone Europe/Paris).`,
-    );
-  }
-  if (
-    values.currency &&
-    proposedCurrency &&
-    (currencies.size > 1 || proposedCurrency !== values.currency.toUpperCase())
-  )
-    write(
-      `WARNING: the orders of the Shopify exports in the inbox are in ${currencyList(currencies)}; those not in ${values.currency.toUpperCase()} would be added up as ${values.currency.toUpperCase()}, with a warning in each run whose days hold them.`,
-    );
-  else if (proposedCurrency)
-    write(
-      currencies.size === 1
-        ? `Currency ${proposedCurrency}: the one the orders of the Shopify exports in the inbox are in (${currencyList(currencies)}).`
-        : `Currency ${proposedCurrency}: the orders of the Shopify exports in the inbox are in ${currencyList(currencies)}; those in another currency would be added up as ${proposedCurrency}, with a warning in each run whose days hold them (--currency sets another).`,
-    );
-  else if (!values.currency)
-    write(
-      `Currency: ${String(SETTING_OPTIONS["shop.currency"].default)}; a shop that sells in another currency sets --currency (e.g. --currency EUR).`,
-    );
+  for (const notice of [zoneNotice(values.timezone, fit), currencyNotice(values.currency, survey.currencies)])
+    if (notice) write(notice);
   if (!values.country) {
     // Without --country the written country is the given zone's (buildSettings), else the default applies.
     const { country } = settings.shop as { country?: string };

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
-import { buildSettings, inboxOrderCurrencies, mainCurrency } from "../../functions/cli/init.ts";
+import { buildSettings, mainCurrency, surveyInbox } from "../../functions/cli/init.ts";
 
 // A stand-in for the tz database: two zones with a country, every other zone without one.
 const countryOfZone = (zone: string) => ({ "Europe/Paris": "fr", "Europe/Berlin": "DE" })[zone];
@@ -116,11 +116,11 @@ describe("init's survey of the inbox: the currencies of the Shopify orders expor
   it("counts each export's orders by currency, CSV and XLSX alike, and nothing of other files", async () => {
     const orders = ordersIn(rows);
     assert.ok(orders >= 5, `the fixture has ${orders} orders`);
-    const counts = await inboxOrderCurrencies(inbox);
+    const counts = (await surveyInbox(inbox)).currencies;
     assert.deepEqual(Object.fromEntries(counts), { USD: orders, EUR: ordersIn(inEuros) });
   });
 
   it("is empty for an inbox that does not exist yet", async () => {
-    assert.equal((await inboxOrderCurrencies(join(inbox, "missing"))).size, 0);
+    assert.equal((await surveyInbox(join(inbox, "missing"))).currencies.size, 0);
   });
 });
