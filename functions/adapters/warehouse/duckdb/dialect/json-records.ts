@@ -20,6 +20,13 @@
 // JSON null as 'null' where a struct field is SQL NULL. Any other use of `item` (bare, qualified, in another
 // function, with a path that is not `$.name.name…`) keeps the call-by-call translation, as does a query level
 // holding a set operation (its branches may reuse the alias for something else).
+//
+// A field read only as `SAFE_CAST(JSON_VALUE(item, '$.a') AS <a number, BOOL, DATE or TIMESTAMP>)` is parsed
+// as text (VARCHAR): from_json gives a string unescaped and any other value as the JSON text the same parser
+// writes for a JSON field, so strings, numbers, booleans and null read as JSON_VALUE reads them; an object or an
+// array becomes its text where JSON_VALUE gives NULL, and no such text casts to those types, so the SAFE_CAST is
+// NULL either way. It spares every row the unwrapping above (0.5 s of a million orders' line items, measured
+// 2026-12-05); a field read any other way keeps the JSON text.
 import { isGroup, isOp, isToken, isWord, nextSig, prevSig, significant } from "./nodes.ts";
 import type { Group, Node, Token } from "./tokenizer.ts";
 
@@ -29,9 +36,14 @@ export const JSON_RECORDS_CALL = "__PULSE_JSON_RECORDS";
 /** The value of a "raw" token that reads one field of such a record: a JSON scalar's own text, or NULL. */
 export const JSON_RECORD_FIELD = "json record field";
 
+/** The value of a "raw" token that reads a field parsed as text: JSON_VALUE's own value, or a non-scalar's text. */
+export const JSON_RECORD_TEXT_FIELD = "json record text field";
+
 const FIELD_READERS = ["JSON_VALUE", "JSON_QUERY_ARRAY", "JSON_VALUE_ARRAY"];
 const FIELD_PATH = /^\$\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
 const SET_OPERATIONS = ["UNION", "INTERSECT", "EXCEPT"];
+/** The types no JSON object's or array's text casts to (BigQuery's names; a parameterised type is not here). */
+const NON_TEXT_TYPES = ["INT64", "NUMERIC", "BIGNUMERIC", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"];
 
 interface FieldRead {
   /** The alias token inside the reader's argument list. */
@@ -40,6 +52,21 @@ interface FieldRead {
   path: Token;
   field: string;
   rest: string;
+  /** Whether the read is a whole field cast by SAFE_CAST to one of NON_TEXT_TYPES. */
+  castToNonText: boolean;
+}
+
+/** `SAFE_CAST(JSON_VALUE(...) AS TYPE)`: the cast's argument list is the reader, `AS` and one type word. */
+function isSafeCastToNonText(castArgs: Node[] | undefined, castOwner: Node | undefined): boolean {
+  if (castArgs === undefined || !isWord(castOwner, "SAFE_CAST")) return false;
+  const sig = significant(castArgs);
+  return (
+    sig.length === 4 &&
+    isWord(sig[0], "JSON_VALUE") &&
+    isGroup(sig[1]) &&
+    isWord(sig[2], "AS") &&
+    isWord(sig[3], ...NON_TEXT_TYPES)
+  );
 }
 
 const sameName = (token: Token, alias: string) =>
@@ -51,12 +78,13 @@ const sameName = (token: Token, alias: string) =>
  */
 function fieldReads(nodes: Node[], alias: string, definition: Token): FieldRead[] | undefined {
   const reads: FieldRead[] = [];
-  const visit = (items: Node[], owner: Node | undefined): boolean => {
+  // `parent` is the list holding `owner` and this group, `parentOwner` the word before that list's group.
+  const visit = (items: Node[], owner: Node | undefined, parent?: Node[], parentOwner?: Node): boolean => {
     for (let index = 0; index < items.length; index++) {
       const node = items[index];
       if (isGroup(node) || isGroup(node, "[")) {
         const before = items[prevSig(items, index - 1)];
-        if (!visit((node as Group).items, before)) return false;
+        if (!visit((node as Group).items, before, items, owner)) return false;
         continue;
       }
       if (!isToken(node) || node === definition || !sameName(node, alias)) continue;
@@ -68,7 +96,9 @@ function fieldReads(nodes: Node[], alias: string, definition: Token): FieldRead[
           ? FIELD_PATH.exec(path.value)
           : null;
       if (!match || !isWord(owner, ...FIELD_READERS) || !isToken(path)) return false;
-      reads.push({ items, aliasAt: index, path, field: match[1] as string, rest: match[2] ?? "" });
+      const rest = match[2] ?? "";
+      const castToNonText = rest === "" && isSafeCastToNonText(parent, parentOwner);
+      reads.push({ items, aliasAt: index, path, field: match[1] as string, rest, castToNonText });
     }
     return true;
   };
@@ -104,13 +134,16 @@ export function parseJsonRecordsOnce(nodes: Node[]): void {
     const reads = fieldReads(nodes, unnest.alias.text, unnest.alias);
     if (!reads || reads.length === 0) return;
     const fields = [...new Set(reads.map((read) => read.field))];
-    const spec = `[{${fields.map((field) => `"${field}":"JSON"`).join(",")}}]`;
+    const textFields = new Set(
+      fields.filter((field) => reads.every((read) => read.field !== field || read.castToNonText)),
+    );
+    const spec = `[{${fields.map((field) => `"${field}":"${textFields.has(field) ? "VARCHAR" : "JSON"}"`).join(",")}}]`;
     for (const read of reads) {
       const alias = read.items[read.aliasAt] as Token;
       read.items[read.aliasAt] = {
         kind: "raw",
         text: `struct_extract(${alias.text}, '${read.field}')`,
-        value: JSON_RECORD_FIELD,
+        value: textFields.has(read.field) ? JSON_RECORD_TEXT_FIELD : JSON_RECORD_FIELD,
         pos: alias.pos,
       };
       const path = `$${read.rest}`;

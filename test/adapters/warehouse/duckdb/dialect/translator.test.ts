@@ -241,6 +241,99 @@ describe("UNNEST(JSON_QUERY_ARRAY(doc)) read by field: one parse per document", 
     );
   });
 
+  it("parses a field read only under SAFE_CAST to a number, BOOL, DATE or TIMESTAMP as text, with the same values", async () => {
+    // Every kind of JSON value a shop's export or an API may put where a number is expected.
+    const values = [
+      "42",
+      "-0",
+      "-0.5",
+      "1.50",
+      "0.1",
+      "1e3",
+      "1.0E+2",
+      "12345678901234567890",
+      "-9223372036854775808",
+      "123456789012345678901234567890.123456789",
+      "3.0000000001",
+      '"12"',
+      '" 7 "',
+      '"1e3"',
+      '"19.99"',
+      '"1\\u0032"',
+      '"abc"',
+      '""',
+      "true",
+      "false",
+      '"true"',
+      '"2024-03-01"',
+      '"2024-03-01T10:00:00-05:00"',
+      '"2024-03-01 10:00:00+00"',
+      "null",
+      '{"amount": 3}',
+      "[3]",
+      '"{\\"a\\": 1}"',
+      "{}",
+      "[]",
+    ];
+    const doc = `[${values.map((v, i) => `{"i": ${i}, "v": ${v}}`).join(", ")}, {"i": ${values.length}}]`;
+    for (const type of ["INT64", "NUMERIC", "BIGNUMERIC", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"]) {
+      const query = (plain: boolean) =>
+        translateToDuckDb(
+          `SELECT CAST(SAFE_CAST(JSON_VALUE(item, '$.v') AS ${type}) AS STRING) AS v FROM (SELECT @doc AS doc) AS a
+           CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item
+           ORDER BY SAFE_CAST(JSON_VALUE(item, '$.i') AS INT64)`,
+          { plain },
+        );
+      assert.match(query(false), /'\[\{"v":"VARCHAR","i":"VARCHAR"\}\]'/, type);
+      assert.doesNotMatch(query(false), /starts_with/, type);
+      const read = async (plain: boolean) =>
+        (await connection.runAndReadAll(query(plain), toDuckDbParams({ doc }))).getRowObjectsJson();
+      const fast = await read(false);
+      assert.equal(fast.length, values.length + 1, type);
+      assert.deepEqual(fast, await read(true), type);
+      // Objects, arrays, null and a missing key cast to nothing, as JSON_VALUE's NULL does.
+      for (const at of [24, 25, 26, 28, 29, 30]) assert.equal(fast[at]?.v, null, `${type} ${values[at]}`);
+    }
+    // Spot values that do not depend on the plain translation: what BigQuery's SAFE_CAST of JSON_VALUE gives.
+    const cast = async (type: string) =>
+      (
+        await connection.runAndReadAll(
+          translateToDuckDb(
+            `SELECT SAFE_CAST(JSON_VALUE(item, '$.v') AS ${type}) AS v FROM (SELECT @doc AS doc) AS a
+             CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item ORDER BY SAFE_CAST(JSON_VALUE(item, '$.i') AS INT64)`,
+          ),
+          toDuckDbParams({ doc }),
+        )
+      )
+        .getRowObjectsJson()
+        .map((row) => row.v);
+    const ints = await cast("INT64");
+    assert.deepEqual(
+      [ints[0], ints[11], ints[12], ints[15], ints[16], ints[7]],
+      ["42", "12", "7", "12", null, null],
+    );
+    const numerics = await cast("NUMERIC");
+    assert.deepEqual(
+      [numerics[3], numerics[14], numerics[26], numerics[27]],
+      ["1.500000000", "19.990000000", null, null],
+    );
+  });
+
+  it("keeps a field as JSON when one of its reads is not such a SAFE_CAST", () => {
+    for (const [select, spec] of [
+      ["SAFE_CAST(JSON_VALUE(item, '$.v') AS INT64) AS n, JSON_VALUE(item, '$.v') AS s", '"v":"JSON"'],
+      ["CAST(JSON_VALUE(item, '$.v') AS INT64) AS n", '"v":"JSON"'],
+      ["SAFE_CAST(JSON_VALUE(item, '$.v') AS STRING) AS s", '"v":"JSON"'],
+      ["SAFE_CAST(JSON_VALUE(item, '$.v.w') AS INT64) AS n", '"v":"JSON"'],
+      ["SAFE_CAST(JSON_VALUE(item, '$.v') AS NUMERIC) + 1 AS n", '"v":"VARCHAR"'],
+    ] as const) {
+      const sql = translateToDuckDb(
+        `SELECT ${select} FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item`,
+      );
+      assert.ok(sql.includes(spec), `${select}: ${sql}`);
+    }
+  });
+
   it("keeps the call-by-call translation when the element is used otherwise or the level has a set operation", () => {
     for (const query of [
       "SELECT TO_JSON_STRING(item) AS whole FROM t AS a CROSS JOIN UNNEST(JSON_QUERY_ARRAY(a.doc)) AS item",

@@ -1,6 +1,6 @@
 // Rewrites of the JSON functions.
 import { type Call, type Rewrite, scalarOnly } from "../call.ts";
-import { JSON_RECORD_FIELD } from "../json-records.ts";
+import { JSON_RECORD_FIELD, JSON_RECORD_TEXT_FIELD } from "../json-records.ts";
 import { isToken, significant } from "../nodes.ts";
 import type { Translator } from "../translator.ts";
 
@@ -10,7 +10,10 @@ export const JSON_FUNCTIONS: Record<string, Rewrite> = {
   // NULL for objects, arrays and JSON null. json_value already gives NULL for non-scalars; unwrap the rest.
   JSON_VALUE: scalarOnly((call, t) => {
     const [json, path] = t.args(call, 1, 2);
-    if (readsWholeRecordField(call)) return recordFieldValue(json as string);
+    const recordField = wholeRecordField(call);
+    // A field parsed as text is read only under a SAFE_CAST that makes a non-scalar's text NULL (../json-records.ts).
+    if (recordField === JSON_RECORD_TEXT_FIELD) return json as string;
+    if (recordField === JSON_RECORD_FIELD) return recordFieldValue(json as string);
     return `json_extract_string(json_value(${json}, ${path ?? "'$'"}), '$')`;
   }),
   JSON_EXTRACT_SCALAR: scalarOnly((call, t) => {
@@ -35,12 +38,15 @@ export const JSON_FUNCTIONS: Record<string, Rewrite> = {
   ),
 };
 
-/** JSON_VALUE(field, '$') on a record field that ../json-records.ts made: the field is a JSON value's text. */
-function readsWholeRecordField(call: Call): boolean {
+/**
+ * JSON_VALUE(field, '$') on a record field that ../json-records.ts made: which kind of field (a JSON value's text,
+ * or a field parsed as text), or undefined for any other call.
+ */
+function wholeRecordField(call: Call): string | undefined {
   const [field, path] = call.args.map((arg) => significant(arg));
-  const onlyField = field?.length === 1 && isToken(field[0]) && field[0].value === JSON_RECORD_FIELD;
+  const only = field?.length === 1 && isToken(field[0]) ? field[0].value : undefined;
   const wholeValue = path === undefined || (path.length === 1 && isToken(path[0]) && path[0].value === "$");
-  return onlyField && wholeValue;
+  return wholeValue && (only === JSON_RECORD_FIELD || only === JSON_RECORD_TEXT_FIELD) ? only : undefined;
 }
 
 /**
