@@ -25,8 +25,9 @@
 // as text (VARCHAR): from_json gives a string unescaped and any other value as the JSON text the same parser
 // writes for a JSON field, so strings, numbers, booleans and null read as JSON_VALUE reads them; an object or an
 // array becomes its text where JSON_VALUE gives NULL, and no such text casts to those types, so the SAFE_CAST is
-// NULL either way. It spares every row the unwrapping above (0.5 s of a million orders' line items, measured
-// 2026-12-05); a field read any other way keeps the JSON text.
+// NULL either way. It spares every row the unwrapping above: a million orders' line items built whole in 2.54 s
+// against 2.70 s (medians of 6 alternating builds, 4.6 s of processor time against 5.1 s, 2026-12-06). A field read
+// any other way keeps the JSON text.
 import { isGroup, isOp, isToken, isWord, nextSig, prevSig, significant } from "./nodes.ts";
 import type { Group, Node, Token } from "./tokenizer.ts";
 
