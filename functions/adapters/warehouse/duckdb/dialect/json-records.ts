@@ -30,6 +30,7 @@
 // any other way keeps the JSON text.
 import { isGroup, isOp, isToken, isWord, nextSig, prevSig, significant } from "./nodes.ts";
 import type { Group, Node, Token } from "./tokenizer.ts";
+import { SCALAR_TYPES } from "./types.ts";
 
 /** The name the rewritten unnest's array is called by; functions/json.ts translates it to from_json. */
 export const JSON_RECORDS_CALL = "__PULSE_JSON_RECORDS";
@@ -43,8 +44,15 @@ export const JSON_RECORD_TEXT_FIELD = "json record text field";
 const FIELD_READERS = ["JSON_VALUE", "JSON_QUERY_ARRAY", "JSON_VALUE_ARRAY"];
 const FIELD_PATH = /^\$\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
 const SET_OPERATIONS = ["UNION", "INTERSECT", "EXCEPT"];
-/** The types no JSON object's or array's text casts to (BigQuery's names; a parameterised type is not here). */
-const NON_TEXT_TYPES = ["INT64", "NUMERIC", "BIGNUMERIC", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"];
+/**
+ * The BigQuery types (aliases included; a parameterised type is not a single word) that the translation casts to a
+ * DuckDB type no JSON object's or array's text casts to: the argument that a field read only under SAFE_CAST to
+ * one of them may be parsed as text rests on the DuckDB cast, so the list follows ./types.ts.
+ */
+const NON_TEXT_DUCKDB_TYPES = ["BIGINT", "DOUBLE", "DECIMAL(38, 9)", "BOOLEAN", "DATE", "TIMESTAMPTZ"];
+const NON_TEXT_TYPES = Object.keys(SCALAR_TYPES).filter((name) =>
+  NON_TEXT_DUCKDB_TYPES.includes(SCALAR_TYPES[name] ?? ""),
+);
 
 interface FieldRead {
   /** The alias token inside the reader's argument list. */
