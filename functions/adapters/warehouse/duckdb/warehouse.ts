@@ -89,6 +89,11 @@ export function duckDbConfig(options: { threads?: number; memoryLimit?: string }
     // without (8 runs); wall times 16.4–17.1 s with it, 16.8–17.2 s without.
     allocator_background_threads: "true",
     checkpoint_threshold: CHECKPOINT_THRESHOLD,
+    // DuckDB 1.5.6's rewrite of `QUALIFY ROW_NUMBER() … = 1` into a top-N fails with an internal error ("Failed to
+    // cast expression to type - expression type mismatch") when a window's filter on the model's output is pushed
+    // through a join into such a window and the window's day lies between stored days: a late change's rebuild of
+    // staging.stg_facebook_ads_insights (test/sql/late-changes.test.ts; the shape alone in warehouse.test.ts).
+    disabled_optimizers: "top_n_window_elimination",
   };
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;

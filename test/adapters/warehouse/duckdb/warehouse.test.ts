@@ -31,7 +31,7 @@ describe("DuckDB warehouse", () => {
     return result;
   };
 
-  it("opens DuckDB with its allocator returning freed memory in the background, room for a day's log, and the limits it is given", async () => {
+  it("opens DuckDB with its allocator returning freed memory in the background, room for a day's log, the limits it is given, and without the top-N rewrite of a newest-row window", async () => {
     const instance = await DuckDBInstance.create(
       ":memory:",
       duckDbConfig({ threads: 1, memoryLimit: "300MB" }),
@@ -41,10 +41,17 @@ describe("DuckDB warehouse", () => {
       const reader = await connection.runAndReadAll(
         `SELECT current_setting('allocator_background_threads') AS background,
                 current_setting('checkpoint_threshold') AS checkpoint_threshold,
-                current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit`,
+                current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit,
+                current_setting('disabled_optimizers') AS disabled_optimizers`,
       );
       assert.deepEqual(reader.getRowObjectsJS(), [
-        { background: true, checkpoint_threshold: "244.1 MiB", threads: 1n, memory_limit: "286.1 MiB" },
+        {
+          background: true,
+          checkpoint_threshold: "244.1 MiB",
+          threads: 1n,
+          memory_limit: "286.1 MiB",
+          disabled_optimizers: "top_n_window_elimination",
+        },
       ]);
     } finally {
       connection.closeSync();
@@ -98,6 +105,76 @@ describe("DuckDB warehouse", () => {
       { day: "2026-11-02", total: 3 },
       { day: "2026-11-03", total: 14 },
     ]);
+  });
+
+  it("replaces a day inside the stored days of a model that joins each row's newest version to its own JSON array", async () => {
+    // The shape of staging.stg_facebook_ads_insights: with DuckDB 1.5.6's top-N rewrite of ROW_NUMBER() = 1, the
+    // window's insert (its filter pushed through the join into the window) failed with an internal error whenever
+    // the window's day lay between stored days, which a late change to an older day does.
+    const adWarehouse = await DuckDbWarehouse.open(":memory:");
+    try {
+      const connection = adWarehouse.rawConnection;
+      await connection.run("CREATE SCHEMA raw");
+      await connection.run(
+        "CREATE TABLE raw.ad_days (day DATE, ad_id VARCHAR, spend DOUBLE, actions JSON, extracted_at TIMESTAMPTZ)",
+      );
+      const landed = (day: string, spend: number, purchases: number, extractedAt: string) =>
+        `(DATE '${day}', 'ad-1', ${spend}, '[{"action_type": "link_click", "value": "9"}, ` +
+        `{"action_type": "purchase", "value": "${purchases}"}]', TIMESTAMPTZ '${extractedAt}')`;
+      await connection.run(
+        `INSERT INTO raw.ad_days VALUES ${[
+          landed("2026-08-23", 10, 1, "2026-08-24 04:00:00+00"),
+          landed("2026-08-24", 20, 2, "2026-08-25 04:00:00+00"),
+          landed("2026-08-25", 30, 3, "2026-08-26 04:00:00+00"),
+        ].join(", ")}`,
+      );
+      const adModel = `
+        WITH newest AS (
+          SELECT * FROM raw.ad_days
+          WHERE day BETWEEN @window_start AND @window_end
+          QUALIFY ROW_NUMBER() OVER (PARTITION BY day, ad_id ORDER BY extracted_at DESC) = 1
+        ),
+        reported AS (
+          SELECT newest.day, newest.ad_id, action
+          FROM newest CROSS JOIN UNNEST(JSON_QUERY_ARRAY(newest.actions)) AS action
+        ),
+        purchases AS (
+          SELECT day, ad_id, SUM(SAFE_CAST(JSON_VALUE(action, '$.value') AS FLOAT64)) AS purchases
+          FROM reported
+          WHERE JSON_VALUE(action, '$.action_type') = 'purchase'
+          GROUP BY day, ad_id
+        )
+        SELECT newest.day, newest.ad_id, newest.spend, COALESCE(purchases.purchases, 0) AS purchases
+        FROM newest LEFT JOIN purchases USING (day, ad_id)`;
+      const build = (start: string, end: string) =>
+        adWarehouse.materialize({
+          dataset: "staging",
+          table: "ad_days",
+          sql: adModel,
+          params: { window_start: start, window_end: end },
+          partitionColumn: "day",
+          window: { start, end },
+        });
+      assert.equal((await build("2026-08-23", "2026-08-25")).rowsWritten, 3);
+      // The middle day's insights corrected: a later extraction with more spend and purchases.
+      await connection.run(
+        `INSERT INTO raw.ad_days VALUES ${landed("2026-08-24", 25, 4, "2026-08-27 04:00:00+00")}`,
+      );
+      assert.deepEqual(outcome(await build("2026-08-24", "2026-08-24")), {
+        rowsWritten: 1,
+        mode: "incremental",
+      });
+      assert.deepEqual(
+        await adWarehouse.query("SELECT day, spend, purchases FROM staging.ad_days ORDER BY day"),
+        [
+          { day: "2026-08-23", spend: 10, purchases: 1 },
+          { day: "2026-08-24", spend: 25, purchases: 4 },
+          { day: "2026-08-25", spend: 30, purchases: 3 },
+        ],
+      );
+    } finally {
+      await adWarehouse.close();
+    }
   });
 
   it("stores a whole build in partition order, so a daily window's rows sit together", async () => {
