@@ -91,8 +91,9 @@ export function duckDbConfig(options: { threads?: number; memoryLimit?: string }
     checkpoint_threshold: CHECKPOINT_THRESHOLD,
     // DuckDB 1.5.6's rewrite of `QUALIFY ROW_NUMBER() … = 1` into a top-N fails with an internal error ("Failed to
     // cast expression to type - expression type mismatch") when a window's filter on the model's output is pushed
-    // through a join into such a window and the window's day lies between stored days: a late change's rebuild of
-    // staging.stg_facebook_ads_insights (test/sql/late-changes.test.ts; the shape alone in warehouse.test.ts).
+    // through a join into such a window and the input holds days on both sides of the window's: a late change's
+    // rebuild of staging.stg_facebook_ads_insights (test/sql/late-changes.test.ts; the shape alone in
+    // warehouse.test.ts).
     disabled_optimizers: "top_n_window_elimination",
   };
   if (options.threads) config.threads = String(options.threads);

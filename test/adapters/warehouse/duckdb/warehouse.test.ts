@@ -107,10 +107,10 @@ describe("DuckDB warehouse", () => {
     ]);
   });
 
-  it("replaces a day inside the stored days of a model that joins each row's newest version to its own JSON array", async () => {
+  it("rebuilds a day with days landed before and after it, in a model that joins each row's newest version to its own JSON array", async () => {
     // The shape of staging.stg_facebook_ads_insights: with DuckDB 1.5.6's top-N rewrite of ROW_NUMBER() = 1, the
     // window's insert (its filter pushed through the join into the window) failed with an internal error whenever
-    // the window's day lay between stored days, which a late change to an older day does.
+    // the raw table held days on both sides of the window's, as it does for a late change to an older day.
     const adWarehouse = await DuckDbWarehouse.open(":memory:");
     try {
       const connection = adWarehouse.rawConnection;
