@@ -32,7 +32,10 @@ export const NOT_CONNECTED: readonly MissingSource[] = [
   },
 ];
 
-export function coverageSlide(_ctx: Context): ContentSlide {
+export function coverageSlide(ctx: Context): ContentSlide {
+  // The sources whose freshness check-sources judged this run: those the shop uses (a source its settings mark
+  // unused has no status). A deck that said all four were connected misinformed every shop that uses fewer.
+  const connected = ctx.data.sources.map((source) => source.label);
   const table: TableSpec = {
     id: "coverage",
     columns: [left("Source", 2.2), left("Status", 1.1), left("What it would add", 5.5)],
@@ -41,7 +44,7 @@ export function coverageSlide(_ctx: Context): ContentSlide {
       cell("Not connected", "muted"),
       cell(missing.wouldAdd),
     ]),
-    note: "Connected today: Shopify, Meta Ads, TikTok Ads, Google Ads. Nothing in this deck is estimated for the sources above.",
+    note: `${connected.length > 0 ? `Connected today: ${connected.join(", ")}. ` : ""}Nothing in this deck is estimated for the sources above.`,
   };
   return {
     kind: "coverage",

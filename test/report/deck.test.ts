@@ -635,6 +635,26 @@ describe("deck", () => {
     assert.ok(rows.slice(1).every((row) => row[1] === "Not connected"));
     assert.ok(!/\$\d/.test(texts(xml).join(" ")), "no money on the coverage slide");
     assert.equal(deck.slides.filter((slide) => slideTitle(slide).startsWith("Coverage")).length, 1);
+    assert.ok(
+      texts(xml).includes(
+        "Connected today: Shopify, Meta Ads, TikTok Ads, Google Ads. Nothing in this deck is estimated for the sources above.",
+      ),
+      texts(xml).join(" | "),
+    );
+  });
+
+  it("names as connected only the sources the shop uses", async () => {
+    // A shop with Shopify and Meta only: check-sources records no status for the sources its settings mark unused.
+    const used = buildReportData();
+    used.sources = used.sources.filter((source) => ["shopify", "facebook_ads"].includes(source.source));
+    const coverage = (opened: OpenedDeck) => texts(slideWithTitle(opened, "Coverage").xml).join(" | ");
+    const shopifyAndMeta = coverage(await openDeck(await renderDeck(buildDeckContent(used))));
+    assert.match(shopifyAndMeta, /Connected today: Shopify, Meta Ads\. Nothing in this deck is estimated/);
+    assert.doesNotMatch(shopifyAndMeta, /TikTok|Google Ads/);
+    // No status recorded (check-sources skipped, its file unreadable): the deck names no source rather than guess.
+    const unknown = coverage(await openDeck(await renderDeck(buildDeckContent({ ...used, sources: [] }))));
+    assert.doesNotMatch(unknown, /Connected today/);
+    assert.match(unknown, /Nothing in this deck is estimated for the sources above\./);
   });
 
   it("defines every KPI on the methodology slides", () => {
