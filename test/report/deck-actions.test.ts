@@ -188,4 +188,12 @@ describe("region names", () => {
     assert.equal(regionName("FR", "IDF"), "IDF (France)");
     assert.equal(regionName("unknown", "unknown"), "unknown");
   });
+
+  it("names Japan's prefectures, which Shopify codes by number (JP-01 to JP-47)", () => {
+    // A Tokyo shop's top regions read "13", "27", "14": the number of the code, not a place.
+    assert.equal(regionName("JP", "JP-13", "ja-JP", "JP"), "Tokyo");
+    assert.equal(regionName("JP", "JP-01", "ja-JP", "JP"), "Hokkaido");
+    assert.equal(regionName("JP", "JP-47", "ja-JP", "JP"), "Okinawa");
+    assert.equal(regionName("JP", "JP-27"), "Osaka (Japan)");
+  });
 });

@@ -1,5 +1,6 @@
 // Region names for people: "California, US" instead of "US-CA". Countries through Intl.DisplayNames (in the
-// shop's locale); US states and Canadian provinces from a small table, since Intl has no subdivision names.
+// shop's locale); US states, Canadian provinces and Japanese prefectures from small tables, since Intl has no
+// subdivision names.
 // Codes we do not know stay as they are, so nothing is ever hidden.
 
 const US_STATES: Record<string, string> = {
@@ -73,7 +74,63 @@ const CA_PROVINCES: Record<string, string> = {
   YT: "Yukon",
 };
 
-const SUBDIVISIONS: Record<string, Record<string, string>> = { US: US_STATES, CA: CA_PROVINCES };
+// Shopify codes Japan's prefectures by number (JP-01 to JP-47, ISO 3166-2:JP): unnamed, a Tokyo shop's top region
+// read "13".
+const JP_PREFECTURES: Record<string, string> = {
+  "01": "Hokkaido",
+  "02": "Aomori",
+  "03": "Iwate",
+  "04": "Miyagi",
+  "05": "Akita",
+  "06": "Yamagata",
+  "07": "Fukushima",
+  "08": "Ibaraki",
+  "09": "Tochigi",
+  "10": "Gunma",
+  "11": "Saitama",
+  "12": "Chiba",
+  "13": "Tokyo",
+  "14": "Kanagawa",
+  "15": "Niigata",
+  "16": "Toyama",
+  "17": "Ishikawa",
+  "18": "Fukui",
+  "19": "Yamanashi",
+  "20": "Nagano",
+  "21": "Gifu",
+  "22": "Shizuoka",
+  "23": "Aichi",
+  "24": "Mie",
+  "25": "Shiga",
+  "26": "Kyoto",
+  "27": "Osaka",
+  "28": "Hyogo",
+  "29": "Nara",
+  "30": "Wakayama",
+  "31": "Tottori",
+  "32": "Shimane",
+  "33": "Okayama",
+  "34": "Hiroshima",
+  "35": "Yamaguchi",
+  "36": "Tokushima",
+  "37": "Kagawa",
+  "38": "Ehime",
+  "39": "Kochi",
+  "40": "Fukuoka",
+  "41": "Saga",
+  "42": "Nagasaki",
+  "43": "Kumamoto",
+  "44": "Oita",
+  "45": "Miyazaki",
+  "46": "Kagoshima",
+  "47": "Okinawa",
+};
+
+const SUBDIVISIONS: Record<string, Record<string, string>> = {
+  US: US_STATES,
+  CA: CA_PROVINCES,
+  JP: JP_PREFECTURES,
+};
 
 /** "United Kingdom" for GB in English; the code itself when Intl does not know it (or it is "unknown"). */
 export function countryName(code: string, locale = "en-US"): string {
