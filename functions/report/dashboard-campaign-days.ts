@@ -12,7 +12,7 @@ import {
   inWindow,
   isTrue,
   label,
-  round2,
+  roundAmount,
   sum,
 } from "./dashboard-rows.ts";
 
@@ -51,7 +51,7 @@ export function addCampaignDays(page: DashboardPage, tables: ExtractTables, cont
   // The charts and the table start on the shop's first day of data (context.shownDays): a day before it is
   // unknown, not a day of 0,00 €, and has neither a point nor a row.
   const value = (item: (typeof top)[number], day: string, column: string) =>
-    incompleteDays.has(`${item.channel}|${day}`) ? null : round2(sum(item.byDay.get(day) ?? [], column));
+    incompleteDays.has(`${item.channel}|${day}`) ? null : roundAmount(sum(item.byDay.get(day) ?? [], column));
   const names = top.map((item) => `${item.name} (${label(item.channel)})`);
   const incomplete = context.shownDays.flatMap((day, index) =>
     top.some((item) => incompleteDays.has(`${item.channel}|${day}`)) ? [index] : [],

@@ -38,7 +38,7 @@ import {
   monthsBack,
   num,
   ratio,
-  round2,
+  roundAmount,
   sum,
   WINDOW_DAYS,
 } from "./dashboard-rows.ts";
@@ -239,9 +239,9 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
   });
   totals.sort((a, b) => b.revenue - a.revenue || a.channel.localeCompare(b.channel));
   const paid = totals.filter((item) => item.paid);
-  const paidSpend = round2(paid.reduce((total, item) => total + item.spend, 0));
-  const paidRevenue = round2(paid.reduce((total, item) => total + item.revenue, 0));
-  const paidOrders = round2(paid.reduce((total, item) => total + item.orders, 0));
+  const paidSpend = roundAmount(paid.reduce((total, item) => total + item.spend, 0));
+  const paidRevenue = roundAmount(paid.reduce((total, item) => total + item.revenue, 0));
+  const paidOrders = roundAmount(paid.reduce((total, item) => total + item.orders, 0));
   const caveat = incompleteCaveat(rows);
   page.tiles = [
     { id: "paid_spend", label: "Paid spend", value: paidSpend, format: "money", caveat },
@@ -251,7 +251,7 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
     {
       id: "attributed_orders",
       label: "Attributed orders, all channels",
-      value: round2(totals.reduce((total, item) => total + item.orders, 0)),
+      value: roundAmount(totals.reduce((total, item) => total + item.orders, 0)),
       format: "number",
       note: `${formatNumber(paidOrders, context.locale)} from paid channels`,
     },

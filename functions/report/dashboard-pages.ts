@@ -20,7 +20,7 @@ import {
   monthsBack,
   num,
   ratio,
-  round2,
+  roundAmount,
   sum,
 } from "./dashboard-rows.ts";
 
@@ -68,8 +68,8 @@ function campaignsPage(tables: ExtractTables, context: DashboardContext): Dashbo
     );
   campaigns.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.name.localeCompare(b.name));
   const caveat = incompleteCaveat(rows) ?? incompleteCaveat(channelRows);
-  const spend = round2(campaigns.reduce((total, item) => total + item.spend, 0));
-  const revenue = round2(campaigns.reduce((total, item) => total + item.revenue, 0));
+  const spend = roundAmount(campaigns.reduce((total, item) => total + item.spend, 0));
+  const revenue = roundAmount(campaigns.reduce((total, item) => total + item.revenue, 0));
   page.tiles = [
     {
       id: "campaigns_with_spend",

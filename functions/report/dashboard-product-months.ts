@@ -17,7 +17,7 @@ import {
   monthsBack,
   num,
   PRODUCT_MONTHS,
-  round2,
+  roundAmount,
   sum,
 } from "./dashboard-rows.ts";
 
@@ -116,7 +116,7 @@ export function addPremiumProducts(
   page.tiles.push({
     id: "premium_threshold",
     label: "Premium from (list price)",
-    value: threshold === null ? null : round2(threshold),
+    value: threshold === null ? null : roundAmount(threshold),
     format: "money",
   });
   page.tables.push({

@@ -11,7 +11,7 @@ import {
   missingPage,
   missingSources,
   num,
-  round2,
+  roundAmount,
   sum,
   TOP_PRODUCTS_CHART,
   TOP_PRODUCTS_TABLE,
@@ -41,7 +41,7 @@ export function productsPage(tables: ExtractTables, context: DashboardContext): 
     products.set(key, item);
   }
   const ranked = [...products.values()]
-    .map((item) => ({ ...item, revenue: round2(item.revenue) }))
+    .map((item) => ({ ...item, revenue: roundAmount(item.revenue) }))
     .sort((a, b) => b.revenue - a.revenue || a.title.localeCompare(b.title));
   const categories = new Map<string, number>();
   for (const item of ranked)
@@ -73,7 +73,7 @@ export function productsPage(tables: ExtractTables, context: DashboardContext): 
       title: "Revenue by category",
       type: "doughnut",
       labels: categoryList.map(([category]) => category),
-      series: [{ label: "Revenue", data: categoryList.map(([, revenue]) => round2(revenue)) }],
+      series: [{ label: "Revenue", data: categoryList.map(([, revenue]) => roundAmount(revenue)) }],
       format: "money",
     });
   } else page.notes.push(`No product sales in the ${context.shownDays.length} days.`);

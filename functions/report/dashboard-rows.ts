@@ -182,11 +182,16 @@ export function num(row: ExtractRow, column: string): number | null {
 export function sum(rows: readonly ExtractRow[], column: string): number {
   let total = 0;
   for (const row of rows) total += num(row, column) ?? 0;
-  return round2(total);
+  return roundAmount(total);
 }
 
-export function round2(value: number): number {
-  return Math.round(value * 100) / 100;
+/**
+ * A sum of amounts without binary floating point's noise (0.1 + 0.2 = 0.30000000000000004), to 4 decimals: the
+ * finest minor unit of any currency (ISO 4217's CLF). Rounded to cents, a Kuwaiti dinar shop's month of
+ * KWD 745.705 read KWD 745.710, its fils rounded as if they were a dollar's cents.
+ */
+export function roundAmount(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }
 
 export function ratio(numerator: number, denominator: number, digits = 4): number | null {

@@ -364,6 +364,32 @@ describe("the dashboard HTML", () => {
     assert.doesNotMatch(real, /DEMO DATA/);
   });
 
+  it("keeps a dinar's fils: sums of a 3-decimal currency are not rounded to cents", () => {
+    // A Kuwaiti shop (KWD: 1,000 fils to the dinar). By hand: revenue 29.330 + 55.085 + 92.630 = 177.045, spend
+    // 6.666 + 2.895 + 4.115 = 13.676, Meta's attributed revenue 1.105 + 2.210 = 3.315; rounded to cents they
+    // read 177.05, 13.68 and 3.32.
+    const dinars = buildDashboardModel(
+      {
+        daily_kpis: rows(
+          DAILY_HEADER,
+          "2026-11-27,3,29.330,29.330,3,29.330,0,6.666,0,3,true,,4.4",
+          "2026-11-28,4,55.085,55.085,2,14.475,40.610,2.895,0,4,true,,19.03",
+          "2026-11-29,5,92.630,92.630,3,50.505,42.125,4.115,0,5,true,,22.51",
+        ),
+        marketing_daily_channel: rows(
+          "date,channel,spend,impressions,clicks,attributed_orders,attributed_revenue,is_complete,missing_sources",
+          "2026-11-28,meta,2.895,1000,10,1,1.105,true,",
+          "2026-11-29,meta,4.115,1000,10,1,2.210,true,",
+        ),
+      },
+      { runDate: RUN_DATE, shop: { name: "Souq", currency: "KWD", locale: "en-KW" }, demo: false },
+    );
+    const overview = page(dinars.pages, "overview");
+    assert.equal(tile(overview, "revenue")?.value, 177.045);
+    assert.equal(tile(overview, "ad_spend")?.value, 13.676);
+    assert.equal(tile(page(dinars.pages, "channels"), "paid_revenue")?.value, 3.315);
+  });
+
   it("writes a money column's cells alike: cents only when every amount in the column is under 1,000", async () => {
     const model = buildDashboardModel(
       {},
