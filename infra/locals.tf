@@ -51,14 +51,17 @@ locals {
     }
   ]...)
 
-  # Least privilege in BigQuery: which logical datasets each function reads and writes. The dead-letter function
-  # reads ops.file_drops only, to say what became of a dead-lettered file drop's file (functions/notify/dead-file-drop.ts).
+  # Least privilege in BigQuery: which logical datasets each function reads and writes (test/infra/dataset-access.test.ts
+  # checks it against what each step's statements name). Two extracts count from unified.shopify_unified and
+  # staging.stg_shopify_line_items what their marts keep only as ratios (refunded orders, orders without a value). The
+  # dead-letter function reads ops.file_drops only, to say what became of a dead-lettered file drop's file
+  # (functions/notify/dead-file-drop.ts).
   dataset_access = {
     "ingest"                = { reads = [], writes = ["raw", "ops"] } # ops.file_drops: one row per distinct file
     "check-sources"         = { reads = ["raw"], writes = ["ops"] }
     "transform"             = { reads = ["raw"], writes = ["staging", "unified", "marts", "ops"] } # ops.transform_watermarks
     "check-quality"         = { reads = ["raw", "staging", "unified", "marts"], writes = ["ops"] }
-    "export"                = { reads = ["marts", "ops"], writes = [] }
+    "export"                = { reads = ["marts", "ops", "unified", "staging"], writes = [] }
     "report"                = { reads = ["marts", "ops"], writes = [] }
     "notify"                = { reads = ["marts", "ops"], writes = [] }
     (local.dead_letter_key) = { reads = ["ops"], writes = [] }

@@ -33,7 +33,8 @@ function onFirstRun(load: () => Promise<StepFunction>): StepFunction {
   return async (context) => (await load())(context);
 }
 
-const STEP_FUNCTIONS = Object.fromEntries(
+/** Each step's own function; a test wraps one to see what its step touches (test/infra/function-access.test.ts). */
+export const STEP_FUNCTIONS = Object.fromEntries(
   STEPS.map((step) => [step.name, onFirstRun(STEP_MODULES[step.name])]),
 ) as Record<StepName, StepFunction>;
 
