@@ -77,9 +77,27 @@ export interface GcsBucketSettings {
 /** Cloud Storage composes at most 32 objects per request. */
 export const MAX_COMPOSE_SOURCES = 32;
 
+interface LibraryError {
+  code?: unknown;
+  status?: unknown;
+  response?: { status?: unknown };
+}
+
+/**
+ * The HTTP status of the library's error: the JSON API's errors carry it as `code`, a resumable upload's (gaxios)
+ * as `status` or on its response.
+ */
 function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "number" ? code : undefined;
+  const candidate = error as LibraryError | undefined;
+  return [candidate?.code, candidate?.status, candidate?.response?.status].find(
+    (value): value is number => typeof value === "number",
+  );
+}
+
+/** Node's code of a connection that failed before any answer (ECONNRESET, EPIPE, …), as the library keeps it. */
+function socketCodeOf(error: unknown): string | undefined {
+  const code = (error as LibraryError | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 function toBuffer(chunk: string | Uint8Array): Buffer {
@@ -132,12 +150,11 @@ export class GcsBucket implements Bucket {
         { status },
       );
     }
-    // Keep the status so isTransient (shared/step.ts) sees 429/5xx and lets Pub/Sub retry.
+    // Keep the status and the socket error's code so isTransient (shared/step.ts) sees a 429/5xx or a dropped
+    // connection and lets Pub/Sub retry: the library retries no write without a precondition itself.
     return Object.assign(
       new Error(`Cloud Storage ${action} ${this.location}/${path} failed: ${reason}`, { cause: error }),
-      {
-        status,
-      },
+      { status, code: socketCodeOf(error) },
     );
   }
 

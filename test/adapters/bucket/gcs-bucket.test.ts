@@ -9,6 +9,7 @@ import {
   type GcsObjectMetadata,
   type GcsUploadOptions,
 } from "../../../functions/adapters/bucket/gcs-bucket.ts";
+import { isTransient } from "../../../functions/shared/step.ts";
 
 interface Stored {
   data: Buffer;
@@ -34,6 +35,8 @@ class FakeGcs implements GcsBucketHandle {
   readonly listQueries: GcsListQuery[] = [];
   private generation = 100;
   deny = false;
+  /** What every upload fails with, as the library reports it. */
+  uploadError: Error | undefined;
 
   put(path: string, data: string | Buffer, contentType?: string): void {
     this.generation += 1;
@@ -53,6 +56,7 @@ class FakeGcs implements GcsBucketHandle {
       name: path,
       save: async (data: string | Uint8Array, opts?: GcsUploadOptions) => {
         record("save", opts);
+        if (this.uploadError) throw this.uploadError;
         this.check(path, opts?.preconditionOpts?.ifGenerationMatch);
         this.put(path, Buffer.from(data), opts?.contentType);
       },
@@ -65,6 +69,10 @@ class FakeGcs implements GcsBucketHandle {
             done();
           },
           final: (done) => {
+            if (this.uploadError) {
+              done(this.uploadError);
+              return;
+            }
             // A resumable upload finalises only here: an aborted stream never creates the object.
             this.put(path, Buffer.concat(chunks), opts?.contentType);
             done();
@@ -413,5 +421,52 @@ describe("GCS bucket", () => {
       new GcsBucket(fake, { clock }).write("runs/x.json", "{}"),
       /denied writing gs:\/\/pulse-shop\/runs\/x\.json.*roles\/storage\.objectAdmin on bucket pulse-shop/,
     );
+  });
+
+  it("leaves what a retry can fix to Pub/Sub's retry: a dropped connection, an upload's 503; never a denial", async () => {
+    // As @google-cloud/storage reports a failure it does not retry itself (it retries no write without a
+    // precondition): a JSON API error with the HTTP status as `code`; a resumable upload's gaxios error with it as
+    // `status`; a connection that dropped before any answer with Node's socket error code.
+    const cases: { error: Error; transient: boolean }[] = [
+      { error: apiError(503, "Service Unavailable"), transient: true },
+      {
+        error: Object.assign(
+          new Error("request to https://storage.googleapis.com failed, reason: socket hang up"),
+          {
+            code: "ECONNRESET",
+          },
+        ),
+        transient: true,
+      },
+      {
+        error: Object.assign(new Error("Service Unavailable"), { status: 503, response: { status: 503 } }),
+        transient: true,
+      },
+      { error: apiError(429, "The rate of change requests to the object is too high"), transient: true },
+      { error: apiError(400, "Invalid argument"), transient: false },
+      {
+        error: Object.assign(new Error("Forbidden"), { status: 403, response: { status: 403 } }),
+        transient: false,
+      },
+    ];
+    for (const { error, transient } of cases) {
+      const fake = new FakeGcs();
+      fake.uploadError = error;
+      const bucket = new GcsBucket(fake, { clock });
+      const writes: [string, () => Promise<unknown>][] = [
+        ["write", () => bucket.write("runs/dt=2026-11-21/steps/export.json", "{}")],
+        [
+          "writeStream",
+          () => bucket.writeStream("extracts/latest/daily_kpis.csv", Readable.from(["a,b\n"])),
+        ],
+      ];
+      for (const [method, write] of writes) {
+        const failure = await write().then(
+          () => assert.fail(`${method} succeeded`),
+          (caught: unknown) => caught,
+        );
+        assert.equal(isTransient(failure), transient, `${method}: ${error.message}`);
+      }
+    }
   });
 });
