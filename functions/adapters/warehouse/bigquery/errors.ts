@@ -1,4 +1,5 @@
 // BigQuery failures as one clear message each (what ran, where, why, what to do) and whether a retry could help.
+import { isTransient } from "../../../shared/step.ts";
 import type { JobErrorProto } from "./client.ts";
 
 export class BigQueryWarehouseError extends Error {
@@ -83,7 +84,9 @@ export function explainBigQueryError(error: unknown, context: ErrorContext): Big
   const status = errorStatus(error) ?? (reason ? REASON_STATUS[reason] : undefined);
   const transient =
     (reason !== undefined && TRANSIENT_REASONS.has(reason)) ||
-    (status !== undefined && TRANSIENT_STATUS.has(status));
+    (status !== undefined && TRANSIENT_STATUS.has(status)) ||
+    // A connection that dropped before any answer (ECONNRESET, …) once the client's own retries are spent.
+    isTransient(error);
   const job = context.jobId ? ` (job ${context.jobId})` : "";
   let message: string;
   if (reason === "accessDenied" || status === 403) {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { BigQueryWarehouseError } from "../../../../functions/adapters/warehouse/bigquery/errors.ts";
 import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
 import { isTransient } from "../../../../functions/shared/step.ts";
-import { FakeBigQuery, SETTINGS } from "./fake-client.ts";
+import { FakeBigQuery, RUN, SETTINGS } from "./fake-client.ts";
 
 describe("BigQuery warehouse: errors", () => {
   it("turns Access Denied into a message naming the project, dataset and the missing role", async () => {
@@ -60,5 +60,45 @@ describe("BigQuery warehouse: errors", () => {
       ),
       /more than the 5000000000 bytes allowed per job.*estimateBytes.*PULSE_MAX_BYTES_BILLED/,
     );
+  });
+
+  it("leaves a connection dropped before BigQuery answered to Pub/Sub's retry, creating or waiting for a job", async () => {
+    // As the client reports it once its own retries are spent: node-fetch's error with Node's socket error code.
+    const reset = () =>
+      Object.assign(
+        new Error(
+          "request to https://bigquery.googleapis.com/bigquery/v2/projects/shop-analytics/jobs failed, reason: socket hang up",
+        ),
+        { code: "ECONNRESET", type: "system" },
+      );
+    const creating = new FakeBigQuery();
+    creating.createJob = async () => {
+      throw reset();
+    };
+    const waiting = new FakeBigQuery();
+    const create = waiting.createJob.bind(waiting);
+    waiting.createJob = async (request) => {
+      const [job] = await create(request);
+      // The long poll dies; the job's metadata then says it is still running (no error of its own to report).
+      job.getQueryResults = async () => {
+        throw reset();
+      };
+      job.getMetadata = async () => [{ status: { state: "RUNNING" } }];
+      return [job];
+    };
+    for (const [what, fake] of [
+      ["creating", creating],
+      ["waiting", waiting],
+    ] as const) {
+      await assert.rejects(
+        new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).execute("SELECT 1", {}, { label: "ping" }),
+        (error: unknown) => {
+          assert.ok(error instanceof BigQueryWarehouseError, what);
+          assert.match(error.message, /socket hang up/, what);
+          assert.equal(isTransient(error), true, `${what}: a dropped connection is worth a retry`);
+          return true;
+        },
+      );
+    }
   });
 });
