@@ -156,8 +156,13 @@ export function createDeadLetterHandler(
     let unreadable: string | undefined;
     try {
       const decoded = decodePubSubData(event);
-      // When the message was published, not when its dead letter came: stable across the dead letter's redeliveries.
-      const published = decoded.publishTime ? new Date(decoded.publishTime) : now;
+      // When the message was published, not when its dead letter came: Pub/Sub forwards a dead letter as a new
+      // message and keeps the original's publish time in CloudPubSubDeadLetterSourceTopicPublishTime. A start
+      // message then resolves to the run date and run id its step's deliveries had (resolveStartMessage), whose
+      // ledger record holds the last error. Both times are stable across the dead letter's redeliveries.
+      const originallyPublished =
+        attributes.CloudPubSubDeadLetterSourceTopicPublishTime ?? decoded.publishTime;
+      const published = originallyPublished ? new Date(originallyPublished) : now;
       const when = Number.isNaN(published.getTime()) ? now : published;
       const drop = deadFileDrop(decoded.data, attributes);
       if (drop) {

@@ -152,6 +152,21 @@ describe("the dead-letter function's emails", () => {
       findings: [],
       metrics: {},
     });
+  /** The ledger record of a step's last failed try of 2026-11-21 under `runId`. */
+  const stepFailed = async (step: "ingest" | "export", runId: string, attempt: number, error: string) =>
+    new Ledger(runtime.ports.bucket).write({
+      runDate: "2026-11-21",
+      step,
+      runId,
+      status: "failed",
+      attempt,
+      startedAt: "2026-11-22T06:00:00Z",
+      rows: {},
+      outputs: [],
+      findings: [],
+      metrics: {},
+      error,
+    });
 
   it("a Scheduler start message: the run failed at its first step", async () => {
     await deadLetter({
@@ -164,20 +179,35 @@ describe("the dead-letter function's emails", () => {
     assert.match(email?.text ?? "", /kept failing after every retry/);
   });
 
-  it("a step's message: the run failed at that step, with the last error its ledger recorded", async () => {
-    await new Ledger(runtime.ports.bucket).write({
-      runDate: "2026-11-21",
-      step: "export",
-      runId: "run-7",
-      status: "failed",
-      attempt: 5,
-      startedAt: "2026-11-22T06:00:00Z",
-      rows: {},
-      outputs: [],
-      findings: [],
-      metrics: {},
-      error: "Exceeded rate limits: too many table update operations",
+  it("a Scheduler start message: the last error ingest recorded for the run Scheduler's message started", async () => {
+    // Ingest resolved the start message from when Scheduler published it (07:00 UTC): run date 2026-11-21, run id
+    // scheduler-20261122T070000Z. Pub/Sub forwards a dead letter as a new message, published when it gave up
+    // (12:00 here, the event's publish time), and keeps the original's publish time in an attribute.
+    await stepFailed(
+      "ingest",
+      "scheduler-20261122T070000Z",
+      10,
+      "BigQuery: the service is temporarily unavailable",
+    );
+    await deadLetter({
+      data: { trigger: "scheduler" },
+      attributes: {
+        CloudPubSubDeadLetterSourceSubscription: subscription(topic("ingest")),
+        CloudPubSubDeadLetterSourceDeliveryCount: "10",
+        CloudPubSubDeadLetterSourceTopicPublishTime: "2026-11-22T07:00:00.000+00:00",
+      },
     });
+    const [email, ...more] = await emails();
+    assert.equal(more.length, 0);
+    assert.match(email?.subject ?? "", /run FAILED at ingest · 2026-11-21/);
+    assert.match(
+      email?.text ?? "",
+      /kept failing after every retry; its last error: BigQuery: the service is temporarily unavailable/,
+    );
+  });
+
+  it("a step's message: the run failed at that step, with the last error its ledger recorded", async () => {
+    await stepFailed("export", "run-7", 5, "Exceeded rate limits: too many table update operations");
     await deadLetter({
       data: { runDate: "2026-11-21", runId: "run-7", trigger: "scheduler" },
       attributes: { CloudPubSubDeadLetterSourceSubscription: subscription(topic("export")) },
