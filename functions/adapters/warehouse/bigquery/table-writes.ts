@@ -1,8 +1,8 @@
 // Writes into BigQuery tables: a model's rows (whole, by date window, or merged by key) and small row sets.
 import { createHash } from "node:crypto";
 import type { LoadRequest, MaterializeRequest, MaterializeResult, SqlParams } from "../../../shared/ports.ts";
-import type { QueryParameter } from "./client.ts";
-import type { BigQueryJobs } from "./jobs.ts";
+import type { BigQueryJobHandle, QueryParameter } from "./client.ts";
+import type { BigQueryJobs, JobSpec } from "./jobs.ts";
 import { quoteIdentifier } from "./names.ts";
 import { loadValue, parameterTypeOf, rowsParameter } from "./params.ts";
 import { BigQueryWarehouseError } from "./errors.ts";
@@ -82,7 +82,11 @@ export async function materialize(
 
   if (!existing || !request.window) {
     const sql = fullBuildScript(target, select, request.partitionColumn, clusterBy, fingerprint);
-    const { job } = await jobs.runJob(jobs.spec("materialize", sql, request.params, label, request.dataset));
+    const { job } = await buildReplacingLayout(
+      jobs,
+      jobs.spec("materialize", sql, request.params, label, request.dataset),
+      target,
+    );
     catalog.rebuilt(request.dataset, request.table, fingerprint);
     return { rowsWritten: await jobs.firstNumber(job), mode: "full" };
   }
@@ -99,6 +103,35 @@ export async function materialize(
   const { job } = await jobs.runJob(jobs.spec("materialize", sql, params, label, request.dataset));
   if (relabel) catalog.rebuilt(request.dataset, request.table, fingerprint);
   return { rowsWritten: await jobs.firstNumber(job), mode: "incremental" };
+}
+
+/** BigQuery's refusal of a CREATE OR REPLACE whose partitioning or clustering differs from the table's. */
+const LAYOUT_REFUSAL = /Cannot replace a table with a different \w+ spec/i;
+
+/**
+ * Runs a full build; when BigQuery refuses it because the table is partitioned or clustered otherwise than the
+ * model now is (CREATE OR REPLACE may not change either), drops the table and runs the build again. Without it a
+ * model whose layout changed failed every run, --full-refresh included: marts.marketing_unified_with_explanations,
+ * partitioned by date until 2026-12-02 and built whole since. Only then is the table missing, for one job's time.
+ */
+async function buildReplacingLayout(
+  jobs: BigQueryJobs,
+  spec: JobSpec,
+  target: string,
+): Promise<{ job: BigQueryJobHandle }> {
+  try {
+    return await jobs.runJob(spec);
+  } catch (error) {
+    if (!(error instanceof BigQueryWarehouseError) || !LAYOUT_REFUSAL.test(error.message)) throw error;
+  }
+  await jobs.runJob({
+    kind: "ddl",
+    label: `drop ${spec.label}, partitioned or clustered otherwise`,
+    sql: `DROP TABLE IF EXISTS ${target}`,
+    parameters: [],
+    dataset: spec.dataset,
+  });
+  return jobs.runJob(spec);
 }
 
 /**

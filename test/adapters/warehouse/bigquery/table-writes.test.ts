@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigquery/table-writes.ts";
 import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
 import type { MaterializeRequest } from "../../../../functions/shared/ports.ts";
-import { FakeBigQuery, lastRequest, RUN, SETTINGS } from "./fake-client.ts";
+import type { JobRequest } from "../../../../functions/adapters/warehouse/bigquery/client.ts";
+import { FakeBigQuery, lastRequest, type Outcome, RUN, SETTINGS } from "./fake-client.ts";
 
 describe("BigQuery table writes", () => {
   /**
@@ -65,6 +66,54 @@ describe("BigQuery table writes", () => {
       ["run_date"],
       "only the parameters the model uses",
     );
+  });
+
+  it("drops and builds again a table whose partitioning changed, which CREATE OR REPLACE may not replace", async () => {
+    // marts.marketing_unified_with_explanations was partitioned by date until 2026-12-02 and is built whole since:
+    // over a deployment's partitioned table, BigQuery refuses the unpartitioned CREATE OR REPLACE.
+    const refusal =
+      "Cannot replace a table with a different partitioning spec. Instead, DROP the table, and then recreate it. " +
+      "New partitioning spec is none and existing spec is interval(type:day,field:date)";
+    const respond = (syntaxError: boolean) => {
+      let dropped = false;
+      return (request: JobRequest): Outcome => {
+        const sql = request.configuration.query.query;
+        if (sql.startsWith("DROP TABLE")) {
+          dropped = true;
+          return {};
+        }
+        if (syntaxError)
+          return { error: { reason: "invalidQuery", message: "Syntax error: Unexpected end of script" } };
+        if (sql.startsWith("CREATE OR REPLACE") && !dropped)
+          return { error: { reason: "invalidQuery", message: refusal } };
+        return { fields: [{ name: "rows_written", type: "INTEGER" }], rows: [["42"]] };
+      };
+    };
+    const request: MaterializeRequest = {
+      dataset: "marts",
+      table: "marketing_unified_with_explanations",
+      sql: "SELECT DATE '2026-11-21' AS date, 'meta' AS channel, 'source stale' AS reason",
+      params: {},
+      label: "marts.marketing_unified_with_explanations",
+    };
+    const fake = new FakeBigQuery(respond(false));
+    const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(request);
+    assert.deepEqual(result, { rowsWritten: 42, mode: "full" });
+    assert.deepEqual(
+      fake.queries().map((sql) => sql.split("\n")[0]),
+      [
+        "CREATE OR REPLACE TABLE `shop-analytics.marts.marketing_unified_with_explanations`",
+        "DROP TABLE IF EXISTS `shop-analytics.marts.marketing_unified_with_explanations`",
+        "CREATE OR REPLACE TABLE `shop-analytics.marts.marketing_unified_with_explanations`",
+      ],
+    );
+    // Any other failure of the build drops nothing.
+    const failing = new FakeBigQuery(respond(true));
+    await assert.rejects(
+      new BigQueryWarehouse(failing, SETTINGS).forRun(RUN).materialize(request),
+      /Syntax error: Unexpected end of script/,
+    );
+    assert.ok(!failing.queries().some((sql) => sql.startsWith("DROP")), "no table dropped");
   });
 
   it("merges a keyed table by its key: the changed records replace their rows in one transaction", async () => {
