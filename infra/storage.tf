@@ -90,6 +90,8 @@ locals {
     "functions/**/*.json",
     "sql/**/*.sql",
     "sql/**/*.json",
+    # The models' metrics glossary, which the deck prints (functions/report/glossary.ts reads it when it loads).
+    "sql/README.md",
   ]
   source_files = sort(distinct(flatten([
     for pattern in local.source_patterns : fileset("${path.module}/..", pattern)

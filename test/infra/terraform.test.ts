@@ -3,11 +3,12 @@
 // each.value, and the locals that derive names from pipeline.json are pinned and modelled here.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "@cdktf/hcl2json";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 import {
   OPTIONAL_SECRETS,
@@ -1037,6 +1038,36 @@ describe("Terraform: a first apply on an empty project", () => {
       .filter((path) => path && !path.endsWith(".md"));
     assert.ok(tracked.length > 100);
     for (const path of tracked) assert.ok(packaged(path), `${path} is packaged (the build needs it)`);
+  });
+
+  it("packages every file the functions read at run time: each step's modules load from the archive alone", async () => {
+    // What Cloud Build gets: the tracked files the patterns select (fileset() over the working tree), with the
+    // installed packages beside them (npm ci). The steps read SQL files, and the deck's glossary sql/README.md, when
+    // their modules load: a file left out fails that step on every delivery in the cloud, however well it runs here.
+    const patterns = (tf.locals.source_patterns as string[]).map(globRegExp);
+    const root = join(INFRA, "..");
+    const packaged = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" })
+      .split("\n")
+      .filter((path) => path && patterns.some((pattern) => pattern.test(path)));
+    const archive = await mkdtemp(join(tmpdir(), "pulse-source-archive-"));
+    try {
+      for (const path of packaged) await cp(join(root, path), join(archive, path));
+      await symlink(join(root, "node_modules"), join(archive, "node_modules"), "dir");
+      const load = [
+        'const handlers = await import("./functions/runtime/step-handlers.ts");',
+        "await handlers.loadStepModules();",
+        'await import("./functions/notify/dead-file-drop.ts");',
+        'await import("./functions/runtime/cloud-ports.ts");',
+        'await import("./functions/index.ts");',
+      ].join(" ");
+      const loaded = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", load], {
+        cwd: archive,
+        encoding: "utf8",
+      });
+      assert.equal(loaded.status, 0, loaded.stderr);
+    } finally {
+      await rm(archive, { recursive: true, force: true });
+    }
   });
 
   it("charts the BigQuery bytes each step billed, from the usage run-step logs with the step's end", () => {
