@@ -13,9 +13,12 @@ export interface LocalSmtpServer {
 
 /**
  * Starts an SMTP server on 127.0.0.1 and a SmtpMailer that sends to it. `refuse`, asked as each message ends,
- * answers it with a temporary failure (451) instead of accepting it.
+ * answers it with `refusal` (by default 451, a temporary failure) instead of accepting it.
  */
-export async function startSmtpServer(refuse: () => boolean = () => false): Promise<LocalSmtpServer> {
+export async function startSmtpServer(
+  refuse: () => boolean = () => false,
+  refusal: { responseCode: number; message: string } = { responseCode: 451, message: "Try again later" },
+): Promise<LocalSmtpServer> {
   const received: Buffer[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -25,7 +28,7 @@ export async function startSmtpServer(refuse: () => boolean = () => false): Prom
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         if (refuse()) {
-          callback(Object.assign(new Error("Try again later"), { responseCode: 451 }));
+          callback(Object.assign(new Error(refusal.message), { responseCode: refusal.responseCode }));
           return;
         }
         received.push(Buffer.concat(chunks));

@@ -7,8 +7,8 @@ import PostalMime from "postal-mime";
 import { OnDemandSmtpMailer } from "../../../functions/adapters/mailer/on-demand-smtp-mailer.ts";
 import { OutboxMailer } from "../../../functions/adapters/mailer/outbox-mailer.ts";
 import type { OutgoingMail, Secrets } from "../../../functions/shared/ports.ts";
-import { PermanentStepError } from "../../../functions/shared/step.ts";
-import { sendThroughSmtpServer } from "../../support/smtp.ts";
+import { isTransient, PermanentStepError } from "../../../functions/shared/step.ts";
+import { sendThroughSmtpServer, startSmtpServer } from "../../support/smtp.ts";
 
 const mail: OutgoingMail = {
   from: "DTC Pulse <pulse@example.com>",
@@ -47,6 +47,34 @@ describe("mailers", () => {
       ["founder@example.com"],
     );
     assert.match(parsed.html ?? "", /<b>\$12,400<\/b>/);
+  });
+
+  it("leaves an SMTP server's 4xx and a refused connection to the bus's retry; a 5xx is final", async () => {
+    // RFC 5321: a 4yz reply is a transient failure (451 greylisting, 421 "try again later"); a 5yz a permanent one.
+    // runStep retries only what isTransient says, so the summary email must say it, or a greylisting relay costs
+    // the day its summary (the step failed for good, the failure email instead).
+    const failure = async (responseCode: number, message: string) => {
+      const smtp = await startSmtpServer(() => true, { responseCode, message });
+      try {
+        return await smtp.mailer.send(mail).then(
+          () => assert.fail("the server accepted it"),
+          (error: unknown) => error,
+        );
+      } finally {
+        await smtp.close();
+      }
+    };
+    assert.equal(isTransient(await failure(451, "Greylisted, please try again later")), true, "451");
+    assert.equal(isTransient(await failure(421, "Too many connections, try again later")), true, "421");
+    assert.equal(isTransient(await failure(550, "No such user here")), false, "550");
+    // A server that is not listening: a connection refused before any reply.
+    const closed = await startSmtpServer();
+    await closed.close();
+    const refused = await closed.mailer.send(mail).then(
+      () => assert.fail("sent to a closed port"),
+      (error: unknown) => error,
+    );
+    assert.equal(isTransient(refused), true, "connection refused");
   });
 
   it("reads the SMTP URL on the first mail only, uses the fallback without one, and retries a failed read", async () => {
