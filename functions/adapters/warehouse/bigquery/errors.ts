@@ -44,6 +44,8 @@ const TRANSIENT_REASONS = new Set([
   "jobInternalError",
 ]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** The 403 reasons that are limits, not permissions. */
+const LIMIT_REASONS = new Set(["rateLimitExceeded", "jobRateLimitExceeded", "quotaExceeded"]);
 
 const REASON_STATUS: Record<string, number> = {
   accessDenied: 403,
@@ -89,7 +91,8 @@ export function explainBigQueryError(error: unknown, context: ErrorContext): Big
     isTransient(error);
   const job = context.jobId ? ` (job ${context.jobId})` : "";
   let message: string;
-  if (reason === "accessDenied" || status === 403) {
+  // BigQuery answers a rate limit or a quota with 403 too; only a denied access is about the account's roles.
+  if (reason === "accessDenied" || (status === 403 && !LIMIT_REASONS.has(reason ?? ""))) {
     message =
       `BigQuery denied access for ${context.what} in project ${context.projectId}` +
       `${context.dataset ? `, dataset ${context.dataset}` : ""}${job}: ${rawMessage}. ` +

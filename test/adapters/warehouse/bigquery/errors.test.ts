@@ -101,4 +101,27 @@ describe("BigQuery warehouse: errors", () => {
       );
     }
   });
+
+  it("tells a rate limit or a quota (403s too) from a denied access: no role to grant, and a retry for the limit", async () => {
+    // BigQuery answers both with HTTP 403; only accessDenied is about the service account's roles.
+    const refusal = (reason: string, message: string) => {
+      const fake = new FakeBigQuery();
+      fake.createJob = async () => {
+        throw Object.assign(new Error(message), { code: 403, errors: [{ reason, message }] });
+      };
+      return new BigQueryWarehouse(fake, SETTINGS).execute("SELECT 1", {}, { label: "ping" });
+    };
+    for (const [reason, message, transient] of [
+      ["rateLimitExceeded", "Exceeded rate limits: too many table update operations for this table", true],
+      ["quotaExceeded", "Quota exceeded: Your project exceeded quota for free query bytes scanned", false],
+    ] as const) {
+      await assert.rejects(refusal(reason, message), (error: unknown) => {
+        assert.ok(error instanceof BigQueryWarehouseError, reason);
+        assert.doesNotMatch(error.message, /denied access|roles\//, reason);
+        assert.ok(error.message.includes(message), `${reason}: ${error.message}`);
+        assert.equal(isTransient(error), transient, reason);
+        return true;
+      });
+    }
+  });
 });
