@@ -221,7 +221,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     const report = await runLocally(config, message, { log, warehouse, secrets });
     await printSummary(report, config, write);
-    return report.failures.length || report.notDone.length ? 1 : 0;
+    return report.failures.length || report.notDone.length || report.failureEmailsNotSent.length ? 1 : 0;
   } finally {
     await warehouse.close();
   }

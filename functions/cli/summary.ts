@@ -119,4 +119,5 @@ export async function printSummary(
   if (!report.failures.length && notDone[0]) {
     write(`  re-run from there: npm start -- --date ${runDate} --from ${notDone[0].step}`);
   }
+  for (const reason of report.failureEmailsNotSent) write(`FAILURE EMAIL NOT SENT: ${reason}`);
 }

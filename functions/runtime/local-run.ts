@@ -48,6 +48,8 @@ export interface LocalRunReport {
   notDone: { step: StepName; reason: string }[];
   ports: Ports;
   warehouseStats: WarehouseStats;
+  /** Why each failure email of this run could not be sent (every delivery of its dead letter failed). */
+  failureEmailsNotSent: string[];
   /** Objects the bucket's lifecycle rules expired at the end of the run (old dated extracts, quarantined rows). */
   expired: { path: string; rule: string }[];
   wallMs: number;
@@ -122,6 +124,7 @@ export async function runLocally(
     records,
     failures,
     notDone,
+    failureEmailsNotSent: bus.undelivered.map((dead) => dead.reason),
     ports,
     warehouseStats: ports.warehouse.stats(),
     expired,

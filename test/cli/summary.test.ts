@@ -34,12 +34,13 @@ describe("the run summary's extracts", () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   /** The summary's lines for a run of `runDate` (no step ran: no numbers, only what exists in the bucket). */
-  async function summaryOf(runDate: string): Promise<string[]> {
+  async function summaryOf(runDate: string, failureEmailsNotSent: string[] = []): Promise<string[]> {
     const report = {
       message: parseRunMessage({ runDate, runId: `summary-${runDate}`, trigger: "manual" }),
       records: [],
       failures: [],
       notDone: [],
+      failureEmailsNotSent,
       ports: { bucket, warehouse: {} },
       warehouseStats: { engineMs: 0 },
       expired: [],
@@ -49,6 +50,11 @@ describe("the run summary's extracts", () => {
     await printSummary(report, loadConfig({ env: {}, cwd: dir }), (line) => lines.push(line));
     return lines;
   }
+
+  it("says when a failure email could not be sent, with the mail server's answer", async () => {
+    const lines = await summaryOf("2026-12-03", ["451 4.7.1 Greylisted, try again later"]);
+    assert.equal(lines.at(-1), "FAILURE EMAIL NOT SENT: 451 4.7.1 Greylisted, try again later");
+  });
 
   it("says how many dropped files wait unread in the inbox, and how to read them", async () => {
     await bucket.write(LATEST_EXTRACTS_STATE_PATH, `${JSON.stringify({ runDate: "2026-12-03" })}\n`);
@@ -118,6 +124,7 @@ describe("the run summary's numbers", () => {
         records: [{ step: "transform", status: "succeeded", findings: [] }],
         failures: [],
         notDone: [],
+        failureEmailsNotSent: [],
         ports: { bucket: new FolderBucket(join(dir, "bucket")), warehouse: { query: async () => [kpis] } },
         warehouseStats: { engineMs: 0 },
         expired: [],

@@ -234,6 +234,8 @@ export async function emulate(argv: string[], env: Record<string, string | undef
         failures,
         // The emulator's run end is judged by waitForRunEnd below, from the ledger and the deliveries.
         notDone: [],
+        // The emulator's dead-letter subscription retries as Pub/Sub's does; nothing is set aside in process.
+        failureEmailsNotSent: [],
         ports: pipeline.runtime.ports,
         warehouseStats: openWarehouse.stats(),
         // The emulator stands in for the functions and Pub/Sub; the bucket's lifecycle is Cloud Storage's own.

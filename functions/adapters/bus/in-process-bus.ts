@@ -23,6 +23,12 @@ export class InProcessBus implements Bus {
   private readonly queue: Pending[] = [];
   private sequence = 0;
   readonly published: { topic: string; messageId: string; data: unknown }[] = [];
+  /**
+   * Dead letters whose every delivery failed (the failure email could not be sent), with the last error. They are
+   * not dead-lettered again: the cloud's dead-letter subscription has no dead-letter policy (infra/pubsub.tf), and
+   * here a dead letter sent back to its own topic made drain() deliver it without end.
+   */
+  readonly undelivered: { topic: string; messageId: string; reason: string }[] = [];
 
   constructor(private readonly options: InProcessBusOptions) {}
 
@@ -57,14 +63,15 @@ export class InProcessBus implements Bus {
       this.queue.unshift({ ...pending, attempt: pending.attempt + 1 });
       return;
     }
+    const reason = error instanceof Error ? error.message : String(error);
     const original = pending.event.data.message;
+    if (pending.topic === this.options.deadLetterTopic) {
+      this.undelivered.push({ topic: pending.topic, messageId: original.messageId, reason });
+      return;
+    }
     await this.publish(this.options.deadLetterTopic, {
       data: JSON.parse(Buffer.from(original.data, "base64").toString("utf8")),
-      attributes: {
-        ...original.attributes,
-        deadLetterReason: error instanceof Error ? error.message : String(error),
-        sourceTopic: pending.topic,
-      },
+      attributes: { ...original.attributes, deadLetterReason: reason, sourceTopic: pending.topic },
     });
   }
 }

@@ -41,6 +41,26 @@ describe("in-process bus", () => {
     assert.deepEqual(decodePubSubData(dead[0]).data, { x: 1 });
   });
 
+  it("sets aside a dead letter whose every delivery failed, instead of dead-lettering it again", async () => {
+    const bus = new InProcessBus({ maxDeliveryAttempts: 3, deadLetterTopic: "dead" });
+    let deadDeliveries = 0;
+    bus.subscribe("a", async () => {
+      throw new Error("warehouse unavailable");
+    });
+    bus.subscribe("dead", async () => {
+      deadDeliveries += 1;
+      // A bound so that a bus which sends the dead letter back to its own topic ends too, and fails below.
+      if (deadDeliveries < 50) throw new Error("451 4.7.1 Greylisted, try again later");
+    });
+    await bus.publish("a", { data: { x: 1 } });
+    await bus.drain();
+    assert.equal(deadDeliveries, 3, "the dead letter is delivered maxDeliveryAttempts times, then left");
+    assert.deepEqual(
+      bus.undelivered.map(({ topic, reason }) => ({ topic, reason })),
+      [{ topic: "dead", reason: "451 4.7.1 Greylisted, try again later" }],
+    );
+  });
+
   it("rejects envelopes without message data, as Pub/Sub push never sends them", () => {
     assert.throws(() => decodePubSubData({ data: { message: { data: "" } } }), /no Pub\/Sub message data/);
     assert.throws(
