@@ -51,7 +51,7 @@ locals {
     }
   ]...)
 
-  # Least privilege in BigQuery: which logical datasets each function reads and writes (test/infra/dataset-access.test.ts
+  # Least privilege in BigQuery: which logical datasets each function reads and writes (test/infra/function-access.test.ts
   # checks it against what each step's statements name). Two extracts count from unified.shopify_unified and
   # staging.stg_shopify_line_items what their marts keep only as ratios (refunded orders, orders without a value). The
   # dead-letter function reads ops.file_drops only, to say what became of a dead-lettered file drop's file
