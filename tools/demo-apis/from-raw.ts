@@ -191,14 +191,17 @@ export function tiktokRow(row: Raw): PlatformData["tiktokRows"][number] {
 }
 
 export function googleRow(row: Raw): GoogleAdsRow {
+  const channelType = String(row.campaign_advertising_channel_type ?? "SEARCH");
+  const group = { id: String(row.ad_group_id), name: String(row.ad_group_name) };
   return {
     customer: { id: String(row.customer_id), currencyCode: String(row.customer_currency_code ?? "USD") },
     campaign: {
       id: String(row.campaign_id),
       name: String(row.campaign_name),
-      advertisingChannelType: String(row.campaign_advertising_channel_type ?? "SEARCH"),
+      advertisingChannelType: channelType,
     },
-    adGroup: { id: String(row.ad_group_id), name: String(row.ad_group_name) },
+    // The demo's Performance Max group is, to Google's API, an asset group: the campaign type has no ad groups.
+    ...(channelType === "PERFORMANCE_MAX" ? { assetGroup: group } : { adGroup: group }),
     segments: { date: String(row.segments_date) },
     metrics: {
       costMicros: String(row.metrics_cost_micros ?? 0),

@@ -2,10 +2,10 @@
 // are given: Shopify Admin GraphQL (orders with cursor pages, extensions.cost.throttleStatus, THROTTLED), Meta's
 // Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
 // 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
-// searchStream batches, cost in micros; the developer-token header ignored, as Google's servers have done since
-// the token's sunset on 9 September 2026, and a Test-access Cloud project refused on a real account). Faults are
-// injected on request: 429 with Retry-After, 5xx, an expired
-// token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Each ad account
+// searchStream batches, cost in micros, Performance Max campaigns by asset group only; the developer-token header
+// ignored, as Google's servers have done since the token's sunset on 9 September 2026, and a Test-access Cloud
+// project refused on a real account). Faults are injected on request: 429 with Retry-After, 5xx, an expired token,
+// a throttled query, a platform that "loses" rows on named days while its totals stay whole. Each ad account
 // answers its time zone as its platform does (Meta's account node timezone_name, TikTok's advertiser/info,
 // Google's customer.time_zone): the shop's, unless the data gives it another. Shopify's bulk
 // operations serve orders, customers and products, one at a time per shop as Shopify does, and can be cancelled
@@ -974,7 +974,12 @@ export async function startPlatformServer(
         (row.segments?.date ?? "") >= start &&
         (row.segments?.date ?? "") <= end,
     );
+    // A Performance Max campaign has asset groups, no ad groups: FROM ad_group returns none of its rows, and
+    // FROM asset_group only its rows (Google's Performance Max reporting guide); the customer's totals hold all.
+    const isPerformanceMax = (row: GoogleAdsRow) => row.assetGroup !== undefined;
     let results: object[] = rows;
+    if (/FROM ad_group\b/.test(query)) results = rows.filter((row) => !isPerformanceMax(row));
+    if (/FROM asset_group\b/.test(query)) results = rows.filter(isPerformanceMax);
     if (/FROM customer\b/.test(query)) {
       const byDay = new Map<string, { cost: number; impressions: number; clicks: number }>();
       for (const row of rows) {

@@ -1,6 +1,6 @@
-// Google Ads connector: ad-group stats by day (GAQL over searchStream, cost in micros) of each configured
-// customer, the lookback re-pulled every run, into raw.google_ads_campaign_stats in the shape Airbyte's
-// source-google-ads lands (segments_date, metrics_cost_micros, …).
+// Google Ads connector: ad-group stats by day (GAQL over searchStream, cost in micros; Performance Max campaigns by
+// asset group) of each configured customer, the lookback re-pulled every run, into raw.google_ads_campaign_stats
+// in the shape Airbyte's source-google-ads lands (segments_date, metrics_cost_micros, …).
 import {
   customerDigits,
   GoogleAdsApi,
@@ -19,6 +19,8 @@ export function googleAdsRawRow(
   apiVersion: string,
 ): Row {
   const date = row.segments?.date ?? "";
+  // A Performance Max campaign's asset group stands where other campaigns have their ad group.
+  const group = row.adGroup ?? row.assetGroup;
   return fullRow("google_ads_campaign_stats", {
     segments_date: date,
     customer_id: row.customer?.id ?? customerId,
@@ -26,8 +28,8 @@ export function googleAdsRawRow(
     campaign_id: row.campaign?.id ?? null,
     campaign_name: row.campaign?.name ?? null,
     campaign_advertising_channel_type: row.campaign?.advertisingChannelType ?? null,
-    ad_group_id: row.adGroup?.id ?? null,
-    ad_group_name: row.adGroup?.name ?? null,
+    ad_group_id: group?.id ?? null,
+    ad_group_name: group?.name ?? null,
     metrics_cost_micros: row.metrics?.costMicros ?? "0",
     metrics_impressions: row.metrics?.impressions ?? "0",
     metrics_clicks: row.metrics?.clicks ?? "0",
@@ -35,7 +37,7 @@ export function googleAdsRawRow(
     metrics_conversions_value: row.metrics?.conversionsValue ?? 0,
     ...airbyteColumns(
       context,
-      `api:google_ads:${customerId}:${date}:${row.campaign?.id ?? ""}:${row.adGroup?.id ?? ""}`,
+      `api:google_ads:${customerId}:${date}:${row.campaign?.id ?? ""}:${group?.id ?? ""}`,
       { connector: "google_ads", api_version: apiVersion },
     ),
   });

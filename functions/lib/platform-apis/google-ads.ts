@@ -4,6 +4,8 @@
 // batches, no pages), with the login-customer-id header when set; cost comes in micros. Google sunset developer
 // tokens on 9 September 2026: API access is that of the Google Cloud project owning the OAuth client, and the
 // developer-token header, ignored by the API servers, is sent only when an older setup still has a token.
+// Performance Max campaigns have no ad groups (a query FROM ad_group returns nothing of them): their spend is read
+// from their asset groups, the unit Google reports them by below the campaign.
 import { requestToken } from "./oauth.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
@@ -34,6 +36,8 @@ export interface GoogleAdsRow {
   customer?: { id?: string; currencyCode?: string };
   campaign?: { id?: string; name?: string; advertisingChannelType?: string };
   adGroup?: { id?: string; name?: string };
+  /** A Performance Max campaign's asset group (what it has instead of ad groups). */
+  assetGroup?: { id?: string; name?: string };
   segments?: { date?: string };
   metrics?: {
     costMicros?: string;
@@ -44,13 +48,26 @@ export interface GoogleAdsRow {
   };
 }
 
-export function adGroupDaysQuery(startDate: string, endDate: string): string {
+/** Day-by-day stats of one customer's campaigns at the level below the campaign: ad groups, or asset groups. */
+function groupDaysQuery(group: "ad_group" | "asset_group", startDate: string, endDate: string): string {
   return [
     "SELECT segments.date, customer.id, customer.currency_code, campaign.id, campaign.name,",
-    "campaign.advertising_channel_type, ad_group.id, ad_group.name, metrics.cost_micros,",
+    `campaign.advertising_channel_type, ${group}.id, ${group}.name, metrics.cost_micros,`,
     "metrics.impressions, metrics.clicks, metrics.conversions, metrics.conversions_value",
-    `FROM ad_group WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`,
+    `FROM ${group} WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`,
   ].join(" ");
+}
+
+export function adGroupDaysQuery(startDate: string, endDate: string): string {
+  return groupDaysQuery("ad_group", startDate, endDate);
+}
+
+/**
+ * The same day-by-day stats of the Performance Max campaigns, by asset group: they have no ad groups, so the query
+ * above returns none of their spend (Google's Performance Max reporting guide).
+ */
+export function assetGroupDaysQuery(startDate: string, endDate: string): string {
+  return groupDaysQuery("asset_group", startDate, endDate);
 }
 
 export function customerTotalsQuery(startDate: string, endDate: string): string {
@@ -76,9 +93,13 @@ export class GoogleAdsApi {
     private readonly retry: RetryPolicy,
   ) {}
 
+  /** Every campaign's stats by day: ad groups, and the asset groups of Performance Max campaigns. */
   async adGroupDays(customerId: string, startDate: string, endDate: string): Promise<GoogleAdsRow[]> {
     if (!DATE.test(startDate) || !DATE.test(endDate)) throw new Error("dates must be YYYY-MM-DD");
-    return this.searchStream(customerId, adGroupDaysQuery(startDate, endDate));
+    return [
+      ...(await this.searchStream(customerId, adGroupDaysQuery(startDate, endDate))),
+      ...(await this.searchStream(customerId, assetGroupDaysQuery(startDate, endDate))),
+    ];
   }
 
   /** The customer's own daily totals for [startDate, endDate], by day. */

@@ -133,7 +133,7 @@ describe("the README's table of connectors: what each asks for", () => {
     );
   });
 
-  it("Google Ads: an access token from the refresh token, then GAQL over googleAds:searchStream, ad groups by day, cost in micros", () => {
+  it("Google Ads: an access token from the refresh token, then GAQL over googleAds:searchStream, ad groups by day, and the asset groups of Performance Max campaigns (which have no ad groups), cost in micros", () => {
     const [token, ...rest] = of("google_ads");
     assert.equal(token?.method, "POST");
     assert.equal(token?.path, "/oauth/token");
@@ -143,15 +143,18 @@ describe("the README's table of connectors: what each asks for", () => {
       client_secret: TOKENS.googleOauth.client_secret,
       refresh_token: TOKENS.googleOauth.refresh_token,
     });
-    assert.equal(rest.length, 1, "one searchStream for the customer");
-    const [search] = rest;
-    assert.equal(search?.method, "POST");
-    assert.equal(search?.path, `/v25/customers/${GOOGLE_CUSTOMER}/googleAds:searchStream`);
-    const query = String((search?.body as { query?: string }).query);
-    assert.match(query, /\bFROM ad_group\b/);
-    assert.match(query, /\bsegments\.date\b.*\bFROM\b/);
-    assert.match(query, /\bmetrics\.cost_micros\b/);
-    assert.match(query, new RegExp(`segments\\.date BETWEEN '${LOOKBACK_START}' AND '${RUN_DATE}'`));
+    assert.equal(rest.length, 2, "two searchStreams for the customer: its ad groups, its asset groups");
+    const resources = [];
+    for (const search of rest) {
+      assert.equal(search?.method, "POST");
+      assert.equal(search?.path, `/v25/customers/${GOOGLE_CUSTOMER}/googleAds:searchStream`);
+      const query = String((search?.body as { query?: string }).query);
+      resources.push(/\bFROM (\w+)/.exec(query)?.[1]);
+      assert.match(query, /\bsegments\.date\b.*\bFROM\b/);
+      assert.match(query, /\bmetrics\.cost_micros\b/);
+      assert.match(query, new RegExp(`segments\\.date BETWEEN '${LOOKBACK_START}' AND '${RUN_DATE}'`));
+    }
+    assert.deepEqual(resources, ["ad_group", "asset_group"]);
   });
 });
 
