@@ -1,5 +1,7 @@
 // Four platform APIs on one 127.0.0.1 port, answering in each platform's documented shapes from the data they
-// are given: Shopify Admin GraphQL (orders with cursor pages, extensions.cost.throttleStatus, THROTTLED), Meta's
+// are given: Shopify Admin GraphQL (orders with cursor pages, nested connections cut to their page size, each query
+// priced by Shopify's rules and refused over its single query limit with MAX_COST_EXCEEDED,
+// extensions.cost.throttleStatus, THROTTLED), Meta's
 // Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
 // 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
 // searchStream batches, cost in micros, Performance Max campaigns by asset group only; the developer-token header
@@ -26,6 +28,7 @@ import type {
   ShopifyProductNode,
 } from "../../functions/lib/platform-apis/shopify.ts";
 import type { TikTokReportRow } from "../../functions/lib/platform-apis/tiktok.ts";
+import { SHOPIFY_MAX_QUERY_COST, shopifyQueryCost } from "./shopify-cost.ts";
 
 export type Platform = "shopify" | "facebook_ads" | "tiktok_ads" | "google_ads";
 
@@ -348,7 +351,22 @@ export async function startPlatformServer(
       restoreRate: 100,
     };
     const first = Number(body.variables.first ?? 50);
-    const cost = 2 + first * 3;
+    // Shopify prices a query before running it and refuses one over the single query limit.
+    const cost = shopifyQueryCost(body.query, body.variables);
+    if (cost > SHOPIFY_MAX_QUERY_COST)
+      return json(response, 200, {
+        errors: [
+          {
+            message: `Query cost is ${cost}, which exceeds the single query max cost limit (${SHOPIFY_MAX_QUERY_COST}).`,
+            extensions: {
+              code: "MAX_COST_EXCEEDED",
+              cost,
+              maxCost: SHOPIFY_MAX_QUERY_COST,
+              documentation: "https://shopify.dev/api/usage/limits#rate-limits",
+            },
+          },
+        ],
+      });
     const extensions = {
       cost: {
         requestedQueryCost: cost,
@@ -372,6 +390,7 @@ export async function startPlatformServer(
     if (body.query.includes("bulkOperationRunQuery")) return startBulk(response, body, extensions);
     if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
+    if (/query OrderLineItems\b/.test(body.query)) return orderLineItems(response, body, first, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
     if (snapshot) {
@@ -427,7 +446,7 @@ export async function startPlatformServer(
             test: order.test ?? false,
             totalPriceSet: order.totalPriceSet,
           }
-        : order,
+        : withNestedPages(order, body.query),
     );
     const end = offset + nodes.length;
     return json(response, 200, {
@@ -437,6 +456,63 @@ export async function startPlatformServer(
           pageInfo: {
             hasNextPage: end < orders.length,
             endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
+          },
+        },
+      },
+      extensions,
+    });
+  }
+
+  /** The page size a query asks of a nested connection (`lineItems(first: 10)`), when it names one. */
+  function nestedPageSize(query: string, connection: string): number | undefined {
+    const size = new RegExp(`\\b${connection}\\(first: (\\d+)`).exec(query)?.[1];
+    return size === undefined ? undefined : Number(size);
+  }
+
+  /** An order as a query with nested page sizes sees it: its first line items (and a cursor), refund transactions. */
+  function withNestedPages(order: ShopifyOrderNode, query: string): ShopifyOrderNode {
+    const lineItems = nestedPageSize(query, "lineItems") ?? order.lineItems.nodes.length;
+    const transactions = nestedPageSize(query, "transactions");
+    const shown = order.lineItems.nodes.slice(0, lineItems);
+    return {
+      ...order,
+      lineItems: {
+        nodes: shown,
+        pageInfo: {
+          hasNextPage: shown.length < order.lineItems.nodes.length,
+          endCursor: shown.length ? Buffer.from(String(shown.length)).toString("base64url") : null,
+        },
+      },
+      refunds: order.refunds.map((refund) => ({
+        ...refund,
+        transactions: { nodes: refund.transactions.nodes.slice(0, transactions) },
+      })),
+    };
+  }
+
+  /** One order's line items after a cursor: `order(id:) { lineItems(first:, after:) }`. */
+  function orderLineItems(
+    response: ServerResponse,
+    body: { query: string; variables: Record<string, unknown> },
+    first: number,
+    extensions: object,
+  ) {
+    const order = data.shopifyOrders.find((candidate) => candidate.id === body.variables.id);
+    if (!order) return json(response, 200, { data: { order: null }, extensions });
+    const offset = body.variables.after
+      ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
+      : 0;
+    const nodes = page(order.lineItems.nodes, offset, first);
+    const end = offset + nodes.length;
+    return json(response, 200, {
+      data: {
+        order: {
+          lineItems: {
+            nodes,
+            pageInfo: {
+              hasNextPage: end < order.lineItems.nodes.length,
+              endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
+            },
           },
         },
       },

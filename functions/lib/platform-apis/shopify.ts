@@ -2,8 +2,10 @@
 // a cursor (with line items, refunds and the customer), page by page in updated_at order, and the order totals
 // of a date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
-// afford, and again after a THROTTLED answer. Requests reach `baseUrl` instead of the shop when it is set (the
-// local servers of the tests and the demo) through the client's customFetchApi. A backfill's bulk operations (orders,
+// afford, and again after a THROTTLED answer; a page refused for Shopify's single query cost limit is asked again
+// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items past the first ten are paged after
+// it. Requests reach `baseUrl` instead of the shop when it is set (the local servers of the tests and the demo)
+// through the client's customFetchApi. A backfill's bulk operations (orders,
 // customers, products) are run and regrouped by shopify-bulk.ts. The shopifyAccessToken secret is an Admin API
 // token (a custom app made in the admin before 2026), or a Dev Dashboard app's {"client_id","client_secret"} as
 // JSON, exchanged once per client (so once per run) through the client credentials grant (POST
@@ -15,6 +17,7 @@ import { addDays, localDate, ShopClock } from "../calendar.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
 import { type ClientCredentials, parseClientCredentials, requestToken } from "./oauth.ts";
+import { affordablePageSize, QueryCostExceeded } from "./shopify-cost-limit.ts";
 import {
   bulkCustomersQuery,
   bulkOrdersQuery,
@@ -91,6 +94,8 @@ export interface ShopifyOrderNode {
       originalUnitPriceSet: Money | null;
       totalDiscountSet: Money | null;
     }[];
+    /** Set by the paged query, which asks for the first ORDER_LINE_ITEMS_PAGE; the rest are paged after it. */
+    pageInfo?: PageInfo;
   };
   refunds: {
     id: string;
@@ -141,6 +146,21 @@ export interface ShopifyProductNode {
 
 export const MONEY = "shopMoney { amount currencyCode }";
 
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/**
+ * The line items an order page asks for with each order. Shopify prices a query before running it (2 points
+ * plus the page size times a node's cost for each connection, nested ones multiplied) and refuses one over 1000
+ * points: with 250 line items a single order was already over it. An order with more line items has the rest
+ * paged by ORDER_LINE_ITEMS_QUERY; refund transactions are asked for ten at a time (a refund has one or two).
+ */
+export const ORDER_LINE_ITEMS_PAGE = 10;
+const LINE_ITEM_FIELDS = `id sku title quantity product { id } variant { id }
+          originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
+
 /**
  * A customer's fields, in CUSTOMERS_QUERY and the bulk customers query. Its email and phone come from
  * defaultEmailAddress and defaultPhoneNumber (API 2025-04 on), not the deprecated Customer.email, phone and
@@ -184,18 +204,30 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
       sourceName
       customerJourneySummary { firstVisit { landingPage referrerUrl } }
       ${ORDER_CUSTOMER_FIELDS}
-      lineItems(first: 250) {
+      lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
         nodes {
-          id sku title quantity product { id } variant { id }
-          originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
+          ${LINE_ITEM_FIELDS}
         }
+        pageInfo { hasNextPage endCursor }
       }
-      refunds { id createdAt transactions(first: 50) { nodes { kind amountSet { ${MONEY} } } } }
+      refunds { id createdAt transactions(first: 10) { nodes { kind amountSet { ${MONEY} } } } }
       shippingAddress { countryCodeV2 provinceCode city zip }
       discountCodes
       customAttributes { key value }
     }
     pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** The rest of one order's line items, after the first page the orders query gave. */
+export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    lineItems(first: $first, after: $after) {
+      nodes {
+          ${LINE_ITEM_FIELDS}
+      }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }`;
 
@@ -206,14 +238,14 @@ export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: Strin
   }
 }`;
 
-type Connection<Node> = { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+type Connection<Node> = { nodes: Node[]; pageInfo: PageInfo };
 
 interface GraphQlAnswer<Data> {
   data?: Data;
   errors?: {
     networkStatusCode?: number;
     message?: string;
-    graphQLErrors?: { message: string; extensions?: { code?: string } }[];
+    graphQLErrors?: { message: string; extensions?: { code?: string; cost?: number; maxCost?: number } }[];
   };
   extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
 }
@@ -351,9 +383,29 @@ export class ShopifyApi {
     return answer.accessToken;
   }
 
-  /** Every order updated at or after `since`, page by page, oldest update first. */
+  /** Every order updated at or after `since`, page by page, oldest update first, each with all its line items. */
   async *ordersUpdatedSince(since: string): AsyncGenerator<ShopifyOrderNode[]> {
-    yield* this.pages<ShopifyOrderNode>("orders", ORDERS_QUERY, `updated_at:>='${since}'`);
+    for await (const orders of this.pages<ShopifyOrderNode>(
+      "orders",
+      ORDERS_QUERY,
+      `updated_at:>='${since}'`,
+    )) {
+      for (const order of orders) await this.completeLineItems(order);
+      yield orders;
+    }
+  }
+
+  /** Appends the line items after the orders query's first page, for an order that has more. */
+  private async completeLineItems(order: ShopifyOrderNode): Promise<void> {
+    let pageInfo = order.lineItems.pageInfo;
+    while (pageInfo?.hasNextPage) {
+      const data: {
+        order: { lineItems: Connection<ShopifyOrderNode["lineItems"]["nodes"][number]> } | null;
+      } = await this.request(ORDER_LINE_ITEMS_QUERY, { id: order.id, first: 100, after: pageInfo.endCursor });
+      if (!data.order) throw new PlatformApiError("shopify", `Shopify answered without order ${order.id}`);
+      order.lineItems.nodes.push(...data.order.lineItems.nodes);
+      pageInfo = data.order.lineItems.pageInfo;
+    }
   }
 
   /** What happened to bulk operations left by an earlier run ("resumed …", "cancelled …"), for the logs and tests. */
@@ -449,15 +501,27 @@ export class ShopifyApi {
     search: string,
   ): AsyncGenerator<Node[]> {
     let after: string | null = null;
+    let first = this.settings.pageSize;
     for (;;) {
-      const data: Record<string, Connection<Node>> = await this.request<Record<string, Connection<Node>>>(
-        query,
-        {
-          first: this.settings.pageSize,
-          after,
-          query: search,
-        },
-      );
+      let data: Record<string, Connection<Node>>;
+      try {
+        data = await this.request<Record<string, Connection<Node>>>(query, { first, after, query: search });
+      } catch (error) {
+        if (!(error instanceof QueryCostExceeded)) throw error;
+        // A page of `first` asks for more than one query may cost: ask again for as many as fit.
+        const fits = affordablePageSize(first, error.cost, error.maxCost);
+        if (fits < 1) throw error;
+        const { cost, maxCost } = error;
+        this.log.info("Shopify page size lowered to fit the single query cost limit", {
+          connection,
+          from: first,
+          to: fits,
+          cost,
+          maxCost,
+        });
+        first = fits;
+        continue;
+      }
       const page = data[connection];
       if (!page) throw new PlatformApiError("shopify", `Shopify answered without ${connection}`);
       yield page.nodes;
@@ -489,6 +553,15 @@ export class ShopifyApi {
             : `reconnect Shopify: the Admin API refused the access token (HTTP ${status}) — it was revoked or the app was uninstalled, or it lacks the read_orders scope; create a new token in the custom app and put it in the shopifyAccessToken secret`,
         );
       }
+      const tooCostly = errors?.graphQLErrors?.find(
+        (error) => error.extensions?.code === "MAX_COST_EXCEEDED",
+      );
+      if (tooCostly)
+        throw new QueryCostExceeded(
+          tooCostly.message,
+          tooCostly.extensions?.cost,
+          tooCostly.extensions?.maxCost,
+        );
       const throttled = errors?.graphQLErrors?.some((error) => error.extensions?.code === "THROTTLED");
       if (throttled && attempt < this.retry.maxAttempts) {
         // The bucket was emptier than the last answer said (another app shares it): wait for this query's cost.

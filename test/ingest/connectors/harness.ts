@@ -42,7 +42,9 @@ export function connectorSettings(
       enabled: true,
       shopDomain: "maison-test.myshopify.com",
       apiVersion: "2026-10",
-      pageSize: 25,
+      // As many orders as one query may ask for: Shopify refuses a query over 1000 points, and an order with its
+      // first 10 line items and refund transactions costs 122 (tools/demo-apis/shopify-cost.ts): 2 + 8 × 122 = 978.
+      pageSize: 8,
       initialDays: 30,
       baseUrl: url,
       ...overrides.shopify,
