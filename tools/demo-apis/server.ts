@@ -46,6 +46,13 @@ export interface PlatformData {
    * TikTok advertiser id, Google Ads customer id). Every other account answers the shop's time zone.
    */
   adAccountTimeZones?: Partial<Record<"facebook_ads" | "tiktok_ads" | "google_ads", Record<string, string>>>;
+  /**
+   * The effective_status of Meta ads that are no longer live (ARCHIVED, DELETED), by ad id; every other ad is live.
+   * An ad account's insights at level=ad leave such an ad out unless the request filters on ad.effective_status
+   * naming its status, while the account's own totals still count it (Marketing API, "Manage your ad object's
+   * status").
+   */
+  metaAdStatuses?: Record<string, string>;
 }
 
 export interface Fault {
@@ -725,9 +732,20 @@ export async function startPlatformServer(
     });
   }
 
-  function metaRows(account: string, since: string, until: string): MetaInsightRow[] {
+  function metaRows(account: string, since: string, until: string, filtering?: string): MetaInsightRow[] {
+    // Without a filter on ad.effective_status, archived and deleted ads are not among the account's ads.
+    const filters = JSON.parse(filtering ?? "[]") as { field?: string; operator?: string; value?: unknown }[];
+    const statusFilter = filters.find(
+      (filter) => filter.field === "ad.effective_status" && filter.operator === "IN",
+    );
+    const statuses = Array.isArray(statusFilter?.value) ? statusFilter.value : undefined;
+    const listed = (row: MetaInsightRow) => {
+      const status = data.metaAdStatuses?.[row.ad_id ?? ""] ?? "ACTIVE";
+      return statuses ? statuses.includes(status) : status !== "ARCHIVED" && status !== "DELETED";
+    };
     const rows = data.metaInsights.filter(
-      (row) => row.account_id === account && row.date_start >= since && row.date_start <= until,
+      (row) =>
+        row.account_id === account && row.date_start >= since && row.date_start <= until && listed(row),
     );
     return afterLosses(
       rows,
@@ -882,7 +900,7 @@ export async function startPlatformServer(
         }));
       return metaPage(response, totals, target.pathname, params);
     }
-    const rows = metaRows(account, range.since, range.until);
+    const rows = metaRows(account, range.since, range.until, params.filtering);
     if (request.method === "POST") {
       const id = `${6_000_000 + reportRuns.size}`;
       reportRuns.set(id, { rows, polls: 0 });

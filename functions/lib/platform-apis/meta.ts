@@ -69,6 +69,27 @@ export const AD_INSIGHT_FIELDS = [
   "action_values",
 ];
 
+/**
+ * Every effective_status an ad can have (facebook-nodejs-business-sdk's Ad.EffectiveStatus). An ad account's
+ * insights at level=ad return no stats of ARCHIVED or DELETED ads unless filtered on ad.effective_status naming
+ * them, though such an ad's spend stays in the account's totals (Marketing API, "Manage your ad object's status"):
+ * an ad deleted after it spent would otherwise vanish from the days the lookback pulls again.
+ */
+export const AD_EFFECTIVE_STATUSES = [
+  "ACTIVE",
+  "ADSET_PAUSED",
+  "ARCHIVED",
+  "CAMPAIGN_PAUSED",
+  "DELETED",
+  "DISAPPROVED",
+  "IN_PROCESS",
+  "PAUSED",
+  "PENDING_BILLING_INFO",
+  "PENDING_REVIEW",
+  "PREAPPROVED",
+  "WITH_ISSUES",
+];
+
 interface GraphError {
   message?: string;
   type?: string;
@@ -152,6 +173,9 @@ export class MetaApi {
       time_increment: "1",
       time_range: JSON.stringify({ since, until }),
       fields: AD_INSIGHT_FIELDS.join(","),
+      filtering: JSON.stringify([
+        { field: "ad.effective_status", operator: "IN", value: AD_EFFECTIVE_STATUSES },
+      ]),
       limit: String(this.settings.pageSize),
     };
     const account = actId(accountId);

@@ -93,7 +93,7 @@ describe("the README's table of connectors: what each asks for", () => {
     assert.equal(counts?.products, 1);
   });
 
-  it("Meta: act_<id>/insights at level=ad, time_increment=1, with actions and action_values", () => {
+  it("Meta: act_<id>/insights at level=ad, time_increment=1, with actions and action_values, filtered on every ad.effective_status", () => {
     const requests = of("facebook_ads").filter((request) => request.path.endsWith("/insights"));
     assert.deepEqual(
       [...new Set(requests.map((request) => request.path))].sort(),
@@ -110,6 +110,16 @@ describe("the README's table of connectors: what each asks for", () => {
       const fields = (request.params.fields ?? "").split(",");
       for (const field of ["actions", "action_values", "ad_id", "spend"])
         assert.ok(fields.includes(field), field);
+      const [statusFilter, ...otherFilters] = JSON.parse(request.params.filtering ?? "[]") as {
+        field: string;
+        operator: string;
+        value: string[];
+      }[];
+      assert.deepEqual(otherFilters, []);
+      assert.equal(statusFilter?.field, "ad.effective_status");
+      assert.equal(statusFilter?.operator, "IN");
+      for (const status of ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED"])
+        assert.ok(statusFilter?.value.includes(status), status);
       assert.equal(request.params.access_token, TOKENS.meta);
     }
   });
