@@ -60,7 +60,13 @@ export interface Fault {
   /** The n-th request to that platform (1-based) gets the fault; with `through`, every one up to that. */
   request: number;
   through?: number;
-  kind: "429" | "500" | "503" | "expired" | "throttled";
+  /**
+   * `timeout`: Meta's answer to a synchronous insights request too big to finish (error 100, subcode 1504018, or
+   * with `metaSubcode` 1504038 error 2: "Your request timed out. Try a smaller date range, fetch less data, or use
+   * async jobs.").
+   */
+  kind: "429" | "500" | "503" | "expired" | "throttled" | "timeout";
+  metaSubcode?: 1504018 | 1504038;
   retryAfterSeconds?: number;
   /** Only requests to this path get the fault (counted among all of the platform's requests all the same). */
   path?: string;
@@ -900,6 +906,18 @@ export async function startPlatformServer(
         }));
       return metaPage(response, totals, target.pathname, params);
     }
+    if (fault?.kind === "timeout" && request.method === "GET")
+      return json(response, 400, {
+        error: {
+          message: "Please reduce the amount of data you're asking for, then retry your request",
+          type: "OAuthException",
+          code: fault.metaSubcode === 1504038 ? 2 : 100,
+          error_subcode: fault.metaSubcode ?? 1504018,
+          error_user_title: "Request Timed Out",
+          error_user_msg:
+            "Your request timed out. Try a smaller date range, fetch less data, or use async jobs.",
+        },
+      });
     const rows = metaRows(account, range.since, range.until, params.filtering);
     if (request.method === "POST") {
       const id = `${6_000_000 + reportRuns.size}`;

@@ -5,7 +5,8 @@
 // What remains usable (call() with a URL override) is axios plus an error wrapper. So this is fetch, on the one
 // retry layer every connector uses, with Meta's own rules on top: the usage headers (x-app-usage,
 // x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; error 190 is an
-// expired or revoked token; the rate-limit codes (4, 17, 32, 613, 80000–80014) wait and try again.
+// expired or revoked token; the rate-limit codes (4, 17, 32, 613, 80000–80014) wait and try again; a synchronous
+// request that timed out is asked again as an asynchronous report run, as Meta advises.
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
@@ -103,6 +104,13 @@ interface InsightsPage<Row> {
   error?: GraphError;
 }
 
+/**
+ * A synchronous insights request too big to finish in time (Ads Insights API error codes: 100/1504018 and
+ * 2/1504038, "Try a smaller date range, fetch less data, or use async jobs"): asked again as a report run.
+ */
+class SyncInsightsTimeout extends PlatformApiError {}
+const SYNC_TIMEOUT_SUBCODES = new Set([1504018, 1504038]);
+
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 const isRateLimit = (code: number | undefined) =>
   code !== undefined && (RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014));
@@ -179,11 +187,19 @@ export class MetaApi {
       limit: String(this.settings.pageSize),
     };
     const account = actId(accountId);
-    if (days > this.settings.asyncAboveDays) {
+    const reportRun = async () => {
       const runId = await this.startReportRun(account, params);
       return this.allPages<MetaInsightRow>(this.url(`${runId}/insights`, { limit: params.limit }));
+    };
+    if (days > this.settings.asyncAboveDays) return reportRun();
+    try {
+      return await this.allPages<MetaInsightRow>(this.url(`${account}/insights`, params));
+    } catch (error) {
+      // An account with many ads can be too much for a synchronous answer whatever the range: Meta says to use
+      // a report run, which has the time to finish.
+      if (error instanceof SyncInsightsTimeout) return reportRun();
+      throw error;
     }
-    return this.allPages<MetaInsightRow>(this.url(`${account}/insights`, params));
   }
 
   /** The account's own daily totals for [since, until] (level=account, time_increment=1), by day. */
@@ -279,6 +295,12 @@ export class MetaApi {
       const error = body.error ?? {};
       if (error.code === 190 || response.status === 401)
         throw new PlatformAuthError("facebook_ads", metaAuthMessage(error));
+      if (SYNC_TIMEOUT_SUBCODES.has(error.error_subcode ?? 0))
+        throw new SyncInsightsTimeout(
+          "facebook_ads",
+          `Meta insights timed out: error ${error.code ?? "?"}/${error.error_subcode}: ${error.message ?? "no message"}`,
+          response.status,
+        );
       if (isRateLimit(error.code) && attempt < this.retry.maxAttempts) {
         await this.pause(usage, 100);
         continue;
