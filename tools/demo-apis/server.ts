@@ -400,7 +400,13 @@ export async function startPlatformServer(
         ],
         extensions,
       });
-    if (body.query.includes("bulkOperationRunQuery")) return startBulk(response, body, extensions);
+    if (body.query.includes("bulkOperationRunQuery")) {
+      // From API version 2026-01, groupObjects defaults to false: child lines are no longer written just below
+      // their parent (Shopify's changelog, "Bulk operations group objects default changed to false").
+      const version = /\/admin\/api\/([^/]+)\//.exec(request.url ?? "")?.[1] ?? "";
+      const grouped = body.variables.groupObjects === true || (version < "2026-01" && version !== "unstable");
+      return startBulk(response, body, extensions, grouped);
+    }
     if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
     if (/query OrderLineItems\b/.test(body.query)) return orderLineItems(response, body, first, extensions);
@@ -572,6 +578,7 @@ export async function startPlatformServer(
     response: ServerResponse,
     body: { query: string; variables: Record<string, unknown> },
     extensions: object,
+    grouped: boolean,
   ) {
     const inner = String(body.variables.query ?? "");
     const connection = /^\{\s*(orders|customers|products)\(/.exec(inner.trim())?.[1] as
@@ -609,8 +616,13 @@ export async function startPlatformServer(
         extensions,
       });
     const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
-    const lines =
+    const parentFirst =
       connection === "orders" ? bulkOrderLines(updatedSince) : bulkSnapshotLines(connection, updatedSince);
+    // Ungrouped, the lines come in no promised order: this server writes every child line before the parents.
+    const isChild = (line: string) => line.includes('"__parentId"');
+    const lines = grouped
+      ? parentFirst
+      : [...parentFirst.filter(isChild), ...parentFirst.filter((line) => !isChild(line))];
     const id = String(bulkOperations.size + 1);
     bulkOperations.set(id, {
       jsonl: lines.length ? `${lines.join("\n")}\n` : "",

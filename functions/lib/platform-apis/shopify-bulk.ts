@@ -1,7 +1,7 @@
 // Shopify's bulk operations (https://shopify.dev/docs/api/usage/bulk-operations/queries), for a backfill too large
 // for pages: a query run by Shopify in the background (bulkOperationRunQuery), polled (currentBulkOperation) until
 // COMPLETED, its result a JSONL file in which every node of a nested connection is a line of its own carrying
-// `__parentId`. The regroupers turn those lines back into the nodes the paged queries answer (orders with their
+// `__parentId` (anywhere in the file since API version 2026-01, not just below its parent). The regroupers turn those lines back into the nodes the paged queries answer (orders with their
 // line items and refund transactions, products with their variants, customers as they are), so the connector lands
 // the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
 // left running is resumed when it is the same query, else cancelled before a fresh one starts.
@@ -125,60 +125,85 @@ async function* parsedLines(lines: AsyncIterable<string>): AsyncGenerator<[BulkL
 const orphan = (lineNumber: number, parent: string) =>
   new PlatformApiError(
     "shopify",
-    `Shopify bulk file line ${lineNumber}: parent ${parent} was not seen before it`,
+    `Shopify bulk file line ${lineNumber}: parent ${parent} is not in the file`,
   );
+
+/**
+ * The lines of a bulk file split into parents (no `__parentId`) and children by parent id. Since API version
+ * 2026-01 Shopify no longer writes a child just below its parent unless asked to (groupObjects defaults to false,
+ * which Shopify recommends: grouping slows operations and makes them time out more), so a child may come before
+ * its parent: children wait here until the whole file is read. The result is held in memory either way.
+ */
+async function splitBulkLines(
+  lines: AsyncIterable<string>,
+): Promise<{ parents: BulkLine[]; children: Map<string, { fields: BulkLine; lineNumber: number }[]> }> {
+  const parents: BulkLine[] = [];
+  const children = new Map<string, { fields: BulkLine; lineNumber: number }[]>();
+  for await (const [line, lineNumber] of parsedLines(lines)) {
+    const { __parentId: parent, ...fields } = line;
+    if (parent === undefined) {
+      parents.push(line);
+      continue;
+    }
+    const siblings = children.get(parent);
+    if (siblings) siblings.push({ fields, lineNumber });
+    else children.set(parent, [{ fields, lineNumber }]);
+  }
+  return { parents, children };
+}
+
+/** Throws for the first child whose parent the file did not have. */
+function checkNoOrphans(
+  children: Map<string, { lineNumber: number }[]>,
+  parentIds: ReadonlySet<string>,
+): void {
+  const orphans = [...children.entries()].filter(([parent]) => !parentIds.has(parent));
+  const first = orphans
+    .map(([parent, lines]) => ({ parent, lineNumber: Math.min(...lines.map((line) => line.lineNumber)) }))
+    .sort((a, b) => a.lineNumber - b.lineNumber)[0];
+  if (first) throw orphan(first.lineNumber, first.parent);
+}
 
 /**
  * Regroups a bulk operation's JSONL lines into the order nodes the paged query answers: an order line starts
  * an order, a line whose parent is an order is one of its line items, a line whose parent is a refund is one of
- * that refund's transactions. Lines are read one at a time; children follow their parent in the file.
+ * that refund's transactions, whatever order the lines come in.
  */
 export async function regroupBulkOrders(lines: AsyncIterable<string>): Promise<ShopifyOrderNode[]> {
-  const orders = new Map<string, ShopifyOrderNode>();
-  const refunds = new Map<string, ShopifyOrderNode["refunds"][number]>();
-  for await (const [line, lineNumber] of parsedLines(lines)) {
-    const { __parentId: parent, ...fields } = line;
-    if (parent === undefined) {
-      const order = {
-        ...fields,
-        lineItems: { nodes: [] },
-        refunds: ((fields.refunds as ShopifyOrderNode["refunds"] | undefined) ?? []).map((refund) => ({
+  const { parents, children } = await splitBulkLines(lines);
+  const ids = new Set<string>();
+  const orders = parents.map((fields) => {
+    const order = {
+      ...fields,
+      lineItems: {
+        nodes: (children.get(String(fields.id)) ?? []).map((child) => child.fields),
+      },
+      refunds: ((fields.refunds as ShopifyOrderNode["refunds"] | undefined) ?? []).map((refund) => {
+        ids.add(refund.id);
+        return {
           ...refund,
-          transactions: { nodes: [] },
-        })),
-      } as unknown as ShopifyOrderNode;
-      orders.set(order.id, order);
-      for (const refund of order.refunds) refunds.set(refund.id, refund);
-      continue;
-    }
-    const order = orders.get(parent);
-    const refund = refunds.get(parent);
-    if (order)
-      order.lineItems.nodes.push(fields as unknown as ShopifyOrderNode["lineItems"]["nodes"][number]);
-    else if (refund)
-      refund.transactions.nodes.push(
-        fields as unknown as ShopifyOrderNode["refunds"][number]["transactions"]["nodes"][number],
-      );
-    else throw orphan(lineNumber, parent);
-  }
-  return [...orders.values()];
+          transactions: { nodes: (children.get(refund.id) ?? []).map((child) => child.fields) },
+        };
+      }),
+    } as unknown as ShopifyOrderNode;
+    ids.add(order.id);
+    return order;
+  });
+  checkNoOrphans(children, ids);
+  return orders;
 }
 
 /** Products with their variants: a product line starts a product, a line whose parent is a product is a variant. */
 export async function regroupBulkProducts(lines: AsyncIterable<string>): Promise<ShopifyProductNode[]> {
-  const products = new Map<string, ShopifyProductNode>();
-  for await (const [line, lineNumber] of parsedLines(lines)) {
-    const { __parentId: parent, ...fields } = line;
-    if (parent === undefined) {
-      const product = { ...fields, variants: { nodes: [] } } as unknown as ShopifyProductNode;
-      products.set(product.id, product);
-      continue;
-    }
-    const product = products.get(parent);
-    if (!product) throw orphan(lineNumber, parent);
-    product.variants.nodes.push(fields as unknown as ShopifyProductNode["variants"]["nodes"][number]);
-  }
-  return [...products.values()];
+  const { parents, children } = await splitBulkLines(lines);
+  checkNoOrphans(children, new Set(parents.map((fields) => String(fields.id))));
+  return parents.map(
+    (fields) =>
+      ({
+        ...fields,
+        variants: { nodes: (children.get(String(fields.id)) ?? []).map((child) => child.fields) },
+      }) as unknown as ShopifyProductNode,
+  );
 }
 
 /** Customers have no nested connection: every line is a customer. */

@@ -203,12 +203,42 @@ describe("regroupBulkOrders", () => {
     );
   });
 
-  it("names the line of a child whose parent never came, and of a line that is not JSON", async () => {
+  it("regroups the lines of an ungrouped file (API 2026-01 on), children before their parents", async () => {
+    const orders = await regroupBulkOrders(
+      lines(
+        JSON.stringify({ kind: "REFUND", __parentId: "gid://shopify/Refund/9" }),
+        JSON.stringify({ id: "gid://shopify/LineItem/22", __parentId: "gid://shopify/Order/2" }),
+        JSON.stringify({ id: "gid://shopify/LineItem/11", __parentId: "gid://shopify/Order/1" }),
+        JSON.stringify({ id: "gid://shopify/Order/2", refunds: [] }),
+        JSON.stringify({ id: "gid://shopify/LineItem/21", __parentId: "gid://shopify/Order/2" }),
+        JSON.stringify({
+          id: "gid://shopify/Order/1",
+          refunds: [{ id: "gid://shopify/Refund/9", createdAt: "x" }],
+        }),
+      ),
+    );
+    assert.deepEqual(
+      orders.map((order) => [order.id, order.lineItems.nodes.map((line) => line.id), order.refunds]),
+      [
+        ["gid://shopify/Order/2", ["gid://shopify/LineItem/22", "gid://shopify/LineItem/21"], []],
+        [
+          "gid://shopify/Order/1",
+          ["gid://shopify/LineItem/11"],
+          [{ id: "gid://shopify/Refund/9", createdAt: "x", transactions: { nodes: [{ kind: "REFUND" }] } }],
+        ],
+      ],
+    );
+  });
+
+  it("names the line of a child whose parent is not in the file, and of a line that is not JSON", async () => {
     await assert.rejects(
       regroupBulkOrders(
-        lines(JSON.stringify({ id: "gid://shopify/LineItem/1", __parentId: "gid://shopify/Order/7" })),
+        lines(
+          JSON.stringify({ id: "gid://shopify/Order/1", refunds: [] }),
+          JSON.stringify({ id: "gid://shopify/LineItem/1", __parentId: "gid://shopify/Order/7" }),
+        ),
       ),
-      /line 1: parent gid:\/\/shopify\/Order\/7 was not seen before it/,
+      /line 2: parent gid:\/\/shopify\/Order\/7 is not in the file/,
     );
     await assert.rejects(
       regroupBulkOrders(lines(JSON.stringify({ id: "gid://shopify/Order/1" }), "{not json")),
