@@ -65,7 +65,9 @@ export interface Fault {
    * with `metaSubcode` 1504038 error 2: "Your request timed out. Try a smaller date range, fetch less data, or use
    * async jobs.").
    */
-  kind: "429" | "500" | "503" | "expired" | "throttled" | "timeout";
+  kind: "429" | "500" | "503" | "expired" | "throttled" | "timeout" | "permission";
+  /** `permission`: Meta's answer to a token that lacks a permission on the ad account (this Graph API error code). */
+  metaCode?: 10 | 200;
   metaSubcode?: 1504018 | 1504038;
   retryAfterSeconds?: number;
   /** Only requests to this path get the fault (counted among all of the platform's requests all the same). */
@@ -832,6 +834,18 @@ export async function startPlatformServer(
           type: "OAuthException",
           code: 190,
           error_subcode: 463,
+          fbtrace_id: "AbCdEfGh",
+        },
+      });
+    if (fault?.kind === "permission")
+      return json(response, 400, {
+        error: {
+          message:
+            fault.metaCode === 10
+              ? "(#10) Application does not have permission for this action"
+              : "(#200) Ad account owner has NOT grant ads_management or ads_read permission",
+          type: "OAuthException",
+          code: fault.metaCode ?? 200,
           fbtrace_id: "AbCdEfGh",
         },
       });

@@ -5,8 +5,9 @@
 // What remains usable (call() with a URL override) is axios plus an error wrapper. So this is fetch, on the one
 // retry layer every connector uses, with Meta's own rules on top: the usage headers (x-app-usage,
 // x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; error 190 is an
-// expired or revoked token; the rate-limit codes (4, 17, 32, 613, 80000–80014) wait and try again; a synchronous
-// request that timed out is asked again as an asynchronous report run, as Meta advises.
+// expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17, 32,
+// 613, 80000–80014) wait and try again; a synchronous request that timed out is asked again as an asynchronous
+// report run, as Meta advises.
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
@@ -158,6 +159,17 @@ export function metaAuthMessage(error: GraphError): string {
   return `reconnect Meta: ${what}; generate a new system-user token with ads_read and put it in the metaAccessToken secret`;
 }
 
+/**
+ * A permission the token lacks (Graph API errors 10 and 200–299: "the user has not granted or has removed a
+ * permission"), typically an ad account not assigned to the system user: only a person can fix it.
+ */
+const isPermissionError = (code: number | undefined) =>
+  code !== undefined && (code === 10 || (code >= 200 && code <= 299));
+
+export function metaPermissionMessage(error: GraphError): string {
+  return `give Meta access: the token may not read this ad account's insights (error ${error.code ?? "?"}: ${error.message ?? "no message"}); in Business Manager assign each ad account of connectors.facebook_ads.accountIds to the system user, generate its token with ads_read and put it in the metaAccessToken secret`;
+}
+
 export class MetaApi {
   /** Every wait the usage headers asked for, in ms. */
   readonly usageWaitsMs: number[] = [];
@@ -295,6 +307,8 @@ export class MetaApi {
       const error = body.error ?? {};
       if (error.code === 190 || response.status === 401)
         throw new PlatformAuthError("facebook_ads", metaAuthMessage(error));
+      if (isPermissionError(error.code))
+        throw new PlatformAuthError("facebook_ads", metaPermissionMessage(error));
       if (SYNC_TIMEOUT_SUBCODES.has(error.error_subcode ?? 0))
         throw new SyncInsightsTimeout(
           "facebook_ads",

@@ -258,6 +258,33 @@ describe("what real APIs do", () => {
     }
   });
 
+  for (const metaCode of [10, 200] as const)
+    it(`a Meta token without access to the ad account (error ${metaCode}) is a critical auth finding saying what to grant, not a pull to retry`, async () => {
+      const bench = await openBench(buildPlatformData(16), {
+        faults: [{ platform: "facebook_ads", request: 1, through: 99, kind: "permission", metaCode }],
+      });
+      try {
+        const result = await bench.pull();
+        assert.equal(result.findings.length, 1);
+        const [finding] = result.findings;
+        assert.equal(finding?.check, "connector_auth", "only a person can grant the permission");
+        assert.equal(finding?.severity, "critical");
+        assert.equal(finding?.source, "facebook_ads");
+        const message = finding?.message ?? "";
+        assert.match(message, new RegExp(`error ${metaCode}`));
+        assert.match(message, /assign each ad account .* to the system user/);
+        assert.match(message, /ads_read/);
+        assert.match(message, /metaAccessToken secret/);
+        assert.doesNotMatch(message, /pulls the same days again/);
+        assert.ok(!message.includes(TOKENS.meta), "no token in the finding");
+        const all = await counts(bench);
+        assert.equal(all?.meta, 0);
+        assert.ok((all?.shopify ?? 0) > 0 && (all?.tiktok ?? 0) > 0 && (all?.google ?? 0) > 0);
+      } finally {
+        await bench.close();
+      }
+    });
+
   it("revoked TikTok and Google tokens and a missing secret are findings too", async () => {
     const bench = await openBench(buildPlatformData(15), {
       faults: [
