@@ -66,7 +66,10 @@ export interface Fault {
    * async jobs.").
    */
   kind: "429" | "500" | "503" | "expired" | "throttled" | "timeout" | "permission";
-  /** `permission`: Meta's answer to a token that lacks a permission on the ad account (this Graph API error code). */
+  /**
+   * `permission`: the answer to a token that may not read the account: Meta's Graph API error `metaCode` (10 or
+   * 200), TikTok's code 40001 ("No permission to perform the related operation").
+   */
   metaCode?: 10 | 200;
   metaSubcode?: 1504018 | 1504038;
   retryAfterSeconds?: number;
@@ -965,6 +968,13 @@ export async function startPlatformServer(
       return json(response, 200, {
         code: 40105,
         message: "Access token is incorrect or has been revoked.",
+        request_id: requestId,
+        data: {},
+      });
+    if (fault?.kind === "permission")
+      return json(response, 200, {
+        code: 40001,
+        message: `No permission to operate advertiser ${params.advertiser_id ?? ""}.`,
         request_id: requestId,
         data: {},
       });

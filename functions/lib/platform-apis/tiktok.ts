@@ -1,9 +1,9 @@
 // TikTok Business API integrated reports (/open_api/v1.3/report/integrated/get/), over plain HTTP: TikTok's
 // JavaScript SDK is a beta built from a clone of its repository, for Node 13 to 18. Every answer is HTTP 200 with
 // a {code, message, request_id, data} envelope: code 0 is success, 40100 is "requests too frequent" (wait and
-// retry), 40102/40104/40105 are a missing, expired or revoked token; pages are numbered (page, page_size,
-// page_info.total_page). A report by day (dimension stat_time_day) covers at most 30 days per request: longer
-// ranges are asked for in slices.
+// retry), 40102/40104/40105 are a missing, expired or revoked token, 40001 no permission on the advertiser; pages
+// are numbered (page, page_size, page_info.total_page). A report by day (dimension stat_time_day) covers at most
+// 30 days per request: longer ranges are asked for in slices.
 import { addDays } from "../calendar.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
@@ -77,6 +77,8 @@ interface ReportData<Row> {
 }
 
 const AUTH_CODES = new Set([40102, 40104, 40105]);
+/** "No permission to perform the related operation": the authorising user has no access to the advertiser. */
+const PERMISSION_CODE = 40001;
 const RATE_LIMIT_CODES = new Set([40100, 40133]);
 const SERVER_CODES = (code: number) => code >= 50000 && code < 60000;
 
@@ -193,6 +195,11 @@ export class TikTokApi {
         throw new PlatformAuthError(
           "tiktok_ads",
           `reconnect TikTok: the Business API refused the access token (code ${code}: ${body.message ?? "no message"}); authorise the app again with the Reporting permission and put the new token in the tiktokAccessToken secret`,
+        );
+      if (code === PERMISSION_CODE)
+        throw new PlatformAuthError(
+          "tiktok_ads",
+          `give TikTok access: the Business API refused the advertiser (code ${code}: ${body.message ?? "no message"}); check connectors.tiktok_ads.advertiserIds, and that the user who authorised the app has access to each advertiser in Business Center, then authorise the app again with the Reporting permission and put the new token in the tiktokAccessToken secret`,
         );
       if ((RATE_LIMIT_CODES.has(code) || SERVER_CODES(code)) && attempt < this.retry.maxAttempts) {
         await this.io.sleep(Math.min(this.retry.maxDelayMs, 1000 * 2 ** (attempt - 1)));

@@ -23,6 +23,17 @@ import { insertRaw } from "../../support/sql-fixtures.ts";
 const LOOKBACK_START = addDays(RUN_DATE, -6);
 const inLookback = (day: string) => day >= LOOKBACK_START && day <= RUN_DATE;
 
+/** A pull's one finding: a critical connector_auth of `source` (only a person can grant access); its message. */
+async function soleAuthFinding(bench: Bench, source: string): Promise<string> {
+  const result = await bench.pull();
+  assert.equal(result.findings.length, 1);
+  const [finding] = result.findings;
+  assert.equal(finding?.check, "connector_auth");
+  assert.equal(finding?.severity, "critical");
+  assert.equal(finding?.source, source);
+  return finding?.message ?? "";
+}
+
 async function counts(bench: Bench) {
   const [row] = await bench.rows<Record<string, number>>(`SELECT
     (SELECT COUNT(*) FROM raw.shopify_orders)::INT AS shopify,
@@ -264,13 +275,7 @@ describe("what real APIs do", () => {
         faults: [{ platform: "facebook_ads", request: 1, through: 99, kind: "permission", metaCode }],
       });
       try {
-        const result = await bench.pull();
-        assert.equal(result.findings.length, 1);
-        const [finding] = result.findings;
-        assert.equal(finding?.check, "connector_auth", "only a person can grant the permission");
-        assert.equal(finding?.severity, "critical");
-        assert.equal(finding?.source, "facebook_ads");
-        const message = finding?.message ?? "";
+        const message = await soleAuthFinding(bench, "facebook_ads");
         assert.match(message, new RegExp(`error ${metaCode}`));
         assert.match(message, /assign each ad account .* to the system user/);
         assert.match(message, /ads_read/);
@@ -284,6 +289,23 @@ describe("what real APIs do", () => {
         await bench.close();
       }
     });
+
+  it("a TikTok token whose user has no access to the advertiser (code 40001) is a critical auth finding saying what to grant", async () => {
+    const bench = await openBench(buildPlatformData(17), {
+      faults: [{ platform: "tiktok_ads", request: 1, through: 99, kind: "permission" }],
+    });
+    try {
+      const message = await soleAuthFinding(bench, "tiktok_ads");
+      assert.match(message, /code 40001/);
+      assert.match(message, new RegExp(`No permission to operate advertiser ${TIKTOK_ADVERTISER}`));
+      assert.match(message, /access to each advertiser in Business Center/);
+      assert.match(message, /tiktokAccessToken secret/);
+      assert.doesNotMatch(message, /pulls the same days again/);
+      assert.equal((await counts(bench))?.tiktok, 0);
+    } finally {
+      await bench.close();
+    }
+  });
 
   it("revoked TikTok and Google tokens and a missing secret are findings too", async () => {
     const bench = await openBench(buildPlatformData(15), {
