@@ -455,10 +455,7 @@ describe("GCS bucket", () => {
       const bucket = new GcsBucket(fake, { clock });
       const writes: [string, () => Promise<unknown>][] = [
         ["write", () => bucket.write("runs/dt=2026-11-21/steps/export.json", "{}")],
-        [
-          "writeStream",
-          () => bucket.writeStream("extracts/latest/daily_kpis.csv", Readable.from(["a,b\n"])),
-        ],
+        ["writeStream", () => bucket.writeStream("extracts/latest/daily_kpis.csv", Readable.from(["a,b\n"]))],
       ];
       for (const [method, write] of writes) {
         const failure = await write().then(
