@@ -51,11 +51,11 @@ locals {
     }
   ]...)
 
-  # Least privilege in BigQuery: which logical datasets each function reads and writes (test/infra/function-access.test.ts
-  # checks it against what each step's statements name). Two extracts count from unified.shopify_unified and
-  # staging.stg_shopify_line_items what their marts keep only as ratios (refunded orders, orders without a value). The
-  # dead-letter function reads ops.file_drops only, to say what became of a dead-lettered file drop's file
-  # (functions/notify/dead-file-drop.ts).
+  # Least privilege in BigQuery: which logical datasets each function reads and writes
+  # (test/infra/function-access.test.ts checks it against what each step's statements name). Two extracts count
+  # from unified.shopify_unified and staging.stg_shopify_line_items what their marts keep only as ratios (refunded
+  # orders, orders without a value). The dead-letter function reads ops.file_drops only, to say what became of a
+  # dead-lettered file drop's file (functions/notify/dead-file-drop.ts).
   dataset_access = {
     "ingest"                = { reads = [], writes = ["raw", "ops"] } # ops.file_drops: one row per distinct file
     "check-sources"         = { reads = ["raw"], writes = ["ops"] }

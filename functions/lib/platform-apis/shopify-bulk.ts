@@ -1,9 +1,9 @@
 // Shopify's bulk operations (https://shopify.dev/docs/api/usage/bulk-operations/queries), for a backfill too large
 // for pages: a query run by Shopify in the background (bulkOperationRunQuery), polled (currentBulkOperation) until
 // COMPLETED, its result a JSONL file in which every node of a nested connection is a line of its own carrying
-// `__parentId` (anywhere in the file since API version 2026-01, not just below its parent). The regroupers turn those lines back into the nodes the paged queries answer (orders with their
-// line items and refund transactions, products with their variants, customers as they are), so the connector lands
-// the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
+// `__parentId` (anywhere in the file since API version 2026-01, not just below its parent). The regroupers turn
+// those lines back into the nodes the paged queries answer (orders with their line items and refund transactions,
+// products with their variants, customers as they are), so the connector lands the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
 // left running is resumed when it is the same query, else cancelled before a fresh one starts.
 import { type ApiIo, PlatformApiError, type RetryPolicy, sendWithRetry } from "./http.ts";
 import {
