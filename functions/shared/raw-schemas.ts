@@ -29,6 +29,30 @@ const airbyteColumns: ColumnSchema[] = [
   { name: "_airbyte_generation_id", type: "INT64" },
 ];
 
+/**
+ * The columns of a Google Ads custom query's stream, day by day at the level below the campaign (`group`: ad groups,
+ * or the asset groups of Performance Max campaigns), each named after its GAQL field as Airbyte names it; cost in
+ * micros.
+ */
+function googleAdsGroupDayColumns(group: "ad_group" | "asset_group"): ColumnSchema[] {
+  return [
+    { name: "segments_date", type: "DATE" },
+    { name: "customer_id", type: "INT64" },
+    { name: "customer_currency_code", type: "STRING" },
+    { name: "campaign_id", type: "INT64" },
+    { name: "campaign_name", type: "STRING" },
+    { name: "campaign_advertising_channel_type", type: "STRING" },
+    { name: `${group}_id`, type: "INT64" },
+    { name: `${group}_name`, type: "STRING" },
+    { name: "metrics_cost_micros", type: "INT64" },
+    { name: "metrics_impressions", type: "INT64" },
+    { name: "metrics_clicks", type: "INT64" },
+    { name: "metrics_conversions", type: "FLOAT64" },
+    { name: "metrics_conversions_value", type: "FLOAT64" },
+    ...airbyteColumns,
+  ];
+}
+
 export const RAW_TABLES: readonly RawTableSchema[] = [
   {
     name: "shopify_orders",
@@ -171,22 +195,16 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
     name: "google_ads_campaign_stats",
     source: "google_ads",
     eventTimeColumn: "segments_date",
-    columns: [
-      { name: "segments_date", type: "DATE" },
-      { name: "customer_id", type: "INT64" },
-      { name: "customer_currency_code", type: "STRING" },
-      { name: "campaign_id", type: "INT64" },
-      { name: "campaign_name", type: "STRING" },
-      { name: "campaign_advertising_channel_type", type: "STRING" },
-      { name: "ad_group_id", type: "INT64" },
-      { name: "ad_group_name", type: "STRING" },
-      { name: "metrics_cost_micros", type: "INT64" },
-      { name: "metrics_impressions", type: "INT64" },
-      { name: "metrics_clicks", type: "INT64" },
-      { name: "metrics_conversions", type: "FLOAT64" },
-      { name: "metrics_conversions_value", type: "FLOAT64" },
-      ...airbyteColumns,
-    ],
+    columns: googleAdsGroupDayColumns("ad_group"),
+  },
+  {
+    // Performance Max campaigns have asset groups, not ad groups: a query FROM ad_group returns none of their
+    // spend. Airbyte lands them through a second custom query (docs/airbyte.md); the ingest step's own connector
+    // lands them in google_ads_campaign_stats, an asset group in the ad group's columns.
+    name: "google_ads_asset_group_stats",
+    source: "google_ads",
+    eventTimeColumn: "segments_date",
+    columns: googleAdsGroupDayColumns("asset_group"),
   },
 ];
 

@@ -27,6 +27,7 @@ export const EVENT_TABLES = [
   "facebook_ads_insights",
   "tiktok_ads_reports_daily",
   "google_ads_campaign_stats",
+  "google_ads_asset_group_stats",
 ] as const;
 export type EventTable = (typeof EVENT_TABLES)[number];
 

@@ -4,15 +4,43 @@
 -- cluster: campaign_id
 -- materialization: partitions
 --
--- One row per day and Google Ads ad group (the latest extraction), in the run window.
+-- One row per day and Google Ads ad group (the latest extraction), in the run window. Performance Max campaigns
+-- have asset groups instead of ad groups: their days come from raw.google_ads_asset_group_stats (Airbyte's second
+-- custom query, docs/airbyte.md), or from google_ads_campaign_stats when the ingest step's connector landed them
+-- there, an asset group in the ad group's place either way.
 WITH
 
-raw_stats AS (
-  SELECT *
+ad_group_stats AS (
+  SELECT
+    segments_date, customer_id, customer_currency_code, campaign_id, campaign_name, ad_group_id, ad_group_name,
+    metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
+    _airbyte_extracted_at
   FROM raw.google_ads_campaign_stats
   WHERE segments_date BETWEEN @window_start AND @window_end
     -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
     AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+),
+
+asset_group_stats AS (
+  SELECT
+    segments_date, customer_id, customer_currency_code, campaign_id, campaign_name,
+    asset_group_id AS ad_group_id, asset_group_name AS ad_group_name,
+    metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
+    _airbyte_extracted_at
+  FROM raw.google_ads_asset_group_stats
+  WHERE segments_date BETWEEN @window_start AND @window_end
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+),
+
+raw_stats AS (
+  -- A campaign has ad groups or asset groups, never both: one key over the two tables, so that an asset group's
+  -- day landed in both (by the connector, then by Airbyte) counts once, its latest extraction winning.
+  SELECT *
+  FROM (
+    SELECT * FROM ad_group_stats
+    UNION ALL
+    SELECT * FROM asset_group_stats
+  ) AS group_stats
   QUALIFY ROW_NUMBER() OVER (
     PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
   ) = 1

@@ -118,8 +118,11 @@ describe("demo data generator", () => {
   it("creates every declared raw table and reports its row counts", async () => {
     for (const table of RAW_TABLES) {
       const count = await num(connection, `SELECT count(*) FROM dirty.${table.name}`);
-      assert.ok(count > 0, `${table.name} is empty`);
-      assert.equal(dirty.rows[table.name], count, table.name);
+      // The demo's Google Ads account runs no Performance Max campaign: Airbyte's asset_group_stats stream
+      // (docs/airbyte.md) would land nothing, and the table is there, empty, as Terraform creates it.
+      if (table.name === "google_ads_asset_group_stats") assert.equal(count, 0, table.name);
+      else assert.ok(count > 0, `${table.name} is empty`);
+      assert.equal(dirty.rows[table.name] ?? 0, count, table.name);
     }
     assert.equal(await num(connection, "SELECT count(DISTINCT id) FROM dirty.shopify_orders"), dirty.orders);
     assert.equal(await num(connection, "SELECT count(*) FROM dirty.shopify_products"), 41);
