@@ -4,8 +4,8 @@
 // process; FacebookAdsApi.init also installs a process-wide crash reporter that posts to Facebook by default.
 // What remains usable (call() with a URL override) is axios plus an error wrapper. So this is fetch, on the one
 // retry layer every connector uses, with Meta's own rules on top: the usage headers (x-app-usage,
-// x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; error 190 is an
-// expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17, 32,
+// x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; errors 190 and 102
+// are an expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17, 32,
 // 613, 80000–80014) wait and try again; a synchronous request that timed out is asked again as an asynchronous
 // report run, as Meta advises.
 import { addTotals, type DailyTotals } from "./totals.ts";
@@ -148,6 +148,13 @@ export function usageOf(headers: Headers): { percent: number; regainMinutes: num
   return { percent, regainMinutes };
 }
 
+/**
+ * An invalid token, which only a new one fixes: error 190 (OAuthException, "Access token has expired") and error 102
+ * (API Session: "the login status or access token has expired, been revoked, or is otherwise invalid. Get a new
+ * access token.", Graph API "Handling Errors").
+ */
+const isInvalidTokenError = (code: number | undefined) => code === 190 || code === 102;
+
 /** "reconnect Meta: the token expired on …", from error 190's message when it says when. */
 export function metaAuthMessage(error: GraphError): string {
   const expired = /expired on ([^.]+?)\. /.exec(`${error.message ?? ""} `)?.[1];
@@ -155,7 +162,7 @@ export function metaAuthMessage(error: GraphError): string {
     ? `the access token expired on ${expired}`
     : error.error_subcode === 460
       ? "the access token was invalidated (the password changed)"
-      : `the access token is no longer valid (${error.message ?? "error 190"})`;
+      : `the access token is no longer valid (error ${error.code ?? 190}: ${error.message ?? "no message"})`;
   return `reconnect Meta: ${what}; generate a new system-user token with ads_read and put it in the metaAccessToken secret`;
 }
 
@@ -287,7 +294,7 @@ export class MetaApi {
     return rows;
   }
 
-  /** One Graph call: usage-header pacing, rate-limit codes retried, error 190 as an auth error. */
+  /** One Graph call: usage-header pacing, rate-limit codes retried, errors 190 and 102 as an auth error. */
   private async call(url: string, method: "GET" | "POST"): Promise<unknown> {
     for (let attempt = 1; ; attempt += 1) {
       const { response } = await sendWithRetry(
@@ -305,7 +312,7 @@ export class MetaApi {
         return body;
       }
       const error = body.error ?? {};
-      if (error.code === 190 || response.status === 401)
+      if (isInvalidTokenError(error.code) || response.status === 401)
         throw new PlatformAuthError("facebook_ads", metaAuthMessage(error));
       if (isPermissionError(error.code))
         throw new PlatformAuthError("facebook_ads", metaPermissionMessage(error));

@@ -1,7 +1,7 @@
 // Meta's own rules on top of the retry layer, one documented answer at a time from a local server: README,
 // Connectors ("What real APIs do"): "Meta's x-app-usage, x-business-use-case-usage and x-ad-account-usage headers
 // at or above usageThrottlePercent (default 75) slow the client down, and its rate-limit errors (4, 17, 32, 613,
-// 80000–80014) wait for estimated_time_to_regain_access", and error 190 is a credential to renew.
+// 80000–80014) wait for estimated_time_to_regain_access", and errors 190 and 102 are a credential to renew.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PlatformApiError, PlatformAuthError } from "../../../functions/lib/platform-apis/http.ts";
@@ -125,5 +125,26 @@ describe("Meta's rate limits and usage headers", () => {
     assert.ok(result.error instanceof PlatformAuthError);
     assert.match((result.error as Error).message, /^reconnect Meta: .*metaAccessToken secret/);
     assert.equal(result.requests, 1);
+  });
+
+  it("error 102 (API Session: the login status or token expired or was revoked) asks for a new token like 190", async () => {
+    // Graph API "Handling Errors": 102, API Session, "the login status or access token has expired, been revoked,
+    // or is otherwise invalid. Get a new access token." A retry cannot fix it, so it is asked once.
+    const result = await totals([
+      {
+        status: 400,
+        body: {
+          error: { message: "Session key invalid or no longer valid", type: "OAuthException", code: 102 },
+        },
+      },
+      { status: 200, body: ACCOUNT_DAY },
+    ]);
+    assert.ok(result.error instanceof PlatformAuthError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      "reconnect Meta: the access token is no longer valid (error 102: Session key invalid or no longer valid); generate a new system-user token with ads_read and put it in the metaAccessToken secret",
+    );
+    assert.equal(result.requests, 1);
+    assert.deepEqual(result.sleeps, []);
   });
 });
