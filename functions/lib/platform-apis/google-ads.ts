@@ -10,6 +10,7 @@ import { requestToken } from "./oauth.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
+  type AskedWait,
   PlatformApiError,
   PlatformAuthError,
   readJson,
@@ -174,6 +175,7 @@ export class GoogleAdsApi {
       url,
       { method: "POST", headers, body: JSON.stringify({ query }) },
       "Google Ads searchStream",
+      googleAdsAskedWait,
     );
     const body = await readJson("google_ads", response, "Google Ads searchStream");
     if (response.ok && Array.isArray(body))
@@ -213,14 +215,64 @@ const TEST_ACCESS_ONLY = new Set([
   "DEVELOPER_TOKEN_NOT_APPROVED",
 ]);
 
-/** A failed REST call's body: google.rpc.Status, whose details hold a GoogleAdsFailure. */
+/** A failed REST call's body: google.rpc.Status, whose details hold a GoogleAdsFailure (or a RetryInfo). */
 interface GoogleAdsErrorBody {
   error?: {
     code?: number;
     message?: string;
     status?: string;
-    details?: { "@type"?: string; errors?: { errorCode?: Record<string, unknown> }[] }[];
+    details?: {
+      "@type"?: string;
+      /** google.rpc.RetryInfo's. */
+      retryDelay?: unknown;
+      errors?: {
+        errorCode?: Record<string, unknown>;
+        details?: { quotaErrorDetails?: { rateName?: unknown; retryDelay?: unknown } };
+      }[];
+    }[];
   };
+}
+
+/** A protobuf Duration in its JSON form ("30s", "2.500s") in milliseconds; undefined when it is not one. */
+export function durationMs(value: unknown): number | undefined {
+  const seconds = typeof value === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(value)?.[1] : undefined;
+  return seconds === undefined ? undefined : Math.round(Number(seconds) * 1000);
+}
+
+/**
+ * The wait a quota error (HTTP 429, RESOURCE_EXHAUSTED) asks for: the longest retryDelay among its errors'
+ * details.quotaErrorDetails ("Backoff period that customers should wait before sending next request") and any
+ * google.rpc.RetryInfo detail; undefined when it names none (a daily quota says no delay: backoff then).
+ */
+export function googleAdsRetryDelay(body: unknown): { ms: number; reason: string } | undefined {
+  const status = (Array.isArray(body) ? body[0] : body) as GoogleAdsErrorBody | undefined;
+  const error = status?.error;
+  const details = Array.isArray(error?.details) ? error.details : [];
+  const delays: number[] = [];
+  const rateNames: string[] = [];
+  for (const detail of details) {
+    const retryInfo = durationMs(detail?.retryDelay);
+    if (retryInfo !== undefined) delays.push(retryInfo);
+    for (const failure of Array.isArray(detail?.errors) ? detail.errors : []) {
+      const quota = failure?.details?.quotaErrorDetails;
+      const delay = durationMs(quota?.retryDelay);
+      if (delay !== undefined) delays.push(delay);
+      if (typeof quota?.rateName === "string" && !rateNames.includes(quota.rateName))
+        rateNames.push(quota.rateName);
+    }
+  }
+  if (delays.length === 0) return undefined;
+  const reason = [error?.status, ...googleAdsErrorCodes(status), ...rateNames].filter(
+    (part): part is string => typeof part === "string" && part !== "",
+  );
+  return { ms: Math.max(...delays), reason: reason.join(", ") };
+}
+
+/** What a retried searchStream answer asks to wait, read from its body, for the retry layer to follow. */
+async function googleAdsAskedWait(response: Response): Promise<AskedWait | undefined> {
+  const body = (await response.json().catch(() => undefined)) as unknown;
+  const delay = googleAdsRetryDelay(body);
+  return delay && { ...delay, platform: "Google Ads" };
 }
 
 /** The GoogleAdsFailure's error codes (the enum values of errors[].errorCode, e.g. USER_PERMISSION_DENIED). */

@@ -65,6 +65,17 @@ export function backoffMs(attempt: number, policy: RetryPolicy): number {
   return Math.min(policy.maxDelayMs, (policy.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
 }
 
+/** A wait the platform asks for in the body of a retried answer (Google Ads' quota retryDelay), and why. */
+export interface AskedWait {
+  ms: number;
+  /** Who asks ("Google Ads"), and what it said ("RESOURCE_EXHAUSTED, Requests per account"), for messages. */
+  platform: string;
+  reason: string;
+}
+
+/** "30 s", "2.5 s": a wait in seconds, for messages. */
+const inSeconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
 export interface SentRequest {
   response: Response;
   /** Attempts it took (1 when the first one answered). */
@@ -73,7 +84,9 @@ export interface SentRequest {
 
 /**
  * Sends a request, retrying 408/429/5xx and network failures; returns the first other response (2xx or 4xx,
- * for the caller to read), or throws PlatformApiError once the attempts are spent.
+ * for the caller to read), or throws PlatformApiError once the attempts are spent. `askedWait` reads the wait a
+ * retried answer's body asks for, which is followed (before any Retry-After); one longer than maxDelayMs fails at
+ * once, saying when to try again, since asking sooner would only be refused again.
  */
 export async function sendWithRetry(
   source: SourceName,
@@ -82,6 +95,7 @@ export async function sendWithRetry(
   url: string,
   init: RequestInit,
   describe = `${init.method ?? "GET"} ${new URL(url).pathname}`,
+  askedWait?: (response: Response) => Promise<AskedWait | undefined>,
 ): Promise<SentRequest> {
   let lastProblem = "";
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
@@ -94,9 +108,16 @@ export async function sendWithRetry(
       continue;
     }
     if (!RETRIED_STATUS.has(response.status)) return { response, attempts: attempt };
-    lastProblem = `HTTP ${response.status}`;
-    const hinted = retryAfterMs(response.headers.get("retry-after"), io.now());
-    await response.body?.cancel();
+    const asked = await askedWait?.(response);
+    lastProblem = asked ? `HTTP ${response.status} (${asked.reason})` : `HTTP ${response.status}`;
+    if (asked && asked.ms > policy.maxDelayMs)
+      throw new PlatformApiError(
+        source,
+        `${describe}: ${asked.platform} asks to wait ${inSeconds(asked.ms)} before the next request (${asked.reason}), longer than a run waits (connectors.retry.maxDelaySeconds: ${inSeconds(policy.maxDelayMs)}); it may be asked again after ${new Date(io.now().getTime() + asked.ms).toISOString()}`,
+        response.status,
+      );
+    const hinted = asked?.ms ?? retryAfterMs(response.headers.get("retry-after"), io.now());
+    if (!response.bodyUsed) await response.body?.cancel();
     if (attempt < policy.maxAttempts)
       await io.sleep(Math.min(policy.maxDelayMs, hinted ?? backoffMs(attempt, policy)));
   }

@@ -6,7 +6,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { GoogleAdsApi, googleAdsErrorCodes } from "../../../functions/lib/platform-apis/google-ads.ts";
-import { PlatformApiError, PlatformAuthError } from "../../../functions/lib/platform-apis/http.ts";
+import {
+  PlatformApiError,
+  PlatformAuthError,
+  type RetryPolicy,
+} from "../../../functions/lib/platform-apis/http.ts";
 import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../../support/scripted-server.ts";
 
 const CUSTOMER = "1234567890";
@@ -55,9 +59,59 @@ function failure(status: number, grpcStatus: string, errorCode: Record<string, s
   };
 }
 
-async function ask(script: ScriptedAnswer[], developerToken?: string) {
+/**
+ * Google Ads' answer to a request over its rate limit: HTTP 429, RESOURCE_EXHAUSTED, a GoogleAdsFailure whose error
+ * carries QuotaErrorDetails (retryDelay a Duration in its JSON form, "30s"), or a google.rpc.RetryInfo detail.
+ */
+function quotaExhausted(delay: { quotaErrorDetails?: string; retryInfo?: string }): ScriptedAnswer {
+  return {
+    status: 429,
+    body: [
+      {
+        error: {
+          code: 429,
+          message: "Resource has been exhausted (e.g. check quota).",
+          status: "RESOURCE_EXHAUSTED",
+          details: [
+            {
+              "@type": "type.googleapis.com/google.ads.googleads.v25.errors.GoogleAdsFailure",
+              errors: [
+                {
+                  errorCode: { quotaError: "RESOURCE_TEMPORARILY_EXHAUSTED" },
+                  message: "Too many requests in a short amount of time.",
+                  ...(delay.quotaErrorDetails
+                    ? {
+                        details: {
+                          quotaErrorDetails: {
+                            rateScope: "ACCOUNT",
+                            rateName: "Requests per account",
+                            retryDelay: delay.quotaErrorDetails,
+                          },
+                        },
+                      }
+                    : {}),
+                },
+              ],
+              requestId: "r-quota",
+            },
+            ...(delay.retryInfo
+              ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay.retryInfo }]
+              : []),
+          ],
+        },
+      },
+    ],
+  };
+}
+
+async function ask(
+  script: ScriptedAnswer[],
+  developerToken?: string,
+  retry: RetryPolicy = { maxAttempts: 3, maxDelayMs: 1000 },
+) {
   const server = await startScriptedServer([TOKEN_ANSWER, ...script]);
   const credentials = oauth();
+  const { io, sleeps } = recordingIo();
   const api = new GoogleAdsApi(
     {
       apiVersion: "v25",
@@ -66,15 +120,15 @@ async function ask(script: ScriptedAnswer[], developerToken?: string) {
       tokenUrl: `${server.url}/token`,
       developerToken,
     },
-    recordingIo().io,
-    { maxAttempts: 3, maxDelayMs: 1000 },
+    io,
+    retry,
   );
   try {
     const result = await api.customerDailyTotals(CUSTOMER, "2026-11-20", "2026-11-20").then(
       (days) => ({ days, error: undefined }),
       (error: unknown) => ({ days: undefined, error: error as Error }),
     );
-    return { ...result, requests: server.requests.slice(1), credentials };
+    return { ...result, requests: server.requests.slice(1), credentials, sleeps };
   } finally {
     await server.close();
   }
@@ -128,6 +182,41 @@ describe("Google Ads client", () => {
     const result = await ask([failure(400, "INVALID_ARGUMENT", { queryError: "UNRECOGNIZED_FIELD" })]);
     assert.ok(result.error instanceof PlatformApiError, String(result.error));
     assert.match(result.error.message, /HTTP 400 INVALID_ARGUMENT, UNRECOGNIZED_FIELD/);
+  });
+
+  // RESOURCE_EXHAUSTED (HTTP 429) with errors[].details.quotaErrorDetails.retryDelay, "Backoff period that customers
+  // should wait before sending next request" (QuotaErrorDetails), or a google.rpc.RetryInfo detail: that wait, not
+  // the blind first backoff of 1 s.
+  const asked: [string, Parameters<typeof quotaExhausted>[0], number][] = [
+    ["its quotaErrorDetails", { quotaErrorDetails: "30s" }, 30_000],
+    ["a google.rpc.RetryInfo detail (fractions of seconds too)", { retryInfo: "2.5s" }, 2_500],
+  ];
+  for (const [where, delay, waitMs] of asked)
+    it(`a quota error waits the retryDelay ${where} asks for, then asks again`, async () => {
+      const result = await ask([quotaExhausted(delay), ROWS], undefined, {
+        maxAttempts: 3,
+        maxDelayMs: 60_000,
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.deepEqual(result.sleeps, [waitMs]);
+      assert.equal(result.requests.length, 2);
+      assert.deepEqual(result.days?.get("2026-11-20"), { spend: 12.5, impressions: 900, clicks: 30 });
+    });
+
+  it("a quota error asking for longer than a run waits fails at once, saying so and when to try again", async () => {
+    // One hour asked, 60 s allowed: waiting 60 s and asking again would only be refused again.
+    const result = await ask([quotaExhausted({ quotaErrorDetails: "3600s" }), ROWS], undefined, {
+      maxAttempts: 5,
+      maxDelayMs: 60_000,
+    });
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(result.error.status, 429);
+    assert.equal(
+      result.error.message,
+      "Google Ads searchStream: Google Ads asks to wait 3600 s before the next request (RESOURCE_EXHAUSTED, RESOURCE_TEMPORARILY_EXHAUSTED, Requests per account), longer than a run waits (connectors.retry.maxDelaySeconds: 60 s); it may be asked again after 2026-11-22T12:00:00.000Z",
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests.length, 1, "not asked again within the run");
   });
 
   it("reads the error codes of every error of every GoogleAdsFailure, and nothing from other bodies", () => {
