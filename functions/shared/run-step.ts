@@ -204,6 +204,7 @@ async function runClaimedStep(
       ports: warehouse === ports.warehouse ? ports : { ...ports, warehouse },
       ledger,
       log,
+      startedAt,
     });
   } catch (error) {
     const finishedAt = ports.clock.now();

@@ -24,6 +24,11 @@ export interface StepContext {
   ports: Ports;
   ledger: Ledger;
   log: Logger;
+  /**
+   * When this delivery started the step (the ports' clock): its function's timeout counts from then. Absent from
+   * contexts built by hand, which count from when they are read.
+   */
+  startedAt?: Date;
 }
 
 export interface StepResult {

@@ -105,6 +105,8 @@ export interface ServerOptions {
   shopifyThrottle?: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
   /** Every Meta answer reports this share of its budget in x-business-use-case-usage (default 10). */
   metaUsagePercent?: number;
+  /** Polls of a Meta report run answered "Job Running" before "Job Completed" (default 1). */
+  metaReportRunningPolls?: number;
   /** The port on 127.0.0.1 (default: any free one). */
   port?: number;
   /** Shopify bulk operations: polls answered RUNNING before COMPLETED (default 2), or an operation that FAILs. */
@@ -887,7 +889,7 @@ export async function startPlatformServer(
       return json(
         response,
         200,
-        run.polls >= 2
+        run.polls > (options.metaReportRunningPolls ?? 1)
           ? { id: first, async_status: "Job Completed", async_percent_completion: 100 }
           : { id: first, async_status: "Job Running", async_percent_completion: 40 },
       );

@@ -39,7 +39,12 @@ export const metaConnector: Connector = {
   async run(context) {
     const settings = context.settings.facebook_ads;
     const accessToken = await requireSecret(context, "facebook_ads", "metaAccessToken");
-    const api = new MetaApi({ ...settings, accessToken }, context.io, retryPolicy(context.settings));
+    const api = new MetaApi(
+      { ...settings, accessToken },
+      context.io,
+      retryPolicy(context.settings),
+      context.deadline,
+    );
     const accounts = settings.accountIds.map((configured) => configured.replace(/^act_/, ""));
     return pullAdAccounts(context, "facebook_ads", accounts, settings.lookbackDays, async (account, range) =>
       (await api.adInsights(account, range.startDate, range.endDate, range.days)).map((row) =>

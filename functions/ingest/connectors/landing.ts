@@ -32,6 +32,11 @@ export interface ConnectorContext {
   extractedAt: string;
   /** This pull's own id, in every row's _airbyte_meta.pull_id: the rows it replaces are the others. */
   pullId: string;
+  /**
+   * When the connectors must stop waiting on a platform (on io's clock), so that ingest finishes and reports within
+   * its function's timeout: a wait that would end later fails the connector instead (connectorDeadline in run.ts).
+   */
+  deadline: Date;
 }
 
 /** What a raw row's bookkeeping columns need. */

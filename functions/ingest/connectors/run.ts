@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_IO, type ApiIo, PlatformAuthError } from "../../lib/platform-apis/http.ts";
 import type { Finding } from "../../shared/findings.ts";
+import { stepDefinition } from "../../shared/pipeline.ts";
 import type { StepContext } from "../../shared/step.ts";
 import { googleAdsConnector } from "./google-ads.ts";
 import { metaConnector } from "./facebook-ads.ts";
@@ -17,6 +18,25 @@ export const CONNECTORS: readonly Connector[] = [
   tiktokConnector,
   googleAdsConnector,
 ];
+
+/**
+ * What ingest keeps of its function's timeout once the connectors stop waiting: the requests of the connectors still
+ * to run, the landing of what they pulled, the stock-taking of the raw tables, the ledger record and the publish of
+ * the next step. Past the timeout the function is killed mid-run, with no finding and no record of why.
+ */
+export const INGEST_WRAP_UP_MS = 90_000;
+
+/**
+ * The instant, on io's clock, by which the connectors must stop waiting: ingest's timeout counted from the step's
+ * start (time already spent, on the ports' clock, is taken off), less INGEST_WRAP_UP_MS.
+ */
+export function connectorDeadline(context: StepContext, io: ApiIo): Date {
+  const spentMs = context.startedAt
+    ? Math.max(0, context.ports.clock.now().getTime() - context.startedAt.getTime())
+    : 0;
+  const budgetMs = stepDefinition("ingest").timeoutSeconds * 1000 - INGEST_WRAP_UP_MS - spentMs;
+  return new Date(io.now().getTime() + budgetMs);
+}
 
 export interface ConnectorsResult {
   findings: Finding[];
@@ -32,6 +52,7 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
   const result: ConnectorsResult = { findings: [], metrics: {}, outcomes: [], summary: "" };
   if (enabled.length === 0) return result;
   const extractedAt = context.ports.clock.now().toISOString();
+  const deadline = connectorDeadline(context, io);
   const parts: string[] = [];
   for (const connector of enabled) {
     const log = context.log.child({ connector: connector.source });
@@ -48,6 +69,7 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
         settings,
         extractedAt,
         pullId: randomUUID(),
+        deadline,
       });
       result.outcomes.push(outcome);
       result.metrics[`connector.${connector.source}.rowsLanded`] = outcome.rowsLanded;

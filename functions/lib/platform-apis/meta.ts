@@ -7,7 +7,7 @@
 // x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; errors 190 and 102
 // are an expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17, 32,
 // 613, 80000–80014) wait and try again; a synchronous request that timed out is asked again as an asynchronous
-// report run, as Meta advises.
+// report run, as Meta advises, polled until it completes or its caller's deadline comes.
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
@@ -181,10 +181,15 @@ export class MetaApi {
   /** Every wait the usage headers asked for, in ms. */
   readonly usageWaitsMs: number[] = [];
 
+  /**
+   * `deadline` (on io's clock): a report run still running when the next poll's wait would end after it is given
+   * up, so that the caller (a Cloud Function with a timeout) has the time to say so; no deadline, no such limit.
+   */
   constructor(
     private readonly settings: MetaApiSettings,
     private readonly io: ApiIo,
     private readonly retry: RetryPolicy,
+    private readonly deadline?: Date,
   ) {}
 
   private url(path: string, params: Record<string, string>): string {
@@ -207,7 +212,7 @@ export class MetaApi {
     };
     const account = actId(accountId);
     const reportRun = async () => {
-      const runId = await this.startReportRun(account, params);
+      const runId = await this.startReportRun(account, params, `${since}..${until}`);
       return this.allPages<MetaInsightRow>(this.url(`${runId}/insights`, { limit: params.limit }));
     };
     if (days > this.settings.asyncAboveDays) return reportRun();
@@ -260,7 +265,11 @@ export class MetaApi {
     return node.timezone_name;
   }
 
-  private async startReportRun(account: string, params: Record<string, string>): Promise<string> {
+  private async startReportRun(
+    account: string,
+    params: Record<string, string>,
+    range: string,
+  ): Promise<string> {
     const started = (await this.call(this.url(`${account}/insights`, params), "POST")) as {
       report_run_id?: string;
     };
@@ -279,7 +288,13 @@ export class MetaApi {
         );
       if (poll >= 60)
         throw new PlatformApiError("facebook_ads", `Meta's report run ${runId} did not finish in 60 polls`);
-      await this.io.sleep(Math.min(this.retry.maxDelayMs, 2000 * Math.min(poll, 5)));
+      const wait = Math.min(this.retry.maxDelayMs, 2000 * Math.min(poll, 5));
+      if (this.deadline && this.io.now().getTime() + wait > this.deadline.getTime())
+        throw new PlatformApiError(
+          "facebook_ads",
+          `Meta's report run ${runId} of ${account} for ${range} was still running ("${status.async_status ?? "no status"}", ${status.async_percent_completion ?? "?"} % done) after ${poll} polls, and ingest must stop waiting by ${this.deadline.toISOString()} to finish within its function's timeout`,
+        );
+      await this.io.sleep(wait);
     }
   }
 
