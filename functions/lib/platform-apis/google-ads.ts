@@ -178,9 +178,15 @@ export class GoogleAdsApi {
       googleAdsAskedWait,
     );
     const body = await readJson("google_ads", response, "Google Ads searchStream");
-    if (response.ok && Array.isArray(body))
-      return (body as { results?: GoogleAdsRow[] }[]).flatMap((batch) => batch.results ?? []);
-    const error = (Array.isArray(body) ? body[0] : body) as GoogleAdsErrorBody;
+    const elements = (Array.isArray(body) ? body : [body]) as (GoogleAdsErrorBody & {
+      results?: GoogleAdsRow[];
+    })[];
+    // Over REST the stream is one JSON array sent as it comes: an error after the 200 and some batches can only
+    // arrive as an element of its own (a google.rpc.Status under "error"), and the batches before it are not all.
+    const broken = elements.findIndex((element) => element?.error !== undefined);
+    if (response.ok && Array.isArray(body) && broken < 0)
+      return elements.flatMap((batch) => batch.results ?? []);
+    const error = elements[Math.max(0, broken)] ?? {};
     const status = error.error?.status ?? "";
     const codes = googleAdsErrorCodes(error);
     const named = codes.length ? `, ${codes.join(", ")}` : "";
@@ -194,10 +200,13 @@ export class GoogleAdsApi {
         "google_ads",
         `reconnect Google Ads: the API refused the credentials for customer ${customerId} (${status || response.status}${named}: ${error.error?.message ?? "no message"}); check the login-customer-id, that the OAuth user can read this account, and that the Google Cloud project owning the OAuth client has Explorer access or above for a real account (its Google Ads API Overview page in the Cloud console)`,
       );
+    const how = response.ok
+      ? `the stream broke off after ${broken} result batch${broken === 1 ? "" : "es"} with`
+      : `HTTP ${response.status}`;
     throw new PlatformApiError(
       "google_ads",
-      `Google Ads searchStream failed for customer ${customerId}: HTTP ${response.status} ${status}${named} ${error.error?.message ?? ""}`,
-      response.status,
+      `Google Ads searchStream failed for customer ${customerId}: ${how} ${status}${named} ${error.error?.message ?? ""}`,
+      error.error?.code ?? response.status,
     );
   }
 }

@@ -219,6 +219,24 @@ describe("Google Ads client", () => {
     assert.equal(result.requests.length, 1, "not asked again within the run");
   });
 
+  it("an error at the end of a streamed answer (HTTP 200) fails the call: the batches before it are not all", async () => {
+    // Over REST a server stream is one JSON array sent as it comes: once the 200 and the first batches are out, an
+    // error can only arrive as the array's last element, a google.rpc.Status under "error".
+    const [batch] = ROWS.body as unknown[];
+    const result = await ask([
+      {
+        status: 200,
+        body: [batch, { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } }],
+      },
+    ]);
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      result.error.message,
+      "Google Ads searchStream failed for customer 1234567890: the stream broke off after 1 result batch with INTERNAL Internal error encountered.",
+    );
+    assert.equal(result.days, undefined, "no partial totals");
+  });
+
   it("reads the error codes of every error of every GoogleAdsFailure, and nothing from other bodies", () => {
     assert.deepEqual(
       googleAdsErrorCodes({
