@@ -5,8 +5,8 @@
 // What remains usable (call() with a URL override) is axios plus an error wrapper. So this is fetch, on the one
 // retry layer every connector uses, with Meta's own rules on top: the usage headers (x-app-usage,
 // x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; errors 190 and 102
-// are an expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17, 32,
-// 613, 80000–80014) wait and try again; a synchronous request that timed out is asked again as an asynchronous
+// are an expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17,
+// 32, 613, 80000–80014) wait and try again; a synchronous request that timed out is asked again as an asynchronous
 // report run, as Meta advises, polled until it completes or its caller's deadline comes.
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
