@@ -79,7 +79,11 @@ interface ReportData<Row> {
 const AUTH_CODES = new Set([40102, 40104, 40105]);
 /** "No permission to perform the related operation": the authorising user has no access to the advertiser. */
 const PERMISSION_CODE = 40001;
-const RATE_LIMIT_CODES = new Set([40100, 40133]);
+/**
+ * Throttled: 40100 REQUEST_TOO_FREQUENT and 40132 REQUEST_FREQUENCY_LIMITED, the codes TikTok's own SDK
+ * (tiktok/tiktok-business-api-sdk, tiktok_code.py) names for it.
+ */
+const RATE_LIMIT_CODES = new Set([40100, 40132]);
 const SERVER_CODES = (code: number) => code >= 50000 && code < 60000;
 
 export class TikTokApi {

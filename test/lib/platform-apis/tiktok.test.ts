@@ -1,6 +1,6 @@
 // TikTok's error codes, one documented answer at a time from a local server (every answer is HTTP 200 with a
-// {code, message, request_id, data} envelope): README, Connectors ("What real APIs do"): "TikTok's 40100 is
-// retried", and 40102/40104/40105 (a missing, expired or revoked token) are a credential to renew.
+// {code, message, request_id, data} envelope): README, Connectors ("What real APIs do"): "TikTok's 40100 and
+// 40132 ... are retried", and 40102/40104/40105 (a missing, expired or revoked token) are a credential to renew.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PlatformAuthError } from "../../../functions/lib/platform-apis/http.ts";
@@ -49,12 +49,18 @@ async function totals(script: ScriptedAnswer[]) {
 }
 
 describe("TikTok's error codes", () => {
-  it("40100 (requests too frequent) is waited out and asked again", async () => {
-    const result = await totals([refused(40100, "Too many requests"), REPORT]);
-    assert.equal(result.error, undefined);
-    assert.deepEqual(result.sleeps, [1000]);
-    assert.equal(result.days?.get("2026-11-20")?.spend, 40);
-  });
+  // The throttling codes of TikTok's own SDK (tiktok/tiktok-business-api-sdk, tiktok_code.py): 40100
+  // REQUEST_TOO_FREQUENT and 40132 REQUEST_FREQUENCY_LIMITED.
+  for (const [code, message] of [
+    [40100, "Too many requests"],
+    [40132, "Request frequency limited"],
+  ] as const)
+    it(`${code} (throttled) is waited out and asked again`, async () => {
+      const result = await totals([refused(code, message), REPORT]);
+      assert.equal(result.error, undefined);
+      assert.deepEqual(result.sleeps, [1000]);
+      assert.equal(result.days?.get("2026-11-20")?.spend, 40);
+    });
 
   for (const code of [40102, 40104, 40105]) {
     it(`${code} is a refused credential: no retry, the secret named`, async () => {
