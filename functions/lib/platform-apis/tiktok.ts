@@ -76,7 +76,11 @@ interface ReportData<Row> {
   page_info?: { page: number; page_size: number; total_number: number; total_page: number };
 }
 
-const AUTH_CODES = new Set([40102, 40104, 40105]);
+/**
+ * A token to renew: 40102, 40104, 40105 (missing, expired, revoked), and 40130 SCOPE_NOT_AUTHORIZED (TikTok's SDK,
+ * tiktok_code.py), a token authorised without the Reporting permission.
+ */
+const AUTH_CODES = new Set([40102, 40104, 40105, 40130]);
 /** "No permission to perform the related operation": the authorising user has no access to the advertiser. */
 const PERMISSION_CODE = 40001;
 /**

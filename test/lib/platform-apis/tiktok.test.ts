@@ -62,7 +62,8 @@ describe("TikTok's error codes", () => {
       assert.equal(result.days?.get("2026-11-20")?.spend, 40);
     });
 
-  for (const code of [40102, 40104, 40105]) {
+  // 40130 SCOPE_NOT_AUTHORIZED (TikTok's SDK): the token lacks the Reporting permission the app must be given.
+  for (const code of [40102, 40104, 40105, 40130]) {
     it(`${code} is a refused credential: no retry, the secret named`, async () => {
       const result = await totals([refused(code, "Access token is invalid"), REPORT]);
       assert.ok(result.error instanceof PlatformAuthError, String(result.error));
