@@ -27,8 +27,15 @@ function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
 const numberFormat = (locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat =>
   formatter(`number|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 
+// Every figure is summed by Gregorian day and month (the run date, the marts, the extracts), so a date is named in
+// the Gregorian calendar, in the locale's language and digits. The locale's own default calendar would name
+// another month: fa-IR's Persian "آبان ۱۴۰۵" runs 23 Oct – 21 Nov 2026, not the November whose rows it labels;
+// th-TH's Buddhist year 2569 and a `-u-ca-japanese` era would disagree with the run date and the file names.
 const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
-  formatter(`date|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
+  formatter(
+    `date|${locale}|${JSON.stringify(options)}`,
+    () => new Intl.DateTimeFormat(locale, { ...options, calendar: "gregory" }),
+  );
 
 /** How many decimals the currency has (2 for USD, 0 for JPY). */
 function currencyDigits(fmt: NumberLocale): number {

@@ -8,6 +8,8 @@ import {
   formatLongDate,
   formatMoney,
   formatMoneyCompact,
+  formatMonthShort,
+  formatMonthYear,
   formatNumber,
   formatPercent,
   formatRatio,
@@ -112,6 +114,62 @@ describe("format", () => {
       formatDateRange("2026-11-01", "2026-11-09", "ja-JP"),
     ])
       assert.ok(label.includes("11") && label.includes("9"), label);
+  });
+
+  describe("names days and months in the Gregorian calendar the figures are summed by", () => {
+    // Written out by hand, not taken from Intl: the Gregorian months in Persian, Arabic and Thai, and each
+    // script's digits. A label in the locale's own calendar (Persian, Hijri, Buddhist era, Japanese era) names a
+    // month other than the Gregorian one whose rows it sums, or a year other than the run date's.
+    const PERSIAN_MONTHS = "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split(" ");
+    const ARABIC_MONTHS = "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split(
+      " ",
+    );
+    const THAI_MONTHS = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split(" ");
+    const digits = (zero: number) => (n: number) =>
+      String(n).replace(/\d/g, (d) => String.fromCodePoint(zero + Number(d)));
+    const persian = digits(0x06f0);
+    const arabic = digits(0x0660);
+    const months2026 = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, "0")}-01`);
+
+    it("fa-IR: every day of 2026 by its Gregorian day and month, in Persian words and digits", () => {
+      for (let day = new Date(Date.UTC(2026, 0, 1)); day.getUTCFullYear() === 2026;) {
+        const iso = day.toISOString().slice(0, 10);
+        const expected = `${persian(day.getUTCDate())} ${PERSIAN_MONTHS[day.getUTCMonth()]}`;
+        assert.equal(formatDayMonth(iso, "fa-IR"), expected, iso);
+        day = new Date(day.getTime() + 86_400_000);
+      }
+      months2026.forEach((month, i) =>
+        assert.equal(formatMonthShort(month, "fa-IR"), `${PERSIAN_MONTHS[i]} ${persian(2026)}`, month),
+      );
+      assert.equal(formatMonthYear("2026-11-01", "fa-IR"), `نوامبر ${persian(2026)}`);
+      assert.equal(
+        formatDateRange("2026-11-01", "2026-11-20", "fa-IR"),
+        `${persian(1)}–${persian(20)} نوامبر ${persian(2026)}`,
+      );
+      assert.ok(formatLongDate("2026-11-09", "fa-IR").endsWith(`${persian(9)} نوامبر ${persian(2026)}`));
+    });
+
+    it("ar-SA with the Umm al-Qura calendar asked for: Gregorian months in Arabic digits", () => {
+      const locale = "ar-SA-u-ca-islamic-umalqura";
+      months2026.forEach((month, i) =>
+        assert.equal(formatMonthShort(month, locale), `${ARABIC_MONTHS[i]} ${arabic(2026)}`, month),
+      );
+      assert.equal(formatDayMonth("2026-11-21", locale), `${arabic(21)} نوفمبر`);
+    });
+
+    it("th-TH: the Gregorian year, not the Buddhist era's 2569", () => {
+      months2026.forEach((month, i) =>
+        assert.equal(formatMonthShort(month, "th-TH"), `${THAI_MONTHS[i]} 2026`),
+      );
+      assert.ok(formatLongDate("2026-11-09", "th-TH").endsWith("9 พ.ย. 2026"));
+      assert.equal(formatDateRange("2026-11-01", "2026-11-20", "th-TH"), "1–20 พ.ย. 2026");
+    });
+
+    it("ja-JP with the Japanese era asked for: the Gregorian year, not 令和8年", () => {
+      const locale = "ja-JP-u-ca-japanese";
+      months2026.forEach((month, i) => assert.equal(formatMonthShort(month, locale), `2026年${i + 1}月`));
+      assert.equal(formatLongDate("2026-11-09", locale), "2026年11月9日(月)");
+    });
   });
 
   it("knows where the currency symbol goes, for chart number formats", () => {
