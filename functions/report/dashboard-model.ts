@@ -7,7 +7,6 @@ import { shownDays } from "../lib/reporting/data-coverage.ts";
 import {
   formatDateRange,
   formatDayMonth,
-  formatMonthShort,
   formatNumber,
   formatWeekdayDate,
 } from "../lib/reporting/display-format.ts";
@@ -35,6 +34,7 @@ import {
   label,
   missingPage,
   MONTHS_SHOWN,
+  monthLabel,
   monthsBack,
   num,
   ratio,
@@ -192,10 +192,7 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
     title: "Revenue and orders by month",
     type: "bar",
     sequence: true,
-    labels: months.map((month) => {
-      const name = formatMonthShort(`${month}-01`, context.locale);
-      return month === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
-    }),
+    labels: months.map((month) => monthLabel(`${month}-01`, context)),
     series: [
       { label: "Revenue", data: months.map((month) => sum(monthly.get(month) ?? [], "gross_revenue")) },
       {

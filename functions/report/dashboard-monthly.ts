@@ -2,7 +2,7 @@
 // months, year-over-year where the data reaches a year back) and the channels page's channel mix (channel_mix:
 // each channel's share of the month's spend and of its attributed revenue). From the extracts only, so that the
 // page shows what Looker Studio shows; every ratio from its declared numerator and denominator.
-import { formatMonthShort } from "../lib/reporting/display-format.ts";
+import { formatMonthShort, formatMonthUpTo } from "../lib/reporting/display-format.ts";
 import { declaredChange, declaredRatio, declaredShares } from "./dashboard-declared.ts";
 import {
   type ChartSpec,
@@ -34,14 +34,14 @@ function recentMonths(rows: readonly ExtractRow[], context: DashboardContext): M
   return new Map([...months.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** "Nov 2026 (to 21)" for a month counted up to its period_end; "Nov 2024 (9 days)" for one the data starts in. */
+/** "1–21 Nov 2026" for a month counted up to its period_end; "Nov 2024 (9 days)" for one the data starts in. */
 function monthText(row: ExtractRow, locale: string): string {
   const month = row.month ?? "";
-  const name = formatMonthShort(month, locale);
   const end = row.period_end ?? "";
   const days = num(row, "days");
   const length = Number(lastDayOfMonth(month).slice(8));
-  if (end && end < lastDayOfMonth(month)) return `${name} (to ${end.slice(8)})`;
+  if (end && end < lastDayOfMonth(month)) return formatMonthUpTo(month, end, locale);
+  const name = formatMonthShort(month, locale);
   if (days !== null && days < length) return `${name} (${days} days)`;
   return name;
 }

@@ -1,7 +1,7 @@
 // The dashboard's data shapes and the cell arithmetic its pages share: reading the extracts' CSV cells (empty =
 // unknown, not 0), sums, ratios, the trailing window, and the words for a figure whose sources had not all landed.
-import { addDays } from "../lib/calendar.ts";
-import { formatDateRange, formatMonthShort } from "../lib/reporting/display-format.ts";
+import { addDays, monthEnd, monthStart } from "../lib/calendar.ts";
+import { formatDateRange, formatMonthShort, formatMonthUpTo } from "../lib/reporting/display-format.ts";
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
 import type { TrailingDays } from "../lib/reporting/data-coverage.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
@@ -310,24 +310,27 @@ export function dailyChartTitle(title: string, context: DashboardContext): strin
   return count === 1 ? `${title}, ${range} only` : `${title}, last ${count} days (${range})`;
 }
 
-/** A month's label, the run month marked partial: "Nov 2026 (to 20)". */
+/** A month's label, the run month's naming the days it has: "Oct 2026", "1–20 Nov 2026". */
 export function monthLabel(month: string, context: DashboardContext): string {
-  const name = formatMonthShort(month, context.locale);
-  return month.slice(0, 7) === context.to.slice(0, 7) ? `${name} (to ${context.to.slice(8)})` : name;
+  return month.slice(0, 7) === context.to.slice(0, 7)
+    ? formatMonthUpTo(month, context.to, context.locale)
+    : formatMonthShort(month, context.locale);
 }
 
 /**
- * The months a figure covers, as the rows it sums have them: "Dec 2025 – Nov 2026 (to 20)", or the one month's
- * label when there is one (a shop in its first month), "no months" when none.
+ * The months a figure covers, as the rows it sums have them: "Dec 2025 – Oct 2026", or one range of days when the
+ * last is the month in progress ("1 Dec 2025 – 20 Nov 2026"), or the one month's label when there is one (a shop
+ * in its first month), "no months" when none.
  */
 export function monthSpan(months: readonly string[], context: DashboardContext): string {
   const sorted = [...new Set(months.map((month) => month.slice(0, 10)))].filter(Boolean).sort();
   const first = sorted[0];
   const last = sorted.at(-1);
   if (first === undefined || last === undefined) return "no months";
-  return first.slice(0, 7) === last.slice(0, 7)
-    ? monthLabel(first, context)
-    : `${monthLabel(first, context)} – ${monthLabel(last, context)}`;
+  if (first.slice(0, 7) === last.slice(0, 7)) return monthLabel(first, context);
+  if (last.slice(0, 7) === context.to.slice(0, 7) && context.to < monthEnd(last))
+    return formatDateRange(monthStart(first), context.to, context.locale);
+  return `${formatMonthShort(first, context.locale)} – ${formatMonthShort(last, context.locale)}`;
 }
 
 /** The earliest `date` of the daily extracts' rows, if any is in or after the window's first day. */

@@ -1,8 +1,9 @@
 // Section 2, DTC performance: the shop's own numbers, month by month and day by day, what an order is worth,
 // who buys (new or returning), what sells, where, and how cohorts of customers keep paying back.
-import { addDays, addMonths, monthStart } from "../lib/calendar.ts";
+import { monthStart } from "../lib/calendar.ts";
 import {
   formatMonthShort,
+  formatMonthUpTo,
   formatMoney,
   formatNumber,
   formatPercent,
@@ -38,11 +39,9 @@ import {
 
 export const COHORT_COLUMNS = 12;
 
-/** "Nov 2026 (1–21)" for the month in progress, so a short bar is not read as a bad month. */
+/** "1–21 Nov 2026" for the month in progress, so a short bar is not read as a bad month. */
 function monthLabel(ctx: Context, month: string, periodEnd: string): string {
-  const label = formatMonthShort(month, ctx.locale);
-  const lastDay = addDays(addMonths(month, 1), -1);
-  return periodEnd < lastDay ? `${label} (1–${Number(periodEnd.slice(8, 10))})` : label;
+  return formatMonthUpTo(month, periodEnd, ctx.locale);
 }
 
 export function sitewideSlide(ctx: Context): ContentSlide {

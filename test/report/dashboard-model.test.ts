@@ -261,9 +261,9 @@ describe("the dashboard model of a shop whose data begins inside the 28 days", (
   it("names the one month a first-month shop's refunds and countries cover, not a span from it to itself or a year", () => {
     const products = page(model.pages, "products");
     const refunds = products.tables.find((table) => table.id === "products-refunds");
-    assert.equal(refunds?.title, "Refunds of the 2 most ordered products, Nov 2026 (to 29)");
+    assert.equal(refunds?.title, "Refunds of the 2 most ordered products, 1–29 Nov 2026");
     const geography = page(model.pages, "geography");
-    assert.ok(geography.notes.includes("Months Nov 2026 (to 29)."), geography.notes.join(" | "));
+    assert.ok(geography.notes.includes("Months 1–29 Nov 2026."), geography.notes.join(" | "));
     assert.deepEqual(
       geography.tiles
         .filter((tile) => tile.id === "geo_revenue" || tile.id === "geo_orders")
@@ -275,7 +275,7 @@ describe("the dashboard model of a shop whose data begins inside the 28 days", (
     );
     assert.equal(
       geography.tables.find((table) => table.id === "geography-table")?.title,
-      "Countries, Nov 2026 (to 29)",
+      "Countries, 1–29 Nov 2026",
     );
   });
 

@@ -9,6 +9,7 @@ import {
   type DashboardPage,
   type ExtractTables,
   extractRowsSince,
+  monthSpan,
 } from "../../functions/report/dashboard-rows.ts";
 import { rows } from "../support/extract-rows.ts";
 
@@ -139,7 +140,7 @@ describe("the dashboard's month-grain parts", () => {
     );
     assert.deepEqual(table.rows, [
       // 15000/150; 15000/5000; 14000/5000; 5000/30; (15000−12000)/12000; (150−120)/120; 0; (5000−4000)/4000
-      ["Nov 2026 (to 29) *", 15000, 150, 100, 30, 5000, 3, 2.8, 166.67, 0.25, 0.25, 0, 0.25, 2],
+      ["1–29 Nov 2026 *", 15000, 150, 100, 30, 5000, 3, 2.8, 166.67, 0.25, 0.25, 0, 0.25, 2],
       // No spend: ROAS, MER and CAC blank (not 0, not ∞); last year's spend 0: its YoY blank.
       ["Oct 2026", 30000, 200, 150, 50, 0, null, null, null, 0.5, 1, 0.25, null, 0],
       // 10000/80 orders with a value; no year-earlier data: YoY blank.
@@ -165,7 +166,7 @@ describe("the dashboard's month-grain parts", () => {
     const channels = page(model.pages, "channels");
     const spend = channels.charts.find((chart) => chart.id === "channels-mix-spend");
     const revenue = channels.charts.find((chart) => chart.id === "channels-mix-revenue");
-    assert.deepEqual(spend?.labels, ["Oct 2026", "Nov 2026 (to 29)"]);
+    assert.deepEqual(spend?.labels, ["Oct 2026", "1–29 Nov 2026"]);
     assert.deepEqual(
       spend?.series.map((series) => [series.label, series.data]),
       [
@@ -205,8 +206,8 @@ describe("the dashboard's month-grain parts", () => {
     assert.equal(products.tiles.find((tile) => tile.id === "premium_threshold")?.value, 96.2);
     const table = products.tables.find((item) => item.id === "products-premium");
     assert.deepEqual(table?.rows, [
-      ["Nov 2026 (to 29)", "Night Routine", 135, 4, 4, 540, 0.036],
-      ["Nov 2026 (to 29)", "Ritual Set", 180, 2, 2, 360, 0.024],
+      ["1–29 Nov 2026", "Night Routine", 135, 4, 4, 540, 0.036],
+      ["1–29 Nov 2026", "Ritual Set", 180, 2, 2, 360, 0.024],
       ["Sep 2026", "Ritual Set", 180, 5, 5, 900, 0.09],
     ]);
     // product_daily_sales is missing: the page names it, and still shows the month-grain parts.
@@ -252,4 +253,49 @@ describe("the dashboard's month-grain parts", () => {
     assert.ok(page(bare.pages, "products").missing.includes("product_performance"));
     assert.ok(page(bare.pages, "products").missing.includes("premium_products"));
   });
+});
+
+describe("the month in progress, in the shop's locale", () => {
+  // Written out by hand: October and "1–29 November" 2026 as each locale writes them, in its own digits. The old
+  // label put an English "(to 29)" in Latin digits after the month's name ("نوامبر ۲۰۲۶ (to 29)").
+  const expected: Record<string, { october: string; november: string; span: string }> = {
+    "en-US": { october: "Oct 2026", november: "1–29 Nov 2026", span: "1 Oct – 29 Nov 2026" },
+    "fa-IR": { october: "اکتبر ۲۰۲۶", november: "۱–۲۹ نوامبر ۲۰۲۶", span: "۱ اکتبر – ۲۹ نوامبر ۲۰۲۶" },
+    "ar-EG": { october: "أكتوبر ٢٠٢٦", november: "١–٢٩ نوفمبر ٢٠٢٦", span: "١ أكتوبر – ٢٩ نوفمبر ٢٠٢٦" },
+    "ko-KR": {
+      october: "2026년 10월",
+      november: "2026년 11월 1일~29일",
+      span: "2026년 10월 1일~11월 29일",
+    },
+  };
+  const daily = rows(
+    "date,gross_revenue,orders,new_customer_revenue,returning_customer_revenue,is_complete",
+    "2026-10-15,100,1,100,0,true",
+    "2026-11-29,200,2,200,0,true",
+  );
+  for (const [locale, want] of Object.entries(expected)) {
+    it(`${locale}: the overview's months, the executive table and the channel mix`, () => {
+      const model = buildDashboardModel(
+        {
+          daily_kpis: daily,
+          executive_summary_monthly: executive.slice(2),
+          channel_mix: channelMix,
+        },
+        { runDate: RUN_DATE, shop: { ...SHOP, locale }, demo: false },
+      );
+      const overview = page(model.pages, "overview");
+      const monthly = overview.charts.find((chart) => chart.id === "overview-monthly");
+      assert.deepEqual(monthly?.labels, [want.october, want.november]);
+      const table = overview.tables.find((item) => item.id === "overview-executive");
+      assert.deepEqual(
+        table?.rows.map((row) => row[0]),
+        [`${want.november} *`, want.october],
+      );
+      const mix = page(model.pages, "channels").charts.find((chart) => chart.id === "channels-mix-spend");
+      assert.deepEqual(mix?.labels, [want.october, want.november]);
+      const context = { from: "2026-11-02", to: RUN_DATE, days: [], locale, shownDays: [] };
+      assert.equal(monthSpan(["2026-10-01", "2026-11-01"], context), want.span);
+      assert.equal(monthSpan(["2026-11-01"], context), want.november);
+    });
+  }
 });

@@ -285,7 +285,7 @@ describe("deck", () => {
     assert.equal(rows.length, 1 + MONTHS.length);
     const newest = data.marts.monthly.at(-1)!;
     assert.deepEqual(rows[1]?.slice(0, 5), [
-      "Nov 2026 (1–21)",
+      "1–21 Nov 2026",
       count(newest.orders),
       usd(newest.gross_revenue),
       usd(newest.refunds),

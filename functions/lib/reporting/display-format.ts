@@ -1,5 +1,6 @@
 // Formatting of the numbers and dates the deck and the emails show, in the shop's currency and locale.
 // Missing values are always shown as "n/a": a 0 in an executive summary reads as a fact, not as a gap.
+import { monthEnd, monthStart } from "../calendar.ts";
 
 export const NOT_AVAILABLE = "n/a";
 
@@ -238,4 +239,15 @@ export function formatMonthShort(date: string, locale: string): string {
   return dateFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" }).format(
     new Date(`${date.slice(0, 7)}-01T00:00:00Z`),
   );
+}
+
+/**
+ * A month's label, counted up to `lastDay`: the month's name when that is its last day (`Nov 2026`), else the days
+ * counted (`1–20 Nov 2026`), so that a short bar is not read as a bad month. Written as the locale writes a range
+ * (`۱–۲۰ نوامبر ۲۰۲۶`, `2026년 11월 1일~20일`), never as a bare day number in Latin digits after the month.
+ */
+export function formatMonthUpTo(month: string, lastDay: string, locale: string): string {
+  return lastDay >= monthEnd(month)
+    ? formatMonthShort(month, locale)
+    : formatDateRange(monthStart(month), lastDay, locale);
 }

@@ -1,0 +1,51 @@
+// A shop whose locale is not English reads its deck's dates in its own words and digits, in the Gregorian calendar
+// the figures are summed by: the fixture's marts (run date Sat 21 Nov 2026) with a Tehran shop (fa-IR), whose
+// locale's default calendar is the Persian one. Every expected label is written out by hand.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { buildDeckContent } from "../../functions/report/deck-content.ts";
+import { renderDeck } from "../../functions/report/deck-render.ts";
+import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
+import { buildReportData } from "./report-data-fixture.ts";
+import { chartOnSlide, type OpenedDeck, openDeck, slideWithTitle, tableRows, texts } from "./pptx-reader.ts";
+
+const TEHRAN_SHOP: ReportData["shop"] = {
+  name: "Tehran Test Shop",
+  currency: "IRR",
+  locale: "fa-IR",
+  timezone: "Asia/Tehran",
+  country: "IR",
+};
+
+// The Persian calendar's months: none may name a Gregorian month's figures.
+const PERSIAN_CALENDAR_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split(
+  " ",
+);
+
+describe("the deck of a fa-IR shop", () => {
+  let deck: OpenedDeck;
+
+  before(async () => {
+    const data: ReportData = { ...buildReportData(), shop: TEHRAN_SHOP };
+    deck = await openDeck(await renderDeck(buildDeckContent(data)));
+  });
+
+  it("labels the month in progress as the days it has, in Persian words and digits", async () => {
+    const rows = tableRows(slideWithTitle(deck, "Sitewide overview").xml, "sitewide-monthly");
+    assert.equal(rows[1]?.[0], "۱–۲۱ نوامبر ۲۰۲۶"); // 1–21 November 2026
+    assert.equal(rows[2]?.[0], "اکتبر ۲۰۲۶"); // October 2026
+    const { number } = slideWithTitle(deck, "Revenue and orders trend");
+    const [revenue] = await chartOnSlide(deck, number, "revenue-monthly");
+    assert.deepEqual(revenue?.categories.slice(-2), ["اکتبر ۲۰۲۶", "۱–۲۱ نوامبر ۲۰۲۶"]);
+  });
+
+  it("names no Persian-calendar month and no Persian-calendar year (1405) anywhere on its slides", () => {
+    const persianDates = deck.slides.flatMap((xml) =>
+      texts(xml).filter(
+        (text) =>
+          PERSIAN_CALENDAR_MONTHS.some((month) => text.split(/\s/).includes(month)) || text.includes("۱۴۰۵"),
+      ),
+    );
+    assert.deepEqual(persianDates, []);
+  });
+});
