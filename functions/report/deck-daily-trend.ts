@@ -7,6 +7,7 @@ import { trailingDays, trailingDaysTitle } from "../lib/reporting/data-coverage.
 import {
   formatDateRange,
   formatDayMonth,
+  formatDayOfMonth,
   formatMoney,
   formatNumber,
   formatRatio,
@@ -44,7 +45,7 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
     labels: rows.map((row, index) =>
       index === 0 || row.date.endsWith("-01")
         ? formatDayMonth(row.date, locale)
-        : String(Number(row.date.slice(8))),
+        : formatDayOfMonth(row.date, locale),
     ),
     series: [
       { name: "Gross revenue", as: "bar", role: "revenue", values: rows.map((row) => row.gross_revenue) },

@@ -39,6 +39,18 @@ describe("the deck of a fa-IR shop", () => {
     assert.deepEqual(revenue?.categories.slice(-2), ["اکتبر ۲۰۲۶", "۱–۲۱ نوامبر ۲۰۲۶"]);
   });
 
+  it("numbers the daily chart's days in Persian digits, as the month names beside them", async () => {
+    const { number } = slideWithTitle(deck, "Revenue and ad spend");
+    const [revenue] = await chartOnSlide(deck, number, "revenue-spend-trend");
+    // 25 Oct – 21 Nov 2026: the month named on the first bar and on each 1st, the other days by number alone.
+    const persian = (n: number) => String(n).replace(/\d/g, (d) => String.fromCodePoint(0x06f0 + Number(d)));
+    const october = Array.from({ length: 7 }, (_, i) => (i === 0 ? `${persian(25)} اکتبر` : persian(25 + i)));
+    const november = Array.from({ length: 21 }, (_, i) =>
+      i === 0 ? `${persian(1)} نوامبر` : persian(1 + i),
+    );
+    assert.deepEqual(revenue?.categories, [...october, ...november]);
+  });
+
   it("names no Persian-calendar month and no Persian-calendar year (1405) anywhere on its slides", () => {
     const persianDates = deck.slides.flatMap((xml) =>
       texts(xml).filter(

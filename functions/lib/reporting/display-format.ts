@@ -251,3 +251,8 @@ export function formatMonthUpTo(month: string, lastDay: string, locale: string):
     ? formatMonthShort(month, locale)
     : formatDateRange(monthStart(month), lastDay, locale);
 }
+
+/** `21`: a day of the month alone, in the locale's digits and marks (`۲۱`, `21日`), for a chart's day axis. */
+export function formatDayOfMonth(date: string, locale: string): string {
+  return dateFormat(locale, { timeZone: "UTC", day: "numeric" }).format(civilDate(date));
+}
