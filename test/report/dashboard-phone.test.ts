@@ -351,14 +351,14 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
     }));
     // The data begins Thu 15 Oct: from then to Sun 8 Nov, 17 days of October and 8 of November.
     assert.equal(table.days.length, 25);
-    assert.deepEqual(table.days[0], { text: "Do. 15 Okt.", datetime: "2026-10-15" });
-    assert.deepEqual(table.days[1], { text: "Fr. 16 Okt.", datetime: "2026-10-16" });
-    assert.deepEqual(table.days.at(-1), { text: "So. 8 Nov.", datetime: "2026-11-08" });
+    assert.deepEqual(table.days[0], { text: "Do. 15. Okt.", datetime: "2026-10-15" });
+    assert.deepEqual(table.days[1], { text: "Fr. 16. Okt.", datetime: "2026-10-16" });
+    assert.deepEqual(table.days.at(-1), { text: "So. 8. Nov.", datetime: "2026-11-08" });
     for (const { text } of table.days) assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}/);
     // Herbst Spark (TikTok), spend and revenue, then Shopping - Kaffee (Google Ads): its first and last days.
-    assert.deepEqual(table.cells[0], ["Do. 15 Okt.", "70,79 €", "341,80 €", "36,91 €", "0,00 €"]);
-    assert.deepEqual(table.cells.at(-1), ["So. 8 Nov.", "95,49 €", "471,00 €", "103,76 €", "0,00 €"]);
-    assert.match(table.caveat, /No row before Do\. 15 Okt\./);
+    assert.deepEqual(table.cells[0], ["Do. 15. Okt.", "70,79 €", "341,80 €", "36,91 €", "0,00 €"]);
+    assert.deepEqual(table.cells.at(-1), ["So. 8. Nov.", "95,49 €", "471,00 €", "103,76 €", "0,00 €"]);
+    assert.match(table.caveat, /No row before Do\. 15\. Okt\./);
     // The charts start on Thu 15 Oct too: the three days before (Mon 12 – Wed 14 Oct) are not drawn at all.
     const spend = await tab.evaluate(
       () =>
@@ -379,7 +379,7 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
     const incomplete = await tab
       .locator('[data-table="quality-incomplete-days"] tbody td')
       .evaluateAll((cells) => cells.map((td) => td.textContent ?? ""));
-    assert.deepEqual(incomplete.slice(0, 2), ["Fr. 16 Okt.", "TikTok"]);
+    assert.deepEqual(incomplete.slice(0, 2), ["Fr. 16. Okt.", "TikTok"]);
     await tab.close();
   });
 
@@ -388,8 +388,8 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       const { tab, errors } = await open(width);
       // 15 to 31 Oct and 1 to 8 Nov: 17 + 8 = 25 days, where a chart of the whole window would have 28.
       const days = [
-        ...Array.from({ length: 17 }, (_, index) => `${15 + index} Okt.`),
-        ...Array.from({ length: 8 }, (_, index) => `${1 + index} Nov.`),
+        ...Array.from({ length: 17 }, (_, index) => `${15 + index}. Okt.`),
+        ...Array.from({ length: 8 }, (_, index) => `${1 + index}. Nov.`),
       ];
       for (const id of [
         "overview-daily",
@@ -411,7 +411,7 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
         const drawn = await drawnLabels(tab, id);
         assert.equal(
           drawn[0]?.text,
-          "15 Okt.",
+          "15. Okt.",
           `${id} at ${width} px: ${drawn.map((item) => item.text).join(", ")}`,
         );
         assert.ok(
@@ -426,7 +426,7 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       }
       const titles = await tab.locator("#overview .chart figcaption").allTextContents();
       assert.ok(
-        titles.includes("Revenue and ad spend by day, last 25 days (15 Okt. – 8 Nov. 2026)"),
+        titles.includes("Revenue and ad spend by day, last 25 days (15. Okt. – 8. Nov. 2026)"),
         titles.join(" | "),
       );
       assert.deepEqual(errors, []);
@@ -452,13 +452,13 @@ describe("the dashboard page on a 390 px phone", { timeout: 120_000 }, () => {
       // 15 to 31 Oct and 1 to 8 Nov: 25 days, as the daily charts' titles count them; not "last 28 days".
       assert.equal(
         header.text,
-        "Dashboard for So. 8 Nov. 2026 · last 25 days, since the data began: 15 Okt. – 8 Nov. 2026 · EUR",
+        "Dashboard for So. 8. Nov. 2026 · last 25 days, since the data began: 15. Okt. – 8. Nov. 2026 · EUR",
       );
       assert.ok(header.inside, `${width} px: a line of the header runs off screen`);
       assert.equal(header.overflows, false, `${width} px: the header overflows its box`);
       assert.ok(header.pageWidth <= width, `${width} px: the page is ${header.pageWidth} px wide`);
       const titles = await tab.locator("#overview .chart figcaption").allTextContents();
-      assert.ok(titles.some((title) => title.includes(", last 25 days (15 Okt. – 8 Nov. 2026)")));
+      assert.ok(titles.some((title) => title.includes(", last 25 days (15. Okt. – 8. Nov. 2026)")));
       assert.deepEqual(errors, []);
       await tab.close();
     });

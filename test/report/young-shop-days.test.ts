@@ -98,7 +98,7 @@ describe("the dashboard's header names the days its pages show", () => {
     );
     assert.equal(
       dashboardHeader(tables, { name: "Laden", currency: "EUR", locale: "de-DE" }, "2026-11-08"),
-      "Dashboard for So. 8 Nov. 2026 · last 25 days, since the data began: 15 Okt. – 8 Nov. 2026 · EUR",
+      "Dashboard for So. 8. Nov. 2026 · last 25 days, since the data began: 15. Okt. – 8. Nov. 2026 · EUR",
     );
   });
 

@@ -146,7 +146,16 @@ function dateParts(date: string, locale: string, withYear: boolean) {
     ...(withYear ? { year: "numeric" } : {}),
   }).formatToParts(civilDate(date));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return { weekday: part("weekday"), day: part("day"), month: part("month"), year: part("year") };
+  // The house order keeps the day's ordinal dot where the locale writes one (de "21. Nov.", da and nb "21. nov.",
+  // hr "21. stu"): without it a German reader sees "Sa. 21 Nov.", which is not how German writes a date.
+  const afterDay = parts[parts.findIndex((p) => p.type === "day") + 1];
+  const ordinalDot = afterDay?.type === "literal" && afterDay.value.startsWith(".") ? "." : "";
+  return {
+    weekday: part("weekday"),
+    day: part("day") + ordinalDot,
+    month: part("month"),
+    year: part("year"),
+  };
 }
 
 /**

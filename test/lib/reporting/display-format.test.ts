@@ -102,6 +102,33 @@ describe("format", () => {
     assert.equal(formatDateRange("2026-11-21", "2026-11-21", "en-US"), "21 Nov 2026");
   });
 
+  it("keeps the dot a German, Danish or Norwegian day number takes (21. Nov.)", () => {
+    // German writes the day of a date as an ordinal, with a dot: "Sa. 21. Nov.", "1.–21. Nov. 2026". A locale
+    // without the dot (fr, es) is as before.
+    const labels = {
+      weekdayDate: formatWeekdayDate("2026-11-21", "de-DE"),
+      longDate: formatLongDate("2026-11-21", "de-DE"),
+      dayMonth: formatDayMonth("2026-10-15", "de-DE"),
+      rangeInMonth: formatDateRange("2026-11-01", "2026-11-21", "de-DE"),
+      rangeAcrossMonths: formatDateRange("2026-10-15", "2026-11-08", "de-DE"),
+      danish: formatDayMonth("2026-11-09", "da-DK"),
+      norwegian: formatWeekdayDate("2026-11-09", "nb-NO"),
+      french: formatWeekdayDate("2026-11-09", "fr-FR"),
+      spanish: formatDateRange("2026-11-01", "2026-11-21", "es-ES"),
+    };
+    assert.deepEqual(labels, {
+      weekdayDate: "Sa. 21. Nov.",
+      longDate: "Sa. 21. Nov. 2026",
+      dayMonth: "15. Okt.",
+      rangeInMonth: "1.–21. Nov. 2026",
+      rangeAcrossMonths: "15. Okt. – 8. Nov. 2026",
+      danish: "9. nov.",
+      norwegian: "man. 9. nov.",
+      french: "lun. 9 nov.",
+      spanish: "1–21 nov 2026",
+    });
+  });
+
   it("keeps the order and marks of a locale that writes months as numbers (ja, ko)", () => {
     // Monday 9 November 2026, as Japanese and Korean write it: not the house order's "月 9 11".
     assert.equal(formatWeekdayDate("2026-11-09", "ja-JP"), "11月9日(月)");
