@@ -258,10 +258,21 @@ describe("the dashboard's month-grain parts", () => {
 describe("the month in progress, in the shop's locale", () => {
   // Written out by hand: October and "1–29 November" 2026 as each locale writes them, in its own digits. The old
   // label put an English "(to 29)" in Latin digits after the month's name ("نوامبر ۲۰۲۶ (to 29)").
+  // A date in a right-to-left script comes between a right-to-left and a left-to-right mark, so that it reads as
+  // one right-to-left run inside the page's English.
+  const rtl = (text: string) => `\u200f${text}\u200e`;
   const expected: Record<string, { october: string; november: string; span: string }> = {
     "en-US": { october: "Oct 2026", november: "1–29 Nov 2026", span: "1 Oct – 29 Nov 2026" },
-    "fa-IR": { october: "اکتبر ۲۰۲۶", november: "۱–۲۹ نوامبر ۲۰۲۶", span: "۱ اکتبر – ۲۹ نوامبر ۲۰۲۶" },
-    "ar-EG": { october: "أكتوبر ٢٠٢٦", november: "١–٢٩ نوفمبر ٢٠٢٦", span: "١ أكتوبر – ٢٩ نوفمبر ٢٠٢٦" },
+    "fa-IR": {
+      october: rtl("اکتبر ۲۰۲۶"),
+      november: rtl("۱–۲۹ نوامبر ۲۰۲۶"),
+      span: rtl("۱ اکتبر – ۲۹ نوامبر ۲۰۲۶"),
+    },
+    "ar-EG": {
+      october: rtl("أكتوبر ٢٠٢٦"),
+      november: rtl("١–٢٩ نوفمبر ٢٠٢٦"),
+      span: rtl("١ أكتوبر – ٢٩ نوفمبر ٢٠٢٦"),
+    },
     "ko-KR": {
       october: "2026년 10월",
       november: "2026년 11월 1일~29일",

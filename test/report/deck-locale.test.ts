@@ -21,6 +21,9 @@ const TEHRAN_SHOP: ReportData["shop"] = {
 const PERSIAN_CALENDAR_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split(
   " ",
 );
+// A date in a right-to-left script comes between a right-to-left and a left-to-right mark, so that it reads as one
+// right-to-left run inside the deck's English.
+const rtl = (text: string) => `\u200f${text}\u200e`;
 
 describe("the deck of a fa-IR shop", () => {
   let deck: OpenedDeck;
@@ -32,11 +35,11 @@ describe("the deck of a fa-IR shop", () => {
 
   it("labels the month in progress as the days it has, in Persian words and digits", async () => {
     const rows = tableRows(slideWithTitle(deck, "Sitewide overview").xml, "sitewide-monthly");
-    assert.equal(rows[1]?.[0], "۱–۲۱ نوامبر ۲۰۲۶"); // 1–21 November 2026
-    assert.equal(rows[2]?.[0], "اکتبر ۲۰۲۶"); // October 2026
+    assert.equal(rows[1]?.[0], rtl("۱–۲۱ نوامبر ۲۰۲۶")); // 1–21 November 2026
+    assert.equal(rows[2]?.[0], rtl("اکتبر ۲۰۲۶")); // October 2026
     const { number } = slideWithTitle(deck, "Revenue and orders trend");
     const [revenue] = await chartOnSlide(deck, number, "revenue-monthly");
-    assert.deepEqual(revenue?.categories.slice(-2), ["اکتبر ۲۰۲۶", "۱–۲۱ نوامبر ۲۰۲۶"]);
+    assert.deepEqual(revenue?.categories.slice(-2), [rtl("اکتبر ۲۰۲۶"), rtl("۱–۲۱ نوامبر ۲۰۲۶")]);
   });
 
   it("numbers the daily chart's days in Persian digits, as the month names beside them", async () => {
@@ -44,9 +47,11 @@ describe("the deck of a fa-IR shop", () => {
     const [revenue] = await chartOnSlide(deck, number, "revenue-spend-trend");
     // 25 Oct – 21 Nov 2026: the month named on the first bar and on each 1st, the other days by number alone.
     const persian = (n: number) => String(n).replace(/\d/g, (d) => String.fromCodePoint(0x06f0 + Number(d)));
-    const october = Array.from({ length: 7 }, (_, i) => (i === 0 ? `${persian(25)} اکتبر` : persian(25 + i)));
+    const october = Array.from({ length: 7 }, (_, i) =>
+      i === 0 ? rtl(`${persian(25)} اکتبر`) : persian(25 + i),
+    );
     const november = Array.from({ length: 21 }, (_, i) =>
-      i === 0 ? `${persian(1)} نوامبر` : persian(1 + i),
+      i === 0 ? rtl(`${persian(1)} نوامبر`) : persian(1 + i),
     );
     assert.deepEqual(revenue?.categories, [...october, ...november]);
   });
@@ -55,7 +60,9 @@ describe("the deck of a fa-IR shop", () => {
     const persianDates = deck.slides.flatMap((xml) =>
       texts(xml).filter(
         (text) =>
-          PERSIAN_CALENDAR_MONTHS.some((month) => text.split(/\s/).includes(month)) || text.includes("۱۴۰۵"),
+          PERSIAN_CALENDAR_MONTHS.some((month) =>
+            new RegExp(`(^|\\P{L})${month}($|\\P{L})`, "u").test(text),
+          ) || text.includes("۱۴۰۵"),
       ),
     );
     assert.deepEqual(persianDates, []);

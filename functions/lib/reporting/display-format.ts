@@ -172,6 +172,17 @@ function numericMonth(locale: string): boolean {
   return numeric;
 }
 
+// A date in a right-to-left script sits in left-to-right English (a title, a sentence, a table cell of an LTR page or
+// slide). Left alone, its leading day number takes the sentence's direction and is set apart from its month: fa-IR
+// "۱–۲۹ نوامبر ۲۰۲۶" and he-IL "1–29 נוב׳ 2026" showed as "۱–۲۹ ۲۰۲۶ نوامبر", read right to left as
+// "November 2026 1–29". A right-to-left mark before it makes the whole date one right-to-left run, and a
+// left-to-right mark after it hands the direction back to the English, so a number that follows ("(10 days)") is
+// not pulled into the date. Marks, not the newer isolates, because PowerPoint and mail clients all know them.
+const RIGHT_TO_LEFT_SCRIPT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/u;
+function asRightToLeft(text: string): string {
+  return RIGHT_TO_LEFT_SCRIPT.test(text) ? `\u200f${text}\u200e` : text;
+}
+
 /** `Sat 21 Nov`: names from the locale, one fixed order so every label in the deck reads alike. */
 export function formatWeekdayDate(date: string | null | undefined, locale: string): string {
   if (!date) return NOT_AVAILABLE;
@@ -180,7 +191,7 @@ export function formatWeekdayDate(date: string | null | undefined, locale: strin
       civilDate(date),
     );
   const { weekday, day, month } = dateParts(date, locale, false);
-  return `${weekday} ${day} ${month}`;
+  return asRightToLeft(`${weekday} ${day} ${month}`);
 }
 
 /** `Sat 21 Nov 2026`. */
@@ -195,7 +206,7 @@ export function formatLongDate(date: string | null | undefined, locale: string):
       year: "numeric",
     }).format(civilDate(date));
   const { weekday, day, month, year } = dateParts(date, locale, true);
-  return `${weekday} ${day} ${month} ${year}`;
+  return asRightToLeft(`${weekday} ${day} ${month} ${year}`);
 }
 
 /** `21 Nov`: short enough for 28 chart categories. */
@@ -203,7 +214,7 @@ export function formatDayMonth(date: string, locale: string): string {
   if (numericMonth(locale))
     return dateFormat(locale, { timeZone: "UTC", day: "numeric", month: "long" }).format(civilDate(date));
   const { day, month } = dateParts(date, locale, false);
-  return `${day} ${month}`;
+  return asRightToLeft(`${day} ${month}`);
 }
 
 /** `Sat`. */
@@ -219,10 +230,15 @@ export function formatDateRange(from: string, to: string, locale: string): strin
   }
   const a = dateParts(from, locale, true);
   const b = dateParts(to, locale, true);
-  if (from === to) return `${b.day} ${b.month} ${b.year}`;
-  if (a.year === b.year && a.month === b.month) return `${a.day}–${b.day} ${b.month} ${b.year}`;
-  if (a.year === b.year) return `${a.day} ${a.month} – ${b.day} ${b.month} ${b.year}`;
-  return `${a.day} ${a.month} ${a.year} – ${b.day} ${b.month} ${b.year}`;
+  const text =
+    from === to
+      ? `${b.day} ${b.month} ${b.year}`
+      : a.year === b.year && a.month === b.month
+        ? `${a.day}–${b.day} ${b.month} ${b.year}`
+        : a.year === b.year
+          ? `${a.day} ${a.month} – ${b.day} ${b.month} ${b.year}`
+          : `${a.day} ${a.month} ${a.year} – ${b.day} ${b.month} ${b.year}`;
+  return asRightToLeft(text);
 }
 
 /** The currency's symbol in the locale and whether it comes before the number (`$`, before) or after (`€`). */
@@ -238,15 +254,19 @@ export function currencySymbol(fmt: NumberLocale): { symbol: string; position: "
 
 /** `November 2026`. */
 export function formatMonthYear(date: string, locale: string): string {
-  return dateFormat(locale, { timeZone: "UTC", month: "long", year: "numeric" }).format(
-    new Date(`${date.slice(0, 7)}-01T00:00:00Z`),
+  return asRightToLeft(
+    dateFormat(locale, { timeZone: "UTC", month: "long", year: "numeric" }).format(
+      civilDate(monthStart(date)),
+    ),
   );
 }
 
 /** `Nov 2026`: short enough for 13 chart categories. */
 export function formatMonthShort(date: string, locale: string): string {
-  return dateFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" }).format(
-    new Date(`${date.slice(0, 7)}-01T00:00:00Z`),
+  return asRightToLeft(
+    dateFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" }).format(
+      civilDate(monthStart(date)),
+    ),
   );
 }
 
