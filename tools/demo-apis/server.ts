@@ -1,20 +1,20 @@
-// Four platform APIs on one 127.0.0.1 port, answering in each platform's documented shapes from the data they
-// are given: Shopify Admin GraphQL (orders with cursor pages, nested connections cut to their page size, each query
-// priced by Shopify's rules and refused over its single query limit with MAX_COST_EXCEEDED,
-// extensions.cost.throttleStatus, THROTTLED), Meta's
-// Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage headers, error
-// 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST (OAuth token,
-// searchStream batches, cost in micros, Performance Max campaigns by asset group only; the developer-token header
-// ignored, as Google's servers have done since the token's sunset on 9 September 2026, and a Test-access Cloud
-// project refused on a real account). Faults are injected on request: 429 with Retry-After, 5xx, an expired token,
-// a throttled query, a platform that "loses" rows on named days while its totals stay whole. Each ad account
-// answers its time zone as its platform does (Meta's account node timezone_name, TikTok's advertiser/info,
-// Google's customer.time_zone): the shop's, unless the data gives it another. Shopify's bulk
+// Four platform APIs on one 127.0.0.1 port, answering in each platform's documented shapes from the data they are
+// given: Shopify Admin GraphQL (orders with cursor pages; nested connections, an order's line items and refund
+// transactions and a product's variants, cut to their page size with a cursor to the rest; each query priced by
+// Shopify's rules and refused over its single query limit with MAX_COST_EXCEEDED, extensions.cost.throttleStatus,
+// THROTTLED), Meta's Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage
+// headers, error 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST
+// (OAuth token, searchStream batches, cost in micros, Performance Max campaigns by asset group only; the
+// developer-token header ignored, as Google's servers have done since the token's sunset on 9 September 2026, and a
+// Test-access Cloud project refused on a real account). Faults are injected on request: 429 with Retry-After, 5xx,
+// an expired token, a throttled query, a platform that "loses" rows on named days while its totals stay whole. Each
+// ad account answers its time zone as its platform does (Meta's account node timezone_name, TikTok's
+// advertiser/info, Google's customer.time_zone): the shop's, unless the data gives it another. Shopify's bulk
 // operations serve orders, customers and products, one at a time per shop as Shopify does, and can be cancelled
-// (bulkOperationCancel: CANCELING, then CANCELED). Shopify's /admin/oauth/access_token speaks the client credentials
-// grant of a Dev Dashboard app (a form-encoded grant_type, client_id and client_secret → {access_token, scope,
-// expires_in}; 400 with an OAuth error for a wrong id or secret, or an app not installed), and the GraphQL endpoint
-// accepts the tokens it issued until they expire, as well as the fixed token of a custom app. The tests
+// (bulkOperationCancel: CANCELING, then CANCELED). Shopify's /admin/oauth/access_token speaks the client
+// credentials grant of a Dev Dashboard app (a form-encoded grant_type, client_id and client_secret → {access_token,
+// scope, expires_in}; 400 with an OAuth error for a wrong id or secret, or an app not installed), and the GraphQL
+// endpoint accepts the tokens it issued until they expire, as well as the fixed token of a custom app. The tests
 // (test/ingest/connectors/) and the demo (tools/demo-apis.ts) run the real connector code against it.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -230,6 +230,24 @@ export function afterLosses<Row>(
 
 const page = <Row>(rows: readonly Row[], offset: number, size: number) => rows.slice(offset, offset + size);
 
+/** A page of a GraphQL connection: `first` nodes after the cursor `after` (an offset, as this server writes it). */
+function connectionPage<Node>(
+  all: readonly Node[],
+  first: number,
+  after: unknown,
+): { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } {
+  const offset = after ? Number(Buffer.from(String(after), "base64url").toString()) : 0;
+  const nodes = page(all, offset, first);
+  const end = offset + nodes.length;
+  return {
+    nodes,
+    pageInfo: {
+      hasNextPage: end < all.length,
+      endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
+    },
+  };
+}
+
 /**
  * Google Ads' REST failure when a Cloud project with Test access only calls a real account: a google.rpc.Status
  * (403 PERMISSION_DENIED) whose details hold a GoogleAdsFailure, errors[].errorCode.authorizationError naming
@@ -416,7 +434,8 @@ export async function startPlatformServer(
     }
     if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
-    if (/query OrderLineItems\b/.test(body.query)) return orderLineItems(response, body, first, extensions);
+    const followUp = /query (OrderLineItems|ProductVariants|RefundTransactions)\b/.exec(body.query)?.[1];
+    if (followUp) return nestedConnectionPage(response, followUp, body.variables, first, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
     if (snapshot) {
@@ -426,21 +445,18 @@ export async function startPlatformServer(
       const matching = all
         .filter((node) => Date.parse(node.updatedAt) >= Date.parse(since))
         .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
-      const offset = body.variables.after
-        ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
-        : 0;
-      const nodes = page(matching, offset, first);
-      const end = offset + nodes.length;
+      const { nodes, pageInfo } = connectionPage(matching, first, body.variables.after);
+      // A product's variants are a nested connection: the first `variants(first: n)` of them, and a cursor.
+      const variants = nestedPageSize(body.query, "variants");
+      const shown =
+        snapshot === "Products" && variants !== undefined
+          ? (nodes as ShopifyProductNode[]).map((product) => ({
+              ...product,
+              variants: connectionPage(product.variants.nodes, variants, null),
+            }))
+          : nodes;
       return json(response, 200, {
-        data: {
-          [snapshot.toLowerCase()]: {
-            nodes,
-            pageInfo: {
-              hasNextPage: end < matching.length,
-              endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
-            },
-          },
-        },
+        data: { [snapshot.toLowerCase()]: { nodes: shown, pageInfo } },
         extensions,
       });
     }
@@ -460,10 +476,8 @@ export async function startPlatformServer(
     if (createdTo) orders = orders.filter((order) => Date.parse(order.createdAt) < Date.parse(createdTo));
     const key = totals ? "createdAt" : "updatedAt";
     orders = [...orders].sort((a, b) => Date.parse(a[key]) - Date.parse(b[key]) || a.id.localeCompare(b.id));
-    const offset = body.variables.after
-      ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
-      : 0;
-    const nodes = page(orders, offset, first).map((order) =>
+    const { nodes: ordersPage, pageInfo } = connectionPage(orders, first, body.variables.after);
+    const nodes = ordersPage.map((order) =>
       totals
         ? {
             id: order.id,
@@ -474,19 +488,7 @@ export async function startPlatformServer(
           }
         : withNestedPages(order, body.query),
     );
-    const end = offset + nodes.length;
-    return json(response, 200, {
-      data: {
-        orders: {
-          nodes,
-          pageInfo: {
-            hasNextPage: end < orders.length,
-            endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
-          },
-        },
-      },
-      extensions,
-    });
+    return json(response, 200, { data: { orders: { nodes, pageInfo } }, extensions });
   }
 
   /** The page size a query asks of a nested connection (`lineItems(first: 10)`), when it names one. */
@@ -495,53 +497,56 @@ export async function startPlatformServer(
     return size === undefined ? undefined : Number(size);
   }
 
-  /** An order as a query with nested page sizes sees it: its first line items (and a cursor), refund transactions. */
+  /**
+   * An order as a query with nested page sizes sees it: its first line items and the first transactions of each
+   * refund, each with a cursor to the rest.
+   */
   function withNestedPages(order: ShopifyOrderNode, query: string): ShopifyOrderNode {
     const lineItems = nestedPageSize(query, "lineItems") ?? order.lineItems.nodes.length;
-    const transactions = nestedPageSize(query, "transactions");
-    const shown = order.lineItems.nodes.slice(0, lineItems);
     return {
       ...order,
-      lineItems: {
-        nodes: shown,
-        pageInfo: {
-          hasNextPage: shown.length < order.lineItems.nodes.length,
-          endCursor: shown.length ? Buffer.from(String(shown.length)).toString("base64url") : null,
-        },
-      },
+      lineItems: connectionPage(order.lineItems.nodes, lineItems, null),
       refunds: order.refunds.map((refund) => ({
         ...refund,
-        transactions: { nodes: refund.transactions.nodes.slice(0, transactions) },
+        transactions: connectionPage(
+          refund.transactions.nodes,
+          nestedPageSize(query, "transactions") ?? refund.transactions.nodes.length,
+          null,
+        ),
       })),
     };
   }
 
-  /** One order's line items after a cursor: `order(id:) { lineItems(first:, after:) }`. */
-  function orderLineItems(
+  /**
+   * The next page of one node's nested connection, after the cursor its first page gave: an order's line items
+   * (`order(id:) { lineItems(first:, after:) }`), a product's variants, a refund's transactions; the node is null
+   * when the shop has no such node (any more).
+   */
+  function nestedConnectionPage(
     response: ServerResponse,
-    body: { query: string; variables: Record<string, unknown> },
+    query: string,
+    variables: Record<string, unknown>,
     first: number,
     extensions: object,
   ) {
-    const order = data.shopifyOrders.find((candidate) => candidate.id === body.variables.id);
-    if (!order) return json(response, 200, { data: { order: null }, extensions });
-    const offset = body.variables.after
-      ? Number(Buffer.from(String(body.variables.after), "base64url").toString())
-      : 0;
-    const nodes = page(order.lineItems.nodes, offset, first);
-    const end = offset + nodes.length;
+    const id = variables.id;
+    const [parent, field, children]: [string, string, readonly unknown[] | undefined] =
+      query === "OrderLineItems"
+        ? ["order", "lineItems", data.shopifyOrders.find((order) => order.id === id)?.lineItems.nodes]
+        : query === "ProductVariants"
+          ? [
+              "product",
+              "variants",
+              data.shopifyProducts?.find((product) => product.id === id)?.variants.nodes,
+            ]
+          : [
+              "refund",
+              "transactions",
+              data.shopifyOrders.flatMap((order) => order.refunds).find((refund) => refund.id === id)
+                ?.transactions.nodes,
+            ];
     return json(response, 200, {
-      data: {
-        order: {
-          lineItems: {
-            nodes,
-            pageInfo: {
-              hasNextPage: end < order.lineItems.nodes.length,
-              endCursor: nodes.length ? Buffer.from(String(end)).toString("base64url") : null,
-            },
-          },
-        },
-      },
+      data: { [parent]: children ? { [field]: connectionPage(children, first, variables.after) } : null },
       extensions,
     });
   }

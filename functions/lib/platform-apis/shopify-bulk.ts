@@ -6,14 +6,8 @@
 // products with their variants, customers as they are), so the connector lands the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
 // left running is resumed when it is the same query, else cancelled before a fresh one starts.
 import { type ApiIo, PlatformApiError, type RetryPolicy, sendWithRetry } from "./http.ts";
-import {
-  CUSTOMER_FIELDS,
-  MONEY,
-  ORDER_CUSTOMER_FIELDS,
-  type ShopifyCustomerNode,
-  type ShopifyOrderNode,
-  type ShopifyProductNode,
-} from "./shopify.ts";
+import { CUSTOMER_FIELDS, MONEY, ORDER_FIELDS } from "./shopify-queries.ts";
+import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
 
 /**
  * The orders query of a bulk operation: the same fields as ORDERS_QUERY, connections as edges (bulk queries
@@ -24,13 +18,7 @@ export function bulkOrdersQuery(search: string): string {
   return `{
   orders(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
     edges { node {
-      id name email phone createdAt updatedAt processedAt cancelledAt test currencyCode
-      displayFinancialStatus displayFulfillmentStatus
-      subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
-      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
-      sourceName
-      customerJourneySummary { firstVisit { landingPage referrerUrl } }
-      ${ORDER_CUSTOMER_FIELDS}
+      ${ORDER_FIELDS}
       lineItems { edges { node {
         id sku title quantity product { id } variant { id }
         originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }

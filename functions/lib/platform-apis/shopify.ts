@@ -3,14 +3,15 @@
 // of a date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
 // afford, and again after a THROTTLED answer; a page refused for Shopify's single query cost limit is asked again
-// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items past the first ten are paged after
-// it. Requests reach `baseUrl` instead of the shop when it is set (the local servers of the tests and the demo)
-// through the client's customFetchApi. A backfill's bulk operations (orders,
-// customers, products) are run and regrouped by shopify-bulk.ts. The shopifyAccessToken secret is an Admin API
-// token (a custom app made in the admin before 2026), or a Dev Dashboard app's {"client_id","client_secret"} as
-// JSON, exchanged once per client (so once per run) through the client credentials grant (POST
-// /admin/oauth/access_token, form-encoded) before the first query. The token lives for the answer's expires_in
-// (logged; Shopify's own example renews it a minute before that), far longer than a run holds it.
+// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items past the first ten and a
+// product's variants past the first hundred are paged after it. Requests reach `baseUrl` instead of the shop
+// when it is set (the local servers of the tests and the demo) through the client's customFetchApi. A backfill's
+// bulk operations (orders, customers, products) are run and regrouped by shopify-bulk.ts. The shopifyAccessToken
+// secret is an Admin API token (a custom app made in the admin before 2026), or a Dev Dashboard app's
+// {"client_id","client_secret"} as JSON, exchanged once per client (so once per run) through the client
+// credentials grant (POST /admin/oauth/access_token, form-encoded) before the first query. The token lives for
+// the answer's expires_in (logged; Shopify's own example renews it a minute before that), far longer than a run
+// holds it.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
@@ -18,6 +19,15 @@ import { addTotals, type DailyTotals } from "./totals.ts";
 import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
 import { type ClientCredentials, parseClientCredentials, requestToken } from "./oauth.ts";
 import { affordablePageSize, QueryCostExceeded } from "./shopify-cost-limit.ts";
+import {
+  CUSTOMERS_QUERY,
+  type NestedPaging,
+  ORDER_LINE_ITEMS,
+  ORDER_TOTALS_QUERY,
+  ORDERS_QUERY,
+  PRODUCT_VARIANTS,
+  PRODUCTS_QUERY,
+} from "./shopify-queries.ts";
 import {
   bulkCustomersQuery,
   bulkOrdersQuery,
@@ -51,7 +61,7 @@ interface Money {
   shopMoney: { amount: string; currencyCode?: string };
 }
 
-/** An order node as the query below asks for it. */
+/** An order node as ORDERS_QUERY (shopify-queries.ts) asks for it. */
 export interface ShopifyOrderNode {
   id: string;
   name: string;
@@ -141,102 +151,17 @@ export interface ShopifyProductNode {
   status: string | null;
   createdAt: string;
   updatedAt: string;
-  variants: { nodes: { id: string; sku: string | null; price: string | null; title: string | null }[] };
+  variants: {
+    nodes: { id: string; sku: string | null; price: string | null; title: string | null }[];
+    /** Set by the paged query, which asks for the first PRODUCT_VARIANTS_PAGE; the rest are paged after it. */
+    pageInfo?: PageInfo;
+  };
 }
-
-export const MONEY = "shopMoney { amount currencyCode }";
 
 interface PageInfo {
   hasNextPage: boolean;
   endCursor: string | null;
 }
-
-/**
- * The line items an order page asks for with each order. Shopify prices a query before running it (2 points
- * plus the page size times a node's cost for each connection, nested ones multiplied) and refuses one over 1000
- * points: with 250 line items a single order was already over it. An order with more line items has the rest
- * paged by ORDER_LINE_ITEMS_QUERY; refund transactions are asked for ten at a time (a refund has one or two).
- */
-export const ORDER_LINE_ITEMS_PAGE = 10;
-const LINE_ITEM_FIELDS = `id sku title quantity product { id } variant { id }
-          originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
-
-/**
- * A customer's fields, in CUSTOMERS_QUERY and the bulk customers query. Its email and phone come from
- * defaultEmailAddress and defaultPhoneNumber (API 2025-04 on), not the deprecated Customer.email, phone and
- * emailMarketingConsent.
- */
-export const CUSTOMER_FIELDS = `id defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber }
-      firstName lastName createdAt updatedAt numberOfOrders
-      amountSpent { amount currencyCode }
-      defaultAddress { countryCodeV2 provinceCode city zip }`;
-
-/** An order's customer, in ORDERS_QUERY and the bulk orders query. */
-export const ORDER_CUSTOMER_FIELDS =
-  "customer { id defaultEmailAddress { emailAddress } firstName lastName createdAt numberOfOrders }";
-
-export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $query: String) {
-  customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes {
-      ${CUSTOMER_FIELDS}
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $query: String) {
-  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes {
-      id title productType vendor status createdAt updatedAt
-      variants(first: 100) { nodes { id sku price title } }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes {
-      id name email phone createdAt updatedAt processedAt cancelledAt test currencyCode
-      displayFinancialStatus displayFulfillmentStatus
-      subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
-      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
-      sourceName
-      customerJourneySummary { firstVisit { landingPage referrerUrl } }
-      ${ORDER_CUSTOMER_FIELDS}
-      lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
-        nodes {
-          ${LINE_ITEM_FIELDS}
-        }
-        pageInfo { hasNextPage endCursor }
-      }
-      refunds { id createdAt transactions(first: 10) { nodes { kind amountSet { ${MONEY} } } } }
-      shippingAddress { countryCodeV2 provinceCode city zip }
-      discountCodes
-      customAttributes { key value }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-/** The rest of one order's line items, after the first page the orders query gave. */
-export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
-  order(id: $id) {
-    lineItems(first: $first, after: $after) {
-      nodes {
-          ${LINE_ITEM_FIELDS}
-      }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}`;
-
-export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
-    nodes { id createdAt cancelledAt test totalPriceSet { ${MONEY} } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 type Connection<Node> = { nodes: Node[]; pageInfo: PageInfo };
 
@@ -390,21 +315,31 @@ export class ShopifyApi {
       ORDERS_QUERY,
       `updated_at:>='${since}'`,
     )) {
-      for (const order of orders) await this.completeLineItems(order);
+      for (const order of orders) await this.completeNested(order.lineItems, order.id, ORDER_LINE_ITEMS);
       yield orders;
     }
   }
 
-  /** Appends the line items after the orders query's first page, for an order that has more. */
-  private async completeLineItems(order: ShopifyOrderNode): Promise<void> {
-    let pageInfo = order.lineItems.pageInfo;
+  /**
+   * Appends the rest of a nested connection (an order's line items, a product's variants) after the first page
+   * its parent's query gave, one query of `paging.first` nodes per further page.
+   */
+  private async completeNested<Node>(
+    connection: { nodes: Node[]; pageInfo?: PageInfo },
+    id: string,
+    paging: NestedPaging,
+  ): Promise<void> {
+    let pageInfo = connection.pageInfo;
     while (pageInfo?.hasNextPage) {
-      const data: {
-        order: { lineItems: Connection<ShopifyOrderNode["lineItems"]["nodes"][number]> } | null;
-      } = await this.request(ORDER_LINE_ITEMS_QUERY, { id: order.id, first: 100, after: pageInfo.endCursor });
-      if (!data.order) throw new PlatformApiError("shopify", `Shopify answered without order ${order.id}`);
-      order.lineItems.nodes.push(...data.order.lineItems.nodes);
-      pageInfo = data.order.lineItems.pageInfo;
+      const data = await this.request<Record<string, Record<string, Connection<Node>> | null>>(paging.query, {
+        id,
+        first: paging.first,
+        after: pageInfo.endCursor,
+      });
+      const page = data[paging.parent]?.[paging.field];
+      if (!page) throw new PlatformApiError("shopify", `Shopify answered without ${paging.parent} ${id}`);
+      connection.nodes.push(...page.nodes);
+      pageInfo = page.pageInfo;
     }
   }
 
@@ -455,9 +390,17 @@ export class ShopifyApi {
     yield* this.pages<ShopifyCustomerNode>("customers", CUSTOMERS_QUERY, `updated_at:>='${since}'`);
   }
 
-  /** Every product updated at or after `since`, page by page. */
+  /** Every product updated at or after `since`, page by page, each with all its variants. */
   async *productsUpdatedSince(since: string): AsyncGenerator<ShopifyProductNode[]> {
-    yield* this.pages<ShopifyProductNode>("products", PRODUCTS_QUERY, `updated_at:>='${since}'`);
+    for await (const products of this.pages<ShopifyProductNode>(
+      "products",
+      PRODUCTS_QUERY,
+      `updated_at:>='${since}'`,
+    )) {
+      for (const product of products)
+        await this.completeNested(product.variants, product.id, PRODUCT_VARIANTS);
+      yield products;
+    }
   }
 
   /** Orders created in [from, to) (instants), with only what the totals need. */

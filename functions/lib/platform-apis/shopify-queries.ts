@@ -1,0 +1,137 @@
+// The Admin GraphQL query texts of the paged pull (shopify.ts) and the field lists the bulk queries share with them
+// (shopify-bulk.ts): each page asks for the first few nodes of a nested connection (an order's line items, a
+// product's variants), and a follow-up query per parent pages the rest, so that no page costs more than Shopify's
+// single query limit of 1000 points.
+
+export const MONEY = "shopMoney { amount currencyCode }";
+
+/**
+ * The line items an order page asks for with each order. Shopify prices a query before running it (2 points
+ * plus the page size times a node's cost for each connection, nested ones multiplied) and refuses one over 1000
+ * points: with 250 line items a single order was already over it. An order with more line items has the rest
+ * paged by ORDER_LINE_ITEMS_QUERY; refund transactions are asked for ten at a time (a refund has one or two).
+ */
+export const ORDER_LINE_ITEMS_PAGE = 10;
+const LINE_ITEM_FIELDS = `id sku title quantity product { id } variant { id }
+          originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
+
+/**
+ * A customer's fields, in CUSTOMERS_QUERY and the bulk customers query. Its email and phone come from
+ * defaultEmailAddress and defaultPhoneNumber (API 2025-04 on), not the deprecated Customer.email, phone and
+ * emailMarketingConsent.
+ */
+export const CUSTOMER_FIELDS = `id defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber }
+      firstName lastName createdAt updatedAt numberOfOrders
+      amountSpent { amount currencyCode }
+      defaultAddress { countryCodeV2 provinceCode city zip }`;
+
+/** An order's customer, in ORDERS_QUERY and the bulk orders query. */
+export const ORDER_CUSTOMER_FIELDS =
+  "customer { id defaultEmailAddress { emailAddress } firstName lastName createdAt numberOfOrders }";
+
+export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $query: String) {
+  customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      ${CUSTOMER_FIELDS}
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/**
+ * The variants a products page asks for with each product: Shopify allows 2,048 variants a product (every shop
+ * since October 2025, up from 100), so a product with more has the rest paged by PRODUCT_VARIANTS_QUERY.
+ */
+export const PRODUCT_VARIANTS_PAGE = 100;
+const VARIANT_FIELDS = "id sku price title";
+
+export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id title productType vendor status createdAt updatedAt
+      variants(first: ${PRODUCT_VARIANTS_PAGE}) { nodes { ${VARIANT_FIELDS} } pageInfo { hasNextPage endCursor } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** The rest of one product's variants, after the first page the products query gave. */
+export const PRODUCT_VARIANTS_QUERY = `query ProductVariants($id: ID!, $first: Int!, $after: String) {
+  product(id: $id) {
+    variants(first: $first, after: $after) {
+      nodes { ${VARIANT_FIELDS} }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+/** An order's fields before its line items, in ORDERS_QUERY and the bulk orders query. */
+export const ORDER_FIELDS = `id name email phone createdAt updatedAt processedAt cancelledAt test currencyCode
+      displayFinancialStatus displayFulfillmentStatus
+      subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
+      sourceName
+      customerJourneySummary { firstVisit { landingPage referrerUrl } }
+      ${ORDER_CUSTOMER_FIELDS}`;
+
+export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      ${ORDER_FIELDS}
+      lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
+        nodes {
+          ${LINE_ITEM_FIELDS}
+        }
+        pageInfo { hasNextPage endCursor }
+      }
+      refunds { id createdAt transactions(first: 10) { nodes { kind amountSet { ${MONEY} } } } }
+      shippingAddress { countryCodeV2 provinceCode city zip }
+      discountCodes
+      customAttributes { key value }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** The rest of one order's line items, after the first page the orders query gave. */
+export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    lineItems(first: $first, after: $after) {
+      nodes {
+          ${LINE_ITEM_FIELDS}
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+    nodes { id createdAt cancelledAt test totalPriceSet { ${MONEY} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** A follow-up query for the rest of one parent's nested connection, and the page size it asks for. */
+export interface NestedPaging {
+  query: string;
+  parent: "order" | "product";
+  field: string;
+  first: number;
+}
+
+/** 100 line items a query: 703 points (a line item costs 7), within the single query limit of 1000. */
+export const ORDER_LINE_ITEMS: NestedPaging = {
+  query: ORDER_LINE_ITEMS_QUERY,
+  parent: "order",
+  field: "lineItems",
+  first: 100,
+};
+
+/** 250 variants a query, the most a connection's page may ask for: 253 points. */
+export const PRODUCT_VARIANTS: NestedPaging = {
+  query: PRODUCT_VARIANTS_QUERY,
+  parent: "product",
+  field: "variants",
+  first: 250,
+};
