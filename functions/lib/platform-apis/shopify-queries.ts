@@ -1,7 +1,7 @@
 // The Admin GraphQL query texts of the paged pull (shopify.ts) and the field lists the bulk queries share with them
 // (shopify-bulk.ts): each page asks for the first few nodes of a nested connection (an order's line items, a
-// product's variants), and a follow-up query per parent pages the rest, so that no page costs more than Shopify's
-// single query limit of 1000 points.
+// refund's transactions, a product's variants), and a follow-up query per parent pages the rest, so that no page
+// costs more than Shopify's single query limit of 1000 points.
 
 export const MONEY = "shopMoney { amount currencyCode }";
 
@@ -9,9 +9,12 @@ export const MONEY = "shopMoney { amount currencyCode }";
  * The line items an order page asks for with each order. Shopify prices a query before running it (2 points
  * plus the page size times a node's cost for each connection, nested ones multiplied) and refuses one over 1000
  * points: with 250 line items a single order was already over it. An order with more line items has the rest
- * paged by ORDER_LINE_ITEMS_QUERY; refund transactions are asked for ten at a time (a refund has one or two).
+ * paged by ORDER_LINE_ITEMS. Each refund's transactions are asked for ten at a time: most refunds have one
+ * or two, but one spread over many payments (gift cards, split tenders) has more, and REFUND_TRANSACTIONS
+ * pages the rest.
  */
 export const ORDER_LINE_ITEMS_PAGE = 10;
+const TRANSACTION_FIELDS = `kind amountSet { ${MONEY} }`;
 const LINE_ITEM_FIELDS = `id sku title quantity product { id } variant { id }
           originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
 
@@ -40,7 +43,7 @@ export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $q
 
 /**
  * The variants a products page asks for with each product: Shopify allows 2,048 variants a product (every shop
- * since October 2025, up from 100), so a product with more has the rest paged by PRODUCT_VARIANTS_QUERY.
+ * since October 2025, up from 100), so a product with more has the rest paged by PRODUCT_VARIANTS.
  */
 export const PRODUCT_VARIANTS_PAGE = 100;
 const VARIANT_FIELDS = "id sku price title";
@@ -52,16 +55,6 @@ export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $que
       variants(first: ${PRODUCT_VARIANTS_PAGE}) { nodes { ${VARIANT_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-/** The rest of one product's variants, after the first page the products query gave. */
-export const PRODUCT_VARIANTS_QUERY = `query ProductVariants($id: ID!, $first: Int!, $after: String) {
-  product(id: $id) {
-    variants(first: $first, after: $after) {
-      nodes { ${VARIANT_FIELDS} }
-      pageInfo { hasNextPage endCursor }
-    }
   }
 }`;
 
@@ -84,24 +77,15 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
         }
         pageInfo { hasNextPage endCursor }
       }
-      refunds { id createdAt transactions(first: 10) { nodes { kind amountSet { ${MONEY} } } } }
+      refunds {
+        id createdAt
+        transactions(first: 10) { nodes { ${TRANSACTION_FIELDS} } pageInfo { hasNextPage endCursor } }
+      }
       shippingAddress { countryCodeV2 provinceCode city zip }
       discountCodes
       customAttributes { key value }
     }
     pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-/** The rest of one order's line items, after the first page the orders query gave. */
-export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
-  order(id: $id) {
-    lineItems(first: $first, after: $after) {
-      nodes {
-          ${LINE_ITEM_FIELDS}
-      }
-      pageInfo { hasNextPage endCursor }
-    }
   }
 }`;
 
@@ -115,23 +99,41 @@ export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: Strin
 /** A follow-up query for the rest of one parent's nested connection, and the page size it asks for. */
 export interface NestedPaging {
   query: string;
-  parent: "order" | "product";
+  parent: "order" | "product" | "refund";
   field: string;
   first: number;
 }
 
+/** The paging of `parent`'s `field` after the first page its parent's query gave: `first` `fields` nodes a query. */
+function nestedPaging(
+  name: string,
+  parent: NestedPaging["parent"],
+  field: string,
+  fields: string,
+  first: number,
+): NestedPaging {
+  const query = `query ${name}($id: ID!, $first: Int!, $after: String) {
+  ${parent}(id: $id) {
+    ${field}(first: $first, after: $after) {
+      nodes { ${fields} }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+  return { query, parent, field, first };
+}
+
 /** 100 line items a query: 703 points (a line item costs 7), within the single query limit of 1000. */
-export const ORDER_LINE_ITEMS: NestedPaging = {
-  query: ORDER_LINE_ITEMS_QUERY,
-  parent: "order",
-  field: "lineItems",
-  first: 100,
-};
+export const ORDER_LINE_ITEMS = nestedPaging("OrderLineItems", "order", "lineItems", LINE_ITEM_FIELDS, 100);
 
 /** 250 variants a query, the most a connection's page may ask for: 253 points. */
-export const PRODUCT_VARIANTS: NestedPaging = {
-  query: PRODUCT_VARIANTS_QUERY,
-  parent: "product",
-  field: "variants",
-  first: 250,
-};
+export const PRODUCT_VARIANTS = nestedPaging("ProductVariants", "product", "variants", VARIANT_FIELDS, 250);
+
+/** 250 refund transactions a query: 753 points (a transaction costs 3). */
+export const REFUND_TRANSACTIONS = nestedPaging(
+  "RefundTransactions",
+  "refund",
+  "transactions",
+  TRANSACTION_FIELDS,
+  250,
+);

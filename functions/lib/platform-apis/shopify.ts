@@ -1,17 +1,17 @@
-// Shopify Admin GraphQL API, through Shopify's own client (@shopify/admin-api-client): the orders updated since
-// a cursor (with line items, refunds and the customer), page by page in updated_at order, and the order totals
-// of a date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
+// Shopify Admin GraphQL API, through Shopify's own client (@shopify/admin-api-client): the orders updated since a
+// cursor (with line items, refunds and the customer), page by page in updated_at order, and the order totals of a
+// date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
 // afford, and again after a THROTTLED answer; a page refused for Shopify's single query cost limit is asked again
-// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items past the first ten and a
-// product's variants past the first hundred are paged after it. Requests reach `baseUrl` instead of the shop
-// when it is set (the local servers of the tests and the demo) through the client's customFetchApi. A backfill's
-// bulk operations (orders, customers, products) are run and regrouped by shopify-bulk.ts. The shopifyAccessToken
-// secret is an Admin API token (a custom app made in the admin before 2026), or a Dev Dashboard app's
-// {"client_id","client_secret"} as JSON, exchanged once per client (so once per run) through the client
-// credentials grant (POST /admin/oauth/access_token, form-encoded) before the first query. The token lives for
-// the answer's expires_in (logged; Shopify's own example renews it a minute before that), far longer than a run
-// holds it.
+// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items and a refund's transactions past the
+// first ten and a product's variants past the first hundred are paged after it. Requests reach `baseUrl` instead of
+// the shop when it is set (the local servers of the tests and the demo) through the client's customFetchApi. A
+// backfill's bulk operations (orders, customers, products) are run and regrouped by shopify-bulk.ts. The
+// shopifyAccessToken secret is an Admin API token (a custom app made in the admin before 2026), or a Dev Dashboard
+// app's {"client_id","client_secret"} as JSON, exchanged once per client (so once per run) through the client
+// credentials grant (POST /admin/oauth/access_token, form-encoded) before the first query. The token lives for the
+// answer's expires_in (logged; Shopify's own example renews it a minute before that), far longer than a run holds
+// it.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
@@ -27,6 +27,7 @@ import {
   ORDERS_QUERY,
   PRODUCT_VARIANTS,
   PRODUCTS_QUERY,
+  REFUND_TRANSACTIONS,
 } from "./shopify-queries.ts";
 import {
   bulkCustomersQuery,
@@ -110,7 +111,11 @@ export interface ShopifyOrderNode {
   refunds: {
     id: string;
     createdAt: string;
-    transactions: { nodes: { kind: string; amountSet: Money | null }[] };
+    transactions: {
+      nodes: { kind: string; amountSet: Money | null }[];
+      /** Set by the paged query, which asks for the first ten; the rest are paged after it. */
+      pageInfo?: PageInfo;
+    };
   }[];
   shippingAddress: {
     countryCodeV2: string | null;
@@ -315,14 +320,18 @@ export class ShopifyApi {
       ORDERS_QUERY,
       `updated_at:>='${since}'`,
     )) {
-      for (const order of orders) await this.completeNested(order.lineItems, order.id, ORDER_LINE_ITEMS);
+      for (const order of orders) {
+        await this.completeNested(order.lineItems, order.id, ORDER_LINE_ITEMS);
+        for (const refund of order.refunds)
+          await this.completeNested(refund.transactions, refund.id, REFUND_TRANSACTIONS);
+      }
       yield orders;
     }
   }
 
   /**
-   * Appends the rest of a nested connection (an order's line items, a product's variants) after the first page
-   * its parent's query gave, one query of `paging.first` nodes per further page.
+   * Appends the rest of a nested connection (an order's line items or a refund's transactions, a product's
+   * variants) after the first page its parent's query gave, one query of `paging.first` nodes per further page.
    */
   private async completeNested<Node>(
     connection: { nodes: Node[]; pageInfo?: PageInfo },

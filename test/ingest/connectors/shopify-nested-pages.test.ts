@@ -1,12 +1,15 @@
-// Nested connections past their first page. A products page asks for each product's first 100 variants; Shopify
-// allows 2,048 variants a product (every shop since October 2025). The local server cuts nested connections to
-// the page size asked for, with pageInfo and a cursor, as Shopify does; the rest must be paged after the product,
-// or it lands without them. The paged pull and a bulk backfill (which takes no page sizes) must both land every
-// one. Expected variants come from the fixture objects below, never from the connector's output.
+// Nested connections past their first page. A products page asks for each product's first 100 variants and an
+// orders page for each refund's first 10 transactions; Shopify allows 2,048 variants a product (since October 2025
+// for every shop) and a refund spread over many payments (gift cards, split tenders) has a transaction for each.
+// The local server cuts nested connections to the page size asked for, with pageInfo and a cursor, as Shopify
+// does; the rest must be paged after the parent, or the product lands without variants and the refund short of
+// money. The paged pull and a bulk backfill (which takes no page sizes) must both land every one. Expected
+// variants and amounts come from the fixture objects below, never from the connector's output.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { addDays } from "../../../functions/lib/calendar.ts";
 import type { ShopifyProductNode } from "../../../functions/lib/platform-apis/shopify.ts";
-import { buildPlatformData, RUN_DATE } from "./fixtures.ts";
+import { buildOrder, buildPlatformData, RUN_DATE } from "./fixtures.ts";
 import { type Bench, openBench } from "./harness.ts";
 
 const ONLY_SHOPIFY = {
@@ -38,6 +41,23 @@ function product(index: number, count: number): ShopifyProductNode {
   };
 }
 
+/** An order refunded in 14 transactions of 1.00 to 14.00 (105.00 back to the 14 gift cards it was paid with). */
+function orderRefundedInFourteen() {
+  const createdAt = `${addDays(RUN_DATE, -3)}T15:00:00.000Z`;
+  const refundedAt = `${addDays(RUN_DATE, -2)}T16:00:00.000Z`;
+  const order = buildOrder(9_100, createdAt, {
+    lines: [{ price: 140, quantity: 1 }],
+    refund: { at: refundedAt, amount: 0 },
+  });
+  const transactions = Array.from({ length: 14 }, (_, position) => ({
+    kind: "REFUND",
+    amountSet: { shopMoney: { amount: `${position + 1}.00`, currencyCode: "USD" } },
+  }));
+  const [refund] = order.refunds;
+  assert.ok(refund);
+  return { ...order, refunds: [{ ...refund, transactions: { nodes: transactions } }] };
+}
+
 const legacy = (gid: string) => gid.split("/").pop();
 
 for (const [mode, overrides] of [
@@ -45,10 +65,12 @@ for (const [mode, overrides] of [
   ["bulk backfill", BULK],
 ] as const) {
   describe(`Shopify nested connections past their first page (${mode} pull)`, () => {
+    const refunded = orderRefundedInFourteen();
     const products = [product(1, 250), product(2, 3), product(3, 100), product(4, 101)];
     let bench: Bench;
     before(async () => {
       const data = buildPlatformData(41);
+      data.shopifyOrders.push(refunded);
       data.shopifyProducts = products;
       bench = await openBench(data);
       const result = await bench.pull(RUN_DATE, overrides);
@@ -79,6 +101,31 @@ for (const [mode, overrides] of [
         .filter((body) => /query ProductVariants\b/.test(body?.query ?? ""))
         .map((body) => body?.variables?.id);
       assert.deepEqual(followUps, mode === "paged" ? [products[0]?.id, products[3]?.id] : []);
+    });
+
+    it("lands every transaction of a refund made in 14, so the order's refunded money is whole", async () => {
+      const [row] = await bench.rows<{ refunds: string }>(
+        `SELECT refunds::VARCHAR AS refunds FROM raw.shopify_orders WHERE id::VARCHAR = '${legacy(refunded.id)}'`,
+      );
+      const refunds = JSON.parse(row?.refunds ?? "[]") as { transactions: { amount: string }[] }[];
+      const amounts = refunds.flatMap((refund) =>
+        refund.transactions.map((transaction) => transaction.amount),
+      );
+      // 1.00, 2.00, … 14.00 (written by hand, not read from the fixture), 105.00 in all.
+      assert.deepEqual(
+        amounts,
+        Array.from({ length: 14 }, (_, position) => `${position + 1}.00`),
+      );
+      assert.equal(
+        amounts.reduce((sum, amount) => sum + Number(amount), 0),
+        105,
+      );
+      // One follow-up query, for this refund only: the fixture's other refunds have one transaction each.
+      const followUps = bench.server.requests
+        .map((request) => request.body as { query?: string; variables?: { id?: string } } | undefined)
+        .filter((body) => /query RefundTransactions\b/.test(body?.query ?? ""))
+        .map((body) => body?.variables?.id);
+      assert.deepEqual(followUps, mode === "paged" ? [refunded.refunds[0]?.id] : []);
     });
   });
 }
