@@ -60,7 +60,7 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         from_json(line_items,
           '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)"}]')
           AS lines,
-        from_json(refunds, '[{"transactions":[{"kind":"VARCHAR","amount":"DECIMAL(18,2)"}]}]') AS refund_list
+        from_json(refunds, '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}]}]') AS refund_list
       FROM raw.shopify_orders
       WHERE rowid IN (SELECT winner FROM winners)
     )
@@ -69,7 +69,10 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
       list_sum(list_transform(lines, line -> line.quantity)) AS units,
       list_sum(list_transform(
         flatten(list_transform(refund_list, refund -> refund.transactions)),
-        transaction -> CASE WHEN transaction.kind = 'refund' THEN transaction.amount END
+        transaction -> CASE
+          WHEN transaction.kind = 'refund' AND coalesce(lower(transaction.status), 'success') = 'success'
+          THEN transaction.amount
+        END
       )) AS refunded
     FROM shaped
     WHERE day <= ${until}`;

@@ -4,7 +4,7 @@
 -- cluster: order_id
 -- materialization: partitions
 --
--- One row per refund transaction of an order placed in the run window (from the latest order version).
+-- One row per successful refund transaction of an order placed in the run window (from the latest order version).
 -- A refund can come weeks after its order: it is dated twice, by the order's day and by its own day.
 WITH
 
@@ -41,6 +41,7 @@ refund_transactions AS (
     SAFE_CAST(JSON_VALUE(refund, '$.created_at') AS TIMESTAMP) AS refunded_at,
     SAFE_CAST(JSON_VALUE(refund_transaction, '$.amount') AS NUMERIC) AS amount,
     JSON_VALUE(refund_transaction, '$.kind') AS kind,
+    LOWER(JSON_VALUE(refund_transaction, '$.status')) AS status,
     transaction_position
   FROM orders
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.refunds)) AS refund
@@ -57,3 +58,6 @@ SELECT
   amount
 FROM refund_transactions
 WHERE kind = 'refund'
+  -- Money went back only by a successful transaction (a card that declined, or a refund still pending, returned
+  -- nothing yet), as Shopify's own refunded total counts; one without a status (a file drop) is taken as made.
+  AND COALESCE(status, 'success') = 'success'
