@@ -84,6 +84,8 @@ export function orderNode(row: Raw): ShopifyOrderNode {
       transactions: {
         nodes: parsed<Raw[]>(refund.transactions, []).map((transaction) => ({
           kind: String(transaction.kind ?? "").toUpperCase(),
+          // Shopify always answers a status; a raw row without one (a file drop, the demo) was a refund made.
+          status: String(transaction.status ?? "success").toUpperCase(),
           amountSet: money(transaction.amount, currency),
         })),
       },

@@ -23,7 +23,7 @@ export function bulkOrdersQuery(search: string): string {
         id sku title quantity product { id } variant { id }
         originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
       } } }
-      refunds { id createdAt transactions { edges { node { kind amountSet { ${MONEY} } } } } }
+      refunds { id createdAt transactions { edges { node { kind status amountSet { ${MONEY} } } } } }
       shippingAddress { countryCodeV2 provinceCode city zip }
       discountCodes
       customAttributes { key value }

@@ -14,7 +14,8 @@ export const MONEY = "shopMoney { amount currencyCode }";
  * pages the rest.
  */
 export const ORDER_LINE_ITEMS_PAGE = 10;
-const TRANSACTION_FIELDS = `kind amountSet { ${MONEY} }`;
+// status: only a successful refund transaction returned money (stg_shopify_refunds).
+const TRANSACTION_FIELDS = `kind status amountSet { ${MONEY} }`;
 const LINE_ITEM_FIELDS = `id sku title quantity product { id } variant { id }
           originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
 

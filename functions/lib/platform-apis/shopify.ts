@@ -112,7 +112,8 @@ export interface ShopifyOrderNode {
     id: string;
     createdAt: string;
     transactions: {
-      nodes: { kind: string; amountSet: Money | null }[];
+      /** status: SUCCESS, FAILURE, PENDING, ERROR, AWAITING_RESPONSE or UNKNOWN (OrderTransactionStatus). */
+      nodes: { kind: string; status?: string; amountSet: Money | null }[];
       /** Set by the paged query, which asks for the first ten; the rest are paged after it. */
       pageInfo?: PageInfo;
     };

@@ -227,7 +227,8 @@ export function expectedShopDays(
     entry.gross += Number(order.totalPriceSet?.shopMoney.amount ?? 0);
     for (const refund of order.refunds)
       for (const transaction of refund.transactions.nodes)
-        if (transaction.kind === "REFUND")
+        // Money back: a successful refund transaction (no status in a fixture means one made).
+        if (transaction.kind === "REFUND" && (transaction.status ?? "SUCCESS") === "SUCCESS")
           entry.refunds += Number(transaction.amountSet?.shopMoney.amount ?? 0);
     days.set(day, entry);
   }
