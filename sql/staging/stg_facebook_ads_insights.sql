@@ -51,12 +51,14 @@ SELECT
   raw_insights.adset_name AS ad_group_name,
   raw_insights.ad_id,
   raw_insights.ad_name,
-  -- Money as NUMERIC so that sums are exact and extracts are reproducible to the byte.
-  ROUND(CAST(COALESCE(raw_insights.spend, 0) AS NUMERIC), 2) AS spend,
+  -- Money as NUMERIC so that sums are exact and extracts are reproducible to the byte, kept to the micro (6
+  -- places, below every currency's minor unit): the account's currency may have 3 decimals (KWD), so rounding
+  -- to cents would part the sums from Meta's own. The FLOAT64's binary noise lies far below the sixth place.
+  ROUND(CAST(COALESCE(raw_insights.spend, 0) AS NUMERIC), 6) AS spend,
   COALESCE(raw_insights.impressions, 0) AS impressions,
   COALESCE(raw_insights.clicks, 0) AS clicks,
   COALESCE(purchases.purchases, 0) AS conversions,
-  ROUND(CAST(COALESCE(purchases.purchase_value, 0) AS NUMERIC), 2) AS conversion_value,
+  ROUND(CAST(COALESCE(purchases.purchase_value, 0) AS NUMERIC), 6) AS conversion_value,
   UPPER(raw_insights.account_currency) AS currency,
   raw_insights._airbyte_extracted_at AS extracted_at
 FROM raw_insights

@@ -59,14 +59,15 @@ SELECT
   CAST(NULL AS STRING) AS ad_id,
   CAST(NULL AS STRING) AS ad_name,
   -- Google reports cost in micros; the cast back keeps NUMERIC where a division would give FLOAT64.
-  -- Micros to currency as an exact NUMERIC quotient on both engines (the form the DuckDB translation divides exactly).
-  CAST(
-    ROUND(SAFE_DIVIDE(CAST(COALESCE(metrics_cost_micros, 0) AS NUMERIC), CAST(1000000 AS NUMERIC)), 2) AS NUMERIC
-  ) AS spend,
+  -- Micros to currency as an exact NUMERIC quotient on both engines (the form the DuckDB translation divides
+  -- exactly), unrounded: an ad group's day may cost fractions of a cent or fils, and Google's totals are the sums
+  -- of the micros.
+  CAST(SAFE_DIVIDE(CAST(COALESCE(metrics_cost_micros, 0) AS NUMERIC), CAST(1000000 AS NUMERIC)) AS NUMERIC) AS spend,
   COALESCE(metrics_impressions, 0) AS impressions,
   COALESCE(metrics_clicks, 0) AS clicks,
   COALESCE(metrics_conversions, 0) AS conversions,
-  ROUND(CAST(COALESCE(metrics_conversions_value, 0) AS NUMERIC), 2) AS conversion_value,
+  -- To the micro, as spend (stg_facebook_ads_insights says why).
+  ROUND(CAST(COALESCE(metrics_conversions_value, 0) AS NUMERIC), 6) AS conversion_value,
   UPPER(customer_currency_code) AS currency,
   _airbyte_extracted_at AS extracted_at
 FROM raw_stats

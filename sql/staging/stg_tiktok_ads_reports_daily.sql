@@ -31,7 +31,8 @@ SELECT
   JSON_VALUE(metrics, '$.adgroup_name') AS ad_group_name,
   CAST(ad_id AS STRING) AS ad_id,
   JSON_VALUE(metrics, '$.ad_name') AS ad_name,
-  COALESCE(ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS NUMERIC), 2), 0) AS spend,
+  -- Money to the micro (stg_facebook_ads_insights says why): TikTok writes the account currency's amounts as text.
+  COALESCE(ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS NUMERIC), 6), 0) AS spend,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64), 0) AS impressions,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64), 0) AS clicks,
   COALESCE(SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment') AS FLOAT64), 0) AS conversions,
@@ -39,13 +40,13 @@ SELECT
   -- the TOTAL purchase value ("Total purchase value" in Ads Manager), and `complete_payment_roas` = value / spend.
   -- A report without the value column but with the ROAS gives the value back as ROAS × spend.
   COALESCE(
-    ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS NUMERIC), 2),
+    ROUND(SAFE_CAST(JSON_VALUE(metrics, '$.total_complete_payment_rate') AS NUMERIC), 6),
     ROUND(
       CAST(
         SAFE_CAST(JSON_VALUE(metrics, '$.complete_payment_roas') AS FLOAT64)
         * SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64) AS NUMERIC
       ),
-      2
+      6
     ),
     0
   ) AS conversion_value,

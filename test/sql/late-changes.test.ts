@@ -6,20 +6,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parse } from "csv-parse/sync";
-import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
-import { runExport } from "../../functions/export/step.ts";
-import { latestExtractPath } from "../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
-import { silentLogger } from "../../functions/lib/logger.ts";
-import { saveFindings } from "../../functions/lib/quality/findings-store.ts";
-import { loadConfig } from "../../functions/shared/config.ts";
-import { parseRunMessage } from "../../functions/shared/run-message.ts";
-import type { StepContext } from "../../functions/shared/step.ts";
 import { dayRanges } from "../../functions/transform/changes.ts";
-import { buildModels, openFixtureWarehouse } from "../support/sql-fixtures.ts";
+import { buildModels, exportedExtractRows, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
 const END = "2026-11-21";
 const WARM = addDays(END, 1);
@@ -150,18 +141,7 @@ describe("late changes to old orders", { timeout: 120_000 }, () => {
   });
 
   it("reaches the daily_kpis extract", async () => {
-    const bucket = new FolderBucket(join(dir, "bucket"));
-    await saveFindings(warehouse, WARM, []);
-    await runExport({
-      step: "export",
-      message: parseRunMessage({ runDate: WARM, runId: "warm", trigger: "manual", options: { skip: [] } }),
-      config: loadConfig({ env: {}, cwd: dir }),
-      ports: { warehouse, bucket },
-      log: silentLogger(),
-    } as unknown as StepContext);
-    const rows = parse(String(await bucket.read(latestExtractPath("daily_kpis"))), {
-      columns: true,
-    }) as Record<string, string>[];
+    const rows = await exportedExtractRows(warehouse, { dir, runDate: WARM, extract: "daily_kpis" });
     const row = rows.find((candidate) => candidate.date === OLD);
     const expected = Number(before1.kpis.net_revenue) - cancelledTotal - REFUND;
     assert.ok(Math.abs(Number(row?.net_revenue) - expected) < 0.005, `${row?.net_revenue} vs ${expected}`);

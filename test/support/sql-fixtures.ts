@@ -2,10 +2,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { duckDbCreateRawTable } from "../../functions/adapters/warehouse/duckdb/types.ts";
 import { planRun } from "../../functions/cli/plan.ts";
+import { runExport } from "../../functions/export/step.ts";
+import { latestExtractPath } from "../../functions/lib/bucket-layout.ts";
+import { saveFindings } from "../../functions/lib/quality/findings-store.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import type { Logger, Row } from "../../functions/shared/ports.ts";
@@ -213,6 +217,34 @@ export async function differencesFromFullRebuild(
   }
   await native("DROP SCHEMA before_rebuild CASCADE");
   return differences;
+}
+
+/**
+ * Runs the export step for `runDate` on this warehouse (no findings saved for the date yet: none), into a folder
+ * bucket under `dir`, and returns the rows of the `extract` it wrote to `extracts/latest/`, every cell as text.
+ */
+export async function exportedExtractRows(
+  warehouse: DuckDbWarehouse,
+  options: { dir: string; runDate: string; extract: string; env?: Record<string, string> },
+): Promise<Record<string, string>[]> {
+  const bucket = new FolderBucket(join(options.dir, "bucket"));
+  await saveFindings(warehouse, options.runDate, []);
+  await runExport({
+    step: "export",
+    message: parseRunMessage({
+      runDate: options.runDate,
+      runId: "fixture",
+      trigger: "manual",
+      options: { skip: [] },
+    }),
+    config: loadConfig({ env: options.env ?? {}, cwd: options.dir }),
+    ports: { warehouse, bucket },
+    log: silentLogger(),
+  } as unknown as StepContext);
+  return parse(String(await bucket.read(latestExtractPath(options.extract))), { columns: true }) as Record<
+    string,
+    string
+  >[];
 }
 
 /** Order-independent fingerprint of every model table, to prove re-runs change nothing. */

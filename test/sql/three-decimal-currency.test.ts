@@ -1,0 +1,385 @@
+// A hand-made Kuwaiti-dinar shop (KWD has three decimals, the fils) through the real models on DuckDB: three ad
+// platforms whose accounts bill in KWD with amounts finer than a cent (Google's cost in micros, 1.2345 KWD; Meta's
+// and TikTok's spend to the fils and beyond), over two days and several ad groups and ads. Every spend and
+// conversion value the marts and the daily_kpis extract hold must be the platforms' own figures summed, and every
+// ROAS and MER the exact quotient of those sums: computed here independently, in integer micros with BigInt.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import {
+  buildModels,
+  exportedExtractRows,
+  insertRaw,
+  openFixtureWarehouse,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
+} from "../support/sql-fixtures.ts";
+
+const DAYS = ["2026-11-20", "2026-11-21"] as const;
+const RUN_DATE = DAYS[1];
+type Day = (typeof DAYS)[number];
+
+/** An amount in micros (millionths of a dinar) as the decimal text a platform writes: 1234500n → "1.2345". */
+function decimalText(micros: bigint): string {
+  const whole = micros / 1_000_000n;
+  const fraction = String(micros % 1_000_000n)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
+const amount = (micros: bigint): number => Number(decimalText(micros));
+const sum = (values: readonly bigint[]): bigint => values.reduce((total, value) => total + value, 0n);
+
+/** numerator ÷ denominator to `places` decimals, half away from zero (BigQuery's ROUND of a NUMERIC), both > 0. */
+function roundedQuotient(numerator: bigint, denominator: bigint, places: number): number {
+  const scale = 10n ** BigInt(places);
+  const scaled = (2n * numerator * scale + denominator) / (2n * denominator);
+  return Number(scaled) / Number(scale);
+}
+
+// The platforms' rows, per day: each ad group's (Google) or ad's (Meta, TikTok) spend and conversion value.
+const GOOGLE: Record<Day, { group: number; cost: bigint; value: bigint }[]> = {
+  "2026-11-20": [
+    { group: 501, cost: 1_234_500n, value: 5_432_100n },
+    { group: 502, cost: 2_000_400n, value: 0n },
+    { group: 503, cost: 987_654n, value: 1_234_567n },
+  ],
+  "2026-11-21": [
+    { group: 501, cost: 1_234_500n, value: 2_500_500n },
+    { group: 502, cost: 3_333_333n, value: 7_777_700n },
+    { group: 503, cost: 10_000_001n, value: 0n },
+  ],
+};
+const META: Record<Day, { ad: string; spend: bigint; value: bigint }[]> = {
+  "2026-11-20": [
+    { ad: "ma1", spend: 1_234_500n, value: 3_123_500n },
+    { ad: "ma2", spend: 4_500n, value: 0n },
+  ],
+  "2026-11-21": [
+    { ad: "ma1", spend: 2_345_600n, value: 6_000_500n },
+    { ad: "ma2", spend: 9_999_900n, value: 1_000n },
+  ],
+};
+const TIKTOK: Record<Day, { ad: number; spend: bigint; value: bigint }[]> = {
+  "2026-11-20": [
+    { ad: 601, spend: 1_234_500n, value: 4_567_500n },
+    { ad: 602, spend: 5_500n, value: 0n },
+  ],
+  "2026-11-21": [
+    { ad: 601, spend: 3_000_500n, value: 2_001_500n },
+    { ad: 602, spend: 999_500n, value: 0n },
+  ],
+};
+
+// The orders: one new customer per order but the last (the first Google buyer again), each landing from a channel.
+const ORDERS: { id: number; day: Day; total: bigint; customer: number; landing: string }[] = [
+  {
+    id: 7001,
+    day: "2026-11-20",
+    total: 12_345_000n,
+    customer: 1,
+    landing: "/?utm_source=google&utm_medium=cpc",
+  },
+  {
+    id: 7002,
+    day: "2026-11-20",
+    total: 7_125_000n,
+    customer: 2,
+    landing: "/?utm_source=facebook&utm_medium=paid",
+  },
+  {
+    id: 7003,
+    day: "2026-11-21",
+    total: 3_335_000n,
+    customer: 3,
+    landing: "/?utm_source=tiktok&utm_medium=paid",
+  },
+  {
+    id: 7004,
+    day: "2026-11-21",
+    total: 20_005_000n,
+    customer: 1,
+    landing: "/?utm_source=google&utm_medium=cpc",
+  },
+];
+
+const CHANNELS = {
+  google_ads: (day: Day) => GOOGLE[day].map((row) => ({ spend: row.cost, value: row.value })),
+  meta: (day: Day) => META[day],
+  tiktok: (day: Day) => TIKTOK[day],
+};
+const ORDER_CHANNEL: Record<number, keyof typeof CHANNELS> = {
+  7001: "google_ads",
+  7002: "meta",
+  7003: "tiktok",
+  7004: "google_ads",
+};
+
+const channelSpend = (channel: keyof typeof CHANNELS, day: Day) =>
+  sum(CHANNELS[channel](day).map((row) => row.spend));
+const channelValue = (channel: keyof typeof CHANNELS, day: Day) =>
+  sum(CHANNELS[channel](day).map((row) => row.value));
+const daySpend = (day: Day) =>
+  sum((Object.keys(CHANNELS) as (keyof typeof CHANNELS)[]).map((channel) => channelSpend(channel, day)));
+const dayRevenue = (day: Day) => sum(ORDERS.filter((order) => order.day === day).map((order) => order.total));
+const channelRevenue = (channel: keyof typeof CHANNELS, day: Day) =>
+  sum(
+    ORDERS.filter((order) => order.day === day && ORDER_CHANNEL[order.id] === channel).map(
+      (order) => order.total,
+    ),
+  );
+
+/** One row per platform row of every day (a raw row, or what staging should make of it). */
+const everyDay = <PlatformRow, Raw>(
+  rows: Record<Day, PlatformRow[]>,
+  raw: (row: PlatformRow, day: Day) => Raw,
+) => DAYS.flatMap((day) => rows[day].map((row) => raw(row, day)));
+
+async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
+  await insertRaw(
+    warehouse,
+    "shopify_orders",
+    ORDERS.map((order) => ({
+      id: order.id,
+      name: `#${order.id}`,
+      email: `buyer${order.customer}@example.com`,
+      created_at: `${order.day}T17:00:00Z`,
+      updated_at: `${order.day}T17:00:00Z`,
+      currency: "KWD",
+      financial_status: "paid",
+      subtotal_price: decimalText(order.total),
+      total_discounts: "0",
+      total_tax: "0",
+      total_price: decimalText(order.total),
+      landing_site: order.landing,
+      customer: { id: 900 + order.customer, email: `buyer${order.customer}@example.com` },
+      line_items: [],
+      refunds: [],
+      _airbyte_raw_id: `kwd-${order.id}`,
+      _airbyte_extracted_at: `${order.day}T23:00:00Z`,
+    })),
+  );
+  await insertRaw(
+    warehouse,
+    "google_ads_campaign_stats",
+    everyDay(GOOGLE, (row, day) => ({
+      segments_date: day,
+      customer_id: 41,
+      customer_currency_code: "KWD",
+      campaign_id: 500,
+      campaign_name: "Search KW",
+      ad_group_id: row.group,
+      ad_group_name: `Group ${row.group}`,
+      metrics_cost_micros: Number(row.cost),
+      metrics_impressions: 1000,
+      metrics_clicks: 10,
+      metrics_conversions: 1,
+      metrics_conversions_value: amount(row.value),
+      _airbyte_extracted_at: `${day}T23:00:00Z`,
+    })),
+  );
+  await insertRaw(
+    warehouse,
+    "facebook_ads_insights",
+    everyDay(META, (row, day) => ({
+      date_start: day,
+      date_stop: day,
+      account_id: "act_kw",
+      account_currency: "KWD",
+      campaign_id: "m1",
+      campaign_name: "Prospecting KW",
+      adset_id: "s1",
+      adset_name: "Broad",
+      ad_id: row.ad,
+      ad_name: `Ad ${row.ad}`,
+      spend: amount(row.spend),
+      impressions: 500,
+      clicks: 5,
+      actions: [{ action_type: "offsite_conversion.fb_pixel_purchase", value: "1" }],
+      action_values: [{ action_type: "offsite_conversion.fb_pixel_purchase", value: decimalText(row.value) }],
+      _airbyte_extracted_at: `${day}T23:00:00Z`,
+    })),
+  );
+  await insertRaw(
+    warehouse,
+    "tiktok_ads_reports_daily",
+    everyDay(TIKTOK, (row, day) => ({
+      ad_id: row.ad,
+      advertiser_id: 61,
+      stat_time_day: `${day}T00:00:00Z`,
+      dimensions: { ad_id: row.ad, stat_time_day: `${day} 00:00:00` },
+      metrics: {
+        campaign_id: "t1",
+        campaign_name: "Spark KW",
+        adgroup_id: "tg1",
+        adgroup_name: "Broad",
+        ad_name: `Ad ${row.ad}`,
+        // TikTok's reporting API writes every metric as a string.
+        spend: decimalText(row.spend),
+        impressions: "800",
+        clicks: "20",
+        complete_payment: "1",
+        total_complete_payment_rate: decimalText(row.value),
+        currency: "KWD",
+      },
+      _airbyte_extracted_at: `${day}T23:00:00Z`,
+    })),
+  );
+}
+
+describe(
+  "a three-decimal (KWD) shop keeps its ad platforms' amounts to the last digit",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    let warehouse: DuckDbWarehouse;
+    let dir: string;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "pulse-kwd-"));
+      warehouse = await openFixtureWarehouse();
+      await loadShop(warehouse);
+      await buildModels(warehouse, RUN_DATE, { fullRefresh: true, env: { PULSE_CURRENCY: "KWD" } });
+    });
+    after(async () => {
+      await warehouse.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const query = (sql: string) => warehouse.query(sql, {}, { label: "kwd" });
+
+    it("staging: each ad group's and ad's spend and conversion value as the platform reported it", async () => {
+      const platforms = [
+        {
+          table: "stg_google_ads_campaign_stats",
+          key: "ad_group_id",
+          rows: everyDay(GOOGLE, (row, day) => ({
+            day,
+            key: String(row.group),
+            spend: row.cost,
+            value: row.value,
+          })),
+        },
+        {
+          table: "stg_facebook_ads_insights",
+          key: "ad_id",
+          rows: everyDay(META, (row, day) => ({ day, key: row.ad, ...row })),
+        },
+        {
+          table: "stg_tiktok_ads_reports_daily",
+          key: "ad_id",
+          rows: everyDay(TIKTOK, (row, day) => ({
+            day,
+            key: String(row.ad),
+            spend: row.spend,
+            value: row.value,
+          })),
+        },
+      ];
+      for (const { table, key, rows } of platforms) {
+        const staged = await query(
+          `SELECT CAST(date AS STRING) AS day, ${key} AS key, spend, conversion_value
+           FROM staging.${table} ORDER BY day, key`,
+        );
+        assert.deepEqual(
+          staged.map((row) => [row.day, row.key, Number(row.spend), Number(row.conversion_value)]),
+          rows.map((row) => [row.day, row.key, amount(row.spend), amount(row.value)]),
+          table,
+        );
+      }
+    });
+
+    it("marketing_daily_channel and marketing_unified: each channel's day summed exactly, its ROAS the exact quotient", async () => {
+      for (const table of ["marts.marketing_daily_channel", "unified.marketing_unified"]) {
+        const rows = await query(
+          `SELECT CAST(date AS STRING) AS day, channel, spend, platform_conversion_value, attributed_revenue, roas
+         FROM ${table} WHERE channel IN ('google_ads', 'meta', 'tiktok') ORDER BY day, channel`,
+        );
+        const expected = DAYS.flatMap((day) =>
+          (["google_ads", "meta", "tiktok"] as const).map((channel) => [
+            day,
+            channel,
+            amount(channelSpend(channel, day)),
+            amount(channelValue(channel, day)),
+            amount(channelRevenue(channel, day)),
+            channelRevenue(channel, day) === 0n
+              ? 0
+              : roundedQuotient(channelRevenue(channel, day), channelSpend(channel, day), 4),
+          ]),
+        );
+        assert.deepEqual(
+          rows.map((row) => [
+            row.day,
+            row.channel,
+            Number(row.spend),
+            Number(row.platform_conversion_value),
+            Number(row.attributed_revenue),
+            Number(row.roas),
+          ]),
+          expected,
+          table,
+        );
+      }
+    });
+
+    it("campaign_performance_daily: each campaign's day the sum of its ad groups' and ads' spend", async () => {
+      const rows = await query(
+        `SELECT CAST(date AS STRING) AS day, platform, SUM(spend) AS spend, SUM(platform_conversion_value) AS value
+       FROM marts.campaign_performance_daily GROUP BY day, platform ORDER BY day, platform`,
+      );
+      const platforms = { facebook_ads: "meta", google_ads: "google_ads", tiktok_ads: "tiktok" } as const;
+      assert.deepEqual(
+        rows.map((row) => [row.day, row.platform, Number(row.spend), Number(row.value)]),
+        DAYS.flatMap((day) =>
+          (Object.keys(platforms) as (keyof typeof platforms)[]).map((platform) => [
+            day,
+            platform,
+            amount(channelSpend(platforms[platform], day)),
+            amount(channelValue(platforms[platform], day)),
+          ]),
+        ),
+      );
+    });
+
+    it("daily_kpis and executive_summary_monthly: ad spend the platforms' total, blended ROAS and MER exact", async () => {
+      const days = await query(
+        `SELECT CAST(date AS STRING) AS day, gross_revenue, ad_spend, blended_roas, mer
+       FROM marts.daily_kpis ORDER BY day`,
+      );
+      assert.deepEqual(
+        days.map((row) => [
+          row.day,
+          ...["gross_revenue", "ad_spend", "blended_roas", "mer"].map((column) => Number(row[column])),
+        ]),
+        DAYS.map((day) => [
+          day,
+          amount(dayRevenue(day)),
+          amount(daySpend(day)),
+          roundedQuotient(dayRevenue(day), daySpend(day), 4),
+          roundedQuotient(dayRevenue(day), daySpend(day), 4),
+        ]),
+      );
+      const [month] = await query(
+        `SELECT ad_spend, blended_roas FROM marts.executive_summary_monthly WHERE month = DATE '2026-11-01'`,
+      );
+      const spend = sum(DAYS.map(daySpend));
+      const revenue = sum(DAYS.map(dayRevenue));
+      assert.deepEqual(
+        [Number(month?.ad_spend), Number(month?.blended_roas)],
+        [amount(spend), roundedQuotient(revenue, spend, 4)],
+      );
+    });
+
+    it("the daily_kpis extract carries the same ad spend", async () => {
+      const rows = await exportedExtractRows(warehouse, {
+        dir,
+        runDate: RUN_DATE,
+        extract: "daily_kpis",
+        env: { PULSE_CURRENCY: "KWD" },
+      });
+      assert.deepEqual(
+        rows.map((row) => [row.date, row.ad_spend]),
+        DAYS.map((day) => [day, decimalText(daySpend(day))]),
+      );
+    });
+  },
+);
