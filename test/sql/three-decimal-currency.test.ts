@@ -383,3 +383,39 @@ describe(
     });
   },
 );
+
+// A local warehouse built before staging kept the micro holds its ad amounts as DECIMAL(38,2): DuckDB would cast
+// a daily window's amounts into those columns, to cents again, in every table downstream. The first transform
+// after upgrading fails instead, naming the columns, until a run with --full-refresh rebuilds the tables.
+it(
+  "a local warehouse whose ad staging tables were built to the cent fails its next daily transform naming the retyped columns and the rebuild; a full refresh keeps the fils",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  async () => {
+    const warehouse = await openFixtureWarehouse();
+    try {
+      await loadShop(warehouse);
+      await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+      // What the earlier staging SQL left: cents, and the fingerprint of that SQL, not this one's.
+      for (const table of ["stg_facebook_ads_insights", "stg_tiktok_ads_reports_daily"]) {
+        for (const column of ["spend", "conversion_value"])
+          await warehouse.rawConnection.run(
+            `ALTER TABLE staging.${table} ALTER ${column} TYPE DECIMAL(38, 2)`,
+          );
+        await warehouse.rawConnection.run(
+          `COMMENT ON TABLE staging.${table} IS 'pulse_model:${"0".repeat(32)}'`,
+        );
+      }
+      await assert.rejects(
+        buildModels(warehouse, RUN_DATE),
+        /stg_facebook_ads_insights changed its columns since its table was built \(retyped: spend DECIMAL\(38,2\) → DECIMAL\(38,6\), conversion_value DECIMAL\(38,2\) → DECIMAL\(38,6\)\): rebuild it with --full-refresh/,
+      );
+      await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+      const [day] = await warehouse.query(
+        `SELECT ad_spend FROM marts.daily_kpis WHERE date = DATE '${RUN_DATE}'`,
+      );
+      assert.equal(Number(day?.ad_spend), amount(daySpend(RUN_DATE)));
+    } finally {
+      await warehouse.close();
+    }
+  },
+);

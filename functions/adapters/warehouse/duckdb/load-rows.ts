@@ -4,7 +4,7 @@ import type { LoadColumn, LoadRequest } from "../../../shared/ports.ts";
 import type { Timed } from "./incremental-writes.ts";
 import type { DuckDBConnection, DuckDBValue } from "./node-api.ts";
 import { toLoadValue } from "./params.ts";
-import { insertValues, TABLE_COLUMN_NAMES } from "./statements.ts";
+import { insertValues, TABLE_COLUMNS } from "./statements.ts";
 
 export async function writeRows(
   connection: DuckDBConnection,
@@ -27,7 +27,7 @@ async function appenderColumns(
   timed: Timed,
 ): Promise<LoadColumn[] | undefined> {
   const reader = await timed(() =>
-    connection.runAndReadAll(TABLE_COLUMN_NAMES, { dataset: request.dataset, table: request.table }),
+    connection.runAndReadAll(TABLE_COLUMNS, { dataset: request.dataset, table: request.table }),
   );
   const existing = reader.getRowObjectsJS().map((row) => String(row.column_name));
   const byName = new Map(request.columns.map((column) => [column.name, column]));

@@ -66,13 +66,13 @@ export function commentOnTable(target: string, text: string): string {
 export const modelShape = {
   create: (select: string): string =>
     `CREATE OR REPLACE TEMP TABLE pulse_model_shape AS SELECT * FROM (${select}) AS model LIMIT 0`,
-  columns: `SELECT column_name FROM duckdb_columns()
+  columns: `SELECT column_name, data_type FROM duckdb_columns()
          WHERE database_name = 'temp' AND table_name = 'pulse_model_shape' ORDER BY column_index`,
   drop: "DROP TABLE pulse_model_shape",
 };
 
-/** Binds $dataset and $table; the table's column names in order. */
-export const TABLE_COLUMN_NAMES = `SELECT column_name FROM duckdb_columns()
+/** Binds $dataset and $table; the table's column names (and types) in order. */
+export const TABLE_COLUMNS = `SELECT column_name, data_type FROM duckdb_columns()
          WHERE database_name = current_database() AND schema_name = $dataset AND table_name = $table
          ORDER BY column_index`;
 

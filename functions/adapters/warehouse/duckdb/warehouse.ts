@@ -42,7 +42,7 @@ import {
   ORDERED_INSERTS,
   ROLLBACK,
   ROW_GROUP_ROWS,
-  TABLE_COLUMN_NAMES,
+  TABLE_COLUMNS,
   STORED_TABLE,
   STORED_TABLES,
   commentOnTable,
@@ -299,7 +299,10 @@ export class DuckDbWarehouse implements Warehouse {
    * Before a window or a merge goes into a table that another model SQL built (its fingerprint differs, or it
    * predates fingerprints): the model's columns must be the table's. An insert by name would leave a column the
    * model no longer has empty on the new days, silently; a new one fails inside DuckDB without saying what to
-   * do. Either way the run fails here naming them, as on BigQuery (bigquery/table-writes.ts insertColumns).
+   * do. Either way the run fails here naming them, as on BigQuery (bigquery/table-writes.ts insertColumns). So it
+   * does for a column whose type changed: DuckDB would cast the window's rows to the table's type, silently (a
+   * DECIMAL(38,6) amount into a DECIMAL(38,2) column loses all but two places). BigQuery's NUMERIC has one
+   * scale, so there the same change needs nothing.
    */
   private async checkColumns(
     connection: DuckDBConnection,
@@ -312,16 +315,22 @@ export class DuckDbWarehouse implements Warehouse {
     const model = await this.timed(() => connection.runAndReadAll(modelShape.columns));
     await this.timed(() => connection.run(modelShape.drop));
     const table = await this.timed(() =>
-      connection.runAndReadAll(TABLE_COLUMN_NAMES, { dataset: request.dataset, table: request.table }),
+      connection.runAndReadAll(TABLE_COLUMNS, { dataset: request.dataset, table: request.table }),
     );
-    const modelColumns = model.getRowObjectsJS().map((row) => String(row.column_name));
-    const tableColumns = table.getRowObjectsJS().map((row) => String(row.column_name));
-    const added = modelColumns.filter((column) => !tableColumns.includes(column));
-    const removed = tableColumns.filter((column) => !modelColumns.includes(column));
-    if (added.length === 0 && removed.length === 0) return;
+    const typesByColumn = (rows: Record<string, unknown>[]) =>
+      new Map(rows.map((row) => [String(row.column_name), String(row.data_type)]));
+    const modelTypes = typesByColumn(model.getRowObjectsJS());
+    const tableTypes = typesByColumn(table.getRowObjectsJS());
+    const added = [...modelTypes.keys()].filter((column) => !tableTypes.has(column));
+    const removed = [...tableTypes.keys()].filter((column) => !modelTypes.has(column));
+    const retyped = [...modelTypes]
+      .filter(([column, type]) => tableTypes.has(column) && tableTypes.get(column) !== type)
+      .map(([column, type]) => `${column} ${tableTypes.get(column)} → ${type}`);
+    if (added.length === 0 && removed.length === 0 && retyped.length === 0) return;
     const changes = [
       added.length ? `new: ${added.join(", ")}` : "",
       removed.length ? `gone: ${removed.join(", ")}` : "",
+      retyped.length ? `retyped: ${retyped.join(", ")}` : "",
     ];
     throw new Error(
       `model ${label} changed its columns since its table was built (${changes.filter(Boolean).join("; ")}): ` +

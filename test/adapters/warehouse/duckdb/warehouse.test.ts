@@ -330,6 +330,19 @@ describe("DuckDB warehouse", () => {
       );
     });
 
+    it("fails naming a column whose type changed: money kept to more places would be cut to the table's", async () => {
+      const toPlaces = (places: number) =>
+        model.replace("SUM(amount) AS total", `ROUND(CAST(SUM(amount) AS NUMERIC), ${places}) AS total`);
+      const built = await build("retyped_column", toPlaces(2));
+      const before = await warehouse.query("SELECT * FROM marts.retyped_column ORDER BY day");
+      await assert.rejects(
+        warehouse.materialize(request("retyped_column", toPlaces(6))),
+        /model marts\.retyped_column changed its columns since its table was built \(retyped: total DECIMAL\(38,2\) → DECIMAL\(38,6\)\): rebuild it with --full-refresh/,
+      );
+      assert.deepEqual(await warehouse.query("SELECT * FROM marts.retyped_column ORDER BY day"), before);
+      assert.equal(await fingerprint("retyped_column"), built);
+    });
+
     it("checks a table built before fingerprints by its columns, then labels it", async () => {
       await build("unlabelled", model);
       await warehouse.execute("COMMENT ON TABLE marts.unlabelled IS NULL");
