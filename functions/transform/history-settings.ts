@@ -2,7 +2,8 @@
 // each order's day), the PII key (every email and phone hash, and so every customer's identity) and the channel
 // list (every order's channel). A daily run rebuilds its window only, so under a changed setting it would mix
 // two versions of history: an order moved to another day by a new time zone would be in both. The transform keeps
-// the settings it built with in ops.transform_settings and rebuilds all history when they change.
+// the settings it built with in ops.transform_settings and rebuilds all history when they change. The shop
+// currency's decimals too: the places of every day's AOV, CAC and CPA.
 import { createHash } from "node:crypto";
 import { readQuery } from "../lib/sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
@@ -23,6 +24,7 @@ const SETTING_NAMES: Record<string, { label: string; shown: boolean }> = {
   shop_timezone: { label: "the shop's time zone", shown: true },
   pii_key_id: { label: "the PII hashing key", shown: false },
   channels_id: { label: "the channel list (sql/reference/channels.json)", shown: false },
+  currency_places: { label: "the shop currency's decimals", shown: true },
 };
 
 /** Pure: the settings of a run. */
@@ -30,11 +32,13 @@ export function historySettings(values: {
   timezone: string;
   piiKeyId: string;
   channels: string;
+  currencyPlaces: number;
 }): HistorySettings {
   return {
     shop_timezone: values.timezone,
     pii_key_id: values.piiKeyId,
     channels_id: createHash("sha256").update(values.channels).digest("hex").slice(0, 16),
+    currency_places: String(values.currencyPlaces),
   };
 }
 

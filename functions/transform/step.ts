@@ -1,6 +1,7 @@
 // Step 3: build the models for the run window (or all of history on a full refresh or a first build).
 import { addDays } from "../lib/calendar.ts";
 import { type HmacKeyPads, hmacKeyPads, piiKeyId } from "../lib/pii.ts";
+import { currencyMinorUnits } from "../lib/currency.ts";
 import { mapLimited } from "../lib/concurrency.ts";
 import { buildWindow, HISTORY_START, windowParams } from "../lib/run-window.ts";
 import type { DateWindow, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
@@ -91,6 +92,7 @@ export async function historySettingsOf(
       timezone: config.shop.timezone,
       piiKeyId: piiKeyId(pads),
       channels: channelsParam(),
+      currencyPlaces: currencyMinorUnits(config.shop.currency),
     }),
     built: await builtHistorySettings(warehouse, tables),
   };
@@ -181,6 +183,8 @@ export function modelParams(
     channels: channelsParam(),
     expected_sources: expectedSourcesParam(context.config),
     export_gaps: exportGapsJson,
+    // Money ÷ count ratios are rounded to the shop currency's decimals (3 for KWD, 0 for JPY).
+    currency_places: currencyMinorUnits(context.config.shop.currency),
     ...piiKey,
   };
 }

@@ -81,7 +81,7 @@ SELECT
   ROUND(SAFE_DIVIDE(CAST(net_revenue AS NUMERIC), CAST(ad_spend AS NUMERIC)), 4) AS mer,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery. No CAC without ad
   -- spend: $0 would read as customers acquired for free, where nothing was measured.
-  ROUND(SAFE_DIVIDE(CAST(NULLIF(ad_spend, 0) AS NUMERIC), CAST(new_customers AS NUMERIC)), 2) AS cac,
+  ROUND(SAFE_DIVIDE(CAST(NULLIF(ad_spend, 0) AS NUMERIC), CAST(new_customers AS NUMERIC)), @currency_places) AS cac,
   missing_sources IS NULL AS is_complete,
   missing_sources
 FROM combined

@@ -77,13 +77,13 @@ SELECT
   this_year.net_revenue,
   this_year.refunds,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(this_year.gross_revenue AS NUMERIC), CAST(this_year.orders_with_value AS NUMERIC)), 2) AS aov,
+  ROUND(SAFE_DIVIDE(CAST(this_year.gross_revenue AS NUMERIC), CAST(this_year.orders_with_value AS NUMERIC)), @currency_places) AS aov,
   this_year.new_customers,
   this_year.ad_spend,
   ROUND(SAFE_DIVIDE(CAST(this_year.gross_revenue AS NUMERIC), CAST(this_year.ad_spend AS NUMERIC)), 4) AS blended_roas,
   ROUND(SAFE_DIVIDE(CAST(this_year.net_revenue AS NUMERIC), CAST(this_year.ad_spend AS NUMERIC)), 4) AS mer,
   -- No CAC without ad spend: $0 would read as customers acquired for free, where nothing was measured.
-  ROUND(SAFE_DIVIDE(CAST(NULLIF(this_year.ad_spend, 0) AS NUMERIC), CAST(this_year.new_customers AS NUMERIC)), 2) AS cac,
+  ROUND(SAFE_DIVIDE(CAST(NULLIF(this_year.ad_spend, 0) AS NUMERIC), CAST(this_year.new_customers AS NUMERIC)), @currency_places) AS cac,
   last_year.days AS last_year_days,
   last_year.orders AS last_year_orders,
   last_year.gross_revenue AS last_year_gross_revenue,

@@ -27,6 +27,6 @@ SELECT
   COALESCE(SUM(total_price), 0) AS revenue,
   COUNT(DISTINCT customer_key) AS customers,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), 2) AS aov
+  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), @currency_places) AS aov
 FROM orders
 GROUP BY month, country_code, region_code

@@ -48,7 +48,7 @@ SELECT
       ),
       CAST(cohort_sizes.cohort_customers AS NUMERIC)
     ),
-    2
+    @currency_places
   ) AS cumulative_revenue_per_customer,
   CAST(
     ROUND(

@@ -119,14 +119,14 @@ SELECT
   CAST(ROUND(SAFE_DIVIDE(CAST(clicks AS NUMERIC), CAST(impressions AS NUMERIC)), 6) AS FLOAT64) AS ctr,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery; FLOAT64 as before.
   CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS FLOAT64) AS cpc,
-  CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS FLOAT64) AS cpa,
+  CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), @currency_places) AS FLOAT64) AS cpa,
   missing.missing_sources IS NULL AS is_complete,
   missing.missing_sources,
   attributed_new_customers,
   attributed_new_customer_revenue,
   -- What one new customer cost; NULL without spend (a channel that buys no ads has no cost per customer).
   CAST(
-    ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), 2)
+    ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), @currency_places)
     AS FLOAT64
   ) AS new_customer_cpa,
   CAST(

@@ -63,14 +63,14 @@ SELECT
   ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS roas,
   ROUND(SAFE_DIVIDE(CAST(platform_conversion_value AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS platform_roas,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), 2) AS cpa,
+  ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), @currency_places) AS cpa,
   CAST(ROUND(SAFE_DIVIDE(CAST(clicks AS NUMERIC), CAST(impressions AS NUMERIC)), 6) AS FLOAT64) AS ctr,
   ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS cpc,
   COALESCE(channel_completeness.incomplete_days, 0) AS incomplete_days,
   COALESCE(channel_completeness.incomplete_days, 0) = 0 AS is_complete,
   attributed_new_customer_revenue,
   -- NULL without spend: a channel that buys no ads (email, direct & organic) has no cost per new customer.
-  ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), 2)
+  ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_new_customers AS NUMERIC)), @currency_places)
     AS new_customer_cpa,
   ROUND(SAFE_DIVIDE(CAST(attributed_new_customer_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4)
     AS new_customer_roas

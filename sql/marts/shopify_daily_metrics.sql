@@ -28,7 +28,7 @@ SELECT
   SUM(units) AS units,
   -- AOV over the orders that carry a value, so that a missing total does not drag it down. Money ÷ count as
   -- NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), 2) AS aov,
+  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), @currency_places) AS aov,
   COUNTIF(is_first_order) AS new_customers,
   COUNT(DISTINCT IF(is_returning_customer, customer_key, NULL)) AS returning_customers,
   COUNTIF(customer_order_number IS NULL) AS orders_without_customer,

@@ -137,7 +137,7 @@ const everyDay = <PlatformRow, Raw>(
   raw: (row: PlatformRow, day: Day) => Raw,
 ) => DAYS.flatMap((day) => rows[day].map((row) => raw(row, day)));
 
-async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
+async function loadShop(warehouse: DuckDbWarehouse, currency = "KWD"): Promise<void> {
   await insertRaw(
     warehouse,
     "shopify_orders",
@@ -147,7 +147,7 @@ async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
       email: `buyer${order.customer}@example.com`,
       created_at: `${order.day}T17:00:00Z`,
       updated_at: `${order.day}T17:00:00Z`,
-      currency: "KWD",
+      currency,
       financial_status: "paid",
       subtotal_price: decimalText(order.total),
       total_discounts: "0",
@@ -167,7 +167,7 @@ async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
     everyDay(GOOGLE, (row, day) => ({
       segments_date: day,
       customer_id: 41,
-      customer_currency_code: "KWD",
+      customer_currency_code: currency,
       campaign_id: 500,
       campaign_name: "Search KW",
       ad_group_id: row.group,
@@ -187,7 +187,7 @@ async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
       date_start: day,
       date_stop: day,
       account_id: "act_kw",
-      account_currency: "KWD",
+      account_currency: currency,
       campaign_id: "m1",
       campaign_name: "Prospecting KW",
       adset_id: "s1",
@@ -222,7 +222,7 @@ async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
         clicks: "20",
         complete_payment: "1",
         total_complete_payment_rate: decimalText(row.value),
-        currency: "KWD",
+        currency,
       },
       _airbyte_extracted_at: `${day}T23:00:00Z`,
     })),
@@ -369,6 +369,61 @@ describe(
       );
     });
 
+    it("money ÷ count ratios to the dinar's three places: AOV, CAC, CPA and revenue per customer", async () => {
+      const perCount = (money: bigint, count: number) =>
+        roundedQuotient(money, BigInt(count) * 1_000_000n, 3);
+      const ordersOf = (day: Day) => ORDERS.filter((order) => order.day === day).length;
+      const newCustomersOf = (day: Day) =>
+        ORDERS.filter(
+          (order) =>
+            order.day === day &&
+            !ORDERS.some((earlier) => earlier.id < order.id && earlier.customer === order.customer),
+        ).length;
+      const days = await query(
+        `SELECT CAST(date AS STRING) AS day, aov, cac FROM marts.daily_kpis ORDER BY day`,
+      );
+      assert.deepEqual(
+        days.map((row) => [row.day, Number(row.aov), Number(row.cac)]),
+        DAYS.map((day) => [
+          day,
+          perCount(dayRevenue(day), ordersOf(day)),
+          perCount(daySpend(day), newCustomersOf(day)),
+        ]),
+      );
+      const [month] = await query(
+        `SELECT aov, cac FROM marts.executive_summary_monthly WHERE month = DATE '2026-11-01'`,
+      );
+      const customers = new Set(ORDERS.map((order) => order.customer)).size;
+      assert.deepEqual(
+        [Number(month?.aov), Number(month?.cac)],
+        [perCount(sum(DAYS.map(dayRevenue)), ORDERS.length), perCount(sum(DAYS.map(daySpend)), customers)],
+      );
+      const channelDays = await query(
+        `SELECT CAST(date AS STRING) AS day, channel, cpa FROM marts.marketing_daily_channel
+         WHERE channel IN ('google_ads', 'meta', 'tiktok') AND attributed_orders > 0 ORDER BY day, channel`,
+      );
+      const attributed = ORDERS.map((order) => ({ day: order.day, channel: ORDER_CHANNEL[order.id]! }));
+      assert.deepEqual(
+        channelDays.map((row) => [row.day, row.channel, Number(row.cpa)]),
+        attributed
+          .sort((a, b) => `${a.day}${a.channel}`.localeCompare(`${b.day}${b.channel}`))
+          .map(({ day, channel }) => [day, channel, perCount(channelSpend(channel, day), 1)]),
+      );
+      const [google] = await query(
+        `SELECT cpa FROM marts.marketing_monthly_performance WHERE month = DATE '2026-11-01' AND channel = 'google_ads'`,
+      );
+      const googleSpend = sum(DAYS.map((day) => channelSpend("google_ads", day)));
+      assert.equal(Number(google?.cpa), perCount(googleSpend, 2));
+      const [cohort] = await query(
+        `SELECT cumulative_revenue_per_customer FROM marts.ltv_cohorts
+         WHERE cohort_month = DATE '2026-11-01' AND months_since_first_order = 0`,
+      );
+      assert.equal(
+        Number(cohort?.cumulative_revenue_per_customer),
+        perCount(sum(DAYS.map(dayRevenue)), customers),
+      );
+    });
+
     it("the daily_kpis extract carries the same ad spend", async () => {
       const rows = await exportedExtractRows(warehouse, {
         dir,
@@ -384,17 +439,26 @@ describe(
   },
 );
 
+/** The shop's raw rows in `currency`, built whole under the default settings (a USD shop), handed to `work`. */
+async function withShopBuilt(currency: string, work: (warehouse: DuckDbWarehouse) => Promise<void>) {
+  const warehouse = await openFixtureWarehouse();
+  try {
+    await loadShop(warehouse, currency);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    await work(warehouse);
+  } finally {
+    await warehouse.close();
+  }
+}
+
 // A local warehouse built before staging kept the micro holds its ad amounts as DECIMAL(38,2): DuckDB would cast
 // a daily window's amounts into those columns, to cents again, in every table downstream. The first transform
 // after upgrading fails instead, naming the columns, until a run with --full-refresh rebuilds the tables.
 it(
   "a local warehouse whose ad staging tables were built to the cent fails its next daily transform naming the retyped columns and the rebuild; a full refresh keeps the fils",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
-  async () => {
-    const warehouse = await openFixtureWarehouse();
-    try {
-      await loadShop(warehouse);
-      await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+  () =>
+    withShopBuilt("KWD", async (warehouse) => {
       // What the earlier staging SQL left: cents, and the fingerprint of that SQL, not this one's.
       for (const table of ["stg_facebook_ads_insights", "stg_tiktok_ads_reports_daily"]) {
         for (const column of ["spend", "conversion_value"])
@@ -414,8 +478,31 @@ it(
         `SELECT ad_spend FROM marts.daily_kpis WHERE date = DATE '${RUN_DATE}'`,
       );
       assert.equal(Number(day?.ad_spend), amount(daySpend(RUN_DATE)));
-    } finally {
-      await warehouse.close();
-    }
-  },
+    }),
+);
+
+it(
+  "a yen shop's money ÷ count ratios have no decimals, on every day once its currency is set",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () =>
+    // Built first under the default currency (USD, two places); the shop then sets its own. The next daily run,
+    // whose window (one day) leaves out the 20th, rebuilds all history: every day's ratios have the yen's places.
+    withShopBuilt("JPY", async (warehouse) => {
+      const daily = await buildModels(warehouse, RUN_DATE, {
+        lookbackDays: 1,
+        env: { PULSE_CURRENCY: "JPY" },
+      });
+      assert.match(daily.summary ?? "", /full build: .*the shop currency's decimals \(2 → 0\)/);
+      const [day] = await warehouse.query(
+        `SELECT aov, cac FROM marts.daily_kpis WHERE date = DATE '${DAYS[0]}'`,
+      );
+      // 19.47 over two orders, 6.701454 over two new customers: 9.735 and 3.350727, to whole yen.
+      assert.deepEqual(
+        [Number(day?.aov), Number(day?.cac)],
+        [
+          roundedQuotient(dayRevenue(DAYS[0]), 2_000_000n, 0),
+          roundedQuotient(daySpend(DAYS[0]), 2_000_000n, 0),
+        ],
+      );
+    }),
 );

@@ -67,6 +67,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["channels", simpleType("STRING")],
   ["expected_sources", simpleType("STRING")],
   ["export_gaps", simpleType("STRING")],
+  ["currency_places", simpleType("INT64")],
   ["ad_tables", simpleType("STRING")],
   ["product_ids", simpleType("STRING")],
   ["skus", simpleType("STRING")],

@@ -8,14 +8,21 @@ import {
   sameHistorySettings,
 } from "../../functions/transform/history-settings.ts";
 
-const settings = (timezone: string, key: string, channels = "[]") =>
-  historySettings({ timezone, piiKeyId: piiKeyId(hmacKeyPads(key)), channels });
+const settings = (timezone: string, key: string, channels = "[]", currencyPlaces = 2) =>
+  historySettings({ timezone, piiKeyId: piiKeyId(hmacKeyPads(key)), channels, currencyPlaces });
 
 describe("history settings", () => {
   it("names a changed time zone with both values", () => {
     assert.deepEqual(
       changedHistorySettings(settings("America/New_York", "k1"), settings("Europe/London", "k1")),
       ["the shop's time zone (America/New_York → Europe/London)"],
+    );
+  });
+
+  it("names a changed number of currency decimals with both values", () => {
+    assert.deepEqual(
+      changedHistorySettings(settings("Asia/Kuwait", "k1"), settings("Asia/Kuwait", "k1", "[]", 3)),
+      ["the shop currency's decimals (2 → 3)"],
     );
   });
 

@@ -480,6 +480,9 @@ function defineSuite(server: ZetaSqlServer): void {
       { form: MONEY, a: "1312.86", b: "12", places: 2, is: 109.41 },
       { form: MONEY, a: "1.005", b: "3", places: 2, is: 0.34 },
       { form: MONEY, a: "-100.05", b: "40", places: 4, is: -2.5013 },
+      // To a currency's own places (@currency_places): a dinar's three, a yen's none.
+      { form: MONEY, a: "42.81", b: "4", places: 3, is: 10.703 },
+      { form: MONEY, a: "5", b: "2", places: 0, is: 3 },
     ];
     for (const tie of ties) {
       const params = { a: tie.a, b: tie.b, places: tie.places };
