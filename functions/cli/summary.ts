@@ -27,7 +27,7 @@ export async function printSummary(
   const { runDate } = report.message;
   // Every number in the shop's locale, as the email and the deck write it.
   const fmt = { currency: config.shop.currency, locale: config.shop.locale };
-  const money = (value: number | null) => formatMoney(value, fmt, 2);
+  const money = (value: number | null) => formatMoney(value, fmt, true);
   write("");
   const built = report.records.some((record) => record.step === "transform" && record.status !== "failed");
   if (built) {

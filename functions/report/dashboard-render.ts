@@ -57,13 +57,13 @@ function formatValue(
   format: ValueFormat,
   fmt: NumberLocale,
   nullText?: string,
-  moneyDecimals?: number,
+  moneyInMinorUnits?: boolean,
 ): string {
   if (typeof value === "string") return value;
   if (value === null && nullText !== undefined) return nullText;
   switch (format) {
     case "money":
-      return formatMoney(value, fmt, moneyDecimals ?? (value !== null && Math.abs(value) < 1000 ? 2 : 0));
+      return formatMoney(value, fmt, moneyInMinorUnits ?? (value !== null && Math.abs(value) < 1000));
     case "ratio":
       return formatRatio(value, fmt.locale);
     case "percent":
@@ -115,25 +115,23 @@ ${chart.caveat ? `<p class="caveat">${escapeHtml(chart.caveat)}</p>` : ""}</figu
 }
 
 /**
- * The decimals of each money column: cents when every amount in it is under 1,000, else whole units, so that a
- * column's cells read alike (a column of "1.055 €" beside "0,00 €" read as two kinds of number).
+ * Whether each money column shows the currency's minor units: when every amount in it is under 1,000, else whole
+ * units, so that a column's cells read alike (a column of "1.055 €" beside "0,00 €" read as two kinds of number).
  */
-function moneyColumnDecimals(table: Pick<TableSpec, "columns" | "rows">): (number | undefined)[] {
+function moneyColumnsInMinorUnits(table: Pick<TableSpec, "columns" | "rows">): (boolean | undefined)[] {
   return table.columns.map((column, index) =>
     column.format !== "money"
       ? undefined
       : table.rows.every((row) => {
-            const cell = row[index];
-            return typeof cell !== "number" || Math.abs(cell) < 1000;
-          })
-        ? 2
-        : 0,
+          const cell = row[index];
+          return typeof cell !== "number" || Math.abs(cell) < 1000;
+        }),
   );
 }
 
 function tableHtml(table: TableSpec, fmt: NumberLocale): string {
   const marked = new Set(table.incompleteRows ?? []);
-  const decimals = moneyColumnDecimals(table);
+  const inMinorUnits = moneyColumnsInMinorUnits(table);
   // Short text columns (a step, a channel, a day) stay on one line; the last one (a message, a title) wraps.
   const cellClass = (format: ValueFormat, column: number) =>
     format === "day"
@@ -155,7 +153,7 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
               // A day in the shop's locale, as the page's other dates; the day itself in <time datetime>.
               if (format === "day" && typeof cell === "string" && DAY.test(cell))
                 return `<td class="nowrap"><time datetime="${cell}">${escapeHtml(formatWeekdayDate(cell, fmt.locale))}</time></td>`;
-              const text = formatValue(cell, format, fmt, table.nullText, decimals[column]);
+              const text = formatValue(cell, format, fmt, table.nullText, inMinorUnits[column]);
               // The number behind the text, for a test or a script to read without parsing a locale's format.
               const value = typeof cell === "number" ? ` data-value="${cell}"` : "";
               return `<td class="${cellClass(format, column)}"${value}>${escapeHtml(text)}</td>`;

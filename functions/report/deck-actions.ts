@@ -121,7 +121,7 @@ export function cpaRiseActions(
         {
           key: `cpa_rise|${row.channel}`,
           severity: "warning" as const,
-          text: `Review ${channelLabel(row.channel)}: its CPA rose ${formatChange(rise, fmt.locale)} to ${formatMoney(row.cpa, fmt, 2)} (from ${formatMoney(before?.cpa ?? null, fmt, 2)} last month).`,
+          text: `Review ${channelLabel(row.channel)}: its CPA rose ${formatChange(rise, fmt.locale)} to ${formatMoney(row.cpa, fmt, true)} (from ${formatMoney(before?.cpa ?? null, fmt, true)} last month).`,
         },
       ];
     });

@@ -95,7 +95,7 @@ export function campaignsSlide(ctx: Context): ContentSlide {
       change("neutral", row.current_spend, row.previous_spend || null, complete),
       cell(formatRatio(now.roas, locale, 2, "×")),
       change("up_is_good", now.roas, before.roas, complete),
-      cell(formatMoney(now.cpa, fmt, 2)),
+      cell(formatMoney(now.cpa, fmt, true)),
       change("down_is_good", now.cpa, before.cpa, complete),
     ];
   });
@@ -143,7 +143,7 @@ export function campaignsSlide(ctx: Context): ContentSlide {
         cell(formatMoney(row.current_spend, fmt), undefined, true),
         change("neutral", row.current_spend, row.previous_spend || null, !missing.has(row.platform)),
         cell(formatRatio(safeRatio(row.current_conversion_value, row.current_spend), locale, 2, "×")),
-        cell(formatMoney(safeRatio(row.current_spend, row.current_conversions), fmt, 2)),
+        cell(formatMoney(safeRatio(row.current_spend, row.current_conversions), fmt, true)),
       ]),
     emptyText: "No ad group spend in the period.",
     note: "Platform ROAS and CPA: what the ad platform reports (UTMs name campaigns, not ad groups). No ad or creative level in the data yet.",
@@ -194,7 +194,7 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
       cell(`${name}${line.current.incompleteDays ? " *" : ""}`, undefined, true),
       cell(formatMoney(line.current.spend, fmt), undefined, total),
       cell(formatNumber(line.current.newCustomers, locale), undefined, total),
-      cell(formatMoney(line.current.cpa, fmt, 2), undefined, true),
+      cell(formatMoney(line.current.cpa, fmt, true), undefined, true),
       change(line, line.previousMonth, (month) => month.cpa, "down_is_good"),
       change(line, line.lastYear, (month) => month.cpa, "down_is_good"),
       cell(formatRatio(line.current.roas, locale, 2, "×"), undefined, true),
@@ -258,7 +258,7 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
           .filter((line) => line.channel !== null)
           .map(
             (line) =>
-              `${channelLabel(line.channel ?? "")} brought ${formatNumber(line.current.newCustomers, locale)} at ${formatMoney(line.current.cpa, fmt, 2)} each (new-customer ROAS ${formatRatio(line.current.roas, locale, 2, "×")})`,
+              `${channelLabel(line.channel ?? "")} brought ${formatNumber(line.current.newCustomers, locale)} at ${formatMoney(line.current.cpa, fmt, true)} each (new-customer ROAS ${formatRatio(line.current.roas, locale, 2, "×")})`,
           )
           .join("; ")}.`
       : "No paid channel rows for the month.",

@@ -131,9 +131,9 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
     cell(formatRatio(row.roas, locale, 2, "×"), undefined, bold),
     cell(formatRatio(row.platform_roas, locale, 2, "×"), "muted", bold),
     cell(formatNumber(row.attributed_orders, locale), undefined, bold),
-    cell(formatMoney(row.cpa, fmt, 2), undefined, bold),
+    cell(formatMoney(row.cpa, fmt, true), undefined, bold),
     cell(formatPercent(row.ctr, locale, 2), undefined, bold),
-    cell(formatMoney(row.cpc, fmt, 2), undefined, bold),
+    cell(formatMoney(row.cpc, fmt, true), undefined, bold),
   ];
   const table: TableCell[][] = paid.map((row) => line(channelLabel(row.channel), row, false));
   if (paid.length > 1) {
@@ -281,7 +281,7 @@ export function ppcIndexSlide(ctx: Context): ContentSlide {
           judged(month.month, month.roasIndex === null ? null : month.roasIndex >= 100),
           true,
         ),
-        cell(formatMoney(month.cpa, fmt, 2)),
+        cell(formatMoney(month.cpa, fmt, true)),
         cell(
           index(month.month, month.cpaIndex),
           judged(month.month, month.cpaIndex === null ? null : month.cpaIndex <= 100),
@@ -355,7 +355,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
     cell(formatRatio(row.roas, locale, 2), undefined, bold),
     cell(formatNumber(row.clicks, locale), undefined, bold),
     cell(formatPercent(safeRatio(row.clicks, row.impressions), locale, 2), undefined, bold),
-    cell(formatMoney(safeRatio(row.spend, row.clicks), fmt, 2), undefined, bold),
+    cell(formatMoney(safeRatio(row.spend, row.clicks), fmt, true), undefined, bold),
     cell(formatNumber(row.platform_conversions, locale, 1), undefined, bold),
   ];
   // A shop whose data begins inside the 28 days: "no channel data" names its days, not 28 it has no data for.

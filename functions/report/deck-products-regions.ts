@@ -131,7 +131,7 @@ export function premiumSlide(ctx: Context): ContentSlide {
       return [
         cell(row.product_title, undefined, true),
         cell(row.category),
-        cell(formatMoney(row.list_price, fmt, 2)),
+        cell(formatMoney(row.list_price, fmt, true)),
         cell(formatNumber(row.units, locale)),
         cell(formatMoney(row.revenue, fmt), undefined, true),
         cell(formatPercent(row.revenue_share, locale, 1)),

@@ -40,7 +40,7 @@ export function reconciliationSlide(ctx: Context): ContentSlide | null {
   if (!rows?.length) return null;
   const { fmt, locale } = ctx;
   const value = (metric: string, amount: number) =>
-    MONEY_METRICS.has(metric) ? formatMoney(amount, fmt, 2) : formatNumber(amount, locale);
+    MONEY_METRICS.has(metric) ? formatMoney(amount, fmt, true) : formatNumber(amount, locale);
   const signed = (metric: string, amount: number) =>
     `${amount > 0 ? "+" : amount < 0 ? "-" : ""}${value(metric, Math.abs(amount))}`;
   const ordered = scoreboardOrder(rows);

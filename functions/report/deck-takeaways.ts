@@ -85,7 +85,7 @@ function revenueLine(ctx: Context): TextLine {
       : "";
   const split =
     drivers.orders !== null && drivers.aov !== null
-      ? `: orders ${formatChange(drivers.orders, locale)} (${formatNumber(current.orders, locale)}) × AOV ${formatChange(drivers.aov, locale)} (${formatMoney(current.aov, fmt, 2)})`
+      ? `: orders ${formatChange(drivers.orders, locale)} (${formatNumber(current.orders, locale)}) × AOV ${formatChange(drivers.aov, locale)} (${formatMoney(current.aov, fmt, true)})`
       : "";
   const year =
     yoy !== null

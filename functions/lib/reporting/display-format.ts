@@ -44,10 +44,13 @@ function currencyDigits(fmt: NumberLocale): number {
     .maximumFractionDigits as number;
 }
 
-/** `$1,234` (whole units) or, with `decimals`, `$54.32`; never more decimals than the currency has. */
-export function formatMoney(value: Maybe, fmt: NumberLocale, decimals = 0): string {
+/**
+ * `$1,234` (whole units) or, `inMinorUnits`, to the currency's own decimals: `$54.32`, `KWD 54.321` (the dinar has
+ * three), `¥54` (the yen none).
+ */
+export function formatMoney(value: Maybe, fmt: NumberLocale, inMinorUnits = false): string {
   if (!isNumber(value)) return NOT_AVAILABLE;
-  const digits = Math.min(decimals, currencyDigits(fmt));
+  const digits = inMinorUnits ? currencyDigits(fmt) : 0;
   return numberFormat(fmt.locale, {
     style: "currency",
     currency: fmt.currency,

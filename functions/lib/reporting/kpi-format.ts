@@ -18,7 +18,7 @@ export function formatKpi(metric: KpiMetric, value: number | null, fmt: NumberLo
       return formatMoney(value, fmt);
     case "aov":
     case "cac":
-      return formatMoney(value, fmt, 2);
+      return formatMoney(value, fmt, true);
     case "blended_roas":
     case "mer":
       return formatRatio(value, fmt.locale, 2, "×");

@@ -22,11 +22,15 @@ describe("format", () => {
   it("formats money in whole units by default and with the currency's decimals on request", () => {
     assert.equal(formatMoney(1234, USD), "$1,234");
     assert.equal(formatMoney(1234.56, USD), "$1,235");
-    assert.equal(formatMoney(54.321, USD, 2), "$54.32");
+    assert.equal(formatMoney(54.321, USD, true), "$54.32");
     assert.equal(formatMoney(-500, USD), "-$500");
     assert.equal(formatMoney(0, USD), "$0");
-    // A currency without minor units never shows decimals.
-    assert.equal(formatMoney(1234.5, { currency: "JPY", locale: "en-US" }, 2), "¥1,235");
+    // A currency without minor units never shows decimals; the Kuwaiti dinar shows its three (the fils).
+    assert.equal(formatMoney(1234.5, { currency: "JPY", locale: "en-US" }, true), "¥1,235");
+    const KWD = { currency: "KWD", locale: "en-US" };
+    assert.equal(formatMoney(9.735, KWD, true).replace(/\s/g, " "), "KWD 9.735");
+    assert.equal(formatMoney(30.9134, KWD, true).replace(/\s/g, " "), "KWD 30.913");
+    assert.equal(formatMoney(30.9134, KWD).replace(/\s/g, " "), "KWD 31");
     assert.equal(formatMoney(1234, { currency: "EUR", locale: "de-DE" }).replace(/\s/g, " "), "1.234 €");
   });
 
