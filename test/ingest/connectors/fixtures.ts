@@ -20,6 +20,20 @@ export const PULL_ALL = {
   tiktok_ads: { lookbackDays: 30 },
   google_ads: { lookbackDays: 30 },
 };
+/** Connector settings that pull Shopify alone. */
+export const ONLY_SHOPIFY = {
+  facebook_ads: { enabled: false },
+  tiktok_ads: { enabled: false },
+  google_ads: { enabled: false },
+};
+/** Shopify's two ways of pulling 30 days: page by page, and as a bulk backfill (past bulkThresholdDays). */
+export const SHOPIFY_PULLS = [
+  ["paged", { ...ONLY_SHOPIFY, shopify: { initialDays: 30 } }],
+  [
+    "bulk backfill",
+    { ...ONLY_SHOPIFY, shopify: { initialDays: 30, bulkThresholdDays: 14, bulkPollSeconds: 5 } },
+  ],
+] as const;
 /** The reconciliation's default window: the 14 days ending two days before the run date. */
 export const RECONCILIATION_WINDOW = { startDate: addDays(RUN_DATE, -15), endDate: addDays(RUN_DATE, -2) };
 export const inReconciliationWindow = (day: string): boolean =>

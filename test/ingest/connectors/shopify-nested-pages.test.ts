@@ -9,16 +9,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
 import type { ShopifyProductNode } from "../../../functions/lib/platform-apis/shopify.ts";
-import { buildOrder, buildPlatformData, RUN_DATE } from "./fixtures.ts";
+import { buildOrder, buildPlatformData, RUN_DATE, SHOPIFY_PULLS } from "./fixtures.ts";
 import { type Bench, openBench } from "./harness.ts";
-
-const ONLY_SHOPIFY = {
-  facebook_ads: { enabled: false },
-  tiktok_ads: { enabled: false },
-  google_ads: { enabled: false },
-};
-const PAGED = { ...ONLY_SHOPIFY, shopify: { initialDays: 30 } };
-const BULK = { ...ONLY_SHOPIFY, shopify: { initialDays: 30, bulkThresholdDays: 14, bulkPollSeconds: 5 } };
 
 /** A product with `count` variants (three sizes of each colour), updated in the pull's range. */
 function product(index: number, count: number): ShopifyProductNode {
@@ -60,10 +52,7 @@ function orderRefundedInFourteen() {
 
 const legacy = (gid: string) => gid.split("/").pop();
 
-for (const [mode, overrides] of [
-  ["paged", PAGED],
-  ["bulk backfill", BULK],
-] as const) {
+for (const [mode, overrides] of SHOPIFY_PULLS) {
   describe(`Shopify nested connections past their first page (${mode} pull)`, () => {
     const refunded = orderRefundedInFourteen();
     const products = [product(1, 250), product(2, 3), product(3, 100), product(4, 101)];

@@ -5,16 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
-import { buildOrder, buildPlatformData, RUN_DATE } from "./fixtures.ts";
+import { buildOrder, buildPlatformData, RUN_DATE, SHOPIFY_PULLS } from "./fixtures.ts";
 import { type Bench, openBench } from "./harness.ts";
-
-const ONLY_SHOPIFY = {
-  facebook_ads: { enabled: false },
-  tiktok_ads: { enabled: false },
-  google_ads: { enabled: false },
-};
-const PAGED = { ...ONLY_SHOPIFY, shopify: { initialDays: 30 } };
-const BULK = { ...ONLY_SHOPIFY, shopify: { initialDays: 30, bulkThresholdDays: 14, bulkPollSeconds: 5 } };
 
 /** An order refunded 10.00 to its card, then 25.00 to a card that declined. */
 function orderWithDeclinedRefund() {
@@ -40,10 +32,7 @@ function orderWithDeclinedRefund() {
   };
 }
 
-for (const [mode, overrides] of [
-  ["paged", PAGED],
-  ["bulk backfill", BULK],
-] as const) {
+for (const [mode, overrides] of SHOPIFY_PULLS) {
   describe(`Shopify refund transactions' status (${mode} pull)`, () => {
     const refunded = orderWithDeclinedRefund();
     let bench: Bench;
