@@ -28,16 +28,22 @@ function rounded(value: number, decimals: number): number {
 }
 
 /**
- * A declared ratio column over rows: SUM(numerator) / SUM(denominator) at the column's decimals; null where the
- * denominator sums to 0 or where the declared `requires_positive` column does not sum above 0 (a CAC without
+ * A declared ratio column over rows: SUM(numerator) / SUM(denominator) at the column's decimals, or at `decimals`
+ * when given (an amount of money per order or customer: the shop currency's, as the marts round it); null where
+ * the denominator sums to 0 or where the declared `requires_positive` column does not sum above 0 (a CAC without
  * spend is not $0).
  */
-export function declaredRatio(extract: string, column: string, rows: readonly ExtractRow[]): number | null {
+export function declaredRatio(
+  extract: string,
+  column: string,
+  rows: readonly ExtractRow[],
+  decimals?: number,
+): number | null {
   const spec = declared(extract, column, "ratio");
   const denominator = total(rows, spec.denominator);
   if (!rows.length || denominator === 0) return null;
   if (spec.requires_positive && !(total(rows, spec.requires_positive) > 0)) return null;
-  return rounded(total(rows, spec.numerator) / denominator, spec.decimals);
+  return rounded(total(rows, spec.numerator) / denominator, decimals ?? spec.decimals);
 }
 
 /**

@@ -3,6 +3,7 @@
 // wrote. Pure: rows in (strings, as a CSV parser gives them), pages of KPI tiles, chart specs and tables out. The
 // renderer (dashboard-render.ts) turns this into one HTML file; the numbers are decided here, once.
 import { addDays } from "../lib/calendar.ts";
+import { currencyMinorUnits } from "../lib/currency.ts";
 import { shownDays } from "../lib/reporting/data-coverage.ts";
 import {
   formatDateRange,
@@ -60,7 +61,7 @@ interface OverviewKpis {
 }
 
 /** The overview's KPIs over some days of daily_kpis, computed as the extract defines them per day. */
-function overviewKpis(rows: readonly ExtractRow[]): OverviewKpis {
+function overviewKpis(rows: readonly ExtractRow[], moneyPlaces: number): OverviewKpis {
   const revenue = sum(rows, "gross_revenue");
   const net = sum(rows, "net_revenue");
   const spend = sum(rows, "ad_spend");
@@ -73,12 +74,12 @@ function overviewKpis(rows: readonly ExtractRow[]): OverviewKpis {
     revenue,
     net_revenue: net,
     orders,
-    aov: declaredRatio("daily_kpis", "aov", rows),
+    aov: declaredRatio("daily_kpis", "aov", rows, moneyPlaces),
     new_customers: customers,
     ad_spend: spend,
     blended_roas: declaredRatio("daily_kpis", "blended_roas", rows),
     mer: declaredRatio("daily_kpis", "mer", rows),
-    cac: declaredRatio("daily_kpis", "cac", rows),
+    cac: declaredRatio("daily_kpis", "cac", rows, moneyPlaces),
   };
 }
 
@@ -96,8 +97,8 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
   const byDate = new Map(rows.map((row) => [row.date, row]));
   // The same KPIs over the 28 days before: each tile says how it moved.
   const before = inWindow(daily, addDays(context.from, -context.days.length), addDays(context.from, -1));
-  const current = overviewKpis(rows);
-  const previous = before.length ? overviewKpis(before) : undefined;
+  const current = overviewKpis(rows, context.moneyPlaces);
+  const previous = before.length ? overviewKpis(before, context.moneyPlaces) : undefined;
   const caveat = incompleteCaveat(rows);
   const previousCaveat = incompleteCaveat(before);
   const tile = (id: keyof OverviewKpis, title: string, format: ValueFormat, partial = false): Tile => ({
@@ -345,6 +346,7 @@ export function buildDashboardModel(tables: ExtractTables, options: DashboardOpt
     firstDataDay: dataFrom,
     // A first day after the run date (rows from a later run, none of this one's) would leave no day to draw.
     shownDays: daysBetween(dataFrom !== undefined && dataFrom <= to ? dataFrom : from, to),
+    moneyPlaces: currencyMinorUnits(options.shop.currency),
   };
   const looker = buildLookerPages(tables, context);
   const overview = overviewPage(tables, context);

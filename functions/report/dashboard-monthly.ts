@@ -51,7 +51,8 @@ const EXECUTIVE = "executive_summary_monthly";
 interface ExecutiveColumn {
   label: string;
   format: ValueFormat;
-  value: (rows: readonly ExtractRow[]) => number | null;
+  /** `moneyPlaces`: the shop currency's decimals, for an amount per order or customer. */
+  value: (rows: readonly ExtractRow[], moneyPlaces: number) => number | null;
   /** A year-over-year column: shown only when some month has a year-earlier base. */
   yoy?: boolean;
 }
@@ -64,12 +65,20 @@ const sumOf = (column: string) => (rows: readonly ExtractRow[]) =>
 const EXECUTIVE_COLUMNS: ExecutiveColumn[] = [
   { label: "Revenue", format: "money", value: sumOf("gross_revenue") },
   { label: "Orders", format: "number", value: sumOf("orders") },
-  { label: "AOV", format: "money", value: (rows) => declaredRatio(EXECUTIVE, "aov", rows) },
+  {
+    label: "AOV",
+    format: "money",
+    value: (rows, moneyPlaces) => declaredRatio(EXECUTIVE, "aov", rows, moneyPlaces),
+  },
   { label: "New customers", format: "number", value: sumOf("new_customers") },
   { label: "Ad spend", format: "money", value: sumOf("ad_spend") },
   { label: "ROAS", format: "ratio", value: (rows) => declaredRatio(EXECUTIVE, "blended_roas", rows) },
   { label: "MER", format: "ratio", value: (rows) => declaredRatio(EXECUTIVE, "mer", rows) },
-  { label: "CAC", format: "money", value: (rows) => declaredRatio(EXECUTIVE, "cac", rows) },
+  {
+    label: "CAC",
+    format: "money",
+    value: (rows, moneyPlaces) => declaredRatio(EXECUTIVE, "cac", rows, moneyPlaces),
+  },
   ...(
     [
       ["Revenue YoY", "gross_revenue_yoy"],
@@ -98,7 +107,9 @@ export function addExecutiveTable(
     return;
   }
   const months = [...recentMonths(source, context).entries()].reverse();
-  const values = months.map(([, rows]) => EXECUTIVE_COLUMNS.map((column) => column.value(rows)));
+  const values = months.map(([, rows]) =>
+    EXECUTIVE_COLUMNS.map((column) => column.value(rows, context.moneyPlaces)),
+  );
   // YoY columns only where the data reaches a year back: thirteen empty columns would push the table wide.
   const shown = EXECUTIVE_COLUMNS.map(
     (column, index) => !column.yoy || values.some((cells) => cells[index] !== null),

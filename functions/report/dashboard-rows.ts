@@ -296,6 +296,8 @@ export interface DashboardContext {
    * row.
    */
   shownDays: string[];
+  /** The shop currency's decimals (ISO 4217: 2, 3 for KWD, 0 for JPY): AOV and CAC round to them, as the marts do. */
+  moneyPlaces: number;
 }
 
 /**

@@ -94,6 +94,16 @@ describe("the dashboard model", () => {
     assert.equal(tile(unspent, "blended_roas")?.value, null);
     assert.equal(tile(unspent, "aov")?.value, 35.33); // 212 / 6
     assert.match(tile(overview, "ad_spend")?.caveat ?? "", /excludes Meta on 1 day/);
+    // To the shop currency's decimals, as the marts round them: 3 for a Kuwaiti dinar, 0 for a yen.
+    const shopIn = (currency: string) =>
+      page(
+        buildDashboardModel(tables, { runDate: RUN_DATE, shop: { ...SHOP, currency }, demo: false }).pages,
+        "overview",
+      );
+    assert.equal(tile(shopIn("KWD"), "aov")?.value, 103.448); // 6000 / 58
+    assert.equal(tile(shopIn("KWD"), "cac")?.value, 66.667); // 1000 / 15
+    assert.equal(tile(shopIn("JPY"), "aov")?.value, 103);
+    assert.equal(tile(shopIn("JPY"), "cac")?.value, 67);
     // Against the 28 days before (2026-10-05 to 2026-11-01: the 2026-11-01 row alone).
     assert.equal(tile(overview, "revenue")?.change, -0.94); // 6000 / 99999 - 1
     assert.equal(tile(overview, "orders")?.change, -0.9399); // 60 / 999 - 1

@@ -304,7 +304,7 @@ describe("the month in progress, in the shop's locale", () => {
       );
       const mix = page(model.pages, "channels").charts.find((chart) => chart.id === "channels-mix-spend");
       assert.deepEqual(mix?.labels, [want.october, want.november]);
-      const context = { from: "2026-11-02", to: RUN_DATE, days: [], locale, shownDays: [] };
+      const context = { from: "2026-11-02", to: RUN_DATE, days: [], locale, shownDays: [], moneyPlaces: 2 };
       assert.equal(monthSpan(["2026-10-01", "2026-11-01"], context), want.span);
       assert.equal(monthSpan(["2026-11-01"], context), want.november);
     });
