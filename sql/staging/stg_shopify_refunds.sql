@@ -59,5 +59,5 @@ SELECT
 FROM refund_transactions
 WHERE kind = 'refund'
   -- Money went back only by a successful transaction (a card that declined, or a refund still pending, returned
-  -- nothing yet), as Shopify's own refunded total counts; one without a status (a file drop) is taken as made.
+  -- nothing yet); one without a status (a file drop, rows landed before connectors asked for it) is taken as made.
   AND COALESCE(status, 'success') = 'success'

@@ -1,8 +1,7 @@
-// A refund's transactions each carry a status (Shopify's REST shape, as Airbyte lands it: success, failure, pending,
-// error): money goes back to the customer only by a successful one. Shopify's own refunded total
-// (Order.totalRefundedSet) counts those alone; a refund to a card that declined, or one still pending, returned
-// nothing yet. A transaction without a status (a file drop, an older connector's rows) is taken as made. The expected
-// sums are written out from the transactions below.
+// A refund's transactions each carry a status (Shopify's OrderTransaction.status: SUCCESS, FAILURE, PENDING, ERROR,
+// …; landed in lower case): money goes back to the customer only by a successful one. A refund to a card that
+// declined, or one still pending, returned nothing yet. A transaction without a status (a file drop, rows landed
+// before connectors asked for it) is taken as made. The expected sums are written out from the transactions below.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";

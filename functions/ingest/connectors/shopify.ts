@@ -96,7 +96,7 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
         transactions: refund.transactions.nodes.map((transaction) => ({
           amount: amount(transaction.amountSet),
           kind: transaction.kind.toLowerCase(),
-          // As Airbyte's REST shape writes it: staging counts only a successful refund transaction.
+          // In lower case as the kind: staging counts only a successful refund transaction.
           ...(transaction.status ? { status: transaction.status.toLowerCase() } : {}),
         })),
       })),

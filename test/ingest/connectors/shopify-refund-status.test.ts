@@ -1,7 +1,7 @@
-// A refund's transactions each have a status (OrderTransaction.status: SUCCESS, FAILURE, PENDING, ERROR, …), and only
-// a successful one returned money (test/sql/refund-transaction-status.test.ts). The connector must land it, as
-// Airbyte's REST shape has it (lower case), or staging cannot tell a refund to a card that declined from one made.
-// The paged pull and a bulk backfill both; the expected statuses are the fixture's own, written out below.
+// A refund's transactions each have a status (OrderTransaction.status: SUCCESS, FAILURE, PENDING, ERROR, …), and
+// only a successful one returned money (test/sql/refund-transaction-status.test.ts). The connector must land it, in
+// lower case as the kind, or staging cannot tell a refund to a card that declined from one made. The paged pull and
+// a bulk backfill both; the expected statuses are the fixture's own, written out below.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
@@ -45,7 +45,7 @@ for (const [mode, overrides] of SHOPIFY_PULLS) {
     });
     after(() => bench.close());
 
-    it("lands each transaction's status as Airbyte's REST shape writes it", async () => {
+    it("lands each transaction's status, in lower case as its kind", async () => {
       const [row] = await bench.rows<{ refunds: string }>(
         `SELECT refunds::VARCHAR AS refunds FROM raw.shopify_orders WHERE id::VARCHAR = '${refunded.id.split("/").pop()}'`,
       );
