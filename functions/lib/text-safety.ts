@@ -23,10 +23,12 @@ export function stripControlCharactersDeep<T>(value: T): T {
 
 // What a terminal acts on rather than shows: C0 controls but tab and line feed (ESC starts a sequence that can
 // clear the screen, recolour or retitle it; CR overwrites a line), DEL, C1 controls (U+009B is a one-byte CSI on
-// some terminals) and the bidirectional overrides and isolates that show a name reversed.
+// some terminals) and the bidirectional overrides and isolates that show a name reversed. Not the direction marks
+// (U+200E, U+200F, U+061C): they only set the direction of the neutral characters beside them, and ICU writes them
+// into every Arabic amount and percentage, so a right-to-left shop's own figures would read "�٤٧٬٦٢٥٫٣٥٠ د.ك.�".
 const TERMINAL_CONTROLS =
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * A line for the terminal, whatever it quotes (a dropped file's name, an error from a file): every character a

@@ -22,4 +22,16 @@ describe("terminalSafe", () => {
     const text = "Stoneware Mug ☕ Émile\tline 1\nline 2 — 100 % «ok» 日本";
     assert.equal(terminalSafe(text), text);
   });
+
+  it("keeps the direction marks a right-to-left shop's own amounts, percentages and dates carry", () => {
+    // ICU writes a right-to-left mark around an Arabic amount and an Arabic letter mark after a percentage; the
+    // deck's dates sit between a right-to-left and a left-to-right mark. Marks set the direction of the neutral
+    // characters next to them and reorder nothing else: an Arabic shop's summary read "�٤٧٬٦٢٥٫٣٥٠ د.ك.�".
+    const amount = new Intl.NumberFormat("ar-KW", { style: "currency", currency: "KWD" }).format(47625.35);
+    const percent = new Intl.NumberFormat("ar-KW", { style: "percent" }).format(0.27);
+    const line = `revenue ${amount} · ${percent} · \u200f٥ ديسمبر\u200e`;
+    assert.match(line, /\u200f/u, "the amount as ICU writes it has its mark");
+    assert.match(line, /\u061c/u, "the percentage too");
+    assert.equal(terminalSafe(line), line);
+  });
 });
