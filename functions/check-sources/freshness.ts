@@ -4,6 +4,7 @@ import type { Finding } from "../shared/findings.ts";
 import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
 import type { SourceDefinition } from "../shared/sources.ts";
 import { channelOfSource } from "../lib/sql/channels.ts";
+import { addDays, localToUtc, ShopClock, yesterdayIn } from "../lib/calendar.ts";
 
 export interface FreshnessThresholds {
   warnAfterHours: number;
@@ -16,7 +17,7 @@ export interface FreshnessInput {
   lastEventDate: string | null;
   /** Newest load (extraction) time, ISO-8601, or null. */
   lastLoadedAt: string | null;
-  /** When the run looks at the data: the morning after the run date. */
+  /** When the run looks at the data (asOfTime): now for the run of yesterday, else the morning after the run date. */
   asOf: Date;
 }
 
@@ -32,6 +33,19 @@ export interface FreshnessVerdict {
 }
 
 const HOUR = 3_600_000;
+
+/**
+ * When the run looks at the sources, in the shop's time zone. The scheduled run of the shop's yesterday (the run
+ * date is yesterday where the shop is at `now`) looks now: a load's age is how long ago it was when the run read
+ * it, whatever the hour the scheduler starts in. A run of an older day (a backfill, a re-run days later) is judged
+ * as the morning run would have been, at 06:00 on the day after it, in the shop's zone. It was 06:00 UTC for
+ * every shop: a Los Angeles shop's scheduled run (07:00 UTC, two UTC days after its run date began) measured
+ * every load 25 hours younger than it was, and a load of 47 hours ago read as 22 (ok, not warn).
+ */
+export function asOfTime(runDate: string, timeZone: string, now: Date): Date {
+  if (yesterdayIn(now, timeZone) === runDate) return now;
+  return new Date(localToUtc(new ShopClock(timeZone).day(addDays(runDate, 1)), 6 * 3600));
+}
 
 export function judgeFreshness(input: FreshnessInput, thresholds: FreshnessThresholds): FreshnessVerdict {
   if (!input.lastEventDate)

@@ -17,18 +17,13 @@ import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { type SourceDefinition, SOURCES } from "../shared/sources.ts";
 import { isTransient, PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
-import { freshnessFinding, judgeFreshness } from "./freshness.ts";
+import { asOfTime, freshnessFinding, judgeFreshness } from "./freshness.ts";
 import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
 import { diagnoseWarehouseError } from "./reachability.ts";
 import { volumeFinding } from "./volume.ts";
 import { runReconciliation } from "./reconciliation.ts";
 import { syncStaleSources } from "./airbyte-sync.ts";
 import { type DropPeriod, exportGapFinding, exportGaps } from "./export-gaps.ts";
-
-/** The morning after the run date, when the scheduled run reads the data. */
-export function asOfTime(runDate: string): Date {
-  return new Date(`${addDays(runDate, 1)}T06:00:00Z`);
-}
 
 /**
  * Rows of one source per event day, counting only rows loaded within `landedWithinHours` of the day's start:
@@ -224,7 +219,7 @@ async function checkSource(
     runDate,
     lastEventDate: latest?.last_event_date ?? null,
     lastLoadedAt: latest?.last_loaded_at ?? null,
-    asOf: asOfTime(runDate),
+    asOf: asOfTime(runDate, context.config.shop.timezone, context.ports.clock.now()),
   };
   const verdict = judgeFreshness(input, thresholds);
   const status: SourceStatus = {
