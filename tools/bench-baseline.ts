@@ -32,7 +32,8 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
   const platformChannel = (source: string) =>
     literal(channels.find((channel) => channel.source === source)?.channel ?? source);
   // The orders as the four outputs need them: the latest raw version of each order, its day in the shop's time
-  // zone, its customer (normalised email, else Shopify customer id), channel, units and refunds.
+  // zone, its revenue (its total less the gift cards it sold), its customer (normalised email, else Shopify customer
+  // id), channel, units and refunds.
   // Each order's newest version is chosen on narrow keys (the id, the extraction and update times, the row),
   // and only the winners' wide columns are read; their line items and refunds are parsed once each, typed, in the
   // same pass. Carrying every version's JSON text through a window and a temporary table, as the first version of
@@ -58,14 +59,19 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         lower(regexp_extract(landing_site, '[?&]utm_source=([^&#]+)', 1)) AS utm_source,
         lower(regexp_extract(landing_site, '[?&]utm_medium=([^&#]+)', 1)) AS utm_medium,
         from_json(line_items,
-          '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)"}]')
+          '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)","gift_card":"BOOLEAN"}]')
           AS lines,
         from_json(refunds, '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}]}]') AS refund_list
       FROM raw.shopify_orders
       WHERE rowid IN (SELECT winner FROM winners)
     )
     SELECT
-      * EXCLUDE (refund_list),
+      * EXCLUDE (refund_list, total),
+      -- Revenue leaves out the gift cards an order sold: money owed until spent, as Shopify's reports count them.
+      total - COALESCE(list_sum(list_transform(
+        list_filter(lines, line -> COALESCE(line.gift_card, false)),
+        line -> line.price * line.quantity - COALESCE(line.total_discount, 0)
+      )), 0) AS total,
       list_sum(list_transform(lines, line -> line.quantity)) AS units,
       list_sum(list_transform(
         flatten(list_transform(refund_list, refund -> refund.transactions)),

@@ -64,7 +64,7 @@ campaigns_by_name AS (
 ),
 
 orders AS (
-  SELECT order_date AS date, channel, utm_campaign, total_price
+  SELECT order_date AS date, channel, utm_campaign, order_revenue
   FROM unified.shopify_unified
   WHERE order_date BETWEEN @window_start AND @window_end
     AND NOT is_cancelled
@@ -79,7 +79,7 @@ paid_orders AS (
     orders.channel,
     orders.utm_campaign AS written_campaign,
     COUNT(*) AS order_count,
-    SUM(orders.total_price) AS order_revenue
+    SUM(orders.order_revenue) AS order_revenue
   FROM orders
   JOIN paid_channels ON paid_channels.channel = orders.channel
   GROUP BY orders.date, paid_channels.platform, orders.channel, orders.utm_campaign

@@ -13,7 +13,7 @@ orders AS (
     COALESCE(country_code, 'unknown') AS country_code,
     COALESCE(region_code, 'unknown') AS region_code,
     customer_key,
-    total_price
+    order_revenue
   FROM unified.shopify_unified
   WHERE order_date BETWEEN DATE_TRUNC(@window_start, MONTH) AND @window_end
     AND NOT is_cancelled
@@ -24,9 +24,9 @@ SELECT
   country_code,
   region_code,
   COUNT(*) AS orders,
-  COALESCE(SUM(total_price), 0) AS revenue,
+  COALESCE(SUM(order_revenue), 0) AS revenue,
   COUNT(DISTINCT customer_key) AS customers,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), @currency_places) AS aov
+  ROUND(SAFE_DIVIDE(CAST(SUM(order_revenue) AS NUMERIC), CAST(COUNTIF(order_revenue IS NOT NULL) AS NUMERIC)), @currency_places) AS aov
 FROM orders
 GROUP BY month, country_code, region_code

@@ -19,21 +19,22 @@ SELECT
   order_date AS date,
   COUNT(*) AS orders,
   COUNTIF(total_price IS NULL) AS orders_missing_value,
-  COALESCE(SUM(total_price), 0) AS gross_revenue,
+  COALESCE(SUM(order_revenue), 0) AS gross_revenue,
   COALESCE(SUM(total_discounts), 0) AS discounts,
   COALESCE(SUM(refunded_amount), 0) AS refunds,
-  COALESCE(SUM(total_price), 0) - COALESCE(SUM(refunded_amount), 0) AS net_revenue,
+  COALESCE(SUM(order_revenue), 0) - COALESCE(SUM(refunded_amount), 0) AS net_revenue,
   COALESCE(SUM(shipping_price), 0) AS shipping,
   COALESCE(SUM(total_tax), 0) AS taxes,
   SUM(units) AS units,
-  -- AOV over the orders that carry a value, so that a missing total does not drag it down. Money ÷ count as
-  -- NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(SUM(total_price) AS NUMERIC), CAST(COUNTIF(total_price IS NOT NULL) AS NUMERIC)), @currency_places) AS aov,
+  -- AOV over the orders that carry a value, so that a missing total does not drag it down (an order of gift cards
+  -- only carries one: no revenue). Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as
+  -- on BigQuery.
+  ROUND(SAFE_DIVIDE(CAST(SUM(order_revenue) AS NUMERIC), CAST(COUNTIF(order_revenue IS NOT NULL) AS NUMERIC)), @currency_places) AS aov,
   COUNTIF(is_first_order) AS new_customers,
   COUNT(DISTINCT IF(is_returning_customer, customer_key, NULL)) AS returning_customers,
   COUNTIF(customer_order_number IS NULL) AS orders_without_customer,
-  COALESCE(SUM(IF(is_first_order, total_price, 0)), 0) AS new_customer_revenue,
-  COALESCE(SUM(IF(is_returning_customer, total_price, 0)), 0) AS returning_customer_revenue,
+  COALESCE(SUM(IF(is_first_order, order_revenue, 0)), 0) AS new_customer_revenue,
+  COALESCE(SUM(IF(is_returning_customer, order_revenue, 0)), 0) AS returning_customer_revenue,
   COUNTIF(refunded_amount > 0) AS refunded_orders,
   CAST(
     ROUND(

@@ -52,7 +52,11 @@ line_items AS (
     TRIM(JSON_VALUE(line_item, '$.title')) AS product_title,
     SAFE_CAST(JSON_VALUE(line_item, '$.quantity') AS INT64) AS quantity,
     SAFE_CAST(JSON_VALUE(line_item, '$.price') AS NUMERIC) AS unit_price,
-    COALESCE(SAFE_CAST(JSON_VALUE(line_item, '$.total_discount') AS NUMERIC), 0) AS line_discount
+    COALESCE(SAFE_CAST(JSON_VALUE(line_item, '$.total_discount') AS NUMERIC), 0) AS line_discount,
+    -- A gift card sold (Shopify's line item gift_card, isGiftCard in its GraphQL API) is money owed, not a sale,
+    -- until it is spent: unified.shopify_unified leaves it out of the order's revenue. Absent (a file drop, whose
+    -- export does not say) is no gift card.
+    COALESCE(SAFE_CAST(JSON_VALUE(line_item, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
   FROM orders
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.line_items)) AS line_item
 )
@@ -70,6 +74,7 @@ SELECT
   line_items.unit_price,
   line_items.line_discount,
   line_items.unit_price * line_items.quantity - line_items.line_discount AS line_revenue,
+  line_items.is_gift_card,
   line_items.is_cancelled
 FROM line_items
 LEFT JOIN product_skus ON product_skus.sku = line_items.sku

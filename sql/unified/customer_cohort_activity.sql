@@ -16,7 +16,7 @@ orders AS (
     customer_key,
     DATE_TRUNC(customer_first_order_date, MONTH) AS cohort_month,
     DATE_TRUNC(order_date, MONTH) AS order_month,
-    total_price
+    order_revenue
   FROM unified.shopify_unified
   WHERE order_date BETWEEN @window_start AND @window_end
     AND NOT is_cancelled
@@ -28,6 +28,6 @@ SELECT
   cohort_month,
   COUNT(DISTINCT customer_key) AS active_customers,
   COUNT(*) AS orders,
-  COALESCE(SUM(total_price), 0) AS revenue
+  COALESCE(SUM(order_revenue), 0) AS revenue
 FROM orders
 GROUP BY order_month, cohort_month

@@ -16,7 +16,7 @@ ads AS (
 ),
 
 orders AS (
-  SELECT order_date, channel, total_price, is_first_order
+  SELECT order_date, channel, order_revenue, is_first_order
   FROM unified.shopify_unified
   WHERE order_date BETWEEN @window_start AND @window_end
     AND NOT is_cancelled
@@ -41,9 +41,9 @@ attributed_days AS (
     channel,
     COUNT(*) AS attributed_orders,
     COUNTIF(is_first_order) AS attributed_new_customers,
-    COALESCE(SUM(total_price), 0) AS attributed_revenue,
+    COALESCE(SUM(order_revenue), 0) AS attributed_revenue,
     -- The attributed first orders' revenue, by the same definition as attributed_revenue: new-customer ROAS.
-    COALESCE(SUM(IF(is_first_order, total_price, 0)), 0) AS attributed_new_customer_revenue
+    COALESCE(SUM(IF(is_first_order, order_revenue, 0)), 0) AS attributed_new_customer_revenue
   FROM orders
   GROUP BY order_date, channel
 ),

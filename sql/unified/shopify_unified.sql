@@ -1,4 +1,4 @@
--- grain: one row per order, with customer key, line totals, refunds, UTM, first-order flags
+-- grain: one row per order, with customer key, line totals, revenue (gift cards sold aside), refunds, UTM, first-order flags
 -- key: order_id
 -- not null: channel, is_cancelled
 -- partition: order_date (day)
@@ -25,7 +25,8 @@ line_item_totals AS (
     COUNT(*) AS line_items,
     -- INT64 on both engines: DuckDB's SUM of INT64 is a 128-bit integer, which it stores and reads far slower.
     CAST(SUM(quantity) AS INT64) AS units,
-    SUM(line_revenue) AS line_revenue
+    SUM(line_revenue) AS line_revenue,
+    SUM(IF(is_gift_card, line_revenue, 0)) AS gift_card_sales
   FROM staging.stg_shopify_line_items
   WHERE order_date BETWEEN @window_start AND @window_end
   GROUP BY order_id
@@ -88,6 +89,11 @@ SELECT
   orders_in_window.total_tax,
   orders_in_window.shipping_price,
   orders_in_window.total_price,
+  COALESCE(line_item_totals.gift_card_sales, 0) AS gift_card_sales,
+  -- What the order sold: Shopify's total less the gift cards in it. A gift card sold is money the shop owes until
+  -- it is spent, and the order that spends it counts in full, as Shopify's sales reports count them: with the
+  -- gift card in both, a $50 card bought and spent was $100 of revenue. Every revenue figure sums this column.
+  orders_in_window.total_price - COALESCE(line_item_totals.gift_card_sales, 0) AS order_revenue,
   COALESCE(refund_totals.refunded_amount, 0) AS refunded_amount,
   refund_totals.first_refund_date,
   orders_in_window.utm_source,

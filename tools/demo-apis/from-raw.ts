@@ -72,6 +72,7 @@ export function orderNode(row: Raw): ShopifyOrderNode {
         sku: text(line.sku),
         title: String(line.title ?? ""),
         quantity: Number(line.quantity ?? 0),
+        isGiftCard: line.gift_card === true,
         product: line.product_id ? { id: `gid://shopify/Product/${String(line.product_id)}` } : null,
         variant: line.variant_id ? { id: `gid://shopify/ProductVariant/${String(line.variant_id)}` } : null,
         originalUnitPriceSet: money(line.price, currency),

@@ -87,6 +87,8 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
         quantity: line.quantity,
         price: amount(line.originalUnitPriceSet),
         total_discount: amount(line.totalDiscountSet) ?? "0.00",
+        // Airbyte's name for it (the REST line item's gift_card): staging reads the one name.
+        gift_card: line.isGiftCard === true,
       })),
     ),
     refunds: JSON.stringify(

@@ -16,7 +16,8 @@ export const MONEY = "shopMoney { amount currencyCode }";
 export const ORDER_LINE_ITEMS_PAGE = 10;
 // status: only a successful refund transaction returned money (stg_shopify_refunds).
 const TRANSACTION_FIELDS = `kind status amountSet { ${MONEY} }`;
-const LINE_ITEM_FIELDS = `id sku title quantity product { id } variant { id }
+// isGiftCard: a gift card sold is no sale until it is spent (sql/unified/shopify_unified.sql).
+const LINE_ITEM_FIELDS = `id sku title quantity isGiftCard product { id } variant { id }
           originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
 
 /**

@@ -100,6 +100,8 @@ export interface ShopifyOrderNode {
       sku: string | null;
       title: string;
       quantity: number;
+      /** Whether the line sold a gift card (LineItem.isGiftCard, API 2024-04 on). */
+      isGiftCard?: boolean | null;
       product: { id: string } | null;
       variant: { id: string } | null;
       originalUnitPriceSet: Money | null;
