@@ -68,3 +68,24 @@ export function recordingIo(now = new Date("2026-11-22T11:00:00Z")) {
     },
   };
 }
+
+/**
+ * An ApiIo on the real fetch whose clock moves by each wait, as real time would (requests take no time on it): for
+ * a deadline, `elapsedMs` is how far the waits took the client.
+ */
+export function clockedIo(start = new Date("2026-11-22T11:00:00Z")) {
+  let clock = start.getTime();
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    elapsedMs: () => clock - start.getTime(),
+    io: {
+      fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, init),
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+      now: () => new Date(clock),
+    },
+  };
+}

@@ -42,8 +42,7 @@ export const metaConnector: Connector = {
     const api = new MetaApi(
       { ...settings, accessToken },
       context.io,
-      retryPolicy(context.settings),
-      context.deadline,
+      retryPolicy(context.settings, context.deadline),
     );
     const accounts = settings.accountIds.map((configured) => configured.replace(/^act_/, ""));
     return pullAdAccounts(context, "facebook_ads", accounts, settings.lookbackDays, async (account, range) =>

@@ -55,7 +55,7 @@ export const googleAdsConnector: Connector = {
     const api = new GoogleAdsApi(
       { ...settings, developerToken, oauth },
       context.io,
-      retryPolicy(context.settings),
+      retryPolicy(context.settings, context.deadline),
     );
     return pullAdAccounts(
       context,

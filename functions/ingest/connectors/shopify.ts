@@ -246,7 +246,7 @@ export const shopifyConnector: Connector = {
     const api = new ShopifyApi(
       { ...settings, shopDomain: shopDomainOf(settings), credentials },
       context.io,
-      retryPolicy(context.settings),
+      retryPolicy(context.settings, context.deadline),
       context.log,
     );
     const state = await readState<ShopifyState>(context.bucket, "shopify");

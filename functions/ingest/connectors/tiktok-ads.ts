@@ -29,7 +29,11 @@ export const tiktokConnector: Connector = {
   async run(context) {
     const settings = context.settings.tiktok_ads;
     const accessToken = await requireSecret(context, "tiktok_ads", "tiktokAccessToken");
-    const api = new TikTokApi({ ...settings, accessToken }, context.io, retryPolicy(context.settings));
+    const api = new TikTokApi(
+      { ...settings, accessToken },
+      context.io,
+      retryPolicy(context.settings, context.deadline),
+    );
     return pullAdAccounts(
       context,
       "tiktok_ads",

@@ -33,6 +33,11 @@ export async function optionalSecret(
   return (await context.secrets.get(name)) || undefined;
 }
 
-export function retryPolicy(settings: ConnectorSettings): RetryPolicy {
-  return { maxAttempts: settings.retry.maxAttempts, maxDelayMs: settings.retry.maxDelaySeconds * 1000 };
+/** The settings' retries; with `deadline` (a connector's, on the io clock) no wait of the client ends after it. */
+export function retryPolicy(settings: ConnectorSettings, deadline?: Date): RetryPolicy {
+  return {
+    maxAttempts: settings.retry.maxAttempts,
+    maxDelayMs: settings.retry.maxDelaySeconds * 1000,
+    ...(deadline ? { deadline } : {}),
+  };
 }

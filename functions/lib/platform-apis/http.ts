@@ -1,7 +1,10 @@
 // The one HTTP layer under every platform API client: retries what a retry can fix (429 with its Retry-After,
 // 408 and 5xx with capped exponential backoff, connection failures), a bounded number of times, waiting through
-// an injected sleep so that tests are instant and deterministic. What the response means (an expired token, a
-// GraphQL throttle, a TikTok error code) is for each platform's client to say.
+// an injected sleep so that tests are instant and deterministic. A policy's deadline bounds every wait, here and in
+// the clients' own (sleepBeforeDeadline): a Cloud Function killed at its timeout mid-wait lands nothing and says
+// nothing, so a wait that would end after the deadline is not begun and the request fails at once, saying so. What
+// the response means (an expired token, a GraphQL throttle, a TikTok error code) is for each platform's client to
+// say.
 import type { SourceName } from "../../shared/raw-schemas.ts";
 
 export interface ApiIo {
@@ -18,6 +21,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** First backoff; doubled each attempt. */
   baseDelayMs?: number;
+  /**
+   * The instant (on io's clock) by which every wait must have ended, so that the caller, a Cloud Function, still
+   * finishes and reports within its timeout (ingest's connectorDeadline). No deadline, no such limit.
+   */
+  deadline?: Date;
 }
 
 export const DEFAULT_IO: ApiIo = {
@@ -74,7 +82,43 @@ export interface AskedWait {
 }
 
 /** "30 s", "2.5 s": a wait in seconds, for messages. */
-const inSeconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+export const inSeconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** The policy's deadline when a wait of `ms` from now would end after it; undefined when it ends in time or there is none. */
+export function pastDeadline(io: ApiIo, policy: RetryPolicy, ms: number): Date | undefined {
+  const { deadline } = policy;
+  return deadline && io.now().getTime() + ms > deadline.getTime() ? deadline : undefined;
+}
+
+/** "<deadline>, the time by which ingest must stop waiting …", for the messages of waits not begun. */
+export function stopWaitingAt(deadline: Date): string {
+  return `${deadline.toISOString()}, the time by which ingest must stop waiting to finish within its function's timeout`;
+}
+
+/**
+ * Sleeps `ms`, unless that wait would end after the policy's deadline: then fails at once with a PlatformApiError
+ * saying what was waited for (`explain`: a string, followed by the wait and the deadline; or a function given those
+ * words). Sleeping into the function's timeout would end the run with nothing landed and nothing said.
+ */
+export async function sleepBeforeDeadline(
+  source: SourceName,
+  io: ApiIo,
+  policy: RetryPolicy,
+  ms: number,
+  explain: string | ((wait: string) => string),
+  status?: number,
+): Promise<void> {
+  const deadline = pastDeadline(io, policy, ms);
+  if (deadline) {
+    const wait = `a wait of ${inSeconds(ms)} would end after ${stopWaitingAt(deadline)}`;
+    throw new PlatformApiError(
+      source,
+      typeof explain === "string" ? `${explain}; ${wait}` : explain(wait),
+      status,
+    );
+  }
+  await io.sleep(ms);
+}
 
 export interface SentRequest {
   response: Response;
@@ -86,7 +130,8 @@ export interface SentRequest {
  * Sends a request, retrying 408/429/5xx and network failures; returns the first other response (2xx or 4xx,
  * for the caller to read), or throws PlatformApiError once the attempts are spent. `askedWait` reads the wait a
  * retried answer's body asks for, which is followed (before any Retry-After); one longer than maxDelayMs fails at
- * once, saying when to try again, since asking sooner would only be refused again.
+ * once, saying when to try again, since asking sooner would only be refused again. So does a wait (asked for, or
+ * a backoff) that would end after the policy's deadline.
  */
 export async function sendWithRetry(
   source: SourceName,
@@ -104,7 +149,14 @@ export async function sendWithRetry(
       response = await io.fetch(url, init);
     } catch (error) {
       lastProblem = `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
-      if (attempt < policy.maxAttempts) await io.sleep(backoffMs(attempt, policy));
+      if (attempt < policy.maxAttempts)
+        await sleepBeforeDeadline(
+          source,
+          io,
+          policy,
+          backoffMs(attempt, policy),
+          `${describe}: ${lastProblem} at attempt ${attempt} of ${policy.maxAttempts}`,
+        );
       continue;
     }
     if (!RETRIED_STATUS.has(response.status)) return { response, attempts: attempt };
@@ -118,8 +170,24 @@ export async function sendWithRetry(
       );
     const hinted = asked?.ms ?? retryAfterMs(response.headers.get("retry-after"), io.now());
     if (!response.bodyUsed) await response.body?.cancel();
-    if (attempt < policy.maxAttempts)
-      await io.sleep(Math.min(policy.maxDelayMs, hinted ?? backoffMs(attempt, policy)));
+    if (attempt >= policy.maxAttempts) continue;
+    // A wait the platform asks for is the earliest it will answer: one that ends after the deadline is not begun,
+    // even when the cap would cut it (asking sooner would only be refused again).
+    const beyond = hinted === undefined ? undefined : pastDeadline(io, policy, hinted);
+    if (hinted !== undefined && beyond)
+      throw new PlatformApiError(
+        source,
+        `${describe}: ${lastProblem}, and ${asked ? asked.platform : "its Retry-After"} asks to wait ${inSeconds(hinted)} before the next request: that would end after ${stopWaitingAt(beyond)}; it may be asked again after ${new Date(io.now().getTime() + hinted).toISOString()}`,
+        response.status,
+      );
+    await sleepBeforeDeadline(
+      source,
+      io,
+      policy,
+      Math.min(policy.maxDelayMs, hinted ?? backoffMs(attempt, policy)),
+      `${describe}: ${lastProblem} at attempt ${attempt} of ${policy.maxAttempts}`,
+      response.status,
+    );
   }
   throw new PlatformApiError(
     source,

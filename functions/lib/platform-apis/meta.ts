@@ -7,15 +7,20 @@
 // x-business-use-case-usage, x-ad-account-usage) slow the client down before Meta blocks it; errors 190 and 102
 // are an expired or revoked token, errors 10 and 200–299 a permission the token lacks; the rate-limit codes (4, 17,
 // 32, 613, 80000–80014) wait and try again; a synchronous request that timed out is asked again as an asynchronous
-// report run, as Meta advises, polled until it completes or its caller's deadline comes.
+// report run, as Meta advises, polled until it completes or its caller's deadline comes. No wait ends after the retry
+// policy's deadline: a rate limit Meta expects to last past it fails at once, naming the account and Meta's estimate.
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
   type ApiIo,
+  inSeconds,
+  pastDeadline,
   PlatformApiError,
   PlatformAuthError,
   readJson,
   type RetryPolicy,
   sendWithRetry,
+  sleepBeforeDeadline,
+  stopWaitingAt,
 } from "./http.ts";
 
 export const GRAPH_URL = "https://graph.facebook.com";
@@ -177,19 +182,28 @@ export function metaPermissionMessage(error: GraphError): string {
   return `give Meta access: the token may not read this ad account's insights (error ${error.code ?? "?"}: ${error.message ?? "no message"}); in Business Manager assign each ad account of connectors.facebook_ads.accountIds to the system user, generate its token with ads_read and put it in the metaAccessToken secret`;
 }
 
+/** "error 17/2446079: User request limit reached", for messages. */
+const graphErrorWords = (error: GraphError) =>
+  `error ${error.code ?? "?"}${error.error_subcode ? `/${error.error_subcode}` : ""}: ${error.message ?? "no message"}`;
+
 export class MetaApi {
   /** Every wait the usage headers asked for, in ms. */
   readonly usageWaitsMs: number[] = [];
+  /**
+   * The pause the last answer's usage headers (or rate limit) ask for before the next request, and why: taken just
+   * before that request, so that none is waited out after the last one.
+   */
+  private pendingPause: { ms: number; reason: string } | undefined;
 
   /**
-   * `deadline` (on io's clock): a report run still running when the next poll's wait would end after it is given
-   * up, so that the caller (a Cloud Function with a timeout) has the time to say so; no deadline, no such limit.
+   * The retry policy's deadline (on io's clock) bounds every wait: a report run still running, a rate limit or a
+   * usage pause that would end after it is given up, so that the caller (a Cloud Function with a timeout) has the
+   * time to say so; no deadline, no such limit.
    */
   constructor(
     private readonly settings: MetaApiSettings,
     private readonly io: ApiIo,
     private readonly retry: RetryPolicy,
-    private readonly deadline?: Date,
   ) {}
 
   private url(path: string, params: Record<string, string>): string {
@@ -213,11 +227,11 @@ export class MetaApi {
     const account = actId(accountId);
     const reportRun = async () => {
       const runId = await this.startReportRun(account, params, `${since}..${until}`);
-      return this.allPages<MetaInsightRow>(this.url(`${runId}/insights`, { limit: params.limit }));
+      return this.allPages<MetaInsightRow>(this.url(`${runId}/insights`, { limit: params.limit }), account);
     };
     if (days > this.settings.asyncAboveDays) return reportRun();
     try {
-      return await this.allPages<MetaInsightRow>(this.url(`${account}/insights`, params));
+      return await this.allPages<MetaInsightRow>(this.url(`${account}/insights`, params), account);
     } catch (error) {
       // An account with many ads can be too much for a synchronous answer whatever the range: Meta says to use
       // a report run, which has the time to finish.
@@ -228,19 +242,21 @@ export class MetaApi {
 
   /** The account's own daily totals for [since, until] (level=account, time_increment=1), by day. */
   async accountDailyTotals(accountId: string, since: string, until: string): Promise<DailyTotals> {
+    const account = actId(accountId);
     const rows = await this.allPages<{
       date_start: string;
       spend?: string;
       impressions?: string;
       clicks?: string;
     }>(
-      this.url(`${actId(accountId)}/insights`, {
+      this.url(`${account}/insights`, {
         level: "account",
         time_increment: "1",
         time_range: JSON.stringify({ since, until }),
         fields: "spend,impressions,clicks",
         limit: String(this.settings.pageSize),
       }),
+      account,
     );
     const totals: DailyTotals = new Map();
     for (const row of rows)
@@ -257,7 +273,8 @@ export class MetaApi {
    * (`timezone_name` of the ad account node).
    */
   async accountTimeZone(accountId: string): Promise<string> {
-    const node = (await this.call(this.url(actId(accountId), { fields: "timezone_name" }), "GET")) as {
+    const account = actId(accountId);
+    const node = (await this.call(this.url(account, { fields: "timezone_name" }), "GET", account)) as {
       timezone_name?: unknown;
     };
     if (typeof node.timezone_name !== "string" || node.timezone_name === "")
@@ -270,13 +287,13 @@ export class MetaApi {
     params: Record<string, string>,
     range: string,
   ): Promise<string> {
-    const started = (await this.call(this.url(`${account}/insights`, params), "POST")) as {
+    const started = (await this.call(this.url(`${account}/insights`, params), "POST", account)) as {
       report_run_id?: string;
     };
     const runId = started.report_run_id;
     if (!runId) throw new PlatformApiError("facebook_ads", "Meta did not return a report_run_id");
     for (let poll = 1; ; poll += 1) {
-      const status = (await this.call(this.url(runId, {}), "GET")) as {
+      const status = (await this.call(this.url(runId, {}), "GET", account)) as {
         async_status?: string;
         async_percent_completion?: number;
       };
@@ -288,30 +305,34 @@ export class MetaApi {
         );
       if (poll >= 60)
         throw new PlatformApiError("facebook_ads", `Meta's report run ${runId} did not finish in 60 polls`);
-      const wait = Math.min(this.retry.maxDelayMs, 2000 * Math.min(poll, 5));
-      if (this.deadline && this.io.now().getTime() + wait > this.deadline.getTime())
-        throw new PlatformApiError(
-          "facebook_ads",
-          `Meta's report run ${runId} of ${account} for ${range} was still running ("${status.async_status ?? "no status"}", ${status.async_percent_completion ?? "?"} % done) after ${poll} polls, and ingest must stop waiting by ${this.deadline.toISOString()} to finish within its function's timeout`,
-        );
-      await this.io.sleep(wait);
+      await sleepBeforeDeadline(
+        "facebook_ads",
+        this.io,
+        this.retry,
+        Math.min(this.retry.maxDelayMs, 2000 * Math.min(poll, 5)),
+        `Meta's report run ${runId} of ${account} for ${range} was still running ("${status.async_status ?? "no status"}", ${status.async_percent_completion ?? "?"} % done) after ${poll} polls`,
+      );
     }
   }
 
-  private async allPages<Row>(first: string): Promise<Row[]> {
+  private async allPages<Row>(first: string, account: string): Promise<Row[]> {
     const rows: Row[] = [];
     let next: string | undefined = first;
     while (next) {
-      const page = (await this.call(next, "GET")) as InsightsPage<Row>;
+      const page = (await this.call(next, "GET", account)) as InsightsPage<Row>;
       rows.push(...(page.data ?? []));
       next = page.data?.length ? page.paging?.next : undefined;
     }
     return rows;
   }
 
-  /** One Graph call: usage-header pacing, rate-limit codes retried, errors 190 and 102 as an auth error. */
-  private async call(url: string, method: "GET" | "POST"): Promise<unknown> {
+  /**
+   * One Graph call for `account` (act_<id>, for messages): usage-header pacing, rate-limit codes retried, errors 190
+   * and 102 as an auth error.
+   */
+  private async call(url: string, method: "GET" | "POST", account: string): Promise<unknown> {
     for (let attempt = 1; ; attempt += 1) {
+      await this.pauseIfAsked(account);
       const { response } = await sendWithRetry(
         "facebook_ads",
         this.io,
@@ -323,7 +344,12 @@ export class MetaApi {
       const body = (await readJson("facebook_ads", response, "Meta insights")) as InsightsPage<unknown>;
       const usage = usageOf(response.headers);
       if (response.ok && !body.error) {
-        if (usage.percent >= this.settings.usageThrottlePercent) await this.pause(usage, usage.percent);
+        if (usage.percent >= this.settings.usageThrottlePercent)
+          this.pauseBeforeNext(
+            usage,
+            usage.percent,
+            `Meta's usage headers report ${usage.percent} % of a rate limit used (usageThrottlePercent ${this.settings.usageThrottlePercent})`,
+          );
         return body;
       }
       const error = body.error ?? {};
@@ -337,9 +363,16 @@ export class MetaApi {
           `Meta insights timed out: error ${error.code ?? "?"}/${error.error_subcode}: ${error.message ?? "no message"}`,
           response.status,
         );
-      if (isRateLimit(error.code) && attempt < this.retry.maxAttempts) {
-        await this.pause(usage, 100);
-        continue;
+      if (isRateLimit(error.code)) {
+        this.refuseRegainPastReach(account, error, usage.regainMinutes, attempt);
+        if (attempt < this.retry.maxAttempts) {
+          this.pauseBeforeNext(
+            usage,
+            100,
+            `Meta answered a rate limit (${graphErrorWords(error)})${usage.regainMinutes > 0 ? "" : " without estimating when access comes back"}`,
+          );
+          continue;
+        }
       }
       throw new PlatformApiError(
         "facebook_ads",
@@ -349,15 +382,60 @@ export class MetaApi {
     }
   }
 
-  /** Waits as long as Meta says access needs to come back, else longer the nearer the budget is to full. */
-  private async pause(usage: { regainMinutes: number }, percent: number): Promise<void> {
+  /**
+   * A rate limit Meta expects to last (estimated_time_to_regain_access) past the time the run may still wait, the
+   * deadline or what the retries left can wait, fails at once: waiting the cap and asking again would only be
+   * refused, and sleeping into the function's timeout would land nothing and say nothing.
+   */
+  private refuseRegainPastReach(
+    account: string,
+    error: GraphError,
+    regainMinutes: number,
+    attempt: number,
+  ): void {
+    if (regainMinutes <= 0) return;
+    const regainMs = regainMinutes * 60_000;
+    const retriesLeft = this.retry.maxAttempts - attempt;
+    const deadline = pastDeadline(this.io, this.retry, regainMs);
+    const why = deadline
+      ? `that is after ${stopWaitingAt(deadline)}`
+      : retriesLeft === 0
+        ? `the ${this.retry.maxAttempts} attempts of connectors.retry.maxAttempts are spent`
+        : regainMs > retriesLeft * this.retry.maxDelayMs
+          ? `later than the ${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left can wait (at most ${inSeconds(this.retry.maxDelayMs)} each, connectors.retry.maxDelaySeconds)`
+          : undefined;
+    if (!why) return;
+    const regainAt = new Date(this.io.now().getTime() + regainMs).toISOString();
+    throw new PlatformApiError(
+      "facebook_ads",
+      `Meta rate-limited ad account ${account} (${graphErrorWords(error)}) and expects access back in ${regainMinutes} minute${regainMinutes === 1 ? "" : "s"} (estimated_time_to_regain_access), at ${regainAt}: ${why}; nothing more was asked, the next run tries again`,
+    );
+  }
+
+  /** Sets the pause before the next request: as long as Meta says access needs to come back, else longer the nearer the budget is to full. */
+  private pauseBeforeNext(usage: { regainMinutes: number }, percent: number, reason: string): void {
     const wanted =
       usage.regainMinutes > 0
         ? usage.regainMinutes * 60_000
         : Math.round((percent / 100) * this.retry.maxDelayMs);
-    const wait = Math.min(this.retry.maxDelayMs, Math.max(1000, wanted));
-    this.usageWaitsMs.push(wait);
-    await this.io.sleep(wait);
+    const ms = Math.min(this.retry.maxDelayMs, Math.max(1000, wanted));
+    this.pendingPause = { ms, reason };
+  }
+
+  /** Takes the pause an earlier answer asked for, unless it would end after the deadline: then fails, saying why. */
+  private async pauseIfAsked(account: string): Promise<void> {
+    const pause = this.pendingPause;
+    if (!pause) return;
+    this.pendingPause = undefined;
+    await sleepBeforeDeadline(
+      "facebook_ads",
+      this.io,
+      this.retry,
+      pause.ms,
+      (wait) =>
+        `${pause.reason}, and the client pauses before its next request for ad account ${account}: ${wait}; nothing more was asked, the next run tries again`,
+    );
+    this.usageWaitsMs.push(pause.ms);
   }
 }
 

@@ -4,8 +4,16 @@
 // `__parentId` (anywhere in the file since API version 2026-01, not just below its parent). The regroupers turn
 // those lines back into the nodes the paged queries answer (orders with their line items and refund transactions,
 // products with their variants, customers as they are), so the connector lands the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
-// left running is resumed when it is the same query, else cancelled before a fresh one starts.
-import { type ApiIo, PlatformApiError, type RetryPolicy, sendWithRetry } from "./http.ts";
+// left running is resumed when it is the same query, else cancelled before a fresh one starts. Polling stops at the
+// run's bulkMaxPolls or at the retry policy's deadline, whichever comes first: the operation runs on at Shopify, and
+// the next run polls it again.
+import {
+  type ApiIo,
+  PlatformApiError,
+  type RetryPolicy,
+  sendWithRetry,
+  sleepBeforeDeadline,
+} from "./http.ts";
 import { CUSTOMER_FIELDS, MONEY, ORDER_FIELDS } from "./shopify-queries.ts";
 import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
 
@@ -77,6 +85,9 @@ export const BULK_CANCEL_MUTATION = `mutation BulkCancel($id: ID!) {
     userErrors { field message }
   }
 }`;
+
+/** " after 3 polls", " after 1 poll", nothing before the first, for messages. */
+const afterPolls = (polls: number) => (polls === 0 ? "" : ` after ${polls} poll${polls === 1 ? "" : "s"}`);
 
 /** Statuses of an operation that still holds the shop's one bulk query slot. */
 const BULK_BUSY = new Set(["CREATED", "RUNNING", "CANCELING"]);
@@ -245,26 +256,37 @@ export class ShopifyBulkOperations {
    * The result file's lines of `query` run as a bulk operation: started (or, when an earlier run left the same
    * query running, resumed; any other running operation is cancelled first), polled every `pollMs` (the injected
    * sleep) until COMPLETED, then streamed. A FAILED (or canceled, expired) operation, or one still running after
-   * `maxPolls`, is an error naming the operation and Shopify's errorCode. No lines when it matched nothing.
+   * `maxPolls`, or when the next poll's wait would end after the retry policy's deadline, is an error naming the
+   * operation and Shopify's errorCode. No lines when it matched nothing.
    */
   async *lines(query: string, pollMs: number, maxPolls: number): AsyncGenerator<string> {
     this.pollsLeft ??= maxPolls;
     const current = await this.current(BULK_CURRENT_QUERY);
     let operationId: string;
+    /** The operation's status as last answered, for the message of a poll not waited for. */
+    let lastStatus: string;
     if (
       current &&
       (current.status === "CREATED" || current.status === "RUNNING") &&
       current.query === query
     ) {
       operationId = current.id;
+      lastStatus = current.status;
       this.events.push(`resumed ${current.id}`);
     } else {
       if (current && BULK_BUSY.has(current.status)) await this.cancel(current, pollMs, maxPolls);
-      operationId = await this.start(query);
+      ({ id: operationId, status: lastStatus } = await this.start(query));
     }
     let status: BulkOperationStatus | null;
     for (let poll = 1; ; poll += 1) {
-      await this.io.sleep(pollMs);
+      await sleepBeforeDeadline(
+        "shopify",
+        this.io,
+        this.retry,
+        pollMs,
+        (wait) =>
+          `Shopify bulk operation ${operationId} was still ${lastStatus}${afterPolls(poll - 1)}; before the next poll, ${wait}: nothing was landed, the next run polls it again`,
+      );
       this.pollsLeft -= 1;
       status = await this.current(BULK_STATUS_QUERY);
       if (!status || status.id !== operationId)
@@ -273,6 +295,7 @@ export class ShopifyBulkOperations {
           `Shopify bulk operation ${operationId} is no longer the shop's current one (another app started one?)`,
         );
       if (status.status === "COMPLETED") break;
+      lastStatus = status.status;
       if (status.status !== "CREATED" && status.status !== "RUNNING")
         throw new PlatformApiError(
           "shopify",
@@ -303,7 +326,7 @@ export class ShopifyBulkOperations {
       .currentBulkOperation;
   }
 
-  private async start(query: string): Promise<string> {
+  private async start(query: string): Promise<{ id: string; status: string }> {
     const started = await this.request<{
       bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: UserErrors };
     }>(BULK_RUN_MUTATION, { query });
@@ -313,7 +336,7 @@ export class ShopifyBulkOperations {
         "shopify",
         `Shopify refused the bulk operation: ${userErrors.map((error) => error.message).join("; ") || "no operation returned"}`,
       );
-    return bulkOperation.id;
+    return bulkOperation;
   }
 
   /** Cancels another run's operation and waits until it has let go of the shop's bulk slot. */
@@ -330,8 +353,15 @@ export class ShopifyBulkOperations {
         );
     }
     this.events.push(`cancelled ${operation.id}`);
-    while ((this.pollsLeft ?? 0) > 0) {
-      await this.io.sleep(pollMs);
+    for (let poll = 1; (this.pollsLeft ?? 0) > 0; poll += 1) {
+      await sleepBeforeDeadline(
+        "shopify",
+        this.io,
+        this.retry,
+        pollMs,
+        (wait) =>
+          `Shopify bulk operation ${operation.id}, left running by an earlier run, was cancelled but had not let go of the shop's bulk query${afterPolls(poll - 1)}; before the next poll, ${wait}: nothing was landed, the next run tries again`,
+      );
       this.pollsLeft = (this.pollsLeft ?? 0) - 1;
       const status = await this.current(BULK_STATUS_QUERY);
       if (!status || status.id !== operation.id || !BULK_BUSY.has(status.status)) return;

@@ -16,7 +16,14 @@ import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
-import { type ApiIo, PlatformApiError, PlatformAuthError, type RetryPolicy, sendWithRetry } from "./http.ts";
+import {
+  type ApiIo,
+  PlatformApiError,
+  PlatformAuthError,
+  type RetryPolicy,
+  sendWithRetry,
+  sleepBeforeDeadline,
+} from "./http.ts";
 import { type ClientCredentials, parseClientCredentials, requestToken } from "./oauth.ts";
 import { affordablePageSize, QueryCostExceeded } from "./shopify-cost-limit.ts";
 import {
@@ -489,8 +496,15 @@ export class ShopifyApi {
     for (let attempt = 1; ; attempt += 1) {
       const wait = throttleWaitMs(this.lastThrottle, this.lastCost);
       if (wait > 0) {
+        const bucket = this.lastThrottle;
+        await sleepBeforeDeadline(
+          "shopify",
+          this.io,
+          this.retry,
+          Math.min(wait, this.retry.maxDelayMs),
+          `Shopify's query cost bucket held ${bucket?.currentlyAvailable ?? "?"} points, refilling ${bucket?.restoreRate ?? "?"} a second, and the next query costs about ${this.lastCost}`,
+        );
         this.throttleWaitsMs.push(wait);
-        await this.io.sleep(Math.min(wait, this.retry.maxDelayMs));
       }
       const client = await this.adminClient();
       const answer = (await client.request(query, { variables })) as GraphQlAnswer<Data>;
@@ -522,7 +536,14 @@ export class ShopifyApi {
         // The bucket was emptier than the last answer said (another app shares it): wait for this query's cost.
         this.lastThrottle = cost?.throttleStatus ?? this.lastThrottle;
         if (this.lastCost === 0) this.lastCost = cost?.requestedQueryCost ?? 100;
-        if (throttleWaitMs(this.lastThrottle, this.lastCost) === 0) await this.io.sleep(1000);
+        if (throttleWaitMs(this.lastThrottle, this.lastCost) === 0)
+          await sleepBeforeDeadline(
+            "shopify",
+            this.io,
+            this.retry,
+            1000,
+            "Shopify answered THROTTLED though its cost bucket looked full enough",
+          );
         continue;
       }
       const detail =

@@ -13,6 +13,7 @@ import {
   readJson,
   type RetryPolicy,
   sendWithRetry,
+  sleepBeforeDeadline,
 } from "./http.ts";
 
 export const TIKTOK_URL = "https://business-api.tiktok.com";
@@ -210,7 +211,13 @@ export class TikTokApi {
           `give TikTok access: the Business API refused the advertiser (code ${code}: ${body.message ?? "no message"}); check connectors.tiktok_ads.advertiserIds, and that the user who authorised the app has access to each advertiser in Business Center, then authorise the app again with the Reporting permission and put the new token in the tiktokAccessToken secret`,
         );
       if ((RATE_LIMIT_CODES.has(code) || SERVER_CODES(code)) && attempt < this.retry.maxAttempts) {
-        await this.io.sleep(Math.min(this.retry.maxDelayMs, 1000 * 2 ** (attempt - 1)));
+        await sleepBeforeDeadline(
+          "tiktok_ads",
+          this.io,
+          this.retry,
+          Math.min(this.retry.maxDelayMs, 1000 * 2 ** (attempt - 1)),
+          `${what}: code ${code}: ${body.message ?? "no message"} (request ${body.request_id ?? "?"}) at attempt ${attempt} of ${this.retry.maxAttempts}`,
+        );
         continue;
       }
       throw new PlatformApiError(

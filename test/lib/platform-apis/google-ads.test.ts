@@ -219,6 +219,23 @@ describe("Google Ads client", () => {
     assert.equal(result.requests.length, 1, "not asked again within the run");
   });
 
+  it("a quota error's retryDelay that would end after ingest's deadline fails at once, saying when to try again", async () => {
+    // 30 s asked, within the 60 s cap, but 20 s are left before ingest must stop waiting.
+    const result = await ask([quotaExhausted({ quotaErrorDetails: "30s" }), ROWS], undefined, {
+      maxAttempts: 5,
+      maxDelayMs: 60_000,
+      deadline: new Date("2026-11-22T11:00:20Z"),
+    });
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(result.error.status, 429);
+    assert.equal(
+      result.error.message,
+      "Google Ads searchStream: HTTP 429 (RESOURCE_EXHAUSTED, RESOURCE_TEMPORARILY_EXHAUSTED, Requests per account), and Google Ads asks to wait 30 s before the next request: that would end after 2026-11-22T11:00:20.000Z, the time by which ingest must stop waiting to finish within its function's timeout; it may be asked again after 2026-11-22T11:00:30.000Z",
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests.length, 1, "not asked again within the run");
+  });
+
   it("an error at the end of a streamed answer (HTTP 200) fails the call: the batches before it are not all", async () => {
     // Over REST a server stream is one JSON array sent as it comes: once the 200 and the first batches are out, an
     // error can only arrive as the array's last element, a google.rpc.Status under "error".

@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PlatformApiError, sendWithRetry } from "../../../functions/lib/platform-apis/http.ts";
-import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../../support/scripted-server.ts";
+import {
+  clockedIo,
+  recordingIo,
+  type ScriptedAnswer,
+  startScriptedServer,
+} from "../../support/scripted-server.ts";
 
 /** The defaults: 5 attempts, 60 s at most per wait. */
 const DEFAULTS = { maxAttempts: 5, maxDelayMs: 60_000 };
@@ -98,5 +103,71 @@ describe("sendWithRetry", () => {
         error instanceof PlatformApiError && /no answer .* after 5 attempts/.test(error.message),
     );
     assert.deepEqual(sleeps, [1000, 2000, 4000, 8000]);
+  });
+});
+
+describe("sendWithRetry with a deadline (ingest's: its function's timeout less the time it keeps to finish)", () => {
+  const START = new Date("2026-11-22T11:00:00Z");
+  const STOP_WAITING = "the time by which ingest must stop waiting to finish within its function's timeout";
+  const until = (seconds: number) => ({ ...DEFAULTS, deadline: new Date(START.getTime() + seconds * 1000) });
+
+  /** The request against `script` on a clock that moves by every wait: its error, waits and requests. */
+  async function sendUntil(script: ScriptedAnswer[], seconds: number) {
+    const server = await startScriptedServer(script);
+    const clock = clockedIo(START);
+    try {
+      const error = await sendWithRetry("shopify", clock.io, until(seconds), `${server.url}/x`, {
+        method: "GET",
+      }).then(
+        () => undefined,
+        (failure: unknown) => failure as PlatformApiError,
+      );
+      return { error, sleeps: clock.sleeps, elapsedMs: clock.elapsedMs(), requests: server.requests.length };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("a Retry-After that would end after the deadline fails at once, saying when to ask again", async () => {
+    // 120 s asked, 90 s left: the 60 s cap would fit, but asking then would only be refused again.
+    const result = await sendUntil([{ status: 429, headers: { "retry-after": "120" } }], 90);
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(result.error.status, 429);
+    assert.equal(
+      result.error.message,
+      `GET /x: HTTP 429, and its Retry-After asks to wait 120 s before the next request: that would end after 2026-11-22T11:01:30.000Z, ${STOP_WAITING}; it may be asked again after 2026-11-22T11:02:00.000Z`,
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests, 1);
+  });
+
+  it("backs off until the next wait would end after the deadline, then fails saying so", async () => {
+    // Waits of 1 s and 2 s end 3 s in; the next, 4 s, would end at 7 s, after the deadline at 5 s.
+    const result = await sendUntil([{ status: 503 }], 5);
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(result.error.status, 503);
+    assert.equal(
+      result.error.message,
+      `GET /x: HTTP 503 at attempt 3 of 5; a wait of 4 s would end after 2026-11-22T11:00:05.000Z, ${STOP_WAITING}`,
+    );
+    assert.deepEqual(result.sleeps, [1000, 2000]);
+    assert.ok(result.elapsedMs <= 5000, `waited ${result.elapsedMs} ms`);
+    assert.equal(result.requests, 3);
+  });
+
+  it("a refused connection's backoff stops at the deadline too", async () => {
+    const server = await startScriptedServer([{ status: 200 }]);
+    const url = `${server.url}/x`;
+    await server.close();
+    const clock = clockedIo(START);
+    await assert.rejects(
+      sendWithRetry("google_ads", clock.io, until(2.5), url, { method: "GET" }),
+      (error: unknown) =>
+        error instanceof PlatformApiError &&
+        /^GET \/x: no answer \(.+\) at attempt 2 of 5; a wait of 2 s would end after 2026-11-22T11:00:02\.500Z, /.test(
+          error.message,
+        ),
+    );
+    assert.deepEqual(clock.sleeps, [1000]);
   });
 });

@@ -1,12 +1,23 @@
 // Meta's own rules on top of the retry layer, one documented answer at a time from a local server: README,
 // Connectors ("What real APIs do"): "Meta's x-app-usage, x-business-use-case-usage and x-ad-account-usage headers
 // at or above usageThrottlePercent (default 75) slow the client down, and its rate-limit errors (4, 17, 32, 613,
-// 80000–80014) wait for estimated_time_to_regain_access", and errors 190 and 102 are a credential to renew.
+// 80000–80014) wait for estimated_time_to_regain_access", and errors 190 and 102 are a credential to renew. With a
+// deadline (ingest's: its function's timeout less the time it keeps to finish), no wait ends after it: the clock
+// here moves by every wait, as real time would.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PlatformApiError, PlatformAuthError } from "../../../functions/lib/platform-apis/http.ts";
+import {
+  PlatformApiError,
+  PlatformAuthError,
+  type RetryPolicy,
+} from "../../../functions/lib/platform-apis/http.ts";
 import { MetaApi } from "../../../functions/lib/platform-apis/meta.ts";
-import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../../support/scripted-server.ts";
+import {
+  clockedIo,
+  recordingIo,
+  type ScriptedAnswer,
+  startScriptedServer,
+} from "../../support/scripted-server.ts";
 
 const ACCOUNT_DAY = {
   data: [{ date_start: "2026-11-20", spend: "12.50", impressions: "900", clicks: "31" }],
@@ -14,9 +25,15 @@ const ACCOUNT_DAY = {
 /** 300 s: the longest wait the settings allow, so that Meta's own estimate is not cut by the cap. */
 const RETRY = { maxAttempts: 5, maxDelayMs: 300_000 };
 
-async function totals(script: ScriptedAnswer[]) {
-  const server = await startScriptedServer(script);
-  const { io, sleeps } = recordingIo();
+/** The account's totals asked of a server answering `script` (given the server's URL, for paging.next links). */
+async function totals(
+  script: ScriptedAnswer[] | ((url: string) => ScriptedAnswer[]),
+  { retry = RETRY, clock }: { retry?: RetryPolicy; clock?: ReturnType<typeof clockedIo> } = {},
+) {
+  const answers: ScriptedAnswer[] = [];
+  const server = await startScriptedServer(answers);
+  answers.push(...(typeof script === "function" ? script(server.url) : script));
+  const { io, sleeps } = clock ?? recordingIo();
   const api = new MetaApi(
     {
       apiVersion: "v24.0",
@@ -27,7 +44,7 @@ async function totals(script: ScriptedAnswer[]) {
       baseUrl: server.url,
     },
     io,
-    RETRY,
+    retry,
   );
   try {
     const result = await api.accountDailyTotals("1029384756", "2026-11-20", "2026-11-20").then(
@@ -59,6 +76,16 @@ const rateLimited = (code: number, regainMinutes: number): ScriptedAnswer => ({
   body: { error: { message: `(#${code}) rate limited`, type: "OAuthException", code } },
 });
 
+/** A first page of the account's days, its usage `headers`, and a paging.next link to the second on `url`. */
+const usagePage = (url: string, headers: Record<string, string>): ScriptedAnswer => ({
+  status: 200,
+  headers,
+  body: {
+    data: [{ date_start: "2026-11-19", spend: "3.00", impressions: "100", clicks: "4" }],
+    paging: { next: `${url}/v24.0/act_1029384756/insights?after=MQ` },
+  },
+});
+
 describe("Meta's rate limits and usage headers", () => {
   for (const code of [4, 17, 32, 613, 80000, 80004, 80014]) {
     it(`error ${code} waits for estimated_time_to_regain_access, then tries again`, async () => {
@@ -88,16 +115,20 @@ describe("Meta's rate limits and usage headers", () => {
       }),
   };
   for (const [name, value] of Object.entries(headers)) {
-    it(`${name} at 75 % of the budget or more slows the client down; below, it does not`, async () => {
-      const answer = (percent: number): ScriptedAnswer => ({
-        status: 200,
-        headers: { [name]: value(percent) },
-        body: ACCOUNT_DAY,
-      });
+    it(`${name} at 75 % of the budget or more slows the client down before its next request; below, it does not`, async () => {
+      // Two pages: the first answer's usage paces the request for the second.
+      const pages = (percent: number) => (url: string) => [
+        usagePage(url, { [name]: value(percent) }),
+        { status: 200, body: ACCOUNT_DAY },
+      ];
       // The wait is that share of the longest one (maxDelaySeconds): 75 % of 300 s, 90 % of 300 s.
-      assert.deepEqual((await totals([answer(74)])).sleeps, []);
-      assert.deepEqual((await totals([answer(75)])).sleeps, [225_000]);
-      assert.deepEqual((await totals([answer(90)])).sleeps, [270_000]);
+      assert.deepEqual((await totals(pages(74))).sleeps, []);
+      assert.deepEqual((await totals(pages(75))).sleeps, [225_000]);
+      assert.deepEqual((await totals(pages(90))).sleeps, [270_000]);
+      // No request follows the last answer: nothing to slow down, so no wait.
+      const lastOnly = await totals([{ status: 200, headers: { [name]: value(90) }, body: ACCOUNT_DAY }]);
+      assert.deepEqual(lastOnly.sleeps, []);
+      assert.equal(lastOnly.days?.get("2026-11-20")?.spend, 12.5);
     });
   }
 
@@ -146,5 +177,87 @@ describe("Meta's rate limits and usage headers", () => {
     );
     assert.equal(result.requests, 1);
     assert.deepEqual(result.sleeps, []);
+  });
+});
+
+describe("Meta's waits and ingest's deadline", () => {
+  const START = new Date("2026-11-22T11:00:00Z");
+  const STOP_WAITING =
+    "the time by which ingest must stop waiting to finish within its function's timeout; nothing more was asked, the next run tries again";
+  /** RETRY with a deadline `seconds` after START. */
+  const until = (seconds: number, retry: RetryPolicy = RETRY): RetryPolicy => ({
+    ...retry,
+    deadline: new Date(START.getTime() + seconds * 1000),
+  });
+
+  it("a rate limit Meta expects to outlast the deadline fails at once, naming the account and Meta's estimate", async () => {
+    // 12 minutes to regain access, 5 minutes left: waiting the 300 s cap and asking again would only be refused,
+    // and a run killed at its timeout lands nothing and says nothing.
+    const result = await totals([rateLimited(17, 12)], { retry: until(300), clock: clockedIo(START) });
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      `Meta rate-limited ad account act_1029384756 (error 17: (#17) rate limited) and expects access back in 12 minutes (estimated_time_to_regain_access), at 2026-11-22T11:12:00.000Z: that is after 2026-11-22T11:05:00.000Z, ${STOP_WAITING}`,
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests, 1);
+  });
+
+  it("a rate limit Meta expects to end before the deadline is waited out", async () => {
+    const clock = clockedIo(START);
+    const result = await totals([rateLimited(80004, 2), { status: 200, body: ACCOUNT_DAY }], {
+      retry: until(300),
+      clock,
+    });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.sleeps, [120_000]);
+    assert.equal(result.days?.get("2026-11-20")?.spend, 12.5);
+  });
+
+  it("without Meta's estimate, a retry whose wait would end after the deadline is not begun", async () => {
+    // Waits of the cap (60 s) from 11:00:00: the third would end at 11:03:00, after the 11:02:30 deadline.
+    const clock = clockedIo(START);
+    const result = await totals([rateLimited(4, 0)], {
+      retry: until(150, { maxAttempts: 5, maxDelayMs: 60_000 }),
+      clock,
+    });
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      `Meta answered a rate limit (error 4: (#4) rate limited) without estimating when access comes back, and the client pauses before its next request for ad account act_1029384756: a wait of 60 s would end after 2026-11-22T11:02:30.000Z, ${STOP_WAITING}`,
+    );
+    assert.deepEqual(result.sleeps, [60_000, 60_000]);
+    assert.ok(clock.elapsedMs() <= 150_000, `waited ${clock.elapsedMs()} ms`);
+    assert.equal(result.requests, 3);
+  });
+
+  it("a usage pause that would end after the deadline is not begun", async () => {
+    // 90 % used: 90 % of the 300 s cap, 270 s, before the second page; 100 s are left.
+    const result = await totals(
+      (url) => [
+        usagePage(url, { "x-app-usage": JSON.stringify({ call_count: 90 }) }),
+        { status: 200, body: ACCOUNT_DAY },
+      ],
+      { retry: until(100), clock: clockedIo(START) },
+    );
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      `Meta's usage headers report 90 % of a rate limit used (usageThrottlePercent 75), and the client pauses before its next request for ad account act_1029384756: a wait of 270 s would end after 2026-11-22T11:01:40.000Z, ${STOP_WAITING}`,
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests, 1);
+  });
+
+  it("a rate limit Meta expects to outlast what the retries left can wait fails at once, deadline or not", async () => {
+    // 10 minutes to regain access; 4 retries of at most 60 s each reach 4 minutes.
+    const result = await totals([rateLimited(613, 10)], { retry: { maxAttempts: 5, maxDelayMs: 60_000 } });
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      "Meta rate-limited ad account act_1029384756 (error 613: (#613) rate limited) and expects access back in 10 minutes (estimated_time_to_regain_access), at 2026-11-22T11:10:00.000Z: later than the 4 retries left can wait (at most 60 s each, connectors.retry.maxDelaySeconds); nothing more was asked, the next run tries again",
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests, 1);
   });
 });

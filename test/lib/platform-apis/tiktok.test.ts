@@ -3,10 +3,19 @@
 // 40132 ... are retried", and 40102/40104/40105 (a missing, expired or revoked token) are a credential to renew.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PlatformAuthError } from "../../../functions/lib/platform-apis/http.ts";
+import {
+  PlatformApiError,
+  PlatformAuthError,
+  type RetryPolicy,
+} from "../../../functions/lib/platform-apis/http.ts";
 import { REPORT_PATH, TikTokApi } from "../../../functions/lib/platform-apis/tiktok.ts";
 import { startPlatformServer, TOKENS } from "../../../tools/demo-apis/server.ts";
-import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../../support/scripted-server.ts";
+import {
+  clockedIo,
+  recordingIo,
+  type ScriptedAnswer,
+  startScriptedServer,
+} from "../../support/scripted-server.ts";
 
 const REPORT: ScriptedAnswer = {
   status: 200,
@@ -30,13 +39,13 @@ const refused = (code: number, message: string): ScriptedAnswer => ({
   body: { code, message, request_id: "r-1", data: {} },
 });
 
-async function totals(script: ScriptedAnswer[]) {
+async function totals(
+  script: ScriptedAnswer[],
+  retry: RetryPolicy = { maxAttempts: 5, maxDelayMs: 60_000 },
+  { io, sleeps } = recordingIo(),
+) {
   const server = await startScriptedServer(script);
-  const { io, sleeps } = recordingIo();
-  const api = new TikTokApi({ accessToken: "token", pageSize: 10, baseUrl: server.url }, io, {
-    maxAttempts: 5,
-    maxDelayMs: 60_000,
-  });
+  const api = new TikTokApi({ accessToken: "token", pageSize: 10, baseUrl: server.url }, io, retry);
   try {
     const result = await api.advertiserDailyTotals("7012345678901234", "2026-11-20", "2026-11-20").then(
       (days) => ({ days, error: undefined }),
@@ -61,6 +70,24 @@ describe("TikTok's error codes", () => {
       assert.deepEqual(result.sleeps, [1000]);
       assert.equal(result.days?.get("2026-11-20")?.spend, 40);
     });
+
+  it("a throttled retry whose wait would end after the deadline is not begun", async () => {
+    // Waits of 1 s and 2 s end 3 s in; the next, 4 s, would end at 7 s, after the deadline 5 s in.
+    const start = new Date("2026-11-22T11:00:00Z");
+    const clock = clockedIo(start);
+    const result = await totals(
+      [refused(40100, "Too many requests")],
+      { maxAttempts: 5, maxDelayMs: 60_000, deadline: new Date(start.getTime() + 5000) },
+      clock,
+    );
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      "TikTok report: code 40100: Too many requests (request r-1) at attempt 3 of 5; a wait of 4 s would end after 2026-11-22T11:00:05.000Z, the time by which ingest must stop waiting to finish within its function's timeout",
+    );
+    assert.deepEqual(result.sleeps, [1000, 2000]);
+    assert.ok(clock.elapsedMs() <= 5000, `waited ${clock.elapsedMs()} ms`);
+  });
 
   // 40130 SCOPE_NOT_AUTHORIZED (TikTok's SDK): the token lacks the Reporting permission the app must be given.
   for (const code of [40102, 40104, 40105, 40130]) {
