@@ -38,7 +38,8 @@ const ShopifyFields = z.strictObject({
   /** Seconds between two polls of a running bulk operation. */
   bulkPollSeconds: z.number().int().min(1).max(600).default(10),
   /** Polls of a run's bulk operations (orders, customers and products share them) before one still running is
-   * given up (the next run polls it again); the default 40 polls of 10 s stay within ingest's 540 s timeout. */
+   * given up (the next run polls it again); polling stops sooner when the next poll's wait would end after ingest's
+   * deadline (connectorDeadline), as the 40 polls of 10 s may, after the time the step has already spent. */
   bulkMaxPolls: z.number().int().min(1).max(10000).default(40),
   baseUrl,
 });

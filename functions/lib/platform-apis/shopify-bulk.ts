@@ -241,8 +241,8 @@ export class ShopifyBulkOperations {
   /** What happened to bulk operations left by an earlier run ("resumed …", "cancelled …"), for the logs and tests. */
   readonly events: string[] = [];
   /**
-   * Polls left to the run: `maxPolls` is shared by its operations (orders, customers, products) so that a backfill
-   * stays within the function's timeout; an operation given up on is resumed by the next run.
+   * Polls left to the run: `maxPolls` is shared by its operations (orders, customers, products), and the retry
+   * policy's deadline stops them sooner; an operation given up on is resumed by the next run.
    */
   private pollsLeft: number | undefined;
 

@@ -1,9 +1,9 @@
 // Meta's own rules on top of the retry layer, one documented answer at a time from a local server: README,
 // Connectors ("What real APIs do"): "Meta's x-app-usage, x-business-use-case-usage and x-ad-account-usage headers
-// at or above usageThrottlePercent (default 75) slow the client down, and its rate-limit errors (4, 17, 32, 613,
-// 80000–80014) wait for estimated_time_to_regain_access", and errors 190 and 102 are a credential to renew. With a
-// deadline (ingest's: its function's timeout less the time it keeps to finish), no wait ends after it: the clock
-// here moves by every wait, as real time would.
+// at or above usageThrottlePercent (default 75) slow the client down before its next request, and its rate-limit
+// errors (4, 17, 32, 613, 80000–80014) wait for estimated_time_to_regain_access; one Meta expects to outlast what the
+// retries left can wait, or ingest's deadline, fails at once, naming the ad account and Meta's estimate", and errors
+// 190 and 102 are a credential to renew. With a deadline, the clock here moves by every wait, as real time would.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
