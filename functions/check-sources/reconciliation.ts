@@ -8,6 +8,7 @@
 // (./account-time-zones.ts) and recorded in reconciliation.json.
 import { reconciliationPath } from "../lib/bucket-layout.ts";
 import { addDays } from "../lib/calendar.ts";
+import { currencyMinorUnits } from "../lib/currency.ts";
 import { optionalSecret, requireSecret, retryPolicy } from "../lib/platform-apis/credentials.ts";
 import { customerDigits, GoogleAdsApi, parseOauth } from "../lib/platform-apis/google-ads.ts";
 import { type ApiIo, DEFAULT_IO, PlatformAuthError } from "../lib/platform-apis/http.ts";
@@ -68,28 +69,53 @@ export function reconciliationWindow(
   return { startDate: addDays(endDate, -(settings.windowDays - 1)), endDate };
 }
 
-const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
+/** The metrics that are amounts of money (the others are counts: orders, impressions, clicks). */
+const MONEY_METRICS = new Set(["spend", "revenue"]);
 
-function isOff(api: number, warehouse: number, tolerance: number): boolean {
-  if (api === 0) return Math.abs(warehouse) > 0.005;
+/**
+ * The places a metric's totals are kept to: a count's none, an amount's the shop currency's decimals (ISO 4217:
+ * 2 for USD, 3 for KWD, 0 for JPY), so that a dinar's fils and a difference of less than a cent still show and
+ * a yen total has no decimals the yen does not have.
+ */
+export function metricPlaces(metric: string, currency: string): number {
+  return MONEY_METRICS.has(metric) ? currencyMinorUnits(currency) : 0;
+}
+
+const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+
+/** Off by more than the tolerance; against an API's 0, anything over half of the last place kept (half a cent). */
+function isOff(api: number, warehouse: number, tolerance: number, places: number): boolean {
+  if (api === 0) return Math.abs(warehouse) > 0.5 * 10 ** -places;
   return Math.abs(warehouse - api) / Math.abs(api) > tolerance;
 }
 
-/** Pure: one entry per metric, comparing the window's totals and naming the days that differ. */
+/**
+ * Pure: one entry per metric, comparing the window's totals and naming the days that differ. Amounts are in
+ * `currency`, the shop's: the warehouse adds every account's spend up as the shop's currency (check-quality's
+ * currency_mismatch warns of rows in another), so an account's totals are kept to that currency's places.
+ */
 export function compareTotals(
   source: SourceName,
   account: string,
   api: DailyTotals,
   warehouse: DailyTotals,
   tolerance: number,
+  currency: string,
 ): ReconciliationEntry[] {
   const days = [...new Set([...api.keys(), ...warehouse.keys()])].sort();
   return METRICS[source].map((metric) => {
+    const places = metricPlaces(metric, currency);
     const value = (totals: DailyTotals, day: string) => totals.get(day)?.[metric] ?? 0;
-    const apiTotal = round(days.reduce((sum, day) => sum + value(api, day), 0));
-    const warehouseTotal = round(days.reduce((sum, day) => sum + value(warehouse, day), 0));
-    const difference = round(warehouseTotal - apiTotal);
-    const off = isOff(apiTotal, warehouseTotal, tolerance);
+    const apiTotal = round(
+      days.reduce((sum, day) => sum + value(api, day), 0),
+      places,
+    );
+    const warehouseTotal = round(
+      days.reduce((sum, day) => sum + value(warehouse, day), 0),
+      places,
+    );
+    const difference = round(warehouseTotal - apiTotal, places);
+    const off = isOff(apiTotal, warehouseTotal, tolerance, places);
     return {
       source,
       account,
@@ -101,8 +127,12 @@ export function compareTotals(
       status: off ? "MISMATCH" : "MATCH",
       days: off
         ? days
-            .filter((day) => isOff(value(api, day), value(warehouse, day), tolerance))
-            .map((day) => ({ day, api: round(value(api, day)), warehouse: round(value(warehouse, day)) }))
+            .filter((day) => isOff(value(api, day), value(warehouse, day), tolerance, places))
+            .map((day) => ({
+              day,
+              api: round(value(api, day), places),
+              warehouse: round(value(warehouse, day), places),
+            }))
             .sort((a, b) => Math.abs(b.warehouse - b.api) - Math.abs(a.warehouse - a.api))
             .slice(0, 5)
         : [],
@@ -111,21 +141,25 @@ export function compareTotals(
 }
 
 const LABELS = new Map(SOURCES.map((source) => [source.name, source.label]));
-const number = (value: number) =>
+/** A total as the findings write it: `1,234`, or to all of the currency's places once it has a fraction (`1,234.50`). */
+const numberAt = (value: number, places: number) =>
   value.toLocaleString("en-US", {
-    maximumFractionDigits: 2,
-    minimumFractionDigits: Number.isInteger(value) ? 0 : 2,
+    maximumFractionDigits: places,
+    minimumFractionDigits: Number.isInteger(value) ? 0 : places,
   });
 
-/** Pure: a critical finding per mismatch, naming source, account, metric, both numbers and the days. */
+/** Pure: a critical finding per mismatch, naming source, account, metric, both numbers (in `currency`) and the days. */
 export function reconciliationFindings(
   entries: readonly ReconciliationEntry[],
   window: ReconciliationWindow,
   tolerance: number,
+  currency: string,
 ): Finding[] {
   return entries
     .filter((entry) => entry.status === "MISMATCH")
     .map((entry) => {
+      const places = metricPlaces(entry.metric, currency);
+      const number = (value: number) => numberAt(value, places);
       const label = LABELS.get(entry.source) ?? entry.source;
       const who = entry.account ? `${label} account ${entry.account}` : label;
       const share =
@@ -299,6 +333,7 @@ export async function runReconciliation(
   const { warehouse, bucket } = context.ports;
   const { runDate } = context.message;
   const tolerance = settings.reconciliation.tolerance;
+  const { currency } = context.config.shop;
   const window = reconciliationWindow(runDate, settings.reconciliation);
   const asked = await apiTotals(context, io, window);
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
@@ -321,7 +356,14 @@ export async function runReconciliation(
     warehouseTotals.set(source, byAccount(rows, METRICS[source]));
   }
   const entries = asked.totals.flatMap(({ source, account, api }) =>
-    compareTotals(source, account, api, warehouseTotals.get(source)?.get(account) ?? new Map(), tolerance),
+    compareTotals(
+      source,
+      account,
+      api,
+      warehouseTotals.get(source)?.get(account) ?? new Map(),
+      tolerance,
+      currency,
+    ),
   );
 
   const metrics: Record<string, number> = {
@@ -382,7 +424,7 @@ export async function runReconciliation(
   return {
     entries,
     findings: [
-      ...reconciliationFindings(entries, window, tolerance),
+      ...reconciliationFindings(entries, window, tolerance, currency),
       ...asked.findings,
       ...accountTimeZoneFindings(asked.zones, context.config.shop.timezone, runDate),
       scoreboard,

@@ -8,6 +8,7 @@ import { addDays } from "../../functions/lib/calendar.ts";
 import { createLogger } from "../../functions/lib/logger.ts";
 import {
   compareTotals,
+  reconciliationFindings,
   reconciliationWindow,
   runReconciliation,
 } from "../../functions/check-sources/reconciliation.ts";
@@ -46,11 +47,119 @@ describe("reconciliation", () => {
       ["2026-11-01", { spend: 100 }],
       ["2026-11-02", { spend: 94 }],
     ]);
-    assert.equal(compareTotals("facebook_ads", "1", api, near, 0.02)[0]?.status, "MATCH");
-    const [spend] = compareTotals("facebook_ads", "1", api, far, 0.02);
+    assert.equal(compareTotals("facebook_ads", "1", api, near, 0.02, "USD")[0]?.status, "MATCH");
+    const [spend] = compareTotals("facebook_ads", "1", api, far, 0.02, "USD");
     assert.equal(spend?.status, "MISMATCH");
     assert.equal(spend?.difference, -6);
     assert.deepEqual(spend?.days, [{ day: "2026-11-02", api: 100, warehouse: 94 }]);
+  });
+
+  it("keeps a dinar shop's totals to the fils and a yen shop's to the whole yen, in the entries and the finding", () => {
+    // Kuwaiti dinars (three places): 12.3456 + 7.0004 = 19.3460 from the API, 12.3456 + 6.5001 = 18.8457 in the
+    // warehouse: 19.346 against 18.846, a difference of -0.500, -0.5 / 19.346 = -2.58 %.
+    const kwdApi = new Map([
+      ["2026-11-01", { spend: 12.3456, impressions: 1000, clicks: 10 }],
+      ["2026-11-02", { spend: 7.0004, impressions: 1000, clicks: 10 }],
+    ]);
+    const kwdWarehouse = new Map([
+      ["2026-11-01", { spend: 12.3456, impressions: 1000, clicks: 10 }],
+      ["2026-11-02", { spend: 6.5001, impressions: 1000, clicks: 10 }],
+    ]);
+    const kwd = compareTotals("facebook_ads", "1", kwdApi, kwdWarehouse, 0.02, "KWD");
+    assert.deepEqual(
+      kwd.map((entry) => [
+        entry.metric,
+        entry.api,
+        entry.warehouse,
+        entry.difference,
+        entry.relative,
+        entry.status,
+      ]),
+      [
+        ["spend", 19.346, 18.846, -0.5, -0.0258, "MISMATCH"],
+        ["impressions", 2000, 2000, 0, 0, "MATCH"],
+        ["clicks", 20, 20, 0, 0, "MATCH"],
+      ],
+    );
+    assert.deepEqual(kwd[0]?.days, [{ day: "2026-11-02", api: 7, warehouse: 6.5 }]);
+    const window = { startDate: "2026-11-01", endDate: "2026-11-02" };
+    assert.match(
+      reconciliationFindings(kwd, window, 0.02, "KWD")[0]?.message ?? "",
+      /spend for 2026-11-01\.\.2026-11-02 is 18\.846 in the warehouse against 19\.346 from the API, a difference of -0\.500 \(-2\.6%\), over the 2% tolerance\. Days off: 2026-11-02 \(6\.500 vs 7\)\./,
+    );
+    // A difference of 4 fils, under a cent: kept, not 0.
+    const fils = compareTotals(
+      "facebook_ads",
+      "1",
+      new Map([["2026-11-01", { spend: 100.004 }]]),
+      new Map([["2026-11-01", { spend: 100 }]]),
+      0.02,
+      "KWD",
+    );
+    assert.equal(fils[0]?.difference, -0.004);
+
+    // Yen (no places): 1234.4 + 1000.3 = 2234.7 from the API, 1100.1 + 1000.3 = 2100.4 in the warehouse: 2,235
+    // against 2,100, a difference of -135, -135 / 2235 = -6.04 %; the day off 1,234 against 1,100.
+    const yen = compareTotals(
+      "shopify",
+      "",
+      new Map([
+        ["2026-11-01", { orders: 12, revenue: 1234.4 }],
+        ["2026-11-02", { orders: 10, revenue: 1000.3 }],
+      ]),
+      new Map([
+        ["2026-11-01", { orders: 12, revenue: 1100.1 }],
+        ["2026-11-02", { orders: 10, revenue: 1000.3 }],
+      ]),
+      0.02,
+      "JPY",
+    );
+    const revenue = yen.find((entry) => entry.metric === "revenue");
+    assert.deepEqual(
+      [revenue?.api, revenue?.warehouse, revenue?.difference, revenue?.relative],
+      [2235, 2100, -135, -0.0604],
+    );
+    assert.deepEqual(revenue?.days, [{ day: "2026-11-01", api: 1234, warehouse: 1100 }]);
+    assert.match(
+      reconciliationFindings(yen, window, 0.02, "JPY")[0]?.message ?? "",
+      /revenue for 2026-11-01\.\.2026-11-02 is 2,100 in the warehouse against 2,235 from the API, a difference of -135 \(-6\.0%\), over the 2% tolerance\. Days off: 2026-11-01 \(1,100 vs 1,234\)\./,
+    );
+  });
+
+  it("a yen shop's spend and revenue from the platforms' APIs and the warehouse are whole yen", async () => {
+    const data = buildPlatformData(3, RUN_DATE, 30);
+    const bench = await openBench(data);
+    try {
+      await bench.pull(RUN_DATE, PULL_ALL);
+      const context = bench.context(RUN_DATE, PULL_ALL);
+      const yenShop = {
+        ...context,
+        config: { ...context.config, shop: { ...context.config.shop, currency: "JPY" } },
+      };
+      const result = await runReconciliation(yenShop, bench.io);
+      const money = result.entries.filter((entry) => entry.metric === "spend" || entry.metric === "revenue");
+      assert.equal(money.length, 1 + 2 + 1 + 1);
+      for (const entry of money)
+        assert.ok(
+          [entry.api, entry.warehouse, entry.difference].every(Number.isInteger),
+          `${entry.source} ${entry.account} ${entry.metric}: ${entry.api} vs ${entry.warehouse}`,
+        );
+      // Each Meta account's spend: the fixture's rows of the window summed here, rounded to the yen.
+      for (const account of META_ACCOUNTS) {
+        const total = data.metaInsights
+          .filter((row) => row.account_id === account && inWindow(row.date_start))
+          .reduce((sum, row) => sum + Number(row.spend), 0);
+        const spend = result.entries.find(
+          (entry) => entry.source === "facebook_ads" && entry.account === account && entry.metric === "spend",
+        );
+        assert.deepEqual(
+          [spend?.api, spend?.warehouse, spend?.status],
+          [Math.round(total), Math.round(total), "MATCH"],
+        );
+      }
+    } finally {
+      await bench.close();
+    }
   });
 
   for (const seed of [1, 8, 21]) {
