@@ -2,11 +2,14 @@
 // `npm run docs`: a test fails while the committed file differs from what this renders.
 import {
   calculatedFormula,
+  type DeclaredPlaces,
   type ExtractColumn,
   type ExtractSchema,
   EXTRACT_SCHEMAS,
 } from "../shared/extract-schemas.ts";
+import { SETTING_OPTIONS } from "../shared/options.ts";
 import { extractPath, latestExtractPath } from "./bucket-layout.ts";
+import { currencyMinorUnits } from "./currency.ts";
 
 /** Looker Studio's field type for a column's CSV text. */
 const LOOKER_TYPES: Record<ExtractColumn["type"], string> = {
@@ -31,6 +34,29 @@ function aggregationText(column: ExtractColumn): string {
     default:
       return `never SUM or AVG: calculated field \`${column.name}_all\``;
   }
+}
+
+/**
+ * The places a derived column is rounded to. The file is one for every shop, so an amount per order or customer
+ * names the rule, with the default currency's places as the example.
+ */
+function placesText(places: DeclaredPlaces): string {
+  if (places !== "currency") return `${places} decimals`;
+  const currency = String(SETTING_OPTIONS["shop.currency"].default);
+  return `the currency's decimals (${currencyMinorUnits(currency)} for ${currency})`;
+}
+
+/** "Rounded: `aov`, `cac` to the currency's decimals (2 for USD); `blended_roas`, `mer` to 4 decimals." */
+function roundingLine(schema: ExtractSchema): string[] {
+  const byPlaces = new Map<string, string[]>();
+  for (const column of schema.columns) {
+    if (!("decimals" in column)) continue;
+    const text = placesText(column.decimals);
+    byPlaces.set(text, [...(byPlaces.get(text) ?? []), `\`${column.name}\``]);
+  }
+  if (byPlaces.size === 0) return [];
+  const parts = [...byPlaces].map(([text, columns]) => `${columns.join(", ")} to ${text}`);
+  return [`- Rounded: ${parts.join("; ")}.`];
 }
 
 /** Table cells keep their pipes and line breaks out of the Markdown table. */
@@ -59,6 +85,7 @@ function extractSection(schema: ExtractSchema): string[] {
     `- Grain: ${schema.grain}.`,
     `- Source: \`${schema.source}\`${schema.optional_source ? " (may not exist: then the CSV is its header only)" : ""}; query \`sql/extracts/${schema.name}.sql\`.`,
     `- Files: \`${latestExtractPath(schema.name)}\` (latest run), \`${extractPath(schema.name, "YYYY-MM-DD")}\` (each run date).`,
+    ...roundingLine(schema),
     "",
     "| # | column | type | Looker type | aggregate | meaning |",
     "| --- | --- | --- | --- | --- | --- |",
@@ -97,7 +124,9 @@ export function extractsMarkdown(schemas: readonly ExtractSchema[] = EXTRACT_SCH
     "several rows. A ratio, share or change column is right on its own row only: Looker's SUM or AVG of it over",
     "several rows is wrong, so its numerator and denominator are columns too (a share's denominator is its",
     "numerator summed over the month), and the calculated field that aggregates it right is given below",
-    "(named `<column>_all`: `SUM(numerator) / SUM(denominator)`).",
+    "(named `<column>_all`: `SUM(numerator) / SUM(denominator)`). Each is rounded to the places its extract names: an",
+    "amount of money per order or customer (AOV, CAC, CPA) to the shop currency's decimals (ISO 4217: 2 for USD,",
+    "3 for KWD, 0 for JPY; `shop.currency`), as the marts round it, so a dinar's fils are kept and a yen has none.",
     "A ratio is empty where it is undefined (its denominator is 0 or empty; CPA and CAC also without spend),",
     "never 0; a 0 is a true zero.",
     "",

@@ -2,7 +2,7 @@
 // extract-schemas.json declares for them: SUM(numerator) / SUM(denominator), never a sum or an average of the
 // rows' own ratios, and blank (null) where undefined. The Looker Studio calculated fields use the same
 // declarations (docs/dashboard.md), so the page and Looker agree on every ratio.
-import { type ExtractColumn, extractSchema } from "../shared/extract-schemas.ts";
+import { type ExtractColumn, extractSchema, resolvedPlaces } from "../shared/extract-schemas.ts";
 import { type ExtractRow, groupRows, num } from "./dashboard-rows.ts";
 
 function declared<A extends ExtractColumn["aggregation"]>(
@@ -28,22 +28,24 @@ function rounded(value: number, decimals: number): number {
 }
 
 /**
- * A declared ratio column over rows: SUM(numerator) / SUM(denominator) at the column's decimals, or at `decimals`
- * when given (an amount of money per order or customer: the shop currency's, as the marts round it); null where
- * the denominator sums to 0 or where the declared `requires_positive` column does not sum above 0 (a CAC without
- * spend is not $0).
+ * A declared ratio column over rows: SUM(numerator) / SUM(denominator) at the column's declared decimals, where
+ * "currency" (an amount of money per order or customer: AOV, CAC) takes `moneyPlaces`, the shop currency's, as
+ * the marts round it; null where the denominator sums to 0 or where the declared `requires_positive` column does
+ * not sum above 0 (a CAC without spend is not $0).
  */
 export function declaredRatio(
   extract: string,
   column: string,
   rows: readonly ExtractRow[],
-  decimals?: number,
+  moneyPlaces?: number,
 ): number | null {
   const spec = declared(extract, column, "ratio");
+  if (spec.decimals === "currency" && moneyPlaces === undefined)
+    throw new Error(`${extract}.${column} is rounded to the shop currency's decimals: pass them`);
   const denominator = total(rows, spec.denominator);
   if (!rows.length || denominator === 0) return null;
   if (spec.requires_positive && !(total(rows, spec.requires_positive) > 0)) return null;
-  return rounded(total(rows, spec.numerator) / denominator, decimals ?? spec.decimals);
+  return rounded(total(rows, spec.numerator) / denominator, resolvedPlaces(spec.decimals, moneyPlaces ?? 0));
 }
 
 /**

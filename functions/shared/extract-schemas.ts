@@ -1,6 +1,7 @@
 // The one declaration of the CSV extracts (extract-schemas.json): per extract its meaning, grain, source table
 // and columns in CSV order, each with its BigQuery type, meaning and how Looker Studio may aggregate it. The
 // export step, docs/extracts.md, the Looker Studio report link and the tests all read it from here.
+import { currencyMinorUnits } from "../lib/currency.ts";
 import declaration from "./extract-schemas.json" with { type: "json" };
 import { EXTRACT_NAMES } from "./pipeline.ts";
 
@@ -23,13 +24,21 @@ interface ColumnBase {
  * - share: the row's numerator ÷ its sum over the rows with the same `within` values;
  * - change: (current − previous) ÷ previous, blank where previous is 0 or blank.
  */
+/**
+ * The places a ratio is rounded to: a number, or "currency" for an amount of money per order, customer or
+ * conversion (AOV, CAC, CPA, revenue per customer), which the marts round to the shop currency's decimals
+ * (`@currency_places`, ISO 4217: 2 for USD, 3 for KWD, 0 for JPY): one number would drop a dinar's fils or give
+ * the yen decimals it does not have.
+ */
+export type DeclaredPlaces = number | "currency";
+
 export type ExtractColumn =
   | (ColumnBase & { aggregation: "dimension" | "sum" | "max" | "none" })
   | (ColumnBase & {
       aggregation: "ratio";
       numerator: string;
       denominator: string;
-      decimals: number;
+      decimals: DeclaredPlaces;
       requires_positive?: string;
     })
   | (ColumnBase & { aggregation: "share"; numerator: string; within: string[]; decimals: number })
@@ -80,6 +89,30 @@ export function referencedColumns(column: ExtractColumn): string[] {
   }
 }
 
+/** Declared places as a number: "currency" is `currencyPlaces`, the shop currency's decimals. */
+export function resolvedPlaces(declared: DeclaredPlaces, currencyPlaces: number): number {
+  return declared === "currency" ? currencyPlaces : declared;
+}
+
+/** The places a ratio, share or change column is rounded to in a shop whose currency is `currency` (ISO 4217). */
+export function columnPlaces(
+  column: Extract<ExtractColumn, { decimals: DeclaredPlaces }>,
+  currency: string,
+): number {
+  return resolvedPlaces(column.decimals, currencyMinorUnits(currency));
+}
+
+/** Whether a declared `decimals` is one: a whole number of places from 0 to 9 (NUMERIC's), or "currency" on a ratio. */
+function placesProblem(column: ExtractColumn): string | undefined {
+  if (!("decimals" in column)) return undefined;
+  const places: unknown = column.decimals;
+  if (places === "currency")
+    return column.aggregation === "ratio" ? undefined : `"currency" decimals on a ${column.aggregation}`;
+  return Number.isInteger(places) && (places as number) >= 0 && (places as number) <= 9
+    ? undefined
+    : `decimals ${JSON.stringify(places)} is neither 0 to 9 nor "currency"`;
+}
+
 /** The column names inside SUM(…), COUNT(…) or IF(…) of a calculated field's formula. */
 export function formulaColumns(formula: string): string[] {
   return [...formula.matchAll(/\b(?:SUM|COUNT|IF)\(\s*([a-z_][a-z0-9_]*)/g)].map((match) => match[1] ?? "");
@@ -106,6 +139,8 @@ export function declarationProblems(schemas: readonly ExtractSchema[], names: re
       for (const reference of referencedColumns(column)) {
         if (!columns.has(reference)) problems.push(`${where}: refers to ${reference}, not a column`);
       }
+      const places = placesProblem(column);
+      if (places) problems.push(`${where}: ${places}`);
     }
     if (schema.month_chunks_by !== undefined) {
       const first = schema.columns[0];

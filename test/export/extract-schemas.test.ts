@@ -25,6 +25,7 @@ import {
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import {
+  columnPlaces,
   declarationProblems,
   type ExtractColumn,
   type ExtractSchema,
@@ -177,6 +178,56 @@ describe("the extracts' declaration", () => {
     assert.match(declarationProblems([kpis], ["findings"]).join(";"), /differ from pipeline\.json/);
   });
 
+  it("an amount per order or customer is rounded to the shop currency's decimals, a ratio that is not money to its own", () => {
+    const places = (extract: string, name: string, currency: string) => {
+      const column = extractSchema(extract).columns.find((item) => item.name === name);
+      assert.ok(column && "decimals" in column, `${extract}.${name} is derived`);
+      return columnPlaces(column, currency);
+    };
+    // ISO 4217: the dinar's fils (3), the yen (none), the dollar's cents (2).
+    const money: [string, string][] = [
+      ["daily_kpis", "aov"],
+      ["daily_kpis", "cac"],
+      ["marketing_daily_channel", "cpa"],
+      ["marketing_daily_channel", "new_customer_cpa"],
+      ["geographic_sales", "aov"],
+      ["ltv_cohorts", "cumulative_revenue_per_customer"],
+      ["executive_summary_monthly", "aov"],
+      ["executive_summary_monthly", "cac"],
+    ];
+    for (const [extract, name] of money)
+      assert.deepEqual(
+        ["KWD", "JPY", "USD"].map((currency) => places(extract, name, currency)),
+        [3, 0, 2],
+        `${extract}.${name}`,
+      );
+    for (const [extract, name, own] of [
+      ["daily_kpis", "blended_roas", 4],
+      ["marketing_daily_channel", "ctr", 6],
+      ["marketing_daily_channel", "cpc", 4],
+      ["channel_mix", "spend_share", 4],
+      ["executive_summary_monthly", "gross_revenue_yoy", 4],
+    ] as const)
+      assert.deepEqual(
+        ["KWD", "JPY"].map((currency) => places(extract, name, currency)),
+        [own, own],
+        `${extract}.${name}`,
+      );
+  });
+
+  it("reports decimals that are neither a number of places nor the currency's", () => {
+    const mix = extractSchema("channel_mix");
+    const broken: ExtractSchema = {
+      ...mix,
+      columns: mix.columns.map((column) =>
+        column.name === "spend_share" ? { ...column, decimals: "currency" } : column,
+      ) as ExtractColumn[],
+    };
+    assert.deepEqual(declarationProblems([broken], ["channel_mix"]), [
+      'channel_mix.spend_share: "currency" decimals on a share',
+    ]);
+  });
+
   it("docs/extracts.md is what `npm run docs` renders from it", async () => {
     assert.equal(
       await readFile(EXTRACTS_DOC, "utf8"),
@@ -306,9 +357,10 @@ describe("the extracts of a demo shop, against their declaration", { timeout: 18
       .map((column) => ({ schema, column })),
   );
   for (const { schema, column } of derived) {
-    it(`${schema.name}.${column.name}: recomputed from its row, blank exactly where undefined`, () => {
+    it(`${schema.name}.${column.name}: recomputed from its row to its declared places, blank exactly where undefined`, () => {
       const { records } = csv.get(schema.name) ?? { records: [] };
-      const decimals = "decimals" in column ? column.decimals : 4;
+      // The demo shop sells in dollars (the default currency): "currency" places are 2.
+      const decimals = "decimals" in column ? columnPlaces(column, "USD") : 4;
       let defined = 0;
       for (const record of records) {
         const expected = expectedDerived(column, record, records);
@@ -320,6 +372,10 @@ describe("the extracts of a demo shop, against their declaration", { timeout: 18
         }
         defined += 1;
         assert.notEqual(actual, "", `${column.name} should be ${expected} at ${where}`);
+        assert.ok(
+          (actual.split(".")[1] ?? "").length <= decimals,
+          `${column.name} ${actual} has more than its ${decimals} places at ${where}`,
+        );
         assert.ok(
           Math.abs(Number(actual) - expected) <= 0.5 * 10 ** -decimals + 1e-9,
           `${column.name} ${actual} vs ${expected} at ${where}`,

@@ -86,14 +86,29 @@ function page(pages: DashboardPage[], id: string): DashboardPage {
 describe("ratios from the declared numerator and denominator", () => {
   it("sums both parts over the rows, blank where the denominator or the required spend is 0", () => {
     const two = rows("gross_revenue,orders_with_value,ad_spend,new_customers", "100,3,0,2", "200,0,30,1");
-    assert.equal(declaredRatio("executive_summary_monthly", "aov", two), 100); // 300 / 3
-    assert.equal(declaredRatio("executive_summary_monthly", "cac", two), 10); // 30 / 3
-    assert.equal(declaredRatio("executive_summary_monthly", "cac", two.slice(0, 1)), null); // no spend
-    assert.equal(declaredRatio("executive_summary_monthly", "aov", two.slice(1)), null); // 0 orders
+    assert.equal(declaredRatio("executive_summary_monthly", "aov", two, 2), 100); // 300 / 3
+    assert.equal(declaredRatio("executive_summary_monthly", "cac", two, 2), 10); // 30 / 3
+    assert.equal(declaredRatio("executive_summary_monthly", "cac", two.slice(0, 1), 2), null); // no spend
+    assert.equal(declaredRatio("executive_summary_monthly", "aov", two.slice(1), 2), null); // 0 orders
     assert.throws(() => declaredRatio("executive_summary_monthly", "orders", two), /not declared as a ratio/);
     const change = rows("gross_revenue,last_year_gross_revenue", "150,100", "50,");
     assert.equal(declaredChange("executive_summary_monthly", "gross_revenue_yoy", change.slice(0, 1)), 0.5);
     assert.equal(declaredChange("executive_summary_monthly", "gross_revenue_yoy", change), null);
+  });
+
+  it("an amount per order to the shop currency's decimals, a ratio that is not money to its own", () => {
+    // 6000 / 58 = 103.4482…: 103.448 dinars, 103.45 dollars, 103 yen; ROAS 6000 / 1450 = 4.13793… to 4 places.
+    const month = rows("gross_revenue,orders_with_value,ad_spend,new_customers", "6000,58,1450,0");
+    assert.deepEqual(
+      [3, 2, 0].map((places) => declaredRatio("executive_summary_monthly", "aov", month, places)),
+      [103.448, 103.45, 103],
+    );
+    assert.equal(declaredRatio("executive_summary_monthly", "blended_roas", month), 4.1379);
+    assert.equal(declaredRatio("executive_summary_monthly", "blended_roas", month, 0), 4.1379);
+    assert.throws(
+      () => declaredRatio("executive_summary_monthly", "aov", month),
+      /executive_summary_monthly\.aov is rounded to the shop currency's decimals/,
+    );
   });
 });
 

@@ -8,7 +8,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { latestExtractPath } from "../../functions/lib/bucket-layout.ts";
+import { EXTRACT_SCHEMAS } from "../../functions/shared/extract-schemas.ts";
 import {
   buildModels,
   exportedExtractRows,
@@ -435,6 +439,43 @@ describe(
         rows.map((row) => [row.date, row.ad_spend]),
         DAYS.map((day) => [day, decimalText(daySpend(day))]),
       );
+    });
+
+    it("the extracts hold each ratio to the places extract-schemas.json declares for a dinar shop: AOV, CAC and CPA to the fils", async () => {
+      const kpis = await exportedExtractRows(warehouse, {
+        dir,
+        runDate: RUN_DATE,
+        extract: "daily_kpis",
+        env: { PULSE_CURRENCY: "KWD" },
+      });
+      // Each day's AOV by hand, to the fils: its revenue over its orders.
+      const ordersOf = (day: Day) => ORDERS.filter((order) => order.day === day).length;
+      assert.deepEqual(
+        kpis.map((row) => [row.date, Number(row.aov)]),
+        DAYS.map((day) => [day, roundedQuotient(dayRevenue(day), BigInt(ordersOf(day)) * 1_000_000n, 3)]),
+      );
+      const bucket = new FolderBucket(join(dir, "bucket"));
+      const placesOf = (cell: string) => (cell.split(".")[1] ?? "").length;
+      let finest = 0;
+      for (const schema of EXTRACT_SCHEMAS) {
+        const text = String((await bucket.read(latestExtractPath(schema.name))) ?? "");
+        const rows = parse(text, { columns: true }) as Record<string, string>[];
+        for (const column of schema.columns) {
+          if (!("decimals" in column)) continue;
+          // "currency" is the shop's: the dinar has three places (ISO 4217).
+          const declared: unknown = column.decimals;
+          const places = declared === "currency" ? 3 : Number(declared);
+          for (const row of rows) {
+            const cell = row[column.name] ?? "";
+            assert.ok(
+              placesOf(cell) <= places,
+              `${schema.name}.${column.name} ${cell} has more than the ${places} places declared for a KWD shop`,
+            );
+            if (declared === "currency") finest = Math.max(finest, placesOf(cell));
+          }
+        }
+      }
+      assert.equal(finest, 3, "some amount per order or customer uses the fils");
     });
   },
 );
