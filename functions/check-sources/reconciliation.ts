@@ -15,6 +15,7 @@ import { type ApiIo, DEFAULT_IO, PlatformAuthError } from "../lib/platform-apis/
 import { MetaApi } from "../lib/platform-apis/meta.ts";
 import { ShopifyApi } from "../lib/platform-apis/shopify.ts";
 import { TikTokApi } from "../lib/platform-apis/tiktok.ts";
+import { stepDeadline } from "../lib/platform-apis/step-deadline.ts";
 import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
 import { type AccountTimeZone, accountTimeZoneFindings } from "./account-time-zones.ts";
 import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
@@ -203,6 +204,9 @@ function byAccount(
   return accounts;
 }
 
+/** What check-sources keeps of its function's timeout once the APIs stop: the warehouse side, files and findings. */
+export const RECONCILIATION_WRAP_UP_MS = 60_000;
+
 export interface ReconciliationResult {
   entries: ReconciliationEntry[];
   findings: Finding[];
@@ -225,7 +229,14 @@ async function apiTotals(
 }> {
   const settings = context.config.connectors;
   const { secrets } = context.ports;
-  const retry = retryPolicy(settings);
+  // The reconciliation is the one part of check-sources that waits on the platforms: it stops in time for the
+  // rest of the step to write what it found, and an API that does not answer by then is a warning, not a step
+  // killed at its timeout (which Pub/Sub would deliver again, holding up the whole run).
+  const retry = retryPolicy(
+    settings,
+    stepDeadline("check-sources", context, io, RECONCILIATION_WRAP_UP_MS),
+    "check-sources",
+  );
   const totals: { source: SourceName; account: string; api: DailyTotals }[] = [];
   const zones: AccountTimeZone[] = [];
   const findings: Finding[] = [];

@@ -12,6 +12,8 @@ const baseUrl = z.url().optional();
 const RetrySettingsSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10).default(5),
   maxDelaySeconds: z.number().positive().max(300).default(60),
+  /** One request, its answer included, at most this long; then it counts as a failed attempt. */
+  requestTimeoutSeconds: z.number().positive().max(540).default(120),
 });
 
 /** A shop's own domain at Shopify, <name>.myshopify.com: the Admin API and the OAuth token endpoint live there. */

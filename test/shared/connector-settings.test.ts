@@ -42,7 +42,7 @@ describe("connector settings", () => {
 
   it("has the retry, throttle and bulk defaults the README's Connectors section gives, the polls within ingest's timeout", () => {
     const { connectors } = loadConfig({ env: {}, cwd: "/tmp" });
-    assert.deepEqual(connectors.retry, { maxAttempts: 5, maxDelaySeconds: 60 });
+    assert.deepEqual(connectors.retry, { maxAttempts: 5, maxDelaySeconds: 60, requestTimeoutSeconds: 120 });
     assert.equal(connectors.facebook_ads.usageThrottlePercent, 75);
     const { bulkThresholdDays, bulkPollSeconds, bulkMaxPolls } = connectors.shopify;
     assert.deepEqual(

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_IO, type ApiIo, PlatformAuthError } from "../../lib/platform-apis/http.ts";
 import type { Finding } from "../../shared/findings.ts";
-import { stepDefinition } from "../../shared/pipeline.ts";
+import { stepDeadline } from "../../lib/platform-apis/step-deadline.ts";
 import type { StepContext } from "../../shared/step.ts";
 import { googleAdsConnector } from "./google-ads.ts";
 import { metaConnector } from "./facebook-ads.ts";
@@ -31,11 +31,7 @@ export const INGEST_WRAP_UP_MS = 90_000;
  * start (time already spent, on the ports' clock, is taken off), less INGEST_WRAP_UP_MS.
  */
 export function connectorDeadline(context: StepContext, io: ApiIo): Date {
-  const spentMs = context.startedAt
-    ? Math.max(0, context.ports.clock.now().getTime() - context.startedAt.getTime())
-    : 0;
-  const budgetMs = stepDefinition("ingest").timeoutSeconds * 1000 - INGEST_WRAP_UP_MS - spentMs;
-  return new Date(io.now().getTime() + budgetMs);
+  return stepDeadline("ingest", context, io, INGEST_WRAP_UP_MS);
 }
 
 export interface ConnectorsResult {

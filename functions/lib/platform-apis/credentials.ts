@@ -34,10 +34,16 @@ export async function optionalSecret(
 }
 
 /** The settings' retries; with `deadline` (a connector's, on the io clock) no wait of the client ends after it. */
-export function retryPolicy(settings: ConnectorSettings, deadline?: Date): RetryPolicy {
+export function retryPolicy(
+  settings: ConnectorSettings,
+  deadline?: Date,
+  deadlineStep?: string,
+): RetryPolicy {
   return {
     maxAttempts: settings.retry.maxAttempts,
     maxDelayMs: settings.retry.maxDelaySeconds * 1000,
+    requestTimeoutMs: settings.retry.requestTimeoutSeconds * 1000,
     ...(deadline ? { deadline } : {}),
+    ...(deadlineStep ? { deadlineStep } : {}),
   };
 }

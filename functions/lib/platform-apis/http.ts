@@ -26,6 +26,15 @@ export interface RetryPolicy {
    * finishes and reports within its timeout (ingest's connectorDeadline). No deadline, no such limit.
    */
   deadline?: Date;
+  /** The step whose function's timeout the deadline keeps to, for messages; ingest unless said. */
+  deadlineStep?: string;
+  /**
+   * How long one request may take, its answer's body included, before it is given up and counts as a failed
+   * attempt (cut to REQUEST_GRACE_MS past the deadline). Without it a platform that stops answering holds the run
+   * until undici's own five-minute limits, then again on each retry: past the function's timeout, where nothing is
+   * landed or said. No limit, no timeout.
+   */
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULT_IO: ApiIo = {
@@ -91,8 +100,8 @@ export function pastDeadline(io: ApiIo, policy: RetryPolicy, ms: number): Date |
 }
 
 /** "<deadline>, the time by which ingest must stop waiting …", for the messages of waits not begun. */
-export function stopWaitingAt(deadline: Date): string {
-  return `${deadline.toISOString()}, the time by which ingest must stop waiting to finish within its function's timeout`;
+export function stopWaitingAt(deadline: Date, step = "ingest"): string {
+  return `${deadline.toISOString()}, the time by which ${step} must stop waiting to finish within its function's timeout`;
 }
 
 /**
@@ -110,7 +119,7 @@ export async function sleepBeforeDeadline(
 ): Promise<void> {
   const deadline = pastDeadline(io, policy, ms);
   if (deadline) {
-    const wait = `a wait of ${inSeconds(ms)} would end after ${stopWaitingAt(deadline)}`;
+    const wait = `a wait of ${inSeconds(ms)} would end after ${stopWaitingAt(deadline, policy.deadlineStep)}`;
     throw new PlatformApiError(
       source,
       typeof explain === "string" ? `${explain}; ${wait}` : explain(wait),
@@ -118,6 +127,44 @@ export async function sleepBeforeDeadline(
     );
   }
   await io.sleep(ms);
+}
+
+interface RequestLimit {
+  ms: number;
+  signal: AbortSignal;
+  /** The answer's headers came: a limit on them alone ends here (a streamed body, read as long as it takes). */
+  answered(): void;
+}
+
+/**
+ * How long past its deadline a request may still run. The deadline bounds waits; the time a step keeps after it
+ * (ingest's 90 s, check-sources' 60 s) covers the requests still to send and the rest of the step, so a request
+ * begun at the deadline has this much of it, not the whole request timeout.
+ */
+export const REQUEST_GRACE_MS = 30_000;
+
+/**
+ * What ends a request at the policy's limit: its request timeout, or REQUEST_GRACE_MS past its deadline if that is
+ * sooner (on io's clock); undefined when neither limits it. It covers the answer's body too, unless `headersOnly`.
+ */
+function requestLimit(io: ApiIo, policy: RetryPolicy, headersOnly: boolean): RequestLimit | undefined {
+  const left = policy.deadline ? policy.deadline.getTime() + REQUEST_GRACE_MS - io.now().getTime() : Infinity;
+  const ms = Math.min(policy.requestTimeoutMs ?? Infinity, left);
+  if (ms === Infinity) return undefined;
+  const controller = new AbortController();
+  // At least a millisecond: a request begun past its grace fails as one that did not answer in time.
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${inSeconds(ms)}`, "TimeoutError")),
+    Math.max(1, Math.ceil(ms)),
+  );
+  // A limit left running after its answer never keeps the process alive.
+  timer.unref();
+  return { ms, signal: controller.signal, answered: () => headersOnly && clearTimeout(timer) };
+}
+
+/** Whether an error is a request ended by its time limit (a TimeoutError, as AbortSignal.timeout throws). */
+function timedOut(error: unknown): boolean {
+  return error instanceof Error && error.name === "TimeoutError";
 }
 
 export interface SentRequest {
@@ -131,7 +178,8 @@ export interface SentRequest {
  * for the caller to read), or throws PlatformApiError once the attempts are spent. `askedWait` reads the wait a
  * retried answer's body asks for, which is followed (before any Retry-After); one longer than maxDelayMs fails at
  * once, saying when to try again, since asking sooner would only be refused again. So does a wait (asked for, or
- * a backoff) that would end after the policy's deadline.
+ * a backoff) that would end after the policy's deadline. Each attempt has the policy's time limit
+ * (requestLimit), its answer's body included unless `options.streamedBody` (a file read as long as it takes).
  */
 export async function sendWithRetry(
   source: SourceName,
@@ -141,14 +189,21 @@ export async function sendWithRetry(
   init: RequestInit,
   describe = `${init.method ?? "GET"} ${new URL(url).pathname}`,
   askedWait?: (response: Response) => Promise<AskedWait | undefined>,
+  options: { streamedBody?: boolean } = {},
 ): Promise<SentRequest> {
   let lastProblem = "";
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
     let response: Response;
+    const limit = requestLimit(io, policy, options.streamedBody === true);
     try {
-      response = await io.fetch(url, init);
+      const signal = limit && (init.signal ? AbortSignal.any([init.signal, limit.signal]) : limit.signal);
+      response = await io.fetch(url, signal ? { ...init, signal } : init);
+      limit?.answered();
     } catch (error) {
-      lastProblem = `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+      lastProblem =
+        limit && timedOut(error)
+          ? `no answer within ${inSeconds(limit.ms)}`
+          : `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
       if (attempt < policy.maxAttempts)
         await sleepBeforeDeadline(
           source,
@@ -177,7 +232,7 @@ export async function sendWithRetry(
     if (hinted !== undefined && beyond)
       throw new PlatformApiError(
         source,
-        `${describe}: ${lastProblem}, and ${asked ? asked.platform : "its Retry-After"} asks to wait ${inSeconds(hinted)} before the next request: that would end after ${stopWaitingAt(beyond)}; it may be asked again after ${new Date(io.now().getTime() + hinted).toISOString()}`,
+        `${describe}: ${lastProblem}, and ${asked ? asked.platform : "its Retry-After"} asks to wait ${inSeconds(hinted)} before the next request: that would end after ${stopWaitingAt(beyond, policy.deadlineStep)}; it may be asked again after ${new Date(io.now().getTime() + hinted).toISOString()}`,
         response.status,
       );
     await sleepBeforeDeadline(
@@ -198,7 +253,18 @@ export async function sendWithRetry(
 
 /** The body as JSON, or a PlatformApiError naming the request when it is not JSON. */
 export async function readJson(source: SourceName, response: Response, describe: string): Promise<unknown> {
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The request's time limit (sendWithRetry) covers its body: an answer that stopped half-way ends here.
+    if (!timedOut(error)) throw error;
+    throw new PlatformApiError(
+      source,
+      `${describe}: HTTP ${response.status}, but the rest of its answer did not come within the request's time limit (connectors.retry.requestTimeoutSeconds, or ingest's deadline)`,
+      response.status,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

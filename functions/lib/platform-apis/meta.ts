@@ -398,7 +398,7 @@ export class MetaApi {
     const retriesLeft = this.retry.maxAttempts - attempt;
     const deadline = pastDeadline(this.io, this.retry, regainMs);
     const why = deadline
-      ? `that is after ${stopWaitingAt(deadline)}`
+      ? `that is after ${stopWaitingAt(deadline, this.retry.deadlineStep)}`
       : retriesLeft === 0
         ? `the ${this.retry.maxAttempts} attempts of connectors.retry.maxAttempts are spent`
         : regainMs > retriesLeft * this.retry.maxDelayMs

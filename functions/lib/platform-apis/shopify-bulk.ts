@@ -309,7 +309,17 @@ export class ShopifyBulkOperations {
     }
     // An operation that matched nothing completes without a file.
     if (!status.url) return;
-    const sent = await sendWithRetry("shopify", this.io, this.retry, status.url, {}, "Shopify bulk file");
+    // The file of a big shop's history can take longer to read than a request may: only its answer is timed.
+    const sent = await sendWithRetry(
+      "shopify",
+      this.io,
+      this.retry,
+      status.url,
+      {},
+      "Shopify bulk file",
+      undefined,
+      { streamedBody: true },
+    );
     if (!sent.response.ok) {
       await sent.response.body?.cancel();
       throw new PlatformApiError(
