@@ -135,7 +135,10 @@ function transformCostOf(record: StepRecord | undefined): TransformCost | undefi
   return {
     runDate: record.runDate,
     bytesBilled: Number(metrics["warehouse.bytesBilled"] ?? 0),
-    fullBuild: metrics.models !== undefined && metrics.fullBuilds === metrics.models,
+    // A run that rebuilt models whole after an upgrade changed their columns bills like a full build, once.
+    fullBuild:
+      (metrics.models !== undefined && metrics.fullBuilds === metrics.models) ||
+      Number(metrics.columnsChangedModels ?? 0) > 0,
   };
 }
 

@@ -8,6 +8,7 @@ import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { CHANNELS } from "../lib/sql/channels.ts";
 import { daysBetween } from "../lib/calendar.ts";
 import { type Finding, type Severity, SEVERITY_RANK } from "../shared/findings.ts";
+import { COLUMNS_CHANGED_CHECK } from "../shared/model-columns.ts";
 import { SOURCES } from "../shared/sources.ts";
 
 /** The sources whose data the pipeline's own connectors pull (the others land through Airbyte or file drops). */
@@ -97,6 +98,7 @@ export function problemName(
   if (check === "connector_auth") return "connector login failed";
   if (check === "connector_failed") return "connector failed";
   if (check === "transform_cost_jump") return "BigQuery bill jumped";
+  if (check === COLUMNS_CHANGED_CHECK) return "tables rebuilt after an upgrade";
   if (check.startsWith("file_drop")) return "file drop problem";
   if (check.startsWith("inventory_")) return "tables or columns changed";
   if (check.startsWith("audit_")) return "a model audit failed";
@@ -136,6 +138,8 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (check.startsWith("inventory_")) return "check the source's schema change";
   if (check === "transform_cost_jump")
     return "find the model that reads all history (npm start -- plan --cloud)";
+  // The run already rebuilt them: said so that earlier days' figures moving by a hair are not a surprise.
+  if (check === COLUMNS_CHANGED_CHECK) return "nothing to do: earlier days now follow the new code";
   return "see the details below";
 }
 

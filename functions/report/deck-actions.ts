@@ -13,6 +13,7 @@ import { changeRatio } from "../lib/reporting/kpi-comparisons.ts";
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import { type Finding, SEVERITY_RANK, sortFindings } from "../shared/findings.ts";
+import { COLUMNS_CHANGED_CHECK } from "../shared/model-columns.ts";
 import { type ContentSlide, type Context, full, type TextLine } from "./deck-model.ts";
 
 export interface Action {
@@ -84,6 +85,8 @@ export function findingActions(findings: readonly Finding[], facts: ActionFacts 
   const actions = new Map<string, Action>();
   for (const finding of sortFindings(findings)) {
     if (finding.severity === "info" && finding.check !== "attribution_no_utms") continue;
+    // Tables the transform already rebuilt after an upgrade changed their columns: said in Data quality, asks nothing.
+    if (finding.check === COLUMNS_CHANGED_CHECK) continue;
     const rule = ACTION_RULES[finding.check];
     const text =
       rule?.(finding, facts) ??

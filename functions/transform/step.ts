@@ -4,7 +4,7 @@ import { type HmacKeyPads, hmacKeyPads, piiKeyId } from "../lib/pii.ts";
 import { currencyMinorUnits } from "../lib/currency.ts";
 import { mapLimited } from "../lib/concurrency.ts";
 import { buildWindow, HISTORY_START, windowParams } from "../lib/run-window.ts";
-import type { DateWindow, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
+import type { DateWindow, MaterializeResult, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
@@ -48,6 +48,7 @@ import {
 } from "./history-settings.ts";
 import { exportPeriods, exportGapsParam } from "./export-periods.ts";
 import { explainTransformFailure } from "./raw-columns.ts";
+import { ColumnChangeRebuilds } from "./model-shapes.ts";
 
 /** The catalogue: a change to a product there reaches back to every day the product sold. */
 export const CATALOGUE_MODEL = "staging.stg_shopify_products";
@@ -333,6 +334,9 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   const lateRanges = dayRanges(lateDays);
   const waves = buildWaves(MODELS);
   const parallel = warehouse.parallelWrites ?? 1;
+  // A model whose columns changed since its table was built (a code upgrade), found by the warehouse before it
+  // writes a window: it and the models built from it are rebuilt whole in the main pass, late days included.
+  const columnChanges = new ColumnChangeRebuilds(log);
   const rebuildRange = async (
     range: DateWindow,
     models: (model: ModelDefinition) => boolean,
@@ -340,21 +344,25 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   ) => {
     for (const wave of waves) {
       await mapLimited(
-        wave.filter((model) => model.partitionColumn && models(model)),
+        wave.filter((model) => model.partitionColumn && models(model) && !columnChanges.isDue(model)),
         parallel,
         async (model) => {
           const window = lateModelWindow(model, range, incrementalWindow.end);
-          await warehouse.materialize({
-            dataset: model.layer,
-            table: model.name,
-            sql: readSql(modelPath(model)),
-            params: modelParams(context, window, piiKey, gaps),
-            partitionColumn: model.partitionColumn,
-            clusterBy: model.clusterBy,
-            uniqueKey: model.uniqueKey,
-            window,
-            label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
-          });
+          try {
+            await warehouse.materialize({
+              dataset: model.layer,
+              table: model.name,
+              sql: readSql(modelPath(model)),
+              params: modelParams(context, window, piiKey, gaps),
+              partitionColumn: model.partitionColumn,
+              clusterBy: model.clusterBy,
+              uniqueKey: model.uniqueKey,
+              window,
+              label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
+            });
+          } catch (error) {
+            if (!columnChanges.columnsChanged(error)) throw error;
+          }
         },
       );
     }
@@ -392,23 +400,39 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
 
   const buildModel = async (model: ModelDefinition) => {
     const exists = existing.get(model.layer)?.has(model.name) ?? false;
-    const incremental =
+    const windowed =
       !rebuildAll && exists && (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
-    const window = incremental ? incrementalModelWindow(model, incrementalWindow, keyedWindow) : fullWindow;
+    const build = (incremental: boolean) => {
+      const window = incremental ? incrementalModelWindow(model, incrementalWindow, keyedWindow) : fullWindow;
+      return warehouse.materialize({
+        dataset: model.layer,
+        table: model.name,
+        sql: readSql(modelPath(model)),
+        params: modelParams(context, window, piiKey, gaps),
+        partitionColumn: model.partitionColumn,
+        clusterBy: model.clusterBy,
+        uniqueKey: model.uniqueKey,
+        key: model.key.map((column) => column.name),
+        window: incremental ? window : undefined,
+        inputInPartitionOrder: model.rowOrderFrom !== undefined,
+        label: `${model.layer}.${model.name}`,
+      });
+    };
     const modelStarted = performance.now();
-    const result = await warehouse.materialize({
-      dataset: model.layer,
-      table: model.name,
-      sql: readSql(modelPath(model)),
-      params: modelParams(context, window, piiKey, gaps),
-      partitionColumn: model.partitionColumn,
-      clusterBy: model.clusterBy,
-      uniqueKey: model.uniqueKey,
-      key: model.key.map((column) => column.name),
-      window: incremental ? window : undefined,
-      inputInPartitionOrder: model.rowOrderFrom !== undefined,
-      label: `${model.layer}.${model.name}`,
-    });
+    let result: MaterializeResult;
+    if (columnChanges.isDue(model)) {
+      result = await build(false);
+      columnChanges.rebuiltWhole(model, !windowed);
+    } else {
+      try {
+        result = await build(windowed);
+      } catch (error) {
+        if (!columnChanges.columnsChanged(error)) throw error;
+        // Refused before anything was written: the model whole, as --full-refresh builds it.
+        result = await build(false);
+        columnChanges.rebuiltWhole(model, false);
+      }
+    }
     if (result.mode === "full") fullBuilds += 1;
     rows[`${model.layer}.${model.name}`] = result.rowsWritten;
     log.debug("model built", {
@@ -462,7 +486,8 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   const saved = !previous || message.runDate >= previous.runDate;
   if (saved) await saveWatermark(warehouse, { runDate: message.runDate, watermark });
   if (!sameHistorySettings(builtWith, settings)) await saveHistorySettings(warehouse, settings);
-  const fullBuild = rebuildAll || !built;
+  // A model rebuilt whole for its columns changed on every day: the export reads every month again.
+  const fullBuild = rebuildAll || !built || columnChanges.changedCount > 0;
   const rebuilt: Rebuilt = {
     fromState: previous ? warehouseState(previous) : null,
     toState: warehouseState(saved ? { runDate: message.runDate, watermark } : (previous as Watermark)),
@@ -483,10 +508,19 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
     ? ` + ${reached.length} days of ${recatalogued.productIds.length} recatalogued products`
     : "";
   const coverage = coverageDays.length ? ` + ${coverageDays.length} days of source coverage` : "";
+  const columnsNote = columnChanges.changedCount
+    ? `columns changed since the tables were built, ${columnChanges.describe()}`
+    : "";
+  const reshaped = columnsNote
+    ? ` + ${columnChanges.rebuiltCount} model${columnChanges.rebuiltCount === 1 ? "" : "s"} rebuilt whole (${columnsNote})`
+    : "";
+  const fullReason = changedSettings.length
+    ? `changed since the last build, ${changedSettings.join("; ")}`
+    : columnsNote;
   const mode =
     fullBuilds === MODELS.length
-      ? `full build${changedSettings.length ? `: changed since the last build, ${changedSettings.join("; ")}` : ""}`
-      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}${catalogue}${coverage}`;
+      ? `full build${fullReason ? `: ${fullReason}` : ""}`
+      : `window ${incrementalWindow.start} → ${incrementalWindow.end}${late}${catalogue}${coverage}${reshaped}`;
   return {
     // In MODELS' order, whatever order the parallel builds finished in.
     rows: Object.fromEntries(
@@ -502,9 +536,12 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
       recataloguedProducts: recatalogued.productIds.length,
       recataloguedDays: reached.length,
       coverageDays: coverageDays.length,
+      columnsChangedModels: columnChanges.changedCount,
+      columnsChangedRebuilds: columnChanges.rebuiltCount,
       ms: Math.round(performance.now() - started),
     },
     summary: `${MODELS.length} models built (${mode})`,
+    findings: columnChanges.findings(),
     next: { rebuilt },
   };
 }

@@ -87,7 +87,7 @@ describe("the transform's cost jump (ledger records run-step writes)", () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
-  it("reads each day's bytes billed from the transform's ledger record, full builds marked", async () => {
+  it("reads each day's bytes billed from the transform's ledger record, full builds and rebuilds after changed columns marked", async () => {
     const bucket = new FolderBucket(root);
     // Each job bills what the test sets before the day's transform runs.
     let billed = 0;
@@ -114,18 +114,26 @@ describe("the transform's cost jump (ledger records run-step writes)", () => {
       },
     };
     const runDate = "2026-11-21";
-    // Two weeks of daily runs of two jobs at 1.5 GiB each, one of them a full build of 250 GiB; then 20 GiB.
+    // Two weeks of daily runs of two jobs at 1.5 GiB each, one of them a full build of 250 GiB and one a run that
+    // rebuilt 12 models whole after an upgrade changed a model's columns (60 GiB); then 20 GiB.
     for (let back = 14; back >= 0; back -= 1) {
       const date = addDays(runDate, -back);
       const fullBuild = back === 9;
-      billed = back === 0 ? 10 * GiB : fullBuild ? 125 * GiB : 1.5 * GiB;
+      const columnsChanged = back === 5;
+      billed = back === 0 ? 10 * GiB : fullBuild ? 125 * GiB : columnsChanged ? 30 * GiB : 1.5 * GiB;
       const message = parseRunMessage({ runDate: date, runId: `scheduler-${date}`, trigger: "scheduler" });
       const outcome = await runStep(
         "transform",
         async (context) => {
           await context.ports.warehouse.execute("SELECT 1", {}, { label: "one" });
           await context.ports.warehouse.execute("SELECT 2", {}, { label: "two" });
-          return { metrics: { models: 30, fullBuilds: fullBuild ? 30 : 3 } };
+          return {
+            metrics: {
+              models: 30,
+              fullBuilds: fullBuild ? 30 : columnsChanged ? 12 : 3,
+              columnsChangedModels: columnsChanged ? 1 : 0,
+            },
+          };
         },
         message,
         runtime,
@@ -137,12 +145,15 @@ describe("the transform's cost jump (ledger records run-step writes)", () => {
     assert.equal(earlier.length, 14);
     assert.deepEqual(
       earlier.filter((cost) => cost.fullBuild),
-      [{ runDate: addDays(runDate, -9), bytesBilled: 250 * GiB, fullBuild: true }],
+      [
+        { runDate: addDays(runDate, -5), bytesBilled: 60 * GiB, fullBuild: true },
+        { runDate: addDays(runDate, -9), bytesBilled: 250 * GiB, fullBuild: true },
+      ],
     );
     const finding = transformCostFinding(today, earlier, LIMITS, formatBytes);
     assert.match(
       finding?.message ?? "",
-      /billed 20\.0 GiB on BigQuery, 6\.7× the median of its last 13 daily runs \(3\.0 GiB\)/,
+      /billed 20\.0 GiB on BigQuery, 6\.7× the median of its last 12 daily runs \(3\.0 GiB\)/,
     );
   });
 });

@@ -5,6 +5,9 @@ import { describe, it } from "node:test";
 import { alertMemories } from "../../functions/lib/quality/alert-memory.ts";
 import { groupAlerts, problemName, sourceOfFinding } from "../../functions/notify/alert-groups.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { ModelColumnsChangedError } from "../../functions/shared/model-columns.ts";
+import { ColumnChangeRebuilds } from "../../functions/transform/model-shapes.ts";
 
 const shape = (check: string, subject: string, extra: Partial<Finding> = {}) => ({
   check,
@@ -63,6 +66,28 @@ describe("alert groups", () => {
       [
         "Other checks: BigQuery bill jumped — find the model that reads all history (npm start -- plan --cloud)",
       ],
+    );
+  });
+
+  it("names tables rebuilt after an upgrade, with nothing to do, under other checks (not the source of the table)", () => {
+    const rebuilds = new ColumnChangeRebuilds(silentLogger());
+    rebuilds.columnsChanged(
+      new ModelColumnsChangedError("staging", "stg_facebook_ads_insights", {
+        added: [],
+        removed: [],
+        retyped: [{ column: "spend", was: "DECIMAL(38,2)", now: "DECIMAL(38,6)" }],
+      }),
+    );
+    const groups = groupAlerts(
+      rebuilds.findings(),
+      alertMemories([], [], "2026-11-21"),
+      [],
+      new Set(),
+      "en-US",
+    );
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      ["Other checks: tables rebuilt after an upgrade — nothing to do: earlier days now follow the new code"],
     );
   });
 

@@ -16,6 +16,9 @@ import { buildDeckContent, deckContext } from "../../functions/report/deck-conte
 import type { ContentSlide } from "../../functions/report/deck-model.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { ModelColumnsChangedError } from "../../functions/shared/model-columns.ts";
+import { ColumnChangeRebuilds } from "../../functions/transform/model-shapes.ts";
 import { openDeck, slideWithTitle, tableRows } from "./pptx-reader.ts";
 import { buildReportData } from "./report-data-fixture.ts";
 
@@ -71,6 +74,22 @@ describe("what to do: actions from findings", () => {
       [
         "Have the pipeline's engineer find the model that now reads all history: the daily BigQuery bill jumped (npm start -- plan --cloud).",
       ],
+    );
+  });
+
+  it("asks nothing of tables the transform rebuilt after an upgrade changed their columns", () => {
+    const rebuilds = new ColumnChangeRebuilds(silentLogger());
+    rebuilds.columnsChanged(
+      new ModelColumnsChangedError("marts", "daily_kpis", { added: ["orders"], removed: [], retyped: [] }),
+    );
+    const [rebuilt] = rebuilds.findings();
+    assert.equal(rebuilt?.severity, "warning");
+    assert.deepEqual(
+      findingActions([
+        rebuilt as Finding,
+        finding("connector_failed", "warning", { source: "tiktok_ads" }),
+      ]).map((action) => action.text),
+      ["Check the TikTok connection: the last pull failed; the next run retries the same days."],
     );
   });
 

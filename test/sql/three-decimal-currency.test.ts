@@ -494,9 +494,9 @@ async function withShopBuilt(currency: string, work: (warehouse: DuckDbWarehouse
 
 // A local warehouse built before staging kept the micro holds its ad amounts as DECIMAL(38,2): DuckDB would cast
 // a daily window's amounts into those columns, to cents again, in every table downstream. The first transform
-// after upgrading fails instead, naming the columns, until a run with --full-refresh rebuilds the tables.
+// after upgrading rebuilds those tables whole instead, and every table built from them, and says so.
 it(
-  "a local warehouse whose ad staging tables were built to the cent fails its next daily transform naming the retyped columns and the rebuild; a full refresh keeps the fils",
+  "a local warehouse whose ad staging tables were built to the cent has them rebuilt whole by its next daily transform, which keeps the fils on every day and says so",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () =>
     withShopBuilt("KWD", async (warehouse) => {
@@ -510,15 +510,26 @@ it(
           `COMMENT ON TABLE staging.${table} IS 'pulse_model:${"0".repeat(32)}'`,
         );
       }
-      await assert.rejects(
-        buildModels(warehouse, RUN_DATE),
-        /stg_facebook_ads_insights changed its columns since its table was built \(retyped: spend DECIMAL\(38,2\) → DECIMAL\(38,6\), conversion_value DECIMAL\(38,2\) → DECIMAL\(38,6\)\): rebuild it with --full-refresh/,
+      // A one-day window: the 20th is rebuilt only by the whole builds.
+      const daily = await buildModels(warehouse, RUN_DATE, { lookbackDays: 1 });
+      assert.match(
+        daily.summary ?? "",
+        /rebuilt whole \(columns changed since the tables were built, staging\.stg_facebook_ads_insights \(retyped: spend DECIMAL\(38,2\) → DECIMAL\(38,6\), conversion_value DECIMAL\(38,2\) → DECIMAL\(38,6\)\); staging\.stg_tiktok_ads_reports_daily \(retyped: spend/,
       );
-      await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
-      const [day] = await warehouse.query(
-        `SELECT ad_spend FROM marts.daily_kpis WHERE date = DATE '${RUN_DATE}'`,
+      const metaByDay = await warehouse.query<{ day: string; spend: number }>(
+        `SELECT CAST(date AS STRING) AS day, SUM(spend) AS spend FROM staging.stg_facebook_ads_insights GROUP BY 1 ORDER BY 1`,
       );
-      assert.equal(Number(day?.ad_spend), amount(daySpend(RUN_DATE)));
+      assert.deepEqual(
+        metaByDay.map((row) => [row.day, Number(row.spend)]),
+        DAYS.map((day) => [day, amount(sum(META[day].map((ad) => ad.spend)))]),
+      );
+      const kpis = await warehouse.query<{ day: string; ad_spend: number }>(
+        "SELECT CAST(date AS STRING) AS day, ad_spend FROM marts.daily_kpis ORDER BY 1",
+      );
+      assert.deepEqual(
+        kpis.map((row) => [row.day, Number(row.ad_spend)]),
+        DAYS.map((day) => [day, amount(daySpend(day))]),
+      );
     }),
 );
 

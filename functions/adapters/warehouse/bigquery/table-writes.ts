@@ -6,6 +6,7 @@ import type { BigQueryJobs, JobSpec } from "./jobs.ts";
 import { quoteIdentifier } from "./names.ts";
 import { loadValue, parameterTypeOf, rowsParameter } from "./params.ts";
 import { BigQueryWarehouseError } from "./errors.ts";
+import { type ColumnChanges, ModelColumnsChangedError, sameColumns } from "../../../shared/model-columns.ts";
 import type { CatalogTable, TableCatalog } from "./table-catalog.ts";
 import {
   bareSelect,
@@ -38,7 +39,7 @@ export function modelFingerprint(request: MaterializeRequest): string {
     .slice(0, 32);
 }
 
-/** The model's output columns, quoted, from a free dry run (creates no job, bills nothing). */
+/** The model's output columns, from a free dry run (creates no job, bills nothing). */
 async function modelColumns(
   jobs: BigQueryJobs,
   select: string,
@@ -47,9 +48,7 @@ async function modelColumns(
   dataset: string,
 ): Promise<string[]> {
   const schema = await jobs.dryRun(jobs.spec("schema", select, params, label, dataset));
-  const columns = (schema.statistics?.query?.schema?.fields ?? []).map((field) =>
-    quoteIdentifier(field.name ?? ""),
-  );
+  const columns = (schema.statistics?.query?.schema?.fields ?? []).map((field) => field.name ?? "");
   if (columns.length === 0) throw new Error(`model ${label}: the dry run returned no columns`);
   return columns;
 }
@@ -95,7 +94,7 @@ export async function materialize(
     window_start: request.window.start,
     window_end: request.window.end,
   };
-  const columns = await insertColumns(jobs, existing, fingerprint, select, params, label, request.dataset);
+  const columns = await insertColumns(jobs, request, existing, fingerprint, select, params, label);
   const relabel = existing.fingerprint === fingerprint ? undefined : fingerprint;
   const sql = request.partitionColumn
     ? windowReplaceScript(target, select, request.partitionColumn, columns, relabel)
@@ -138,39 +137,31 @@ async function buildReplacingLayout(
  * The columns an incremental run inserts, by name. The table's own (from the catalog) when this very model SQL
  * built it (same fingerprint): no dry run. Otherwise (the model changed, or the table predates fingerprints) a
  * free dry run gives the model's columns: the same set as the table's, and the run goes on (and relabels the
- * table); a different set fails, naming the columns, instead of leaving one out or shifting values.
+ * table); a different set is a ModelColumnsChangedError before any job writes, instead of leaving a column empty
+ * or shifting values: the transform then rebuilds the model whole. Types are not compared: NUMERIC has one scale
+ * (a change of rounding needs nothing), and any other change of type fails the INSERT job itself.
  */
 async function insertColumns(
   jobs: BigQueryJobs,
+  request: MaterializeRequest,
   existing: CatalogTable,
   fingerprint: string,
   select: string,
   params: SqlParams,
   label: string,
-  dataset: string,
 ): Promise<string[]> {
   if (existing.fingerprint === fingerprint && existing.columns) return existing.columns.map(quoteIdentifier);
-  const model = await modelColumns(jobs, select, params, label, dataset);
-  if (!existing.columns) return model;
-  const table = existing.columns.map(quoteIdentifier);
-  const added = model.filter((column) => !table.includes(column));
-  const removed = table.filter((column) => !model.includes(column));
-  if (added.length > 0 || removed.length > 0) {
-    throw new BigQueryWarehouseError(
-      `model ${label} changed its columns since its table was built (${[
-        added.length ? `new: ${added.join(", ")}` : "",
-        removed.length ? `gone: ${removed.join(", ")}` : "",
-      ]
-        .filter(Boolean)
-        .join(
-          "; ",
-        )}): rebuild it with --full-refresh (npm start -- rerun --from transform --full-refresh --force --date <run date>)`,
-      undefined,
-      undefined,
-      false,
-    );
-  }
-  return model;
+  const model = await modelColumns(jobs, select, params, label, request.dataset);
+  if (!existing.columns) return model.map(quoteIdentifier);
+  const table = existing.columns;
+  const changes: ColumnChanges = {
+    added: model.filter((column) => !table.includes(column)),
+    removed: table.filter((column) => !model.includes(column)),
+    retyped: [],
+  };
+  if (!sameColumns(changes))
+    throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
+  return model.map(quoteIdentifier);
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   Warehouse,
   WarehouseStats,
 } from "../../../shared/ports.ts";
+import { type ColumnChanges, ModelColumnsChangedError, sameColumns } from "../../../shared/model-columns.ts";
 import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { mergeByKey, replaceWindow, type Timed } from "./incremental-writes.ts";
@@ -298,11 +299,11 @@ export class DuckDbWarehouse implements Warehouse {
   /**
    * Before a window or a merge goes into a table that another model SQL built (its fingerprint differs, or it
    * predates fingerprints): the model's columns must be the table's. An insert by name would leave a column the
-   * model no longer has empty on the new days, silently; a new one fails inside DuckDB without saying what to
-   * do. Either way the run fails here naming them, as on BigQuery (bigquery/table-writes.ts insertColumns). So it
-   * does for a column whose type changed: DuckDB would cast the window's rows to the table's type, silently (a
-   * DECIMAL(38,6) amount into a DECIMAL(38,2) column loses all but two places). BigQuery's NUMERIC has one
-   * scale, so there the same change needs nothing.
+   * model no longer has empty on the new days, and a new one empty on every older day (or fail inside DuckDB
+   * without saying why). A column whose type changed would take the window's rows cast to the table's type,
+   * silently (a DECIMAL(38,6) amount into a DECIMAL(38,2) column loses all but two places). Any of these is a
+   * ModelColumnsChangedError, before anything is written: the transform then rebuilds the model whole. BigQuery's
+   * NUMERIC has one scale, so there the last change needs nothing (bigquery/table-writes.ts insertColumns).
    */
   private async checkColumns(
     connection: DuckDBConnection,
@@ -321,21 +322,16 @@ export class DuckDbWarehouse implements Warehouse {
       new Map(rows.map((row) => [String(row.column_name), String(row.data_type)]));
     const modelTypes = typesByColumn(model.getRowObjectsJS());
     const tableTypes = typesByColumn(table.getRowObjectsJS());
-    const added = [...modelTypes.keys()].filter((column) => !tableTypes.has(column));
-    const removed = [...tableTypes.keys()].filter((column) => !modelTypes.has(column));
-    const retyped = [...modelTypes]
-      .filter(([column, type]) => tableTypes.has(column) && tableTypes.get(column) !== type)
-      .map(([column, type]) => `${column} ${tableTypes.get(column)} → ${type}`);
-    if (added.length === 0 && removed.length === 0 && retyped.length === 0) return;
-    const changes = [
-      added.length ? `new: ${added.join(", ")}` : "",
-      removed.length ? `gone: ${removed.join(", ")}` : "",
-      retyped.length ? `retyped: ${retyped.join(", ")}` : "",
-    ];
-    throw new Error(
-      `model ${label} changed its columns since its table was built (${changes.filter(Boolean).join("; ")}): ` +
-        "rebuild it with --full-refresh (npm start -- --date <run date> --from transform --full-refresh --force)",
-    );
+    const changes: ColumnChanges = {
+      added: [...modelTypes.keys()].filter((column) => !tableTypes.has(column)),
+      removed: [...tableTypes.keys()].filter((column) => !modelTypes.has(column)),
+      retyped: [...modelTypes].flatMap(([column, now]) => {
+        const was = tableTypes.get(column);
+        return was !== undefined && was !== now ? [{ column, was, now }] : [];
+      }),
+    };
+    if (!sameColumns(changes))
+      throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
@@ -388,6 +384,8 @@ export class DuckDbWarehouse implements Warehouse {
       const write = { connection, timed, target, select, params, relabel };
       return await replaceWindow(write, window, partitionColumn, stored?.rows ?? 0, request.key);
     } catch (error) {
+      // Said as it is: the transform tells it from a failure by its type, and rebuilds the model whole.
+      if (error instanceof ModelColumnsChangedError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`model ${label} failed on DuckDB: ${reason}`, { cause: error });
     } finally {

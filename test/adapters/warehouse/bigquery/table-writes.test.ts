@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigquery/table-writes.ts";
 import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
 import type { MaterializeRequest } from "../../../../functions/shared/ports.ts";
+import { ModelColumnsChangedError } from "../../../../functions/shared/model-columns.ts";
 import type { JobRequest } from "../../../../functions/adapters/warehouse/bigquery/client.ts";
 import { FakeBigQuery, lastRequest, type Outcome, RUN, SETTINGS } from "./fake-client.ts";
 
@@ -252,7 +253,7 @@ describe("BigQuery table writes", () => {
     );
   });
 
-  it("a changed model with new or gone columns fails, naming them, and writes nothing", async () => {
+  it("a changed model with new or gone columns is a ModelColumnsChangedError naming them, and writes nothing; its whole build then replaces the table", async () => {
     const built: MaterializeRequest = {
       dataset: "marts",
       table: "daily_kpis",
@@ -272,13 +273,30 @@ describe("BigQuery table writes", () => {
       4,
       ["order_date", "order_count"],
     );
-    await assert.rejects(
-      new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(changed),
-      (error: Error & { transient?: boolean }) =>
-        /new: `order_count`; gone: `orders`\): rebuild it with --full-refresh/.test(error.message) &&
-        error.transient === false,
-    );
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun(RUN);
+    await assert.rejects(warehouse.materialize(changed), (error: unknown) => {
+      assert.ok(error instanceof ModelColumnsChangedError);
+      assert.deepEqual(
+        [error.model, error.changes, error.transient],
+        ["marts.daily_kpis", { added: ["order_count"], removed: ["orders"], retyped: [] }, false],
+      );
+      assert.match(
+        error.message,
+        /^model marts\.daily_kpis changed its columns since its table was built \(new: order_count; gone: orders\): a window of it cannot go into that table; the daily transform rebuilds such a model whole/,
+      );
+      return true;
+    });
     assert.equal(fake.executions, 1, "only the catalog read ran: no script");
+    // What the transform asks next: the model whole, which CREATE OR REPLACE builds with the new columns.
+    const whole = await warehouse.materialize({ ...changed, window: undefined });
+    assert.equal(whole.mode, "full");
+    const sql = lastRequest(fake).configuration.query.query;
+    assert.match(
+      sql,
+      /^CREATE OR REPLACE TABLE `shop-analytics\.marts\.daily_kpis`\nPARTITION BY `order_date`/,
+    );
+    assert.ok(sql.includes(`labels = [("pulse_model", "${modelFingerprint(changed)}")]`));
+    assert.ok(sql.includes("COUNT(*) AS order_count"));
   });
 
   it("labels a full build with the model's fingerprint", async () => {

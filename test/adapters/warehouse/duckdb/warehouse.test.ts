@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DuckDbWarehouse, duckDbConfig } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import type { MaterializeResult, StreamBatch } from "../../../../functions/shared/ports.ts";
+import { ModelColumnsChangedError } from "../../../../functions/shared/model-columns.ts";
 
 describe("DuckDB warehouse", () => {
   let warehouse: DuckDbWarehouse;
@@ -309,35 +310,56 @@ describe("DuckDB warehouse", () => {
       assert.notEqual(relabelled, built);
     });
 
-    it("fails naming a column the model no longer has, and leaves the table as it was", async () => {
+    it("says a column the model no longer has as a ModelColumnsChangedError, and leaves the table as it was", async () => {
       const wider = model.replace("SUM(amount) AS total", "SUM(amount) AS total, COUNT(*) AS events");
       const built = await build("gone_column", wider);
       const before = await warehouse.query("SELECT * FROM marts.gone_column ORDER BY day");
-      await assert.rejects(
-        warehouse.materialize(request("gone_column", model)),
-        /model marts\.gone_column changed its columns since its table was built \(gone: events\): rebuild it with --full-refresh \(npm start -- --date <run date> --from transform --full-refresh --force\)/,
-      );
+      await assert.rejects(warehouse.materialize(request("gone_column", model)), (error: unknown) => {
+        assert.ok(error instanceof ModelColumnsChangedError, String(error));
+        assert.deepEqual(
+          [error.model, error.changes],
+          ["marts.gone_column", { added: [], removed: ["events"], retyped: [] }],
+        );
+        assert.match(
+          error.message,
+          /^model marts\.gone_column changed its columns since its table was built \(gone: events\): a window of it cannot go into that table; the daily transform rebuilds such a model whole, with the models built from it$/,
+        );
+        return true;
+      });
       assert.deepEqual(await warehouse.query("SELECT * FROM marts.gone_column ORDER BY day"), before);
       assert.equal(await fingerprint("gone_column"), built);
     });
 
-    it("fails naming a column the model gained", async () => {
+    it("says a column the model gained", async () => {
       await build("new_column", model);
       const wider = model.replace("SUM(amount) AS total", "SUM(amount) AS total, COUNT(*) AS events");
       await assert.rejects(
         warehouse.materialize(request("new_column", wider)),
-        /\(new: events\): rebuild it/,
+        (error: unknown) =>
+          error instanceof ModelColumnsChangedError &&
+          error.changes.added.join() === "events" &&
+          /\(new: events\): a window of it cannot go into that table/.test(error.message),
       );
     });
 
-    it("fails naming a column whose type changed: money kept to more places would be cut to the table's", async () => {
+    it("says a column whose type changed: money kept to more places would be cut to the table's", async () => {
       const toPlaces = (places: number) =>
         model.replace("SUM(amount) AS total", `ROUND(CAST(SUM(amount) AS NUMERIC), ${places}) AS total`);
       const built = await build("retyped_column", toPlaces(2));
       const before = await warehouse.query("SELECT * FROM marts.retyped_column ORDER BY day");
       await assert.rejects(
         warehouse.materialize(request("retyped_column", toPlaces(6))),
-        /model marts\.retyped_column changed its columns since its table was built \(retyped: total DECIMAL\(38,2\) → DECIMAL\(38,6\)\): rebuild it with --full-refresh/,
+        (error: unknown) => {
+          assert.ok(error instanceof ModelColumnsChangedError, String(error));
+          assert.deepEqual(error.changes.retyped, [
+            { column: "total", was: "DECIMAL(38,2)", now: "DECIMAL(38,6)" },
+          ]);
+          assert.match(
+            error.message,
+            /^model marts\.retyped_column changed its columns since its table was built \(retyped: total DECIMAL\(38,2\) → DECIMAL\(38,6\)\): a window/,
+          );
+          return true;
+        },
       );
       assert.deepEqual(await warehouse.query("SELECT * FROM marts.retyped_column ORDER BY day"), before);
       assert.equal(await fingerprint("retyped_column"), built);
@@ -368,7 +390,11 @@ describe("DuckDB warehouse", () => {
       });
       await assert.rejects(
         warehouse.materialize(keyed("SELECT id, name FROM scratch.accounts")),
-        /model marts\.accounts changed its columns since its table was built \(gone: tier\)/,
+        (error: unknown) =>
+          error instanceof ModelColumnsChangedError &&
+          /model marts\.accounts changed its columns since its table was built \(gone: tier\)/.test(
+            error.message,
+          ),
       );
       assert.equal(
         (await warehouse.materialize(keyed("SELECT id, name, tier FROM scratch.accounts WHERE id > 0"))).mode,
