@@ -337,6 +337,8 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   // A model whose columns changed since its table was built (a code upgrade), found by the warehouse before it
   // writes a window: it and the models built from it are rebuilt whole in the main pass, late days included.
   const columnChanges = new ColumnChangeRebuilds(log);
+  // After the main pass no whole build is left to take a refused window's days: a refusal then fails the run.
+  let mainPassDone = false;
   const rebuildRange = async (
     range: DateWindow,
     models: (model: ModelDefinition) => boolean,
@@ -361,7 +363,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
               label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
             });
           } catch (error) {
-            if (!columnChanges.columnsChanged(error)) throw error;
+            if (mainPassDone || !columnChanges.columnsChanged(error)) throw error;
           }
         },
       );
@@ -447,6 +449,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
     });
   };
   for (const wave of waves) await mapLimited(wave, parallel, buildModel);
+  mainPassDone = true;
   // The catalogue is merged now. The days before the window a recatalogued product sold on: its product marts
   // take its current title and category; where an orders export's lines take a product by a new SKU, the line
   // items and everything built from them follow. After the main pass, which the models built whole do not mind:
