@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { escapeHtml, sanitizeHeader } from "../../functions/lib/reporting/html.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { ModelColumnsChangedError } from "../../functions/shared/model-columns.ts";
+import { ColumnChangeRebuilds } from "../../functions/transform/model-shapes.ts";
 import {
   buildReportData,
   DASHBOARD_URL,
@@ -51,6 +54,26 @@ describe("summary email", () => {
       subject,
       "Northwind Goods · Sat 21 Nov · $12.4k revenue (+24% vs last Sat) · ROAS 3.1 · 2 alerts",
     );
+  });
+
+  it("says which tables an upgrade had rebuilt whole, asking nothing", () => {
+    const rebuilds = new ColumnChangeRebuilds(silentLogger());
+    rebuilds.columnsChanged(
+      new ModelColumnsChangedError("unified", "marketing_unified", {
+        added: ["roas"],
+        removed: [],
+        retyped: [],
+      }),
+    );
+    const { text, html } = buildSummaryEmail(buildReportData({ findings: rebuilds.findings() }));
+    for (const body of [text, visibleText(html)]) {
+      assert.match(body, /tables rebuilt after an upgrade/);
+      assert.match(body, /nothing to do: earlier days now follow the new code/);
+      assert.match(
+        body,
+        /An upgrade changed the columns of the model unified\.marketing_unified \(new: roas\): it was rebuilt from all history/,
+      );
+    }
   });
 
   it("keeps CR/LF and control characters out of the subject, even from the shop name", () => {
