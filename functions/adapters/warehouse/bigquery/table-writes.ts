@@ -138,8 +138,10 @@ async function buildReplacingLayout(
  * built it (same fingerprint): no dry run. Otherwise (the model changed, or the table predates fingerprints) a
  * free dry run gives the model's columns: the same set as the table's, and the run goes on (and relabels the
  * table); a different set is a ModelColumnsChangedError before any job writes, instead of leaving a column empty
- * or shifting values: the transform then rebuilds the model whole. Types are not compared: NUMERIC has one scale
- * (a change of rounding needs nothing), and any other change of type fails the INSERT job itself.
+ * or shifting values: the transform then rebuilds the model whole. Types are not compared (the catalog keeps names
+ * only): NUMERIC has one scale, so a change of rounding needs nothing; a type BigQuery cannot coerce to the table's
+ * fails the INSERT job; one it can coerce (INT64 into NUMERIC or FLOAT64, NUMERIC into FLOAT64: "Coerce to" in
+ * BigQuery's conversion rules) goes in as the table's type until a --full-refresh.
  */
 async function insertColumns(
   jobs: BigQueryJobs,
