@@ -225,11 +225,37 @@ export function formatWeekday(date: string, locale: string): string {
   return dateParts(date, locale, false).weekday;
 }
 
+/**
+ * What joins the two dates of a range in Japanese and Chinese prose, from CLDR's interval pattern for a date with
+ * its month (`yMMMd`): ja "y年M月d日～d日", zh "y年M月d日至d日". ICU's formatRange does not use those patterns for
+ * these languages whatever month width is asked for: it writes both dates in full and numeric, "2026/11/01～2026/11/30"
+ * (ja) and "2026/11/1 – 2026/11/30" (zh-CN), a form for a form's field, not for a sentence or a title. Korean's
+ * ranges come out as Korean writes them ("2026년 11월 1일~30일") and stay ICU's.
+ */
+const PROSE_RANGE_SEPARATORS = new Map([
+  ["ja", "\uff5e"],
+  ["zh", "至"],
+]);
+
 /** `1–21 Nov 2026`, or `28 Oct – 3 Nov 2026` across months, or with both years across years. */
 export function formatDateRange(from: string, to: string, locale: string): string {
   if (numericMonth(locale)) {
     const format = dateFormat(locale, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
-    return from === to ? format.format(civilDate(to)) : format.formatRange(civilDate(from), civilDate(to));
+    if (from === to) return format.format(civilDate(to));
+    const separator = PROSE_RANGE_SEPARATORS.get(new Intl.Locale(locale).language);
+    if (separator === undefined) return format.formatRange(civilDate(from), civilDate(to));
+    // The later date drops the year, or the year and month, it shares with the first: "2026年11月1日～30日",
+    // "2026年10月28日～11月3日", "2025年12月28日～2026年1月3日".
+    const firstField =
+      from.slice(0, 7) === to.slice(0, 7) ? "day" : from.slice(0, 4) === to.slice(0, 4) ? "month" : "year";
+    const later = format.formatToParts(civilDate(to));
+    const kept = later.slice(
+      Math.max(
+        later.findIndex((part) => part.type === firstField),
+        0,
+      ),
+    );
+    return `${format.format(civilDate(from))}${separator}${kept.map((part) => part.value).join("")}`;
   }
   const a = dateParts(from, locale, true);
   const b = dateParts(to, locale, true);

@@ -9,6 +9,7 @@ import {
   formatMoney,
   formatMoneyCompact,
   formatMonthShort,
+  formatMonthUpTo,
   formatMonthYear,
   formatNumber,
   formatPercent,
@@ -145,6 +146,46 @@ describe("format", () => {
       formatDateRange("2026-11-01", "2026-11-09", "ja-JP"),
     ])
       assert.ok(label.includes("11") && label.includes("9"), label);
+  });
+
+  it("writes a Japanese or Chinese range as prose writes it, not as two numeric dates (ja, zh)", () => {
+    // CLDR's yMMMd intervals: ja "y年M月d日～d日" (a full-width tilde), zh "y年M月d日至d日"; the later date drops the
+    // year and month it shares with the first. ICU's formatRange wrote "2026/11/01～2026/11/30" (ja-JP) and
+    // "2026/11/1 – 2026/11/30" (zh-CN).
+    const expected = {
+      "ja-JP": [
+        "2026年11月1日～30日",
+        "2026年10月28日～11月3日",
+        "2025年12月28日～2026年1月3日",
+        "2026年11月1日～20日",
+      ],
+      "zh-CN": [
+        "2026年11月1日至30日",
+        "2026年10月28日至11月3日",
+        "2025年12月28日至2026年1月3日",
+        "2026年11月1日至20日",
+      ],
+      "zh-TW": [
+        "2026年11月1日至30日",
+        "2026年10月28日至11月3日",
+        "2025年12月28日至2026年1月3日",
+        "2026年11月1日至20日",
+      ],
+      "ko-KR": [
+        "2026년 11월 1일~30일",
+        "2026년 10월 28일~11월 3일",
+        "2025년 12월 28일~2026년 1월 3일",
+        "2026년 11월 1일~20일",
+      ],
+    };
+    for (const [locale, [month, acrossMonths, acrossYears, monthInProgress]] of Object.entries(expected)) {
+      assert.equal(formatDateRange("2026-11-01", "2026-11-30", locale), month, locale);
+      assert.equal(formatDateRange("2026-10-28", "2026-11-03", locale), acrossMonths, locale);
+      assert.equal(formatDateRange("2025-12-28", "2026-01-03", locale), acrossYears, locale);
+      // A month in progress, as the deck's and the dashboard's monthly tables label it.
+      assert.equal(formatMonthUpTo("2026-11-01", "2026-11-20", locale), monthInProgress, locale);
+    }
+    assert.equal(formatDateRange("2026-11-09", "2026-11-09", "zh-CN"), "2026年11月9日");
   });
 
   describe("names days and months in the Gregorian calendar the figures are summed by", () => {
