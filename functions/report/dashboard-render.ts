@@ -209,7 +209,7 @@ main{max-width:1280px;margin:0 auto;padding:8px 16px 32px}
 .tile{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;min-width:0}
 .tile.partial{border-color:#f59e0b;background:#fffbeb}
 .tile-label{font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.03em}
-.tile-value{font-size:22px;font-weight:600;margin-top:2px;overflow-wrap:anywhere}
+.tile-value{font-size:22px;font-weight:600;margin-top:2px;white-space:nowrap}
 .tile-change{font-size:12px;color:#6b7280;margin-top:2px}
 .tile-change.up{color:#047857}
 .tile-change.down{color:#b91c1c}
@@ -274,12 +274,38 @@ const CLIENT = `(function () {
     var first = wrap.querySelector("tbody td:first-child");
     box.classList.toggle("sticky-first", more && !!first && first.offsetWidth <= wrap.clientWidth * 0.4);
   }
+  // A tile's amount stays on one line: broken, "١٬٤٩٥٬٣٢٢ د.ك." put the dinar's symbol under its number and a
+  // long amount read as two figures. Where an amount (a dinar's three decimals, seven digits of yen, an Indian
+  // grouping) is wider than its tile, the font shrinks until the whole amount fits, measured rather than guessed
+  // from its length since its width depends on the reader's fonts and script; the tiles of a row of tiles share
+  // the smallest size, so that no figure looks bigger than its neighbours for being shorter.
+  var tileRows = Array.prototype.slice.call(document.querySelectorAll(".tiles"));
+  function fittedSize(value) {
+    var size = parseFloat(getComputedStyle(value).fontSize);
+    var text = document.createRange();
+    text.selectNodeContents(value);
+    while (size > 10 && text.getBoundingClientRect().width > value.clientWidth) {
+      size -= 0.5;
+      value.style.fontSize = size + "px";
+    }
+    return size;
+  }
+  function fitTiles() {
+    tileRows.forEach(function (row) {
+      var values = Array.prototype.slice.call(row.querySelectorAll(".tile-value"));
+      values.forEach(function (value) { value.style.fontSize = ""; });
+      var size = Math.min.apply(null, values.map(fittedSize));
+      values.forEach(function (value) { value.style.fontSize = size + "px"; });
+    });
+  }
+  fitTiles();
+  if (document.fonts) document.fonts.ready.then(fitTiles);
   var boxes = Array.prototype.slice.call(document.querySelectorAll(".table-box"));
   boxes.forEach(function (box) {
     box.firstElementChild.addEventListener("scroll", function () { markScroll(box); }, { passive: true });
     markScroll(box);
   });
-  window.addEventListener("resize", function () { boxes.forEach(markScroll); });
+  window.addEventListener("resize", function () { fitTiles(); boxes.forEach(markScroll); });
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var locale = data.locale, currency = data.currency;
   function nf(options) { return new Intl.NumberFormat(locale, options); }
