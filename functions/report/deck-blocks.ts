@@ -17,6 +17,13 @@ function charsPerLine(widthInches: number, fontSize: number, bold = false): numb
   return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * (bold ? 0.64 : 0.58))));
 }
 
+// ICU writes direction marks around every Arabic amount and percentage; they take no width. A no-break space (an
+// amount and its currency: "١٠٠٫٦٣٢ د.ك.", "KWD 100.632") is a character where no line breaks, so only the
+// other spaces part words.
+const DIRECTION_MARKS = /[\u200e\u200f\u061c]/g;
+const BREAKING_SPACES = /[ \t\r\n]+/;
+const visibleLength = (word: string) => word.replace(DIRECTION_MARKS, "").length;
+
 /**
  * Lines a text takes in a column, wrapping at spaces as a renderer does (a long word breaks where it must):
  * counting characters alone underestimates, since a wrapped line rarely ends exactly at the edge.
@@ -24,26 +31,54 @@ function charsPerLine(widthInches: number, fontSize: number, bold = false): numb
 export function wrappedLines(text: string, perLine: number): number {
   let lines = 1;
   let used = 0;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const need = used === 0 ? word.length : used + 1 + word.length;
+  for (const word of text.split(BREAKING_SPACES).map(visibleLength).filter(Boolean)) {
+    const need = used === 0 ? word : used + 1 + word;
     if (need <= perLine) {
       used = need;
       continue;
     }
     if (used > 0) lines += 1;
-    lines += Math.max(0, Math.ceil(word.length / perLine) - 1);
-    used = word.length % perLine || perLine;
+    lines += Math.max(0, Math.ceil(word / perLine) - 1);
+    used = word % perLine || perLine;
   }
   return lines;
 }
 
-function columnWidths(table: TableSpec, width: number): number[] {
+/** Inches a column needs for the longest word of a text to stay whole on one line (charsPerLine, turned round). */
+function longestWordWidth(text: string, fontSize: number, bold = false): number {
+  const longest = Math.max(0, ...text.split(BREAKING_SPACES).map(visibleLength));
+  // A hair over, so that charsPerLine, rounding down, gives the word its whole line.
+  return 0.121 + (longest * fontSize * (bold ? 0.64 : 0.58)) / 72;
+}
+
+/**
+ * The columns' widths in proportion to their weights, except that a column is at least as wide as its longest
+ * word (a figure and its currency never break: at its weight, a dinar shop's AOV column put "١٠٠٫٦٣٢ د.ك" over
+ * "." and every row of the table took two lines, running it off the slide). That room comes from the columns
+ * wider than their own longest word, in proportion to what each can spare; when they cannot spare enough, the
+ * weights stand and the long words wrap, as the row heights count.
+ */
+function columnWidths(table: TableSpec, width: number, fontSize: number): number[] {
   const total = table.columns.reduce((sum, column) => sum + column.width, 0);
-  return table.columns.map((column) => (column.width / total) * width);
+  const widths = table.columns.map((column) => (column.width / total) * width);
+  const needs = table.columns.map((column, index) =>
+    Math.max(
+      longestWordWidth(column.header, fontSize + 1, true),
+      ...table.rows.map((row) => longestWordWidth(row[index]?.text ?? "", fontSize, row[index]?.bold)),
+    ),
+  );
+  const short = widths.map((one, index) => Math.max(0, needs[index]! - one));
+  const spare = widths.map((one, index) => Math.max(0, one - needs[index]!));
+  const deficit = short.reduce((sum, one) => sum + one, 0);
+  const room = spare.reduce((sum, one) => sum + one, 0);
+  if (deficit === 0 || room < deficit) return widths;
+  return widths.map((one, index) =>
+    short[index]! > 0 ? needs[index]! : one - (spare[index]! / room) * deficit,
+  );
 }
 
 function tableRowHeights(table: TableSpec, width: number, fontSize: number): number[] {
-  const widths = columnWidths(table, width);
+  const widths = columnWidths(table, width, fontSize);
   const rowHeight = (cells: { text: string; bold?: boolean }[], size: number) => {
     const lines = Math.max(
       1,
@@ -151,7 +186,7 @@ export function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: 
       x: box.x,
       y: box.y,
       w: box.w,
-      colW: columnWidths(table, box.w),
+      colW: columnWidths(table, box.w, fontSize),
       rowH: heights,
       fontFace: FONT,
       fontSize,
