@@ -38,16 +38,18 @@ const DAILY: ExtractRow[] = [
   missing_sources: "",
 }));
 
-// ICU wraps an Arabic amount in right-to-left marks; the Arabic digits and separators are written out here.
+// ICU wraps an Arabic amount in right-to-left marks, and a left-to-right mark after it hands the direction back to
+// the English around it; the Arabic digits and separators are written out here.
 const RLM = "\u200f";
+const LRM = "\u200e";
 const NBSP = "\u00a0";
 const SHOPS = [
   {
     name: "dinar, Arabic",
     shop: { currency: "KWD", locale: "ar-KW" },
-    revenue: `${RLM}٩٬٨٧٦٬٥٤٣${NBSP}د.ك.${RLM}`,
-    aov: `${RLM}٩٨٧٫٦٥٤${NBSP}د.ك.${RLM}`,
-    cac: `${RLM}٩٧٧٫٣٦٦${NBSP}د.ك.${RLM}`,
+    revenue: `${RLM}٩٬٨٧٦٬٥٤٣${NBSP}د.ك.${RLM}${LRM}`,
+    aov: `${RLM}٩٨٧٫٦٥٤${NBSP}د.ك.${RLM}${LRM}`,
+    cac: `${RLM}٩٧٧٫٣٦٦${NBSP}د.ك.${RLM}${LRM}`,
   },
   {
     name: "dinar, English",

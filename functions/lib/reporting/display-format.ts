@@ -38,6 +38,17 @@ const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.D
     () => new Intl.DateTimeFormat(locale, { ...options, calendar: "gregory" }),
   );
 
+// A figure of a right-to-left locale sits in left-to-right English too (a sentence, a comparison, a table cell of
+// an LTR page or slide). ICU writes an Arabic amount between right-to-left marks and a percentage between Arabic
+// letter marks, and Arabic-Indic digits go with the right-to-left text around them: two figures with only spaces
+// or brackets between them ran together into one right-to-left run and swapped places, an ar-KW shop's email
+// showing "vs Fri 4 Dec: ▲ (٣٩٬٠١٩ د.ك.) ٪٢٢+", the amount before its change. A left-to-right mark after the
+// figure hands the direction back to the English, as after a date (asRightToLeft, below).
+const RIGHT_TO_LEFT_FIGURE = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f]/u;
+function figure(text: string): string {
+  return RIGHT_TO_LEFT_FIGURE.test(text) ? `${text}\u200e` : text;
+}
+
 /** How many decimals the currency has (2 for USD, 0 for JPY). */
 function currencyDigits(fmt: NumberLocale): number {
   return numberFormat(fmt.locale, { style: "currency", currency: fmt.currency }).resolvedOptions()
@@ -51,12 +62,14 @@ function currencyDigits(fmt: NumberLocale): number {
 export function formatMoney(value: Maybe, fmt: NumberLocale, inMinorUnits = false): string {
   if (!isNumber(value)) return NOT_AVAILABLE;
   const digits = inMinorUnits ? currencyDigits(fmt) : 0;
-  return numberFormat(fmt.locale, {
-    style: "currency",
-    currency: fmt.currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(value);
+  return figure(
+    numberFormat(fmt.locale, {
+      style: "currency",
+      currency: fmt.currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value),
+  );
 }
 
 /**
@@ -77,13 +90,15 @@ export function formatMoneyCompact(value: Maybe, fmt: NumberLocale): string {
   if (!parts.some((part) => part.type === "compact")) return formatMoney(value, fmt);
   const text = parts.map((part) => part.value).join("");
   // en-US spells thousands "K" where the house style (and en-GB) says "k".
-  return text.replace(/(\d)K(?![A-Za-z])/, "$1k");
+  return figure(text.replace(/(\d)K(?![A-Za-z])/, "$1k"));
 }
 
 /** `1,234`; with `decimals`, up to that many. */
 export function formatNumber(value: Maybe, locale: string, decimals = 0): string {
   if (!isNumber(value)) return NOT_AVAILABLE;
-  return numberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
+  return figure(
+    numberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value),
+  );
 }
 
 /** A ratio such as ROAS or MER: `3.10` (fixed decimals so columns line up); `suffix` e.g. "×". */
@@ -93,27 +108,31 @@ export function formatRatio(value: Maybe, locale: string, decimals = 2, suffix =
     minimumFractionDigits: decimals,
     maximumFractionDigits: decimals,
   }).format(value);
-  return `${text}${suffix}`;
+  return figure(`${text}${suffix}`);
 }
 
 /** A share such as CTR, given as a fraction: 0.0123 → `1.23%`. */
 export function formatPercent(fraction: Maybe, locale: string, decimals = 1): string {
   if (!isNumber(fraction)) return NOT_AVAILABLE;
-  return numberFormat(locale, {
-    style: "percent",
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  }).format(fraction);
+  return figure(
+    numberFormat(locale, {
+      style: "percent",
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    }).format(fraction),
+  );
 }
 
 /** A change given as a ratio: 0.08 → `+8%`, -0.25 → `-25%`, a change that rounds to nothing → `0%`. */
 export function formatChange(change: Maybe, locale: string): string {
   if (!isNumber(change)) return NOT_AVAILABLE;
-  return numberFormat(locale, {
-    style: "percent",
-    signDisplay: "exceptZero",
-    maximumFractionDigits: 0,
-  }).format(change);
+  return figure(
+    numberFormat(locale, {
+      style: "percent",
+      signDisplay: "exceptZero",
+      maximumFractionDigits: 0,
+    }).format(change),
+  );
 }
 
 /** A change of a rate in percentage points: 0.037 → `+3.7 pts`, -0.004 → `-0.4 pts`, nothing → `0.0 pts`. */
@@ -124,7 +143,7 @@ export function formatPointsChange(change: Maybe, locale: string): string {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
   }).format(Math.abs(change) < 0.0005 ? 0 : change * 100);
-  return `${points} pts`;
+  return `${figure(points)} pts`;
 }
 
 /** A comparison's change as it reads: percentage points for a rate, else a relative change. */
