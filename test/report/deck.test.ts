@@ -379,12 +379,13 @@ describe("deck", () => {
     assert.deepEqual(rows[5]?.slice(0, 2), ["Refunds ÷ gross revenue", percent(nov.refunds / nov.gross)]);
     // A rate's change is in percentage points (the difference of the two rates), never a percentage of a percentage.
     const points = (now: number, base: number) => {
-      const text = `${Math.abs(now - base) * 100 < 0.05 ? "0.0" : ((now - base) * 100).toFixed(1)} pts`;
+      // The unit joined to its number by a no-break space, so that a narrow column never strands it.
+      const text = `${Math.abs(now - base) * 100 < 0.05 ? "0.0" : ((now - base) * 100).toFixed(1)}\u00a0pts`;
       return arrowed(text.startsWith("-") || text.startsWith("0.0") ? text : `+${text}`);
     };
     assert.equal(rows[4]?.[2], points(nov.discounts / nov.gross, oct21.discounts / oct21.gross));
     assert.equal(rows[5]?.[2], points(nov.refunds / nov.gross, oct21.refunds / oct21.gross));
-    assert.match(rows[4]?.[2] ?? "", / pts$/);
+    assert.match(rows[4]?.[2] ?? "", /\u00a0pts$/);
     assert.deepEqual(rows[6], ["Conversion rate", "n/a", "n/a", "n/a", "n/a"]);
   });
 

@@ -135,7 +135,11 @@ export function formatChange(change: Maybe, locale: string): string {
   );
 }
 
-/** A change of a rate in percentage points: 0.037 → `+3.7 pts`, -0.004 → `-0.4 pts`, nothing → `0.0 pts`. */
+/**
+ * A change of a rate in percentage points: 0.037 → `+3.7 pts`, -0.004 → `-0.4 pts`, nothing → `0.0 pts`. A no-break
+ * space keeps the unit with its number: in a narrow column of a dinar shop's deck, "▼ ٢١٫٦- pts" put "pts" alone
+ * on a second line.
+ */
 export function formatPointsChange(change: Maybe, locale: string): string {
   if (!isNumber(change)) return NOT_AVAILABLE;
   const points = numberFormat(locale, {
@@ -143,7 +147,7 @@ export function formatPointsChange(change: Maybe, locale: string): string {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
   }).format(Math.abs(change) < 0.0005 ? 0 : change * 100);
-  return `${figure(points)} pts`;
+  return `${figure(points)}\u00a0pts`;
 }
 
 /** A comparison's change as it reads: percentage points for a rate, else a relative change. */

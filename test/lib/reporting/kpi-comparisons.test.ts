@@ -287,17 +287,17 @@ describe("rates change in points", () => {
     assert.ok(Math.abs((change.change ?? 0) - 0.037) < 1e-12);
     assert.equal(change.direction, "up");
     assert.equal(change.tone, "bad");
-    assert.equal(formatMetricChange(change, "en-US"), "+3.7 pts");
+    assert.equal(formatMetricChange(change, "en-US"), "+3.7\u00a0pts");
     assert.equal(formatMetricChange(compareValues("down_is_good", 0.055, 0.018), "en-US"), "+206%");
   });
 
   it("is flat under 0.05 points and n/a without a base; a zero base still has a change in points", () => {
     assert.equal(compareRates("up_is_good", 0.1004, 0.1).direction, "flat");
     assert.equal(compareRates("up_is_good", 0.1004, 0.1).tone, "neutral");
-    assert.equal(formatMetricChange(compareRates("up_is_good", 0.1004, 0.1), "en-US"), "0.0 pts");
+    assert.equal(formatMetricChange(compareRates("up_is_good", 0.1004, 0.1), "en-US"), "0.0\u00a0pts");
     assert.equal(compareRates("up_is_good", 0.1, null).change, null);
-    assert.equal(formatMetricChange(compareRates("up_is_good", 0.02, 0), "en-US"), "+2.0 pts");
-    assert.equal(formatMetricChange(compareRates("up_is_good", 0.1, 0.125), "de-DE"), "-2,5 pts");
+    assert.equal(formatMetricChange(compareRates("up_is_good", 0.02, 0), "en-US"), "+2.0\u00a0pts");
+    assert.equal(formatMetricChange(compareRates("up_is_good", 0.1, 0.125), "de-DE"), "-2,5\u00a0pts");
   });
 });
 
