@@ -8,6 +8,7 @@ import {
   EMAIL_COLORS,
   emailDocument,
   escapeHtml,
+  keepDatesWhole,
   type RenderedEmail,
   safeHref,
 } from "../lib/reporting/html.ts";
@@ -28,7 +29,8 @@ export { DEMO_MARK, EMAIL_CHANNEL_DAYS, EMAIL_TOP_PRODUCTS, type SummaryExtras }
 // ---------- HTML ----------
 
 const c = EMAIL_COLORS;
-const h = escapeHtml;
+// Text into element content; an attribute takes escapeHtml alone.
+const h = (value: string | number | null | undefined) => keepDatesWhole(escapeHtml(value));
 const TONE_COLORS: Record<ChangeTone, string> = { good: c.good, bad: c.bad, neutral: c.muted };
 const SEVERITY_COLORS: Record<Severity, string> = { critical: c.bad, warning: c.warning, info: c.info };
 const SEVERITY_BACKGROUNDS: Record<Severity, string> = {
@@ -247,7 +249,7 @@ function linksHtml(model: SummaryModel): string {
     .map((link) => {
       const href = safeHref(link.url);
       return href
-        ? `<a href="${h(href)}" style="color:${c.info};font-weight:bold;text-decoration:underline;">${h(link.label)}</a>`
+        ? `<a href="${escapeHtml(href)}" style="color:${c.info};font-weight:bold;text-decoration:underline;">${h(link.label)}</a>`
         : `${h(link.label)}: ${h(link.url)}`;
     })
     .join(" &nbsp;·&nbsp; ");

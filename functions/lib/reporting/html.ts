@@ -16,6 +16,16 @@ export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? "").replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
+// Japanese and Chinese break a line between any two characters, inside a date too: a phone showed a ja-JP shop's
+// "no data since 11月" over "30日(月)". A date, with its year and the weekday after it ("2026年11月30日(月)",
+// "12月1日周二"), is kept on one line; a line still breaks between two dates of a range.
+const CJK_DATE = /(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:\([^()<>&]{1,2}\)|[周週][一二三四五六日])?/gu;
+
+/** Escaped HTML with each Japanese or Chinese date in a span that keeps it on one line. */
+export function keepDatesWhole(html: string): string {
+  return html.replace(CJK_DATE, (date) => `<span style="white-space:nowrap;">${date}</span>`);
+}
+
 // C0 and C1 control characters (CR and LF among them), DEL, and the Unicode line and paragraph separators.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const HEADER_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
