@@ -4,7 +4,6 @@
 // Meta's address here is a real local server that never answers; the step has already spent all but 0.4 s of its
 // budget.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { describe, it } from "node:test";
 import {
   RECONCILIATION_WRAP_UP_MS,
@@ -13,26 +12,11 @@ import {
 import { stepDefinition } from "../../functions/shared/pipeline.ts";
 import { buildPlatformData, PULL_ALL, RUN_DATE } from "../ingest/connectors/fixtures.ts";
 import { openBench } from "../ingest/connectors/harness.ts";
-
-async function startSilentServer() {
-  const server = createServer(() => {
-    // Never answers.
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { startStallingServer } from "../support/scripted-server.ts";
 
 describe("the reconciliation's deadline", () => {
   it("gives up an API that does not answer before check-sources' timeout, as a warning naming the step", async () => {
-    const silent = await startSilentServer();
+    const silent = await startStallingServer();
     const bench = await openBench(buildPlatformData(3, RUN_DATE, 30));
     try {
       const onlyMeta = {
@@ -40,7 +24,7 @@ describe("the reconciliation's deadline", () => {
         shopify: { enabled: false },
         tiktok_ads: { enabled: false },
         google_ads: { enabled: false },
-        facebook_ads: { ...PULL_ALL.facebook_ads, baseUrl: silent.url },
+        facebook_ads: { ...PULL_ALL.facebook_ads, baseUrl: `${silent.url}/silent` },
         // A request may run 30 s past the deadline (REQUEST_GRACE_MS); 0.3 s here, to keep the test short.
         retry: { requestTimeoutSeconds: 0.3 },
       };

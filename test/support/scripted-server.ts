@@ -1,6 +1,7 @@
-// A real HTTP server on 127.0.0.1 that answers each request with the next of a script of answers (status, headers,
-// body), then repeats the last one; for a platform client's handling of one documented answer at a time (an error
-// code, a Retry-After, a usage header) without building a whole platform's fixture.
+// Real HTTP servers on 127.0.0.1. The scripted one answers each request with the next of a script of answers
+// (status, headers, body), then repeats the last one: for a platform client's handling of one documented answer at a
+// time (an error code, a Retry-After, a usage header) without building a whole platform's fixture. The stalling one
+// never answers, or stops half-way: for requests' time limits.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 
 export interface ScriptedAnswer {
@@ -86,6 +87,33 @@ export function clockedIo(start = new Date("2026-11-22T11:00:00Z")) {
         clock += ms;
       },
       now: () => new Date(clock),
+    },
+  };
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 for requests that do not get their answer: /stalled sends its headers and half its
+ * body, /slow its body 1.5 s after its headers, and any other path (/silent) never answers.
+ */
+export async function startStallingServer() {
+  const server = createServer((request, response) => {
+    if (request.url === "/stalled") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"data": [1, 2, ');
+    } else if (request.url === "/slow") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.flushHeaders();
+      setTimeout(() => response.end('{"rows": 3}'), 1500);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -3,7 +3,6 @@
 // after it, in that time rather than holding the run past its function's timeout. Against a real local server that
 // never answers, or answers its headers and stops; the limits here are a second of real time at most.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import {
   PlatformApiError,
@@ -11,31 +10,7 @@ import {
   REQUEST_GRACE_MS,
   sendWithRetry,
 } from "../../../functions/lib/platform-apis/http.ts";
-import { recordingIo } from "../../support/scripted-server.ts";
-
-/** /silent never answers; /stalled sends its headers and half its body; /slow sends its body after 1.5 s. */
-async function startStallingServer() {
-  const server = createServer((request, response) => {
-    if (request.url === "/stalled") {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write('{"data": [1, 2, ');
-    } else if (request.url === "/slow") {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.flushHeaders();
-      setTimeout(() => response.end('{"rows": 3}'), 1500);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { recordingIo, startStallingServer } from "../../support/scripted-server.ts";
 
 describe("a request's time limit", () => {
   let server: Awaited<ReturnType<typeof startStallingServer>>;
