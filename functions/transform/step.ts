@@ -4,7 +4,14 @@ import { type HmacKeyPads, hmacKeyPads, piiKeyId } from "../lib/pii.ts";
 import { currencyMinorUnits } from "../lib/currency.ts";
 import { mapLimited } from "../lib/concurrency.ts";
 import { buildWindow, HISTORY_START, windowParams } from "../lib/run-window.ts";
-import type { DateWindow, MaterializeResult, Secrets, SqlParams, Warehouse } from "../shared/ports.ts";
+import type {
+  DateWindow,
+  MaterializeRequest,
+  MaterializeResult,
+  Secrets,
+  SqlParams,
+  Warehouse,
+} from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
@@ -339,6 +346,21 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   const columnChanges = new ColumnChangeRebuilds(log);
   // After the main pass no whole build is left to take a refused window's days: a refusal then fails the run.
   let mainPassDone = false;
+  /** A model's build over `window`: what every build of it shares, and `build`'s own fields. */
+  const modelRequest = (
+    model: ModelDefinition,
+    window: DateWindow,
+    build: Pick<MaterializeRequest, "label"> & Partial<MaterializeRequest>,
+  ): MaterializeRequest => ({
+    dataset: model.layer,
+    table: model.name,
+    sql: readSql(modelPath(model)),
+    params: modelParams(context, window, piiKey, gaps),
+    partitionColumn: model.partitionColumn,
+    clusterBy: model.clusterBy,
+    uniqueKey: model.uniqueKey,
+    ...build,
+  });
   const rebuildRange = async (
     range: DateWindow,
     models: (model: ModelDefinition) => boolean,
@@ -351,17 +373,12 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
         async (model) => {
           const window = lateModelWindow(model, range, incrementalWindow.end);
           try {
-            await warehouse.materialize({
-              dataset: model.layer,
-              table: model.name,
-              sql: readSql(modelPath(model)),
-              params: modelParams(context, window, piiKey, gaps),
-              partitionColumn: model.partitionColumn,
-              clusterBy: model.clusterBy,
-              uniqueKey: model.uniqueKey,
-              window,
-              label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
-            });
+            await warehouse.materialize(
+              modelRequest(model, window, {
+                window,
+                label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
+              }),
+            );
           } catch (error) {
             if (mainPassDone || !columnChanges.columnsChanged(error)) throw error;
           }
@@ -406,19 +423,14 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
       !rebuildAll && exists && (model.partitionColumn !== undefined || model.uniqueKey !== undefined);
     const build = (incremental: boolean) => {
       const window = incremental ? incrementalModelWindow(model, incrementalWindow, keyedWindow) : fullWindow;
-      return warehouse.materialize({
-        dataset: model.layer,
-        table: model.name,
-        sql: readSql(modelPath(model)),
-        params: modelParams(context, window, piiKey, gaps),
-        partitionColumn: model.partitionColumn,
-        clusterBy: model.clusterBy,
-        uniqueKey: model.uniqueKey,
-        key: model.key.map((column) => column.name),
-        window: incremental ? window : undefined,
-        inputInPartitionOrder: model.rowOrderFrom !== undefined,
-        label: `${model.layer}.${model.name}`,
-      });
+      return warehouse.materialize(
+        modelRequest(model, window, {
+          key: model.key.map((column) => column.name),
+          window: incremental ? window : undefined,
+          inputInPartitionOrder: model.rowOrderFrom !== undefined,
+          label: `${model.layer}.${model.name}`,
+        }),
+      );
     };
     const modelStarted = performance.now();
     let result: MaterializeResult;
