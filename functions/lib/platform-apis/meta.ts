@@ -121,12 +121,30 @@ const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 const isRateLimit = (code: number | undefined) =>
   code !== undefined && (RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014));
 
-/** The highest share (0–100) any usage header reports, and Meta's own estimate of minutes until access is back. */
-export function usageOf(headers: Headers): { percent: number; regainMinutes: number } {
+/**
+ * When Meta says access comes back: the longest of its estimates, in ms, and the header field that gave it (for
+ * messages). x-business-use-case-usage's estimated_time_to_regain_access is in minutes; x-ad-account-usage's
+ * reset_time_duration, the seconds until the ad account's score is back to 0 (Graph API "Rate Limiting", "Headers"),
+ * is often the only one an ad account's limit sends.
+ */
+export interface RegainEstimate {
+  ms: number;
+  field: "estimated_time_to_regain_access" | "reset_time_duration";
+}
+
+/**
+ * The highest share (0–100) any usage header reports, and Meta's own estimate of when access is back (none: 0 ms).
+ * x-fb-ads-insights-throttle is the Insights API's own (app_id_util_pct, acc_id_util_pct; Marketing API "Insights API
+ * Limits and Best Practices"): the insights calls this client makes are paced by it as by the others.
+ */
+export function usageOf(headers: Headers): { percent: number; regain: RegainEstimate } {
   let percent = 0;
-  let regainMinutes = 0;
+  let regain: RegainEstimate = { ms: 0, field: "estimated_time_to_regain_access" };
   const consider = (value: unknown) => {
     if (typeof value === "number" && Number.isFinite(value)) percent = Math.max(percent, value);
+  };
+  const considerRegain = (ms: number, field: RegainEstimate["field"]) => {
+    if (Number.isFinite(ms) && ms > regain.ms) regain = { ms, field };
   };
   const parse = (name: string): unknown => {
     const text = headers.get(name);
@@ -139,18 +157,24 @@ export function usageOf(headers: Headers): { percent: number; regainMinutes: num
   };
   const app = parse("x-app-usage") as Record<string, unknown> | undefined;
   if (app) for (const key of ["call_count", "total_cputime", "total_time"]) consider(app[key]);
+  const insights = parse("x-fb-ads-insights-throttle") as Record<string, unknown> | undefined;
+  if (insights) for (const key of ["app_id_util_pct", "acc_id_util_pct"]) consider(insights[key]);
   const account = parse("x-ad-account-usage") as Record<string, unknown> | undefined;
-  if (account) consider(account.acc_id_util_pct);
+  if (account) {
+    consider(account.acc_id_util_pct);
+    if (typeof account.reset_time_duration === "number")
+      considerRegain(account.reset_time_duration * 1000, "reset_time_duration");
+  }
   const business = parse("x-business-use-case-usage") as Record<string, unknown> | undefined;
   for (const entries of Object.values(business ?? {})) {
     if (!Array.isArray(entries)) continue;
     for (const entry of entries as Record<string, unknown>[]) {
       for (const key of ["call_count", "total_cputime", "total_time"]) consider(entry[key]);
-      const regain = entry.estimated_time_to_regain_access;
-      if (typeof regain === "number") regainMinutes = Math.max(regainMinutes, regain);
+      const minutes = entry.estimated_time_to_regain_access;
+      if (typeof minutes === "number") considerRegain(minutes * 60_000, "estimated_time_to_regain_access");
     }
   }
-  return { percent, regainMinutes };
+  return { percent, regain };
 }
 
 /**
@@ -180,6 +204,13 @@ const isPermissionError = (code: number | undefined) =>
 
 export function metaPermissionMessage(error: GraphError): string {
   return `give Meta access: the token may not read this ad account's insights (error ${error.code ?? "?"}: ${error.message ?? "no message"}); in Business Manager assign each ad account of connectors.facebook_ads.accountIds to the system user, generate its token with ads_read and put it in the metaAccessToken secret`;
+}
+
+/** "12 minutes (estimated_time_to_regain_access)", "90 s (reset_time_duration)": as Meta's header said it. */
+function regainWords({ ms, field }: RegainEstimate): string {
+  if (field === "reset_time_duration") return `${inSeconds(ms)} (${field})`;
+  const minutes = Math.round(ms / 60_000);
+  return `${minutes} minute${minutes === 1 ? "" : "s"} (${field})`;
 }
 
 /** "error 17/2446079: User request limit reached", for messages. */
@@ -364,12 +395,12 @@ export class MetaApi {
           response.status,
         );
       if (isRateLimit(error.code)) {
-        this.refuseRegainPastReach(account, error, usage.regainMinutes, attempt);
+        this.refuseRegainPastReach(account, error, usage.regain, attempt);
         if (attempt < this.retry.maxAttempts) {
           this.pauseBeforeNext(
             usage,
             100,
-            `Meta answered a rate limit (${graphErrorWords(error)})${usage.regainMinutes > 0 ? "" : " without estimating when access comes back"}`,
+            `Meta answered a rate limit (${graphErrorWords(error)})${usage.regain.ms > 0 ? "" : " without estimating when access comes back"}`,
           );
           continue;
         }
@@ -390,11 +421,11 @@ export class MetaApi {
   private refuseRegainPastReach(
     account: string,
     error: GraphError,
-    regainMinutes: number,
+    regain: RegainEstimate,
     attempt: number,
   ): void {
-    if (regainMinutes <= 0) return;
-    const regainMs = regainMinutes * 60_000;
+    if (regain.ms <= 0) return;
+    const regainMs = regain.ms;
     const retriesLeft = this.retry.maxAttempts - attempt;
     const deadline = pastDeadline(this.io, this.retry, regainMs);
     const why = deadline
@@ -408,16 +439,14 @@ export class MetaApi {
     const regainAt = new Date(this.io.now().getTime() + regainMs).toISOString();
     throw new PlatformApiError(
       "facebook_ads",
-      `Meta rate-limited ad account ${account} (${graphErrorWords(error)}) and expects access back in ${regainMinutes} minute${regainMinutes === 1 ? "" : "s"} (estimated_time_to_regain_access), at ${regainAt}: ${why}; nothing more was asked, the next run tries again`,
+      `Meta rate-limited ad account ${account} (${graphErrorWords(error)}) and expects access back in ${regainWords(regain)}, at ${regainAt}: ${why}; nothing more was asked, the next run tries again`,
     );
   }
 
   /** Sets the pause before the next request: as long as Meta says access needs to come back, else longer the nearer the budget is to full. */
-  private pauseBeforeNext(usage: { regainMinutes: number }, percent: number, reason: string): void {
+  private pauseBeforeNext(usage: { regain: RegainEstimate }, percent: number, reason: string): void {
     const wanted =
-      usage.regainMinutes > 0
-        ? usage.regainMinutes * 60_000
-        : Math.round((percent / 100) * this.retry.maxDelayMs);
+      usage.regain.ms > 0 ? usage.regain.ms : Math.round((percent / 100) * this.retry.maxDelayMs);
     const ms = Math.min(this.retry.maxDelayMs, Math.max(1000, wanted));
     this.pendingPause = { ms, reason };
   }

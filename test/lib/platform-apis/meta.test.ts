@@ -1,7 +1,8 @@
 // Meta's own rules on top of the retry layer, one documented answer at a time from a local server: README,
-// Connectors ("What real APIs do"): "Meta's x-app-usage, x-business-use-case-usage and x-ad-account-usage headers
-// at or above usageThrottlePercent (default 75) slow the client down before its next request, and its rate-limit
-// errors (4, 17, 32, 613, 80000–80014) wait for estimated_time_to_regain_access; one Meta expects to outlast what the
+// Connectors ("What real APIs do"): "Meta's x-app-usage, x-business-use-case-usage, x-ad-account-usage and
+// x-fb-ads-insights-throttle headers at or above usageThrottlePercent (default 75) slow the client down before its
+// next request, and its rate-limit errors (4, 17, 32, 613, 80000–80014) wait for estimated_time_to_regain_access or
+// x-ad-account-usage's reset_time_duration, the longer; one Meta expects to outlast what the
 // retries left can wait, or ingest's deadline, fails at once, naming the ad account and Meta's estimate", and errors
 // 190 and 102 are a credential to renew. With a deadline, the clock here moves by every wait, as real time would.
 import assert from "node:assert/strict";
@@ -106,9 +107,41 @@ describe("Meta's rate limits and usage headers", () => {
     });
   }
 
+  it("an ad account's rate limit waits for x-ad-account-usage's reset_time_duration when it is the only estimate", async () => {
+    // Meta's ad account limit often says when its score is back to 0 (seconds) and nothing in the BUC header: 90 s,
+    // not the 300 s cap a rate limit without an estimate waits.
+    const accountLimited: ScriptedAnswer = {
+      status: 400,
+      headers: {
+        "x-ad-account-usage": JSON.stringify({
+          acc_id_util_pct: 100,
+          reset_time_duration: 90,
+          ads_api_access_tier: "standard_access",
+        }),
+      },
+      body: { error: { message: "(#17) User request limit reached", type: "OAuthException", code: 17 } },
+    };
+    const result = await totals([accountLimited, { status: 200, body: ACCOUNT_DAY }]);
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.sleeps, [90_000]);
+    assert.equal(result.days?.get("2026-11-20")?.spend, 12.5);
+
+    // The longer of the two estimates wins: 2 minutes to regain access over 90 s to reset.
+    const both = structuredClone(rateLimited(17, 2));
+    both.headers = { ...both.headers, ...accountLimited.headers };
+    assert.deepEqual((await totals([both, { status: 200, body: ACCOUNT_DAY }])).sleeps, [120_000]);
+  });
+
   const headers: Record<string, (percent: number) => string> = {
     "x-app-usage": (percent) => JSON.stringify({ call_count: percent, total_cputime: 1, total_time: 1 }),
     "x-ad-account-usage": (percent) => JSON.stringify({ acc_id_util_pct: percent }),
+    // The Insights API's own header: either share counts.
+    "x-fb-ads-insights-throttle": (percent) =>
+      JSON.stringify({
+        app_id_util_pct: 1,
+        acc_id_util_pct: percent,
+        ads_api_access_tier: "standard_access",
+      }),
     "x-business-use-case-usage": (percent) =>
       JSON.stringify({
         "1029384756": [{ type: "ads_insights", call_count: 1, total_cputime: percent, total_time: 1 }],
@@ -244,6 +277,28 @@ describe("Meta's waits and ingest's deadline", () => {
     assert.equal(
       (result.error as Error).message,
       `Meta's usage headers report 90 % of a rate limit used (usageThrottlePercent 75), and the client pauses before its next request for ad account act_1029384756: a wait of 270 s would end after 2026-11-22T11:01:40.000Z, ${STOP_WAITING}`,
+    );
+    assert.deepEqual(result.sleeps, []);
+    assert.equal(result.requests, 1);
+  });
+
+  it("a reset_time_duration past the deadline fails at once, naming it", async () => {
+    const result = await totals(
+      [
+        {
+          status: 400,
+          headers: {
+            "x-ad-account-usage": JSON.stringify({ acc_id_util_pct: 100, reset_time_duration: 600 }),
+          },
+          body: { error: { message: "(#17) User request limit reached", code: 17 } },
+        },
+      ],
+      { retry: until(300), clock: clockedIo(START) },
+    );
+    assert.ok(result.error instanceof PlatformApiError, String(result.error));
+    assert.equal(
+      (result.error as Error).message,
+      `Meta rate-limited ad account act_1029384756 (error 17: (#17) User request limit reached) and expects access back in 600 s (reset_time_duration), at 2026-11-22T11:10:00.000Z: that is after 2026-11-22T11:05:00.000Z, ${STOP_WAITING}`,
     );
     assert.deepEqual(result.sleeps, []);
     assert.equal(result.requests, 1);
