@@ -4,7 +4,7 @@
 /** The check of the finding a transform returns when it rebuilt models whole for their changed columns. */
 export const COLUMNS_CHANGED_CHECK = "model_columns_changed";
 
-/** A column the model still has, whose type is no longer the table's (DuckDB's type names). */
+/** A column the model still has, whose type is no longer the table's (the warehouse's own type names). */
 export interface RetypedColumn {
   column: string;
   /** The table's type, as the earlier model SQL built it. */

@@ -11,6 +11,8 @@ import { datasetColumnsQuery, MODEL_LABEL } from "./statements.ts";
 export interface CatalogTable {
   /** Column names in ordinal order; undefined when this warehouse rebuilt the table and has not read it since. */
   columns?: string[];
+  /** Each column's INFORMATION_SCHEMA.COLUMNS data_type ("INT64", "ARRAY<STRING>"), in the same order. */
+  types?: string[];
   /** The MODEL_LABEL a full build left on the table, if any. */
   fingerprint?: string;
 }
@@ -32,8 +34,9 @@ export class TableCatalog {
     const tables = new Map<string, CatalogTable>();
     for (const row of rows) {
       const name = String(row.table_name);
-      const table = tables.get(name) ?? { columns: [], fingerprint: fingerprintOf(row.labels) };
+      const table = tables.get(name) ?? { columns: [], types: [], fingerprint: fingerprintOf(row.labels) };
       table.columns?.push(String(row.column_name));
+      table.types?.push(String(row.data_type ?? ""));
       tables.set(name, table);
     }
     this.datasets.set(dataset, tables);

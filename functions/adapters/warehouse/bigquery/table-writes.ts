@@ -39,6 +39,30 @@ export function modelFingerprint(request: MaterializeRequest): string {
     .slice(0, 32);
 }
 
+/** A column of a model's output as a dry run gives it: its name and its type in GoogleSQL's names (standardType). */
+interface ModelColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * A type as GoogleSQL names it, without parameters or element types: a dry run's schema says "INTEGER", "FLOAT",
+ * "BOOLEAN", "RECORD" and mode REPEATED (the REST API's legacy names), INFORMATION_SCHEMA.COLUMNS says "INT64",
+ * "FLOAT64", "BOOL", "STRUCT<…>", "ARRAY<…>", "STRING(10)". Nested types compare by kind only: a model's arrays and
+ * structs change rarely, and a changed field in one is BigQuery's to refuse (an INSERT it cannot coerce fails).
+ */
+export function standardType(type: string, mode?: string): string {
+  if (mode === "REPEATED") return "ARRAY";
+  const name = /^[A-Za-z0-9_]+/.exec(type.trim())?.[0]?.toUpperCase() ?? "";
+  const legacy: Record<string, string> = {
+    INTEGER: "INT64",
+    FLOAT: "FLOAT64",
+    BOOLEAN: "BOOL",
+    RECORD: "STRUCT",
+  };
+  return legacy[name] ?? name;
+}
+
 /** The model's output columns, from a free dry run (creates no job, bills nothing). */
 async function modelColumns(
   jobs: BigQueryJobs,
@@ -46,9 +70,12 @@ async function modelColumns(
   params: SqlParams,
   label: string,
   dataset: string,
-): Promise<string[]> {
+): Promise<ModelColumn[]> {
   const schema = await jobs.dryRun(jobs.spec("schema", select, params, label, dataset));
-  const columns = (schema.statistics?.query?.schema?.fields ?? []).map((field) => field.name ?? "");
+  const columns = (schema.statistics?.query?.schema?.fields ?? []).map((field) => ({
+    name: field.name ?? "",
+    type: standardType(field.type ?? "", field.mode),
+  }));
   if (columns.length === 0) throw new Error(`model ${label}: the dry run returned no columns`);
   return columns;
 }
@@ -136,12 +163,14 @@ async function buildReplacingLayout(
 /**
  * The columns an incremental run inserts, by name. The table's own (from the catalog) when this very model SQL
  * built it (same fingerprint): no dry run. Otherwise (the model changed, or the table predates fingerprints) a
- * free dry run gives the model's columns: the same set as the table's, and the run goes on (and relabels the
- * table); a different set is a ModelColumnsChangedError before any job writes, instead of leaving a column empty
- * or shifting values: the transform then rebuilds the model whole. Types are not compared (the catalog keeps names
- * only): NUMERIC has one scale, so a change of rounding needs nothing; a type BigQuery cannot coerce to the table's
- * fails the INSERT job; one it can coerce (INT64 into NUMERIC or FLOAT64, NUMERIC into FLOAT64: "Coerce to" in
- * BigQuery's conversion rules) goes in as the table's type until a --full-refresh.
+ * free dry run gives the model's columns and their types: the same names and types as the table's, and the run
+ * goes on (and relabels the table); new or gone columns, or a column of another type, are a
+ * ModelColumnsChangedError before any job writes, instead of leaving a column empty or shifting values: the
+ * transform then rebuilds the model whole. A column's type counts even where BigQuery would coerce the model's
+ * values into the table's (INT64 into NUMERIC or FLOAT64, NUMERIC into FLOAT64: "Coerce to" in BigQuery's
+ * conversion rules): the INSERT would succeed and keep, every day after, the old type's values (a NUMERIC amount
+ * as FLOAT64 again) until someone thought of --full-refresh. NUMERIC has one scale, so a change of rounding is no
+ * change of type.
  */
 async function insertColumns(
   jobs: BigQueryJobs,
@@ -154,16 +183,23 @@ async function insertColumns(
 ): Promise<string[]> {
   if (existing.fingerprint === fingerprint && existing.columns) return existing.columns.map(quoteIdentifier);
   const model = await modelColumns(jobs, select, params, label, request.dataset);
-  if (!existing.columns) return model.map(quoteIdentifier);
+  const names = model.map((column) => column.name);
+  if (!existing.columns) return names.map(quoteIdentifier);
   const table = existing.columns;
+  const tableTypes = new Map(table.map((column, index) => [column, existing.types?.[index]]));
   const changes: ColumnChanges = {
-    added: model.filter((column) => !table.includes(column)),
-    removed: table.filter((column) => !model.includes(column)),
-    retyped: [],
+    added: names.filter((column) => !table.includes(column)),
+    removed: table.filter((column) => !names.includes(column)),
+    retyped: model.flatMap(({ name, type }) => {
+      const was = tableTypes.get(name);
+      // A type either side does not know (an older catalog row, a dry run without one) is no evidence of a change.
+      if (!was || !type || standardType(was) === type) return [];
+      return [{ column: name, was: standardType(was), now: type }];
+    }),
   };
   if (!sameColumns(changes))
     throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
-  return model.map(quoteIdentifier);
+  return names.map(quoteIdentifier);
 }
 
 /**

@@ -17,13 +17,17 @@ describe("BigQuery table writes", () => {
     columns: [string, string][],
     built: MaterializeRequest,
     rowsWritten: number,
-    /** What a dry run of the model returns (default: the table's columns). */
-    modelColumns: string[] = columns.map(([name]) => name),
+    /**
+     * What a dry run of the model returns (default: the table's columns): names, or schema fields as the REST API
+     * gives them (legacy type names, mode).
+     */
+    modelColumns: (string | { name: string; type: string; mode?: string })[] = columns.map(([name]) => name),
   ): FakeBigQuery {
     const labels = `[STRUCT("pulse_model", "${modelFingerprint(built)}")]`;
     return new FakeBigQuery((request) => {
       const sql = request.configuration.query.query;
-      if (request.configuration.dryRun) return { fields: modelColumns.map((name) => ({ name })) };
+      if (request.configuration.dryRun)
+        return { fields: modelColumns.map((field) => (typeof field === "string" ? { name: field } : field)) };
       if (sql.includes("INFORMATION_SCHEMA.COLUMNS")) {
         return {
           fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
@@ -297,6 +301,69 @@ describe("BigQuery table writes", () => {
     );
     assert.ok(sql.includes(`labels = [("pulse_model", "${modelFingerprint(changed)}")]`));
     assert.ok(sql.includes("COUNT(*) AS order_count"));
+  });
+
+  it("a changed model whose column BigQuery would coerce into the table's old type is rebuilt whole, not inserted as the old type", async () => {
+    // The table was built when spend was FLOAT64; the model now gives NUMERIC. BigQuery coerces NUMERIC into
+    // FLOAT64 on INSERT, so a window would go in as floats, every day, silently: the model is rebuilt instead.
+    const built: MaterializeRequest = {
+      dataset: "marts",
+      table: "daily_kpis",
+      sql: "SELECT order_date, CAST(SUM(spend) AS FLOAT64) AS spend, COUNT(*) AS orders, ARRAY_AGG(channel) AS channels FROM unified.ad_performance GROUP BY 1",
+      params: {},
+      partitionColumn: "order_date",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    };
+    const changed = { ...built, sql: built.sql.replace("CAST(SUM(spend) AS FLOAT64)", "SUM(spend)") };
+    const fake = existingTableFake(
+      "daily_kpis",
+      [
+        ["order_date", "DATE"],
+        ["spend", "FLOAT64"],
+        ["orders", "INT64"],
+        ["channels", "ARRAY<STRING>"],
+      ],
+      built,
+      4,
+      [
+        // The REST API's legacy names for the same types are no change: INTEGER is INT64, a REPEATED STRING an ARRAY.
+        { name: "order_date", type: "DATE" },
+        { name: "spend", type: "NUMERIC" },
+        { name: "orders", type: "INTEGER" },
+        { name: "channels", type: "STRING", mode: "REPEATED" },
+      ],
+    );
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun(RUN);
+    await assert.rejects(warehouse.materialize(changed), (error: unknown) => {
+      assert.ok(error instanceof ModelColumnsChangedError, String(error));
+      assert.deepEqual(error.changes, {
+        added: [],
+        removed: [],
+        retyped: [{ column: "spend", was: "FLOAT64", now: "NUMERIC" }],
+      });
+      assert.match(error.message, /\(retyped: spend FLOAT64 → NUMERIC\)/);
+      return true;
+    });
+    assert.equal(fake.executions, 1, "only the catalog read ran: no script");
+
+    // The same types under their legacy names, FLOAT for FLOAT64 included: inserted by name.
+    const sameTypes = existingTableFake(
+      "daily_kpis",
+      [
+        ["order_date", "DATE"],
+        ["spend", "FLOAT64"],
+        ["orders", "INT64"],
+      ],
+      built,
+      4,
+      [
+        { name: "order_date", type: "DATE" },
+        { name: "spend", type: "FLOAT" },
+        { name: "orders", type: "INTEGER" },
+      ],
+    );
+    const result = await new BigQueryWarehouse(sameTypes, SETTINGS).forRun(RUN).materialize(changed);
+    assert.deepEqual(result, { rowsWritten: 4, mode: "incremental" });
   });
 
   it("labels a full build with the model's fingerprint", async () => {
