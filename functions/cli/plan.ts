@@ -19,7 +19,8 @@ import {
 } from "../transform/step.ts";
 import { changedHistorySettings } from "../transform/history-settings.ts";
 import { exportPeriods, exportGapsParam } from "../transform/export-periods.ts";
-import { MODELS, modelPath } from "../lib/sql/models.ts";
+import { buildOrder, MODELS, modelPath } from "../lib/sql/models.ts";
+import { describeColumnChanges } from "../shared/model-columns.ts";
 import { formatBytes } from "../lib/bytes.ts";
 
 /** A warehouse that can estimate a query's scanned bytes without running it. */
@@ -83,29 +84,62 @@ export async function planRun(
         const keyedWindow = keyedModelWindow(window, warm ? lastRunDate : undefined, config.lateLandingHours);
         if (changed.length)
           lines.push(`  changed since the tables were built: ${changed.join("; ")}: all history is rebuilt`);
-        for (const model of MODELS) {
+        // As transform: a model whose columns changed since its table was built (an upgrade) is rebuilt whole, with
+        // every model built from it (transform/model-shapes.ts); the warehouse finds them as it would before a write.
+        const columnsChangedIn = new Map<string, string>();
+        const rebuiltFrom = new Map<string, string>();
+        for (const model of buildOrder(MODELS)) {
+          const id = `${model.layer}.${model.name}`;
+          const root = model.dependencies.map((dependency) => rebuiltFrom.get(dependency)).find(Boolean);
+          if (root) rebuiltFrom.set(id, root);
           const incremental =
             !message.options.fullRefresh &&
             !changed.length &&
             (model.partitionColumn !== undefined || model.uniqueKey !== undefined) &&
             existing.get(model.layer)?.has(model.name);
           const modelRange = incremental ? incrementalModelWindow(model, window, keyedWindow) : allHistory;
-          const how = !incremental
-            ? "rebuild whole"
-            : isKeyedModel(model)
-              ? `merge by ${model.uniqueKey} the records landed since ${modelRange.start}`
-              : `replace ${modelRange.start} → ${modelRange.end}`;
+          const params = modelParams({ message, config }, modelRange, { ...pads }, gaps);
+          const request = {
+            dataset: model.layer,
+            table: model.name,
+            sql: readSql(modelPath(model)),
+            params,
+            partitionColumn: model.partitionColumn,
+            clusterBy: model.clusterBy,
+            uniqueKey: model.uniqueKey,
+            window: modelRange,
+          };
+          const changes = incremental && !root ? await ports.warehouse.columnChanges(request) : undefined;
+          if (changes) {
+            columnsChangedIn.set(id, describeColumnChanges(changes));
+            rebuiltFrom.set(id, id);
+          }
+          const whole = !incremental || rebuiltFrom.has(id);
+          const range = whole ? allHistory : modelRange;
+          const how = !whole
+            ? isKeyedModel(model)
+              ? `merge by ${model.uniqueKey} the records landed since ${range.start}`
+              : `replace ${range.start} → ${range.end}`
+            : !incremental
+              ? "rebuild whole"
+              : changes
+                ? `rebuild whole: its columns changed since its table was built (${describeColumnChanges(changes)})`
+                : `rebuild whole: built from ${rebuiltFrom.get(id)}, whose columns changed since its table was built`;
           let estimate = "";
           if (canDryRun(ports.warehouse)) {
             const bytes = await ports.warehouse.estimateBytes(
-              readSql(modelPath(model)),
-              modelParams({ message, config }, modelRange, { ...pads }, gaps),
+              request.sql,
+              whole ? modelParams({ message, config }, range, { ...pads }, gaps) : params,
             );
             totalBytes += bytes;
             estimate = `, scans ~${formatBytes(bytes)}`;
           }
-          lines.push(`  ${model.layer}.${model.name}: ${how}${estimate}`);
+          lines.push(`  ${id}: ${how}${estimate}`);
         }
+        if (columnsChangedIn.size)
+          lines.push(
+            `  ${columnsChangedIn.size} model${columnsChangedIn.size === 1 ? "'s" : "s'"} columns changed since their tables were built (${[...columnsChangedIn.keys()].join(", ")}): rebuilt whole from all history, with every model built from them`,
+          );
         break;
       }
       case "check-quality":

@@ -2,6 +2,7 @@
 // nothing outside the adapters knows which one it got.
 import type { SecretName } from "./options.ts";
 import type { BigQueryType } from "./raw-schemas.ts";
+import type { ColumnChanges } from "./model-columns.ts";
 
 /**
  * Named query parameters. Parameters named `*_date`, `window_start` and `window_end` are "YYYY-MM-DD"
@@ -136,6 +137,11 @@ export interface Warehouse {
   stream(sql: string, params?: SqlParams, options?: QueryOptions): AsyncIterable<StreamBatch>;
   /** Writes a model's rows into dataset.table, replacing the window's partitions or the whole table. */
   materialize(request: MaterializeRequest): Promise<MaterializeResult>;
+  /**
+   * How the request's model columns differ from its table's, as materialize would find them before writing a window
+   * (its ModelColumnsChangedError), without writing anything; undefined when they do not, or there is no table.
+   */
+  columnChanges(request: MaterializeRequest): Promise<ColumnChanges | undefined>;
   /** Loads a small batch of rows (findings, parsed file drops), replacing one partition's rows. */
   load(request: LoadRequest): Promise<{ rowsWritten: number }>;
   /**

@@ -26,6 +26,7 @@ import {
   metaAdDay,
   novemberDays,
   openFixtureWarehouse,
+  planFixtureRun,
   soapOrder,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
@@ -101,6 +102,7 @@ describe(
       const logged: Logged[] = [];
       const requests: MaterializeRequest[] = [];
       let upgraded: StepResult;
+      let planned: string[] = [];
 
       before(async () => {
         warehouse = await openFixtureWarehouse();
@@ -120,10 +122,35 @@ describe(
           "ALTER conversion_value TYPE DECIMAL(38, 2)",
         ]);
         await landDays(days.slice(-1));
+        planned = await planFixtureRun(warehouse, "2026-11-12");
         recordRequests(warehouse, requests);
         upgraded = await buildModels(warehouse, "2026-11-12", { log: recordingLogger(logged) });
       });
       after(() => warehouse.close());
+
+      it("plan foresees it: the same models rebuilt whole as the run then rebuilt, each saying why", () => {
+        // Asked before the run, of the same warehouse; it writes nothing, so the run below is the upgrade's first.
+        const modelLine = (id: string) => planned.find((line) => line.startsWith(`  ${id}: `)) ?? "";
+        const plannedWhole = MODELS.map((model) => `${model.layer}.${model.name}`).filter((id) =>
+          modelLine(id).includes(": rebuild whole"),
+        );
+        assert.deepEqual(plannedWhole.sort(), [...wholeBuilds(requests)].sort(), planned.join("\n"));
+        assert.equal(
+          modelLine(FACEBOOK_STAGING),
+          `  ${FACEBOOK_STAGING}: rebuild whole: its columns changed since its table was built (retyped: spend DECIMAL(38,2) → DECIMAL(38,6), conversion_value DECIMAL(38,2) → DECIMAL(38,6))`,
+        );
+        assert.equal(
+          modelLine("marts.daily_kpis"),
+          `  marts.daily_kpis: rebuild whole: built from ${FACEBOOK_STAGING}, whose columns changed since its table was built`,
+        );
+        assert.match(modelLine("staging.stg_shopify_orders"), /: replace 2026-11-05 → 2026-11-12$/);
+        assert.ok(
+          planned.includes(
+            `  1 model's columns changed since their tables were built (${FACEBOOK_STAGING}): rebuilt whole from all history, with every model built from them`,
+          ),
+          planned.join("\n"),
+        );
+      });
 
       it("keeps every day's spend to six places, as the raw rows have it, in staging and in the daily KPIs", async () => {
         const expected = days.map((day) => [day, spendOf(day)]);

@@ -183,11 +183,18 @@ async function insertColumns(
 ): Promise<string[]> {
   if (existing.fingerprint === fingerprint && existing.columns) return existing.columns.map(quoteIdentifier);
   const model = await modelColumns(jobs, select, params, label, request.dataset);
+  const changes = existing.columns ? changesFrom(existing, model) : undefined;
+  if (changes && !sameColumns(changes))
+    throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
+  return model.map((column) => quoteIdentifier(column.name));
+}
+
+/** How the model's columns differ from the table's (names, and types where both are known). */
+function changesFrom(existing: CatalogTable, model: readonly ModelColumn[]): ColumnChanges {
+  const table = existing.columns ?? [];
   const names = model.map((column) => column.name);
-  if (!existing.columns) return names.map(quoteIdentifier);
-  const table = existing.columns;
   const tableTypes = new Map(table.map((column, index) => [column, existing.types?.[index]]));
-  const changes: ColumnChanges = {
+  return {
     added: names.filter((column) => !table.includes(column)),
     removed: table.filter((column) => !names.includes(column)),
     retyped: model.flatMap(({ name, type }) => {
@@ -197,9 +204,28 @@ async function insertColumns(
       return [{ column: name, was: standardType(was), now: type }];
     }),
   };
-  if (!sameColumns(changes))
-    throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
-  return names.map(quoteIdentifier);
+}
+
+/**
+ * What materialize would find of a window's columns, without writing: how they differ from its table's when another
+ * model SQL built it (one free dry run), undefined when the same SQL did or there is no table (for `plan`).
+ */
+export async function columnChanges(
+  jobs: BigQueryJobs,
+  request: MaterializeRequest,
+  catalog: TableCatalog,
+): Promise<ColumnChanges | undefined> {
+  const existing = await catalog.table(request.dataset, request.table);
+  if (!existing?.columns || existing.fingerprint === modelFingerprint(request)) return undefined;
+  const label = request.label ?? `${request.dataset}.${request.table}`;
+  const params: SqlParams = request.window
+    ? { ...request.params, window_start: request.window.start, window_end: request.window.end }
+    : request.params;
+  const changes = changesFrom(
+    existing,
+    await modelColumns(jobs, bareSelect(request.sql), params, label, request.dataset),
+  );
+  return sameColumns(changes) ? undefined : changes;
 }
 
 /**

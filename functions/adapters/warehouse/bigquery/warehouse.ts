@@ -25,7 +25,8 @@ import {
 import { decodeRows, numberOf } from "./rows.ts";
 import { addColumnsStatement, datasetColumnsQuery, rowCountsQuery } from "./statements.ts";
 import { TableCatalog } from "./table-catalog.ts";
-import { load, materialize } from "./table-writes.ts";
+import type { ColumnChanges } from "../../../shared/model-columns.ts";
+import { columnChanges, load, materialize } from "./table-writes.ts";
 
 const DEFAULT_MAX_ROWS = 50_000;
 
@@ -163,6 +164,11 @@ export class BigQueryWarehouse implements Warehouse {
       if (error instanceof BigQueryWarehouseError && error.status === 404) return undefined;
       throw error;
     }
+  }
+
+  /** What a window of the model would find changed in its table's columns, without writing (for `plan`). */
+  columnChanges(request: MaterializeRequest): Promise<ColumnChanges | undefined> {
+    return columnChanges(this.jobs, request, this.catalog);
   }
 
   materialize(request: MaterializeRequest): Promise<MaterializeResult> {

@@ -105,7 +105,7 @@ export function duckDbConfig(options: { threads?: number; memoryLimit?: string }
 /**
  * A fingerprint of what builds a table: the model's SQL as DuckDB runs it and its layout, kept as the table's
  * comment (BigQuery keeps its own as a label). A window or a merge into a table with another one checks the
- * model's columns first (checkColumns).
+ * model's columns first (changesOn).
  */
 function modelFingerprint(select: string, request: MaterializeRequest): string {
   const digest = createHash("sha256")
@@ -302,16 +302,15 @@ export class DuckDbWarehouse implements Warehouse {
    * model no longer has empty on the new days, and a new one empty on every older day (or fail inside DuckDB
    * without saying why). A column whose type changed would take the window's rows cast to the table's type,
    * silently (a DECIMAL(38,6) amount into a DECIMAL(38,2) column loses all but two places). Any of these is a
-   * ModelColumnsChangedError, before anything is written: the transform then rebuilds the model whole. BigQuery's
-   * NUMERIC has one scale, so there the last change needs nothing (bigquery/table-writes.ts insertColumns).
+   * ModelColumnsChangedError, before anything is written: the transform then rebuilds the model whole (BigQuery
+   * compares the same way: bigquery/table-writes.ts insertColumns).
    */
-  private async checkColumns(
+  private async changesOn(
     connection: DuckDBConnection,
     request: MaterializeRequest,
     select: string,
     params: Record<string, DuckDBValue>,
-    label: string,
-  ): Promise<void> {
+  ): Promise<ColumnChanges> {
     await this.timed(() => connection.run(modelShape.create(select), params));
     const model = await this.timed(() => connection.runAndReadAll(modelShape.columns));
     await this.timed(() => connection.run(modelShape.drop));
@@ -322,7 +321,7 @@ export class DuckDbWarehouse implements Warehouse {
       new Map(rows.map((row) => [String(row.column_name), String(row.data_type)]));
     const modelTypes = typesByColumn(model.getRowObjectsJS());
     const tableTypes = typesByColumn(table.getRowObjectsJS());
-    const changes: ColumnChanges = {
+    return {
       added: [...modelTypes.keys()].filter((column) => !tableTypes.has(column)),
       removed: [...tableTypes.keys()].filter((column) => !modelTypes.has(column)),
       retyped: [...modelTypes].flatMap(([column, now]) => {
@@ -330,8 +329,24 @@ export class DuckDbWarehouse implements Warehouse {
         return was !== undefined && was !== now ? [{ column, was, now }] : [];
       }),
     };
-    if (!sameColumns(changes))
-      throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
+  }
+
+  /**
+   * What materialize would find of the request's columns, without writing: how they differ from its table's when
+   * another model SQL built it, undefined when the same SQL did, or there is no table to differ from (for `plan`).
+   */
+  async columnChanges(request: MaterializeRequest): Promise<ColumnChanges | undefined> {
+    return this.pool.use(false, async (connection) => {
+      const select = translateToDuckDb(request.sql, this.translation);
+      const params = toDuckDbParams(usedParams(select, request.params));
+      const stored = await this.storedTables.get(request.dataset, request.table, {
+        dataset: (dataset) => this.readStoredTables(connection, dataset),
+        table: (dataset, table) => this.readStoredTable(connection, dataset, table),
+      });
+      if (!stored || stored.comment === modelFingerprint(select, request)) return undefined;
+      const changes = await this.changesOn(connection, request, select, params);
+      return sameColumns(changes) ? undefined : changes;
+    });
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
@@ -367,7 +382,11 @@ export class DuckDbWarehouse implements Warehouse {
     const label = request.label ?? `${request.dataset}.${request.table}`;
     const timed: Timed = (work) => this.timed(work);
     try {
-      if (incremental && relabel) await this.checkColumns(connection, request, select, params, label);
+      if (incremental && relabel) {
+        const changes = await this.changesOn(connection, request, select, params);
+        if (!sameColumns(changes))
+          throw new ModelColumnsChangedError(request.dataset, request.table, changes, label);
+      }
       if (incremental && request.uniqueKey && !request.partitionColumn) {
         return await mergeByKey({ connection, timed, target, select, params, relabel }, request.uniqueKey);
       }

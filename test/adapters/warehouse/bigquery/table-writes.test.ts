@@ -366,6 +366,36 @@ describe("BigQuery table writes", () => {
     assert.deepEqual(result, { rowsWritten: 4, mode: "incremental" });
   });
 
+  it("columnChanges (for plan) says what a window would find, with one free dry run and no write", async () => {
+    const built: MaterializeRequest = {
+      dataset: "marts",
+      table: "daily_kpis",
+      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
+      params: {},
+      partitionColumn: "order_date",
+      window: { start: "2026-11-14", end: "2026-11-21" },
+    };
+    const columns: [string, string][] = [
+      ["order_date", "DATE"],
+      ["orders", "INT64"],
+    ];
+    const changed = { ...built, sql: built.sql.replace("COUNT(*) AS orders", "COUNT(*) AS order_count") };
+    const fake = existingTableFake("daily_kpis", columns, built, 4, [
+      { name: "order_date", type: "DATE" },
+      { name: "order_count", type: "INTEGER" },
+    ]);
+    const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun(RUN);
+    assert.deepEqual(await warehouse.columnChanges(changed), {
+      added: ["order_count"],
+      removed: ["orders"],
+      retyped: [],
+    });
+    // The SQL that built the table: nothing to ask.
+    assert.equal(await warehouse.columnChanges(built), undefined);
+    assert.equal(fake.requests.filter((request) => request.configuration.dryRun).length, 1);
+    assert.equal(fake.executions, 1, "only the catalog read ran");
+  });
+
   it("labels a full build with the model's fingerprint", async () => {
     const request: MaterializeRequest = {
       dataset: "staging",
