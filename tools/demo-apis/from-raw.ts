@@ -203,8 +203,13 @@ export function googleRow(row: Raw): GoogleAdsRow {
       name: String(row.campaign_name),
       advertisingChannelType: channelType,
     },
-    // The demo's Performance Max group is, to Google's API, an asset group: the campaign type has no ad groups.
-    ...(channelType === "PERFORMANCE_MAX" ? { assetGroup: group } : { adGroup: group }),
+    // The demo's Performance Max group is, to Google's API, an asset group: the campaign type has no ad groups. A
+    // row without a group is what only its campaign reports.
+    ...(row.ad_group_id === null || row.ad_group_id === undefined
+      ? {}
+      : channelType === "PERFORMANCE_MAX"
+        ? { assetGroup: group }
+        : { adGroup: group }),
     segments: { date: String(row.segments_date) },
     metrics: {
       costMicros: String(row.metrics_cost_micros ?? 0),

@@ -40,6 +40,10 @@ export interface PlatformData {
   shopTimezone: string;
   metaInsights: MetaInsightRow[];
   tiktokRows: (TikTokReportRow & { advertiserId: string })[];
+  /**
+   * A row per ad group (adGroup) or Performance Max asset group (assetGroup) and day; a row with neither is spend
+   * only its campaign reports (a Smart campaign, or what a campaign's row counts beyond its groups).
+   */
   googleRows: GoogleAdsRow[];
   /**
    * Ad accounts whose time zone is not the shop's, by platform and account id (Meta account id without act_,
@@ -53,6 +57,31 @@ export interface PlatformData {
    * status").
    */
   metaAdStatuses?: Record<string, string>;
+}
+
+/**
+ * Google Ads' FROM campaign answer over fixture rows: one row per campaign and day, every row of it summed (its ad
+ * groups', its asset groups', and those only the campaign reports).
+ */
+function campaignDays(rows: GoogleAdsRow[]): GoogleAdsRow[] {
+  const days = new Map<string, GoogleAdsRow & { metrics: Required<NonNullable<GoogleAdsRow["metrics"]>> }>();
+  for (const row of rows) {
+    const key = `${row.segments?.date ?? ""}|${row.campaign?.id ?? ""}`;
+    const day = days.get(key) ?? {
+      customer: row.customer,
+      campaign: row.campaign,
+      segments: row.segments,
+      metrics: { costMicros: "0", impressions: "0", clicks: "0", conversions: 0, conversionsValue: 0 },
+    };
+    const metrics = row.metrics ?? {};
+    day.metrics.costMicros = String(Number(day.metrics.costMicros) + Number(metrics.costMicros ?? 0));
+    day.metrics.impressions = String(Number(day.metrics.impressions) + Number(metrics.impressions ?? 0));
+    day.metrics.clicks = String(Number(day.metrics.clicks) + Number(metrics.clicks ?? 0));
+    day.metrics.conversions += metrics.conversions ?? 0;
+    day.metrics.conversionsValue += metrics.conversionsValue ?? 0;
+    days.set(key, day);
+  }
+  return [...days.values()];
 }
 
 export interface Fault {
@@ -1130,11 +1159,13 @@ export async function startPlatformServer(
         (row.segments?.date ?? "") <= end,
     );
     // A Performance Max campaign has asset groups, no ad groups: FROM ad_group returns none of its rows, and
-    // FROM asset_group only its rows (Google's Performance Max reporting guide); the customer's totals hold all.
-    const isPerformanceMax = (row: GoogleAdsRow) => row.assetGroup !== undefined;
+    // FROM asset_group only its rows (Google's Performance Max reporting guide). A row with neither is spend only
+    // its campaign reports (a Smart campaign's day, or what a campaign counts beyond its groups): FROM campaign
+    // sums every row of a campaign's day, and the customer's totals hold all.
     let results: object[] = rows;
-    if (/FROM ad_group\b/.test(query)) results = rows.filter((row) => !isPerformanceMax(row));
-    if (/FROM asset_group\b/.test(query)) results = rows.filter(isPerformanceMax);
+    if (/FROM ad_group\b/.test(query)) results = rows.filter((row) => row.adGroup !== undefined);
+    if (/FROM asset_group\b/.test(query)) results = rows.filter((row) => row.assetGroup !== undefined);
+    if (/FROM campaign\b/.test(query)) results = campaignDays(rows);
     if (/FROM customer\b/.test(query)) {
       const byDay = new Map<string, { cost: number; impressions: number; clicks: number }>();
       for (const row of rows) {
