@@ -200,7 +200,8 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
   {
     // Performance Max campaigns have asset groups, not ad groups: a query FROM ad_group returns none of their
     // spend. Airbyte lands them through a second custom query (docs/airbyte.md); the ingest step's own connector
-    // lands them in google_ads_campaign_stats, an asset group in the ad group's columns.
+    // lands them in google_ads_campaign_stats, an asset group in the ad group's columns, and there too, with
+    // ad_group_id NULL, what a campaign's own row counts beyond its groups (a Smart campaign's whole day).
     name: "google_ads_asset_group_stats",
     source: "google_ads",
     eventTimeColumn: "segments_date",

@@ -7,7 +7,11 @@
 -- One row per day and Google Ads ad group (the latest extraction), in the run window. Performance Max campaigns
 -- have asset groups instead of ad groups: their days come from raw.google_ads_asset_group_stats (Airbyte's second
 -- custom query, docs/airbyte.md), or from google_ads_campaign_stats when the ingest step's connector landed them
--- there, an asset group in the ad group's place either way.
+-- there, an asset group in the ad group's place either way. What a campaign's own row counts beyond its ad groups
+-- or asset groups (a Smart campaign's whole day: its metrics exist only at campaign level) is landed by the
+-- connector as a row of the campaign with ad_group_id NULL; here its ad group is the campaign itself, keyed
+-- 'campaign:<campaign id>' and named '(campaign level)', so that it has a key of its own, apart from the campaign's
+-- attribution rows (marts.campaign_performance_daily, ad_group_id NULL), and the campaign's rows sum to its total.
 WITH
 
 ad_group_stats AS (
@@ -54,8 +58,8 @@ SELECT
   CAST(customer_id AS STRING) AS account_id,
   CAST(campaign_id AS STRING) AS campaign_id,
   campaign_name,
-  CAST(ad_group_id AS STRING) AS ad_group_id,
-  ad_group_name,
+  COALESCE(CAST(ad_group_id AS STRING), CONCAT('campaign:', CAST(campaign_id AS STRING))) AS ad_group_id,
+  IF(ad_group_id IS NULL, '(campaign level)', ad_group_name) AS ad_group_name,
   CAST(NULL AS STRING) AS ad_id,
   CAST(NULL AS STRING) AS ad_name,
   -- Google reports cost in micros; the cast back keeps NUMERIC where a division would give FLOAT64.

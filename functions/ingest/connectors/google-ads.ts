@@ -1,6 +1,7 @@
 // Google Ads connector: ad-group stats by day (GAQL over searchStream, cost in micros; Performance Max campaigns by
-// asset group) of each configured customer, the lookback re-pulled every run, into raw.google_ads_campaign_stats
-// in the shape Airbyte's source-google-ads lands (segments_date, metrics_cost_micros, …).
+// asset group; what a campaign's own row counts beyond its groups, such as a Smart campaign's whole day, as a row of
+// the campaign with ad_group_id NULL) of each configured customer, the lookback re-pulled every run, into
+// raw.google_ads_campaign_stats in the shape Airbyte's source-google-ads lands (segments_date, metrics_cost_micros, …).
 import {
   customerDigits,
   GoogleAdsApi,
@@ -19,7 +20,8 @@ export function googleAdsRawRow(
   apiVersion: string,
 ): Row {
   const date = row.segments?.date ?? "";
-  // A Performance Max campaign's asset group stands where other campaigns have their ad group.
+  // A Performance Max campaign's asset group stands where other campaigns have their ad group; a campaign's
+  // remainder has neither, and lands with ad_group_id and ad_group_name NULL (staging names it, see its model).
   const group = row.adGroup ?? row.assetGroup;
   return fullRow("google_ads_campaign_stats", {
     segments_date: date,
@@ -63,7 +65,7 @@ export const googleAdsConnector: Connector = {
       settings.customerIds.map(customerDigits),
       settings.lookbackDays,
       async (customer, range) =>
-        (await api.adGroupDays(customer, range.startDate, range.endDate)).map((row) =>
+        (await api.campaignDays(customer, range.startDate, range.endDate)).map((row) =>
           googleAdsRawRow(context, customer, row, settings.apiVersion),
         ),
     );

@@ -1,6 +1,7 @@
 -- The warehouse's side of the Google Ads reconciliation: per day and customer in the window, cost (from micros),
--- impressions and clicks of each day's latest extraction of every ad group and asset group (the rule of
--- sql/staging/stg_google_ads_campaign_stats.sql).
+-- impressions and clicks of each day's latest extraction of every ad group and asset group, and of each campaign's
+-- row without a group (ad_group_id NULL: what the campaign counts beyond its groups, such as a Smart campaign's day),
+-- a key of its own (the rule of sql/staging/stg_google_ads_campaign_stats.sql).
 -- Only rows extracted from the day before the window on are read (the raw tables' partition column): a day's
 -- rows, and every later version of them, are extracted after the day begins.
 WITH

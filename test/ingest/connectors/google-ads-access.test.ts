@@ -69,7 +69,11 @@ describe("Google Ads without a developer token", () => {
       assert.deepEqual(result.findings, []);
       assert.deepEqual(await landed(withoutToken), expected);
       const searches = searchStreams(withoutToken);
-      assert.equal(searches.length, 2, "the ad groups' query and the Performance Max asset groups'");
+      assert.equal(
+        searches.length,
+        3,
+        "the ad groups' query, the Performance Max asset groups' and the campaigns'",
+      );
       for (const search of searches) {
         assert.equal(search.headers["developer-token"], undefined, "no developer-token header");
         assert.equal(search.headers.authorization, `Bearer ${TOKENS.googleAccess}`);
@@ -88,7 +92,11 @@ describe("Google Ads without a developer token", () => {
       assert.deepEqual(result.findings, []);
       assert.deepEqual(await landed(withToken), expected);
       const searches = searchStreams(withToken);
-      assert.equal(searches.length, 2, "the ad groups' query and the Performance Max asset groups'");
+      assert.equal(
+        searches.length,
+        3,
+        "the ad groups' query, the Performance Max asset groups' and the campaigns'",
+      );
       for (const search of searches) assert.equal(search.headers["developer-token"], legacyToken);
     } finally {
       await withToken.close();

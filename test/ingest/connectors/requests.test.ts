@@ -143,7 +143,7 @@ describe("the README's table of connectors: what each asks for", () => {
     );
   });
 
-  it("Google Ads: an access token from the refresh token, then GAQL over googleAds:searchStream, ad groups by day, and the asset groups of Performance Max campaigns (which have no ad groups), cost in micros", () => {
+  it("Google Ads: an access token from the refresh token, then GAQL over googleAds:searchStream, ad groups by day, the asset groups of Performance Max campaigns (which have no ad groups), and the campaigns' own days, cost in micros", () => {
     const [token, ...rest] = of("google_ads");
     assert.equal(token?.method, "POST");
     assert.equal(token?.path, "/oauth/token");
@@ -153,7 +153,11 @@ describe("the README's table of connectors: what each asks for", () => {
       client_secret: TOKENS.googleOauth.client_secret,
       refresh_token: TOKENS.googleOauth.refresh_token,
     });
-    assert.equal(rest.length, 2, "two searchStreams for the customer: its ad groups, its asset groups");
+    assert.equal(
+      rest.length,
+      3,
+      "three searchStreams for the customer: its ad groups, its asset groups, its campaigns",
+    );
     const resources = [];
     for (const search of rest) {
       assert.equal(search?.method, "POST");
@@ -164,7 +168,7 @@ describe("the README's table of connectors: what each asks for", () => {
       assert.match(query, /\bmetrics\.cost_micros\b/);
       assert.match(query, new RegExp(`segments\\.date BETWEEN '${LOOKBACK_START}' AND '${RUN_DATE}'`));
     }
-    assert.deepEqual(resources, ["ad_group", "asset_group"]);
+    assert.deepEqual(resources, ["ad_group", "asset_group", "campaign"]);
   });
 });
 
