@@ -119,21 +119,10 @@ describe("Google Ads spend reported only at campaign level", () => {
       googleRow(demandGen, date, 10, { impressions: 100, clicks: 5, conversions: 0.1, value: 1.1 }, group),
       googleRow(demandGen, date, 20, { impressions: 200, clicks: 6, conversions: 0.2, value: 2.2 }, group),
     ];
-    const whole = googleRow(demandGen, date, 30, {
-      impressions: 300,
-      clicks: 11,
-      conversions: 0.3,
-      value: 3.3,
-    });
-    assert.deepEqual(campaignRemainders([whole], groups), []);
+    const counts = { impressions: 300, clicks: 11, conversions: 0.3, value: 3.3 };
+    assert.deepEqual(campaignRemainders([googleRow(demandGen, date, 30, counts)], groups), []);
     // Groups that count more than the campaign (never seen from Google) leave no negative row.
-    const less = googleRow(demandGen, date, 25, {
-      impressions: 300,
-      clicks: 11,
-      conversions: 0.3,
-      value: 3.3,
-    });
-    assert.deepEqual(campaignRemainders([less], groups), []);
+    assert.deepEqual(campaignRemainders([googleRow(demandGen, date, 25, counts)], groups), []);
     // 3.3 − 3.1 conversions is 0.2 (not 0.20000000000000018); $35.50 − $30 is 5,500,000 micros.
     const more = googleRow(demandGen, date, 35.5, {
       impressions: 340,
@@ -218,6 +207,13 @@ describe("Google Ads spend reported only at campaign level", () => {
         sorted(expected),
         "raw micros per day and campaign",
       );
+      // A second pull of the same days replaces the first's rows, its campaigns' rows with them: nothing doubles.
+      assert.deepEqual((await bench.pull(RUN_DATE, ONLY_GOOGLE)).findings, []);
+      const again = await bench.rows<{ key: string; cost: string }>(
+        `SELECT segments_date::VARCHAR || '|' || campaign_id::VARCHAR AS key, SUM(metrics_cost_micros)::VARCHAR AS cost
+         FROM raw.google_ads_campaign_stats GROUP BY 1`,
+      );
+      assert.deepEqual(sorted(new Map(again.map((row) => [row.key, Number(row.cost)]))), sorted(expected));
 
       await buildModels(bench.warehouse, RUN_DATE, { fullRefresh: true });
       const cents = (micros: number) => Math.round(micros / 10_000);
