@@ -6,7 +6,8 @@
 // developer-token header, ignored by the API servers, is sent only when an older setup still has a token.
 // Performance Max campaigns have no ad groups (a query FROM ad_group returns nothing of them): their spend is read
 // from their asset groups, the unit Google reports them by below the campaign. Some spend is reported by neither:
-// Smart campaigns' metrics are "available from the campaign resource" (Google Ads API, Smart campaigns → Reporting),
+// Smart campaigns' metrics are "available from the campaign resource" (Google Ads API, Smart campaigns → Reporting:
+// https://developers.google.com/google-ads/api/docs/smart-campaigns/reporting),
 // and a campaign's own row may count more than its ad groups or asset groups do. The campaign rows are read too, and
 // what they count beyond their groups lands as a row of the campaign without a group (campaignRemainders below).
 import { requestToken } from "./oauth.ts";
@@ -79,7 +80,8 @@ export function assetGroupDaysQuery(startDate: string, endDate: string): string 
 
 /**
  * Every campaign's own day-by-day stats, whatever it has below it: the only place Smart campaigns report their
- * metrics (Google Ads API, Smart campaigns → Reporting), and the campaign level of Performance Max reporting.
+ * metrics (Google Ads API, Smart campaigns → Reporting), and the campaign level of Performance Max reporting
+ * (https://developers.google.com/google-ads/api/performance-max/reporting).
  */
 export function campaignDaysQuery(startDate: string, endDate: string): string {
   return [
@@ -95,7 +97,7 @@ function campaignDayKey(row: GoogleAdsRow): string {
   return `${row.segments?.date ?? ""}|${row.campaign?.id ?? ""}`;
 }
 
-/** Conversions are doubles: a difference is kept to the millionth, so 10.3 − 3.1 − 7.2 is 0, not 1.8e-15. */
+/** Conversions are doubles: a difference is kept to the millionth, so 10.3 − 3.1 − 7.2 is 0, not 8.9e-16. */
 const toMillionth = (value: number) => Math.round(value * 1_000_000) / 1_000_000;
 
 /**

@@ -123,7 +123,7 @@ describe("Google Ads spend reported only at campaign level", () => {
     assert.deepEqual(campaignRemainders([googleRow(demandGen, date, 30, counts)], groups), []);
     // Groups that count more than the campaign (never seen from Google) leave no negative row.
     assert.deepEqual(campaignRemainders([googleRow(demandGen, date, 25, counts)], groups), []);
-    // 3.3 − 3.1 conversions is 0.2 (not 0.20000000000000018); $35.50 − $30 is 5,500,000 micros.
+    // 3.3 − 3.1 conversions is 0.2 (not 0.19999999999999973); $35.50 − $30 is 5,500,000 micros.
     const more = googleRow(demandGen, date, 35.5, {
       impressions: 340,
       clicks: 13,
