@@ -32,7 +32,7 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
   const platformChannel = (source: string) =>
     literal(channels.find((channel) => channel.source === source)?.channel ?? source);
   // The orders as the four outputs need them: the latest raw version of each order, its day in the shop's time
-  // zone, its revenue (its total less the gift cards it sold), its customer (normalised email, else Shopify customer
+  // zone, its revenue (its total less its tips and the gift cards it sold), its customer (normalised email, else Shopify customer
   // id), channel, units and refunds.
   // Each order's newest version is chosen on narrow keys (the id, the extraction and update times, the row),
   // and only the winners' wide columns are read; their line items and refunds are parsed once each, typed, in the
@@ -51,7 +51,8 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         created_at,
         CAST(timezone(${tz}, created_at) AS DATE) AS day,
         cancelled_at IS NOT NULL AS cancelled,
-        CAST(total_price AS DECIMAL(18, 2)) AS total,
+        -- A tip is inside total_price and no sale (Shopify's total_tip_received; absent is none).
+        CAST(total_price AS DECIMAL(18, 2)) - CAST(COALESCE(total_tip_received, 0) AS DECIMAL(18, 2)) AS total,
         COALESCE(
           NULLIF(lower(trim(COALESCE(email, customer->>'$.email'))), ''),
           'customer:' || TRY_CAST(customer->>'$.id' AS BIGINT)

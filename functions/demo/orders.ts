@@ -53,6 +53,7 @@ export const ORDER_COLUMNS = [
   "discount_codes",
   "note_attributes",
   "test",
+  "total_tip_received",
   ...AIRBYTE_COLUMNS,
 ];
 
@@ -489,6 +490,8 @@ function writeOrderRow(
   writer.json(row.noteText);
   // The demo shop's checkouts are real sales; Airbyte lands Shopify's flag as false.
   writer.bool(false);
+  // The demo shop takes no tips: Shopify says 0.00 for an order without one.
+  writer.num(0);
 }
 
 function clickId(rng: Rng): string {

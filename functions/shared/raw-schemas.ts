@@ -82,7 +82,7 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
         type: "JSON",
         description: "{shop_money: {amount, currency_code}}",
       },
-      { name: "total_price", type: "NUMERIC", description: "subtotal + shipping + tax" },
+      { name: "total_price", type: "NUMERIC", description: "subtotal + shipping + tax + tips" },
       { name: "source_name", type: "STRING" },
       { name: "landing_site", type: "STRING", description: "landing URL path with the UTM query string" },
       { name: "referring_site", type: "STRING" },
@@ -105,6 +105,11 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
         type: "BOOL",
         description:
           "a test order (Shopify's Order.test: Bogus gateway, test mode): left out of every figure",
+      },
+      {
+        name: "total_tip_received",
+        type: "NUMERIC",
+        description: "the tips paid with the order (inside total_price): left out of revenue",
       },
       ...airbyteColumns,
     ],

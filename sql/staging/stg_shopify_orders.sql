@@ -129,6 +129,10 @@ normalised AS (
     CAST(COALESCE(total_tax, 0) AS NUMERIC) AS total_tax,
     COALESCE(SAFE_CAST(JSON_VALUE(total_shipping_price_set, '$.shop_money.amount') AS NUMERIC), 0) AS shipping_price,
     CAST(total_price AS NUMERIC) AS total_price,
+    -- Shopify's total_price includes the tips paid with the order (REST Order.total_price: "line item prices,
+    -- discounts, shipping, taxes, and tips"; total_tip_received / GraphQL totalTipReceivedSet is "the sum of all
+    -- tip amounts"). Absent (an orders export, which has no tip column) is none.
+    CAST(COALESCE(total_tip_received, 0) AS NUMERIC) AS tips,
     landing_site,
     REGEXP_EXTRACT(landing_site, r'(?i)[?&]utm_source=([^&#]+)') AS utm_source,
     REGEXP_EXTRACT(landing_site, r'(?i)[?&]utm_medium=([^&#]+)') AS utm_medium,
@@ -210,6 +214,7 @@ SELECT
   pseudonymised.total_tax,
   pseudonymised.shipping_price,
   pseudonymised.total_price,
+  pseudonymised.tips,
   LOWER(pseudonymised.utm_source) AS utm_source,
   LOWER(pseudonymised.utm_medium) AS utm_medium,
   pseudonymised.utm_campaign,

@@ -1,4 +1,4 @@
--- grain: one row per order, with customer key, line totals, revenue (gift cards sold aside), refunds, UTM, first-order flags
+-- grain: one row per order, with customer key, line totals, revenue (gift cards sold and tips aside), refunds, UTM, first-order flags
 -- key: order_id
 -- not null: channel, is_cancelled
 -- partition: order_date (day)
@@ -90,10 +90,14 @@ SELECT
   orders_in_window.shipping_price,
   orders_in_window.total_price,
   COALESCE(line_item_totals.gift_card_sales, 0) AS gift_card_sales,
-  -- What the order sold: Shopify's total less the gift cards in it. A gift card sold is money the shop owes until
-  -- it is spent, and the order that spends it counts in full, as Shopify's sales reports count them: with the
-  -- gift card in both, a $50 card bought and spent was $100 of revenue. Every revenue figure sums this column.
-  orders_in_window.total_price - COALESCE(line_item_totals.gift_card_sales, 0) AS order_revenue,
+  orders_in_window.tips,
+  -- What the order sold: Shopify's total less the gift cards in it and the tips paid with it. A gift card sold is
+  -- money the shop owes until it is spent, and the order that spends it counts in full, as Shopify's sales reports
+  -- count them: with the gift card in both, a $50 card bought and spent was $100 of revenue. A tip is the staff's
+  -- (checkout or POS tipping), not a sale: Shopify's gross and net sales leave it out, while its total_price holds
+  -- it. Every revenue figure sums this column.
+  orders_in_window.total_price - COALESCE(line_item_totals.gift_card_sales, 0) - orders_in_window.tips
+    AS order_revenue,
   COALESCE(refund_totals.refunded_amount, 0) AS refunded_amount,
   refund_totals.first_refund_date,
   orders_in_window.utm_source,

@@ -158,8 +158,8 @@ describe("the audits' failing rows", () => {
 describe("the order totals audit", () => {
   // Hand-made orders in the window (and one outside it): a total is subtotal + shipping + tax where prices exclude
   // tax (a US shop), subtotal + shipping where they include it (an EU, UK, Australian or Japanese shop, whose
-  // total_tax is the tax inside the prices).
-  const rows = [
+  // total_tax is the tax inside the prices). The tips paid with an order are inside Shopify's total too.
+  const untipped = [
     {
       order_id: 1,
       order_date: "2026-11-20",
@@ -211,6 +211,29 @@ describe("the order totals audit", () => {
       total_price: "70.00",
     },
   ];
+  const rows = [
+    ...untipped.map((row) => ({ ...row, tips: "0" })),
+    // Tipped, prices excluding tax: 40 + 5 + 3.20 + a 6.00 tip is 54.20.
+    {
+      order_id: 7,
+      order_date: "2026-11-21",
+      subtotal_price: "40.00",
+      shipping_price: "5.00",
+      total_tax: "3.20",
+      tips: "6.00",
+      total_price: "54.20",
+    },
+    // Tipped, prices including tax: 60 + 0 + a 9.00 tip is 69.00 (its 10.00 of tax inside the 60).
+    {
+      order_id: 8,
+      order_date: "2026-11-20",
+      subtotal_price: "60.00",
+      shipping_price: "0",
+      total_tax: "10.00",
+      tips: "9.00",
+      total_price: "69.00",
+    },
+  ];
   let warehouse: DuckDbWarehouse;
   before(async () => {
     warehouse = await DuckDbWarehouse.open(":memory:");
@@ -223,6 +246,7 @@ describe("the order totals audit", () => {
         { name: "subtotal_price", type: "NUMERIC" },
         { name: "shipping_price", type: "NUMERIC" },
         { name: "total_tax", type: "NUMERIC" },
+        { name: "tips", type: "NUMERIC" },
         { name: "total_price", type: "NUMERIC" },
       ],
       rows,
@@ -230,7 +254,7 @@ describe("the order totals audit", () => {
   });
   after(() => warehouse.close());
 
-  it("flags only an order whose total is neither subtotal + shipping + tax nor, prices including tax, subtotal + shipping", async () => {
+  it("flags only an order whose total is neither subtotal + shipping + tips + tax nor, prices including tax, subtotal + shipping + tips", async () => {
     const audit = loadAudits().find((one) => one.name === "order_totals_balance");
     assert.ok(audit);
     const log = createLogger({ format: "json", minLevel: "warn", write: () => undefined });

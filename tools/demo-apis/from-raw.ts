@@ -52,6 +52,7 @@ export function orderNode(row: Raw): ShopifyOrderNode {
     totalTaxSet: money(row.total_tax, currency),
     totalShippingPriceSet: money(shipping?.shop_money?.amount ?? 0, currency),
     totalPriceSet: money(row.total_price, currency),
+    totalTipReceivedSet: money(row.total_tip_received ?? 0, currency),
     sourceName: text(row.source_name),
     customerJourneySummary: {
       firstVisit: { landingPage: text(row.landing_site), referrerUrl: text(row.referring_site) },

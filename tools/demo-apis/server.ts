@@ -278,6 +278,23 @@ function connectionPage<Node>(
 }
 
 /**
+ * Fields the connector came to ask for late (an order's tips, a line item's gift card flag), each of which changes
+ * revenue: GraphQL answers only the fields a query names, so this server leaves them out of an answer to a query
+ * that does not name them, and a query missing one lands what Shopify would have given it.
+ */
+const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet"] as const;
+const LINE_ITEM_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
+
+/** `node` without those of `fields` that `query` does not ask for. */
+function answeredFields<T extends object>(node: T, query: string, fields: readonly string[]): T {
+  const unasked = fields.filter((field) => !new RegExp(`\\b${field}\\b`).test(query));
+  if (unasked.length === 0) return node;
+  const answer = { ...node } as Record<string, unknown>;
+  for (const field of unasked) delete answer[field];
+  return answer as T;
+}
+
+/**
  * Google Ads' REST failure when a Cloud project with Test access only calls a real account: a google.rpc.Status
  * (403 PERMISSION_DENIED) whose details hold a GoogleAdsFailure, errors[].errorCode.authorizationError naming
  * CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION (authorization_error.proto, v25), with the proto's description.
@@ -464,7 +481,8 @@ export async function startPlatformServer(
     if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
     const followUp = /query (OrderLineItems|ProductVariants|RefundTransactions)\b/.exec(body.query)?.[1];
-    if (followUp) return nestedConnectionPage(response, followUp, body.variables, first, extensions);
+    if (followUp)
+      return nestedConnectionPage(response, followUp, body.query, body.variables, first, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
     if (snapshot) {
@@ -533,8 +551,12 @@ export async function startPlatformServer(
   function withNestedPages(order: ShopifyOrderNode, query: string): ShopifyOrderNode {
     const lineItems = nestedPageSize(query, "lineItems") ?? order.lineItems.nodes.length;
     return {
-      ...order,
-      lineItems: connectionPage(order.lineItems.nodes, lineItems, null),
+      ...answeredFields(order, query, ORDER_FIELDS_ASKED_LATE),
+      lineItems: connectionPage(
+        order.lineItems.nodes.map((line) => answeredFields(line, query, LINE_ITEM_FIELDS_ASKED_LATE)),
+        lineItems,
+        null,
+      ),
       refunds: order.refunds.map((refund) => ({
         ...refund,
         transactions: connectionPage(
@@ -554,6 +576,7 @@ export async function startPlatformServer(
   function nestedConnectionPage(
     response: ServerResponse,
     query: string,
+    queryText: string,
     variables: Record<string, unknown>,
     first: number,
     extensions: object,
@@ -561,7 +584,13 @@ export async function startPlatformServer(
     const id = variables.id;
     const [parent, field, children]: [string, string, readonly unknown[] | undefined] =
       query === "OrderLineItems"
-        ? ["order", "lineItems", data.shopifyOrders.find((order) => order.id === id)?.lineItems.nodes]
+        ? [
+            "order",
+            "lineItems",
+            data.shopifyOrders
+              .find((order) => order.id === id)
+              ?.lineItems.nodes.map((line) => answeredFields(line, queryText, LINE_ITEM_FIELDS_ASKED_LATE)),
+          ]
         : query === "ProductVariants"
           ? [
               "product",
@@ -658,7 +687,9 @@ export async function startPlatformServer(
       });
     const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
     const parentFirst =
-      connection === "orders" ? bulkOrderLines(updatedSince) : bulkSnapshotLines(connection, updatedSince);
+      connection === "orders"
+        ? bulkOrderLines(updatedSince, inner)
+        : bulkSnapshotLines(connection, updatedSince);
     // Ungrouped, the lines come in no promised order: this server writes every child line before the parents.
     const isChild = (line: string) => line.includes('"__parentId"');
     const lines = grouped
@@ -704,7 +735,7 @@ export async function startPlatformServer(
   }
 
   /** Orders as one line each, then a line per line item and per refund transaction carrying `__parentId`. */
-  function bulkOrderLines(updatedSince: string): string[] {
+  function bulkOrderLines(updatedSince: string, query: string): string[] {
     const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
       dayIn(order.createdAt, data.shopTimezone),
     )
@@ -712,14 +743,20 @@ export async function startPlatformServer(
       .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
     const lines: string[] = [];
     for (const order of orders) {
-      const { lineItems, refunds, ...fields } = order;
+      const { lineItems, refunds, ...fields } = answeredFields(order, query, ORDER_FIELDS_ASKED_LATE);
       lines.push(
         JSON.stringify({
           ...fields,
           refunds: refunds.map(({ transactions: _children, ...refund }) => refund),
         }),
       );
-      for (const line of lineItems.nodes) lines.push(JSON.stringify({ ...line, __parentId: order.id }));
+      for (const line of lineItems.nodes)
+        lines.push(
+          JSON.stringify({
+            ...answeredFields(line, query, LINE_ITEM_FIELDS_ASKED_LATE),
+            __parentId: order.id,
+          }),
+        );
       for (const refund of refunds)
         for (const transaction of refund.transactions.nodes)
           lines.push(JSON.stringify({ ...transaction, __parentId: refund.id }));

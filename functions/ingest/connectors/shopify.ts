@@ -64,6 +64,9 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
       },
     }),
     total_price: amount(order.totalPriceSet),
+    // Airbyte's name for it (the REST order's total_tip_received). Absent from a capture made before the connector
+    // asked for it: unknown, which staging reads as no tip.
+    total_tip_received: amount(order.totalTipReceivedSet),
     source_name: order.sourceName,
     landing_site: order.customerJourneySummary?.firstVisit?.landingPage ?? null,
     referring_site: order.customerJourneySummary?.firstVisit?.referrerUrl ?? null,

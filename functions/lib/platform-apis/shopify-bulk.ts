@@ -14,7 +14,7 @@ import {
   sendWithRetry,
   sleepBeforeDeadline,
 } from "./http.ts";
-import { CUSTOMER_FIELDS, MONEY, ORDER_FIELDS } from "./shopify-queries.ts";
+import { CUSTOMER_FIELDS, LINE_ITEM_FIELDS, MONEY, ORDER_FIELDS } from "./shopify-queries.ts";
 import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
 
 /**
@@ -28,8 +28,7 @@ export function bulkOrdersQuery(search: string): string {
     edges { node {
       ${ORDER_FIELDS}
       lineItems { edges { node {
-        id sku title quantity product { id } variant { id }
-        originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
+        ${LINE_ITEM_FIELDS}
       } } }
       refunds { id createdAt transactions { edges { node { kind status amountSet { ${MONEY} } } } } }
       shippingAddress { countryCodeV2 provinceCode city zip }

@@ -16,8 +16,9 @@ export const MONEY = "shopMoney { amount currencyCode }";
 export const ORDER_LINE_ITEMS_PAGE = 10;
 // status: only a successful refund transaction returned money (stg_shopify_refunds).
 const TRANSACTION_FIELDS = `kind status amountSet { ${MONEY} }`;
-// isGiftCard: a gift card sold is no sale until it is spent (sql/unified/shopify_unified.sql).
-const LINE_ITEM_FIELDS = `id sku title quantity isGiftCard product { id } variant { id }
+// isGiftCard: a gift card sold is no sale until it is spent (sql/unified/shopify_unified.sql). The paged pull and
+// the bulk query both ask for these fields.
+export const LINE_ITEM_FIELDS = `id sku title quantity isGiftCard product { id } variant { id }
           originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }`;
 
 /**
@@ -60,11 +61,14 @@ export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $que
   }
 }`;
 
-/** An order's fields before its line items, in ORDERS_QUERY and the bulk orders query. */
+/**
+ * An order's fields before its line items, in ORDERS_QUERY and the bulk orders query. totalTipReceivedSet: "the
+ * sum of all tip amounts for the order", which totalPriceSet holds; a tip is no sale (sql/unified/shopify_unified.sql).
+ */
 export const ORDER_FIELDS = `id name email phone createdAt updatedAt processedAt cancelledAt test currencyCode
       displayFinancialStatus displayFulfillmentStatus
       subtotalPriceSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalTaxSet { ${MONEY} }
-      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} } totalPriceSet { ${MONEY} } totalTipReceivedSet { ${MONEY} }
       sourceName
       customerJourneySummary { firstVisit { landingPage referrerUrl } }
       ${ORDER_CUSTOMER_FIELDS}`;

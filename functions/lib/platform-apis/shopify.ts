@@ -89,6 +89,8 @@ export interface ShopifyOrderNode {
   totalTaxSet: Money | null;
   totalShippingPriceSet: Money | null;
   totalPriceSet: Money | null;
+  /** The tips paid with the order, inside totalPriceSet (Order.totalTipReceivedSet); absent in older captures. */
+  totalTipReceivedSet?: Money | null;
   sourceName: string | null;
   customerJourneySummary: {
     firstVisit: { landingPage: string | null; referrerUrl: string | null } | null;

@@ -1,0 +1,164 @@
+// A tip (checkout "Add tip", or POS tipping) is paid with the order and Shopify's total_price holds it ("the sum of
+// all line item prices, discounts, shipping, taxes, and tips"), but it is the staff's, not a sale: Shopify's gross
+// and net sales leave it out, and so must revenue, AOV and ROAS here. Airbyte lands it as total_tip_received. The
+// expected figures are worked out by hand from the raw rows below: each order's total less its tip and gift cards.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { countFailingRows, loadAudits } from "../../functions/check-quality/audits.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import {
+  buildModels,
+  insertRaw,
+  openFixtureWarehouse,
+  paidOrderOfDay,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
+} from "../support/sql-fixtures.ts";
+
+const RUN_DATE = "2026-11-24";
+const SHIRT = 5;
+const GIFT_CARD = 7;
+
+/** A raw order as Airbyte lands it: its lines, shipping, tax and tip make up its total_price. */
+function order(
+  id: number,
+  day: string,
+  email: string,
+  parts: {
+    lines: { product: number; price: number; quantity: number; giftCard?: boolean }[];
+    shipping: number;
+    tax: number;
+    tip: string | null;
+  },
+) {
+  const subtotal = parts.lines.reduce((sum, line) => sum + line.price * line.quantity, 0);
+  const total = subtotal + parts.shipping + parts.tax + Number(parts.tip ?? 0);
+  return {
+    ...paidOrderOfDay(id, day, 0, email),
+    subtotal_price: subtotal.toFixed(2),
+    total_tax: parts.tax.toFixed(2),
+    total_shipping_price_set: { shop_money: { amount: parts.shipping.toFixed(2), currency_code: "USD" } },
+    total_price: total.toFixed(2),
+    total_tip_received: parts.tip,
+    landing_site: "/?utm_source=facebook&utm_medium=paid_social",
+    line_items: parts.lines.map((line, position) => ({
+      id: id * 10 + position,
+      product_id: line.product,
+      sku: line.giftCard ? "GIFT" : "SHIRT",
+      title: line.giftCard ? "Gift card" : "Shirt",
+      quantity: line.quantity,
+      price: line.price.toFixed(2),
+      total_discount: "0.00",
+      gift_card: line.giftCard === true,
+    })),
+  };
+}
+
+const ORDERS = [
+  // Ana: a 30.00 shirt, 5.00 shipping, 2.40 tax and a 6.00 tip: 43.40 paid, 37.40 of it sales.
+  order(9201, "2026-11-20", "ana@example.com", {
+    lines: [{ product: SHIRT, price: 30, quantity: 1 }],
+    shipping: 5,
+    tax: 2.4,
+    tip: "6.00",
+  }),
+  // Ben: a 30.00 shirt and a 50.00 gift card, with a 4.00 tip: 84.00 paid, 30.00 of it sales.
+  order(9202, "2026-11-20", "ben@example.com", {
+    lines: [
+      { product: SHIRT, price: 30, quantity: 1 },
+      { product: GIFT_CARD, price: 50, quantity: 1, giftCard: true },
+    ],
+    shipping: 0,
+    tax: 0,
+    tip: "4.00",
+  }),
+  // Cy: two shirts, no tip (0.00, as Shopify says for an order without one): 60.00 of sales.
+  order(9203, "2026-11-21", "cy@example.com", {
+    lines: [{ product: SHIRT, price: 30, quantity: 2 }],
+    shipping: 0,
+    tax: 0,
+    tip: "0.00",
+  }),
+  // Di: one shirt, landed before the tip was a raw column (NULL): 30.00 of sales.
+  order(9204, "2026-11-21", "di@example.com", {
+    lines: [{ product: SHIRT, price: 30, quantity: 1 }],
+    shipping: 0,
+    tax: 0,
+    tip: null,
+  }),
+];
+
+describe("tips paid with orders", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
+  let warehouse: DuckDbWarehouse;
+  const rows = async (sql: string) => warehouse.query(sql, {}, { label: "fixture" });
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", ORDERS);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+  });
+  after(() => warehouse.close());
+
+  it("counts each order's sales: its total less its tip and the gift cards on it", async () => {
+    const unified = await rows(
+      "SELECT order_id, total_price, tips, gift_card_sales, order_revenue FROM unified.shopify_unified ORDER BY order_id",
+    );
+    assert.deepEqual(
+      unified.map((row) => ({
+        order: Number(row.order_id),
+        total: Number(row.total_price),
+        tips: Number(row.tips),
+        giftCards: Number(row.gift_card_sales),
+        revenue: Number(row.order_revenue),
+      })),
+      [
+        { order: 9201, total: 43.4, tips: 6, giftCards: 0, revenue: 37.4 },
+        { order: 9202, total: 84, tips: 4, giftCards: 50, revenue: 30 },
+        { order: 9203, total: 60, tips: 0, giftCards: 0, revenue: 60 },
+        { order: 9204, total: 30, tips: 0, giftCards: 0, revenue: 30 },
+      ],
+    );
+  });
+
+  it("leaves tips out of the daily revenue and AOV; the tipped orders still count", async () => {
+    const kpis = await rows(
+      `SELECT CAST(date AS STRING) AS date, orders, gross_revenue, net_revenue, aov, new_customer_revenue
+       FROM marts.daily_kpis WHERE orders > 0 ORDER BY date`,
+    );
+    assert.deepEqual(
+      kpis.map((row) => ({
+        date: String(row.date),
+        orders: Number(row.orders),
+        gross: Number(row.gross_revenue),
+        net: Number(row.net_revenue),
+        aov: Number(row.aov),
+        newRevenue: Number(row.new_customer_revenue),
+      })),
+      [
+        // 37.40 + 30.00 over two orders.
+        { date: "2026-11-20", orders: 2, gross: 67.4, net: 67.4, aov: 33.7, newRevenue: 67.4 },
+        // 60.00 + 30.00 over two orders.
+        { date: "2026-11-21", orders: 2, gross: 90, net: 90, aov: 45, newRevenue: 90 },
+      ],
+    );
+  });
+
+  it("leaves them out of the channel's attributed revenue (its ROAS), the regions' and the cohorts'", async () => {
+    const sum = async (sql: string) => Number((await rows(sql))[0]?.revenue);
+    assert.equal(
+      await sum(
+        "SELECT SUM(attributed_revenue) AS revenue FROM marts.marketing_daily_channel WHERE channel = 'meta'",
+      ),
+      157.4,
+    );
+    assert.equal(await sum("SELECT SUM(revenue) AS revenue FROM marts.geographic_sales"), 157.4);
+    assert.equal(await sum("SELECT SUM(revenue) AS revenue FROM unified.customer_cohort_activity"), 157.4);
+  });
+
+  it("finds every tipped order's total balanced (the totals audit)", async () => {
+    const audit = loadAudits().find((one) => one.name === "order_totals_balance");
+    assert.ok(audit);
+    const params = { window_start: "2026-11-20", window_end: "2026-11-21" };
+    assert.deepEqual(await countFailingRows(warehouse, [audit], params, silentLogger()), [0]);
+  });
+});
