@@ -130,8 +130,8 @@ describe("connector waits and ingest's deadline", () => {
   });
 
   it("a wait for Shopify's cost bucket that would end after the deadline is not begun", async () => {
-    // A page of 8 orders costs 978 points (connectors.test.ts); 50 available, 50 restored a second: the second page
-    // waits (978 − 50) / 50 s = 18.56 s. 440 s of the step are gone, 10 s are left.
+    // A page of 8 orders costs 994 points (connectors.test.ts); 50 available, 50 restored a second: the second page
+    // waits (994 − 50) / 50 s = 18.88 s. 440 s of the step are gone, 10 s are left.
     const bench = await openBench(buildPlatformData(84), {
       shopifyThrottle: { maximumAvailable: 1000, currentlyAvailable: 50, restoreRate: 50 },
     });
@@ -140,7 +140,7 @@ describe("connector waits and ingest's deadline", () => {
       assert.equal(result.findings.length, 1, JSON.stringify(result.findings));
       assert.equal(
         result.findings[0]?.message,
-        `Shopify: the API pull failed (Shopify's query cost bucket held 50 points, refilling 50 a second, and the next query costs about 978; a wait of 18.56 s would end after ${deadline}, ${STOP_WAITING}). Nothing half-written was kept; the next run pulls the same days again.`,
+        `Shopify: the API pull failed (Shopify's query cost bucket held 50 points, refilling 50 a second, and the next query costs about 994; a wait of 18.88 s would end after ${deadline}, ${STOP_WAITING}). Nothing half-written was kept; the next run pulls the same days again.`,
       );
       assert.deepEqual(clock.sleeps, []);
       assert.equal((await bench.rows("SELECT * FROM raw.shopify_orders")).length, 0);

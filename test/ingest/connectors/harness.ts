@@ -43,7 +43,7 @@ export function connectorSettings(
       shopDomain: "maison-test.myshopify.com",
       apiVersion: "2026-10",
       // As many orders as one query may ask for: Shopify refuses a query over 1000 points, and an order with its
-      // first 10 line items and refund transactions costs 122 (tools/demo-apis/shopify-cost.ts): 2 + 8 × 122 = 978.
+      // first 10 line items and refund transactions costs 124 (tools/demo-apis/shopify-cost.ts): 2 + 8 × 124 = 994.
       pageSize: 8,
       initialDays: 30,
       baseUrl: url,

@@ -63,8 +63,8 @@ describe("Shopify's single query cost limit", () => {
       assert.deepEqual(result.findings, [], JSON.stringify(result.findings));
 
       // Pages of 100 orders were refused once, then asked for as many as fit: an order with its first 10 line
-      // items costs 122 points by Shopify's rules (1 + five money sets 10 + journey and customer 4 + line items
-      // 2 + 10 × 7 + refunds with 10 transactions 1 + 2 + 10 × 3 + address and attributes 2), so 8: 2 + 8 × 122 = 978.
+      // items costs 124 points by Shopify's rules (1 + six money sets 12 + journey and customer 4 + line items
+      // 2 + 10 × 7 + refunds with 10 transactions 1 + 2 + 10 × 3 + address and attributes 2), so 8: 2 + 8 × 124 = 994.
       const orderPages = bench.server.requests
         .filter((request) => request.platform === "shopify" && isOrdersQuery(request.body))
         .map((request) => (request.body as { variables: { first: number } }).variables.first);
