@@ -9,9 +9,12 @@ import { silentLogger } from "../../functions/lib/logger.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import {
   buildModels,
+  dailyRevenue,
   insertRaw,
   openFixtureWarehouse,
+  orderRevenue,
   paidOrderOfDay,
+  revenueByAudience,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
 
@@ -90,7 +93,6 @@ const ORDERS = [
 
 describe("tips paid with orders", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse;
-  const rows = async (sql: string) => warehouse.query(sql, {}, { label: "fixture" });
 
   before(async () => {
     warehouse = await openFixtureWarehouse();
@@ -100,59 +102,26 @@ describe("tips paid with orders", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () 
   after(() => warehouse.close());
 
   it("counts each order's sales: its total less its tip and the gift cards on it", async () => {
-    const unified = await rows(
-      "SELECT order_id, total_price, tips, gift_card_sales, order_revenue FROM unified.shopify_unified ORDER BY order_id",
-    );
-    assert.deepEqual(
-      unified.map((row) => ({
-        order: Number(row.order_id),
-        total: Number(row.total_price),
-        tips: Number(row.tips),
-        giftCards: Number(row.gift_card_sales),
-        revenue: Number(row.order_revenue),
-      })),
-      [
-        { order: 9201, total: 43.4, tips: 6, giftCards: 0, revenue: 37.4 },
-        { order: 9202, total: 84, tips: 4, giftCards: 50, revenue: 30 },
-        { order: 9203, total: 60, tips: 0, giftCards: 0, revenue: 60 },
-        { order: 9204, total: 30, tips: 0, giftCards: 0, revenue: 30 },
-      ],
-    );
+    assert.deepEqual(await orderRevenue(warehouse), [
+      { order: 9201, total: 43.4, tips: 6, giftCards: 0, revenue: 37.4 },
+      { order: 9202, total: 84, tips: 4, giftCards: 50, revenue: 30 },
+      { order: 9203, total: 60, tips: 0, giftCards: 0, revenue: 60 },
+      { order: 9204, total: 30, tips: 0, giftCards: 0, revenue: 30 },
+    ]);
   });
 
   it("leaves tips out of the daily revenue and AOV; the tipped orders still count", async () => {
-    const kpis = await rows(
-      `SELECT CAST(date AS STRING) AS date, orders, gross_revenue, net_revenue, aov, new_customer_revenue
-       FROM marts.daily_kpis WHERE orders > 0 ORDER BY date`,
-    );
-    assert.deepEqual(
-      kpis.map((row) => ({
-        date: String(row.date),
-        orders: Number(row.orders),
-        gross: Number(row.gross_revenue),
-        net: Number(row.net_revenue),
-        aov: Number(row.aov),
-        newRevenue: Number(row.new_customer_revenue),
-      })),
-      [
-        // 37.40 + 30.00 over two orders.
-        { date: "2026-11-20", orders: 2, gross: 67.4, net: 67.4, aov: 33.7, newRevenue: 67.4 },
-        // 60.00 + 30.00 over two orders.
-        { date: "2026-11-21", orders: 2, gross: 90, net: 90, aov: 45, newRevenue: 90 },
-      ],
-    );
+    assert.deepEqual(await dailyRevenue(warehouse), [
+      // 37.40 + 30.00 over two orders.
+      { date: "2026-11-20", orders: 2, gross: 67.4, net: 67.4, aov: 33.7, newRevenue: 67.4 },
+      // 60.00 + 30.00 over two orders.
+      { date: "2026-11-21", orders: 2, gross: 90, net: 90, aov: 45, newRevenue: 90 },
+    ]);
   });
 
-  it("leaves them out of the channel's attributed revenue (its ROAS), the regions' and the cohorts'", async () => {
-    const sum = async (sql: string) => Number((await rows(sql))[0]?.revenue);
-    assert.equal(
-      await sum(
-        "SELECT SUM(attributed_revenue) AS revenue FROM marts.marketing_daily_channel WHERE channel = 'meta'",
-      ),
-      157.4,
-    );
-    assert.equal(await sum("SELECT SUM(revenue) AS revenue FROM marts.geographic_sales"), 157.4);
-    assert.equal(await sum("SELECT SUM(revenue) AS revenue FROM unified.customer_cohort_activity"), 157.4);
+  it("leaves them out of the channels' attributed revenue (their ROAS), the regions' and the cohorts'", async () => {
+    // Every order landed from a Meta ad: 37.40 + 30.00 + 60.00 + 30.00.
+    assert.deepEqual(await revenueByAudience(warehouse), { channels: 157.4, regions: 157.4, cohorts: 157.4 });
   });
 
   it("finds every tipped order's total balanced (the totals audit)", async () => {

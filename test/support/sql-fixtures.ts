@@ -73,6 +73,65 @@ export function paidOrderOfDay(id: number, day: string, total: number, email: st
   };
 }
 
+/** Each order of unified.shopify_unified with its total, the tips and gift cards in it, and its revenue. */
+export async function orderRevenue(
+  warehouse: DuckDbWarehouse,
+): Promise<{ order: number; total: number; tips: number; giftCards: number; revenue: number }[]> {
+  const rows = await warehouse.query(
+    "SELECT order_id, total_price, tips, gift_card_sales, order_revenue FROM unified.shopify_unified ORDER BY order_id",
+    {},
+    { label: "fixture order revenue" },
+  );
+  return rows.map((row) => ({
+    order: Number(row.order_id),
+    total: Number(row.total_price),
+    tips: Number(row.tips),
+    giftCards: Number(row.gift_card_sales),
+    revenue: Number(row.order_revenue),
+  }));
+}
+
+/** A day of marts.daily_kpis with orders, its revenue figures as numbers: what a revenue rule changes. */
+export interface DailyRevenue {
+  date: string;
+  orders: number;
+  gross: number;
+  net: number;
+  aov: number;
+  newRevenue: number;
+}
+
+/** The days with orders in marts.daily_kpis, oldest first. */
+export async function dailyRevenue(warehouse: DuckDbWarehouse): Promise<DailyRevenue[]> {
+  const rows = await warehouse.query(
+    `SELECT CAST(date AS STRING) AS date, orders, gross_revenue, net_revenue, aov, new_customer_revenue
+     FROM marts.daily_kpis WHERE orders > 0 ORDER BY date`,
+    {},
+    { label: "fixture daily revenue" },
+  );
+  return rows.map((row) => ({
+    date: String(row.date),
+    orders: Number(row.orders),
+    gross: Number(row.gross_revenue),
+    net: Number(row.net_revenue),
+    aov: Number(row.aov),
+    newRevenue: Number(row.new_customer_revenue),
+  }));
+}
+
+/** Revenue over every day built, as the channels (attributed), the regions and the cohorts sum it. */
+export async function revenueByAudience(
+  warehouse: DuckDbWarehouse,
+): Promise<{ channels: number; regions: number; cohorts: number }> {
+  const sum = async (sql: string) =>
+    Number((await warehouse.query(sql, {}, { label: "fixture revenue" }))[0]?.revenue);
+  return {
+    channels: await sum("SELECT SUM(attributed_revenue) AS revenue FROM marts.marketing_daily_channel"),
+    regions: await sum("SELECT SUM(revenue) AS revenue FROM marts.geographic_sales"),
+    cohorts: await sum("SELECT SUM(revenue) AS revenue FROM unified.customer_cohort_activity"),
+  };
+}
+
 /**
  * A raw Shopify order of one soap (product 5) for 50.00, landed at `extractedAt`: the hand-made fixtures' order.
  * `extra` adds or replaces raw columns (an email, say).
