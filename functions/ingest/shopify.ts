@@ -410,11 +410,26 @@ export const SHOPIFY_CUSTOMERS: FormatSpec = {
   },
 };
 
+/**
+ * A variant's title as Shopify writes it (ProductVariant.title): its option values joined with " / ", "Default
+ * Title" for a product without options. An orders export names a line "<product title> - <variant title>", or the
+ * product title alone for "Default Title" (sql/staging/stg_shopify_line_items.sql matches a line on it).
+ */
+export function variantTitle(optionValues: readonly string[]): string | null {
+  const values = optionValues.map((value) => value.trim()).filter((value) => value !== "");
+  return values.length ? values.join(" / ") : null;
+}
+
 function productRow(header: Columns, handle: string, records: DataRecord[]): MapOutput[] {
   const first = records[0] as DataRecord;
   const get = (name: string, record: DataRecord = first) => header.cell(record, name);
   const title = get("Title").trim();
   if (!title) return reject(records, `product ${handle}: column "Title" is empty on its first row`);
+  // The export's "Gift Card" (TRUE or FALSE, on a product's first row: Shopify's help, "Using CSV files to import
+  // and export products") is the one place a file drop says a product is a gift card: an orders export's lines do
+  // not, and a gift card sold is no sale until spent (sql/unified/shopify_unified.sql). Absent or empty: unknown.
+  const giftCard = parseBoolean(get("Gift Card"));
+  if (!giftCard.ok) return reject(records, `line ${first.line}: ${columnReason("Gift Card", giftCard)}`);
   const variants: Row[] = [];
   for (const record of records) {
     const sku = cleanCell(get("Variant SKU", record));
@@ -425,7 +440,18 @@ function productRow(header: Columns, handle: string, records: DataRecord[]): Map
     if (!price.ok) return reject(records, `line ${record.line}: ${columnReason("Variant Price", price)}`);
     if (isNegativeDecimal(price.value))
       return reject(records, `line ${record.line}: "Variant Price" is negative`);
-    variants.push({ id: null, sku: sku || null, price: price.value });
+    variants.push({
+      id: null,
+      sku: sku || null,
+      price: price.value,
+      title: variantTitle([
+        get("Option1 Value", record),
+        get("Option2 Value", record),
+        get("Option3 Value", record),
+      ]),
+      // The product's flag on each of its variants, where an orders export's line finds its variant.
+      ...(giftCard.value === null ? {} : { gift_card: giftCard.value }),
+    });
   }
   const status = cleanCell(get("Status")).toLowerCase();
   const published = parseBoolean(get("Published"));

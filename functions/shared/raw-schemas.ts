@@ -146,7 +146,11 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
       { name: "status", type: "STRING" },
       { name: "created_at", type: "TIMESTAMP" },
       { name: "updated_at", type: "TIMESTAMP" },
-      { name: "variants", type: "JSON", description: "[{id, sku, price}]" },
+      {
+        name: "variants",
+        type: "JSON",
+        description: "[{id, sku, price, title, gift_card}]: gift_card, the product's, from a products export",
+      },
       ...airbyteColumns,
     ],
   },

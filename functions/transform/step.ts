@@ -463,9 +463,9 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   for (const wave of waves) await mapLimited(wave, parallel, buildModel);
   mainPassDone = true;
   // The catalogue is merged now. The days before the window a recatalogued product sold on: its product marts
-  // take its current title and category; where an orders export's lines take a product by a new SKU, the line
-  // items and everything built from them follow. After the main pass, which the models built whole do not mind:
-  // none of them reads a product's title, category or id.
+  // take its current title and category; where an orders export's lines take a product by a new SKU (or a SKU
+  // turns a gift card's), the line items and everything built from them follow. After the main pass: the models
+  // built whole read no product's title, category or id, and are built again below when lines took a SKU.
   const reached = recatalogued.productIds.length
     ? await recataloguedDays(warehouse, recatalogued, incrementalWindow.start)
     : [];
@@ -481,6 +481,31 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
       "catalogue change",
     )),
   ];
+  // Lines that took a product by its SKU may have turned from sales into gift cards sold (the products export's
+  // "Gift Card"): those older days' revenue changed, and the models built whole in the main pass (cohorts, the
+  // explained channel days) read it. They are built whole again, after the days they read.
+  if (reached.some((reach) => reach.linesRemapped)) {
+    const readers = downstreamOf([LINE_ITEMS_MODEL]);
+    for (const wave of waves)
+      await mapLimited(
+        wave.filter(
+          (model) =>
+            !model.partitionColumn &&
+            !model.uniqueKey &&
+            readers.has(`${model.layer}.${model.name}`) &&
+            !columnChanges.isDue(model),
+        ),
+        parallel,
+        (model) =>
+          warehouse.materialize(
+            modelRequest(model, fullWindow, {
+              key: model.key.map((column) => column.name),
+              inputInPartitionOrder: model.rowOrderFrom !== undefined,
+              label: `${model.layer}.${model.name} (catalogue change)`,
+            }),
+          ),
+      );
+  }
   // Rebuilt (or a full build rebuilt everything): nothing is pending any more.
   if (pendingChanges.productIds.length || pendingChanges.skus.length || detected.productIds.length)
     await keepCatalogueChanges(warehouse, NO_CATALOGUE_CHANGE);

@@ -7,15 +7,43 @@
 -- One row per order line item, for order days in the run window. A line item of an orders export file has no
 -- product id, only a key derived from its SKU or name (ids from 4e15 up): when a products export holds its SKU,
 -- the line takes that product's id, so the catalogue's title and category apply.
+-- Nor does such a line say whether it sold a gift card: the products export does (its "Gift Card" column, landed
+-- on each variant as gift_card). The line is a gift card when its SKU is a gift card's; a line without a SKU the
+-- catalogue knows (a gift card's denominations usually have none) when its name is one that only gift cards'
+-- variants give a line: Shopify names a line "<product title> - <variant title>", the product title alone for a
+-- "Default Title" variant.
 WITH
 
-product_skus AS (
-  SELECT JSON_VALUE(variant, '$.sku') AS sku, MIN(products.product_id) AS product_id
+catalogue_variants AS (
+  SELECT
+    products.product_id,
+    JSON_VALUE(variant, '$.sku') AS sku,
+    IF(
+      COALESCE(TRIM(JSON_VALUE(variant, '$.title')), 'Default Title') = 'Default Title',
+      products.product_title,
+      CONCAT(products.product_title, ' - ', TRIM(JSON_VALUE(variant, '$.title')))
+    ) AS line_name,
+    COALESCE(SAFE_CAST(JSON_VALUE(variant, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
   -- The catalogue as staged (its latest version), not every snapshot ever landed in raw.
   FROM staging.stg_shopify_products AS products
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(products.variants)) AS variant
-  WHERE JSON_VALUE(variant, '$.sku') IS NOT NULL
+),
+
+product_skus AS (
+  -- A SKU two products share is a gift card only if both are.
+  SELECT sku, MIN(product_id) AS product_id, LOGICAL_AND(is_gift_card) AS is_gift_card
+  FROM catalogue_variants
+  WHERE sku IS NOT NULL
   GROUP BY sku
+),
+
+gift_card_line_names AS (
+  -- Product titles are not unique: a name that another product's variant also gives a line says nothing.
+  SELECT line_name
+  FROM catalogue_variants
+  WHERE line_name IS NOT NULL
+  GROUP BY line_name
+  HAVING LOGICAL_AND(is_gift_card)
 ),
 
 staged_orders AS (
@@ -55,8 +83,8 @@ line_items AS (
     COALESCE(SAFE_CAST(JSON_VALUE(line_item, '$.total_discount') AS NUMERIC), 0) AS line_discount,
     -- A gift card sold (Shopify's line item gift_card, isGiftCard in its GraphQL API) is money owed, not a sale,
     -- until it is spent: unified.shopify_unified leaves it out of the order's revenue. Absent (a file drop, whose
-    -- export does not say) is no gift card.
-    COALESCE(SAFE_CAST(JSON_VALUE(line_item, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
+    -- export does not say) is decided below, from the catalogue.
+    SAFE_CAST(JSON_VALUE(line_item, '$.gift_card') AS BOOL) AS line_says_gift_card
   FROM orders
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.line_items)) AS line_item
 )
@@ -74,7 +102,14 @@ SELECT
   line_items.unit_price,
   line_items.line_discount,
   line_items.unit_price * line_items.quantity - line_items.line_discount AS line_revenue,
-  line_items.is_gift_card,
+  CASE
+    WHEN line_items.line_says_gift_card IS NOT NULL THEN line_items.line_says_gift_card
+    -- A line of an orders export: its SKU's product says, else its name.
+    WHEN line_items.product_id >= 4000000000000000 AND product_skus.sku IS NOT NULL THEN product_skus.is_gift_card
+    WHEN line_items.product_id >= 4000000000000000 THEN gift_card_line_names.line_name IS NOT NULL
+    ELSE FALSE
+  END AS is_gift_card,
   line_items.is_cancelled
 FROM line_items
 LEFT JOIN product_skus ON product_skus.sku = line_items.sku
+LEFT JOIN gift_card_line_names ON gift_card_line_names.line_name = line_items.product_title

@@ -32,7 +32,8 @@ const order = (id: number, day: string, line: { productId: number; sku: string; 
   total_price: "40.00",
   line_items: [
     {
-      id: id * 10,
+      // A line of an orders export has no ids of its own: ingest keys it (stableId, from 4e15 up), as its product.
+      id: line.productId >= 4_000_000_000_000_000 ? 4_000_000_000_000_000 + id : id * 10,
       product_id: line.productId,
       sku: line.sku,
       title: line.title,
@@ -217,6 +218,41 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
     assert.deepEqual(
       (await productDays()).map((row) => [row.date, Number(row.product_id), row.product_title, row.category]),
       ORDER_DAYS.map((day) => [day, 912, "Clay Mask", "Masks"]),
+    );
+    assert.equal(metric(daily, "recataloguedDays"), 2);
+    assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
+  });
+
+  it("takes an orders export's gift cards out of older days' revenue once the products export marks them", async () => {
+    // Gift cards sold through an orders export, each order 2 × 20.00 of "GIFT-20", catalogued by a products export
+    // landed before its "Gift Card" column was read (no flag): sales, 40.00 a day.
+    warehouse = await shopSelling({
+      productId: 4_000_000_000_000_124,
+      sku: "GIFT-20",
+      title: "Gift Card - $20",
+    });
+    const giftCard = (extractedAt: string, flag: Record<string, boolean>) => ({
+      ...product({ id: 913, title: "Gift Card", type: "Gift Cards", sku: "GIFT-20", extractedAt }),
+      variants: [{ sku: "GIFT-20", price: "20.00", title: "$20", ...flag }],
+    });
+    await insertRaw(warehouse, "shopify_products", [giftCard("2026-11-15T06:00:00Z", {})]);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    const revenueByDay = async () =>
+      (
+        await native(
+          "SELECT CAST(date AS VARCHAR) AS date, gross_revenue FROM marts.daily_kpis WHERE orders > 0 ORDER BY date",
+        )
+      ).map((row) => [row.date, Number(row.gross_revenue)]);
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 40]),
+    );
+    // The products export again, now saying "Gift Card: TRUE": money owed until spent, no sale on any day.
+    await insertRaw(warehouse, "shopify_products", [giftCard(LANDED_NEXT, { gift_card: true })]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 0]),
     );
     assert.equal(metric(daily, "recataloguedDays"), 2);
     assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
