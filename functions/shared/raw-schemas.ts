@@ -149,7 +149,8 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
       {
         name: "variants",
         type: "JSON",
-        description: "[{id, sku, price, title, gift_card}]: gift_card, the product's, from a products export",
+        description:
+          "[{id, sku, price, title, gift_card}]: gift_card, the product's (a products export's Gift Card, isGiftCard)",
       },
       ...airbyteColumns,
     ],

@@ -148,6 +148,7 @@ export function productNode(row: Raw): ShopifyProductNode {
     productType: text(row.product_type),
     vendor: text(row.vendor),
     status: row.status ? String(row.status).toUpperCase() : null,
+    isGiftCard: parsed<Raw[]>(row.variants, []).some((variant) => variant.gift_card === true),
     createdAt: instant(row.created_at) ?? "",
     updatedAt: instant(row.updated_at) ?? "",
     variants: {

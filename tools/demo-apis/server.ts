@@ -284,6 +284,7 @@ function connectionPage<Node>(
  */
 const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet"] as const;
 const LINE_ITEM_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
+const PRODUCT_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 
 /** `node` without those of `fields` that `query` does not ask for. */
 function answeredFields<T extends object>(node: T, query: string, fields: readonly string[]): T {
@@ -498,7 +499,7 @@ export async function startPlatformServer(
       const shown =
         snapshot === "Products" && variants !== undefined
           ? (nodes as ShopifyProductNode[]).map((product) => ({
-              ...product,
+              ...answeredFields(product, body.query, PRODUCT_FIELDS_ASKED_LATE),
               variants: connectionPage(product.variants.nodes, variants, null),
             }))
           : nodes;
@@ -689,7 +690,7 @@ export async function startPlatformServer(
     const parentFirst =
       connection === "orders"
         ? bulkOrderLines(updatedSince, inner)
-        : bulkSnapshotLines(connection, updatedSince);
+        : bulkSnapshotLines(connection, updatedSince, inner);
     // Ungrouped, the lines come in no promised order: this server writes every child line before the parents.
     const isChild = (line: string) => line.includes('"__parentId"');
     const lines = grouped
@@ -715,7 +716,11 @@ export async function startPlatformServer(
   }
 
   /** Customers as one line each; products as a line each, then a line per variant carrying `__parentId`. */
-  function bulkSnapshotLines(connection: "customers" | "products", updatedSince: string): string[] {
+  function bulkSnapshotLines(
+    connection: "customers" | "products",
+    updatedSince: string,
+    query: string,
+  ): string[] {
     const all: { id: string; updatedAt: string }[] =
       connection === "customers" ? (data.shopifyCustomers ?? []) : (data.shopifyProducts ?? []);
     const lines: string[] = [];
@@ -726,7 +731,11 @@ export async function startPlatformServer(
         lines.push(JSON.stringify(node));
         continue;
       }
-      const { variants, ...product } = node as ShopifyProductNode;
+      const { variants, ...product } = answeredFields(
+        node as ShopifyProductNode,
+        query,
+        PRODUCT_FIELDS_ASKED_LATE,
+      );
       lines.push(JSON.stringify(product));
       for (const variant of variants.nodes)
         lines.push(JSON.stringify({ ...variant, __parentId: product.id }));

@@ -185,6 +185,9 @@ export function shopifyProductRow(context: RowContext, product: ShopifyProductNo
         sku: variant.sku,
         price: variant.price,
         title: variant.title,
+        // The product's flag on each variant, as a products export lands it: an orders export's lines find it
+        // there. Absent from a capture made before the connector asked for it: unknown.
+        ...(product.isGiftCard == null ? {} : { gift_card: product.isGiftCard }),
       })),
     ),
     ...airbyteColumns(context, `api:shopify:product:${id}:${product.updatedAt}`, {

@@ -14,7 +14,14 @@ import {
   sendWithRetry,
   sleepBeforeDeadline,
 } from "./http.ts";
-import { CUSTOMER_FIELDS, LINE_ITEM_FIELDS, MONEY, ORDER_FIELDS } from "./shopify-queries.ts";
+import {
+  CUSTOMER_FIELDS,
+  LINE_ITEM_FIELDS,
+  MONEY,
+  ORDER_FIELDS,
+  PRODUCT_FIELDS,
+  VARIANT_FIELDS,
+} from "./shopify-queries.ts";
 import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
 
 /**
@@ -55,8 +62,8 @@ export function bulkProductsQuery(search: string): string {
   return `{
   products(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
     edges { node {
-      id title productType vendor status createdAt updatedAt
-      variants { edges { node { id sku price title } } }
+      ${PRODUCT_FIELDS}
+      variants { edges { node { ${VARIANT_FIELDS} } } }
     } }
   }
 }`;

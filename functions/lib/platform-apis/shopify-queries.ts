@@ -49,12 +49,17 @@ export const CUSTOMERS_QUERY = `query Customers($first: Int!, $after: String, $q
  * since October 2025, up from 100), so a product with more has the rest paged by PRODUCT_VARIANTS.
  */
 export const PRODUCT_VARIANTS_PAGE = 100;
-const VARIANT_FIELDS = "id sku price title";
+export const VARIANT_FIELDS = "id sku price title";
+/**
+ * A product's fields before its variants, in PRODUCTS_QUERY and the bulk products query. isGiftCard: an orders
+ * export's lines learn from the catalogue whether they sold a gift card (sql/staging/stg_shopify_line_items.sql).
+ */
+export const PRODUCT_FIELDS = "id title productType vendor status isGiftCard createdAt updatedAt";
 
 export const PRODUCTS_QUERY = `query Products($first: Int!, $after: String, $query: String) {
   products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id title productType vendor status createdAt updatedAt
+      ${PRODUCT_FIELDS}
       variants(first: ${PRODUCT_VARIANTS_PAGE}) { nodes { ${VARIANT_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }

@@ -166,6 +166,8 @@ export interface ShopifyProductNode {
   productType: string | null;
   vendor: string | null;
   status: string | null;
+  /** Whether the product is a gift card (Product.isGiftCard); absent in older captures. */
+  isGiftCard?: boolean | null;
   createdAt: string;
   updatedAt: string;
   variants: {

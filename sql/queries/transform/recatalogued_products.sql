@@ -20,18 +20,19 @@ compared AS (
     staged.product_id IS NULL AS is_new,
     staged.product_title IS DISTINCT FROM landed.product_title
       OR staged.category IS DISTINCT FROM landed.category AS attributes_changed,
-    -- Each SKU with its gift card flag (a products export's "Gift Card"): a product now marked a gift card turns
-    -- the export lines of its SKUs from sales into gift cards sold.
+    -- Each SKU with its gift card flag (a products export's "Gift Card", the connector's isGiftCard; absent is
+    -- none, so a catalogue landed before the flag was does not change by the flag's first false): a product now
+    -- marked a gift card turns the export lines of its SKUs from sales into gift cards sold.
     (
       SELECT STRING_AGG(
-        CONCAT(JSON_VALUE(variant, '$.sku'), ':', COALESCE(JSON_VALUE(variant, '$.gift_card'), '')),
+        CONCAT(JSON_VALUE(variant, '$.sku'), ':', COALESCE(JSON_VALUE(variant, '$.gift_card'), 'false')),
         ',' ORDER BY JSON_VALUE(variant, '$.sku')
       )
       FROM UNNEST(JSON_QUERY_ARRAY(landed.variants)) AS variant
     ) AS landed_skus,
     (
       SELECT STRING_AGG(
-        CONCAT(JSON_VALUE(variant, '$.sku'), ':', COALESCE(JSON_VALUE(variant, '$.gift_card'), '')),
+        CONCAT(JSON_VALUE(variant, '$.sku'), ':', COALESCE(JSON_VALUE(variant, '$.gift_card'), 'false')),
         ',' ORDER BY JSON_VALUE(variant, '$.sku')
       )
       FROM UNNEST(JSON_QUERY_ARRAY(staged.variants)) AS variant
