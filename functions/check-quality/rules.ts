@@ -1,6 +1,8 @@
 // Business rules over aggregated rows: pure functions from rows (and detector verdicts) to findings, each with
 // a severity, what it is about, the observed value, the expected range and one plain-English sentence.
 import { INGEST_METRICS } from "../shared/ingest-metrics.ts";
+import { SOURCES } from "../shared/sources.ts";
+import { currencyMinorUnits } from "../lib/currency.ts";
 import { addDays, daysBetween, weekdayName } from "../lib/calendar.ts";
 import type { Finding, Severity } from "../shared/findings.ts";
 import { CHANNEL_WITHOUT_UTM_SOURCE, channelLabel } from "../lib/sql/channels.ts";
@@ -401,6 +403,60 @@ export function currencyFinding(
     expected: shopCurrency,
     message: `${rows.toLocaleString("en-US")} rows of ${table} in the run window are in ${names}, not the shop's ${shopCurrency}: they are added up as if they were ${shopCurrency}.`,
   };
+}
+
+/** One day of an ad account whose spend is in another currency than the shop's and has no exchange rate. */
+export interface DayWithoutRate {
+  platform: string;
+  account_id: string;
+  account_currency: string | null;
+  /** YYYY-MM-DD */
+  date: string;
+  /** The account's spend that day, in its own currency. */
+  account_spend: number | string;
+}
+
+/**
+ * Ad spend the warehouse could not convert to the shop's currency: an account in another currency (Meta bills many
+ * accounts in USD whatever the shop sells in) on days without an exchange rate (a rates file that ends too early,
+ * a currency the ECB does not quote, an account without a currency). That spend is left out of the shop's figures,
+ * never added up as if it were the shop's money, and those days are marked incomplete: one warning per account
+ * and currency, naming the days and the spend left out, and how to give the rates.
+ */
+export function missingRateFindings(days: readonly DayWithoutRate[], shopCurrency: string): RuleFinding[] {
+  const accounts = new Map<string, DayWithoutRate[]>();
+  for (const day of days) {
+    const key = JSON.stringify([day.platform, day.account_id, day.account_currency]);
+    accounts.set(key, [...(accounts.get(key) ?? []), day]);
+  }
+  return [...accounts.values()].map((accountDays) => {
+    const first = accountDays[0] as DayWithoutRate;
+    const currency = first.account_currency ?? "no currency";
+    const places = first.account_currency ? currencyMinorUnits(first.account_currency) : 2;
+    const spend = accountDays.reduce((sum, day) => sum + Number(day.account_spend), 0);
+    const dates = [...new Set(accountDays.map((day) => day.date))].sort();
+    const platform = SOURCES.find((source) => source.name === first.platform)?.label ?? first.platform;
+    const amount = spend.toLocaleString("en-US", {
+      minimumFractionDigits: places,
+      maximumFractionDigits: places,
+    });
+    return {
+      check: "exchange_rate_missing",
+      severity: "warning",
+      blocking: false,
+      subject: `${first.platform}.${first.account_id}`,
+      table: "unified.ad_performance",
+      column: "fx_rate",
+      source: first.platform,
+      observed: `${currency}: ${dates.join(", ")}`,
+      expected: `a ${currency}→${shopCurrency} rate every day`,
+      message:
+        `${platform} account ${first.account_id} spends in ${currency}, and there is no exchange rate to the shop's ` +
+        `${shopCurrency} for ${dates.length === 1 ? "" : `${dates.length} days: `}${dates.join(", ")}. ` +
+        `Its ${amount} ${currency} of spend those days is left out of spend, ROAS, MER and CAC, which are marked ` +
+        `incomplete: drop an fx_rates.csv (date, currency, rate per euro) covering them in the inbox.`,
+    };
+  });
 }
 
 /** What one day's transform billed on BigQuery (its ledger record's warehouse.bytesBilled). */

@@ -30,6 +30,8 @@ import {
   type CoverageDay,
   coverageFinding,
   currencyFinding,
+  type DayWithoutRate,
+  missingRateFindings,
   duplicatedBatchFinding,
   measureCoverage,
   noUtmFinding,
@@ -222,19 +224,21 @@ async function checkOrderRecords(run: QualityRun): Promise<void> {
   for (const batch of duplicates) run.add(duplicatedBatchFinding(batch));
 
   const shopCurrency = run.context.config.shop.currency;
-  const currencyChecks = [
-    { table: "unified.shopify_unified", query: "check-quality/order_currencies" },
-    { table: "unified.ad_performance", query: "check-quality/ad_currencies" },
-  ];
-  for (const { table, query } of currencyChecks) {
-    const currencies = await warehouse.query<{ currency: string | null; row_count: number }>(
-      readQuery(query),
-      run.params,
-      { label: `currencies ${table}` },
-    );
-    const mismatch = currencyFinding(table, currencies, shopCurrency);
-    if (mismatch) run.add(mismatch);
-  }
+  // Orders in another currency are added up as the shop's: a mismatch to fix at the source.
+  const orderCurrencies = await warehouse.query<{ currency: string | null; row_count: number }>(
+    readQuery("check-quality/order_currencies"),
+    run.params,
+    { label: "currencies unified.shopify_unified" },
+  );
+  const mismatch = currencyFinding("unified.shopify_unified", orderCurrencies, shopCurrency);
+  if (mismatch) run.add(mismatch);
+  // Ad spend in another currency is converted at the day's rate; the days without one are named.
+  const daysWithoutRates = await warehouse.query<DayWithoutRate>(
+    readQuery("check-quality/ad_days_without_rates"),
+    run.params,
+    { label: "ad days without exchange rates" },
+  );
+  for (const finding of missingRateFindings(daysWithoutRates, shopCurrency)) run.add(finding);
 }
 
 async function checkFileDrops(run: QualityRun): Promise<void> {

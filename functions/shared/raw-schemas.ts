@@ -13,10 +13,17 @@ export interface ColumnSchema {
 
 export type SourceName = "shopify" | "facebook_ads" | "tiktok_ads" | "google_ads";
 
+/**
+ * Where a raw table's rows come from: a platform the shop sells or advertises on, or the euro reference exchange
+ * rates that turn an ad account's spend into the shop's currency (no platform of the shop's: never expected,
+ * never stale, never reconciled).
+ */
+export type RawSource = SourceName | "exchange_rates";
+
 export interface RawTableSchema {
   /** Table name inside the raw dataset. */
   name: string;
-  source: SourceName;
+  source: RawSource;
   /** Column whose value dates the business event (for freshness and volume checks). */
   eventTimeColumn: string;
   columns: ColumnSchema[];
@@ -216,6 +223,21 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
     source: "google_ads",
     eventTimeColumn: "segments_date",
     columns: googleAdsGroupDayColumns("asset_group"),
+  },
+  {
+    // The ECB's euro foreign exchange reference rates, one row per TARGET working day and currency: how many units
+    // of the currency one euro is worth (the ECB quotes every currency against the euro, e.g. 1.0856 USD). From
+    // the ECB Data Portal's EXR series (D.<currency>.EUR.SP00.A), or from an fx_rates.csv the shop drops in the
+    // inbox in the same terms.
+    name: "fx_rates",
+    source: "exchange_rates",
+    eventTimeColumn: "date",
+    columns: [
+      { name: "date", type: "DATE" },
+      { name: "currency", type: "STRING", description: "ISO 4217 code of the quoted currency" },
+      { name: "rate", type: "NUMERIC", description: "units of the currency per euro on that day" },
+      ...airbyteColumns,
+    ],
   },
 ];
 

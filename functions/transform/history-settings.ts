@@ -3,7 +3,8 @@
 // list (every order's channel). A daily run rebuilds its window only, so under a changed setting it would mix
 // two versions of history: an order moved to another day by a new time zone would be in both. The transform keeps
 // the settings it built with in ops.transform_settings and rebuilds all history when they change. The shop
-// currency's decimals too: the places of every day's AOV, CAC and CPA.
+// currency's decimals too: the places of every day's AOV, CAC and CPA; and the shop's currency itself, which every
+// day's ad spend in another currency is converted to.
 import { createHash } from "node:crypto";
 import { readQuery } from "../lib/sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
@@ -25,6 +26,7 @@ const SETTING_NAMES: Record<string, { label: string; shown: boolean }> = {
   pii_key_id: { label: "the PII hashing key", shown: false },
   channels_id: { label: "the channel list (sql/reference/channels.json)", shown: false },
   currency_places: { label: "the shop currency's decimals", shown: true },
+  shop_currency: { label: "the shop's currency", shown: true },
 };
 
 /** Pure: the settings of a run. */
@@ -33,12 +35,14 @@ export function historySettings(values: {
   piiKeyId: string;
   channels: string;
   currencyPlaces: number;
+  currency: string;
 }): HistorySettings {
   return {
     shop_timezone: values.timezone,
     pii_key_id: values.piiKeyId,
     channels_id: createHash("sha256").update(values.channels).digest("hex").slice(0, 16),
     currency_places: String(values.currencyPlaces),
+    shop_currency: values.currency,
   };
 }
 

@@ -101,6 +101,7 @@ export async function historySettingsOf(
       piiKeyId: piiKeyId(pads),
       channels: channelsParam(),
       currencyPlaces: currencyMinorUnits(config.shop.currency),
+      currency: config.shop.currency,
     }),
     built: await builtHistorySettings(warehouse, tables),
   };
@@ -193,6 +194,8 @@ export function modelParams(
     export_gaps: exportGapsJson,
     // Money ÷ count ratios are rounded to the shop currency's decimals (3 for KWD, 0 for JPY).
     currency_places: currencyMinorUnits(context.config.shop.currency),
+    // Ad spend in another currency is converted to this one (unified.ad_performance).
+    shop_currency: context.config.shop.currency,
     ...piiKey,
   };
 }

@@ -7,8 +7,9 @@ WHERE order_date BETWEEN @window_start AND @window_end
   AND (currency IS NULL OR NOT REGEXP_CONTAINS(currency, r'^[A-Z]{3}$'))
 GROUP BY currency
 UNION ALL
-SELECT 'unified.ad_performance' AS table_name, currency, COUNT(*) AS rows_with_currency
+-- An ad row's own currency is its account's (its currency column is the shop's, converted to).
+SELECT 'unified.ad_performance' AS table_name, account_currency AS currency, COUNT(*) AS rows_with_currency
 FROM unified.ad_performance
 WHERE date BETWEEN @window_start AND @window_end
-  AND (currency IS NULL OR NOT REGEXP_CONTAINS(currency, r'^[A-Z]{3}$'))
-GROUP BY currency
+  AND (account_currency IS NULL OR NOT REGEXP_CONTAINS(account_currency, r'^[A-Z]{3}$'))
+GROUP BY account_currency

@@ -13,6 +13,9 @@
 -- it is dated (has_rows). Such a day is unknown, not a day of no spend. A platform with no export (synced by
 -- Airbyte or a connector) has no period: its newest day alone decides. A KPI of a day whose expected source has
 -- not landed is incomplete: daily_kpis and marketing_daily_channel carry is_complete / missing_sources from here.
+-- An ad platform's day with spend in another currency than the shop's and no exchange rate to convert it
+-- (unified.ad_performance's fx_rate is NULL, lacks_exchange_rate) has not landed either: its spend is unknown in
+-- the shop's money, not 0.
 WITH
 
 sources AS (
@@ -45,6 +48,14 @@ days_with_rows AS (
   SELECT DISTINCT platform AS source, date
   FROM unified.ad_performance
   WHERE date BETWEEN @window_start AND @window_end
+),
+
+days_without_rates AS (
+  -- The window's days a platform has a row it could not convert to the shop's currency.
+  SELECT DISTINCT platform AS source, date
+  FROM unified.ad_performance
+  WHERE date BETWEEN @window_start AND @window_end
+    AND fx_rate IS NULL
 ),
 
 export_gaps AS (
@@ -80,11 +91,14 @@ day_sources AS (
     sources.source IN UNNEST(JSON_VALUE_ARRAY(@expected_sources)) AS is_expected,
     days_with_rows.date IS NOT NULL AS has_rows,
     COALESCE(newest_event_days.last_event_date >= days.date, FALSE) AS through_newest_day,
-    export_gaps.source IS NOT NULL AS between_exports_uncovered
+    export_gaps.source IS NOT NULL AS between_exports_uncovered,
+    days_without_rates.date IS NOT NULL AS lacks_exchange_rate
   FROM days
   CROSS JOIN sources
   LEFT JOIN newest_event_days ON newest_event_days.source = sources.source
   LEFT JOIN days_with_rows ON days_with_rows.source = sources.source AND days_with_rows.date = days.date
+  LEFT JOIN days_without_rates
+    ON days_without_rates.source = sources.source AND days_without_rates.date = days.date
   -- A platform's gaps do not overlap: a day is in one at most.
   LEFT JOIN export_gaps
     ON export_gaps.source = sources.source
@@ -98,5 +112,6 @@ SELECT
   channel,
   is_expected,
   has_rows,
-  through_newest_day AND NOT (between_exports_uncovered AND NOT has_rows) AS has_landed
+  through_newest_day AND NOT (between_exports_uncovered AND NOT has_rows) AND NOT lacks_exchange_rate AS has_landed,
+  lacks_exchange_rate
 FROM day_sources

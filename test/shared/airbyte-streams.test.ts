@@ -33,7 +33,9 @@ describe("the raw tables as Airbyte writes them", () => {
     const expected = STREAMS.flatMap(({ source, prefix, streams }) =>
       streams.map((stream) => `${source}:${prefix}${stream}`),
     );
-    assert.deepEqual(RAW_TABLES.map((table) => `${table.source}:${table.name}`).sort(), expected.sort());
+    // The exchange rates are no Airbyte stream: the ingest step lands them (the ECB's API or a dropped file).
+    const platformTables = RAW_TABLES.filter((table) => table.source !== "exchange_rates");
+    assert.deepEqual(platformTables.map((table) => `${table.source}:${table.name}`).sort(), expected.sort());
     for (const table of RAW_TABLES) {
       const names = table.columns.map((column) => column.name);
       assert.deepEqual(

@@ -163,7 +163,7 @@ describe("settings that reach every day of history", { timeout: WHOLE_BUILD_SUIT
     const kept = await shop.query("SELECT setting, value FROM ops.transform_settings ORDER BY setting");
     assert.deepEqual(
       kept.map((row) => row.setting),
-      ["channels_id", "currency_places", "pii_key_id", "shop_timezone"],
+      ["channels_id", "currency_places", "pii_key_id", "shop_currency", "shop_timezone"],
     );
     assert.equal(kept.find((row) => row.setting === "shop_timezone")?.value, "America/New_York");
     assert.ok(

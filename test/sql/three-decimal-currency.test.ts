@@ -480,12 +480,19 @@ describe(
   },
 );
 
-/** The shop's raw rows in `currency`, built whole under the default settings (a USD shop), handed to `work`. */
-async function withShopBuilt(currency: string, work: (warehouse: DuckDbWarehouse) => Promise<void>) {
+/**
+ * The shop's raw rows in `currency`, built whole under the default settings (a USD shop) or `env`, handed to
+ * `work`. (Under the default settings, ad spend in `currency` has no exchange rate to USD and counts 0.)
+ */
+async function withShopBuilt(
+  currency: string,
+  work: (warehouse: DuckDbWarehouse) => Promise<void>,
+  env: Record<string, string> = {},
+) {
   const warehouse = await openFixtureWarehouse();
   try {
     await loadShop(warehouse, currency);
-    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true, env });
     await work(warehouse);
   } finally {
     await warehouse.close();
@@ -499,38 +506,45 @@ it(
   "a local warehouse whose ad staging tables were built to the cent has them rebuilt whole by its next daily transform, which keeps the fils on every day and says so",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () =>
-    withShopBuilt("KWD", async (warehouse) => {
-      // What the earlier staging SQL left: cents, and the fingerprint of that SQL, not this one's.
-      for (const table of ["stg_facebook_ads_insights", "stg_tiktok_ads_reports_daily"]) {
-        for (const column of ["spend", "conversion_value"])
+    withShopBuilt(
+      "KWD",
+      async (warehouse) => {
+        // What the earlier staging SQL left: cents, and the fingerprint of that SQL, not this one's.
+        for (const table of ["stg_facebook_ads_insights", "stg_tiktok_ads_reports_daily"]) {
+          for (const column of ["spend", "conversion_value"])
+            await warehouse.rawConnection.run(
+              `ALTER TABLE staging.${table} ALTER ${column} TYPE DECIMAL(38, 2)`,
+            );
           await warehouse.rawConnection.run(
-            `ALTER TABLE staging.${table} ALTER ${column} TYPE DECIMAL(38, 2)`,
+            `COMMENT ON TABLE staging.${table} IS 'pulse_model:${"0".repeat(32)}'`,
           );
-        await warehouse.rawConnection.run(
-          `COMMENT ON TABLE staging.${table} IS 'pulse_model:${"0".repeat(32)}'`,
+        }
+        // A one-day window: the 20th is rebuilt only by the whole builds.
+        const daily = await buildModels(warehouse, RUN_DATE, {
+          lookbackDays: 1,
+          env: { PULSE_CURRENCY: "KWD" },
+        });
+        assert.match(
+          daily.summary ?? "",
+          /rebuilt whole \(columns changed since the tables were built, staging\.stg_facebook_ads_insights \(retyped: spend DECIMAL\(38,2\) → DECIMAL\(38,6\), conversion_value DECIMAL\(38,2\) → DECIMAL\(38,6\)\); staging\.stg_tiktok_ads_reports_daily \(retyped: spend/,
         );
-      }
-      // A one-day window: the 20th is rebuilt only by the whole builds.
-      const daily = await buildModels(warehouse, RUN_DATE, { lookbackDays: 1 });
-      assert.match(
-        daily.summary ?? "",
-        /rebuilt whole \(columns changed since the tables were built, staging\.stg_facebook_ads_insights \(retyped: spend DECIMAL\(38,2\) → DECIMAL\(38,6\), conversion_value DECIMAL\(38,2\) → DECIMAL\(38,6\)\); staging\.stg_tiktok_ads_reports_daily \(retyped: spend/,
-      );
-      const metaByDay = await warehouse.query<{ day: string; spend: number }>(
-        `SELECT CAST(date AS STRING) AS day, SUM(spend) AS spend FROM staging.stg_facebook_ads_insights GROUP BY 1 ORDER BY 1`,
-      );
-      assert.deepEqual(
-        metaByDay.map((row) => [row.day, Number(row.spend)]),
-        DAYS.map((day) => [day, amount(sum(META[day].map((ad) => ad.spend)))]),
-      );
-      const kpis = await warehouse.query<{ day: string; ad_spend: number }>(
-        "SELECT CAST(date AS STRING) AS day, ad_spend FROM marts.daily_kpis ORDER BY 1",
-      );
-      assert.deepEqual(
-        kpis.map((row) => [row.day, Number(row.ad_spend)]),
-        DAYS.map((day) => [day, amount(daySpend(day))]),
-      );
-    }),
+        const metaByDay = await warehouse.query<{ day: string; spend: number }>(
+          `SELECT CAST(date AS STRING) AS day, SUM(spend) AS spend FROM staging.stg_facebook_ads_insights GROUP BY 1 ORDER BY 1`,
+        );
+        assert.deepEqual(
+          metaByDay.map((row) => [row.day, Number(row.spend)]),
+          DAYS.map((day) => [day, amount(sum(META[day].map((ad) => ad.spend)))]),
+        );
+        const kpis = await warehouse.query<{ day: string; ad_spend: number }>(
+          "SELECT CAST(date AS STRING) AS day, ad_spend FROM marts.daily_kpis ORDER BY 1",
+        );
+        assert.deepEqual(
+          kpis.map((row) => [row.day, Number(row.ad_spend)]),
+          DAYS.map((day) => [day, amount(daySpend(day))]),
+        );
+      },
+      { PULSE_CURRENCY: "KWD" },
+    ),
 );
 
 it(

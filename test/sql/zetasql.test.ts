@@ -68,6 +68,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["expected_sources", simpleType("STRING")],
   ["export_gaps", simpleType("STRING")],
   ["currency_places", simpleType("INT64")],
+  ["shop_currency", simpleType("STRING")],
   ["ad_tables", simpleType("STRING")],
   ["product_ids", simpleType("STRING")],
   ["skus", simpleType("STRING")],

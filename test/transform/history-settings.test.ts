@@ -8,8 +8,8 @@ import {
   sameHistorySettings,
 } from "../../functions/transform/history-settings.ts";
 
-const settings = (timezone: string, key: string, channels = "[]", currencyPlaces = 2) =>
-  historySettings({ timezone, piiKeyId: piiKeyId(hmacKeyPads(key)), channels, currencyPlaces });
+const settings = (timezone: string, key: string, channels = "[]", currencyPlaces = 2, currency = "USD") =>
+  historySettings({ timezone, piiKeyId: piiKeyId(hmacKeyPads(key)), channels, currencyPlaces, currency });
 
 describe("history settings", () => {
   it("names a changed time zone with both values", () => {
@@ -23,6 +23,13 @@ describe("history settings", () => {
     assert.deepEqual(
       changedHistorySettings(settings("Asia/Kuwait", "k1"), settings("Asia/Kuwait", "k1", "[]", 3)),
       ["the shop currency's decimals (2 → 3)"],
+    );
+  });
+
+  it("names a changed shop currency with both values: every day's foreign ad spend converts to it", () => {
+    assert.deepEqual(
+      changedHistorySettings(settings("Europe/Paris", "k1"), settings("Europe/Paris", "k1", "[]", 2, "EUR")),
+      ["the shop's currency (USD → EUR)"],
     );
   });
 

@@ -10,12 +10,14 @@
 --   days puts a day with no row between the platform's first and last exported day. The day's own rows do not
 --   change here: a row landed for an older day rebuilds that day as a late change, its has_rows with it;
 -- - a source the shop's settings now expect, or no longer expect (@expected_sources, a JSON array).
+-- A day whose ad spend lacked an exchange rate (lacks_exchange_rate) stays not landed here: rates given later for
+-- days before the window reach them with a full refresh.
 -- The transform rebuilds these days' coverage and the marts that copy it (is_complete, missing_sources).
 -- Reads one row per day and source, every run, and the gaps between the exports (a few ranges).
 WITH
 
 coverage AS (
-  SELECT date, source, is_expected, has_rows, has_landed
+  SELECT date, source, is_expected, has_rows, has_landed, lacks_exchange_rate
   FROM unified.source_coverage
 ),
 
@@ -45,7 +47,8 @@ coverage_now AS (
     coverage.is_expected,
     coverage.has_landed,
     COALESCE(coverage.date <= last_landed_days.last_landed_date, FALSE)
-    AND NOT (export_gaps.source IS NOT NULL AND NOT coverage.has_rows) AS landed_now
+    AND NOT (export_gaps.source IS NOT NULL AND NOT coverage.has_rows)
+    AND NOT coverage.lacks_exchange_rate AS landed_now
   FROM coverage
   LEFT JOIN last_landed_days ON last_landed_days.source = coverage.source
   LEFT JOIN export_gaps
