@@ -27,13 +27,15 @@ export const FX_RATES: FormatSpec = {
   replacement: "snapshot",
   amountColumns: ["rate", "OBS_VALUE"],
   createMapper(header, context) {
-    const columns = {
-      date: header.pick("TIME_PERIOD", "date") as string,
-      currency: header.pick("CURRENCY", "currency") as string,
-      rate: header.pick("OBS_VALUE", "rate") as string,
-      // The ECB's series name the currency they are quoted in: the euro for the reference rates.
-      denominator: header.pick("CURRENCY_DENOM"),
-    };
+    // Messages name the columns as the file writes them.
+    const columns = header.has("TIME_PERIOD")
+      ? {
+          date: "TIME_PERIOD",
+          currency: "CURRENCY",
+          rate: "OBS_VALUE",
+          denominator: header.pick("CURRENCY_DENOM"),
+        }
+      : { date: "date", currency: "currency", rate: "rate", denominator: undefined };
     return {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
