@@ -3,8 +3,9 @@
 // Friday 20 November 2026 only. Every converted amount is computed here independently, in integer micros with
 // BigInt, from the raw amounts and the rates: amount × (shop per euro) ÷ (account per euro), to the micro.
 // Saturday the 21st has no rate of its own (the ECB publishes on TARGET working days) and takes Friday's;
-// Thursday the 12th has none within a week: its foreign spend is left out, the day is incomplete, and
-// check-quality names the accounts and the day.
+// Thursday the 12th has none within a week (the 4th's is 8 days old): its foreign spend is left out, the day is
+// incomplete, and check-quality names the accounts and the day; rates given later for it correct it on the next
+// daily run whose window holds it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
@@ -224,6 +225,13 @@ async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
       _airbyte_extracted_at: `${ad.day}T23:00:00Z`,
     })),
   );
+  await insertRaw(warehouse, "fx_rates", [
+    // Rates 8 days before the 12th: too old to stand for it (at most 7 days, an Easter's closing).
+    { date: "2026-11-04", currency: "USD", rate: "1.1500", _airbyte_extracted_at: "2026-11-04T16:00:00Z" },
+    { date: "2026-11-04", currency: "GBP", rate: "0.9000", _airbyte_extracted_at: "2026-11-04T16:00:00Z" },
+    // Friday's dollar first dropped wrong, then again right: the newest landing wins.
+    { date: "2026-11-20", currency: "USD", rate: "1.2000", _airbyte_extracted_at: "2026-11-20T10:00:00Z" },
+  ]);
   await insertRaw(
     warehouse,
     "fx_rates",
@@ -426,6 +434,50 @@ describe(
       );
       const meta = rows.find((row) => row.day === "2026-11-20" && row.id === "m2");
       assert.equal(Number(meta?.spend), amount(roundDiv(9_990_000n * 8_652n, 10_856n)));
+    });
+  },
+);
+
+describe(
+  "rates given later for a day inside the run window",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    let warehouse: DuckDbWarehouse;
+    before(async () => {
+      warehouse = await openFixtureWarehouse();
+      await loadShop(warehouse);
+    });
+    after(async () => {
+      await warehouse.close();
+    });
+
+    it("convert its spend on the next daily run and make the day complete", async () => {
+      const env = { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: "Europe/Paris" };
+      await buildModels(warehouse, RUN_DATE, { fullRefresh: true, lookbackDays: 14, env });
+      await insertRaw(warehouse, "fx_rates", [
+        {
+          date: "2026-11-12",
+          currency: "USD",
+          rate: "1.0700",
+          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
+        },
+        {
+          date: "2026-11-12",
+          currency: "GBP",
+          rate: "0.8800",
+          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
+        },
+      ]);
+      await buildModels(warehouse, RUN_DATE, { lookbackDays: 14, env });
+      const [day] = await warehouse.query(
+        `SELECT ad_spend, is_complete FROM marts.daily_kpis WHERE date = DATE '2026-11-12'`,
+        {},
+        { label: "fx late rates" },
+      );
+      const onThe12th = ADS.filter((ad) => ad.day === "2026-11-12");
+      const rate = { USD: 10_700n, GBP: 8_800n, EUR: 10_000n };
+      const spend = sum(onThe12th.map((ad) => roundDiv(ad.spend * 10_000n, rate[ad.currency])));
+      assert.deepEqual([Number(day?.ad_spend), day?.is_complete], [amount(spend), true]);
     });
   },
 );
