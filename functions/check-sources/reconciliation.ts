@@ -43,6 +43,8 @@ export interface ReconciliationEntry {
   /** The ad account, advertiser or customer; "" for Shopify (one shop). */
   account: string;
   metric: string;
+  /** The currency of the amounts: the ad account's own (what its platform reports in), the shop's for Shopify. */
+  currency: string;
   api: number;
   warehouse: number;
   /** warehouse − api. */
@@ -92,8 +94,8 @@ function isOff(api: number, warehouse: number, tolerance: number, places: number
 
 /**
  * Pure: one entry per metric, comparing the window's totals and naming the days that differ. Amounts are in
- * `currency`, the shop's: the warehouse adds every account's spend up as the shop's currency (check-quality's
- * currency_mismatch warns of rows in another), so an account's totals are kept to that currency's places.
+ * `currency`: an ad account's own, in which both its platform's API and the raw rows report (the marts convert it
+ * to the shop's afterwards), so its totals are kept to that currency's places; Shopify's, the shop's.
  */
 export function compareTotals(
   source: SourceName,
@@ -121,6 +123,7 @@ export function compareTotals(
       source,
       account,
       metric,
+      currency,
       api: apiTotal,
       warehouse: warehouseTotal,
       difference,
@@ -149,17 +152,16 @@ const numberAt = (value: number, places: number) =>
     minimumFractionDigits: Number.isInteger(value) ? 0 : places,
   });
 
-/** Pure: a critical finding per mismatch, naming source, account, metric, both numbers (in `currency`) and the days. */
+/** Pure: a critical finding per mismatch, naming source, account, metric, both numbers (in the entry's currency) and the days. */
 export function reconciliationFindings(
   entries: readonly ReconciliationEntry[],
   window: ReconciliationWindow,
   tolerance: number,
-  currency: string,
 ): Finding[] {
   return entries
     .filter((entry) => entry.status === "MISMATCH")
     .map((entry) => {
-      const places = metricPlaces(entry.metric, currency);
+      const places = metricPlaces(entry.metric, entry.currency);
       const number = (value: number) => numberAt(value, places);
       const label = LABELS.get(entry.source) ?? entry.source;
       const who = entry.account ? `${label} account ${entry.account}` : label;
@@ -185,12 +187,13 @@ export function reconciliationFindings(
     });
 }
 
-/** Rows of a reconciliation query as totals per account. */
+/** Rows of a reconciliation query as totals per account, and each account's currency where the rows name one. */
 function byAccount(
   rows: readonly Record<string, unknown>[],
   metrics: readonly string[],
-): Map<string, DailyTotals> {
+): { totals: Map<string, DailyTotals>; currencies: Map<string, string> } {
   const accounts = new Map<string, DailyTotals>();
+  const currencies = new Map<string, string>();
   for (const row of rows) {
     const account = String(row.account_id ?? "");
     const totals = accounts.get(account) ?? new Map();
@@ -200,8 +203,10 @@ function byAccount(
       Object.fromEntries(metrics.map((metric) => [metric, Number(row[metric] ?? 0)])),
     );
     accounts.set(account, totals);
+    if (typeof row.currency === "string" && row.currency && !currencies.has(account))
+      currencies.set(account, row.currency);
   }
-  return accounts;
+  return { totals: accounts, currencies };
 }
 
 /** What check-sources keeps of its function's timeout once the APIs stop: the warehouse side, files and findings. */
@@ -349,10 +354,10 @@ export async function runReconciliation(
   const asked = await apiTotals(context, io, window);
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rawTable = new Map(SOURCES.map((source) => [source.name, source.freshnessTable]));
-  const warehouseTotals = new Map<SourceName, Map<string, DailyTotals>>();
+  const warehouseTotals = new Map<SourceName, ReturnType<typeof byAccount>>();
   for (const source of enabled) {
     if (!present.has(rawTable.get(source) ?? "")) {
-      warehouseTotals.set(source, new Map());
+      warehouseTotals.set(source, { totals: new Map(), currencies: new Map() });
       continue;
     }
     const rows = await warehouse.query(
@@ -371,9 +376,11 @@ export async function runReconciliation(
       source,
       account,
       api,
-      warehouseTotals.get(source)?.get(account) ?? new Map(),
+      warehouseTotals.get(source)?.totals.get(account) ?? new Map(),
       tolerance,
-      currency,
+      // An ad account's amounts are in its own currency (a USD Meta account of a EUR shop): its decimals, not the
+      // shop's; an account with no row in the warehouse names none, and the shop's stand in.
+      (source === "shopify" ? undefined : warehouseTotals.get(source)?.currencies.get(account)) ?? currency,
     ),
   );
 
@@ -435,7 +442,7 @@ export async function runReconciliation(
   return {
     entries,
     findings: [
-      ...reconciliationFindings(entries, window, tolerance, currency),
+      ...reconciliationFindings(entries, window, tolerance),
       ...asked.findings,
       ...accountTimeZoneFindings(asked.zones, context.config.shop.timezone, runDate),
       scoreboard,

@@ -84,7 +84,7 @@ describe("reconciliation", () => {
     assert.deepEqual(kwd[0]?.days, [{ day: "2026-11-02", api: 7, warehouse: 6.5 }]);
     const window = { startDate: "2026-11-01", endDate: "2026-11-02" };
     assert.match(
-      reconciliationFindings(kwd, window, 0.02, "KWD")[0]?.message ?? "",
+      reconciliationFindings(kwd, window, 0.02)[0]?.message ?? "",
       /spend for 2026-11-01\.\.2026-11-02 is 18\.846 in the warehouse against 19\.346 from the API, a difference of -0\.500 \(-2\.6%\), over the 2% tolerance\. Days off: 2026-11-02 \(6\.500 vs 7\)\./,
     );
     // A difference of 4 fils, under a cent: kept, not 0.
@@ -121,12 +121,12 @@ describe("reconciliation", () => {
     );
     assert.deepEqual(revenue?.days, [{ day: "2026-11-01", api: 1234, warehouse: 1100 }]);
     assert.match(
-      reconciliationFindings(yen, window, 0.02, "JPY")[0]?.message ?? "",
+      reconciliationFindings(yen, window, 0.02)[0]?.message ?? "",
       /revenue for 2026-11-01\.\.2026-11-02 is 2,100 in the warehouse against 2,235 from the API, a difference of -135 \(-6\.0%\), over the 2% tolerance\. Days off: 2026-11-01 \(1,100 vs 1,234\)\./,
     );
   });
 
-  it("a yen shop's spend and revenue from the platforms' APIs and the warehouse are whole yen", async () => {
+  it("a yen shop's revenue is whole yen, its USD ad accounts' spend in dollars to the cent, from the APIs and the warehouse", async () => {
     const data = buildPlatformData(3, RUN_DATE, 30);
     const bench = await openBench(data);
     try {
@@ -139,23 +139,32 @@ describe("reconciliation", () => {
       const result = await runReconciliation(yenShop, bench.io);
       const money = result.entries.filter((entry) => entry.metric === "spend" || entry.metric === "revenue");
       assert.equal(money.length, 1 + 2 + 1 + 1);
-      for (const entry of money)
-        assert.ok(
-          [entry.api, entry.warehouse, entry.difference].every(Number.isInteger),
-          `${entry.source} ${entry.account} ${entry.metric}: ${entry.api} vs ${entry.warehouse}`,
-        );
-      // Each Meta account's spend: the fixture's rows of the window summed here, rounded to the yen.
+      // The platforms report in each account's currency (the fixture's accounts bill in USD), compared as such.
+      assert.deepEqual(
+        money.map((entry) => [entry.source, entry.metric, entry.currency]),
+        [
+          ["shopify", "revenue", "JPY"],
+          ["facebook_ads", "spend", "USD"],
+          ["facebook_ads", "spend", "USD"],
+          ["tiktok_ads", "spend", "USD"],
+          ["google_ads", "spend", "USD"],
+        ],
+      );
+      const revenue = money.find((entry) => entry.metric === "revenue");
+      assert.ok(
+        [revenue?.api, revenue?.warehouse, revenue?.difference].every(Number.isInteger),
+        `revenue: ${revenue?.api} vs ${revenue?.warehouse}`,
+      );
+      // Each Meta account's spend: the fixture's rows of the window summed here in cents, not rounded to the yen.
       for (const account of META_ACCOUNTS) {
-        const total = data.metaInsights
+        const cents = data.metaInsights
           .filter((row) => row.account_id === account && inWindow(row.date_start))
-          .reduce((sum, row) => sum + Number(row.spend), 0);
+          .reduce((sum, row) => sum + Math.round(Number(row.spend) * 100), 0);
         const spend = result.entries.find(
           (entry) => entry.source === "facebook_ads" && entry.account === account && entry.metric === "spend",
         );
-        assert.deepEqual(
-          [spend?.api, spend?.warehouse, spend?.status],
-          [Math.round(total), Math.round(total), "MATCH"],
-        );
+        assert.deepEqual([spend?.api, spend?.warehouse, spend?.status], [cents / 100, cents / 100, "MATCH"]);
+        assert.ok(!Number.isInteger(cents / 100), "a total with cents, which a yen rounding would have lost");
       }
     } finally {
       await bench.close();

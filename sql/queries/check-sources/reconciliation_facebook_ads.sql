@@ -5,7 +5,7 @@
 WITH
 
 latest_insights AS (
-  SELECT date_start, account_id, spend, impressions, clicks
+  SELECT date_start, account_id, account_currency, spend, impressions, clicks
   FROM raw.facebook_ads_insights
   WHERE _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@window_start), INTERVAL 1 DAY)
     AND date_start BETWEEN @window_start AND @window_end
@@ -17,6 +17,8 @@ SELECT
   account_id,
   CAST(COALESCE(SUM(spend), 0) AS FLOAT64) AS spend,
   COALESCE(SUM(impressions), 0) AS impressions,
-  COALESCE(SUM(clicks), 0) AS clicks
+  COALESCE(SUM(clicks), 0) AS clicks,
+  -- The account's currency, in which Meta reports its amounts: the totals keep its decimals.
+  MAX(UPPER(account_currency)) AS currency
 FROM latest_insights
 GROUP BY day, account_id

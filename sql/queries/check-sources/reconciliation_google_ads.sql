@@ -8,13 +8,13 @@ WITH
 
 group_stats AS (
   -- Ad groups, and the asset groups of Performance Max campaigns (which have no ad groups), as staging reads them.
-  SELECT segments_date, customer_id, campaign_id, ad_group_id, metrics_cost_micros, metrics_impressions, metrics_clicks,
+  SELECT segments_date, customer_id, customer_currency_code, campaign_id, ad_group_id, metrics_cost_micros, metrics_impressions, metrics_clicks,
     _airbyte_extracted_at
   FROM raw.google_ads_campaign_stats
   WHERE _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@window_start), INTERVAL 1 DAY)
     AND segments_date BETWEEN @window_start AND @window_end
   UNION ALL
-  SELECT segments_date, customer_id, campaign_id, asset_group_id AS ad_group_id, metrics_cost_micros,
+  SELECT segments_date, customer_id, customer_currency_code, campaign_id, asset_group_id AS ad_group_id, metrics_cost_micros,
     metrics_impressions, metrics_clicks, _airbyte_extracted_at
   FROM raw.google_ads_asset_group_stats
   WHERE _airbyte_extracted_at >= TIMESTAMP_SUB(TIMESTAMP(@window_start), INTERVAL 1 DAY)
@@ -22,7 +22,7 @@ group_stats AS (
 ),
 
 latest_stats AS (
-  SELECT segments_date, customer_id, metrics_cost_micros, metrics_impressions, metrics_clicks
+  SELECT segments_date, customer_id, customer_currency_code, metrics_cost_micros, metrics_impressions, metrics_clicks
   FROM group_stats
   QUALIFY ROW_NUMBER() OVER (
     PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
@@ -34,6 +34,8 @@ SELECT
   CAST(customer_id AS STRING) AS account_id,
   COALESCE(SUM(metrics_cost_micros), 0) / 1000000 AS spend,
   COALESCE(SUM(metrics_impressions), 0) AS impressions,
-  COALESCE(SUM(metrics_clicks), 0) AS clicks
+  COALESCE(SUM(metrics_clicks), 0) AS clicks,
+  -- The customer's currency, in which Google Ads reports its costs: the totals keep its decimals.
+  MAX(UPPER(customer_currency_code)) AS currency
 FROM latest_stats
 GROUP BY day, account_id

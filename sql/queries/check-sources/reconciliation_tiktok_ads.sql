@@ -17,6 +17,8 @@ SELECT
   CAST(advertiser_id AS STRING) AS account_id,
   COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.spend') AS FLOAT64)), 0) AS spend,
   COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.impressions') AS INT64)), 0) AS impressions,
-  COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64)), 0) AS clicks
+  COALESCE(SUM(SAFE_CAST(JSON_VALUE(metrics, '$.clicks') AS INT64)), 0) AS clicks,
+  -- The advertiser's currency, in which TikTok reports its amounts: the totals keep its decimals.
+  MAX(UPPER(JSON_VALUE(metrics, '$.currency'))) AS currency
 FROM latest_reports
 GROUP BY day, account_id
