@@ -17,6 +17,8 @@ import {
   openFixtureWarehouse,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
+import { amount, roundDiv, roundedQuotient, sum } from "../support/micros.ts";
+import { googleAdGroupDay, metaAdDay, paidUtmOrder, tiktokAdDay } from "../support/raw-ad-rows.ts";
 
 const DAYS = ["2026-11-12", "2026-11-20", "2026-11-21"] as const;
 type Day = (typeof DAYS)[number];
@@ -40,21 +42,6 @@ const rateOf = (currency: string, day: Day): bigint | undefined =>
   currency === "EUR"
     ? 10_000n
     : RATES.find((rate) => rate.date === RATE_DAY[day] && rate.currency === currency)?.rate;
-
-function decimalText(micros: bigint): string {
-  const whole = micros / 1_000_000n;
-  const fraction = String(micros % 1_000_000n)
-    .padStart(6, "0")
-    .replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : String(whole);
-}
-const amount = (micros: bigint): number => Number(decimalText(micros));
-const sum = (values: readonly bigint[]): bigint => values.reduce((total, value) => total + value, 0n);
-/** numerator ÷ denominator, half away from zero, to whole units of the result (both ≥ 0). */
-const roundDiv = (numerator: bigint, denominator: bigint): bigint =>
-  (2n * numerator + denominator) / (2n * denominator);
-const roundedQuotient = (numerator: bigint, denominator: bigint, places: number): number =>
-  Number(roundDiv(numerator * 10n ** BigInt(places), denominator)) / 10 ** places;
 
 interface AdDay {
   platform: "facebook_ads" | "google_ads" | "tiktok_ads";
@@ -139,91 +126,27 @@ async function loadShop(warehouse: DuckDbWarehouse): Promise<void> {
   await insertRaw(
     warehouse,
     "shopify_orders",
-    ORDERS.map((order) => ({
-      id: order.id,
-      name: `#${order.id}`,
-      email: `buyer${order.id}@example.com`,
-      created_at: `${order.day}T12:00:00Z`,
-      updated_at: `${order.day}T12:00:00Z`,
-      currency: "EUR",
-      financial_status: "paid",
-      subtotal_price: decimalText(order.total),
-      total_discounts: "0",
-      total_tax: "0",
-      total_price: decimalText(order.total),
-      landing_site: order.landing,
-      customer: { id: order.id, email: `buyer${order.id}@example.com` },
-      line_items: [],
-      refunds: [],
-      _airbyte_raw_id: `eur-${order.id}`,
-      _airbyte_extracted_at: `${order.day}T23:00:00Z`,
-    })),
+    ORDERS.map((order) => paidUtmOrder({ ...order, hour: "12", customer: order.id, currency: "EUR" })),
   );
   const of = (platform: AdDay["platform"]) => ADS.filter((ad) => ad.platform === platform);
   await insertRaw(
     warehouse,
     "facebook_ads_insights",
-    of("facebook_ads").map((ad) => ({
-      date_start: ad.day,
-      date_stop: ad.day,
-      account_id: ad.account,
-      account_currency: ad.currency,
-      campaign_id: "c1",
-      campaign_name: "Prospecting US",
-      adset_id: "s1",
-      adset_name: "Broad",
-      ad_id: ad.id,
-      ad_name: `Ad ${ad.id}`,
-      spend: amount(ad.spend),
-      impressions: 1000,
-      clicks: 10,
-      actions: [{ action_type: "offsite_conversion.fb_pixel_purchase", value: "1" }],
-      action_values: [{ action_type: "offsite_conversion.fb_pixel_purchase", value: decimalText(ad.value) }],
-      _airbyte_extracted_at: `${ad.day}T23:00:00Z`,
-    })),
+    of("facebook_ads").map((ad) => metaAdDay({ ...ad, campaign: "Prospecting US", ad: ad.id })),
   );
   await insertRaw(
     warehouse,
     "google_ads_campaign_stats",
-    of("google_ads").map((ad) => ({
-      segments_date: ad.day,
-      customer_id: Number(ad.account),
-      customer_currency_code: ad.currency,
-      campaign_id: 500,
-      campaign_name: "Search UK",
-      ad_group_id: Number(ad.id),
-      ad_group_name: "Group",
-      metrics_cost_micros: Number(ad.spend),
-      metrics_impressions: 1000,
-      metrics_clicks: 10,
-      metrics_conversions: 1,
-      metrics_conversions_value: amount(ad.value),
-      _airbyte_extracted_at: `${ad.day}T23:00:00Z`,
-    })),
+    of("google_ads").map((ad) =>
+      googleAdGroupDay({ ...ad, campaign: "Search UK", customer: Number(ad.account), group: Number(ad.id) }),
+    ),
   );
   await insertRaw(
     warehouse,
     "tiktok_ads_reports_daily",
-    of("tiktok_ads").map((ad) => ({
-      ad_id: Number(ad.id),
-      advertiser_id: Number(ad.account),
-      stat_time_day: `${ad.day}T00:00:00Z`,
-      dimensions: { ad_id: Number(ad.id), stat_time_day: `${ad.day} 00:00:00` },
-      metrics: {
-        campaign_id: "t1",
-        campaign_name: "Spark",
-        adgroup_id: "tg1",
-        adgroup_name: "Broad",
-        ad_name: `Ad ${ad.id}`,
-        spend: decimalText(ad.spend),
-        impressions: "800",
-        clicks: "20",
-        complete_payment: "0",
-        total_complete_payment_rate: decimalText(ad.value),
-        currency: ad.currency,
-      },
-      _airbyte_extracted_at: `${ad.day}T23:00:00Z`,
-    })),
+    of("tiktok_ads").map((ad) =>
+      tiktokAdDay({ ...ad, campaign: "Spark", advertiser: Number(ad.account), ad: Number(ad.id) }),
+    ),
   );
   await insertRaw(warehouse, "fx_rates", [
     // Rates 8 days before the 12th: too old to stand for it (at most 7 days, an Easter's closing).
@@ -255,24 +178,31 @@ const dayRevenue = (day: Day) => sum(ORDERS.filter((order) => order.day === day)
 const daySpend = (day: Day) =>
   sum((["meta", "google_ads", "tiktok"] as const).map((channel) => channelSpend(channel, day)));
 
+const EUR_SHOP = { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: "Europe/Paris" };
+
+/** Inside a describe: the shop's raw rows in a new warehouse, built whole for RUN_DATE under `env`'s settings. */
+function builtShop(env: Record<string, string>): () => DuckDbWarehouse {
+  let warehouse: DuckDbWarehouse | undefined;
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await loadShop(warehouse);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true, lookbackDays: 14, env });
+  });
+  after(async () => {
+    await warehouse?.close();
+  });
+  return () => {
+    if (!warehouse) throw new Error("the shop is built before the tests");
+    return warehouse;
+  };
+}
+
 describe(
   "ad spend in another currency than the shop's (EUR shop, USD Meta, GBP Google Ads)",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () => {
-    let warehouse: DuckDbWarehouse;
-    before(async () => {
-      warehouse = await openFixtureWarehouse();
-      await loadShop(warehouse);
-      await buildModels(warehouse, RUN_DATE, {
-        fullRefresh: true,
-        lookbackDays: 14,
-        env: { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: "Europe/Paris" },
-      });
-    });
-    after(async () => {
-      await warehouse.close();
-    });
-    const query = (sql: string) => warehouse.query(sql, {}, { label: "fx" });
+    const shop = builtShop(EUR_SHOP);
+    const query = (sql: string) => shop().query(sql, {}, { label: "fx" });
 
     it("ad_performance: each row converted at its day's rate (Saturday at Friday's), the account's amounts kept beside", async () => {
       const rows = await query(
@@ -374,7 +304,7 @@ describe(
     });
 
     it("check-quality names each account and currency without a rate, the days and the spend left out", async () => {
-      const days = await warehouse.query<DayWithoutRate>(
+      const days = await shop().query<DayWithoutRate>(
         readQuery("check-quality/ad_days_without_rates"),
         { window_start: "2026-11-07", window_end: RUN_DATE },
         { label: "fx days without rates" },
@@ -404,22 +334,10 @@ describe(
   "a GBP shop's USD and EUR spend: crossed through the euro",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () => {
-    let warehouse: DuckDbWarehouse;
-    before(async () => {
-      warehouse = await openFixtureWarehouse();
-      await loadShop(warehouse);
-      await buildModels(warehouse, RUN_DATE, {
-        fullRefresh: true,
-        lookbackDays: 14,
-        env: { PULSE_CURRENCY: "GBP", PULSE_TIMEZONE: "Europe/London" },
-      });
-    });
-    after(async () => {
-      await warehouse.close();
-    });
+    const shop = builtShop({ PULSE_CURRENCY: "GBP", PULSE_TIMEZONE: "Europe/London" });
 
     it("USD → GBP is × (GBP per euro) ÷ (USD per euro), EUR → GBP × (GBP per euro); GBP stays as it is", async () => {
-      const rows = await warehouse.query(
+      const rows = await shop().query(
         `SELECT CAST(date AS STRING) AS day, platform, COALESCE(ad_id, ad_group_id) AS id, spend, currency
          FROM unified.ad_performance WHERE date >= '2026-11-20' ORDER BY day, platform, id`,
         {},
@@ -442,18 +360,10 @@ describe(
   "rates given later for a day inside the run window",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () => {
-    let warehouse: DuckDbWarehouse;
-    before(async () => {
-      warehouse = await openFixtureWarehouse();
-      await loadShop(warehouse);
-    });
-    after(async () => {
-      await warehouse.close();
-    });
+    const shop = builtShop(EUR_SHOP);
 
     it("convert its spend on the next daily run and make the day complete", async () => {
-      const env = { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: "Europe/Paris" };
-      await buildModels(warehouse, RUN_DATE, { fullRefresh: true, lookbackDays: 14, env });
+      const warehouse = shop();
       await insertRaw(warehouse, "fx_rates", [
         {
           date: "2026-11-12",
@@ -468,7 +378,7 @@ describe(
           _airbyte_extracted_at: "2026-11-22T08:00:00Z",
         },
       ]);
-      await buildModels(warehouse, RUN_DATE, { lookbackDays: 14, env });
+      await buildModels(warehouse, RUN_DATE, { lookbackDays: 14, env: EUR_SHOP });
       const [day] = await warehouse.query(
         `SELECT ad_spend, is_complete FROM marts.daily_kpis WHERE date = DATE '2026-11-12'`,
         {},

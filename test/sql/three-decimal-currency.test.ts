@@ -20,28 +20,12 @@ import {
   openFixtureWarehouse,
   WHOLE_BUILD_SUITE_TIMEOUT_MS,
 } from "../support/sql-fixtures.ts";
+import { amount, decimalText, roundedQuotient, sum } from "../support/micros.ts";
+import { googleAdGroupDay, metaAdDay, paidUtmOrder, tiktokAdDay } from "../support/raw-ad-rows.ts";
 
 const DAYS = ["2026-11-20", "2026-11-21"] as const;
 const RUN_DATE = DAYS[1];
 type Day = (typeof DAYS)[number];
-
-/** An amount in micros (millionths of a dinar) as the decimal text a platform writes: 1234500n → "1.2345". */
-function decimalText(micros: bigint): string {
-  const whole = micros / 1_000_000n;
-  const fraction = String(micros % 1_000_000n)
-    .padStart(6, "0")
-    .replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : String(whole);
-}
-const amount = (micros: bigint): number => Number(decimalText(micros));
-const sum = (values: readonly bigint[]): bigint => values.reduce((total, value) => total + value, 0n);
-
-/** numerator ÷ denominator to `places` decimals, half away from zero (BigQuery's ROUND of a NUMERIC), both > 0. */
-function roundedQuotient(numerator: bigint, denominator: bigint, places: number): number {
-  const scale = 10n ** BigInt(places);
-  const scaled = (2n * numerator * scale + denominator) / (2n * denominator);
-  return Number(scaled) / Number(scale);
-}
 
 // The platforms' rows, per day: each ad group's (Google) or ad's (Meta, TikTok) spend and conversion value.
 const GOOGLE: Record<Day, { group: number; cost: bigint; value: bigint }[]> = {
@@ -145,91 +129,52 @@ async function loadShop(warehouse: DuckDbWarehouse, currency = "KWD"): Promise<v
   await insertRaw(
     warehouse,
     "shopify_orders",
-    ORDERS.map((order) => ({
-      id: order.id,
-      name: `#${order.id}`,
-      email: `buyer${order.customer}@example.com`,
-      created_at: `${order.day}T17:00:00Z`,
-      updated_at: `${order.day}T17:00:00Z`,
-      currency,
-      financial_status: "paid",
-      subtotal_price: decimalText(order.total),
-      total_discounts: "0",
-      total_tax: "0",
-      total_price: decimalText(order.total),
-      landing_site: order.landing,
-      customer: { id: 900 + order.customer, email: `buyer${order.customer}@example.com` },
-      line_items: [],
-      refunds: [],
-      _airbyte_raw_id: `kwd-${order.id}`,
-      _airbyte_extracted_at: `${order.day}T23:00:00Z`,
-    })),
+    ORDERS.map((order) => paidUtmOrder({ ...order, hour: "17", currency })),
   );
   await insertRaw(
     warehouse,
     "google_ads_campaign_stats",
-    everyDay(GOOGLE, (row, day) => ({
-      segments_date: day,
-      customer_id: 41,
-      customer_currency_code: currency,
-      campaign_id: 500,
-      campaign_name: "Search KW",
-      ad_group_id: row.group,
-      ad_group_name: `Group ${row.group}`,
-      metrics_cost_micros: Number(row.cost),
-      metrics_impressions: 1000,
-      metrics_clicks: 10,
-      metrics_conversions: 1,
-      metrics_conversions_value: amount(row.value),
-      _airbyte_extracted_at: `${day}T23:00:00Z`,
-    })),
+    everyDay(GOOGLE, (row, day) =>
+      googleAdGroupDay({
+        day,
+        currency,
+        campaign: "Search KW",
+        customer: 41,
+        group: row.group,
+        spend: row.cost,
+        value: row.value,
+      }),
+    ),
   );
   await insertRaw(
     warehouse,
     "facebook_ads_insights",
-    everyDay(META, (row, day) => ({
-      date_start: day,
-      date_stop: day,
-      account_id: "act_kw",
-      account_currency: currency,
-      campaign_id: "m1",
-      campaign_name: "Prospecting KW",
-      adset_id: "s1",
-      adset_name: "Broad",
-      ad_id: row.ad,
-      ad_name: `Ad ${row.ad}`,
-      spend: amount(row.spend),
-      impressions: 500,
-      clicks: 5,
-      actions: [{ action_type: "offsite_conversion.fb_pixel_purchase", value: "1" }],
-      action_values: [{ action_type: "offsite_conversion.fb_pixel_purchase", value: decimalText(row.value) }],
-      _airbyte_extracted_at: `${day}T23:00:00Z`,
-    })),
+    everyDay(META, (row, day) =>
+      metaAdDay({
+        day,
+        currency,
+        campaign: "Prospecting KW",
+        account: "act_kw",
+        ad: row.ad,
+        spend: row.spend,
+        value: row.value,
+      }),
+    ),
   );
   await insertRaw(
     warehouse,
     "tiktok_ads_reports_daily",
-    everyDay(TIKTOK, (row, day) => ({
-      ad_id: row.ad,
-      advertiser_id: 61,
-      stat_time_day: `${day}T00:00:00Z`,
-      dimensions: { ad_id: row.ad, stat_time_day: `${day} 00:00:00` },
-      metrics: {
-        campaign_id: "t1",
-        campaign_name: "Spark KW",
-        adgroup_id: "tg1",
-        adgroup_name: "Broad",
-        ad_name: `Ad ${row.ad}`,
-        // TikTok's reporting API writes every metric as a string.
-        spend: decimalText(row.spend),
-        impressions: "800",
-        clicks: "20",
-        complete_payment: "1",
-        total_complete_payment_rate: decimalText(row.value),
+    everyDay(TIKTOK, (row, day) =>
+      tiktokAdDay({
+        day,
         currency,
-      },
-      _airbyte_extracted_at: `${day}T23:00:00Z`,
-    })),
+        campaign: "Spark KW",
+        advertiser: 61,
+        ad: row.ad,
+        spend: row.spend,
+        value: row.value,
+      }),
+    ),
   );
 }
 
