@@ -20,7 +20,10 @@ export function rawTablesJson(tables: readonly RawTableSchema[] = RAW_TABLES): {
     tables: tables.map((table) => ({
       name: table.name,
       source: table.source,
-      description: `DTC Pulse raw: ${table.source} ${table.name}, as Airbyte (destination-bigquery v2) or a file drop lands it.`,
+      description:
+        table.source === "exchange_rates"
+          ? `DTC Pulse raw: ${table.name}, the euro reference exchange rates a file drop lands.`
+          : `DTC Pulse raw: ${table.source} ${table.name}, as Airbyte (destination-bigquery v2) or a file drop lands it.`,
       partitionColumn: RAW_PARTITION_COLUMN,
       schema: table.columns.map((column) => ({
         name: column.name,
