@@ -5,7 +5,7 @@ SELECT
   platform,
   account_id,
   account_currency,
-  date,
+  CAST(date AS STRING) AS date,
   SUM(account_spend) AS account_spend
 FROM unified.ad_performance
 WHERE date BETWEEN @window_start AND @window_end
