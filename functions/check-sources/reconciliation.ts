@@ -19,6 +19,7 @@ import { stepDeadline } from "../lib/platform-apis/step-deadline.ts";
 import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
 import { type AccountTimeZone, accountTimeZoneFindings } from "./account-time-zones.ts";
 import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
+import { ensureLoadColumns } from "../lib/load-columns.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import { type ConnectorSettings, shopDomainOf } from "../shared/connector-settings.ts";
 import type { Finding } from "../shared/findings.ts";
@@ -403,6 +404,7 @@ export async function runReconciliation(
       contentType: "application/json",
     },
   );
+  await ensureLoadColumns(warehouse, DATASETS.ops, RECONCILIATION_TABLE, RECONCILIATION_COLUMNS);
   await warehouse.load({
     dataset: DATASETS.ops,
     table: RECONCILIATION_TABLE,
@@ -421,6 +423,8 @@ export async function runReconciliation(
       relative_difference: entry.relative,
       status: entry.status,
       mismatched_days: JSON.stringify(entry.days),
+      // The amounts' currency (an ad account's own may not be the shop's): none for a count.
+      currency: MONEY_METRICS.has(entry.metric) ? entry.currency : null,
     })),
   });
   const matches = entries.length - (metrics["reconciliation.mismatches"] ?? 0);

@@ -39,10 +39,14 @@ export function reconciliationSlide(ctx: Context): ContentSlide | null {
   const rows = ctx.data.marts.reconciliation;
   if (!rows?.length) return null;
   const { fmt, locale } = ctx;
-  const value = (metric: string, amount: number) =>
-    MONEY_METRICS.has(metric) ? formatMoney(amount, fmt, true) : formatNumber(amount, locale);
-  const signed = (metric: string, amount: number) =>
-    `${amount > 0 ? "+" : amount < 0 ? "-" : ""}${value(metric, Math.abs(amount))}`;
+  // An ad account bills in its own currency, which may not be the shop's (a USD Meta account of a EUR shop): its
+  // totals are written in it, as the platform reports them.
+  const value = (row: ReconciliationRow, amount: number) =>
+    MONEY_METRICS.has(row.metric)
+      ? formatMoney(amount, { ...fmt, currency: row.currency ?? fmt.currency }, true)
+      : formatNumber(amount, locale);
+  const signed = (row: ReconciliationRow, amount: number) =>
+    `${amount > 0 ? "+" : amount < 0 ? "-" : ""}${value(row, Math.abs(amount))}`;
   const ordered = scoreboardOrder(rows);
   const shown = ordered.slice(0, MAX_RECONCILIATION_ROWS);
   const mismatches = rows.filter((row) => row.status === "MISMATCH").length;
@@ -63,9 +67,9 @@ export function reconciliationSlide(ctx: Context): ContentSlide | null {
       cell(sourceDisplayName(row.source), undefined, true),
       cell(row.account_id || "—"),
       cell(METRIC_NAMES[row.metric] ?? row.metric),
-      cell(value(row.metric, row.api_value)),
-      cell(value(row.metric, row.warehouse_value)),
-      cell(signed(row.metric, row.difference), row.status === "MISMATCH" ? "bad" : undefined),
+      cell(value(row, row.api_value)),
+      cell(value(row, row.warehouse_value)),
+      cell(signed(row, row.difference), row.status === "MISMATCH" ? "bad" : undefined),
       cell(
         row.relative_difference === null ? NOT_AVAILABLE : formatPercent(row.relative_difference, locale, 1),
       ),
@@ -91,7 +95,7 @@ export function reconciliationSlide(ctx: Context): ContentSlide | null {
           .filter((row) => row.status === "MISMATCH")
           .map(
             (row) =>
-              `${sourceDisplayName(row.source)} ${row.metric} ${value(row.metric, row.warehouse_value)} in the warehouse against ${value(row.metric, row.api_value)} from the API`,
+              `${sourceDisplayName(row.source)} ${row.metric} ${value(row, row.warehouse_value)} in the warehouse against ${value(row, row.api_value)} from the API`,
           )
           .join("; ")}.`
       : "Every reconciled total matches the platforms' APIs: the numbers in this deck are what the platforms report.",

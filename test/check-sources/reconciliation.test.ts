@@ -4,6 +4,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { reconciliationPath } from "../../functions/lib/bucket-layout.ts";
+import {
+  RECONCILIATION_COLUMNS,
+  RECONCILIATION_TABLE,
+} from "../../functions/lib/quality/reconciliation-table.ts";
 import { addDays } from "../../functions/lib/calendar.ts";
 import { createLogger } from "../../functions/lib/logger.ts";
 import {
@@ -136,6 +140,13 @@ describe("reconciliation", () => {
         ...context,
         config: { ...context.config, shop: { ...context.config.shop, currency: "JPY" } },
       };
+      // ops.reconciliation as a version before its currency column made it: the run adds the column, then loads.
+      await bench.warehouse.load({
+        dataset: "ops",
+        table: RECONCILIATION_TABLE,
+        columns: RECONCILIATION_COLUMNS.filter((column) => column.name !== "currency"),
+        rows: [],
+      });
       const result = await runReconciliation(yenShop, bench.io);
       const money = result.entries.filter((entry) => entry.metric === "spend" || entry.metric === "revenue");
       assert.equal(money.length, 1 + 2 + 1 + 1);
@@ -148,6 +159,26 @@ describe("reconciliation", () => {
           ["facebook_ads", "spend", "USD"],
           ["tiktok_ads", "spend", "USD"],
           ["google_ads", "spend", "USD"],
+        ],
+      );
+      // The stored scoreboard says each amount's currency (what the deck writes it in), and none for a count.
+      const stored = await bench.rows<{ source: string; metric: string; currency: string | null }>(
+        `SELECT DISTINCT source, metric, currency FROM ops.reconciliation ORDER BY source, metric`,
+      );
+      assert.deepEqual(
+        stored.map((row) => [row.source, row.metric, row.currency]),
+        [
+          ["facebook_ads", "clicks", null],
+          ["facebook_ads", "impressions", null],
+          ["facebook_ads", "spend", "USD"],
+          ["google_ads", "clicks", null],
+          ["google_ads", "impressions", null],
+          ["google_ads", "spend", "USD"],
+          ["shopify", "orders", null],
+          ["shopify", "revenue", "JPY"],
+          ["tiktok_ads", "clicks", null],
+          ["tiktok_ads", "impressions", null],
+          ["tiktok_ads", "spend", "USD"],
         ],
       );
       const revenue = money.find((entry) => entry.metric === "revenue");

@@ -170,6 +170,7 @@ describe("reconciliation scoreboard", () => {
     difference: warehouse - api,
     relative_difference: api === 0 ? null : (warehouse - api) / api,
     status,
+    currency: metric === "spend" || metric === "revenue" ? "USD" : null,
   });
 
   it("lists every source and metric, mismatches first, with both numbers and the difference", async () => {
@@ -187,6 +188,29 @@ describe("reconciliation scoreboard", () => {
       ["Meta", "act_1", "Clicks", "1,000", "1,000", "0", "0.0%", "MATCH"],
       ["Shopify", "—", "Orders", "2,950", "2,950", "0", "0.0%", "MATCH"],
     ]);
+  });
+
+  it("writes an ad account's amounts in its own currency, which may not be the shop's", async () => {
+    // A EUR shop whose Meta account bills in dollars: the API and the raw rows report dollars, so the scoreboard
+    // says dollars for Meta and euros for the shop's own revenue.
+    const data = buildReportData();
+    data.shop.currency = "EUR";
+    data.marts.reconciliation = [
+      { ...row("facebook_ads", "spend", 1_250.5, 1_250.5, "MATCH"), currency: "USD" },
+      { ...row("shopify", "revenue", 9_800, 9_800, "MATCH"), currency: "EUR" },
+      // A row written before the currency was kept: the shop's, as it was then.
+      { ...row("tiktok_ads", "spend", 400, 400, "MATCH"), currency: null },
+    ];
+    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
+    const rows = tableRows(slideWithTitle(deck, "Reconciliation").xml, "reconciliation");
+    assert.deepEqual(
+      rows.slice(1).map((cells) => [cells[0], cells[3], cells[4]]),
+      [
+        ["Meta", "$1,250.50", "$1,250.50"],
+        ["Shopify", "€9,800.00", "€9,800.00"],
+        ["TikTok", "€400.00", "€400.00"],
+      ],
+    );
   });
 
   it("has no slide when reconciliation did not run", () => {

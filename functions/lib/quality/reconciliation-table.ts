@@ -18,4 +18,6 @@ export const RECONCILIATION_COLUMNS: readonly LoadColumn[] = [
   { name: "relative_difference", type: "FLOAT64" },
   { name: "status", type: "STRING" },
   { name: "mismatched_days", type: "JSON" },
+  // Last, so that a table made before it (and given it by ensureReconciliationColumns) has the same order.
+  { name: "currency", type: "STRING" },
 ];

@@ -266,6 +266,8 @@ export interface ReconciliationRow {
   difference: number;
   relative_difference: number | null;
   status: "MATCH" | "MISMATCH";
+  /** An amount's currency: an ad account's own, which may not be the shop's; null for a count (or an older row). */
+  currency: string | null;
 }
 
 /** The marts behind the period sections of the deck, each read small and bounded. */
