@@ -42,6 +42,17 @@ const airbyteColumns: ColumnSchema[] = [
  * micros.
  */
 function googleAdsGroupDayColumns(group: "ad_group" | "asset_group"): ColumnSchema[] {
+  return googleAdsDayColumns([
+    { name: `${group}_id`, type: "INT64" },
+    { name: `${group}_name`, type: "STRING" },
+  ]);
+}
+
+/**
+ * The columns of a Google Ads custom query's stream day by day: the campaign's fields, then `level`'s (none for a
+ * query FROM campaign), then the metrics.
+ */
+function googleAdsDayColumns(level: ColumnSchema[]): ColumnSchema[] {
   return [
     { name: "segments_date", type: "DATE" },
     { name: "customer_id", type: "INT64" },
@@ -49,8 +60,7 @@ function googleAdsGroupDayColumns(group: "ad_group" | "asset_group"): ColumnSche
     { name: "campaign_id", type: "INT64" },
     { name: "campaign_name", type: "STRING" },
     { name: "campaign_advertising_channel_type", type: "STRING" },
-    { name: `${group}_id`, type: "INT64" },
-    { name: `${group}_name`, type: "STRING" },
+    ...level,
     { name: "metrics_cost_micros", type: "INT64" },
     { name: "metrics_impressions", type: "INT64" },
     { name: "metrics_clicks", type: "INT64" },
@@ -217,12 +227,20 @@ export const RAW_TABLES: readonly RawTableSchema[] = [
   {
     // Performance Max campaigns have asset groups, not ad groups: a query FROM ad_group returns none of their
     // spend. Airbyte lands them through a second custom query (docs/airbyte.md); the ingest step's own connector
-    // lands them in google_ads_campaign_stats, an asset group in the ad group's columns, and there too, with
-    // ad_group_id NULL, what a campaign's own row counts beyond its groups (a Smart campaign's whole day).
+    // lands them in google_ads_campaign_stats, an asset group in the ad group's columns.
     name: "google_ads_asset_group_stats",
     source: "google_ads",
     eventTimeColumn: "segments_date",
     columns: googleAdsGroupDayColumns("asset_group"),
+  },
+  {
+    // Each campaign's own day (a custom query FROM campaign), whatever it has below it: Smart campaigns report
+    // their metrics only there. Airbyte lands it through a third custom query (docs/airbyte.md), the ingest step's
+    // connector lands it too; staging counts what a campaign's day holds beyond its groups' rows.
+    name: "google_ads_campaign_totals",
+    source: "google_ads",
+    eventTimeColumn: "segments_date",
+    columns: googleAdsDayColumns([]),
   },
   {
     // The ECB's euro foreign exchange reference rates, one row per TARGET working day and currency: how many units

@@ -28,6 +28,7 @@ export const EVENT_TABLES = [
   "tiktok_ads_reports_daily",
   "google_ads_campaign_stats",
   "google_ads_asset_group_stats",
+  "google_ads_campaign_totals",
 ] as const;
 export type EventTable = (typeof EVENT_TABLES)[number];
 

@@ -7,11 +7,14 @@
 -- One row per day and Google Ads ad group (the latest extraction), in the run window. Performance Max campaigns
 -- have asset groups instead of ad groups: their days come from raw.google_ads_asset_group_stats (Airbyte's second
 -- custom query, docs/airbyte.md), or from google_ads_campaign_stats when the ingest step's connector landed them
--- there, an asset group in the ad group's place either way. What a campaign's own row counts beyond its ad groups
--- or asset groups (a Smart campaign's whole day: its metrics exist only at campaign level) is landed by the
--- connector as a row of the campaign with ad_group_id NULL; here its ad group is the campaign itself, keyed
--- 'campaign:<campaign id>' and named '(campaign level)', so that it has a key of its own, apart from the campaign's
--- attribution rows (marts.campaign_performance_daily, ad_group_id NULL), and the campaign's rows sum to its total.
+-- there, an asset group in the ad group's place either way. Some spend is in neither: a Smart campaign's metrics
+-- exist only at campaign level (https://developers.google.com/google-ads/api/docs/smart-campaigns/reporting), and
+-- a campaign's own row may count more than its groups. raw.google_ads_campaign_totals holds each campaign's own day
+-- (Airbyte's third custom query, FROM campaign, or the connector's same query); what it counts beyond the
+-- campaign's group rows of that day (each metric at least 0, only where something is left) is one more row of the
+-- campaign, its ad group the campaign itself, keyed 'campaign:<campaign id>' and named '(campaign level)', apart
+-- from the campaign's attribution rows (marts.campaign_performance_daily, ad_group_id NULL): the campaign's rows
+-- then sum to its total, whichever path landed them, and a shop without the third stream keeps its group rows.
 WITH
 
 ad_group_stats AS (
@@ -23,6 +26,8 @@ ad_group_stats AS (
   WHERE segments_date BETWEEN @window_start AND @window_end
     -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
     AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+    -- A campaign's part beyond its groups is counted below, from its own row.
+    AND ad_group_id IS NOT NULL
 ),
 
 asset_group_stats AS (
@@ -48,6 +53,76 @@ raw_stats AS (
   QUALIFY ROW_NUMBER() OVER (
     PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
   ) = 1
+),
+
+campaign_totals AS (
+  -- Each campaign's own day, its latest extraction (Airbyte re-syncs a day; the connector and Airbyte may both land it).
+  SELECT
+    segments_date, customer_id, customer_currency_code, campaign_id, campaign_name,
+    metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
+    _airbyte_extracted_at
+  FROM raw.google_ads_campaign_totals
+  WHERE segments_date BETWEEN @window_start AND @window_end
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY segments_date, campaign_id ORDER BY _airbyte_extracted_at DESC) = 1
+),
+
+group_sums AS (
+  SELECT
+    segments_date, campaign_id,
+    SUM(COALESCE(metrics_cost_micros, 0)) AS cost_micros,
+    SUM(COALESCE(metrics_impressions, 0)) AS impressions,
+    SUM(COALESCE(metrics_clicks, 0)) AS clicks,
+    SUM(COALESCE(metrics_conversions, 0)) AS conversions,
+    SUM(COALESCE(metrics_conversions_value, 0)) AS conversions_value
+  FROM raw_stats
+  GROUP BY segments_date, campaign_id
+),
+
+campaign_differences AS (
+  -- Conversions are doubles: their difference is taken in NUMERIC and kept to the millionth, so 3.3 − 3.1 is 0.2
+  -- and 0.3 − (0.1 + 0.2) is 0, not a float residue that would make a row of nothing.
+  SELECT
+    totals.segments_date, totals.customer_id, totals.customer_currency_code, totals.campaign_id,
+    totals.campaign_name,
+    COALESCE(totals.metrics_cost_micros, 0) - COALESCE(sums.cost_micros, 0) AS cost_micros,
+    COALESCE(totals.metrics_impressions, 0) - COALESCE(sums.impressions, 0) AS impressions,
+    COALESCE(totals.metrics_clicks, 0) - COALESCE(sums.clicks, 0) AS clicks,
+    CAST(ROUND(
+      CAST(COALESCE(totals.metrics_conversions, 0) AS NUMERIC) - CAST(COALESCE(sums.conversions, 0) AS NUMERIC), 6
+    ) AS FLOAT64) AS conversions,
+    CAST(ROUND(
+      CAST(COALESCE(totals.metrics_conversions_value, 0) AS NUMERIC)
+        - CAST(COALESCE(sums.conversions_value, 0) AS NUMERIC),
+      6
+    ) AS FLOAT64) AS conversions_value,
+    totals._airbyte_extracted_at
+  FROM campaign_totals AS totals
+  LEFT JOIN group_sums AS sums
+    ON sums.segments_date = totals.segments_date AND sums.campaign_id = totals.campaign_id
+),
+
+campaign_remainders AS (
+  -- Each metric at least 0: a campaign's groups never count more than the campaign, and should they, a negative
+  -- row would be refused as negative spend (sql/audits/non_negative_spend.sql) while the reconciliation shows the
+  -- excess. Nothing left, no row: a campaign whose groups add up has only its group rows.
+  SELECT
+    segments_date, customer_id, customer_currency_code, campaign_id, campaign_name,
+    CAST(NULL AS INT64) AS ad_group_id, CAST(NULL AS STRING) AS ad_group_name,
+    GREATEST(cost_micros, 0) AS metrics_cost_micros,
+    GREATEST(impressions, 0) AS metrics_impressions,
+    GREATEST(clicks, 0) AS metrics_clicks,
+    GREATEST(conversions, 0) AS metrics_conversions,
+    GREATEST(conversions_value, 0) AS metrics_conversions_value,
+    _airbyte_extracted_at
+  FROM campaign_differences
+  WHERE cost_micros > 0 OR impressions > 0 OR clicks > 0 OR conversions > 0 OR conversions_value > 0
+),
+
+all_stats AS (
+  SELECT * FROM raw_stats
+  UNION ALL
+  SELECT * FROM campaign_remainders
 )
 
 SELECT
@@ -74,4 +149,4 @@ SELECT
   ROUND(CAST(COALESCE(metrics_conversions_value, 0) AS NUMERIC), 6) AS conversion_value,
   UPPER(customer_currency_code) AS currency,
   _airbyte_extracted_at AS extracted_at
-FROM raw_stats
+FROM all_stats

@@ -1,20 +1,29 @@
 // README, Connectors, "Airbyte instead": the raw tables are those Airbyte's BigQuery destination (v2) writes into
-// the raw dataset from these streams with these prefixes, and Google Ads' are two custom queries, campaign_stats
-// and asset_group_stats (Performance Max), the GAQL in functions/lib/platform-apis/google-ads.ts. The streams and prefixes are written out here from
+// the raw dataset from these streams with these prefixes, and Google Ads' are three custom queries, campaign_stats,
+// asset_group_stats (Performance Max) and campaign_totals (each campaign's own day: Smart campaigns report only
+// there), the GAQL in functions/lib/platform-apis/google-ads.ts. The streams and prefixes are written out here from
 // Airbyte's connectors (source-shopify, source-facebook-marketing, source-tiktok-marketing, source-google-ads);
 // Airbyte's BigQuery destination names a table <prefix><stream> and a column after its field, every character
 // other than a letter, a digit or _ becoming _ (a custom query's `campaign.id` lands as campaign_id).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { adGroupDaysQuery, assetGroupDaysQuery } from "../../functions/lib/platform-apis/google-ads.ts";
+import {
+  adGroupDaysQuery,
+  assetGroupDaysQuery,
+  campaignDaysQuery,
+} from "../../functions/lib/platform-apis/google-ads.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 
 const STREAMS = [
   { source: "shopify", prefix: "shopify_", streams: ["orders", "customers", "products"] },
   { source: "facebook_ads", prefix: "facebook_", streams: ["ads_insights"] },
   { source: "tiktok_ads", prefix: "tiktok_", streams: ["ads_reports_daily"] },
-  { source: "google_ads", prefix: "google_ads_", streams: ["campaign_stats", "asset_group_stats"] },
+  {
+    source: "google_ads",
+    prefix: "google_ads_",
+    streams: ["campaign_stats", "asset_group_stats", "campaign_totals"],
+  },
 ];
 /** The columns destination-bigquery v2 adds to every final (typed) table. */
 const AIRBYTE_COLUMNS = [
@@ -49,6 +58,7 @@ describe("the raw tables as Airbyte writes them", () => {
   for (const { stream, query, resource } of [
     { stream: "campaign_stats", query: adGroupDaysQuery, resource: "ad_group" },
     { stream: "asset_group_stats", query: assetGroupDaysQuery, resource: "asset_group" },
+    { stream: "campaign_totals", query: campaignDaysQuery, resource: "campaign" },
   ])
     it(`Google Ads' ${stream}: the connector's GAQL FROM ${resource}, its fields named as Airbyte names them, are the table's columns`, () => {
       const gaql = query("2026-11-01", "2026-11-21");
@@ -62,12 +72,13 @@ describe("the raw tables as Airbyte writes them", () => {
       );
     });
 
-  it("docs/airbyte.md gives the same two custom queries, without the connector's date range", () => {
+  it("docs/airbyte.md gives the same three custom queries, without the connector's date range", () => {
     const docs = readFileSync(new URL("../../docs/airbyte.md", import.meta.url), "utf8");
     const words = (text: string) => text.replace(/\s+/g, " ").trim();
     for (const [stream, query] of [
       ["campaign_stats", adGroupDaysQuery],
       ["asset_group_stats", assetGroupDaysQuery],
+      ["campaign_totals", campaignDaysQuery],
     ] as const) {
       const documented = new RegExp(
         `custom query \`${stream}\`[^\\n]*(?:\\n[^\\n]+)*\\n\\n\`\`\`sql\\n([\\s\\S]*?)\\n\`\`\``,

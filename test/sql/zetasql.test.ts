@@ -77,12 +77,14 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["since_tiktok_ads_reports_daily", simpleType("STRING")],
   ["since_google_ads_campaign_stats", simpleType("STRING")],
   ["since_google_ads_asset_group_stats", simpleType("STRING")],
+  ["since_google_ads_campaign_totals", simpleType("STRING")],
   ...[
     "shopify_orders",
     "facebook_ads_insights",
     "tiktok_ads_reports_daily",
     "google_ads_campaign_stats",
     "google_ads_asset_group_stats",
+    "google_ads_campaign_totals",
   ].flatMap((table): [string, CatalogColumn["type"]][] => [
     [`through_${table}`, simpleType("STRING")],
     [`reread_hours_${table}`, simpleType("INT64")],

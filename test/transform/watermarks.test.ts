@@ -19,6 +19,7 @@ const MARKS = {
   tiktok_ads_reports_daily: EPOCH_WATERMARK,
   google_ads_campaign_stats: "2026-11-21 23:59:59+00",
   google_ads_asset_group_stats: "2026-11-21 23:58:00+00",
+  google_ads_campaign_totals: "2026-11-21 23:57:00+00",
 };
 
 describe("watermarks", () => {
@@ -61,6 +62,7 @@ describe("watermarks", () => {
       tiktok_ads_reports_daily: { rows: 0, digest: "0" },
       google_ads_campaign_stats: { rows: 7, digest: "12345" },
       google_ads_asset_group_stats: { rows: 3, digest: "678" },
+      google_ads_campaign_totals: { rows: 2, digest: "91" },
     },
   };
 

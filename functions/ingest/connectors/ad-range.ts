@@ -6,6 +6,7 @@ import type { SourceName } from "../../shared/raw-schemas.ts";
 import {
   type ConnectorContext,
   type ConnectorOutcome,
+  RAW_TABLE_OF,
   readState,
   replaceAccountDays,
   writeState,
@@ -35,16 +36,20 @@ export interface AdsState {
   accounts: Record<string, { pulledThrough: string; pulledAt: string }>;
 }
 
+/** A pull's rows: for the source's raw table (RAW_TABLE_OF), or by raw table when the source fills several. */
+export type PulledRows = Row[] | Record<string, Row[]>;
+
 /**
  * One ads connector's run: for each account, pull its range (`pull` reads every page and maps them to raw rows),
- * replace what earlier pulls landed for those days, then move that account's cursor.
+ * replace what earlier pulls landed for those days (in each raw table the pull fills, even with no rows: a day that
+ * no longer has any loses its old ones), then move that account's cursor.
  */
 export async function pullAdAccounts(
   context: ConnectorContext,
   source: Exclude<SourceName, "shopify">,
   accounts: readonly string[],
   lookbackDays: number,
-  pull: (account: string, range: PullRange) => Promise<Row[]>,
+  pull: (account: string, range: PullRange) => Promise<PulledRows>,
 ): Promise<ConnectorOutcome> {
   const state = (await readState<AdsState>(context.bucket, source)) ?? { accounts: {} };
   let rowsLanded = 0;
@@ -52,9 +57,18 @@ export async function pullAdAccounts(
   const ranges: string[] = [];
   for (const account of accounts) {
     const range = adPullRange(context.runDate, lookbackDays, state.accounts[account]?.pulledThrough);
-    const rows = await pull(account, range);
-    rowsReplaced += await replaceAccountDays(context.warehouse, source, account, range, rows, context.pullId);
-    rowsLanded += rows.length;
+    const pulled = await pull(account, range);
+    const byTable = Array.isArray(pulled) ? { [RAW_TABLE_OF[source]]: pulled } : pulled;
+    for (const [table, rows] of Object.entries(byTable)) {
+      rowsReplaced += await replaceAccountDays(
+        context.warehouse,
+        table,
+        { source, account, ...range },
+        rows,
+        context.pullId,
+      );
+      rowsLanded += rows.length;
+    }
     state.accounts[account] = { pulledThrough: range.endDate, pulledAt: context.extractedAt };
     await writeState(context.bucket, source, state);
     ranges.push(`${account} ${range.startDate}..${range.endDate}`);

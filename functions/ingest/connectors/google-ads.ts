@@ -1,7 +1,8 @@
 // Google Ads connector: ad-group stats by day (GAQL over searchStream, cost in micros; Performance Max campaigns by
-// asset group; what a campaign's own row counts beyond its groups, such as a Smart campaign's whole day, as a row of
-// the campaign with ad_group_id NULL) of each configured customer, the lookback re-pulled every run, into
-// raw.google_ads_campaign_stats in the shape Airbyte's source-google-ads lands (segments_date, metrics_cost_micros, …).
+// asset group) of each configured customer into raw.google_ads_campaign_stats, and each campaign's own day (a Smart
+// campaign's whole day is only there) into raw.google_ads_campaign_totals, the lookback re-pulled every run, in the
+// shape Airbyte's source-google-ads lands its custom queries (segments_date, metrics_cost_micros, …). Staging counts
+// what a campaign's day holds beyond its groups, as it does for Airbyte's three streams.
 import {
   customerDigits,
   GoogleAdsApi,
@@ -13,6 +14,10 @@ import { pullAdAccounts } from "./ad-range.ts";
 import { airbyteColumns, type Connector, fullRow, type RowContext } from "./landing.ts";
 import { optionalSecret, requireSecret, retryPolicy } from "../../lib/platform-apis/credentials.ts";
 
+/**
+ * A searchStream row as its raw table's row: a group's (ad group, or a Performance Max campaign's asset group, in
+ * the ad group's place) in google_ads_campaign_stats, a campaign's own day (no group) in google_ads_campaign_totals.
+ */
 export function googleAdsRawRow(
   context: RowContext,
   customerId: string,
@@ -20,10 +25,8 @@ export function googleAdsRawRow(
   apiVersion: string,
 ): Row {
   const date = row.segments?.date ?? "";
-  // A Performance Max campaign's asset group stands where other campaigns have their ad group; a campaign's
-  // remainder has neither, and lands with ad_group_id and ad_group_name NULL (staging names it, see its model).
   const group = row.adGroup ?? row.assetGroup;
-  return fullRow("google_ads_campaign_stats", {
+  return fullRow(group ? "google_ads_campaign_stats" : "google_ads_campaign_totals", {
     segments_date: date,
     customer_id: row.customer?.id ?? customerId,
     customer_currency_code: row.customer?.currencyCode ?? null,
@@ -64,10 +67,14 @@ export const googleAdsConnector: Connector = {
       "google_ads",
       settings.customerIds.map(customerDigits),
       settings.lookbackDays,
-      async (customer, range) =>
-        (await api.campaignDays(customer, range.startDate, range.endDate)).map((row) =>
-          googleAdsRawRow(context, customer, row, settings.apiVersion),
-        ),
+      async (customer, range) => {
+        const { groups, campaigns } = await api.campaignDays(customer, range.startDate, range.endDate);
+        const raw = (row: GoogleAdsRow) => googleAdsRawRow(context, customer, row, settings.apiVersion);
+        return {
+          google_ads_campaign_stats: groups.map(raw),
+          google_ads_campaign_totals: campaigns.map(raw),
+        };
+      },
     );
   },
 };

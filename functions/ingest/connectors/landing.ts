@@ -140,23 +140,23 @@ export async function landRows(warehouse: Warehouse, table: string, rows: readon
 }
 
 /**
- * Replaces what earlier pulls landed for one account over [startDate, endDate] with `rows`, which must hold
- * every page of the range: the pages are all read before anything is written, so a page that fails leaves the
- * warehouse as it was (and the cursor where it was: the next run pulls these days again).
+ * Replaces what earlier pulls landed in a raw table for one account over [startDate, endDate] with `rows`, which
+ * must hold every page of the range: the pages are all read before anything is written, so a page that fails
+ * leaves the warehouse as it was (and the cursor where it was: the next run pulls these days again).
  */
 export async function replaceAccountDays(
   warehouse: Warehouse,
-  source: Exclude<SourceName, "shopify">,
-  account: string,
-  range: { startDate: string; endDate: string },
+  table: string,
+  pulled: { source: Exclude<SourceName, "shopify">; account: string; startDate: string; endDate: string },
   rows: readonly Row[],
   pullId: string,
 ): Promise<number> {
+  const { source, account, startDate, endDate } = pulled;
   return replaceApiRows(
     warehouse,
-    RAW_TABLE_OF[source],
-    { account_id: account, start_date: range.startDate, end_date: range.endDate },
+    table,
+    { account_id: account, start_date: startDate, end_date: endDate },
     rows,
-    { pullId, label: `${source} ${account} ${range.startDate}..${range.endDate}` },
+    { pullId, label: `${source} ${table} ${account} ${startDate}..${endDate}` },
   );
 }

@@ -9,7 +9,8 @@
 // Smart campaigns' metrics are "available from the campaign resource" (Google Ads API, Smart campaigns → Reporting:
 // https://developers.google.com/google-ads/api/docs/smart-campaigns/reporting),
 // and a campaign's own row may count more than its ad groups or asset groups do. The campaign rows are read too, and
-// what they count beyond their groups lands as a row of the campaign without a group (campaignRemainders below).
+// land as they come (raw.google_ads_campaign_totals): staging counts what they hold beyond their groups, the one
+// rule whichever path (this client or Airbyte's custom queries) landed them.
 import { requestToken } from "./oauth.ts";
 import { addTotals, type DailyTotals } from "./totals.ts";
 import {
@@ -38,7 +39,7 @@ export interface GoogleAdsApiSettings {
 
 /**
  * One searchStream result row of the queries below (int64 values as strings, as the REST API gives them); a row of
- * the campaign query, or a campaign's remainder, has neither adGroup nor assetGroup.
+ * the campaign query has neither adGroup nor assetGroup.
  */
 export interface GoogleAdsRow {
   customer?: { id?: string; currencyCode?: string };
@@ -92,63 +93,6 @@ export function campaignDaysQuery(startDate: string, endDate: string): string {
   ].join(" ");
 }
 
-/** A campaign's day: the key its campaign row and its groups' rows share. */
-function campaignDayKey(row: GoogleAdsRow): string {
-  return `${row.segments?.date ?? ""}|${row.campaign?.id ?? ""}`;
-}
-
-/** Conversions are doubles: a difference is kept to the millionth, so 10.3 − 3.1 − 7.2 is 0, not 8.9e-16. */
-const toMillionth = (value: number) => Math.round(value * 1_000_000) / 1_000_000;
-
-/**
- * What each campaign's own day counts beyond its ad groups' and asset groups' rows, as a row of the campaign with
- * no group; only where something is left, so that the group rows and these rows sum to the campaign rows and no
- * spend is counted twice. A Smart campaign's day (no group rows) is its whole campaign row. Each metric's remainder
- * is at least 0: a campaign's groups never count more than the campaign, and should they, a negative row would be
- * refused as negative spend (sql/audits/non_negative_spend.sql) while the reconciliation shows the excess.
- */
-export function campaignRemainders(campaignRows: GoogleAdsRow[], groupRows: GoogleAdsRow[]): GoogleAdsRow[] {
-  const grouped = new Map<
-    string,
-    { cost: number; impressions: number; clicks: number; conversions: number; value: number }
-  >();
-  for (const row of groupRows) {
-    const key = campaignDayKey(row);
-    const sums = grouped.get(key) ?? { cost: 0, impressions: 0, clicks: 0, conversions: 0, value: 0 };
-    sums.cost += Number(row.metrics?.costMicros ?? 0);
-    sums.impressions += Number(row.metrics?.impressions ?? 0);
-    sums.clicks += Number(row.metrics?.clicks ?? 0);
-    sums.conversions += row.metrics?.conversions ?? 0;
-    sums.value += row.metrics?.conversionsValue ?? 0;
-    grouped.set(key, sums);
-  }
-  const remainders: GoogleAdsRow[] = [];
-  for (const row of campaignRows) {
-    const sums = grouped.get(campaignDayKey(row));
-    const left = {
-      cost: Math.max(0, Number(row.metrics?.costMicros ?? 0) - (sums?.cost ?? 0)),
-      impressions: Math.max(0, Number(row.metrics?.impressions ?? 0) - (sums?.impressions ?? 0)),
-      clicks: Math.max(0, Number(row.metrics?.clicks ?? 0) - (sums?.clicks ?? 0)),
-      conversions: Math.max(0, toMillionth((row.metrics?.conversions ?? 0) - (sums?.conversions ?? 0))),
-      value: Math.max(0, toMillionth((row.metrics?.conversionsValue ?? 0) - (sums?.value ?? 0))),
-    };
-    if (Object.values(left).every((value) => value === 0)) continue;
-    remainders.push({
-      customer: row.customer,
-      campaign: row.campaign,
-      segments: row.segments,
-      metrics: {
-        costMicros: String(left.cost),
-        impressions: String(left.impressions),
-        clicks: String(left.clicks),
-        conversions: left.conversions,
-        conversionsValue: left.value,
-      },
-    });
-  }
-  return remainders;
-}
-
 export function customerTotalsQuery(startDate: string, endDate: string): string {
   return `SELECT segments.date, customer.id, metrics.cost_micros, metrics.impressions, metrics.clicks FROM customer WHERE segments.date BETWEEN '${startDate}' AND '${endDate}'`;
 }
@@ -173,17 +117,21 @@ export class GoogleAdsApi {
   ) {}
 
   /**
-   * Every campaign's stats by day: ad groups, the asset groups of Performance Max campaigns, and, as a row of the
-   * campaign with no group, what a campaign's own row counts beyond them (a Smart campaign's whole day).
+   * Every campaign's stats by day: `groups`, its ad groups and the asset groups of Performance Max campaigns;
+   * `campaigns`, each campaign's own day, whatever it has below it (a Smart campaign's whole day).
    */
-  async campaignDays(customerId: string, startDate: string, endDate: string): Promise<GoogleAdsRow[]> {
+  async campaignDays(
+    customerId: string,
+    startDate: string,
+    endDate: string,
+  ): Promise<{ groups: GoogleAdsRow[]; campaigns: GoogleAdsRow[] }> {
     if (!DATE.test(startDate) || !DATE.test(endDate)) throw new Error("dates must be YYYY-MM-DD");
     const groups = [
       ...(await this.searchStream(customerId, adGroupDaysQuery(startDate, endDate))),
       ...(await this.searchStream(customerId, assetGroupDaysQuery(startDate, endDate))),
     ];
     const campaigns = await this.searchStream(customerId, campaignDaysQuery(startDate, endDate));
-    return [...groups, ...campaignRemainders(campaigns, groups)];
+    return { groups, campaigns };
   }
 
   /** The customer's own daily totals for [startDate, endDate], by day. */

@@ -31,6 +31,11 @@ FROM (
   FROM raw.google_ads_asset_group_stats
   WHERE _airbyte_extracted_at
     > TIMESTAMP_SUB(TIMESTAMP(@since_google_ads_asset_group_stats), INTERVAL @reread_hours_google_ads_asset_group_stats HOUR)
+  UNION ALL
+  SELECT segments_date AS day
+  FROM raw.google_ads_campaign_totals
+  WHERE _airbyte_extracted_at
+    > TIMESTAMP_SUB(TIMESTAMP(@since_google_ads_campaign_totals), INTERVAL @reread_hours_google_ads_campaign_totals HOUR)
 ) AS changed
 WHERE day <= @run_date
 ORDER BY day

@@ -21,3 +21,7 @@ UNION ALL
 SELECT 'google_ads_asset_group_stats' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
 FROM raw.google_ads_asset_group_stats
 WHERE _airbyte_extracted_at > TIMESTAMP(@since_google_ads_asset_group_stats)
+UNION ALL
+SELECT 'google_ads_campaign_totals' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
+FROM raw.google_ads_campaign_totals
+WHERE _airbyte_extracted_at > TIMESTAMP(@since_google_ads_campaign_totals)

@@ -2,21 +2,21 @@
 // resource alone (Google Ads API, Smart campaigns → Reporting): no ad group or asset group row holds them, while the
 // customer's own totals do. And a campaign's own row may count more than its groups' rows. The local server answers
 // so (a fixture row with neither adGroup nor assetGroup is what only its campaign reports); the connector must land
-// every campaign's day whole, once: the Search campaign's ad groups, the Performance Max campaign's asset groups, the
-// Smart campaign's days, and the Demand Gen campaign's part beyond its ad group, down to the marts, and the
-// reconciliation against the customer's totals must match.
+// every campaign's own day (raw.google_ads_campaign_totals, as Airbyte's third custom query does) beside its groups'
+// rows, and staging must count each campaign's day whole, once: the Search campaign's ad groups, the Performance Max
+// campaign's asset groups, the Smart campaign's days, and the Demand Gen campaign's part beyond its ad group, down to
+// the marts, and the reconciliation against the customer's totals must match.
 // Expected numbers are hand-picked fixture values, or sums of the server's fixture objects, never the connector's.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runReconciliation } from "../../../functions/check-sources/reconciliation.ts";
 import { addDays } from "../../../functions/lib/calendar.ts";
-import { campaignRemainders, type GoogleAdsRow } from "../../../functions/lib/platform-apis/google-ads.ts";
+import type { GoogleAdsRow } from "../../../functions/lib/platform-apis/google-ads.ts";
 import { buildModels } from "../../support/sql-fixtures.ts";
 import { buildPlatformData, GOOGLE_CUSTOMER, PULL_ALL, RUN_DATE } from "./fixtures.ts";
 import { openBench } from "./harness.ts";
 
 const DAYS = 30;
-const SEARCH = "2100000001"; // buildPlatformData's Search campaign: two ad groups a day
 const PMAX = "2100000009";
 const SMART = "2100000011";
 const DEMAND_GEN = "2100000012";
@@ -95,56 +95,21 @@ function campaignDayMicros(rows: GoogleAdsRow[], from: string): Map<string, numb
   return days;
 }
 
-/** A landed row of a campaign without a group, as text. */
-interface CampaignRow {
+/** A staged row of a campaign's part beyond its groups, numbers as doubles. */
+interface CampaignLevelRow {
   day: string;
   campaign: string;
-  type: string;
-  cost: string;
-  impressions: string;
-  clicks: string;
-  conversions: string;
-  value: string;
+  name: string;
+  spend: number;
+  impressions: number;
+  clicks: number;
+  conversions: number;
+  value: number;
 }
 
 const sorted = (map: Map<string, number>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
 
 describe("Google Ads spend reported only at campaign level", () => {
-  it("keeps a campaign's remainder to the millionth, lands nothing where its groups add up, never a negative", () => {
-    const date = "2026-11-20";
-    const demandGen = { id: DEMAND_GEN, name: "Demand Gen", type: "DEMAND_GEN" };
-    const group = { adGroup: { id: "7100000001", name: "Lookalike" } };
-    // 0.1 + 0.2 conversions in two ad groups, 0.3 in the campaign row: nothing left, whatever the doubles say.
-    const groups = [
-      googleRow(demandGen, date, 10, { impressions: 100, clicks: 5, conversions: 0.1, value: 1.1 }, group),
-      googleRow(demandGen, date, 20, { impressions: 200, clicks: 6, conversions: 0.2, value: 2.2 }, group),
-    ];
-    const counts = { impressions: 300, clicks: 11, conversions: 0.3, value: 3.3 };
-    assert.deepEqual(campaignRemainders([googleRow(demandGen, date, 30, counts)], groups), []);
-    // Groups that count more than the campaign (never seen from Google) leave no negative row.
-    assert.deepEqual(campaignRemainders([googleRow(demandGen, date, 25, counts)], groups), []);
-    // 3.3 − 3.1 conversions is 0.2 (not 0.19999999999999973); $35.50 − $30 is 5,500,000 micros.
-    const more = googleRow(demandGen, date, 35.5, {
-      impressions: 340,
-      clicks: 13,
-      conversions: 3.3,
-      value: 12,
-    });
-    const [left] = campaignRemainders(
-      [more],
-      [googleRow(demandGen, date, 30, { impressions: 300, clicks: 11, conversions: 3.1, value: 3.3 }, group)],
-    );
-    assert.deepEqual(left?.metrics, {
-      costMicros: "5500000",
-      impressions: "40",
-      clicks: "2",
-      conversions: 0.2,
-      conversionsValue: 8.7,
-    });
-    assert.equal(left?.adGroup, undefined);
-    assert.equal(left?.assetGroup, undefined);
-  });
-
   it("lands each campaign's day whole and once, the marts' spend is the campaigns' totals, and the reconciliation matches", async () => {
     const data = buildPlatformData(11, RUN_DATE, DAYS);
     data.googleRows.push(...campaignLevelRows());
@@ -153,69 +118,77 @@ describe("Google Ads spend reported only at campaign level", () => {
       const pulled = await bench.pull(RUN_DATE, ONLY_GOOGLE);
       assert.deepEqual(pulled.findings, []);
       const from = addDays(RUN_DATE, -(PULL_ALL.google_ads.lookbackDays - 1));
+      const expected = campaignDayMicros(data.googleRows, from);
 
-      // The rows without a group: the Smart campaign's every day, the Demand Gen campaign's even days at $4.75;
-      // none of the Search campaign (ad groups) nor of the Performance Max campaign (asset groups).
-      const campaignRows = await bench.rows<CampaignRow>(
-        `SELECT segments_date::VARCHAR AS day, campaign_id::VARCHAR AS campaign,
-           campaign_advertising_channel_type AS type, metrics_cost_micros::VARCHAR AS cost,
-           metrics_impressions::VARCHAR AS impressions, metrics_clicks::VARCHAR AS clicks,
-           metrics_conversions::VARCHAR AS conversions, metrics_conversions_value::VARCHAR AS value
-         FROM raw.google_ads_campaign_stats WHERE ad_group_id IS NULL AND ad_group_name IS NULL
+      // Each campaign's own day lands once in google_ads_campaign_totals, its micros the sum of the campaign's
+      // fixture rows; the group table holds groups only. A second pull of the same days replaces the first's rows.
+      const campaignTotals = async () =>
+        bench.rows<{ key: string; cost: string; rows: number }>(
+          `SELECT segments_date::VARCHAR || '|' || campaign_id::VARCHAR AS key,
+             SUM(metrics_cost_micros)::VARCHAR AS cost, COUNT(*)::INT AS rows
+           FROM raw.google_ads_campaign_totals GROUP BY 1`,
+        );
+      for (const pull of ["first", "second"]) {
+        if (pull === "second") assert.deepEqual((await bench.pull(RUN_DATE, ONLY_GOOGLE)).findings, []);
+        const totals = await campaignTotals();
+        assert.deepEqual(
+          sorted(new Map(totals.map((row) => [row.key, Number(row.cost)]))),
+          sorted(expected),
+          `${pull} pull: raw campaign micros per day and campaign`,
+        );
+        assert.deepEqual(new Set(totals.map((row) => row.rows)), new Set([1]), `${pull} pull: one row each`);
+      }
+      assert.deepEqual(
+        await bench.rows("SELECT campaign_id FROM raw.google_ads_campaign_stats WHERE ad_group_id IS NULL"),
+        [],
+      );
+
+      await buildModels(bench.warehouse, RUN_DATE, { fullRefresh: true });
+      // Staging's rows of what a campaign counts beyond its groups: the Smart campaign's every day, the Demand Gen
+      // campaign's even days at $4.75; none of the Search campaign (ad groups) nor of Performance Max (asset groups).
+      const campaignLevel = await bench.rows<CampaignLevelRow>(
+        `SELECT strftime(date, '%Y-%m-%d') AS day, campaign_id AS campaign, ad_group_name AS name,
+           spend::DOUBLE AS spend, impressions::INT AS impressions, clicks::INT AS clicks,
+           conversions::DOUBLE AS conversions, conversion_value::DOUBLE AS value
+         FROM staging.stg_google_ads_campaign_stats
+         WHERE ad_group_id = 'campaign:' || campaign_id AND date >= DATE '${from}'
          ORDER BY day, campaign`,
       );
-      const expectedCampaignRows: CampaignRow[] = [];
+      const expectedCampaignLevel: CampaignLevelRow[] = [];
       for (let offset = DAYS - 1; offset >= 0; offset -= 1) {
         const day = addDays(RUN_DATE, -offset);
         if (day < from) continue;
-        expectedCampaignRows.push({
+        const name = "(campaign level)";
+        expectedCampaignLevel.push({
           day,
           campaign: SMART,
-          type: "SMART",
-          cost: String((18.25 + offset) * 1_000_000),
-          impressions: "700",
-          clicks: "35",
-          conversions: "1.5",
-          value: "60.0",
+          name,
+          spend: 18.25 + offset,
+          impressions: 700,
+          clicks: 35,
+          conversions: 1.5,
+          value: 60,
         });
         if (offset % 2 === 0)
-          expectedCampaignRows.push({
+          expectedCampaignLevel.push({
             day,
             campaign: DEMAND_GEN,
-            type: "DEMAND_GEN",
-            cost: "4750000",
-            impressions: "40",
-            clicks: "2",
-            conversions: "0.2",
-            value: "9.9",
+            name,
+            spend: 4.75,
+            impressions: 40,
+            clicks: 2,
+            conversions: 0.2,
+            value: 9.9,
           });
       }
-      expectedCampaignRows.sort((a, b) => a.day.localeCompare(b.day) || a.campaign.localeCompare(b.campaign));
-      assert.deepEqual(
-        campaignRows.map((row) => ({ ...row })),
-        expectedCampaignRows,
-      );
-
-      // Every campaign's landed day is its campaign total: nothing lost, nothing counted twice.
-      const expected = campaignDayMicros(data.googleRows, from);
-      const landed = await bench.rows<{ key: string; cost: string }>(
-        `SELECT segments_date::VARCHAR || '|' || campaign_id::VARCHAR AS key, SUM(metrics_cost_micros)::VARCHAR AS cost
-         FROM raw.google_ads_campaign_stats GROUP BY 1`,
+      expectedCampaignLevel.sort(
+        (a, b) => a.day.localeCompare(b.day) || a.campaign.localeCompare(b.campaign),
       );
       assert.deepEqual(
-        sorted(new Map(landed.map((row) => [row.key, Number(row.cost)]))),
-        sorted(expected),
-        "raw micros per day and campaign",
+        campaignLevel.map((row) => ({ ...row })),
+        expectedCampaignLevel,
       );
-      // A second pull of the same days replaces the first's rows, its campaigns' rows with them: nothing doubles.
-      assert.deepEqual((await bench.pull(RUN_DATE, ONLY_GOOGLE)).findings, []);
-      const again = await bench.rows<{ key: string; cost: string }>(
-        `SELECT segments_date::VARCHAR || '|' || campaign_id::VARCHAR AS key, SUM(metrics_cost_micros)::VARCHAR AS cost
-         FROM raw.google_ads_campaign_stats GROUP BY 1`,
-      );
-      assert.deepEqual(sorted(new Map(again.map((row) => [row.key, Number(row.cost)]))), sorted(expected));
 
-      await buildModels(bench.warehouse, RUN_DATE, { fullRefresh: true });
       const cents = (micros: number) => Math.round(micros / 10_000);
       const martCampaigns = await bench.rows<{ key: string; spend: number }>(
         `SELECT strftime(date, '%Y-%m-%d') || '|' || campaign_id AS key, SUM(spend)::DOUBLE AS spend
@@ -269,21 +242,10 @@ describe("Google Ads spend reported only at campaign level", () => {
         result.findings.filter((finding) => finding.check === "reconciliation_mismatch"),
         [],
       );
-      // Search and Performance Max were already whole: their campaigns have no row without a group.
-      assert.deepEqual(
-        await bench.rows(
-          `SELECT campaign_id FROM raw.google_ads_campaign_stats
-           WHERE ad_group_id IS NULL AND campaign_id IN (${SEARCH}, ${PMAX})`,
-        ),
-        [],
-      );
-
-      // Without the campaigns' rows (the two group-level streams alone, as Airbyte's custom queries land them), the
-      // reconciliation's window (offsets 2 to 15) misses the Smart days, 14 × $18.25 + (2 + … + 15) = $374.50, and
-      // the Demand Gen even days, 7 × $4.75 = $33.25: $407.75 less spend than Google's own totals.
-      await bench.warehouse.rawConnection.run(
-        "DELETE FROM raw.google_ads_campaign_stats WHERE ad_group_id IS NULL",
-      );
+      // Without the campaigns' own days (the two group-level streams alone, as Airbyte's first two custom queries
+      // land them), the reconciliation's window (offsets 2 to 15) misses the Smart days, 14 × $18.25 + (2 + … + 15)
+      // = $374.50, and the Demand Gen even days, 7 × $4.75 = $33.25: $407.75 less spend than Google's own totals.
+      await bench.warehouse.rawConnection.run("DELETE FROM raw.google_ads_campaign_totals");
       const groupsOnly = await runReconciliation(bench.context(RUN_DATE, ONLY_GOOGLE), bench.io);
       const short = groupsOnly.entries.find(
         (entry) => entry.source === "google_ads" && entry.metric === "spend",

@@ -92,6 +92,7 @@ const LANDED_ROWS = {
   tiktok_ads_reports_daily: { rows: 0, digest: "0" },
   google_ads_campaign_stats: { rows: 0, digest: "0" },
   google_ads_asset_group_stats: { rows: 0, digest: "0" },
+  google_ads_campaign_totals: { rows: 0, digest: "0" },
 };
 const LAST_WATERMARK = JSON.stringify({
   shopify_orders: "2026-11-21 06:00:00.000000+00",
@@ -99,6 +100,7 @@ const LAST_WATERMARK = JSON.stringify({
   tiktok_ads_reports_daily: "1970-01-01 00:00:00+00",
   google_ads_campaign_stats: "2026-11-21 04:00:00.000000+00",
   google_ads_asset_group_stats: "2026-11-21 04:00:00.000000+00",
+  google_ads_campaign_totals: "2026-11-21 04:00:00.000000+00",
   landed: { hours: 24, tables: LANDED_ROWS },
 });
 
@@ -175,6 +177,7 @@ function fakeFor(
               ["tiktok_ads_reports_daily", null],
               ["google_ads_campaign_stats", "2026-11-22 04:00:00.000000+00"],
               ["google_ads_asset_group_stats", "2026-11-22 04:00:00.000000+00"],
+              ["google_ads_campaign_totals", null],
             ],
           );
         case "days_changed_since_the_watermark":
