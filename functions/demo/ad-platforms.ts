@@ -86,6 +86,11 @@ export const GOOGLE_COLUMNS = [
   ...AIRBYTE_COLUMNS,
 ];
 
+/** Each campaign's own day as Airbyte's custom query FROM campaign lands it (docs/airbyte.md): no group columns. */
+export const GOOGLE_CAMPAIGN_COLUMNS = GOOGLE_COLUMNS.filter(
+  (column) => column !== "ad_group_id" && column !== "ad_group_name",
+);
+
 export interface AdDayInput {
   context: DayContext;
   /** One stream for the day's budget and one per platform, so dropping a stale platform's rows changes nothing else. */
@@ -104,7 +109,9 @@ export interface AdWriters {
   facebook: RowWriter;
   tiktok: RowWriter;
   google: RowWriter;
-  rawIds: Record<Platform, Rng>;
+  /** Each Google campaign's own day (the sum of its ad groups': the demo account has no Smart campaign). */
+  googleCampaigns: RowWriter;
+  rawIds: Record<Platform | "googleCampaigns", Rng>;
 }
 
 interface Leaf {
@@ -196,6 +203,7 @@ export function writeAdDay(input: AdDayInput, writers: AdWriters): void {
       const valueCents = Math.round(trueRevenue * factor * rng.noise(0.05));
       const leaves = splitCampaign(campaign, spendCents, conversions, valueCents, rng);
       if (!input.include[platform]) return;
+      const campaignDay = { micros: 0, impressions: 0, clicks: 0, conversionHundredths: 0, valueCents: 0 };
       for (const leaf of leaves) {
         const { impressions, clicks } = delivery(campaign, leaf.spendCents, context, rng);
         if (platform === "meta") {
@@ -219,7 +227,16 @@ export function writeAdDay(input: AdDayInput, writers: AdWriters): void {
           );
           writers.tiktok.end();
         } else {
-          writeGoogle(writers.google, campaign, leaf, impressions, clicks, currency, date, rng);
+          const written = writeGoogle(
+            writers.google,
+            campaign,
+            leaf,
+            impressions,
+            clicks,
+            currency,
+            date,
+            rng,
+          );
           writeAirbyteColumns(
             writers.google,
             writers.rawIds.google.uuid(),
@@ -228,8 +245,29 @@ export function writeAdDay(input: AdDayInput, writers: AdWriters): void {
             input.generationId,
           );
           writers.google.end();
+          campaignDay.micros += written.micros;
+          campaignDay.impressions += impressions;
+          campaignDay.clicks += clicks;
+          campaignDay.conversionHundredths += written.conversionHundredths;
+          campaignDay.valueCents += leaf.valueCents;
         }
       }
+      if (platform !== "google") return;
+      const totals = writers.googleCampaigns;
+      writeGoogleCampaign(totals, campaign, currency, date);
+      totals.int(campaignDay.micros);
+      totals.int(campaignDay.impressions);
+      totals.int(campaignDay.clicks);
+      totals.num(campaignDay.conversionHundredths / 100);
+      totals.num(campaignDay.valueCents / 100);
+      writeAirbyteColumns(
+        totals,
+        writers.rawIds.googleCampaigns.uuid(),
+        extractedMs,
+        syncId,
+        input.generationId,
+      );
+      totals.end();
     });
   }
 }
@@ -306,6 +344,17 @@ function writeTikTok(
   );
 }
 
+/** The campaign's columns of a Google Ads row, before its group's. */
+function writeGoogleCampaign(writer: RowWriter, campaign: Campaign, currency: string, date: string): void {
+  writer.date(date);
+  writer.int(GOOGLE_CUSTOMER_ID);
+  writer.str(currency);
+  writer.int(Number(campaign.id));
+  writer.str(campaign.name);
+  writer.str(campaign.channelType);
+}
+
+/** One ad group's day; what it wrote of cost and conversions, for its campaign's own day. */
 function writeGoogle(
   writer: RowWriter,
   campaign: Campaign,
@@ -315,21 +364,19 @@ function writeGoogle(
   currency: string,
   date: string,
   rng: Rng,
-): void {
-  writer.date(date);
-  writer.int(GOOGLE_CUSTOMER_ID);
-  writer.str(currency);
-  writer.int(Number(campaign.id));
-  writer.str(campaign.name);
-  writer.str(campaign.channelType);
+): { micros: number; conversionHundredths: number } {
+  writeGoogleCampaign(writer, campaign, currency, date);
   writer.int(Number(leaf.group.id));
   writer.str(leaf.group.name);
   // Cost in micros, whole cents as Google bills them.
-  writer.int(leaf.spendCents * 10_000);
+  const micros = leaf.spendCents * 10_000;
+  writer.int(micros);
   writer.int(impressions);
   writer.int(clicks);
   // Data-driven attribution hands out fractional conversions.
   const conversions = leaf.conversions > 0 ? Math.max(0.1, leaf.conversions + rng.range(-0.45, 0.45)) : 0;
-  writer.num(Math.round(conversions * 100) / 100);
+  const conversionHundredths = Math.round(conversions * 100);
+  writer.num(conversionHundredths / 100);
   writer.num(leaf.valueCents / 100);
+  return { micros, conversionHundredths };
 }

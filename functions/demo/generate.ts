@@ -6,7 +6,13 @@ import { duckDbCreateRawTable } from "../adapters/warehouse/duckdb/types.ts";
 import { addDays, daysBetween, isIsoDate } from "../lib/calendar.ts";
 import { RAW_TABLES, rawTable } from "../shared/raw-schemas.ts";
 import { CampaignTally, type Platform } from "./ad-campaigns.ts";
-import { FACEBOOK_COLUMNS, GOOGLE_COLUMNS, TIKTOK_COLUMNS, writeAdDay } from "./ad-platforms.ts";
+import {
+  FACEBOOK_COLUMNS,
+  GOOGLE_CAMPAIGN_COLUMNS,
+  GOOGLE_COLUMNS,
+  TIKTOK_COLUMNS,
+  writeAdDay,
+} from "./ad-platforms.ts";
 import { AIRBYTE_COLUMNS, jsonString, money, RowWriter, writeAirbyteColumns } from "./appender.ts";
 import { CUSTOMER_COLUMNS, CustomerBase, writeCustomers } from "./customers.ts";
 import { ORDER_COLUMNS, type OrderStream, writeOrderDay } from "./orders.ts";
@@ -185,7 +191,16 @@ export async function generateDemoData(
   const facebookWriter = await open("facebook_ads_insights", FACEBOOK_COLUMNS);
   const tiktokWriter = await open("tiktok_ads_reports_daily", TIKTOK_COLUMNS);
   const googleWriter = await open("google_ads_campaign_stats", GOOGLE_COLUMNS);
-  const writers = [orderWriter, customerWriter, productWriter, facebookWriter, tiktokWriter, googleWriter];
+  const googleCampaignWriter = await open("google_ads_campaign_totals", GOOGLE_CAMPAIGN_COLUMNS);
+  const writers = [
+    orderWriter,
+    customerWriter,
+    productWriter,
+    facebookWriter,
+    tiktokWriter,
+    googleWriter,
+    googleCampaignWriter,
+  ];
 
   try {
     const lastSync = dayCount - 1;
@@ -227,10 +242,11 @@ export async function generateDemoData(
       rows: { duplicated: 0 },
     };
     const tally = new CampaignTally();
-    const adRawIds: Record<Platform, Rng> = {
+    const adRawIds: Record<Platform | "googleCampaigns", Rng> = {
       meta: Rng.derive(seed, 0xa1, 3),
       tiktok: Rng.derive(seed, 0xa1, 4),
       google: Rng.derive(seed, 0xa1, 5),
+      googleCampaigns: Rng.derive(seed, 0xa1, 6),
     };
     const nullDays: string[] = [];
     let nullCount = 0;
@@ -279,7 +295,13 @@ export async function generateDemoData(
           },
           generationId: GENERATION_ID,
         },
-        { facebook: facebookWriter, tiktok: tiktokWriter, google: googleWriter, rawIds: adRawIds },
+        {
+          facebook: facebookWriter,
+          tiktok: tiktokWriter,
+          google: googleWriter,
+          googleCampaigns: googleCampaignWriter,
+          rawIds: adRawIds,
+        },
       );
       onProgress?.(index + 1, dayCount);
     }

@@ -131,6 +131,28 @@ describe("demo data generator", () => {
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(dirty)));
   });
 
+  it("lands each Google campaign's own day (Airbyte's campaign_totals stream) as the sum of its ad groups' rows", async () => {
+    // The demo account has no Smart campaign and no spend outside its ad groups: staging finds nothing at campaign
+    // level, and the table is filled as an Airbyte shop's is.
+    const mismatched = await rows(
+      connection,
+      `WITH groups AS (
+         SELECT segments_date, campaign_id, sum(metrics_cost_micros) AS micros, sum(metrics_impressions) AS impressions,
+           sum(metrics_clicks) AS clicks, round(sum(metrics_conversions), 2) AS conversions,
+           round(sum(metrics_conversions_value), 2) AS value, count(DISTINCT _airbyte_extracted_at) AS syncs
+         FROM dirty.google_ads_campaign_stats GROUP BY ALL)
+       SELECT groups.segments_date, groups.campaign_id, totals.campaign_id AS total_campaign
+       FROM groups FULL JOIN dirty.google_ads_campaign_totals AS totals
+         ON totals.segments_date = groups.segments_date AND totals.campaign_id = groups.campaign_id
+       WHERE totals.campaign_id IS NULL OR groups.campaign_id IS NULL OR totals.metrics_cost_micros <> groups.micros
+         OR totals.metrics_impressions <> groups.impressions OR totals.metrics_clicks <> groups.clicks
+         OR round(totals.metrics_conversions, 2) <> groups.conversions
+         OR round(totals.metrics_conversions_value, 2) <> groups.value OR groups.syncs <> 1`,
+    );
+    assert.deepEqual(mismatched, []);
+    assert.ok((dirty.rows.google_ads_campaign_totals ?? 0) > DAYS, "a row per campaign and day");
+  });
+
   it("averages ordersPerDay, with a weekday pattern", async () => {
     const perDay = clean.orders / DAYS;
     assert.ok(Math.abs(perDay - PER_DAY) / PER_DAY <= 0.15, `orders/day ${perDay}`);
