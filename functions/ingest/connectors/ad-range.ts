@@ -42,7 +42,8 @@ export type PulledRows = Row[] | Record<string, Row[]>;
 /**
  * One ads connector's run: for each account, pull its range (`pull` reads every page and maps them to raw rows),
  * replace what earlier pulls landed for those days (in each raw table the pull fills, even with no rows: a day that
- * no longer has any loses its old ones), then move that account's cursor.
+ * no longer has any loses its old ones), then move that account's cursor. A failure between two tables leaves the
+ * later one as the earlier pull left it and the cursor where it was: the next run replaces both again.
  */
 export async function pullAdAccounts(
   context: ConnectorContext,
