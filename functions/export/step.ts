@@ -5,13 +5,15 @@ import { extractPath, LATEST_EXTRACTS_STATE_PATH, latestExtractPath } from "../l
 import { latestExtractsRunDate } from "../lib/latest-extracts.ts";
 import { currentWarehouseState } from "../lib/warehouse-state.ts";
 import { type ExtractSchema, extractSchema } from "../shared/extract-schemas.ts";
-import { EXTRACT_NAMES } from "../shared/pipeline.ts";
 import type { StreamBatch, Warehouse } from "../shared/ports.ts";
 import { readSql } from "../lib/sql/sql-files.ts";
 import type { StepContext, StepResult } from "../shared/step.ts";
 import { csvChunks } from "./csv.ts";
 import { type ChunkedExport, exportMonthChunks } from "./month-chunks.ts";
 import { mapLimited } from "../lib/concurrency.ts";
+import { ensureLoadColumns } from "../lib/load-columns.ts";
+import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
+import { DATASETS, EXTRACT_NAMES } from "../shared/pipeline.ts";
 
 interface ExportedExtract {
   rows: number;
@@ -76,7 +78,12 @@ export async function runExport(context: StepContext): Promise<StepResult> {
     } else {
       const counter = { rows: 0 };
       // ops.reconciliation exists once check-sources reconciled; with reconciliation off the CSV is a header.
-      const batches = (await sourceAbsent(warehouse, schema))
+      const absent = await sourceAbsent(warehouse, schema);
+      // One an earlier version made lacks the columns declared since (currency), until a reconciliation adds them:
+      // added empty first, so that the extract's query finds them when reconciliation has been turned off since.
+      if (!absent && schema.source === `${DATASETS.ops}.${RECONCILIATION_TABLE}`)
+        await ensureLoadColumns(warehouse, DATASETS.ops, RECONCILIATION_TABLE, RECONCILIATION_COLUMNS);
+      const batches = absent
         ? headerOnly(schema)
         : warehouse.stream(
             readSql(`extracts/${name}.sql`),

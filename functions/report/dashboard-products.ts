@@ -148,6 +148,8 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
       columns: [
         { label: "Source", format: "text" },
         { label: "Metric", format: "text" },
+        // An ad account's totals are in its own currency, which may not be the shop's.
+        { label: "Currency", format: "text" },
         { label: "Status", format: "text" },
         { label: "API", format: "number" },
         { label: "Warehouse", format: "number" },
@@ -156,6 +158,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
       rows: reconciliation.map((row) => [
         sourceDisplayName(row.source ?? ""),
         row.metric ?? "",
+        row.currency ?? "",
         row.status ?? "",
         num(row, "api_value"),
         num(row, "warehouse_value"),

@@ -16,6 +16,8 @@ SELECT
   status,
   -- The days whose own difference is over the tolerance, largest first: [{"day", "api", "warehouse"}, …].
   TO_JSON_STRING(mismatched_days) AS mismatched_days,
+  -- An ad account's amounts are in its own currency (a USD Meta account of a EUR shop); NULL for a count.
+  currency,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
   @is_demo AS is_demo
 FROM ops.reconciliation

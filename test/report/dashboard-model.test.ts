@@ -162,9 +162,10 @@ describe("the dashboard model", () => {
       {
         ...tables,
         reconciliation: rows(
-          "source,metric,status,api_value,warehouse_value,difference",
-          "google_ads,spend,OK,100,100,0",
-          "facebook_ads,spend,MISMATCH,120,100,-20",
+          "source,metric,status,api_value,warehouse_value,difference,currency",
+          "google_ads,spend,OK,100,100,0,EUR",
+          // A USD Meta account of a EUR shop: its totals are dollars, and the page says so.
+          "facebook_ads,spend,MISMATCH,120,100,-20,USD",
         ),
       },
       { runDate: RUN_DATE, shop: SHOP, demo: false },
@@ -172,7 +173,7 @@ describe("the dashboard model", () => {
     const table = page(withReconciliation.pages, "quality").tables.find(
       (item) => item.id === "quality-reconciliation",
     );
-    assert.deepEqual(table?.rows[1], ["Meta", "spend", "MISMATCH", 120, 100, -20]);
+    assert.deepEqual(table?.rows[1], ["Meta", "spend", "USD", "MISMATCH", 120, 100, -20]);
     assert.deepEqual(table?.incompleteRows, [1]);
   });
 
