@@ -18,6 +18,8 @@ import type { FormatSpec } from "./format-spec.ts";
 import { BUILTIN_FORMATS } from "./builtin-formats.ts";
 import { genericFormat, parseMapping } from "./generic.ts";
 import { runConnectors } from "./connectors/run.ts";
+import { fetchExchangeRates } from "./ecb-rates.ts";
+import { type ApiIo, DEFAULT_IO } from "../lib/platform-apis/http.ts";
 
 /** Rows per warehouse.load call: large enough to amortise a load job, small enough to keep memory flat. */
 export const LOAD_CHUNK_ROWS = 2_000;
@@ -138,7 +140,7 @@ export function dropOrder(paths: readonly string[]): string[] {
     .map((item) => item.path);
 }
 
-export async function runIngest(context: StepContext): Promise<StepResult> {
+export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): Promise<StepResult> {
   const { warehouse, bucket, clock } = context.ports;
   const { runDate } = context.message;
   const { shop } = context.config;
@@ -193,8 +195,12 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
   }
 
   // The platform APIs, for the sources whose connector is on (README, Connectors); each fails on its own.
-  const connectors = await runConnectors(context);
+  const connectors = await runConnectors(context, io);
   findings.push(...connectors.findings);
+
+  // Last, once the files and the APIs have landed the ad rows whose currencies say which rates are needed.
+  const rates = await fetchExchangeRates(context, io);
+  findings.push(...rates.findings);
 
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
@@ -229,7 +235,8 @@ export async function runIngest(context: StepContext): Promise<StepResult> {
       [INGEST_METRICS.fileRowsQuarantined]: counts.rowsQuarantined,
       fileRowsReplaced: counts.rowsReplaced,
       ...connectors.metrics,
+      ...rates.metrics,
     },
-    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}`,
+    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}${rates.summary ? `; ${rates.summary}` : ""}`,
   };
 }

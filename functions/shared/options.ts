@@ -114,6 +114,18 @@ export const SETTING_OPTIONS = {
     schema: locale,
     help: "locale for numbers and dates",
   }),
+  "exchangeRates.source": option({
+    env: ["PULSE_EXCHANGE_RATES_SOURCE"],
+    default: "ecb",
+    schema: z.enum(["ecb", "files"]),
+    help: "ecb: ingest fetches the exchange rates ad spend in another currency needs from the ECB Data Portal; files: only fx_rates.csv drops (see Ad spend in another currency)",
+  }),
+  "exchangeRates.baseUrl": option({
+    env: ["PULSE_EXCHANGE_RATES_URL"],
+    default: "https://data-api.ecb.europa.eu/service/data/EXR",
+    schema: z.url(),
+    help: "the ECB Data Portal's EXR data resource the rates are fetched from",
+  }),
   "email.from": option({
     env: ["PULSE_EMAIL_FROM"],
     default: "DTC Pulse <pulse@localhost>",

@@ -83,17 +83,22 @@ describe("a USD shop's Meta export billed in EUR, dropped with the rates", () =>
     { ad: "Carousel", spend: "56.78", value: "" },
   ];
   before(async () => {
-    ({ workDir, warehouse } = await dropThroughTransform("fx-drop", {
-      "meta-eur.csv": [
-        META_HEADER,
-        ...ADS.map(
-          (row) =>
-            `${RUN_DATE},${RUN_DATE},"BF","Broad","${row.ad}",${RUN_DATE},1000,${row.spend},10,${row.value ? 1 : ""},${row.value}`,
-        ),
-        "",
-      ].join("\n"),
-      "fx_rates.csv": "date,currency,rate\n2026-11-19,USD,1.0801\n2026-11-20,USD,1.0856\n",
-    }));
+    ({ workDir, warehouse } = await dropThroughTransform(
+      "fx-drop",
+      {
+        "meta-eur.csv": [
+          META_HEADER,
+          ...ADS.map(
+            (row) =>
+              `${RUN_DATE},${RUN_DATE},"BF","Broad","${row.ad}",${RUN_DATE},1000,${row.spend},10,${row.value ? 1 : ""},${row.value}`,
+          ),
+          "",
+        ].join("\n"),
+        "fx_rates.csv": "date,currency,rate\n2026-11-19,USD,1.0801\n2026-11-20,USD,1.0856\n",
+      },
+      // Offline: the rates are the file's only, never the ECB's (test/ingest/ecb-rates.test.ts fetches them).
+      { PULSE_EXCHANGE_RATES_SOURCE: "files" },
+    ));
   });
   after(async () => {
     await warehouse.close();

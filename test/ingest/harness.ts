@@ -113,14 +113,18 @@ export async function createHarness(): Promise<Harness> {
 
 /**
  * Export files dropped into a new work dir's inbox and run through ingest and the transform for RUN_DATE, in the
- * shop's time zone TIMEZONE: the warehouse, still open, and the work dir (the caller closes and removes both).
+ * shop's time zone TIMEZONE (and the settings of `env`): the warehouse, still open, and the work dir (the caller closes and removes both).
  */
 export async function dropThroughTransform(
   runId: string,
   files: Record<string, string | Uint8Array>,
+  env: Record<string, string> = {},
 ): Promise<{ workDir: string; warehouse: DuckDbWarehouse }> {
   const workDir = await mkdtemp(join(tmpdir(), `pulse-${runId}-`));
-  const config = loadConfig({ env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE }, cwd: workDir });
+  const config = loadConfig({
+    env: { PULSE_WORK_DIR: workDir, PULSE_TIMEZONE: TIMEZONE, ...env },
+    cwd: workDir,
+  });
   const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
   const bucket = new FolderBucket(config.local.bucketDir);
   for (const [name, body] of Object.entries(files)) await bucket.write(`${INBOX_PREFIX}${name}`, body);

@@ -5,7 +5,7 @@
 // nothing, so a wait that would end after the deadline is not begun and the request fails at once, saying so. What
 // the response means (an expired token, a GraphQL throttle, a TikTok error code) is for each platform's client to
 // say.
-import type { SourceName } from "../../shared/raw-schemas.ts";
+import type { RawSource, SourceName } from "../../shared/raw-schemas.ts";
 
 export interface ApiIo {
   fetch: typeof fetch;
@@ -58,7 +58,7 @@ export class PlatformAuthError extends Error {
 export class PlatformApiError extends Error {
   override name = "PlatformApiError";
   constructor(
-    readonly source: SourceName,
+    readonly source: RawSource,
     message: string,
     readonly status?: number,
   ) {
@@ -110,7 +110,7 @@ export function stopWaitingAt(deadline: Date, step = "ingest"): string {
  * words). Sleeping into the function's timeout would end the run with nothing landed and nothing said.
  */
 export async function sleepBeforeDeadline(
-  source: SourceName,
+  source: RawSource,
   io: ApiIo,
   policy: RetryPolicy,
   ms: number,
@@ -182,7 +182,7 @@ export interface SentRequest {
  * (requestLimit), its answer's body included unless `options.streamedBody` (a file read as long as it takes).
  */
 export async function sendWithRetry(
-  source: SourceName,
+  source: RawSource,
   io: ApiIo,
   policy: RetryPolicy,
   url: string,

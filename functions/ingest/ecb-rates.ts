@@ -1,0 +1,198 @@
+// The exchange rates a run needs, fetched from the ECB Data Portal: ad accounts that bill in another currency than
+// the shop's are converted at the euro reference rates (sql/staging/stg_fx_rates.sql), and in the cloud nobody
+// drops an fx_rates.csv every morning. The Data Portal's data resource answers the EXR dataflow's daily series
+// of several currencies at once, as SDMX-CSV (format=csvdata), without a key:
+//   GET https://data-api.ecb.europa.eu/service/data/EXR/D.USD+GBP.EUR.SP00.A?startPeriod=…&endPeriod=…&format=csvdata
+// (https://data.ecb.europa.eu/help/api/data, https://data.ecb.europa.eu/help/data-examples), and 404 "No results
+// found" when no rate falls in the period (https://data.ecb.europa.eu/help/api/status-codes): a weekend, a holiday.
+// The answer is the CSV the Data Portal downloads, so it is read and mapped as a dropped one is (FX_RATES).
+import { randomUUID } from "node:crypto";
+import { addDays, localDate } from "../lib/calendar.ts";
+import { retryPolicy } from "../lib/platform-apis/credentials.ts";
+import { type ApiIo, sendWithRetry } from "../lib/platform-apis/http.ts";
+import { runWindow, windowParams } from "../lib/run-window.ts";
+import { readQuery } from "../lib/sql/queries.ts";
+import type { Finding } from "../shared/findings.ts";
+import type { Row } from "../shared/ports.ts";
+import type { StepContext } from "../shared/step.ts";
+import { connectorDeadline } from "./connectors/run.ts";
+import { airbyteColumns, fullRow, landRows } from "./connectors/landing.ts";
+import { Columns, type MapContext } from "./format-spec.ts";
+import { FX_RATES } from "./fx-rates.ts";
+import { openRecords } from "./records.ts";
+
+/** stg_fx_rates lets a day without a rate take one up to this many days older: the run fetches them too. */
+export const RATE_FALLBACK_DAYS = 7;
+
+/** In the rows' _airbyte_meta.kind, beside source "api": rates the run fetched, not a dropped file's. */
+export const ECB_RATES_KIND = "ecb_exr";
+
+/**
+ * The currencies whose rates per euro convert the accounts' spend: each account currency other than the shop's,
+ * and the shop's own when it is not the euro (an amount crosses through the euro). None when every account bills
+ * in the shop's currency; the euro is never asked for (its rate is 1).
+ */
+export function currenciesToFetch(accountCurrencies: readonly string[], shopCurrency: string): string[] {
+  const foreign = accountCurrencies.filter((currency) => currency !== shopCurrency);
+  if (foreign.length === 0) return [];
+  return [...new Set([...foreign, shopCurrency])]
+    .filter((currency) => currency !== "EUR" && /^[A-Z]{3}$/.test(currency))
+    .sort();
+}
+
+/** The Data Portal's request for the daily reference rates of `currencies` (per euro) over a period. */
+export function ecbRatesUrl(
+  baseUrl: string,
+  currencies: readonly string[],
+  period: { start: string; end: string },
+): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  return `${base}/D.${currencies.join("+")}.EUR.SP00.A?startPeriod=${period.start}&endPeriod=${period.end}&format=csvdata`;
+}
+
+export interface MappedRates {
+  rows: Row[];
+  rejected: { line: number; reason: string }[];
+}
+
+/** The answer's CSV mapped by FX_RATES, as a dropped file's would be; a header it does not know throws. */
+export async function mapRatesCsv(body: Uint8Array, context: MapContext): Promise<MappedRates> {
+  const opened = await openRecords(
+    (async function* () {
+      yield body;
+    })(),
+  );
+  const result: MappedRates = { rows: [], rejected: [] };
+  let header: Columns | undefined;
+  let mapper: ReturnType<typeof FX_RATES.createMapper> | undefined;
+  for await (const record of opened.records) {
+    if (!header || !mapper) {
+      header = new Columns(record.cells);
+      const missing = FX_RATES.required(header);
+      if (!FX_RATES.matches(header) || missing.length > 0)
+        throw new Error(
+          `the answer is not the ECB's rates CSV (header ${record.cells.slice(0, 8).join(",")}${missing.length ? `; missing ${missing.join(", ")}` : ""})`,
+        );
+      mapper = FX_RATES.createMapper(header, context);
+      continue;
+    }
+    if (record.cells.every((cell) => cell.trim() === "")) continue;
+    for (const output of mapper.push(record)) {
+      if (output.type === "load") result.rows.push(output.row);
+      else result.rejected.push({ line: record.line, reason: output.reason });
+    }
+  }
+  if (!header) throw new Error("the answer has no header");
+  return result;
+}
+
+export interface RatesFetch {
+  findings: Finding[];
+  metrics: Record<string, number>;
+  /** One clause for the step's summary, empty when nothing was asked. */
+  summary: string;
+}
+
+function fetchFailed(currencies: readonly string[], url: string, problem: string): Finding {
+  const named = currencies.join(", ");
+  return {
+    step: "ingest",
+    check: "exchange_rates_fetch_failed",
+    severity: "warning",
+    blocking: false,
+    subject: named,
+    table: "fx_rates",
+    observed: null,
+    expected: "the ECB Data Portal's euro reference rates",
+    message: `The euro reference rates of ${named} could not be fetched from ${url}: ${problem}. Ad spend in those currencies on days without a rate is left out of the figures (exchange_rate_missing); the next run asks again, or drop an fx_rates.csv (date,currency,rate per euro) in the inbox.`,
+  };
+}
+
+/**
+ * Fetches and lands in raw.fx_rates the rates the run's transform needs: those of the currencies the ad accounts'
+ * raw rows of the run window are in (currenciesToFetch), over the window and the RATE_FALLBACK_DAYS before it. No
+ * such currency (a single-currency shop), or exchangeRates.source "files": no request. A failed fetch is a warning
+ * finding, and the rest of ingest goes on.
+ */
+export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promise<RatesFetch> {
+  const none: RatesFetch = { findings: [], metrics: {}, summary: "" };
+  const { config } = context;
+  if (config.exchangeRates.source !== "ecb") return none;
+  const { warehouse, clock } = context.ports;
+  const window = runWindow(context.message.runDate, config.lookbackDays);
+  const accounts = await warehouse.query<{ currency: string }>(
+    readQuery("ingest/ad_account_currencies"),
+    windowParams(context, window),
+    { label: "ad account currencies" },
+  );
+  const currencies = currenciesToFetch(
+    accounts.map((account) => account.currency),
+    config.shop.currency,
+  );
+  if (currencies.length === 0) return none;
+  const period = { start: addDays(window.start, -RATE_FALLBACK_DAYS), end: window.end };
+  const url = ecbRatesUrl(config.exchangeRates.baseUrl, currencies, period);
+  const log = context.log.child({ exchangeRates: currencies.join("+") });
+  try {
+    const { response } = await sendWithRetry(
+      "exchange_rates",
+      io,
+      retryPolicy(config.connectors, connectorDeadline(context, io)),
+      url,
+      { method: "GET", headers: { accept: "text/csv" } },
+      `GET ECB rates ${currencies.join("+")} ${period.start}..${period.end}`,
+    );
+    // 404: no rate in the period (the status codes page above); nothing to land, nothing wrong.
+    if (response.status !== 404 && !response.ok) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status}`);
+    }
+    const body = response.status === 404 ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
+    const extractedAt = clock.now().toISOString();
+    const mapped =
+      body.length === 0
+        ? { rows: [], rejected: [] }
+        : await mapRatesCsv(body, {
+            sha256: "",
+            ingestedAt: extractedAt,
+            latestEventDate: addDays(localDate(clock.now(), config.shop.timezone), 1),
+            shopTimezone: config.shop.timezone,
+            shopCurrency: config.shop.currency,
+            preamble: [],
+            decimal: ".",
+          });
+    const pull = { extractedAt, runId: context.message.runId, pullId: randomUUID() };
+    const rows = mapped.rows.map((row) =>
+      fullRow("fx_rates", {
+        ...row,
+        ...airbyteColumns(pull, `ecb:${pull.pullId}:${String(row.date)}:${String(row.currency)}`, {
+          kind: ECB_RATES_KIND,
+        }),
+      }),
+    );
+    await landRows(warehouse, "fx_rates", rows);
+    log.info("exchange rates fetched", { url, rows: rows.length, rejected: mapped.rejected.length });
+    const findings = mapped.rejected.length
+      ? [
+          fetchFailed(
+            currencies,
+            url,
+            `${mapped.rejected.length} of its rows are no rate per euro (line ${mapped.rejected[0]?.line}: ${mapped.rejected[0]?.reason}), the other ${rows.length} landed`,
+          ),
+        ]
+      : [];
+    return {
+      findings,
+      metrics: { "exchangeRates.rowsLanded": rows.length },
+      summary: `exchange rates: ${rows.length} rows for ${currencies.join(", ")}`,
+    };
+  } catch (error) {
+    const problem = (error as Error).message;
+    log.warn("exchange rates not fetched", { url, error: problem });
+    return {
+      findings: [fetchFailed(currencies, url, problem)],
+      metrics: { "exchangeRates.failed": 1 },
+      summary: `exchange rates: ${currencies.join(", ")} failed`,
+    };
+  }
+}

@@ -1,0 +1,311 @@
+// The ingest step fetches the euro reference rates that ad accounts billing in another currency than the shop's
+// need, from a local server answering as the ECB Data Portal does (SDMX-CSV for format=csvdata; 404 when no rate
+// falls in the period: https://data.ecb.europa.eu/help/api/status-codes). A EUR shop with a USD Meta account asks for
+// the dollar over the run window and the week before it, lands the rates as a dropped ECB CSV lands, and its
+// marts count the Meta spend converted at them, computed here from the raw amounts and the answer's rates.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { runIngest } from "../../functions/ingest/step.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
+import { Ledger } from "../../functions/shared/ledger.ts";
+import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import type { StepContext, StepResult } from "../../functions/shared/step.ts";
+import { roundDiv } from "../support/micros.ts";
+import { metaAdDay, tiktokAdDay } from "../support/raw-ad-rows.ts";
+import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../support/scripted-server.ts";
+import {
+  buildModels,
+  insertRaw,
+  openFixtureWarehouse,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
+} from "../support/sql-fixtures.ts";
+
+/** A Saturday: no reference rate of its own, Friday's stands for it. */
+const RUN_DATE = "2026-11-21";
+const TIMEZONE = "Europe/Paris";
+/** The run window (7 days of lookback) from the 14th, and the 7 days before it whose rates a weekend may take. */
+const PERIOD = "startPeriod=2026-11-07&endPeriod=2026-11-21&format=csvdata";
+
+/** The Data Portal's csvdata columns (a subset of its attributes, TITLE quoted as it writes it). */
+const ECB_HEADER =
+  "KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD,OBS_VALUE,OBS_STATUS,TITLE";
+const ecbLine = (currency: string, day: string, rate: string) =>
+  `EXR.D.${currency}.EUR.SP00.A,D,${currency},EUR,SP00,A,${day},${rate},A,"${currency}/Euro, reference rate"`;
+const ecbCsv = (...lines: string[]) => [ECB_HEADER, ...lines, ""].join("\n");
+const csvAnswer = (body: string): ScriptedAnswer => ({
+  status: 200,
+  headers: { "content-type": "text/csv" },
+  body,
+});
+
+/** USD micros Meta spent: Friday the 20th and Saturday the 21st. */
+const META_SPEND: Record<string, bigint> = { "2026-11-20": 123_450_000n, "2026-11-21": 99_990_000n };
+/** Dollars per euro, in ten-thousandths, as the answer gives them. */
+const USD_PER_EUR: Record<string, bigint> = { "2026-11-19": 10_801n, "2026-11-20": 10_856n };
+
+interface Shop {
+  warehouse: DuckDbWarehouse;
+  result: StepResult;
+  paths: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A shop selling in `shopCurrency` whose raw tables hold a Meta account's days in `metaCurrency` and a TikTok
+ * advertiser's in the shop's currency, ingested for RUN_DATE with the ECB's URL pointed at a server answering `script`.
+ */
+async function ingestShop(options: {
+  shopCurrency: string;
+  metaCurrency: string;
+  script: readonly ScriptedAnswer[];
+  exchangeRates?: Record<string, string>;
+}): Promise<Shop> {
+  const server = await startScriptedServer(options.script);
+  const dir = await mkdtemp(join(tmpdir(), "pulse-ecb-"));
+  const warehouse = await openFixtureWarehouse();
+  const close = async () => {
+    await server.close();
+    await warehouse.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await insertRaw(
+      warehouse,
+      "facebook_ads_insights",
+      Object.entries(META_SPEND).map(([day, spend]) =>
+        metaAdDay({
+          day,
+          spend,
+          value: 0n,
+          currency: options.metaCurrency,
+          campaign: "US",
+          account: "act_1",
+          ad: "a1",
+        }),
+      ),
+    );
+    await insertRaw(warehouse, "tiktok_ads_reports_daily", [
+      tiktokAdDay({
+        day: "2026-11-20",
+        spend: 5_000_000n,
+        value: 0n,
+        currency: options.shopCurrency,
+        campaign: "Spark",
+        advertiser: 61,
+        ad: 601,
+      }),
+    ]);
+    const bucket = new FolderBucket(join(dir, "bucket"));
+    const config = loadConfig({
+      env: {
+        PULSE_SETTINGS: JSON.stringify({
+          version: 1,
+          shop: { currency: options.shopCurrency, timezone: TIMEZONE },
+          exchangeRates: { baseUrl: `${server.url}/service/data/EXR`, ...options.exchangeRates },
+          connectors: { retry: { maxAttempts: 2, maxDelaySeconds: 1 } },
+        }),
+      },
+      cwd: dir,
+    });
+    const context = {
+      step: "ingest",
+      message: parseRunMessage({ runDate: RUN_DATE, runId: "ecb", trigger: "manual" }),
+      config,
+      ports: {
+        warehouse,
+        bucket,
+        secrets: { get: async () => undefined },
+        clock: { now: () => new Date("2026-11-22T06:00:00Z") },
+      },
+      ledger: new Ledger(bucket),
+      log: silentLogger(),
+    } as unknown as StepContext;
+    const result = await runIngest(context, recordingIo().io);
+    return { warehouse, result, paths: server.requests.map((request) => request.path), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Runs `check` on a shop ingested as `ingestShop` does, then closes it. */
+async function withShop(
+  options: Parameters<typeof ingestShop>[0],
+  check: (shop: Shop) => Promise<void> | void,
+): Promise<void> {
+  const shop = await ingestShop(options);
+  try {
+    await check(shop);
+  } finally {
+    await shop.close();
+  }
+}
+
+async function landedRates(warehouse: DuckDbWarehouse) {
+  const rows = await warehouse.query(
+    `SELECT CAST(date AS STRING) AS day, currency, CAST(rate AS STRING) AS rate,
+            JSON_VALUE(_airbyte_meta, '$.source') AS source, JSON_VALUE(_airbyte_meta, '$.kind') AS kind
+     FROM raw.fx_rates ORDER BY day, currency`,
+    {},
+    { label: "landed rates" },
+  );
+  return rows.map((row) => [row.day, row.currency, Number(row.rate), row.source, row.kind]);
+}
+
+describe(
+  "a EUR shop with a USD Meta account: the run fetches the dollar's euro reference rates",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    let shop: Shop;
+    before(async () => {
+      shop = await ingestShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        script: [
+          csvAnswer(ecbCsv(ecbLine("USD", "2026-11-19", "1.0801"), ecbLine("USD", "2026-11-20", "1.0856"))),
+        ],
+      });
+      await buildModels(shop.warehouse, RUN_DATE, {
+        fullRefresh: true,
+        env: { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: TIMEZONE },
+      });
+    });
+    after(async () => {
+      await shop.close();
+    });
+
+    it("asks once for D.USD.EUR.SP00.A over the run window and the week before it", () => {
+      assert.deepEqual(shop.paths, [`/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`]);
+      assert.deepEqual(shop.result.findings, []);
+      assert.equal(shop.result.metrics?.["exchangeRates.rowsLanded"], 2);
+    });
+
+    it("lands each day's rate in raw.fx_rates as a dropped ECB CSV lands, marked as fetched", async () => {
+      assert.deepEqual(await landedRates(shop.warehouse), [
+        ["2026-11-19", "USD", 1.0801, "api", "ecb_exr"],
+        ["2026-11-20", "USD", 1.0856, "api", "ecb_exr"],
+      ]);
+    });
+
+    it("the marts count Meta's dollars at Friday's rate, Saturday's too, to the micro", async () => {
+      const rows = await shop.warehouse.query(
+        `SELECT CAST(date AS STRING) AS day, spend FROM marts.marketing_daily_channel
+         WHERE channel = 'meta' AND spend > 0 ORDER BY day`,
+        {},
+        { label: "meta spend" },
+      );
+      // euros = dollars ÷ (dollars per euro): micros × 10 000 ÷ the rate in ten-thousandths.
+      const friday = USD_PER_EUR["2026-11-20"] as bigint;
+      assert.deepEqual(
+        rows.map((row) => [row.day, Number(row.spend)]),
+        Object.entries(META_SPEND).map(([day, spend]) => [
+          day,
+          Number(roundDiv(spend * 10_000n, friday)) / 1e6,
+        ]),
+      );
+    });
+  },
+);
+
+describe("which rates a run asks for, and when it asks none", () => {
+  it("a GBP shop with a USD account asks for both, to cross through the euro", async () => {
+    await withShop(
+      {
+        shopCurrency: "GBP",
+        metaCurrency: "USD",
+        script: [
+          csvAnswer(ecbCsv(ecbLine("GBP", "2026-11-20", "0.8652"), ecbLine("USD", "2026-11-20", "1.0856"))),
+        ],
+      },
+      async (shop) => {
+        assert.deepEqual(shop.paths, [`/service/data/EXR/D.GBP+USD.EUR.SP00.A?${PERIOD}`]);
+        assert.deepEqual(await landedRates(shop.warehouse), [
+          ["2026-11-20", "GBP", 0.8652, "api", "ecb_exr"],
+          ["2026-11-20", "USD", 1.0856, "api", "ecb_exr"],
+        ]);
+      },
+    );
+  });
+
+  it("a single-currency shop asks nothing", async () => {
+    await withShop(
+      {
+        shopCurrency: "USD",
+        metaCurrency: "USD",
+        script: [csvAnswer(ecbCsv())],
+      },
+      async (shop) => {
+        assert.deepEqual(shop.paths, []);
+        assert.deepEqual(shop.result.findings, []);
+      },
+    );
+  });
+
+  it('exchangeRates.source "files" never asks', async () => {
+    await withShop(
+      {
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        script: [csvAnswer(ecbCsv(ecbLine("USD", "2026-11-20", "1.0856")))],
+        exchangeRates: { source: "files" },
+      },
+      async (shop) => {
+        assert.deepEqual(shop.paths, []);
+        assert.deepEqual(await landedRates(shop.warehouse), []);
+      },
+    );
+  });
+
+  it("a 404 (no rate in the period) lands nothing and is no problem", async () => {
+    await withShop(
+      {
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        script: [{ status: 404, headers: { "content-type": "text/plain" }, body: "No results found." }],
+      },
+      async (shop) => {
+        assert.equal(shop.paths.length, 1);
+        assert.deepEqual(shop.result.findings, []);
+        assert.deepEqual(await landedRates(shop.warehouse), []);
+      },
+    );
+  });
+});
+
+describe("a fetch that fails is a warning, and ingest goes on", () => {
+  for (const [what, answer, problem] of [
+    ["a 500 after its retries", { status: 500, body: "oops" }, /HTTP 500 after 2 attempts/],
+    [
+      "an answer that is no rates CSV",
+      {
+        status: 200,
+        headers: { "content-type": "text/html" },
+        body: "<html><body>Maintenance</body></html>",
+      },
+      /not the ECB's rates CSV/,
+    ],
+  ] as const) {
+    it(what, async () => {
+      await withShop({ shopCurrency: "EUR", metaCurrency: "USD", script: [answer] }, async (shop) => {
+        assert.deepEqual(
+          shop.result.findings?.map((finding) => [finding.check, finding.severity, finding.subject]),
+          [["exchange_rates_fetch_failed", "warning", "USD"]],
+        );
+        const message = shop.result.findings?.[0]?.message ?? "";
+        assert.match(message, problem);
+        assert.match(message, /D\.USD\.EUR\.SP00\.A/);
+        assert.match(message, /drop an fx_rates\.csv/);
+        assert.deepEqual(await landedRates(shop.warehouse), []);
+        // The step still took stock of what landed: Meta's row of the run date.
+        assert.equal(shop.result.rows?.["raw.facebook_ads_insights"], 1);
+        assert.match(shop.result.summary ?? "", /exchange rates: USD failed/);
+      });
+    });
+  }
+});
