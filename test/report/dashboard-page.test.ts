@@ -65,14 +65,14 @@ describe("the dashboard page in headless Chromium", { timeout: 240_000 }, () => 
         PULSE_SHOP_NAME: SHOP_NAME,
         PULSE_CURRENCY: "EUR",
         PULSE_LOCALE: "fr-FR",
-        // The demo's accounts bill in dollars: offline, no euro reference rates are fetched for them.
-        PULSE_EXCHANGE_RATES_SOURCE: "files",
       },
       cwd: workDir,
     });
     warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
     await generateDemoData(warehouse.rawConnection, "raw", {
       ...defaultDemoOptions(RUN_DATE),
+      // The shop's own currency, as the demo's accounts bill in: in dollars, its spend had no rate to the euro.
+      currency: "EUR",
       // 400 days: the run month reaches back a year (its YoY is shown), the months before it do not (blank).
       startDate: addDays(RUN_DATE, -399),
       ordersPerDay: 30,

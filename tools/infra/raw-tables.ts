@@ -22,7 +22,7 @@ export function rawTablesJson(tables: readonly RawTableSchema[] = RAW_TABLES): {
       source: table.source,
       description:
         table.source === "exchange_rates"
-          ? `DTC Pulse raw: ${table.name}, the euro reference exchange rates a file drop lands.`
+          ? `DTC Pulse raw: ${table.name}, the euro reference exchange rates ingest fetches from the ECB or a file drop lands.`
           : `DTC Pulse raw: ${table.source} ${table.name}, as Airbyte (destination-bigquery v2) or a file drop lands it.`,
       partitionColumn: RAW_PARTITION_COLUMN,
       schema: table.columns.map((column) => ({
