@@ -290,9 +290,15 @@ describe("a fetch that fails is a warning, and ingest goes on", () => {
       },
       /not the ECB's rates CSV/,
     ],
+    // Nothing listens on port 1 of this machine: every attempt is refused.
+    ["no answer at all", { baseUrl: "http://127.0.0.1:1/service/data/EXR" }, /no answer \(/],
   ] as const) {
     it(what, async () => {
-      await withShop({ shopCurrency: "EUR", metaCurrency: "USD", script: [answer] }, async (shop) => {
+      const options =
+        "baseUrl" in answer
+          ? { script: [], exchangeRates: { baseUrl: answer.baseUrl } }
+          : { script: [answer] };
+      await withShop({ shopCurrency: "EUR", metaCurrency: "USD", ...options }, async (shop) => {
         assert.deepEqual(
           shop.result.findings?.map((finding) => [finding.check, finding.severity, finding.subject]),
           [["exchange_rates_fetch_failed", "warning", "USD"]],
