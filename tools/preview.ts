@@ -50,15 +50,13 @@ async function newest(dir: string, pattern: RegExp): Promise<string | null> {
   return found[0]?.path ?? null;
 }
 
-export async function previewDeck(deck: string, outDir: string): Promise<string[]> {
+/** The deck as LibreOffice lays it out, converted to a PDF in `outDir`; its path. */
+export async function deckToPdf(deck: string, outDir: string): Promise<string> {
   const office = await which(["libreoffice", "soffice"]);
-  const pdftoppm = await which(["pdftoppm"]);
   if (!office)
     throw new Error(
       "LibreOffice is not installed (libreoffice/soffice not on PATH): cannot render the deck.",
     );
-  if (!pdftoppm)
-    throw new Error("pdftoppm (poppler-utils) is not installed: cannot turn the deck's PDF into PNGs.");
   // A private profile: a LibreOffice already open for someone else would otherwise swallow the conversion.
   const profile = await mkdtemp(join(tmpdir(), "pulse-lo-"));
   try {
@@ -78,7 +76,14 @@ export async function previewDeck(deck: string, outDir: string): Promise<string[
   } finally {
     await rm(profile, { recursive: true, force: true });
   }
-  const pdf = join(outDir, basename(deck).replace(/\.pptx$/i, ".pdf"));
+  return join(outDir, basename(deck).replace(/\.pptx$/i, ".pdf"));
+}
+
+export async function previewDeck(deck: string, outDir: string): Promise<string[]> {
+  const pdftoppm = await which(["pdftoppm"]);
+  if (!pdftoppm)
+    throw new Error("pdftoppm (poppler-utils) is not installed: cannot turn the deck's PDF into PNGs.");
+  const pdf = await deckToPdf(deck, outDir);
   const prefix = join(outDir, "slide");
   await run(pdftoppm, ["-png", "-r", "110", pdf, prefix], { timeout: 180_000 });
   return (await readdir(outDir))

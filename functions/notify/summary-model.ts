@@ -12,6 +12,7 @@ import { sortFindings } from "../shared/findings.ts";
 import {
   formatChange,
   formatDateRange,
+  formatFindingText,
   formatLongDate,
   formatMoney,
   formatMoneyCompact,
@@ -353,7 +354,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
         tone: finding.severity,
         source: source ? sourceDisplayName(source) : OTHER_CHECKS,
         memory: memoryText(memories.today.get(alertKey(finding)), locale),
-        message: finding.message,
+        message: formatFindingText(finding.message, locale),
       };
     }),
     infoCount: findings.length - alerts.length,

@@ -2,6 +2,7 @@
 // for the run month) and its data quality page (findings, reconciliation, and the days whose sources had not all
 // landed, from daily_kpis).
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { formatFindingText } from "../lib/reporting/display-format.ts";
 import {
   type DashboardContext,
   type DashboardPage,
@@ -133,7 +134,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
         row.severity ?? "",
         row.step ?? "",
         row.check_name ?? "",
-        row.message ?? "",
+        formatFindingText(row.message ?? "", context.locale),
       ]),
     });
     if (!findings.length) page.notes.push("No findings in this run: every check passed.");

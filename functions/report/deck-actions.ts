@@ -5,6 +5,7 @@ import { addMonths, monthStart } from "../lib/calendar.ts";
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
 import {
   formatChange,
+  formatFindingText,
   formatMoney,
   formatWeekdayDate,
   type NumberLocale,
@@ -34,6 +35,8 @@ function subjectName(finding: Finding): string {
 /** What an action may cite beyond the finding itself: the last day each source has data for. */
 export interface ActionFacts {
   lastDay: (source: string) => string | null;
+  /** A finding's message as the reader reads it (its dates in the shop's locale). */
+  findingText?: (finding: Finding) => string;
 }
 
 const NO_FACTS: ActionFacts = { lastDay: () => null };
@@ -88,9 +91,9 @@ export function findingActions(findings: readonly Finding[], facts: ActionFacts 
     // Tables the transform already rebuilt after an upgrade changed their columns: said in Data quality, asks nothing.
     if (finding.check === COLUMNS_CHANGED_CHECK) continue;
     const rule = ACTION_RULES[finding.check];
+    const message = facts.findingText?.(finding) ?? finding.message;
     const text =
-      rule?.(finding, facts) ??
-      `Review: ${finding.message.length > 140 ? `${finding.message.slice(0, 137)}…` : finding.message}`;
+      rule?.(finding, facts) ?? `Review: ${message.length > 140 ? `${message.slice(0, 137)}…` : message}`;
     const key = `${finding.check}|${finding.source ?? finding.subject}`;
     if (!actions.has(key)) actions.set(key, { key, severity: finding.severity, text });
   }
@@ -146,6 +149,7 @@ export function actionsSlide(ctx: Context): ContentSlide {
         const day = data.sources.find((status) => status.source === source)?.lastEventDate;
         return day ? formatWeekdayDate(day, ctx.locale) : null;
       },
+      findingText: (finding) => formatFindingText(finding.message, ctx.locale),
     }),
     ...cpaRiseActions(data.marts.channelMonths, data.runDate, fmt),
   ]

@@ -4,6 +4,7 @@ import type { Finding, Severity } from "../shared/findings.ts";
 import { sortFindings } from "../shared/findings.ts";
 import {
   formatDateRange,
+  formatFindingText,
   formatMoney,
   formatNumber,
   formatWeekdayDate,
@@ -40,13 +41,13 @@ const SEVERITY_EMPHASIS: Record<Severity, Emphasis> = { critical: "bad", warning
 const STATUS_LABELS: Record<FreshnessStatus, string> = { ok: "OK", warn: "WARN", critical: "CRITICAL" };
 const STATUS_EMPHASIS: Record<FreshnessStatus, Emphasis> = { ok: "good", warn: "warning", critical: "bad" };
 
-function findingsTable(id: string, findings: readonly Finding[], note?: string): TableSpec {
+function findingsTable(id: string, findings: readonly Finding[], locale: string, note?: string): TableSpec {
   return {
     id,
     columns: [left("Severity", 1.1), left("Finding", 8)],
     rows: findings.map((finding) => [
       cell(SEVERITY_LABELS[finding.severity], SEVERITY_EMPHASIS[finding.severity], true),
-      cell(finding.message),
+      cell(formatFindingText(finding.message, locale)),
     ]),
     emptyText: "No findings in this run.",
     ...(note ? { note } : {}),
@@ -99,6 +100,7 @@ export function qualitySlides(ctx: Context): ContentSlide[] {
           table: findingsTable(
             "findings",
             first,
+            ctx.locale,
             rest.length ? `${rest.length} more findings on the next slides.` : undefined,
           ),
         }),
@@ -111,7 +113,7 @@ export function qualitySlides(ctx: Context): ContentSlide[] {
       kind: "findings",
       section: "Data quality",
       title: "Data quality — findings (continued)",
-      blocks: [full({ type: "table", table: findingsTable(`findings-${slides.length}`, page) })],
+      blocks: [full({ type: "table", table: findingsTable(`findings-${slides.length}`, page, ctx.locale) })],
     });
   }
   return slides;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import { reconciliationPath } from "../../functions/lib/bucket-layout.ts";
+import { formatFindingText } from "../../functions/lib/reporting/display-format.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { reconciliationLine } from "../../functions/notify/reconciliation-line.ts";
 import { readScoreboard } from "../../functions/notify/summary-inputs.ts";
@@ -39,10 +40,12 @@ describe("summary email on a bad day", () => {
       "",
       "COMPARED",
     ]);
-    // Every alert is still there in full, with its source and memory.
+    // Every alert is still there in full, with its source and memory, its dates written as the shop's locale does.
     const alerts = BAD_DAY_FINDINGS.filter((finding) => finding.severity !== "info");
     assert.equal(alerts.length, 7);
-    for (const alert of alerts) assert.ok(text.includes(`: ${alert.message}`), alert.check);
+    for (const alert of alerts)
+      assert.ok(text.includes(`: ${formatFindingText(alert.message, "en-US")}`), alert.check);
+    assert.ok(text.includes("Days off: Fri 13 Nov 2026 (1,100 vs 1,960)."));
     assert.ok(text.includes("- [WARNING] Shopify · new today: Shopify landed 120 rows"));
   });
 

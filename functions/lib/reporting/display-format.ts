@@ -337,3 +337,25 @@ export function formatMonthUpTo(month: string, lastDay: string, locale: string):
 export function formatDayOfMonth(date: string, locale: string): string {
   return dateFormat(locale, { timeZone: "UTC", day: "numeric" }).format(civilDate(date));
 }
+
+// The checks write their findings' dates as ISO dates ("last day 2026-11-16", "for 2026-11-06..2026-11-19"): a
+// finding is kept (ops.findings, anomalies.json, the ledger) and compared from run to run, so what is stored stays
+// the same in every locale. Shown to a reader, each date is written as the rest of the output writes it. An English
+// weekday the check put before a date ("on Saturday 2026-11-21") gives way to the locale's; a date inside a path or
+// a file name ("quarantine/dt=2026-11-21/…", "summary-2026-11-21.eml") is left as it is.
+const ENGLISH_WEEKDAY = "(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const ISO_DATE = "\\d{4}-\\d{2}-\\d{2}";
+const FINDING_DATES = new RegExp(
+  `(?:\\b${ENGLISH_WEEKDAY} )?(?<![\\w=/.-])(${ISO_DATE})(?:(?:\\.\\.| to )(${ISO_DATE}))?(?![\\w/-]|\\.\\w)`,
+  "g",
+);
+
+/**
+ * A finding's text with its ISO dates in the reader's locale: `2026-11-21` → `Sat 21 Nov 2026` (fr-FR
+ * `sam. 21 nov. 2026`, ja-JP `2026年11月21日(土)`), and a range `2026-11-06..2026-11-19` or `… to …` → `6–19 Nov 2026`.
+ */
+export function formatFindingText(text: string, locale: string): string {
+  return text.replace(FINDING_DATES, (_match, from: string, to: string | undefined) =>
+    to === undefined ? formatLongDate(from, locale) : formatDateRange(from, to, locale),
+  );
+}

@@ -5,6 +5,7 @@ import {
   formatChange,
   formatDateRange,
   formatDayMonth,
+  formatFindingText,
   formatLongDate,
   formatMoney,
   formatMoneyCompact,
@@ -245,6 +246,31 @@ describe("format", () => {
       const locale = "ja-JP-u-ca-japanese";
       months2026.forEach((month, i) => assert.equal(formatMonthShort(month, locale), `2026年${i + 1}月`));
       assert.equal(formatLongDate("2026-11-09", locale), "2026年11月9日(月)");
+    });
+  });
+
+  describe("a finding's sentence, its stored ISO dates written for the reader", () => {
+    const stored =
+      "Spend on Saturday 2026-11-21 was low; the window 2026-11-06..2026-11-19 (2026-11-15 to 2026-11-16) differs. Last load 2026-11-30 18:04 UTC.";
+
+    it("en-US, fr-FR and ja-JP: a date with its weekday in the locale's words, a range as the locale writes one", () => {
+      assert.equal(
+        formatFindingText(stored, "en-US"),
+        "Spend on Sat 21 Nov 2026 was low; the window 6–19 Nov 2026 (15–16 Nov 2026) differs. Last load Mon 30 Nov 2026 18:04 UTC.",
+      );
+      assert.equal(
+        formatFindingText(stored, "fr-FR"),
+        "Spend on sam. 21 nov. 2026 was low; the window 6–19 nov. 2026 (15–16 nov. 2026) differs. Last load lun. 30 nov. 2026 18:04 UTC.",
+      );
+      assert.equal(
+        formatFindingText(stored, "ja-JP"),
+        "Spend on 2026年11月21日(土) was low; the window 2026年11月6日～19日 (2026年11月15日～16日) differs. Last load 2026年11月30日(月) 18:04 UTC.",
+      );
+    });
+
+    it("leaves a date that is part of a path or a file name as it is", () => {
+      const paths = "It is in quarantine/dt=2026-11-21/ab12-orders.csv and outbox/summary-2026-11-21.eml.";
+      assert.equal(formatFindingText(paths, "fr-FR"), paths);
     });
   });
 
