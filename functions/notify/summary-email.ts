@@ -8,7 +8,7 @@ import {
   EMAIL_COLORS,
   emailDocument,
   escapeHtml,
-  keepDatesWhole,
+  htmlText,
   type RenderedEmail,
   safeHref,
 } from "../lib/reporting/html.ts";
@@ -30,7 +30,7 @@ export { DEMO_MARK, EMAIL_CHANNEL_DAYS, EMAIL_TOP_PRODUCTS, type SummaryExtras }
 
 const c = EMAIL_COLORS;
 // Text into element content; an attribute takes escapeHtml alone.
-const h = (value: string | number | null | undefined) => keepDatesWhole(escapeHtml(value));
+const h = htmlText;
 const TONE_COLORS: Record<ChangeTone, string> = { good: c.good, bad: c.bad, neutral: c.muted };
 const SEVERITY_COLORS: Record<Severity, string> = { critical: c.bad, warning: c.warning, info: c.info };
 const SEVERITY_BACKGROUNDS: Record<Severity, string> = {

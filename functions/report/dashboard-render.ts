@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { trailingDaysTitle } from "../lib/reporting/data-coverage.ts";
-import { escapeHtml } from "../lib/reporting/html.ts";
+import { escapeHtml, htmlText } from "../lib/reporting/html.ts";
 import {
   formatChange,
   formatDateRange,
@@ -90,18 +90,18 @@ function changeHtml(tile: Tile, fmt: NumberLocale, days: number): string {
   if (tile.change === null) return `<div class="tile-change" data-change="">no prior period</div>`;
   const good = LOWER_IS_BETTER.has(tile.id) ? tile.change < 0 : tile.change > 0;
   const tone = tile.changeIsPartial || Math.abs(tile.change) < 0.005 ? "neutral" : good ? "up" : "down";
-  return `<div class="tile-change ${tone}" data-change="${tile.change}">${escapeHtml(formatChange(tile.change, fmt.locale))} vs prior ${days} days</div>`;
+  return `<div class="tile-change ${tone}" data-change="${tile.change}">${htmlText(formatChange(tile.change, fmt.locale))} vs prior ${days} days</div>`;
 }
 
 function tileHtml(tile: Tile, fmt: NumberLocale, days: number): string {
   const value = tile.value === null ? "" : String(tile.value);
   const exact = formatValue(tile.value, tile.format, fmt);
   return `<div class="tile${tile.caveat ? " partial" : ""}" data-tile="${escapeHtml(tile.id)}" data-value="${value}">
-<div class="tile-label">${escapeHtml(tile.label)}${tile.caveat ? " *" : ""}</div>
-<div class="tile-value" title="${escapeHtml(exact)}">${escapeHtml(tileText(tile, fmt))}</div>
+<div class="tile-label">${htmlText(tile.label)}${tile.caveat ? " *" : ""}</div>
+<div class="tile-value" title="${escapeHtml(exact)}">${htmlText(tileText(tile, fmt))}</div>
 ${changeHtml(tile, fmt, days)}
-${tile.note ? `<div class="tile-note">${escapeHtml(tile.note)}</div>` : ""}
-${tile.caveat ? `<div class="tile-caveat">${escapeHtml(tile.caveat)}</div>` : ""}</div>`;
+${tile.note ? `<div class="tile-note">${htmlText(tile.note)}</div>` : ""}
+${tile.caveat ? `<div class="tile-caveat">${htmlText(tile.caveat)}</div>` : ""}</div>`;
 }
 
 function chartHtml(chart: ChartSpec): string {
@@ -109,9 +109,9 @@ function chartHtml(chart: ChartSpec): string {
   // legend of 5 campaign names would otherwise squash the plot to a strip).
   const tall = chart.horizontal || chart.series.length > 4 ? " tall" : "";
   return `<figure class="chart${tall}" data-chart="${escapeHtml(chart.id)}">
-<figcaption>${escapeHtml(chart.title)}</figcaption>
+<figcaption>${htmlText(chart.title)}</figcaption>
 <div class="canvas-box"><canvas id="chart-${escapeHtml(chart.id)}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div>
-${chart.caveat ? `<p class="caveat">${escapeHtml(chart.caveat)}</p>` : ""}</figure>`;
+${chart.caveat ? `<p class="caveat">${htmlText(chart.caveat)}</p>` : ""}</figure>`;
 }
 
 /**
@@ -142,7 +142,7 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
           ? "nowrap"
           : "";
   const head = table.columns
-    .map((column, index) => `<th class="${cellClass(column.format, index)}">${escapeHtml(column.label)}</th>`)
+    .map((column, index) => `<th class="${cellClass(column.format, index)}">${htmlText(column.label)}</th>`)
     .join("");
   const body = table.rows.length
     ? table.rows
@@ -152,11 +152,11 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
               const format = table.columns[column]?.format ?? "text";
               // A day in the shop's locale, as the page's other dates; the day itself in <time datetime>.
               if (format === "day" && typeof cell === "string" && DAY.test(cell))
-                return `<td class="nowrap"><time datetime="${cell}">${escapeHtml(formatWeekdayDate(cell, fmt.locale))}</time></td>`;
+                return `<td class="nowrap"><time datetime="${cell}">${htmlText(formatWeekdayDate(cell, fmt.locale))}</time></td>`;
               const text = formatValue(cell, format, fmt, table.nullText, inMinorUnits[column]);
               // The number behind the text, for a test or a script to read without parsing a locale's format.
               const value = typeof cell === "number" ? ` data-value="${cell}"` : "";
-              return `<td class="${cellClass(format, column)}"${value}>${escapeHtml(text)}</td>`;
+              return `<td class="${cellClass(format, column)}"${value}>${htmlText(text)}</td>`;
             })
             .join("");
           return `<tr${marked.has(index) ? ' class="partial"' : ""}>${cells}</tr>`;
@@ -165,28 +165,28 @@ function tableHtml(table: TableSpec, fmt: NumberLocale): string {
     : `<tr><td colspan="${table.columns.length}" class="empty">None.</td></tr>`;
   const groups = table.groups
     ? `<tr class="groups">${table.groups
-        .map((group) => `<th colspan="${group.span}">${escapeHtml(group.label)}</th>`)
+        .map((group) => `<th colspan="${group.span}">${htmlText(group.label)}</th>`)
         .join("")}</tr>`
     : "";
-  return `<section class="table${table.stack ? " stack" : ""}" data-table="${escapeHtml(table.id)}"><h3>${escapeHtml(table.title)}</h3>
+  return `<section class="table${table.stack ? " stack" : ""}" data-table="${escapeHtml(table.id)}"><h3>${htmlText(table.title)}</h3>
 <p class="scroll-hint" hidden>Scroll sideways for more columns →</p>
 <div class="table-box"><div class="table-wrap" tabindex="0" role="region" aria-label="${escapeHtml(table.title)}"><table><thead>${groups}<tr>${head}</tr></thead><tbody>
 ${body}
-</tbody></table></div></div>${table.caveat ? `<p class="caveat">${escapeHtml(table.caveat)}</p>` : ""}</section>`;
+</tbody></table></div></div>${table.caveat ? `<p class="caveat">${htmlText(table.caveat)}</p>` : ""}</section>`;
 }
 
 function pageHtml(page: DashboardPage, fmt: NumberLocale, days: number): string {
   const missing = page.missing.length
     ? `<p class="missing">The extract${page.missing.length > 1 ? "s" : ""} ${page.missing
-        .map((name) => `<code>${escapeHtml(name)}</code>`)
+        .map((name) => `<code>${htmlText(name)}</code>`)
         .join(", ")} ${page.missing.length > 1 ? "are" : "is"} missing for this run: ${
         page.tiles.length || page.charts.length ? "part of this page is" : "this page has nothing to show"
       }.</p>`
     : "";
   return `<section class="page" id="${escapeHtml(page.id)}" data-page="${escapeHtml(page.id)}">
-<h2>${escapeHtml(page.title)}</h2>
+<h2>${htmlText(page.title)}</h2>
 ${missing}
-${page.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join("\n")}
+${page.notes.map((note) => `<p class="note">${htmlText(note)}</p>`).join("\n")}
 ${page.tiles.length ? `<div class="tiles">${page.tiles.map((tile) => tileHtml(tile, fmt, days)).join("\n")}</div>` : ""}
 ${page.charts.length ? `<div class="charts">${page.charts.map(chartHtml).join("\n")}</div>` : ""}
 ${page.tables.map((table) => tableHtml(table, fmt)).join("\n")}
@@ -428,11 +428,11 @@ export function renderDashboardHtml(model: DashboardModel, chartJs: string): str
 </head>
 <body>
 <header>
-<h1>${escapeHtml(model.shopName)}</h1>
-<p>Dashboard for ${escapeHtml(formatLongDate(model.runDate, model.locale))} · ${escapeHtml(trailingDaysTitle(model.shown))}: ${escapeHtml(formatDateRange(model.shown.from, model.shown.to, model.locale))} · ${escapeHtml(model.currency)}</p>
+<h1>${htmlText(model.shopName)}</h1>
+<p>Dashboard for ${htmlText(formatLongDate(model.runDate, model.locale))} · ${htmlText(trailingDaysTitle(model.shown))}: ${htmlText(formatDateRange(model.shown.from, model.shown.to, model.locale))} · ${htmlText(model.currency)}</p>
 </header>
 ${model.isDemo ? "<div class=\"demo\">DEMO DATA: the generated demo shop's numbers, not a real shop's.</div>" : ""}
-<nav>${model.pages.map((page) => `<a href="#${escapeHtml(page.id)}">${escapeHtml(page.title)}</a>`).join("")}</nav>
+<nav>${model.pages.map((page) => `<a href="#${escapeHtml(page.id)}">${htmlText(page.title)}</a>`).join("")}</nav>
 <main>
 ${model.pages.map((page) => pageHtml(page, fmt, model.window.days)).join("\n")}
 </main>

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
-import { launchBrowser, openPage } from "../support/browser.ts";
+import { JAPANESE_DATE_LINES, launchBrowser, openPage } from "../support/browser.ts";
 import { ALERT_HISTORY, buildBadDay } from "./bad-day-fixture.ts";
 
 const TOKYO_SHOP: ReportData["shop"] = {
@@ -16,26 +16,6 @@ const TOKYO_SHOP: ReportData["shop"] = {
   timezone: "Asia/Tokyo",
   country: "JP",
 };
-
-// In-page code as text: tsx names the functions it compiles (__name), which the page does not have. Every date
-// written as Japanese writes it (month and day with their marks, the year and weekday with them when there), and
-// the tops of the lines it is drawn on.
-const DATES = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.textContent || "";
-    for (const match of text.matchAll(/(?:\\d{4}年)?\\d{1,2}月\\d{1,2}日(?:\\([日月火水木金土]\\))?/g)) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const rects = Array.from(range.getClientRects()).filter((rect) => rect.width > 0);
-      if (rects.length === 0) continue; // the hidden preheader
-      found.push({ date: match[0], lines: Array.from(new Set(rects.map((rect) => Math.round(rect.top)))).length });
-    }
-  }
-  return found;
-})()`;
 
 describe("a Japanese shop's summary email on a phone", { timeout: 60_000 }, () => {
   let browser: Browser;
@@ -50,7 +30,7 @@ describe("a Japanese shop's summary email on a phone", { timeout: 60_000 }, () =
     const { page, errors } = await openPage(browser, 390);
     const data = { ...buildBadDay(), shop: TOKYO_SHOP };
     await page.setContent(buildSummaryEmail(data, { alertHistory: ALERT_HISTORY }).html);
-    const dates = (await page.evaluate(DATES)) as { date: string; lines: number }[];
+    const dates = (await page.evaluate(JAPANESE_DATE_LINES)) as { date: string; lines: number }[];
     assert.ok(dates.length >= 10, `${dates.length} dates shown`);
     const broken = dates.filter((one) => one.lines > 1).map((one) => one.date);
     assert.deepEqual(broken, [], `dates broken across lines: ${broken.join(", ")}`);

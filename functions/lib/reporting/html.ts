@@ -26,6 +26,11 @@ export function keepDatesWhole(html: string): string {
   return html.replace(CJK_DATE, (date) => `<span style="white-space:nowrap;">${date}</span>`);
 }
 
+/** Text as an element's content (not an attribute's value, nor a <title>'s): escaped, its dates kept whole. */
+export function htmlText(value: string | number | null | undefined): string {
+  return keepDatesWhole(escapeHtml(value));
+}
+
 // C0 and C1 control characters (CR and LF among them), DEL, and the Unicode line and paragraph separators.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const HEADER_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
