@@ -1,6 +1,7 @@
 // Tables, text and KPI cards on a slide, and how much height each needs: pptxgenjs does not measure text.
 import type { DeckBlock, KpiCard, TableSpec, TextLine } from "./deck-content.ts";
 import { COLORS, EMPHASIS_COLORS, FONT, type Slide, type TableRow, type TextProps } from "./deck-style.ts";
+import { joinDateCharacters } from "../lib/reporting/cjk-dates.ts";
 
 export interface Box {
   x: number;
@@ -17,10 +18,11 @@ function charsPerLine(widthInches: number, fontSize: number, bold = false): numb
   return Math.max(4, Math.floor(((widthInches - 0.12) * 72) / (fontSize * (bold ? 0.64 : 0.58))));
 }
 
-// ICU writes direction marks around every Arabic amount and percentage; they take no width. A no-break space (an
+// ICU writes direction marks around every Arabic amount and percentage; they take no width, nor do the no-break
+// joiners inside a Japanese date (joinDateCharacters). A no-break space (an
 // amount and its currency: "١٠٠٫٦٣٢ د.ك.", "KWD 100.632") is a character where no line breaks, so only the
 // other spaces part words.
-const DIRECTION_MARKS = /[\u200e\u200f\u061c]/g;
+const DIRECTION_MARKS = /[\u200e\u200f\u061c\ufeff]/g;
 const BREAKING_SPACES = /[ \t\r\n]+/;
 const visibleLength = (word: string) => word.replace(DIRECTION_MARKS, "").length;
 
@@ -153,7 +155,7 @@ function heatColors(heat: number): { fill: string; text: string } {
 
 export function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: number): void {
   if (table.rows.length === 0) {
-    slide.addText(table.emptyText ?? "", {
+    slide.addText(joinDateCharacters(table.emptyText ?? ""), {
       ...box,
       h: 0.35,
       fontFace: FONT,
@@ -164,14 +166,14 @@ export function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: 
     });
   } else {
     const header: TableRow = table.columns.map((column) => ({
-      text: column.header,
+      text: joinDateCharacters(column.header),
       options: { bold: true, color: COLORS.white, fill: { color: COLORS.headerFill }, align: column.align },
     }));
     const body: TableRow[] = table.rows.map((row, rowIndex) =>
       row.map((cell, columnIndex) => {
         const heat = cell.heat === undefined ? null : heatColors(cell.heat);
         return {
-          text: cell.text,
+          text: joinDateCharacters(cell.text),
           options: {
             align: table.columns[columnIndex]?.align ?? "left",
             color: heat ? heat.text : EMPHASIS_COLORS[cell.emphasis ?? "none"],
@@ -198,7 +200,7 @@ export function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: 
     });
   }
   if (table.note) {
-    slide.addText(table.note, {
+    slide.addText(joinDateCharacters(table.note), {
       x: box.x,
       y: box.y + box.h - noteHeight(table.note, box.w) + 0.02,
       w: box.w,
@@ -217,7 +219,7 @@ export function renderTable(slide: Slide, table: TableSpec, box: Box, fontSize: 
 export function renderText(slide: Slide, lines: TextLine[], box: Box, fontSize: number): void {
   slide.addText(
     lines.map((line) => ({
-      text: line.text,
+      text: joinDateCharacters(line.text),
       options: {
         breakLine: true,
         bold: line.bold ?? false,
@@ -258,7 +260,10 @@ export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
       objectName: `kpi-card-${card.metric}`,
     });
     const runs: TextProps[] = [
-      { text: card.label, options: { fontSize: 10, color: COLORS.muted, breakLine: true } },
+      {
+        text: joinDateCharacters(card.label),
+        options: { fontSize: 10, color: COLORS.muted, breakLine: true },
+      },
       {
         text: card.value,
         options: {
@@ -271,7 +276,7 @@ export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
     ];
     if (card.caveat) {
       runs.push({
-        text: card.caveat,
+        text: joinDateCharacters(card.caveat),
         options: { fontSize: 8, color: EMPHASIS_COLORS.warning, breakLine: true },
       });
     }
@@ -280,7 +285,7 @@ export function renderKpis(slide: Slide, cards: KpiCard[], box: Box): void {
       if (change.arrow) runs.push({ text: `${change.arrow} `, options: { fontSize: 9, color } });
       runs.push({ text: change.text, options: { fontSize: 9, bold: true, color } });
       runs.push({
-        text: ` ${change.comparedWith}`,
+        text: joinDateCharacters(` ${change.comparedWith}`),
         options: { fontSize: 9, color: COLORS.muted, breakLine: true },
       });
     }

@@ -1,6 +1,7 @@
 // Native, editable charts (bar, line, pie, combo) with the deck's palettes.
 import type { ChartSeries, ChartSpec } from "./deck-content.ts";
 import type { Box } from "./deck-blocks.ts";
+import { joinDateCharacters } from "../lib/reporting/cjk-dates.ts";
 import {
   type ChartMulti,
   type ChartOptions,
@@ -82,7 +83,7 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
     objectName: chart.id,
     altText: chart.title,
     showTitle: true,
-    title: chart.title,
+    title: joinDateCharacters(chart.title),
     titleFontFace: FONT,
     titleFontSize: 12,
     titleColor: COLORS.ink,

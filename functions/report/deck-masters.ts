@@ -1,6 +1,7 @@
 // The two slide masters (cover; content with its title bar and a footer with the shop, the period and the slide
 // number) and the cover slide.
 import type { CoverSlide, DeckContent } from "./deck-content.ts";
+import { joinDateCharacters } from "../lib/reporting/cjk-dates.ts";
 import {
   COLORS,
   CONTENT_MASTER,
@@ -135,7 +136,7 @@ export function renderCover(pptx: PptxGenJS, slide: CoverSlide): void {
   });
   page.addText(slide.title, { placeholder: "title" });
   page.addText(
-    slide.lines.map((line) => ({ text: line, options: { breakLine: true } })),
+    slide.lines.map((line) => ({ text: joinDateCharacters(line), options: { breakLine: true } })),
     {
       x: MARGIN_X + 0.2,
       y: 2.9,

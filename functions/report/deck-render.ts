@@ -8,6 +8,7 @@ import type { ContentSlide, DeckBlock, DeckContent, PlacedBlock } from "./deck-c
 import { type Box, fixedHeight, renderKpis, renderTable, renderText, tableFontSize } from "./deck-blocks.ts";
 import { renderChart } from "./deck-charts.ts";
 import { defineMasters, renderCover } from "./deck-masters.ts";
+import { joinDateCharacters } from "../lib/reporting/cjk-dates.ts";
 import {
   COLORS,
   CONTENT_BOTTOM,
@@ -106,7 +107,7 @@ function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
   const page = pptx.addSlide({ masterName: CONTENT_MASTER });
   // The size goes on the run: pptxgenjs lets the master placeholder's size win over the shape's options.
   const titleSize = titleFontSize(slide.title);
-  page.addText([{ text: slide.title, options: { fontSize: titleSize } }], {
+  page.addText([{ text: joinDateCharacters(slide.title), options: { fontSize: titleSize } }], {
     placeholder: "title",
     fontSize: titleSize,
   });
@@ -128,7 +129,7 @@ function renderContent(pptx: PptxGenJS, slide: ContentSlide): void {
   if (slide.notes) page.addNotes(slide.notes);
   let top = CONTENT_TOP;
   if (slide.subtitle) {
-    page.addText(slide.subtitle, {
+    page.addText(joinDateCharacters(slide.subtitle), {
       x: MARGIN_X,
       y: top - 0.05,
       w: CONTENT_W,

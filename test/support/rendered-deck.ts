@@ -83,3 +83,30 @@ export async function renderDeckPages(pptx: Buffer): Promise<RenderedPage[]> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+// A Japanese date as pdftotext gives it back: a space between two glyphs drawn apart (the font changes at each
+// mark) and the zero-width joiners the deck puts between its characters are not the reader's.
+const JAPANESE_DATE = /(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:\([日月火水木金土]\))?/g;
+const DATE_GLYPHS = "[\\d年月日()日月火水木金土～]";
+const GAPS = new RegExp(`(?<=${DATE_GLYPHS})\\s+(?=${DATE_GLYPHS})`, "g");
+
+export interface DrawnDate {
+  date: string;
+  /** LibreOffice began it on one line and ended it on the next. */
+  broken: boolean;
+}
+
+/** Every Japanese date drawn on a page, and whether a line broke inside it. */
+export function japaneseDates(page: RenderedPage): DrawnDate[] {
+  const lines = page.text.split("\n").map((line) => line.replace(/\ufeff|\u2060/g, "").replace(GAPS, ""));
+  const starts: number[] = [];
+  let joined = "";
+  for (const line of lines) {
+    starts.push(joined.length);
+    joined += line;
+  }
+  return [...joined.matchAll(JAPANESE_DATE)].map((match) => ({
+    date: match[0],
+    broken: starts.some((start) => start > match.index && start < match.index + match[0].length),
+  }));
+}

@@ -2,6 +2,7 @@
 // that other people control (a Shopify product title is free text), so none of it reaches HTML or a mail
 // header unescaped.
 import { pathToFileURL } from "node:url";
+import { CJK_DATE } from "./cjk-dates.ts";
 
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -15,11 +16,6 @@ const HTML_ESCAPES: Record<string, string> = {
 export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? "").replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
-
-// Japanese and Chinese break a line between any two characters, inside a date too: a phone showed a ja-JP shop's
-// "no data since 11月" over "30日(月)". A date, with its year and the weekday after it ("2026年11月30日(月)",
-// "12月1日周二"), is kept on one line; a line still breaks between two dates of a range.
-const CJK_DATE = /(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:\([^()<>&]{1,2}\)|[周週][一二三四五六日])?/gu;
 
 /** Escaped HTML with each Japanese or Chinese date in a span that keeps it on one line. */
 export function keepDatesWhole(html: string): string {
