@@ -56,6 +56,23 @@ export function compactMoneyFormat(numberFormat: string, decimalsOfThousands = 0
   return numberFormat;
 }
 
+// A category's label gets its category's width, and LibreOffice wraps a wider one inside it (as "Nov / 2025" at its
+// space). Japanese and Chinese may wrap between any two characters, and a chart's labels are wrapped by its own
+// rules, whatever joiner the text carries: 13 monthly points of a ja-JP deck read "2025" / "年" / "11" / "月". Such
+// labels, when wider than their category, are drawn on a slant, whole. Widths estimated as the tables' are: a
+// Han character or kana an em, another character about half of one; the value axis takes about half an inch.
+const CJK_CHARACTER = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/u;
+function wrapsInsideDate(labels: readonly string[], fontSize: number, chartWidth: number): boolean {
+  if (!labels.some((label) => CJK_CHARACTER.test(label))) return false;
+  const em = fontSize / 72;
+  const widest = Math.max(
+    ...labels.map((label) =>
+      [...label].reduce((sum, char) => sum + (CJK_CHARACTER.test(char) ? em : em * 0.55), 0),
+    ),
+  );
+  return widest > (chartWidth - 0.5) / labels.length;
+}
+
 export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box: Box): void {
   if (chart.labels.length === 0 || chart.series.length === 0) {
     slide.addText(chart.emptyText, {
@@ -78,6 +95,7 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
   // the values lie close together) shows a 15 % dip as a bar a third as tall. Negative bars keep the automatic axis.
   const barsFromZero =
     bars.length > 0 && bars.every((one) => one.values.every((value) => value === null || value >= 0));
+  const labelSize = chart.labels.length > 14 ? 7 : 9;
   const options: ChartOptions = {
     ...box,
     objectName: chart.id,
@@ -92,7 +110,8 @@ export function renderChart(pptx: PptxGenJS, slide: Slide, chart: ChartSpec, box
     legendFontFace: FONT,
     legendFontSize: 9,
     catAxisLabelFontFace: FONT,
-    catAxisLabelFontSize: chart.labels.length > 14 ? 7 : 9,
+    catAxisLabelFontSize: labelSize,
+    ...(wrapsInsideDate(chart.labels, labelSize, box.w) ? { catAxisLabelRotate: -45 } : {}),
     valAxisLabelFontFace: FONT,
     valAxisLabelFontSize: 8,
     valAxisLabelFormatCode: compactMoneyFormat(chart.numberFormat),

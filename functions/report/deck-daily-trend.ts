@@ -6,7 +6,7 @@ import { missingSourcesCaveat } from "../lib/reporting/completeness.ts";
 import { trailingDays, trailingDaysTitle } from "../lib/reporting/data-coverage.ts";
 import {
   formatDateRange,
-  formatDayMonth,
+  formatAxisDayMonth,
   formatDayOfMonth,
   formatMoney,
   formatNumber,
@@ -44,7 +44,7 @@ export function dailyTrendSlide(ctx: Context): ContentSlide {
     // The month once (first bar, and each 1st), then day numbers: 28 "2 Nov" labels run into each other.
     labels: rows.map((row, index) =>
       index === 0 || row.date.endsWith("-01")
-        ? formatDayMonth(row.date, locale)
+        ? formatAxisDayMonth(row.date, locale)
         : formatDayOfMonth(row.date, locale),
     ),
     series: [

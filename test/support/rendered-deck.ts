@@ -110,3 +110,21 @@ export function japaneseDates(page: RenderedPage): DrawnDate[] {
     broken: starts.some((start) => start > match.index && start < match.index + match[0].length),
   }));
 }
+
+/**
+ * The texts LibreOffice drew on a page, each a run of words on one line with no more than `gap` points between two
+ * of them: pdftotext gives a Japanese label's digits and marks as separate words (the font changes at each mark),
+ * while two labels of a chart's axis stand further apart.
+ */
+export function drawnRuns(page: RenderedPage, gap = 2): string[] {
+  return page.lines.flatMap((line) => {
+    const words = [...line.words].sort((a, b) => a.xMin - b.xMin);
+    const runs: DrawnWord[][] = [];
+    for (const word of words) {
+      const last = runs.at(-1);
+      if (last && word.xMin - last.at(-1)!.xMax <= gap) last.push(word);
+      else runs.push([word]);
+    }
+    return runs.map((run) => run.map((word) => word.text.replace(/\ufeff|\u2060/g, "")).join(""));
+  });
+}

@@ -243,6 +243,17 @@ export function formatDayMonth(date: string, locale: string): string {
   return asRightToLeft(`${day} ${month}`);
 }
 
+// Languages that may break a line between any two characters write a day and month with their marks ("10月25日"),
+// too wide for one of a 28-day chart's categories: LibreOffice wrapped it as "10月" over "25日". Their numeric
+// form ("10/25"), as their calendars and forms write it, fits.
+const AXIS_NUMERIC_DAY_LANGUAGES = new Set(["ja", "zh"]);
+
+/** `21 Nov`, or `11/21` in Japanese and Chinese: the day that names its month on a daily chart's axis. */
+export function formatAxisDayMonth(date: string, locale: string): string {
+  if (!AXIS_NUMERIC_DAY_LANGUAGES.has(new Intl.Locale(locale).language)) return formatDayMonth(date, locale);
+  return dateFormat(locale, { timeZone: "UTC", month: "numeric", day: "numeric" }).format(civilDate(date));
+}
+
 /** `Sat`. */
 export function formatWeekday(date: string, locale: string): string {
   return dateParts(date, locale, false).weekday;

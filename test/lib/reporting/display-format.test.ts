@@ -4,6 +4,7 @@ import {
   currencySymbol,
   formatChange,
   formatDateRange,
+  formatAxisDayMonth,
   formatDayMonth,
   formatFindingText,
   formatLongDate,
@@ -272,6 +273,13 @@ describe("format", () => {
       const paths = "It is in quarantine/dt=2026-11-21/ab12-orders.csv and outbox/summary-2026-11-21.eml.";
       assert.equal(formatFindingText(paths, "fr-FR"), paths);
     });
+  });
+
+  it("names a daily axis's month in Japanese and Chinese as month/day, elsewhere as the day and month", () => {
+    assert.equal(formatAxisDayMonth("2026-10-25", "ja-JP"), "10/25");
+    assert.equal(formatAxisDayMonth("2026-11-01", "zh-CN"), "11/1");
+    assert.equal(formatAxisDayMonth("2026-11-01", "en-US"), "1 Nov");
+    assert.equal(formatAxisDayMonth("2026-11-01", "ko-KR"), formatDayMonth("2026-11-01", "ko-KR"));
   });
 
   it("knows where the currency symbol goes, for chart number formats", () => {
