@@ -4,18 +4,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
 import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
 import { JAPANESE_DATE_LINES, launchBrowser, openPage } from "../support/browser.ts";
 import { ALERT_HISTORY, buildBadDay } from "./bad-day-fixture.ts";
-
-const TOKYO_SHOP: ReportData["shop"] = {
-  name: "Kissa Tokyo",
-  currency: "JPY",
-  locale: "ja-JP",
-  timezone: "Asia/Tokyo",
-  country: "JP",
-};
+import { TOKYO_SHOP } from "../report/report-data-fixture.ts";
 
 describe("a Japanese shop's summary email on a phone", { timeout: 60_000 }, () => {
   let browser: Browser;

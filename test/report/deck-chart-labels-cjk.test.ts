@@ -8,15 +8,7 @@ import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
 import { type DrawnWord, drawnRuns, type RenderedPage, renderDeckPages } from "../support/rendered-deck.ts";
-import { buildReportData } from "./report-data-fixture.ts";
-
-const TOKYO_SHOP: ReportData["shop"] = {
-  name: "Kissa Tokyo",
-  currency: "JPY",
-  locale: "ja-JP",
-  timezone: "Asia/Tokyo",
-  country: "JP",
-};
+import { buildReportData, TOKYO_SHOP } from "./report-data-fixture.ts";
 
 // A label wrapped inside its category is drawn as a column of short lines, centred: "2025" over "年" over "11" over
 // "月". Its year's mark then stands above its month's (or its month's above its day's), at the same place across.

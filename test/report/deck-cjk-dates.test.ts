@@ -11,14 +11,7 @@ import { renderDeck } from "../../functions/report/deck-render.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 import { buildBadDay } from "../notify/bad-day-fixture.ts";
 import { japaneseDates, type RenderedPage, renderDeckPages } from "../support/rendered-deck.ts";
-
-const TOKYO_SHOP: ReportData["shop"] = {
-  name: "Kissa Tokyo",
-  currency: "JPY",
-  locale: "ja-JP",
-  timezone: "Asia/Tokyo",
-  country: "JP",
-};
+import { TOKYO_SHOP } from "./report-data-fixture.ts";
 
 // A check the actions slide has no sentence of its own for: it asks to review the finding's message.
 const ACCOUNTS: Finding[] = Array.from({ length: 10 }, (_, index) => ({

@@ -6,16 +6,8 @@ import { before, describe, it } from "node:test";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
 import type { ReportData } from "../../functions/lib/reporting/report-data.ts";
-import { buildReportData, FINDINGS } from "./report-data-fixture.ts";
+import { buildReportData, FINDINGS, TOKYO_SHOP } from "./report-data-fixture.ts";
 import { decode, type OpenedDeck, openDeck, slideTitle, texts } from "./pptx-reader.ts";
-
-const TOKYO_SHOP: ReportData["shop"] = {
-  name: "Kissa Tokyo",
-  currency: "JPY",
-  locale: "ja-JP",
-  timezone: "Asia/Tokyo",
-  country: "JP",
-};
 
 describe("the deck of a shop selling in yen", () => {
   let deck: OpenedDeck;

@@ -38,6 +38,15 @@ import type {
 
 export const RUN_DATE = "2026-11-21";
 
+/** A Tokyo brand selling in yen, in Japanese: the shop of the tests of Japanese dates, figures and labels. */
+export const TOKYO_SHOP: ReportData["shop"] = {
+  name: "Kissa Tokyo",
+  currency: "JPY",
+  locale: "ja-JP",
+  timezone: "Asia/Tokyo",
+  country: "JP",
+};
+
 export interface DayFigures {
   orders: number;
   gross: number;
