@@ -7,6 +7,20 @@ import { ModelColumnsChangedError } from "../../../../functions/shared/model-col
 import type { JobRequest } from "../../../../functions/adapters/warehouse/bigquery/client.ts";
 import { FakeBigQuery, lastRequest, type Outcome, RUN, SETTINGS } from "./fake-client.ts";
 
+/** A windowed model of orders per day, and the columns of the table its SQL built. */
+const DAILY_ORDERS: MaterializeRequest = {
+  dataset: "marts",
+  table: "daily_kpis",
+  sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
+  params: {},
+  partitionColumn: "order_date",
+  window: { start: "2026-11-14", end: "2026-11-21" },
+};
+const DAILY_ORDERS_COLUMNS: [string, string][] = [
+  ["order_date", "DATE"],
+  ["orders", "INT64"],
+];
+
 describe("BigQuery table writes", () => {
   /**
    * A project where the target table exists with these columns, labelled by the full build of `built` (the
@@ -164,15 +178,7 @@ describe("BigQuery table writes", () => {
       partitionColumn: "order_date",
       window: { start: "2026-11-14", end: "2026-11-21" },
     };
-    const fake = existingTableFake(
-      "daily_kpis",
-      [
-        ["order_date", "DATE"],
-        ["orders", "INT64"],
-      ],
-      request,
-      8,
-    );
+    const fake = existingTableFake("daily_kpis", DAILY_ORDERS_COLUMNS, request, 8);
     const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(request);
     assert.deepEqual(result, { rowsWritten: 8, mode: "incremental" });
     // One metadata read of the dataset (existence, columns, fingerprint), then the script: no dry run.
@@ -223,26 +229,10 @@ describe("BigQuery table writes", () => {
   });
 
   it("a changed model with the same columns: asks a dry run for them, inserts by name and relabels the table", async () => {
-    const built: MaterializeRequest = {
-      dataset: "marts",
-      table: "daily_kpis",
-      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
-      params: {},
-      partitionColumn: "order_date",
-      window: { start: "2026-11-14", end: "2026-11-21" },
-    };
+    const built = DAILY_ORDERS;
     const changed = { ...built, sql: built.sql.replace("COUNT(*)", "COUNT(DISTINCT order_id)") };
     assert.notEqual(modelFingerprint(changed), modelFingerprint(built));
-    const fake = existingTableFake(
-      "daily_kpis",
-      [
-        ["order_date", "DATE"],
-        ["orders", "INT64"],
-      ],
-      built,
-      4,
-      ["orders", "order_date"],
-    );
+    const fake = existingTableFake("daily_kpis", DAILY_ORDERS_COLUMNS, built, 4, ["orders", "order_date"]);
     const result = await new BigQueryWarehouse(fake, SETTINGS).forRun(RUN).materialize(changed);
     assert.deepEqual(result, { rowsWritten: 4, mode: "incremental" });
     assert.equal(fake.requests.filter((request) => request.configuration.dryRun).length, 1);
@@ -258,25 +248,12 @@ describe("BigQuery table writes", () => {
   });
 
   it("a changed model with new or gone columns is a ModelColumnsChangedError naming them, and writes nothing; its whole build then replaces the table", async () => {
-    const built: MaterializeRequest = {
-      dataset: "marts",
-      table: "daily_kpis",
-      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
-      params: {},
-      partitionColumn: "order_date",
-      window: { start: "2026-11-14", end: "2026-11-21" },
-    };
+    const built = DAILY_ORDERS;
     const changed = { ...built, sql: built.sql.replace("COUNT(*) AS orders", "COUNT(*) AS order_count") };
-    const fake = existingTableFake(
-      "daily_kpis",
-      [
-        ["order_date", "DATE"],
-        ["orders", "INT64"],
-      ],
-      built,
-      4,
-      ["order_date", "order_count"],
-    );
+    const fake = existingTableFake("daily_kpis", DAILY_ORDERS_COLUMNS, built, 4, [
+      "order_date",
+      "order_count",
+    ]);
     const warehouse = new BigQueryWarehouse(fake, SETTINGS).forRun(RUN);
     await assert.rejects(warehouse.materialize(changed), (error: unknown) => {
       assert.ok(error instanceof ModelColumnsChangedError);
@@ -367,20 +344,9 @@ describe("BigQuery table writes", () => {
   });
 
   it("columnChanges (for plan) says what a window would find, with one free dry run and no write", async () => {
-    const built: MaterializeRequest = {
-      dataset: "marts",
-      table: "daily_kpis",
-      sql: "SELECT order_date, COUNT(*) AS orders FROM unified.shopify_unified GROUP BY 1",
-      params: {},
-      partitionColumn: "order_date",
-      window: { start: "2026-11-14", end: "2026-11-21" },
-    };
-    const columns: [string, string][] = [
-      ["order_date", "DATE"],
-      ["orders", "INT64"],
-    ];
+    const built = DAILY_ORDERS;
     const changed = { ...built, sql: built.sql.replace("COUNT(*) AS orders", "COUNT(*) AS order_count") };
-    const fake = existingTableFake("daily_kpis", columns, built, 4, [
+    const fake = existingTableFake("daily_kpis", DAILY_ORDERS_COLUMNS, built, 4, [
       { name: "order_date", type: "DATE" },
       { name: "order_count", type: "INTEGER" },
     ]);
