@@ -29,6 +29,8 @@ export const EVENT_TABLES = [
   "google_ads_campaign_stats",
   "google_ads_asset_group_stats",
   "google_ads_campaign_totals",
+  // Not events, but a rate landed late (a rates file dropped for past days) changes the spend of its days.
+  "fx_rates",
 ] as const;
 export type EventTable = (typeof EVENT_TABLES)[number];
 

@@ -391,3 +391,89 @@ describe(
     });
   },
 );
+
+describe(
+  "rates given later for a day before the run window",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const shop = builtShop(EUR_SHOP);
+    const daySpend12 = (warehouse: DuckDbWarehouse) =>
+      warehouse.query(
+        `SELECT ad_spend, is_complete FROM marts.daily_kpis WHERE date = DATE '2026-11-12'`,
+        {},
+        { label: "fx late rates, before the window" },
+      );
+
+    it("convert its spend on the next daily run, whose window (7 days) does not hold it", async () => {
+      const warehouse = shop();
+      // The 12th is 9 days before the run date: outside a 7-day daily window. Without its rate its foreign spend
+      // counts 0 and the day is incomplete; a rates file dropped now for it must correct it without --full-refresh.
+      const [before] = await daySpend12(warehouse);
+      assert.equal(before?.is_complete, false);
+      await insertRaw(warehouse, "fx_rates", [
+        {
+          date: "2026-11-12",
+          currency: "USD",
+          rate: "1.0700",
+          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
+        },
+        {
+          date: "2026-11-12",
+          currency: "GBP",
+          rate: "0.8800",
+          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
+        },
+      ]);
+      await buildModels(warehouse, RUN_DATE, { lookbackDays: 7, env: EUR_SHOP });
+      const [day] = await daySpend12(warehouse);
+      const onThe12th = ADS.filter((ad) => ad.day === "2026-11-12");
+      const rate = { USD: 10_700n, GBP: 8_800n, EUR: 10_000n };
+      const spend = sum(onThe12th.map((ad) => roundDiv(ad.spend * 10_000n, rate[ad.currency])));
+      assert.deepEqual([Number(day?.ad_spend), day?.is_complete], [amount(spend), true]);
+    });
+
+    it("leaves the days alone when the rates landed again are the ones they had", async () => {
+      const warehouse = shop();
+      // The daily fetch lands the same rates every morning: the 4th's (before the window) and the 19th's again,
+      // unchanged.
+      await insertRaw(warehouse, "fx_rates", [
+        {
+          date: "2026-11-04",
+          currency: "USD",
+          rate: "1.1500",
+          _airbyte_extracted_at: "2026-11-22T09:00:00Z",
+        },
+        {
+          date: "2026-11-04",
+          currency: "GBP",
+          rate: "0.9000",
+          _airbyte_extracted_at: "2026-11-22T09:00:00Z",
+        },
+        ...RATES.filter((rate) => rate.date === "2026-11-19").map((rate) => ({
+          date: rate.date,
+          currency: rate.currency,
+          rate: rateText(rate.rate),
+          _airbyte_extracted_at: "2026-11-22T09:00:00Z",
+        })),
+      ]);
+      const requests: string[] = [];
+      const materialize = warehouse.materialize.bind(warehouse);
+      warehouse.materialize = (request) => {
+        if (request.window) requests.push(`${request.table} ${request.window.start}`);
+        return materialize(request);
+      };
+      try {
+        await buildModels(warehouse, RUN_DATE, { lookbackDays: 7, env: EUR_SHOP });
+      } finally {
+        warehouse.materialize = materialize;
+      }
+      // Only the daily window (from the 14th): no day before it was rebuilt for the rates. (The month models'
+      // windows start on the 1st whatever the days, so the day models say it.)
+      const dayModels = ["stg_fx_rates", "ad_performance", "marketing_daily_channel", "daily_kpis"];
+      assert.deepEqual(
+        requests.filter((request) => dayModels.includes(request.split(" ")[0] ?? "")).sort(),
+        dayModels.map((model) => `${model} 2026-11-14`).sort(),
+      );
+    });
+  },
+);

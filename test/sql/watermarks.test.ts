@@ -60,6 +60,7 @@ describe("the watermark of late changes", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_M
       google_ads_campaign_stats: "1970-01-01 00:00:00+00",
       google_ads_asset_group_stats: "1970-01-01 00:00:00+00",
       google_ads_campaign_totals: "1970-01-01 00:00:00+00",
+      fx_rates: "1970-01-01 00:00:00+00",
       landed: {
         hours: 24,
         tables: {
@@ -70,6 +71,7 @@ describe("the watermark of late changes", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_M
           google_ads_campaign_stats: { rows: 0, digest: "0" },
           google_ads_asset_group_stats: { rows: 0, digest: "0" },
           google_ads_campaign_totals: { rows: 0, digest: "0" },
+          fx_rates: { rows: 0, digest: "0" },
         },
       },
     });
@@ -108,6 +110,7 @@ describe("the watermark of late changes", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_M
       google_ads_campaign_stats: "2026-11-21 05:30:00+00",
       google_ads_asset_group_stats: "2026-11-21 05:30:00+00",
       google_ads_campaign_totals: "2026-11-21 05:30:00+00",
+      fx_rates: "2026-11-21 05:30:00+00",
     });
     // From now on with the rows of the 24 hours before each mark: the 21st's order (extracted on the 22nd at
     // 05:00) and the cancellation (on the 21st at 05:10).

@@ -78,6 +78,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["since_google_ads_campaign_stats", simpleType("STRING")],
   ["since_google_ads_asset_group_stats", simpleType("STRING")],
   ["since_google_ads_campaign_totals", simpleType("STRING")],
+  ["since_fx_rates", simpleType("STRING")],
   ...[
     "shopify_orders",
     "facebook_ads_insights",
@@ -85,6 +86,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
     "google_ads_campaign_stats",
     "google_ads_asset_group_stats",
     "google_ads_campaign_totals",
+    "fx_rates",
   ].flatMap((table): [string, CatalogColumn["type"]][] => [
     [`through_${table}`, simpleType("STRING")],
     [`reread_hours_${table}`, simpleType("INT64")],

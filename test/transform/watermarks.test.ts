@@ -20,6 +20,7 @@ const MARKS = {
   google_ads_campaign_stats: "2026-11-21 23:59:59+00",
   google_ads_asset_group_stats: "2026-11-21 23:58:00+00",
   google_ads_campaign_totals: "2026-11-21 23:57:00+00",
+  fx_rates: "2026-11-21 16:00:00+00",
 };
 
 describe("watermarks", () => {
@@ -63,6 +64,7 @@ describe("watermarks", () => {
       google_ads_campaign_stats: { rows: 7, digest: "12345" },
       google_ads_asset_group_stats: { rows: 3, digest: "678" },
       google_ads_campaign_totals: { rows: 2, digest: "91" },
+      fx_rates: { rows: 30, digest: "-17" },
     },
   };
 

@@ -36,6 +36,28 @@ FROM (
   FROM raw.google_ads_campaign_totals
   WHERE _airbyte_extracted_at
     > TIMESTAMP_SUB(TIMESTAMP(@since_google_ads_campaign_totals), INTERVAL @reread_hours_google_ads_campaign_totals HOUR)
+  UNION ALL
+  -- A euro reference rate landed since (a rates file dropped for past days) converts the spend of its own day and of
+  -- the days after it that take it, up to 7 (staging.stg_fx_rates). Only a rate other than the one the last
+  -- landing before the mark gave that day and currency counts: the daily fetch of the ECB's rates lands the same
+  -- two weeks again every morning, which changes no figure. Landings before the mark are read back 35 days only, so
+  -- that this read does not grow with history: an older one is taken as different, which only rebuilds a few days.
+  SELECT day
+  FROM (
+    SELECT date, UPPER(TRIM(currency)) AS currency, rate
+    FROM raw.fx_rates
+    WHERE _airbyte_extracted_at > TIMESTAMP_SUB(TIMESTAMP(@since_fx_rates), INTERVAL @reread_hours_fx_rates HOUR)
+  ) AS landed
+  LEFT JOIN (
+    SELECT date, UPPER(TRIM(currency)) AS currency, rate
+    FROM raw.fx_rates
+    WHERE _airbyte_extracted_at <= TIMESTAMP_SUB(TIMESTAMP(@since_fx_rates), INTERVAL @reread_hours_fx_rates HOUR)
+      AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@run_date, INTERVAL 35 DAY))
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY date, UPPER(TRIM(currency)) ORDER BY _airbyte_extracted_at DESC) = 1
+  ) AS before_mark
+    ON before_mark.date = landed.date AND before_mark.currency = landed.currency
+  CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(landed.date, DATE_ADD(landed.date, INTERVAL 7 DAY))) AS day
+  WHERE before_mark.rate IS NULL OR before_mark.rate != landed.rate
 ) AS changed
 WHERE day <= @run_date
 ORDER BY day

@@ -51,3 +51,11 @@ SELECT
 FROM raw.google_ads_campaign_totals
 WHERE _airbyte_extracted_at > TIMESTAMP_SUB(TIMESTAMP(@through_google_ads_campaign_totals), INTERVAL @landing_hours HOUR)
   AND _airbyte_extracted_at <= TIMESTAMP(@through_google_ads_campaign_totals)
+UNION ALL
+SELECT
+  'fx_rates' AS raw_table,
+  COUNT(*) AS landed_rows,
+  CAST(BIT_XOR(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(_airbyte_raw_id)), 1, 15)) AS INT64)) AS STRING) AS raw_id_digest
+FROM raw.fx_rates
+WHERE _airbyte_extracted_at > TIMESTAMP_SUB(TIMESTAMP(@through_fx_rates), INTERVAL @landing_hours HOUR)
+  AND _airbyte_extracted_at <= TIMESTAMP(@through_fx_rates)

@@ -25,3 +25,7 @@ UNION ALL
 SELECT 'google_ads_campaign_totals' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
 FROM raw.google_ads_campaign_totals
 WHERE _airbyte_extracted_at > TIMESTAMP(@since_google_ads_campaign_totals)
+UNION ALL
+SELECT 'fx_rates' AS raw_table, CAST(MAX(_airbyte_extracted_at) AS STRING) AS extracted_at
+FROM raw.fx_rates
+WHERE _airbyte_extracted_at > TIMESTAMP(@since_fx_rates)

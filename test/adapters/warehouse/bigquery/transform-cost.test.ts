@@ -93,6 +93,7 @@ const LANDED_ROWS = {
   google_ads_campaign_stats: { rows: 0, digest: "0" },
   google_ads_asset_group_stats: { rows: 0, digest: "0" },
   google_ads_campaign_totals: { rows: 0, digest: "0" },
+  fx_rates: { rows: 0, digest: "0" },
 };
 const LAST_WATERMARK = JSON.stringify({
   shopify_orders: "2026-11-21 06:00:00.000000+00",
@@ -101,6 +102,7 @@ const LAST_WATERMARK = JSON.stringify({
   google_ads_campaign_stats: "2026-11-21 04:00:00.000000+00",
   google_ads_asset_group_stats: "2026-11-21 04:00:00.000000+00",
   google_ads_campaign_totals: "2026-11-21 04:00:00.000000+00",
+  fx_rates: "1970-01-01 00:00:00+00",
   landed: { hours: 24, tables: LANDED_ROWS },
 });
 
@@ -178,6 +180,7 @@ function fakeFor(
               ["google_ads_campaign_stats", "2026-11-22 04:00:00.000000+00"],
               ["google_ads_asset_group_stats", "2026-11-22 04:00:00.000000+00"],
               ["google_ads_campaign_totals", null],
+              ["fx_rates", null],
             ],
           );
         case "days_changed_since_the_watermark":
