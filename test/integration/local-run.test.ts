@@ -326,8 +326,9 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
       "\n",
     );
     for (const expected of [
-      /Meta Ads data is 5 days old \(last day 2026-11-16\)/,
-      /TikTok Ads data is 4 days old \(last day 2026-11-17\)/,
+      // The stored message's ISO day, as the shop's locale (en-US) writes it for its readers.
+      /Meta Ads data is 5 days old \(last day Mon 16 Nov 2026\)/,
+      /TikTok Ads data is 4 days old \(last day Tue 17 Nov 2026\)/,
       /Meta spent \$[\d,]+ with \$0 attributed revenue/,
       /TikTok spent \$[\d,]+ with \$0 attributed revenue/,
     ]) {
