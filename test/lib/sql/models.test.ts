@@ -179,6 +179,7 @@ describe("the models in sql/", () => {
       [
         "staging.channels",
         "staging.stg_facebook_ads_insights",
+        "staging.stg_fx_rates",
         "staging.stg_google_ads_campaign_stats",
         "staging.stg_shopify_customers",
         "staging.stg_shopify_orders",
