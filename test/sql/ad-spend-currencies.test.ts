@@ -356,6 +356,37 @@ describe(
   },
 );
 
+/** The 12th's marts row, as the deck and the extracts read it. */
+const the12th = (warehouse: DuckDbWarehouse) =>
+  warehouse.query(
+    `SELECT ad_spend, is_complete FROM marts.daily_kpis WHERE date = DATE '2026-11-12'`,
+    {},
+    { label: "fx late rates" },
+  );
+
+/**
+ * Drops the 12th's dollar and pound rates after its first build, runs the next daily transform with `lookbackDays`,
+ * and checks its spend against the same conversion done here: the day is complete.
+ */
+async function lateRatesCorrectThe12th(warehouse: DuckDbWarehouse, lookbackDays: number): Promise<void> {
+  const [before] = await the12th(warehouse);
+  assert.equal(before?.is_complete, false);
+  await insertRaw(
+    warehouse,
+    "fx_rates",
+    [
+      { currency: "USD", rate: "1.0700" },
+      { currency: "GBP", rate: "0.8800" },
+    ].map((late) => ({ date: "2026-11-12", ...late, _airbyte_extracted_at: "2026-11-22T08:00:00Z" })),
+  );
+  await buildModels(warehouse, RUN_DATE, { lookbackDays, env: EUR_SHOP });
+  const [day] = await the12th(warehouse);
+  const onThe12th = ADS.filter((ad) => ad.day === "2026-11-12");
+  const rate = { USD: 10_700n, GBP: 8_800n, EUR: 10_000n };
+  const spend = sum(onThe12th.map((ad) => roundDiv(ad.spend * 10_000n, rate[ad.currency])));
+  assert.deepEqual([Number(day?.ad_spend), day?.is_complete], [amount(spend), true]);
+}
+
 describe(
   "rates given later for a day inside the run window",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
@@ -363,31 +394,7 @@ describe(
     const shop = builtShop(EUR_SHOP);
 
     it("convert its spend on the next daily run and make the day complete", async () => {
-      const warehouse = shop();
-      await insertRaw(warehouse, "fx_rates", [
-        {
-          date: "2026-11-12",
-          currency: "USD",
-          rate: "1.0700",
-          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
-        },
-        {
-          date: "2026-11-12",
-          currency: "GBP",
-          rate: "0.8800",
-          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
-        },
-      ]);
-      await buildModels(warehouse, RUN_DATE, { lookbackDays: 14, env: EUR_SHOP });
-      const [day] = await warehouse.query(
-        `SELECT ad_spend, is_complete FROM marts.daily_kpis WHERE date = DATE '2026-11-12'`,
-        {},
-        { label: "fx late rates" },
-      );
-      const onThe12th = ADS.filter((ad) => ad.day === "2026-11-12");
-      const rate = { USD: 10_700n, GBP: 8_800n, EUR: 10_000n };
-      const spend = sum(onThe12th.map((ad) => roundDiv(ad.spend * 10_000n, rate[ad.currency])));
-      assert.deepEqual([Number(day?.ad_spend), day?.is_complete], [amount(spend), true]);
+      await lateRatesCorrectThe12th(shop(), 14);
     });
   },
 );
@@ -397,39 +404,11 @@ describe(
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () => {
     const shop = builtShop(EUR_SHOP);
-    const daySpend12 = (warehouse: DuckDbWarehouse) =>
-      warehouse.query(
-        `SELECT ad_spend, is_complete FROM marts.daily_kpis WHERE date = DATE '2026-11-12'`,
-        {},
-        { label: "fx late rates, before the window" },
-      );
 
     it("convert its spend on the next daily run, whose window (7 days) does not hold it", async () => {
-      const warehouse = shop();
       // The 12th is 9 days before the run date: outside a 7-day daily window. Without its rate its foreign spend
       // counts 0 and the day is incomplete; a rates file dropped now for it must correct it without --full-refresh.
-      const [before] = await daySpend12(warehouse);
-      assert.equal(before?.is_complete, false);
-      await insertRaw(warehouse, "fx_rates", [
-        {
-          date: "2026-11-12",
-          currency: "USD",
-          rate: "1.0700",
-          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
-        },
-        {
-          date: "2026-11-12",
-          currency: "GBP",
-          rate: "0.8800",
-          _airbyte_extracted_at: "2026-11-22T08:00:00Z",
-        },
-      ]);
-      await buildModels(warehouse, RUN_DATE, { lookbackDays: 7, env: EUR_SHOP });
-      const [day] = await daySpend12(warehouse);
-      const onThe12th = ADS.filter((ad) => ad.day === "2026-11-12");
-      const rate = { USD: 10_700n, GBP: 8_800n, EUR: 10_000n };
-      const spend = sum(onThe12th.map((ad) => roundDiv(ad.spend * 10_000n, rate[ad.currency])));
-      assert.deepEqual([Number(day?.ad_spend), day?.is_complete], [amount(spend), true]);
+      await lateRatesCorrectThe12th(shop(), 7);
     });
 
     it("leaves the days alone when the rates landed again are the ones they had", async () => {
