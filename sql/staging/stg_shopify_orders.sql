@@ -3,6 +3,7 @@
 -- partition: order_date (day)
 -- cluster: order_id
 -- materialization: partitions
+-- row order: raw.shopify_orders
 --
 -- One row per Shopify order (the latest version Airbyte landed), for order days in the run window; test orders
 -- are left out.
