@@ -2,7 +2,7 @@
 // that says so.
 import type { Finding } from "../shared/findings.ts";
 import type { FreshnessStatus } from "../lib/reporting/report-data.ts";
-import type { SourceDefinition } from "../shared/sources.ts";
+import { datingTables, type SourceDefinition } from "../shared/sources.ts";
 import { channelOfSource } from "../lib/sql/channels.ts";
 import { addDays, localToUtc, ShopClock, yesterdayIn } from "../lib/calendar.ts";
 
@@ -72,9 +72,15 @@ function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? "" : "s"}`;
 }
 
+/** "table a is empty", "tables a, b and c are empty": every table of a source holds none of its days. */
+function emptyTables(tables: readonly string[]): string {
+  if (tables.length === 1) return `table ${tables[0]} is empty`;
+  return `tables ${tables.slice(0, -1).join(", ")} and ${tables[tables.length - 1]} are empty`;
+}
+
 /** The finding for a source that is not fresh (undefined when it is). */
 export function freshnessFinding(
-  source: Pick<SourceDefinition, "name" | "label" | "freshnessTable">,
+  source: Pick<SourceDefinition, "name" | "label" | "freshnessTable" | "alsoDatedBy">,
   input: Pick<FreshnessInput, "runDate" | "lastEventDate" | "lastLoadedAt">,
   verdict: FreshnessVerdict,
   thresholds: FreshnessThresholds,
@@ -97,7 +103,7 @@ export function freshnessFinding(
       ...base,
       observed: null,
       expected: `data through ${input.runDate}`,
-      message: `${source.label} has no data at all: table ${source.freshnessTable} is empty.`,
+      message: `${source.label} has no data at all: ${emptyTables(datingTables(source))}.`,
     };
   }
   if (verdict.decidedBy === "load" && verdict.loadAgeHours !== null && input.lastLoadedAt) {

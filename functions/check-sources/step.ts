@@ -15,7 +15,7 @@ import { DATASETS, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
 import type { CountedTableInfo, TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import type { SourceStatus } from "../lib/reporting/report-data.ts";
-import { type SourceDefinition, SOURCES } from "../shared/sources.ts";
+import { datingTables, type SourceDefinition, SOURCES } from "../shared/sources.ts";
 import { isTransient, PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { asOfTime, freshnessFinding, judgeFreshness } from "./freshness.ts";
 import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
@@ -30,11 +30,29 @@ import { type DropPeriod, exportGapFinding, exportGaps } from "./export-gaps.ts"
  * Airbyte lands an order again each time it changes, so an old day's raw count keeps growing for weeks while
  * the run date has had one load. Counting the first loads only keeps every day comparable with the run date.
  */
-function landedRowsSql(source: SourceDefinition): string {
+function landedRowsSql(source: SourceDefinition, table: string): string {
   return queryTemplate("check-sources/landed_rows", {
-    table: `${DATASETS.raw}.${source.freshnessTable}`,
+    table: `${DATASETS.raw}.${table}`,
     event_date: source.eventDateSql,
   });
+}
+
+type LandedDay = { day: string; landed_rows: number };
+
+const dayOf = (value: unknown): string | null => (value == null ? null : String(value).slice(0, 10));
+
+/** Pure: the rows landed per day over a source's tables, each day's counts summed, by day. */
+export function sumLandedRows(perTable: readonly (readonly LandedDay[])[]): LandedDay[] {
+  const byDay = new Map<string, number>();
+  for (const rows of perTable) {
+    for (const row of rows) {
+      const day = dayOf(row.day);
+      if (day !== null) byDay.set(day, (byDay.get(day) ?? 0) + Number(row.landed_rows));
+    }
+  }
+  return [...byDay]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, landed_rows]) => ({ day, landed_rows }));
 }
 
 /** Days without rows between the first day seen and the run date landed nothing (0); days before are unknown. */
@@ -58,23 +76,29 @@ export function fillLandedSeries(
 async function landedLastYear(
   context: StepContext,
   source: SourceDefinition,
+  tables: readonly string[],
   series: readonly DailyValue[],
 ): Promise<LastYearComparison> {
   const { runDate } = context.message;
   const { country } = context.config.shop;
   const window = lastYearWindow(country, runDate);
-  const rows = await context.ports.warehouse.query<{ day: string; landed_rows: number }>(
-    landedRowsSql(source),
-    {
-      landed_within_hours: Math.round(context.config.quality.volume.landedWithinHours),
-      history_start_date: window.start,
-      run_date: window.end,
-      shop_timezone: context.config.shop.timezone,
-    },
-    { label: `rows landed last year ${source.name}` },
-  );
+  const perTable: LandedDay[][] = [];
+  for (const table of tables) {
+    perTable.push(
+      await context.ports.warehouse.query<LandedDay>(
+        landedRowsSql(source, table),
+        {
+          landed_within_hours: Math.round(context.config.quality.volume.landedWithinHours),
+          history_start_date: window.start,
+          run_date: window.end,
+          shop_timezone: context.config.shop.timezone,
+        },
+        { label: `rows landed last year ${table}` },
+      ),
+    );
+  }
   return compareWithLastYear(
-    [...fillLandedSeries(rows, window.end), ...series],
+    [...fillLandedSeries(sumLandedRows(perTable), window.end), ...series],
     runDate,
     country,
     context.config.quality.anomaly.lastYearTolerance,
@@ -87,60 +111,91 @@ type NewestRows = { last_event_date: string | null; last_loaded_at: string | nul
 export interface RecentRows {
   newest: NewestRows | undefined;
   /** Rows loaded within `landedWithinHours` of their event day's start, per day from `historyStart` to the run date. */
-  landed: { day: string; landed_rows: number }[];
+  landed: LandedDay[];
 }
 
-const dayOf = (value: unknown): string | null => (value == null ? null : String(value).slice(0, 10));
+const loadTime = (value: string | null): number => (value == null ? -Infinity : Date.parse(String(value)));
 
 /**
- * A source's newest event day and load time, and its rows landed per day, from one read of the rows extracted
- * since `historyStart` (sql/queries/check-sources/recent_rows.sql; the two were two scans of the same partitions).
- * Those rows answer the newest day exactly whenever it is `historyStart` or later (a day's rows are never
- * extracted before it begins); a source silent for longer has its newest rows read from all history, once.
+ * Pure: a source's newest event day and newest load time over its tables, each the latest of any table's (a
+ * Google Ads day in campaign totals only is a day of the account's data); undefined when no table answered.
+ */
+export function newestOfTables(found: readonly (NewestRows | undefined)[]): NewestRows | undefined {
+  const rows = found.filter((row): row is NewestRows => row !== undefined);
+  if (rows.length === 0) return undefined;
+  let newest: NewestRows = { last_event_date: null, last_loaded_at: null };
+  for (const row of rows) {
+    if ((dayOf(row.last_event_date) ?? "") > (dayOf(newest.last_event_date) ?? ""))
+      newest = { ...newest, last_event_date: row.last_event_date };
+    if (row.last_loaded_at != null && loadTime(row.last_loaded_at) > loadTime(newest.last_loaded_at))
+      newest = { ...newest, last_loaded_at: row.last_loaded_at };
+  }
+  return newest;
+}
+
+/**
+ * A source's newest event day and load time, and its rows landed per day, from one read per table of the rows
+ * extracted since `historyStart` (sql/queries/check-sources/recent_rows.sql; the two were two scans of the same
+ * partitions), over the source's tables that exist (`tables`, its dating tables by default), a day's rows summed
+ * over them. Those rows answer the newest day exactly whenever it is `historyStart` or later in any table (a
+ * day's rows are never extracted before it begins, so a table with nothing since has neither a later day nor a
+ * later load); a source silent for longer has its newest rows read from all history, once per table.
  */
 export async function recentRows(
   context: StepContext,
   source: SourceDefinition,
   historyStart: string,
+  tables: readonly string[] = datingTables(source),
 ): Promise<RecentRows> {
   const { runDate } = context.message;
-  const slots = { table: `${DATASETS.raw}.${source.freshnessTable}`, event_date: source.eventDateSql };
   const timezone = { shop_timezone: context.config.shop.timezone };
-  const rows = await context.ports.warehouse.query<{
-    day: string | null;
-    landed_rows: number;
-    source_last_event_date: string | null;
-    source_last_loaded_at: string | null;
-  }>(
-    queryTemplate("check-sources/recent_rows", slots),
-    {
-      ...timezone,
-      history_start_date: historyStart,
-      landed_within_hours: Math.round(context.config.quality.volume.landedWithinHours),
-    },
-    { label: `recent rows ${source.name}` },
-  );
-  const landed = rows.flatMap((row) => {
-    const day = dayOf(row.day);
-    return day !== null && day >= historyStart && day <= runDate
-      ? [{ day, landed_rows: Number(row.landed_rows) }]
-      : [];
-  });
-  landed.sort((a, b) => a.day.localeCompare(b.day));
-  const [first] = rows;
-  const newestDay = dayOf(first?.source_last_event_date);
-  if (first && newestDay !== null && newestDay >= historyStart) {
-    return {
-      newest: { last_event_date: first.source_last_event_date, last_loaded_at: first.source_last_loaded_at },
-      landed,
-    };
+  const slots = (table: string) => ({ table: `${DATASETS.raw}.${table}`, event_date: source.eventDateSql });
+  const perTable: LandedDay[][] = [];
+  const found: (NewestRows | undefined)[] = [];
+  for (const table of tables) {
+    const rows = await context.ports.warehouse.query<{
+      day: string | null;
+      landed_rows: number;
+      source_last_event_date: string | null;
+      source_last_loaded_at: string | null;
+    }>(
+      queryTemplate("check-sources/recent_rows", slots(table)),
+      {
+        ...timezone,
+        history_start_date: historyStart,
+        landed_within_hours: Math.round(context.config.quality.volume.landedWithinHours),
+      },
+      { label: `recent rows ${table}` },
+    );
+    perTable.push(
+      rows.flatMap((row) => {
+        const day = dayOf(row.day);
+        return day !== null && day >= historyStart && day <= runDate
+          ? [{ day, landed_rows: Number(row.landed_rows) }]
+          : [];
+      }),
+    );
+    const [first] = rows;
+    if (first)
+      found.push({
+        last_event_date: first.source_last_event_date,
+        last_loaded_at: first.source_last_loaded_at,
+      });
   }
-  const [all] = await context.ports.warehouse.query<NewestRows>(
-    queryTemplate("check-sources/freshness_all_history", slots),
-    timezone,
-    { label: `freshness ${source.name} (all history)` },
-  );
-  return { newest: all, landed };
+  const landed = sumLandedRows(perTable);
+  const recent = newestOfTables(found);
+  const newestDay = dayOf(recent?.last_event_date);
+  if (recent && newestDay !== null && newestDay >= historyStart) return { newest: recent, landed };
+  const all: (NewestRows | undefined)[] = [];
+  for (const table of tables) {
+    const [row] = await context.ports.warehouse.query<NewestRows>(
+      queryTemplate("check-sources/freshness_all_history", slots(table)),
+      timezone,
+      { label: `freshness ${table} (all history)` },
+    );
+    all.push(row);
+  }
+  return { newest: newestOfTables(all), landed };
 }
 
 async function listRawTables(context: StepContext): Promise<CountedTableInfo[]> {
@@ -176,17 +231,20 @@ async function dropPeriods(context: StepContext, historyStart: string): Promise<
   }));
 }
 
-/** One source's freshness and volume: its status, its findings, and the rows it landed on the run date. */
+/**
+ * One source's freshness and volume, over those of its tables that exist (`tables`): its status, its findings, and
+ * the rows it landed on the run date.
+ */
 async function checkSource(
   context: StepContext,
   source: (typeof SOURCES)[number],
-  table: TableInfo | undefined,
+  tables: readonly TableInfo[],
   periods: readonly DropPeriod[],
 ): Promise<{ status: SourceStatus; findings: Omit<Finding, "step">[]; landedToday?: number }> {
   const { runDate } = context.message;
   const settings = context.config.quality;
   const thresholds = freshnessFor(settings, source.name);
-  if (!table) {
+  if (tables.length === 0) {
     return {
       status: {
         source: source.name,
@@ -213,7 +271,12 @@ async function checkSource(
   }
   const findings: Omit<Finding, "step">[] = [];
   const historyStart = addDays(runDate, -historyDays(settings));
-  const recent = await recentRows(context, source, historyStart);
+  const recent = await recentRows(
+    context,
+    source,
+    historyStart,
+    tables.map((table) => table.name),
+  );
   const latest = recent.newest;
   const input = {
     runDate,
@@ -262,7 +325,14 @@ async function checkSource(
     source,
     settings.volume.spikeMinRelativeChange,
     volumeVerdict,
-    volumeVerdict.status === "anomaly" ? await landedLastYear(context, source, series) : undefined,
+    volumeVerdict.status === "anomaly"
+      ? await landedLastYear(
+          context,
+          source,
+          tables.map((table) => table.name),
+          series,
+        )
+      : undefined,
   );
   if (volume) findings.push(volume);
   return { status, findings, landedToday };
@@ -297,13 +367,20 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   const declared = RAW_TABLES.filter(
     (table) => table.source !== "exchange_rates" && expectedSources.has(table.source),
   );
-  // An empty table says something only of a source the shop uses, and only of the table that dates it: a
-  // shop with only an orders export has empty customers, products and ad tables (ingest creates them).
-  const datingTables = new Set(
-    SOURCES.filter((source) => expectedSources.has(source.name)).map((source) => source.freshnessTable),
+  // An empty table says something only of a source the shop uses, and only of the table that dates it when none
+  // of the source's tables has a row: a shop with only an orders export has empty customers, products and ad
+  // tables (ingest creates them), and a Google Ads account of only Smart campaigns has no ad-group row, its days
+  // all in campaign totals.
+  const rowCounts = new Map(tables.map((table) => [table.name, table.rowCount]));
+  const emptySources = new Set(
+    SOURCES.filter(
+      (source) =>
+        expectedSources.has(source.name) &&
+        datingTables(source).every((name) => (rowCounts.get(name) ?? 0) === 0),
+    ).map((source) => source.freshnessTable),
   );
   for (const change of compareInventory(baseline, inventory, declared)) {
-    if (change.check === "inventory_empty_table" && !datingTables.has(change.table ?? "")) continue;
+    if (change.check === "inventory_empty_table" && !emptySources.has(change.table ?? "")) continue;
     finding(change);
   }
 
@@ -314,7 +391,13 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   const checked = await mapLimited(
     SOURCES.filter((source) => expectedSources.has(source.name)),
     warehouse.parallelReads ?? 1,
-    (source) => checkSource(context, source, byName.get(source.freshnessTable), periods),
+    (source) =>
+      checkSource(
+        context,
+        source,
+        datingTables(source).flatMap((name) => byName.get(name) ?? []),
+        periods,
+      ),
   );
   const statuses = checked.map((result) => result.status);
   const landedToday: Record<string, number> = {};

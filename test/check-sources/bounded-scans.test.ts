@@ -21,7 +21,13 @@ const EVENT_DAY: Record<string, { table: string; day: string }> = {
   shopify: { table: "raw.shopify_orders", day: `CAST(timezone('${TIMEZONE}', created_at) AS DATE)` },
   facebook_ads: { table: "raw.facebook_ads_insights", day: "date_start" },
   tiktok_ads: { table: "raw.tiktok_ads_reports_daily", day: "CAST(stat_time_day AS DATE)" },
-  google_ads: { table: "raw.google_ads_campaign_stats", day: "segments_date" },
+  // Google Ads' days are in any of its three tables (a Smart campaign's only in campaign totals): their rows together.
+  google_ads: {
+    table: `(SELECT segments_date, _airbyte_extracted_at FROM raw.google_ads_campaign_stats
+      UNION ALL SELECT segments_date, _airbyte_extracted_at FROM raw.google_ads_asset_group_stats
+      UNION ALL SELECT segments_date, _airbyte_extracted_at FROM raw.google_ads_campaign_totals)`,
+    day: "segments_date",
+  },
 };
 
 describe("check-sources' bounded raw scans", { timeout: 120_000 }, () => {
