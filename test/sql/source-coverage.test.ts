@@ -163,6 +163,36 @@ describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
     ]);
   });
 
+  it("counts a Smart-only Google Ads account's campaign totals as its landed days, and a day after them as not", async () => {
+    // Spend Google reports only at campaign level: no ad-group row at all, the campaign's own day in campaign totals,
+    // on the 20th only.
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", [
+      order(1, "2026-11-20T15:00:00Z"),
+      order(2, "2026-11-21T15:00:00Z"),
+    ]);
+    const { ad_group_id: _group, ad_group_name: _name, ...campaignDay } = googleDay("2026-11-20");
+    await insertRaw(warehouse, "google_ads_campaign_totals", [campaignDay]);
+    await buildModels(warehouse, "2026-11-21", { fullRefresh: true });
+    const coverage = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, has_rows, has_landed FROM unified.source_coverage WHERE source = 'google_ads' ORDER BY date",
+    );
+    assert.deepEqual(coverage, [
+      { date: "2026-11-20", has_rows: true, has_landed: true },
+      { date: "2026-11-21", has_rows: false, has_landed: false },
+    ]);
+    const google = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, spend, missing_sources FROM marts.marketing_daily_channel WHERE channel = 'google_ads' ORDER BY date",
+    );
+    assert.deepEqual(
+      google.map((row) => [row.date, row.spend === null ? null : Number(row.spend), row.missing_sources]),
+      [
+        ["2026-11-20", 20, null],
+        ["2026-11-21", null, "google_ads"],
+      ],
+    );
+  });
+
   it("covers the days a daily run's window opens with when they had no orders, as a full rebuild does", async () => {
     // A small shop: orders on the 10th, 12th, 16th and 21st only; Google Ads every day from the 10th; Meta and
     // TikTok never. The daily run of the 21st rebuilds the 14th to the 21st, and opens on two days without orders.
