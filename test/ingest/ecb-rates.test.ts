@@ -65,6 +65,8 @@ async function ingestShop(options: {
   metaCurrency: string;
   script: readonly ScriptedAnswer[];
   exchangeRates?: Record<string, string>;
+  /** A Google Ads account of only Smart campaigns billing in this currency: its day is in campaign totals alone. */
+  smartGoogleCurrency?: string;
 }): Promise<Shop> {
   const server = await startScriptedServer(options.script);
   const dir = await mkdtemp(join(tmpdir(), "pulse-ecb-"));
@@ -101,6 +103,21 @@ async function ingestShop(options: {
         ad: 601,
       }),
     ]);
+    if (options.smartGoogleCurrency) {
+      await insertRaw(warehouse, "google_ads_campaign_totals", [
+        {
+          segments_date: "2026-11-20",
+          customer_id: 1234567890,
+          customer_currency_code: options.smartGoogleCurrency,
+          campaign_id: 77,
+          campaign_name: "Smart",
+          campaign_advertising_channel_type: "SMART",
+          metrics_cost_micros: 8_000_000,
+          _airbyte_raw_id: "smart-2026-11-20",
+          _airbyte_extracted_at: "2026-11-21T05:00:00Z",
+        },
+      ]);
+    }
     const bucket = new FolderBucket(join(dir, "bucket"));
     const config = loadConfig({
       env: {
@@ -227,6 +244,24 @@ describe("which rates a run asks for, and when it asks none", () => {
         assert.deepEqual(shop.paths, [`/service/data/EXR/D.GBP+USD.EUR.SP00.A?${PERIOD}`]);
         assert.deepEqual(await landedRates(shop.warehouse), [
           ["2026-11-20", "GBP", 0.8652, "api", "ecb_exr"],
+          ["2026-11-20", "USD", 1.0856, "api", "ecb_exr"],
+        ]);
+      },
+    );
+  });
+
+  it("a EUR shop whose USD Google Ads account runs only Smart campaigns asks for the dollar", async () => {
+    // The account has no ad-group row: its days, and the currency they are in, are in campaign totals alone.
+    await withShop(
+      {
+        shopCurrency: "EUR",
+        metaCurrency: "EUR",
+        smartGoogleCurrency: "USD",
+        script: [csvAnswer(ecbCsv(ecbLine("USD", "2026-11-20", "1.0856")))],
+      },
+      async (shop) => {
+        assert.deepEqual(shop.paths, [`/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`]);
+        assert.deepEqual(await landedRates(shop.warehouse), [
           ["2026-11-20", "USD", 1.0856, "api", "ecb_exr"],
         ]);
       },
