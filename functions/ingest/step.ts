@@ -8,7 +8,7 @@ import { addDays, localDate } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Bucket } from "../shared/ports.ts";
-import { SOURCES } from "../shared/sources.ts";
+import { datingTables, SOURCES } from "../shared/sources.ts";
 import { INGEST_METRICS } from "../shared/ingest-metrics.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import { ensureRawTables } from "./raw-tables.ts";
@@ -204,17 +204,22 @@ export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): P
 
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
+  let sourcesPresent = 0;
   for (const source of SOURCES) {
-    if (!present.has(source.freshnessTable)) continue;
-    const [landed] = await warehouse.query<{ row_count: number }>(
-      queryTemplate("ingest/landed_rows_on_run_date", {
-        table: `${DATASETS.raw}.${source.freshnessTable}`,
-        event_date: source.eventDateSql,
-      }),
-      { run_date: runDate, shop_timezone: shop.timezone },
-      { label: `landed ${source.name}` },
-    );
-    rows[`${DATASETS.raw}.${source.freshnessTable}`] = landed?.row_count ?? 0;
+    // Every table that holds the source's days: a Smart-only Google Ads account lands them in campaign totals alone.
+    const tables = datingTables(source).filter((table) => present.has(table));
+    if (tables.length > 0) sourcesPresent += 1;
+    for (const table of tables) {
+      const [landed] = await warehouse.query<{ row_count: number }>(
+        queryTemplate("ingest/landed_rows_on_run_date", {
+          table: `${DATASETS.raw}.${table}`,
+          event_date: source.eventDateSql,
+        }),
+        { run_date: runDate, shop_timezone: shop.timezone },
+        { label: `landed ${table}` },
+      );
+      rows[`${DATASETS.raw}.${table}`] = landed?.row_count ?? 0;
+    }
   }
   const landedTotal = Object.values(rows).reduce((sum, value) => sum + value, 0);
   const files =
@@ -237,6 +242,6 @@ export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): P
       ...connectors.metrics,
       ...rates.metrics,
     },
-    summary: `${landedTotal} raw rows landed for ${runDate} across ${Object.keys(rows).length} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}${rates.summary ? `; ${rates.summary}` : ""}`,
+    summary: `${landedTotal} raw rows landed for ${runDate} across ${sourcesPresent} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}${rates.summary ? `; ${rates.summary}` : ""}`,
   };
 }

@@ -132,6 +132,22 @@ describe("the ingest step's stock of the run date", () => {
         new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(at));
       const expected = created.filter((at) => newYorkDay(at) === "2026-11-21").length;
       assert.equal(expected, 3);
+      // A Google Ads account of only Smart campaigns: its days are in campaign totals, two campaigns on the 21st.
+      const smartDay = (day: string, campaign: number) => ({
+        segments_date: day,
+        customer_id: 1234567890,
+        customer_currency_code: "USD",
+        campaign_id: campaign,
+        campaign_name: `Smart ${campaign}`,
+        metrics_cost_micros: 5_000_000,
+        _airbyte_raw_id: `smart-${day}-${campaign}`,
+        _airbyte_extracted_at: "2026-11-22T07:00:00Z",
+      });
+      await insertRaw(warehouse, "google_ads_campaign_totals", [
+        smartDay("2026-11-20", 1),
+        smartDay("2026-11-21", 1),
+        smartDay("2026-11-21", 2),
+      ]);
       const report = await runLocally(
         config,
         parseRunMessage({
@@ -150,7 +166,10 @@ describe("the ingest step's stock of the run date", () => {
       const ingest = report.records.find((record) => record.step === "ingest");
       assert.equal(ingest?.status, "succeeded");
       assert.equal(ingest?.rows["raw.shopify_orders"], expected);
-      assert.match(ingest?.summary ?? "", /raw rows landed for 2026-11-21/);
+      assert.equal(ingest?.rows["raw.google_ads_campaign_totals"], 2);
+      assert.equal(ingest?.rows["raw.google_ads_campaign_stats"], 0);
+      // The fixture's warehouse has every raw table: the four sources, their rows counted over all their tables.
+      assert.match(ingest?.summary ?? "", /^5 raw rows landed for 2026-11-21 across 4 sources;/);
     } finally {
       await warehouse.close();
       await rm(workDir, { recursive: true, force: true });
