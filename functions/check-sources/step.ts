@@ -42,7 +42,7 @@ type LandedDay = { day: string; landed_rows: number };
 const dayOf = (value: unknown): string | null => (value == null ? null : String(value).slice(0, 10));
 
 /** Pure: the rows landed per day over a source's tables, each day's counts summed, by day. */
-export function sumLandedRows(perTable: readonly (readonly LandedDay[])[]): LandedDay[] {
+function sumLandedRows(perTable: readonly (readonly LandedDay[])[]): LandedDay[] {
   const byDay = new Map<string, number>();
   for (const rows of perTable) {
     for (const row of rows) {
@@ -120,7 +120,7 @@ const loadTime = (value: string | null): number => (value == null ? -Infinity : 
  * Pure: a source's newest event day and newest load time over its tables, each the latest of any table's (a
  * Google Ads day in campaign totals only is a day of the account's data); undefined when no table answered.
  */
-export function newestOfTables(found: readonly (NewestRows | undefined)[]): NewestRows | undefined {
+function newestOfTables(found: readonly (NewestRows | undefined)[]): NewestRows | undefined {
   const rows = found.filter((row): row is NewestRows => row !== undefined);
   if (rows.length === 0) return undefined;
   let newest: NewestRows = { last_event_date: null, last_loaded_at: null };
