@@ -10,8 +10,9 @@ import { randomUUID } from "node:crypto";
 import { addDays, localDate } from "../lib/calendar.ts";
 import { retryPolicy } from "../lib/platform-apis/credentials.ts";
 import { type ApiIo, sendWithRetry } from "../lib/platform-apis/http.ts";
-import { runWindow, windowParams } from "../lib/run-window.ts";
+import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import { readQuery } from "../lib/sql/queries.ts";
+import { lastWatermark } from "../lib/warehouse-state.ts";
 import type { Finding } from "../shared/findings.ts";
 import type { Row } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
@@ -48,6 +49,45 @@ export function ecbRatesUrl(
 ): string {
   const base = baseUrl.replace(/\/+$/, "");
   return `${base}/D.${currencies.join("+")}.EUR.SP00.A?startPeriod=${period.start}&endPeriod=${period.end}&format=csvdata`;
+}
+
+/**
+ * Pure: the first day of the rates a run fetches. A daily run's transform converts the spend of its window, whose
+ * first days may take a rate up to RATE_FALLBACK_DAYS older; a transform that rebuilds all history (a first build,
+ * --full-refresh) converts every ad day, so it starts that much before the first day spent in a currency that
+ * needs a rate (`firstSpendDay`), when that is before the window. One request covers the whole period.
+ */
+export function ratesPeriodStart(windowStart: string, firstSpendDay: string | undefined): string {
+  const first = firstSpendDay !== undefined && firstSpendDay < windowStart ? firstSpendDay : windowStart;
+  return addDays(first, -RATE_FALLBACK_DAYS);
+}
+
+/** A rate as raw.fx_rates' NUMERIC holds it: billionths, rounded half away from zero (9 decimal places). */
+function rateNanos(rate: string): bigint | null {
+  const match = /^\s*(-?)(\d*)(?:\.(\d*))?\s*$/.exec(rate);
+  if (!match || (match[2] === "" && !match[3])) return null;
+  const fraction = (match[3] ?? "").padEnd(10, "0");
+  const tenths = BigInt(`${match[2] || "0"}${fraction.slice(0, 10)}`);
+  const nanos = (tenths + 5n) / 10n;
+  return match[1] === "-" ? -nanos : nanos;
+}
+
+/**
+ * Pure: the fetched rates to land, those whose day and currency have no landed rate yet or whose newest landed rate
+ * (`landed`, as staging takes it) is another, the ECB's correction of a day: the same rates fetched again every
+ * morning land nothing, so raw.fx_rates does not grow with each run, and a corrected one lands and rebuilds its days
+ * (transform/changed_days). Rates are compared as raw.fx_rates' NUMERIC holds them.
+ */
+export function ratesToLand(
+  fetched: readonly Row[],
+  landed: readonly { date: string; currency: string; rate: string }[],
+): Row[] {
+  const key = (date: unknown, currency: unknown) => `${String(date)}|${String(currency)}`;
+  const newest = new Map(landed.map((row) => [key(row.date, row.currency), rateNanos(row.rate)]));
+  return fetched.filter((row) => {
+    const before = newest.get(key(row.date, row.currency));
+    return before === undefined || before === null || before !== rateNanos(String(row.rate));
+  });
 }
 
 export interface MappedRates {
@@ -110,8 +150,10 @@ function fetchFailed(currencies: readonly string[], url: string, problem: string
 
 /**
  * Fetches and lands in raw.fx_rates the rates the run's transform needs: those of the currencies the ad accounts'
- * raw rows of the run window are in (currenciesToFetch), over the window and the RATE_FALLBACK_DAYS before it. No
- * such currency (a single-currency shop), or exchangeRates.source "files": no request. A failed fetch is a warning
+ * raw rows of the run window are in (currenciesToFetch), over the window and the RATE_FALLBACK_DAYS before it; on
+ * a first build or a --full-refresh, which convert every ad day, those of every ad row's currency from the first
+ * day spent in one (ratesPeriodStart). Only rates new or other than those landed land (ratesToLand). No such
+ * currency (a single-currency shop), or exchangeRates.source "files": no request. A failed fetch is a warning
  * finding, and the rest of ingest goes on.
  */
 export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promise<RatesFetch> {
@@ -120,9 +162,11 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
   if (config.exchangeRates.source !== "ecb") return none;
   const { warehouse, clock } = context.ports;
   const window = runWindow(context.message.runDate, config.lookbackDays);
-  const accounts = await warehouse.query<{ currency: string }>(
+  // As transform decides: no saved transform yet, or --full-refresh, and every day of history is built.
+  const allHistory = context.message.options.fullRefresh || (await lastWatermark(warehouse)) === null;
+  const accounts = await warehouse.query<{ currency: string; first_day: string }>(
     readQuery("ingest/ad_account_currencies"),
-    windowParams(context, window),
+    windowParams(context, allHistory ? { start: HISTORY_START, end: window.end } : window),
     { label: "ad account currencies" },
   );
   const currencies = currenciesToFetch(
@@ -130,7 +174,11 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
     config.shop.currency,
   );
   if (currencies.length === 0) return none;
-  const period = { start: addDays(window.start, -RATE_FALLBACK_DAYS), end: window.end };
+  const firstSpendDay = accounts
+    .filter((account) => account.currency !== config.shop.currency)
+    .map((account) => account.first_day)
+    .sort()[0];
+  const period = { start: ratesPeriodStart(window.start, firstSpendDay), end: window.end };
   const url = ecbRatesUrl(config.exchangeRates.baseUrl, currencies, period);
   const log = context.log.child({ exchangeRates: currencies.join("+") });
   try {
@@ -161,8 +209,15 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
             preamble: [],
             decimal: ".",
           });
+    const landed = mapped.rows.length
+      ? await warehouse.query<{ date: string; currency: string; rate: string }>(
+          readQuery("ingest/landed_fx_rates"),
+          { period_start_date: period.start, period_end_date: period.end },
+          { label: "landed exchange rates" },
+        )
+      : [];
     const pull = { extractedAt, runId: context.message.runId, pullId: randomUUID() };
-    const rows = mapped.rows.map((row) =>
+    const rows = ratesToLand(mapped.rows, landed).map((row) =>
       fullRow("fx_rates", {
         ...row,
         ...airbyteColumns(pull, `ecb:${pull.pullId}:${String(row.date)}:${String(row.currency)}`, {
@@ -171,7 +226,12 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
       }),
     );
     await landRows(warehouse, "fx_rates", rows);
-    log.info("exchange rates fetched", { url, rows: rows.length, rejected: mapped.rejected.length });
+    log.info("exchange rates fetched", {
+      url,
+      rows: mapped.rows.length,
+      landed: rows.length,
+      rejected: mapped.rejected.length,
+    });
     const findings = mapped.rejected.length
       ? [
           fetchFailed(
@@ -183,8 +243,8 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
       : [];
     return {
       findings,
-      metrics: { "exchangeRates.rowsLanded": rows.length },
-      summary: `exchange rates: ${rows.length} rows for ${currencies.join(", ")}`,
+      metrics: { "exchangeRates.rowsFetched": mapped.rows.length, "exchangeRates.rowsLanded": rows.length },
+      summary: `exchange rates: ${rows.length} new of ${mapped.rows.length} fetched for ${currencies.join(", ")}`,
     };
   } catch (error) {
     const problem = (error as Error).message;

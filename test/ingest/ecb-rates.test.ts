@@ -2,15 +2,24 @@
 // need, from a local server answering as the ECB Data Portal does (SDMX-CSV for format=csvdata; 404 when no rate
 // falls in the period: https://data.ecb.europa.eu/help/api/status-codes). A EUR shop with a USD Meta account asks for
 // the dollar over the run window and the week before it, lands the rates as a dropped ECB CSV lands, and its
-// marts count the Meta spend converted at them, computed here from the raw amounts and the answer's rates.
+// marts count the Meta spend converted at them, computed here from the raw amounts and the answer's rates. The
+// same rates fetched again land nothing, a corrected one lands; a first build or a --full-refresh asks from the
+// week before the oldest day spent in dollars, and the old days' spend converts.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { runIngest } from "../../functions/ingest/step.ts";
+import {
+  changedDays,
+  EPOCH_WATERMARK,
+  extractionMarks,
+  newestExtraction,
+} from "../../functions/transform/changes.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
@@ -44,6 +53,45 @@ const csvAnswer = (body: string): ScriptedAnswer => ({
   body,
 });
 
+/**
+ * A local ECB Data Portal holding `rates` (currency → day → rate per euro): it answers
+ * /service/data/EXR/D.<cur>+<cur>.EUR.SP00.A?startPeriod=…&endPeriod=…&format=csvdata with the csvdata rows of those
+ * currencies in the period asked, and 404 "No results found." when none falls in it, as the Data Portal does.
+ */
+async function startEcbServer(rates: Record<string, Record<string, string>>) {
+  const requests: { path: string }[] = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://ecb");
+    requests.push({ path: request.url ?? "" });
+    const series = /\/EXR\/D\.([A-Z+]+)\.EUR\.SP00\.A$/.exec(url.pathname);
+    const start = url.searchParams.get("startPeriod") ?? "0000-01-01";
+    const end = url.searchParams.get("endPeriod") ?? "9999-12-31";
+    const lines = (series?.[1] ?? "").split("+").flatMap((currency) =>
+      Object.entries(rates[currency] ?? {})
+        .filter(([day]) => day >= start && day <= end)
+        .map(([day, rate]) => ecbLine(currency, day, rate)),
+    );
+    if (lines.length === 0) {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("No results found.");
+      return;
+    }
+    response.writeHead(200, { "content-type": "text/csv" });
+    response.end(ecbCsv(...lines));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** USD micros Meta spent: Friday the 20th and Saturday the 21st. */
 const META_SPEND: Record<string, bigint> = { "2026-11-20": 123_450_000n, "2026-11-21": 99_990_000n };
 /** Dollars per euro, in ten-thousandths, as the answer gives them. */
@@ -56,19 +104,43 @@ interface Shop {
   close(): Promise<void>;
 }
 
-/**
- * A shop selling in `shopCurrency` whose raw tables hold a Meta account's days in `metaCurrency` and a TikTok
- * advertiser's in the shop's currency, ingested for RUN_DATE with the ECB's URL pointed at a server answering `script`.
- */
-async function ingestShop(options: {
+interface ShopOptions {
   shopCurrency: string;
   metaCurrency: string;
-  script: readonly ScriptedAnswer[];
+  /** The ECB server's answers, one a request (the last repeated)… */
+  script?: readonly ScriptedAnswer[];
+  /** …or the rates a local ECB Data Portal holds and answers for the period asked (startEcbServer). */
+  rates?: Record<string, Record<string, string>>;
   exchangeRates?: Record<string, string>;
+  /** USD micros Meta spent per day: META_SPEND unless given. */
+  metaSpend?: Record<string, bigint>;
   /** A Google Ads account of only Smart campaigns billing in this currency: its day is in campaign totals alone. */
   smartGoogleCurrency?: string;
-}): Promise<Shop> {
-  const server = await startScriptedServer(options.script);
+}
+
+/** One ingest of RUN_DATE: at `now` (the rows' extraction time), a --full-refresh or not. */
+interface IngestRun {
+  now?: string;
+  fullRefresh?: boolean;
+}
+
+interface OpenShop {
+  warehouse: DuckDbWarehouse;
+  /** The requests the ECB server was sent so far, by path. */
+  paths(): string[];
+  ingest(run?: IngestRun): Promise<StepResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * A shop selling in `shopCurrency` whose raw tables hold a Meta account's days in `metaCurrency` and a TikTok
+ * advertiser's in the shop's currency, ingested for RUN_DATE as often as asked with the ECB's URL pointed at a
+ * server answering `script`, one answer a request, or at a local ECB Data Portal holding `rates`.
+ */
+async function openShop(options: ShopOptions): Promise<OpenShop> {
+  const server = options.rates
+    ? await startEcbServer(options.rates)
+    : await startScriptedServer(options.script ?? []);
   const dir = await mkdtemp(join(tmpdir(), "pulse-ecb-"));
   const warehouse = await openFixtureWarehouse();
   const close = async () => {
@@ -80,7 +152,7 @@ async function ingestShop(options: {
     await insertRaw(
       warehouse,
       "facebook_ads_insights",
-      Object.entries(META_SPEND).map(([day, spend]) =>
+      Object.entries(options.metaSpend ?? META_SPEND).map(([day, spend]) =>
         metaAdDay({
           day,
           spend,
@@ -118,35 +190,54 @@ async function ingestShop(options: {
         },
       ]);
     }
-    const bucket = new FolderBucket(join(dir, "bucket"));
-    const config = loadConfig({
-      env: {
-        PULSE_SETTINGS: JSON.stringify({
-          version: 1,
-          shop: { currency: options.shopCurrency, timezone: TIMEZONE },
-          exchangeRates: { baseUrl: `${server.url}/service/data/EXR`, ...options.exchangeRates },
-          connectors: { retry: { maxAttempts: 2, maxDelaySeconds: 1 } },
-        }),
-      },
-      cwd: dir,
-    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const bucket = new FolderBucket(join(dir, "bucket"));
+  const config = loadConfig({
+    env: {
+      PULSE_SETTINGS: JSON.stringify({
+        version: 1,
+        shop: { currency: options.shopCurrency, timezone: TIMEZONE },
+        exchangeRates: { baseUrl: `${server.url}/service/data/EXR`, ...options.exchangeRates },
+        connectors: { retry: { maxAttempts: 2, maxDelaySeconds: 1 } },
+      }),
+    },
+    cwd: dir,
+  });
+  const ingest = async (run: IngestRun = {}) => {
     const context = {
       step: "ingest",
-      message: parseRunMessage({ runDate: RUN_DATE, runId: "ecb", trigger: "manual" }),
+      message: parseRunMessage({
+        runDate: RUN_DATE,
+        runId: "ecb",
+        trigger: "manual",
+        options: { fullRefresh: run.fullRefresh ?? false },
+      }),
       config,
       ports: {
         warehouse,
         bucket,
         secrets: { get: async () => undefined },
-        clock: { now: () => new Date("2026-11-22T06:00:00Z") },
+        clock: { now: () => new Date(run.now ?? "2026-11-22T06:00:00Z") },
       },
       ledger: new Ledger(bucket),
       log: silentLogger(),
     } as unknown as StepContext;
-    const result = await runIngest(context, recordingIo().io);
-    return { warehouse, result, paths: server.requests.map((request) => request.path), close };
+    return runIngest(context, recordingIo().io);
+  };
+  return { warehouse, paths: () => server.requests.map((request) => request.path), ingest, close };
+}
+
+/** A shop as `openShop` makes it, ingested once. */
+async function ingestShop(options: ShopOptions): Promise<Shop> {
+  const shop = await openShop(options);
+  try {
+    const result = await shop.ingest();
+    return { warehouse: shop.warehouse, result, paths: shop.paths(), close: shop.close };
   } catch (error) {
-    await close();
+    await shop.close();
     throw error;
   }
 }
@@ -226,6 +317,78 @@ describe(
           Number(roundDiv(spend * 10_000n, friday)) / 1e6,
         ]),
       );
+    });
+  },
+);
+
+describe(
+  "a first build or a --full-refresh fetches the rates of every ad day, from the oldest spent in another currency",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    /** USD micros Meta spent two months before the run window (a Monday and a Tuesday), beside META_SPEND. */
+    const OLD_SPEND: Record<string, bigint> = { "2026-09-14": 80_000_000n, "2026-09-15": 45_670_000n };
+    /** Dollars per euro, in ten-thousandths, on those days. */
+    const OLD_USD_PER_EUR: Record<string, bigint> = { "2026-09-14": 11_720n, "2026-09-15": 11_745n };
+    /** From the week before the oldest Meta day (a rate a day may take) through the run date. */
+    const HISTORY_PERIOD = "startPeriod=2026-09-07&endPeriod=2026-11-21&format=csvdata";
+    let shop: OpenShop;
+    let first: StepResult;
+    before(async () => {
+      shop = await openShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        metaSpend: { ...OLD_SPEND, ...META_SPEND },
+        rates: {
+          USD: Object.fromEntries(
+            Object.entries({ ...OLD_USD_PER_EUR, ...USD_PER_EUR }).map(([day, rate]) => [
+              day,
+              (Number(rate) / 10_000).toFixed(4),
+            ]),
+          ),
+        },
+      });
+      // The shop's first run: no transform has run on this warehouse yet.
+      first = await shop.ingest();
+      await buildModels(shop.warehouse, RUN_DATE, {
+        fullRefresh: true,
+        env: { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: TIMEZONE },
+      });
+    });
+    after(async () => {
+      await shop.close();
+    });
+
+    it("the first run asks once, from a week before the oldest Meta day in dollars", () => {
+      assert.deepEqual(shop.paths(), [`/service/data/EXR/D.USD.EUR.SP00.A?${HISTORY_PERIOD}`]);
+      assert.equal(first.metrics?.["exchangeRates.rowsLanded"], 4);
+    });
+
+    it("the old days' Meta dollars count in euros at their own day's rate, to the micro", async () => {
+      const rows = await shop.warehouse.query(
+        `SELECT CAST(date AS STRING) AS day, spend FROM marts.marketing_daily_channel
+         WHERE channel = 'meta' AND spend > 0 ORDER BY day`,
+        {},
+        { label: "meta spend" },
+      );
+      // Saturday the 21st takes Friday's rate; each other day has its own.
+      const rateOf = (day: string) =>
+        ({ ...OLD_USD_PER_EUR, ...USD_PER_EUR, "2026-11-21": USD_PER_EUR["2026-11-20"] })[day] as bigint;
+      assert.deepEqual(
+        rows.map((row) => [row.day, Number(row.spend)]),
+        Object.entries({ ...OLD_SPEND, ...META_SPEND }).map(([day, spend]) => [
+          day,
+          Number(roundDiv(spend * 10_000n, rateOf(day))) / 1e6,
+        ]),
+      );
+    });
+
+    it("a daily run after that transform asks for its window only, and a --full-refresh from the oldest day again", async () => {
+      await shop.ingest({ now: "2026-11-22T07:00:00Z" });
+      await shop.ingest({ now: "2026-11-22T08:00:00Z", fullRefresh: true });
+      assert.deepEqual(shop.paths().slice(1), [
+        `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+        `/service/data/EXR/D.USD.EUR.SP00.A?${HISTORY_PERIOD}`,
+      ]);
     });
   },
 );
@@ -310,6 +473,88 @@ describe("which rates a run asks for, and when it asks none", () => {
         assert.deepEqual(await landedRates(shop.warehouse), []);
       },
     );
+  });
+});
+
+describe("the same rates fetched again land nothing; a corrected one lands and rebuilds its days", () => {
+  const answer = (friday: string) =>
+    csvAnswer(ecbCsv(ecbLine("USD", "2026-11-19", "1.0801"), ecbLine("USD", "2026-11-20", friday)));
+
+  it("two runs in a row land the ECB's two rates once, and a third, after the ECB corrected Friday's, lands that one", async () => {
+    const shop = await openShop({
+      shopCurrency: "EUR",
+      metaCurrency: "USD",
+      // Friday's rate as the ECB first gave it, the same again, then corrected.
+      script: [answer("1.0856"), answer("1.0856"), answer("1.0862")],
+    });
+    try {
+      const first = await shop.ingest({ now: "2026-11-22T06:00:00Z" });
+      // What the transform after the first run read up to.
+      const marks = await newestExtraction(shop.warehouse, extractionMarks(EPOCH_WATERMARK));
+      const again = await shop.ingest({ now: "2026-11-22T07:00:00Z" });
+      assert.deepEqual(
+        [first.metrics?.["exchangeRates.rowsLanded"], again.metrics?.["exchangeRates.rowsLanded"]],
+        [2, 0],
+      );
+      assert.equal(again.metrics?.["exchangeRates.rowsFetched"], 2);
+      assert.match(again.summary ?? "", /exchange rates: 0 new of 2 fetched for USD/);
+      assert.deepEqual(await landedRates(shop.warehouse), [
+        ["2026-11-19", "USD", 1.0801, "api", "ecb_exr"],
+        ["2026-11-20", "USD", 1.0856, "api", "ecb_exr"],
+      ]);
+      assert.deepEqual(await changedDays(shop.warehouse, marks, RUN_DATE, TIMEZONE), []);
+
+      const corrected = await shop.ingest({ now: "2026-11-22T08:00:00Z" });
+      assert.equal(corrected.metrics?.["exchangeRates.rowsLanded"], 1);
+      assert.deepEqual(await landedRates(shop.warehouse), [
+        ["2026-11-19", "USD", 1.0801, "api", "ecb_exr"],
+        ["2026-11-20", "USD", 1.0856, "api", "ecb_exr"],
+        ["2026-11-20", "USD", 1.0862, "api", "ecb_exr"],
+      ]);
+      // Friday's new rate converts Friday and Saturday, which takes Friday's: both are rebuilt.
+      assert.deepEqual(await changedDays(shop.warehouse, marks, RUN_DATE, TIMEZONE), [
+        "2026-11-20",
+        "2026-11-21",
+      ]);
+      assert.equal(shop.paths().length, 3);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it("rates a dropped file landed already are not landed again by the fetch", async () => {
+    const shop = await openShop({
+      shopCurrency: "EUR",
+      metaCurrency: "USD",
+      script: [answer("1.0856")],
+    });
+    try {
+      // The same two days as the shop's own fx_rates.csv gave them, Friday's with a trailing zero.
+      await insertRaw(shop.warehouse, "fx_rates", [
+        {
+          date: "2026-11-19",
+          currency: "USD",
+          rate: "1.0801",
+          _airbyte_extracted_at: "2026-11-21T09:00:00Z",
+        },
+        {
+          date: "2026-11-20",
+          currency: "USD",
+          rate: "1.08560",
+          _airbyte_extracted_at: "2026-11-21T09:00:00Z",
+        },
+      ]);
+      const result = await shop.ingest();
+      assert.equal(result.metrics?.["exchangeRates.rowsLanded"], 0);
+      const rows = await shop.warehouse.query(
+        `SELECT COUNT(*) AS n FROM raw.fx_rates`,
+        {},
+        { label: "count" },
+      );
+      assert.equal(Number(rows[0]?.n), 2);
+    } finally {
+      await shop.close();
+    }
   });
 });
 

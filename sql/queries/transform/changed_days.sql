@@ -39,9 +39,10 @@ FROM (
   UNION ALL
   -- A euro reference rate landed since (a rates file dropped for past days) converts the spend of its own day and of
   -- the days after it that take it, up to 7 (staging.stg_fx_rates). Only a rate other than the one the last
-  -- landing before the mark gave that day and currency counts: the daily fetch of the ECB's rates lands the same
-  -- two weeks again every morning, which changes no figure. Landings before the mark are read back 35 days only, so
-  -- that this read does not grow with history: an older one is taken as different, which only rebuilds a few days.
+  -- landing before the mark gave that day and currency counts: a rates file dropped again lands the same rates,
+  -- which change no figure (the ECB fetch lands only new or corrected ones). Landings before the mark are read
+  -- back 35 days only, so that this read does not grow with history: an older one is taken as different, which
+  -- only rebuilds a few days.
   SELECT day
   FROM (
     SELECT date, UPPER(TRIM(currency)) AS currency, rate
