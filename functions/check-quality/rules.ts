@@ -416,14 +416,39 @@ export interface DayWithoutRate {
   account_spend: number | string;
 }
 
+/** Where the exchange rates come from (exchangeRates.source): fetched from the ECB each run, or dropped files only. */
+export type RatesSource = "ecb" | "files";
+
+/**
+ * What to do about days without a rate, as the rates reach the warehouse: the ECB fetch asks each run for its
+ * window's rates (all history's on a --full-refresh), so a day in the window without one means the fetch failed
+ * or the ECB publishes no rate of the currency; without the fetch, only a rates file gives them.
+ */
+function missingRateRemedy(ratesSource: RatesSource, currencies: readonly string[]): string {
+  const file = "drop an fx_rates.csv (date, currency, rate per euro) covering those days in the inbox";
+  if (ratesSource === "files")
+    return `exchangeRates.source is "files", so no rate is fetched: ${file}, or set exchangeRates.source to "ecb" to have each run fetch the ECB's euro reference rates.`;
+  return (
+    `Each run fetches the ECB's euro reference rates of ${currencies.join(" and ")} for its window ` +
+    `(exchangeRates.source "ecb"): if that fetch failed (exchange_rates_fetch_failed), the next run asks again; ` +
+    `if the ECB publishes no rate of ${currencies.join(" or ")}, ${file}; for days before the run window, a run ` +
+    `with --full-refresh --force fetches the rates back to the oldest ad day.`
+  );
+}
+
 /**
  * Ad spend the warehouse could not convert to the shop's currency: an account in another currency (Meta bills many
  * accounts in USD whatever the shop sells in) on days without an exchange rate (a rates file that ends too early,
- * a currency the ECB does not quote, an account without a currency). That spend is left out of the shop's figures,
- * never added up as if it were the shop's money, and those days are marked incomplete: one warning per account
- * and currency, naming the days and the spend left out, and how to give the rates.
+ * a currency the ECB does not quote, a failed fetch, an account without a currency). That spend is left out of the
+ * shop's figures, never added up as if it were the shop's money, and those days are marked incomplete: one warning
+ * per account and currency, naming the days, the rates missing (staging.stg_fx_rates lets a day take a rate up to 7
+ * days older, so none landed in that week), the spend left out, and how to give the rates with `ratesSource`.
  */
-export function missingRateFindings(days: readonly DayWithoutRate[], shopCurrency: string): RuleFinding[] {
+export function missingRateFindings(
+  days: readonly DayWithoutRate[],
+  shopCurrency: string,
+  ratesSource: RatesSource,
+): RuleFinding[] {
   const accounts = new Map<string, DayWithoutRate[]>();
   for (const day of days) {
     const key = JSON.stringify([day.platform, day.account_id, day.account_currency]);
@@ -440,6 +465,21 @@ export function missingRateFindings(days: readonly DayWithoutRate[], shopCurrenc
       minimumFractionDigits: places,
       maximumFractionDigits: places,
     });
+    const days = `${dates.length === 1 ? "" : `${dates.length} days: `}${dates.join(", ")}`;
+    const leftOut = "is left out of spend, ROAS, MER and CAC, which are marked incomplete";
+    // The rates per euro a conversion needs: the account's currency's and the shop's (the euro's is 1).
+    const perEuro = [first.account_currency, shopCurrency].filter(
+      (code): code is string => code !== null && code !== "EUR",
+    );
+    const message = first.account_currency
+      ? `${platform} account ${first.account_id} spends in ${currency}, and there is no exchange rate to the ` +
+        `shop's ${shopCurrency} for ${days}: raw.fx_rates holds no euro reference rate of ` +
+        `${[...new Set(perEuro)].join(" or ")} for those days or the 7 days before each. Its ${amount} ${currency} ` +
+        `of spend those days ${leftOut} (not a sync problem: the rows landed). ` +
+        missingRateRemedy(ratesSource, [...new Set(perEuro)])
+      : `${platform} account ${first.account_id}'s rows name no currency, so its spend cannot be converted to the ` +
+        `shop's ${shopCurrency} for ${days}. Its ${amount} of spend those days ${leftOut}: check the currency ` +
+        `column of its export or of its connector's rows.`;
     return {
       check: "exchange_rate_missing",
       severity: "warning",
@@ -450,11 +490,7 @@ export function missingRateFindings(days: readonly DayWithoutRate[], shopCurrenc
       source: first.platform,
       observed: `${currency}: ${dates.join(", ")}`,
       expected: `a ${currency}→${shopCurrency} rate every day`,
-      message:
-        `${platform} account ${first.account_id} spends in ${currency}, and there is no exchange rate to the shop's ` +
-        `${shopCurrency} for ${dates.length === 1 ? "" : `${dates.length} days: `}${dates.join(", ")}. ` +
-        `Its ${amount} ${currency} of spend those days is left out of spend, ROAS, MER and CAC, which are marked ` +
-        `incomplete: drop an fx_rates.csv (date, currency, rate per euro) covering them in the inbox.`,
+      message,
     };
   });
 }

@@ -238,7 +238,12 @@ async function checkOrderRecords(run: QualityRun): Promise<void> {
     run.params,
     { label: "ad days without exchange rates" },
   );
-  for (const finding of missingRateFindings(daysWithoutRates, shopCurrency)) run.add(finding);
+  for (const finding of missingRateFindings(
+    daysWithoutRates,
+    shopCurrency,
+    run.context.config.exchangeRates.source,
+  ))
+    run.add(finding);
 }
 
 async function checkFileDrops(run: QualityRun): Promise<void> {

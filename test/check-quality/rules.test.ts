@@ -8,6 +8,7 @@ import {
   currencyFinding,
   measureCoverage,
   metricAnomalyFinding,
+  missingRateFindings,
   nullRateFinding,
   noUtmFinding,
   rejectRateFinding,
@@ -333,5 +334,63 @@ describe("a shop without UTMs", () => {
   it("says nothing when some orders carry UTMs, or when there are too few orders to tell", () => {
     assert.equal(noUtmFinding([day("2026-11-20", 60, 1)], 10), undefined);
     assert.equal(noUtmFinding([day("2026-11-20", 9, 0)], 10), undefined);
+  });
+});
+
+describe("ad spend without an exchange rate says why and what gives the rates", () => {
+  /** A GBP shop's USD Meta account without a rate on two days, and a TikTok advertiser whose rows name no currency. */
+  const days = [
+    {
+      platform: "facebook_ads",
+      account_id: "act_9",
+      account_currency: "USD",
+      date: "2026-11-13",
+      account_spend: "120.5",
+    },
+    {
+      platform: "facebook_ads",
+      account_id: "act_9",
+      account_currency: "USD",
+      date: "2026-11-12",
+      account_spend: 30,
+    },
+    {
+      platform: "tiktok_ads",
+      account_id: "61",
+      account_currency: null,
+      date: "2026-11-12",
+      account_spend: 7.25,
+    },
+  ];
+
+  it("with the ECB fetch on: the rates missing per euro, the rows landed, and the fetch, a rates file or a full refresh", () => {
+    const [meta, tiktok] = missingRateFindings(days, "GBP", "ecb");
+    assert.equal(meta?.observed, "USD: 2026-11-12, 2026-11-13");
+    assert.equal(
+      meta?.message,
+      "Meta Ads account act_9 spends in USD, and there is no exchange rate to the shop's GBP for 2 days: " +
+        "2026-11-12, 2026-11-13: raw.fx_rates holds no euro reference rate of USD or GBP for those days or the 7 " +
+        "days before each. Its 150.50 USD of spend those days is left out of spend, ROAS, MER and CAC, which are " +
+        "marked incomplete (not a sync problem: the rows landed). Each run fetches the ECB's euro reference rates " +
+        'of USD and GBP for its window (exchangeRates.source "ecb"): if that fetch failed ' +
+        "(exchange_rates_fetch_failed), the next run asks again; if the ECB publishes no rate of USD or GBP, drop " +
+        "an fx_rates.csv (date, currency, rate per euro) covering those days in the inbox; for days before the " +
+        "run window, a run with --full-refresh --force fetches the rates back to the oldest ad day.",
+    );
+    // A rate cannot help rows that name no currency: their column is what to fix.
+    assert.equal(
+      tiktok?.message,
+      "TikTok Ads account 61's rows name no currency, so its spend cannot be converted to the shop's GBP for " +
+        "2026-11-12. Its 7.25 of spend those days is left out of spend, ROAS, MER and CAC, which are marked " +
+        "incomplete: check the currency column of its export or of its connector's rows.",
+    );
+  });
+
+  it('with exchangeRates.source "files": a rates file, or turning the fetch on', () => {
+    const [meta] = missingRateFindings(days.slice(0, 2), "EUR", "files");
+    assert.match(
+      meta?.message ?? "",
+      /no euro reference rate of USD for those days .* exchangeRates\.source is "files", so no rate is fetched: drop an fx_rates\.csv \(date, currency, rate per euro\) covering those days in the inbox, or set exchangeRates\.source to "ecb" to have each run fetch the ECB's euro reference rates\.$/,
+    );
   });
 });

@@ -309,7 +309,7 @@ describe(
         { window_start: "2026-11-07", window_end: RUN_DATE },
         { label: "fx days without rates" },
       );
-      const findings = missingRateFindings(days, "EUR");
+      const findings = missingRateFindings(days, "EUR", "ecb");
       assert.deepEqual(
         findings.map((finding) => [finding.check, finding.severity, finding.subject, finding.observed]),
         [
@@ -322,9 +322,14 @@ describe(
       );
       assert.equal(
         findings[0]?.message,
-        `Meta Ads account act_us spends in USD, and there is no exchange rate to the shop's EUR for 2026-11-12. ` +
+        `Meta Ads account act_us spends in USD, and there is no exchange rate to the shop's EUR for 2026-11-12: ` +
+          `raw.fx_rates holds no euro reference rate of USD for those days or the 7 days before each. ` +
           `Its ${amount(metaSpend).toFixed(2)} USD of spend those days is left out of spend, ROAS, MER and CAC, ` +
-          `which are marked incomplete: drop an fx_rates.csv (date, currency, rate per euro) covering them in the inbox.`,
+          `which are marked incomplete (not a sync problem: the rows landed). Each run fetches the ECB's euro ` +
+          `reference rates of USD for its window (exchangeRates.source "ecb"): if that fetch failed ` +
+          `(exchange_rates_fetch_failed), the next run asks again; if the ECB publishes no rate of USD, drop an ` +
+          `fx_rates.csv (date, currency, rate per euro) covering those days in the inbox; for days before the run ` +
+          `window, a run with --full-refresh --force fetches the rates back to the oldest ad day.`,
       );
     });
   },
