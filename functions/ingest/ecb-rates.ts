@@ -14,6 +14,7 @@ import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import { lastWatermark } from "../lib/warehouse-state.ts";
 import type { Finding } from "../shared/findings.ts";
+import { DATASETS } from "../shared/pipeline.ts";
 import type { Row } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
 import { connectorDeadline } from "./connectors/run.ts";
@@ -148,11 +149,37 @@ function fetchFailed(currencies: readonly string[], url: string, problem: string
   };
 }
 
+/** ops.transform_settings (transform/history-settings.ts): the settings the tables of history were built with. */
+const HISTORY_SETTINGS_TABLE = "transform_settings";
+
+/**
+ * Whether the run's transform will convert every ad day, as it decides (transform/step.ts): on --full-refresh,
+ * before any saved transform, and when the shop's currency or time zone differs from the one the tables were
+ * built with. (A new PII key or channel list rebuilds all history too, which ingest cannot see: the key is
+ * transform's alone; the rates of the window's days are fetched, and the rest by a --full-refresh.)
+ */
+async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
+  if (context.message.options.fullRefresh) return true;
+  const { warehouse } = context.ports;
+  const opsTables = (await warehouse.listTables(DATASETS.ops)).map((table) => table.name);
+  if ((await lastWatermark(warehouse, opsTables)) === null) return true;
+  if (!opsTables.includes(HISTORY_SETTINGS_TABLE)) return false;
+  const rows = await warehouse.query<{ setting: string; value: string }>(
+    readQuery("transform/history_settings"),
+    {},
+    { label: "settings the tables were built with", maxRows: 100 },
+  );
+  const built = new Map(rows.map((row) => [row.setting, row.value]));
+  const { shop } = context.config;
+  const changed = (setting: string, now: string) => built.has(setting) && built.get(setting) !== now;
+  return changed("shop_currency", shop.currency) || changed("shop_timezone", shop.timezone);
+}
+
 /**
  * Fetches and lands in raw.fx_rates the rates the run's transform needs: those of the currencies the ad accounts'
  * raw rows of the run window are in (currenciesToFetch), over the window and the RATE_FALLBACK_DAYS before it; on
- * a first build or a --full-refresh, which convert every ad day, those of every ad row's currency from the first
- * day spent in one (ratesPeriodStart). Only rates new or other than those landed land (ratesToLand). No such
+ * a first build, a --full-refresh or a changed shop currency or time zone, which convert every ad day, those of
+ * every ad row's currency from the first day spent in one (ratesPeriodStart). Only rates new or other than those landed land (ratesToLand). No such
  * currency (a single-currency shop), or exchangeRates.source "files": no request. A failed fetch is a warning
  * finding, and the rest of ingest goes on.
  */
@@ -162,8 +189,7 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
   if (config.exchangeRates.source !== "ecb") return none;
   const { warehouse, clock } = context.ports;
   const window = runWindow(context.message.runDate, config.lookbackDays);
-  // As transform decides: no saved transform yet, or --full-refresh, and every day of history is built.
-  const allHistory = context.message.options.fullRefresh || (await lastWatermark(warehouse)) === null;
+  const allHistory = await rebuildsAllHistory(context);
   const accounts = await warehouse.query<{ currency: string; first_day: string }>(
     readQuery("ingest/ad_account_currencies"),
     windowParams(context, allHistory ? { start: HISTORY_START, end: window.end } : window),

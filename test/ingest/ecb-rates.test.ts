@@ -393,6 +393,39 @@ describe(
   },
 );
 
+describe(
+  "a shop that changed its currency to the euro: the next daily run fetches the rates of every ad day",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    it("asks from the week before the oldest Meta day, as the transform rebuilds all history in euros", async () => {
+      const shop = await openShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        metaSpend: { "2026-09-14": 80_000_000n, ...META_SPEND },
+        rates: { USD: { "2026-09-14": "1.1720", "2026-11-19": "1.0801", "2026-11-20": "1.0856" } },
+      });
+      try {
+        // Built when the shop sold in dollars, as its Meta account bills: no rate was needed.
+        await buildModels(shop.warehouse, "2026-11-20", {
+          fullRefresh: true,
+          env: { PULSE_CURRENCY: "USD", PULSE_TIMEZONE: TIMEZONE },
+        });
+        // The daily run of the next day, now in euros.
+        await shop.ingest();
+        assert.deepEqual(shop.paths(), [
+          "/service/data/EXR/D.USD.EUR.SP00.A?startPeriod=2026-09-07&endPeriod=2026-11-21&format=csvdata",
+        ]);
+        assert.deepEqual(
+          (await landedRates(shop.warehouse)).map((row) => row[0]),
+          ["2026-09-14", "2026-11-19", "2026-11-20"],
+        );
+      } finally {
+        await shop.close();
+      }
+    });
+  },
+);
+
 describe("which rates a run asks for, and when it asks none", () => {
   it("a GBP shop with a USD account asks for both, to cross through the euro", async () => {
     await withShop(
