@@ -94,6 +94,7 @@ export function problemName(
   if (check === "null_order_values") return "orders without a total";
   if (check === "null_rate") return "missing values";
   if (check === "currency_mismatch") return "currency mismatch";
+  if (check === "exchange_rate_missing") return "spend without an exchange rate";
   if (check === "duplicated_raw_batch") return "a batch loaded twice";
   if (check === "connector_auth") return "connector login failed";
   if (check === "connector_failed") return "connector failed";
@@ -131,6 +132,9 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
     return `read ${name}'s daily ROAS and CAC with care (weeks and months are sound)`;
   if (check === "metric_anomaly") return "check whether a promotion or an outage explains it";
   if (check === "null_order_values") return "check those orders in Shopify";
+  // Its rows landed: a rate is what is missing, which the details name (the days, and a rates file or the fetch).
+  if (check === "exchange_rate_missing")
+    return `give ${name}'s spend its exchange rates (its rows landed; which days, and how: below)`;
   // Staging already keeps one copy of each order, so the numbers are right and a re-run changes nothing.
   if (check === "duplicated_raw_batch")
     return `nothing to re-run (each order is counted once); if it recurs, check the ${name} sync`;

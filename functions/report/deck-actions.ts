@@ -79,6 +79,13 @@ export const ACTION_RULES: Record<string, ActionRule> = {
   duplicated_raw_batch: (finding) =>
     `Check why ${subjectName(finding)} delivered a batch twice (the copies were dropped: nothing is counted double).`,
   null_order_values: () => "Check the orders without a total: they are left out of revenue and AOV.",
+  // The rows landed (no sync to fix): what is missing is a rate to count their spend in the shop's currency.
+  exchange_rate_missing: (finding) => {
+    const currency = String(finding.observed ?? "").split(":")[0] ?? "";
+    return currency === "no currency" || currency === ""
+      ? `Fix the currency of ${subjectName(finding)}'s rows: without one its spend cannot be converted, and is left out of spend, ROAS, MER and CAC.`
+      : `Give ${subjectName(finding)}'s ${currency} spend its exchange rates: its rows landed, but its days without a rate are left out of spend, ROAS, MER and CAC (which days, and how: Data quality).`;
+  },
   transform_cost_jump: () =>
     "Have the pipeline's engineer find the model that now reads all history: the daily BigQuery bill jumped (npm start -- plan --cloud).",
 };

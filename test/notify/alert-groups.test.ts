@@ -49,6 +49,29 @@ describe("alert groups", () => {
     assert.equal(mismatch("clicks"), "clicks differ from the API");
   });
 
+  it("names spend without an exchange rate as such, not as data missing, and points to the details", () => {
+    const noRate: Finding = {
+      check: "exchange_rate_missing",
+      step: "check-quality",
+      severity: "warning",
+      blocking: false,
+      subject: "facebook_ads.act_9",
+      table: "unified.ad_performance",
+      column: "fx_rate",
+      source: "facebook_ads",
+      observed: "USD: 2026-11-20",
+      message:
+        "Meta Ads account act_9 spends in USD, and there is no exchange rate to the shop's EUR for 2026-11-20.",
+    };
+    const groups = groupAlerts([noRate], alertMemories([], [], "2026-11-21"), [], new Set(), "en-US");
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      [
+        "Meta: spend without an exchange rate — give Meta's spend its exchange rates (its rows landed; which days, and how: below)",
+      ],
+    );
+  });
+
   it("names a BigQuery cost jump and points to the command that finds the model", () => {
     const costJump: Finding = {
       check: "transform_cost_jump",

@@ -50,6 +50,28 @@ describe("what to do: actions from findings", () => {
     );
   });
 
+  it("asks for the exchange rates a platform's spend lacks (its rows landed), or for the currency its rows lack", () => {
+    const actions = findingActions([
+      finding("exchange_rate_missing", "warning", {
+        subject: "facebook_ads.act_9",
+        source: "facebook_ads",
+        observed: "USD: 2026-11-12, 2026-11-13",
+      }),
+      finding("exchange_rate_missing", "warning", {
+        subject: "tiktok_ads.61",
+        source: "tiktok_ads",
+        observed: "no currency: 2026-11-12",
+      }),
+    ]);
+    assert.deepEqual(
+      actions.map((action) => action.text),
+      [
+        "Give Meta's USD spend its exchange rates: its rows landed, but its days without a rate are left out of spend, ROAS, MER and CAC (which days, and how: Data quality).",
+        "Fix the currency of TikTok's rows: without one its spend cannot be converted, and is left out of spend, ROAS, MER and CAC.",
+      ],
+    );
+  });
+
   it("gives one action per kind and subject, most severe first, and 'Review' for a kind it has no rule for", () => {
     const actions = findingActions([
       finding("something_new", "warning", { message: "A new check fired." }),
