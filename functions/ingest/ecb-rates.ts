@@ -179,9 +179,9 @@ async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
  * Fetches and lands in raw.fx_rates the rates the run's transform needs: those of the currencies the ad accounts'
  * raw rows of the run window are in (currenciesToFetch), over the window and the RATE_FALLBACK_DAYS before it; on
  * a first build, a --full-refresh or a changed shop currency or time zone, which convert every ad day, those of
- * every ad row's currency from the first day spent in one (ratesPeriodStart). Only rates new or other than those landed land (ratesToLand). No such
- * currency (a single-currency shop), or exchangeRates.source "files": no request. A failed fetch is a warning
- * finding, and the rest of ingest goes on.
+ * every ad row's currency from the first day spent in one (ratesPeriodStart). Only the rates new or other than
+ * those landed land (ratesToLand). No such currency (a single-currency shop), or exchangeRates.source "files": no
+ * request. A failed fetch is a warning finding, and the rest of ingest goes on.
  */
 export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promise<RatesFetch> {
   const none: RatesFetch = { findings: [], metrics: {}, summary: "" };

@@ -3,8 +3,9 @@
 // falls in the period: https://data.ecb.europa.eu/help/api/status-codes). A EUR shop with a USD Meta account asks for
 // the dollar over the run window and the week before it, lands the rates as a dropped ECB CSV lands, and its
 // marts count the Meta spend converted at them, computed here from the raw amounts and the answer's rates. The
-// same rates fetched again land nothing, a corrected one lands; a first build or a --full-refresh asks from the
-// week before the oldest day spent in dollars, and the old days' spend converts.
+// same rates fetched again land nothing, a corrected one lands; a first build, a --full-refresh or a run after the
+// shop's currency changed asks from the week before the oldest day spent in dollars, and the old days' spend
+// converts.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
