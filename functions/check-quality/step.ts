@@ -460,7 +460,7 @@ export async function runCheckQuality(context: StepContext): Promise<StepResult>
 
   const allFindings = [...earlier, ...findings];
   await saveFindings(warehouse, runDate, allFindings);
-  const outputs = await writeAnomaliesFiles(bucket, runDate, allFindings);
+  const outputs = await writeAnomaliesFiles(bucket, runDate, allFindings, context.config.shop.locale);
   await postCriticalFindings(context, findings);
   const blocking = findings.filter((item) => item.blocking);
   const count = (severity: Finding["severity"]) =>

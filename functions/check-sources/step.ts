@@ -424,7 +424,12 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   });
   const earlierFindings = (await context.ledger.findings(runDate)).filter((item) => item.step === "ingest");
   await saveFindings(warehouse, runDate, [...earlierFindings, ...findings]);
-  const anomalyFiles = await writeAnomaliesFiles(bucket, runDate, [...earlierFindings, ...findings]);
+  const anomalyFiles = await writeAnomaliesFiles(
+    bucket,
+    runDate,
+    [...earlierFindings, ...findings],
+    context.config.shop.locale,
+  );
   await postCriticalFindings(context, findings);
   // The baseline moves forward only when nothing critical changed, so a vanished table keeps alerting.
   if (!findings.some((item) => item.check.startsWith("inventory_") && item.severity === "critical")) {

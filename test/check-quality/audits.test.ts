@@ -303,20 +303,23 @@ describe("the anomalies file", () => {
           expected: "data through 2026-11-21",
         }),
       ]),
+      "en-US",
     );
+    // The en-US shop's dates as it reads them elsewhere (the email's "Sat 21 Nov 2026"), not as stored.
     assert.match(
       markdown,
-      /^# Checks for 2026-11-21\n\n1 critical, 1 warning, 0 for information\. Nothing blocks the run\./,
+      /^# Checks for Sat 21 Nov 2026\n\n1 critical, 1 warning, 0 for information\. Nothing blocks the run\./,
     );
     assert.ok(markdown.indexOf("## Critical") < markdown.indexOf("## Warnings"));
     assert.match(
       markdown,
-      /\| source_freshness \| check-sources \| facebook_ads, facebook_ads_insights \| 2026-11-16 \| data through 2026-11-21 \|/,
+      /\| source_freshness \| check-sources \| facebook_ads, facebook_ads_insights \| Mon 16 Nov 2026 \| data through Sat 21 Nov 2026 \|/,
     );
+    assert.match(markdown, /^- Meta Ads data is 5 days old \(last day Mon 16 Nov 2026\)\.$/m);
     assert.match(markdown, /a\\\|b/);
   });
 
   it("says so when every check passed", () => {
-    assert.match(renderAnomaliesMarkdown(anomaliesDocument("2026-11-21", [])), /Every check passed/);
+    assert.match(renderAnomaliesMarkdown(anomaliesDocument("2026-11-21", []), "en-US"), /Every check passed/);
   });
 });

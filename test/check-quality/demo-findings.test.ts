@@ -190,15 +190,17 @@ describe("checks on the demo shop with its injected problems", { timeout: 180_00
   it("writes the anomalies file, the findings history and the column profiles", async () => {
     const paths = anomaliesPaths(RUN_DATE);
     const markdown = await readFile(join(shop.config.local.bucketDir, paths.markdown), "utf8");
-    assert.match(markdown, /^# Checks for 2026-11-21/);
+    // For people, in the en-US demo shop's words for its dates; the JSON below keeps the stored sentences.
+    assert.match(markdown, /^# Checks for Sat 21 Nov 2026/);
     assert.match(markdown, /## Critical/);
-    assert.match(markdown, /Meta Ads data is 5 days old \(last day 2026-11-16\)/);
+    assert.match(markdown, /Meta Ads data is 5 days old \(last day Mon 16 Nov 2026\)/);
     const json = JSON.parse(await readFile(join(shop.config.local.bucketDir, paths.json), "utf8")) as {
       counts: { critical: number; blocking: number };
       findings: Finding[];
     };
     assert.equal(json.counts.blocking, 0);
     assert.equal(json.findings.length, shop.findings.length);
+    assert.ok(json.findings.some((finding) => finding.message.includes("(last day 2026-11-16)")));
 
     const history = await shop.warehouse.query<{ findings: number }>(
       "SELECT COUNT(*) AS findings FROM ops.findings WHERE run_date = @run_date",

@@ -1,7 +1,10 @@
 // The run's readable anomalies file in the bucket: runs/dt=<date>/anomalies.md for people and anomalies.json
 // for tools, with every finding of the run so far (ingest, check sources, check quality). Both check steps
 // rewrite it, so it is complete whichever step ran last. Rendering is pure; writing is one helper.
+// The JSON keeps the findings as stored (ISO dates, the same in every locale) for tools to compare; the markdown is
+// read by people, so its dates are written in the shop's locale, as the email, the deck and the dashboard write them.
 import { anomaliesPaths } from "../bucket-layout.ts";
+import { formatFindingText, formatLongDate } from "../reporting/display-format.ts";
 import { type Finding, SEVERITY_RANK, sortFindings } from "../../shared/findings.ts";
 import type { Bucket } from "../../shared/ports.ts";
 
@@ -47,9 +50,14 @@ const HEADINGS: Record<Finding["severity"], string> = {
   info: "For information",
 };
 
-export function renderAnomaliesMarkdown(document: AnomaliesDocument): string {
+/** A cell people read: its ISO dates ("last day 2026-11-16", "data through 2026-11-21") in the locale. */
+function readableCell(value: unknown, locale: string): string {
+  return cell(typeof value === "string" ? formatFindingText(value, locale) : value);
+}
+
+export function renderAnomaliesMarkdown(document: AnomaliesDocument, locale: string): string {
   const { runDate, counts, findings } = document;
-  const lines = [`# Checks for ${runDate}`, ""];
+  const lines = [`# Checks for ${formatLongDate(runDate, locale)}`, ""];
   if (findings.length === 0) {
     lines.push("Every check passed: nothing to report.", "");
     return lines.join("\n");
@@ -67,12 +75,14 @@ export function renderAnomaliesMarkdown(document: AnomaliesDocument): string {
     if (group.length === 0) continue;
     lines.push(`## ${HEADINGS[severity]}`, "");
     for (const finding of group)
-      lines.push(`- ${finding.blocking ? "**Blocking.** " : ""}${finding.message}`);
+      lines.push(
+        `- ${finding.blocking ? "**Blocking.** " : ""}${formatFindingText(finding.message, locale)}`,
+      );
     lines.push("");
     lines.push("| check | step | where | observed | expected |", "| --- | --- | --- | --- | --- |");
     for (const finding of group) {
       lines.push(
-        `| ${cell(finding.check)} | ${cell(finding.step)} | ${cell(where(finding))} | ${cell(finding.observed)} | ${cell(finding.expected)} |`,
+        `| ${cell(finding.check)} | ${cell(finding.step)} | ${readableCell(where(finding), locale)} | ${readableCell(finding.observed, locale)} | ${readableCell(finding.expected, locale)} |`,
       );
     }
     lines.push("");
@@ -84,13 +94,14 @@ export async function writeAnomaliesFiles(
   bucket: Bucket,
   runDate: string,
   findings: readonly Finding[],
+  locale: string,
 ): Promise<string[]> {
   const document = anomaliesDocument(runDate, findings);
   const paths = anomaliesPaths(runDate);
   await bucket.write(paths.json, `${JSON.stringify(document, null, 2)}\n`, {
     contentType: "application/json",
   });
-  await bucket.write(paths.markdown, renderAnomaliesMarkdown(document), {
+  await bucket.write(paths.markdown, renderAnomaliesMarkdown(document, locale), {
     contentType: "text/markdown; charset=utf-8",
   });
   return [paths.markdown, paths.json];

@@ -1,0 +1,33 @@
+// A civil date as a German or a Japanese reader of the outputs reads it, computed here from Intl.DateTimeFormat
+// alone, so that the tests of the anomalies file, the chat alerts and the email check the code's dates against
+// the runtime's names and digits, not against the code's own formatter.
+
+const civilDate = (date: string) => new Date(`${date}T00:00:00Z`);
+
+/**
+ * `Sa. 21. Nov. 2026`: the weekday, day, month and year Intl names in de-DE, in the outputs' one order (weekday,
+ * day, month, year) with the ordinal dot German writes after a day. Intl's own de-DE order puts a comma after the
+ * weekday ("Sa., 21. Nov. 2026"); the outputs leave it out in every locale, as "Sat 21 Nov 2026" does.
+ */
+export function germanLongDate(date: string): string {
+  const parts = new Intl.DateTimeFormat("de-DE", {
+    timeZone: "UTC",
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+  }).formatToParts(civilDate(date));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((item) => item.type === type)?.value;
+  return `${part("weekday")} ${part("day")}. ${part("month")} ${part("year")}`;
+}
+
+/** `2026年11月21日(土)`: Japanese writes a date with its own marks and order, Intl's ja-JP form as it is. */
+export function japaneseLongDate(date: string): string {
+  return new Intl.DateTimeFormat("ja-JP", {
+    timeZone: "UTC",
+    weekday: "short",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(civilDate(date));
+}
