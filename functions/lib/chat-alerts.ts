@@ -1,7 +1,10 @@
 // Critical findings go out at once to the chat webhook (when one is configured), not only in the next morning's
 // email: one message per run date and step, listing the criticals with what to do. Best effort by design: a
 // missing, slow or failing webhook is a warning in the log and never fails the step that found the problems.
+// People read the message: its dates are in the shop's locale, as the email writes them, while the marker and the
+// findings it names keep their ISO dates (the pointer to the anomalies file is a path, left as it is).
 import { anomaliesPaths, chatAlertMarkerPath } from "./bucket-layout.ts";
+import { formatFindingText, formatLongDate } from "./reporting/display-format.ts";
 import type { Finding } from "../shared/findings.ts";
 import type { StepContext } from "../shared/step.ts";
 
@@ -47,10 +50,11 @@ export async function postCriticalFindings(
     const fresh = criticals.filter((item) => !already.has(key(item)));
     if (fresh.length === 0) return "already-posted";
     const count = `${fresh.length} critical finding${fresh.length === 1 ? "" : "s"}`;
+    const { name, locale } = context.config.shop;
     const posted = await chat.post({
-      title: `${context.config.shop.name}: ${count} from ${context.step} for ${runDate}`,
+      title: `${name}: ${count} from ${context.step} for ${formatLongDate(runDate, locale)}`,
       lines: [
-        ...fresh.slice(0, MAX_CHAT_LINES).map((item) => item.message),
+        ...fresh.slice(0, MAX_CHAT_LINES).map((item) => formatFindingText(item.message, locale)),
         ...(fresh.length > MAX_CHAT_LINES
           ? [`…and ${fresh.length - MAX_CHAT_LINES} more: see ${anomaliesPaths(runDate).markdown}.`]
           : []),

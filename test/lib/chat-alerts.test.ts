@@ -16,6 +16,7 @@ import type { Ledger } from "../../functions/shared/ledger.ts";
 import type { Bus, Chat, Mailer, Secrets, Warehouse } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import type { StepContext } from "../../functions/shared/step.ts";
+import { germanLongDate, japaneseLongDate } from "../support/reader-dates.ts";
 import { startWebhookServer, type WebhookServer } from "../support/webhook-server.ts";
 
 const RUN_DATE = "2026-11-21";
@@ -55,11 +56,11 @@ describe("critical findings to the chat webhook", () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  function context(chat: Chat | undefined, runId = "run-1"): StepContext {
+  function context(chat: Chat | undefined, runId = "run-1", locale = "en-US"): StepContext {
     return {
       step: "check-sources",
       message: parseRunMessage({ runDate: RUN_DATE, runId, trigger: "scheduler" }),
-      config: loadConfig({ env: { PULSE_SHOP_NAME: "Maison Test" }, cwd: root }),
+      config: loadConfig({ env: { PULSE_SHOP_NAME: "Maison Test", PULSE_LOCALE: locale }, cwd: root }),
       ports: {
         bucket: new FolderBucket(root),
         ...(chat ? { chat } : {}),
@@ -80,9 +81,12 @@ describe("critical findings to the chat webhook", () => {
     assert.equal(await postCriticalFindings(context(slack()), [STALE_META, VOLUME, STALE_TIKTOK]), "posted");
     assert.equal(server.received.length, 1);
     const text = (JSON.parse(server.received[0]?.body ?? "") as { text: string }).text;
+    // The en-US shop's dates as its email writes them ("Sat 21 Nov 2026"), not as the findings store them.
     assert.equal(
       text,
-      `*Maison Test: 2 critical findings from check-sources for ${RUN_DATE}*\n• ${STALE_META.message}\n• ${STALE_TIKTOK.message}`,
+      "*Maison Test: 2 critical findings from check-sources for Sat 21 Nov 2026*\n" +
+        "• Meta Ads data is 5 days old (last day Mon 16 Nov 2026). ROAS for Meta is not meaningful until it syncs again.\n" +
+        "• TikTok Ads data is 4 days old (last day Tue 17 Nov 2026). ROAS for TikTok is not meaningful until it syncs again.",
     );
     // The same step re-run for the same date (a new run id, the same findings): nothing new to say.
     assert.equal(
@@ -104,7 +108,7 @@ describe("critical findings to the chat webhook", () => {
     assert.equal(server.received.length, 2);
     assert.match(
       (JSON.parse(server.received[1]?.body ?? "") as { text: string }).text,
-      /^\*Maison Test: 1 critical finding from check-sources for 2026-11-21\*\n• Meta spent \$2,135 with \$0 revenue\.$/,
+      /^\*Maison Test: 1 critical finding from check-sources for Sat 21 Nov 2026\*\n• Meta spent \$2,135 with \$0 revenue\.$/,
     );
   });
 
@@ -116,14 +120,38 @@ describe("critical findings to the chat webhook", () => {
     const lines = (JSON.parse(server.received[0]?.body ?? "") as { text: string }).text.split("\n");
     assert.equal(
       lines[0],
-      `*Maison Test: ${MAX_CHAT_LINES + 5} critical findings from check-sources for ${RUN_DATE}*`,
+      `*Maison Test: ${MAX_CHAT_LINES + 5} critical findings from check-sources for Sat 21 Nov 2026*`,
     );
     assert.equal(lines.length, 1 + MAX_CHAT_LINES + 1);
     assert.equal(MAX_CHAT_LINES, 15, "README, Chat alerts: at most 15");
     assert.equal(lines.at(-2), `• Mismatch number ${MAX_CHAT_LINES - 1}.`);
+    // A path: its date stays as the bucket names it.
     assert.equal(lines.at(-1), `• …and 5 more: see runs/dt=${RUN_DATE}/anomalies.md.`);
     assert.equal(await postCriticalFindings(context(slack(), "run-2"), many), "already-posted");
   });
+
+  for (const [locale, longDate] of [
+    ["de-DE", germanLongDate],
+    ["ja-JP", japaneseLongDate],
+  ] as const)
+    it(`writes the run date and the findings' dates as ${locale} does`, async () => {
+      assert.equal(
+        await postCriticalFindings(context(slack(), "run-1", locale), [STALE_META, STALE_TIKTOK]),
+        "posted",
+      );
+      const text = (JSON.parse(server.received[0]?.body ?? "") as { text: string }).text;
+      assert.equal(
+        text,
+        `*Maison Test: 2 critical findings from check-sources for ${longDate(RUN_DATE)}*\n` +
+          `• Meta Ads data is 5 days old (last day ${longDate("2026-11-16")}). ROAS for Meta is not meaningful until it syncs again.\n` +
+          `• TikTok Ads data is 4 days old (last day ${longDate("2026-11-17")}). ROAS for TikTok is not meaningful until it syncs again.`,
+      );
+      // The marker keeps what was posted by the findings' keys, whatever the locale: a re-run posts nothing.
+      assert.equal(
+        await postCriticalFindings(context(slack(), "run-2", locale), [STALE_META, STALE_TIKTOK]),
+        "already-posted",
+      );
+    });
 
   it("posts nothing without a critical finding", async () => {
     assert.equal(await postCriticalFindings(context(slack()), [VOLUME]), "no-criticals");
