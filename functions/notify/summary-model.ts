@@ -359,6 +359,6 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
     }),
     infoCount: findings.length - alerts.length,
     links,
-    footer: `Sent by DTC Pulse for ${data.shop.name}, run date ${data.runDate}.`,
+    footer: `Sent by DTC Pulse for ${data.shop.name}, run date ${formatLongDate(data.runDate, locale)}.`,
   };
 }

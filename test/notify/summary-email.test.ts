@@ -15,8 +15,10 @@ import {
   firstMonthDays,
   steadyDays,
   RUN_DATE,
+  TOKYO_SHOP,
   TOP_PRODUCTS,
 } from "../report/report-data-fixture.ts";
+import { germanLongDate, japaneseLongDate } from "../support/reader-dates.ts";
 
 const HOSTILE = `<script>alert(1)</script> & "Co"`;
 const HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;";
@@ -294,6 +296,21 @@ describe("summary email", () => {
       ),
       text,
     );
+  });
+
+  it("names the run date in its footer as the shop's locale writes its dates, in both parts", () => {
+    const berlin = { ...buildReportData().shop, name: "Nordwind Waren", currency: "EUR", locale: "de-DE" };
+    for (const [shop, footer] of [
+      [buildReportData().shop, "Sent by DTC Pulse for Northwind Goods, run date Sat 21 Nov 2026."],
+      [berlin, `Sent by DTC Pulse for Nordwind Waren, run date ${germanLongDate(RUN_DATE)}.`],
+      [TOKYO_SHOP, `Sent by DTC Pulse for Kissa Tokyo, run date ${japaneseLongDate(RUN_DATE)}.`],
+    ] as const) {
+      const { html, text } = buildSummaryEmail({ ...buildReportData(), shop });
+      assert.equal(text.trimEnd().split("\n").at(-1), footer, shop.locale);
+      // The HTML part's last cell, its text without the tags that keep a Japanese date on one line.
+      const cell = /<td [^>]*>(Sent by [^]*?)<\/td>/.exec(html)?.[1] ?? "";
+      assert.equal(cell.replace(/<[^>]+>/g, ""), footer, shop.locale);
+    }
   });
 
   it("says so when there are no alerts", () => {

@@ -14,6 +14,7 @@ import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
 import { BAD_DAY_FINDINGS, buildBadDay } from "../notify/bad-day-fixture.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
+import { japaneseLongDate } from "../support/reader-dates.ts";
 import { renderDeckPages } from "../support/rendered-deck.ts";
 
 const PARIS_SHOP: ReportData["shop"] = {
@@ -69,16 +70,16 @@ describe("the dates in a finding's sentence, in the reader's locale", { timeout:
     return spaced(text);
   }
 
-  for (const [shop, expected] of [
-    [PARIS_SHOP, FRENCH],
-    [TOKYO_SHOP, JAPANESE],
+  // The email's footer names the run by its run date, in the reader's words too.
+  for (const [shop, expected, footer] of [
+    [PARIS_SHOP, FRENCH, "Sent by DTC Pulse for Maison Lune, run date sam. 21 nov. 2026."],
+    [TOKYO_SHOP, JAPANESE, `Sent by DTC Pulse for Kissa Tokyo, run date ${japaneseLongDate("2026-11-21")}.`],
   ] as const)
     it(`writes them as ${shop.locale} does in the summary email, as drawn in Chromium`, async () => {
       const text = await emailText(shop);
-      for (const sentence of expected) assert.ok(text.includes(sentence), `email lacks: ${sentence}`);
-      // The footer names the run by its run date, as the bucket's folders do; no alert does.
-      const withoutFooter = text.replace(/run date \d{4}-\d{2}-\d{2}\./g, "");
-      assert.equal(withoutFooter.match(ISO_DATE)?.[0], undefined);
+      for (const sentence of [...expected, footer])
+        assert.ok(text.includes(sentence), `email lacks: ${sentence}`);
+      assert.equal(text.match(ISO_DATE)?.[0], undefined);
     });
 
   it("writes them as fr-FR does in the deck's data quality table, as LibreOffice draws it", async () => {
