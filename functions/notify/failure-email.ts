@@ -1,9 +1,12 @@
 // The email sent when a step has failed for good: what failed, where, for which run, and the exact command that
-// re-runs it, so whoever reads it at 7am can act without opening the logs first.
+// re-runs it, so whoever reads it at 7am can act without opening the logs first. The run date is written as the
+// shop's locale writes its dates, as in the summary email; the re-run command and the run id keep it as typed.
+import { formatLongDate } from "../lib/reporting/display-format.ts";
 import {
   EMAIL_COLORS,
   emailDocument,
   escapeHtml,
+  htmlText,
   type RenderedEmail,
   sanitizeHeader,
 } from "../lib/reporting/html.ts";
@@ -37,13 +40,14 @@ interface FailureWording {
 
 function wording(input: FailureEmailInput): FailureWording {
   const drop = input.fileDrop;
+  const runDay = formatLongDate(input.runDate, input.shop.locale);
   const run: [string, string][] = [
-    ["Run date", input.runDate],
+    ["Run date", runDay],
     ["Run id", input.runId],
   ];
   if (!drop) {
     return {
-      subject: `${input.shop.name} · run FAILED at ${input.step} · ${input.runDate}`,
+      subject: `${input.shop.name} · run FAILED at ${input.step} · ${runDay}`,
       heading: `Run failed at step ${input.step}`,
       details: [["Shop", input.shop.name], ...run, ["Step", input.step]],
       errorTitle: "Error",
@@ -63,7 +67,7 @@ function wording(input: FailureEmailInput): FailureWording {
   ];
   if (drop.outcome === "failed") {
     return {
-      subject: `${input.shop.name} · file drop FAILED · ${drop.file} · ${input.runDate}`,
+      subject: `${input.shop.name} · file drop FAILED · ${drop.file} · ${runDay}`,
       heading: `File drop could not be loaded: ${drop.file}`,
       details,
       errorTitle: "Why",
@@ -76,7 +80,7 @@ function wording(input: FailureEmailInput): FailureWording {
     ? ` A file of the same name and size was loaded at ${drop.sameLoadedAt}: if this drop is the same export again, ingest skips it as already loaded.`
     : "";
   return {
-    subject: `${input.shop.name} · file drop not read yet · ${drop.file} · ${input.runDate}`,
+    subject: `${input.shop.name} · file drop not read yet · ${drop.file} · ${runDay}`,
     heading: `File drop not read yet: ${drop.file}`,
     details,
     errorTitle: "Why the run it started did not go through",
@@ -104,7 +108,7 @@ export function buildFailureEmail(input: FailureEmailInput): RenderedEmail {
     '<table role="presentation" cellpadding="0" cellspacing="0" border="0">',
     ...details.map(
       ([label, value]) =>
-        `<tr><td style="${labelStyle}">${h(label)}</td><td style="${valueStyle}">${h(value)}</td></tr>`,
+        `<tr><td style="${labelStyle}">${h(label)}</td><td style="${valueStyle}">${htmlText(value)}</td></tr>`,
     ),
     "</table>",
     "</td></tr>",

@@ -175,7 +175,7 @@ describe("the dead-letter function's emails", () => {
     });
     const [email, ...more] = await emails();
     assert.equal(more.length, 0);
-    assert.match(email?.subject ?? "", /run FAILED at ingest · 2026-11-21/);
+    assert.match(email?.subject ?? "", /run FAILED at ingest · Sat 21 Nov 2026/);
     assert.match(email?.text ?? "", /kept failing after every retry/);
   });
 
@@ -199,7 +199,7 @@ describe("the dead-letter function's emails", () => {
     });
     const [email, ...more] = await emails();
     assert.equal(more.length, 0);
-    assert.match(email?.subject ?? "", /run FAILED at ingest · 2026-11-21/);
+    assert.match(email?.subject ?? "", /run FAILED at ingest · Sat 21 Nov 2026/);
     assert.match(
       email?.text ?? "",
       /kept failing after every retry; its last error: BigQuery: the service is temporarily unavailable/,
@@ -213,7 +213,7 @@ describe("the dead-letter function's emails", () => {
       attributes: { CloudPubSubDeadLetterSourceSubscription: subscription(topic("export")) },
     });
     const [email] = await emails();
-    assert.match(email?.subject ?? "", /run FAILED at export · 2026-11-21/);
+    assert.match(email?.subject ?? "", /run FAILED at export · Sat 21 Nov 2026/);
     assert.match(email?.text ?? "", /kept failing after every retry; its last error: Exceeded rate limits/);
   });
 
@@ -233,7 +233,7 @@ describe("the dead-letter function's emails", () => {
       await deadLetter(message);
       const [email, ...more] = await emails();
       assert.equal(more.length, 0);
-      assert.match(email?.subject ?? "", /file drop not read yet · orders_export\.csv · 2026-11-21/);
+      assert.match(email?.subject ?? "", /file drop not read yet · orders_export\.csv · Sat 21 Nov 2026/);
       assert.doesNotMatch(`${email?.subject} ${email?.text}`, /could not be (read|loaded)|FAILED/);
       assert.match(email?.text ?? "", /waits in raw\/inbox\/ and the next run's ingest reads it/);
       assert.match(email?.text ?? "", /Dropped at: 2026-11-22T09:14:03\.120Z/);
@@ -244,7 +244,7 @@ describe("the dead-letter function's emails", () => {
       await recorded("failed", "2026-11-22T10:30:00Z", `${FILE}: the file is empty`);
       await deadLetter(message);
       const [email] = await emails();
-      assert.match(email?.subject ?? "", /file drop FAILED · orders_export\.csv · 2026-11-21/);
+      assert.match(email?.subject ?? "", /file drop FAILED · orders_export\.csv · Sat 21 Nov 2026/);
       assert.match(email?.text ?? "", /orders_export\.csv: the file is empty/);
       assert.match(email?.text ?? "", /Correct the file and drop it again/);
       assert.doesNotMatch(email?.text ?? "", /npm start/, "re-running does not help a file that fails");

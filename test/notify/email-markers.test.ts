@@ -77,7 +77,7 @@ describe("failure emails and their markers", () => {
     await notifyFailure(failed, runtime);
     assert.equal(received.length, 1, "sent once the server accepts it, and not again");
     const parsed = await PostalMime.parse(received[0] ?? Buffer.alloc(0));
-    assert.match(parsed.subject ?? "", /FAILED at transform · 2026-11-21/);
+    assert.match(parsed.subject ?? "", /FAILED at transform · Sat 21 Nov 2026/);
   });
 
   it("sets a corrupt failure marker aside and sends the email", async () => {
@@ -108,7 +108,7 @@ describe("failure emails and their markers", () => {
     await handler()(deadLetter({ trigger: "scheduler" }, { sourceTopic: "pulse-ingest" }));
     assert.equal(received.length, 1);
     const parsed = await PostalMime.parse(received[0] ?? Buffer.alloc(0));
-    assert.match(parsed.subject ?? "", /FAILED at ingest · 2026-11-21/);
+    assert.match(parsed.subject ?? "", /FAILED at ingest · Sat 21 Nov 2026/);
   });
 
   it("emails a dead letter it cannot read at all for the run date its attributes carry", async () => {
@@ -118,7 +118,7 @@ describe("failure emails and their markers", () => {
     );
     assert.equal(received.length, 1);
     const parsed = await PostalMime.parse(received[0] ?? Buffer.alloc(0));
-    assert.match(parsed.subject ?? "", /FAILED at export · 2026-11-18/);
+    assert.match(parsed.subject ?? "", /FAILED at export · Wed 18 Nov 2026/);
     assert.match(parsed.text ?? "", /could not be read/);
   });
 

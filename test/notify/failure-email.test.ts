@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildFailureEmail } from "../../functions/notify/failure-email.ts";
+import { germanLongDate, japaneseLongDate } from "../support/reader-dates.ts";
 
 const shop = { name: "Northwind Goods", currency: "USD", locale: "en-US", timezone: "America/New_York" };
 const rerunCommand = "npm start -- --date 2026-11-21 --from transform";
@@ -15,8 +16,30 @@ const input = {
 
 describe("failure email", () => {
   it("names the shop, the failed step and the run date in the subject", () => {
-    assert.equal(buildFailureEmail(input).subject, "Northwind Goods · run FAILED at transform · 2026-11-21");
+    // The run date as the en-US shop reads its dates in the summary email, not as the run message carries it.
+    assert.equal(
+      buildFailureEmail(input).subject,
+      "Northwind Goods · run FAILED at transform · Sat 21 Nov 2026",
+    );
   });
+
+  for (const [locale, longDate] of [
+    ["de-DE", germanLongDate],
+    ["ja-JP", japaneseLongDate],
+  ] as const)
+    it(`writes the run date as ${locale} does, and the re-run command's and the run id's as typed`, () => {
+      const runDay = longDate("2026-11-21");
+      const { subject, text, html } = buildFailureEmail({ ...input, shop: { ...shop, locale } });
+      assert.equal(subject, `Northwind Goods · run FAILED at transform · ${runDay}`);
+      assert.ok(text.split("\n").includes(`Run date: ${runDay}`), text);
+      // The HTML's detail cell, without the tags that keep a Japanese date on one line.
+      const cells = [...html.matchAll(/<td style="[^"]*">(.*?)<\/td>/g)].map((m) =>
+        m[1]?.replace(/<[^>]+>/g, ""),
+      );
+      assert.equal(cells[cells.indexOf("Run date") + 1], runDay);
+      assert.ok(text.includes("Run id: run-2026-11-21-7f3a"));
+      assert.ok(text.split("\n").some((line) => line.trim() === rerunCommand));
+    });
 
   it("keeps CR/LF out of the subject", () => {
     const { subject } = buildFailureEmail({
@@ -25,13 +48,13 @@ describe("failure email", () => {
       step: "ex\nport",
     });
     assert.doesNotMatch(subject, /[\r\n]/);
-    assert.equal(subject, "Evil Bcc: x@example.com · run FAILED at ex port · 2026-11-21");
+    assert.equal(subject, "Evil Bcc: x@example.com · run FAILED at ex port · Sat 21 Nov 2026");
   });
 
   it("gives step, error, run date, run id and the exact re-run command in the plain-text part", () => {
     const { text } = buildFailureEmail(input);
     assert.ok(text.includes("Step: transform"));
-    assert.ok(text.includes("Run date: 2026-11-21"));
+    assert.ok(text.includes("Run date: Sat 21 Nov 2026"));
     assert.ok(text.includes("Run id: run-2026-11-21-7f3a"));
     assert.ok(text.includes(input.error));
     assert.ok(text.split("\n").some((line) => line.trim() === rerunCommand));
@@ -40,7 +63,7 @@ describe("failure email", () => {
   it("gives the same in the HTML part, with the error escaped", () => {
     const { html } = buildFailureEmail(input);
     assert.ok(html.includes(">transform<"));
-    assert.ok(html.includes(">2026-11-21<"));
+    assert.ok(html.includes(">Sat 21 Nov 2026<"));
     assert.ok(html.includes(">run-2026-11-21-7f3a<"));
     assert.ok(
       html.includes(
