@@ -416,7 +416,8 @@ export function renderDashboardHtml(model: DashboardModel, chartJs: string): str
   const fmt: NumberLocale = { currency: model.currency, locale: model.locale };
   const charts = model.pages.flatMap((page) => page.charts);
   const data = { locale: model.locale, currency: model.currency, charts };
-  const title = `${model.shopName} · dashboard · ${model.runDate}`;
+  // The browser's tab and bookmark name the day as the page's header does; the footer's path keeps the ISO date.
+  const title = `${model.shopName} · dashboard · ${formatLongDate(model.runDate, model.locale)}`;
   return `<!doctype html>
 <html lang="${escapeHtml(model.locale)}">
 <head>

@@ -9,6 +9,7 @@ import { readChartJs, renderDashboardHtml, scriptSafeJson } from "../../function
 import type { DashboardPage, ExtractTables } from "../../functions/report/dashboard-rows.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { rows } from "../support/extract-rows.ts";
+import { germanLongDate, japaneseLongDate } from "../support/reader-dates.ts";
 
 const RUN_DATE = "2026-11-29";
 const SHOP = { name: "Test Shop", currency: "USD", locale: "en-US" };
@@ -373,6 +374,21 @@ describe("the dashboard HTML", () => {
       chartJs,
     );
     assert.doesNotMatch(real, /DEMO DATA/);
+  });
+
+  it("names the run date in the page's title (its tab, its bookmark) as the shop's locale writes it", async () => {
+    const chartJs = await readChartJs();
+    for (const [locale, runDay] of [
+      ["en-US", "Sun 29 Nov 2026"],
+      ["de-DE", germanLongDate(RUN_DATE)],
+      ["ja-JP", japaneseLongDate(RUN_DATE)],
+    ] as const) {
+      const html = renderDashboardHtml(
+        buildDashboardModel({}, { runDate: RUN_DATE, shop: { ...SHOP, locale }, demo: false }),
+        chartJs,
+      );
+      assert.equal(/<title>(.*)<\/title>/.exec(html)?.[1], `Test Shop · dashboard · ${runDay}`, locale);
+    }
   });
 
   it("keeps a dinar's fils: sums of a 3-decimal currency are not rounded to cents", () => {
