@@ -91,7 +91,7 @@ export function buildDeckContent(data: ReportData, options: DeckOptions = {}): D
   const historyDays = data.daily[0] ? daysBetween(data.daily[0].date, data.runDate) + 1 : 0;
   return {
     shopName: data.demo ? `${data.shop.name} (demo data)` : data.shop.name,
-    runDate: data.runDate,
+    runDay: ctx.runDayLong,
     title: review,
     periodLabel: `${ctx.period.toDateName} ${ctx.period.toDateLabel}`,
     slides: [

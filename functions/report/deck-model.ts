@@ -172,7 +172,8 @@ export type DeckSlide = CoverSlide | ContentSlide;
 
 export interface DeckContent {
   shopName: string;
-  runDate: string;
+  /** The run date as the shop's locale writes it ("Sat 21 Nov 2026"), for the document's properties. */
+  runDay: string;
   /** "Monthly performance review — November 2026" */
   title: string;
   /** For the footer of every slide: "Month to date 1–21 Nov 2026". */

@@ -185,7 +185,8 @@ export async function renderDeck(content: DeckContent): Promise<Buffer> {
   // author: a shop named "Salt & Pepper" made that part malformed XML. Its HTML escapes are XML's too.
   pptx.company = escapeHtml(content.shopName);
   pptx.title = `${content.shopName} — ${content.title}`;
-  pptx.subject = `Daily performance for ${content.runDate}`;
+  // An office app shows the subject in the file's properties, to people: its date is written as the slides write it.
+  pptx.subject = `Daily performance for ${content.runDay}`;
   pptx.theme = { headFontFace: FONT, bodyFontFace: FONT };
   defineMasters(pptx, content);
   for (const slide of content.slides) {

@@ -6,7 +6,8 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import JSZip from "jszip";
 import { buildDeckContent } from "../../functions/report/deck-content.ts";
 import { renderDeck } from "../../functions/report/deck-render.ts";
-import { buildReportData } from "./report-data-fixture.ts";
+import { germanLongDate, japaneseLongDate } from "../support/reader-dates.ts";
+import { buildReportData, RUN_DATE } from "./report-data-fixture.ts";
 
 describe("the deck's package", () => {
   it("is well-formed XML in every part for a shop named with &, <, > and quotes", async () => {
@@ -27,5 +28,23 @@ describe("the deck's package", () => {
       "cp:coreProperties": { "dc:title": string };
     };
     assert.ok(core["cp:coreProperties"]["dc:title"].startsWith(`${shopName} — `));
+  });
+
+  it("names the run date in its subject, as the file's properties show it, as the shop's locale writes it", async () => {
+    const parser = new XMLParser({ processEntities: true, htmlEntities: true });
+    for (const [locale, runDay] of [
+      ["en-US", "Sat 21 Nov 2026"],
+      ["de-DE", germanLongDate(RUN_DATE)],
+      ["ja-JP", japaneseLongDate(RUN_DATE)],
+    ] as const) {
+      const data = buildReportData();
+      const zip = await JSZip.loadAsync(
+        await renderDeck(buildDeckContent({ ...data, shop: { ...data.shop, locale } })),
+      );
+      const core = parser.parse(await zip.file("docProps/core.xml")!.async("string")) as {
+        "cp:coreProperties": { "dc:subject": string };
+      };
+      assert.equal(core["cp:coreProperties"]["dc:subject"], `Daily performance for ${runDay}`, locale);
+    }
   });
 });
