@@ -1,7 +1,8 @@
 // The email sent when a step has failed for good: what failed, where, for which run, and the exact command that
 // re-runs it, so whoever reads it at 7am can act without opening the logs first. The run date is written as the
-// shop's locale writes its dates, as in the summary email; the re-run command and the run id keep it as typed.
-import { formatLongDate } from "../lib/reporting/display-format.ts";
+// shop's locale writes its dates, as in the summary email, and a file's times as the shop's clock showed them; the
+// re-run command and the run id keep the ISO date they are typed with.
+import { formatLongDate, formatShopTime } from "../lib/reporting/display-format.ts";
 import {
   EMAIL_COLORS,
   emailDocument,
@@ -40,7 +41,8 @@ interface FailureWording {
 
 function wording(input: FailureEmailInput): FailureWording {
   const drop = input.fileDrop;
-  const runDay = formatLongDate(input.runDate, input.shop.locale);
+  const { locale, timezone } = input.shop;
+  const runDay = formatLongDate(input.runDate, locale);
   const run: [string, string][] = [
     ["Run date", runDay],
     ["Run id", input.runId],
@@ -62,7 +64,9 @@ function wording(input: FailureEmailInput): FailureWording {
   const details: [string, string][] = [
     ["Shop", input.shop.name],
     ["File", drop.file],
-    ...(drop.droppedAt ? ([["Dropped at", drop.droppedAt]] as [string, string][]) : []),
+    ...(drop.droppedAt
+      ? ([["Dropped at", formatShopTime(drop.droppedAt, locale, timezone)]] as [string, string][])
+      : []),
     ...run,
   ];
   if (drop.outcome === "failed") {
@@ -77,7 +81,7 @@ function wording(input: FailureEmailInput): FailureWording {
     };
   }
   const same = drop.sameLoadedAt
-    ? ` A file of the same name and size was loaded at ${drop.sameLoadedAt}: if this drop is the same export again, ingest skips it as already loaded.`
+    ? ` A file of the same name and size was loaded at ${formatShopTime(drop.sameLoadedAt, locale, timezone)}: if this drop is the same export again, ingest skips it as already loaded.`
     : "";
   return {
     subject: `${input.shop.name} · file drop not read yet · ${drop.file} · ${runDay}`,

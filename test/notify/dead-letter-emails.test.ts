@@ -236,7 +236,8 @@ describe("the dead-letter function's emails", () => {
       assert.match(email?.subject ?? "", /file drop not read yet · orders_export\.csv · Sat 21 Nov 2026/);
       assert.doesNotMatch(`${email?.subject} ${email?.text}`, /could not be (read|loaded)|FAILED/);
       assert.match(email?.text ?? "", /waits in raw\/inbox\/ and the next run's ingest reads it/);
-      assert.match(email?.text ?? "", /Dropped at: 2026-11-22T09:14:03\.120Z/);
+      // Dropped at 09:14 UTC: the en-US shop's clock in New York said 4:14 that morning.
+      assert.match(email?.text ?? "", /Dropped at: Sun 22 Nov 2026 4:14 AM EST\n/);
       assert.match(email?.text ?? "", /npm start -- --date 2026-11-21 --from ingest --force/);
     });
 
@@ -256,7 +257,7 @@ describe("the dead-letter function's emails", () => {
     await deadLetter(notification);
     const [email] = await emails();
     assert.match(email?.subject ?? "", /file drop not read yet/);
-    assert.match(email?.text ?? "", /same name and size was loaded at 2026-11-20T08:00:00\.000Z/);
+    assert.match(email?.text ?? "", /same name and size was loaded at Fri 20 Nov 2026 3:00 AM EST:/);
   });
 
   it("a file drop's email goes out once, however often its dead letter is delivered", async () => {

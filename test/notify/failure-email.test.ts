@@ -41,6 +41,35 @@ describe("failure email", () => {
       assert.ok(text.split("\n").some((line) => line.trim() === rerunCommand));
     });
 
+  it("writes a dropped file's times as the shop's clock showed them, in its locale", () => {
+    const drop = {
+      file: "orders_export.csv",
+      droppedAt: "2026-11-21T23:30:00.000Z",
+      outcome: "not-read" as const,
+      sameLoadedAt: "2026-11-20T08:00:00.000Z",
+    };
+    const berlin = { ...shop, locale: "de-DE", timezone: "Europe/Berlin" };
+    const { text } = buildFailureEmail({ ...input, shop: berlin, step: "ingest", fileDrop: drop });
+    // By hand: 23:30 UTC on the 21st is 00:30 on the 22nd in Berlin (UTC+1), 08:00 UTC on the 20th is 09:00 there.
+    const time = (instant: string) =>
+      new Intl.DateTimeFormat("de-DE", {
+        timeZone: "Europe/Berlin",
+        hour: "numeric",
+        minute: "2-digit",
+        timeZoneName: "short",
+      }).format(new Date(instant));
+    assert.equal(time(drop.droppedAt), "00:30 MEZ");
+    assert.ok(
+      text.split("\n").includes(`Dropped at: ${germanLongDate("2026-11-22")} ${time(drop.droppedAt)}`),
+      text,
+    );
+    assert.ok(
+      text.includes(`was loaded at ${germanLongDate("2026-11-20")} ${time(drop.sameLoadedAt)}: if this drop`),
+      text,
+    );
+    assert.ok(text.split("\n").includes(`Run date: ${germanLongDate("2026-11-21")}`), text);
+  });
+
   it("keeps CR/LF out of the subject", () => {
     const { subject } = buildFailureEmail({
       ...input,

@@ -1,6 +1,6 @@
 // Formatting of the numbers and dates the deck and the emails show, in the shop's currency and locale.
 // Missing values are always shown as "n/a": a 0 in an executive summary reads as a fact, not as a gap.
-import { monthEnd, monthStart } from "../calendar.ts";
+import { localDate, monthEnd, monthStart } from "../calendar.ts";
 
 export const NOT_AVAILABLE = "n/a";
 
@@ -233,6 +233,20 @@ export function formatLongDate(date: string | null | undefined, locale: string):
     }).format(civilDate(date));
   const { weekday, day, month, year } = dateParts(date, locale, true);
   return asRightToLeft(`${weekday} ${day} ${month} ${year}`);
+}
+
+/**
+ * `Sun 22 Nov 2026 4:14 AM EST`: an instant (an ISO timestamp, as the ledger and the run messages keep it) as the
+ * shop's clock showed it: its day in the shop's time zone as formatLongDate writes a day, then the time and the
+ * zone as the locale writes them (de-DE `So. 22. Nov. 2026 04:14 GMT-5`). A reader of "2026-11-22T09:14:03.120Z"
+ * had to work out the shop's day and hour from UTC; the seconds tell them nothing more. Text that is not an
+ * instant is returned as it is.
+ */
+export function formatShopTime(instant: string, locale: string, timeZone: string): string {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) return instant;
+  const time = dateFormat(locale, { timeZone, hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+  return `${formatLongDate(localDate(at, timeZone), locale)} ${asRightToLeft(time.format(at))}`;
 }
 
 /** `21 Nov`: short enough for 28 chart categories. */

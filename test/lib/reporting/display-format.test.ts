@@ -16,8 +16,10 @@ import {
   formatNumber,
   formatPercent,
   formatRatio,
+  formatShopTime,
   formatWeekdayDate,
 } from "../../../functions/lib/reporting/display-format.ts";
+import { germanLongDate, japaneseLongDate } from "../../support/reader-dates.ts";
 
 const USD = { currency: "USD", locale: "en-US" };
 
@@ -100,6 +102,36 @@ describe("format", () => {
     assert.equal(formatLongDate("2026-11-21", "en-US"), "Sat 21 Nov 2026");
     assert.equal(formatDayMonth("2026-01-01", "en-US"), "1 Jan");
     assert.equal(formatWeekdayDate("2025-11-22", "en-US"), "Sat 22 Nov");
+  });
+
+  it("writes an instant as the shop's clock showed it: its day there, its time and zone", () => {
+    // By hand: 09:14 UTC is 4:14 in New York (EST, UTC−5) on the same day; 03:00 UTC on the 22nd is still the
+    // 21st there, at 10 pm.
+    assert.equal(
+      formatShopTime("2026-11-22T09:14:03.120Z", "en-US", "America/New_York"),
+      "Sun 22 Nov 2026 4:14 AM EST",
+    );
+    assert.equal(
+      formatShopTime("2026-11-22T03:00:00Z", "en-US", "America/New_York"),
+      "Sat 21 Nov 2026 10:00 PM EST",
+    );
+    // 20:30 UTC on the 21st is 05:30 on the 22nd in Tokyo (UTC+9); 23:30 UTC is 00:30 the next day in Berlin.
+    const time = (locale: string, timeZone: string, instant: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        hour: "numeric",
+        minute: "2-digit",
+        timeZoneName: "short",
+      }).format(new Date(instant));
+    assert.equal(
+      formatShopTime("2026-11-21T20:30:00Z", "ja-JP", "Asia/Tokyo"),
+      `${japaneseLongDate("2026-11-22")} ${time("ja-JP", "Asia/Tokyo", "2026-11-21T20:30:00Z")}`,
+    );
+    assert.equal(
+      formatShopTime("2026-11-21T23:30:00Z", "de-DE", "Europe/Berlin"),
+      `${germanLongDate("2026-11-22")} ${time("de-DE", "Europe/Berlin", "2026-11-21T23:30:00Z")}`,
+    );
+    assert.equal(formatShopTime("not a time", "en-US", "America/New_York"), "not a time");
   });
 
   it("formats date ranges within a month, across months and across years", () => {
