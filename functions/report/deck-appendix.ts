@@ -1,5 +1,5 @@
 // Section 5, appendix: what the deck cannot show yet (sources not connected), and how every number is defined.
-import { formatWeekdayDate, formatLongDate } from "../lib/reporting/display-format.ts";
+import { formatWeekdayDate, formatLongDate, formatShopTime } from "../lib/reporting/display-format.ts";
 import { cell, type ContentSlide, type Context, full, left, type TableSpec } from "./deck-model.ts";
 import { DECK_GLOSSARY, type GlossaryEntry, METRICS_GLOSSARY } from "./glossary.ts";
 
@@ -96,7 +96,8 @@ export function methodologySlides(ctx: Context): ContentSlide[] {
     rows: data.sources.map((source) => [
       cell(source.label, undefined, true),
       cell(formatWeekdayDate(source.lastEventDate, locale)),
-      cell(source.lastLoadedAt ? `${source.lastLoadedAt.slice(0, 16).replace("T", " ")} UTC` : "n/a"),
+      // When the shop's clock said it landed, as "Last day with data" is the shop's day, not a UTC timestamp.
+      cell(source.lastLoadedAt ? formatShopTime(source.lastLoadedAt, locale, data.shop.timezone) : "n/a"),
       cell(
         source.source === "shopify"
           ? "orders, revenue, customers, products, regions"

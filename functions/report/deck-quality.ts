@@ -143,7 +143,8 @@ export function channelGapsSlide(ctx: Context): ContentSlide {
     ],
     rows: gaps.map((gap) => [
       cell(channelLabel(gap.channel), undefined, true),
-      cell(gap.explanation),
+      // The mart's words keep the ISO date it stores ("no data after 2026-11-16"); the slide's reader gets theirs.
+      cell(formatFindingText(gap.explanation, locale)),
       cell(formatNumber(gap.days, locale), undefined, true),
       cell(formatDateRange(gap.first_date, gap.last_date, locale)),
       cell(formatMoney(gap.spend, fmt), gap.spend > 0 && gap.attributed_revenue === 0 ? "bad" : undefined),

@@ -617,7 +617,16 @@ describe("deck", () => {
       usd(28_000),
       "$0",
     ]);
-    assert.deepEqual(gaps[2], ["Meta", meta.explanation, "5", "17–21 Nov 2026", "$0", "$0"]);
+    // The mart's "no data after 2026-11-16", as the en-US shop reads its dates.
+    assert.equal(meta.explanation, "Meta Ads source stale: no data after 2026-11-16");
+    assert.deepEqual(gaps[2], [
+      "Meta",
+      "Meta Ads source stale: no data after Mon 16 Nov 2026",
+      "5",
+      "17–21 Nov 2026",
+      "$0",
+      "$0",
+    ]);
   });
 
   it("names the sources that are not connected on one coverage slide, with no numbers", () => {
@@ -667,7 +676,8 @@ describe("deck", () => {
       assert.ok(metrics.includes(metric), metric);
     }
     const sources = tableRows(slideWithTitle(deck, "Methodology — sources").xml, "methodology-sources");
-    assert.deepEqual(sources[2]?.slice(0, 2), ["Meta Ads", "Mon 16 Nov"]);
+    // Meta last loaded at 05:00 UTC on the 17th: midnight that day on the New York shop's clock.
+    assert.deepEqual(sources[2]?.slice(0, 3), ["Meta Ads", "Mon 16 Nov", "Tue 17 Nov 2026 12:00 AM EST"]);
   });
 
   it("keeps every shape on the slide and every table above the footer", () => {
