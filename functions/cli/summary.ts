@@ -15,7 +15,13 @@ import type { LocalRunReport } from "../runtime/local-run.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import { sortFindings } from "../shared/findings.ts";
 import { EXTRACT_NAMES } from "../shared/pipeline.ts";
-import { formatMoney, formatNumber, formatRatio } from "../lib/reporting/display-format.ts";
+import {
+  formatFindingText,
+  formatLongDate,
+  formatMoney,
+  formatNumber,
+  formatRatio,
+} from "../lib/reporting/display-format.ts";
 import { sourceDisplayName } from "../lib/reporting/completeness.ts";
 
 export async function printSummary(
@@ -25,7 +31,8 @@ export async function printSummary(
 ): Promise<void> {
   const { bucket, warehouse } = report.ports;
   const { runDate } = report.message;
-  // Every number in the shop's locale, as the email and the deck write it.
+  // Every number in the shop's locale, as the email and the deck write it, and the day and the alerts' dates too;
+  // a date the reader types back (a command's --date) or finds in a path (extracts/latest/) stays ISO.
   const fmt = { currency: config.shop.currency, locale: config.shop.locale };
   const money = (value: number | null) => formatMoney(value, fmt, true);
   write("");
@@ -43,7 +50,7 @@ export async function printSummary(
       .catch(() => []);
     if (kpis) {
       write(
-        `${report.message.demo ? "DEMO DATA · " : ""}${runDate}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.split(",").map(sourceDisplayName).join(", ")}, not landed)` : ""}`,
+        `${report.message.demo ? "DEMO DATA · " : ""}${formatLongDate(runDate, fmt.locale)}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.split(",").map(sourceDisplayName).join(", ")}, not landed)` : ""}`,
       );
     }
   }
@@ -52,7 +59,8 @@ export async function printSummary(
   );
   if (alerts.length) {
     write(`Alerts (${alerts.length}):`);
-    for (const alert of alerts) write(`  ${alert.severity.toUpperCase().padEnd(8)} ${alert.message}`);
+    for (const alert of alerts)
+      write(`  ${alert.severity.toUpperCase().padEnd(8)} ${formatFindingText(alert.message, fmt.locale)}`);
   } else write("No alerts.");
 
   // A file dropped after the date's run (every step "already done"), or with ingest not selected, waits unread:

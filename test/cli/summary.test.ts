@@ -16,8 +16,10 @@ import {
 } from "../../functions/lib/bucket-layout.ts";
 import type { LocalRunReport } from "../../functions/runtime/local-run.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
+import type { Finding } from "../../functions/shared/findings.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import { germanLongDate } from "../support/reader-dates.ts";
 
 describe("the run summary's extracts", () => {
   let dir: string;
@@ -119,9 +121,17 @@ describe("the run summary's numbers", () => {
         aov: 151.225,
         missing_sources: "facebook_ads,tiktok_ads",
       };
+      const stale: Finding = {
+        check: "source_freshness",
+        step: "check-sources",
+        severity: "critical",
+        blocking: false,
+        subject: "facebook_ads",
+        message: "Meta Ads data is 5 days old (last day 2026-11-28).",
+      };
       const report = {
         message: parseRunMessage({ runDate: "2026-12-03", runId: "summary-numbers", trigger: "manual" }),
-        records: [{ step: "transform", status: "succeeded", findings: [] }],
+        records: [{ step: "transform", status: "succeeded", findings: [stale] }],
         failures: [],
         notDone: [],
         failureEmailsNotSent: [],
@@ -134,10 +144,16 @@ describe("the run summary's numbers", () => {
       const config = loadConfig({ env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "de-DE" }, cwd: dir });
       await printSummary(report, config, (line) => lines.push(line));
       // German groups thousands with "." and writes decimals with ",", the euro after the amount (a no-break
-      // space between); Meta and TikTok as the email names them.
+      // space between); Meta and TikTok as the email names them; the day as German writes it ("Do. 3. Dez. 2026").
+      const day = germanLongDate("2026-12-03");
       assert.equal(
-        lines.find((line) => line.startsWith("2026-12-03:"))?.replace(/\u00a0/g, " "),
-        "2026-12-03: revenue 9.070,35 € · 1.234 orders · AOV 151,23 € · ad spend 173,20 € · blended ROAS 52,37× (incomplete: spend and ROAS exclude Meta, TikTok, not landed)",
+        lines.find((line) => line.startsWith(`${day}:`))?.replace(/\u00a0/g, " "),
+        `${day}: revenue 9.070,35 € · 1.234 orders · AOV 151,23 € · ad spend 173,20 € · blended ROAS 52,37× (incomplete: spend and ROAS exclude Meta, TikTok, not landed)`,
+      );
+      // The alert's stored ISO day, as the email shows it to the same reader.
+      assert.ok(
+        lines.includes(`  CRITICAL Meta Ads data is 5 days old (last day ${germanLongDate("2026-11-28")}).`),
+        lines.join("\n"),
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

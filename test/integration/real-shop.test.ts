@@ -167,7 +167,8 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
       steps.flatMap((step) => [`${step} …`, `${step} ✓`]),
     );
     const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
-    const numbers = lines.findIndex((line) => line.startsWith(`${DAY}: revenue `));
+    // The day's numbers, the day as the en-US shop reads it (DAY is Saturday 21 November 2026).
+    const numbers = lines.findIndex((line) => line.startsWith("Sat 21 Nov 2026: revenue "));
     assert.ok(numbers > 0, first.stdout);
     assert.match(lines[numbers] ?? "", new RegExp(` · ${orders.orders} orders · `));
     assert.match(lines[numbers + 1] ?? "", /^(Alerts \(\d+\):|No alerts\.)$/);
@@ -230,7 +231,7 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
       DAY,
     );
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /DEMO DATA · 2026-11-21: revenue/);
+    assert.match(run.stdout, /DEMO DATA · Sat 21 Nov 2026: revenue/);
     const outbox = join(workDir, "outbox");
     const email = (await readdir(outbox)).find((name) => name.endsWith(".eml"));
     assert.ok(email);
