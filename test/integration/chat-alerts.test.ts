@@ -14,6 +14,7 @@ import { createLogger } from "../../functions/lib/logger.ts";
 import { runLocally } from "../../functions/runtime/local-run.ts";
 import { loadConfig, type PulseConfig } from "../../functions/shared/config.ts";
 import { parseRunMessage, type RunOptions } from "../../functions/shared/run-message.ts";
+import { englishLongDate } from "../support/reader-dates.ts";
 import { fixedSecrets, TEST_PII_KEY } from "../support/secrets.ts";
 import { startWebhookServer, type WebhookServer } from "../support/webhook-server.ts";
 
@@ -65,10 +66,24 @@ describe("critical findings to Google Chat in a local run of the demo shop", { t
     assert.equal(server.received.length, 2, texts().join("\n---\n"));
     const [sources, quality] = texts();
     const [meta, tiktok] = manifest.injected.staleSources;
-    assert.match(sources ?? "", /^\*Maison Demo: 2 critical findings from check-sources for 2026-11-21\*\n/);
-    assert.ok(sources?.includes(`• Meta Ads data is 5 days old (last day ${meta?.lastDay})`), sources);
-    assert.ok(sources?.includes(`• TikTok Ads data is 4 days old (last day ${tiktok?.lastDay})`), sources);
-    assert.match(quality ?? "", /^\*Maison Demo: 2 critical findings from check-quality for 2026-11-21\*\n/);
+    // The demo shop's dates as its en-US readers read them (the run date is Saturday 21 November 2026).
+    assert.match(
+      sources ?? "",
+      /^\*Maison Demo: 2 critical findings from check-sources for Sat 21 Nov 2026\*\n/,
+    );
+    const lastDay = (day: string | undefined) => englishLongDate(day ?? "");
+    assert.ok(
+      sources?.includes(`• Meta Ads data is 5 days old (last day ${lastDay(meta?.lastDay)})`),
+      sources,
+    );
+    assert.ok(
+      sources?.includes(`• TikTok Ads data is 4 days old (last day ${lastDay(tiktok?.lastDay)})`),
+      sources,
+    );
+    assert.match(
+      quality ?? "",
+      /^\*Maison Demo: 2 critical findings from check-quality for Sat 21 Nov 2026\*\n/,
+    );
     for (const { channel } of manifest.injected.brokenAttribution) {
       const label = channel === "meta" ? "Meta" : "TikTok";
       assert.match(quality ?? "", new RegExp(`• ${label} spent \\$[\\d,]+ with \\$0 attributed revenue`));
