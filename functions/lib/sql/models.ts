@@ -6,7 +6,7 @@
 //   -- partition: order_date (day)
 //   -- cluster: order_id
 //   -- materialization: partitions
-//   -- row order: raw.shopify_orders  (optional; a model or raw table it reads)
+//   -- row order: staging.stg_shopify_orders  (optional)
 //
 // Each model is sql/<layer>/<name>.sql and becomes the table <layer>.<name>. The build order is derived, not
 // written down: layer by layer (staging → unified → marts), and within a layer each model after the models it
@@ -88,14 +88,6 @@ export function modelReferences(sql: string): string[] {
   return [...references].sort();
 }
 
-/** Pure: the raw tables a query reads (raw.<table>), outside comments. */
-export function rawReferences(sql: string): string[] {
-  const code = sql.replace(/--.*$/gm, "");
-  return [
-    ...new Set([...code.matchAll(/\braw\.([a-z_][a-z0-9_]*)\b/g)].map((match) => `raw.${match[1]}`)),
-  ].sort();
-}
-
 /** Pure: a model's definition from its layer, name and SQL text. Throws, naming the file, on a bad header. */
 export function parseModel(layer: Layer, name: string, sql: string): ModelDefinition {
   const path = `${layer}/${name}.sql`;
@@ -148,12 +140,9 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
   const self = `${layer}.${name}`;
   const dependencies = modelReferences(sql).filter((reference) => reference !== self);
   const rowOrderFrom = fields.get("row order");
-  if (
-    rowOrderFrom !== undefined &&
-    (!partitionColumn || !(dependencies.includes(rowOrderFrom) || rawReferences(sql).includes(rowOrderFrom)))
-  )
+  if (rowOrderFrom !== undefined && (!partitionColumn || !dependencies.includes(rowOrderFrom)))
     throw new Error(
-      `sql/${path}: "row order: ${rowOrderFrom}" must name a model or raw table this partitioned model reads (see sql/README.md)`,
+      `sql/${path}: "row order: ${rowOrderFrom}" must name a model this partitioned model reads (see sql/README.md)`,
     );
   return {
     name,

@@ -7,7 +7,6 @@ import {
   LAYERS,
   MODELS,
   modelReferences,
-  rawReferences,
   parseModel,
 } from "../../../functions/lib/sql/models.ts";
 import { sqlPath } from "../../../functions/lib/sql/sql-files.ts";
@@ -68,7 +67,7 @@ describe("model headers", () => {
     );
   });
 
-  it("name the model or raw table whose row order a partitioned model keeps, which must be one it reads", () => {
+  it("name the model whose row order a partitioned model keeps, which must be one it reads", () => {
     const ordered = HEADER.replace(
       "-- materialization: partitions",
       "-- materialization: partitions\n-- row order: unified.marketing_unified",
@@ -82,32 +81,17 @@ describe("model headers", () => {
           "x",
           ordered.replace("row order: unified.marketing_unified", "row order: marts.daily_kpis"),
         ),
-      /sql\/marts\/x\.sql: "row order: marts\.daily_kpis" must name a model or raw table this partitioned model reads/,
-    );
-    // A raw table lands in time order (each sync appends): a staging model that reads it may keep its order.
-    const fromRaw = (rowOrder: string) =>
-      `-- grain: g\n-- key: k\n-- partition: d (day)\n-- cluster: none\n-- materialization: partitions\n-- row order: ${rowOrder}\n--\nSELECT d FROM raw.shopify_orders -- raw.shopify_refunds`;
-    assert.equal(
-      parseModel("staging", "x", fromRaw("raw.shopify_orders")).rowOrderFrom,
-      "raw.shopify_orders",
-    );
-    assert.throws(
-      () => parseModel("staging", "x", fromRaw("raw.shopify_refunds")),
-      /"row order: raw\.shopify_refunds" must name a model or raw table this partitioned model reads/,
+      /sql\/marts\/x\.sql: "row order: marts\.daily_kpis" must name a model this partitioned model reads/,
     );
     const undated =
       "-- grain: g\n-- key: k\n-- partition: none\n-- cluster: none\n-- materialization: full\n-- row order: staging.a\nSELECT * FROM staging.a";
-    assert.throws(
-      () => parseModel("marts", "x", undated),
-      /must name a model or raw table this partitioned model reads/,
-    );
+    assert.throws(() => parseModel("marts", "x", undated), /must name a model this partitioned model reads/);
   });
 
-  it("find the models and the raw tables a query reads, outside comments", () => {
-    const sql =
-      "-- marts.x raw.y\nSELECT 1 FROM marts.daily_kpis, raw.shopify_orders JOIN raw.fx_rates USING (d)";
-    assert.deepEqual(modelReferences(sql), ["marts.daily_kpis"]);
-    assert.deepEqual(rawReferences(sql), ["raw.fx_rates", "raw.shopify_orders"]);
+  it("find the models a query reads, outside comments", () => {
+    assert.deepEqual(modelReferences("-- marts.x\nSELECT 1 FROM marts.daily_kpis, raw.shopify_orders"), [
+      "marts.daily_kpis",
+    ]);
   });
 });
 
