@@ -1,5 +1,4 @@
 // Builds the models on an in-memory DuckDB from hand-written raw rows, for the SQL fixture tests.
-import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,18 +29,13 @@ export async function openFixtureWarehouse(): Promise<DuckDbWarehouse> {
   return warehouse;
 }
 
-/**
- * Inserts rows into a raw table; columns not given are NULL, objects and arrays become JSON. A row without
- * `_airbyte_raw_id` gets a fresh one, as every row Airbyte (or the file drop, or a connector) lands has its own:
- * the staging models tell a record's versions apart by it.
- */
+/** Inserts rows into a raw table; columns not given are NULL, objects and arrays become JSON. */
 export async function insertRaw(
   warehouse: DuckDbWarehouse,
   table: string,
   rows: Record<string, unknown>[],
 ): Promise<void> {
   const schema = rawTable(table);
-  const hasRawId = schema.columns.some((column) => column.name === "_airbyte_raw_id");
   await warehouse.load({
     dataset: "raw",
     table,
@@ -49,7 +43,6 @@ export async function insertRaw(
     rows: rows.map((row) => {
       const full: Row = {};
       for (const column of schema.columns) full[column.name] = row[column.name] ?? null;
-      if (hasRawId && full._airbyte_raw_id === null) full._airbyte_raw_id = randomUUID();
       return full;
     }),
   });
