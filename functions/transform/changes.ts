@@ -7,7 +7,7 @@ import { z } from "zod";
 import { addDays } from "../lib/calendar.ts";
 import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
-import type { DateWindow, LoadColumn, SqlParams, Warehouse } from "../shared/ports.ts";
+import type { DateWindow, LoadColumn, SqlParams, TableInfo, Warehouse } from "../shared/ports.ts";
 import { type Watermark, WATERMARKS_TABLE } from "../lib/warehouse-state.ts";
 
 export { lastWatermark, type Watermark, WATERMARKS_TABLE, warehouseState } from "../lib/warehouse-state.ts";
@@ -196,28 +196,49 @@ export async function renumberedDays(
   return rows.map((row) => String(row.day).slice(0, 10));
 }
 
-/** The products a run's catalogue merge changes (sql/queries/transform/recatalogued_products.sql), and their SKUs. */
+/**
+ * The products a run's catalogue merge changes (sql/queries/transform/recatalogued_products.sql), their SKUs, and
+ * the line names whose gift card verdict it turns (an orders export's line without a known SKU is a gift card by
+ * its name).
+ */
 export interface Recatalogued {
   productIds: string[];
   skus: string[];
+  lineNames: string[];
 }
 
-export const NO_CATALOGUE_CHANGE: Recatalogued = { productIds: [], skus: [] };
+export const NO_CATALOGUE_CHANGE: Recatalogued = { productIds: [], skus: [], lineNames: [] };
 
-/** Pure: rows of a product id and a SKU (either may be NULL) as sorted, distinct ids and SKUs. */
-function recataloguedFrom(rows: { product_id: number | string | null; sku: string | null }[]): Recatalogued {
+/** Pure: whether `changes` reach any older day at all. */
+export function changesCatalogue(changes: Recatalogued): boolean {
+  return changes.productIds.length > 0 || changes.skus.length > 0 || changes.lineNames.length > 0;
+}
+
+interface CatalogueChangeRow {
+  product_id: number | string | null;
+  sku: string | null;
+  line_name?: string | null;
+}
+
+/** Pure: rows of a product id, a SKU and a line name (any may be NULL) as sorted, distinct ids, SKUs and names. */
+function recataloguedFrom(rows: CatalogueChangeRow[]): Recatalogued {
   return {
     productIds: [
       ...new Set(rows.flatMap((row) => (row.product_id === null ? [] : [String(row.product_id)]))),
     ].sort(),
     skus: [...new Set(rows.flatMap((row) => (row.sku ? [row.sku] : [])))].sort(),
+    lineNames: [...new Set(rows.flatMap((row) => (row.line_name ? [row.line_name] : [])))].sort(),
   };
 }
 
 /** Pure: both sets of changes in one. */
 export function bothCatalogueChanges(first: Recatalogued, second: Recatalogued): Recatalogued {
   const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
-  return { productIds: union(first.productIds, second.productIds), skus: union(first.skus, second.skus) };
+  return {
+    productIds: union(first.productIds, second.productIds),
+    skus: union(first.skus, second.skus),
+    lineNames: union(first.lineNames, second.lineNames),
+  };
 }
 
 /**
@@ -230,14 +251,21 @@ export const CATALOGUE_CHANGE_COLUMNS: readonly LoadColumn[] = [
   { name: "state", type: "STRING" },
   { name: "product_id", type: "STRING" },
   { name: "sku", type: "STRING" },
+  { name: "line_name", type: "STRING" },
 ];
 
+/** The pending changes, from the ops tables as listed (a table kept before line names were gets their column). */
 export async function pendingCatalogueChanges(
   warehouse: Warehouse,
-  opsTables: readonly string[],
+  opsTables: readonly TableInfo[],
 ): Promise<Recatalogued> {
-  if (!opsTables.includes(CATALOGUE_CHANGES_TABLE)) return NO_CATALOGUE_CHANGE;
-  const rows = await warehouse.query<{ product_id: string | null; sku: string | null }>(
+  const kept = opsTables.find((table) => table.name === CATALOGUE_CHANGES_TABLE);
+  if (!kept) return NO_CATALOGUE_CHANGE;
+  const missing = CATALOGUE_CHANGE_COLUMNS.filter(
+    (column) => !kept.columns.some((existing) => existing.name === column.name),
+  );
+  if (missing.length) await warehouse.addColumns(DATASETS.ops, CATALOGUE_CHANGES_TABLE, missing);
+  const rows = await warehouse.query<CatalogueChangeRow>(
     readQuery("transform/pending_catalogue_changes"),
     {},
     { label: "catalogue changes still to rebuild", maxRows: 1_000_000 },
@@ -253,22 +281,29 @@ export async function keepCatalogueChanges(warehouse: Warehouse, changes: Recata
     columns: CATALOGUE_CHANGE_COLUMNS,
     replaceWhere: { column: "state", value: "pending" },
     rows: [
-      ...changes.productIds.map((id) => ({ state: "pending", product_id: id, sku: null })),
-      ...changes.skus.map((sku) => ({ state: "pending", product_id: null, sku })),
+      ...changes.productIds.map((id) => ({ state: "pending", product_id: id, sku: null, line_name: null })),
+      ...changes.skus.map((sku) => ({ state: "pending", product_id: null, sku, line_name: null })),
+      ...changes.lineNames.map((name) => ({
+        state: "pending",
+        product_id: null,
+        sku: null,
+        line_name: name,
+      })),
     ],
   });
 }
 
 /**
  * Asked before the merge: the products that `productsModel` (stg_shopify_products' SQL) returns with `params`
- * and that are new to the staged catalogue or change its title, category or SKUs there.
+ * and that are new to the staged catalogue or change its title, category or SKUs there; and the line names that
+ * only gift cards give in the catalogue before the merge or after it, not both.
  */
 export async function recataloguedProducts(
   warehouse: Warehouse,
   productsModel: string,
   params: SqlParams,
 ): Promise<Recatalogued> {
-  const rows = await warehouse.query<{ product_id: number | string; sku: string | null }>(
+  const rows = await warehouse.query<CatalogueChangeRow>(
     queryTemplate("transform/recatalogued_products", { model: productsModel }),
     params,
     { label: "products the catalogue merge changes", maxRows: 1_000_000 },
@@ -278,7 +313,8 @@ export async function recataloguedProducts(
 
 /**
  * The order days before `windowStart` a catalogue change reaches (sql/queries/transform/recatalogued_days.sql):
- * each with whether lines of an orders export take a new product there (lines_remapped).
+ * each with whether lines of an orders export take a new product, or another gift card verdict, there
+ * (lines_remapped).
  */
 export async function recataloguedDays(
   warehouse: Warehouse,
@@ -290,6 +326,7 @@ export async function recataloguedDays(
     {
       product_ids: JSON.stringify(recatalogued.productIds),
       skus: JSON.stringify(recatalogued.skus),
+      line_names: JSON.stringify(recatalogued.lineNames),
       window_start: windowStart,
     },
     { label: "days the catalogue change reaches", maxRows: 100_000 },

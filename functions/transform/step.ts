@@ -26,6 +26,7 @@ import {
   lastWatermark,
   newestExtraction,
   bothCatalogueChanges,
+  changesCatalogue,
   keepCatalogueChanges,
   keepCoverageChanges,
   type LandedSpan,
@@ -330,7 +331,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   // the catalogue (it compares the landed products with the staged ones), and kept until its older days are
   // rebuilt after the main pass, with any a crashed run left.
   const products = MODELS.find((model) => `${model.layer}.${model.name}` === CATALOGUE_MODEL);
-  const pendingChanges = await pendingCatalogueChanges(warehouse, opsTables);
+  const pendingChanges = await pendingCatalogueChanges(warehouse, opsTableList);
   const detected =
     warm && products
       ? await recataloguedProducts(
@@ -340,7 +341,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
         )
       : NO_CATALOGUE_CHANGE;
   const recatalogued = warm ? bothCatalogueChanges(pendingChanges, detected) : NO_CATALOGUE_CHANGE;
-  if (detected.productIds.length) await keepCatalogueChanges(warehouse, recatalogued);
+  if (changesCatalogue(detected)) await keepCatalogueChanges(warehouse, recatalogued);
   const lateRanges = dayRanges(lateDays);
   const waves = buildWaves(MODELS);
   const parallel = warehouse.parallelWrites ?? 1;
@@ -467,9 +468,10 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   mainPassDone = true;
   // The catalogue is merged now. The days before the window a recatalogued product sold on: its product marts
   // take its current title and category; where an orders export's lines take a product by a new SKU (or a SKU
-  // turns a gift card's), the line items and everything built from them follow. After the main pass: the models
-  // built whole read no product's title, category or id, and are built again below when lines took a SKU.
-  const reached = recatalogued.productIds.length
+  // turns a gift card's, or their name turns a gift card's or stops being one), the line items and everything
+  // built from them follow. After the main pass: the models built whole read no product's title, category or id,
+  // and are built again below when lines took a SKU or a gift card verdict.
+  const reached = changesCatalogue(recatalogued)
     ? await recataloguedDays(warehouse, recatalogued, incrementalWindow.start)
     : [];
   const recataloguedRanges = [
@@ -484,8 +486,8 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
       "catalogue change",
     )),
   ];
-  // Lines that took a product by its SKU may have turned from sales into gift cards sold (the products export's
-  // "Gift Card"): those older days' revenue changed, and the models built whole in the main pass (cohorts, the
+  // Lines that took a product by its SKU, or whose name's verdict turned, may have turned from sales into gift
+  // cards sold (the products export's "Gift Card") or back: those older days' revenue changed, and the models built whole in the main pass (cohorts, the
   // explained channel days) read it. They are built whole again, after the days they read.
   if (reached.some((reach) => reach.linesRemapped)) {
     const readers = downstreamOf([LINE_ITEMS_MODEL]);
@@ -510,7 +512,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
       );
   }
   // Rebuilt (or a full build rebuilt everything): nothing is pending any more.
-  if (pendingChanges.productIds.length || pendingChanges.skus.length || detected.productIds.length)
+  if (changesCatalogue(pendingChanges) || changesCatalogue(detected))
     await keepCatalogueChanges(warehouse, NO_CATALOGUE_CHANGE);
   // The source coverage of days before the window, and the marts' completeness copied from it: a platform back
   // after an outage longer than the window, an export that covers a gap between two others (or opens one), or a
@@ -547,9 +549,15 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   const late = lateRanges.length
     ? ` + ${lateDays.length} late-changed days (${lateRanges.map((range) => (range.start === range.end ? range.start : `${range.start} → ${range.end}`)).join(", ")})`
     : "";
-  const catalogue = reached.length
-    ? ` + ${reached.length} days of ${recatalogued.productIds.length} recatalogued products`
-    : "";
+  const catalogueChanges = [
+    recatalogued.productIds.length ? `${recatalogued.productIds.length} recatalogued products` : "",
+    recatalogued.lineNames.length
+      ? `${recatalogued.lineNames.length} line names whose gift card verdict changed`
+      : "",
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  const catalogue = reached.length ? ` + ${reached.length} days of ${catalogueChanges}` : "";
   const coverage = coverageDays.length ? ` + ${coverageDays.length} days of source coverage` : "";
   const columnsNote = columnChanges.changedCount
     ? `columns changed since the tables were built, ${columnChanges.describe()}`

@@ -20,7 +20,7 @@ const NEXT_DAY = "2026-11-22";
 /** Order days: two months before the window, one day in the window. */
 const ORDER_DAYS = ["2026-09-10", "2026-10-05", "2026-11-20"];
 
-const order = (id: number, day: string, line: { productId: number; sku: string; title: string }) => ({
+const order = (id: number, day: string, line: { productId: number; sku: string | null; title: string }) => ({
   id,
   name: `#${id}`,
   created_at: `${day}T15:00:00Z`,
@@ -101,7 +101,7 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
   }
 
   /** A shop that sold one product, as its order lines name it, on each of ORDER_DAYS (one order a day). */
-  async function shopSelling(line: { productId: number; sku: string; title: string }) {
+  async function shopSelling(line: { productId: number; sku: string | null; title: string }) {
     const shop = await openFixtureWarehouse();
     await insertRaw(
       shop,
@@ -255,6 +255,128 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
       ORDER_DAYS.map((day) => [day, 0]),
     );
     assert.equal(metric(daily, "recataloguedDays"), 2);
+    assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
+  });
+
+  /** The gross revenue of each day with orders, as marts.daily_kpis has it. */
+  const revenueByDay = async () =>
+    (
+      await native(
+        "SELECT CAST(date AS VARCHAR) AS date, gross_revenue FROM marts.daily_kpis WHERE orders > 0 ORDER BY date",
+      )
+    ).map((row) => [row.date, Number(row.gross_revenue)]);
+
+  /** A products export's product of one variant without a SKU (`title` null: its "Default Title"). */
+  const unskued = (fields: { id: number; title: string; variant: string | null; giftCard: boolean }) => ({
+    ...product({ id: fields.id, title: fields.title, type: "Gift Cards", sku: "", extractedAt: LANDED_NEXT }),
+    variants: [{ price: "20.00", title: fields.variant ?? "Default Title", gift_card: fields.giftCard }],
+  });
+
+  it("takes an orders export's gift cards sold by name out of older days' revenue once the products export lands", async () => {
+    // Each order 2 × 20.00 of a "Gift Card - $20" line without a SKU (a gift card's denominations usually have
+    // none), dropped before any products export: the catalogue cannot tell, 40.00 of sales a day.
+    warehouse = await shopSelling({ productId: 4_000_000_000_000_125, sku: null, title: "Gift Card - $20" });
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 40]),
+    );
+    // The products export the day after: "Gift Card", its "$20" variant a gift card, which names the line.
+    await insertRaw(warehouse, "shopify_products", [
+      unskued({ id: 914, title: "Gift Card", variant: "$20", giftCard: true }),
+    ]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 0]),
+    );
+    assert.equal(metric(daily, "recataloguedDays"), 2, "the two order days before the window");
+    assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
+  });
+
+  it("counts older days' lines as sales again once another product gives their gift card's line name", async () => {
+    warehouse = await shopSelling({ productId: 4_000_000_000_000_126, sku: null, title: "Gift Card - $20" });
+    await insertRaw(warehouse, "shopify_products", [
+      {
+        ...unskued({ id: 915, title: "Gift Card", variant: "$20", giftCard: true }),
+        _airbyte_extracted_at: "2026-11-15T06:00:00Z",
+        _airbyte_raw_id: "p915",
+      },
+    ]);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 0]),
+    );
+    // A card holder titled "Gift Card - $20" (not a gift card) lands: the name says nothing any more.
+    await insertRaw(warehouse, "shopify_products", [
+      unskued({ id: 916, title: "Gift Card - $20", variant: null, giftCard: false }),
+    ]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 40]),
+    );
+    assert.equal(metric(daily, "recataloguedDays"), 2);
+    assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
+  });
+
+  it("rebuilds the gift card names' older days on the retry of a run that crashed after merging the catalogue", async () => {
+    warehouse = await shopSelling({ productId: 4_000_000_000_000_128, sku: null, title: "Gift Card - $20" });
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    // The pending changes as an earlier version kept them: no column for line names yet.
+    await native("CREATE SCHEMA IF NOT EXISTS ops");
+    await native("CREATE TABLE ops.catalogue_changes (state VARCHAR, product_id VARCHAR, sku VARCHAR)");
+    await insertRaw(warehouse, "shopify_products", [
+      unskued({ id: 918, title: "Gift Card", variant: "$20", giftCard: true }),
+    ]);
+    const shop = warehouse;
+    const materialize = shop.materialize.bind(shop);
+    shop.materialize = async (request) => {
+      if (request.label?.includes("catalogue change")) throw new Error("killed");
+      return materialize(request);
+    };
+    await assert.rejects(buildModels(shop, NEXT_DAY), /killed/);
+    shop.materialize = materialize;
+    assert.deepEqual(
+      await revenueByDay(),
+      [
+        ["2026-09-10", 40],
+        ["2026-10-05", 40],
+        ["2026-11-20", 0],
+      ],
+      "the crash left the older days as they were",
+    );
+    // The retry finds nothing new to compare (the catalogue is merged): the kept line name rebuilds them.
+    const retry = await buildModels(shop, NEXT_DAY);
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 0]),
+    );
+    assert.equal(metric(retry, "recataloguedDays"), 2);
+    assert.match(
+      retry.summary ?? "",
+      /\+ 2 days of 1 recatalogued products and 1 line names whose gift card verdict changed\)$/,
+    );
+    const next = await buildModels(shop, NEXT_DAY);
+    assert.equal(metric(next, "recataloguedDays"), 0, "nothing pending once rebuilt");
+    assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
+  });
+
+  it("reads no older day when a product new to the catalogue changes no line's gift card", async () => {
+    // Tea towels sold through an orders export (no SKU); the products export then lands "Tea Towel", no gift card:
+    // its line name was a sale before and still is.
+    warehouse = await shopSelling({ productId: 4_000_000_000_000_127, sku: null, title: "Tea Towel" });
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+    await insertRaw(warehouse, "shopify_products", [
+      unskued({ id: 917, title: "Tea Towel", variant: null, giftCard: false }),
+    ]);
+    const daily = await buildModels(warehouse, NEXT_DAY);
+    assert.equal(metric(daily, "recataloguedDays"), 0);
+    assert.deepEqual(
+      await revenueByDay(),
+      ORDER_DAYS.map((day) => [day, 40]),
+    );
     assert.deepEqual(await tablesAFullRebuildChanges(NEXT_DAY), []);
   });
 

@@ -92,7 +92,8 @@ const DAILY_FULL_HISTORY_READS: Record<string, string> = {
   "transform/stale_coverage_days ← unified.source_coverage":
     "one row per day and source: whether each older day's coverage still holds (a platform back, new settings)",
   "transform/recatalogued_days ← staging.stg_shopify_line_items":
-    "only when the catalogue changes (a product renamed, re-categorised or new): the days its products sold",
+    "only when the catalogue changes (a product renamed, re-categorised or new, or a line name a gift card's or " +
+    "no longer): the days its products, SKUs or line names sold",
   "check-quality/profile_column ← {{table}}":
     "its table slot is a model (PROFILE_TARGETS), not a raw table: bounded on the model's partition column, the " +
     "{{date_column}} slot, from @history_start_date (the profiles' lookback)",

@@ -72,6 +72,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["ad_tables", simpleType("STRING")],
   ["product_ids", simpleType("STRING")],
   ["skus", simpleType("STRING")],
+  ["line_names", simpleType("STRING")],
   ["since_shopify_orders", simpleType("STRING")],
   ["since_facebook_ads_insights", simpleType("STRING")],
   ["since_tiktok_ads_reports_daily", simpleType("STRING")],

@@ -6,6 +6,12 @@
 -- category on every day a product sold, and an orders export's lines take their product, and whether they sold a
 -- gift card, from its SKUs (sql/staging/stg_shopify_line_items.sql): transform/recatalogued_days finds the older
 -- days these reach.
+-- An orders export's line without a SKU the catalogue knows is a gift card by its name, when only gift cards'
+-- variants give a line that name: a products export landed after the orders (its gift card new, renamed, newly
+-- flagged, or another product now giving the same name) changes that, whatever the product's own SKUs. The line
+-- names whose verdict the merge changes are returned too, each on a row of its own: the names only gift cards
+-- give in the staged catalogue, against those in the catalogue as merged (the landed products in place of their
+-- staged versions). A name no gift card gives before or after changes no line.
 WITH
 
 landed AS (
@@ -45,12 +51,71 @@ recatalogued AS (
   SELECT product_id, variants
   FROM compared
   WHERE is_new OR attributes_changed OR landed_skus IS DISTINCT FROM staged_skus
+),
+
+-- Each variant's line name and gift card flag, as stg_shopify_line_items derives them, in the staged catalogue
+-- and in the catalogue as the merge leaves it.
+staged_line_names AS (
+  SELECT
+    staged.product_id,
+    IF(
+      COALESCE(TRIM(JSON_VALUE(variant, '$.title')), 'Default Title') = 'Default Title',
+      staged.product_title,
+      CONCAT(staged.product_title, ' - ', TRIM(JSON_VALUE(variant, '$.title')))
+    ) AS line_name,
+    COALESCE(SAFE_CAST(JSON_VALUE(variant, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
+  FROM staging.stg_shopify_products AS staged
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(staged.variants)) AS variant
+),
+
+merged_line_names AS (
+  SELECT
+    IF(
+      COALESCE(TRIM(JSON_VALUE(variant, '$.title')), 'Default Title') = 'Default Title',
+      landed.product_title,
+      CONCAT(landed.product_title, ' - ', TRIM(JSON_VALUE(variant, '$.title')))
+    ) AS line_name,
+    COALESCE(SAFE_CAST(JSON_VALUE(variant, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
+  FROM landed
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(landed.variants)) AS variant
+  UNION ALL
+  SELECT line_name, is_gift_card
+  FROM staged_line_names
+  WHERE product_id NOT IN (SELECT product_id FROM landed WHERE product_id IS NOT NULL)
+),
+
+staged_gift_card_names AS (
+  SELECT line_name
+  FROM staged_line_names
+  WHERE line_name IS NOT NULL
+  GROUP BY line_name
+  HAVING LOGICAL_AND(is_gift_card)
+),
+
+merged_gift_card_names AS (
+  SELECT line_name
+  FROM merged_line_names
+  WHERE line_name IS NOT NULL
+  GROUP BY line_name
+  HAVING LOGICAL_AND(is_gift_card)
+),
+
+regifted_line_names AS (
+  -- A gift card's name before the merge and not after it, or after it and not before.
+  SELECT COALESCE(staged_names.line_name, merged_names.line_name) AS line_name
+  FROM staged_gift_card_names AS staged_names
+  FULL OUTER JOIN merged_gift_card_names AS merged_names ON merged_names.line_name = staged_names.line_name
+  WHERE staged_names.line_name IS NULL OR merged_names.line_name IS NULL
 )
 
--- One row per recatalogued product and SKU of its variants, and one without a SKU for each product.
-SELECT product_id, CAST(NULL AS STRING) AS sku
+-- One row per recatalogued product and SKU of its variants, one without a SKU for each product, and one per line
+-- name whose gift card verdict changes (no product, no SKU).
+SELECT product_id, CAST(NULL AS STRING) AS sku, CAST(NULL AS STRING) AS line_name
 FROM recatalogued
 UNION ALL
-SELECT recatalogued.product_id, JSON_VALUE(variant, '$.sku') AS sku
+SELECT recatalogued.product_id, JSON_VALUE(variant, '$.sku') AS sku, CAST(NULL AS STRING) AS line_name
 FROM recatalogued
 CROSS JOIN UNNEST(JSON_QUERY_ARRAY(recatalogued.variants)) AS variant
+UNION ALL
+SELECT CAST(NULL AS INT64) AS product_id, CAST(NULL AS STRING) AS sku, line_name
+FROM regifted_line_names
