@@ -487,8 +487,9 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
     )),
   ];
   // Lines that took a product by its SKU, or whose name's verdict turned, may have turned from sales into gift
-  // cards sold (the products export's "Gift Card") or back: those older days' revenue changed, and the models built whole in the main pass (cohorts, the
-  // explained channel days) read it. They are built whole again, after the days they read.
+  // cards sold (the products export's "Gift Card") or back: those older days' revenue changed, and the models
+  // built whole in the main pass (cohorts, the explained channel days) read it. They are built whole again, after
+  // the days they read.
   if (reached.some((reach) => reach.linesRemapped)) {
     const readers = downstreamOf([LINE_ITEMS_MODEL]);
     for (const wave of waves)
