@@ -34,6 +34,7 @@ import {
 import type { Bucket } from "../../functions/shared/ports.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { PermanentStepError } from "../../functions/shared/step.ts";
+import { englishLongDate } from "../support/reader-dates.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 
 const RUN_DATE = "2026-11-21";
@@ -505,7 +506,11 @@ describe("the daily run through the Pub/Sub emulator and functions-framework", {
     assert.equal(ingest?.runId, `file-drop-${generation}`);
     assert.equal(ingest?.status, "failed");
     const parsed = await parsedEmail(emulated, email);
-    assert.equal(parsed.subject, `Maison Test · file drop not read yet · orders_export.csv · ${runDate}`);
+    // The subject names the day as the en-US shop reads it; the command to run again keeps the ISO date it takes.
+    assert.equal(
+      parsed.subject,
+      `Maison Test · file drop not read yet · orders_export.csv · ${englishLongDate(runDate)}`,
+    );
     assert.match(parsed.text, /storage answered 503/);
     assert.match(parsed.text, new RegExp(`npm start -- --date ${runDate} --from ingest --force`));
     // Nothing lost: the file still waits in the inbox for the next run, and ingest recorded nothing of it.
