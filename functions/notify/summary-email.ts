@@ -192,7 +192,7 @@ function channelsHtml(model: SummaryModel): string {
           model.channels.map((channel) =>
             channel.spend === null
               ? [
-                  `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(`no data since ${channel.lastDay}`)}</span>`,
+                  `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(channel.unconverted ?? `no data since ${channel.lastDay}`)}</span>`,
                   notAvailable,
                   notAvailable,
                   notAvailable,
@@ -333,7 +333,7 @@ function renderText(model: SummaryModel): string {
   for (const channel of model.channels) {
     lines.push(
       channel.spend === null
-        ? `- ${channel.name}: spend ${NOT_AVAILABLE}, attributed revenue ${NOT_AVAILABLE}, ROAS ${NOT_AVAILABLE} (no data since ${channel.lastDay})`
+        ? `- ${channel.name}: spend ${NOT_AVAILABLE}, attributed revenue ${NOT_AVAILABLE}, ROAS ${NOT_AVAILABLE} (${channel.unconverted ?? `no data since ${channel.lastDay}`})`
         : `- ${channel.name}: spend ${channel.spend}, attributed revenue ${channel.attributedRevenue}, ROAS ${channel.roas}`,
     );
   }

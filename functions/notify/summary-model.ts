@@ -34,12 +34,15 @@ import {
   monthToDateRanges,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
-import { channelLabel } from "../lib/sql/channels.ts";
+import { channelLabel, channelOfSource } from "../lib/sql/channels.ts";
+import type { SourceName } from "../shared/raw-schemas.ts";
 import {
   baseGapReason,
   coveredRange,
   dataStartNote,
   missingSourcesCaveat,
+  unconvertedReason,
+  unconvertedSourcesOf,
   periodSpendCaveat,
   sourceDisplayName,
   staleShopBanner,
@@ -133,11 +136,16 @@ export interface HeadlineRow {
 
 export interface ChannelLine {
   name: string;
-  /** Null when the channel has no row for the run day (e.g. a stale source). */
+  /** Null when the channel has no row for the run day (e.g. a stale source) or its spend was not converted. */
   spend: string | null;
   attributedRevenue: string | null;
   roas: string | null;
   lastDay: string;
+  /**
+   * Why the run day's spend is not shown when its platform's rows landed without an exchange rate ("spend not
+   * converted — no USD exchange rate for Sat 21 Nov 2026"), said instead of "no data since …".
+   */
+  unconverted?: string;
 }
 
 export interface ProductLine {
@@ -289,9 +297,15 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const spendOf = (channel: string) =>
     window.filter((row) => row.channel === channel).reduce((sum, row) => sum + row.spend, 0);
   channelNames.sort((a, b) => spendOf(b) - spendOf(a) || a.localeCompare(b));
+  // A platform whose run-day rows landed without an exchange rate: its spend there is unknown in the shop's money
+  // (the mart's 0 is not a day without spend), and the reader is asked for the rate, not told it has no data.
+  const runDayUnconverted = [...unconvertedSourcesOf(data.daily.find((row) => row.date === data.runDate))];
   const channels: ChannelLine[] = channelNames.map((channel) => {
     const rows = window.filter((row) => row.channel === channel);
-    const today = rows.find((row) => row.date === data.runDate);
+    const unconverted = runDayUnconverted.find(
+      ([source]) => channelOfSource(source as SourceName) === channel,
+    );
+    const today = unconverted ? undefined : rows.find((row) => row.date === data.runDate);
     const lastDay =
       rows
         .map((row) => row.date)
@@ -303,6 +317,9 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
       attributedRevenue: today ? formatMoney(today.attributed_revenue, fmt) : null,
       roas: today ? formatRatio(today.roas, locale, 2, "×") : null,
       lastDay: formatWeekdayDate(lastDay, locale),
+      ...(unconverted
+        ? { unconverted: unconvertedReason(data.runDate, data.runDate, unconverted[1], locale) }
+        : {}),
     };
   });
 

@@ -99,8 +99,8 @@ function overviewPage(tables: ExtractTables, context: Context): DashboardPage {
   const before = inWindow(daily, addDays(context.from, -context.days.length), addDays(context.from, -1));
   const current = overviewKpis(rows, context.moneyPlaces);
   const previous = before.length ? overviewKpis(before, context.moneyPlaces) : undefined;
-  const caveat = incompleteCaveat(rows);
-  const previousCaveat = incompleteCaveat(before);
+  const caveat = incompleteCaveat(rows, context.locale);
+  const previousCaveat = incompleteCaveat(before, context.locale);
   const tile = (id: keyof OverviewKpis, title: string, format: ValueFormat, partial = false): Tile => ({
     id,
     label: title,
@@ -240,7 +240,7 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
   const paidSpend = roundAmount(paid.reduce((total, item) => total + item.spend, 0));
   const paidRevenue = roundAmount(paid.reduce((total, item) => total + item.revenue, 0));
   const paidOrders = roundAmount(paid.reduce((total, item) => total + item.orders, 0));
-  const caveat = incompleteCaveat(rows);
+  const caveat = incompleteCaveat(rows, context.locale);
   page.tiles = [
     { id: "paid_spend", label: "Paid spend", value: paidSpend, format: "money", caveat },
     { id: "paid_revenue", label: "Paid attributed revenue", value: paidRevenue, format: "money" },

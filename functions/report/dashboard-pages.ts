@@ -67,7 +67,7 @@ function campaignsPage(tables: ExtractTables, context: DashboardContext): Dashbo
       channelRows.filter((row) => row.channel === item.channel && !isTrue(row, "is_complete")).length,
     );
   campaigns.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.name.localeCompare(b.name));
-  const caveat = incompleteCaveat(rows) ?? incompleteCaveat(channelRows);
+  const caveat = incompleteCaveat(rows, context.locale) ?? incompleteCaveat(channelRows, context.locale);
   const spend = roundAmount(campaigns.reduce((total, item) => total + item.spend, 0));
   const revenue = roundAmount(campaigns.reduce((total, item) => total + item.revenue, 0));
   page.tiles = [

@@ -1,8 +1,13 @@
 // The dashboard's data shapes and the cell arithmetic its pages share: reading the extracts' CSV cells (empty =
 // unknown, not 0), sums, ratios, the trailing window, and the words for a figure whose sources had not all landed.
 import { addDays, monthEnd, monthStart } from "../lib/calendar.ts";
-import { formatDateRange, formatMonthShort, formatMonthUpTo } from "../lib/reporting/display-format.ts";
-import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import {
+  formatDateRange,
+  formatLongDate,
+  formatMonthShort,
+  formatMonthUpTo,
+} from "../lib/reporting/display-format.ts";
+import { sourceDisplayName, unconvertedReason, unconvertedSourcesOf } from "../lib/reporting/completeness.ts";
 import type { TrailingDays } from "../lib/reporting/data-coverage.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 
@@ -238,13 +243,52 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
-/** "excludes Meta, TikTok on 5 days": the caveat of a figure summed over days that lacked some sources. */
-export function incompleteCaveat(rows: readonly ExtractRow[]): string | undefined {
+/**
+ * "Incomplete: excludes Meta, TikTok on 5 days (not landed)": the caveat of a figure summed over days that lacked
+ * some sources. A platform whose rows landed without an exchange rate (`unconverted_sources`) is said as such,
+ * "Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026": its data is there, its rate is not.
+ */
+export function incompleteCaveat(rows: readonly ExtractRow[], locale: string): string | undefined {
   const incomplete = rows.filter((row) => row.is_complete !== undefined && !isTrue(row, "is_complete"));
   if (!incomplete.length) return undefined;
-  const sources = [...new Set(incomplete.flatMap(missingSources))].map(sourceDisplayName);
-  const days = new Set(incomplete.map((row) => row.date)).size;
-  return `Incomplete: excludes ${sources.join(", ") || "a source"} on ${days} ${days === 1 ? "day" : "days"} (not landed)`;
+  const notLanded = new Set<string>();
+  const notLandedDays = new Set<string | undefined>();
+  const unconverted = new Map<string, { days: Set<string>; currencies: Set<string> }>();
+  for (const row of incomplete) {
+    const rates = unconvertedSourcesOf(row);
+    const missing = missingSources(row);
+    for (const source of missing) {
+      const currencies = rates.get(source);
+      if (!currencies) {
+        notLanded.add(source);
+        notLandedDays.add(row.date);
+        continue;
+      }
+      const item = unconverted.get(source) ?? { days: new Set<string>(), currencies: new Set<string>() };
+      item.days.add(row.date ?? "");
+      for (const currency of currencies) item.currencies.add(currency);
+      unconverted.set(source, item);
+    }
+    // A row marked incomplete that names no source: said as before.
+    if (!missing.length) notLandedDays.add(row.date);
+  }
+  const parts: string[] = [];
+  if (notLandedDays.size) {
+    const days = notLandedDays.size;
+    const names = [...notLanded].map(sourceDisplayName).join(", ") || "a source";
+    parts.push(`excludes ${names} on ${days} ${days === 1 ? "day" : "days"} (not landed)`);
+  }
+  for (const [source, item] of unconverted) {
+    const days = [...item.days].sort();
+    const currencies = [...item.currencies].sort();
+    const last = days.at(-1) ?? "";
+    parts.push(
+      days.length === 1
+        ? `${sourceDisplayName(source)}: ${unconvertedReason(last, last, currencies, locale)}`
+        : `${sourceDisplayName(source)}: spend not converted on ${days.length} days — ${currencies.length ? `no ${currencies.join(" or ")} exchange rate` : "its rows name no currency"} (the latest ${formatLongDate(last, locale)})`,
+    );
+  }
+  return `Incomplete: ${parts.join("; ")}`;
 }
 
 export function label(channel: string): string {

@@ -24,6 +24,8 @@ SELECT
   missing_sources,
   -- AOV's denominator: orders that carry a value.
   orders - orders_missing_value AS orders_with_value,
+  -- The sources of missing_sources whose rows landed but had no exchange rate (see the mart).
+  unconverted_sources,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
   @is_demo AS is_demo
 FROM marts.daily_kpis

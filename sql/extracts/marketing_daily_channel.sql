@@ -23,6 +23,8 @@ SELECT
   attributed_new_customer_revenue,
   new_customer_cpa,
   new_customer_roas,
+  -- The sources of missing_sources whose rows landed but had no exchange rate (see the mart).
+  unconverted_sources,
   -- A demo run's rows are the generated demo shop's, never a real shop's (README, Your shop's data).
   @is_demo AS is_demo
 FROM marts.marketing_daily_channel

@@ -8,7 +8,10 @@
 -- Formulas: README, Metrics glossary. The deck, the email and the daily_kpis extract read this table.
 -- is_complete is FALSE when an expected source had not landed through the day (unified.source_coverage):
 -- missing_sources names them (comma-separated, e.g. "facebook_ads,tiktok_ads"), and the day's spend, blended
--- ROAS, MER and CAC count only the sources that had.
+-- ROAS, MER and CAC count only the sources that had. unconverted_sources names those of them whose rows did land but
+-- whose spend had no exchange rate to the shop's currency (source_coverage's lacks_exchange_rate), each with the
+-- account currencies that lack one ("facebook_ads:USD", "google_ads:GBP/USD"; the source alone where its rows name
+-- no currency): the reader is asked for a rate, not told the platform has no data. NULL when there are none.
 WITH
 
 shop_days AS (
@@ -27,7 +30,15 @@ spend_days AS (
 coverage_days AS (
   SELECT
     date,
-    STRING_AGG(IF(is_expected AND NOT has_landed, source, NULL), ',' ORDER BY source) AS missing_sources
+    STRING_AGG(IF(is_expected AND NOT has_landed, source, NULL), ',' ORDER BY source) AS missing_sources,
+    STRING_AGG(
+      IF(
+        is_expected AND lacks_exchange_rate,
+        IF(unconverted_currencies IS NULL, source, CONCAT(source, ':', unconverted_currencies)),
+        NULL
+      ),
+      ',' ORDER BY source
+    ) AS unconverted_sources
   FROM unified.source_coverage
   WHERE date BETWEEN @window_start AND @window_end
   GROUP BY date
@@ -55,7 +66,8 @@ combined AS (
     COALESCE(shop_days.new_customer_revenue, 0) AS new_customer_revenue,
     COALESCE(shop_days.returning_customer_revenue, 0) AS returning_customer_revenue,
     COALESCE(spend_days.ad_spend, 0) AS ad_spend,
-    coverage_days.missing_sources
+    coverage_days.missing_sources,
+    coverage_days.unconverted_sources
   FROM all_days
   LEFT JOIN shop_days ON shop_days.date = all_days.date
   LEFT JOIN spend_days ON spend_days.date = all_days.date
@@ -83,5 +95,6 @@ SELECT
   -- spend: $0 would read as customers acquired for free, where nothing was measured.
   ROUND(SAFE_DIVIDE(CAST(NULLIF(ad_spend, 0) AS NUMERIC), CAST(new_customers AS NUMERIC)), @currency_places) AS cac,
   missing_sources IS NULL AS is_complete,
-  missing_sources
+  missing_sources,
+  unconverted_sources
 FROM combined

@@ -6,7 +6,8 @@
 --
 -- One row per day and channel: marketing_unified with its efficiency ratios. is_complete is FALSE when a source
 -- the channel's numbers need had not landed through the day (unified.source_coverage): a paid channel needs its
--- ad platform and Shopify (attributed orders), any other channel Shopify; missing_sources names them.
+-- ad platform and Shopify (attributed orders), any other channel Shopify; missing_sources names them, and
+-- unconverted_sources those whose rows landed without an exchange rate to the shop's currency, as daily_kpis does.
 -- Every expected paid channel has a row on every such day, even with nothing attributed, and while its ad
 -- platform had not landed its platform numbers (spend, impressions, clicks, conversions) are NULL — missing,
 -- not 0 — so a sum of spend counts only what the platform reported. new_customer_cpa / new_customer_roas are the
@@ -21,7 +22,7 @@ channel_sources AS (
 ),
 
 missing_coverage AS (
-  SELECT date, source
+  SELECT date, source, lacks_exchange_rate, unconverted_currencies
   FROM unified.source_coverage
   WHERE date BETWEEN @window_start AND @window_end
     AND is_expected
@@ -32,7 +33,19 @@ missing AS (
   SELECT
     missing_coverage.date,
     channel_sources.channel,
-    STRING_AGG(missing_coverage.source, ',' ORDER BY missing_coverage.source) AS missing_sources
+    STRING_AGG(missing_coverage.source, ',' ORDER BY missing_coverage.source) AS missing_sources,
+    STRING_AGG(
+      IF(
+        missing_coverage.lacks_exchange_rate,
+        IF(
+          missing_coverage.unconverted_currencies IS NULL,
+          missing_coverage.source,
+          CONCAT(missing_coverage.source, ':', missing_coverage.unconverted_currencies)
+        ),
+        NULL
+      ),
+      ',' ORDER BY missing_coverage.source
+    ) AS unconverted_sources
   FROM missing_coverage
   JOIN channel_sources ON channel_sources.source = missing_coverage.source
   GROUP BY missing_coverage.date, channel_sources.channel
@@ -134,6 +147,7 @@ SELECT
       SAFE_DIVIDE(CAST(attributed_new_customer_revenue AS NUMERIC), CAST(spend AS NUMERIC)),
       4
     ) AS FLOAT64
-  ) AS new_customer_roas
+  ) AS new_customer_roas,
+  missing.unconverted_sources
 FROM measured
 LEFT JOIN missing ON missing.date = measured.date AND missing.channel = measured.channel

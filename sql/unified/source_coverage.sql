@@ -15,7 +15,9 @@
 -- not landed is incomplete: daily_kpis and marketing_daily_channel carry is_complete / missing_sources from here.
 -- An ad platform's day with spend in another currency than the shop's and no exchange rate to convert it
 -- (unified.ad_performance's fx_rate is NULL, lacks_exchange_rate) has not landed either: its spend is unknown in
--- the shop's money, not 0.
+-- the shop's money, not 0. Its rows did land, though: unconverted_currencies names the account currencies those rows
+-- are in ('/'-separated, e.g. GBP/USD; NULL where its rows name no currency), so that what the reader sees asks for
+-- the rate, not for data ("Meta: spend not converted — no USD exchange rate for …", not "no data since …").
 WITH
 
 sources AS (
@@ -51,11 +53,16 @@ days_with_rows AS (
 ),
 
 days_without_rates AS (
-  -- The window's days a platform has a row it could not convert to the shop's currency.
-  SELECT DISTINCT platform AS source, date
+  -- The window's days a platform has a row it could not convert to the shop's currency, and the currencies of
+  -- those rows (a row that names none adds none).
+  SELECT
+    platform AS source,
+    date,
+    STRING_AGG(DISTINCT account_currency, '/' ORDER BY account_currency) AS unconverted_currencies
   FROM unified.ad_performance
   WHERE date BETWEEN @window_start AND @window_end
     AND fx_rate IS NULL
+  GROUP BY platform, date
 ),
 
 export_gaps AS (
@@ -92,7 +99,8 @@ day_sources AS (
     days_with_rows.date IS NOT NULL AS has_rows,
     COALESCE(newest_event_days.last_event_date >= days.date, FALSE) AS through_newest_day,
     export_gaps.source IS NOT NULL AS between_exports_uncovered,
-    days_without_rates.date IS NOT NULL AS lacks_exchange_rate
+    days_without_rates.date IS NOT NULL AS lacks_exchange_rate,
+    days_without_rates.unconverted_currencies
   FROM days
   CROSS JOIN sources
   LEFT JOIN newest_event_days ON newest_event_days.source = sources.source
@@ -113,5 +121,6 @@ SELECT
   is_expected,
   has_rows,
   through_newest_day AND NOT (between_exports_uncovered AND NOT has_rows) AND NOT lacks_exchange_rate AS has_landed,
-  lacks_exchange_rate
+  lacks_exchange_rate,
+  unconverted_currencies
 FROM day_sources

@@ -1,10 +1,13 @@
 // What the deck and the email say about numbers whose inputs have not all landed: which sources are missing,
-// since when, in words a founder reads ("excludes Meta, TikTok: no data since Tue 24 Nov"). Pure.
+// since when, in words a founder reads ("excludes Meta, TikTok: no data since Tue 24 Nov"), or, for a platform
+// whose rows landed but whose spend had no exchange rate, that the rate is missing ("excludes Meta: spend not
+// converted — no USD exchange rate for Mon 16 Nov 2026"): "no data" would send the reader to reconnect a source
+// that is fine. Pure.
 import { addDays } from "../calendar.ts";
 import { channelLabel, channelOfSource } from "../sql/channels.ts";
 import { SOURCES } from "../../shared/sources.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
-import { formatDateRange, formatDayMonth, formatWeekdayDate } from "./display-format.ts";
+import { formatDateRange, formatDayMonth, formatLongDate, formatWeekdayDate } from "./display-format.ts";
 import { type RangeCoverage, type TrailingDays } from "./data-coverage.ts";
 import {
   type DateRange,
@@ -20,6 +23,77 @@ export function sourceDisplayName(source: string): string {
   const channel = channelOfSource(source as SourceName);
   if (channel) return channelLabel(channel);
   return SOURCES.find((item) => item.name === source)?.label ?? source;
+}
+
+/**
+ * The sources a row says landed without an exchange rate (`unconverted_sources`: "facebook_ads:USD,google_ads:GBP/USD",
+ * a source alone when its rows name no currency), each with the currencies that lack one.
+ */
+export function unconvertedSourcesOf(
+  row: Pick<DailyKpiRow, "unconverted_sources"> | undefined,
+): Map<string, string[]> {
+  const sources = new Map<string, string[]>();
+  for (const entry of (row?.unconverted_sources ?? "").split(",")) {
+    const [source = "", currencies = ""] = entry.trim().split(":");
+    if (!source) continue;
+    const known = sources.get(source) ?? [];
+    for (const currency of currencies.split("/"))
+      if (currency && !known.includes(currency)) known.push(currency);
+    sources.set(source, known);
+  }
+  return sources;
+}
+
+/**
+ * Why a platform's spend is left out on days its rows landed without an exchange rate: "spend not converted — no
+ * USD exchange rate for Mon 16 Nov 2026" (or "for 14–16 Nov 2026"), or, where its rows name no currency, "spend not
+ * converted — its rows for Mon 16 Nov 2026 name no currency".
+ */
+export function unconvertedReason(
+  from: string,
+  to: string,
+  currencies: readonly string[],
+  locale: string,
+): string {
+  const days = from === to ? formatLongDate(to, locale) : formatDateRange(from, to, locale);
+  return currencies.length
+    ? `spend not converted — no ${currencies.join(" or ")} exchange rate for ${days}`
+    : `spend not converted — its rows for ${days} name no currency`;
+}
+
+/** Whether the row says the source had not landed at all that day: missing, and not for want of a rate. */
+function lacksData(row: DailyKpiRow, source: string): boolean {
+  return missingSourcesOf(row).includes(source) && !unconvertedSourcesOf(row).has(source);
+}
+
+/**
+ * The latest days up to `runDate` on which the source's rows landed without a rate, one after the other (days
+ * without a row between them count with them), with the currencies lacking one, when the latest day the source is
+ * missing is such a day. Undefined otherwise: its latest missing day had no data at all, or none is missing.
+ */
+function latestUnconverted(
+  daily: readonly DailyKpiRow[],
+  source: string,
+  runDate: string,
+): { from: string; to: string; currencies: string[] } | undefined {
+  const { byDate, first } = indexedDays(daily);
+  if (first === undefined) return undefined;
+  let stretch: { from: string; to: string; currencies: string[] } | undefined;
+  for (let day = runDate; day >= first; day = addDays(day, -1)) {
+    const row = byDate.get(day);
+    if (!row) continue;
+    if (!missingSourcesOf(row).includes(source)) {
+      if (stretch) break;
+      continue;
+    }
+    const currencies = unconvertedSourcesOf(row).get(source);
+    if (!currencies) break;
+    stretch ??= { from: day, to: day, currencies: [] };
+    stretch.from = day;
+    for (const currency of currencies)
+      if (!stretch.currencies.includes(currency)) stretch.currencies.push(currency);
+  }
+  return stretch && { ...stretch, currencies: stretch.currencies.sort() };
 }
 
 // The deck and the email ask for each source's last landed day many times over the same rows (two years of them).
@@ -43,7 +117,7 @@ function indexedDays(daily: readonly DailyKpiRow[]) {
 /**
  * The last day through which the source had landed, seen from `runDate`: the day before the first of the days
  * (walking back from the run date) whose row says the source is missing. Null when it is missing as far back as
- * the rows go.
+ * the rows go. A day whose rows landed without an exchange rate counts as landed here: its data is there.
  */
 export function lastLandedDay(daily: readonly DailyKpiRow[], source: string, runDate: string): string | null {
   const { byDate, first: firstRow } = indexedDays(daily);
@@ -52,7 +126,7 @@ export function lastLandedDay(daily: readonly DailyKpiRow[], source: string, run
   const first = firstRow !== undefined && firstRow < runDate ? firstRow : runDate;
   while (day >= first) {
     const row = byDate.get(day);
-    if (row && !missingSourcesOf(row).includes(source)) return day;
+    if (row && !lacksData(row, source)) return day;
     day = addDays(day, -1);
   }
   return null;
@@ -74,8 +148,7 @@ function latestGap(
   for (let day = addDays(runDate, -1); day >= first; day = addDays(day, -1)) {
     const row = byDate.get(day);
     if (!row) continue;
-    const missing = missingSourcesOf(row).includes(source);
-    if (missing) {
+    if (lacksData(row, source)) {
       to ??= day;
       from = day;
     } else if (to !== undefined) break;
@@ -87,7 +160,8 @@ function latestGap(
  * "excludes Meta, TikTok: no data since Tue 24 Nov", or, when they stopped on different days,
  * "excludes Meta (no data since Mon 23 Nov), TikTok (no data since Tue 24 Nov)". A source that landed on the run
  * date but is missing on earlier days (a gap between two exports) is said by those days: "no data for 11–15 Nov
- * 2026".
+ * 2026". A source whose latest missing days had rows without an exchange rate is said by those days and the
+ * currencies: "excludes Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026".
  */
 export function missingSourcesCaveat(
   daily: readonly DailyKpiRow[],
@@ -97,6 +171,9 @@ export function missingSourcesCaveat(
 ): string {
   if (sources.length === 0) return "";
   const since = (source: string) => {
+    const unconverted = latestUnconverted(daily, source, runDate);
+    if (unconverted)
+      return unconvertedReason(unconverted.from, unconverted.to, unconverted.currencies, locale);
     const day = lastLandedDay(daily, source, runDate);
     if (day === runDate) {
       // Landed on the run date, missing before: days between two exports that none covers.

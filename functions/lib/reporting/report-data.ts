@@ -26,6 +26,12 @@ export interface DailyKpiRow {
   is_complete?: boolean;
   /** The sources that had not landed, comma-separated (e.g. "facebook_ads,tiktok_ads"); NULL when complete. */
   missing_sources?: string | null;
+  /**
+   * Those of missing_sources whose rows landed without an exchange rate, each with the currencies lacking one
+   * ("facebook_ads:USD,google_ads:GBP/USD"; a source alone when its rows name no currency); absent (older rows)
+   * or NULL when none.
+   */
+  unconverted_sources?: string | null;
 }
 
 /** One row of marts.marketing_daily_channel (one row per day and channel). */

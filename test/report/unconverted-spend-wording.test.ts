@@ -1,0 +1,249 @@
+// A EUR shop whose Meta ad account bills in USD, through the real models on DuckDB with hand-made raw rows, then
+// the email, the deck's content model and the dashboard model built from what the warehouse gives them. One
+// euro rate for the dollar, Sunday 8 November 2026's: it stands for the 8th to the 15th (a rate stands for a week
+// at most), so Monday the 16th, the run date, has none.
+//
+// With Meta's rows landed for the 16th, its spend there is unknown in euros: every reader must be told the rate is
+// missing ("spend not converted — no USD exchange rate for Mon 16 Nov 2026"), not that Meta has no data, which
+// would send them to reconnect a source that is fine. With no Meta row at all for the 16th (its last on Sunday
+// the 15th), they are still told "no data since Sun 15 Nov".
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { addDays } from "../../functions/lib/calendar.ts";
+import { csvHeader, csvLines } from "../../functions/export/csv.ts";
+import { historyStart, loadPeriodMarts } from "../../functions/lib/reporting/load-report-data.ts";
+import type { ChannelDayRow, DailyKpiRow, ReportData } from "../../functions/lib/reporting/report-data.ts";
+import { readQuery } from "../../functions/lib/sql/queries.ts";
+import { readSql } from "../../functions/lib/sql/sql-files.ts";
+import { buildSummaryEmail } from "../../functions/notify/summary-email.ts";
+import { buildDeckContent } from "../../functions/report/deck-content.ts";
+import { buildDashboardModel } from "../../functions/report/dashboard-model.ts";
+import { parseExtract } from "../../functions/report/dashboard-page.ts";
+import type { ExtractTables } from "../../functions/report/dashboard-rows.ts";
+import {
+  buildModels,
+  insertRaw,
+  openFixtureWarehouse,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
+} from "../support/sql-fixtures.ts";
+import { metaAdDay, paidUtmOrder } from "../support/raw-ad-rows.ts";
+
+const RUN_DATE = "2026-11-16";
+const DAYS = ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13", "2026-11-14", "2026-11-15", RUN_DATE];
+const SHOP: ReportData["shop"] = {
+  name: "Maison Lune",
+  currency: "EUR",
+  locale: "en-US",
+  timezone: "Europe/Paris",
+};
+const ENV = {
+  PULSE_CURRENCY: "EUR",
+  PULSE_TIMEZONE: "Europe/Paris",
+  // Shopify and Meta only: Google Ads and TikTok, which the shop does not use, are never missing.
+  PULSE_SETTINGS: JSON.stringify({
+    version: 1,
+    quality: { sources: { google_ads: { expected: false }, tiktok_ads: { expected: false } } },
+  }),
+};
+
+/** The shop's raw rows: one Meta-attributed order a day, and Meta's USD spend on `metaDays`. */
+async function loadShop(warehouse: DuckDbWarehouse, metaDays: readonly string[]): Promise<void> {
+  await insertRaw(
+    warehouse,
+    "shopify_orders",
+    DAYS.map((day, index) =>
+      paidUtmOrder({
+        id: 7000 + index,
+        day,
+        hour: "12",
+        total: 150_000_000n,
+        customer: index + 1,
+        currency: "EUR",
+        landing: "/?utm_source=facebook&utm_medium=paid",
+      }),
+    ),
+  );
+  await insertRaw(
+    warehouse,
+    "facebook_ads_insights",
+    metaDays.map((day) =>
+      metaAdDay({
+        day,
+        currency: "USD",
+        account: "act_us",
+        campaign: "Prospecting US",
+        ad: "m1",
+        spend: 100_000_000n,
+        value: 150_000_000n,
+      }),
+    ),
+  );
+  await insertRaw(warehouse, "fx_rates", [
+    { date: "2026-11-08", currency: "USD", rate: "1.1000", _airbyte_extracted_at: "2026-11-08T16:00:00Z" },
+  ]);
+}
+
+interface Built {
+  warehouse: DuckDbWarehouse;
+  data: ReportData;
+  tables: ExtractTables;
+}
+
+/** The warehouse built for the run date, the report data the deck and the email read, and the dashboard's extracts. */
+function builtShop(metaDays: readonly string[]): () => Built {
+  let built: Built | undefined;
+  before(async () => {
+    const warehouse = await openFixtureWarehouse();
+    await loadShop(warehouse, metaDays);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true, lookbackDays: 14, env: ENV });
+    const daily = await warehouse.query<DailyKpiRow>(
+      readQuery("reporting/daily_kpis"),
+      { history_start_date: historyStart(RUN_DATE), run_date: RUN_DATE },
+      { label: "daily" },
+    );
+    const channels = await warehouse.query<ChannelDayRow>(
+      readQuery("reporting/marketing_daily_channel"),
+      { history_start_date: addDays(RUN_DATE, -27), run_date: RUN_DATE },
+      { label: "channels" },
+    );
+    const data: ReportData = {
+      shop: SHOP,
+      runDate: RUN_DATE,
+      daily,
+      channels,
+      topProducts: [],
+      marts: await loadPeriodMarts(warehouse, RUN_DATE),
+      findings: [],
+      sources: [],
+      links: {},
+    };
+    // The extracts as the export step writes them (CSV), read back as the dashboard reads them.
+    const tables: ExtractTables = {};
+    for (const name of ["daily_kpis", "marketing_daily_channel"]) {
+      const rows = await warehouse.query(
+        readSql(`extracts/${name}.sql`),
+        { from_date: "2026-10-01", through_date: RUN_DATE, is_demo: false },
+        { label: name },
+      );
+      const columns = Object.keys(rows[0] ?? {});
+      tables[name] = parseExtract(csvHeader(columns) + csvLines(rows, columns));
+    }
+    built = { warehouse, data, tables };
+  });
+  after(async () => {
+    await built?.warehouse.close();
+  });
+  return () => {
+    if (!built) throw new Error("the shop is built before the tests");
+    return built;
+  };
+}
+
+/** Every string of a content model, depth first. */
+function texts(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(texts);
+  if (value && typeof value === "object") return Object.values(value).flatMap(texts);
+  return [];
+}
+
+describe(
+  "Meta's run-day rows landed without a USD exchange rate (EUR shop)",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const shop = builtShop(DAYS);
+
+    it("daily_kpis: the day is incomplete for Meta, and says its rows lack a USD rate", () => {
+      const row = shop().data.daily.find((day) => day.date === RUN_DATE);
+      assert.equal(row?.is_complete, false);
+      assert.equal(row?.missing_sources, "facebook_ads");
+      assert.equal(row?.unconverted_sources, "facebook_ads:USD");
+      // The days the Sunday rate stands for are complete.
+      const before = shop().data.daily.find((day) => day.date === "2026-11-15");
+      assert.deepEqual([before?.is_complete, before?.unconverted_sources ?? null], [true, null]);
+    });
+
+    it("the email asks for the rate, and never says Meta has no data", () => {
+      const email = buildSummaryEmail(shop().data);
+      const reason = "spend not converted — no USD exchange rate for Mon 16 Nov 2026";
+      assert.match(email.text, new RegExp(`- Ad spend: .* \\(incomplete: excludes Meta: ${reason}\\)`));
+      assert.ok(
+        email.text.includes(`- Meta: spend n/a, attributed revenue n/a, ROAS n/a (${reason})`),
+        email.text,
+      );
+      assert.ok(email.html.includes(reason));
+      // ("no data for 1–16 Oct 2026" is last month's, before the shop's data began.)
+      assert.doesNotMatch(email.text, /no data since|not landed/);
+      assert.doesNotMatch(email.html, /no data since|not landed/);
+    });
+
+    it("the deck's content says the rate is missing, not that Meta has no data", () => {
+      const deck = texts(buildDeckContent(shop().data));
+      assert.ok(
+        deck.includes(
+          "Incomplete: ad spend and blended ROAS excludes Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026 (1 of these days; no spend point is drawn for them).",
+        ),
+        deck.filter((text) => text.includes("Meta")).join("\n"),
+      );
+      assert.deepEqual(
+        deck.filter((text) => /no data since|not landed/.test(text) && text.includes("Meta")),
+        [],
+      );
+    });
+
+    it("the dashboard's overview and channels pages say Meta's spend was not converted, not that it had not landed", () => {
+      const model = buildDashboardModel(shop().tables, { runDate: RUN_DATE, shop: SHOP, demo: false });
+      const caveats = texts(model).filter((text) => text.startsWith("Incomplete:"));
+      assert.ok(caveats.length > 0);
+      for (const caveat of caveats)
+        assert.equal(
+          caveat,
+          "Incomplete: Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026",
+        );
+    });
+  },
+);
+
+describe(
+  "Meta has no row for the run day (its last on Sunday the 15th): still 'no data since'",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const shop = builtShop(DAYS.filter((day) => day !== RUN_DATE));
+
+    it("daily_kpis: Meta missing, no exchange rate named", () => {
+      const row = shop().data.daily.find((day) => day.date === RUN_DATE);
+      assert.deepEqual([row?.missing_sources, row?.unconverted_sources], ["facebook_ads", null]);
+    });
+
+    it("the email says Meta has no data since Sunday", () => {
+      const email = buildSummaryEmail(shop().data);
+      assert.match(email.text, /- Ad spend: .* \(incomplete: excludes Meta: no data since Sun 15 Nov\)/);
+      assert.match(
+        email.text,
+        /Month to date .*; blended ROAS 1\.92× \(incomplete: excludes Meta: no data since Sun 15 Nov\)\./,
+      );
+      assert.doesNotMatch(email.text, /exchange rate|not converted/);
+    });
+
+    it("the deck says Meta has no data since Sunday", () => {
+      const deck = texts(buildDeckContent(shop().data));
+      assert.ok(
+        deck.includes(
+          "Incomplete: ad spend and blended ROAS excludes Meta: no data since Sun 15 Nov (1 of these days; no spend point is drawn for them).",
+        ),
+      );
+      assert.deepEqual(
+        deck.filter((text) => /not converted/.test(text)),
+        [],
+      );
+    });
+
+    it("the dashboard says Meta had not landed", () => {
+      const model = buildDashboardModel(shop().tables, { runDate: RUN_DATE, shop: SHOP, demo: false });
+      const caveats = texts(model).filter((text) => text.startsWith("Incomplete:"));
+      assert.ok(caveats.length > 0);
+      for (const caveat of caveats) assert.equal(caveat, "Incomplete: excludes Meta on 1 day (not landed)");
+    });
+  },
+);
