@@ -5,7 +5,8 @@
 -- materialization: full
 --
 -- One row per day and channel (every paid channel every day, even with no data), with a sentence saying
--- why a value is 0 or NULL: no spend that day, the source is stale, no UTM-attributed orders, and so on.
+-- why a value is 0 or NULL: no spend that day, the source is stale, no UTM-attributed orders, its spend not
+-- converted for want of an exchange rate (its rows landed: a rate is what is missing, not spend), and so on.
 -- Rebuilt whole on every run (a few rows a day): a day explained as "source stale" while its platform had not
 -- caught up says what is known now once it has, and last_data_date is each platform's newest day as of the run
 -- on every row, as a full rebuild gives. Built by partitions, a row kept the reasons of the run that last built it.
@@ -36,7 +37,8 @@ last_platform_days AS (
 
 channel_days AS (
   -- Every day to the run date: the table is rebuilt whole (see above).
-  SELECT date, channel, has_platform_data, spend, impressions, clicks, attributed_orders, attributed_revenue, roas
+  SELECT date, channel, has_platform_data, spend, impressions, clicks, attributed_orders, attributed_revenue, roas,
+    lacks_exchange_rate, unconverted_currencies
   FROM unified.marketing_unified
   WHERE date <= @window_end
 ),
@@ -60,7 +62,9 @@ all_rows AS (
     COALESCE(channel_days.attributed_orders, 0) AS attributed_orders,
     COALESCE(channel_days.attributed_revenue, 0) AS attributed_revenue,
     -- NULL on a day the channel has no row: no spend.
-    channel_days.roas
+    channel_days.roas,
+    COALESCE(channel_days.lacks_exchange_rate, FALSE) AS lacks_exchange_rate,
+    channel_days.unconverted_currencies
   FROM paid_spine
   FULL OUTER JOIN channel_days
     ON channel_days.date = paid_spine.date AND channel_days.channel = paid_spine.channel
@@ -82,6 +86,15 @@ SELECT
     WHEN NOT all_rows.has_platform_data AND (last_platform_days.last_data_date IS NULL OR all_rows.date > last_platform_days.last_data_date)
       THEN CONCAT(all_rows.source_label, ' source stale: no data after ', COALESCE(CAST(last_platform_days.last_data_date AS STRING), 'ever'))
     WHEN NOT all_rows.has_platform_data THEN CONCAT('no ', all_rows.source_label, ' rows for this day')
+    -- Its rows landed, but (some of) their spend had no exchange rate: not a day without spend.
+    WHEN all_rows.lacks_exchange_rate THEN CONCAT(
+      all_rows.source_label,
+      ' spend not converted: ',
+      COALESCE(
+        CONCAT('no ', REPLACE(all_rows.unconverted_currencies, '/', ' or '), ' exchange rate'),
+        'its rows name no currency'
+      )
+    )
     WHEN all_rows.spend = 0 THEN 'no spend that day'
     WHEN all_rows.attributed_orders = 0 THEN 'spend but no UTM-attributed orders: attribution broken or no conversions'
     ELSE NULL

@@ -8,7 +8,10 @@
 -- impressions, clicks, conversions) next to the orders and revenue the shop attributes to the channel by the
 -- orders' UTM source, and the day's blended totals across all channels. attributed_new_customer_revenue is the
 -- revenue of the attributed first orders (attributed_new_customers), for new-customer ROAS. roas is the channel's
--- attributed revenue ÷ its spend, NULL without spend.
+-- attributed revenue ÷ its spend, NULL without spend. lacks_exchange_rate: some of the platform's rows that day had
+-- no exchange rate to the shop's currency (their spend counts 0, unknown in the shop's money: see
+-- unified.ad_performance), with the account currencies lacking one in unconverted_currencies ('/'-separated, NULL
+-- where those rows name no currency), so that the day is explained as a missing rate, not as no spend.
 WITH
 
 ads AS (
@@ -30,8 +33,19 @@ platform_days AS (
     SUM(impressions) AS impressions,
     SUM(clicks) AS clicks,
     CAST(ROUND(CAST(SUM(conversions) AS NUMERIC), 2) AS FLOAT64) AS platform_conversions,
-    SUM(conversion_value) AS platform_conversion_value
+    SUM(conversion_value) AS platform_conversion_value,
+    LOGICAL_OR(fx_rate IS NULL) AS lacks_exchange_rate
   FROM ads
+  GROUP BY date, channel
+),
+
+unconverted_days AS (
+  SELECT
+    date,
+    channel,
+    STRING_AGG(DISTINCT account_currency, '/' ORDER BY account_currency) AS unconverted_currencies
+  FROM ads
+  WHERE fx_rate IS NULL
   GROUP BY date, channel
 ),
 
@@ -61,10 +75,14 @@ channel_days AS (
     COALESCE(attributed_days.attributed_orders, 0) AS attributed_orders,
     COALESCE(attributed_days.attributed_new_customers, 0) AS attributed_new_customers,
     COALESCE(attributed_days.attributed_revenue, 0) AS attributed_revenue,
-    COALESCE(attributed_days.attributed_new_customer_revenue, 0) AS attributed_new_customer_revenue
+    COALESCE(attributed_days.attributed_new_customer_revenue, 0) AS attributed_new_customer_revenue,
+    COALESCE(platform_days.lacks_exchange_rate, FALSE) AS lacks_exchange_rate,
+    unconverted_days.unconverted_currencies
   FROM platform_days
   FULL OUTER JOIN attributed_days
     ON attributed_days.date = platform_days.date AND attributed_days.channel = platform_days.channel
+  LEFT JOIN unconverted_days
+    ON unconverted_days.date = platform_days.date AND unconverted_days.channel = platform_days.channel
 )
 
 SELECT
@@ -92,5 +110,7 @@ SELECT
   attributed_new_customer_revenue,
   -- Computed once per day built (an exact NUMERIC quotient, costly on DuckDB), not by every rebuild of the
   -- explanations mart, which reads all history.
-  ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS roas
+  ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS roas,
+  lacks_exchange_rate,
+  unconverted_currencies
 FROM channel_days

@@ -190,6 +190,9 @@ describe(
         deck.filter((text) => /no data since|not landed/.test(text) && text.includes("Meta")),
         [],
       );
+      // The data quality slide's zero and missing days: the day is explained by its rate, not as a day of no spend.
+      assert.ok(deck.includes("Meta Ads spend not converted: no USD exchange rate"));
+      assert.ok(!deck.includes("no spend that day"));
     });
 
     it("the dashboard's overview and channels pages say Meta's spend was not converted, not that it had not landed", () => {
