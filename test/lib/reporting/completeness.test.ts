@@ -71,3 +71,69 @@ describe("the sources a figure excludes", () => {
     );
   });
 });
+
+describe("a platform whose rows landed without an exchange rate", () => {
+  /** The fixture's days, with `marks` (date → [missing_sources, unconverted_sources]) on some of them. */
+  const marked = (marks: Record<string, [string, string | null]>) => {
+    const data = buildReportData();
+    for (const row of data.daily) {
+      const mark = marks[row.date];
+      if (!mark) continue;
+      row.is_complete = false;
+      row.missing_sources = mark[0];
+      row.unconverted_sources = mark[1];
+    }
+    return data.daily;
+  };
+
+  it("asks for the rate of the days it lacks, not for data", () => {
+    const daily = marked({
+      "2026-11-19": ["facebook_ads", "facebook_ads:USD"],
+      "2026-11-20": ["facebook_ads", "facebook_ads:USD"],
+    });
+    assert.equal(
+      missingSourcesCaveat(daily, ["facebook_ads"], RUN_DATE, "en-US"),
+      "excludes Meta: spend not converted — no USD exchange rate for 19–20 Nov 2026",
+    );
+    assert.equal(
+      missingSourcesCaveat(daily, ["facebook_ads"], "2026-11-19", "en-US"),
+      "excludes Meta: spend not converted — no USD exchange rate for Thu 19 Nov 2026",
+    );
+  });
+
+  it("says 'no data since' a day whose rows landed without a rate when no row has landed after it", () => {
+    const daily = marked({
+      "2026-11-16": ["facebook_ads", "facebook_ads:USD"],
+      ...Object.fromEntries(
+        ["2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20", RUN_DATE].map((day) => [
+          day,
+          ["facebook_ads", null] as [string, null],
+        ]),
+      ),
+    });
+    assert.equal(
+      missingSourcesCaveat(daily, ["facebook_ads"], RUN_DATE, "en-US"),
+      "excludes Meta: no data since Mon 16 Nov",
+    );
+  });
+
+  it("asks for the currency of rows that name none, and names each source's own reason", () => {
+    assert.equal(
+      missingSourcesCaveat(
+        marked({ [RUN_DATE]: ["facebook_ads", "facebook_ads"] }),
+        ["facebook_ads"],
+        RUN_DATE,
+        "en-US",
+      ),
+      "excludes Meta: spend not converted — its rows for Sat 21 Nov 2026 name no currency",
+    );
+    const daily = marked({
+      "2026-11-20": ["facebook_ads", "facebook_ads:GBP/USD"],
+      [RUN_DATE]: ["facebook_ads,tiktok_ads", "facebook_ads:GBP/USD"],
+    });
+    assert.equal(
+      missingSourcesCaveat(daily, ["facebook_ads", "tiktok_ads"], RUN_DATE, "en-US"),
+      "excludes Meta (spend not converted — no GBP or USD exchange rate for 20–21 Nov 2026), TikTok (no data since Fri 20 Nov)",
+    );
+  });
+});

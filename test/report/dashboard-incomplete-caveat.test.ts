@@ -1,0 +1,45 @@
+// The dashboard's caveat of a figure summed over days whose sources had not all landed, from the extracts' cells:
+// a platform whose rows landed without an exchange rate is asked for the rate, apart from a source with no data.
+// The expected words are written out by hand.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type ExtractRow, incompleteCaveat } from "../../functions/report/dashboard-rows.ts";
+
+const day = (date: string, missing = "", unconverted = ""): ExtractRow => ({
+  date,
+  is_complete: missing ? "false" : "true",
+  missing_sources: missing,
+  unconverted_sources: unconverted,
+});
+
+describe("the dashboard's incomplete caveat", () => {
+  it("names the missing rate of a platform whose rows landed, and the day, in the shop's locale", () => {
+    const rows = [day("2026-11-15"), day("2026-11-16", "facebook_ads", "facebook_ads:USD")];
+    assert.equal(
+      incompleteCaveat(rows, "en-US"),
+      "Incomplete: Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026",
+    );
+    assert.equal(
+      incompleteCaveat(rows, "de-DE"),
+      "Incomplete: Meta: spend not converted — no USD exchange rate for Mo. 16. Nov. 2026",
+    );
+  });
+
+  it("keeps 'not landed' for a source with no data, and counts a platform's days without a rate apart", () => {
+    const rows = [
+      day("2026-11-14", "facebook_ads", "facebook_ads:USD"),
+      day("2026-11-15"),
+      day("2026-11-16", "facebook_ads,tiktok_ads", "facebook_ads:GBP/USD"),
+    ];
+    assert.equal(
+      incompleteCaveat(rows, "en-US"),
+      "Incomplete: excludes TikTok on 1 day (not landed); Meta: spend not converted on 2 days — no GBP or USD exchange rate (the latest Mon 16 Nov 2026)",
+    );
+  });
+
+  it("reads an extract without the column (written before it) as before: not landed", () => {
+    const rows = [{ date: "2026-11-16", is_complete: "false", missing_sources: "facebook_ads" }];
+    assert.equal(incompleteCaveat(rows, "en-US"), "Incomplete: excludes Meta on 1 day (not landed)");
+    assert.equal(incompleteCaveat([day("2026-11-16")], "en-US"), undefined);
+  });
+});
