@@ -22,7 +22,31 @@ import {
   formatNumber,
   formatRatio,
 } from "../lib/reporting/display-format.ts";
-import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { sourceDisplayName, unconvertedReason, unconvertedSourcesOf } from "../lib/reporting/completeness.ts";
+
+/**
+ * "Meta, TikTok, not landed", or for a platform whose rows landed without an exchange rate "Meta: spend not
+ * converted — no USD exchange rate for Mon 16 Nov 2026": the rate is what to give, not a reconnection.
+ */
+function excludedSources(
+  missing: string,
+  unconverted: string | null | undefined,
+  runDate: string,
+  locale: string,
+): string {
+  const rates = unconvertedSourcesOf({ unconverted_sources: unconverted ?? null });
+  const sources = missing.split(",").map((source) => source.trim());
+  const notLanded = sources.filter((source) => source && !rates.has(source));
+  return [
+    ...(notLanded.length ? [`${notLanded.map(sourceDisplayName).join(", ")}, not landed`] : []),
+    ...sources.flatMap((source) => {
+      const currencies = rates.get(source);
+      return currencies
+        ? [`${sourceDisplayName(source)}: ${unconvertedReason(runDate, runDate, currencies, locale)}`]
+        : [];
+    }),
+  ].join("; ");
+}
 
 export async function printSummary(
   report: LocalRunReport,
@@ -46,11 +70,12 @@ export async function printSummary(
         blended_roas: number | null;
         aov: number | null;
         missing_sources: string | null;
+        unconverted_sources?: string | null;
       }>(readQuery("cli/run_day_kpis"), { run_date: runDate }, { label: "summary kpis" })
       .catch(() => []);
     if (kpis) {
       write(
-        `${report.message.demo ? "DEMO DATA · " : ""}${formatLongDate(runDate, fmt.locale)}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${kpis.missing_sources.split(",").map(sourceDisplayName).join(", ")}, not landed)` : ""}`,
+        `${report.message.demo ? "DEMO DATA · " : ""}${formatLongDate(runDate, fmt.locale)}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${excludedSources(kpis.missing_sources, kpis.unconverted_sources, runDate, fmt.locale)})` : ""}`,
       );
     }
   }

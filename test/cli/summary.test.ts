@@ -110,6 +110,41 @@ describe("the run summary's extracts", () => {
 });
 
 describe("the run summary's numbers", () => {
+  it("asks for the exchange rate of a platform whose rows landed without one, not for its data", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulse-summary-rate-"));
+    try {
+      const kpis = {
+        orders: 12,
+        gross_revenue: 1800,
+        ad_spend: 40,
+        blended_roas: 45,
+        aov: 150,
+        missing_sources: "facebook_ads,tiktok_ads",
+        unconverted_sources: "facebook_ads:USD",
+      };
+      const report = {
+        message: parseRunMessage({ runDate: "2026-11-16", runId: "summary-rate", trigger: "manual" }),
+        records: [{ step: "transform", status: "succeeded", findings: [] }],
+        failures: [],
+        notDone: [],
+        failureEmailsNotSent: [],
+        ports: { bucket: new FolderBucket(join(dir, "bucket")), warehouse: { query: async () => [kpis] } },
+        warehouseStats: { engineMs: 0 },
+        expired: [],
+        wallMs: 0,
+      } as unknown as LocalRunReport;
+      const lines: string[] = [];
+      const config = loadConfig({ env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "en-US" }, cwd: dir });
+      await printSummary(report, config, (line) => lines.push(line));
+      assert.equal(
+        lines.find((line) => line.startsWith("Mon 16 Nov 2026:")),
+        "Mon 16 Nov 2026: revenue €1,800.00 · 12 orders · AOV €150.00 · ad spend €40.00 · blended ROAS 45.00× (incomplete: spend and ROAS exclude TikTok, not landed; Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026)",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("are written in the shop's locale, with its missing sources named as people know them", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pulse-summary-numbers-"));
     try {
