@@ -10,6 +10,7 @@ import {
   inWindow,
   isTrue,
   missingPage,
+  missingSourceNames,
   missingSources,
   num,
   roundAmount,
@@ -209,11 +210,7 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
         { label: "Missing sources", format: "text" },
         { label: "Ad spend counted", format: "money" },
       ],
-      rows: incomplete.map((row) => [
-        row.date ?? "",
-        missingSources(row).map(sourceDisplayName).join(", "),
-        num(row, "ad_spend"),
-      ]),
+      rows: incomplete.map((row) => [row.date ?? "", missingSourceNames(row), num(row, "ad_spend")]),
       incompleteRows: incomplete.map((_, index) => index),
     });
   }

@@ -217,6 +217,24 @@ export function missingSources(row: ExtractRow): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The sources a row says had not landed, as people know them: "Meta, TikTok", a platform whose rows landed
+ * without an exchange rate said as such, "Meta (spend not converted: no USD exchange rate)".
+ */
+export function missingSourceNames(row: ExtractRow): string {
+  const rates = unconvertedSourcesOf(row);
+  return missingSources(row)
+    .map((source) => {
+      const currencies = rates.get(source);
+      if (!currencies) return sourceDisplayName(source);
+      const why = currencies.length
+        ? `no ${currencies.join(" or ")} exchange rate`
+        : "its rows name no currency";
+      return `${sourceDisplayName(source)} (spend not converted: ${why})`;
+    })
+    .join(", ");
+}
+
 /** Rows grouped by a key, in first-seen order (push, not copy: a group can hold thousands of rows). */
 export function groupRows(
   rows: readonly ExtractRow[],

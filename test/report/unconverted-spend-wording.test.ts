@@ -204,6 +204,11 @@ describe(
           caveat,
           "Incomplete: Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026",
         );
+      // The data quality page's incomplete days: the day and why, and the spend counted (none: Meta is all of it).
+      const days = model.pages
+        .flatMap((page) => page.tables)
+        .find((table) => table.id === "quality-incomplete-days");
+      assert.deepEqual(days?.rows, [["2026-11-16", "Meta (spend not converted: no USD exchange rate)", 0]]);
     });
   },
 );
@@ -247,6 +252,10 @@ describe(
       const caveats = texts(model).filter((text) => text.startsWith("Incomplete:"));
       assert.ok(caveats.length > 0);
       for (const caveat of caveats) assert.equal(caveat, "Incomplete: excludes Meta on 1 day (not landed)");
+      const days = model.pages
+        .flatMap((page) => page.tables)
+        .find((table) => table.id === "quality-incomplete-days");
+      assert.deepEqual(days?.rows, [["2026-11-16", "Meta", 0]]);
     });
   },
 );
