@@ -110,10 +110,41 @@ describe("the run summary's extracts", () => {
 });
 
 describe("the run summary's numbers", () => {
-  it("asks for the exchange rate of a platform whose rows landed without one, not for its data", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "pulse-summary-rate-"));
+  /** The lines the summary prints for a run of `runDate` whose daily KPI row is `kpis`, in a shop's locale. */
+  async function summaryLines(options: {
+    runDate: string;
+    kpis: Record<string, unknown>;
+    findings?: Finding[];
+    env: Record<string, string>;
+  }): Promise<string[]> {
+    const dir = await mkdtemp(join(tmpdir(), "pulse-summary-numbers-"));
     try {
-      const kpis = {
+      const report = {
+        message: parseRunMessage({ runDate: options.runDate, runId: "summary-numbers", trigger: "manual" }),
+        records: [{ step: "transform", status: "succeeded", findings: options.findings ?? [] }],
+        failures: [],
+        notDone: [],
+        failureEmailsNotSent: [],
+        ports: {
+          bucket: new FolderBucket(join(dir, "bucket")),
+          warehouse: { query: async () => [options.kpis] },
+        },
+        warehouseStats: { engineMs: 0 },
+        expired: [],
+        wallMs: 0,
+      } as unknown as LocalRunReport;
+      const lines: string[] = [];
+      await printSummary(report, loadConfig({ env: options.env, cwd: dir }), (line) => lines.push(line));
+      return lines;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("asks for the exchange rate of a platform whose rows landed without one, not for its data", async () => {
+    const lines = await summaryLines({
+      runDate: "2026-11-16",
+      kpis: {
         orders: 12,
         gross_revenue: 1800,
         ad_spend: 40,
@@ -121,77 +152,48 @@ describe("the run summary's numbers", () => {
         aov: 150,
         missing_sources: "facebook_ads,tiktok_ads",
         unconverted_sources: "facebook_ads:USD",
-      };
-      const report = {
-        message: parseRunMessage({ runDate: "2026-11-16", runId: "summary-rate", trigger: "manual" }),
-        records: [{ step: "transform", status: "succeeded", findings: [] }],
-        failures: [],
-        notDone: [],
-        failureEmailsNotSent: [],
-        ports: { bucket: new FolderBucket(join(dir, "bucket")), warehouse: { query: async () => [kpis] } },
-        warehouseStats: { engineMs: 0 },
-        expired: [],
-        wallMs: 0,
-      } as unknown as LocalRunReport;
-      const lines: string[] = [];
-      const config = loadConfig({ env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "en-US" }, cwd: dir });
-      await printSummary(report, config, (line) => lines.push(line));
-      assert.equal(
-        lines.find((line) => line.startsWith("Mon 16 Nov 2026:")),
-        "Mon 16 Nov 2026: revenue €1,800.00 · 12 orders · AOV €150.00 · ad spend €40.00 · blended ROAS 45.00× (incomplete: spend and ROAS exclude TikTok, not landed; Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026)",
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      },
+      env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "en-US" },
+    });
+    assert.equal(
+      lines.find((line) => line.startsWith("Mon 16 Nov 2026:")),
+      "Mon 16 Nov 2026: revenue €1,800.00 · 12 orders · AOV €150.00 · ad spend €40.00 · blended ROAS 45.00× (incomplete: spend and ROAS exclude TikTok, not landed; Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026)",
+    );
   });
 
   it("are written in the shop's locale, with its missing sources named as people know them", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "pulse-summary-numbers-"));
-    try {
-      const kpis = {
+    const stale: Finding = {
+      check: "source_freshness",
+      step: "check-sources",
+      severity: "critical",
+      blocking: false,
+      subject: "facebook_ads",
+      message: "Meta Ads data is 5 days old (last day 2026-11-28).",
+    };
+    const lines = await summaryLines({
+      runDate: "2026-12-03",
+      kpis: {
         orders: 1234,
         gross_revenue: 9070.35,
         ad_spend: 173.2,
         blended_roas: 52.3697,
         aov: 151.225,
         missing_sources: "facebook_ads,tiktok_ads",
-      };
-      const stale: Finding = {
-        check: "source_freshness",
-        step: "check-sources",
-        severity: "critical",
-        blocking: false,
-        subject: "facebook_ads",
-        message: "Meta Ads data is 5 days old (last day 2026-11-28).",
-      };
-      const report = {
-        message: parseRunMessage({ runDate: "2026-12-03", runId: "summary-numbers", trigger: "manual" }),
-        records: [{ step: "transform", status: "succeeded", findings: [stale] }],
-        failures: [],
-        notDone: [],
-        failureEmailsNotSent: [],
-        ports: { bucket: new FolderBucket(join(dir, "bucket")), warehouse: { query: async () => [kpis] } },
-        warehouseStats: { engineMs: 0 },
-        expired: [],
-        wallMs: 0,
-      } as unknown as LocalRunReport;
-      const lines: string[] = [];
-      const config = loadConfig({ env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "de-DE" }, cwd: dir });
-      await printSummary(report, config, (line) => lines.push(line));
-      // German groups thousands with "." and writes decimals with ",", the euro after the amount (a no-break
-      // space between); Meta and TikTok as the email names them; the day as German writes it ("Do. 3. Dez. 2026").
-      const day = germanLongDate("2026-12-03");
-      assert.equal(
-        lines.find((line) => line.startsWith(`${day}:`))?.replace(/\u00a0/g, " "),
-        `${day}: revenue 9.070,35 € · 1.234 orders · AOV 151,23 € · ad spend 173,20 € · blended ROAS 52,37× (incomplete: spend and ROAS exclude Meta, TikTok, not landed)`,
-      );
-      // The alert's stored ISO day, as the email shows it to the same reader.
-      assert.ok(
-        lines.includes(`  CRITICAL Meta Ads data is 5 days old (last day ${germanLongDate("2026-11-28")}).`),
-        lines.join("\n"),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      },
+      findings: [stale],
+      env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "de-DE" },
+    });
+    // German groups thousands with "." and writes decimals with ",", the euro after the amount (a no-break
+    // space between); Meta and TikTok as the email names them; the day as German writes it ("Do. 3. Dez. 2026").
+    const day = germanLongDate("2026-12-03");
+    assert.equal(
+      lines.find((line) => line.startsWith(`${day}:`))?.replace(/\u00a0/g, " "),
+      `${day}: revenue 9.070,35 € · 1.234 orders · AOV 151,23 € · ad spend 173,20 € · blended ROAS 52,37× (incomplete: spend and ROAS exclude Meta, TikTok, not landed)`,
+    );
+    // The alert's stored ISO day, as the email shows it to the same reader.
+    assert.ok(
+      lines.includes(`  CRITICAL Meta Ads data is 5 days old (last day ${germanLongDate("2026-11-28")}).`),
+      lines.join("\n"),
+    );
   });
 });

@@ -28,7 +28,12 @@ import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import type { StepContext, StepResult } from "../../functions/shared/step.ts";
 import { roundDiv } from "../support/micros.ts";
 import { metaAdDay, tiktokAdDay } from "../support/raw-ad-rows.ts";
-import { recordingIo, type ScriptedAnswer, startScriptedServer } from "../support/scripted-server.ts";
+import {
+  listenLocally,
+  recordingIo,
+  type ScriptedAnswer,
+  startScriptedServer,
+} from "../support/scripted-server.ts";
 import {
   buildModels,
   insertRaw,
@@ -80,17 +85,7 @@ async function startEcbServer(rates: Record<string, Record<string, string>>) {
     response.writeHead(200, { "content-type": "text/csv" });
     response.end(ecbCsv(...lines));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...(await listenLocally(server)), requests };
 }
 
 /** USD micros Meta spent: Friday the 20th and Saturday the 21st. */

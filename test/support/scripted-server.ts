@@ -42,12 +42,16 @@ export async function startScriptedServer(script: readonly ScriptedAnswer[]): Pr
       response.end(text);
     });
   });
+  return { ...(await listenLocally(server)), requests };
+}
+
+/** A server listening on a free port of 127.0.0.1: its URL, and a close that ends its open connections too. */
+export async function listenLocally(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -106,14 +110,5 @@ export async function startStallingServer() {
       setTimeout(() => response.end('{"rows": 3}'), 1500);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenLocally(server);
 }
