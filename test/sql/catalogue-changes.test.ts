@@ -17,6 +17,23 @@ import {
 /** The first run date; the daily run after it is the 22nd, whose window is the 15th to the 22nd. */
 const RUN_DATE = "2026-11-21";
 const NEXT_DAY = "2026-11-22";
+
+/**
+ * The daily run of NEXT_DAY, its process dying while it rebuilds the older days a catalogue change reached (the
+ * catalogue merged and the window built already); the warehouse writes as before afterwards.
+ */
+async function crashWhileRebuildingOlderDays(shop: DuckDbWarehouse): Promise<void> {
+  const materialize = shop.materialize.bind(shop);
+  shop.materialize = async (request) => {
+    if (request.label?.includes("catalogue change")) throw new Error("killed");
+    return materialize(request);
+  };
+  try {
+    await assert.rejects(buildModels(shop, NEXT_DAY), /killed/);
+  } finally {
+    shop.materialize = materialize;
+  }
+}
 /** Order days: two months before the window, one day in the window. */
 const ORDER_DAYS = ["2026-09-10", "2026-10-05", "2026-11-20"];
 
@@ -149,13 +166,7 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
     await landRenamedSoap();
     // The process dies while rebuilding the older days, the catalogue and the window already built.
     const shop = warehouse;
-    const materialize = shop.materialize.bind(shop);
-    shop.materialize = async (request) => {
-      if (request.label?.includes("catalogue change")) throw new Error("killed");
-      return materialize(request);
-    };
-    await assert.rejects(buildModels(shop, NEXT_DAY), /killed/);
-    shop.materialize = materialize;
+    await crashWhileRebuildingOlderDays(shop);
     assert.deepEqual(
       (await productDays()).map((row) => [row.date, row.product_title]),
       [
@@ -331,13 +342,7 @@ describe("catalogue changes", { timeout: 120_000 }, () => {
       unskued({ id: 918, title: "Gift Card", variant: "$20", giftCard: true }),
     ]);
     const shop = warehouse;
-    const materialize = shop.materialize.bind(shop);
-    shop.materialize = async (request) => {
-      if (request.label?.includes("catalogue change")) throw new Error("killed");
-      return materialize(request);
-    };
-    await assert.rejects(buildModels(shop, NEXT_DAY), /killed/);
-    shop.materialize = materialize;
+    await crashWhileRebuildingOlderDays(shop);
     assert.deepEqual(
       await revenueByDay(),
       [
