@@ -17,7 +17,7 @@ import {
   modelParams,
   piiKeyPads,
 } from "../transform/step.ts";
-import { changedHistorySettings } from "../transform/history-settings.ts";
+import { changedHistorySettings } from "../lib/history-settings.ts";
 import { exportPeriods, exportGapsParam } from "../transform/export-periods.ts";
 import { buildOrder, MODELS, modelPath } from "../lib/sql/models.ts";
 import { describeColumnChanges } from "../shared/model-columns.ts";

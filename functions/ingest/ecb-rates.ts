@@ -8,6 +8,7 @@
 // The answer is the CSV the Data Portal downloads, so it is read and mapped as a dropped one is (FX_RATES).
 import { randomUUID } from "node:crypto";
 import { addDays, localDate } from "../lib/calendar.ts";
+import { builtHistorySettings } from "../lib/history-settings.ts";
 import { retryPolicy } from "../lib/platform-apis/credentials.ts";
 import { type ApiIo, sendWithRetry } from "../lib/platform-apis/http.ts";
 import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
@@ -149,9 +150,6 @@ function fetchFailed(currencies: readonly string[], url: string, problem: string
   };
 }
 
-/** ops.transform_settings (transform/history-settings.ts): the settings the tables of history were built with. */
-const HISTORY_SETTINGS_TABLE = "transform_settings";
-
 /**
  * Whether the run's transform will convert every ad day, as it decides (transform/step.ts): on --full-refresh,
  * before any saved transform, and when the shop's currency or time zone differs from the one the tables were
@@ -163,15 +161,9 @@ async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
   const { warehouse } = context.ports;
   const opsTables = (await warehouse.listTables(DATASETS.ops)).map((table) => table.name);
   if ((await lastWatermark(warehouse, opsTables)) === null) return true;
-  if (!opsTables.includes(HISTORY_SETTINGS_TABLE)) return false;
-  const rows = await warehouse.query<{ setting: string; value: string }>(
-    readQuery("transform/history_settings"),
-    {},
-    { label: "settings the tables were built with", maxRows: 100 },
-  );
-  const built = new Map(rows.map((row) => [row.setting, row.value]));
+  const built = await builtHistorySettings(warehouse, opsTables);
   const { shop } = context.config;
-  const changed = (setting: string, now: string) => built.has(setting) && built.get(setting) !== now;
+  const changed = (setting: string, now: string) => built[setting] !== undefined && built[setting] !== now;
   return changed("shop_currency", shop.currency) || changed("shop_timezone", shop.timezone);
 }
 

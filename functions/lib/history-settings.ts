@@ -6,7 +6,7 @@
 // currency's decimals too: the places of every day's AOV, CAC and CPA; and the shop's currency itself, which every
 // day's ad spend in another currency is converted to.
 import { createHash } from "node:crypto";
-import { readQuery } from "../lib/sql/queries.ts";
+import { readQuery } from "./sql/queries.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { LoadColumn, Warehouse } from "../shared/ports.ts";
 

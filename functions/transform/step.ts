@@ -53,7 +53,7 @@ import {
   type HistorySettings,
   sameHistorySettings,
   saveHistorySettings,
-} from "./history-settings.ts";
+} from "../lib/history-settings.ts";
 import { exportPeriods, exportGapsParam } from "./export-periods.ts";
 import { explainTransformFailure } from "./raw-columns.ts";
 import { ColumnChangeRebuilds } from "./model-shapes.ts";

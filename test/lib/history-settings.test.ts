@@ -6,7 +6,7 @@ import {
   changedHistorySettings,
   historySettings,
   sameHistorySettings,
-} from "../../functions/transform/history-settings.ts";
+} from "../../functions/lib/history-settings.ts";
 
 const settings = (timezone: string, key: string, channels = "[]", currencyPlaces = 2, currency = "USD") =>
   historySettings({ timezone, piiKeyId: piiKeyId(hmacKeyPads(key)), channels, currencyPlaces, currency });

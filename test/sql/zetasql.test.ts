@@ -17,10 +17,7 @@ import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { SOURCES } from "../../functions/shared/sources.ts";
 import { readSql, sqlPath } from "../../functions/lib/sql/sql-files.ts";
 import { type ModelDefinition, MODELS, modelPath } from "../../functions/lib/sql/models.ts";
-import {
-  HISTORY_SETTING_COLUMNS,
-  HISTORY_SETTINGS_TABLE,
-} from "../../functions/transform/history-settings.ts";
+import { HISTORY_SETTING_COLUMNS, HISTORY_SETTINGS_TABLE } from "../../functions/lib/history-settings.ts";
 import {
   CATALOGUE_CHANGE_COLUMNS,
   CATALOGUE_CHANGES_TABLE,
