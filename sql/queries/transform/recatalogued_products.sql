@@ -53,59 +53,49 @@ recatalogued AS (
   WHERE is_new OR attributes_changed OR landed_skus IS DISTINCT FROM staged_skus
 ),
 
--- Each variant's line name and gift card flag, as stg_shopify_line_items derives them, in the staged catalogue
--- and in the catalogue as the merge leaves it.
-staged_line_names AS (
-  SELECT
-    staged.product_id,
-    IF(
-      COALESCE(TRIM(JSON_VALUE(variant, '$.title')), 'Default Title') = 'Default Title',
-      staged.product_title,
-      CONCAT(staged.product_title, ' - ', TRIM(JSON_VALUE(variant, '$.title')))
-    ) AS line_name,
-    COALESCE(SAFE_CAST(JSON_VALUE(variant, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
-  FROM staging.stg_shopify_products AS staged
-  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(staged.variants)) AS variant
-),
-
-merged_line_names AS (
-  SELECT
-    IF(
-      COALESCE(TRIM(JSON_VALUE(variant, '$.title')), 'Default Title') = 'Default Title',
-      landed.product_title,
-      CONCAT(landed.product_title, ' - ', TRIM(JSON_VALUE(variant, '$.title')))
-    ) AS line_name,
-    COALESCE(SAFE_CAST(JSON_VALUE(variant, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
-  FROM landed
-  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(landed.variants)) AS variant
+-- The catalogue before the merge (staged) and as the merge leaves it (merged: the landed products, and the staged
+-- ones the landing does not replace).
+catalogue_versions AS (
+  SELECT 'staged' AS version, product_id, product_title, variants
+  FROM staging.stg_shopify_products
   UNION ALL
-  SELECT line_name, is_gift_card
-  FROM staged_line_names
+  SELECT 'merged' AS version, product_id, product_title, variants
+  FROM landed
+  UNION ALL
+  SELECT 'merged' AS version, product_id, product_title, variants
+  FROM staging.stg_shopify_products
   WHERE product_id NOT IN (SELECT product_id FROM landed WHERE product_id IS NOT NULL)
 ),
 
-staged_gift_card_names AS (
-  SELECT line_name
-  FROM staged_line_names
-  WHERE line_name IS NOT NULL
-  GROUP BY line_name
-  HAVING LOGICAL_AND(is_gift_card)
+-- Each variant's line name and gift card flag in either catalogue, as stg_shopify_line_items derives them.
+line_names AS (
+  SELECT
+    catalogue_versions.version,
+    IF(
+      COALESCE(TRIM(JSON_VALUE(variant, '$.title')), 'Default Title') = 'Default Title',
+      catalogue_versions.product_title,
+      CONCAT(catalogue_versions.product_title, ' - ', TRIM(JSON_VALUE(variant, '$.title')))
+    ) AS line_name,
+    COALESCE(SAFE_CAST(JSON_VALUE(variant, '$.gift_card') AS BOOL), FALSE) AS is_gift_card
+  FROM catalogue_versions
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(catalogue_versions.variants)) AS variant
 ),
 
-merged_gift_card_names AS (
-  SELECT line_name
-  FROM merged_line_names
+gift_card_names AS (
+  -- The names only gift cards give a line, in each catalogue.
+  SELECT version, line_name
+  FROM line_names
   WHERE line_name IS NOT NULL
-  GROUP BY line_name
+  GROUP BY version, line_name
   HAVING LOGICAL_AND(is_gift_card)
 ),
 
 regifted_line_names AS (
-  -- A gift card's name before the merge and not after it, or after it and not before.
-  SELECT COALESCE(staged_names.line_name, merged_names.line_name) AS line_name
-  FROM staged_gift_card_names AS staged_names
-  FULL OUTER JOIN merged_gift_card_names AS merged_names ON merged_names.line_name = staged_names.line_name
-  WHERE staged_names.line_name IS NULL OR merged_names.line_name IS NULL
+  -- A gift card's name in one catalogue and not the other.
+  SELECT line_name
+  FROM gift_card_names
+  GROUP BY line_name
+  HAVING COUNT(*) = 1
 )
 
 -- One row per recatalogued product and SKU of its variants, one without a SKU for each product, and one per line
