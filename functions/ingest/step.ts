@@ -204,11 +204,13 @@ export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): P
 
   const present = new Set((await warehouse.listTables(DATASETS.raw)).map((table) => table.name));
   const rows: Record<string, number> = {};
-  let sourcesPresent = 0;
+  // Per source, the run date's rows: the summary names the sources that landed some, not the tables that exist
+  // (a shop with two sources has all four sources' tables, the unused ones empty).
+  const landedBySource: string[] = [];
   for (const source of SOURCES) {
     // Every table that holds the source's days: a Smart-only Google Ads account lands them in campaign totals alone.
     const tables = datingTables(source).filter((table) => present.has(table));
-    if (tables.length > 0) sourcesPresent += 1;
+    let sourceRows = 0;
     for (const table of tables) {
       const [landed] = await warehouse.query<{ row_count: number }>(
         queryTemplate("ingest/landed_rows_on_run_date", {
@@ -219,9 +221,15 @@ export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): P
         { label: `landed ${table}` },
       );
       rows[`${DATASETS.raw}.${table}`] = landed?.row_count ?? 0;
+      sourceRows += landed?.row_count ?? 0;
     }
+    if (sourceRows > 0) landedBySource.push(`${source.label} ${sourceRows}`);
   }
   const landedTotal = Object.values(rows).reduce((sum, value) => sum + value, 0);
+  const landedSummary =
+    landedTotal === 0
+      ? `no raw rows landed for ${runDate}`
+      : `${landedTotal} raw row${landedTotal === 1 ? "" : "s"} landed for ${runDate} (${landedBySource.join(", ")})`;
   const files =
     dropped.length === 0
       ? "no file drops"
@@ -242,6 +250,6 @@ export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): P
       ...connectors.metrics,
       ...rates.metrics,
     },
-    summary: `${landedTotal} raw rows landed for ${runDate} across ${sourcesPresent} sources; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}${rates.summary ? `; ${rates.summary}` : ""}`,
+    summary: `${landedSummary}; ${files}${connectors.summary ? `; ${connectors.summary}` : ""}${rates.summary ? `; ${rates.summary}` : ""}`,
   };
 }

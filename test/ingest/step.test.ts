@@ -168,8 +168,14 @@ describe("the ingest step's stock of the run date", () => {
       assert.equal(ingest?.rows["raw.shopify_orders"], expected);
       assert.equal(ingest?.rows["raw.google_ads_campaign_totals"], 2);
       assert.equal(ingest?.rows["raw.google_ads_campaign_stats"], 0);
-      // The fixture's warehouse has every raw table: the four sources, their rows counted over all their tables.
-      assert.match(ingest?.summary ?? "", /^5 raw rows landed for 2026-11-21 across 4 sources;/);
+      // The fixture's warehouse has every raw table, all four sources': the summary names the two that landed rows,
+      // each source's counted over all its tables (Google Ads' in campaign totals alone).
+      assert.match(
+        ingest?.summary ?? "",
+        new RegExp(
+          `^${expected + 2} raw rows landed for 2026-11-21 \\(Shopify ${expected}, Google Ads 2\\);`,
+        ),
+      );
     } finally {
       await warehouse.close();
       await rm(workDir, { recursive: true, force: true });
