@@ -18,6 +18,7 @@ import type { CampaignPeriodRow } from "../lib/reporting/report-data.ts";
 import { channelLabel } from "../lib/sql/channels.ts";
 import {
   cell,
+  costPer,
   changeCell,
   type ChartSpec,
   type ContentSlide,
@@ -64,7 +65,7 @@ export function campaignRatios(row: CampaignPeriodRow, range: "current" | "previ
   const spend = range === "current" ? row.current_spend : row.previous_spend;
   const orders = range === "current" ? row.current_orders : row.previous_orders;
   const revenue = range === "current" ? row.current_revenue : row.previous_revenue;
-  return { roas: safeRatio(revenue, spend), cpa: safeRatio(spend, orders) };
+  return { roas: safeRatio(revenue, spend), cpa: costPer(spend, orders) };
 }
 
 export function campaignsSlide(ctx: Context): ContentSlide {
@@ -176,7 +177,7 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
   const runMonth = monthStart(data.runDate);
   const paid = data.marts.channelMonths.filter((row) => row.is_paid_channel);
   const lines = newCustomerChannels(data.marts.channelMonths, data.runDate);
-  const newCpa = (spend: number, customers: number) => safeRatio(spend, customers);
+  const newCpa = (spend: number, customers: number) => costPer(spend, customers);
   const change = (
     line: NewCustomerChannel,
     base: NewCustomerChannel["previousMonth"],

@@ -19,6 +19,7 @@ import type { ChannelDayRow, ChannelMixRow, ChannelMonthRow } from "../lib/repor
 import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
 import {
   cell,
+  costPer,
   type ChartSpec,
   type ContentSlide,
   type Context,
@@ -161,7 +162,7 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
             sum((row) => row.platform_conversion_value),
             spend,
           ),
-          cpa: safeRatio(spend, orders),
+          cpa: costPer(spend, orders),
           ctr: safeRatio(clicks, impressions),
           cpc: safeRatio(spend, clicks),
           incomplete_days: Math.max(0, ...paid.map(incompleteDays)),

@@ -256,6 +256,13 @@ export function excelMoneyFormat(fmt: NumberLocale): string {
 export const safeRatio = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : numerator / denominator;
 
+/**
+ * What one order or customer cost: spend ÷ count, none without spend (orders of a channel the shop buys no ads on
+ * cost nothing per order: a CPA of $0.00 read as the cheapest channel), as the marts' cpa and new_customer_cpa.
+ */
+export const costPer = (spend: number, count: number): number | null =>
+  spend > 0 ? safeRatio(spend, count) : null;
+
 /** A ratio of two possibly missing values. */
 export const ratioOf = (numerator: number | null | undefined, denominator: number | null | undefined) =>
   numerator === null || numerator === undefined || denominator === null || denominator === undefined

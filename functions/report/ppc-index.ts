@@ -1,6 +1,7 @@
 // The monthly PPC index: this month's paid-channel ROAS and CPA against the trailing six months. Pure; the
 // definition is repeated in the deck's methodology slide (glossary.ts).
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
+import { costPer } from "./deck-model.ts";
 
 export const PPC_TRAILING_MONTHS = 6;
 
@@ -48,7 +49,7 @@ export function paidMonths(rows: readonly ChannelMonthRow[]): PaidMonth[] {
     .map((month) => ({
       ...month,
       roas: ratio(month.attributedRevenue, month.spend),
-      cpa: ratio(month.spend, month.attributedOrders),
+      cpa: costPer(month.spend, month.attributedOrders),
     }));
 }
 

@@ -2,7 +2,7 @@
 -- contract: add columns at the end (before is_demo), never rename or reorder. is_complete / missing_sources: see the mart;
 -- a paid channel's day whose ad platform had not landed is a row with NULL platform numbers (missing, not 0).
 -- Ratios are NULL where undefined, never 0: a ratio whose denominator is 0 or NULL, and CPA on a day without spend
--- (a channel that buys no ads, like direct & organic, has no cost per order).
+-- (a channel that buys no ads, like direct & organic, has no cost per order: the mart's cpa is NULL then).
 SELECT
   date,
   channel,
@@ -16,7 +16,7 @@ SELECT
   roas,
   ctr,
   cpc,
-  IF(spend > 0, cpa, NULL) AS cpa,
+  cpa,
   is_complete,
   missing_sources,
   attributed_new_customers,

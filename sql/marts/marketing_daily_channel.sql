@@ -132,7 +132,11 @@ SELECT
   CAST(ROUND(SAFE_DIVIDE(CAST(clicks AS NUMERIC), CAST(impressions AS NUMERIC)), 6) AS FLOAT64) AS ctr,
   -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery; FLOAT64 as before.
   CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS FLOAT64) AS cpc,
-  CAST(ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), @currency_places) AS FLOAT64) AS cpa,
+  -- NULL without spend, as new_customer_cpa: orders that cost nothing have no cost per order.
+  CAST(
+    ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_orders AS NUMERIC)), @currency_places)
+    AS FLOAT64
+  ) AS cpa,
   missing.missing_sources IS NULL AS is_complete,
   missing.missing_sources,
   attributed_new_customers,

@@ -62,8 +62,11 @@ SELECT
   attributed_revenue,
   ROUND(SAFE_DIVIDE(CAST(attributed_revenue AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS roas,
   ROUND(SAFE_DIVIDE(CAST(platform_conversion_value AS NUMERIC), CAST(spend AS NUMERIC)), 4) AS platform_roas,
-  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery.
-  ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(attributed_orders AS NUMERIC)), @currency_places) AS cpa,
+  -- Money ÷ count as NUMERIC, so a half-cent tie rounds away from zero on DuckDB as on BigQuery. NULL without spend,
+  -- as new_customer_cpa: orders that cost nothing have no cost per order (a deck read $0.00 for a platform the shop
+  -- buys no ads on).
+  ROUND(SAFE_DIVIDE(CAST(IF(spend > 0, spend, NULL) AS NUMERIC), CAST(attributed_orders AS NUMERIC)), @currency_places)
+    AS cpa,
   CAST(ROUND(SAFE_DIVIDE(CAST(clicks AS NUMERIC), CAST(impressions AS NUMERIC)), 6) AS FLOAT64) AS ctr,
   ROUND(SAFE_DIVIDE(CAST(spend AS NUMERIC), CAST(clicks AS NUMERIC)), 4) AS cpc,
   COALESCE(channel_completeness.incomplete_days, 0) AS incomplete_days,

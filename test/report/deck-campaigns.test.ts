@@ -73,6 +73,21 @@ describe("deck campaigns and new-customer CPA", () => {
     assert.equal(rows.length, 3);
   });
 
+  it("gives a campaign that spent nothing no CPA (n/a), never $0.00", async () => {
+    const data = buildReportData();
+    // A campaign tagged in UTMs on a platform the shop buys no ads on: 30 orders, nothing spent, this month or last.
+    data.marts.campaignPeriods = [
+      campaign("g1", "google_ads", "google_ads", [20_000, 400, 60_000], [16_000, 400, 40_000]),
+      campaign("t1", "tiktok_ads", "tiktok", [0, 30, 3_000], [0, 20, 2_000]),
+    ];
+    data.marts.adGroupPeriods = [];
+    const deck = await openDeck(await renderDeck(buildDeckContent(data)));
+    const rows = tableRows(slideWithTitle(deck, "Top campaigns").xml, "top-campaigns");
+    assert.deepEqual(rows[1]?.slice(6), [usd(20_000 / 400, 2), arrowed(pct(20_000 / 400, 16_000 / 400))]);
+    assert.deepEqual(rows[2]?.slice(0, 3), ["Campaign t1", "TikTok", usd(0)]);
+    assert.deepEqual(rows[2]?.slice(6), ["n/a", "n/a"]);
+  });
+
   it("gives each paid channel's new customers, CPA and ROAS against last month and last year", async () => {
     const data = buildReportData();
     const deck = await openDeck(await renderDeck(buildDeckContent(data)));

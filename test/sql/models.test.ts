@@ -789,7 +789,8 @@ describe("SQL models on hand-made raw rows", () => {
             attributed_revenue: 60,
             roas: null,
             platform_roas: null,
-            cpa: 0,
+            // Nothing spent: no cost per order (not $0.00), as new_customer_cpa.
+            cpa: null,
             ctr: null,
             cpc: null,
           },
