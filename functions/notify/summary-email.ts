@@ -170,9 +170,12 @@ function headlineHtml(model: SummaryModel): string {
       ].join("\n");
     })
     .join("\n");
+  const note = model.comparisonsNote
+    ? `\n<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:${c.muted};${WRAP}">${h(model.comparisonsNote)}</p>`
+    : "";
   return section(
     "Compared",
-    `<table ${TABLE}>\n${rows}\n</table>\n<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:${c.muted};${WRAP}">${h(model.monthToDate)}</p>`,
+    `<table ${TABLE}>\n${rows}\n</table>${note}\n<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:${c.muted};${WRAP}">${h(model.monthToDate)}</p>`,
   );
 }
 
@@ -326,8 +329,11 @@ function renderText(model: SummaryModel): string {
       comparisonText(model.comparisonHeaders[index] ?? "", cell),
     );
     const caveat = row.caveat ? ` (incomplete: ${row.caveat})` : "";
-    lines.push(`- ${row.label}: ${row.value}${caveat} | ${comparisons.join(" | ")}`);
+    lines.push(
+      `- ${row.label}: ${row.value}${caveat}${comparisons.length ? ` | ${comparisons.join(" | ")}` : ""}`,
+    );
   }
+  if (model.comparisonsNote) lines.push(model.comparisonsNote);
   lines.push(model.monthToDate, "", model.channelsHeading.toUpperCase());
   if (!model.channels.length) lines.push(model.channelsEmpty);
   for (const channel of model.channels) {

@@ -48,7 +48,7 @@ import {
   staleShopBanner,
   trailingDaysPhrase,
 } from "../lib/reporting/completeness.ts";
-import { trailingDays } from "../lib/reporting/data-coverage.ts";
+import { firstDataDay, trailingDays } from "../lib/reporting/data-coverage.ts";
 import { type AlertDay, alertKey, alertMemories } from "../lib/quality/alert-memory.ts";
 import {
   type AlertGroup,
@@ -182,6 +182,8 @@ export interface SummaryModel {
   /** The API-vs-warehouse reconciliation in one line, when it ran. */
   reconciliation?: string;
   comparisonHeaders: string[];
+  /** Said once when some comparison days are before the first day of data, which are then not shown. */
+  comparisonsNote?: string;
   headline: HeadlineRow[];
   monthToDate: string;
   channels: ChannelLine[];
@@ -208,6 +210,36 @@ function comparisonCell(metric: KpiMetric, change: MetricChange, fmt: NumberLoca
   };
 }
 
+/**
+ * The days the headline figures are compared with, less those before the first day of data: a shop's first weeks
+ * read "vs Sat 14 Nov: n/a (n/a)" and "vs Sat 22 Nov 2025: n/a (n/a)" under every figure, seven times over, for
+ * days it has no data for. They are left out, and said once ("No comparison with Sat 14 Nov or Sat 22 Nov 2025: the
+ * data begins Fri 20 Nov."). A base day inside the data without a row (no order, no spend) stays: it is a day.
+ */
+function comparisonBases(
+  dates: ReturnType<typeof comparisonDates>,
+  dataFrom: string | null,
+  locale: string,
+): { shown: { key: ComparisonBaseKey; header: string }[]; note?: string } {
+  const all = (
+    [
+      ["previousDay", formatWeekdayDate(dates.previousDay, locale)],
+      ["lastWeek", formatWeekdayDate(dates.lastWeek, locale)],
+      ["lastYear", formatLongDate(dates.lastYear, locale)],
+    ] as const
+  ).map(([key, named]) => ({ key, day: dates[key], named, header: `vs ${named}` }));
+  const before = all.filter((base) => dataFrom !== null && base.day < dataFrom);
+  if (dataFrom === null || !before.length) return { shown: all };
+  const named = before.map((base) => base.named);
+  const listed = named.length > 1 ? `${named.slice(0, -1).join(", ")} or ${named.at(-1)}` : named.join("");
+  return {
+    shown: all.filter((base) => base.day >= dataFrom),
+    note: `No comparison with ${listed}: the data begins ${formatWeekdayDate(dataFrom, locale)}.`,
+  };
+}
+
+type ComparisonBaseKey = "previousDay" | "lastWeek" | "lastYear";
+
 export const plural = (count: number, one: string, many: string): string =>
   `${count} ${count === 1 ? one : many}`;
 
@@ -218,6 +250,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const runDay = formatWeekdayDate(data.runDate, locale);
   const weekday = formatWeekday(data.runDate, locale);
   const comparisons = compareKpis(data.daily, data.runDate, HEADLINE_METRICS);
+  const bases = comparisonBases(dates, firstDataDay(data.daily), locale);
   const byMetric = new Map(comparisons.map((comparison) => [comparison.metric, comparison]));
   const caveatOf = (metric: KpiMetric) => {
     const missing = byMetric.get(metric)?.missingSources ?? [];
@@ -338,17 +371,12 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
     incidents,
     resolved: resolvedText(memories, data.runDate, locale),
     ...(reconciliation ? { reconciliation } : {}),
-    comparisonHeaders: [
-      `vs ${formatWeekdayDate(dates.previousDay, locale)}`,
-      `vs ${formatWeekdayDate(dates.lastWeek, locale)}`,
-      `vs ${formatLongDate(dates.lastYear, locale)}`,
-    ],
+    comparisonHeaders: bases.shown.map((base) => base.header),
+    ...(bases.note ? { comparisonsNote: bases.note } : {}),
     headline: comparisons.map((comparison) => ({
       label: HEADLINE_LABELS[comparison.metric] ?? comparison.metric,
       value: formatKpi(comparison.metric, comparison.value, fmt),
-      comparisons: [comparison.previousDay, comparison.lastWeek, comparison.lastYear].map((change) =>
-        comparisonCell(comparison.metric, change, fmt),
-      ),
+      comparisons: bases.shown.map((base) => comparisonCell(comparison.metric, comparison[base.key], fmt)),
       ...(comparison.missingSources.length
         ? { caveat: missingSourcesCaveat(data.daily, comparison.missingSources, data.runDate, locale) }
         : {}),

@@ -253,13 +253,20 @@ describe("summary email", () => {
     );
   });
 
-  it("says n/a for last year when the history is short", () => {
+  it("leaves out last year when the history is short, and says so once", () => {
     const { html, text } = buildSummaryEmail(buildReportData({ historyDays: 30 }));
     assert.ok(
       text.includes(
-        "- Revenue (gross): $12,400 | vs Fri 20 Nov: $11,000 (▲ +13%) | vs Sat 14 Nov: $10,000 (▲ +24%) | vs Sat 22 Nov 2025: n/a (n/a)",
+        "- Revenue (gross): $12,400 | vs Fri 20 Nov: $11,000 (▲ +13%) | vs Sat 14 Nov: $10,000 (▲ +24%)\n",
       ),
+      text,
     );
+    // The 30 days end on the run date (Sat 21 Nov): the data begins Fri 23 Oct, after Sat 22 Nov 2025.
+    const note = "No comparison with Sat 22 Nov 2025: the data begins Fri 23 Oct.";
+    assert.equal(text.split(note).length - 1, 1, "said once, not under each of the seven figures");
+    assert.ok(!text.includes("vs Sat 22 Nov 2025"));
+    assert.ok(visibleText(html).includes(note));
+    assert.ok(!visibleText(html).includes("vs Sat 22 Nov 2025"));
     let november = 0;
     for (let day = 1; day <= 21; day += 1)
       november += figuresOn(`2026-11-${String(day).padStart(2, "0")}`).gross;
@@ -282,6 +289,12 @@ describe("summary email", () => {
     assert.ok(text.includes(line), text);
     assert.ok(visibleText(html).includes(line));
     assert.ok(!text.includes("revenue n/a vs"), "the month to date is not n/a");
+    // Against Sun 29 Nov only: a week before (Mon 23 Nov) and a year before (Mon 1 Dec 2025) are before the data.
+    // Revenue $140 against $91: +54%.
+    assert.ok(text.includes("- Revenue (gross): $140 | vs Sun 29 Nov: $91 (▲ +54%)\n"), text);
+    const note = "No comparison with Mon 23 Nov or Mon 1 Dec 2025: the data begins Sat 28 Nov.";
+    assert.ok(text.includes(note), text);
+    assert.ok(visibleText(html).includes(note));
   });
 
   it("says last month is not like for like when the data starts partway through it", () => {
