@@ -62,7 +62,9 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         from_json(line_items,
           '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)","gift_card":"BOOLEAN"}]')
           AS lines,
-        from_json(refunds, '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}]}]') AS refund_list
+        from_json(refunds,
+          '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}],"refund_line_items":[{"subtotal":"DECIMAL(18,2)","line_item":{"tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}}]}]')
+          AS refund_list
       FROM raw.shopify_orders
       WHERE rowid IN (SELECT winner FROM winners)
     )
@@ -74,12 +76,24 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         line -> line.price * line.quantity - COALESCE(line.total_discount, 0)
       )), 0) AS total,
       list_sum(list_transform(lines, line -> line.quantity)) AS units,
+      -- Each refund's money returned less the tips it gave back (its refund lines of tip lines, the lines carrying a
+      -- tip gateway or method), at most what it returned: a tip is no sale, so neither is its refund.
       list_sum(list_transform(
-        flatten(list_transform(refund_list, refund -> refund.transactions)),
-        transaction -> CASE
-          WHEN transaction.kind = 'refund' AND coalesce(lower(transaction.status), 'success') = 'success'
-          THEN transaction.amount
-        END
+        list_transform(refund_list, refund -> struct_pack(
+          returned := COALESCE(list_sum(list_transform(
+            refund.transactions,
+            transaction -> CASE
+              WHEN transaction.kind = 'refund' AND coalesce(lower(transaction.status), 'success') = 'success'
+              THEN transaction.amount
+            END
+          )), 0),
+          tips := COALESCE(list_sum(list_transform(
+            list_filter(refund.refund_line_items, item ->
+              item.line_item.tip_payment_gateway IS NOT NULL OR item.line_item.tip_payment_method IS NOT NULL),
+            item -> item.subtotal
+          )), 0)
+        )),
+        refund -> refund.returned - least(refund.returned, refund.tips)
       )) AS refunded
     FROM shaped
     WHERE day <= ${until}`;
