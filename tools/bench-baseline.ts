@@ -59,9 +59,12 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         ) AS customer,
         lower(regexp_extract(landing_site, '[?&]utm_source=([^&#]+)', 1)) AS utm_source,
         lower(regexp_extract(landing_site, '[?&]utm_medium=([^&#]+)', 1)) AS utm_medium,
-        from_json(line_items,
-          '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)","gift_card":"BOOLEAN"}]')
-          AS lines,
+        -- A tip's line (the lines carrying a tip gateway or method) is no unit or product sold.
+        list_filter(
+          from_json(line_items,
+            '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)","gift_card":"BOOLEAN","tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}]'),
+          line -> line.tip_payment_gateway IS NULL AND line.tip_payment_method IS NULL
+        ) AS lines,
         from_json(refunds,
           '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}],"refund_line_items":[{"subtotal":"DECIMAL(18,2)","line_item":{"tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}}]}]')
           AS refund_list

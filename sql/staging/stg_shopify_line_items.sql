@@ -1,10 +1,10 @@
--- grain: one row per order line item
+-- grain: one row per order line item (tips aside)
 -- key: line_item_id
 -- partition: order_date (day)
 -- cluster: product_id
 -- materialization: partitions
 --
--- One row per order line item, for order days in the run window. A line item of an orders export file has no
+-- One row per order line item, for order days in the run window; a tip's line is none (below). A line item of an orders export file has no
 -- product id, only a key derived from its SKU or name (ids from 4e15 up): when a products export holds its SKU,
 -- the line takes that product's id, so the catalogue's title and category apply.
 -- Nor does such a line say whether it sold a gift card: the products export does (its "Gift Card" column, landed
@@ -87,6 +87,12 @@ line_items AS (
     SAFE_CAST(JSON_VALUE(line_item, '$.gift_card') AS BOOL) AS line_says_gift_card
   FROM orders
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.line_items)) AS line_item
+  -- Shopify's REST order (what Airbyte lands) lists each tip as a line item of its own, without a product, the only
+  -- lines carrying tip_payment_gateway and tip_payment_method ("present only on tips"). A tip is the staff's, no
+  -- unit or product sold (unified.shopify_unified leaves it out of revenue, as total_tip_received): kept, it was a
+  -- unit of the day and a "Tip" product with sales.
+  WHERE JSON_VALUE(line_item, '$.tip_payment_gateway') IS NULL
+    AND JSON_VALUE(line_item, '$.tip_payment_method') IS NULL
 )
 
 SELECT

@@ -3,10 +3,12 @@
 // and net sales leave it out, and so must revenue, AOV and ROAS here. Airbyte lands it as total_tip_received. The
 // expected figures are worked out by hand from the raw rows below: each order's total less its tip and gift cards.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { countFailingRows, loadAudits } from "../../functions/check-quality/audits.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { baselineSql } from "../../tools/bench-baseline.ts";
 import {
   buildModels,
   dailyRevenue,
@@ -129,5 +131,151 @@ describe("tips paid with orders", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () 
     assert.ok(audit);
     const params = { window_start: "2026-11-20", window_end: "2026-11-21" };
     assert.deepEqual(await countFailingRows(warehouse, [audit], params, silentLogger()), [0]);
+  });
+});
+
+// Shopify's REST order, as Airbyte lands it, lists each tip as a line item of its own too: no product, and the only
+// lines carrying tip_payment_gateway and tip_payment_method ("present only on tips"). Such a line sold nothing.
+describe("a tip's line item", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
+  let warehouse: DuckDbWarehouse;
+  const withTipLines = [
+    // Eve: two shirts and a 5.00 tip, paid with Shopify Payments.
+    order(9211, "2026-11-20", "eve@example.com", {
+      lines: [{ product: SHIRT, price: 30, quantity: 2 }],
+      shipping: 0,
+      tax: 0,
+      tip: "5.00",
+    }),
+    // Fay: a shirt and a 2.00 tip whose line names its gateway alone, no method.
+    order(9212, "2026-11-21", "fay@example.com", {
+      lines: [{ product: SHIRT, price: 30, quantity: 1 }],
+      shipping: 0,
+      tax: 0,
+      tip: "2.00",
+    }),
+  ];
+  const tipLines: Record<string, unknown>[][] = [
+    [
+      {
+        id: 92119,
+        product_id: null,
+        title: "Tip",
+        quantity: 1,
+        price: "5.00",
+        total_discount: "0.00",
+        gift_card: false,
+        tip_payment_gateway: "shopify_payments",
+        tip_payment_method: "card",
+      },
+    ],
+    [
+      {
+        id: 92129,
+        product_id: null,
+        title: "Tip",
+        quantity: 1,
+        price: "2.00",
+        total_discount: "0.00",
+        gift_card: false,
+        tip_payment_gateway: "cash",
+      },
+    ],
+  ];
+  const rawOrders = withTipLines.map((raw, position) => ({
+    ...raw,
+    line_items: [...raw.line_items, ...(tipLines[position] ?? [])],
+  }));
+  const isTip = (line: Record<string, unknown>) =>
+    line.tip_payment_gateway !== undefined || line.tip_payment_method !== undefined;
+  // From the raw orders: each day's units and each product's sales, over the lines that are no tip.
+  const soldLines = rawOrders.flatMap((raw) =>
+    (raw.line_items as Record<string, unknown>[])
+      .filter((line) => !isTip(line))
+      .map((line) => ({
+        date: raw.created_at.slice(0, 10),
+        product: line.product_id as number,
+        units: line.quantity as number,
+        cents: Math.round(Number(line.price) * 100) * (line.quantity as number),
+      })),
+  );
+
+  before(async () => {
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", rawOrders);
+    await buildModels(warehouse, RUN_DATE, { fullRefresh: true });
+  });
+  after(() => warehouse.close());
+
+  it("is no unit of the day and no product's sale; the order's revenue still leaves the tip out", async () => {
+    const days = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, units, gross_revenue FROM marts.shopify_daily_metrics ORDER BY date",
+      {},
+      { label: "test" },
+    );
+    assert.deepEqual(
+      days.map((row) => ({
+        date: String(row.date),
+        units: Number(row.units),
+        gross: Number(row.gross_revenue),
+      })),
+      rawOrders.map((raw) => ({
+        date: raw.created_at.slice(0, 10),
+        units: soldLines
+          .filter((line) => line.date === raw.created_at.slice(0, 10))
+          .reduce((sum, line) => sum + line.units, 0),
+        gross: Number(raw.total_price) - Number(raw.total_tip_received),
+      })),
+    );
+    const products = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, product_id, units, revenue FROM marts.product_daily_sales ORDER BY date, product_id",
+      {},
+      { label: "test" },
+    );
+    assert.deepEqual(
+      products.map((row) => ({
+        date: String(row.date),
+        product: Number(row.product_id),
+        units: Number(row.units),
+        cents: Math.round(Number(row.revenue) * 100),
+      })),
+      soldLines,
+    );
+  });
+
+  it("and so does the bench's independent baseline (tools/bench-baseline.ts), from the raw orders", async () => {
+    const { channels } = JSON.parse(await readFile("sql/reference/channels.json", "utf8")) as {
+      channels: never[];
+    };
+    for (const statement of baselineSql("America/New_York", RUN_DATE, channels)) {
+      await warehouse.rawConnection.run(statement);
+    }
+    const days = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, units FROM base_daily_kpis WHERE orders > 0 ORDER BY date",
+      {},
+      { label: "test" },
+    );
+    assert.deepEqual(
+      days.map((row) => ({ date: String(row.date), units: Number(row.units) })),
+      rawOrders.map((raw) => ({
+        date: raw.created_at.slice(0, 10),
+        units: soldLines
+          .filter((line) => line.date === raw.created_at.slice(0, 10))
+          .reduce((sum, line) => sum + line.units, 0),
+      })),
+    );
+    const products = await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, product_id, units, revenue FROM base_product_day ORDER BY date, product_id",
+      {},
+      { label: "test" },
+    );
+    assert.deepEqual(
+      products.map((row) => ({
+        date: String(row.date),
+        product: Number(row.product_id),
+        units: Number(row.units),
+        cents: Math.round(Number(row.revenue) * 100),
+      })),
+      soldLines,
+    );
   });
 });
