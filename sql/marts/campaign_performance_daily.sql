@@ -10,8 +10,8 @@
 --   reports (spend, impressions, clicks, its own conversions and their value), the ads of the ad group summed;
 --   attributed_orders and attributed_revenue are NULL, since a UTM names a campaign, never an ad group;
 -- - a campaign's attribution day, ad_group_id NULL: the orders (and their gross revenue) the shop attributed to
---   the platform's channel (the channel list's UTM sources) whose utm_campaign names the campaign, by its id or,
---   case-insensitively, by its name; platform numbers are NULL. An utm_campaign that names no campaign the
+--   the platform's channel (the channel list's UTM sources) whose utm_campaign names the campaign, by its id or by
+--   its name, ignoring case and separators (campaign_name_keys); platform numbers are NULL. An utm_campaign that names no campaign the
 --   platform ever reported keeps its own text as campaign_name, with campaign_id NULL; an order of the channel
 --   with no utm_campaign has both NULL.
 -- - a gap day, campaign and ad group NULL, every number NULL: a paid channel's day that
@@ -53,14 +53,24 @@ campaign_names AS (
   QUALIFY ROW_NUMBER() OVER (PARTITION BY platform, campaign_id ORDER BY last_date DESC, campaign_name) = 1
 ),
 
-campaigns_by_name AS (
-  -- Two campaigns once given the same name: the one that ran last under it takes the UTM.
-  SELECT platform, LOWER(campaign_name) AS name_key, campaign_id
+campaign_name_keys AS (
+  -- A name as UTMs write it by hand: letters and digits in lower case, every run of anything else (spaces,
+  -- underscores, hyphens, punctuation, emoji) one space. "BF Prospecting" is then bf_prospecting, bf-prospecting
+  -- and BF+Prospecting alike, as a marketer slugs it into a link (matched on the case alone, a shop's orders sat
+  -- under an unknown campaign "bf_prospecting" beside its $180 of "BF Prospecting" spend with no order).
+  SELECT platform, campaign_id, last_date,
+    NULLIF(TRIM(REGEXP_REPLACE(LOWER(campaign_name), r'[^\p{L}\p{N}]+', ' ')), '') AS name_key
   FROM campaign_history
   WHERE campaign_name IS NOT NULL
-  QUALIFY ROW_NUMBER() OVER (
-    PARTITION BY platform, LOWER(campaign_name) ORDER BY last_date DESC, campaign_id DESC
-  ) = 1
+),
+
+campaigns_by_name AS (
+  -- Two campaigns once given the same name, or names that differ only in case and separators: the one that ran
+  -- last under it takes the UTM.
+  SELECT platform, name_key, campaign_id
+  FROM campaign_name_keys
+  WHERE name_key IS NOT NULL
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY platform, name_key ORDER BY last_date DESC, campaign_id DESC) = 1
 ),
 
 orders AS (
@@ -135,7 +145,9 @@ matched_orders AS (
   LEFT JOIN campaign_names AS by_id
     ON by_id.platform = decoded_orders.platform AND by_id.campaign_id = decoded_orders.utm_campaign
   LEFT JOIN campaigns_by_name AS by_name
-    ON by_name.platform = decoded_orders.platform AND by_name.name_key = LOWER(decoded_orders.utm_campaign)
+    ON by_name.platform = decoded_orders.platform
+    -- The name key of campaign_name_keys, of the UTM.
+    AND by_name.name_key = NULLIF(TRIM(REGEXP_REPLACE(LOWER(decoded_orders.utm_campaign), r'[^\p{L}\p{N}]+', ' ')), '')
 ),
 
 named_orders AS (

@@ -1,5 +1,6 @@
 // marts.campaign_performance_daily on hand-made raw rows: ad groups' platform numbers summed over their ads, and
-// each campaign's UTM-attributed orders on a row of its own, matched by campaign id or by name ignoring case —
+// each campaign's UTM-attributed orders on a row of its own, matched by campaign id or by name ignoring case and
+// separators (prospecting-broad is Prospecting_Broad) —
 // also for a campaign that last spent before an incremental run's window — with unmatched UTMs kept as written,
 // cancelled orders and other channels left out; and a day a platform had not landed, said by a gap row.
 import assert from "node:assert/strict";
@@ -110,6 +111,11 @@ async function loadScenario(warehouse: DuckDbWarehouse): Promise<void> {
     order("21.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=x%80y%C3%20%zz"),
     order("15.00", "/?utm_source=google&utm_medium=cpc"),
     order("60.00", "/?utm_source=instagram&utm_medium=paid_social&utm_campaign=prospecting_broad"),
+    // Slugged by hand: the name's words in another case, joined by other separators.
+    order("30.00", "/?utm_source=facebook&utm_medium=paid_social&utm_campaign=prospecting-broad"),
+    order("9.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=old_promo"),
+    // Punctuation only: no name to match ("Q4, US%20 sale" has words, and no campaign has them).
+    order("4.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=%2D%2D"),
     // Left out: cancelled; organic; email.
     order("500.00", "/?utm_source=google&utm_medium=cpc&utm_campaign=Search_Brand", {
       cancelled_at: `${DAY}T18:00:00Z`,
@@ -139,9 +145,10 @@ describe("marts.campaign_performance_daily", { timeout: WHOLE_BUILD_SUITE_TIMEOU
 
   const expected = [
     // platform, channel, campaign id, campaign name, ad group id, ad group name, spend, clicks, orders, revenue
-    ["facebook_ads", "meta", "c1", "Prospecting_Broad", null, null, null, null, 1, 60],
+    ["facebook_ads", "meta", "c1", "Prospecting_Broad", null, null, null, null, 2, 60 + 30],
     ["facebook_ads", "meta", "c1", "Prospecting_Broad", "s1", "Broad 25-54", 20, 10, null, null],
-    ["google_ads", "google_ads", "8", "Old Promo", null, null, null, null, 3, 90],
+    ["google_ads", "google_ads", null, "--", null, null, null, null, 1, 4],
+    ["google_ads", "google_ads", "8", "Old Promo", null, null, null, null, 4, 70 + 12 + 8 + 9],
     ["google_ads", "google_ads", null, "Q4, US%20 sale", null, null, null, null, 1, 13],
     ["google_ads", "google_ads", "5", "Search_Brand", null, null, null, null, 2, 140],
     ["google_ads", "google_ads", "5", "Search_Brand", "6", "Brand exact", 20, 10, null, null],
