@@ -16,7 +16,7 @@ import { readQuery } from "../lib/sql/queries.ts";
 import { lastWatermark } from "../lib/warehouse-state.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
-import type { Row } from "../shared/ports.ts";
+import type { DateWindow, Row, Warehouse } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
 import { connectorDeadline } from "./connectors/run.ts";
 import { airbyteColumns, fullRow, landRows } from "./connectors/landing.ts";
@@ -153,8 +153,9 @@ function fetchFailed(currencies: readonly string[], url: string, problem: string
 /**
  * Whether the run's transform will convert every ad day, as it decides (transform/step.ts): on --full-refresh,
  * before any saved transform, and when the shop's currency or time zone differs from the one the tables were
- * built with. (A new PII key or channel list rebuilds all history too, which ingest cannot see: the key is
- * transform's alone; the rates of the window's days are fetched, and the rest by a --full-refresh.)
+ * built with. The transform rebuilds all history for reasons ingest cannot see as well (a new PII key, which is
+ * transform's alone, a new channel list, a model whose columns changed): the rates those rebuilds lack are fetched
+ * by the check of older days (olderRatesRequest), which does not depend on why days are rebuilt.
  */
 async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
   if (context.message.options.fullRefresh) return true;
@@ -167,25 +168,169 @@ async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
   return changed("shop_currency", shop.currency) || changed("shop_timezone", shop.timezone);
 }
 
+/** A currency the raw ad rows of a window spend in (ingest/ad_account_currencies). */
+export interface AdCurrency {
+  currency: string;
+  /** The first day spent in it. */
+  first_day: string;
+  /** The first day whose spend in it no landed rate converts (its own or the shop's), if any. */
+  first_day_without_rate: string | null;
+  days_without_rate: number;
+}
+
+/** The currencies the raw ad rows of `window` spend in, with their days that no landed rate converts. */
+export async function adCurrencies(
+  context: Pick<StepContext, "message" | "config">,
+  warehouse: Warehouse,
+  window: DateWindow,
+): Promise<AdCurrency[]> {
+  const rows = await warehouse.query<AdCurrency>(
+    readQuery("ingest/ad_account_currencies"),
+    { ...windowParams(context, window), shop_currency: context.config.shop.currency },
+    { label: "ad account currencies" },
+  );
+  return rows.map((row) => ({ ...row, days_without_rate: Number(row.days_without_rate) }));
+}
+
+/**
+ * Pure: the request for the rates of the ad days before the window that have none, made once the window's request
+ * has been answered (`answered`: the currencies its answer held; `windowPeriodStart`: the first day it asked for),
+ * or null. The rule is about the data, not about why days are rebuilt: every ad day spent in a currency that needs
+ * a rate has one landed, else the rates are asked from the week before the oldest day lacking one. The transform
+ * rebuilds older days for reasons ingest cannot see or should not mirror (a new PII key, whose fingerprint only the
+ * key's reader can compute; a new channel list; a model whose columns changed; a late ad export of past days; a
+ * first run whose fetch failed), and a check of the data is right for all of them; when no rate is missing it asks
+ * nothing. A rate that landed converts its days on the next transform (transform/changed_days), which a full
+ * rebuild would too. Only currencies the ECB answered for now are asked (with the shop's, both sides of a
+ * conversion): one it does not quote (an fx_rates.csv's to drop) or no longer quotes would otherwise send a request
+ * for years of rates every morning. A day the ECB has no rate for within a week is still asked each run.
+ */
+export function olderRatesRequest(
+  older: readonly AdCurrency[],
+  shopCurrency: string,
+  answered: ReadonlySet<string>,
+  windowPeriodStart: string,
+): { currencies: string[]; period: DateWindow } | null {
+  const quoted = (currency: string) =>
+    [currency, shopCurrency].every((side) => side === "EUR" || answered.has(side));
+  const lacking = older.filter(
+    (row) => row.currency !== shopCurrency && row.first_day_without_rate !== null && quoted(row.currency),
+  );
+  const currencies = currenciesToFetch(
+    lacking.map((row) => row.currency),
+    shopCurrency,
+  );
+  const first = lacking.map((row) => row.first_day_without_rate as string).sort()[0];
+  if (currencies.length === 0 || first === undefined) return null;
+  const start = addDays(first, -RATE_FALLBACK_DAYS);
+  const end = addDays(windowPeriodStart, -1);
+  return start <= end ? { currencies, period: { start, end } } : null;
+}
+
+/** What one request to the Data Portal gave and what of it landed. */
+interface RatesLanded {
+  fetched: number;
+  landed: number;
+  rejected: { line: number; reason: string }[];
+  /** The currencies the answer held a rate of. */
+  answered: Set<string>;
+}
+
+/** Asks the Data Portal for `url` (the rates of a period) and lands those new or other than landed (ratesToLand). */
+async function fetchAndLand(
+  context: StepContext,
+  io: ApiIo,
+  url: string,
+  period: DateWindow,
+  what: string,
+): Promise<RatesLanded> {
+  const { config } = context;
+  const { warehouse, clock } = context.ports;
+  const { response } = await sendWithRetry(
+    "exchange_rates",
+    io,
+    retryPolicy(config.connectors, connectorDeadline(context, io)),
+    url,
+    { method: "GET", headers: { accept: "text/csv" } },
+    what,
+  );
+  // 404: no rate in the period (the status codes page above); nothing to land, nothing wrong.
+  if (response.status !== 404 && !response.ok) {
+    await response.body?.cancel();
+    throw new Error(`HTTP ${response.status}`);
+  }
+  const body = response.status === 404 ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
+  const extractedAt = clock.now().toISOString();
+  const mapped =
+    body.length === 0
+      ? { rows: [], rejected: [] }
+      : await mapRatesCsv(body, {
+          sha256: "",
+          ingestedAt: extractedAt,
+          latestEventDate: addDays(localDate(clock.now(), config.shop.timezone), 1),
+          shopTimezone: config.shop.timezone,
+          shopCurrency: config.shop.currency,
+          preamble: [],
+          decimal: ".",
+        });
+  const landed = mapped.rows.length
+    ? await warehouse.query<{ date: string; currency: string; rate: string }>(
+        readQuery("ingest/landed_fx_rates"),
+        { period_start_date: period.start, period_end_date: period.end },
+        { label: "landed exchange rates" },
+      )
+    : [];
+  const pull = { extractedAt, runId: context.message.runId, pullId: randomUUID() };
+  const rows = ratesToLand(mapped.rows, landed).map((row) =>
+    fullRow("fx_rates", {
+      ...row,
+      ...airbyteColumns(pull, `ecb:${pull.pullId}:${String(row.date)}:${String(row.currency)}`, {
+        kind: ECB_RATES_KIND,
+      }),
+    }),
+  );
+  await landRows(warehouse, "fx_rates", rows);
+  return {
+    fetched: mapped.rows.length,
+    landed: rows.length,
+    rejected: mapped.rejected,
+    answered: new Set(mapped.rows.map((row) => String(row.currency))),
+  };
+}
+
+/** The finding for an answer some of whose rows are no rate, if any. */
+function rejectedRows(currencies: readonly string[], url: string, result: RatesLanded): Finding[] {
+  const first = result.rejected[0];
+  if (!first) return [];
+  return [
+    fetchFailed(
+      currencies,
+      url,
+      `${result.rejected.length} of its rows are no rate per euro (line ${first.line}: ${first.reason}), the other ${result.landed} landed`,
+    ),
+  ];
+}
+
 /**
  * Fetches and lands in raw.fx_rates the rates the run's transform needs: those of the currencies the ad accounts'
  * raw rows of the run window are in (currenciesToFetch), over the window and the RATE_FALLBACK_DAYS before it; on
  * a first build, a --full-refresh or a changed shop currency or time zone, which convert every ad day, those of
- * every ad row's currency from the first day spent in one (ratesPeriodStart). Only the rates new or other than
- * those landed land (ratesToLand). No such currency (a single-currency shop), or exchangeRates.source "files": no
- * request. A failed fetch is a warning finding, and the rest of ingest goes on.
+ * every ad row's currency from the first day spent in one (ratesPeriodStart). Otherwise, once the window's rates
+ * are in, the older ad days that still have no rate are asked for in a second request (olderRatesRequest). Only
+ * the rates new or other than those landed land (ratesToLand). No such currency (a single-currency shop), or
+ * exchangeRates.source "files": no request. A failed fetch is a warning finding, and the rest of ingest goes on.
  */
 export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promise<RatesFetch> {
   const none: RatesFetch = { findings: [], metrics: {}, summary: "" };
   const { config } = context;
   if (config.exchangeRates.source !== "ecb") return none;
-  const { warehouse, clock } = context.ports;
+  const { warehouse } = context.ports;
   const window = runWindow(context.message.runDate, config.lookbackDays);
   const allHistory = await rebuildsAllHistory(context);
-  const accounts = await warehouse.query<{ currency: string; first_day: string }>(
-    readQuery("ingest/ad_account_currencies"),
-    windowParams(context, allHistory ? { start: HISTORY_START, end: window.end } : window),
-    { label: "ad account currencies" },
+  const accounts = await adCurrencies(
+    context,
+    warehouse,
+    allHistory ? { start: HISTORY_START, end: window.end } : window,
   );
   const currencies = currenciesToFetch(
     accounts.map((account) => account.currency),
@@ -199,71 +344,15 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
   const period = { start: ratesPeriodStart(window.start, firstSpendDay), end: window.end };
   const url = ecbRatesUrl(config.exchangeRates.baseUrl, currencies, period);
   const log = context.log.child({ exchangeRates: currencies.join("+") });
+  let result: RatesLanded;
   try {
-    const { response } = await sendWithRetry(
-      "exchange_rates",
+    result = await fetchAndLand(
+      context,
       io,
-      retryPolicy(config.connectors, connectorDeadline(context, io)),
       url,
-      { method: "GET", headers: { accept: "text/csv" } },
+      period,
       `GET ECB rates ${currencies.join("+")} ${period.start}..${period.end}`,
     );
-    // 404: no rate in the period (the status codes page above); nothing to land, nothing wrong.
-    if (response.status !== 404 && !response.ok) {
-      await response.body?.cancel();
-      throw new Error(`HTTP ${response.status}`);
-    }
-    const body = response.status === 404 ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
-    const extractedAt = clock.now().toISOString();
-    const mapped =
-      body.length === 0
-        ? { rows: [], rejected: [] }
-        : await mapRatesCsv(body, {
-            sha256: "",
-            ingestedAt: extractedAt,
-            latestEventDate: addDays(localDate(clock.now(), config.shop.timezone), 1),
-            shopTimezone: config.shop.timezone,
-            shopCurrency: config.shop.currency,
-            preamble: [],
-            decimal: ".",
-          });
-    const landed = mapped.rows.length
-      ? await warehouse.query<{ date: string; currency: string; rate: string }>(
-          readQuery("ingest/landed_fx_rates"),
-          { period_start_date: period.start, period_end_date: period.end },
-          { label: "landed exchange rates" },
-        )
-      : [];
-    const pull = { extractedAt, runId: context.message.runId, pullId: randomUUID() };
-    const rows = ratesToLand(mapped.rows, landed).map((row) =>
-      fullRow("fx_rates", {
-        ...row,
-        ...airbyteColumns(pull, `ecb:${pull.pullId}:${String(row.date)}:${String(row.currency)}`, {
-          kind: ECB_RATES_KIND,
-        }),
-      }),
-    );
-    await landRows(warehouse, "fx_rates", rows);
-    log.info("exchange rates fetched", {
-      url,
-      rows: mapped.rows.length,
-      landed: rows.length,
-      rejected: mapped.rejected.length,
-    });
-    const findings = mapped.rejected.length
-      ? [
-          fetchFailed(
-            currencies,
-            url,
-            `${mapped.rejected.length} of its rows are no rate per euro (line ${mapped.rejected[0]?.line}: ${mapped.rejected[0]?.reason}), the other ${rows.length} landed`,
-          ),
-        ]
-      : [];
-    return {
-      findings,
-      metrics: { "exchangeRates.rowsFetched": mapped.rows.length, "exchangeRates.rowsLanded": rows.length },
-      summary: `exchange rates: ${rows.length} new of ${mapped.rows.length} fetched for ${currencies.join(", ")}`,
-    };
   } catch (error) {
     const problem = (error as Error).message;
     log.warn("exchange rates not fetched", { url, error: problem });
@@ -271,6 +360,77 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
       findings: [fetchFailed(currencies, url, problem)],
       metrics: { "exchangeRates.failed": 1 },
       summary: `exchange rates: ${currencies.join(", ")} failed`,
+    };
+  }
+  log.info("exchange rates fetched", {
+    url,
+    rows: result.fetched,
+    landed: result.landed,
+    rejected: result.rejected.length,
+  });
+  const fetched: RatesFetch = {
+    findings: rejectedRows(currencies, url, result),
+    metrics: { "exchangeRates.rowsFetched": result.fetched, "exchangeRates.rowsLanded": result.landed },
+    summary: `exchange rates: ${result.landed} new of ${result.fetched} fetched for ${currencies.join(", ")}`,
+  };
+  if (allHistory) return fetched;
+  return withOlderRates(context, io, fetched, result.answered, period.start);
+}
+
+/** `fetched`, with the rates of the ad days before the window that have none fetched too (olderRatesRequest). */
+async function withOlderRates(
+  context: StepContext,
+  io: ApiIo,
+  fetched: RatesFetch,
+  answered: ReadonlySet<string>,
+  windowPeriodStart: string,
+): Promise<RatesFetch> {
+  const { config } = context;
+  const window = runWindow(context.message.runDate, config.lookbackDays);
+  const older = await adCurrencies(context, context.ports.warehouse, {
+    start: HISTORY_START,
+    end: addDays(window.start, -1),
+  });
+  const request = olderRatesRequest(older, config.shop.currency, answered, windowPeriodStart);
+  if (!request) return fetched;
+  const { currencies, period } = request;
+  const url = ecbRatesUrl(config.exchangeRates.baseUrl, currencies, period);
+  const log = context.log.child({ exchangeRates: currencies.join("+") });
+  const days = older
+    .filter((row) => currencies.includes(row.currency))
+    .reduce((sum, row) => sum + row.days_without_rate, 0);
+  try {
+    const result = await fetchAndLand(
+      context,
+      io,
+      url,
+      period,
+      `GET ECB rates of older days ${currencies.join("+")} ${period.start}..${period.end}`,
+    );
+    log.info("exchange rates of older ad days without one fetched", {
+      url,
+      days,
+      rows: result.fetched,
+      landed: result.landed,
+      rejected: result.rejected.length,
+    });
+    return {
+      findings: [...fetched.findings, ...rejectedRows(currencies, url, result)],
+      metrics: {
+        ...fetched.metrics,
+        "exchangeRates.olderDaysWithoutRate": days,
+        "exchangeRates.olderRowsFetched": result.fetched,
+        "exchangeRates.olderRowsLanded": result.landed,
+      },
+      summary: `${fetched.summary}, and ${result.landed} new of ${result.fetched} for ${days} older ad day${days === 1 ? "" : "s"} without one (${currencies.join(", ")} from ${period.start})`,
+    };
+  } catch (error) {
+    const problem = (error as Error).message;
+    log.warn("exchange rates of older ad days not fetched", { url, days, error: problem });
+    return {
+      findings: [...fetched.findings, fetchFailed(currencies, url, problem)],
+      metrics: { ...fetched.metrics, "exchangeRates.olderDaysWithoutRate": days, "exchangeRates.failed": 1 },
+      summary: `${fetched.summary}; those of ${days} older ad day${days === 1 ? "" : "s"} failed`,
     };
   }
 }

@@ -5,7 +5,9 @@
 // marts count the Meta spend converted at them, computed here from the raw amounts and the answer's rates. The
 // same rates fetched again land nothing, a corrected one lands; a first build, a --full-refresh or a run after the
 // shop's currency changed asks from the week before the oldest day spent in dollars, and the old days' spend
-// converts.
+// converts. Any other run whose older ad days lack a rate (history built without rates, then rebuilt for a new PII
+// key; a Meta export of older days dropped later) asks for theirs in a second request, and they convert too; a
+// currency the ECB does not quote is not asked for them.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +16,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { olderRatesRequest } from "../../functions/ingest/ecb-rates.ts";
 import { runIngest } from "../../functions/ingest/step.ts";
 import {
   changedDays,
@@ -623,4 +626,196 @@ describe("a fetch that fails is a warning, and ingest goes on", () => {
       });
     });
   }
+});
+
+describe(
+  "older ad days without a rate: a daily run asks for their rates once the window's are in, whatever rebuilds those days",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    /** USD micros Meta spent two months before the run window (a Monday and a Tuesday), beside META_SPEND. */
+    const OLD_SPEND: Record<string, bigint> = { "2026-09-14": 80_000_000n, "2026-09-15": 45_670_000n };
+    /** Dollars per euro, in ten-thousandths, on those days. */
+    const OLD_USD_PER_EUR: Record<string, bigint> = { "2026-09-14": 11_720n, "2026-09-15": 11_745n };
+    /** The ECB's dollar rates of every day above, as its answer writes them. */
+    const USD_RATES = Object.fromEntries(
+      Object.entries({ ...OLD_USD_PER_EUR, ...USD_PER_EUR }).map(([day, rate]) => [
+        day,
+        (Number(rate) / 10_000).toFixed(4),
+      ]),
+    );
+    /** From the week before the oldest Meta day to the day before the window's request (PERIOD) starts. */
+    const OLDER_PERIOD = "startPeriod=2026-09-07&endPeriod=2026-11-06&format=csvdata";
+    const EUR_SHOP = { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: TIMEZONE };
+
+    /** The marts' Meta spend per day, and as computed from the raw micros at each day's own rate (Saturday: Friday's). */
+    async function metaSpendInEuros(warehouse: DuckDbWarehouse) {
+      const rows = await warehouse.query(
+        `SELECT CAST(date AS STRING) AS day, spend FROM marts.marketing_daily_channel
+         WHERE channel = 'meta' AND spend > 0 ORDER BY day`,
+        {},
+        { label: "meta spend" },
+      );
+      const rateOf = (day: string) =>
+        ({ ...OLD_USD_PER_EUR, ...USD_PER_EUR, "2026-11-21": USD_PER_EUR["2026-11-20"] })[day] as bigint;
+      return {
+        marts: rows.map((row) => [row.day, Number(row.spend)]),
+        expected: Object.entries({ ...OLD_SPEND, ...META_SPEND }).map(([day, spend]) => [
+          day,
+          Number(roundDiv(spend * 10_000n, rateOf(day))) / 1e6,
+        ]),
+      };
+    }
+
+    it("history built without rates, then a new PII key: the run asks for the old days' rates, and the rebuild converts them", async () => {
+      const shop = await openShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        metaSpend: { ...OLD_SPEND, ...META_SPEND },
+        rates: { USD: USD_RATES },
+      });
+      try {
+        // History built before any rate was fetched (the shop gave rates as files, or ran a version without the
+        // fetch): the days' dollars counted 0.
+        await buildModels(shop.warehouse, "2026-11-20", { fullRefresh: true, env: EUR_SHOP });
+        const result = await shop.ingest();
+        assert.deepEqual(shop.paths(), [
+          `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+          `/service/data/EXR/D.USD.EUR.SP00.A?${OLDER_PERIOD}`,
+        ]);
+        assert.deepEqual(
+          (await landedRates(shop.warehouse)).map((row) => row[0]),
+          ["2026-09-14", "2026-09-15", "2026-11-19", "2026-11-20"],
+        );
+        assert.equal(result.metrics?.["exchangeRates.olderDaysWithoutRate"], 2);
+        assert.match(
+          result.summary ?? "",
+          /exchange rates: 2 new of 2 fetched for USD, and 2 new of 2 for 2 older ad days without one \(USD from 2026-09-07\)/,
+        );
+        assert.deepEqual(result.findings, []);
+        // The PII key was rotated: the transform rebuilds all history, which ingest cannot see (the key is not its).
+        await buildModels(shop.warehouse, RUN_DATE, {
+          env: EUR_SHOP,
+          piiKey: "a-rotated-key-that-is-long-enough-for-hmac",
+        });
+        const { marts, expected } = await metaSpendInEuros(shop.warehouse);
+        assert.deepEqual(marts, expected);
+        // Every day has its rate now: the next run asks for its window only.
+        await shop.ingest({ now: "2026-11-22T08:00:00Z" });
+        assert.deepEqual(shop.paths().slice(2), [`/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`]);
+      } finally {
+        await shop.close();
+      }
+    });
+
+    it("a Meta export of older days dropped after the first run: the next run asks for their rates, and its transform converts them", async () => {
+      const shop = await openShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        rates: { USD: USD_RATES },
+      });
+      try {
+        await shop.ingest({ now: "2026-11-22T06:00:00Z" });
+        await buildModels(shop.warehouse, RUN_DATE, { fullRefresh: true, env: EUR_SHOP });
+        // September's days, exported later.
+        await insertRaw(
+          shop.warehouse,
+          "facebook_ads_insights",
+          Object.entries(OLD_SPEND).map(([day, spend]) => ({
+            ...metaAdDay({
+              day,
+              spend,
+              value: 0n,
+              currency: "USD",
+              campaign: "US",
+              account: "act_1",
+              ad: "a1",
+            }),
+            _airbyte_extracted_at: "2026-11-22T06:30:00Z",
+          })),
+        );
+        await shop.ingest({ now: "2026-11-22T07:00:00Z" });
+        assert.deepEqual(shop.paths(), [
+          `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+          `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+          `/service/data/EXR/D.USD.EUR.SP00.A?${OLDER_PERIOD}`,
+        ]);
+        // A daily run: the late rows and the rates landed since rebuild their days.
+        await buildModels(shop.warehouse, RUN_DATE, { env: EUR_SHOP });
+        const { marts, expected } = await metaSpendInEuros(shop.warehouse);
+        assert.deepEqual(marts, expected);
+      } finally {
+        await shop.close();
+      }
+    });
+
+    it("a currency the ECB does not quote is not asked for again for older days every morning", async () => {
+      // A GBP shop whose Meta account bills in Argentine pesos: the ECB answers the pound, never the peso; the
+      // old days lack the peso's rate for good, until the shop drops an fx_rates.csv.
+      const shop = await openShop({
+        shopCurrency: "GBP",
+        metaCurrency: "ARS",
+        metaSpend: { ...OLD_SPEND, ...META_SPEND },
+        rates: { GBP: { "2026-09-14": "0.8660", "2026-09-15": "0.8671", "2026-11-20": "0.8652" } },
+      });
+      try {
+        await buildModels(shop.warehouse, "2026-11-20", {
+          fullRefresh: true,
+          env: { PULSE_CURRENCY: "GBP", PULSE_TIMEZONE: TIMEZONE },
+        });
+        const result = await shop.ingest();
+        assert.deepEqual(shop.paths(), [`/service/data/EXR/D.ARS+GBP.EUR.SP00.A?${PERIOD}`]);
+        assert.equal(result.metrics?.["exchangeRates.olderDaysWithoutRate"], undefined);
+      } finally {
+        await shop.close();
+      }
+    });
+  },
+);
+
+describe("olderRatesRequest: the rates of the ad days before the window that have none", () => {
+  const row = (currency: string, first: string | null, days = first ? 1 : 0) => ({
+    currency,
+    first_day: "2026-01-05",
+    first_day_without_rate: first,
+    days_without_rate: days,
+  });
+  const WINDOW_PERIOD_START = "2026-11-07";
+
+  it("asks from the week before the oldest day lacking one to the day before the window's request", () => {
+    assert.deepEqual(
+      olderRatesRequest(
+        [row("USD", "2026-03-10"), row("GBP", "2026-02-02")],
+        "EUR",
+        new Set(["GBP", "USD"]),
+        WINDOW_PERIOD_START,
+      ),
+      { currencies: ["GBP", "USD"], period: { start: "2026-01-26", end: "2026-11-06" } },
+    );
+  });
+
+  it("asks nothing when every older day has its rate, or only the shop's own currency was spent", () => {
+    assert.equal(olderRatesRequest([row("USD", null)], "EUR", new Set(["USD"]), WINDOW_PERIOD_START), null);
+    assert.equal(
+      olderRatesRequest([row("EUR", "2026-03-10")], "EUR", new Set(["USD"]), WINDOW_PERIOD_START),
+      null,
+    );
+  });
+
+  it("asks only for currencies the window's answer held, the shop's too when it is not the euro", () => {
+    // The peso was not answered: neither it nor the pound (useless without it) is asked for.
+    assert.deepEqual(
+      olderRatesRequest(
+        [row("ARS", "2026-02-02"), row("USD", "2026-03-10")],
+        "GBP",
+        new Set(["GBP", "USD"]),
+        WINDOW_PERIOD_START,
+      ),
+      { currencies: ["GBP", "USD"], period: { start: "2026-03-03", end: "2026-11-06" } },
+    );
+    // A GBP shop whose pound went unanswered converts no dollar: nothing to ask.
+    assert.equal(
+      olderRatesRequest([row("USD", "2026-03-10")], "GBP", new Set(["USD"]), WINDOW_PERIOD_START),
+      null,
+    );
+  });
 });

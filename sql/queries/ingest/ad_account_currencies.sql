@@ -1,11 +1,16 @@
--- The currencies the ad accounts' raw rows report in, over the days a run transforms, each with the first day
--- spent in it: those staging reads as each platform's account currency (Meta's account_currency, Google Ads'
--- customer_currency_code in any of its three tables, TikTok's metrics.currency), so that ingest fetches the
--- exchange rates unified.ad_performance will need for them, from the first day that needs one when the transform
--- rebuilds all history (a first build, --full-refresh: the window then starts in 2000, and this reads every ad row
--- once).
--- A day's rows are extracted after the day began: the bound on each raw table's partition column keeps the scan
--- to the window's partitions, as staging's does.
+-- The currencies the ad accounts' raw rows report in, over a window of days, each with the first day spent in it
+-- and the days whose spend in it no landed rate converts: those staging reads as each platform's account currency
+-- (Meta's account_currency, Google Ads' customer_currency_code in any of its three tables, TikTok's
+-- metrics.currency), so that ingest fetches the exchange rates unified.ad_performance will need for them. Over the
+-- run window: the currencies to ask for; over all history (the window starts in 2000, and this reads every ad row
+-- once): from the first day that needs one when the transform rebuilds all history (a first build,
+-- --full-refresh), and, before the window, the oldest day left without a rate (functions/ingest/ecb-rates.ts).
+-- A day of spend in a currency other than @shop_currency needs a rate of that currency and one of the shop's (the
+-- euro needs none); it has one when raw.fx_rates holds a rate landed for it or for one of the 7 days before it, the
+-- rates staging.stg_fx_rates lets it take. first_day_without_rate and days_without_rate: the first such day lacking
+-- either, and how many; NULL and 0 for the shop's own currency.
+-- A day's rows are extracted after the day began (a rate's too): the bound on each raw table's partition column
+-- keeps the scan to the window's partitions, as staging's does.
 WITH
 
 ad_days AS (
@@ -39,11 +44,53 @@ ad_days AS (
   WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
     AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
     AND JSON_VALUE(metrics, '$.currency') IS NOT NULL
+),
+
+spend_days AS (
+  SELECT DISTINCT currency, day
+  FROM ad_days
+),
+
+landed_rates AS (
+  -- Any landing counts: staging takes the newest of a day's, and every rate that lands is positive.
+  SELECT DISTINCT date, UPPER(TRIM(currency)) AS currency
+  FROM raw.fx_rates
+  WHERE date BETWEEN DATE_SUB(@window_start, INTERVAL 7 DAY) AND @window_end
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 8 DAY))
+    AND rate > 0
+),
+
+needed_rates AS (
+  -- Each rate a day of spend in another currency than the shop's needs: its currency's and the shop's, per euro.
+  SELECT currency, day, currency AS needed_currency
+  FROM spend_days
+  WHERE currency != @shop_currency AND currency != 'EUR'
+  UNION ALL
+  SELECT currency, day, @shop_currency AS needed_currency
+  FROM spend_days
+  WHERE currency != @shop_currency AND @shop_currency != 'EUR'
+),
+
+days_without_rate AS (
+  SELECT DISTINCT currency, day
+  FROM (
+    SELECT needed_rates.currency, needed_rates.day, needed_rates.needed_currency
+    FROM needed_rates
+    LEFT JOIN landed_rates
+      ON landed_rates.currency = needed_rates.needed_currency
+      AND landed_rates.date BETWEEN DATE_SUB(needed_rates.day, INTERVAL 7 DAY) AND needed_rates.day
+    GROUP BY needed_rates.currency, needed_rates.day, needed_rates.needed_currency
+    HAVING COUNT(landed_rates.date) = 0
+  ) AS lacking
 )
 
 SELECT
-  currency,
-  CAST(MIN(day) AS STRING) AS first_day
-FROM ad_days
-GROUP BY currency
-ORDER BY currency
+  spend_days.currency,
+  CAST(MIN(spend_days.day) AS STRING) AS first_day,
+  CAST(MIN(days_without_rate.day) AS STRING) AS first_day_without_rate,
+  COUNT(days_without_rate.day) AS days_without_rate
+FROM spend_days
+LEFT JOIN days_without_rate
+  ON days_without_rate.currency = spend_days.currency AND days_without_rate.day = spend_days.day
+GROUP BY spend_days.currency
+ORDER BY spend_days.currency
