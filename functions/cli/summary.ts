@@ -9,6 +9,8 @@ import {
   runPrefix,
 } from "../lib/bucket-layout.ts";
 import { latestExtractsRunDate } from "../lib/latest-extracts.ts";
+import { HISTORY_START } from "../lib/run-window.ts";
+import { adCurrencies } from "../lib/ad-currencies.ts";
 import { join } from "node:path";
 import { runFromCommand } from "../lib/run-command.ts";
 import type { LocalRunReport } from "../runtime/local-run.ts";
@@ -46,6 +48,49 @@ function excludedSources(
         : [];
     }),
   ].join("; ");
+}
+
+/**
+ * A run whose transform rebuilt all history without ingest (`--from transform --full-refresh`, `--skip ingest`, or
+ * `--from transform` after the PII key changed) fetched no exchange rate: the ad days spent in another currency that
+ * have none count 0 in the rebuilt history. Said, with the command that fetches them (a --full-refresh's ingest asks
+ * from the oldest ad day) and converts those days, rather than fetched here: --from and --skip leave ingest's work
+ * undone by the user's choice (no network, a slow connector), and the cloud's rerun has no such side door either.
+ * The transform's own count says whether it rebuilt everything, whatever the reason (fullBuilds of all its models).
+ */
+export async function unfetchedRatesNote(
+  report: LocalRunReport,
+  config: PulseConfig,
+): Promise<string | null> {
+  if (config.exchangeRates.source !== "ecb") return null;
+  const { message } = report;
+  const ofThisRun = (step: string) =>
+    report.records.find(
+      (record) => record.step === step && record.runId === message.runId && record.status === "succeeded",
+    );
+  const transform = ofThisRun("transform");
+  if (!transform || ofThisRun("ingest")) return null;
+  const { models, fullBuilds } = transform.metrics;
+  if (models === undefined || fullBuilds !== models) return null;
+  const lacking = (
+    await adCurrencies({ message, config }, report.ports.warehouse, {
+      start: HISTORY_START,
+      end: message.runDate,
+    })
+  ).filter((row) => row.days_without_rate > 0 && row.first_day_without_rate !== null);
+  if (!lacking.length) return null;
+  const days = lacking
+    .map(
+      (row) =>
+        `${row.days_without_rate} day${row.days_without_rate === 1 ? "" : "s"} of ${row.currency} ad spend from ${row.first_day_without_rate}`,
+    )
+    .join(", ");
+  return (
+    `Not fetched: exchange rates. This run rebuilt all history without ingest, which fetches them: ${days} ` +
+    `${lacking.length === 1 && lacking[0]?.days_without_rate === 1 ? "has" : "have"} no rate and count 0. ` +
+    `To fetch them and convert those days (a currency the ECB does not quote needs an fx_rates.csv in the inbox): ` +
+    `npm start -- --date ${message.runDate} --full-refresh --force`
+  );
 }
 
 export async function printSummary(
@@ -97,6 +142,9 @@ export async function printSummary(
         `the next run reads them, or now: npm start -- --date ${runDate} --force`,
     );
   }
+
+  const rates = await unfetchedRatesNote(report, config);
+  if (rates) write(rates);
 
   write("");
   write("Made:");

@@ -8,15 +8,16 @@
 // The answer is the CSV the Data Portal downloads, so it is read and mapped as a dropped one is (FX_RATES).
 import { randomUUID } from "node:crypto";
 import { addDays, localDate } from "../lib/calendar.ts";
+import { type AdCurrency, adCurrencies } from "../lib/ad-currencies.ts";
 import { builtHistorySettings } from "../lib/history-settings.ts";
 import { retryPolicy } from "../lib/platform-apis/credentials.ts";
 import { type ApiIo, sendWithRetry } from "../lib/platform-apis/http.ts";
-import { HISTORY_START, runWindow, windowParams } from "../lib/run-window.ts";
+import { HISTORY_START, runWindow } from "../lib/run-window.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import { lastWatermark } from "../lib/warehouse-state.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
-import type { DateWindow, Row, Warehouse } from "../shared/ports.ts";
+import type { DateWindow, Row } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
 import { connectorDeadline } from "./connectors/run.ts";
 import { airbyteColumns, fullRow, landRows } from "./connectors/landing.ts";
@@ -166,30 +167,6 @@ async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
   const { shop } = context.config;
   const changed = (setting: string, now: string) => built[setting] !== undefined && built[setting] !== now;
   return changed("shop_currency", shop.currency) || changed("shop_timezone", shop.timezone);
-}
-
-/** A currency the raw ad rows of a window spend in (ingest/ad_account_currencies). */
-export interface AdCurrency {
-  currency: string;
-  /** The first day spent in it. */
-  first_day: string;
-  /** The first day whose spend in it no landed rate converts (its own or the shop's), if any. */
-  first_day_without_rate: string | null;
-  days_without_rate: number;
-}
-
-/** The currencies the raw ad rows of `window` spend in, with their days that no landed rate converts. */
-export async function adCurrencies(
-  context: Pick<StepContext, "message" | "config">,
-  warehouse: Warehouse,
-  window: DateWindow,
-): Promise<AdCurrency[]> {
-  const rows = await warehouse.query<AdCurrency>(
-    readQuery("ingest/ad_account_currencies"),
-    { ...windowParams(context, window), shop_currency: context.config.shop.currency },
-    { label: "ad account currencies" },
-  );
-  return rows.map((row) => ({ ...row, days_without_rate: Number(row.days_without_rate) }));
 }
 
 /**

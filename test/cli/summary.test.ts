@@ -1,6 +1,7 @@
 // The closing summary's list of what the run made: after a run of an older date, extracts/latest/ still holds the
 // newest date's files, so the summary lists this run's dated extracts and says how latest/ will show its changes;
-// and files left unread in the inbox are named as such.
+// and files left unread in the inbox are named as such; and after all history was rebuilt without ingest, the days
+// of ad spend that no exchange rate converts, with the command that fetches their rates.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,7 +20,16 @@ import { loadConfig } from "../../functions/shared/config.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 import { EXTRACT_NAMES } from "../../functions/shared/pipeline.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import type { StepResult } from "../../functions/shared/step.ts";
+import { metaAdDay } from "../support/raw-ad-rows.ts";
 import { germanLongDate } from "../support/reader-dates.ts";
+import {
+  buildModels,
+  insertRaw,
+  openFixtureWarehouse,
+  WHOLE_BUILD_SUITE_TIMEOUT_MS,
+} from "../support/sql-fixtures.ts";
 
 describe("the run summary's extracts", () => {
   let dir: string;
@@ -197,3 +207,108 @@ describe("the run summary's numbers", () => {
     );
   });
 });
+
+describe(
+  "the run summary after all history was rebuilt without ingest: the exchange rates it did not fetch",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const RUN_DATE = "2026-11-21";
+    const EUR_SHOP = { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: "Europe/Paris" };
+    /** USD micros a Meta account spent: two September days and one in the run window. */
+    const META_SPEND: Record<string, bigint> = {
+      "2026-09-14": 80_000_000n,
+      "2026-09-15": 45_670_000n,
+      "2026-11-20": 123_450_000n,
+    };
+    let dir: string;
+    let warehouse: DuckDbWarehouse;
+    /** The transform's result of a --full-refresh, and of the daily run after it (its window only). */
+    let full: StepResult;
+    let daily: StepResult;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "pulse-summary-rates-"));
+      warehouse = await openFixtureWarehouse();
+      await insertRaw(
+        warehouse,
+        "facebook_ads_insights",
+        Object.entries(META_SPEND).map(([day, spend]) =>
+          metaAdDay({ day, spend, value: 0n, currency: "USD", campaign: "US", account: "act_1", ad: "a1" }),
+        ),
+      );
+      full = await buildModels(warehouse, RUN_DATE, { fullRefresh: true, env: EUR_SHOP });
+      daily = await buildModels(warehouse, RUN_DATE, { env: EUR_SHOP });
+    });
+    after(async () => {
+      await warehouse.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** The summary of a run whose transform gave `transform`, with an ingest of the same run or not. */
+    async function summaryOf(
+      transform: StepResult,
+      options: { ingest?: boolean; env?: Record<string, string> } = {},
+    ): Promise<string[]> {
+      const runId = "summary-rates";
+      const record = (step: string, metrics: Record<string, number>) => ({
+        step,
+        runId,
+        status: "succeeded",
+        findings: [],
+        outputs: [],
+        metrics,
+      });
+      const report = {
+        message: parseRunMessage({ runDate: RUN_DATE, runId, trigger: "manual" }),
+        records: [
+          ...(options.ingest ? [record("ingest", {})] : []),
+          record("transform", transform.metrics ?? {}),
+        ],
+        failures: [],
+        notDone: [],
+        failureEmailsNotSent: [],
+        ports: { bucket: new FolderBucket(join(dir, "bucket")), warehouse },
+        warehouseStats: { engineMs: 0 },
+        expired: [],
+        wallMs: 0,
+      } as unknown as LocalRunReport;
+      const lines: string[] = [];
+      await printSummary(report, loadConfig({ env: { ...EUR_SHOP, ...options.env }, cwd: dir }), (line) =>
+        lines.push(line),
+      );
+      return lines;
+    }
+    const note = (lines: string[]) => lines.filter((line) => line.startsWith("Not fetched: exchange rates"));
+
+    it("names the days spent in a currency without a rate, and the command that fetches them", async () => {
+      // Every Meta day is in dollars and raw.fx_rates is empty: each of them lacks the dollar's rate.
+      const days = Object.keys(META_SPEND).sort();
+      assert.deepEqual(note(await summaryOf(full)), [
+        `Not fetched: exchange rates. This run rebuilt all history without ingest, which fetches them: ${days.length} days of USD ad spend from ${days[0]} have no rate and count 0. To fetch them and convert those days (a currency the ECB does not quote needs an fx_rates.csv in the inbox): npm start -- --date ${RUN_DATE} --full-refresh --force`,
+      ]);
+    });
+
+    it("says nothing when ingest ran in the same run, the transform rebuilt its window only, or rates come from files", async () => {
+      assert.deepEqual(note(await summaryOf(full, { ingest: true })), []);
+      assert.deepEqual(note(await summaryOf(daily)), []);
+      assert.deepEqual(note(await summaryOf(full, { env: { PULSE_EXCHANGE_RATES_SOURCE: "files" } })), []);
+    });
+
+    it("counts a day whose latest rate is up to 7 days older as converted, as staging does, and says nothing once all are", async () => {
+      const rate = (date: string, value: string) => ({
+        date,
+        currency: "USD",
+        rate: value,
+        _airbyte_extracted_at: "2026-11-21T09:00:00Z",
+      });
+      // Monday the 7th stands for the 14th (7 days later), not the 15th (8).
+      await insertRaw(warehouse, "fx_rates", [rate("2026-09-07", "1.1690"), rate("2026-11-20", "1.0856")]);
+      assert.match(
+        note(await summaryOf(full))[0] ?? "",
+        /: 1 day of USD ad spend from 2026-09-15 has no rate and count 0\./,
+      );
+      // Friday the 11th covers the 15th.
+      await insertRaw(warehouse, "fx_rates", [rate("2026-09-11", "1.1700")]);
+      assert.deepEqual(note(await summaryOf(full)), []);
+    });
+  },
+);

@@ -4,7 +4,8 @@
 -- metrics.currency), so that ingest fetches the exchange rates unified.ad_performance will need for them. Over the
 -- run window: the currencies to ask for; over all history (the window starts in 2000, and this reads every ad row
 -- once): from the first day that needs one when the transform rebuilds all history (a first build,
--- --full-refresh), and, before the window, the oldest day left without a rate (functions/ingest/ecb-rates.ts).
+-- --full-refresh), and, before the window, the oldest day left without a rate (functions/ingest/ecb-rates.ts); and
+-- for the command line's summary, the days a run that rebuilt all history without ingest left without one.
 -- A day of spend in a currency other than @shop_currency needs a rate of that currency and one of the shop's (the
 -- euro needs none); it has one when raw.fx_rates holds a rate landed for it or for one of the 7 days before it, the
 -- rates staging.stg_fx_rates lets it take. first_day_without_rate and days_without_rate: the first such day lacking

@@ -1,0 +1,31 @@
+// The currencies the ad accounts' raw rows spend in over a window of days, with the days no landed exchange rate
+// converts (sql/queries/ingest/ad_account_currencies.sql): ingest asks the ECB for the rates they need, and the
+// command line's summary names those a run that skipped ingest left without one.
+import { readQuery } from "./sql/queries.ts";
+import { windowParams } from "./run-window.ts";
+import type { DateWindow, Warehouse } from "../shared/ports.ts";
+import type { StepContext } from "../shared/step.ts";
+
+/** A currency the raw ad rows of a window spend in (ingest/ad_account_currencies). */
+export interface AdCurrency {
+  currency: string;
+  /** The first day spent in it. */
+  first_day: string;
+  /** The first day whose spend in it no landed rate converts (its own or the shop's), if any. */
+  first_day_without_rate: string | null;
+  days_without_rate: number;
+}
+
+/** The currencies the raw ad rows of `window` spend in, with their days that no landed rate converts. */
+export async function adCurrencies(
+  context: Pick<StepContext, "message" | "config">,
+  warehouse: Warehouse,
+  window: DateWindow,
+): Promise<AdCurrency[]> {
+  const rows = await warehouse.query<AdCurrency>(
+    readQuery("ingest/ad_account_currencies"),
+    { ...windowParams(context, window), shop_currency: context.config.shop.currency },
+    { label: "ad account currencies" },
+  );
+  return rows.map((row) => ({ ...row, days_without_rate: Number(row.days_without_rate) }));
+}
