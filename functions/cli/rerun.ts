@@ -5,7 +5,13 @@ import { parseArgs } from "node:util";
 import { isIsoDate } from "../lib/calendar.ts";
 import { isStepName, STEP_NAMES, type StepName, stepDefinition } from "../shared/pipeline.ts";
 import type { Bus } from "../shared/ports.ts";
-import { InvalidMessageError, newRunId, parseRunMessage, type RunMessage } from "../shared/run-message.ts";
+import {
+  InvalidMessageError,
+  isStepSelected,
+  newRunId,
+  parseRunMessage,
+  type RunMessage,
+} from "../shared/run-message.ts";
 
 export const RERUN_HELP = `Usage
   npm start -- rerun --from STEP --date YYYY-MM-DD [--to STEP] [--skip STEP] [--force] [--full-refresh]
@@ -74,6 +80,24 @@ export function planRerun(argv: string[], env: Record<string, string | undefined
   }
 }
 
+/**
+ * Pure: a rerun that rebuilds all history without ingest (--full-refresh from transform on, or with ingest skipped)
+ * fetches no exchange rate, so ad days spent in another currency than the shop's that have none count 0 in the
+ * rebuilt history. A local run's summary names those days (cli/summary.ts); a rerun only publishes, and nothing
+ * reads the warehouse here, so it says what may be missing and the rerun that fetches it (a --full-refresh's ingest
+ * asks from the oldest ad day) when it publishes. Null for any other rerun.
+ */
+export function unfetchedRatesCaution(request: RerunRequest): string | null {
+  const { options, runDate } = request.message;
+  if (!options.fullRefresh || isStepSelected("ingest", options) || !isStepSelected("transform", options))
+    return null;
+  return (
+    "Exchange rates: ingest does not run in this rerun, so none is fetched: older ad days spent in another " +
+    "currency than the shop's that have no rate count 0 in the rebuilt history. To fetch their rates too: " +
+    `npm start -- rerun --from ingest --date ${runDate} --full-refresh --force --project ${request.projectId}`
+  );
+}
+
 /** Runs `pulse rerun`: 0 when published, 2 on bad usage. `bus` replaces Pub/Sub (tests). */
 export async function rerun(
   argv: string[],
@@ -107,6 +131,8 @@ export async function rerun(
     write(
       `published run ${request.message.runId} for ${request.message.runDate} to ${request.topic} (project ${request.projectId}, message ${id})`,
     );
+    const rates = unfetchedRatesCaution(request);
+    if (rates) write(rates);
     return 0;
   } finally {
     await pubsub?.close();

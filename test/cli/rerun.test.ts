@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { InProcessBus } from "../../functions/adapters/bus/in-process-bus.ts";
-import { planRerun, rerun, RerunUsageError } from "../../functions/cli/rerun.ts";
+import { planRerun, rerun, RerunUsageError, unfetchedRatesCaution } from "../../functions/cli/rerun.ts";
 import pipeline from "../../functions/shared/pipeline.json" with { type: "json" };
 import { decodePubSubData, type PubSubCloudEvent } from "../../functions/shared/pubsub-envelope.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
@@ -66,5 +66,27 @@ describe("pulse rerun", () => {
       process.stderr.write = stderr;
     }
     assert.equal(bus.published.length, 0, "nothing published on bad usage");
+  });
+  it("a --full-refresh without ingest says that no exchange rate is fetched, and the rerun that fetches them", async () => {
+    const bus = new InProcessBus({ maxDeliveryAttempts: 5, deadLetterTopic: pipeline.deadLetterTopic });
+    const lines: string[] = [];
+    const argv = ["--from", "transform", "--date", "2026-11-20", "--full-refresh", "--force"];
+    const code = await rerun(
+      argv,
+      { PULSE_PROJECT_ID: "p-1" },
+      { bus, write: (line) => lines.push(line), now: NOW },
+    );
+    assert.equal(code, 0);
+    assert.equal(
+      lines[1],
+      "Exchange rates: ingest does not run in this rerun, so none is fetched: older ad days spent in another currency than the shop's that have no rate count 0 in the rebuilt history. To fetch their rates too: npm start -- rerun --from ingest --date 2026-11-20 --full-refresh --force --project p-1",
+    );
+    const caution = (...args: string[]) =>
+      unfetchedRatesCaution(planRerun([...args, "--date", "2026-11-20"], { PULSE_PROJECT_ID: "p-1" }, NOW));
+    assert.match(caution("--from", "ingest", "--skip", "ingest", "--full-refresh") ?? "", /^Exchange rates/);
+    // Ingest runs (and fetches), the transform rebuilds its window only, or no transform runs: nothing to say.
+    assert.equal(caution("--from", "ingest", "--full-refresh"), null);
+    assert.equal(caution("--from", "transform"), null);
+    assert.equal(caution("--from", "export", "--full-refresh"), null);
   });
 });
