@@ -6,8 +6,8 @@
 // same rates fetched again land nothing, a corrected one lands; a first build, a --full-refresh or a run after the
 // shop's currency changed asks from the week before the oldest day spent in dollars, and the old days' spend
 // converts. Any other run whose older ad days lack a rate (history built without rates, then rebuilt for a new PII
-// key; a Meta export of older days dropped later) asks for theirs in a second request, and they convert too; a
-// currency the ECB does not quote is not asked for them.
+// key; a Meta export of older days dropped later; a first run whose fetch failed) asks for theirs in a second
+// request, and they convert too; a currency the ECB does not quote is not asked for them.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -740,6 +740,39 @@ describe(
           `/service/data/EXR/D.USD.EUR.SP00.A?${OLDER_PERIOD}`,
         ]);
         // A daily run: the late rows and the rates landed since rebuild their days.
+        await buildModels(shop.warehouse, RUN_DATE, { env: EUR_SHOP });
+        const { marts, expected } = await metaSpendInEuros(shop.warehouse);
+        assert.deepEqual(marts, expected);
+      } finally {
+        await shop.close();
+      }
+    });
+
+    it("a first run whose fetch failed: the next run asks for the window's rates, then the older days'", async () => {
+      const shop = await openShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        metaSpend: { ...OLD_SPEND, ...META_SPEND },
+        script: [
+          // The first run's two attempts.
+          { status: 503, body: "Service Unavailable" },
+          { status: 503, body: "Service Unavailable" },
+          csvAnswer(ecbCsv(ecbLine("USD", "2026-11-19", "1.0801"), ecbLine("USD", "2026-11-20", "1.0856"))),
+          csvAnswer(ecbCsv(ecbLine("USD", "2026-09-14", "1.1720"), ecbLine("USD", "2026-09-15", "1.1745"))),
+        ],
+      });
+      try {
+        const failed = await shop.ingest({ now: "2026-11-22T06:00:00Z" });
+        assert.deepEqual(
+          failed.findings?.map((finding) => finding.check),
+          ["exchange_rates_fetch_failed"],
+        );
+        await buildModels(shop.warehouse, RUN_DATE, { fullRefresh: true, env: EUR_SHOP });
+        await shop.ingest({ now: "2026-11-22T07:00:00Z" });
+        assert.deepEqual(shop.paths().slice(2), [
+          `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+          `/service/data/EXR/D.USD.EUR.SP00.A?${OLDER_PERIOD}`,
+        ]);
         await buildModels(shop.warehouse, RUN_DATE, { env: EUR_SHOP });
         const { marts, expected } = await metaSpendInEuros(shop.warehouse);
         assert.deepEqual(marts, expected);
