@@ -85,9 +85,10 @@ export async function unfetchedRatesNote(
         `${row.days_without_rate} day${row.days_without_rate === 1 ? "" : "s"} of ${row.currency} ad spend from ${row.first_day_without_rate}`,
     )
     .join(", ");
+  const one = lacking.length === 1 && lacking[0]?.days_without_rate === 1;
   return (
     `Not fetched: exchange rates. This run rebuilt all history without ingest, which fetches them: ${days} ` +
-    `${lacking.length === 1 && lacking[0]?.days_without_rate === 1 ? "has" : "have"} no rate and count 0. ` +
+    `${one ? "has no rate and counts" : "have no rate and count"} 0. ` +
     `To fetch them and convert those days (a currency the ECB does not quote needs an fx_rates.csv in the inbox): ` +
     `npm start -- --date ${message.runDate} --full-refresh --force`
   );

@@ -304,7 +304,7 @@ describe(
       await insertRaw(warehouse, "fx_rates", [rate("2026-09-07", "1.1690"), rate("2026-11-20", "1.0856")]);
       assert.match(
         note(await summaryOf(full))[0] ?? "",
-        /: 1 day of USD ad spend from 2026-09-15 has no rate and count 0\./,
+        /: 1 day of USD ad spend from 2026-09-15 has no rate and counts 0\./,
       );
       // Friday the 11th covers the 15th.
       await insertRaw(warehouse, "fx_rates", [rate("2026-09-11", "1.1700")]);
