@@ -78,10 +78,33 @@ function emptyTables(tables: readonly string[]): string {
   return `tables ${tables.slice(0, -1).join(", ")} and ${tables[tables.length - 1]} are empty`;
 }
 
+/**
+ * "2026-11-18 23:00 EST": an instant as the shop's clock showed it, its day written as the findings write days (the
+ * readers localize it), the zone named. The message said "2026-11-19 04:00 UTC", which the email then printed
+ * as "Thu 19 Nov 2026 04:00 UTC", a day a New York shop had not reached yet.
+ */
+export function shopClockTime(instant: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    })
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+}
+
 /** The finding for a source that is not fresh (undefined when it is). */
 export function freshnessFinding(
   source: Pick<SourceDefinition, "name" | "label" | "freshnessTable" | "alsoDatedBy">,
-  input: Pick<FreshnessInput, "runDate" | "lastEventDate" | "lastLoadedAt">,
+  input: Pick<FreshnessInput, "runDate" | "lastEventDate" | "lastLoadedAt"> & { timeZone: string },
   verdict: FreshnessVerdict,
   thresholds: FreshnessThresholds,
 ): Omit<Finding, "step"> | undefined {
@@ -112,7 +135,7 @@ export function freshnessFinding(
       ...base,
       observed: input.lastLoadedAt,
       expected: `a load within the last ${thresholds.warnAfterHours} hours`,
-      message: `${source.label} has not loaded anything for ${plural(hours, "hour")} (last load ${input.lastLoadedAt.slice(0, 16).replace("T", " ")} UTC), so days after ${input.lastEventDate} may still change.${consequence}`,
+      message: `${source.label} has not loaded anything for ${plural(hours, "hour")} (last load ${shopClockTime(input.lastLoadedAt, input.timeZone)}), so days after ${input.lastEventDate} may still change.${consequence}`,
     };
   }
   const days = verdict.lagDays ?? 0;

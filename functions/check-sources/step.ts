@@ -293,7 +293,12 @@ async function checkSource(
     lagDays: verdict.lagDays,
     status: verdict.status,
   };
-  const stale = freshnessFinding(source, input, verdict, thresholds);
+  const stale = freshnessFinding(
+    source,
+    { ...input, timeZone: context.config.shop.timezone },
+    verdict,
+    thresholds,
+  );
   if (stale) findings.push(stale);
   // An ad platform's exports with a day between them that none covers (a Shopify export's period is only the
   // span of its orders' days: a day between two exports may have had no order).

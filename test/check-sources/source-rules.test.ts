@@ -20,6 +20,7 @@ describe("freshness findings", () => {
       runDate: "2026-11-21",
       lastEventDate: "2026-11-16",
       lastLoadedAt: "2026-11-17T04:03:00Z",
+      timeZone: "America/New_York",
     };
     const verdict = judgeFreshness({ ...input, asOf }, thresholds);
     assert.equal(verdict.decidedBy, "event");
@@ -31,25 +32,36 @@ describe("freshness findings", () => {
     );
   });
 
-  it("names the load clock when the days look current but nothing was loaded for a while", () => {
+  it("names the load clock when the days look current but nothing was loaded for a while, on the shop's clock", () => {
     assert.ok(shopify);
     const input = {
       runDate: "2026-11-21",
       lastEventDate: "2026-11-21",
       lastLoadedAt: "2026-11-19T04:00:00Z",
+      timeZone: "America/New_York",
     };
     const verdict = judgeFreshness({ ...input, asOf }, thresholds);
     assert.equal(verdict.status, "critical");
     assert.equal(verdict.decidedBy, "load");
+    // 04:00 UTC on the 19th is 23:00 on the 18th in New York (EST, UTC−5 in November), 13:00 on the 19th in Tokyo.
     assert.match(
       freshnessFinding(shopify, input, verdict, thresholds)?.message ?? "",
-      /^Shopify has not loaded anything for 74 hours \(last load 2026-11-19 04:00 UTC\)/,
+      /^Shopify has not loaded anything for 74 hours \(last load 2026-11-18 23:00 EST\)/,
+    );
+    assert.match(
+      freshnessFinding(shopify, { ...input, timeZone: "Asia/Tokyo" }, verdict, thresholds)?.message ?? "",
+      /\(last load 2026-11-19 13:00 GMT\+9\)/,
     );
   });
 
   it("warns a day behind, and honours per-source thresholds", () => {
     assert.ok(shopify);
-    const input = { runDate: "2026-11-21", lastEventDate: "2026-11-20", lastLoadedAt: null };
+    const input = {
+      runDate: "2026-11-21",
+      lastEventDate: "2026-11-20",
+      lastLoadedAt: null,
+      timeZone: "America/New_York",
+    };
     const warn = freshnessFinding(shopify, input, judgeFreshness({ ...input, asOf }, thresholds), thresholds);
     assert.equal(warn?.severity, "warning");
     assert.equal(warn?.message, "Shopify data is 1 day old (last day 2026-11-20).");
