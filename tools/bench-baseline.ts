@@ -66,7 +66,7 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
           line -> line.tip_payment_gateway IS NULL AND line.tip_payment_method IS NULL
         ) AS lines,
         from_json(refunds,
-          '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}],"refund_line_items":[{"subtotal":"DECIMAL(18,2)","line_item":{"tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}}]}]')
+          '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}],"refund_line_items":[{"subtotal":"DECIMAL(18,2)","line_item":{"gift_card":"BOOLEAN","tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}}]}]')
           AS refund_list
       FROM raw.shopify_orders
       WHERE rowid IN (SELECT winner FROM winners)
@@ -79,8 +79,9 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         line -> line.price * line.quantity - COALESCE(line.total_discount, 0)
       )), 0) AS total,
       list_sum(list_transform(lines, line -> line.quantity)) AS units,
-      -- Each refund's money returned less the tips it gave back (its refund lines of tip lines, the lines carrying a
-      -- tip gateway or method), at most what it returned: a tip is no sale, so neither is its refund.
+      -- Each refund's money returned less the tips and gift cards it gave back (its refund lines of tip lines, the
+      -- lines carrying a tip gateway or method, and of gift card lines), at most what it returned: neither is a
+      -- sale, so neither is its refund.
       list_sum(list_transform(
         list_transform(refund_list, refund -> struct_pack(
           returned := COALESCE(list_sum(list_transform(
@@ -90,13 +91,14 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
               THEN transaction.amount
             END
           )), 0),
-          tips := COALESCE(list_sum(list_transform(
+          non_sales := COALESCE(list_sum(list_transform(
             list_filter(refund.refund_line_items, item ->
-              item.line_item.tip_payment_gateway IS NOT NULL OR item.line_item.tip_payment_method IS NOT NULL),
+              item.line_item.tip_payment_gateway IS NOT NULL OR item.line_item.tip_payment_method IS NOT NULL
+              OR COALESCE(item.line_item.gift_card, false)),
             item -> item.subtotal
           )), 0)
         )),
-        refund -> refund.returned - least(refund.returned, refund.tips)
+        refund -> refund.returned - least(refund.returned, refund.non_sales)
       )) AS refunded
     FROM shaped
     WHERE day <= ${until}`;

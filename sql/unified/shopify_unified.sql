@@ -1,4 +1,4 @@
--- grain: one row per order, with customer key, line totals, revenue (gift cards sold and tips aside), refunds (tips aside), UTM, first-order flags
+-- grain: one row per order, with customer key, line totals, revenue (gift cards sold and tips aside), refunds (gift cards and tips aside), UTM, first-order flags
 -- key: order_id
 -- not null: channel, is_cancelled
 -- partition: order_date (day)
@@ -35,11 +35,13 @@ line_item_totals AS (
 refund_totals AS (
   SELECT
     order_id,
-    -- What the refunds took back of the order's revenue: the money returned less the tips given back with it. The
-    -- tips are no revenue (order_revenue below), so their refund is none either: counted, a refunded $6 tip
-    -- lowered net revenue by $6 it had never held.
-    SUM(amount - tip_amount) AS refunded_amount,
+    -- What the refunds took back of the order's revenue: the money returned less the tips and gift cards given
+    -- back with it. Neither is revenue (order_revenue below), so their refund is none either: counted, a refunded
+    -- $6 tip lowered net revenue by $6 it had never held, and a $50 gift card returned took $50 off an order whose
+    -- revenue was its $30 shirt.
+    SUM(amount - tip_amount - gift_card_amount) AS refunded_amount,
     SUM(tip_amount) AS refunded_tips,
+    SUM(gift_card_amount) AS refunded_gift_cards,
     MIN(refund_date) AS first_refund_date
   FROM staging.stg_shopify_refunds
   WHERE order_date BETWEEN @window_start AND @window_end
@@ -104,6 +106,7 @@ SELECT
     AS order_revenue,
   COALESCE(refund_totals.refunded_amount, 0) AS refunded_amount,
   COALESCE(refund_totals.refunded_tips, 0) AS refunded_tips,
+  COALESCE(refund_totals.refunded_gift_cards, 0) AS refunded_gift_cards,
   refund_totals.first_refund_date,
   orders_in_window.utm_source,
   orders_in_window.utm_medium,
