@@ -10,9 +10,9 @@ import {
   type FormatSpec,
   type MapOutput,
   type RecordMapper,
-  stableId,
-  stableKey,
 } from "./format-spec.ts";
+import { stableId, stableKey } from "../lib/stable-ids.ts";
+import { UNNAMED_ACCOUNT } from "../lib/ad-export-accounts.ts";
 import {
   cleanCell,
   isPlaceholder,
@@ -47,26 +47,6 @@ export function currencyFromColumn(name: string | undefined): string | undefined
 }
 
 const META_SPEND = /^Amount spent \([A-Z]{3}\)$/i;
-
-/**
- * Each ad export's raw table: its account column, and the key its rows carry when the export has no account column
- * (one derived account per platform). A corrected export replaces its own accounts' rows for its days
- * (sql/queries/ingest/superseded_file_drop_rows.sql); one without an account column, every account's.
- */
-const AD_EXPORT_ACCOUNTS: Readonly<Record<string, { column: string; unnamed: string }>> = {
-  facebook_ads_insights: { column: "account_id", unnamed: stableKey("meta-account") },
-  google_ads_campaign_stats: { column: "customer_id", unnamed: String(stableId("google-account")) },
-  tiktok_ads_reports_daily: { column: "advertiser_id", unnamed: String(stableId("tiktok-advertiser")) },
-};
-
-/**
- * The account column of a file drop's raw table and the key of an export without one (see AD_EXPORT_ACCOUNTS).
- * A mapped sales export (raw.shopify_orders) has no account: its rows' source_name is its mapping's name, as its
- * kind is, so it scopes nothing more than the kind.
- */
-export function exportAccountOf(table: string): { column: string; unnamed: string } {
-  return AD_EXPORT_ACCOUNTS[table] ?? { column: "source_name", unnamed: "" };
-}
 
 export const META_ADS: FormatSpec = {
   kind: "meta_ads_export",
@@ -153,7 +133,7 @@ export const META_ADS: FormatSpec = {
           date_stop: date,
           // An export without an account column is one account's: a stable key stands for it (the key audits
           // of unified.ad_performance need one).
-          account_id: account || stableKey("meta-account"),
+          account_id: account || UNNAMED_ACCOUNT.meta,
           account_currency: currency,
           campaign_id: cleanCell(get(columns.campaignId)) || stableKey("meta-campaign", ...scope, campaign),
           campaign_name: campaign || null,
@@ -260,7 +240,7 @@ export const GOOGLE_ADS: FormatSpec = {
         const customerId =
           customer && !isPlaceholder(customer)
             ? errors.take(columns.customerId, parseInteger(customer), null)
-            : stableId("google-account");
+            : UNNAMED_ACCOUNT.google;
         // Derived ids are the account's own when the report names it (see Meta's).
         const scope = customer && !isPlaceholder(customer) ? [customer] : [];
         const campaignIdText = cleanCell(get(columns.campaignId));
@@ -367,7 +347,7 @@ export const TIKTOK_ADS: FormatSpec = {
           : stableId("tiktok-ad", ...scope, campaign, adGroup, ad);
         const advertiserId = advertiserText
           ? errors.take(columns.advertiserId, parseInteger(advertiserText), null)
-          : stableId("tiktok-advertiser");
+          : UNNAMED_ACCOUNT.tiktok;
         if (errors.reason) return reject(record, errors.reason);
         const currency =
           cleanCell(get(columns.currency)).toUpperCase() || headerCurrency || context.shopCurrency;

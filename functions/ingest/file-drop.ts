@@ -26,7 +26,7 @@ import type { DecimalSeparator } from "./parse-values.ts";
 import { sniffDecimal } from "./decimal-sniff.ts";
 import { firstAttemptAt, removeOwnRows } from "./drop-attempts.ts";
 import { replaceKeyedRows } from "./keyed-replacement.ts";
-import { exportAccountOf } from "./ads.ts";
+import { exportAccountOf } from "../lib/ad-export-accounts.ts";
 import { decideEncoding, type EncodingGuess, isZip } from "./sniff.ts";
 import { fitTimeZone, OffsetSampler, type ZoneFit } from "./time-zone-fit.ts";
 

@@ -1,6 +1,5 @@
 // What an export format is to the ingest: how to recognise its header, which raw table it lands in, and a mapper
 // from its records to that table's rows. Mappers are pure: records in, rows or rejections out.
-import { createHash } from "node:crypto";
 import type { Row } from "../shared/ports.ts";
 import type { DateFormat, DecimalSeparator, Parsed } from "./parse-values.ts";
 import type { Delimiter, TextEncoding } from "./sniff.ts";
@@ -163,28 +162,11 @@ export function columnReason(column: string, parsed: Parsed<unknown>): string {
 }
 
 /**
- * A stable positive INT64 id (below 2^53, so JS readers stay exact) for rows whose export carries no id:
- * the same name always gives the same id, so re-exports of the same thing replace rather than add.
- */
-export function stableId(...parts: string[]): number {
-  const digest = createHash("sha256").update(parts.join("\u0000")).digest();
-  // 52 bits, offset into a range no platform's real ids use, so synthetic ids are recognisable.
-  const high = digest.readUInt32BE(0) & 0xfffff;
-  const low = digest.readUInt32BE(4);
-  return 4_000_000_000_000_000 + (high * 2 ** 32 + low);
-}
-
-/**
  * A sold line's product key where the file has no product id: its SKU, else its name (a Shopify export writes
  * "product title - variant title"). Keyed alike in every format, the same SKU is the same product.
  */
 export function productKeyOf(sku: string, lineItemName: string): string {
   return sku ? `sku:${sku}` : `title:${lineItemName.replace(/\s+/g, " ").toLowerCase()}`;
-}
-
-/** A stable string id for STRING id columns (Meta), prefixed so it is never mistaken for a platform id. */
-export function stableKey(...parts: string[]): string {
-  return `file-${createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16)}`;
 }
 
 /**

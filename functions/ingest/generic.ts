@@ -13,8 +13,8 @@ import {
   type MapContext,
   type MapOutput,
   productKeyOf,
-  stableId,
 } from "./format-spec.ts";
+import { stableId } from "../lib/stable-ids.ts";
 import {
   addDecimals,
   cleanCell,

@@ -13,8 +13,8 @@ import {
   type MapOutput,
   type RecordMapper,
   productKeyOf,
-  stableId,
 } from "./format-spec.ts";
+import { stableId } from "../lib/stable-ids.ts";
 import {
   cleanCell,
   isNegativeDecimal,

@@ -11,7 +11,7 @@ import { profileBatchSql, profiledColumns } from "../../functions/check-quality/
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
 import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
-import { exportAccountOf } from "../../functions/ingest/ads.ts";
+import { exportAccountOf } from "../../functions/lib/ad-export-accounts.ts";
 import { extractSchema } from "../../functions/shared/extract-schemas.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
 import { SOURCES } from "../../functions/shared/sources.ts";
