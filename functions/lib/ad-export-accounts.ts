@@ -1,7 +1,8 @@
 // The account of an ad platform's UI export. An export may name its ad account (a column), or not: then its rows
 // carry one derived key per platform, which stands for "any account of the shop". Ingest keys the rows it lands
 // with it (functions/ingest/ads.ts) and lets such an export replace every account's rows of its days
-// (sql/queries/ingest/superseded_file_drop_rows.sql).
+// (sql/queries/ingest/superseded_file_drop_rows.sql); staging lets it compete with every account's rows of its
+// days landed by the platform's API (sql/staging/, @unnamed_* parameters).
 import { stableId, stableKey } from "./stable-ids.ts";
 
 /** The derived account of an export that names none: one per platform, the same in every such export. */
@@ -29,4 +30,17 @@ const AD_EXPORT_ACCOUNTS: Readonly<Record<string, { column: string; unnamed: str
  */
 export function exportAccountOf(table: string): { column: string; unnamed: string } {
   return AD_EXPORT_ACCOUNTS[table] ?? { column: "source_name", unnamed: "" };
+}
+
+/** The staging models' parameters: each platform's key of an export that names no account, as text. */
+export function unnamedAdAccountParams(): {
+  unnamed_meta_account: string;
+  unnamed_google_customer: string;
+  unnamed_tiktok_advertiser: string;
+} {
+  return {
+    unnamed_meta_account: exportAccountOf("facebook_ads_insights").unnamed,
+    unnamed_google_customer: exportAccountOf("google_ads_campaign_stats").unnamed,
+    unnamed_tiktok_advertiser: exportAccountOf("tiktok_ads_reports_daily").unnamed,
+  };
 }

@@ -15,6 +15,7 @@ import type {
 import { readSql } from "../lib/sql/sql-files.ts";
 import { PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { channelsParam } from "../lib/sql/channels.ts";
+import { referenceParams } from "../lib/sql/reference-params.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import { SOURCES } from "../shared/sources.ts";
 import { downstreamOf, type ModelDefinition, MODELS, modelPath, LAYERS } from "../lib/sql/models.ts";
@@ -179,8 +180,8 @@ export function expectedSourcesParam(config: Pick<StepContext["config"], "qualit
 }
 
 /**
- * What every model is run with: the window, the channel reference list, the expected sources, the days between
- * the ad platforms' exports that none covers (`exportGapsJson`: exportGapsParam, "[]" without two exports) and the PII key's pads.
+ * What every model is run with: the window, the reference lists (referenceParams), the expected sources, the days
+ * between the ad platforms' exports that none covers (`exportGapsJson`: exportGapsParam, "[]" without two exports) and the PII key's pads.
  */
 export function modelParams(
   context: Pick<StepContext, "message" | "config">,
@@ -190,7 +191,7 @@ export function modelParams(
 ): SqlParams {
   return {
     ...windowParams(context, window),
-    channels: channelsParam(),
+    ...referenceParams(),
     expected_sources: expectedSourcesParam(context.config),
     export_gaps: exportGapsJson,
     // Money ÷ count ratios are rounded to the shop currency's decimals (3 for KWD, 0 for JPY).

@@ -15,13 +15,19 @@
 -- campaign, its ad group the campaign itself, keyed 'campaign:<campaign id>' and named '(campaign level)', apart
 -- from the campaign's attribution rows (marts.campaign_performance_daily, ad_group_id NULL): the campaign's rows
 -- then sum to its total, whichever path landed them, and a shop without the third stream keeps its group rows.
+-- A customer's day may land twice, from the API (the connector or Airbyte) and from a Google Ads report dropped in
+-- the inbox, whose rows carry ids derived from the names where the report has no id columns (a campaign report:
+-- one ad-group key per campaign; functions/ingest/ads.ts): the newest landing's rows of the customer and day win,
+-- whichever way it landed, and the other's are left out whole, the API's campaign totals with its group rows (a
+-- report lands none).
 WITH
 
 ad_group_stats AS (
   SELECT
     segments_date, customer_id, customer_currency_code, campaign_id, campaign_name, ad_group_id, ad_group_name,
     metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
-    _airbyte_extracted_at
+    _airbyte_extracted_at,
+    COALESCE(JSON_VALUE(_airbyte_meta, '$.source') = 'file', FALSE) AS from_file
   FROM raw.google_ads_campaign_stats
   WHERE segments_date BETWEEN @window_start AND @window_end
     -- A day's rows are extracted after the day began: the raw tables' partition column prunes to the window.
@@ -35,36 +41,106 @@ asset_group_stats AS (
     segments_date, customer_id, customer_currency_code, campaign_id, campaign_name,
     asset_group_id AS ad_group_id, asset_group_name AS ad_group_name,
     metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
-    _airbyte_extracted_at
+    _airbyte_extracted_at,
+    COALESCE(JSON_VALUE(_airbyte_meta, '$.source') = 'file', FALSE) AS from_file
   FROM raw.google_ads_asset_group_stats
   WHERE segments_date BETWEEN @window_start AND @window_end
     AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
 ),
 
+landed_totals AS (
+  SELECT
+    segments_date, customer_id, customer_currency_code, campaign_id, campaign_name,
+    metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
+    _airbyte_extracted_at,
+    COALESCE(JSON_VALUE(_airbyte_meta, '$.source') = 'file', FALSE) AS from_file
+  FROM raw.google_ads_campaign_totals
+  WHERE segments_date BETWEEN @window_start AND @window_end
+    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
+),
+
+account_days AS (
+  -- When each customer's day last landed from a file and from the API, over the three tables.
+  SELECT
+    segments_date, customer_id,
+    MAX(IF(from_file, _airbyte_extracted_at, NULL)) AS file_landed_at,
+    MAX(IF(from_file, NULL, _airbyte_extracted_at)) AS api_landed_at
+  FROM (
+    SELECT segments_date, customer_id, from_file, _airbyte_extracted_at FROM ad_group_stats
+    UNION ALL
+    SELECT segments_date, customer_id, from_file, _airbyte_extracted_at FROM asset_group_stats
+    UNION ALL
+    SELECT segments_date, customer_id, from_file, _airbyte_extracted_at FROM landed_totals
+  ) AS landings
+  GROUP BY segments_date, customer_id
+),
+
+day_landings AS (
+  -- Per day, the newest landing of an export naming no customer (its rows carry @unnamed_google_customer) and of the
+  -- API's rows of any customer.
+  SELECT
+    segments_date,
+    MAX(IF(CAST(customer_id AS STRING) = @unnamed_google_customer, file_landed_at, NULL)) AS unnamed_file_landed_at,
+    MAX(api_landed_at) AS api_landed_at
+  FROM account_days
+  GROUP BY segments_date
+),
+
+account_landings AS (
+  -- Whether a customer's day counts its file rows (else its API rows): its own export's when that landed after its
+  -- API rows (the API's on a tie); an export naming no customer may be any customer's, so it counts only when it
+  -- landed after every customer's API rows of the day, and then in place of them all.
+  SELECT
+    account_days.segments_date, account_days.customer_id,
+    IF(
+      CAST(account_days.customer_id AS STRING) = @unnamed_google_customer,
+      unnamed_wins,
+      unnamed_wins
+        OR COALESCE(account_days.file_landed_at > account_days.api_landed_at, account_days.api_landed_at IS NULL)
+    ) AS files_win
+  FROM account_days
+  INNER JOIN (
+    SELECT
+      segments_date,
+      unnamed_file_landed_at IS NOT NULL AND COALESCE(unnamed_file_landed_at > api_landed_at, TRUE) AS unnamed_wins
+    FROM day_landings
+  ) AS days
+    ON days.segments_date = account_days.segments_date
+),
+
 raw_stats AS (
-  -- A campaign has ad groups or asset groups, never both: one key over the two tables, so that an asset group's
-  -- day landed in both (by the connector, then by Airbyte) counts once, its latest extraction winning.
-  SELECT *
+  -- The newest landing's group rows (the API's on a tie). A campaign has ad groups or asset groups, never both:
+  -- one key over the two tables, so that an asset group's day landed in both (by the connector, then by Airbyte)
+  -- counts once, its latest extraction winning.
+  SELECT group_stats.* EXCEPT (from_file)
   FROM (
     SELECT * FROM ad_group_stats
     UNION ALL
     SELECT * FROM asset_group_stats
   ) AS group_stats
+  INNER JOIN account_landings
+    ON account_landings.segments_date = group_stats.segments_date
+    AND account_landings.customer_id = group_stats.customer_id
+  WHERE group_stats.from_file = account_landings.files_win
   QUALIFY ROW_NUMBER() OVER (
-    PARTITION BY segments_date, campaign_id, ad_group_id ORDER BY _airbyte_extracted_at DESC
+    PARTITION BY group_stats.segments_date, group_stats.campaign_id, group_stats.ad_group_id
+    ORDER BY group_stats._airbyte_extracted_at DESC
   ) = 1
 ),
 
 campaign_totals AS (
-  -- Each campaign's own day, its latest extraction (Airbyte re-syncs a day; the connector and Airbyte may both land it).
-  SELECT
-    segments_date, customer_id, customer_currency_code, campaign_id, campaign_name,
-    metrics_cost_micros, metrics_impressions, metrics_clicks, metrics_conversions, metrics_conversions_value,
-    _airbyte_extracted_at
-  FROM raw.google_ads_campaign_totals
-  WHERE segments_date BETWEEN @window_start AND @window_end
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY segments_date, campaign_id ORDER BY _airbyte_extracted_at DESC) = 1
+  -- Each campaign's own day, its latest extraction (Airbyte re-syncs a day; the connector and Airbyte may both land
+  -- it), when the API's landing of the customer's day is the newest.
+  SELECT landed_totals.* EXCEPT (from_file)
+  FROM landed_totals
+  INNER JOIN account_landings
+    ON account_landings.segments_date = landed_totals.segments_date
+    AND account_landings.customer_id = landed_totals.customer_id
+  WHERE landed_totals.from_file = account_landings.files_win
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY landed_totals.segments_date, landed_totals.campaign_id
+    ORDER BY landed_totals._airbyte_extracted_at DESC
+  ) = 1
 ),
 
 group_sums AS (
