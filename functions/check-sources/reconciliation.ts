@@ -6,6 +6,7 @@
 // ledger's metrics, to runs/dt=<date>/reconciliation.json and to ops.reconciliation. Each ad account's time zone
 // is asked for too: an account that counts its days in another zone than the shop's is said
 // (./account-time-zones.ts) and recorded in reconciliation.json.
+import { unnamedAdAccountParams } from "../lib/ad-export-accounts.ts";
 import { reconciliationPath } from "../lib/bucket-layout.ts";
 import { addDays } from "../lib/calendar.ts";
 import { currencyMinorUnits } from "../lib/currency.ts";
@@ -367,6 +368,8 @@ export async function runReconciliation(
         window_start: window.startDate,
         window_end: window.endDate,
         shop_timezone: context.config.shop.timezone,
+        // An ad export naming no account may be any account's (staging's rule, which these queries follow).
+        ...unnamedAdAccountParams(),
       },
       { label: `reconciliation ${source}` },
     );

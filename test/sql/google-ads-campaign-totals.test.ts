@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { readQuery } from "../../functions/lib/sql/queries.ts";
+import { unnamedAdAccountParams } from "../../functions/lib/ad-export-accounts.ts";
 import { buildModels, insertRaw, novemberDays, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
 const RUN_DATE = "2026-11-21";
@@ -282,7 +283,12 @@ describe("Google Ads through Airbyte: campaign-level spend from the campaign_tot
   it("counts the same in the warehouse's side of the reconciliation with Google's own totals", async () => {
     const rows = await query<{ day: string; account_id: string; spend: unknown; clicks: unknown }>(
       readQuery("check-sources/reconciliation_google_ads"),
-      { window_start: DAYS[0]!, window_end: RUN_DATE, shop_timezone: "America/New_York" },
+      {
+        window_start: DAYS[0]!,
+        window_end: RUN_DATE,
+        shop_timezone: "America/New_York",
+        ...unnamedAdAccountParams(),
+      },
     );
     assert.deepEqual(
       sortedEntries(

@@ -8,6 +8,7 @@
 // here, never the pipeline's.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { runReconciliation } from "../../../functions/check-sources/reconciliation.ts";
 import { BUILTIN_FORMATS } from "../../../functions/ingest/builtin-formats.ts";
 import { ingestDrop } from "../../../functions/ingest/file-drop.ts";
 import { runIngest } from "../../../functions/ingest/step.ts";
@@ -261,6 +262,17 @@ async function landBothWays(testCase: Case, withAccount: boolean): Promise<void>
     assert.deepEqual(await spend(), sorted(truth), "connector alone");
     await drop(bench, "export.csv", testCase.write(onDropDays, withAccount), "2026-11-22T12:00:00Z");
     assert.deepEqual(await spend(), sorted(truth), "the export of the same numbers dropped after the pull");
+    if (withAccount) {
+      // The reconciliation's warehouse side counts as staging does: the API's own totals, each account's, match.
+      const reconciled = await runReconciliation(bench.context(RUN_DATE, only), bench.io);
+      const entries = reconciled.entries.filter((entry) => entry.source === testCase.platform);
+      assert.ok(entries.length > 0);
+      assert.deepEqual(
+        entries.map((entry) => [entry.account, entry.metric, entry.status]),
+        entries.map((entry) => [entry.account, entry.metric, "MATCH"]),
+        "the reconciliation after the export of the same numbers",
+      );
+    }
 
     const corrected = onDropDays.map((line) => ({ ...line, cents: line.cents + 1 }));
     await drop(bench, "export-corrected.csv", testCase.write(corrected, withAccount), "2026-11-22T13:00:00Z");
