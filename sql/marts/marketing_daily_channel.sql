@@ -57,10 +57,10 @@ platform_missing AS (
   FROM missing_coverage
   JOIN staging.channels AS paid_channels ON paid_channels.source = missing_coverage.source
   WHERE paid_channels.is_paid_channel
-    -- A shop with no order in the window (a new shop) has no day to report yet, like daily_kpis.
-    AND EXISTS (
-      SELECT 1 FROM unified.shopify_unified WHERE order_date BETWEEN @window_start AND @window_end
-    )
+    -- A shop with no order yet (a new shop) has no day to report yet, like daily_kpis. Any order up to the window's
+    -- end, not one in the window: a shop whose last orders are older than a daily run's window got these rows
+    -- from a full rebuild (whose window holds them) and none from the daily run. One row a day of history.
+    AND EXISTS (SELECT 1 FROM unified.shop_order_days WHERE date <= @window_end)
 ),
 
 unified_days AS (

@@ -254,6 +254,32 @@ describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
     assert.equal(Number(metaDays[0]?.days), 12, "a Meta row, incomplete, on each of the 12 days");
   });
 
+  it("gives a daily run the paid channels' gap rows a full rebuild gives, when the shop's last orders are older than its window", async () => {
+    // Orders on the 1st and 2nd of November only; no ad platform ever lands. The daily run of the 21st rebuilds the
+    // 14th to the 21st: no order in it, but the shop has begun, so its paid channels' days are incomplete there too.
+    warehouse = await openFixtureWarehouse();
+    await insertRaw(warehouse, "shopify_orders", [
+      order(1, "2026-11-01T15:00:00Z"),
+      order(2, "2026-11-02T15:00:00Z"),
+    ]);
+    await buildModels(warehouse, "2026-11-20", { fullRefresh: true });
+    await buildModels(warehouse, "2026-11-21");
+    const differing = Object.entries(await differencesFromFullRebuild(warehouse, "2026-11-21")).filter(
+      ([, rows]) => rows > 0,
+    );
+    assert.deepEqual(differing, [], "the daily run's tables are the full rebuild's");
+    // From the 1st (the first order day) to the 21st: 21 days, each with a row per paid channel (Meta, TikTok,
+    // Google Ads), none of whose platforms landed.
+    const gapRows = await warehouse.query(
+      `SELECT COUNT(*) AS n_rows, COUNT(DISTINCT date) AS days FROM marts.marketing_daily_channel
+       WHERE spend IS NULL AND NOT is_complete AND channel IN ('meta', 'tiktok', 'google_ads')`,
+    );
+    assert.deepEqual(
+      gapRows.map((row) => [Number(row.n_rows), Number(row.days)]),
+      [[21 * 3, 21]],
+    );
+  });
+
   describe("days before a daily run's window", () => {
     // Every day of November to the 20th: an order and Google Ads; Meta until the 5th only (its sync broken);
     // TikTok never. The 20th's full build sees Meta not landed from the 6th on. On the 22nd Meta's sync is mended:

@@ -523,6 +523,8 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
         // The shop's first order day: one date a day of history, not one an order.
         "marts.marketing_unified_with_explanations ← unified.shop_order_days",
         "unified.source_coverage ← unified.shop_order_days",
+        // Whether the shop has had an order yet, before any gap row for a paid channel's day.
+        "marts.marketing_daily_channel ← unified.shop_order_days",
         // Whether last year's days are covered from their first day (a day without a row there is a zero day).
         "marts.executive_summary_monthly ← unified.shop_order_days",
         // Cohorts are rebuilt from one row per cohort and order month: months², a few hundred rows.
