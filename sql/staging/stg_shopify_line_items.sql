@@ -3,7 +3,11 @@
 -- partition: order_date (day)
 -- cluster: product_id
 -- materialization: partitions
+-- row order: raw.shopify_orders
 --
+-- Built whole, its lines come out in raw.shopify_orders' landing order (the raw scan drives the join to the staged
+-- orders), which a warehouse loaded day by day keeps nearly in order-day order: written as they come and checked,
+-- not sorted (1M orders: 6.1–6.5 s of processor time against 9.2–9.3 s sorted, 3 runs each, 2026-12-06).
 -- One row per order line item, for order days in the run window; a tip's line is none (below). A line item of an orders export file has no
 -- product id, only a key derived from its SKU or name (ids from 4e15 up): when a products export holds its SKU,
 -- the line takes that product's id, so the catalogue's title and category apply.

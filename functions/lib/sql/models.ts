@@ -6,7 +6,7 @@
 //   -- partition: order_date (day)
 //   -- cluster: order_id
 //   -- materialization: partitions
-//   -- row order: staging.stg_shopify_orders  (optional)
+//   -- row order: staging.stg_shopify_orders  (optional; or a raw table it reads)
 //
 // Each model is sql/<layer>/<name>.sql and becomes the table <layer>.<name>. The build order is derived, not
 // written down: layer by layer (staging → unified → marts), and within a layer each model after the models it
@@ -140,9 +140,16 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
   const self = `${layer}.${name}`;
   const dependencies = modelReferences(sql).filter((reference) => reference !== self);
   const rowOrderFrom = fields.get("row order");
-  if (rowOrderFrom !== undefined && (!partitionColumn || !dependencies.includes(rowOrderFrom)))
+  // A raw table's order is its landing order: a warehouse loaded day by day holds its rows nearly in event order.
+  const readsRaw = (table: string) =>
+    /^raw\.[a-z_][a-z0-9_]*$/.test(table) &&
+    new RegExp(`\\b${table.replace(".", "\\.")}\\b`).test(sql.replace(/--.*$/gm, ""));
+  if (
+    rowOrderFrom !== undefined &&
+    (!partitionColumn || !(dependencies.includes(rowOrderFrom) || readsRaw(rowOrderFrom)))
+  )
     throw new Error(
-      `sql/${path}: "row order: ${rowOrderFrom}" must name a model this partitioned model reads (see sql/README.md)`,
+      `sql/${path}: "row order: ${rowOrderFrom}" must name a model or raw table this partitioned model reads (see sql/README.md)`,
     );
   return {
     name,

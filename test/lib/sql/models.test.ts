@@ -81,11 +81,26 @@ describe("model headers", () => {
           "x",
           ordered.replace("row order: unified.marketing_unified", "row order: marts.daily_kpis"),
         ),
-      /sql\/marts\/x\.sql: "row order: marts\.daily_kpis" must name a model this partitioned model reads/,
+      /sql\/marts\/x\.sql: "row order: marts\.daily_kpis" must name a model or raw table this partitioned model reads/,
+    );
+    // A raw table it reads (its landing order), not one it names only in a comment.
+    const landed = `${ordered.replace("row order: unified.marketing_unified", "row order: raw.shopify_orders")}\nJOIN raw.shopify_orders USING (id)`;
+    assert.equal(parseModel("marts", "x", landed).rowOrderFrom, "raw.shopify_orders");
+    assert.throws(
+      () =>
+        parseModel(
+          "marts",
+          "x",
+          landed.replace("JOIN raw.shopify_orders", "-- raw.shopify_orders\nJOIN raw.other"),
+        ),
+      /"row order: raw\.shopify_orders" must name a model or raw table this partitioned model reads/,
     );
     const undated =
       "-- grain: g\n-- key: k\n-- partition: none\n-- cluster: none\n-- materialization: full\n-- row order: staging.a\nSELECT * FROM staging.a";
-    assert.throws(() => parseModel("marts", "x", undated), /must name a model this partitioned model reads/);
+    assert.throws(
+      () => parseModel("marts", "x", undated),
+      /must name a model or raw table this partitioned model reads/,
+    );
   });
 
   it("find the models a query reads, outside comments", () => {
