@@ -195,9 +195,9 @@ function channelsHtml(model: SummaryModel): string {
           model.channels.map((channel) =>
             channel.spend === null
               ? [
-                  `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(channel.unconverted ?? `no data since ${channel.lastDay}`)}</span>`,
+                  `${h(channel.name)}<br><span style="color:${c.bad};font-size:12px;">${h(channel.missing ?? `no data since ${channel.lastDay}`)}</span>`,
                   notAvailable,
-                  notAvailable,
+                  channel.attributedRevenue === null ? notAvailable : h(channel.attributedRevenue),
                   notAvailable,
                 ]
               : [
@@ -339,7 +339,7 @@ function renderText(model: SummaryModel): string {
   for (const channel of model.channels) {
     lines.push(
       channel.spend === null
-        ? `- ${channel.name}: spend ${NOT_AVAILABLE}, attributed revenue ${NOT_AVAILABLE}, ROAS ${NOT_AVAILABLE} (${channel.unconverted ?? `no data since ${channel.lastDay}`})`
+        ? `- ${channel.name}: spend ${NOT_AVAILABLE}, attributed revenue ${channel.attributedRevenue ?? NOT_AVAILABLE}, ROAS ${NOT_AVAILABLE} (${channel.missing ?? `no data since ${channel.lastDay}`})`
         : `- ${channel.name}: spend ${channel.spend}, attributed revenue ${channel.attributedRevenue}, ROAS ${channel.roas}`,
     );
   }

@@ -30,6 +30,7 @@ import {
   comparisonDates,
   type KpiMetric,
   type MetricChange,
+  missingSourcesOf,
   monthToDate,
   monthToDateRanges,
 } from "../lib/reporting/kpi-comparisons.ts";
@@ -40,9 +41,8 @@ import {
   baseGapReason,
   coveredRange,
   dataStartNote,
+  missingSourceReason,
   missingSourcesCaveat,
-  unconvertedReason,
-  unconvertedSourcesOf,
   periodSpendCaveat,
   sourceDisplayName,
   staleShopBanner,
@@ -136,16 +136,21 @@ export interface HeadlineRow {
 
 export interface ChannelLine {
   name: string;
-  /** Null when the channel has no row for the run day (e.g. a stale source) or its spend was not converted. */
+  /**
+   * Null when the channel has no row for the run day (e.g. a stale source) or its platform is missing that day
+   * (not landed, or its spend not converted); so is its ROAS.
+   */
   spend: string | null;
+  /** Null only when the channel has no row for the run day: the orders attributed to it need no ad platform. */
   attributedRevenue: string | null;
   roas: string | null;
   lastDay: string;
   /**
-   * Why the run day's spend is not shown when its platform's rows landed without an exchange rate ("spend not
-   * converted — no USD exchange rate for Sat 21 Nov 2026"), said instead of "no data since …".
+   * Why the run day's spend and ROAS are n/a when the daily KPIs name the channel's platform missing that day:
+   * "spend not converted — no USD exchange rate for Sat 21 Nov 2026" for rows that landed without a rate, else
+   * "no data since Fri 20 Nov". Without it, a null spend is a channel with no row for the run day.
    */
-  unconverted?: string;
+  missing?: string;
 }
 
 export interface ProductLine {
@@ -330,15 +335,16 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const spendOf = (channel: string) =>
     window.filter((row) => row.channel === channel).reduce((sum, row) => sum + row.spend, 0);
   channelNames.sort((a, b) => spendOf(b) - spendOf(a) || a.localeCompare(b));
-  // A platform whose run-day rows landed without an exchange rate: its spend there is unknown in the shop's money
-  // (the mart's 0 is not a day without spend), and the reader is asked for the rate, not told it has no data.
-  const runDayUnconverted = [...unconvertedSourcesOf(data.daily.find((row) => row.date === data.runDate))];
+  // A channel whose ad platform is missing on the run day (its rows had not landed, or landed without an exchange
+  // rate): its spend there is unknown in the shop's money (the mart's 0 is not a day without spend), and so is its
+  // ROAS, said with why ("spend not converted — no USD exchange rate for …" asks for the rate, not for data). Its
+  // attributed revenue is the shop's own orders, in the shop's money: known, and shown.
+  const runDayMissing = missingSourcesOf(data.daily.find((row) => row.date === data.runDate));
   const channels: ChannelLine[] = channelNames.map((channel) => {
     const rows = window.filter((row) => row.channel === channel);
-    const unconverted = runDayUnconverted.find(
-      ([source]) => channelOfSource(source as SourceName) === channel,
-    );
-    const today = unconverted ? undefined : rows.find((row) => row.date === data.runDate);
+    const platform = runDayMissing.find((source) => channelOfSource(source as SourceName) === channel);
+    const today = rows.find((row) => row.date === data.runDate);
+    const spendKnown = today !== undefined && platform === undefined;
     const lastDay =
       rows
         .map((row) => row.date)
@@ -346,13 +352,11 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
         .at(-1) ?? null;
     return {
       name: channelLabel(channel),
-      spend: today ? formatMoney(today.spend, fmt) : null,
+      spend: spendKnown ? formatMoney(today.spend, fmt) : null,
       attributedRevenue: today ? formatMoney(today.attributed_revenue, fmt) : null,
-      roas: today ? formatRatio(today.roas, locale, 2, "×") : null,
+      roas: spendKnown ? formatRatio(today.roas, locale, 2, "×") : null,
       lastDay: formatWeekdayDate(lastDay, locale),
-      ...(unconverted
-        ? { unconverted: unconvertedReason(data.runDate, data.runDate, unconverted[1], locale) }
-        : {}),
+      ...(platform ? { missing: missingSourceReason(data.daily, platform, data.runDate, locale) } : {}),
     };
   });
 

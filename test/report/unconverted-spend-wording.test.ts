@@ -47,6 +47,23 @@ const ENV = {
   }),
 };
 
+/** Each day's order total in micros of a euro: the day's whole Meta-attributed revenue. */
+const ORDER_TOTAL_MICROS = 150_000_000n;
+/** The run day's Meta-attributed revenue as the en-US EUR shop writes it, from the raw order's total. */
+const RUN_DAY_ATTRIBUTED = `€${(ORDER_TOTAL_MICROS / 1_000_000n).toString()}`;
+
+/** The cells' text of the email's channel table row of `channel`. */
+function channelRowCells(html: string, channel: string): string[] {
+  const row = html.split("<tr>").find((part) => part.includes(`>${channel}<br>`));
+  assert.ok(row, `a channel row of ${channel}`);
+  return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+    (cell[1] ?? "")
+      .replace(/<br>/g, " ")
+      .replace(/<[^>]+>/g, "")
+      .trim(),
+  );
+}
+
 /** The shop's raw rows: one Meta-attributed order a day, and Meta's USD spend on `metaDays`. */
 async function loadShop(warehouse: DuckDbWarehouse, metaDays: readonly string[]): Promise<void> {
   await insertRaw(
@@ -57,7 +74,7 @@ async function loadShop(warehouse: DuckDbWarehouse, metaDays: readonly string[])
         id: 7000 + index,
         day,
         hour: "12",
-        total: 150_000_000n,
+        total: ORDER_TOTAL_MICROS,
         customer: index + 1,
         currency: "EUR",
         landing: "/?utm_source=facebook&utm_medium=paid",
@@ -168,14 +185,28 @@ describe(
       const email = buildSummaryEmail(shop().data);
       const reason = "spend not converted — no USD exchange rate for Mon 16 Nov 2026";
       assert.match(email.text, new RegExp(`- Ad spend: .* \\(incomplete: excludes Meta: ${reason}\\)`));
-      assert.ok(
-        email.text.includes(`- Meta: spend n/a, attributed revenue n/a, ROAS n/a (${reason})`),
-        email.text,
-      );
       assert.ok(email.html.includes(reason));
       // ("no data for 1–16 Oct 2026" is last month's, before the shop's data began.)
       assert.doesNotMatch(email.text, /no data since|not landed/);
       assert.doesNotMatch(email.html, /no data since|not landed/);
+    });
+
+    it("the email's channel line: spend and ROAS n/a for want of the rate, the orders' attributed revenue shown", () => {
+      const email = buildSummaryEmail(shop().data);
+      const reason = "spend not converted — no USD exchange rate for Mon 16 Nov 2026";
+      // The attributed revenue is the shop's own order, in euros: no exchange rate stands between it and the reader.
+      assert.ok(
+        email.text.includes(
+          `- Meta: spend n/a, attributed revenue ${RUN_DAY_ATTRIBUTED}, ROAS n/a (${reason})`,
+        ),
+        email.text,
+      );
+      assert.deepEqual(channelRowCells(email.html, "Meta"), [
+        `Meta ${reason}`,
+        "n/a",
+        RUN_DAY_ATTRIBUTED,
+        "n/a",
+      ]);
     });
 
     it("the deck's content says the rate is missing, not that Meta has no data", () => {
@@ -232,6 +263,23 @@ describe(
         /Month to date .*; blended ROAS 1\.92× \(incomplete: excludes Meta: no data since Sun 15 Nov\)\./,
       );
       assert.doesNotMatch(email.text, /exchange rate|not converted/);
+    });
+
+    it("the email's channel line: Meta's spend n/a since Sunday (not €0), the orders' attributed revenue shown", () => {
+      const email = buildSummaryEmail(shop().data);
+      const reason = "no data since Sun 15 Nov";
+      assert.ok(
+        email.text.includes(
+          `- Meta: spend n/a, attributed revenue ${RUN_DAY_ATTRIBUTED}, ROAS n/a (${reason})`,
+        ),
+        email.text,
+      );
+      assert.deepEqual(channelRowCells(email.html, "Meta"), [
+        `Meta ${reason}`,
+        "n/a",
+        RUN_DAY_ATTRIBUTED,
+        "n/a",
+      ]);
     });
 
     it("the deck says Meta has no data since Sunday", () => {

@@ -157,6 +157,28 @@ function latestGap(
 }
 
 /**
+ * Why a source is missing, seen from `runDate`: "spend not converted — no USD exchange rate for Mon 16 Nov 2026"
+ * when its latest missing days had rows without a rate, "no data for 11–15 Nov 2026" for days between two of its
+ * exports when it landed on the run date, else "no data since Sun 15 Nov" (or "no data in the report's history").
+ */
+export function missingSourceReason(
+  daily: readonly DailyKpiRow[],
+  source: string,
+  runDate: string,
+  locale: string,
+): string {
+  const unconverted = latestUnconverted(daily, source, runDate);
+  if (unconverted) return unconvertedReason(unconverted.from, unconverted.to, unconverted.currencies, locale);
+  const day = lastLandedDay(daily, source, runDate);
+  if (day === runDate) {
+    // Landed on the run date, missing before: days between two exports that none covers.
+    const gap = latestGap(daily, source, runDate);
+    if (gap) return `no data for ${formatDateRange(gap.from, gap.to, locale)}`;
+  }
+  return day ? `no data since ${formatWeekdayDate(day, locale)}` : "no data in the report's history";
+}
+
+/**
  * "excludes Meta, TikTok: no data since Tue 24 Nov", or, when they stopped on different days,
  * "excludes Meta (no data since Mon 23 Nov), TikTok (no data since Tue 24 Nov)". A source that landed on the run
  * date but is missing on earlier days (a gap between two exports) is said by those days: "no data for 11–15 Nov
@@ -170,18 +192,7 @@ export function missingSourcesCaveat(
   locale: string,
 ): string {
   if (sources.length === 0) return "";
-  const since = (source: string) => {
-    const unconverted = latestUnconverted(daily, source, runDate);
-    if (unconverted)
-      return unconvertedReason(unconverted.from, unconverted.to, unconverted.currencies, locale);
-    const day = lastLandedDay(daily, source, runDate);
-    if (day === runDate) {
-      // Landed on the run date, missing before: days between two exports that none covers.
-      const gap = latestGap(daily, source, runDate);
-      if (gap) return `no data for ${formatDateRange(gap.from, gap.to, locale)}`;
-    }
-    return day ? `no data since ${formatWeekdayDate(day, locale)}` : "no data in the report's history";
-  };
+  const since = (source: string) => missingSourceReason(daily, source, runDate, locale);
   const names = sources.map(sourceDisplayName);
   const sinces = sources.map(since);
   if (new Set(sinces).size === 1) return `excludes ${names.join(", ")}: ${sinces[0]}`;
