@@ -21,7 +21,7 @@ import {
 import {
   baseGapReason,
   periodSpendCaveat,
-  sourceDisplayName,
+  shortMissingSourcesCaveat,
   staleShopBanner,
   withoutJudgement,
 } from "../lib/reporting/completeness.ts";
@@ -119,8 +119,12 @@ function kpiCards(ctx: Context, comparison: PeriodComparison): KpiCard[] {
         changeLine(comparison.vsPrevious[metric], ctx.period.vsPrevious, ctx.locale),
         changeLine(comparison.vsLastYear[metric], "vs last year", ctx.locale),
       ],
-      ...(missing.length
-        ? { caveat: `incomplete: excludes ${missing.map(sourceDisplayName).join(", ")}` }
+      // A missing exchange rate is said on the card itself, not only in the note under the cards: "excludes
+      // Meta" alone reads as a source with no data.
+      ...(missing.length && comparison.current
+        ? {
+            caveat: `incomplete: ${shortMissingSourcesCaveat(ctx.data.daily, missing, comparison.current.from, comparison.current.to)}`,
+          }
         : {}),
     };
   });

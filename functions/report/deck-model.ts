@@ -34,7 +34,10 @@ export interface KpiCard {
   value: string;
   raw: number | null;
   changes: ChangeLine[];
-  /** "incomplete: excludes Meta, TikTok" when a source the value needs had not landed. */
+  /**
+   * "incomplete: excludes Meta, TikTok" when a source the value needs had not landed; "incomplete: excludes Meta
+   * (not converted: no USD rate)" when its rows landed without an exchange rate.
+   */
   caveat?: string;
 }
 

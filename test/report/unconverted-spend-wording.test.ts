@@ -157,6 +157,15 @@ function builtShop(metaDays: readonly string[]): () => Built {
   };
 }
 
+/** The caveats of the executive summary's KPI cards, by metric: those with one. */
+function spendCardCaveats(data: ReportData): Record<string, string> {
+  const summary = buildDeckContent(data).slides.find((slide) => slide.kind === "summary");
+  const cards = (summary && "blocks" in summary ? summary.blocks : []).flatMap((block) =>
+    block.block.type === "kpis" ? block.block.cards : [],
+  );
+  return Object.fromEntries(cards.flatMap((card) => (card.caveat ? [[card.metric, card.caveat]] : [])));
+}
+
 /** Every string of a content model, depth first. */
 function texts(value: unknown): string[] {
   if (typeof value === "string") return [value];
@@ -221,6 +230,14 @@ describe(
         deck.filter((text) => /no data since|not landed/.test(text) && text.includes("Meta")),
         [],
       );
+      // The executive summary's KPI cards of the spend-based figures give the reason too: "excludes Meta" alone
+      // reads as a source with no data.
+      assert.deepEqual(spendCardCaveats(shop().data), {
+        ad_spend: "incomplete: excludes Meta (not converted: no USD rate)",
+        blended_roas: "incomplete: excludes Meta (not converted: no USD rate)",
+        mer: "incomplete: excludes Meta (not converted: no USD rate)",
+        cac: "incomplete: excludes Meta (not converted: no USD rate)",
+      });
       // The data quality slide's zero and missing days: the day is explained by its rate, not as a day of no spend.
       assert.ok(deck.includes("Meta Ads spend not converted: no USD exchange rate"));
       assert.ok(!deck.includes("no spend that day"));
@@ -293,6 +310,12 @@ describe(
         deck.filter((text) => /not converted/.test(text)),
         [],
       );
+      assert.deepEqual(spendCardCaveats(shop().data), {
+        ad_spend: "incomplete: excludes Meta",
+        blended_roas: "incomplete: excludes Meta",
+        mer: "incomplete: excludes Meta",
+        cac: "incomplete: excludes Meta",
+      });
     });
 
     it("the dashboard says Meta had not landed", () => {

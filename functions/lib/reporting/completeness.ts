@@ -199,6 +199,45 @@ export function missingSourcesCaveat(
   return `excludes ${names.map((name, index) => `${name} (${sinces[index]})`).join(", ")}`;
 }
 
+/**
+ * A KPI card's words for the sources a figure over from..to excludes, short enough for the card: "excludes Meta,
+ * TikTok" when they had not landed; a source whose rows landed without an exchange rate on its missing days says
+ * so, "excludes Meta (not converted: no USD rate)", so that a reader tells a rate to give from a source to
+ * reconnect, and beside it a source that had not landed reads "(no data)". A source missing both ways in the
+ * range reads "(no data, or no USD rate)"; rows that name no currency, "(not converted: rows name no currency)".
+ */
+export function shortMissingSourcesCaveat(
+  daily: readonly DailyKpiRow[],
+  sources: readonly string[],
+  from: string,
+  to: string,
+): string {
+  if (sources.length === 0) return "";
+  const reasonOf = (source: string) => {
+    let noData = false;
+    let unconverted = false;
+    const currencies = new Set<string>();
+    for (const row of daily) {
+      if (row.date < from || row.date > to || !missingSourcesOf(row).includes(source)) continue;
+      const rowCurrencies = unconvertedSourcesOf(row).get(source);
+      if (!rowCurrencies) {
+        noData = true;
+        continue;
+      }
+      unconverted = true;
+      for (const currency of rowCurrencies) currencies.add(currency);
+    }
+    const rate = currencies.size ? `no ${[...currencies].sort().join(" or ")} rate` : "rows name no currency";
+    if (!unconverted) return "no data";
+    return noData ? `no data, or ${rate}` : `not converted: ${rate}`;
+  };
+  const names = sources.map(sourceDisplayName);
+  const reasons = sources.map(reasonOf);
+  if (reasons.every((reason) => reason === "no data")) return `excludes ${names.join(", ")}`;
+  if (new Set(reasons).size === 1) return `excludes ${names.join(", ")} (${reasons[0]})`;
+  return `excludes ${names.map((name, index) => `${name} (${reasons[index]})`).join(", ")}`;
+}
+
 /** A change shown but not judged: one side counts a source that had not landed, so no green or red arrow. */
 export function withoutJudgement(change: MetricChange): MetricChange {
   return { ...change, tone: "neutral", incomplete: true };

@@ -8,6 +8,7 @@ import {
   coveredRange,
   dataStartNote,
   missingSourcesCaveat,
+  shortMissingSourcesCaveat,
 } from "../../../functions/lib/reporting/completeness.ts";
 import { buildReportData, RUN_DATE } from "../../report/report-data-fixture.ts";
 
@@ -134,6 +135,53 @@ describe("a platform whose rows landed without an exchange rate", () => {
     assert.equal(
       missingSourcesCaveat(daily, ["facebook_ads", "tiktok_ads"], RUN_DATE, "en-US"),
       "excludes Meta (spend not converted — no GBP or USD exchange rate for 20–21 Nov 2026), TikTok (no data since Fri 20 Nov)",
+    );
+  });
+
+  it("a KPI card's short words say the rate is missing, and tell it from a source with no data", () => {
+    const november = ["2026-11-01", RUN_DATE] as const;
+    const rateless = marked({
+      "2026-11-19": ["facebook_ads", "facebook_ads:USD"],
+      "2026-11-20": ["facebook_ads", "facebook_ads:GBP"],
+    });
+    assert.equal(
+      shortMissingSourcesCaveat(rateless, ["facebook_ads"], ...november),
+      "excludes Meta (not converted: no GBP or USD rate)",
+    );
+    // Only the figure's own days count: the 20th's GBP is outside 1–19 Nov.
+    assert.equal(
+      shortMissingSourcesCaveat(rateless, ["facebook_ads"], "2026-11-01", "2026-11-19"),
+      "excludes Meta (not converted: no USD rate)",
+    );
+    // Sources that had not landed read as they did; beside a rate-less one, each says why.
+    const mixed = marked({
+      "2026-11-19": ["facebook_ads,tiktok_ads", "facebook_ads:USD"],
+      "2026-11-20": ["google_ads,tiktok_ads", null],
+    });
+    assert.equal(
+      shortMissingSourcesCaveat(mixed, ["google_ads", "tiktok_ads"], "2026-11-20", RUN_DATE),
+      "excludes Google Ads, TikTok",
+    );
+    assert.equal(
+      shortMissingSourcesCaveat(mixed, ["facebook_ads", "tiktok_ads"], ...november),
+      "excludes Meta (not converted: no USD rate), TikTok (no data)",
+    );
+    // A source missing both ways in the range, and rows that name no currency.
+    const both = marked({
+      "2026-11-18": ["facebook_ads", null],
+      "2026-11-19": ["facebook_ads", "facebook_ads:USD"],
+    });
+    assert.equal(
+      shortMissingSourcesCaveat(both, ["facebook_ads"], ...november),
+      "excludes Meta (no data, or no USD rate)",
+    );
+    assert.equal(
+      shortMissingSourcesCaveat(
+        marked({ [RUN_DATE]: ["facebook_ads", "facebook_ads"] }),
+        ["facebook_ads"],
+        ...november,
+      ),
+      "excludes Meta (not converted: rows name no currency)",
     );
   });
 });
