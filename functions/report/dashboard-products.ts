@@ -1,7 +1,7 @@
 // The dashboard's products page (product_daily_sales over the window; product_performance and premium_products
 // for the run month) and its data quality page (findings, reconciliation, and the days whose sources had not all
 // landed, from daily_kpis).
-import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { sourceDisplayName, unconvertedSourcesOf } from "../lib/reporting/completeness.ts";
 import { formatFindingText } from "../lib/reporting/display-format.ts";
 import {
   type DashboardContext,
@@ -185,20 +185,31 @@ export function qualityPage(tables: ExtractTables, context: DashboardContext): D
       },
     );
     const sources = [...new Set(incomplete.flatMap(missingSources))].sort();
+    // A day whose rows landed without an exchange rate is not a day the source was missing: its data is there, its
+    // rate is not, and what it asks for differs (a rate, not a reconnected source). Its days are a series of
+    // their own, stacked on the days without data; both are always there, so each keeps its colour and its legend.
+    const days = (source: string, withoutRate: boolean) =>
+      incomplete.filter(
+        (row) =>
+          missingSources(row).includes(source) && unconvertedSourcesOf(row).has(source) === withoutRate,
+      ).length;
+    const series = [
+      { label: "Not landed", data: sources.map((source) => days(source, false)) },
+      {
+        label: "Landed, spend not converted (no exchange rate)",
+        data: sources.map((source) => days(source, true)),
+      },
+    ];
     if (sources.length)
       page.charts.push({
         id: "quality-missing-sources",
-        title: `Days each source was missing (last ${context.shownDays.length} days)`,
+        title: `Days each source was incomplete (last ${context.shownDays.length} days)`,
         type: "bar",
+        stacked: true,
         labels: sources.map(sourceDisplayName),
-        series: [
-          {
-            label: "Days missing",
-            data: sources.map(
-              (source) => incomplete.filter((row) => missingSources(row).includes(source)).length,
-            ),
-          },
-        ],
+        series,
+        // Which kind of day each bar counts, even when all of them are of one kind.
+        legend: true,
         format: "number",
       });
     else page.notes.push(`Every day of the last ${context.shownDays.length} had all its expected sources.`);

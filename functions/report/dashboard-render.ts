@@ -398,7 +398,7 @@ const CLIENT = `(function () {
         indexAxis: spec.horizontal ? "y" : "x",
         scales: scales,
         plugins: {
-          legend: { display: doughnut || datasets.length > 1, position: "bottom", labels: { boxWidth: 12 } },
+          legend: { display: doughnut || datasets.length > 1 || !!spec.legend, position: "bottom", labels: { boxWidth: 12 } },
           tooltip: { callbacks: { label: function (item) {
             var value = spec.horizontal ? item.parsed.x : doughnut ? item.parsed : item.parsed.y;
             return (item.dataset.label ? item.dataset.label + ": " : "") + (value === null ? "n/a" : exact[item.dataset.valueFormat || spec.format](value));

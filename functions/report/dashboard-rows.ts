@@ -57,6 +57,8 @@ export interface ChartSpec {
    */
   sequence?: boolean;
   series: Series[];
+  /** The legend is drawn even for one series: its label says what the bars count (otherwise only for several). */
+  legend?: boolean;
   /** The value axis' format; `format2` the right-hand axis'. */
   format: ValueFormat;
   format2?: ValueFormat;

@@ -137,7 +137,7 @@ describe("the dashboard's daily charts of a shop whose data begins 10 days befor
       "Channels, 10 days",
       "Campaigns, 10 days",
       "Incomplete days (of 10)",
-      "Days each source was missing (last 10 days)",
+      "Days each source was incomplete (last 10 days)",
     ]);
   });
 
@@ -184,7 +184,7 @@ describe("the dashboard's daily charts of a shop with history", () => {
       "Channels, 28 days",
       "Campaigns, 28 days",
       "Incomplete days (of 28)",
-      "Days each source was missing (last 28 days)",
+      "Days each source was incomplete (last 28 days)",
     ]);
     const overview = model.pages.find((page) => page.id === "overview");
     assert.ok(!overview?.notes.some((note) => note.includes("data begins")));

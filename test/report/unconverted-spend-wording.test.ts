@@ -166,6 +166,14 @@ function spendCardCaveats(data: ReportData): Record<string, string> {
   return Object.fromEntries(cards.flatMap((card) => (card.caveat ? [[card.metric, card.caveat]] : [])));
 }
 
+/** The data quality page's chart of the days each source was incomplete: its bars' labels and series. */
+function missingDaysChart(model: ReturnType<typeof buildDashboardModel>) {
+  const chart = model.pages
+    .flatMap((page) => page.charts)
+    .find((item) => item.id === "quality-missing-sources");
+  return { labels: chart?.labels, series: chart?.series };
+}
+
 /** Every string of a content model, depth first. */
 function texts(value: unknown): string[] {
   if (typeof value === "string") return [value];
@@ -257,6 +265,14 @@ describe(
         .flatMap((page) => page.tables)
         .find((table) => table.id === "quality-incomplete-days");
       assert.deepEqual(days?.rows, [["2026-11-16", "Meta (spend not converted: no USD exchange rate)", 0]]);
+      // Its chart of the days each source was incomplete: Meta's one day landed, so it is not a day without data.
+      assert.deepEqual(missingDaysChart(model), {
+        labels: ["Meta"],
+        series: [
+          { label: "Not landed", data: [0] },
+          { label: "Landed, spend not converted (no exchange rate)", data: [1] },
+        ],
+      });
     });
   },
 );
@@ -327,6 +343,13 @@ describe(
         .flatMap((page) => page.tables)
         .find((table) => table.id === "quality-incomplete-days");
       assert.deepEqual(days?.rows, [["2026-11-16", "Meta", 0]]);
+      assert.deepEqual(missingDaysChart(model), {
+        labels: ["Meta"],
+        series: [
+          { label: "Not landed", data: [1] },
+          { label: "Landed, spend not converted (no exchange rate)", data: [0] },
+        ],
+      });
     });
   },
 );
