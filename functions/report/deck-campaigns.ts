@@ -4,7 +4,7 @@
 // has no ad or creative level), and new customers by paid channel: their CPA and ROAS against last month and
 // last year (marts.marketing_monthly_performance).
 import { addMonths, monthStart } from "../lib/calendar.ts";
-import { sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
+import { missingSourceReason, sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
 import {
   formatMoney,
   formatMonthShort,
@@ -15,7 +15,8 @@ import {
 } from "../lib/reporting/display-format.ts";
 import { compareAs, missingSourcesOf } from "../lib/reporting/kpi-comparisons.ts";
 import type { CampaignPeriodRow } from "../lib/reporting/report-data.ts";
-import { channelLabel } from "../lib/sql/channels.ts";
+import { channelLabel, channelOfSource } from "../lib/sql/channels.ts";
+import type { SourceName } from "../shared/raw-schemas.ts";
 import {
   cell,
   costPer,
@@ -72,7 +73,20 @@ export function campaignsSlide(ctx: Context): ContentSlide {
   const { data, fmt, locale, period } = ctx;
   const rows = (data.marts.campaignPeriods ?? []).slice(0, MAX_CAMPAIGN_ROWS);
   const missing = platformsMissing(ctx);
+  // Why the period's campaign spend is short, per ad platform missing on some of its days: a platform whose rows
+  // landed without an exchange rate has campaign rows but no spend in the shop's money to rank them by, and an
+  // empty table must say so rather than that its rows have not landed.
+  const adPlatforms = [...missing].filter((source) => channelOfSource(source as SourceName) !== undefined);
+  const whyOf = (sources: readonly string[]) =>
+    sources.length
+      ? ` (${sources.map((source) => `${sourceDisplayName(source)}: ${missingSourceReason(data.daily, source, data.runDate, locale)}`).join("; ")})`
+      : "";
+  const why = whyOf(adPlatforms);
   const incomplete = (row: CampaignPeriodRow) => row.incomplete_days > 0 || missing.has(row.platform);
+  // The note's reason names the platforms of the rows it marks.
+  const markedWhy = whyOf(
+    adPlatforms.filter((source) => rows.some((row) => row.platform === source && incomplete(row))),
+  );
   const change = (
     polarity: "up_is_good" | "down_is_good" | "neutral",
     now: number | null,
@@ -113,11 +127,13 @@ export function campaignsSlide(ctx: Context): ContentSlide {
       right(period.vsPrevious, 1.05),
     ],
     rows: campaignRows,
-    emptyText: "No campaign spend in the period (the ad platforms' campaign rows have not landed).",
+    emptyText: why
+      ? `No campaign spend in the period${why}.`
+      : "No campaign spend in the period (the ad platforms' campaign rows have not landed).",
     note: [
       `${period.toDateLabel} against the same days of the ${period.ranges.period === "monthly" ? "month" : "week"} before. ROAS = UTM-attributed revenue ÷ spend; CPA = spend ÷ attributed orders.`,
       rows.some(incomplete)
-        ? "* Incomplete: its platform had days without data; its figures count only what landed and are not judged."
+        ? `* Incomplete${markedWhy || ": its platform had days without data"}; its figures count only what landed and are not judged.`
         : "",
     ]
       .filter(Boolean)
@@ -146,7 +162,7 @@ export function campaignsSlide(ctx: Context): ContentSlide {
         cell(formatRatio(safeRatio(row.current_conversion_value, row.current_spend), locale, 2, "×")),
         cell(formatMoney(safeRatio(row.current_spend, row.current_conversions), fmt, true)),
       ]),
-    emptyText: "No ad group spend in the period.",
+    emptyText: `No ad group spend in the period${why}.`,
     note: "Platform ROAS and CPA: what the ad platform reports (UTMs name campaigns, not ad groups). No ad or creative level in the data yet.",
   };
   return {
@@ -162,7 +178,7 @@ export function campaignsSlide(ctx: Context): ContentSlide {
             return `${row.campaign_name ?? row.campaign_key} (${channelLabel(row.channel)}) spent ${formatMoney(row.current_spend, fmt)} at ${formatRatio(now.roas, locale, 2, "×")} ROAS`;
           })
           .join("; ")}.`
-      : "No campaign rows for the period.",
+      : `No campaign rows for the period${why}.`,
   };
 }
 

@@ -6,7 +6,8 @@
 // With Meta's rows landed for the 16th, its spend there is unknown in euros: every reader must be told the rate is
 // missing ("spend not converted — no USD exchange rate for Mon 16 Nov 2026"), not that Meta has no data, which
 // would send them to reconnect a source that is fine. With no Meta row at all for the 16th (its last on Sunday
-// the 15th), they are still told "no data since Sun 15 Nov".
+// the 15th), they are still told "no data since Sun 15 Nov". With no dollar rate at all, every Meta day of the
+// month is unconverted: the deck's campaigns slide has no campaign spend to rank, and says why.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
@@ -64,8 +65,16 @@ function channelRowCells(html: string, channel: string): string[] {
   );
 }
 
-/** The shop's raw rows: one Meta-attributed order a day, and Meta's USD spend on `metaDays`. */
-async function loadShop(warehouse: DuckDbWarehouse, metaDays: readonly string[]): Promise<void> {
+/** Meta's daily spend in micros of a dollar, and the one dollar rate per euro (Sunday 8 November's). */
+const META_SPEND_MICROS = 100_000_000n;
+const USD_PER_EUR = "1.1000";
+
+/** The shop's raw rows: one Meta-attributed order a day, Meta's USD spend on `metaDays`, and the dollar rate. */
+async function loadShop(
+  warehouse: DuckDbWarehouse,
+  metaDays: readonly string[],
+  withRate: boolean,
+): Promise<void> {
   await insertRaw(
     warehouse,
     "shopify_orders",
@@ -91,14 +100,20 @@ async function loadShop(warehouse: DuckDbWarehouse, metaDays: readonly string[])
         account: "act_us",
         campaign: "Prospecting US",
         ad: "m1",
-        spend: 100_000_000n,
+        spend: META_SPEND_MICROS,
         value: 150_000_000n,
       }),
     ),
   );
-  await insertRaw(warehouse, "fx_rates", [
-    { date: "2026-11-08", currency: "USD", rate: "1.1000", _airbyte_extracted_at: "2026-11-08T16:00:00Z" },
-  ]);
+  if (withRate)
+    await insertRaw(warehouse, "fx_rates", [
+      {
+        date: "2026-11-08",
+        currency: "USD",
+        rate: USD_PER_EUR,
+        _airbyte_extracted_at: "2026-11-08T16:00:00Z",
+      },
+    ]);
 }
 
 interface Built {
@@ -108,11 +123,11 @@ interface Built {
 }
 
 /** The warehouse built for the run date, the report data the deck and the email read, and the dashboard's extracts. */
-function builtShop(metaDays: readonly string[]): () => Built {
+function builtShop(metaDays: readonly string[], withRate = true): () => Built {
   let built: Built | undefined;
   before(async () => {
     const warehouse = await openFixtureWarehouse();
-    await loadShop(warehouse, metaDays);
+    await loadShop(warehouse, metaDays, withRate);
     await buildModels(warehouse, RUN_DATE, { fullRefresh: true, lookbackDays: 14, env: ENV });
     const daily = await warehouse.query<DailyKpiRow>(
       readQuery("reporting/daily_kpis"),
@@ -172,6 +187,28 @@ function missingDaysChart(model: ReturnType<typeof buildDashboardModel>) {
     .flatMap((page) => page.charts)
     .find((item) => item.id === "quality-missing-sources");
   return { labels: chart?.labels, series: chart?.series };
+}
+
+/** The deck's campaigns slide: its two tables (rows' text, empty text, note) and its speaker notes. */
+function campaignsSlide(data: ReportData) {
+  const found = buildDeckContent(data).slides.find((item) => item.kind === "campaigns");
+  const slide = found && "blocks" in found ? found : undefined;
+  const tables = (slide?.blocks ?? []).flatMap((block) =>
+    block.block.type === "table" ? [block.block.table] : [],
+  );
+  return {
+    tables: Object.fromEntries(
+      tables.map((table) => [
+        table.id,
+        {
+          rows: table.rows.map((row) => row.map((cell) => cell.text)),
+          emptyText: table.emptyText,
+          note: table.note,
+        },
+      ]),
+    ),
+    notes: slide?.notes,
+  };
 }
 
 /** Every string of a content model, depth first. */
@@ -249,6 +286,21 @@ describe(
       // The data quality slide's zero and missing days: the day is explained by its rate, not as a day of no spend.
       assert.ok(deck.includes("Meta Ads spend not converted: no USD exchange rate"));
       assert.ok(!deck.includes("no spend that day"));
+    });
+
+    it("the deck's campaigns slide ranks the spend that was converted, and says why the run day's is not in it", () => {
+      const slide = campaignsSlide(shop().data);
+      const campaigns = slide.tables["top-campaigns"];
+      // Six days (10–15 Nov) of $100 at the Sunday rate; the 16th has none. The orders name no utm_campaign.
+      const converted = (6 * Number(META_SPEND_MICROS / 1_000_000n)) / Number(USD_PER_EUR);
+      assert.deepEqual(
+        campaigns?.rows.map((row) => row.slice(0, 3)),
+        [["Prospecting US *", "Meta", `€${Math.round(converted)}`]],
+      );
+      assert.match(
+        campaigns?.note ?? "",
+        /\* Incomplete \(Meta: spend not converted — no USD exchange rate for Mon 16 Nov 2026\); its figures count only what landed and are not judged\.$/,
+      );
     });
 
     it("the dashboard's overview and channels pages say Meta's spend was not converted, not that it had not landed", () => {
@@ -350,6 +402,26 @@ describe(
           { label: "Landed, spend not converted (no exchange rate)", data: [0] },
         ],
       });
+    });
+  },
+);
+
+describe(
+  "No dollar rate at all: every Meta day of the month landed unconverted",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    const shop = builtShop(DAYS, false);
+
+    it("the deck's campaigns slide has no spend to rank, and says the rate is missing, not that no row landed", () => {
+      const slide = campaignsSlide(shop().data);
+      // Meta's rows of 10–16 Nov are all there, in dollars: none is in euros.
+      const why = "(Meta: spend not converted — no USD exchange rate for 10–16 Nov 2026)";
+      assert.deepEqual(slide.tables["top-campaigns"]?.rows, []);
+      assert.equal(slide.tables["top-campaigns"]?.emptyText, `No campaign spend in the period ${why}.`);
+      assert.deepEqual(slide.tables["top-ad-groups"]?.rows, []);
+      assert.equal(slide.tables["top-ad-groups"]?.emptyText, `No ad group spend in the period ${why}.`);
+      assert.equal(slide.notes, `No campaign rows for the period ${why}.`);
+      assert.doesNotMatch(JSON.stringify(slide), /not landed|no data/);
     });
   },
 );
