@@ -12,11 +12,18 @@ import {
   formatWeekdayDate,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
-import { dataStartNote, missingSourcesCaveat, trailingDaysPhrase } from "../lib/reporting/completeness.ts";
+import {
+  dataStartNote,
+  missingSourceReason,
+  missingSourcesCaveat,
+  trailingDaysPhrase,
+} from "../lib/reporting/completeness.ts";
 import { rangeCoverage, trailingDays } from "../lib/reporting/data-coverage.ts";
 
 import type { ChannelDayRow, ChannelMixRow, ChannelMonthRow } from "../lib/reporting/report-data.ts";
-import { channelLabel, PAID_CHANNELS } from "../lib/sql/channels.ts";
+import { missingSourcesOf } from "../lib/reporting/kpi-comparisons.ts";
+import { channelLabel, channelOfSource, PAID_CHANNELS } from "../lib/sql/channels.ts";
+import type { SourceName } from "../shared/raw-schemas.ts";
 import {
   cell,
   costPer,
@@ -363,8 +370,29 @@ export function channelsSlide(ctx: Context): ContentSlide {
   const noData = `No channel data ${trailingDaysPhrase(trailingDays(data.daily, data.runDate, CHANNEL_DAYS), locale)}.`;
   const rows: TableCell[][] = [];
   const missing: string[] = [];
+  // A channel whose ad platform the run day's KPIs name missing (not landed, or its rows without an exchange
+  // rate) has a row only for its attributed orders: its spend, clicks and conversions there are unknown, not 0.
+  // Its attributed revenue, the shop's own orders, is known and shown; the note says why the rest is n/a.
+  const runDayMissing = missingSourcesOf(data.daily.find((row) => row.date === data.runDate));
+  const platformMissing = (channel: string) =>
+    runDayMissing.find((source) => channelOfSource(source as SourceName) === channel);
+  const unknown: string[] = [];
   for (const channel of totals.slice(0, MAX_CHANNEL_ROWS)) {
     const row = runDayRows.get(channel.channel);
+    const platform = platformMissing(channel.channel);
+    if (row && platform) {
+      const na = () => cell(NOT_AVAILABLE, "muted");
+      rows.push([
+        cell(channelLabel(channel.channel), undefined, true),
+        na(),
+        cell(formatMoney(row.attributed_revenue, fmt)),
+        ...Array.from({ length: 5 }, na),
+      ]);
+      unknown.push(
+        `${channelLabel(channel.channel)}'s platform figures are n/a: ${missingSourceReason(data.daily, platform, data.runDate, locale)}.`,
+      );
+      continue;
+    }
     if (row) {
       rows.push(line(channelLabel(channel.channel), row, false));
       continue;
@@ -378,7 +406,12 @@ export function channelsSlide(ctx: Context): ContentSlide {
     );
   }
   // The total is over the paid channels only: organic revenue over paid spend would flatter ROAS.
-  const present = [...runDayRows.values()].filter((row) => PAID_CHANNELS.includes(row.channel));
+  const paidRows = [...runDayRows.values()].filter((row) => PAID_CHANNELS.includes(row.channel));
+  const present = paidRows.filter((row) => !platformMissing(row.channel));
+  // Without a channel whose spend is unknown, the total says so: its 0 would understate spend and flatter ROAS.
+  const leftOut = paidRows
+    .filter((row) => platformMissing(row.channel))
+    .map((row) => channelLabel(row.channel));
   if (present.length > 1) {
     const sum = (pick: (row: ChannelDayRow) => number) =>
       present.reduce((total, row) => total + pick(row), 0);
@@ -386,7 +419,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
     const revenue = sum((row) => row.attributed_revenue);
     rows.push(
       line(
-        "All paid channels",
+        leftOut.length ? `All paid channels but ${leftOut.join(", ")}` : "All paid channels",
         {
           spend,
           impressions: sum((row) => row.impressions),
@@ -405,6 +438,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
   if (totals.length > MAX_CHANNEL_ROWS)
     notes.push(`${totals.length - MAX_CHANNEL_ROWS} smaller channels not shown.`);
   if (missing.length) notes.push(`No data for ${ctx.runDay}: ${missing.join(", ")}.`);
+  notes.push(...unknown);
   const table: TableSpec = {
     id: "channels-run-day",
     columns: [

@@ -85,4 +85,38 @@ describe("deck: incomplete channel months", () => {
     assert.ok(["good", "bad"].includes(String(novemberComplete?.[4]?.emphasis)));
     assert.match(ppc.note ?? "", /Incomplete, not judged — Nov 2026: 5 of the month's days/);
   });
+
+  it("the run day's channels: a platform missing that day is n/a, and the paid total leaves it out and says so", () => {
+    const data = buildReportData();
+    // Meta, Google Ads and TikTok all have a run-day row; TikTok's GBP rows landed without an exchange rate.
+    data.channels.push({
+      date: RUN_DATE,
+      channel: "meta",
+      spend: 2_000,
+      impressions: 80_000,
+      clicks: 1_600,
+      platform_conversions: 40,
+      platform_conversion_value: 6_000,
+      attributed_orders: 30,
+      attributed_revenue: 5_000,
+      roas: 2.5,
+    });
+    const runDay = data.daily.find((row) => row.date === RUN_DATE);
+    assert.ok(runDay);
+    runDay.is_complete = false;
+    runDay.missing_sources = "tiktok_ads";
+    runDay.unconverted_sources = "tiktok_ads:GBP";
+    const table = tableOn(buildDeckContent(data), "channels", "channels-run-day");
+    const text = table.rows.map((row) => row.map((cell) => cell.text));
+    assert.deepEqual(
+      text.find((row) => row[0] === "TikTok"),
+      ["TikTok", "n/a", "$0", "n/a", "n/a", "n/a", "n/a", "n/a"],
+    );
+    // Google Ads $3,000 and Meta $2,000 of spend; $9,000 and $5,000 attributed: ROAS 14,000 / 5,000.
+    assert.deepEqual(text.at(-1)?.slice(0, 4), ["All paid channels but TikTok", "$5,000", "$14,000", "2.80"]);
+    assert.equal(
+      table.note,
+      "TikTok's platform figures are n/a: spend not converted — no GBP exchange rate for Sat 21 Nov 2026.",
+    );
+  });
 });

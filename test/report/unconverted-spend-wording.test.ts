@@ -211,6 +211,15 @@ function campaignsSlide(data: ReportData) {
   };
 }
 
+/** The deck's run-day channels table: its rows' text and its note. */
+function runDayChannels(data: ReportData) {
+  const table = buildDeckContent(data)
+    .slides.flatMap((slide) => ("blocks" in slide ? slide.blocks : []))
+    .flatMap((block) => (block.block.type === "table" ? [block.block.table] : []))
+    .find((item) => item.id === "channels-run-day");
+  return { rows: table?.rows.map((row) => row.map((cell) => cell.text)), note: table?.note };
+}
+
 /** Every string of a content model, depth first. */
 function texts(value: unknown): string[] {
   if (typeof value === "string") return [value];
@@ -286,6 +295,17 @@ describe(
       // The data quality slide's zero and missing days: the day is explained by its rate, not as a day of no spend.
       assert.ok(deck.includes("Meta Ads spend not converted: no USD exchange rate"));
       assert.ok(!deck.includes("no spend that day"));
+    });
+
+    it("the deck's run-day channels: Meta's platform figures n/a for want of the rate, not €0; its orders' revenue shown", () => {
+      const channels = runDayChannels(shop().data);
+      assert.deepEqual(channels.rows, [
+        ["Meta", "n/a", RUN_DAY_ATTRIBUTED, "n/a", "n/a", "n/a", "n/a", "n/a"],
+      ]);
+      assert.equal(
+        channels.note,
+        "Meta's platform figures are n/a: spend not converted — no USD exchange rate for Mon 16 Nov 2026.",
+      );
     });
 
     it("the deck's campaigns slide ranks the spend that was converted, and says why the run day's is not in it", () => {
@@ -384,6 +404,14 @@ describe(
         mer: "incomplete: excludes Meta",
         cac: "incomplete: excludes Meta",
       });
+    });
+
+    it("the deck's run-day channels: Meta's platform figures n/a since Sunday, not €0", () => {
+      const channels = runDayChannels(shop().data);
+      assert.deepEqual(channels.rows, [
+        ["Meta", "n/a", RUN_DAY_ATTRIBUTED, "n/a", "n/a", "n/a", "n/a", "n/a"],
+      ]);
+      assert.equal(channels.note, "Meta's platform figures are n/a: no data since Sun 15 Nov.");
     });
 
     it("the dashboard says Meta had not landed", () => {
