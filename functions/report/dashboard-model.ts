@@ -315,7 +315,9 @@ function channelsPage(tables: ExtractTables, context: Context): DashboardPage {
       { label: "Orders", format: "number" },
       { label: "Revenue", format: "money" },
       { label: "ROAS", format: "ratio" },
-      { label: "Days missing", format: "number" },
+      // Incomplete, not missing: a day whose platform rows landed without an exchange rate counts here too, and
+      // the page's caveat says which it was.
+      { label: "Days incomplete", format: "number" },
     ],
     rows: totals.map((item) => [
       label(item.channel),

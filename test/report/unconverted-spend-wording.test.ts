@@ -337,6 +337,15 @@ describe(
         .flatMap((page) => page.tables)
         .find((table) => table.id === "quality-incomplete-days");
       assert.deepEqual(days?.rows, [["2026-11-16", "Meta (spend not converted: no USD exchange rate)", 0]]);
+      // The channels table counts the day as incomplete, not as missing.
+      const channelsTable = model.pages
+        .flatMap((page) => page.tables)
+        .find((table) => table.id === "channels-table");
+      assert.equal(channelsTable?.columns.at(-1)?.label, "Days incomplete");
+      assert.deepEqual(
+        channelsTable?.rows.map((row) => [row[0], row.at(-1)]),
+        [["Meta", 1]],
+      );
       // Its chart of the days each source was incomplete: Meta's one day landed, so it is not a day without data.
       assert.deepEqual(missingDaysChart(model), {
         labels: ["Meta"],
