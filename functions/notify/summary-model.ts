@@ -44,6 +44,7 @@ import {
   missingSourceReason,
   missingSourcesCaveat,
   periodSpendCaveat,
+  unconvertedSourcesOf,
   sourceDisplayName,
   staleShopBanner,
   trailingDaysPhrase,
@@ -270,8 +271,19 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const staleShop = staleShopBanner(data, locale);
   const revenue = byMetric.get("gross_revenue");
   const roas = byMetric.get("blended_roas");
-  // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead.
+  // An incomplete ROAS is never the subject's headline: the subject says what it is waiting for instead, data or
+  // an exchange rate ("no Meta data" would send the reader to reconnect a platform whose rows did land).
   const roasMissing = roas?.missingSources ?? [];
+  const runDayRates = unconvertedSourcesOf(data.daily.find((row) => row.date === data.runDate));
+  const namesOf = (sources: readonly string[]) => sources.map(sourceDisplayName).join(", ");
+  const roasWaitsFor = [
+    ...(roasMissing.some((source) => !runDayRates.has(source))
+      ? [`no ${namesOf(roasMissing.filter((source) => !runDayRates.has(source)))} data`]
+      : []),
+    ...(roasMissing.some((source) => runDayRates.has(source))
+      ? [`${namesOf(roasMissing.filter((source) => runDayRates.has(source)))} spend not converted`]
+      : []),
+  ].join("; ");
   const subject = sanitizeHeader(
     [
       ...(data.demo ? [DEMO_MARK] : []),
@@ -283,7 +295,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
           : "No Shopify orders loaded yet"
         : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
       roasMissing.length
-        ? `ROAS incomplete (no ${roasMissing.map(sourceDisplayName).join(", ")} data)`
+        ? `ROAS incomplete (${roasWaitsFor})`
         : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
       plural(alerts.length, "alert", "alerts"),
     ].join(" · "),

@@ -58,6 +58,20 @@ describe("summary email", () => {
     );
   });
 
+  it("says in the subject what an incomplete ROAS waits for: a platform's data, or its exchange rate", () => {
+    const data = buildReportData();
+    const runDay = data.daily.find((row) => row.date === RUN_DATE);
+    assert.ok(runDay);
+    runDay.is_complete = false;
+    runDay.missing_sources = "facebook_ads,tiktok_ads";
+    // Meta's rows landed in dollars without a rate; TikTok's had not landed.
+    runDay.unconverted_sources = "facebook_ads:USD";
+    assert.match(
+      buildSummaryEmail(data).subject,
+      / · ROAS incomplete \(no TikTok data; Meta spend not converted\) · /,
+    );
+  });
+
   it("says which tables an upgrade had rebuilt whole, asking nothing", () => {
     const rebuilds = new ColumnChangeRebuilds(silentLogger());
     rebuilds.columnsChanged(

@@ -249,6 +249,8 @@ describe(
       const reason = "spend not converted — no USD exchange rate for Mon 16 Nov 2026";
       assert.match(email.text, new RegExp(`- Ad spend: .* \\(incomplete: excludes Meta: ${reason}\\)`));
       assert.ok(email.html.includes(reason));
+      // The subject, which cannot give the whole reason, says what the ROAS waits for: a rate, not data.
+      assert.match(email.subject, / · ROAS incomplete \(Meta spend not converted\) · /);
       // ("no data for 1–16 Oct 2026" is last month's, before the shop's data began.)
       assert.doesNotMatch(email.text, /no data since|not landed/);
       assert.doesNotMatch(email.html, /no data since|not landed/);
@@ -372,6 +374,7 @@ describe(
     it("the email says Meta has no data since Sunday", () => {
       const email = buildSummaryEmail(shop().data);
       assert.match(email.text, /- Ad spend: .* \(incomplete: excludes Meta: no data since Sun 15 Nov\)/);
+      assert.match(email.subject, / · ROAS incomplete \(no Meta data\) · /);
       assert.match(
         email.text,
         /Month to date .*; blended ROAS 1\.92× \(incomplete: excludes Meta: no data since Sun 15 Nov\)\./,
