@@ -22,6 +22,7 @@ import {
   baseGapReason,
   periodSpendCaveat,
   shortMissingSourcesCaveat,
+  spendGapKind,
   staleShopBanner,
   withoutJudgement,
 } from "../lib/reporting/completeness.ts";
@@ -320,9 +321,18 @@ export function efficiencySlide(ctx: Context): ContentSlide {
       .filter(Boolean)
       .join(" "),
   };
-  const gaps = months.filter((row) => row.incomplete_days).map((row) => formatMonthShort(row.month, locale));
+  const gapMonths = months.filter((row) => row.incomplete_days).map((row) => row.month);
+  const gaps = gapMonths.map((month) => formatMonthShort(month, locale));
+  // Why those months' spend is short, from the daily KPIs since the first of them: data or an exchange rate.
+  const gapWords = {
+    data: "ad spend not synced on some days",
+    rate: "ad spend not converted (no exchange rate) on some days",
+    both: "ad spend not synced or not converted (no exchange rate) on some days",
+  }[
+    gapMonths.length ? spendGapKind(ctx.data.daily, [...gapMonths].sort()[0] ?? "", ctx.data.runDate) : "data"
+  ];
   const monthNote = months.length
-    ? `Monthly figures; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ad spend not synced on some days.` : ""}`
+    ? `Monthly figures; ${formatMonthShort(months.at(-1)?.month ?? "", locale)} runs to ${ctx.runDay}.${gaps.length ? ` No point for ${gaps.join(", ")}: ${gapWords}.` : ""}`
     : "";
   return {
     kind: "efficiency",

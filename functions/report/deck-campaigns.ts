@@ -4,7 +4,12 @@
 // has no ad or creative level), and new customers by paid channel: their CPA and ROAS against last month and
 // last year (marts.marketing_monthly_performance).
 import { addMonths, monthStart } from "../lib/calendar.ts";
-import { missingSourceReason, sourceDisplayName, withoutJudgement } from "../lib/reporting/completeness.ts";
+import {
+  missingSourceReason,
+  sourceDisplayName,
+  spendGapKind,
+  withoutJudgement,
+} from "../lib/reporting/completeness.ts";
 import {
   formatMoney,
   formatMonthShort,
@@ -240,7 +245,13 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
     note: [
       "New customers = UTM-attributed first orders. New-customer CPA = spend ÷ new customers; new-customer ROAS = their first orders' revenue ÷ spend. Changes compare the month to date with the whole month before and the same month last year; n/a without a month to compare.",
       lines.some((line) => line.current.incompleteDays > 0)
-        ? "* Incomplete: days without platform data; its changes are not judged."
+        ? `* Incomplete: ${
+            {
+              data: "days without platform data",
+              rate: "days whose platform spend was not converted (no exchange rate)",
+              both: "days without platform data or without an exchange rate",
+            }[spendGapKind(data.daily, runMonth, data.runDate)]
+          }; its changes are not judged.`
         : "",
     ]
       .filter(Boolean)

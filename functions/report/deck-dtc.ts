@@ -10,6 +10,7 @@ import {
   formatRatio,
   NOT_AVAILABLE,
 } from "../lib/reporting/display-format.ts";
+import { spendGapKind } from "../lib/reporting/completeness.ts";
 import { rangeCoverage } from "../lib/reporting/data-coverage.ts";
 import {
   changeFromRatio,
@@ -44,9 +45,21 @@ function monthLabel(ctx: Context, month: string, periodEnd: string): string {
   return formatMonthUpTo(month, periodEnd, ctx.locale);
 }
 
+/** The sitewide table's words for its months' missing ad spend, by why it is missing (spendGapKind). */
+const SPEND_GAP_WORDS = {
+  data: "has not synced yet",
+  rate: "was not converted (no exchange rate)",
+  both: "has not synced or was not converted (no exchange rate)",
+} as const;
+
 export function sitewideSlide(ctx: Context): ContentSlide {
   const { fmt, locale } = ctx;
   const months = [...ctx.data.marts.monthly].reverse();
+  // The first month with days whose ad spend is short: the note says why, from the daily KPIs since then.
+  const incompleteFrom = months
+    .filter((row) => row.incomplete_days)
+    .map((row) => row.month)
+    .sort()[0];
   const yoy = (polarity: Polarity, value: number | null) =>
     changeCell(changeFromRatio(polarity, value), locale);
   const table: TableSpec = {
@@ -76,7 +89,7 @@ export function sitewideSlide(ctx: Context): ContentSlide {
       yoy("up_is_good", row.orders_yoy),
     ]),
     emptyText: "No monthly summary in the marts yet.",
-    note: `YoY compares the same days a year earlier; n/a where a whole year-ago month is not in the data.${months.some((row) => row.incomplete_days) ? " * Incomplete: some days' ad spend has not synced yet." : ""}`,
+    note: `YoY compares the same days a year earlier; n/a where a whole year-ago month is not in the data.${incompleteFrom ? ` * Incomplete: some days' ad spend ${SPEND_GAP_WORDS[spendGapKind(ctx.data.daily, incompleteFrom, ctx.data.runDate)]}.` : ""}`,
   };
   return {
     kind: "sitewide",

@@ -294,6 +294,34 @@ describe(
         mer: "incomplete: excludes Meta (not converted: no USD rate)",
         cac: "incomplete: excludes Meta (not converted: no USD rate)",
       });
+      // The monthly slides' notes on November's short spend say it was not converted, not that it has not synced.
+      const notes = deck.filter((text) =>
+        /synced|platform data|not converted \(no exchange rate\)/.test(text),
+      );
+      assert.ok(
+        notes.some((text) =>
+          text.endsWith(" * Incomplete: some days' ad spend was not converted (no exchange rate)."),
+        ),
+        notes.join("\n"),
+      );
+      assert.ok(
+        notes.some((text) =>
+          text.endsWith("No point for Nov 2026: ad spend not converted (no exchange rate) on some days."),
+        ),
+        notes.join("\n"),
+      );
+      assert.ok(
+        notes.some((text) =>
+          text.endsWith(
+            "* Incomplete: days whose platform spend was not converted (no exchange rate); its changes are not judged.",
+          ),
+        ),
+        notes.join("\n"),
+      );
+      assert.deepEqual(
+        notes.filter((text) => /synced|without platform data/.test(text)),
+        [],
+      );
       // The data quality slide's zero and missing days: the day is explained by its rate, not as a day of no spend.
       assert.ok(deck.includes("Meta Ads spend not converted: no USD exchange rate"));
       assert.ok(!deck.includes("no spend that day"));
@@ -409,6 +437,16 @@ describe(
       assert.deepEqual(
         deck.filter((text) => /not converted/.test(text)),
         [],
+      );
+      // The monthly slides' notes: November's spend has not synced.
+      assert.ok(deck.some((text) => text.endsWith(" * Incomplete: some days' ad spend has not synced yet.")));
+      assert.ok(
+        deck.some((text) => text.endsWith("No point for Nov 2026: ad spend not synced on some days.")),
+      );
+      assert.ok(
+        deck.some((text) =>
+          text.endsWith("* Incomplete: days without platform data; its changes are not judged."),
+        ),
       );
       assert.deepEqual(spendCardCaveats(shop().data), {
         ad_spend: "incomplete: excludes Meta",

@@ -238,6 +238,30 @@ export function shortMissingSourcesCaveat(
   return `excludes ${names.map((name, index) => `${name} (${reasons[index]})`).join(", ")}`;
 }
 
+/**
+ * Why an ad platform's spend is short on the days from..to that the daily KPIs mark: "data" when its rows had not
+ * landed, "rate" when they landed without an exchange rate, "both" when some days were each. "data" when no day
+ * names an ad platform (a monthly mart's incomplete days the daily rows do not reach), as these notes always said.
+ */
+export function spendGapKind(
+  daily: readonly DailyKpiRow[],
+  from: string,
+  to: string,
+): "data" | "rate" | "both" {
+  let noData = false;
+  let noRate = false;
+  for (const row of daily) {
+    if (row.date < from || row.date > to) continue;
+    const rates = unconvertedSourcesOf(row);
+    for (const source of missingSourcesOf(row)) {
+      if (!channelOfSource(source as SourceName)) continue;
+      if (rates.has(source)) noRate = true;
+      else noData = true;
+    }
+  }
+  return noRate ? (noData ? "both" : "rate") : "data";
+}
+
 /** A change shown but not judged: one side counts a source that had not landed, so no green or red arrow. */
 export function withoutJudgement(change: MetricChange): MetricChange {
   return { ...change, tone: "neutral", incomplete: true };

@@ -9,6 +9,7 @@ import {
   dataStartNote,
   missingSourcesCaveat,
   shortMissingSourcesCaveat,
+  spendGapKind,
 } from "../../../functions/lib/reporting/completeness.ts";
 import { buildReportData, RUN_DATE } from "../../report/report-data-fixture.ts";
 
@@ -136,6 +137,17 @@ describe("a platform whose rows landed without an exchange rate", () => {
       missingSourcesCaveat(daily, ["facebook_ads", "tiktok_ads"], RUN_DATE, "en-US"),
       "excludes Meta (spend not converted — no GBP or USD exchange rate for 20–21 Nov 2026), TikTok (no data since Fri 20 Nov)",
     );
+  });
+
+  it("tells a month's short ad spend by why: no data, no rate, or both; Shopify's days are not ad spend", () => {
+    const daily = marked({
+      "2026-11-10": ["shopify", null],
+      "2026-11-18": ["facebook_ads", "facebook_ads:USD"],
+      "2026-11-20": ["tiktok_ads", null],
+    });
+    assert.equal(spendGapKind(daily, "2026-11-01", "2026-11-10"), "data");
+    assert.equal(spendGapKind(daily, "2026-11-01", "2026-11-19"), "rate");
+    assert.equal(spendGapKind(daily, "2026-11-01", RUN_DATE), "both");
   });
 
   it("a KPI card's short words say the rate is missing, and tell it from a source with no data", () => {
