@@ -35,7 +35,7 @@ import {
   monthToDateRanges,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
-import { channelLabel, channelOfSource } from "../lib/sql/channels.ts";
+import { channelLabel, channelOfSource, PAID_CHANNELS } from "../lib/sql/channels.ts";
 import type { SourceName } from "../shared/raw-schemas.ts";
 import {
   baseGapReason,
@@ -355,7 +355,12 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const channels: ChannelLine[] = channelNames.map((channel) => {
     const rows = window.filter((row) => row.channel === channel);
     const platform = runDayMissing.find((source) => channelOfSource(source as SourceName) === channel);
-    const today = rows.find((row) => row.date === data.runDate);
+    // A channel that buys no ads (no ad platform: direct & organic, email) without a row on the run day had no
+    // order that day: nothing happened, no spend and no revenue. It read "no data since Fri 20 Nov", a stale
+    // source's words, on a day every order came by a UTM. A paid channel without a row keeps them: its platform's.
+    const today =
+      rows.find((row) => row.date === data.runDate) ??
+      (PAID_CHANNELS.includes(channel) ? undefined : { spend: 0, attributed_revenue: 0, roas: null });
     const spendKnown = today !== undefined && platform === undefined;
     const lastDay =
       rows

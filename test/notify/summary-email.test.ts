@@ -172,6 +172,33 @@ describe("summary email", () => {
     assert.ok(text.includes("1 informational finding in the deck."));
   });
 
+  it('gives a channel with nothing on the run day no spend and no revenue, not a stale source\'s "no data since"', () => {
+    const data = buildReportData();
+    // Direct & organic had $400 of orders two days before the run date and none on it: no row that day.
+    data.channels = [
+      ...data.channels,
+      {
+        date: "2026-11-19",
+        channel: "direct_or_organic",
+        spend: 0,
+        impressions: 0,
+        clicks: 0,
+        platform_conversions: 0,
+        platform_conversion_value: 0,
+        attributed_orders: 4,
+        attributed_revenue: 400,
+        roas: null,
+      },
+    ];
+    const { html, text } = buildSummaryEmail(data);
+    const line = "- Direct & organic: spend $0, attributed revenue $0, ROAS n/a";
+    assert.ok(text.includes(`${line}\n`), text);
+    assert.ok(!text.includes("Direct & organic: spend n/a"));
+    assert.ok(!visibleText(html).includes("no data since Thu 19 Nov"));
+    // Meta, whose platform had not landed, still says so.
+    assert.ok(text.includes("- Meta: spend n/a"));
+  });
+
   it("shows at most five products", () => {
     const many = Array.from({ length: 7 }, (_, index) => ({
       product_title: `Product ${index + 1}`,
