@@ -23,6 +23,8 @@ const FULL_HISTORY_READS: Record<string, string> = {
     "MIN(date): the shop's first order day, from a table of one row per order day",
   "marts.executive_summary_monthly ← unified.shop_order_days":
     "MIN(date): the shop's first order day, from a table of one row per order day",
+  "marts.marketing_daily_channel ← unified.shop_order_days":
+    "whether the shop has had any order yet, before a paid channel's gap row: one row per order day",
   "marts.marketing_unified_with_explanations ← unified.ad_performance":
     "MAX(date) per channel: each platform's newest day, reads the partition and channel columns only",
   "marts.campaign_performance_daily ← unified.ad_performance":
