@@ -12,7 +12,7 @@ import type { Finding } from "../shared/findings.ts";
 import { saveFindings } from "../lib/quality/findings-store.ts";
 import { postCriticalFindings } from "../lib/chat-alerts.ts";
 import { DATASETS, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
-import type { CountedTableInfo, TableInfo } from "../shared/ports.ts";
+import type { CountedTableInfo, DateWindow, TableInfo } from "../shared/ports.ts";
 import { RAW_TABLES } from "../shared/raw-schemas.ts";
 import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { datingTables, type SourceDefinition, SOURCES } from "../shared/sources.ts";
@@ -24,6 +24,9 @@ import { volumeFinding } from "./volume.ts";
 import { runReconciliation } from "./reconciliation.ts";
 import { syncStaleSources } from "./airbyte-sync.ts";
 import { type DropPeriod, exportGapFinding, exportGaps } from "./export-gaps.ts";
+import { type AccountDayLanding, overriddenExportFinding, overriddenExports } from "./overridden-exports.ts";
+import { exportAccountOf } from "../lib/ad-export-accounts.ts";
+import { runWindow, windowParams } from "../lib/run-window.ts";
 
 /**
  * Rows of one source per event day, counting only rows loaded within `landedWithinHours` of the day's start:
@@ -209,10 +212,10 @@ async function listRawTables(context: StepContext): Promise<CountedTableInfo[]> 
 }
 
 /**
- * The periods of the loaded file drops that reach into the volume check's history, when any file was dropped: a
- * few rows (one per file), read only for the ad platforms' gap check.
+ * The periods of the loaded file drops that reach back to `since`, when any file was dropped: a few rows (one per
+ * file), read only for the ad platforms' gap check and overridden exports.
  */
-async function dropPeriods(context: StepContext, historyStart: string): Promise<DropPeriod[]> {
+async function dropPeriods(context: StepContext, since: string): Promise<DropPeriod[]> {
   const opsTables = await context.ports.warehouse.listTables(DATASETS.ops);
   if (!opsTables.some((table) => table.name === FILE_DROPS_TABLE)) return [];
   const rows = await context.ports.warehouse.query<{
@@ -221,7 +224,7 @@ async function dropPeriods(context: StepContext, historyStart: string): Promise<
     period_end: string;
   }>(
     readQuery("check-sources/file_drop_periods"),
-    { history_start_date: historyStart, run_date: context.message.runDate },
+    { history_start_date: since, run_date: context.message.runDate },
     { label: "file drop periods", maxRows: 100_000 },
   );
   return rows.map((row) => ({
@@ -229,6 +232,55 @@ async function dropPeriods(context: StepContext, historyStart: string): Promise<
     start: String(row.period_start).slice(0, 10),
     end: String(row.period_end).slice(0, 10),
   }));
+}
+
+/**
+ * The exports of an ad platform whose days of the run window count the API's rows now, landed after them
+ * (functions/check-sources/overridden-exports.ts): one read per table of the source's rows of the window, a few
+ * rows per account and day, so a daily run's cost does not grow with history.
+ */
+async function overriddenExportFindings(
+  context: StepContext,
+  source: SourceDefinition,
+  tables: readonly string[],
+  window: DateWindow,
+): Promise<Omit<Finding, "step">[]> {
+  const account = exportAccountOf(source.freshnessTable);
+  const params = windowParams(context, window);
+  const landings: AccountDayLanding[] = [];
+  for (const table of tables) {
+    const rows = await context.ports.warehouse.query<{
+      day: unknown;
+      account: string | null;
+      from_file: boolean;
+      file_name: string | null;
+      landed_at: unknown;
+    }>(
+      queryTemplate("check-sources/ad_account_day_landings", {
+        table: `${DATASETS.raw}.${table}`,
+        event_date: source.eventDateSql,
+        column: account.column,
+      }),
+      params,
+      { label: `ad account days landed ${table}`, maxRows: 100_000 },
+    );
+    for (const row of rows) {
+      const day = dayOf(row.day);
+      const landedAt =
+        row.landed_at instanceof Date ? row.landed_at.getTime() : Date.parse(String(row.landed_at));
+      if (day === null || Number.isNaN(landedAt)) continue;
+      landings.push({
+        day,
+        account: row.account ?? "",
+        fromFile: Boolean(row.from_file),
+        fileName: row.file_name,
+        landedAt,
+      });
+    }
+  }
+  return overriddenExports(landings, account.unnamed).map((overridden) =>
+    overriddenExportFinding(source, overridden),
+  );
 }
 
 /**
@@ -309,6 +361,16 @@ async function checkSource(
       exportGaps(periods, source.freshnessTable, daysWithRows, historyStart, runDate),
     );
     if (gap) findings.push(gap);
+    // Only a source with an export of the run window's days can have one overridden: no read for the others.
+    const window = runWindow(runDate, context.config.lookbackDays);
+    const names = tables.map((table) => table.name);
+    if (
+      periods.some(
+        (period) =>
+          names.includes(period.rawTable) && period.start <= window.end && period.end >= window.start,
+      )
+    )
+      findings.push(...(await overriddenExportFindings(context, source, names, window)));
   }
 
   const series = fillLandedSeries(recent.landed, runDate);
@@ -392,7 +454,10 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   // Freshness and volume per source: independent queries, a few sources at once (on BigQuery each query is a
   // job whose time is mostly latency); statuses and findings then follow the sources' order.
   const byName = new Map(tables.map((table) => [table.name, table]));
-  const periods = await dropPeriods(context, addDays(runDate, -historyDays(settings)));
+  // The drops reaching into the volume history (the gap check) or the run window (overridden exports).
+  const historyStart = addDays(runDate, -historyDays(settings));
+  const windowStart = runWindow(runDate, context.config.lookbackDays).start;
+  const periods = await dropPeriods(context, windowStart < historyStart ? windowStart : historyStart);
   const checked = await mapLimited(
     SOURCES.filter((source) => expectedSources.has(source.name)),
     warehouse.parallelReads ?? 1,

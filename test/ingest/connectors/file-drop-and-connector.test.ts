@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runReconciliation } from "../../../functions/check-sources/reconciliation.ts";
+import { runCheckSources } from "../../../functions/check-sources/step.ts";
 import { BUILTIN_FORMATS } from "../../../functions/ingest/builtin-formats.ts";
 import { ingestDrop } from "../../../functions/ingest/file-drop.ts";
 import { runIngest } from "../../../functions/ingest/step.ts";
@@ -424,6 +425,91 @@ describe("an ad account landed by its connector and by dropped exports of the sa
       );
     } finally {
       await bench.close();
+    }
+  });
+});
+
+const LABELS: Record<Platform, string> = {
+  facebook_ads: "Meta Ads",
+  tiktok_ads: "TikTok Ads",
+  google_ads: "Google Ads",
+};
+
+/** check-sources' findings, for `runDate`, that an export's days count the API's rows now. */
+async function overriddenFindings(bench: Bench, runDate: string, platform: Platform) {
+  const context = bench.context(runDate, pullingOnly(platform));
+  const result = await runCheckSources({ ...context, step: "check-sources" });
+  return (result.findings ?? []).filter((finding) => finding.check === "file_drop_overridden");
+}
+
+describe("check-sources says when a dropped export's days are the API's numbers now", () => {
+  for (const testCase of CASES) {
+    for (const withAccount of [true, false]) {
+      it(`${testCase.platform}${withAccount ? "" : ", an export without the account column"}: a pull, an export of two days, the next pull: one finding naming the export and its days`, async () => {
+        const data = buildPlatformData(41, RUN_DATE, DAYS);
+        const only = pullingOnly(testCase.platform);
+        const bench = await openBench(data);
+        try {
+          const onDropDays = testCase.lines(data).filter((line) => DROP_DAYS.includes(line.day));
+          const corrected = onDropDays.map((line) => ({ ...line, cents: line.cents + 1 }));
+          assert.deepEqual((await bench.pull(RUN_DATE, only)).findings, []);
+          await drop(bench, "export.csv", testCase.write(corrected, withAccount), "2026-11-22T12:00:00Z");
+          const nextDay = addDays(RUN_DATE, 1);
+          assert.deepEqual((await bench.pull(nextDay, only)).findings, []);
+
+          const findings = await overriddenFindings(bench, nextDay, testCase.platform);
+          assert.equal(findings.length, 1, JSON.stringify(findings));
+          const [finding] = findings;
+          assert.equal(finding?.severity, "info");
+          assert.equal(finding?.subject, testCase.platform);
+          assert.equal(finding?.observed, DROP_DAYS.length);
+          const message = finding?.message ?? "";
+          const accounts = [...new Set(onDropDays.map((line) => line.account))].sort();
+          const named = withAccount
+            ? ` (account${accounts.length === 1 ? "" : "s"} ${accounts.join(", ")})`
+            : "";
+          assert.ok(
+            message.startsWith(
+              `${LABELS[testCase.platform]} export export.csv: its days ${DROP_DAYS[0]} – ${DROP_DAYS[1]}${named} are the API's numbers now, landed after it`,
+            ),
+            message,
+          );
+        } finally {
+          await bench.close();
+        }
+      });
+    }
+  }
+
+  it("no finding when the export landed after the API's rows, nor when only one of the two landed", async () => {
+    const meta = CASES.find((testCase) => testCase.platform === "facebook_ads") as Case;
+    const only = pullingOnly("facebook_ads");
+    const data = buildPlatformData(43, RUN_DATE, DAYS);
+    const onDropDays = meta.lines(data).filter((line) => DROP_DAYS.includes(line.day));
+
+    // The API's rows only.
+    const pulled = await openBench(data);
+    try {
+      assert.deepEqual((await pulled.pull(RUN_DATE, only)).findings, []);
+      assert.deepEqual(await overriddenFindings(pulled, RUN_DATE, "facebook_ads"), [], "the API's rows only");
+      // Then the export, dropped after the pull: it counts.
+      await drop(pulled, "export.csv", meta.write(onDropDays, true), "2026-11-22T12:00:00Z");
+      assert.deepEqual(
+        await overriddenFindings(pulled, RUN_DATE, "facebook_ads"),
+        [],
+        "the export dropped after the pull",
+      );
+    } finally {
+      await pulled.close();
+    }
+
+    // The export only, the connector never enabled.
+    const dropped = await openBench(data);
+    try {
+      await drop(dropped, "export.csv", meta.write(onDropDays, true), "2026-11-22T12:00:00Z");
+      assert.deepEqual(await overriddenFindings(dropped, RUN_DATE, "facebook_ads"), [], "the export only");
+    } finally {
+      await dropped.close();
     }
   });
 });
