@@ -365,6 +365,14 @@ describe("an ad account landed by its connector and by dropped exports of the sa
       );
       await sync("2026-11-22T23:30:00Z");
       assert.deepEqual(await spend(), sorted(truth), "Airbyte's next sync");
+      // check-sources says so: the corrected report (which replaced the first) gave way to Airbyte's rows.
+      const findings = await overriddenFindings(bench, addDays(RUN_DATE, 1), "google_ads");
+      assert.deepEqual(
+        findings.map((finding) => finding.message.split(" are the API's")[0]),
+        [
+          `Google Ads export report-corrected.csv: its days ${DROP_DAYS[0]} – ${DROP_DAYS[1]} (account ${GOOGLE_CUSTOMER})`,
+        ],
+      );
     } finally {
       await bench.close();
     }
