@@ -169,10 +169,10 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
       events.join("\n"),
     );
     assert.deepEqual(report.failures, []);
-    // Unified reads staging's orders in partition order and keeps it (its header's row order); staging, read
-    // from raw, is sorted while it is built.
+    // Staging's orders keep raw.shopify_orders' landing order, and unified keeps staging's (their headers' row
+    // order): neither is sorted.
     assert.equal(rowOrders["unified.shopify_unified"], "kept");
-    assert.equal(rowOrders["staging.stg_shopify_orders"], "sorted");
+    assert.equal(rowOrders["staging.stg_shopify_orders"], "kept");
     assert.deepEqual(
       report.records.map((record) => `${record.step}:${record.status}`),
       ["ingest", "check-sources", "transform", "check-quality", "export", "report", "notify"].map(

@@ -73,13 +73,15 @@ const CHECKPOINT_THRESHOLD = "256MB";
 /**
  * How many row groups beyond the fewest possible a kept build's newest month may sit in (buildInInputOrder). A
  * daily run deletes and rewrites that month's newest days, and its checkpoint rewrites the row groups they were in.
- * The 1M cold builds under 600 MB put the newest month in 2, 3 or 4 row groups (in 3, 6 and 5 of 14 builds on
- * 2026-12-02), where it could fit in 1. With a limit of 2, the 4-group builds were sorted after: 6.1–6.2 s for
- * the model, against 3.2–3.4 s kept. Warm runs from 4-group builds (3 rounds) took as long as from a sorted table: run
- * 3.7–4.2 s and checkpoint 540–870 ms, against 3.2–4.7 s and 620–810 ms. From a table spread over all 9 row
- * groups the checkpoint took 730–1,280 ms: that still gets sorted.
+ * A build DuckDB writes in parallel scatters its rows a little: at 1M orders (600 MB) staging.stg_shopify_orders,
+ * written in landing order, put its newest month in 3 row groups (4 builds, 2026-12-06), and
+ * unified.shopify_unified, keeping that order, in 4, 5, 5 and 6, where 1 would do. Kept, those builds saved 1.5–2.3 s
+ * of processor time a cold run against the code that sorted the orders (3 paired bench rounds, 2026-12-06 20:30 UTC),
+ * and the warm runs after them were no slower (4.16–4.73 s against 4.26–4.77 s, paired). Sorted after, the unified
+ * table alone took 4.4 s more. A table spread over all 9 row groups of 1M orders still gets sorted: the checkpoint
+ * after a daily run took 730–1,280 ms there, against 540–870 ms after a sorted build (2026-12-02).
  */
-const SPREAD_ROW_GROUPS_KEPT = 3;
+const SPREAD_ROW_GROUPS_KEPT = 6;
 
 /** The engine's settings for a warehouse opened with these options. */
 export function duckDbConfig(options: { threads?: number; memoryLimit?: string }): Record<string, string> {

@@ -205,22 +205,22 @@ describe("DuckDB warehouse", () => {
   };
 
   /**
-   * A whole build of 800,000 rows (seven row groups of 122,880, the last one partly filled) into ordered.<table>,
+   * A whole build of 1,300,000 rows (eleven row groups of 122,880, the last one partly filled) into ordered.<table>,
    * returning how it put them in order. `day`: each row's day, from its number n.
    */
   const buildDays = async (table: string, day: string, inputInPartitionOrder: boolean) => {
     const result = await warehouse.materialize({
       dataset: "ordered",
       table,
-      sql: `SELECT DATE_ADD(DATE '2020-01-01', INTERVAL ${day} DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 799999)) AS n ORDER BY n`,
+      sql: `SELECT DATE_ADD(DATE '2020-01-01', INTERVAL ${day} DAY) AS day, n FROM UNNEST(GENERATE_ARRAY(0, 1299999)) AS n ORDER BY n`,
       params: {},
       partitionColumn: "day",
       inputInPartitionOrder,
     });
     return result.rowOrder;
   };
-  // 2,000 days of 400 rows in order: the newest month (12,800 rows) is in the last row group.
-  const inOrder = "DIV(n, 400)";
+  // 2,000 days of 650 rows in order: the newest month (20,800 rows) is in the last row group.
+  const inOrder = "DIV(n, 650)";
   // The same, with the first row of some row groups moved to the newest day: the newest month is in those too.
   const newestAlsoIn = (rowGroups: number[]) =>
     `IF(MOD(n, 122880) = 0 AND DIV(n, 122880) IN (${rowGroups.join(", ")}), 1999, ${inOrder})`;
@@ -229,24 +229,30 @@ describe("DuckDB warehouse", () => {
 
   it("keeps the row order of a query that reads a table in partition order, without sorting", async () => {
     assert.equal(await buildDays("kept_order", inOrder, true), "kept");
-    assert.deepEqual(await storedInOrder("ordered.kept_order"), { rows: 800000, backwards: 0 });
+    assert.deepEqual(await storedInOrder("ordered.kept_order"), { rows: 1300000, backwards: 0 });
   });
 
-  it("keeps a build whose newest month sits in up to three row groups more than it needs, and sorts beyond", async () => {
-    // In row groups 1, 3, 5 and 6, where one would do: kept as written, the three moved rows out of order.
+  it("keeps a build whose newest month sits in up to six row groups more than it needs, and sorts beyond", async () => {
+    // In row groups 1, 3, 5 and 10, where one would do: kept as written, the three moved rows out of order.
     assert.equal(await buildDays("newest_in_four", newestAlsoIn([1, 3, 5]), true), "kept");
-    assert.deepEqual(await storedInOrder("ordered.newest_in_four"), { rows: 800000, backwards: 3 });
-    // In five row groups: sorted after the build.
-    assert.equal(await buildDays("newest_in_five", newestAlsoIn([0, 1, 3, 5]), true), "sorted after");
-    assert.deepEqual(await storedInOrder("ordered.newest_in_five"), { rows: 800000, backwards: 0 });
+    assert.deepEqual(await storedInOrder("ordered.newest_in_four"), { rows: 1300000, backwards: 3 });
+    // In seven (0 to 5 and 10): still kept.
+    assert.equal(await buildDays("newest_in_seven", newestAlsoIn([0, 1, 2, 3, 4, 5]), true), "kept");
+    assert.deepEqual(await storedInOrder("ordered.newest_in_seven"), { rows: 1300000, backwards: 6 });
+    // In eight: sorted after the build.
+    assert.equal(
+      await buildDays("newest_in_eight", newestAlsoIn([0, 1, 2, 3, 4, 5, 6]), true),
+      "sorted after",
+    );
+    assert.deepEqual(await storedInOrder("ordered.newest_in_eight"), { rows: 1300000, backwards: 0 });
   });
 
   it("sorts after the build a query said to be in order whose newest month is spread over the table", async () => {
     assert.equal(await buildDays("scattered_order", scattered, true), "sorted after");
-    assert.deepEqual(await storedInOrder("ordered.scattered_order"), { rows: 800000, backwards: 0 });
+    assert.deepEqual(await storedInOrder("ordered.scattered_order"), { rows: 1300000, backwards: 0 });
     // Not said to be in order: sorted while it is built.
     assert.equal(await buildDays("sorted_in_build", scattered, false), "sorted");
-    assert.deepEqual(await storedInOrder("ordered.sorted_in_build"), { rows: 800000, backwards: 0 });
+    assert.deepEqual(await storedInOrder("ordered.sorted_in_build"), { rows: 1300000, backwards: 0 });
   });
 
   it("merges a keyed table: changed records replace the rows with their key, others stay", async () => {
