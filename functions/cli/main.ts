@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
-import { runLocally } from "../runtime/local-run.ts";
+import { type LocalRunReport, runLocally } from "../runtime/local-run.ts";
 import {
   ConfigError,
   type FlagValues,
@@ -190,7 +190,24 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (demo) await ensureDemoData(warehouse, config, { regenerate: Boolean(values.regenerate), write });
     if (command === "demo" && values["data-only"]) return 0;
 
-    const runDate = values.date ?? (await defaultRunDate(warehouse, config, demo, write));
+    // A shop's first whole run without --date, its exports still in the inbox: the day to report on is the newest
+    // of the orders they hold, which only ingest can tell. Yesterday would be a day of no data, every source stale.
+    const firstLoad =
+      command === "run" &&
+      values.date === undefined &&
+      !demo &&
+      !values.from &&
+      !values.to &&
+      !values.skip &&
+      !(await hasOrders(warehouse, config));
+    const loaded = firstLoad
+      ? await loadInboxFirst(config, values, { log, warehouse, secrets }, write)
+      : undefined;
+    if (loaded && typeof loaded !== "string") {
+      await printSummary(loaded, config, write);
+      return 1;
+    }
+    const runDate = values.date ?? loaded ?? (await defaultRunDate(warehouse, config, demo, write));
     let message: ReturnType<typeof parseRunMessage>;
     try {
       message = parseRunMessage({
@@ -285,8 +302,49 @@ function lookerUrlCommand(argv: string[], env: Record<string, string | undefined
 }
 
 /**
+ * Without --date, when no order was loaded before: ingest alone first, for
+ * yesterday (it lands every dropped file whatever its days), then the newest complete day of the orders it landed
+ * (yesterday still, when it landed none). The run for that day then finds its files loaded. Returns the day, or
+ * the ingest's report when it did not succeed.
+ */
+async function loadInboxFirst(
+  config: PulseConfig,
+  values: ReturnType<typeof parse>["values"],
+  ports: Parameters<typeof runLocally>[2] & { warehouse: DuckDbWarehouse },
+  write: (line: string) => void,
+): Promise<string | LocalRunReport> {
+  const yesterday = yesterdayIn(new Date(), config.shop.timezone);
+  write("No orders loaded yet: loading the inbox first, then reporting on the newest day of its orders.");
+  const ingest = parseRunMessage({
+    runDate: yesterday,
+    runId: newRunId("cli", new Date()),
+    trigger: "cli",
+    options: { ...runOptions(values), to: "ingest" },
+  });
+  const report = await runLocally(config, ingest, ports);
+  if (report.failures.length || report.notDone.length) return report;
+  if (!(await hasOrders(ports.warehouse, config))) {
+    write(
+      `The inbox held no orders: reporting on ${yesterday} (yesterday); pass --date YYYY-MM-DD for another day.`,
+    );
+    return yesterday;
+  }
+  const day = await latestCompleteDay(ports.warehouse, config);
+  write(`Orders loaded up to ${day}: reporting on ${day}; pass --date YYYY-MM-DD for another day.`);
+  return day;
+}
+
+/** Whether raw.shopify_orders holds an order (latestCompleteDay has a day to give). */
+async function hasOrders(warehouse: DuckDbWarehouse, config: PulseConfig): Promise<boolean> {
+  return latestCompleteDay(warehouse, config).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
  * Without --date: the newest complete day of the orders; for a shop whose files are not loaded yet, yesterday
- * in the shop's time zone.
+ * in the shop's time zone (a whole run loads them first instead: loadInboxFirst).
  */
 async function defaultRunDate(
   warehouse: DuckDbWarehouse,

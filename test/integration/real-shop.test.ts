@@ -216,6 +216,39 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.equal((await emails()).length, 1, "the summary email goes out once per date");
   });
 
+  it("without --date, a first run loads the inbox, then reports on the newest day of its orders", async () => {
+    const workDir = join(root, "undated");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    await cp(join(FIXTURES, "shopify-orders.csv"), join(inbox, "orders_export.csv"));
+    assert.equal(pulse(workDir, "init", "--shop-name", "Undated", "--sources", "shopify").status, 0);
+    // The export's newest order, on the shop's clock: the day to report on.
+    const created = (
+      parse(await readFile(join(FIXTURES, "shopify-orders.csv")), { columns: true }) as Record<
+        string,
+        string
+      >[]
+    ).map((row) => shopDay(row["Created at"] ?? "", ZONE));
+    const newest = created.sort().at(-1) ?? "";
+    assert.equal(newest, DAY);
+
+    const run = pulse(workDir);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /No orders loaded yet: loading the inbox first/);
+    assert.match(run.stdout, new RegExp(`Orders loaded up to ${newest}: reporting on ${newest}`));
+    assert.match(run.stdout, new RegExp(`run date ${newest}\n`));
+    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), newest);
+    const kpis = kpiRow(
+      await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
+      newest,
+    );
+    assert.equal(Number(kpis.orders), orders.orders);
+    assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
+    // One summary, of that day: not of yesterday, a day of no data.
+    const emails = (await readdir(join(workDir, "outbox"))).filter((name) => name.endsWith(".eml"));
+    assert.deepEqual(emails, [`summary-${newest}_dtc-pulse.eml`]);
+  });
+
   it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {
     const workDir = join(root, "demo");
     const run = pulse(
