@@ -246,6 +246,24 @@ function comparisonBases(
 
 type ComparisonBaseKey = "previousDay" | "lastWeek" | "lastYear";
 
+/**
+ * What the subject and the headline figures compare with: the same weekday a week before, or, in a shop's first
+ * week of data, the day before ("vs Fri 20 Nov"), or nothing on its first day. "n/a vs last Sat" under every
+ * headline figure said only that the shop had no data then, which the comparison section says once.
+ */
+function headlineBase(
+  dates: ReturnType<typeof comparisonDates>,
+  dataFrom: string | null,
+  weekday: string,
+  locale: string,
+): { key: "lastWeek" | "previousDay"; label: string } | undefined {
+  if (dataFrom === null || dates.lastWeek >= dataFrom)
+    return { key: "lastWeek", label: `vs last ${weekday}` };
+  if (dates.previousDay >= dataFrom)
+    return { key: "previousDay", label: `vs ${formatWeekdayDate(dates.previousDay, locale)}` };
+  return undefined;
+}
+
 export const plural = (count: number, one: string, many: string): string =>
   `${count} ${count === 1 ? one : many}`;
 
@@ -256,7 +274,9 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const runDay = formatWeekdayDate(data.runDate, locale);
   const weekday = formatWeekday(data.runDate, locale);
   const comparisons = compareKpis(data.daily, data.runDate, HEADLINE_METRICS);
-  const bases = comparisonBases(dates, firstDataDay(data.daily), locale);
+  const dataFrom = firstDataDay(data.daily);
+  const bases = comparisonBases(dates, dataFrom, locale);
+  const headline = headlineBase(dates, dataFrom, weekday, locale);
   const byMetric = new Map(comparisons.map((comparison) => [comparison.metric, comparison]));
   const caveatOf = (metric: KpiMetric) => {
     const missing = byMetric.get(metric)?.missingSources ?? [];
@@ -293,7 +313,7 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
         ? shopify.lastEventDate
           ? `Shopify data stale (last order day ${formatWeekdayDate(shopify.lastEventDate, locale)})`
           : "No Shopify orders loaded yet"
-        : `${formatMoneyCompact(revenue?.value, fmt)} revenue (${formatChange(revenue?.lastWeek.change, locale)} vs last ${weekday})`,
+        : `${formatMoneyCompact(revenue?.value, fmt)} revenue${headline ? ` (${formatChange(revenue?.[headline.key].change, locale)} ${headline.label})` : ""}`,
       roasMissing.length
         ? `ROAS incomplete (${roasWaitsFor})`
         : `ROAS ${formatRatio(roas?.value, locale, 1)}`,
@@ -303,13 +323,15 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
 
   const day: DayFigure[] = DAY_METRICS.map(({ metric, label }) => {
     const comparison = byMetric.get(metric);
-    const change = comparison?.lastWeek;
+    const change = headline ? comparison?.[headline.key] : undefined;
     const arrow = arrowFor(change?.direction ?? null);
     const caveat = caveatOf(metric);
     return {
       label,
       value: formatKpi(metric, comparison?.value ?? null, fmt),
-      change: `${arrow ? `${arrow} ` : ""}${formatChange(change?.change, locale)} vs last ${weekday}`,
+      change: headline
+        ? `${arrow ? `${arrow} ` : ""}${formatChange(change?.change, locale)} ${headline.label}`
+        : "first day of data",
       tone: change?.tone ?? "neutral",
       ...(caveat ? { caveat } : {}),
     };

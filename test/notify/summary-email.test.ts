@@ -336,6 +336,23 @@ describe("summary email", () => {
     const note = "No comparison with Mon 23 Nov or Mon 1 Dec 2025: the data begins Sat 28 Nov.";
     assert.ok(text.includes(note), text);
     assert.ok(visibleText(html).includes(note));
+    // The subject and the headline figures, which compare with the same weekday a week before elsewhere, compare
+    // with the day before: last Monday is before the data.
+    const { subject } = buildSummaryEmail(data);
+    assert.match(subject, /· \$140 revenue \(\+54% vs Sun 29 Nov\) ·/);
+    assert.ok(visibleText(html).includes("▲ +54% vs Sun 29 Nov"), visibleText(html));
+    assert.ok(!/vs last Mon/.test(text + visibleText(html)), "nothing compared with a day before the data");
+  });
+
+  it("compares a shop's first day of data with nothing in its subject and headline figures", () => {
+    const data = buildReportData();
+    data.runDate = "2026-11-28";
+    data.daily = firstMonthDays().filter((row) => row.date === "2026-11-28");
+    const { subject, html, text } = buildSummaryEmail(data);
+    // Sat 28 Nov alone: $120 of revenue, no day to compare it with.
+    assert.match(subject, /· Sat 28 Nov · \$120 revenue · ROAS /);
+    assert.ok(visibleText(html).includes("first day of data"), visibleText(html));
+    assert.ok(!/vs last Sat|n\/a vs/.test(text + visibleText(html)), text);
   });
 
   it("says last month is not like for like when the data starts partway through it", () => {
