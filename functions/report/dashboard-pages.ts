@@ -69,7 +69,23 @@ function campaignsPage(tables: ExtractTables, context: DashboardContext): Dashbo
   campaigns.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.name.localeCompare(b.name));
   const caveat = incompleteCaveat(rows, context.locale) ?? incompleteCaveat(channelRows, context.locale);
   const spend = roundAmount(campaigns.reduce((total, item) => total + item.spend, 0));
-  const revenue = roundAmount(campaigns.reduce((total, item) => total + item.revenue, 0));
+  // Revenue and ROAS are over the channels with spend, as on the channels page: the UTM campaigns of a channel no
+  // ad platform reports for (a source the shop has not connected, or email) have orders but no spend, and their
+  // revenue over the others' spend would flatter ROAS.
+  const withSpend = new Set(campaigns.filter((item) => item.spend > 0).map((item) => item.channel));
+  const revenue = roundAmount(
+    campaigns.filter((item) => withSpend.has(item.channel)).reduce((total, item) => total + item.revenue, 0),
+  );
+  const leftOut = [
+    ...new Set(
+      campaigns
+        .filter((item) => !withSpend.has(item.channel) && (item.revenue > 0 || item.orders > 0))
+        .map((item) => label(item.channel)),
+    ),
+  ];
+  const leftOutNote = leftOut.length
+    ? `Channels with spend; leaves out ${leftOut.join(", ")}: no spend`
+    : undefined;
   page.tiles = [
     {
       id: "campaigns_with_spend",
@@ -78,8 +94,21 @@ function campaignsPage(tables: ExtractTables, context: DashboardContext): Dashbo
       format: "number",
     },
     { id: "campaign_spend", label: "Campaign spend", value: spend, format: "money", caveat },
-    { id: "campaign_revenue", label: "UTM-attributed revenue", value: revenue, format: "money" },
-    { id: "campaign_roas", label: "Campaign ROAS", value: ratio(revenue, spend, 2), format: "ratio", caveat },
+    {
+      id: "campaign_revenue",
+      label: "UTM-attributed revenue",
+      value: revenue,
+      format: "money",
+      ...(leftOutNote ? { note: leftOutNote } : {}),
+    },
+    {
+      id: "campaign_roas",
+      label: "Campaign ROAS",
+      value: ratio(revenue, spend, 2),
+      format: "ratio",
+      caveat,
+      ...(leftOutNote ? { note: leftOutNote } : {}),
+    },
   ];
   const top = campaigns.filter((item) => item.spend > 0).slice(0, TOP_CAMPAIGNS);
   const names = top.map((item) => `${item.name} (${label(item.channel)})${item.incompleteDays ? " *" : ""}`);

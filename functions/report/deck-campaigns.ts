@@ -37,6 +37,7 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
+import { noSpendReason, notConnected, paidTotalLabel } from "./paid-spend.ts";
 import {
   type NewCustomerChannel,
   type NewCustomerMonth,
@@ -209,12 +210,18 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
     const unjudged = line.current.incompleteDays > 0 || (base?.incompleteDays ?? 0) > 0;
     return changeCell(unjudged ? withoutJudgement(compared) : compared, locale);
   };
+  const total = lines.find((line) => line.channel === null);
+  const leftOut = total?.leftOut ?? [];
   const rows: TableCell[][] = lines.map((line) => {
     const total = line.channel === null;
-    const name = total ? "All paid channels" : channelLabel(line.channel ?? "");
+    const name = total ? paidTotalLabel(line.leftOut.map(channelLabel)) : channelLabel(line.channel ?? "");
+    // A channel whose platform is not connected has no spend figure at all: n/a, not $0.
+    const spendUnknown = line.channel !== null && notConnected(data, line.channel);
     return [
       cell(`${name}${line.current.incompleteDays ? " *" : ""}`, undefined, true),
-      cell(formatMoney(line.current.spend, fmt), undefined, total),
+      spendUnknown
+        ? cell(NOT_AVAILABLE, "muted")
+        : cell(formatMoney(line.current.spend, fmt), undefined, total),
       cell(formatNumber(line.current.newCustomers, locale), undefined, total),
       cell(formatMoney(line.current.cpa, fmt, true), undefined, true),
       change(line, line.previousMonth, (month) => month.cpa, "down_is_good"),
@@ -243,6 +250,10 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
     rows,
     emptyText: `No paid channel rows for ${formatMonthYear(runMonth, locale)}.`,
     note: [
+      ...leftOut.map(
+        (channel) =>
+          `${channelLabel(channel)} has no spend to count (${noSpendReason(data, channel)}): the paid total leaves out its new customers and their revenue.`,
+      ),
       "New customers = UTM-attributed first orders. New-customer CPA = spend ÷ new customers; new-customer ROAS = their first orders' revenue ÷ spend. Changes compare the month to date with the whole month before and the same month last year; n/a without a month to compare.",
       lines.some((line) => line.current.incompleteDays > 0)
         ? `* Incomplete: ${

@@ -40,6 +40,7 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
+import { hasPlatformData, noSpendReason, notConnected, paidTotalLabel } from "./paid-spend.ts";
 import { PPC_TRAILING_MONTHS, ppcIndex } from "./ppc-index.ts";
 
 export const MAX_CHANNEL_ROWS = 8;
@@ -125,9 +126,26 @@ export function channelMixSlide(ctx: Context): ContentSlide {
   };
 }
 
+/**
+ * The note naming the paid channels a total leaves out for having no spend to count, and why: "TikTok has no spend
+ * to count (not connected): the paid total leaves out its attributed revenue and orders."
+ */
+function leftOutNote(ctx: Context, channels: readonly string[], totalShown: boolean): string {
+  return channels
+    .map(
+      (channel) =>
+        `${channelLabel(channel)} has no spend to count (${noSpendReason(ctx.data, channel)})${totalShown ? ": the paid total leaves out its attributed revenue and orders" : ""}.`,
+    )
+    .join(" ");
+}
+
 function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthRow[]): TableSpec {
   const { fmt, locale } = ctx;
   const paid = rows.filter((row) => row.is_paid_channel).sort((a, b) => b.spend - a.spend);
+  // A paid channel whose platform reported nothing this month (not connected, or no ads bought) has orders by its
+  // UTMs but no spend: over the others' spend its revenue would flatter the total's ROAS.
+  const counted = paid.filter((row) => hasPlatformData([row]));
+  const leftOut = paid.filter((row) => !hasPlatformData([row]));
   const line = (name: string, row: Omit<ChannelMonthRow, "month" | "channel" | "days">, bold: boolean) => [
     cell(name, undefined, true),
     cell(`${formatMoney(row.spend, fmt)}${incompleteDays(row) ? " *" : ""}`, undefined, bold),
@@ -143,9 +161,29 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
     cell(formatPercent(row.ctr, locale, 2), undefined, bold),
     cell(formatMoney(row.cpc, fmt, true), undefined, bold),
   ];
-  const table: TableCell[][] = paid.map((row) => line(channelLabel(row.channel), row, false));
-  if (paid.length > 1) {
-    const sum = (pick: (row: ChannelMonthRow) => number) => paid.reduce((total, row) => total + pick(row), 0);
+  const na = () => cell(NOT_AVAILABLE, "muted");
+  // Its own orders and revenue are known and shown; its spend is n/a where its platform is not connected (a 0
+  // there is no spend figure at all), and its ratios are n/a either way.
+  const leftOutLine = (row: ChannelMonthRow) => [
+    cell(channelLabel(row.channel), undefined, true),
+    notConnected(ctx.data, row.channel)
+      ? na()
+      : cell(`${formatMoney(row.spend, fmt)}${incompleteDays(row) ? " *" : ""}`),
+    cell(formatMoney(row.attributed_revenue, fmt)),
+    na(),
+    na(),
+    cell(formatNumber(row.attributed_orders, locale)),
+    na(),
+    na(),
+    na(),
+  ];
+  const table: TableCell[][] = paid.map((row) =>
+    hasPlatformData([row]) ? line(channelLabel(row.channel), row, false) : leftOutLine(row),
+  );
+  const totalShown = paid.length > 1 && counted.length > 0;
+  if (totalShown) {
+    const sum = (pick: (row: ChannelMonthRow) => number) =>
+      counted.reduce((total, row) => total + pick(row), 0);
     const spend = sum((row) => row.spend);
     const revenue = sum((row) => row.attributed_revenue);
     const orders = sum((row) => row.attributed_orders);
@@ -153,7 +191,7 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
     const impressions = sum((row) => row.impressions);
     table.push(
       line(
-        "All paid channels",
+        paidTotalLabel(leftOut.map((row) => channelLabel(row.channel))),
         {
           is_paid_channel: true,
           spend,
@@ -172,25 +210,31 @@ function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthR
           cpa: costPer(spend, orders),
           ctr: safeRatio(clicks, impressions),
           cpc: safeRatio(spend, clicks),
-          incomplete_days: Math.max(0, ...paid.map(incompleteDays)),
+          incomplete_days: Math.max(0, ...counted.map(incompleteDays)),
         },
         true,
       ),
     );
   }
   const incomplete = paid.filter((row) => incompleteDays(row) > 0);
+  const notes = [
+    incomplete.length && paid[0]
+      ? incompleteMonthNote(
+          ctx,
+          paid[0].month,
+          Math.max(...incomplete.map(incompleteDays)),
+          `the spend, ROAS and CPA of ${incomplete.map((row) => channelLabel(row.channel)).join(", ")}`,
+        )
+      : "",
+    leftOutNote(
+      ctx,
+      leftOut.map((row) => row.channel),
+      totalShown,
+    ),
+  ].filter(Boolean);
   return {
     id,
-    ...(incomplete.length && paid[0]
-      ? {
-          note: incompleteMonthNote(
-            ctx,
-            paid[0].month,
-            Math.max(...incomplete.map(incompleteDays)),
-            `the spend, ROAS and CPA of ${incomplete.map((row) => channelLabel(row.channel)).join(", ")}`,
-          ),
-        }
-      : {}),
+    ...(notes.length ? { note: notes.join(" ") } : {}),
     columns: [
       left("Channel", 1.5),
       right("Spend", 1.1),
@@ -266,6 +310,24 @@ export function ppcIndexSlide(ctx: Context): ContentSlide {
     .map((note) => note.replace("* Incomplete: ", ""))
     .map((note, i) => `${formatMonthShort(shownIncomplete[i]!.month, locale)}: ${note}`)
     .join(" ");
+  // The paid channels the sums leave out, for their months shown: they have orders but no spend to count.
+  const shownMonths = new Set(months.map((month) => month.month));
+  const leftOut = [
+    ...new Set(
+      data.marts.channelMonths
+        .filter(
+          (row) =>
+            row.is_paid_channel &&
+            shownMonths.has(row.month) &&
+            !hasPlatformData([row]) &&
+            (row.attributed_orders > 0 || row.attributed_revenue > 0),
+        )
+        .map((row) => row.channel),
+    ),
+  ];
+  const leftOutText = leftOut.length
+    ? ` Paid channels with spend only: ${leftOut.map((channel) => `${channelLabel(channel)} (${noSpendReason(data, channel)})`).join(", ")} ${leftOut.length === 1 ? "has" : "have"} orders but no spend to count, and ${leftOut.length === 1 ? "its" : "their"} revenue is left out.`
+    : "";
   const table: TableSpec = {
     id: "ppc-index",
     columns: [
@@ -297,7 +359,7 @@ export function ppcIndexSlide(ctx: Context): ContentSlide {
         ),
       ]),
     emptyText: "No paid channel months in the marts yet.",
-    note: `Index = the month's paid ROAS (or CPA) ÷ the ratio of sums over the ${PPC_TRAILING_MONTHS} months before × 100. ROAS above 100 and CPA below 100 beat the recent norm; n/a without ${PPC_TRAILING_MONTHS} months of history.${incompleteNote ? ` * Incomplete, not judged — ${incompleteNote}` : ""}`,
+    note: `Index = the month's paid ROAS (or CPA) ÷ the ratio of sums over the ${PPC_TRAILING_MONTHS} months before × 100. ROAS above 100 and CPA below 100 beat the recent norm; n/a without ${PPC_TRAILING_MONTHS} months of history.${leftOutText}${incompleteNote ? ` * Incomplete, not judged — ${incompleteNote}` : ""}`,
   };
   const chart: ChartSpec = {
     id: "ppc-index-chart",
@@ -377,11 +439,15 @@ export function channelsSlide(ctx: Context): ContentSlide {
   const platformMissing = (channel: string) =>
     runDayMissing.find((source) => channelOfSource(source as SourceName) === channel);
   const unknown: string[] = [];
+  // A paid channel whose platform reported nothing in the 28 days (not connected, or no ads bought) has orders by
+  // its UTMs but no spend to count: it keeps its row, and the paid total leaves it out like a missing platform.
+  const withoutSpend = (channel: string) =>
+    PAID_CHANNELS.includes(channel) && !hasPlatformData(window.filter((row) => row.channel === channel));
   for (const channel of totals.slice(0, MAX_CHANNEL_ROWS)) {
     const row = runDayRows.get(channel.channel);
     const platform = platformMissing(channel.channel);
+    const na = () => cell(NOT_AVAILABLE, "muted");
     if (row && platform) {
-      const na = () => cell(NOT_AVAILABLE, "muted");
       rows.push([
         cell(channelLabel(channel.channel), undefined, true),
         na(),
@@ -391,6 +457,15 @@ export function channelsSlide(ctx: Context): ContentSlide {
       unknown.push(
         `${channelLabel(channel.channel)}'s platform figures are n/a: ${missingSourceReason(data.daily, platform, data.runDate, locale)}.`,
       );
+      continue;
+    }
+    if (row && withoutSpend(channel.channel)) {
+      rows.push([
+        cell(channelLabel(channel.channel), undefined, true),
+        notConnected(data, channel.channel) ? na() : cell(formatMoney(row.spend, fmt)),
+        cell(formatMoney(row.attributed_revenue, fmt)),
+        ...Array.from({ length: 5 }, na),
+      ]);
       continue;
     }
     if (row) {
@@ -407,19 +482,19 @@ export function channelsSlide(ctx: Context): ContentSlide {
   }
   // The total is over the paid channels only: organic revenue over paid spend would flatter ROAS.
   const paidRows = [...runDayRows.values()].filter((row) => PAID_CHANNELS.includes(row.channel));
-  const present = paidRows.filter((row) => !platformMissing(row.channel));
+  const present = paidRows.filter((row) => !platformMissing(row.channel) && !withoutSpend(row.channel));
   // Without a channel whose spend is unknown, the total says so: its 0 would understate spend and flatter ROAS.
-  const leftOut = paidRows
-    .filter((row) => platformMissing(row.channel))
-    .map((row) => channelLabel(row.channel));
-  if (present.length > 1) {
+  const leftOut = paidRows.filter((row) => !present.includes(row));
+  const noSpend = leftOut.filter((row) => !platformMissing(row.channel)).map((row) => row.channel);
+  const totalShown = paidRows.length > 1 && present.length > 0;
+  if (totalShown) {
     const sum = (pick: (row: ChannelDayRow) => number) =>
       present.reduce((total, row) => total + pick(row), 0);
     const spend = sum((row) => row.spend);
     const revenue = sum((row) => row.attributed_revenue);
     rows.push(
       line(
-        leftOut.length ? `All paid channels but ${leftOut.join(", ")}` : "All paid channels",
+        paidTotalLabel(leftOut.map((row) => channelLabel(row.channel))),
         {
           spend,
           impressions: sum((row) => row.impressions),
@@ -439,6 +514,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
     notes.push(`${totals.length - MAX_CHANNEL_ROWS} smaller channels not shown.`);
   if (missing.length) notes.push(`No data for ${ctx.runDay}: ${missing.join(", ")}.`);
   notes.push(...unknown);
+  if (noSpend.length) notes.push(leftOutNote(ctx, noSpend, totalShown));
   const table: TableSpec = {
     id: "channels-run-day",
     columns: [

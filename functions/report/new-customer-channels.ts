@@ -4,6 +4,7 @@
 
 import { addMonths, monthStart } from "../lib/calendar.ts";
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
+import { hasPlatformData } from "./paid-spend.ts";
 
 /** One channel's new-customer figures for one month; ratios are null where undefined, never 0. */
 export interface NewCustomerMonth {
@@ -22,6 +23,11 @@ export interface NewCustomerMonth {
 export interface NewCustomerChannel {
   /** The channel key (meta, google_ads …), or null for the all-paid-channels total. */
   channel: string | null;
+  /**
+   * The total's: the run month's paid channels it leaves out, having no spend to count (their ad platform reported
+   * nothing: not connected, or no ads bought). Empty on a channel's line.
+   */
+  leftOut: string[];
   current: NewCustomerMonth;
   previousMonth: NewCustomerMonth | null;
   lastYear: NewCustomerMonth | null;
@@ -59,8 +65,8 @@ function sumMonth(rows: readonly ChannelMonthRow[]): NewCustomerMonth | null {
 /**
  * The run month's paid channels (marts.marketing_monthly_performance rows with is_paid_channel), by spend,
  * each with the same channel's last month and same month last year; then, with more than one channel, the
- * total over the paid channels. The run month is month to date; the others are whole months: CPA and ROAS are
- * ratios, fair across months of different lengths.
+ * total over the paid channels with spend to count (each month's own). The run month is month to date; the
+ * others are whole months: CPA and ROAS are ratios, fair across months of different lengths.
  */
 export function newCustomerChannels(rows: readonly ChannelMonthRow[], runDate: string): NewCustomerChannel[] {
   const months = {
@@ -69,19 +75,29 @@ export function newCustomerChannels(rows: readonly ChannelMonthRow[], runDate: s
     lastYear: addMonths(runDate, -12),
   };
   const paid = rows.filter((row) => row.is_paid_channel);
+  // The total of a month is over the channels whose platform reported for it: a channel's orders without spend (a
+  // source the shop has not connected) over the others' spend would flatter its new-customer ROAS and CPA.
   const of = (month: string, channel: string | null) =>
-    paid.filter((row) => row.month === month && (channel === null || row.channel === channel));
+    paid.filter(
+      (row) => row.month === month && (channel === null ? hasPlatformData([row]) : row.channel === channel),
+    );
   const line = (channel: string | null): NewCustomerChannel | null => {
     const current = sumMonth(of(months.current, channel));
     if (!current) return null;
     return {
       channel,
+      leftOut:
+        channel === null
+          ? paid
+              .filter((row) => row.month === months.current && !hasPlatformData([row]))
+              .map((row) => row.channel)
+          : [],
       current,
       previousMonth: sumMonth(of(months.previousMonth, channel)),
       lastYear: sumMonth(of(months.lastYear, channel)),
     };
   };
-  const channels = [...new Set(of(months.current, null).map((row) => row.channel))];
+  const channels = [...new Set(paid.filter((row) => row.month === months.current).map((row) => row.channel))];
   const lines = channels
     .map(line)
     .filter((one) => one !== null)

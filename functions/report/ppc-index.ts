@@ -2,6 +2,7 @@
 // definition is repeated in the deck's methodology slide (glossary.ts).
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { costPer } from "./deck-model.ts";
+import { hasPlatformData } from "./paid-spend.ts";
 
 export const PPC_TRAILING_MONTHS = 6;
 
@@ -26,11 +27,15 @@ export interface PpcIndexMonth extends PaidMonth {
 const ratio = (numerator: number, denominator: number) =>
   denominator === 0 ? null : numerator / denominator;
 
-/** The paid channels (is_paid_channel) summed per month, ascending. */
+/**
+ * The paid channels (is_paid_channel) summed per month, ascending: each month over the channels whose ad platform
+ * reported for it (paid-spend.ts), so that the orders of a channel with no spend to count (not connected) do not
+ * swell the revenue over the others' spend.
+ */
 export function paidMonths(rows: readonly ChannelMonthRow[]): PaidMonth[] {
   const byMonth = new Map<string, PaidMonth>();
   for (const row of rows) {
-    if (!row.is_paid_channel) continue;
+    if (!row.is_paid_channel || !hasPlatformData([row])) continue;
     const month = byMonth.get(row.month) ?? {
       month: row.month,
       spend: 0,

@@ -240,6 +240,32 @@ describe("the dashboard model", () => {
     assert.deepEqual(chart(cohorts, "cohorts-customers")?.series[0]?.data, [10, 30, 5]);
     assert.deepEqual(cohorts.tables[0]?.rows[0]?.slice(1), [10, 0.2]);
   });
+
+  it("campaign revenue and ROAS are over the channels with spend: a TikTok UTM campaign without spend is left out", () => {
+    // A shop that connects Meta alone: Meta's campaign spends $100 for $300 over 3 orders; orders tagged
+    // utm_source=tiktok name a campaign no connected platform reports, $200 over 2 orders with no spend. The
+    // ROAS over every campaign read (300 + 200) / 100 = 5.00; over the channels with spend it is 300 / 100 = 3.00.
+    const metaOnly = buildDashboardModel(
+      {
+        ...tables,
+        campaign_daily: rows(
+          "date,platform,channel,campaign_id,campaign_name,ad_group_id,spend,impressions,clicks,platform_conversion_value,attributed_orders,attributed_revenue,is_complete",
+          "2026-11-28,facebook_ads,meta,c1,Prospecting,g1,100,1000,10,400,,,true",
+          "2026-11-28,facebook_ads,meta,c1,Prospecting,,,,,,3,300,true",
+          "2026-11-28,,tiktok,,spring_drop,,,,,,2,200,true",
+        ),
+      },
+      { runDate: RUN_DATE, shop: SHOP, demo: false },
+    );
+    const campaigns = page(metaOnly.pages, "campaigns");
+    assert.equal(tile(campaigns, "campaign_spend")?.value, 100);
+    assert.equal(tile(campaigns, "campaign_revenue")?.value, 300);
+    assert.equal(tile(campaigns, "campaign_roas")?.value, 3);
+    assert.equal(tile(campaigns, "campaign_roas")?.note, "Channels with spend; leaves out TikTok: no spend");
+    // The TikTok campaign keeps its own row: its revenue, and no ROAS.
+    const spring = campaigns.tables[0]?.rows.find((row) => row[0] === "spring_drop");
+    assert.deepEqual(spring, ["spring_drop", "TikTok", 0, 0, null, 2, 200, null, null]);
+  });
 });
 
 describe("the dashboard model of a shop whose data begins inside the 28 days", () => {

@@ -1,0 +1,45 @@
+// Which paid channels' spend is known, for the deck's paid totals (spend, attributed revenue, ROAS, CPA). A paid
+// channel's attributed revenue is the shop's own orders, by UTM, and always known; its spend is only what its ad
+// platform reports. A shop that connects Meta alone still has orders tagged utm_source=tiktok (organic posts, or
+// ads on a platform it has not connected): TikTok's revenue over Meta's spend would flatter the total's ROAS. So a
+// total is over the channels whose ad platform reported something for the range (spend, impressions or clicks:
+// the dashboard's "channels with spend"), less those whose platform had not landed on the run day (the run-day
+// table's platformMissing); every channel left out keeps its own row, and the total's label names it. Pure.
+import type { ReportData } from "../lib/reporting/report-data.ts";
+import { CHANNELS } from "../lib/sql/channels.ts";
+
+/** The platform figures of a mart row (a day or a month of one channel). NULL reads as nothing reported. */
+export interface PlatformFigures {
+  spend: number | null;
+  impressions: number | null;
+  clicks: number | null;
+}
+
+/** Whether the rows carry anything the channel's ad platform reported: spend, impressions or clicks. */
+export function hasPlatformData(rows: readonly PlatformFigures[]): boolean {
+  return rows.some(
+    (row) => Number(row.spend ?? 0) > 0 || Number(row.impressions ?? 0) > 0 || Number(row.clicks ?? 0) > 0,
+  );
+}
+
+/**
+ * Whether the shop has not connected the channel's ad platform: check-sources judges the freshness of the sources
+ * the shop uses only (a source its settings mark unused has no status), as the deck's coverage slide reads them.
+ * False when that is unknown (no statuses, e.g. an unreadable status file): the channel then reads "no spend
+ * reported", which is true either way.
+ */
+export function notConnected(data: Pick<ReportData, "sources">, channel: string): boolean {
+  const source = CHANNELS.find((item) => item.channel === channel)?.source;
+  if (!source || data.sources.length === 0) return false;
+  return !data.sources.some((status) => status.source === source);
+}
+
+/** Why a channel without platform data over a range has no spend to count: "not connected" or "no spend reported". */
+export function noSpendReason(data: Pick<ReportData, "sources">, channel: string): string {
+  return notConnected(data, channel) ? "not connected" : "no spend reported";
+}
+
+/** The label of a paid total that leaves channels out: "All paid channels but TikTok, Google Ads". */
+export function paidTotalLabel(leftOut: readonly string[]): string {
+  return leftOut.length ? `All paid channels but ${leftOut.join(", ")}` : "All paid channels";
+}
