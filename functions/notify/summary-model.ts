@@ -35,6 +35,7 @@ import {
   monthToDateRanges,
 } from "../lib/reporting/kpi-comparisons.ts";
 import type { ReportData } from "../lib/reporting/report-data.ts";
+import { hasPlatformData, notConnected } from "../lib/reporting/paid-spend.ts";
 import { channelLabel, channelOfSource, PAID_CHANNELS } from "../lib/sql/channels.ts";
 import type { SourceName } from "../shared/raw-schemas.ts";
 import {
@@ -377,13 +378,19 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
   const channels: ChannelLine[] = channelNames.map((channel) => {
     const rows = window.filter((row) => row.channel === channel);
     const platform = runDayMissing.find((source) => channelOfSource(source as SourceName) === channel);
+    // A paid channel whose ad platform the shop has not connected, with orders by its UTMs (utm_source=tiktok
+    // from organic posts): its spend is no figure at all, n/a and said so, never $0 (as on the deck).
+    const unconnected =
+      PAID_CHANNELS.includes(channel) && notConnected(data, channel) && !hasPlatformData(rows);
     // A channel that buys no ads (no ad platform: direct & organic, email) without a row on the run day had no
     // order that day: nothing happened, no spend and no revenue. It read "no data since Fri 20 Nov", a stale
     // source's words, on a day every order came by a UTM. A paid channel without a row keeps them: its platform's.
     const today =
       rows.find((row) => row.date === data.runDate) ??
-      (PAID_CHANNELS.includes(channel) ? undefined : { spend: 0, attributed_revenue: 0, roas: null });
-    const spendKnown = today !== undefined && platform === undefined;
+      (PAID_CHANNELS.includes(channel) && !unconnected
+        ? undefined
+        : { spend: 0, attributed_revenue: 0, roas: null });
+    const spendKnown = today !== undefined && platform === undefined && !unconnected;
     const lastDay =
       rows
         .map((row) => row.date)
@@ -395,7 +402,11 @@ export function buildSummaryModel(data: ReportData, extras: SummaryExtras = {}):
       attributedRevenue: today ? formatMoney(today.attributed_revenue, fmt) : null,
       roas: spendKnown ? formatRatio(today.roas, locale, 2, "×") : null,
       lastDay: formatWeekdayDate(lastDay, locale),
-      ...(platform ? { missing: missingSourceReason(data.daily, platform, data.runDate, locale) } : {}),
+      ...(platform
+        ? { missing: missingSourceReason(data.daily, platform, data.runDate, locale) }
+        : unconnected
+          ? { missing: "not connected" }
+          : {}),
     };
   });
 

@@ -37,7 +37,7 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
-import { noSpendReason, notConnected, paidTotalLabel } from "./paid-spend.ts";
+import { noSpendReason, notConnected, paidTotalLabel } from "../lib/reporting/paid-spend.ts";
 import {
   type NewCustomerChannel,
   type NewCustomerMonth,

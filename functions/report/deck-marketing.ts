@@ -40,7 +40,7 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
-import { hasPlatformData, noSpendReason, notConnected, paidTotalLabel } from "./paid-spend.ts";
+import { hasPlatformData, noSpendReason, notConnected, paidTotalLabel } from "../lib/reporting/paid-spend.ts";
 import { PPC_TRAILING_MONTHS, ppcIndex } from "./ppc-index.ts";
 
 export const MAX_CHANNEL_ROWS = 8;

@@ -4,7 +4,7 @@
 
 import { addMonths, monthStart } from "../lib/calendar.ts";
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
-import { hasPlatformData } from "./paid-spend.ts";
+import { hasPlatformData } from "../lib/reporting/paid-spend.ts";
 
 /** One channel's new-customer figures for one month; ratios are null where undefined, never 0. */
 export interface NewCustomerMonth {

@@ -2,7 +2,7 @@
 // definition is repeated in the deck's methodology slide (glossary.ts).
 import type { ChannelMonthRow } from "../lib/reporting/report-data.ts";
 import { costPer } from "./deck-model.ts";
-import { hasPlatformData } from "./paid-spend.ts";
+import { hasPlatformData } from "../lib/reporting/paid-spend.ts";
 
 export const PPC_TRAILING_MONTHS = 6;
 

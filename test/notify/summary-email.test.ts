@@ -199,6 +199,37 @@ describe("summary email", () => {
     assert.ok(text.includes("- Meta: spend n/a"));
   });
 
+  it("gives a paid channel whose platform the shop has not connected spend n/a, 'not connected', never $0", () => {
+    const data = buildReportData();
+    // The shop uses no TikTok account (check-sources judges no TikTok source), yet orders carry utm_source=tiktok:
+    // $200 over 2 orders on the run day, the channel's only row; the platform reported nothing.
+    data.sources = data.sources.filter((status) => status.source !== "tiktok_ads");
+    data.channels = [
+      ...data.channels.filter((row) => row.channel !== "tiktok"),
+      {
+        date: RUN_DATE,
+        channel: "tiktok",
+        spend: 0,
+        impressions: 0,
+        clicks: 0,
+        platform_conversions: 0,
+        platform_conversion_value: 0,
+        attributed_orders: 2,
+        attributed_revenue: 200,
+        roas: null,
+      },
+    ];
+    const { html, text } = buildSummaryEmail(data);
+    assert.ok(
+      text.includes("- TikTok: spend n/a, attributed revenue $200, ROAS n/a (not connected)\n"),
+      text,
+    );
+    assert.ok(!text.includes("TikTok: spend $0"));
+    assert.ok(visibleText(html).includes("not connected"));
+    // Google Ads, connected and spending, reads as before.
+    assert.ok(text.includes("- Google Ads: spend $3,000, attributed revenue $9,000, ROAS 3.00"));
+  });
+
   it("shows at most five products", () => {
     const many = Array.from({ length: 7 }, (_, index) => ({
       product_title: `Product ${index + 1}`,

@@ -4,9 +4,10 @@
 // ads on a platform it has not connected): TikTok's revenue over Meta's spend would flatter the total's ROAS. So a
 // total is over the channels whose ad platform reported something for the range (spend, impressions or clicks:
 // the dashboard's "channels with spend"), less those whose platform had not landed on the run day (the run-day
-// table's platformMissing); every channel left out keeps its own row, and the total's label names it. Pure.
-import type { ReportData } from "../lib/reporting/report-data.ts";
-import { CHANNELS } from "../lib/sql/channels.ts";
+// table's platformMissing); every channel left out keeps its own row, and the total's label names it. The email's
+// channel lines read the same: a channel whose platform is not connected has spend n/a, not $0. Pure.
+import type { ReportData } from "./report-data.ts";
+import { CHANNELS } from "../sql/channels.ts";
 
 /** The platform figures of a mart row (a day or a month of one channel). NULL reads as nothing reported. */
 export interface PlatformFigures {
