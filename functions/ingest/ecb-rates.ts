@@ -24,9 +24,9 @@ import { airbyteColumns, fullRow, landRows } from "./connectors/landing.ts";
 import { Columns, type MapContext } from "./format-spec.ts";
 import { FX_RATES } from "./fx-rates.ts";
 import { openRecords } from "./records.ts";
+import { checkDaysWithoutRate, olderDaysWithoutRate, RATE_FALLBACK_DAYS } from "./days-without-rate.ts";
 
-/** stg_fx_rates lets a day without a rate take one up to this many days older: the run fetches them too. */
-export const RATE_FALLBACK_DAYS = 7;
+export { RATE_FALLBACK_DAYS } from "./days-without-rate.ts";
 
 /** In the rows' _airbyte_meta.kind, beside source "api": rates the run fetched, not a dropped file's. */
 export const ECB_RATES_KIND = "ecb_exr";
@@ -183,7 +183,7 @@ async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
  * for years of rates every morning. A day the ECB has no rate for within a week is still asked each run.
  */
 export function olderRatesRequest(
-  older: readonly AdCurrency[],
+  older: readonly Pick<AdCurrency, "currency" | "first_day_without_rate">[],
   shopCurrency: string,
   answered: ReadonlySet<string>,
   windowPeriodStart: string,
@@ -364,10 +364,8 @@ async function withOlderRates(
 ): Promise<RatesFetch> {
   const { config } = context;
   const window = runWindow(context.message.runDate, config.lookbackDays);
-  const older = await adCurrencies(context, context.ports.warehouse, {
-    start: HISTORY_START,
-    end: addDays(window.start, -1),
-  });
+  const check = await checkDaysWithoutRate(context);
+  const older = olderDaysWithoutRate(check.lacking, window.start);
   const request = olderRatesRequest(older, config.shop.currency, answered, windowPeriodStart);
   if (!request) return fetched;
   const { currencies, period } = request;

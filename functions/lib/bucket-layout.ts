@@ -181,6 +181,12 @@ export function connectorStatePath(source: string): string {
   return `state/connectors/${source}.json`;
 }
 
+/**
+ * What ingest's last check of the ad days without an exchange rate established (when it began, the days it found
+ * without one): the next daily run reads only the raw ad rows landed since (functions/ingest/days-without-rate.ts).
+ */
+export const DAYS_WITHOUT_RATE_STATE_PATH = "state/exchange-rates.json";
+
 /** Check-sources' reconciliation of the warehouse with each platform API's own totals (the scoreboard). */
 export function reconciliationPath(runDate: string): string {
   return `${runPrefix(runDate)}/reconciliation.json`;

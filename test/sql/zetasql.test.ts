@@ -106,6 +106,8 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["pull_id", simpleType("STRING")],
   ["landed_at", simpleType("STRING")],
   ["landed_since", simpleType("STRING")],
+  ["rates_landed_since", simpleType("STRING")],
+  ["ad_days", simpleType("STRING")],
   ["meta", simpleType("STRING")],
   ["is_demo", simpleType("BOOL")],
   ["file_name", simpleType("STRING")],
