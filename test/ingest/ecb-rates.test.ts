@@ -16,7 +16,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { EVERY_LANDING } from "../../functions/ingest/days-without-rate.ts";
 import { olderRatesRequest } from "../../functions/ingest/ecb-rates.ts";
+import { HISTORY_START } from "../../functions/lib/run-window.ts";
 import { runIngest } from "../../functions/ingest/step.ts";
 import {
   changedDays,
@@ -28,6 +30,7 @@ import { silentLogger } from "../../functions/lib/logger.ts";
 import { loadConfig } from "../../functions/shared/config.ts";
 import { Ledger } from "../../functions/shared/ledger.ts";
 import { parseRunMessage } from "../../functions/shared/run-message.ts";
+import type { SqlParams } from "../../functions/shared/ports.ts";
 import type { StepContext, StepResult } from "../../functions/shared/step.ts";
 import { roundDiv } from "../support/micros.ts";
 import { metaAdDay, tiktokAdDay } from "../support/raw-ad-rows.ts";
@@ -123,10 +126,18 @@ interface IngestRun {
   fullRefresh?: boolean;
 }
 
+/** A query an ingest sent: its label and parameters. */
+interface SentQuery {
+  label: string;
+  params: SqlParams;
+}
+
 interface OpenShop {
   warehouse: DuckDbWarehouse;
   /** The requests the ECB server was sent so far, by path. */
   paths(): string[];
+  /** The queries the last ingest sent. */
+  queries(): SentQuery[];
   ingest(run?: IngestRun): Promise<StepResult>;
   close(): Promise<void>;
 }
@@ -205,7 +216,20 @@ async function openShop(options: ShopOptions): Promise<OpenShop> {
     },
     cwd: dir,
   });
+  const sent: SentQuery[] = [];
+  const recording = new Proxy(warehouse, {
+    get(target, property) {
+      if (property === "query")
+        return (sql: string, params: SqlParams, options: { label: string }) => {
+          sent.push({ label: options.label, params });
+          return target.query(sql, params, options);
+        };
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
   const ingest = async (run: IngestRun = {}) => {
+    sent.length = 0;
     const context = {
       step: "ingest",
       message: parseRunMessage({
@@ -216,7 +240,7 @@ async function openShop(options: ShopOptions): Promise<OpenShop> {
       }),
       config,
       ports: {
-        warehouse,
+        warehouse: recording,
         bucket,
         secrets: { get: async () => undefined },
         clock: { now: () => new Date(run.now ?? "2026-11-22T06:00:00Z") },
@@ -226,7 +250,13 @@ async function openShop(options: ShopOptions): Promise<OpenShop> {
     } as unknown as StepContext;
     return runIngest(context, recordingIo().io);
   };
-  return { warehouse, paths: () => server.requests.map((request) => request.path), ingest, close };
+  return {
+    warehouse,
+    paths: () => server.requests.map((request) => request.path),
+    queries: () => [...sent],
+    ingest,
+    close,
+  };
 }
 
 /** A shop as `openShop` makes it, ingested once. */
@@ -263,6 +293,24 @@ async function landedRates(warehouse: DuckDbWarehouse) {
     { label: "landed rates" },
   );
   return rows.map((row) => [row.day, row.currency, Number(row.rate), row.source, row.kind]);
+}
+
+/** The window's answer: the dollar's rates of Thursday and Friday. */
+const windowAnswer = csvAnswer(
+  ecbCsv(ecbLine("USD", "2026-11-19", "1.0801"), ecbLine("USD", "2026-11-20", "1.0856")),
+);
+
+/** Where the last ingest's check of the ad days without a rate read the raw ad rows from (their extraction time). */
+function landedSinceOf(shop: OpenShop): unknown[] {
+  return shop
+    .queries()
+    .filter((query) => query.label === "ad days landed since the last rate check")
+    .map((query) => query.params.landed_since);
+}
+
+/** Whether the last ingest sent a query over the days from the start of history (HISTORY_START). */
+function readsFromHistoryStart(shop: OpenShop): boolean {
+  return shop.queries().some((query) => query.params.window_start === HISTORY_START);
 }
 
 describe(
@@ -779,6 +827,105 @@ describe(
       } finally {
         await shop.close();
       }
+    });
+
+    it("an older request that failed is asked again the next run, from what the last check kept, not from all history", async () => {
+      const shop = await openShop({
+        shopCurrency: "EUR",
+        metaCurrency: "USD",
+        metaSpend: { ...OLD_SPEND, ...META_SPEND },
+        script: [
+          windowAnswer,
+          // The older request's two attempts.
+          { status: 503, body: "Service Unavailable" },
+          { status: 503, body: "Service Unavailable" },
+          windowAnswer,
+          csvAnswer(ecbCsv(ecbLine("USD", "2026-09-14", "1.1720"), ecbLine("USD", "2026-09-15", "1.1745"))),
+          windowAnswer,
+        ],
+      });
+      try {
+        await buildModels(shop.warehouse, "2026-11-20", { fullRefresh: true, env: EUR_SHOP });
+        const failed = await shop.ingest({ now: "2026-11-22T06:00:00Z" });
+        assert.deepEqual(
+          failed.findings?.map((finding) => finding.check),
+          ["exchange_rates_fetch_failed"],
+        );
+        assert.equal(failed.metrics?.["exchangeRates.olderDaysWithoutRate"], 2);
+        const again = await shop.ingest({ now: "2026-11-22T07:00:00Z" });
+        // September's rows landed in September: this check reads from 24 hours before the last began, and finds
+        // their days in what that check kept.
+        assert.deepEqual(landedSinceOf(shop), ["2026-11-21T06:00:00.000Z"]);
+        assert.equal(readsFromHistoryStart(shop), false);
+        assert.deepEqual(shop.paths().slice(3), [
+          `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+          `/service/data/EXR/D.USD.EUR.SP00.A?${OLDER_PERIOD}`,
+        ]);
+        assert.equal(again.metrics?.["exchangeRates.olderDaysWithoutRate"], 2);
+        assert.equal(again.metrics?.["exchangeRates.olderRowsLanded"], 2);
+        assert.deepEqual(
+          (await landedRates(shop.warehouse)).map((row) => row[0]),
+          ["2026-09-14", "2026-09-15", "2026-11-19", "2026-11-20"],
+        );
+        // Their rates landed since that check: the next run asks for its window only.
+        await shop.ingest({ now: "2026-11-22T08:00:00Z" });
+        assert.deepEqual(shop.paths().slice(5), [`/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`]);
+      } finally {
+        await shop.close();
+      }
+    });
+
+    describe("a daily run's check reads the raw ad rows landed since the last check, not all history", () => {
+      let shop: OpenShop;
+      before(async () => {
+        shop = await openShop({ shopCurrency: "EUR", metaCurrency: "USD", rates: { USD: USD_RATES } });
+        // The first run (all history, no check of older days), its build, and the first daily run's check.
+        await shop.ingest({ now: "2026-11-22T06:00:00Z" });
+        await buildModels(shop.warehouse, RUN_DATE, { fullRefresh: true, env: EUR_SHOP });
+        await shop.ingest({ now: "2026-11-22T07:00:00Z" });
+        assert.deepEqual(landedSinceOf(shop), [EVERY_LANDING]);
+      });
+      after(async () => {
+        await shop.close();
+      });
+
+      it("the next run reads them from 24 hours before the last check began, and asks for its window only", async () => {
+        await shop.ingest({ now: "2026-11-23T07:00:00Z" });
+        assert.deepEqual(landedSinceOf(shop), ["2026-11-21T07:00:00.000Z"]);
+        assert.equal(readsFromHistoryStart(shop), false);
+        assert.deepEqual(shop.paths().slice(2), [`/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`]);
+      });
+
+      it("a Meta export of older days landed after that check: the next run asks for their rates", async () => {
+        await insertRaw(
+          shop.warehouse,
+          "facebook_ads_insights",
+          Object.entries(OLD_SPEND).map(([day, spend]) => ({
+            ...metaAdDay({
+              day,
+              spend,
+              value: 0n,
+              currency: "USD",
+              campaign: "US",
+              account: "act_1",
+              ad: "a1",
+            }),
+            _airbyte_extracted_at: "2026-11-23T08:00:00Z",
+          })),
+        );
+        const result = await shop.ingest({ now: "2026-11-23T09:00:00Z" });
+        assert.deepEqual(landedSinceOf(shop), ["2026-11-22T07:00:00.000Z"]);
+        assert.equal(readsFromHistoryStart(shop), false);
+        assert.deepEqual(shop.paths().slice(3), [
+          `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
+          `/service/data/EXR/D.USD.EUR.SP00.A?${OLDER_PERIOD}`,
+        ]);
+        assert.equal(result.metrics?.["exchangeRates.olderDaysWithoutRate"], 2);
+        assert.deepEqual(
+          (await landedRates(shop.warehouse)).map((row) => row[0]),
+          ["2026-09-14", "2026-09-15", "2026-11-19", "2026-11-20"],
+        );
+      });
     });
 
     it("a currency the ECB does not quote is not asked for again for older days every morning", async () => {
