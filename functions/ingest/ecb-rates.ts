@@ -170,10 +170,11 @@ async function rebuildsAllHistory(context: StepContext): Promise<boolean> {
 }
 
 /**
- * Pure: the request for the rates of the ad days before the window that have none, made once the window's request
- * has been answered (`answered`: the currencies its answer held; `windowPeriodStart`: the first day it asked for),
- * or null. The rule is about the data, not about why days are rebuilt: every ad day spent in a currency that needs
- * a rate has one landed, else the rates are asked from the week before the oldest day lacking one. The transform
+ * Pure: the request for the rates of the ad days before the window that have none (`older`, from the check of
+ * days-without-rate.ts), made once the window's request has been answered (`answered`: the currencies its answer
+ * held; `windowPeriodStart`: the first day it asked for), or null. The rule is about the data, not about why days
+ * are rebuilt: every ad day spent in a currency that needs a rate has one landed, else the rates are asked from the
+ * week before the oldest day lacking one. The transform
  * rebuilds older days for reasons ingest cannot see or should not mirror (a new PII key, whose fingerprint only the
  * key's reader can compute; a new channel list; a model whose columns changed; a late ad export of past days; a
  * first run whose fetch failed), and a check of the data is right for all of them; when no rate is missing it asks
@@ -354,7 +355,11 @@ export async function fetchExchangeRates(context: StepContext, io: ApiIo): Promi
   return withOlderRates(context, io, fetched, result.answered, period.start);
 }
 
-/** `fetched`, with the rates of the ad days before the window that have none fetched too (olderRatesRequest). */
+/**
+ * `fetched`, with the rates of the ad days before the window that have none fetched too (olderRatesRequest). Which
+ * days have none is checked from the raw ad rows landed since the last check and the days it found lacking
+ * (checkDaysWithoutRate), not from every ad row of history: a daily run's reads do not grow with the shop's age.
+ */
 async function withOlderRates(
   context: StepContext,
   io: ApiIo,
@@ -385,6 +390,7 @@ async function withOlderRates(
     log.info("exchange rates of older ad days without one fetched", {
       url,
       days,
+      adRowsLandedSince: check.landedSince,
       rows: result.fetched,
       landed: result.landed,
       rejected: result.rejected.length,

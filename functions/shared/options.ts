@@ -168,7 +168,7 @@ export const SETTING_OPTIONS = {
     kind: "number",
     default: 24,
     schema: z.number().int().min(0).max(168),
-    help: "hours before each raw table's newest extraction read in which a sync may land rows after the transform (batches out of order): the next one rebuilds their days; 0: off",
+    help: "hours before each raw table's newest extraction read in which a sync may land rows after the transform (batches out of order): the next one rebuilds their days, and ingest's next check of ad days without an exchange rate reads them again; 0: off",
   }),
   quality: option({
     default: {},

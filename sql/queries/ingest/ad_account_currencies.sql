@@ -4,8 +4,9 @@
 -- metrics.currency), so that ingest fetches the exchange rates unified.ad_performance will need for them. Over the
 -- run window: the currencies to ask for; over all history (the window starts in 2000, and this reads every ad row
 -- once): from the first day that needs one when the transform rebuilds all history (a first build,
--- --full-refresh), and, before the window, the oldest day left without a rate (functions/ingest/ecb-rates.ts); and
--- for the command line's summary, the days a run that rebuilt all history without ingest left without one.
+-- --full-refresh; functions/ingest/ecb-rates.ts), and for the command line's summary, the days a run that rebuilt
+-- all history without ingest left without one. A daily run's check of the older days left without a rate reads
+-- only what landed since its last check instead (ad_days_landed_since.sql, ad_days_without_rate.sql).
 -- A day of spend in a currency other than @shop_currency needs a rate of that currency and one of the shop's (the
 -- euro needs none); it has one when raw.fx_rates holds a rate landed for it or for one of the 7 days before it, the
 -- rates staging.stg_fx_rates lets it take. first_day_without_rate and days_without_rate: the first such day lacking
