@@ -217,4 +217,17 @@ describe("checkDaysWithoutRate against DuckDB: what it reads, finds and keeps", 
       { currency: "USD", needs: "USD", first_day: "2026-09-14", last_day: "2026-09-14" },
     ]);
   });
+
+  it("an unreadable state is set aside and the check reads all history again, finding every day lacking one", async () => {
+    await bucket.write(DAYS_WITHOUT_RATE_STATE_PATH, '{"shopCurrency": "GBP", "checkedAt": "torn');
+    const again = await check("2026-11-26T06:00:00Z");
+    assert.equal(again.landedSince, EVERY_LANDING);
+    assert.deepEqual(again.lacking, [
+      { currency: "USD", needs: "GBP", first_day: "2026-08-01", last_day: "2026-08-01" },
+      { currency: "USD", needs: "USD", first_day: "2026-08-01", last_day: "2026-08-01" },
+      { currency: "USD", needs: "USD", first_day: "2026-09-14", last_day: "2026-09-14" },
+    ]);
+    const setAside = (await bucket.list("state/")).filter((path) => path.includes(".corrupt-"));
+    assert.equal(setAside.length, 1);
+  });
 });
