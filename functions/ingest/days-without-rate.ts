@@ -2,8 +2,9 @@
 // morning. Older days can lack a rate after a rebuild ingest did not see (a late export of older days, a first fetch
 // that failed, a new PII key or channel list that rebuilds history), so every daily run asks which do. What the last
 // check established is kept in the bucket (DAYS_WITHOUT_RATE_STATE_PATH): when it began and the days it found
-// without a rate. A day has a rate or not by its raw ad rows and raw.fx_rates alone, and neither loses what it
-// held, so the next check reads only what landed since: the raw ad rows extracted since the last check began
+// without a rate. A day needs a rate only once ad rows of it land, and gains one only once a rate lands (raw.fx_rates
+// keeps every rate: a rates file is a snapshot, replacing none), so the next check reads only what landed since:
+// the raw ad rows extracted since the last check began
 // (sql/queries/ingest/ad_days_landed_since.sql, less the hours a sync may land rows behind: lateLandingHours), and
 // of the days the last check found without a rate, the rates landed since (ad_days_without_rate.sql). Both reads
 // prune on the raw tables' partition column, so a daily run's bytes follow what landed, not the shop's age. A first
