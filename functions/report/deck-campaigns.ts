@@ -37,7 +37,7 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
-import { noSpendReason, notConnected, paidTotalLabel } from "../lib/reporting/paid-spend.ts";
+import { noSpendNote, notConnected, paidTotalLabel } from "../lib/reporting/paid-spend.ts";
 import {
   type NewCustomerChannel,
   type NewCustomerMonth,
@@ -250,10 +250,14 @@ export function newCustomerSlide(ctx: Context): ContentSlide {
     rows,
     emptyText: `No paid channel rows for ${formatMonthYear(runMonth, locale)}.`,
     note: [
-      ...leftOut.map(
-        (channel) =>
-          `${channelLabel(channel)} has no spend to count (${noSpendReason(data, channel)}): the paid total leaves out its new customers and their revenue.`,
-      ),
+      ...(leftOut.length
+        ? [
+            noSpendNote(data, leftOut, {
+              one: "its new customers and their revenue",
+              many: "their new customers and the revenue of those",
+            }),
+          ]
+        : []),
       "New customers = UTM-attributed first orders. New-customer CPA = spend ÷ new customers; new-customer ROAS = their first orders' revenue ÷ spend. Changes compare the month to date with the whole month before and the same month last year; n/a without a month to compare.",
       lines.some((line) => line.current.incompleteDays > 0)
         ? `* Incomplete: ${

@@ -40,7 +40,13 @@ import {
   type TableCell,
   type TableSpec,
 } from "./deck-model.ts";
-import { hasPlatformData, noSpendReason, notConnected, paidTotalLabel } from "../lib/reporting/paid-spend.ts";
+import {
+  hasPlatformData,
+  noSpendNote,
+  noSpendReason,
+  notConnected,
+  paidTotalLabel,
+} from "../lib/reporting/paid-spend.ts";
 import { PPC_TRAILING_MONTHS, ppcIndex } from "./ppc-index.ts";
 
 export const MAX_CHANNEL_ROWS = 8;
@@ -126,17 +132,15 @@ export function channelMixSlide(ctx: Context): ContentSlide {
   };
 }
 
-/**
- * The note naming the paid channels a total leaves out for having no spend to count, and why: "TikTok has no spend
- * to count (not connected): the paid total leaves out its attributed revenue and orders."
- */
+/** The note naming the paid channels a total leaves out for having no spend to count, and why (noSpendNote). */
 function leftOutNote(ctx: Context, channels: readonly string[], totalShown: boolean): string {
-  return channels
-    .map(
-      (channel) =>
-        `${channelLabel(channel)} has no spend to count (${noSpendReason(ctx.data, channel)})${totalShown ? ": the paid total leaves out its attributed revenue and orders" : ""}.`,
-    )
-    .join(" ");
+  return noSpendNote(
+    ctx.data,
+    channels,
+    totalShown
+      ? { one: "its attributed revenue and orders", many: "their attributed revenue and orders" }
+      : undefined,
+  );
 }
 
 function performanceTable(ctx: Context, id: string, rows: readonly ChannelMonthRow[]): TableSpec {
@@ -470,6 +474,20 @@ export function channelsSlide(ctx: Context): ContentSlide {
     }
     if (row) {
       rows.push(line(channelLabel(channel.channel), row, false));
+      continue;
+    }
+    // A channel that buys no ads (direct & organic, email) without a row on the run day had no order that day:
+    // nothing happened, as the email says. "No data for Sat 21 Nov: Direct & organic (last day with data: Fri 20
+    // Nov)" read as a source gone stale. A paid channel without a row keeps those words: its platform's.
+    if (!PAID_CHANNELS.includes(channel.channel)) {
+      const nothing = { impressions: 0, clicks: 0, platform_conversions: 0, platform_conversion_value: 0 };
+      rows.push(
+        line(
+          channelLabel(channel.channel),
+          { ...nothing, spend: 0, attributed_orders: 0, attributed_revenue: 0, roas: null },
+          false,
+        ),
+      );
       continue;
     }
     rows.push([

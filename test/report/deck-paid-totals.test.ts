@@ -221,4 +221,56 @@ describe("deck: paid totals over the channels whose spend is known", () => {
     // (300 + 200) / (100 + 0) = 5.00: both channels' spend that day is known.
     assert.deepEqual(rows.at(-1)?.slice(0, 4), ["All paid channels", "$100", "$500", "5.00"]);
   });
+
+  it("names the channels left out for one reason in one sentence", () => {
+    const data = metaOnlyShop(["shopify", "facebook_ads"]);
+    // Google Ads, not connected either, with one order of $50 on the run day.
+    data.channels.push({
+      date: RUN_DATE,
+      channel: "google_ads",
+      spend: 0,
+      impressions: 0,
+      clicks: 0,
+      platform_conversions: 0,
+      platform_conversion_value: 0,
+      attributed_orders: 1,
+      attributed_revenue: 50,
+      roas: null,
+    });
+    const table = tableOf(buildDeckContent(data), "channels-run-day");
+    // Over Meta alone still: 300 / 100.
+    assert.deepEqual(texts(table).at(-1)?.slice(0, 4), [
+      "All paid channels but TikTok, Google Ads",
+      "$100",
+      "$300",
+      "3.00",
+    ]);
+    assert.equal(
+      table.note,
+      "TikTok and Google Ads have no spend to count (not connected): the paid total leaves out their attributed revenue and orders.",
+    );
+  });
+
+  it("gives a channel that buys no ads, without an order on the run day, $0 rather than a stale source's 'no data'", () => {
+    const data = metaOnlyShop(["shopify", "facebook_ads"]);
+    // Direct & organic had $80 the day before and nothing on the run day.
+    data.channels.push({
+      date: addDays(RUN_DATE, -1),
+      channel: "direct_or_organic",
+      spend: 0,
+      impressions: 0,
+      clicks: 0,
+      platform_conversions: 0,
+      platform_conversion_value: 0,
+      attributed_orders: 1,
+      attributed_revenue: 80,
+      roas: null,
+    });
+    const table = tableOf(buildDeckContent(data), "channels-run-day");
+    assert.deepEqual(
+      texts(table).find((row) => row[0] === "Direct & organic"),
+      ["Direct & organic", "$0", "$0", "n/a", "0", "n/a", "n/a", "0"],
+    );
+    assert.doesNotMatch(table.note ?? "", /No data for/);
+  });
 });

@@ -7,7 +7,7 @@
 // table's platformMissing); every channel left out keeps its own row, and the total's label names it. The email's
 // channel lines read the same: a channel whose platform is not connected has spend n/a, not $0. Pure.
 import type { ReportData } from "./report-data.ts";
-import { CHANNELS } from "../sql/channels.ts";
+import { CHANNELS, channelLabel } from "../sql/channels.ts";
 
 /** The platform figures of a mart row (a day or a month of one channel). NULL reads as nothing reported. */
 export interface PlatformFigures {
@@ -43,4 +43,30 @@ export function noSpendReason(data: Pick<ReportData, "sources">, channel: string
 /** The label of a paid total that leaves channels out: "All paid channels but TikTok, Google Ads". */
 export function paidTotalLabel(leftOut: readonly string[]): string {
   return leftOut.length ? `All paid channels but ${leftOut.join(", ")}` : "All paid channels";
+}
+
+/**
+ * The note naming the paid channels a total leaves out for having no spend to count, one sentence per reason:
+ * "Google Ads and TikTok have no spend to count (not connected): the paid total leaves out their attributed revenue
+ * and orders." `leftOut`: what the total leaves out of each ("attributed revenue and orders"), or nothing when no
+ * total is shown. One sentence a channel repeated itself for a shop that connects one platform of three.
+ */
+export function noSpendNote(
+  data: Pick<ReportData, "sources">,
+  channels: readonly string[],
+  leftOut?: { one: string; many: string },
+): string {
+  const byReason = new Map<string, string[]>();
+  for (const channel of channels) {
+    const reason = noSpendReason(data, channel);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), channelLabel(channel)]);
+  }
+  return [...byReason]
+    .map(([reason, labels]) => {
+      const many = labels.length > 1;
+      const named = many ? `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}` : (labels[0] ?? "");
+      const total = leftOut ? `: the paid total leaves out ${many ? leftOut.many : leftOut.one}` : "";
+      return `${named} ${many ? "have" : "has"} no spend to count (${reason})${total}.`;
+    })
+    .join(" ");
 }
