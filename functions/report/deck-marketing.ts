@@ -443,6 +443,8 @@ export function channelsSlide(ctx: Context): ContentSlide {
   const platformMissing = (channel: string) =>
     runDayMissing.find((source) => channelOfSource(source as SourceName) === channel);
   const unknown: string[] = [];
+  // Paid channels not connected, without an order on the run day: a row of their own, named in the no-spend note.
+  const unconnectedQuiet: string[] = [];
   // A paid channel whose platform reported nothing in the 28 days (not connected, or no ads bought) has orders by
   // its UTMs but no spend to count: it keeps its row, and the paid total leaves it out like a missing platform.
   const withoutSpend = (channel: string) =>
@@ -478,7 +480,19 @@ export function channelsSlide(ctx: Context): ContentSlide {
     }
     // A channel that buys no ads (direct & organic, email) without a row on the run day had no order that day:
     // nothing happened, as the email says. "No data for Sat 21 Nov: Direct & organic (last day with data: Fri 20
-    // Nov)" read as a source gone stale. A paid channel without a row keeps those words: its platform's.
+    // Nov)" read as a source gone stale. So did it for a paid channel whose platform is not connected: no order,
+    // and no spend to count (said in the note below). A connected paid channel without a row keeps those words:
+    // its platform's rows are what is missing.
+    if (withoutSpend(channel.channel) && notConnected(data, channel.channel)) {
+      rows.push([
+        cell(channelLabel(channel.channel), undefined, true),
+        cell(NOT_AVAILABLE, "muted"),
+        cell(formatMoney(0, fmt)),
+        ...Array.from({ length: 5 }, () => cell(NOT_AVAILABLE, "muted")),
+      ]);
+      unconnectedQuiet.push(channel.channel);
+      continue;
+    }
     if (!PAID_CHANNELS.includes(channel.channel)) {
       const nothing = { impressions: 0, clicks: 0, platform_conversions: 0, platform_conversion_value: 0 };
       rows.push(
@@ -533,6 +547,7 @@ export function channelsSlide(ctx: Context): ContentSlide {
   if (missing.length) notes.push(`No data for ${ctx.runDay}: ${missing.join(", ")}.`);
   notes.push(...unknown);
   if (noSpend.length) notes.push(leftOutNote(ctx, noSpend, totalShown));
+  if (unconnectedQuiet.length) notes.push(leftOutNote(ctx, unconnectedQuiet, false));
   const table: TableSpec = {
     id: "channels-run-day",
     columns: [

@@ -273,4 +273,18 @@ describe("deck: paid totals over the channels whose spend is known", () => {
     );
     assert.doesNotMatch(table.note ?? "", /No data for/);
   });
+
+  it("gives a paid channel not connected, without an order on the run day, n/a spend and $0, not 'no data'", () => {
+    const data = metaOnlyShop(["shopify", "facebook_ads"]);
+    // TikTok's orders were the day before ($200), none on the run day.
+    data.channels = data.channels.map((row) =>
+      row.channel === "tiktok" ? { ...row, date: addDays(RUN_DATE, -1) } : row,
+    );
+    const table = tableOf(buildDeckContent(data), "channels-run-day");
+    assert.deepEqual(texts(table), [
+      ["Meta", "$100", "$300", "3.00", "50", "1.25%", "$2.00", "4"],
+      ["TikTok", "n/a", "$0", "n/a", "n/a", "n/a", "n/a", "n/a"],
+    ]);
+    assert.equal(table.note, "TikTok has no spend to count (not connected).");
+  });
 });
