@@ -691,6 +691,24 @@ describe(
         (Number(rate) / 10_000).toFixed(4),
       ]),
     );
+    /** OLD_SPEND's days, landed late as a Meta export at `extractedAt` (their days already two months old). */
+    const landOldSpend = (warehouse: DuckDbWarehouse, extractedAt: string) =>
+      insertRaw(
+        warehouse,
+        "facebook_ads_insights",
+        Object.entries(OLD_SPEND).map(([day, spend]) => ({
+          ...metaAdDay({
+            day,
+            spend,
+            value: 0n,
+            currency: "USD",
+            campaign: "US",
+            account: "act_1",
+            ad: "a1",
+          }),
+          _airbyte_extracted_at: extractedAt,
+        })),
+      );
     /** From the week before the oldest Meta day to the day before the window's request (PERIOD) starts. */
     const OLDER_PERIOD = "startPeriod=2026-09-07&endPeriod=2026-11-06&format=csvdata";
     const EUR_SHOP = { PULSE_CURRENCY: "EUR", PULSE_TIMEZONE: TIMEZONE };
@@ -765,22 +783,7 @@ describe(
         await shop.ingest({ now: "2026-11-22T06:00:00Z" });
         await buildModels(shop.warehouse, RUN_DATE, { fullRefresh: true, env: EUR_SHOP });
         // September's days, exported later.
-        await insertRaw(
-          shop.warehouse,
-          "facebook_ads_insights",
-          Object.entries(OLD_SPEND).map(([day, spend]) => ({
-            ...metaAdDay({
-              day,
-              spend,
-              value: 0n,
-              currency: "USD",
-              campaign: "US",
-              account: "act_1",
-              ad: "a1",
-            }),
-            _airbyte_extracted_at: "2026-11-22T06:30:00Z",
-          })),
-        );
+        await landOldSpend(shop.warehouse, "2026-11-22T06:30:00Z");
         await shop.ingest({ now: "2026-11-22T07:00:00Z" });
         assert.deepEqual(shop.paths(), [
           `/service/data/EXR/D.USD.EUR.SP00.A?${PERIOD}`,
@@ -902,22 +905,7 @@ describe(
       });
 
       it("a Meta export of older days landed after that check: the next run asks for their rates", async () => {
-        await insertRaw(
-          shop.warehouse,
-          "facebook_ads_insights",
-          Object.entries(OLD_SPEND).map(([day, spend]) => ({
-            ...metaAdDay({
-              day,
-              spend,
-              value: 0n,
-              currency: "USD",
-              campaign: "US",
-              account: "act_1",
-              ad: "a1",
-            }),
-            _airbyte_extracted_at: "2026-11-23T08:00:00Z",
-          })),
-        );
+        await landOldSpend(shop.warehouse, "2026-11-23T08:00:00Z");
         const result = await shop.ingest({ now: "2026-11-23T09:00:00Z" });
         assert.deepEqual(landedSinceOf(shop), ["2026-11-22T07:00:00.000Z"]);
         assert.equal(readsFromHistoryStart(shop), false);
