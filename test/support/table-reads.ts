@@ -16,6 +16,12 @@ export interface TableRead {
   partitionColumn?: string;
   /** Partitioned by month: a read of the window costs its whole months. */
   monthly?: boolean;
+  /**
+   * A read of all history bounded below on its partition column by a constant (`_airbyte_extracted_at >=
+   * TIMESTAMP('2000-01-01')`): it reaches every partition, but names the column as BigQuery's
+   * require_partition_filter demands, so that a raw table refuses only the reads that name no bound at all.
+   */
+  constantBound?: boolean;
 }
 
 interface Layout {
@@ -75,11 +81,17 @@ export function tableReads(sql: string): TableRead[] {
       alias !== undefined && end >= 0 && layout.partitionColumn
         ? boundOn(`\\b${alias}\\.\`?${layout.partitionColumn}\`?`).test(rest.slice(end))
         : false;
+    const reach = aliasBound ? "window" : reachOf(layout, block);
+    const constantBound =
+      reach === "history" &&
+      layout.partitionColumn !== undefined &&
+      constantBoundOn(layout.partitionColumn, block);
     reads.push({
       table,
-      reach: aliasBound ? "window" : reachOf(layout, block),
+      reach,
       ...(layout.partitionColumn ? { partitionColumn: layout.partitionColumn } : {}),
       ...(layout.monthly ? { monthly: true } : {}),
+      ...(constantBound ? { constantBound: true } : {}),
     });
   }
   return reads;
@@ -92,6 +104,19 @@ const ALIAS =
 /** A lower bound of `name` (a column pattern) on a parameter: what prunes a partitioned table's past. */
 function boundOn(name: string): RegExp {
   return new RegExp(`${name}\\s*(?:>=|>|=|BETWEEN)[^;\\n]*@\\w+|@\\w+[^;\\n]*(?:<=|<)\\s*${name}`, "i");
+}
+
+/**
+ * Whether `block` bounds `column` below by a TIMESTAMP or DATE literal (string literals are blanked to '' by then):
+ * the bare column compared with a constant, which BigQuery takes as a partition filter. The column inside a
+ * function (DATE(_airbyte_extracted_at) >= …) is not one.
+ */
+function constantBoundOn(column: string, block: string): boolean {
+  const bound = new RegExp(
+    `(?:\\w+\\.)?\`?\\b${column}\`?\\s*(?:>=|>|BETWEEN)\\s*(?:TIMESTAMP|DATE)\\s*(?:\\(\\s*''\\s*\\)|'')`,
+    "i",
+  );
+  return /\bWHERE\b/i.test(block) && bound.test(block);
 }
 
 function reachOf(layout: Layout, block: string): Reach {

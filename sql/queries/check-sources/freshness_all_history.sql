@@ -5,3 +5,6 @@ SELECT
   MAX({{event_date}}) AS last_event_date,
   MAX(_airbyte_extracted_at) AS last_loaded_at
 FROM {{table}}
+-- The raw tables refuse a read without a filter on their partition column (require_partition_filter,
+-- infra/bigquery.tf): this bound from HISTORY_START names it and still reads all of history, as this fallback must.
+WHERE _airbyte_extracted_at >= TIMESTAMP('2000-01-01')

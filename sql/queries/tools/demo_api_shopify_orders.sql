@@ -2,5 +2,8 @@
 -- order created in the window, one row per order.
 SELECT *
 FROM raw.shopify_orders
-WHERE DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
+-- A bound on the partition column, as the raw tables' require_partition_filter demands; from HISTORY_START, it
+-- reads every version, whenever it was extracted.
+WHERE _airbyte_extracted_at >= TIMESTAMP('2000-01-01')
+  AND DATE(created_at, @shop_timezone) BETWEEN @window_start AND @window_end
 QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, updated_at DESC) = 1
