@@ -58,17 +58,20 @@ resource "google_bigquery_dataset_iam_member" "analysts" {
 # check-sources, file drops and transform find them before any connector ran. Partitioned by day on
 # _airbyte_extracted_at and clustered on it, as Airbyte's BigQuery destination (v2) makes its own tables:
 # incremental staging reads only the partitions extracted since its last run. docs/airbyte.md says how to point
-# Airbyte at them.
+# Airbyte at them. BigQuery refuses a query of them without a filter on that column (require_partition_filter):
+# the widest tables (raw JSON) cannot be scanned whole by a console query, a Looker Studio source or a new query
+# by mistake. Every read in sql/ names one (test/sql/raw-partition-filters.test.ts).
 resource "google_bigquery_table" "raw" {
   for_each = local.raw_tables
 
-  dataset_id          = google_bigquery_dataset.dataset["raw"].dataset_id
-  table_id            = each.key
-  description         = each.value.description
-  schema              = jsonencode(each.value.schema)
-  clustering          = [each.value.partitionColumn]
-  deletion_protection = true
-  labels              = merge(local.labels, { source = each.value.source })
+  dataset_id               = google_bigquery_dataset.dataset["raw"].dataset_id
+  table_id                 = each.key
+  description              = each.value.description
+  schema                   = jsonencode(each.value.schema)
+  clustering               = [each.value.partitionColumn]
+  require_partition_filter = true
+  deletion_protection      = true
+  labels                   = merge(local.labels, { source = each.value.source })
 
   time_partitioning {
     type  = "DAY"

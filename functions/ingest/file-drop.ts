@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { manifestPath, quarantinePath, receivedPath } from "../lib/bucket-layout.ts";
 import { DATASETS, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
 import type { Bucket, Clock, LoadColumn, Logger, Row, Warehouse } from "../shared/ports.ts";
-import { rawTable } from "../shared/raw-schemas.ts";
+import { RAW_PARTITIONING, rawTable } from "../shared/raw-schemas.ts";
 import { SOURCES } from "../shared/sources.ts";
 import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
 import { isTransient } from "../shared/step.ts";
@@ -483,7 +483,13 @@ async function ingestFingerprinted(
       context,
       {
         load: async (rows) => {
-          await warehouse.load({ dataset: DATASETS.raw, table: schema.name, columns, rows });
+          await warehouse.load({
+            dataset: DATASETS.raw,
+            table: schema.name,
+            columns,
+            rows,
+            timePartition: RAW_PARTITIONING,
+          });
         },
         quarantine: (entry) => writer.write(entry),
       },

@@ -5,7 +5,7 @@
 import { rawSchemaGaps } from "../lib/raw-columns.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import type { Warehouse } from "../shared/ports.ts";
-import type { ColumnSchema, RawTableSchema } from "../shared/raw-schemas.ts";
+import { type ColumnSchema, RAW_PARTITIONING, type RawTableSchema } from "../shared/raw-schemas.ts";
 
 const loadColumns = (columns: readonly ColumnSchema[]) =>
   columns.map((column) => ({ name: column.name, type: column.type }));
@@ -32,6 +32,8 @@ export async function ensureRawTables(
       table: table.name,
       columns: loadColumns(table.columns),
       rows: [],
+      // As infra/bigquery.tf makes them: by day of extraction, refusing a query without a filter on it.
+      timePartition: RAW_PARTITIONING,
     });
   }
   return { created: gaps.absentTables.map((table) => table.name), extended };

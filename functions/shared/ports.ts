@@ -113,6 +113,16 @@ export interface LoadRequest {
   rows: readonly Row[];
   /** Rows where `column` equals `value` are replaced by `rows` (a partition overwrite). */
   replaceWhere?: { column: string; value: SqlValue };
+  /**
+   * Creates a missing table partitioned by day on this TIMESTAMP column and clustered on it, refusing (requireFilter)
+   * a query without a filter on it: the raw tables, as infra/bigquery.tf makes them. DuckDB has no partitions.
+   */
+  timePartition?: TimePartition;
+}
+
+export interface TimePartition {
+  column: string;
+  requireFilter: boolean;
 }
 
 export interface WarehouseStats {

@@ -29,6 +29,13 @@ export interface RawTableSchema {
   columns: ColumnSchema[];
 }
 
+/**
+ * How every raw table is laid out on BigQuery (infra/bigquery.tf, and ingest when it makes one): by day of
+ * extraction, as Airbyte's destination makes its own, and refusing a query without a filter on that column, so
+ * that no read scans the widest tables' whole history by mistake (test/sql/raw-partition-filters.test.ts).
+ */
+export const RAW_PARTITIONING = { column: "_airbyte_extracted_at", requireFilter: true } as const;
+
 const airbyteColumns: ColumnSchema[] = [
   { name: "_airbyte_raw_id", type: "STRING" },
   { name: "_airbyte_extracted_at", type: "TIMESTAMP" },

@@ -977,7 +977,7 @@ describe("Terraform: a first apply on an empty project", () => {
     assert.deepEqual(access.ingest?.writes, ["raw", "ops"]);
   });
 
-  it("creates the raw tables from raw-schemas.ts, partitioned and clustered on _airbyte_extracted_at", async () => {
+  it("creates the raw tables from raw-schemas.ts, partitioned and clustered on _airbyte_extracted_at, refusing unfiltered reads", async () => {
     const json = JSON.parse(await readFile(join(INFRA, "raw-tables.json"), "utf8")) as unknown;
     assert.deepEqual(
       json,
@@ -1004,6 +1004,8 @@ describe("Terraform: a first apply on an empty project", () => {
     const partitioning = nested(raw, "time_partitioning");
     assert.equal(partitioning.field, "${each.value.partitionColumn}");
     assert.equal(partitioning.type, "DAY");
+    // A query must filter _airbyte_extracted_at to read them (test/sql/raw-partition-filters.test.ts).
+    assert.equal(raw.require_partition_filter, true);
     assert.equal(raw.deletion_protection, true);
   });
 

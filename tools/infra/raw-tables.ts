@@ -2,10 +2,10 @@
 // declaration (functions/shared/raw-schemas.ts). Terraform reads the JSON (infra/bigquery.tf) because it cannot
 // read TypeScript; test/infra/terraform.test.ts fails when the file is out of date.
 import { writeFile } from "node:fs/promises";
-import { RAW_TABLES, type RawTableSchema } from "../../functions/shared/raw-schemas.ts";
+import { RAW_PARTITIONING, RAW_TABLES, type RawTableSchema } from "../../functions/shared/raw-schemas.ts";
 
 /** The partition column of every raw table: Airbyte's extraction time, which incremental staging filters on. */
-export const RAW_PARTITION_COLUMN = "_airbyte_extracted_at";
+export const RAW_PARTITION_COLUMN = RAW_PARTITIONING.column;
 
 export interface RawTableJson {
   name: string;

@@ -6,7 +6,7 @@ import type { ApiIo } from "../../lib/platform-apis/http.ts";
 import type { ConnectorSettings } from "../../shared/connector-settings.ts";
 import { DATASETS } from "../../shared/pipeline.ts";
 import type { Bucket, Logger, Row, Secrets, Warehouse } from "../../shared/ports.ts";
-import { rawTable, type SourceName } from "../../shared/raw-schemas.ts";
+import { RAW_PARTITIONING, rawTable, type SourceName } from "../../shared/raw-schemas.ts";
 import { deleteOfCount, readQuery } from "../../lib/sql/queries.ts";
 import { rawTableExists } from "../raw-tables.ts";
 
@@ -136,7 +136,13 @@ export async function replaceApiRows(
 export async function landRows(warehouse: Warehouse, table: string, rows: readonly Row[], chunk = 2_000) {
   const { columns } = rawTable(table);
   for (let start = 0; start < rows.length; start += chunk)
-    await warehouse.load({ dataset: DATASETS.raw, table, columns, rows: rows.slice(start, start + chunk) });
+    await warehouse.load({
+      dataset: DATASETS.raw,
+      table,
+      columns,
+      rows: rows.slice(start, start + chunk),
+      timePartition: RAW_PARTITIONING,
+    });
 }
 
 /**

@@ -2,7 +2,7 @@
 // whole and windowed table builds, keyed merges, loads). The models' own SQL comes from sql/. Table and dataset
 // references come validated from the job runner, column names go through quoteIdentifier, and values are bound
 // as query parameters.
-import type { LoadColumn } from "../../../shared/ports.ts";
+import type { LoadColumn, TimePartition } from "../../../shared/ports.ts";
 import { quoteIdentifier } from "./names.ts";
 
 /**
@@ -112,7 +112,9 @@ export function keyedMergeScript(
 
 /**
  * Binds @rows (ARRAY<STRUCT>) and, with a replaced column, @replace_value. JSON travels as STRING (PARSE_JSON on
- * the way in): a STRUCT field of type JSON is not a parameter type. A DATE replaced column partitions the table.
+ * the way in): a STRUCT field of type JSON is not a parameter type. A DATE replaced column partitions the table; a
+ * time partition (the raw tables) partitions it by day on its TIMESTAMP column, clusters on it and may require a
+ * filter on it, as infra/bigquery.tf makes the raw tables.
  */
 /** ALTER TABLE … ADD COLUMN IF NOT EXISTS for each column, in one statement (one metadata update of the table). */
 export function addColumnsStatement(target: string, columns: readonly LoadColumn[]): string {
@@ -125,6 +127,7 @@ export function loadScript(
   target: string,
   columns: readonly LoadColumn[],
   replaced: LoadColumn | undefined,
+  timePartition?: TimePartition,
 ): string {
   const names = columns.map((column) => quoteIdentifier(column.name));
   const definitions = columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`);
@@ -135,7 +138,13 @@ export function loadScript(
         : quoteIdentifier(column.name),
     )
     .join(", ");
-  const partitionBy = replaced?.type === "DATE" ? ` PARTITION BY ${quoteIdentifier(replaced.name)}` : "";
+  const partitionBy = timePartition
+    ? ` PARTITION BY TIMESTAMP_TRUNC(${quoteIdentifier(timePartition.column)}, DAY)` +
+      ` CLUSTER BY ${quoteIdentifier(timePartition.column)}` +
+      (timePartition.requireFilter ? " OPTIONS (require_partition_filter = TRUE)" : "")
+    : replaced?.type === "DATE"
+      ? ` PARTITION BY ${quoteIdentifier(replaced.name)}`
+      : "";
   return [
     `CREATE TABLE IF NOT EXISTS ${target} (${definitions.join(", ")})${partitionBy};`,
     "BEGIN TRANSACTION;",

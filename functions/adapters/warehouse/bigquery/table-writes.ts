@@ -239,7 +239,7 @@ export async function load(jobs: BigQueryJobs, request: LoadRequest): Promise<{ 
   const columns = request.columns;
   const replace = request.replaceWhere;
   const replaced = replace ? columns.find((column) => column.name === replace.column) : undefined;
-  const sql = loadScript(target, columns, replaced);
+  const sql = loadScript(target, columns, replaced, request.timePartition);
   if (replace && !replaced) {
     throw new Error(`load into ${target}: replaceWhere column ${replace.column} is not among the columns`);
   }

@@ -5,6 +5,8 @@ import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigq
 import type { MaterializeRequest } from "../../../../functions/shared/ports.ts";
 import { ModelColumnsChangedError } from "../../../../functions/shared/model-columns.ts";
 import type { JobRequest } from "../../../../functions/adapters/warehouse/bigquery/client.ts";
+import { ensureRawTables } from "../../../../functions/ingest/raw-tables.ts";
+import { RAW_TABLES } from "../../../../functions/shared/raw-schemas.ts";
 import { FakeBigQuery, lastRequest, type Outcome, RUN, SETTINGS } from "./fake-client.ts";
 
 /** A windowed model of orders per day, and the columns of the table its SQL built. */
@@ -460,6 +462,35 @@ describe("BigQuery table writes", () => {
       listed[0]?.columns.map((column) => column.name),
       ["id", "name", "test", "channel_id"],
     );
+  });
+
+  it("creates a missing raw table by day of extraction, clustered on it, refusing a query without a filter on it", async () => {
+    // The warehouse holds raw.shopify_orders only: ingest creates the other raw tables, as infra/bigquery.tf does.
+    const fake = new FakeBigQuery((request) =>
+      request.configuration.query.query.includes("INFORMATION_SCHEMA.COLUMNS")
+        ? {
+            fields: ["table_name", "column_name", "data_type", "labels"].map((name) => ({ name })),
+            rows: (RAW_TABLES.find((table) => table.name === "shopify_orders")?.columns ?? []).map(
+              (column) => ["shopify_orders", column.name, column.type, "[]"],
+            ),
+          }
+        : { fields: [], rows: [] },
+    );
+    const warehouse = new BigQueryWarehouse(fake, { ...SETTINGS, datasetPrefix: "prod_" }).forRun(RUN);
+    const { created } = await ensureRawTables(warehouse, RAW_TABLES);
+    assert.ok(created.includes("tiktok_ads_reports_daily"));
+    assert.ok(!created.includes("shopify_orders"));
+    const creates = fake
+      .queries()
+      .flatMap((sql) => sql.split("\n"))
+      .filter((line) => line.startsWith("CREATE TABLE IF NOT EXISTS"));
+    assert.equal(creates.length, RAW_TABLES.length - 1);
+    for (const create of creates) {
+      assert.match(
+        create,
+        /^CREATE TABLE IF NOT EXISTS `shop-analytics\.prod_raw\.\w+` \(.*`_airbyte_extracted_at` TIMESTAMP.*\) PARTITION BY TIMESTAMP_TRUNC\(`_airbyte_extracted_at`, DAY\) CLUSTER BY `_airbyte_extracted_at` OPTIONS \(require_partition_filter = TRUE\);$/,
+      );
+    }
   });
 
   it("loads small row sets as one typed ARRAY<STRUCT> parameter, replacing the partition in a transaction", async () => {
