@@ -98,6 +98,13 @@ describe("partition filters on the raw tables (require_partition_filter)", () =>
     assert.deepEqual(undeclared, [], "these reads scan every partition: declare why they need all history");
   });
 
+  it("bounds it as a condition of its own, never as one side of an OR (which selects every partition)", () => {
+    const alternatives = rawReads().flatMap(({ name, reads }) =>
+      reads.filter((read) => !read.conjunctBound).map((read) => `${name} ← ${read.table}`),
+    );
+    assert.deepEqual(alternatives, []);
+  });
+
   it("bounds the reads of all history at HISTORY_START, before any data", () => {
     for (const { name, sql, reads } of rawReads()) {
       if (!reads.some((read) => read.constantBound)) continue;
@@ -116,26 +123,38 @@ describe("partition filters on the raw tables (require_partition_filter)", () =>
     for (const template of Object.keys(MODEL_TABLE_SLOTS)) assert.ok(names.has(template), template);
   });
 
-  it("takes the bare column against a constant as a bound, and the column inside a function as none", () => {
+  it("takes the bare column against a constant as a bound, and the column inside a function or an OR as none", () => {
     const read = (sql: string) => {
       const [first] = tableReads(sql);
-      return `${first?.reach}${first?.constantBound ? " constant" : ""}`;
+      return `${first?.reach}${first?.constantBound ? " constant" : ""}${first?.conjunctBound ? "" : " unbounded"}`;
     };
-    assert.equal(read("SELECT id FROM raw.shopify_orders"), "history");
+    assert.equal(read("SELECT id FROM raw.shopify_orders"), "history unbounded");
     assert.equal(
       read("SELECT id FROM raw.shopify_orders WHERE _airbyte_extracted_at >= TIMESTAMP('2000-01-01')"),
       "history constant",
     );
     assert.equal(
       read("SELECT id FROM raw.shopify_orders WHERE DATE(_airbyte_extracted_at) >= DATE('2000-01-01')"),
-      "history",
+      "history unbounded",
     );
     assert.equal(
       read("SELECT id FROM raw.shopify_orders WHERE DATE(_airbyte_extracted_at) >= @window_start"),
-      "history",
+      "history unbounded",
     );
     assert.equal(
       read("SELECT id FROM raw.shopify_orders WHERE _airbyte_extracted_at >= TIMESTAMP(@window_start)"),
+      "window",
+    );
+    assert.equal(
+      read(
+        "SELECT id FROM raw.shopify_orders WHERE id = @id\n  OR _airbyte_extracted_at >= TIMESTAMP(@window_start)",
+      ),
+      "window unbounded",
+    );
+    assert.equal(
+      read(
+        "SELECT id FROM raw.shopify_orders WHERE id = @id AND _airbyte_extracted_at >= TIMESTAMP(@window_start)",
+      ),
       "window",
     );
   });

@@ -22,6 +22,11 @@ export interface TableRead {
    * require_partition_filter demands, so that a raw table refuses only the reads that name no bound at all.
    */
   constantBound?: boolean;
+  /**
+   * Its bound on the partition column is a condition of its own (right after WHERE or AND), as BigQuery needs to
+   * prune: the same bound as one side of an OR (`WHERE a OR _airbyte_extracted_at >= …`) selects every partition.
+   */
+  conjunctBound?: boolean;
 }
 
 interface Layout {
@@ -86,12 +91,20 @@ export function tableReads(sql: string): TableRead[] {
       reach === "history" &&
       layout.partitionColumn !== undefined &&
       constantBoundOn(layout.partitionColumn, block);
+    const filter = aliasBound ? rest.slice(end) : block;
+    const conjunctBound =
+      layout.partitionColumn !== undefined &&
+      new RegExp(
+        `(?:\\bWHERE|\\bAND)\\s+(?:\\w+\\.)?\`?${layout.partitionColumn}\`?\\s*(?:>=|>|=|BETWEEN)`,
+        "i",
+      ).test(filter);
     reads.push({
       table,
       reach,
       ...(layout.partitionColumn ? { partitionColumn: layout.partitionColumn } : {}),
       ...(layout.monthly ? { monthly: true } : {}),
       ...(constantBound ? { constantBound: true } : {}),
+      ...(conjunctBound ? { conjunctBound: true } : {}),
     });
   }
   return reads;
