@@ -2,7 +2,8 @@
 // filtered on the table's partition column against a parameter reaches the days the filter selects; any other
 // read, the whole history. One parser for the tests that hold the daily run's reads to the run window: the SQL
 // files' (test/sql/partition-filters.test.ts) and the jobs the BigQuery adapter sends
-// (test/adapters/warehouse/bigquery/transform-cost.test.ts).
+// (test/adapters/warehouse/bigquery/transform-cost.test.ts), and whether each read of a raw table carries the filter
+// its require_partition_filter demands (test/sql/raw-partition-filters.test.ts).
 import { MODELS } from "../../functions/lib/sql/models.ts";
 
 /** How far a read reaches: the days its filter selects, all of history, or a small table of fixed size. */

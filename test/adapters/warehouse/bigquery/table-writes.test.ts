@@ -5,6 +5,7 @@ import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigq
 import type { MaterializeRequest } from "../../../../functions/shared/ports.ts";
 import { ModelColumnsChangedError } from "../../../../functions/shared/model-columns.ts";
 import type { JobRequest } from "../../../../functions/adapters/warehouse/bigquery/client.ts";
+import { landRows } from "../../../../functions/ingest/connectors/landing.ts";
 import { ensureRawTables } from "../../../../functions/ingest/raw-tables.ts";
 import { RAW_TABLES } from "../../../../functions/shared/raw-schemas.ts";
 import { FakeBigQuery, lastRequest, type Outcome, RUN, SETTINGS } from "./fake-client.ts";
@@ -485,6 +486,14 @@ describe("BigQuery table writes", () => {
       .flatMap((sql) => sql.split("\n"))
       .filter((line) => line.startsWith("CREATE TABLE IF NOT EXISTS"));
     assert.equal(creates.length, RAW_TABLES.length - 1);
+    // A connector's landing creates its table the same way when it lands first.
+    await landRows(warehouse, "facebook_ads_insights", [{ ad_id: "1", _airbyte_raw_id: "r1" }]);
+    creates.push(
+      ...(fake.queries().at(-1) ?? "")
+        .split("\n")
+        .filter((line) => line.startsWith("CREATE TABLE IF NOT EXISTS")),
+    );
+    assert.equal(creates.length, RAW_TABLES.length);
     for (const create of creates) {
       assert.match(
         create,
