@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { WarehouseFileDamagedError } from "../adapters/warehouse/duckdb/damaged-file.ts";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
 import { type LocalRunReport, runLocally } from "../runtime/local-run.ts";
@@ -24,6 +25,7 @@ import {
   newRunId,
   parseRunMessage,
 } from "../shared/run-message.ts";
+import { damagedWarehouseAdvice } from "./damaged-warehouse.ts";
 import { decideDataMode, readWorkDirState } from "./data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
 import { isInitUsageError, runInit } from "./init.ts";
@@ -173,9 +175,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 
   const log = createProgressLogger({ verbose: Boolean(values.verbose), write });
-  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
-    memoryLimit: config.local.duckdbMemoryLimit,
-  });
+  let warehouse: DuckDbWarehouse;
+  try {
+    warehouse = await DuckDbWarehouse.open(config.local.duckdbPath, {
+      memoryLimit: config.local.duckdbMemoryLimit,
+    });
+  } catch (error) {
+    if (!(error instanceof WarehouseFileDamagedError)) throw error;
+    toStderr(`${damagedWarehouseAdvice(error, config, "opening").join("\n")}\n`);
+    return 1;
+  }
   try {
     const mode = decideDataMode(
       command as "run" | "plan" | "demo",
@@ -238,6 +247,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     const report = await runLocally(config, message, { log, warehouse, secrets });
     await printSummary(report, config, write);
+    if (warehouse.damage)
+      toStderr(`${damagedWarehouseAdvice(warehouse.damage, config, "running").join("\n")}\n`);
     return report.failures.length || report.notDone.length || report.failureEmailsNotSent.length ? 1 : 0;
   } finally {
     await warehouse.close();

@@ -4,7 +4,7 @@
 // says "demo data" in the CLI, the email and the deck.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -247,6 +247,63 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     // One summary, of that day: not of yesterday, a day of no data.
     const emails = (await readdir(join(workDir, "outbox"))).filter((name) => name.endsWith(".eml"));
     assert.deepEqual(emails, [`summary-${newest}_dtc-pulse.eml`]);
+  });
+
+  it("stops on a damaged warehouse file, naming it, and the commands it prints rebuild the day from the bucket", async () => {
+    // The shop of the tests above. A process killed while DuckDB wrote the file once left a block whose checksum
+    // no longer matched (the fault-injection test, in CI); 16 flipped bytes of its header do the same.
+    const workDir = join(root, "shop");
+    const file = join(workDir, "warehouse.duckdb");
+    const handle = await open(file, "r+");
+    await handle.write(Buffer.alloc(16, 0xa5), 0, 16, 100);
+    await handle.close();
+
+    const stopped = pulse(workDir, "--date", DAY);
+    assert.equal(stopped.status, 1, `${stopped.stdout}\n${stopped.stderr}`);
+    assert.match(
+      stopped.stderr,
+      new RegExp(
+        `^The warehouse file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is damaged: DuckDB cannot read it\\.$`,
+        "m",
+      ),
+    );
+    assert.match(
+      stopped.stderr,
+      /DuckDB: IO Error: Corrupt database file: computed checksum \d+ does not match/,
+    );
+    assert.match(
+      stopped.stderr,
+      new RegExp(`kept as received in ${join(workDir, "bucket", "raw", "received")}`),
+    );
+    assert.doesNotMatch(stopped.stderr, /^\s+at /m, "no stack trace");
+    assert.doesNotMatch(stopped.stdout, /ingest/, "no step ran");
+
+    // Run the commands as printed (without their remarks in parentheses): the dropped files land again.
+    const commands = stopped.stderr
+      .split("\n")
+      .filter((line) => /^ {2}(mv|cp|rm) /.test(line))
+      .map((line) => line.trim().split(/ {3}\(/)[0] ?? "");
+    assert.equal(commands.length, 4, stopped.stderr);
+    for (const command of commands) {
+      const done = spawnSync("sh", ["-c", command], { encoding: "utf8" });
+      assert.equal(done.status, 0, `${command}: ${done.stderr}`);
+    }
+    assert.match(stopped.stderr, /^ {2}npm start -- --full-refresh --force$/m);
+    const rebuilt = pulse(workDir, "--date", DAY, "--full-refresh", "--force");
+    assert.equal(rebuilt.status, 0, `${rebuilt.stdout}\n${rebuilt.stderr}`);
+    assert.match(rebuilt.stdout, /3 file drops/);
+
+    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
+    const spend =
+      spendCents(await readFile(join(FIXTURES, "meta-ads-daily.csv")), "Day", "Amount spent (USD)", DAY) +
+      spendCents(await readFile(join(FIXTURES, "tiktok-ads.csv")), "By Day", "Cost", DAY);
+    const kpis = kpiRow(
+      await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
+      DAY,
+    );
+    assert.equal(Number(kpis.orders), orders.orders);
+    assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
+    assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
   });
 
   it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {

@@ -1,5 +1,4 @@
 // The warehouse on DuckDB: the models' BigQuery SQL goes through the one dialect layer, then runs here.
-import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "./node-api.ts";
@@ -24,6 +23,8 @@ import { mergeByKey, replaceWindow, type Timed } from "./incremental-writes.ts";
 import { writeRows } from "./load-rows.ts";
 import { plainRows } from "./rows.ts";
 import { ConnectionPool } from "./connection-pool.ts";
+import { damagedOr, WarehouseFileDamagedError } from "./damaged-file.ts";
+import { modelFingerprint } from "./model-fingerprint.ts";
 import { type StoredTable, StoredTables } from "./stored-tables.ts";
 import {
   BEGIN_TRANSACTION,
@@ -104,26 +105,6 @@ export function duckDbConfig(options: { threads?: number; memoryLimit?: string }
   return config;
 }
 
-/**
- * A fingerprint of what builds a table: the model's SQL as DuckDB runs it and its layout, kept as the table's
- * comment (BigQuery keeps its own as a label). A window or a merge into a table with another one checks the
- * model's columns first (changesOn).
- */
-function modelFingerprint(select: string, request: MaterializeRequest): string {
-  const digest = createHash("sha256")
-    .update(
-      JSON.stringify([
-        select,
-        request.partitionColumn ?? null,
-        request.clusterBy ?? [],
-        request.uniqueKey ?? null,
-      ]),
-    )
-    .digest("hex")
-    .slice(0, 32);
-  return `pulse_model:${digest}`;
-}
-
 /** A STORED_TABLE(S) row: a missing comment is "" (a table no model built). */
 function storedTable(row: Record<string, unknown>): StoredTable {
   return { comment: String(row.comment ?? ""), rows: Number(row.estimated_size ?? 0) };
@@ -136,10 +117,14 @@ export class DuckDbWarehouse implements Warehouse {
   private engineMs = 0;
   private queries = 0;
   private checkpoint?: Promise<void>;
+  /** The first damage of the file DuckDB reported since it was opened: the command line says what to do. */
+  damage?: WarehouseFileDamagedError;
   private readonly schemas = new Set<string>();
   private readonly storedTables = new StoredTables();
 
   private constructor(
+    /** The database file, or ":memory:". */
+    readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly pool: ConnectionPool<DuckDBConnection>,
@@ -162,7 +147,9 @@ export class DuckDbWarehouse implements Warehouse {
     } = {},
   ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
-    const instance = await DuckDBInstance.create(path, duckDbConfig(options));
+    const instance = await DuckDBInstance.create(path, duckDbConfig(options)).catch((error: unknown) => {
+      throw damagedOr(error, path);
+    });
     const connect = async () => {
       const connection = await instance.connect();
       // A UTC clock and BigQuery's NULL ordering, so the translated models behave as they do on BigQuery.
@@ -175,7 +162,7 @@ export class DuckDbWarehouse implements Warehouse {
     // connection runs one query at a time. Loads, statements and streams stay on the first connection.
     const pooled: DuckDBConnection[] = [];
     while (pooled.length < PARALLEL_CONNECTIONS) pooled.push(await connect());
-    return new DuckDbWarehouse(instance, connection, new ConnectionPool(pooled), {
+    return new DuckDbWarehouse(path, instance, connection, new ConnectionPool(pooled), {
       plain: options.plainTranslation === true,
     });
   }
@@ -190,6 +177,11 @@ export class DuckDbWarehouse implements Warehouse {
     const started = performance.now();
     try {
       return await work();
+    } catch (error) {
+      // A block read anywhere (a model's input, a checkpoint) may be the damaged one.
+      const damaged = damagedOr(error, this.path);
+      if (damaged instanceof WarehouseFileDamagedError) this.damage ??= damaged;
+      throw damaged;
     } finally {
       this.engineMs += performance.now() - started;
       this.queries += 1;
@@ -208,6 +200,7 @@ export class DuckDbWarehouse implements Warehouse {
         connection.runAndReadAll(translated, toDuckDbParams(usedParams(translated, params))),
       );
     } catch (error) {
+      if (error instanceof WarehouseFileDamagedError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`query ${label ? `"${label}" ` : ""}failed on DuckDB: ${reason}`, { cause: error });
     }
