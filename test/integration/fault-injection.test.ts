@@ -9,6 +9,7 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/pro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { WarehouseFileDamagedError } from "../../functions/adapters/warehouse/duckdb/damaged-file.ts";
 import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { defaultDemoOptions, generateDemoData } from "../../functions/demo/generate.ts";
 import {
@@ -223,7 +224,17 @@ describe("fault injection on whole runs", { timeout: 600_000 }, () => {
         )
           ? 1
           : 0;
-        await assertRecovered(day, emailed, `kill ${victim}`);
+        try {
+          await assertRecovered(day, emailed, `kill ${victim}`);
+        } catch (error) {
+          // DuckDB 1.5.6 leaves a file it no longer opens after some kills inside a CHECKPOINT (11 of 198 in a stress
+          // loop, none of 102 between checkpoints: damaged-file.ts), which the background checkpoint can be at
+          // this moment. No code of ours can survive that; the next run must stop on it, naming the file (the
+          // command line then prints the commands that rebuild it: test/integration/real-shop.test.ts).
+          if (!(error instanceof WarehouseFileDamagedError)) throw error;
+          assert.equal(error.path, day.config.local.duckdbPath);
+          tally.failedLoudly += 1;
+        }
       } finally {
         await rm(day.workDir, { recursive: true, force: true });
       }
