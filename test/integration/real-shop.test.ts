@@ -67,6 +67,25 @@ function kpiRow(csvText: string, day: string): Record<string, string> {
   return row;
 }
 
+/**
+ * The daily_kpis extract's DAY against the fixture files the shop dropped (shopify-orders.csv, meta-ads-daily.csv,
+ * tiktok-ads.csv): its orders, revenue and ad spend as computed here from them.
+ */
+async function assertDayOfFixtures(workDir: string) {
+  const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
+  const spend =
+    spendCents(await readFile(join(FIXTURES, "meta-ads-daily.csv")), "Day", "Amount spent (USD)", DAY) +
+    spendCents(await readFile(join(FIXTURES, "tiktok-ads.csv")), "By Day", "Cost", DAY);
+  const kpis = kpiRow(
+    await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
+    DAY,
+  );
+  assert.equal(Number(kpis.orders), orders.orders);
+  assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
+  assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
+  return { orders, spend, kpis };
+}
+
 describe("a real shop from a fresh work dir: init, its files, one day", () => {
   let root: string;
   before(async () => {
@@ -104,17 +123,7 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     );
     assert.equal(existsSync(join(workDir, "demo-manifest.json")), false);
 
-    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
-    const spend =
-      spendCents(await readFile(join(FIXTURES, "meta-ads-daily.csv")), "Day", "Amount spent (USD)", DAY) +
-      spendCents(await readFile(join(FIXTURES, "tiktok-ads.csv")), "By Day", "Cost", DAY);
-    const kpis = kpiRow(
-      await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
-      DAY,
-    );
-    assert.equal(Number(kpis.orders), orders.orders);
-    assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
-    assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
+    const { orders, spend, kpis } = await assertDayOfFixtures(workDir);
     // The extract carries ROAS to 4 decimals.
     assert.equal(Number(kpis.blended_roas), Number((orders.revenueCents / spend).toFixed(4)));
     assert.equal(kpis.is_demo, "false", "a real shop's extract rows are not demo rows");
@@ -293,17 +302,7 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.equal(rebuilt.status, 0, `${rebuilt.stdout}\n${rebuilt.stderr}`);
     assert.match(rebuilt.stdout, /3 file drops/);
 
-    const orders = ordersOf(await readFile(join(FIXTURES, "shopify-orders.csv")), DAY);
-    const spend =
-      spendCents(await readFile(join(FIXTURES, "meta-ads-daily.csv")), "Day", "Amount spent (USD)", DAY) +
-      spendCents(await readFile(join(FIXTURES, "tiktok-ads.csv")), "By Day", "Cost", DAY);
-    const kpis = kpiRow(
-      await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
-      DAY,
-    );
-    assert.equal(Number(kpis.orders), orders.orders);
-    assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents);
-    assert.equal(Math.round(Number(kpis.ad_spend) * 100), spend);
+    await assertDayOfFixtures(workDir);
   });
 
   it("runs the demo only when asked, and marks the CLI, the email and the deck 'demo data'", async () => {
