@@ -101,6 +101,22 @@ function runDayRows(): ChannelDayRow[] {
   }));
 }
 
+/** A channel's day of one attributed order of `revenue` and nothing from an ad platform. */
+function ordersOnlyDay(date: string, channel: string, revenue: number): ChannelDayRow {
+  return {
+    date,
+    channel,
+    spend: 0,
+    impressions: 0,
+    clicks: 0,
+    platform_conversions: 0,
+    platform_conversion_value: 0,
+    attributed_orders: 1,
+    attributed_revenue: revenue,
+    roas: null,
+  };
+}
+
 /**
  * The fixture's shop with Meta and TikTok as its only paid channels (the run month and the month before alike) and
  * every source landed on every day. `connected`: the sources check-sources judged (those the shop uses).
@@ -225,18 +241,7 @@ describe("deck: paid totals over the channels whose spend is known", () => {
   it("names the channels left out for one reason in one sentence", () => {
     const data = metaOnlyShop(["shopify", "facebook_ads"]);
     // Google Ads, not connected either, with one order of $50 on the run day.
-    data.channels.push({
-      date: RUN_DATE,
-      channel: "google_ads",
-      spend: 0,
-      impressions: 0,
-      clicks: 0,
-      platform_conversions: 0,
-      platform_conversion_value: 0,
-      attributed_orders: 1,
-      attributed_revenue: 50,
-      roas: null,
-    });
+    data.channels.push(ordersOnlyDay(RUN_DATE, "google_ads", 50));
     const table = tableOf(buildDeckContent(data), "channels-run-day");
     // Over Meta alone still: 300 / 100.
     assert.deepEqual(texts(table).at(-1)?.slice(0, 4), [
@@ -254,18 +259,7 @@ describe("deck: paid totals over the channels whose spend is known", () => {
   it("gives a channel that buys no ads, without an order on the run day, $0 rather than a stale source's 'no data'", () => {
     const data = metaOnlyShop(["shopify", "facebook_ads"]);
     // Direct & organic had $80 the day before and nothing on the run day.
-    data.channels.push({
-      date: addDays(RUN_DATE, -1),
-      channel: "direct_or_organic",
-      spend: 0,
-      impressions: 0,
-      clicks: 0,
-      platform_conversions: 0,
-      platform_conversion_value: 0,
-      attributed_orders: 1,
-      attributed_revenue: 80,
-      roas: null,
-    });
+    data.channels.push(ordersOnlyDay(addDays(RUN_DATE, -1), "direct_or_organic", 80));
     const table = tableOf(buildDeckContent(data), "channels-run-day");
     assert.deepEqual(
       texts(table).find((row) => row[0] === "Direct & organic"),
