@@ -7,8 +7,8 @@ import { terminalSafe } from "../lib/text-safety.ts";
 
 /**
  * The lines printed instead of a run. The bucket keeps every dropped file as received (raw/received/) and
- * the connectors' cursors (state/connectors/); the manifests (raw/manifest/) say which files are loaded, so they
- * go aside with the file, or the dropped files would count as loaded already.
+ * the connectors' cursors (state/connectors/); `reland` (reland.ts) copies the loaded files back into the inbox in
+ * the order they were loaded and puts their manifests aside, or they would count as loaded already.
  */
 export function damagedWarehouseAdvice(
   error: WarehouseFileDamagedError,
@@ -28,8 +28,7 @@ export function damagedWarehouseAdvice(
     `Its raw data can be landed again: every file dropped in the inbox is kept as received in ${inBucket("raw", "received")},`,
     "and the connectors fetch theirs from the platforms again. To rebuild the warehouse from them:",
     `  mv ${file} ${shellWord(`${error.path}.damaged`)}   (and ${shellWord(`${error.path}.wal`)}, if there is one)`,
-    `  mv ${inBucket("raw", "manifest")} ${inBucket("raw", "manifest.damaged")}`,
-    `  cp -r ${inBucket("raw", "received")}/. ${inBucket("raw", "inbox")}/`,
+    "  npm start -- reland   (puts the loaded files back in the inbox, in the order they were loaded)",
     `  rm -f ${inBucket("state", "connectors")}/*.json   (the connectors then pull as on a first run)`,
     "  npm start -- --full-refresh --force",
     "A first run's pull reaches Shopify's initialDays and each ads connector's lookbackDays back: older ad days",

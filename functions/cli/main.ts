@@ -32,6 +32,7 @@ import { isInitUsageError, runInit } from "./init.ts";
 import { LookerUrlUsageError, runLookerUrl } from "./looker-url.ts";
 import { planRun } from "./plan.ts";
 import { createProgressLogger } from "./progress.ts";
+import { RelandUsageError, runReland } from "./reland.ts";
 import { rerun } from "./rerun.ts";
 import { printSummary } from "./summary.ts";
 
@@ -52,6 +53,8 @@ Usage
   npm start -- looker-url [--bucket NAME] [--template REPORT_ID]
                                     print the Looker Studio Linking API link that creates the dashboard,
                                     its data sources bound to the bucket's extracts (looker-url --help)
+  npm start -- reland               rebuilding a damaged warehouse file: put the files the inbox loaded back
+                                    into it, in the order they were loaded (reland --help)
 
 Run options
   --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data)
@@ -122,6 +125,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const write = (line: string) => toStdout(`${line}\n`);
   if (argv[0] === "init") return initCommand(argv.slice(1), env);
   if (argv[0] === "looker-url") return lookerUrlCommand(argv.slice(1), env);
+  if (argv[0] === "reland") return relandCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -289,6 +293,20 @@ async function initCommand(argv: string[], env: Record<string, string | undefine
   } catch (error) {
     toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
     return isInitUsageError(error) || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
+  }
+}
+
+/** `reland`: a problem the user can fix (the warehouse file still there, no manifests) exits 2 with the message. */
+async function relandCommand(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  try {
+    return await runReland(argv, env, process.cwd(), (line) => toStdout(`${line}\n`));
+  } catch (error) {
+    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
+    const usage =
+      error instanceof RelandUsageError ||
+      error instanceof ConfigError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    return usage ? 2 : 1;
   }
 }
 

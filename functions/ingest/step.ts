@@ -3,7 +3,7 @@
 // mapping) are kept as received, recognised by their header and loaded into the raw tables' shapes. Then the
 // step takes stock of what landed for the run date.
 import { queryTemplate } from "../lib/sql/queries.ts";
-import { INBOX_PREFIX, MAPPINGS_PREFIX } from "../lib/bucket-layout.ts";
+import { INBOX_PREFIX, MAPPINGS_PREFIX, RELANDED_FOLDER } from "../lib/bucket-layout.ts";
 import { addDays, localDate } from "../lib/calendar.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
@@ -131,12 +131,22 @@ function downloadCopy(path: string): { original: string; copy: number } {
  * The order the inbox's files are read in, which decides what wins where two hold the same order or ad-days: the
  * one read later. By name, except that a browser's later download of a file ("orders_export_1 (1).csv") comes
  * after the first ("orders_export_1.csv"): by plain name " (1)" sorted first, and the older export's versions won.
+ * The files `reland` put back (<inbox>/relanded/<position>/<name>, dropped before every file still waiting) come
+ * first, in their positions' order: the order they were first loaded in.
  */
 export function dropOrder(paths: readonly string[]): string[] {
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const relanded = `${INBOX_PREFIX}${RELANDED_FOLDER}/`;
   return paths
-    .map((path) => ({ path, ...downloadCopy(path) }))
-    .sort((a, b) => compare(a.original, b.original) || a.copy - b.copy || compare(a.path, b.path))
+    .map((path) => ({ path, relanded: path.startsWith(relanded) ? 0 : 1, ...downloadCopy(path) }))
+    .sort(
+      (a, b) =>
+        a.relanded - b.relanded ||
+        (a.relanded === 0 ? compare(a.path, b.path) : 0) ||
+        compare(a.original, b.original) ||
+        a.copy - b.copy ||
+        compare(a.path, b.path),
+    )
     .map((item) => item.path);
 }
 

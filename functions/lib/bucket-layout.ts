@@ -5,6 +5,12 @@ import type { StepName } from "../shared/pipeline.ts";
 /** File drops land here (a Cloud Storage finalize event starts the run); the inbox is emptied as each is handled. */
 export const INBOX_PREFIX = "raw/inbox/";
 
+/**
+ * The inbox folder `reland` copies loaded files back into (<INBOX_PREFIX><this>/<position>/<name>), read before
+ * the rest of the inbox in their positions' order (ingest's dropOrder).
+ */
+export const RELANDED_FOLDER = "relanded";
+
 /** Bucket folder holding one file-drop mapping per JSON file (mappings/<name>.json). */
 export const MAPPINGS_PREFIX = "mappings/";
 

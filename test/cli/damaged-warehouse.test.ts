@@ -20,8 +20,7 @@ describe("the advice on a damaged warehouse file", () => {
     const commands = lines.filter((line) => /^ {2}(mv|cp|rm|npm) /.test(line));
     assert.deepEqual(commands, [
       `  mv ${dir}/warehouse.duckdb' ${dir}/warehouse.duckdb.damaged'   (and ${dir}/warehouse.duckdb.wal', if there is one)`,
-      `  mv ${dir}/bucket/raw/manifest' ${dir}/bucket/raw/manifest.damaged'`,
-      `  cp -r ${dir}/bucket/raw/received'/. ${dir}/bucket/raw/inbox'/`,
+      "  npm start -- reland   (puts the loaded files back in the inbox, in the order they were loaded)",
       `  rm -f ${dir}/bucket/state/connectors'/*.json   (the connectors then pull as on a first run)`,
       "  npm start -- --full-refresh --force",
     ]);

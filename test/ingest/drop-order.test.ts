@@ -47,6 +47,27 @@ describe("the order of the inbox's files", () => {
   });
 });
 
+describe("the files reland put back in the inbox", () => {
+  it("are read first, in their positions' order, before the files still waiting", () => {
+    assert.deepEqual(
+      dropOrder([
+        "raw/inbox/a-new-export.csv",
+        "raw/inbox/relanded/000010/orders_export_1.csv",
+        "raw/inbox/relanded/000002/orders_export_1 (1).csv",
+        "raw/inbox/0-first-by-name.csv",
+        "raw/inbox/relanded/000009/meta.csv",
+      ]),
+      [
+        "raw/inbox/relanded/000002/orders_export_1 (1).csv",
+        "raw/inbox/relanded/000009/meta.csv",
+        "raw/inbox/relanded/000010/orders_export_1.csv",
+        "raw/inbox/0-first-by-name.csv",
+        "raw/inbox/a-new-export.csv",
+      ],
+    );
+  });
+});
+
 describe("two downloads of the same orders dropped together", { timeout: 120_000 }, () => {
   let workDir: string;
   let warehouse: DuckDbWarehouse;
