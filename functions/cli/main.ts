@@ -14,6 +14,7 @@ import {
   type PulseConfig,
   secretsFromEnvironment,
 } from "../shared/config.ts";
+import { INBOX_PREFIX } from "../lib/bucket-layout.ts";
 import { isIsoDate, yesterdayIn } from "../lib/calendar.ts";
 import { terminalSafe } from "../lib/text-safety.ts";
 import { ALL_OPTIONS, flagsHelp, wrapText } from "../shared/options.ts";
@@ -57,7 +58,8 @@ Usage
                                     into it, in the order they were loaded (reland --help)
 
 Run options
-  --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data)
+  --date YYYY-MM-DD    business day to report on (default: the latest complete day in the data, after loading
+                       the files waiting in the inbox; a day already run is then run again, every step)
   --from STEP          start at STEP (earlier steps are left as they are)
   --to STEP            stop after STEP
   --skip STEP          skip STEP; repeat or separate with commas
@@ -203,19 +205,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (demo) await ensureDemoData(warehouse, config, { regenerate: Boolean(values.regenerate), write });
     if (command === "demo" && values["data-only"]) return 0;
 
-    // A shop's first whole run without --date, its exports still in the inbox: the day to report on is the newest
-    // of the orders they hold, which only ingest can tell. Yesterday would be a day of no data, every source stale.
-    const firstLoad =
-      command === "run" &&
-      values.date === undefined &&
-      !demo &&
-      !values.from &&
-      !values.to &&
-      !values.skip &&
-      !(await hasOrders(warehouse, config));
-    const loaded = firstLoad
-      ? await loadInboxFirst(config, values, { log, warehouse, secrets }, write)
-      : undefined;
+    // A whole run without --date with files in the inbox: the day to report on is the newest of the orders they
+    // hold, which only ingest can tell. On a shop's first run, yesterday would be a day of no data, every source
+    // stale; on a later one, the newest day reported already, every step done, and the files left unread.
+    const wholeRunWithoutDate =
+      command === "run" && values.date === undefined && !demo && !values.from && !values.to && !values.skip;
+    const waiting = wholeRunWithoutDate ? await inboxFiles(config) : 0;
+    const firstLoad = wholeRunWithoutDate && !(await hasOrders(warehouse, config));
+    const loaded =
+      firstLoad || waiting > 0
+        ? await loadInboxFirst(config, values, { log, warehouse, secrets }, write, {
+            firstLoad,
+            waiting,
+          })
+        : undefined;
     if (loaded && typeof loaded !== "string") {
       await printSummary(loaded, config, write);
       return 1;
@@ -227,7 +230,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
         runDate,
         runId: newRunId("cli", new Date()),
         trigger: "cli",
-        options: runOptions(values),
+        // Files landed on a shop that had orders before: its day runs again whole, as a file drop has the cloud
+        // run the last complete day again from ingest (infra/README.md, File drops): the day's outputs may have
+        // been made already, and the files may correct it.
+        options: { ...runOptions(values), ...(waiting > 0 && !firstLoad ? { force: true } : {}) },
         ...(demo ? { demo: true } : {}),
       });
     } catch (error) {
@@ -331,24 +337,29 @@ function lookerUrlCommand(argv: string[], env: Record<string, string | undefined
 }
 
 /**
- * Without --date, when no order was loaded before: ingest alone first, for
- * yesterday (it lands every dropped file whatever its days), then the newest complete day of the orders it landed
- * (yesterday still, when it landed none). The run for that day then finds its files loaded. Returns the day, or
- * the ingest's report when it did not succeed.
+ * Without --date, when no order was loaded before or files wait in the inbox: ingest alone first, for yesterday
+ * (it lands every dropped file whatever its days; forced, as yesterday's ingest may have run already), then the
+ * newest complete day of the orders loaded (yesterday still, when there are none). The run for that day then finds
+ * the files loaded. Returns the day, or the ingest's report when it did not succeed.
  */
 async function loadInboxFirst(
   config: PulseConfig,
   values: ReturnType<typeof parse>["values"],
   ports: Parameters<typeof runLocally>[2] & { warehouse: DuckDbWarehouse },
   write: (line: string) => void,
+  inbox: { firstLoad: boolean; waiting: number },
 ): Promise<string | LocalRunReport> {
   const yesterday = yesterdayIn(new Date(), config.shop.timezone);
-  write("No orders loaded yet: loading the inbox first, then reporting on the newest day of its orders.");
+  write(
+    inbox.firstLoad
+      ? "No orders loaded yet: loading the inbox first, then reporting on the newest day of its orders."
+      : `${inbox.waiting} file(s) in the inbox: loading them first, then running the newest day of the orders again, every step.`,
+  );
   const ingest = parseRunMessage({
     runDate: yesterday,
     runId: newRunId("cli", new Date()),
     trigger: "cli",
-    options: { ...runOptions(values), to: "ingest" },
+    options: { ...runOptions(values), to: "ingest", force: true },
   });
   const report = await runLocally(config, ingest, ports);
   if (report.failures.length || report.notDone.length) return report;
@@ -361,6 +372,13 @@ async function loadInboxFirst(
   const day = await latestCompleteDay(ports.warehouse, config);
   write(`Orders loaded up to ${day}: reporting on ${day}; pass --date YYYY-MM-DD for another day.`);
   return day;
+}
+
+/** How many files wait in the work dir's inbox (below it too: a dropped folder's files). */
+async function inboxFiles(config: PulseConfig): Promise<number> {
+  const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
+  const listed = await new FolderBucket(config.local.bucketDir).list(INBOX_PREFIX);
+  return listed.filter((path) => !path.endsWith("/")).length;
 }
 
 /** Whether raw.shopify_orders holds an order (latestCompleteDay has a day to give). */

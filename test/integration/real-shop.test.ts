@@ -258,6 +258,67 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     assert.deepEqual(emails, [`summary-${newest}_dtc-pulse.eml`]);
   });
 
+  it("without --date, a later run loads the files dropped since, then runs the newest day of their orders again", async () => {
+    // The shop of the test above, the next morning: an export with the next day's orders (invented), then a
+    // corrected download of it. Before, such a run found the newest day already done and left the file unread.
+    const workDir = join(root, "undated");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    const next = "2026-11-22";
+    const header =
+      "Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Cancelled at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Id";
+    const export1 = [
+      header,
+      "#7001,h@example.com,paid,USD,30.00,0.00,0.00,30.00,2026-11-22 09:00:00 -0500,,1,Oak Board,30.00,OAK-1,9701",
+      "#7002,i@example.com,paid,USD,45.00,0.00,0.00,45.00,2026-11-22 23:30:00 -0500,,1,Wool Throw,45.00,WOOL-1,9702",
+      "",
+    ].join("\n");
+    const corrected = export1.replace(
+      "#7002,i@example.com,paid,USD,45.00,0.00,0.00,45.00,2026-11-22 23:30:00 -0500,,",
+      "#7002,i@example.com,voided,USD,45.00,0.00,0.00,45.00,2026-11-22 23:30:00 -0500,2026-11-23 08:00:00 -0500,",
+    );
+    assert.notEqual(corrected, export1);
+    const emails = async () =>
+      (await readdir(join(workDir, "outbox"))).filter((name) => name.endsWith(".eml")).sort();
+
+    for (const [file, text] of [
+      ["orders_export_2.csv", export1],
+      ["orders_export_2 (1).csv", corrected],
+    ] as const) {
+      await writeFile(join(inbox, file), text);
+      const run = pulse(workDir);
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /^1 file\(s\) in the inbox: loading them first, then running the newest day/m);
+      assert.match(run.stdout, new RegExp(`Orders loaded up to ${next}: reporting on ${next}`));
+      assert.match(run.stdout, new RegExp(`run date ${next}\n`));
+      assert.doesNotMatch(run.stdout, /already done for this date/);
+      assert.doesNotMatch(run.stdout, /Not read/);
+      assert.deepEqual(await readdir(inbox), [], "the inbox is emptied");
+      const orders = ordersOf(Buffer.from(text), next);
+      const kpis = kpiRow(
+        await readFile(join(workDir, "bucket", "extracts", "latest", "daily_kpis.csv"), "utf8"),
+        next,
+      );
+      assert.equal(Number(kpis.orders), orders.orders, file);
+      assert.equal(Math.round(Number(kpis.gross_revenue) * 100), orders.revenueCents, file);
+    }
+    // Both files' numbers, each from the file: two orders for $75, then one for $30.
+    assert.deepEqual(
+      [ordersOf(Buffer.from(export1), next), ordersOf(Buffer.from(corrected), next)],
+      [
+        { orders: 2, revenueCents: 7500 },
+        { orders: 1, revenueCents: 3000 },
+      ],
+    );
+    // One summary per date: the corrected run replaces the outputs, not the email.
+    assert.deepEqual(await emails(), [`summary-${DAY}_dtc-pulse.eml`, `summary-${next}_dtc-pulse.eml`]);
+
+    // Nothing waiting: the run finds the day done, as before.
+    const idle = pulse(workDir);
+    assert.equal(idle.status, 0, `${idle.stdout}\n${idle.stderr}`);
+    assert.doesNotMatch(idle.stdout, /in the inbox: loading/);
+    assert.match(idle.stdout, /ingest – already done for this date/);
+  });
+
   it("stops on a damaged warehouse file, naming it, and the commands it prints rebuild the day from the bucket", async () => {
     // The shop of the tests above. A process killed while DuckDB wrote the file once left a block whose checksum
     // no longer matched (the fault-injection test, in CI); 16 flipped bytes of its header do the same.
