@@ -169,10 +169,10 @@ describe("a whole daily run on the embedded default", { timeout: 240_000 }, () =
       events.join("\n"),
     );
     assert.deepEqual(report.failures, []);
-    // Staging's orders keep raw.shopify_orders' landing order, and unified keeps staging's (their headers' row
-    // order): neither is sorted.
+    // Staging's orders are sorted by order day, and unified keeps their order (its header's row order): it is not
+    // sorted again.
     assert.equal(rowOrders["unified.shopify_unified"], "kept");
-    assert.equal(rowOrders["staging.stg_shopify_orders"], "kept");
+    assert.equal(rowOrders["staging.stg_shopify_orders"], "sorted");
     assert.deepEqual(
       report.records.map((record) => `${record.step}:${record.status}`),
       ["ingest", "check-sources", "transform", "check-quality", "export", "report", "notify"].map(

@@ -74,13 +74,12 @@ const CHECKPOINT_THRESHOLD = "256MB";
 /**
  * How many row groups beyond the fewest possible a kept build's newest month may sit in (buildInInputOrder). A
  * daily run deletes and rewrites that month's newest days, and its checkpoint rewrites the row groups they were in.
- * A build DuckDB writes in parallel scatters its rows a little: at 1M orders (600 MB) staging.stg_shopify_orders,
- * written in landing order, put its newest month in 3 row groups (4 builds, 2026-12-06), and
- * unified.shopify_unified, keeping that order, in 4, 5, 5 and 6, where 1 would do. Kept, those builds saved 1.5–2.3 s
- * of processor time a cold run against the code that sorted the orders (3 paired bench rounds, 2026-12-06 20:30 UTC),
- * and the warm runs after them were no slower (4.16–4.73 s against 4.26–4.77 s, paired). Sorted after, the unified
- * table alone took 4.4 s more. A table spread over all 9 row groups of 1M orders still gets sorted: the checkpoint
- * after a daily run took 730–1,280 ms there, against 540–870 ms after a sorted build (2026-12-02).
+ * A build DuckDB writes in parallel scatters its rows a little: DuckDB 1.5.6 writes a query with a hash join without
+ * keeping its order (a run of rows per thread). unified.shopify_unified, keeping the order of the sorted
+ * staging.stg_shopify_orders, put its newest month in 4 row groups at 3M orders where 2 would do (3 builds,
+ * 2026-12-07); keeping the orders' landing order, which that model then kept the same scattered way, in 8 to 10, and
+ * a 3M cold build sorted it after (+20 s). A table spread over all 9 row groups of 1M orders still gets sorted: the
+ * checkpoint after a daily run took 730–1,280 ms there, against 540–870 ms after a sorted build (2026-12-02).
  */
 const SPREAD_ROW_GROUPS_KEPT = 6;
 
