@@ -307,12 +307,7 @@ async function relandCommand(argv: string[], env: Record<string, string | undefi
   try {
     return await runReland(argv, env, process.cwd(), (line) => toStdout(`${line}\n`));
   } catch (error) {
-    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
-    const usage =
-      error instanceof RelandUsageError ||
-      error instanceof ConfigError ||
-      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    return usage ? 2 : 1;
+    return commandFailed(error, RelandUsageError);
   }
 }
 
@@ -327,13 +322,21 @@ function lookerUrlCommand(argv: string[], env: Record<string, string | undefined
       (line) => toStderr(`${line}\n`),
     );
   } catch (error) {
-    toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
-    const usage =
-      error instanceof LookerUrlUsageError ||
-      error instanceof ConfigError ||
-      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    return usage ? 2 : 1;
+    return commandFailed(error, LookerUrlUsageError);
   }
+}
+
+/**
+ * A subcommand's error said on stderr; its exit status: 2 for bad usage (the command's own usage error, a settings
+ * problem, an option parseArgs refused), 1 otherwise.
+ */
+function commandFailed(error: unknown, usageError: new (...args: never[]) => Error): number {
+  toStderr(`${error instanceof Error ? error.message : String(error)}\n`);
+  const usage =
+    error instanceof usageError ||
+    error instanceof ConfigError ||
+    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+  return usage ? 2 : 1;
 }
 
 /**
