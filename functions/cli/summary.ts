@@ -140,7 +140,7 @@ export async function printSummary(
   if (waiting.length) {
     write(
       `Not read: ${waiting.length} file(s) in ${join(bucket.location, INBOX_PREFIX)} were not read by this run; ` +
-        `the next run reads them, or now: npm start -- --date ${runDate} --force`,
+        `a run without --date loads them first, or now: npm start -- --date ${runDate} --force`,
     );
   }
 

@@ -76,7 +76,7 @@ describe("the run summary's extracts", () => {
     const lines = (await summaryOf("2026-12-03")).join("\n");
     assert.match(
       lines,
-      /Not read: 2 file\(s\) in .*raw\/inbox\/ were not read by this run; the next run reads them, or now: npm start -- --date 2026-12-03 --force/,
+      /Not read: 2 file\(s\) in .*raw\/inbox\/ were not read by this run; a run without --date loads them first, or now: npm start -- --date 2026-12-03 --force/,
     );
     await rm(join(bucket.location, INBOX_PREFIX), { recursive: true, force: true });
   });

@@ -201,7 +201,7 @@ describe("a real shop from a fresh work dir: init, its files, one day", () => {
     );
     assert.match(
       again.stdout,
-      /Not read: 1 file\(s\) in .*raw\/inbox\/ were not read by this run; the next run reads them, or now: npm start -- --date 2026-11-21 --force/,
+      /Not read: 1 file\(s\) in .*raw\/inbox\/ were not read by this run; a run without --date loads them first, or now: npm start -- --date 2026-11-21 --force/,
     );
     assert.ok(existsSync(late), "the late file is still in the inbox");
     assert.deepEqual(await hashes(), before, "extracts byte-identical");
