@@ -41,6 +41,7 @@ import {
   fullBuild,
   sortInPlace,
   newestMonthRowGroups,
+  NO_FSST_COMPRESSION,
   ORDERED_INSERTS,
   ROLLBACK,
   ROW_GROUP_ROWS,
@@ -157,6 +158,7 @@ export class DuckDbWarehouse implements Warehouse {
       return connection;
     };
     const connection = await connect();
+    await connection.run(NO_FSST_COMPRESSION);
     // Model builds and reads run on these: a transaction is per connection, so each build needs its own, and one
     // connection runs one query at a time. Loads, statements and streams stay on the first connection.
     const pooled: DuckDBConnection[] = [];

@@ -630,6 +630,52 @@ describe("DuckDB warehouse checkpoints", () => {
     }
   });
 
+  it("stores text without FSST compression, whichever connection builds it, and keeps dictionaries for repeated values", async () => {
+    const warehouse = await DuckDbWarehouse.open(join(directory, "compression.duckdb"));
+    try {
+      // Built on a pooled connection (a model build), not the one the setting was said on: it holds for all.
+      await warehouse.materialize({
+        dataset: "staging",
+        table: "hashed",
+        sql: `SELECT n, TO_HEX(SHA256(CAST(n AS STRING))) AS email_hash,
+                     IF(MOD(n, 2) = 0, 'paid_social', 'organic_search') AS channel
+              FROM UNNEST(GENERATE_ARRAY(1, 200000)) AS n`,
+        params: {},
+      });
+      const connection = warehouse.rawConnection;
+      await connection.run("CHECKPOINT");
+      const reader = await connection.runAndReadAll(
+        `SELECT column_name, list(DISTINCT compression ORDER BY compression) AS methods
+         FROM pragma_storage_info('staging.hashed')
+         WHERE column_name IN ('email_hash', 'channel') AND segment_type = 'VARCHAR'
+         GROUP BY column_name ORDER BY column_name`,
+      );
+      const methods = Object.fromEntries(
+        reader.getRowObjectsJS().map((row) => [String(row.column_name), row.methods]),
+      );
+      assert.deepEqual(methods, { channel: ["Dictionary"], email_hash: ["Uncompressed"] });
+    } finally {
+      await warehouse.close();
+    }
+    // The same column in a database without the setting: DuckDB chooses FSST for it.
+    const plain = await DuckDBInstance.create(join(directory, "plain.duckdb"));
+    const connection = await plain.connect();
+    try {
+      await connection.run(
+        "CREATE TABLE hashed AS SELECT sha256(CAST(range AS VARCHAR)) AS email_hash FROM range(1, 200001)",
+      );
+      await connection.run("CHECKPOINT");
+      const reader = await connection.runAndReadAll(
+        `SELECT DISTINCT compression FROM pragma_storage_info('hashed')
+         WHERE column_name = 'email_hash' AND segment_type = 'VARCHAR'`,
+      );
+      assert.deepEqual(reader.getRowObjectsJS(), [{ compression: "FSST" }]);
+    } finally {
+      connection.closeSync();
+      plain.closeSync();
+    }
+  });
+
   it("closes after a checkpoint still running, with every row in the file", async () => {
     const { path, warehouse } = await warehouseWithLog("close.duckdb");
     void warehouse.checkpointInBackground();
