@@ -6,7 +6,7 @@
 // so a plain copy of that folder into the inbox lands them in hash order, and the original could win over its
 // correction. Each file's manifest says when it was loaded.
 import { copyFile, mkdir, readdir, readFile, rename, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { FileManifest } from "../ingest/file-drop.ts";
 import { INBOX_PREFIX, RELANDED_FOLDER } from "../lib/bucket-layout.ts";
@@ -120,7 +120,7 @@ export async function runReland(
   // overwritten), and a run meanwhile finds each copy's manifest saying it is loaded, and skips it.
   for (const [index, file] of files.entries()) {
     const target = join(bucket, relandedInboxPath(index, file.receivedPath));
-    await mkdir(join(target, ".."), { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
     await copyFile(join(bucket, file.receivedPath), target);
   }
   // A manifest says its file is loaded: ingest would skip the copy in the inbox.
