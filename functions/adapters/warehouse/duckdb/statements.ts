@@ -32,8 +32,8 @@ export const UNORDERED_INSERTS = "SET preserve_insertion_order = false";
  * is most of what writing a wide table costs, and the pipeline's widest text is what FSST cannot shrink: HMAC
  * hashes and Airbyte's raw ids, random hex. Copying the 1M-order bench's built tables into new ones
  * (2026-12-07, 2 runs each): staging.stg_shopify_orders 2.2–2.6 s with it, 1.6–2.0 s without; shopify_unified
- * 1.8–2.4 s and 1.6–1.8 s; stg_shopify_line_items 0.9–1.4 s and 0.7–0.9 s; their full scans took no longer, and
- * the tables grew by 0–70 % (dictionary, run-length and bit-packing still apply). Whole cold builds in the bench,
+ * 1.8–2.4 s and 1.6 s; stg_shopify_line_items 0.9–1.4 s and 0.8 s; their full scans took no longer, and the tables
+ * grew by 0–75 % (dictionary, run-length and bit-packing still apply). Whole cold builds in the bench,
  * 3 runs each beside the code before: 1M orders 19.8 s (processor 35.3 s) against 22.0 s (38.7 s), the database
  * file 867 MB against 740 MB; 3M orders 53.6 s against 53.8 s; warm runs the same within their spread. DuckDB takes
  * the setting for the whole database (GLOBAL), from a SET only: given in the instance's configuration it was not
