@@ -2,7 +2,7 @@
 import { addDays } from "../lib/calendar.ts";
 import { type HmacKeyPads, hmacKeyPads, piiKeyId } from "../lib/pii.ts";
 import { currencyMinorUnits } from "../lib/currency.ts";
-import { mapLimited } from "../lib/concurrency.ts";
+import { mapInDependencyOrder } from "../lib/concurrency.ts";
 import { buildWindow, HISTORY_START, windowParams } from "../lib/run-window.ts";
 import type {
   DateWindow,
@@ -202,28 +202,14 @@ export function modelParams(
   };
 }
 
-/**
- * The models in build waves: a wave's models read only models of earlier waves (their `dependencies`), so the
- * models of one wave can be built at the same time. Waves keep MODELS' order inside them.
- */
-export function buildWaves(models: readonly ModelDefinition[]): ModelDefinition[][] {
-  const id = (model: ModelDefinition) => `${model.layer}.${model.name}`;
-  const known = new Set(models.map(id));
-  const built = new Set<string>();
-  const waves: ModelDefinition[][] = [];
-  let remaining = [...models];
-  while (remaining.length > 0) {
-    const wave = remaining.filter((model) =>
-      model.dependencies.every((dependency) => built.has(dependency) || !known.has(dependency)),
-    );
-    if (wave.length === 0) {
-      throw new Error(`the models' dependencies form a cycle among ${remaining.map(id).join(", ")}`);
-    }
-    waves.push(wave);
-    for (const model of wave) built.add(id(model));
-    remaining = remaining.filter((model) => !wave.includes(model));
-  }
-  return waves;
+/** "<layer>.<name>", as dependencies name models. */
+export const modelId = (model: ModelDefinition): string => `${model.layer}.${model.name}`;
+
+const MODELS_BY_ID = new Map(MODELS.map((model) => [modelId(model), model]));
+
+/** The models a model reads (its dependencies), for building each after them (mapInDependencyOrder). */
+export function modelsRead(model: ModelDefinition): ModelDefinition[] {
+  return model.dependencies.flatMap((dependency) => MODELS_BY_ID.get(dependency) ?? []);
 }
 
 export async function runTransform(context: StepContext): Promise<StepResult> {
@@ -344,8 +330,12 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   const recatalogued = warm ? bothCatalogueChanges(pendingChanges, detected) : NO_CATALOGUE_CHANGE;
   if (changesCatalogue(detected)) await keepCatalogueChanges(warehouse, recatalogued);
   const lateRanges = dayRanges(lateDays);
-  const waves = buildWaves(MODELS);
   const parallel = warehouse.parallelWrites ?? 1;
+  /** The models, each after those of them it reads, up to `parallel` at once. */
+  const inBuildOrder = (
+    models: readonly ModelDefinition[],
+    build: (model: ModelDefinition) => Promise<void>,
+  ) => mapInDependencyOrder(models, parallel, modelsRead, build, modelId);
   // A model whose columns changed since its table was built (a code upgrade), found by the warehouse before it
   // writes a window: it and the models built from it are rebuilt whole in the main pass, late days included.
   const columnChanges = new ColumnChangeRebuilds(log);
@@ -371,28 +361,27 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
     models: (model: ModelDefinition) => boolean,
     why: string,
   ) => {
-    for (const wave of waves) {
-      await mapLimited(
-        wave.filter((model) => model.partitionColumn && models(model) && !columnChanges.isDue(model)),
-        parallel,
-        async (model) => {
-          const window = lateModelWindow(model, range, incrementalWindow.end);
-          try {
-            await warehouse.materialize(
-              modelRequest(model, window, {
-                window,
-                label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
-              }),
-            );
-          } catch (error) {
-            if (mainPassDone || !columnChanges.columnsChanged(error)) throw error;
-          }
-        },
-      );
-    }
+    await inBuildOrder(
+      MODELS.filter((model) => model.partitionColumn && models(model)),
+      async (model) => {
+        // Due for a whole build in the main pass, its late days included (its columns, or a model's it reads, changed).
+        if (columnChanges.isDue(model)) return;
+        const window = lateModelWindow(model, range, incrementalWindow.end);
+        try {
+          await warehouse.materialize(
+            modelRequest(model, window, {
+              window,
+              label: `${model.layer}.${model.name} (${why} ${window.start} → ${window.end})`,
+            }),
+          );
+        } catch (error) {
+          if (mainPassDone || !columnChanges.columnsChanged(error)) throw error;
+        }
+      },
+    );
   };
-  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Wave after wave; inside
-  // a wave, up to the warehouse's parallelWrites models at once (DuckDB: two window builds, whole builds alone).
+  // Late days first: the models rebuilt whole in the main pass (cohorts) then see them. Each model after the models
+  // it reads, up to the warehouse's parallelWrites at once (DuckDB: two, a whole build of a big table alone).
   for (const range of lateRanges) {
     await rebuildRange(range, () => true, "late changes");
     log.info("late changes rebuilt", { from: range.start, to: range.end });
@@ -465,7 +454,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
       ...(result.rowOrder ? { rowOrder: result.rowOrder } : {}),
     });
   };
-  for (const wave of waves) await mapLimited(wave, parallel, buildModel);
+  await inBuildOrder(MODELS, buildModel);
   mainPassDone = true;
   // The catalogue is merged now. The days before the window a recatalogued product sold on: its product marts
   // take its current title and category; where an orders export's lines take a product by a new SKU (or a SKU
@@ -493,25 +482,21 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
   // the days they read.
   if (reached.some((reach) => reach.linesRemapped)) {
     const readers = downstreamOf([LINE_ITEMS_MODEL]);
-    for (const wave of waves)
-      await mapLimited(
-        wave.filter(
-          (model) =>
-            !model.partitionColumn &&
-            !model.uniqueKey &&
-            readers.has(`${model.layer}.${model.name}`) &&
-            !columnChanges.isDue(model),
-        ),
-        parallel,
-        (model) =>
-          warehouse.materialize(
-            modelRequest(model, fullWindow, {
-              key: model.key.map((column) => column.name),
-              inputInPartitionOrder: model.rowOrderFrom !== undefined,
-              label: `${model.layer}.${model.name} (catalogue change)`,
-            }),
-          ),
-      );
+    await inBuildOrder(
+      MODELS.filter(
+        (model) => !model.partitionColumn && !model.uniqueKey && readers.has(`${model.layer}.${model.name}`),
+      ),
+      async (model) => {
+        if (columnChanges.isDue(model)) return;
+        await warehouse.materialize(
+          modelRequest(model, fullWindow, {
+            key: model.key.map((column) => column.name),
+            inputInPartitionOrder: model.rowOrderFrom !== undefined,
+            label: `${model.layer}.${model.name} (catalogue change)`,
+          }),
+        );
+      },
+    );
   }
   // Rebuilt (or a full build rebuilt everything): nothing is pending any more.
   if (changesCatalogue(pendingChanges) || changesCatalogue(detected))

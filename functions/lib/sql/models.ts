@@ -13,6 +13,7 @@
 // reads (ties by name), so a new model needs nothing but its file.
 import { readdirSync } from "node:fs";
 import { readSql, sqlPath } from "./sql-files.ts";
+import { tableReferences } from "./table-references.ts";
 
 export const LAYERS = ["staging", "unified", "marts"] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -52,7 +53,8 @@ export interface ModelDefinition {
   /**
    * The model (one of the dependencies, partitioned on the same column) whose partition order this one's rows
    * come out in: it drives the query and every join keeps its order. A whole build on DuckDB then keeps that
-   * order instead of sorting, when a check after the build finds it kept (buildInInputOrder, DuckDB warehouse).
+   * order instead of sorting, when a check after the build finds it kept (buildInInputOrder,
+   * adapters/warehouse/duckdb/whole-builds.ts).
    */
   rowOrderFrom?: string;
 }
@@ -81,11 +83,7 @@ function columnList(value: string, path: string, field: string): string[] {
 
 /** The models a query reads: every `staging.x`, `unified.x` or `marts.x` outside comments. */
 export function modelReferences(sql: string): string[] {
-  const code = sql.replace(/--.*$/gm, "");
-  const references = new Set<string>();
-  for (const match of code.matchAll(/\b(staging|unified|marts)\.([a-z_][a-z0-9_]*)\b/g))
-    references.add(`${match[1]}.${match[2]}`);
-  return [...references].sort();
+  return tableReferences(sql, LAYERS);
 }
 
 /** Pure: a model's definition from its layer, name and SQL text. Throws, naming the file, on a bad header. */
@@ -141,9 +139,7 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
   const dependencies = modelReferences(sql).filter((reference) => reference !== self);
   const rowOrderFrom = fields.get("row order");
   // A raw table's order is its landing order: a warehouse loaded day by day holds its rows nearly in event order.
-  const readsRaw = (table: string) =>
-    /^raw\.[a-z_][a-z0-9_]*$/.test(table) &&
-    new RegExp(`\\b${table.replace(".", "\\.")}\\b`).test(sql.replace(/--.*$/gm, ""));
+  const readsRaw = (table: string) => tableReferences(sql, ["raw"]).includes(table);
   if (
     rowOrderFrom !== undefined &&
     (!partitionColumn || !(dependencies.includes(rowOrderFrom) || readsRaw(rowOrderFrom)))

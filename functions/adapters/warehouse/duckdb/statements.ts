@@ -41,7 +41,7 @@ export const UNORDERED_INSERTS = "SET preserve_insertion_order = false";
  */
 export const NO_FSST_COMPRESSION = "SET disabled_compression_methods = 'fsst,dict_fsst'";
 
-/** For the one build that keeps its query's row order (buildInInputOrder, warehouse.ts); then UNORDERED_INSERTS. */
+/** For the build that keeps its query's row order (buildInInputOrder, whole-builds.ts); then UNORDERED_INSERTS. */
 export const ORDERED_INSERTS = "SET preserve_insertion_order = true";
 
 /** Rows per DuckDB row group (its storage default): the unit a checkpoint rewrites and a zonemap skips. */
@@ -113,7 +113,7 @@ export function countRowsOfEach(dataset: string, tables: readonly string[]): str
  * A whole table from its model, in partition order: the daily run deletes and re-inserts its window's days, and
  * a checkpoint rewrites every row group that lost rows, so a window spread over the table (as parallel joins leave
  * it) costs a rewrite of most of it (1.1 s for unified.shopify_unified at 1M orders). Only the partition column
- * (a keyed table's key: DuckDbWarehouse.buildWhole): the cluster keys are BigQuery's, and each one more sort key
+ * (a keyed table's key: buildWhole, whole-builds.ts): the cluster keys are BigQuery's, and each one more sort key
  * costs DuckDB CPU on a million wide rows.
  */
 export function fullBuild(target: string, select: string, orderColumn?: string): string {

@@ -5,9 +5,10 @@
 // first time one of them is asked for, as the BigQuery adapter's TableCatalog reads a layer's metadata once.
 //
 // Only this process writes the file (DuckDB locks it), so only this process's writes can make an answer stale:
-// the warehouse forgets a table it writes (the next ask reads that table alone) and forgets everything after a
-// statement it cannot see into (execute, the raw connection). Queries and streams only read (the Warehouse port's
-// contract: statements that change tables go through execute).
+// the warehouse forgets a table it writes (the next ask reads that table alone, and keeps the answer until the
+// table is written again) or, when it built the table whole, keeps what it wrote there (the fingerprint and the
+// rows it counted); it forgets everything after a statement it cannot see into (execute, the raw connection).
+// Queries and streams only read (the Warehouse port's contract: statements that change tables go through execute).
 
 export interface StoredTable {
   /** The fingerprint of the model SQL that built the table; "" for none. */
@@ -27,10 +28,24 @@ export class StoredTables {
   private readonly datasets = new Map<string, Promise<Map<string, StoredTable>>>();
   /** `dataset.table` of the tables written since their dataset was read. */
   private readonly written = new Set<string>();
+  /** Tables known since they were written: read alone after the write, or built whole here. */
+  private readonly known = new Map<string, StoredTable | undefined>();
+  /** Bumped by every write: a table read alone is kept only if no write came while it was read. */
+  private writes = 0;
 
   /** The table as stored now, undefined when it does not exist; `reads` ask DuckDB when this does not know. */
   async get(dataset: string, table: string, reads: StoredTableReads): Promise<StoredTable | undefined> {
-    if (this.written.has(key(dataset, table))) return reads.table(dataset, table);
+    const name = key(dataset, table);
+    if (this.known.has(name)) return this.known.get(name);
+    if (this.written.has(name)) {
+      const writesBefore = this.writes;
+      const read = await reads.table(dataset, table);
+      if (this.writes === writesBefore) {
+        this.known.set(name, read);
+        this.written.delete(name);
+      }
+      return read;
+    }
     let tables = this.datasets.get(dataset);
     if (!tables) {
       const reading = reads.dataset(dataset);
@@ -46,13 +61,24 @@ export class StoredTables {
 
   /** After this warehouse wrote (or tried to write) the table: its next answer is read again. */
   wrote(dataset: string, table: string): void {
+    this.writes += 1;
+    this.known.delete(key(dataset, table));
     this.written.add(key(dataset, table));
+  }
+
+  /** After this warehouse built the table whole and knows what it holds: its comment and exact row count. */
+  built(dataset: string, table: string, stored: StoredTable): void {
+    this.writes += 1;
+    this.written.delete(key(dataset, table));
+    this.known.set(key(dataset, table), stored);
   }
 
   /** After a statement that may have changed any table. */
   forgetAll(): void {
+    this.writes += 1;
     this.datasets.clear();
     this.written.clear();
+    this.known.clear();
   }
 }
 

@@ -20,12 +20,14 @@ import { type ColumnChanges, ModelColumnsChangedError, sameColumns } from "../..
 import { type TranslationOptions, translateToDuckDb } from "./dialect/translator.ts";
 import { toDuckDbParams, toLoadValue, usedParams } from "./params.ts";
 import { mergeByKey, replaceWindow, type Timed } from "./incremental-writes.ts";
+import { buildWhole } from "./whole-builds.ts";
 import { writeRows } from "./load-rows.ts";
 import { plainRows } from "./rows.ts";
 import { ConnectionPool } from "./connection-pool.ts";
 import { damagedOr, WarehouseFileDamagedError } from "./damaged-file.ts";
 import { modelFingerprint } from "./model-fingerprint.ts";
-import { type StoredTable, StoredTables } from "./stored-tables.ts";
+import { type StoredTable, type StoredTableReads, StoredTables } from "./stored-tables.ts";
+import { tableReferences } from "../../../lib/sql/table-references.ts";
 import {
   BEGIN_TRANSACTION,
   CHECKPOINT,
@@ -38,11 +40,7 @@ import {
   DATASET_COLUMNS,
   DUCKDB_SESSION_SETUP,
   deleteWhereEquals,
-  fullBuild,
-  sortInPlace,
-  newestMonthRowGroups,
   NO_FSST_COMPRESSION,
-  ORDERED_INSERTS,
   ROLLBACK,
   ROW_GROUP_ROWS,
   TABLE_COLUMNS,
@@ -59,7 +57,8 @@ const DEFAULT_MAX_ROWS = 50_000;
 /**
  * How many models a daily run rebuilds at once, and how many reads run at once. A day's window of a model, or an
  * audit, is a few milliseconds of work between statements that wait on the engine, so two at a time keep both
- * cores busy; a whole-table build already uses every core (and most of the memory limit), so it runs alone.
+ * cores busy; so do two whole builds of tables that fit in one row group each, while a bigger whole build already
+ * uses every core (and most of the memory limit) and runs alone (buildsOnEveryCore).
  */
 const PARALLEL_CONNECTIONS = 2;
 
@@ -71,18 +70,6 @@ const PARALLEL_CONNECTIONS = 2;
  * until then: this bounds that.
  */
 const CHECKPOINT_THRESHOLD = "256MB";
-
-/**
- * How many row groups beyond the fewest possible a kept build's newest month may sit in (buildInInputOrder). A
- * daily run deletes and rewrites that month's newest days, and its checkpoint rewrites the row groups they were in.
- * A build DuckDB writes in parallel scatters its rows a little: DuckDB 1.5.6 writes a query with a hash join without
- * keeping its order (a run of rows per thread). unified.shopify_unified, keeping the order of the sorted
- * staging.stg_shopify_orders, put its newest month in 4 row groups at 3M orders where 2 would do (3 builds,
- * 2026-12-07); keeping the orders' landing order, which that model then kept the same scattered way, in 8 to 10, and
- * a 3M cold build sorted it after (+20 s). A table spread over all 9 row groups of 1M orders still gets sorted: the
- * checkpoint after a daily run took 730–1,280 ms there, against 540–870 ms after a sorted build (2026-12-02).
- */
-const SPREAD_ROW_GROUPS_KEPT = 6;
 
 /** The engine's settings for a warehouse opened with these options. */
 export function duckDbConfig(options: { threads?: number; memoryLimit?: string }): Record<string, string> {
@@ -119,7 +106,7 @@ export class DuckDbWarehouse implements Warehouse {
   private checkpoint?: Promise<void>;
   /** The first damage of the file DuckDB reported since it was opened: the command line says what to do. */
   damage?: WarehouseFileDamagedError;
-  private readonly schemas = new Set<string>();
+  private readonly schemas = new Map<string, Promise<void>>();
   private readonly storedTables = new StoredTables();
 
   private constructor(
@@ -264,12 +251,21 @@ export class DuckDbWarehouse implements Warehouse {
 
   /**
    * Creates the dataset's schema once per process: the pipeline never drops one, and a daily run would otherwise
-   * ask for it before each of its ~30 writes (each a catalog write).
+   * ask for it before each of its ~30 writes (each a catalog write). Two builds starting at once in a dataset
+   * share the one creation: two CREATE SCHEMA IF NOT EXISTS on two connections at once fail in DuckDB ("Catalog
+   * write-write conflict on create").
    */
-  private async ensureSchema(connection: DuckDBConnection, dataset: string): Promise<void> {
-    if (this.schemas.has(dataset)) return;
-    await this.timed(() => connection.run(createSchema(dataset)));
-    this.schemas.add(dataset);
+  private ensureSchema(connection: DuckDBConnection, dataset: string): Promise<void> {
+    let creating = this.schemas.get(dataset);
+    if (!creating) {
+      creating = this.timed(() => connection.run(createSchema(dataset))).then(() => undefined);
+      // A failed creation is not kept: the next build tries again.
+      creating.catch(() => {
+        if (this.schemas.get(dataset) === creating) this.schemas.delete(dataset);
+      });
+      this.schemas.set(dataset, creating);
+    }
+    return creating;
   }
 
   /** A table's STORED_TABLE row, undefined when it does not exist. */
@@ -335,10 +331,11 @@ export class DuckDbWarehouse implements Warehouse {
     return this.pool.use(false, async (connection) => {
       const select = translateToDuckDb(request.sql, this.translation);
       const params = toDuckDbParams(usedParams(select, request.params));
-      const stored = await this.storedTables.get(request.dataset, request.table, {
-        dataset: (dataset) => this.readStoredTables(connection, dataset),
-        table: (dataset, table) => this.readStoredTable(connection, dataset, table),
-      });
+      const stored = await this.storedTables.get(
+        request.dataset,
+        request.table,
+        this.storedTableReads(connection),
+      );
       if (!stored || stored.comment === modelFingerprint(select, request)) return undefined;
       const changes = await this.changesOn(connection, request, select, params);
       return sameColumns(changes) ? undefined : changes;
@@ -346,11 +343,42 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
-    return this.pool.use(request.window === undefined, async (connection) => {
+    const alone = request.window === undefined && (await this.buildsOnEveryCore(request));
+    return this.pool.use(alone, async (connection) => {
       const started = performance.now();
       const result = await this.materializeOn(connection, request);
       return { ...result, buildMs: Math.round(performance.now() - started) };
     });
+  }
+
+  /**
+   * Whether a whole build takes every pooled connection (runs alone) rather than one (beside another build).
+   * DuckDB splits a table's scan by row group, so a build whose every input table fits in one row group runs on one
+   * thread whatever the machine has: the ad platforms' models and the fx rates at any order count, and every model
+   * of a shop of 100k orders. Two such builds at once keep both cores busy. A build that reads a bigger table
+   * already uses every core and most of the memory limit, so it runs alone; so does one that keeps its input's
+   * order (buildInInputOrder, whole-builds.ts), which sets preserve_insertion_order, a setting of the whole
+   * database, for its statement.
+   */
+  private async buildsOnEveryCore(request: MaterializeRequest): Promise<boolean> {
+    if (request.inputInPartitionOrder) return true;
+    const inputs = tableReferences(request.sql);
+    return this.pool.use(false, async (connection) => {
+      for (const input of inputs) {
+        const [dataset = "", table = ""] = input.split(".");
+        const stored = await this.storedTables.get(dataset, table, this.storedTableReads(connection));
+        if ((stored?.rows ?? 0) > ROW_GROUP_ROWS) return true;
+      }
+      return false;
+    });
+  }
+
+  /** How StoredTables asks DuckDB, on the given connection. */
+  private storedTableReads(connection: DuckDBConnection): StoredTableReads {
+    return {
+      dataset: (dataset) => this.readStoredTables(connection, dataset),
+      table: (dataset, table) => this.readStoredTable(connection, dataset, table),
+    };
   }
 
   private async materializeOn(
@@ -365,10 +393,7 @@ export class DuckDbWarehouse implements Warehouse {
     const stored =
       request.window !== undefined &&
       (request.partitionColumn !== undefined || request.uniqueKey !== undefined)
-        ? await this.storedTables.get(request.dataset, request.table, {
-            dataset: (dataset) => this.readStoredTables(connection, dataset),
-            table: (dataset, table) => this.readStoredTable(connection, dataset, table),
-          })
+        ? await this.storedTables.get(request.dataset, request.table, this.storedTableReads(connection))
         : undefined;
     const incremental = stored !== undefined;
     const comment = stored?.comment;
@@ -377,6 +402,8 @@ export class DuckDbWarehouse implements Warehouse {
     const relabel = comment === fingerprint ? undefined : fingerprintComment;
     const label = request.label ?? `${request.dataset}.${request.table}`;
     const timed: Timed = (work) => this.timed(work);
+    /** What a whole build left in the table: StoredTables keeps it, where a window's write is read again. */
+    let built: StoredTable | undefined;
     try {
       if (incremental && relabel) {
         const changes = await this.changesOn(connection, request, select, params);
@@ -387,13 +414,11 @@ export class DuckDbWarehouse implements Warehouse {
         return await mergeByKey({ connection, timed, target, select, params, relabel }, request.uniqueKey);
       }
       if (!incremental || !request.window || !request.partitionColumn) {
-        const rowOrder = await this.buildWhole(connection, target, select, params, request);
+        const rowOrder = await buildWhole({ connection, timed, target, select, params }, request);
         await this.timed(() => connection.run(fingerprintComment));
-        return {
-          rowsWritten: await this.count(target, connection),
-          mode: "full",
-          ...(rowOrder ? { rowOrder } : {}),
-        };
+        const rowsWritten = await this.count(target, connection);
+        built = { comment: fingerprint, rows: rowsWritten };
+        return { rowsWritten, mode: "full", ...(rowOrder ? { rowOrder } : {}) };
       }
       const { window, partitionColumn } = request;
       const write = { connection, timed, target, select, params, relabel };
@@ -404,76 +429,9 @@ export class DuckDbWarehouse implements Warehouse {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`model ${label} failed on DuckDB: ${reason}`, { cause: error });
     } finally {
-      this.storedTables.wrote(request.dataset, request.table);
+      if (built) this.storedTables.built(request.dataset, request.table, built);
+      else this.storedTables.wrote(request.dataset, request.table);
     }
-  }
-
-  /**
-   * A whole table, in partition order; a keyed table (merged by key every day), in key order. Sorting while
-   * building is the fastest, but the sort and the model's joins then hold memory together: at 10M orders
-   * shopify_unified ran out of 1.2 GB that way. Out of memory, the table is built unsorted and then sorted alone
-   * (each fits; 63 s against a failure at 10M).
-   *
-   * A keyed table is sorted for its row groups more than its order: built in parallel, DuckDB leaves a partly
-   * filled row group inside it, and the first daily merge's deletes (all over the table) then let the checkpoint
-   * combine it with its neighbours, rewriting them (README, Performance: 1.4 s against 0.5 s at 4 years).
-   */
-  private async buildWhole(
-    connection: DuckDBConnection,
-    target: string,
-    select: string,
-    params: Record<string, DuckDBValue>,
-    request: Pick<MaterializeRequest, "partitionColumn" | "inputInPartitionOrder" | "uniqueKey">,
-  ): Promise<MaterializeResult["rowOrder"]> {
-    const { partitionColumn } = request;
-    const sortColumn = partitionColumn ?? request.uniqueKey;
-    if (!sortColumn) {
-      await this.timed(() => connection.run(fullBuild(target, select), params));
-      return undefined;
-    }
-    if (partitionColumn && request.inputInPartitionOrder)
-      return this.buildInInputOrder(connection, target, select, params, partitionColumn);
-    try {
-      await this.timed(() => connection.run(fullBuild(target, select, sortColumn), params));
-      return "sorted";
-    } catch (error) {
-      if (!/out of memory/i.test(String(error))) throw error;
-      await this.timed(() => connection.run(fullBuild(target, select), params));
-      await this.timed(() => connection.run(sortInPlace(target, sortColumn)));
-      return "sorted after";
-    }
-  }
-
-  /**
-   * A whole table whose query reads a table already in partition order and keeps it (the model's `row order`):
-   * written as it comes, without the sort (shopify_unified in the bench of 2026-12-01 23:50, cold: 2.9–3.3 s
-   * against 3.5–3.9 s at 1M orders, 11.0–12.2 s against 13.3–14.0 s at 3M). DuckDB keeps a query's order only
-   * where its joins fit in memory: at 10M orders they spill, and the newest month came out spread over 81 of 82
-   * row groups. So the result is checked, and sorted after when its newest month sits in more than
-   * SPREAD_ROW_GROUPS_KEPT row groups beyond the fewest it could (at 10M: 137 s, against 168 s for the code that
-   * sorted in the build first).
-   */
-  private async buildInInputOrder(
-    connection: DuckDBConnection,
-    target: string,
-    select: string,
-    params: Record<string, DuckDBValue>,
-    partitionColumn: string,
-  ): Promise<MaterializeResult["rowOrder"]> {
-    await this.timed(() => connection.run(ORDERED_INSERTS));
-    try {
-      await this.timed(() => connection.run(fullBuild(target, select), params));
-    } finally {
-      await this.timed(() => connection.run(UNORDERED_INSERTS));
-    }
-    const reader = await this.timed(() =>
-      connection.runAndReadAll(newestMonthRowGroups(target, partitionColumn)),
-    );
-    const spread = reader.getRowObjectsJS()[0] ?? {};
-    const fewest = Math.ceil(Number(spread.row_count ?? 0) / ROW_GROUP_ROWS);
-    if (Number(spread.row_groups ?? 0) <= fewest + SPREAD_ROW_GROUPS_KEPT) return "kept";
-    await this.timed(() => connection.run(sortInPlace(target, partitionColumn)));
-    return "sorted after";
   }
 
   private async count(target: string, connection = this.connection): Promise<number> {

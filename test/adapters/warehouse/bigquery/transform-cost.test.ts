@@ -15,9 +15,14 @@ import type {
 import { BigQueryWarehouse } from "../../../../functions/adapters/warehouse/bigquery/warehouse.ts";
 import { silentLogger } from "../../../../functions/lib/logger.ts";
 import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigquery/table-writes.ts";
-import { type ModelDefinition, MODELS, modelPath } from "../../../../functions/lib/sql/models.ts";
+import {
+  downstreamOf,
+  type ModelDefinition,
+  MODELS,
+  modelPath,
+} from "../../../../functions/lib/sql/models.ts";
 import { readSql } from "../../../../functions/lib/sql/sql-files.ts";
-import { buildWaves, modelParams, piiKeyPads } from "../../../../functions/transform/step.ts";
+import { modelId, modelParams, piiKeyPads } from "../../../../functions/transform/step.ts";
 import { runWindow } from "../../../../functions/lib/run-window.ts";
 import { loadConfig, type PulseConfig } from "../../../../functions/shared/config.ts";
 import type { Ledger } from "../../../../functions/shared/ledger.ts";
@@ -44,13 +49,19 @@ class PruningFake extends FakeBigQuery {
 
   /** Model scripts being sent at once, and the most there were: independent models build in parallel. */
   readonly scripts = { running: 0, most: 0 };
+  /** "start <dataset>.<table>" and "end <dataset>.<table>" of each model script, in the order they happened. */
+  readonly scriptEvents: string[] = [];
 
   override async createJob(request: JobRequest): Promise<[BigQueryJobHandle, JobMetadata?]> {
     if (request.configuration.query.query.includes("rows_written")) {
+      const table = /`shop-analytics\.(\w+)\.(\w+)`/.exec(request.configuration.query.query);
+      const model = table ? `${table[1]}.${table[2]}` : "?";
       // A job's latency, as a few event-loop turns: scripts sent together overlap here.
       this.scripts.running += 1;
       this.scripts.most = Math.max(this.scripts.most, this.scripts.running);
+      this.scriptEvents.push(`start ${model}`);
       for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      this.scriptEvents.push(`end ${model}`);
       this.scripts.running -= 1;
     }
     const answer = await super.createJob(request);
@@ -271,45 +282,6 @@ describe("the fake's billing (what BigQuery bills a read)", () => {
   });
 });
 
-describe("the transform's build waves", () => {
-  it("puts every model after the models it reads, and runs the independent ones together", () => {
-    const waves = buildWaves(MODELS);
-    const waveOf = new Map(
-      waves.flatMap((wave, index) => wave.map((model) => [`${model.layer}.${model.name}`, index])),
-    );
-    assert.equal(waveOf.size, MODELS.length, "every model once");
-    for (const model of MODELS) {
-      for (const dependency of model.dependencies) {
-        if (!waveOf.has(dependency)) continue;
-        assert.ok(
-          (waveOf.get(dependency) ?? Infinity) < (waveOf.get(`${model.layer}.${model.name}`) ?? -1),
-          `${model.layer}.${model.name} after ${dependency}`,
-        );
-      }
-    }
-    process.stdout.write(
-      `# ${MODELS.length} models in ${waves.length} waves: ${waves.map((wave) => wave.length).join(", ")}\n`,
-    );
-    assert.ok(waves.length < MODELS.length, "some models build in parallel");
-  });
-
-  it("refuses a dependency cycle, naming the models in it", () => {
-    const model = (name: string, dependencies: string[]): ModelDefinition => ({
-      name,
-      layer: "marts",
-      grain: "one row per thing",
-      key: [],
-      notNull: [],
-      materialization: "full",
-      dependencies,
-    });
-    assert.throws(
-      () => buildWaves([model("a", []), model("b", ["marts.c"]), model("c", ["marts.b"])]),
-      /cycle among marts\.b, marts\.c/,
-    );
-  });
-});
-
 describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, () => {
   let workDir: string;
   let config: PulseConfig;
@@ -364,9 +336,17 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     assert.ok(!fake.queries().some((sql) => sql.includes("__TABLES__")), "no row counts");
     const modelScripts = fake.queries().filter((sql) => sql.includes("rows_written")).length;
     assert.equal(modelScripts, MODELS.length, "one script per model");
-    // Independent models were sent together: as many at once as the widest wave, up to parallelWrites (8).
-    const widest = Math.max(...buildWaves(MODELS).map((wave) => wave.length));
-    assert.equal(fake.scripts.most, Math.min(8, widest), `${fake.scripts.most} model scripts at once`);
+    // Independent models were sent together, up to parallelWrites (8); each model after the models it reads ended.
+    assert.ok(fake.scripts.most > 1 && fake.scripts.most <= 8, `${fake.scripts.most} model scripts at once`);
+    for (const model of MODELS) {
+      const started = fake.scriptEvents.indexOf(`start ${modelId(model)}`);
+      assert.ok(started >= 0, `${modelId(model)} was built`);
+      for (const dependency of model.dependencies)
+        assert.ok(
+          fake.scriptEvents.indexOf(`end ${dependency}`) < started,
+          `${modelId(model)} started after ${dependency} ended`,
+        );
+    }
     // Anything else is the transform's own bookkeeping (e.g. its watermark), a handful of small queries.
     assert.ok(jobs - modelScripts - metadataJobs <= 4, `${jobs - modelScripts - metadataJobs} other jobs`);
     assert.equal(dryRuns, 0);
@@ -391,14 +371,12 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
   });
 
   it("stops starting models after one fails, waits for the running ones, and fails the step", async () => {
-    const waves = buildWaves(MODELS);
-    const failing = waves[0]?.[0];
+    const failing = MODELS.find((model) => model.layer === "staging" && model.name === "stg_shopify_orders");
     assert.ok(failing);
     const later = new Set(
-      waves
-        .slice(1)
-        .flat()
-        .map((model) => model.name),
+      [...downstreamOf([modelId(failing)])]
+        .filter((id) => id !== modelId(failing))
+        .map((id) => id.split(".")[1]),
     );
     let fake: FakeBigQuery | undefined;
     await assert.rejects(
@@ -415,7 +393,7 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
     assert.ok(started.length > 0);
     for (const sql of started) {
       const table = /`shop-analytics\.\w+\.(\w+)`/.exec(sql)?.[1] ?? "";
-      assert.ok(!later.has(table), `${table} (a later wave) never started`);
+      assert.ok(!later.has(table), `${table} (built from the failing model) never started`);
     }
   });
 

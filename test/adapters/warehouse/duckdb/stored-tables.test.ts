@@ -62,6 +62,64 @@ describe("stored tables (what the DuckDB warehouse knows of its tables)", () => 
     assert.deepEqual(asked, ["dataset staging", "table staging.orders"]);
   });
 
+  it("keeps a written table's answer until it is written again, unless a write came while it was read", async () => {
+    const stored = { staging: { orders: { comment: "a", rows: 10 } } };
+    const { asked, reads } = recordingReads(stored);
+    const tables = new StoredTables();
+    tables.wrote("staging", "orders");
+    assert.deepEqual(await tables.get("staging", "orders", reads), { comment: "a", rows: 10 });
+    assert.deepEqual(await tables.get("staging", "orders", reads), { comment: "a", rows: 10 });
+    assert.deepEqual(asked, ["table staging.orders"], "read once, then kept");
+
+    stored.staging.orders = { comment: "b", rows: 11 };
+    tables.wrote("staging", "orders");
+    // A write lands while the table is read: the answer read may be the one from before it, so it is not kept.
+    let answerRead: () => void = () => {};
+    const slow: StoredTableReads = {
+      ...reads,
+      table: async (dataset, table) => {
+        const answer = await reads.table(dataset, table);
+        await new Promise<void>((resolve) => {
+          answerRead = resolve;
+        });
+        return answer;
+      },
+    };
+    const reading = tables.get("staging", "orders", slow);
+    await new Promise((resolve) => setImmediate(resolve));
+    stored.staging.orders = { comment: "c", rows: 12 };
+    tables.wrote("staging", "orders");
+    answerRead();
+    assert.deepEqual(await reading, { comment: "b", rows: 11 });
+    assert.deepEqual(await tables.get("staging", "orders", reads), { comment: "c", rows: 12 });
+    assert.equal(asked.filter((ask) => ask === "table staging.orders").length, 3);
+  });
+
+  it("knows a table it built whole without asking, until it is written again", async () => {
+    const stored: Record<string, Record<string, StoredTable>> = {};
+    const { asked, reads } = recordingReads(stored);
+    const tables = new StoredTables();
+    tables.built("unified", "orders", { comment: "pulse_model:x", rows: 123_456 });
+    assert.deepEqual(await tables.get("unified", "orders", reads), {
+      comment: "pulse_model:x",
+      rows: 123_456,
+    });
+    assert.deepEqual(asked, []);
+    stored.unified = { orders: { comment: "pulse_model:x", rows: 123_460 } };
+    tables.wrote("unified", "orders");
+    assert.deepEqual(await tables.get("unified", "orders", reads), {
+      comment: "pulse_model:x",
+      rows: 123_460,
+    });
+    tables.built("unified", "orders", { comment: "pulse_model:y", rows: 5 });
+    tables.forgetAll();
+    assert.deepEqual(await tables.get("unified", "orders", reads), {
+      comment: "pulse_model:x",
+      rows: 123_460,
+    });
+    assert.deepEqual(asked, ["table unified.orders", "dataset unified"]);
+  });
+
   it("forgets everything after a statement it cannot see into, and a failed read is tried again", async () => {
     const stored: Record<string, Record<string, StoredTable>> = {
       marts: { daily: { comment: "x", rows: 1 } },

@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DuckDbWarehouse, duckDbConfig } from "../../../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import type { MaterializeResult, StreamBatch } from "../../../../functions/shared/ports.ts";
+import type { ConnectionPool } from "../../../../functions/adapters/warehouse/duckdb/connection-pool.ts";
+import type {
+  MaterializeRequest,
+  MaterializeResult,
+  StreamBatch,
+} from "../../../../functions/shared/ports.ts";
 import { ModelColumnsChangedError } from "../../../../functions/shared/model-columns.ts";
 
 describe("DuckDB warehouse", () => {
@@ -871,5 +876,71 @@ describe("DuckDB warehouse: a keyed table built whole, then merged daily", () =>
     } finally {
       await warehouse.close();
     }
+  });
+});
+
+describe("DuckDB warehouse: whole builds beside each other", () => {
+  let warehouse: DuckDbWarehouse;
+  /** Whether each build the warehouse ran took every pooled connection (ran alone), in the order asked. */
+  const alone: boolean[] = [];
+  before(async () => {
+    warehouse = await DuckDbWarehouse.open(":memory:");
+    // DuckDB's own SQL (the raw connection): the data, not what is tested. One row group holds 122,880 rows.
+    await warehouse.rawConnection.run(
+      `CREATE SCHEMA raw;
+       CREATE TABLE raw.small AS SELECT range AS id FROM range(122880);
+       CREATE TABLE raw.big AS SELECT range AS id FROM range(122881)`,
+    );
+    // The pool's asks, seen from outside: a whole build asks for every connection (true) or one (false).
+    const pool = (warehouse as unknown as { pool: ConnectionPool<{ closeSync(): void }> }).pool;
+    const use = pool.use.bind(pool);
+    pool.use = (exclusive, work) => {
+      alone.push(exclusive);
+      return use(exclusive, work);
+    };
+  });
+  after(() => warehouse.close());
+
+  const whole = (table: string, sql: string, extra: Partial<MaterializeRequest> = {}) =>
+    warehouse.materialize({ dataset: "marts", table, sql, params: {}, ...extra });
+
+  it("builds two models of tables that fit in one row group at once, in a dataset created once for both", async () => {
+    alone.length = 0;
+    // Both start at once in a dataset that does not exist yet: DuckDB refuses two creations of it at once.
+    const built = await Promise.all([
+      whole("first", "SELECT id FROM raw.small WHERE id % 2 = 0"),
+      whole("second", "-- raw.big: a comment names no input\nSELECT COUNT(*) AS ids FROM raw.small"),
+    ]);
+    assert.deepEqual(
+      built.map((result) => result.rowsWritten),
+      [61_440, 1],
+    );
+    // Each build: one connection to look up its inputs' sizes, then the build on one connection, beside the other.
+    assert.deepEqual(alone, [false, false, false, false]);
+  });
+
+  it("runs a build alone when a table it reads holds more than one row group, or it keeps its input's order", async () => {
+    alone.length = 0;
+    await whole(
+      "over_big",
+      "SELECT small.id FROM raw.small AS small JOIN raw.big AS big ON big.id = small.id",
+    );
+    assert.deepEqual(alone, [false, true]);
+    alone.length = 0;
+    await whole("in_order", "SELECT id, DATE '2026-11-01' AS day FROM raw.small", {
+      partitionColumn: "day",
+      inputInPartitionOrder: true,
+    });
+    assert.deepEqual(alone, [true], "its build sets a setting of the whole database");
+  });
+
+  it("reads the size of a table it built whole from what it counted, and one built from it runs alone when big", async () => {
+    alone.length = 0;
+    await whole("copy_of_big", "SELECT id FROM raw.big");
+    const queries = warehouse.stats().queries;
+    await whole("from_copy", "SELECT COUNT(*) AS ids FROM marts.copy_of_big");
+    assert.deepEqual(alone, [false, true, false, true]);
+    // The build (create, comment, count): no catalog read for marts.copy_of_big's size.
+    assert.equal(warehouse.stats().queries - queries, 3);
   });
 });
