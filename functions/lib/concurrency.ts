@@ -1,4 +1,5 @@
-// Running independent async work a few at a time (models of one wave, audits), with the results in order.
+// Running async work a few at a time: independent items (audits, extracts) with the results in order, or items that
+// depend on one another (models) each after those it depends on.
 
 /**
  * `task` over every item, at most `limit` at once; the results in the items' order. After a failure no new item

@@ -364,7 +364,7 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
     await inBuildOrder(
       MODELS.filter((model) => model.partitionColumn && models(model)),
       async (model) => {
-        // Due for a whole build in the main pass, its late days included (its columns, or a model's it reads, changed).
+        // Due for a whole build in the main pass, late days included (its columns or a model's it reads changed).
         if (columnChanges.isDue(model)) return;
         const window = lateModelWindow(model, range, incrementalWindow.end);
         try {
