@@ -1,4 +1,4 @@
-// The one headless Chromium of the repository: Debian's (installed by tools/ensure-chromium.sh; Playwright's own
+// The one headless Chromium of the repository: Debian's (installed by tools/ensure-test-tools.sh; Playwright's own
 // browser download cannot work on a closed network) driven by playwright-core. `npm run preview` renders with
 // it, and the browser tests (test/support/browser.ts) launch it through here, so tools never reach into test/.
 import { access, constants } from "node:fs/promises";
@@ -24,7 +24,7 @@ export async function launchChromium(): Promise<Browser> {
     await access(CHROMIUM_PATH, constants.X_OK);
   } catch {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}: run tools/ensure-chromium.sh or set PULSE_CHROMIUM.`,
+      `Chromium is not installed at ${CHROMIUM_PATH}: run tools/ensure-test-tools.sh or set PULSE_CHROMIUM.`,
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_FLAGS] });
