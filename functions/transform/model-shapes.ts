@@ -8,10 +8,7 @@ import {
   ModelColumnsChangedError,
 } from "../shared/model-columns.ts";
 import type { Logger } from "../shared/ports.ts";
-import { downstreamOf, type ModelDefinition, MODELS } from "../lib/sql/models.ts";
-
-/** "<layer>.<name>", as dependencies name models. */
-const modelId = (model: ModelDefinition) => `${model.layer}.${model.name}`;
+import { downstreamOf, type ModelDefinition, modelId, MODELS } from "../lib/sql/models.ts";
 
 /**
  * What one transform learned of its models' columns. The warehouse says a model's columns changed when a window of

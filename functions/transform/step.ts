@@ -18,7 +18,15 @@ import { channelsParam } from "../lib/sql/channels.ts";
 import { referenceParams } from "../lib/sql/reference-params.ts";
 import { DATASETS } from "../shared/pipeline.ts";
 import { SOURCES } from "../shared/sources.ts";
-import { downstreamOf, type ModelDefinition, MODELS, modelPath, LAYERS } from "../lib/sql/models.ts";
+import {
+  downstreamOf,
+  type ModelDefinition,
+  modelId,
+  MODELS,
+  modelPath,
+  modelsRead,
+  LAYERS,
+} from "../lib/sql/models.ts";
 import {
   changedDays,
   dayRanges,
@@ -200,16 +208,6 @@ export function modelParams(
     shop_currency: context.config.shop.currency,
     ...piiKey,
   };
-}
-
-/** "<layer>.<name>", as dependencies name models. */
-export const modelId = (model: ModelDefinition): string => `${model.layer}.${model.name}`;
-
-const MODELS_BY_ID = new Map(MODELS.map((model) => [modelId(model), model]));
-
-/** The models a model reads (its dependencies), for building each after them (mapInDependencyOrder). */
-export function modelsRead(model: ModelDefinition): ModelDefinition[] {
-  return model.dependencies.flatMap((dependency) => MODELS_BY_ID.get(dependency) ?? []);
 }
 
 export async function runTransform(context: StepContext): Promise<StepResult> {

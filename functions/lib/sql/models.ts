@@ -81,6 +81,11 @@ function columnList(value: string, path: string, field: string): string[] {
   return columns;
 }
 
+/** "<layer>.<name>", as a model's dependencies name the models it reads. */
+export function modelId(model: Pick<ModelDefinition, "layer" | "name">): string {
+  return `${model.layer}.${model.name}`;
+}
+
 /** The models a query reads: every `staging.x`, `unified.x` or `marts.x` outside comments. */
 export function modelReferences(sql: string): string[] {
   return tableReferences(sql, LAYERS);
@@ -164,7 +169,7 @@ export function parseModel(layer: Layer, name: string, sql: string): ModelDefini
 
 /** Pure: the models in build order (see the top of this file); throws on a cycle or an unknown model. */
 export function buildOrder(models: readonly ModelDefinition[]): ModelDefinition[] {
-  const byId = new Map(models.map((model) => [`${model.layer}.${model.name}`, model]));
+  const byId = new Map(models.map((model) => [modelId(model), model]));
   const ordered: ModelDefinition[] = [];
   const done = new Set<string>();
   for (const layer of LAYERS) {
@@ -192,7 +197,7 @@ export function buildOrder(models: readonly ModelDefinition[]): ModelDefinition[
         throw new Error(`models that read each other in a cycle: ${pending.map((m) => m.name).join(", ")}`);
       const [model] = pending.splice(next, 1) as [ModelDefinition];
       ordered.push(model);
-      done.add(`${model.layer}.${model.name}`);
+      done.add(modelId(model));
     }
   }
   return ordered;
@@ -213,6 +218,13 @@ function loadModels(): ModelDefinition[] {
 
 export const MODELS: readonly ModelDefinition[] = loadModels();
 
+const MODELS_BY_ID = new Map(MODELS.map((model) => [modelId(model), model]));
+
+/** The models a model reads (its dependencies), for building each after them (mapInDependencyOrder). */
+export function modelsRead(model: ModelDefinition): ModelDefinition[] {
+  return model.dependencies.flatMap((dependency) => MODELS_BY_ID.get(dependency) ?? []);
+}
+
 export function modelPath(model: ModelDefinition): string {
   return `${model.layer}/${model.name}.sql`;
 }
@@ -228,8 +240,7 @@ export function downstreamOf(
   const reached = new Set(roots);
   // In build order, a model's dependencies come before it: one pass reaches every reader of a reader.
   for (const model of buildOrder(models)) {
-    if (model.dependencies.some((dependency) => reached.has(dependency)))
-      reached.add(`${model.layer}.${model.name}`);
+    if (model.dependencies.some((dependency) => reached.has(dependency))) reached.add(modelId(model));
   }
   return reached;
 }

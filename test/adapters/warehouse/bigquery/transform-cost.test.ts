@@ -18,11 +18,12 @@ import { modelFingerprint } from "../../../../functions/adapters/warehouse/bigqu
 import {
   downstreamOf,
   type ModelDefinition,
+  modelId,
   MODELS,
   modelPath,
 } from "../../../../functions/lib/sql/models.ts";
 import { readSql } from "../../../../functions/lib/sql/sql-files.ts";
-import { modelId, modelParams, piiKeyPads } from "../../../../functions/transform/step.ts";
+import { modelParams, piiKeyPads } from "../../../../functions/transform/step.ts";
 import { runWindow } from "../../../../functions/lib/run-window.ts";
 import { loadConfig, type PulseConfig } from "../../../../functions/shared/config.ts";
 import type { Ledger } from "../../../../functions/shared/ledger.ts";
