@@ -96,8 +96,8 @@ refund_lines AS (
 refund_non_sales AS (
   -- The tips and gift cards each refund gave back: a refund that returns a line lists it among its
   -- refund_line_items, the money returned for it as the line's subtotal; its transactions return it with the rest,
-  -- one amount. Every line of a refund without refund_line_items reads as a line sold (the Shopify connector and a
-  -- file drop land none).
+  -- one amount. Every line of a refund without refund_line_items reads as a line sold (a file drop lands none, nor
+  -- did the Shopify connector before it asked for them).
   SELECT
     refund_lines.order_id,
     refund_lines.refund_id,

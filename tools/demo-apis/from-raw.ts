@@ -91,6 +91,19 @@ export function orderNode(row: Raw): ShopifyOrderNode {
           amountSet: money(transaction.amount, currency),
         })),
       },
+      // REST's refund_line_items as GraphQL's refundLineItems: each names the order's line it gave back.
+      refundLineItems: {
+        nodes: parsed<Raw[]>(refund.refund_line_items, []).map((line) => {
+          const lineItemId = line.line_item_id ?? (line.line_item as Raw | undefined)?.id;
+          const subtotal = (line.subtotal_set as { shop_money?: { amount?: unknown } } | undefined)
+            ?.shop_money?.amount;
+          return {
+            lineItem: lineItemId == null ? null : { id: `gid://shopify/LineItem/${String(lineItemId)}` },
+            quantity: Number(line.quantity ?? 0),
+            subtotalSet: money(subtotal ?? line.subtotal ?? 0, currency),
+          };
+        }),
+      },
     })),
     shippingAddress: address
       ? {

@@ -1,6 +1,6 @@
 // Four platform APIs on one 127.0.0.1 port, answering in each platform's documented shapes from the data they are
-// given: Shopify Admin GraphQL (orders with cursor pages; nested connections, an order's line items and refund
-// transactions and a product's variants, cut to their page size with a cursor to the rest; each query priced by
+// given: Shopify Admin GraphQL (orders with cursor pages; nested connections, an order's line items, a refund's
+// transactions and lines and a product's variants, cut to their page size with a cursor to the rest; each query priced by
 // Shopify's rules and refused over its single query limit with MAX_COST_EXCEEDED, extensions.cost.throttleStatus,
 // THROTTLED), Meta's Graph API insights (level=ad/account, time_increment=1, paging.next, async report runs, usage
 // headers, error 190), TikTok's integrated report ({code, message, data.list, page_info}) and Google Ads REST
@@ -278,11 +278,12 @@ function connectionPage<Node>(
 }
 
 /**
- * Fields the connector came to ask for late (an order's tips, a line item's gift card flag), each of which changes
- * revenue: GraphQL answers only the fields a query names, so this server leaves them out of an answer to a query
- * that does not name them, and a query missing one lands what Shopify would have given it.
+ * Fields the connector came to ask for late (an order's tips, a line item's gift card flag, a refund's lines), each
+ * of which changes revenue: GraphQL answers only the fields a query names, so this server leaves them out of an
+ * answer to a query that does not name them, and a query missing one lands what Shopify would have given it.
  */
 const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet"] as const;
+const REFUND_FIELDS_ASKED_LATE = ["refundLineItems"] as const;
 const LINE_ITEM_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 const PRODUCT_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 
@@ -481,7 +482,9 @@ export async function startPlatformServer(
     }
     if (body.query.includes("bulkOperationCancel")) return cancelBulk(response, body, extensions);
     if (body.query.includes("currentBulkOperation")) return bulkStatus(response, extensions);
-    const followUp = /query (OrderLineItems|ProductVariants|RefundTransactions)\b/.exec(body.query)?.[1];
+    const followUp = /query (OrderLineItems|ProductVariants|RefundTransactions|RefundLineItems)\b/.exec(
+      body.query,
+    )?.[1];
     if (followUp)
       return nestedConnectionPage(response, followUp, body.query, body.variables, first, extensions);
     const search = String(body.variables.query ?? "");
@@ -546,8 +549,8 @@ export async function startPlatformServer(
   }
 
   /**
-   * An order as a query with nested page sizes sees it: its first line items and the first transactions of each
-   * refund, each with a cursor to the rest.
+   * An order as a query with nested page sizes sees it: its first line items and the first transactions and lines
+   * of each refund, each with a cursor to the rest.
    */
   function withNestedPages(order: ShopifyOrderNode, query: string): ShopifyOrderNode {
     const lineItems = nestedPageSize(query, "lineItems") ?? order.lineItems.nodes.length;
@@ -558,20 +561,34 @@ export async function startPlatformServer(
         lineItems,
         null,
       ),
-      refunds: order.refunds.map((refund) => ({
-        ...refund,
-        transactions: connectionPage(
-          refund.transactions.nodes,
-          nestedPageSize(query, "transactions") ?? refund.transactions.nodes.length,
-          null,
-        ),
-      })),
+      refunds: order.refunds.map((refund) => {
+        // Asked for, a refund's lines are a connection, empty for a refund that gave back no line.
+        const { refundLineItems, ...answered } = refund;
+        const lines = refundLineItems?.nodes ?? [];
+        return {
+          ...answered,
+          transactions: connectionPage(
+            refund.transactions.nodes,
+            nestedPageSize(query, "transactions") ?? refund.transactions.nodes.length,
+            null,
+          ),
+          ...(/\brefundLineItems\b/.test(query)
+            ? {
+                refundLineItems: connectionPage(
+                  lines,
+                  nestedPageSize(query, "refundLineItems") ?? lines.length,
+                  null,
+                ),
+              }
+            : {}),
+        };
+      }),
     };
   }
 
   /**
    * The next page of one node's nested connection, after the cursor its first page gave: an order's line items
-   * (`order(id:) { lineItems(first:, after:) }`), a product's variants, a refund's transactions; the node is null
+   * (`order(id:) { lineItems(first:, after:) }`), a product's variants, a refund's transactions or lines; the node is null
    * when the shop has no such node (any more).
    */
   function nestedConnectionPage(
@@ -598,12 +615,19 @@ export async function startPlatformServer(
               "variants",
               data.shopifyProducts?.find((product) => product.id === id)?.variants.nodes,
             ]
-          : [
-              "refund",
-              "transactions",
-              data.shopifyOrders.flatMap((order) => order.refunds).find((refund) => refund.id === id)
-                ?.transactions.nodes,
-            ];
+          : query === "RefundTransactions"
+            ? [
+                "refund",
+                "transactions",
+                data.shopifyOrders.flatMap((order) => order.refunds).find((refund) => refund.id === id)
+                  ?.transactions.nodes,
+              ]
+            : [
+                "refund",
+                "refundLineItems",
+                data.shopifyOrders.flatMap((order) => order.refunds).find((refund) => refund.id === id)
+                  ?.refundLineItems?.nodes,
+              ];
     return json(response, 200, {
       data: { [parent]: children ? { [field]: connectionPage(children, first, variables.after) } : null },
       extensions,
@@ -743,7 +767,10 @@ export async function startPlatformServer(
     return lines;
   }
 
-  /** Orders as one line each, then a line per line item and per refund transaction carrying `__parentId`. */
+  /**
+   * Orders as one line each, then a line per line item, refund transaction and refund line carrying `__parentId`
+   * (the lines only when the query asks for them).
+   */
   function bulkOrderLines(updatedSince: string, query: string): string[] {
     const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
       dayIn(order.createdAt, data.shopTimezone),
@@ -756,7 +783,9 @@ export async function startPlatformServer(
       lines.push(
         JSON.stringify({
           ...fields,
-          refunds: refunds.map(({ transactions: _children, ...refund }) => refund),
+          refunds: refunds.map(
+            ({ transactions: _transactions, refundLineItems: _lines, ...refund }) => refund,
+          ),
         }),
       );
       for (const line of lineItems.nodes)
@@ -766,9 +795,13 @@ export async function startPlatformServer(
             __parentId: order.id,
           }),
         );
-      for (const refund of refunds)
+      for (const refund of refunds) {
         for (const transaction of refund.transactions.nodes)
           lines.push(JSON.stringify({ ...transaction, __parentId: refund.id }));
+        for (const line of answeredFields(refund, query, REFUND_FIELDS_ASKED_LATE).refundLineItems?.nodes ??
+          [])
+          lines.push(JSON.stringify({ ...line, __parentId: refund.id }));
+      }
     }
     return lines;
   }

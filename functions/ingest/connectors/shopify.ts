@@ -104,6 +104,24 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
           // In lower case as the kind: staging counts only a successful refund transaction.
           ...(transaction.status ? { status: transaction.status.toLowerCase() } : {}),
         })),
+        // The lines it gave back, as the REST refund's refund_line_items: staging finds a gift card returned by its
+        // line_item_id and takes the money returned for it from subtotal_set. Absent from a capture made before
+        // the connector asked for them: none, which staging reads as every line a sale.
+        ...(refund.refundLineItems
+          ? {
+              refund_line_items: refund.refundLineItems.nodes.map((line) => ({
+                line_item_id: line.lineItem ? Number(legacyId(line.lineItem.id)) : null,
+                quantity: line.quantity,
+                subtotal: amount(line.subtotalSet),
+                subtotal_set: {
+                  shop_money: {
+                    amount: amount(line.subtotalSet),
+                    currency_code: line.subtotalSet?.shopMoney.currencyCode ?? order.currencyCode,
+                  },
+                },
+              })),
+            }
+          : {}),
       })),
     ),
     shipping_address: order.shippingAddress

@@ -2,11 +2,12 @@
 // for pages: a query run by Shopify in the background (bulkOperationRunQuery), polled (currentBulkOperation) until
 // COMPLETED, its result a JSONL file in which every node of a nested connection is a line of its own carrying
 // `__parentId` (anywhere in the file since API version 2026-01, not just below its parent). The regroupers turn
-// those lines back into the nodes the paged queries answer (orders with their line items and refund transactions,
-// products with their variants, customers as they are), so the connector lands the same raw rows either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run
-// left running is resumed when it is the same query, else cancelled before a fresh one starts. Polling stops at the
-// run's bulkMaxPolls or at the retry policy's deadline, whichever comes first: the operation runs on at Shopify, and
-// the next run polls it again.
+// those lines back into the nodes the paged queries answer (orders with their line items, refund transactions and
+// refund lines, products with their variants, customers as they are), so the connector lands the same raw rows
+// either way. Shopify runs one bulk query per app and shop at a time: an operation an earlier run left running is
+// resumed when it is the same query, else cancelled before a fresh one starts. Polling stops at the run's
+// bulkMaxPolls or at the retry policy's deadline, whichever comes first: the operation runs on at Shopify, and the
+// next run polls it again.
 import {
   type ApiIo,
   PlatformApiError,
@@ -17,17 +18,19 @@ import {
 import {
   CUSTOMER_FIELDS,
   LINE_ITEM_FIELDS,
-  MONEY,
   ORDER_FIELDS,
   PRODUCT_FIELDS,
+  REFUND_LINE_ITEM_FIELDS,
+  TRANSACTION_FIELDS,
   VARIANT_FIELDS,
 } from "./shopify-queries.ts";
 import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
 
 /**
  * The orders query of a bulk operation: the same fields as ORDERS_QUERY, connections as edges (bulk queries
- * take no `first`), the search inline. Shopify writes every order as one JSONL line and every line item and
- * refund transaction as a line of its own carrying `__parentId` (the order's or the refund's id).
+ * take no `first`), the search inline. Shopify writes every order as one JSONL line and every line item, refund
+ * transaction and refund line as a line of its own carrying `__parentId` (the order's or the refund's id). Four
+ * connections, two levels deep: within a bulk query's limits (five connections, two levels).
  */
 export function bulkOrdersQuery(search: string): string {
   return `{
@@ -37,7 +40,11 @@ export function bulkOrdersQuery(search: string): string {
       lineItems { edges { node {
         ${LINE_ITEM_FIELDS}
       } } }
-      refunds { id createdAt transactions { edges { node { kind status amountSet { ${MONEY} } } } } }
+      refunds {
+        id createdAt
+        transactions { edges { node { ${TRANSACTION_FIELDS} } } }
+        refundLineItems { edges { node { ${REFUND_LINE_ITEM_FIELDS} } } }
+      }
       shippingAddress { countryCodeV2 provinceCode city zip }
       discountCodes
       customAttributes { key value }
@@ -172,7 +179,7 @@ function checkNoOrphans(
 /**
  * Regroups a bulk operation's JSONL lines into the order nodes the paged query answers: an order line starts
  * an order, a line whose parent is an order is one of its line items, a line whose parent is a refund is one of
- * that refund's transactions, whatever order the lines come in.
+ * that refund's transactions (it has a kind) or lines (it has none), whatever order the lines come in.
  */
 export async function regroupBulkOrders(lines: AsyncIterable<string>): Promise<ShopifyOrderNode[]> {
   const { parents, children } = await splitBulkLines(lines);
@@ -185,9 +192,11 @@ export async function regroupBulkOrders(lines: AsyncIterable<string>): Promise<S
       },
       refunds: ((fields.refunds as ShopifyOrderNode["refunds"] | undefined) ?? []).map((refund) => {
         ids.add(refund.id);
+        const refundChildren = (children.get(refund.id) ?? []).map((child) => child.fields);
         return {
           ...refund,
-          transactions: { nodes: (children.get(refund.id) ?? []).map((child) => child.fields) },
+          transactions: { nodes: refundChildren.filter((child) => "kind" in child) },
+          refundLineItems: { nodes: refundChildren.filter((child) => !("kind" in child)) },
         };
       }),
     } as unknown as ShopifyOrderNode;

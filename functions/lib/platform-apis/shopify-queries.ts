@@ -13,9 +13,22 @@ export const MONEY = "shopMoney { amount currencyCode }";
  * or two, but one spread over many payments (gift cards, split tenders) has more, and REFUND_TRANSACTIONS
  * pages the rest.
  */
-export const ORDER_LINE_ITEMS_PAGE = 10;
+export const ORDER_LINE_ITEMS_PAGE = 8;
+/**
+ * A refund's lines asked for with each order: most refunds give back one or two lines; a refund with more has the
+ * rest paged by REFUND_LINE_ITEMS. Three lines (14 points) and eight line items (58, where ten were 72) keep an
+ * order at the 124 points it cost before refunds had lines, 8 orders a page: ten of each made it 166, 6 a page.
+ */
+export const REFUND_LINE_ITEMS_PAGE = 3;
 // status: only a successful refund transaction returned money (stg_shopify_refunds).
-const TRANSACTION_FIELDS = `kind status amountSet { ${MONEY} }`;
+export const TRANSACTION_FIELDS = `kind status amountSet { ${MONEY} }`;
+/**
+ * What a refund gave back line by line: the line (its id, which staging matches to the order's lines to know a
+ * gift card given back) and the money returned for it (RefundLineItem.subtotalSet). A refund that returns a gift
+ * card returns it with the rest in one amount; without its lines, that money read as a sale refunded
+ * (sql/staging/stg_shopify_refunds.sql).
+ */
+export const REFUND_LINE_ITEM_FIELDS = `lineItem { id } quantity subtotalSet { ${MONEY} }`;
 // isGiftCard: a gift card sold is no sale until it is spent (sql/unified/shopify_unified.sql). The paged pull and
 // the bulk query both ask for these fields.
 export const LINE_ITEM_FIELDS = `id sku title quantity isGiftCard product { id } variant { id }
@@ -91,6 +104,7 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
       refunds {
         id createdAt
         transactions(first: 10) { nodes { ${TRANSACTION_FIELDS} } pageInfo { hasNextPage endCursor } }
+        refundLineItems(first: ${REFUND_LINE_ITEMS_PAGE}) { nodes { ${REFUND_LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
       }
       shippingAddress { countryCodeV2 provinceCode city zip }
       discountCodes
@@ -147,4 +161,13 @@ export const REFUND_TRANSACTIONS = nestedPaging(
   "transactions",
   TRANSACTION_FIELDS,
   250,
+);
+
+/** 250 refund lines a query: 1003 points at 4 a line, over the limit; 200 lines: 803. */
+export const REFUND_LINE_ITEMS = nestedPaging(
+  "RefundLineItems",
+  "refund",
+  "refundLineItems",
+  REFUND_LINE_ITEM_FIELDS,
+  200,
 );

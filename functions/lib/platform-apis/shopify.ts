@@ -3,15 +3,15 @@
 // date range for the reconciliation. Shopify meters GraphQL by query cost: every answer carries
 // extensions.cost.throttleStatus, and the client waits for the bucket to refill before asking a page it cannot
 // afford, and again after a THROTTLED answer; a page refused for Shopify's single query cost limit is asked again
-// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items and a refund's transactions past the
-// first ten and a product's variants past the first hundred are paged after it. Requests reach `baseUrl` instead of
-// the shop when it is set (the local servers of the tests and the demo) through the client's customFetchApi. A
-// backfill's bulk operations (orders, customers, products) are run and regrouped by shopify-bulk.ts. The
-// shopifyAccessToken secret is an Admin API token (a custom app made in the admin before 2026), or a Dev Dashboard
-// app's {"client_id","client_secret"} as JSON, exchanged once per client (so once per run) through the client
-// credentials grant (POST /admin/oauth/access_token, form-encoded) before the first query. The token lives for the
-// answer's expires_in (logged; Shopify's own example renews it a minute before that), far longer than a run holds
-// it.
+// with as many nodes as fit (shopify-cost-limit.ts), and an order's line items past the first eight, a refund's
+// transactions past the first ten and its lines past the first three and a product's variants past the first
+// hundred are paged after it. Requests reach `baseUrl` instead of the shop when it is set (the local servers of the tests and the demo)
+// through the client's customFetchApi. A backfill's bulk operations (orders, customers, products) are run and
+// regrouped by shopify-bulk.ts. The shopifyAccessToken secret is an Admin API token (a custom app made in the admin
+// before 2026), or a Dev Dashboard app's {"client_id","client_secret"} as JSON, exchanged once per client (so once
+// per run) through the client credentials grant (POST /admin/oauth/access_token, form-encoded) before the first
+// query. The token lives for the answer's expires_in (logged; Shopify's own example renews it a minute before
+// that), far longer than a run holds it.
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { Logger } from "../../shared/ports.ts";
 import { addDays, localDate, ShopClock } from "../calendar.ts";
@@ -34,6 +34,7 @@ import {
   ORDERS_QUERY,
   PRODUCT_VARIANTS,
   PRODUCTS_QUERY,
+  REFUND_LINE_ITEMS,
   REFUND_TRANSACTIONS,
 } from "./shopify-queries.ts";
 import {
@@ -67,6 +68,13 @@ export interface ThrottleStatus {
 
 interface Money {
   shopMoney: { amount: string; currencyCode?: string };
+}
+
+/** A line a refund gave back (RefundLineItem): the order's line and the money returned for it. */
+export interface ShopifyRefundLineNode {
+  lineItem: { id: string } | null;
+  quantity: number;
+  subtotalSet: Money | null;
 }
 
 /** An order node as ORDERS_QUERY (shopify-queries.ts) asks for it. */
@@ -126,6 +134,12 @@ export interface ShopifyOrderNode {
       /** status: SUCCESS, FAILURE, PENDING, ERROR, AWAITING_RESPONSE or UNKNOWN (OrderTransactionStatus). */
       nodes: { kind: string; status?: string; amountSet: Money | null }[];
       /** Set by the paged query, which asks for the first ten; the rest are paged after it. */
+      pageInfo?: PageInfo;
+    };
+    /** The lines the refund gave back (Refund.refundLineItems); absent in captures made before it was asked for. */
+    refundLineItems?: {
+      nodes: ShopifyRefundLineNode[];
+      /** Set by the paged query, which asks for the first REFUND_LINE_ITEMS_PAGE; the rest are paged after it. */
       pageInfo?: PageInfo;
     };
   }[];
@@ -336,15 +350,18 @@ export class ShopifyApi {
     )) {
       for (const order of orders) {
         await this.completeNested(order.lineItems, order.id, ORDER_LINE_ITEMS);
-        for (const refund of order.refunds)
+        for (const refund of order.refunds) {
           await this.completeNested(refund.transactions, refund.id, REFUND_TRANSACTIONS);
+          if (refund.refundLineItems)
+            await this.completeNested(refund.refundLineItems, refund.id, REFUND_LINE_ITEMS);
+        }
       }
       yield orders;
     }
   }
 
   /**
-   * Appends the rest of a nested connection (an order's line items or a refund's transactions, a product's
+   * Appends the rest of a nested connection (an order's line items, a refund's transactions or lines, a product's
    * variants) after the first page its parent's query gave, one query of `paging.first` nodes per further page.
    */
   private async completeNested<Node>(

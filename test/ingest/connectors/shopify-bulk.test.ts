@@ -175,7 +175,10 @@ describe("regroupBulkOrders", () => {
     yield* texts;
   }
 
-  it("puts line items under their order and transactions under their refund", async () => {
+  // A refund's children are its transactions (each has a kind) and its lines (none has).
+  const REFUND_LINE = { lineItem: { id: "gid://shopify/LineItem/11" }, quantity: 1 };
+
+  it("puts line items under their order, and transactions and lines under their refund", async () => {
     const orders = await regroupBulkOrders(
       lines(
         JSON.stringify({
@@ -184,6 +187,7 @@ describe("regroupBulkOrders", () => {
         }),
         JSON.stringify({ id: "gid://shopify/LineItem/11", __parentId: "gid://shopify/Order/1" }),
         JSON.stringify({ kind: "REFUND", __parentId: "gid://shopify/Refund/9" }),
+        JSON.stringify({ ...REFUND_LINE, __parentId: "gid://shopify/Refund/9" }),
         JSON.stringify({ id: "gid://shopify/Order/2", refunds: [] }),
         JSON.stringify({ id: "gid://shopify/LineItem/21", __parentId: "gid://shopify/Order/2" }),
         JSON.stringify({ id: "gid://shopify/LineItem/22", __parentId: "gid://shopify/Order/2" }),
@@ -196,7 +200,14 @@ describe("regroupBulkOrders", () => {
         [
           "gid://shopify/Order/1",
           ["gid://shopify/LineItem/11"],
-          [{ id: "gid://shopify/Refund/9", createdAt: "x", transactions: { nodes: [{ kind: "REFUND" }] } }],
+          [
+            {
+              id: "gid://shopify/Refund/9",
+              createdAt: "x",
+              transactions: { nodes: [{ kind: "REFUND" }] },
+              refundLineItems: { nodes: [REFUND_LINE] },
+            },
+          ],
         ],
         ["gid://shopify/Order/2", ["gid://shopify/LineItem/21", "gid://shopify/LineItem/22"], []],
       ],
@@ -206,6 +217,7 @@ describe("regroupBulkOrders", () => {
   it("regroups the lines of an ungrouped file (API 2026-01 on), children before their parents", async () => {
     const orders = await regroupBulkOrders(
       lines(
+        JSON.stringify({ ...REFUND_LINE, __parentId: "gid://shopify/Refund/9" }),
         JSON.stringify({ kind: "REFUND", __parentId: "gid://shopify/Refund/9" }),
         JSON.stringify({ id: "gid://shopify/LineItem/22", __parentId: "gid://shopify/Order/2" }),
         JSON.stringify({ id: "gid://shopify/LineItem/11", __parentId: "gid://shopify/Order/1" }),
@@ -224,7 +236,14 @@ describe("regroupBulkOrders", () => {
         [
           "gid://shopify/Order/1",
           ["gid://shopify/LineItem/11"],
-          [{ id: "gid://shopify/Refund/9", createdAt: "x", transactions: { nodes: [{ kind: "REFUND" }] } }],
+          [
+            {
+              id: "gid://shopify/Refund/9",
+              createdAt: "x",
+              transactions: { nodes: [{ kind: "REFUND" }] },
+              refundLineItems: { nodes: [REFUND_LINE] },
+            },
+          ],
         ],
       ],
     );

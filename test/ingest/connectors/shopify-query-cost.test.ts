@@ -62,9 +62,10 @@ describe("Shopify's single query cost limit", () => {
       const result = await bench.pull(RUN_DATE, { ...ONLY_SHOPIFY, shopify: { pageSize: 100 } });
       assert.deepEqual(result.findings, [], JSON.stringify(result.findings));
 
-      // Pages of 100 orders were refused once, then asked for as many as fit: an order with its first 10 line
+      // Pages of 100 orders were refused once, then asked for as many as fit: an order with its first 8 line
       // items costs 124 points by Shopify's rules (1 + six money sets 12 + journey and customer 4 + line items
-      // 2 + 10 × 7 + refunds with 10 transactions 1 + 2 + 10 × 3 + address and attributes 2), so 8: 2 + 8 × 124 = 994.
+      // 2 + 8 × 7 + refunds with 10 transactions and 3 lines 1 + 2 + 10 × 3 + 2 + 3 × 4 + address and attributes
+      // 2), so 8: 2 + 8 × 124 = 994.
       const orderPages = bench.server.requests
         .filter((request) => request.platform === "shopify" && isOrdersQuery(request.body))
         .map((request) => (request.body as { variables: { first: number } }).variables.first);
