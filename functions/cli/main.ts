@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { WarehouseFileDamagedError } from "../adapters/warehouse/duckdb/damaged-file.ts";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
-import { type LocalRunReport, runLocally } from "../runtime/local-run.ts";
+import { runLocally } from "../runtime/local-run.ts";
 import {
   ConfigError,
   type FlagValues,
@@ -29,6 +29,7 @@ import {
 import { damagedWarehouseAdvice } from "./damaged-warehouse.ts";
 import { decideDataMode, readWorkDirState } from "./data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
+import { carryInboxLoad, hasOrders, loadInboxFirst } from "./inbox-first.ts";
 import { isInitUsageError, runInit } from "./init.ts";
 import { LookerUrlUsageError, runLookerUrl } from "./looker-url.ts";
 import { planRun } from "./plan.ts";
@@ -214,26 +215,26 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const firstLoad = wholeRunWithoutDate && !(await hasOrders(warehouse, config));
     const loaded =
       firstLoad || waiting > 0
-        ? await loadInboxFirst(config, values, { log, warehouse, secrets }, write, {
+        ? await loadInboxFirst(config, runOptions(values), { log, warehouse, secrets }, write, {
             firstLoad,
             waiting,
           })
         : undefined;
-    if (loaded && typeof loaded !== "string") {
+    if (loaded && "records" in loaded) {
       await printSummary(loaded, config, write);
       return 1;
     }
-    const runDate = values.date ?? loaded ?? (await defaultRunDate(warehouse, config, demo, write));
+    const runDate = values.date ?? loaded?.day ?? (await defaultRunDate(warehouse, config, demo, write));
     let message: ReturnType<typeof parseRunMessage>;
     try {
       message = parseRunMessage({
         runDate,
         runId: newRunId("cli", new Date()),
         trigger: "cli",
-        // Files landed on a shop that had orders before: its day runs again whole, as a file drop has the cloud
-        // run the last complete day again from ingest (infra/README.md, File drops): the day's outputs may have
-        // been made already, and the files may correct it.
-        options: { ...runOptions(values), ...(waiting > 0 && !firstLoad ? { force: true } : {}) },
+        // Files landed: the day runs again whole, as a file drop has the cloud run the last complete day again
+        // from ingest (infra/README.md, File drops): the day's outputs may have been made already (before the
+        // shop's first orders, too), and the files may correct it.
+        options: { ...runOptions(values), ...(waiting > 0 ? { force: true } : {}) },
         ...(demo ? { demo: true } : {}),
       });
     } catch (error) {
@@ -255,7 +256,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
       }
       return 0;
     }
-    const report = await runLocally(config, message, { log, warehouse, secrets });
+    const report = await runLocally(config, message, {
+      log,
+      warehouse,
+      secrets,
+      ...(loaded ? { overrides: carryInboxLoad(loaded.carried) } : {}),
+    });
     await printSummary(report, config, write);
     if (warehouse.damage)
       toStderr(`${damagedWarehouseAdvice(warehouse.damage, config, "running").join("\n")}\n`);
@@ -339,57 +345,11 @@ function commandFailed(error: unknown, usageError: new (...args: never[]) => Err
   return usage ? 2 : 1;
 }
 
-/**
- * Without --date, when no order was loaded before or files wait in the inbox: ingest alone first, for yesterday
- * (it lands every dropped file whatever its days; forced, as yesterday's ingest may have run already), then the
- * newest complete day of the orders loaded (yesterday still, when there are none). The run for that day then finds
- * the files loaded. Returns the day, or the ingest's report when it did not succeed.
- */
-async function loadInboxFirst(
-  config: PulseConfig,
-  values: ReturnType<typeof parse>["values"],
-  ports: Parameters<typeof runLocally>[2] & { warehouse: DuckDbWarehouse },
-  write: (line: string) => void,
-  inbox: { firstLoad: boolean; waiting: number },
-): Promise<string | LocalRunReport> {
-  const yesterday = yesterdayIn(new Date(), config.shop.timezone);
-  write(
-    inbox.firstLoad
-      ? "No orders loaded yet: loading the inbox first, then reporting on the newest day of its orders."
-      : `${inbox.waiting} file(s) in the inbox: loading them first, then running the newest day of the orders again, every step.`,
-  );
-  const ingest = parseRunMessage({
-    runDate: yesterday,
-    runId: newRunId("cli", new Date()),
-    trigger: "cli",
-    options: { ...runOptions(values), to: "ingest", force: true },
-  });
-  const report = await runLocally(config, ingest, ports);
-  if (report.failures.length || report.notDone.length) return report;
-  if (!(await hasOrders(ports.warehouse, config))) {
-    write(
-      `The inbox held no orders: reporting on ${yesterday} (yesterday); pass --date YYYY-MM-DD for another day.`,
-    );
-    return yesterday;
-  }
-  const day = await latestCompleteDay(ports.warehouse, config);
-  write(`Orders loaded up to ${day}: reporting on ${day}; pass --date YYYY-MM-DD for another day.`);
-  return day;
-}
-
 /** How many files wait in the work dir's inbox (below it too: a dropped folder's files). */
 async function inboxFiles(config: PulseConfig): Promise<number> {
   const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
   const listed = await new FolderBucket(config.local.bucketDir).list(INBOX_PREFIX);
   return listed.filter((path) => !path.endsWith("/")).length;
-}
-
-/** Whether raw.shopify_orders holds an order (latestCompleteDay has a day to give). */
-async function hasOrders(warehouse: DuckDbWarehouse, config: PulseConfig): Promise<boolean> {
-  return latestCompleteDay(warehouse, config).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**

@@ -205,6 +205,11 @@ export class Ledger {
     return records;
   }
 
+  /** Removes one record: the step counts as never run for the date. */
+  async remove(runDate: string, step: StepName): Promise<void> {
+    await this.bucket.delete(stepRecordPath(runDate, step));
+  }
+
   async write(record: StepRecord): Promise<string> {
     const path = stepRecordPath(record.runDate, record.step);
     await this.bucket.write(path, `${JSON.stringify(record, null, 2)}\n`, JSON_OPTIONS);

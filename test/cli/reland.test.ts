@@ -12,14 +12,12 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { relandedInboxPath, relandOrder } from "../../functions/cli/reland.ts";
 import type { FileManifest } from "../../functions/ingest/file-drop.ts";
+import { runCli } from "../support/cli.ts";
 
 const DAY = "2026-11-21";
 
 function pulse(workDir: string, ...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "functions/cli/main.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, PULSE_WORK_DIR: workDir, PULSE_PII_HASH_KEY: "r".repeat(40) },
-  });
+  return runCli(workDir, args, { PULSE_PII_HASH_KEY: "r".repeat(40) });
 }
 
 const HEADER =

@@ -12,16 +12,14 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import JSZip from "jszip";
 import PostalMime from "postal-mime";
+import { runCli } from "../support/cli.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "ingest", "fixtures");
 const ZONE = "America/New_York";
 const DAY = "2026-11-21";
 
 function pulse(workDir: string, ...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "functions/cli/main.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, PULSE_WORK_DIR: workDir, PULSE_PII_HASH_KEY: "k".repeat(40) },
-  });
+  return runCli(workDir, args);
 }
 
 /** The shop day of a Shopify timestamp ("2026-11-21 18:04:11 -0500") in `zone`, computed with Intl. */

@@ -1,0 +1,131 @@
+// A run without --date when files wait in the inbox (or no order was loaded yet): which day to report on is the
+// newest of the orders the files hold, which only loading them can tell. So ingest runs alone first, for
+// yesterday, and the chosen day's run follows. What the load found of the files (a quarantined row, a file that
+// failed, a time zone that does not fit) belongs to that day's run: its ingest carries it, so that the day's
+// alerts, findings extract, deck and email say so, and yesterday is left as it was before the load.
+import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
+import {
+  FILE_DROP_METRICS,
+  type FileDropMetrics,
+  fileDropsSummary,
+  isFileDropFinding,
+} from "../ingest/step.ts";
+import { yesterdayIn } from "../lib/calendar.ts";
+import { type LocalRunReport, runLocally } from "../runtime/local-run.ts";
+import { STEP_FUNCTIONS, type StepFunctionOverrides } from "../runtime/step-handlers.ts";
+import type { PulseConfig } from "../shared/config.ts";
+import type { Finding } from "../shared/findings.ts";
+import { Ledger } from "../shared/ledger.ts";
+import { newRunId, parseRunMessage } from "../shared/run-message.ts";
+import { latestCompleteDay } from "./demo-data.ts";
+
+/** What the inbox's load found of its files, for the chosen day's ingest to report as its own. */
+export interface CarriedDrops {
+  findings: Finding[];
+  metrics: FileDropMetrics;
+  /** The files as received and their quarantined rows (bucket paths). */
+  outputs: string[];
+}
+
+/** Whether raw.shopify_orders holds an order (latestCompleteDay has a day to give). */
+export async function hasOrders(warehouse: DuckDbWarehouse, config: PulseConfig): Promise<boolean> {
+  return latestCompleteDay(warehouse, config).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Ingest alone first, for yesterday (it lands every dropped file whatever its days; forced, as yesterday's ingest
+ * may have run already), then the newest complete day of the orders loaded (yesterday still, when there are none).
+ * Returns the day and what the load found of the files, or the ingest's report when it did not succeed. When the
+ * day is not yesterday, yesterday's ingest record is put back as it was: left, the load's record made a later run
+ * of yesterday skip its ingest as done (its connectors unpulled, its files unread).
+ */
+export async function loadInboxFirst(
+  config: PulseConfig,
+  /** The command line's run options (validated with the message). */
+  options: object,
+  ports: Parameters<typeof runLocally>[2] & { warehouse: DuckDbWarehouse },
+  write: (line: string) => void,
+  inbox: { firstLoad: boolean; waiting: number },
+): Promise<{ day: string; carried: CarriedDrops } | LocalRunReport> {
+  const yesterday = yesterdayIn(new Date(), config.shop.timezone);
+  write(
+    inbox.firstLoad
+      ? "No orders loaded yet: loading the inbox first, then reporting on the newest day of its orders."
+      : `${inbox.waiting} file(s) in the inbox: loading them first, then running the newest day of the orders again, every step.`,
+  );
+  const ingest = parseRunMessage({
+    runDate: yesterday,
+    runId: newRunId("cli", new Date()),
+    trigger: "cli",
+    options: { ...options, to: "ingest", force: true },
+  });
+  const ledger = new Ledger(await bucketOf(config));
+  const before = await ledger.read(yesterday, "ingest");
+  const report = await runLocally(config, ingest, ports);
+  if (report.failures.length || report.notDone.length) return report;
+  const load = report.records.find((record) => record.step === "ingest" && record.runId === ingest.runId);
+  const carried = carriedDrops(load?.findings ?? [], load?.metrics ?? {}, load?.outputs ?? []);
+  let day = yesterday;
+  if (await hasOrders(ports.warehouse, config)) {
+    day = await latestCompleteDay(ports.warehouse, config);
+    write(`Orders loaded up to ${day}: reporting on ${day}; pass --date YYYY-MM-DD for another day.`);
+  } else {
+    write(
+      `The inbox held no orders: reporting on ${yesterday} (yesterday); pass --date YYYY-MM-DD for another day.`,
+    );
+  }
+  if (day !== yesterday) {
+    if (before) await ledger.write(before);
+    else await ledger.remove(yesterday, "ingest");
+  }
+  return { day, carried };
+}
+
+/** The file drops' findings, metrics and files of the load's ingest record. */
+export function carriedDrops(
+  findings: readonly Finding[],
+  metrics: Record<string, number>,
+  outputs: readonly string[],
+): CarriedDrops {
+  return {
+    findings: findings.filter(isFileDropFinding),
+    metrics: Object.fromEntries(
+      FILE_DROP_METRICS.map((name) => [name, metrics[name] ?? 0]),
+    ) as FileDropMetrics,
+    outputs: [...outputs],
+  };
+}
+
+/**
+ * The chosen day's ingest, with the load's file drops added to its own (the inbox is empty by then): their
+ * findings, their counts in its metrics and summary, their files in its outputs. A day whose ingest is already
+ * done (the load itself, when the day is yesterday) keeps its record.
+ */
+export function carryInboxLoad(carried: CarriedDrops): StepFunctionOverrides {
+  return {
+    ingest: async (context) => {
+      const result = await STEP_FUNCTIONS.ingest(context);
+      const own = Object.fromEntries(
+        FILE_DROP_METRICS.map((name) => [name, Number(result.metrics?.[name] ?? 0)]),
+      ) as FileDropMetrics;
+      const both = Object.fromEntries(
+        FILE_DROP_METRICS.map((name) => [name, own[name] + carried.metrics[name]]),
+      ) as FileDropMetrics;
+      return {
+        ...result,
+        findings: [...carried.findings, ...(result.findings ?? [])],
+        metrics: { ...result.metrics, ...both },
+        outputs: [...carried.outputs, ...(result.outputs ?? [])],
+        summary: result.summary?.replace(fileDropsSummary(own), fileDropsSummary(both)),
+      };
+    },
+  };
+}
+
+async function bucketOf(config: PulseConfig) {
+  const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
+  return new FolderBucket(config.local.bucketDir);
+}

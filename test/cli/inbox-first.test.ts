@@ -1,0 +1,61 @@
+// What a run without --date carries from its inbox load to the reported day's ingest: the file drops' findings,
+// counts and files, and nothing the day's own ingest finds again (a mapping that does not parse, a connector's or
+// the exchange rates' findings, which are the load date's). The end-to-end run is in
+// test/integration/inbox-first-findings.test.ts.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { carriedDrops } from "../../functions/cli/inbox-first.ts";
+import type { Finding } from "../../functions/shared/findings.ts";
+
+const finding = (step: Finding["step"], check: string): Finding => ({
+  step,
+  check,
+  severity: "warning",
+  blocking: false,
+  subject: `${check} subject`,
+  observed: null,
+  expected: "",
+  message: check,
+});
+
+describe("carriedDrops", () => {
+  it("keeps a failed file's, a quarantine's and a time zone's findings, and none found again on the day", () => {
+    const carried = carriedDrops(
+      [
+        finding("ingest", "file_drop_failed"),
+        finding("ingest", "file_drop_rejects"),
+        finding("ingest", "file_drop_time_zone"),
+        finding("ingest", "file_drop_mapping_invalid"),
+        finding("ingest", "connector_failed"),
+        finding("ingest", "fx_rates_missing"),
+      ],
+      {
+        filesInInbox: 3,
+        filesLoaded: 2,
+        filesFailed: 1,
+        fileRowsRead: 9,
+        fileRowsQuarantined: 1,
+        rowsLanded: 40,
+      },
+      ["raw/received/abc/orders.csv", "quarantine/dt=2026-12-06/abc-orders.csv"],
+    );
+    assert.deepEqual(
+      carried.findings.map((kept) => kept.check),
+      ["file_drop_failed", "file_drop_rejects", "file_drop_time_zone"],
+    );
+    assert.deepEqual(carried.metrics, {
+      filesInInbox: 3,
+      filesLoaded: 2,
+      filesFailed: 1,
+      filesDuplicate: 0,
+      fileRowsRead: 9,
+      fileRowsLoaded: 0,
+      fileRowsQuarantined: 1,
+      fileRowsReplaced: 0,
+    });
+    assert.deepEqual(carried.outputs, [
+      "raw/received/abc/orders.csv",
+      "quarantine/dt=2026-12-06/abc-orders.csv",
+    ]);
+  });
+});
