@@ -120,6 +120,24 @@ describe("a run without --date reports what loading the inbox found, on the day 
     );
   });
 
+  it("a later load reporting on another day leaves yesterday's own run as it was", async () => {
+    const yesterday = shopYesterday();
+    const workDir = join(root, "first");
+    // Yesterday's own run (a day without orders here), then a corrected export of the same days.
+    const own = pulse(workDir, "--date", yesterday);
+    assert.equal(own.status, 0, `${own.stdout}\n${own.stderr}`);
+    const before = await record(workDir, yesterday, "ingest");
+    const corrected = (await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8")).replace(
+      ",100.45,",
+      ",101.45,",
+    );
+    await writeFile(join(workDir, "bucket", "raw", "inbox", "orders_export (1).csv"), corrected);
+    const run = pulse(workDir);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, new RegExp(`run date ${NEWEST}\\n`));
+    assert.deepEqual(await record(workDir, yesterday, "ingest"), before);
+  });
+
   it("a later load whose newest day is yesterday: the forced run of yesterday keeps the load's finding", async () => {
     const yesterday = shopYesterday();
     const workDir = join(root, "later");
