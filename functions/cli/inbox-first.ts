@@ -2,7 +2,8 @@
 // newest of the orders the files hold, which only loading them can tell. So ingest runs alone first, for
 // yesterday, and the chosen day's run follows. What the load found of the files (a quarantined row, a file that
 // failed, a time zone that does not fit) belongs to that day's run: its ingest carries it, so that the day's
-// alerts, findings extract, deck and email say so, and yesterday is left as it was before the load.
+// alerts, findings extract and email say so, and yesterday is left as it was before the load.
+import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import {
   FILE_DROP_METRICS,
@@ -62,7 +63,7 @@ export async function loadInboxFirst(
     trigger: "cli",
     options: { ...options, to: "ingest", force: true },
   });
-  const ledger = new Ledger(await bucketOf(config));
+  const ledger = new Ledger(new FolderBucket(config.local.bucketDir));
   const before = await ledger.read(yesterday, "ingest");
   const report = await runLocally(config, ingest, ports);
   if (report.failures.length || report.notDone.length) return report;
@@ -123,9 +124,4 @@ export function carryInboxLoad(carried: CarriedDrops): StepFunctionOverrides {
       };
     },
   };
-}
-
-async function bucketOf(config: PulseConfig) {
-  const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
-  return new FolderBucket(config.local.bucketDir);
 }
