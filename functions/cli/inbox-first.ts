@@ -69,9 +69,10 @@ export async function loadInboxFirst(
   if (report.failures.length || report.notDone.length) return report;
   const load = report.records.find((record) => record.step === "ingest" && record.runId === ingest.runId);
   const carried = carriedDrops(load?.findings ?? [], load?.metrics ?? {}, load?.outputs ?? []);
-  let day = yesterday;
-  if (await hasOrders(ports.warehouse, config)) {
-    day = await latestCompleteDay(ports.warehouse, config);
+  // One query: latestCompleteDay throws when there is no order.
+  const newest = await latestCompleteDay(ports.warehouse, config).catch(() => undefined);
+  const day = newest ?? yesterday;
+  if (newest) {
     write(`Orders loaded up to ${day}: reporting on ${day}; pass --date YYYY-MM-DD for another day.`);
   } else {
     write(

@@ -283,17 +283,29 @@ function connectionPage<Node>(
  * answer to a query that does not name them, and a query missing one lands what Shopify would have given it.
  */
 const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet"] as const;
-const REFUND_FIELDS_ASKED_LATE = ["refundLineItems"] as const;
 const LINE_ITEM_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 const PRODUCT_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 
+/** Whether `query` names `field`. */
+function asks(query: string, field: string): boolean {
+  return new RegExp(`\\b${field}\\b`).test(query);
+}
+
 /** `node` without those of `fields` that `query` does not ask for. */
 function answeredFields<T extends object>(node: T, query: string, fields: readonly string[]): T {
-  const unasked = fields.filter((field) => !new RegExp(`\\b${field}\\b`).test(query));
+  const unasked = fields.filter((field) => !asks(query, field));
   if (unasked.length === 0) return node;
   const answer = { ...node } as Record<string, unknown>;
   for (const field of unasked) delete answer[field];
   return answer as T;
+}
+
+/**
+ * A refund's lines (asked for late too) when `query` asks for them, none for a refund that gave back no line;
+ * undefined when it does not ask.
+ */
+function askedRefundLines(refund: ShopifyOrderNode["refunds"][number], query: string) {
+  return asks(query, "refundLineItems") ? (refund.refundLineItems?.nodes ?? []) : undefined;
 }
 
 /**
@@ -562,9 +574,8 @@ export async function startPlatformServer(
         null,
       ),
       refunds: order.refunds.map((refund) => {
-        // Asked for, a refund's lines are a connection, empty for a refund that gave back no line.
-        const { refundLineItems, ...answered } = refund;
-        const lines = refundLineItems?.nodes ?? [];
+        const { refundLineItems: _lines, ...answered } = refund;
+        const lines = askedRefundLines(refund, query);
         return {
           ...answered,
           transactions: connectionPage(
@@ -572,7 +583,7 @@ export async function startPlatformServer(
             nestedPageSize(query, "transactions") ?? refund.transactions.nodes.length,
             null,
           ),
-          ...(/\brefundLineItems\b/.test(query)
+          ...(lines
             ? {
                 refundLineItems: connectionPage(
                   lines,
@@ -798,8 +809,7 @@ export async function startPlatformServer(
       for (const refund of refunds) {
         for (const transaction of refund.transactions.nodes)
           lines.push(JSON.stringify({ ...transaction, __parentId: refund.id }));
-        for (const line of answeredFields(refund, query, REFUND_FIELDS_ASKED_LATE).refundLineItems?.nodes ??
-          [])
+        for (const line of askedRefundLines(refund, query) ?? [])
           lines.push(JSON.stringify({ ...line, __parentId: refund.id }));
       }
     }
