@@ -2,7 +2,9 @@
 // newest of the orders the files hold, which only loading them can tell. So ingest runs alone first, for
 // yesterday, and the chosen day's run follows. What the load found of the files (a quarantined row, a file that
 // failed, a time zone that does not fit) belongs to that day's run: its ingest carries it, so that the day's
-// alerts, findings extract and email say so, and yesterday is left as it was before the load.
+// alerts, findings extract and email say so, and yesterday is left as it was before the load. Until that day's
+// ingest has run with them, they wait in the bucket (state/inbox-load.json): a process that dies between the load
+// and the day's run leaves them there, and the next run takes them up.
 import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import {
@@ -11,13 +13,16 @@ import {
   fileDropsSummary,
   isFileDropFinding,
 } from "../ingest/step.ts";
+import { INBOX_LOAD_STATE_PATH } from "../lib/bucket-layout.ts";
 import { yesterdayIn } from "../lib/calendar.ts";
 import { type LocalRunReport, runLocally } from "../runtime/local-run.ts";
 import { STEP_FUNCTIONS, type StepFunctionOverrides } from "../runtime/step-handlers.ts";
 import type { PulseConfig } from "../shared/config.ts";
 import type { Finding } from "../shared/findings.ts";
 import { Ledger } from "../shared/ledger.ts";
+import type { Bucket } from "../shared/ports.ts";
 import { newRunId, parseRunMessage } from "../shared/run-message.ts";
+import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
 import { latestCompleteDay } from "./demo-data.ts";
 
 /** What the inbox's load found of its files, for the chosen day's ingest to report as its own. */
@@ -26,6 +31,16 @@ export interface CarriedDrops {
   metrics: FileDropMetrics;
   /** The files as received and their quarantined rows (bucket paths). */
   outputs: string[];
+}
+
+/**
+ * A load whose day has not run with it yet: the day, whether that run must redo a day already done (the files
+ * may correct it), and what the load found.
+ */
+export interface PendingInboxLoad {
+  day: string;
+  force: boolean;
+  carried: CarriedDrops;
 }
 
 /** Whether raw.shopify_orders holds an order (latestCompleteDay has a day to give). */
@@ -50,7 +65,7 @@ export async function loadInboxFirst(
   ports: Parameters<typeof runLocally>[2] & { warehouse: DuckDbWarehouse },
   write: (line: string) => void,
   inbox: { firstLoad: boolean; waiting: number },
-): Promise<{ day: string; carried: CarriedDrops } | LocalRunReport> {
+): Promise<PendingInboxLoad | LocalRunReport> {
   const yesterday = yesterdayIn(new Date(), config.shop.timezone);
   write(
     inbox.firstLoad
@@ -63,7 +78,8 @@ export async function loadInboxFirst(
     trigger: "cli",
     options: { ...options, to: "ingest", force: true },
   });
-  const ledger = new Ledger(new FolderBucket(config.local.bucketDir));
+  const bucket = new FolderBucket(config.local.bucketDir);
+  const ledger = new Ledger(bucket);
   const before = await ledger.read(yesterday, "ingest");
   const report = await runLocally(config, ingest, ports);
   if (report.failures.length || report.notDone.length) return report;
@@ -79,11 +95,82 @@ export async function loadInboxFirst(
       `The inbox held no orders: reporting on ${yesterday} (yesterday); pass --date YYYY-MM-DD for another day.`,
     );
   }
+  // Kept before yesterday is put back: a process that dies in between leaves the findings twice, never nowhere. A
+  // load that did not reach its day's run before this one is carried along, to this load's day.
+  const pending = joinPendingLoads(await readPendingLoad(bucket, write), {
+    day,
+    force: inbox.waiting > 0,
+    carried,
+  });
+  await savePendingLoad(bucket, pending);
   if (day !== yesterday) {
     if (before) await ledger.write(before);
     else await ledger.remove(yesterday, "ingest");
   }
-  return { day, carried };
+  return pending;
+}
+
+/** The load waiting for its day's run, if any (an unreadable state file is set aside, and said). */
+export async function readPendingLoad(
+  bucket: Bucket,
+  write: (line: string) => void,
+): Promise<PendingInboxLoad | undefined> {
+  const read = await readStateFile<PendingInboxLoad>(
+    bucket,
+    INBOX_LOAD_STATE_PATH,
+    objectWith("day", "force", "carried"),
+  );
+  if (read.corrupt) write(`Warning: ${describeCorrupt(read.corrupt)}.`);
+  return read.value;
+}
+
+export async function savePendingLoad(bucket: Bucket, pending: PendingInboxLoad): Promise<void> {
+  await bucket.write(INBOX_LOAD_STATE_PATH, `${JSON.stringify(pending, null, 1)}\n`, {
+    contentType: "application/json",
+  });
+}
+
+/**
+ * Forgets the pending load once its day's ingest has run with it (this run's record of it succeeded); otherwise
+ * it waits for the next run of the day.
+ */
+export async function settlePendingLoad(
+  bucket: Bucket,
+  pending: PendingInboxLoad,
+  report: LocalRunReport,
+  runId: string,
+): Promise<boolean> {
+  const ingested = report.records.some(
+    (record) =>
+      record.step === "ingest" &&
+      record.runDate === pending.day &&
+      record.runId === runId &&
+      record.status === "succeeded",
+  );
+  if (ingested) await bucket.delete(INBOX_LOAD_STATE_PATH);
+  return ingested;
+}
+
+/** An earlier load that never reached its day's run, joined to a later one: the later day, both loads' drops. */
+export function joinPendingLoads(
+  earlier: PendingInboxLoad | undefined,
+  later: PendingInboxLoad,
+): PendingInboxLoad {
+  if (!earlier) return later;
+  return {
+    day: later.day,
+    force: earlier.force || later.force,
+    carried: {
+      findings: [...earlier.carried.findings, ...later.carried.findings],
+      metrics: Object.fromEntries(
+        FILE_DROP_METRICS.map((name) => [
+          name,
+          (earlier.carried.metrics[name] ?? 0) + (later.carried.metrics[name] ?? 0),
+        ]),
+      ) as FileDropMetrics,
+      outputs: [...earlier.carried.outputs, ...later.carried.outputs],
+    },
+  };
 }
 
 /** The file drops' findings, metrics and files of the load's ingest record. */

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
 import { WarehouseFileDamagedError } from "../adapters/warehouse/duckdb/damaged-file.ts";
 import { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import { localSecrets } from "../runtime/local-ports.ts";
@@ -29,7 +30,14 @@ import {
 import { damagedWarehouseAdvice } from "./damaged-warehouse.ts";
 import { decideDataMode, readWorkDirState } from "./data-mode.ts";
 import { ensureDemoData, latestCompleteDay } from "./demo-data.ts";
-import { carryInboxLoad, hasOrders, loadInboxFirst } from "./inbox-first.ts";
+import {
+  carryInboxLoad,
+  hasOrders,
+  loadInboxFirst,
+  type PendingInboxLoad,
+  readPendingLoad,
+  settlePendingLoad,
+} from "./inbox-first.ts";
 import { isInitUsageError, runInit } from "./init.ts";
 import { LookerUrlUsageError, runLookerUrl } from "./looker-url.ts";
 import { planRun } from "./plan.ts";
@@ -224,7 +232,21 @@ export async function main(argv: string[], env: Record<string, string | undefine
       await printSummary(loaded, config, write);
       return 1;
     }
-    const runDate = values.date ?? loaded?.day ?? (await defaultRunDate(warehouse, config, demo, write));
+    // A load whose day's run never ran with it (the process died, or the day's ingest failed): that day's next
+    // run carries it, and a whole run without --date is that run, forced when the load's files needed it.
+    const bucket = new FolderBucket(config.local.bucketDir);
+    const earlierLoad =
+      loaded || demo || command !== "run" ? undefined : await readPendingLoad(bucket, write);
+    const resumed = wholeRunWithoutDate ? earlierLoad : undefined;
+    if (resumed) {
+      write(
+        `A load of the inbox was not yet reported on ${resumed.day}: running that day${resumed.force ? " again, every step," : ""} with what the load found.`,
+      );
+    }
+    const runDate =
+      values.date ?? loaded?.day ?? resumed?.day ?? (await defaultRunDate(warehouse, config, demo, write));
+    const pendingLoad: PendingInboxLoad | undefined =
+      loaded ?? (earlierLoad?.day === runDate ? earlierLoad : undefined);
     let message: ReturnType<typeof parseRunMessage>;
     try {
       message = parseRunMessage({
@@ -234,7 +256,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         // Files landed: the day runs again whole, as a file drop has the cloud run the last complete day again
         // from ingest (infra/README.md, File drops): the day's outputs may have been made already (before the
         // shop's first orders, too), and the files may correct it.
-        options: { ...runOptions(values), ...(waiting > 0 ? { force: true } : {}) },
+        options: { ...runOptions(values), ...(waiting > 0 || resumed?.force ? { force: true } : {}) },
         ...(demo ? { demo: true } : {}),
       });
     } catch (error) {
@@ -246,12 +268,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     write(`DTC Pulse · ${config.shop.name} · run date ${message.runDate}${demo ? " · demo data" : ""}`);
     if (command === "plan") {
-      const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
-      for (const line of await planRun(message, config, {
-        warehouse,
-        bucket: new FolderBucket(config.local.bucketDir),
-        secrets,
-      })) {
+      for (const line of await planRun(message, config, { warehouse, bucket, secrets })) {
         write(line);
       }
       return 0;
@@ -260,8 +277,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
       log,
       warehouse,
       secrets,
-      ...(loaded ? { overrides: carryInboxLoad(loaded.carried) } : {}),
+      ...(pendingLoad ? { overrides: carryInboxLoad(pendingLoad.carried) } : {}),
     });
+    if (pendingLoad) await settlePendingLoad(bucket, pendingLoad, report, message.runId);
     await printSummary(report, config, write);
     if (warehouse.damage)
       toStderr(`${damagedWarehouseAdvice(warehouse.damage, config, "running").join("\n")}\n`);
@@ -347,7 +365,6 @@ function commandFailed(error: unknown, usageError: new (...args: never[]) => Err
 
 /** How many files wait in the work dir's inbox (below it too: a dropped folder's files). */
 async function inboxFiles(config: PulseConfig): Promise<number> {
-  const { FolderBucket } = await import("../adapters/bucket/folder-bucket.ts");
   const listed = await new FolderBucket(config.local.bucketDir).list(INBOX_PREFIX);
   return listed.filter((path) => !path.endsWith("/")).length;
 }

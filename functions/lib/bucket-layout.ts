@@ -202,3 +202,9 @@ export function reconciliationPath(runDate: string): string {
 export function airbyteSyncMarkerPath(runDate: string, source: string): string {
   return `state/airbyte-sync/dt=${runDate}/${source}.json`;
 }
+
+/**
+ * A load of the inbox whose day (the newest of the orders it held) has not run with it yet: that day's run carries
+ * its findings and files, then removes it (functions/cli/inbox-first.ts).
+ */
+export const INBOX_LOAD_STATE_PATH = "state/inbox-load.json";

@@ -4,7 +4,7 @@
 // test/integration/inbox-first-findings.test.ts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { carriedDrops } from "../../functions/cli/inbox-first.ts";
+import { carriedDrops, joinPendingLoads } from "../../functions/cli/inbox-first.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 
 const finding = (step: Finding["step"], check: string): Finding => ({
@@ -57,5 +57,46 @@ describe("carriedDrops", () => {
       "raw/received/abc/orders.csv",
       "quarantine/dt=2026-12-06/abc-orders.csv",
     ]);
+  });
+});
+
+describe("joinPendingLoads", () => {
+  it("carries a load that never reached its day's run to the next load's day, both loads' drops summed", () => {
+    const metrics = (read: number, quarantined: number) =>
+      Object.fromEntries(
+        Object.entries(carriedDrops([], {}, []).metrics).map(([name]) => [
+          name,
+          name === "fileRowsRead" ? read : name === "fileRowsQuarantined" ? quarantined : 0,
+        ]),
+      ) as ReturnType<typeof carriedDrops>["metrics"];
+    const earlier = {
+      day: "2026-11-20",
+      force: true,
+      carried: {
+        findings: [finding("ingest", "file_drop_rejects")],
+        metrics: metrics(9, 1),
+        outputs: ["raw/received/a.csv"],
+      },
+    };
+    const later = {
+      day: "2026-11-21",
+      force: false,
+      carried: {
+        findings: [finding("ingest", "file_drop_failed")],
+        metrics: metrics(4, 2),
+        outputs: ["raw/received/b.csv"],
+      },
+    };
+    const joined = joinPendingLoads(earlier, later);
+    assert.equal(joined.day, "2026-11-21");
+    assert.equal(joined.force, true, "the earlier load's day was to run again");
+    assert.deepEqual(
+      joined.carried.findings.map((one) => one.check),
+      ["file_drop_rejects", "file_drop_failed"],
+    );
+    assert.equal(joined.carried.metrics.fileRowsRead, 13);
+    assert.equal(joined.carried.metrics.fileRowsQuarantined, 3);
+    assert.deepEqual(joined.carried.outputs, ["raw/received/a.csv", "raw/received/b.csv"]);
+    assert.deepEqual(joinPendingLoads(undefined, later), later);
   });
 });

@@ -11,7 +11,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import PostalMime from "postal-mime";
+import { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { loadInboxFirst } from "../../functions/cli/inbox-first.ts";
+import { silentLogger } from "../../functions/lib/logger.ts";
+import { loadConfig } from "../../functions/shared/config.ts";
 import { runCli } from "../support/cli.ts";
+import { fixedSecrets } from "../support/secrets.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "ingest", "fixtures");
 const ZONE = "America/New_York";
@@ -41,6 +46,34 @@ async function exportWithBadRow(): Promise<{ text: string; rows: number }> {
   const line = bad.map((cell) => `"${cell.replaceAll('"', '""')}"`).join(",");
   return { text: `${text.trimEnd()}\n${line}\n`, rows: rest.length + 2 };
 }
+
+/**
+ * The inbox's load as a run without --date starts it, in this process, and then nothing: as when the process dies
+ * between the load and the day's run.
+ */
+async function loadThenDie(workDir: string, inbox: { firstLoad: boolean; waiting: number }) {
+  const config = loadConfig({ env: { PULSE_WORK_DIR: workDir }, cwd: workDir });
+  const warehouse = await DuckDbWarehouse.open(config.local.duckdbPath);
+  try {
+    const ports = {
+      log: silentLogger(),
+      warehouse,
+      // The key runCli gives the command line, so that the hashes agree.
+      secrets: fixedSecrets({ piiHashKey: "k".repeat(40) }),
+    };
+    const loaded = await loadInboxFirst(config, {}, ports, () => undefined, inbox);
+    assert.ok(!("records" in loaded), "the load succeeded");
+    return loaded;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+function stepRecordPath(workDir: string, day: string, step: string): string {
+  return join(workDir, "bucket", "runs", `dt=${day}`, "steps", `${step}.json`);
+}
+
+const PENDING = ["bucket", "state", "inbox-load.json"];
 
 interface Finding {
   check: string;
@@ -166,5 +199,71 @@ describe("a run without --date reports what loading the inbox found, on the day 
       JSON.stringify(ingest.findings),
     );
     assert.match(run.stdout, /WARNING {2}1 of the 2 rows of orders_export_2\.csv/);
+  });
+
+  it("a process that dies between the load and the day's run: the next run reports the load on its day", async () => {
+    const yesterday = shopYesterday();
+    const workDir = join(root, "died");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    const dropped = await exportWithBadRow();
+    await writeFile(join(inbox, "orders_export.csv"), dropped.text);
+    assert.equal(pulse(workDir, "init", "--shop-name", "Died", "--sources", "shopify").status, 0);
+    const loaded = await loadThenDie(workDir, { firstLoad: true, waiting: 1 });
+    assert.equal(loaded.day, NEWEST);
+    // The load's findings wait in the bucket; yesterday holds no ingest record, NEWEST none yet.
+    assert.ok(existsSync(join(workDir, ...PENDING)));
+    assert.equal(existsSync(stepRecordPath(workDir, yesterday, "ingest")), false);
+    assert.equal(existsSync(stepRecordPath(workDir, NEWEST, "ingest")), false);
+
+    // The inbox is empty now: before, this run reported NEWEST with "No alerts." and the quarantine was lost.
+    const run = pulse(workDir);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, new RegExp(`A load of the inbox was not yet reported on ${NEWEST}`));
+    assert.match(run.stdout, new RegExp(`run date ${NEWEST}\\n`));
+    assert.match(run.stdout, /WARNING {2}1 of the 9 rows of orders_export\.csv/);
+    const ingest = await record(workDir, NEWEST, "ingest");
+    assert.equal(ingest.metrics.fileRowsRead, dropped.rows);
+    assert.equal(ingest.metrics.fileRowsQuarantined, 1);
+    assert.match(await emailText(workDir, NEWEST), /orders_export\.csv/);
+    // Reported once: the state is gone, and the next run finds the day done, its record as it was.
+    assert.equal(existsSync(join(workDir, ...PENDING)), false);
+    const again = pulse(workDir);
+    assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
+    assert.doesNotMatch(again.stdout, /A load of the inbox/);
+    assert.deepEqual(await record(workDir, NEWEST, "ingest"), ingest);
+  });
+
+  it("a later load whose day's run died: the next run runs the day again, every step, with the load's finding", async () => {
+    const workDir = join(root, "died-later");
+    const inbox = join(workDir, "bucket", "raw", "inbox");
+    await mkdir(inbox, { recursive: true });
+    await cp(join(FIXTURES, "shopify-orders.csv"), join(inbox, "orders_export.csv"));
+    assert.equal(pulse(workDir, "init", "--shop-name", "Died Later", "--sources", "shopify").status, 0);
+    assert.equal(pulse(workDir).status, 0);
+    const reportedBefore = await record(workDir, NEWEST, "report");
+
+    // The same export again, now with a row that cannot be read: it corrects the day already reported.
+    const dropped = await exportWithBadRow();
+    await writeFile(join(inbox, "orders_export (1).csv"), dropped.text);
+    const loaded = await loadThenDie(workDir, { firstLoad: false, waiting: 1 });
+    assert.deepEqual([loaded.day, loaded.force], [NEWEST, true]);
+
+    const run = pulse(workDir);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, new RegExp(`not yet reported on ${NEWEST}: running that day again, every step`));
+    // Forced: the day's report is made again (a new run), and its ingest carries the quarantined row.
+    const reportedAfter = await record(workDir, NEWEST, "report");
+    assert.notEqual(
+      (reportedAfter as { runId?: string }).runId,
+      (reportedBefore as { runId?: string }).runId,
+    );
+    const ingest = await record(workDir, NEWEST, "ingest");
+    assert.equal(ingest.metrics.fileRowsQuarantined, 1);
+    assert.ok(
+      ingest.findings.some((finding) => finding.check === "file_drop_rejects"),
+      JSON.stringify(ingest.findings),
+    );
+    assert.equal(existsSync(join(workDir, ...PENDING)), false);
   });
 });
