@@ -1,7 +1,7 @@
 // Pure comparison of the raw tables against the last baseline and the declared schemas.
 import type { Finding } from "../shared/findings.ts";
-import type { CountedTableInfo } from "../shared/ports.ts";
-import type { RawTableSchema } from "../shared/raw-schemas.ts";
+import type { CountedTableInfo, TableInfo } from "../shared/ports.ts";
+import { RAW_PARTITIONING, type RawTableSchema } from "../shared/raw-schemas.ts";
 
 export interface Inventory {
   /** The run date whose check saved this baseline (absent in baselines saved before it was recorded). */
@@ -149,4 +149,42 @@ export function compareInventory(
     }
   }
   return findings;
+}
+
+/**
+ * The shop's raw tables that the warehouse says are not partitioned on their extraction time (BigQuery; DuckDB has
+ * no partitions and says nothing): every read of them in sql/ bounds _airbyte_extracted_at so that a daily run
+ * reads its recent partitions only, and on such a table the same bound reads its whole history, so the run's bytes
+ * grow every day. Ingest and Terraform create the raw tables partitioned; one made before them (an older Airbyte
+ * destination, a hand-made load) is not, and nothing else would say so.
+ */
+export function unpartitionedRawTables(
+  tables: readonly TableInfo[],
+  declared: readonly RawTableSchema[],
+): InventoryFinding[] {
+  const column = RAW_PARTITIONING.column;
+  const byName = new Map(tables.map((table) => [table.name, table]));
+  return declared.flatMap((schema) => {
+    const extracted = byName.get(schema.name)?.columns.find((candidate) => candidate.name === column);
+    if (extracted?.partitioning !== false) return [];
+    const name = schema.name;
+    return [
+      {
+        check: "inventory_unpartitioned_table",
+        severity: "warning",
+        blocking: false,
+        subject: name,
+        table: name,
+        source: schema.source,
+        observed: "not partitioned",
+        expected: `partitioned by day on ${column}`,
+        message:
+          `Raw table ${name} is not partitioned on ${column}: every daily run reads its whole history, so its ` +
+          `BigQuery bytes grow each day. With its syncs paused, recreate it partitioned: CREATE TABLE ` +
+          `raw.${name}_partitioned PARTITION BY TIMESTAMP_TRUNC(${column}, DAY) CLUSTER BY ${column} OPTIONS ` +
+          `(require_partition_filter = TRUE) AS SELECT * FROM raw.${name}; ALTER TABLE raw.${name} RENAME TO ` +
+          `${name}_unpartitioned; ALTER TABLE raw.${name}_partitioned RENAME TO ${name}.`,
+      },
+    ];
+  });
 }

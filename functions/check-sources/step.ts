@@ -18,7 +18,7 @@ import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { datingTables, type SourceDefinition, SOURCES } from "../shared/sources.ts";
 import { isTransient, PermanentStepError, type StepContext, type StepResult } from "../shared/step.ts";
 import { asOfTime, freshnessFinding, judgeFreshness } from "./freshness.ts";
-import { compareInventory, type Inventory, toInventory } from "./inventory.ts";
+import { compareInventory, type Inventory, toInventory, unpartitionedRawTables } from "./inventory.ts";
 import { diagnoseWarehouseError } from "./reachability.ts";
 import { volumeFinding } from "./volume.ts";
 import { runReconciliation } from "./reconciliation.ts";
@@ -450,6 +450,8 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     if (change.check === "inventory_empty_table" && !emptySources.has(change.table ?? "")) continue;
     finding(change);
   }
+  // Every raw table the models read, the exchange rates too: a table the shop does not use is read only if present.
+  for (const unpartitioned of unpartitionedRawTables(tables, RAW_TABLES)) finding(unpartitioned);
 
   // Freshness and volume per source: independent queries, a few sources at once (on BigQuery each query is a
   // job whose time is mostly latency); statuses and findings then follow the sources' order.

@@ -88,6 +88,11 @@ export interface MaterializeResult {
 export interface TableColumn {
   name: string;
   type: string;
+  /**
+   * Whether the table is partitioned on this column, where the engine has partitions (BigQuery's
+   * INFORMATION_SCHEMA.COLUMNS.is_partitioning_column); DuckDB has none and leaves it out.
+   */
+  partitioning?: boolean;
 }
 
 export interface TableInfo {

@@ -12,7 +12,7 @@ import { quoteIdentifier } from "./names.ts";
  */
 export function datasetColumnsQuery(datasetRef: string): string {
   return (
-    `SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels ` +
+    `SELECT col.table_name, col.column_name, col.data_type, col.is_partitioning_column, opt.option_value AS labels ` +
     `FROM ${datasetRef}.INFORMATION_SCHEMA.COLUMNS AS col ` +
     `LEFT JOIN ${datasetRef}.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ` +
     `ON opt.table_name = col.table_name AND opt.option_name = 'labels' ` +

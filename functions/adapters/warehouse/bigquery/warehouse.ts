@@ -129,7 +129,11 @@ export class BigQueryWarehouse implements Warehouse {
     for (const row of columnRows) {
       const name = String(row.table_name);
       const info = tables.get(name) ?? { dataset, name, columns: [] };
-      info.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      info.columns.push({
+        name: String(row.column_name),
+        type: String(row.data_type),
+        ...(row.is_partitioning_column == null ? {} : { partitioning: row.is_partitioning_column === "YES" }),
+      });
       tables.set(name, info);
     }
     return [...tables.values()];

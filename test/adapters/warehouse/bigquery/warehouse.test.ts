@@ -245,11 +245,12 @@ describe("BigQuery warehouse: inventory and datasets", () => {
             { name: "table_name", type: "STRING" },
             { name: "column_name", type: "STRING" },
             { name: "data_type", type: "STRING" },
+            { name: "is_partitioning_column", type: "STRING" },
           ],
           rows: [
-            ["orders", "id", "INT64"],
-            ["orders", "created_at", "TIMESTAMP"],
-            ["empty", "x", "STRING"],
+            ["orders", "id", "INT64", "NO"],
+            ["orders", "created_at", "TIMESTAMP", "YES"],
+            ["empty", "x", "STRING", "NO"],
           ],
         };
       }
@@ -268,15 +269,22 @@ describe("BigQuery warehouse: inventory and datasets", () => {
         dataset: "raw",
         name: "orders",
         rowCount: 1500,
+        // Whether the table is partitioned on the column, as BigQuery says (check-sources reports a raw table
+        // that is not partitioned on its extraction time).
         columns: [
-          { name: "id", type: "INT64" },
-          { name: "created_at", type: "TIMESTAMP" },
+          { name: "id", type: "INT64", partitioning: false },
+          { name: "created_at", type: "TIMESTAMP", partitioning: true },
         ],
       },
-      { dataset: "raw", name: "empty", rowCount: 0, columns: [{ name: "x", type: "STRING" }] },
+      {
+        dataset: "raw",
+        name: "empty",
+        rowCount: 0,
+        columns: [{ name: "x", type: "STRING", partitioning: false }],
+      },
     ]);
     const columnsQuery =
-      "SELECT col.table_name, col.column_name, col.data_type, opt.option_value AS labels FROM `shop-analytics.raw`.INFORMATION_SCHEMA.COLUMNS AS col LEFT JOIN `shop-analytics.raw`.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ON opt.table_name = col.table_name AND opt.option_name = 'labels' ORDER BY col.table_name, col.ordinal_position";
+      "SELECT col.table_name, col.column_name, col.data_type, col.is_partitioning_column, opt.option_value AS labels FROM `shop-analytics.raw`.INFORMATION_SCHEMA.COLUMNS AS col LEFT JOIN `shop-analytics.raw`.INFORMATION_SCHEMA.TABLE_OPTIONS AS opt ON opt.table_name = col.table_name AND opt.option_name = 'labels' ORDER BY col.table_name, col.ordinal_position";
     // The two jobs go at once.
     assert.deepEqual(fake.queries().sort(), [
       columnsQuery,
