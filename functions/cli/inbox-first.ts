@@ -5,6 +5,7 @@
 // alerts, findings extract and email say so, and yesterday is left as it was before the load. Until that day's
 // ingest has run with them, they wait in the bucket (state/inbox-load.json): a process that dies between the load
 // and the day's run leaves them there, and the next run takes them up.
+import { z } from "zod";
 import { FolderBucket } from "../adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../adapters/warehouse/duckdb/warehouse.ts";
 import {
@@ -22,7 +23,7 @@ import type { Finding } from "../shared/findings.ts";
 import { Ledger } from "../shared/ledger.ts";
 import type { Bucket } from "../shared/ports.ts";
 import { newRunId, parseRunMessage } from "../shared/run-message.ts";
-import { describeCorrupt, objectWith, readStateFile } from "../shared/state-file.ts";
+import { describeCorrupt, readStateFile } from "../shared/state-file.ts";
 import { latestCompleteDay } from "./demo-data.ts";
 
 /** What the inbox's load found of its files, for the chosen day's ingest to report as its own. */
@@ -110,16 +111,32 @@ export async function loadInboxFirst(
   return pending;
 }
 
+/** What state/inbox-load.json must hold: a file that does not is set aside, as a torn write would leave it. */
+const PENDING_LOAD_SCHEMA = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  force: z.boolean(),
+  carried: z.object({
+    findings: z.array(z.object({ check: z.string(), severity: z.string(), message: z.string() })),
+    metrics: z.object(
+      Object.fromEntries(FILE_DROP_METRICS.map((name) => [name, z.number().finite()])) as Record<
+        (typeof FILE_DROP_METRICS)[number],
+        z.ZodNumber
+      >,
+    ),
+    outputs: z.array(z.string()),
+  }),
+});
+
 /** The load waiting for its day's run, if any (an unreadable state file is set aside, and said). */
 export async function readPendingLoad(
   bucket: Bucket,
   write: (line: string) => void,
 ): Promise<PendingInboxLoad | undefined> {
-  const read = await readStateFile<PendingInboxLoad>(
-    bucket,
-    INBOX_LOAD_STATE_PATH,
-    objectWith("day", "force", "carried"),
-  );
+  const read = await readStateFile<PendingInboxLoad>(bucket, INBOX_LOAD_STATE_PATH, (value) => {
+    const parsed = PENDING_LOAD_SCHEMA.safeParse(value);
+    const issue = parsed.error?.issues[0];
+    return issue && `${issue.path.join(".") || "the file"}: ${issue.message}`;
+  });
   if (read.corrupt) write(`Warning: ${describeCorrupt(read.corrupt)}.`);
   return read.value;
 }

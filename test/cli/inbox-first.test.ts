@@ -4,7 +4,16 @@
 // test/integration/inbox-first-findings.test.ts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { carriedDrops, joinPendingLoads } from "../../functions/cli/inbox-first.ts";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import {
+  carriedDrops,
+  joinPendingLoads,
+  readPendingLoad,
+  savePendingLoad,
+} from "../../functions/cli/inbox-first.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 
 const finding = (step: Finding["step"], check: string): Finding => ({
@@ -98,5 +107,44 @@ describe("joinPendingLoads", () => {
     assert.equal(joined.carried.metrics.fileRowsQuarantined, 3);
     assert.deepEqual(joined.carried.outputs, ["raw/received/a.csv", "raw/received/b.csv"]);
     assert.deepEqual(joinPendingLoads(undefined, later), later);
+  });
+});
+
+describe("the pending load's state file", () => {
+  it("reads back what was saved, and sets aside a file that is not a load (torn or edited), saying so", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulse-inbox-load-"));
+    try {
+      const bucket = new FolderBucket(dir);
+      const said: string[] = [];
+      assert.equal(await readPendingLoad(bucket, (line) => said.push(line)), undefined);
+      const pending = {
+        day: "2026-11-21",
+        force: true,
+        carried: carriedDrops([finding("ingest", "file_drop_rejects")], { fileRowsRead: 9 }, ["a.csv"]),
+      };
+      await savePendingLoad(bucket, pending);
+      assert.deepEqual(await readPendingLoad(bucket, (line) => said.push(line)), pending);
+      assert.equal(said.length, 0, said.join("\n"));
+
+      // A count that is not a number would have summed to NaN in the day's ingest.
+      await writeFile(
+        join(dir, "state", "inbox-load.json"),
+        JSON.stringify({ ...pending, carried: { ...pending.carried, metrics: { fileRowsRead: "9" } } }),
+      );
+      assert.equal(await readPendingLoad(bucket, (line) => said.push(line)), undefined);
+      assert.equal(said.length, 1);
+      assert.match(
+        said[0] ?? "",
+        /^Warning: state file state\/inbox-load\.json was unreadable \(carried\.metrics\./,
+      );
+      const kept = await readdir(join(dir, "state"));
+      assert.ok(
+        kept.some((name) => name.startsWith("inbox-load.json.corrupt-")),
+        `set aside, not lost: ${kept.join(", ")}`,
+      );
+      assert.ok(!kept.includes("inbox-load.json"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
