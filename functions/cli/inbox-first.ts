@@ -156,7 +156,7 @@ export async function settlePendingLoad(
   pending: PendingInboxLoad,
   report: LocalRunReport,
   runId: string,
-): Promise<boolean> {
+): Promise<void> {
   const ingested = report.records.some(
     (record) =>
       record.step === "ingest" &&
@@ -165,7 +165,6 @@ export async function settlePendingLoad(
       record.status === "succeeded",
   );
   if (ingested) await bucket.delete(INBOX_LOAD_STATE_PATH);
-  return ingested;
 }
 
 /** An earlier load that never reached its day's run, joined to a later one: the later day, both loads' drops. */
@@ -179,12 +178,7 @@ export function joinPendingLoads(
     force: earlier.force || later.force,
     carried: {
       findings: [...earlier.carried.findings, ...later.carried.findings],
-      metrics: Object.fromEntries(
-        FILE_DROP_METRICS.map((name) => [
-          name,
-          (earlier.carried.metrics[name] ?? 0) + (later.carried.metrics[name] ?? 0),
-        ]),
-      ) as FileDropMetrics,
+      metrics: addDropMetrics(earlier.carried.metrics, later.carried.metrics),
       outputs: [...earlier.carried.outputs, ...later.carried.outputs],
     },
   };
@@ -217,9 +211,7 @@ export function carryInboxLoad(carried: CarriedDrops): StepFunctionOverrides {
       const own = Object.fromEntries(
         FILE_DROP_METRICS.map((name) => [name, Number(result.metrics?.[name] ?? 0)]),
       ) as FileDropMetrics;
-      const both = Object.fromEntries(
-        FILE_DROP_METRICS.map((name) => [name, own[name] + carried.metrics[name]]),
-      ) as FileDropMetrics;
+      const both = addDropMetrics(own, carried.metrics);
       return {
         ...result,
         findings: [...carried.findings, ...(result.findings ?? [])],
@@ -229,4 +221,11 @@ export function carryInboxLoad(carried: CarriedDrops): StepFunctionOverrides {
       };
     },
   };
+}
+
+/** Two sets of file-drop counts, summed count by count. */
+function addDropMetrics(one: FileDropMetrics, other: FileDropMetrics): FileDropMetrics {
+  return Object.fromEntries(
+    FILE_DROP_METRICS.map((name) => [name, one[name] + other[name]]),
+  ) as FileDropMetrics;
 }
