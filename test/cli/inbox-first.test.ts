@@ -13,7 +13,9 @@ import {
   joinPendingLoads,
   readPendingLoad,
   savePendingLoad,
+  settlePendingLoad,
 } from "../../functions/cli/inbox-first.ts";
+import type { LocalRunReport } from "../../functions/runtime/local-run.ts";
 import type { Finding } from "../../functions/shared/findings.ts";
 
 const finding = (step: Finding["step"], check: string): Finding => ({
@@ -143,6 +145,31 @@ describe("the pending load's state file", () => {
         `set aside, not lost: ${kept.join(", ")}`,
       );
       assert.ok(!kept.includes("inbox-load.json"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("settlePendingLoad", () => {
+  it("forgets the load only once this run's ingest of its day succeeded: a failed ingest leaves it for the next run", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulse-inbox-settle-"));
+    try {
+      const bucket = new FolderBucket(dir);
+      const pending = { day: "2026-11-21", force: false, carried: carriedDrops([], {}, []) };
+      const ingest = (status: string, runId: string, runDate = pending.day) =>
+        ({ records: [{ step: "ingest", runDate, runId, status }] }) as unknown as LocalRunReport;
+      const waiting = async () => (await readPendingLoad(bucket, () => undefined)) !== undefined;
+
+      await savePendingLoad(bucket, pending);
+      await settlePendingLoad(bucket, pending, ingest("failed", "run-1"), "run-1");
+      assert.equal(await waiting(), true, "the day's ingest failed");
+      await settlePendingLoad(bucket, pending, ingest("succeeded", "earlier-run"), "run-2");
+      assert.equal(await waiting(), true, "an earlier run's record, not this run's");
+      await settlePendingLoad(bucket, pending, ingest("succeeded", "run-3", "2026-11-20"), "run-3");
+      assert.equal(await waiting(), true, "another day's ingest");
+      await settlePendingLoad(bucket, pending, ingest("succeeded", "run-4"), "run-4");
+      assert.equal(await waiting(), false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
