@@ -101,6 +101,7 @@ export function problemName(
   if (check === "transform_cost_jump") return "BigQuery bill jumped";
   if (check === COLUMNS_CHANGED_CHECK) return "tables rebuilt after an upgrade";
   if (check.startsWith("file_drop")) return "file drop problem";
+  if (check === "inventory_unpartitioned_table") return "a raw table read whole every day";
   if (check.startsWith("inventory_")) return "tables or columns changed";
   if (check.startsWith("audit_")) return "a model audit failed";
   return check.replace(/_/g, " ");
@@ -139,6 +140,9 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (check === "duplicated_raw_batch")
     return `nothing to re-run (each order is counted once); if it recurs, check the ${name} sync`;
   if (check.startsWith("file_drop")) return "fix the file and drop it again";
+  // Cloud only: the finding gives the statements (BigQuery's partitions), which the details show.
+  if (check === "inventory_unpartitioned_table")
+    return "have the pipeline's engineer recreate it partitioned (how: below)";
   if (check.startsWith("inventory_")) return "check the source's schema change";
   if (check === "transform_cost_jump")
     return "find the model that reads all history (npm start -- plan --cloud)";

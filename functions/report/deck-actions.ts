@@ -86,6 +86,9 @@ export const ACTION_RULES: Record<string, ActionRule> = {
       ? `Fix the currency of ${subjectName(finding)}'s rows: without one its spend cannot be converted, and is left out of spend, ROAS, MER and CAC.`
       : `Give ${subjectName(finding)}'s ${currency} spend its exchange rates: its rows landed, but its days without a rate are left out of spend, ROAS, MER and CAC (which days, and how: Data quality).`;
   },
+  // Cloud only (BigQuery's partitions): the statements that do it are in the finding, on the Data quality slides.
+  inventory_unpartitioned_table: (finding) =>
+    `Have the pipeline's engineer recreate raw.${finding.table ?? finding.subject} partitioned by day on _airbyte_extracted_at (the statements: Data quality): until then every daily run reads its whole history.`,
   transform_cost_jump: () =>
     "Have the pipeline's engineer find the model that now reads all history: the daily BigQuery bill jumped (npm start -- plan --cloud).",
 };

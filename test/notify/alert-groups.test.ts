@@ -167,4 +167,24 @@ describe("alert groups", () => {
       ],
     );
   });
+
+  it("names a raw table BigQuery reads whole every day by what it costs, not as a schema change", () => {
+    const unpartitioned: Finding = {
+      check: "inventory_unpartitioned_table",
+      step: "check-sources",
+      severity: "warning",
+      blocking: false,
+      subject: "shopify_orders",
+      source: "shopify",
+      table: "shopify_orders",
+      message: "Raw table shopify_orders is not partitioned on _airbyte_extracted_at: …",
+    };
+    const groups = groupAlerts([unpartitioned], alertMemories([], [], "2026-11-21"), [], new Set(), "en-US");
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      [
+        "Shopify: a raw table read whole every day — have the pipeline's engineer recreate it partitioned (how: below)",
+      ],
+    );
+  });
 });

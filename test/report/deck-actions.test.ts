@@ -99,6 +99,21 @@ describe("what to do: actions from findings", () => {
     );
   });
 
+  it("sends an unpartitioned raw table to the pipeline's engineer, naming it", () => {
+    assert.deepEqual(
+      findingActions([
+        finding("inventory_unpartitioned_table", "warning", {
+          subject: "shopify_orders",
+          table: "shopify_orders",
+          source: "shopify",
+        }),
+      ]).map((action) => action.text),
+      [
+        "Have the pipeline's engineer recreate raw.shopify_orders partitioned by day on _airbyte_extracted_at (the statements: Data quality): until then every daily run reads its whole history.",
+      ],
+    );
+  });
+
   it("asks nothing of tables the transform rebuilt after an upgrade changed their columns", () => {
     const rebuilds = new ColumnChangeRebuilds(silentLogger());
     rebuilds.columnsChanged(
