@@ -5,7 +5,7 @@
 // Expected counts come from the files written here (csv-parse), never from the product's output.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -35,9 +35,14 @@ function shopYesterday(): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The fixture Shopify orders export, as the shop downloaded it. */
+function fixtureExport(): Promise<string> {
+  return readFile(join(FIXTURES, "shopify-orders.csv"), "utf8");
+}
+
 /** The fixture export with one more order whose Total cannot be read: its one row is quarantined. */
 async function exportWithBadRow(): Promise<{ text: string; rows: number }> {
-  const text = await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8");
+  const text = await fixtureExport();
   const [header = [], first, ...rest] = parse(text, { relax_column_count: true }) as string[][];
   assert.ok(first);
   const bad = [...first];
@@ -75,6 +80,15 @@ function stepRecordPath(workDir: string, day: string, step: string): string {
 
 const PENDING = ["bucket", "state", "inbox-load.json"];
 
+/** A shop's work dir with one orders export in its inbox, set up by `init` (Shopify its one source). */
+async function shopWithExport(workDir: string, shopName: string, exportText: string): Promise<string> {
+  const inbox = join(workDir, "bucket", "raw", "inbox");
+  await mkdir(inbox, { recursive: true });
+  await writeFile(join(inbox, "orders_export.csv"), exportText);
+  assert.equal(pulse(workDir, "init", "--shop-name", shopName, "--sources", "shopify").status, 0);
+  return inbox;
+}
+
 interface Finding {
   check: string;
   severity: string;
@@ -82,9 +96,7 @@ interface Finding {
 }
 
 async function record(workDir: string, day: string, step: string) {
-  return JSON.parse(
-    await readFile(join(workDir, "bucket", "runs", `dt=${day}`, "steps", `${step}.json`), "utf8"),
-  ) as {
+  return JSON.parse(await readFile(stepRecordPath(workDir, day, step), "utf8")) as {
     runDate: string;
     findings: Finding[];
     metrics: Record<string, number>;
@@ -112,11 +124,8 @@ describe("a run without --date reports what loading the inbox found, on the day 
     const yesterday = shopYesterday();
     assert.notEqual(yesterday, NEWEST, "the fixture's newest day is not yesterday");
     const workDir = join(root, "first");
-    const inbox = join(workDir, "bucket", "raw", "inbox");
-    await mkdir(inbox, { recursive: true });
     const dropped = await exportWithBadRow();
-    await writeFile(join(inbox, "orders_export.csv"), dropped.text);
-    assert.equal(pulse(workDir, "init", "--shop-name", "Undated", "--sources", "shopify").status, 0);
+    await shopWithExport(workDir, "Undated", dropped.text);
 
     const run = pulse(workDir);
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
@@ -145,10 +154,7 @@ describe("a run without --date reports what loading the inbox found, on the day 
     ]);
     assert.match(await emailText(workDir, NEWEST), /orders_export\.csv/);
     // Yesterday holds no ingest record: a later run of it runs its ingest.
-    assert.equal(
-      existsSync(join(workDir, "bucket", "runs", `dt=${yesterday}`, "steps", "ingest.json")),
-      false,
-    );
+    assert.equal(existsSync(stepRecordPath(workDir, yesterday, "ingest")), false);
   });
 
   it("a later load reporting on another day leaves yesterday's own run as it was", async () => {
@@ -158,10 +164,7 @@ describe("a run without --date reports what loading the inbox found, on the day 
     const own = pulse(workDir, "--date", yesterday);
     assert.equal(own.status, 0, `${own.stdout}\n${own.stderr}`);
     const before = await record(workDir, yesterday, "ingest");
-    const corrected = (await readFile(join(FIXTURES, "shopify-orders.csv"), "utf8")).replace(
-      ",100.45,",
-      ",101.45,",
-    );
+    const corrected = (await fixtureExport()).replace(",100.45,", ",101.45,");
     await writeFile(join(workDir, "bucket", "raw", "inbox", "orders_export (1).csv"), corrected);
     const run = pulse(workDir);
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
@@ -172,10 +175,7 @@ describe("a run without --date reports what loading the inbox found, on the day 
   it("a later load whose newest day is yesterday: the forced run of yesterday keeps the load's finding", async () => {
     const yesterday = shopYesterday();
     const workDir = join(root, "later");
-    const inbox = join(workDir, "bucket", "raw", "inbox");
-    await mkdir(inbox, { recursive: true });
-    await cp(join(FIXTURES, "shopify-orders.csv"), join(inbox, "orders_export.csv"));
-    assert.equal(pulse(workDir, "init", "--shop-name", "Later", "--sources", "shopify").status, 0);
+    const inbox = await shopWithExport(workDir, "Later", await fixtureExport());
     assert.equal(pulse(workDir).status, 0);
 
     // The next export: one order yesterday, and one whose total cannot be read.
@@ -204,11 +204,8 @@ describe("a run without --date reports what loading the inbox found, on the day 
   it("a process that dies between the load and the day's run: the next run reports the load on its day", async () => {
     const yesterday = shopYesterday();
     const workDir = join(root, "died");
-    const inbox = join(workDir, "bucket", "raw", "inbox");
-    await mkdir(inbox, { recursive: true });
     const dropped = await exportWithBadRow();
-    await writeFile(join(inbox, "orders_export.csv"), dropped.text);
-    assert.equal(pulse(workDir, "init", "--shop-name", "Died", "--sources", "shopify").status, 0);
+    await shopWithExport(workDir, "Died", dropped.text);
     const loaded = await loadThenDie(workDir, { firstLoad: true, waiting: 1 });
     assert.equal(loaded.day, NEWEST);
     // The load's findings wait in the bucket; yesterday holds no ingest record, NEWEST none yet.
@@ -236,10 +233,7 @@ describe("a run without --date reports what loading the inbox found, on the day 
 
   it("a later load whose day's run died: the next run runs the day again, every step, with the load's finding", async () => {
     const workDir = join(root, "died-later");
-    const inbox = join(workDir, "bucket", "raw", "inbox");
-    await mkdir(inbox, { recursive: true });
-    await cp(join(FIXTURES, "shopify-orders.csv"), join(inbox, "orders_export.csv"));
-    assert.equal(pulse(workDir, "init", "--shop-name", "Died Later", "--sources", "shopify").status, 0);
+    const inbox = await shopWithExport(workDir, "Died Later", await fixtureExport());
     assert.equal(pulse(workDir).status, 0);
     const reportedBefore = await record(workDir, NEWEST, "report");
 
