@@ -21,7 +21,9 @@ import { addTotals, type DailyTotals } from "../lib/platform-apis/totals.ts";
 import { type AccountTimeZone, accountTimeZoneFindings } from "./account-time-zones.ts";
 import { RECONCILIATION_COLUMNS, RECONCILIATION_TABLE } from "../lib/quality/reconciliation-table.ts";
 import { ensureLoadColumns } from "../lib/load-columns.ts";
-import { readQuery } from "../lib/sql/queries.ts";
+import { channelsParam } from "../lib/sql/channels.ts";
+import { queryTemplate, readQuery } from "../lib/sql/queries.ts";
+import { readSql } from "../lib/sql/sql-files.ts";
 import { type ConnectorSettings, shopDomainOf } from "../shared/connector-settings.ts";
 import type { Finding } from "../shared/findings.ts";
 import { DATASETS } from "../shared/pipeline.ts";
@@ -338,6 +340,25 @@ async function apiTotals(
   return { totals, zones, findings };
 }
 
+/**
+ * The staging model of each ad platform: the reconciliation's warehouse side sums what it stages for the window
+ * (sql/queries/check-sources/reconciliation_ad_platform.sql), so that which landing of a day counts is written once.
+ */
+export const AD_STAGING_MODELS: Record<Exclude<SourceName, "shopify">, string> = {
+  facebook_ads: "staging/stg_facebook_ads_insights.sql",
+  tiktok_ads: "staging/stg_tiktok_ads_reports_daily.sql",
+  google_ads: "staging/stg_google_ads_campaign_stats.sql",
+};
+
+/** The query of a source's warehouse side: per day and account, the metrics the API's totals are compared with. */
+export function warehouseSideQuery(source: SourceName): string {
+  return source === "shopify"
+    ? readQuery("check-sources/reconciliation_shopify")
+    : queryTemplate("check-sources/reconciliation_ad_platform", {
+        model: readSql(AD_STAGING_MODELS[source]),
+      });
+}
+
 export async function runReconciliation(
   context: StepContext,
   io: ApiIo = DEFAULT_IO,
@@ -363,13 +384,15 @@ export async function runReconciliation(
       continue;
     }
     const rows = await warehouse.query(
-      readQuery(`check-sources/reconciliation_${source}`),
+      warehouseSideQuery(source),
       {
         window_start: window.startDate,
         window_end: window.endDate,
         shop_timezone: context.config.shop.timezone,
-        // An ad export naming no account may be any account's (staging's rule, which these queries follow).
+        // The ad platforms' staging models: an ad export naming no account may be any account's, and each names
+        // the channel its platform's spend is (the channel list).
         ...unnamedAdAccountParams(),
+        channels: channelsParam(),
       },
       { label: `reconciliation ${source}` },
     );

@@ -101,8 +101,13 @@ purchases AS (
 SELECT
   raw_insights.date_start AS date,
   'facebook_ads' AS platform,
-  -- The channel whose spend this platform reports, from the channel list.
-  (SELECT channel FROM staging.channels WHERE source = 'facebook_ads') AS channel,
+  -- The channel whose spend this platform reports, from the channel list: the @channels parameter, as
+  -- staging.channels reads it, for check-sources runs this model (its reconciliation) before any table is built.
+  (
+    SELECT JSON_VALUE(listed, '$.channel')
+    FROM UNNEST(JSON_QUERY_ARRAY(@channels)) AS listed
+    WHERE JSON_VALUE(listed, '$.source') = 'facebook_ads'
+  ) AS channel,
   raw_insights.account_id,
   raw_insights.campaign_id,
   raw_insights.campaign_name,

@@ -204,8 +204,13 @@ all_stats AS (
 SELECT
   segments_date AS date,
   'google_ads' AS platform,
-  -- The channel whose spend this platform reports, from the channel list.
-  (SELECT channel FROM staging.channels WHERE source = 'google_ads') AS channel,
+  -- The channel whose spend this platform reports, from the channel list: the @channels parameter, as
+  -- staging.channels reads it, for check-sources runs this model (its reconciliation) before any table is built.
+  (
+    SELECT JSON_VALUE(listed, '$.channel')
+    FROM UNNEST(JSON_QUERY_ARRAY(@channels)) AS listed
+    WHERE JSON_VALUE(listed, '$.source') = 'google_ads'
+  ) AS channel,
   CAST(customer_id AS STRING) AS account_id,
   CAST(campaign_id AS STRING) AS campaign_id,
   campaign_name,

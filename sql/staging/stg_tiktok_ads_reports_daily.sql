@@ -80,8 +80,13 @@ raw_reports AS (
 SELECT
   report_date AS date,
   'tiktok_ads' AS platform,
-  -- The channel whose spend this platform reports, from the channel list.
-  (SELECT channel FROM staging.channels WHERE source = 'tiktok_ads') AS channel,
+  -- The channel whose spend this platform reports, from the channel list: the @channels parameter, as
+  -- staging.channels reads it, for check-sources runs this model (its reconciliation) before any table is built.
+  (
+    SELECT JSON_VALUE(listed, '$.channel')
+    FROM UNNEST(JSON_QUERY_ARRAY(@channels)) AS listed
+    WHERE JSON_VALUE(listed, '$.source') = 'tiktok_ads'
+  ) AS channel,
   CAST(advertiser_id AS STRING) AS account_id,
   JSON_VALUE(metrics, '$.campaign_id') AS campaign_id,
   JSON_VALUE(metrics, '$.campaign_name') AS campaign_name,

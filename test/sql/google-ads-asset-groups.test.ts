@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { readQuery } from "../../functions/lib/sql/queries.ts";
+import { warehouseSideQuery } from "../../functions/check-sources/reconciliation.ts";
+import { channelsParam } from "../../functions/lib/sql/channels.ts";
 import { unnamedAdAccountParams } from "../../functions/lib/ad-export-accounts.ts";
 import { buildModels, insertRaw, novemberDays, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 
@@ -155,12 +156,13 @@ describe("Google Ads through Airbyte: Performance Max spend from the asset_group
 
   it("counts it in the warehouse's side of the reconciliation with Google's own totals", async () => {
     const rows = await warehouse.query<{ day: string; account_id: string; spend: unknown }>(
-      readQuery("check-sources/reconciliation_google_ads"),
+      warehouseSideQuery("google_ads"),
       {
         window_start: DAYS[0]!,
         window_end: RUN_DATE,
         shop_timezone: "America/New_York",
         ...unnamedAdAccountParams(),
+        channels: channelsParam(),
       },
       { label: "test" },
     );

@@ -10,7 +10,8 @@ import { auditBatchSql, loadAudits } from "../../functions/check-quality/audits.
 import { profileBatchSql, profiledColumns } from "../../functions/check-quality/profiles.ts";
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
-import { fillQuery, querySlots } from "../../functions/lib/sql/queries.ts";
+import { fillQuery, querySlots, readQuery } from "../../functions/lib/sql/queries.ts";
+import { AD_STAGING_MODELS, warehouseSideQuery } from "../../functions/check-sources/reconciliation.ts";
 import { exportAccountOf } from "../../functions/lib/ad-export-accounts.ts";
 import { extractSchema } from "../../functions/shared/extract-schemas.ts";
 import { RAW_TABLES } from "../../functions/shared/raw-schemas.ts";
@@ -176,8 +177,12 @@ function templateInstances(sql: string): Map<string, string> {
         instances.set(` (${target.table}.${column.name})`, profileSql(target, column));
       }
     }
+  } else if (slots.includes("model") && sql === readQuery("check-sources/reconciliation_ad_platform")) {
+    // The reconciliation's warehouse side embeds each ad platform's staging model, as check-sources fills it.
+    for (const source of Object.keys(AD_STAGING_MODELS) as (keyof typeof AD_STAGING_MODELS)[])
+      instances.set(` (${source})`, warehouseSideQuery(source));
   } else if (slots.includes("model")) {
-    // The one model a query embeds: the catalogue, whose landed products the transform compares with the staged.
+    // The catalogue, whose landed products the transform compares with the staged.
     const catalogue = MODELS.find((model) => `${model.layer}.${model.name}` === CATALOGUE_MODEL);
     if (catalogue)
       instances.set(` (${CATALOGUE_MODEL})`, fillQuery(sql, { model: readSql(modelPath(catalogue)) }));

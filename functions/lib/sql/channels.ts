@@ -1,5 +1,6 @@
 // The marketing channels, declared once in sql/reference/channels.json. The models read the list through the
-// @channels query parameter (staging.channels, and the UTM rules of staging.stg_shopify_orders); the checks, the
+// @channels query parameter (staging.channels, the UTM rules of staging.stg_shopify_orders, and each ad platform's
+// staging model, which check-sources runs before staging.channels is built); the checks, the
 // deck and the email read it from here. Nothing else lists channels.
 import { z } from "zod";
 import type { SourceName } from "../../shared/raw-schemas.ts";
