@@ -13,7 +13,7 @@ import { z } from "zod";
 import { addDays, isIsoDate } from "../lib/calendar.ts";
 import { DAYS_WITHOUT_RATE_STATE_PATH } from "../lib/bucket-layout.ts";
 import { HISTORY_START } from "../lib/run-window.ts";
-import { readQuery } from "../lib/sql/queries.ts";
+import { adCurrencyDays, queryTemplate, readQuery } from "../lib/sql/queries.ts";
 import { describeCorrupt, readStateFile } from "../shared/state-file.ts";
 import type { StepContext } from "../shared/step.ts";
 
@@ -150,8 +150,8 @@ export async function checkDaysWithoutRate(context: StepContext): Promise<DaysWi
   const since = landedSince(state, config.shop.currency, config.lateLandingHours);
   const known = since === EVERY_LANDING ? [] : (state?.withoutRate ?? []);
   const landed = await warehouse.query<DayRange>(
-    readQuery("ingest/ad_days_landed_since"),
-    { landed_since: since, shop_currency: config.shop.currency, history_start_date: HISTORY_START },
+    queryTemplate("ingest/ad_days_landed_since", { ad_days: adCurrencyDays() }),
+    { landed_since: since, shop_currency: config.shop.currency, from_date: HISTORY_START },
     { label: "ad days landed since the last rate check" },
   );
   const days: (DayRange | LackingRange)[] = [...landed, ...known];

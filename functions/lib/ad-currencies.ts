@@ -1,7 +1,8 @@
 // The currencies the ad accounts' raw rows spend in over a window of days, with the days no landed exchange rate
 // converts (sql/queries/ingest/ad_account_currencies.sql): ingest asks the ECB for the rates they need, and the
 // command line's summary names those a run that skipped ingest left without one.
-import { readQuery } from "./sql/queries.ts";
+import { addDays } from "./calendar.ts";
+import { adCurrencyDays, queryTemplate } from "./sql/queries.ts";
 import { windowParams } from "./run-window.ts";
 import type { DateWindow, Warehouse } from "../shared/ports.ts";
 import type { StepContext } from "../shared/step.ts";
@@ -23,8 +24,14 @@ export async function adCurrencies(
   window: DateWindow,
 ): Promise<AdCurrency[]> {
   const rows = await warehouse.query<AdCurrency>(
-    readQuery("ingest/ad_account_currencies"),
-    { ...windowParams(context, window), shop_currency: context.config.shop.currency },
+    queryTemplate("ingest/ad_account_currencies", { ad_days: adCurrencyDays() }),
+    {
+      ...windowParams(context, window),
+      shop_currency: context.config.shop.currency,
+      // The window's ad days, landed from the day before it on: a day's rows are extracted after the day began.
+      from_date: window.start,
+      landed_since: addDays(window.start, -1),
+    },
     { label: "ad account currencies" },
   );
   return rows.map((row) => ({ ...row, days_without_rate: Number(row.days_without_rate) }));

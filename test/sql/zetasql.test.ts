@@ -10,7 +10,7 @@ import { auditBatchSql, loadAudits } from "../../functions/check-quality/audits.
 import { profileBatchSql, profiledColumns } from "../../functions/check-quality/profiles.ts";
 import { PROFILE_TARGETS, profileSql } from "../../functions/check-quality/profiles.ts";
 import { modelAudits } from "../../functions/lib/sql/model-audits.ts";
-import { fillQuery, querySlots, readQuery } from "../../functions/lib/sql/queries.ts";
+import { adCurrencyDays, fillQuery, querySlots, readQuery } from "../../functions/lib/sql/queries.ts";
 import { AD_STAGING_MODELS, warehouseSideQuery } from "../../functions/check-sources/reconciliation.ts";
 import { exportAccountOf } from "../../functions/lib/ad-export-accounts.ts";
 import { extractSchema } from "../../functions/shared/extract-schemas.ts";
@@ -190,6 +190,8 @@ function templateInstances(sql: string): Map<string, string> {
     // A statement on the raw table of a file drop or a pull: every source's.
     for (const source of SOURCES)
       instances.set(` (${source.name})`, fillQuery(sql, { table: `raw.${source.freshnessTable}` }));
+  } else if (slots.includes("ad_days")) {
+    instances.set("", fillQuery(sql, { ad_days: adCurrencyDays() }));
   } else if (slots.includes("audit")) {
     for (const audit of loadAudits()) instances.set(` (${audit.name})`, fillQuery(sql, { audit: audit.sql }));
   }

@@ -7,14 +7,16 @@
 //   {{table}}, {{column}}, {{date_column}}   a name (`dataset.table` or `column`), as the declared schemas have them;
 //   {{event_date}}                           the event-day expression of a source declared in shared/sources.ts;
 //   {{audit}}                                the text of an audit (sql/audits/ or generated from a model header);
-//   {{model}}                                the text of a model (sql/<layer>/<name>.sql), as a query's subquery.
+//   {{model}}                                the text of a model (sql/<layer>/<name>.sql), as a query's subquery;
+//   {{ad_days}}                              the text of ingest/ad_currency_days.sql (each raw ad row's day and
+//                                            currency), as a subquery of the ingest queries that look for rates.
 // Callers pass these from the code's own declarations; user data never reaches a slot, and a value that is not
 // one of these is refused rather than quoted.
 import { readSql } from "./sql-files.ts";
 import { SOURCES } from "../../shared/sources.ts";
 import { MODELS, modelPath } from "./models.ts";
 
-export type QuerySlot = "table" | "column" | "date_column" | "event_date" | "audit" | "model";
+export type QuerySlot = "table" | "column" | "date_column" | "event_date" | "audit" | "model" | "ad_days";
 
 const NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 const AUDIT_HEADER = /^--\s*Audit \((blocking|warning)\):/;
@@ -31,12 +33,19 @@ function acceptable(slot: QuerySlot, value: string): boolean {
       return AUDIT_HEADER.test(value);
     case "model":
       return MODELS.some((model) => readSql(modelPath(model)) === value);
+    case "ad_days":
+      return value === adCurrencyDays();
   }
 }
 
 /** The text of sql/queries/<name>.sql, e.g. "reporting/daily_kpis". */
 export function readQuery(name: string): string {
   return readSql(`queries/${name}.sql`);
+}
+
+/** The text that fills an {{ad_days}} slot: each raw ad row's day and currency (ingest/ad_currency_days.sql). */
+export function adCurrencyDays(): string {
+  return readQuery("ingest/ad_currency_days");
 }
 
 /** The slots a query template leaves to fill. */

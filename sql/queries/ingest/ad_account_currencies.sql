@@ -1,7 +1,8 @@
 -- The currencies the ad accounts' raw rows report in, over a window of days, each with the first day spent in it
 -- and the days whose spend in it no landed rate converts: those staging reads as each platform's account currency
--- (Meta's account_currency, Google Ads' customer_currency_code in any of its three tables, TikTok's
--- metrics.currency), so that ingest fetches the exchange rates unified.ad_performance will need for them. Over the
+-- (the ad days of ad_currency_days.sql, which fills the ad_days slot: the window's, from @from_date, its start,
+-- landed from @landed_since, the day before it), so that ingest fetches the exchange rates
+-- unified.ad_performance will need for them. Over the
 -- run window: the currencies to ask for; over all history (the window starts in 2000, and this reads every ad row
 -- once): from the first day that needs one when the transform rebuilds all history (a first build,
 -- --full-refresh; functions/ingest/ecb-rates.ts), and for the command line's summary, the days a run that rebuilt
@@ -16,36 +17,11 @@
 WITH
 
 ad_days AS (
-  SELECT UPPER(TRIM(account_currency)) AS currency, date_start AS day
-  FROM raw.facebook_ads_insights
-  WHERE date_start BETWEEN @window_start AND @window_end
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND account_currency IS NOT NULL
-  UNION ALL
-  SELECT UPPER(TRIM(customer_currency_code)) AS currency, segments_date AS day
-  FROM raw.google_ads_campaign_stats
-  WHERE segments_date BETWEEN @window_start AND @window_end
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND customer_currency_code IS NOT NULL
-  UNION ALL
-  SELECT UPPER(TRIM(customer_currency_code)) AS currency, segments_date AS day
-  FROM raw.google_ads_asset_group_stats
-  WHERE segments_date BETWEEN @window_start AND @window_end
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND customer_currency_code IS NOT NULL
-  UNION ALL
-  -- A Google Ads account of only Smart campaigns has no group row: its days are in campaign totals alone.
-  SELECT UPPER(TRIM(customer_currency_code)) AS currency, segments_date AS day
-  FROM raw.google_ads_campaign_totals
-  WHERE segments_date BETWEEN @window_start AND @window_end
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND customer_currency_code IS NOT NULL
-  UNION ALL
-  SELECT UPPER(TRIM(JSON_VALUE(metrics, '$.currency'))) AS currency, DATE(stat_time_day) AS day
-  FROM raw.tiktok_ads_reports_daily
-  WHERE DATE(stat_time_day) BETWEEN @window_start AND @window_end
-    AND _airbyte_extracted_at >= TIMESTAMP(DATE_SUB(@window_start, INTERVAL 1 DAY))
-    AND JSON_VALUE(metrics, '$.currency') IS NOT NULL
+  -- The window's raw ad rows: of its days, landed from the day before it on (@landed_since; a day's rows are
+  -- extracted after the day began).
+  SELECT currency, day
+  FROM ({{ad_days}}) AS landed_ad_days
+  WHERE day <= @window_end
 ),
 
 spend_days AS (

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { MODELS, modelPath } from "../../../functions/lib/sql/models.ts";
-import { deleteOfCount, fillQuery, querySlots, readQuery } from "../../../functions/lib/sql/queries.ts";
+import {
+  adCurrencyDays,
+  deleteOfCount,
+  fillQuery,
+  querySlots,
+  readQuery,
+} from "../../../functions/lib/sql/queries.ts";
 import { readSql, sqlPath } from "../../../functions/lib/sql/sql-files.ts";
 import { SOURCES } from "../../../functions/shared/sources.ts";
 
@@ -42,6 +48,25 @@ describe("query templates", () => {
       () => fillQuery("SELECT * FROM ({{model}}) AS m", { model: `${sql} UNION ALL SELECT 1` }),
       /\{\{model\}\} refuses/,
     );
+  });
+
+  it("embed the raw ad days (ingest/ad_currency_days.sql) where a query asks for them, and no other text", () => {
+    const adDays = adCurrencyDays();
+    assert.equal(adDays, readQuery("ingest/ad_currency_days"));
+    assert.equal(
+      fillQuery("SELECT * FROM ({{ad_days}}) AS d", { ad_days: adDays }),
+      `SELECT * FROM (${adDays}) AS d`,
+    );
+    assert.throws(
+      () => fillQuery("SELECT * FROM ({{ad_days}}) AS d", { ad_days: "SELECT 'EUR' AS currency" }),
+      /\{\{ad_days\}\} refuses/,
+    );
+    // Both queries that look for days without a rate take their ad days from it, and neither lists the raw ad
+    // tables itself.
+    for (const name of ["ingest/ad_account_currencies", "ingest/ad_days_landed_since"]) {
+      assert.deepEqual(querySlots(readQuery(name)), ["ad_days"], name);
+      assert.doesNotMatch(readQuery(name), /raw\.(facebook|google|tiktok)_ads/, name);
+    }
   });
 
   it("read sql/queries/<area>/<name>.sql", () => {
