@@ -46,65 +46,89 @@ export function currencyFromColumn(name: string | undefined): string | undefined
   return name ? /\(([A-Z]{3})\)\s*$/.exec(name.trim())?.[1] : undefined;
 }
 
-const META_SPEND = /^Amount spent \([A-Z]{3}\)$/i;
+/**
+ * Ads Manager names its export's columns in the language of the user who exports: English, or French (the column
+ * names of a French export as Ads Manager writes them: "Début des rapports", "Montant dépensé (EUR)", "Nom de
+ * l’ensemble de publicités" …). The ids' columns are read in English only: an export without them gets ids derived
+ * from the names, as any export without ids does.
+ */
+const META_SPEND = /^(?:Amount spent|Montant dépensé) \([A-Z]{3}\)$/i;
+const META_REPORTING_STARTS = ["Reporting starts", "Début des rapports"];
+const META_REPORTING_ENDS = ["Reporting ends", "Fin des rapports"];
+const META_PURCHASE_VALUES = [
+  "Purchases conversion value",
+  "Purchase conversion value",
+  "Website purchases conversion value",
+  "Valeur de conversion des achats",
+];
+const META_PURCHASE_ROAS = [
+  "Purchase ROAS (return on ad spend)",
+  "Website purchase ROAS (return on advertising spend)",
+  "ROAS (retour sur les dépenses publicitaires) des achats",
+];
 
 export const META_ADS: FormatSpec = {
   kind: "meta_ads_export",
   label: "Meta Ads Manager export",
   table: "facebook_ads_insights",
   replacement: "period",
-  matches: (header) => header.hasAll(["Reporting starts", "Reporting ends"]),
+  matches: (header) =>
+    header.pick(...META_REPORTING_STARTS) !== undefined && header.pick(...META_REPORTING_ENDS) !== undefined,
   required: (header) => [
-    ...header.missing(["Reporting starts", "Reporting ends"]),
+    ...(header.pick(...META_REPORTING_STARTS) ? [] : ["Reporting starts"]),
+    ...(header.pick(...META_REPORTING_ENDS) ? [] : ["Reporting ends"]),
     ...(header.matching(META_SPEND) ? [] : ["Amount spent (<currency>)"]),
   ],
+  // A French export writes its amounts with a decimal comma ("12,50"): decided per file from these, as for a
+  // Shopify export that Excel re-saved.
+  amountColumns: [META_SPEND, ...META_PURCHASE_VALUES, ...META_PURCHASE_ROAS],
   createMapper(header, context): RecordMapper {
     const spendColumn = header.matching(META_SPEND) as string;
     const currency = currencyFromColumn(spendColumn) ?? null;
+    const decimal = context.decimal ?? ".";
     const columns = {
-      day: header.pick("Day"),
-      campaign: header.pick("Campaign name"),
+      starts: header.pick(...META_REPORTING_STARTS) as string,
+      ends: header.pick(...META_REPORTING_ENDS) as string,
+      day: header.pick("Day", "Jour"),
+      campaign: header.pick("Campaign name", "Nom de la campagne"),
       campaignId: header.pick("Campaign ID"),
-      adset: header.pick("Ad set name"),
+      adset: header.pick("Ad set name", "Nom de l’ensemble de publicités", "Nom de l'ensemble de publicités"),
       adsetId: header.pick("Ad set ID"),
-      ad: header.pick("Ad name"),
+      ad: header.pick("Ad name", "Nom de la publicité"),
       adId: header.pick("Ad ID"),
       accountId: header.pick("Account ID"),
       impressions: header.pick("Impressions"),
-      reach: header.pick("Reach"),
-      clicks: header.pick("Link clicks", "Clicks (all)", "Clicks"),
-      purchases: header.pick("Purchases", "Website purchases"),
-      value: header.pick(
-        "Purchases conversion value",
-        "Purchase conversion value",
-        "Website purchases conversion value",
-      ),
-      roas: header.pick(
-        "Purchase ROAS (return on ad spend)",
-        "Website purchase ROAS (return on advertising spend)",
-      ),
+      reach: header.pick("Reach", "Couverture"),
+      clicks: header.pick("Link clicks", "Clicks (all)", "Clicks", "Clics sur un lien", "Clics (tous)"),
+      purchases: header.pick("Purchases", "Website purchases", "Achats"),
+      value: header.pick(...META_PURCHASE_VALUES),
+      roas: header.pick(...META_PURCHASE_ROAS),
     };
     const mapper: RecordMapper = {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
         const errors = new RowErrors();
-        const starts = errors.take("Reporting starts", parseReportDate(get("Reporting starts")), null);
-        const ends = errors.take("Reporting ends", parseReportDate(get("Reporting ends")), null);
+        const starts = errors.take(columns.starts, parseReportDate(get(columns.starts)), null);
+        const ends = errors.take(columns.ends, parseReportDate(get(columns.ends)), null);
         const day = columns.day ? errors.take(columns.day, parseReportDate(get(columns.day)), null) : null;
         const date = day ?? starts;
-        errors.check(date !== null, `column "Reporting starts" is empty`);
+        errors.check(date !== null, `column "${columns.starts}" is empty`);
         errors.check(
           day !== null || starts === ends,
           `the row covers ${starts} to ${ends}; DTC Pulse reports by day, so export with a daily breakdown (Breakdown → By time → Day)`,
         );
-        const spend = errors.take(spendColumn, parseNumber(get(spendColumn)), null);
+        const spend = errors.take(spendColumn, parseNumber(get(spendColumn), decimal), null);
         errors.check(spend === null || spend >= 0, `column "${spendColumn}" is negative`);
-        const impressions = errors.take(columns.impressions, parseInteger(get(columns.impressions)), null);
-        const reach = errors.take(columns.reach, parseInteger(get(columns.reach)), null);
-        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks)), null);
-        const purchases = errors.take(columns.purchases, parseNumber(get(columns.purchases)), null);
-        const value = errors.take(columns.value, parseNumber(get(columns.value)), null);
-        const roas = errors.take(columns.roas, parseNumber(get(columns.roas)), null);
+        const impressions = errors.take(
+          columns.impressions,
+          parseInteger(get(columns.impressions), decimal),
+          null,
+        );
+        const reach = errors.take(columns.reach, parseInteger(get(columns.reach), decimal), null);
+        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks), decimal), null);
+        const purchases = errors.take(columns.purchases, parseNumber(get(columns.purchases), decimal), null);
+        const value = errors.take(columns.value, parseNumber(get(columns.value), decimal), null);
+        const roas = errors.take(columns.roas, parseNumber(get(columns.roas), decimal), null);
         for (const [column, number] of [
           [columns.impressions, impressions],
           [columns.clicks, clicks],

@@ -22,7 +22,11 @@ export async function sniffDecimal(
   const opened = await openRecords(chunks(), { encoding });
   const detected = await detectFormat(opened.records, [format]);
   const positions = format.amountColumns
-    .map((name) => detected.header.names.findIndex((candidate) => candidate.trim() === name))
+    .map((column) =>
+      detected.header.names.findIndex((candidate) =>
+        typeof column === "string" ? candidate.trim() === column : column.test(candidate.trim()),
+      ),
+    )
     .filter((index) => index >= 0);
   const cells: string[] = [];
   let records = 0;

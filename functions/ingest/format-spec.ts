@@ -88,9 +88,10 @@ export interface FormatSpec {
   reader?: ReaderOverrides;
   /**
    * Columns whose amounts tell the file's decimal separator: an export re-saved by Excel in a decimal-comma
-   * locale writes "1234,56" (see decideDecimalSeparator).
+   * locale writes "1234,56" (see decideDecimalSeparator). A pattern stands for a column whose name varies (Meta's
+   * spend column names the account's currency).
    */
-  amountColumns?: readonly string[];
+  amountColumns?: readonly (string | RegExp)[];
   createMapper(header: Columns, context: MapContext): RecordMapper;
 }
 

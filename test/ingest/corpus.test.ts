@@ -431,6 +431,17 @@ const CASES: Case[] = [
     expect: { status: "failed", error: /the file is empty/ },
   },
   {
+    name: "an ad export in a language it does not read (German Ads Manager) fails, saying to export in English",
+    file: "meta-de.csv",
+    data: () =>
+      'Berichtsbeginn,Berichtsende,Kampagnenname,Ausgegebener Betrag (EUR)\n2026-11-20,2026-11-20,Sale,"12,50"\n',
+    expect: {
+      status: "failed",
+      error:
+        /no known export header.*columns named in English \(Meta's in French too\): set the platform's language to English/,
+    },
+  },
+  {
     name: "an unknown export fails, without quoting its (possibly personal) first row",
     file: "mystery.csv",
     data: () => "jane.doe@example.com,Jane,Doe,555-0100\nx@example.com,X,Y,555-0101\n",
