@@ -27,6 +27,24 @@ import {
 import { sourceDisplayName, unconvertedReason, unconvertedSourcesOf } from "../lib/reporting/completeness.ts";
 
 /**
+ * The headline's mark when a source it needs is missing: "spend and ROAS exclude TikTok, not landed" for an ad
+ * platform, "revenue, orders, AOV and ROAS exclude Shopify, not landed" for the shop's orders (its spend is whole).
+ */
+function incompleteNote(
+  missing: string,
+  unconverted: string | null | undefined,
+  runDate: string,
+  locale: string,
+): string {
+  const sources = missing.split(",").map((source) => source.trim());
+  const figures = [
+    ...(sources.includes("shopify") ? ["revenue", "orders", "AOV"] : []),
+    ...(sources.some((source) => source && source !== "shopify") ? ["spend"] : []),
+  ];
+  return `incomplete: ${[...figures, "ROAS"].join(", ").replace(/, ROAS$/, " and ROAS")} exclude ${excludedSources(missing, unconverted, runDate, locale)}`;
+}
+
+/**
  * "Meta, TikTok, not landed", or for a platform whose rows landed without an exchange rate "Meta: spend not
  * converted — no USD exchange rate for Mon 16 Nov 2026": the rate is what to give, not a reconnection.
  */
@@ -121,7 +139,7 @@ export async function printSummary(
       .catch(() => []);
     if (kpis) {
       write(
-        `${report.message.demo ? "DEMO DATA · " : ""}${formatLongDate(runDate, fmt.locale)}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (incomplete: spend and ROAS exclude ${excludedSources(kpis.missing_sources, kpis.unconverted_sources, runDate, fmt.locale)})` : ""}`,
+        `${report.message.demo ? "DEMO DATA · " : ""}${formatLongDate(runDate, fmt.locale)}: revenue ${money(kpis.gross_revenue)} · ${formatNumber(kpis.orders, fmt.locale)} order${kpis.orders === 1 ? "" : "s"} · AOV ${money(kpis.aov)} · ad spend ${money(kpis.ad_spend)} · blended ROAS ${formatRatio(kpis.blended_roas, fmt.locale, 2, "×")}${kpis.missing_sources ? ` (${incompleteNote(kpis.missing_sources, kpis.unconverted_sources, runDate, fmt.locale)})` : ""}`,
       );
     }
   }

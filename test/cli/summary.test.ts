@@ -171,6 +171,38 @@ describe("the run summary's numbers", () => {
     );
   });
 
+  it("names the figures a missing source leaves out: Shopify's orders, not the ad spend", async () => {
+    // A shop whose Meta export landed and whose orders did not: the revenue is what is missing, the spend is whole.
+    const lines = await summaryLines({
+      runDate: "2026-11-20",
+      kpis: {
+        orders: 0,
+        gross_revenue: 0,
+        ad_spend: 12.5,
+        blended_roas: 0,
+        aov: null,
+        missing_sources: "shopify",
+      },
+      env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "en-US" },
+    });
+    assert.equal(
+      lines.find((line) => line.startsWith("Fri 20 Nov 2026:")),
+      "Fri 20 Nov 2026: revenue €0.00 · 0 orders · AOV n/a · ad spend €12.50 · blended ROAS 0.00× (incomplete: revenue, orders, AOV and ROAS exclude Shopify, not landed)",
+    );
+    const both = await summaryLines({
+      runDate: "2026-11-20",
+      kpis: {
+        ...{ orders: 0, gross_revenue: 0, ad_spend: 0, blended_roas: null, aov: null },
+        missing_sources: "shopify,facebook_ads",
+      },
+      env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "en-US" },
+    });
+    assert.match(
+      both.find((line) => line.startsWith("Fri 20 Nov 2026:")) ?? "",
+      /\(incomplete: revenue, orders, AOV, spend and ROAS exclude Shopify, Meta, not landed\)$/,
+    );
+  });
+
   it("are written in the shop's locale, with its missing sources named as people know them", async () => {
     const stale: Finding = {
       check: "source_freshness",
