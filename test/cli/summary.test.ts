@@ -192,7 +192,11 @@ describe("the run summary's numbers", () => {
     const both = await summaryLines({
       runDate: "2026-11-20",
       kpis: {
-        ...{ orders: 0, gross_revenue: 0, ad_spend: 0, blended_roas: null, aov: null },
+        orders: 0,
+        gross_revenue: 0,
+        ad_spend: 0,
+        blended_roas: null,
+        aov: null,
         missing_sources: "shopify,facebook_ads",
       },
       env: { PULSE_CURRENCY: "EUR", PULSE_LOCALE: "en-US" },
