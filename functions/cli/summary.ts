@@ -36,12 +36,16 @@ function incompleteNote(
   runDate: string,
   locale: string,
 ): string {
-  const sources = missing.split(",").map((source) => source.trim());
+  const sources = missing
+    .split(",")
+    .map((source) => source.trim())
+    .filter(Boolean);
   const figures = [
     ...(sources.includes("shopify") ? ["revenue", "orders", "AOV"] : []),
-    ...(sources.some((source) => source && source !== "shopify") ? ["spend"] : []),
+    ...(sources.some((source) => source !== "shopify") ? ["spend"] : []),
   ];
-  return `incomplete: ${[...figures, "ROAS"].join(", ").replace(/, ROAS$/, " and ROAS")} exclude ${excludedSources(missing, unconverted, runDate, locale)}`;
+  const named = figures.length ? `${figures.join(", ")} and ROAS` : "ROAS";
+  return `incomplete: ${named} exclude ${excludedSources(sources, unconverted, runDate, locale)}`;
 }
 
 /**
@@ -49,14 +53,13 @@ function incompleteNote(
  * converted — no USD exchange rate for Mon 16 Nov 2026": the rate is what to give, not a reconnection.
  */
 function excludedSources(
-  missing: string,
+  sources: readonly string[],
   unconverted: string | null | undefined,
   runDate: string,
   locale: string,
 ): string {
   const rates = unconvertedSourcesOf({ unconverted_sources: unconverted ?? null });
-  const sources = missing.split(",").map((source) => source.trim());
-  const notLanded = sources.filter((source) => source && !rates.has(source));
+  const notLanded = sources.filter((source) => !rates.has(source));
   return [
     ...(notLanded.length ? [`${notLanded.map(sourceDisplayName).join(", ")}, not landed`] : []),
     ...sources.flatMap((source) => {
