@@ -15,8 +15,10 @@ import { stableId, stableKey } from "../lib/stable-ids.ts";
 import { UNNAMED_ACCOUNT } from "../lib/ad-export-accounts.ts";
 import {
   cleanCell,
+  type DateFormat,
   isPlaceholder,
   type Parsed,
+  parseDate,
   parseDateRange,
   parseInteger,
   parseNumber,
@@ -197,33 +199,75 @@ function preambleRange(preamble: readonly string[]): { start: string; end: strin
   return null;
 }
 
+/**
+ * Google Ads names a report's columns in the language of the user's interface: English, French or German, as the
+ * UI writes them ("Jour, Campagne, Coût, Impr., Clics, Conversions, Valeur de conv."; "Tag, Kampagne, Kosten,
+ * Impr., Klicks, Conversions, Conv.-Wert"), a French or German report with its amounts in a decimal comma
+ * ("1 234,56", "1.234,56") and its summary rows "Total : toutes les campagnes" or "Gesamt: Konto". The ids'
+ * columns are read in English only, as Meta's are.
+ */
+const GOOGLE_COST = /^(?:Cost|Coût|Kosten)(?: \([A-Z]{3}\))?$/i;
+const GOOGLE_COLUMNS = {
+  day: ["Day", "Date", "Jour", "Tag"],
+  campaign: ["Campaign", "Campagne", "Kampagne"],
+  adGroup: ["Ad group", "Groupe d’annonces", "Groupe d'annonces", "Anzeigengruppe"],
+  type: ["Campaign type", "Advertising channel type", "Type de campagne", "Kampagnentyp"],
+  impressions: ["Impr.", "Impressions", "Impressionen"],
+  // Reports of mixed campaign types show "Interactions" where search-only ones show "Clicks".
+  clicks: ["Clicks", "Interactions", "Clics", "Klicks", "Interaktionen"],
+  conversions: ["Conversions"],
+  value: ["Conv. value", "Conversion value", "Valeur de conv.", "Conv.-Wert"],
+  currency: ["Currency code", "Currency"],
+} as const;
+/** The day formats a French or German report may write besides ISO: day first, as its language does. */
+const GOOGLE_LOCAL_DAY: Record<string, DateFormat> = { jour: "dd/mm/yyyy", tag: "dd.mm.yyyy" };
+
+/** A report's day: ISO or English month names, or the day-first form of the report's language. */
+function reportDay(text: string, localFormat: DateFormat | undefined): Parsed<string | null> {
+  const parsed = parseReportDate(text);
+  if (parsed.ok || !localFormat) return parsed;
+  const local = parseDate(text, localFormat);
+  if (local.ok) return local;
+  return { ok: false, reason: `"${cleanCell(text)}" is not a date (expected YYYY-MM-DD or ${localFormat})` };
+}
+
 export const GOOGLE_ADS: FormatSpec = {
   kind: "google_ads_report",
   label: "Google Ads report export",
   table: "google_ads_campaign_stats",
   replacement: "period",
   matches: (header) =>
-    header.has("Campaign") &&
-    header.has("Cost") &&
-    (header.has("Impr.") || header.has("Conv. value") || header.has("Currency code")),
-  required: (header) => header.missing(["Campaign", "Cost"]),
-  // "Total: Account", "Total: Campaigns", "Total: Search" … summarise the rows above them.
-  isSummary: (cells) => /^\s*Total:/i.test(cells.find((cell) => cell.trim() !== "") ?? ""),
+    header.pick(...GOOGLE_COLUMNS.campaign) !== undefined &&
+    header.matching(GOOGLE_COST) !== undefined &&
+    header.pick(...GOOGLE_COLUMNS.impressions, ...GOOGLE_COLUMNS.value, ...GOOGLE_COLUMNS.currency) !==
+      undefined,
+  required: (header) => [
+    ...(header.pick(...GOOGLE_COLUMNS.campaign) ? [] : ["Campaign"]),
+    ...(header.matching(GOOGLE_COST) ? [] : ["Cost"]),
+  ],
+  // "Total: Account", "Total: Campaigns", "Total : toutes les campagnes", "Gesamt: Konto" … summarise the rows
+  // above them.
+  isSummary: (cells) => /^\s*(?:Total|Gesamt)\s*:/i.test(cells.find((cell) => cell.trim() !== "") ?? ""),
+  amountColumns: [GOOGLE_COST, ...GOOGLE_COLUMNS.value],
   createMapper(header, context): RecordMapper {
+    const costColumn = header.matching(GOOGLE_COST) as string;
+    const campaignColumn = header.pick(...GOOGLE_COLUMNS.campaign) as string;
+    const decimal = context.decimal ?? ".";
     const columns = {
-      day: header.pick("Day", "Date"),
+      day: header.pick(...GOOGLE_COLUMNS.day),
       campaignId: header.pick("Campaign ID"),
-      adGroup: header.pick("Ad group"),
+      adGroup: header.pick(...GOOGLE_COLUMNS.adGroup),
       adGroupId: header.pick("Ad group ID"),
       customerId: header.pick("Customer ID"),
-      type: header.pick("Campaign type", "Advertising channel type"),
-      impressions: header.pick("Impr.", "Impressions"),
-      // Reports of mixed campaign types show "Interactions" where search-only ones show "Clicks".
-      clicks: header.pick("Clicks", "Interactions"),
-      conversions: header.pick("Conversions"),
-      value: header.pick("Conv. value", "Conversion value"),
-      currency: header.pick("Currency code", "Currency"),
+      type: header.pick(...GOOGLE_COLUMNS.type),
+      impressions: header.pick(...GOOGLE_COLUMNS.impressions),
+      clicks: header.pick(...GOOGLE_COLUMNS.clicks),
+      conversions: header.pick(...GOOGLE_COLUMNS.conversions),
+      value: header.pick(...GOOGLE_COLUMNS.value),
+      currency: header.pick(...GOOGLE_COLUMNS.currency),
     };
+    const localDay = columns.day ? GOOGLE_LOCAL_DAY[columns.day.toLowerCase()] : undefined;
+    const headerCurrency = currencyFromColumn(costColumn);
     const range = preambleRange(context.preamble);
     if (!columns.day && !(range && range.start === range.end)) {
       // An "All time" or multi-day report without a Day segment cannot be put on days: refuse the whole file.
@@ -237,11 +281,11 @@ export const GOOGLE_ADS: FormatSpec = {
       push(record) {
         const get = (name: string | undefined) => header.cell(record, name);
         const errors = new RowErrors();
-        const campaign = get("Campaign").trim();
-        errors.check(campaign !== "", `column "Campaign" is empty`);
+        const campaign = get(campaignColumn).trim();
+        errors.check(campaign !== "", `column "${campaignColumn}" is empty`);
         let date: string | null = null;
         if (columns.day) {
-          date = errors.take(columns.day, parseReportDate(get(columns.day)), null);
+          date = errors.take(columns.day, reportDay(get(columns.day), localDay), null);
           errors.check(date !== null, `column "${columns.day}" is empty`);
         } else if (range && range.start === range.end) {
           date = range.start;
@@ -253,12 +297,20 @@ export const GOOGLE_ADS: FormatSpec = {
               : `the report has no "Day" column and no single-day date range`,
           );
         }
-        const cost = errors.take("Cost", parseNumber(get("Cost")), null);
-        errors.check(cost === null || cost >= 0, `column "Cost" is negative`);
-        const impressions = errors.take(columns.impressions, parseInteger(get(columns.impressions)), null);
-        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks)), null);
-        const conversions = errors.take(columns.conversions, parseNumber(get(columns.conversions)), null);
-        const value = errors.take(columns.value, parseNumber(get(columns.value)), null);
+        const cost = errors.take(costColumn, parseNumber(get(costColumn), decimal), null);
+        errors.check(cost === null || cost >= 0, `column "${costColumn}" is negative`);
+        const impressions = errors.take(
+          columns.impressions,
+          parseInteger(get(columns.impressions), decimal),
+          null,
+        );
+        const clicks = errors.take(columns.clicks, parseInteger(get(columns.clicks), decimal), null);
+        const conversions = errors.take(
+          columns.conversions,
+          parseNumber(get(columns.conversions), decimal),
+          null,
+        );
+        const value = errors.take(columns.value, parseNumber(get(columns.value), decimal), null);
         errors.check((impressions ?? 0) >= 0 && (clicks ?? 0) >= 0, "impressions or clicks are negative");
         const customer = get(columns.customerId).replace(/-/g, "").trim();
         const customerId =
@@ -283,7 +335,9 @@ export const GOOGLE_ADS: FormatSpec = {
         const row: Row = {
           segments_date: date,
           customer_id: customerId,
-          customer_currency_code: /^[A-Z]{3}$/.test(currency) ? currency : context.shopCurrency,
+          customer_currency_code: /^[A-Z]{3}$/.test(currency)
+            ? currency
+            : (headerCurrency ?? context.shopCurrency),
           campaign_id: campaignId,
           campaign_name: campaign,
           campaign_advertising_channel_type:

@@ -1,0 +1,239 @@
+// Google Ads reports downloaded by a user whose Google Ads speaks French or German: the columns are named in that
+// language ("Jour, Campagne, Coût, Impr., Clics, Valeur de conv."; "Tag, Kampagne, Kosten (EUR), Impressionen,
+// Klicks, Conv.-Wert"), the amounts written with a decimal comma and grouped thousands, the days day-first, and the
+// summary rows read "Total : toutes les campagnes" or "Gesamt: Konto". Such a report was refused whole ("no known
+// export header"), and the shop's Google Ads spend was missing. Each is checked through ingest and the transform
+// against totals computed here from the file itself, with csv-parse.
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
+import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { dropThroughTransform } from "./harness.ts";
+
+const NBSP = "\u00a0";
+const NNBSP = "\u202f";
+
+/** Google Ads' "CSV" download: a title line, a date-range line, the header, the rows, summary rows. */
+const FRENCH_REPORT = [
+  "Rapport sur les groupes d'annonces",
+  '"1 novembre 2026 - 21 novembre 2026"',
+  "Jour,Campagne,Groupe d’annonces,Type de campagne,Coût,Impr.,Clics,Conversions,Valeur de conv.",
+  `20/11/2026,Soldes d’hiver,Manteaux,Search,"12,50","1${NBSP}040",21,"1,00","49,90"`,
+  `20/11/2026,Soldes d’hiver,Bottes,Search,"7,05",455,9,"0,00",--`,
+  `21/11/2026,Soldes d’hiver,Manteaux,Search,"1${NNBSP}034,75","2${NNBSP}310",64,"3,00","312,40"`,
+  `21/11/2026,Marque,Marque exacte,Search,"48,00","6${NBSP}102",35,"2,50","180,00"`,
+  `Total : toutes les campagnes,,,,"1${NNBSP}102,30","9${NBSP}907",129,"6,50","542,30"`,
+  "",
+].join("\n");
+
+/** Google Ads' "Excel CSV" download: UTF-16 with a byte-order mark, tab-separated. */
+const GERMAN_REPORT = [
+  "Bericht zu Kampagnen",
+  "01.11.2026 - 21.11.2026",
+  ["Tag", "Kampagne", "Kampagnentyp", "Kosten (EUR)", "Impressionen", "Klicks", "Conversions", "Conv.-Wert"],
+  ["20.11.2026", "Winterschlussverkauf", "Suche", "1.234,56", "12.345", "410", "7,00", "2.980,10"],
+  ["20.11.2026", "Marke", "Suche", "40,00", "1.600", "200", "14,00", "1.300,00"],
+  ["21.11.2026", "Marke", "Suche", "38,00", "1.500", "190", "13,00", "1.200,00"],
+  ["Gesamt: Konto", "", "", "1.312,56", "15.445", "800", "34,00", "5.480,10"],
+  ["Gesamt: Kampagnen", "", "", "1.312,56", "15.445", "800", "34,00", "5.480,10"],
+]
+  .map((line) => (typeof line === "string" ? line : line.join("\t")))
+  .join("\r\n");
+
+const utf16WithBom = (text: string) =>
+  Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+
+/** A French or German amount as a number: its grouping spaces or points dropped, its decimal comma a point. */
+const localNumber = (text: string | undefined) => {
+  const cleaned = (text ?? "").replace(/[\s\u00a0\u202f.]/g, "").replace(",", ".");
+  return cleaned === "" || cleaned === "--" ? 0 : Number(cleaned);
+};
+/** "20/11/2026" or "20.11.2026" as 2026-11-20. */
+const isoDay = (text: string) => text.replace(/^(\d{2})[/.](\d{2})[/.](\d{4})$/, "$3-$2-$1");
+
+interface DayTruth {
+  spendCents: number;
+  impressions: number;
+  clicks: number;
+  valueCents: number;
+  rows: number;
+}
+
+/** Each day's totals of a report, from its own rows: the header found by name, the summary rows left out. */
+function truthOf(
+  text: string,
+  delimiter: string,
+  columns: Record<keyof Omit<DayTruth, "rows"> | "day", string>,
+) {
+  const lines = text.split(/\r?\n/);
+  const headerIndex = lines.findIndex((line) => line.split(delimiter).includes(columns.day));
+  const records = parse(lines.slice(headerIndex).join("\n"), {
+    columns: true,
+    delimiter,
+    skip_empty_lines: true,
+  }) as Record<string, string>[];
+  const truth = new Map<string, DayTruth>();
+  for (const record of records) {
+    const day = record[columns.day] ?? "";
+    if (!/^\d/.test(day)) continue;
+    const entry = truth.get(isoDay(day)) ?? {
+      spendCents: 0,
+      impressions: 0,
+      clicks: 0,
+      valueCents: 0,
+      rows: 0,
+    };
+    entry.spendCents += Math.round(localNumber(record[columns.spendCents]) * 100);
+    entry.impressions += localNumber(record[columns.impressions]);
+    entry.clicks += localNumber(record[columns.clicks]);
+    entry.valueCents += Math.round(localNumber(record[columns.valueCents]) * 100);
+    entry.rows += 1;
+    truth.set(isoDay(day), entry);
+  }
+  return truth;
+}
+
+async function stagedDays(warehouse: DuckDbWarehouse) {
+  const rows = await warehouse.query<{
+    date: string;
+    spend: number;
+    impressions: bigint;
+    clicks: bigint;
+    value: number;
+    rows: bigint;
+    currency: string;
+  }>(
+    `SELECT CAST(date AS STRING) AS date, CAST(SUM(spend) AS FLOAT64) AS spend, SUM(impressions) AS impressions,
+       SUM(clicks) AS clicks, CAST(SUM(conversion_value) AS FLOAT64) AS value, COUNT(*) AS rows,
+       MAX(currency) AS currency
+     FROM staging.stg_google_ads_campaign_stats GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((row) => ({
+    date: row.date,
+    truth: {
+      spendCents: Math.round(row.spend * 100),
+      impressions: Number(row.impressions),
+      clicks: Number(row.clicks),
+      valueCents: Math.round(row.value * 100),
+      rows: Number(row.rows),
+    },
+    currency: row.currency,
+  }));
+}
+
+async function onlyManifest(workDir: string) {
+  const bucket = new FolderBucket(join(workDir, "bucket"));
+  const manifests = (await bucket.list("raw/manifest/")).filter((path) => path.endsWith(".json"));
+  assert.equal(manifests.length, 1);
+  return JSON.parse(String(await bucket.read(manifests[0] ?? ""))) as Record<string, unknown>;
+}
+
+describe("a Google Ads report in French", { timeout: 120_000 }, () => {
+  let workDir: string;
+  let warehouse: DuckDbWarehouse;
+  const expected = truthOf(FRENCH_REPORT, ",", {
+    day: "Jour",
+    spendCents: "Coût",
+    impressions: "Impr.",
+    clicks: "Clics",
+    valueCents: "Valeur de conv.",
+  });
+
+  before(async () => {
+    ({ workDir, warehouse } = await dropThroughTransform(
+      "google-ads-french",
+      { "google-ads-fr.csv": FRENCH_REPORT },
+      { PULSE_CURRENCY: "EUR" },
+    ));
+  });
+  after(async () => {
+    await warehouse.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("loads every row but the summary, its amounts read with the decimal comma the file writes", async () => {
+    const manifest = await onlyManifest(workDir);
+    assert.deepEqual(
+      [
+        manifest.status,
+        manifest.kind,
+        manifest.rowsLoaded,
+        manifest.rowsQuarantined,
+        manifest.decimalSeparator,
+      ],
+      ["loaded", "google_ads_report", 4, 0, ","],
+    );
+  });
+
+  it("stages each day's spend, impressions, clicks and conversion value as the file has them", async () => {
+    const staged = await stagedDays(warehouse);
+    assert.deepEqual(
+      staged.map((day) => [day.date, day.truth, day.currency]),
+      [...expected].map(([day, truth]) => [day, truth, "EUR"]),
+    );
+    // Non-trivial: a thousand grouped by a narrow no-break space, and two days.
+    assert.equal(expected.get("2026-11-21")?.spendCents, 108275);
+    assert.equal(expected.size, 2);
+  });
+
+  it("reads the ad groups' names, the typographic apostrophe's column included", async () => {
+    const names = await warehouse.query<{ name: string }>(
+      `SELECT DISTINCT CONCAT(campaign_name, ' / ', ad_group_name) AS name
+       FROM staging.stg_google_ads_campaign_stats ORDER BY 1`,
+    );
+    assert.deepEqual(
+      names.map((row) => row.name),
+      ["Marque / Marque exacte", "Soldes d’hiver / Bottes", "Soldes d’hiver / Manteaux"],
+    );
+  });
+});
+
+describe("a Google Ads report in German, downloaded as Excel CSV", { timeout: 120_000 }, () => {
+  let workDir: string;
+  let warehouse: DuckDbWarehouse;
+  const expected = truthOf(GERMAN_REPORT, "\t", {
+    day: "Tag",
+    spendCents: "Kosten (EUR)",
+    impressions: "Impressionen",
+    clicks: "Klicks",
+    valueCents: "Conv.-Wert",
+  });
+
+  before(async () => {
+    // The shop's currency is not the account's: the cost column's name says EUR.
+    ({ workDir, warehouse } = await dropThroughTransform("google-ads-german", {
+      "google-ads-de.csv": utf16WithBom(GERMAN_REPORT),
+    }));
+  });
+  after(async () => {
+    await warehouse.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("loads every row but the two summaries, with points grouping thousands and a decimal comma", async () => {
+    const manifest = await onlyManifest(workDir);
+    assert.deepEqual(
+      [
+        manifest.status,
+        manifest.kind,
+        manifest.rowsLoaded,
+        manifest.rowsQuarantined,
+        manifest.decimalSeparator,
+      ],
+      ["loaded", "google_ads_report", 3, 0, ","],
+    );
+  });
+
+  it("stages each day's figures as the file has them, in the currency its cost column names", async () => {
+    const staged = await stagedDays(warehouse);
+    assert.deepEqual(
+      staged.map((day) => [day.date, day.truth, day.currency]),
+      [...expected].map(([day, truth]) => [day, truth, "EUR"]),
+    );
+    assert.equal(expected.get("2026-11-20")?.spendCents, 127456);
+    assert.equal(expected.get("2026-11-20")?.impressions, 13945);
+  });
+});
