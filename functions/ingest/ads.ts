@@ -49,24 +49,27 @@ export function currencyFromColumn(name: string | undefined): string | undefined
 }
 
 /**
- * Ads Manager names its export's columns in the language of the user who exports: English, or French (the column
- * names of a French export as Ads Manager writes them: "Début des rapports", "Montant dépensé (EUR)", "Nom de
- * l’ensemble de publicités" …). The ids' columns are read in English only: an export without them gets ids derived
- * from the names, as any export without ids does.
+ * Ads Manager names its export's columns in the language of the user who exports: English, French or Spanish (the
+ * column names as Ads Manager writes them: "Début des rapports", "Montant dépensé (EUR)", "Nom de l’ensemble de
+ * publicités" …; "Inicio del informe", "Importe gastado (MXN)", "Nombre del conjunto de anuncios" …). The ids'
+ * columns are read in English only: an export without them gets ids derived from the names, as any export without
+ * ids does.
  */
-const META_SPEND = /^(?:Amount spent|Montant dépensé) \([A-Z]{3}\)$/i;
-const META_REPORTING_STARTS = ["Reporting starts", "Début des rapports"];
-const META_REPORTING_ENDS = ["Reporting ends", "Fin des rapports"];
+const META_SPEND = /^(?:Amount spent|Montant dépensé|Importe gastado) \([A-Z]{3}\)$/i;
+const META_REPORTING_STARTS = ["Reporting starts", "Début des rapports", "Inicio del informe"];
+const META_REPORTING_ENDS = ["Reporting ends", "Fin des rapports", "Fin del informe"];
 const META_PURCHASE_VALUES = [
   "Purchases conversion value",
   "Purchase conversion value",
   "Website purchases conversion value",
   "Valeur de conversion des achats",
+  "Valor de conversión de compras",
 ];
 const META_PURCHASE_ROAS = [
   "Purchase ROAS (return on ad spend)",
   "Website purchase ROAS (return on advertising spend)",
   "ROAS (retour sur les dépenses publicitaires) des achats",
+  "ROAS (retorno del gasto publicitario) de compras",
 ];
 
 export const META_ADS: FormatSpec = {
@@ -91,18 +94,31 @@ export const META_ADS: FormatSpec = {
     const columns = {
       starts: header.pick(...META_REPORTING_STARTS) as string,
       ends: header.pick(...META_REPORTING_ENDS) as string,
-      day: header.pick("Day", "Jour"),
-      campaign: header.pick("Campaign name", "Nom de la campagne"),
+      day: header.pick("Day", "Jour", "Día"),
+      campaign: header.pick("Campaign name", "Nom de la campagne", "Nombre de la campaña"),
       campaignId: header.pick("Campaign ID"),
-      adset: header.pick("Ad set name", "Nom de l’ensemble de publicités", "Nom de l'ensemble de publicités"),
+      adset: header.pick(
+        "Ad set name",
+        "Nom de l’ensemble de publicités",
+        "Nom de l'ensemble de publicités",
+        "Nombre del conjunto de anuncios",
+      ),
       adsetId: header.pick("Ad set ID"),
-      ad: header.pick("Ad name", "Nom de la publicité"),
+      ad: header.pick("Ad name", "Nom de la publicité", "Nombre del anuncio"),
       adId: header.pick("Ad ID"),
       accountId: header.pick("Account ID"),
-      impressions: header.pick("Impressions"),
-      reach: header.pick("Reach", "Couverture"),
-      clicks: header.pick("Link clicks", "Clicks (all)", "Clicks", "Clics sur un lien", "Clics (tous)"),
-      purchases: header.pick("Purchases", "Website purchases", "Achats"),
+      impressions: header.pick("Impressions", "Impresiones"),
+      reach: header.pick("Reach", "Couverture", "Alcance"),
+      clicks: header.pick(
+        "Link clicks",
+        "Clicks (all)",
+        "Clicks",
+        "Clics sur un lien",
+        "Clics (tous)",
+        "Clics en el enlace",
+        "Clics (todos)",
+      ),
+      purchases: header.pick("Purchases", "Website purchases", "Achats", "Compras"),
       value: header.pick(...META_PURCHASE_VALUES),
       roas: header.pick(...META_PURCHASE_ROAS),
     };

@@ -72,7 +72,7 @@ export async function detectFormat(
   if (preamble.length === 0) throw new FileError("the file has no rows");
   // The first line's values are not quoted back: a file without a header may start with customer data.
   throw new FileError(
-    `no known export header in the first ${Math.min(preamble.length, MAX_PREAMBLE_RECORDS)} rows (the first row has ${firstFields} field${firstFields === 1 ? "" : "s"}); supported: ${formats.map((format) => format.label).join(", ")}; an ad platform's export is read with its columns named in English (Meta's in French too, Google Ads' in French or German): set the platform's language to English and export again; any other sales export needs a declared mapping (mappings/<name>.json)`,
+    `no known export header in the first ${Math.min(preamble.length, MAX_PREAMBLE_RECORDS)} rows (the first row has ${firstFields} field${firstFields === 1 ? "" : "s"}); supported: ${formats.map((format) => format.label).join(", ")}; an ad platform's export is read with its columns named in English (Meta's in French or Spanish too, Google Ads' in French or German): set the platform's language to English and export again; any other sales export needs a declared mapping (mappings/<name>.json)`,
   );
 }
 

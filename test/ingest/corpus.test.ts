@@ -438,7 +438,7 @@ const CASES: Case[] = [
     expect: {
       status: "failed",
       error:
-        /no known export header.*columns named in English \(Meta's in French too, Google Ads' in French or German\): set the platform's language to English/,
+        /no known export header.*columns named in English \(Meta's in French or Spanish too, Google Ads' in French or German\): set the platform's language to English/,
     },
   },
   {
