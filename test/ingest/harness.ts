@@ -138,3 +138,21 @@ export async function dropThroughTransform(
   }
   return { workDir, warehouse };
 }
+
+/**
+ * What the one file of a dropThroughTransform run's inbox came to, from its manifest: its status, format, rows
+ * loaded and quarantined, and the decimal separator decided from its amounts.
+ */
+export async function onlyDropOutcome(workDir: string): Promise<unknown[]> {
+  const bucket = new FolderBucket(join(workDir, "bucket"));
+  const manifests = (await bucket.list("raw/manifest/")).filter((path) => path.endsWith(".json"));
+  if (manifests.length !== 1) throw new Error(`expected one file manifest, found ${manifests.length}`);
+  const manifest = JSON.parse(String(await bucket.read(manifests[0] ?? ""))) as Record<string, unknown>;
+  return [
+    manifest.status,
+    manifest.kind,
+    manifest.rowsLoaded,
+    manifest.rowsQuarantined,
+    manifest.decimalSeparator,
+  ];
+}
