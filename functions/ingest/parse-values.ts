@@ -188,8 +188,35 @@ export function parseDate(
 }
 
 /**
- * The dates ad platforms print in their UI exports: ISO ("2026-11-21") or English month names
- * ("Nov 21, 2026", "Fri, Nov 21, 2026", "November 21, 2026").
+ * The months as an English, French, German or Spanish interface names them, in full and abbreviated, written
+ * without their accents (février, März, août and déc. are looked up as fevrier, marz, aout and dec).
+ */
+const LOCAL_MONTHS: Record<string, number> = Object.fromEntries(
+  (
+    [
+      [1, "january janvier janv januar jan enero ene"],
+      [2, "february fevrier fevr februar feb febrero"],
+      [3, "march mars marz mar marzo"],
+      [4, "avril avr april apr abril abr"],
+      [5, "mai mayo may"],
+      [6, "june juin juni jun junio"],
+      [7, "july juillet juil juli jul julio"],
+      [8, "aout august aug agosto ago"],
+      [9, "septembre sept september sep septiembre setiembre"],
+      [10, "october octobre oct oktober okt octubre"],
+      [11, "novembre nov november noviembre"],
+      [12, "december decembre dec dezember dez diciembre dic"],
+    ] as const
+  ).flatMap(([month, names]) => names.split(" ").map((name) => [name, month])),
+);
+
+const withoutAccents = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "");
+
+/**
+ * The dates ad platforms print in their UI exports: ISO ("2026-11-21"), English month names ("Nov 21, 2026",
+ * "Fri, Nov 21, 2026", "November 21, 2026"), or the day first before a month's name, as a French, German or Spanish
+ * interface writes a report's date range ("21 novembre 2026", "21 nov. 2026", "21. November 2026",
+ * "21 de noviembre de 2026"; "21 November 2026" in British English): a named month leaves no day-or-month doubt.
  */
 export function parseReportDate(text: string | undefined): Parsed<string | null> {
   const raw = cleanCell(text);
@@ -198,10 +225,13 @@ export function parseReportDate(text: string | undefined): Parsed<string | null>
   if (iso.ok) return iso;
   const named = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(raw);
   const month = named ? MONTHS[(named[1] ?? "").slice(0, 3).toLowerCase()] : undefined;
-  if (!named || month === undefined) {
-    return fail(`"${raw}" is not a date (expected YYYY-MM-DD or e.g. Nov 21, 2026)`);
+  if (named && month !== undefined) return civilDate(Number(named[3]), month, Number(named[2]), raw);
+  const dayFirst = /^(\d{1,2})\.?\s+(?:de\s+)?(\p{L}{3,10})\.?\s+(?:de\s+)?(\d{4})$/u.exec(raw);
+  const localMonth = dayFirst ? LOCAL_MONTHS[withoutAccents(dayFirst[2] ?? "").toLowerCase()] : undefined;
+  if (dayFirst && localMonth !== undefined) {
+    return civilDate(Number(dayFirst[3]), localMonth, Number(dayFirst[1]), raw);
   }
-  return civilDate(Number(named[3]), month, Number(named[2]), raw);
+  return fail(`"${raw}" is not a date (expected YYYY-MM-DD or e.g. Nov 21, 2026)`);
 }
 
 /** "November 1, 2026 - November 21, 2026" (the date-range line of a Google Ads report) as two dates. */

@@ -9,7 +9,7 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { dropThroughTransform, onlyDropOutcome } from "./harness.ts";
+import { createHarness, dropThroughTransform, type Harness, onlyDropOutcome } from "./harness.ts";
 
 const NBSP = "\u00a0";
 const NNBSP = "\u202f";
@@ -239,3 +239,37 @@ for (const report of CASES) {
     });
   });
 }
+
+describe("a French Google Ads campaign report of one day, without the day segment", () => {
+  // Its date-range line, in French, is the one day its rows are of.
+  const report = [
+    "Rapport sur les campagnes",
+    '"21 novembre 2026 - 21 novembre 2026"',
+    "Campagne,Coût,Impr.,Clics",
+    `Soldes d’hiver,"1${NNBSP}034,75","2${NNBSP}310",64`,
+    `Marque,"48,00","6${NBSP}102",35`,
+    `Total : toutes les campagnes,"1${NNBSP}082,75","8${NBSP}412",99`,
+    "",
+  ].join("\n");
+  let harness: Harness;
+  before(async () => {
+    harness = await createHarness();
+  });
+  after(() => harness.close());
+
+  it("lands each campaign on the day its date-range line names", async () => {
+    const outcome = await harness.ingest("google-ads-fr-day.csv", report);
+    assert.equal(outcome.manifest.status, "loaded", outcome.manifest.error ?? "");
+    const rows = await harness.rows<{ day: string; campaign: string; micros: bigint }>(
+      `SELECT CAST(segments_date AS VARCHAR) AS day, campaign_name AS campaign, metrics_cost_micros AS micros
+       FROM raw.google_ads_campaign_stats ORDER BY campaign_name`,
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.day, row.campaign, Number(row.micros)]),
+      [
+        ["2026-11-21", "Marque", 48_000_000],
+        ["2026-11-21", "Soldes d’hiver", 1_034_750_000],
+      ],
+    );
+  });
+});

@@ -98,6 +98,30 @@ describe("dates", () => {
     });
     assert.equal(parseDateRange("Campaign report"), null);
   });
+  it("reads a report date whose month a French, German or Spanish interface names, the day first", () => {
+    for (const [text, iso] of [
+      ["21 novembre 2026", "2026-11-21"],
+      ["1 févr. 2026", "2026-02-01"],
+      ["3 août 2026", "2026-08-03"],
+      ["12 juil. 2026", "2026-07-12"],
+      ["12 juin 2026", "2026-06-12"],
+      ["21. November 2026", "2026-11-21"],
+      ["5. März 2026", "2026-03-05"],
+      ["24. Dez. 2026", "2026-12-24"],
+      ["21 de noviembre de 2026", "2026-11-21"],
+      ["2 de ene. de 2026", "2026-01-02"],
+      ["21 March 2026", "2026-03-21"],
+    ]) {
+      assert.equal(value(parseReportDate(text)), iso, text);
+    }
+    assert.deepEqual(parseDateRange('"1 novembre 2026 - 21 novembre 2026"'), {
+      start: "2026-11-01",
+      end: "2026-11-21",
+    });
+    // A name that is no month, and a day the month does not have, are errors, not guesses.
+    assert.match(String(value(parseReportDate("21 brumaire 2026"))), /is not a date/);
+    assert.match(String(value(parseReportDate("31 juin 2026"))), /not a valid calendar date/);
+  });
   it("reads instants only with an explicit offset", () => {
     assert.equal(value(parseInstant("2026-11-21 18:04:11 -0500")), "2026-11-21T23:04:11.000Z");
     assert.equal(value(parseInstant("2026-11-21T18:04:11+05:30")), "2026-11-21T12:34:11.000Z");
