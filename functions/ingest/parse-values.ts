@@ -151,21 +151,6 @@ const DATE_PATTERNS: Record<DateFormat, { pattern: RegExp; order: [number, numbe
   "dd-mm-yyyy": { pattern: /^(\d{1,2})-(\d{1,2})-(\d{4})$/, order: [3, 2, 1] },
 };
 
-const MONTHS: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
-
 /**
  * A calendar date in one declared format. A time after the date ("2026-11-21 00:00:00") is allowed and ignored,
  * because ad platforms stamp days as midnight. Never guesses between dd/mm and mm/dd: the format decides.
@@ -189,9 +174,10 @@ export function parseDate(
 
 /**
  * The months as an English, French, German or Spanish interface names them, in full and abbreviated, written
- * without their accents (février, März, août and déc. are looked up as fevrier, marz, aout and dec).
+ * without their accents (février, März, août and déc. are looked up as fevrier, marz, aout and dec). Every English
+ * month's first three letters are among them.
  */
-const LOCAL_MONTHS: Record<string, number> = Object.fromEntries(
+const MONTH_NAMES: Record<string, number> = Object.fromEntries(
   (
     [
       [1, "january janvier janv januar jan enero ene"],
@@ -224,10 +210,10 @@ export function parseReportDate(text: string | undefined): Parsed<string | null>
   const iso = parseDate(raw, "yyyy-mm-dd");
   if (iso.ok) return iso;
   const named = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(raw);
-  const month = named ? MONTHS[(named[1] ?? "").slice(0, 3).toLowerCase()] : undefined;
+  const month = named ? MONTH_NAMES[(named[1] ?? "").slice(0, 3).toLowerCase()] : undefined;
   if (named && month !== undefined) return civilDate(Number(named[3]), month, Number(named[2]), raw);
   const dayFirst = /^(\d{1,2})\.?\s+(?:de\s+)?(\p{L}{3,10})\.?\s+(?:de\s+)?(\d{4})$/u.exec(raw);
-  const localMonth = dayFirst ? LOCAL_MONTHS[withoutAccents(dayFirst[2] ?? "").toLowerCase()] : undefined;
+  const localMonth = dayFirst ? MONTH_NAMES[withoutAccents(dayFirst[2] ?? "").toLowerCase()] : undefined;
   if (dayFirst && localMonth !== undefined) {
     return civilDate(Number(dayFirst[3]), localMonth, Number(dayFirst[1]), raw);
   }
