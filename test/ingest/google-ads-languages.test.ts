@@ -9,7 +9,13 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { createHarness, dropThroughTransform, type Harness, onlyDropOutcome } from "./harness.ts";
+import {
+  createHarness,
+  dropThroughTransform,
+  type Harness,
+  onlyDropOutcome,
+  stagedAdDays,
+} from "./harness.ts";
 
 const NBSP = "\u00a0";
 const NNBSP = "\u202f";
@@ -92,34 +98,6 @@ function truthOf(
     truth.set(isoDay(day), entry);
   }
   return truth;
-}
-
-async function stagedDays(warehouse: DuckDbWarehouse) {
-  const rows = await warehouse.query<{
-    date: string;
-    spend: number;
-    impressions: bigint;
-    clicks: bigint;
-    value: number;
-    rows: bigint;
-    currency: string;
-  }>(
-    `SELECT CAST(date AS STRING) AS date, CAST(SUM(spend) AS FLOAT64) AS spend, SUM(impressions) AS impressions,
-       SUM(clicks) AS clicks, CAST(SUM(conversion_value) AS FLOAT64) AS value, COUNT(*) AS rows,
-       MAX(currency) AS currency
-     FROM staging.stg_google_ads_campaign_stats GROUP BY 1 ORDER BY 1`,
-  );
-  return rows.map((row) => ({
-    date: row.date,
-    truth: {
-      spendCents: Math.round(row.spend * 100),
-      impressions: Number(row.impressions),
-      clicks: Number(row.clicks),
-      valueCents: Math.round(row.value * 100),
-      rows: Number(row.rows),
-    },
-    currency: row.currency,
-  }));
 }
 
 interface ReportCase {
@@ -219,7 +197,7 @@ for (const report of CASES) {
     });
 
     it("stages each day's spend, impressions, clicks and conversion value as the file has them", async () => {
-      const staged = await stagedDays(warehouse);
+      const staged = await stagedAdDays(warehouse, "stg_google_ads_campaign_stats");
       assert.deepEqual(
         staged.map((day) => [day.date, day.truth, day.currency]),
         [...expected].map(([day, truth]) => [day, truth, report.currency]),

@@ -156,3 +156,35 @@ export async function onlyDropOutcome(workDir: string): Promise<unknown[]> {
     manifest.decimalSeparator,
   ];
 }
+
+/** Each day of a staged ad model, summed: spend and conversion value in cents, impressions, clicks, rows, currency. */
+export async function stagedAdDays(
+  warehouse: DuckDbWarehouse,
+  model: "stg_facebook_ads_insights" | "stg_google_ads_campaign_stats" | "stg_tiktok_ads_reports_daily",
+) {
+  const rows = await warehouse.query<{
+    date: string;
+    spend: number;
+    impressions: bigint;
+    clicks: bigint;
+    value: number;
+    rows: bigint;
+    currency: string;
+  }>(
+    `SELECT CAST(date AS STRING) AS date, CAST(SUM(spend) AS FLOAT64) AS spend, SUM(impressions) AS impressions,
+       SUM(clicks) AS clicks, CAST(SUM(conversion_value) AS FLOAT64) AS value, COUNT(*) AS rows,
+       MAX(currency) AS currency
+     FROM staging.${model} GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((row) => ({
+    date: row.date,
+    truth: {
+      spendCents: Math.round(row.spend * 100),
+      impressions: Number(row.impressions),
+      clicks: Number(row.clicks),
+      valueCents: Math.round(row.value * 100),
+      rows: Number(row.rows),
+    },
+    currency: row.currency,
+  }));
+}

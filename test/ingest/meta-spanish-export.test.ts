@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
-import { dropThroughTransform, onlyDropOutcome } from "./harness.ts";
+import { dropThroughTransform, onlyDropOutcome, stagedAdDays } from "./harness.ts";
 
 const HEADER = [
   "Inicio del informe",
@@ -121,29 +121,9 @@ describe("a Meta Ads Manager export in Spanish", { timeout: 120_000 }, () => {
   });
 
   it("stages each day's spend, impressions, clicks and purchase value as the file has them, in pesos", async () => {
-    const rows = await warehouse.query<{
-      date: string;
-      spend: number;
-      impressions: bigint;
-      clicks: bigint;
-      value: number;
-      currency: string;
-    }>(
-      `SELECT CAST(date AS STRING) AS date, CAST(SUM(spend) AS FLOAT64) AS spend, SUM(impressions) AS impressions,
-         SUM(clicks) AS clicks, CAST(SUM(conversion_value) AS FLOAT64) AS value, MAX(currency) AS currency
-       FROM staging.stg_facebook_ads_insights GROUP BY 1 ORDER BY 1`,
-    );
+    const staged = await stagedAdDays(warehouse, "stg_facebook_ads_insights");
     assert.deepEqual(
-      rows.map((row) => [
-        row.date,
-        {
-          spendCents: Math.round(row.spend * 100),
-          impressions: Number(row.impressions),
-          clicks: Number(row.clicks),
-          valueCents: Math.round(row.value * 100),
-        },
-        row.currency,
-      ]),
+      staged.map(({ date, truth: { rows: _rows, ...figures }, currency }) => [date, figures, currency]),
       [...expected].map(([day, truth]) => [day, truth, "MXN"]),
     );
     // Non-trivial: thousands grouped by commas, and a day of two campaigns.
