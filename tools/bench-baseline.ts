@@ -59,14 +59,16 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
         ) AS customer,
         lower(regexp_extract(landing_site, '[?&]utm_source=([^&#]+)', 1)) AS utm_source,
         lower(regexp_extract(landing_site, '[?&]utm_medium=([^&#]+)', 1)) AS utm_medium,
-        -- A tip's line (the lines carrying a tip gateway or method) is no unit or product sold.
+        -- A tip's line (the lines carrying a tip gateway or method, or the connector's is_tip) is no unit or
+        -- product sold.
         list_filter(
           from_json(line_items,
-            '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)","gift_card":"BOOLEAN","tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}]'),
+            '[{"product_id":"BIGINT","quantity":"BIGINT","price":"DECIMAL(18,2)","total_discount":"DECIMAL(18,2)","gift_card":"BOOLEAN","tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR","is_tip":"BOOLEAN"}]'),
           line -> line.tip_payment_gateway IS NULL AND line.tip_payment_method IS NULL
+            AND NOT COALESCE(line.is_tip, false)
         ) AS lines,
         from_json(refunds,
-          '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}],"refund_line_items":[{"subtotal":"DECIMAL(18,2)","line_item":{"gift_card":"BOOLEAN","tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR"}}]}]')
+          '[{"transactions":[{"kind":"VARCHAR","status":"VARCHAR","amount":"DECIMAL(18,2)"}],"refund_line_items":[{"subtotal":"DECIMAL(18,2)","line_item":{"gift_card":"BOOLEAN","tip_payment_gateway":"VARCHAR","tip_payment_method":"VARCHAR","is_tip":"BOOLEAN"}}]}]')
           AS refund_list
       FROM raw.shopify_orders
       WHERE rowid IN (SELECT winner FROM winners)
@@ -80,8 +82,8 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
       )), 0) AS total,
       list_sum(list_transform(lines, line -> line.quantity)) AS units,
       -- Each refund's money returned less the tips and gift cards it gave back (its refund lines of tip lines, the
-      -- lines carrying a tip gateway or method, and of gift card lines), at most what it returned: neither is a
-      -- sale, so neither is its refund.
+      -- lines carrying a tip gateway or method or is_tip, and of gift card lines), at most what it returned: neither
+      -- is a sale, so neither is its refund.
       list_sum(list_transform(
         list_transform(refund_list, refund -> struct_pack(
           returned := COALESCE(list_sum(list_transform(
@@ -94,7 +96,7 @@ export function baselineSql(timezone: string, runDate: string, channels: Channel
           non_sales := COALESCE(list_sum(list_transform(
             list_filter(refund.refund_line_items, item ->
               item.line_item.tip_payment_gateway IS NOT NULL OR item.line_item.tip_payment_method IS NOT NULL
-              OR COALESCE(item.line_item.gift_card, false)),
+              OR COALESCE(item.line_item.is_tip, false) OR COALESCE(item.line_item.gift_card, false)),
             item -> item.subtotal
           )), 0)
         )),

@@ -92,11 +92,13 @@ line_items AS (
   FROM orders
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.line_items)) AS line_item
   -- Shopify's REST order (what Airbyte lands) lists each tip as a line item of its own, without a product, the only
-  -- lines carrying tip_payment_gateway and tip_payment_method ("present only on tips"). A tip is the staff's, no
-  -- unit or product sold (unified.shopify_unified leaves it out of revenue, as total_tip_received): kept, it was a
-  -- unit of the day and a "Tip" product with sales.
+  -- lines carrying tip_payment_gateway and tip_payment_method ("present only on tips"); the Shopify connector marks
+  -- its tip lines is_tip (the order's TipSales: GraphQL has neither field). A tip is the staff's, no unit or product
+  -- sold (unified.shopify_unified leaves it out of revenue, as total_tip_received): kept, it was a unit of the day
+  -- and a "Tip" product with sales.
   WHERE JSON_VALUE(line_item, '$.tip_payment_gateway') IS NULL
     AND JSON_VALUE(line_item, '$.tip_payment_method') IS NULL
+    AND NOT COALESCE(SAFE_CAST(JSON_VALUE(line_item, '$.is_tip') AS BOOL), FALSE)
 )
 
 SELECT

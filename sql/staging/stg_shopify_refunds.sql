@@ -83,10 +83,12 @@ refund_lines AS (
     ) AS subtotal,
     -- Shopify's REST order (what Airbyte lands) lists a tip among its line items, the only lines that carry
     -- tip_payment_gateway and tip_payment_method ("present only on tips"); staging leaves them out of its lines.
-    -- Neither field set (a tip tendered by no gateway, if Shopify ever lands one so) reads as a line sold.
+    -- The Shopify connector marks the line a refund gives back is_tip instead (GraphQL has neither field). No mark
+    -- (a tip tendered by no gateway, if Shopify ever lands one so) reads as a line sold.
     (
       JSON_VALUE(refund_line_item, '$.line_item.tip_payment_gateway') IS NOT NULL
       OR JSON_VALUE(refund_line_item, '$.line_item.tip_payment_method') IS NOT NULL
+      OR COALESCE(SAFE_CAST(JSON_VALUE(refund_line_item, '$.line_item.is_tip') AS BOOL), FALSE)
     ) AS is_tip
   FROM orders
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(orders.refunds)) AS refund

@@ -10,6 +10,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
+import { platformDataFromRaw } from "../../tools/demo-apis/from-raw.ts";
+import { SHOPIFY_PULLS } from "../ingest/connectors/fixtures.ts";
+import { type Bench, openBench } from "../ingest/connectors/harness.ts";
 import { buildModels, insertRaw, openFixtureWarehouse } from "../support/sql-fixtures.ts";
 import {
   baselineNet,
@@ -156,9 +159,53 @@ describe("refunds that give a tip back", () => {
   });
 });
 
-// The Shopify connector lands each refund's transactions and no refund lines (functions/ingest/connectors/shopify.ts),
-// as a file drop does its export's Refunded Amount: nothing tells the tip in it from the rest.
-describe("refunds without refund lines (the Shopify connector's, a file drop's)", () => {
+// The same orders served as Shopify's GraphQL API serves them (tools/demo-apis/from-raw.ts: the tip a line like any
+// other, said a tip only by the order's sales agreements, a TipSale) and pulled by the Shopify connector, which marks
+// the tip's line and the refund lines that give it back (is_tip): the same figures as Airbyte's REST rows give.
+for (const [mode, pull] of SHOPIFY_PULLS) {
+  describe(`refunds that give a tip back, through the Shopify connector (${mode} pull)`, () => {
+    let bench: Bench;
+
+    before(async () => {
+      const direct = await openFixtureWarehouse();
+      try {
+        await insertRaw(direct, "shopify_orders", ORDERS);
+        const window = { startDate: "2026-11-01", endDate: RUN_DATE };
+        bench = await openBench(await platformDataFromRaw(direct, window, "America/New_York"));
+      } finally {
+        await direct.close();
+      }
+      const pulled = await bench.pull(RUN_DATE, pull);
+      assert.deepEqual(pulled.findings, [], JSON.stringify(pulled.findings));
+      await buildModels(bench.warehouse, RUN_DATE, { fullRefresh: true });
+    });
+    after(() => bench.close());
+
+    it("takes off each order's refunds only what they returned of its sales; the tips returned apart", async () => {
+      assert.deepEqual(
+        await orderRefunds(bench.warehouse),
+        EXPECTED.map(({ order: id, gross, returns, giftCardsBack, tipsBack }) => ({
+          order: id,
+          gross,
+          returns,
+          giftCardsBack,
+          tipsBack,
+        })),
+      );
+    });
+
+    it("gives each day's net revenue as gross sales less returns", async () => {
+      assert.deepEqual(
+        await dailyNet(bench.warehouse),
+        EXPECTED.map(({ date, gross, returns, net }) => ({ date, gross, returns, net })),
+      );
+    });
+  });
+}
+
+// A refund landed without its lines (a file drop's, whose export has only the Refunded Amount; a Shopify connector's
+// capture made before it asked for them): nothing tells the tip in it from the rest.
+describe("refunds without refund lines (a file drop's, an older capture's)", () => {
   let warehouse: DuckDbWarehouse;
   // A shirt and a 6.00 tip, both given back: 36.00 in one transaction.
   const tipped = {

@@ -135,7 +135,9 @@ describe("tips paid with orders", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () 
 });
 
 // Shopify's REST order, as Airbyte lands it, lists each tip as a line item of its own too: no product, and the only
-// lines carrying tip_payment_gateway and tip_payment_method ("present only on tips"). Such a line sold nothing.
+// lines carrying tip_payment_gateway and tip_payment_method ("present only on tips"). The Shopify connector marks the
+// line is_tip instead (GraphQL's LineItem has neither field; the order's TipSale names the line:
+// test/ingest/connectors/shopify-tip-lines.test.ts). Such a line sold nothing.
 describe("a tip's line item", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse;
   const withTipLines = [
@@ -153,13 +155,20 @@ describe("a tip's line item", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
       tax: 0,
       tip: "2.00",
     }),
-    // Gus: a shirt and a 1.00 tip, landed by the Shopify connector, whose lines carry no tip mark (GraphQL's
-    // LineItem has none): the tip's line cannot be told from a sale, and counts as one (see README, Tips).
+    // Gus: a shirt and a 1.00 tip whose line carries no tip mark (landed by the Shopify connector before it asked
+    // for the order's TipSales): the tip's line cannot be told from a sale, and counts as one (see README, Tips).
     order(9213, "2026-11-22", "gus@example.com", {
       lines: [{ product: SHIRT, price: 30, quantity: 1 }],
       shipping: 0,
       tax: 0,
       tip: "1.00",
+    }),
+    // Hal: a shirt and a 3.00 tip, landed by the Shopify connector, its line marked is_tip.
+    order(9214, "2026-11-23", "hal@example.com", {
+      lines: [{ product: SHIRT, price: 30, quantity: 1 }],
+      shipping: 0,
+      tax: 0,
+      tip: "3.00",
     }),
   ];
   const tipLines: Record<string, unknown>[][] = [
@@ -199,13 +208,25 @@ describe("a tip's line item", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
         gift_card: false,
       },
     ],
+    [
+      {
+        id: 92149,
+        product_id: null,
+        title: "Tip",
+        quantity: 1,
+        price: "3.00",
+        total_discount: "0.00",
+        gift_card: false,
+        is_tip: true,
+      },
+    ],
   ];
   const rawOrders = withTipLines.map((raw, position) => ({
     ...raw,
     line_items: [...raw.line_items, ...(tipLines[position] ?? [])],
   }));
   const isTip = (line: Record<string, unknown>) =>
-    line.tip_payment_gateway !== undefined || line.tip_payment_method !== undefined;
+    line.tip_payment_gateway !== undefined || line.tip_payment_method !== undefined || line.is_tip === true;
   // From the raw orders: each day's units and each product's sales, over the lines that are no tip.
   const soldLines = rawOrders.flatMap((raw) =>
     (raw.line_items as Record<string, unknown>[])

@@ -5,12 +5,11 @@ import type { GoogleAdsRow } from "../../functions/lib/platform-apis/google-ads.
 import type { MetaAction, MetaInsightRow } from "../../functions/lib/platform-apis/meta.ts";
 import type {
   ShopifyCustomerNode,
-  ShopifyOrderNode,
   ShopifyProductNode,
-} from "../../functions/lib/platform-apis/shopify.ts";
+} from "../../functions/lib/platform-apis/shopify-nodes.ts";
 import { readQuery } from "../../functions/lib/sql/queries.ts";
 import type { Warehouse } from "../../functions/shared/ports.ts";
-import type { PlatformData } from "./server.ts";
+import type { PlatformData, ServedShopifyOrder } from "./server.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -26,11 +25,23 @@ const parsed = <T>(value: unknown, fallback: T): T =>
     ? fallback
     : ((typeof value === "string" ? JSON.parse(value) : value) as T);
 
-export function orderNode(row: Raw): ShopifyOrderNode {
+/** A REST line's type as Shopify's sales record it: a tip's (the fields REST gives tips only), a gift card's. */
+function saleLineType(line: Raw): string {
+  if (line.tip_payment_gateway != null || line.tip_payment_method != null || line.is_tip === true)
+    return "TIP";
+  return line.gift_card === true ? "GIFT_CARD" : "PRODUCT";
+}
+
+/** The order's line a REST refund line gives back: its line_item_id, or the id of the line it nests. */
+const refundedLineId = (line: Raw): unknown => line.line_item_id ?? (line.line_item as Raw | undefined)?.id;
+
+export function orderNode(row: Raw): ServedShopifyOrder {
   const currency = String(row.currency ?? "USD");
   const customer = parsed<Raw | null>(row.customer, null);
   const lines = parsed<Raw[]>(row.line_items, []);
   const refunds = parsed<Raw[]>(row.refunds, []);
+  const lineGid = (id: unknown) => `gid://shopify/LineItem/${String(id)}`;
+  const lineTypes = new Map(lines.map((line) => [String(line.id), saleLineType(line)]));
   const shipping = parsed<{ shop_money?: { amount?: string } } | null>(row.total_shipping_price_set, null);
   const address = parsed<Raw | null>(row.shipping_address, null);
   const upper = (value: unknown) => (value ? String(value).toUpperCase() : null);
@@ -69,7 +80,7 @@ export function orderNode(row: Raw): ShopifyOrderNode {
       : null,
     lineItems: {
       nodes: lines.map((line) => ({
-        id: `gid://shopify/LineItem/${String(line.id)}`,
+        id: lineGid(line.id),
         sku: text(line.sku),
         title: String(line.title ?? ""),
         quantity: Number(line.quantity ?? 0),
@@ -94,11 +105,11 @@ export function orderNode(row: Raw): ShopifyOrderNode {
       // REST's refund_line_items as GraphQL's refundLineItems: each names the order's line it gave back.
       refundLineItems: {
         nodes: parsed<Raw[]>(refund.refund_line_items, []).map((line) => {
-          const lineItemId = line.line_item_id ?? (line.line_item as Raw | undefined)?.id;
+          const lineItemId = refundedLineId(line);
           const subtotal = (line.subtotal_set as { shop_money?: { amount?: unknown } } | undefined)
             ?.shop_money?.amount;
           return {
-            lineItem: lineItemId == null ? null : { id: `gid://shopify/LineItem/${String(lineItemId)}` },
+            lineItem: lineItemId == null ? null : { id: lineGid(lineItemId) },
             quantity: Number(line.quantity ?? 0),
             subtotalSet: money(subtotal ?? line.subtotal ?? 0, currency),
           };
@@ -118,6 +129,18 @@ export function orderNode(row: Raw): ShopifyOrderNode {
       key: String(attribute.name ?? ""),
       value: text(attribute.value),
     })),
+    // The order placed (a sale per line), then each refund (a sale per line it gave back).
+    agreements: [
+      { sales: lines.map((line) => ({ lineType: saleLineType(line), lineItem: { id: lineGid(line.id) } })) },
+      ...refunds.map((refund) => ({
+        sales: parsed<Raw[]>(refund.refund_line_items, []).flatMap((line) => {
+          const lineItemId = refundedLineId(line);
+          if (lineItemId == null) return [];
+          const lineType = lineTypes.get(String(lineItemId)) ?? saleLineType((line.line_item as Raw) ?? {});
+          return [{ lineType, lineItem: { id: lineGid(lineItemId) } }];
+        }),
+      })),
+    ],
   };
 }
 

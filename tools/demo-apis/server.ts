@@ -26,14 +26,23 @@ import type {
   ShopifyCustomerNode,
   ShopifyOrderNode,
   ShopifyProductNode,
-} from "../../functions/lib/platform-apis/shopify.ts";
+} from "../../functions/lib/platform-apis/shopify-nodes.ts";
 import type { TikTokReportRow } from "../../functions/lib/platform-apis/tiktok.ts";
 import { SHOPIFY_MAX_QUERY_COST, shopifyQueryCost } from "./shopify-cost.ts";
 
 export type Platform = "shopify" | "facebook_ads" | "tiktok_ads" | "google_ads";
 
+/**
+ * An order as the server holds it: the node the orders query answers, and its sales agreements (the order placed,
+ * each edit, return or refund), each the sales it recorded, a line's type and the line. Only ORDER_TIP_SALES_QUERY
+ * asks for them; an order without them has one agreement of no sale.
+ */
+export type ServedShopifyOrder = ShopifyOrderNode & {
+  agreements?: { sales: { lineType: string; lineItem: { id: string } }[] }[];
+};
+
 export interface PlatformData {
-  shopifyOrders: ShopifyOrderNode[];
+  shopifyOrders: ServedShopifyOrder[];
   shopifyCustomers?: ShopifyCustomerNode[];
   shopifyProducts?: ShopifyProductNode[];
   /** The shop's time zone: order days in the totals are days there. */
@@ -282,7 +291,8 @@ function connectionPage<Node>(
  * of which changes revenue: GraphQL answers only the fields a query names, so this server leaves them out of an
  * answer to a query that does not name them, and a query missing one lands what Shopify would have given it.
  */
-const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet"] as const;
+// agreements: no orders query asks for them (ORDER_TIP_SALES_QUERY does, a query of its own).
+const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet", "agreements"] as const;
 const LINE_ITEM_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 const PRODUCT_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 
@@ -499,6 +509,8 @@ export async function startPlatformServer(
     )?.[1];
     if (followUp)
       return nestedConnectionPage(response, followUp, body.query, body.variables, first, extensions);
+    if (/query OrderTipSales\b/.test(body.query))
+      return orderSalesPage(response, body.query, body.variables, extensions);
     const search = String(body.variables.query ?? "");
     const snapshot = /query (Customers|Products)\b/.exec(body.query)?.[1];
     if (snapshot) {
@@ -641,6 +653,36 @@ export async function startPlatformServer(
               ];
     return json(response, 200, {
       data: { [parent]: children ? { [field]: connectionPage(children, first, variables.after) } : null },
+      extensions,
+    });
+  }
+
+  /**
+   * `order(id:) { agreements(first:, after:) { nodes { sales(first:, after:) { … } } } }`: a page of the order's
+   * agreements, each with a page of its sales from the `salesAfter` cursor, a sale's line only where the query's
+   * `... on TipSale` asks for it (a tip's); the order is null when the shop has no such order.
+   */
+  function orderSalesPage(
+    response: ServerResponse,
+    query: string,
+    variables: Record<string, unknown>,
+    extensions: object,
+  ) {
+    const order = data.shopifyOrders.find((candidate) => candidate.id === variables.id);
+    const agreements = order ? (order.agreements ?? [{ sales: [] }]) : [];
+    const tipLines = /\.\.\. on TipSale \{ lineItem \{ id \} \}/.test(query);
+    const page = connectionPage(agreements, nestedPageSize(query, "agreements") ?? 1, variables.after);
+    const nodes = page.nodes.map((agreement) => ({
+      sales: connectionPage(
+        agreement.sales.map(({ lineType, lineItem }) =>
+          lineType === "TIP" && tipLines ? { lineType, lineItem } : { lineType },
+        ),
+        nestedPageSize(query, "sales") ?? agreement.sales.length,
+        variables.salesAfter,
+      ),
+    }));
+    return json(response, 200, {
+      data: { order: order ? { agreements: { nodes, pageInfo: page.pageInfo } } : null },
       extensions,
     });
   }

@@ -1,8 +1,9 @@
 // The requested cost of a GraphQL Admin API query by Shopify's documented rules (shopify.dev, "GraphQL Admin API
 // rate limits", Cost calculation): a scalar or enum costs 0, an object 1, a connection 2 plus its page size
-// (`first` or `last`) times the cost of one node, a mutation 10. Shopify refuses, before running it, a query whose
-// requested cost is over 1000 (the single query limit), so the local server must too. Lists without a page size
-// (an order's refunds, its custom attributes) are costed as one object, the way the rules price an object field.
+// (`first` or `last`) times the cost of one node, a mutation 10; an inline fragment's fields count as the enclosing
+// object's. Shopify refuses, before running it, a query whose requested cost is over 1000 (the single query
+// limit), so the local server must too. Lists without a page size (an order's refunds, its custom attributes) are
+// costed as one object, the way the rules price an object field.
 
 /** The most a single query may request. */
 export const SHOPIFY_MAX_QUERY_COST = 1000;
@@ -75,9 +76,22 @@ class Parser {
   private selectionSet(): Field[] {
     const fields: Field[] = [];
     this.take(); // {
-    while (this.peek()?.text !== "}") fields.push(this.field());
+    while (this.peek()?.text !== "}") {
+      if (this.peek()?.text === "...") fields.push(...this.inlineFragment());
+      else fields.push(this.field());
+    }
     this.take(); // }
     return fields;
+  }
+
+  /** `... on Type { … }`: its fields are the enclosing object's own (a fragment costs nothing itself). */
+  private inlineFragment(): Field[] {
+    this.take(); // ...
+    if (this.peek()?.text === "on") {
+      this.take();
+      this.take(); // the type condition
+    }
+    return this.selectionSet();
   }
 
   private field(): Field {

@@ -3,13 +3,12 @@
 // into raw.shopify_orders, shopify_customers and shopify_products in the shapes Airbyte's source-shopify lands
 // (REST field names, nested objects as JSON).
 import { addDays } from "../../lib/calendar.ts";
-import {
-  legacyId,
-  ShopifyApi,
-  type ShopifyCustomerNode,
-  type ShopifyOrderNode,
-  type ShopifyProductNode,
-} from "../../lib/platform-apis/shopify.ts";
+import { legacyId, ShopifyApi } from "../../lib/platform-apis/shopify.ts";
+import type {
+  ShopifyCustomerNode,
+  ShopifyOrderNode,
+  ShopifyProductNode,
+} from "../../lib/platform-apis/shopify-nodes.ts";
 import type { Row } from "../../shared/ports.ts";
 import {
   airbyteColumns,
@@ -40,6 +39,10 @@ const lower = (value: string | null | undefined) => (value ? value.toLowerCase()
 /** A GraphQL order as the raw row Airbyte's REST-based stream would have landed. */
 export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiVersion: string): Row {
   const id = legacyId(order.id);
+  // The order's tip lines (its TipSales). Airbyte's REST lines say so with tip_payment_gateway and
+  // tip_payment_method, which GraphQL does not give: the connector's own mark, is_tip, says it on the line and on a
+  // refund's line that gives the tip back, and staging reads all three. Unasked (no tip), nothing is marked.
+  const tipLines = new Set((order.tipLineItemIds ?? []).map((lineId) => legacyId(lineId)));
   return fullRow("shopify_orders", {
     id,
     name: order.name,
@@ -92,6 +95,7 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
         total_discount: amount(line.totalDiscountSet) ?? "0.00",
         // Airbyte's name for it (the REST line item's gift_card): staging reads the one name.
         gift_card: line.isGiftCard === true,
+        ...(tipLines.has(legacyId(line.id)) ? { is_tip: true } : {}),
       })),
     ),
     refunds: JSON.stringify(
@@ -109,17 +113,24 @@ export function shopifyRawRow(context: RowContext, order: ShopifyOrderNode, apiV
         // the connector asked for them: none, which staging reads as every line a sale.
         ...(refund.refundLineItems
           ? {
-              refund_line_items: refund.refundLineItems.nodes.map((line) => ({
-                line_item_id: line.lineItem ? Number(legacyId(line.lineItem.id)) : null,
-                quantity: line.quantity,
-                subtotal: amount(line.subtotalSet),
-                subtotal_set: {
-                  shop_money: {
-                    amount: amount(line.subtotalSet),
-                    currency_code: line.subtotalSet?.shopMoney.currencyCode ?? order.currencyCode,
+              refund_line_items: refund.refundLineItems.nodes.map((line) => {
+                const lineItemId = legacyId(line.lineItem?.id);
+                return {
+                  line_item_id: lineItemId ? Number(lineItemId) : null,
+                  // As REST nests the line given back (refund_line_items[].line_item), where staging reads a tip.
+                  ...(lineItemId && tipLines.has(lineItemId)
+                    ? { line_item: { id: Number(lineItemId), is_tip: true } }
+                    : {}),
+                  quantity: line.quantity,
+                  subtotal: amount(line.subtotalSet),
+                  subtotal_set: {
+                    shop_money: {
+                      amount: amount(line.subtotalSet),
+                      currency_code: line.subtotalSet?.shopMoney.currencyCode ?? order.currencyCode,
+                    },
                   },
-                },
-              })),
+                };
+              }),
             }
           : {}),
       })),

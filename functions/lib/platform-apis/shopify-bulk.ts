@@ -24,7 +24,7 @@ import {
   TRANSACTION_FIELDS,
   VARIANT_FIELDS,
 } from "./shopify-queries.ts";
-import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify.ts";
+import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "./shopify-nodes.ts";
 
 /**
  * The orders query of a bulk operation: the same fields as ORDERS_QUERY, connections as edges (bulk queries

@@ -114,6 +114,32 @@ export const ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: 
   }
 }`;
 
+/** A tip's sales a query: one agreement at a time, its sales 250 a page (the most a page may ask for): 506 points. */
+export const TIP_SALES_PAGE = 250;
+
+/**
+ * Which of an order's lines are its tips. Shopify's GraphQL LineItem does not say (REST's tip_payment_gateway and
+ * tip_payment_method, "present only on tips", have no GraphQL field); the order's sales agreements do: every
+ * agreement (the order placed, each edit, return or refund) records a sale per line it sold or gave back, and a tip's
+ * is a TipSale naming its line (TipSale.lineItem, Sale.lineType TIP). Asked only for an order with a tip
+ * (totalTipReceivedSet), one agreement at a time so that its sales page by the same agreement cursor: the agreements
+ * sit two connections deep, past what a bulk operation allows beside the order's four, so the paged pull and a bulk
+ * backfill both ask this after the order.
+ */
+export const ORDER_TIP_SALES_QUERY = `query OrderTipSales($id: ID!, $after: String, $salesAfter: String) {
+  order(id: $id) {
+    agreements(first: 1, after: $after) {
+      nodes {
+        sales(first: ${TIP_SALES_PAGE}, after: $salesAfter) {
+          nodes { lineType ... on TipSale { lineItem { id } } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 export const ORDER_TOTALS_QUERY = `query OrderTotals($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
     nodes { id createdAt cancelledAt test totalPriceSet { ${MONEY} } }

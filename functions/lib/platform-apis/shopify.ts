@@ -30,6 +30,7 @@ import {
   CUSTOMERS_QUERY,
   type NestedPaging,
   ORDER_LINE_ITEMS,
+  ORDER_TIP_SALES_QUERY,
   ORDER_TOTALS_QUERY,
   ORDERS_QUERY,
   PRODUCT_VARIANTS,
@@ -37,6 +38,15 @@ import {
   REFUND_LINE_ITEMS,
   REFUND_TRANSACTIONS,
 } from "./shopify-queries.ts";
+import type {
+  Connection,
+  Money,
+  PageInfo,
+  ShopifyCustomerNode,
+  ShopifyOrderNode,
+  ShopifyProductNode,
+  ShopifySaleNode,
+} from "./shopify-nodes.ts";
 import {
   bulkCustomersQuery,
   bulkOrdersQuery,
@@ -65,138 +75,6 @@ export interface ThrottleStatus {
   currentlyAvailable: number;
   restoreRate: number;
 }
-
-interface Money {
-  shopMoney: { amount: string; currencyCode?: string };
-}
-
-/** A line a refund gave back (RefundLineItem): the order's line and the money returned for it. */
-export interface ShopifyRefundLineNode {
-  lineItem: { id: string } | null;
-  quantity: number;
-  subtotalSet: Money | null;
-}
-
-/** An order node as ORDERS_QUERY (shopify-queries.ts) asks for it. */
-export interface ShopifyOrderNode {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  createdAt: string;
-  updatedAt: string;
-  processedAt: string | null;
-  cancelledAt: string | null;
-  /** Shopify's test order flag (a checkout with the Bogus gateway or in test mode); absent in older captures. */
-  test?: boolean;
-  currencyCode: string;
-  displayFinancialStatus: string | null;
-  displayFulfillmentStatus: string | null;
-  subtotalPriceSet: Money | null;
-  totalDiscountsSet: Money | null;
-  totalTaxSet: Money | null;
-  totalShippingPriceSet: Money | null;
-  totalPriceSet: Money | null;
-  /** The tips paid with the order, inside totalPriceSet (Order.totalTipReceivedSet); absent in older captures. */
-  totalTipReceivedSet?: Money | null;
-  sourceName: string | null;
-  customerJourneySummary: {
-    firstVisit: { landingPage: string | null; referrerUrl: string | null } | null;
-  } | null;
-  customer: {
-    id: string;
-    defaultEmailAddress: { emailAddress: string | null } | null;
-    firstName: string | null;
-    lastName: string | null;
-    createdAt: string | null;
-    numberOfOrders: string | number | null;
-  } | null;
-  lineItems: {
-    nodes: {
-      id: string;
-      sku: string | null;
-      title: string;
-      quantity: number;
-      /** Whether the line sold a gift card (LineItem.isGiftCard, API 2024-04 on). */
-      isGiftCard?: boolean | null;
-      product: { id: string } | null;
-      variant: { id: string } | null;
-      originalUnitPriceSet: Money | null;
-      totalDiscountSet: Money | null;
-    }[];
-    /** Set by the paged query, which asks for the first ORDER_LINE_ITEMS_PAGE; the rest are paged after it. */
-    pageInfo?: PageInfo;
-  };
-  refunds: {
-    id: string;
-    createdAt: string;
-    transactions: {
-      /** status: SUCCESS, FAILURE, PENDING, ERROR, AWAITING_RESPONSE or UNKNOWN (OrderTransactionStatus). */
-      nodes: { kind: string; status?: string; amountSet: Money | null }[];
-      /** Set by the paged query, which asks for the first ten; the rest are paged after it. */
-      pageInfo?: PageInfo;
-    };
-    /** The lines the refund gave back (Refund.refundLineItems); absent in captures made before it was asked for. */
-    refundLineItems?: {
-      nodes: ShopifyRefundLineNode[];
-      /** Set by the paged query, which asks for the first REFUND_LINE_ITEMS_PAGE; the rest are paged after it. */
-      pageInfo?: PageInfo;
-    };
-  }[];
-  shippingAddress: {
-    countryCodeV2: string | null;
-    provinceCode: string | null;
-    city: string | null;
-    zip: string | null;
-  } | null;
-  discountCodes: string[];
-  customAttributes: { key: string; value: string | null }[];
-}
-
-/** A customer node as CUSTOMERS_QUERY asks for it. */
-export interface ShopifyCustomerNode {
-  id: string;
-  /** Customer.email, phone and emailMarketingConsent are deprecated since 2025-04 for these two. */
-  defaultEmailAddress: { emailAddress: string | null; marketingState: string | null } | null;
-  defaultPhoneNumber: { phoneNumber: string } | null;
-  firstName: string | null;
-  lastName: string | null;
-  createdAt: string;
-  updatedAt: string;
-  numberOfOrders: string | number | null;
-  amountSpent: { amount: string; currencyCode: string } | null;
-  defaultAddress: {
-    countryCodeV2: string | null;
-    provinceCode: string | null;
-    city: string | null;
-    zip: string | null;
-  } | null;
-}
-
-/** A product node as PRODUCTS_QUERY asks for it. */
-export interface ShopifyProductNode {
-  id: string;
-  title: string;
-  productType: string | null;
-  vendor: string | null;
-  status: string | null;
-  /** Whether the product is a gift card (Product.isGiftCard); absent in older captures. */
-  isGiftCard?: boolean | null;
-  createdAt: string;
-  updatedAt: string;
-  variants: {
-    nodes: { id: string; sku: string | null; price: string | null; title: string | null }[];
-    /** Set by the paged query, which asks for the first PRODUCT_VARIANTS_PAGE; the rest are paged after it. */
-    pageInfo?: PageInfo;
-  };
-}
-
-interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-type Connection<Node> = { nodes: Node[]; pageInfo: PageInfo };
 
 interface GraphQlAnswer<Data> {
   data?: Data;
@@ -355,9 +233,40 @@ export class ShopifyApi {
           if (refund.refundLineItems)
             await this.completeNested(refund.refundLineItems, refund.id, REFUND_LINE_ITEMS);
         }
+        await this.addTipLines(order);
       }
       yield orders;
     }
+  }
+
+  /**
+   * Sets `order.tipLineItemIds` for an order with a tip: every TipSale of every agreement, one agreement a query and
+   * its sales TIP_SALES_PAGE at a time (ORDER_TIP_SALES_QUERY says why). An order without a tip asks nothing.
+   */
+  private async addTipLines(order: ShopifyOrderNode): Promise<void> {
+    if (!(Number(order.totalTipReceivedSet?.shopMoney.amount ?? 0) > 0)) return;
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      let salesAfter: string | null = null;
+      let agreements: Connection<{ sales: Connection<ShopifySaleNode> }>;
+      for (;;) {
+        const data: { order: { agreements: typeof agreements } | null } = await this.request(
+          ORDER_TIP_SALES_QUERY,
+          { id: order.id, after, salesAfter },
+        );
+        if (!data.order) throw new PlatformApiError("shopify", `Shopify answered without order ${order.id}`);
+        agreements = data.order.agreements;
+        const sales = agreements.nodes[0]?.sales;
+        for (const sale of sales?.nodes ?? [])
+          if (sale.lineType === "TIP" && sale.lineItem) ids.push(sale.lineItem.id);
+        if (!sales?.pageInfo.hasNextPage) break;
+        salesAfter = sales.pageInfo.endCursor;
+      }
+      if (!agreements.pageInfo.hasNextPage) break;
+      after = agreements.pageInfo.endCursor;
+    }
+    order.tipLineItemIds = ids;
   }
 
   /**
@@ -398,9 +307,11 @@ export class ShopifyApi {
     pollMs: number,
     maxPolls: number,
   ): AsyncGenerator<ShopifyOrderNode[]> {
-    yield await regroupBulkOrders(
+    const orders = await regroupBulkOrders(
       this.bulk.lines(bulkOrdersQuery(`updated_at:>='${since}'`), pollMs, maxPolls),
     );
+    for (const order of orders) await this.addTipLines(order);
+    yield orders;
   }
 
   /** Every customer updated at or after `since` through one bulk operation, as the paged query's nodes. */

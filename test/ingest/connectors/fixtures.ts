@@ -3,7 +3,7 @@
 // a seed, so the expected numbers are computed here, from these objects, independently of the connectors.
 import type { GoogleAdsRow } from "../../../functions/lib/platform-apis/google-ads.ts";
 import type { MetaInsightRow } from "../../../functions/lib/platform-apis/meta.ts";
-import type { ShopifyOrderNode } from "../../../functions/lib/platform-apis/shopify.ts";
+import type { ShopifyOrderNode } from "../../../functions/lib/platform-apis/shopify-nodes.ts";
 import { addDays } from "../../../functions/lib/calendar.ts";
 import { dayIn, type PlatformData } from "../../../tools/demo-apis/server.ts";
 

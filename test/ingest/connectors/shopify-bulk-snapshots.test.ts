@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import type {
   ShopifyCustomerNode,
   ShopifyProductNode,
-} from "../../../functions/lib/platform-apis/shopify.ts";
+} from "../../../functions/lib/platform-apis/shopify-nodes.ts";
 import { buildPlatformData, RUN_DATE } from "./fixtures.ts";
 import { type Bench, openBench } from "./harness.ts";
 

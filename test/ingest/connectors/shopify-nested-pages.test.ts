@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
-import type { ShopifyProductNode } from "../../../functions/lib/platform-apis/shopify.ts";
+import type { ShopifyProductNode } from "../../../functions/lib/platform-apis/shopify-nodes.ts";
 import { buildOrder, buildPlatformData, RUN_DATE, SHOPIFY_PULLS } from "./fixtures.ts";
 import { type Bench, openBench } from "./harness.ts";
 

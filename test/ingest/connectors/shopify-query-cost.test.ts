@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
-import type { ShopifyProductNode } from "../../../functions/lib/platform-apis/shopify.ts";
+import type { ShopifyProductNode } from "../../../functions/lib/platform-apis/shopify-nodes.ts";
+import { ORDER_TIP_SALES_QUERY } from "../../../functions/lib/platform-apis/shopify-queries.ts";
 import { shopifyQueryCost } from "../../../tools/demo-apis/shopify-cost.ts";
 import { buildOrder, buildPlatformData, RUN_DATE } from "./fixtures.ts";
 import { isOrdersQuery, openBench } from "./harness.ts";
@@ -29,6 +30,16 @@ describe("Shopify's single query cost limit", () => {
       ),
       23,
     );
+  });
+
+  it("prices an inline fragment's fields as the enclosing object's, and the tip sales query within the limit", () => {
+    // sales(first: 2): 2 + 2 × (sale 1 + the TipSale's lineItem 1) = 6, the fragment itself nothing.
+    assert.equal(
+      shopifyQueryCost("{ sales(first: 2) { nodes { lineType ... on TipSale { lineItem { id } } } } }"),
+      6,
+    );
+    // order 1 + agreements(first: 1): 2 + 1 × (agreement 1 + sales(first: 250): 2 + 250 × 2) = 506.
+    assert.equal(shopifyQueryCost(ORDER_TIP_SALES_QUERY, { id: "gid://shopify/Order/1" }), 506);
   });
 
   it("with the default page size of 100, every order lands with all its line items, and every product", async () => {
