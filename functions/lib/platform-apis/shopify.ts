@@ -240,11 +240,14 @@ export class ShopifyApi {
   }
 
   /**
-   * Sets `order.tipLineItemIds` for an order with a tip: every TipSale of every agreement, one agreement a query and
-   * its sales TIP_SALES_PAGE at a time (ORDER_TIP_SALES_QUERY says why). An order without a tip asks nothing.
+   * Sets `order.tipLineItemIds` for an order that may have a tip: every TipSale of every agreement, one agreement a
+   * query and its sales TIP_SALES_PAGE at a time (ORDER_TIP_SALES_QUERY says why). An order with a tip amount, or
+   * with a line of no product (a tip has none; so has a custom item), whatever its tip amount says after a refund;
+   * any other order asks nothing.
    */
   private async addTipLines(order: ShopifyOrderNode): Promise<void> {
-    if (!(Number(order.totalTipReceivedSet?.shopMoney.amount ?? 0) > 0)) return;
+    const tipped = Number(order.totalTipReceivedSet?.shopMoney.amount ?? 0) > 0;
+    if (!tipped && !order.lineItems.nodes.some((line) => !line.product && !line.variant)) return;
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {

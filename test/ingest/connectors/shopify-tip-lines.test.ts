@@ -71,6 +71,14 @@ const tipOnSecondPage = tippedOrder(9_601, (shirt, tip) => [
   { sales: [...Array.from({ length: TIP_SALES_PAGE }, () => sale("PRODUCT", shirt)), sale("TIP", tip)] },
   { sales: [sale("SHIPPING", shirt)] },
 ]);
+/**
+ * A tip whose amount reads 0.00 (the tip amount after the tip went back, were Shopify to lower it): the line
+ * without a product is reason enough to ask.
+ */
+const tipAmountZero = {
+  ...tippedOrder(9_603, (shirt, tip) => [{ sales: [sale("PRODUCT", shirt), sale("TIP", tip)] }]),
+  totalTipReceivedSet: usd("0.00"),
+};
 /** No tip: its agreements are never asked for. */
 const untipped = buildOrder(9_602, `${addDays(RUN_DATE, -3)}T15:00:00.000Z`, {
   lines: [{ price: 40, quantity: 1 }],
@@ -81,7 +89,7 @@ for (const [mode, overrides] of SHOPIFY_PULLS) {
     let bench: Bench;
     before(async () => {
       const data = buildPlatformData(47);
-      data.shopifyOrders.push(tipGivenBack, tipOnSecondPage, untipped);
+      data.shopifyOrders.push(tipGivenBack, tipOnSecondPage, untipped, tipAmountZero);
       bench = await openBench(data);
       const result = await bench.pull(RUN_DATE, overrides);
       assert.deepEqual(result.findings, [], JSON.stringify(result.findings));
@@ -89,15 +97,17 @@ for (const [mode, overrides] of SHOPIFY_PULLS) {
     });
     after(() => bench.close());
 
-    it("asks the agreements of the orders with a tip only, every agreement and every page of sales", () => {
+    it("asks the agreements of an order with a tip or a line of no product, of no other: all of them, every page of sales", () => {
       const asked = bench.server.requests
         .map((request) => request.body as { query?: string; variables?: { id?: string } } | undefined)
         .filter((body) => /query OrderTipSales\b/.test(body?.query ?? ""))
         .map((body) => legacy(body?.variables?.id ?? ""));
-      // 9_600: its two agreements; 9_601: the first agreement's two pages of sales, then the second agreement.
+      // 9_600: its two agreements; 9_601: the first agreement's two pages of sales, then the second agreement;
+      // 9_603: its one agreement.
       assert.deepEqual(asked.sort(), [
         ...Array<string>(2).fill(legacy(tipGivenBack.id)),
         ...Array<string>(3).fill(legacy(tipOnSecondPage.id)),
+        legacy(tipAmountZero.id),
       ]);
     });
 
@@ -152,14 +162,13 @@ for (const [mode, overrides] of SHOPIFY_PULLS) {
           { line_items: 1, units: 1, line_revenue: 40, revenue: 48.2, refunded: 0, tips_refunded: 0 },
         ],
       );
-      const products = await bench.rows<{ product_title: string }>(
-        `SELECT DISTINCT product_title FROM staging.stg_shopify_line_items
-         WHERE order_id::VARCHAR IN ('${legacy(tipGivenBack.id)}', '${legacy(tipOnSecondPage.id)}')`,
+      const products = await bench.rows<{ product_title: string; units: number }>(
+        `SELECT product_title, SUM(quantity)::INTEGER AS units FROM staging.stg_shopify_line_items
+         WHERE order_id::VARCHAR IN ('${[tipGivenBack, tipOnSecondPage, tipAmountZero].map((order) => legacy(order.id)).join("', '")}')
+         GROUP BY product_title`,
       );
-      assert.deepEqual(
-        products.map((product) => product.product_title),
-        ["Product 0"],
-      );
+      // The three tipped orders' shirts, one each, and no tip.
+      assert.deepEqual(products, [{ product_title: "Product 0", units: 3 }]);
     });
   });
 }
