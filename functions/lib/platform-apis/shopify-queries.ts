@@ -121,10 +121,10 @@ export const TIP_SALES_PAGE = 250;
  * Which of an order's lines are its tips. Shopify's GraphQL LineItem does not say (REST's tip_payment_gateway and
  * tip_payment_method, "present only on tips", have no GraphQL field); the order's sales agreements do: every
  * agreement (the order placed, each edit, return or refund) records a sale per line it sold or gave back, and a tip's
- * is a TipSale naming its line (TipSale.lineItem, Sale.lineType TIP). Asked only for an order with a tip
- * (totalTipReceivedSet), one agreement at a time so that its sales page by the same agreement cursor: the agreements
- * sit two connections deep, past what a bulk operation allows beside the order's four, so the paged pull and a bulk
- * backfill both ask this after the order.
+ * is a TipSale naming its line (TipSale.lineItem, Sale.lineType TIP). Asked only for an order that may have a tip
+ * (ShopifyApi.addTipLines), one agreement at a time so that its sales page by the same agreement cursor. Agreements and
+ * their sales are two connections more, and a bulk query allows five (the orders' has four): the paged pull and a
+ * bulk backfill both ask this after the order.
  */
 export const ORDER_TIP_SALES_QUERY = `query OrderTipSales($id: ID!, $after: String, $salesAfter: String) {
   order(id: $id) {
