@@ -296,6 +296,9 @@ const ORDER_FIELDS_ASKED_LATE = ["totalTipReceivedSet", "agreements"] as const;
 const LINE_ITEM_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 const PRODUCT_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 
+/** A query's ask for a tip sale's line (`... on TipSale { lineItem { id } }`), answered for a tip's sale only. */
+const TIP_SALE_LINE = /\.\.\. on TipSale \{ lineItem \{ id \} \}/;
+
 /** Whether `query` names `field`. */
 function asks(query: string, field: string): boolean {
   return new RegExp(`\\b${field}\\b`).test(query);
@@ -670,7 +673,7 @@ export async function startPlatformServer(
   ) {
     const order = data.shopifyOrders.find((candidate) => candidate.id === variables.id);
     const agreements = order ? (order.agreements ?? [{ sales: [] }]) : [];
-    const tipLines = /\.\.\. on TipSale \{ lineItem \{ id \} \}/.test(query);
+    const tipLines = TIP_SALE_LINE.test(query);
     const page = connectionPage(agreements, nestedPageSize(query, "agreements") ?? 1, variables.after);
     const nodes = page.nodes.map((agreement) => ({
       sales: connectionPage(
@@ -765,9 +768,11 @@ export async function startPlatformServer(
       });
     const updatedSince = /updated_at:>='([^']+)'/.exec(inner)?.[1] ?? "1970-01-01T00:00:00Z";
     const parentFirst =
-      connection === "orders"
-        ? bulkOrderLines(updatedSince, inner)
-        : bulkSnapshotLines(connection, updatedSince, inner);
+      connection !== "orders"
+        ? bulkSnapshotLines(connection, updatedSince, inner)
+        : asks(inner, "agreements")
+          ? bulkAgreementLines(updatedSince, inner)
+          : bulkOrderLines(updatedSince, inner);
     // Ungrouped, the lines come in no promised order: this server writes every child line before the parents.
     const isChild = (line: string) => line.includes('"__parentId"');
     const lines = grouped
@@ -825,13 +830,8 @@ export async function startPlatformServer(
    * (the lines only when the query asks for them).
    */
   function bulkOrderLines(updatedSince: string, query: string): string[] {
-    const orders = afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
-      dayIn(order.createdAt, data.shopTimezone),
-    )
-      .filter((order) => Date.parse(order.updatedAt) >= Date.parse(updatedSince))
-      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
     const lines: string[] = [];
-    for (const order of orders) {
+    for (const order of bulkOrders(updatedSince)) {
       const { lineItems, refunds, ...fields } = answeredFields(order, query, ORDER_FIELDS_ASKED_LATE);
       lines.push(
         JSON.stringify({
@@ -854,6 +854,42 @@ export async function startPlatformServer(
         for (const line of askedRefundLines(refund, query) ?? [])
           lines.push(JSON.stringify({ ...line, __parentId: refund.id }));
       }
+    }
+    return lines;
+  }
+
+  /** The orders a bulk query of `updated_at:>='…'` reads, oldest update first. */
+  function bulkOrders(updatedSince: string): ServedShopifyOrder[] {
+    return afterLosses(data.shopifyOrders, options.losses ?? [], "shopify", (order) =>
+      dayIn(order.createdAt, data.shopTimezone),
+    )
+      .filter((order) => Date.parse(order.updatedAt) >= Date.parse(updatedSince))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * The orders' sales agreements (bulkTipSalesQuery): an order as a line of its id, then a line per agreement
+   * carrying the order's id as `__parentId`, and a line per sale carrying its agreement's, a tip's with its line
+   * where the query's `... on TipSale` asks for it. Ids are made up, stable: the order's number, the agreement's
+   * and the sale's positions.
+   */
+  function bulkAgreementLines(updatedSince: string, query: string): string[] {
+    const tipLines = TIP_SALE_LINE.test(query);
+    const lines: string[] = [];
+    for (const order of bulkOrders(updatedSince)) {
+      lines.push(JSON.stringify({ id: order.id }));
+      const number = order.id.split("/").pop();
+      (order.agreements ?? [{ sales: [] }]).forEach((agreement, position) => {
+        const agreementId = `gid://shopify/SalesAgreement/${number}${String(position).padStart(3, "0")}`;
+        lines.push(JSON.stringify({ id: agreementId, __parentId: order.id }));
+        agreement.sales.forEach(({ lineType, lineItem }, index) => {
+          const sale = {
+            id: `gid://shopify/Sale/${agreementId.split("/").pop()}${String(index).padStart(4, "0")}`,
+          };
+          const tip = lineType === "TIP" && tipLines ? { lineItem } : {};
+          lines.push(JSON.stringify({ ...sale, lineType, ...tip, __parentId: agreementId }));
+        });
+      });
     }
     return lines;
   }

@@ -53,6 +53,25 @@ export function bulkOrdersQuery(search: string): string {
 }`;
 }
 
+/**
+ * The tip sales of the same orders, a bulk operation of its own after the orders' (ORDER_TIP_SALES_QUERY's fields):
+ * every order a line, each of its sales agreements a line under it, each agreement's sales a line under that. Two
+ * connections more than the orders query's four would pass the five a bulk query allows; two levels deep, as there.
+ */
+export function bulkTipSalesQuery(search: string): string {
+  return `{
+  orders(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
+    edges { node {
+      id
+      agreements { edges { node {
+        id
+        sales { edges { node { id lineType ... on TipSale { lineItem { id } } } } }
+      } } }
+    } }
+  }
+}`;
+}
+
 /** The customers query of a bulk operation: CUSTOMERS_QUERY's fields, one line per customer (no child lines). */
 export function bulkCustomersQuery(search: string): string {
   return `{
@@ -205,6 +224,33 @@ export async function regroupBulkOrders(lines: AsyncIterable<string>): Promise<S
   });
   checkNoOrphans(children, ids);
   return orders;
+}
+
+/**
+ * The tip lines of each order of a bulkTipSalesQuery file, by order id: an order line starts an order, a line whose
+ * parent is an order is one of its agreements, a line whose parent is an agreement one of its sales, whatever order
+ * the lines come in; a TipSale names its line.
+ */
+export async function readBulkTipLines(lines: AsyncIterable<string>): Promise<Map<string, string[]>> {
+  const { parents, children } = await splitBulkLines(lines);
+  const ids = new Set<string>();
+  const tipLines = new Map<string, string[]>();
+  for (const order of parents) {
+    const orderId = String(order.id);
+    ids.add(orderId);
+    const found: string[] = [];
+    for (const agreement of children.get(orderId) ?? []) {
+      const agreementId = String(agreement.fields.id);
+      ids.add(agreementId);
+      for (const { fields: sale } of children.get(agreementId) ?? []) {
+        const lineItem = sale.lineItem as { id?: string } | undefined;
+        if (sale.lineType === "TIP" && lineItem?.id) found.push(lineItem.id);
+      }
+    }
+    tipLines.set(orderId, found);
+  }
+  checkNoOrphans(children, ids);
+  return tipLines;
 }
 
 /** Products with their variants: a product line starts a product, a line whose parent is a product is a variant. */

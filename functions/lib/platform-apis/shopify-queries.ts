@@ -122,9 +122,9 @@ export const TIP_SALES_PAGE = 250;
  * tip_payment_method, "present only on tips", have no GraphQL field); the order's sales agreements do: every
  * agreement (the order placed, each edit, return or refund) records a sale per line it sold or gave back, and a tip's
  * is a TipSale naming its line (TipSale.lineItem, Sale.lineType TIP). Asked only for an order that may have a tip
- * (ShopifyApi.addTipLines), one agreement at a time so that its sales page by the same agreement cursor. Agreements and
- * their sales are two connections more, and a bulk query allows five (the orders' has four): the paged pull and a
- * bulk backfill both ask this after the order.
+ * (ShopifyApi.addTipLines), after the paged pull's order, one agreement at a time so that its sales page by the same
+ * agreement cursor. Agreements and their sales are two connections more, and a bulk query allows five (the orders'
+ * has four): a bulk backfill asks them in a bulk operation of their own (bulkTipSalesQuery, shopify-bulk.ts).
  */
 export const ORDER_TIP_SALES_QUERY = `query OrderTipSales($id: ID!, $after: String, $salesAfter: String) {
   order(id: $id) {

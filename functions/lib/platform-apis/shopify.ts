@@ -51,7 +51,9 @@ import {
   bulkCustomersQuery,
   bulkOrdersQuery,
   bulkProductsQuery,
+  bulkTipSalesQuery,
   readBulkCustomers,
+  readBulkTipLines,
   regroupBulkOrders,
   regroupBulkProducts,
   ShopifyBulkOperations,
@@ -98,6 +100,15 @@ export function legacyId(gid: string | null | undefined): string | null {
   if (!gid) return null;
   const match = /\/(\d+)(\?.*)?$/.exec(gid);
   return match ? (match[1] ?? null) : null;
+}
+
+/**
+ * Whether an order may have a tip, so that its tip sales are asked: a tip amount, or a line of no product (a tip has
+ * none; so has a custom item), whatever the tip amount says after the tip went back.
+ */
+function mayHaveTip(order: ShopifyOrderNode): boolean {
+  const tipped = Number(order.totalTipReceivedSet?.shopMoney.amount ?? 0) > 0;
+  return tipped || order.lineItems.nodes.some((line) => !line.product && !line.variant);
 }
 
 export class ShopifyApi {
@@ -240,14 +251,12 @@ export class ShopifyApi {
   }
 
   /**
-   * Sets `order.tipLineItemIds` for an order that may have a tip: every TipSale of every agreement, one agreement a
-   * query and its sales TIP_SALES_PAGE at a time (ORDER_TIP_SALES_QUERY says why). An order with a tip amount, or
-   * with a line of no product (a tip has none; so has a custom item), whatever its tip amount says after a refund;
-   * any other order asks nothing.
+   * Sets `order.tipLineItemIds` for an order that may have a tip (mayHaveTip): every TipSale of every agreement, one
+   * agreement a query and its sales TIP_SALES_PAGE at a time (ORDER_TIP_SALES_QUERY says why). Any other order asks
+   * nothing.
    */
   private async addTipLines(order: ShopifyOrderNode): Promise<void> {
-    const tipped = Number(order.totalTipReceivedSet?.shopMoney.amount ?? 0) > 0;
-    if (!tipped && !order.lineItems.nodes.some((line) => !line.product && !line.variant)) return;
+    if (!mayHaveTip(order)) return;
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {
@@ -303,17 +312,21 @@ export class ShopifyApi {
   /**
    * Every order updated at or after `since` through one bulk operation (shopify-bulk.ts: resumed or cancelled when
    * an earlier run left one running, polled every `pollMs` at most `maxPolls` times), regrouped into the paged
-   * query's order nodes.
+   * query's order nodes. When one of them may have a tip, a second bulk operation asks the same orders' tip sales
+   * (bulkTipSalesQuery): a backfill pays one operation, not a query for each agreement of each tipped order.
    */
   async *ordersUpdatedSinceBulk(
     since: string,
     pollMs: number,
     maxPolls: number,
   ): AsyncGenerator<ShopifyOrderNode[]> {
-    const orders = await regroupBulkOrders(
-      this.bulk.lines(bulkOrdersQuery(`updated_at:>='${since}'`), pollMs, maxPolls),
-    );
-    for (const order of orders) await this.addTipLines(order);
+    const search = `updated_at:>='${since}'`;
+    const orders = await regroupBulkOrders(this.bulk.lines(bulkOrdersQuery(search), pollMs, maxPolls));
+    const mayTip = orders.filter(mayHaveTip);
+    if (mayTip.length > 0) {
+      const tipLines = await readBulkTipLines(this.bulk.lines(bulkTipSalesQuery(search), pollMs, maxPolls));
+      for (const order of mayTip) order.tipLineItemIds = tipLines.get(order.id) ?? [];
+    }
     yield orders;
   }
 
