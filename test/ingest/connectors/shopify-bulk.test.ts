@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { connectorStatePath } from "../../../functions/lib/bucket-layout.ts";
 import { addDays } from "../../../functions/lib/calendar.ts";
-import { regroupBulkOrders } from "../../../functions/lib/platform-apis/shopify-bulk.ts";
+import { readBulkTipLines, regroupBulkOrders } from "../../../functions/lib/platform-apis/shopify-bulk.ts";
 import { buildPlatformData, RUN_DATE } from "./fixtures.ts";
 import { type Bench, isOrdersQuery, openBench } from "./harness.ts";
 
@@ -262,6 +262,58 @@ describe("regroupBulkOrders", () => {
     await assert.rejects(
       regroupBulkOrders(lines(JSON.stringify({ id: "gid://shopify/Order/1" }), "{not json")),
       /line 2 is not JSON/,
+    );
+  });
+});
+
+describe("readBulkTipLines", () => {
+  async function* lines(...texts: string[]) {
+    yield* texts;
+  }
+  const ORDER = "gid://shopify/Order/1";
+  const PLACED = "gid://shopify/SalesAgreement/10";
+  const REFUNDED = "gid://shopify/SalesAgreement/11";
+
+  it("gives each order the lines of its TipSales, over all its agreements, children before their parents", async () => {
+    const tipLines = await readBulkTipLines(
+      lines(
+        JSON.stringify({ id: "s1", lineType: "PRODUCT", __parentId: PLACED }),
+        JSON.stringify({
+          id: "s2",
+          lineType: "TIP",
+          lineItem: { id: "gid://shopify/LineItem/19" },
+          __parentId: PLACED,
+        }),
+        JSON.stringify({
+          id: "s3",
+          lineType: "TIP",
+          lineItem: { id: "gid://shopify/LineItem/19" },
+          __parentId: REFUNDED,
+        }),
+        JSON.stringify({ id: PLACED, __parentId: ORDER }),
+        JSON.stringify({ id: REFUNDED, __parentId: ORDER }),
+        JSON.stringify({ id: ORDER }),
+        JSON.stringify({ id: "gid://shopify/Order/2" }),
+      ),
+    );
+    assert.deepEqual(
+      [...tipLines],
+      [
+        [ORDER, ["gid://shopify/LineItem/19", "gid://shopify/LineItem/19"]],
+        ["gid://shopify/Order/2", []],
+      ],
+    );
+  });
+
+  it("names the line of a sale whose agreement is not in the file", async () => {
+    await assert.rejects(
+      readBulkTipLines(
+        lines(
+          JSON.stringify({ id: ORDER }),
+          JSON.stringify({ id: "s1", lineType: "TIP", __parentId: PLACED }),
+        ),
+      ),
+      /line 2: parent gid:\/\/shopify\/SalesAgreement\/10 is not in the file/,
     );
   });
 });
