@@ -299,6 +299,18 @@ const PRODUCT_FIELDS_ASKED_LATE = ["isGiftCard"] as const;
 /** A query's ask for a tip sale's line (`... on TipSale { lineItem { id } }`), answered for a tip's sale only. */
 const TIP_SALE_LINE = /\.\.\. on TipSale \{ lineItem \{ id \} \}/;
 
+type ServedSale = NonNullable<ServedShopifyOrder["agreements"]>[number]["sales"][number];
+
+/** The order's agreements as served: one of no sale when the order holds none. */
+function servedAgreements(order: ServedShopifyOrder): NonNullable<ServedShopifyOrder["agreements"]> {
+  return order.agreements ?? [{ sales: [] }];
+}
+
+/** A sale as `query` sees it: its line only when it is a tip's and the query's `... on TipSale` asks for it. */
+function answeredSale(sale: ServedSale, query: string): { lineType: string; lineItem?: { id: string } } {
+  return sale.lineType === "TIP" && TIP_SALE_LINE.test(query) ? sale : { lineType: sale.lineType };
+}
+
 /** Whether `query` names `field`. */
 function asks(query: string, field: string): boolean {
   return new RegExp(`\\b${field}\\b`).test(query);
@@ -672,14 +684,11 @@ export async function startPlatformServer(
     extensions: object,
   ) {
     const order = data.shopifyOrders.find((candidate) => candidate.id === variables.id);
-    const agreements = order ? (order.agreements ?? [{ sales: [] }]) : [];
-    const tipLines = TIP_SALE_LINE.test(query);
+    const agreements = order ? servedAgreements(order) : [];
     const page = connectionPage(agreements, nestedPageSize(query, "agreements") ?? 1, variables.after);
     const nodes = page.nodes.map((agreement) => ({
       sales: connectionPage(
-        agreement.sales.map(({ lineType, lineItem }) =>
-          lineType === "TIP" && tipLines ? { lineType, lineItem } : { lineType },
-        ),
+        agreement.sales.map((sale) => answeredSale(sale, query)),
         nestedPageSize(query, "sales") ?? agreement.sales.length,
         variables.salesAfter,
       ),
@@ -874,20 +883,16 @@ export async function startPlatformServer(
    * and the sale's positions.
    */
   function bulkAgreementLines(updatedSince: string, query: string): string[] {
-    const tipLines = TIP_SALE_LINE.test(query);
     const lines: string[] = [];
     for (const order of bulkOrders(updatedSince)) {
       lines.push(JSON.stringify({ id: order.id }));
       const number = order.id.split("/").pop();
-      (order.agreements ?? [{ sales: [] }]).forEach((agreement, position) => {
+      servedAgreements(order).forEach((agreement, position) => {
         const agreementId = `gid://shopify/SalesAgreement/${number}${String(position).padStart(3, "0")}`;
         lines.push(JSON.stringify({ id: agreementId, __parentId: order.id }));
-        agreement.sales.forEach(({ lineType, lineItem }, index) => {
-          const sale = {
-            id: `gid://shopify/Sale/${agreementId.split("/").pop()}${String(index).padStart(4, "0")}`,
-          };
-          const tip = lineType === "TIP" && tipLines ? { lineItem } : {};
-          lines.push(JSON.stringify({ ...sale, lineType, ...tip, __parentId: agreementId }));
+        agreement.sales.forEach((sale, index) => {
+          const id = `gid://shopify/Sale/${agreementId.split("/").pop()}${String(index).padStart(4, "0")}`;
+          lines.push(JSON.stringify({ id, ...answeredSale(sale, query), __parentId: agreementId }));
         });
       });
     }

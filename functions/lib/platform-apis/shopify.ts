@@ -258,25 +258,24 @@ export class ShopifyApi {
   private async addTipLines(order: ShopifyOrderNode): Promise<void> {
     if (!mayHaveTip(order)) return;
     const ids: string[] = [];
-    let after: string | null = null;
-    for (;;) {
-      let salesAfter: string | null = null;
-      let agreements: Connection<{ sales: Connection<ShopifySaleNode> }>;
-      for (;;) {
-        const data: { order: { agreements: typeof agreements } | null } = await this.request(
-          ORDER_TIP_SALES_QUERY,
-          { id: order.id, after, salesAfter },
-        );
-        if (!data.order) throw new PlatformApiError("shopify", `Shopify answered without order ${order.id}`);
-        agreements = data.order.agreements;
-        const sales = agreements.nodes[0]?.sales;
-        for (const sale of sales?.nodes ?? [])
-          if (sale.lineType === "TIP" && sale.lineItem) ids.push(sale.lineItem.id);
-        if (!sales?.pageInfo.hasNextPage) break;
-        salesAfter = sales.pageInfo.endCursor;
-      }
-      if (!agreements.pageInfo.hasNextPage) break;
-      after = agreements.pageInfo.endCursor;
+    // One agreement a query: the next page of its sales, else the next agreement, until neither is left.
+    let cursors: { after: string | null; salesAfter: string | null } | undefined = {
+      after: null,
+      salesAfter: null,
+    };
+    while (cursors) {
+      const data: { order: { agreements: Connection<{ sales: Connection<ShopifySaleNode> }> } | null } =
+        await this.request(ORDER_TIP_SALES_QUERY, { id: order.id, ...cursors });
+      if (!data.order) throw new PlatformApiError("shopify", `Shopify answered without order ${order.id}`);
+      const { agreements } = data.order;
+      const sales = agreements.nodes[0]?.sales;
+      for (const sale of sales?.nodes ?? [])
+        if (sale.lineType === "TIP" && sale.lineItem) ids.push(sale.lineItem.id);
+      if (sales?.pageInfo.hasNextPage)
+        cursors = { after: cursors.after, salesAfter: sales.pageInfo.endCursor };
+      else if (agreements.pageInfo.hasNextPage)
+        cursors = { after: agreements.pageInfo.endCursor, salesAfter: null };
+      else cursors = undefined;
     }
     order.tipLineItemIds = ids;
   }
