@@ -18,7 +18,7 @@ import {
   piiKeyPads,
 } from "../transform/step.ts";
 import { changedHistorySettings } from "../lib/history-settings.ts";
-import { exportPeriods, exportGapsParam } from "../transform/export-periods.ts";
+import { coverageGaps } from "../transform/export-periods.ts";
 import { buildOrder, MODELS, modelPath } from "../lib/sql/models.ts";
 import { describeColumnChanges } from "../shared/model-columns.ts";
 import { formatBytes } from "../lib/bytes.ts";
@@ -73,8 +73,9 @@ export async function planRun(
         const allHistory = { start: HISTORY_START, end: window.end };
         const opsTables = (await ports.warehouse.listTables(DATASETS.ops)).map((table) => table.name);
         const settings = await historySettingsOf(ports.warehouse, config, pads, opsTables);
-        // As transform: the days between the ad platforms' exports that none covers, which unified.source_coverage reads.
-        const gaps = exportGapsParam(await exportPeriods(ports.warehouse, opsTables));
+        // As transform: the days between the ad platforms' exports that none covers, and those their connectors
+        // still owe, which unified.source_coverage reads.
+        const gaps = await coverageGaps(ports.warehouse, opsTables);
         const changed = changedHistorySettings(settings.built, settings.now);
         const warm =
           !message.options.fullRefresh &&

@@ -98,6 +98,7 @@ export function problemName(
   if (check === "duplicated_raw_batch") return "a batch loaded twice";
   if (check === "connector_auth") return "connector login failed";
   if (check === "connector_failed") return "connector failed";
+  if (check === "connector_history_owed") return "ad history still loading";
   if (check === "transform_cost_jump") return "BigQuery bill jumped";
   if (check === COLUMNS_CHANGED_CHECK) return "tables rebuilt after an upgrade";
   if (check.startsWith("file_drop")) return "file drop problem";
@@ -148,6 +149,9 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
     return "find the model that reads all history (npm start -- plan --cloud)";
   // The run already rebuilt them: said so that earlier days' figures moving by a hair are not a surprise.
   if (check === COLUMNS_CHANGED_CHECK) return "nothing to do: earlier days now follow the new code";
+  // The connector's next runs pull the rest by themselves: only the reading of those days needs care.
+  if (check === "connector_history_owed")
+    return `nothing to do: the next runs pull the rest; read older days' ${name} spend as incomplete until then`;
   return "see the details below";
 }
 

@@ -55,6 +55,8 @@ export const ACTION_RULES: Record<string, ActionRule> = {
     `Reconnect ${subjectName(finding)}: its API credentials were refused, so nothing new has loaded.`,
   connector_failed: (finding) =>
     `Check the ${subjectName(finding)} connection: the last pull failed; the next run retries the same days.`,
+  connector_history_owed: (finding) =>
+    `Read older days with care: ${String(finding.observed)} days of ${subjectName(finding)}'s history are still to pull, so their spend, ROAS and MER leave it out; the next runs pull them.`,
   source_freshness: (finding, facts) =>
     finding.source === "shopify"
       ? `Check the Shopify feed${since(finding, facts)}: every figure in this deck is incomplete until it catches up.`

@@ -56,6 +56,14 @@ const ShopifySchema = ShopifyFields.refine(
 );
 
 const lookbackDays = (fallback: number) => z.number().int().min(1).max(90).default(fallback);
+/**
+ * The account's history a connector pulls, in days before the run date of its first run (at least its lookbackDays):
+ * 60 unless set, as Shopify's initialDays, so that a new shop's first orders and ad spend cover the same days (ROAS
+ * and MER of a day with orders and no spend pulled would read as if nothing was spent). 400 reaches a year back and a
+ * month, for year-on-year comparisons. Beyond the newest MAX_PULL_DAYS (ad-range.ts), the next runs pull the rest,
+ * 90 days a run. Meta keeps 37 months of insights.
+ */
+const initialDays = z.number().int().min(1).max(1095).default(60);
 
 const MetaSchema = z.strictObject({
   enabled: z.boolean().default(false),
@@ -67,6 +75,7 @@ const MetaSchema = z.strictObject({
     .default("v24.0"),
   /** Days re-pulled every run: Meta restates conversions for up to 28 days (its attribution window). */
   lookbackDays: lookbackDays(28),
+  initialDays,
   pageSize: z.number().int().min(1).max(5000).default(500),
   /** Ranges longer than this many days are requested as an asynchronous report run. */
   asyncAboveDays: z.number().int().min(1).max(400).default(31),
@@ -79,6 +88,7 @@ const TikTokSchema = z.strictObject({
   enabled: z.boolean().default(false),
   advertiserIds: z.array(accountId).default([]),
   lookbackDays: lookbackDays(7),
+  initialDays,
   /** Rows per report page (TikTok allows 1000). */
   pageSize: z.number().int().min(1).max(1000).default(1000),
   baseUrl,
@@ -95,6 +105,7 @@ const GoogleAdsSchema = z.strictObject({
     .regex(/^v\d+$/, "expected a version such as v25")
     .default("v25"),
   lookbackDays: lookbackDays(14),
+  initialDays,
   baseUrl,
   /** Google's OAuth token endpoint unless set. */
   tokenUrl: baseUrl,

@@ -38,6 +38,11 @@ export const EXTRACT_NAMES: readonly string[] = pipeline.extracts;
 export const DATASETS = pipeline.datasets;
 /** ops.file_drops: one row per file dropped (ingest writes it; check-sources reads the periods of the loaded). */
 export const FILE_DROPS_TABLE = "file_drops";
+/**
+ * ops.connector_history_owed: the days of an ads connector's history its next runs still have to pull, by account
+ * (ingest rewrites a source's rows after each pull; the transform reads them into unified.source_coverage).
+ */
+export const CONNECTOR_HISTORY_OWED_TABLE = "connector_history_owed";
 
 export function stepDefinition(name: StepName): StepDefinition {
   const found = STEPS.find((step) => step.name === name);

@@ -1,10 +1,11 @@
 // The days an ad platform's exports cover, for unified.source_coverage (the @export_gaps parameter): a platform
 // whose data arrives as file drops has landed a day only where an export covers it or a row is dated that day, so
 // a day between two exports that none covers is incomplete, not a day of no spend. A platform with no export
-// (synced by Airbyte or a connector) has no period, and its coverage is its newest day's alone.
+// (synced by Airbyte or a connector) has no period, and its coverage is its newest day's alone, except for the days
+// of history its connector still owes (ops.connector_history_owed), which are incomplete the same way.
 import { addDays } from "../lib/calendar.ts";
 import { readQuery } from "../lib/sql/queries.ts";
-import { FILE_DROPS_TABLE } from "../shared/pipeline.ts";
+import { CONNECTOR_HISTORY_OWED_TABLE, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
 import type { Warehouse } from "../shared/ports.ts";
 import { SOURCES } from "../shared/sources.ts";
 
@@ -77,5 +78,47 @@ export function exportGaps(merged: readonly ExportPeriod[]): ExportPeriod[] {
 
 /** The gaps as the models' @export_gaps: a JSON array of {source, start, end}, first and last day included. */
 export function exportGapsParam(periods: readonly ExportPeriod[]): string {
-  return JSON.stringify(exportGaps(periods).map(({ source, start, end }) => ({ source, start, end })));
+  return coverageGapsParam(periods, []);
+}
+
+/**
+ * Pure: the models' @export_gaps, the days unified.source_coverage counts as not landed unless a row is dated: the
+ * gaps between a platform's exports (exportGaps) and the days its connector still owes, every account's, joined per
+ * platform into ranges that do not overlap (the model joins each day to one range at most).
+ */
+export function coverageGapsParam(exports: readonly ExportPeriod[], owed: readonly ExportPeriod[]): string {
+  return JSON.stringify(
+    mergeExportPeriods([...exportGaps(exports), ...owed]).map(({ source, start, end }) => ({
+      source,
+      start,
+      end,
+    })),
+  );
+}
+
+/** The days the ads connectors still owe (none before a connector owed any), by source. */
+export async function connectorOwedDays(
+  warehouse: Warehouse,
+  opsTables: readonly string[],
+): Promise<ExportPeriod[]> {
+  if (!opsTables.includes(CONNECTOR_HISTORY_OWED_TABLE)) return [];
+  const rows = await warehouse.query<{ source: string; owed_start: string; owed_end: string }>(
+    readQuery("transform/connector_history_owed"),
+    {},
+    { label: "connector history owed", maxRows: 100_000 },
+  );
+  return rows.map((row) => ({
+    source: row.source,
+    start: String(row.owed_start).slice(0, 10),
+    end: String(row.owed_end).slice(0, 10),
+  }));
+}
+
+/** The models' @export_gaps as the warehouse's ops tables give them (coverageGapsParam). */
+export async function coverageGaps(warehouse: Warehouse, opsTables: readonly string[]): Promise<string> {
+  const [exports, owed] = await Promise.all([
+    exportPeriods(warehouse, opsTables),
+    connectorOwedDays(warehouse, opsTables),
+  ]);
+  return coverageGapsParam(exports, owed);
 }

@@ -63,7 +63,7 @@ import {
   sameHistorySettings,
   saveHistorySettings,
 } from "../lib/history-settings.ts";
-import { exportPeriods, exportGapsParam } from "./export-periods.ts";
+import { coverageGaps } from "./export-periods.ts";
 import { explainTransformFailure } from "./raw-columns.ts";
 import { ColumnChangeRebuilds } from "./model-shapes.ts";
 
@@ -234,8 +234,9 @@ async function buildModels(context: StepContext, pads: HmacKeyPads): Promise<Ste
     LAYERS.map((layer, index) => [layer, new Set((layerTables[index] ?? []).map((table) => table.name))]),
   );
   const opsTables = opsTableList.map((table) => table.name);
-  // The days between the ad platforms' exports that none covers, read once: the coverage of every day built and of older days.
-  const gaps = exportGapsParam(await exportPeriods(warehouse, opsTables));
+  // The days between the ad platforms' exports that none covers, and those their connectors still owe, read once:
+  // the coverage of every day built and of older days.
+  const gaps = await coverageGaps(warehouse, opsTables);
 
   const rows: Record<string, number> = {};
   let fullBuilds = 0;

@@ -11,7 +11,9 @@
 -- later, and, for an ad platform whose data arrives as exports (file drops), the day is not one between its first
 -- and its last exported day that no export's period covers (@export_gaps, from ops.file_drops) and no row of
 -- it is dated (has_rows). Such a day is unknown, not a day of no spend. A platform with no export (synced by
--- Airbyte or a connector) has no period: its newest day alone decides. A KPI of a day whose expected source has
+-- Airbyte or a connector) has no period: its newest day alone decides, except on the days of history its connector
+-- still owes (ops.connector_history_owed: a first run's initialDays beyond one run, a long gap), which are in
+-- @export_gaps too and unknown the same way until a row of them lands. A KPI of a day whose expected source has
 -- not landed is incomplete: daily_kpis and marketing_daily_channel carry is_complete / missing_sources from here.
 -- An ad platform's day with spend in another currency than the shop's and no exchange rate to convert it
 -- (unified.ad_performance's fx_rate is NULL, lacks_exchange_rate) has not landed either: its spend is unknown in
@@ -66,8 +68,8 @@ days_without_rates AS (
 ),
 
 export_gaps AS (
-  -- The days between a platform's first and last exported day that no export covers, as ranges ({source, start,
-  -- end}, from functions/transform/export-periods.ts; none for a platform with one export or none).
+  -- The days between a platform's first and last exported day that no export covers, and the days its connector
+  -- still owes, as ranges that do not overlap ({source, start, end}, from functions/transform/export-periods.ts).
   SELECT
     JSON_VALUE(gap, '$.source') AS source,
     CAST(JSON_VALUE(gap, '$.start') AS DATE) AS gap_start,

@@ -49,6 +49,31 @@ describe("alert groups", () => {
     assert.equal(mismatch("clicks"), "clicks differ from the API");
   });
 
+  it("names an ads connector's history still to pull, with nothing to do but read those days with care", () => {
+    const owed = { check: "connector_history_owed", subject: "facebook_ads", source: "facebook_ads" };
+    assert.equal(problemName(owed, "facebook_ads", [], "en-US"), "ad history still loading");
+    const alert = {
+      ...owed,
+      step: "ingest",
+      severity: "warning",
+      blocking: false,
+      message: "Meta Ads: 40 days of history are not pulled yet",
+    } as const;
+    const groups = groupAlerts(
+      [alert],
+      alertMemories([], [], "2026-11-21"),
+      [],
+      new Set(["facebook_ads"]),
+      "en-US",
+    );
+    assert.deepEqual(
+      groups.map((group) => `${group.name}: ${group.problems.join(", ")} — ${group.action}`),
+      [
+        "Meta: ad history still loading — nothing to do: the next runs pull the rest; read older days' Meta spend as incomplete until then",
+      ],
+    );
+  });
+
   it("names spend without an exchange rate as such, not as data missing, and points to the details", () => {
     const noRate: Finding = {
       check: "exchange_rate_missing",

@@ -128,12 +128,22 @@ describe("what to do: actions from findings", () => {
       ]).map((action) => action.text),
       ["Check the TikTok connection: the last pull failed; the next run retries the same days."],
     );
+    // An ads connector's history still coming in: the older days' figures leave the platform out until it lands.
+    assert.deepEqual(
+      findingActions([
+        finding("connector_history_owed", "warning", { source: "facebook_ads", observed: 220 }),
+      ]).map((action) => action.text),
+      [
+        "Read older days with care: 220 days of Meta's history are still to pull, so their spend, ROAS and MER leave it out; the next runs pull them.",
+      ],
+    );
   });
 
   it("has a rule for every finding kind the checks raise about sources and attribution", () => {
     for (const kind of [
       "connector_auth",
       "connector_failed",
+      "connector_history_owed",
       "source_freshness",
       "source_missing",
       "attribution_broken",

@@ -28,6 +28,10 @@ describe("connector settings", () => {
     assert.equal(connectors.facebook_ads.lookbackDays, 28);
     assert.equal(connectors.google_ads.lookbackDays, 14);
     assert.equal(connectors.tiktok_ads.lookbackDays, 7);
+    // A first run's ad history: Shopify's initialDays, so that its orders and the ad spend cover the same days.
+    assert.equal(connectors.facebook_ads.initialDays, 60);
+    assert.equal(connectors.google_ads.initialDays, connectors.shopify.initialDays);
+    assert.equal(connectors.tiktok_ads.initialDays, 60);
   });
 
   it("asks Google Ads for v25 and Shopify for 2026-10 unless set: Google switched v22 off on 7 October 2026", () => {

@@ -29,7 +29,8 @@ import {
 } from "../../functions/transform/changes.ts";
 import { CATALOGUE_MODEL } from "../../functions/transform/step.ts";
 import { FILE_DROP_COLUMNS } from "../../functions/ingest/file-drop.ts";
-import { FILE_DROPS_TABLE } from "../../functions/shared/pipeline.ts";
+import { OWED_HISTORY_COLUMNS } from "../../functions/ingest/connectors/ad-range.ts";
+import { CONNECTOR_HISTORY_OWED_TABLE, FILE_DROPS_TABLE } from "../../functions/shared/pipeline.ts";
 import { translateToDuckDb } from "../../functions/adapters/warehouse/duckdb/dialect/translator.ts";
 import {
   RECONCILIATION_COLUMNS,
@@ -389,6 +390,11 @@ function defineSuite(server: ZetaSqlServer): void {
       "ops",
       FILE_DROPS_TABLE,
       FILE_DROP_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
+    );
+    catalog.addTable(
+      "ops",
+      CONNECTOR_HISTORY_OWED_TABLE,
+      OWED_HISTORY_COLUMNS.map((column) => ({ name: column.name, type: simpleType(column.type) })),
     );
     catalog.addTable(
       "ops",

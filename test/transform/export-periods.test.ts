@@ -2,7 +2,12 @@
 // gaps between them that unified.source_coverage reads, so that a shop dropping an export a day binds no gap.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { exportGaps, exportGapsParam, mergeExportPeriods } from "../../functions/transform/export-periods.ts";
+import {
+  coverageGapsParam,
+  exportGaps,
+  exportGapsParam,
+  mergeExportPeriods,
+} from "../../functions/transform/export-periods.ts";
 
 describe("ad export periods", () => {
   it("joins overlapping and adjacent periods of a platform, and keeps a gap and other platforms apart", () => {
@@ -39,5 +44,25 @@ describe("ad export periods", () => {
       '[{"source":"facebook_ads","start":"2026-11-21","end":"2026-11-21"}]',
     );
     assert.equal(exportGapsParam([]), "[]");
+  });
+
+  it("adds the days a connector still owes, every account's, into ranges that do not overlap", () => {
+    const exports = [
+      { source: "facebook_ads", start: "2026-11-01", end: "2026-11-06" },
+      { source: "facebook_ads", start: "2026-11-16", end: "2026-11-20" },
+    ];
+    const owed = [
+      // Two Meta accounts owing overlapping days, one of them next to the exports' gap (7–15 November).
+      { source: "facebook_ads", start: "2026-05-06", end: "2026-05-25" },
+      { source: "facebook_ads", start: "2026-05-20", end: "2026-06-02" },
+      { source: "facebook_ads", start: "2026-10-20", end: "2026-11-06" },
+      { source: "tiktok_ads", start: "2026-05-06", end: "2026-05-25" },
+    ];
+    assert.deepEqual(JSON.parse(coverageGapsParam(exports, owed)), [
+      { source: "facebook_ads", start: "2026-05-06", end: "2026-06-02" },
+      { source: "facebook_ads", start: "2026-10-20", end: "2026-11-15" },
+      { source: "tiktok_ads", start: "2026-05-06", end: "2026-05-25" },
+    ]);
+    assert.equal(coverageGapsParam(exports, []), exportGapsParam(exports));
   });
 });

@@ -45,10 +45,15 @@ export const metaConnector: Connector = {
       retryPolicy(context.settings, context.deadline),
     );
     const accounts = settings.accountIds.map((configured) => configured.replace(/^act_/, ""));
-    return pullAdAccounts(context, "facebook_ads", accounts, settings.lookbackDays, async (account, range) =>
-      (await api.adInsights(account, range.startDate, range.endDate, range.days)).map((row) =>
-        metaRawRow(context, { ...row, account_id: row.account_id || account }, settings.apiVersion),
-      ),
+    return pullAdAccounts(
+      context,
+      "facebook_ads",
+      accounts,
+      { lookbackDays: settings.lookbackDays, initialDays: settings.initialDays },
+      async (account, range) =>
+        (await api.adInsights(account, range.startDate, range.endDate, range.days)).map((row) =>
+          metaRawRow(context, { ...row, account_id: row.account_id || account }, settings.apiVersion),
+        ),
     );
   },
 };

@@ -66,7 +66,7 @@ export const googleAdsConnector: Connector = {
       context,
       "google_ads",
       settings.customerIds.map(customerDigits),
-      settings.lookbackDays,
+      { lookbackDays: settings.lookbackDays, initialDays: settings.initialDays },
       async (customer, range) => {
         const { groups, campaigns } = await api.campaignDays(customer, range.startDate, range.endDate);
         const raw = (row: GoogleAdsRow) => googleAdsRawRow(context, customer, row, settings.apiVersion);

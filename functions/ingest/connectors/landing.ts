@@ -42,12 +42,20 @@ export interface ConnectorContext {
 /** What a raw row's bookkeeping columns need. */
 export type RowContext = Pick<ConnectorContext, "extractedAt" | "runId" | "pullId">;
 
+/** Consecutive days, the first and last included. */
+export interface DaySpan {
+  startDate: string;
+  endDate: string;
+}
+
 export interface ConnectorOutcome {
   source: SourceName;
   rowsLanded: number;
   rowsReplaced: number;
   /** What was pulled, for the ledger's summary: "2026-11-14..2026-11-21 for 2 accounts". */
   pulled: string;
+  /** An ads connector's days of history that its next runs still have to pull, by account (ad-range.ts). */
+  owed?: { account: string; spans: DaySpan[] }[];
 }
 
 export interface Connector {

@@ -8,6 +8,7 @@ import { stepDeadline } from "../../lib/platform-apis/step-deadline.ts";
 import type { StepContext } from "../../shared/step.ts";
 import { googleAdsConnector } from "./google-ads.ts";
 import { metaConnector } from "./facebook-ads.ts";
+import { daysIn, MAX_PULL_DAYS } from "./ad-range.ts";
 import type { Connector, ConnectorOutcome } from "./landing.ts";
 import { shopifyConnector } from "./shopify.ts";
 import { tiktokConnector } from "./tiktok-ads.ts";
@@ -76,6 +77,7 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
         replaced: outcome.rowsReplaced,
         pulled: outcome.pulled,
       });
+      if (outcome.owed) result.findings.push(historyOwedFinding(connector, outcome.owed));
     } catch (error) {
       const auth = error instanceof PlatformAuthError;
       result.metrics[`connector.${connector.source}.failed`] = 1;
@@ -98,4 +100,43 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
   }
   result.summary = `connectors: ${parts.join(", ")}`;
   return result;
+}
+
+/**
+ * The days of an ads connector's history still to pull (a first run's initialDays beyond one run's ranges, or a gap
+ * of a connector switched off for months): until they land, those days' spend leaves the platform out, so the
+ * figures of those days say less than the shop spent. A warning, named with its days, until the last of them lands.
+ */
+export function historyOwedFinding(
+  connector: Pick<Connector, "source" | "label">,
+  owed: NonNullable<ConnectorOutcome["owed"]>,
+): Finding {
+  const days = owed.reduce((sum, account) => sum + daysIn(account.spans), 0);
+  // A run pulls at most MAX_PULL_DAYS of one span of an account.
+  const runs = Math.max(
+    ...owed.map((account) =>
+      account.spans.reduce((sum, span) => sum + Math.ceil(daysIn([span]) / MAX_PULL_DAYS), 0),
+    ),
+  );
+  const accounts = owed
+    .map(({ account, spans }) => {
+      const first = spans[0]?.startDate ?? "";
+      const last = spans.at(-1)?.endDate ?? "";
+      return `account ${account}: ${daysIn(spans)} days between ${first} and ${last}`;
+    })
+    .join("; ");
+  return {
+    step: "ingest",
+    check: "connector_history_owed",
+    severity: "warning",
+    blocking: false,
+    subject: connector.source,
+    source: connector.source,
+    observed: days,
+    expected: "every day of the history asked for pulled",
+    message:
+      `${connector.label}: ${days} days of history are not pulled yet (${accounts}); ` +
+      `the next ${runs === 1 ? "run pulls them" : `${runs} runs pull them, ${MAX_PULL_DAYS} days a run`}. ` +
+      `Until then those days' spend, ROAS, MER and CAC leave ${connector.label} out.`,
+  };
 }

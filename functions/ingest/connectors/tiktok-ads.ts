@@ -38,7 +38,7 @@ export const tiktokConnector: Connector = {
       context,
       "tiktok_ads",
       settings.advertiserIds,
-      settings.lookbackDays,
+      { lookbackDays: settings.lookbackDays, initialDays: settings.initialDays },
       async (advertiser, range) =>
         (await api.adDays(advertiser, range.startDate, range.endDate)).map((row) =>
           tiktokRawRow(context, advertiser, row),

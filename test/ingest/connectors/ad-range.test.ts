@@ -2,7 +2,7 @@
 // last successful pull (at most 90 days in one run)"). The expected ranges are counted by hand on the calendar.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { adPullRange } from "../../../functions/ingest/connectors/ad-range.ts";
+import { adPullRange, planAccountPull } from "../../../functions/ingest/connectors/ad-range.ts";
 
 const RUN_DATE = "2026-11-21";
 
@@ -38,5 +38,50 @@ describe("an ads connector's pull range", () => {
       endDate: RUN_DATE,
       days: 90,
     });
+  });
+
+  it("owes a first run's initialDays beyond its two ranges, and pulls the newest of what is owed first", () => {
+    // 400 days back from 21 November 2026: from 18 October 2025. The newest 90 days (24 August on), then 26 May –
+    // 23 August; 18 October 2025 – 25 May 2026 (220 days) is owed.
+    const plan = planAccountPull(RUN_DATE, { lookbackDays: 28, initialDays: 400 });
+    assert.deepEqual(plan.recent, { startDate: "2026-08-24", endDate: RUN_DATE, days: 90 });
+    assert.deepEqual(plan.history, { startDate: "2026-05-26", endDate: "2026-08-23", days: 90 });
+    assert.equal(plan.historyFrom, "2025-10-18");
+    assert.deepEqual(plan.owedAfterHistory, [{ startDate: "2025-10-18", endDate: "2026-05-25" }]);
+    // The next day: its look-back, then the 90 days before 26 May (25 February – 25 May).
+    const next = planAccountPull(
+      "2026-11-22",
+      { lookbackDays: 28, initialDays: 400 },
+      {
+        pulledThrough: RUN_DATE,
+        pulledAt: "2026-11-21T23:30:00Z",
+        historyFrom: plan.historyFrom,
+        owed: plan.owedAfterHistory,
+      },
+    );
+    assert.deepEqual(next.recent, { startDate: "2026-10-26", endDate: "2026-11-22", days: 28 });
+    assert.deepEqual(next.history, { startDate: "2026-02-25", endDate: "2026-05-25", days: 90 });
+    assert.deepEqual(next.owedAfterHistory, [{ startDate: "2025-10-18", endDate: "2026-02-24" }]);
+  });
+
+  it("owes the days a longer initialDays adds, and nothing to a cursor from before history was pulled", () => {
+    const cursor = { pulledThrough: "2026-11-20", pulledAt: "2026-11-20T23:30:00Z" };
+    // Without historyFrom: the history starts where initialDays reaches today, and nothing is owed.
+    const old = planAccountPull(RUN_DATE, { lookbackDays: 28, initialDays: 60 }, cursor);
+    assert.equal(old.history, undefined);
+    assert.equal(old.historyFrom, "2026-09-23");
+    // Raised from 60 days (from 23 September) to 100 (from 14 August): 14 August – 22 September is owed and pulled.
+    const raised = planAccountPull(
+      RUN_DATE,
+      { lookbackDays: 28, initialDays: 100 },
+      {
+        ...cursor,
+        historyFrom: "2026-09-23",
+        owed: [],
+      },
+    );
+    assert.equal(raised.historyFrom, "2026-08-14");
+    assert.deepEqual(raised.history, { startDate: "2026-08-14", endDate: "2026-09-22", days: 40 });
+    assert.deepEqual(raised.owedAfterHistory, []);
   });
 });

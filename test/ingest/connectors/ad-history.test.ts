@@ -1,0 +1,171 @@
+// An ads connector's history (README, Connectors: "a first run pulls initialDays … the next runs pull the rest, 90
+// days a run"; "a connector off for longer than that pulls the whole gap"): pulled from the local platform server
+// over several runs, each platform's rows and spend per day are those the server holds, every day once, counted here
+// from the server's own rows.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { addDays } from "../../../functions/lib/calendar.ts";
+import type { Finding } from "../../../functions/shared/findings.ts";
+import { buildModels } from "../../support/sql-fixtures.ts";
+import { type Bench, openBench } from "./harness.ts";
+import { buildPlatformData, ONLY_SHOPIFY, RUN_DATE } from "./fixtures.ts";
+
+const ADS_ONLY = { shopify: { enabled: false } };
+const HISTORY_DAYS = 280;
+const data = buildPlatformData(41, RUN_DATE, HISTORY_DAYS);
+
+/** "<day>|<platform>" → [rows, spend in cents], from the server's rows of the days in [from, through]. */
+function served(from: string, through: string): Map<string, [number, number]> {
+  const days = new Map<string, [number, number]>();
+  const add = (day: string, platform: string, spend: number) => {
+    if (day < from || day > through) return;
+    const [rows, cents] = days.get(`${day}|${platform}`) ?? [0, 0];
+    days.set(`${day}|${platform}`, [rows + 1, cents + Math.round(spend * 100)]);
+  };
+  for (const row of data.metaInsights) add(row.date_start, "facebook_ads", Number(row.spend));
+  for (const row of data.tiktokRows)
+    add(row.dimensions.stat_time_day.slice(0, 10), "tiktok_ads", Number(row.metrics.spend));
+  for (const row of data.googleRows)
+    add(row.segments?.date ?? "", "google_ads", Number(row.metrics?.costMicros) / 1e6);
+  return days;
+}
+
+/** The same, from the raw tables the connectors filled. */
+async function landed(bench: Bench): Promise<Map<string, [number, number]>> {
+  const rows = await bench.rows<{ day: string; platform: string; n: number; cents: number }>(`
+    SELECT day, platform, COUNT(*)::INT AS n, SUM(cents)::BIGINT::INT AS cents FROM (
+      SELECT date_start::VARCHAR AS day, 'facebook_ads' AS platform, ROUND(spend * 100) AS cents
+      FROM raw.facebook_ads_insights
+      UNION ALL
+      SELECT stat_time_day::DATE::VARCHAR, 'tiktok_ads', ROUND(json_extract_string(metrics, '$.spend')::DECIMAL(18, 2) * 100)
+      FROM raw.tiktok_ads_reports_daily
+      UNION ALL
+      SELECT segments_date::VARCHAR, 'google_ads', ROUND(metrics_cost_micros / 10000)
+      FROM raw.google_ads_campaign_stats
+    ) GROUP BY ALL`);
+  return new Map(rows.map((row) => [`${row.day}|${row.platform}`, [row.n, row.cents]]));
+}
+
+function sorted(days: Map<string, [number, number]>): [string, [number, number]][] {
+  return [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const owedFindings = (findings: readonly Finding[]) =>
+  findings.filter((finding) => finding.check === "connector_history_owed");
+
+describe("an ads connector's history", () => {
+  let bench: Bench;
+  before(async () => {
+    bench = await openBench(data);
+  });
+  after(async () => bench.close());
+
+  it("a first run pulls initialDays of it, 180 days at most; the next run pulls the rest, and says so until then", async () => {
+    const settings = {
+      ...ADS_ONLY,
+      facebook_ads: { lookbackDays: 7, initialDays: 200 },
+      tiktok_ads: { lookbackDays: 7, initialDays: 200 },
+      google_ads: { lookbackDays: 7, initialDays: 200 },
+    };
+    // 200 days back from 21 November 2026: from 6 May. The first run: the newest 90 (24 August on), then the 90
+    // before them (26 May – 23 August); 20 days (6–25 May) are left.
+    assert.equal(addDays(RUN_DATE, -199), "2026-05-06");
+    const first = await bench.pull(RUN_DATE, settings);
+    assert.deepEqual(sorted(await landed(bench)), sorted(served("2026-05-26", RUN_DATE)));
+    const owed = owedFindings(first.findings);
+    assert.deepEqual(
+      owed.map((finding) => [finding.source, finding.severity, finding.observed]),
+      [
+        // Meta's two accounts owe 20 days each.
+        ["facebook_ads", "warning", 40],
+        ["tiktok_ads", "warning", 20],
+        ["google_ads", "warning", 20],
+      ],
+    );
+    assert.match(owed[1]?.message ?? "", /20 days between 2026-05-06 and 2026-05-25/);
+    assert.match(owed[1]?.message ?? "", /the next run pulls them/);
+    assert.match(owed[1]?.message ?? "", /spend, ROAS, MER and CAC leave TikTok Ads out/);
+
+    const second = await bench.pull(addDays(RUN_DATE, 1), settings);
+    assert.deepEqual(owedFindings(second.findings), []);
+    assert.deepEqual(sorted(await landed(bench)), sorted(served("2026-05-06", RUN_DATE)));
+  });
+
+  it("a connector off for longer than 90 days pulls the whole gap over the next runs, each day once", async () => {
+    await bench.warehouse.rawConnection.run(
+      "DELETE FROM raw.facebook_ads_insights; DELETE FROM raw.tiktok_ads_reports_daily; DELETE FROM raw.google_ads_campaign_stats; DELETE FROM raw.google_ads_campaign_totals",
+    );
+    for (const source of ["facebook_ads", "tiktok_ads", "google_ads"])
+      await bench.bucket.delete(`state/connectors/${source}.json`);
+    const settings = {
+      ...ADS_ONLY,
+      facebook_ads: { lookbackDays: 7, initialDays: 7 },
+      tiktok_ads: { lookbackDays: 7, initialDays: 7 },
+      google_ads: { lookbackDays: 7, initialDays: 7 },
+    };
+    // Last run on 1 March (its 7 days: 23 February – 1 March), then off until 21 November: 2 March – 23 August is
+    // the gap beyond the newest 90 days (175 days).
+    const lastOn = "2026-03-01";
+    await bench.pull(lastOn, settings);
+    assert.deepEqual(sorted(await landed(bench)), sorted(served("2026-02-23", lastOn)));
+    const back = await bench.pull(RUN_DATE, settings);
+    assert.deepEqual(
+      owedFindings(back.findings).map((finding) => [finding.source, finding.observed]),
+      [
+        ["facebook_ads", 2 * 85],
+        ["tiktok_ads", 85],
+        ["google_ads", 85],
+      ],
+    );
+    assert.match(owedFindings(back.findings)[1]?.message ?? "", /85 days between 2026-03-02 and 2026-05-25/);
+    await bench.pull(addDays(RUN_DATE, 1), settings);
+    assert.deepEqual(sorted(await landed(bench)), sorted(served("2026-02-23", RUN_DATE)));
+  });
+
+  it("the days still owed are incomplete in the daily KPIs, naming the platforms, until a later run pulls them", async () => {
+    const shop = await openBench(data);
+    try {
+      const history = { lookbackDays: 7, initialDays: 200 };
+      const settings = {
+        shopify: { initialDays: HISTORY_DAYS, bulkThresholdDays: 365 },
+        facebook_ads: history,
+        tiktok_ads: history,
+        google_ads: history,
+      };
+      const missing = async () =>
+        new Map(
+          (
+            await shop.rows<{ day: string; missing: string | null }>(
+              "SELECT date::VARCHAR AS day, missing_sources AS missing FROM marts.daily_kpis WHERE date >= DATE '2026-05-01'",
+            )
+          ).map((row) => [row.day, row.missing]),
+        );
+      await shop.pull(RUN_DATE, settings);
+      await buildModels(shop.warehouse, RUN_DATE, { fullRefresh: true });
+      const before = await missing();
+      // 6–25 May are owed by every platform; from 26 May on every platform has landed.
+      for (let day = "2026-05-06"; day <= RUN_DATE; day = addDays(day, 1))
+        assert.equal(
+          before.get(day),
+          day <= "2026-05-25" ? "facebook_ads,google_ads,tiktok_ads" : null,
+          `missing sources on ${day}`,
+        );
+
+      // The next day's run pulls them, and its daily transform rebuilds those days complete.
+      const next = addDays(RUN_DATE, 1);
+      await shop.pull(next, settings);
+      await buildModels(shop.warehouse, next);
+      const after = await missing();
+      for (let day = "2026-05-06"; day <= RUN_DATE; day = addDays(day, 1))
+        assert.equal(after.get(day), null, `missing sources on ${day} once pulled`);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it("leaves Shopify's pull as it was", async () => {
+    // The Shopify connector has its own initialDays (orders updated since): no ads history finding of its own.
+    const result = await bench.pull(RUN_DATE, { ...ONLY_SHOPIFY, shopify: { initialDays: 3 } });
+    assert.deepEqual(owedFindings(result.findings), []);
+  });
+});
