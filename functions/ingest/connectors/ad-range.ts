@@ -2,6 +2,7 @@
 // since the last successful pull that the lookback does not reach (a connector off for a while), and the account's
 // history back to `initialDays` before its first run, the part one run does not reach pulled by the next runs.
 import { addDays, daysBetween } from "../../lib/calendar.ts";
+import { PlatformAuthError } from "../../lib/platform-apis/http.ts";
 import { CONNECTOR_HISTORY_OWED_TABLE, DATASETS } from "../../shared/pipeline.ts";
 import type { LoadColumn, Row, Warehouse } from "../../shared/ports.ts";
 import type { SourceName } from "../../shared/raw-schemas.ts";
@@ -161,36 +162,56 @@ export async function pullAdAccounts(
   let rowsReplaced = 0;
   const ranges: string[] = [];
   const owed: ConnectorOutcome["owed"] = [];
-  for (const account of accounts) {
-    const cursor = state.accounts[account];
-    const plan = planAccountPull(context.runDate, days, cursor);
-    const pulls: [PullRange, DaySpan[]][] = [[plan.recent, plan.owedAfterRecent]];
-    if (plan.history) pulls.push([plan.history, plan.owedAfterHistory]);
-    for (const [pulledRange, owedAfter] of pulls) {
-      const pulled = await pull(account, pulledRange);
-      const byTable = Array.isArray(pulled) ? { [RAW_TABLE_OF[source]]: pulled } : pulled;
-      for (const [table, rows] of Object.entries(byTable)) {
-        rowsReplaced += await replaceAccountDays(
-          context.warehouse,
-          table,
-          { source, account, ...pulledRange },
-          rows,
-          context.pullId,
-        );
-        rowsLanded += rows.length;
-      }
-      const newest = state.accounts[account]?.pulledThrough;
-      state.accounts[account] = {
-        // A re-run of an earlier date does not move the cursor back.
-        pulledThrough: newest && newest > pulledRange.endDate ? newest : pulledRange.endDate,
-        pulledAt: context.extractedAt,
-        historyFrom: plan.historyFrom,
-        owed: owedAfter,
-      };
-      await writeState(context.bucket, source, state);
-      ranges.push(`${account} ${pulledRange.startDate}..${pulledRange.endDate}`);
+  /** Lands one range's rows in each raw table the pull fills, then moves the account's cursor. */
+  const land = async (
+    account: string,
+    pulledRange: PullRange,
+    pulled: PulledRows,
+    plan: AccountPullPlan,
+    owedAfter: DaySpan[],
+  ) => {
+    const byTable = Array.isArray(pulled) ? { [RAW_TABLE_OF[source]]: pulled } : pulled;
+    for (const [table, rows] of Object.entries(byTable)) {
+      rowsReplaced += await replaceAccountDays(
+        context.warehouse,
+        table,
+        { source, account, ...pulledRange },
+        rows,
+        context.pullId,
+      );
+      rowsLanded += rows.length;
     }
-    if (plan.owedAfterHistory.length) owed.push({ account, spans: plan.owedAfterHistory });
+    const newest = state.accounts[account]?.pulledThrough;
+    state.accounts[account] = {
+      // A re-run of an earlier date does not move the cursor back.
+      pulledThrough: newest && newest > pulledRange.endDate ? newest : pulledRange.endDate,
+      pulledAt: context.extractedAt,
+      historyFrom: plan.historyFrom,
+      owed: owedAfter,
+    };
+    await writeState(context.bucket, source, state);
+    ranges.push(`${account} ${pulledRange.startDate}..${pulledRange.endDate}`);
+  };
+  for (const account of accounts) {
+    const plan = planAccountPull(context.runDate, days, state.accounts[account]);
+    await land(account, plan.recent, await pull(account, plan.recent), plan, plan.owedAfterRecent);
+    let owedNow = plan.owedAfterRecent;
+    let failure: string | undefined;
+    if (plan.history) {
+      // The recent days are landed: older days the platform will not give today (a wait past the deadline, an
+      // error) stay owed, for the next run to ask again, and fail nothing. Refused credentials fail the connector.
+      const pulled = await pull(account, plan.history).catch((error: unknown) => {
+        if (error instanceof PlatformAuthError) throw error;
+        failure = error instanceof Error ? error.message : String(error);
+        context.log.warn("connector history pull failed", { account, error: failure });
+        return undefined;
+      });
+      if (pulled) {
+        await land(account, plan.history, pulled, plan, plan.owedAfterHistory);
+        owedNow = plan.owedAfterHistory;
+      }
+    }
+    if (owedNow.length) owed.push({ account, spans: owedNow, ...(failure ? { failure } : {}) });
   }
   // Written when something is owed, or was before this run (its rows are then cleared): most runs write nothing.
   if (owed.length || hadOwed) await recordOwedHistory(context.warehouse, source, owed);

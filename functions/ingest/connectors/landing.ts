@@ -55,7 +55,11 @@ export interface ConnectorOutcome {
   /** What was pulled, for the ledger's summary: "2026-11-14..2026-11-21 for 2 accounts". */
   pulled: string;
   /** An ads connector's days of history that its next runs still have to pull, by account (ad-range.ts). */
-  owed?: { account: string; spans: DaySpan[] }[];
+  owed?: {
+    account: string;
+    spans: DaySpan[];
+    /** Why this run's pull of them failed, if it did. */ failure?: string;
+  }[];
 }
 
 export interface Connector {

@@ -125,6 +125,9 @@ export function historyOwedFinding(
       return `account ${account}: ${daysIn(spans)} days between ${first} and ${last}`;
     })
     .join("; ");
+  const failures = owed
+    .flatMap(({ account, failure }) => (failure ? [`account ${account} (${failure})`] : []))
+    .join("; ");
   return {
     step: "ingest",
     check: "connector_history_owed",
@@ -137,6 +140,7 @@ export function historyOwedFinding(
     message:
       `${connector.label}: ${days} days of history are not pulled yet (${accounts}); ` +
       `the next ${runs === 1 ? "run pulls them" : `${runs} runs pull them, ${MAX_PULL_DAYS} days a run`}. ` +
+      (failures ? `This run could not pull older days of ${failures}; the next run asks again. ` : "") +
       `Until then those days' spend, ROAS, MER and CAC leave ${connector.label} out.`,
   };
 }

@@ -8,7 +8,7 @@ import { addDays } from "../../../functions/lib/calendar.ts";
 import type { Finding } from "../../../functions/shared/findings.ts";
 import { buildModels } from "../../support/sql-fixtures.ts";
 import { type Bench, openBench } from "./harness.ts";
-import { buildPlatformData, ONLY_SHOPIFY, RUN_DATE } from "./fixtures.ts";
+import { buildPlatformData, ONLY_SHOPIFY, RUN_DATE, TIKTOK_ADVERTISER } from "./fixtures.ts";
 
 const ADS_ONLY = { shopify: { enabled: false } };
 const HISTORY_DAYS = 280;
@@ -160,6 +160,48 @@ describe("an ads connector's history", () => {
         assert.equal(after.get(day), null, `missing sources on ${day} once pulled`);
     } finally {
       await shop.close();
+    }
+  });
+
+  it("older days the platform will not give today stay owed, with the recent days landed and no failure", async () => {
+    const tiktokOnly = { ...ADS_ONLY, facebook_ads: { enabled: false }, google_ads: { enabled: false } };
+    // How many requests TikTok's newest 90 days take: the history's requests come after them.
+    const counting = await openBench(data);
+    let recentRequests: number;
+    try {
+      await counting.pull(RUN_DATE, { ...tiktokOnly, tiktok_ads: { lookbackDays: 7, initialDays: 90 } });
+      recentRequests = counting.server.requests.filter((request) => request.platform === "tiktok_ads").length;
+    } finally {
+      await counting.close();
+    }
+    const failing = await openBench(data, {
+      faults: [{ platform: "tiktok_ads", request: recentRequests + 1, through: 10_000, kind: "500" }],
+    });
+    try {
+      const result = await failing.pull(RUN_DATE, {
+        ...tiktokOnly,
+        tiktok_ads: { lookbackDays: 7, initialDays: 200 },
+      });
+      assert.equal(result.metrics["connector.tiktok_ads.failed"], undefined);
+      assert.deepEqual(
+        result.findings.map((finding) => [finding.check, finding.severity, finding.observed]),
+        // 6 May – 23 August: the 90 days the run could not pull and the 20 before them.
+        [["connector_history_owed", "warning", 110]],
+      );
+      assert.match(
+        result.findings[0]?.message ?? "",
+        /110 days between 2026-05-06 and 2026-08-23\); the next 2 runs pull them, 90 days a run\. This run could not pull older days of account 7012345678901234 \(.*500.*\); the next run asks again\./,
+      );
+      const landedDays = await landed(failing);
+      const tiktokDays = (days: Map<string, [number, number]>) =>
+        sorted(days).filter(([key]) => key.endsWith("|tiktok_ads"));
+      assert.deepEqual(tiktokDays(landedDays), tiktokDays(served("2026-08-24", RUN_DATE)));
+      const state = JSON.parse(String(await failing.bucket.read("state/connectors/tiktok_ads.json")));
+      assert.deepEqual(state.accounts[TIKTOK_ADVERTISER].owed, [
+        { startDate: "2026-05-06", endDate: "2026-08-23" },
+      ]);
+    } finally {
+      await failing.close();
     }
   });
 
