@@ -31,8 +31,8 @@ export function damagedWarehouseAdvice(
     "  npm start -- reland   (puts the loaded files back in the inbox, in the order they were loaded)",
     `  rm -f ${inBucket("state", "connectors")}/*.json   (the connectors then pull as on a first run)`,
     "  npm start -- --full-refresh --force",
-    "A first run's pull reaches Shopify's initialDays and each ads connector's lookbackDays back: older ad days",
-    "come back from an export of them dropped in the inbox.",
+    "A first run's pull reaches Shopify's initialDays back, and each ads connector's initialDays over its first runs",
+    "(90 days a range): older days come back from an export of them dropped in the inbox.",
     "On the demo shop, the first mv and npm start -- demo --regenerate --full-refresh --force are enough.",
   ];
 }
