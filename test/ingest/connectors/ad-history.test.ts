@@ -203,6 +203,22 @@ describe("an ads connector's history", () => {
     } finally {
       await failing.close();
     }
+    // A token refused on the older days' requests is no platform hiccup: it fails the connector, as always.
+    const refusing = await openBench(data, {
+      faults: [{ platform: "tiktok_ads", request: recentRequests + 1, through: 10_000, kind: "expired" }],
+    });
+    try {
+      const result = await refusing.pull(RUN_DATE, {
+        ...tiktokOnly,
+        tiktok_ads: { lookbackDays: 7, initialDays: 200 },
+      });
+      assert.deepEqual(
+        result.findings.map((finding) => [finding.check, finding.severity]),
+        [["connector_auth", "critical"]],
+      );
+    } finally {
+      await refusing.close();
+    }
   });
 
   it("leaves Shopify's pull as it was", async () => {
