@@ -107,7 +107,7 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
  * of a connector switched off for months): until they land, those days' spend leaves the platform out, so the
  * figures of those days say less than the shop spent. A warning, named with its days, until the last of them lands.
  */
-export function historyOwedFinding(
+function historyOwedFinding(
   connector: Pick<Connector, "source" | "label">,
   owed: NonNullable<ConnectorOutcome["owed"]>,
 ): Finding {

@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
 import type { Finding } from "../../../functions/shared/findings.ts";
 import { buildModels } from "../../support/sql-fixtures.ts";
+import type { ServerOptions } from "../../../tools/demo-apis/server.ts";
 import { type Bench, openBench } from "./harness.ts";
 import { buildPlatformData, ONLY_SHOPIFY, RUN_DATE, TIKTOK_ADVERTISER } from "./fixtures.ts";
 
@@ -48,6 +49,16 @@ async function landed(bench: Bench): Promise<Map<string, [number, number]>> {
 
 function sorted(days: Map<string, [number, number]>): [string, [number, number]][] {
   return [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `work` on a bench of its own (the platform server with `options`), closed after. */
+async function onOwnBench<T>(options: ServerOptions, work: (bench: Bench) => Promise<T>): Promise<T> {
+  const bench = await openBench(data, options);
+  try {
+    return await work(bench);
+  } finally {
+    await bench.close();
+  }
 }
 
 const owedFindings = (findings: readonly Finding[]) =>
@@ -123,8 +134,7 @@ describe("an ads connector's history", () => {
   });
 
   it("the days still owed are incomplete in the daily KPIs, naming the platforms, until a later run pulls them", async () => {
-    const shop = await openBench(data);
-    try {
+    await onOwnBench({}, async (shop) => {
       const history = { lookbackDays: 7, initialDays: 200 };
       const settings = {
         shopify: { initialDays: HISTORY_DAYS, bulkThresholdDays: 365 },
@@ -158,30 +168,22 @@ describe("an ads connector's history", () => {
       const after = await missing();
       for (let day = "2026-05-06"; day <= RUN_DATE; day = addDays(day, 1))
         assert.equal(after.get(day), null, `missing sources on ${day} once pulled`);
-    } finally {
-      await shop.close();
-    }
+    });
   });
 
   it("older days the platform will not give today stay owed, with the recent days landed and no failure", async () => {
     const tiktokOnly = { ...ADS_ONLY, facebook_ads: { enabled: false }, google_ads: { enabled: false } };
+    const firstRun = { ...tiktokOnly, tiktok_ads: { lookbackDays: 7, initialDays: 200 } };
     // How many requests TikTok's newest 90 days take: the history's requests come after them.
-    const counting = await openBench(data);
-    let recentRequests: number;
-    try {
+    const recentRequests = await onOwnBench({}, async (counting) => {
       await counting.pull(RUN_DATE, { ...tiktokOnly, tiktok_ads: { lookbackDays: 7, initialDays: 90 } });
-      recentRequests = counting.server.requests.filter((request) => request.platform === "tiktok_ads").length;
-    } finally {
-      await counting.close();
-    }
-    const failing = await openBench(data, {
-      faults: [{ platform: "tiktok_ads", request: recentRequests + 1, through: 10_000, kind: "500" }],
+      return counting.server.requests.filter((request) => request.platform === "tiktok_ads").length;
     });
-    try {
-      const result = await failing.pull(RUN_DATE, {
-        ...tiktokOnly,
-        tiktok_ads: { lookbackDays: 7, initialDays: 200 },
-      });
+    const afterRecent = (kind: "500" | "expired"): ServerOptions => ({
+      faults: [{ platform: "tiktok_ads", request: recentRequests + 1, through: 10_000, kind }],
+    });
+    await onOwnBench(afterRecent("500"), async (failing) => {
+      const result = await failing.pull(RUN_DATE, firstRun);
       assert.equal(result.metrics["connector.tiktok_ads.failed"], undefined);
       assert.deepEqual(
         result.findings.map((finding) => [finding.check, finding.severity, finding.observed]),
@@ -200,25 +202,15 @@ describe("an ads connector's history", () => {
       assert.deepEqual(state.accounts[TIKTOK_ADVERTISER].owed, [
         { startDate: "2026-05-06", endDate: "2026-08-23" },
       ]);
-    } finally {
-      await failing.close();
-    }
-    // A token refused on the older days' requests is no platform hiccup: it fails the connector, as always.
-    const refusing = await openBench(data, {
-      faults: [{ platform: "tiktok_ads", request: recentRequests + 1, through: 10_000, kind: "expired" }],
     });
-    try {
-      const result = await refusing.pull(RUN_DATE, {
-        ...tiktokOnly,
-        tiktok_ads: { lookbackDays: 7, initialDays: 200 },
-      });
+    // A token refused on the older days' requests is no platform hiccup: it fails the connector, as always.
+    await onOwnBench(afterRecent("expired"), async (refusing) => {
+      const result = await refusing.pull(RUN_DATE, firstRun);
       assert.deepEqual(
         result.findings.map((finding) => [finding.check, finding.severity]),
         [["connector_auth", "critical"]],
       );
-    } finally {
-      await refusing.close();
-    }
+    });
   });
 
   it("leaves Shopify's pull as it was", async () => {
