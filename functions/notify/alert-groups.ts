@@ -2,7 +2,7 @@
 // broken — reconnect the Meta source in Airbyte"), each group with what to do and how long it has been going on.
 // The full finding messages stay in the email's alert details further down. Pure.
 import { type AlertMemory, alertKey, type AlertMemories } from "../lib/quality/alert-memory.ts";
-import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { possessive, sourceDisplayName } from "../lib/reporting/completeness.ts";
 import { formatDayMonth, formatWeekdayDate } from "../lib/reporting/display-format.ts";
 import type { SourceStatus } from "../lib/reporting/report-data.ts";
 import { CHANNELS } from "../lib/sql/channels.ts";
@@ -131,12 +131,12 @@ function actionFor(check: string, source: string | undefined, connectors: Connec
   if (check === "reconciliation_mismatch") return `re-pull the days that differ from ${name}`;
   if (check === "reconciliation_unavailable") return `check the ${name} API credentials`;
   if (check === "ad_account_time_zone")
-    return `read ${name}'s daily ROAS and CAC with care (weeks and months are sound)`;
+    return `read ${possessive(name)} daily ROAS and CAC with care (weeks and months are sound)`;
   if (check === "metric_anomaly") return "check whether a promotion or an outage explains it";
   if (check === "null_order_values") return "check those orders in Shopify";
   // Its rows landed: a rate is what is missing, which the details name (the days, and a rates file or the fetch).
   if (check === "exchange_rate_missing")
-    return `give ${name}'s spend its exchange rates (its rows landed; which days, and how: below)`;
+    return `give ${possessive(name)} spend its exchange rates (its rows landed; which days, and how: below)`;
   // Staging already keeps one copy of each order, so the numbers are right and a re-run changes nothing.
   if (check === "duplicated_raw_batch")
     return `nothing to re-run (each order is counted once); if it recurs, check the ${name} sync`;

@@ -2,7 +2,7 @@
 // to a sentence a founder can act on) and from the numbers (a paid channel whose CPA rose against last month).
 // Pure: the same findings and rows always give the same actions, in the same order.
 import { addMonths, monthStart } from "../lib/calendar.ts";
-import { sourceDisplayName } from "../lib/reporting/completeness.ts";
+import { possessive, sourceDisplayName } from "../lib/reporting/completeness.ts";
 import {
   formatChange,
   formatFindingText,
@@ -56,7 +56,7 @@ export const ACTION_RULES: Record<string, ActionRule> = {
   connector_failed: (finding) =>
     `Check the ${subjectName(finding)} connection: the last pull failed; the next run retries the same days.`,
   connector_history_owed: (finding) =>
-    `Read older days with care: ${String(finding.observed)} days of ${subjectName(finding)}'s history are still to pull, so their spend, ROAS and MER leave it out; the next runs pull them.`,
+    `Read older days with care: ${String(finding.observed)} days of ${possessive(subjectName(finding))} history are still to pull, so their spend, ROAS and MER leave it out; the next runs pull them.`,
   source_freshness: (finding, facts) =>
     finding.source === "shopify"
       ? `Check the Shopify feed${since(finding, facts)}: every figure in this deck is incomplete until it catches up.`
@@ -64,17 +64,17 @@ export const ACTION_RULES: Record<string, ActionRule> = {
   source_missing: (finding) =>
     `Connect ${subjectName(finding)}: it has never landed, so nothing of it is in the numbers.`,
   attribution_broken: (finding) =>
-    `Fix ${subjectName(finding)}'s UTM tags: it spent with no attributed revenue, so its ROAS reads as 0.`,
+    `Fix ${possessive(subjectName(finding))} UTM tags: it spent with no attributed revenue, so its ROAS reads as 0.`,
   attribution_no_utms: () =>
     "Add UTM parameters to every ad's URL: without them no sale can be credited to a channel.",
   attribution_coverage: () =>
     "Check the UTM parameters of the ads: fewer orders than usual carry one, so channel ROAS is understated.",
   reconciliation_mismatch: (finding) =>
-    `Re-pull ${subjectName(finding)}'s days that differ: the warehouse disagrees with its API on ${finding.metric ?? "a total"}.`,
+    `Re-pull ${possessive(subjectName(finding))} days that differ: the warehouse disagrees with its API on ${finding.metric ?? "a total"}.`,
   reconciliation_unavailable: (finding) =>
-    `Check ${subjectName(finding)}'s API access: its totals could not be reconciled with the warehouse.`,
+    `Check ${possessive(subjectName(finding))} API access: its totals could not be reconciled with the warehouse.`,
   ad_account_time_zone: (finding) =>
-    `Read ${subjectName(finding)}'s daily ROAS and CAC with care: its account counts days in ${String(finding.observed)}, the shop in ${String(finding.expected)} (weekly and monthly figures are sound).`,
+    `Read ${possessive(subjectName(finding))} daily ROAS and CAC with care: its account counts days in ${String(finding.observed)}, the shop in ${String(finding.expected)} (weekly and monthly figures are sound).`,
   metric_anomaly: (finding) =>
     `Explain the unusual ${(finding.metric ?? finding.subject).replace(/_/g, " ")} flagged in Data quality (a promotion, an event, or a double count).`,
   currency_mismatch: () => "Set the shop's currency in the settings: some amounts are in another currency.",
@@ -85,8 +85,8 @@ export const ACTION_RULES: Record<string, ActionRule> = {
   exchange_rate_missing: (finding) => {
     const currency = String(finding.observed ?? "").split(":")[0] ?? "";
     return currency === "no currency" || currency === ""
-      ? `Fix the currency of ${subjectName(finding)}'s rows: without one its spend cannot be converted, and is left out of spend, ROAS, MER and CAC.`
-      : `Give ${subjectName(finding)}'s ${currency} spend its exchange rates: its rows landed, but its days without a rate are left out of spend, ROAS, MER and CAC (which days, and how: Data quality).`;
+      ? `Fix the currency of ${possessive(subjectName(finding))} rows: without one its spend cannot be converted, and is left out of spend, ROAS, MER and CAC.`
+      : `Give ${possessive(subjectName(finding))} ${currency} spend its exchange rates: its rows landed, but its days without a rate are left out of spend, ROAS, MER and CAC (which days, and how: Data quality).`;
   },
   // Cloud only (BigQuery's partitions): the statements that do it are in the finding, on the Data quality slides.
   inventory_unpartitioned_table: (finding) =>

@@ -139,6 +139,19 @@ describe("what to do: actions from findings", () => {
     );
   });
 
+  it("writes a possessive of a name ending in s as English does: Google Ads', not Google Ads's", () => {
+    assert.deepEqual(
+      findingActions([
+        finding("connector_history_owed", "warning", { source: "google_ads", observed: 60 }),
+        finding("attribution_broken", "critical", { source: "google_ads" }),
+      ]).map((action) => action.text),
+      [
+        "Fix Google Ads' UTM tags: it spent with no attributed revenue, so its ROAS reads as 0.",
+        "Read older days with care: 60 days of Google Ads' history are still to pull, so their spend, ROAS and MER leave it out; the next runs pull them.",
+      ],
+    );
+  });
+
   it("has a rule for every finding kind the checks raise about sources and attribution", () => {
     for (const kind of [
       "connector_auth",

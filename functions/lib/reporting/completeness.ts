@@ -19,6 +19,11 @@ import {
 import type { DailyKpiRow, ReportData } from "./report-data.ts";
 
 /** The name people know a source by: its channel's label (Meta, TikTok), or Shopify. */
+/** A name's possessive as English writes it: "Meta's", "Google Ads'" (not "Google Ads's"). */
+export function possessive(name: string): string {
+  return name.endsWith("s") ? `${name}'` : `${name}'s`;
+}
+
 export function sourceDisplayName(source: string): string {
   const channel = channelOfSource(source as SourceName);
   if (channel) return channelLabel(channel);
