@@ -358,9 +358,19 @@ export async function staleCoverageDays(
   expectedSources: string,
   exportGaps: string,
 ): Promise<string[]> {
+  // The first day a connector owes an account (the window's start when none is): the older account days read.
+  const owedStarts = (JSON.parse(exportGaps) as { account?: string; start: string }[])
+    .filter((gap) => gap.account !== undefined)
+    .map((gap) => gap.start);
+  const owedFrom = owedStarts.reduce((first, start) => (start < first ? start : first), windowStart);
   const rows = await warehouse.query<{ day: string }>(
     readQuery("transform/stale_coverage_days"),
-    { window_start: windowStart, expected_sources: expectedSources, export_gaps: exportGaps },
+    {
+      window_start: windowStart,
+      expected_sources: expectedSources,
+      export_gaps: exportGaps,
+      owed_from_date: owedFrom,
+    },
     { label: "days whose source coverage is out of date", maxRows: 100_000 },
   );
   return rows.map((row) => String(row.day).slice(0, 10));

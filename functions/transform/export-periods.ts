@@ -2,7 +2,8 @@
 // whose data arrives as file drops has landed a day only where an export covers it or a row is dated that day, so
 // a day between two exports that none covers is incomplete, not a day of no spend. A platform with no export
 // (synced by Airbyte or a connector) has no period, and its coverage is its newest day's alone, except for the days
-// of history its connector still owes (ops.connector_history_owed), which are incomplete the same way.
+// of history its connector still owes an account (ops.connector_history_owed), incomplete until a row of that
+// account is dated that day.
 import { addDays } from "../lib/calendar.ts";
 import { readQuery } from "../lib/sql/queries.ts";
 import { CONNECTOR_HISTORY_OWED_TABLE, FILE_DROPS_TABLE } from "../shared/pipeline.ts";
@@ -81,34 +82,59 @@ export function exportGapsParam(periods: readonly ExportPeriod[]): string {
   return coverageGapsParam(periods, []);
 }
 
-/**
- * Pure: the models' @export_gaps, the days unified.source_coverage counts as not landed unless a row is dated: the
- * gaps between a platform's exports (exportGaps) and the days its connector still owes, every account's, joined per
- * platform into ranges that do not overlap (the model joins each day to one range at most).
- */
-export function coverageGapsParam(exports: readonly ExportPeriod[], owed: readonly ExportPeriod[]): string {
-  return JSON.stringify(
-    mergeExportPeriods([...exportGaps(exports), ...owed]).map(({ source, start, end }) => ({
-      source,
-      start,
-      end,
-    })),
-  );
+/** Days of one account's history its connector still owes (ops.connector_history_owed), first and last included. */
+export interface OwedSpan extends ExportPeriod {
+  account: string;
 }
 
-/** The days the ads connectors still owe (none before a connector owed any), by source. */
+/**
+ * Pure: the models' @export_gaps, the days unified.source_coverage counts as not landed: the gaps between a
+ * platform's exports (exportGaps, {source, start, end}), which a row of the platform dated that day lands, and the
+ * days each account's connector still owes ({source, account, start, end}), which only a row of that account lands:
+ * another account's spend that day is not the owing account's. Each kind in ranges that do not overlap (a
+ * platform's gaps; an account's owed days), as the model joins a day to one range of each at most.
+ */
+export function coverageGapsParam(exports: readonly ExportPeriod[], owed: readonly OwedSpan[]): string {
+  const byAccount = new Map<string, OwedSpan[]>();
+  for (const span of owed) {
+    const key = JSON.stringify([span.source, span.account]);
+    byAccount.set(key, [...(byAccount.get(key) ?? []), span]);
+  }
+  const owedRanges = [...byAccount.values()].flatMap((spans) => {
+    const { account } = spans[0] as OwedSpan;
+    return mergeExportPeriods(spans).map(({ source, start, end }) => ({ source, account, start, end }));
+  });
+  owedRanges.sort(
+    (a, b) =>
+      a.source.localeCompare(b.source) ||
+      a.account.localeCompare(b.account) ||
+      a.start.localeCompare(b.start),
+  );
+  return JSON.stringify([
+    ...exportGaps(exports).map(({ source, start, end }) => ({ source, start, end })),
+    ...owedRanges,
+  ]);
+}
+
+/** The days the ads connectors still owe (none before a connector owed any), by source and account. */
 export async function connectorOwedDays(
   warehouse: Warehouse,
   opsTables: readonly string[],
-): Promise<ExportPeriod[]> {
+): Promise<OwedSpan[]> {
   if (!opsTables.includes(CONNECTOR_HISTORY_OWED_TABLE)) return [];
-  const rows = await warehouse.query<{ source: string; owed_start: string; owed_end: string }>(
+  const rows = await warehouse.query<{
+    source: string;
+    account_id: string;
+    owed_start: string;
+    owed_end: string;
+  }>(
     readQuery("transform/connector_history_owed"),
     {},
     { label: "connector history owed", maxRows: 100_000 },
   );
   return rows.map((row) => ({
     source: row.source,
+    account: String(row.account_id),
     start: String(row.owed_start).slice(0, 10),
     end: String(row.owed_end).slice(0, 10),
   }));

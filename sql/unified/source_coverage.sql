@@ -12,8 +12,9 @@
 -- and its last exported day that no export's period covers (@export_gaps, from ops.file_drops) and no row of
 -- it is dated (has_rows). Such a day is unknown, not a day of no spend. A platform with no export (synced by
 -- Airbyte or a connector) has no period: its newest day alone decides, except on the days of history its connector
--- still owes (ops.connector_history_owed: a first run's initialDays beyond one run, a long gap), which are in
--- @export_gaps too and unknown the same way until a row of them lands. A KPI of a day whose expected source has
+-- still owes an account (ops.connector_history_owed: a first run's initialDays beyond one run, a long gap), which
+-- are in @export_gaps too, with the account: unknown until a row of that account is dated that day (another
+-- account's spend that day is not the owing one's). A KPI of a day whose expected source has
 -- not landed is incomplete: daily_kpis and marketing_daily_channel carry is_complete / missing_sources from here.
 -- An ad platform's day with spend in another currency than the shop's and no exchange rate to convert it
 -- (unified.ad_performance's fx_rate is NULL, lacks_exchange_rate) has not landed either: its spend is unknown in
@@ -67,14 +68,47 @@ days_without_rates AS (
   GROUP BY platform, date
 ),
 
-export_gaps AS (
-  -- The days between a platform's first and last exported day that no export covers, and the days its connector
-  -- still owes, as ranges that do not overlap ({source, start, end}, from functions/transform/export-periods.ts).
+coverage_gaps AS (
+  -- From functions/transform/export-periods.ts: the days between a platform's first and last exported day that no
+  -- export covers ({source, start, end}), and the days a connector still owes an account ({source, account, start,
+  -- end}); each kind in ranges that do not overlap (a platform's, an account's).
   SELECT
     JSON_VALUE(gap, '$.source') AS source,
+    JSON_VALUE(gap, '$.account') AS account_id,
     CAST(JSON_VALUE(gap, '$.start') AS DATE) AS gap_start,
     CAST(JSON_VALUE(gap, '$.end') AS DATE) AS gap_end
   FROM UNNEST(JSON_QUERY_ARRAY(@export_gaps)) AS gap
+),
+
+export_gaps AS (
+  SELECT source, gap_start, gap_end
+  FROM coverage_gaps
+  WHERE account_id IS NULL
+),
+
+account_days_with_rows AS (
+  -- The window's days each ad account has a row dated.
+  SELECT DISTINCT platform AS source, account_id, date
+  FROM unified.ad_performance
+  WHERE date BETWEEN @window_start AND @window_end
+),
+
+owed_days_without_rows AS (
+  -- The window's days a connector still owes an account that has no row dated that day: one such account leaves
+  -- its platform's day unknown, whatever the platform's other accounts landed.
+  SELECT DISTINCT owed.source, day AS date
+  FROM coverage_gaps AS owed
+  CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(
+    GREATEST(owed.gap_start, @window_start), LEAST(owed.gap_end, @window_end)
+  )) AS day
+  LEFT JOIN account_days_with_rows
+    ON account_days_with_rows.source = owed.source
+    AND account_days_with_rows.account_id = owed.account_id
+    AND account_days_with_rows.date = day
+  WHERE owed.account_id IS NOT NULL
+    AND owed.gap_end >= @window_start
+    AND owed.gap_start <= @window_end
+    AND account_days_with_rows.date IS NULL
 ),
 
 first_day AS (
@@ -101,6 +135,7 @@ day_sources AS (
     days_with_rows.date IS NOT NULL AS has_rows,
     COALESCE(newest_event_days.last_event_date >= days.date, FALSE) AS through_newest_day,
     export_gaps.source IS NOT NULL AS between_exports_uncovered,
+    owed_days_without_rows.source IS NOT NULL AS owed_by_connector,
     days_without_rates.date IS NOT NULL AS lacks_exchange_rate,
     days_without_rates.unconverted_currencies
   FROM days
@@ -113,6 +148,8 @@ day_sources AS (
   LEFT JOIN export_gaps
     ON export_gaps.source = sources.source
     AND days.date BETWEEN export_gaps.gap_start AND export_gaps.gap_end
+  LEFT JOIN owed_days_without_rows
+    ON owed_days_without_rows.source = sources.source AND owed_days_without_rows.date = days.date
 )
 
 SELECT
@@ -122,7 +159,10 @@ SELECT
   channel,
   is_expected,
   has_rows,
-  through_newest_day AND NOT (between_exports_uncovered AND NOT has_rows) AND NOT lacks_exchange_rate AS has_landed,
+  through_newest_day
+  AND NOT (between_exports_uncovered AND NOT has_rows)
+  AND NOT owed_by_connector
+  AND NOT lacks_exchange_rate AS has_landed,
   lacks_exchange_rate,
   unconverted_currencies
 FROM day_sources

@@ -9,6 +9,7 @@ import { FolderBucket } from "../../functions/adapters/bucket/folder-bucket.ts";
 import type { DuckDbWarehouse } from "../../functions/adapters/warehouse/duckdb/warehouse.ts";
 import { BUILTIN_FORMATS } from "../../functions/ingest/builtin-formats.ts";
 import { ingestDrop } from "../../functions/ingest/file-drop.ts";
+import { recordOwedHistory } from "../../functions/ingest/connectors/ad-range.ts";
 import { INBOX_PREFIX } from "../../functions/lib/bucket-layout.ts";
 import { silentLogger } from "../../functions/lib/logger.ts";
 import {
@@ -598,6 +599,204 @@ describe(
       const differing = Object.entries(
         await differencesFromFullRebuild(warehouse, "2026-11-21", { env }),
       ).filter(([, rows]) => rows > 0);
+      assert.deepEqual(differing, [], "the daily run's tables are the full rebuild's");
+      const next = await buildModels(warehouse, "2026-11-21", { env });
+      assert.equal(next.metrics?.coverageDays, 0, "nothing left out of date");
+    });
+  },
+);
+
+describe(
+  "source coverage of the history a connector still owes an account",
+  { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
+  () => {
+    // TikTok is not used; Google Ads lands every day. Meta has two ad accounts: 1 ran all month, 2 from the 11th
+    // on (its connector was added on the 20th and still owes it days of history).
+    const env = {
+      PULSE_SETTINGS: JSON.stringify({
+        version: 1,
+        quality: { sources: { tiktok_ads: { expected: false } } },
+      }),
+    };
+    const LANDED_FIRST = "2026-11-21T03:00:00Z";
+    const LANDED_NEXT = "2026-11-22T06:00:00Z";
+    const landedAt = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
+    const metaAccountDay = (account: string, day: string, at: string) => ({
+      ...metaAdDay(day, at),
+      account_id: account,
+      ad_id: `a${account}`,
+    });
+    let shop: DuckDbWarehouse | undefined;
+    afterEach(async () => {
+      await shop?.close();
+      shop = undefined;
+    });
+
+    async function twoAccountShop() {
+      const warehouse = await openFixtureWarehouse();
+      shop = warehouse;
+      await insertRaw(
+        warehouse,
+        "shopify_orders",
+        novemberDays(1, 20).map((day, index) => landedAt(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
+      );
+      await insertRaw(
+        warehouse,
+        "google_ads_campaign_stats",
+        novemberDays(1, 20).map((day) => landedAt(googleDay(day), LANDED_FIRST)),
+      );
+      await insertRaw(warehouse, "facebook_ads_insights", [
+        ...novemberDays(1, 20).map((day) => metaAccountDay("1", day, LANDED_FIRST)),
+        ...novemberDays(11, 20).map((day) => metaAccountDay("2", day, LANDED_FIRST)),
+      ]);
+      return warehouse;
+    }
+
+    /**
+     * Whether Meta had landed each day, from the owed spans and the accounts' days alone: not on a day an owed
+     * span covers whose account has no row that day, whatever the other account has.
+     */
+    function metaLanded(
+      days: readonly string[],
+      owed: readonly { account: string; start: string; end: string }[],
+      rows: ReadonlyMap<string, ReadonlySet<string>>,
+    ): [string, boolean][] {
+      return days.map((day) => [
+        day,
+        !owed.some(
+          (span) => span.start <= day && day <= span.end && !(rows.get(span.account)?.has(day) ?? false),
+        ),
+      ]);
+    }
+
+    const owe = (
+      warehouse: DuckDbWarehouse,
+      spans: readonly { account: string; start: string; end: string }[],
+    ) =>
+      recordOwedHistory(
+        warehouse,
+        "facebook_ads",
+        spans.map(({ account, start, end }) => ({ account, spans: [{ startDate: start, endDate: end }] })),
+      );
+
+    const landedByDay = async (warehouse: DuckDbWarehouse) =>
+      (
+        await warehouse.query(
+          `SELECT CAST(date AS STRING) AS date, has_landed FROM unified.source_coverage
+         WHERE source = 'facebook_ads' ORDER BY date`,
+        )
+      ).map((row): [string, boolean] => [String(row.date), row.has_landed === true]);
+
+    const kpiMissingByDay = async (warehouse: DuckDbWarehouse) =>
+      (
+        await warehouse.query(
+          "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
+        )
+      ).map((row) => [row.date, row.is_complete, row.missing_sources]);
+
+    it("leaves a day an account is owed incomplete though another account of the platform spent that day", async () => {
+      const warehouse = await twoAccountShop();
+      const owed = [{ account: "2", start: "2026-11-01", end: "2026-11-10" }];
+      await owe(warehouse, owed);
+      await buildModels(warehouse, "2026-11-20", { fullRefresh: true, env });
+
+      const rows = new Map([
+        ["1", new Set(novemberDays(1, 20))],
+        ["2", new Set(novemberDays(11, 20))],
+      ]);
+      const expected = metaLanded(novemberDays(1, 20), owed, rows);
+      assert.deepEqual(
+        expected.filter(([, landed]) => !landed).map(([day]) => day),
+        novemberDays(1, 10),
+        "the independent computation's owed days",
+      );
+      assert.deepEqual(await landedByDay(warehouse), expected);
+      assert.deepEqual(
+        await kpiMissingByDay(warehouse),
+        expected.map(([day, landed]) => [day, landed, landed ? null : "facebook_ads"]),
+      );
+
+      // The connector lands account 2's history (it delivered from the 3rd; nothing on the 1st and 2nd, so no
+      // row) and owes nothing more. The next daily run (window the 14th to the 21st) rebuilds the 3rd to the 10th
+      // as late changes, and the 1st and the 2nd, whose rows did not change, as out-of-date coverage.
+      await insertRaw(warehouse, "shopify_orders", [
+        landedAt(order(21, "2026-11-21T15:00:00Z"), LANDED_NEXT),
+      ]);
+      await insertRaw(warehouse, "google_ads_campaign_stats", [
+        landedAt(googleDay("2026-11-21"), LANDED_NEXT),
+      ]);
+      await insertRaw(
+        warehouse,
+        "facebook_ads_insights",
+        [...novemberDays(3, 10), "2026-11-21"].map((day) => metaAccountDay("2", day, LANDED_NEXT)),
+      );
+      await insertRaw(warehouse, "facebook_ads_insights", [metaAccountDay("1", "2026-11-21", LANDED_NEXT)]);
+      await owe(warehouse, []);
+      const daily = await buildModels(warehouse, "2026-11-21", { env });
+      assert.equal(daily.metrics?.coverageDays, 2, "the 1st and the 2nd");
+      assert.deepEqual(
+        (await landedByDay(warehouse)).filter(([, landed]) => !landed),
+        [],
+        "every day landed",
+      );
+      // From the raw rows: Google spent 20 a day; Meta 30 an account and day it delivered.
+      const spend = await warehouse.query(
+        `SELECT CAST(date AS STRING) AS date, ad_spend, is_complete FROM marts.daily_kpis
+         WHERE date BETWEEN DATE '2026-11-02' AND DATE '2026-11-03' ORDER BY date`,
+      );
+      assert.deepEqual(
+        spend.map((row) => [row.date, Number(row.ad_spend), row.is_complete]),
+        [
+          ["2026-11-02", 20 + 30, true],
+          ["2026-11-03", 20 + 30 + 30, true],
+        ],
+      );
+      const differing = Object.entries(
+        await differencesFromFullRebuild(warehouse, "2026-11-21", { env }),
+      ).filter(([, count]) => count > 0);
+      assert.deepEqual(differing, [], "the daily run's tables are the full rebuild's");
+    });
+
+    it("marks older days incomplete when the connector comes to owe them, but a day the account has a row", async () => {
+      const warehouse = await twoAccountShop();
+      // Account 2 has a row on the 5th, landed through an export, say.
+      await insertRaw(warehouse, "facebook_ads_insights", [metaAccountDay("2", "2026-11-05", LANDED_FIRST)]);
+      await buildModels(warehouse, "2026-11-20", { fullRefresh: true, env });
+      assert.deepEqual(
+        (await landedByDay(warehouse)).filter(([, landed]) => !landed),
+        [],
+        "nothing owed yet: every day landed",
+      );
+
+      // A longer initialDays: account 2's connector now owes the 1st to the 10th, before the next run's window.
+      const owed = [{ account: "2", start: "2026-11-01", end: "2026-11-10" }];
+      await owe(warehouse, owed);
+      await insertRaw(warehouse, "shopify_orders", [
+        landedAt(order(21, "2026-11-21T15:00:00Z"), LANDED_NEXT),
+      ]);
+      await insertRaw(warehouse, "google_ads_campaign_stats", [
+        landedAt(googleDay("2026-11-21"), LANDED_NEXT),
+      ]);
+      const daily = await buildModels(warehouse, "2026-11-21", { env });
+      const rows = new Map([
+        ["1", new Set(novemberDays(1, 20))],
+        ["2", new Set(["2026-11-05", ...novemberDays(11, 20)])],
+      ]);
+      const expected = metaLanded(novemberDays(1, 21), owed, rows);
+      assert.deepEqual(
+        expected.filter(([, landed]) => !landed).map(([day]) => day),
+        [...novemberDays(1, 4), ...novemberDays(6, 10)],
+        "the independent computation's owed days without account 2's rows",
+      );
+      assert.equal(daily.metrics?.coverageDays, 9, "the owed days before the window, the 5th not among them");
+      // Meta has not landed the 21st for either account: the 21st is not landed, as without any owed day.
+      assert.deepEqual(
+        await landedByDay(warehouse),
+        expected.map(([day, landed]): [string, boolean] => [day, landed && day !== "2026-11-21"]),
+      );
+      const differing = Object.entries(
+        await differencesFromFullRebuild(warehouse, "2026-11-21", { env }),
+      ).filter(([, count]) => count > 0);
       assert.deepEqual(differing, [], "the daily run's tables are the full rebuild's");
       const next = await buildModels(warehouse, "2026-11-21", { env });
       assert.equal(next.metrics?.coverageDays, 0, "nothing left out of date");

@@ -66,6 +66,7 @@ const PARAMETERS: ReadonlyMap<string, CatalogColumn["type"]> = new Map([
   ["channels", simpleType("STRING")],
   ["expected_sources", simpleType("STRING")],
   ["export_gaps", simpleType("STRING")],
+  ["owed_from_date", simpleType("DATE")],
   ["currency_places", simpleType("INT64")],
   ["shop_currency", simpleType("STRING")],
   ["unnamed_meta_account", simpleType("STRING")],

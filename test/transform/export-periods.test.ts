@@ -46,22 +46,25 @@ describe("ad export periods", () => {
     assert.equal(exportGapsParam([]), "[]");
   });
 
-  it("adds the days a connector still owes, every account's, into ranges that do not overlap", () => {
+  it("adds the days a connector still owes each account, as ranges per account beside the exports' gaps", () => {
     const exports = [
       { source: "facebook_ads", start: "2026-11-01", end: "2026-11-06" },
       { source: "facebook_ads", start: "2026-11-16", end: "2026-11-20" },
     ];
     const owed = [
-      // Two Meta accounts owing overlapping days, one of them next to the exports' gap (7–15 November).
-      { source: "facebook_ads", start: "2026-05-06", end: "2026-05-25" },
-      { source: "facebook_ads", start: "2026-05-20", end: "2026-06-02" },
-      { source: "facebook_ads", start: "2026-10-20", end: "2026-11-06" },
-      { source: "tiktok_ads", start: "2026-05-06", end: "2026-05-25" },
+      // Account 2 owes two overlapping spans and one next to them; account 1 owes days in the exports' gap (7–15
+      // November), which stay its own: only its rows land them.
+      { source: "facebook_ads", account: "2", start: "2026-05-20", end: "2026-06-02" },
+      { source: "facebook_ads", account: "2", start: "2026-05-06", end: "2026-05-25" },
+      { source: "facebook_ads", account: "2", start: "2026-06-03", end: "2026-06-05" },
+      { source: "facebook_ads", account: "1", start: "2026-11-10", end: "2026-11-12" },
+      { source: "tiktok_ads", account: "9", start: "2026-05-06", end: "2026-05-25" },
     ];
     assert.deepEqual(JSON.parse(coverageGapsParam(exports, owed)), [
-      { source: "facebook_ads", start: "2026-05-06", end: "2026-06-02" },
-      { source: "facebook_ads", start: "2026-10-20", end: "2026-11-15" },
-      { source: "tiktok_ads", start: "2026-05-06", end: "2026-05-25" },
+      { source: "facebook_ads", start: "2026-11-07", end: "2026-11-15" },
+      { source: "facebook_ads", account: "1", start: "2026-11-10", end: "2026-11-12" },
+      { source: "facebook_ads", account: "2", start: "2026-05-06", end: "2026-06-05" },
+      { source: "tiktok_ads", account: "9", start: "2026-05-06", end: "2026-05-25" },
     ]);
     assert.equal(coverageGapsParam(exports, []), exportGapsParam(exports));
   });
