@@ -58,6 +58,11 @@ export interface AccountCursor {
    * is where the look-back reached, and only a longer `initialDays` asks for more.
    */
   historyFrom?: string;
+  /**
+   * The `initialDays` of the newest run: one set lower since cancels the days it no longer reaches. Absent in a
+   * cursor written before it was kept: then a lower setting cancels nothing until a run has kept it.
+   */
+  initialDays?: number;
   /** Days of that history no pull has landed yet, oldest first: a first run's days beyond one range, a long gap. */
   owed?: DaySpan[];
 }
@@ -69,6 +74,8 @@ export interface AccountPullPlan {
   /** The newest of the days owed, at most MAX_PULL_DAYS; absent when none is owed. */
   history?: PullRange;
   historyFrom: string;
+  /** The `initialDays` the plan was made with, kept in the cursor. */
+  initialDays: number;
   /** Owed once `recent` is pulled (the days a long gap skipped included), then once `history` is too. */
   owedAfterRecent: DaySpan[];
   owedAfterHistory: DaySpan[];
@@ -90,11 +97,19 @@ function withoutDays(spans: readonly DaySpan[], taken: DaySpan): DaySpan[] {
   return left;
 }
 
+/** `spans` from `firstDay` on: the days before it dropped. */
+function fromDay(spans: readonly DaySpan[], firstDay: string): DaySpan[] {
+  return spans
+    .filter((span) => span.endDate >= firstDay)
+    .map((span) => (span.startDate < firstDay ? { ...span, startDate: firstDay } : span));
+}
+
 /**
  * Pure: which days a run pulls for an account and what it still owes after. A first run owes the account's history
  * from `initialDays` (at least the look-back) before the run date; a run after a gap longer than MAX_PULL_DAYS owes
  * the gap's days the newest range does not reach, where they used to be skipped for good; a longer `initialDays`
- * than the cursor's owes the days it adds. Each run pulls the newest range, then the newest MAX_PULL_DAYS of what is
+ * than the cursor's owes the days it adds, a shorter one cancels the owed days it no longer reaches (a history
+ * asked for by mistake is not pulled for weeks). Each run pulls the newest range, then the newest MAX_PULL_DAYS of what is
  * owed (the recent past first: last month's figures before last year's).
  */
 export function planAccountPull(
@@ -119,16 +134,29 @@ export function planAccountPull(
     // A gap the newest range does not reach (the connector was off longer than MAX_PULL_DAYS).
     const resume = addDays(cursor.pulledThrough, 1);
     if (resume < recent.startDate) owed.push({ startDate: resume, endDate: addDays(recent.startDate, -1) });
+    // A shorter initialDays than the last run's: the history now starts where it reaches today, and the days
+    // before are not owed any more (those already pulled stay in raw). The same setting a day later moves nothing:
+    // the history's first day is kept, not recomputed from each run date.
+    if (
+      cursor.initialDays !== undefined &&
+      days.initialDays < cursor.initialDays &&
+      wantedFrom > historyFrom
+    ) {
+      historyFrom = wantedFrom;
+      owed = fromDay(owed, wantedFrom);
+    }
   }
   owed = withoutDays(owed, recent);
   const newest = owed.at(-1);
-  if (!newest) return { recent, historyFrom, owedAfterRecent: owed, owedAfterHistory: owed };
+  const { initialDays } = days;
+  if (!newest) return { recent, historyFrom, initialDays, owedAfterRecent: owed, owedAfterHistory: owed };
   const oldestOfChunk = addDays(newest.endDate, -(MAX_PULL_DAYS - 1));
   const history = range(oldestOfChunk > newest.startDate ? oldestOfChunk : newest.startDate, newest.endDate);
   return {
     recent,
     history,
     historyFrom,
+    initialDays,
     owedAfterRecent: owed,
     owedAfterHistory: withoutDays(owed, history),
   };
@@ -187,6 +215,7 @@ export async function pullAdAccounts(
       pulledThrough: newest && newest > pulledRange.endDate ? newest : pulledRange.endDate,
       pulledAt: context.extractedAt,
       historyFrom: plan.historyFrom,
+      initialDays: plan.initialDays,
       owed: owedAfter,
     };
     await writeState(context.bucket, source, state);

@@ -213,6 +213,43 @@ describe("an ads connector's history", () => {
     });
   });
 
+  it("a shorter initialDays set later cancels the owed days it no longer reaches, and the finding with them", async () => {
+    const tiktokOnly = { ...ADS_ONLY, facebook_ads: { enabled: false }, google_ads: { enabled: false } };
+    await onOwnBench({}, async (own) => {
+      // 250 days back from 21 November: from 17 March. The first run lands 26 May on and owes 17 March – 25 May (70 days).
+      assert.equal(addDays(RUN_DATE, -249), "2026-03-17");
+      const first = await own.pull(RUN_DATE, {
+        ...tiktokOnly,
+        tiktok_ads: { lookbackDays: 7, initialDays: 250 },
+      });
+      assert.deepEqual(
+        owedFindings(first.findings).map((finding) => finding.observed),
+        [70],
+      );
+      // The next day with 120 days (from 26 July, which the first run landed): nothing is owed, nothing more pulled.
+      const next = addDays(RUN_DATE, 1);
+      assert.equal(addDays(next, -119), "2026-07-26");
+      const second = await own.pull(next, {
+        ...tiktokOnly,
+        tiktok_ads: { lookbackDays: 7, initialDays: 120 },
+      });
+      assert.deepEqual(owedFindings(second.findings), []);
+      const owedRows = await own.rows<{ n: number }>(
+        "SELECT COUNT(*)::INT AS n FROM ops.connector_history_owed WHERE source = 'tiktok_ads'",
+      );
+      assert.equal(owedRows[0]?.n, 0, "the transform counts no TikTok day as owed");
+      const state = JSON.parse(String(await own.bucket.read("state/connectors/tiktok_ads.json")));
+      assert.deepEqual(
+        [state.accounts[TIKTOK_ADVERTISER].historyFrom, state.accounts[TIKTOK_ADVERTISER].owed],
+        ["2026-07-26", []],
+      );
+      // What the first run landed stays: the days from 26 May, each once, the 22nd's added.
+      const tiktokDays = (days: Map<string, [number, number]>) =>
+        sorted(days).filter(([key]) => key.endsWith("|tiktok_ads"));
+      assert.deepEqual(tiktokDays(await landed(own)), tiktokDays(served("2026-05-26", next)));
+    });
+  });
+
   it("leaves Shopify's pull as it was", async () => {
     // The Shopify connector has its own initialDays (orders updated since): no ads history finding of its own.
     const result = await bench.pull(RUN_DATE, { ...ONLY_SHOPIFY, shopify: { initialDays: 3 } });

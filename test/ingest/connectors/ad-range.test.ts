@@ -84,4 +84,38 @@ describe("an ads connector's pull range", () => {
     assert.deepEqual(raised.history, { startDate: "2026-08-14", endDate: "2026-09-22", days: 40 });
     assert.deepEqual(raised.owedAfterHistory, []);
   });
+  it("cancels the owed days a shorter initialDays no longer reaches, and keeps the history's first day from run to run", () => {
+    // A first run on 21 November with 1,095 days (from 23 November 2023): the newest 180 days pulled, 23 November
+    // 2023 – 25 May 2026 owed.
+    const first = planAccountPull(RUN_DATE, { lookbackDays: 28, initialDays: 1095 });
+    assert.equal(first.historyFrom, "2023-11-23");
+    assert.deepEqual(first.owedAfterHistory, [{ startDate: "2023-11-23", endDate: "2026-05-25" }]);
+    const cursor = {
+      pulledThrough: RUN_DATE,
+      pulledAt: "2026-11-21T23:30:00Z",
+      historyFrom: first.historyFrom,
+      initialDays: first.initialDays,
+      owed: first.owedAfterHistory,
+    };
+    // The next day, the same setting: the history still starts on 23 November 2023 (not a day later).
+    const same = planAccountPull("2026-11-22", { lookbackDays: 28, initialDays: 1095 }, cursor);
+    assert.equal(same.historyFrom, "2023-11-23");
+    assert.deepEqual(same.history, { startDate: "2026-02-25", endDate: "2026-05-25", days: 90 });
+    // Lowered to 200 days on 22 November (from 7 May 2026): only 7–25 May is owed, and pulled this run.
+    const lowered = planAccountPull("2026-11-22", { lookbackDays: 28, initialDays: 200 }, cursor);
+    assert.equal(lowered.historyFrom, "2026-05-07");
+    assert.deepEqual(lowered.owedAfterRecent, [{ startDate: "2026-05-07", endDate: "2026-05-25" }]);
+    assert.deepEqual(lowered.history, { startDate: "2026-05-07", endDate: "2026-05-25", days: 19 });
+    assert.deepEqual(lowered.owedAfterHistory, []);
+    assert.equal(lowered.initialDays, 200);
+    // Lowered to 90 days: nothing is owed any more (the history from 25 August is within the newest range).
+    const short = planAccountPull("2026-11-22", { lookbackDays: 28, initialDays: 90 }, cursor);
+    assert.equal(short.history, undefined);
+    assert.deepEqual(short.owedAfterHistory, []);
+    // A cursor written before initialDays was kept: a lower setting cancels nothing on that run.
+    const { initialDays: _kept, ...older } = cursor;
+    const unknown = planAccountPull("2026-11-22", { lookbackDays: 28, initialDays: 200 }, older);
+    assert.equal(unknown.historyFrom, "2023-11-23");
+    assert.deepEqual(unknown.history, same.history);
+  });
 });
