@@ -60,10 +60,16 @@ const lookbackDays = (fallback: number) => z.number().int().min(1).max(90).defau
  * The account's history a connector pulls, in days before the run date of its first run (at least its lookbackDays):
  * 60 unless set, as Shopify's initialDays, so that a new shop's first orders and ad spend cover the same days (ROAS
  * and MER of a day with orders and no spend pulled would read as if nothing was spent). 400 reaches a year back and a
- * month, for year-on-year comparisons. Beyond the newest MAX_PULL_DAYS (ad-range.ts), the next runs pull the rest,
- * 90 days a run. Meta keeps 37 months of insights.
+ * month, for year-on-year comparisons. Beyond the newest MAX_PULL_DAYS (ad-range.ts), the same run pulls
+ * historyRangesPerRun more ranges of 90 days, the next runs the rest. Meta keeps 37 months of insights.
  */
 const initialDays = z.number().int().min(1).max(1095).default(60);
+/**
+ * Ranges of owed history (90 days each, newest first) one run pulls after the newest days: 4 unless set, so that a
+ * first run with initialDays 400 lands it all (90 + 360 days). A range after a run's first is begun only while it
+ * would end 4 minutes before ingest's deadline (the newest days of the other accounts and connectors come first).
+ */
+const historyRangesPerRun = z.number().int().min(1).max(13).default(4);
 
 const MetaSchema = z.strictObject({
   enabled: z.boolean().default(false),
@@ -76,6 +82,7 @@ const MetaSchema = z.strictObject({
   /** Days re-pulled every run: Meta restates conversions for up to 28 days (its attribution window). */
   lookbackDays: lookbackDays(28),
   initialDays,
+  historyRangesPerRun,
   pageSize: z.number().int().min(1).max(5000).default(500),
   /** Ranges longer than this many days are requested as an asynchronous report run. */
   asyncAboveDays: z.number().int().min(1).max(400).default(31),
@@ -89,6 +96,7 @@ const TikTokSchema = z.strictObject({
   advertiserIds: z.array(accountId).default([]),
   lookbackDays: lookbackDays(7),
   initialDays,
+  historyRangesPerRun,
   /** Rows per report page (TikTok allows 1000). */
   pageSize: z.number().int().min(1).max(1000).default(1000),
   baseUrl,
@@ -106,6 +114,7 @@ const GoogleAdsSchema = z.strictObject({
     .default("v25"),
   lookbackDays: lookbackDays(14),
   initialDays,
+  historyRangesPerRun,
   baseUrl,
   /** Google's OAuth token endpoint unless set. */
   tokenUrl: baseUrl,

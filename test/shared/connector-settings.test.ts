@@ -32,6 +32,11 @@ describe("connector settings", () => {
     assert.equal(connectors.facebook_ads.initialDays, 60);
     assert.equal(connectors.google_ads.initialDays, connectors.shopify.initialDays);
     assert.equal(connectors.tiktok_ads.initialDays, 60);
+    // "4 unless set, so 400 days land in the first run": the newest 90 and four ranges of 90.
+    for (const source of ["facebook_ads", "tiktok_ads", "google_ads"] as const) {
+      assert.equal(connectors[source].historyRangesPerRun, 4);
+      assert.ok(90 + 90 * connectors[source].historyRangesPerRun >= 400);
+    }
   });
 
   it("asks Google Ads for v25 and Shopify for 2026-10 unless set: Google switched v22 off on 7 October 2026", () => {

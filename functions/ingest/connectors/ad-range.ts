@@ -18,10 +18,24 @@ import {
 
 /**
  * The most days one range of a run pulls, so that a connector switched back on after months, or a first run asked for
- * years of history, does not pull them all at once: the newest days in one range, then the newest of the days still
- * owed (DaySpan) in a second, the rest left to the next runs.
+ * years of history, does not ask for them in one request: the newest days in one range, then the days still owed
+ * (DaySpan) in ranges of their own, newest first, `historyRangesPerRun` at most, the rest left to the next runs.
  */
 export const MAX_PULL_DAYS = 90;
+
+/**
+ * The time before ingest's deadline that no range of history beyond a run's first begins in, kept for the newest days
+ * of the accounts and connectors still to pull: history is the part that can wait for tomorrow.
+ */
+export const HISTORY_RESERVE_MS = 240_000;
+
+/** How much of an account's days a connector pulls, from its settings (connector-settings.ts). */
+export interface AccountDays {
+  lookbackDays: number;
+  initialDays: number;
+  /** Ranges of owed history (MAX_PULL_DAYS each) one run pulls after the newest days, time allowing. */
+  historyRangesPerRun: number;
+}
 
 export interface PullRange {
   startDate: string;
@@ -104,6 +118,17 @@ function fromDay(spans: readonly DaySpan[], firstDay: string): DaySpan[] {
     .map((span) => (span.startDate < firstDay ? { ...span, startDate: firstDay } : span));
 }
 
+/** Pure: the newest MAX_PULL_DAYS of the owed days, and what is owed once they are pulled; none when nothing is. */
+export function nextHistoryRange(
+  owed: readonly DaySpan[],
+): { range: PullRange; owedAfter: DaySpan[] } | undefined {
+  const newest = owed.at(-1);
+  if (!newest) return undefined;
+  const oldestOfChunk = addDays(newest.endDate, -(MAX_PULL_DAYS - 1));
+  const history = range(oldestOfChunk > newest.startDate ? oldestOfChunk : newest.startDate, newest.endDate);
+  return { range: history, owedAfter: withoutDays(owed, history) };
+}
+
 /**
  * Pure: which days a run pulls for an account and what it still owes after. A first run owes the account's history
  * from `initialDays` (at least the look-back) before the run date; a run after a gap longer than MAX_PULL_DAYS owes
@@ -114,7 +139,7 @@ function fromDay(spans: readonly DaySpan[], firstDay: string): DaySpan[] {
  */
 export function planAccountPull(
   runDate: string,
-  days: { lookbackDays: number; initialDays: number },
+  days: Pick<AccountDays, "lookbackDays" | "initialDays">,
   cursor?: AccountCursor,
 ): AccountPullPlan {
   const wantedFrom = addDays(runDate, -(Math.max(days.initialDays, days.lookbackDays) - 1));
@@ -147,18 +172,16 @@ export function planAccountPull(
     }
   }
   owed = withoutDays(owed, recent);
-  const newest = owed.at(-1);
   const { initialDays } = days;
-  if (!newest) return { recent, historyFrom, initialDays, owedAfterRecent: owed, owedAfterHistory: owed };
-  const oldestOfChunk = addDays(newest.endDate, -(MAX_PULL_DAYS - 1));
-  const history = range(oldestOfChunk > newest.startDate ? oldestOfChunk : newest.startDate, newest.endDate);
+  const next = nextHistoryRange(owed);
+  if (!next) return { recent, historyFrom, initialDays, owedAfterRecent: owed, owedAfterHistory: owed };
   return {
     recent,
-    history,
+    history: next.range,
     historyFrom,
     initialDays,
     owedAfterRecent: owed,
-    owedAfterHistory: withoutDays(owed, history),
+    owedAfterHistory: next.owedAfter,
   };
 }
 
@@ -172,16 +195,18 @@ export type PulledRows = Row[] | Record<string, Row[]>;
 
 /**
  * One ads connector's run: for each account, pull the ranges of its plan (planAccountPull; `pull` reads every page
- * and maps them to raw rows), replace what earlier pulls landed for those days (in each raw table the pull fills,
- * even with no rows: a day that no longer has any loses its old ones), and move that account's cursor after each. A
- * failure between two tables leaves the later one as the earlier pull left it and the cursor where it was: the next
- * run replaces both again.
+ * and maps them to raw rows), then up to `historyRangesPerRun` ranges of the days it owes, newest first, replace what
+ * earlier pulls landed for those days (in each raw table the pull fills, even with no rows: a day that no longer has
+ * any loses its old ones), and move that account's cursor after each. A range of history after the first is begun
+ * only when the slowest range so far would end HISTORY_RESERVE_MS before ingest's deadline. A failure between two
+ * tables leaves the later one as the earlier pull left it and the cursor where it was: the next run replaces both
+ * again.
  */
 export async function pullAdAccounts(
   context: ConnectorContext,
   source: Exclude<SourceName, "shopify">,
   accounts: readonly string[],
-  days: { lookbackDays: number; initialDays: number },
+  days: AccountDays,
   pull: (account: string, range: PullRange) => Promise<PulledRows>,
 ): Promise<ConnectorOutcome> {
   const state = (await readState<AdsState>(context.bucket, source)) ?? { accounts: {} };
@@ -190,6 +215,16 @@ export async function pullAdAccounts(
   let rowsReplaced = 0;
   const ranges: string[] = [];
   const owed: ConnectorOutcome["owed"] = [];
+  // The slowest range of this connector's run so far (ms on io's clock): what the next range of history may take.
+  let slowestMs = 0;
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = context.io.now().getTime();
+    try {
+      return await work();
+    } finally {
+      slowestMs = Math.max(slowestMs, context.io.now().getTime() - started);
+    }
+  };
   /** Lands one range's rows in each raw table the pull fills, then moves the account's cursor. */
   const land = async (
     account: string,
@@ -223,24 +258,46 @@ export async function pullAdAccounts(
   };
   for (const account of accounts) {
     const plan = planAccountPull(context.runDate, days, state.accounts[account]);
-    await land(account, plan.recent, await pull(account, plan.recent), plan, plan.owedAfterRecent);
+    await land(
+      account,
+      plan.recent,
+      await timed(() => pull(account, plan.recent)),
+      plan,
+      plan.owedAfterRecent,
+    );
     let owedNow = plan.owedAfterRecent;
     let failure: string | undefined;
-    if (plan.history) {
+    let leftForTime = false;
+    let next = plan.history ? { range: plan.history, owedAfter: plan.owedAfterHistory } : undefined;
+    for (let pulledRanges = 0; next && pulledRanges < days.historyRangesPerRun; pulledRanges += 1) {
+      const history = next;
+      // The first range of history is always asked for (as before history came in several); a later one only when
+      // it would end in time for the rest of ingest.
+      const latestStart = context.deadline.getTime() - HISTORY_RESERVE_MS - slowestMs;
+      if (pulledRanges > 0 && context.io.now().getTime() > latestStart) {
+        leftForTime = true;
+        break;
+      }
       // The recent days are landed: older days the platform will not give today (a wait past the deadline, an
       // error) stay owed, for the next run to ask again, and fail nothing. Refused credentials fail the connector.
-      const pulled = await pull(account, plan.history).catch((error: unknown) => {
+      const pulled = await timed(() => pull(account, history.range)).catch((error: unknown) => {
         if (error instanceof PlatformAuthError) throw error;
         failure = error instanceof Error ? error.message : String(error);
         context.log.warn("connector history pull failed", { account, error: failure });
         return undefined;
       });
-      if (pulled) {
-        await land(account, plan.history, pulled, plan, plan.owedAfterHistory);
-        owedNow = plan.owedAfterHistory;
-      }
+      if (!pulled) break;
+      await land(account, history.range, pulled, plan, history.owedAfter);
+      owedNow = history.owedAfter;
+      next = nextHistoryRange(owedNow);
     }
-    if (owedNow.length) owed.push({ account, spans: owedNow, ...(failure ? { failure } : {}) });
+    if (owedNow.length)
+      owed.push({
+        account,
+        spans: owedNow,
+        ...(failure ? { failure } : {}),
+        ...(leftForTime ? { leftForTime } : {}),
+      });
   }
   // Written when something is owed, or was before this run (its rows are then cleared): most runs write nothing.
   if (owed.length || hadOwed) await recordOwedHistory(context.warehouse, source, owed);

@@ -49,7 +49,11 @@ export const metaConnector: Connector = {
       context,
       "facebook_ads",
       accounts,
-      { lookbackDays: settings.lookbackDays, initialDays: settings.initialDays },
+      {
+        lookbackDays: settings.lookbackDays,
+        initialDays: settings.initialDays,
+        historyRangesPerRun: settings.historyRangesPerRun,
+      },
       async (account, range) =>
         (await api.adInsights(account, range.startDate, range.endDate, range.days)).map((row) =>
           metaRawRow(context, { ...row, account_id: row.account_id || account }, settings.apiVersion),

@@ -66,7 +66,11 @@ export const googleAdsConnector: Connector = {
       context,
       "google_ads",
       settings.customerIds.map(customerDigits),
-      { lookbackDays: settings.lookbackDays, initialDays: settings.initialDays },
+      {
+        lookbackDays: settings.lookbackDays,
+        initialDays: settings.initialDays,
+        historyRangesPerRun: settings.historyRangesPerRun,
+      },
       async (customer, range) => {
         const { groups, campaigns } = await api.campaignDays(customer, range.startDate, range.endDate);
         const raw = (row: GoogleAdsRow) => googleAdsRawRow(context, customer, row, settings.apiVersion);

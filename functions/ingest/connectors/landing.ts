@@ -59,6 +59,7 @@ export interface ConnectorOutcome {
     account: string;
     spans: DaySpan[];
     /** Why this run's pull of them failed, if it did. */ failure?: string;
+    /** This run stopped before them to keep ingest within its time (HISTORY_RESERVE_MS). */ leftForTime?: boolean;
   }[];
 }
 

@@ -77,7 +77,12 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
         replaced: outcome.rowsReplaced,
         pulled: outcome.pulled,
       });
-      if (outcome.owed) result.findings.push(historyOwedFinding(connector, outcome.owed));
+      if (outcome.owed) {
+        // Only the ads connectors owe history, each with its ranges per run.
+        const own = settings[connector.source];
+        const rangesPerRun = "historyRangesPerRun" in own ? own.historyRangesPerRun : 1;
+        result.findings.push(historyOwedFinding(connector, outcome.owed, rangesPerRun));
+      }
     } catch (error) {
       const auth = error instanceof PlatformAuthError;
       result.metrics[`connector.${connector.source}.failed`] = 1;
@@ -110,12 +115,16 @@ export async function runConnectors(context: StepContext, io: ApiIo = DEFAULT_IO
 function historyOwedFinding(
   connector: Pick<Connector, "source" | "label">,
   owed: NonNullable<ConnectorOutcome["owed"]>,
+  rangesPerRun: number,
 ): Finding {
   const days = owed.reduce((sum, account) => sum + daysIn(account.spans), 0);
-  // A run pulls at most MAX_PULL_DAYS of one span of an account.
+  // A range holds at most MAX_PULL_DAYS of one span of an account; a run pulls rangesPerRun of them (time allowing).
   const runs = Math.max(
     ...owed.map((account) =>
-      account.spans.reduce((sum, span) => sum + Math.ceil(daysIn([span]) / MAX_PULL_DAYS), 0),
+      Math.ceil(
+        account.spans.reduce((sum, span) => sum + Math.ceil(daysIn([span]) / MAX_PULL_DAYS), 0) /
+          rangesPerRun,
+      ),
     ),
   );
   const accounts = owed
@@ -128,6 +137,7 @@ function historyOwedFinding(
   const failures = owed
     .flatMap(({ account, failure }) => (failure ? [`account ${account} (${failure})`] : []))
     .join("; ");
+  const leftForTime = owed.filter((account) => account.leftForTime).map(({ account }) => account);
   return {
     step: "ingest",
     check: "connector_history_owed",
@@ -139,8 +149,11 @@ function historyOwedFinding(
     expected: "every day of the history asked for pulled",
     message:
       `${connector.label}: ${days} days of history are not pulled yet (${accounts}); ` +
-      `the next ${runs === 1 ? "run pulls them" : `${runs} runs pull them, ${MAX_PULL_DAYS} days a run`}. ` +
+      `the next ${runs === 1 ? "run pulls them" : `${runs} runs pull them, ${MAX_PULL_DAYS * rangesPerRun} days a run`}. ` +
       (failures ? `This run could not pull older days of ${failures}; the next run asks again. ` : "") +
+      (leftForTime.length
+        ? `This run left them for later to keep ingest within its time (${leftForTime.length === 1 ? "account" : "accounts"} ${leftForTime.join(", ")}). `
+        : "") +
       `Until then those days' spend, ROAS, MER and CAC leave ${connector.label} out.`,
   };
 }

@@ -38,7 +38,11 @@ export const tiktokConnector: Connector = {
       context,
       "tiktok_ads",
       settings.advertiserIds,
-      { lookbackDays: settings.lookbackDays, initialDays: settings.initialDays },
+      {
+        lookbackDays: settings.lookbackDays,
+        initialDays: settings.initialDays,
+        historyRangesPerRun: settings.historyRangesPerRun,
+      },
       async (advertiser, range) =>
         (await api.adDays(advertiser, range.startDate, range.endDate)).map((row) =>
           tiktokRawRow(context, advertiser, row),

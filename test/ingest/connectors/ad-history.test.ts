@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addDays } from "../../../functions/lib/calendar.ts";
 import type { Finding } from "../../../functions/shared/findings.ts";
+import { runConnectors } from "../../../functions/ingest/connectors/run.ts";
 import { buildModels } from "../../support/sql-fixtures.ts";
 import type { ServerOptions } from "../../../tools/demo-apis/server.ts";
 import { type Bench, openBench } from "./harness.ts";
@@ -71,13 +72,9 @@ describe("an ads connector's history", () => {
   });
   after(async () => bench.close());
 
-  it("a first run pulls initialDays of it, 180 days at most; the next run pulls the rest, and says so until then", async () => {
-    const settings = {
-      ...ADS_ONLY,
-      facebook_ads: { lookbackDays: 7, initialDays: 200 },
-      tiktok_ads: { lookbackDays: 7, initialDays: 200 },
-      google_ads: { lookbackDays: 7, initialDays: 200 },
-    };
+  it("with one range of history a run, a first run pulls 180 days; the next run pulls the rest, and says so until then", async () => {
+    const history = { lookbackDays: 7, initialDays: 200, historyRangesPerRun: 1 };
+    const settings = { ...ADS_ONLY, facebook_ads: history, tiktok_ads: history, google_ads: history };
     // 200 days back from 21 November 2026: from 6 May. The first run: the newest 90 (24 August on), then the 90
     // before them (26 May – 23 August); 20 days (6–25 May) are left.
     assert.equal(addDays(RUN_DATE, -199), "2026-05-06");
@@ -102,18 +99,66 @@ describe("an ads connector's history", () => {
     assert.deepEqual(sorted(await landed(bench)), sorted(served("2026-05-06", RUN_DATE)));
   });
 
+  it("a first run pulls up to four more ranges of history (360 days) after its newest 90, time allowing", async () => {
+    const tiktokOnly = { ...ADS_ONLY, facebook_ads: { enabled: false }, google_ads: { enabled: false } };
+    const firstDay = addDays(RUN_DATE, -(HISTORY_DAYS - 1));
+    // All the server holds (280 days): the newest 90, then 90, 90 and 10 days of history, in the one run.
+    await onOwnBench({}, async (own) => {
+      const first = await own.pull(RUN_DATE, {
+        ...tiktokOnly,
+        tiktok_ads: { lookbackDays: 7, initialDays: HISTORY_DAYS },
+      });
+      assert.deepEqual(owedFindings(first.findings), []);
+      const tiktokDays = (days: Map<string, [number, number]>) =>
+        sorted(days).filter(([key]) => key.endsWith("|tiktok_ads"));
+      assert.deepEqual(tiktokDays(await landed(own)), tiktokDays(served(firstDay, RUN_DATE)));
+      assert.equal(tiktokDays(await landed(own)).length, HISTORY_DAYS, "a row a day at least");
+    });
+    // A platform slow enough that every request takes 4 s on ingest's clock (a range of 90 days is some 27 of
+    // TikTok's requests, 108 s): after the newest days and one range of history (216 s), a second range would end
+    // within 4 minutes of ingest's deadline (540 s less 90 to wrap up), so it is left for the next run, which is told.
+    await onOwnBench({}, async (own) => {
+      let seconds = 0;
+      const slow = {
+        ...own.io,
+        fetch: async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+          seconds += 4;
+          return own.io.fetch(input, init);
+        },
+        now: () => new Date(Date.parse("2026-11-22T11:00:00Z") + seconds * 1000),
+      };
+      const settings = { ...tiktokOnly, tiktok_ads: { lookbackDays: 7, initialDays: HISTORY_DAYS } };
+      const result = await runConnectors(own.context(RUN_DATE, settings), slow);
+      assert.equal(result.metrics["connector.tiktok_ads.failed"], undefined, JSON.stringify(result.findings));
+      const requests = own.server.requests.filter((request) => request.platform === "tiktok_ads").length;
+      assert.ok(requests * 4 <= 450, `${requests} requests, all within ingest's time`);
+      const owed = owedFindings(result.findings);
+      // Owed: the 100 days before the first range of history (26 May – 23 August): 15 February – 25 May.
+      assert.equal(firstDay, "2026-02-15");
+      assert.deepEqual(
+        owed.map((finding) => [finding.severity, finding.observed]),
+        [["warning", 100]],
+      );
+      assert.match(owed[0]?.message ?? "", /100 days between 2026-02-15 and 2026-05-25/);
+      assert.match(owed[0]?.message ?? "", /left them for later to keep ingest within its time/);
+      const tiktokDays = (days: Map<string, [number, number]>) =>
+        sorted(days).filter(([key]) => key.endsWith("|tiktok_ads"));
+      assert.deepEqual(tiktokDays(await landed(own)), tiktokDays(served("2026-05-26", RUN_DATE)));
+      // The next run, on a platform answering at once, pulls them.
+      const next = await own.pull(addDays(RUN_DATE, 1), settings);
+      assert.deepEqual(owedFindings(next.findings), []);
+      assert.deepEqual(tiktokDays(await landed(own)), tiktokDays(served(firstDay, addDays(RUN_DATE, 1))));
+    });
+  });
+
   it("a connector off for longer than 90 days pulls the whole gap over the next runs, each day once", async () => {
     await bench.warehouse.rawConnection.run(
       "DELETE FROM raw.facebook_ads_insights; DELETE FROM raw.tiktok_ads_reports_daily; DELETE FROM raw.google_ads_campaign_stats; DELETE FROM raw.google_ads_campaign_totals",
     );
     for (const source of ["facebook_ads", "tiktok_ads", "google_ads"])
       await bench.bucket.delete(`state/connectors/${source}.json`);
-    const settings = {
-      ...ADS_ONLY,
-      facebook_ads: { lookbackDays: 7, initialDays: 7 },
-      tiktok_ads: { lookbackDays: 7, initialDays: 7 },
-      google_ads: { lookbackDays: 7, initialDays: 7 },
-    };
+    const oneRange = { lookbackDays: 7, initialDays: 7, historyRangesPerRun: 1 };
+    const settings = { ...ADS_ONLY, facebook_ads: oneRange, tiktok_ads: oneRange, google_ads: oneRange };
     // Last run on 1 March (its 7 days: 23 February – 1 March), then off until 21 November: 2 March – 23 August is
     // the gap beyond the newest 90 days (175 days).
     const lastOn = "2026-03-01";
@@ -135,7 +180,7 @@ describe("an ads connector's history", () => {
 
   it("the days still owed are incomplete in the daily KPIs, naming the platforms, until a later run pulls them", async () => {
     await onOwnBench({}, async (shop) => {
-      const history = { lookbackDays: 7, initialDays: 200 };
+      const history = { lookbackDays: 7, initialDays: 200, historyRangesPerRun: 1 };
       const settings = {
         shopify: { initialDays: HISTORY_DAYS, bulkThresholdDays: 365 },
         facebook_ads: history,
@@ -192,7 +237,7 @@ describe("an ads connector's history", () => {
       );
       assert.match(
         result.findings[0]?.message ?? "",
-        /110 days between 2026-05-06 and 2026-08-23\); the next 2 runs pull them, 90 days a run\. This run could not pull older days of account 7012345678901234 \(.*500.*\); the next run asks again\./,
+        /110 days between 2026-05-06 and 2026-08-23\); the next run pulls them\. This run could not pull older days of account 7012345678901234 \(.*500.*\); the next run asks again\./,
       );
       const landedDays = await landed(failing);
       const tiktokDays = (days: Map<string, [number, number]>) =>
@@ -216,11 +261,12 @@ describe("an ads connector's history", () => {
   it("a shorter initialDays set later cancels the owed days it no longer reaches, and the finding with them", async () => {
     const tiktokOnly = { ...ADS_ONLY, facebook_ads: { enabled: false }, google_ads: { enabled: false } };
     await onOwnBench({}, async (own) => {
-      // 250 days back from 21 November: from 17 March. The first run lands 26 May on and owes 17 March – 25 May (70 days).
+      // 250 days back from 21 November: from 17 March. With one range of history a run, the first run lands 26 May
+      // on and owes 17 March – 25 May (70 days).
       assert.equal(addDays(RUN_DATE, -249), "2026-03-17");
       const first = await own.pull(RUN_DATE, {
         ...tiktokOnly,
-        tiktok_ads: { lookbackDays: 7, initialDays: 250 },
+        tiktok_ads: { lookbackDays: 7, initialDays: 250, historyRangesPerRun: 1 },
       });
       assert.deepEqual(
         owedFindings(first.findings).map((finding) => finding.observed),
