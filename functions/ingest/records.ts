@@ -1,10 +1,12 @@
 // Bytes to records, streaming: a decode stream (iconv-lite) into a CSV parser (csv-parse), or the XLSX streaming
-// reader (exceljs). Nothing here holds more than a record and the parsers' small buffers, whatever the file size.
+// reader (exceljs). Nothing here holds more than a record and the parsers' small buffers (and a workbook's last
+// megabytes, zip-hold-back.ts), whatever the file size.
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import iconv from "iconv-lite";
 import type { DateFormat, DecimalSeparator } from "./parse-values.ts";
 import { checkSheetRow } from "./xlsx-limits.ts";
+import { withHoldBackPart } from "./zip-hold-back.ts";
 import { type Delimiter, type EncodingGuess, isZip, sniffDelimiter, sniffEncoding } from "./sniff.ts";
 
 /** One record of the file as read: its cells and the physical line (or sheet row) it starts on. */
@@ -245,7 +247,9 @@ async function* sheetRecords(
 ): AsyncGenerator<SourceRecord> {
   // Loaded here, not at the top: exceljs takes half a second to load, and most days have no workbook to read.
   const { default: ExcelJS } = await import("exceljs");
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
+  // With a part added after the zip's last one: without it the streaming reader may lose the workbook's last parts
+  // (zip-hold-back.ts).
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(withHoldBackPart(bytes)), {
     sharedStrings: "cache",
     worksheets: "emit",
     hyperlinks: "ignore",

@@ -25,17 +25,22 @@ function mib(bytes: number): string {
 }
 
 /**
+ * Where a zip's end of central directory record starts in `bytes` (its last bytes, or all of it), -1 when it is not
+ * there: the record's 22 bytes, then a comment of up to 64 KiB.
+ */
+export function endOfCentralDirectory(bytes: Buffer): number {
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65_535); at -= 1) {
+    if (bytes.readUInt32LE(at) === EOCD) return at;
+  }
+  return -1;
+}
+
+/**
  * Checks a zip's central directory, given the file's last bytes and its total size; throws a FileError with
  * the reason when the workbook is over a cap or its directory cannot be read.
  */
 export function checkZipDirectory(tail: Buffer, totalSize: number): void {
-  let eocd = -1;
-  for (let at = tail.length - 22; at >= Math.max(0, tail.length - 22 - 65_535); at -= 1) {
-    if (tail.readUInt32LE(at) === EOCD) {
-      eocd = at;
-      break;
-    }
-  }
+  const eocd = endOfCentralDirectory(tail);
   if (eocd < 0) throw new FileError("the XLSX workbook is not a complete zip (no end of central directory)");
   const entries = tail.readUInt16LE(eocd + 10);
   const directorySize = tail.readUInt32LE(eocd + 12);
