@@ -43,6 +43,21 @@ const googleDay = (date: string) => ({
 
 const metaDay = (date: string) => metaAdDay(date, "2026-11-22T04:00:00Z");
 
+/** An order (New York afternoon) and a Google Ads day on each of November's 1st to 20th, landed at `at`. */
+async function ordersAndGoogleEveryDay(warehouse: DuckDbWarehouse, at: string) {
+  const days = novemberDays(1, 20);
+  await insertRaw(
+    warehouse,
+    "shopify_orders",
+    days.map((day, index) => ({ ...order(index + 1, `${day}T15:00:00Z`), _airbyte_extracted_at: at })),
+  );
+  await insertRaw(
+    warehouse,
+    "google_ads_campaign_stats",
+    days.map((day) => ({ ...googleDay(day), _airbyte_extracted_at: at })),
+  );
+}
+
 describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
   let warehouse: DuckDbWarehouse | undefined;
   afterEach(async () => {
@@ -292,16 +307,7 @@ describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
     async function metaOutageShop() {
       const shop = await openFixtureWarehouse();
       warehouse = shop;
-      await insertRaw(
-        shop,
-        "shopify_orders",
-        novemberDays(1, 20).map((day, index) => landed(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
-      );
-      await insertRaw(
-        shop,
-        "google_ads_campaign_stats",
-        novemberDays(1, 20).map((day) => landed(googleDay(day), LANDED_FIRST)),
-      );
+      await ordersAndGoogleEveryDay(shop, LANDED_FIRST);
       await insertRaw(
         shop,
         "facebook_ads_insights",
@@ -422,16 +428,36 @@ describe("source coverage", { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS }, () => {
 // A shop whose Meta data arrives only as Ads Manager exports, through the real ingest: one export for the 1st to
 // the 3rd and one for the 16th to the 20th leave the 4th to the 15th covered by no export, with nothing landed for
 // them. Orders and Google Ads (Airbyte) every day; the shop runs no TikTok ads (its settings say so).
+/** Settings of a shop that does not use TikTok: Meta and Google Ads decide its days. */
+const WITHOUT_TIKTOK = {
+  PULSE_SETTINGS: JSON.stringify({
+    version: 1,
+    quality: { sources: { tiktok_ads: { expected: false } } },
+  }),
+};
+
+/** Whether Meta had landed each day, as unified.source_coverage says. */
+const metaLandedByDay = async (warehouse: DuckDbWarehouse) =>
+  (
+    await warehouse.query(
+      `SELECT CAST(date AS STRING) AS date, has_landed FROM unified.source_coverage
+       WHERE source = 'facebook_ads' ORDER BY date`,
+    )
+  ).map((row): [string, boolean] => [String(row.date), row.has_landed === true]);
+
+/** Each day's completeness in the daily KPIs. */
+const kpiMissingByDay = async (warehouse: DuckDbWarehouse) =>
+  (
+    await warehouse.query(
+      "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
+    )
+  ).map((row) => [row.date, row.is_complete, row.missing_sources]);
+
 describe(
   "source coverage of a platform that arrives as exports",
   { timeout: WHOLE_BUILD_SUITE_TIMEOUT_MS },
   () => {
-    const env = {
-      PULSE_SETTINGS: JSON.stringify({
-        version: 1,
-        quality: { sources: { tiktok_ads: { expected: false } } },
-      }),
-    };
+    const env = WITHOUT_TIKTOK;
     const LANDED_FIRST = "2026-11-21T03:00:00Z";
     const LANDED_NEXT = "2026-11-22T06:00:00Z";
     let shop: DuckDbWarehouse | undefined;
@@ -505,35 +531,11 @@ describe(
     const notLanded = (days: readonly [string, boolean][]) =>
       days.filter(([, landed]) => !landed).map(([day]) => day);
 
-    const kpiMissingByDay = async (warehouse: DuckDbWarehouse) =>
-      (
-        await warehouse.query(
-          "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
-        )
-      ).map((row) => [row.date, row.is_complete, row.missing_sources]);
-
-    const landedByDay = async (warehouse: DuckDbWarehouse) =>
-      (
-        await warehouse.query(
-          `SELECT CAST(date AS STRING) AS date, has_landed FROM unified.source_coverage
-         WHERE source = 'facebook_ads' ORDER BY date`,
-        )
-      ).map((row): [string, boolean] => [String(row.date), row.has_landed === true]);
-
     it("marks the days between two exports that none covers incomplete, and complete once an export covers them", async () => {
       const warehouse = await openFixtureWarehouse();
       shop = warehouse;
       const landedAt = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
-      await insertRaw(
-        warehouse,
-        "shopify_orders",
-        novemberDays(1, 20).map((day, index) => landedAt(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
-      );
-      await insertRaw(
-        warehouse,
-        "google_ads_campaign_stats",
-        novemberDays(1, 20).map((day) => landedAt(googleDay(day), LANDED_FIRST)),
-      );
+      await ordersAndGoogleEveryDay(warehouse, LANDED_FIRST);
       const periods = [
         await dropExport(warehouse, "meta-1-3.csv", novemberDays(1, 3), LANDED_FIRST),
         await dropExport(warehouse, "meta-16-20.csv", novemberDays(16, 20), LANDED_FIRST),
@@ -547,7 +549,7 @@ describe(
       const rowDays = new Set([...novemberDays(1, 3), ...novemberDays(16, 20)]);
       const expected = metaLanded(novemberDays(1, 20), periods, rowDays);
       assert.deepEqual(notLanded(expected), novemberDays(4, 15), "the independent computation's gap");
-      assert.deepEqual(await landedByDay(warehouse), expected);
+      assert.deepEqual(await metaLandedByDay(warehouse), expected);
       assert.deepEqual(await metaIncompleteDays(warehouse), notLanded(expected));
       // Google Ads, synced by Airbyte, is complete every day: a day is incomplete for Meta only.
       assert.deepEqual(
@@ -557,7 +559,7 @@ describe(
       // A gap stays a gap: a daily run (window the 13th to the 20th) finds nothing out of date before its window.
       const again = await buildModels(warehouse, "2026-11-20", { env });
       assert.equal(again.metrics?.coverageDays, 0, "the gap's days are not rebuilt every morning");
-      assert.deepEqual(await landedByDay(warehouse), expected);
+      assert.deepEqual(await metaLandedByDay(warehouse), expected);
 
       // A third export covers the 4th to the 15th: Meta ran on the 4th and the 15th and was paused in between (no
       // rows: nothing delivered). The next day's daily run (window the 14th to the 21st) rebuilds the 4th as a late
@@ -578,7 +580,7 @@ describe(
       for (const day of filled) rowDays.add(day);
       const now = metaLanded(novemberDays(1, 21), periods, rowDays);
       assert.deepEqual(notLanded(now), ["2026-11-21"], "Meta has no export for the 21st yet");
-      assert.deepEqual(await landedByDay(warehouse), now);
+      assert.deepEqual(await metaLandedByDay(warehouse), now);
       assert.deepEqual(await metaIncompleteDays(warehouse), notLanded(now));
       assert.deepEqual(
         await kpiMissingByDay(warehouse),
@@ -612,12 +614,7 @@ describe(
   () => {
     // TikTok is not used; Google Ads lands every day. Meta has two ad accounts: 1 ran all month, 2 from the 11th
     // on (its connector was added on the 20th and still owes it days of history).
-    const env = {
-      PULSE_SETTINGS: JSON.stringify({
-        version: 1,
-        quality: { sources: { tiktok_ads: { expected: false } } },
-      }),
-    };
+    const env = WITHOUT_TIKTOK;
     const LANDED_FIRST = "2026-11-21T03:00:00Z";
     const LANDED_NEXT = "2026-11-22T06:00:00Z";
     const landedAt = <T extends object>(row: T, at: string) => ({ ...row, _airbyte_extracted_at: at });
@@ -635,16 +632,7 @@ describe(
     async function twoAccountShop() {
       const warehouse = await openFixtureWarehouse();
       shop = warehouse;
-      await insertRaw(
-        warehouse,
-        "shopify_orders",
-        novemberDays(1, 20).map((day, index) => landedAt(order(index + 1, `${day}T15:00:00Z`), LANDED_FIRST)),
-      );
-      await insertRaw(
-        warehouse,
-        "google_ads_campaign_stats",
-        novemberDays(1, 20).map((day) => landedAt(googleDay(day), LANDED_FIRST)),
-      );
+      await ordersAndGoogleEveryDay(warehouse, LANDED_FIRST);
       await insertRaw(warehouse, "facebook_ads_insights", [
         ...novemberDays(1, 20).map((day) => metaAccountDay("1", day, LANDED_FIRST)),
         ...novemberDays(11, 20).map((day) => metaAccountDay("2", day, LANDED_FIRST)),
@@ -679,21 +667,6 @@ describe(
         spans.map(({ account, start, end }) => ({ account, spans: [{ startDate: start, endDate: end }] })),
       );
 
-    const landedByDay = async (warehouse: DuckDbWarehouse) =>
-      (
-        await warehouse.query(
-          `SELECT CAST(date AS STRING) AS date, has_landed FROM unified.source_coverage
-         WHERE source = 'facebook_ads' ORDER BY date`,
-        )
-      ).map((row): [string, boolean] => [String(row.date), row.has_landed === true]);
-
-    const kpiMissingByDay = async (warehouse: DuckDbWarehouse) =>
-      (
-        await warehouse.query(
-          "SELECT CAST(date AS STRING) AS date, is_complete, missing_sources FROM marts.daily_kpis ORDER BY date",
-        )
-      ).map((row) => [row.date, row.is_complete, row.missing_sources]);
-
     it("leaves a day an account is owed incomplete though another account of the platform spent that day", async () => {
       const warehouse = await twoAccountShop();
       const owed = [{ account: "2", start: "2026-11-01", end: "2026-11-10" }];
@@ -710,7 +683,7 @@ describe(
         novemberDays(1, 10),
         "the independent computation's owed days",
       );
-      assert.deepEqual(await landedByDay(warehouse), expected);
+      assert.deepEqual(await metaLandedByDay(warehouse), expected);
       assert.deepEqual(
         await kpiMissingByDay(warehouse),
         expected.map(([day, landed]) => [day, landed, landed ? null : "facebook_ads"]),
@@ -735,7 +708,7 @@ describe(
       const daily = await buildModels(warehouse, "2026-11-21", { env });
       assert.equal(daily.metrics?.coverageDays, 2, "the 1st and the 2nd");
       assert.deepEqual(
-        (await landedByDay(warehouse)).filter(([, landed]) => !landed),
+        (await metaLandedByDay(warehouse)).filter(([, landed]) => !landed),
         [],
         "every day landed",
       );
@@ -763,7 +736,7 @@ describe(
       await insertRaw(warehouse, "facebook_ads_insights", [metaAccountDay("2", "2026-11-05", LANDED_FIRST)]);
       await buildModels(warehouse, "2026-11-20", { fullRefresh: true, env });
       assert.deepEqual(
-        (await landedByDay(warehouse)).filter(([, landed]) => !landed),
+        (await metaLandedByDay(warehouse)).filter(([, landed]) => !landed),
         [],
         "nothing owed yet: every day landed",
       );
@@ -791,7 +764,7 @@ describe(
       assert.equal(daily.metrics?.coverageDays, 9, "the owed days before the window, the 5th not among them");
       // Meta has not landed the 21st for either account: the 21st is not landed, as without any owed day.
       assert.deepEqual(
-        await landedByDay(warehouse),
+        await metaLandedByDay(warehouse),
         expected.map(([day, landed]): [string, boolean] => [day, landed && day !== "2026-11-21"]),
       );
       const differing = Object.entries(
