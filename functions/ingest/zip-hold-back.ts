@@ -23,23 +23,26 @@ const HOLD_BACK_NAME = Buffer.from(HOLD_BACK_PART, "utf8");
 
 /**
  * The zip's bytes as they come, with a stored part of HOLD_BACK_BYTES zeros added after its last part and its
- * directory moved after it. The parts keep their offsets; only the last ZIP_TAIL_BYTES to twice that are held at a
- * time (the directory must be among them: checkZipDirectory's rule), so a large workbook is never held whole.
+ * directory moved after it. The parts keep their offsets; the chunks are passed on as they come but for the last
+ * ZIP_TAIL_BYTES or a little more (the directory must be among them: checkZipDirectory's rule), so a large workbook
+ * is never held whole.
  */
 export async function* withHoldBackPart(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  let tail = Buffer.alloc(0);
-  let tailStart = 0;
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let passedOn = 0;
   for await (const chunk of source) {
-    tail = Buffer.concat([tail, chunk]);
-    if (tail.length > 2 * ZIP_TAIL_BYTES) {
-      const passed = tail.length - ZIP_TAIL_BYTES;
-      yield tail.subarray(0, passed);
-      // A copy: the slice would keep the whole concatenation alive.
-      tail = Buffer.from(tail.subarray(passed));
-      tailStart += passed;
+    pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    pendingBytes += chunk.byteLength;
+    // Pass on the oldest chunks while what stays is still ZIP_TAIL_BYTES at least.
+    while (pending.length > 1 && pendingBytes - (pending[0]?.length ?? 0) >= ZIP_TAIL_BYTES) {
+      const oldest = pending.shift() as Buffer;
+      pendingBytes -= oldest.length;
+      passedOn += oldest.length;
+      yield oldest;
     }
   }
-  yield* holdBackParts(tail, tailStart);
+  yield* holdBackParts(Buffer.concat(pending), passedOn);
 }
 
 /** Pure: the zip's last bytes (`tail`, from offset `tailStart`) with the added part before its directory. */
