@@ -1,7 +1,8 @@
 // Bytes to records, streaming: a decode stream (iconv-lite) into a CSV parser (csv-parse), or the XLSX streaming
 // reader (exceljs). Nothing here holds more than a record and the parsers' small buffers (and a workbook's last
 // megabytes, zip-hold-back.ts), whatever the file size.
-import { Readable } from "node:stream";
+import { once } from "node:events";
+import { PassThrough, Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import iconv from "iconv-lite";
 import type { DateFormat, DecimalSeparator } from "./parse-values.ts";
@@ -247,9 +248,29 @@ async function* sheetRecords(
 ): AsyncGenerator<SourceRecord> {
   // Loaded here, not at the top: exceljs takes half a second to load, and most days have no workbook to read.
   const { default: ExcelJS } = await import("exceljs");
-  // With a part added after the zip's last one: without it the streaming reader may lose the workbook's last parts
-  // (zip-hold-back.ts).
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(withHoldBackPart(bytes)), {
+  // The bytes are pumped into a stream of our own, with a part added after the zip's last one: without it the
+  // streaming reader may lose the workbook's last parts (zip-hold-back.ts). exceljs listens for no error of the
+  // stream it reads: a read that fails (a download cut short) ends it instead, and the failure is rethrown here, as
+  // it is, rather than left to crash the process as an unhandled 'error' event.
+  const input = new PassThrough();
+  let sourceFailure: { error: unknown } | undefined;
+  // Set when the reader stops early (a format detection reads the header alone): the pump then ends the bytes'
+  // source too, so that a dropped file's handle is closed at once (test/ingest/records-close.test.ts).
+  let stopped = false;
+  const pumped = (async () => {
+    try {
+      for await (const piece of withHoldBackPart(bytes)) {
+        if (stopped) break;
+        if (!input.write(piece)) await Promise.race([once(input, "drain"), once(input, "close")]);
+        if (stopped) break;
+      }
+    } catch (error) {
+      sourceFailure = { error };
+    } finally {
+      input.end();
+    }
+  })();
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: "cache",
     worksheets: "emit",
     hyperlinks: "ignore",
@@ -257,32 +278,54 @@ async function* sheetRecords(
     entries: "emit",
   });
   let found = false;
+  let readFailure: { error: unknown } | undefined;
   try {
-    for await (const worksheet of reader) {
-      const sheet = worksheet as unknown as AsyncIterable<{ number: number; values: unknown[] }> & {
-        name?: string;
-      };
-      // Worksheet names arrive with the workbook part; when a sheet is named, only that one is read.
-      if (found || (options.sheet && sheet.name !== undefined && sheet.name !== options.sheet)) {
-        for await (const _row of sheet) void _row;
-        continue;
-      }
+    yield* worksheetRecords(reader, options, () => {
       found = true;
-      for await (const row of sheet) {
-        const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-        const cells = Array.from(values, (value) => sheetCellText(value, options));
-        checkSheetRow(row.number, cells);
-        if (cells.every((cell) => cell.trim() === "")) continue;
-        yield { cells, line: row.number };
-      }
-    }
+    });
   } catch (error) {
+    readFailure = { error };
+  } finally {
+    // Read whole, failed, or stopped early: the pump stops waiting on the stream and ends the source.
+    stopped = true;
+    input.destroy();
+  }
+  await pumped;
+  if (sourceFailure) throw sourceFailure.error;
+  if (readFailure) {
+    const { error } = readFailure;
     if (error instanceof FileError) throw error;
     throw new FileError(
       `the XLSX workbook cannot be read: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   if (!found) throw new FileError("the XLSX workbook has no worksheet to read");
+}
+
+/** The rows of the workbook's first worksheet (or the one `options.sheet` names), as records. */
+async function* worksheetRecords(
+  reader: AsyncIterable<unknown>,
+  options: SheetReadOptions,
+  onFound: () => void,
+): AsyncGenerator<SourceRecord> {
+  let found = false;
+  for await (const worksheet of reader) {
+    const sheet = worksheet as AsyncIterable<{ number: number; values: unknown[] }> & { name?: string };
+    // Worksheet names arrive with the workbook part; when a sheet is named, only that one is read.
+    if (found || (options.sheet && sheet.name !== undefined && sheet.name !== options.sheet)) {
+      for await (const _row of sheet) void _row;
+      continue;
+    }
+    found = true;
+    onFound();
+    for await (const row of sheet) {
+      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+      const cells = Array.from(values, (value) => sheetCellText(value, options));
+      checkSheetRow(row.number, cells);
+      if (cells.every((cell) => cell.trim() === "")) continue;
+      yield { cells, line: row.number };
+    }
+  }
 }
 
 /**

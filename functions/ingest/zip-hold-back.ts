@@ -7,7 +7,6 @@
 // larger than those buffers, added after the last one, holds unzipper back until the reader has taken every part
 // before it (test/ingest/zip-hold-back.test.ts shows both with the libraries themselves).
 import { crc32 } from "node:zlib";
-import { FileError } from "./records.ts";
 import { endOfCentralDirectory, ZIP_TAIL_BYTES } from "./xlsx-limits.ts";
 
 const LOCAL = 0x04034b50;
@@ -45,20 +44,25 @@ export async function* withHoldBackPart(source: AsyncIterable<Uint8Array>): Asyn
   yield* holdBackParts(Buffer.concat(pending), passedOn);
 }
 
-/** Pure: the zip's last bytes (`tail`, from offset `tailStart`) with the added part before its directory. */
+/**
+ * Pure: the zip's last bytes (`tail`, from offset `tailStart`) with the added part before its directory; as they are
+ * when the directory cannot be found or moved (a damaged or ZIP64 file: the reader then fails it with its reason, as
+ * checkZipDirectory does first for a dropped file). An error here would surface in no one's hands: exceljs reads this
+ * stream without listening for its errors.
+ */
 export function holdBackParts(tail: Buffer, tailStart: number): Buffer[] {
   const eocd = endOfCentralDirectory(tail);
-  if (eocd < 0) throw new FileError("the XLSX workbook is not a complete zip (no end of central directory)");
+  if (eocd < 0) return [tail];
   const entries = tail.readUInt16LE(eocd + 10);
   const directorySize = tail.readUInt32LE(eocd + 12);
   const directoryOffset = tail.readUInt32LE(eocd + 16);
-  if (entries >= 0xfffe || directoryOffset === 0xffffffff) {
-    throw new FileError("the XLSX workbook is a ZIP64 archive: too large to read safely");
-  }
   const directoryAt = directoryOffset - tailStart;
-  if (directoryAt < 0 || directoryAt + directorySize > eocd) {
-    throw new FileError("the XLSX workbook's zip directory is out of place or too large to check");
-  }
+  const movable =
+    entries < 0xfffe &&
+    directoryOffset !== 0xffffffff &&
+    directoryAt >= 0 &&
+    directoryAt + directorySize <= eocd;
+  if (!movable) return [tail];
 
   const local = Buffer.alloc(30 + HOLD_BACK_NAME.length);
   local.writeUInt32LE(LOCAL, 0);
