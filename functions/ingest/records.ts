@@ -1,7 +1,6 @@
 // Bytes to records, streaming: a decode stream (iconv-lite) into a CSV parser (csv-parse), or the XLSX streaming
 // reader (exceljs). Nothing here holds more than a record and the parsers' small buffers (and a workbook's last
 // megabytes, zip-hold-back.ts), whatever the file size.
-import { once } from "node:events";
 import { PassThrough, Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import iconv from "iconv-lite";
@@ -242,6 +241,19 @@ export function sheetCellText(value: unknown, options: SheetReadOptions): string
   return String(value);
 }
 
+/** Resolves when `stream` wants more, or is closed (destroyed); its listeners removed either way. */
+function drainedOrClosed(stream: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
+}
+
 async function* sheetRecords(
   bytes: AsyncIterable<Uint8Array>,
   options: SheetReadOptions,
@@ -261,7 +273,7 @@ async function* sheetRecords(
     try {
       for await (const piece of withHoldBackPart(bytes)) {
         if (stopped) break;
-        if (!input.write(piece)) await Promise.race([once(input, "drain"), once(input, "close")]);
+        if (!input.write(piece)) await drainedOrClosed(input);
         if (stopped) break;
       }
     } catch (error) {
