@@ -2,7 +2,11 @@
 // last successful pull (at most 90 days in one run)"). The expected ranges are counted by hand on the calendar.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { adPullRange, planAccountPull } from "../../../functions/ingest/connectors/ad-range.ts";
+import {
+  adPullRange,
+  nextHistoryRange,
+  planAccountPull,
+} from "../../../functions/ingest/connectors/ad-range.ts";
 
 const RUN_DATE = "2026-11-21";
 
@@ -117,5 +121,24 @@ describe("an ads connector's pull range", () => {
     const unknown = planAccountPull("2026-11-22", { lookbackDays: 28, initialDays: 200 }, older);
     assert.equal(unknown.historyFrom, "2023-11-23");
     assert.deepEqual(unknown.history, same.history);
+  });
+  it("with four ranges of history a run (the default), a first run asked for 400 days owes nothing after it", () => {
+    // 400 days back from 21 November 2026: from 18 October 2025. The newest 90 (24 August on), then 26 May – 23
+    // August, 25 February – 25 May, 27 November 2025 – 24 February 2026 and 18 October – 26 November 2025 (40).
+    const plan = planAccountPull(RUN_DATE, { lookbackDays: 28, initialDays: 400 });
+    const ranges = [plan.history];
+    let owed = plan.owedAfterHistory;
+    for (let more = 1; more < 4; more += 1) {
+      const next = nextHistoryRange(owed);
+      ranges.push(next?.range);
+      owed = next?.owedAfter ?? [];
+    }
+    assert.deepEqual(ranges, [
+      { startDate: "2026-05-26", endDate: "2026-08-23", days: 90 },
+      { startDate: "2026-02-25", endDate: "2026-05-25", days: 90 },
+      { startDate: "2025-11-27", endDate: "2026-02-24", days: 90 },
+      { startDate: "2025-10-18", endDate: "2025-11-26", days: 40 },
+    ]);
+    assert.deepEqual(owed, []);
   });
 });
