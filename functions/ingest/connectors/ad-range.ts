@@ -268,7 +268,7 @@ export async function pullAdAccounts(
     let owedNow = plan.owedAfterRecent;
     let failure: string | undefined;
     let leftForTime = false;
-    let next = plan.history ? { range: plan.history, owedAfter: plan.owedAfterHistory } : undefined;
+    let next = nextHistoryRange(plan.owedAfterRecent);
     for (let pulledRanges = 0; next && pulledRanges < days.historyRangesPerRun; pulledRanges += 1) {
       const history = next;
       // The first range of history is always asked for (as before history came in several); a later one only when
