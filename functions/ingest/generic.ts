@@ -14,7 +14,7 @@ import {
   type MapOutput,
   productKeyOf,
 } from "./format-spec.ts";
-import { stableId } from "../lib/stable-ids.ts";
+import { productKeyIds, stableId } from "../lib/stable-ids.ts";
 import {
   addDecimals,
   cleanCell,
@@ -143,8 +143,8 @@ function orderFrom(
       shipping: shipping.value ?? "0",
       item: {
         id: stableId(`generic:${mapping.name}:line`, orderKey, String(position)),
-        product_id: stableId("shopify-product-key", productKey),
-        variant_id: stableId("shopify-variant-key", productKey),
+        product_id: productKeyIds(productKey).productId,
+        variant_id: productKeyIds(productKey).variantId,
         sku: sku || null,
         title: title || null,
         quantity: units,

@@ -14,7 +14,7 @@ import {
   type RecordMapper,
   productKeyOf,
 } from "./format-spec.ts";
-import { stableId } from "../lib/stable-ids.ts";
+import { productKeyIds, stableId } from "../lib/stable-ids.ts";
 import {
   cleanCell,
   isNegativeDecimal,
@@ -239,8 +239,8 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     const productKey = productKeyOf(sku, title);
     lineItems.push({
       id: stableId("shopify-line-item", String(id), String(position)),
-      product_id: stableId("shopify-product-key", productKey),
-      variant_id: stableId("shopify-variant-key", productKey),
+      product_id: productKeyIds(productKey).productId,
+      variant_id: productKeyIds(productKey).variantId,
       sku: sku || null,
       title,
       quantity,

@@ -19,3 +19,30 @@ export function stableId(...parts: string[]): number {
 export function stableKey(...parts: string[]): string {
   return `file-${createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16)}`;
 }
+
+// A file drop's lines name the same few products over and over: each product key's ids are hashed once. Bounded,
+// so that an export of a million distinct titles cannot grow it without end.
+const PRODUCT_KEY_CACHE_LIMIT = 50_000;
+const productKeyIdCache = new Map<string, ProductKeyIds>();
+
+export interface ProductKeyIds {
+  productId: number;
+  variantId: number;
+}
+
+/**
+ * The product and variant ids of a sold line whose export has no product id, from its product key (the SKU, else
+ * the line's name): the same key always gives the same ids, in every format that keys its lines so.
+ */
+export function productKeyIds(productKey: string): ProductKeyIds {
+  let ids = productKeyIdCache.get(productKey);
+  if (!ids) {
+    ids = {
+      productId: stableId("shopify-product-key", productKey),
+      variantId: stableId("shopify-variant-key", productKey),
+    };
+    if (productKeyIdCache.size >= PRODUCT_KEY_CACHE_LIMIT) productKeyIdCache.clear();
+    productKeyIdCache.set(productKey, ids);
+  }
+  return ids;
+}
