@@ -137,14 +137,15 @@ function orderFrom(
     // No product id in such a file: the SKU, else the title, keys the product, as a Shopify orders export's lines
     // are keyed (the same SKU is the same product in both, and staging finds it in the catalogue).
     const productKey = productKeyOf(sku, title);
+    const { productId, variantId } = productKeyIds(productKey);
     lines.push({
       amount: amount.value,
       tax: tax.value ?? "0",
       shipping: shipping.value ?? "0",
       item: {
         id: stableId(`generic:${mapping.name}:line`, orderKey, String(position)),
-        product_id: productKeyIds(productKey).productId,
-        variant_id: productKeyIds(productKey).variantId,
+        product_id: productId,
+        variant_id: variantId,
         sku: sku || null,
         title: title || null,
         quantity: units,

@@ -237,10 +237,11 @@ function orderRow(header: Columns, records: DataRecord[], context: MapContext): 
     const title = get("Lineitem name", record).trim();
     // The export has no product id: the SKU, else the line's name (product title - variant title), is the key.
     const productKey = productKeyOf(sku, title);
+    const { productId, variantId } = productKeyIds(productKey);
     lineItems.push({
       id: stableId("shopify-line-item", String(id), String(position)),
-      product_id: productKeyIds(productKey).productId,
-      variant_id: productKeyIds(productKey).variantId,
+      product_id: productId,
+      variant_id: variantId,
       sku: sku || null,
       title,
       quantity,
