@@ -97,6 +97,7 @@ The README's Configuration section lists them all.
 Outputs (under <work-dir>/bucket unless said otherwise)
   extracts/latest/<extract>.csv, extracts/<extract>/dt=<date>/<extract>.csv   CSV for Looker Studio
   reports/dt=<date>/dtc-pulse-<date>.pptx                                     the executive deck
+  reports/dt=<date>/dashboard.html                                            the dashboard as one page
   runs/dt=<date>/steps/<step>.json                                            the run ledger
   <work-dir>/outbox/*.eml and *.html                                          the emails
 

@@ -63,6 +63,13 @@ describe("pulse command line", () => {
     );
     assert.ok(shown.size >= 10, [...shown].join(" "));
     for (const option of shown) assert.ok(result.stdout.includes(`${option} `), `help explains ${option}`);
+    // And the help's outputs name every file in the bucket that the Quick start's list of outputs names.
+    const bucketPaths = [...quickStart.matchAll(/^\.pulse\/bucket\/(\S+)/gm)].map(
+      (match) => match[1] as string,
+    );
+    assert.ok(bucketPaths.length >= 4, bucketPaths.join(" "));
+    for (const path of bucketPaths.filter((name) => !name.endsWith("…")))
+      assert.ok(result.stdout.includes(path), `help names ${path}`);
   });
 
   it("starts without the cloud clients: --help and the local runner load no Google Cloud library", async () => {
