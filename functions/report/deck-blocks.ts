@@ -46,9 +46,14 @@ export function wrappedLines(text: string, perLine: number): number {
   return lines;
 }
 
-/** Inches a column needs for the longest word of a text to stay whole on one line (charsPerLine, turned round). */
-function longestWordWidth(text: string, fontSize: number, bold = false): number {
-  const longest = Math.max(0, ...text.split(BREAKING_SPACES).map(visibleLength));
+/**
+ * Inches a column needs for the longest word of a text to stay whole on one line (charsPerLine, turned round), or
+ * for all of it when it is one label (`whole`).
+ */
+function longestWordWidth(text: string, fontSize: number, bold = false, whole = false): number {
+  const longest = whole
+    ? visibleLength(text)
+    : Math.max(0, ...text.split(BREAKING_SPACES).map(visibleLength));
   // A hair over, so that charsPerLine, rounding down, gives the word its whole line.
   return 0.121 + (longest * fontSize * (bold ? 0.64 : 0.58)) / 72;
 }
@@ -60,13 +65,15 @@ function longestWordWidth(text: string, fontSize: number, bold = false): number 
  * wider than their own longest word, in proportion to what each can spare; when they cannot spare enough, the
  * weights stand and the long words wrap, as the row heights count.
  */
-function columnWidths(table: TableSpec, width: number, fontSize: number): number[] {
+export function columnWidths(table: TableSpec, width: number, fontSize: number): number[] {
   const total = table.columns.reduce((sum, column) => sum + column.width, 0);
   const widths = table.columns.map((column) => (column.width / total) * width);
   const needs = table.columns.map((column, index) =>
     Math.max(
       longestWordWidth(column.header, fontSize + 1, true),
-      ...table.rows.map((row) => longestWordWidth(row[index]?.text ?? "", fontSize, row[index]?.bold)),
+      ...table.rows.map((row) =>
+        longestWordWidth(row[index]?.text ?? "", fontSize, row[index]?.bold, row[index]?.whole),
+      ),
     ),
   );
   const short = widths.map((one, index) => Math.max(0, needs[index]! - one));

@@ -77,7 +77,7 @@ export function sitewideSlide(ctx: Context): ContentSlide {
       right("Orders YoY", 1),
     ],
     rows: months.map((row) => [
-      cell(monthLabel(ctx, row.month, row.period_end), undefined, true),
+      { ...cell(monthLabel(ctx, row.month, row.period_end), undefined, true), whole: true },
       cell(formatNumber(row.orders, locale)),
       cell(formatMoney(row.gross_revenue, fmt), undefined, true),
       cell(formatMoney(row.refunds, fmt)),
@@ -418,7 +418,7 @@ export function cohortGrid(ctx: Context, options: CohortGridOptions): TableSpec 
     const age = monthsBetween(cohort, runMonth);
     const size = [...months.values()][0]?.cohort_customers ?? null;
     const cells: TableCell[] = [
-      cell(formatMonthShort(cohort, locale), undefined, true),
+      { ...cell(formatMonthShort(cohort, locale), undefined, true), whole: true },
       cell(formatNumber(size, locale)),
     ];
     for (let month = 0; month < COHORT_COLUMNS; month += 1) {

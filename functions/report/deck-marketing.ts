@@ -346,7 +346,7 @@ export function ppcIndexSlide(ctx: Context): ContentSlide {
     rows: [...months]
       .reverse()
       .map((month) => [
-        cell(formatMonthShort(month.month, locale), undefined, true),
+        { ...cell(formatMonthShort(month.month, locale), undefined, true), whole: true },
         cell(formatMoney(month.spend, fmt)),
         cell(formatMoney(month.attributedRevenue, fmt)),
         cell(formatRatio(month.roas, locale, 2, "×")),

@@ -52,6 +52,8 @@ export interface TableCell {
   text: string;
   emphasis?: Emphasis;
   bold?: boolean;
+  /** A label read as one (a month, "1–21 Nov 2026"): its column is made wide enough for all of it on one line. */
+  whole?: boolean;
   /** 0–1: how strongly a heat-map cell is shaded (the renderer picks the colour). */
   heat?: number;
 }
