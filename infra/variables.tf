@@ -196,7 +196,7 @@ variable "chat_webhook_url" {
 }
 
 variable "connectors" {
-  description = "The source connectors that are on (README, Connectors): any of shopify, facebook_ads, tiktok_ads, google_ads. Each gets its credentials' secrets, readable by ingest and check-sources only; its settings go in var.settings.connectors."
+  description = "The source connectors that are on (docs/connectors.md): any of shopify, facebook_ads, tiktok_ads, google_ads. Each gets its credentials' secrets, readable by ingest and check-sources only; its settings go in var.settings.connectors."
   type        = set(string)
   default     = []
 
@@ -207,7 +207,7 @@ variable "connectors" {
 }
 
 variable "airbyte_sync" {
-  description = "Whether check-sources starts the Airbyte sync of a stale source (README, Airbyte sync): creates the pulse-airbyte-api-token secret, readable by check-sources only; the connections go in var.settings.airbyte."
+  description = "Whether check-sources starts the Airbyte sync of a stale source (docs/connectors.md, Airbyte sync): creates the pulse-airbyte-api-token secret, readable by check-sources only; the connections go in var.settings.airbyte."
   type        = bool
   default     = false
 }

@@ -478,7 +478,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
     if (result.landedToday !== undefined) landedToday[result.status.source] = result.landedToday;
   }
 
-  // Where Airbyte loads the sources, a stale one's sync is started through its API (README, Airbyte sync).
+  // Where Airbyte loads the sources, a stale one's sync is started through its API (docs/connectors.md, Airbyte sync).
   const airbyte = await syncStaleSources(
     context,
     SOURCES.filter((source) =>
@@ -487,7 +487,7 @@ export async function runCheckSources(context: StepContext): Promise<StepResult>
   );
   findings.push(...airbyte.findings);
 
-  // Each enabled platform API's own totals against the warehouse (README, Connectors).
+  // Each enabled platform API's own totals against the warehouse (docs/connectors.md).
   const reconciliation = await runReconciliation(context);
   findings.push(...reconciliation.findings);
 

@@ -42,7 +42,7 @@ export async function loadMappings(bucket: Bucket): Promise<{ formats: FormatSpe
         blocking: false,
         subject: path,
         observed: null,
-        expected: "a mapping as described in README, File drops",
+        expected: "a mapping as described in docs/file-drops.md",
         message: `${parsed.error}. Files that need it are not loaded until it is fixed.`,
       });
     }
@@ -204,7 +204,7 @@ export async function runIngest(context: StepContext, io: ApiIo = DEFAULT_IO): P
     findings.push(...dropFindings(outcome));
   }
 
-  // The platform APIs, for the sources whose connector is on (README, Connectors); each fails on its own.
+  // The platform APIs, for the sources whose connector is on (docs/connectors.md); each fails on its own.
   const connectors = await runConnectors(context, io);
   findings.push(...connectors.findings);
 

@@ -508,7 +508,7 @@ describe("Terraform (infra/*.tf) against pipeline.json", () => {
   });
 
   it("creates a connector's credentials only when it is on, as pulse-<kebab name>, for ingest and check-sources only", () => {
-    // README, Connectors (Credentials): the names the Secret Manager adapter reads, the variables the Secrets
+    // docs/connectors.md (Credentials): the names the Secret Manager adapter reads, the variables the Secrets
     // port reads, and the two readers (ingest pulls, check-sources reconciles), written out here by hand.
     const declarations = tf.locals.secret_declarations as Record<string, Record<string, unknown>>;
     // The Google Ads developer token (sunset by Google on 9 September 2026) is optional: its secret exists only when

@@ -1,4 +1,4 @@
-// How a dropped file's bytes are read (README, File drops, "Reading"): the encoding from a BOM, else UTF-8 when
+// How a dropped file's bytes are read (docs/file-drops.md, "Reading"): the encoding from a BOM, else UTF-8 when
 // every byte of the whole file is valid UTF-8, else Windows-1252, never leaving U+FFFD; the delimiter sniffed; an
 // XLSX known by its zip signature; a file recognised by its header, never its name. Each case is a hand-made Meta
 // export through the real file-drop edge (folder bucket, DuckDB), its text compared with what was written.

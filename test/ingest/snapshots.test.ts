@@ -1,4 +1,4 @@
-// README, File drops: "Customers and products are snapshots: newer extractions win in staging." A customers and a
+// docs/file-drops.md: "Customers and products are snapshots: newer extractions win in staging." A customers and a
 // products export dropped again later, with changed values, are what staging holds afterwards, whether the
 // transform merges the newer drop into the staged tables (an incremental run whose window no longer reaches the
 // first drop) or rebuilds them from every drop (a full refresh). A customer or product the newer export lacks is

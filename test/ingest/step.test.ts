@@ -1,4 +1,4 @@
-// The ingest step's declared mappings (mappings/*.json), as README's File drops section writes them: its example
+// The ingest step's declared mappings (mappings/*.json), as docs/file-drops.md writes them: its example
 // mapping is read as written there, its options are the ones it lists, and a broken mapping is a warning finding
 // naming the problem, never a failed run. And the step's stock of the rows landed for the run date.
 import assert from "node:assert/strict";
@@ -15,12 +15,11 @@ import { parseRunMessage } from "../../functions/shared/run-message.ts";
 import { fixedSecrets } from "../support/secrets.ts";
 import { insertRaw, openFixtureWarehouse, soapOrder } from "../support/sql-fixtures.ts";
 
-/** README's File drops section, up to the next section. */
+/** docs/file-drops.md, the File drops section the README points to. */
 async function fileDropsSection(): Promise<string> {
-  const readme = await readFile("README.md", "utf8");
-  const start = readme.indexOf("\n## File drops");
-  assert.ok(start > 0, "README has a File drops section");
-  return readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const text = await readFile("docs/file-drops.md", "utf8");
+  assert.ok(text.startsWith("# File drops"), "docs/file-drops.md opens with its title");
+  return text;
 }
 
 describe("declared mappings for generic sales exports", () => {
@@ -42,13 +41,13 @@ describe("declared mappings for generic sales exports", () => {
     return loadMappings(bucket);
   };
 
-  it("reads the README's example mapping as written there", async () => {
+  it("reads docs/file-drops.md's example mapping as written there", async () => {
     const { formats, findings } = await withMappings({ "wine-trade.json": JSON.stringify(example) });
     assert.deepEqual(findings, []);
     assert.equal(formats.length, 1);
   });
 
-  it("accepts every option and date format the README lists, and 'auto' for the encoding and delimiter", async () => {
+  it("accepts every option and date format docs/file-drops.md lists, and 'auto' for the encoding and delimiter", async () => {
     const section = await fileDropsSection();
     const sentence = /`dateFormat` is one of ([^;]+);/.exec(section)?.[1] ?? "";
     const dateFormats = [...sentence.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? "");

@@ -12,6 +12,8 @@ const DOCUMENTS = [
   "README.md",
   "docs/running.md",
   "docs/outputs.md",
+  "docs/file-drops.md",
+  "docs/connectors.md",
   "docs/extracts.md",
   "docs/dashboard.md",
   "docs/airbyte.md",

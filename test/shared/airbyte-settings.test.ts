@@ -1,7 +1,7 @@
-// README, Airbyte sync: the `airbyte` settings. Off unless enabled; `apiUrl` is Airbyte Cloud's public API unless
+// docs/connectors.md, Airbyte sync: the `airbyte` settings. Off unless enabled; `apiUrl` is Airbyte Cloud's public API unless
 // set (a self-managed Airbyte's /api/public/v1 address is taken); each connection id is a UUID (the one in the
-// connection's address in Airbyte's UI); the README's example carries the defaults. Expected values are written
-// out here from the README, not read from the schema.
+// connection's address in Airbyte's UI); the example in docs/connectors.md carries the defaults. Expected values are written
+// out here from that document, not read from the schema.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
@@ -24,11 +24,11 @@ describe("airbyte settings", () => {
     });
   });
 
-  it("takes the README's example once its placeholders are connection ids, and its values are the defaults", () => {
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("### Airbyte sync"));
+  it("takes docs/connectors.md's example once its placeholders are connection ids, and its values are the defaults", () => {
+    const readme = readFileSync(new URL("../../docs/connectors.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Airbyte sync"));
     const example = /```json\n("airbyte": \{[\s\S]*?\n\})\n```/.exec(section)?.[1];
-    assert.ok(example, "the README's airbyte settings example");
+    assert.ok(example, "docs/connectors.md's airbyte settings example");
     const { airbyte } = JSON.parse(`{${example}}`) as { airbyte: Record<string, unknown> };
     assert.throws(
       () => withAirbyte(airbyte),

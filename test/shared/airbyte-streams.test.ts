@@ -1,4 +1,4 @@
-// README, Connectors, "Airbyte instead": the raw tables are those Airbyte's BigQuery destination (v2) writes into
+// docs/connectors.md, "Airbyte instead": the raw tables are those Airbyte's BigQuery destination (v2) writes into
 // the raw dataset from these streams with these prefixes, and Google Ads' are three custom queries, campaign_stats,
 // asset_group_stats (Performance Max) and campaign_totals (each campaign's own day: Smart campaigns report only
 // there), the GAQL in functions/lib/platform-apis/google-ads.ts. The streams and prefixes are written out here from

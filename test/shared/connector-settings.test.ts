@@ -49,7 +49,7 @@ describe("connector settings", () => {
     assert.equal(connectors.shopify.apiVersion, "2026-10");
   });
 
-  it("has the retry, throttle and bulk defaults the README's Connectors section gives, the polls within ingest's timeout", () => {
+  it("has the retry, throttle and bulk defaults docs/connectors.md gives, the polls within ingest's timeout", () => {
     const { connectors } = loadConfig({ env: {}, cwd: "/tmp" });
     assert.deepEqual(connectors.retry, { maxAttempts: 5, maxDelaySeconds: 60, requestTimeoutSeconds: 120 });
     assert.equal(connectors.facebook_ads.usageThrottlePercent, 75);
@@ -68,13 +68,13 @@ describe("connector settings", () => {
     assert.ok(bulkPollSeconds * bulkMaxPolls < 540);
   });
 
-  it("accepts the README's example settings as written", () => {
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  it("accepts docs/connectors.md's example settings as written", () => {
+    const readme = readFileSync(new URL("../../docs/connectors.md", import.meta.url), "utf8");
     const example =
       /\*\*Settings\*\* \(settings file only, under `connectors`[^\n]*\n?[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(
         readme,
       )?.[1];
-    assert.ok(example, "the README's connector settings example");
+    assert.ok(example, "docs/connectors.md's connector settings example");
     const { connectors } = JSON.parse(example) as { connectors: unknown };
     const loaded = withSettings(connectors).connectors;
     assert.equal(loaded.shopify.bulkThresholdDays, 90);
@@ -83,7 +83,7 @@ describe("connector settings", () => {
   });
 
   it("is read from the settings file only (no variable, no flag), every key optional but an enabled Shopify's shopDomain", () => {
-    // README, Connectors: "**Settings** (settings file only, under `connectors`; every key optional, except that an
+    // docs/connectors.md: "**Settings** (settings file only, under `connectors`; every key optional, except that an
     // enabled Shopify connector needs its `shopDomain`, the shop's `<name>.myshopify.com`, and is refused when the
     // settings are read without it)".
     assert.equal(SETTING_OPTIONS.connectors.env, undefined);

@@ -1,4 +1,4 @@
-// README, Connectors, "Airbyte instead": Airbyte syncs the streams in incremental append mode, so a record synced
+// docs/connectors.md, "Airbyte instead": Airbyte syncs the streams in incremental append mode, so a record synced
 // again is a second row in the raw table, and staging keeps the latest extraction of each record. Here every raw
 // table holds one record twice, an earlier extraction and a later one with other values (a restated ad day, an
 // order refunded and re-synced, a customer and a product changed): each staging model holds the later values

@@ -1,4 +1,4 @@
-// An ads connector's history (README, Connectors: "a first run pulls initialDays … the next runs pull the rest, 90
+// An ads connector's history (docs/connectors.md: "a first run pulls initialDays … the next runs pull the rest, 90
 // days a run"; "a connector off for longer than that pulls the whole gap"): pulled from the local platform server
 // over several runs, each platform's rows and spend per day are those the server holds, every day once, counted here
 // from the server's own rows.

@@ -1,4 +1,4 @@
-// Which days an ads connector pulls (README, Connectors: "re-pull their lookbackDays … plus any days since their
+// Which days an ads connector pulls (docs/connectors.md: "re-pull their lookbackDays … plus any days since their
 // last successful pull (at most 90 days in one run)"). The expected ranges are counted by hand on the calendar.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -348,7 +348,7 @@ describe("what real APIs do", () => {
   });
 
   it("never writes a credential to a log line or a finding, on a clean pull or a refused one", async () => {
-    // README, Connectors (Credentials): "None is ever logged or put in a finding." Every log line at debug level
+    // docs/connectors.md (Credentials): "None is ever logged or put in a finding." Every log line at debug level
     // is kept, on a clean pull and on one where every platform refuses its token or fails.
     // A developer token from before Google's sunset is still sent by setups that have one: never logged either.
     const developerToken = `legacy-${randomBytes(11).toString("hex")}`;

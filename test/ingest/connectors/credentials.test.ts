@@ -1,4 +1,4 @@
-// README, Connectors (Credentials): "locally files in <work dir>/secrets/ or environment variables", the table's
+// docs/connectors.md (Credentials): "locally files in <work dir>/secrets/ or environment variables", the table's
 // file and variable of each secret, and "read by the ingest and check-sources functions only when the connector is
 // on". The names are written out here as the README's table gives them.
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 // Google Ads after Google sunset developer tokens (9 September 2026): API access belongs to the Google Cloud project
 // that owns the OAuth client, the developer-token header is optional and ignored, and a project with Test access
-// only is refused on a real account (v25: CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION). README, Connectors
+// only is refused on a real account (v25: CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION). docs/connectors.md
 // (Credentials): the googleAdsOauth secret alone connects Google Ads; a developer token is sent only when set.
 // The expected rows are computed here from the server's fixture objects, never from the connector's output.
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// The Shopify connector with a Dev Dashboard app instead of an admin custom app's token: README, Connectors
+// The Shopify connector with a Dev Dashboard app instead of an admin custom app's token: docs/connectors.md
 // (Credentials, `shopifyAccessToken`: "a Dev Dashboard app installed on the shop" — the not-installed refusal;
 // "its released version with read_orders …" — the scopes the refusal names; "its client id and secret … as JSON"
 // — the secret file read here; "exchanged once a run for a token (the client credentials grant)" — one exchange
@@ -84,7 +84,7 @@ describe("Shopify with a Dev Dashboard app's client credentials", () => {
   before(async () => {
     withToken = await openBench(data);
     withApp = await openBench(data, { shopifyApp: app });
-    // README: the secret is the app's client id and secret as JSON, in <work dir>/secrets/shopify-access-token.
+    // docs/connectors.md: the secret is the app's client id and secret as JSON, in <work dir>/secrets/shopify-access-token.
     workDir = await mkdtemp(join(tmpdir(), "pulse-shopify-app-"));
     await mkdir(join(workDir, "secrets"));
     await writeFile(join(workDir, "secrets", "shopify-access-token"), `${JSON.stringify(app, null, 2)}\n`);
@@ -187,8 +187,8 @@ describe("a refused or failing client credentials grant", () => {
       assert.match(message, /shopifyAccessToken secret/);
       assert.match(message, /client id and secret .*Dev Dashboard/);
       assert.match(message, new RegExp(`installed on ${SHOP.replaceAll(".", "\\.")}`));
-      // The scopes the README's Credentials row asks the app's version for are those the finding names.
-      const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+      // The scopes docs/connectors.md's Credentials row asks the app's version for are those the finding names.
+      const readme = readFileSync(new URL("../../../docs/connectors.md", import.meta.url), "utf8");
       const row = readme.split("\n").find((line) => line.startsWith("| `shopifyAccessToken`")) ?? "";
       const scopes = [...row.matchAll(/`(read_[a-z_]+)`/g)].map((match) => match[1] ?? "");
       assert.deepEqual(scopes, ["read_orders", "read_all_orders", "read_customers", "read_products"]);

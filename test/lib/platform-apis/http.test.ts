@@ -1,4 +1,4 @@
-// The retry layer under every platform client, against a local server: README, Connectors ("What real APIs do"):
+// The retry layer under every platform client, against a local server: docs/connectors.md ("What real APIs do"):
 // "429, 408 and 500/502/503/504 answers and connections that fail are retried, honouring Retry-After (seconds or a date), otherwise with backoff doubling
 // from 1 s, at most retry.maxAttempts attempts (default 5) and retry.maxDelaySeconds per wait (default 60)".
 // The waits expected here are worked out from those words, not read from the code.

@@ -166,7 +166,7 @@ describe("Meta's rate limits and usage headers", () => {
   }
 
   it("is on the retry layer the other clients share: 5xx backed off from 1 s, a 429's Retry-After honoured", async () => {
-    // README, Connectors: "so the Meta client is fetch on the same retry layer as the others" (http.ts).
+    // docs/connectors.md: "so the Meta client is fetch on the same retry layer as the others" (http.ts).
     const result = await totals([
       { status: 503, body: "" },
       { status: 502, body: "" },

@@ -1,4 +1,4 @@
-// Shopify's refusals of the access token, from a local server: README, Connectors ("What real APIs do"): a revoked
+// Shopify's refusals of the access token, from a local server: docs/connectors.md ("What real APIs do"): a revoked
 // or missing credential (Shopify 401/403) is a credential to renew, never retried. And the client credentials
 // grant of a Dev Dashboard app, as it goes on the wire.
 import assert from "node:assert/strict";

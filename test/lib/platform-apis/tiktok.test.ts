@@ -1,5 +1,5 @@
 // TikTok's error codes, one documented answer at a time from a local server (every answer is HTTP 200 with a
-// {code, message, request_id, data} envelope): README, Connectors ("What real APIs do"): "TikTok's 40100 and
+// {code, message, request_id, data} envelope): docs/connectors.md ("What real APIs do"): "TikTok's 40100 and
 // 40132 ... are retried", and 40102/40104/40105 (a missing, expired or revoked token) are a credential to renew.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
