@@ -247,7 +247,7 @@ describe("file drops: idempotence and replacement", () => {
     ["torn", '{"sha256":"ab'],
   ] as const) {
     it(`sets an ${label} manifest aside and handles the file as new, without doubling its rows`, async () => {
-      // README, "State files": a file manifest that is empty or does not parse is set aside as
+      // docs/reliability.md, "State files": a file manifest that is empty or does not parse is set aside as
       // <name>.corrupt-<timestamp> and the file is handled as new: never a permanent failure.
       const bytes = await fixture("tiktok-ads.csv");
       const first = await harness.ingest("tiktok.csv", bytes);

@@ -200,7 +200,7 @@ describe("dead letters of a step being run", () => {
 });
 
 describe("the summary email and its marker", () => {
-  // README, "Emails": at least once per run date, exactly once unless notify dies between the server's answer and
+  // docs/reliability.md, "Emails": at least once per run date, exactly once unless notify dies between the server's answer and
   // the marker; the marker says "sent" only after the server's answer, and a resend carries the same Message-ID.
   const RUN_DATE = "2026-11-21";
   let smtp: LocalSmtpServer;

@@ -14,6 +14,8 @@ const DOCUMENTS = [
   "docs/outputs.md",
   "docs/file-drops.md",
   "docs/connectors.md",
+  "docs/reliability.md",
+  "docs/late-data.md",
   "docs/extracts.md",
   "docs/dashboard.md",
   "docs/airbyte.md",

@@ -147,7 +147,7 @@ describe("claims as leases", () => {
   });
 
   it("lives 60 s from when it is taken, names its holder, and is renewed every 15 s while held", async (t) => {
-    // The README's numbers (How it works, Claims are leases), written out here rather than read from LEASE_MS.
+    // docs/reliability.md's numbers (Claims are leases), written out here rather than read from LEASE_MS.
     const bucket = new GcsBucket(new SimulatedGcs());
     let clock = now();
     const ledger = new Ledger(bucket);

@@ -72,7 +72,7 @@ describe("a run for an older date after a newer one", { timeout: WHOLE_BUILD_SUI
     await buildModels(warehouse, "2026-10-20");
     assert.deepEqual(asNumbers(await octoberRow()), wholeOctober);
     assert.equal(Number((await octoberCohort())?.cohort_customers), october.length);
-    // README, "Late changes": "A run of an older date leaves the watermark to the newest run date": the next
+    // docs/late-data.md, "Late changes": "A run of an older date leaves the watermark to the newest run date": the next
     // daily run reads what landed after the 7th's transform, not after the 20 October one's.
     assert.deepEqual(await lastWatermark(warehouse), newest);
   });

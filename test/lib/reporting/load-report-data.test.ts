@@ -150,7 +150,7 @@ describe("loadReportData", () => {
   });
 
   it("sets an unreadable sources' status aside and shows no source status, rather than failing", async () => {
-    // README, "State files": the sources' status (written by check-sources) that does not parse is set aside as
+    // docs/reliability.md, "State files": the sources' status (written by check-sources) that does not parse is set aside as
     // <name>.corrupt-<timestamp>; the deck and the email then show no source status for the day.
     const dir = await mkdtemp(join(tmpdir(), "pulse-report-data-"));
     try {

@@ -354,7 +354,7 @@ describe("a daily transform on BigQuery (recording fake)", { timeout: 60_000 }, 
   });
 
   it("checks for late-landed batches in two more small jobs, pruned to the hours before the marks", async () => {
-    // README, "Late changes": "On BigQuery these are two more small jobs a run, pruned to those hours' partitions":
+    // docs/late-data.md, "Late changes": "On BigQuery these are two more small jobs a run, pruned to those hours' partitions":
     // the last transform's span asked again, and this run's span kept with its marks.
     const landedJobs = async (historyDays: number) => {
       const { fake } = await dailyRun(historyDays, { lateChanges: true });
