@@ -1,4 +1,4 @@
-// What each connector asks its platform for, and what every row it lands carries: docs/connectors.md (the table
+// What each connector asks its platform for, and what every row it lands carries: README, Connectors (the table
 // of sources, and the first paragraph's _airbyte_raw_id, _airbyte_extracted_at and _airbyte_meta). The requests
 // are those the local server recorded; the expected paths, parameters and queries are written out here from the
 // platforms' documented shapes, never taken from the clients' code.
@@ -19,7 +19,7 @@ import { type Bench, openBench } from "./harness.ts";
 
 const LOOKBACK_START = "2026-11-15"; // seven days ending on RUN_DATE (2026-11-21), the bench's lookbackDays
 
-describe("docs/connectors.md's table of connectors: what each asks for", () => {
+describe("the README's table of connectors: what each asks for", () => {
   const data = withShopifySnapshots(41);
 
   let bench: Bench;
