@@ -27,7 +27,7 @@ const DOCUMENTS = [
  * GitHub's anchor for a heading: its text (code spans' backticks gone) in lower case, every character but letters,
  * digits, underscores, hyphens and spaces dropped, each space a hyphen.
  */
-export function headingAnchor(heading: string): string {
+function headingAnchor(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
