@@ -36,6 +36,7 @@ import {
   rightOf,
   type TableCell,
   type TableSpec,
+  wholeLabel,
 } from "./deck-model.ts";
 
 export const COHORT_COLUMNS = 12;
@@ -77,7 +78,7 @@ export function sitewideSlide(ctx: Context): ContentSlide {
       right("Orders YoY", 1),
     ],
     rows: months.map((row) => [
-      { ...cell(monthLabel(ctx, row.month, row.period_end), undefined, true), whole: true },
+      wholeLabel(monthLabel(ctx, row.month, row.period_end)),
       cell(formatNumber(row.orders, locale)),
       cell(formatMoney(row.gross_revenue, fmt), undefined, true),
       cell(formatMoney(row.refunds, fmt)),
@@ -418,7 +419,7 @@ export function cohortGrid(ctx: Context, options: CohortGridOptions): TableSpec 
     const age = monthsBetween(cohort, runMonth);
     const size = [...months.values()][0]?.cohort_customers ?? null;
     const cells: TableCell[] = [
-      { ...cell(formatMonthShort(cohort, locale), undefined, true), whole: true },
+      wholeLabel(formatMonthShort(cohort, locale)),
       cell(formatNumber(size, locale)),
     ];
     for (let month = 0; month < COHORT_COLUMNS; month += 1) {

@@ -39,6 +39,7 @@ import {
   safeRatio,
   type TableCell,
   type TableSpec,
+  wholeLabel,
 } from "./deck-model.ts";
 import {
   hasPlatformData,
@@ -346,7 +347,7 @@ export function ppcIndexSlide(ctx: Context): ContentSlide {
     rows: [...months]
       .reverse()
       .map((month) => [
-        { ...cell(formatMonthShort(month.month, locale), undefined, true), whole: true },
+        wholeLabel(formatMonthShort(month.month, locale)),
         cell(formatMoney(month.spend, fmt)),
         cell(formatMoney(month.attributedRevenue, fmt)),
         cell(formatRatio(month.roas, locale, 2, "×")),

@@ -284,6 +284,9 @@ export const cell = (text: string, emphasis?: Emphasis, bold?: boolean): TableCe
   ...(bold ? { bold } : {}),
 });
 
+/** A row's bold label read as one, a month or "1–21 Nov 2026": its column is sized to keep it on one line. */
+export const wholeLabel = (text: string): TableCell => ({ text, bold: true, whole: true });
+
 export const full = (block: DeckBlock): PlacedBlock => ({ region: "full", block });
 export const leftOf = (block: DeckBlock): PlacedBlock => ({ region: "left", block });
 export const rightOf = (block: DeckBlock): PlacedBlock => ({ region: "right", block });
